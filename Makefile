@@ -1,0 +1,114 @@
+# podium -- build, test and demo. `make help` lists the targets.
+#
+# Settings (override on the command line: make CC=clang PREFIX=/opt/podium)
+CC      ?= cc
+PREFIX  ?= /usr/local
+OPT     ?= -O2
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
+           -Wmissing-declarations -Wno-missing-field-initializers
+# -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
+PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson
+DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev \
+            libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
+# store -> SQLite).
+CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c
+STORE_SRC  := store/store.c store/schema.c store/query.c
+INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c \
+              ingest/hf_benchmark.c
+RENDER_SRC := render/site.c render/sandbox.c render/template.c \
+              render/fmt.c render/output.c
+LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
+TEST_SRC   := tests/run.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
+              tests/t_render.c tests/t_cli.c
+
+OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
+
+.PHONY: all deps check demo install clean help asan golden
+all: build/podium
+
+help:
+	@echo "make          build build/podium"
+	@echo "make deps     install the Debian packages podium builds with"
+	@echo "make check    deps, an ASan+UBSan build, every test"
+	@echo "make demo     deps, build, ingest examples/, render _site/"
+	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
+	@echo "make clean    remove build/, examples.db and _site/"
+
+# Installs only what is missing, so a machine without network still
+# builds once the packages are there.
+deps:
+	@missing=""; for p in $(DEPS_DEB); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build/podium: $(OBJ) build/obj/cli/main.o
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)echo "CC   $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The sanitizer build: the binary the CLI tests run, and the test runner.
+asan: build/asan/podium build/asan/run-tests
+
+build/asan/podium: $(ASAN_OBJ) build/asan/obj/cli/main.o
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
+
+build/asan/run-tests: $(ASAN_OBJ) $(TEST_OBJ)
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
+
+build/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)echo "CC   $< (asan)"
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -I. $(PKG_CFLAGS) -MMD -MP \
+	  -c -o $@ $<
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1 \
+	  PODIUM_BIN=build/asan/podium build/asan/run-tests
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)rm -f examples.db examples.db-wal examples.db-shm
+	$(Q)sh examples/ingest.sh build/podium examples.db
+	$(Q)build/podium --db examples.db render --out _site
+	@echo
+	@echo "Open file://$(CURDIR)/_site/index.html"
+
+install: build/podium
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
+	install -m 755 build/podium $(DESTDIR)$(PREFIX)/bin/podium
+	cp -R templates site $(DESTDIR)$(PREFIX)/share/podium/
+
+clean:
+	rm -rf build examples.db examples.db-wal examples.db-shm _site
+
+-include $(shell find build -name '*.d' 2>/dev/null)

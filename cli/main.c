@@ -1,0 +1,512 @@
+/*
+** cli/main.c -- `podium [--db PATH] COMMAND [OPTIONS] [ARGS]`.
+**
+** A thin dispatcher over ingest/, store/ and render/, in the shape of
+** git.c: one table of commands, one cmd_<name> each. This is the only
+** file that prints errors or chooses exit codes: 0 success, 1 bad input
+** or data (POD_EINPUT, POD_EIO, POD_EDB, POD_ETEMPLATE), 2 usage.
+*/
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fs.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "store/store.h"
+
+#include <cjson/cJSON.h>
+#include <cmark-gfm.h>
+#include <csv.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PODIUM_VERSION "0.1.0"
+
+/* ---- options --------------------------------------------------------- */
+
+/* A command's flags: name, whether it takes a value, where it goes. */
+typedef struct flag {
+  const char *name;
+  int takes_value;
+  const char **value;   /* set to the value, or to "" for a switch */
+} flag;
+
+typedef struct cli {
+  const char *argv0;
+  const char *db_path;
+  char err[POD_ERRLEN];
+} cli;
+
+static int usage_error(const char *cmd, const char *usage, const char *fmt,
+                       const char *what) {
+  fprintf(stderr, "podium: ");
+  fprintf(stderr, fmt, what);
+  fprintf(stderr, "\nusage: podium %s %s\n", cmd, usage);
+  return POD_EUSAGE;
+}
+
+/* Splits args into flags (filled in) and positional arguments (moved to
+** the front of args; their count in *n_pos). --help sets *help. */
+static int parse_flags(cli *c, const char *cmd, const char *usage, int argc,
+                       char **argv, const flag *flags, int *n_pos,
+                       int *help) {
+  int pos = 0;
+  *help = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *eq;
+    size_t len;
+    const flag *f = NULL;
+    if (!strcmp(a, "--")) {
+      while (++i < argc) argv[pos++] = argv[i];
+      break;
+    }
+    if (a[0] != '-' || a[1] == '\0') {
+      argv[pos++] = argv[i];
+      continue;
+    }
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { *help = 1; continue; }
+    eq = strchr(a, '=');
+    len = eq ? (size_t)(eq - a) : strlen(a);
+    if (len == 4 && !strncmp(a, "--db", 4)) {  /* accepted anywhere */
+      static flag db_flag = {"--db", 1, NULL};
+      db_flag.value = &c->db_path;
+      f = &db_flag;
+    }
+    for (int k = 0; !f && flags && flags[k].name; k++)
+      if (strlen(flags[k].name) == len && !strncmp(flags[k].name, a, len))
+        f = &flags[k];
+    if (!f) return usage_error(cmd, usage, "unknown option %s", a);
+    if (!f->takes_value) {
+      if (eq) return usage_error(cmd, usage, "option %s takes no value", a);
+      *f->value = "";
+    } else if (eq) {
+      *f->value = eq + 1;
+    } else if (i + 1 < argc) {
+      *f->value = argv[++i];
+    } else {
+      return usage_error(cmd, usage, "option %s needs a value", a);
+    }
+  }
+  *n_pos = pos;
+  return POD_OK;
+}
+
+static int open_db(cli *c, int must_exist, store_db **db) {
+  if (must_exist && !pod_exists(c->db_path))
+    return pod_err(c->err, POD_EINPUT,
+                   "%s: no registry here (podium init or podium ingest "
+                   "creates one; --db or PODIUM_DB points elsewhere)",
+                   c->db_path);
+  return store_open(c->db_path, db, c->err);
+}
+
+/* ---- JSON and text output of store rows ------------------------------ */
+
+static cJSON *row_json(const store_row *row) {
+  cJSON *o = cJSON_CreateObject();
+  for (int i = 0; i < row->n; i++) {
+    const store_value *v = &row->v[i];
+    cJSON *item;
+    switch (v->type) {
+    case STORE_INT: item = cJSON_CreateNumber((double)v->i); break;
+    case STORE_REAL: item = cJSON_CreateNumber(v->d); break;
+    case STORE_TEXT: item = cJSON_CreateString(v->s); break;
+    default: item = cJSON_CreateNull();
+    }
+    cJSON_AddItemToObject(o, row->names[i], item);
+  }
+  return o;
+}
+
+static int append_json(const store_row *row, void *ud) {
+  cJSON_AddItemToArray((cJSON *)ud, row_json(row));
+  return 0;
+}
+
+static int first_json(const store_row *row, void *ud) {
+  *(cJSON **)ud = row_json(row);
+  return 0;
+}
+
+static void print_json(cJSON *j) {
+  char *s = cJSON_Print(j);
+  fputs(s, stdout);
+  fputc('\n', stdout);
+  cJSON_free(s);
+}
+
+static const char *field_text(const store_row *row, const char *name,
+                              char buf[64]) {
+  for (int i = 0; i < row->n; i++) {
+    if (strcmp(row->names[i], name)) continue;
+    switch (row->v[i].type) {
+    case STORE_TEXT: return row->v[i].s;
+    case STORE_INT: snprintf(buf, 64, "%lld", (long long)row->v[i].i); return buf;
+    case STORE_REAL: snprintf(buf, 64, "%.6g", row->v[i].d); return buf;
+    default: return "";
+    }
+  }
+  return "";
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+typedef struct command {
+  const char *name;
+  int (*fn)(cli *c, int argc, char **argv);
+  const char *usage;
+  const char *summary;
+} command;
+
+static const command commands[];
+
+static int cmd_version(cli *c, int argc, char **argv) {
+  int n, help;
+  int rc = parse_flags(c, "version", "", argc, argv, NULL, &n, &help);
+  if (rc) return rc;
+  if (n) return usage_error("version", "", "unexpected argument %s", argv[0]);
+  printf("podium %s\n", PODIUM_VERSION);
+  printf("SQLite %s\n", store_sqlite_version());
+  printf("cmark-gfm %s\n", cmark_version_string());
+  printf("%s\n", LUA_RELEASE);
+  printf("cJSON %s\n", cJSON_Version());
+  printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+  return POD_OK;
+}
+
+/* `podium help NAME` and `podium NAME --help`. */
+static int show_help(const char *name) {
+  for (int i = 0; commands[i].name; i++)
+    if (!strcmp(commands[i].name, name)) {
+      printf("usage: podium %s %s\n\n%s\n", commands[i].name,
+             commands[i].usage, commands[i].summary);
+      return POD_OK;
+    }
+  return usage_error("help", "[COMMAND]", "unknown command %s", name);
+}
+
+static int cmd_help(cli *c, int argc, char **argv) {
+  (void)c;
+  if (argc > 0) return show_help(argv[0]);
+  printf("podium %s -- ML results into a registry and a static site\n\n"
+         "usage: podium [--db PATH] COMMAND [OPTIONS] [ARGS]\n\n"
+         "The registry is --db, else $PODIUM_DB, else ./podium.db.\n\n"
+         "commands:\n", PODIUM_VERSION);
+  for (int i = 0; commands[i].name; i++)
+    printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+  printf("\n`podium COMMAND --help` describes one command.\n");
+  return POD_OK;
+}
+
+static int cmd_init(cli *c, int argc, char **argv) {
+  store_db *db = NULL;
+  int n, help, rc = parse_flags(c, "init", "", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("init");
+  if (n) return usage_error("init", "", "unexpected argument %s", argv[0]);
+  if ((rc = open_db(c, 0, &db))) return rc;
+  printf("%s: registry ready (schema version %d)\n", c->db_path,
+         store_schema_version(db));
+  store_close(db);
+  return POD_OK;
+}
+
+static int cmd_formats(cli *c, int argc, char **argv) {
+  const char *name, *by;
+  int n, help, rc = parse_flags(c, "formats", "", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("formats");
+  for (int i = 0; ingest_format_info(i, &name, &by); i++)
+    printf("%-14s %s\n", name, by);
+  return POD_OK;
+}
+
+static const char INGEST_USAGE[] =
+    "[--format NAME] [--project P] [--model M] [--variant V] "
+    "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
+    "[--quiet] FILE|DIR...";
+
+static int cmd_ingest(cli *c, int argc, char **argv) {
+  ingest_meta meta = {0};
+  const char *quiet = NULL;
+  flag flags[] = {
+    {"--format", 1, &meta.format},   {"--project", 1, &meta.project},
+    {"--model", 1, &meta.model},     {"--variant", 1, &meta.variant},
+    {"--role", 1, &meta.role},       {"--dataset", 1, &meta.dataset},
+    {"--task", 1, &meta.task},       {"--run", 1, &meta.run_name},
+    {"--quiet", 0, &quiet},          {NULL, 0, NULL}};
+  store_db *db = NULL;
+  ingest_session *s = NULL;
+  ingest_path *paths = NULL;
+  int n, help, n_paths = 0, added = 0, skipped = 0, failed = 0, ignored = 0;
+  int rc = parse_flags(c, "ingest", INGEST_USAGE, argc, argv, flags, &n,
+                       &help);
+  if (rc || help) return rc ? rc : show_help("ingest");
+  if (n == 0)
+    return usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
+  if (meta.role && strcmp(meta.role, "baseline") &&
+      strcmp(meta.role, "optimized"))
+    return usage_error("ingest", INGEST_USAGE,
+                       "--role is baseline or optimized, not %s", meta.role);
+  for (const char **v = &meta.format; v <= &meta.run_name; v++)
+    if (*v && !**v)
+      return usage_error("ingest", INGEST_USAGE, "%s",
+                         "an option was given an empty value");
+  if ((rc = ingest_expand((const char *const *)argv, n, &paths, &n_paths,
+                          c->err)))
+    return rc;
+  if ((rc = open_db(c, 0, &db))) goto done;
+  s = ingest_session_new(db, &meta);
+  for (int i = 0; i < n_paths; i++) {
+    int status;
+    long rows;
+    char err[POD_ERRLEN];
+    int r = ingest_file(s, &paths[i], &status, &rows, err);
+    if (r == POD_EUSAGE) {
+      snprintf(c->err, POD_ERRLEN, "%s", err);
+      rc = r;
+      goto done;
+    }
+    if (r) {
+      fprintf(stderr, "podium: %s\n", err);
+      failed++;
+    } else if (status == INGEST_SKIPPED) {
+      skipped++;
+      if (!quiet) printf("skipped %s (already ingested)\n", paths[i].path);
+    } else if (status == INGEST_IGNORED) {
+      ignored++;
+      if (!quiet) printf("ignored %s (not a format podium reads)\n",
+                         paths[i].path);
+    } else {
+      added++;
+      if (!quiet) printf("added %s (%ld rows)\n", paths[i].path, rows);
+    }
+  }
+  if (!quiet || failed)
+    printf("ingest: %d added, %d skipped, %d failed%s", added, skipped,
+           failed, ignored ? "" : "\n");
+  if (ignored && (!quiet || failed)) printf(", %d ignored\n", ignored);
+  if (failed) {
+    snprintf(c->err, POD_ERRLEN, "%d of %d files failed; the others are in "
+             "%s", failed, n_paths, c->db_path);
+    rc = POD_EINPUT;
+  }
+done:
+  ingest_session_free(s);
+  store_close(db);
+  ingest_paths_free(paths, n_paths);
+  return rc;
+}
+
+static const char *or_dash(const char *s) { return *s ? s : "-"; }
+
+static int print_run_line(const store_row *row, void *ud) {
+  char id[64], name[64], role[64], variant[64], scope[64], n[64];
+  const char *run = field_text(row, "name", name);
+  (void)ud;
+  if (!*run) run = field_text(row, "model", name);
+  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id), run,
+         or_dash(field_text(row, "role", role)),
+         or_dash(field_text(row, "variant", variant)),
+         or_dash(field_text(row, "scope", scope)),
+         field_text(row, "measurements", n));
+  return 0;
+}
+
+static int cmd_runs(cli *c, int argc, char **argv) {
+  const char *json = NULL;
+  flag flags[] = {{"--json", 0, &json}, {NULL, 0, NULL}};
+  store_db *db = NULL;
+  int n, help;
+  int rc = parse_flags(c, "runs", "[--json]", argc, argv, flags, &n, &help);
+  if (rc || help) return rc ? rc : show_help("runs");
+  if (n) return usage_error("runs", "[--json]", "unexpected argument %s",
+                            argv[0]);
+  if ((rc = open_db(c, 1, &db))) return rc;
+  if (json) {
+    cJSON *arr = cJSON_CreateArray();
+    if (!(rc = store_each_run(db, append_json, arr, c->err))) print_json(arr);
+    cJSON_Delete(arr);
+  } else {
+    printf("%-5s %-32s %-10s %-10s %-20s %s\n", "id", "run", "role",
+           "variant", "dataset/task", "values");
+    rc = store_each_run(db, print_run_line, NULL, c->err);
+  }
+  store_close(db);
+  return rc;
+}
+
+static int print_measurement(const store_row *row, void *ud) {
+  char a[64], b[64], c[64], d[64];
+  pod_buf v = POD_BUF_INIT;
+  double value = 0;
+  (void)ud;
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], "value")) value = row->v[i].d;
+  render_fmt_value(&v, value, field_text(row, "unit", a));
+  printf("  %-20s %-14s batch %-4s seq %-5s %s:%s\n",
+         field_text(row, "metric", a), v.data, field_text(row, "batch_size", b),
+         field_text(row, "sequence_length", c), field_text(row, "source_path", d),
+         field_text(row, "line", a));
+  pod_buf_free(&v);
+  return 0;
+}
+
+static int cmd_show(cli *c, int argc, char **argv) {
+  const char *json = NULL;
+  flag flags[] = {{"--json", 0, &json}, {NULL, 0, NULL}};
+  store_db *db = NULL;
+  cJSON *run = NULL, *out = NULL;
+  int n, help;
+  int rc = parse_flags(c, "show", "RUN [--json]", argc, argv, flags, &n, &help);
+  if (rc || help) return rc ? rc : show_help("show");
+  if (n != 1)
+    return usage_error("show", "RUN [--json]", "%s",
+                       n ? "give one RUN" : "no RUN given");
+  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = store_get_run(db, argv[0], first_json, &run, c->err))) goto done;
+  int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(run, "id"));
+  cJSON *env_id = cJSON_GetObjectItem(run, "environment_id");
+  cJSON *meas = cJSON_CreateArray(), *srcs = cJSON_CreateArray(), *env = NULL;
+  out = cJSON_CreateObject();
+  cJSON_AddItemToObject(out, "run", run);
+  cJSON_AddItemToObject(out, "measurements", meas);
+  cJSON_AddItemToObject(out, "sources", srcs);
+  if ((rc = store_each_measurement(db, id, append_json, meas, c->err)) ||
+      (rc = store_each_run_source(db, id, append_json, srcs, c->err)))
+    goto done;
+  if (cJSON_IsNumber(env_id) &&
+      (rc = store_get_env(db, (int64_t)env_id->valuedouble, first_json, &env,
+                          c->err)))
+    goto done;
+  cJSON_AddItemToObject(out, "environment", env ? env : cJSON_CreateNull());
+  if (json) {
+    print_json(out);
+  } else {
+    printf("run %lld: %s\n", (long long)id,
+           cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")));
+    const char *keys[] = {"name", "project", "variant", "role", "dataset",
+                          "task", NULL};
+    for (int i = 0; keys[i]; i++) {
+      const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(run, keys[i]));
+      if (v) printf("  %-8s %s\n", keys[i], v);
+    }
+    if (env) {
+      const char *keys_env[] = {"cpu_model", "gpu_model", "os", "framework",
+                                "framework_version", NULL};
+      printf("  env      %d:",
+             (int)cJSON_GetNumberValue(cJSON_GetObjectItem(env, "id")));
+      for (int i = 0; keys_env[i]; i++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(env, keys_env[i]));
+        if (v) printf(" %s", v);
+      }
+      printf("\n");
+    }
+    printf("measurements:\n");
+    rc = store_each_measurement(db, id, print_measurement, NULL, c->err);
+  }
+  run = NULL;
+done:
+  if (!out) cJSON_Delete(run);
+  cJSON_Delete(out);
+  store_close(db);
+  return rc;
+}
+
+static int cmd_render(cli *c, int argc, char **argv) {
+  render_opts o = {0};
+  render_stats st;
+  char share[4096];
+  flag flags[] = {{"--out", 1, &o.out_dir},
+                  {"--templates", 1, &o.templates_dir},
+                  {NULL, 0, NULL}};
+  store_db *db = NULL;
+  int n, help;
+  const char *usage = "[--out DIR] [--templates DIR]";
+  int rc = parse_flags(c, "render", usage, argc, argv, flags, &n, &help);
+  if (rc || help) return rc ? rc : show_help("render");
+  if (n) return usage_error("render", usage, "unexpected argument %s", argv[0]);
+  if (!o.out_dir) o.out_dir = "_site";
+  if (!*o.out_dir) return usage_error("render", usage, "%s", "empty --out");
+  if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+  o.share_dir = share;
+  o.db_path = c->db_path;
+  if ((rc = open_db(c, 1, &db))) return rc;
+  rc = render_site(db, &o, &st, c->err);
+  store_close(db);
+  if (rc) return rc;
+  if (st.unchanged)
+    printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
+           st.pages);
+  else
+    printf("%s: %ld files, %ld changed\n", o.out_dir, st.pages, st.changed);
+  return POD_OK;
+}
+
+static const command commands[] = {
+  {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
+  {"version", cmd_version, "", "podium's version and its libraries'"},
+  {"init", cmd_init, "", "create the registry, or migrate it to this podium"},
+  {"formats", cmd_formats, "", "list the file formats podium reads"},
+  {"ingest", cmd_ingest, INGEST_USAGE,
+   "read result files and folders into the registry; each file goes in "
+   "whole or not at all"},
+  {"runs", cmd_runs, "[--json]", "list the runs in the registry"},
+  {"show", cmd_show, "RUN [--json]",
+   "one run: its measurements, environment and sources"},
+  {"render", cmd_render, "[--out DIR] [--templates DIR]",
+   "write the static site (default _site), replacing it atomically"},
+  {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) {
+  cli c;
+  const command *cmd = NULL;
+  int i = 1, rc;
+  memset(&c, 0, sizeof c);
+  c.argv0 = argv[0];
+  c.db_path = getenv("PODIUM_DB");
+  if (!c.db_path || !*c.db_path) c.db_path = "podium.db";
+  while (i < argc && argv[i][0] == '-') {
+    if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+      c.db_path = argv[i + 1];
+      i += 2;
+    } else if (!strncmp(argv[i], "--db=", 5)) {
+      c.db_path = argv[i++] + 5;
+    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      return cmd_help(&c, 0, NULL);
+    } else if (!strcmp(argv[i], "--version")) {
+      return cmd_version(&c, 0, NULL);
+    } else {
+      fprintf(stderr, "podium: unknown option %s\nusage: podium [--db PATH] "
+              "COMMAND [OPTIONS] [ARGS]\n", argv[i]);
+      return 2;
+    }
+  }
+  if (i >= argc) {
+    fprintf(stderr, "usage: podium [--db PATH] COMMAND [OPTIONS] [ARGS]\n"
+                    "`podium help` lists the commands.\n");
+    return 2;
+  }
+  for (int k = 0; commands[k].name; k++)
+    if (!strcmp(commands[k].name, argv[i])) cmd = &commands[k];
+  if (!cmd) {
+    fprintf(stderr, "podium: unknown command \"%s\"\nusage: podium [--db "
+            "PATH] COMMAND [OPTIONS] [ARGS]\n`podium help` lists the "
+            "commands.\n", argv[i]);
+    return 2;
+  }
+  if (!*c.db_path) {
+    fprintf(stderr, "podium: --db is empty\n");
+    return 2;
+  }
+  rc = cmd->fn(&c, argc - i - 1, argv + i + 1);
+  fflush(stdout);
+  if (rc == POD_OK) return 0;
+  if (rc == POD_EUSAGE) {
+    if (c.err[0]) fprintf(stderr, "podium: %s\n", c.err);
+    return 2;
+  }
+  fprintf(stderr, "podium: %s\n", c.err[0] ? c.err : "failed");
+  return 1;
+}

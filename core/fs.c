@@ -1,0 +1,183 @@
+/*
+** core/fs.c -- file-system calls (fs.h): reads, hashing, writes, renames
+** and the directory walks that render/ needs for its atomic site swap.
+*/
+#define _GNU_SOURCE
+#include "core/fs.h"
+#include "core/sha256.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static long fail_countdown = 0;
+
+void pod_fs_fail_after(long n) { fail_countdown = n; }
+
+/* Returns 1 when the test hook says this write-type call must fail. */
+static int injected_failure(void) {
+  if (fail_countdown <= 0) return 0;
+  if (--fail_countdown == 0) { errno = EIO; return 1; }
+  return 0;
+}
+
+static int os_err(char err[POD_ERRLEN], const char *what, const char *path) {
+  return pod_err(err, POD_EIO, "%s: cannot %s: %s", path, what,
+                 strerror(errno));
+}
+
+int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]) {
+  char chunk[65536];
+  size_t n;
+  FILE *f = fopen(path, "rb");
+  if (!f) return os_err(err, "open", path);
+  pod_buf_clear(out);
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pod_buf_add(out, chunk, n);
+  if (ferror(f)) { fclose(f); return os_err(err, "read", path); }
+  fclose(f);
+  if (!out->data) pod_buf_add(out, "", 0);
+  return POD_OK;
+}
+
+int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
+                    char err[POD_ERRLEN]) {
+  static char chunk[1 << 16];
+  size_t n;
+  pod_sha256 s;
+  FILE *f = fopen(path, "rb");
+  if (!f) return os_err(err, "open", path);
+  pod_sha256_init(&s);
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    pod_sha256_update(&s, chunk, n);
+  if (ferror(f)) { fclose(f); return os_err(err, "read", path); }
+  fclose(f);
+  if (out_bytes) *out_bytes = (int64_t)s.total;
+  pod_sha256_hex(&s, hex);
+  return POD_OK;
+}
+
+int pod_file_write(const char *path, const void *data, size_t n,
+                   char err[POD_ERRLEN]) {
+  FILE *f;
+  if (injected_failure() || !(f = fopen(path, "wb")))
+    return os_err(err, "create", path);
+  if (fwrite(data, 1, n, f) != n || injected_failure()) {
+    int e = errno;
+    fclose(f);
+    errno = e;
+    return os_err(err, "write", path);
+  }
+  if (fclose(f) != 0) return os_err(err, "write", path);
+  return POD_OK;
+}
+
+int pod_file_same(const char *path, const void *data, size_t n) {
+  char chunk[65536];
+  size_t got, off = 0;
+  struct stat st;
+  FILE *f;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
+    return 0;
+  if (!(f = fopen(path, "rb"))) return 0;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (off + got > n || memcmp(chunk, (const char *)data + off, got) != 0) {
+      fclose(f);
+      return 0;
+    }
+    off += got;
+  }
+  fclose(f);
+  return off == n;
+}
+
+int pod_mkdirs(const char *path, char err[POD_ERRLEN]) {
+  char tmp[4096];
+  size_t len = strlen(path);
+  if (len == 0 || len >= sizeof tmp)
+    return pod_err(err, POD_EIO, "%s: path too long", path);
+  memcpy(tmp, path, len + 1);
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+      return os_err(err, "create directory", tmp);
+    *p = '/';
+  }
+  if (injected_failure() || (mkdir(tmp, 0777) != 0 && errno != EEXIST))
+    return os_err(err, "create directory", tmp);
+  return POD_OK;
+}
+
+int pod_rmtree(const char *path, char err[POD_ERRLEN]) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno == ENOENT ? POD_OK
+                                    : os_err(err, "inspect", path);
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    struct dirent *e;
+    if (!d) return os_err(err, "open directory", path);
+    while ((e = readdir(d))) {
+      char child[4096];
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+      int rc = pod_rmtree(child, err);
+      if (rc) { closedir(d); return rc; }
+    }
+    closedir(d);
+    if (rmdir(path) != 0) return os_err(err, "remove directory", path);
+  } else if (unlink(path) != 0) {
+    return os_err(err, "remove", path);
+  }
+  return POD_OK;
+}
+
+int pod_rename(const char *from, const char *to, char err[POD_ERRLEN]) {
+  if (injected_failure() || rename(from, to) != 0)
+    return os_err(err, "rename into place", to);
+  return POD_OK;
+}
+
+int pod_exchange(const char *a, const char *b, char err[POD_ERRLEN]) {
+  if (injected_failure() ||
+      renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0)
+    return os_err(err, "swap into place", b);
+  return POD_OK;
+}
+
+int pod_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int pod_exists(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0;
+}
+
+int pod_copytree(const char *src, const char *dst, char err[POD_ERRLEN]) {
+  DIR *d = opendir(src);
+  struct dirent *e;
+  int rc = POD_OK;
+  pod_buf data = POD_BUF_INIT;
+  if (!d) return os_err(err, "open directory", src);
+  if ((rc = pod_mkdirs(dst, err))) { closedir(d); return rc; }
+  while (rc == POD_OK && (e = readdir(d))) {
+    char from[4096], to[4096];
+    if (e->d_name[0] == '.') continue;  /* no dotfiles, no . and .. */
+    snprintf(from, sizeof from, "%s/%s", src, e->d_name);
+    snprintf(to, sizeof to, "%s/%s", dst, e->d_name);
+    if (pod_is_dir(from)) {
+      rc = pod_copytree(from, to, err);
+    } else if ((rc = pod_file_read(from, &data, err)) == POD_OK) {
+      rc = pod_file_write(to, data.data, data.len, err);
+    }
+  }
+  closedir(d);
+  pod_buf_free(&data);
+  return rc;
+}

@@ -1,0 +1,39 @@
+/*
+** core/fs.h -- the file-system calls podium makes, in one place.
+**
+** Everything that writes goes through here, so tests can make the Nth
+** write, rename or mkdir fail (pod_fs_fail_after) and check that nothing
+** half-written is left behind.
+** Owns: nothing beyond what a function says. Errors: POD_EIO or POD_EINPUT
+** with "path: reason" in err.
+*/
+#ifndef PODIUM_FS_H
+#define PODIUM_FS_H
+
+#include <stdint.h>
+#include "core/buf.h"
+#include "core/err.h"
+
+/* Reads a whole (small) file: templates, Markdown, manifests. */
+int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]);
+/* Hashes a file without holding it in memory; out_bytes may be NULL. */
+int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
+                    char err[POD_ERRLEN]);
+int pod_file_write(const char *path, const void *data, size_t n,
+                   char err[POD_ERRLEN]);
+/* 1 when path holds exactly these bytes, 0 otherwise (missing, differs). */
+int pod_file_same(const char *path, const void *data, size_t n);
+int pod_mkdirs(const char *path, char err[POD_ERRLEN]);    /* mkdir -p */
+int pod_rmtree(const char *path, char err[POD_ERRLEN]);    /* rm -rf */
+int pod_rename(const char *from, const char *to, char err[POD_ERRLEN]);
+/* Swaps two existing paths atomically (renameat2 RENAME_EXCHANGE). */
+int pod_exchange(const char *a, const char *b, char err[POD_ERRLEN]);
+int pod_is_dir(const char *path);
+int pod_exists(const char *path);
+/* Copies every regular file below src into dst (created as needed). */
+int pod_copytree(const char *src, const char *dst, char err[POD_ERRLEN]);
+
+/* Test hook: the n-th write-type call from now fails with EIO (0: never). */
+void pod_fs_fail_after(long n);
+
+#endif

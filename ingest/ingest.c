@@ -1,0 +1,373 @@
+/*
+** ingest/ingest.c -- the ingest driver: one transaction per file.
+**
+** The life of a file:
+**   1. hash it (sha256, streamed); a known hash means "skipped";
+**   2. detect its format from its first bytes (or take --format);
+**   3. BEGIN; add the source row; the format's parser streams the rows and
+**      adds runs and measurements; set the row count; COMMIT;
+**   4. on any error: ROLLBACK, and forget runs and environments this file
+**      created, so the registry is exactly as it was before the file.
+*/
+#include "ingest/ingest_int.h"
+#include "core/buf.h"
+#include "core/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const ingest_format *const formats[] = {
+  &ingest_hf_benchmark,
+};
+#define N_FORMATS (int)(sizeof formats / sizeof formats[0])
+
+/* A small string -> id map; entries added inside a failed transaction are
+** dropped by truncating to the length the transaction started with. */
+typedef struct id_map {
+  char **key;
+  int64_t *id;
+  size_t n, cap;
+} id_map;
+
+struct ingest_session {
+  store_db *db;
+  ingest_meta meta;      /* strings owned by the session */
+  id_map runs;           /* run key -> run id */
+  id_map folder_envs;    /* folder -> environment id */
+  char *run_name_model;  /* with --run: the one model it may hold */
+};
+
+static int64_t map_get(const id_map *m, const char *key) {
+  for (size_t i = m->n; i-- > 0;)
+    if (!strcmp(m->key[i], key)) return m->id[i];
+  return 0;
+}
+
+static void map_put(id_map *m, const char *key, int64_t id) {
+  if (m->n == m->cap) {
+    m->cap = m->cap ? 2 * m->cap : 16;
+    m->key = pod_xrealloc(m->key, m->cap * sizeof *m->key);
+    m->id = pod_xrealloc(m->id, m->cap * sizeof *m->id);
+  }
+  m->key[m->n] = pod_xstrdup(key);
+  m->id[m->n++] = id;
+}
+
+static void map_truncate(id_map *m, size_t n) {
+  while (m->n > n) free(m->key[--m->n]);
+}
+
+static void map_free(id_map *m) {
+  map_truncate(m, 0);
+  free(m->key);
+  free(m->id);
+}
+
+static const char *dup_or_null(const char *s) {
+  return s ? pod_xstrdup(s) : NULL;
+}
+
+ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
+  ingest_session *s = pod_xmalloc(sizeof *s);
+  memset(s, 0, sizeof *s);
+  s->db = db;
+  s->meta.format = dup_or_null(meta->format);
+  s->meta.project = dup_or_null(meta->project);
+  s->meta.model = dup_or_null(meta->model);
+  s->meta.variant = dup_or_null(meta->variant);
+  s->meta.role = dup_or_null(meta->role);
+  s->meta.dataset = dup_or_null(meta->dataset);
+  s->meta.task = dup_or_null(meta->task);
+  s->meta.run_name = dup_or_null(meta->run_name);
+  return s;
+}
+
+void ingest_session_free(ingest_session *s) {
+  if (!s) return;
+  free((char *)s->meta.format);
+  free((char *)s->meta.project);
+  free((char *)s->meta.model);
+  free((char *)s->meta.variant);
+  free((char *)s->meta.role);
+  free((char *)s->meta.dataset);
+  free((char *)s->meta.task);
+  free((char *)s->meta.run_name);
+  map_free(&s->runs);
+  map_free(&s->folder_envs);
+  free(s->run_name_model);
+  free(s);
+}
+
+/* ---- runs ------------------------------------------------------------ */
+
+void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id) {
+  map_put(&cx->session->folder_envs, cx->dir, env_id);
+}
+
+static void key_add(pod_buf *k, const char *s) {
+  pod_buf_adds(k, s ? s : "\x01");   /* NULL differs from "" */
+  pod_buf_addc(k, '\x1f');
+}
+
+int ingest_run_for(ingest_ctx *cx, const char *model, int64_t *out_run,
+                   char err[POD_ERRLEN]) {
+  ingest_session *s = cx->session;
+  const ingest_meta *meta = &s->meta;
+  store_run_new run = {0};
+  pod_buf key = POD_BUF_INIT;
+  int rc = POD_OK;
+
+  if (meta->model) model = meta->model;
+  if (meta->run_name) {
+    if (s->run_name_model && strcmp(s->run_name_model, model))
+      return pod_err(err, POD_EINPUT,
+                     "found a second model \"%s\" under --run %s (which "
+                     "holds \"%s\"), expected one model per named run; "
+                     "leave out --run to get a run per model",
+                     model, meta->run_name, s->run_name_model);
+    if (!s->run_name_model) s->run_name_model = pod_xstrdup(model);
+    key_add(&key, "--run");
+    key_add(&key, meta->run_name);
+  } else {
+    key_add(&key, cx->dir);
+    key_add(&key, model);
+    key_add(&key, meta->project);
+    key_add(&key, meta->variant);
+    key_add(&key, meta->role);
+    key_add(&key, meta->dataset);
+    key_add(&key, meta->task);
+  }
+  if ((*out_run = map_get(&s->runs, key.data))) goto done;
+  if (meta->run_name &&
+      ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
+       *out_run))
+    goto remember;
+  run.name = meta->run_name;
+  run.project = meta->project;
+  run.model = model;
+  run.variant = meta->variant;
+  run.role = meta->role;
+  run.dataset = meta->dataset;
+  run.task = meta->task;
+  run.env_id = map_get(&s->folder_envs, cx->dir);
+  if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
+remember:
+  if (!rc) map_put(&s->runs, key.data, *out_run);
+done:
+  pod_buf_free(&key);
+  return rc;
+}
+
+/* ---- detection ------------------------------------------------------- */
+
+int ingest_format_info(int i, const char **name, const char **identified_by) {
+  if (i < 0 || i >= N_FORMATS) return 0;
+  *name = formats[i]->name;
+  *identified_by = formats[i]->identified_by;
+  return 1;
+}
+
+static const ingest_format *format_named(const char *name) {
+  for (int i = 0; i < N_FORMATS; i++)
+    if (!strcmp(formats[i]->name, name)) return formats[i];
+  return NULL;
+}
+
+/* Picks the format for path from its first bytes. *out is NULL when no
+** format reads it; err then says what the file starts with. */
+static int detect(const char *path, const ingest_format **out,
+                  char err[POD_ERRLEN]) {
+  char head[4096], found[96];
+  size_t n, line_len = 0;
+  int best = 0;
+  FILE *f = fopen(path, "rb");
+  *out = NULL;
+  if (!f)
+    return pod_err(err, POD_EIO, "%s: cannot open: %s", path, strerror(errno));
+  n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
+    memmove(head, head + 3, n - 3);
+    n -= 3;
+  }
+  if (n == 0)
+    return pod_err_at(err, POD_EINPUT, path, 0, 0,
+                      "found an empty file, expected results written by a "
+                      "tool podium reads (podium formats lists them)");
+  if (memchr(head, '\0', n))
+    return pod_err_at(err, POD_EINPUT, path, 0, 0,
+                      "found binary data (a NUL byte in the first %zu "
+                      "bytes), expected a text file", n);
+  for (int i = 0; i < N_FORMATS; i++) {
+    int score = formats[i]->sniff(head, n, path);
+    if (score > best) { best = score; *out = formats[i]; }
+  }
+  if (*out) return POD_OK;
+  while (line_len < n && head[line_len] != '\n' && head[line_len] != '\r')
+    line_len++;
+  pod_snippet(found, sizeof found, head, line_len);
+  return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                    "found %s, expected the start of a file podium reads "
+                    "(podium formats lists them; --format NAME forces one)",
+                    found);
+}
+
+/* ---- one file -------------------------------------------------------- */
+
+static void folder_of(const char *path, char out[4096]) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) snprintf(out, 4096, ".");
+  else snprintf(out, 4096, "%.*s", (int)(slash - path), path);
+}
+
+int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
+                long *out_rows, char err[POD_ERRLEN]) {
+  const char *path = p->path;
+  const ingest_format *fmt = NULL;
+  store_source src = {0};
+  ingest_ctx cx;
+  char sha[65];
+  int64_t bytes = 0, known = 0;
+  size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
+  int rc, had_model = s->run_name_model != NULL;
+  struct stat st;
+
+  *out_status = INGEST_ADDED;
+  *out_rows = 0;
+  if (stat(path, &st) != 0)
+    return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path,
+                   strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
+                   path, S_ISDIR(st.st_mode) ? "a folder" : "a special file");
+  if ((rc = pod_file_sha256(path, sha, &bytes, err))) return rc;
+  if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
+  if (known) {
+    *out_status = INGEST_SKIPPED;
+    return POD_OK;
+  }
+  if (s->meta.format) {
+    if (!(fmt = format_named(s->meta.format)))
+      return pod_err(err, POD_EUSAGE,
+                     "unknown format \"%s\" (podium formats lists them)",
+                     s->meta.format);
+  } else if ((rc = detect(path, &fmt, err))) {
+    if (rc == POD_EINPUT && p->from_folder) {
+      *out_status = INGEST_IGNORED;
+      return POD_OK;
+    }
+    return rc;
+  }
+
+  memset(&cx, 0, sizeof cx);
+  cx.session = s;
+  cx.db = s->db;
+  cx.meta = &s->meta;
+  cx.path = path;
+  folder_of(path, cx.dir);
+  src.path = path;
+  src.sha256 = sha;
+  src.format = fmt->name;
+  src.bytes = bytes;
+  if ((rc = store_begin(s->db, err))) return rc;
+  if ((rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
+      (rc = fmt->parse(&cx, err)) ||
+      (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
+                                  cx.format_version, err)) ||
+      (rc = store_commit(s->db, err))) {
+    store_rollback(s->db);
+    map_truncate(&s->runs, runs_mark);
+    map_truncate(&s->folder_envs, envs_mark);
+    if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
+    return rc;
+  }
+  *out_rows = cx.rows;
+  return POD_OK;
+}
+
+/* ---- expanding folders ----------------------------------------------- */
+
+typedef struct path_list {
+  ingest_path *p;
+  int n, cap;
+} path_list;
+
+static void list_add(path_list *l, const char *path, int from_folder) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 32;
+    l->p = pod_xrealloc(l->p, (size_t)l->cap * sizeof *l->p);
+  }
+  l->p[l->n].path = pod_xstrdup(path);
+  l->p[l->n++].from_folder = from_folder;
+}
+
+static int walk(const char *dir, path_list *l, int depth,
+                char err[POD_ERRLEN]) {
+  DIR *d;
+  struct dirent *e;
+  if (depth > 64)
+    return pod_err(err, POD_EINPUT, "%s: folders nested too deep", dir);
+  if (!(d = opendir(dir)))
+    return pod_err(err, POD_EINPUT, "%s: cannot open: %s", dir,
+                   strerror(errno));
+  while ((e = readdir(d))) {
+    char child[4096];
+    struct stat st;
+    if (e->d_name[0] == '.') continue;  /* dotfiles, . and .. */
+    snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
+    if (lstat(child, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      int rc = walk(child, l, depth + 1, err);
+      if (rc) { closedir(d); return rc; }
+    } else if (S_ISREG(st.st_mode)) {
+      list_add(l, child, 1);
+    }
+  }
+  closedir(d);
+  return POD_OK;
+}
+
+/* Order: by folder, environment files first, then by name. */
+static int path_order(const void *a, const void *b) {
+  const char *pa = ((const ingest_path *)a)->path;
+  const char *pb = ((const ingest_path *)b)->path;
+  const char *sa = strrchr(pa, '/'), *sb = strrchr(pb, '/');
+  size_t da = sa ? (size_t)(sa - pa) : 0, db = sb ? (size_t)(sb - pb) : 0;
+  int c = strncmp(pa, pb, da < db ? da : db);
+  if (c || da != db) return c ? c : (da < db ? -1 : 1);
+  int ea = strstr(pa + da, "env_info") != NULL;
+  int eb = strstr(pb + db, "env_info") != NULL;
+  if (ea != eb) return eb - ea;
+  return strcmp(pa, pb);
+}
+
+int ingest_expand(const char *const *args, int n_args, ingest_path **out,
+                  int *out_n, char err[POD_ERRLEN]) {
+  path_list l = {0};
+  int rc = POD_OK;
+  for (int i = 0; i < n_args && rc == POD_OK; i++) {
+    char clean[4096];
+    size_t len = strlen(args[i]);
+    snprintf(clean, sizeof clean, "%s", args[i]);
+    while (len > 1 && clean[len - 1] == '/') clean[--len] = '\0';
+    if (pod_is_dir(clean)) rc = walk(clean, &l, 0, err);
+    else list_add(&l, clean, 0);
+  }
+  if (rc) {
+    ingest_paths_free(l.p, l.n);
+    return rc;
+  }
+  qsort(l.p, (size_t)l.n, sizeof *l.p, path_order);
+  *out = l.p;
+  *out_n = l.n;
+  return POD_OK;
+}
+
+void ingest_paths_free(ingest_path *paths, int n) {
+  for (int i = 0; i < n; i++) free(paths[i].path);
+  free(paths);
+}

@@ -1,0 +1,62 @@
+/*
+** ingest/ingest.h -- reads the files ML tools write into the registry.
+**
+** A session ingests a list of files and folders for one `podium ingest`.
+** Each file is one transaction: it goes in whole or not at all, and a
+** file whose sha256 is already registered is skipped.
+** Owns: an ingest_session owns its copies of the metadata and its run
+** map; ingest_session_free releases them (NULL is fine). It borrows the
+** store_db, which must outlive it.
+** Errors: POD_EINPUT with "path:line:col: found X, expected Y" (a byte
+** offset where a line makes no sense), POD_EIO, POD_EDB.
+*/
+#ifndef PODIUM_INGEST_H
+#define PODIUM_INGEST_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+/* What flags say about the runs a file holds; NULL means "not given". */
+typedef struct ingest_meta {
+  const char *format;    /* --format: skip detection */
+  const char *project, *model, *variant, *role, *dataset, *task;
+  const char *run_name;  /* --run */
+} ingest_meta;
+
+typedef struct ingest_session ingest_session;
+
+ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta);
+void ingest_session_free(ingest_session *s);
+
+/* What became of a file. */
+enum {
+  INGEST_ADDED,    /* its rows are in the registry now */
+  INGEST_SKIPPED,  /* a file with the same sha256 was ingested before */
+  INGEST_IGNORED   /* found in a folder walk, and no format reads it */
+};
+
+/* A file to ingest; from_folder says it was found by walking a folder
+** (such files may be ignored; files named on the command line may not). */
+typedef struct ingest_path {
+  char *path;
+  int from_folder;
+} ingest_path;
+
+/* Ingests one file. *out_status says what became of it; *out_rows counts
+** the data rows read. */
+int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
+                long *out_rows, char err[POD_ERRLEN]);
+
+/* Expands files and folders (recursively, dotfiles left out) into the
+** files to ingest, in the order they must go in: per folder, environment
+** files first so the results beside them can point at that environment.
+** The list is the caller's: free with ingest_paths_free. */
+int ingest_expand(const char *const *args, int n_args, ingest_path **out,
+                  int *out_n, char err[POD_ERRLEN]);
+void ingest_paths_free(ingest_path *paths, int n);
+
+/* The formats podium reads: name and what identifies each. Walk with
+** i = 0, 1, ... until it returns 0. */
+int ingest_format_info(int i, const char **name, const char **identified_by);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+** render/output.c -- writing the site so that readers never see half of
+** it.
+**
+** States and the function that moves between them:
+**   OPEN     render_out_open: checks the target is ours to replace (absent,
+**            empty, or holding our marker file), creates TARGET.tmp-PID
+**   WRITING  render_out_write/copy: files go into the temporary tree; each
+**            is compared with the live site to count changes
+**   SWAPPED  render_out_commit: renameat2(RENAME_EXCHANGE) swaps the two
+**            trees in one step, then the old one (now at the temporary
+**            path) is removed. With no change, the temporary tree is
+**            removed instead and the live site is not touched.
+**   ABORTED  render_out_abort (any failure): the temporary tree is removed;
+**            the live site was never touched.
+*/
+#define _GNU_SOURCE
+#include "render/render_int.h"
+#include "core/fs.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARKER ".podium-site"
+
+struct render_out {
+  char *target;
+  char *tmp;
+  long written, changed;
+  long old_files;   /* files in the live site before, marker excluded */
+};
+
+static long count_files(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  long n = 0;
+  if (!d) return 0;
+  while ((e = readdir(d))) {
+    char child[4096];
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+        !strcmp(e->d_name, MARKER))
+      continue;
+    snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
+    n += pod_is_dir(child) ? count_files(child) : 1;
+  }
+  closedir(d);
+  return n;
+}
+
+static int is_empty_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int empty = 1;
+  if (!d) return 0;
+  while (empty && (e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) empty = 0;
+  closedir(d);
+  return empty;
+}
+
+/* The real path of p, or of its parent joined with its last part when p
+** does not exist yet. */
+static void resolve(const char *p, char out[PATH_MAX]) {
+  char parent[PATH_MAX];
+  const char *slash;
+  if (realpath(p, out)) return;
+  slash = strrchr(p, '/');
+  snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - p) : 1,
+           slash ? p : ".");
+  if (slash == p) snprintf(parent, sizeof parent, "/");
+  if (!realpath(parent, out)) { snprintf(out, PATH_MAX, "%s", p); return; }
+  size_t n = strlen(out);
+  snprintf(out + n, PATH_MAX - n, "/%s", slash ? slash + 1 : p);
+}
+
+static int refuse(const char *target, const char *db_path,
+                  char err[POD_ERRLEN]) {
+  char t[PATH_MAX], other[PATH_MAX];
+  const char *home = getenv("HOME");
+  resolve(target, t);
+  if (!strcmp(t, "/"))
+    return pod_err(err, POD_EINPUT, "%s: refusing to render over /", target);
+  if (home && *home && realpath(home, other) && !strcmp(t, other))
+    return pod_err(err, POD_EINPUT, "%s: refusing to render over $HOME",
+                   target);
+  if (db_path) {
+    char db[PATH_MAX];
+    resolve(db_path, db);
+    char *slash = strrchr(db, '/');
+    if (slash) *slash = '\0';
+    if (!strcmp(t, *db ? db : "/") || !strcmp(t, db))
+      return pod_err(err, POD_EINPUT, "%s: refusing to render over the "
+                     "folder that holds the registry %s", target, db_path);
+  }
+  if (pod_exists(target)) {
+    char marker[4096];
+    if (!pod_is_dir(target))
+      return pod_err(err, POD_EINPUT, "%s: found a file, expected a folder "
+                     "podium rendered (or none)", target);
+    snprintf(marker, sizeof marker, "%s/" MARKER, target);
+    if (!pod_exists(marker) && !is_empty_dir(target))
+      return pod_err(err, POD_EINPUT, "%s: refusing to replace a folder "
+                     "podium did not create (no %s in it)", target, MARKER);
+  }
+  return POD_OK;
+}
+
+int render_out_open(const char *target, const char *db_path,
+                    render_out **out, char err[POD_ERRLEN]) {
+  render_out *o;
+  char tmp[4096];
+  int rc;
+  *out = NULL;
+  if ((rc = refuse(target, db_path, err))) return rc;
+  snprintf(tmp, sizeof tmp, "%s.tmp-%ld", target, (long)getpid());
+  if ((rc = pod_rmtree(tmp, err)) || (rc = pod_mkdirs(tmp, err))) return rc;
+  o = pod_xmalloc(sizeof *o);
+  memset(o, 0, sizeof *o);
+  o->target = pod_xstrdup(target);
+  o->tmp = pod_xstrdup(tmp);
+  o->old_files = count_files(target);
+  *out = o;
+  return render_out_write(o, MARKER, "podium\n", 7, err);
+}
+
+int render_out_write(render_out *o, const char *rel, const void *data,
+                     size_t n, char err[POD_ERRLEN]) {
+  char path[4096], live[4096];
+  const char *slash = strrchr(rel, '/');
+  int rc;
+  snprintf(path, sizeof path, "%s/%s", o->tmp, rel);
+  if (slash) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%.*s", o->tmp, (int)(slash - rel), rel);
+    if ((rc = pod_mkdirs(dir, err))) return rc;
+  }
+  if ((rc = pod_file_write(path, data, n, err))) return rc;
+  if (!strcmp(rel, MARKER)) return POD_OK;
+  o->written++;
+  snprintf(live, sizeof live, "%s/%s", o->target, rel);
+  if (!pod_file_same(live, data, n)) o->changed++;
+  return POD_OK;
+}
+
+int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
+                    char err[POD_ERRLEN]) {
+  DIR *d = opendir(src_dir);
+  struct dirent *e;
+  pod_buf data = POD_BUF_INIT;
+  int rc = POD_OK;
+  if (!d) return pod_err(err, POD_EIO, "%s: cannot open folder", src_dir);
+  while (rc == POD_OK && (e = readdir(d))) {
+    char from[4096], rel[4096];
+    if (e->d_name[0] == '.') continue;
+    snprintf(from, sizeof from, "%s/%s", src_dir, e->d_name);
+    snprintf(rel, sizeof rel, "%s/%s", rel_dir, e->d_name);
+    if (pod_is_dir(from)) rc = render_out_copy(o, from, rel, err);
+    else if ((rc = pod_file_read(from, &data, err)) == POD_OK)
+      rc = render_out_write(o, rel, data.data, data.len, err);
+  }
+  closedir(d);
+  pod_buf_free(&data);
+  return rc;
+}
+
+static void out_free(render_out *o) {
+  free(o->target);
+  free(o->tmp);
+  free(o);
+}
+
+void render_out_abort(render_out *o) {
+  char ignored[POD_ERRLEN];
+  if (!o) return;
+  pod_rmtree(o->tmp, ignored);
+  out_free(o);
+}
+
+int render_out_commit(render_out *o, render_stats *stats,
+                      char err[POD_ERRLEN]) {
+  int rc = POD_OK;
+  stats->pages = o->written;
+  stats->changed = o->changed;
+  stats->unchanged = o->changed == 0 && o->written == o->old_files &&
+                     pod_is_dir(o->target);
+  if (stats->unchanged) {
+    render_out_abort(o);
+    return POD_OK;
+  }
+  if (pod_exists(o->target)) rc = pod_exchange(o->tmp, o->target, err);
+  else rc = pod_rename(o->tmp, o->target, err);
+  if (rc) {
+    render_out_abort(o);
+    return rc;
+  }
+  pod_rmtree(o->tmp, err);  /* the old site; failing here loses nothing */
+  out_free(o);
+  return POD_OK;
+}

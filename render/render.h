@@ -1,0 +1,73 @@
+/*
+** render/render.h -- turns the registry into the static site.
+**
+** render_site asks store/ for data, runs the Lua templates (built-in ones
+** from templates/, or a user's --templates folder that overrides them
+** file by file), and writes the tree into a temporary folder beside the
+** target that is swapped into place at the end: a failed render leaves
+** the previous site as it was.
+** Owns: nothing that outlives a call. Errors: POD_ETEMPLATE
+** ("name.html:LINE: message"), POD_EIO, POD_EDB, POD_EINPUT (a target
+** podium refuses to replace).
+*/
+#ifndef PODIUM_RENDER_H
+#define PODIUM_RENDER_H
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "store/store.h"
+
+typedef struct render_opts {
+  const char *out_dir;        /* "_site" */
+  const char *templates_dir;  /* user overrides, may be NULL */
+  const char *share_dir;      /* holds templates/ and site/ */
+  const char *db_path;        /* the registry: never rendered over */
+} render_opts;
+
+typedef struct render_stats {
+  long pages;      /* files in the new site */
+  long changed;    /* files that differ from the previous site */
+  int unchanged;   /* 1: nothing differed, the old site was kept */
+} render_stats;
+
+int render_site(store_db *db, const render_opts *opts, render_stats *out,
+                char err[POD_ERRLEN]);
+
+/* Where podium's own templates/ and site/ are: next to the source tree
+** the binary was built in, or PREFIX/share/podium when installed.
+** Writes the folder into out (size 4096); POD_EIO when none is found. */
+int render_find_share_dir(const char *argv0, char out[4096],
+                          char err[POD_ERRLEN]);
+
+/* ---- formatting, shared with the CLI --------------------------------- */
+/* A value in a metric's SI unit as people read it: 0.0720 "s" gives
+** "72.0 ms", 6148192 "B" gives "5.86 MiB". */
+void render_fmt_value(pod_buf *out, double v, const char *unit);
+
+/* ---- the sandbox, exposed for tests ----------------------------------- */
+typedef struct render_sandbox render_sandbox;
+
+/* dirs: folders searched in order for template files (user's first). */
+int render_sandbox_new(const char *const *dirs, int n_dirs,
+                       render_sandbox **out, char err[POD_ERRLEN]);
+void render_sandbox_free(render_sandbox *sb);
+/* Limits for one template call (0 keeps the default). */
+void render_sandbox_limits(render_sandbox *sb, long instructions,
+                           size_t memory_bytes);
+/* Renders a template given as text, with a Lua table built from the
+** JSON-free key=value pairs kv[0..n) (strings) as its data; for tests. */
+int render_sandbox_eval(render_sandbox *sb, const char *name,
+                        const char *text, const char *const *kv, int n_kv,
+                        pod_buf *out, char err[POD_ERRLEN]);
+
+/* Compiles template text into Lua source whose line numbers match the
+** template's (template.c). */
+int render_template_compile(const char *name, const char *text, size_t n,
+                            pod_buf *lua, char err[POD_ERRLEN]);
+
+/* A file-name-safe slug: lower-case ASCII letters, digits, _ and -, no
+** "..", never empty; names that had to change get a short hash so two
+** different names never share a slug. */
+void render_slug(pod_buf *out, const char *name);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+** render/render_int.h -- what the render/ files share.
+*/
+#ifndef PODIUM_RENDER_INT_H
+#define PODIUM_RENDER_INT_H
+
+#include <lua.h>
+#include "render/render.h"
+
+/* The Lua state of a sandbox, to push page data onto. */
+lua_State *render_sandbox_state(render_sandbox *sb);
+/* Renders template `name` with the table on top of the stack as its data
+** (popped). root is the relative path from the page to the site root
+** ("../../"), used by link(). */
+int render_sandbox_page(render_sandbox *sb, const char *name,
+                        const char *root, pod_buf *out, char err[POD_ERRLEN]);
+
+/* Pushes a value templates output without escaping. */
+void render_push_raw(lua_State *L, const char *s, size_t n);
+
+/* The output tree (output.c): a temporary folder swapped into place. */
+typedef struct render_out render_out;
+int render_out_open(const char *target, const char *db_path,
+                    render_out **out, char err[POD_ERRLEN]);
+int render_out_write(render_out *o, const char *rel, const void *data,
+                     size_t n, char err[POD_ERRLEN]);
+int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
+                    char err[POD_ERRLEN]);
+/* Swaps the new tree in when anything differs; frees o either way. */
+int render_out_commit(render_out *o, render_stats *stats,
+                      char err[POD_ERRLEN]);
+void render_out_abort(render_out *o);   /* removes the temporary tree */
+
+#endif

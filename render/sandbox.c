@@ -1,0 +1,455 @@
+/*
+** render/sandbox.c -- the Lua 5.4 state templates run in.
+**
+** Templates are users' code, so they get a small world: base functions
+** without load/dofile/require/collectgarbage, string without dump, table,
+** math and utf8; never io, os, package or debug. getmetatable does not
+** reveal the string metatable. A counting allocator caps memory and a
+** count hook caps instructions, so a runaway template is an error with
+** its file and line, not a hung or crashed podium.
+** Helpers templates call: escape, raw, fmt, link, t, include.
+*/
+#include "render/render_int.h"
+#include "core/fs.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_INSTRUCTIONS 200000000L  /* ~1 s of a tight loop */
+#define DEFAULT_MEMORY (256u << 20)
+#define HOOK_EVERY 10000
+
+struct render_sandbox {
+  lua_State *L;
+  size_t mem_used, mem_limit;
+  long instr_limit, instr_used;
+  char **dirs;
+  int n_dirs;
+};
+
+static const char RAW_KEY = 'r';      /* registry key of raw()'s metatable */
+static const char CACHE_KEY = 'c';    /* registry key of compiled templates */
+static const char SANDBOX_KEY = 's';  /* registry key of the sandbox */
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  render_sandbox *sb = ud;
+  if (!ptr) osize = 0;
+  if (nsize == 0) {
+    free(ptr);
+    sb->mem_used -= osize;
+    return NULL;
+  }
+  if (nsize > osize && sb->mem_used + (nsize - osize) > sb->mem_limit)
+    return NULL;  /* Lua turns this into a memory error */
+  void *p = realloc(ptr, nsize);
+  if (p) sb->mem_used = sb->mem_used - osize + nsize;
+  return p;
+}
+
+static render_sandbox *sandbox_of(lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+  render_sandbox *sb = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return sb;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar) {
+  render_sandbox *sb = sandbox_of(L);
+  (void)ar;
+  sb->instr_used += HOOK_EVERY;
+  if (sb->instr_used > sb->instr_limit)
+    luaL_error(L, "template ran over %ld instructions (an endless loop?)",
+               sb->instr_limit);
+}
+
+/* ---- escaping -------------------------------------------------------- */
+
+static void add_escaped(luaL_Buffer *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    switch (s[i]) {
+    case '&': luaL_addstring(b, "&amp;"); break;
+    case '<': luaL_addstring(b, "&lt;"); break;
+    case '>': luaL_addstring(b, "&gt;"); break;
+    case '"': luaL_addstring(b, "&quot;"); break;
+    case '\'': luaL_addstring(b, "&#39;"); break;
+    default: luaL_addchar(b, s[i]);
+    }
+  }
+}
+
+static int is_raw(lua_State *L, int idx) {
+  int yes = 0;
+  if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &RAW_KEY);
+    yes = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+  }
+  return yes;
+}
+
+/* Pushes the text form of value idx: nil is "", numbers as written. */
+static const char *to_text(lua_State *L, int idx, size_t *n) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL: lua_pushliteral(L, ""); break;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) lua_pushfstring(L, "%I", lua_tointeger(L, idx));
+    else {
+      char num[64];
+      snprintf(num, sizeof num, "%.15g", lua_tonumber(L, idx));
+      lua_pushstring(L, num);
+    }
+    break;
+  case LUA_TBOOLEAN: lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false"); break;
+  case LUA_TSTRING: lua_pushvalue(L, idx); break;
+  default: luaL_error(L, "cannot output a %s", luaL_typename(L, idx));
+  }
+  return lua_tolstring(L, -1, n);
+}
+
+/* _esc(v): template output in HTML text or a quoted attribute. */
+static int l_esc(lua_State *L) {
+  size_t n;
+  const char *s;
+  luaL_Buffer b;
+  if (is_raw(L, 1)) {
+    lua_rawgeti(L, 1, 1);
+    return 1;
+  }
+  s = to_text(L, 1, &n);
+  luaL_buffinit(L, &b);
+  add_escaped(&b, s, n);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/* Is s a link we let through: http(s), #fragment, or relative? */
+static int safe_url(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (unsigned char)s[i] <= ' ') i++;  /* browsers skip these */
+  s += i; n -= i;
+  if (!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8))
+    return 1;
+  for (i = 0; i < n; i++) {  /* a scheme is letters before ':' */
+    if (s[i] == ':') return 0;
+    if (s[i] == '/' || s[i] == '?' || s[i] == '#') return 1;
+    if ((unsigned char)s[i] < ' ' || s[i] == '\\') return 0;
+  }
+  return 1;
+}
+
+/* _url(v): template output inside href/src: unsafe schemes become "#". */
+static int l_url(lua_State *L) {
+  size_t n;
+  const char *s = to_text(L, 1, &n);
+  luaL_Buffer b;
+  if (!safe_url(s, n)) {
+    lua_pushliteral(L, "#blocked-url");
+    return 1;
+  }
+  luaL_buffinit(L, &b);
+  add_escaped(&b, s, n);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+void render_push_raw(lua_State *L, const char *s, size_t n) {
+  lua_createtable(L, 1, 0);
+  lua_pushlstring(L, s, n);
+  lua_rawseti(L, -2, 1);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &RAW_KEY);
+  lua_setmetatable(L, -2);
+}
+
+/* raw(s): output s as it is. Only for HTML podium made (Markdown, SVG). */
+static int l_raw(lua_State *L) {
+  size_t n;
+  const char *s;
+  if (is_raw(L, 1)) { lua_settop(L, 1); return 1; }
+  s = to_text(L, 1, &n);
+  render_push_raw(L, s, n);
+  return 1;
+}
+
+/* escape(s): the escaped text, for templates that build strings. */
+static int l_escape(lua_State *L) { return l_esc(L); }
+
+/* fmt(value, unit) */
+static int l_fmt(lua_State *L) {
+  pod_buf b = POD_BUF_INIT;
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  render_fmt_value(&b, luaL_checknumber(L, 1), luaL_optstring(L, 2, ""));
+  lua_pushlstring(L, pod_buf_str(&b), b.len);
+  pod_buf_free(&b);
+  return 1;
+}
+
+/* getmetatable without the string metatable (and its string table). */
+static int l_getmetatable(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (lua_type(L, 1) == LUA_TSTRING || !lua_getmetatable(L, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return 1;
+  return 1;
+}
+
+static int run_template(lua_State *L, render_sandbox *sb, const char *name);
+
+/* include(name, data): another template's output, as raw HTML. */
+static int l_include(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *name = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (run_template(L, sb, name) != LUA_OK) return lua_error(L);
+  lua_replace(L, 1);   /* the output takes the name's place */
+  lua_settop(L, 1);
+  return l_raw(L);
+}
+
+/* ---- loading templates ----------------------------------------------- */
+
+/* Pushes the compiled function of template name, compiling on first use.
+** On failure pushes the message and returns nonzero. */
+static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
+  pod_buf text = POD_BUF_INIT, lua = POD_BUF_INIT;
+  char err[POD_ERRLEN], path[4096], chunk[300];
+  int found = 0, r;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
+  if (lua_getfield(L, -1, name) == LUA_TFUNCTION) {
+    lua_remove(L, -2);
+    return LUA_OK;
+  }
+  lua_pop(L, 2);
+  if (strstr(name, "..") || strchr(name, '/') || name[0] == '.') {
+    lua_pushfstring(L, "template name \"%s\" is not a plain file name", name);
+    return LUA_ERRRUN;
+  }
+  for (int i = 0; i < sb->n_dirs && !found; i++) {
+    snprintf(path, sizeof path, "%s/%s", sb->dirs[i], name);
+    found = pod_exists(path) && pod_file_read(path, &text, err) == POD_OK;
+  }
+  if (!found) {
+    lua_pushfstring(L, "no template \"%s\"", name);
+    return LUA_ERRRUN;
+  }
+  r = render_template_compile(name, text.data, text.len, &lua, err);
+  if (r != POD_OK) {
+    lua_pushstring(L, err);
+  } else {
+    snprintf(chunk, sizeof chunk, "=%s", name);
+    r = luaL_loadbufferx(L, lua.data, lua.len, chunk, "t");
+    if (r == LUA_OK) r = lua_pcall(L, 0, 1, 0);  /* returns the function */
+    if (r == LUA_OK) {
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
+      lua_pushvalue(L, -2);
+      lua_setfield(L, -2, name);
+      lua_pop(L, 1);
+    }
+  }
+  pod_buf_free(&text);
+  pod_buf_free(&lua);
+  return r;
+}
+
+/* With the data table on top: replaces it by the template's output
+** string, or by an error message (nonzero return). */
+static int run_template(lua_State *L, render_sandbox *sb, const char *name) {
+  int r = load_template(L, sb, name);
+  if (r != LUA_OK) {
+    lua_remove(L, -2);
+    return r;
+  }
+  lua_insert(L, -2);   /* function, data */
+  lua_createtable(L, 0, 1);  /* data falls back to the sandbox globals */
+  lua_pushglobaltable(L);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_call(L, 1, 1);
+  return LUA_OK;
+}
+
+/* Message handler: make sure the message names the template and line. */
+static int add_where(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  lua_Debug ar;
+  if (!msg) msg = lua_pushfstring(L, "(error object is a %s value)",
+                                  luaL_typename(L, 1));
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    size_t k = strlen(ar.short_src);
+    if (ar.currentline > 0 && k > 5 && !strcmp(ar.short_src + k - 5, ".html")) {
+      if (strncmp(msg, ar.short_src, k))
+        lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+      else
+        lua_pushstring(L, msg);
+      return 1;
+    }
+  }
+  lua_pushstring(L, msg);
+  return 1;
+}
+
+static int page_call(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *name = lua_tostring(L, 1);
+  lua_settop(L, 2);
+  if (run_template(L, sb, name) != LUA_OK) return lua_error(L);
+  return 1;
+}
+
+/* ---- the sandbox ----------------------------------------------------- */
+
+static void open_lib(lua_State *L, const char *name, lua_CFunction f) {
+  luaL_requiref(L, name, f, 1);
+  lua_pop(L, 1);
+}
+
+static const char *const removed[] = {
+  "dofile", "loadfile", "load", "loadstring", "require", "collectgarbage",
+  "print", "module", NULL};
+
+static const char PRELUDE[] =
+  "function link(p) return (_root or '') .. p end\n"
+  "function t(s) return s end\n";
+
+int render_sandbox_new(const char *const *dirs, int n_dirs,
+                       render_sandbox **out, char err[POD_ERRLEN]) {
+  render_sandbox *sb = pod_xmalloc(sizeof *sb);
+  lua_State *L;
+  memset(sb, 0, sizeof *sb);
+  sb->mem_limit = DEFAULT_MEMORY;
+  sb->instr_limit = DEFAULT_INSTRUCTIONS;
+  sb->dirs = pod_xmalloc((size_t)(n_dirs ? n_dirs : 1) * sizeof *sb->dirs);
+  for (int i = 0; i < n_dirs; i++) sb->dirs[i] = pod_xstrdup(dirs[i]);
+  sb->n_dirs = n_dirs;
+  *out = NULL;
+  if (!(L = sb->L = lua_newstate(limited_alloc, sb))) {
+    render_sandbox_free(sb);
+    return pod_err(err, POD_ETEMPLATE, "cannot start Lua");
+  }
+  open_lib(L, LUA_GNAME, luaopen_base);
+  open_lib(L, LUA_STRLIBNAME, luaopen_string);
+  open_lib(L, LUA_TABLIBNAME, luaopen_table);
+  open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+  open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+  for (int i = 0; removed[i]; i++) {
+    lua_pushnil(L);
+    lua_setglobal(L, removed[i]);
+  }
+  lua_getglobal(L, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_pop(L, 1);
+  lua_register(L, "getmetatable", l_getmetatable);
+  lua_register(L, "_esc", l_esc);
+  lua_register(L, "_url", l_url);
+  lua_register(L, "raw", l_raw);
+  lua_register(L, "escape", l_escape);
+  lua_register(L, "fmt", l_fmt);
+  lua_register(L, "include", l_include);
+  lua_createtable(L, 0, 2);  /* raw()'s metatable, hidden from templates */
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &RAW_KEY);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
+  lua_pushlightuserdata(L, sb);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+  if (luaL_dostring(L, PRELUDE) != LUA_OK) {
+    pod_err(err, POD_EINTERNAL, "sandbox prelude: %s", lua_tostring(L, -1));
+    render_sandbox_free(sb);
+    return POD_EINTERNAL;
+  }
+  *out = sb;
+  return POD_OK;
+}
+
+void render_sandbox_free(render_sandbox *sb) {
+  if (!sb) return;
+  if (sb->L) lua_close(sb->L);
+  for (int i = 0; i < sb->n_dirs; i++) free(sb->dirs[i]);
+  free(sb->dirs);
+  free(sb);
+}
+
+void render_sandbox_limits(render_sandbox *sb, long instructions,
+                           size_t memory_bytes) {
+  if (instructions > 0) sb->instr_limit = instructions;
+  if (memory_bytes > 0) sb->mem_limit = sb->mem_used + memory_bytes;
+}
+
+lua_State *render_sandbox_state(render_sandbox *sb) { return sb->L; }
+
+int render_sandbox_page(render_sandbox *sb, const char *name,
+                        const char *root, pod_buf *out, char err[POD_ERRLEN]) {
+  lua_State *L = sb->L;
+  int data = lua_gettop(L), r;
+  lua_pushstring(L, root);
+  lua_setglobal(L, "_root");
+  lua_pushcfunction(L, add_where);
+  lua_pushcfunction(L, page_call);
+  lua_pushstring(L, name);
+  lua_pushvalue(L, data);
+  sb->instr_used = 0;
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  r = lua_pcall(L, 2, 1, data + 1);
+  lua_sethook(L, NULL, 0, 0);
+  if (r == LUA_OK) {
+    size_t n;
+    const char *s = lua_tolstring(L, -1, &n);
+    pod_buf_clear(out);
+    pod_buf_add(out, s ? s : "", s ? n : 0);
+  } else if (r == LUA_ERRMEM) {
+    pod_err(err, POD_ETEMPLATE, "%s: template used more memory than its "
+            "limit (%zu MB)", name, sb->mem_limit >> 20);
+  } else {
+    pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
+  }
+  lua_settop(L, data - 1);
+  lua_gc(L, LUA_GCSTEP, 0);
+  return r == LUA_OK ? POD_OK : POD_ETEMPLATE;
+}
+
+int render_sandbox_eval(render_sandbox *sb, const char *name,
+                        const char *text, const char *const *kv, int n_kv,
+                        pod_buf *out, char err[POD_ERRLEN]) {
+  lua_State *L = sb->L;
+  pod_buf lua = POD_BUF_INIT;
+  char chunk[300];
+  int rc = render_template_compile(name, text, strlen(text), &lua, err);
+  if (rc) return rc;
+  snprintf(chunk, sizeof chunk, "=%s", name);
+  if (luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") != LUA_OK ||
+      lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    pod_buf_free(&lua);
+    return POD_ETEMPLATE;
+  }
+  pod_buf_free(&lua);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, name);  /* cached under its name, like a file */
+  lua_pop(L, 1);
+  lua_createtable(L, 0, n_kv / 2);
+  for (int i = 0; i + 1 < n_kv; i += 2) {
+    lua_pushstring(L, kv[i + 1]);
+    lua_setfield(L, -2, kv[i]);
+  }
+  rc = render_sandbox_page(sb, name, "", out, err);
+  /* drop it from the cache: the next eval may reuse the name */
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
+  lua_pushnil(L);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+  return rc;
+}

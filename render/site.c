@@ -1,0 +1,429 @@
+/*
+** render/site.c -- which pages the site has, and the data each page's
+** template gets. Paths of pages are decided here, once; templates link
+** to them with link(href).
+**
+**   index.html                      language chooser (chooser.html)
+**   <lang>/index.html               overview (overview.html)
+**   <lang>/leaderboards/<slug>.html one per (scope, metric)
+**   <lang>/runs/<id>.html           one per run (run.html)
+**   <lang>/envs/<id>.html           one per environment (env.html)
+**   assets/                         copied from site/
+** Every page's template output is wrapped in layout.html.
+*/
+#include "render/render_int.h"
+#include "core/fs.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct site {
+  store_db *db;
+  render_sandbox *sb;
+  lua_State *L;
+  render_out *out;
+  const char *lang;
+  pod_buf body, page;
+} site;
+
+/* ---- rows into Lua tables -------------------------------------------- */
+
+static void push_value(lua_State *L, const store_value *v) {
+  switch (v->type) {
+  case STORE_INT: lua_pushinteger(L, (lua_Integer)v->i); break;
+  case STORE_REAL: lua_pushnumber(L, v->d); break;
+  case STORE_TEXT: lua_pushstring(L, v->s); break;
+  default: lua_pushnil(L);
+  }
+}
+
+static void push_row(lua_State *L, const store_row *row) {
+  lua_createtable(L, 0, row->n + 2);
+  for (int i = 0; i < row->n; i++) {
+    if (row->v[i].type == STORE_NULL) continue;
+    push_value(L, &row->v[i]);
+    lua_setfield(L, -2, row->names[i]);
+  }
+}
+
+static int64_t row_int(const store_row *row, const char *name) {
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name)) return row->v[i].i;
+  return 0;
+}
+
+static const char *row_text(const store_row *row, const char *name) {
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name) && row->v[i].type == STORE_TEXT)
+      return row->v[i].s;
+  return NULL;
+}
+
+/* Kinds of rows, each with the links its pages need. */
+enum { ROW_PLAIN, ROW_RUN, ROW_ENV, ROW_BOARD };
+
+typedef struct row_sink {
+  site *s;
+  int kind;
+} row_sink;
+
+static void set_href(lua_State *L, const char *field, const char *fmt,
+                     const char *lang, long long id) {
+  char href[128];
+  snprintf(href, sizeof href, fmt, lang, id);
+  lua_pushstring(L, href);
+  lua_setfield(L, -2, field);
+}
+
+/* The leaderboard page of (scope, metric), relative to the language. */
+static void board_path(pod_buf *out, const char *scope, const char *metric) {
+  pod_buf_adds(out, "leaderboards/");
+  render_slug(out, *scope ? scope : "all");
+  pod_buf_adds(out, "--");
+  render_slug(out, metric);
+  pod_buf_adds(out, ".html");
+}
+
+/* Appends the row, as a table, to the array on top of the stack. */
+static int append_row(const store_row *row, void *ud) {
+  row_sink *k = ud;
+  lua_State *L = k->s->L;
+  push_row(L, row);
+  if (k->kind == ROW_RUN) {
+    set_href(L, "href", "%s/runs/%lld.html", k->s->lang,
+             (long long)row_int(row, "id"));
+    if (row_int(row, "environment_id"))
+      set_href(L, "env_href", "%s/envs/%lld.html", k->s->lang,
+               (long long)row_int(row, "environment_id"));
+  } else if (k->kind == ROW_ENV) {
+    set_href(L, "href", "%s/envs/%lld.html", k->s->lang,
+             (long long)row_int(row, "id"));
+  } else if (k->kind == ROW_BOARD) {
+    pod_buf p = POD_BUF_INIT;
+    pod_buf_printf(&p, "%s/", k->s->lang);
+    board_path(&p, row_text(row, "scope"), row_text(row, "metric"));
+    lua_pushstring(L, p.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_free(&p);
+  }
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+/* data[field] = array of rows from walk(db, ..., append_row). */
+typedef int (*walk_fn)(store_db *, store_row_fn, void *, char *);
+typedef int (*walk_id_fn)(store_db *, int64_t, store_row_fn, void *, char *);
+
+static int add_list(site *s, const char *field, int kind, walk_fn walk,
+                    char err[POD_ERRLEN]) {
+  row_sink k = {s, kind};
+  int rc;
+  lua_newtable(s->L);
+  rc = walk(s->db, append_row, &k, err);
+  lua_setfield(s->L, -2, field);
+  return rc;
+}
+
+static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
+                       int64_t id, char err[POD_ERRLEN]) {
+  row_sink k = {s, kind};
+  int rc;
+  lua_newtable(s->L);
+  rc = walk(s->db, id, append_row, &k, err);
+  lua_setfield(s->L, -2, field);
+  return rc;
+}
+
+/* Sets data[field] to the single row fetched (or leaves it nil). */
+static int take_first(const store_row *row, void *ud) {
+  row_sink *k = ud;
+  push_row(k->s->L, row);
+  return 0;
+}
+
+static int add_one(site *s, const char *field, walk_id_fn get, int64_t id,
+                   char err[POD_ERRLEN]) {
+  row_sink k = {s, ROW_PLAIN};
+  int top = lua_gettop(s->L);
+  int rc = get(s->db, id, take_first, &k, err);
+  if (rc == POD_OK && lua_gettop(s->L) > top) lua_setfield(s->L, -2, field);
+  lua_settop(s->L, top);
+  return rc;
+}
+
+/* ---- pages ----------------------------------------------------------- */
+
+/* Renders template with the data table on top (popped), wraps it in
+** layout.html and writes it to rel. */
+static int write_page(site *s, const char *rel, const char *template,
+                      char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  pod_buf root = POD_BUF_INIT;
+  int rc;
+  for (const char *p = rel; *p; p++)
+    if (*p == '/') pod_buf_adds(&root, "../");
+  lua_pushstring(L, s->lang);
+  lua_setfield(L, -2, "lang");
+  lua_pushstring(L, rel);
+  lua_setfield(L, -2, "path");
+  lua_getfield(L, -1, "title");
+  lua_insert(L, -2);  /* title, data */
+  rc = render_sandbox_page(s->sb, template, pod_buf_str(&root), &s->body,
+                           err);
+  if (rc) { lua_pop(L, 1); goto done; }
+  lua_createtable(L, 0, 6);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "title");
+  render_push_raw(L, pod_buf_str(&s->body), s->body.len);
+  lua_setfield(L, -2, "content");
+  lua_pushstring(L, s->lang);
+  lua_setfield(L, -2, "lang");
+  lua_pushstring(L, rel);
+  lua_setfield(L, -2, "path");
+  rc = render_sandbox_page(s->sb, "layout.html", pod_buf_str(&root), &s->page,
+                           err);
+  if (rc == POD_OK)
+    rc = render_out_write(s->out, rel, s->page.data, s->page.len, err);
+done:
+  pod_buf_free(&root);
+  return rc;
+}
+
+static void set_title(lua_State *L, const char *title) {
+  lua_pushstring(L, title);
+  lua_setfield(L, -2, "title");
+}
+
+static int page_chooser(site *s, char err[POD_ERRLEN]) {
+  lua_newtable(s->L);
+  set_title(s->L, "podium");
+  lua_newtable(s->L);
+  lua_createtable(s->L, 0, 3);
+  lua_pushstring(s->L, "en");
+  lua_setfield(s->L, -2, "code");
+  lua_pushstring(s->L, "English");
+  lua_setfield(s->L, -2, "name");
+  lua_pushstring(s->L, "en/index.html");
+  lua_setfield(s->L, -2, "href");
+  lua_rawseti(s->L, -2, 1);
+  lua_setfield(s->L, -2, "languages");
+  return write_page(s, "index.html", "chooser.html", err);
+}
+
+static int page_overview(site *s, char err[POD_ERRLEN]) {
+  char rel[64];
+  row_sink k = {s, ROW_PLAIN};
+  int rc;
+  lua_newtable(s->L);
+  set_title(s->L, "Overview");
+  if ((rc = store_counts(s->db, take_first, &k, err))) return rc;
+  lua_setfield(s->L, -2, "counts");
+  if ((rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
+      (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
+      (rc = add_list(s, "envs", ROW_ENV, store_each_env, err))) {
+    lua_pop(s->L, 1);
+    return rc;
+  }
+  snprintf(rel, sizeof rel, "%s/index.html", s->lang);
+  return write_page(s, rel, "overview.html", err);
+}
+
+/* Groups ranked entries by axis point: groups[i] = {batch_size,
+** sequence_length, entries = {...}}. Stack: data, groups[, entries]. */
+typedef struct grouper {
+  site *s;
+  int have;
+  int64_t batch, seq;
+} grouper;
+
+static int group_entry(const store_row *row, void *ud) {
+  grouper *g = ud;
+  lua_State *L = g->s->L;
+  int64_t batch = row_int(row, "batch_size");
+  int64_t seq = row_int(row, "sequence_length");
+  if (!g->have || batch != g->batch || seq != g->seq) {
+    if (g->have) lua_pop(L, 1);                     /* old entries */
+    lua_createtable(L, 0, 3);                       /* group */
+    for (int i = 0; i < row->n; i++)
+      if (!strcmp(row->names[i], "batch_size") ||
+          !strcmp(row->names[i], "sequence_length")) {
+        push_value(L, &row->v[i]);
+        lua_setfield(L, -2, row->names[i]);
+      }
+    lua_newtable(L);                                /* group, entries */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "entries");
+    lua_insert(L, -2);                              /* entries, group */
+    lua_rawseti(L, -3, (lua_Integer)lua_rawlen(L, -3) + 1);
+    g->have = 1;
+    g->batch = batch;
+    g->seq = seq;
+  }
+  push_row(L, row);
+  set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
+           (long long)row_int(row, "run_id"));
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+typedef struct board_walk {
+  site *s;
+  char err[POD_ERRLEN];
+} board_walk;
+
+static int page_board(const store_row *row, void *ud) {
+  board_walk *w = ud;
+  site *s = w->s;
+  const char *scope = row_text(row, "scope");
+  const char *metric = row_text(row, "metric");
+  grouper g = {s, 0, 0, 0};
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  int rc;
+  lua_newtable(s->L);
+  pod_buf_printf(&title, "%s \xe2\x80\x94 %s", metric,
+                 *scope ? scope : "all runs");
+  set_title(s->L, title.data);
+  push_row(s->L, row);
+  lua_setfield(s->L, -2, "board");
+  lua_newtable(s->L);
+  rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
+                                    group_entry, &g, w->err);
+  if (g.have) lua_pop(s->L, 1);
+  lua_setfield(s->L, -2, "groups");
+  pod_buf_printf(&rel, "%s/", s->lang);
+  board_path(&rel, scope, metric);
+  if (rc == POD_OK) rc = write_page(s, rel.data, "leaderboard.html", w->err);
+  else lua_pop(s->L, 1);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  return rc;
+}
+
+typedef board_walk item_walk;
+
+static int page_run(const store_row *row, void *ud) {
+  item_walk *w = ud;
+  site *s = w->s;
+  int64_t id = row_int(row, "id"), env = row_int(row, "environment_id");
+  char rel[96], title[300];
+  const char *name = row_text(row, "name");
+  int rc;
+  lua_newtable(s->L);
+  snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
+           name ? name : row_text(row, "model"));
+  set_title(s->L, title);
+  push_row(s->L, row);
+  if (env) set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
+  lua_setfield(s->L, -2, "run");
+  if ((rc = add_list_of(s, "measurements", ROW_PLAIN, store_each_measurement,
+                        id, w->err)) ||
+      (rc = add_list_of(s, "sources", ROW_PLAIN, store_each_run_source, id,
+                        w->err)) ||
+      (env && (rc = add_one(s, "env", store_get_env, env, w->err)))) {
+    lua_pop(s->L, 1);
+    return rc;
+  }
+  snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang, (long long)id);
+  return write_page(s, rel, "run.html", w->err);
+}
+
+static int page_env(const store_row *row, void *ud) {
+  item_walk *w = ud;
+  site *s = w->s;
+  int64_t id = row_int(row, "id");
+  char rel[96], title[64];
+  int rc;
+  lua_newtable(s->L);
+  snprintf(title, sizeof title, "Environment %lld", (long long)id);
+  set_title(s->L, title);
+  push_row(s->L, row);
+  lua_setfield(s->L, -2, "env");
+  if ((rc = add_list_of(s, "runs", ROW_RUN, store_each_env_run, id,
+                        w->err))) {
+    lua_pop(s->L, 1);
+    return rc;
+  }
+  snprintf(rel, sizeof rel, "%s/envs/%lld.html", s->lang, (long long)id);
+  return write_page(s, rel, "env.html", w->err);
+}
+
+/* Runs a store walk whose callback renders pages; the callback's error
+** text is in w.err. */
+static int each_page(site *s, walk_fn walk, store_row_fn fn,
+                     char err[POD_ERRLEN]) {
+  board_walk w;
+  int rc;
+  w.s = s;
+  w.err[0] = '\0';
+  rc = walk(s->db, fn, &w, err);
+  if (rc && w.err[0]) snprintf(err, POD_ERRLEN, "%s", w.err);
+  return rc;
+}
+
+int render_site(store_db *db, const render_opts *opts, render_stats *stats,
+                char err[POD_ERRLEN]) {
+  site s;
+  char builtin[4096], assets[4096];
+  const char *dirs[2];
+  int n_dirs = 0, rc;
+  memset(&s, 0, sizeof s);
+  memset(stats, 0, sizeof *stats);
+  s.db = db;
+  s.lang = "en";
+  snprintf(builtin, sizeof builtin, "%s/templates", opts->share_dir);
+  snprintf(assets, sizeof assets, "%s/site", opts->share_dir);
+  if (opts->templates_dir) {
+    if (!pod_is_dir(opts->templates_dir))
+      return pod_err(err, POD_EINPUT, "%s: found no folder, expected a "
+                     "folder of templates", opts->templates_dir);
+    dirs[n_dirs++] = opts->templates_dir;
+  }
+  dirs[n_dirs++] = builtin;
+  if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) return rc;
+  s.L = render_sandbox_state(s.sb);
+  if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
+    goto done;
+  if ((rc = render_out_copy(s.out, assets, "assets", err)) ||
+      (rc = page_chooser(&s, err)) || (rc = page_overview(&s, err)) ||
+      (rc = each_page(&s, store_each_leaderboard, page_board, err)) ||
+      (rc = each_page(&s, store_each_run, page_run, err)) ||
+      (rc = each_page(&s, store_each_env, page_env, err))) {
+    render_out_abort(s.out);
+    goto done;
+  }
+  rc = render_out_commit(s.out, stats, err);
+done:
+  render_sandbox_free(s.sb);
+  pod_buf_free(&s.body);
+  pod_buf_free(&s.page);
+  return rc;
+}
+
+int render_find_share_dir(const char *argv0, char out[4096],
+                          char err[POD_ERRLEN]) {
+  char exe[3000], probe[4200];
+  const char *env = getenv("PODIUM_SHARE");
+  ssize_t n;
+  if (env && *env) {
+    snprintf(out, 4096, "%s", env);
+    return POD_OK;
+  }
+  n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) snprintf(exe, sizeof exe, "%s", argv0);
+  else exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash) *slash = '\0';
+  else snprintf(exe, sizeof exe, ".");
+  /* build/podium in a source tree, or PREFIX/bin/podium installed */
+  static const char *const tries[] = {"%s/..", "%s/../share/podium"};
+  for (int i = 0; i < 2; i++) {
+    snprintf(out, 4096, tries[i], exe);
+    snprintf(probe, sizeof probe, "%s/templates/layout.html", out);
+    if (pod_exists(probe)) return POD_OK;
+  }
+  return pod_err(err, POD_EIO, "cannot find podium's templates next to %s "
+                 "(set PODIUM_SHARE to the folder holding templates/)", exe);
+}

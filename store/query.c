@@ -1,0 +1,273 @@
+/*
+** store/query.c -- every SQL statement podium runs, and the reads that
+** render/ and the CLI make. Rows go out through store_row callbacks, so
+** no caller ever sees a statement.
+*/
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns a run row carries everywhere it is listed. */
+#define RUN_COLUMNS                                                        \
+  "r.id AS id, r.name AS name, r.project AS project, r.model AS model, "   \
+  "r.variant AS variant, r.role AS role, r.dataset AS dataset, "           \
+  "r.task AS task, r.scope AS scope, r.environment_id AS environment_id, " \
+  "r.tags AS tags, r.created_at AS created_at, "                           \
+  "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) "           \
+  "AS measurements "
+
+/* One leaderboard: per axis point, runs ranked by mean value. ORDER
+** differs only in direction, hence two statements from one text. */
+#define BOARD_SQL(DIR)                                                     \
+  "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length "      \
+  "                    ORDER BY avg(m.value) " DIR ") AS rank, "           \
+  "  r.id AS run_id, r.name AS name, r.model AS model, "                   \
+  "  r.variant AS variant, r.role AS role, r.project AS project, "         \
+  "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
+  "  avg(m.value) AS value, count(*) AS n "                                \
+  "FROM measurements m JOIN runs r ON r.id = m.run_id "                    \
+  "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
+  "  AND r.scope = ?1 "                                                    \
+  "GROUP BY m.run_id, m.batch_size, m.sequence_length "                    \
+  "ORDER BY m.batch_size, m.sequence_length, rank, r.model, r.id"
+
+const char *const store_sql[Q_COUNT_] = {
+  [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
+  [Q_SOURCE_ADD] =
+      "INSERT INTO sources (path, sha256, format, format_version, bytes, "
+      "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [Q_SOURCE_ROWS] =
+      "UPDATE sources SET rows = ?1, format_version = coalesce(?2, "
+      "format_version) WHERE id = ?3",
+  [Q_ENV_FIND] = "SELECT id FROM environments WHERE fingerprint = ?1",
+  [Q_ENV_ADD] =
+      "INSERT INTO environments (fingerprint, cpu_model, cpu_count, "
+      "ram_bytes, gpu_model, gpu_count, gpu_memory_bytes, gpu_power_w, os, "
+      "python_version, framework, framework_version, country, region, "
+      "cloud_provider, cloud_region, pue, tracking_mode, extras) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "?16, ?17, ?18, ?19)",
+  [Q_RUN_ADD] =
+      "INSERT INTO runs (name, project, model, variant, role, dataset, task, "
+      "scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11)",
+  [Q_RUN_FIND_NAME] = "SELECT id FROM runs WHERE name = ?1 ORDER BY id",
+  [Q_METRIC_FIND] = "SELECT id FROM metrics WHERE name = ?1",
+  [Q_METRIC_ADD] =
+      "INSERT INTO metrics (name, unit, direction) VALUES (?1, ?2, ?3)",
+  [Q_MEAS_ADD] =
+      "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
+      "sequence_length, epoch, step, split, source_id, line, raw_value, "
+      "raw_unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+  [Q_RUNS] = "SELECT " RUN_COLUMNS "FROM runs r ORDER BY r.id DESC",
+  [Q_RUN_BY_ID] = "SELECT " RUN_COLUMNS "FROM runs r WHERE r.id = ?1",
+  [Q_RUN_BY_NAME] =
+      "SELECT " RUN_COLUMNS "FROM runs r WHERE r.name = ?1 ORDER BY r.id",
+  [Q_MEASUREMENTS] =
+      "SELECT mt.name AS metric, mt.unit AS unit, mt.direction AS direction, "
+      "  m.value AS value, m.batch_size AS batch_size, "
+      "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
+      "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
+      "  m.raw_unit AS raw_unit, s.path AS source_path, "
+      "  s.sha256 AS source_sha256, m.line AS line, s.id AS source_id "
+      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
+      "  JOIN sources s ON s.id = m.source_id "
+      "WHERE m.run_id = ?1 "
+      "ORDER BY mt.name, m.batch_size, m.sequence_length, m.epoch, m.step, "
+      "  m.id",
+  [Q_RUN_SOURCES] =
+      "SELECT s.id AS id, s.path AS path, s.sha256 AS sha256, "
+      "  s.format AS format, s.format_version AS format_version, "
+      "  s.bytes AS bytes, s.rows AS rows, s.ingested_at AS ingested_at "
+      "FROM sources s WHERE s.id IN "
+      "  (SELECT DISTINCT source_id FROM measurements WHERE run_id = ?1) "
+      "ORDER BY s.id",
+  [Q_ENVS] =
+      "SELECT e.*, (SELECT count(*) FROM runs r WHERE r.environment_id = "
+      "e.id) AS runs FROM environments e ORDER BY e.id",
+  [Q_ENV_GET] = "SELECT e.* FROM environments e WHERE e.id = ?1",
+  [Q_ENV_RUNS] =
+      "SELECT " RUN_COLUMNS "FROM runs r WHERE r.environment_id = ?1 "
+      "ORDER BY r.id",
+  [Q_BOARDS] =
+      "SELECT sc.scope AS scope, mt.id AS metric_id, mt.name AS metric, "
+      "  mt.unit AS unit, mt.direction AS direction "
+      "FROM (SELECT DISTINCT scope FROM runs) sc, metrics mt "
+      "WHERE EXISTS (SELECT 1 FROM measurements m JOIN runs r "
+      "  ON r.id = m.run_id WHERE m.metric_id = mt.id "
+      "  AND m.epoch IS NULL AND m.step IS NULL AND r.scope = sc.scope) "
+      "ORDER BY sc.scope, mt.name",
+  [Q_BOARD_ASC] = BOARD_SQL("ASC"),
+  [Q_BOARD_DESC] = BOARD_SQL("DESC"),
+  [Q_COUNTS] =
+      "SELECT (SELECT count(*) FROM runs) AS runs, "
+      "  (SELECT count(*) FROM sources) AS sources, "
+      "  (SELECT count(*) FROM environments) AS environments, "
+      "  (SELECT count(*) FROM measurements) AS measurements",
+};
+
+int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
+               char err[POD_ERRLEN]) {
+  int n = sqlite3_column_count(st), r, stop = 0;
+  const char *names[64];
+  store_value v[64];
+  store_row row = {n, names, v};
+  if (n > 64) return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
+  for (int i = 0; i < n; i++) names[i] = sqlite3_column_name(st, i);
+  while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int i = 0; i < n; i++) {
+      memset(&v[i], 0, sizeof v[i]);
+      switch (sqlite3_column_type(st, i)) {
+      case SQLITE_INTEGER:
+        v[i].type = STORE_INT;
+        v[i].i = sqlite3_column_int64(st, i);
+        v[i].d = (double)v[i].i;
+        break;
+      case SQLITE_FLOAT:
+        v[i].type = STORE_REAL;
+        v[i].d = sqlite3_column_double(st, i);
+        break;
+      case SQLITE_NULL:
+        v[i].type = STORE_NULL;
+        break;
+      default:
+        v[i].type = STORE_TEXT;
+        v[i].s = (const char *)sqlite3_column_text(st, i);
+        if (!v[i].s) v[i].s = "";
+      }
+    }
+    stop = fn(&row, ud);
+  }
+  if (stop) {
+    sqlite3_reset(st);
+    return stop;
+  }
+  if (r != SQLITE_DONE) return store_fail(db, err);
+  sqlite3_reset(st);
+  return POD_OK;
+}
+
+/* Prepares q, binds an optional integer ?1, walks the rows. */
+static int walk_q(store_db *db, int q, int64_t id, store_row_fn fn, void *ud,
+                  char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, q, &st, err);
+  if (rc) return rc;
+  if (id) sqlite3_bind_int64(st, 1, id);
+  return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_run(store_db *db, store_row_fn fn, void *ud,
+                   char err[POD_ERRLEN]) {
+  return walk_q(db, Q_RUNS, 0, fn, ud, err);
+}
+
+static int count_rows(const store_row *row, void *ud) {
+  (void)row;
+  ++*(int *)ud;
+  return 0;
+}
+
+int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
+                  void *ud, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  char *end;
+  long long id = strtoll(id_or_name, &end, 10);
+  int by_id = *id_or_name && !*end && id > 0, n = 0;
+  int rc = store_stmt(db, by_id ? Q_RUN_BY_ID : Q_RUN_BY_NAME, &st, err);
+  if (rc) return rc;
+  if (by_id) sqlite3_bind_int64(st, 1, id);
+  else sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_TRANSIENT);
+  if ((rc = store_walk(db, st, count_rows, &n, err))) return rc;
+  if (n == 0)
+    return pod_err(err, POD_EINPUT, "no run \"%s\" (podium runs lists them)",
+                   id_or_name);
+  if (n > 1)  /* a name may be shared; say so instead of picking one */
+    return pod_err(err, POD_EINPUT,
+                   "run name \"%s\" matches %d runs; give a run id "
+                   "(podium runs lists them)", id_or_name, n);
+  return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
+                           void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_MEASUREMENTS, run_id, fn, ud, err);
+}
+
+int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
+                          void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_RUN_SOURCES, run_id, fn, ud, err);
+}
+
+int store_each_env(store_db *db, store_row_fn fn, void *ud,
+                   char err[POD_ERRLEN]) {
+  return walk_q(db, Q_ENVS, 0, fn, ud, err);
+}
+
+int store_get_env(store_db *db, int64_t env_id, store_row_fn fn, void *ud,
+                  char err[POD_ERRLEN]) {
+  return walk_q(db, Q_ENV_GET, env_id, fn, ud, err);
+}
+
+int store_each_env_run(store_db *db, int64_t env_id, store_row_fn fn,
+                       void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_ENV_RUNS, env_id, fn, ud, err);
+}
+
+int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
+                           char err[POD_ERRLEN]) {
+  return walk_q(db, Q_BOARDS, 0, fn, ud, err);
+}
+
+/* Direction of a metric: the board's sort order depends on it. */
+static int metric_direction(store_db *db, int64_t metric_id) {
+  sqlite3_stmt *st = NULL;
+  int dir = 0;
+  if (sqlite3_prepare_v2(db->conn,
+                         "SELECT direction FROM metrics WHERE id = ?1", -1,
+                         &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, metric_id);
+    if (sqlite3_step(st) == SQLITE_ROW) dir = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  return dir;
+}
+
+int store_each_leaderboard_entry(store_db *db, const char *scope,
+                                 int64_t metric_id, store_row_fn fn, void *ud,
+                                 char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int q = metric_direction(db, metric_id) > 0 ? Q_BOARD_DESC : Q_BOARD_ASC;
+  int rc = store_stmt(db, q, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, metric_id);
+  return store_walk(db, st, fn, ud, err);
+}
+
+int store_counts(store_db *db, store_row_fn fn, void *ud,
+                 char err[POD_ERRLEN]) {
+  return walk_q(db, Q_COUNTS, 0, fn, ud, err);
+}
+
+int store_explain_leaderboard(store_db *db, pod_buf *out,
+                              char err[POD_ERRLEN]) {
+  pod_buf sql = POD_BUF_INIT;
+  sqlite3_stmt *st = NULL;
+  int r;
+  pod_buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_sql[Q_BOARD_ASC]);
+  r = sqlite3_prepare_v2(db->conn, sql.data, -1, &st, NULL);
+  pod_buf_free(&sql);
+  if (r != SQLITE_OK) return store_fail(db, err);
+  sqlite3_bind_text(st, 1, "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, 1);
+  pod_buf_clear(out);
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    pod_buf_adds(out, (const char *)sqlite3_column_text(st, 3));
+    pod_buf_addc(out, '\n');
+  }
+  sqlite3_finalize(st);
+  return r == SQLITE_DONE ? POD_OK : store_fail(db, err);
+}

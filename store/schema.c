@@ -1,0 +1,72 @@
+/*
+** store/schema.c -- the registry schema as forward-only migrations.
+**
+** migrations[i] takes a database from user_version i to i + 1. Never edit
+** a migration that has shipped: add a new one. store_open applies the
+** missing ones in one transaction. SQL here is standard where it can be
+** (a PostgreSQL backend would reuse it); SQLite-only PRAGMAs live in
+** store.c.
+*/
+#include "store/store_int.h"
+
+const char *const store_migrations[] = {
+  /* 0 -> 1: the registry's tables (docs/ARCHITECTURE.md, "Registry"). */
+  "CREATE TABLE sources ("
+  "  id INTEGER PRIMARY KEY,"
+  "  path TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL UNIQUE,"
+  "  format TEXT NOT NULL,"
+  "  format_version TEXT,"
+  "  bytes INTEGER NOT NULL,"
+  "  rows INTEGER NOT NULL DEFAULT 0,"
+  "  ingested_at TEXT NOT NULL);"
+  "CREATE TABLE environments ("
+  "  id INTEGER PRIMARY KEY,"
+  "  fingerprint TEXT NOT NULL UNIQUE,"
+  "  cpu_model TEXT, cpu_count INTEGER, ram_bytes INTEGER,"
+  "  gpu_model TEXT, gpu_count INTEGER, gpu_memory_bytes INTEGER,"
+  "  gpu_power_w REAL, os TEXT, python_version TEXT,"
+  "  framework TEXT, framework_version TEXT,"
+  "  country TEXT, region TEXT, cloud_provider TEXT, cloud_region TEXT,"
+  "  pue REAL, tracking_mode TEXT, extras TEXT);"
+  "CREATE TABLE runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT,"
+  "  project TEXT, model TEXT NOT NULL, variant TEXT,"
+  "  role TEXT CHECK (role IS NULL OR role IN ('baseline', 'optimized')),"
+  "  dataset TEXT, task TEXT,"
+  "  scope TEXT NOT NULL,"   /* dataset, else task, else '' */
+  "  environment_id INTEGER REFERENCES environments(id),"
+  "  tags TEXT,"
+  "  created_at TEXT NOT NULL);"
+  "CREATE TABLE metrics ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  unit TEXT NOT NULL,"
+  "  direction INTEGER NOT NULL CHECK (direction IN (-1, 0, 1)));"
+  "CREATE TABLE measurements ("
+  "  id INTEGER PRIMARY KEY,"
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  metric_id INTEGER NOT NULL REFERENCES metrics(id),"
+  "  value REAL NOT NULL,"
+  "  batch_size INTEGER, sequence_length INTEGER,"
+  "  epoch REAL, step INTEGER, split TEXT,"
+  "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+  "  line INTEGER NOT NULL,"
+  "  raw_value TEXT, raw_unit TEXT);",
+
+  /* 1 -> 2: indexes for the queries render/ runs. The leaderboard reads
+  ** summary values (no epoch, no step) of one metric, hence a partial
+  ** index; run pages read by run. */
+  "CREATE INDEX measurements_by_run ON measurements(run_id);"
+  "CREATE INDEX measurements_summary ON measurements(metric_id, run_id,"
+  "  batch_size, sequence_length, value)"
+  "  WHERE epoch IS NULL AND step IS NULL;"
+  "CREATE INDEX measurements_by_source ON measurements(source_id);"
+  "CREATE INDEX runs_by_scope ON runs(scope);"
+  "CREATE INDEX runs_by_name ON runs(name);"
+  "CREATE INDEX runs_by_env ON runs(environment_id);",
+};
+
+const int store_n_migrations =
+    (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -1,0 +1,401 @@
+/*
+** store/store.c -- opening the registry, migrations, transactions and the
+** writes ingest/ makes. Reads are in query.c.
+**
+** The connection runs with foreign_keys=ON, WAL journaling (readers are
+** not blocked while a render reads) and a busy timeout, so two podium
+** processes on one registry wait for each other instead of failing.
+*/
+#include "store/store_int.h"
+#include "core/sha256.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+extern const char *const store_migrations[];
+extern const int store_n_migrations;
+
+int store_fail(store_db *db, char err[POD_ERRLEN]) {
+  return pod_err(err, POD_EDB, "%s: %s", db->path, sqlite3_errmsg(db->conn));
+}
+
+const char *store_sqlite_version(void) { return sqlite3_libversion(); }
+
+static int exec(store_db *db, const char *sql, char err[POD_ERRLEN]) {
+  if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return store_fail(db, err);
+  return POD_OK;
+}
+
+int store_schema_version(store_db *db) {
+  sqlite3_stmt *st = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Applies migrations [from, to) in one transaction. */
+static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
+  char pragma[64];
+  int rc;
+  if (from == to) return POD_OK;
+  if ((rc = exec(db, "BEGIN IMMEDIATE", err))) return rc;
+  for (int v = from; v < to; v++) {
+    if ((rc = exec(db, store_migrations[v], err))) {
+      sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+  }
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", to);
+  if ((rc = exec(db, pragma, err)) || (rc = exec(db, "COMMIT", err))) {
+    sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return POD_OK;
+}
+
+static int open_conn(const char *path, store_db **out, char err[POD_ERRLEN]) {
+  store_db *db = pod_xmalloc(sizeof *db);
+  memset(db, 0, sizeof *db);
+  db->path = pod_xstrdup(path);
+  *out = db;
+  if (sqlite3_open_v2(path, &db->conn,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+      SQLITE_OK)
+    return store_fail(db, err);
+  sqlite3_busy_timeout(db->conn, 5000);
+  return exec(db,
+              "PRAGMA foreign_keys = ON;"
+              "PRAGMA journal_mode = WAL;"
+              "PRAGMA synchronous = NORMAL;",
+              err);
+}
+
+int store_open(const char *path, store_db **out, char err[POD_ERRLEN]) {
+  store_db *db = NULL;
+  int rc, v;
+  *out = NULL;
+  if ((rc = open_conn(path, &db, err))) goto fail;
+  v = store_schema_version(db);
+  if (v < 0) {
+    rc = pod_err(err, POD_EDB, "%s: not a podium registry (%s)", path,
+                 sqlite3_errmsg(db->conn));
+    goto fail;
+  }
+  if (v > STORE_SCHEMA_VERSION) {
+    rc = pod_err(err, POD_EDB,
+                 "%s: found schema version %d, expected at most %d "
+                 "(written by a newer podium)",
+                 path, v, STORE_SCHEMA_VERSION);
+    goto fail;
+  }
+  if ((rc = migrate(db, v, store_n_migrations, err))) goto fail;
+  *out = db;
+  return POD_OK;
+fail:
+  store_close(db);
+  return rc;
+}
+
+int store_create_at_version(const char *path, int version,
+                            char err[POD_ERRLEN]) {
+  store_db *db = NULL;
+  int rc = open_conn(path, &db, err);
+  if (!rc) rc = migrate(db, store_schema_version(db), version, err);
+  store_close(db);
+  return rc;
+}
+
+void store_close(store_db *db) {
+  if (!db) return;
+  for (int i = 0; i < Q_COUNT_; i++) sqlite3_finalize(db->stmt[i]);
+  for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
+  free(db->metrics);
+  sqlite3_close(db->conn);
+  free(db->path);
+  free(db);
+}
+
+int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st = db->stmt[q];
+  if (!st) {
+    if (sqlite3_prepare_v3(db->conn, store_sql[q], -1,
+                           SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+      return store_fail(db, err);
+    db->stmt[q] = st;
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  *out = st;
+  return POD_OK;
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+int store_begin(store_db *db, char err[POD_ERRLEN]) {
+  return exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(store_db *db, char err[POD_ERRLEN]) {
+  return exec(db, "COMMIT", err);
+}
+
+void store_rollback(store_db *db) {
+  if (!sqlite3_get_autocommit(db->conn))
+    sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  /* Metric ids added inside the transaction are gone now. */
+  for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
+  db->n_metrics = 0;
+}
+
+/* ---- binding helpers ------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, i);
+}
+
+static void bind_count(sqlite3_stmt *st, int i, int64_t v) {
+  if (v >= 0) sqlite3_bind_int64(st, i, v);
+  else sqlite3_bind_null(st, i);
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v) {
+  if (!isnan(v)) sqlite3_bind_double(st, i, v);
+  else sqlite3_bind_null(st, i);
+}
+
+/* Runs a write statement; when out_id is given, stores the new rowid. */
+static int step_done(store_db *db, sqlite3_stmt *st, int64_t *out_id,
+                     char err[POD_ERRLEN]) {
+  if (sqlite3_step(st) != SQLITE_DONE) return store_fail(db, err);
+  if (out_id) *out_id = sqlite3_last_insert_rowid(db->conn);
+  return POD_OK;
+}
+
+/* Steps a lookup returning one integer; *out = 0 when there is no row. */
+static int step_id(store_db *db, sqlite3_stmt *st, int64_t *out,
+                   char err[POD_ERRLEN]) {
+  int r = sqlite3_step(st);
+  *out = 0;
+  if (r == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+  else if (r != SQLITE_DONE) return store_fail(db, err);
+  return POD_OK;
+}
+
+static void now_iso8601(char out[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- sources --------------------------------------------------------- */
+
+int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
+                      char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_SOURCE_FIND, &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, sha256);
+  return step_id(db, st, out_id, err);
+}
+
+int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
+                     char err[POD_ERRLEN]) {
+  char now[32];
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_SOURCE_ADD, &st, err);
+  if (rc) return rc;
+  now_iso8601(now);
+  bind_text(st, 1, src->path);
+  bind_text(st, 2, src->sha256);
+  bind_text(st, 3, src->format);
+  bind_text(st, 4, src->format_version);
+  sqlite3_bind_int64(st, 5, src->bytes);
+  bind_text(st, 6, now);
+  return step_done(db, st, out_id, err);
+}
+
+int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
+                          const char *format_version, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_SOURCE_ROWS, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, rows);
+  bind_text(st, 2, format_version);
+  sqlite3_bind_int64(st, 3, id);
+  return step_done(db, st, NULL, err);
+}
+
+/* ---- environments ---------------------------------------------------- */
+
+/* The columns of store_env, in table order; one list drives the insert
+** and the fingerprint, so they cannot disagree. */
+enum { F_TEXT, F_COUNT, F_REAL };
+static const struct {
+  const char *name;
+  int kind;
+  size_t off;
+} env_fields[] = {
+#define F(name, kind) {#name, kind, offsetof(store_env, name)}
+  F(cpu_model, F_TEXT),      F(cpu_count, F_COUNT),
+  F(ram_bytes, F_COUNT),     F(gpu_model, F_TEXT),
+  F(gpu_count, F_COUNT),     F(gpu_memory_bytes, F_COUNT),
+  F(gpu_power_w, F_REAL),    F(os, F_TEXT),
+  F(python_version, F_TEXT), F(framework, F_TEXT),
+  F(framework_version, F_TEXT), F(country, F_TEXT),
+  F(region, F_TEXT),         F(cloud_provider, F_TEXT),
+  F(cloud_region, F_TEXT),   F(pue, F_REAL),
+  F(tracking_mode, F_TEXT),  F(extras_json, F_TEXT),
+#undef F
+};
+#define N_ENV_FIELDS (sizeof env_fields / sizeof env_fields[0])
+
+void store_env_init(store_env *env) {
+  memset(env, 0, sizeof *env);
+  env->cpu_count = env->ram_bytes = env->gpu_count = -1;
+  env->gpu_memory_bytes = -1;
+  env->gpu_power_w = env->pue = NAN;
+}
+
+static void env_fingerprint(const store_env *env, char hex[65]) {
+  pod_sha256 s;
+  pod_sha256_init(&s);
+  for (size_t i = 0; i < N_ENV_FIELDS; i++) {
+    const char *p = (const char *)env + env_fields[i].off;
+    char num[64] = "";
+    const char *text = num;
+    if (env_fields[i].kind == F_TEXT) {
+      text = *(const char *const *)p ? *(const char *const *)p : "";
+    } else if (env_fields[i].kind == F_COUNT) {
+      int64_t v = *(const int64_t *)p;
+      if (v >= 0) snprintf(num, sizeof num, "%lld", (long long)v);
+    } else {
+      double v = *(const double *)p;
+      if (!isnan(v)) snprintf(num, sizeof num, "%.17g", v);
+    }
+    pod_sha256_update(&s, env_fields[i].name, strlen(env_fields[i].name));
+    pod_sha256_update(&s, "=", 1);
+    pod_sha256_update(&s, text, strlen(text) + 1);  /* NUL separates */
+  }
+  pod_sha256_hex(&s, hex);
+}
+
+int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
+                  char err[POD_ERRLEN]) {
+  char fp[65];
+  sqlite3_stmt *st;
+  int rc;
+  env_fingerprint(env, fp);
+  if ((rc = store_stmt(db, Q_ENV_FIND, &st, err))) return rc;
+  bind_text(st, 1, fp);
+  if ((rc = step_id(db, st, out_id, err)) || *out_id) return rc;
+  if ((rc = store_stmt(db, Q_ENV_ADD, &st, err))) return rc;
+  bind_text(st, 1, fp);
+  for (size_t i = 0; i < N_ENV_FIELDS; i++) {
+    const char *p = (const char *)env + env_fields[i].off;
+    int col = (int)i + 2;
+    if (env_fields[i].kind == F_TEXT) bind_text(st, col, *(const char *const *)p);
+    else if (env_fields[i].kind == F_COUNT) bind_count(st, col, *(const int64_t *)p);
+    else bind_real(st, col, *(const double *)p);
+  }
+  return step_done(db, st, out_id, err);
+}
+
+/* ---- runs ------------------------------------------------------------ */
+
+int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
+                  char err[POD_ERRLEN]) {
+  char now[32];
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_RUN_ADD, &st, err);
+  if (rc) return rc;
+  now_iso8601(now);
+  bind_text(st, 1, run->name);
+  bind_text(st, 2, run->project);
+  bind_text(st, 3, run->model);
+  bind_text(st, 4, run->variant);
+  bind_text(st, 5, run->role);
+  bind_text(st, 6, run->dataset);
+  bind_text(st, 7, run->task);
+  bind_text(st, 8, run->dataset ? run->dataset : run->task ? run->task : "");
+  if (run->env_id > 0) sqlite3_bind_int64(st, 9, run->env_id);
+  bind_text(st, 10, run->tags_json);
+  bind_text(st, 11, now);
+  return step_done(db, st, out_id, err);
+}
+
+int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
+                        char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_RUN_FIND_NAME, &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, name);
+  return step_id(db, st, out_id, err);
+}
+
+/* ---- metrics and measurements ---------------------------------------- */
+
+int store_metric_id(store_db *db, const char *name, const char *unit,
+                    int direction, int64_t *out_id, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc;
+  for (size_t i = 0; i < db->n_metrics; i++)
+    if (!strcmp(db->metrics[i].name, name)) {
+      *out_id = db->metrics[i].id;
+      return POD_OK;
+    }
+  if ((rc = store_stmt(db, Q_METRIC_FIND, &st, err))) return rc;
+  bind_text(st, 1, name);
+  if ((rc = step_id(db, st, out_id, err))) return rc;
+  if (!*out_id) {
+    if ((rc = store_stmt(db, Q_METRIC_ADD, &st, err))) return rc;
+    bind_text(st, 1, name);
+    bind_text(st, 2, unit);
+    sqlite3_bind_int(st, 3, direction);
+    if ((rc = step_done(db, st, out_id, err))) return rc;
+  }
+  if (db->n_metrics == db->cap_metrics) {
+    db->cap_metrics = db->cap_metrics ? 2 * db->cap_metrics : 16;
+    db->metrics = pod_xrealloc(db->metrics,
+                               db->cap_metrics * sizeof *db->metrics);
+  }
+  db->metrics[db->n_metrics].name = pod_xstrdup(name);
+  db->metrics[db->n_metrics++].id = *out_id;
+  return POD_OK;
+}
+
+void store_measurement_init(store_measurement *m) {
+  memset(m, 0, sizeof *m);
+  m->batch_size = m->sequence_length = m->step = -1;
+  m->epoch = NAN;
+}
+
+int store_measurement_add(store_db *db, const store_measurement *m,
+                          char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_MEAS_ADD, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, m->run_id);
+  sqlite3_bind_int64(st, 2, m->metric_id);
+  sqlite3_bind_double(st, 3, m->value);
+  bind_count(st, 4, m->batch_size);
+  bind_count(st, 5, m->sequence_length);
+  bind_real(st, 6, m->epoch);
+  bind_count(st, 7, m->step);
+  bind_text(st, 8, m->split);
+  sqlite3_bind_int64(st, 9, m->source_id);
+  sqlite3_bind_int64(st, 10, m->line);
+  bind_text(st, 11, m->raw_value);
+  bind_text(st, 12, m->raw_unit);
+  return step_done(db, st, NULL, err);
+}

@@ -1,0 +1,179 @@
+/*
+** store/store.h -- the registry: one SQLite file; the only module that
+** speaks SQL.
+**
+** Owns: a store_db owns its connection and every statement it prepares;
+** store_close releases them (NULL is fine).
+** Borrowed: a store_row passed to a callback, and every string in it, is
+** valid only until the callback returns; copy what you keep.
+** Errors: POD_OK, or POD_EDB ("path: what SQLite said") / POD_EINPUT
+** ("no run X") with one line in err.
+** Writes happen inside store_begin/store_commit; store_rollback undoes
+** everything since store_begin, which is how ingest keeps a file whole
+** or absent.
+*/
+#ifndef PODIUM_STORE_H
+#define PODIUM_STORE_H
+
+#include <stdint.h>
+#include "core/buf.h"
+#include "core/err.h"
+
+#define STORE_SCHEMA_VERSION 2
+
+typedef struct store_db store_db;
+
+int store_open(const char *path, store_db **out, char err[POD_ERRLEN]);
+void store_close(store_db *db);
+int store_schema_version(store_db *db);  /* PRAGMA user_version */
+const char *store_sqlite_version(void);
+
+/* Test hook: open a database as an older schema version would have left
+** it, so a test can check that store_open migrates it forward. */
+int store_create_at_version(const char *path, int version,
+                            char err[POD_ERRLEN]);
+
+/* ---- transactions ---------------------------------------------------- */
+int store_begin(store_db *db, char err[POD_ERRLEN]);
+int store_commit(store_db *db, char err[POD_ERRLEN]);
+void store_rollback(store_db *db);
+
+/* ---- writes (used by ingest/) --------------------------------------- */
+typedef struct store_source {
+  const char *path;            /* as the user gave it */
+  const char *sha256;          /* 64 hex digits */
+  const char *format;          /* "hf-benchmark" */
+  const char *format_version;  /* "2.10+", may be NULL */
+  int64_t bytes;
+} store_source;
+
+/* *out_id is 0 when no source has that sha256. */
+int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
+                      char err[POD_ERRLEN]);
+int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
+                     char err[POD_ERRLEN]);
+int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
+                          const char *format_version, char err[POD_ERRLEN]);
+
+/* A normalized hardware/software fingerprint. NULL text and negative
+** numbers mean "not known". Identical fields give the same environment
+** row (the fingerprint is a hash of them). */
+typedef struct store_env {
+  const char *cpu_model;
+  int64_t cpu_count;
+  int64_t ram_bytes;
+  const char *gpu_model;
+  int64_t gpu_count;
+  int64_t gpu_memory_bytes;
+  double gpu_power_w;
+  const char *os;
+  const char *python_version;
+  const char *framework;
+  const char *framework_version;
+  const char *country;
+  const char *region;
+  const char *cloud_provider;
+  const char *cloud_region;
+  double pue;
+  const char *tracking_mode;
+  const char *extras_json;     /* raw fields we keep but do not normalize */
+} store_env;
+
+void store_env_init(store_env *env);  /* every field "not known" */
+int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
+                  char err[POD_ERRLEN]);
+
+typedef struct store_run_new {
+  const char *name;       /* --run, may be NULL */
+  const char *project, *model, *variant, *role, *dataset, *task;
+  const char *tags_json;  /* may be NULL */
+  int64_t env_id;         /* 0: unknown */
+} store_run_new;
+
+int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
+                  char err[POD_ERRLEN]);
+/* *out_id is 0 when no run has that name. */
+int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
+                        char err[POD_ERRLEN]);
+
+/* Metric direction: which way is better. */
+enum { STORE_LOWER_BETTER = -1, STORE_NO_DIRECTION = 0,
+       STORE_HIGHER_BETTER = 1 };
+
+/* Returns the id of a metric, adding it on first use (cached per db). */
+int store_metric_id(store_db *db, const char *name, const char *unit,
+                    int direction, int64_t *out_id, char err[POD_ERRLEN]);
+
+/* One long-form value. Axes that do not apply: -1 (batch_size,
+** sequence_length, step), NaN (epoch), NULL (split). */
+typedef struct store_measurement {
+  int64_t run_id, metric_id, source_id, line;
+  double value;             /* SI unit of the metric */
+  int64_t batch_size, sequence_length, step;
+  double epoch;
+  const char *split;
+  const char *raw_value;    /* the cell as written */
+  const char *raw_unit;     /* the unit it was written in */
+} store_measurement;
+
+void store_measurement_init(store_measurement *m);
+int store_measurement_add(store_db *db, const store_measurement *m,
+                          char err[POD_ERRLEN]);
+
+/* ---- reads (used by render/ and the CLI) ------------------------------ */
+typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_type;
+
+typedef struct store_value {
+  store_type type;
+  int64_t i;
+  double d;
+  const char *s;   /* STORE_TEXT: NUL-terminated, borrowed */
+} store_value;
+
+typedef struct store_row {
+  int n;
+  const char *const *names;   /* column names */
+  const store_value *v;
+} store_row;
+
+/* Called once per row; a nonzero return stops the walk (and is returned
+** by the store_each_* function unchanged). */
+typedef int (*store_row_fn)(const store_row *row, void *ud);
+
+/* Runs with their environment id and measurement count, newest first. */
+int store_each_run(store_db *db, store_row_fn fn, void *ud,
+                   char err[POD_ERRLEN]);
+/* One run by numeric id or by name; POD_EINPUT when there is none. */
+int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
+                  void *ud, char err[POD_ERRLEN]);
+/* Every measurement of a run with metric, unit, axes and provenance. */
+int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
+                           void *ud, char err[POD_ERRLEN]);
+/* The sources a run's measurements came from. */
+int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
+                          void *ud, char err[POD_ERRLEN]);
+int store_each_env(store_db *db, store_row_fn fn, void *ud,
+                   char err[POD_ERRLEN]);
+int store_get_env(store_db *db, int64_t env_id, store_row_fn fn, void *ud,
+                  char err[POD_ERRLEN]);
+/* Runs measured on one environment. */
+int store_each_env_run(store_db *db, int64_t env_id, store_row_fn fn,
+                       void *ud, char err[POD_ERRLEN]);
+/* Every (scope, metric) pair that has summary values: scope is the run's
+** dataset, else its task, else "". */
+int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
+                           char err[POD_ERRLEN]);
+/* The ranked entries of one leaderboard: per axis point (batch size,
+** sequence length), runs ranked by their mean value in the metric's
+** direction; ties share a rank (1, 1, 3). */
+int store_each_leaderboard_entry(store_db *db, const char *scope,
+                                 int64_t metric_id, store_row_fn fn, void *ud,
+                                 char err[POD_ERRLEN]);
+/* Counts for the overview: runs, sources, environments, measurements. */
+int store_counts(store_db *db, store_row_fn fn, void *ud,
+                 char err[POD_ERRLEN]);
+/* The query plan of the leaderboard query, one detail per line (tests). */
+int store_explain_leaderboard(store_db *db, pod_buf *out,
+                              char err[POD_ERRLEN]);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+** store/store_int.h -- what store.c and query.c share; not for other
+** modules.
+*/
+#ifndef PODIUM_STORE_INT_H
+#define PODIUM_STORE_INT_H
+
+#include <sqlite3.h>
+#include "store/store.h"
+
+/* Every statement the store prepares, by purpose. Prepared on first use,
+** kept until store_close. */
+enum {
+  Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS,
+  Q_ENV_FIND, Q_ENV_ADD,
+  Q_RUN_ADD, Q_RUN_FIND_NAME,
+  Q_METRIC_FIND, Q_METRIC_ADD,
+  Q_MEAS_ADD,
+  Q_RUNS, Q_RUN_BY_ID, Q_RUN_BY_NAME, Q_MEASUREMENTS, Q_RUN_SOURCES,
+  Q_ENVS, Q_ENV_GET, Q_ENV_RUNS,
+  Q_BOARDS, Q_BOARD_ASC, Q_BOARD_DESC, Q_COUNTS,
+  Q_COUNT_
+};
+
+typedef struct metric_cache_entry {
+  char *name;
+  int64_t id;
+} metric_cache_entry;
+
+struct store_db {
+  sqlite3 *conn;
+  char *path;
+  sqlite3_stmt *stmt[Q_COUNT_];
+  metric_cache_entry *metrics;   /* small: a few dozen metric names */
+  size_t n_metrics, cap_metrics;
+};
+
+extern const char *const store_sql[Q_COUNT_];
+
+/* Prepared statement for q, reset and with bindings cleared. */
+int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]);
+/* Formats "path: sqlite message" into err and returns POD_EDB. */
+int store_fail(store_db *db, char err[POD_ERRLEN]);
+/* Steps st to the end, calling fn for each row. */
+int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
+               char err[POD_ERRLEN]);
+
+#endif
