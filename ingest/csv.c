@@ -211,21 +211,16 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
   /* Walk the raw text with the same quoting rules: a comma outside quotes
   ** ends a field. Good enough for error positions. */
   long line = row->line, col = 1;
-  size_t field = 0, k = 0;
+  size_t field = 0, k = 0, len = row->text_len;
   int quoted = 0;
-  while (k < row->text_len && field < i) {
+  while (len > 0 && (row->text[len - 1] == '\n' || row->text[len - 1] == '\r'))
+    len--;  /* the row's own line end is not part of it */
+  while (k < len && field < i) {
     char c = row->text[k++];
     if (c == '"') quoted = !quoted;
     else if (c == ',' && !quoted) field++;
     if (c == '\n') { line++; col = 1; }
     else col++;
-  }
-  if (field < i) {  /* past the last field: point at the line end */
-    while (col > 1 && k > 0 &&
-           (row->text[k - 1] == '\n' || row->text[k - 1] == '\r')) {
-      k--;
-      col--;
-    }
   }
   if (out_line) *out_line = line;
   return col;

@@ -85,6 +85,7 @@ typedef struct results {
   const char *phase;      /* "inference" or "train" */
   int64_t metric_id;
   int unit_suffixes;      /* 2.10-dev strings such as "5.863MB" */
+  int memory_column;      /* before 2.10: last column named "memory" */
   char *model;            /* the model of the run in run_id */
   int64_t run_id;
 } results;
@@ -126,7 +127,8 @@ static int check_header(ingest_ctx *cx, results *st,
                         const ingest_csv_row *row, char err[POD_ERRLEN]) {
   static const char *const want[] = {"model", "batch_size",
                                      "sequence_length", "result"};
-  int memory_column = 0;
+  int memory_column = 0, rc = ingest_csv_check_header(cx, row, err);
+  if (rc) return rc;
   for (size_t i = 0; i < 4; i++) {
     if (i >= row->n)
       return ingest_csv_fail(cx, row, i, "the header "
@@ -142,6 +144,7 @@ static int check_header(ingest_ctx *cx, results *st,
     return ingest_csv_fail(cx, row, 4, "4 columns "
                            "(model,batch_size,sequence_length,result)", err);
   kind_from_name(st, cx->path, memory_column);
+  st->memory_column = memory_column;
   cx->format_version = memory_column ? "before 2.10 (memory column)" : "2.10+";
   st->header_seen = 1;
   return POD_OK;
@@ -208,7 +211,8 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   if (value < 0)
     return ingest_csv_fail(cx, row, 3, "a value >= 0", err);
   if (!st->metric_id && (rc = metric_for(cx, st, err))) return rc;
-  if (st->unit_suffixes) cx->format_version = "2.10 dev (sizes with units)";
+  if (st->unit_suffixes && !st->memory_column)
+    cx->format_version = "2.10 dev (sizes with units)";
 
   if (!st->model || strcmp(st->model, row->field[0])) {
     free(st->model);

@@ -190,7 +190,8 @@ static int detect(const char *path, const ingest_format **out,
     return pod_err(err, POD_EIO, "%s: cannot open: %s", path, strerror(errno));
   n = fread(head, 1, sizeof head, f);
   fclose(f);
-  if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
+  int bom = n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3);
+  if (bom) {
     memmove(head, head + 3, n - 3);
     n -= 3;
   }
@@ -198,10 +199,16 @@ static int detect(const char *path, const ingest_format **out,
     return pod_err_at(err, POD_EINPUT, path, 0, 0,
                       "found an empty file, expected results written by a "
                       "tool podium reads (podium formats lists them)");
-  if (memchr(head, '\0', n))
-    return pod_err_at(err, POD_EINPUT, path, 0, 0,
-                      "found binary data (a NUL byte in the first %zu "
-                      "bytes), expected a text file", n);
+  const char *nul = memchr(head, '\0', n);
+  if (nul) {
+    long line = 1, col = 1;
+    for (const char *p = head; p < nul; p++, col++)
+      if (*p == '\n') { line++; col = 0; }
+    return pod_err_at(err, POD_EINPUT, path, line, col,
+                      "found a NUL byte (byte offset %ld): binary data, "
+                      "expected a text file",
+                      (long)(nul - head) + (bom ? 3 : 0));
+  }
   for (int i = 0; i < N_FORMATS; i++) {
     int score = formats[i]->sniff(head, n, path);
     if (score > best) { best = score; *out = formats[i]; }

@@ -57,6 +57,15 @@ void render_fmt_value(pod_buf *out, double v, const char *unit) {
   }
 }
 
+/* Names Windows will not create as files, whatever the extension. */
+static int reserved(const char *s) {
+  static const char *const names[] = {"con", "prn", "aux", "nul", NULL};
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(s, names[i])) return 1;
+  return (!strncmp(s, "com", 3) || !strncmp(s, "lpt", 3)) && s[3] >= '0' &&
+         s[3] <= '9' && !s[4];
+}
+
 void render_slug(pod_buf *out, const char *name) {
   size_t start = out->len;
   int changed = 0, dash = 0;
@@ -74,6 +83,7 @@ void render_slug(pod_buf *out, const char *name) {
     if (out->len - start >= 60) { changed = 1; break; }
   }
   if (out->len == start) { pod_buf_adds(out, "x"); changed = 1; }
+  if (reserved(out->data + start)) changed = 1;
   if (changed || dash) {  /* keep different names apart */
     pod_sha256 s;
     char hex[65];

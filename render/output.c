@@ -124,8 +124,12 @@ int render_out_open(const char *target, const char *db_path,
   o->target = pod_xstrdup(target);
   o->tmp = pod_xstrdup(tmp);
   o->old_files = count_files(target);
+  if ((rc = render_out_write(o, MARKER, "podium\n", 7, err))) {
+    render_out_abort(o);
+    return rc;
+  }
   *out = o;
-  return render_out_write(o, MARKER, "podium\n", 7, err);
+  return POD_OK;
 }
 
 int render_out_write(render_out *o, const char *rel, const void *data,

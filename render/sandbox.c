@@ -61,9 +61,12 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   render_sandbox *sb = sandbox_of(L);
   (void)ar;
   sb->instr_used += HOOK_EVERY;
-  if (sb->instr_used > sb->instr_limit)
-    luaL_error(L, "template ran over %ld instructions (an endless loop?)",
-               sb->instr_limit);
+  if (sb->instr_used > sb->instr_limit) {
+    char msg[96];  /* lua_pushfstring knows no %ld */
+    snprintf(msg, sizeof msg, "template ran over %ld instructions (an "
+             "endless loop?)", sb->instr_limit);
+    luaL_error(L, "%s", msg);
+  }
 }
 
 /* ---- escaping -------------------------------------------------------- */
@@ -426,7 +429,10 @@ int render_sandbox_eval(render_sandbox *sb, const char *name,
   pod_buf lua = POD_BUF_INIT;
   char chunk[300];
   int rc = render_template_compile(name, text, strlen(text), &lua, err);
-  if (rc) return rc;
+  if (rc) {
+    pod_buf_free(&lua);
+    return rc;
+  }
   snprintf(chunk, sizeof chunk, "=%s", name);
   if (luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") != LUA_OK ||
       lua_pcall(L, 0, 1, 0) != LUA_OK) {

@@ -417,9 +417,11 @@ int render_find_share_dir(const char *argv0, char out[4096],
   char *slash = strrchr(exe, '/');
   if (slash) *slash = '\0';
   else snprintf(exe, sizeof exe, ".");
-  /* build/podium in a source tree, or PREFIX/bin/podium installed */
-  static const char *const tries[] = {"%s/..", "%s/../share/podium"};
-  for (int i = 0; i < 2; i++) {
+  /* build/podium or build/asan/podium in a source tree, or
+  ** PREFIX/bin/podium installed */
+  static const char *const tries[] = {"%s/..", "%s/../..",
+                                      "%s/../share/podium"};
+  for (int i = 0; i < 3; i++) {
     snprintf(out, 4096, tries[i], exe);
     snprintf(probe, sizeof probe, "%s/templates/layout.html", out);
     if (pod_exists(probe)) return POD_OK;

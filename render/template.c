@@ -47,6 +47,35 @@ static int in_url_attr(const char *text, size_t n) {
   return 0;
 }
 
+static const char *find_plain(const char *p, const char *end,
+                              const char *pat) {
+  for (; p + 1 < end; p++)
+    if (p[0] == pat[0] && p[1] == pat[1]) return p;
+  return NULL;
+}
+
+/* The end of a Lua expression or statement: pat outside strings and
+** outside braces, so {{ f({a = {1}}) }} closes at the last "}}". */
+static const char *find_close(const char *p, const char *end,
+                              const char *pat) {
+  int depth = 0;
+  for (; p < end; p++) {
+    if (*p == '"' || *p == '\'') {
+      char q = *p;
+      for (p++; p < end && *p != q; p++)
+        if (*p == '\\') p++;
+      if (p >= end) return NULL;
+    } else if (depth == 0 && p + 1 < end && p[0] == pat[0] && p[1] == pat[1]) {
+      return p;
+    } else if (*p == '{') {
+      depth++;
+    } else if (*p == '}' && depth > 0) {
+      depth--;
+    }
+  }
+  return NULL;
+}
+
 static int line_at(const char *text, const char *p) {
   int line = 1;
   for (const char *q = text; q < p; q++) line += *q == '\n';
@@ -71,11 +100,10 @@ int render_template_compile(const char *name, const char *text, size_t n,
     if (open == end) break;
     char kind = open[1];
     const char *close_pat = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-    const char *body = open + 2, *close = body;
-    while (close + 1 < end && !(close[0] == close_pat[0] &&
-                                close[1] == close_pat[1]))
-      close++;
-    if (close + 1 >= end)
+    const char *body = open + 2;
+    const char *close = kind == '#' ? find_plain(body, end, close_pat)
+                                    : find_close(body, end, close_pat);
+    if (!close)
       return pod_err(err, POD_ETEMPLATE, "%s:%d: found an unclosed %.2s, "
                      "expected %s", name, line_at(text, open), open,
                      close_pat);

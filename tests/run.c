@@ -1,1 +1,108 @@
+/*
+** tests/run.c -- podium's one test runner.
+**
+** usage: run-tests [--match WORD]
+** Prints one line per failure and ends with "N passed, N failed"; exits
+** nonzero when anything failed. Each test gets a fresh temporary folder.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int failures_in_test;
+static const char *current;
+static char dir[2048];
+static char root[4096];
+
+void test_fail(const char *file, int line, const char *fmt, ...) {
+  va_list ap;
+  failures_in_test++;
+  printf("FAIL %s: %s:%d: ", current, file, line);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+}
+
+const char *test_dir(void) { return dir; }
+const char *test_root(void) { return root; }
+
+const char *test_path(const char *name) {
+  static char bufs[8][4096];
+  static int next;
+  char *b = bufs[next++ % 8];
+  snprintf(b, 4096, "%s/%s", dir, name);
+  return b;
+}
+
+void test_write(const char *path, const char *data, size_t n) {
+  char err[POD_ERRLEN];
+  if (pod_file_write(path, data, n, err)) test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+int test_podium(pod_buf *out, pod_buf *errb, const char *fmt, ...) {
+  pod_buf cmd = POD_BUF_INIT, args = POD_BUF_INIT;
+  const char *bin = getenv("PODIUM_BIN");
+  char oerr[POD_ERRLEN];
+  va_list ap;
+  int status;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *a = pod_xmalloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(a, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  pod_buf_printf(&cmd, "cd '%s' && '%s/%s' %s >'%s/.out' 2>'%s/.err' </dev/null",
+                 dir, root, bin && *bin ? bin : "build/asan/podium", a, dir, dir);
+  free(a);
+  status = system(cmd.data);
+  pod_buf_free(&cmd);
+  pod_buf_free(&args);
+  if (out) pod_file_read(test_path(".out"), out, oerr);
+  if (errb) pod_file_read(test_path(".err"), errb, oerr);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static const test_case *const suites[] = {tests_core, tests_store,
+                                          tests_ingest, tests_render,
+                                          tests_cli};
+
+int main(int argc, char **argv) {
+  const char *match = NULL;
+  const char *tmp = getenv("TMPDIR");
+  int passed = 0, failed = 0;
+  char err[POD_ERRLEN];
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--match") && i + 1 < argc) match = argv[++i];
+    else {
+      fprintf(stderr, "usage: run-tests [--match WORD]\n");
+      return 2;
+    }
+  }
+  if (!getcwd(root, sizeof root)) return 2;
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
+    for (const test_case *t = suites[s]; t->name; t++) {
+      if (match && !strstr(t->name, match)) continue;
+      snprintf(dir, sizeof dir, "%s/podium-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+      if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
+      current = t->name;
+      failures_in_test = 0;
+      pod_fs_fail_after(0);
+      t->fn();
+      pod_fs_fail_after(0);
+      if (failures_in_test) failed++;
+      else passed++;
+      pod_rmtree(dir, err);
+    }
+  }
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

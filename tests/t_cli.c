@@ -1,1 +1,147 @@
+/*
+** tests/t_cli.c -- the command line as users meet it: exit codes,
+** messages, --json, and a hostile model name from file to page.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
 
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_cli_exit_codes(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "version"), 0);
+  CHECK_HAS(out.data, "podium ");
+  CHECK_HAS(out.data, "SQLite 3.");
+  CHECK_HAS(out.data, "Lua 5.4");
+  CHECK_HAS(out.data, "libcsv ");
+  CHECK_INT(test_podium(&out, &err, "help"), 0);
+  CHECK_HAS(out.data, "ingest");
+  CHECK_INT(test_podium(&out, &err, "ingest --help"), 0);
+  CHECK_HAS(out.data, "usage: podium ingest");
+  CHECK_INT(test_podium(&out, &err, "no-such-command"), 2);
+  CHECK_HAS(err.data, "unknown command \"no-such-command\"");
+  CHECK_HAS(err.data, "usage:");
+  CHECK_INT(test_podium(&out, &err, "%s", ""), 2);
+  CHECK_INT(test_podium(&out, &err, "ingest"), 2);
+  CHECK_HAS(err.data, "usage: podium ingest");
+  CHECK_INT(test_podium(&out, &err, "ingest --bogus x.csv"), 2);
+  CHECK_HAS(err.data, "unknown option --bogus");
+  CHECK_INT(test_podium(&out, &err, "ingest --role boss x.csv"), 2);
+  CHECK_INT(test_podium(&out, &err, "ingest --project"), 2);
+  CHECK_HAS(err.data, "needs a value");
+  CHECK_INT(test_podium(&out, &err, "runs"), 1);   /* no registry yet */
+  CHECK_HAS(err.data, "no registry here");
+  CHECK_INT(test_podium(&out, &err, "init"), 0);
+  CHECK(pod_exists(test_path("podium.db")));
+  CHECK_INT(test_podium(&out, &err, "show 42"), 1);
+  CHECK_HAS(err.data, "no run \"42\"");
+  CHECK_INT(test_podium(&out, &err, "ingest missing.csv"), 1);
+  CHECK_HAS(err.data, "missing.csv");
+  CHECK_INT(test_podium(&out, &err, "ingest --format nonsense %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root()), 2);
+  CHECK_HAS(err.data, "unknown format \"nonsense\"");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_cli_db_flag_and_env_choose_the_registry(void) {
+  pod_buf out = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, NULL, "--db a.db init"), 0);
+  CHECK(pod_exists(test_path("a.db")));
+  CHECK_INT(test_podium(&out, NULL, "init --db=b.db"), 0);
+  CHECK(pod_exists(test_path("b.db")));
+  setenv("PODIUM_DB", "c.db", 1);
+  CHECK_INT(test_podium(&out, NULL, "init"), 0);
+  unsetenv("PODIUM_DB");
+  CHECK(pod_exists(test_path("c.db")));
+  CHECK(!pod_exists(test_path("podium.db")));
+  pod_buf_free(&out);
+}
+
+static void test_cli_ingest_reports_each_file_and_a_summary(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  test_write(test_path("inference_time_bad.csv"),
+             "model,batch_size,sequence_length,result\nbert,8,8,slow\n", 54);
+  int rc = test_podium(&out, &err, "ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv inference_time_bad.csv", test_root());
+  CHECK_INT(rc, 1);
+  CHECK_HAS(out.data, "1 added, 0 skipped, 1 failed");
+  CHECK_HAS(err.data, "inference_time_bad.csv:2:10: found \"slow\", expected a time in seconds");
+  rc = test_podium(&out, &err, "ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root());
+  CHECK_INT(rc, 0);
+  CHECK_HAS(out.data, "already ingested");
+  CHECK_HAS(out.data, "0 added, 1 skipped, 0 failed");
+  CHECK_INT(test_podium(&out, &err, "ingest --quiet %s/tests/data/hf-benchmark/", test_root()), 0);
+  CHECK_STR(out.data, "");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_cli_json_output_is_valid_json_only(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "ingest --task t %s/tests/data/hf-benchmark", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "runs --json"), 0);
+  cJSON *j = cJSON_Parse(out.data), *run;
+  int id = 0;
+  CHECK(cJSON_IsArray(j));
+  CHECK_INT(cJSON_GetArraySize(j), 4);
+  cJSON_ArrayForEach(run, j)
+    if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")),
+                "distilbert-base-uncased"))
+      id = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(run, "id"));
+  CHECK(id > 0);
+  cJSON_Delete(j);
+  CHECK_INT(test_podium(&out, &err, "show %d --json", id), 0);
+  j = cJSON_Parse(out.data);
+  CHECK(cJSON_IsObject(j));
+  cJSON *m = cJSON_GetObjectItem(j, "measurements");
+  CHECK_INT(cJSON_GetArraySize(m), 4);
+  cJSON *first = cJSON_GetArrayItem(m, 0);
+  CHECK_INT(cJSON_GetNumberValue(cJSON_GetObjectItem(first, "line")), 2);
+  CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(first, "value")) == 0.0720);
+  CHECK_INT(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(first, "source_sha256"))), 64);
+  CHECK(cJSON_IsObject(cJSON_GetObjectItem(j, "environment")));
+  cJSON_Delete(j);
+  CHECK_INT(test_podium(&out, &err, "show %d", id), 0);
+  CHECK_HAS(out.data, "inference_time");
+  CHECK_HAS(out.data, "72.0");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_cli_script_in_a_model_name_is_escaped_on_every_page(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const char data[] =
+      "model,batch_size,sequence_length,result\n"
+      "\"<script>alert(1)</script>\",8,8,0.5\n"
+      "\"\"\"><img src=x onerror=alert(2)>\",8,8,0.25\n";
+  test_write(test_path("inference_time_evil.csv"), data, sizeof data - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task \"<b>t</b>\" inference_time_evil.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "render"), 0);
+  const char *pages[] = {"_site/en/index.html", "_site/en/runs/1.html",
+                         "_site/en/runs/2.html", NULL};
+  for (int i = 0; pages[i]; i++) {
+    CHECK_INT(pod_file_read(test_path(pages[i]), &page, e), POD_OK);
+    CHECK_LACKS(page.data, "<script");
+    CHECK_LACKS(page.data, "<img");
+    CHECK_LACKS(page.data, "<b>t");
+  }
+  pod_file_read(test_path("_site/en/runs/1.html"), &page, e);
+  CHECK_HAS(page.data, "&lt;script&gt;alert(1)&lt;/script&gt;");
+  CHECK_INT(test_podium(&out, &err, "render"), 0);
+  CHECK_HAS(out.data, "unchanged");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
+const test_case tests_cli[] = {
+  {"cli_exit_codes", test_cli_exit_codes},
+  {"cli_db_flag_and_env_choose_the_registry", test_cli_db_flag_and_env_choose_the_registry},
+  {"cli_ingest_reports_each_file_and_a_summary", test_cli_ingest_reports_each_file_and_a_summary},
+  {"cli_json_output_is_valid_json_only", test_cli_json_output_is_valid_json_only},
+  {"cli_script_in_a_model_name_is_escaped_on_every_page", test_cli_script_in_a_model_name_is_escaped_on_every_page},
+  {NULL, NULL},
+};

@@ -1,1 +1,141 @@
+/*
+** tests/t_core.c -- core/: hashing, buffers, number parsing, formatting
+** and slugs (the small pieces everything else trusts).
+*/
+#include "tests/test.h"
+#include "core/sha256.h"
+#include "ingest/ingest_int.h"
+#include "render/render.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static void sha_of(const char *s, size_t n, char hex[65]) {
+  pod_sha256 h;
+  pod_sha256_init(&h);
+  pod_sha256_update(&h, s, n);
+  pod_sha256_hex(&h, hex);
+}
+
+static void test_sha256_matches_fips_180_vectors(void) {
+  char hex[65];
+  sha_of("abc", 3, hex);
+  CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  sha_of("", 0, hex);
+  CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  sha_of(m, strlen(m), hex);
+  CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  /* a million 'a', fed in uneven pieces to exercise the block buffer */
+  pod_sha256 h;
+  char chunk[997];
+  memset(chunk, 'a', sizeof chunk);
+  pod_sha256_init(&h);
+  size_t left = 1000000;
+  while (left) {
+    size_t k = left < sizeof chunk ? left : sizeof chunk;
+    pod_sha256_update(&h, chunk, k);
+    left -= k;
+  }
+  pod_sha256_hex(&h, hex);
+  CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void test_buf_grows_and_formats(void) {
+  pod_buf b = POD_BUF_INIT;
+  CHECK_STR(pod_buf_str(&b), "");
+  for (int i = 0; i < 1000; i++) pod_buf_printf(&b, "%d,", i);
+  CHECK_INT(b.len, 3890);
+  CHECK(!strncmp(b.data, "0,1,2,", 6));
+  pod_buf_clear(&b);
+  pod_buf_adds(&b, "x");
+  char *s = pod_buf_detach(&b);
+  CHECK_STR(s, "x");
+  CHECK(b.data == NULL);
+  free(s);
+  pod_buf_free(&b);
+  pod_buf_free(NULL);
+}
+
+static void test_numbers_are_parsed_strictly(void) {
+  double d;
+  long long n;
+  const char *bad[] = {"", "nan", "NaN", "inf", "-inf", "1,5", "0x10", "1e",
+                       "abc", "1.2.3", " 1", "1 ", "--1", "1e999", ".", NULL};
+  for (int i = 0; bad[i]; i++)
+    if (ingest_parse_number(bad[i], &d))
+      test_fail(__FILE__, __LINE__, "accepted \"%s\"", bad[i]);
+  CHECK(ingest_parse_number("0.0720", &d) && d == 0.0720);
+  CHECK(ingest_parse_number("-2", &d) && d == -2);
+  CHECK(ingest_parse_number("3e-4", &d) && d == 3e-4);
+  CHECK(ingest_parse_number(".5", &d) && d == 0.5);
+  CHECK(ingest_parse_count("8", 1, &n) && n == 8);
+  CHECK(ingest_parse_count("1.0", 0, &n) && n == 1);  /* CodeCarbon counts */
+  CHECK(!ingest_parse_count("0", 1, &n));
+  CHECK(!ingest_parse_count("1.5", 0, &n));
+}
+
+static void check_fmt(double v, const char *unit, const char *want) {
+  pod_buf b = POD_BUF_INIT;
+  render_fmt_value(&b, v, unit);
+  if (strcmp(pod_buf_str(&b), want))
+    test_fail(__FILE__, __LINE__, "fmt(%g, %s) is \"%s\", expected \"%s\"", v,
+              unit, pod_buf_str(&b), want);
+  pod_buf_free(&b);
+}
+
+static void test_fmt_scales_units_for_people(void) {
+  check_fmt(0.0720, "s", "72.0\xc2\xa0ms");
+  check_fmt(3.8314, "s", "3.83\xc2\xa0s");
+  check_fmt(0.000012, "s", "12.0\xc2\xa0\xc2\xb5s");
+  check_fmt(5.863 * 1048576, "B", "5.86\xc2\xa0MiB");
+  check_fmt(1539.0 * 1048576, "B", "1.50\xc2\xa0GiB");
+  check_fmt(512, "B", "512\xc2\xa0" "B");
+  check_fmt(0.0123, "kWh", "12.3\xc2\xa0Wh");
+  check_fmt(0.5, "kg", "500\xc2\xa0g");
+  check_fmt(0, "s", "0\xc2\xa0s");
+  check_fmt(NAN, "s", "n/a");
+}
+
+static const char *slug(const char *name) {
+  static char out[8][256];
+  static int k;
+  pod_buf b = POD_BUF_INIT;
+  render_slug(&b, name);
+  char *o = out[k++ % 8];
+  snprintf(o, 256, "%s", b.data);
+  pod_buf_free(&b);
+  return o;
+}
+
+static void test_slugs_are_safe_stable_and_unique(void) {
+  const char *hostile[] = {"../../etc/passwd", "a/b\\c", "..", "", "\x01\x02",
+                           "CON", "lpt1", "x\xe2\x80\xae" "gnp.exe", NULL};
+  for (int i = 0; hostile[i]; i++) {
+    const char *s = slug(hostile[i]);
+    CHECK(*s);
+    CHECK(!strchr(s, '/') && !strchr(s, '\\') && !strstr(s, ".."));
+    for (const char *p = s; *p; p++)
+      CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_');
+  }
+  CHECK_STR(slug("bert-base-uncased"), "bert-base-uncased");
+  CHECK_STR(slug("inference_time"), "inference_time");
+  CHECK_STR(slug("Bert Base"), slug("Bert Base"));
+  CHECK(strcmp(slug("a b"), slug("a-b")));
+  CHECK(strcmp(slug("a--b"), slug("a-b")));
+  CHECK(strcmp(slug("-a"), slug("a")));
+  CHECK(strcmp(slug("BERT"), slug("bert")));
+  CHECK(strcmp(slug("con"), "con"));
+}
+
+const test_case tests_core[] = {
+  {"sha256_matches_fips_180_vectors", test_sha256_matches_fips_180_vectors},
+  {"buf_grows_and_formats", test_buf_grows_and_formats},
+  {"numbers_are_parsed_strictly", test_numbers_are_parsed_strictly},
+  {"fmt_scales_units_for_people", test_fmt_scales_units_for_people},
+  {"slugs_are_safe_stable_and_unique", test_slugs_are_safe_stable_and_unique},
+  {NULL, NULL},
+};

@@ -1,1 +1,340 @@
+/*
+** tests/t_render.c -- render/: the template language, the sandbox's
+** walls, escaping, and the atomic output tree.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "store/store.h"
 
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static render_sandbox *sandbox(void) {
+  render_sandbox *sb = NULL;
+  char err[POD_ERRLEN], dir[4096];
+  const char *dirs[] = {dir};
+  snprintf(dir, sizeof dir, "%s/templates", test_root());
+  if (render_sandbox_new(dirs, 1, &sb, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  return sb;
+}
+
+/* Renders text with data k1=v1...; returns the output or the error. */
+static const char *eval(render_sandbox *sb, const char *text,
+                        const char *const *kv, int n_kv, int *rc) {
+  static pod_buf out = POD_BUF_INIT;
+  static char err[POD_ERRLEN];
+  pod_buf_clear(&out);
+  *rc = render_sandbox_eval(sb, "t.html", text, kv, n_kv, &out, err);
+  if (*rc) return err;
+  return pod_buf_str(&out);
+}
+
+static void test_template_language_basics(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  const char *kv[] = {"name", "bert"};
+  CHECK_STR(eval(sb, "Hello {{ name }}!", kv, 2, &rc), "Hello bert!");
+  CHECK_STR(eval(sb, "{% for i = 1, 3 do %}{{ i }},{% end %}", NULL, 0, &rc), "1,2,3,");
+  CHECK_STR(eval(sb, "{% if name == 'bert' then %}yes{% else %}no{% end %}", kv, 2, &rc), "yes");
+  CHECK_STR(eval(sb, "a{# a comment #}b", NULL, 0, &rc), "ab");
+  CHECK_STR(eval(sb, "{{ nil }}|{{ 3 }}|{{ 0.5 }}", NULL, 0, &rc), "|3|0.5");
+  CHECK_STR(eval(sb, "{{ fmt(0.018, 's') }}", NULL, 0, &rc), "18.0\xc2\xa0ms");
+  CHECK_STR(eval(sb, "line1\n\"quoted\" \\ back\n", NULL, 0, &rc), "line1\n\"quoted\" \\ back\n");
+  /* a partial through include() comes out as HTML, not escaped again */
+  CHECK_HAS(eval(sb, "{{ include('env_facts.html', {env = {os = 'Linux'}}) }}", NULL, 0, &rc), "<dd><bdi>Linux</bdi></dd>");
+  render_sandbox_free(sb);
+}
+
+static void test_template_errors_name_file_and_line(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  CHECK_HAS(eval(sb, "one\ntwo\n{{ nothing.here }}\n", NULL, 0, &rc), "t.html:3:");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(eval(sb, "a\n{% if x then %}\n", NULL, 0, &rc), "t.html:");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(eval(sb, "a\nb {{ x", NULL, 0, &rc), "t.html:2: found an unclosed {{");
+  CHECK_HAS(eval(sb, "\n\n{{ include('missing.html', {}) }}", NULL, 0, &rc), "t.html:3: no template \"missing.html\"");
+  CHECK_HAS(eval(sb, "{{ include('../etc/passwd', {}) }}", NULL, 0, &rc), "not a plain file name");
+  render_sandbox_free(sb);
+}
+
+static void test_sandbox_has_no_dangerous_globals(void) {
+  static const char *const forbidden[] = {
+    "io", "os", "require", "load", "loadstring", "loadfile", "dofile",
+    "debug", "package", "collectgarbage", "string.dump", "print", NULL};
+  render_sandbox *sb = sandbox();
+  int rc;
+  char t[128];
+  for (int i = 0; forbidden[i]; i++) {
+    snprintf(t, sizeof t, "{{ type(%s) }}", forbidden[i]);
+    const char *out = eval(sb, t, NULL, 0, &rc);
+    if (rc || strcmp(out, "nil"))
+      test_fail(__FILE__, __LINE__, "%s is reachable: %s", forbidden[i], out);
+  }
+  CHECK_STR(eval(sb, "{{ type(getmetatable('')) }}", NULL, 0, &rc), "nil");
+  CHECK_STR(eval(sb, "{{ type(('').dump) }}", NULL, 0, &rc), "nil");
+  CHECK_STR(eval(sb, "{{ tostring(getmetatable(raw('x'))) }}", NULL, 0, &rc), "false");
+  CHECK_HAS(eval(sb, "{{ io.open('/etc/passwd') }}", NULL, 0, &rc), "t.html:1:");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  render_sandbox_free(sb);
+}
+
+static void test_sandbox_stops_an_endless_loop(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  render_sandbox_limits(sb, 1000000, 0);
+  const char *out = eval(sb, "x\n{% while true do end %}", NULL, 0, &rc);
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(out, "t.html:2:");
+  CHECK_HAS(out, "instructions");
+  /* and the sandbox still works after it */
+  CHECK_STR(eval(sb, "ok", NULL, 0, &rc), "ok");
+  render_sandbox_free(sb);
+}
+
+static void test_sandbox_stops_a_memory_bomb(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  render_sandbox_limits(sb, 0, 8u << 20);
+  const char *out = eval(sb, "{% local t = {} for i = 1, 1e9 do t[i] = "
+                         "('x'):rep(100) .. i end %}", NULL, 0, &rc);
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(out, "memory");
+  CHECK_STR(eval(sb, "ok", NULL, 0, &rc), "ok");
+  render_sandbox_free(sb);
+}
+
+static void test_output_is_escaped_by_context(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  const char *kv[] = {"x", "<script>alert(1)</script>",
+                      "y", "\"><img src=x onerror=alert(1)>",
+                      "js", "javascript:alert(1)",
+                      "js2", " JaVaScRiPt:alert(1)",
+                      "data", "data:text/html,<script>alert(1)</script>",
+                      "ok", "https://example.org/a?b=1&c=2",
+                      "rel", "../runs/1.html#m"};
+  CHECK_STR(eval(sb, "{{ x }}", kv, 14, &rc), "&lt;script&gt;alert(1)&lt;/script&gt;");
+  CHECK_STR(eval(sb, "<a title=\"{{ y }}\">", kv, 14, &rc),
+            "<a title=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\">");
+  CHECK_STR(eval(sb, "<a href=\"{{ js }}\">", kv, 14, &rc), "<a href=\"#blocked-url\">");
+  CHECK_STR(eval(sb, "<a href=\"{{ js2 }}\">", kv, 14, &rc), "<a href=\"#blocked-url\">");
+  CHECK_STR(eval(sb, "<img src=\"{{ data }}\">", kv, 14, &rc), "<img src=\"#blocked-url\">");
+  CHECK_STR(eval(sb, "<a href=\"{{ ok }}\">", kv, 14, &rc),
+            "<a href=\"https://example.org/a?b=1&amp;c=2\">");
+  CHECK_STR(eval(sb, "<a href=\"{{ rel }}\">", kv, 14, &rc), "<a href=\"../runs/1.html#m\">");
+  CHECK_STR(eval(sb, "{{ raw('<b>') }}{{ '<b>' }}", kv, 14, &rc), "<b>&lt;b&gt;");
+  render_sandbox_free(sb);
+}
+
+/* ---- the site -------------------------------------------------------- */
+
+static store_db *example_registry(void) {
+  char err[POD_ERRLEN], dir[4096];
+  store_db *db = NULL;
+  ingest_meta m = {0};
+  ingest_path *list = NULL;
+  int n = 0, status;
+  long rows;
+  snprintf(dir, sizeof dir, "%s/examples", test_root());
+  const char *args[] = {dir};
+  CHECK_INT(store_open(test_path("site.db"), &db, err), POD_OK);
+  m.task = "text-classification";
+  ingest_session *s = ingest_session_new(db, &m);
+  CHECK_INT(ingest_expand(args, 1, &list, &n, err), POD_OK);
+  for (int i = 0; i < n; i++) CHECK_INT(ingest_file(s, &list[i], &status, &rows, err), POD_OK);
+  ingest_paths_free(list, n);
+  ingest_session_free(s);
+  return db;
+}
+
+static int render_to(store_db *db, const char *out, render_stats *st,
+                     char err[POD_ERRLEN]) {
+  render_opts o = {0};
+  o.out_dir = out;
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  return render_site(db, &o, st, err);
+}
+
+static int count_entries(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (!strncmp(e->d_name, prefix, strlen(prefix))) n++;
+  closedir(d);
+  return n;
+}
+
+static void test_render_writes_the_site_and_skips_a_no_change_render(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf page = POD_BUF_INIT;
+  store_db *db = example_registry();
+  char out[4096];
+  snprintf(out, sizeof out, "%s", test_path("_site"));
+  CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
+  CHECK(st.pages >= 8);
+  CHECK_INT(st.changed, st.pages);
+  CHECK(pod_exists(test_path("_site/index.html")));
+  CHECK(pod_exists(test_path("_site/en/index.html")));
+  CHECK(pod_exists(test_path("_site/en/runs/1.html")));
+  CHECK(pod_exists(test_path("_site/en/envs/1.html")));
+  CHECK(pod_exists(test_path("_site/assets/style.css")));
+  CHECK_INT(count_entries(test_path("_site/en/leaderboards"), "text-classification--"), 2);
+  CHECK_INT(pod_file_read(test_path("_site/en/runs/1.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "inference_memory_1700000000.csv</bdi>:2");   /* provenance */
+  CHECK_HAS(page.data, "<code class=\"hash\">");
+  CHECK_HAS(page.data, "Tesla V100-SXM2-16GB");
+  CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
+  CHECK_INT(st.unchanged, 1);
+  CHECK_INT(st.changed, 0);
+  CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+static void test_render_failure_leaves_the_old_site(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf before = POD_BUF_INIT, after = POD_BUF_INIT;
+  store_db *db = example_registry();
+  char out[4096];
+  snprintf(out, sizeof out, "%s", test_path("_site"));
+  CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
+  pod_file_read(test_path("_site/en/index.html"), &before, err);
+  /* make the registry differ so a render would change the site, then fail
+  ** the 1st, 2nd, ... write until a render gets through */
+  store_run_new r = {0};
+  int64_t id;
+  r.model = "tinybert";
+  store_run_add(db, &r, &id, err);
+  int failures = 0;
+  for (long n = 1; n < 500; n++) {
+    pod_fs_fail_after(n);
+    int rc = render_to(db, out, &st, err);
+    pod_fs_fail_after(0);
+    if (rc == POD_OK) break;
+    failures++;
+    if (rc != POD_EIO) test_fail(__FILE__, __LINE__, "write %ld: %s", n, err);
+    CHECK_HAS(err, "_site");
+    pod_file_read(test_path("_site/en/index.html"), &after, err);
+    if (strcmp(pod_buf_str(&before), pod_buf_str(&after)))
+      test_fail(__FILE__, __LINE__, "failure %ld changed the live site", n);
+    CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+  }
+  CHECK(failures > 10);
+  pod_file_read(test_path("_site/en/index.html"), &after, err);
+  CHECK_HAS(after.data, "tinybert");
+  pod_buf_free(&before);
+  pod_buf_free(&after);
+  store_close(db);
+}
+
+static void test_render_refuses_folders_it_did_not_make(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  store_db *db = example_registry();
+  pod_mkdirs(test_path("mine"), err);
+  test_write(test_path("mine/thesis.tex"), "precious", 8);
+  CHECK_INT(render_to(db, test_path("mine"), &st, err), POD_EINPUT);
+  CHECK_HAS(err, "did not create");
+  CHECK(pod_exists(test_path("mine/thesis.tex")));
+  CHECK_INT(render_to(db, "/", &st, err), POD_EINPUT);
+  CHECK_HAS(err, "refusing to render over /");
+  CHECK_INT(render_to(db, test_dir(), &st, err), POD_EINPUT);  /* registry's folder */
+  CHECK_HAS(err, "registry");
+  const char *home = getenv("HOME");
+  if (home && *home) {
+    CHECK_INT(render_to(db, home, &st, err), POD_EINPUT);
+    CHECK_HAS(err, "$HOME");
+  }
+  store_close(db);
+}
+
+/* Every href and src in every page resolves to a file of the site. */
+static void check_links(const char *site, const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  pod_buf page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  if (!d) return;
+  while ((e = readdir(d))) {
+    char path[4096];
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (pod_is_dir(path)) { check_links(site, path); continue; }
+    if (!strstr(e->d_name, ".html")) continue;
+    pod_file_read(path, &page, err);
+    for (const char *p = page.data; (p = strstr(p, "=\"")); p += 2) {
+      if (strncmp(p - 4, "href", 4) && strncmp(p - 3, "src", 3)) continue;
+      const char *start = p + 2, *end = strchr(start, '"');
+      char target[2048], file[8192];
+      snprintf(target, sizeof target, "%.*s", (int)(end - start), start);
+      if (strstr(target, "://") || !strncmp(target, "//", 2)) {
+        test_fail(__FILE__, __LINE__, "%s links outside: %s", path, target);
+        continue;
+      }
+      char *hash = strchr(target, '#');
+      if (hash) *hash = '\0';
+      if (!*target) continue;
+      snprintf(file, sizeof file, "%s/%s", dir, target);
+      if (!pod_exists(file))
+        test_fail(__FILE__, __LINE__, "%s: broken link %s", path, target);
+    }
+  }
+  closedir(d);
+  pod_buf_free(&page);
+}
+
+static void test_render_links_all_resolve(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  store_db *db = example_registry();
+  CHECK_INT(render_to(db, test_path("_site"), &st, err), POD_OK);
+  check_links(test_path("_site"), test_path("_site"));
+  store_close(db);
+}
+
+static void test_render_user_templates_override_builtin_ones(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf page = POD_BUF_INIT;
+  store_db *db = example_registry();
+  render_opts o = {0};
+  pod_mkdirs(test_path("mytemplates"), err);
+  test_write(test_path("mytemplates/overview.html"), "<p>Lab {{ counts.runs }}</p>", 28);
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.templates_dir = test_path("mytemplates");
+  CHECK_INT(render_site(db, &o, &st, err), POD_OK);
+  pod_file_read(test_path("_site/en/index.html"), &page, err);
+  CHECK_HAS(page.data, "<p>Lab 2</p>");
+  CHECK_HAS(page.data, "<!DOCTYPE html>");   /* layout still built in */
+  test_write(test_path("mytemplates/run.html"), "\n{{ run.nope.deeper }}", 22);
+  CHECK_INT(render_site(db, &o, &st, err), POD_ETEMPLATE);
+  CHECK_HAS(err, "run.html:2:");
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+const test_case tests_render[] = {
+  {"template_language_basics", test_template_language_basics},
+  {"template_errors_name_file_and_line", test_template_errors_name_file_and_line},
+  {"sandbox_has_no_dangerous_globals", test_sandbox_has_no_dangerous_globals},
+  {"sandbox_stops_an_endless_loop", test_sandbox_stops_an_endless_loop},
+  {"sandbox_stops_a_memory_bomb", test_sandbox_stops_a_memory_bomb},
+  {"output_is_escaped_by_context", test_output_is_escaped_by_context},
+  {"render_writes_the_site_and_skips_a_no_change_render", test_render_writes_the_site_and_skips_a_no_change_render},
+  {"render_failure_leaves_the_old_site", test_render_failure_leaves_the_old_site},
+  {"render_refuses_folders_it_did_not_make", test_render_refuses_folders_it_did_not_make},
+  {"render_links_all_resolve", test_render_links_all_resolve},
+  {"render_user_templates_override_builtin_ones", test_render_user_templates_override_builtin_ones},
+  {NULL, NULL},
+};

@@ -1,1 +1,225 @@
+/*
+** tests/t_store.c -- store/: migrations, environments, leaderboards and
+** the query plan the renderer relies on.
+*/
+#include "tests/test.h"
+#include "store/store.h"
 
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static store_db *open_fresh(void) {
+  store_db *db = NULL;
+  char err[POD_ERRLEN];
+  if (store_open(test_path("t.db"), &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  return db;
+}
+
+static int64_t add_source(store_db *db, const char *sha) {
+  store_source s = {"f.csv", sha, "hf-benchmark", NULL, 10};
+  int64_t id = 0;
+  char err[POD_ERRLEN];
+  CHECK_INT(store_source_add(db, &s, &id, err), POD_OK);
+  return id;
+}
+
+static int64_t add_run(store_db *db, const char *model, const char *task) {
+  store_run_new r = {0};
+  int64_t id = 0;
+  char err[POD_ERRLEN];
+  r.model = model;
+  r.task = task;
+  CHECK_INT(store_run_add(db, &r, &id, err), POD_OK);
+  return id;
+}
+
+static void add_value(store_db *db, int64_t run, int64_t metric, int64_t src,
+                      double v) {
+  store_measurement m;
+  char err[POD_ERRLEN];
+  store_measurement_init(&m);
+  m.run_id = run;
+  m.metric_id = metric;
+  m.source_id = src;
+  m.line = 2;
+  m.value = v;
+  m.batch_size = 8;
+  m.sequence_length = 128;
+  CHECK_INT(store_measurement_add(db, &m, err), POD_OK);
+}
+
+static void test_store_migrates_an_old_registry_forward(void) {
+  char err[POD_ERRLEN];
+  sqlite3 *raw;
+  store_db *db = NULL;
+  const char *path = test_path("old.db");
+  CHECK_INT(store_create_at_version(path, 1, err), POD_OK);
+  /* a version-1 registry with data in it, as podium 0.0 would leave it */
+  CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+  CHECK_INT(sqlite3_exec(raw,
+      "INSERT INTO sources VALUES (1, 'a.csv', 'ab', 'hf-benchmark', NULL, 5, 1, 'now');"
+      "INSERT INTO runs (id, model, scope, created_at) VALUES (1, 'bert', '', 'now');"
+      "INSERT INTO metrics VALUES (1, 'inference_time', 's', -1);"
+      "INSERT INTO measurements (run_id, metric_id, value, source_id, line) "
+      "VALUES (1, 1, 0.5, 1, 2);", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK_INT(store_open(path, &db, err), POD_OK);
+  CHECK_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+  pod_buf plan = POD_BUF_INIT;
+  CHECK_INT(store_explain_leaderboard(db, &plan, err), POD_OK);
+  CHECK_HAS(plan.data, "measurements_summary");   /* the v2 index exists */
+  pod_buf_free(&plan);
+  store_close(db);
+  CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2(raw, "SELECT count(*) FROM measurements", -1, &st, NULL);
+  CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+  CHECK_INT(sqlite3_column_int(st, 0), 1);        /* the data survived */
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+static void test_store_refuses_a_registry_from_a_newer_podium(void) {
+  char err[POD_ERRLEN];
+  sqlite3 *raw;
+  store_db *db = NULL;
+  const char *path = test_path("new.db");
+  CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+  sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL);
+  sqlite3_close(raw);
+  CHECK_INT(store_open(path, &db, err), POD_EDB);
+  CHECK(db == NULL);
+  CHECK_HAS(err, "found schema version 99");
+  CHECK_HAS(err, "newer podium");
+}
+
+static void test_store_rejects_a_file_that_is_not_sqlite(void) {
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  test_write(test_path("junk.db"), "this is not a database, just text....."
+             "..............................................................",
+             100);
+  CHECK(store_open(test_path("junk.db"), &db, err) != POD_OK);
+  CHECK_HAS(err, "junk.db");
+}
+
+static void test_store_leaderboard_query_uses_an_index(void) {
+  char err[POD_ERRLEN];
+  pod_buf plan = POD_BUF_INIT;
+  store_db *db = open_fresh();
+  CHECK_INT(store_explain_leaderboard(db, &plan, err), POD_OK);
+  CHECK_LACKS(plan.data, "SCAN m\n");
+  CHECK_LACKS(plan.data, "SCAN measurements");
+  CHECK_HAS(plan.data, "INDEX measurements_summary");
+  pod_buf_free(&plan);
+  store_close(db);
+}
+
+static int collect_ranks(const store_row *row, void *ud) {
+  pod_buf *b = ud;
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], "rank")) pod_buf_printf(b, "%lld,", (long long)row->v[i].i);
+  return 0;
+}
+
+static void test_store_ties_share_a_rank(void) {
+  char err[POD_ERRLEN];
+  int64_t metric, src;
+  pod_buf ranks = POD_BUF_INIT;
+  store_db *db = open_fresh();
+  store_begin(db, err);
+  src = add_source(db, "aa");
+  CHECK_INT(store_metric_id(db, "inference_time", "s", STORE_LOWER_BETTER, &metric, err), POD_OK);
+  add_value(db, add_run(db, "a", "t"), metric, src, 0.010);
+  add_value(db, add_run(db, "b", "t"), metric, src, 0.010);
+  add_value(db, add_run(db, "c", "t"), metric, src, 0.020);
+  add_value(db, add_run(db, "d", "t"), metric, src, 0.005);
+  CHECK_INT(store_commit(db, err), POD_OK);
+  CHECK_INT(store_each_leaderboard_entry(db, "t", metric, collect_ranks, &ranks, err), POD_OK);
+  CHECK_STR(ranks.data, "1,2,2,4,");
+  /* higher is better flips the order */
+  pod_buf_clear(&ranks);
+  int64_t acc;
+  store_begin(db, err);
+  CHECK_INT(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK);
+  add_value(db, add_run(db, "e", "t"), acc, src, 0.9);
+  add_value(db, add_run(db, "f", "t"), acc, src, 0.8);
+  store_commit(db, err);
+  CHECK_INT(store_each_leaderboard_entry(db, "t", acc, collect_ranks, &ranks, err), POD_OK);
+  CHECK_STR(ranks.data, "1,2,");
+  pod_buf_free(&ranks);
+  store_close(db);
+}
+
+static void test_store_same_environment_fields_give_one_row(void) {
+  char err[POD_ERRLEN];
+  store_env a, b;
+  int64_t ia, ib, ic;
+  store_db *db = open_fresh();
+  store_env_init(&a);
+  a.cpu_model = "x86_64";
+  a.gpu_model = "Tesla V100";
+  a.gpu_memory_bytes = 16160LL << 20;
+  b = a;
+  CHECK_INT(store_env_add(db, &a, &ia, err), POD_OK);
+  CHECK_INT(store_env_add(db, &b, &ib, err), POD_OK);
+  CHECK_INT(ia, ib);
+  b.gpu_model = "A100";
+  CHECK_INT(store_env_add(db, &b, &ic, err), POD_OK);
+  CHECK(ic != ia);
+  store_close(db);
+}
+
+static void test_store_rollback_leaves_nothing(void) {
+  char err[POD_ERRLEN];
+  int64_t found = 0, metric;
+  store_db *db = open_fresh();
+  store_begin(db, err);
+  add_source(db, "bb");
+  CHECK_INT(store_metric_id(db, "m", "s", -1, &metric, err), POD_OK);
+  store_rollback(db);
+  CHECK_INT(store_source_find(db, "bb", &found, err), POD_OK);
+  CHECK_INT(found, 0);
+  /* the metric cache forgot the rolled-back id too */
+  store_begin(db, err);
+  int64_t again;
+  CHECK_INT(store_metric_id(db, "n", "s", -1, &again, err), POD_OK);
+  CHECK_INT(store_metric_id(db, "m", "s", -1, &metric, err), POD_OK);
+  CHECK(metric != again);
+  store_commit(db, err);
+  store_close(db);
+}
+
+static void test_store_get_run_by_id_and_by_name(void) {
+  char err[POD_ERRLEN];
+  store_run_new r = {0};
+  int64_t id;
+  int n = 0;
+  store_db *db = open_fresh();
+  r.model = "bert";
+  r.name = "exp-1";
+  store_run_add(db, &r, &id, err);
+  CHECK_INT(store_get_run(db, "1", collect_ranks, &(pod_buf){0}, err), POD_OK);
+  CHECK_INT(store_get_run(db, "exp-1", collect_ranks, &(pod_buf){0}, err), POD_OK);
+  CHECK_INT(store_get_run(db, "exp-2", collect_ranks, &(pod_buf){0}, err), POD_EINPUT);
+  CHECK_HAS(err, "no run \"exp-2\"");
+  store_run_add(db, &r, &id, err);   /* a second run of that name */
+  CHECK_INT(store_get_run(db, "exp-1", collect_ranks, &(pod_buf){0}, err), POD_EINPUT);
+  CHECK_HAS(err, "matches 2 runs");
+  (void)n;
+  store_close(db);
+}
+
+const test_case tests_store[] = {
+  {"store_migrates_an_old_registry_forward", test_store_migrates_an_old_registry_forward},
+  {"store_refuses_a_registry_from_a_newer_podium", test_store_refuses_a_registry_from_a_newer_podium},
+  {"store_rejects_a_file_that_is_not_sqlite", test_store_rejects_a_file_that_is_not_sqlite},
+  {"store_leaderboard_query_uses_an_index", test_store_leaderboard_query_uses_an_index},
+  {"store_ties_share_a_rank", test_store_ties_share_a_rank},
+  {"store_same_environment_fields_give_one_row", test_store_same_environment_fields_give_one_row},
+  {"store_rollback_leaves_nothing", test_store_rollback_leaves_nothing},
+  {"store_get_run_by_id_and_by_name", test_store_get_run_by_id_and_by_name},
+  {NULL, NULL},
+};

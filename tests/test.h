@@ -1,0 +1,71 @@
+/*
+** tests/test.h -- the tiny harness every test file uses (cmark's
+** api_test/harness.h in spirit): CHECK macros that record a failure and
+** go on, and helpers for temporary files and running the CLI.
+*/
+#ifndef PODIUM_TEST_H
+#define PODIUM_TEST_H
+
+#include <stddef.h>
+#include "core/buf.h"
+
+typedef struct test_case {
+  const char *name;
+  void (*fn)(void);
+} test_case;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define CHECK(c) \
+  do { if (!(c)) test_fail(__FILE__, __LINE__, "CHECK(%s)", #c); } while (0)
+#define CHECK_INT(a, b)                                                     \
+  do {                                                                      \
+    long long a_ = (long long)(a), b_ = (long long)(b);                     \
+    if (a_ != b_)                                                           \
+      test_fail(__FILE__, __LINE__, "%s == %lld, expected %lld", #a, a_, b_); \
+  } while (0)
+/* rc of a call that writes err: on a mismatch, show the message too. */
+#define CHECK_RC(call, want, err)                                           \
+  do {                                                                      \
+    int r_ = (call);                                                        \
+    if (r_ != (want))                                                       \
+      test_fail(__FILE__, __LINE__, "%s == %d, expected %d: %s", #call, r_,  \
+                (int)(want), err);                                          \
+  } while (0)
+#define CHECK_STR(a, b)                                                     \
+  do {                                                                      \
+    const char *a_ = (a), *b_ = (b);                                        \
+    if (!a_ || strcmp(a_, b_))                                              \
+      test_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"", #a,     \
+                a_ ? a_ : "(null)", b_);                                    \
+  } while (0)
+#define CHECK_HAS(hay, needle)                                              \
+  do {                                                                      \
+    const char *h_ = (hay), *n_ = (needle);                                 \
+    if (!h_ || !strstr(h_, n_))                                             \
+      test_fail(__FILE__, __LINE__, "%s does not contain \"%s\": \"%.300s\"", \
+                #hay, n_, h_ ? h_ : "(null)");                              \
+  } while (0)
+#define CHECK_LACKS(hay, needle)                                            \
+  do {                                                                      \
+    const char *h_ = (hay), *n_ = (needle);                                 \
+    if (h_ && strstr(h_, n_))                                               \
+      test_fail(__FILE__, __LINE__, "%s contains \"%s\"", #hay, n_);        \
+  } while (0)
+
+/* A fresh folder for this test (removed after it); path of name in it. */
+const char *test_dir(void);
+const char *test_path(const char *name);   /* rotating static buffers */
+void test_write(const char *path, const char *data, size_t n);
+/* Runs the podium binary (PODIUM_BIN) with a shell-quoted argument
+** string; captures stdout and stderr. Returns the exit status. */
+int test_podium(pod_buf *out, pod_buf *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The repository root (tests run from it). */
+const char *test_root(void);
+
+extern const test_case tests_core[], tests_store[], tests_ingest[],
+    tests_render[], tests_cli[];
+
+#endif
