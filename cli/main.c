@@ -224,7 +224,37 @@ static int cmd_formats(cli *c, int argc, char **argv) {
 static const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
-    "[--quiet] FILE|DIR...";
+    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--quiet] FILE|DIR...";
+
+/* Takes the repeatable --map and --tag out of argv (parse_flags keeps one
+** value per flag); returns POD_EUSAGE on a malformed pair. */
+static int take_pairs(int *argc, char **argv, const char *name,
+                      const char ***out, int *n_out, const char **bad) {
+  int k = 0;
+  size_t len = strlen(name);
+  *out = pod_xmalloc((size_t)(*argc + 1) * sizeof **out);
+  *n_out = 0;
+  for (int i = 0; i < *argc; i++) {
+    const char *v = NULL;
+    if (!strcmp(argv[i], name) && i + 1 < *argc) v = argv[++i];
+    else if (!strncmp(argv[i], name, len) && argv[i][len] == '=') v = argv[i] + len + 1;
+    else { argv[k++] = argv[i]; continue; }
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v) { *bad = v; return POD_EUSAGE; }
+    (*out)[(*n_out)++] = v;
+  }
+  *argc = k;
+  return POD_OK;
+}
+
+static int valid_map_field(const char *pair) {
+  static const char *const fields[] = {"model", "project", "variant", "role",
+                                       "dataset", "task", NULL};
+  size_t n = (size_t)(strchr(pair, '=') - pair);
+  for (int i = 0; fields[i]; i++)
+    if (strlen(fields[i]) == n && !strncmp(fields[i], pair, n)) return 1;
+  return 0;
+}
 
 static int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_meta meta = {0};
@@ -239,22 +269,47 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_session *s = NULL;
   ingest_path *paths = NULL;
   int n, help, n_paths = 0, added = 0, skipped = 0, failed = 0, ignored = 0;
-  int rc = parse_flags(c, "ingest", INGEST_USAGE, argc, argv, flags, &n,
-                       &help);
-  if (rc || help) return rc ? rc : show_help("ingest");
-  if (n == 0)
-    return usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
+  const char *bad = NULL;
+  const char **maps = NULL, **tags = NULL;
+  int rc = take_pairs(&argc, argv, "--map", &maps, &meta.n_map, &bad);
+  if (!rc) rc = take_pairs(&argc, argv, "--tag", &tags, &meta.n_tags, &bad);
+  meta.map = maps;
+  meta.tags = tags;
+  if (rc) {
+    rc = usage_error("ingest", INGEST_USAGE,
+                     "expected NAME=VALUE after --map or --tag, not %s", bad);
+    goto done;
+  }
+  for (int i = 0; i < meta.n_map; i++)
+    if (!valid_map_field(maps[i])) {
+      rc = usage_error("ingest", INGEST_USAGE, "--map takes model, project, "
+                       "variant, role, dataset or task, not %s", maps[i]);
+      goto done;
+    }
+  rc = parse_flags(c, "ingest", INGEST_USAGE, argc, argv, flags, &n, &help);
+  if (rc || help) {
+    if (!rc) rc = show_help("ingest");
+    goto done;
+  }
+  if (n == 0) {
+    rc = usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
+    goto done;
+  }
   if (meta.role && strcmp(meta.role, "baseline") &&
-      strcmp(meta.role, "optimized"))
-    return usage_error("ingest", INGEST_USAGE,
-                       "--role is baseline or optimized, not %s", meta.role);
+      strcmp(meta.role, "optimized")) {
+    rc = usage_error("ingest", INGEST_USAGE,
+                     "--role is baseline or optimized, not %s", meta.role);
+    goto done;
+  }
   for (const char **v = &meta.format; v <= &meta.run_name; v++)
-    if (*v && !**v)
-      return usage_error("ingest", INGEST_USAGE, "%s",
-                         "an option was given an empty value");
+    if (*v && !**v) {
+      rc = usage_error("ingest", INGEST_USAGE, "%s",
+                       "an option was given an empty value");
+      goto done;
+    }
   if ((rc = ingest_expand((const char *const *)argv, n, &paths, &n_paths,
                           c->err)))
-    return rc;
+    goto done;
   if ((rc = open_db(c, 0, &db))) goto done;
   s = ingest_session_new(db, &meta);
   for (int i = 0; i < n_paths; i++) {
@@ -295,6 +350,8 @@ done:
   ingest_session_free(s);
   store_close(db);
   ingest_paths_free(paths, n_paths);
+  free(maps);
+  free(tags);
   return rc;
 }
 

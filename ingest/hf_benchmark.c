@@ -217,7 +217,8 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   if (!st->model || strcmp(st->model, row->field[0])) {
     free(st->model);
     st->model = pod_xstrdup(row->field[0]);
-    if ((rc = ingest_run_for(cx, st->model, &st->run_id, err))) {
+    ingest_run_fields f = {st->model, NULL, NULL, NULL, NULL, NULL};
+    if ((rc = ingest_run_for(cx, &f, 0, &st->run_id, err))) {
       long line;
       long col = ingest_csv_col(row, 0, &line);
       char again[POD_ERRLEN];

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct ingest_session {
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
   char *run_name_model;  /* with --run: the one model it may hold */
+  char *tags_json;       /* --tag pairs as a JSON object, or NULL */
 };
 
 static int64_t map_get(const id_map *m, const char *key) {
@@ -71,6 +73,14 @@ static const char *dup_or_null(const char *s) {
   return s ? pod_xstrdup(s) : NULL;
 }
 
+static const char *const *dup_list(const char *const *list, int n) {
+  const char **copy;
+  if (n <= 0) return NULL;
+  copy = pod_xmalloc((size_t)n * sizeof *copy);
+  for (int i = 0; i < n; i++) copy[i] = pod_xstrdup(list[i]);
+  return copy;
+}
+
 ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
   ingest_session *s = pod_xmalloc(sizeof *s);
   memset(s, 0, sizeof *s);
@@ -83,7 +93,31 @@ ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
   s->meta.dataset = dup_or_null(meta->dataset);
   s->meta.task = dup_or_null(meta->task);
   s->meta.run_name = dup_or_null(meta->run_name);
+  s->meta.map = dup_list(meta->map, meta->n_map);
+  s->meta.n_map = meta->n_map;
+  s->meta.tags = dup_list(meta->tags, meta->n_tags);
+  s->meta.n_tags = meta->n_tags;
+  if (meta->n_tags) {  /* tags go to every run as one JSON object */
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < meta->n_tags; i++) {
+      const char *eq = strchr(meta->tags[i], '=');
+      char *key = pod_xstrndup(meta->tags[i],
+                               eq ? (size_t)(eq - meta->tags[i]) : strlen(meta->tags[i]));
+      cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+      cJSON_AddStringToObject(o, key, eq ? eq + 1 : "");
+      free(key);
+    }
+    char *json = cJSON_PrintUnformatted(o);
+    s->tags_json = pod_xstrdup(json);
+    cJSON_free(json);
+    cJSON_Delete(o);
+  }
   return s;
+}
+
+static void free_list(const char *const *list, int n) {
+  for (int i = 0; i < n; i++) free((char *)list[i]);
+  free((void *)list);
 }
 
 void ingest_session_free(ingest_session *s) {
@@ -96,6 +130,9 @@ void ingest_session_free(ingest_session *s) {
   free((char *)s->meta.dataset);
   free((char *)s->meta.task);
   free((char *)s->meta.run_name);
+  free_list(s->meta.map, s->meta.n_map);
+  free_list(s->meta.tags, s->meta.n_tags);
+  free(s->tags_json);
   map_free(&s->runs);
   map_free(&s->folder_envs);
   free(s->run_name_model);
@@ -113,15 +150,51 @@ static void key_add(pod_buf *k, const char *s) {
   pod_buf_addc(k, '\x1f');
 }
 
-int ingest_run_for(ingest_ctx *cx, const char *model, int64_t *out_run,
-                   char err[POD_ERRLEN]) {
+const char *ingest_meta_column(const ingest_meta *meta, const char *field) {
+  size_t n = strlen(field);
+  for (int i = meta->n_map - 1; i >= 0; i--)  /* the last --map wins */
+    if (!strncmp(meta->map[i], field, n) && meta->map[i][n] == '=')
+      return meta->map[i] + n + 1;
+  return NULL;
+}
+
+void ingest_map_row(const ingest_meta *meta, const ingest_csv_row *header,
+                    const ingest_csv_row *row, ingest_run_fields *f) {
+  static const char *const fields[] = {"model", "project", "variant",
+                                       "role", "dataset", "task"};
+  const char **slot[] = {&f->model, &f->project, &f->variant,
+                         &f->role, &f->dataset, &f->task};
+  for (int k = 0; k < 6; k++) {
+    const char *col = ingest_meta_column(meta, fields[k]);
+    if (!col) continue;
+    for (size_t i = 0; i < header->n && i < row->n; i++)
+      if (!strcmp(header->field[i], col) && row->len[i]) *slot[k] = row->field[i];
+  }
+}
+
+int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
+                   int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]) {
   ingest_session *s = cx->session;
   const ingest_meta *meta = &s->meta;
   store_run_new run = {0};
   pod_buf key = POD_BUF_INIT;
   int rc = POD_OK;
+  const char *model = meta->model ? meta->model : from_file->model;
 
-  if (meta->model) model = meta->model;
+#define PICK(f) (meta->f ? meta->f : from_file->f)
+  run.project = PICK(project);
+  run.variant = PICK(variant);
+  run.role = PICK(role);
+  run.dataset = PICK(dataset);
+  run.task = PICK(task);
+#undef PICK
+  if (!model || !*model)
+    return pod_err(err, POD_EINPUT, "found no model name, expected one "
+                   "from the file, --model or --map model=COLUMN");
+  if (run.role && strcmp(run.role, "baseline") && strcmp(run.role, "optimized"))
+    return pod_err(err, POD_EINPUT, "found role \"%s\", expected baseline "
+                   "or optimized", run.role);
+  if (!env_id) env_id = map_get(&s->folder_envs, cx->dir);
   if (meta->run_name) {
     if (s->run_name_model && strcmp(s->run_name_model, model))
       return pod_err(err, POD_EINPUT,
@@ -133,13 +206,16 @@ int ingest_run_for(ingest_ctx *cx, const char *model, int64_t *out_run,
     key_add(&key, "--run");
     key_add(&key, meta->run_name);
   } else {
+    char env[32];
+    snprintf(env, sizeof env, "%lld", (long long)env_id);
     key_add(&key, cx->dir);
     key_add(&key, model);
-    key_add(&key, meta->project);
-    key_add(&key, meta->variant);
-    key_add(&key, meta->role);
-    key_add(&key, meta->dataset);
-    key_add(&key, meta->task);
+    key_add(&key, run.project);
+    key_add(&key, run.variant);
+    key_add(&key, run.role);
+    key_add(&key, run.dataset);
+    key_add(&key, run.task);
+    key_add(&key, env);
   }
   if ((*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
@@ -147,13 +223,9 @@ int ingest_run_for(ingest_ctx *cx, const char *model, int64_t *out_run,
        *out_run))
     goto remember;
   run.name = meta->run_name;
-  run.project = meta->project;
   run.model = model;
-  run.variant = meta->variant;
-  run.role = meta->role;
-  run.dataset = meta->dataset;
-  run.task = meta->task;
-  run.env_id = map_get(&s->folder_envs, cx->dir);
+  run.tags_json = s->tags_json;
+  run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
 remember:
   if (!rc) map_put(&s->runs, key.data, *out_run);

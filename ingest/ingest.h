@@ -21,7 +21,17 @@ typedef struct ingest_meta {
   const char *format;    /* --format: skip detection */
   const char *project, *model, *variant, *role, *dataset, *task;
   const char *run_name;  /* --run */
+  /* --map FIELD=COLUMN, repeatable: take a run field (model, project,
+  ** variant, role, dataset, task) from a column of the file. */
+  const char *const *map;
+  int n_map;
+  /* --tag KEY=VALUE, repeatable: stored as the run's tags (JSON). */
+  const char *const *tags;
+  int n_tags;
 } ingest_meta;
+
+/* The column --map names for field ("model", ...), or NULL. */
+const char *ingest_meta_column(const ingest_meta *meta, const char *field);
 
 typedef struct ingest_session ingest_session;
 

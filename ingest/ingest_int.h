@@ -61,11 +61,23 @@ int ingest_parse_number(const char *s, double *out);
 int ingest_parse_count(const char *s, long long min, long long *out);
 
 /* ---- runs (ingest.c) ------------------------------------------------- */
-/* The run that model's rows in this file belong to, created on first use:
-** --run names it, else one run per (folder, model, metadata) for the
-** whole session. env_id 0 means "the folder's environment, if any". */
-int ingest_run_for(ingest_ctx *cx, const char *model, int64_t *out_run,
-                   char err[POD_ERRLEN]);
+/* What a file says about the run a row belongs to; NULL: it does not say.
+** Flags (--model, ...) win over these. */
+typedef struct ingest_run_fields {
+  const char *model, *project, *variant, *role, *dataset, *task;
+} ingest_run_fields;
+
+/* Fills f from a CSV row for each --map FIELD=COLUMN whose column is in
+** header (the row's strings are borrowed: use f before the next row). */
+void ingest_map_row(const ingest_meta *meta, const ingest_csv_row *header,
+                    const ingest_csv_row *row, ingest_run_fields *f);
+
+/* The run a row belongs to, created on first use: --run names it, else
+** one run per (folder, model, metadata) for the whole session. The
+** run's environment is env_id, else that of the folder's environment
+** file, if any. A model is required (flags or file). */
+int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
+                   int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]);
 /* Records the environment a folder's environment file described. */
 void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id);
 

@@ -137,7 +137,24 @@ static void test_cli_script_in_a_model_name_is_escaped_on_every_page(void) {
   pod_buf_free(&page);
 }
 
+static void test_cli_tags_and_map_reach_the_run(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "ingest --tag seed=1 --tag gpu=a100 --tag seed=2 %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "runs --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  const char *tags = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "tags"));
+  CHECK_STR(tags, "{\"gpu\":\"a100\",\"seed\":\"2\"}");
+  cJSON_Delete(j);
+  CHECK_INT(test_podium(&out, &err, "ingest --map colour=model x.csv"), 2);
+  CHECK_HAS(err.data, "--map takes model");
+  CHECK_INT(test_podium(&out, &err, "ingest --tag novalue x.csv"), 2);
+  CHECK_HAS(err.data, "expected NAME=VALUE");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_cli[] = {
+  {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
   {"cli_exit_codes", test_cli_exit_codes},
   {"cli_db_flag_and_env_choose_the_registry", test_cli_db_flag_and_env_choose_the_registry},
   {"cli_ingest_reports_each_file_and_a_summary", test_cli_ingest_reports_each_file_and_a_summary},
