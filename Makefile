@@ -28,7 +28,7 @@ endif
 # store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
-INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c \
+INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c

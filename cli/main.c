@@ -224,7 +224,8 @@ static int cmd_formats(cli *c, int argc, char **argv) {
 static const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
-    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--quiet] FILE|DIR...";
+    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--replace] [--quiet] "
+    "FILE|DIR...";
 
 /* Takes the repeatable --map and --tag out of argv (parse_flags keeps one
 ** value per flag); returns POD_EUSAGE on a malformed pair. */
@@ -258,8 +259,9 @@ static int valid_map_field(const char *pair) {
 
 static int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_meta meta = {0};
-  const char *quiet = NULL;
+  const char *quiet = NULL, *replace = NULL;
   flag flags[] = {
+    {"--replace", 0, &replace},
     {"--format", 1, &meta.format},   {"--project", 1, &meta.project},
     {"--model", 1, &meta.model},     {"--variant", 1, &meta.variant},
     {"--role", 1, &meta.role},       {"--dataset", 1, &meta.dataset},
@@ -291,6 +293,7 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
     if (!rc) rc = show_help("ingest");
     goto done;
   }
+  meta.replace = replace != NULL;
   if (n == 0) {
     rc = usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
     goto done;
@@ -507,7 +510,9 @@ static const command commands[] = {
   {"formats", cmd_formats, "", "list the file formats podium reads"},
   {"ingest", cmd_ingest, INGEST_USAGE,
    "read result files and folders into the registry; each file goes in "
-   "whole or not at all"},
+   "whole or not at all.\nA podium.json in a folder (or above it) gives "
+   "metadata to the files below it; flags override it. A file already "
+   "ingested is skipped; a changed file at the same path needs --replace."},
   {"runs", cmd_runs, "[--json]", "list the runs in the registry"},
   {"show", cmd_show, "RUN [--json]",
    "one run: its measurements, environment and sources"},

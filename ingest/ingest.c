@@ -40,7 +40,10 @@ struct ingest_session {
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
   char *run_name_model;  /* with --run: the one model it may hold */
-  char *tags_json;       /* --tag pairs as a JSON object, or NULL */
+  /* folder -> nearest manifest (NULL: none), loaded once per session */
+  char **manifest_dir;
+  ingest_manifest **manifest;
+  size_t n_manifests;
 };
 
 static int64_t map_get(const id_map *m, const char *key) {
@@ -93,25 +96,11 @@ ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
   s->meta.dataset = dup_or_null(meta->dataset);
   s->meta.task = dup_or_null(meta->task);
   s->meta.run_name = dup_or_null(meta->run_name);
+  s->meta.replace = meta->replace;
   s->meta.map = dup_list(meta->map, meta->n_map);
   s->meta.n_map = meta->n_map;
   s->meta.tags = dup_list(meta->tags, meta->n_tags);
   s->meta.n_tags = meta->n_tags;
-  if (meta->n_tags) {  /* tags go to every run as one JSON object */
-    cJSON *o = cJSON_CreateObject();
-    for (int i = 0; i < meta->n_tags; i++) {
-      const char *eq = strchr(meta->tags[i], '=');
-      char *key = pod_xstrndup(meta->tags[i],
-                               eq ? (size_t)(eq - meta->tags[i]) : strlen(meta->tags[i]));
-      cJSON_DeleteItemFromObjectCaseSensitive(o, key);
-      cJSON_AddStringToObject(o, key, eq ? eq + 1 : "");
-      free(key);
-    }
-    char *json = cJSON_PrintUnformatted(o);
-    s->tags_json = pod_xstrdup(json);
-    cJSON_free(json);
-    cJSON_Delete(o);
-  }
   return s;
 }
 
@@ -132,7 +121,12 @@ void ingest_session_free(ingest_session *s) {
   free((char *)s->meta.run_name);
   free_list(s->meta.map, s->meta.n_map);
   free_list(s->meta.tags, s->meta.n_tags);
-  free(s->tags_json);
+  for (size_t i = 0; i < s->n_manifests; i++) {
+    free(s->manifest_dir[i]);
+    ingest_manifest_free(s->manifest[i]);
+  }
+  free(s->manifest_dir);
+  free(s->manifest);
   map_free(&s->runs);
   map_free(&s->folder_envs);
   free(s->run_name_model);
@@ -175,7 +169,7 @@ void ingest_map_row(const ingest_meta *meta, const ingest_csv_row *header,
 int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]) {
   ingest_session *s = cx->session;
-  const ingest_meta *meta = &s->meta;
+  const ingest_meta *meta = cx->meta;
   store_run_new run = {0};
   pod_buf key = POD_BUF_INIT;
   int rc = POD_OK;
@@ -215,6 +209,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, run.role);
     key_add(&key, run.dataset);
     key_add(&key, run.task);
+    key_add(&key, cx->tags_json);
     key_add(&key, env);
   }
   if ((*out_run = map_get(&s->runs, key.data))) goto done;
@@ -224,7 +219,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     goto remember;
   run.name = meta->run_name;
   run.model = model;
-  run.tags_json = s->tags_json;
+  run.tags_json = cx->tags_json;
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
 remember:
@@ -303,20 +298,129 @@ static void folder_of(const char *path, char out[4096]) {
   else snprintf(out, 4096, "%.*s", (int)(slash - path), path);
 }
 
+/* ---- per-file metadata: manifest, then flags -------------------------- */
+
+/* The podium.json of one folder (NULL: none), loaded once per session. */
+static int folder_manifest(ingest_session *s, const char *dir,
+                           ingest_manifest **out, char err[POD_ERRLEN]) {
+  char probe[4200];
+  int rc;
+  for (size_t i = 0; i < s->n_manifests; i++)
+    if (!strcmp(s->manifest_dir[i], dir)) {
+      *out = s->manifest[i];
+      return POD_OK;
+    }
+  *out = NULL;
+  snprintf(probe, sizeof probe, "%s/podium.json", dir);
+  if (pod_exists(probe) && (rc = ingest_manifest_load(probe, out, err)))
+    return rc;
+  s->manifest_dir = pod_xrealloc(s->manifest_dir,
+                                 (s->n_manifests + 1) * sizeof *s->manifest_dir);
+  s->manifest = pod_xrealloc(s->manifest,
+                             (s->n_manifests + 1) * sizeof *s->manifest);
+  s->manifest_dir[s->n_manifests] = pod_xstrdup(dir);
+  s->manifest[s->n_manifests++] = *out;
+  return POD_OK;
+}
+
+/* The nearest podium.json up the folders of the path as given: for
+** "results/bert/x.csv", results/bert/, results/, then the current folder;
+** for an absolute path, every folder below the root. */
+static int nearest_manifest(ingest_session *s, const char *dir,
+                            ingest_manifest **out, char err[POD_ERRLEN]) {
+  char d[4096];
+  int rc;
+  snprintf(d, sizeof d, "%s", dir);
+  for (;;) {
+    if ((rc = folder_manifest(s, d, out, err)) || *out) return rc;
+    char *slash = strrchr(d, '/');
+    if (!strcmp(d, ".") || !slash || slash == d) {
+      if (slash || d[0] == '/' || !strcmp(d, ".")) return POD_OK;
+      snprintf(d, sizeof d, ".");  /* "results" -> "." */
+      continue;
+    }
+    *slash = '\0';
+  }
+}
+
+typedef struct file_meta {
+  ingest_meta meta;
+  char **pairs;          /* from the manifest: "mFIELD=COL" / "tKEY=VAL" */
+  int n_pairs;
+  const char **map, **tags;
+  char *tags_json;
+} file_meta;
+
+static void file_meta_free(file_meta *fm) {
+  for (int i = 0; i < fm->n_pairs; i++) free(fm->pairs[i]);
+  free(fm->pairs);
+  free(fm->map);
+  free(fm->tags);
+  free(fm->tags_json);
+}
+
+/* Flags over manifest: text fields, then map and tags lists (flags last,
+** so they win), and the tags as one JSON object. */
+static int file_meta_build(ingest_session *s, const char *path,
+                           const char *dir, file_meta *fm,
+                           char err[POD_ERRLEN]) {
+  const ingest_meta *f = &s->meta;
+  ingest_manifest *m = NULL;
+  int rc;
+  memset(fm, 0, sizeof *fm);
+  if ((rc = nearest_manifest(s, dir, &m, err))) return rc;
+  if (m) ingest_manifest_apply(m, path, &fm->meta, &fm->pairs, &fm->n_pairs);
+#define OVER(x) if (f->x) fm->meta.x = f->x
+  OVER(format); OVER(project); OVER(model); OVER(variant); OVER(role);
+  OVER(dataset); OVER(task); OVER(run_name);
+#undef OVER
+  fm->meta.replace = f->replace;
+  fm->map = pod_xmalloc((size_t)(fm->n_pairs + f->n_map + 1) * sizeof *fm->map);
+  fm->tags = pod_xmalloc((size_t)(fm->n_pairs + f->n_tags + 1) * sizeof *fm->tags);
+  for (int i = 0; i < fm->n_pairs; i++) {
+    if (fm->pairs[i][0] == 'm') fm->map[fm->meta.n_map++] = fm->pairs[i] + 1;
+    else fm->tags[fm->meta.n_tags++] = fm->pairs[i] + 1;
+  }
+  for (int i = 0; i < f->n_map; i++) fm->map[fm->meta.n_map++] = f->map[i];
+  for (int i = 0; i < f->n_tags; i++) fm->tags[fm->meta.n_tags++] = f->tags[i];
+  fm->meta.map = fm->map;
+  fm->meta.tags = fm->tags;
+  if (fm->meta.n_tags) {
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < fm->meta.n_tags; i++) {
+      const char *t = fm->meta.tags[i], *eq = strchr(t, '=');
+      char *key = pod_xstrndup(t, eq ? (size_t)(eq - t) : strlen(t));
+      cJSON_DeleteItemFromObjectCaseSensitive(o, key);  /* the last wins */
+      cJSON_AddStringToObject(o, key, eq ? eq + 1 : "");
+      free(key);
+    }
+    char *json = cJSON_PrintUnformatted(o);
+    fm->tags_json = pod_xstrdup(json);
+    cJSON_free(json);
+    cJSON_Delete(o);
+  }
+  return POD_OK;
+}
+
+/* ---- one file -------------------------------------------------------- */
+
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]) {
   const char *path = p->path;
   const ingest_format *fmt = NULL;
   store_source src = {0};
   ingest_ctx cx;
-  char sha[65];
-  int64_t bytes = 0, known = 0;
+  file_meta fm;
+  char sha[65], old_sha[65];
+  int64_t bytes = 0, known = 0, old = 0;
   size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
   int rc, had_model = s->run_name_model != NULL;
   struct stat st;
 
   *out_status = INGEST_ADDED;
   *out_rows = 0;
+  memset(&cx, 0, sizeof cx);
+  folder_of(path, cx.dir);
   if (stat(path, &st) != 0)
     return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path,
                    strerror(errno));
@@ -329,31 +433,45 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
     *out_status = INGEST_SKIPPED;
     return POD_OK;
   }
-  if (s->meta.format) {
-    if (!(fmt = format_named(s->meta.format)))
-      return pod_err(err, POD_EUSAGE,
-                     "unknown format \"%s\" (podium formats lists them)",
-                     s->meta.format);
+  if ((rc = file_meta_build(s, path, cx.dir, &fm, err))) goto done;
+  if (fm.meta.format) {
+    if (!(fmt = format_named(fm.meta.format))) {
+      rc = pod_err(err, POD_EUSAGE,
+                   "unknown format \"%s\" (podium formats lists them)",
+                   fm.meta.format);
+      goto done;
+    }
   } else if ((rc = detect(path, &fmt, err))) {
     if (rc == POD_EINPUT && p->from_folder) {
       *out_status = INGEST_IGNORED;
-      return POD_OK;
+      rc = POD_OK;
     }
-    return rc;
+    goto done;
+  }
+  /* The same path with other bytes: a changed file. Ingesting it again
+  ** would count its old rows twice, so it takes --replace. */
+  if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
+    goto done;
+  if (old && !fm.meta.replace) {
+    rc = pod_err(err, POD_EINPUT, "%s: found a changed file (sha256 "
+                 "%.12s..., was %.12s... when ingested), expected the same "
+                 "bytes; use --replace to swap the new file in", path, sha,
+                 old_sha);
+    goto done;
   }
 
-  memset(&cx, 0, sizeof cx);
   cx.session = s;
   cx.db = s->db;
-  cx.meta = &s->meta;
+  cx.meta = &fm.meta;
   cx.path = path;
-  folder_of(path, cx.dir);
+  cx.tags_json = fm.tags_json;
   src.path = path;
   src.sha256 = sha;
   src.format = fmt->name;
   src.bytes = bytes;
-  if ((rc = store_begin(s->db, err))) return rc;
-  if ((rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
+  if ((rc = store_begin(s->db, err))) goto done;
+  if ((old && (rc = store_source_remove(s->db, old, err))) ||
+      (rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
       (rc = fmt->parse(&cx, err)) ||
       (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
                                   cx.format_version, err)) ||
@@ -362,10 +480,13 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
     map_truncate(&s->runs, runs_mark);
     map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
-    return rc;
+    goto done;
   }
+  if (old) map_truncate(&s->runs, 0);  /* its runs may be gone */
   *out_rows = cx.rows;
-  return POD_OK;
+done:
+  file_meta_free(&fm);
+  return rc;
 }
 
 /* ---- expanding folders ----------------------------------------------- */
@@ -397,6 +518,7 @@ static int walk(const char *dir, path_list *l, int depth,
     char child[4096];
     struct stat st;
     if (e->d_name[0] == '.') continue;  /* dotfiles, . and .. */
+    if (!strcmp(e->d_name, "podium.json")) continue;  /* a manifest */
     snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
     if (lstat(child, &st) != 0) continue;
     if (S_ISDIR(st.st_mode)) {

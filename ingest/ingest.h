@@ -3,7 +3,9 @@
 **
 ** A session ingests a list of files and folders for one `podium ingest`.
 ** Each file is one transaction: it goes in whole or not at all, and a
-** file whose sha256 is already registered is skipped.
+** file whose sha256 is already registered is skipped. The nearest
+** podium.json manifest up a file's path adds metadata (manifest.c);
+** flags override it.
 ** Owns: an ingest_session owns its copies of the metadata and its run
 ** map; ingest_session_free releases them (NULL is fine). It borrows the
 ** store_db, which must outlive it.
@@ -28,6 +30,7 @@ typedef struct ingest_meta {
   /* --tag KEY=VALUE, repeatable: stored as the run's tags (JSON). */
   const char *const *tags;
   int n_tags;
+  int replace;           /* --replace: a changed file swaps out its old self */
 } ingest_meta;
 
 /* The column --map names for field ("model", ...), or NULL. */

@@ -18,6 +18,7 @@ typedef struct ingest_ctx {
   int64_t source_id;
   long rows;                    /* data rows read */
   const char *format_version;   /* set by the parser once it knows */
+  const char *tags_json;        /* --tag and manifest tags, or NULL */
 } ingest_ctx;
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
@@ -80,6 +81,20 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]);
 /* Records the environment a folder's environment file described. */
 void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id);
+
+/* ---- manifests (manifest.c) ------------------------------------------- */
+typedef struct ingest_manifest ingest_manifest;
+
+int ingest_manifest_load(const char *path, ingest_manifest **out,
+                         char err[POD_ERRLEN]);
+void ingest_manifest_free(ingest_manifest *m);   /* NULL is fine */
+const char *ingest_manifest_path(const ingest_manifest *m);
+/* Sets out's text fields that the manifest sets for the file at path (out
+** borrows the manifest's strings) and returns a new array of pairs,
+** "m<FIELD>=<COLUMN>" for map and "t<KEY>=<VALUE>" for tags, each string
+** and the array to be freed by the caller. */
+void ingest_manifest_apply(const ingest_manifest *m, const char *path,
+                           ingest_meta *out, char ***out_pairs, int *n_pairs);
 
 /* ---- formats --------------------------------------------------------- */
 typedef struct ingest_format {

@@ -41,6 +41,21 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_ROWS] =
       "UPDATE sources SET rows = ?1, format_version = coalesce(?2, "
       "format_version) WHERE id = ?3",
+  [Q_SOURCE_BY_PATH] =
+      "SELECT id, sha256 FROM sources WHERE path = ?1 ORDER BY id DESC "
+      "LIMIT 1",
+  /* --replace: remember the runs the old file fed, drop the file (its
+  ** measurements go with it: ON DELETE CASCADE), then drop those runs
+  ** that no other file feeds. */
+  [Q_REPLACED_CLEAR] = "DELETE FROM temp.replaced_runs",
+  [Q_REPLACED_KEEP] =
+      "INSERT INTO temp.replaced_runs SELECT DISTINCT run_id FROM "
+      "measurements WHERE source_id = ?1",
+  [Q_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?1",
+  [Q_ORPHAN_RUNS] =
+      "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
+      "AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = "
+      "runs.id)",
   [Q_ENV_FIND] = "SELECT id FROM environments WHERE fingerprint = ?1",
   [Q_ENV_ADD] =
       "INSERT INTO environments (fingerprint, cpu_model, cpu_count, "

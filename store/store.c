@@ -225,6 +225,39 @@ int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
   return step_done(db, st, out_id, err);
 }
 
+int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
+                           char out_sha[65], char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_SOURCE_BY_PATH, &st, err), r;
+  if (rc) return rc;
+  bind_text(st, 1, path);
+  *out_id = 0;
+  out_sha[0] = '\0';
+  if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    *out_id = sqlite3_column_int64(st, 0);
+    snprintf(out_sha, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+  } else if (r != SQLITE_DONE) {
+    return store_fail(db, err);
+  }
+  sqlite3_reset(st);
+  return POD_OK;
+}
+
+int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]) {
+  static const int steps[] = {Q_REPLACED_CLEAR, Q_REPLACED_KEEP,
+                              Q_SOURCE_DELETE, Q_ORPHAN_RUNS};
+  int rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS replaced_runs "
+                    "(id INTEGER PRIMARY KEY)", err);
+  for (size_t i = 0; rc == POD_OK && i < sizeof steps / sizeof *steps; i++) {
+    sqlite3_stmt *st;
+    if ((rc = store_stmt(db, steps[i], &st, err))) break;
+    if (steps[i] == Q_REPLACED_KEEP || steps[i] == Q_SOURCE_DELETE)
+      sqlite3_bind_int64(st, 1, id);
+    rc = step_done(db, st, NULL, err);
+  }
+  return rc;
+}
+
 int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
                           const char *format_version, char err[POD_ERRLEN]) {
   sqlite3_stmt *st;

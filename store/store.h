@@ -52,6 +52,13 @@ int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
                       char err[POD_ERRLEN]);
 int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
                      char err[POD_ERRLEN]);
+/* The newest source ingested from path, with its sha256 (65 bytes); *out_id
+** is 0 when there is none. */
+int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
+                           char out_sha[65], char err[POD_ERRLEN]);
+/* Removes a source with its measurements, and the runs that are left
+** with no measurement at all (--replace). Environments stay. */
+int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]);
 int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
                           const char *format_version, char err[POD_ERRLEN]);
 

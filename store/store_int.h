@@ -11,7 +11,8 @@
 /* Every statement the store prepares, by purpose. Prepared on first use,
 ** kept until store_close. */
 enum {
-  Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS,
+  Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_BY_PATH,
+  Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
   Q_ENV_FIND, Q_ENV_ADD,
   Q_RUN_ADD, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,

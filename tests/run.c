@@ -43,6 +43,7 @@ const char *test_path(const char *name) {
 
 void test_write(const char *path, const char *data, size_t n) {
   char err[POD_ERRLEN];
+  if (n == (size_t)-1) n = strlen(data);
   if (pod_file_write(path, data, n, err)) test_fail(__FILE__, __LINE__, "%s", err);
 }
 

@@ -4,6 +4,7 @@
 ** be refused with a located message and leave the registry as it was.
 */
 #include "tests/test.h"
+#include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,7 +328,79 @@ static void test_ingest_flags_set_run_metadata(void) {
   CHECK_INT(query_num("SELECT count(*) FROM runs WHERE name = 'exp-7' AND project = 'distil' AND role = 'optimized' AND variant = '6-layer' AND dataset = 'sst2' AND scope = 'sst2'"), 1);
 }
 
+static void test_ingest_manifest_gives_metadata_and_flags_win(void) {
+  char err[POD_ERRLEN];
+  const char *dir = test_path("results");
+  pod_buf tmp = POD_BUF_INIT;
+  store_db *db = open_db();
+  pod_buf_printf(&tmp, "mkdir -p %s/bert %s/distil", dir, dir);
+  CHECK_INT(system(tmp.data), 0);
+  test_write(test_path("results/podium.json"),
+             "{\"project\": \"p\", \"dataset\": \"sst2\", \"tags\": {\"gpu\": \"v100\"},\n"
+             " \"files\": [{\"glob\": \"bert/*\", \"role\": \"baseline\"},\n"
+             "           {\"glob\": \"**/inference_time_2.csv\", \"role\": \"optimized\","
+             " \"variant\": \"6L\", \"tags\": {\"seed\": \"7\"}}]}", SIZE_MAX);
+  pod_buf_clear(&tmp);
+  pod_file_read(test_path("results/podium.json"), &tmp, err);
+  CHECK(tmp.len > 0);
+  test_write(test_path("results/bert/inference_time_1.csv"), HDR "bert,8,8,0.1\n", sizeof HDR - 1 + 13);
+  test_write(test_path("results/distil/inference_time_2.csv"), HDR "distil,8,8,0.05\n", sizeof HDR - 1 + 16);
+  ingest_meta m = {0};
+  m.dataset = "glue-sst2";   /* a flag beats the manifest */
+  const char *paths[] = {dir};
+  CHECK_RC(ingest_into(db, &m, paths, 1, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'bert' AND role = 'baseline' AND project = 'p' AND dataset = 'glue-sst2' AND tags = '{\"gpu\":\"v100\"}'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'distil' AND role = 'optimized' AND variant = '6L' AND tags = '{\"gpu\":\"v100\",\"seed\":\"7\"}'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE path LIKE '%podium.json'"), 0);
+  pod_buf_free(&tmp);
+}
+
+static void test_ingest_refuses_a_bad_manifest(void) {
+  char err[POD_ERRLEN];
+  store_db *db = open_db();
+  test_write(test_path("podium.json"), "{\"project\": \"p\",\n \"modle\": \"x\"}", SIZE_MAX);
+  test_write(test_path("inference_time_1.csv"), HDR "bert,8,8,0.1\n", sizeof HDR - 1 + 13);
+  const char *p = test_path("inference_time_1.csv");
+  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "podium.json: found key \"modle\"");
+  test_write(test_path("podium.json"), "{\"project\": \"p\",\n \"role\": }", SIZE_MAX);
+  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "podium.json:2:10: found invalid JSON");
+  test_write(test_path("podium.json"), "{\"role\": \"boss\"}", SIZE_MAX);
+  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "found role \"boss\"");
+  store_close(db);
+  CHECK_INT(query_num("SELECT count(*) FROM sources"), 0);
+}
+
+static void test_ingest_changed_file_needs_replace(void) {
+  char err[POD_ERRLEN], before[65], after[65];
+  const char *p = test_path("inference_time_1.csv");
+  store_db *db = open_db();
+  test_write(p, HDR "bert,8,8,0.1\ndistil,8,8,0.05\n", sizeof HDR - 1 + 29);
+  CHECK_RC(ingest_into(db, NULL, &p, 1, err), POD_OK, err);
+  registry_checksum(test_path("t.db"), before);
+  test_write(p, HDR "bert,8,8,0.2\n", sizeof HDR - 1 + 13);   /* rerun: new numbers */
+  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "found a changed file");
+  CHECK_HAS(err, "--replace");
+  registry_checksum(test_path("t.db"), after);
+  CHECK_STR(after, before);
+  ingest_meta m = {0};
+  m.replace = 1;
+  CHECK_RC(ingest_into(db, &m, &p, 1, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(query_num("SELECT count(*) FROM sources"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 1);
+  CHECK(query_num("SELECT value FROM measurements") == 0.2);
+  CHECK_INT(query_num("SELECT count(*) FROM runs"), 1);   /* distil is gone */
+}
+
 const test_case tests_ingest[] = {
+  {"ingest_manifest_gives_metadata_and_flags_win", test_ingest_manifest_gives_metadata_and_flags_win},
+  {"ingest_refuses_a_bad_manifest", test_ingest_refuses_a_bad_manifest},
+  {"ingest_changed_file_needs_replace", test_ingest_changed_file_needs_replace},
   {"ingest_reads_transformers_time_files", test_ingest_reads_transformers_time_files},
   {"ingest_reads_memory_with_unit_suffixes_and_old_column", test_ingest_reads_memory_with_unit_suffixes_and_old_column},
   {"ingest_integer_mb_is_mebibytes", test_ingest_integer_mb_is_mebibytes},

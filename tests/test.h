@@ -57,6 +57,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 /* A fresh folder for this test (removed after it); path of name in it. */
 const char *test_dir(void);
 const char *test_path(const char *name);   /* rotating static buffers */
+/* Writes n bytes (SIZE_MAX: strlen(data)) to path. */
 void test_write(const char *path, const char *data, size_t n);
 /* Runs the podium binary (PODIUM_BIN) with a shell-quoted argument
 ** string; captures stdout and stderr. Returns the exit status. */
