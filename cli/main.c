@@ -503,6 +503,25 @@ static int cmd_render(cli *c, int argc, char **argv) {
   return POD_OK;
 }
 
+static int cmd_report(cli *c, int argc, char **argv) {
+  const char *md = NULL;
+  flag flags[] = {{"--md", 0, &md}, {NULL, 0, NULL}};
+  store_db *db = NULL;
+  pod_buf out = POD_BUF_INIT;
+  int n, help;
+  int rc = parse_flags(c, "report", "NAME [--md]", argc, argv, flags, &n, &help);
+  if (rc || help) return rc ? rc : show_help("report");
+  if (n != 1)
+    return usage_error("report", "NAME [--md]", "%s",
+                       n ? "give one NAME" : "no NAME given");
+  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = render_report(db, argv[0], &out, c->err)) == POD_OK)
+    fputs(pod_buf_str(&out), stdout);
+  pod_buf_free(&out);
+  store_close(db);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -516,6 +535,9 @@ static const command commands[] = {
   {"runs", cmd_runs, "[--json]", "list the runs in the registry"},
   {"show", cmd_show, "RUN [--json]",
    "one run: its measurements, environment and sources"},
+  {"report", cmd_report, "NAME [--md]",
+   "print the Markdown report of one leaderboard (NAME as in its file "
+   "name, e.g. text-classification--inference_time)"},
   {"render", cmd_render, "[--out DIR] [--templates DIR]",
    "write the static site (default _site), replacing it atomically"},
   {NULL, NULL, NULL, NULL},

@@ -93,3 +93,9 @@ void render_slug(pod_buf *out, const char *name) {
     pod_buf_printf(out, "-%.8s", hex);
   }
 }
+
+void render_board_name(pod_buf *out, const char *scope, const char *metric) {
+  render_slug(out, *scope ? scope : "all");
+  pod_buf_adds(out, "--");
+  render_slug(out, metric);
+}

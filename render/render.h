@@ -70,4 +70,18 @@ int render_template_compile(const char *name, const char *text, size_t n,
 ** different names never share a slug. */
 void render_slug(pod_buf *out, const char *name);
 
+/* A leaderboard's name, used for its page, report and downloads:
+** "<scope slug>--<metric slug>" ("all" for the empty scope). */
+void render_board_name(pod_buf *out, const char *scope, const char *metric);
+
+/* ---- reports and downloads (report.c) --------------------------------- */
+/* The Markdown report (GFM tables) of the leaderboard called name
+** (render_board_name); POD_EINPUT naming the known ones when none is. */
+int render_report(store_db *db, const char *name, pod_buf *out,
+                  char err[POD_ERRLEN]);
+/* A CSV cell: quoted when needed, and a text starting with = + - @ tab or
+** CR gets a leading ' so spreadsheets do not run it as a formula (plain
+** numbers stay as they are). */
+void render_csv_cell(pod_buf *out, const char *s);
+
 #endif

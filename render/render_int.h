@@ -31,4 +31,8 @@ int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]);
 void render_out_abort(render_out *o);   /* removes the temporary tree */
 
+/* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
+** (one Markdown report per leaderboard) (report.c). */
+int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]);
+
 #endif

@@ -81,9 +81,7 @@ static void set_href(lua_State *L, const char *field, const char *fmt,
 /* The leaderboard page of (scope, metric), relative to the language. */
 static void board_path(pod_buf *out, const char *scope, const char *metric) {
   pod_buf_adds(out, "leaderboards/");
-  render_slug(out, *scope ? scope : "all");
-  pod_buf_adds(out, "--");
-  render_slug(out, metric);
+  render_board_name(out, scope, metric);
   pod_buf_adds(out, ".html");
 }
 
@@ -390,7 +388,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       (rc = page_chooser(&s, err)) || (rc = page_overview(&s, err)) ||
       (rc = each_page(&s, store_each_leaderboard, page_board, err)) ||
       (rc = each_page(&s, store_each_run, page_run, err)) ||
-      (rc = each_page(&s, store_each_env, page_env, err))) {
+      (rc = each_page(&s, store_each_env, page_env, err)) ||
+      (rc = render_downloads(db, s.out, err))) {
     render_out_abort(s.out);
     goto done;
   }

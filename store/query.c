@@ -116,6 +116,15 @@ const char *const store_sql[Q_COUNT_] = {
       "ORDER BY sc.scope, mt.name",
   [Q_BOARD_ASC] = BOARD_SQL("ASC"),
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
+  [Q_ALL_MEASUREMENTS] =
+      "SELECT m.run_id AS run_id, mt.name AS metric, mt.unit AS unit, "
+      "  m.value AS value, m.batch_size AS batch_size, "
+      "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
+      "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
+      "  m.raw_unit AS raw_unit, s.path AS source_path, "
+      "  s.sha256 AS source_sha256, m.line AS line "
+      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
+      "  JOIN sources s ON s.id = m.source_id ORDER BY m.run_id, m.id",
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
@@ -260,6 +269,11 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
   sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
+                               char err[POD_ERRLEN]) {
+  return walk_q(db, Q_ALL_MEASUREMENTS, 0, fn, ud, err);
 }
 
 int store_counts(store_db *db, store_row_fn fn, void *ud,

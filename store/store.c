@@ -126,6 +126,11 @@ void store_close(store_db *db) {
 
 int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]) {
   sqlite3_stmt *st = db->stmt[q];
+  /* A walk in progress on this statement (a store_each_* called from
+  ** inside a callback of the same walk) would restart it forever. */
+  if (st && sqlite3_stmt_busy(st))
+    return pod_err(err, POD_EINTERNAL, "%s: query %d is already being "
+                   "walked (nested use of one statement)", db->path, q);
   if (!st) {
     if (sqlite3_prepare_v3(db->conn, store_sql[q], -1,
                            SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
@@ -188,6 +193,7 @@ static int step_id(store_db *db, sqlite3_stmt *st, int64_t *out,
   *out = 0;
   if (r == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
   else if (r != SQLITE_DONE) return store_fail(db, err);
+  sqlite3_reset(st);  /* done with it: not busy for the next caller */
   return POD_OK;
 }
 

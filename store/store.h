@@ -176,6 +176,9 @@ int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
 int store_each_leaderboard_entry(store_db *db, const char *scope,
                                  int64_t metric_id, store_row_fn fn, void *ud,
                                  char err[POD_ERRLEN]);
+/* Every measurement of every run (downloads), by run. */
+int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
+                               char err[POD_ERRLEN]);
 /* Counts for the overview: runs, sources, environments, measurements. */
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]);

@@ -153,7 +153,21 @@ static void test_cli_tags_and_map_reach_the_run(void) {
   pod_buf_free(&err);
 }
 
+static void test_cli_report_prints_markdown(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "report text-classification--inference_memory --md"), 0);
+  CHECK_HAS(out.data, "# inference\\_memory: text-classification");
+  CHECK_HAS(out.data, "| 1 | distilbert-base-uncased | distilled-6-layer | optimized | 921 MiB | 1 | 2 |");
+  CHECK_INT(test_podium(&out, &err, "report nope"), 1);
+  CHECK_HAS(err.data, "found no leaderboard \"nope\", expected one of: text-classification--inference_memory");
+  CHECK_INT(test_podium(&out, &err, "report"), 2);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_cli[] = {
+  {"cli_report_prints_markdown", test_cli_report_prints_markdown},
   {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
   {"cli_exit_codes", test_cli_exit_codes},
   {"cli_db_flag_and_env_choose_the_registry", test_cli_db_flag_and_env_choose_the_registry},

@@ -324,7 +324,52 @@ static void test_render_user_templates_override_builtin_ones(void) {
   store_close(db);
 }
 
+static void check_cell(const char *in, const char *want) {
+  pod_buf b = POD_BUF_INIT;
+  render_csv_cell(&b, in);
+  if (strcmp(pod_buf_str(&b), want))
+    test_fail(__FILE__, __LINE__, "csv cell of \"%s\" is %s, expected %s", in,
+              pod_buf_str(&b), want);
+  pod_buf_free(&b);
+}
+
+static void test_csv_cells_neutralize_formulas(void) {
+  check_cell("bert", "bert");
+  check_cell("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  check_cell("+cmd", "\"'+cmd\"");
+  check_cell("-2+3", "\"'-2+3\"");
+  check_cell("@SUM(A1)", "\"'@SUM(A1)\"");
+  check_cell("\tx", "\"'\tx\"");
+  check_cell("\rx", "\"'\rx\"");
+  check_cell("-0.5", "-0.5");        /* plain numbers stay */
+  check_cell("+1e-3", "+1e-3");
+  check_cell("a,b", "\"a,b\"");
+  check_cell("", "");
+}
+
+static void test_render_writes_downloads_and_reports(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf f = POD_BUF_INIT;
+  store_db *db = example_registry();
+  CHECK_RC(render_to(db, test_path("_site"), &st, err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/data/runs.csv"), &f, err), POD_OK);
+  CHECK(!strncmp(f.data, "id,name,project,model,", 22));
+  CHECK_INT(pod_file_read(test_path("_site/data/measurements.json"), &f, err), POD_OK);
+  CHECK_HAS(f.data, "\"metric\":\"inference_time\"");
+  CHECK_HAS(f.data, "\"value\":0.018");
+  CHECK_INT(pod_file_read(test_path("_site/data/leaderboards/text-classification--inference_time.csv"), &f, err), POD_OK);
+  CHECK_HAS(f.data, "rank,run_id");
+  CHECK_INT(pod_file_read(test_path("_site/reports/text-classification--inference_time.md"), &f, err), POD_OK);
+  CHECK_HAS(f.data, "| 1 | distilbert-base-uncased | distilled-6-layer | optimized | 9.00 ms | 1 | 2 |");
+  CHECK_HAS(f.data, "|---:|---|");
+  pod_buf_free(&f);
+  store_close(db);
+}
+
 const test_case tests_render[] = {
+  {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},
+  {"render_writes_downloads_and_reports", test_render_writes_downloads_and_reports},
   {"template_language_basics", test_template_language_basics},
   {"template_errors_name_file_and_line", test_template_errors_name_file_and_line},
   {"sandbox_has_no_dangerous_globals", test_sandbox_has_no_dangerous_globals},

@@ -212,7 +212,32 @@ static void test_store_get_run_by_id_and_by_name(void) {
   store_close(db);
 }
 
+typedef struct nested { store_db *db; int inner_rc, calls; char err[POD_ERRLEN]; } nested;
+
+static int walk_again(const store_row *row, void *ud) {
+  nested *n = ud;
+  (void)row;
+  if (++n->calls > 10) return 1;   /* a restarted walk would loop: stop */
+  n->inner_rc = store_each_run(n->db, walk_again, n, n->err);
+  return 0;
+}
+
+static void test_store_nested_walk_of_one_query_fails_instead_of_looping(void) {
+  char err[POD_ERRLEN];
+  nested n = {0};
+  store_db *db = open_fresh();
+  add_run(db, "a", "t");
+  add_run(db, "b", "t");
+  n.db = db;
+  CHECK_INT(store_each_run(db, walk_again, &n, err), POD_OK);
+  CHECK_INT(n.calls, 2);
+  CHECK_INT(n.inner_rc, POD_EINTERNAL);
+  CHECK_HAS(n.err, "nested use of one statement");
+  store_close(db);
+}
+
 const test_case tests_store[] = {
+  {"store_nested_walk_of_one_query_fails_instead_of_looping", test_store_nested_walk_of_one_query_fails_instead_of_looping},
   {"store_migrates_an_old_registry_forward", test_store_migrates_an_old_registry_forward},
   {"store_refuses_a_registry_from_a_newer_podium", test_store_refuses_a_registry_from_a_newer_podium},
   {"store_rejects_a_file_that_is_not_sqlite", test_store_rejects_a_file_that_is_not_sqlite},

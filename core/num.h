@@ -1,0 +1,15 @@
+/*
+** core/num.h -- strict decimal numbers, as tools write them.
+**
+** strtod alone is too kind: it reads "nan", "inf", hex floats and stops
+** at "1,5" without complaint. ingest/ rejects such cells; render/ leaves
+** cells that pass as plain numbers alone when it neutralizes CSV formulas.
+*/
+#ifndef PODIUM_NUM_H
+#define PODIUM_NUM_H
+
+/* [+-]digits[.digits][e[+-]digits] (or .digits), finite. Returns 1 and
+** sets *out on success (out may be NULL). */
+int pod_parse_number(const char *s, double *out);
+
+#endif
