@@ -24,7 +24,7 @@
 #define MARGIN_R 24.0
 #define AXIS_H 46.0     /* below a panel: tick labels and the axis title */
 #define GAP 28.0        /* between two panels */
-#define CHAR_W 7.0      /* rough width of a 12px character */
+#define CHAR_W 8.5      /* rough width of a character, room for 16px on phones */
 #define MAX_TICKS 12
 #define MAX_NAME 40     /* characters of a name shown in the chart */
 #define MARKERS_UP_TO 60  /* series longer than this: lines only */
@@ -174,7 +174,7 @@ static void scale_fit(scale *s, double lo, double hi, int zero) {
     lo -= pad;
     hi += pad;
   }
-  double step = step_125((hi - lo) / 5);
+  double step = step_125((hi - lo) / 6);
   double k0 = floor(lo / step + 1e-9), k1 = ceil(hi / step - 1e-9);
   s->lo = k0 * step;
   s->hi = k1 * step;

@@ -248,7 +248,7 @@ static void test_svg_grouped_bars_with_whiskers(void) {
   const char *svg = draw("bars_baseline_optimized", render_svg_bars, &c, NULL);
   CHECK_HAS(svg, "class=\"whisker\"");
   CHECK_HAS(svg, "fill=\"url(#");         /* hatching, not colour alone */
-  CHECK_HAS(svg, ">-0.5</text>");         /* negatives go below zero */
+  CHECK_HAS(svg, ">-0.2</text>");         /* negatives go below zero */
   c.n_categories = 0;
   pod_buf out = POD_BUF_INIT;
   char err[POD_ERRLEN];
