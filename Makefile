@@ -10,7 +10,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
 # -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
 PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson
 DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev \
-            libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3
+            libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
+            libxml2-utils
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CFLAGS  ?= $(OPT) -g
@@ -31,10 +32,11 @@ STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
-              render/fmt.c render/output.c render/report.c
+              render/fmt.c render/output.c render/report.c \
+              render/svg.c render/svg_lua.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
-              tests/t_render.c tests/t_cli.c
+              tests/t_render.c tests/t_cli.c tests/t_svg.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
@@ -49,6 +51,7 @@ help:
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
+	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
 
 # Installs only what is missing, so a machine without network still
@@ -94,6 +97,12 @@ check: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 \
 	  PODIUM_BIN=build/asan/podium build/asan/run-tests
+
+# The only way goldens change: review `git diff tests/golden` afterwards.
+golden: deps
+	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)PODIUM_GOLDEN=1 PODIUM_BIN=build/asan/podium \
+	  build/asan/run-tests --match test_svg_
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -15,6 +15,9 @@ lua_State *render_sandbox_state(render_sandbox *sb);
 int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]);
 
+/* Adds chart_lines, chart_bars and chart_scatter (svg_lua.c). */
+void render_svg_register(lua_State *L);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

@@ -7,7 +7,8 @@
 ** reveal the string metatable. A counting allocator caps memory and a
 ** count hook caps instructions, so a runaway template is an error with
 ** its file and line, not a hung or crashed podium.
-** Helpers templates call: escape, raw, fmt, link, t, include.
+** Helpers templates call: escape, raw, fmt, link, t, include, and the
+** charts of svg_lua.c.
 */
 #include "render/render_int.h"
 #include "core/fs.h"
@@ -359,6 +360,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "escape", l_escape);
   lua_register(L, "fmt", l_fmt);
   lua_register(L, "include", l_include);
+  render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   lua_createtable(L, 0, 2);  /* raw()'s metatable, hidden from templates */
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");

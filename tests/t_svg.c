@@ -1,0 +1,472 @@
+/*
+** tests/t_svg.c -- render/svg.c and the chart helpers: golden SVG per
+** chart kind and edge case (tests/golden/svg/<case>.svg, with the data
+** table in <case>.html), XML well-formedness through xmllint, thinning of
+** long series, hostile names, and charts on run and leaderboard pages.
+** `make golden` (PODIUM_GOLDEN=1) rewrites the goldens; nothing else does.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "render/svg.h"
+#include "store/store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GOLDEN_DIR "tests/golden/svg"
+
+/* Compares out with the golden file (or rewrites it under PODIUM_GOLDEN);
+** on a mismatch names the first differing line. */
+static void golden(const char *name, const char *ext, const pod_buf *out) {
+  char path[4096], err[POD_ERRLEN];
+  pod_buf want = POD_BUF_INIT;
+  const char *regen = getenv("PODIUM_GOLDEN");
+  snprintf(path, sizeof path, "%s/%s/%s.%s", test_root(), GOLDEN_DIR, name, ext);
+  if (regen && *regen == '1') {
+    if (pod_file_write(path, pod_buf_str(out), out->len, err))
+      test_fail(__FILE__, __LINE__, "%s", err);
+    return;
+  }
+  if (pod_file_read(path, &want, err)) {
+    test_fail(__FILE__, __LINE__, "%s (run `make golden`)", err);
+    return;
+  }
+  if (want.len != out->len || memcmp(want.data, out->data, out->len)) {
+    const char *a = pod_buf_str(&want), *b = pod_buf_str(out);
+    int line = 1;
+    while (*a && *a == *b) { if (*a == '\n') line++; a++; b++; }
+    while (a > want.data && a[-1] != '\n') { a--; b--; }
+    test_fail(__FILE__, __LINE__, "%s.%s differs at line %d:\n- %.*s\n+ %.*s\n"
+              "(if the change is meant: make golden, and review git diff)",
+              name, ext, line, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+  }
+  pod_buf_free(&want);
+}
+
+typedef int (*draw_fn)(pod_buf *, pod_buf *, const render_svg_chart *, char *);
+
+/* Draws c, checks it against the goldens, returns the SVG (static). */
+static const char *draw(const char *name, draw_fn fn,
+                        const render_svg_chart *c, pod_buf *table) {
+  static pod_buf svg = POD_BUF_INIT;
+  pod_buf t = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  pod_buf_clear(&svg);
+  CHECK_RC(fn(&svg, &t, c, err), POD_OK, err);
+  golden(name, "svg", &svg);
+  golden(name, "html", &t);
+  if (table) { pod_buf_clear(table); pod_buf_add(table, pod_buf_str(&t), t.len); }
+  pod_buf_free(&t);
+  return pod_buf_str(&svg);
+}
+
+static const double EPOCH[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+static const double TRAIN[] = {1.2, 0.9, 0.7, 0.55, 0.45, 0.38, 0.31, 0.26, 0.22, 0.19};
+static const double VALID[] = {1.25, 0.98, 0.8, 0.7, 0.66, 0.65, 0.67, 0.71, 0.76, 0.83};
+static const double ACC[] = {0.61, 0.7, 0.75, 0.78, 0.8, 0.81, 0.805, 0.8, 0.79, 0.78};
+
+static void test_svg_line_chart_overfitting_plot(void) {
+  render_svg_series loss[] = {{"train", EPOCH, TRAIN, NULL, NULL, NULL, 10},
+                              {"validation", EPOCH, VALID, NULL, NULL, NULL, 10}};
+  render_svg_series acc[] = {{"validation accuracy", EPOCH, ACC, NULL, NULL, NULL, 10}};
+  render_svg_chart c;
+  render_svg_chart_init(&c);
+  c.title = "loss per epoch";
+  c.x.label = "Epoch";
+  c.panel[0].y.label = "Loss";
+  c.panel[0].series = loss;
+  c.panel[0].n_series = 2;
+  c.panel[1].y.label = "Accuracy";
+  c.panel[1].series = acc;
+  c.panel[1].n_series = 1;
+  c.best_x = 6;
+  c.best_label = "best epoch";
+  c.shade_from = 6;
+  c.shade_to = 10;
+  const char *svg = draw("lines_overfitting", render_svg_lines, &c, NULL);
+  CHECK_HAS(svg, "role=\"img\"");
+  CHECK_HAS(svg, "<title id=");
+  CHECK_HAS(svg, "<desc id=");
+  CHECK_HAS(svg, "direction:ltr");
+  CHECK_HAS(svg, "best epoch 6");
+  CHECK_HAS(svg, "class=\"shade\"");
+  CHECK_HAS(svg, "stroke-dasharray=\"6 3\"");   /* not colour alone */
+  CHECK_LACKS(svg, "nan");
+  CHECK_LACKS(svg, "inf");
+}
+
+static void test_svg_line_chart_latency_by_sequence_length(void) {
+  static const double seq[] = {8, 32, 128, 512};
+  static const double bert[] = {0.0061, 0.0064, 0.018, 0.088};
+  static const double distil[] = {0.0035, 0.0036, 0.0095, 0.046};
+  render_svg_series s[] = {{"bert-base-uncased", seq, bert, NULL, NULL, NULL, 4},
+                           {"distilbert-base-uncased", seq, distil, NULL, NULL, NULL, 4}};
+  render_svg_chart c;
+  render_svg_chart_init(&c);
+  c.title = "inference_time by sequence length, batch size 8";
+  c.x.label = "Sequence length";
+  c.x.log = 1;
+  c.panel[0].y.label = "Latency";
+  c.panel[0].y.unit = "s";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 2;
+  const char *svg = draw("lines_latency", render_svg_lines, &c, NULL);
+  CHECK_HAS(svg, "Latency (ms)");
+  CHECK_HAS(svg, "log scale");
+  CHECK_HAS(svg, ">20.0\xc2\xa0ms</text>");   /* 1-2-5 ticks through fmt */
+  CHECK_HAS(svg, ">500</text>");
+}
+
+static void test_svg_line_chart_edge_cases(void) {
+  static const double one_x[] = {3}, one_y[] = {0.5};
+  static const double eq_y[] = {2, 2, 2, 2, 2};
+  static const double gap_y[] = {1, 0.8, NAN, NAN, 0.5, NAN, 0.4, 0.35, 0.3, 0.3};
+  static const double neg_y[] = {-3, -1.5, 0.2, 1.4, -0.7};
+  render_svg_series s1 = {"only", one_x, one_y, NULL, NULL, NULL, 1};
+  render_svg_series s2 = {"flat", EPOCH, eq_y, NULL, NULL, NULL, 5};
+  render_svg_series s3 = {"gappy", EPOCH, gap_y, NULL, NULL, NULL, 10};
+  render_svg_series s4 = {"signed", EPOCH, neg_y, NULL, NULL, NULL, 5};
+  render_svg_chart c;
+  const char *svg;
+  pod_buf table = POD_BUF_INIT;
+  render_svg_chart_init(&c);
+  c.x.label = "Epoch";
+  c.panel[0].y.label = "Value";
+  c.panel[0].n_series = 1;
+  c.title = "one point";
+  c.panel[0].series = &s1;
+  svg = draw("lines_one_point", render_svg_lines, &c, NULL);
+  CHECK_HAS(svg, "<circle");           /* a lone point still shows */
+  CHECK_LACKS(svg, "nan");
+  c.title = "all values equal";
+  c.panel[0].series = &s2;
+  svg = draw("lines_all_equal", render_svg_lines, &c, NULL);
+  CHECK_LACKS(svg, "nan");
+  CHECK_LACKS(svg, "inf");
+  c.title = "missing values";
+  c.panel[0].series = &s3;
+  svg = draw("lines_missing", render_svg_lines, &c, &table);
+  CHECK_INT(strstr(svg, " d=\"M") != NULL, 1);
+  /* three runs of points: the line is cut at each gap */
+  const char *path = strstr(svg, "stroke-linejoin");
+  int moves = 0;
+  for (const char *p = path; p && *p != '/'; p++) moves += *p == 'M';
+  CHECK_INT(moves, 3);
+  CHECK_HAS(table.data, "<td class=\"num\">\xe2\x80\x93</td>");  /* not 0 */
+  c.title = "negative values";
+  c.panel[0].series = &s4;
+  svg = draw("lines_negative", render_svg_lines, &c, NULL);
+  CHECK_HAS(svg, ">-3</text>");
+  pod_buf_free(&table);
+}
+
+static void test_svg_line_chart_thins_10000_points_keeping_extremes(void) {
+  enum { N = 10000 };
+  double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+  render_svg_series s = {"train", NULL, NULL, NULL, NULL, NULL, N};
+  render_svg_chart c;
+  pod_buf table = POD_BUF_INIT;
+  for (int i = 0; i < N; i++) {
+    x[i] = i;
+    y[i] = 1 + 0.25 * sin(i / 50.0);
+  }
+  y[7777] = 50;      /* a spike */
+  y[3333] = -50;     /* a dip */
+  y[4242] = 1.0625;  /* an unremarkable point that is the best epoch */
+  s.x = x;
+  s.y = y;
+  render_svg_chart_init(&c);
+  c.title = "ten thousand points";
+  c.x.label = "Step";
+  c.panel[0].series = &s;
+  c.panel[0].n_series = 1;
+  c.best_x = 4242;
+  const char *svg = draw("lines_10000_points", render_svg_lines, &c, &table);
+  CHECK(strlen(svg) < 40000);
+  CHECK_HAS(table.data, ">7777</th><td class=\"num\">50</td>");
+  CHECK_HAS(table.data, ">3333</th><td class=\"num\">-50</td>");
+  CHECK_HAS(table.data, ">4242</th>");
+  CHECK_HAS(table.data, ">0</th>");
+  CHECK_HAS(table.data, ">9999</th>");
+  CHECK_HAS(table.data, "of 10000 points");
+  CHECK_HAS(svg, "best 4242");
+  free(x);
+  free(y);
+  pod_buf_free(&table);
+}
+
+static void test_svg_escapes_hostile_names(void) {
+  static const double y[] = {1, 2};
+  render_svg_series s[] = {{"<script>alert(1)</script>", EPOCH, y, NULL, NULL, NULL, 2},
+                           {"a\"b&c'd \xe2\x80\xae" "exe.gnp", EPOCH, y, NULL, NULL, NULL, 2},
+                           {"bad\xff utf8 \x01 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7", EPOCH, y, NULL, NULL, NULL, 2}};
+  render_svg_chart c;
+  pod_buf table = POD_BUF_INIT;
+  render_svg_chart_init(&c);
+  c.title = "<b>title</b> & \"quotes\"";
+  c.desc = "</desc><script>x</script>";
+  c.x.label = "<x>";
+  c.panel[0].y.label = "y & z";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 3;
+  const char *svg = draw("lines_hostile_names", render_svg_lines, &c, &table);
+  CHECK_LACKS(svg, "<script");
+  CHECK_LACKS(svg, "<b>");
+  CHECK_LACKS(svg, "\xe2\x80\xae");
+  CHECK_LACKS(svg, "\xff");
+  CHECK_LACKS(svg, "\x01");
+  CHECK_HAS(svg, "&lt;script&gt;");
+  CHECK_HAS(svg, "a&quot;b&amp;c&#39;d \xef\xbf\xbd");
+  CHECK_HAS(svg, "unicode-bidi=\"isolate\"");
+  CHECK_HAS(svg, "\xd9\x85\xd8\xb1");   /* Arabic stays */
+  CHECK_LACKS(table.data, "<script");
+  CHECK_LACKS(table.data, "\xe2\x80\xae");
+  pod_buf_free(&table);
+}
+
+static void test_svg_grouped_bars_with_whiskers(void) {
+  static const char *const cats[] = {"latency", "memory", "energy"};
+  static const double base[] = {1, 1, 1}, opt[] = {0.62, 0.8, 0.71};
+  static const double lo[] = {0.55, 0.78, NAN}, hi[] = {0.7, 0.83, NAN};
+  static const double neg[] = {-0.2, 0.1, NAN};
+  render_svg_series s[] = {{"baseline", NULL, base, NULL, NULL, NULL, 3},
+                           {"optimized", NULL, opt, lo, hi, NULL, 3},
+                           {"change", NULL, neg, NULL, NULL, NULL, 3}};
+  render_svg_chart c;
+  render_svg_chart_init(&c);
+  c.title = "baseline vs optimized, relative to baseline";
+  c.x.label = "Metric";
+  c.panel[0].y.label = "Relative to baseline";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 3;
+  c.categories = cats;
+  c.n_categories = 3;
+  const char *svg = draw("bars_baseline_optimized", render_svg_bars, &c, NULL);
+  CHECK_HAS(svg, "class=\"whisker\"");
+  CHECK_HAS(svg, "fill=\"url(#");         /* hatching, not colour alone */
+  CHECK_HAS(svg, ">-0.2</text>");         /* negatives go below zero */
+  c.n_categories = 0;
+  pod_buf out = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(render_svg_bars(&out, NULL, &c, err), POD_EINPUT);
+  pod_buf_free(&out);
+}
+
+static void test_svg_scatter_marks_the_pareto_front(void) {
+  static const double lat[] = {0.02, 0.012, 0.03, 0.008, 0.015};
+  static const double acc[] = {0.91, 0.88, 0.93, 0.80, 0.85};
+  static const char *const names[] = {"bert", "distil", "large", "tiny", "dominated"};
+  render_svg_series s[] = {{"models", lat, acc, NULL, NULL, names, 5}};
+  render_svg_chart c;
+  pod_buf table = POD_BUF_INIT;
+  render_svg_chart_init(&c);
+  c.title = "accuracy against latency";
+  c.x.label = "Latency";
+  c.x.unit = "s";
+  c.panel[0].y.label = "Accuracy";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 1;
+  c.x_better = -1;
+  c.y_better = 1;
+  const char *svg = draw("scatter_pareto", render_svg_scatter, &c, &table);
+  CHECK_HAS(svg, "class=\"front\"");
+  CHECK_HAS(svg, ">tiny</text>");
+  CHECK_HAS(svg, ">large</text>");
+  CHECK_LACKS(svg, ">dominated</text>");
+  CHECK_HAS(table.data, "<bdi>dominated</bdi></td><td class=\"num\">15.0\xc2\xa0ms</td><td class=\"num\">0.85</td><td></td>");
+  pod_buf_free(&table);
+}
+
+static void test_svg_same_input_same_bytes(void) {
+  render_svg_series loss[] = {{"train", EPOCH, TRAIN, NULL, NULL, NULL, 10}};
+  render_svg_chart c;
+  pod_buf a = POD_BUF_INIT, b = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  render_svg_chart_init(&c);
+  c.panel[0].series = loss;
+  c.panel[0].n_series = 1;
+  CHECK_INT(render_svg_lines(&a, NULL, &c, err), POD_OK);
+  CHECK_INT(render_svg_lines(&b, NULL, &c, err), POD_OK);
+  CHECK(a.len == b.len && !memcmp(a.data, b.data, a.len));
+  pod_buf_free(&a);
+  pod_buf_free(&b);
+}
+
+static void test_svg_goldens_are_well_formed_xml(void) {
+  pod_buf cmd = POD_BUF_INIT;
+  pod_buf_printf(&cmd, "cd '%s' && xmllint --noout " GOLDEN_DIR "/*.svg "
+                 GOLDEN_DIR "/*.html >'%s' 2>&1", test_root(),
+                 test_path("xmllint.out"));
+  int status = system(pod_buf_str(&cmd));
+  if (status != 0) {
+    pod_buf out = POD_BUF_INIT;
+    char err[POD_ERRLEN];
+    pod_file_read(test_path("xmllint.out"), &out, err);
+    test_fail(__FILE__, __LINE__, "xmllint (make deps installs it): %.400s",
+              pod_buf_str(&out));
+    pod_buf_free(&out);
+  }
+  pod_buf_free(&cmd);
+}
+
+/* ---- the helpers in templates ---------------------------------------- */
+
+static render_sandbox *sandbox(void) {
+  render_sandbox *sb = NULL;
+  char err[POD_ERRLEN], dir[4096];
+  const char *dirs[] = {dir};
+  snprintf(dir, sizeof dir, "%s/templates", test_root());
+  if (render_sandbox_new(dirs, 1, &sb, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  return sb;
+}
+
+static const char *eval(render_sandbox *sb, const char *text, int *rc) {
+  static pod_buf out = POD_BUF_INIT;
+  static char err[POD_ERRLEN];
+  const char *kv[] = {"evil", "<script>\xe2\x80\xae"};
+  pod_buf_clear(&out);
+  *rc = render_sandbox_eval(sb, "t.html", text, kv, 2, &out, err);
+  return *rc ? err : pod_buf_str(&out);
+}
+
+static void test_svg_template_helpers_return_figures(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  const char *out = eval(sb, "{{ chart_lines{title='loss', x_label='Epoch', "
+                         "series={{name=evil, points={{1, 0.5}, {2, nil}, {3, 0.3}}}}, "
+                         "best_x=3, shade={2, 3}} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "<figure class=\"chart\">");
+  CHECK_HAS(out, "<svg xmlns=");
+  CHECK_HAS(out, "<details><summary>Data</summary>");
+  CHECK_HAS(out, "&lt;script&gt;");
+  CHECK_LACKS(out, "<script");
+  out = eval(sb, "{{ chart_bars{categories={'a', 'b'}, series={{name='x', "
+             "values={1, 2}, lo={0.5, 1.5}, hi={1.5, 2.5}}}} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "class=\"whisker\"");
+  out = eval(sb, "{{ chart_scatter{series={{name='m', points={{1, 2, 'p'}, {2, 3, 'q'}}}}} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "class=\"front\"");
+  render_sandbox_free(sb);
+}
+
+static void test_svg_template_helper_errors_name_the_line(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  CHECK_HAS(eval(sb, "a\n{{ chart_lines{series={{name='x', points={{'one', 2}}}}} }}", &rc),
+            "t.html:2: chart_lines: series[1].points[1] needs a number x");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(eval(sb, "{{ chart_lines{} }}", &rc), "t.html:1: chart_lines: series must be a table");
+  CHECK_HAS(eval(sb, "\n\n{{ chart_lines{series={}} }}", &rc), "t.html:3: chart_lines: found no series");
+  CHECK_HAS(eval(sb, "{{ chart_bars{categories={'a'}, series={{values={'x'}}}} }}", &rc),
+            "t.html:1: chart_bars: series[1].values[1] must be a number");
+  CHECK_HAS(eval(sb, "{{ chart_lines(3) }}", &rc), "t.html:1:");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  render_sandbox_free(sb);
+}
+
+/* ---- charts on pages ------------------------------------------------- */
+
+static void add_epoch(store_db *db, int64_t run, int64_t metric, int64_t src,
+                      double epoch, const char *split, double v) {
+  store_measurement m;
+  char err[POD_ERRLEN];
+  store_measurement_init(&m);
+  m.run_id = run;
+  m.metric_id = metric;
+  m.source_id = src;
+  m.line = (int64_t)epoch + 1;
+  m.value = v;
+  m.epoch = epoch;
+  m.split = split;
+  CHECK_RC(store_measurement_add(db, &m, err), POD_OK, err);
+}
+
+static int render_to(store_db *db, const char *out, char err[POD_ERRLEN]) {
+  render_opts o = {0};
+  render_stats st;
+  o.out_dir = out;
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  return render_site(db, &o, &st, err);
+}
+
+static void test_svg_run_page_has_an_overfitting_plot(void) {
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  store_source src = {"trainer_state.json", "ab12", "test", NULL, 20};
+  store_run_new r = {0};
+  int64_t sid = 0, run = 0, loss = 0, acc = 0;
+  pod_buf page = POD_BUF_INIT;
+  CHECK_RC(store_open(test_path("site.db"), &db, err), POD_OK, err);
+  CHECK_RC(store_source_add(db, &src, &sid, err), POD_OK, err);
+  r.model = "<script>alert(1)</script>";
+  CHECK_RC(store_run_add(db, &r, &run, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "loss", "", STORE_LOWER_BETTER, &loss, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK, err);
+  for (int e = 0; e < 10; e++) {
+    add_epoch(db, run, loss, sid, e + 1, "train", TRAIN[e]);
+    add_epoch(db, run, loss, sid, e + 1, "validation", VALID[e]);
+    add_epoch(db, run, acc, sid, e + 1, "validation", ACC[e]);
+  }
+  CHECK_RC(render_to(db, test_path("_site"), err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/runs/1.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<figure class=\"chart\">");
+  CHECK_HAS(page.data, "best epoch 6");     /* min validation loss */
+  CHECK_HAS(page.data, "best epoch 6</text>");
+  CHECK_HAS(page.data, ">validation</text>");
+  CHECK_HAS(page.data, ">train</text>");
+  CHECK_HAS(page.data, "class=\"shade\"");   /* validation rose after 6 */
+  CHECK_LACKS(page.data, "<script>");
+  store_close(db);
+  pod_buf_free(&page);
+}
+
+static void test_svg_leaderboard_has_latency_by_sequence_length(void) {
+  char err[POD_ERRLEN], dir[4096];
+  store_db *db = NULL;
+  ingest_meta m = {0};
+  ingest_path *list = NULL;
+  int n = 0, status;
+  long rows;
+  pod_buf page = POD_BUF_INIT;
+  snprintf(dir, sizeof dir, "%s/examples", test_root());
+  const char *args[] = {dir};
+  CHECK_RC(store_open(test_path("site.db"), &db, err), POD_OK, err);
+  m.task = "text-classification";
+  ingest_session *s = ingest_session_new(db, &m);
+  CHECK_RC(ingest_expand(args, 1, &list, &n, err), POD_OK, err);
+  for (int i = 0; i < n; i++) CHECK_RC(ingest_file(s, &list[i], &status, &rows, err), POD_OK, err);
+  ingest_paths_free(list, n);
+  ingest_session_free(s);
+  CHECK_RC(render_to(db, test_path("_site"), err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<figure class=\"chart\">");
+  CHECK_HAS(page.data, "Sequence length");
+  CHECK_HAS(page.data, ">bert-base-uncased</text>");
+  CHECK_HAS(page.data, "Latency (ms)");
+  store_close(db);
+  pod_buf_free(&page);
+}
+
+const test_case tests_svg[] = {
+  {"test_svg_line_chart_overfitting_plot", test_svg_line_chart_overfitting_plot},
+  {"test_svg_line_chart_latency_by_sequence_length", test_svg_line_chart_latency_by_sequence_length},
+  {"test_svg_line_chart_edge_cases", test_svg_line_chart_edge_cases},
+  {"test_svg_line_chart_thins_10000_points_keeping_extremes", test_svg_line_chart_thins_10000_points_keeping_extremes},
+  {"test_svg_escapes_hostile_names", test_svg_escapes_hostile_names},
+  {"test_svg_grouped_bars_with_whiskers", test_svg_grouped_bars_with_whiskers},
+  {"test_svg_scatter_marks_the_pareto_front", test_svg_scatter_marks_the_pareto_front},
+  {"test_svg_same_input_same_bytes", test_svg_same_input_same_bytes},
+  {"test_svg_goldens_are_well_formed_xml", test_svg_goldens_are_well_formed_xml},
+  {"test_svg_template_helpers_return_figures", test_svg_template_helpers_return_figures},
+  {"test_svg_template_helper_errors_name_the_line", test_svg_template_helper_errors_name_the_line},
+  {"test_svg_run_page_has_an_overfitting_plot", test_svg_run_page_has_an_overfitting_plot},
+  {"test_svg_leaderboard_has_latency_by_sequence_length", test_svg_leaderboard_has_latency_by_sequence_length},
+  {NULL, NULL},
+};
