@@ -29,7 +29,8 @@ endif
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c \
-              ingest/hf_benchmark.c
+              ingest/hf_benchmark.c ingest/metric_names.c \
+              ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
