@@ -221,6 +221,9 @@ static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
   long line, col;
   size_t n = 0;
   if (off > len) off = len;
+  /* cJSON stops past the bad byte when it meets a line end or the end of
+  ** the text: point at the last byte it read instead */
+  while (off > 0 && off < len && is_space(t[off])) off--;
   line_col(t, off, &line, &col);
   while (off + n < len && n < 24 && t[off + n] != '\n' && t[off + n] != '\r')
     n++;
