@@ -479,7 +479,26 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
 
+static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("metrics.csv");
+  const char *map[] = {"model=arch"};
+  ingest_meta meta = {0};
+  static const char data[] = "arch,epoch,step,train_loss\nresnet18,0,9,0.5\nvit-b,0,9,0.7\n";
+  store_db *db = open_db();
+  meta.map = map;
+  meta.n_map = 1;
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_into(db, &meta, &p, 1, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
+  CHECK(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
+  /* the mapped column is a run field, not a metric */
+  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
+}
+
 const test_case tests_trainlogs[] = {
+  {"test_trainlogs_csv_map_takes_the_model_from_a_column", test_trainlogs_csv_map_takes_the_model_from_a_column},
   {"test_trainlogs_keras_old_acc_names_and_crlf", test_trainlogs_keras_old_acc_names_and_crlf},
   {"test_trainlogs_keras_loss_has_train_and_validation_per_epoch", test_trainlogs_keras_loss_has_train_and_validation_per_epoch},
   {"test_trainlogs_keras_lr_is_learning_rate_without_split", test_trainlogs_keras_lr_is_learning_rate_without_split},
