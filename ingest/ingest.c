@@ -22,7 +22,8 @@
 #include <sys/stat.h>
 
 static const ingest_format *const formats[] = {
-  &ingest_hf_benchmark,
+  &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
+  &ingest_hf_trainer,
 };
 #define N_FORMATS (int)(sizeof formats / sizeof formats[0])
 

@@ -96,6 +96,42 @@ const char *ingest_manifest_path(const ingest_manifest *m);
 void ingest_manifest_apply(const ingest_manifest *m, const char *path,
                            ingest_meta *out, char ***out_pairs, int *n_pairs);
 
+/* ---- training logs (metric_names.c) --------------------------------- */
+/* A logged key ("val_acc", "val/rmse_loss", "eval_runtime", "lr-Adam")
+** as a metric: base name (lower case, split prefix removed, acc ->
+** accuracy, lr/learning_rate/lr-<Optimizer> -> learning_rate) into base,
+** and *split "validation", "test", "train" (also for unprefixed keys) or
+** NULL (learning rate). *split points to a static string. */
+void ingest_metric_from_key(const char *key, char *base, size_t n,
+                            const char **split);
+/* STORE_LOWER_BETTER, STORE_HIGHER_BETTER or STORE_NO_DIRECTION. */
+int ingest_metric_direction(const char *base);
+/* "s" (runtime), "1/s" (*_per_second), "FLOP" (total_flos), else "". */
+const char *ingest_metric_unit(const char *base);
+/* A cell of a training log: 1 a finite number in *out; 0 nan or inf (a
+** run that diverged: the caller skips and counts it); -1 not a number. */
+int ingest_log_value(const char *s, double *out);
+/* The model name a log gets from the folder holding it (dir): that
+** folder's name, going up past Lightning's lightning_logs/version_N and
+** the Trainer's checkpoint-N. */
+void ingest_model_from_dir(const char *dir, char *out, size_t n);
+/* Splits the first line of head into at most max cells (quotes and
+** spaces dropped, each cut at 63 bytes); returns how many. */
+int ingest_header_cells(const char *head, size_t n, char cells[][64], int max);
+
+/* Reads a CSV training log (Keras or Lightning CSVLogger): an epoch
+** column, an optional step column, every other column a logged key. */
+typedef struct ingest_trainlog {
+  int need_step;         /* in: the header must have a step column */
+  int epoch_required;    /* in: every row has an epoch (Keras) */
+  int na_is_empty;       /* in: "NA" is a missing value (Keras) */
+  int epoch_col, step_col;  /* out: their columns, -1 when absent */
+  int old_acc, has_lr;   /* out: "acc"/"val_acc" seen; a learning rate */
+  long nonfinite;        /* out: nan/inf cells skipped */
+} ingest_trainlog;
+int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
+                        char err[POD_ERRLEN]);
+
 /* ---- formats --------------------------------------------------------- */
 typedef struct ingest_format {
   const char *name;
@@ -107,5 +143,8 @@ typedef struct ingest_format {
 } ingest_format;
 
 extern const ingest_format ingest_hf_benchmark;
+extern const ingest_format ingest_keras_csvlogger;
+extern const ingest_format ingest_lightning_csv;
+extern const ingest_format ingest_hf_trainer;
 
 #endif

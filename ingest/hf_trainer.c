@@ -1,0 +1,473 @@
+/*
+** ingest/hf_trainer.c -- transformers Trainer output: trainer_state.json
+** and the flat all_results.json / eval_results.json / train_results.json.
+**
+** trainer_state.json: a pretty-printed object whose log_history list
+** mixes three kinds of entries:
+**   - training logs {loss, learning_rate, grad_norm, epoch, step} and
+**   - evaluation logs {eval_*, epoch, step}: one measurement per key with
+**     the entry's epoch (fractional in HF) and step as axes;
+**   - the final summary {train_runtime, train_samples_per_second,
+**     train_steps_per_second, total_flos, train_loss, epoch, step}: the
+**     result of the whole run, so its values have no epoch or step and
+**     become leaderboard values (store/query.c reads epoch IS NULL AND
+**     step IS NULL).
+** The *_results.json files are such summaries too (flat objects of
+** numbers, no axes); their "epoch" key says how far training went and is
+** not stored. all_results.json repeats train_results.json and
+** eval_results.json: ingesting all three puts equal values twice into
+** the run, which leaves the leaderboard mean unchanged.
+** Names (metric_names.c): eval_* is split validation, train_* and bare
+** keys (loss, grad_norm, total_flos) split train, learning_rate none;
+** *_runtime is metric runtime in s, *_per_second in 1/s, total_flos in
+** FLOP.
+** Python's json writes NaN and Infinity for a diverged loss; cJSON
+** rejects them, so the scan below overwrites each such token with "[]"
+** padded to its length (offsets stay exact) and counts it; an empty list
+** in a value's place is that marker: skipped, counted and named in the
+** source's format version.
+** cJSON keeps no positions, so the same scan records where each
+** log_history entry and each key starts: measurements cite the line of
+** their entry (trainer_state) or key (results files).
+** The file is read whole, up to MAX_BYTES; JSON nested deeper than
+** MAX_DEPTH is refused before cJSON sees it.
+*/
+#include "ingest/ingest_int.h"
+#include "core/buf.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_BYTES (64L << 20)
+#define MAX_DEPTH 64
+
+typedef struct pos {
+  size_t off;
+  long line, col;
+} pos;
+
+typedef struct poslist {
+  pos *p;
+  size_t n, cap;
+} poslist;
+
+typedef struct scan {
+  poslist top_keys;     /* keys of the root object, in order */
+  poslist items;        /* elements of log_history */
+  poslist item_keys;    /* keys of those elements, in order */
+  long nonfinite;       /* NaN/Infinity tokens replaced */
+} scan;
+
+static void pos_add(poslist *l, size_t off, long line, long col) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 64;
+    l->p = pod_xrealloc(l->p, l->cap * sizeof *l->p);
+  }
+  l->p[l->n].off = off;
+  l->p[l->n].line = line;
+  l->p[l->n++].col = col;
+}
+
+static const pos *pos_at(const poslist *l, size_t i) {
+  static const pos none = {0, 0, 0};
+  return i < l->n ? &l->p[i] : &none;
+}
+
+static int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int is_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
+/* One pass over the text: depth limit, NaN/Infinity markers, and the
+** positions of root keys, log_history entries and their keys. Syntax
+** errors are left to cJSON. */
+static int scan_text(ingest_ctx *cx, char *t, size_t len, scan *sc,
+                     char err[POD_ERRLEN]) {
+  long line = 1;
+  size_t ls = 0;
+  int depth = 0, lh_depth = 0, want_lh = 0, expect_item = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = t[i];
+    if (c == '\n') { line++; ls = i + 1; continue; }
+    if (is_space(c)) continue;
+    if (expect_item && c != ']') pos_add(&sc->items, i, line, (long)(i - ls) + 1);
+    expect_item = 0;
+    if (c == '"') {
+      size_t s = i, j;
+      for (i++; i < len && t[i] != '"'; i++)
+        if (t[i] == '\\') i++;
+      if (i >= len) break;
+      for (j = i + 1; j < len && is_space(t[j]); j++) continue;
+      if (j < len && t[j] == ':') {
+        if (depth == 1) {
+          pos_add(&sc->top_keys, s, line, (long)(s - ls) + 1);
+          if (i - s - 1 == 11 && !memcmp(t + s + 1, "log_history", 11)) {
+            want_lh = 1;
+            continue;
+          }
+        } else if (lh_depth && depth == lh_depth + 1) {
+          pos_add(&sc->item_keys, s, line, (long)(s - ls) + 1);
+        }
+      }
+      want_lh = 0;
+      continue;
+    }
+    if (c == ':') continue;
+    if (c == ',') {
+      if (lh_depth && depth == lh_depth) expect_item = 1;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      int lh = want_lh && c == '[' && depth == 1;
+      want_lh = 0;
+      if (++depth > MAX_DEPTH)
+        return pod_err_at(err, POD_EINPUT, cx->path, line, (long)(i - ls) + 1,
+                          "found JSON nested deeper than %d levels, expected "
+                          "at most %d", MAX_DEPTH, MAX_DEPTH);
+      if (lh) { lh_depth = depth; expect_item = 1; }
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      if (c == ']' && depth == lh_depth) lh_depth = 0;
+      if (depth > 0) depth--;
+      continue;
+    }
+    want_lh = 0;
+    size_t k = 0;
+    while (i + k < len && is_token_char(t[i + k])) k++;
+    if ((k == 3 && !memcmp(t + i, "NaN", 3)) ||
+        (k == 8 && !memcmp(t + i, "Infinity", 8)) ||
+        (k == 9 && !memcmp(t + i, "-Infinity", 9))) {
+      t[i] = '[';
+      t[i + 1] = ']';
+      memset(t + i + 2, ' ', k - 2);
+      sc->nonfinite++;
+    }
+    if (k) i += k - 1;
+  }
+  return POD_OK;
+}
+
+static const char *type_of(const cJSON *v) {
+  if (cJSON_IsObject(v)) return "an object";
+  if (cJSON_IsArray(v)) return "a list";
+  if (cJSON_IsString(v)) return "a string";
+  if (cJSON_IsNumber(v)) return "a number";
+  if (cJSON_IsBool(v)) return "true/false";
+  if (cJSON_IsNull(v)) return "null";
+  return "nothing";
+}
+
+/* The value after the key at off, as written ("2.2882818626410906e+17"). */
+static void raw_after_key(const char *t, size_t len, size_t off, char *out,
+                          size_t n) {
+  size_t i = off + 1, o = 0;
+  while (i < len && t[i] != '"') i += t[i] == '\\' ? 2 : 1;
+  for (i++; i < len && (is_space(t[i]) || t[i] == ':'); i++) continue;
+  while (i < len && o + 1 < n && is_token_char(t[i])) out[o++] = t[i++];
+  out[o] = '\0';
+}
+
+static int read_capped(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
+  static char chunk[1 << 16];
+  struct stat st;
+  size_t got;
+  int rc = POD_OK;
+  FILE *f = fopen(cx->path, "rb");
+  if (!f)
+    return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
+                   strerror(errno));
+  if (fstat(fileno(f), &st) == 0 && st.st_size > MAX_BYTES)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of %lld "
+                    "bytes, expected at most %ld (64 MiB) of JSON",
+                    (long long)st.st_size, MAX_BYTES);
+  while (rc == POD_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    pod_buf_add(out, chunk, got);
+    if (out->len > (size_t)MAX_BYTES)   /* it grew while we read */
+      rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file over "
+                      "%ld bytes, expected at most that (64 MiB) of JSON",
+                      MAX_BYTES);
+  }
+  if (rc == POD_OK && ferror(f))
+    rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
+                 strerror(errno));
+  fclose(f);
+  return rc;
+}
+
+/* path:line:col of byte offset off. */
+static void line_col(const char *t, size_t off, long *line, long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (t[i] == '\n') { (*line)++; *col = 1; }
+    else (*col)++;
+  }
+}
+
+static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
+                        size_t off, const char *expected,
+                        char err[POD_ERRLEN]) {
+  char found[96];
+  long line, col;
+  size_t n = 0;
+  if (off > len) off = len;
+  /* cJSON stops past the bad byte when it meets a line end or the end of
+  ** the text: point at the last byte it read instead */
+  while (off > 0 && off < len && is_space(t[off])) off--;
+  line_col(t, off, &line, &col);
+  while (off + n < len && n < 24 && t[off + n] != '\n' && t[off + n] != '\r')
+    n++;
+  if (off >= len) snprintf(found, sizeof found, "the end of the file");
+  else pod_snippet(found, sizeof found, t + off, n);
+  return pod_err_at(err, POD_EINPUT, cx->path, line, col,
+                    "found %s, expected %s", found, expected);
+}
+
+/* ---- measurements ---------------------------------------------------- */
+
+typedef struct hfstate {
+  const char *text;
+  size_t len;
+  scan sc;
+  int64_t run_id;
+  long nonfinite;       /* markers met in value places */
+  int grad_norm;
+} hfstate;
+
+static int run_of(ingest_ctx *cx, hfstate *st, char err[POD_ERRLEN]) {
+  char model[256];
+  ingest_run_fields f = {0};
+  if (st->run_id) return POD_OK;
+  ingest_model_from_dir(cx->dir, model, sizeof model);
+  f.model = model;
+  return ingest_run_for(cx, &f, 0, &st->run_id, err);
+}
+
+/* One key: value v, written at key position kp; entry line and axes. */
+static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
+                     const pos *kp, long line, double epoch, int64_t step,
+                     char err[POD_ERRLEN]) {
+  char base[128], raw[64];
+  const char *split, *unit;
+  store_measurement m;
+  int64_t metric_id;
+  int rc;
+  if (cJSON_IsArray(v) && !v->child) { st->nonfinite++; return POD_OK; }
+  if (cJSON_IsNull(v)) return POD_OK;
+  if (!cJSON_IsNumber(v))
+    return pod_err_at(err, POD_EINPUT, cx->path, kp->line, kp->col,
+                      "found %s for \"%s\", expected a number", type_of(v),
+                      v->string);
+  if (!strcmp(v->string, "grad_norm")) st->grad_norm = 1;
+  ingest_metric_from_key(v->string, base, sizeof base, &split);
+  unit = ingest_metric_unit(base);
+  if ((rc = run_of(cx, st, err)) ||
+      (rc = store_metric_id(cx->db, base, unit, ingest_metric_direction(base),
+                            &metric_id, err)))
+    return rc;
+  raw_after_key(st->text, st->len, kp->off, raw, sizeof raw);
+  store_measurement_init(&m);
+  m.run_id = st->run_id;
+  m.metric_id = metric_id;
+  m.source_id = cx->source_id;
+  m.line = line;
+  m.value = v->valuedouble;
+  m.epoch = epoch;
+  m.step = step;
+  m.split = split;
+  m.raw_value = raw;
+  m.raw_unit = unit;
+  return store_measurement_add(cx->db, &m, err);
+}
+
+/* An axis of a log_history entry: epoch or step; absent is fine. */
+static int entry_axis(ingest_ctx *cx, const cJSON *entry, const char *key,
+                      const pos *ip, double *out, char err[POD_ERRLEN]) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, key);
+  if (!v) return POD_OK;
+  if (!cJSON_IsNumber(v) || v->valuedouble < 0)
+    return pod_err_at(err, POD_EINPUT, cx->path, ip->line, ip->col,
+                      "found %s for \"%s\", expected a number >= 0",
+                      type_of(v), key);
+  *out = v->valuedouble;
+  return POD_OK;
+}
+
+static int log_entry(ingest_ctx *cx, hfstate *st, const cJSON *entry,
+                     size_t e, size_t *k, char err[POD_ERRLEN]) {
+  const pos *ip = pos_at(&st->sc.items, e);
+  double epoch = NAN, step = -1;
+  int summary, rc;
+  if (!cJSON_IsObject(entry))
+    return pod_err_at(err, POD_EINPUT, cx->path, ip->line, ip->col,
+                      "found %s, expected an object (a log_history entry)",
+                      type_of(entry));
+  if ((rc = entry_axis(cx, entry, "epoch", ip, &epoch, err)) ||
+      (rc = entry_axis(cx, entry, "step", ip, &step, err)))
+    return rc;
+  summary = cJSON_HasObjectItem(entry, "train_runtime") ||
+            cJSON_HasObjectItem(entry, "total_flos");
+  cx->rows++;
+  for (const cJSON *v = entry->child; v; v = v->next) {
+    const pos *kp = pos_at(&st->sc.item_keys, (*k)++);
+    if (!strcmp(v->string, "epoch") || !strcmp(v->string, "step")) continue;
+    if ((rc = add_value(cx, st, v, kp, ip->line, summary ? NAN : epoch,
+                        summary ? -1 : (int64_t)step, err)))
+      return rc;
+  }
+  return POD_OK;
+}
+
+static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
+                         char err[POD_ERRLEN]) {
+  const cJSON *lh = NULL;
+  size_t i = 0, e = 0, k = 0;
+  int rc;
+  for (const cJSON *v = root->child; v; v = v->next, i++)
+    if (!strcmp(v->string, "log_history")) {
+      lh = v;
+      if (!cJSON_IsArray(v)) {
+        const pos *p = pos_at(&st->sc.top_keys, i);
+        return pod_err_at(err, POD_EINPUT, cx->path, p->line, p->col,
+                          "found %s for \"log_history\", expected a list",
+                          type_of(v));
+      }
+    }
+  for (const cJSON *entry = lh->child; entry; entry = entry->next, e++)
+    if ((rc = log_entry(cx, st, entry, e, &k, err))) return rc;
+  if (!cx->rows)
+    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty "
+                      "log_history, expected at least one logged entry");
+  return POD_OK;
+}
+
+static int results(ingest_ctx *cx, hfstate *st, const cJSON *root,
+                   char err[POD_ERRLEN]) {
+  size_t i = 0;
+  int rc;
+  for (const cJSON *v = root->child; v; v = v->next, i++) {
+    const pos *kp = pos_at(&st->sc.top_keys, i);
+    if (!strcmp(v->string, "epoch")) continue;  /* how far, not a result */
+    cx->rows++;
+    if ((rc = add_value(cx, st, v, kp, kp->line, NAN, -1, err))) return rc;
+  }
+  if (!cx->rows)
+    return pod_err_at(err, POD_EINPUT, cx->path, 1, 1, "found no results, "
+                      "expected keys such as eval_loss or train_runtime");
+  return POD_OK;
+}
+
+static const char *basename_of(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
+  /* Read by ingest_file after parse returns (store_source_set_rows). */
+  static char version[128];
+  pod_buf text = POD_BUF_INIT;
+  hfstate st;
+  cJSON *root = NULL;
+  const char *end = NULL;
+  size_t first = 0;
+  int rc;
+  memset(&st, 0, sizeof st);
+  if ((rc = read_capped(cx, &text, err))) goto done;
+  if (!text.len) {
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty file, "
+                    "expected a JSON object");
+    goto done;
+  }
+  st.text = pod_buf_str(&text);
+  st.len = text.len;
+  if (st.len >= 3 && !memcmp(st.text, "\xEF\xBB\xBF", 3))
+    memset(text.data, ' ', 3);  /* a BOM: blank it, offsets stay */
+  if ((rc = scan_text(cx, text.data, st.len, &st.sc, err)))
+    goto done;
+  root = cJSON_ParseWithLengthOpts(st.text, st.len, &end, 0);
+  if (!root) {
+    rc = syntax_error(cx, st.text, st.len, end ? (size_t)(end - st.text) : 0,
+                      "valid JSON", err);
+    goto done;
+  }
+  for (size_t j = (size_t)(end - st.text); j < st.len; j++)
+    if (!is_space(st.text[j])) {
+      rc = syntax_error(cx, st.text, st.len, j, "the end of the file after "
+                        "the JSON value", err);
+      goto done;
+    }
+  while (first < st.len && is_space(st.text[first])) first++;
+  if (!cJSON_IsObject(root)) {
+    rc = syntax_error(cx, st.text, st.len, first, "a JSON object "
+                      "(trainer_state.json or *_results.json)", err);
+    goto done;
+  }
+  if (cJSON_HasObjectItem(root, "log_history")) {
+    if ((rc = trainer_state(cx, &st, root, err))) goto done;
+    snprintf(version, sizeof version, "trainer_state%s",
+             cJSON_HasObjectItem(root, "stateful_callbacks")
+                 ? " 4.x (stateful_callbacks)"
+                 : st.grad_norm ? " 4.x (grad_norm)" : "");
+  } else {
+    const char *b = basename_of(cx->path);
+    if ((rc = results(cx, &st, root, err))) goto done;
+    snprintf(version, sizeof version, "%s",
+             strstr(b, "all_results") ? "all_results"
+             : strstr(b, "eval_results") ? "eval_results"
+             : strstr(b, "train_results") ? "train_results" : "results");
+  }
+  if (st.nonfinite)
+    snprintf(version + strlen(version), sizeof version - strlen(version),
+             ", %ld nan values skipped", st.nonfinite);
+  cx->format_version = version;
+done:
+  cJSON_Delete(root);
+  free(st.sc.top_keys.p);
+  free(st.sc.items.p);
+  free(st.sc.item_keys.p);
+  pod_buf_free(&text);
+  return rc;
+}
+
+/* ---- detection ------------------------------------------------------- */
+
+static int has_prefix(const char *s, const char *p) {
+  return !strncmp(s, p, strlen(p));
+}
+
+static int sniff(const char *head, size_t n, const char *path) {
+  char buf[4097];
+  size_t i = 0;
+  const char *key;
+  if (n > sizeof buf - 1) n = sizeof buf - 1;
+  memcpy(buf, head, n);
+  buf[n] = '\0';
+  while (i < n && is_space(buf[i])) i++;
+  if (i >= n || buf[i] != '{') return 0;
+  if (strstr(buf, "\"log_history\"")) return 100;
+  for (i++; i < n && is_space(buf[i]); i++) continue;
+  if (i >= n || buf[i] != '"') return 0;
+  key = buf + i + 1;
+  if (has_prefix(key, "epoch\"") || has_prefix(key, "eval_") ||
+      has_prefix(key, "train_") || has_prefix(key, "test_") ||
+      has_prefix(key, "predict_") || has_prefix(key, "total_flos\""))
+    return strstr(basename_of(path), "results") ? 100 : 90;
+  return 0;
+}
+
+const ingest_format ingest_hf_trainer = {
+  "hf-trainer",
+  "JSON object with log_history (transformers trainer_state.json), or "
+  "flat eval_*/train_* numbers (all_results.json, eval_results.json, "
+  "train_results.json)",
+  sniff, parse};

@@ -1,0 +1,56 @@
+/*
+** ingest/keras_csvlogger.c -- keras.callbacks.CSVLogger files (often
+** training.log): header epoch,<metric keys sorted>, one row per epoch.
+**
+** - epoch is 0-based as Keras counts it; we store it as written (epoch 0
+**   is the first epoch), so charts label it the way Keras printed it;
+** - Keras 2.0-2.2 names acc/val_acc, tf.keras 2.x accuracy/val_accuracy:
+**   both become metric "accuracy"; lr (or Keras 3's learning_rate) is
+**   metric learning_rate with no split; "loss" is split train, "val_loss"
+**   split validation (metric_names.c), which is the overfitting shape;
+** - CSVLogger writes "NA" for a key missing from an epoch's logs: no value;
+** - nan/inf (the loss diverged) is skipped, counted, and named in the
+**   source's format version ("..., 2 nan values skipped").
+** Fixtures: tests/data/keras-csvlogger/.
+*/
+#include "ingest/ingest_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int sniff(const char *head, size_t n, const char *path) {
+  char cells[64][64];
+  int k = ingest_header_cells(head, n, cells, 64);
+  (void)path;
+  if (k < 2 || strcmp(cells[0], "epoch")) return 0;
+  for (int i = 1; i < k; i++)
+    if (!strcmp(cells[i], "step")) return 0;  /* Lightning's */
+  return 90;
+}
+
+static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
+  /* Read by ingest_file after parse returns (store_source_set_rows). */
+  static char version[128];
+  ingest_trainlog tl = {0};
+  int rc;
+  tl.epoch_required = 1;
+  tl.na_is_empty = 1;
+  if ((rc = ingest_trainlog_csv(cx, &tl, err))) return rc;
+  if (tl.epoch_col != 0)
+    return pod_err_at(err, POD_EINPUT, cx->path, 1, 1, "found epoch in "
+                      "column %d, expected it first (CSVLogger writes "
+                      "epoch,<keys>)", tl.epoch_col + 1);
+  snprintf(version, sizeof version, "%s", tl.old_acc
+           ? "keras 2.0-2.2 (acc)" : "tf.keras 2.x / keras 3");
+  if (tl.nonfinite)
+    snprintf(version + strlen(version), sizeof version - strlen(version),
+             ", %ld nan values skipped", tl.nonfinite);
+  cx->format_version = version;
+  return POD_OK;
+}
+
+const ingest_format ingest_keras_csvlogger = {
+  "keras-csvlogger",
+  "header epoch,<metric keys> (keras.callbacks.CSVLogger, training.log), "
+  "no step column",
+  sniff, parse};

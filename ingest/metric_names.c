@@ -1,0 +1,317 @@
+/*
+** ingest/metric_names.c -- what the training-log formats (keras-csvlogger,
+** lightning-csv, hf-trainer) share: a logged key such as "val_acc",
+** "val/rmse_loss" or "eval_runtime" becomes a metric name, a split, a
+** unit and a direction; cells become numbers or "not finite"; the folder
+** a log sits in names the run's model.
+*/
+#include "ingest/ingest_int.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Prefixes in the order they are tried (longest first where one is the
+** start of another: "validation_" before "val_"). */
+static const struct { const char *prefix, *split; } prefixes[] = {
+  {"validation_", "validation"}, {"validation/", "validation"},
+  {"valid_", "validation"}, {"valid/", "validation"},
+  {"val_", "validation"}, {"val/", "validation"},
+  {"eval_", "validation"}, {"eval/", "validation"},
+  {"test_", "test"}, {"test/", "test"},
+  {"train_", "train"}, {"train/", "train"},
+  {NULL, NULL}};
+
+static int is_learning_rate(const char *b) {
+  return !strcmp(b, "lr") || !strcmp(b, "learning_rate") ||
+         !strncmp(b, "lr-", 3) || !strncmp(b, "lr_", 3);
+}
+
+void ingest_metric_from_key(const char *key, char *base, size_t n,
+                            const char **split) {
+  const char *rest = key;
+  size_t o = 0;
+  *split = "train";  /* an unprefixed per-epoch value is a training value */
+  for (int i = 0; prefixes[i].prefix; i++) {
+    size_t k = strlen(prefixes[i].prefix);
+    if (!strncasecmp(key, prefixes[i].prefix, k) && key[k]) {
+      rest = key + k;
+      *split = prefixes[i].split;
+      break;
+    }
+  }
+  for (; rest[o] && o + 1 < n; o++)
+    base[o] = (char)tolower((unsigned char)rest[o]);
+  base[o] = '\0';
+  if (is_learning_rate(base)) {
+    /* lr, learning_rate, and LearningRateMonitor's lr-<Optimizer> */
+    snprintf(base, n, "learning_rate");
+    *split = NULL;
+  } else if (!strcmp(base, "acc")) {  /* Keras 2.0-2.2 */
+    snprintf(base, n, "accuracy");
+  }
+}
+
+static int has_any(const char *s, const char *const *words) {
+  for (int i = 0; words[i]; i++)
+    if (strstr(s, words[i])) return 1;
+  return 0;
+}
+
+int ingest_metric_direction(const char *base) {
+  static const char *const rates[] = {"samples_per_second",
+                                      "steps_per_second", NULL};
+  static const char *const lower[] = {"loss", "error", "mse", "mae", "rmse",
+                                      "perplexity", "time", "runtime", NULL};
+  static const char *const higher[] = {"accuracy", "acc", "f1", "precision",
+                                       "recall", "auc", "rouge", "bleu",
+                                       "dice", "iou", "mcc", "score", NULL};
+  if (has_any(base, rates)) return STORE_HIGHER_BETTER;
+  if (has_any(base, lower)) return STORE_LOWER_BETTER;
+  if (has_any(base, higher)) return STORE_HIGHER_BETTER;
+  return STORE_NO_DIRECTION;
+}
+
+const char *ingest_metric_unit(const char *base) {
+  size_t n = strlen(base);
+  if (!strcmp(base, "runtime")) return "s";              /* HF *_runtime */
+  if (n >= 11 && !strcmp(base + n - 11, "_per_second")) return "1/s";
+  if (!strcmp(base, "total_flos")) return "FLOP";
+  return "";
+}
+
+int ingest_log_value(const char *s, double *out) {
+  /* Python writes float('nan') as "nan" and infinities as "inf"/"-inf";
+  ** numpy and json.dumps use "NaN"/"Infinity". */
+  static const char *const nonfinite[] = {"nan", "-nan", "inf", "+inf",
+                                          "-inf", "infinity", "-infinity",
+                                          "+infinity", NULL};
+  for (int i = 0; nonfinite[i]; i++)
+    if (!strcasecmp(s, nonfinite[i])) return 0;
+  return ingest_parse_number(s, out) ? 1 : -1;
+}
+
+/* "version_3" (Lightning) or "checkpoint-500" (HF Trainer): a folder the
+** tool made below the one the user named. */
+static int tool_folder(const char *name, size_t n) {
+  size_t k = 0;
+  if (n == 14 && !strncmp(name, "lightning_logs", 14)) return 1;
+  if (n > 8 && !strncmp(name, "version_", 8)) k = 8;
+  else if (n > 11 && !strncmp(name, "checkpoint-", 11)) k = 11;
+  else return 0;
+  for (; k < n; k++)
+    if (!isdigit((unsigned char)name[k])) return 0;
+  return 1;
+}
+
+void ingest_model_from_dir(const char *dir, char *out, size_t n) {
+  char full[PATH_MAX];
+  const char *end, *start;
+  if (!realpath(dir, full)) snprintf(full, sizeof full, "%s", dir);
+  end = full + strlen(full);
+  for (;;) {
+    while (end > full && end[-1] == '/') end--;
+    start = end;
+    while (start > full && start[-1] != '/') start--;
+    if (start == end || !tool_folder(start, (size_t)(end - start))) break;
+    if (start == full) break;
+    end = start;
+  }
+  if (start == end) snprintf(out, n, "%s", full[0] ? full : ".");
+  else snprintf(out, n, "%.*s", (int)(end - start), start);
+}
+
+/* ---- CSV training logs ------------------------------------------------
+** Keras' CSVLogger and Lightning's CSVLogger write the same long shape:
+** a header of logged keys plus epoch (and, for Lightning, step) columns,
+** one row per log call. ingest_trainlog_csv reads either; the format
+** files say which columns are axes and what a missing cell looks like. */
+
+enum { COL_METRIC, COL_EPOCH, COL_STEP, COL_MAPPED };
+
+typedef struct logcol {
+  int role;
+  char base[128];
+  const char *split, *unit;
+  int64_t metric_id;         /* 0 until first used */
+} logcol;
+
+typedef struct logstate {
+  ingest_trainlog *tl;
+  ingest_csv_row header;     /* a copy: --map looks columns up by name */
+  logcol *col;
+  int header_seen, have_run;
+  char model[256];
+  int64_t run_id;
+} logstate;
+
+static int mapped_column(const ingest_meta *meta, const char *name) {
+  static const char *const fields[] = {"model", "project", "variant",
+                                       "role", "dataset", "task", NULL};
+  for (int k = 0; fields[k]; k++) {
+    const char *c = ingest_meta_column(meta, fields[k]);
+    if (c && !strcmp(c, name)) return 1;
+  }
+  return 0;
+}
+
+static int log_header(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
+                      char err[POD_ERRLEN]) {
+  ingest_trainlog *tl = st->tl;
+  int rc = ingest_csv_check_header(cx, row, err);
+  if (rc) return rc;
+  st->col = pod_xmalloc((row->n ? row->n : 1) * sizeof *st->col);
+  memset(st->col, 0, (row->n ? row->n : 1) * sizeof *st->col);
+  st->header.field = pod_xmalloc((row->n ? row->n : 1) * sizeof(char *));
+  st->header.len = pod_xmalloc((row->n ? row->n : 1) * sizeof(size_t));
+  tl->epoch_col = tl->step_col = -1;
+  for (size_t i = 0; i < row->n; i++) {
+    logcol *c = &st->col[i];
+    const char *name = row->field[i];
+    st->header.field[i] = pod_xstrdup(name);
+    st->header.len[i] = row->len[i];
+    st->header.n = i + 1;
+    if (!row->len[i]) return ingest_csv_fail(cx, row, i, "a column name", err);
+    if (!strcmp(name, "epoch")) { c->role = COL_EPOCH; tl->epoch_col = (int)i; }
+    else if (!strcmp(name, "step")) { c->role = COL_STEP; tl->step_col = (int)i; }
+    else if (mapped_column(cx->meta, name)) c->role = COL_MAPPED;
+    else {
+      c->role = COL_METRIC;
+      ingest_metric_from_key(name, c->base, sizeof c->base, &c->split);
+      c->unit = ingest_metric_unit(c->base);
+      if (!strcmp(name, "acc") || !strcmp(name, "val_acc")) tl->old_acc = 1;
+      if (!strcmp(c->base, "learning_rate")) tl->has_lr = 1;
+    }
+  }
+  if (tl->epoch_col < 0)
+    return ingest_csv_fail(cx, row, 0, "a column named epoch", err);
+  if (tl->need_step && tl->step_col < 0)
+    return ingest_csv_fail(cx, row, row->n, "a column named step", err);
+  st->header_seen = 1;
+  return POD_OK;
+}
+
+static int log_run(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
+                   char err[POD_ERRLEN]) {
+  ingest_run_fields f = {0};
+  int rc;
+  if (st->have_run && !cx->meta->n_map) return POD_OK;
+  if (!st->model[0]) ingest_model_from_dir(cx->dir, st->model, sizeof st->model);
+  f.model = st->model;
+  ingest_map_row(cx->meta, &st->header, row, &f);
+  if ((rc = ingest_run_for(cx, &f, 0, &st->run_id, err))) {
+    char again[POD_ERRLEN];
+    snprintf(again, sizeof again, "%s", err);
+    return pod_err_at(err, rc, cx->path, row->line, 0, "%s", again);
+  }
+  st->have_run = 1;
+  return POD_OK;
+}
+
+/* An axis cell: empty is "not logged on this row" (Lightning's
+** LearningRateMonitor rows have no epoch). */
+static int log_axis(ingest_ctx *cx, const ingest_csv_row *row, int i,
+                    int required, long long *out, char err[POD_ERRLEN]) {
+  *out = -1;
+  if (i < 0 || (!row->len[i] && !required)) return POD_OK;
+  if (!ingest_parse_count(row->field[i], 0, out))
+    return ingest_csv_fail(cx, row, (size_t)i, "a whole number >= 0", err);
+  return POD_OK;
+}
+
+static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
+                   char err[POD_ERRLEN]) {
+  logstate *st = ud;
+  ingest_trainlog *tl = st->tl;
+  long long epoch, step;
+  int rc;
+  if (!st->header_seen) return log_header(cx, st, row, err);
+  if (row->n == 1 && !row->len[0]) return POD_OK;  /* a blank line */
+  if (row->n != st->header.n) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
+             st->header.n, row->n);
+    return ingest_csv_fail(cx, row, row->n < st->header.n ? row->n
+                           : st->header.n, msg, err);
+  }
+  cx->rows++;
+  if ((rc = log_axis(cx, row, tl->epoch_col, tl->epoch_required, &epoch,
+                     err)) ||
+      (rc = log_axis(cx, row, tl->step_col, 0, &step, err)) ||
+      (rc = log_run(cx, st, row, err)))
+    return rc;
+  for (size_t i = 0; i < row->n; i++) {
+    logcol *c = &st->col[i];
+    const char *cell = row->field[i];
+    store_measurement m;
+    double v;
+    int got;
+    if (c->role != COL_METRIC || !row->len[i]) continue;
+    if (tl->na_is_empty && !strcmp(cell, "NA")) continue;
+    if ((got = ingest_log_value(cell, &v)) < 0)
+      return ingest_csv_fail(cx, row, i, "a number", err);
+    if (!got) { tl->nonfinite++; continue; }  /* diverged: see the top */
+    if (!c->metric_id &&
+        (rc = store_metric_id(cx->db, c->base, c->unit,
+                              ingest_metric_direction(c->base),
+                              &c->metric_id, err)))
+      return rc;
+    store_measurement_init(&m);
+    m.run_id = st->run_id;
+    m.metric_id = c->metric_id;
+    m.source_id = cx->source_id;
+    m.line = row->line;
+    m.value = v;
+    m.epoch = epoch >= 0 ? (double)epoch : NAN;
+    m.step = step;
+    m.split = c->split;
+    m.raw_value = cell;
+    m.raw_unit = c->unit;
+    if ((rc = store_measurement_add(cx->db, &m, err))) return rc;
+  }
+  return POD_OK;
+}
+
+int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
+                        char err[POD_ERRLEN]) {
+  logstate st;
+  int rc;
+  memset(&st, 0, sizeof st);
+  st.tl = tl;
+  rc = ingest_csv_read(cx, log_row, &st, err);
+  if (rc == POD_OK && !st.header_seen)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,
+                    "found an empty file, expected a header of logged keys");
+  else if (rc == POD_OK && cx->rows == 0)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 1, 0, "found a header but no "
+                    "rows, expected at least one logged row");
+  for (size_t i = 0; i < st.header.n; i++)
+    if (st.header.field) free(st.header.field[i]);
+  free(st.header.field);
+  free(st.header.len);
+  free(st.col);
+  return rc;
+}
+
+int ingest_header_cells(const char *head, size_t n, char cells[][64],
+                        int max) {
+  int k = 0;
+  size_t o = 0;
+  for (size_t i = 0; i <= n && k < max; i++) {
+    char c = i < n ? head[i] : '\n';
+    if (c == '"' || c == ' ') continue;
+    if (c == ',' || c == '\n' || c == '\r') {
+      cells[k][o] = '\0';
+      k++;
+      o = 0;
+      if (c != ',') break;
+    } else if (o + 1 < 64) {
+      cells[k][o++] = c;
+    }
+  }
+  return k;
+}

@@ -1,0 +1,518 @@
+/*
+** tests/t_trainlogs.c -- ingest/ for training logs: Keras and Lightning
+** CSVLogger files and transformers Trainer JSON, as found in the wild
+** (tests/data/{keras-csvlogger,lightning-csv,hf-trainer}/), the naming
+** they share (metric_names.c), and every kind of bad file, each refused
+** with a located message and the registry left as it was.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- helpers (as in t_ingest.c) -------------------------------------- */
+
+static int ingest_into(store_db *db, const ingest_meta *meta,
+                       const char *const *paths, int n, char err[POD_ERRLEN]) {
+  ingest_meta none = {0};
+  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
+  ingest_path *list = NULL;
+  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
+  for (int i = 0; rc == POD_OK && i < n_list; i++) {
+    int status;
+    long rows;
+    rc = ingest_file(s, &list[i], &status, &rows, err);
+  }
+  ingest_paths_free(list, n_list);
+  ingest_session_free(s);
+  return rc;
+}
+
+static store_db *open_db(void) {
+  store_db *db = NULL;
+  char err[POD_ERRLEN];
+  if (store_open(test_path("t.db"), &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  return db;
+}
+
+/* Ingests paths into a fresh t.db; returns the rc. */
+static int ingest_paths(const char *const *paths, int n, char err[POD_ERRLEN]) {
+  store_db *db = open_db();
+  int rc = ingest_into(db, NULL, paths, n, err);
+  store_close(db);
+  return rc;
+}
+
+static void registry_checksum(const char *db_path, char hex[65]) {
+  static const char *const tables[] = {"sources", "environments", "runs",
+                                       "metrics", "measurements", NULL};
+  sqlite3 *db;
+  pod_sha256 h;
+  pod_sha256_init(&h);
+  sqlite3_open(db_path, &db);
+  for (int t = 0; tables[t]; t++) {
+    char sql[128];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
+    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const unsigned char *v = sqlite3_column_text(st, i);
+        pod_sha256_update(&h, v ? (const char *)v : "\x01", v ? strlen((const char *)v) + 1 : 1);
+      }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  pod_sha256_hex(&h, hex);
+}
+
+static double query_num(const char *sql) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  double v = NAN;
+  sqlite3_open(test_path("t.db"), &db);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+/* First column of the first row as text ("" when none); static buffer. */
+static const char *query_text(const char *sql) {
+  static char out[512];
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  sqlite3_open(test_path("t.db"), &db);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+static const char *fixture(const char *dir, const char *name) {
+  static char bufs[4][4096];
+  static int next;
+  char *p = bufs[next++ % 4];
+  snprintf(p, 4096, "%s/tests/data/%s/%s", test_root(), dir, name);
+  return p;
+}
+
+/* Copies a fixture to a path below the test folder (folders made). */
+static const char *copy_fixture(const char *dir, const char *name,
+                                const char *to) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  const char *dst = test_path(to);
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", dst);
+  *strrchr(folder, '/') = '\0';
+  if (pod_mkdirs(folder, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  if (pod_file_read(fixture(dir, name), &b, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  test_write(dst, b.data, b.len);
+  pod_buf_free(&b);
+  return dst;
+}
+
+/* The measurement query of one metric: "<metric>/<split>" rows. */
+#define MEAS_COUNT_SPLIT(split) "SELECT count(*) FROM measurements m JOIN " \
+  "metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = '" split "'"
+
+#define KERAS_ACC "keras2-acc-AKBoles-Voice-Identification-training.log"
+#define KERAS_TF2 "tf2-accuracy-Aditya24jar-Emotion-Detection-training.log"
+#define KERAS_LR "tf2-manymetrics-lr-4hmetcakmak-BraTS2020-training.log"
+#define PL_SPARSE "sparse-lrmonitor-Eve-ning-opal-v2-metrics.csv"
+#define PL_V0 "trainonly-Jordi6-pytorchLit15min-v0-metrics.csv"
+#define PL_V1 "trainonly-colorder-Jordi6-pytorchLit15min-v1-metrics.csv"
+#define HF_STATE "t5sum-10844110-trainer_state.json"
+#define HF_ALL "t5sum-10844110-all_results.json"
+#define HF_EVAL "t5sum-10844110-eval_results.json"
+
+/* ---- Keras ------------------------------------------------------------ */
+
+static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
+  char err[POD_ERRLEN];
+  const char *p = fixture("keras-csvlogger", KERAS_ACC);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format FROM sources"), "keras-csvlogger");
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
+  CHECK_INT(query_num("SELECT rows FROM sources"), 10);
+  /* line 5: 3,1.0,0.043776161731644107,0.76923078298568726,0.22196176648139954 */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
+  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
+  /* acc -> accuracy, higher is better; epoch 0 is Keras' first epoch */
+  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'accuracy' AND direction = 1"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'acc'"), 0);
+  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'loss'"), -1);
+  CHECK_INT(query_num("SELECT min(epoch) FROM measurements"), 0);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  /* the folder names the model */
+  CHECK_STR(query_text("SELECT model FROM runs"), "keras-csvlogger");
+}
+
+/* The overfitting chart needs: metric loss, splits train and validation,
+** one value each per epoch. */
+static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
+  char err[POD_ERRLEN];
+  const char *p = fixture("keras-csvlogger", KERAS_TF2);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
+  CHECK_INT(query_num(MEAS_COUNT_SPLIT("train")), 17);
+  CHECK_INT(query_num(MEAS_COUNT_SPLIT("validation")), 17);
+  CHECK_INT(query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
+  /* epoch 1 is where validation loss jumped: 7.41715145111084 (line 3) */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE split IS NULL"), 0);
+}
+
+static void test_trainlogs_keras_lr_is_learning_rate_without_split(void) {
+  char err[POD_ERRLEN];
+  const char *p = fixture("keras-csvlogger", KERAS_LR);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 24 * 11);
+  /* line 10: epoch 8, lr written as float32 repr 4.0000003e-05 */
+  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), 10);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 24);
+  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'lr'"), 0);
+  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'dice_coef'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'dice_coef' AND m.split = 'validation'"), 24);
+}
+
+static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("run1/training.log");
+  static const char data[] = "epoch,loss,val_loss\n0,0.5,NA\n1,nan,0.7\n2,inf,nan\n";
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", test_path("run1"));
+  pod_mkdirs(folder, err);
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_HAS(query_text("SELECT format_version FROM sources"), "3 nan values skipped");
+  CHECK_INT(query_num("SELECT rows FROM sources"), 3);
+  CHECK_STR(query_text("SELECT model FROM runs"), "run1");
+}
+
+/* ---- Lightning -------------------------------------------------------- */
+
+static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
+  char err[POD_ERRLEN];
+  const char *p = copy_fixture("lightning-csv", PL_SPARSE,
+                               "opal-v2/lightning_logs/version_0/metrics.csv");
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format FROM sources"), "lightning-csv");
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
+  CHECK_INT(query_num("SELECT rows FROM sources"), 224);
+  /* one value per row: the other cells are empty */
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 224);
+  /* lr-Adam rows: empty epoch, a step; line 2 */
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49"), 2);
+  /* val/rmse_loss on its own row, line 28: 0,,678,,0.019856970821374123 */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.step = 678"), 28);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'nll_loss' AND m.split = 'train'"), 108);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss'"), 8);
+  /* the model is the folder above lightning_logs/version_0 */
+  CHECK_STR(query_text("SELECT model FROM runs"), "opal-v2");
+}
+
+static void test_trainlogs_lightning_column_order_does_not_matter(void) {
+  char err[POD_ERRLEN];
+  const char *paths[] = {fixture("lightning-csv", PL_V0),
+                         fixture("lightning-csv", PL_V1)};
+  CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
+  CHECK(query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
+  CHECK(query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
+}
+
+static void test_trainlogs_lightning_nan_values_are_counted(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("metrics.csv");
+  static const char data[] = "epoch,step,train_loss,val_loss\r\n0,9,nan,\r\n0,9,,0.5\r\n1,19,nan,\r\n1,19,,0.4\r\n";
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
+}
+
+/* ---- transformers Trainer --------------------------------------------- */
+
+static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
+  char err[POD_ERRLEN];
+  const char *p = fixture("hf-trainer", HF_STATE);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format FROM sources"), "hf-trainer");
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
+  CHECK_INT(query_num("SELECT rows FROM sources"), 431);
+  /* first entry, starting on line 12: step 500, loss 1.9963 */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 1.9963);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500"), 12);
+  CHECK(query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 430);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm'"), 430);
+  /* the final summary (entry on line 3022): no epoch, no step */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime'"), 3022);
+  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
+  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'samples_per_second'"), "1/s");
+  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'total_flos'"), "2.2882818626410906e+17");
+  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'total_flos'"), "FLOP");
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL AND step IS NULL"), 5);
+  CHECK_STR(query_text("SELECT model FROM runs"), "hf-trainer");
+}
+
+static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("out/checkpoint-20/trainer_state.json");
+  static const char data[] =
+      "{\n"
+      "  \"best_metric\": null,\n"
+      "  \"epoch\": 1.0,\n"
+      "  \"log_history\": [\n"
+      "    {\n"
+      "      \"epoch\": 0.5,\n"
+      "      \"learning_rate\": 5e-05,\n"
+      "      \"loss\": NaN,\n"
+      "      \"step\": 10\n"
+      "    },\n"
+      "    {\n"
+      "      \"epoch\": 0.5,\n"
+      "      \"eval_accuracy\": 0.81,\n"
+      "      \"eval_loss\": 0.42,\n"
+      "      \"eval_runtime\": 3.5,\n"
+      "      \"step\": 10\n"
+      "    },\n"
+      "    {\"epoch\": 1.0, \"loss\": Infinity, \"step\": 20}\n"
+      "  ],\n"
+      "  \"global_step\": 20\n"
+      "}\n";
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", test_path("out/checkpoint-20"));
+  pod_mkdirs(folder, err);
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation'"), 11);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train'"), 0);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 4);
+  /* checkpoint-N is the Trainer's folder: the model is the one above */
+  CHECK_STR(query_text("SELECT model FROM runs"), "out");
+}
+
+static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  const char *paths[] = {fixture("hf-trainer", HF_ALL),
+                         fixture("hf-trainer", HF_EVAL)};
+  CHECK(pod_file_read(paths[0], &b, err) == POD_OK && b.len && b.data[b.len - 1] == '}');
+  pod_buf_free(&b);
+  CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
+  CHECK_STR(query_text("SELECT format_version FROM sources WHERE path LIKE '%all_results%'"), "all_results");
+  CHECK_STR(query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
+  CHECK_INT(query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
+  /* line 5: "eval_rouge1": 41.6324 */
+  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
+  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
+  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'rouge1'"), 1);
+  /* summary values: no axes, so they are leaderboard values */
+  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL OR step IS NOT NULL"), 0);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM runs"), 1);
+}
+
+/* ---- refusals --------------------------------------------------------- */
+
+static void expect_refused(const char *name, const char *data, size_t n,
+                           const char *want1, const char *want2) {
+  char err[POD_ERRLEN], before[65], after[65];
+  const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
+  const char *p = test_path(name);
+  store_db *db = open_db();
+  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
+  registry_checksum(test_path("t.db"), before);
+  if (strchr(name, '/')) {  /* "sub/trainer_state.json": make sub/ */
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", p);
+    *strrchr(folder, '/') = '\0';
+    pod_mkdirs(folder, err);
+  }
+  test_write(p, data, n);
+  err[0] = '\0';
+  int rc = ingest_into(db, NULL, &p, 1, err);
+  if (rc != POD_EINPUT)
+    test_fail(__FILE__, __LINE__, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
+  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
+    test_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" / \"%s\"",
+              name, err, want1, want2 ? want2 : "");
+  store_close(db);
+  registry_checksum(test_path("t.db"), after);
+  if (strcmp(before, after))
+    test_fail(__FILE__, __LINE__, "%s: the registry changed", name);
+}
+
+#define REFUSE(name, lit, w1, w2) expect_refused(name, lit, sizeof lit - 1, w1, w2)
+
+static void test_trainlogs_csv_refuses_bad_cells_and_rows(void) {
+  REFUSE("a.log", "epoch,loss,val_loss\n0,0.5,0.6\n1,0.4,fast\n",
+         "a.log:3:7:", "found \"fast\", expected a number");
+  REFUSE("b.log", "epoch,loss,val_loss\n0,0.5,0.6,0.7\n",
+         "b.log:2:11:", "found \"0.7\", expected 3 fields like the header");
+  REFUSE("c.log", "epoch,loss,loss\n0,0.5,0.6\n",
+         "c.log:1:12:", "expected a column name used once");
+  REFUSE("d.csv", "epoch,step,train/loss,train/loss\n0,1,0.5,\n",
+         "d.csv:1:", "used once");
+  REFUSE("e.log", "epoch,loss\nzero,0.5\n", "e.log:2:1:",
+         "expected a whole number >= 0");
+  REFUSE("f.csv", "epoch,step,lr-Adam\n,x9,0.1\n", "f.csv:2:2:",
+         "found \"x9\", expected a whole number >= 0");
+  REFUSE("g.log", "epoch,loss\n", "g.log:1:", "no rows");
+}
+
+static void test_trainlogs_json_refuses_syntax_and_types(void) {
+  REFUSE("trainer_state.json", "{\n  \"log_history\": [\n    {\"loss\": 1.0,}\n  ]\n}\n",
+         "trainer_state.json:3:18:", "expected valid JSON");
+  REFUSE("t2/trainer_state.json", "{\n  \"log_history\": {\"loss\": 1}\n}\n",
+         "trainer_state.json:2:3:", "found an object for \"log_history\", expected a list");
+  REFUSE("eval_results.json", "{\n    \"epoch\": 3.0,\n    \"eval_loss\": \"low\"\n}",
+         "eval_results.json:3:5:", "found a string for \"eval_loss\", expected a number");
+  REFUSE("t3/trainer_state.json", "{\"log_history\": [1]}",
+         "trainer_state.json:1:18:", "found a number, expected an object");
+  REFUSE("all_results.json", "{\"eval_loss\": 1.0} x",
+         "all_results.json:1:20:", "expected the end of the file");
+}
+
+static void test_trainlogs_json_refuses_deep_nesting(void) {
+  char data[512];
+  size_t n = 0;
+  n += (size_t)snprintf(data, sizeof data, "{\"log_history\": ");
+  for (int i = 0; i < 70; i++) data[n++] = '[';
+  for (int i = 0; i < 70; i++) data[n++] = ']';
+  data[n++] = '}';
+  expect_refused("deep/trainer_state.json", data, n,
+                 "trainer_state.json:1:80:", "nested deeper than 64 levels");
+}
+
+static void test_trainlogs_json_refuses_a_file_over_the_size_cap(void) {
+  /* A valid start (so detection picks hf-trainer), then a sparse tail
+  ** past 64 MiB: the cap is checked before anything is read. */
+  char err[POD_ERRLEN], before[65], after[65];
+  const char *p = test_path("big/trainer_state.json");
+  const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
+  static const char head[] = "{\"log_history\": [{\"loss\": 1.0, \"step\": 1}";
+  char folder[4096];
+  store_db *db = open_db();
+  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
+  registry_checksum(test_path("t.db"), before);
+  snprintf(folder, sizeof folder, "%s", test_path("big"));
+  pod_mkdirs(folder, err);
+  test_write(p, head, sizeof head - 1);
+  CHECK_INT(truncate(p, (64L << 20) + 1), 0);
+  /* bytes past the head are NULs, but detection sees only the first 4 KiB,
+  ** so the head is padded with spaces there */
+  {
+    FILE *f = fopen(p, "r+b");
+    char pad[4096];
+    memset(pad, ' ', sizeof pad);
+    fseek(f, (long)(sizeof head - 1), SEEK_SET);
+    fwrite(pad, 1, sizeof pad, f);
+    fclose(f);
+  }
+  int rc = ingest_into(db, NULL, &p, 1, err);
+  CHECK_INT(rc, POD_EINPUT);
+  CHECK_HAS(err, "trainer_state.json: found a file of 67108865 bytes, expected at most");
+  store_close(db);
+  registry_checksum(test_path("t.db"), after);
+  CHECK_STR(after, before);
+}
+
+static void test_trainlogs_sniff_tells_the_formats_apart(void) {
+  char err[POD_ERRLEN];
+  const char *paths[] = {fixture("keras-csvlogger", ""),
+                         fixture("lightning-csv", ""),
+                         fixture("hf-trainer", "")};
+  CHECK_RC(ingest_paths(paths, 3, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 3);
+  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 3);
+  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 3);
+}
+
+static void test_trainlogs_metric_names_normalize_keys(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("names/metrics.csv");
+  static const char data[] =
+      "epoch,step,val_acc,test/f1,valid_error,validation_mae,lr-SGD,learning_rate,Train_Perplexity,grad_norm\n"
+      "0,1,0.9,0.8,0.1,0.2,0.01,0.02,3.5,1.5\n";
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", test_path("names"));
+  pod_mkdirs(folder, err);
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mae' AND m.split = 'validation'"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 2);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
+}
+
+static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("metrics.csv");
+  const char *map[] = {"model=arch"};
+  ingest_meta meta = {0};
+  static const char data[] = "arch,epoch,step,train_loss\nresnet18,0,9,0.5\nvit-b,0,9,0.7\n";
+  store_db *db = open_db();
+  meta.map = map;
+  meta.n_map = 1;
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(ingest_into(db, &meta, &p, 1, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
+  CHECK(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
+  /* the mapped column is a run field, not a metric */
+  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
+}
+
+const test_case tests_trainlogs[] = {
+  {"test_trainlogs_csv_map_takes_the_model_from_a_column", test_trainlogs_csv_map_takes_the_model_from_a_column},
+  {"test_trainlogs_keras_old_acc_names_and_crlf", test_trainlogs_keras_old_acc_names_and_crlf},
+  {"test_trainlogs_keras_loss_has_train_and_validation_per_epoch", test_trainlogs_keras_loss_has_train_and_validation_per_epoch},
+  {"test_trainlogs_keras_lr_is_learning_rate_without_split", test_trainlogs_keras_lr_is_learning_rate_without_split},
+  {"test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty", test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty},
+  {"test_trainlogs_lightning_sparse_rows_and_lr_monitor", test_trainlogs_lightning_sparse_rows_and_lr_monitor},
+  {"test_trainlogs_lightning_column_order_does_not_matter", test_trainlogs_lightning_column_order_does_not_matter},
+  {"test_trainlogs_lightning_nan_values_are_counted", test_trainlogs_lightning_nan_values_are_counted},
+  {"test_trainlogs_hf_trainer_state_logs_and_summary", test_trainlogs_hf_trainer_state_logs_and_summary},
+  {"test_trainlogs_hf_eval_entries_and_nan_loss", test_trainlogs_hf_eval_entries_and_nan_loss},
+  {"test_trainlogs_hf_all_results_without_trailing_newline", test_trainlogs_hf_all_results_without_trailing_newline},
+  {"test_trainlogs_csv_refuses_bad_cells_and_rows", test_trainlogs_csv_refuses_bad_cells_and_rows},
+  {"test_trainlogs_json_refuses_syntax_and_types", test_trainlogs_json_refuses_syntax_and_types},
+  {"test_trainlogs_json_refuses_deep_nesting", test_trainlogs_json_refuses_deep_nesting},
+  {"test_trainlogs_json_refuses_a_file_over_the_size_cap", test_trainlogs_json_refuses_a_file_over_the_size_cap},
+  {"test_trainlogs_sniff_tells_the_formats_apart", test_trainlogs_sniff_tells_the_formats_apart},
+  {"test_trainlogs_metric_names_normalize_keys", test_trainlogs_metric_names_normalize_keys},
+  {NULL, NULL}};
