@@ -217,7 +217,7 @@ static int cmd_formats(cli *c, int argc, char **argv) {
   int n, help, rc = parse_flags(c, "formats", "", argc, argv, NULL, &n, &help);
   if (rc || help) return rc ? rc : show_help("formats");
   for (int i = 0; ingest_format_info(i, &name, &by); i++)
-    printf("%-14s %s\n", name, by);
+    printf("%-16s %s\n", name, by);
   return POD_OK;
 }
 
@@ -404,10 +404,20 @@ static int print_measurement(const store_row *row, void *ud) {
   for (int i = 0; i < row->n; i++)
     if (!strcmp(row->names[i], "value")) value = row->v[i].d;
   render_fmt_value(&v, value, field_text(row, "unit", a));
-  printf("  %-20s %-14s batch %-4s seq %-5s %s:%s\n",
-         field_text(row, "metric", a), v.data, field_text(row, "batch_size", b),
-         field_text(row, "sequence_length", c), field_text(row, "source_path", d),
-         field_text(row, "line", a));
+  char e[64], f[64], g[64], axes[256] = "";
+  const char *names[] = {"batch_size", "sequence_length", "epoch", "step",
+                         "split"};
+  const char *labels[] = {"batch", "seq", "epoch", "step", ""};
+  char *bufs[] = {b, c, e, f, g};
+  for (int i = 0; i < 5; i++) {
+    const char *t = field_text(row, names[i], bufs[i]);
+    size_t n = strlen(axes);
+    if (*t) snprintf(axes + n, sizeof axes - n, "%s%s%s%s", n ? " " : "",
+                     labels[i], *labels[i] ? " " : "", t);
+  }
+  printf("  %-20s %-14s %-28s %s:%s\n", field_text(row, "metric", a),
+         pod_buf_str(&v), axes, field_text(row, "source_path", d),
+         field_text(row, "line", e));
   pod_buf_free(&v);
   return 0;
 }

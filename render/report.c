@@ -69,25 +69,30 @@ typedef struct report {
   int have;
   int64_t batch, seq;
   int batch_null, seq_null;
+  char split[64];
 } report;
 
 static int report_row(const store_row *row, void *ud) {
   report *r = ud;
   const store_value *b = col(row, "batch_size"), *q = col(row, "sequence_length");
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
+  const char *split = text_or(row, "split", "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
-      b->i != r->batch || q->i != r->seq) {
+      b->i != r->batch || q->i != r->seq || strcmp(split, r->split)) {
     r->have = 1;
     r->batch = b->i; r->seq = q->i;
     r->batch_null = bn; r->seq_null = qn;
-    if (bn && qn) pod_buf_adds(r->out, "\n## All runs\n\n");
-    else {
-      pod_buf_adds(r->out, "\n## ");
-      if (!bn) pod_buf_printf(r->out, "Batch size %lld", (long long)b->i);
-      if (!qn) pod_buf_printf(r->out, "%sequence length %lld",
-                              bn ? "S" : ", s", (long long)q->i);
-      pod_buf_adds(r->out, "\n\n");
+    snprintf(r->split, sizeof r->split, "%s", split);
+    pod_buf_adds(r->out, "\n## ");
+    if (bn && qn) pod_buf_adds(r->out, "All runs");
+    if (!bn) pod_buf_printf(r->out, "Batch size %lld", (long long)b->i);
+    if (!qn) pod_buf_printf(r->out, "%sequence length %lld",
+                            bn ? "S" : ", s", (long long)q->i);
+    if (*split) {
+      pod_buf_adds(r->out, ", ");
+      md_cell(r->out, split);
     }
+    pod_buf_adds(r->out, "\n\n");
     pod_buf_adds(r->out, "| Rank | Model | Variant | Role | ");
     md_cell(r->out, r->metric);
     pod_buf_adds(r->out, " | n | Run |\n|---:|---|---|---|---:|---:|---:|\n");

@@ -235,6 +235,7 @@ typedef struct grouper {
   site *s;
   int have;
   int64_t batch, seq;
+  char split[64];
 } grouper;
 
 static int group_entry(const store_row *row, void *ud) {
@@ -242,12 +243,16 @@ static int group_entry(const store_row *row, void *ud) {
   lua_State *L = g->s->L;
   int64_t batch = row_int(row, "batch_size");
   int64_t seq = row_int(row, "sequence_length");
-  if (!g->have || batch != g->batch || seq != g->seq) {
+  const char *split = row_text(row, "split");
+  if (!split) split = "";
+  if (!g->have || batch != g->batch || seq != g->seq ||
+      strcmp(split, g->split)) {
     if (g->have) lua_pop(L, 1);                     /* old entries */
     lua_createtable(L, 0, 3);                       /* group */
     for (int i = 0; i < row->n; i++)
       if (!strcmp(row->names[i], "batch_size") ||
-          !strcmp(row->names[i], "sequence_length")) {
+          !strcmp(row->names[i], "sequence_length") ||
+          !strcmp(row->names[i], "split")) {
         push_value(L, &row->v[i]);
         lua_setfield(L, -2, row->names[i]);
       }
@@ -259,6 +264,7 @@ static int group_entry(const store_row *row, void *ud) {
     g->have = 1;
     g->batch = batch;
     g->seq = seq;
+    snprintf(g->split, sizeof g->split, "%s", split);
   }
   push_row(L, row);
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,

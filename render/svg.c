@@ -541,8 +541,8 @@ static void x_marks(pod_buf *out, const render_svg_chart *c, const scale *sx,
     pod_buf_adds(out, "\" width=\""); num(out, b - a);
     pod_buf_adds(out, "\" height=\""); num(out, bottom - top);
     pod_buf_adds(out, "\"/>\n");
-    if (labels)
-      text_at(out, b - 4, top + 14, "end", "note",
+    if (labels)  /* at the bottom: the best-epoch label holds the top */
+      text_at(out, b - 4, bottom - 6, "end", "note",
               c->shade_label ? c->shade_label : "diverging");
   }
   if (usable(sx, c->best_x)) {

@@ -18,20 +18,21 @@
   "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) "           \
   "AS measurements "
 
-/* One leaderboard: per axis point, runs ranked by mean value. ORDER
-** differs only in direction, hence two statements from one text. */
+/* One leaderboard: per axis point (batch size, sequence length, split:
+** train and validation loss are not one ranking), runs ranked by mean
+** value. ORDER differs only in direction: two statements from one text. */
 #define BOARD_SQL(DIR)                                                     \
-  "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length "      \
-  "                    ORDER BY avg(m.value) " DIR ") AS rank, "           \
+  "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length, "     \
+  "                    m.split ORDER BY avg(m.value) " DIR ") AS rank, "   \
   "  r.id AS run_id, r.name AS name, r.model AS model, "                   \
   "  r.variant AS variant, r.role AS role, r.project AS project, "         \
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
-  "  avg(m.value) AS value, count(*) AS n "                                \
+  "  m.split AS split, avg(m.value) AS value, count(*) AS n "              \
   "FROM measurements m JOIN runs r ON r.id = m.run_id "                    \
   "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
   "  AND r.scope = ?1 "                                                    \
-  "GROUP BY m.run_id, m.batch_size, m.sequence_length "                    \
-  "ORDER BY m.batch_size, m.sequence_length, rank, r.model, r.id"
+  "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
+  "ORDER BY m.batch_size, m.sequence_length, m.split, rank, r.model, r.id"
 
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",

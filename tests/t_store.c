@@ -212,6 +212,49 @@ static void test_store_get_run_by_id_and_by_name(void) {
   store_close(db);
 }
 
+static int collect_splits(const store_row *row, void *ud) {
+  pod_buf *b = ud;
+  const char *split = "-";
+  long long rank = 0;
+  for (int i = 0; i < row->n; i++) {
+    if (!strcmp(row->names[i], "split") && row->v[i].type == STORE_TEXT) split = row->v[i].s;
+    if (!strcmp(row->names[i], "rank")) rank = row->v[i].i;
+  }
+  pod_buf_printf(b, "%s:%lld,", split, rank);
+  return 0;
+}
+
+static void test_store_leaderboard_ranks_each_split_apart(void) {
+  char err[POD_ERRLEN];
+  int64_t metric, src, a, b;
+  pod_buf out = POD_BUF_INIT;
+  store_measurement m;
+  store_db *db = open_fresh();
+  store_begin(db, err);
+  src = add_source(db, "cc");
+  store_metric_id(db, "loss", "", STORE_LOWER_BETTER, &metric, err);
+  a = add_run(db, "a", "t");
+  b = add_run(db, "b", "t");
+  double vals[4] = {0.1, 0.5, 0.2, 0.4};   /* a: train, validation; b: ... */
+  const char *splits[4] = {"train", "validation", "train", "validation"};
+  for (int i = 0; i < 4; i++) {
+    store_measurement_init(&m);
+    m.run_id = i < 2 ? a : b;
+    m.metric_id = metric;
+    m.source_id = src;
+    m.line = 2;
+    m.value = vals[i];
+    m.split = splits[i];
+    CHECK_INT(store_measurement_add(db, &m, err), POD_OK);
+  }
+  store_commit(db, err);
+  CHECK_INT(store_each_leaderboard_entry(db, "t", metric, collect_splits, &out, err), POD_OK);
+  /* train: a (0.1) before b (0.2); validation: b (0.4) before a (0.5) */
+  CHECK_STR(out.data, "train:1,train:2,validation:1,validation:2,");
+  pod_buf_free(&out);
+  store_close(db);
+}
+
 typedef struct nested { store_db *db; int inner_rc, calls; char err[POD_ERRLEN]; } nested;
 
 static int walk_again(const store_row *row, void *ud) {
@@ -237,6 +280,7 @@ static void test_store_nested_walk_of_one_query_fails_instead_of_looping(void) {
 }
 
 const test_case tests_store[] = {
+  {"store_leaderboard_ranks_each_split_apart", test_store_leaderboard_ranks_each_split_apart},
   {"store_nested_walk_of_one_query_fails_instead_of_looping", test_store_nested_walk_of_one_query_fails_instead_of_looping},
   {"store_migrates_an_old_registry_forward", test_store_migrates_an_old_registry_forward},
   {"store_refuses_a_registry_from_a_newer_podium", test_store_refuses_a_registry_from_a_newer_podium},
