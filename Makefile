@@ -29,12 +29,12 @@ endif
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c \
-              ingest/hf_benchmark.c
+              ingest/hf_benchmark.c ingest/codecarbon.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
-              tests/t_render.c tests/t_cli.c
+              tests/t_render.c tests/t_cli.c tests/t_codecarbon.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

@@ -23,6 +23,7 @@
 
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark,
+  &ingest_codecarbon,
 };
 #define N_FORMATS (int)(sizeof formats / sizeof formats[0])
 
@@ -216,6 +217,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, run.dataset);
     key_add(&key, run.task);
     key_add(&key, env);
+    key_add(&key, from_file->key);
   }
   if ((*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
