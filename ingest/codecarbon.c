@@ -442,7 +442,7 @@ static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
   }
   if (v < 0) {
-    snprintf(what, sizeof what, "a %s >= 0", mcols[k].column);
+    snprintf(what, sizeof what, "a value >= 0 (%s)", mcols[k].column);
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
   }
   if (!st->metric_id[k] &&
