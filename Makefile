@@ -40,7 +40,7 @@ OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps check demo install clean help asan golden
+.PHONY: all deps check demo install clean help asan golden bench
 all: build/podium
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make clean    remove build/, examples.db and _site/"
 
@@ -102,6 +103,19 @@ demo: deps
 	$(Q)build/podium --db examples.db render --out _site
 	@echo
 	@echo "Open file://$(CURDIR)/_site/index.html"
+
+# Not part of check: it takes a minute and its figures depend on the machine.
+bench: deps
+	$(Q)if [ ! -x /usr/bin/time ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon
+
+build/gen_codecarbon: bench/gen_codecarbon.c
+	$(Q)echo "CC   $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
