@@ -31,19 +31,21 @@ CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
-              ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c
+              ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
+              ingest/codecarbon.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
               render/svg.c render/svg_lua.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
-              tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c
+              tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
+              tests/t_codecarbon.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps check demo install clean help asan golden
+.PHONY: all deps check demo install clean help asan golden bench
 all: build/podium
 
 help:
@@ -51,6 +53,7 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -112,6 +115,19 @@ demo: deps
 	$(Q)build/podium --db examples.db render --out _site
 	@echo
 	@echo "Open file://$(CURDIR)/_site/index.html"
+
+# Not part of check: it takes a minute and its figures depend on the machine.
+bench: deps
+	$(Q)if [ ! -x /usr/bin/time ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon
+
+build/gen_codecarbon: bench/gen_codecarbon.c
+	$(Q)echo "CC   $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium

@@ -24,6 +24,7 @@
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
   &ingest_hf_trainer,
+  &ingest_codecarbon,
 };
 #define N_FORMATS (int)(sizeof formats / sizeof formats[0])
 
@@ -212,6 +213,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, run.task);
     key_add(&key, cx->tags_json);
     key_add(&key, env);
+    key_add(&key, from_file->key);
   }
   if ((*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&

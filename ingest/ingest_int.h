@@ -66,6 +66,8 @@ int ingest_parse_count(const char *s, long long min, long long *out);
 ** Flags (--model, ...) win over these. */
 typedef struct ingest_run_fields {
   const char *model, *project, *variant, *role, *dataset, *task;
+  const char *key;  /* the file's own run identity (CodeCarbon run_id): rows
+                    ** with different keys are different runs; NULL: none */
 } ingest_run_fields;
 
 /* Fills f from a CSV row for each --map FIELD=COLUMN whose column is in
@@ -146,5 +148,6 @@ extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;
 extern const ingest_format ingest_hf_trainer;
+extern const ingest_format ingest_codecarbon;
 
 #endif

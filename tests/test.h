@@ -67,6 +67,7 @@ int test_podium(pod_buf *out, pod_buf *err, const char *fmt, ...)
 const char *test_root(void);
 
 extern const test_case tests_core[], tests_store[], tests_ingest[],
-    tests_render[], tests_cli[], tests_svg[], tests_trainlogs[];
+    tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
+    tests_codecarbon[];
 
 #endif
