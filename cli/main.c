@@ -221,6 +221,15 @@ static int cmd_formats(cli *c, int argc, char **argv) {
   return POD_OK;
 }
 
+/* Progress on a terminal: one line, rewritten in place. */
+static void show_progress(void *ud, const char *path, long rows,
+                          long long bytes, long long total) {
+  (void)ud;
+  fprintf(stderr, "\r\033[K%s: %ld rows, %.1f of %.1f MB", path, rows,
+          bytes / 1e6, total / 1e6);
+  fflush(stderr);
+}
+
 static const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
@@ -315,11 +324,14 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   if ((rc = open_db(c, 0, &db))) goto done;
   s = ingest_session_new(db, &meta);
+  int tty = !quiet && isatty(2);
+  if (tty) ingest_session_progress(s, show_progress, NULL);
   for (int i = 0; i < n_paths; i++) {
     int status;
     long rows;
     char err[POD_ERRLEN];
     int r = ingest_file(s, &paths[i], &status, &rows, err);
+    if (tty) fprintf(stderr, "\r\033[K");  /* clear the progress line */
     if (r == POD_EUSAGE) {
       snprintf(c->err, POD_ERRLEN, "%s", err);
       rc = r;

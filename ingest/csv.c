@@ -177,6 +177,7 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
       } else if (nl) {
         rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn,
                        ud, err);
+        if ((lineno & 4095) == 0) ingest_progress(cx, offset);
         line_start = offset;
         pod_buf_clear(&line);
       }

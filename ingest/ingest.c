@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
@@ -46,6 +47,9 @@ struct ingest_session {
   char **manifest_dir;
   ingest_manifest **manifest;
   size_t n_manifests;
+  ingest_progress_fn progress;
+  void *progress_ud;
+  double progress_last;   /* monotonic seconds of the last report */
 };
 
 static int64_t map_get(const id_map *m, const char *key) {
@@ -133,6 +137,24 @@ void ingest_session_free(ingest_session *s) {
   map_free(&s->folder_envs);
   free(s->run_name_model);
   free(s);
+}
+
+void ingest_session_progress(ingest_session *s, ingest_progress_fn fn,
+                             void *ud) {
+  s->progress = fn;
+  s->progress_ud = ud;
+}
+
+void ingest_progress(ingest_ctx *cx, long long bytes) {
+  ingest_session *s = cx->session;
+  struct timespec ts;
+  double now;
+  if (!s->progress) return;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  if (now - s->progress_last < 0.25) return;
+  s->progress_last = now;
+  s->progress(s->progress_ud, cx->path, cx->rows, bytes, cx->bytes);
 }
 
 /* ---- runs ------------------------------------------------------------ */
@@ -468,6 +490,7 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   cx.meta = &fm.meta;
   cx.path = path;
   cx.tags_json = fm.tags_json;
+  cx.bytes = bytes;
   src.path = path;
   src.sha256 = sha;
   src.format = fmt->name;

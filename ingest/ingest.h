@@ -39,6 +39,13 @@ const char *ingest_meta_column(const ingest_meta *meta, const char *field);
 typedef struct ingest_session ingest_session;
 
 ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta);
+
+/* Long files report progress through fn, at most a few times a second:
+** the file, rows read so far, bytes read and the file's size. */
+typedef void (*ingest_progress_fn)(void *ud, const char *path, long rows,
+                                   long long bytes, long long total);
+void ingest_session_progress(ingest_session *s, ingest_progress_fn fn,
+                             void *ud);
 void ingest_session_free(ingest_session *s);
 
 /* What became of a file. */

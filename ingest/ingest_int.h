@@ -19,6 +19,7 @@ typedef struct ingest_ctx {
   long rows;                    /* data rows read */
   const char *format_version;   /* set by the parser once it knows */
   const char *tags_json;        /* --tag and manifest tags, or NULL */
+  long long bytes;              /* the file's size */
 } ingest_ctx;
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
@@ -52,6 +53,10 @@ int ingest_csv_fail(ingest_ctx *cx, const ingest_csv_row *row, size_t i,
 /* Rejects a header with empty or repeated names. */
 int ingest_csv_check_header(ingest_ctx *cx, const ingest_csv_row *row,
                             char err[POD_ERRLEN]);
+
+/* Tells the session's progress callback, if any, how far the reader got
+** (rate-limited here, so readers may call it often). */
+void ingest_progress(ingest_ctx *cx, long long bytes);
 
 /* ---- values (value.c) ------------------------------------------------ */
 /* Strict decimal: [+-]digits[.digits][e[+-]digits]; no hex, NaN, inf,

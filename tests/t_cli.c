@@ -67,6 +67,7 @@ static void test_cli_ingest_reports_each_file_and_a_summary(void) {
   int rc = test_podium(&out, &err, "ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv inference_time_bad.csv", test_root());
   CHECK_INT(rc, 1);
   CHECK_HAS(out.data, "1 added, 0 skipped, 1 failed");
+  CHECK_LACKS(err.data, "\033[K");   /* no progress line when piped */
   CHECK_HAS(err.data, "inference_time_bad.csv:2:10: found \"slow\", expected a time in seconds");
   rc = test_podium(&out, &err, "ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root());
   CHECK_INT(rc, 0);
