@@ -15,85 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Helpers as in t_ingest.c. */
-static int ingest_into(store_db *db, const ingest_meta *meta,
-                       const char *const *paths, int n, char err[POD_ERRLEN]) {
-  ingest_meta none = {0};
-  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
-  ingest_path *list = NULL;
-  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
-  for (int i = 0; rc == POD_OK && i < n_list; i++) {
-    int status;
-    long rows;
-    rc = ingest_file(s, &list[i], &status, &rows, err);
-  }
-  ingest_paths_free(list, n_list);
-  ingest_session_free(s);
-  return rc;
-}
-
-static store_db *open_db(void) {
-  store_db *db = NULL;
-  char err[POD_ERRLEN];
-  if (store_open(test_path("t.db"), &db, err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  return db;
-}
-
-static void registry_checksum(const char *db_path, char hex[65]) {
-  static const char *const tables[] = {"sources", "environments", "runs",
-                                       "metrics", "measurements", NULL};
-  sqlite3 *db;
-  pod_sha256 h;
-  pod_sha256_init(&h);
-  sqlite3_open(db_path, &db);
-  for (int t = 0; tables[t]; t++) {
-    char sql[128];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
-    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    while (sqlite3_step(st) == SQLITE_ROW)
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        const unsigned char *v = sqlite3_column_text(st, i);
-        pod_sha256_update(&h, v ? (const char *)v : "\x01",
-                          v ? strlen((const char *)v) + 1 : 1);
-      }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  pod_sha256_hex(&h, hex);
-}
-
-static double query_num(const char *sql) {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  double v = NAN;
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
-/* First column of first row as text (static buffer). */
-static const char *query_text(const char *sql) {
-  static char out[1024];
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  snprintf(out, sizeof out, "(no row)");
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char *v = sqlite3_column_text(st, 0);
-    snprintf(out, sizeof out, "%s", v ? (const char *)v : "(null)");
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
-
 static const char *fixture(const char *name) {
   static char bufs[4][4096];
   static int next;
@@ -104,9 +25,9 @@ static const char *fixture(const char *name) {
 
 static void ingest_ok(const char *name) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   const char *paths[] = {fixture(name)};
-  CHECK_RC(ingest_into(db, NULL, paths, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest_into(db, NULL, paths, 1, err), POD_OK, err);
   store_close(db);
 }
 
@@ -117,81 +38,81 @@ static void ingest_ok(const char *name) {
 
 static void test_codecarbon_ingests_every_corpus_file(void) {
   ingest_ok("");
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 11);
-  CHECK_INT(query_num("SELECT sum(rows) FROM sources"), 202);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '2.0 (29)'"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '1.x (18 columns)'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '2.2 (30)'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '2.3-2.4 (31, pue)'"), 3);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '2.5-3.0 (32, experiment_id)'"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version = '3.1+ (37-38)'"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 11);
+  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 202);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0 (29)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.x (18 columns)'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2 (30)'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.3-2.4 (31, pue)'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.5-3.0 (32, experiment_id)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.1+ (37-38)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
 }
 
 static void test_codecarbon_v222_long_run_values(void) {
   ingest_ok(V222);
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 3") == 17234.59998345375);
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3") == 1.7403688809956894);
-  CHECK_STR(query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "kWh");
-  CHECK_STR(query_text("SELECT m.raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "1.7403688809956894");
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'emissions' AND unit = 'kg' AND direction = -1"), 1);
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 3") == 17234.59998345375);
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3") == 1.7403688809956894);
+  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "kWh");
+  CHECK_STR(test_query_text("SELECT m.raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "1.7403688809956894");
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'emissions' AND unit = 'kg' AND direction = -1"), 1);
   /* ram_total_size 31.29486083984375 "GB" = bytes / 2^30 */
-  CHECK_INT(query_num("SELECT ram_bytes FROM environments"), 33602600960LL);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE cpu_count = 8 AND gpu_count = 1 AND country = 'United States' AND region = 'massachusetts' AND tracking_mode = 'machine' AND python_version = '3.10.12'"), 1);
-  CHECK_HAS(query_text("SELECT extras FROM environments"), "\"codecarbon_version\":\"2.2.2\"");
-  CHECK_HAS(query_text("SELECT extras FROM environments"), "\"country_iso_code\":\"USA\"");
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'pypx-repack' AND project = 'pypx-repack'"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT ram_bytes FROM environments"), 33602600960LL);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE cpu_count = 8 AND gpu_count = 1 AND country = 'United States' AND region = 'massachusetts' AND tracking_mode = 'machine' AND python_version = '3.10.12'"), 1);
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"codecarbon_version\":\"2.2.2\"");
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"country_iso_code\":\"USA\"");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'pypx-repack' AND project = 'pypx-repack'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
 }
 
 static void test_codecarbon_v243_region_and_run_ids(void) {
   ingest_ok(V243);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE region = '\xC3\xAEle-de-france' AND gpu_model = 'Apple M1' AND ram_bytes = 8589934592"), 2);  /* tracking_mode machine and process */
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE region = '\xC3\xAEle-de-france' AND gpu_model = 'Apple M1' AND ram_bytes = 8589934592"), 2);  /* tracking_mode machine and process */
   /* the five rows with an empty run_id are repeats of one run */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line IN (3, 4) AND m.run_id = (SELECT run_id FROM measurements WHERE line = 3 LIMIT 1)"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line IN (3, 4) AND m.run_id = (SELECT run_id FROM measurements WHERE line = 3 LIMIT 1)"), 2);
   /* run_id 8a1d... has 6 rows: 6 snapshots and one summary */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL GROUP BY m.run_id ORDER BY count(*) DESC LIMIT 1"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL GROUP BY m.run_id ORDER BY count(*) DESC LIMIT 1"), 6);
   /* exactly one summary value per keyed run and metric */
-  CHECK_INT(query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM measurements WHERE step IS NOT NULL) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
-  CHECK_INT(query_num("SELECT count(DISTINCT run_id) FROM measurements"), 16 + 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM measurements WHERE step IS NOT NULL) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements"), 16 + 1);
 }
 
 static void test_codecarbon_v323_moved_cloud_columns(void) {
   ingest_ok(V323);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE cloud_provider IS NOT NULL OR cloud_region IS NOT NULL"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND cpu_count = 16 AND country = 'Germany' AND pue = 1.0 AND gpu_model = '1 x NVIDIA GeForce RTX 4070'"), 1);
-  CHECK_HAS(query_text("SELECT extras FROM environments"), "\"wue\":\"0.0\"");
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2") == 15.738522450516864 * 1073741824.0);
-  CHECK_STR(query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2"), "GB");
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_utilization' AND m.line = 2") == 69.52136585365854);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'cpu_utilization' AND unit = '%'"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'water_consumed' AND unit = 'L'"), 1);
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2") == 1057.7671849000037);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE cloud_provider IS NOT NULL OR cloud_region IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND cpu_count = 16 AND country = 'Germany' AND pue = 1.0 AND gpu_model = '1 x NVIDIA GeForce RTX 4070'"), 1);
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"wue\":\"0.0\"");
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2") == 15.738522450516864 * 1073741824.0);
+  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2"), "GB");
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_utilization' AND m.line = 2") == 69.52136585365854);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'cpu_utilization' AND unit = '%'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'water_consumed' AND unit = 'L'"), 1);
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2") == 1057.7671849000037);
 }
 
 static void test_codecarbon_2021_sample_empty_trailing_columns(void) {
   ingest_ok(S2021);
-  CHECK_INT(query_num("SELECT rows FROM sources"), 100);
-  CHECK_INT(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2"), 34);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE cloud_provider = 'aws' AND cloud_region = 'us-east-2' AND region = 'Ohio'"), 1);
-  CHECK_LACKS(query_text("SELECT extras FROM environments WHERE region = 'Ohio'"), "column");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 100);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2"), 34);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE cloud_provider = 'aws' AND cloud_region = 'us-east-2' AND region = 'Ohio'"), 1);
+  CHECK_LACKS(test_query_text("SELECT extras FROM environments WHERE region = 'Ohio'"), "column");
   /* no run_id column: rows group per project (and machine) as repeats */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
-  CHECK(query_num("SELECT count(DISTINCT project) FROM runs") < 20);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK(test_query_num("SELECT count(DISTINCT project) FROM runs") < 20);
 }
 
 static void test_codecarbon_rows_of_two_machines_share_envs(void) {
   ingest_ok("pre2.1-NeuralDojo-codecarbon-emissions.csv");
-  CHECK_INT(query_num("SELECT count(*) FROM environments"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND region IS NULL AND country = 'Netherlands'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND region IS NULL AND country = 'Netherlands'"), 1);
 }
 
 static void write_and_ingest(const char *name, const char *data) {
   char err[POD_ERRLEN];
   const char *p = test_path(name);
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(p, data, strlen(data));
-  CHECK_RC(ingest_into(db, NULL, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest_into(db, NULL, &p, 1, err), POD_OK, err);
   store_close(db);
 }
 
@@ -203,12 +124,12 @@ static void test_codecarbon_keeps_unknown_column_in_extras(void) {
                    "2024-01-01T00:00:00,p,r1,10,0.1,0.2,hello\r\n"
                    " timestamp , project_name ,run_id,duration,emissions,energy_consumed,my_note\r\n"
                    "2024-01-01T00:00:01,p,r2,11,0.1,,hello\r\n");
-  CHECK_HAS(query_text("SELECT extras FROM environments"), "\"my_note\":\"hello\"");
-  CHECK_INT(query_num("SELECT count(*) FROM environments"), 1);
-  CHECK_INT(query_num("SELECT rows FROM sources"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"my_note\":\"hello\"");
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
   /* empty energy_consumed on line 4: no value */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE line = 4"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line = 4"), 2);
 }
 
 static void test_codecarbon_repeated_run_id_is_one_run_one_summary(void) {
@@ -217,34 +138,18 @@ static void test_codecarbon_repeated_run_id_is_one_run_one_summary(void) {
                    "2024-01-01T00:00:05,p,r2,5,0.05,0.1,8,France\n"
                    "2024-01-01T00:00:10,p,r1,20,0.2,0.4,8,France\n"
                    "2024-01-01T00:00:20,p,r1,30,0.3,0.6,8,France\n");
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM environments"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL"), 2);
-  CHECK_STR(query_text("SELECT group_concat(step) FROM (SELECT m.step FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL ORDER BY m.step)"), "1,2,3");
-  CHECK_INT(query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL AND m.line = 5"), 30);
-  CHECK_INT(query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL"), 2);
+  CHECK_STR(test_query_text("SELECT group_concat(step) FROM (SELECT m.step FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL ORDER BY m.step)"), "1,2,3");
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL AND m.line = 5"), 30);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
 }
 
 static void expect_refused(const char *name, const char *data,
                            const char *want1, const char *want2) {
-  char err[POD_ERRLEN], before[65], after[65];
-  const char *good[] = {fixture(V222)};
-  const char *p = test_path(name);
-  store_db *db = open_db();
-  CHECK_RC(ingest_into(db, NULL, good, 1, err), POD_OK, err);
-  registry_checksum(test_path("t.db"), before);
-  test_write(p, data, strlen(data));
-  err[0] = '\0';
-  int rc = ingest_into(db, NULL, &p, 1, err);
-  if (rc != POD_EINPUT)
-    test_fail(__FILE__, __LINE__, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
-  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
-    test_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" / \"%s\"",
-              name, err, want1, want2 ? want2 : "");
-  store_close(db);
-  registry_checksum(test_path("t.db"), after);
-  if (strcmp(before, after))
-    test_fail(__FILE__, __LINE__, "%s: the registry changed", name);
+  test_expect_refused(fixture(V222), name, data, strlen(data), want1,
+                      want2);
 }
 
 #define OK_ROW "2024-01-01T00:00:00,p,r1,10.5,0.001,0.002,8,France\n"

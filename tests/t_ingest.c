@@ -17,68 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Ingests paths into db with meta; returns the last error code. */
-static int ingest_into(store_db *db, const ingest_meta *meta,
-                       const char *const *paths, int n, char err[POD_ERRLEN]) {
-  ingest_meta none = {0};
-  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
-  ingest_path *list = NULL;
-  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
-  for (int i = 0; rc == POD_OK && i < n_list; i++) {
-    int status;
-    long rows;
-    rc = ingest_file(s, &list[i], &status, &rows, err);
-  }
-  ingest_paths_free(list, n_list);
-  ingest_session_free(s);
-  return rc;
-}
-
-static store_db *open_db(void) {
-  store_db *db = NULL;
-  char err[POD_ERRLEN];
-  if (store_open(test_path("t.db"), &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  return db;
-}
-
-/* sha256 over every row of every table: "the registry is as it was". */
-static void registry_checksum(const char *db_path, char hex[65]) {
-  static const char *const tables[] = {"sources", "environments", "runs",
-                                       "metrics", "measurements", NULL};
-  sqlite3 *db;
-  pod_sha256 h;
-  pod_sha256_init(&h);
-  sqlite3_open(db_path, &db);
-  for (int t = 0; tables[t]; t++) {
-    char sql[128];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
-    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    while (sqlite3_step(st) == SQLITE_ROW)
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        const unsigned char *v = sqlite3_column_text(st, i);
-        pod_sha256_update(&h, v ? (const char *)v : "\x01", v ? strlen((const char *)v) + 1 : 1);
-      }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  pod_sha256_hex(&h, hex);
-}
-
-/* A value of the registry: SELECT sql, first column of first row. */
-static double query_num(const char *sql) {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  double v = NAN;
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
 static const char *fixture(const char *name) {
   static char bufs[4][4096];
   static int next;
@@ -89,70 +27,70 @@ static const char *fixture(const char *name) {
 
 static void test_ingest_reads_transformers_time_files(void) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   const char *paths[] = {fixture("inference_time_1590589635.csv")};
-  CHECK_INT(ingest_into(db, NULL, paths, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 4);
-  CHECK(query_num("SELECT value FROM measurements WHERE sequence_length = 8") == 0.0720);
-  CHECK(query_num("SELECT value FROM measurements WHERE sequence_length = 512") == 3.8314);
-  CHECK_INT(query_num("SELECT line FROM measurements WHERE sequence_length = 512"), 5);
-  CHECK_INT(query_num("SELECT batch_size FROM measurements WHERE sequence_length = 512"), 8);
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'inference_time' AND unit = 's' AND direction = -1"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'distilbert-base-uncased'"), 1);
-  CHECK_INT(query_num("SELECT rows FROM sources"), 4);
-  CHECK_INT(query_num("SELECT bytes FROM sources"), 190);
-  CHECK_INT(query_num("SELECT length(sha256) FROM sources"), 64);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 4);
+  CHECK(test_query_num("SELECT value FROM measurements WHERE sequence_length = 8") == 0.0720);
+  CHECK(test_query_num("SELECT value FROM measurements WHERE sequence_length = 512") == 3.8314);
+  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE sequence_length = 512"), 5);
+  CHECK_INT(test_query_num("SELECT batch_size FROM measurements WHERE sequence_length = 512"), 8);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'inference_time' AND unit = 's' AND direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'distilbert-base-uncased'"), 1);
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 4);
+  CHECK_INT(test_query_num("SELECT bytes FROM sources"), 190);
+  CHECK_INT(test_query_num("SELECT length(sha256) FROM sources"), 64);
 }
 
 static void test_ingest_reads_memory_with_unit_suffixes_and_old_column(void) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   const char *paths[] = {fixture("inference_memory_1590401111-unitsuffix.csv"),
                          fixture("memory_1586264107-oldcolumn.csv")};
-  CHECK_INT(ingest_into(db, NULL, paths, 2, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, paths, 2, err), POD_OK);
   store_close(db);
   /* "5.863MB" and "292.000KB" are 1024-based (bytes_to_human_readable) */
-  CHECK(fabs(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilbert-base-cased'") - 5.863 * 1048576) < 1e-6);
-  CHECK_INT(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'bert-base-cased'"), 292 * 1024);
-  CHECK_INT(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilgpt2'"), 256 * 1024);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'inference_memory' AND t.unit = 'B'"), 3);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format_version LIKE 'before 2.10%'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE raw_value = '5.863MB' AND raw_unit = 'MB'"), 1);
+  CHECK(fabs(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilbert-base-cased'") - 5.863 * 1048576) < 1e-6);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'bert-base-cased'"), 292 * 1024);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilgpt2'"), 256 * 1024);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'inference_memory' AND t.unit = 'B'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version LIKE 'before 2.10%'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE raw_value = '5.863MB' AND raw_unit = 'MB'"), 1);
 }
 
 static void test_ingest_integer_mb_is_mebibytes(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("inference_memory_1.csv");
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(p, "model,batch_size,sequence_length,result\r\nbert,8,128,1307\r\n", 58);
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT value FROM measurements"), 1307LL * 1048576);
+  CHECK_INT(test_query_num("SELECT value FROM measurements"), 1307LL * 1048576);
 }
 
 static void test_ingest_train_time_names_the_metric(void) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   const char *paths[] = {fixture("train_time_1590402664.csv")};
-  CHECK_INT(ingest_into(db, NULL, paths, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'train_time'"), 8);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);   /* two models */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'train_time'"), 8);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);   /* two models */
 }
 
 static void test_ingest_env_file_describes_runs_in_its_folder(void) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   /* the folder holds env_info and results; env goes first whatever order */
   const char *paths[] = {fixture("")};
-  CHECK_INT(ingest_into(db, NULL, paths, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM environments"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE environment_id IS NULL"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE framework = 'PyTorch' AND framework_version = '1.5.0' AND python_version = '3.7.5' AND os = 'Linux' AND cpu_model = 'x86_64'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM environments WHERE extras LIKE '%\"use_torchscript\":\"False\"%'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 5);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE environment_id IS NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE framework = 'PyTorch' AND framework_version = '1.5.0' AND python_version = '3.7.5' AND os = 'Linux' AND cpu_model = 'x86_64'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE extras LIKE '%\"use_torchscript\":\"False\"%'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 5);
 }
 
 static void test_ingest_every_shared_corpus_hf_file(void) {
@@ -161,17 +99,17 @@ static void test_ingest_every_shared_corpus_hf_file(void) {
   DIR *d = opendir(dir);
   if (!d) return;  /* the shared corpus is beside the repo only in CI */
   closedir(d);
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   const char *paths[] = {dir};
-  CHECK_INT(ingest_into(db, NULL, paths, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 5);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 15);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 5);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 15);
 }
 
 static void test_ingest_same_file_twice_is_a_noop(void) {
   char err[POD_ERRLEN], before[65], after[65];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   ingest_meta none = {0};
   ingest_session *s = ingest_session_new(db, &none);
   ingest_path p = {(char *)fixture("inference_time_1590589635.csv"), 0};
@@ -179,10 +117,10 @@ static void test_ingest_same_file_twice_is_a_noop(void) {
   long rows;
   CHECK_INT(ingest_file(s, &p, &status, &rows, err), POD_OK);
   CHECK_INT(status, INGEST_ADDED);
-  registry_checksum(test_path("t.db"), before);
+  test_registry_checksum(before);
   CHECK_INT(ingest_file(s, &p, &status, &rows, err), POD_OK);
   CHECK_INT(status, INGEST_SKIPPED);
-  registry_checksum(test_path("t.db"), after);
+  test_registry_checksum(after);
   CHECK_STR(after, before);
   ingest_session_free(s);
   store_close(db);
@@ -196,39 +134,22 @@ static void test_ingest_accepts_bom_crlf_quotes_and_na(void) {
       "\"org/model, v2\",8,128,0.0180\r\n"
       "\"quoted \"\"name\"\"\",8,512,N/A\r\n"
       " spaced ,8,32,0.0064";   /* no newline at the end */
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(p, data, sizeof data - 1);
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_OK);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_OK);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'org/model, v2'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'spaced'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 2);   /* N/A is no value */
-  CHECK_INT(query_num("SELECT rows FROM sources"), 3);
-  CHECK_INT(query_num("SELECT line FROM measurements WHERE sequence_length = 32"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'org/model, v2'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'spaced'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 2);   /* N/A is no value */
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
+  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE sequence_length = 32"), 4);
 }
 
 /* The heart of "nothing half-written": a registry with data, a bad file,
 ** the error text, and the registry unchanged to the byte. */
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  char err[POD_ERRLEN], before[65], after[65];
-  const char *good[] = {fixture("inference_time_1590589635.csv")};
-  const char *p = test_path(name);
-  store_db *db = open_db();
-  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
-  registry_checksum(test_path("t.db"), before);
-  test_write(p, data, n);
-  err[0] = '\0';
-  int rc = ingest_into(db, NULL, &p, 1, err);
-  if (rc != POD_EINPUT)
-    test_fail(__FILE__, __LINE__, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
-  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
-    test_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" / \"%s\"",
-              name, err, want1, want2 ? want2 : "");
-  store_close(db);
-  registry_checksum(test_path("t.db"), after);
-  if (strcmp(before, after))
-    test_fail(__FILE__, __LINE__, "%s: the registry changed", name);
+  test_expect_refused(fixture("inference_time_1590589635.csv"), name, data, n, want1, want2);
 }
 
 #define HDR "model,batch_size,sequence_length,result\n"
@@ -292,7 +213,7 @@ static void test_ingest_keeps_each_file_atomic_among_several(void) {
   char err[POD_ERRLEN];
   const char *good = test_path("inference_time_ok.csv");
   const char *bad = test_path("inference_time_zbad.csv");
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(good, HDR "bert,8,8,0.1\n", sizeof HDR - 1 + 13);
   test_write(bad, HDR "distil,8,8,0.1\ndistil,8,8,oops\n", sizeof HDR - 1 + 31);
   ingest_meta none = {0};
@@ -304,9 +225,9 @@ static void test_ingest_keeps_each_file_atomic_among_several(void) {
   CHECK_INT(ingest_file(s, &pb, &status, &rows, err), POD_EINPUT);
   ingest_session_free(s);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 1);      /* no 'distil' */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);      /* no 'distil' */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 1);
 }
 
 static void test_ingest_flags_set_run_metadata(void) {
@@ -318,21 +239,21 @@ static void test_ingest_flags_set_run_metadata(void) {
   m.variant = "6-layer";
   m.dataset = "sst2";
   m.run_name = "exp-7";
-  store_db *db = open_db();
-  CHECK_INT(ingest_into(db, &m, &p, 1, err), POD_OK);
+  store_db *db = test_open_db();
+  CHECK_INT(test_ingest_into(db, &m, &p, 1, err), POD_OK);
   /* a second file under the same --run joins that run */
   const char *q = fixture("train_time_1590402664.csv");
-  CHECK_INT(ingest_into(db, &m, &q, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest_into(db, &m, &q, 1, err), POD_EINPUT);
   CHECK_HAS(err, "second model");
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE name = 'exp-7' AND project = 'distil' AND role = 'optimized' AND variant = '6-layer' AND dataset = 'sst2' AND scope = 'sst2'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE name = 'exp-7' AND project = 'distil' AND role = 'optimized' AND variant = '6-layer' AND dataset = 'sst2' AND scope = 'sst2'"), 1);
 }
 
 static void test_ingest_manifest_gives_metadata_and_flags_win(void) {
   char err[POD_ERRLEN];
   const char *dir = test_path("results");
   pod_buf tmp = POD_BUF_INIT;
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   pod_buf_printf(&tmp, "mkdir -p %s/bert %s/distil", dir, dir);
   CHECK_INT(system(tmp.data), 0);
   test_write(test_path("results/podium.json"),
@@ -348,53 +269,53 @@ static void test_ingest_manifest_gives_metadata_and_flags_win(void) {
   ingest_meta m = {0};
   m.dataset = "glue-sst2";   /* a flag beats the manifest */
   const char *paths[] = {dir};
-  CHECK_RC(ingest_into(db, &m, paths, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest_into(db, &m, paths, 1, err), POD_OK, err);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'bert' AND role = 'baseline' AND project = 'p' AND dataset = 'glue-sst2' AND tags = '{\"gpu\":\"v100\"}'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs WHERE model = 'distil' AND role = 'optimized' AND variant = '6L' AND tags = '{\"gpu\":\"v100\",\"seed\":\"7\"}'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE path LIKE '%podium.json'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'bert' AND role = 'baseline' AND project = 'p' AND dataset = 'glue-sst2' AND tags = '{\"gpu\":\"v100\"}'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'distil' AND role = 'optimized' AND variant = '6L' AND tags = '{\"gpu\":\"v100\",\"seed\":\"7\"}'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%podium.json'"), 0);
   pod_buf_free(&tmp);
 }
 
 static void test_ingest_refuses_a_bad_manifest(void) {
   char err[POD_ERRLEN];
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(test_path("podium.json"), "{\"project\": \"p\",\n \"modle\": \"x\"}", SIZE_MAX);
   test_write(test_path("inference_time_1.csv"), HDR "bert,8,8,0.1\n", sizeof HDR - 1 + 13);
   const char *p = test_path("inference_time_1.csv");
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
   CHECK_HAS(err, "podium.json: found key \"modle\"");
   test_write(test_path("podium.json"), "{\"project\": \"p\",\n \"role\": }", SIZE_MAX);
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
   CHECK_HAS(err, "podium.json:2:10: found invalid JSON");
   test_write(test_path("podium.json"), "{\"role\": \"boss\"}", SIZE_MAX);
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
   CHECK_HAS(err, "found role \"boss\"");
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 0);
 }
 
 static void test_ingest_changed_file_needs_replace(void) {
   char err[POD_ERRLEN], before[65], after[65];
   const char *p = test_path("inference_time_1.csv");
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   test_write(p, HDR "bert,8,8,0.1\ndistil,8,8,0.05\n", sizeof HDR - 1 + 29);
-  CHECK_RC(ingest_into(db, NULL, &p, 1, err), POD_OK, err);
-  registry_checksum(test_path("t.db"), before);
+  CHECK_RC(test_ingest_into(db, NULL, &p, 1, err), POD_OK, err);
+  test_registry_checksum(before);
   test_write(p, HDR "bert,8,8,0.2\n", sizeof HDR - 1 + 13);   /* rerun: new numbers */
-  CHECK_INT(ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT);
   CHECK_HAS(err, "found a changed file");
   CHECK_HAS(err, "--replace");
-  registry_checksum(test_path("t.db"), after);
+  test_registry_checksum(after);
   CHECK_STR(after, before);
   ingest_meta m = {0};
   m.replace = 1;
-  CHECK_RC(ingest_into(db, &m, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest_into(db, &m, &p, 1, err), POD_OK, err);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 1);
-  CHECK(query_num("SELECT value FROM measurements") == 0.2);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 1);   /* distil is gone */
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 1);
+  CHECK(test_query_num("SELECT value FROM measurements") == 0.2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);   /* distil is gone */
 }
 
 const test_case tests_ingest[] = {

@@ -21,86 +21,12 @@
 
 /* ---- helpers (as in t_ingest.c) -------------------------------------- */
 
-static int ingest_into(store_db *db, const ingest_meta *meta,
-                       const char *const *paths, int n, char err[POD_ERRLEN]) {
-  ingest_meta none = {0};
-  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
-  ingest_path *list = NULL;
-  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
-  for (int i = 0; rc == POD_OK && i < n_list; i++) {
-    int status;
-    long rows;
-    rc = ingest_file(s, &list[i], &status, &rows, err);
-  }
-  ingest_paths_free(list, n_list);
-  ingest_session_free(s);
-  return rc;
-}
-
-static store_db *open_db(void) {
-  store_db *db = NULL;
-  char err[POD_ERRLEN];
-  if (store_open(test_path("t.db"), &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  return db;
-}
-
 /* Ingests paths into a fresh t.db; returns the rc. */
 static int ingest_paths(const char *const *paths, int n, char err[POD_ERRLEN]) {
-  store_db *db = open_db();
-  int rc = ingest_into(db, NULL, paths, n, err);
+  store_db *db = test_open_db();
+  int rc = test_ingest_into(db, NULL, paths, n, err);
   store_close(db);
   return rc;
-}
-
-static void registry_checksum(const char *db_path, char hex[65]) {
-  static const char *const tables[] = {"sources", "environments", "runs",
-                                       "metrics", "measurements", NULL};
-  sqlite3 *db;
-  pod_sha256 h;
-  pod_sha256_init(&h);
-  sqlite3_open(db_path, &db);
-  for (int t = 0; tables[t]; t++) {
-    char sql[128];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
-    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    while (sqlite3_step(st) == SQLITE_ROW)
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        const unsigned char *v = sqlite3_column_text(st, i);
-        pod_sha256_update(&h, v ? (const char *)v : "\x01", v ? strlen((const char *)v) + 1 : 1);
-      }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  pod_sha256_hex(&h, hex);
-}
-
-static double query_num(const char *sql) {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  double v = NAN;
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
-/* First column of the first row as text ("" when none); static buffer. */
-static const char *query_text(const char *sql) {
-  static char out[512];
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  out[0] = '\0';
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 static const char *fixture(const char *dir, const char *name) {
@@ -147,21 +73,21 @@ static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
   char err[POD_ERRLEN];
   const char *p = fixture("keras-csvlogger", KERAS_ACC);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format FROM sources"), "keras-csvlogger");
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 10);
+  CHECK_STR(test_query_text("SELECT format FROM sources"), "keras-csvlogger");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 10);
   /* line 5: 3,1.0,0.043776161731644107,0.76923078298568726,0.22196176648139954 */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
-  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
   /* acc -> accuracy, higher is better; epoch 0 is Keras' first epoch */
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'accuracy' AND direction = 1"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'acc'"), 0);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'loss'"), -1);
-  CHECK_INT(query_num("SELECT min(epoch) FROM measurements"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'accuracy' AND direction = 1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'acc'"), 0);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'loss'"), -1);
+  CHECK_INT(test_query_num("SELECT min(epoch) FROM measurements"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
   /* the folder names the model */
-  CHECK_STR(query_text("SELECT model FROM runs"), "keras-csvlogger");
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "keras-csvlogger");
 }
 
 /* The overfitting chart needs: metric loss, splits train and validation,
@@ -170,29 +96,29 @@ static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
   char err[POD_ERRLEN];
   const char *p = fixture("keras-csvlogger", KERAS_TF2);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
-  CHECK_INT(query_num(MEAS_COUNT_SPLIT("train")), 17);
-  CHECK_INT(query_num(MEAS_COUNT_SPLIT("validation")), 17);
-  CHECK_INT(query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
+  CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("train")), 17);
+  CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("validation")), 17);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
   /* epoch 1 is where validation loss jumped: 7.41715145111084 (line 3) */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE split IS NULL"), 0);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE split IS NULL"), 0);
 }
 
 static void test_trainlogs_keras_lr_is_learning_rate_without_split(void) {
   char err[POD_ERRLEN];
   const char *p = fixture("keras-csvlogger", KERAS_LR);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 24 * 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 24 * 11);
   /* line 10: epoch 8, lr written as float32 repr 4.0000003e-05 */
-  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), 10);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 24);
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'lr'"), 0);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'dice_coef'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'dice_coef' AND m.split = 'validation'"), 24);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), 10);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 24);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'lr'"), 0);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'dice_coef'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'dice_coef' AND m.split = 'validation'"), 24);
 }
 
 static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
@@ -204,10 +130,10 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 2);
-  CHECK_HAS(query_text("SELECT format_version FROM sources"), "3 nan values skipped");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 3);
-  CHECK_STR(query_text("SELECT model FROM runs"), "run1");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan values skipped");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "run1");
 }
 
 /* ---- Lightning -------------------------------------------------------- */
@@ -217,22 +143,22 @@ static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
   const char *p = copy_fixture("lightning-csv", PL_SPARSE,
                                "opal-v2/lightning_logs/version_0/metrics.csv");
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format FROM sources"), "lightning-csv");
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 224);
+  CHECK_STR(test_query_text("SELECT format FROM sources"), "lightning-csv");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 224);
   /* one value per row: the other cells are empty */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 224);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 224);
   /* lr-Adam rows: empty epoch, a step; line 2 */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49"), 2);
   /* val/rmse_loss on its own row, line 28: 0,,678,,0.019856970821374123 */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.step = 678"), 28);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'nll_loss' AND m.split = 'train'"), 108);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss'"), 8);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.step = 678"), 28);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'nll_loss' AND m.split = 'train'"), 108);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss'"), 8);
   /* the model is the folder above lightning_logs/version_0 */
-  CHECK_STR(query_text("SELECT model FROM runs"), "opal-v2");
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "opal-v2");
 }
 
 static void test_trainlogs_lightning_column_order_does_not_matter(void) {
@@ -240,9 +166,9 @@ static void test_trainlogs_lightning_column_order_does_not_matter(void) {
   const char *paths[] = {fixture("lightning-csv", PL_V0),
                          fixture("lightning-csv", PL_V1)};
   CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
-  CHECK(query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
-  CHECK(query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
 }
 
 static void test_trainlogs_lightning_nan_values_are_counted(void) {
@@ -251,8 +177,8 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   static const char data[] = "epoch,step,train_loss,val_loss\r\n0,9,nan,\r\n0,9,,0.5\r\n1,19,nan,\r\n1,19,,0.4\r\n";
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 2);
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
 }
 
 /* ---- transformers Trainer --------------------------------------------- */
@@ -261,25 +187,25 @@ static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
   char err[POD_ERRLEN];
   const char *p = fixture("hf-trainer", HF_STATE);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format FROM sources"), "hf-trainer");
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 431);
+  CHECK_STR(test_query_text("SELECT format FROM sources"), "hf-trainer");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 431);
   /* first entry, starting on line 12: step 500, loss 1.9963 */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 1.9963);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500"), 12);
-  CHECK(query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 430);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm'"), 430);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 1.9963);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500"), 12);
+  CHECK(test_query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 430);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm'"), 430);
   /* the final summary (entry on line 3022): no epoch, no step */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime'"), 3022);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'samples_per_second'"), "1/s");
-  CHECK_STR(query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'total_flos'"), "2.2882818626410906e+17");
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'total_flos'"), "FLOP");
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL AND step IS NULL"), 5);
-  CHECK_STR(query_text("SELECT model FROM runs"), "hf-trainer");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime'"), 3022);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'samples_per_second'"), "1/s");
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'total_flos'"), "2.2882818626410906e+17");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'total_flos'"), "FLOP");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL AND step IS NULL"), 5);
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "hf-trainer");
 }
 
 static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
@@ -312,14 +238,14 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation'"), 11);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train'"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 4);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation'"), 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 4);
   /* checkpoint-N is the Trainer's folder: the model is the one above */
-  CHECK_STR(query_text("SELECT model FROM runs"), "out");
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "out");
 }
 
 static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
@@ -330,47 +256,24 @@ static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
   CHECK(pod_file_read(paths[0], &b, err) == POD_OK && b.len && b.data[b.len - 1] == '}');
   pod_buf_free(&b);
   CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format_version FROM sources WHERE path LIKE '%all_results%'"), "all_results");
-  CHECK_STR(query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
-  CHECK_INT(query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%all_results%'"), "all_results");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
   /* line 5: "eval_rouge1": 41.6324 */
-  CHECK(query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'rouge1'"), 1);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'rouge1'"), 1);
   /* summary values: no axes, so they are leaderboard values */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL OR step IS NOT NULL"), 0);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL OR step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
 }
 
 /* ---- refusals --------------------------------------------------------- */
 
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  char err[POD_ERRLEN], before[65], after[65];
-  const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
-  const char *p = test_path(name);
-  store_db *db = open_db();
-  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
-  registry_checksum(test_path("t.db"), before);
-  if (strchr(name, '/')) {  /* "sub/trainer_state.json": make sub/ */
-    char folder[4096];
-    snprintf(folder, sizeof folder, "%s", p);
-    *strrchr(folder, '/') = '\0';
-    pod_mkdirs(folder, err);
-  }
-  test_write(p, data, n);
-  err[0] = '\0';
-  int rc = ingest_into(db, NULL, &p, 1, err);
-  if (rc != POD_EINPUT)
-    test_fail(__FILE__, __LINE__, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
-  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
-    test_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" / \"%s\"",
-              name, err, want1, want2 ? want2 : "");
-  store_close(db);
-  registry_checksum(test_path("t.db"), after);
-  if (strcmp(before, after))
-    test_fail(__FILE__, __LINE__, "%s: the registry changed", name);
+  test_expect_refused(fixture("keras-csvlogger", KERAS_ACC), name, data, n, want1, want2);
 }
 
 #define REFUSE(name, lit, w1, w2) expect_refused(name, lit, sizeof lit - 1, w1, w2)
@@ -423,9 +326,9 @@ static void test_trainlogs_json_refuses_a_file_over_the_size_cap(void) {
   const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
   static const char head[] = "{\"log_history\": [{\"loss\": 1.0, \"step\": 1}";
   char folder[4096];
-  store_db *db = open_db();
-  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
-  registry_checksum(test_path("t.db"), before);
+  store_db *db = test_open_db();
+  CHECK_INT(test_ingest_into(db, NULL, good, 1, err), POD_OK);
+  test_registry_checksum(before);
   snprintf(folder, sizeof folder, "%s", test_path("big"));
   pod_mkdirs(folder, err);
   test_write(p, head, sizeof head - 1);
@@ -440,11 +343,11 @@ static void test_trainlogs_json_refuses_a_file_over_the_size_cap(void) {
     fwrite(pad, 1, sizeof pad, f);
     fclose(f);
   }
-  int rc = ingest_into(db, NULL, &p, 1, err);
+  int rc = test_ingest_into(db, NULL, &p, 1, err);
   CHECK_INT(rc, POD_EINPUT);
   CHECK_HAS(err, "trainer_state.json: found a file of 67108865 bytes, expected at most");
   store_close(db);
-  registry_checksum(test_path("t.db"), after);
+  test_registry_checksum(after);
   CHECK_STR(after, before);
 }
 
@@ -454,9 +357,9 @@ static void test_trainlogs_sniff_tells_the_formats_apart(void) {
                          fixture("lightning-csv", ""),
                          fixture("hf-trainer", "")};
   CHECK_RC(ingest_paths(paths, 3, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 3);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 3);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 3);
 }
 
 static void test_trainlogs_metric_names_normalize_keys(void) {
@@ -470,13 +373,13 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mae' AND m.split = 'validation'"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mae' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
 
 static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
@@ -485,16 +388,16 @@ static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
   const char *map[] = {"model=arch"};
   ingest_meta meta = {0};
   static const char data[] = "arch,epoch,step,train_loss\nresnet18,0,9,0.5\nvit-b,0,9,0.7\n";
-  store_db *db = open_db();
+  store_db *db = test_open_db();
   meta.map = map;
   meta.n_map = 1;
   test_write(p, data, sizeof data - 1);
-  CHECK_RC(ingest_into(db, &meta, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest_into(db, &meta, &p, 1, err), POD_OK, err);
   store_close(db);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
-  CHECK(query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
   /* the mapped column is a run field, not a metric */
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
 }
 
 const test_case tests_trainlogs[] = {

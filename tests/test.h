@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "core/buf.h"
+#include "core/err.h"
 
 typedef struct test_case {
   const char *name;
@@ -65,6 +66,25 @@ int test_podium(pod_buf *out, pod_buf *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The repository root (tests run from it). */
 const char *test_root(void);
+
+/* ---- registries (tests/registry.c): t.db in the test's folder ------- */
+struct store_db;
+struct ingest_meta;
+struct store_db *test_open_db(void);
+/* Ingests files and folders with one session; the last error code. */
+int test_ingest_into(struct store_db *db, const struct ingest_meta *meta,
+                     const char *const *paths, int n, char err[POD_ERRLEN]);
+void test_registry_checksum(char hex[65]);   /* sha256 of every t.db row */
+double test_query_num(const char *sql);      /* first cell, NaN if none */
+const char *test_query_text(const char *sql);  /* "" if none; static */
+const char *test_data(const char *rel);      /* <root>/tests/data/<rel> */
+/* Ingests good (if not NULL), then a file `name` holding data; expects
+** POD_EINPUT, a message holding want1 (and want2), and t.db unchanged. */
+void test_expect_refused_at(const char *file, int line, const char *good,
+                            const char *name, const char *data, size_t n,
+                            const char *want1, const char *want2);
+#define test_expect_refused(...) \
+  test_expect_refused_at(__FILE__, __LINE__, __VA_ARGS__)
 
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],

@@ -1,0 +1,126 @@
+/*
+** tests/registry.c -- helpers for tests that ingest into a registry
+** (t.db in the test's folder) and look at what it holds.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+store_db *test_open_db(void) {
+  store_db *db = NULL;
+  char err[POD_ERRLEN];
+  if (store_open(test_path("t.db"), &db, err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+  return db;
+}
+
+int test_ingest_into(store_db *db, const ingest_meta *meta,
+                     const char *const *paths, int n, char err[POD_ERRLEN]) {
+  ingest_meta none = {0};
+  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
+  ingest_path *list = NULL;
+  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
+  for (int i = 0; rc == POD_OK && i < n_list; i++) {
+    int status;
+    long rows;
+    rc = ingest_file(s, &list[i], &status, &rows, err);
+  }
+  ingest_paths_free(list, n_list);
+  ingest_session_free(s);
+  return rc;
+}
+
+void test_registry_checksum(char hex[65]) {
+  static const char *const tables[] = {"sources", "environments", "runs",
+                                       "metrics", "measurements", NULL};
+  sqlite3 *db;
+  pod_sha256 h;
+  pod_sha256_init(&h);
+  sqlite3_open(test_path("t.db"), &db);
+  for (int t = 0; tables[t]; t++) {
+    char sql[128];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
+    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const unsigned char *v = sqlite3_column_text(st, i);
+        pod_sha256_update(&h, v ? (const char *)v : "\x01",
+                          v ? strlen((const char *)v) + 1 : 1);
+      }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  pod_sha256_hex(&h, hex);
+}
+
+double test_query_num(const char *sql) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  double v = NAN;
+  sqlite3_open(test_path("t.db"), &db);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+const char *test_query_text(const char *sql) {
+  static char out[512];
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  out[0] = '\0';
+  sqlite3_open(test_path("t.db"), &db);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+const char *test_data(const char *rel) {
+  static char bufs[8][4096];
+  static int next;
+  char *p = bufs[next++ % 8];
+  snprintf(p, 4096, "%s/tests/data/%s", test_root(), rel);
+  return p;
+}
+
+void test_expect_refused_at(const char *file, int line, const char *good,
+                            const char *name, const char *data, size_t n,
+                            const char *want1, const char *want2) {
+  char err[POD_ERRLEN], before[65], after[65];
+  const char *p = test_path(name);
+  store_db *db = test_open_db();
+  if (good && test_ingest_into(db, NULL, &good, 1, err) != POD_OK)
+    test_fail(file, line, "%s: the good file did not go in: %s", name, err);
+  test_registry_checksum(before);
+  if (strchr(name, '/')) {  /* "sub/trainer_state.json": make sub/ */
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", p);
+    *strrchr(folder, '/') = '\0';
+    pod_mkdirs(folder, err);
+  }
+  test_write(p, data, n);
+  err[0] = '\0';
+  int rc = test_ingest_into(db, NULL, &p, 1, err);
+  if (rc != POD_EINPUT)
+    test_fail(file, line, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
+  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
+    test_fail(file, line, "%s: message \"%s\" lacks \"%s\" / \"%s\"", name,
+              err, want1, want2 ? want2 : "");
+  store_close(db);
+  test_registry_checksum(after);
+  if (strcmp(before, after))
+    test_fail(file, line, "%s: the registry changed", name);
+}
