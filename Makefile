@@ -8,8 +8,8 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
            -Wmissing-declarations -Wno-missing-field-initializers
 # -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
-PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson
-DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev \
+PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n
+DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
             libxml2-utils
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -35,11 +35,11 @@ INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/codecarbon.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
-              render/svg.c render/svg_lua.c
+              render/svg.c render/svg_lua.c render/i18n.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
-              tests/t_codecarbon.c
+              tests/t_codecarbon.c tests/t_i18n.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
@@ -132,7 +132,7 @@ build/gen_codecarbon: bench/gen_codecarbon.c
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
 	install -m 755 build/podium $(DESTDIR)$(PREFIX)/bin/podium
-	cp -R templates site $(DESTDIR)$(PREFIX)/share/podium/
+	cp -R templates site i18n $(DESTDIR)$(PREFIX)/share/podium/
 
 clean:
 	rm -rf build examples.db examples.db-wal examples.db-shm _site

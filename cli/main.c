@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/fs.h"
 #include "ingest/ingest.h"
+#include "render/i18n.h"
 #include "render/render.h"
 #include "store/store.h"
 
@@ -544,6 +545,30 @@ static int cmd_report(cli *c, int argc, char **argv) {
   return rc;
 }
 
+static int cmd_i18n(cli *c, int argc, char **argv) {
+  char share[4096], cat[4200], tpl[4200];
+  pod_buf report = POD_BUF_INIT;
+  int n, help, problems = 0;
+  int rc = parse_flags(c, "i18n", "check", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("i18n");
+  if (n != 1 || strcmp(argv[0], "check"))
+    return usage_error("i18n", "check", "%s", "expected the word check");
+  if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+  snprintf(cat, sizeof cat, "%s/i18n", share);
+  snprintf(tpl, sizeof tpl, "%s/templates", share);
+  if ((rc = render_i18n_check(cat, tpl, &report, &problems, c->err))) goto done;
+  fputs(pod_buf_str(&report), stdout);
+  if (problems) {
+    rc = pod_err(c->err, POD_EINPUT, "%d problem%s in the catalogs in %s",
+                 problems, problems == 1 ? "" : "s", cat);
+  } else {
+    printf("i18n: every catalog in %s is complete\n", cat);
+  }
+done:
+  pod_buf_free(&report);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -560,6 +585,9 @@ static const command commands[] = {
   {"report", cmd_report, "NAME [--md]",
    "print the Markdown report of one leaderboard (NAME as in its file "
    "name, e.g. text-classification--inference_time)"},
+  {"i18n", cmd_i18n, "check",
+   "check the translation catalogs: missing and unused keys, placeholders "
+   "that differ from English, plural forms a language needs"},
   {"render", cmd_render, "[--out DIR] [--templates DIR]",
    "write the static site (default _site), replacing it atomically"},
   {NULL, NULL, NULL, NULL},

@@ -8,25 +8,28 @@
 */
 #include "render/render.h"
 #include "core/sha256.h"
+#include "render/i18n.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static void add_number(pod_buf *out, double v) {
+/* Three significant digits; in the page language's digits when i18n is
+** given (ASCII for reports and downloads). */
+static void add_number(pod_buf *out, double v, render_i18n *i18n) {
   double a = fabs(v);
-  if (a == 0) pod_buf_adds(out, "0");
-  else if (a >= 100) pod_buf_printf(out, "%.0f", v);
-  else if (a >= 10) pod_buf_printf(out, "%.1f", v);
-  else if (a >= 0.01) pod_buf_printf(out, "%.2f", v);
-  else pod_buf_printf(out, "%.2e", v);
+  int digits = a == 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  if (a != 0 && a < 0.01) pod_buf_printf(out, "%.2e", v);
+  else if (i18n) render_i18n_number(i18n, out, v, digits);
+  else pod_buf_printf(out, "%.*f", digits, v);
 }
 
 /* U+00A0 keeps the number and its unit on one line. */
 #define NBSP "\xc2\xa0"
 
-static void add_scaled(pod_buf *out, double v, const char *unit) {
-  add_number(out, v);
+static void add_scaled(pod_buf *out, double v, const char *unit,
+                       render_i18n *i18n) {
+  add_number(out, v, i18n);
   if (*unit) {
     pod_buf_adds(out, NBSP);
     pod_buf_adds(out, unit);
@@ -34,26 +37,31 @@ static void add_scaled(pod_buf *out, double v, const char *unit) {
 }
 
 void render_fmt_value(pod_buf *out, double v, const char *unit) {
+  render_fmt_value_in(out, v, unit, NULL);
+}
+
+void render_fmt_value_in(pod_buf *out, double v, const char *unit,
+                         render_i18n *i18n) {
   double a = fabs(v);
   if (isnan(v)) { pod_buf_adds(out, "n/a"); return; }
   if (!strcmp(unit, "s")) {
-    if (a != 0 && a < 1e-3) add_scaled(out, v * 1e6, "\xc2\xb5s");
-    else if (a != 0 && a < 1) add_scaled(out, v * 1e3, "ms");
-    else add_scaled(out, v, "s");
+    if (a != 0 && a < 1e-3) add_scaled(out, v * 1e6, "\xc2\xb5s", i18n);
+    else if (a != 0 && a < 1) add_scaled(out, v * 1e3, "ms", i18n);
+    else add_scaled(out, v, "s", i18n);
   } else if (!strcmp(unit, "B")) {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int u = 0;
     while (a >= 1024 && u < 4) { a /= 1024; v /= 1024; u++; }
-    if (u == 0) pod_buf_printf(out, "%.0f" NBSP "B", v);
-    else add_scaled(out, v, units[u]);
+    if (u == 0) { add_number(out, v, i18n); pod_buf_adds(out, NBSP "B"); }
+    else add_scaled(out, v, units[u], i18n);
   } else if (!strcmp(unit, "kWh")) {
-    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "Wh");
-    else add_scaled(out, v, "kWh");
+    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "Wh", i18n);
+    else add_scaled(out, v, "kWh", i18n);
   } else if (!strcmp(unit, "kg")) {
-    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "g");
-    else add_scaled(out, v, "kg");
+    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "g", i18n);
+    else add_scaled(out, v, "kg", i18n);
   } else {
-    add_scaled(out, v, unit);
+    add_scaled(out, v, unit, i18n);
   }
 }
 

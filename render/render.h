@@ -43,6 +43,10 @@ int render_find_share_dir(const char *argv0, char out[4096],
 /* A value in a metric's SI unit as people read it: 0.0720 "s" gives
 ** "72.0 ms", 6148192 "B" gives "5.86 MiB". */
 void render_fmt_value(pod_buf *out, double v, const char *unit);
+/* The same in a language's digits (i18n.h); NULL means ASCII. */
+struct render_i18n;
+void render_fmt_value_in(pod_buf *out, double v, const char *unit,
+                         struct render_i18n *i18n);
 
 /* ---- the sandbox, exposed for tests ----------------------------------- */
 typedef struct render_sandbox render_sandbox;
@@ -59,6 +63,11 @@ void render_sandbox_limits(render_sandbox *sb, long instructions,
 int render_sandbox_eval(render_sandbox *sb, const char *name,
                         const char *text, const char *const *kv, int n_kv,
                         pod_buf *out, char err[POD_ERRLEN]);
+
+/* The language t() and fmt() use from now on (borrowed; NULL: none). */
+void render_sandbox_language(render_sandbox *sb, struct render_i18n *i18n);
+/* 1 when t() fell back to English since the last reset. */
+int render_sandbox_fallback(render_sandbox *sb, int reset);
 
 /* Compiles template text into Lua source whose line numbers match the
 ** template's (template.c). */

@@ -12,6 +12,9 @@
 */
 #include "render/render_int.h"
 #include "core/fs.h"
+#include "render/i18n.h"
+
+#include <math.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -26,6 +29,8 @@
 
 struct render_sandbox {
   lua_State *L;
+  render_i18n *i18n;     /* the page language; NULL: untranslated */
+  int fallback_used;     /* t() fell back to English since the reset */
   size_t mem_used, mem_limit;
   long instr_limit, instr_used;
   char **dirs;
@@ -188,13 +193,66 @@ static int l_fmt(lua_State *L) {
     lua_pushliteral(L, "");
     return 1;
   }
-  render_fmt_value(&b, luaL_checknumber(L, 1), luaL_optstring(L, 2, ""));
+  render_fmt_value_in(&b, luaL_checknumber(L, 1), luaL_optstring(L, 2, ""),
+                      sandbox_of(L)->i18n);
   lua_pushlstring(L, pod_buf_str(&b), b.len);
   pod_buf_free(&b);
   return 1;
 }
 
 /* getmetatable without the string metatable (and its string table). */
+/* t(key [, n | {name = value}]): the UI message in the page language,
+** English when the language lacks it (and the page says so). A number
+** picks the CLDR plural form and fills {n}; a table fills {name}s. */
+static int l_t(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *key = luaL_checkstring(L, 1), *msg;
+  int has_n = lua_type(L, 2) == LUA_TNUMBER, fallback = 0;
+  double n = has_n ? lua_tonumber(L, 2) : 0;
+  luaL_Buffer b;
+  if (!sb->i18n) {  /* no catalogs loaded (tests of bare templates) */
+    lua_pushvalue(L, 1);
+    return 1;
+  }
+  msg = render_i18n_text(sb->i18n, key, n, has_n, &fallback);
+  if (!msg) return luaL_error(L, "unknown message key \"%s\"", key);
+  if (fallback) sb->fallback_used = 1;
+  luaL_buffinit(L, &b);
+  for (const char *p = msg; *p; p++) {
+    const char *end = *p == '{' ? strchr(p, '}') : NULL;
+    if (!end || end - p > 40) { luaL_addchar(&b, *p); continue; }
+    char name[48];
+    snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+    if (has_n && !strcmp(name, "n")) {
+      pod_buf num = POD_BUF_INIT;
+      render_i18n_number(sb->i18n, &num, n, n == floor(n) ? 0 : 2);
+      luaL_addlstring(&b, pod_buf_str(&num), num.len);
+      pod_buf_free(&num);
+    } else if (lua_type(L, 2) == LUA_TTABLE) {
+      lua_getfield(L, 2, name);
+      if (lua_type(L, -1) == LUA_TNUMBER) {
+        pod_buf num = POD_BUF_INIT;
+        double v = lua_tonumber(L, -1);
+        render_i18n_number(sb->i18n, &num, v, v == floor(v) ? 0 : 2);
+        lua_pop(L, 1);
+        luaL_addlstring(&b, pod_buf_str(&num), num.len);
+        pod_buf_free(&num);
+      } else {
+        size_t len;
+        const char *v = luaL_tolstring(L, -1, &len);
+        lua_remove(L, -2);
+        luaL_addvalue(&b);
+        (void)v;
+      }
+    } else {
+      luaL_addlstring(&b, p, (size_t)(end - p + 1));
+    }
+    p = end;
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
 static int l_getmetatable(lua_State *L) {
   luaL_checkany(L, 1);
   if (lua_type(L, 1) == LUA_TSTRING || !lua_getmetatable(L, 1)) {
@@ -322,8 +380,7 @@ static const char *const removed[] = {
   "print", "module", NULL};
 
 static const char PRELUDE[] =
-  "function link(p) return (_root or '') .. p end\n"
-  "function t(s) return s end\n";
+  "function link(p) return (_root or '') .. p end\n";
 
 int render_sandbox_new(const char *const *dirs, int n_dirs,
                        render_sandbox **out, char err[POD_ERRLEN]) {
@@ -359,6 +416,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "raw", l_raw);
   lua_register(L, "escape", l_escape);
   lua_register(L, "fmt", l_fmt);
+  lua_register(L, "t", l_t);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   lua_createtable(L, 0, 2);  /* raw()'s metatable, hidden from templates */
@@ -393,6 +451,17 @@ void render_sandbox_limits(render_sandbox *sb, long instructions,
 }
 
 lua_State *render_sandbox_state(render_sandbox *sb) { return sb->L; }
+
+void render_sandbox_language(render_sandbox *sb, render_i18n *i18n) {
+  sb->i18n = i18n;
+  sb->fallback_used = 0;
+}
+
+int render_sandbox_fallback(render_sandbox *sb, int reset) {
+  int used = sb->fallback_used;
+  if (reset) sb->fallback_used = 0;
+  return used;
+}
 
 int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]) {
