@@ -502,10 +502,11 @@ static int cmd_render(cli *c, int argc, char **argv) {
   char share[4096];
   flag flags[] = {{"--out", 1, &o.out_dir},
                   {"--templates", 1, &o.templates_dir},
+                  {"--lang", 1, &o.langs},
                   {NULL, 0, NULL}};
   store_db *db = NULL;
   int n, help;
-  const char *usage = "[--out DIR] [--templates DIR]";
+  const char *usage = "[--out DIR] [--templates DIR] [--lang en,fa,...]";
   int rc = parse_flags(c, "render", usage, argc, argv, flags, &n, &help);
   if (rc || help) return rc ? rc : show_help("render");
   if (n) return usage_error("render", usage, "unexpected argument %s", argv[0]);
@@ -588,8 +589,10 @@ static const command commands[] = {
   {"i18n", cmd_i18n, "check",
    "check the translation catalogs: missing and unused keys, placeholders "
    "that differ from English, plural forms a language needs"},
-  {"render", cmd_render, "[--out DIR] [--templates DIR]",
-   "write the static site (default _site), replacing it atomically"},
+  {"render", cmd_render, "[--out DIR] [--templates DIR] [--lang en,fa,...]",
+   "write the static site (default _site), replacing it atomically; "
+   "--lang picks the languages (default " RENDER_LANGUAGES ", the first "
+   "is the default)"},
   {NULL, NULL, NULL, NULL},
 };
 

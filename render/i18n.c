@@ -188,11 +188,11 @@ void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
   char utf8[512];
   UErrorCode st = U_ZERO_ERROR;
   int32_t len, n8 = 0;
-  unum_setAttribute(i->num, UNUM_MIN_FRACTION_DIGITS, fraction);
-  unum_setAttribute(i->num, UNUM_MAX_FRACTION_DIGITS, fraction);
+  unum_setAttribute(i->num, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
+  unum_setAttribute(i->num, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
   len = unum_formatDouble(i->num, v, buf, 128, NULL, &st);
   if (U_SUCCESS(st)) u_strToUTF8(utf8, sizeof utf8, &n8, buf, len, &st);
-  if (U_FAILURE(st)) pod_buf_printf(out, "%.*f", fraction, v);
+  if (U_FAILURE(st)) pod_buf_printf(out, "%.*f", fraction < 0 ? 6 : fraction, v);
   else pod_buf_add(out, utf8, (size_t)n8);
 }
 

@@ -37,7 +37,8 @@ const char *render_i18n_text(render_i18n *i, const char *key, double n,
 /* The CLDR plural category ICU gives n in this language ("one", "few"). */
 const char *render_i18n_plural(render_i18n *i, double n, char out[16]);
 /* v with the language's digits and separators and exactly `fraction`
-** digits after the decimal separator: 12.5 in fa is "۱۲٫۵". */
+** digits after the decimal separator (-1: as many as needed, up to 6):
+** 12.5 in fa is "۱۲٫۵". */
 void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction);
 
 /* `podium i18n check`: every catalog in dir against en.json and the

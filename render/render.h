@@ -22,7 +22,11 @@ typedef struct render_opts {
   const char *templates_dir;  /* user overrides, may be NULL */
   const char *share_dir;      /* holds templates/ and site/ */
   const char *db_path;        /* the registry: never rendered over */
+  const char *langs;          /* "en,fa": languages, the first the default;
+                              ** NULL: RENDER_LANGUAGES */
 } render_opts;
+
+#define RENDER_LANGUAGES "en,fa,ar,te,ha"
 
 typedef struct render_stats {
   long pages;      /* files in the new site */

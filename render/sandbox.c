@@ -100,13 +100,22 @@ static int is_raw(lua_State *L, int idx) {
   return yes;
 }
 
-/* Pushes the text form of value idx: nil is "", numbers as written. */
+/* Pushes the text form of value idx: nil is "", numbers as written (in
+** the page language's digits when it has one). */
 static const char *to_text(lua_State *L, int idx, size_t *n) {
+  render_sandbox *sb;
   switch (lua_type(L, idx)) {
   case LUA_TNIL: lua_pushliteral(L, ""); break;
   case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) lua_pushfstring(L, "%I", lua_tointeger(L, idx));
-    else {
+    if ((sb = sandbox_of(L))->i18n) {
+      pod_buf num = POD_BUF_INIT;
+      double v = lua_tonumber(L, idx);
+      render_i18n_number(sb->i18n, &num, v, v == floor(v) ? 0 : -1);
+      lua_pushlstring(L, pod_buf_str(&num), num.len);
+      pod_buf_free(&num);
+    } else if (lua_isinteger(L, idx)) {
+      lua_pushfstring(L, "%I", lua_tointeger(L, idx));
+    } else {
       char num[64];
       snprintf(num, sizeof num, "%.15g", lua_tonumber(L, idx));
       lua_pushstring(L, num);

@@ -13,6 +13,7 @@
 */
 #include "render/render_int.h"
 #include "core/fs.h"
+#include "render/i18n.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -25,7 +26,9 @@ typedef struct site {
   render_sandbox *sb;
   lua_State *L;
   render_out *out;
-  const char *lang;
+  const char *lang;        /* the language being written */
+  render_i18n **i18n;      /* every language of the site, default first */
+  int n_langs;
   pod_buf body, page;
 } site;
 
@@ -156,31 +159,68 @@ static int add_one(site *s, const char *field, walk_id_fn get, int64_t id,
 
 /* Renders template with the data table on top (popped), wraps it in
 ** layout.html and writes it to rel. */
+/* The same page in every language the site has, for the switcher and
+** hreflang: {code, name, href, dir, current}. rel starts with a language
+** folder ("en/runs/1.html"), or is the language chooser. */
+static void push_languages(site *s, const char *rel) {
+  lua_State *L = s->L;
+  const char *rest = strchr(rel, '/');
+  lua_createtable(L, s->n_langs, 0);
+  for (int k = 0; rest && k < s->n_langs; k++) {
+    char href[600];
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, render_i18n_lang(s->i18n[k]));
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, render_i18n_name(s->i18n[k]));
+    lua_setfield(L, -2, "name");
+    snprintf(href, sizeof href, "%s%s", render_i18n_lang(s->i18n[k]), rest);
+    lua_pushstring(L, href);
+    lua_setfield(L, -2, "href");
+    lua_pushstring(L, render_i18n_rtl(render_i18n_lang(s->i18n[k])) ? "rtl" : "ltr");
+    lua_setfield(L, -2, "dir");
+    lua_pushboolean(L, !strcmp(render_i18n_lang(s->i18n[k]), s->lang));
+    lua_setfield(L, -2, "current");
+    lua_rawseti(L, -2, k + 1);
+  }
+}
+
+/* Renders template with the data table on top (popped), wraps it in
+** layout.html and writes it to rel. A template may set `title` itself
+** (in its language); otherwise the data's title stands. */
 static int write_page(site *s, const char *rel, const char *template,
                       char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   pod_buf root = POD_BUF_INIT;
-  int rc;
+  int rc, untranslated;
   for (const char *p = rel; *p; p++)
     if (*p == '/') pod_buf_adds(&root, "../");
   lua_pushstring(L, s->lang);
   lua_setfield(L, -2, "lang");
   lua_pushstring(L, rel);
   lua_setfield(L, -2, "path");
-  lua_getfield(L, -1, "title");
-  lua_insert(L, -2);  /* title, data */
+  lua_pushvalue(L, -1);  /* keep the data: the template may set its title */
+  render_sandbox_fallback(s->sb, 1);
   rc = render_sandbox_page(s->sb, template, pod_buf_str(&root), &s->body,
                            err);
   if (rc) { lua_pop(L, 1); goto done; }
-  lua_createtable(L, 0, 6);
+  untranslated = render_sandbox_fallback(s->sb, 1);
+  lua_getfield(L, -1, "title");
+  lua_remove(L, -2);     /* title */
+  lua_createtable(L, 0, 8);
   lua_insert(L, -2);
   lua_setfield(L, -2, "title");
   render_push_raw(L, pod_buf_str(&s->body), s->body.len);
   lua_setfield(L, -2, "content");
   lua_pushstring(L, s->lang);
   lua_setfield(L, -2, "lang");
+  lua_pushstring(L, render_i18n_rtl(s->lang) ? "rtl" : "ltr");
+  lua_setfield(L, -2, "dir");
   lua_pushstring(L, rel);
   lua_setfield(L, -2, "path");
+  lua_pushboolean(L, untranslated);
+  lua_setfield(L, -2, "untranslated");
+  push_languages(s, rel);
+  lua_setfield(L, -2, "languages");
   rc = render_sandbox_page(s->sb, "layout.html", pod_buf_str(&root), &s->page,
                            err);
   if (rc == POD_OK)
@@ -198,15 +238,22 @@ static void set_title(lua_State *L, const char *title) {
 static int page_chooser(site *s, char err[POD_ERRLEN]) {
   lua_newtable(s->L);
   set_title(s->L, "podium");
-  lua_newtable(s->L);
-  lua_createtable(s->L, 0, 3);
-  lua_pushstring(s->L, "en");
-  lua_setfield(s->L, -2, "code");
-  lua_pushstring(s->L, "English");
-  lua_setfield(s->L, -2, "name");
-  lua_pushstring(s->L, "en/index.html");
-  lua_setfield(s->L, -2, "href");
-  lua_rawseti(s->L, -2, 1);
+  lua_createtable(s->L, s->n_langs, 0);
+  for (int k = 0; k < s->n_langs; k++) {
+    const char *code = render_i18n_lang(s->i18n[k]);
+    char href[64];
+    lua_createtable(s->L, 0, 4);
+    lua_pushstring(s->L, code);
+    lua_setfield(s->L, -2, "code");
+    lua_pushstring(s->L, render_i18n_name(s->i18n[k]));
+    lua_setfield(s->L, -2, "name");
+    snprintf(href, sizeof href, "%s/index.html", code);
+    lua_pushstring(s->L, href);
+    lua_setfield(s->L, -2, "href");
+    lua_pushstring(s->L, render_i18n_rtl(code) ? "rtl" : "ltr");
+    lua_setfield(s->L, -2, "dir");
+    lua_rawseti(s->L, -2, k + 1);
+  }
   lua_setfield(s->L, -2, "languages");
   return write_page(s, "index.html", "chooser.html", err);
 }
@@ -367,6 +414,43 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
   return rc;
 }
 
+/* Every page of one language. */
+static int language_pages(site *s, char err[POD_ERRLEN]) {
+  int rc;
+  if ((rc = page_overview(s, err)) ||
+      (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
+      (rc = each_page(s, store_each_run, page_run, err)) ||
+      (rc = each_page(s, store_each_env, page_env, err)))
+    return rc;
+  return POD_OK;
+}
+
+/* Opens the catalogs of the comma-separated languages (the first is the
+** default, used for the language chooser). */
+static int open_languages(site *s, const char *share, const char *langs,
+                          char err[POD_ERRLEN]) {
+  char dir[4200], code[64];
+  const char *p = langs;
+  int rc;
+  snprintf(dir, sizeof dir, "%s/i18n", share);
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    if (n == 0 || n >= sizeof code)
+      return pod_err(err, POD_EUSAGE, "found language list \"%s\", "
+                     "expected codes separated by commas (en,fa)", langs);
+    snprintf(code, sizeof code, "%.*s", (int)n, p);
+    for (int k = 0; k < s->n_langs; k++)
+      if (!strcmp(render_i18n_lang(s->i18n[k]), code))
+        return pod_err(err, POD_EUSAGE, "language %s is listed twice", code);
+    s->i18n = pod_xrealloc(s->i18n, (size_t)(s->n_langs + 1) * sizeof *s->i18n);
+    if ((rc = render_i18n_open(dir, code, &s->i18n[s->n_langs], err)))
+      return rc;
+    s->n_langs++;
+    p += n + (p[n] == ',');
+  }
+  return POD_OK;
+}
+
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
@@ -376,7 +460,6 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);
   s.db = db;
-  s.lang = "en";
   snprintf(builtin, sizeof builtin, "%s/templates", opts->share_dir);
   snprintf(assets, sizeof assets, "%s/site", opts->share_dir);
   if (opts->templates_dir) {
@@ -386,22 +469,30 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     dirs[n_dirs++] = opts->templates_dir;
   }
   dirs[n_dirs++] = builtin;
-  if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) return rc;
+  if ((rc = open_languages(&s, opts->share_dir,
+                           opts->langs ? opts->langs : RENDER_LANGUAGES, err)))
+    goto done;
+  if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) goto done;
   s.L = render_sandbox_state(s.sb);
   if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
     goto done;
-  if ((rc = render_out_copy(s.out, assets, "assets", err)) ||
-      (rc = page_chooser(&s, err)) || (rc = page_overview(&s, err)) ||
-      (rc = each_page(&s, store_each_leaderboard, page_board, err)) ||
-      (rc = each_page(&s, store_each_run, page_run, err)) ||
-      (rc = each_page(&s, store_each_env, page_env, err)) ||
-      (rc = render_downloads(db, s.out, err))) {
+  rc = render_out_copy(s.out, assets, "assets", err);
+  for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
+    s.lang = render_i18n_lang(s.i18n[k]);
+    render_sandbox_language(s.sb, s.i18n[k]);
+    if (k == 0) rc = page_chooser(&s, err);
+    if (rc == POD_OK) rc = language_pages(&s, err);
+  }
+  if (rc == POD_OK) rc = render_downloads(db, s.out, err);
+  if (rc) {
     render_out_abort(s.out);
     goto done;
   }
   rc = render_out_commit(s.out, stats, err);
 done:
   render_sandbox_free(s.sb);
+  for (int k = 0; k < s.n_langs; k++) render_i18n_close(s.i18n[k]);
+  free(s.i18n);
   pod_buf_free(&s.body);
   pod_buf_free(&s.page);
   return rc;

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static render_i18n *open_lang(const char *lang) {
@@ -118,7 +119,63 @@ static void test_i18n_check_finds_every_kind_of_problem(void) {
   pod_buf_free(&report);
 }
 
+static void test_i18n_site_in_five_languages(void) {
+  char err[POD_ERRLEN], share[4096];
+  pod_buf page = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT;
+  static const char evil[] =
+      "model,batch_size,sequence_length,result\n"
+      "\"gpt\xe2\x80\xae" "lmth.exe\",8,128,0.018\n";
+  /* a share folder whose Persian catalog lacks one message */
+  snprintf(share, sizeof share, "%s", test_path("share"));
+  const char *dirs[] = {"templates", "site", "i18n"};
+  for (int k = 0; k < 3; k++) {
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/%s", test_root(), dirs[k]);
+    snprintf(to, sizeof to, "%s/%s", share, dirs[k]);
+    CHECK_RC(pod_copytree(from, to, err), POD_OK, err);
+  }
+  pod_buf cat = POD_BUF_INIT;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/i18n/fa.json", share);
+  pod_file_read(path, &cat, err);
+  char *k = strstr(cat.data, "  \"run.sources\"");
+  CHECK(k != NULL);
+  if (k) { char *nl = strchr(k, '\n'); memmove(k, nl + 1, strlen(nl + 1) + 1); }
+  test_write(path, cat.data, SIZE_MAX);
+  pod_buf_free(&cat);
+  test_write(test_path("inference_time_1.csv"), evil, sizeof evil - 1);
+  setenv("PODIUM_SHARE", share, 1);
+  CHECK_INT(test_podium(&out, &e, "ingest --task t inference_time_1.csv"), 0);
+  CHECK_INT(test_podium(&out, &e, "render"), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,xx"), 1);
+  CHECK_HAS(e.data, "no catalog for language \"xx\"");
+  CHECK_INT(test_podium(&out, &e, "render --lang en,,fa"), 2);
+  unsetenv("PODIUM_SHARE");
+  CHECK_INT(pod_file_read(test_path("_site/fa/runs/1.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"fa\" dir=\"rtl\">");
+  CHECK_HAS(page.data, "hreflang=\"ar\"");
+  CHECK_HAS(page.data, "hreflang=\"te\"");
+  CHECK_HAS(page.data, "hreflang=\"ha\"");
+  CHECK_HAS(page.data, "\xdb\xb1\xdb\xb8\xd9\xab\xdb\xb0\xc2\xa0ms");  /* ۱۸٫۰ ms */
+  /* the model name with U+202E is isolated wherever it is shown */
+  CHECK_HAS(page.data, "<bdi>gpt\xe2\x80\xae" "lmth.exe</bdi>");
+  CHECK_HAS(page.data, "class=\"notice\"");   /* run.sources fell back */
+  CHECK_INT(pod_file_read(test_path("_site/fa/index.html"), &page, err), POD_OK);
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  CHECK_INT(pod_file_read(test_path("_site/ar/runs/1.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"ar\" dir=\"rtl\">");
+  CHECK_INT(pod_file_read(test_path("_site/te/runs/1.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"te\" dir=\"ltr\">");
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "hreflang=\"fa\" lang=\"fa\" dir=\"rtl\">فارسی</a>");
+  CHECK_HAS(page.data, "తెలుగు");
+  pod_buf_free(&page);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+}
+
 const test_case tests_i18n[] = {
+  {"i18n_site_in_five_languages", test_i18n_site_in_five_languages},
   {"i18n_digits_follow_the_locale", test_i18n_digits_follow_the_locale},
   {"i18n_arabic_has_six_plural_forms", test_i18n_arabic_has_six_plural_forms},
   {"i18n_missing_message_falls_back_to_english", test_i18n_missing_message_falls_back_to_english},
