@@ -32,7 +32,7 @@ STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
-              ingest/codecarbon.c
+              ingest/codecarbon.c ingest/eit.c ingest/generic.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
               render/svg.c render/svg_lua.c

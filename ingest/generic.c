@@ -1,0 +1,347 @@
+/*
+** ingest/generic.c -- a lab's own results CSV, read through a column map.
+**
+** Never detected (sniff says 0): a file is read as generic only with
+** --format generic or "format": "generic" in podium.json. The map is the
+** manifest's "columns" object (podium.json, top level or a files entry;
+** manifest.c hands it over as ingest_meta.columns_json), in one of two
+** shapes:
+**   long:  {"model": "Model", "metric": "Metric", "value": "Score",
+**           "unit": "Unit"}                 one measurement per row
+**   wide:  {"model": "model", "metrics": {"acc": {"unit": "",
+**           "direction": "higher"}, "latency_ms": {"unit": "ms"}}}
+**                                           one per metric column per row
+** Both may name the columns for model, dataset, split, epoch, step,
+** batch_size, sequence_length and (long form) direction ("higher",
+** "lower", "+1", "-1" or empty). The long form's unit is a column (or
+** none: unitless). Without a model column the model comes from --model or
+** --map model=COLUMN.
+** Units go to SI as the registry keeps them: ms/us/min/h -> s; B, KB/kB
+** and MB/GB/TB (decimal: 10^3, 10^6, ... bytes, as SI writes them) and
+** KiB/MiB/GiB (2^10, 2^20, 2^30) -> bytes ("B"); Wh/J/MWh -> kWh;
+** g/t (also gCO2, gCO2eq) -> kg; mW/kW -> W. Any other unit is kept as
+** written with its value unchanged. Direction, when not given: the
+** training-log naming's guess (loss lower, accuracy higher, else none).
+** Errors: a mapped column missing from the header -> path:1:1; a cell
+** that is not a number where one is needed -> path:line:col. Empty value
+** cells are skipped (not measured).
+*/
+#include "ingest/ingest_int.h"
+#include "core/buf.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Unit as written -> SI unit and factor. */
+static const struct unit {
+  const char *written, *si;
+  double factor;
+} units[] = {
+  {"s", "s", 1}, {"sec", "s", 1}, {"ms", "s", 1e-3}, {"us", "s", 1e-6},
+  {"\xC2\xB5s", "s", 1e-6}, {"ns", "s", 1e-9}, {"min", "s", 60},
+  {"h", "s", 3600},
+  {"B", "B", 1}, {"KB", "B", 1e3}, {"kB", "B", 1e3}, {"MB", "B", 1e6},
+  {"GB", "B", 1e9}, {"TB", "B", 1e12}, {"KiB", "B", 1024.0},
+  {"MiB", "B", 1048576.0}, {"GiB", "B", 1073741824.0},
+  {"kWh", "kWh", 1}, {"Wh", "kWh", 1e-3}, {"MWh", "kWh", 1e3},
+  {"J", "kWh", 1 / 3.6e6}, {"kJ", "kWh", 1 / 3.6e3},
+  {"kg", "kg", 1}, {"g", "kg", 1e-3}, {"t", "kg", 1e3},
+  {"kgCO2", "kg", 1}, {"kgCO2eq", "kg", 1}, {"gCO2", "kg", 1e-3},
+  {"gCO2eq", "kg", 1e-3},
+  {"W", "W", 1}, {"mW", "W", 1e-3}, {"kW", "W", 1e3},
+};
+
+static const struct unit *unit_of(const char *written) {
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (!strcmp(units[i].written, written)) return &units[i];
+  return NULL;
+}
+
+/* The axis and run fields a map may name, in this order. */
+enum { F_MODEL, F_DATASET, F_SPLIT, F_EPOCH, F_STEP, F_BATCH, F_SEQ,
+       F_METRIC, F_VALUE, F_UNIT, F_DIRECTION, N_FIELDS };
+static const char *const field_names[N_FIELDS] = {
+  "model", "dataset", "split", "epoch", "step", "batch_size",
+  "sequence_length", "metric", "value", "unit", "direction"};
+
+typedef struct wide_metric {
+  const char *column;        /* borrowed from the map */
+  const char *unit;          /* as written */
+  int direction, has_direction;
+  int col;
+} wide_metric;
+
+typedef struct generic {
+  cJSON *map;
+  const char *name[N_FIELDS];  /* column names from the map, or NULL */
+  int col[N_FIELDS];           /* their index in the header, or -1 */
+  wide_metric *wide;
+  size_t n_wide;
+  ingest_csv_row header;       /* a copy (--map looks columns up by name) */
+  int header_seen;
+} generic;
+
+static int direction_word(const char *s, int *out) {
+  if (!strcmp(s, "higher") || !strcmp(s, "+1") || !strcmp(s, "1")) *out = 1;
+  else if (!strcmp(s, "lower") || !strcmp(s, "-1")) *out = -1;
+  else if (!*s || !strcmp(s, "none") || !strcmp(s, "0")) *out = 0;
+  else return 0;
+  return 1;
+}
+
+/* Reads the map: which columns, and which form. */
+static int load_map(ingest_ctx *cx, generic *g, char err[POD_ERRLEN]) {
+  const char *js = cx->meta->columns_json;
+  cJSON *metrics;
+  if (!js)
+    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found no column "
+                      "map, expected \"columns\" in podium.json, such as "
+                      "{\"model\": \"Model\", \"metric\": \"Metric\", "
+                      "\"value\": \"Score\", \"unit\": \"Unit\"}");
+  g->map = cJSON_Parse(js);
+  if (!cJSON_IsObject(g->map))
+    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a \"columns\" "
+                      "map that is not an object, expected {\"value\": "
+                      "\"COLUMN\", ...}");
+  for (int k = 0; k < N_FIELDS; k++) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(g->map, field_names[k]);
+    g->col[k] = -1;
+    if (!v) continue;
+    if (!cJSON_IsString(v) || !*v->valuestring)
+      return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found \"columns\"."
+                        "\"%s\" that is not a column name, expected a "
+                        "string", field_names[k]);
+    g->name[k] = v->valuestring;
+  }
+  for (cJSON *v = g->map->child; v; v = v->next) {
+    int known = !strcmp(v->string, "metrics");
+    for (int k = 0; k < N_FIELDS; k++)
+      if (!strcmp(v->string, field_names[k])) known = 1;
+    if (!known)
+      return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found \"columns\"."
+                        "\"%s\", expected model, dataset, metric, value, "
+                        "unit, split, epoch, step, batch_size, "
+                        "sequence_length, direction or metrics", v->string);
+  }
+  metrics = cJSON_GetObjectItemCaseSensitive(g->map, "metrics");
+  if (metrics) {
+    if (!cJSON_IsObject(metrics) || !metrics->child)
+      return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found \"columns\"."
+                        "\"metrics\" that is not a non-empty object, expected"
+                        " {\"COLUMN\": {\"unit\": \"ms\"}, ...}");
+    if (g->name[F_METRIC] || g->name[F_VALUE])
+      return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found both "
+                        "\"metrics\" (wide form) and \"metric\"/\"value\" "
+                        "(long form) in \"columns\", expected one form");
+    g->n_wide = (size_t)cJSON_GetArraySize(metrics);
+    g->wide = pod_xmalloc(g->n_wide * sizeof *g->wide);
+    memset(g->wide, 0, g->n_wide * sizeof *g->wide);
+    size_t i = 0;
+    for (cJSON *m = metrics->child; m; m = m->next, i++) {
+      cJSON *u = cJSON_GetObjectItemCaseSensitive(m, "unit");
+      cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "direction");
+      wide_metric *w = &g->wide[i];
+      w->column = m->string;
+      w->unit = "";
+      w->col = -1;
+      if (!cJSON_IsObject(m) || (u && !cJSON_IsString(u)) ||
+          (d && (!cJSON_IsString(d) ||
+                 !direction_word(d->valuestring, &w->direction))))
+        return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found "
+                          "\"columns\".\"metrics\".\"%s\" that is not "
+                          "{\"unit\": STRING, \"direction\": \"higher\" or "
+                          "\"lower\"}, expected that", m->string);
+      if (u) w->unit = u->valuestring;
+      w->has_direction = d != NULL;
+    }
+  } else if (!g->name[F_METRIC] || !g->name[F_VALUE]) {
+    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a \"columns\" "
+                      "map without \"metric\" and \"value\" or \"metrics\", "
+                      "expected the long form {\"metric\": COL, \"value\": "
+                      "COL} or the wide form {\"metrics\": {COL: {...}}}");
+  }
+  return POD_OK;
+}
+
+static void copy_row(ingest_csv_row *dst, const ingest_csv_row *src) {
+  dst->n = src->n;
+  dst->field = pod_xmalloc((src->n + 1) * sizeof *dst->field);
+  dst->len = pod_xmalloc((src->n + 1) * sizeof *dst->len);
+  for (size_t i = 0; i < src->n; i++) {
+    dst->field[i] = pod_xstrdup(src->field[i]);
+    dst->len[i] = src->len[i];
+  }
+}
+
+static int find_col(const ingest_csv_row *h, const char *name) {
+  for (size_t i = 0; i < h->n; i++)
+    if (!strcmp(h->field[i], name)) return (int)i;
+  return -1;
+}
+
+static int read_header(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
+                       char err[POD_ERRLEN]) {
+  int rc;
+  if ((rc = ingest_csv_check_header(cx, row, err))) return rc;
+  copy_row(&g->header, row);
+  g->header_seen = 1;
+  for (int k = 0; k < N_FIELDS; k++) {
+    if (!g->name[k]) continue;
+    if ((g->col[k] = find_col(row, g->name[k])) < 0)
+      return pod_err_at(err, POD_EINPUT, cx->path, row->line, 1, "found no "
+                        "column \"%s\", expected the column the map names "
+                        "(\"columns\".\"%s\")", g->name[k], field_names[k]);
+  }
+  for (size_t i = 0; i < g->n_wide; i++)
+    if ((g->wide[i].col = find_col(row, g->wide[i].column)) < 0)
+      return pod_err_at(err, POD_EINPUT, cx->path, row->line, 1, "found no "
+                        "column \"%s\", expected the column the map names "
+                        "(\"columns\".\"metrics\")", g->wide[i].column);
+  return POD_OK;
+}
+
+/* The axes of a row into m. */
+static int row_axes(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
+                    store_measurement *m, char err[POD_ERRLEN]) {
+  static const int counts[] = {F_STEP, F_BATCH, F_SEQ};
+  int64_t *slot[] = {&m->step, &m->batch_size, &m->sequence_length};
+  int c = g->col[F_EPOCH];
+  if (c >= 0 && row->len[c]) {
+    double e;
+    if (!ingest_parse_number(row->field[c], &e) || e < 0)
+      return ingest_csv_fail(cx, row, (size_t)c, "an epoch (a number >= 0)",
+                             err);
+    m->epoch = e;
+  }
+  for (int k = 0; k < 3; k++) {
+    long long v;
+    c = g->col[counts[k]];
+    if (c < 0 || !row->len[c]) continue;
+    if (!ingest_parse_count(row->field[c], 0, &v)) {
+      char what[64];
+      snprintf(what, sizeof what, "a whole number >= 0 (%s)",
+               field_names[counts[k]]);
+      return ingest_csv_fail(cx, row, (size_t)c, what, err);
+    }
+    *slot[k] = v;
+  }
+  c = g->col[F_SPLIT];
+  if (c >= 0 && row->len[c]) m->split = row->field[c];
+  return POD_OK;
+}
+
+/* One value: the cell at column c, named metric, written in unit. */
+static int add_value(ingest_ctx *cx, const ingest_csv_row *row, int c,
+                     const char *metric, const char *unit, int direction,
+                     store_measurement *m, char err[POD_ERRLEN]) {
+  const struct unit *u = unit_of(unit);
+  double v;
+  int64_t id;
+  int rc;
+  if (!row->len[c]) return POD_OK;   /* not measured */
+  if (!ingest_parse_number(row->field[c], &v)) {
+    char what[96];
+    snprintf(what, sizeof what, "a number (%s%s%s)", metric,
+             *unit ? ", " : "", unit);
+    return ingest_csv_fail(cx, row, (size_t)c, what, err);
+  }
+  if ((rc = store_metric_id(cx->db, metric, u ? u->si : unit, direction, &id,
+                            err)))
+    return rc;
+  m->metric_id = id;
+  m->value = u ? v * u->factor : v;
+  m->raw_value = row->field[c];
+  m->raw_unit = unit;
+  return store_measurement_add(cx->db, m, err);
+}
+
+static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
+                    char err[POD_ERRLEN]) {
+  generic *g = ud;
+  ingest_run_fields f = {0};
+  store_measurement m;
+  int rc, c;
+  if (!g->header_seen) return read_header(cx, g, row, err);
+  if (row->n != g->header.n) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
+             g->header.n, row->n);
+    return ingest_csv_fail(cx, row, row->n < g->header.n ? row->n
+                                                         : g->header.n,
+                           msg, err);
+  }
+  cx->rows++;
+  if ((c = g->col[F_MODEL]) >= 0 && row->len[c]) f.model = row->field[c];
+  if ((c = g->col[F_DATASET]) >= 0 && row->len[c]) f.dataset = row->field[c];
+  ingest_map_row(cx->meta, &g->header, row, &f);
+  store_measurement_init(&m);
+  if ((rc = row_axes(cx, g, row, &m, err))) return rc;
+  if ((rc = ingest_run_for(cx, &f, 0, &m.run_id, err))) {
+    char again[POD_ERRLEN];
+    snprintf(again, sizeof again, "%s", err);
+    return pod_err_at(err, rc, cx->path, row->line, 0, "%s", again);
+  }
+  m.source_id = cx->source_id;
+  m.line = row->line;
+  if (g->n_wide) {
+    for (size_t i = 0; i < g->n_wide; i++) {
+      const wide_metric *w = &g->wide[i];
+      int dir = w->has_direction ? w->direction
+                                 : ingest_metric_direction(w->column);
+      if ((rc = add_value(cx, row, w->col, w->column, w->unit, dir, &m, err)))
+        return rc;
+    }
+    return POD_OK;
+  }
+  {
+    const char *metric = row->field[g->col[F_METRIC]];
+    const char *unit = (c = g->col[F_UNIT]) >= 0 ? row->field[c] : "";
+    int dir = ingest_metric_direction(metric);
+    if (!*metric)
+      return ingest_csv_fail(cx, row, (size_t)g->col[F_METRIC],
+                             "a metric name", err);
+    if ((c = g->col[F_DIRECTION]) >= 0 && row->len[c] &&
+        !direction_word(row->field[c], &dir))
+      return ingest_csv_fail(cx, row, (size_t)c, "higher, lower, +1, -1 or "
+                             "an empty cell (direction)", err);
+    return add_value(cx, row, g->col[F_VALUE], metric, unit, dir, &m, err);
+  }
+}
+
+static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
+  generic g;
+  int rc;
+  memset(&g, 0, sizeof g);
+  if ((rc = load_map(cx, &g, err))) goto done;
+  if ((rc = ingest_csv_read(cx, data_row, &g, err))) goto done;
+  if (!g.header_seen)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty file, "
+                    "expected a header naming the mapped columns");
+  else if (!cx->rows)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 1, 0, "found a header but no "
+                    "rows, expected at least one result row");
+  cx->format_version = g.n_wide ? "generic (wide)" : "generic (long)";
+done:
+  for (size_t i = 0; i < g.header.n; i++) free(g.header.field[i]);
+  free(g.header.field);
+  free(g.header.len);
+  free(g.wide);
+  cJSON_Delete(g.map);
+  return rc;
+}
+
+static int sniff(const char *head, size_t n, const char *path) {
+  (void)head;
+  (void)n;
+  (void)path;
+  return 0;   /* never detected: --format generic or "format" in podium.json */
+}
+
+const ingest_format ingest_generic = {
+  "generic",
+  "any results CSV, read through a \"columns\" map in podium.json; never "
+  "detected: --format generic or \"format\": \"generic\"",
+  sniff, parse, NULL};
