@@ -165,6 +165,8 @@ static int sample(ingest_ctx *cx, eit *st, const char *t, size_t len,
   root = cJSON_ParseWithLengthOpts(t, len, &end, 0);
   size_t off = end ? (size_t)(end - t) : 0;
   if (root) while (off < len && is_space(t[off])) off++;
+  /* cJSON may stop one past the bad byte: point at the last byte it read */
+  else while (off > 0 && off < len && is_space(t[off])) off--;
   if (!root || off < len) {
     char found[96];
     if (off >= len) snprintf(found, sizeof found, "the end of the line");
@@ -280,9 +282,16 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   size_t total = 0;
   int rc = POD_OK;
   memset(&st, 0, sizeof st);
+  struct stat sb;
   if (!(f = fopen(cx->path, "rb")))
     return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
                    strerror(errno));
+  if (fstat(fileno(f), &sb) == 0 && sb.st_size > MAX_BYTES) {
+    fclose(f);
+    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of "
+                      "%lld bytes, expected at most %ld (256 MiB) of samples",
+                      (long long)sb.st_size, MAX_BYTES);
+  }
   while (rc == POD_OK && (got = getline(&line, &cap, f)) > 0) {
     size_t len = (size_t)got, s = 0;
     lineno++;
