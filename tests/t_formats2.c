@@ -393,6 +393,47 @@ static void test_formats2_generic_needs_a_column_map(void) {
   CHECK_HAS(err, "found no column map, expected \"columns\" in podium.json");
 }
 
+static void test_formats2_generic_json_list_and_lines(void) {
+  char err[POD_ERRLEN];
+  const char *a = test_path("js/list.json"), *b = test_path("js/lines.jsonl");
+  const char *args[] = {a, b};
+  generic_manifest("js", "{\"model\": \"name\", \"metrics\": {\"f1\": "
+                   "{\"direction\": \"higher\"}, \"time\": {\"unit\": \"min\"}}}");
+  test_write(a, "[\n  {\"name\": \"m1\", \"f1\": 0.8125, \"time\": 2},\n"
+                "  {\"name\": \"m2\", \"f1\": null, \"time\": 1.5e1, \"extra\": [1]}\n]\n",
+             (size_t)-1);
+  test_write(b, "{\"name\": \"m3\", \"f1\": 0.5, \"time\": 0.5}\n\n"
+                "{\"name\": \"m3\", \"f1\": 0.25}\n", (size_t)-1);
+  CHECK_RC(ingest_paths(NULL, args, 2, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'generic'"), 2);
+  CHECK_INT(query_num("SELECT count(*) FROM runs"), 3);
+  CHECK(query_num(VALUE_OF("f1", "m.line = 2")) == 0.8125);
+  CHECK(query_num(VALUE_OF("time", "m.raw_value = '1.5e1'")) == 900);
+  CHECK_INT(query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'time' AND m.raw_value = '1.5e1'"), 3);
+  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'time'"), "s");
+  /* JSON Lines: the blank line is skipped, lines keep their numbers */
+  CHECK(query_num(VALUE_OF("f1", "m.line = 3")) == 0.25);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 6);
+}
+
+static void test_formats2_generic_json_refuses_bad_values(void) {
+  generic_manifest("j1", LONG_MAP);
+  REFUSE("j1/r.json", "[{\"Model\": \"m\", \"Metric\": \"acc\", \"Score\": 1},\n"
+         " {\"Model\": \"m\", \"Metric\": \"acc\", \"Score\": \"high\"}]\n",
+         "r.json:2:34:", "found \"high\" for \"Score\", expected a number (acc)");
+  generic_manifest("j2", LONG_MAP);
+  REFUSE("j2/r.json", "{\"Model\": \"m\", \"Metric\": \"acc\", \"Score\": [1]}\n",
+         "r.json:1:33:", "found a list for \"Score\", expected a number or a string");
+  generic_manifest("j3", LONG_MAP);
+  REFUSE("j3/r.json", "{\"Model\": \"m\", \"Metric\": \"acc\", \"Scor\": 1}\n",
+         "r.json:1:1:", "found no key \"Score\", expected the key the map names");
+  generic_manifest("j4", LONG_MAP);
+  REFUSE("j4/r.json", "{\"Model\": \"m\", \"Metric\": \"acc\", \"Score\": 1}\n"
+         "{\"Model\": \"m\" \"Metric\": 2}\n", "r.json:2:", "expected valid JSON");
+  generic_manifest("j5", LONG_MAP);
+  REFUSE("j5/r.json", "[1, 2]\n", "r.json:1:2:", "found a number, expected an object");
+}
+
 /* ---- detection messages ------------------------------------------------ */
 
 static void test_formats2_detect_names_the_closest_format(void) {
@@ -442,6 +483,8 @@ const test_case tests_formats2[] = {
   {"test_formats2_generic_wide_form_with_directions", test_formats2_generic_wide_form_with_directions},
   {"test_formats2_generic_refuses_missing_columns_and_bad_cells", test_formats2_generic_refuses_missing_columns_and_bad_cells},
   {"test_formats2_generic_needs_a_column_map", test_formats2_generic_needs_a_column_map},
+  {"test_formats2_generic_json_list_and_lines", test_formats2_generic_json_list_and_lines},
+  {"test_formats2_generic_json_refuses_bad_values", test_formats2_generic_json_refuses_bad_values},
   {"test_formats2_detect_names_the_closest_format", test_formats2_detect_names_the_closest_format},
   {"test_formats2_detect_refuses_a_tie_as_ambiguous", test_formats2_detect_refuses_a_tie_as_ambiguous},
   {"test_formats2_formats_are_listed", test_formats2_formats_are_listed},
