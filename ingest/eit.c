@@ -10,7 +10,9 @@
 **   nvidia_estimated_attributable_power_draw its share for the tracked PIDs
 ** Every other key (per-PID dicts such as cpu_time_seconds, per_gpu_*,
 ** cpu_count_adjusted_average_load, realtime_carbon_intensity, ...) is
-** checked as JSON and left out.
+** checked as JSON and left out. Python's json writes NaN for a reading
+** that failed: such a power value is skipped (and counted in the source's
+** format version), like a missing one.
 **
 ** What goes in:
 **   - series: one measurement per sample and power key, metrics
@@ -67,6 +69,7 @@ typedef struct eit {
   double joules[3];            /* [1] CPU, [2] GPU attributable */
   int have_energy[3];
   long last_line;
+  long nonfinite, skipped;     /* NaN tokens met; power values skipped */
 } eit;
 
 static int is_space(char c) {
@@ -92,9 +95,16 @@ static long key_col(const char *t, size_t len, const char *key) {
   return 1;
 }
 
-/* Nesting deeper than MAX_DEPTH, before cJSON recurses into it. */
-static int check_depth(ingest_ctx *cx, const char *t, size_t len, long line,
-                       char err[POD_ERRLEN]) {
+static int is_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
+/* Before cJSON sees the line: nesting deeper than MAX_DEPTH is refused,
+** and Python's NaN/Infinity/-Infinity (which cJSON rejects) become "[]"
+** padded with spaces (columns stay exact); *nonfinite counts them. */
+static int scan_line(ingest_ctx *cx, char *t, size_t len, long line,
+                     long *nonfinite, char err[POD_ERRLEN]) {
   int depth = 0;
   for (size_t i = 0; i < len; i++) {
     char c = t[i];
@@ -108,6 +118,18 @@ static int check_depth(ingest_ctx *cx, const char *t, size_t len, long line,
                           "at most %d", MAX_DEPTH, MAX_DEPTH);
     } else if ((c == '}' || c == ']') && depth > 0) {
       depth--;
+    } else if (is_token_char(c)) {
+      size_t k = 0;
+      while (i + k < len && is_token_char(t[i + k])) k++;
+      if ((k == 3 && !memcmp(t + i, "NaN", 3)) ||
+          (k == 8 && !memcmp(t + i, "Infinity", 8)) ||
+          (k == 9 && !memcmp(t + i, "-Infinity", 9))) {
+        t[i] = '[';
+        t[i + 1] = ']';
+        memset(t + i + 2, ' ', k - 2);
+        (*nonfinite)++;
+      }
+      i += k - 1;
     }
   }
   return POD_OK;
@@ -155,13 +177,13 @@ static void raw_of(const char *t, size_t len, long col, char *out, size_t n) {
   out[o] = '\0';
 }
 
-static int sample(ingest_ctx *cx, eit *st, const char *t, size_t len,
+static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
                   long line, char err[POD_ERRLEN]) {
   const char *end = NULL;
   cJSON *root, *ts;
   double p[N_PKEYS];
   int rc = POD_OK;
-  if ((rc = check_depth(cx, t, len, line, err))) return rc;
+  if ((rc = scan_line(cx, t, len, line, &st->nonfinite, err))) return rc;
   root = cJSON_ParseWithLengthOpts(t, len, &end, 0);
   size_t off = end ? (size_t)(end - t) : 0;
   if (root) while (off < len && is_space(t[off])) off++;
@@ -189,7 +211,8 @@ static int sample(ingest_ctx *cx, eit *st, const char *t, size_t len,
     rc = pod_err_at(err, POD_EINPUT, cx->path, line,
                     ts ? key_col(t, len, "timestamp") : 1, "found %s for "
                     "\"timestamp\", expected a number (UNIX seconds)",
-                    ts ? type_of(ts) : "no key");
+                    !ts ? "no key" : cJSON_IsArray(ts) && !ts->child
+                    ? "NaN" : type_of(ts));
     goto done;
   }
   if (st->samples && ts->valuedouble < st->prev_t) {
@@ -203,6 +226,10 @@ static int sample(ingest_ctx *cx, eit *st, const char *t, size_t len,
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, pkeys[k].key);
     p[k] = NAN;
     if (!v || cJSON_IsNull(v)) continue;
+    if (cJSON_IsArray(v) && !v->child) {   /* NaN (see scan_line) */
+      st->skipped++;
+      continue;
+    }
     if (!cJSON_IsNumber(v) || v->valuedouble < 0 || !isfinite(v->valuedouble)) {
       rc = pod_err_at(err, POD_EINPUT, cx->path, line,
                       key_col(t, len, pkeys[k].key), "found %s for \"%s\", "
@@ -272,7 +299,7 @@ static int summary(ingest_ctx *cx, eit *st, char err[POD_ERRLEN]) {
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
-  static char version[160];
+  static char version[200];
   eit st;
   FILE *f;
   char *line = NULL;
@@ -339,6 +366,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   snprintf(version, sizeof version, "data.json, %ld samples; duration and "
            "energy derived by podium (trapezoid over attributable power)",
            st.samples);
+  if (st.skipped)
+    snprintf(version + strlen(version), sizeof version - strlen(version),
+             "; %ld nan power values skipped", st.skipped);
   cx->format_version = version;
   return POD_OK;
 }

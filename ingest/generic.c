@@ -627,6 +627,7 @@ static int sniff(const char *head, size_t n, const char *path) {
 
 const ingest_format ingest_generic = {
   "generic",
-  "any results CSV, read through a \"columns\" map in podium.json; never "
+  "any results CSV or JSON, read through a \"columns\" map in "
+  "podium.json; never "
   "detected: --format generic or \"format\": \"generic\"",
   sniff, parse, NULL};

@@ -227,6 +227,23 @@ static void test_formats2_eit_refuses_bad_lines(void) {
          "data.json:2:1:", "found no key for \"timestamp\"");
 }
 
+static void test_formats2_eit_nan_power_is_skipped_and_counted(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("nan/impacttracker/data.json");
+  make_folder_of(p);
+  test_write(p, EIT_OK "{\"timestamp\": 20.0, \"rapl_power_draw_absolute\": NaN, "
+                "\"rapl_estimated_attributable_power_draw\": 30.0, \"x\": -Infinity}\n",
+             (size_t)-1);
+  CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power'"), 1);
+  CHECK_HAS(query_text("SELECT format_version FROM sources"), "1 nan power values skipped");
+  /* (20 + 30) / 2 W for 10 s = 250 J */
+  CHECK(fabs(query_num(VALUE_OF("cpu_energy_attributable_derived", "1")) - 250 / 3.6e6) < 1e-15);
+  CHECK(query_num(VALUE_OF("duration", "1")) == 10);
+  REFUSE("nan2/impacttracker/data.json", EIT_OK "{\"timestamp\": NaN}\n",
+         "data.json:2:2:", "found NaN for \"timestamp\"");
+}
+
 static void test_formats2_eit_refuses_deep_nesting_and_long_lines(void) {
   char data[4096];
   size_t n = (size_t)snprintf(data, sizeof data, "%s{\"timestamp\": 12, \"x\": ", EIT_OK);
@@ -476,6 +493,7 @@ const test_case tests_formats2[] = {
   {"test_formats2_eit_corpus_series_match_the_file", test_formats2_eit_corpus_series_match_the_file},
   {"test_formats2_eit_summary_is_derived_from_the_samples", test_formats2_eit_summary_is_derived_from_the_samples},
   {"test_formats2_eit_refuses_bad_lines", test_formats2_eit_refuses_bad_lines},
+  {"test_formats2_eit_nan_power_is_skipped_and_counted", test_formats2_eit_nan_power_is_skipped_and_counted},
   {"test_formats2_eit_refuses_deep_nesting_and_long_lines", test_formats2_eit_refuses_deep_nesting_and_long_lines},
   {"test_formats2_eit_refuses_a_file_over_the_size_cap", test_formats2_eit_refuses_a_file_over_the_size_cap},
   {"test_formats2_pickle_is_named_with_what_to_do", test_formats2_pickle_is_named_with_what_to_do},
