@@ -38,6 +38,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,16 +137,16 @@ static int scan_line(ingest_ctx *cx, char *t, size_t len, long line,
 }
 
 static int run_of(ingest_ctx *cx, eit *st, char err[POD_ERRLEN]) {
-  char dir[4096], model[256];
+  char dir[PATH_MAX], model[256];
   ingest_run_fields f = {0};
   char *slash;
   if (st->run_id) return POD_OK;
-  snprintf(dir, sizeof dir, "%s", cx->dir);
+  /* the folder holding impacttracker/ (also when the path is relative
+  ** to impacttracker/ itself) */
+  if (!realpath(cx->dir, dir)) snprintf(dir, sizeof dir, "%s", cx->dir);
   slash = strrchr(dir, '/');
-  if (!strcmp(slash ? slash + 1 : dir, "impacttracker")) {
-    if (slash && slash != dir) *slash = '\0';
-    else snprintf(dir, sizeof dir, "%s", slash ? "/" : "..");
-  }
+  if (slash && slash != dir && !strcmp(slash + 1, "impacttracker"))
+    *slash = '\0';
   ingest_model_from_dir(dir, model, sizeof model);
   f.model = model;
   return ingest_run_for(cx, &f, 0, &st->run_id, err);

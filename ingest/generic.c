@@ -95,6 +95,10 @@ typedef struct generic {
   size_t n_wide;
   ingest_csv_row header;       /* a copy (--map looks columns up by name) */
   int header_seen;
+  /* metrics this file used and their SI units: one unit per metric */
+  char **seen_metric, **seen_unit;
+  long *seen_line;
+  size_t n_seen;
   /* JSON: the text, and the current object's range in it */
   const char *json;
   size_t obj_off, obj_len;
@@ -283,6 +287,32 @@ static int row_axes(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
   return POD_OK;
 }
 
+/* A metric keeps the SI unit it first had in this file ("latency" in ms
+** and in s is fine; in ms and in % is not). */
+static int same_unit(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
+                     int c, const char *metric, const char *si,
+                     char err[POD_ERRLEN]) {
+  for (size_t i = 0; i < g->n_seen; i++)
+    if (!strcmp(g->seen_metric[i], metric)) {
+      char what[256];
+      if (!strcmp(g->seen_unit[i], si)) return POD_OK;
+      snprintf(what, sizeof what, "a value in %s%s (as \"%s\" on line %ld)",
+               *g->seen_unit[i] ? "" : "no unit",  g->seen_unit[i], metric,
+               g->seen_line[i]);
+      return cell_fail(cx, g, row, (size_t)c, what, err);
+    }
+  g->seen_metric = pod_xrealloc(g->seen_metric,
+                                (g->n_seen + 1) * sizeof *g->seen_metric);
+  g->seen_unit = pod_xrealloc(g->seen_unit,
+                              (g->n_seen + 1) * sizeof *g->seen_unit);
+  g->seen_line = pod_xrealloc(g->seen_line,
+                              (g->n_seen + 1) * sizeof *g->seen_line);
+  g->seen_metric[g->n_seen] = pod_xstrdup(metric);
+  g->seen_unit[g->n_seen] = pod_xstrdup(si);
+  g->seen_line[g->n_seen++] = row->line;
+  return POD_OK;
+}
+
 /* One value: the cell at column c, named metric, written in unit. */
 static int add_value(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
                      int c,
@@ -299,7 +329,8 @@ static int add_value(ingest_ctx *cx, generic *g, const ingest_csv_row *row,
              *unit ? ", " : "", unit);
     return cell_fail(cx, g, row, (size_t)c, what, err);
   }
-  if ((rc = store_metric_id(cx->db, metric, u ? u->si : unit, direction, &id,
+  if ((rc = same_unit(cx, g, row, c, metric, u ? u->si : unit, err)) ||
+      (rc = store_metric_id(cx->db, metric, u ? u->si : unit, direction, &id,
                             err)))
     return rc;
   m->metric_id = id;
@@ -612,6 +643,13 @@ done:
   for (size_t i = 0; i < g.header.n; i++) free(g.header.field[i]);
   free(g.header.field);
   free(g.header.len);
+  for (size_t i = 0; i < g.n_seen; i++) {
+    free(g.seen_metric[i]);
+    free(g.seen_unit[i]);
+  }
+  free(g.seen_metric);
+  free(g.seen_unit);
+  free(g.seen_line);
   free(g.wide);
   cJSON_Delete(g.map);
   pod_buf_free(&text);

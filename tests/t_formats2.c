@@ -381,6 +381,9 @@ static void test_formats2_generic_refuses_missing_columns_and_bad_cells(void) {
   generic_manifest("g2", LONG_MAP);
   REFUSE("g2/r.csv", "Model,Metric,Score\nm,acc,0.5\nm,acc,high\n",
          "r.csv:3:7:", "found \"high\", expected a number (acc)");
+  generic_manifest("g9", "{\"model\": \"Model\", \"metric\": \"Metric\", \"value\": \"Score\", \"unit\": \"Unit\"}");
+  REFUSE("g9/r.csv", "Model,Metric,Score,Unit\nm,latency,12,ms\nm,latency,0.5,s\nm,latency,3,%\n",
+         "r.csv:4:11:", "found \"3\", expected a value in s (as \"latency\" on line 2)");
   generic_manifest("g3", "{\"model\": \"Model\", \"metrics\": {\"f1\": {}}, \"step\": \"Step\"}");
   REFUSE("g3/r.csv", "Model,Step,f1\nm,one,0.5\n",
          "r.csv:2:3:", "expected a whole number >= 0 (step)");
