@@ -12,6 +12,9 @@
 **     ]
 **   }
 **
+** "columns" (top level or in a files entry) is the column map of the
+** generic format (generic.c checks its keys; here only that it is an
+** object); ingest_manifest_apply hands it over as JSON text.
 ** Globs are relative to the manifest's folder (fnmatch: '*' stays inside
 ** one folder; a glob that starts with two stars and a slash matches at
 ** any depth). Every matching
