@@ -482,6 +482,32 @@ static void test_formats2_detect_refuses_a_tie_as_ambiguous(void) {
          "--format codecarbon");
 }
 
+static void test_formats2_cli_prints_the_pickle_message(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_write(test_path("info.pkl"), "\x80\x02}q\x00.", 6);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest info.pkl"), 1);
+  CHECK_HAS(errb.data, "info.pkl:1:1: found a Python pickle (protocol 2");
+  CHECK_HAS(errb.data, "ingest impacttracker/data.json");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+static void test_formats2_generic_files_entry_columns_win(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("fe/b.csv");
+  const char *args[] = {p};
+  make_folder_of(p);
+  test_write(test_path("fe/podium.json"),
+             "{\"format\": \"generic\", \"model\": \"m0\", \"columns\": "
+             "{\"metric\": \"M\", \"value\": \"V\"}, \"files\": [{\"glob\": "
+             "\"b.csv\", \"columns\": {\"metrics\": {\"bleu\": {\"direction\": "
+             "\"higher\"}}}}]}\n", (size_t)-1);
+  test_write(p, "bleu\n31.5\n", (size_t)-1);
+  CHECK_RC(ingest_paths(NULL, args, 1, err), POD_OK, err);
+  CHECK(query_num(VALUE_OF("bleu", "1")) == 31.5);
+  CHECK_STR(query_text("SELECT model FROM runs"), "m0");
+}
+
 static void test_formats2_formats_are_listed(void) {
   const char *name, *by;
   int eit = 0, generic = 0;
@@ -508,5 +534,7 @@ const test_case tests_formats2[] = {
   {"test_formats2_generic_json_refuses_bad_values", test_formats2_generic_json_refuses_bad_values},
   {"test_formats2_detect_names_the_closest_format", test_formats2_detect_names_the_closest_format},
   {"test_formats2_detect_refuses_a_tie_as_ambiguous", test_formats2_detect_refuses_a_tie_as_ambiguous},
+  {"test_formats2_cli_prints_the_pickle_message", test_formats2_cli_prints_the_pickle_message},
+  {"test_formats2_generic_files_entry_columns_win", test_formats2_generic_files_entry_columns_win},
   {"test_formats2_formats_are_listed", test_formats2_formats_are_listed},
   {NULL, NULL}};
