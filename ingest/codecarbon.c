@@ -555,4 +555,6 @@ const ingest_format ingest_codecarbon = {
   "codecarbon",
   "CodeCarbon emissions.csv: a header with timestamp, project_name, "
   "duration, emissions (and energy_consumed), any layout 1.x to 3.x",
-  sniff, parse};
+  sniff, parse,
+  "timestamp,project_name,run_id,duration,emissions,emissions_rate,"
+  "energy_consumed,cpu_power,gpu_power,ram_power,country_name"};

@@ -345,4 +345,5 @@ const ingest_format ingest_hf_benchmark = {
   "hf-benchmark",
   "header model,batch_size,sequence_length,result (or memory); "
   "or key,value rows starting with transformers_version (env_info)",
-  sniff, parse};
+  sniff, parse,
+  "model,batch_size,sequence_length,result,memory,transformers_version"};

@@ -470,4 +470,6 @@ const ingest_format ingest_hf_trainer = {
   "JSON object with log_history (transformers trainer_state.json), or "
   "flat eval_*/train_* numbers (all_results.json, eval_results.json, "
   "train_results.json)",
-  sniff, parse};
+  sniff, parse,
+  "log_history,global_step,best_metric,epoch,eval_loss,train_runtime,"
+  "total_flos,train_loss"};

@@ -25,7 +25,7 @@
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
   &ingest_hf_trainer,
-  &ingest_codecarbon,
+  &ingest_codecarbon, &ingest_eit, &ingest_generic,
 };
 #define N_FORMATS (int)(sizeof formats / sizeof formats[0])
 
@@ -269,13 +269,86 @@ static const ingest_format *format_named(const char *name) {
   return NULL;
 }
 
+/* The names the first bytes hold: the keys of a JSON object (every
+** "name": in head), else the cells of the first line. */
+static int head_names(const char *head, size_t n, char names[][64], int max) {
+  size_t i = 0;
+  int k = 0;
+  while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
+                   head[i] == '\n'))
+    i++;
+  if (i >= n || head[i] != '{') return ingest_header_cells(head, n, names, max);
+  while (i < n && k < max) {
+    size_t s, j;
+    if (head[i++] != '"') continue;
+    for (s = i; i < n && head[i] != '"'; i++)
+      if (head[i] == '\\') i++;
+    if (i >= n) break;
+    for (j = i + 1; j < n && (head[j] == ' ' || head[j] == '\t'); j++) continue;
+    if (j < n && head[j] == ':' && i - s < 64) {
+      memcpy(names[k], head + s, i - s);
+      names[k++][i - s] = '\0';
+    }
+    i++;
+  }
+  return k;
+}
+
+/* Appends "; closest: F (N of its names: a, b, c)" (or "F1 (..) or F2
+** (..)" on a tie) for the formats whose keys the head's names share most. */
+static void closest_formats(const char *head, size_t n, char *out,
+                            size_t outlen) {
+  char names[64][64];
+  int k = head_names(head, n, names, 64), count[N_FORMATS], best = 0;
+  size_t o = 0;
+  for (int f = 0; f < N_FORMATS; f++) {
+    const char *p = formats[f]->keys;
+    count[f] = 0;
+    while (p && *p) {
+      size_t len = strcspn(p, ",");
+      for (int i = 0; i < k; i++)
+        if (strlen(names[i]) == len && !memcmp(names[i], p, len)) {
+          count[f]++;
+          break;
+        }
+      p += len + (p[len] == ',');
+    }
+    if (count[f] > best) best = count[f];
+  }
+  out[0] = '\0';
+  if (!best) return;
+  for (int f = 0; f < N_FORMATS && o + 1 < outlen; f++) {
+    const char *p = formats[f]->keys;
+    int shown = 0;
+    if (count[f] != best) continue;
+    o += (size_t)snprintf(out + o, outlen - o, "%s%s (%d of its names: ",
+                          o ? " or " : "; closest: ", formats[f]->name, best);
+    while (p && *p && o + 1 < outlen) {
+      size_t len = strcspn(p, ",");
+      for (int i = 0; i < k && shown < 3; i++)
+        if (strlen(names[i]) == len && !memcmp(names[i], p, len)) {
+          o += (size_t)snprintf(out + o, outlen - o, "%s%s",
+                                shown++ ? ", " : "", names[i]);
+          break;
+        }
+      p += len + (p[len] == ',');
+    }
+    if (o + 1 < outlen)
+      o += (size_t)snprintf(out + o, outlen - o, "%s)",
+                            best > 3 ? ", ..." : "");
+  }
+  if (o >= outlen) out[outlen - 1] = '\0';
+}
+
 /* Picks the format for path from its first bytes. *out is NULL when no
-** format reads it; err then says what the file starts with. */
+** format reads it; err then says what the file starts with and which
+** formats come closest. Two formats equally sure: refused as ambiguous. */
 static int detect(const char *path, const ingest_format **out,
                   char err[POD_ERRLEN]) {
-  char head[4096], found[96];
+  char head[4096], found[96], hint[200];
   size_t n, line_len = 0;
   int best = 0;
+  const ingest_format *tie = NULL;
   FILE *f = fopen(path, "rb");
   *out = NULL;
   if (!f)
@@ -291,6 +364,14 @@ static int detect(const char *path, const ingest_format **out,
     return pod_err_at(err, POD_EINPUT, path, 0, 0,
                       "found an empty file, expected results written by a "
                       "tool podium reads (podium formats lists them)");
+  /* pickle protocol 2+ starts with PROTO (0x80) and the version */
+  if (n >= 2 && (unsigned char)head[0] == 0x80 && head[1] >= 2 && head[1] <= 5)
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found a Python pickle (protocol %d, such as "
+                      "experiment-impact-tracker's info.pkl), expected a "
+                      "text file; ingest impacttracker/data.json, or export "
+                      "the object to JSON with json.dump(pickle.load(f), "
+                      "out, default=str)", head[1]);
   const char *nul = memchr(head, '\0', n);
   if (nul) {
     long line = 1, col = 1;
@@ -303,16 +384,27 @@ static int detect(const char *path, const ingest_format **out,
   }
   for (int i = 0; i < N_FORMATS; i++) {
     int score = formats[i]->sniff(head, n, path);
-    if (score > best) { best = score; *out = formats[i]; }
+    if (score > best) { best = score; *out = formats[i]; tie = NULL; }
+    else if (score && score == best) tie = formats[i];
+  }
+  if (tie) {
+    const char *first = (*out)->name;
+    *out = NULL;
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found a file both %s and %s read equally well, "
+                      "expected one format; pass --format %s or --format %s "
+                      "(or \"format\" in podium.json)", first, tie->name,
+                      first, tie->name);
   }
   if (*out) return POD_OK;
   while (line_len < n && head[line_len] != '\n' && head[line_len] != '\r')
     line_len++;
   pod_snippet(found, sizeof found, head, line_len);
+  closest_formats(head, n, hint, sizeof hint);
   return pod_err_at(err, POD_EINPUT, path, 1, 1,
                     "found %s, expected the start of a file podium reads "
-                    "(podium formats lists them; --format NAME forces one)",
-                    found);
+                    "(podium formats lists them; --format NAME forces "
+                    "one)%s", found, hint);
 }
 
 /* ---- one file -------------------------------------------------------- */
@@ -404,6 +496,7 @@ static int file_meta_build(ingest_session *s, const char *path,
   fm->tags = pod_xmalloc((size_t)(fm->n_pairs + f->n_tags + 1) * sizeof *fm->tags);
   for (int i = 0; i < fm->n_pairs; i++) {
     if (fm->pairs[i][0] == 'm') fm->map[fm->meta.n_map++] = fm->pairs[i] + 1;
+    else if (fm->pairs[i][0] == 'c') fm->meta.columns_json = fm->pairs[i] + 1;
     else fm->tags[fm->meta.n_tags++] = fm->pairs[i] + 1;
   }
   for (int i = 0; i < f->n_map; i++) fm->map[fm->meta.n_map++] = f->map[i];

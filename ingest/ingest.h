@@ -31,6 +31,9 @@ typedef struct ingest_meta {
   const char *const *tags;
   int n_tags;
   int replace;           /* --replace: a changed file swaps out its old self */
+  /* podium.json "columns" (the generic format's column map) as JSON text;
+  ** set per file from the manifest only, never by flags. */
+  const char *columns_json;
 } ingest_meta;
 
 /* The column --map names for field ("model", ...), or NULL. */

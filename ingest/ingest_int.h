@@ -98,8 +98,9 @@ void ingest_manifest_free(ingest_manifest *m);   /* NULL is fine */
 const char *ingest_manifest_path(const ingest_manifest *m);
 /* Sets out's text fields that the manifest sets for the file at path (out
 ** borrows the manifest's strings) and returns a new array of pairs,
-** "m<FIELD>=<COLUMN>" for map and "t<KEY>=<VALUE>" for tags, each string
-** and the array to be freed by the caller. */
+** "m<FIELD>=<COLUMN>" for map, "t<KEY>=<VALUE>" for tags and "c<JSON>"
+** for a "columns" map (the last one wins), each string and the array to
+** be freed by the caller. */
 void ingest_manifest_apply(const ingest_manifest *m, const char *path,
                            ingest_meta *out, char ***out_pairs, int *n_pairs);
 
@@ -147,6 +148,10 @@ typedef struct ingest_format {
   ** first bytes (BOM removed) and the file name. */
   int (*sniff)(const char *head, size_t n, const char *path);
   int (*parse)(ingest_ctx *cx, char err[POD_ERRLEN]);
+  /* Comma-separated names (header cells or JSON keys) that characterize
+  ** the format: detect() counts them in a file no format reads to name the
+  ** closest ones. NULL: none. */
+  const char *keys;
 } ingest_format;
 
 extern const ingest_format ingest_hf_benchmark;
@@ -154,5 +159,7 @@ extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;
 extern const ingest_format ingest_hf_trainer;
 extern const ingest_format ingest_codecarbon;
+extern const ingest_format ingest_eit;
+extern const ingest_format ingest_generic;
 
 #endif

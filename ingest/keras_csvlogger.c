@@ -53,4 +53,5 @@ const ingest_format ingest_keras_csvlogger = {
   "keras-csvlogger",
   "header epoch,<metric keys> (keras.callbacks.CSVLogger, training.log), "
   "no step column",
-  sniff, parse};
+  sniff, parse,
+  "epoch,loss,val_loss,acc,val_acc,accuracy,val_accuracy,lr"};

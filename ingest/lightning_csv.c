@@ -50,4 +50,5 @@ const ingest_format ingest_lightning_csv = {
   "lightning-csv",
   "header with epoch and step columns plus logged keys (PyTorch Lightning "
   "CSVLogger metrics.csv)",
-  sniff, parse};
+  sniff, parse,
+  "epoch,step,train_loss,val_loss,val_acc,lr-Adam"};

@@ -12,6 +12,9 @@
 **     ]
 **   }
 **
+** "columns" (top level or in a files entry) is the column map of the
+** generic format (generic.c checks its keys; here only that it is an
+** object); ingest_manifest_apply hands it over as JSON text.
 ** Globs are relative to the manifest's folder (fnmatch: '*' stays inside
 ** one folder; a glob that starts with two stars and a slash matches at
 ** any depth). Every matching
@@ -44,7 +47,7 @@ static const char *const text_keys[] = {"format", "project", "model",
 static int known_key(const char *k, int in_entry) {
   for (int i = 0; text_keys[i]; i++)
     if (!strcmp(k, text_keys[i])) return 1;
-  return !strcmp(k, "map") || !strcmp(k, "tags") ||
+  return !strcmp(k, "map") || !strcmp(k, "tags") || !strcmp(k, "columns") ||
          (in_entry ? !strcmp(k, "glob") : !strcmp(k, "files"));
 }
 
@@ -66,7 +69,7 @@ static int check_object(const char *path, cJSON *o, int in_entry,
     if (!known_key(k, in_entry))
       return pod_err(err, POD_EINPUT, "%s: found key \"%s\"%s, expected "
                      "glob, format, project, model, variant, role, dataset, "
-                     "task, run, map, tags%s", path, k,
+                     "task, run, map, tags, columns%s", path, k,
                      in_entry ? " in a files entry" : "",
                      in_entry ? "" : " or files");
     if (!strcmp(k, "map") || !strcmp(k, "tags")) {
@@ -77,6 +80,11 @@ static int check_object(const char *path, cJSON *o, int in_entry,
       cJSON_ArrayForEach(pair, item) if (!cJSON_IsString(pair))
         return pod_err(err, POD_EINPUT, "%s: found \"%s\".\"%s\" that is not "
                        "a string, expected a string", path, k, pair->string);
+    } else if (!strcmp(k, "columns")) {
+      if (!cJSON_IsObject(item))   /* its keys: checked by generic.c */
+        return pod_err(err, POD_EINPUT, "%s: found \"columns\" that is not "
+                       "an object, expected {\"model\": \"COLUMN\", ...}",
+                       path);
     } else if (!strcmp(k, "files")) {
       cJSON *e;
       if (!cJSON_IsArray(item))
@@ -161,11 +169,12 @@ static int glob_matches(const char *glob, const char *rel) {
 
 const char *ingest_manifest_path(const ingest_manifest *m) { return m->path; }
 
-/* How many map and tags pairs the manifest holds in all. */
+/* How many map and tags pairs (and columns maps) the manifest holds. */
 static int count_pairs(const ingest_manifest *m) {
   static const char *const lists[] = {"map", "tags"};
-  int n = 0;
+  int n = 1;   /* a columns map: top level, and one per files entry */
   cJSON *e, *item;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m->root, "files")) n++;
   for (int l = 0; l < 2; l++) {
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(m->root, lists[l])) n++;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m->root, "files"))
@@ -181,7 +190,14 @@ static void apply_object(cJSON *o, ingest_meta *out, char **pairs,
   const char **slot[] = {&out->format, &out->project, &out->model,
                          &out->variant, &out->role, &out->dataset,
                          &out->task, &out->run_name};
-  cJSON *item;
+  cJSON *item, *cols = cJSON_GetObjectItemCaseSensitive(o, "columns");
+  if (cols) {   /* "c<JSON>": the generic format's column map */
+    char *js = cJSON_PrintUnformatted(cols);
+    pod_buf b = POD_BUF_INIT;
+    pod_buf_printf(&b, "c%s", js);
+    cJSON_free(js);
+    pairs[(*n_pairs)++] = pod_buf_detach(&b);
+  }
   for (int k = 0; text_keys[k]; k++) {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, text_keys[k]);
     if (cJSON_IsString(v)) *slot[k] = v->valuestring;
