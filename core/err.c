@@ -51,3 +51,12 @@ char *pod_snippet(char *out, size_t outlen, const char *s, size_t n) {
   out[o] = '\0';
   return out;
 }
+
+void pod_line_col(const char *text, size_t off, long *line, long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off && text[i]; i++) {
+    if (text[i] == '\n') { ++*line; *col = 1; }
+    else ++*col;
+  }
+}

@@ -33,6 +33,10 @@ int pod_err_at(char err[POD_ERRLEN], int rc, const char *path, long line,
                long col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* The 1-based line and column of byte off in text (a parser that holds
+** a whole document, e.g. JSON, turns an offset into a position). */
+void pod_line_col(const char *text, size_t off, long *line, long *col);
+
 /* Copies at most n bytes of s into out (size outlen) as a printable,
 ** quoted snippet for messages: control bytes become \xNN, long text is cut
 ** with "...". Returns out. */

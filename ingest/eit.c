@@ -77,16 +77,6 @@ static int is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static const char *type_of(const cJSON *v) {
-  if (cJSON_IsObject(v)) return "an object";
-  if (cJSON_IsArray(v)) return "a list";
-  if (cJSON_IsString(v)) return "a string";
-  if (cJSON_IsNumber(v)) return "a number";
-  if (cJSON_IsBool(v)) return "true/false";
-  if (cJSON_IsNull(v)) return "null";
-  return "nothing";
-}
-
 /* Column of "key": in the line (1 when not found). */
 static long key_col(const char *t, size_t len, const char *key) {
   size_t k = strlen(key);
@@ -204,7 +194,7 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
     while ((size_t)col <= len && is_space(t[col - 1])) col++;
     rc = pod_err_at(err, POD_EINPUT, cx->path, line, col, "found %s, "
                     "expected a JSON object (one sample per line)",
-                    type_of(root));
+                    ingest_json_type(root));
     goto done;
   }
   ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
@@ -213,7 +203,7 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
                     ts ? key_col(t, len, "timestamp") : 1, "found %s for "
                     "\"timestamp\", expected a number (UNIX seconds)",
                     !ts ? "no key" : cJSON_IsArray(ts) && !ts->child
-                    ? "NaN" : type_of(ts));
+                    ? "NaN" : ingest_json_type(ts));
     goto done;
   }
   if (st->samples && ts->valuedouble < st->prev_t) {
@@ -235,7 +225,7 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
       rc = pod_err_at(err, POD_EINPUT, cx->path, line,
                       key_col(t, len, pkeys[k].key), "found %s for \"%s\", "
                       "expected a number >= 0 (W)",
-                      cJSON_IsNumber(v) ? "a negative number" : type_of(v),
+                      cJSON_IsNumber(v) ? "a negative number" : ingest_json_type(v),
                       pkeys[k].key);
       goto done;
     }

@@ -105,15 +105,6 @@ typedef struct generic {
 } generic;
 
 /* path:line:col of byte offset off of text t. */
-static void line_col(const char *t, size_t off, long *line, long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (t[i] == '\n') { (*line)++; *col = 1; }
-    else (*col)++;
-  }
-}
-
 /* Offset of "key": inside the current JSON object (its start if none). */
 static size_t json_key_off(const generic *g, const char *key) {
   const char *t = g->json + g->obj_off;
@@ -131,7 +122,7 @@ static int cell_fail(ingest_ctx *cx, const generic *g,
   char found[96];
   long line, col;
   if (!g->json) return ingest_csv_fail(cx, row, i, expected, err);
-  line_col(g->json, json_key_off(g, g->header.field[i]), &line, &col);
+  pod_line_col(g->json, json_key_off(g, g->header.field[i]), &line, &col);
   pod_snippet(found, sizeof found, row->field[i], row->len[i]);
   return pod_err_at(err, POD_EINPUT, cx->path, line, col,
                     "found %s for \"%s\", expected %s", found,
@@ -399,20 +390,11 @@ static int is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static const char *type_of(const cJSON *v) {
-  if (cJSON_IsObject(v)) return "an object";
-  if (cJSON_IsArray(v)) return "a list";
-  if (cJSON_IsString(v)) return "a string";
-  if (cJSON_IsNumber(v)) return "a number";
-  if (cJSON_IsBool(v)) return "true/false";
-  return "null";
-}
-
 static int json_fail_at(ingest_ctx *cx, const generic *g, size_t off,
                         const char *fmt_found, const char *expected,
                         char err[POD_ERRLEN]) {
   long line, col;
-  line_col(g->json, off, &line, &col);
+  pod_line_col(g->json, off, &line, &col);
   return pod_err_at(err, POD_EINPUT, cx->path, line, col,
                     "found %s, expected %s", fmt_found, expected);
 }
@@ -487,12 +469,12 @@ static int json_object(ingest_ctx *cx, generic *g, const cJSON *o,
   long col;
   int rc = POD_OK;
   if (!cJSON_IsObject(o))
-    return json_fail_at(cx, g, g->obj_off, type_of(o), "an object (one "
+    return json_fail_at(cx, g, g->obj_off, ingest_json_type(o), "an object (one "
                         "result per object)", err);
   row.n = g->header.n;
   row.field = pod_xmalloc(row.n * sizeof *row.field);
   row.len = pod_xmalloc(row.n * sizeof *row.len);
-  line_col(g->json, g->obj_off, &row.line, &col);
+  pod_line_col(g->json, g->obj_off, &row.line, &col);
   for (size_t i = 0; i < row.n; i++) {
     const char *key = g->header.field[i];
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -505,7 +487,7 @@ static int json_object(ingest_ctx *cx, generic *g, const cJSON *o,
     } else if (v && !cJSON_IsNull(v) && !cJSON_IsString(v) &&
                !cJSON_IsNumber(v) && rc == POD_OK) {
       char what[160];
-      snprintf(what, sizeof what, "%s for \"%s\"", type_of(v), key);
+      snprintf(what, sizeof what, "%s for \"%s\"", ingest_json_type(v), key);
       rc = json_fail_at(cx, g, json_key_off(g, key), what, "a number or a "
                         "string", err);
     }

@@ -157,16 +157,6 @@ static int scan_text(ingest_ctx *cx, char *t, size_t len, scan *sc,
   return POD_OK;
 }
 
-static const char *type_of(const cJSON *v) {
-  if (cJSON_IsObject(v)) return "an object";
-  if (cJSON_IsArray(v)) return "a list";
-  if (cJSON_IsString(v)) return "a string";
-  if (cJSON_IsNumber(v)) return "a number";
-  if (cJSON_IsBool(v)) return "true/false";
-  if (cJSON_IsNull(v)) return "null";
-  return "nothing";
-}
-
 /* The value after the key at off, as written ("2.2882818626410906e+17"). */
 static void raw_after_key(const char *t, size_t len, size_t off, char *out,
                           size_t n) {
@@ -205,15 +195,6 @@ static int read_capped(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
 }
 
 /* path:line:col of byte offset off. */
-static void line_col(const char *t, size_t off, long *line, long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (t[i] == '\n') { (*line)++; *col = 1; }
-    else (*col)++;
-  }
-}
-
 static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
                         size_t off, const char *expected,
                         char err[POD_ERRLEN]) {
@@ -224,7 +205,7 @@ static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
   /* cJSON stops past the bad byte when it meets a line end or the end of
   ** the text: point at the last byte it read instead */
   while (off > 0 && off < len && is_space(t[off])) off--;
-  line_col(t, off, &line, &col);
+  pod_line_col(t, off, &line, &col);
   while (off + n < len && n < 24 && t[off + n] != '\n' && t[off + n] != '\r')
     n++;
   if (off >= len) snprintf(found, sizeof found, "the end of the file");
@@ -266,7 +247,7 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
   if (cJSON_IsNull(v)) return POD_OK;
   if (!cJSON_IsNumber(v))
     return pod_err_at(err, POD_EINPUT, cx->path, kp->line, kp->col,
-                      "found %s for \"%s\", expected a number", type_of(v),
+                      "found %s for \"%s\", expected a number", ingest_json_type(v),
                       v->string);
   if (!strcmp(v->string, "grad_norm")) st->grad_norm = 1;
   ingest_metric_from_key(v->string, base, sizeof base, &split);
@@ -298,7 +279,7 @@ static int entry_axis(ingest_ctx *cx, const cJSON *entry, const char *key,
   if (!cJSON_IsNumber(v) || v->valuedouble < 0)
     return pod_err_at(err, POD_EINPUT, cx->path, ip->line, ip->col,
                       "found %s for \"%s\", expected a number >= 0",
-                      type_of(v), key);
+                      ingest_json_type(v), key);
   *out = v->valuedouble;
   return POD_OK;
 }
@@ -311,7 +292,7 @@ static int log_entry(ingest_ctx *cx, hfstate *st, const cJSON *entry,
   if (!cJSON_IsObject(entry))
     return pod_err_at(err, POD_EINPUT, cx->path, ip->line, ip->col,
                       "found %s, expected an object (a log_history entry)",
-                      type_of(entry));
+                      ingest_json_type(entry));
   if ((rc = entry_axis(cx, entry, "epoch", ip, &epoch, err)) ||
       (rc = entry_axis(cx, entry, "step", ip, &step, err)))
     return rc;
@@ -340,7 +321,7 @@ static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
         const pos *p = pos_at(&st->sc.top_keys, i);
         return pod_err_at(err, POD_EINPUT, cx->path, p->line, p->col,
                           "found %s for \"log_history\", expected a list",
-                          type_of(v));
+                          ingest_json_type(v));
       }
     }
   for (const cJSON *entry = lh->child; entry; entry = entry->next, e++)

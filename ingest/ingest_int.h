@@ -58,6 +58,11 @@ int ingest_csv_check_header(ingest_ctx *cx, const ingest_csv_row *row,
 ** (rate-limited here, so readers may call it often). */
 void ingest_progress(ingest_ctx *cx, long long bytes);
 
+/* What a JSON value is, for "found X, expected Y": "an object", "a list",
+** "a string", "a number", "true/false", "null" (value.c). */
+struct cJSON;
+const char *ingest_json_type(const struct cJSON *v);
+
 /* ---- values (value.c) ------------------------------------------------ */
 /* Strict decimal: [+-]digits[.digits][e[+-]digits]; no hex, NaN, inf,
 ** comma decimals or trailing text. Returns 1 on success. */

@@ -51,15 +51,6 @@ static int known_key(const char *k, int in_entry) {
          (in_entry ? !strcmp(k, "glob") : !strcmp(k, "files"));
 }
 
-static void line_col(const char *text, size_t off, long *line, long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off && text[i]; i++) {
-    if (text[i] == '\n') { ++*line; *col = 1; }
-    else ++*col;
-  }
-}
-
 /* Checks one object (the top level or an entry) for keys and types. */
 static int check_object(const char *path, cJSON *o, int in_entry,
                         char err[POD_ERRLEN]) {
@@ -127,7 +118,7 @@ int ingest_manifest_load(const char *path, ingest_manifest **out,
   root = cJSON_ParseWithLengthOpts(text.data, text.len, &end, 0);
   if (!root || !cJSON_IsObject(root)) {
     long line, col;
-    line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);
+    pod_line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);
     cJSON_Delete(root);
     pod_buf_free(&text);
     return pod_err_at(err, POD_EINPUT, path, line, col, "found %s, expected "

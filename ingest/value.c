@@ -5,6 +5,7 @@
 #include "ingest/ingest_int.h"
 #include "core/num.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 
 int ingest_parse_number(const char *s, double *out) {
@@ -18,4 +19,14 @@ int ingest_parse_count(const char *s, long long min, long long *out) {
     return 0;
   *out = (long long)d;
   return 1;
+}
+
+const char *ingest_json_type(const cJSON *v) {
+  if (cJSON_IsObject(v)) return "an object";
+  if (cJSON_IsArray(v)) return "a list";
+  if (cJSON_IsString(v)) return "a string";
+  if (cJSON_IsNumber(v)) return "a number";
+  if (cJSON_IsBool(v)) return "true/false";
+  if (cJSON_IsNull(v)) return "null";
+  return "nothing";
 }

@@ -37,15 +37,6 @@ int render_i18n_rtl(const char *lang) {
   return 0;
 }
 
-static void line_col(const char *text, size_t off, long *line, long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t k = 0; k < off && text[k]; k++) {
-    if (text[k] == '\n') { ++*line; *col = 1; }
-    else ++*col;
-  }
-}
-
 /* Loads and checks the shape of one catalog. */
 static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   pod_buf text = POD_BUF_INIT;
@@ -62,7 +53,7 @@ static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   root = cJSON_ParseWithLengthOpts(text.data, text.len, &end, 0);
   if (!cJSON_IsObject(root)) {
     long line, col;
-    line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);
+    pod_line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);
     cJSON_Delete(root);
     pod_buf_free(&text);
     return pod_err_at(err, POD_EINPUT, path, line, col, "found %s, expected "

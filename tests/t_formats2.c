@@ -19,85 +19,12 @@
 
 /* ---- helpers (as in t_trainlogs.c) ----------------------------------- */
 
-static int ingest_into(store_db *db, const ingest_meta *meta,
-                       const char *const *paths, int n, char err[POD_ERRLEN]) {
-  ingest_meta none = {0};
-  ingest_session *s = ingest_session_new(db, meta ? meta : &none);
-  ingest_path *list = NULL;
-  int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
-  for (int i = 0; rc == POD_OK && i < n_list; i++) {
-    int status;
-    long rows;
-    rc = ingest_file(s, &list[i], &status, &rows, err);
-  }
-  ingest_paths_free(list, n_list);
-  ingest_session_free(s);
-  return rc;
-}
-
-static store_db *open_db(void) {
-  store_db *db = NULL;
-  char err[POD_ERRLEN];
-  if (store_open(test_path("t.db"), &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  return db;
-}
-
 static int ingest_paths(const ingest_meta *meta, const char *const *paths,
                         int n, char err[POD_ERRLEN]) {
-  store_db *db = open_db();
-  int rc = ingest_into(db, meta, paths, n, err);
+  store_db *db = test_open_db();
+  int rc = test_ingest_into(db, meta, paths, n, err);
   store_close(db);
   return rc;
-}
-
-static void registry_checksum(const char *db_path, char hex[65]) {
-  static const char *const tables[] = {"sources", "environments", "runs",
-                                       "metrics", "measurements", NULL};
-  sqlite3 *db;
-  pod_sha256 h;
-  pod_sha256_init(&h);
-  sqlite3_open(db_path, &db);
-  for (int t = 0; tables[t]; t++) {
-    char sql[128];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
-    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    while (sqlite3_step(st) == SQLITE_ROW)
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        const unsigned char *v = sqlite3_column_text(st, i);
-        pod_sha256_update(&h, v ? (const char *)v : "\x01", v ? strlen((const char *)v) + 1 : 1);
-      }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  pod_sha256_hex(&h, hex);
-}
-
-static double query_num(const char *sql) {
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  double v = NAN;
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
-static const char *query_text(const char *sql) {
-  static char out[512];
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  out[0] = '\0';
-  sqlite3_open(test_path("t.db"), &db);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
 }
 
 static const char *fixture(const char *dir, const char *name) {
@@ -138,25 +65,8 @@ static const char *copy_fixture(const char *dir, const char *name,
 ** message holding want1 and want2, and the registry must not change. */
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  char err[POD_ERRLEN], before[65], after[65];
-  const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
-  const char *p = test_path(name);
-  store_db *db = open_db();
-  CHECK_INT(ingest_into(db, NULL, good, 1, err), POD_OK);
-  registry_checksum(test_path("t.db"), before);
-  make_folder_of(p);
-  if (data) test_write(p, data, n);
-  err[0] = '\0';
-  int rc = ingest_into(db, NULL, &p, 1, err);
-  if (rc != POD_EINPUT)
-    test_fail(__FILE__, __LINE__, "%s: rc %d, expected POD_EINPUT (%s)", name, rc, err);
-  if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
-    test_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" / \"%s\"",
-              name, err, want1, want2 ? want2 : "");
-  store_close(db);
-  registry_checksum(test_path("t.db"), after);
-  if (strcmp(before, after))
-    test_fail(__FILE__, __LINE__, "%s: the registry changed", name);
+  test_expect_refused(fixture("keras-csvlogger", KERAS_ACC), name, data, n,
+                      want1, want2);
 }
 
 #define REFUSE(name, lit, w1, w2) expect_refused(name, lit, sizeof lit - 1, w1, w2)
@@ -167,22 +77,22 @@ static void test_formats2_eit_corpus_series_match_the_file(void) {
   char err[POD_ERRLEN];
   const char *p = copy_fixture("eit", EIT, "Pong_seed_3/impacttracker/data.json");
   CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format FROM sources"), "eit");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 35);
-  CHECK_HAS(query_text("SELECT format_version FROM sources"), "derived by podium");
+  CHECK_STR(test_query_text("SELECT format FROM sources"), "eit");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 35);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "derived by podium");
   /* the folder holding impacttracker/ names the model */
-  CHECK_STR(query_text("SELECT model FROM runs"), "Pong_seed_3");
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "Pong_seed_3");
   /* line 1: "rapl_power_draw_absolute":61.1223055634 */
-  CHECK(query_num(VALUE_OF("cpu_power", "m.step = 1")) == 61.1223055634);
-  CHECK_STR(query_text("SELECT m.raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power' AND m.step = 1"), "61.1223055634");
-  CHECK_INT(query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power' AND m.step = 1"), 1);
+  CHECK(test_query_num(VALUE_OF("cpu_power", "m.step = 1")) == 61.1223055634);
+  CHECK_STR(test_query_text("SELECT m.raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power' AND m.step = 1"), "61.1223055634");
+  CHECK_INT(test_query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power' AND m.step = 1"), 1);
   /* line 2: attributable 25.7822945692, GPU 41.44 */
-  CHECK(query_num(VALUE_OF("cpu_power_attributable", "m.step = 2")) == 25.7822945692);
-  CHECK(query_num(VALUE_OF("gpu_power", "m.step = 2")) == 41.44);
-  CHECK_INT(query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'gpu_power' AND m.step = 2"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'gpu_power_attributable'"), 35);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'cpu_power'"), "W");
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL"), 0);
+  CHECK(test_query_num(VALUE_OF("cpu_power_attributable", "m.step = 2")) == 25.7822945692);
+  CHECK(test_query_num(VALUE_OF("gpu_power", "m.step = 2")) == 41.44);
+  CHECK_INT(test_query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'gpu_power' AND m.step = 2"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'gpu_power_attributable'"), 35);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'cpu_power'"), "W");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL"), 0);
 }
 
 static void test_formats2_eit_summary_is_derived_from_the_samples(void) {
@@ -191,20 +101,20 @@ static void test_formats2_eit_summary_is_derived_from_the_samples(void) {
   ingest_meta meta = {0};
   meta.model = "a2c-cule";
   CHECK_RC(ingest_paths(&meta, &p, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT model FROM runs"), "a2c-cule");
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "a2c-cule");
   /* last timestamp 1572548839.8460979462 - first 1572548471.1904480457 */
-  CHECK(fabs(query_num(VALUE_OF("duration", "m.step IS NULL")) - 368.6556499) < 1e-6);
+  CHECK(fabs(test_query_num(VALUE_OF("duration", "m.step IS NULL")) - 368.6556499) < 1e-6);
   /* trapezoids of the attributable power (computed in Python from the
   ** same file): CPU 0.004270393755249005 kWh, GPU 0.005883458598342869 */
-  CHECK(fabs(query_num(VALUE_OF("cpu_energy_attributable_derived", "m.step IS NULL")) - 0.004270393755249005) < 1e-12);
-  CHECK(fabs(query_num(VALUE_OF("gpu_energy_attributable_derived", "m.step IS NULL")) - 0.005883458598342869) < 1e-12);
-  CHECK(fabs(query_num(VALUE_OF("energy_attributable_derived", "m.step IS NULL")) - 0.010153852353591874) < 1e-12);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'energy_attributable_derived'"), "kWh");
+  CHECK(fabs(test_query_num(VALUE_OF("cpu_energy_attributable_derived", "m.step IS NULL")) - 0.004270393755249005) < 1e-12);
+  CHECK(fabs(test_query_num(VALUE_OF("gpu_energy_attributable_derived", "m.step IS NULL")) - 0.005883458598342869) < 1e-12);
+  CHECK(fabs(test_query_num(VALUE_OF("energy_attributable_derived", "m.step IS NULL")) - 0.010153852353591874) < 1e-12);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'energy_attributable_derived'"), "kWh");
   /* the summary cites the last sample; its raw value is in joules */
-  CHECK_INT(query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration'"), 35);
-  CHECK_STR(query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_energy_attributable_derived'"), "J");
+  CHECK_INT(test_query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration'"), 35);
+  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_energy_attributable_derived'"), "J");
   /* one summary value per metric, none for the power series */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE step IS NULL"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NULL"), 4);
 }
 
 #define EIT_OK "{\"timestamp\": 10.0, \"rapl_power_draw_absolute\": 50.0, \"rapl_estimated_attributable_power_draw\": 20.0}\n"
@@ -235,11 +145,11 @@ static void test_formats2_eit_nan_power_is_skipped_and_counted(void) {
                 "\"rapl_estimated_attributable_power_draw\": 30.0, \"x\": -Infinity}\n",
              (size_t)-1);
   CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power'"), 1);
-  CHECK_HAS(query_text("SELECT format_version FROM sources"), "1 nan power values skipped");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power'"), 1);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "1 nan power values skipped");
   /* (20 + 30) / 2 W for 10 s = 250 J */
-  CHECK(fabs(query_num(VALUE_OF("cpu_energy_attributable_derived", "1")) - 250 / 3.6e6) < 1e-15);
-  CHECK(query_num(VALUE_OF("duration", "1")) == 10);
+  CHECK(fabs(test_query_num(VALUE_OF("cpu_energy_attributable_derived", "1")) - 250 / 3.6e6) < 1e-15);
+  CHECK(test_query_num(VALUE_OF("duration", "1")) == 10);
   REFUSE("nan2/impacttracker/data.json", EIT_OK "{\"timestamp\": NaN}\n",
          "data.json:2:2:", "found NaN for \"timestamp\"");
 }
@@ -279,7 +189,7 @@ static void test_formats2_eit_refuses_a_file_over_the_size_cap(void) {
   meta.format = "eit";
   CHECK_INT(ingest_paths(&meta, args, 1, err), POD_EINPUT);
   CHECK_HAS(err, "expected at most 268435456 (256 MiB)");
-  CHECK_INT(query_num("SELECT count(*) FROM sources"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 0);
 }
 
 static void test_formats2_pickle_is_named_with_what_to_do(void) {
@@ -318,23 +228,23 @@ static void test_formats2_generic_long_form_converts_units(void) {
                 "tiny,sst2,accuracy,0.91,,\n"
                 "big,sst2,latency,,ms,8\n", (size_t)-1);
   CHECK_RC(ingest_paths(NULL, args, 1, err), POD_OK, err);
-  CHECK_STR(query_text("SELECT format FROM sources"), "generic");
-  CHECK_INT(query_num("SELECT rows FROM sources"), 7);
-  CHECK(fabs(query_num(VALUE_OF("latency", "1")) - 0.0125) < 1e-15);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'latency'"), "s");
-  CHECK_STR(query_text("SELECT raw_value || ' ' || raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'latency'"), "12.5 ms");
-  CHECK(query_num(VALUE_OF("peak_memory", "1")) == 3e6);
-  CHECK(query_num(VALUE_OF("peak_memory_binary", "1")) == 2097152);
-  CHECK(fabs(query_num(VALUE_OF("energy", "1")) - 0.005) < 1e-15);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'energy'"), "kWh");
-  CHECK(fabs(query_num(VALUE_OF("emissions", "1")) - 0.004) < 1e-15);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'accuracy'"), 1);
-  CHECK_INT(query_num("SELECT batch_size FROM measurements WHERE line = 2"), 8);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE batch_size IS NULL"), 3);
-  CHECK_STR(query_text("SELECT dataset FROM runs WHERE model = 'tiny'"), "sst2");
+  CHECK_STR(test_query_text("SELECT format FROM sources"), "generic");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 7);
+  CHECK(fabs(test_query_num(VALUE_OF("latency", "1")) - 0.0125) < 1e-15);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'latency'"), "s");
+  CHECK_STR(test_query_text("SELECT raw_value || ' ' || raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'latency'"), "12.5 ms");
+  CHECK(test_query_num(VALUE_OF("peak_memory", "1")) == 3e6);
+  CHECK(test_query_num(VALUE_OF("peak_memory_binary", "1")) == 2097152);
+  CHECK(fabs(test_query_num(VALUE_OF("energy", "1")) - 0.005) < 1e-15);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'energy'"), "kWh");
+  CHECK(fabs(test_query_num(VALUE_OF("emissions", "1")) - 0.004) < 1e-15);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'accuracy'"), 1);
+  CHECK_INT(test_query_num("SELECT batch_size FROM measurements WHERE line = 2"), 8);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE batch_size IS NULL"), 3);
+  CHECK_STR(test_query_text("SELECT dataset FROM runs WHERE model = 'tiny'"), "sst2");
   /* an empty value cell is not measured; its run is still there */
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 6);
-  CHECK_INT(query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'emissions'"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 6);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'emissions'"), 6);
 }
 
 static void test_formats2_generic_wide_form_with_directions(void) {
@@ -353,14 +263,14 @@ static void test_formats2_generic_wide_form_with_directions(void) {
                 "b,,0.6,,x\n", (size_t)-1);
   meta.format = "generic";
   CHECK_RC(ingest_paths(&meta, args, 1, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 2);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'acc'"), 1);
-  CHECK_INT(query_num("SELECT direction FROM metrics WHERE name = 'latency_ms'"), 0);
-  CHECK(query_num(VALUE_OF("acc", "m.epoch = 2")) == 0.75);
-  CHECK(fabs(query_num(VALUE_OF("latency_ms", "m.epoch = 2")) - 0.018) < 1e-15);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL"), 1);
-  CHECK_INT(query_num("SELECT count(*) FROM metrics WHERE name = 'notes'"), 0);
-  CHECK_STR(query_text("SELECT format_version FROM sources"), "generic (wide)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'acc'"), 1);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'latency_ms'"), 0);
+  CHECK(test_query_num(VALUE_OF("acc", "m.epoch = 2")) == 0.75);
+  CHECK(fabs(test_query_num(VALUE_OF("latency_ms", "m.epoch = 2")) - 0.018) < 1e-15);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'notes'"), 0);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "generic (wide)");
 }
 
 static void generic_manifest(const char *folder, const char *columns) {
@@ -425,15 +335,15 @@ static void test_formats2_generic_json_list_and_lines(void) {
   test_write(b, "{\"name\": \"m3\", \"f1\": 0.5, \"time\": 0.5}\n\n"
                 "{\"name\": \"m3\", \"f1\": 0.25}\n", (size_t)-1);
   CHECK_RC(ingest_paths(NULL, args, 2, err), POD_OK, err);
-  CHECK_INT(query_num("SELECT count(*) FROM sources WHERE format = 'generic'"), 2);
-  CHECK_INT(query_num("SELECT count(*) FROM runs"), 3);
-  CHECK(query_num(VALUE_OF("f1", "m.line = 2")) == 0.8125);
-  CHECK(query_num(VALUE_OF("time", "m.raw_value = '1.5e1'")) == 900);
-  CHECK_INT(query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'time' AND m.raw_value = '1.5e1'"), 3);
-  CHECK_STR(query_text("SELECT unit FROM metrics WHERE name = 'time'"), "s");
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'generic'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 3);
+  CHECK(test_query_num(VALUE_OF("f1", "m.line = 2")) == 0.8125);
+  CHECK(test_query_num(VALUE_OF("time", "m.raw_value = '1.5e1'")) == 900);
+  CHECK_INT(test_query_num("SELECT m.line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'time' AND m.raw_value = '1.5e1'"), 3);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'time'"), "s");
   /* JSON Lines: the blank line is skipped, lines keep their numbers */
-  CHECK(query_num(VALUE_OF("f1", "m.line = 3")) == 0.25);
-  CHECK_INT(query_num("SELECT count(*) FROM measurements"), 6);
+  CHECK(test_query_num(VALUE_OF("f1", "m.line = 3")) == 0.25);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 6);
 }
 
 static void test_formats2_generic_json_refuses_bad_values(void) {
@@ -504,8 +414,8 @@ static void test_formats2_generic_files_entry_columns_win(void) {
              "\"higher\"}}}}]}\n", (size_t)-1);
   test_write(p, "bleu\n31.5\n", (size_t)-1);
   CHECK_RC(ingest_paths(NULL, args, 1, err), POD_OK, err);
-  CHECK(query_num(VALUE_OF("bleu", "1")) == 31.5);
-  CHECK_STR(query_text("SELECT model FROM runs"), "m0");
+  CHECK(test_query_num(VALUE_OF("bleu", "1")) == 31.5);
+  CHECK_STR(test_query_text("SELECT model FROM runs"), "m0");
 }
 
 static void test_formats2_formats_are_listed(void) {

@@ -78,7 +78,8 @@ void test_registry_checksum(char hex[65]);   /* sha256 of every t.db row */
 double test_query_num(const char *sql);      /* first cell, NaN if none */
 const char *test_query_text(const char *sql);  /* "" if none; static */
 const char *test_data(const char *rel);      /* <root>/tests/data/<rel> */
-/* Ingests good (if not NULL), then a file `name` holding data; expects
+/* Ingests good (if not NULL), then a file `name` holding data (NULL: the
+** file is there already); expects
 ** POD_EINPUT, a message holding want1 (and want2), and t.db unchanged. */
 void test_expect_refused_at(const char *file, int line, const char *good,
                             const char *name, const char *data, size_t n,
