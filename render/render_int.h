@@ -38,4 +38,20 @@ void render_out_abort(render_out *o);   /* removes the temporary tree */
 ** (one Markdown report per leaderboard) (report.c). */
 int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]);
 
+/* Comparison pages (compare.c): every optimized group of runs (one
+** model, scope and environment) against each baseline group of its scope.
+** name: "<baseline slug>--<optimized slug>", unique. Owned, free with
+** render_compare_pairs_free. */
+typedef struct render_cmp_pair {
+  int64_t *ids[2];
+  size_t n_ids[2];
+  char *scope, *name, *base_label, *opt_label;
+} render_cmp_pair;
+
+int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
+                         char err[POD_ERRLEN]);
+void render_compare_pairs_free(render_cmp_pair *p, size_t n);
+/* Pushes a comparison as a Lua table (docs/TEMPLATES.md, compare.html). */
+void render_compare_push(lua_State *L, const render_cmp *c, const char *lang);
+
 #endif

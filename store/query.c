@@ -131,6 +131,8 @@ const char *const store_sql[Q_COUNT_] = {
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
       "  (SELECT count(*) FROM measurements) AS measurements",
+  [Q_RUNS_OF_MODEL] =
+      "SELECT " RUN_COLUMNS "FROM runs r WHERE r.model = ?1 ORDER BY r.id",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
@@ -214,6 +216,28 @@ int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
                    "run name \"%s\" matches %d runs; give a run id "
                    "(podium runs lists them)", id_or_name, n);
   return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
+                         void *ud, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  char *end;
+  long long id = strtoll(spec, &end, 10);
+  int n = 0, rc;
+  /* a run id, else a run name (every run of it), else a model name */
+  if (*spec && !*end && id > 0) {
+    if ((rc = walk_q(db, Q_RUN_BY_ID, id, count_rows, &n, err))) return rc;
+    if (n) return walk_q(db, Q_RUN_BY_ID, id, fn, ud, err);
+  }
+  static const int by_text[2] = {Q_RUN_BY_NAME, Q_RUNS_OF_MODEL};
+  for (int k = 0; k < 2; k++) {
+    if ((rc = store_stmt(db, by_text[k], &st, err))) return rc;
+    sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+    if ((rc = store_walk(db, st, count_rows, &n, err))) return rc;
+    if (n) return store_walk(db, st, fn, ud, err);
+  }
+  return pod_err(err, POD_EINPUT, "no run or model \"%s\" (podium runs "
+                 "lists them)", spec);
 }
 
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
