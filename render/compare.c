@@ -752,15 +752,18 @@ int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
   return rc;
 }
 
+void render_compare_pair_clear(render_cmp_pair *p) {
+  free(p->ids[0]);
+  free(p->ids[1]);
+  free(p->scope);
+  free(p->name);
+  free(p->base_label);
+  free(p->opt_label);
+  memset(p, 0, sizeof *p);
+}
+
 void render_compare_pairs_free(render_cmp_pair *p, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    free(p[i].ids[0]);
-    free(p[i].ids[1]);
-    free(p[i].scope);
-    free(p[i].name);
-    free(p[i].base_label);
-    free(p[i].opt_label);
-  }
+  for (size_t i = 0; i < n; i++) render_compare_pair_clear(&p[i]);
   free(p);
 }
 

@@ -51,6 +51,7 @@ typedef struct render_cmp_pair {
 int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
                          char err[POD_ERRLEN]);
 void render_compare_pairs_free(render_cmp_pair *p, size_t n);
+void render_compare_pair_clear(render_cmp_pair *p);   /* one, in place */
 /* Pushes a comparison as a Lua table (docs/TEMPLATES.md, compare.html). */
 void render_compare_push(lua_State *L, const render_cmp *c, const char *lang);
 
