@@ -1,0 +1,333 @@
+/*
+** tests/t_compare.c -- `podium compare` and the compare pages: the
+** statistics (core/stats.c) against numbers worked by hand, pairing on the
+** examples, repeats, a tie within noise, a cross-hardware pair, and JSON,
+** Markdown and page agreeing.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "core/stats.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK_NEAR(a, b, tol)                                               \
+  do {                                                                      \
+    double a_ = (a), b_ = (b);                                              \
+    if (!(fabs(a_ - b_) <= (tol)))                                          \
+      test_fail(__FILE__, __LINE__, "%s == %.10g, expected %.10g", #a, a_,  \
+                b_);                                                        \
+  } while (0)
+
+/* ---- statistics ------------------------------------------------------ */
+
+static void test_compare_t_quantiles_follow_the_nist_table(void) {
+  CHECK_NEAR(pod_t975(1), 12.706, 1e-12);
+  CHECK_NEAR(pod_t975(2), 4.303, 1e-12);
+  CHECK_NEAR(pod_t975(4), 2.776, 1e-12);
+  CHECK_NEAR(pod_t975(2.9), 4.303, 1e-12);   /* fractional df rounds down */
+  CHECK_NEAR(pod_t975(30), 2.042, 1e-12);
+  CHECK_NEAR(pod_t975(45), 2.021, 1e-12);
+  CHECK_NEAR(pod_t975(1e6), 1.980, 1e-12);
+  CHECK_NEAR(pod_t975(INFINITY), 1.960, 1e-12);
+  CHECK(isnan(pod_t975(0.5)));
+}
+
+/* Baseline repeats 10, 12, 14 ms:
+**   mean = 36 / 3 = 12 ms; deviations -2, 0, +2 ms;
+**   sd = sqrt((4 + 0 + 4) / (3 - 1)) = sqrt(4) = 2 ms;
+**   95% CI = 12 +- t(2) * 2 / sqrt(3) = 12 +- 4.303 * 1.154701
+**          = 12 +- 4.968677 ms = [7.031323, 16.968677] ms.
+** Optimized repeats 5.9, 6.0, 6.1 ms: mean 6 ms, sd 0.1 ms.
+** Ratio 6 / 12 = 0.5; log-ratio delta method:
+**   vb = sd_b^2 / (n_b mean_b^2) = 4 / (3 * 144) = 0.00925926
+**   vo = sd_o^2 / (n_o mean_o^2) = 0.01 / (3 * 36) = 0.0000925926
+**   se = sqrt(vb + vo) = sqrt(0.00935185) = 0.0967050
+**   Welch df = (vb + vo)^2 / (vb^2 / 2 + vo^2 / 2) = 2.04 -> 2, t = 4.303
+**   interval = 0.5 * exp(-+ 4.303 * 0.0967050) = [0.329800, 0.758035]. */
+static const double base_ms[3] = {0.010, 0.012, 0.014};
+static const double fast_ms[3] = {0.0059, 0.0060, 0.0061};
+
+static void test_compare_repeats_give_mean_sd_and_student_interval(void) {
+  pod_sample b, o;
+  double lo, hi, r;
+  pod_sample_of(base_ms, 3, &b);
+  CHECK_NEAR(b.mean, 0.012, 1e-15);
+  CHECK_NEAR(b.sd, 0.002, 1e-15);
+  CHECK_INT(b.n, 3);
+  pod_mean_ci(&b, &lo, &hi);
+  CHECK_NEAR(lo, 0.007031323, 1e-9);
+  CHECK_NEAR(hi, 0.016968677, 1e-9);
+  pod_sample_of(fast_ms, 3, &o);
+  r = pod_ratio_ci(&b, &o, &lo, &hi);
+  CHECK_NEAR(r, 0.5, 1e-12);
+  CHECK_NEAR(lo, 0.329800, 1e-6);
+  CHECK_NEAR(hi, 0.758035, 1e-6);
+  /* n = 1 on a side: no interval is invented */
+  pod_sample_of(base_ms, 1, &b);
+  CHECK(isnan(b.sd));
+  pod_mean_ci(&b, &lo, &hi);
+  CHECK(isnan(lo) && isnan(hi));
+  pod_ratio_ci(&b, &o, &lo, &hi);
+  CHECK(isnan(lo) && isnan(hi));
+}
+
+/* Accuracy 0.90, 0.91, 0.92 against 0.91, 0.92, 0.93: difference +1 pp;
+** each side sd 0.01, so vb = vo = 0.0001 / 3; se = sqrt(0.0000666667)
+** = 0.00816497; Welch df = 4 exactly, t = 2.776; half width = 2.776 *
+** 0.00816497 = 0.0226659 -> [-1.2666, +3.2666] pp: holds 0, within
+** noise. */
+static void test_compare_difference_interval_is_welch(void) {
+  static const double a[3] = {0.90, 0.91, 0.92}, c[3] = {0.91, 0.92, 0.93};
+  pod_sample b, o;
+  double lo, hi, d;
+  pod_sample_of(a, 3, &b);
+  pod_sample_of(c, 3, &o);
+  d = pod_diff_ci(&b, &o, &lo, &hi);
+  CHECK_NEAR(d, 0.01, 1e-12);
+  CHECK_NEAR(lo, -0.0126659, 1e-6);
+  CHECK_NEAR(hi, 0.0326659, 1e-6);
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+/* A transformers benchmark file holding one time at batch 8, seq 128. */
+static void bench_file(const char *folder, const char *model, double v) {
+  char body[256], path[512];
+  pod_buf cmd = POD_BUF_INIT;
+  snprintf(path, sizeof path, "%s/%s", test_dir(), folder);
+  pod_buf_printf(&cmd, "mkdir -p '%s'", path);
+  if (system(cmd.data) != 0) test_fail(__FILE__, __LINE__, "mkdir %s", path);
+  pod_buf_free(&cmd);
+  snprintf(body, sizeof body,
+           "model,batch_size,sequence_length,result\n%s,8,128,%.4f\n", model,
+           v);
+  snprintf(path, sizeof path, "%s/inference_time_1700000000.csv", folder);
+  test_write(test_path(path), body, (size_t)-1);
+}
+
+static const cJSON *row_at(const cJSON *j, const char *metric, int seq) {
+  const cJSON *r;
+  cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "rows")) {
+    if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "metric")), metric) &&
+        cJSON_GetNumberValue(cJSON_GetObjectItem(r, "sequence_length")) == seq)
+      return r;
+  }
+  return NULL;
+}
+
+static double num(const cJSON *o, const char *k) {
+  return cJSON_GetNumberValue(cJSON_GetObjectItem(o, k));
+}
+
+static const char *str(const cJSON *o, const char *k) {
+  return cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+}
+
+/* The transformers docs figure: bert-base-uncased 0.018 s against the
+** 6-layer model's 0.009 s at batch 8, sequence 128: ratio 0.5, 2.0x. */
+static void test_compare_examples_give_the_docs_speedup(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  CHECK(cJSON_IsObject(j));
+  const cJSON *r = row_at(j, "inference_time", 128);
+  CHECK(r != NULL);
+  if (r) {
+    CHECK_NEAR(num(r, "ratio"), 0.5, 1e-12);
+    CHECK_NEAR(num(r, "speedup"), 2.0, 1e-12);
+    CHECK_NEAR(num(r, "change_pct"), -50.0, 1e-9);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "baseline"), "mean"), 0.018, 1e-15);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "optimized"), "mean"), 0.009, 1e-15);
+    CHECK_STR(str(r, "verdict"), "better");
+    CHECK_STR(str(r, "note"), "n = 1: no interval");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(r, "interval_low")));
+  }
+  r = row_at(j, "inference_memory", 128);   /* lower is better: memory */
+  CHECK(r && !strcmp(str(r, "verdict"), "better"));
+  CHECK(r && cJSON_IsNull(cJSON_GetObjectItem(r, "speedup")));
+  CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "rows")), 8);
+  CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 0);
+  cJSON_Delete(j);
+  /* the same by run id, and in words */
+  CHECK_INT(test_podium(&out, &err, "compare 1 2"), 0);
+  CHECK_HAS(out.data, "18.0 ms (n=1) -> 9.00 ms (n=1)  ratio 0.500 (-50.0 %) 2.00x");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_compare_exit_codes(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "compare nosuch distilbert-base-uncased"), 1);
+  CHECK_HAS(err.data, "no run or model \"nosuch\"");
+  CHECK_INT(test_podium(&out, &err, "compare 1"), 2);
+  CHECK_HAS(err.data, "usage: podium compare");
+  CHECK_INT(test_podium(&out, &err, "compare 1 2 --json --md"), 2);
+  CHECK_INT(test_podium(&out, &err, "compare 1 2 --bogus"), 2);
+  CHECK_INT(test_podium(&out, &err, "compare 1 2 --dataset elsewhere"), 1);
+  CHECK_HAS(err.data, "no run in dataset \"elsewhere\"");
+  CHECK_INT(test_podium(&out, &err, "compare 1 2 --dataset text-classification --json"), 0);
+  CHECK_INT(test_podium(&out, &err, "compare --help"), 0);
+  CHECK_HAS(out.data, "--strict");
+  /* nothing in common: a model measured elsewhere */
+  bench_file("other", "gpt2", 0.05);
+  CHECK_INT(test_podium(&out, &err, "ingest --task generation other"), 0);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased gpt2 --json"), 1);
+  CHECK_HAS(err.data, "have no metric at a common");
+  CHECK_STR(out.data, "");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* Three runs a side: the numbers worked by hand above, via the CLI. */
+static void test_compare_repeats_from_three_runs_a_side(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  for (int i = 0; i < 3; i++) {
+    char f[32];
+    snprintf(f, sizeof f, "base%d", i);
+    bench_file(f, "big", base_ms[i]);
+    CHECK_INT(test_podium(&out, &err, "ingest --task t --role baseline %s", f), 0);
+    snprintf(f, sizeof f, "fast%d", i);
+    bench_file(f, "small", fast_ms[i]);
+    CHECK_INT(test_podium(&out, &err, "ingest --task t --role optimized %s", f), 0);
+  }
+  CHECK_INT(test_podium(&out, &err, "compare big small --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  const cJSON *r = row_at(j, "inference_time", 128);
+  CHECK(r != NULL);
+  if (r) {
+    const cJSON *b = cJSON_GetObjectItem(r, "baseline");
+    CHECK_INT(num(b, "n"), 3);
+    CHECK_NEAR(num(b, "mean"), 0.012, 1e-12);
+    CHECK_NEAR(num(b, "sd"), 0.002, 1e-12);
+    CHECK_NEAR(num(b, "ci_low"), 0.007031323, 1e-9);
+    CHECK_NEAR(num(b, "ci_high"), 0.016968677, 1e-9);
+    CHECK_NEAR(num(r, "ratio"), 0.5, 1e-12);
+    CHECK_NEAR(num(r, "interval_low"), 0.329800, 1e-6);
+    CHECK_NEAR(num(r, "interval_high"), 0.758035, 1e-6);
+    CHECK_STR(str(r, "verdict"), "better");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(r, "note")));
+  }
+  cJSON_Delete(j);
+  /* the pages: one pair (three runs each), whiskers in the chart */
+  CHECK_INT(test_podium(&out, &err, "render"), 0);
+  pod_buf page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/big--small.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "[0.330, 0.758]");
+  CHECK_HAS(page.data, "class=\"whisker");
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "compare/big--small.html");
+  pod_buf_free(&page);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* 10, 12, 14 ms against 11, 12, 13 ms: ratio 1, interval holds 1. */
+static void test_compare_a_tie_is_within_noise(void) {
+  static const double same[3] = {0.011, 0.012, 0.013};
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  for (int i = 0; i < 3; i++) {
+    char f[32];
+    snprintf(f, sizeof f, "a%d", i);
+    bench_file(f, "a", base_ms[i]);
+    CHECK_INT(test_podium(&out, &err, "ingest --task t %s", f), 0);
+    snprintf(f, sizeof f, "b%d", i);
+    bench_file(f, "b", same[i]);
+    CHECK_INT(test_podium(&out, &err, "ingest --task t %s", f), 0);
+  }
+  CHECK_INT(test_podium(&out, &err, "compare a b --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  const cJSON *r = row_at(j, "inference_time", 128);
+  CHECK(r && !strcmp(str(r, "verdict"), "within noise"));
+  CHECK(r && num(r, "interval_low") < 1 && num(r, "interval_high") > 1);
+  CHECK_NEAR(r ? num(r, "ratio") : 0, 1.0, 1e-12);
+  cJSON_Delete(j);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* The same models on a V100 and on an A100: every row says so, and
+** --strict refuses. */
+static void test_compare_flags_cross_hardware_and_strict_refuses(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, env = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  char *a100;
+  bench_file("v100", "bert-base-uncased", 0.018);
+  bench_file("a100", "distilbert-base-uncased", 0.009);
+  CHECK_INT(pod_file_read("examples/bert-base/env_info_1700000000.csv", &env, e), POD_OK);
+  test_write(test_path("v100/env_info_1700000000.csv"), env.data, env.len);
+  a100 = strstr(env.data, "Tesla V100-SXM2-16GB");
+  CHECK(a100 != NULL);
+  if (a100) memcpy(a100, "NVIDIA A100-SXM4-40G", 20);
+  test_write(test_path("a100/env_info_1700000000.csv"), env.data, env.len);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t v100 a100"), 0);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  const cJSON *r = row_at(j, "inference_time", 128);
+  const char *w = r ? cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "warnings"), 0)) : NULL;
+  CHECK_STR(w, "GPU differs: Tesla V100-SXM2-16GB (baseline) vs NVIDIA A100-SXM4-40G (optimized)");
+  cJSON_Delete(j);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --md"), 0);
+  CHECK_HAS(out.data, "**Not like for like:**");
+  CHECK_HAS(out.data, "better (not like for like)");
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --strict"), 1);
+  CHECK_HAS(err.data, "--strict: not like for like: GPU differs");
+  CHECK_STR(out.data, "");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&env);
+}
+
+/* --json, --md and the page show the same figures. */
+static void test_compare_json_md_and_page_agree(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT,
+          md = POD_BUF_INIT, file = POD_BUF_INIT;
+  char e[POD_ERRLEN], want[64];
+  const cJSON *r;
+  CHECK_INT(test_podium(&out, &err, "ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &err, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, e), POD_OK);
+  CHECK_INT(test_podium(&md, &err, "compare 1 2 --md"), 0);
+  CHECK_HAS(md.data, "| text-classification | inference\\_time | batch 8, seq 128 | 18.0 ms (n=1) | 9.00 ms (n=1) | 0.500 | -50.0 % | 2.00x | n = 1: no interval | better | 1 vs 2 |");
+  CHECK_INT(pod_file_read(test_path("_site/reports/compare-bert-base-uncased--distilbert-base-uncased.md"), &file, e), POD_OK);
+  CHECK_STR(file.data, md.data);
+  CHECK_INT(test_podium(&out, &err, "compare 1 2 --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "rows")) {
+    snprintf(want, sizeof want, ">%.3f</td>", num(r, "ratio"));
+    CHECK_HAS(page.data, want);
+    snprintf(want, sizeof want, "| %.3f |", num(r, "ratio"));
+    CHECK_HAS(md.data, want);
+  }
+  cJSON_Delete(j);
+  CHECK_HAS(page.data, "2.00x");
+  CHECK_HAS(page.data, "href=\"../../en/runs/1.html\"");
+  CHECK_HAS(page.data, "href=\"../../en/runs/2.html\"");
+  CHECK_HAS(page.data, "<svg");
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "compare/bert-base-uncased--distilbert-base-uncased.html");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+  pod_buf_free(&md);
+  pod_buf_free(&file);
+}
+
+const test_case tests_compare[] = {
+  {"compare_t_quantiles_follow_the_nist_table", test_compare_t_quantiles_follow_the_nist_table},
+  {"compare_repeats_give_mean_sd_and_student_interval", test_compare_repeats_give_mean_sd_and_student_interval},
+  {"compare_difference_interval_is_welch", test_compare_difference_interval_is_welch},
+  {"compare_examples_give_the_docs_speedup", test_compare_examples_give_the_docs_speedup},
+  {"compare_exit_codes", test_compare_exit_codes},
+  {"compare_repeats_from_three_runs_a_side", test_compare_repeats_from_three_runs_a_side},
+  {"compare_a_tie_is_within_noise", test_compare_a_tie_is_within_noise},
+  {"compare_flags_cross_hardware_and_strict_refuses", test_compare_flags_cross_hardware_and_strict_refuses},
+  {"compare_json_md_and_page_agree", test_compare_json_md_and_page_agree},
+  {NULL, NULL},
+};
