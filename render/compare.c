@@ -42,6 +42,7 @@ struct render_cmp {
   pod_buf facts[2][F_COUNT_];
   char **warnings;
   size_t n_warnings;
+  pod_buf differs;   /* "GPU, PUE": the facts that differ, for each row */
   render_cmp_row *rows;
   size_t n_rows, cap_rows;
 };
@@ -310,6 +311,8 @@ static void add_warnings(render_cmp *c) {
     if (!strcmp(a, b)) continue;
     pod_buf_printf(&w, "%s differs: %s (baseline) vs %s (optimized)",
                    fact_names[f], a, b);
+    pod_buf_printf(&c->differs, "%s%s", c->differs.len ? ", " : "",
+                   fact_names[f]);
     c->warnings = pod_xrealloc(c->warnings,
                                (c->n_warnings + 1) * sizeof *c->warnings);
     c->warnings[c->n_warnings++] = pod_buf_detach(&w);
@@ -388,6 +391,7 @@ void render_compare_free(render_cmp *c) {
   }
   for (size_t i = 0; i < c->n_warnings; i++) free(c->warnings[i]);
   free(c->warnings);
+  pod_buf_free(&c->differs);
   free(c->rows);
   free(c);
 }
@@ -591,10 +595,12 @@ void render_compare_md(const render_cmp *c, pod_buf *out) {
     side_text(out, &r->base, r->unit);
     pod_buf_adds(out, " | ");
     side_text(out, &r->opt, r->unit);
-    pod_buf_printf(out, " | %s | %s | %s | %s | %s%s | %lld vs %lld |\n",
-                   t.ratio, t.change, t.effect, t.interval, r->verdict,
-                   c->n_warnings ? " (not like for like)" : "",
-                   (long long)r->base.run_id, (long long)r->opt.run_id);
+    pod_buf_printf(out, " | %s | %s | %s | %s | %s", t.ratio, t.change,
+                   t.effect, t.interval, r->verdict);
+    if (c->n_warnings)
+      pod_buf_printf(out, " (not like for like: %s)", c->differs.data);
+    pod_buf_printf(out, " | %lld vs %lld |\n", (long long)r->base.run_id,
+                   (long long)r->opt.run_id);
     pod_buf_free(&p);
   }
 }
@@ -614,9 +620,12 @@ void render_compare_text(const render_cmp *c, pod_buf *out) {
     side_text(&b, &r->base, r->unit);
     side_text(&o, &r->opt, r->unit);
     pod_buf_printf(out, "%-18s %-20s %-22s %s -> %s  ratio %s (%s) %s  "
-                   "%s  %s\n", *r->scope ? r->scope : "-", r->metric, p.data,
-                   b.data, o.data, t.ratio, t.change, t.effect, t.interval,
-                   r->verdict);
+                   "%s  %s%s%s%s\n", *r->scope ? r->scope : "-", r->metric,
+                   p.data, b.data, o.data, t.ratio, t.change, t.effect,
+                   t.interval, r->verdict,
+                   c->n_warnings ? " (not like for like: " : "",
+                   c->n_warnings ? c->differs.data : "",
+                   c->n_warnings ? ")" : "");
     pod_buf_free(&p);
     pod_buf_free(&b);
     pod_buf_free(&o);

@@ -275,7 +275,10 @@ static void test_compare_flags_cross_hardware_and_strict_refuses(void) {
   cJSON_Delete(j);
   CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --md"), 0);
   CHECK_HAS(out.data, "**Not like for like:**");
-  CHECK_HAS(out.data, "better (not like for like)");
+  CHECK_HAS(out.data, "better (not like for like: GPU)");
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased"), 0);
+  CHECK_HAS(out.data, "warning: GPU differs");
+  CHECK_HAS(out.data, "better (not like for like: GPU)");
   CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --strict"), 1);
   CHECK_HAS(err.data, "--strict: not like for like: GPU differs");
   CHECK_STR(out.data, "");
