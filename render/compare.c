@@ -264,43 +264,71 @@ static int same_point(const obs *a, const obs *b) {
          same_text(a->split, b->split);
 }
 
-/* Pairs the points both sides have, in the order the baseline has them. */
-static void build_rows(render_cmp *c, obs *ob, size_t n) {
-  double *v[2];
-  char *done = calloc(n ? n : 1, 1);
-  v[0] = pod_xmalloc((n + 1) * sizeof(double));
-  v[1] = pod_xmalloc((n + 1) * sizeof(double));
-  for (size_t i = 0; i < n; i++) {
-    size_t k[2] = {0, 0};
-    int64_t first[2] = {0, 0};
-    if (done[i] || ob[i].side != 0) continue;
-    for (size_t j = i; j < n; j++) {
-      if (!same_point(&ob[i], &ob[j])) continue;
-      done[j] = 1;
-      if (!first[ob[j].side]) first[ob[j].side] = ob[j].run;
-      v[ob[j].side][k[ob[j].side]++] = ob[j].sum / ob[j].count;
-    }
-    for (size_t j = 0; j < i; j++)   /* optimized values listed earlier */
-      if (ob[j].side == 1 && same_point(&ob[i], &ob[j])) {
-        if (!first[1]) first[1] = ob[j].run;
-        v[1][k[1]++] = ob[j].sum / ob[j].count;
-      }
-    if (!k[1]) continue;
-    render_cmp_row *r = row_new(c);
-    r->scope = ob[i].scope;
-    r->metric = ob[i].metric;
-    r->unit = ob[i].unit;
-    r->split = ob[i].split;
-    r->direction = ob[i].direction;
-    r->batch_size = ob[i].batch;
-    r->sequence_length = ob[i].seq;
-    r->base.run_id = first[0];
-    r->opt.run_id = first[1];
-    compute_row(r, v[0], k[0], v[1], k[1]);
+/* Same scope and metric, and equal on every axis both have (an axis one
+** side lacks, -1 or NULL, does not keep them apart). */
+static int axes_meet(const obs *a, const obs *b) {
+  return !strcmp(a->metric, b->metric) && !strcmp(a->scope, b->scope) &&
+         (a->batch == b->batch || a->batch < 0 || b->batch < 0) &&
+         (a->seq == b->seq || a->seq < 0 || b->seq < 0) &&
+         (same_text(a->split, b->split) || !a->split || !b->split);
+}
+
+/* Collects the per-run means of side's values at ob[at]'s point into v,
+** marking them in mark; returns how many, the first run in *first. */
+static size_t collect(const obs *ob, size_t n, size_t at, int side,
+                      char *mark, double *v, int64_t *first) {
+  size_t k = 0;
+  *first = 0;
+  for (size_t j = 0; j < n; j++) {
+    if (ob[j].side != side || !same_point(&ob[at], &ob[j])) continue;
+    mark[j] = 1;
+    if (!*first) *first = ob[j].run;
+    v[k++] = ob[j].sum / ob[j].count;
   }
-  free(v[0]);
-  free(v[1]);
+  return k;
+}
+
+/* One row per baseline point and each optimized point it meets: the exact
+** point when the optimized side has it, else those equal on the axes both
+** have. Baseline order. */
+static void build_rows(render_cmp *c, obs *ob, size_t n) {
+  double *vb = pod_xmalloc((n + 1) * sizeof(double));
+  double *vo = pod_xmalloc((n + 1) * sizeof(double));
+  char *done = pod_xmalloc(n + 1), *used = pod_xmalloc(n + 1);
+  memset(done, 0, n + 1);
+  for (size_t i = 0; i < n; i++) {
+    int64_t first_b, first_o;
+    int exact = 0;
+    size_t nb;
+    if (done[i] || ob[i].side != 0) continue;
+    nb = collect(ob, n, i, 0, done, vb, &first_b);
+    for (size_t j = 0; j < n && !exact; j++)
+      exact = ob[j].side == 1 && same_point(&ob[i], &ob[j]);
+    memset(used, 0, n + 1);
+    for (size_t j = 0; j < n; j++) {
+      const obs *o = &ob[j];
+      if (o->side != 1 || used[j] ||
+          !(exact ? same_point(&ob[i], o) : axes_meet(&ob[i], o)))
+        continue;
+      size_t no = collect(ob, n, j, 1, used, vo, &first_o);
+      render_cmp_row *r = row_new(c);
+      const char *split = ob[i].split ? ob[i].split : o->split;
+      r->scope = pod_xstrdup(ob[i].scope);
+      r->metric = pod_xstrdup(ob[i].metric);
+      r->unit = pod_xstrdup(ob[i].unit);
+      r->split = split ? pod_xstrdup(split) : NULL;
+      r->direction = ob[i].direction;
+      r->batch_size = ob[i].batch >= 0 ? ob[i].batch : o->batch;
+      r->sequence_length = ob[i].seq >= 0 ? ob[i].seq : o->seq;
+      r->base.run_id = first_b;
+      r->opt.run_id = first_o;
+      compute_row(r, vb, nb, vo, no);
+    }
+  }
+  free(vb);
+  free(vo);
   free(done);
+  free(used);
 }
 
 static void add_warnings(render_cmp *c) {
@@ -319,13 +347,8 @@ static void add_warnings(render_cmp *c) {
   }
 }
 
-static void free_obs(obs *ob, size_t n, render_cmp *c) {
-  /* rows borrow the strings of the first baseline obs of each point */
+static void free_obs(obs *ob, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    int kept = 0;
-    for (size_t r = 0; r < c->n_rows && !kept; r++)
-      kept = c->rows[r].metric == ob[i].metric;
-    if (kept) continue;
     free(ob[i].scope);
     free(ob[i].metric);
     free(ob[i].unit);
@@ -366,7 +389,7 @@ int render_compare_new(store_db *db, const int64_t *const ids[2],
                    "dataset/task, batch size, sequence length and split",
                    c->label[0], c->label[1]);
   }
-  free_obs(l.obs, l.n_obs, c);
+  free_obs(l.obs, l.n_obs);
   if (rc) {
     render_compare_free(c);
     return rc;
@@ -378,7 +401,6 @@ int render_compare_new(store_db *db, const int64_t *const ids[2],
 void render_compare_free(render_cmp *c) {
   if (!c) return;
   for (size_t r = 0; r < c->n_rows; r++) {
-    /* strings of a point are shared by its row only */
     free((char *)c->rows[r].scope);
     free((char *)c->rows[r].metric);
     free((char *)c->rows[r].unit);

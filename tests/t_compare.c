@@ -7,6 +7,8 @@
 #include "tests/test.h"
 #include "core/fs.h"
 #include "core/stats.h"
+#include "render/render.h"
+#include "store/store.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -90,6 +92,95 @@ static void test_compare_difference_interval_is_welch(void) {
   CHECK_NEAR(d, 0.01, 1e-12);
   CHECK_NEAR(lo, -0.0126659, 1e-6);
   CHECK_NEAR(hi, 0.0326659, 1e-6);
+}
+
+/* ---- the engine on a registry built by hand ------------------------- */
+
+static int64_t hand_run(store_db *db, const char *model, const char *role) {
+  store_run_new r = {0};
+  int64_t id = 0;
+  char err[POD_ERRLEN];
+  r.model = model;
+  r.role = role;
+  r.dataset = "sst2";
+  CHECK_RC(store_run_add(db, &r, &id, err), POD_OK, err);
+  return id;
+}
+
+static void hand_value(store_db *db, int64_t run, int64_t metric,
+                       int64_t src, int64_t batch, const char *split,
+                       double v) {
+  store_measurement m;
+  char err[POD_ERRLEN];
+  store_measurement_init(&m);
+  m.run_id = run;
+  m.metric_id = metric;
+  m.source_id = src;
+  m.line = 2;
+  m.value = v;
+  m.batch_size = batch;
+  m.split = split;
+  CHECK_RC(store_measurement_add(db, &m, err), POD_OK, err);
+}
+
+/* Accuracy is a difference in points (worked by hand above: +1 pp, within
+** noise); a latency measured at batch 8 on one side and with no batch on
+** the other still pairs (the axes both have), and loss is lower-better. */
+static void test_compare_engine_pairs_axes_both_have_and_gives_pp(void) {
+  static const double acc_b[3] = {0.90, 0.91, 0.92}, acc_o[3] = {0.91, 0.92, 0.93};
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  store_source src = {"f.csv", "ab", "hf-trainer", NULL, 1};
+  int64_t sid = 0, acc = 0, lat = 0, loss = 0, runs[2][3];
+  render_cmp *c = NULL;
+  size_t n_rows = 0;
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  CHECK_RC(store_source_add(db, &src, &sid, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "latency", "s", STORE_LOWER_BETTER, &lat, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "loss", "", STORE_LOWER_BETTER, &loss, err), POD_OK, err);
+  for (int i = 0; i < 3; i++) {
+    runs[0][i] = hand_run(db, "big", "baseline");
+    runs[1][i] = hand_run(db, "small", "optimized");
+    hand_value(db, runs[0][i], acc, sid, -1, "validation", acc_b[i]);
+    hand_value(db, runs[1][i], acc, sid, -1, "validation", acc_o[i]);
+    hand_value(db, runs[0][i], lat, sid, 8, NULL, 0.020);
+    hand_value(db, runs[1][i], lat, sid, -1, NULL, 0.010);
+    hand_value(db, runs[0][i], loss, sid, -1, "validation", 0.30);
+    hand_value(db, runs[1][i], loss, sid, -1, "validation", 0.40);
+  }
+  const int64_t *ids[2] = {runs[0], runs[1]};
+  const size_t n_ids[2] = {3, 3};
+  CHECK_RC(render_compare_new(db, ids, n_ids, "sst2", &c, err), POD_OK, err);
+  const render_cmp_row *r = c ? render_compare_rows(c, &n_rows) : NULL;
+  CHECK_INT(n_rows, 3);
+  for (size_t i = 0; r && i < n_rows; i++) {
+    render_cmp_text t;
+    render_compare_cells(&r[i], &t);
+    if (!strcmp(r[i].metric, "accuracy")) {
+      CHECK(r[i].is_difference);
+      CHECK_NEAR(r[i].diff_pp, 1.0, 1e-9);
+      CHECK_NEAR(r[i].lo, -1.26659, 1e-4);
+      CHECK_NEAR(r[i].hi, 3.26659, 1e-4);
+      CHECK_STR(r[i].verdict, "within noise");
+      CHECK_STR(t.effect, "+1.0 pp");
+      CHECK_STR(t.interval, "[-1.3, +3.3] pp");
+    } else if (!strcmp(r[i].metric, "latency")) {
+      CHECK_INT(r[i].batch_size, 8);
+      CHECK_NEAR(r[i].speedup, 2.0, 1e-12);
+      CHECK_STR(r[i].verdict, "better");   /* sd 0 both sides: exact */
+    } else {
+      CHECK_STR(r[i].metric, "loss");
+      CHECK(!r[i].is_difference);          /* lower is better: no pp */
+      CHECK_STR(r[i].verdict, "worse");
+    }
+  }
+  CHECK_INT(c ? render_compare_n_warnings(c) : 1, 0);
+  render_compare_free(c);
+  c = NULL;
+  CHECK_INT(render_compare_new(db, ids, n_ids, "mnli", &c, err), POD_EINPUT);
+  CHECK_HAS(err, "no run in dataset \"mnli\"");
+  store_close(db);
 }
 
 /* ---- the command ----------------------------------------------------- */
@@ -326,6 +417,7 @@ const test_case tests_compare[] = {
   {"compare_t_quantiles_follow_the_nist_table", test_compare_t_quantiles_follow_the_nist_table},
   {"compare_repeats_give_mean_sd_and_student_interval", test_compare_repeats_give_mean_sd_and_student_interval},
   {"compare_difference_interval_is_welch", test_compare_difference_interval_is_welch},
+  {"compare_engine_pairs_axes_both_have_and_gives_pp", test_compare_engine_pairs_axes_both_have_and_gives_pp},
   {"compare_examples_give_the_docs_speedup", test_compare_examples_give_the_docs_speedup},
   {"compare_exit_codes", test_compare_exit_codes},
   {"compare_repeats_from_three_runs_a_side", test_compare_repeats_from_three_runs_a_side},
