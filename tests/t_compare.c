@@ -413,7 +413,42 @@ static void test_compare_json_md_and_page_agree(void) {
   pod_buf_free(&file);
 }
 
+/* Pages: the same two models in two tasks are two pairs with two names;
+** a baseline with nothing in common with an optimized run gets no page. */
+static void test_compare_pages_pair_each_scope_and_skip_empty_pairs(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  bench_file("t1b", "big", 0.02);
+  bench_file("t1o", "small", 0.01);
+  bench_file("t2b", "big", 0.044);   /* files differ: same bytes are skipped */
+  bench_file("t2o", "small", 0.011);
+  bench_file("t3b", "big", 0.02);   /* then only memory in t3b: */
+  CHECK(remove(test_path("t3b/inference_time_1700000000.csv")) == 0);
+  test_write(test_path("t3b/inference_memory_1700000000.csv"),
+             "model,batch_size,sequence_length,result\nbig,8,128,100\n", (size_t)-1);
+  bench_file("t3o", "small", 0.012);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t1 --role baseline t1b"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t1 --role optimized t1o"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t2 --role baseline t2b"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t2 --role optimized t2o"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t3 --role baseline t3b"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t3 --role optimized t3o"), 0);
+  CHECK_INT(test_podium(&out, &err, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/big--small.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "2.00x");
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/big--small~2.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "4.00x");
+  CHECK(pod_exists(test_path("_site/reports/compare-big--small~2.md")));
+  CHECK(!pod_exists(test_path("_site/en/compare/big--small~3.html")));
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
+  CHECK_LACKS(page.data, "small~3");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
 const test_case tests_compare[] = {
+  {"compare_pages_pair_each_scope_and_skip_empty_pairs", test_compare_pages_pair_each_scope_and_skip_empty_pairs},
   {"compare_t_quantiles_follow_the_nist_table", test_compare_t_quantiles_follow_the_nist_table},
   {"compare_repeats_give_mean_sd_and_student_interval", test_compare_repeats_give_mean_sd_and_student_interval},
   {"compare_difference_interval_is_welch", test_compare_difference_interval_is_welch},
