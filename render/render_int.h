@@ -52,6 +52,18 @@ int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
                          char err[POD_ERRLEN]);
 void render_compare_pairs_free(render_cmp_pair *p, size_t n);
 void render_compare_pair_clear(render_cmp_pair *p);   /* one, in place */
+/* Pareto pages (pareto.c): each run's summary values, per scope. Owned,
+** free with render_pareto_free. render_pareto_each pushes, for each scope
+** with a chart, the list of charts (each {quality, quality_unit,
+** quality_point, cost, cost_unit, cost_point, points = {{x, y, label,
+** href = run page}}}) and calls page, which pops it; page's nonzero
+** return stops the walk and is returned. */
+typedef struct render_pareto render_pareto;
+int render_pareto_new(store_db *db, render_pareto **out, char err[POD_ERRLEN]);
+void render_pareto_free(render_pareto *p);   /* NULL is fine */
+int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
+                       int (*page)(void *ud, const char *scope), void *ud);
+
 /* Pushes a comparison as a Lua table (docs/TEMPLATES.md, compare.html). */
 void render_compare_push(lua_State *L, const render_cmp *c, const char *lang);
 

@@ -11,6 +11,8 @@
 **   <lang>/compare/<base>--<opt>.html one per baseline/optimized pair
 **                                   (compare.html; Markdown beside it in
 **                                   reports/compare-<base>--<opt>.md)
+**   <lang>/pareto/<scope>.html      quality against cost per scope
+**                                   (pareto.html)
 **   assets/                         copied from site/
 ** Every page's template output is wrapped in layout.html.
 */
@@ -33,6 +35,10 @@ typedef struct site {
   render_cmp_pair *pairs;   /* the comparisons that have rows */
   render_cmp **cmps;
   size_t n_pairs;
+  render_pareto *pareto;
+  char **pareto_scopes;     /* scopes with a Pareto page */
+  size_t n_pareto;
+  char err[POD_ERRLEN];     /* a page callback's message */
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -253,6 +259,21 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_rawseti(s->L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(s->L, -2, "compares");
+  lua_createtable(s->L, (int)s->n_pareto, 0);
+  for (size_t i = 0; i < s->n_pareto; i++) {
+    pod_buf h = POD_BUF_INIT;
+    lua_createtable(s->L, 0, 2);
+    lua_pushstring(s->L, s->pareto_scopes[i]);
+    lua_setfield(s->L, -2, "scope");
+    pod_buf_printf(&h, "%s/pareto/", s->lang);
+    render_slug(&h, *s->pareto_scopes[i] ? s->pareto_scopes[i] : "all");
+    pod_buf_adds(&h, ".html");
+    lua_pushstring(s->L, h.data);
+    lua_setfield(s->L, -2, "href");
+    pod_buf_free(&h);
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "paretos");
   snprintf(rel, sizeof rel, "%s/index.html", s->lang);
   return write_page(s, rel, "overview.html", err);
 }
@@ -445,6 +466,52 @@ static int compare_pages(site *s, char err[POD_ERRLEN]) {
   return rc;
 }
 
+/* Pareto pages: first the scopes that have one (for the overview), then
+** the pages. */
+static int note_pareto(void *ud, const char *scope) {
+  site *s = ud;
+  lua_pop(s->L, 1);
+  s->pareto_scopes = pod_xrealloc(s->pareto_scopes, (s->n_pareto + 1) *
+                                                        sizeof(char *));
+  s->pareto_scopes[s->n_pareto++] = pod_xstrdup(scope);
+  return 0;
+}
+
+static int find_paretos(site *s, char err[POD_ERRLEN]) {
+  int rc = render_pareto_new(s->db, &s->pareto, err);
+  if (rc) return rc;
+  return render_pareto_each(s->pareto, s->L, s->lang, note_pareto, s);
+}
+
+static int page_pareto(void *ud, const char *scope) {
+  site *s = ud;
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  int rc;
+  lua_newtable(s->L);
+  lua_insert(s->L, -2);                 /* data, charts */
+  lua_setfield(s->L, -2, "charts");
+  lua_pushstring(s->L, scope);
+  lua_setfield(s->L, -2, "scope");
+  pod_buf_printf(&title, "Pareto fronts \xe2\x80\x94 %s",
+                 *scope ? scope : "all runs");
+  set_title(s->L, title.data);
+  pod_buf_printf(&rel, "%s/pareto/", s->lang);
+  render_slug(&rel, *scope ? scope : "all");
+  pod_buf_adds(&rel, ".html");
+  rc = write_page(s, rel.data, "pareto.html", s->err);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  return rc;
+}
+
+static int pareto_pages(site *s, char err[POD_ERRLEN]) {
+  int rc;
+  s->err[0] = '\0';
+  rc = render_pareto_each(s->pareto, s->L, s->lang, page_pareto, s);
+  if (rc) snprintf(err, POD_ERRLEN, "%s", s->err);
+  return rc;
+}
+
 /* Runs a store walk whose callback renders pages; the callback's error
 ** text is in w.err. */
 static int each_page(site *s, walk_fn walk, store_row_fn fn,
@@ -482,9 +549,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
     goto done;
   if ((rc = render_out_copy(s.out, assets, "assets", err)) ||
-      (rc = find_pairs(&s, err)) ||
+      (rc = find_pairs(&s, err)) || (rc = find_paretos(&s, err)) ||
       (rc = page_chooser(&s, err)) || (rc = page_overview(&s, err)) ||
-      (rc = compare_pages(&s, err)) ||
+      (rc = compare_pages(&s, err)) || (rc = pareto_pages(&s, err)) ||
       (rc = each_page(&s, store_each_leaderboard, page_board, err)) ||
       (rc = each_page(&s, store_each_run, page_run, err)) ||
       (rc = each_page(&s, store_each_env, page_env, err)) ||
@@ -497,6 +564,9 @@ done:
   for (size_t i = 0; i < s.n_pairs; i++) render_compare_free(s.cmps[i]);
   render_compare_pairs_free(s.pairs, s.n_pairs);
   free(s.cmps);
+  render_pareto_free(s.pareto);
+  for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
+  free(s.pareto_scopes);
   render_sandbox_free(s.sb);
   pod_buf_free(&s.body);
   pod_buf_free(&s.page);

@@ -131,6 +131,18 @@ const char *const store_sql[Q_COUNT_] = {
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
       "  (SELECT count(*) FROM measurements) AS measurements",
+  [Q_SUMMARY] =
+      "SELECT r.scope AS scope, r.id AS run_id, r.model AS model, "
+      "  r.variant AS variant, mt.name AS metric, mt.unit AS unit, "
+      "  mt.direction AS direction, m.batch_size AS batch_size, "
+      "  m.sequence_length AS sequence_length, m.split AS split, "
+      "  avg(m.value) AS value "
+      "FROM measurements m JOIN runs r ON r.id = m.run_id "
+      "  JOIN metrics mt ON mt.id = m.metric_id "
+      "WHERE m.epoch IS NULL AND m.step IS NULL "
+      "GROUP BY r.id, mt.id, m.batch_size, m.sequence_length, m.split "
+      "ORDER BY r.scope, mt.name, m.batch_size, m.sequence_length, "
+      "  m.split, r.id",
   [Q_RUNS_OF_MODEL] =
       "SELECT " RUN_COLUMNS "FROM runs r WHERE r.model = ?1 ORDER BY r.id",
 };
@@ -299,6 +311,11 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]) {
   return walk_q(db, Q_ALL_MEASUREMENTS, 0, fn, ud, err);
+}
+
+int store_each_summary(store_db *db, store_row_fn fn, void *ud,
+                       char err[POD_ERRLEN]) {
+  return walk_q(db, Q_SUMMARY, 0, fn, ud, err);
 }
 
 int store_counts(store_db *db, store_row_fn fn, void *ud,

@@ -184,6 +184,12 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 /* Every measurement of every run (downloads), by run. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]);
+/* Each run's mean per metric and axis point (summary values only: no
+** epoch, no step), by scope, metric, point and run: scope, run_id, model,
+** variant, metric, unit, direction, batch_size, sequence_length, split,
+** value. For the Pareto pages. */
+int store_each_summary(store_db *db, store_row_fn fn, void *ud,
+                       char err[POD_ERRLEN]);
 /* Counts for the overview: runs, sources, environments, measurements. */
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]);

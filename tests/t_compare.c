@@ -183,6 +183,44 @@ static void test_compare_engine_pairs_axes_both_have_and_gives_pp(void) {
   store_close(db);
 }
 
+/* Pareto page: A (90 %, 20 ms) and B (88 %, 10 ms) are on the front; C
+** (85 %, 15 ms) is dominated by B (worse on both). */
+static void test_compare_pareto_page_marks_the_front(void) {
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  store_source src = {"f.csv", "cd", "hf-trainer", NULL, 1};
+  int64_t sid = 0, acc = 0, lat = 0;
+  static const char *const models[3] = {"a", "b", "c"};
+  static const double accs[3] = {0.90, 0.88, 0.85}, lats[3] = {0.020, 0.010, 0.015};
+  render_opts o = {0};
+  render_stats st;
+  pod_buf page = POD_BUF_INIT;
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  CHECK_RC(store_source_add(db, &src, &sid, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "latency", "s", STORE_LOWER_BETTER, &lat, err), POD_OK, err);
+  for (int i = 0; i < 3; i++) {
+    int64_t run = hand_run(db, models[i], NULL);
+    hand_value(db, run, acc, sid, -1, "test", accs[i]);
+    hand_value(db, run, lat, sid, 8, NULL, lats[i]);
+  }
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("t.db");
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(pod_file_read(test_path("_site/en/pareto/sst2.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "accuracy vs latency");
+  CHECK_HAS(page.data, "accuracy · test; latency · batch 8");
+  CHECK_HAS(page.data, "c #3");
+  int yes = 0;
+  for (const char *p = page.data; p && (p = strstr(p, "<td>yes</td>")); p++) yes++;
+  CHECK_INT(yes, 2);
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "pareto/sst2.html");
+  pod_buf_free(&page);
+}
+
 /* ---- the command ----------------------------------------------------- */
 
 /* A transformers benchmark file holding one time at batch 8, seq 128. */
@@ -448,6 +486,7 @@ static void test_compare_pages_pair_each_scope_and_skip_empty_pairs(void) {
 }
 
 const test_case tests_compare[] = {
+  {"compare_pareto_page_marks_the_front", test_compare_pareto_page_marks_the_front},
   {"compare_pages_pair_each_scope_and_skip_empty_pairs", test_compare_pages_pair_each_scope_and_skip_empty_pairs},
   {"compare_t_quantiles_follow_the_nist_table", test_compare_t_quantiles_follow_the_nist_table},
   {"compare_repeats_give_mean_sd_and_student_interval", test_compare_repeats_give_mean_sd_and_student_interval},
