@@ -85,3 +85,36 @@ double pod_diff_ci(const pod_sample *b, const pod_sample *o, double *out_lo,
   *out_hi = d + t * sqrt(vb + vo);
   return d;
 }
+
+/* 1 when a is better than b in direction (NaN is never better). */
+static int better(double a, double b, int direction) {
+  return direction < 0 ? a < b : a > b;
+}
+
+void pod_overfit_of(const double *epoch, const double *train,
+                    const double *val, size_t n, int direction, int k,
+                    pod_overfit *out) {
+  (void)epoch;   /* ascending order is all that matters */
+  out->best = -1;
+  out->onset = -1;
+  out->gap = NAN;
+  out->too_short = n < (size_t)k + 1;
+  for (size_t i = 0; i < n; i++)
+    if (out->best < 0 || better(val[i], val[out->best], direction))
+      out->best = (int)i;
+  if (out->best >= 0) out->gap = val[out->best] - train[out->best];
+  if (out->too_short || out->best < 0) return;
+  /* after the best epoch nothing is better, so this is early stopping's
+  ** patience test with a check that training still held */
+  for (size_t i = (size_t)out->best + 1; i + (size_t)k <= n; i++) {
+    int worse = 1, train_ok = 1;
+    for (size_t j = i; j < i + (size_t)k && worse; j++)
+      worse = better(val[out->best], val[j], direction);
+    if (!isnan(train[i - 1]) && !isnan(train[i + k - 1]))
+      train_ok = !better(train[i - 1], train[i + k - 1], direction);
+    if (worse && train_ok) {
+      out->onset = (int)i;
+      return;
+    }
+  }
+}

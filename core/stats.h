@@ -39,4 +39,21 @@ double pod_ratio_ci(const pod_sample *b, const pod_sample *o, double *out_lo,
 double pod_diff_ci(const pod_sample *b, const pod_sample *o, double *out_lo,
                    double *out_hi);
 
+/* Overfitting on a training curve: val[i] and train[i] at epoch[i]
+** (ascending; NaN train is missing), direction -1 (loss) or +1
+** (accuracy). best: index of the best validation value (the first if
+** tied); gap: val - train at best (NaN without train); onset: the first
+** index i after best where validation is worse than at best for k epochs
+** in a row (i, ..., i+k-1) while train did not get worse from i-1 to
+** i+k-1 (or train is missing): -1 when there is none. A
+** curve shorter than k + 1 epochs gets onset -1 and too_short 1. */
+typedef struct pod_overfit {
+  int best, onset, too_short;
+  double gap;
+} pod_overfit;
+
+void pod_overfit_of(const double *epoch, const double *train,
+                    const double *val, size_t n, int direction, int k,
+                    pod_overfit *out);
+
 #endif

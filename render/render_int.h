@@ -18,6 +18,9 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
 /* Adds chart_lines, chart_bars and chart_scatter (svg_lua.c). */
 void render_svg_register(lua_State *L);
 
+/* Adds overfit{} (overfit_lua.c). */
+void render_overfit_register(lua_State *L);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

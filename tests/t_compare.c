@@ -94,6 +94,65 @@ static void test_compare_difference_interval_is_welch(void) {
   CHECK_NEAR(hi, 0.0326659, 1e-6);
 }
 
+/* Overfitting, k = 3. Validation loss 1.0 0.8 0.7 0.75 0.8 0.85 0.9 at
+** epochs 1..7, train 1.1 0.9 0.7 0.6 0.5 0.45 0.4: the best is epoch 3
+** (0.7; gap 0.7 - 0.7 = 0); epochs 4, 5, 6 are all worse than 0.7 while
+** train went 0.7 -> 0.45 (better): onset at epoch 4. */
+static void test_compare_overfit_finds_best_epoch_gap_and_onset(void) {
+  static const double ep[7] = {1, 2, 3, 4, 5, 6, 7};
+  static const double val[7] = {1.0, 0.8, 0.7, 0.75, 0.8, 0.85, 0.9};
+  static const double tr[7] = {1.1, 0.9, 0.7, 0.6, 0.5, 0.45, 0.4};
+  static const double down[5] = {1.0, 0.9, 0.8, 0.7, 0.6};
+  /* worse for two epochs only, then a new best: no onset */
+  static const double dip[7] = {1.0, 0.8, 0.85, 0.9, 0.7, 0.69, 0.68};
+  /* train got worse too: not overfitting, both diverge */
+  static const double tr_up[7] = {1.1, 0.9, 0.7, 0.8, 0.9, 1.0, 1.1};
+  pod_overfit o;
+  pod_overfit_of(ep, tr, val, 7, -1, 3, &o);
+  CHECK_INT(o.best, 2);
+  CHECK_NEAR(o.gap, 0.0, 1e-12);
+  CHECK_INT(o.onset, 3);
+  CHECK_INT(o.too_short, 0);
+  pod_overfit_of(ep, tr, down, 5, -1, 3, &o);
+  CHECK_INT(o.best, 4);
+  CHECK_INT(o.onset, -1);
+  pod_overfit_of(ep, tr, dip, 7, -1, 3, &o);
+  CHECK_INT(o.best, 6);
+  CHECK_INT(o.onset, -1);
+  pod_overfit_of(ep, tr_up, val, 7, -1, 3, &o);
+  CHECK_INT(o.onset, -1);
+  pod_overfit_of(ep, tr, val, 3, -1, 3, &o);   /* 3 epochs < k + 1 */
+  CHECK_INT(o.too_short, 1);
+  CHECK_INT(o.onset, -1);
+  /* accuracy: higher is better; 0.9 at epoch 2, then 0.8 0.7 0.6 */
+  static const double acc[5] = {0.8, 0.9, 0.8, 0.7, 0.6};
+  static const double acc_tr[5] = {0.8, 0.9, 0.95, 0.97, 0.99};
+  pod_overfit_of(ep, acc_tr, acc, 5, 1, 3, &o);
+  CHECK_INT(o.best, 1);
+  CHECK_INT(o.onset, 2);
+}
+
+static void test_compare_overfit_helper_reports_to_templates(void) {
+  char err[POD_ERRLEN], dir[4096];
+  const char *dirs[] = {dir};
+  render_sandbox *sb = NULL;
+  pod_buf out = POD_BUF_INIT;
+  snprintf(dir, sizeof dir, "%s/templates", test_root());
+  CHECK_RC(render_sandbox_new(dirs, 1, &sb, err), POD_OK, err);
+  CHECK_RC(render_sandbox_eval(sb, "t.html",
+      "{% local o = overfit{direction = -1, train = {{1, 1.1}, {2, 0.9}, {3, 0.7}, {4, 0.6}, {5, 0.5}, {6, 0.45}, {7, 0.4}}, "
+      "validation = {{1, 1.0}, {2, 0.8}, {3, 0.7}, {4, 0.75}, {5, 0.8}, {6, 0.85}, {7, 0.9}}} %}"
+      "{{ o.best_epoch }}|{{ o.onset_epoch }}|{{ o.verdict }}|{{ overfit{validation = {}} == nil }}",
+      NULL, 0, &out, err), POD_OK, err);
+  CHECK_HAS(out.data, "3|4|overfitting from epoch 4: validation worse than its best for 3 epochs");
+  CHECK_HAS(out.data, "|true");
+  CHECK_INT(render_sandbox_eval(sb, "t.html", "{{ overfit{validation = {{2, 1}, {1, 1}}} }}",
+                                NULL, 0, &out, err), POD_ETEMPLATE);
+  CHECK_HAS(err, "overfit: validation must be sorted by epoch");
+  render_sandbox_free(sb);
+  pod_buf_free(&out);
+}
+
 /* ---- the engine on a registry built by hand ------------------------- */
 
 static int64_t hand_run(store_db *db, const char *model, const char *role) {
@@ -486,6 +545,8 @@ static void test_compare_pages_pair_each_scope_and_skip_empty_pairs(void) {
 }
 
 const test_case tests_compare[] = {
+  {"compare_overfit_finds_best_epoch_gap_and_onset", test_compare_overfit_finds_best_epoch_gap_and_onset},
+  {"compare_overfit_helper_reports_to_templates", test_compare_overfit_helper_reports_to_templates},
   {"compare_pareto_page_marks_the_front", test_compare_pareto_page_marks_the_front},
   {"compare_pages_pair_each_scope_and_skip_empty_pairs", test_compare_pages_pair_each_scope_and_skip_empty_pairs},
   {"compare_t_quantiles_follow_the_nist_table", test_compare_t_quantiles_follow_the_nist_table},
