@@ -43,6 +43,8 @@ struct render_cmp {
   char **warnings;
   size_t n_warnings;
   pod_buf differs;   /* "GPU, PUE": the facts that differ, for each row */
+  int64_t *envs[2];  /* distinct environment ids per side (0: unknown) */
+  size_t n_envs[2];
   render_cmp_row *rows;
   size_t n_rows, cap_rows;
 };
@@ -188,6 +190,15 @@ static int load_run(const store_row *row, void *ud) {
     const char *model = text(row, "model");
     c->label[l->side] = pod_xstrdup(model ? model : "?");
   }
+  {
+    size_t k = 0;
+    while (k < c->n_envs[l->side] && c->envs[l->side][k] != env) k++;
+    if (k == c->n_envs[l->side]) {
+      c->envs[l->side] = pod_xrealloc(c->envs[l->side],
+                                      (k + 1) * sizeof(int64_t));
+      c->envs[l->side][c->n_envs[l->side]++] = env;
+    }
+  }
   if ((rc = store_each_measurement(l->db, l->run, take_measurement, l,
                                    l->err)) ||
       (rc = store_each_run_source(l->db, l->run, take_source, l, l->err)))
@@ -331,7 +342,24 @@ static void build_rows(render_cmp *c, obs *ob, size_t n) {
   free(used);
 }
 
+static void add_warning(render_cmp *c, pod_buf *w) {
+  c->warnings = pod_xrealloc(c->warnings,
+                             (c->n_warnings + 1) * sizeof *c->warnings);
+  c->warnings[c->n_warnings++] = pod_buf_detach(w);
+}
+
 static void add_warnings(render_cmp *c) {
+  for (int s = 0; s < 2; s++) {
+    pod_buf w = POD_BUF_INIT;
+    if (c->n_envs[s] < 2) continue;
+    /* repeats are runs of one model, scope and environment */
+    pod_buf_printf(&w, "%s pools runs from %zu environments: its repeats "
+                   "are not like for like", s ? "optimized" : "baseline",
+                   c->n_envs[s]);
+    pod_buf_printf(&c->differs, "%s%s environments", c->differs.len ? ", " : "",
+                   s ? "optimized" : "baseline");
+    add_warning(c, &w);
+  }
   for (int f = 0; f < F_COUNT_; f++) {
     const char *a = pod_buf_str(&c->facts[0][f]);
     const char *b = pod_buf_str(&c->facts[1][f]);
@@ -341,9 +369,7 @@ static void add_warnings(render_cmp *c) {
                    fact_names[f], a, b);
     pod_buf_printf(&c->differs, "%s%s", c->differs.len ? ", " : "",
                    fact_names[f]);
-    c->warnings = pod_xrealloc(c->warnings,
-                               (c->n_warnings + 1) * sizeof *c->warnings);
-    c->warnings[c->n_warnings++] = pod_buf_detach(&w);
+    add_warning(c, &w);
   }
 }
 
@@ -409,6 +435,7 @@ void render_compare_free(render_cmp *c) {
   for (int s = 0; s < 2; s++) {
     free(c->label[s]);
     free(c->runs[s]);
+    free(c->envs[s]);
     for (int f = 0; f < F_COUNT_; f++) pod_buf_free(&c->facts[s][f]);
   }
   for (size_t i = 0; i < c->n_warnings; i++) free(c->warnings[i]);

@@ -408,6 +408,7 @@ static void test_compare_repeats_from_three_runs_a_side(void) {
   char e[POD_ERRLEN];
   CHECK_INT(pod_file_read(test_path("_site/en/compare/big--small.html"), &page, e), POD_OK);
   CHECK_HAS(page.data, "[0.330, 0.758]");
+  CHECK_HAS(page.data, "n=3, 95% CI 7.03");
   CHECK_HAS(page.data, "class=\"whisker");
   CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
   CHECK_HAS(page.data, "compare/big--small.html");
@@ -470,6 +471,14 @@ static void test_compare_flags_cross_hardware_and_strict_refuses(void) {
   CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased --strict"), 1);
   CHECK_HAS(err.data, "--strict: not like for like: GPU differs");
   CHECK_STR(out.data, "");
+  /* a second baseline run on the A100: the baseline's repeats pool two
+  ** machines, and that is said too */
+  bench_file("a100b", "bert-base-uncased", 0.017);
+  test_write(test_path("a100b/env_info_1700000000.csv"), env.data, env.len);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t a100b"), 0);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased distilbert-base-uncased"), 0);
+  CHECK_HAS(out.data, "warning: baseline pools runs from 2 environments");
+  CHECK_HAS(out.data, "(n=2)");
   pod_buf_free(&out);
   pod_buf_free(&err);
   pod_buf_free(&env);
