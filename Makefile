@@ -27,7 +27,7 @@ endif
 
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # store -> SQLite).
-CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c
+CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
@@ -35,11 +35,13 @@ INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/codecarbon.c ingest/eit.c ingest/generic.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
-              render/svg.c render/svg_lua.c render/i18n.c
+              render/svg.c render/svg_lua.c render/i18n.c render/compare.c \
+              render/pareto.c render/overfit_lua.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
-              tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c
+              tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
+              tests/t_compare.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

@@ -570,6 +570,56 @@ done:
   return rc;
 }
 
+static const char COMPARE_USAGE[] =
+    "BASE OPTIMIZED [--dataset D] [--json | --md] [--strict]";
+
+static int cmd_compare(cli *c, int argc, char **argv) {
+  const char *dataset = NULL, *json = NULL, *md = NULL, *strict = NULL;
+  flag flags[] = {{"--dataset", 1, &dataset}, {"--json", 0, &json},
+                  {"--md", 0, &md},           {"--strict", 0, &strict},
+                  {NULL, 0, NULL}};
+  store_db *db = NULL;
+  render_cmp *cmp = NULL;
+  int64_t *ids[2] = {NULL, NULL};
+  size_t n_ids[2] = {0, 0};
+  pod_buf out = POD_BUF_INIT;
+  int n, help;
+  int rc = parse_flags(c, "compare", COMPARE_USAGE, argc, argv, flags, &n,
+                       &help);
+  if (rc || help) return rc ? rc : show_help("compare");
+  if (n != 2)
+    return usage_error("compare", COMPARE_USAGE, "%s",
+                       n < 2 ? "give BASE and OPTIMIZED" : "give two runs");
+  if (json && md)
+    return usage_error("compare", COMPARE_USAGE, "%s",
+                       "--json and --md exclude each other");
+  if (dataset && !*dataset)
+    return usage_error("compare", COMPARE_USAGE, "%s", "empty --dataset");
+  if ((rc = open_db(c, 1, &db)) ||
+      (rc = render_compare_resolve(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
+      (rc = render_compare_resolve(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
+      (rc = render_compare_new(db, (const int64_t *const *)ids, n_ids,
+                               dataset, &cmp, c->err)))
+    goto done;
+  if (strict && render_compare_n_warnings(cmp)) {
+    rc = pod_err(c->err, POD_EINPUT, "--strict: not like for like: %s%s",
+                 render_compare_warning(cmp, 0),
+                 render_compare_n_warnings(cmp) > 1 ? " (and more)" : "");
+    goto done;
+  }
+  if (json) render_compare_json(cmp, &out);
+  else if (md) render_compare_md(cmp, &out);
+  else render_compare_text(cmp, &out);
+  fputs(pod_buf_str(&out), stdout);
+done:
+  pod_buf_free(&out);
+  render_compare_free(cmp);
+  free(ids[0]);
+  free(ids[1]);
+  store_close(db);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -589,6 +639,13 @@ static const command commands[] = {
   {"i18n", cmd_i18n, "check",
    "check the translation catalogs: missing and unused keys, placeholders "
    "that differ from English, plural forms a language needs"},
+  {"compare", cmd_compare, COMPARE_USAGE,
+   "baseline against optimized: ratio, speed-up or percentage points per "
+   "matched metric and axis point, with 95% intervals when both sides "
+   "have repeats.\nBASE and OPTIMIZED are run ids, run names or model "
+   "names (all runs of a model are its repeats). Differences in hardware, "
+   "region, PUE, tracking mode, framework version or file format are "
+   "flagged; --strict refuses them (exit 1)."},
   {"render", cmd_render, "[--out DIR] [--templates DIR] [--lang en,fa,...]",
    "write the static site (default _site), replacing it atomically; "
    "--lang picks the languages (default " RENDER_LANGUAGES ", the first "

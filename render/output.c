@@ -143,8 +143,9 @@ int render_out_write(render_out *o, const char *rel, const void *data,
     snprintf(dir, sizeof dir, "%s/%.*s", o->tmp, (int)(slash - rel), rel);
     if ((rc = pod_mkdirs(dir, err))) return rc;
   }
+  int again = pod_exists(path);  /* written twice: count it once */
   if ((rc = pod_file_write(path, data, n, err))) return rc;
-  if (!strcmp(rel, MARKER)) return POD_OK;
+  if (!strcmp(rel, MARKER) || again) return POD_OK;
   o->written++;
   snprintf(live, sizeof live, "%s/%s", o->target, rel);
   if (!pod_file_same(live, data, n)) o->changed++;

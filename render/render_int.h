@@ -18,6 +18,9 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
 /* Adds chart_lines, chart_bars and chart_scatter (svg_lua.c). */
 void render_svg_register(lua_State *L);
 
+/* Adds overfit{} (overfit_lua.c). */
+void render_overfit_register(lua_State *L);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 
@@ -37,5 +40,34 @@ void render_out_abort(render_out *o);   /* removes the temporary tree */
 /* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
 ** (one Markdown report per leaderboard) (report.c). */
 int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]);
+
+/* Comparison pages (compare.c): every optimized group of runs (one
+** model, scope and environment) against each baseline group of its scope.
+** name: "<baseline slug>--<optimized slug>", unique. Owned, free with
+** render_compare_pairs_free. */
+typedef struct render_cmp_pair {
+  int64_t *ids[2];
+  size_t n_ids[2];
+  char *scope, *name, *base_label, *opt_label;
+} render_cmp_pair;
+
+int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
+                         char err[POD_ERRLEN]);
+void render_compare_pairs_free(render_cmp_pair *p, size_t n);
+void render_compare_pair_clear(render_cmp_pair *p);   /* one, in place */
+/* Pareto pages (pareto.c): each run's summary values, per scope. Owned,
+** free with render_pareto_free. render_pareto_each pushes, for each scope
+** with a chart, the list of charts (each {quality, quality_unit,
+** quality_point, cost, cost_unit, cost_point, points = {{x, y, label,
+** href = run page}}}) and calls page, which pops it; page's nonzero
+** return stops the walk and is returned. */
+typedef struct render_pareto render_pareto;
+int render_pareto_new(store_db *db, render_pareto **out, char err[POD_ERRLEN]);
+void render_pareto_free(render_pareto *p);   /* NULL is fine */
+int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
+                       int (*page)(void *ud, const char *scope), void *ud);
+
+/* Pushes a comparison as a Lua table (docs/TEMPLATES.md, compare.html). */
+void render_compare_push(lua_State *L, const render_cmp *c, const char *lang);
 
 #endif

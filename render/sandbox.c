@@ -428,6 +428,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "t", l_t);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
+  render_overfit_register(L);
   lua_createtable(L, 0, 2);  /* raw()'s metatable, hidden from templates */
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");

@@ -8,6 +8,11 @@
 **   <lang>/leaderboards/<slug>.html one per (scope, metric)
 **   <lang>/runs/<id>.html           one per run (run.html)
 **   <lang>/envs/<id>.html           one per environment (env.html)
+**   <lang>/compare/<base>--<opt>.html one per baseline/optimized pair
+**                                   (compare.html; Markdown beside it in
+**                                   reports/compare-<base>--<opt>.md)
+**   <lang>/pareto/<scope>.html      quality against cost per scope
+**                                   (pareto.html)
 **   assets/                         copied from site/
 ** Every page's template output is wrapped in layout.html.
 */
@@ -30,6 +35,13 @@ typedef struct site {
   render_i18n **i18n;      /* every language of the site, default first */
   int n_langs;
   pod_buf body, page;
+  render_cmp_pair *pairs;   /* the comparisons that have rows */
+  render_cmp **cmps;
+  size_t n_pairs;
+  render_pareto *pareto;
+  char **pareto_scopes;     /* scopes with a Pareto page */
+  size_t n_pareto;
+  char err[POD_ERRLEN];     /* a page callback's message */
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -272,6 +284,43 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_pop(s->L, 1);
     return rc;
   }
+  lua_createtable(s->L, (int)s->n_pairs, 0);
+  for (size_t i = 0; i < s->n_pairs; i++) {
+    const render_cmp_pair *p = &s->pairs[i];
+    pod_buf h = POD_BUF_INIT;
+    lua_createtable(s->L, 0, 5);
+    lua_pushstring(s->L, p->base_label);
+    lua_setfield(s->L, -2, "baseline");
+    lua_pushstring(s->L, p->opt_label);
+    lua_setfield(s->L, -2, "optimized");
+    lua_pushstring(s->L, p->scope);
+    lua_setfield(s->L, -2, "scope");
+    pod_buf_printf(&h, "%s/compare/%s.html", s->lang, p->name);
+    lua_pushstring(s->L, h.data);
+    lua_setfield(s->L, -2, "href");
+    pod_buf_clear(&h);
+    pod_buf_printf(&h, "reports/compare-%s.md", p->name);
+    lua_pushstring(s->L, h.data);
+    lua_setfield(s->L, -2, "md_href");
+    pod_buf_free(&h);
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "compares");
+  lua_createtable(s->L, (int)s->n_pareto, 0);
+  for (size_t i = 0; i < s->n_pareto; i++) {
+    pod_buf h = POD_BUF_INIT;
+    lua_createtable(s->L, 0, 2);
+    lua_pushstring(s->L, s->pareto_scopes[i]);
+    lua_setfield(s->L, -2, "scope");
+    pod_buf_printf(&h, "%s/pareto/", s->lang);
+    render_slug(&h, *s->pareto_scopes[i] ? s->pareto_scopes[i] : "all");
+    pod_buf_adds(&h, ".html");
+    lua_pushstring(s->L, h.data);
+    lua_setfield(s->L, -2, "href");
+    pod_buf_free(&h);
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "paretos");
   snprintf(rel, sizeof rel, "%s/index.html", s->lang);
   return write_page(s, rel, "overview.html", err);
 }
@@ -401,6 +450,118 @@ static int page_env(const store_row *row, void *ud) {
   return write_page(s, rel, "env.html", w->err);
 }
 
+/* The pairs podium finds (render_compare_pairs), each compared; a pair
+** with nothing in common is left out. */
+static int find_pairs(site *s, char err[POD_ERRLEN]) {
+  size_t n = 0, kept = 0;
+  int rc = render_compare_pairs(s->db, &s->pairs, &n, err);
+  if (rc) return rc;
+  s->cmps = pod_xmalloc((n + 1) * sizeof *s->cmps);
+  for (size_t i = 0; i < n; i++) {
+    render_cmp_pair *p = &s->pairs[i];
+    render_cmp *c = NULL;
+    char e[POD_ERRLEN];
+    rc = render_compare_new(s->db, (const int64_t *const *)p->ids, p->n_ids,
+                            p->scope, &c, e);
+    if (rc == POD_EINPUT) {   /* nothing in common: no page */
+      render_compare_pair_clear(p);
+      continue;
+    }
+    if (rc) {
+      render_compare_pair_clear(p);
+      for (size_t j = i + 1; j < n; j++) render_compare_pair_clear(&s->pairs[j]);
+      s->n_pairs = kept;
+      snprintf(err, POD_ERRLEN, "%s", e);
+      return rc;
+    }
+    if (kept != i) memcpy(&s->pairs[kept], p, sizeof *p);
+    s->cmps[kept++] = c;
+  }
+  s->n_pairs = kept;
+  return POD_OK;
+}
+
+static int page_compare(site *s, size_t i, char err[POD_ERRLEN]) {
+  const render_cmp_pair *p = &s->pairs[i];
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT, md = POD_BUF_INIT;
+  int rc;
+  lua_newtable(s->L);
+  pod_buf_printf(&title, "%s vs %s", p->base_label, p->opt_label);
+  set_title(s->L, title.data);
+  render_compare_push(s->L, s->cmps[i], s->lang);
+  lua_setfield(s->L, -2, "cmp");
+  lua_pushstring(s->L, p->scope);
+  lua_setfield(s->L, -2, "scope");
+  pod_buf_printf(&rel, "reports/compare-%s.md", p->name);
+  lua_pushstring(s->L, rel.data);
+  lua_setfield(s->L, -2, "md_href");
+  rc = POD_OK;
+  if (!strcmp(s->lang, render_i18n_lang(s->i18n[0]))) {  /* one report */
+    render_compare_md(s->cmps[i], &md);
+    rc = render_out_write(s->out, rel.data, md.data, md.len, err);
+  }
+  pod_buf_clear(&rel);
+  pod_buf_printf(&rel, "%s/compare/%s.html", s->lang, p->name);
+  if (rc == POD_OK) rc = write_page(s, rel.data, "compare.html", err);
+  else lua_pop(s->L, 1);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  pod_buf_free(&md);
+  return rc;
+}
+
+static int compare_pages(site *s, char err[POD_ERRLEN]) {
+  int rc = POD_OK;
+  for (size_t i = 0; i < s->n_pairs && !rc; i++) rc = page_compare(s, i, err);
+  return rc;
+}
+
+/* Pareto pages: first the scopes that have one (for the overview), then
+** the pages. */
+static int note_pareto(void *ud, const char *scope) {
+  site *s = ud;
+  lua_pop(s->L, 1);
+  s->pareto_scopes = pod_xrealloc(s->pareto_scopes, (s->n_pareto + 1) *
+                                                        sizeof(char *));
+  s->pareto_scopes[s->n_pareto++] = pod_xstrdup(scope);
+  return 0;
+}
+
+static int find_paretos(site *s, char err[POD_ERRLEN]) {
+  int rc = render_pareto_new(s->db, &s->pareto, err);
+  if (rc) return rc;
+  return render_pareto_each(s->pareto, s->L, s->lang, note_pareto, s);
+}
+
+static int page_pareto(void *ud, const char *scope) {
+  site *s = ud;
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  int rc;
+  lua_newtable(s->L);
+  lua_insert(s->L, -2);                 /* data, charts */
+  lua_setfield(s->L, -2, "charts");
+  lua_pushstring(s->L, scope);
+  lua_setfield(s->L, -2, "scope");
+  pod_buf_printf(&title, "Pareto fronts \xe2\x80\x94 %s",
+                 *scope ? scope : "all runs");
+  set_title(s->L, title.data);
+  pod_buf_printf(&rel, "%s/pareto/", s->lang);
+  render_slug(&rel, *scope ? scope : "all");
+  pod_buf_adds(&rel, ".html");
+  rc = write_page(s, rel.data, "pareto.html", s->err);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  return rc;
+}
+
+static int pareto_pages(site *s, char err[POD_ERRLEN]) {
+  int rc;
+  s->err[0] = '\0';
+  rc = render_pareto_each(s->pareto, s->L, s->lang, page_pareto, s);
+  if (rc) snprintf(err, POD_ERRLEN, "%s", s->err);
+  return rc;
+}
+
 /* Runs a store walk whose callback renders pages; the callback's error
 ** text is in w.err. */
 static int each_page(site *s, walk_fn walk, store_row_fn fn,
@@ -417,7 +578,8 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
 /* Every page of one language. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
-  if ((rc = page_overview(s, err)) ||
+  if ((rc = page_overview(s, err)) || (rc = compare_pages(s, err)) ||
+      (rc = pareto_pages(s, err)) ||
       (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
       (rc = each_page(s, store_each_run, page_run, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
@@ -476,7 +638,10 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   s.L = render_sandbox_state(s.sb);
   if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
     goto done;
-  rc = render_out_copy(s.out, assets, "assets", err);
+  s.lang = render_i18n_lang(s.i18n[0]);
+  if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
+      (rc = find_pairs(&s, err)) == POD_OK)
+    rc = find_paretos(&s, err);
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
     s.lang = render_i18n_lang(s.i18n[k]);
     render_sandbox_language(s.sb, s.i18n[k]);
@@ -490,6 +655,12 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
+  for (size_t i = 0; i < s.n_pairs; i++) render_compare_free(s.cmps[i]);
+  render_compare_pairs_free(s.pairs, s.n_pairs);
+  free(s.cmps);
+  render_pareto_free(s.pareto);
+  for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
+  free(s.pareto_scopes);
   render_sandbox_free(s.sb);
   for (int k = 0; k < s.n_langs; k++) render_i18n_close(s.i18n[k]);
   free(s.i18n);

@@ -131,6 +131,20 @@ const char *const store_sql[Q_COUNT_] = {
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
       "  (SELECT count(*) FROM measurements) AS measurements",
+  [Q_SUMMARY] =
+      "SELECT r.scope AS scope, r.id AS run_id, r.model AS model, "
+      "  r.variant AS variant, mt.name AS metric, mt.unit AS unit, "
+      "  mt.direction AS direction, m.batch_size AS batch_size, "
+      "  m.sequence_length AS sequence_length, m.split AS split, "
+      "  avg(m.value) AS value "
+      "FROM measurements m JOIN runs r ON r.id = m.run_id "
+      "  JOIN metrics mt ON mt.id = m.metric_id "
+      "WHERE m.epoch IS NULL AND m.step IS NULL "
+      "GROUP BY r.id, mt.id, m.batch_size, m.sequence_length, m.split "
+      "ORDER BY r.scope, mt.name, m.batch_size, m.sequence_length, "
+      "  m.split, r.id",
+  [Q_RUNS_OF_MODEL] =
+      "SELECT " RUN_COLUMNS "FROM runs r WHERE r.model = ?1 ORDER BY r.id",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
@@ -216,6 +230,28 @@ int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
   return store_walk(db, st, fn, ud, err);
 }
 
+int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
+                         void *ud, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  char *end;
+  long long id = strtoll(spec, &end, 10);
+  int n = 0, rc;
+  /* a run id, else a run name (every run of it), else a model name */
+  if (*spec && !*end && id > 0) {
+    if ((rc = walk_q(db, Q_RUN_BY_ID, id, count_rows, &n, err))) return rc;
+    if (n) return walk_q(db, Q_RUN_BY_ID, id, fn, ud, err);
+  }
+  static const int by_text[2] = {Q_RUN_BY_NAME, Q_RUNS_OF_MODEL};
+  for (int k = 0; k < 2; k++) {
+    if ((rc = store_stmt(db, by_text[k], &st, err))) return rc;
+    sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+    if ((rc = store_walk(db, st, count_rows, &n, err))) return rc;
+    if (n) return store_walk(db, st, fn, ud, err);
+  }
+  return pod_err(err, POD_EINPUT, "no run or model \"%s\" (podium runs "
+                 "lists them)", spec);
+}
+
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]) {
   return walk_q(db, Q_MEASUREMENTS, run_id, fn, ud, err);
@@ -275,6 +311,11 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]) {
   return walk_q(db, Q_ALL_MEASUREMENTS, 0, fn, ud, err);
+}
+
+int store_each_summary(store_db *db, store_row_fn fn, void *ud,
+                       char err[POD_ERRLEN]) {
+  return walk_q(db, Q_SUMMARY, 0, fn, ud, err);
 }
 
 int store_counts(store_db *db, store_row_fn fn, void *ud,

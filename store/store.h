@@ -153,6 +153,11 @@ int store_each_run(store_db *db, store_row_fn fn, void *ud,
 /* One run by numeric id or by name; POD_EINPUT when there is none. */
 int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
                   void *ud, char err[POD_ERRLEN]);
+/* The runs a user means by spec: the run with that id, else every run
+** with that name, else every run of that model (repeats); POD_EINPUT when
+** none. Rows as store_each_run. */
+int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
+                         void *ud, char err[POD_ERRLEN]);
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
@@ -179,6 +184,12 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 /* Every measurement of every run (downloads), by run. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]);
+/* Each run's mean per metric and axis point (summary values only: no
+** epoch, no step), by scope, metric, point and run: scope, run_id, model,
+** variant, metric, unit, direction, batch_size, sequence_length, split,
+** value. For the Pareto pages. */
+int store_each_summary(store_db *db, store_row_fn fn, void *ud,
+                       char err[POD_ERRLEN]);
 /* Counts for the overview: runs, sources, environments, measurements. */
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]);
