@@ -500,7 +500,7 @@ static void test_compare_json_md_and_page_agree(void) {
   CHECK_INT(test_podium(&out, &err, "compare 1 2 --json"), 0);
   cJSON *j = cJSON_Parse(out.data);
   cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "rows")) {
-    snprintf(want, sizeof want, ">%.3f</td>", num(r, "ratio"));
+    snprintf(want, sizeof want, ">%.3f</bdi></td>", num(r, "ratio"));
     CHECK_HAS(page.data, want);
     snprintf(want, sizeof want, "| %.3f |", num(r, "ratio"));
     CHECK_HAS(md.data, want);
