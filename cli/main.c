@@ -489,15 +489,19 @@ static int cmd_render(cli *c, int argc, char **argv) {
   char share[4096];
   flag flags[] = {{"--out", 1, &o.out_dir},
                   {"--templates", 1, &o.templates_dir},
+                  {"--content", 1, &o.content_dir},
                   {NULL, 0, NULL}};
   store_db *db = NULL;
   int n, help;
-  const char *usage = "[--out DIR] [--templates DIR]";
+  const char *usage = "[--out DIR] [--templates DIR] [--content DIR]";
   int rc = parse_flags(c, "render", usage, argc, argv, flags, &n, &help);
   if (rc || help) return rc ? rc : show_help("render");
   if (n) return usage_error("render", usage, "unexpected argument %s", argv[0]);
   if (!o.out_dir) o.out_dir = "_site";
   if (!*o.out_dir) return usage_error("render", usage, "%s", "empty --out");
+  if (o.content_dir && !*o.content_dir)
+    return usage_error("render", usage, "%s", "empty --content");
+  if (!o.content_dir && pod_is_dir("content")) o.content_dir = "content";
   if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
   o.share_dir = share;
   o.db_path = c->db_path;
@@ -548,8 +552,11 @@ static const command commands[] = {
   {"report", cmd_report, "NAME [--md]",
    "print the Markdown report of one leaderboard (NAME as in its file "
    "name, e.g. text-classification--inference_time)"},
-  {"render", cmd_render, "[--out DIR] [--templates DIR]",
-   "write the static site (default _site), replacing it atomically"},
+  {"render", cmd_render, "[--out DIR] [--templates DIR] [--content DIR]",
+   "write the static site (default _site), replacing it atomically.\n"
+   "Course pages come from DIR/<lang>/*.md (default: ./content when it "
+   "exists), CommonMark with GFM tables; a paragraph {{< leaderboard NAME "
+   ">}} shows that leaderboard's tables."},
   {NULL, NULL, NULL, NULL},
 };
 

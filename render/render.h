@@ -22,6 +22,7 @@ typedef struct render_opts {
   const char *templates_dir;  /* user overrides, may be NULL */
   const char *share_dir;      /* holds templates/ and site/ */
   const char *db_path;        /* the registry: never rendered over */
+  const char *content_dir;    /* course pages in DIR/<lang>/ as .md files, or NULL */
 } render_opts;
 
 typedef struct render_stats {
@@ -73,6 +74,22 @@ void render_slug(pod_buf *out, const char *name);
 /* A leaderboard's name, used for its page, report and downloads:
 ** "<scope slug>--<metric slug>" ("all" for the empty scope). */
 void render_board_name(pod_buf *out, const char *scope, const char *metric);
+
+/* ---- course pages (markdown.c) --------------------------------------- */
+/* Turns a shortcode ({{< kind args >}} alone in a paragraph) into HTML
+** appended to html; on failure writes a message without location to err
+** (render_markdown adds "name:LINE: "). */
+typedef int (*render_shortcode_fn)(void *ud, const char *kind,
+                                   const char *args, pod_buf *html,
+                                   char err[POD_ERRLEN]);
+/* CommonMark with GFM tables, strikethrough and autolinks to HTML,
+** appended to html; raw HTML is omitted and javascript: links lose their
+** URL. title (may be NULL) gets the text of the first heading. fn may be
+** NULL (shortcodes stay text). Errors: only what fn returns, located
+** "name:LINE: ". */
+int render_markdown(const char *name, const char *text, size_t n,
+                    render_shortcode_fn fn, void *ud, pod_buf *html,
+                    pod_buf *title, char err[POD_ERRLEN]);
 
 /* ---- reports and downloads (report.c) --------------------------------- */
 /* The Markdown report (GFM tables) of the leaderboard called name

@@ -74,7 +74,7 @@ int test_podium(pod_buf *out, pod_buf *errb, const char *fmt, ...) {
 static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_ingest, tests_render,
                                           tests_cli, tests_svg, tests_trainlogs,
-                                          tests_codecarbon};
+                                          tests_codecarbon, tests_course};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

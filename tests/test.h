@@ -68,6 +68,6 @@ const char *test_root(void);
 
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
-    tests_codecarbon[];
+    tests_codecarbon[], tests_course[];
 
 #endif
