@@ -112,7 +112,7 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)rm -f examples.db examples.db-wal examples.db-shm
 	$(Q)sh examples/ingest.sh build/podium examples.db
-	$(Q)build/podium --db examples.db render --out _site
+	$(Q)build/podium --db examples.db render --out _site --content examples/content
 	@echo
 	@echo "Open file://$(CURDIR)/_site/index.html"
 

@@ -247,6 +247,19 @@ static void test_course_site_links_all_resolve(void) {
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
   CHECK(pod_exists(test_path("_site/en/distillation.html")));
   CHECK(check_links(test_path("_site")) > 20);
+  /* and the course that ships in examples/content (make demo renders it) */
+  render_opts o = {0};
+  render_stats st;
+  char content[4096];
+  snprintf(content, sizeof content, "%s/examples/content", test_root());
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  o.content_dir = content;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK(pod_exists(test_path("_site/en/distillation.html")));
+  CHECK(!pod_exists(test_path("_site/en/index-page.html")));
+  CHECK(check_links(test_path("_site")) > 20);
   store_close(db);
 }
 
