@@ -35,7 +35,8 @@ INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/codecarbon.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
-              render/svg.c render/svg_lua.c render/markdown.c
+              render/svg.c render/svg_lua.c render/markdown.c \
+              render/state.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \

@@ -3,14 +3,19 @@
 ** it.
 **
 ** States and the function that moves between them:
+**   CURRENT  render_out_current (before OPEN): the live site's marker holds
+**            the same render key (state.c) and as many files as it lists,
+**            so nothing is rendered at all
 **   OPEN     render_out_open: checks the target is ours to replace (absent,
 **            empty, or holding our marker file), creates TARGET.tmp-PID
 **   WRITING  render_out_write/copy: files go into the temporary tree; each
 **            is compared with the live site to count changes
-**   SWAPPED  render_out_commit: renameat2(RENAME_EXCHANGE) swaps the two
+**   SWAPPED  render_out_commit: writes the marker (render key, file count),
+**            then renameat2(RENAME_EXCHANGE) swaps the two
 **            trees in one step, then the old one (now at the temporary
 **            path) is removed. With no change, the temporary tree is
-**            removed instead and the live site is not touched.
+**            removed instead and only the live site's marker is renamed
+**            over when its key changed.
 **   ABORTED  render_out_abort (any failure): the temporary tree is removed;
 **            the live site was never touched.
 */
@@ -31,6 +36,7 @@
 struct render_out {
   char *target;
   char *tmp;
+  char key[65];     /* "" when the binary could not be hashed */
   long written, changed;
   long old_files;   /* files in the live site before, marker excluded */
 };
@@ -110,7 +116,28 @@ static int refuse(const char *target, const char *db_path,
   return POD_OK;
 }
 
-int render_out_open(const char *target, const char *db_path,
+int render_out_current(const char *target, const char *key, long *out_files) {
+  char marker[4096], want[200];
+  pod_buf text = POD_BUF_INIT;
+  char ignored[POD_ERRLEN];
+  long files = -1;
+  int yes = 0;
+  *out_files = 0;
+  if (!*key) return 0;
+  snprintf(marker, sizeof marker, "%s/" MARKER, target);
+  snprintf(want, sizeof want, "podium\nkey %s\nfiles ", key);
+  if (pod_exists(marker) && pod_file_read(marker, &text, ignored) == POD_OK &&
+      !strncmp(pod_buf_str(&text), want, strlen(want)) &&
+      sscanf(pod_buf_str(&text) + strlen(want), "%ld", &files) == 1 &&
+      files == count_files(target)) {
+    *out_files = files;
+    yes = 1;
+  }
+  pod_buf_free(&text);
+  return yes;
+}
+
+int render_out_open(const char *target, const char *db_path, const char *key,
                     render_out **out, char err[POD_ERRLEN]) {
   render_out *o;
   char tmp[4096];
@@ -124,10 +151,7 @@ int render_out_open(const char *target, const char *db_path,
   o->target = pod_xstrdup(target);
   o->tmp = pod_xstrdup(tmp);
   o->old_files = count_files(target);
-  if ((rc = render_out_write(o, MARKER, "podium\n", 7, err))) {
-    render_out_abort(o);
-    return rc;
-  }
+  snprintf(o->key, sizeof o->key, "%s", key);
   *out = o;
   return POD_OK;
 }
@@ -187,14 +211,27 @@ void render_out_abort(render_out *o) {
 
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
+  char marker[200], from[4096], to[4096];
   int rc = POD_OK;
   stats->pages = o->written;
   stats->changed = o->changed;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
-  if (stats->unchanged) {
+  snprintf(marker, sizeof marker, "podium\nkey %s\nfiles %ld\n", o->key,
+           o->written);
+  if ((rc = render_out_write(o, MARKER, marker, strlen(marker), err))) {
     render_out_abort(o);
-    return POD_OK;
+    return rc;
+  }
+  if (stats->unchanged) {
+    /* same pages from a new key (a template comment, a new binary): keep
+    ** the site, remember the key */
+    snprintf(from, sizeof from, "%s/" MARKER, o->tmp);
+    snprintf(to, sizeof to, "%s/" MARKER, o->target);
+    if (!pod_file_same(to, marker, strlen(marker)))
+      rc = pod_rename(from, to, err);
+    render_out_abort(o);
+    return rc;
   }
   if (pod_exists(o->target)) rc = pod_exchange(o->tmp, o->target, err);
   else rc = pod_rename(o->tmp, o->target, err);

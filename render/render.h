@@ -29,6 +29,7 @@ typedef struct render_stats {
   long pages;      /* files in the new site */
   long changed;    /* files that differ from the previous site */
   int unchanged;   /* 1: nothing differed, the old site was kept */
+  int skipped;     /* 1: the render key matched, nothing was rendered */
 } render_stats;
 
 int render_site(store_db *db, const render_opts *opts, render_stats *out,

@@ -523,10 +523,7 @@ static int course_load(site *s, const char *content_dir,
   char **names;
   size_t n;
   int rc = POD_OK;
-  if (!content_dir) return POD_OK;
-  if (!pod_is_dir(content_dir))
-    return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
-                   "of course pages (%s/*.md)", content_dir, s->lang);
+  if (!content_dir) return POD_OK;   /* render_site checked it is a folder */
   snprintf(dir, sizeof dir, "%s/%s", content_dir, s->lang);
   names = md_files(dir, &n);
   for (size_t i = 0; i < n; i++) {
@@ -585,7 +582,7 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
-  char builtin[4096], assets[4096];
+  char builtin[4096], assets[4096], key[65];
   const char *dirs[2];
   int n_dirs = 0, rc;
   memset(&s, 0, sizeof s);
@@ -601,9 +598,19 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     dirs[n_dirs++] = opts->templates_dir;
   }
   dirs[n_dirs++] = builtin;
+  if (opts->content_dir && !pod_is_dir(opts->content_dir))
+    return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
+                   "of course pages (<lang>/NAME.md)", opts->content_dir);
+  if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir, key,
+                             err)))
+    return rc;
+  if (render_out_current(opts->out_dir, key, &stats->pages)) {
+    stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
+    return POD_OK;
+  }
   if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) return rc;
   s.L = render_sandbox_state(s.sb);
-  if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
+  if ((rc = render_out_open(opts->out_dir, opts->db_path, key, &s.out, err)))
     goto done;
   if ((rc = course_load(&s, opts->content_dir, err)) ||
       (rc = render_out_copy(s.out, assets, "assets", err)) ||

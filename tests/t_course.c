@@ -198,6 +198,10 @@ static void test_course_page_is_linked_from_the_overview(void) {
   CHECK_HAS(page.data, "<li><a href=\"../en/distillation.html\">Distillation in short</a></li>");
   CHECK_HAS(page.data, "Welcome to <strong>the course</strong>.");   /* index.md */
   CHECK(!pod_exists(test_path("_site/en/index-page.html")));
+  /* an edited page is a change (the render key covers content/) */
+  CHECK_RC(render_course(db, "distillation.md", "# Distillation, revised\n", err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, ">Distillation, revised</a></li>");
   pod_buf_free(&page);
   store_close(db);
 }
