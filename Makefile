@@ -46,7 +46,7 @@ OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps check demo install clean help asan golden bench
+.PHONY: all deps check demo install clean help asan golden bench bench-render
 all: build/podium
 
 help:
@@ -54,7 +54,8 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
-	@echo "make bench    ingest speed and memory vs sqlite3 .import (docs/PERFORMANCE.md)"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
+	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -125,6 +126,19 @@ bench: deps
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
 	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon
+	$(Q)$(MAKE) --no-print-directory bench-render
+
+# podium render of 10,000 runs against Hugo building the same pages.
+bench-render: deps
+	$(Q)missing=""; [ -x /usr/bin/time ] || missing="time"; \
+	command -v hugo >/dev/null 2>&1 || missing="$$missing hugo"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/render.sh build/podium 10000
 
 build/gen_codecarbon: bench/gen_codecarbon.c
 	$(Q)echo "CC   $<"

@@ -1,6 +1,6 @@
 /*
 ** render/state.c -- the render key: one SHA-256 of everything a site is
-** made from: the podium binary, the registry's state rows
+** made from: the podium binary (device, inode, size, mtime), the registry's state rows
 ** (store_each_state), the template folders, site/ assets and course pages.
 ** output.c keeps the key in the site's marker file; a render whose key
 ** equals the live site's, with all its files still there, stops before
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A string with its NUL, so "ab","c" and "a","bc" hash apart. */
 static void hash_str(pod_sha256 *h, const char *s) {
@@ -87,14 +88,18 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      char key[65], char err[POD_ERRLEN]) {
   pod_sha256 h;
   pod_buf data = POD_BUF_INIT;
-  char exe[65];
+  struct stat st;
+  char exe[128];
   int rc;
   key[0] = '\0';
-  /* a new podium may render differently: no binary, no key (always render) */
-  if (pod_file_sha256("/proc/self/exe", exe, NULL, err) != POD_OK) {
-    err[0] = '\0';
-    return POD_OK;
-  }
+  /* a new podium may render differently: its file's identity and time
+  ** stand for it (hashing it costs more than the rest of the key); no
+  ** binary, no key (always render) */
+  if (stat("/proc/self/exe", &st) != 0) return POD_OK;
+  snprintf(exe, sizeof exe, "%llu:%llu:%lld:%lld.%09ld",
+           (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+           (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+           st.st_mtim.tv_nsec);
   pod_sha256_init(&h);
   hash_str(&h, "podium render key 1");
   hash_str(&h, exe);
