@@ -11,7 +11,7 @@ set -eu
 podium=$1
 n=${2:-10000}
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 out=docs/PERFORMANCE.md
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 secs() {  # wall seconds from a /usr/bin/time -v report
@@ -32,10 +32,16 @@ awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
 cp examples/bert-base/env_info_1700000000.csv "$dir/res/"
 "$podium" --db "$dir/r.db" ingest --task text-classification "$dir/res" >/dev/null
 
-# 2. podium: a full render into a fresh folder, then the same again
+# 2. podium: a full render into a fresh folder (twice: the faster counts,
+# this machine's disk is shared), then the same again with nothing new
+sync
+/usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --out "$dir/site0" >/dev/null
+rm -rf "$dir/site0"
 sync
 /usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --out "$dir/site" >/dev/null
 p_s=$(secs "$dir/t1")
+p_s0=$(secs "$dir/t0")
+p_s=$(echo "$p_s $p_s0" | awk '{print ($1 < $2) ? $1 : $2}')
 p_rss=$(rss "$dir/t1")
 p_pages=$(find "$dir/site" -name '*.html' | wc -l)
 p_files=$(find "$dir/site" -type f ! -name .podium-site | wc -l)
@@ -90,8 +96,11 @@ cat > "$h/layouts/_default/list.html" <<'EOF'
 {{ end }}</tbody></table>{{ end }}
 EOF
 sync
+/usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$h/public0" >/dev/null
+rm -rf "$h/public0" "$h/resources"
+sync
 /usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$h/public" >/dev/null
-h_s=$(secs "$dir/t3")
+h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
 h_rss=$(rss "$dir/t3")
 h_pages=$(find "$h/public" -name '*.html' | wc -l)
 
@@ -115,6 +124,7 @@ echo "$line"
   echo "Pages = HTML files written; podium also writes the CSV/JSON downloads and"
   echo "Markdown reports. Ratio = podium pages/s / Hugo pages/s. No-change = a"
   echo "second \`podium render\` with nothing new, and its share of the full one."
+  echo "Each full build runs twice into a fresh folder; the faster one counts."
   echo
   echo "Machine: $(nproc) CPUs, $cpu; $(df -T "$dir" | awk 'NR==2 {print $2}') file system."
   echo
