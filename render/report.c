@@ -7,7 +7,9 @@
 #include "render/render_int.h"
 #include "core/num.h"
 
-#include <cjson/cJSON.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -208,13 +210,57 @@ done:
 
 typedef struct table_out {
   pod_buf csv;
-  cJSON *json;
+  pod_buf json;   /* a JSON array of objects, written as rows come */
   int header_done;
 } table_out;
 
+#define TABLE_OUT_INIT {POD_BUF_INIT, POD_BUF_INIT, 0}
+
+/* A JSON string as cJSON prints one (the downloads were made with
+** cJSON_PrintUnformatted before; the bytes stay the same). */
+static void json_string(pod_buf *out, const char *s) {
+  pod_buf_addc(out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': pod_buf_adds(out, "\\\""); break;
+    case '\\': pod_buf_adds(out, "\\\\"); break;
+    case '\b': pod_buf_adds(out, "\\b"); break;
+    case '\f': pod_buf_adds(out, "\\f"); break;
+    case '\n': pod_buf_adds(out, "\\n"); break;
+    case '\r': pod_buf_adds(out, "\\r"); break;
+    case '\t': pod_buf_adds(out, "\\t"); break;
+    default:
+      if (*p < 32) pod_buf_printf(out, "\\u%04x", *p);
+      else pod_buf_addc(out, (char)*p);
+    }
+  }
+  pod_buf_addc(out, '"');
+}
+
+/* A number as cJSON 1.7 prints one: whole numbers that fit an int as
+** such, else 15 significant digits when they read back, else 17. */
+static void json_number(pod_buf *out, double d) {
+  char num[32];
+  double back = 0;
+  int as_int = d >= (double)INT_MAX ? INT_MAX
+               : d <= (double)INT_MIN ? INT_MIN : (int)d;
+  if (isnan(d) || isinf(d)) {
+    pod_buf_adds(out, "null");
+    return;
+  }
+  if (d == (double)as_int) {
+    pod_buf_printf(out, "%d", as_int);
+    return;
+  }
+  snprintf(num, sizeof num, "%1.15g", d);
+  if (sscanf(num, "%lg", &back) != 1 ||
+      !(fabs(back - d) <= fmax(fabs(back), fabs(d)) * DBL_EPSILON))
+    snprintf(num, sizeof num, "%1.17g", d);
+  pod_buf_adds(out, num);
+}
+
 static int table_row(const store_row *row, void *ud) {
   table_out *t = ud;
-  cJSON *o = cJSON_CreateObject();
   if (!t->header_done) {
     for (int i = 0; i < row->n; i++) {
       if (i) pod_buf_addc(&t->csv, ',');
@@ -223,44 +269,54 @@ static int table_row(const store_row *row, void *ud) {
     pod_buf_adds(&t->csv, "\r\n");
     t->header_done = 1;
   }
+  pod_buf_addc(&t->json, t->json.len ? ',' : '[');
+  pod_buf_addc(&t->json, '{');
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
-    if (i) pod_buf_addc(&t->csv, ',');
+    if (i) {
+      pod_buf_addc(&t->csv, ',');
+      pod_buf_addc(&t->json, ',');
+    }
+    json_string(&t->json, row->names[i]);
+    pod_buf_addc(&t->json, ':');
     switch (v->type) {
     case STORE_INT:
       pod_buf_printf(&t->csv, "%lld", (long long)v->i);
-      cJSON_AddNumberToObject(o, row->names[i], (double)v->i);
+      json_number(&t->json, (double)v->i);
       break;
     case STORE_REAL:
       pod_buf_printf(&t->csv, "%.17g", v->d);
-      cJSON_AddNumberToObject(o, row->names[i], v->d);
+      json_number(&t->json, v->d);
       break;
     case STORE_TEXT:
       render_csv_cell(&t->csv, v->s);
-      cJSON_AddStringToObject(o, row->names[i], v->s);
+      json_string(&t->json, v->s);
       break;
     default:
-      cJSON_AddNullToObject(o, row->names[i]);
+      pod_buf_adds(&t->json, "null");
     }
   }
+  pod_buf_addc(&t->json, '}');
   pod_buf_adds(&t->csv, "\r\n");
-  cJSON_AddItemToArray(t->json, o);
   return 0;
+}
+
+static void table_free(table_out *t) {
+  pod_buf_free(&t->csv);
+  pod_buf_free(&t->json);
 }
 
 /* Writes data/<name>.csv and .json from one walk. */
 static int write_table(render_out *o, const char *name, table_out *t,
                        char err[POD_ERRLEN]) {
   char rel[600];
-  char *json = cJSON_PrintUnformatted(t->json);
   int rc;
+  pod_buf_adds(&t->json, t->json.len ? "]" : "[]");
   snprintf(rel, sizeof rel, "data/%s.csv", name);
   rc = render_out_write(o, rel, pod_buf_str(&t->csv), t->csv.len, err);
   snprintf(rel, sizeof rel, "data/%s.json", name);
-  if (!rc) rc = render_out_write(o, rel, json, strlen(json), err);
-  cJSON_free(json);
-  pod_buf_free(&t->csv);
-  cJSON_Delete(t->json);
+  if (!rc) rc = render_out_write(o, rel, t->json.data, t->json.len, err);
+  table_free(t);
   return rc;
 }
 
@@ -284,7 +340,7 @@ static int board_row(const store_row *row, void *ud) {
 
 static int board_downloads(const store_row *row, void *ud) {
   board_files *b = ud;
-  board_sinks k = {{POD_BUF_INIT, cJSON_CreateArray(), 0}, {0}};
+  board_sinks k = {TABLE_OUT_INIT, {0}};
   pod_buf name = POD_BUF_INIT, md = POD_BUF_INIT, rel = POD_BUF_INIT;
   int rc;
   render_board_name(&name, text_or(row, "scope", ""), text_or(row, "metric", ""));
@@ -294,7 +350,7 @@ static int board_downloads(const store_row *row, void *ud) {
                                     b->err);
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
   if (!rc) rc = write_table(b->out, rel.data, &k.t, b->err);
-  else { pod_buf_free(&k.t.csv); cJSON_Delete(k.t.json); }
+  else table_free(&k.t);
   pod_buf_clear(&rel);
   pod_buf_printf(&rel, "reports/%s.md", name.data);
   if (!rc) rc = render_out_write(b->out, rel.data, md.data, md.len, b->err);
@@ -305,15 +361,14 @@ static int board_downloads(const store_row *row, void *ud) {
 }
 
 int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]) {
-  table_out runs = {POD_BUF_INIT, cJSON_CreateArray(), 0};
-  table_out meas = {POD_BUF_INIT, cJSON_CreateArray(), 0};
+  table_out runs = TABLE_OUT_INIT, meas = TABLE_OUT_INIT;
   board_files b;
   int rc = store_each_run(db, table_row, &runs, err);
   if (!rc) rc = write_table(out, "runs", &runs, err);
-  else { pod_buf_free(&runs.csv); cJSON_Delete(runs.json); }
+  else table_free(&runs);
   if (!rc) rc = store_each_measurement_all(db, table_row, &meas, err);
   if (!rc) rc = write_table(out, "measurements", &meas, err);
-  else { pod_buf_free(&meas.csv); cJSON_Delete(meas.json); }
+  else table_free(&meas);
   if (rc) return rc;
   b.db = db;
   b.out = out;

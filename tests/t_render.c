@@ -8,6 +8,7 @@
 #include "render/render.h"
 #include "store/store.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,7 +422,41 @@ static void test_render_skips_work_when_nothing_changed(void) {
   store_close(db);
 }
 
+/* The JSON downloads are written directly; cJSON must read back every
+** byte of a name with quotes, backslashes and control characters. */
+static void test_render_json_downloads_round_trip(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf f = POD_BUF_INIT;
+  store_db *db = example_registry();
+  store_run_new r = {0};
+  int64_t id;
+  const char *weird = "we\"ird\\ \x01\x1f\t\n\x7f \xc3\xa9 </script>";
+  r.model = weird;
+  CHECK_INT(store_run_add(db, &r, &id, err), POD_OK);
+  CHECK_RC(render_to(db, test_path("_site"), &st, err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/data/runs.json"), &f, err), POD_OK);
+  CHECK_HAS(f.data, "\\u0001\\u001f\\t\\n");
+  cJSON *runs = cJSON_Parse(f.data), *run;
+  CHECK(cJSON_IsArray(runs));
+  int found = 0;
+  cJSON_ArrayForEach(run, runs) {
+    const char *model = cJSON_GetStringValue(cJSON_GetObjectItem(run, "model"));
+    if (model && !strcmp(model, weird)) found = 1;
+  }
+  CHECK(found);
+  cJSON_Delete(runs);
+  CHECK_INT(pod_file_read(test_path("_site/data/measurements.json"), &f, err), POD_OK);
+  runs = cJSON_Parse(f.data);
+  CHECK_INT(cJSON_GetArraySize(runs), 16);
+  CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(runs, 0), "value")) > 0);
+  cJSON_Delete(runs);
+  pod_buf_free(&f);
+  store_close(db);
+}
+
 const test_case tests_render[] = {
+  {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
   {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},
   {"render_writes_downloads_and_reports", test_render_writes_downloads_and_reports},
