@@ -13,7 +13,7 @@ DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
             libxml2-utils
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -36,18 +36,20 @@ INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare.c \
-              render/pareto.c render/overfit_lua.c
+              render/pareto.c render/overfit_lua.c \
+              render/markdown.c render/state.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
-              tests/t_compare.c
+              tests/t_compare.c \
+              tests/t_course.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps check demo install clean help asan golden bench
+.PHONY: all deps check demo install clean help asan golden bench bench-render
 all: build/podium
 
 help:
@@ -55,7 +57,8 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
-	@echo "make bench    ingest speed and memory vs sqlite3 .import (docs/PERFORMANCE.md)"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
+	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -114,7 +117,7 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)rm -f examples.db examples.db-wal examples.db-shm
 	$(Q)sh examples/ingest.sh build/podium examples.db
-	$(Q)build/podium --db examples.db render --out _site
+	$(Q)build/podium --db examples.db render --out _site --content examples/content
 	@echo
 	@echo "Open file://$(CURDIR)/_site/index.html"
 
@@ -126,6 +129,19 @@ bench: deps
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
 	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon
+	$(Q)$(MAKE) --no-print-directory bench-render
+
+# podium render of 10,000 runs against Hugo building the same pages.
+bench-render: deps
+	$(Q)missing=""; [ -x /usr/bin/time ] || missing="time"; \
+	command -v hugo >/dev/null 2>&1 || missing="$$missing hugo"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/render.sh build/podium 10000
 
 build/gen_codecarbon: bench/gen_codecarbon.c
 	$(Q)echo "CC   $<"

@@ -74,5 +74,10 @@ not possible per file without changing store/; csv.c could reuse field
 buffers instead of strdup per field; the file is read three times (hash,
 first pass for run_id counts, second pass).
 NOTES
+# the render section (bench/render.sh) stays
+if [ -f "$out" ] && grep -q '^# Render performance' "$out"; then
+  echo >> "$out.tmp"
+  sed -n '/^# Render performance/,$p' "$out" >> "$out.tmp"
+fi
 mv "$out.tmp" "$out"
 echo "wrote $out"

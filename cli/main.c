@@ -503,15 +503,20 @@ static int cmd_render(cli *c, int argc, char **argv) {
   flag flags[] = {{"--out", 1, &o.out_dir},
                   {"--templates", 1, &o.templates_dir},
                   {"--lang", 1, &o.langs},
+                  {"--content", 1, &o.content_dir},
                   {NULL, 0, NULL}};
   store_db *db = NULL;
   int n, help;
-  const char *usage = "[--out DIR] [--templates DIR] [--lang en,fa,...]";
+  const char *usage =
+      "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR]";
   int rc = parse_flags(c, "render", usage, argc, argv, flags, &n, &help);
   if (rc || help) return rc ? rc : show_help("render");
   if (n) return usage_error("render", usage, "unexpected argument %s", argv[0]);
   if (!o.out_dir) o.out_dir = "_site";
   if (!*o.out_dir) return usage_error("render", usage, "%s", "empty --out");
+  if (o.content_dir && !*o.content_dir)
+    return usage_error("render", usage, "%s", "empty --content");
+  if (!o.content_dir && pod_is_dir("content")) o.content_dir = "content";
   if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
   o.share_dir = share;
   o.db_path = c->db_path;
@@ -646,10 +651,14 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
-  {"render", cmd_render, "[--out DIR] [--templates DIR] [--lang en,fa,...]",
+  {"render", cmd_render,
+   "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR]",
    "write the static site (default _site), replacing it atomically; "
    "--lang picks the languages (default " RENDER_LANGUAGES ", the first "
-   "is the default)"},
+   "is the default).\nCourse pages come from DIR/<lang>/*.md (default: "
+   "./content when it exists), CommonMark with GFM tables; a paragraph "
+   "{{< leaderboard NAME >}} shows that leaderboard's tables. A language "
+   "without a page gets the default language's, with a notice."},
   {NULL, NULL, NULL, NULL},
 };
 

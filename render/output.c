@@ -3,14 +3,22 @@
 ** it.
 **
 ** States and the function that moves between them:
+**   CURRENT  render_out_current (before OPEN): the live site's marker holds
+**            the same render key (state.c) and as many files as it lists,
+**            so nothing is rendered at all
 **   OPEN     render_out_open: checks the target is ours to replace (absent,
 **            empty, or holding our marker file), creates TARGET.tmp-PID
 **   WRITING  render_out_write/copy: files go into the temporary tree; each
-**            is compared with the live site to count changes
-**   SWAPPED  render_out_commit: renameat2(RENAME_EXCHANGE) swaps the two
+**            is compared with the live site to count changes. A writer
+**            thread does the file-system work while the caller renders
+**            the next page; its first failure is returned by the next
+**            write, or by commit (render_out_finish joins it).
+**   SWAPPED  render_out_commit: writes the marker (render key, file count),
+**            then renameat2(RENAME_EXCHANGE) swaps the two
 **            trees in one step, then the old one (now at the temporary
 **            path) is removed. With no change, the temporary tree is
-**            removed instead and the live site is not touched.
+**            removed instead and only the live site's marker is renamed
+**            over when its key changed.
 **   ABORTED  render_out_abort (any failure): the temporary tree is removed;
 **            the live site was never touched.
 */
@@ -20,6 +28,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +36,35 @@
 #include <unistd.h>
 
 #define MARKER ".podium-site"
+#define QUEUE_MAX (32u << 20)   /* bytes waiting for the writer */
+
+typedef struct job {
+  struct job *next;
+  char *rel;
+  char *data;
+  size_t n;
+} job;
 
 struct render_out {
   char *target;
   char *tmp;
+  char key[65];     /* "" when the binary could not be hashed */
+  char last_dir[4096];  /* the folder the last file went to: made already */
+  /* the writer thread; everything below mu is shared with it */
+  pthread_t thread;
+  int started;
+  pthread_mutex_t mu;
+  pthread_cond_t work, room;
+  job *head, *tail;
+  size_t queued;
+  int closing;
+  int rc;             /* the writer's first failure, its message in werr */
+  char werr[POD_ERRLEN];
   long written, changed;
   long old_files;   /* files in the live site before, marker excluded */
 };
+
+static void *writer(void *ud);
 
 static long count_files(const char *dir) {
   DIR *d = opendir(dir);
@@ -46,7 +77,11 @@ static long count_files(const char *dir) {
         !strcmp(e->d_name, MARKER))
       continue;
     snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
-    n += pod_is_dir(child) ? count_files(child) : 1;
+    /* d_type spares a stat per file (the no-change check counts them) */
+    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child)))
+      n += count_files(child);
+    else
+      n++;
   }
   closedir(d);
   return n;
@@ -110,7 +145,28 @@ static int refuse(const char *target, const char *db_path,
   return POD_OK;
 }
 
-int render_out_open(const char *target, const char *db_path,
+int render_out_current(const char *target, const char *key, long *out_files) {
+  char marker[4096], want[200];
+  pod_buf text = POD_BUF_INIT;
+  char ignored[POD_ERRLEN];
+  long files = -1;
+  int yes = 0;
+  *out_files = 0;
+  if (!*key) return 0;
+  snprintf(marker, sizeof marker, "%s/" MARKER, target);
+  snprintf(want, sizeof want, "podium\nkey %s\nfiles ", key);
+  if (pod_exists(marker) && pod_file_read(marker, &text, ignored) == POD_OK &&
+      !strncmp(pod_buf_str(&text), want, strlen(want)) &&
+      sscanf(pod_buf_str(&text) + strlen(want), "%ld", &files) == 1 &&
+      files == count_files(target)) {
+    *out_files = files;
+    yes = 1;
+  }
+  pod_buf_free(&text);
+  return yes;
+}
+
+int render_out_open(const char *target, const char *db_path, const char *key,
                     render_out **out, char err[POD_ERRLEN]) {
   render_out *o;
   char tmp[4096];
@@ -124,15 +180,22 @@ int render_out_open(const char *target, const char *db_path,
   o->target = pod_xstrdup(target);
   o->tmp = pod_xstrdup(tmp);
   o->old_files = count_files(target);
-  if ((rc = render_out_write(o, MARKER, "podium\n", 7, err))) {
-    render_out_abort(o);
-    return rc;
+  snprintf(o->key, sizeof o->key, "%s", key);
+  pthread_mutex_init(&o->mu, NULL);
+  pthread_cond_init(&o->work, NULL);
+  pthread_cond_init(&o->room, NULL);
+  o->started = pthread_create(&o->thread, NULL, writer, o) == 0;
+  if (!o->started) {   /* write as we go instead */
+    pthread_mutex_destroy(&o->mu);
+    pthread_cond_destroy(&o->work);
+    pthread_cond_destroy(&o->room);
   }
   *out = o;
   return POD_OK;
 }
 
-int render_out_write(render_out *o, const char *rel, const void *data,
+/* Writes one file now (the writer thread, or the caller without one). */
+static int write_now(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]) {
   char path[4096], live[4096];
   const char *slash = strrchr(rel, '/');
@@ -141,7 +204,12 @@ int render_out_write(render_out *o, const char *rel, const void *data,
   if (slash) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%.*s", o->tmp, (int)(slash - rel), rel);
-    if ((rc = pod_mkdirs(dir, err))) return rc;
+    /* pages come folder by folder (10,000 runs in en/runs/): a mkdir -p
+    ** per file was five failing mkdir calls each */
+    if (strcmp(dir, o->last_dir)) {
+      if ((rc = pod_mkdirs(dir, err))) return rc;
+      snprintf(o->last_dir, sizeof o->last_dir, "%s", dir);
+    }
   }
   int again = pod_exists(path);  /* written twice: count it once */
   if ((rc = pod_file_write(path, data, n, err))) return rc;
@@ -150,6 +218,86 @@ int render_out_write(render_out *o, const char *rel, const void *data,
   snprintf(live, sizeof live, "%s/%s", o->target, rel);
   if (!pod_file_same(live, data, n)) o->changed++;
   return POD_OK;
+}
+
+static void *writer(void *ud) {
+  render_out *o = ud;
+  char err[POD_ERRLEN];
+  for (;;) {
+    job *j;
+    int rc;
+    pthread_mutex_lock(&o->mu);
+    while (!o->head && !o->closing) pthread_cond_wait(&o->work, &o->mu);
+    if (!(j = o->head)) {
+      pthread_mutex_unlock(&o->mu);
+      return NULL;
+    }
+    o->head = j->next;
+    if (!o->head) o->tail = NULL;
+    rc = o->rc;
+    pthread_mutex_unlock(&o->mu);
+    if (rc == POD_OK) rc = write_now(o, j->rel, j->data, j->n, err);
+    pthread_mutex_lock(&o->mu);
+    if (rc && o->rc == POD_OK) {
+      o->rc = rc;
+      memcpy(o->werr, err, POD_ERRLEN);
+    }
+    o->queued -= j->n;
+    pthread_cond_signal(&o->room);
+    pthread_mutex_unlock(&o->mu);
+    free(j->rel);
+    free(j->data);
+    free(j);
+  }
+}
+
+/* Waits until every queued file is written and stops the writer; returns
+** its first failure. */
+static int render_out_finish(render_out *o, char err[POD_ERRLEN]) {
+  if (!o->started) return POD_OK;
+  pthread_mutex_lock(&o->mu);
+  o->closing = 1;
+  pthread_cond_signal(&o->work);
+  pthread_mutex_unlock(&o->mu);
+  pthread_join(o->thread, NULL);
+  o->started = 0;
+  pthread_mutex_destroy(&o->mu);
+  pthread_cond_destroy(&o->work);
+  pthread_cond_destroy(&o->room);
+  if (o->rc) memcpy(err, o->werr, POD_ERRLEN);
+  return o->rc;
+}
+
+int render_out_write(render_out *o, const char *rel, const void *data,
+                     size_t n, char err[POD_ERRLEN]) {
+  job *j;
+  int rc;
+  if (!o->started) return write_now(o, rel, data, n, err);
+  j = pod_xmalloc(sizeof *j);
+  j->next = NULL;
+  j->rel = pod_xstrdup(rel);
+  j->data = pod_xmalloc(n ? n : 1);
+  memcpy(j->data, data, n);
+  j->n = n;
+  pthread_mutex_lock(&o->mu);
+  while (o->queued > QUEUE_MAX && o->rc == POD_OK)
+    pthread_cond_wait(&o->room, &o->mu);
+  if ((rc = o->rc) == POD_OK) {
+    if (o->tail) o->tail->next = j;
+    else o->head = j;
+    o->tail = j;
+    o->queued += n;
+    pthread_cond_signal(&o->work);
+  } else {
+    memcpy(err, o->werr, POD_ERRLEN);
+  }
+  pthread_mutex_unlock(&o->mu);
+  if (rc) {
+    free(j->rel);
+    free(j->data);
+    free(j);
+  }
+  return rc;
 }
 
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
@@ -182,20 +330,38 @@ static void out_free(render_out *o) {
 void render_out_abort(render_out *o) {
   char ignored[POD_ERRLEN];
   if (!o) return;
+  render_out_finish(o, ignored);
   pod_rmtree(o->tmp, ignored);
   out_free(o);
 }
 
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
-  int rc = POD_OK;
+  char marker[200], from[4096], to[4096];
+  int rc = render_out_finish(o, err);
+  if (rc) {
+    render_out_abort(o);
+    return rc;
+  }
   stats->pages = o->written;
   stats->changed = o->changed;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
-  if (stats->unchanged) {
+  snprintf(marker, sizeof marker, "podium\nkey %s\nfiles %ld\n", o->key,
+           o->written);
+  if ((rc = write_now(o, MARKER, marker, strlen(marker), err))) {
     render_out_abort(o);
-    return POD_OK;
+    return rc;
+  }
+  if (stats->unchanged) {
+    /* same pages from a new key (a template comment, a new binary): keep
+    ** the site, remember the key */
+    snprintf(from, sizeof from, "%s/" MARKER, o->tmp);
+    snprintf(to, sizeof to, "%s/" MARKER, o->target);
+    if (!pod_file_same(to, marker, strlen(marker)))
+      rc = pod_rename(from, to, err);
+    render_out_abort(o);
+    return rc;
   }
   if (pod_exists(o->target)) rc = pod_exchange(o->tmp, o->target, err);
   else rc = pod_rename(o->tmp, o->target, err);

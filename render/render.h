@@ -24,6 +24,7 @@ typedef struct render_opts {
   const char *db_path;        /* the registry: never rendered over */
   const char *langs;          /* "en,fa": languages, the first the default;
                               ** NULL: RENDER_LANGUAGES */
+  const char *content_dir;    /* course pages in DIR/<lang>/ as .md files, or NULL */
 } render_opts;
 
 #define RENDER_LANGUAGES "en,fa,ar,te,ha"
@@ -32,6 +33,7 @@ typedef struct render_stats {
   long pages;      /* files in the new site */
   long changed;    /* files that differ from the previous site */
   int unchanged;   /* 1: nothing differed, the old site was kept */
+  int skipped;     /* 1: the render key matched, nothing was rendered */
 } render_stats;
 
 int render_site(store_db *db, const render_opts *opts, render_stats *out,
@@ -86,6 +88,22 @@ void render_slug(pod_buf *out, const char *name);
 /* A leaderboard's name, used for its page, report and downloads:
 ** "<scope slug>--<metric slug>" ("all" for the empty scope). */
 void render_board_name(pod_buf *out, const char *scope, const char *metric);
+
+/* ---- course pages (markdown.c) --------------------------------------- */
+/* Turns a shortcode ({{< kind args >}} alone in a paragraph) into HTML
+** appended to html; on failure writes a message without location to err
+** (render_markdown adds "name:LINE: "). */
+typedef int (*render_shortcode_fn)(void *ud, const char *kind,
+                                   const char *args, pod_buf *html,
+                                   char err[POD_ERRLEN]);
+/* CommonMark with GFM tables, strikethrough and autolinks to HTML,
+** appended to html; raw HTML is omitted and javascript: links lose their
+** URL. title (may be NULL) gets the text of the first heading. fn may be
+** NULL (shortcodes stay text). Errors: only what fn returns, located
+** "name:LINE: ". */
+int render_markdown(const char *name, const char *text, size_t n,
+                    render_shortcode_fn fn, void *ud, pod_buf *html,
+                    pod_buf *title, char err[POD_ERRLEN]);
 
 /* ---- reports and downloads (report.c) --------------------------------- */
 /* The Markdown report (GFM tables) of the leaderboard called name

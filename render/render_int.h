@@ -26,7 +26,11 @@ void render_push_raw(lua_State *L, const char *s, size_t n);
 
 /* The output tree (output.c): a temporary folder swapped into place. */
 typedef struct render_out render_out;
-int render_out_open(const char *target, const char *db_path,
+/* 1 when target is a site rendered with this key that still holds all its
+** files (their count in *out_files); never for an empty key. */
+int render_out_current(const char *target, const char *key, long *out_files);
+/* key: the render key to record in the marker ("" records none). */
+int render_out_open(const char *target, const char *db_path, const char *key,
                     render_out **out, char err[POD_ERRLEN]);
 int render_out_write(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]);
@@ -36,6 +40,14 @@ int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]);
 void render_out_abort(render_out *o);   /* removes the temporary tree */
+
+/* The render key (state.c): a SHA-256 of the podium binary, the
+** registry's state rows, the template folders, assets and content; key is
+** "" when the binary cannot be read (then every render renders). */
+int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
+                     const char *assets, const char *content_dir,
+                     const char *i18n_dir, const char *langs, char key[65],
+                     char err[POD_ERRLEN]);
 
 /* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
 ** (one Markdown report per leaderboard) (report.c). */

@@ -13,6 +13,9 @@
 **                                   reports/compare-<base>--<opt>.md)
 **   <lang>/pareto/<scope>.html      quality against cost per scope
 **                                   (pareto.html)
+**   <lang>/<page>.html              one per content/<lang>/<page>.md
+**                                   (page.html); index.md goes on the
+**                                   overview instead
 **   assets/                         copied from site/
 ** Every page's template output is wrapped in layout.html.
 */
@@ -20,11 +23,18 @@
 #include "core/fs.h"
 #include "render/i18n.h"
 
+#include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A course page, rendered before the overview that lists it. */
+typedef struct course_page {
+  char *slug, *title, *html;
+  int fallback;      /* the default language's page: this one has none */
+} course_page;
 
 typedef struct site {
   store_db *db;
@@ -42,6 +52,9 @@ typedef struct site {
   char **pareto_scopes;     /* scopes with a Pareto page */
   size_t n_pareto;
   char err[POD_ERRLEN];     /* a page callback's message */
+  course_page *pages;
+  size_t n_pages;
+  char *intro;       /* index.md's HTML, or NULL */
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -216,6 +229,9 @@ static int write_page(site *s, const char *rel, const char *template,
                            err);
   if (rc) { lua_pop(L, 1); goto done; }
   untranslated = render_sandbox_fallback(s->sb, 1);
+  lua_getfield(L, -1, "untranslated");   /* e.g. a course page's fallback */
+  untranslated |= lua_toboolean(L, -1);
+  lua_pop(L, 1);
   lua_getfield(L, -1, "title");
   lua_remove(L, -2);     /* title */
   lua_createtable(L, 0, 8);
@@ -278,6 +294,20 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   set_title(s->L, "Overview");
   if ((rc = store_counts(s->db, take_first, &k, err))) return rc;
   lua_setfield(s->L, -2, "counts");
+  lua_createtable(s->L, (int)s->n_pages, 0);
+  for (size_t i = 0; i < s->n_pages; i++) {
+    lua_createtable(s->L, 0, 2);
+    lua_pushstring(s->L, s->pages[i].title);
+    lua_setfield(s->L, -2, "title");
+    lua_pushfstring(s->L, "%s/%s.html", s->lang, s->pages[i].slug);
+    lua_setfield(s->L, -2, "href");
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "pages");
+  if (s->intro) {
+    render_push_raw(s->L, s->intro, strlen(s->intro));
+    lua_setfield(s->L, -2, "intro");
+  }
   if ((rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
       (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
       (rc = add_list(s, "envs", ROW_ENV, store_each_env, err))) {
@@ -562,6 +592,214 @@ static int pareto_pages(site *s, char err[POD_ERRLEN]) {
   return rc;
 }
 
+/* ---- course pages ---------------------------------------------------- */
+
+/* A shortcode's leaderboard: when found, its data table {board, groups,
+** level} is left on the Lua stack. */
+typedef struct board_find {
+  site *s;
+  const char *name;
+  int found;
+  pod_buf names;    /* the known names, for the error */
+  char err[POD_ERRLEN];
+} board_find;
+
+static int find_board(const store_row *row, void *ud) {
+  board_find *f = ud;
+  site *s = f->s;
+  const char *scope = row_text(row, "scope"), *metric = row_text(row, "metric");
+  pod_buf name = POD_BUF_INIT, href = POD_BUF_INIT;
+  grouper g = {s, 0, 0, 0};
+  int rc = POD_OK;
+  if (!scope) scope = "";
+  if (!metric) metric = "";
+  render_board_name(&name, scope, metric);
+  if (f->names.len < 300) {
+    pod_buf_adds(&f->names, f->names.len ? ", " : "");
+    pod_buf_adds(&f->names, name.data);
+  }
+  if (!f->found && !strcmp(name.data, f->name)) {
+    lua_createtable(s->L, 0, 3);
+    push_row(s->L, row);
+    pod_buf_printf(&href, "%s/", s->lang);
+    board_path(&href, scope, metric);
+    lua_pushstring(s->L, href.data);
+    lua_setfield(s->L, -2, "href");
+    lua_setfield(s->L, -2, "board");
+    lua_newtable(s->L);
+    rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
+                                      group_entry, &g, f->err);
+    if (g.have) lua_pop(s->L, 1);
+    lua_setfield(s->L, -2, "groups");
+    lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
+    lua_setfield(s->L, -2, "level");
+    if (rc) lua_pop(s->L, 1);
+    else f->found = 1;
+  }
+  pod_buf_free(&name);
+  pod_buf_free(&href);
+  return rc;
+}
+
+/* {{< leaderboard NAME >}}: the board's ranked tables, through the same
+** partial as its own page; {{< compare A B >}} is reserved. */
+static int course_shortcode(void *ud, const char *kind, const char *args,
+                            pod_buf *html, char err[POD_ERRLEN]) {
+  site *s = ud;
+  board_find f;
+  int rc;
+  if (!strcmp(kind, "compare"))
+    return pod_err(err, POD_EINPUT, "{{< compare %s >}}: comparisons are "
+                   "not available yet", args);
+  if (strcmp(kind, "leaderboard"))
+    return pod_err(err, POD_EINPUT, "unknown shortcode \"%s\", expected "
+                   "leaderboard or compare", kind);
+  if (!*args || strchr(args, ' '))
+    return pod_err(err, POD_EINPUT, "{{< leaderboard NAME >}} takes one "
+                   "NAME, found \"%s\"", args);
+  memset(&f, 0, sizeof f);
+  f.s = s;
+  f.name = args;
+  rc = store_each_leaderboard(s->db, find_board, &f, err);
+  if (rc && f.err[0]) snprintf(err, POD_ERRLEN, "%s", f.err);
+  if (rc == POD_OK && !f.found)
+    rc = pod_err(err, POD_EINPUT, "unknown leaderboard \"%s\", expected one "
+                 "of: %s", args, f.names.len ? f.names.data : "(none yet)");
+  if (rc == POD_OK)   /* pages sit at <lang>/<page>.html */
+    rc = render_sandbox_page(s->sb, "leaderboard_table.html", "../", html, err);
+  pod_buf_free(&f.names);
+  return rc;
+}
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.md file names in dir, sorted; NULL and 0 when dir is missing. */
+static char **md_files(const char *dir, size_t *out_n) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  *out_n = 0;
+  if (!d) return NULL;
+  while ((e = readdir(d))) {
+    size_t k = strlen(e->d_name);
+    if (e->d_name[0] == '.' || k < 4 || strcmp(e->d_name + k - 3, ".md"))
+      continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 16;
+      names = pod_xrealloc(names, cap * sizeof *names);
+    }
+    names[n++] = pod_xstrdup(e->d_name);
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, name_cmp);
+  *out_n = n;
+  return names;
+}
+
+static int course_add(site *s, const char *path, char *base, int fallback,
+                      char err[POD_ERRLEN]) {
+  pod_buf text = POD_BUF_INIT, html = POD_BUF_INIT, title = POD_BUF_INIT,
+          slug = POD_BUF_INIT;
+  int rc;
+  if ((rc = pod_file_read(path, &text, err)) ||
+      (rc = render_markdown(path, pod_buf_str(&text), text.len,
+                            course_shortcode, s, &html, &title, err)))
+    goto done;
+  base[strlen(base) - 3] = '\0';   /* drop ".md" */
+  if (!strcmp(base, "index")) {    /* <lang>/index.html is the overview */
+    if (!s->intro) s->intro = pod_xstrdup(pod_buf_str(&html));
+    goto done;
+  }
+  render_slug(&slug, base);
+  for (size_t i = 0; i < s->n_pages; i++)   /* this language has its own */
+    if (!strcmp(s->pages[i].slug, pod_buf_str(&slug))) goto done;
+  s->pages = pod_xrealloc(s->pages, (s->n_pages + 1) * sizeof *s->pages);
+  s->pages[s->n_pages].fallback = fallback;
+  s->pages[s->n_pages].slug = pod_xstrdup(pod_buf_str(&slug));
+  s->pages[s->n_pages].title = pod_xstrdup(title.len ? title.data : base);
+  s->pages[s->n_pages].html = pod_xstrdup(pod_buf_str(&html));
+  s->n_pages++;
+done:
+  pod_buf_free(&text);
+  pod_buf_free(&html);
+  pod_buf_free(&title);
+  pod_buf_free(&slug);
+  return rc;
+}
+
+/* Renders the .md files of content_dir/<lang> into s->pages (and s->intro); a missing
+** <lang> folder means no pages. */
+static int course_load(site *s, const char *content_dir, const char *lang,
+                       int fallback, char err[POD_ERRLEN]) {
+  char dir[4096], path[4400];
+  char **names;
+  size_t n;
+  int rc = POD_OK;
+  if (!content_dir) return POD_OK;   /* render_site checked it is a folder */
+  snprintf(dir, sizeof dir, "%s/%s", content_dir, lang);
+  names = md_files(dir, &n);
+  for (size_t i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (rc == POD_OK && !pod_is_dir(path))
+      rc = course_add(s, path, names[i], fallback, err);
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+static void course_free(site *s);
+
+/* The course pages of the language being written: its own, then the
+** default language's for pages it lacks (shown with a notice). */
+static int course_load_language(site *s, const char *content_dir,
+                                char err[POD_ERRLEN]) {
+  const char *dflt = render_i18n_lang(s->i18n[0]);
+  int rc;
+  course_free(s);
+  if ((rc = course_load(s, content_dir, s->lang, 0, err))) return rc;
+  if (strcmp(s->lang, dflt)) rc = course_load(s, content_dir, dflt, 1, err);
+  return rc;
+}
+
+static int page_course(site *s, const course_page *p, char err[POD_ERRLEN]) {
+  pod_buf rel = POD_BUF_INIT;
+  int rc;
+  lua_newtable(s->L);
+  set_title(s->L, p->title);
+  render_push_raw(s->L, p->html, strlen(p->html));
+  lua_setfield(s->L, -2, "html");
+  lua_pushboolean(s->L, p->fallback);
+  lua_setfield(s->L, -2, "untranslated");
+  pod_buf_printf(&rel, "%s/%s.html", s->lang, p->slug);
+  rc = write_page(s, rel.data, "page.html", err);
+  pod_buf_free(&rel);
+  return rc;
+}
+
+static int pages_course(site *s, char err[POD_ERRLEN]) {
+  int rc = POD_OK;
+  for (size_t i = 0; i < s->n_pages && rc == POD_OK; i++)
+    rc = page_course(s, &s->pages[i], err);
+  return rc;
+}
+
+static void course_free(site *s) {
+  for (size_t i = 0; i < s->n_pages; i++) {
+    free(s->pages[i].slug);
+    free(s->pages[i].title);
+    free(s->pages[i].html);
+  }
+  free(s->pages);
+  free(s->intro);
+  s->pages = NULL;
+  s->n_pages = 0;
+  s->intro = NULL;
+}
+
 /* Runs a store walk whose callback renders pages; the callback's error
 ** text is in w.err. */
 static int each_page(site *s, walk_fn walk, store_row_fn fn,
@@ -578,8 +816,8 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
 /* Every page of one language. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
-  if ((rc = page_overview(s, err)) || (rc = compare_pages(s, err)) ||
-      (rc = pareto_pages(s, err)) ||
+  if ((rc = page_overview(s, err)) || (rc = pages_course(s, err)) ||
+      (rc = compare_pages(s, err)) || (rc = pareto_pages(s, err)) ||
       (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
       (rc = each_page(s, store_each_run, page_run, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
@@ -616,14 +854,16 @@ static int open_languages(site *s, const char *share, const char *langs,
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
-  char builtin[4096], assets[4096];
+  char builtin[4096], assets[4096], i18n_dir[4096], key[65];
   const char *dirs[2];
+  const char *langs = opts->langs ? opts->langs : RENDER_LANGUAGES;
   int n_dirs = 0, rc;
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);
   s.db = db;
   snprintf(builtin, sizeof builtin, "%s/templates", opts->share_dir);
   snprintf(assets, sizeof assets, "%s/site", opts->share_dir);
+  snprintf(i18n_dir, sizeof i18n_dir, "%s/i18n", opts->share_dir);
   if (opts->templates_dir) {
     if (!pod_is_dir(opts->templates_dir))
       return pod_err(err, POD_EINPUT, "%s: found no folder, expected a "
@@ -631,12 +871,20 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     dirs[n_dirs++] = opts->templates_dir;
   }
   dirs[n_dirs++] = builtin;
-  if ((rc = open_languages(&s, opts->share_dir,
-                           opts->langs ? opts->langs : RENDER_LANGUAGES, err)))
-    goto done;
+  if (opts->content_dir && !pod_is_dir(opts->content_dir))
+    return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
+                   "of course pages (<lang>/NAME.md)", opts->content_dir);
+  if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
+                             i18n_dir, langs, key, err)))
+    return rc;
+  if (render_out_current(opts->out_dir, key, &stats->pages)) {
+    stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
+    return POD_OK;
+  }
+  if ((rc = open_languages(&s, opts->share_dir, langs, err))) goto done;
   if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) goto done;
   s.L = render_sandbox_state(s.sb);
-  if ((rc = render_out_open(opts->out_dir, opts->db_path, &s.out, err)))
+  if ((rc = render_out_open(opts->out_dir, opts->db_path, key, &s.out, err)))
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
@@ -645,6 +893,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
     s.lang = render_i18n_lang(s.i18n[k]);
     render_sandbox_language(s.sb, s.i18n[k]);
+    if ((rc = course_load_language(&s, opts->content_dir, err))) break;
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
@@ -661,6 +910,7 @@ done:
   render_pareto_free(s.pareto);
   for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
   free(s.pareto_scopes);
+  course_free(&s);
   render_sandbox_free(s.sb);
   for (int k = 0; k < s.n_langs; k++) render_i18n_close(s.i18n[k]);
   free(s.i18n);

@@ -145,6 +145,22 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.split, r.id",
   [Q_RUNS_OF_MODEL] =
       "SELECT " RUN_COLUMNS "FROM runs r WHERE r.model = ?1 ORDER BY r.id",
+  /* What every page is made from, so that equal rows mean an equal site.
+  ** Measurements are only ever added or deleted with their source, so
+  ** their count and last id stand for them. */
+  [Q_STATE] =
+      "SELECT 's' AS t, id, path || '|' || sha256 || '|' || rows || '|' || "
+      "  quote(format) || quote(format_version) || ingested_at AS v "
+      "FROM sources "
+      "UNION ALL SELECT 'r', id, quote(name) || quote(project) || "
+      "  quote(model) || quote(variant) || quote(role) || quote(dataset) || "
+      "  quote(task) || quote(scope) || quote(environment_id) || "
+      "  quote(tags) || quote(created_at) FROM runs "
+      "UNION ALL SELECT 'e', id, fingerprint || quote(extras) "
+      "FROM environments "
+      "UNION ALL SELECT 'm', id, name || '|' || unit || '|' || direction "
+      "FROM metrics "
+      "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0) FROM measurements",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
@@ -321,6 +337,11 @@ int store_each_summary(store_db *db, store_row_fn fn, void *ud,
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]) {
   return walk_q(db, Q_COUNTS, 0, fn, ud, err);
+}
+
+int store_each_state(store_db *db, store_row_fn fn, void *ud,
+                     char err[POD_ERRLEN]) {
+  return walk_q(db, Q_STATE, 0, fn, ud, err);
 }
 
 int store_explain_leaderboard(store_db *db, pod_buf *out,

@@ -193,6 +193,11 @@ int store_each_summary(store_db *db, store_row_fn fn, void *ud,
 /* Counts for the overview: runs, sources, environments, measurements. */
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]);
+/* Rows that differ whenever anything a page shows differs (render's
+** no-change check hashes them): every source, run, environment and
+** metric, and the count and last id of measurements. */
+int store_each_state(store_db *db, store_row_fn fn, void *ud,
+                     char err[POD_ERRLEN]);
 /* The query plan of the leaderboard query, one detail per line (tests). */
 int store_explain_leaderboard(store_db *db, pod_buf *out,
                               char err[POD_ERRLEN]);

@@ -8,6 +8,7 @@
 #include "render/render.h"
 #include "store/store.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,7 +368,96 @@ static void test_render_writes_downloads_and_reports(void) {
   store_close(db);
 }
 
+/* The render key: a second render with nothing new renders nothing; a
+** new run, a changed template or a deleted page makes it render again. */
+static void test_render_skips_work_when_nothing_changed(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  render_opts o = {0};
+  pod_buf page = POD_BUF_INIT, marker = POD_BUF_INIT;
+  store_db *db = example_registry();
+  char tdir[4096];
+  snprintf(tdir, sizeof tdir, "%s", test_path("tpl"));
+  pod_mkdirs(tdir, err);
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  o.templates_dir = tdir;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  long pages = st.pages;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 1);
+  CHECK_INT(st.unchanged, 1);
+  CHECK_INT(st.pages, pages);
+  /* a template that only gains a comment: same pages, a new key kept */
+  test_write(test_path("tpl/chooser.html"), "{# mine #}x", (size_t)-1);
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  CHECK_INT(st.changed, 1);
+  test_write(test_path("tpl/chooser.html"), "{# mine, again #}x", (size_t)-1);
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  CHECK_INT(st.unchanged, 1);
+  pod_file_read(test_path("_site/.podium-site"), &marker, err);
+  CHECK_HAS(marker.data, "podium\nkey ");
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 1);
+  /* a page deleted by hand comes back */
+  CHECK_INT(pod_rmtree(test_path("_site/en/runs/1.html"), err), POD_OK);
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  CHECK(pod_exists(test_path("_site/en/runs/1.html")));
+  /* a new run */
+  store_run_new r = {0};
+  int64_t id;
+  r.model = "tinybert";
+  CHECK_INT(store_run_add(db, &r, &id, err), POD_OK);
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  pod_file_read(test_path("_site/en/index.html"), &page, err);
+  CHECK_HAS(page.data, "tinybert");
+  pod_buf_free(&page);
+  pod_buf_free(&marker);
+  store_close(db);
+}
+
+/* The JSON downloads are written directly; cJSON must read back every
+** byte of a name with quotes, backslashes and control characters. */
+static void test_render_json_downloads_round_trip(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf f = POD_BUF_INIT;
+  store_db *db = example_registry();
+  store_run_new r = {0};
+  int64_t id;
+  const char *weird = "we\"ird\\ \x01\x1f\t\n\x7f \xc3\xa9 </script>";
+  r.model = weird;
+  CHECK_INT(store_run_add(db, &r, &id, err), POD_OK);
+  CHECK_RC(render_to(db, test_path("_site"), &st, err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/data/runs.json"), &f, err), POD_OK);
+  CHECK_HAS(f.data, "\\u0001\\u001f\\t\\n");
+  cJSON *runs = cJSON_Parse(f.data), *run;
+  CHECK(cJSON_IsArray(runs));
+  int found = 0;
+  cJSON_ArrayForEach(run, runs) {
+    const char *model = cJSON_GetStringValue(cJSON_GetObjectItem(run, "model"));
+    if (model && !strcmp(model, weird)) found = 1;
+  }
+  CHECK(found);
+  cJSON_Delete(runs);
+  CHECK_INT(pod_file_read(test_path("_site/data/measurements.json"), &f, err), POD_OK);
+  runs = cJSON_Parse(f.data);
+  CHECK_INT(cJSON_GetArraySize(runs), 16);
+  CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(runs, 0), "value")) > 0);
+  cJSON_Delete(runs);
+  pod_buf_free(&f);
+  store_close(db);
+}
+
 const test_case tests_render[] = {
+  {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
+  {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
   {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},
   {"render_writes_downloads_and_reports", test_render_writes_downloads_and_reports},
   {"template_language_basics", test_template_language_basics},

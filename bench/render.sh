@@ -1,0 +1,137 @@
+#!/bin/sh
+# bench/render.sh -- `make bench-render`: podium render of a registry with
+# N runs (default 10,000) against Hugo building the same pages (one page
+# per run with its measurements table, one per leaderboard, a run list)
+# from generated content files with a minimal layout. Prints pages/s for
+# both and the ratio, a no-change second podium render as a percentage of
+# the full one, and podium's peak RSS; writes the figures to the "Render
+# performance" section of docs/PERFORMANCE.md (the ingest section stays).
+# Usage: bench/render.sh PODIUM [N]
+set -eu
+podium=$1
+n=${2:-10000}
+dir=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
+out=docs/PERFORMANCE.md
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+secs() {  # wall seconds from a /usr/bin/time -v report
+  awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"
+}
+rss() { awk -F': ' '/Maximum resident/ {printf "%.1f", $2/1024}' "$1"; }
+
+# 1. the registry: N models benchmarked the way transformers'
+# PyTorchBenchmark writes it (time and memory at batch 8, length 128),
+# one environment; every model is a run.
+mkdir -p "$dir/res"
+awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
+  for (i = 1; i <= n; i++) printf "model-%05d,8,128,%.4f\r\n", i, 0.005 + (i * 7919 % 10007) / 100000 }' \
+  > "$dir/res/inference_time_1700000000.csv"
+awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
+  for (i = 1; i <= n; i++) printf "model-%05d,8,128,%d\r\n", i, 800 + (i * 104729 % 10007) / 10 }' \
+  > "$dir/res/inference_memory_1700000000.csv"
+cp examples/bert-base/env_info_1700000000.csv "$dir/res/"
+"$podium" --db "$dir/r.db" ingest --task text-classification "$dir/res" >/dev/null
+
+# 2. podium: a full render into a fresh folder (twice: the faster counts,
+# this machine's disk is shared), then the same again with nothing new
+sync
+/usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --out "$dir/site0" >/dev/null
+rm -rf "$dir/site0"
+sync
+/usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --out "$dir/site" >/dev/null
+p_s=$(secs "$dir/t1")
+p_s0=$(secs "$dir/t0")
+p_s=$(echo "$p_s $p_s0" | awk '{print ($1 < $2) ? $1 : $2}')
+p_rss=$(rss "$dir/t1")
+p_pages=$(find "$dir/site" -name '*.html' | wc -l)
+p_files=$(find "$dir/site" -type f ! -name .podium-site | wc -l)
+/usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --out "$dir/site" >/dev/null
+p2_s=$(secs "$dir/t2")
+
+# 3. Hugo: the same run pages from front matter (the values podium shows),
+# a page per leaderboard ranking every run, and the run list.
+h="$dir/hugo"
+mkdir -p "$h/content/runs" "$h/content/leaderboards" "$h/layouts/_default" \
+  "$h/layouts/leaderboards"
+cat > "$h/config.toml" <<'EOF'
+baseURL = "/"
+title = "bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+relativeURLs = true
+uglyURLs = true
+EOF
+awk -v n="$n" -v d="$h/content/runs" 'BEGIN { for (i = 1; i <= n; i++) {
+  f = sprintf("%s/%d.md", d, i);
+  printf "---\ntitle: \"Run %d: model-%05d\"\nmodel: model-%05d\nrole: baseline\n", i, i, i > f;
+  printf "task: text-classification\nenv: 1\ntime: %.4f\nmemory: %d\n", 0.005 + (i * 7919 % 10007) / 100000, 800 + (i * 104729 % 10007) / 10 > f;
+  printf "line: %d\n---\n", i + 1 > f; close(f) } }'
+for m in time memory; do
+  printf -- '---\ntitle: "inference_%s"\nmetric: %s\n---\n' "$m" "$m" > "$h/content/leaderboards/$m.md"
+done
+cat > "$h/layouts/_default/baseof.html" <<'EOF'
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · bench</title></head>
+<body><header><a href="{{ "index.html" | relURL }}">Overview</a></header>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+EOF
+cat > "$h/layouts/_default/single.html" <<'EOF'
+{{ define "main" }}<h1>{{ .Params.model }}</h1>
+<dl><dt>task</dt><dd>{{ .Params.task }}</dd><dt>role</dt><dd>{{ .Params.role }}</dd><dt>environment</dt><dd>#{{ .Params.env }}</dd></dl>
+<h2>Measurements</h2>
+<table><thead><tr><th>Metric</th><th>Value</th><th>Batch</th><th>Seq. length</th><th>Source</th></tr></thead><tbody>
+<tr><td>inference_time</td><td>{{ lang.FormatNumber 2 (mul .Params.time 1000) }} ms</td><td>8</td><td>128</td><td>inference_time_1700000000.csv:{{ .Params.line }}</td></tr>
+<tr><td>inference_memory</td><td>{{ .Params.memory }} MiB</td><td>8</td><td>128</td><td>inference_memory_1700000000.csv:{{ .Params.line }}</td></tr>
+</tbody></table>{{ end }}
+EOF
+cat > "$h/layouts/leaderboards/single.html" <<'EOF'
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ $m := .Params.metric }}
+<table><thead><tr><th>Rank</th><th>Model</th><th>Value</th></tr></thead><tbody>
+{{ range $i, $p := sort (where site.RegularPages "Section" "runs") (printf "Params.%s" $m) }}<tr><td>{{ add $i 1 }}</td><td><a href="{{ $p.RelPermalink }}">{{ $p.Params.model }}</a></td><td>{{ index $p.Params $m }}</td></tr>
+{{ end }}</tbody></table>{{ end }}
+EOF
+cat > "$h/layouts/_default/list.html" <<'EOF'
+{{ define "main" }}<h1>{{ .Title }}</h1>
+<table><thead><tr><th>Run</th><th>Model</th><th>Role</th><th>Task</th></tr></thead><tbody>
+{{ range where site.RegularPages "Section" "runs" }}<tr><td><a href="{{ .RelPermalink }}">{{ .Title }}</a></td><td>{{ .Params.model }}</td><td>{{ .Params.role }}</td><td>{{ .Params.task }}</td></tr>
+{{ end }}</tbody></table>{{ end }}
+EOF
+sync
+/usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$h/public0" >/dev/null
+rm -rf "$h/public0" "$h/resources"
+sync
+/usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$h/public" >/dev/null
+h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
+h_rss=$(rss "$dir/t3")
+h_pages=$(find "$h/public" -name '*.html' | wc -l)
+
+line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk '{
+  pp = $2 / $4; hp = $5 / $6;
+  printf "| %d | %d (%d files) | %.2f s | %.0f | %d | %.2f s | %.0f | %.2fx | %.3f s (%.1f%%) | %s MB | %s MB |", $1, $2, $3, $4, pp, $5, $6, hp, pp / hp, $7, 100 * $7 / $4, $8, $9 }')
+echo "| runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
+echo "$line"
+
+# 4. docs/PERFORMANCE.md: everything before "# Render performance" stays
+{
+  if [ -f "$out" ]; then sed '/^# Render performance/,$d' "$out"; fi
+  echo "# Render performance"
+  echo
+  echo "\`make bench-render\` (bench/render.sh): \`podium render\` of a registry with"
+  echo "$n runs (one per model, inference time and memory at batch 8 and"
+  echo "sequence length 128, one environment, ingested from generated"
+  echo "transformers benchmark CSVs) against \`hugo\` $(hugo version | cut -d' ' -f2 | cut -d+ -f1) building the same run pages"
+  echo "(each with its measurements table), a page per leaderboard ranking every"
+  echo "run, and a run list, from generated content files and a minimal layout."
+  echo "Pages = HTML files written; podium also writes the CSV/JSON downloads and"
+  echo "Markdown reports. Ratio = podium pages/s / Hugo pages/s. No-change = a"
+  echo "second \`podium render\` with nothing new, and its share of the full one."
+  echo "Each full build runs twice into a fresh folder; the faster one counts."
+  echo
+  echo "Machine: $(nproc) CPUs, $cpu; $(df -T "$dir" | awk 'NR==2 {print $2}') file system."
+  echo
+  echo "| runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "$line"
+  if [ -f bench/render-notes.md ]; then echo; cat bench/render-notes.md; fi
+} > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "wrote $out"

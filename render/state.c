@@ -1,0 +1,123 @@
+/*
+** render/state.c -- the render key: one SHA-256 of everything a site is
+** made from: the podium binary (device, inode, size, mtime), the registry's state rows
+** (store_each_state), the template folders, site/ assets and course pages.
+** output.c keeps the key in the site's marker file; a render whose key
+** equals the live site's, with all its files still there, stops before
+** rendering anything (render_site).
+*/
+#include "render/render_int.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A string with its NUL, so "ab","c" and "a","bc" hash apart. */
+static void hash_str(pod_sha256 *h, const char *s) {
+  pod_sha256_update(h, s, strlen(s) + 1);
+}
+
+static int hash_row(const store_row *row, void *ud) {
+  pod_sha256 *h = ud;
+  char num[64];
+  for (int i = 0; i < row->n; i++) {
+    const store_value *v = &row->v[i];
+    switch (v->type) {
+    case STORE_INT: snprintf(num, sizeof num, "i%lld", (long long)v->i); break;
+    case STORE_REAL: snprintf(num, sizeof num, "r%.17g", v->d); break;
+    case STORE_TEXT: hash_str(h, "t"); hash_str(h, v->s); continue;
+    default: snprintf(num, sizeof num, "n");
+    }
+    hash_str(h, num);
+  }
+  hash_str(h, "\n");
+  return 0;
+}
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file below dir, by sorted name: its relative name and bytes. A
+** missing dir adds nothing. */
+static int hash_tree(pod_sha256 *h, const char *dir, pod_buf *data,
+                     char err[POD_ERRLEN]) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int rc = POD_OK;
+  if (!d) return POD_OK;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 32;
+      names = pod_xrealloc(names, cap * sizeof *names);
+    }
+    names[n++] = pod_xstrdup(e->d_name);
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, name_cmp);
+  for (size_t i = 0; i < n; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    hash_str(h, names[i]);
+    if (rc == POD_OK) {
+      if (pod_is_dir(path)) {
+        hash_str(h, "/");
+        rc = hash_tree(h, path, data, err);
+        hash_str(h, "/..");
+      } else if ((rc = pod_file_read(path, data, err)) == POD_OK) {
+        snprintf(path, sizeof path, "%zu", data->len);
+        hash_str(h, path);
+        pod_sha256_update(h, pod_buf_str(data), data->len);
+      }
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
+                     const char *assets, const char *content_dir,
+                     const char *i18n_dir, const char *langs, char key[65],
+                     char err[POD_ERRLEN]) {
+  pod_sha256 h;
+  pod_buf data = POD_BUF_INIT;
+  struct stat st;
+  char exe[128];
+  int rc;
+  key[0] = '\0';
+  /* a new podium may render differently: its file's identity and time
+  ** stand for it (hashing it costs more than the rest of the key); no
+  ** binary, no key (always render) */
+  if (stat("/proc/self/exe", &st) != 0) return POD_OK;
+  snprintf(exe, sizeof exe, "%llu:%llu:%lld:%lld.%09ld",
+           (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+           (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+           st.st_mtim.tv_nsec);
+  pod_sha256_init(&h);
+  hash_str(&h, "podium render key 1");
+  hash_str(&h, exe);
+  if ((rc = store_each_state(db, hash_row, &h, err))) goto done;
+  for (int i = 0; i < n_dirs && rc == POD_OK; i++) {
+    hash_str(&h, "templates");
+    rc = hash_tree(&h, dirs[i], &data, err);
+  }
+  hash_str(&h, "assets");
+  if (rc == POD_OK) rc = hash_tree(&h, assets, &data, err);
+  hash_str(&h, "content");
+  if (rc == POD_OK && content_dir) rc = hash_tree(&h, content_dir, &data, err);
+  hash_str(&h, "languages");
+  hash_str(&h, langs);
+  if (rc == POD_OK) rc = hash_tree(&h, i18n_dir, &data, err);
+  if (rc == POD_OK) pod_sha256_hex(&h, key);
+done:
+  pod_buf_free(&data);
+  return rc;
+}

@@ -1,0 +1,281 @@
+/*
+** tests/t_course.c -- course pages: Markdown from content/<lang>/ through
+** cmark-gfm (safe mode, GFM tables), shortcodes that embed leaderboards,
+** and the pages' place in the site.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "store/store.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Markdown to HTML without shortcodes; the output, or the error. */
+static const char *md(const char *text, int *rc) {
+  static pod_buf out = POD_BUF_INIT;
+  static char err[POD_ERRLEN];
+  pod_buf_clear(&out);
+  pod_buf_adds(&out, "");
+  *rc = render_markdown("t.md", text, strlen(text), NULL, NULL, &out, NULL,
+                        err);
+  return *rc ? err : pod_buf_str(&out);
+}
+
+static void test_course_markdown_renders_pipe_tables(void) {
+  int rc;
+  const char *html = md("# T\n\n| model | time |\n|---|---:|\n| bert | 18 ms |\n"
+                        "\n~~old~~ and https://example.org\n", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(html, "<table>");
+  CHECK_HAS(html, "<th>model</th>");
+  CHECK_HAS(html, "<td align=\"right\">18 ms</td>");
+  CHECK_HAS(html, "<del>old</del>");
+  CHECK_HAS(html, "<a href=\"https://example.org\">");
+}
+
+static void test_course_markdown_suppresses_raw_html_and_script(void) {
+  int rc;
+  const char *html = md("<script>alert(1)</script>\n\ntext <b onclick=\"x()\">"
+                        "bold</b> <img src=x onerror=alert(1)>\n\n"
+                        "<iframe src=\"https://evil.example\"></iframe>\n", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_LACKS(html, "<script");
+  CHECK_LACKS(html, "onclick");
+  CHECK_LACKS(html, "onerror");
+  CHECK_LACKS(html, "<iframe");
+  CHECK_HAS(html, "raw HTML omitted");
+}
+
+static void test_course_markdown_drops_javascript_links(void) {
+  int rc;
+  const char *html = md("[click](javascript:alert(1)) [also](JaVaScRiPt:x) "
+                        "![i](javascript:y) <javascript:alert(2)> [ok](runs.html)\n", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_LACKS(html, "href=\"javascript");   /* the text of <javascript:..> stays */
+  CHECK_LACKS(html, "href=\"JaVaScRiPt");
+  CHECK_LACKS(html, "src=\"javascript");
+  CHECK_HAS(html, "<a href=\"\">javascript:alert(2)</a>");
+  CHECK_HAS(html, "<a href=\"\">click</a>");
+  CHECK_HAS(html, "<a href=\"runs.html\">ok</a>");
+}
+
+/* ---- in the site ----------------------------------------------------- */
+
+static store_db *example_registry(void) {
+  char err[POD_ERRLEN], dir[4096];
+  store_db *db = NULL;
+  ingest_meta m = {0};
+  ingest_path *list = NULL;
+  int n = 0, status;
+  long rows;
+  snprintf(dir, sizeof dir, "%s/examples", test_root());
+  const char *args[] = {dir};
+  CHECK_INT(store_open(test_path("site.db"), &db, err), POD_OK);
+  m.task = "text-classification";
+  ingest_session *s = ingest_session_new(db, &m);
+  CHECK_INT(ingest_expand(args, 1, &list, &n, err), POD_OK);
+  for (int i = 0; i < n; i++) CHECK_INT(ingest_file(s, &list[i], &status, &rows, err), POD_OK);
+  ingest_paths_free(list, n);
+  ingest_session_free(s);
+  return db;
+}
+
+static const char PAGE[] =
+  "# Distillation *in short*\n"
+  "\n"
+  "See [the board](leaderboards/text-classification--inference_time.html).\n"
+  "\n"
+  "{{< leaderboard text-classification--inference_time >}}\n"
+  "\n"
+  "| model | layers |\n|---|---:|\n| bert-base | 12 |\n";
+
+/* content/en/<name> holds text; renders the registry with it. */
+static int render_course(store_db *db, const char *name, const char *text,
+                         char err[POD_ERRLEN]) {
+  char path[4096];
+  render_opts o = {0};
+  render_stats st;
+  pod_mkdirs(test_path("content/en"), err);
+  snprintf(path, sizeof path, "%s/%s", test_path("content/en"), name);
+  test_write(path, text, (size_t)-1);
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  o.content_dir = test_path("content");
+  return render_site(db, &o, &st, err);
+}
+
+static void test_course_shortcode_expands_to_leaderboard_tables(void) {
+  char err[POD_ERRLEN];
+  pod_buf page = POD_BUF_INIT, board = POD_BUF_INIT;
+  store_db *db = example_registry();
+  CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/distillation.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<title>Distillation in short · podium</title>");
+  CHECK_HAS(page.data, "<table class=\"board\">");
+  CHECK_HAS(page.data, "<h3>Batch size 8, sequence length 128</h3>");
+  CHECK_HAS(page.data, "<a href=\"../en/runs/2.html\"><bdi>distilbert-base-uncased</bdi></a>");
+  CHECK_HAS(page.data, "9.00\xc2\xa0ms");
+  CHECK_HAS(page.data, "<td align=\"right\">12</td>");   /* the GFM table */
+  CHECK_LACKS(page.data, "{{&lt;");
+  /* one table markup: the leaderboard page uses the same partial */
+  CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &board, err), POD_OK);
+  CHECK_HAS(board.data, "<h2>Batch size 8, sequence length 128</h2>");
+  CHECK_HAS(board.data, "<table class=\"board\">");
+  pod_buf_free(&page);
+  pod_buf_free(&board);
+  store_close(db);
+}
+
+static void test_course_unknown_leaderboard_fails_with_its_line(void) {
+  char err[POD_ERRLEN];
+  store_db *db = example_registry();
+  CHECK_INT(render_course(db, "page.md", "# P\n\ntext\n\n{{< leaderboard nope >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "content/en/page.md:5: unknown leaderboard \"nope\"");
+  CHECK_HAS(err, "text-classification--inference_time");   /* names the known */
+  CHECK(!pod_exists(test_path("_site/en/page.html")));
+  CHECK_INT(render_course(db, "page.md", "# P\n\n{{< compare 1 2 >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "page.md:3: {{< compare 1 2 >}}: comparisons are not available yet");
+  CHECK_INT(render_course(db, "page.md", "{{< chart x >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "page.md:1: unknown shortcode \"chart\"");
+  /* a shortcode inside other text is only text */
+  CHECK_RC(render_course(db, "page.md", "see {{< leaderboard nope >}} here\n", err), POD_OK, err);
+  store_close(db);
+}
+
+static void test_course_cli_reports_an_unknown_leaderboard(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&out, &errb, "--db r.db ingest --task text-classification '%s/examples'", test_root()), 0);
+  /* no content folder: fine, no course */
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render"), 0);
+  CHECK(pod_exists(test_path("_site/en/index.html")));
+  pod_mkdirs(test_path("content/en"), err);
+  test_write(test_path("content/en/page.md"), "# P\n\n{{< leaderboard x >}}\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render"), 1);   /* ./content */
+  CHECK_HAS(errb.data, "podium: ");
+  CHECK_HAS(errb.data, "content/en/page.md:3: unknown leaderboard \"x\"");
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render --content nowhere"), 1);
+  CHECK_HAS(errb.data, "nowhere: found no folder");
+  test_write(test_path("content/en/page.md"), "# P\n\n{{< leaderboard text-classification--inference_memory >}}\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 0);
+  CHECK(pod_exists(test_path("_site/en/page.html")));
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+static void test_course_missing_content_is_fine(void) {
+  char err[POD_ERRLEN];
+  render_opts o = {0};
+  render_stats st;
+  store_db *db = example_registry();
+  pod_buf page = POD_BUF_INIT;
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);   /* no content */
+  pod_mkdirs(test_path("content/fr"), err);               /* no en/ in it */
+  o.content_dir = test_path("content");
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  pod_file_read(test_path("_site/en/index.html"), &page, err);
+  CHECK_LACKS(page.data, "id=\"course\"");
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+static void test_course_page_is_linked_from_the_overview(void) {
+  char err[POD_ERRLEN];
+  pod_buf page = POD_BUF_INIT;
+  store_db *db = example_registry();
+  pod_mkdirs(test_path("content/en"), err);
+  test_write(test_path("content/en/index.md"), "Welcome to **the course**.\n", (size_t)-1);
+  CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<h2 id=\"course\">Course</h2>");
+  CHECK_HAS(page.data, "<li><a href=\"../en/distillation.html\">Distillation in short</a></li>");
+  CHECK_HAS(page.data, "Welcome to <strong>the course</strong>.");   /* index.md */
+  CHECK(!pod_exists(test_path("_site/en/index-page.html")));
+  /* an edited page is a change (the render key covers content/) */
+  CHECK_RC(render_course(db, "distillation.md", "# Distillation, revised\n", err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, ">Distillation, revised</a></li>");
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+/* Every href and src in every page resolves to a file of the site (as
+** tests/t_render.c checks the site without course pages). */
+static int check_links(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  pod_buf page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  int n = 0;
+  if (!d) return 0;
+  while ((e = readdir(d))) {
+    char path[4096];
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (pod_is_dir(path)) { n += check_links(path); continue; }
+    if (!strstr(e->d_name, ".html")) continue;
+    pod_file_read(path, &page, err);
+    for (const char *p = page.data; (p = strstr(p, "=\"")); p += 2) {
+      if (strncmp(p - 4, "href", 4) && strncmp(p - 3, "src", 3)) continue;
+      const char *start = p + 2, *end = strchr(start, '"');
+      char target[2048], file[8192];
+      snprintf(target, sizeof target, "%.*s", (int)(end - start), start);
+      if (strstr(target, "://") || !strncmp(target, "//", 2)) {
+        test_fail(__FILE__, __LINE__, "%s links outside: %s", path, target);
+        continue;
+      }
+      char *hash = strchr(target, '#');
+      if (hash) *hash = '\0';
+      if (!*target) continue;
+      n++;
+      snprintf(file, sizeof file, "%s/%s", dir, target);
+      if (!pod_exists(file))
+        test_fail(__FILE__, __LINE__, "%s: broken link %s", path, target);
+    }
+  }
+  closedir(d);
+  pod_buf_free(&page);
+  return n;
+}
+
+static void test_course_site_links_all_resolve(void) {
+  char err[POD_ERRLEN];
+  store_db *db = example_registry();
+  CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
+  CHECK(pod_exists(test_path("_site/en/distillation.html")));
+  CHECK(check_links(test_path("_site")) > 20);
+  /* and the course that ships in examples/content (make demo renders it) */
+  render_opts o = {0};
+  render_stats st;
+  char content[4096];
+  snprintf(content, sizeof content, "%s/examples/content", test_root());
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  o.content_dir = content;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK(pod_exists(test_path("_site/en/distillation.html")));
+  CHECK(!pod_exists(test_path("_site/en/index-page.html")));
+  CHECK(check_links(test_path("_site")) > 20);
+  store_close(db);
+}
+
+const test_case tests_course[] = {
+  {"course_markdown_renders_pipe_tables", test_course_markdown_renders_pipe_tables},
+  {"course_markdown_suppresses_raw_html_and_script", test_course_markdown_suppresses_raw_html_and_script},
+  {"course_markdown_drops_javascript_links", test_course_markdown_drops_javascript_links},
+  {"course_shortcode_expands_to_leaderboard_tables", test_course_shortcode_expands_to_leaderboard_tables},
+  {"course_unknown_leaderboard_fails_with_its_line", test_course_unknown_leaderboard_fails_with_its_line},
+  {"course_cli_reports_an_unknown_leaderboard", test_course_cli_reports_an_unknown_leaderboard},
+  {"course_missing_content_is_fine", test_course_missing_content_is_fine},
+  {"course_page_is_linked_from_the_overview", test_course_page_is_linked_from_the_overview},
+  {"course_site_links_all_resolve", test_course_site_links_all_resolve},
+  {NULL, NULL},
+};
