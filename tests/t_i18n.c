@@ -174,7 +174,19 @@ static void test_i18n_site_in_five_languages(void) {
   pod_buf_free(&e);
 }
 
+/* The shipped catalogs and templates: what `podium i18n check` checks. */
+static void test_i18n_check_passes_on_the_shipped_catalogs(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "i18n check"), 0);
+  CHECK_HAS(out.data, "every catalog in");
+  CHECK_STR(err.data, "");
+  CHECK_INT(test_podium(&out, &err, "i18n"), 2);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_i18n[] = {
+  {"i18n_check_passes_on_the_shipped_catalogs", test_i18n_check_passes_on_the_shipped_catalogs},
   {"i18n_site_in_five_languages", test_i18n_site_in_five_languages},
   {"i18n_digits_follow_the_locale", test_i18n_digits_follow_the_locale},
   {"i18n_arabic_has_six_plural_forms", test_i18n_arabic_has_six_plural_forms},
