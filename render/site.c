@@ -55,6 +55,7 @@ typedef struct site {
   course_page *pages;
   size_t n_pages;
   char *intro;       /* index.md's HTML, or NULL */
+  int intro_fallback;  /* it is the default language's */
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -307,6 +308,8 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   if (s->intro) {
     render_push_raw(s->L, s->intro, strlen(s->intro));
     lua_setfield(s->L, -2, "intro");
+    lua_pushboolean(s->L, s->intro_fallback);
+    lua_setfield(s->L, -2, "untranslated");
   }
   if ((rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
       (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
@@ -710,7 +713,10 @@ static int course_add(site *s, const char *path, char *base, int fallback,
     goto done;
   base[strlen(base) - 3] = '\0';   /* drop ".md" */
   if (!strcmp(base, "index")) {    /* <lang>/index.html is the overview */
-    if (!s->intro) s->intro = pod_xstrdup(pod_buf_str(&html));
+    if (!s->intro) {
+      s->intro = pod_xstrdup(pod_buf_str(&html));
+      s->intro_fallback = fallback;
+    }
     goto done;
   }
   render_slug(&slug, base);

@@ -185,7 +185,32 @@ static void test_i18n_check_passes_on_the_shipped_catalogs(void) {
   pod_buf_free(&err);
 }
 
+static void test_i18n_course_page_missing_in_a_language_falls_back(void) {
+  char err[POD_ERRLEN];
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  pod_mkdirs(test_path("content/en"), err);
+  pod_mkdirs(test_path("content/fa"), err);
+  test_write(test_path("content/en/intro.md"), "# Intro\n\nHello.\n", SIZE_MAX);
+  test_write(test_path("content/en/notes.md"), "# Notes\n\nEnglish notes.\n", SIZE_MAX);
+  test_write(test_path("content/fa/notes.md"), "# یادداشت‌ها\n\nمتن فارسی.\n", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "init"), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa --content content"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/fa/notes.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "متن فارسی");
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  CHECK_INT(pod_file_read(test_path("_site/fa/intro.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "Hello.");                  /* the English page */
+  CHECK_HAS(page.data, "class=\"notice\"");        /* said so, in Persian */
+  CHECK_HAS(page.data, "ترجمه نشده");
+  CHECK_INT(pod_file_read(test_path("_site/en/intro.html"), &page, err), POD_OK);
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 const test_case tests_i18n[] = {
+  {"i18n_course_page_missing_in_a_language_falls_back", test_i18n_course_page_missing_in_a_language_falls_back},
   {"i18n_check_passes_on_the_shipped_catalogs", test_i18n_check_passes_on_the_shipped_catalogs},
   {"i18n_site_in_five_languages", test_i18n_site_in_five_languages},
   {"i18n_digits_follow_the_locale", test_i18n_digits_follow_the_locale},
