@@ -124,3 +124,17 @@ void test_expect_refused_at(const char *file, int line, const char *good,
   if (strcmp(before, after))
     test_fail(file, line, "%s: the registry changed", name);
 }
+
+store_db *test_example_registry(void) {
+  char err[POD_ERRLEN], dir[4096];
+  store_db *db = NULL;
+  ingest_meta m = {0};
+  snprintf(dir, sizeof dir, "%s/examples", test_root());
+  const char *args[] = {dir};
+  if (store_open(test_path("site.db"), &db, err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+  m.task = "text-classification";
+  if (db && test_ingest_into(db, &m, args, 1, err))
+    test_fail(__FILE__, __LINE__, "examples/: %s", err);
+  return db;
+}

@@ -64,25 +64,6 @@ static void test_course_markdown_drops_javascript_links(void) {
 
 /* ---- in the site ----------------------------------------------------- */
 
-static store_db *example_registry(void) {
-  char err[POD_ERRLEN], dir[4096];
-  store_db *db = NULL;
-  ingest_meta m = {0};
-  ingest_path *list = NULL;
-  int n = 0, status;
-  long rows;
-  snprintf(dir, sizeof dir, "%s/examples", test_root());
-  const char *args[] = {dir};
-  CHECK_INT(store_open(test_path("site.db"), &db, err), POD_OK);
-  m.task = "text-classification";
-  ingest_session *s = ingest_session_new(db, &m);
-  CHECK_INT(ingest_expand(args, 1, &list, &n, err), POD_OK);
-  for (int i = 0; i < n; i++) CHECK_INT(ingest_file(s, &list[i], &status, &rows, err), POD_OK);
-  ingest_paths_free(list, n);
-  ingest_session_free(s);
-  return db;
-}
-
 static const char PAGE[] =
   "# Distillation *in short*\n"
   "\n"
@@ -111,7 +92,7 @@ static int render_course(store_db *db, const char *name, const char *text,
 static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   char err[POD_ERRLEN];
   pod_buf page = POD_BUF_INIT, board = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
   CHECK_INT(pod_file_read(test_path("_site/en/distillation.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "<title>Distillation in short · podium</title>");
@@ -132,7 +113,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
 
 static void test_course_unknown_leaderboard_fails_with_its_line(void) {
   char err[POD_ERRLEN];
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   CHECK_INT(render_course(db, "page.md", "# P\n\ntext\n\n{{< leaderboard nope >}}\n", err), POD_EINPUT);
   CHECK_HAS(err, "content/en/page.md:5: unknown leaderboard \"nope\"");
   CHECK_HAS(err, "text-classification--inference_time");   /* names the known */
@@ -171,7 +152,7 @@ static void test_course_missing_content_is_fine(void) {
   char err[POD_ERRLEN];
   render_opts o = {0};
   render_stats st;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   pod_buf page = POD_BUF_INIT;
   o.out_dir = test_path("_site");
   o.share_dir = test_root();
@@ -189,7 +170,7 @@ static void test_course_missing_content_is_fine(void) {
 static void test_course_page_is_linked_from_the_overview(void) {
   char err[POD_ERRLEN];
   pod_buf page = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   pod_mkdirs(test_path("content/en"), err);
   test_write(test_path("content/en/index.md"), "Welcome to **the course**.\n", (size_t)-1);
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
@@ -247,7 +228,7 @@ static int check_links(const char *dir) {
 
 static void test_course_site_links_all_resolve(void) {
   char err[POD_ERRLEN];
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
   CHECK(pod_exists(test_path("_site/en/distillation.html")));
   CHECK(check_links(test_path("_site")) > 20);

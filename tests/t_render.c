@@ -134,25 +134,6 @@ static void test_output_is_escaped_by_context(void) {
 
 /* ---- the site -------------------------------------------------------- */
 
-static store_db *example_registry(void) {
-  char err[POD_ERRLEN], dir[4096];
-  store_db *db = NULL;
-  ingest_meta m = {0};
-  ingest_path *list = NULL;
-  int n = 0, status;
-  long rows;
-  snprintf(dir, sizeof dir, "%s/examples", test_root());
-  const char *args[] = {dir};
-  CHECK_INT(store_open(test_path("site.db"), &db, err), POD_OK);
-  m.task = "text-classification";
-  ingest_session *s = ingest_session_new(db, &m);
-  CHECK_INT(ingest_expand(args, 1, &list, &n, err), POD_OK);
-  for (int i = 0; i < n; i++) CHECK_INT(ingest_file(s, &list[i], &status, &rows, err), POD_OK);
-  ingest_paths_free(list, n);
-  ingest_session_free(s);
-  return db;
-}
-
 static int render_to(store_db *db, const char *out, render_stats *st,
                      char err[POD_ERRLEN]) {
   render_opts o = {0};
@@ -177,7 +158,7 @@ static void test_render_writes_the_site_and_skips_a_no_change_render(void) {
   char err[POD_ERRLEN];
   render_stats st;
   pod_buf page = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   char out[4096];
   snprintf(out, sizeof out, "%s", test_path("_site"));
   CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
@@ -205,7 +186,7 @@ static void test_render_failure_leaves_the_old_site(void) {
   char err[POD_ERRLEN];
   render_stats st;
   pod_buf before = POD_BUF_INIT, after = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   char out[4096];
   snprintf(out, sizeof out, "%s", test_path("_site"));
   CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
@@ -241,7 +222,7 @@ static void test_render_failure_leaves_the_old_site(void) {
 static void test_render_refuses_folders_it_did_not_make(void) {
   char err[POD_ERRLEN];
   render_stats st;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   pod_mkdirs(test_path("mine"), err);
   test_write(test_path("mine/thesis.tex"), "precious", 8);
   CHECK_INT(render_to(db, test_path("mine"), &st, err), POD_EINPUT);
@@ -297,7 +278,7 @@ static void check_links(const char *site, const char *dir) {
 static void test_render_links_all_resolve(void) {
   char err[POD_ERRLEN];
   render_stats st;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   CHECK_INT(render_to(db, test_path("_site"), &st, err), POD_OK);
   check_links(test_path("_site"), test_path("_site"));
   store_close(db);
@@ -307,7 +288,7 @@ static void test_render_user_templates_override_builtin_ones(void) {
   char err[POD_ERRLEN];
   render_stats st;
   pod_buf page = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   render_opts o = {0};
   pod_mkdirs(test_path("mytemplates"), err);
   test_write(test_path("mytemplates/overview.html"), "<p>Lab {{ counts.runs }}</p>", 28);
@@ -352,7 +333,7 @@ static void test_render_writes_downloads_and_reports(void) {
   char err[POD_ERRLEN];
   render_stats st;
   pod_buf f = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   CHECK_RC(render_to(db, test_path("_site"), &st, err), POD_OK, err);
   CHECK_INT(pod_file_read(test_path("_site/data/runs.csv"), &f, err), POD_OK);
   CHECK(!strncmp(f.data, "id,name,project,model,", 22));
@@ -375,7 +356,7 @@ static void test_render_skips_work_when_nothing_changed(void) {
   render_stats st;
   render_opts o = {0};
   pod_buf page = POD_BUF_INIT, marker = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   char tdir[4096];
   snprintf(tdir, sizeof tdir, "%s", test_path("tpl"));
   pod_mkdirs(tdir, err);
@@ -428,7 +409,7 @@ static void test_render_json_downloads_round_trip(void) {
   char err[POD_ERRLEN];
   render_stats st;
   pod_buf f = POD_BUF_INIT;
-  store_db *db = example_registry();
+  store_db *db = test_example_registry();
   store_run_new r = {0};
   int64_t id;
   const char *weird = "we\"ird\\ \x01\x1f\t\n\x7f \xc3\xa9 </script>";

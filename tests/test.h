@@ -71,6 +71,9 @@ const char *test_root(void);
 struct store_db;
 struct ingest_meta;
 struct store_db *test_open_db(void);
+/* site.db in the test's folder, holding examples/ (task
+** text-classification); the caller closes it. */
+struct store_db *test_example_registry(void);
 /* Ingests files and folders with one session; the last error code. */
 int test_ingest_into(struct store_db *db, const struct ingest_meta *meta,
                      const char *const *paths, int n, char err[POD_ERRLEN]);
