@@ -21,6 +21,10 @@ void render_svg_register(lua_State *L);
 /* Adds overfit{} (overfit_lua.c). */
 void render_overfit_register(lua_State *L);
 
+/* The language of the page being rendered, from inside a helper (NULL
+** when none was set). */
+struct render_i18n *render_sandbox_digits(lua_State *L);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

@@ -462,6 +462,10 @@ void render_sandbox_limits(render_sandbox *sb, long instructions,
 
 lua_State *render_sandbox_state(render_sandbox *sb) { return sb->L; }
 
+render_i18n *render_sandbox_digits(lua_State *L) {
+  return sandbox_of(L)->i18n;
+}
+
 void render_sandbox_language(render_sandbox *sb, render_i18n *i18n) {
   sb->i18n = i18n;
   sb->fallback_used = 0;

@@ -9,6 +9,7 @@
 ** attributes that site/style.css overrides for dark mode.
 */
 #include "render/svg.h"
+#include "render/i18n.h"
 #include "render/render.h"
 #include "core/sha256.h"
 
@@ -186,13 +187,23 @@ static void scale_fit(scale *s, double lo, double hi, int zero) {
   s->decimals = s->integral ? 0 : (int)ceil(-log10(step) - 1e-9);
 }
 
+/* The language whose digits the chart being drawn uses (NULL: ASCII).
+** Set by each render_svg_* for the length of one call; render/ draws on
+** one thread. */
+static struct render_i18n *digits;
+
+static void plain_number(pod_buf *out, double v, int decimals) {
+  if (digits) render_i18n_number(digits, out, v, decimals);
+  else pod_buf_printf(out, "%.*f", decimals, v);
+}
+
 /* A tick label: one number of decimals for a whole unitless axis. */
 static void tick_text(pod_buf *out, const scale *s, double v,
                       const char *unit) {
   if (!unit || !*unit)
-    pod_buf_printf(out, "%.*f", s->decimals, fabs(v) < 1e-12 ? 0.0 : v);
+    plain_number(out, fabs(v) < 1e-12 ? 0.0 : v, s->decimals);
   else
-    render_fmt_value(out, v, unit);
+    render_fmt_value_in(out, v, unit, digits);
 }
 
 /* A tick or table value: whole numbers without a unit stay whole ("12"),
@@ -200,11 +211,11 @@ static void tick_text(pod_buf *out, const scale *s, double v,
 static void value_text(pod_buf *out, double v, const char *unit, int whole) {
   if (!unit || !*unit) {
     if (whole || (fabs(v) < 1e15 && v == round(v))) {
-      pod_buf_printf(out, "%.0f", v == 0 ? 0.0 : v);
+      plain_number(out, v == 0 ? 0.0 : v, 0);
       return;
     }
   }
-  render_fmt_value(out, v, unit ? unit : "");
+  render_fmt_value_in(out, v, unit ? unit : "", digits);
 }
 
 /* "Latency (ms)": the unit as the largest tick shows it. */
@@ -216,7 +227,7 @@ static void axis_title(pod_buf *out, const render_svg_axis *a,
   if (a->unit && *a->unit && s->n_tick) {
     pod_buf v = POD_BUF_INIT;
     double big = fmax(fabs(s->tick[0]), fabs(s->tick[s->n_tick - 1]));
-    render_fmt_value(&v, big, a->unit);
+    render_fmt_value_in(&v, big, a->unit, digits);
     if ((sp = strstr(pod_buf_str(&v), "\xc2\xa0")))
       pod_buf_printf(&t, "%s(%s)", t.len ? " " : "", sp + 2);
     pod_buf_free(&v);
@@ -622,7 +633,7 @@ static int check_series(const render_svg_panel *pn, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-int render_svg_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
+static int draw_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
                      char err[POD_ERRLEN]) {
   line_data d;
   scale sx, sy[2];
@@ -701,7 +712,7 @@ static void hatch_defs(pod_buf *out, const char *id) {
   pod_buf_adds(out, "</defs>\n");
 }
 
-int render_svg_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
+static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
                     char err[POD_ERRLEN]) {
   const render_svg_panel *pn = &c->panel[0];
   const render_svg_series *names[MAX_SERIES];
@@ -837,7 +848,7 @@ static int better_first(const void *a, const void *b) {
   return p->i < q->i ? -1 : p->i > q->i;
 }
 
-int render_svg_scatter(pod_buf *svg, pod_buf *table,
+static int draw_scatter(pod_buf *svg, pod_buf *table,
                        const render_svg_chart *c, char err[POD_ERRLEN]) {
   const render_svg_panel *pn = &c->panel[0];
   const render_svg_series *names[MAX_SERIES];
@@ -954,4 +965,28 @@ void render_svg_chart_init(render_svg_chart *c) {
   c->best_x = NAN;
   c->shade_from = NAN;
   c->shade_to = NAN;
+}
+
+/* The public entries: draw in the chart's language digits, then forget
+** the language. */
+#define WITH_DIGITS(draw)                        \
+  int rc;                                        \
+  digits = c->digits;                            \
+  rc = draw(svg, table, c, err);                 \
+  digits = NULL;                                 \
+  return rc
+
+int render_svg_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
+                     char err[POD_ERRLEN]) {
+  WITH_DIGITS(draw_lines);
+}
+
+int render_svg_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
+                    char err[POD_ERRLEN]) {
+  WITH_DIGITS(draw_bars);
+}
+
+int render_svg_scatter(pod_buf *svg, pod_buf *table,
+                       const render_svg_chart *c, char err[POD_ERRLEN]) {
+  WITH_DIGITS(draw_scatter);
 }

@@ -54,6 +54,8 @@ typedef struct render_svg_chart {
   const char *const *categories;  /* bars: one name per category */
   size_t n_categories;
   int x_better, y_better;      /* scatter: -1 lower, +1 higher is better */
+  struct render_i18n *digits;  /* numbers in this language's digits;
+                               ** NULL: ASCII (reports, tests) */
 } render_svg_chart;
 
 /* Sets every field to its "none" value (NaN for best_x and shade). */

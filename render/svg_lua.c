@@ -153,7 +153,9 @@ static int push_figure(args *a, const render_svg_chart *c,
                                    const render_svg_chart *, char *)) {
   pod_buf svg = POD_BUF_INIT, table = POD_BUF_INIT, out = POD_BUF_INIT;
   char err[POD_ERRLEN];
-  int rc = draw(&svg, &table, c, err);
+  render_svg_chart in_language = *c;   /* digits of the page language */
+  in_language.digits = render_sandbox_digits(a->L);
+  int rc = draw(&svg, &table, &in_language, err);
   if (rc == POD_OK) {
     pod_buf_adds(&out, "<figure class=\"chart\">\n");
     if (c->title) {

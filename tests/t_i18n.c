@@ -209,7 +209,24 @@ static void test_i18n_course_page_missing_in_a_language_falls_back(void) {
   pod_buf_free(&page);
 }
 
+/* Charts on a Persian page: tick labels in Persian digits; the chart
+** itself stays left to right. */
+static void test_i18n_chart_digits_follow_the_page(void) {
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/fa/leaderboards/text-classification--inference_time.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "class=\"tick\" direction=\"ltr\" unicode-bidi=\"isolate\">\xdb\xb2\xdb\xb0\xd9\xab\xdb\xb0\xc2\xa0ms</text>");
+  CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, ">20.0\xc2\xa0ms</text>");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 const test_case tests_i18n[] = {
+  {"i18n_chart_digits_follow_the_page", test_i18n_chart_digits_follow_the_page},
   {"i18n_course_page_missing_in_a_language_falls_back", test_i18n_course_page_missing_in_a_language_falls_back},
   {"i18n_check_passes_on_the_shipped_catalogs", test_i18n_check_passes_on_the_shipped_catalogs},
   {"i18n_site_in_five_languages", test_i18n_site_in_five_languages},
