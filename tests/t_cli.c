@@ -167,7 +167,32 @@ static void test_cli_report_prints_markdown(void) {
   pod_buf_free(&err);
 }
 
+/* What `make install PREFIX=...` lays out: PREFIX/bin/podium and
+** PREFIX/share/podium/{templates,site,i18n}; the binary finds its share
+** folder from its own place, with no source tree around. */
+static void test_cli_installed_binary_finds_its_templates(void) {
+  char err[POD_ERRLEN], cmd[8192];
+  const char *bin = getenv("PODIUM_BIN");
+  const char *dirs[] = {"templates", "site", "i18n"};
+  pod_mkdirs(test_path("inst/bin"), err);
+  for (int k = 0; k < 3; k++) {
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/%s", test_root(), dirs[k]);
+    snprintf(to, sizeof to, "%s/share/podium/%s", test_path("inst"), dirs[k]);
+    CHECK_RC(pod_copytree(from, to, err), POD_OK, err);
+  }
+  snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/podium' && cd '%s' && "
+           "PODIUM_SHARE= inst/bin/podium ingest --quiet '%s/examples' && "
+           "PODIUM_SHARE= inst/bin/podium render >/dev/null 2>&1",
+           test_root(), bin && *bin ? bin : "build/asan/podium",
+           test_path("inst/bin"), test_dir(), test_root());
+  CHECK_INT(system(cmd), 0);
+  CHECK(pod_exists(test_path("_site/fa/index.html")));
+  CHECK(pod_exists(test_path("_site/assets/style.css")));
+}
+
 const test_case tests_cli[] = {
+  {"cli_installed_binary_finds_its_templates", test_cli_installed_binary_finds_its_templates},
   {"cli_report_prints_markdown", test_cli_report_prints_markdown},
   {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
   {"cli_exit_codes", test_cli_exit_codes},
