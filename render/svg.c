@@ -105,6 +105,31 @@ static void text_at(pod_buf *out, double x, double y, const char *anchor,
   pod_buf_adds(out, "</text>\n");
 }
 
+/* A bar category's label under its band; one too wide for the band
+** (at ~6.5 px a character) breaks at the space nearest its middle.
+** Returns 1 when it took two lines. */
+static int category_label(pod_buf *out, double x, double y, double band,
+                          const char *s) {
+  size_t n = strlen(s);
+  const char *best = NULL, *mid = s + n / 2;
+  char first[MAX_NAME + 1];
+  if ((double)n * 6.5 <= band - 4) {
+    text_at(out, x, y, "middle", "tick", s);
+    return 0;
+  }
+  for (const char *p = s; *p; p++)
+    if (*p == ' ' && (!best || labs((long)(p - mid)) < labs((long)(best - mid))))
+      best = p;
+  if (!best || best - s > MAX_NAME) {
+    text_at(out, x, y, "middle", "tick", s);
+    return 0;
+  }
+  snprintf(first, sizeof first, "%.*s", (int)(best - s), s);
+  text_at(out, x, y, "middle", "tick", first);
+  text_at(out, x, y + 13, "middle", "tick", best + 1);
+  return 1;
+}
+
 /* ---- scales and ticks ------------------------------------------------ */
 
 typedef struct scale {
@@ -740,6 +765,7 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
   chart_id(id, c);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT, t = POD_BUF_INIT;
   double top = 12 + legend(&leg, names, ns, 18, 0, id) + 8, bot = top + PANEL_H;
+  int wrapped = 0;   /* a category label took two lines */
   sy.p0 = bot;
   sy.p1 = top;
   y_axis(&body, &sy, &pn->y, top, bot);
@@ -781,15 +807,16 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
         pod_buf_adds(&body, "h8\"/>\n");
       }
     }
-    text_at(&body, MARGIN_L + band * ((double)i + 0.5), bot + 17, "middle",
-            "tick", c->categories[i]);
+    wrapped |= category_label(&body, MARGIN_L + band * ((double)i + 0.5),
+                              bot + 17, band, c->categories[i]);
   }
   pod_buf_adds(&body, "<path class=\"axis\" stroke=\"currentColor\" d=\"M");
   num(&body, MARGIN_L); pod_buf_adds(&body, " "); num(&body, base);
   pod_buf_adds(&body, "H"); num(&body, W - MARGIN_R); pod_buf_adds(&body, "\"/>\n");
-  if (c->x.label) text_at(&body, (MARGIN_L + W - MARGIN_R) / 2, bot + 38,
-                          "middle", "axis-title", c->x.label);
-  svg_open(svg, id, bot + AXIS_H, c, "Bar chart");
+  if (c->x.label) text_at(&body, (MARGIN_L + W - MARGIN_R) / 2,
+                          bot + 38 + 13 * wrapped, "middle", "axis-title",
+                          c->x.label);
+  svg_open(svg, id, bot + AXIS_H + 13 * wrapped, c, "Bar chart");
   hatch_defs(svg, id);
   pod_buf_add(svg, pod_buf_str(&leg), leg.len);
   pod_buf_add(svg, pod_buf_str(&body), body.len);
