@@ -111,7 +111,9 @@ check: deps
 golden: deps
 	$(Q)$(MAKE) --no-print-directory asan
 	$(Q)PODIUM_GOLDEN=1 PODIUM_BIN=build/asan/podium \
-	  build/asan/run-tests --match test_svg_
+	  build/asan/run-tests --match svg_
+	$(Q)PODIUM_GOLDEN=1 PODIUM_BIN=build/asan/podium \
+	  build/asan/run-tests --match render_demo_pages
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

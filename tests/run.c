@@ -71,6 +71,36 @@ int test_podium(pod_buf *out, pod_buf *errb, const char *fmt, ...) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+void test_golden_at(const char *file, int line, const char *rel,
+                    const pod_buf *out) {
+  char path[8192], err[POD_ERRLEN];
+  pod_buf want = POD_BUF_INIT;
+  const char *regen = getenv("PODIUM_GOLDEN");
+  snprintf(path, sizeof path, "%s/tests/golden/%s", root, rel);
+  if (regen && *regen == '1') {
+    char folder[8192];
+    snprintf(folder, sizeof folder, "%s", path);
+    *strrchr(folder, '/') = '\0';
+    if (pod_mkdirs(folder, err) || pod_file_write(path, pod_buf_str(out), out->len, err))
+      test_fail(file, line, "%s", err);
+    return;
+  }
+  if (pod_file_read(path, &want, err)) {
+    test_fail(file, line, "%s (run `make golden`)", err);
+    return;
+  }
+  if (want.len != out->len || memcmp(want.data, out->data, out->len)) {
+    const char *a = pod_buf_str(&want), *b = pod_buf_str(out);
+    int n = 1;
+    while (*a && *a == *b) { if (*a == '\n') n++; a++; b++; }
+    while (a > want.data && a[-1] != '\n') { a--; b--; }
+    test_fail(file, line, "%s differs at line %d:\n- %.*s\n+ %.*s\n"
+              "(if the change is meant: make golden, and review git diff)",
+              rel, n, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+  }
+  pod_buf_free(&want);
+}
+
 static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_ingest, tests_render,
                                           tests_cli, tests_svg, tests_trainlogs,

@@ -436,7 +436,64 @@ static void test_render_json_downloads_round_trip(void) {
   store_close(db);
 }
 
+/* Replaces every occurrence of from in b by to. */
+static void replace_all(pod_buf *b, const char *from, const char *to) {
+  pod_buf out = POD_BUF_INIT;
+  size_t n = strlen(from);
+  const char *p = pod_buf_str(b), *q;
+  while ((q = strstr(p, from))) {
+    pod_buf_add(&out, p, (size_t)(q - p));
+    pod_buf_adds(&out, to);
+    p = q + n;
+  }
+  pod_buf_adds(&out, p);
+  pod_buf_free(b);
+  *b = out;
+}
+
+/* ISO 8601 times (ingest and run times) become a fixed placeholder. */
+static void mask_times(pod_buf *b) {
+  for (char *p = b->data; p && (p = strchr(p, 'T')); p++) {
+    if (p - b->data < 10 || strlen(p) < 10) continue;
+    char *d = p - 10;
+    if (d[4] == '-' && d[7] == '-' && p[3] == ':' && p[6] == ':' && p[9] == 'Z')
+      memcpy(d, "YYYY-MM-DDThh:mm:ssZ", 20);
+  }
+}
+
+/* Whole pages of the demo site, as `make demo` renders them, byte for
+** byte (times and the checkout's folder masked); `make golden` rewrites
+** them and git diff shows what changed. */
+static void test_render_demo_pages_match_goldens(void) {
+  static const char *const pages[] = {
+    "index.html", "en/index.html", "en/runs/1.html",
+    "en/leaderboards/text-classification--inference_time.html",
+    "fa/leaderboards/text-classification--inference_time.html",
+    "ar/compare/bert-base-uncased--distilbert-base-uncased.html",
+    "te/envs/1.html", "ha/index.html", "en/distillation.html",
+    "reports/text-classification--inference_time.md", NULL};
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN], path[4200], rel[600];
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &e, "render --content %s/examples/content", test_root()), 0);
+  for (int i = 0; pages[i]; i++) {
+    snprintf(path, sizeof path, "%s/_site/%s", test_dir(), pages[i]);
+    if (pod_file_read(path, &page, err)) {
+      test_fail(__FILE__, __LINE__, "%s", err);
+      continue;
+    }
+    replace_all(&page, test_root(), "ROOT");
+    mask_times(&page);
+    snprintf(rel, sizeof rel, "site/%s", pages[i]);
+    test_golden(rel, &page);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 const test_case tests_render[] = {
+  {"render_demo_pages_match_goldens", test_render_demo_pages_match_goldens},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
   {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},

@@ -17,34 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 #define GOLDEN_DIR "tests/golden/svg"
 
-/* Compares out with the golden file (or rewrites it under PODIUM_GOLDEN);
-** on a mismatch names the first differing line. */
 static void golden(const char *name, const char *ext, const pod_buf *out) {
-  char path[4096], err[POD_ERRLEN];
-  pod_buf want = POD_BUF_INIT;
-  const char *regen = getenv("PODIUM_GOLDEN");
-  snprintf(path, sizeof path, "%s/%s/%s.%s", test_root(), GOLDEN_DIR, name, ext);
-  if (regen && *regen == '1') {
-    if (pod_file_write(path, pod_buf_str(out), out->len, err))
-      test_fail(__FILE__, __LINE__, "%s", err);
-    return;
-  }
-  if (pod_file_read(path, &want, err)) {
-    test_fail(__FILE__, __LINE__, "%s (run `make golden`)", err);
-    return;
-  }
-  if (want.len != out->len || memcmp(want.data, out->data, out->len)) {
-    const char *a = pod_buf_str(&want), *b = pod_buf_str(out);
-    int line = 1;
-    while (*a && *a == *b) { if (*a == '\n') line++; a++; b++; }
-    while (a > want.data && a[-1] != '\n') { a--; b--; }
-    test_fail(__FILE__, __LINE__, "%s.%s differs at line %d:\n- %.*s\n+ %.*s\n"
-              "(if the change is meant: make golden, and review git diff)",
-              name, ext, line, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
-  }
-  pod_buf_free(&want);
+  char rel[600];
+  snprintf(rel, sizeof rel, "svg/%s.%s", name, ext);
+  test_golden(rel, out);
 }
 
 typedef int (*draw_fn)(pod_buf *, pod_buf *, const render_svg_chart *, char *);

@@ -55,6 +55,12 @@ void test_fail(const char *file, int line, const char *fmt, ...)
       test_fail(__FILE__, __LINE__, "%s contains \"%s\"", #hay, n_);        \
   } while (0)
 
+/* Compares out with tests/golden/<rel>, naming the first differing line;
+** under PODIUM_GOLDEN=1 (`make golden`) rewrites the golden instead. */
+void test_golden_at(const char *file, int line, const char *rel,
+                    const pod_buf *out);
+#define test_golden(rel, out) test_golden_at(__FILE__, __LINE__, rel, out)
+
 /* A fresh folder for this test (removed after it); path of name in it. */
 const char *test_dir(void);
 const char *test_path(const char *name);   /* rotating static buffers */
