@@ -574,17 +574,6 @@ void render_compare_json(const render_cmp *c, pod_buf *out) {
   cJSON_Delete(root);
 }
 
-/* A GFM cell: table punctuation escaped, no line breaks. */
-static void md_cell(pod_buf *out, const char *s) {
-  for (const char *p = s; *p; p++) {
-    if (*p == '\n' || *p == '\r' || *p == '\t') pod_buf_addc(out, ' ');
-    else {
-      if (strchr("\\`*_[]<>|#!~", *p)) pod_buf_addc(out, '\\');
-      pod_buf_addc(out, *p);
-    }
-  }
-}
-
 /* mean (+- sd, n) in the metric's unit, plain spaces. */
 static void side_text(pod_buf *out, const render_cmp_side *s,
                       const char *unit) {
@@ -604,9 +593,9 @@ static void side_text(pod_buf *out, const render_cmp_side *s,
 
 void render_compare_md(const render_cmp *c, pod_buf *out) {
   pod_buf_adds(out, "# ");
-  md_cell(out, c->label[0]);
+  render_md_cell(out, c->label[0]);
   pod_buf_adds(out, " vs ");
-  md_cell(out, c->label[1]);
+  render_md_cell(out, c->label[1]);
   pod_buf_adds(out, "\n\nBaseline against optimized, per dataset/task, "
                     "batch size, sequence length and split. Ratio is "
                     "optimized / baseline; speed-up is baseline / optimized "
@@ -620,7 +609,7 @@ void render_compare_md(const render_cmp *c, pod_buf *out) {
     pod_buf_adds(out, "\n**Not like for like:**\n\n");
     for (size_t i = 0; i < c->n_warnings; i++) {
       pod_buf_adds(out, "- ");
-      md_cell(out, c->warnings[i]);
+      render_md_cell(out, c->warnings[i]);
       pod_buf_addc(out, '\n');
     }
   }
@@ -634,12 +623,12 @@ void render_compare_md(const render_cmp *c, pod_buf *out) {
     pod_buf p = POD_BUF_INIT;
     render_compare_cells(r, &t);
     pod_buf_adds(out, "| ");
-    md_cell(out, *r->scope ? r->scope : "-");
+    render_md_cell(out, *r->scope ? r->scope : "-");
     pod_buf_adds(out, " | ");
-    md_cell(out, r->metric);
+    render_md_cell(out, r->metric);
     pod_buf_adds(out, " | ");
     point_text(&p, r);
-    md_cell(out, p.data);
+    render_md_cell(out, p.data);
     pod_buf_adds(out, " | ");
     side_text(out, &r->base, r->unit);
     pod_buf_adds(out, " | ");

@@ -53,6 +53,10 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *i18n_dir, const char *langs, char key[65],
                      char err[POD_ERRLEN]);
 
+/* A GFM table cell: Markdown punctuation escaped, no line breaks
+** (report.c; compare reports use it too). */
+void render_md_cell(pod_buf *out, const char *s);
+
 /* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
 ** (one Markdown report per leaderboard) (report.c). */
 int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]);

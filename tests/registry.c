@@ -8,6 +8,7 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -137,4 +138,41 @@ store_db *test_example_registry(void) {
   if (db && test_ingest_into(db, &m, args, 1, err))
     test_fail(__FILE__, __LINE__, "examples/: %s", err);
   return db;
+}
+
+int test_check_links(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  pod_buf page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  int n = 0;
+  if (!d) return 0;
+  while ((e = readdir(d))) {
+    char path[4096];
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (pod_is_dir(path)) { n += test_check_links(path); continue; }
+    if (!strstr(e->d_name, ".html")) continue;
+    pod_file_read(path, &page, err);
+    for (const char *p = page.data; (p = strstr(p, "=\"")); p += 2) {
+      if (strncmp(p - 4, "href", 4) && strncmp(p - 3, "src", 3)) continue;
+      const char *start = p + 2, *end = strchr(start, '"');
+      char target[2048], file[8192];
+      snprintf(target, sizeof target, "%.*s", (int)(end - start), start);
+      if (strstr(target, "://") || !strncmp(target, "//", 2)) {
+        test_fail(__FILE__, __LINE__, "%s links outside: %s", path, target);
+        continue;
+      }
+      char *hash = strchr(target, '#');
+      if (hash) *hash = '\0';
+      if (!*target) continue;
+      n++;
+      snprintf(file, sizeof file, "%s/%s", dir, target);
+      if (!pod_exists(file))
+        test_fail(__FILE__, __LINE__, "%s: broken link %s", path, target);
+    }
+  }
+  closedir(d);
+  pod_buf_free(&page);
+  return n;
 }

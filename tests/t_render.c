@@ -240,47 +240,12 @@ static void test_render_refuses_folders_it_did_not_make(void) {
   store_close(db);
 }
 
-/* Every href and src in every page resolves to a file of the site. */
-static void check_links(const char *site, const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  pod_buf page = POD_BUF_INIT;
-  char err[POD_ERRLEN];
-  if (!d) return;
-  while ((e = readdir(d))) {
-    char path[4096];
-    if (e->d_name[0] == '.') continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    if (pod_is_dir(path)) { check_links(site, path); continue; }
-    if (!strstr(e->d_name, ".html")) continue;
-    pod_file_read(path, &page, err);
-    for (const char *p = page.data; (p = strstr(p, "=\"")); p += 2) {
-      if (strncmp(p - 4, "href", 4) && strncmp(p - 3, "src", 3)) continue;
-      const char *start = p + 2, *end = strchr(start, '"');
-      char target[2048], file[8192];
-      snprintf(target, sizeof target, "%.*s", (int)(end - start), start);
-      if (strstr(target, "://") || !strncmp(target, "//", 2)) {
-        test_fail(__FILE__, __LINE__, "%s links outside: %s", path, target);
-        continue;
-      }
-      char *hash = strchr(target, '#');
-      if (hash) *hash = '\0';
-      if (!*target) continue;
-      snprintf(file, sizeof file, "%s/%s", dir, target);
-      if (!pod_exists(file))
-        test_fail(__FILE__, __LINE__, "%s: broken link %s", path, target);
-    }
-  }
-  closedir(d);
-  pod_buf_free(&page);
-}
-
 static void test_render_links_all_resolve(void) {
   char err[POD_ERRLEN];
   render_stats st;
   store_db *db = test_example_registry();
   CHECK_INT(render_to(db, test_path("_site"), &st, err), POD_OK);
-  check_links(test_path("_site"), test_path("_site"));
+  CHECK(test_check_links(test_path("_site")) > 20);
   store_close(db);
 }
 

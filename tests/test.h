@@ -73,6 +73,11 @@ int test_podium(pod_buf *out, pod_buf *err, const char *fmt, ...)
 /* The repository root (tests run from it). */
 const char *test_root(void);
 
+/* Every href and src of every page below dir resolves to a file there,
+** and none leaves the site (a failure per broken link); returns how many
+** links it followed. */
+int test_check_links(const char *dir);
+
 /* ---- registries (tests/registry.c): t.db in the test's folder ------- */
 struct store_db;
 struct ingest_meta;
