@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fs.h"
+#include "core/project.h"
 #include "ingest/ingest.h"
 #include "render/i18n.h"
 #include "render/render.h"
@@ -37,6 +38,7 @@ typedef struct flag {
 typedef struct cli {
   const char *argv0;
   const char *db_path;
+  const char *project_file;   /* --project-file, or NULL: beside the db */
   char err[POD_ERRLEN];
 } cli;
 
@@ -74,6 +76,10 @@ static int parse_flags(cli *c, const char *cmd, const char *usage, int argc,
       static flag db_flag = {"--db", 1, NULL};
       db_flag.value = &c->db_path;
       f = &db_flag;
+    } else if (len == 14 && !strncmp(a, "--project-file", 14)) {  /* too */
+      static flag pf_flag = {"--project-file", 1, NULL};
+      pf_flag.value = &c->project_file;
+      f = &pf_flag;
     }
     for (int k = 0; !f && flags && flags[k].name; k++)
       if (strlen(flags[k].name) == len && !strncmp(flags[k].name, a, len))
@@ -101,6 +107,26 @@ static int open_db(cli *c, int must_exist, store_db **db) {
                    "creates one; --db or PODIUM_DB points elsewhere)",
                    c->db_path);
   return store_open(c->db_path, db, c->err);
+}
+
+/* The project file (core/project.h): --project-file, which must exist,
+** else podium.project.json beside the registry when there is one. */
+static int load_project(cli *c, pod_project *p) {
+  char path[4200];
+  const char *slash;
+  memset(p, 0, sizeof *p);
+  if (c->project_file) {
+    if (!*c->project_file)
+      return pod_err(c->err, POD_EUSAGE, "empty --project-file");
+    return pod_project_load(c->project_file, p, c->err);
+  }
+  slash = strrchr(c->db_path, '/');
+  if (slash)
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->db_path),
+             c->db_path, POD_PROJECT_FILE);
+  else
+    snprintf(path, sizeof path, "%s", POD_PROJECT_FILE);
+  return pod_exists(path) ? pod_project_load(path, p, c->err) : POD_OK;
 }
 
 /* ---- JSON and text output of store rows ------------------------------ */
@@ -193,7 +219,10 @@ static int cmd_help(cli *c, int argc, char **argv) {
   if (argc > 0) return show_help(argv[0]);
   printf("podium %s -- ML results into a registry and a static site\n\n"
          "usage: podium [--db PATH] COMMAND [OPTIONS] [ARGS]\n\n"
-         "The registry is --db, else $PODIUM_DB, else ./podium.db.\n\n"
+         "The registry is --db, else $PODIUM_DB, else ./podium.db.\n"
+         "The project file (languages, primary metrics, pairs) is "
+         "--project-file,\nelse " POD_PROJECT_FILE " beside the registry "
+         "(docs/ARCHITECTURE.md).\n\n"
          "commands:\n", PODIUM_VERSION);
   for (int i = 0; commands[i].name; i++)
     printf("  %-8s %s\n", commands[i].name, commands[i].summary);
@@ -499,6 +528,7 @@ done:
 static int cmd_render(cli *c, int argc, char **argv) {
   render_opts o = {0};
   render_stats st;
+  pod_project project;
   char share[4096];
   flag flags[] = {{"--out", 1, &o.out_dir},
                   {"--templates", 1, &o.templates_dir},
@@ -520,9 +550,12 @@ static int cmd_render(cli *c, int argc, char **argv) {
   if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
   o.share_dir = share;
   o.db_path = c->db_path;
-  if ((rc = open_db(c, 1, &db))) return rc;
-  rc = render_site(db, &o, &st, c->err);
+  if ((rc = load_project(c, &project))) return rc;
+  o.project = &project;
+  if ((rc = open_db(c, 1, &db)) == POD_OK)
+    rc = render_site(db, &o, &st, c->err);
   store_close(db);
+  pod_project_free(&project);
   if (rc) return rc;
   if (st.unchanged)
     printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
@@ -676,6 +709,11 @@ int main(int argc, char **argv) {
       i += 2;
     } else if (!strncmp(argv[i], "--db=", 5)) {
       c.db_path = argv[i++] + 5;
+    } else if (!strcmp(argv[i], "--project-file") && i + 1 < argc) {
+      c.project_file = argv[i + 1];
+      i += 2;
+    } else if (!strncmp(argv[i], "--project-file=", 15)) {
+      c.project_file = argv[i++] + 15;
     } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       return cmd_help(&c, 0, NULL);
     } else if (!strcmp(argv[i], "--version")) {

@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/project.h"
 #include "store/store.h"
 
 typedef struct render_opts {
@@ -25,6 +26,7 @@ typedef struct render_opts {
   const char *langs;          /* "en,fa": languages, the first the default;
                               ** NULL: RENDER_LANGUAGES */
   const char *content_dir;    /* course pages in DIR/<lang>/ as .md files, or NULL */
+  const pod_project *project; /* the project file's settings, may be NULL */
 } render_opts;
 
 #define RENDER_LANGUAGES "en,fa,ar,te,ha"

@@ -862,7 +862,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   site s;
   char builtin[4096], assets[4096], i18n_dir[4096], key[65];
   const char *dirs[2];
-  const char *langs = opts->langs ? opts->langs : RENDER_LANGUAGES;
+  const char *langs = opts->langs                                ? opts->langs
+                      : opts->project && opts->project->languages ? opts->project->languages
+                                                                  : RENDER_LANGUAGES;
   int n_dirs = 0, rc;
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);

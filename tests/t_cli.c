@@ -3,6 +3,7 @@
 ** messages, --json, and a hostile model name from file to page.
 */
 #include "tests/test.h"
+#include "core/project.h"
 #include "core/fs.h"
 
 #include <cjson/cJSON.h>
@@ -191,7 +192,67 @@ static void test_cli_installed_binary_finds_its_templates(void) {
   CHECK(pod_exists(test_path("_site/assets/style.css")));
 }
 
+/* The project file: beside the registry or by --project-file; its
+** languages choose the site's; a bad one is refused with a position and
+** nothing rendered. */
+static void test_cli_project_file_sets_languages_and_is_checked(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  pod_project p;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet '%s/examples'",
+                        test_path("r.db"), test_root()), 0);
+  test_write(test_path("podium.project.json"),
+             "{\"languages\": [\"fa\", \"en\"],\n"
+             " \"default_language\": \"en\",\n"
+             " \"primary_metrics\": {\"sst2\": \"accuracy\", \"*\": \"duration\"},\n"
+             " \"pairs\": [{\"baseline\": \"bert-base-uncased\",\n"
+             "            \"optimized\": \"distilbert-base-uncased\"}]}\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' render --out '%s'",
+                        test_path("r.db"), test_path("site")), 0);
+  CHECK(pod_exists(test_path("site/fa/index.html")));
+  CHECK(pod_exists(test_path("site/en/index.html")));
+  CHECK(!pod_exists(test_path("site/ar")));
+  /* the default language comes first whatever the list's order */
+  CHECK_RC(pod_project_load(test_path("podium.project.json"), &p, err), POD_OK, err);
+  CHECK_STR(p.languages, "en,fa");
+  CHECK_STR(pod_project_primary(&p, "sst2"), "accuracy");
+  CHECK_STR(pod_project_primary(&p, "imagenet"), "duration");
+  CHECK_INT(p.n_pairs, 1);
+  CHECK(p.n_pairs == 1 && !p.pairs[0].dataset);
+  pod_project_free(&p);
+  /* --lang still wins over the file */
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' render --lang ar --out '%s'",
+                        test_path("r.db"), test_path("site2")), 0);
+  CHECK(pod_exists(test_path("site2/ar/index.html")));
+  CHECK(!pod_exists(test_path("site2/fa")));
+  /* a typo is an error with its position, and the old site stays */
+  test_write(test_path("bad.json"), "{\n  \"languages\": [\"en\"],\n  \"langauges\": 1\n}\n",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' --project-file '%s' render --out '%s'",
+                        test_path("r.db"), test_path("bad.json"), test_path("site")), 1);
+  CHECK_HAS(pod_buf_str(&errb), "bad.json:3:3: \"langauges\": found an unknown key");
+  CHECK(pod_exists(test_path("site/fa/index.html")));
+  test_write(test_path("bad.json"), "{\"languages\": [\"en\", \"EN!\"]}", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' --project-file '%s' render --out '%s'",
+                        test_path("r.db"), test_path("bad.json"), test_path("site")), 1);
+  CHECK_HAS(pod_buf_str(&errb), "found EN!, expected language codes");
+  test_write(test_path("bad.json"), "{\"languages\": [\"en\"], \"default_language\": \"fa\"}",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' --project-file '%s' render --out '%s'",
+                        test_path("r.db"), test_path("bad.json"), test_path("site")), 1);
+  CHECK_HAS(pod_buf_str(&errb), "expected one of the codes in \"languages\"");
+  test_write(test_path("bad.json"), "{\"languages\": [\"en\"]", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' --project-file '%s' render --out '%s'",
+                        test_path("r.db"), test_path("bad.json"), test_path("site")), 1);
+  CHECK_HAS(pod_buf_str(&errb), "found invalid JSON, expected a JSON object");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' --project-file '%s' render --out '%s'",
+                        test_path("r.db"), test_path("none.json"), test_path("site")), 1);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 const test_case tests_cli[] = {
+  {"cli_project_file_sets_languages_and_is_checked", test_cli_project_file_sets_languages_and_is_checked},
   {"cli_installed_binary_finds_its_templates", test_cli_installed_binary_finds_its_templates},
   {"cli_report_prints_markdown", test_cli_report_prints_markdown},
   {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
