@@ -8,8 +8,8 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
            -Wmissing-declarations -Wno-missing-field-initializers
 # -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
-PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n
-DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev \
+PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
+DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libssl-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
             libxml2-utils
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -48,16 +48,21 @@ int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]) {
   static char chunk[1 << 16];
   size_t n;
+  int64_t total = 0;
+  int failed;
   pod_sha256 s;
   FILE *f = fopen(path, "rb");
   if (!f) return os_err(err, "open", path);
   pod_sha256_init(&s);
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
     pod_sha256_update(&s, chunk, n);
-  if (ferror(f)) { fclose(f); return os_err(err, "read", path); }
+    total += (int64_t)n;
+  }
+  failed = ferror(f);
   fclose(f);
-  if (out_bytes) *out_bytes = (int64_t)s.total;
   pod_sha256_hex(&s, hex);
+  if (failed) return os_err(err, "read", path);
+  if (out_bytes) *out_bytes = total;
   return POD_OK;
 }
 

@@ -1,6 +1,11 @@
 /*
-** core/sha256.h -- SHA-256 (FIPS 180-4), streamed, for source provenance.
-** Owns nothing; the context lives wherever the caller puts it.
+** core/sha256.h -- SHA-256, streamed, for source provenance and slugs.
+**
+** OpenSSL's libcrypto does the hashing: it uses the CPU's SHA extensions
+** (SHA-NI) where there are some, ~8x faster than portable C, and hashing
+** is a sixth of the time of ingesting a large CSV file.
+** Owns: a pod_sha256 holds a libcrypto context from pod_sha256_init until
+** pod_sha256_hex, which releases it; every init must end in one hex.
 */
 #ifndef PODIUM_SHA256_H
 #define PODIUM_SHA256_H
@@ -9,15 +14,12 @@
 #include <stdint.h>
 
 typedef struct pod_sha256 {
-  uint32_t h[8];
-  uint64_t total;         /* bytes hashed so far */
-  unsigned char block[64];
-  size_t fill;            /* bytes waiting in block */
+  void *ctx;              /* EVP_MD_CTX */
 } pod_sha256;
 
 void pod_sha256_init(pod_sha256 *s);
 void pod_sha256_update(pod_sha256 *s, const void *data, size_t n);
-/* Writes 64 lower-case hex digits and a NUL to hex. */
+/* Writes 64 lower-case hex digits and a NUL to hex; ends the context. */
 void pod_sha256_hex(pod_sha256 *s, char hex[65]);
 
 #endif

@@ -16,7 +16,8 @@
 ** snapshots). So:
 **   - rows with the same non-empty run_id are one run; a run_id seen once
 **     gives summary values (step NULL); a run_id seen k > 1 times gives
-**     snapshots with step = 1..k, plus one summary copy of the snapshot
+**     k snapshots (store_sample_add: one wide row each, step = 1..k, the
+**     run's energy curve) plus summary values copied from the snapshot
 **     with the largest duration (the last such row), so the leaderboard,
 **     which averages summary values, sees exactly one value per metric;
 **   - rows with an EMPTY run_id (or no run_id column: 1.x) are grouped
@@ -132,6 +133,12 @@ static run_entry *table_find(run_table *t, uint64_t h, int add) {
 enum { C_PROJECT, C_RUN_ID, C_DURATION, C_EXPERIMENT, C_VERSION, C_PUE,
        C_WATER, C_UTIL, C_EMISSIONS, C_N };
 
+#define ENV_SLOTS 16
+typedef struct env_slot {
+  pod_buf key;
+  int64_t id;
+} env_slot;
+
 typedef struct cc {
   int header_seen;
   ingest_csv_row hdr;          /* owned copy of the header */
@@ -139,13 +146,15 @@ typedef struct cc {
   int col[C_N];                /* index of a named column, or -1 */
   int mcol[N_MCOLS];           /* measurement column -> mcols[], or -1 */
   int64_t metric_id[N_MCOLS];
+  int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
   int *env_cols;               /* columns that describe the machine */
   size_t n_env_cols;
   run_table runs;
   /* caches */
-  pod_buf env_key, env_prev;   /* raw environment cells, \x1f-separated */
+  pod_buf env_key;             /* raw environment cells, \x1f-separated */
+  env_slot env[ENV_SLOTS];     /* recent machines, most recent first */
+  int n_env;
   int64_t env_id;
-  int env_known;
   pod_buf group_key, group_prev;  /* rows without run_id: last group */
   int64_t group_run;
 } cc;
@@ -168,7 +177,7 @@ static void cc_free(cc *st) {
   free(st->env_cols);
   free(st->runs.e);
   pod_buf_free(&st->env_key);
-  pod_buf_free(&st->env_prev);
+  for (int k = 0; k < ENV_SLOTS; k++) pod_buf_free(&st->env[k].key);
   pod_buf_free(&st->group_key);
   pod_buf_free(&st->group_prev);
 }
@@ -176,9 +185,10 @@ static void cc_free(cc *st) {
 /* A header row: it names project_name and duration. */
 static int looks_like_header(const ingest_csv_row *row) {
   int project = 0, duration = 0;
-  for (size_t i = 0; i < row->n; i++) {
-    if (!strcmp(row->field[i], "project_name")) project = 1;
-    if (!strcmp(row->field[i], "duration")) duration = 1;
+  for (size_t i = 0; i < row->n; i++) {  /* first byte first: every row */
+    const char *f = row->field[i];
+    if (*f == 'p' && !strcmp(f, "project_name")) project = 1;
+    if (*f == 'd' && !strcmp(f, "duration")) duration = 1;
   }
   return project && duration;
 }
@@ -360,24 +370,36 @@ done:
   return rc;
 }
 
+/* Rows of several machines interleave (each flush() appends one row of
+** its run), so the environments of the last few distinct rows are kept,
+** most recent first, keyed by their raw cells: env_build (cJSON, the
+** fingerprint, a query) runs once per machine, not once per row. */
 static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    char err[POD_ERRLEN]) {
-  pod_buf tmp;
-  int rc;
+  env_slot hit;
+  int rc, k;
   pod_buf_clear(&st->env_key);
-  for (size_t k = 0; k < st->n_env_cols; k++) {
-    int i = st->env_cols[k];
+  for (size_t c = 0; c < st->n_env_cols; c++) {
+    int i = st->env_cols[c];
     pod_buf_add(&st->env_key, row->field[i], row->len[i]);
     pod_buf_addc(&st->env_key, '\x1f');
   }
-  if (st->env_known && st->env_key.len == st->env_prev.len &&
-      !memcmp(st->env_key.data, st->env_prev.data, st->env_key.len))
-    return POD_OK;
-  if ((rc = env_build(cx, st, row, err))) return rc;
-  tmp = st->env_prev;  /* swap: no allocation per row */
-  st->env_prev = st->env_key;
-  st->env_key = tmp;
-  st->env_known = 1;
+  for (k = 0; k < st->n_env; k++)
+    if (st->env[k].key.len == st->env_key.len &&
+        !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len))
+      break;
+  if (k == st->n_env) {  /* a machine not among the recent ones */
+    if ((rc = env_build(cx, st, row, err))) return rc;
+    if (st->n_env < ENV_SLOTS) st->n_env++;
+    k = st->n_env - 1;   /* the least recent slot gets the new one */
+    pod_buf_clear(&st->env[k].key);
+    pod_buf_add(&st->env[k].key, st->env_key.data, st->env_key.len);
+    st->env[k].id = st->env_id;
+  }
+  hit = st->env[k];      /* move to the front */
+  memmove(&st->env[1], &st->env[0], (size_t)k * sizeof st->env[0]);
+  st->env[0] = hit;
+  st->env_id = hit.id;
   return POD_OK;
 }
 
@@ -430,28 +452,40 @@ static int group_run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 
 /* ---- second pass: rows ----------------------------------------------- */
 
-static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
-                   store_measurement *m, size_t k, char err[POD_ERRLEN]) {
-  int i = st->mcol[k], rc;
+/* The value of measurement column k in row, checked: *v is NaN when the
+** cell is empty (or the layout has no such column). */
+static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
+                      size_t k, double *v, char err[POD_ERRLEN]) {
+  int i = st->mcol[k];
   char what[96];
-  double v;
+  *v = NAN;
   if (i < 0 || !row->len[i]) return POD_OK;  /* empty: no value */
-  if (!ingest_parse_number(row->field[i], &v)) {
+  if (!ingest_parse_number(row->field[i], v)) {
     snprintf(what, sizeof what, "a number (%s) or an empty cell",
              mcols[k].raw_unit);
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
   }
-  if (v < 0) {
+  if (*v < 0) {
     snprintf(what, sizeof what, "a value >= 0 (%s)", mcols[k].column);
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
   }
+  *v *= mcols[k].scale;
+  return POD_OK;
+}
+
+/* A summary value: one long-form measurement with its raw cell. */
+static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
+                   store_measurement *m, size_t k, double v,
+                   char err[POD_ERRLEN]) {
+  int rc;
+  if (isnan(v)) return POD_OK;
   if (!st->metric_id[k] &&
       (rc = store_metric_id(cx->db, mcols[k].metric, mcols[k].unit,
                             mcols[k].direction, &st->metric_id[k], err)))
     return rc;
   m->metric_id = st->metric_id[k];
-  m->value = v * mcols[k].scale;
-  m->raw_value = row->field[i];
+  m->value = v;
+  m->raw_value = row->field[st->mcol[k]];
   m->raw_unit = mcols[k].raw_unit;
   return store_measurement_add(cx->db, m, err);
 }
@@ -462,7 +496,8 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   store_measurement m;
   run_entry *e = NULL;
   int64_t run;
-  int rid, rc, summary_copy = 0;
+  double v[N_MCOLS];
+  int rid, rc, snapshot = 0;
 
   if (!st->header_seen) return read_header(cx, st, row, err);
   if (looks_like_header(row)) return second_header(cx, st, row, err);
@@ -475,8 +510,6 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   }
   cx->rows++;
   if ((rc = env_for(cx, st, row, err))) return rc;
-
-  store_measurement_init(&m);
   rid = st->col[C_RUN_ID];
   if (rid >= 0 && row->len[rid]) {
     e = table_find(&st->runs, hash_str(row->field[rid]), 1);
@@ -485,23 +518,31 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
       return rc;
     run = e->run_id;
     e->ordinal++;
-    if (e->count > 1) {  /* snapshots of one run (see the top) */
-      m.step = e->ordinal;
-      summary_copy = row->line == e->final_line;
-    }
+    snapshot = e->count > 1;  /* snapshots of one run (see the top) */
   } else if ((rc = group_run_for(cx, st, row, &run, err))) {
     return rc;
   }
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
+  if (snapshot) {  /* a curve point: one wide row (store.h, samples) */
+    store_sample sm;
+    store_sample_init(&sm);
+    sm.run_id = run;
+    sm.step = e->ordinal;
+    sm.source_id = cx->source_id;
+    sm.line = row->line;
+    for (size_t k = 0; k < N_MCOLS; k++)
+      if (st->sample_col[k] >= 0) sm.v[st->sample_col[k]] = v[k];
+    if ((rc = store_sample_add(cx->db, &sm, err))) return rc;
+    if (row->line != e->final_line) return POD_OK;
+  }
+  /* a run's result: its only row, or its last snapshot */
+  store_measurement_init(&m);
   m.run_id = run;
   m.source_id = cx->source_id;
   m.line = row->line;
   for (size_t k = 0; k < N_MCOLS; k++)
-    if ((rc = measure(cx, st, row, &m, k, err))) return rc;
-  if (summary_copy) {
-    m.step = -1;
-    for (size_t k = 0; k < N_MCOLS; k++)
-      if ((rc = measure(cx, st, row, &m, k, err))) return rc;
-  }
+    if ((rc = measure(cx, st, row, &m, k, v[k], err))) return rc;
   return POD_OK;
 }
 
@@ -509,7 +550,10 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   cc st;
   int rc;
   memset(&st, 0, sizeof st);
-  for (size_t k = 0; k < N_MCOLS; k++) st.mcol[k] = -1;
+  for (size_t k = 0; k < N_MCOLS; k++) {
+    st.mcol[k] = -1;
+    st.sample_col[k] = store_sample_index(mcols[k].metric);
+  }
   if ((rc = ingest_csv_read(cx, count_row, &st, err))) goto done;
   st.header_seen = 0;
   rc = ingest_csv_read(cx, data_row, &st, err);

@@ -21,7 +21,11 @@
 
 typedef struct reader {
   ingest_ctx *cx;
-  /* fields of the row being assembled */
+  /* fields of the row being assembled: their bytes, each NUL-terminated,
+  ** one after another in arena (no allocation per field); field[] is
+  ** filled from off[] once the row is complete, as arena may move */
+  pod_buf arena;
+  size_t *off;
   char **field;
   size_t *len;
   size_t n, cap;
@@ -38,9 +42,13 @@ static void on_field(void *data, size_t n, void *ud) {
     r->cap = r->cap ? 2 * r->cap : 32;
     r->field = pod_xrealloc(r->field, r->cap * sizeof *r->field);
     r->len = pod_xrealloc(r->len, r->cap * sizeof *r->len);
+    r->off = pod_xrealloc(r->off, r->cap * sizeof *r->off);
   }
-  r->field[r->n] = pod_xstrndup(data ? data : "", data ? n : 0);
-  r->len[r->n++] = data ? n : 0;
+  if (!data) n = 0;
+  r->off[r->n] = r->arena.len;
+  if (n) pod_buf_add(&r->arena, data, n);
+  pod_buf_addc(&r->arena, '\0');
+  r->len[r->n++] = n;
 }
 
 static void on_row(int c, void *ud) {
@@ -49,7 +57,7 @@ static void on_row(int c, void *ud) {
 }
 
 static void clear_row(reader *r) {
-  for (size_t i = 0; i < r->n; i++) free(r->field[i]);
+  pod_buf_clear(&r->arena);
   r->n = 0;
   r->row_done = 0;
 }
@@ -103,6 +111,7 @@ static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
   ingest_csv_row row = {r->n, r->field, r->len, r->row_line,
                         pod_buf_str(&r->text), r->text.len};
   int rc;
+  for (size_t i = 0; i < r->n; i++) r->field[i] = r->arena.data + r->off[i];
   if (r->too_long)
     return pod_err_at(err, POD_EINPUT, r->cx->path, r->row_line, 0,
                       "found a field over %d bytes, expected at most that",
@@ -167,6 +176,15 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
     while (rc == POD_OK && s < end) {
       const char *nl = memchr(s, '\n', (size_t)(end - s));
       const char *stop = nl ? nl + 1 : end;
+      if (nl && !line.len) {  /* a whole line in the chunk: no copy */
+        offset += stop - s;
+        rc = feed_line(&r, &p, s, (size_t)(stop - s), ++lineno, line_start,
+                       fn, ud, err);
+        if ((lineno & 4095) == 0) ingest_progress(cx, offset);
+        line_start = offset;
+        s = stop;
+        continue;
+      }
       pod_buf_add(&line, s, (size_t)(stop - s));
       offset += stop - s;
       s = stop;
@@ -202,6 +220,8 @@ done:
   clear_row(&r);
   free(r.field);
   free(r.len);
+  free(r.off);
+  pod_buf_free(&r.arena);
   pod_buf_free(&r.text);
   pod_buf_free(&line);
   csv_free(&p);

@@ -25,6 +25,7 @@
 
 #include <dirent.h>
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,80 @@ static int page_board(const store_row *row, void *ud) {
 
 typedef board_walk item_walk;
 
+/* A run's energy curve from its snapshots (store_each_sample), thinned
+** to at most CURVE_POINTS evenly spaced points and the last one: a flush
+** every 15 s for a day is 5,760 rows, more than a chart can show. */
+#define CURVE_POINTS 240
+typedef struct curve {
+  double *x, *y;          /* duration s, energy_consumed kWh */
+  size_t n, cap;
+  long first_line, last_line;
+  char *path;
+} curve;
+
+static double row_real(const store_row *row, const char *name) {
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name))
+      return row->v[i].type == STORE_REAL  ? row->v[i].d
+             : row->v[i].type == STORE_INT ? (double)row->v[i].i
+                                           : NAN;
+  return NAN;
+}
+
+static int curve_row(const store_row *row, void *ud) {
+  curve *c = ud;
+  double x = row_real(row, "duration"), y = row_real(row, "energy_consumed");
+  long line = (long)row_int(row, "line");
+  if (!c->path && row_text(row, "source_path"))
+    c->path = pod_xstrdup(row_text(row, "source_path"));
+  if (!c->first_line) c->first_line = line;
+  c->last_line = line;
+  if (isnan(x) || isnan(y)) return 0;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 64;
+    c->x = pod_xrealloc(c->x, c->cap * sizeof *c->x);
+    c->y = pod_xrealloc(c->y, c->cap * sizeof *c->y);
+  }
+  c->x[c->n] = x;
+  c->y[c->n++] = y;
+  return 0;
+}
+
+/* Sets data.curve = {n=, source=, first_line=, last_line=, points=} when
+** the run has snapshots. */
+static int add_curve(site *s, int64_t run, char err[POD_ERRLEN]) {
+  curve c = {0};
+  int rc = store_each_sample(s->db, run, curve_row, &c, err);
+  if (rc == POD_OK && c.n > 1) {
+    size_t stride = (c.n + CURVE_POINTS - 1) / CURVE_POINTS, k = 0;
+    lua_createtable(s->L, 0, 5);
+    lua_pushinteger(s->L, (lua_Integer)c.n);
+    lua_setfield(s->L, -2, "n");
+    lua_pushstring(s->L, c.path ? c.path : "");
+    lua_setfield(s->L, -2, "source");
+    lua_pushinteger(s->L, c.first_line);
+    lua_setfield(s->L, -2, "first_line");
+    lua_pushinteger(s->L, c.last_line);
+    lua_setfield(s->L, -2, "last_line");
+    lua_createtable(s->L, (int)(c.n / stride + 1), 0);
+    for (size_t i = 0; i < c.n; i += stride) {
+      if (i + stride >= c.n) i = c.n - 1;  /* always end on the last */
+      lua_createtable(s->L, 2, 0);
+      lua_pushnumber(s->L, c.x[i]);
+      lua_rawseti(s->L, -2, 1);
+      lua_pushnumber(s->L, c.y[i]);
+      lua_rawseti(s->L, -2, 2);
+      lua_rawseti(s->L, -2, (lua_Integer)++k);
+    }
+    lua_setfield(s->L, -2, "points");
+    lua_setfield(s->L, -2, "curve");
+  }
+  free(c.x);
+  free(c.y);
+  free(c.path);
+  return rc;
+}
+
 static int page_run(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
@@ -455,6 +530,7 @@ static int page_run(const store_row *row, void *ud) {
                         id, w->err)) ||
       (rc = add_list_of(s, "sources", ROW_PLAIN, store_each_run_source, id,
                         w->err)) ||
+      (rc = add_curve(s, id, w->err)) ||
       (env && (rc = add_one(s, "env", store_get_env, env, w->err)))) {
     lua_pop(s->L, 1);
     return rc;

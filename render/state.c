@@ -104,7 +104,7 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
   pod_sha256_init(&h);
   hash_str(&h, "podium render key 1");
   hash_str(&h, exe);
-  if ((rc = store_each_state(db, hash_row, &h, err))) goto done;
+  rc = store_each_state(db, hash_row, &h, err);
   for (int i = 0; i < n_dirs && rc == POD_OK; i++) {
     hash_str(&h, "templates");
     rc = hash_tree(&h, dirs[i], &data, err);
@@ -116,8 +116,8 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
   hash_str(&h, "languages");
   hash_str(&h, langs);
   if (rc == POD_OK) rc = hash_tree(&h, i18n_dir, &data, err);
-  if (rc == POD_OK) pod_sha256_hex(&h, key);
-done:
+  pod_sha256_hex(&h, key);   /* ends the context, also after a failure */
+  if (rc) key[0] = '\0';
   pod_buf_free(&data);
   return rc;
 }

@@ -50,8 +50,8 @@ const char *const store_sql[Q_COUNT_] = {
   ** that no other file feeds. */
   [Q_REPLACED_CLEAR] = "DELETE FROM temp.replaced_runs",
   [Q_REPLACED_KEEP] =
-      "INSERT INTO temp.replaced_runs SELECT DISTINCT run_id FROM "
-      "measurements WHERE source_id = ?1",
+      "INSERT OR IGNORE INTO temp.replaced_runs SELECT DISTINCT run_id "
+      "FROM measurements WHERE source_id = ?1",
   [Q_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?1",
   [Q_ORPHAN_RUNS] =
       "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
@@ -81,6 +81,26 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_RUN_BY_ID] = "SELECT " RUN_COLUMNS "FROM runs r WHERE r.id = ?1",
   [Q_RUN_BY_NAME] =
       "SELECT " RUN_COLUMNS "FROM runs r WHERE r.name = ?1 ORDER BY r.id",
+  [Q_SAMPLE_ADD] =
+      "INSERT INTO samples (run_id, step, source_id, line, duration, "
+      "emissions, emissions_rate, cpu_power, gpu_power, ram_power, "
+      "cpu_energy, gpu_energy, ram_energy, energy_consumed, water_consumed, "
+      "cpu_utilization, gpu_utilization, ram_utilization, ram_used) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+      "?16, ?17, ?18, ?19)",
+  [Q_SAMPLES] =
+      "SELECT x.step AS step, x.line AS line, s.path AS source_path, "
+      "  x.duration AS duration, x.emissions AS emissions, "
+      "  x.emissions_rate AS emissions_rate, x.cpu_power AS cpu_power, "
+      "  x.gpu_power AS gpu_power, x.ram_power AS ram_power, "
+      "  x.cpu_energy AS cpu_energy, x.gpu_energy AS gpu_energy, "
+      "  x.ram_energy AS ram_energy, x.energy_consumed AS energy_consumed, "
+      "  x.water_consumed AS water_consumed, "
+      "  x.cpu_utilization AS cpu_utilization, "
+      "  x.gpu_utilization AS gpu_utilization, "
+      "  x.ram_utilization AS ram_utilization, x.ram_used AS ram_used "
+      "FROM samples x JOIN sources s ON s.id = x.source_id "
+      "WHERE x.run_id = ?1 ORDER BY x.step, x.id",
   [Q_MEASUREMENTS] =
       "SELECT mt.name AS metric, mt.unit AS unit, mt.direction AS direction, "
       "  m.value AS value, m.batch_size AS batch_size, "
@@ -130,7 +150,8 @@ const char *const store_sql[Q_COUNT_] = {
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
-      "  (SELECT count(*) FROM measurements) AS measurements",
+      "  (SELECT count(*) FROM measurements) AS measurements, "
+      "  (SELECT count(*) FROM samples) AS samples",
   [Q_SUMMARY] =
       "SELECT r.scope AS scope, r.id AS run_id, r.model AS model, "
       "  r.variant AS variant, mt.name AS metric, mt.unit AS unit, "
@@ -160,7 +181,8 @@ const char *const store_sql[Q_COUNT_] = {
       "FROM environments "
       "UNION ALL SELECT 'm', id, name || '|' || unit || '|' || direction "
       "FROM metrics "
-      "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0) FROM measurements",
+      "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0) FROM measurements "
+      "UNION ALL SELECT 'x', count(*), coalesce(max(id), 0) FROM samples",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
@@ -271,6 +293,11 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]) {
   return walk_q(db, Q_MEASUREMENTS, run_id, fn, ud, err);
+}
+
+int store_each_sample(store_db *db, int64_t run_id, store_row_fn fn,
+                      void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_SAMPLES, run_id, fn, ud, err);
 }
 
 int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,

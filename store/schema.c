@@ -66,6 +66,27 @@ const char *const store_migrations[] = {
   "CREATE INDEX runs_by_scope ON runs(scope);"
   "CREATE INDEX runs_by_name ON runs(name);"
   "CREATE INDEX runs_by_env ON runs(environment_id);",
+
+  /* 2 -> 3: energy trackers' cumulative snapshots, one row per line of
+  ** the file (CodeCarbon's flush() writes a row per interval for one
+  ** run_id). Long-form measurements cost ten rows and three index entries
+  ** per line; a snapshot is a curve point, not a result, so it lives here
+  ** in wide form: one row, one index entry. Values are in the SI unit of
+  ** the metric of the same name (metrics table); NULL: the cell was
+  ** empty. The run's result, the last snapshot, stays in measurements. */
+  "CREATE TABLE samples ("
+  "  id INTEGER PRIMARY KEY,"
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  step INTEGER NOT NULL,"
+  "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+  "  line INTEGER NOT NULL,"
+  "  duration REAL, emissions REAL, emissions_rate REAL,"
+  "  cpu_power REAL, gpu_power REAL, ram_power REAL,"
+  "  cpu_energy REAL, gpu_energy REAL, ram_energy REAL,"
+  "  energy_consumed REAL, water_consumed REAL,"
+  "  cpu_utilization REAL, gpu_utilization REAL, ram_utilization REAL,"
+  "  ram_used REAL);"
+  "CREATE INDEX samples_by_run ON samples(run_id, step);",
 };
 
 const int store_n_migrations =

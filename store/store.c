@@ -424,6 +424,36 @@ void store_measurement_init(store_measurement *m) {
   m->epoch = NAN;
 }
 
+const char *const store_sample_metrics[STORE_SAMPLE_N] = {
+    "duration",       "emissions",      "emissions_rate",  "cpu_power",
+    "gpu_power",      "ram_power",      "cpu_energy",      "gpu_energy",
+    "ram_energy",     "energy_consumed", "water_consumed", "cpu_utilization",
+    "gpu_utilization", "ram_utilization", "ram_used"};
+
+void store_sample_init(store_sample *s) {
+  memset(s, 0, sizeof *s);
+  for (int k = 0; k < STORE_SAMPLE_N; k++) s->v[k] = NAN;
+}
+
+int store_sample_index(const char *metric) {
+  for (int k = 0; k < STORE_SAMPLE_N; k++)
+    if (!strcmp(store_sample_metrics[k], metric)) return k;
+  return -1;
+}
+
+int store_sample_add(store_db *db, const store_sample *s,
+                     char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_SAMPLE_ADD, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, s->run_id);
+  sqlite3_bind_int64(st, 2, s->step);
+  sqlite3_bind_int64(st, 3, s->source_id);
+  sqlite3_bind_int64(st, 4, s->line);
+  for (int k = 0; k < STORE_SAMPLE_N; k++) bind_real(st, 5 + k, s->v[k]);
+  return step_done(db, st, NULL, err);
+}
+
 int store_measurement_add(store_db *db, const store_measurement *m,
                           char err[POD_ERRLEN]) {
   sqlite3_stmt *st;

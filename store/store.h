@@ -19,7 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store_db store_db;
 
@@ -127,6 +127,21 @@ void store_measurement_init(store_measurement *m);
 int store_measurement_add(store_db *db, const store_measurement *m,
                           char err[POD_ERRLEN]);
 
+/* One cumulative snapshot of an energy tracker (samples table): values in
+** the SI unit of the metric named store_sample_metrics[k]; NaN: empty. */
+enum { STORE_SAMPLE_N = 15 };
+extern const char *const store_sample_metrics[STORE_SAMPLE_N];
+typedef struct store_sample {
+  int64_t run_id, step, source_id, line;
+  double v[STORE_SAMPLE_N];
+} store_sample;
+
+void store_sample_init(store_sample *s);   /* every value NaN */
+int store_sample_add(store_db *db, const store_sample *s,
+                     char err[POD_ERRLEN]);
+/* Index of a metric among the sample columns, or -1. */
+int store_sample_index(const char *metric);
+
 /* ---- reads (used by render/ and the CLI) ------------------------------ */
 typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_type;
 
@@ -161,6 +176,10 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
+/* A run's snapshots by step: step, line, source_path, then one column
+** per store_sample_metrics (NULL when empty). */
+int store_each_sample(store_db *db, int64_t run_id, store_row_fn fn,
+                      void *ud, char err[POD_ERRLEN]);
 /* The sources a run's measurements came from. */
 int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
                           void *ud, char err[POD_ERRLEN]);

@@ -5,6 +5,7 @@
 ** registry left as it was.
 */
 #include "tests/test.h"
+#include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -71,9 +72,10 @@ static void test_codecarbon_v243_region_and_run_ids(void) {
   /* the five rows with an empty run_id are repeats of one run */
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line IN (3, 4) AND m.run_id = (SELECT run_id FROM measurements WHERE line = 3 LIMIT 1)"), 2);
   /* run_id 8a1d... has 6 rows: 6 snapshots and one summary */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL GROUP BY m.run_id ORDER BY count(*) DESC LIMIT 1"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples GROUP BY run_id ORDER BY count(*) DESC LIMIT 1"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
   /* exactly one summary value per keyed run and metric */
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM measurements WHERE step IS NOT NULL) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM samples) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
   CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements"), 16 + 1);
 }
 
@@ -141,9 +143,62 @@ static void test_codecarbon_repeated_run_id_is_one_run_one_summary(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL"), 2);
-  CHECK_STR(test_query_text("SELECT group_concat(step) FROM (SELECT m.step FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NOT NULL ORDER BY m.step)"), "1,2,3");
+  /* r1's three rows are its curve: one wide sample row each, SI values,
+  ** with their lines; r2's single row is no curve */
+  CHECK_STR(test_query_text("SELECT group_concat(step || ':' || line || ':' || duration || ':' || energy_consumed) FROM (SELECT * FROM samples ORDER BY step)"), "1:2:10.0:0.2,2:4:20.0:0.4,3:5:30.0:0.6");
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples WHERE emissions_rate IS NOT NULL OR gpu_power IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
   CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL AND m.line = 5"), 30);
   CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+}
+
+/* Snapshots become the run page's energy curve; --replace takes them
+** away with the old file. */
+static void test_codecarbon_snapshots_curve_and_replace(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  char db[4096], csv[4096];  /* test_path's buffers rotate */
+  int64_t run;
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(csv, sizeof csv, "%s", test_path("emissions.csv"));
+  test_write(csv, HDR "2024-01-01T00:00:00,p,r1,10,0.1,0.2,8,France\n"
+                      "2024-01-01T00:00:05,p,r2,5,0.05,0.1,8,France\n"
+                      "2024-01-01T00:00:10,p,r1,20,0.2,0.4,8,France\n"
+                      "2024-01-01T00:00:20,p,r1,30,0.3,0.6,8,France\n",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet '%s'", db, csv), 0);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' render --lang en --out '%s'", db,
+                        test_path("site")), 0);
+  run = test_query_num("SELECT DISTINCT run_id FROM samples");
+  {
+    char rel[64];
+    snprintf(rel, sizeof rel, "site/en/runs/%lld.html", (long long)run);
+    CHECK_RC(pod_file_read(test_path(rel), &page, err), POD_OK, err);
+  }
+  CHECK_HAS(pod_buf_str(&page), "Energy over the run");
+  CHECK_HAS(pod_buf_str(&page), "3 snapshots from");
+  CHECK_HAS(pod_buf_str(&page), "lines 2–5.");
+  CHECK_HAS(pod_buf_str(&page), "<svg");
+  /* the run of one row has no curve */
+  pod_buf_clear(&page);
+  {
+    char rel[64];
+    snprintf(rel, sizeof rel, "site/en/runs/%lld.html",
+             (long long)test_query_num("SELECT id FROM runs WHERE id NOT IN (SELECT run_id FROM samples)"));
+    CHECK_RC(pod_file_read(test_path(rel), &page, err), POD_OK, err);
+  }
+  CHECK_LACKS(pod_buf_str(&page), "Energy over the run");
+  /* a changed file replaces the old one's snapshots too */
+  test_write(csv, HDR "2024-01-01T00:00:00,p,r9,10,0.1,0.2,8,France\n"
+                      "2024-01-01T00:00:10,p,r9,20,0.2,0.4,8,France\n",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet --replace '%s'", db, csv), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples WHERE run_id NOT IN (SELECT id FROM runs)"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+  pod_buf_free(&page);
 }
 
 static void expect_refused(const char *name, const char *data,
@@ -184,6 +239,7 @@ static void test_codecarbon_refuses_bad_files(void) {
 }
 
 const test_case tests_codecarbon[] = {
+  {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
   {"test_codecarbon_v222_long_run_values", test_codecarbon_v222_long_run_values},
   {"test_codecarbon_v243_region_and_run_ids", test_codecarbon_v243_region_and_run_ids},
