@@ -23,10 +23,12 @@
 **   - rows with an EMPTY run_id (or no run_id column: 1.x) are grouped
 **     like any podium file, by (folder, project/model, flags, machine):
 **     they are repeats of the project's run and each is a summary value.
-** That needs to know, per run_id, how many rows it has and which is the
-** last: a first pass over the file counts them (hash of the run_id ->
-** counts; memory stays bounded by the number of distinct run_ids, not
-** rows), the second pass checks and stores every row.
+** One pass does it (a hash of the run_id -> its entry; memory stays
+** bounded by the number of distinct run_ids, not rows): a run_id's first
+** row is stored as summary values; when a second row comes, those become
+** its snapshot 1 (store_summary_to_sample); after the pass, each run with
+** snapshots gets its summary values from its final row, read again by
+** its byte offset.
 **
 ** The environment is per row (one file may hold rows of several
 ** machines), but store_env_add is called only when the row's raw
@@ -84,10 +86,11 @@ static const char *const run_columns[] = {"timestamp", "project_name",
 ** million): accepted. */
 typedef struct run_entry {
   uint64_t hash;       /* 0: free slot */
-  long count;          /* rows with this run_id */
+  long count;          /* rows with this run_id so far */
+  long first_line;     /* its first row, stored as summary values */
   long final_line;     /* the row whose duration is largest (last wins) */
+  long long final_offset;  /* and that row's byte offset, to read it again */
   double best_duration;
-  long ordinal;        /* rows seen so far in the second pass */
   int64_t run_id;      /* podium run, 0 until the first row is stored */
 } run_entry;
 
@@ -147,6 +150,8 @@ typedef struct cc {
   int mcol[N_MCOLS];           /* measurement column -> mcols[], or -1 */
   int64_t metric_id[N_MCOLS];
   int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
+  size_t dur_k;                /* mcols[] index of duration */
+  int64_t final_run;           /* final_row's run */
   int *env_cols;               /* columns that describe the machine */
   size_t n_env_cols;
   run_table runs;
@@ -260,38 +265,6 @@ static int second_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
            "different header: CodeCarbon's columns changed; split the file "
            "there)", st->hdr_line);
   return ingest_csv_fail(cx, row, i, msg, err);
-}
-
-/* ---- first pass: rows per run_id ------------------------------------- */
-
-static int count_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
-                     char err[POD_ERRLEN]) {
-  cc *st = ud;
-  int rid, dur;
-  double d;
-  run_entry *e;
-  (void)cx;
-  (void)err;
-  if (!st->header_seen) {
-    st->header_seen = 1;
-    for (int k = 0; k < C_N; k++) st->col[k] = -1;
-    st->col[C_RUN_ID] = find_col(row, "run_id");
-    st->col[C_DURATION] = find_col(row, "duration");
-    return POD_OK;
-  }
-  rid = st->col[C_RUN_ID];
-  dur = st->col[C_DURATION];
-  if (rid < 0 || (size_t)rid >= row->n || !row->len[rid]) return POD_OK;
-  e = table_find(&st->runs, hash_str(row->field[rid]), 1);
-  if (!e->count++) e->best_duration = -INFINITY;
-  if (dur < 0 || (size_t)dur >= row->n ||
-      !ingest_parse_number(row->field[dur], &d))
-    d = -INFINITY;  /* the second pass reports bad cells */
-  if (d >= e->best_duration) {
-    e->best_duration = d;
-    e->final_line = row->line;
-  }
-  return POD_OK;
 }
 
 /* ---- the environment of a row ----------------------------------------- */
@@ -490,14 +463,28 @@ static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   return store_measurement_add(cx->db, m, err);
 }
 
+/* A run's result, row: its only row, or its last snapshot. */
+static int summary(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
+                   int64_t run, const double *v, char err[POD_ERRLEN]) {
+  store_measurement m;
+  int rc;
+  store_measurement_init(&m);
+  m.run_id = run;
+  m.source_id = cx->source_id;
+  m.line = row->line;
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if ((rc = measure(cx, st, row, &m, k, v[k], err))) return rc;
+  return POD_OK;
+}
+
 static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                     char err[POD_ERRLEN]) {
   cc *st = ud;
-  store_measurement m;
-  run_entry *e = NULL;
+  store_sample sm;
+  run_entry *e;
   int64_t run;
-  double v[N_MCOLS];
-  int rid, rc, snapshot = 0;
+  double v[N_MCOLS], d;
+  int rid, rc;
 
   if (!st->header_seen) return read_header(cx, st, row, err);
   if (looks_like_header(row)) return second_header(cx, st, row, err);
@@ -510,40 +497,78 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   }
   cx->rows++;
   if ((rc = env_for(cx, st, row, err))) return rc;
-  rid = st->col[C_RUN_ID];
-  if (rid >= 0 && row->len[rid]) {
-    e = table_find(&st->runs, hash_str(row->field[rid]), 1);
-    if (!e->run_id &&
-        (rc = run_for(cx, st, row, row->field[rid], &e->run_id, err)))
-      return rc;
-    run = e->run_id;
-    e->ordinal++;
-    snapshot = e->count > 1;  /* snapshots of one run (see the top) */
-  } else if ((rc = group_run_for(cx, st, row, &run, err))) {
-    return rc;
-  }
   for (size_t k = 0; k < N_MCOLS; k++)
     if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
-  if (snapshot) {  /* a curve point: one wide row (store.h, samples) */
-    store_sample sm;
-    store_sample_init(&sm);
-    sm.run_id = run;
-    sm.step = e->ordinal;
-    sm.source_id = cx->source_id;
-    sm.line = row->line;
-    for (size_t k = 0; k < N_MCOLS; k++)
-      if (st->sample_col[k] >= 0) sm.v[st->sample_col[k]] = v[k];
-    if ((rc = store_sample_add(cx->db, &sm, err))) return rc;
-    if (row->line != e->final_line) return POD_OK;
+  rid = st->col[C_RUN_ID];
+  if (rid < 0 || !row->len[rid]) {  /* no run_id: a repeat, a summary */
+    if ((rc = group_run_for(cx, st, row, &run, err))) return rc;
+    return summary(cx, st, row, run, v, err);
   }
-  /* a run's result: its only row, or its last snapshot */
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.source_id = cx->source_id;
-  m.line = row->line;
+  e = table_find(&st->runs, hash_str(row->field[rid]), 1);
+  if (!e->run_id) {
+    if ((rc = run_for(cx, st, row, row->field[rid], &e->run_id, err)))
+      return rc;
+    e->best_duration = -INFINITY;
+  }
+  e->count++;
+  d = isnan(v[st->dur_k]) ? -INFINITY : v[st->dur_k];
+  if (d >= e->best_duration) {  /* the largest duration; the last of equals */
+    e->best_duration = d;
+    e->final_line = row->line;
+    e->final_offset = row->offset;
+  }
+  if (e->count == 1) {  /* a run's only row, as far as we know yet */
+    e->first_line = row->line;
+    return summary(cx, st, row, e->run_id, v, err);
+  }
+  if (e->count == 2 &&  /* it has snapshots: its first row is step 1 */
+      (rc = store_summary_to_sample(cx->db, e->run_id, cx->source_id,
+                                    e->first_line, 1, err)))
+    return rc;
+  store_sample_init(&sm);  /* a curve point: one wide row (samples) */
+  sm.run_id = e->run_id;
+  sm.step = e->count;
+  sm.source_id = cx->source_id;
+  sm.line = row->line;
   for (size_t k = 0; k < N_MCOLS; k++)
-    if ((rc = measure(cx, st, row, &m, k, v[k], err))) return rc;
-  return POD_OK;
+    if (st->sample_col[k] >= 0) sm.v[st->sample_col[k]] = v[k];
+  return store_sample_add(cx->db, &sm, err);
+}
+
+/* The row a run's summary values come from, read again after the pass. */
+static int final_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
+                     char err[POD_ERRLEN]) {
+  cc *st = ud;
+  double v[N_MCOLS];
+  int rc;
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
+  return summary(cx, st, row, st->final_run, v, err);
+}
+
+static int by_offset(const void *a, const void *b) {
+  const run_entry *x = *(run_entry *const *)a, *y = *(run_entry *const *)b;
+  return (x->final_offset > y->final_offset) - (x->final_offset < y->final_offset);
+}
+
+/* After the pass: each run with snapshots gets its summary values from
+** its final row (the largest duration), read again by byte offset in file
+** order. */
+static int snapshot_summaries(ingest_ctx *cx, cc *st, char err[POD_ERRLEN]) {
+  run_entry **list = pod_xmalloc((st->runs.n + 1) * sizeof *list);
+  size_t n = 0;
+  int rc = POD_OK;
+  for (size_t i = 0; i < st->runs.cap; i++)
+    if (st->runs.e[i].hash && st->runs.e[i].count > 1)
+      list[n++] = &st->runs.e[i];
+  qsort(list, n, sizeof *list, by_offset);
+  for (size_t i = 0; i < n && rc == POD_OK; i++) {
+    st->final_run = list[i]->run_id;
+    rc = ingest_csv_read_row_at(cx, list[i]->final_offset,
+                                list[i]->final_line, final_row, st, err);
+  }
+  free(list);
+  return rc;
 }
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
@@ -553,10 +578,10 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   for (size_t k = 0; k < N_MCOLS; k++) {
     st.mcol[k] = -1;
     st.sample_col[k] = store_sample_index(mcols[k].metric);
+    if (!strcmp(mcols[k].metric, "duration")) st.dur_k = k;
   }
-  if ((rc = ingest_csv_read(cx, count_row, &st, err))) goto done;
-  st.header_seen = 0;
   rc = ingest_csv_read(cx, data_row, &st, err);
+  if (rc == POD_OK && st.header_seen) rc = snapshot_summaries(cx, &st, err);
   if (rc == POD_OK && !st.hdr.field)
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,
                     "found an empty file, expected a CodeCarbon header "
@@ -565,7 +590,6 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, st.hdr_line, 0,
                     "found a header but no rows, expected at least one "
                     "emissions row");
-done:
   cc_free(&st);
   return rc;
 }

@@ -33,6 +33,8 @@ typedef struct reader {
   int too_long;               /* a field went over INGEST_MAX_FIELD */
   pod_buf text;               /* raw text of the current row */
   long row_line;
+  long long row_offset;
+  long rows_left;             /* stop after this many rows; < 0: all */
 } reader;
 
 static void on_field(void *data, size_t n, void *ud) {
@@ -109,7 +111,7 @@ static int check_line(reader *r, const char *line, size_t n, long lineno,
 static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   ingest_csv_row row = {r->n, r->field, r->len, r->row_line,
-                        pod_buf_str(&r->text), r->text.len};
+                        pod_buf_str(&r->text), r->text.len, r->row_offset};
   int rc;
   for (size_t i = 0; i < r->n; i++) r->field[i] = r->arena.data + r->off[i];
   if (r->too_long)
@@ -118,6 +120,7 @@ static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
                       INGEST_MAX_FIELD);
   rc = fn(r->cx, &row, ud, err);
   clear_row(r);
+  if (r->rows_left > 0) r->rows_left--;
   return rc;
 }
 
@@ -130,6 +133,7 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
   if (rc) return rc;
   if (p->pstate == 0) {  /* no row in progress: one starts on this line */
     r->row_line = lineno;
+    r->row_offset = offset;
     pod_buf_clear(&r->text);
   }
   if (r->text.len < MAX_ROW_TEXT) pod_buf_add(&r->text, line, n);
@@ -143,28 +147,34 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
   return POD_OK;
 }
 
-int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
-                    char err[POD_ERRLEN]) {
+/* Reads from byte offset `start`, whose line is first_line, until the end
+** or until max_rows rows (< 0: no limit) have been handed to fn. */
+static int read_from(ingest_ctx *cx, long long start, long first_line,
+                     long max_rows, ingest_csv_fn fn, void *ud,
+                     char err[POD_ERRLEN]) {
   static char chunk[1 << 16];
   struct csv_parser p;
   reader r;
   pod_buf line = POD_BUF_INIT;
   FILE *f = NULL;
-  long lineno = 0;
-  long long offset = 0, line_start = 0;
+  long lineno = first_line - 1;
+  long long offset = start, line_start = start;
   size_t got;
-  int rc = POD_OK, first = 1;
+  int rc = POD_OK, first = start == 0;
 
   memset(&r, 0, sizeof r);
   r.cx = cx;
+  r.rows_left = max_rows;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
     return pod_err(err, POD_EINTERNAL, "cannot start the CSV parser");
-  if (!(f = fopen(cx->path, "rb"))) {
+  if (!(f = fopen(cx->path, "rb")) ||
+      (start && fseeko(f, (off_t)start, SEEK_SET) != 0)) {
     rc = pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
                  strerror(errno));
     goto done;
   }
-  while (rc == POD_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+  while (rc == POD_OK && r.rows_left != 0 &&
+         (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
     const char *s = chunk, *end = chunk + got;
     if (first) {  /* a UTF-8 BOM is how Excel and pandas mark UTF-8 */
       first = 0;
@@ -173,7 +183,7 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
         offset = line_start = 3;
       }
     }
-    while (rc == POD_OK && s < end) {
+    while (rc == POD_OK && r.rows_left != 0 && s < end) {
       const char *nl = memchr(s, '\n', (size_t)(end - s));
       const char *stop = nl ? nl + 1 : end;
       if (nl && !line.len) {  /* a whole line in the chunk: no copy */
@@ -204,10 +214,10 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
   if (rc == POD_OK && ferror(f))
     rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
                  strerror(errno));
-  if (rc == POD_OK && line.len)  /* last line without a newline */
+  if (rc == POD_OK && r.rows_left != 0 && line.len)  /* no final newline */
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);
-  if (rc == POD_OK) {
+  if (rc == POD_OK && r.rows_left != 0) {
     if (csv_fini(&p, on_field, on_row, &r) != 0)
       rc = pod_err_at(err, POD_EINPUT, cx->path, r.row_line, 0,
                       "found a quoted field that never ends (it opens in "
@@ -226,6 +236,16 @@ done:
   pod_buf_free(&line);
   csv_free(&p);
   return rc;
+}
+
+int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
+                    char err[POD_ERRLEN]) {
+  return read_from(cx, 0, 1, -1, fn, ud, err);
+}
+
+int ingest_csv_read_row_at(ingest_ctx *cx, long long offset, long line,
+                           ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]) {
+  return read_from(cx, offset, line, 1, fn, ud, err);
 }
 
 long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {

@@ -30,6 +30,7 @@ typedef struct ingest_csv_row {
   long line;             /* line on which the row starts (1-based) */
   const char *text;      /* the row as written (may be cut when huge) */
   size_t text_len;
+  long long offset;      /* byte offset of the row's first line */
 } ingest_csv_row;
 
 /* fn returns POD_OK to go on, or an error code with err written. */
@@ -42,6 +43,13 @@ typedef int (*ingest_csv_fn)(ingest_ctx *cx, const ingest_csv_row *row,
 #define INGEST_MAX_FIELD (1 << 20)
 int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]);
+
+/* Reads again the one row that starts at byte offset on line `line` (an
+** ingest_csv_row's offset and line from an earlier ingest_csv_read of the
+** same file) and calls fn with it: a parser that needs a row's cells after
+** the pass, without keeping every row in memory. */
+int ingest_csv_read_row_at(ingest_ctx *cx, long long offset, long line,
+                           ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]);
 
 /* 1-based column (in bytes) at which field i of row starts, and the line
 ** it is on; for fields past the last, the end of the row. */

@@ -88,6 +88,14 @@ const char *const store_sql[Q_COUNT_] = {
       "cpu_utilization, gpu_utilization, ram_utilization, ram_used) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
       "?16, ?17, ?18, ?19)",
+  [Q_LINE_SUMMARY] =
+      "SELECT mt.name, m.value FROM measurements m "
+      "  JOIN metrics mt ON mt.id = m.metric_id "
+      "WHERE m.run_id = ?1 AND m.source_id = ?2 AND m.line = ?3 "
+      "  AND m.step IS NULL AND m.epoch IS NULL",
+  [Q_LINE_SUMMARY_DELETE] =
+      "DELETE FROM measurements WHERE run_id = ?1 AND source_id = ?2 "
+      "  AND line = ?3 AND step IS NULL AND epoch IS NULL",
   [Q_SAMPLES] =
       "SELECT x.step AS step, x.line AS line, s.path AS source_path, "
       "  x.duration AS duration, x.emissions AS emissions, "

@@ -454,6 +454,35 @@ int store_sample_add(store_db *db, const store_sample *s,
   return step_done(db, st, NULL, err);
 }
 
+int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
+                            int64_t line, int64_t step, char err[POD_ERRLEN]) {
+  store_sample s;
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_LINE_SUMMARY, &st, err), r;
+  if (rc) return rc;
+  store_sample_init(&s);
+  s.run_id = run_id;
+  s.step = step;
+  s.source_id = source_id;
+  s.line = line;
+  sqlite3_bind_int64(st, 1, run_id);
+  sqlite3_bind_int64(st, 2, source_id);
+  sqlite3_bind_int64(st, 3, line);
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    int k = store_sample_index((const char *)sqlite3_column_text(st, 0));
+    if (k >= 0) s.v[k] = sqlite3_column_double(st, 1);
+  }
+  sqlite3_reset(st);
+  if (r != SQLITE_DONE) return store_fail(db, err);
+  if ((rc = store_sample_add(db, &s, err)) ||
+      (rc = store_stmt(db, Q_LINE_SUMMARY_DELETE, &st, err)))
+    return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  sqlite3_bind_int64(st, 2, source_id);
+  sqlite3_bind_int64(st, 3, line);
+  return step_done(db, st, NULL, err);
+}
+
 int store_measurement_add(store_db *db, const store_measurement *m,
                           char err[POD_ERRLEN]) {
   sqlite3_stmt *st;

@@ -139,6 +139,12 @@ typedef struct store_sample {
 void store_sample_init(store_sample *s);   /* every value NaN */
 int store_sample_add(store_db *db, const store_sample *s,
                      char err[POD_ERRLEN]);
+/* Turns the summary values a run got from one line of a source into its
+** sample `step` (the values of metrics that are sample columns), and
+** deletes those summary values: a run first seen as one row turned out to
+** have snapshots. */
+int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
+                            int64_t line, int64_t step, char err[POD_ERRLEN]);
 /* Index of a metric among the sample columns, or -1. */
 int store_sample_index(const char *metric);
 
