@@ -375,6 +375,166 @@ static void test_i18n_chart_digits_follow_the_page(void) {
   pod_buf_free(&page);
 }
 
+/* Writes a one-row benchmark file model,8,128,v into folder. */
+static void bench_in(const char *folder, const char *model, double v) {
+  char body[256], path[600], err[POD_ERRLEN];
+  snprintf(path, sizeof path, "%s", test_path(folder));
+  pod_mkdirs(path, err);
+  snprintf(body, sizeof body,
+           "model,batch_size,sequence_length,result\n%s,8,128,%.4f\n", model, v);
+  snprintf(path, sizeof path, "%s/inference_time_1700000000.csv", folder);
+  test_write(test_path(path), body, SIZE_MAX);
+}
+
+/* Texts made in C reach pages in the page language: comparison warnings
+** and verdicts, overfitting verdicts, split names, dates; a C message a
+** language lacks shows in English with the page's notice. */
+static void test_i18n_c_texts_follow_the_page(void) {
+  char err[POD_ERRLEN], share[4096], path[4200];
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT,
+          env = POD_BUF_INIT, cat = POD_BUF_INIT;
+  const char *dirs[] = {"templates", "site", "i18n"};
+  char *a100;
+  /* two GPUs: the comparison warns */
+  bench_in("v100", "bert-base-uncased", 0.018);
+  bench_in("a100", "distilbert-base-uncased", 0.009);
+  snprintf(path, sizeof path, "%s/examples/bert-base/env_info_1700000000.csv", test_root());
+  CHECK_INT(pod_file_read(path, &env, err), POD_OK);
+  test_write(test_path("v100/env_info_1700000000.csv"), env.data, env.len);
+  a100 = strstr(env.data, "Tesla V100-SXM2-16GB");
+  CHECK(a100 != NULL);
+  if (a100) memcpy(a100, "NVIDIA A100-SXM4-40G", 20);
+  test_write(test_path("a100/env_info_1700000000.csv"), env.data, env.len);
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --role baseline v100"), 0);
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --role optimized a100"), 0);
+  /* a training log: train and validation loss per epoch */
+  snprintf(path, sizeof path, "%s/tests/data/keras-csvlogger/tf2-accuracy-Aditya24jar-Emotion-Detection-training.log", test_root());
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --model keras '%s'", path), 0);
+  /* a share folder whose Arabic catalog lacks the "differs" warning */
+  snprintf(share, sizeof share, "%s", test_path("share"));
+  for (int k = 0; k < 3; k++) {
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/%s", test_root(), dirs[k]);
+    snprintf(to, sizeof to, "%s/%s", share, dirs[k]);
+    CHECK_RC(pod_copytree(from, to, err), POD_OK, err);
+  }
+  snprintf(path, sizeof path, "%s/i18n/ar.json", share);
+  CHECK_INT(pod_file_read(path, &cat, err), POD_OK);
+  char *k = strstr(cat.data, "  \"compare.warn.differs\"");
+  CHECK(k != NULL);
+  if (k) { char *nl = strchr(k, '\n'); memmove(k, nl + 1, strlen(nl + 1) + 1); }
+  test_write(path, cat.data, SIZE_MAX);
+  setenv("PODIUM_SHARE", share, 1);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa,ar"), 0);
+  unsetenv("PODIUM_SHARE");
+  /* Persian: the warning, its fact and the verdict */
+  CHECK_INT(pod_file_read(test_path("_site/fa/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU فرق دارد: Tesla V100-SXM2-16GB (پایه) در برابر NVIDIA A100-SXM4-40G (بهینه‌شده)</li>");
+  CHECK_HAS(page.data, "class=\"verdict\">بهتر</td>");
+  CHECK_HAS(page.data, "n = ۱: بدون بازه");
+  CHECK_LACKS(page.data, "GPU differs");
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  /* English stays English */
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU differs: Tesla V100-SXM2-16GB (baseline) vs NVIDIA A100-SXM4-40G (optimized)</li>");
+  /* Arabic lacks the message: English, and the page says so */
+  CHECK_INT(pod_file_read(test_path("_site/ar/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU differs: Tesla V100-SXM2-16GB (baseline) vs NVIDIA A100-SXM4-40G (optimized)</li>");
+  CHECK_HAS(page.data, "class=\"notice\"");
+  CHECK_HAS(page.data, "class=\"verdict\">أفضل</td>");
+  /* the training run: split names, the overfitting verdict, dates */
+  CHECK_INT(pod_file_read(test_path("_site/fa/runs/3.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<td>اعتبارسنجی</td>");
+  CHECK_HAS(page.data, "class=\"legend\" direction=\"ltr\" unicode-bidi=\"isolate\">آموزش</text>");
+  CHECK_HAS(page.data, "<p class=\"overfit\">بهترین loss اعتبارسنجی");
+  CHECK_HAS(page.data, "نتیجه (k = ۳):");
+  CHECK(strstr(page.data, "<strong>بیش‌برازش از دورهٔ") || strstr(page.data, "<strong>بدون واگرایی در"));
+  CHECK_LACKS(page.data, "Verdict");
+  CHECK_LACKS(page.data, "no divergence");
+  CHECK_LACKS(page.data, "overfitting from");
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  CHECK_HAS(page.data, "<time datetime=\"");
+  CHECK(strstr(page.data, "\xdb\xb1\xdb\xb4\xdb\xb0") != NULL);   /* ۱۴۰…: a Persian-calendar year */
+  CHECK_INT(pod_file_read(test_path("_site/en/runs/3.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<td>validation</td>");
+  CHECK_HAS(page.data, "<p class=\"overfit\">Best validation loss");
+  CHECK_HAS(page.data, " UTC</time>");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+  pod_buf_free(&env);
+  pod_buf_free(&cat);
+}
+
+/* fmt_date: one time in each language, as CLDR writes it. */
+static void test_i18n_dates_follow_the_locale(void) {
+  static const struct { const char *lang, *want; } cases[] = {
+    {"en", "Nov 23, 2026, 11:53 AM UTC"},
+    {"fa", "۲ آذر ۱۴۰۵، ۱۱:۵۳ (UTC)"},
+    {"ar", "٢٣ نوفمبر ٢٠٢٦، ١١:٥٣ ص UTC"},
+    {"te", "23, నవం 2026 11:53 AM UTC"},
+    {"ha", "23 Nuw, 2026, 11:53 UTC"}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    render_i18n *i = open_lang(cases[k].lang);
+    pod_buf b = POD_BUF_INIT;
+    if (!i) continue;
+    CHECK_INT(render_i18n_date(i, "2026-11-23T11:53:09Z", 1, &b), 0);
+    /* CLDR puts narrow no-break spaces in some; compare with plain ones */
+    for (char *p; (p = strstr(b.data, "\xe2\x80\xaf"));) {
+      *p = ' ';
+      memmove(p + 1, p + 3, strlen(p + 3) + 1);
+      b.len -= 2;
+    }
+    if (strcmp(pod_buf_str(&b), cases[k].want))
+      test_fail(__FILE__, __LINE__, "%s: \"%s\", expected \"%s\"", cases[k].lang,
+                pod_buf_str(&b), cases[k].want);
+    pod_buf_clear(&b);
+    /* an offset is honoured: 13:53+02:00 is 11:53 UTC */
+    CHECK_INT(render_i18n_date(i, "2026-11-23T13:53:09+02:00", 1, &b), 0);
+    CHECK(strstr(pod_buf_str(&b), "11") != NULL || strcmp(cases[k].lang, "en"));
+    pod_buf_clear(&b);
+    CHECK_INT(render_i18n_date(i, "2026-11-23", 1, &b), 0);   /* a date alone */
+    CHECK_LACKS(pod_buf_str(&b), "UTC");
+    CHECK_INT(render_i18n_date(i, "yesterday", 1, &b), -1);
+    CHECK_INT(render_i18n_date(i, "2026-13-01T00:00:00Z", 1, &b), -1);
+    pod_buf_free(&b);
+    render_i18n_close(i);
+  }
+}
+
+/* The project file's default_language writes the chooser in that
+** language, lists it first and marks it; pages point to the chooser as
+** x-default. */
+static void test_i18n_project_default_language_on_the_chooser(void) {
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&out, &e, "init"), 0);
+  test_write(test_path("podium.project.json"),
+             "{\"languages\": [\"en\", \"fa\", \"ar\"], \"default_language\": \"fa\"}", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"fa\" dir=\"rtl\">");
+  CHECK_HAS(page.data, "<ul class=\"languages\">\n<li class=\"default\"><a href=\"fa/index.html\" hreflang=\"fa\"");
+  CHECK_HAS(page.data, "<li><a href=\"en/index.html\" hreflang=\"en\"");
+  CHECK(!pod_exists(test_path("_site/te")));
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../index.html\">");
+  test_write(test_path("podium.project.json"),
+             "{\"languages\": [\"fa\", \"en\"], \"default_language\": \"en\"}", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"en\" dir=\"ltr\">");
+  CHECK_HAS(page.data, "<li class=\"default\"><a href=\"en/index.html\"");
+  CHECK(!pod_exists(test_path("_site/ar")));
+  /* --lang wins: its first is the default */
+  CHECK_INT(test_podium(&out, &e, "render --lang ar,en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"ar\" dir=\"rtl\">");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 const test_case tests_i18n[] = {
   {"i18n_chart_digits_follow_the_page", test_i18n_chart_digits_follow_the_page},
   {"i18n_course_page_missing_in_a_language_falls_back", test_i18n_course_page_missing_in_a_language_falls_back},
@@ -386,6 +546,9 @@ const test_case tests_i18n[] = {
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
   {"i18n_check_finds_every_kind_of_problem", test_i18n_check_finds_every_kind_of_problem},
   {"i18n_messageformat_subset", test_i18n_messageformat_subset},
+  {"i18n_project_default_language_on_the_chooser", test_i18n_project_default_language_on_the_chooser},
+  {"i18n_c_texts_follow_the_page", test_i18n_c_texts_follow_the_page},
+  {"i18n_dates_follow_the_locale", test_i18n_dates_follow_the_locale},
   {"i18n_messageformat_errors_say_where", test_i18n_messageformat_errors_say_where},
   {"i18n_convert_rewrites_the_old_form", test_i18n_convert_rewrites_the_old_form},
   {NULL, NULL},
