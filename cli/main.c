@@ -19,6 +19,7 @@
 #include <cmark-gfm.h>
 #include <csv.h>
 #include <lua.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -584,17 +585,53 @@ static int cmd_report(cli *c, int argc, char **argv) {
   return rc;
 }
 
+static const char I18N_USAGE[] = "check | convert [CATALOG.json...]";
+
+/* podium i18n convert: the old catalog form (plural objects) into ICU
+** MessageFormat, in place; every catalog in the share folder, or those
+** named. */
+static int i18n_convert(cli *c, const char *cat, int argc, char **argv) {
+  char path[4700];
+  int rc = POD_OK, n;
+  DIR *d = NULL;
+  struct dirent *e;
+  if (argc == 0 && !(d = opendir(cat)))
+    return pod_err(c->err, POD_EIO, "%s: cannot open folder", cat);
+  for (int k = 0; rc == POD_OK; k++) {
+    if (d) {
+      size_t len;
+      if (!(e = readdir(d))) break;
+      len = strlen(e->d_name);
+      if (len < 6 || strcmp(e->d_name + len - 5, ".json")) continue;
+      snprintf(path, sizeof path, "%s/%s", cat, e->d_name);
+    } else {
+      if (k >= argc) break;
+      snprintf(path, sizeof path, "%s", argv[k]);
+    }
+    if ((rc = render_i18n_convert(path, &n, c->err)) == POD_OK) {
+      if (n) printf("%s: %d message%s converted to MessageFormat\n", path, n,
+                    n == 1 ? "" : "s");
+      else printf("%s: already MessageFormat\n", path);
+    }
+  }
+  if (d) closedir(d);
+  return rc;
+}
+
 static int cmd_i18n(cli *c, int argc, char **argv) {
   char share[4096], cat[4200], tpl[4200];
   pod_buf report = POD_BUF_INIT;
   int n, help, problems = 0;
-  int rc = parse_flags(c, "i18n", "check", argc, argv, NULL, &n, &help);
+  int rc = parse_flags(c, "i18n", I18N_USAGE, argc, argv, NULL, &n, &help);
   if (rc || help) return rc ? rc : show_help("i18n");
-  if (n != 1 || strcmp(argv[0], "check"))
-    return usage_error("i18n", "check", "%s", "expected the word check");
+  if (n < 1 || (strcmp(argv[0], "check") && strcmp(argv[0], "convert")) ||
+      (!strcmp(argv[0], "check") && n != 1))
+    return usage_error("i18n", I18N_USAGE, "%s",
+                       "expected the word check or convert");
   if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
   snprintf(cat, sizeof cat, "%s/i18n", share);
   snprintf(tpl, sizeof tpl, "%s/templates", share);
+  if (!strcmp(argv[0], "convert")) return i18n_convert(c, cat, n - 1, argv + 1);
   if ((rc = render_i18n_check(cat, tpl, &report, &problems, c->err))) goto done;
   fputs(pod_buf_str(&report), stdout);
   if (problems) {
@@ -674,9 +711,11 @@ static const command commands[] = {
   {"report", cmd_report, "NAME [--md]",
    "print the Markdown report of one leaderboard (NAME as in its file "
    "name, e.g. text-classification--inference_time)"},
-  {"i18n", cmd_i18n, "check",
-   "check the translation catalogs: missing and unused keys, placeholders "
-   "that differ from English, plural forms a language needs"},
+  {"i18n", cmd_i18n, I18N_USAGE,
+   "check: the translation catalogs: MessageFormat syntax (file:line:col), "
+   "missing and unused keys, placeholders that differ from English, plural "
+   "forms a language needs.\nconvert: rewrite catalogs of the old form "
+   "(objects of plural forms) as ICU MessageFormat, in place"},
   {"compare", cmd_compare, COMPARE_USAGE,
    "baseline against optimized: ratio, speed-up or percentage points per "
    "matched metric and axis point, with 95% intervals when both sides "

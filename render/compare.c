@@ -9,6 +9,7 @@
 */
 #include "render/render_int.h"
 #include "core/stats.h"
+#include "render/i18n.h"
 
 #include <cjson/cJSON.h>
 #include <lauxlib.h>
@@ -34,6 +35,21 @@ enum { F_GPU, F_CPU, F_COUNTRY, F_REGION, F_PUE, F_TRACKING, F_FRAMEWORK,
 static const char *const fact_names[F_COUNT_] = {
   "GPU", "CPU", "country", "region", "PUE", "tracking mode",
   "framework version", "measurement method"};
+/* Their message keys, for pages (render_i18n_c_keys). */
+static const char *const fact_keys[F_COUNT_] = {
+  "compare.fact.gpu", "compare.fact.cpu", "compare.fact.country",
+  "compare.fact.region", "compare.fact.pue", "compare.fact.tracking",
+  "compare.fact.framework", "compare.fact.method"};
+
+/* A warning as a message, for pages in other languages: pools (side, n)
+** or differs (fact); MSG_NONE shows the English text. */
+enum { MSG_NONE, MSG_POOLS, MSG_DIFFERS };
+typedef struct cmp_msg {
+  int kind;
+  int side;
+  size_t n;
+  int fact;
+} cmp_msg;
 
 struct render_cmp {
   char *label[2];
@@ -41,6 +57,7 @@ struct render_cmp {
   size_t n_runs[2];
   pod_buf facts[2][F_COUNT_];
   char **warnings;
+  cmp_msg *msgs;     /* warnings[i] as a message */
   size_t n_warnings;
   pod_buf differs;   /* "GPU, PUE": the facts that differ, for each row */
   int64_t *envs[2];  /* distinct environment ids per side (0: unknown) */
@@ -342,9 +359,11 @@ static void build_rows(render_cmp *c, obs *ob, size_t n) {
   free(used);
 }
 
-static void add_warning(render_cmp *c, pod_buf *w) {
+static void add_warning_msg(render_cmp *c, pod_buf *w, cmp_msg msg) {
   c->warnings = pod_xrealloc(c->warnings,
                              (c->n_warnings + 1) * sizeof *c->warnings);
+  c->msgs = pod_xrealloc(c->msgs, (c->n_warnings + 1) * sizeof *c->msgs);
+  c->msgs[c->n_warnings] = msg;
   c->warnings[c->n_warnings++] = pod_buf_detach(w);
 }
 
@@ -358,7 +377,7 @@ static void add_warnings(render_cmp *c) {
                    c->n_envs[s]);
     pod_buf_printf(&c->differs, "%s%s environments", c->differs.len ? ", " : "",
                    s ? "optimized" : "baseline");
-    add_warning(c, &w);
+    add_warning_msg(c, &w, (cmp_msg){MSG_POOLS, s, c->n_envs[s], 0});
   }
   for (int f = 0; f < F_COUNT_; f++) {
     const char *a = pod_buf_str(&c->facts[0][f]);
@@ -369,7 +388,7 @@ static void add_warnings(render_cmp *c) {
                    fact_names[f], a, b);
     pod_buf_printf(&c->differs, "%s%s", c->differs.len ? ", " : "",
                    fact_names[f]);
-    add_warning(c, &w);
+    add_warning_msg(c, &w, (cmp_msg){MSG_DIFFERS, 0, 0, f});
   }
 }
 
@@ -440,6 +459,7 @@ void render_compare_free(render_cmp *c) {
   }
   for (size_t i = 0; i < c->n_warnings; i++) free(c->warnings[i]);
   free(c->warnings);
+  free(c->msgs);
   pod_buf_free(&c->differs);
   free(c->rows);
   free(c);
@@ -845,6 +865,33 @@ static void push_side(lua_State *L, const render_cmp_side *s,
   set_str(L, "href", href);
 }
 
+/* The message key of a row's note. */
+static const char *note_key(const char *note) {
+  return !strncmp(note, "n = 1", 5) ? "compare.note.single"
+                                    : "compare.note.not_positive";
+}
+
+/* Warning i in the page language. */
+static void push_warning(lua_State *L, const render_cmp *c, size_t i) {
+  const cmp_msg *m = &c->msgs[i];
+  if (m->kind == MSG_NONE) {
+    lua_pushstring(L, c->warnings[i]);
+  } else if (m->kind == MSG_POOLS) {
+    render_i18n_arg a[] = {{"side", m->side ? "optimized" : "baseline", 0},
+                           {"n", NULL, (double)m->n}};
+    render_sandbox_msg(L, "compare.warn.pools", a, 2, c->warnings[i]);
+  } else {
+    const char *fact;
+    render_sandbox_msg(L, fact_keys[m->fact], NULL, 0, fact_names[m->fact]);
+    fact = lua_tostring(L, -1);
+    render_i18n_arg a[] = {{"fact", fact, 0},
+                           {"baseline", pod_buf_str(&c->facts[0][m->fact]), 0},
+                           {"optimized", pod_buf_str(&c->facts[1][m->fact]), 0}};
+    render_sandbox_msg(L, "compare.warn.differs", a, 3, c->warnings[i]);
+    lua_remove(L, -2);
+  }
+}
+
 void render_compare_push(lua_State *L, const render_cmp *c,
                          const char *lang) {
   lua_createtable(L, 0, 4);
@@ -867,7 +914,7 @@ void render_compare_push(lua_State *L, const render_cmp *c,
   }
   lua_createtable(L, (int)c->n_warnings, 0);
   for (size_t i = 0; i < c->n_warnings; i++) {
-    lua_pushstring(L, c->warnings[i]);
+    push_warning(L, c, i);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "warnings");
@@ -904,6 +951,17 @@ void render_compare_push(lua_State *L, const render_cmp *c,
     set_str(L, "change_text", t.change);
     set_str(L, "effect_text", t.effect);
     set_str(L, "interval_text", t.interval);
+    /* in the page language */
+    if (r->verdict) {
+      char key[64];
+      snprintf(key, sizeof key, "verdict.%s", r->verdict);
+      render_sandbox_msg(L, key, NULL, 0, r->verdict);
+      lua_setfield(L, -2, "verdict_text");
+    }
+    if (r->note && isnan(r->lo)) {   /* the interval cell holds the note */
+      render_sandbox_msg(L, note_key(r->note), NULL, 0, t.interval);
+      lua_setfield(L, -2, "interval_text");
+    }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, -2, "rows");

@@ -1,7 +1,17 @@
 /*
-** render/i18n.c -- catalogs, plural forms and locale digits (i18n.h),
-** with ICU doing what CLDR knows: which plural category a count takes in
-** each language (Arabic has six) and how each language writes numbers.
+** render/i18n.c -- catalogs in ICU MessageFormat, plural forms, locale
+** digits and dates (i18n.h), with ICU doing what CLDR knows: which plural
+** category a count takes in each language (Arabic has six), how each
+** language writes numbers and dates (Persian: its calendar and digits).
+**
+** MessageFormat: ICU4C's C API (umsg_*) takes numbered arguments only, so
+** the patterns are parsed here, strictly, for the subset podium uses:
+**   text, '' (a quote), 'quoted {braces}'   (ICU's DOUBLE_OPTIONAL quoting)
+**   {name}
+**   {name, plural, =0 {...} zero {...} one {...} ... other {...}}   # = n
+**   {name, select, key {...} ... other {...}}
+** One recursive descent both checks and formats: `on` says whether the
+** part being read is printed (only the chosen form of a plural/select is).
 */
 #include "render/i18n.h"
 #include "core/fs.h"
@@ -9,14 +19,19 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/udat.h>
+#include <unicode/udatpg.h>
 #include <unicode/unum.h>
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
 
 #define MAX_CATALOG (1 << 20)
+#define MF_DEPTH 6      /* plural/select inside plural/select ... */
+#define MF_FORMS 16     /* forms of one plural or select */
 
 struct render_i18n {
   char lang[32];
@@ -24,7 +39,25 @@ struct render_i18n {
   cJSON *en;         /* the source and fallback (NULL when lang is en) */
   UPluralRules *plural;
   UNumberFormat *num;
+  UDateFormat *date[2];   /* date only, date and time; opened on first use */
 };
+
+/* Keys the C code formats; see render_i18n_c_keys in i18n.h. */
+const char *const render_i18n_c_keys[] = {
+  /* compare.c: verdicts, interval notes, warnings and the facts in them */
+  "verdict.better", "verdict.worse", "verdict.same", "verdict.within noise",
+  "verdict.different", "compare.note.single", "compare.note.not_positive",
+  "compare.warn.pools", "compare.warn.differs", "compare.fact.gpu",
+  "compare.fact.cpu", "compare.fact.country", "compare.fact.region",
+  "compare.fact.pue", "compare.fact.tracking", "compare.fact.framework",
+  "compare.fact.method",
+  /* overfit_lua.c */
+  "overfit.onset", "overfit.too_few", "overfit.none",
+  /* sandbox.c split_name() and pareto.c: the splits ingest names */
+  "split.train", "split.validation", "split.test",
+  /* pareto.c: the axis point a chart is read at */
+  "point.batch", "point.seq",
+  NULL};
 
 int render_i18n_rtl(const char *lang) {
   static const char *const rtl[] = {"ar", "fa", "he", "ur", "ps", "sd",
@@ -37,45 +70,432 @@ int render_i18n_rtl(const char *lang) {
   return 0;
 }
 
-/* Loads and checks the shape of one catalog. */
-static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
-  pod_buf text = POD_BUF_INIT;
+/* ---- MessageFormat ---------------------------------------------------- */
+
+typedef struct mf {
+  const char *s;
+  size_t pos, len;
+  render_i18n *i;            /* for plural rules and digits when printing */
+  render_i18n_arg_fn arg;
+  void *ud;
+  pod_buf *out;
+  pod_buf val;               /* an argument's text */
+  cJSON *names;              /* argument names seen (a set), or NULL */
+  cJSON *plurals;            /* per plural: [name, selectors...], or NULL */
+  size_t err_at;
+  char err[POD_ERRLEN];
+} mf;
+
+static int mf_fail(mf *m, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int mf_fail(mf *m, size_t at, const char *fmt, ...) {
+  va_list ap;
+  if (m->err[0]) return -1;   /* the first error stands */
+  va_start(ap, fmt);
+  vsnprintf(m->err, sizeof m->err, fmt, ap);
+  va_end(ap);
+  m->err_at = at;
+  return -1;
+}
+
+/* What is at `at`, for "found X": a quoted character or the end. */
+static const char *found(const mf *m, size_t at, char buf[16]) {
+  size_t n = 1;
+  if (at >= m->len) return "the end of the message";
+  while (n < 4 && at + n < m->len && ((unsigned char)m->s[at + n] & 0xC0) == 0x80)
+    n++;
+  snprintf(buf, 16, "\"%.*s\"", (int)n, m->s + at);
+  return buf;
+}
+
+static void mf_emit(mf *m, int on, const char *p, size_t n) {
+  if (on && m->out) pod_buf_add(m->out, p, n);
+}
+
+static void mf_ws(mf *m) {
+  while (m->pos < m->len && strchr(" \t\r\n", m->s[m->pos])) m->pos++;
+}
+
+static int is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+/* A name [A-Za-z0-9_]+ into out; 0 when there is none. */
+static size_t mf_name(mf *m, char *out, size_t cap) {
+  size_t start = m->pos;
+  while (m->pos < m->len && is_name_char(m->s[m->pos])) m->pos++;
+  snprintf(out, cap, "%.*s", (int)(m->pos - start), m->s + start);
+  return m->pos - start;
+}
+
+static void mf_number(mf *m, int on, double v) {
+  if (!on || !m->out) return;
+  if (m->i) render_i18n_number(m->i, m->out, v, v == floor(v) ? 0 : -1);
+  else pod_buf_printf(m->out, "%g", v);
+}
+
+static int mf_message(mf *m, int on, int depth, int in_plural, double pn,
+                      int nested);
+
+static void note_name(mf *m, const char *name) {
+  if (m->names && !cJSON_GetObjectItemCaseSensitive(m->names, name))
+    cJSON_AddTrueToObject(m->names, name);
+}
+
+/* The argument's value: its kind, *num or m->val. */
+static int mf_value(mf *m, const char *name, double *num) {
+  pod_buf_clear(&m->val);
+  *num = 0;
+  return m->arg ? m->arg(m->ud, name, num, &m->val) : RENDER_ARG_NONE;
+}
+
+/* {name ...} with m->pos at the '{'. */
+static int mf_argument(mf *m, int on, int depth, int in_plural, double pn) {
+  static const char *const categories[] = {"zero", "one", "two", "few",
+                                           "many", "other", NULL};
+  size_t open = m->pos, at;
+  char name[64], type[16], f[16];
+  struct { char sel[32]; size_t start; } forms[MF_FORMS];
+  int n_forms = 0, plural, has_other = 0, pick = -1;
+  double v = 0;
+  if (depth >= MF_DEPTH)
+    return mf_fail(m, open, "found plural or select %d deep, expected at "
+                   "most %d", depth + 1, MF_DEPTH);
+  m->pos++;
+  mf_ws(m);
+  at = m->pos;
+  if (!mf_name(m, name, sizeof name) || m->pos - at >= sizeof name)
+    return mf_fail(m, at, "found %s, expected an argument name (letters, "
+                   "digits, _)", found(m, at, f));
+  mf_ws(m);
+  if (m->pos < m->len && m->s[m->pos] == '}') {   /* {name} */
+    int kind;
+    m->pos++;
+    note_name(m, name);
+    if (!on || !m->out) return 0;
+    kind = mf_value(m, name, &v);
+    if (kind == RENDER_ARG_NUM) mf_number(m, on, v);
+    else if (kind == RENDER_ARG_TEXT) pod_buf_add(m->out, m->val.data, m->val.len);
+    else pod_buf_printf(m->out, "{%s}", name);
+    return 0;
+  }
+  if (m->pos >= m->len || m->s[m->pos] != ',')
+    return mf_fail(m, m->pos, "found %s, expected \",\" or \"}\" after "
+                   "{%s", found(m, m->pos, f), name);
+  m->pos++;
+  mf_ws(m);
+  at = m->pos;
+  if (!mf_name(m, type, sizeof type) ||
+      (strcmp(type, "plural") && strcmp(type, "select")))
+    return mf_fail(m, at, "found argument type %s, expected plural or "
+                   "select", m->pos > at ? type : found(m, at, f));
+  plural = !strcmp(type, "plural");
+  mf_ws(m);
+  if (m->pos >= m->len || m->s[m->pos] != ',')
+    return mf_fail(m, m->pos, "found %s, expected \",\" after {%s, %s",
+                   found(m, m->pos, f), name, type);
+  m->pos++;
+  for (;;) {
+    size_t sel_at;
+    char sel[32];
+    mf_ws(m);
+    if (m->pos >= m->len)
+      return mf_fail(m, open, "found {%s, %s, ...} without its closing "
+                     "\"}\", expected one", name, type);
+    if (m->s[m->pos] == '}') { m->pos++; break; }
+    sel_at = m->pos;
+    if (plural && m->s[m->pos] == '=') {
+      size_t d;
+      m->pos++;
+      d = m->pos;
+      while (m->pos < m->len && m->s[m->pos] >= '0' && m->s[m->pos] <= '9') m->pos++;
+      if (m->pos == d || m->pos - d > 9)
+        return mf_fail(m, sel_at, "found %s, expected =N with N a whole "
+                       "number", found(m, d, f));
+      snprintf(sel, sizeof sel, "%.*s", (int)(m->pos - sel_at), m->s + sel_at);
+    } else if (!mf_name(m, sel, sizeof sel) || m->pos - sel_at >= sizeof sel) {
+      return mf_fail(m, sel_at, "found %s, expected a %s form's name%s",
+                     found(m, sel_at, f), type, plural ? " (=N, zero, one, "
+                     "two, few, many or other)" : "");
+    } else if (plural) {
+      int k = 0;
+      while (categories[k] && strcmp(categories[k], sel)) k++;
+      if (!categories[k])
+        return mf_fail(m, sel_at, "found plural form \"%s\", expected =N, "
+                       "zero, one, two, few, many or other", sel);
+    }
+    for (int k = 0; k < n_forms; k++)
+      if (!strcmp(forms[k].sel, sel))
+        return mf_fail(m, sel_at, "found form \"%s\" twice, expected it "
+                       "once", sel);
+    if (n_forms == MF_FORMS)
+      return mf_fail(m, sel_at, "found more than %d forms, expected fewer",
+                     MF_FORMS);
+    has_other |= !strcmp(sel, "other");
+    mf_ws(m);
+    if (m->pos >= m->len || m->s[m->pos] != '{')
+      return mf_fail(m, m->pos, "found %s, expected \"{\" to open the form "
+                     "\"%s\"", found(m, m->pos, f), sel);
+    m->pos++;
+    snprintf(forms[n_forms].sel, sizeof forms[n_forms].sel, "%s", sel);
+    forms[n_forms++].start = m->pos;
+    if (mf_message(m, 0, depth + 1, in_plural || plural, pn, 1)) return -1;
+    m->pos++;   /* the form's '}' */
+  }
+  if (!has_other)
+    return mf_fail(m, open, "found {%s, %s, ...} without an \"other\" form, "
+                   "expected one", name, type);
+  note_name(m, name);
+  if (plural && m->plurals) {
+    cJSON *p = cJSON_CreateArray();
+    cJSON_AddItemToArray(p, cJSON_CreateString(name));
+    for (int k = 0; k < n_forms; k++)
+      cJSON_AddItemToArray(p, cJSON_CreateString(forms[k].sel));
+    cJSON_AddItemToArray(m->plurals, p);
+  }
+  if (!on || !m->out) return 0;
+  if (plural) {           /* =N first, then the CLDR category, then other */
+    int kind = mf_value(m, name, &v);
+    char cat[16];
+    if (kind == RENDER_ARG_TEXT) v = strtod(pod_buf_str(&m->val), NULL);
+    for (int k = 0; k < n_forms && pick < 0; k++)
+      if (forms[k].sel[0] == '=' && strtod(forms[k].sel + 1, NULL) == v)
+        pick = k;
+    if (m->i) render_i18n_plural(m->i, v, cat);
+    else snprintf(cat, sizeof cat, "%s", v == 1 ? "one" : "other");
+    for (int k = 0; k < n_forms && pick < 0; k++)
+      if (!strcmp(forms[k].sel, cat)) pick = k;
+  } else {
+    int kind = mf_value(m, name, &v);
+    char num[32];
+    const char *s = pod_buf_str(&m->val);
+    if (kind == RENDER_ARG_NUM) {
+      snprintf(num, sizeof num, "%g", v);
+      s = num;
+    }
+    for (int k = 0; k < n_forms && pick < 0; k++)
+      if (kind != RENDER_ARG_NONE && !strcmp(forms[k].sel, s)) pick = k;
+    v = pn;   /* # inside a select is the enclosing plural's */
+  }
+  for (int k = 0; k < n_forms && pick < 0; k++)
+    if (!strcmp(forms[k].sel, "other")) pick = k;
+  at = m->pos;
+  m->pos = forms[pick].start;
+  if (mf_message(m, 1, depth + 1, in_plural || plural, v, 1)) return -1;
+  m->pos = at;
+  return 0;
+}
+
+/* Text and arguments up to the end, or (nested) up to a form's '}'. */
+static int mf_message(mf *m, int on, int depth, int in_plural, double pn,
+                      int nested) {
+  char f[16];
+  while (m->pos < m->len) {
+    char c = m->s[m->pos];
+    if (c == '\'') {
+      char d = m->pos + 1 < m->len ? m->s[m->pos + 1] : '\0';
+      if (d == '\'') {                    /* '' is a quote */
+        mf_emit(m, on, "'", 1);
+        m->pos += 2;
+      } else if (d == '{' || d == '}' || d == '|' || (d == '#' && in_plural)) {
+        size_t start = m->pos++;          /* 'quoted text' */
+        for (;;) {
+          if (m->pos >= m->len)
+            return mf_fail(m, start, "found a quote ' that is not closed, "
+                           "expected a closing ' (or '' for a quote)");
+          if (m->s[m->pos] == '\'') {
+            if (m->pos + 1 < m->len && m->s[m->pos + 1] == '\'') {
+              mf_emit(m, on, "'", 1);
+              m->pos += 2;
+              continue;
+            }
+            m->pos++;
+            break;
+          }
+          mf_emit(m, on, m->s + m->pos++, 1);
+        }
+      } else {                            /* a lone quote is itself */
+        mf_emit(m, on, "'", 1);
+        m->pos++;
+      }
+    } else if (c == '{') {
+      if (mf_argument(m, on, depth, in_plural, pn)) return -1;
+    } else if (c == '}') {
+      if (nested) return 0;
+      return mf_fail(m, m->pos, "found %s with no \"{\" before it, expected "
+                     "text or an argument (write '}' for a brace)",
+                     found(m, m->pos, f));
+    } else if (c == '#' && in_plural) {
+      mf_number(m, on, pn);
+      m->pos++;
+    } else {
+      mf_emit(m, on, m->s + m->pos++, 1);
+    }
+  }
+  if (nested)
+    return mf_fail(m, m->pos, "found the end of the message, expected \"}\" "
+                   "to close a plural or select form");
+  return 0;
+}
+
+/* Runs pattern: checks it, and prints it to out when out is set. */
+static int mf_run(mf *m, const char *pattern) {
+  m->s = pattern;
+  m->pos = 0;
+  m->len = strlen(pattern);
+  m->err[0] = '\0';
+  return mf_message(m, 1, 0, 0, 0, 0);
+}
+
+int render_i18n_syntax(const char *pattern, size_t *at, char err[POD_ERRLEN]) {
+  mf m;
+  int r;
+  memset(&m, 0, sizeof m);
+  r = mf_run(&m, pattern);
+  pod_buf_free(&m.val);
+  *at = m.err_at;
+  if (!r) return POD_OK;
+  snprintf(err, POD_ERRLEN, "%s", m.err);
+  return POD_EINPUT;
+}
+
+/* ---- catalogs --------------------------------------------------------- */
+
+/* Where, in the JSON text, byte `at` of key's string value is: the byte
+** offset, or 0 when the key cannot be found as written. */
+static size_t value_offset(const char *text, const char *key, size_t at) {
+  size_t klen = strlen(key);
+  for (const char *p = text; (p = strchr(p, '"')); p++) {
+    const char *q = p + 1 + klen;
+    size_t done = 0;
+    if (strncmp(p + 1, key, klen) || *q != '"') continue;
+    q++;
+    while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') q++;
+    if (*q++ != ':') continue;
+    while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') q++;
+    if (*q != '"') return (size_t)(q - text);   /* not a string */
+    q++;
+    while (*q && *q != '"' && done < at) {
+      if (*q == '\\' && q[1] == 'u') {
+        unsigned long cp = strtoul((char[5]){q[2], q[3], q[4], q[5], 0}, NULL, 16);
+        if (cp >= 0xD800 && cp < 0xDC00 && q[6] == '\\' && q[7] == 'u') {
+          done += 4;
+          q += 12;
+        } else {
+          done += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+          q += 6;
+        }
+      } else if (*q == '\\' && q[1]) {
+        done++;
+        q += 2;
+      } else {
+        done++;
+        q++;
+      }
+    }
+    return (size_t)(q - text);
+  }
+  return 0;
+}
+
+/* Line and column (in characters) of byte off. */
+static void line_col(const char *text, size_t off, long *line, long *col) {
+  *line = *col = 1;
+  for (size_t i = 0; i < off && text[i]; i++) {
+    if (text[i] == '\n') { ++*line; *col = 1; }
+    else if (((unsigned char)text[i] & 0xC0) != 0x80) ++*col;
+  }
+}
+
+typedef void (*problem_fn)(void *ud, const char *line);
+
+/* Checks the messages of a parsed catalog; each bad one is reported as
+** "path:line:col: ..." through fn. Returns how many. */
+static int check_messages(const char *path, const char *text, cJSON *root,
+                          problem_fn fn, void *ud) {
+  cJSON *item;
+  int bad = 0;
+  char line[POD_ERRLEN + 200];
+  cJSON_ArrayForEach(item, root) {
+    size_t at = 0, off;
+    long ln, col;
+    char err[POD_ERRLEN];
+    off = value_offset(text, item->string, 0);
+    if (cJSON_IsObject(item)) {
+      line_col(text, off, &ln, &col);
+      snprintf(line, sizeof line, "%s:%ld:%ld: \"%s\": found an object of "
+               "plural forms (the old catalog form), expected an ICU "
+               "MessageFormat string (podium i18n convert rewrites it)",
+               path, ln, col, item->string);
+      fn(ud, line);
+      bad++;
+      continue;
+    }
+    if (!cJSON_IsString(item)) {
+      line_col(text, off, &ln, &col);
+      snprintf(line, sizeof line, "%s:%ld:%ld: \"%s\": found a message that "
+               "is not a string, expected an ICU MessageFormat string", path,
+               ln, col, item->string);
+      fn(ud, line);
+      bad++;
+      continue;
+    }
+    if (item->string[0] == '_') continue;   /* _name: not a message */
+    if (render_i18n_syntax(item->valuestring, &at, err) == POD_OK) continue;
+    off = value_offset(text, item->string, at);
+    line_col(text, off, &ln, &col);
+    snprintf(line, sizeof line, "%s:%ld:%ld: \"%s\": %s", path, ln, col,
+             item->string, err);
+    fn(ud, line);
+    bad++;
+  }
+  return bad;
+}
+
+/* Reads and parses a catalog into *out and its text into text. */
+static int read_catalog(const char *path, pod_buf *text, cJSON **out,
+                        char err[POD_ERRLEN]) {
   const char *end = NULL;
-  cJSON *root, *item;
-  int rc = pod_file_read(path, &text, err);
+  cJSON *root;
+  int rc = pod_file_read(path, text, err);
   *out = NULL;
   if (rc) return rc;
-  if (text.len > MAX_CATALOG) {
-    pod_buf_free(&text);
+  if (text->len > MAX_CATALOG)
     return pod_err(err, POD_EINPUT, "%s: found %zu bytes, expected a "
-                   "catalog under %d", path, text.len, MAX_CATALOG);
-  }
-  root = cJSON_ParseWithLengthOpts(text.data, text.len, &end, 0);
+                   "catalog under %d", path, text->len, MAX_CATALOG);
+  root = cJSON_ParseWithLengthOpts(text->data, text->len, &end, 0);
   if (!cJSON_IsObject(root)) {
     long line, col;
-    pod_line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);
+    pod_line_col(text->data, root ? 0 : (size_t)(end - text->data), &line, &col);
     cJSON_Delete(root);
-    pod_buf_free(&text);
     return pod_err_at(err, POD_EINPUT, path, line, col, "found %s, expected "
                       "a JSON object of messages", root ? "JSON that is not "
                       "an object" : "invalid JSON");
   }
-  pod_buf_free(&text);
-  cJSON_ArrayForEach(item, root) {
-    cJSON *form;
-    if (cJSON_IsString(item)) continue;
-    if (!cJSON_IsObject(item)) goto bad;
-    cJSON_ArrayForEach(form, item) if (!cJSON_IsString(form)) goto bad;
-    continue;
-  bad:
-    pod_err(err, POD_EINPUT, "%s: found message \"%s\" that is neither a "
-            "string nor an object of plural forms, expected one of them",
-            path, item->string);
-    cJSON_Delete(root);
-    return POD_EINPUT;
-  }
   *out = root;
   return POD_OK;
+}
+
+static void first_problem(void *ud, const char *line) {
+  char *err = ud;
+  if (!err[0]) snprintf(err, POD_ERRLEN, "%s", line);
+}
+
+/* Loads a catalog whose every message is good MessageFormat. */
+static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
+  pod_buf text = POD_BUF_INIT;
+  int rc = read_catalog(path, &text, out, err);
+  if (rc == POD_OK) {
+    err[0] = '\0';
+    if (check_messages(path, pod_buf_str(&text), *out, first_problem, err)) {
+      cJSON_Delete(*out);
+      *out = NULL;
+      rc = POD_EINPUT;
+    }
+  }
+  pod_buf_free(&text);
+  return rc;
 }
 
 int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
@@ -125,6 +545,8 @@ void render_i18n_close(render_i18n *i) {
   cJSON_Delete(i->en);
   if (i->plural) uplrules_close(i->plural);
   if (i->num) unum_close(i->num);
+  for (int k = 0; k < 2; k++)
+    if (i->date[k]) udat_close(i->date[k]);
   free(i);
 }
 
@@ -148,30 +570,59 @@ const char *render_i18n_plural(render_i18n *i, double n, char out[16]) {
   return out;
 }
 
-/* The form of message m for n (a plural object), or m itself. */
-static const char *pick(render_i18n *i, cJSON *m, double n, int has_n) {
-  char cat[16];
-  cJSON *form;
-  if (cJSON_IsString(m)) return m->valuestring;
-  if (!cJSON_IsObject(m)) return NULL;
-  if (has_n && n == 0 &&   /* CLDR's "=0" explicit form, if given */
-      (form = cJSON_GetObjectItemCaseSensitive(m, "=0")))
-    return form->valuestring;
-  form = cJSON_GetObjectItemCaseSensitive(
-      m, has_n ? render_i18n_plural(i, n, cat) : "other");
-  if (!form) form = cJSON_GetObjectItemCaseSensitive(m, "other");
-  return cJSON_GetStringValue(form);
-}
-
-const char *render_i18n_text(render_i18n *i, const char *key, double n,
-                             int has_n, int *fallback) {
-  const char *s = pick(i, cJSON_GetObjectItemCaseSensitive(i->cat, key), n,
-                       has_n);
-  if (s) return s;
-  if (!i->en) return NULL;
-  s = pick(i, cJSON_GetObjectItemCaseSensitive(i->en, key), n, has_n);
+const char *render_i18n_text(render_i18n *i, const char *key, int *fallback) {
+  const char *s = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(i->cat, key));
+  if (s || !i->en) return s;
+  s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(i->en, key));
   if (s && fallback) *fallback = 1;
   return s;
+}
+
+int render_i18n_format(render_i18n *i, const char *key,
+                       render_i18n_arg_fn arg, void *ud, pod_buf *out,
+                       int *fallback, char err[POD_ERRLEN]) {
+  const char *pattern = render_i18n_text(i, key, fallback);
+  mf m;
+  int r;
+  if (!pattern)
+    return pod_err(err, POD_EINPUT, "unknown message key \"%s\"", key);
+  memset(&m, 0, sizeof m);
+  m.i = i;
+  m.arg = arg;
+  m.ud = ud;
+  m.out = out;
+  r = mf_run(&m, pattern);
+  pod_buf_free(&m.val);
+  if (r) return pod_err(err, POD_EINPUT, "message \"%s\": %s", key, m.err);
+  return POD_OK;
+}
+
+typedef struct arg_array {
+  const render_i18n_arg *args;
+  int n;
+} arg_array;
+
+static int array_arg(void *ud, const char *name, double *num, pod_buf *text) {
+  const arg_array *a = ud;
+  for (int k = 0; k < a->n; k++) {
+    if (strcmp(a->args[k].name, name)) continue;
+    if (!a->args[k].text) {
+      *num = a->args[k].num;
+      return RENDER_ARG_NUM;
+    }
+    pod_buf_adds(text, a->args[k].text);
+    return RENDER_ARG_TEXT;
+  }
+  return RENDER_ARG_NONE;
+}
+
+int render_i18n_format_args(render_i18n *i, const char *key,
+                            const render_i18n_arg *args, int n_args,
+                            pod_buf *out, int *fallback,
+                            char err[POD_ERRLEN]) {
+  arg_array a = {args, n_args};
+  return render_i18n_format(i, key, array_arg, &a, out, fallback, err);
 }
 
 void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
@@ -187,26 +638,159 @@ void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
   else pod_buf_add(out, utf8, (size_t)n8);
 }
 
-/* ---- podium i18n check ----------------------------------------------- */
+/* ---- dates ------------------------------------------------------------ */
 
-/* Adds each {name} of s to set (a cJSON object used as a set). */
-static void placeholders(const char *s, cJSON *set) {
-  for (const char *p = s; (p = strchr(p, '{')); p++) {
-    const char *e = strchr(p, '}');
-    if (!e) break;
-    char name[64];
-    snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
-    if (!cJSON_GetObjectItemCaseSensitive(set, name))
-      cJSON_AddTrueToObject(set, name);
-  }
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static long days_from_civil(long y, int m, int d) {
+  long era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
-static int same_set(cJSON *a, cJSON *b, int subset_only) {
+static int digits(const char *s, int n, int *out) {
+  *out = 0;
+  for (int k = 0; k < n; k++) {
+    if (s[k] < '0' || s[k] > '9') return 0;
+    *out = *out * 10 + (s[k] - '0');
+  }
+  return 1;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DD[T ]hh:mm[:ss[.fff]][Z|+hh:mm|-hh:mm]" as
+** milliseconds since 1970 UTC; 0 when iso is not one. */
+static int parse_iso(const char *iso, double *ms) {
+  int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+  const char *p = iso + 10;
+  if (strlen(iso) < 10 || !digits(iso, 4, &y) || iso[4] != '-' ||
+      !digits(iso + 5, 2, &mo) || iso[7] != '-' || !digits(iso + 8, 2, &d) ||
+      mo < 1 || mo > 12 || d < 1 || d > 31)
+    return 0;
+  if (*p == 'T' || *p == ' ') {
+    if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) ||
+        h > 23 || mi > 59)
+      return 0;
+    p += 6;
+    if (*p == ':') {
+      if (!digits(p + 1, 2, &sec) || sec > 60) return 0;
+      p += 3;
+      if (*p == '.') for (p++; *p >= '0' && *p <= '9'; p++) {}
+    }
+    if (*p == 'Z') p++;
+    else if (*p == '+' || *p == '-') {
+      sign = *p == '-' ? -1 : 1;
+      if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
+        return 0;
+      p += 6;
+    }
+  }
+  if (*p) return 0;
+  *ms = ((double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 +
+         sec - sign * (oh * 3600.0 + om * 60.0)) * 1000.0;
+  return 1;
+}
+
+/* The language's formatter for a date (k 0) or date and time (k 1): the
+** CLDR pattern that best fits the skeleton, in UTC. */
+static UDateFormat *date_format(render_i18n *i, int k) {
+  static const UChar skel[2][16] = {{'y', 'M', 'M', 'M', 'd', 0},
+                                    {'y', 'M', 'M', 'M', 'd', 'j', 'm', 'm',
+                                     'z', 0}};
+  static const UChar utc[] = {'U', 'T', 'C', 0};
+  UChar pattern[128];
+  UErrorCode st = U_ZERO_ERROR;
+  UDateTimePatternGenerator *g;
+  int32_t n;
+  if (i->date[k]) return i->date[k];
+  g = udatpg_open(i->lang, &st);
+  n = udatpg_getBestPattern(g, skel[k], -1, pattern, 128, &st);
+  udatpg_close(g);
+  if (U_SUCCESS(st))
+    i->date[k] = udat_open(UDAT_PATTERN, UDAT_PATTERN, i->lang, utc, -1,
+                           pattern, n, &st);
+  if (U_FAILURE(st)) {
+    if (i->date[k]) udat_close(i->date[k]);
+    i->date[k] = NULL;
+  }
+  return i->date[k];
+}
+
+int render_i18n_date(render_i18n *i, const char *iso, int with_time,
+                     pod_buf *out) {
+  double ms;
+  UChar buf[128];
+  char utf8[512];
+  UErrorCode st = U_ZERO_ERROR;
+  UDateFormat *f;
+  int32_t len, n8 = 0;
+  if (!iso || !parse_iso(iso, &ms)) return -1;
+  if (strlen(iso) == 10) with_time = 0;   /* a date has no time to show */
+  if (!(f = date_format(i, with_time ? 1 : 0))) return -1;
+  len = udat_format(f, ms, buf, 128, NULL, &st);
+  if (U_SUCCESS(st)) u_strToUTF8(utf8, sizeof utf8, &n8, buf, len, &st);
+  if (U_FAILURE(st)) return -1;
+  pod_buf_add(out, utf8, (size_t)n8);
+  return 0;
+}
+
+/* ---- podium i18n check ----------------------------------------------- */
+
+static void problem(pod_buf *report, int *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(pod_buf *report, int *n, const char *fmt, ...) {
+  va_list ap;
+  char line[POD_ERRLEN + 300];
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  pod_buf_adds(report, line);
+  pod_buf_addc(report, '\n');
+  ++*n;
+}
+
+typedef struct sink {
+  pod_buf *report;
+  int *n;
+} sink;
+
+static void sink_line(void *ud, const char *line) {
+  sink *k = ud;
+  problem(k->report, k->n, "%s", line);
+}
+
+/* The argument names (a set) and the plurals ([name, forms...]) of a
+** pattern that parses. */
+static void shape(const char *pattern, cJSON *names, cJSON *plurals) {
+  mf m;
+  memset(&m, 0, sizeof m);
+  m.names = names;
+  m.plurals = plurals;
+  mf_run(&m, pattern);
+  pod_buf_free(&m.val);
+}
+
+static int good_message(const cJSON *m) {
+  size_t at;
+  char err[POD_ERRLEN];
+  return cJSON_IsString(m) &&
+         render_i18n_syntax(m->valuestring, &at, err) == POD_OK;
+}
+
+static int same_set(cJSON *a, cJSON *b) {
   cJSON *x;
   cJSON_ArrayForEach(x, a) if (!cJSON_GetObjectItemCaseSensitive(b, x->string)) return 0;
-  if (subset_only) return 1;
   cJSON_ArrayForEach(x, b) if (!cJSON_GetObjectItemCaseSensitive(a, x->string)) return 0;
   return 1;
+}
+
+static void set_text(pod_buf *b, cJSON *set) {
+  cJSON *x;
+  pod_buf_clear(b);
+  cJSON_ArrayForEach(x, set) pod_buf_printf(b, "%s{%s}", b->len ? " " : "", x->string);
+  if (!b->len) pod_buf_adds(b, "none");
 }
 
 /* Keys the templates use: t('key' or t("key". */
@@ -234,107 +818,237 @@ static void used_keys(const char *dir, cJSON *used) {
       char key[128];
       snprintf(key, sizeof key, "%.*s", (int)(end - q - 1), q + 1);
       if (!cJSON_GetObjectItemCaseSensitive(used, key))
-        cJSON_AddTrueToObject(used, key);
+        cJSON_AddStringToObject(used, key, "the templates use");
     }
   }
   closedir(d);
   pod_buf_free(&text);
 }
 
-static void problem(pod_buf *report, int *n, const char *fmt, const char *a,
-                    const char *b, const char *c) {
-  pod_buf_printf(report, fmt, a, b, c);
-  pod_buf_addc(report, '\n');
-  ++*n;
+/* Plural forms each plural of pattern lacks that lang's rules have. */
+static void check_plurals(UPluralRules *rules, const char *file,
+                          const char *key, const char *pattern,
+                          pod_buf *report, int *n) {
+  cJSON *plurals = cJSON_CreateArray(), *p;
+  shape(pattern, NULL, plurals);
+  cJSON_ArrayForEach(p, plurals) {
+    UErrorCode st = U_ZERO_ERROR;
+    UEnumeration *kw = uplrules_getKeywords(rules, &st);
+    const char *k;
+    int32_t len;
+    while (U_SUCCESS(st) && (k = uenum_next(kw, &len, &st))) {
+      cJSON *form;
+      int has = 0;
+      cJSON_ArrayForEach(form, p) has |= form != p->child && !strcmp(form->valuestring, k);
+      if (!has)
+        problem(report, n, "%s: \"%s\" lacks the plural form \"%s\" that "
+                "this language needs (in {%s, plural, ...})", file, key, k,
+                p->child->valuestring);
+    }
+    uenum_close(kw);
+  }
+  cJSON_Delete(plurals);
 }
 
 /* One language against English. */
-static void check_language(render_i18n *i, cJSON *en, const char *file,
-                           pod_buf *report, int *n) {
+static void check_language(const char *lang, cJSON *cat, cJSON *en,
+                           const char *file, pod_buf *report, int *n) {
+  UErrorCode st = U_ZERO_ERROR;
+  UPluralRules *rules = uplrules_open(lang, &st);
+  pod_buf a = POD_BUF_INIT, b = POD_BUF_INIT;
   cJSON *m;
+  if (U_FAILURE(st)) {
+    problem(report, n, "%s: ICU cannot serve language \"%s\": %s", file,
+            lang, u_errorName(st));
+    return;
+  }
   cJSON_ArrayForEach(m, en) {
-    cJSON *t = cJSON_GetObjectItemCaseSensitive(i->cat, m->string);
-    cJSON *want = cJSON_CreateObject(), *form;
-    if (m->string[0] == '_') { cJSON_Delete(want); continue; }
+    cJSON *t = cJSON_GetObjectItemCaseSensitive(cat, m->string);
+    cJSON *want, *got;
+    if (m->string[0] == '_') continue;
     if (!t) {
-      problem(report, n, "%s: missing key \"%s\"%s", file, m->string, "");
-      cJSON_Delete(want);
+      problem(report, n, "%s: missing key \"%s\"", file, m->string);
       continue;
     }
-    placeholders(cJSON_IsString(m) ? m->valuestring
-                 : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "other")),
-                 want);
-    if (cJSON_IsString(t)) {
-      cJSON *got = cJSON_CreateObject();
-      placeholders(t->valuestring, got);
-      if (!same_set(got, want, 0))
-        problem(report, n, "%s: \"%s\" has placeholders that differ from "
-                "English%s", file, m->string, "");
-      cJSON_Delete(got);
-    } else {
-      UErrorCode st = U_ZERO_ERROR;
-      UEnumeration *kw = uplrules_getKeywords(i->plural, &st);
-      const char *k;
-      int32_t len;
-      while (U_SUCCESS(st) && (k = uenum_next(kw, &len, &st)))
-        if (!cJSON_GetObjectItemCaseSensitive(t, k))
-          problem(report, n, "%s: \"%s\" lacks the plural form \"%s\" that "
-                  "this language needs", file, m->string, k);
-      uenum_close(kw);
-      cJSON_ArrayForEach(form, t) {
-        cJSON *got = cJSON_CreateObject();
-        placeholders(form->valuestring, got);
-        /* "one"/"two" forms may leave out {n}; none may add a name */
-        if (!same_set(got, want, strcmp(form->string, "other") != 0))
-          problem(report, n, "%s: \"%s\" form \"%s\" has placeholders that "
-                  "differ from English", file, m->string, form->string);
-        cJSON_Delete(got);
-      }
+    if (!good_message(t)) continue;   /* check_messages said why */
+    check_plurals(rules, file, m->string, t->valuestring, report, n);
+    if (cat == en || !good_message(m)) continue;
+    want = cJSON_CreateObject();
+    got = cJSON_CreateObject();
+    shape(m->valuestring, want, NULL);
+    shape(t->valuestring, got, NULL);
+    if (!same_set(got, want)) {
+      set_text(&a, got);
+      set_text(&b, want);
+      problem(report, n, "%s: \"%s\" has placeholders that differ from "
+              "English: %s, expected %s", file, m->string, a.data, b.data);
     }
     cJSON_Delete(want);
+    cJSON_Delete(got);
   }
-  cJSON_ArrayForEach(m, i->cat)
-    if (m->string[0] != '_' && !cJSON_GetObjectItemCaseSensitive(en, m->string))
-      problem(report, n, "%s: key \"%s\" is not in en.json%s", file,
-              m->string, "");
+  if (cat != en)
+    cJSON_ArrayForEach(m, cat)
+      if (m->string[0] != '_' && !cJSON_GetObjectItemCaseSensitive(en, m->string))
+        problem(report, n, "%s: key \"%s\" is not in en.json", file, m->string);
+  uplrules_close(rules);
+  pod_buf_free(&a);
+  pod_buf_free(&b);
+}
+
+static int name_cmp(const void *x, const void *y) {
+  return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 int render_i18n_check(const char *dir, const char *templates_dir,
                       pod_buf *report, int *n_problems, char err[POD_ERRLEN]) {
-  render_i18n *en = NULL;
-  cJSON *used = cJSON_CreateObject(), *m;
+  cJSON *en = NULL, *used = cJSON_CreateObject(), *m;
+  pod_buf text = POD_BUF_INIT;
+  char path[4200], **files = NULL;
+  size_t n_files = 0;
   DIR *d;
   struct dirent *e;
+  sink k = {report, n_problems};
   int rc;
   *n_problems = 0;
-  if ((rc = render_i18n_open(dir, "en", &en, err))) goto done;
+  snprintf(path, sizeof path, "%s/en.json", dir);
+  if ((rc = read_catalog(path, &text, &en, err))) goto done;
   used_keys(templates_dir, used);
+  for (int j = 0; render_i18n_c_keys[j]; j++)
+    if (!cJSON_GetObjectItemCaseSensitive(used, render_i18n_c_keys[j]))
+      cJSON_AddStringToObject(used, render_i18n_c_keys[j], "podium's C code uses");
   cJSON_ArrayForEach(m, used)
-    if (!cJSON_GetObjectItemCaseSensitive(en->cat, m->string))
-      problem(report, n_problems, "en.json: missing key \"%s\" that the "
-              "templates use%s%s", m->string, "", "");
-  cJSON_ArrayForEach(m, en->cat)
+    if (!cJSON_GetObjectItemCaseSensitive(en, m->string))
+      problem(report, n_problems, "%s: missing key \"%s\" that %s", path,
+              m->string, m->valuestring);
+  cJSON_ArrayForEach(m, en)
     if (m->string[0] != '_' && !cJSON_GetObjectItemCaseSensitive(used, m->string))
-      problem(report, n_problems, "en.json: key \"%s\" is used by no "
-              "template%s%s", m->string, "", "");
+      problem(report, n_problems, "%s: key \"%s\" is used by no template",
+              path, m->string);
   if (!(d = opendir(dir))) {
     rc = pod_err(err, POD_EIO, "%s: cannot open folder", dir);
     goto done;
   }
-  while (rc == POD_OK && (e = readdir(d))) {
+  while ((e = readdir(d))) {   /* sorted below: a stable report */
     size_t n = strlen(e->d_name);
-    char lang[64];
-    render_i18n *i = NULL;
-    if (n < 6 || strcmp(e->d_name + n - 5, ".json") || !strcmp(e->d_name, "en.json"))
-      continue;
-    snprintf(lang, sizeof lang, "%.*s", (int)(n - 5), e->d_name);
-    if ((rc = render_i18n_open(dir, lang, &i, err))) break;
-    check_language(i, en->cat, e->d_name, report, n_problems);
-    render_i18n_close(i);
+    if (n < 6 || strcmp(e->d_name + n - 5, ".json")) continue;
+    files = pod_xrealloc(files, (n_files + 1) * sizeof *files);
+    files[n_files++] = pod_xstrdup(e->d_name);
   }
   closedir(d);
+  if (n_files) qsort(files, n_files, sizeof *files, name_cmp);
+  for (size_t f = 0; f < n_files; f++) {
+    cJSON *cat = NULL;
+    char lang[64];
+    size_t n = strlen(files[f]);
+    snprintf(path, sizeof path, "%s/%s", dir, files[f]);
+    snprintf(lang, sizeof lang, "%.*s", (int)(n - 5), files[f]);
+    if (read_catalog(path, &text, &cat, err)) {
+      problem(report, n_problems, "%s", err);
+      continue;
+    }
+    check_messages(path, pod_buf_str(&text), cat, sink_line, &k);
+    check_language(lang, strcmp(lang, "en") ? cat : en, en, path, report,
+                   n_problems);
+    cJSON_Delete(cat);
+  }
+  err[0] = '\0';
 done:
-  render_i18n_close(en);
+  for (size_t f = 0; f < n_files; f++) free(files[f]);
+  free(files);
+  cJSON_Delete(en);
   cJSON_Delete(used);
+  pod_buf_free(&text);
+  return rc;
+}
+
+/* ---- podium i18n convert ---------------------------------------------- */
+
+static void json_string(pod_buf *b, const char *s) {
+  pod_buf_addc(b, '"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') { pod_buf_addc(b, '\\'); pod_buf_addc(b, (char)c); }
+    else if (c == '\n') pod_buf_adds(b, "\\n");
+    else if (c == '\t') pod_buf_adds(b, "\\t");
+    else if (c < 0x20) pod_buf_printf(b, "\\u%04x", c);
+    else pod_buf_addc(b, (char)c);
+  }
+  pod_buf_addc(b, '"');
+}
+
+/* An old plural form as MessageFormat: {n} becomes #, a literal # is
+** quoted, a quote that would start quoting is doubled. */
+static void convert_form(pod_buf *b, const char *s) {
+  for (; *s; s++) {
+    if (!strncmp(s, "{n}", 3)) { pod_buf_addc(b, '#'); s += 2; }
+    else if (*s == '#') pod_buf_adds(b, "'#'");
+    else if (*s == '\'' && strchr("'{}|#", s[1])) pod_buf_adds(b, "''");   /* or the end: '}' follows */
+    else pod_buf_addc(b, *s);
+  }
+}
+
+int render_i18n_convert(const char *path, int *converted,
+                        char err[POD_ERRLEN]) {
+  static const char *const order[] = {"=0", "=1", "=2", "zero", "one", "two",
+                                      "few", "many", "other", NULL};
+  pod_buf text = POD_BUF_INIT, out = POD_BUF_INIT;
+  cJSON *root = NULL, *m;
+  int rc = read_catalog(path, &text, &root, err);
+  *converted = 0;
+  if (rc) goto done;
+  pod_buf_adds(&out, "{\n");
+  cJSON_ArrayForEach(m, root) {
+    pod_buf_adds(&out, "  ");
+    json_string(&out, m->string);
+    pod_buf_adds(&out, ": ");
+    if (cJSON_IsString(m)) {
+      json_string(&out, m->valuestring);
+    } else if (cJSON_IsObject(m)) {
+      pod_buf pat = POD_BUF_INIT;
+      cJSON *form;
+      int known = 0;
+      cJSON_ArrayForEach(form, m) {
+        int j = 0;
+        while (order[j] && strcmp(order[j], form->string)) j++;
+        if (!order[j] || !cJSON_IsString(form)) {
+          rc = pod_err(err, POD_EINPUT, "%s: \"%s\": found plural form "
+                       "\"%s\", expected =0, zero, one, two, few, many or "
+                       "other with a string", path, m->string, form->string);
+          pod_buf_free(&pat);
+          goto done;
+        }
+        known++;
+      }
+      if (!known || !cJSON_GetObjectItemCaseSensitive(m, "other")) {
+        rc = pod_err(err, POD_EINPUT, "%s: \"%s\": found plural forms "
+                     "without \"other\", expected one", path, m->string);
+        pod_buf_free(&pat);
+        goto done;
+      }
+      pod_buf_adds(&pat, "{n, plural,");
+      for (int j = 0; order[j]; j++) {   /* CLDR's order, other last */
+        form = cJSON_GetObjectItemCaseSensitive(m, order[j]);
+        if (!form) continue;
+        pod_buf_printf(&pat, " %s {", order[j]);
+        convert_form(&pat, form->valuestring);
+        pod_buf_addc(&pat, '}');
+      }
+      pod_buf_addc(&pat, '}');
+      json_string(&out, pat.data);
+      pod_buf_free(&pat);
+      ++*converted;
+    } else {
+      rc = pod_err(err, POD_EINPUT, "%s: \"%s\": found a message that is "
+                   "neither a string nor plural forms", path, m->string);
+      goto done;
+    }
+    pod_buf_adds(&out, m->next ? ",\n" : "\n");
+  }
+  pod_buf_adds(&out, "}\n");
+  if (*converted) rc = pod_file_write(path, out.data, out.len, err);
+done:
+  cJSON_Delete(root);
+  pod_buf_free(&text);
+  pod_buf_free(&out);
   return rc;
 }

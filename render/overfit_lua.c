@@ -10,6 +10,7 @@
 */
 #include "render/render_int.h"
 #include "core/stats.h"
+#include "render/i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -74,19 +75,30 @@ static int l_overfit(lua_State *L) {
     lua_pushnumber(L, o.gap);
     lua_setfield(L, -2, "gap");
   }
+  /* the verdict in the page language (English without one); status
+  ** names it for templates that choose by it */
   if (o.onset >= 0) {
+    render_i18n_arg a[] = {{"epoch", NULL, ve[o.onset]}, {"k", NULL, k}};
     lua_pushnumber(L, ve[o.onset]);
     lua_setfield(L, -2, "onset_epoch");
     snprintf(verdict, sizeof verdict, "overfitting from epoch %g: "
              "validation worse than its best for %d epochs while training "
              "held or improved", ve[o.onset], k);
+    render_sandbox_msg(L, "overfit.onset", a, 2, verdict);
+    lua_pushliteral(L, "overfitting");
   } else if (o.too_short) {
+    render_i18n_arg a[] = {{"n", NULL, (double)nv}, {"need", NULL, k + 1}};
     snprintf(verdict, sizeof verdict, "too few epochs to tell (%zu, "
              "need %d)", nv, k + 1);
+    render_sandbox_msg(L, "overfit.too_few", a, 2, verdict);
+    lua_pushliteral(L, "too_few");
   } else {
+    render_i18n_arg a[] = {{"n", NULL, (double)nv}};
     snprintf(verdict, sizeof verdict, "no divergence in %zu epochs", nv);
+    render_sandbox_msg(L, "overfit.none", a, 1, verdict);
+    lua_pushliteral(L, "no_divergence");
   }
-  lua_pushstring(L, verdict);
+  lua_setfield(L, -3, "status");
   lua_setfield(L, -2, "verdict");
   return 1;
 }

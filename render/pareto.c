@@ -9,6 +9,7 @@
 ** the same point; the page says which.
 */
 #include "render/render_int.h"
+#include "render/i18n.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -140,10 +141,31 @@ static size_t metric_spans(const render_pareto *p, size_t from, span *out,
   return i;
 }
 
-static void axis_text(pod_buf *b, const rec *r) {
-  if (r->batch >= 0) pod_buf_printf(b, " · batch %lld", (long long)r->batch);
-  if (r->seq >= 0) pod_buf_printf(b, " · seq %lld", (long long)r->seq);
-  if (r->split) pod_buf_printf(b, " · %s", r->split);
+/* " · batch 8 · seq 128 · validation", in the page language. */
+static void axis_text(lua_State *L, pod_buf *b, const rec *r) {
+  char en[64];
+  if (r->batch >= 0) {
+    render_i18n_arg a = {"n", NULL, (double)r->batch};
+    snprintf(en, sizeof en, "batch %lld", (long long)r->batch);
+    render_sandbox_msg(L, "point.batch", &a, 1, en);
+    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  if (r->seq >= 0) {
+    render_i18n_arg a = {"n", NULL, (double)r->seq};
+    snprintf(en, sizeof en, "seq %lld", (long long)r->seq);
+    render_sandbox_msg(L, "point.seq", &a, 1, en);
+    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  if (r->split) {
+    pod_buf key = POD_BUF_INIT;
+    pod_buf_printf(&key, "split.%s", r->split);
+    render_sandbox_msg(L, key.data, NULL, 0, r->split);
+    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    pod_buf_free(&key);
+  }
 }
 
 /* Pushes {quality, quality_unit, quality_point, cost, cost_unit,
@@ -184,7 +206,7 @@ static int push_chart(lua_State *L, const render_pareto *p, const span *q,
   lua_setfield(L, -2, "quality");
   lua_pushstring(L, p->r[q->at].unit);
   lua_setfield(L, -2, "quality_unit");
-  axis_text(&t, &p->r[q->at]);
+  axis_text(L, &t, &p->r[q->at]);
   lua_pushstring(L, pod_buf_str(&t));
   lua_setfield(L, -2, "quality_point");
   pod_buf_clear(&t);
@@ -192,7 +214,7 @@ static int push_chart(lua_State *L, const render_pareto *p, const span *q,
   lua_setfield(L, -2, "cost");
   lua_pushstring(L, p->r[c->at].unit);
   lua_setfield(L, -2, "cost_unit");
-  axis_text(&t, &p->r[c->at]);
+  axis_text(L, &t, &p->r[c->at]);
   lua_pushstring(L, pod_buf_str(&t));
   lua_setfield(L, -2, "cost_point");
   pod_buf_free(&t);

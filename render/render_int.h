@@ -25,6 +25,14 @@ void render_overfit_register(lua_State *L);
 ** when none was set). */
 struct render_i18n *render_sandbox_digits(lua_State *L);
 
+/* Pushes the C-made text of message key (a key in render_i18n_c_keys)
+** in the page language, noting a fallback to English so the page shows
+** its notice; `english` (already formatted) when no language is set. */
+struct render_i18n_arg;
+void render_sandbox_msg(lua_State *L, const char *key,
+                        const struct render_i18n_arg *args, int n_args,
+                        const char *english);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

@@ -7,7 +7,8 @@
 ** reveal the string metatable. A counting allocator caps memory and a
 ** count hook caps instructions, so a runaway template is an error with
 ** its file and line, not a hung or crashed podium.
-** Helpers templates call: escape, raw, fmt, link, t, include, and the
+** Helpers templates call: escape, raw, fmt, fmt_date, link, t,
+** split_name, include, and the
 ** charts of svg_lua.c.
 */
 #include "render/render_int.h"
@@ -209,59 +210,119 @@ static int l_fmt(lua_State *L) {
   return 1;
 }
 
-/* getmetatable without the string metatable (and its string table). */
+/* An argument of t() from its second argument: a number is {n}, a table
+** gives {name}s; numbers keep their type (locale digits, plural). */
+typedef struct lua_args {
+  lua_State *L;
+} lua_args;
+
+static int lua_arg(void *ud, const char *name, double *num, pod_buf *text) {
+  lua_State *L = ((lua_args *)ud)->L;
+  size_t len;
+  const char *s;
+  int kind = RENDER_ARG_TEXT;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    if (strcmp(name, "n")) return RENDER_ARG_NONE;
+    *num = lua_tonumber(L, 2);
+    return RENDER_ARG_NUM;
+  }
+  if (lua_type(L, 2) != LUA_TTABLE) return RENDER_ARG_NONE;
+  switch (lua_getfield(L, 2, name)) {
+  case LUA_TNIL: kind = RENDER_ARG_NONE; break;
+  case LUA_TNUMBER: *num = lua_tonumber(L, -1); kind = RENDER_ARG_NUM; break;
+  default:
+    s = luaL_tolstring(L, -1, &len);
+    pod_buf_add(text, s, len);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return kind;
+}
+
 /* t(key [, n | {name = value}]): the UI message in the page language,
-** English when the language lacks it (and the page says so). A number
-** picks the CLDR plural form and fills {n}; a table fills {name}s. */
+** English when the language lacks it (and the page says so). Messages
+** are ICU MessageFormat: a number fills {n} (and picks a plural form of
+** {n, plural, ...}), a table fills {name}s. */
 static int l_t(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
-  const char *key = luaL_checkstring(L, 1), *msg;
-  int has_n = lua_type(L, 2) == LUA_TNUMBER, fallback = 0;
-  double n = has_n ? lua_tonumber(L, 2) : 0;
-  luaL_Buffer b;
+  const char *key = luaL_checkstring(L, 1);
+  int fallback = 0, rc;
+  lua_args a = {L};
+  pod_buf out = POD_BUF_INIT;
+  char err[POD_ERRLEN];
   if (!sb->i18n) {  /* no catalogs loaded (tests of bare templates) */
     lua_pushvalue(L, 1);
     return 1;
   }
-  msg = render_i18n_text(sb->i18n, key, n, has_n, &fallback);
-  if (!msg) return luaL_error(L, "unknown message key \"%s\"", key);
-  if (fallback) sb->fallback_used = 1;
-  luaL_buffinit(L, &b);
-  for (const char *p = msg; *p; p++) {
-    const char *end = *p == '{' ? strchr(p, '}') : NULL;
-    if (!end || end - p > 40) { luaL_addchar(&b, *p); continue; }
-    char name[48];
-    snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
-    if (has_n && !strcmp(name, "n")) {
-      pod_buf num = POD_BUF_INIT;
-      render_i18n_number(sb->i18n, &num, n, n == floor(n) ? 0 : 2);
-      luaL_addlstring(&b, pod_buf_str(&num), num.len);
-      pod_buf_free(&num);
-    } else if (lua_type(L, 2) == LUA_TTABLE) {
-      lua_getfield(L, 2, name);
-      if (lua_type(L, -1) == LUA_TNUMBER) {
-        pod_buf num = POD_BUF_INIT;
-        double v = lua_tonumber(L, -1);
-        render_i18n_number(sb->i18n, &num, v, v == floor(v) ? 0 : 2);
-        lua_pop(L, 1);
-        luaL_addlstring(&b, pod_buf_str(&num), num.len);
-        pod_buf_free(&num);
-      } else {
-        size_t len;
-        const char *v = luaL_tolstring(L, -1, &len);
-        lua_remove(L, -2);
-        luaL_addvalue(&b);
-        (void)v;
-      }
-    } else {
-      luaL_addlstring(&b, p, (size_t)(end - p + 1));
-    }
-    p = end;
+  lua_settop(L, 2);
+  rc = render_i18n_format(sb->i18n, key, lua_arg, &a, &out, &fallback, err);
+  if (rc) {
+    pod_buf_free(&out);
+    return luaL_error(L, "%s", err);
   }
-  luaL_pushresult(&b);
+  if (fallback) sb->fallback_used = 1;
+  lua_pushlstring(L, pod_buf_str(&out), out.len);
+  pod_buf_free(&out);
   return 1;
 }
 
+/* fmt_date(iso [, 'date']): an ISO 8601 time as the page language writes
+** it (UTC); anything else comes back as it is. */
+static int l_fmt_date(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *iso = luaL_optstring(L, 1, NULL);
+  const char *style = luaL_optstring(L, 2, "datetime");
+  pod_buf out = POD_BUF_INIT;
+  if (!iso) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  if (strcmp(style, "date") && strcmp(style, "datetime"))
+    return luaL_error(L, "fmt_date: found style \"%s\", expected date or "
+                      "datetime", style);
+  if (!sb->i18n || render_i18n_date(sb->i18n, iso, !strcmp(style, "datetime"),
+                                    &out)) {
+    lua_pushvalue(L, 1);
+  } else {
+    lua_pushlstring(L, pod_buf_str(&out), out.len);
+  }
+  pod_buf_free(&out);
+  return 1;
+}
+
+/* split_name(s): a split podium names (train, validation, test) in the
+** page language; any other name as it is. */
+static int l_split_name(lua_State *L) {
+  const char *s = luaL_optstring(L, 1, NULL);
+  char key[80];
+  if (!s) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  snprintf(key, sizeof key, "split.%s", s);
+  render_sandbox_msg(L, key, NULL, 0, s);
+  return 1;
+}
+
+void render_sandbox_msg(lua_State *L, const char *key,
+                        const render_i18n_arg *args, int n_args,
+                        const char *english) {
+  render_sandbox *sb = sandbox_of(L);
+  pod_buf out = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  int fallback = 0;
+  if (sb->i18n && render_i18n_text(sb->i18n, key, NULL) &&
+      render_i18n_format_args(sb->i18n, key, args, n_args, &out, &fallback,
+                              err) == POD_OK) {
+    if (fallback) sb->fallback_used = 1;
+    lua_pushlstring(L, pod_buf_str(&out), out.len);
+  } else {
+    lua_pushstring(L, english ? english : key);
+  }
+  pod_buf_free(&out);
+}
+
+/* getmetatable without the string metatable (and its string table). */
 static int l_getmetatable(lua_State *L) {
   luaL_checkany(L, 1);
   if (lua_type(L, 1) == LUA_TSTRING || !lua_getmetatable(L, 1)) {
@@ -426,6 +487,8 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "escape", l_escape);
   lua_register(L, "fmt", l_fmt);
   lua_register(L, "t", l_t);
+  lua_register(L, "fmt_date", l_fmt_date);
+  lua_register(L, "split_name", l_split_name);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   render_overfit_register(L);

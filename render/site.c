@@ -3,7 +3,10 @@
 ** template gets. Paths of pages are decided here, once; templates link
 ** to them with link(href).
 **
-**   index.html                      language chooser (chooser.html)
+**   index.html                      language chooser (chooser.html), in
+**                                   the default language (the first of
+**                                   --lang, else the project file's
+**                                   default_language); hreflang x-default
 **   <lang>/index.html               overview (overview.html)
 **   <lang>/leaderboards/<slug>.html one per (scope, metric)
 **   <lang>/runs/<id>.html           one per run (run.html)
@@ -226,11 +229,12 @@ static int write_page(site *s, const char *rel, const char *template,
   lua_pushstring(L, rel);
   lua_setfield(L, -2, "path");
   lua_pushvalue(L, -1);  /* keep the data: the template may set its title */
-  render_sandbox_fallback(s->sb, 1);
+  /* C-made texts in the data (render_sandbox_msg) that fell back count */
+  untranslated = render_sandbox_fallback(s->sb, 1);
   rc = render_sandbox_page(s->sb, template, pod_buf_str(&root), &s->body,
                            err);
   if (rc) { lua_pop(L, 1); goto done; }
-  untranslated = render_sandbox_fallback(s->sb, 1);
+  untranslated |= render_sandbox_fallback(s->sb, 1);
   lua_getfield(L, -1, "untranslated");   /* e.g. a course page's fallback */
   untranslated |= lua_toboolean(L, -1);
   lua_pop(L, 1);
@@ -253,6 +257,7 @@ static int write_page(site *s, const char *rel, const char *template,
   lua_setfield(L, -2, "languages");
   rc = render_sandbox_page(s->sb, "layout.html", pod_buf_str(&root), &s->page,
                            err);
+  render_sandbox_fallback(s->sb, 1);   /* the next page starts clean */
   if (rc == POD_OK)
     rc = render_out_write(s->out, rel, s->page.data, s->page.len, err);
 done:
@@ -282,6 +287,8 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
     lua_setfield(s->L, -2, "href");
     lua_pushstring(s->L, render_i18n_rtl(code) ? "rtl" : "ltr");
     lua_setfield(s->L, -2, "dir");
+    lua_pushboolean(s->L, k == 0);   /* the project's default_language */
+    lua_setfield(s->L, -2, "default");
     lua_rawseti(s->L, -2, k + 1);
   }
   lua_setfield(s->L, -2, "languages");

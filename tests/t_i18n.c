@@ -52,11 +52,154 @@ static void test_i18n_arabic_has_six_plural_forms(void) {
     if (strcmp(render_i18n_plural(ar, cases[k].n, cat), cases[k].want))
       test_fail(__FILE__, __LINE__, "ar plural of %g is %s, expected %s",
                 cases[k].n, cat, cases[k].want);
+  /* the catalog's message takes every one of the six forms */
+  static const struct { double n; const char *want; } msgs[] = {
+    {0, "لا تشغيلات"}, {1, "تشغيل واحد"}, {2, "تشغيلان"},
+    {3, "\xd9\xa3 تشغيلات"}, {11, "\xd9\xa1\xd9\xa1 تشغيلًا"},
+    {100, "\xd9\xa1\xd9\xa0\xd9\xa0 تشغيل"}};
   int fallback = 0;
-  CHECK_STR(render_i18n_text(ar, "overview.runs", 2, 1, &fallback), "تشغيلان");
-  CHECK_STR(render_i18n_text(ar, "overview.runs", 5, 1, &fallback), "{n} تشغيلات");
+  char err[POD_ERRLEN];
+  for (size_t k = 0; ar && k < sizeof msgs / sizeof msgs[0]; k++) {
+    pod_buf out = POD_BUF_INIT;
+    render_i18n_arg n = {"n", NULL, msgs[k].n};
+    CHECK_RC(render_i18n_format_args(ar, "overview.runs", &n, 1, &out, &fallback, err), POD_OK, err);
+    CHECK_STR(pod_buf_str(&out), msgs[k].want);
+    pod_buf_free(&out);
+  }
   CHECK_INT(fallback, 0);
   render_i18n_close(ar);
+}
+
+/* MessageFormat: formatting of the subset, in two languages. */
+static const char *mf_in(render_i18n *i, const char *pattern,
+                         const render_i18n_arg *args, int n) {
+  static char out[1024];
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  size_t at;
+  /* a throwaway catalog key: format through a pattern we check first */
+  if (render_i18n_syntax(pattern, &at, err)) {
+    snprintf(out, sizeof out, "ERROR %zu %s", at, err);
+    return out;
+  }
+  char dir[4200], path[4300];
+  snprintf(dir, sizeof dir, "%s", test_path("mfcat"));
+  pod_mkdirs(dir, err);
+  pod_buf json = POD_BUF_INIT;
+  pod_buf_adds(&json, "{\"k\": \"");
+  for (const char *p = pattern; *p; p++) {
+    if (*p == '"' || *p == '\\') pod_buf_addc(&json, '\\');
+    pod_buf_addc(&json, *p);
+  }
+  pod_buf_adds(&json, "\"}");
+  snprintf(path, sizeof path, "%s/%s.json", dir, render_i18n_lang(i));
+  test_write(path, json.data, SIZE_MAX);
+  snprintf(path, sizeof path, "%s/en.json", dir);
+  test_write(path, json.data, SIZE_MAX);
+  pod_buf_free(&json);
+  render_i18n *j = NULL;
+  if (render_i18n_open(dir, render_i18n_lang(i), &j, err) ||
+      render_i18n_format_args(j, "k", args, n, &b, NULL, err))
+    snprintf(out, sizeof out, "ERROR %s", err);
+  else
+    snprintf(out, sizeof out, "%s", pod_buf_str(&b));
+  render_i18n_close(j);
+  pod_buf_free(&b);
+  return out;
+}
+
+static void test_i18n_messageformat_subset(void) {
+  render_i18n *en = open_lang("en"), *fa = open_lang("fa"), *ar = open_lang("ar");
+  render_i18n_arg a[] = {{"count", NULL, 1}, {"name", "bert", 0},
+                         {"side", "baseline", 0}, {"x", NULL, 12.5}};
+  const char *runs = "{count, plural, =0 {no runs} one {# run} other {# runs}}";
+  CHECK_STR(mf_in(en, runs, a, 4), "1 run");
+  a[0].num = 0;
+  CHECK_STR(mf_in(en, runs, a, 4), "no runs");
+  a[0].num = 1200;
+  CHECK_STR(mf_in(en, runs, a, 4), "1,200 runs");
+  CHECK_STR(mf_in(fa, runs, a, 4), "\xdb\xb1\xd9\xac\xdb\xb2\xdb\xb0\xdb\xb0 runs");
+  CHECK_STR(mf_in(fa, "{x}", a, 4), "\xdb\xb1\xdb\xb2\xd9\xab\xdb\xb5");  /* ۱۲٫۵ */
+  CHECK_STR(mf_in(ar, "{x}", a, 4), "\xd9\xa1\xd9\xa2\xd9\xab\xd9\xa5");  /* ١٢٫٥ */
+  CHECK_STR(mf_in(en, "Hi {name}, {missing}", a, 4), "Hi bert, {missing}");
+  CHECK_STR(mf_in(en, "{side, select, baseline {the base} other {the other}}", a, 4), "the base");
+  a[2].text = "optimized";
+  CHECK_STR(mf_in(en, "{side, select, baseline {the base} other {the other}}", a, 4), "the other");
+  /* # inside a select inside a plural is the plural's number */
+  a[0].num = 3;
+  CHECK_STR(mf_in(en, "{count, plural, other {{side, select, other {# x}}}}", a, 4), "3 x");
+  /* quoting: '' is a quote, '{' starts quoted text, a lone ' is itself */
+  CHECK_STR(mf_in(en, "it''s '{braces}' ma'auni", a, 4), "it's {braces} ma'auni");
+  CHECK_STR(mf_in(en, "{count, plural, other {'#' is #}}", a, 4), "# is 3");
+  render_i18n_close(en);
+  render_i18n_close(fa);
+  render_i18n_close(ar);
+}
+
+static void test_i18n_messageformat_errors_say_where(void) {
+  static const struct { const char *pattern; size_t at; const char *msg; } bad[] = {
+    {"Hello {name", 11, "expected \",\" or \"}\" after {name"},
+    {"a } b", 2, "with no \"{\" before it"},
+    {"{}", 1, "expected an argument name"},
+    {"{n, number}", 4, "found argument type number, expected plural or select"},
+    {"{n, plural, one {# run}}", 0, "without an \"other\" form"},
+    {"{n, plural, single {x} other {y}}", 12, "found plural form \"single\""},
+    {"{n, plural, one {x} one {y} other {z}}", 20, "found form \"one\" twice"},
+    {"{n, plural, one x other {y}}", 16, "expected \"{\" to open the form \"one\""},
+    {"{n, plural, other {x}", 0, "without its closing"},
+    {"{n, plural, other {x", 20, "expected \"}\" to close"},
+    {"'{unclosed", 0, "not closed"},
+  };
+  char err[POD_ERRLEN];
+  size_t at;
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    err[0] = '\0';
+    at = 999;
+    if (render_i18n_syntax(bad[k].pattern, &at, err) != POD_EINPUT)
+      test_fail(__FILE__, __LINE__, "%s: parsed, expected an error", bad[k].pattern);
+    else if (at != bad[k].at || !strstr(err, bad[k].msg))
+      test_fail(__FILE__, __LINE__, "%s: error at %zu \"%s\", expected at %zu \"%s\"",
+                bad[k].pattern, at, err, bad[k].at, bad[k].msg);
+  }
+  CHECK_RC(render_i18n_syntax("plain text, {a} and {b, select, x {y} other {z}}", &at, err), POD_OK, err);
+  /* in a catalog the error names its file, line and column */
+  render_i18n *i = NULL;
+  pod_mkdirs(test_path("badcat"), err);
+  test_write(test_path("badcat/en.json"), "{\n  \"ok\": \"fine\",\n  \"bad\": \"a \\\"q\\\" {n, plural, one {x}}\"\n}\n", SIZE_MAX);
+  CHECK_INT(render_i18n_open(test_path("badcat"), "en", &i, err), POD_EINPUT);
+  CHECK_HAS(err, "badcat/en.json:3:19: \"bad\": found {n, plural, ...} without an \"other\" form");
+  /* the old form is refused with the way out */
+  test_write(test_path("badcat/en.json"), "{\"runs\": {\"one\": \"{n} run\", \"other\": \"{n} runs\"}}", SIZE_MAX);
+  CHECK_INT(render_i18n_open(test_path("badcat"), "en", &i, err), POD_EINPUT);
+  CHECK_HAS(err, "en.json:1:10: \"runs\": found an object of plural forms (the old catalog form)");
+  CHECK_HAS(err, "podium i18n convert");
+}
+
+/* podium i18n convert: old plural objects become MessageFormat, strings
+** and key order stay, and a second run changes nothing. */
+static void test_i18n_convert_rewrites_the_old_form(void) {
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, text = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  test_write(test_path("old.json"),
+             "{\"_name\": \"العربية\", \"title\": \"Run {id}\",\n"
+             " \"runs\": {\"zero\": \"لا تشغيلات\", \"one\": \"تشغيل واحد\", \"two\": \"تشغيلان\", "
+             "\"few\": \"{n} تشغيلات\", \"many\": \"{n} تشغيلًا\", \"other\": \"{n} تشغيل #{id}\"},\n"
+             " \"eq\": {\"other\": \"it's {n}\", \"=0\": \"none '{x}'\"}}", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "i18n convert old.json"), 0);
+  CHECK_HAS(out.data, "old.json: 2 messages converted");
+  CHECK_INT(pod_file_read(test_path("old.json"), &text, err), POD_OK);
+  CHECK_STR(text.data,
+            "{\n  \"_name\": \"العربية\",\n  \"title\": \"Run {id}\",\n"
+            "  \"runs\": \"{n, plural, zero {لا تشغيلات} one {تشغيل واحد} two {تشغيلان} "
+            "few {# تشغيلات} many {# تشغيلًا} other {# تشغيل '#'{id}}}\",\n"
+            "  \"eq\": \"{n, plural, =0 {none ''{x}''} other {it's #}}\"\n}\n");
+  CHECK_INT(test_podium(&out, &e, "i18n convert old.json"), 0);
+  CHECK_HAS(out.data, "old.json: already MessageFormat");
+  size_t at;
+  CHECK_INT(render_i18n_syntax("{n, plural, =0 {none ''{x}''} other {it's #}}", &at, err), POD_OK);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&text);
 }
 
 static void test_i18n_missing_message_falls_back_to_english(void) {
@@ -67,15 +210,15 @@ static void test_i18n_missing_message_falls_back_to_english(void) {
   test_write(test_path("cat/en.json"), "{\"a\": \"Apple\", \"b\": \"Bee\"}", SIZE_MAX);
   test_write(test_path("cat/fa.json"), "{\"a\": \"سیب\"}", SIZE_MAX);
   CHECK_RC(render_i18n_open(test_path("cat"), "fa", &i, err), POD_OK, err);
-  CHECK_STR(render_i18n_text(i, "a", 0, 0, &fallback), "سیب");
+  CHECK_STR(render_i18n_text(i, "a", &fallback), "سیب");
   CHECK_INT(fallback, 0);
-  CHECK_STR(render_i18n_text(i, "b", 0, 0, &fallback), "Bee");
+  CHECK_STR(render_i18n_text(i, "b", &fallback), "Bee");
   CHECK_INT(fallback, 1);
-  CHECK(render_i18n_text(i, "c", 0, 0, &fallback) == NULL);
+  CHECK(render_i18n_text(i, "c", &fallback) == NULL);
   render_i18n_close(i);
   test_write(test_path("cat/xx.json"), "{\"a\": [1]}", SIZE_MAX);
   CHECK_INT(render_i18n_open(test_path("cat"), "xx", &i, err), POD_EINPUT);
-  CHECK_HAS(err, "found message \"a\" that is neither");
+  CHECK_HAS(err, "xx.json:1:7: \"a\": found a message that is not a string");
   CHECK_INT(render_i18n_open(test_path("cat"), "../x", &i, err), POD_EINPUT);
   CHECK_INT(render_i18n_open(test_path("cat"), "de", &i, err), POD_EINPUT);
   CHECK_HAS(err, "no catalog for language \"de\"");
@@ -106,16 +249,23 @@ static void test_i18n_check_finds_every_kind_of_problem(void) {
   int n = 0;
   pod_mkdirs(test_path("cat"), err);
   pod_mkdirs(test_path("tpl"), err);
-  test_write(test_path("tpl/a.html"), "{{ t('hello', {name = x}) }} {{ t('runs', 2) }} {{ t('gone') }}", SIZE_MAX);
-  test_write(test_path("cat/en.json"), "{\"hello\": \"Hello {name}\", \"runs\": {\"one\": \"{n} run\", \"other\": \"{n} runs\"}, \"unused\": \"x\"}", SIZE_MAX);
-  test_write(test_path("cat/ar.json"), "{\"hello\": \"مرحبا {nom}\", \"runs\": {\"one\": \"تشغيل\", \"other\": \"{n} تشغيل\"}, \"unused\": \"x\", \"extra\": \"y\"}", SIZE_MAX);
+  test_write(test_path("tpl/a.html"), "{{ t('hello', {name = x}) }} {{ t('runs', 2) }} {{ t('gone') }} {{ t('broken') }} {{ t('verdict.better') }}", SIZE_MAX);
+  test_write(test_path("cat/en.json"), "{\"hello\": \"Hello {name}\", \"runs\": \"{n, plural, one {# run} other {# runs}}\", \"unused\": \"x\", \"broken\": \"ok\", \"verdict.better\": \"better\"}", SIZE_MAX);
+  test_write(test_path("cat/ar.json"), "{\"hello\": \"مرحبا {nom}\",\n\"runs\": \"{n, plural, one {تشغيل} other {# تشغيل}}\", \"unused\": \"x\", \"extra\": \"y\",\n\"broken\": \"{n, plural, one {x}}\", \"verdict.better\": \"أفضل\"}", SIZE_MAX);
   CHECK_RC(render_i18n_check(test_path("cat"), test_path("tpl"), &report, &n, err), POD_OK, err);
   CHECK_HAS(report.data, "en.json: missing key \"gone\" that the templates use");
   CHECK_HAS(report.data, "en.json: key \"unused\" is used by no template");
-  CHECK_HAS(report.data, "ar.json: \"hello\" has placeholders that differ from English");
+  CHECK_HAS(report.data, "ar.json: \"hello\" has placeholders that differ from English: {nom}, expected {name}");
   CHECK_HAS(report.data, "ar.json: \"runs\" lacks the plural form \"few\"");
+  CHECK_HAS(report.data, "ar.json: \"runs\" lacks the plural form \"zero\"");
   CHECK_HAS(report.data, "ar.json: key \"extra\" is not in en.json");
-  CHECK(n >= 8);  /* zero, two, few, many missing too */
+  CHECK_HAS(report.data, "ar.json:3:12: \"broken\": found {n, plural, ...} without an \"other\" form");
+  /* every key the C code formats must be in en.json */
+  for (int k = 0; render_i18n_c_keys[k]; k++)
+    if (strcmp(render_i18n_c_keys[k], "verdict.better"))
+      CHECK(strstr(report.data, render_i18n_c_keys[k]) != NULL);
+  CHECK_LACKS(report.data, "missing key \"verdict.better\"");
+  CHECK(n >= 10);
   pod_buf_free(&report);
 }
 
@@ -225,6 +375,166 @@ static void test_i18n_chart_digits_follow_the_page(void) {
   pod_buf_free(&page);
 }
 
+/* Writes a one-row benchmark file model,8,128,v into folder. */
+static void bench_in(const char *folder, const char *model, double v) {
+  char body[256], path[600], err[POD_ERRLEN];
+  snprintf(path, sizeof path, "%s", test_path(folder));
+  pod_mkdirs(path, err);
+  snprintf(body, sizeof body,
+           "model,batch_size,sequence_length,result\n%s,8,128,%.4f\n", model, v);
+  snprintf(path, sizeof path, "%s/inference_time_1700000000.csv", folder);
+  test_write(test_path(path), body, SIZE_MAX);
+}
+
+/* Texts made in C reach pages in the page language: comparison warnings
+** and verdicts, overfitting verdicts, split names, dates; a C message a
+** language lacks shows in English with the page's notice. */
+static void test_i18n_c_texts_follow_the_page(void) {
+  char err[POD_ERRLEN], share[4096], path[4200];
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT,
+          env = POD_BUF_INIT, cat = POD_BUF_INIT;
+  const char *dirs[] = {"templates", "site", "i18n"};
+  char *a100;
+  /* two GPUs: the comparison warns */
+  bench_in("v100", "bert-base-uncased", 0.018);
+  bench_in("a100", "distilbert-base-uncased", 0.009);
+  snprintf(path, sizeof path, "%s/examples/bert-base/env_info_1700000000.csv", test_root());
+  CHECK_INT(pod_file_read(path, &env, err), POD_OK);
+  test_write(test_path("v100/env_info_1700000000.csv"), env.data, env.len);
+  a100 = strstr(env.data, "Tesla V100-SXM2-16GB");
+  CHECK(a100 != NULL);
+  if (a100) memcpy(a100, "NVIDIA A100-SXM4-40G", 20);
+  test_write(test_path("a100/env_info_1700000000.csv"), env.data, env.len);
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --role baseline v100"), 0);
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --role optimized a100"), 0);
+  /* a training log: train and validation loss per epoch */
+  snprintf(path, sizeof path, "%s/tests/data/keras-csvlogger/tf2-accuracy-Aditya24jar-Emotion-Detection-training.log", test_root());
+  CHECK_INT(test_podium(&out, &e, "ingest --task t --model keras '%s'", path), 0);
+  /* a share folder whose Arabic catalog lacks the "differs" warning */
+  snprintf(share, sizeof share, "%s", test_path("share"));
+  for (int k = 0; k < 3; k++) {
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/%s", test_root(), dirs[k]);
+    snprintf(to, sizeof to, "%s/%s", share, dirs[k]);
+    CHECK_RC(pod_copytree(from, to, err), POD_OK, err);
+  }
+  snprintf(path, sizeof path, "%s/i18n/ar.json", share);
+  CHECK_INT(pod_file_read(path, &cat, err), POD_OK);
+  char *k = strstr(cat.data, "  \"compare.warn.differs\"");
+  CHECK(k != NULL);
+  if (k) { char *nl = strchr(k, '\n'); memmove(k, nl + 1, strlen(nl + 1) + 1); }
+  test_write(path, cat.data, SIZE_MAX);
+  setenv("PODIUM_SHARE", share, 1);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa,ar"), 0);
+  unsetenv("PODIUM_SHARE");
+  /* Persian: the warning, its fact and the verdict */
+  CHECK_INT(pod_file_read(test_path("_site/fa/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU فرق دارد: Tesla V100-SXM2-16GB (پایه) در برابر NVIDIA A100-SXM4-40G (بهینه‌شده)</li>");
+  CHECK_HAS(page.data, "class=\"verdict\">بهتر</td>");
+  CHECK_HAS(page.data, "n = ۱: بدون بازه");
+  CHECK_LACKS(page.data, "GPU differs");
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  /* English stays English */
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU differs: Tesla V100-SXM2-16GB (baseline) vs NVIDIA A100-SXM4-40G (optimized)</li>");
+  /* Arabic lacks the message: English, and the page says so */
+  CHECK_INT(pod_file_read(test_path("_site/ar/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<li>GPU differs: Tesla V100-SXM2-16GB (baseline) vs NVIDIA A100-SXM4-40G (optimized)</li>");
+  CHECK_HAS(page.data, "class=\"notice\"");
+  CHECK_HAS(page.data, "class=\"verdict\">أفضل</td>");
+  /* the training run: split names, the overfitting verdict, dates */
+  CHECK_INT(pod_file_read(test_path("_site/fa/runs/3.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<td>اعتبارسنجی</td>");
+  CHECK_HAS(page.data, "class=\"legend\" direction=\"ltr\" unicode-bidi=\"isolate\">آموزش</text>");
+  CHECK_HAS(page.data, "<p class=\"overfit\">بهترین loss اعتبارسنجی");
+  CHECK_HAS(page.data, "نتیجه (k = ۳):");
+  CHECK(strstr(page.data, "<strong>بیش‌برازش از دورهٔ") || strstr(page.data, "<strong>بدون واگرایی در"));
+  CHECK_LACKS(page.data, "Verdict");
+  CHECK_LACKS(page.data, "no divergence");
+  CHECK_LACKS(page.data, "overfitting from");
+  CHECK_LACKS(page.data, "class=\"notice\"");
+  CHECK_HAS(page.data, "<time datetime=\"");
+  CHECK(strstr(page.data, "\xdb\xb1\xdb\xb4\xdb\xb0") != NULL);   /* ۱۴۰…: a Persian-calendar year */
+  CHECK_INT(pod_file_read(test_path("_site/en/runs/3.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<td>validation</td>");
+  CHECK_HAS(page.data, "<p class=\"overfit\">Best validation loss");
+  CHECK_HAS(page.data, " UTC</time>");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+  pod_buf_free(&env);
+  pod_buf_free(&cat);
+}
+
+/* fmt_date: one time in each language, as CLDR writes it. */
+static void test_i18n_dates_follow_the_locale(void) {
+  static const struct { const char *lang, *want; } cases[] = {
+    {"en", "Nov 23, 2026, 11:53 AM UTC"},
+    {"fa", "۲ آذر ۱۴۰۵، ۱۱:۵۳ (UTC)"},
+    {"ar", "٢٣ نوفمبر ٢٠٢٦، ١١:٥٣ ص UTC"},
+    {"te", "23, నవం 2026 11:53 AM UTC"},
+    {"ha", "23 Nuw, 2026, 11:53 UTC"}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    render_i18n *i = open_lang(cases[k].lang);
+    pod_buf b = POD_BUF_INIT;
+    if (!i) continue;
+    CHECK_INT(render_i18n_date(i, "2026-11-23T11:53:09Z", 1, &b), 0);
+    /* CLDR puts narrow no-break spaces in some; compare with plain ones */
+    for (char *p; (p = strstr(b.data, "\xe2\x80\xaf"));) {
+      *p = ' ';
+      memmove(p + 1, p + 3, strlen(p + 3) + 1);
+      b.len -= 2;
+    }
+    if (strcmp(pod_buf_str(&b), cases[k].want))
+      test_fail(__FILE__, __LINE__, "%s: \"%s\", expected \"%s\"", cases[k].lang,
+                pod_buf_str(&b), cases[k].want);
+    pod_buf_clear(&b);
+    /* an offset is honoured: 13:53+02:00 is 11:53 UTC */
+    CHECK_INT(render_i18n_date(i, "2026-11-23T13:53:09+02:00", 1, &b), 0);
+    CHECK(strstr(pod_buf_str(&b), "11") != NULL || strcmp(cases[k].lang, "en"));
+    pod_buf_clear(&b);
+    CHECK_INT(render_i18n_date(i, "2026-11-23", 1, &b), 0);   /* a date alone */
+    CHECK_LACKS(pod_buf_str(&b), "UTC");
+    CHECK_INT(render_i18n_date(i, "yesterday", 1, &b), -1);
+    CHECK_INT(render_i18n_date(i, "2026-13-01T00:00:00Z", 1, &b), -1);
+    pod_buf_free(&b);
+    render_i18n_close(i);
+  }
+}
+
+/* The project file's default_language writes the chooser in that
+** language, lists it first and marks it; pages point to the chooser as
+** x-default. */
+static void test_i18n_project_default_language_on_the_chooser(void) {
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&out, &e, "init"), 0);
+  test_write(test_path("podium.project.json"),
+             "{\"languages\": [\"en\", \"fa\", \"ar\"], \"default_language\": \"fa\"}", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"fa\" dir=\"rtl\">");
+  CHECK_HAS(page.data, "<ul class=\"languages\">\n<li class=\"default\"><a href=\"fa/index.html\" hreflang=\"fa\"");
+  CHECK_HAS(page.data, "<li><a href=\"en/index.html\" hreflang=\"en\"");
+  CHECK(!pod_exists(test_path("_site/te")));
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../index.html\">");
+  test_write(test_path("podium.project.json"),
+             "{\"languages\": [\"fa\", \"en\"], \"default_language\": \"en\"}", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &e, "render"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"en\" dir=\"ltr\">");
+  CHECK_HAS(page.data, "<li class=\"default\"><a href=\"en/index.html\"");
+  CHECK(!pod_exists(test_path("_site/ar")));
+  /* --lang wins: its first is the default */
+  CHECK_INT(test_podium(&out, &e, "render --lang ar,en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/index.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<html lang=\"ar\" dir=\"rtl\">");
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 const test_case tests_i18n[] = {
   {"i18n_chart_digits_follow_the_page", test_i18n_chart_digits_follow_the_page},
   {"i18n_course_page_missing_in_a_language_falls_back", test_i18n_course_page_missing_in_a_language_falls_back},
@@ -235,5 +545,11 @@ const test_case tests_i18n[] = {
   {"i18n_missing_message_falls_back_to_english", test_i18n_missing_message_falls_back_to_english},
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
   {"i18n_check_finds_every_kind_of_problem", test_i18n_check_finds_every_kind_of_problem},
+  {"i18n_messageformat_subset", test_i18n_messageformat_subset},
+  {"i18n_project_default_language_on_the_chooser", test_i18n_project_default_language_on_the_chooser},
+  {"i18n_c_texts_follow_the_page", test_i18n_c_texts_follow_the_page},
+  {"i18n_dates_follow_the_locale", test_i18n_dates_follow_the_locale},
+  {"i18n_messageformat_errors_say_where", test_i18n_messageformat_errors_say_where},
+  {"i18n_convert_rewrites_the_old_form", test_i18n_convert_rewrites_the_old_form},
   {NULL, NULL},
 };

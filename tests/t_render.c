@@ -424,6 +424,16 @@ static void mask_times(pod_buf *b) {
     if (d[4] == '-' && d[7] == '-' && p[3] == ':' && p[6] == ':' && p[9] == 'Z')
       memcpy(d, "YYYY-MM-DDThh:mm:ssZ", 20);
   }
+  /* and the localized times beside them: <time ...>TEXT</time> */
+  for (char *p = b->data; p && (p = strstr(p, "<time ")); p++) {
+    char *open = strchr(p, '>'), *close = open ? strstr(open, "</time>") : NULL;
+    if (!close) break;
+    size_t n = (size_t)(close - open - 1);
+    if (n < 4) continue;   /* TIME must not grow the page */
+    memmove(open + 5, close, strlen(close) + 1);
+    memcpy(open + 1, "TIME", 4);
+    b->len = b->len - n + 4;
+  }
 }
 
 /* Whole pages of the demo site, as `make demo` renders them, byte for
