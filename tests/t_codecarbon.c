@@ -201,6 +201,65 @@ static void test_codecarbon_snapshots_curve_and_replace(void) {
   pod_buf_free(&page);
 }
 
+/* A file of a megabyte or more is parsed on a reader thread (csv.c): the
+** same rows, and the same messages for errors the reader finds (bad
+** UTF-8 near the end) and errors the caller finds (a bad number). */
+static void big_file(pod_buf *b, long rows, long bad_number_at, int bad_utf8_last) {
+  pod_buf_clear(b);
+  pod_buf_printf(b, "%s", HDR);
+  for (long i = 1; i <= rows; i++) {
+    if (i == bad_number_at)
+      pod_buf_printf(b, "2024-01-01T00:00:00,p,r%ld,1O.5,0.001,0.002,8,France\n", i % 7);
+    else
+      pod_buf_printf(b, "2024-01-01T00:00:00,p,r%ld,%ld.5,0.001,%ld.002,8,France%s\n",
+                     i % 7, i, i, i == rows && bad_utf8_last ? "\xff" : "");
+  }
+}
+
+static void test_codecarbon_big_file_on_a_reader_thread(void) {
+  pod_buf b = POD_BUF_INIT;
+  char err[POD_ERRLEN], before[65], after[65];
+  const char *p;
+  store_db *db;
+  long rows = 20000;  /* ~1.3 MB */
+  big_file(&b, rows, 0, 0);
+  CHECK(b.len > (1L << 20));
+  p = test_path("big.csv");
+  test_write(p, b.data, b.len);
+  db = test_open_db();
+  CHECK_RC(test_ingest_into(db, NULL, &p, 1, err), POD_OK, err);
+  store_close(db);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 7);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), rows);
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), rows);
+  /* each run's summary is its last line: r0 ends on line rows - 6 + 1 */
+  CHECK_INT(test_query_num("SELECT max(line) FROM samples"), rows + 1);
+  CHECK_INT(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' ORDER BY value DESC LIMIT 1") * 10, (rows * 10 + 5));
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line != (SELECT max(line) FROM samples x WHERE x.run_id = measurements.run_id)"), 0);
+  test_registry_checksum(before);
+  /* the reader's error, on the last line */
+  big_file(&b, rows, 0, 1);
+  p = test_path("big2.csv");
+  test_write(p, b.data, b.len);
+  db = test_open_db();
+  CHECK_RC(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT, err);
+  store_close(db);
+  CHECK_HAS(err, "big2.csv:20001:");
+  CHECK_HAS(err, "found byte 0xff that is not UTF-8");
+  /* the caller's error, early: the reader is stopped */
+  big_file(&b, rows, 300, 0);
+  p = test_path("big3.csv");
+  test_write(p, b.data, b.len);
+  db = test_open_db();
+  CHECK_RC(test_ingest_into(db, NULL, &p, 1, err), POD_EINPUT, err);
+  store_close(db);
+  CHECK_HAS(err, "big3.csv:301:");
+  CHECK_HAS(err, "found \"1O.5\"");
+  test_registry_checksum(after);
+  CHECK_STR(after, before);
+  pod_buf_free(&b);
+}
+
 static void expect_refused(const char *name, const char *data,
                            const char *want1, const char *want2) {
   test_expect_refused(fixture(V222), name, data, strlen(data), want1,
@@ -239,6 +298,7 @@ static void test_codecarbon_refuses_bad_files(void) {
 }
 
 const test_case tests_codecarbon[] = {
+  {"codecarbon_big_file_on_a_reader_thread", test_codecarbon_big_file_on_a_reader_thread},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
   {"test_codecarbon_v222_long_run_values", test_codecarbon_v222_long_run_values},
