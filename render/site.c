@@ -56,6 +56,8 @@ typedef struct site {
   size_t n_pages;
   char *intro;       /* index.md's HTML, or NULL */
   int intro_fallback;  /* it is the default language's */
+  render_primary *prim;     /* each scope's primary board */
+  size_t n_prim;
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -135,6 +137,11 @@ static int append_row(const store_row *row, void *ud) {
     lua_pushstring(L, p.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&p);
+    if (render_primary_of(k->s->prim, k->s->n_prim, row_text(row, "scope"),
+                          row_int(row, "metric_id"))) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "primary");
+    }
   }
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   return 0;
@@ -287,6 +294,46 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
   return write_page(s, "index.html", "chooser.html", err);
 }
 
+static int push_groups(site *s, const char *scope, int64_t metric_id,
+                       int board_idx, char err[POD_ERRLEN]);
+
+/* data.primaries: each scope's primary board, {board = {scope, metric,
+** unit, direction, href, primary, costs}, groups}, for the overview. */
+static int add_primaries(site *s, char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  int rc = POD_OK;
+  lua_createtable(L, (int)s->n_prim, 0);
+  for (size_t i = 0; i < s->n_prim && rc == POD_OK; i++) {
+    const render_primary *p = &s->prim[i];
+    pod_buf href = POD_BUF_INIT;
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, p->scope);
+    lua_setfield(L, -2, "scope");
+    lua_pushstring(L, p->metric);
+    lua_setfield(L, -2, "metric");
+    lua_pushstring(L, p->unit);
+    lua_setfield(L, -2, "unit");
+    lua_pushinteger(L, p->direction);
+    lua_setfield(L, -2, "direction");
+    pod_buf_printf(&href, "%s/", s->lang);
+    board_path(&href, p->scope, p->metric);
+    lua_pushstring(L, href.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_free(&href);
+    if ((rc = push_groups(s, p->scope, p->metric_id, -1, err)) == POD_OK) {
+      lua_setfield(L, -3, "groups");
+      lua_setfield(L, -2, "board");
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    } else {
+      lua_pop(L, 2);
+    }
+  }
+  if (rc == POD_OK) lua_setfield(L, -2, "primaries");
+  else lua_pop(L, 1);
+  return rc;
+}
+
 static int page_overview(site *s, char err[POD_ERRLEN]) {
   char rel[64];
   row_sink k = {s, ROW_PLAIN};
@@ -311,7 +358,8 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_pushboolean(s->L, s->intro_fallback);
     lua_setfield(s->L, -2, "untranslated");
   }
-  if ((rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
+  if ((rc = add_primaries(s, err)) ||
+      (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
       (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
       (rc = add_list(s, "envs", ROW_ENV, store_each_env, err))) {
     lua_pop(s->L, 1);
@@ -365,6 +413,7 @@ typedef struct grouper {
   int have;
   int64_t batch, seq;
   char split[64];
+  unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
 } grouper;
 
 static int group_entry(const store_row *row, void *ud) {
@@ -399,7 +448,53 @@ static int group_entry(const store_row *row, void *ud) {
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
            (long long)row_int(row, "run_id"));
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    for (int c = 0; c < row->n; c++)
+      if (row->v[c].type != STORE_NULL &&
+          !strcmp(row->names[c], render_costs[i].metric))
+        g->costs |= 1u << i;
   return 0;
+}
+
+/* Pushes the groups of a board (see group_entry); a scope's primary
+** board comes with the cost columns, and then sets board.primary and
+** board.costs (each {metric, unit}, those with a value, not the ranked
+** metric itself) on the table at board_idx. On failure nothing is
+** pushed. */
+static int push_groups(site *s, const char *scope, int64_t metric_id,
+                       int board_idx, char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
+                                              metric_id);
+  grouper g = {s, 0, 0, 0, "", 0};
+  int rc, n = 0;
+  board_idx = lua_absindex(L, board_idx);
+  lua_newtable(L);
+  rc = p ? store_each_primary_entry(s->db, scope, metric_id, group_entry, &g,
+                                    err)
+         : store_each_leaderboard_entry(s->db, scope, metric_id, group_entry,
+                                        &g, err);
+  if (g.have) lua_pop(L, 1);
+  if (rc) {
+    lua_pop(L, 1);
+    return rc;
+  }
+  if (!p) return POD_OK;
+  lua_pushboolean(L, 1);
+  lua_setfield(L, board_idx, "primary");
+  lua_newtable(L);
+  for (int i = 0; i < RENDER_N_COSTS; i++) {
+    if (!(g.costs >> i & 1) || !strcmp(render_costs[i].metric, p->metric))
+      continue;
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, render_costs[i].metric);
+    lua_setfield(L, -2, "metric");
+    lua_pushstring(L, render_costs[i].unit);
+    lua_setfield(L, -2, "unit");
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_setfield(L, board_idx, "costs");
+  return POD_OK;
 }
 
 typedef struct board_walk {
@@ -412,7 +507,6 @@ static int page_board(const store_row *row, void *ud) {
   site *s = w->s;
   const char *scope = row_text(row, "scope");
   const char *metric = row_text(row, "metric");
-  grouper g = {s, 0, 0, 0};
   pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
   int rc;
   lua_newtable(s->L);
@@ -420,12 +514,9 @@ static int page_board(const store_row *row, void *ud) {
                  *scope ? scope : "all runs");
   set_title(s->L, title.data);
   push_row(s->L, row);
+  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, w->err);
+  if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
   lua_setfield(s->L, -2, "board");
-  lua_newtable(s->L);
-  rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
-                                    group_entry, &g, w->err);
-  if (g.have) lua_pop(s->L, 1);
-  lua_setfield(s->L, -2, "groups");
   pod_buf_printf(&rel, "%s/", s->lang);
   board_path(&rel, scope, metric);
   if (rc == POD_OK) rc = write_page(s, rel.data, "leaderboard.html", w->err);
@@ -612,7 +703,6 @@ static int find_board(const store_row *row, void *ud) {
   site *s = f->s;
   const char *scope = row_text(row, "scope"), *metric = row_text(row, "metric");
   pod_buf name = POD_BUF_INIT, href = POD_BUF_INIT;
-  grouper g = {s, 0, 0, 0};
   int rc = POD_OK;
   if (!scope) scope = "";
   if (!metric) metric = "";
@@ -628,12 +718,9 @@ static int find_board(const store_row *row, void *ud) {
     board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, f->err);
+    if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
-    lua_newtable(s->L);
-    rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
-                                      group_entry, &g, f->err);
-    if (g.have) lua_pop(s->L, 1);
-    lua_setfield(s->L, -2, "groups");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
     lua_setfield(s->L, -2, "level");
     if (rc) lua_pop(s->L, 1);
@@ -883,7 +970,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
-                             i18n_dir, langs, key, err)))
+                             i18n_dir, langs, opts->project, key, err)))
     return rc;
   if (render_out_current(opts->out_dir, key, &stats->pages)) {
     stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
@@ -896,6 +983,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
+      (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
+                                err)) == POD_OK &&
       (rc = find_pairs(&s, err)) == POD_OK)
     rc = find_paretos(&s, err);
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
@@ -905,7 +994,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
-  if (rc == POD_OK) rc = render_downloads(db, s.out, err);
+  if (rc == POD_OK) rc = render_downloads(db, opts->project, s.out, err);
   if (rc) {
     render_out_abort(s.out);
     goto done;
@@ -916,6 +1005,7 @@ done:
   render_compare_pairs_free(s.pairs, s.n_pairs);
   free(s.cmps);
   render_pareto_free(s.pareto);
+  render_primary_free(s.prim, s.n_prim);
   for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
   free(s.pareto_scopes);
   course_free(&s);

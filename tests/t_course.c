@@ -96,7 +96,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
   CHECK_INT(pod_file_read(test_path("_site/en/distillation.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "<title>Distillation in short · podium</title>");
-  CHECK_HAS(page.data, "<table class=\"board\">");
+  CHECK_HAS(page.data, "<table class=\"board\" data-sortable>");
   CHECK_HAS(page.data, "<h3>Batch size 8, sequence length 128</h3>");
   CHECK_HAS(page.data, "<a href=\"../en/runs/2.html\"><bdi>distilbert-base-uncased</bdi></a>");
   CHECK_HAS(page.data, "9.00\xc2\xa0ms");
@@ -105,7 +105,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   /* one table markup: the leaderboard page uses the same partial */
   CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &board, err), POD_OK);
   CHECK_HAS(board.data, "<h2>Batch size 8, sequence length 128</h2>");
-  CHECK_HAS(board.data, "<table class=\"board\">");
+  CHECK_HAS(board.data, "<table class=\"board\" data-sortable>");
   pod_buf_free(&page);
   pod_buf_free(&board);
   store_close(db);
