@@ -221,7 +221,83 @@ static void test_boards_default_primary_without_accuracy_is_a_time(void) {
   pod_buf_free(&e);
 }
 
+/* ---- sortable tables -------------------------------------------------- */
+
+static void test_boards_tables_are_sortable_without_breaking_plain_html(void) {
+  char err[POD_ERRLEN];
+  store_db *db = sst2_registry();
+  CHECK_RC(render_with(db, NULL, err), POD_OK, err);
+  const char *html = page("_site/fa/leaderboards/sst2--accuracy.html");
+  CHECK_HAS(html, "<script src=\"../../assets/sort.js\" defer></script>");
+  CHECK_HAS(html, "<table class=\"board\" data-sortable>");
+  /* the server's order is the rank order, and says so */
+  CHECK_HAS(html, "<th scope=\"col\" class=\"num\" aria-sort=\"ascending\">");
+  CHECK_HAS(html, "<td class=\"num\" data-v=\"0.91\">");
+  CHECK_LACKS(html, "<button");          /* buttons come with the script */
+  CHECK(pod_exists(test_path("_site/assets/sort.js")));
+  CHECK_HAS(page("_site/en/index.html"), "assets/sort.js");
+  store_close(db);
+}
+
+/* In a real browser, when one is installed: the Persian (right-to-left)
+** page, a click on the accuracy header, the rows in the new order. */
+static void test_boards_sort_js_sorts_by_raw_values_in_chromium(void) {
+  char err[POD_ERRLEN], cmd[8192];
+  pod_buf html = POD_BUF_INIT, dom = POD_BUF_INIT;
+  store_db *db;
+  FILE *f;
+  if (system("command -v chromium >/dev/null 2>&1") != 0) return;
+  db = sst2_registry();
+  CHECK_RC(render_with(db, NULL, err), POD_OK, err);
+  store_close(db);
+  pod_buf_adds(&html, page("_site/fa/leaderboards/sst2--accuracy.html"));
+  /* after load: click accuracy (column 5: 0.85 first), then energy twice
+  ** (column 9, descending: empty cells still last, in their order) */
+  const char *probe =
+      "<script>addEventListener('load', function () {"
+      " var t = document.querySelector('table[data-sortable]');"
+      " function order() { return Array.prototype.map.call(t.tBodies[0].rows,"
+      "  function (r) { return r.cells[1].textContent; }).join(' '); }"
+      " function click(c) { t.tHead.rows[0].cells[c].querySelector('button').click(); }"
+      " var out = [];"
+      " click(4); out.push(order(), t.tHead.rows[0].cells[4].getAttribute('aria-sort'),"
+      "  String(t.tHead.rows[0].cells[0].hasAttribute('aria-sort')));"
+      " click(8); click(8); out.push(order(), t.tHead.rows[0].cells[8].getAttribute('aria-sort'));"
+      " var p = document.createElement('pre'); p.id = 'probe';"
+      " p.textContent = 'RESULT ' + out.join(' | ') + ' END'; document.body.appendChild(p);"
+      "});</script></body>";
+  char *body = strstr(html.data, "</body>");
+  CHECK(body != NULL);
+  if (!body) goto done;
+  *body = '\0';
+  pod_buf_adds(&dom, html.data);
+  pod_buf_adds(&dom, probe);
+  test_write(test_path("_site/fa/leaderboards/probe.html"), dom.data, dom.len);
+  pod_buf_clear(&dom);
+  snprintf(cmd, sizeof cmd,
+           "timeout 60 chromium --headless --no-sandbox --disable-gpu "
+           "--disable-background-networking --disable-component-update "
+           "--disable-sync --no-first-run --user-data-dir='%s' "
+           "--virtual-time-budget=5000 --dump-dom 'file://%s' 2>/dev/null",
+           test_path("chrome"), test_path("_site/fa/leaderboards/probe.html"));
+  if (!(f = popen(cmd, "r"))) goto done;
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pod_buf_add(&dom, chunk, n);
+  pclose(f);
+  const char *got = strstr(pod_buf_str(&dom), "<pre id=\"probe\">");
+  CHECK_HAS(got ? got : "(no RESULT: did the script run?)", "RESULT model-c model-a model-b | ascending | false | "
+            "model-a model-c model-b | descending END");
+  /* the script turned each header into a button */
+  CHECK_HAS(pod_buf_str(&dom), "<th scope=\"col\" class=\"num\"><button type=\"button\">");
+done:
+  pod_buf_free(&html);
+  pod_buf_free(&dom);
+}
+
 const test_case tests_boards[] = {
+  {"boards_tables_are_sortable_without_breaking_plain_html", test_boards_tables_are_sortable_without_breaking_plain_html},
+  {"boards_sort_js_sorts_by_raw_values_in_chromium", test_boards_sort_js_sorts_by_raw_values_in_chromium},
   {"boards_default_primary_is_accuracy_with_cost_columns", test_boards_default_primary_is_accuracy_with_cost_columns},
   {"boards_project_file_picks_the_primary_metric", test_boards_project_file_picks_the_primary_metric},
   {"boards_default_primary_without_accuracy_is_a_time", test_boards_default_primary_without_accuracy_is_a_time},
