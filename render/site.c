@@ -731,16 +731,53 @@ static int find_board(const store_row *row, void *ud) {
   return rc;
 }
 
+/* {{< compare A B [DATASET] >}}: A (baseline) against B (optimized), each
+** a run id, run name or model as `podium compare` takes them, through
+** compare_table.html (the compare page's rows). */
+static int compare_shortcode(site *s, const char *args, pod_buf *html,
+                             char err[POD_ERRLEN]) {
+  char words[3][256];
+  int n = 0, rc = POD_OK;
+  int64_t *ids[2] = {NULL, NULL};
+  size_t n_ids[2] = {0, 0};
+  render_cmp *c = NULL;
+  for (const char *p = args; *p && n < 4; n++) {
+    size_t k = strcspn(p, " ");
+    if (n < 3) snprintf(words[n], sizeof words[n], "%.*s", (int)k, p);
+    p += k;
+    while (*p == ' ') p++;
+  }
+  if (n < 2 || n > 3)
+    return pod_err(err, POD_EINPUT, "{{< compare A B [DATASET] >}} takes "
+                   "two runs and a dataset, found \"%s\"", args);
+  for (int k = 0; k < 2 && rc == POD_OK; k++)
+    if (render_compare_resolve(s->db, words[k], &ids[k], &n_ids[k], err))
+      rc = pod_err(err, POD_EINPUT, "unknown run \"%s\", expected a run id, "
+                   "run name or model (podium runs lists them)", words[k]);
+  if (rc == POD_OK)
+    rc = render_compare_new(s->db, (const int64_t *const *)ids, n_ids,
+                            n == 3 ? words[2] : NULL, &c, err);
+  if (rc == POD_OK) {
+    lua_createtable(s->L, 0, 2);
+    render_compare_push(s->L, c, s->lang);
+    lua_setfield(s->L, -2, "cmp");
+    /* pages sit at <lang>/<page>.html */
+    rc = render_sandbox_page(s->sb, "compare_table.html", "../", html, err);
+  }
+  render_compare_free(c);
+  free(ids[0]);
+  free(ids[1]);
+  return rc;
+}
+
 /* {{< leaderboard NAME >}}: the board's ranked tables, through the same
-** partial as its own page; {{< compare A B >}} is reserved. */
+** partial as its own page; {{< compare A B >}}: a comparison's table. */
 static int course_shortcode(void *ud, const char *kind, const char *args,
                             pod_buf *html, char err[POD_ERRLEN]) {
   site *s = ud;
   board_find f;
   int rc;
-  if (!strcmp(kind, "compare"))
-    return pod_err(err, POD_EINPUT, "{{< compare %s >}}: comparisons are "
-                   "not available yet", args);
+  if (!strcmp(kind, "compare")) return compare_shortcode(s, args, html, err);
   if (strcmp(kind, "leaderboard"))
     return pod_err(err, POD_EINPUT, "unknown shortcode \"%s\", expected "
                    "leaderboard or compare", kind);
