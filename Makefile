@@ -37,13 +37,13 @@ RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare.c \
               render/pareto.c render/overfit_lua.c \
-              render/markdown.c render/state.c
+              render/markdown.c render/state.c render/primary.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
               tests/t_compare.c \
-              tests/t_course.c
+              tests/t_course.c tests/t_boards.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

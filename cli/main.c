@@ -571,17 +571,20 @@ static int cmd_report(cli *c, int argc, char **argv) {
   flag flags[] = {{"--md", 0, &md}, {NULL, 0, NULL}};
   store_db *db = NULL;
   pod_buf out = POD_BUF_INIT;
+  pod_project project;
   int n, help;
   int rc = parse_flags(c, "report", "NAME [--md]", argc, argv, flags, &n, &help);
   if (rc || help) return rc ? rc : show_help("report");
   if (n != 1)
     return usage_error("report", "NAME [--md]", "%s",
                        n ? "give one NAME" : "no NAME given");
-  if ((rc = open_db(c, 1, &db))) return rc;
-  if ((rc = render_report(db, argv[0], &out, c->err)) == POD_OK)
+  if ((rc = load_project(c, &project))) return rc;
+  if ((rc = open_db(c, 1, &db)) == POD_OK &&
+      (rc = render_report(db, &project, argv[0], &out, c->err)) == POD_OK)
     fputs(pod_buf_str(&out), stdout);
   pod_buf_free(&out);
   store_close(db);
+  pod_project_free(&project);
   return rc;
 }
 

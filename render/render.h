@@ -109,9 +109,11 @@ int render_markdown(const char *name, const char *text, size_t n,
 
 /* ---- reports and downloads (report.c) --------------------------------- */
 /* The Markdown report (GFM tables) of the leaderboard called name
-** (render_board_name); POD_EINPUT naming the known ones when none is. */
-int render_report(store_db *db, const char *name, pod_buf *out,
-                  char err[POD_ERRLEN]);
+** (render_board_name); POD_EINPUT naming the known ones when none is.
+** A scope's primary board (project: its primary_metrics, may be NULL)
+** has the runs' time, memory, energy and emissions beside the ranking. */
+int render_report(store_db *db, const pod_project *project, const char *name,
+                  pod_buf *out, char err[POD_ERRLEN]);
 /* A CSV cell: quoted when needed, and a text starting with = + - @ tab or
 ** CR gets a leading ' so spreadsheets do not run it as a formula (plain
 ** numbers stay as they are). */

@@ -54,20 +54,49 @@ int render_out_commit(render_out *o, render_stats *stats,
 void render_out_abort(render_out *o);   /* removes the temporary tree */
 
 /* The render key (state.c): a SHA-256 of the podium binary, the
-** registry's state rows, the template folders, assets and content; key is
+** registry's state rows, the template folders, assets, content and the
+** project file's settings (project may be NULL); key is
 ** "" when the binary cannot be read (then every render renders). */
 int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
-                     const char *i18n_dir, const char *langs, char key[65],
+                     const char *i18n_dir, const char *langs,
+                     const pod_project *project, char key[65],
                      char err[POD_ERRLEN]);
 
 /* A GFM table cell: Markdown punctuation escaped, no line breaks
 ** (report.c; compare reports use it too). */
 void render_md_cell(pod_buf *out, const char *s);
 
+/* The primary metric of each scope (primary.c has the default rule):
+** one board per scope, in scope order. Owned: free with
+** render_primary_free. POD_EINPUT when the project file names, for one
+** scope, a metric it has no leaderboard of. */
+typedef struct render_primary {
+  char *scope, *metric, *unit;
+  int64_t metric_id;
+  int direction;
+} render_primary;
+int render_primary_list(store_db *db, const pod_project *project,
+                        render_primary **out, size_t *out_n,
+                        char err[POD_ERRLEN]);
+void render_primary_free(render_primary *p, size_t n);
+/* The entry when (scope, metric_id) is its scope's primary board, else
+** NULL. Borrowed from p. */
+const render_primary *render_primary_of(const render_primary *p, size_t n,
+                                        const char *scope, int64_t metric_id);
+/* The cost columns of a primary ranking, in store_each_primary_entry's
+** order, with their SI units. */
+typedef struct render_cost {
+  const char *metric, *unit;
+} render_cost;
+#define RENDER_N_COSTS 6
+extern const render_cost render_costs[RENDER_N_COSTS];
+
 /* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
-** (one Markdown report per leaderboard) (report.c). */
-int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]);
+** (one Markdown report per leaderboard) (report.c). A scope's primary
+** board (project may be NULL: the defaults) carries the cost columns. */
+int render_downloads(store_db *db, const pod_project *project,
+                     render_out *out, char err[POD_ERRLEN]);
 
 /* Comparison pages (compare.c): every optimized group of runs (one
 ** model, scope and environment) against each baseline group of its scope.

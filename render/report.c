@@ -71,6 +71,7 @@ typedef struct report {
   int64_t batch, seq;
   int batch_null, seq_null;
   char split[64];
+  unsigned costs;   /* primary board: bit i set when render_costs[i] has a value */
 } report;
 
 static int report_row(const store_row *row, void *ud) {
@@ -96,7 +97,17 @@ static int report_row(const store_row *row, void *ud) {
     pod_buf_adds(r->out, "\n\n");
     pod_buf_adds(r->out, "| Rank | Model | Variant | Role | ");
     render_md_cell(r->out, r->metric);
-    pod_buf_adds(r->out, " | n | Run |\n|---:|---|---|---|---:|---:|---:|\n");
+    pod_buf_adds(r->out, " | n | Run |");
+    for (int i = 0; i < RENDER_N_COSTS; i++)
+      if (r->costs >> i & 1) {
+        pod_buf_addc(r->out, ' ');
+        render_md_cell(r->out, render_costs[i].metric);
+        pod_buf_adds(r->out, " |");
+      }
+    pod_buf_adds(r->out, "\n|---:|---|---|---|---:|---:|---:|");
+    for (int i = 0; i < RENDER_N_COSTS; i++)
+      if (r->costs >> i & 1) pod_buf_adds(r->out, "---:|");
+    pod_buf_addc(r->out, '\n');
   }
   pod_buf_printf(r->out, "| %lld | ", (long long)col(row, "rank")->i);
   render_md_cell(r->out, text_or(row, "model", ""));
@@ -106,8 +117,24 @@ static int report_row(const store_row *row, void *ud) {
   render_md_cell(r->out, text_or(row, "role", "-"));
   pod_buf_adds(r->out, " | ");
   plain_value(r->out, col(row, "value")->d, r->unit);
-  pod_buf_printf(r->out, " | %lld | %lld |\n", (long long)col(row, "n")->i,
+  pod_buf_printf(r->out, " | %lld | %lld |", (long long)col(row, "n")->i,
                  (long long)col(row, "run_id")->i);
+  for (int i = 0; i < RENDER_N_COSTS; i++) {
+    const store_value *v = col(row, render_costs[i].metric);
+    if (!(r->costs >> i & 1)) continue;
+    pod_buf_addc(r->out, ' ');
+    if (v->type != STORE_NULL) plain_value(r->out, v->d, render_costs[i].unit);
+    pod_buf_adds(r->out, " |");
+  }
+  pod_buf_addc(r->out, '\n');
+  return 0;
+}
+
+/* Which cost columns of a primary ranking have a value in any row. */
+static int note_costs(const store_row *row, void *ud) {
+  unsigned *mask = ud;
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    if (col(row, render_costs[i].metric)->type != STORE_NULL) *mask |= 1u << i;
   return 0;
 }
 
@@ -159,14 +186,36 @@ static void report_head(const store_row *board, report *r, pod_buf *out) {
                  col(board, "direction")->i > 0 ? "Higher" : "Lower");
 }
 
-/* The report of one leaderboard, given as a row of store_each_leaderboard. */
-static int report_board(store_db *db, const store_row *board, pod_buf *out,
+/* The primary board's note, once its cost columns are known (the ranked
+** metric itself is not one of them). */
+static void report_primary_note(report *r, const char *scope) {
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    if (!strcmp(render_costs[i].metric, r->metric)) r->costs &= ~(1u << i);
+  pod_buf_adds(r->out, "\nThe primary ranking of ");
+  render_md_cell(r->out, *scope ? scope : "all runs");
+  pod_buf_adds(r->out, r->costs ? ": each run's time, memory, energy and "
+               "emissions stand beside it where the run has them (at the "
+               "same point, else its total).\n" : ".\n");
+}
+
+/* The report of one leaderboard, given as a row of store_each_leaderboard;
+** primary: its entry when it is its scope's primary board, else NULL. */
+static int report_board(store_db *db, const store_row *board,
+                        const render_primary *primary, pod_buf *out,
                         char err[POD_ERRLEN]) {
   report r;
+  const char *scope = text_or(board, "scope", "");
+  int64_t id = col(board, "metric_id")->i;
+  int rc;
   report_head(board, &r, out);
-  return store_each_leaderboard_entry(db, text_or(board, "scope", ""),
-                                      col(board, "metric_id")->i, report_row,
-                                      &r, err);
+  if (primary) {   /* the note needs the columns: a first walk finds them */
+    if ((rc = store_each_primary_entry(db, scope, id, note_costs, &r.costs,
+                                       err)))
+      return rc;
+    report_primary_note(&r, scope);
+    return store_each_primary_entry(db, scope, id, report_row, &r, err);
+  }
+  return store_each_leaderboard_entry(db, scope, id, report_row, &r, err);
 }
 
 /* Remembers the board called f->name (its fields copied) and every name. */
@@ -177,9 +226,11 @@ static int find_named(const store_row *row, void *ud) {
   return 0;
 }
 
-int render_report(store_db *db, const char *name, pod_buf *out,
-                  char err[POD_ERRLEN]) {
+int render_report(store_db *db, const pod_project *project,
+                  const char *name, pod_buf *out, char err[POD_ERRLEN]) {
   find_board f;
+  render_primary *prim = NULL;
+  size_t n_prim = 0;
   int rc;
   memset(&f, 0, sizeof f);
   f.name = name;
@@ -198,9 +249,12 @@ int render_report(store_db *db, const char *name, pod_buf *out,
                         {STORE_TEXT, 0, 0, f.unit},
                         {STORE_INT, f.direction, 0, NULL}};
     store_row board = {5, names, v};
-    rc = report_board(db, &board, out, err);
+    if ((rc = render_primary_list(db, project, &prim, &n_prim, err))) goto done;
+    rc = report_board(db, &board, render_primary_of(prim, n_prim, f.scope,
+                                                    f.metric_id), out, err);
   }
 done:
+  render_primary_free(prim, n_prim);
   pod_buf_free(&f.names);
   return rc;
 }
@@ -322,6 +376,8 @@ static int write_table(render_out *o, const char *name, table_out *t,
 typedef struct board_files {
   store_db *db;
   render_out *out;
+  render_primary *prim;
+  size_t n_prim;
   char err[POD_ERRLEN];
 } board_files;
 
@@ -341,12 +397,27 @@ static int board_downloads(const store_row *row, void *ud) {
   board_files *b = ud;
   board_sinks k = {TABLE_OUT_INIT, {0}};
   pod_buf name = POD_BUF_INIT, md = POD_BUF_INIT, rel = POD_BUF_INIT;
+  const char *scope = text_or(row, "scope", "");
+  int64_t id = col(row, "metric_id")->i;
+  const render_primary *primary = render_primary_of(b->prim, b->n_prim,
+                                                    scope, id);
+  unsigned costs = 0;
   int rc;
-  render_board_name(&name, text_or(row, "scope", ""), text_or(row, "metric", ""));
+  render_board_name(&name, scope, text_or(row, "metric", ""));
   report_head(row, &k.r, &md);
-  rc = store_each_leaderboard_entry(b->db, text_or(row, "scope", ""),
-                                    col(row, "metric_id")->i, board_row, &k,
-                                    b->err);
+  if (primary &&
+      (rc = store_each_primary_entry(b->db, scope, id, note_costs, &costs,
+                                     b->err))) {
+    pod_buf_free(&name);
+    pod_buf_free(&md);
+    return rc;
+  }
+  k.r.costs = costs;
+  if (primary) report_primary_note(&k.r, scope);
+  rc = primary ? store_each_primary_entry(b->db, scope, id, board_row, &k,
+                                          b->err)
+               : store_each_leaderboard_entry(b->db, scope, id, board_row, &k,
+                                              b->err);
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
   if (!rc) rc = write_table(b->out, rel.data, &k.t, b->err);
   else table_free(&k.t);
@@ -359,7 +430,8 @@ static int board_downloads(const store_row *row, void *ud) {
   return rc;
 }
 
-int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]) {
+int render_downloads(store_db *db, const pod_project *project,
+                     render_out *out, char err[POD_ERRLEN]) {
   table_out runs = TABLE_OUT_INIT, meas = TABLE_OUT_INIT;
   board_files b;
   int rc = store_each_run(db, table_row, &runs, err);
@@ -372,7 +444,10 @@ int render_downloads(store_db *db, render_out *out, char err[POD_ERRLEN]) {
   b.db = db;
   b.out = out;
   b.err[0] = '\0';
+  if ((rc = render_primary_list(db, project, &b.prim, &b.n_prim, err)))
+    return rc;
   rc = store_each_leaderboard(db, board_downloads, &b, err);
   if (rc && b.err[0]) snprintf(err, POD_ERRLEN, "%s", b.err);
+  render_primary_free(b.prim, b.n_prim);
   return rc;
 }

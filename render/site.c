@@ -60,6 +60,8 @@ typedef struct site {
   size_t n_pages;
   char *intro;       /* index.md's HTML, or NULL */
   int intro_fallback;  /* it is the default language's */
+  render_primary *prim;     /* each scope's primary board */
+  size_t n_prim;
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -139,6 +141,11 @@ static int append_row(const store_row *row, void *ud) {
     lua_pushstring(L, p.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&p);
+    if (render_primary_of(k->s->prim, k->s->n_prim, row_text(row, "scope"),
+                          row_int(row, "metric_id"))) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "primary");
+    }
   }
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   return 0;
@@ -295,6 +302,46 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
   return write_page(s, "index.html", "chooser.html", err);
 }
 
+static int push_groups(site *s, const char *scope, int64_t metric_id,
+                       int board_idx, char err[POD_ERRLEN]);
+
+/* data.primaries: each scope's primary board, {board = {scope, metric,
+** unit, direction, href, primary, costs}, groups}, for the overview. */
+static int add_primaries(site *s, char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  int rc = POD_OK;
+  lua_createtable(L, (int)s->n_prim, 0);
+  for (size_t i = 0; i < s->n_prim && rc == POD_OK; i++) {
+    const render_primary *p = &s->prim[i];
+    pod_buf href = POD_BUF_INIT;
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, p->scope);
+    lua_setfield(L, -2, "scope");
+    lua_pushstring(L, p->metric);
+    lua_setfield(L, -2, "metric");
+    lua_pushstring(L, p->unit);
+    lua_setfield(L, -2, "unit");
+    lua_pushinteger(L, p->direction);
+    lua_setfield(L, -2, "direction");
+    pod_buf_printf(&href, "%s/", s->lang);
+    board_path(&href, p->scope, p->metric);
+    lua_pushstring(L, href.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_free(&href);
+    if ((rc = push_groups(s, p->scope, p->metric_id, -1, err)) == POD_OK) {
+      lua_setfield(L, -3, "groups");
+      lua_setfield(L, -2, "board");
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    } else {
+      lua_pop(L, 2);
+    }
+  }
+  if (rc == POD_OK) lua_setfield(L, -2, "primaries");
+  else lua_pop(L, 1);
+  return rc;
+}
+
 static int page_overview(site *s, char err[POD_ERRLEN]) {
   char rel[64];
   row_sink k = {s, ROW_PLAIN};
@@ -319,7 +366,8 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_pushboolean(s->L, s->intro_fallback);
     lua_setfield(s->L, -2, "untranslated");
   }
-  if ((rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
+  if ((rc = add_primaries(s, err)) ||
+      (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
       (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
       (rc = add_list(s, "envs", ROW_ENV, store_each_env, err))) {
     lua_pop(s->L, 1);
@@ -373,6 +421,7 @@ typedef struct grouper {
   int have;
   int64_t batch, seq;
   char split[64];
+  unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
 } grouper;
 
 static int group_entry(const store_row *row, void *ud) {
@@ -407,7 +456,53 @@ static int group_entry(const store_row *row, void *ud) {
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
            (long long)row_int(row, "run_id"));
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    for (int c = 0; c < row->n; c++)
+      if (row->v[c].type != STORE_NULL &&
+          !strcmp(row->names[c], render_costs[i].metric))
+        g->costs |= 1u << i;
   return 0;
+}
+
+/* Pushes the groups of a board (see group_entry); a scope's primary
+** board comes with the cost columns, and then sets board.primary and
+** board.costs (each {metric, unit}, those with a value, not the ranked
+** metric itself) on the table at board_idx. On failure nothing is
+** pushed. */
+static int push_groups(site *s, const char *scope, int64_t metric_id,
+                       int board_idx, char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
+                                              metric_id);
+  grouper g = {s, 0, 0, 0, "", 0};
+  int rc, n = 0;
+  board_idx = lua_absindex(L, board_idx);
+  lua_newtable(L);
+  rc = p ? store_each_primary_entry(s->db, scope, metric_id, group_entry, &g,
+                                    err)
+         : store_each_leaderboard_entry(s->db, scope, metric_id, group_entry,
+                                        &g, err);
+  if (g.have) lua_pop(L, 1);
+  if (rc) {
+    lua_pop(L, 1);
+    return rc;
+  }
+  if (!p) return POD_OK;
+  lua_pushboolean(L, 1);
+  lua_setfield(L, board_idx, "primary");
+  lua_newtable(L);
+  for (int i = 0; i < RENDER_N_COSTS; i++) {
+    if (!(g.costs >> i & 1) || !strcmp(render_costs[i].metric, p->metric))
+      continue;
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, render_costs[i].metric);
+    lua_setfield(L, -2, "metric");
+    lua_pushstring(L, render_costs[i].unit);
+    lua_setfield(L, -2, "unit");
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_setfield(L, board_idx, "costs");
+  return POD_OK;
 }
 
 typedef struct board_walk {
@@ -420,7 +515,6 @@ static int page_board(const store_row *row, void *ud) {
   site *s = w->s;
   const char *scope = row_text(row, "scope");
   const char *metric = row_text(row, "metric");
-  grouper g = {s, 0, 0, 0};
   pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
   int rc;
   lua_newtable(s->L);
@@ -428,12 +522,9 @@ static int page_board(const store_row *row, void *ud) {
                  *scope ? scope : "all runs");
   set_title(s->L, title.data);
   push_row(s->L, row);
+  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, w->err);
+  if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
   lua_setfield(s->L, -2, "board");
-  lua_newtable(s->L);
-  rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
-                                    group_entry, &g, w->err);
-  if (g.have) lua_pop(s->L, 1);
-  lua_setfield(s->L, -2, "groups");
   pod_buf_printf(&rel, "%s/", s->lang);
   board_path(&rel, scope, metric);
   if (rc == POD_OK) rc = write_page(s, rel.data, "leaderboard.html", w->err);
@@ -695,7 +786,6 @@ static int find_board(const store_row *row, void *ud) {
   site *s = f->s;
   const char *scope = row_text(row, "scope"), *metric = row_text(row, "metric");
   pod_buf name = POD_BUF_INIT, href = POD_BUF_INIT;
-  grouper g = {s, 0, 0, 0};
   int rc = POD_OK;
   if (!scope) scope = "";
   if (!metric) metric = "";
@@ -711,12 +801,9 @@ static int find_board(const store_row *row, void *ud) {
     board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, f->err);
+    if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
-    lua_newtable(s->L);
-    rc = store_each_leaderboard_entry(s->db, scope, row_int(row, "metric_id"),
-                                      group_entry, &g, f->err);
-    if (g.have) lua_pop(s->L, 1);
-    lua_setfield(s->L, -2, "groups");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
     lua_setfield(s->L, -2, "level");
     if (rc) lua_pop(s->L, 1);
@@ -727,16 +814,53 @@ static int find_board(const store_row *row, void *ud) {
   return rc;
 }
 
+/* {{< compare A B [DATASET] >}}: A (baseline) against B (optimized), each
+** a run id, run name or model as `podium compare` takes them, through
+** compare_table.html (the compare page's rows). */
+static int compare_shortcode(site *s, const char *args, pod_buf *html,
+                             char err[POD_ERRLEN]) {
+  char words[3][256];
+  int n = 0, rc = POD_OK;
+  int64_t *ids[2] = {NULL, NULL};
+  size_t n_ids[2] = {0, 0};
+  render_cmp *c = NULL;
+  for (const char *p = args; *p && n < 4; n++) {
+    size_t k = strcspn(p, " ");
+    if (n < 3) snprintf(words[n], sizeof words[n], "%.*s", (int)k, p);
+    p += k;
+    while (*p == ' ') p++;
+  }
+  if (n < 2 || n > 3)
+    return pod_err(err, POD_EINPUT, "{{< compare A B [DATASET] >}} takes "
+                   "two runs and a dataset, found \"%s\"", args);
+  for (int k = 0; k < 2 && rc == POD_OK; k++)
+    if (render_compare_resolve(s->db, words[k], &ids[k], &n_ids[k], err))
+      rc = pod_err(err, POD_EINPUT, "unknown run \"%s\", expected a run id, "
+                   "run name or model (podium runs lists them)", words[k]);
+  if (rc == POD_OK)
+    rc = render_compare_new(s->db, (const int64_t *const *)ids, n_ids,
+                            n == 3 ? words[2] : NULL, &c, err);
+  if (rc == POD_OK) {
+    lua_createtable(s->L, 0, 2);
+    render_compare_push(s->L, c, s->lang);
+    lua_setfield(s->L, -2, "cmp");
+    /* pages sit at <lang>/<page>.html */
+    rc = render_sandbox_page(s->sb, "compare_table.html", "../", html, err);
+  }
+  render_compare_free(c);
+  free(ids[0]);
+  free(ids[1]);
+  return rc;
+}
+
 /* {{< leaderboard NAME >}}: the board's ranked tables, through the same
-** partial as its own page; {{< compare A B >}} is reserved. */
+** partial as its own page; {{< compare A B >}}: a comparison's table. */
 static int course_shortcode(void *ud, const char *kind, const char *args,
                             pod_buf *html, char err[POD_ERRLEN]) {
   site *s = ud;
   board_find f;
   int rc;
-  if (!strcmp(kind, "compare"))
-    return pod_err(err, POD_EINPUT, "{{< compare %s >}}: comparisons are "
-                   "not available yet", args);
+  if (!strcmp(kind, "compare")) return compare_shortcode(s, args, html, err);
   if (strcmp(kind, "leaderboard"))
     return pod_err(err, POD_EINPUT, "unknown shortcode \"%s\", expected "
                    "leaderboard or compare", kind);
@@ -966,7 +1090,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
-                             i18n_dir, langs, key, err)))
+                             i18n_dir, langs, opts->project, key, err)))
     return rc;
   if (render_out_current(opts->out_dir, key, &stats->pages)) {
     stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
@@ -979,6 +1103,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
+      (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
+                                err)) == POD_OK &&
       (rc = find_pairs(&s, err)) == POD_OK)
     rc = find_paretos(&s, err);
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
@@ -988,7 +1114,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
-  if (rc == POD_OK) rc = render_downloads(db, s.out, err);
+  if (rc == POD_OK) rc = render_downloads(db, opts->project, s.out, err);
   if (rc) {
     render_out_abort(s.out);
     goto done;
@@ -999,6 +1125,7 @@ done:
   render_compare_pairs_free(s.pairs, s.n_pairs);
   free(s.cmps);
   render_pareto_free(s.pareto);
+  render_primary_free(s.prim, s.n_prim);
   for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
   free(s.pareto_scopes);
   course_free(&s);

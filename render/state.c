@@ -85,7 +85,8 @@ static int hash_tree(pod_sha256 *h, const char *dir, pod_buf *data,
 
 int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
-                     const char *i18n_dir, const char *langs, char key[65],
+                     const char *i18n_dir, const char *langs,
+                     const pod_project *project, char key[65],
                      char err[POD_ERRLEN]) {
   pod_sha256 h;
   pod_buf data = POD_BUF_INIT;
@@ -116,6 +117,15 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
   hash_str(&h, "languages");
   hash_str(&h, langs);
   if (rc == POD_OK) rc = hash_tree(&h, i18n_dir, &data, err);
+  /* the project file's settings: primary metrics change the boards */
+  hash_str(&h, "project");
+  for (size_t i = 0; project && i < project->n_primary; i++) {
+    hash_str(&h, project->primary[i].scope);
+    hash_str(&h, project->primary[i].metric);
+  }
+  if (rc == POD_OK && project && project->path &&
+      (rc = pod_file_read(project->path, &data, err)) == POD_OK)
+    pod_sha256_update(&h, pod_buf_str(&data), data.len);
   pod_sha256_hex(&h, key);   /* ends the context, also after a failure */
   if (rc) key[0] = '\0';
   pod_buf_free(&data);

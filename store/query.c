@@ -34,6 +34,33 @@
   "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
   "ORDER BY m.batch_size, m.sequence_length, m.split, rank, r.model, r.id"
 
+/* The primary ranking: a board's rows (BOARD_SQL) with each run's cost
+** figures beside them, from one statement. A cost is the run's mean at
+** the row's axis point, else its mean measured without axes (a
+** CodeCarbon total), else, on a row without axes, its mean at the one
+** point it was measured at; NULL otherwise. Splits are not told apart.
+** Each lookup is a search of measurements_summary, so the statement
+** stays linear in the board's rows (a join on a CTE was quadratic). */
+#define COST_COLUMNS(X)                                                    \
+  X(inference_time) X(train_time) X(inference_memory) X(train_memory)     \
+  X(energy_consumed) X(emissions)
+#define COST_OF(c)                                                         \
+  "FROM measurements c WHERE c.metric_id = (SELECT id FROM metrics "       \
+  "WHERE name = '" #c "') AND c.run_id = b.run_id "                        \
+  "AND c.epoch IS NULL AND c.step IS NULL"
+#define COST_PICK(c)                                                       \
+  ", coalesce((SELECT avg(c.value) " COST_OF(c) " AND c.batch_size IS "    \
+  "b.batch_size AND c.sequence_length IS b.sequence_length), "             \
+  "(SELECT avg(c.value) " COST_OF(c) " AND c.batch_size IS NULL AND "      \
+  "c.sequence_length IS NULL), CASE WHEN b.batch_size IS NULL AND "        \
+  "b.sequence_length IS NULL THEN (SELECT CASE WHEN count(DISTINCT "       \
+  "coalesce(c.batch_size, -1) || ',' || coalesce(c.sequence_length, -1)) " \
+  "= 1 THEN avg(c.value) END " COST_OF(c) ") END) AS " #c
+#define PRIMARY_SQL(DIR)                                                   \
+  "SELECT b.*" COST_COLUMNS(COST_PICK) " FROM (" BOARD_SQL(DIR) ") b "     \
+  "ORDER BY b.batch_size, b.sequence_length, b.split, b.rank, b.model, "   \
+  "  b.run_id"
+
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
   [Q_SOURCE_ADD] =
@@ -145,6 +172,8 @@ const char *const store_sql[Q_COUNT_] = {
       "ORDER BY sc.scope, mt.name",
   [Q_BOARD_ASC] = BOARD_SQL("ASC"),
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
+  [Q_PRIMARY_ASC] = PRIMARY_SQL("ASC"),
+  [Q_PRIMARY_DESC] = PRIMARY_SQL("DESC"),
   [Q_ALL_MEASUREMENTS] =
       "SELECT m.run_id AS run_id, mt.name AS metric, mt.unit AS unit, "
       "  m.value AS value, m.batch_size AS batch_size, "
@@ -359,6 +388,18 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
   return store_walk(db, st, fn, ud, err);
 }
 
+int store_each_primary_entry(store_db *db, const char *scope,
+                             int64_t metric_id, store_row_fn fn, void *ud,
+                             char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int q = metric_direction(db, metric_id) > 0 ? Q_PRIMARY_DESC : Q_PRIMARY_ASC;
+  int rc = store_stmt(db, q, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, metric_id);
+  return store_walk(db, st, fn, ud, err);
+}
+
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]) {
   return walk_q(db, Q_ALL_MEASUREMENTS, 0, fn, ud, err);
@@ -379,12 +420,11 @@ int store_each_state(store_db *db, store_row_fn fn, void *ud,
   return walk_q(db, Q_STATE, 0, fn, ud, err);
 }
 
-int store_explain_leaderboard(store_db *db, pod_buf *out,
-                              char err[POD_ERRLEN]) {
+static int explain(store_db *db, int q, pod_buf *out, char err[POD_ERRLEN]) {
   pod_buf sql = POD_BUF_INIT;
   sqlite3_stmt *st = NULL;
   int r;
-  pod_buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_sql[Q_BOARD_ASC]);
+  pod_buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_sql[q]);
   r = sqlite3_prepare_v2(db->conn, sql.data, -1, &st, NULL);
   pod_buf_free(&sql);
   if (r != SQLITE_OK) return store_fail(db, err);
@@ -397,4 +437,13 @@ int store_explain_leaderboard(store_db *db, pod_buf *out,
   }
   sqlite3_finalize(st);
   return r == SQLITE_DONE ? POD_OK : store_fail(db, err);
+}
+
+int store_explain_leaderboard(store_db *db, pod_buf *out,
+                              char err[POD_ERRLEN]) {
+  return explain(db, Q_BOARD_ASC, out, err);
+}
+
+int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]) {
+  return explain(db, Q_PRIMARY_ASC, out, err);
 }

@@ -206,6 +206,16 @@ int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
 int store_each_leaderboard_entry(store_db *db, const char *scope,
                                  int64_t metric_id, store_row_fn fn, void *ud,
                                  char err[POD_ERRLEN]);
+/* The primary ranking of a board: the rows of store_each_leaderboard_entry
+** (same order and ranks) with six more columns, the run's cost figures in
+** SI units: inference_time, train_time (s), inference_memory,
+** train_memory (B), energy_consumed (kWh), emissions (kg). Each is the
+** run's mean at the row's axis point, else its value measured without
+** axes (a CodeCarbon total), else, on a row without axes, its value at
+** the only point it has; NULL when none applies. One statement. */
+int store_each_primary_entry(store_db *db, const char *scope,
+                             int64_t metric_id, store_row_fn fn, void *ud,
+                             char err[POD_ERRLEN]);
 /* Every measurement of every run (downloads), by run. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]);
@@ -226,5 +236,6 @@ int store_each_state(store_db *db, store_row_fn fn, void *ud,
 /* The query plan of the leaderboard query, one detail per line (tests). */
 int store_explain_leaderboard(store_db *db, pod_buf *out,
                               char err[POD_ERRLEN]);
+int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]);
 
 #endif

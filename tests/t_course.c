@@ -96,7 +96,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   CHECK_RC(render_course(db, "distillation.md", PAGE, err), POD_OK, err);
   CHECK_INT(pod_file_read(test_path("_site/en/distillation.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "<title>Distillation in short · podium</title>");
-  CHECK_HAS(page.data, "<table class=\"board\">");
+  CHECK_HAS(page.data, "<table class=\"board\" data-sortable>");
   CHECK_HAS(page.data, "<h3>Batch size 8, sequence length 128</h3>");
   CHECK_HAS(page.data, "<a href=\"../en/runs/2.html\"><bdi>distilbert-base-uncased</bdi></a>");
   CHECK_HAS(page.data, "9.00\xc2\xa0ms");
@@ -105,7 +105,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   /* one table markup: the leaderboard page uses the same partial */
   CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &board, err), POD_OK);
   CHECK_HAS(board.data, "<h2>Batch size 8, sequence length 128</h2>");
-  CHECK_HAS(board.data, "<table class=\"board\">");
+  CHECK_HAS(board.data, "<table class=\"board\" data-sortable>");
   pod_buf_free(&page);
   pod_buf_free(&board);
   store_close(db);
@@ -118,12 +118,44 @@ static void test_course_unknown_leaderboard_fails_with_its_line(void) {
   CHECK_HAS(err, "content/en/page.md:5: unknown leaderboard \"nope\"");
   CHECK_HAS(err, "text-classification--inference_time");   /* names the known */
   CHECK(!pod_exists(test_path("_site/en/page.html")));
-  CHECK_INT(render_course(db, "page.md", "# P\n\n{{< compare 1 2 >}}\n", err), POD_EINPUT);
-  CHECK_HAS(err, "page.md:3: {{< compare 1 2 >}}: comparisons are not available yet");
+  CHECK_INT(render_course(db, "page.md", "# P\n\n{{< compare bert-base-uncased nope >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "content/en/page.md:3: unknown run \"nope\"");
+  CHECK_INT(render_course(db, "page.md", "# P\n\n\n{{< compare 77 1 >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "page.md:4: unknown run \"77\"");
+  CHECK_INT(render_course(db, "page.md", "{{< compare 1 >}}\n", err), POD_EINPUT);
+  CHECK_HAS(err, "page.md:1: {{< compare A B [DATASET] >}} takes two runs");
   CHECK_INT(render_course(db, "page.md", "{{< chart x >}}\n", err), POD_EINPUT);
   CHECK_HAS(err, "page.md:1: unknown shortcode \"chart\"");
   /* a shortcode inside other text is only text */
   CHECK_RC(render_course(db, "page.md", "see {{< leaderboard nope >}} here\n", err), POD_OK, err);
+  store_close(db);
+}
+
+/* {{< compare A B >}} embeds the compare page's rows (issue #6). */
+static void test_course_compare_shortcode_embeds_the_comparison(void) {
+  char err[POD_ERRLEN];
+  pod_buf page = POD_BUF_INIT, cmp = POD_BUF_INIT;
+  store_db *db = test_example_registry();
+  CHECK_RC(render_course(db, "c.md", "# C\n\n{{< compare bert-base-uncased "
+                         "distilbert-base-uncased >}}\n\n{{< compare 1 2 "
+                         "text-classification >}}\n", err), POD_OK, err);
+  CHECK_INT(pod_file_read(test_path("_site/en/c.html"), &page, err), POD_OK);
+  CHECK_HAS(page.data, "<table class=\"compare\">");
+  CHECK_HAS(page.data, "<a href=\"../en/runs/1.html\">#1</a>");
+  CHECK_LACKS(page.data, "{{&lt;");
+  /* the same rows as the pair's own page: each ratio there is here */
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &cmp, err), POD_OK);
+  int rows = 0;
+  for (const char *p = cmp.data; (p = strstr(p, "<td class=\"num\"><bdi dir=\"ltr\">")); p += 10) {
+    char cell[128];
+    const char *end = strstr(p, "</td>");
+    snprintf(cell, sizeof cell, "%.*s", (int)(end - p), p);
+    CHECK_HAS(page.data, cell);
+    rows++;
+  }
+  CHECK(rows >= 8);
+  pod_buf_free(&page);
+  pod_buf_free(&cmp);
   store_close(db);
 }
 
@@ -215,6 +247,7 @@ const test_case tests_course[] = {
   {"course_markdown_drops_javascript_links", test_course_markdown_drops_javascript_links},
   {"course_shortcode_expands_to_leaderboard_tables", test_course_shortcode_expands_to_leaderboard_tables},
   {"course_unknown_leaderboard_fails_with_its_line", test_course_unknown_leaderboard_fails_with_its_line},
+  {"course_compare_shortcode_embeds_the_comparison", test_course_compare_shortcode_embeds_the_comparison},
   {"course_cli_reports_an_unknown_leaderboard", test_course_cli_reports_an_unknown_leaderboard},
   {"course_missing_content_is_fine", test_course_missing_content_is_fine},
   {"course_page_is_linked_from_the_overview", test_course_page_is_linked_from_the_overview},

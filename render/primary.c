@@ -1,0 +1,147 @@
+/*
+** render/primary.c -- the primary metric of each scope: the one its
+** leaderboards are ranked by on the overview, and whose board page,
+** report and downloads carry the cost columns (time, memory, energy,
+** emissions) beside it.
+**
+** The project file's primary_metrics names it per dataset or task ("*"
+** for the rest). Without a name, or when "*" names a metric the scope
+** does not have, the default is, among the scope's boards in name order:
+** accuracy; else a higher-is-better metric with "accuracy" in its name;
+** else a higher-is-better score without unit (f1, bleu); else
+** inference_time, train_time, or another lower-is-better time; else the
+** first board. A name given for one scope that the scope has no board of
+** is an error: it is a typo or a metric never ingested.
+*/
+#include "render/render_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const render_cost render_costs[RENDER_N_COSTS] = {
+  {"inference_time", "s"}, {"train_time", "s"},
+  {"inference_memory", "B"}, {"train_memory", "B"},
+  {"energy_consumed", "kWh"}, {"emissions", "kg"},
+};
+
+/* The boards of every scope, in the order store_each_leaderboard gives
+** them (scope, then metric name). */
+typedef struct boards {
+  render_primary *b;
+  size_t n;
+} boards;
+
+static const char *text(const store_row *row, const char *name) {
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name) && row->v[i].type == STORE_TEXT)
+      return row->v[i].s;
+  return "";
+}
+
+static int64_t num(const store_row *row, const char *name) {
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name)) return row->v[i].i;
+  return 0;
+}
+
+static int take_board(const store_row *row, void *ud) {
+  boards *l = ud;
+  render_primary *p;
+  l->b = pod_xrealloc(l->b, (l->n + 1) * sizeof *l->b);
+  p = &l->b[l->n++];
+  p->scope = pod_xstrdup(text(row, "scope"));
+  p->metric = pod_xstrdup(text(row, "metric"));
+  p->unit = pod_xstrdup(text(row, "unit"));
+  p->metric_id = num(row, "metric_id");
+  p->direction = (int)num(row, "direction");
+  return 0;
+}
+
+/* How much the default rule wants a board: higher wins, 0 never. */
+static int preference(const render_primary *b) {
+  if (!strcmp(b->metric, "accuracy")) return 7;
+  if (b->direction > 0 && strstr(b->metric, "accuracy")) return 6;
+  if (b->direction > 0 && !*b->unit) return 5;
+  if (!strcmp(b->metric, "inference_time")) return 4;
+  if (!strcmp(b->metric, "train_time")) return 3;
+  if (b->direction < 0 && !strcmp(b->unit, "s")) return 2;
+  return 1;
+}
+
+/* The primary of the scope whose boards are b[0..n): its index. */
+static int pick(const pod_project *project, const render_primary *b,
+                size_t n, size_t *out, char err[POD_ERRLEN]) {
+  const char *want = pod_project_primary(project, b[0].scope);
+  int best = 0;
+  pod_buf names = POD_BUF_INIT;
+  for (size_t i = 0; want && i < n; i++)
+    if (!strcmp(b[i].metric, want)) {
+      *out = i;
+      return POD_OK;
+    }
+  /* "*" (the same string for every scope) may name what a scope lacks */
+  if (want && want != pod_project_primary(project, NULL)) {
+    for (size_t i = 0; i < n; i++)
+      pod_buf_printf(&names, "%s%s", i ? ", " : "", b[i].metric);
+    pod_err(err, POD_EINPUT, "%s: primary_metrics: \"%s\" has no "
+            "leaderboard of \"%s\", expected one of: %s",
+            project->path ? project->path : POD_PROJECT_FILE, b[0].scope,
+            want, pod_buf_str(&names));
+    pod_buf_free(&names);
+    return POD_EINPUT;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (preference(&b[i]) > best) {
+      best = preference(&b[i]);
+      *out = i;
+    }
+  return POD_OK;
+}
+
+int render_primary_list(store_db *db, const pod_project *project,
+                        render_primary **out, size_t *out_n,
+                        char err[POD_ERRLEN]) {
+  boards l = {NULL, 0};
+  size_t kept = 0;
+  int rc = store_each_leaderboard(db, take_board, &l, err);
+  for (size_t i = 0; rc == POD_OK && i < l.n;) {
+    size_t j = i, k = 0;
+    while (j < l.n && !strcmp(l.b[j].scope, l.b[i].scope)) j++;
+    if ((rc = pick(project, &l.b[i], j - i, &k, err))) break;
+    /* keep the chosen board of the scope in slot `kept` */
+    render_primary chosen = l.b[i + k];
+    l.b[i + k] = l.b[kept];
+    l.b[kept++] = chosen;
+    i = j;
+  }
+  if (rc) {
+    render_primary_free(l.b, l.n);
+    return rc;
+  }
+  for (size_t i = kept; i < l.n; i++) {
+    free(l.b[i].scope);
+    free(l.b[i].metric);
+    free(l.b[i].unit);
+  }
+  *out = l.b;
+  *out_n = kept;
+  return POD_OK;
+}
+
+void render_primary_free(render_primary *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(p[i].scope);
+    free(p[i].metric);
+    free(p[i].unit);
+  }
+  free(p);
+}
+
+const render_primary *render_primary_of(const render_primary *p, size_t n,
+                                        const char *scope, int64_t metric_id) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(p[i].scope, scope) && p[i].metric_id == metric_id)
+      return &p[i];
+  return NULL;
+}
