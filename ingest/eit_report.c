@@ -614,9 +614,9 @@ static void extras_from(cJSON *extras, const page *pg, const table *tb,
   if (!tb) return;
   for (int r = 1; r < tb->rows; r++) {
     size_t first, k = row_cells(tb, r, &first);
-    const char *key = cell_text(pg, &tb->c[first]);
+    const char *key;
     char name[160];
-    if (k < 2 || is_moment(key)) continue;
+    if (k < 2 || is_moment(key = cell_text(pg, &tb->c[first]))) continue;
     snprintf(name, sizeof name, "%s%s", prefix, key);
     if (!cJSON_GetObjectItemCaseSensitive(extras, name))
       cJSON_AddStringToObject(extras, name, cell_text(pg, &tb->c[first + 1]));
@@ -766,8 +766,12 @@ static int stats(ingest_ctx *cx, const page *pg, const table *tb,
     int64_t metric_id;
     double v;
     int rc;
-    if ((n = row_cells(tb, r, &first)) != 3 || !tb->c[first].th)
-      return cell_fail(cx, pg, &tb->c[first + (n ? n - 1 : 0)],
+    if (!(n = row_cells(tb, r, &first)))
+      return pod_err_at(err, POD_EINPUT, cx->path, tb->line, tb->col,
+                        "found an empty row %d in \"Stats\", expected "
+                        "<th>index</th><td>key</td><td>value</td>", r);
+    if (n != 3 || !tb->c[first].th)
+      return cell_fail(cx, pg, &tb->c[first + n - 1],
                        "a row of <th>index</th><td>key</td><td>value</td>",
                        err);
     c = &tb->c[first];

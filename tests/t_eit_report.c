@@ -191,6 +191,9 @@ static void test_eit_report_refuses_bad_cells(void) {
           "<th>Version</th>", 0);
   refused("ver.html", "ver.html:544:17: found a \"Carbon Info\" table without "
           "an \"Experiment Impact Tracker Version\" row", NULL);
+  variant("row.html", "<th>13</th>\n      <td>AverageMaximumEpisodeLength</td>\n"
+          "      <td>796.15</td>", "", 0);
+  refused("row.html", "row.html:584:17: found an empty row 14 in \"Stats\"", NULL);
   variant("cmt.html", "tfgraph/ -->", "tfgraph/ --", 0);
   refused("cmt.html", "cmt.html:2:1: found a comment with no end", NULL);
 }
