@@ -285,7 +285,10 @@ static int parse_env(ingest_ctx *cx, char err[POD_ERRLEN]) {
                     "found no key,value rows, expected an environment file");
   if (rc) goto done;
   store_env_init(&env);
-  env.cpu_model = env_text(st.extras, "cpu");
+  /* "cpu" is platform.processor() (transformers' benchmark_utils):
+  ** "x86_64", "arm", "Intel64 Family 6 Model 158 ...", never the model
+  ** name CodeCarbon and py-cpuinfo write. It stays in extras only, so the
+  ** same machine described by both tools can be one environment. */
   env.os = env_text(st.extras, "system");
   env.python_version = env_text(st.extras, "python_version");
   env.framework = env_text(st.extras, "framework");

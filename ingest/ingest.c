@@ -25,7 +25,7 @@
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
   &ingest_hf_trainer,
-  &ingest_codecarbon, &ingest_eit, &ingest_generic,
+  &ingest_codecarbon, &ingest_eit, &ingest_eit_report, &ingest_generic,
 };
 #define N_FORMATS (int)(sizeof formats / sizeof formats[0])
 
@@ -269,14 +269,36 @@ static const ingest_format *format_named(const char *name) {
   return NULL;
 }
 
-/* The names the first bytes hold: the keys of a JSON object (every
-** "name": in head), else the cells of the first line. */
+/* The anchors of HTML: href="#NAME", name="NAME" and id="NAME". */
+static int html_names(const char *head, size_t n, char names[][64], int max) {
+  static const char *const attrs[] = {"href=\"#", "name=\"", "id=\""};
+  int k = 0;
+  for (size_t i = 0; i < n && k < max; i++)
+    for (int a = 0; a < 3; a++) {
+      size_t al = strlen(attrs[a]), e;
+      if (i + al > n || memcmp(head + i, attrs[a], al)) continue;
+      if (i > 0 && head[i - 1] != ' ' && head[i - 1] != '\t' &&
+          head[i - 1] != '\n')
+        continue;
+      for (e = i + al; e < n && head[e] != '"' && e - i - al < 63; e++)
+        continue;
+      if (e < n && head[e] == '"' && e > i + al) {
+        memcpy(names[k], head + i + al, e - i - al);
+        names[k++][e - i - al] = '\0';
+      }
+    }
+  return k;
+}
+
+/* The names the first bytes hold: the anchors of HTML, the keys of a JSON
+** object (every "name": in head), else the cells of the first line. */
 static int head_names(const char *head, size_t n, char names[][64], int max) {
   size_t i = 0;
   int k = 0;
   while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
                    head[i] == '\n'))
     i++;
+  if (i < n && head[i] == '<') return html_names(head, n, names, max);
   if (i >= n || head[i] != '{') return ingest_header_cells(head, n, names, max);
   while (i < n && k < max) {
     size_t s, j;

@@ -173,6 +173,7 @@ extern const ingest_format ingest_lightning_csv;
 extern const ingest_format ingest_hf_trainer;
 extern const ingest_format ingest_codecarbon;
 extern const ingest_format ingest_eit;
+extern const ingest_format ingest_eit_report;
 extern const ingest_format ingest_generic;
 
 #endif

@@ -84,7 +84,13 @@ const char *const store_sql[Q_COUNT_] = {
       "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
       "AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = "
       "runs.id)",
-  [Q_ENV_FIND] = "SELECT id FROM environments WHERE fingerprint = ?1",
+  /* every environment, for store_env_add's match (store.c); columns in
+  ** the order of env_fields */
+  [Q_ENV_ALL] =
+      "SELECT id, cpu_model, cpu_count, ram_bytes, gpu_model, gpu_count, "
+      "gpu_memory_bytes, gpu_power_w, os, python_version, framework, "
+      "framework_version, country, region, cloud_provider, cloud_region, "
+      "pue, tracking_mode, extras FROM environments ORDER BY id",
   [Q_ENV_ADD] =
       "INSERT INTO environments (fingerprint, cpu_model, cpu_count, "
       "ram_bytes, gpu_model, gpu_count, gpu_memory_bytes, gpu_power_w, os, "
@@ -92,6 +98,14 @@ const char *const store_sql[Q_COUNT_] = {
       "cloud_provider, cloud_region, pue, tracking_mode, extras) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
       "?16, ?17, ?18, ?19)",
+  [Q_ENV_UPDATE] =
+      "UPDATE environments SET fingerprint = ?1, cpu_model = ?2, "
+      "cpu_count = ?3, ram_bytes = ?4, gpu_model = ?5, gpu_count = ?6, "
+      "gpu_memory_bytes = ?7, gpu_power_w = ?8, os = ?9, "
+      "python_version = ?10, framework = ?11, framework_version = ?12, "
+      "country = ?13, region = ?14, cloud_provider = ?15, "
+      "cloud_region = ?16, pue = ?17, tracking_mode = ?18, extras = ?19 "
+      "WHERE id = ?20",
   [Q_RUN_ADD] =
       "INSERT INTO runs (name, project, model, variant, role, dataset, task, "
       "scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "

@@ -63,8 +63,7 @@ int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
                           const char *format_version, char err[POD_ERRLEN]);
 
 /* A normalized hardware/software fingerprint. NULL text and negative
-** numbers mean "not known". Identical fields give the same environment
-** row (the fingerprint is a hash of them). */
+** numbers mean "not known" (NaN for the reals). */
 typedef struct store_env {
   const char *cpu_model;
   int64_t cpu_count;
@@ -87,6 +86,10 @@ typedef struct store_env {
 } store_env;
 
 void store_env_init(store_env *env);  /* every field "not known" */
+/* The environment a description is: the row with the same fields, else
+** the row it matches best (every field known on both sides agrees, one of
+** CPU model, RAM, GPU model among them), enriched with the fields it
+** lacked, else a new row (docs/ARCHITECTURE.md, "Environments"). */
 int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
                   char err[POD_ERRLEN]);
 

@@ -13,7 +13,7 @@
 enum {
   Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_BY_PATH,
   Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
-  Q_ENV_FIND, Q_ENV_ADD,
+  Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
   Q_RUN_ADD, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
   Q_MEAS_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
@@ -30,12 +30,22 @@ typedef struct metric_cache_entry {
   int64_t id;
 } metric_cache_entry;
 
+/* store_env_add's answers in this transaction: a description's
+** fingerprint -> the environment it went to. */
+#define STORE_ENV_CACHE 64
+typedef struct env_cache_entry {
+  char fp[65];
+  int64_t id;
+} env_cache_entry;
+
 struct store_db {
   sqlite3 *conn;
   char *path;
   sqlite3_stmt *stmt[Q_COUNT_];
   metric_cache_entry *metrics;   /* small: a few dozen metric names */
   size_t n_metrics, cap_metrics;
+  env_cache_entry envs[STORE_ENV_CACHE];
+  int n_envs;
 };
 
 extern const char *const store_sql[Q_COUNT_];
