@@ -289,9 +289,24 @@ static int env_number(ingest_ctx *cx, const ingest_csv_row *row, int i,
   return POD_OK;
 }
 
+/* CodeCarbon writes gpu_model as "<count> x <name>" (one kind of GPU) so
+** the name other tools write ("Tesla T4") is what follows; several kinds
+** ("1 x A, 1 x B") stay as written. Sets *count from the prefix. */
+static const char *gpu_name(const char *v, int64_t *count) {
+  const char *p = v;
+  long n = 0;
+  *count = -1;
+  if (!v) return v;
+  while (*p >= '0' && *p <= '9' && n < 100000) n = n * 10 + (*p++ - '0');
+  if (p == v || strncmp(p, " x ", 3) || !p[3] || strchr(p, ',')) return v;
+  *count = n;
+  return p + 3;
+}
+
 static int env_build(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                      char err[POD_ERRLEN]) {
   store_env env;
+  int64_t gpu_n = -1;
   cJSON *extras = cJSON_CreateObject();
   char *json = NULL;
   double ram_gb = -1;
@@ -310,7 +325,10 @@ static int env_build(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
       name = unnamed;
     }
     if (!strcmp(name, "cpu_model")) env.cpu_model = v;
-    else if (!strcmp(name, "gpu_model")) env.gpu_model = v;
+    else if (!strcmp(name, "gpu_model")) {
+      env.gpu_model = gpu_name(v, &gpu_n);
+      if (env.gpu_model != v) cJSON_AddStringToObject(extras, name, v);
+    }
     else if (!strcmp(name, "os")) env.os = v;
     else if (!strcmp(name, "python_version")) env.python_version = v;
     else if (!strcmp(name, "country_name")) env.country = v;
@@ -334,6 +352,9 @@ static int env_build(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     if (rc) goto done;
   }
   if (ram_gb >= 0) env.ram_bytes = (int64_t)llround(ram_gb * GIB);
+  /* "2 x A100" says the count too: it must agree with gpu_count */
+  if (gpu_n > 0 && env.gpu_count < 0) env.gpu_count = gpu_n;
+  else if (gpu_n > 0 && env.gpu_count != gpu_n) env.gpu_model = NULL;
   json = cJSON_PrintUnformatted(extras);
   env.extras_json = json;
   rc = store_env_add(cx->db, &env, &st->env_id, err);

@@ -31,10 +31,14 @@ static const ingest_format *const formats[] = {
 
 /* A small string -> id map; entries added inside a failed transaction are
 ** dropped by truncating to the length the transaction started with. */
+/* Keys in insertion order (a failed file truncates what it added) with
+** a hash index over them: a CodeCarbon file can name 100,000s of runs. */
 typedef struct id_map {
   char **key;
   int64_t *id;
   size_t n, cap;
+  size_t *slot;          /* index + 1 into key/id; 0: free */
+  size_t n_slots;        /* a power of two, >= 2 n */
 } id_map;
 
 struct ingest_session {
@@ -52,9 +56,31 @@ struct ingest_session {
   double progress_last;   /* monotonic seconds of the last report */
 };
 
+static size_t map_hash(const char *k) {
+  size_t h = 1469598103934665603ULL;  /* FNV-1a */
+  for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+  return h;
+}
+
+static void map_index(id_map *m, size_t i) {
+  size_t j = map_hash(m->key[i]) & (m->n_slots - 1);
+  while (m->slot[j]) j = (j + 1) & (m->n_slots - 1);
+  m->slot[j] = i + 1;
+}
+
+static void map_reindex(id_map *m, size_t n_slots) {
+  free(m->slot);
+  m->n_slots = n_slots;
+  m->slot = pod_xmalloc(n_slots * sizeof *m->slot);
+  memset(m->slot, 0, n_slots * sizeof *m->slot);
+  for (size_t i = 0; i < m->n; i++) map_index(m, i);
+}
+
 static int64_t map_get(const id_map *m, const char *key) {
-  for (size_t i = m->n; i-- > 0;)
-    if (!strcmp(m->key[i], key)) return m->id[i];
+  if (!m->n_slots) return 0;
+  for (size_t j = map_hash(key) & (m->n_slots - 1); m->slot[j];
+       j = (j + 1) & (m->n_slots - 1))
+    if (!strcmp(m->key[m->slot[j] - 1], key)) return m->id[m->slot[j] - 1];
   return 0;
 }
 
@@ -66,14 +92,19 @@ static void map_put(id_map *m, const char *key, int64_t id) {
   }
   m->key[m->n] = pod_xstrdup(key);
   m->id[m->n++] = id;
+  if (2 * m->n > m->n_slots) map_reindex(m, m->n_slots ? 2 * m->n_slots : 32);
+  else map_index(m, m->n - 1);
 }
 
 static void map_truncate(id_map *m, size_t n) {
+  if (m->n <= n) return;
   while (m->n > n) free(m->key[--m->n]);
+  map_reindex(m, m->n_slots);  /* rare: a file failed */
 }
 
 static void map_free(id_map *m) {
   map_truncate(m, 0);
+  free(m->slot);
   free(m->key);
   free(m->id);
 }

@@ -210,7 +210,40 @@ static void test_env_rule_an_ambiguous_description_gets_its_own_row(void) {
   store_close(db);
 }
 
+/* CodeCarbon names a GPU "1 x Tesla T4", transformers "Tesla T4": one
+** machine, one environment, the count taken from the prefix; a prefix
+** that disagrees with gpu_count keeps no model. */
+static void test_env_codecarbon_gpu_prefix_matches_hf_gpu_name(void) {
+  char err[POD_ERRLEN];
+  pod_mkdirs(test_path("hf"), err);
+  pod_mkdirs(test_path("cc"), err);
+  write_hf("hf", "transformers_version,4.30.0\nframework,PyTorch\n"
+                 "framework_version,2.0.1\npython_version,3.10.12\n"
+                 "system,Linux\ncpu,x86_64\ncpu_ram_mb,32045\nuse_gpu,True\n"
+                 "num_gpus,1\ngpu,Tesla T4\ngpu_ram_mb,15360\n"
+                 "gpu_power_watts,70.0\n", "0.0180");
+  test_write(test_path("cc/emissions.csv"),
+             "timestamp,project_name,run_id,duration,emissions,energy_consumed,"
+             "os,python_version,ram_total_size,gpu_model,gpu_count\n"
+             "2024-01-01T00:00:00,p,r1,10,0.1,0.2,Linux-5.10.0-x86_64-with-glibc2.31,"
+             "3.10.12,31.29486083984375,1 x Tesla T4,1\n", (size_t)-1);
+  CHECK_RC(ingest_one("cc", err), POD_OK, err);
+  CHECK_RC(ingest_one("hf", err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
+  CHECK_STR(test_query_text("SELECT gpu_model || '|' || gpu_count || '|' || gpu_memory_bytes FROM environments"),
+            "Tesla T4|1|16106127360");
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"gpu_model\":\"1 x Tesla T4\"");
+  /* "2 x A100" with gpu_count 1: the model is not trusted */
+  fresh_registry();
+  test_write(test_path("cc/emissions.csv"),
+             "timestamp,project_name,run_id,duration,emissions,gpu_model,gpu_count\n"
+             "2024-01-01T00:00:00,p,r1,10,0.1,2 x A100,1\n", (size_t)-1);
+  CHECK_RC(ingest_one("cc", err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT quote(gpu_model) || '|' || gpu_count FROM environments"), "NULL|1");
+}
+
 const test_case tests_env[] = {
+  {"test_env_codecarbon_gpu_prefix_matches_hf_gpu_name", test_env_codecarbon_gpu_prefix_matches_hf_gpu_name},
   {"test_env_hf_and_codecarbon_of_one_machine_are_one_env", test_env_hf_and_codecarbon_of_one_machine_are_one_env},
   {"test_env_disagreeing_descriptions_stay_apart", test_env_disagreeing_descriptions_stay_apart},
   {"test_env_rule_fields_known_on_both_sides_decide", test_env_rule_fields_known_on_both_sides_decide},
