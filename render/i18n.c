@@ -24,6 +24,9 @@ struct render_i18n {
   cJSON *en;         /* the source and fallback (NULL when lang is en) */
   UPluralRules *plural;
   UNumberFormat *num;
+  /* one formatter per fraction -1..6, made on first use: changing a
+  ** formatter's attributes makes ICU rebuild it (a third of a render) */
+  UNumberFormat *frac[8];
 };
 
 int render_i18n_rtl(const char *lang) {
@@ -125,6 +128,8 @@ void render_i18n_close(render_i18n *i) {
   cJSON_Delete(i->en);
   if (i->plural) uplrules_close(i->plural);
   if (i->num) unum_close(i->num);
+  for (int k = 0; k < 8; k++)
+    if (i->frac[k]) unum_close(i->frac[k]);
   free(i);
 }
 
@@ -179,9 +184,23 @@ void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
   char utf8[512];
   UErrorCode st = U_ZERO_ERROR;
   int32_t len, n8 = 0;
-  unum_setAttribute(i->num, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
-  unum_setAttribute(i->num, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
-  len = unum_formatDouble(i->num, v, buf, 128, NULL, &st);
+  UNumberFormat *f = i->num;
+  int k = fraction + 1;
+  if (k >= 0 && k < 8 && !i->frac[k]) {
+    UErrorCode cst = U_ZERO_ERROR;
+    i->frac[k] = unum_clone(i->num, &cst);
+    if (U_FAILURE(cst)) i->frac[k] = NULL;
+    else {
+      unum_setAttribute(i->frac[k], UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
+      unum_setAttribute(i->frac[k], UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
+    }
+  }
+  if (k >= 0 && k < 8 && i->frac[k]) f = i->frac[k];
+  else {
+    unum_setAttribute(f, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
+    unum_setAttribute(f, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
+  }
+  len = unum_formatDouble(f, v, buf, 128, NULL, &st);
   if (U_SUCCESS(st)) u_strToUTF8(utf8, sizeof utf8, &n8, buf, len, &st);
   if (U_FAILURE(st)) pod_buf_printf(out, "%.*f", fraction < 0 ? 6 : fraction, v);
   else pod_buf_add(out, utf8, (size_t)n8);
