@@ -77,8 +77,22 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 
 /* ---- escaping -------------------------------------------------------- */
 
+/* Length of the prefix of s that needs no escaping. */
+static size_t plain_prefix(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '"' &&
+         s[i] != '\'')
+    i++;
+  return i;
+}
+
 static void add_escaped(luaL_Buffer *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
+    size_t k = plain_prefix(s + i, n - i);   /* runs, not char by char */
+    if (k) {
+      luaL_addlstring(b, s + i, k);
+      if ((i += k) == n) break;
+    }
     switch (s[i]) {
     case '&': luaL_addstring(b, "&amp;"); break;
     case '<': luaL_addstring(b, "&lt;"); break;
@@ -138,6 +152,7 @@ static int l_esc(lua_State *L) {
     return 1;
   }
   s = to_text(L, 1, &n);
+  if (plain_prefix(s, n) == n) return 1;   /* most values: the text as is */
   luaL_buffinit(L, &b);
   add_escaped(&b, s, n);
   luaL_pushresult(&b);
@@ -168,6 +183,7 @@ static int l_url(lua_State *L) {
     lua_pushliteral(L, "#blocked-url");
     return 1;
   }
+  if (plain_prefix(s, n) == n) return 1;
   luaL_buffinit(L, &b);
   add_escaped(&b, s, n);
   luaL_pushresult(&b);
@@ -226,6 +242,10 @@ static int l_t(lua_State *L) {
   msg = render_i18n_text(sb->i18n, key, n, has_n, &fallback);
   if (!msg) return luaL_error(L, "unknown message key \"%s\"", key);
   if (fallback) sb->fallback_used = 1;
+  if (!strchr(msg, '{')) {   /* no placeholder: the message as is */
+    lua_pushstring(L, msg);
+    return 1;
+  }
   luaL_buffinit(L, &b);
   for (const char *p = msg; *p; p++) {
     const char *end = *p == '{' ? strchr(p, '}') : NULL;
