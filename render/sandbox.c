@@ -523,7 +523,7 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
     pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
   }
   lua_settop(L, data - 1);
-  lua_gc(L, LUA_GCSTEP, 0);
+  /* no explicit GC step per page: Lua collects as it allocates */
   return r == LUA_OK ? POD_OK : POD_ETEMPLATE;
 }
 
