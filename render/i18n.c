@@ -18,10 +18,24 @@
 
 #define MAX_CATALOG (1 << 20)
 
+/* A catalog's messages sorted by key: t() looks one up per call, and a
+** cJSON object is a list walked with strcmp. */
+typedef struct msg_entry {
+  const char *key;
+  cJSON *item;
+  size_t pos;        /* in the catalog: the first of equal keys wins */
+} msg_entry;
+
+typedef struct msg_index {
+  msg_entry *e;
+  size_t n;
+} msg_index;
+
 struct render_i18n {
   char lang[32];
   cJSON *cat;        /* this language */
   cJSON *en;         /* the source and fallback (NULL when lang is en) */
+  msg_index cat_idx, en_idx;
   UPluralRules *plural;
   UNumberFormat *num;
   /* one formatter per fraction -1..6, made on first use: changing a
@@ -81,6 +95,38 @@ static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
+static int entry_cmp(const void *a, const void *b) {
+  const msg_entry *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void index_catalog(cJSON *cat, msg_index *idx) {
+  cJSON *item;
+  size_t n = 0;
+  cJSON_ArrayForEach(item, cat) n++;
+  idx->e = pod_xmalloc((n ? n : 1) * sizeof *idx->e);
+  idx->n = 0;
+  cJSON_ArrayForEach(item, cat) {
+    idx->e[idx->n].key = item->string ? item->string : "";
+    idx->e[idx->n].item = item;
+    idx->e[idx->n].pos = idx->n;
+    idx->n++;
+  }
+  qsort(idx->e, idx->n, sizeof *idx->e, entry_cmp);
+}
+
+/* The message key of the catalog idx indexes, or NULL. */
+static cJSON *find_message(const msg_index *idx, const char *key) {
+  size_t lo = 0, hi = idx->n;
+  while (lo < hi) {    /* the first entry not below key */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(idx->e[mid].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < idx->n && !strcmp(idx->e[lo].key, key) ? idx->e[lo].item : NULL;
+}
+
 int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
                      char err[POD_ERRLEN]) {
   render_i18n *i = pod_xmalloc(sizeof *i);
@@ -108,6 +154,8 @@ int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
     snprintf(path, sizeof path, "%s/en.json", dir);
     if ((rc = load_catalog(path, &i->en, err))) goto fail;
   }
+  index_catalog(i->cat, &i->cat_idx);
+  if (i->en) index_catalog(i->en, &i->en_idx);
   i->plural = uplrules_open(lang, &st);
   if (U_SUCCESS(st)) i->num = unum_open(UNUM_DECIMAL, NULL, 0, lang, NULL, &st);
   if (U_FAILURE(st)) {
@@ -126,6 +174,8 @@ void render_i18n_close(render_i18n *i) {
   if (!i) return;
   cJSON_Delete(i->cat);
   cJSON_Delete(i->en);
+  free(i->cat_idx.e);
+  free(i->en_idx.e);
   if (i->plural) uplrules_close(i->plural);
   if (i->num) unum_close(i->num);
   for (int k = 0; k < 8; k++)
@@ -170,11 +220,10 @@ static const char *pick(render_i18n *i, cJSON *m, double n, int has_n) {
 
 const char *render_i18n_text(render_i18n *i, const char *key, double n,
                              int has_n, int *fallback) {
-  const char *s = pick(i, cJSON_GetObjectItemCaseSensitive(i->cat, key), n,
-                       has_n);
+  const char *s = pick(i, find_message(&i->cat_idx, key), n, has_n);
   if (s) return s;
   if (!i->en) return NULL;
-  s = pick(i, cJSON_GetObjectItemCaseSensitive(i->en, key), n, has_n);
+  s = pick(i, find_message(&i->en_idx, key), n, has_n);
   if (s && fallback) *fallback = 1;
   return s;
 }
