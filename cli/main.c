@@ -531,15 +531,17 @@ static int cmd_render(cli *c, int argc, char **argv) {
   render_stats st;
   pod_project project;
   char share[4096];
+  const char *jobs = NULL;
   flag flags[] = {{"--out", 1, &o.out_dir},
                   {"--templates", 1, &o.templates_dir},
                   {"--lang", 1, &o.langs},
                   {"--content", 1, &o.content_dir},
+                  {"--jobs", 1, &jobs},
                   {NULL, 0, NULL}};
   store_db *db = NULL;
   int n, help;
-  const char *usage =
-      "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR]";
+  const char *usage = "[--out DIR] [--templates DIR] [--lang en,fa,...] "
+                      "[--content DIR] [--jobs N]";
   int rc = parse_flags(c, "render", usage, argc, argv, flags, &n, &help);
   if (rc || help) return rc ? rc : show_help("render");
   if (n) return usage_error("render", usage, "unexpected argument %s", argv[0]);
@@ -547,6 +549,14 @@ static int cmd_render(cli *c, int argc, char **argv) {
   if (!*o.out_dir) return usage_error("render", usage, "%s", "empty --out");
   if (o.content_dir && !*o.content_dir)
     return usage_error("render", usage, "%s", "empty --content");
+  if (jobs) {
+    char *end;
+    long j = strtol(jobs, &end, 10);
+    if (!*jobs || *end || j < 1 || j > 64)
+      return usage_error("render", usage, "found --jobs %s, expected a "
+                         "number from 1 to 64", jobs);
+    o.jobs = (int)j;
+  }
   if (!o.content_dir && pod_is_dir("content")) o.content_dir = "content";
   if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
   o.share_dir = share;
@@ -727,10 +737,13 @@ static const command commands[] = {
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
   {"render", cmd_render,
-   "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR]",
+   "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR] "
+   "[--jobs N]",
    "write the static site (default _site), replacing it atomically; "
    "--lang picks the languages (default " RENDER_LANGUAGES ", the first "
-   "is the default).\nCourse pages come from DIR/<lang>/*.md (default: "
+   "is the default). --jobs: threads rendering run pages (default "
+   "PODIUM_JOBS, else the CPUs, up to 8, for registries of 200 runs or "
+   "more); the site is the same whatever the number.\nCourse pages come from DIR/<lang>/*.md (default: "
    "./content when it exists), CommonMark with GFM tables; a paragraph "
    "{{< leaderboard NAME >}} shows that leaderboard's tables. A language "
    "without a page gets the default language's, with a notice."},

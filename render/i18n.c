@@ -33,13 +33,30 @@
 #define MF_DEPTH 6      /* plural/select inside plural/select ... */
 #define MF_FORMS 16     /* forms of one plural or select */
 
+/* A catalog's messages sorted by key: t() looks one up per call, and a
+** cJSON object is a list walked with strcmp. */
+typedef struct msg_entry {
+  const char *key;
+  cJSON *item;
+  size_t pos;        /* in the catalog: the first of equal keys wins */
+} msg_entry;
+
+typedef struct msg_index {
+  msg_entry *e;
+  size_t n;
+} msg_index;
+
 struct render_i18n {
   char lang[32];
   cJSON *cat;        /* this language */
   cJSON *en;         /* the source and fallback (NULL when lang is en) */
+  msg_index cat_idx, en_idx;
   UPluralRules *plural;
   UNumberFormat *num;
   UDateFormat *date[2];   /* date only, date and time; opened on first use */
+  /* one formatter per fraction -1..6, made on first use: changing a
+  ** formatter's attributes makes ICU rebuild it (a third of a render) */
+  UNumberFormat *frac[8];
 };
 
 /* Keys the C code formats; see render_i18n_c_keys in i18n.h. */
@@ -498,6 +515,38 @@ static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   return rc;
 }
 
+static int entry_cmp(const void *a, const void *b) {
+  const msg_entry *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void index_catalog(cJSON *cat, msg_index *idx) {
+  cJSON *item;
+  size_t n = 0;
+  cJSON_ArrayForEach(item, cat) n++;
+  idx->e = pod_xmalloc((n ? n : 1) * sizeof *idx->e);
+  idx->n = 0;
+  cJSON_ArrayForEach(item, cat) {
+    idx->e[idx->n].key = item->string ? item->string : "";
+    idx->e[idx->n].item = item;
+    idx->e[idx->n].pos = idx->n;
+    idx->n++;
+  }
+  qsort(idx->e, idx->n, sizeof *idx->e, entry_cmp);
+}
+
+/* The message key of the catalog idx indexes, or NULL. */
+static cJSON *find_message(const msg_index *idx, const char *key) {
+  size_t lo = 0, hi = idx->n;
+  while (lo < hi) {    /* the first entry not below key */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(idx->e[mid].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < idx->n && !strcmp(idx->e[lo].key, key) ? idx->e[lo].item : NULL;
+}
+
 int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
                      char err[POD_ERRLEN]) {
   render_i18n *i = pod_xmalloc(sizeof *i);
@@ -525,6 +574,8 @@ int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
     snprintf(path, sizeof path, "%s/en.json", dir);
     if ((rc = load_catalog(path, &i->en, err))) goto fail;
   }
+  index_catalog(i->cat, &i->cat_idx);
+  if (i->en) index_catalog(i->en, &i->en_idx);
   i->plural = uplrules_open(lang, &st);
   if (U_SUCCESS(st)) i->num = unum_open(UNUM_DECIMAL, NULL, 0, lang, NULL, &st);
   if (U_FAILURE(st)) {
@@ -543,10 +594,14 @@ void render_i18n_close(render_i18n *i) {
   if (!i) return;
   cJSON_Delete(i->cat);
   cJSON_Delete(i->en);
+  free(i->cat_idx.e);
+  free(i->en_idx.e);
   if (i->plural) uplrules_close(i->plural);
   if (i->num) unum_close(i->num);
   for (int k = 0; k < 2; k++)
     if (i->date[k]) udat_close(i->date[k]);
+  for (int k = 0; k < 8; k++)
+    if (i->frac[k]) unum_close(i->frac[k]);
   free(i);
 }
 
@@ -571,10 +626,9 @@ const char *render_i18n_plural(render_i18n *i, double n, char out[16]) {
 }
 
 const char *render_i18n_text(render_i18n *i, const char *key, int *fallback) {
-  const char *s = cJSON_GetStringValue(
-      cJSON_GetObjectItemCaseSensitive(i->cat, key));
+  const char *s = cJSON_GetStringValue(find_message(&i->cat_idx, key));
   if (s || !i->en) return s;
-  s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(i->en, key));
+  s = cJSON_GetStringValue(find_message(&i->en_idx, key));
   if (s && fallback) *fallback = 1;
   return s;
 }
@@ -630,9 +684,23 @@ void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
   char utf8[512];
   UErrorCode st = U_ZERO_ERROR;
   int32_t len, n8 = 0;
-  unum_setAttribute(i->num, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
-  unum_setAttribute(i->num, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
-  len = unum_formatDouble(i->num, v, buf, 128, NULL, &st);
+  UNumberFormat *f = i->num;
+  int k = fraction + 1;
+  if (k >= 0 && k < 8 && !i->frac[k]) {
+    UErrorCode cst = U_ZERO_ERROR;
+    i->frac[k] = unum_clone(i->num, &cst);
+    if (U_FAILURE(cst)) i->frac[k] = NULL;
+    else {
+      unum_setAttribute(i->frac[k], UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
+      unum_setAttribute(i->frac[k], UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
+    }
+  }
+  if (k >= 0 && k < 8 && i->frac[k]) f = i->frac[k];
+  else {
+    unum_setAttribute(f, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
+    unum_setAttribute(f, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
+  }
+  len = unum_formatDouble(f, v, buf, 128, NULL, &st);
   if (U_SUCCESS(st)) u_strToUTF8(utf8, sizeof utf8, &n8, buf, len, &st);
   if (U_FAILURE(st)) pod_buf_printf(out, "%.*f", fraction < 0 ? 6 : fraction, v);
   else pod_buf_add(out, utf8, (size_t)n8);

@@ -184,12 +184,9 @@ int render_out_open(const char *target, const char *db_path, const char *key,
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->work, NULL);
   pthread_cond_init(&o->room, NULL);
+  /* without the thread, writes happen as they come (under mu: several
+  ** render threads may write) */
   o->started = pthread_create(&o->thread, NULL, writer, o) == 0;
-  if (!o->started) {   /* write as we go instead */
-    pthread_mutex_destroy(&o->mu);
-    pthread_cond_destroy(&o->work);
-    pthread_cond_destroy(&o->room);
-  }
   *out = o;
   return POD_OK;
 }
@@ -261,9 +258,6 @@ static int render_out_finish(render_out *o, char err[POD_ERRLEN]) {
   pthread_mutex_unlock(&o->mu);
   pthread_join(o->thread, NULL);
   o->started = 0;
-  pthread_mutex_destroy(&o->mu);
-  pthread_cond_destroy(&o->work);
-  pthread_cond_destroy(&o->room);
   if (o->rc) memcpy(err, o->werr, POD_ERRLEN);
   return o->rc;
 }
@@ -272,7 +266,12 @@ int render_out_write(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]) {
   job *j;
   int rc;
-  if (!o->started) return write_now(o, rel, data, n, err);
+  if (!o->started) {
+    pthread_mutex_lock(&o->mu);
+    rc = write_now(o, rel, data, n, err);
+    pthread_mutex_unlock(&o->mu);
+    return rc;
+  }
   j = pod_xmalloc(sizeof *j);
   j->next = NULL;
   j->rel = pod_xstrdup(rel);
@@ -322,6 +321,9 @@ int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
 }
 
 static void out_free(render_out *o) {
+  pthread_mutex_destroy(&o->mu);
+  pthread_cond_destroy(&o->work);
+  pthread_cond_destroy(&o->room);
   free(o->target);
   free(o->tmp);
   free(o);

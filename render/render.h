@@ -27,6 +27,9 @@ typedef struct render_opts {
                               ** NULL: RENDER_LANGUAGES */
   const char *content_dir;    /* course pages in DIR/<lang>/ as .md files, or NULL */
   const pod_project *project; /* the project file's settings, may be NULL */
+  int jobs;                   /* threads rendering run pages; 0: PODIUM_JOBS,
+                              ** else the online CPUs (at most 8) when the
+                              ** registry has enough runs to pay for them */
 } render_opts;
 
 #define RENDER_LANGUAGES "en,fa,ar,te,ha"

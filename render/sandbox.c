@@ -78,8 +78,22 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 
 /* ---- escaping -------------------------------------------------------- */
 
+/* Length of the prefix of s that needs no escaping. */
+static size_t plain_prefix(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '"' &&
+         s[i] != '\'')
+    i++;
+  return i;
+}
+
 static void add_escaped(luaL_Buffer *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
+    size_t k = plain_prefix(s + i, n - i);   /* runs, not char by char */
+    if (k) {
+      luaL_addlstring(b, s + i, k);
+      if ((i += k) == n) break;
+    }
     switch (s[i]) {
     case '&': luaL_addstring(b, "&amp;"); break;
     case '<': luaL_addstring(b, "&lt;"); break;
@@ -139,6 +153,7 @@ static int l_esc(lua_State *L) {
     return 1;
   }
   s = to_text(L, 1, &n);
+  if (plain_prefix(s, n) == n) return 1;   /* most values: the text as is */
   luaL_buffinit(L, &b);
   add_escaped(&b, s, n);
   luaL_pushresult(&b);
@@ -169,6 +184,7 @@ static int l_url(lua_State *L) {
     lua_pushliteral(L, "#blocked-url");
     return 1;
   }
+  if (plain_prefix(s, n) == n) return 1;
   luaL_buffinit(L, &b);
   add_escaped(&b, s, n);
   luaL_pushresult(&b);
@@ -566,7 +582,7 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
     pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
   }
   lua_settop(L, data - 1);
-  lua_gc(L, LUA_GCSTEP, 0);
+  /* no explicit GC step per page: Lua collects as it allocates */
   return r == LUA_OK ? POD_OK : POD_ETEMPLATE;
 }
 

@@ -21,6 +21,13 @@
 **                                   overview instead
 **   assets/                         copied from site/
 ** Every page's template output is wrapped in layout.html.
+**
+** Run pages (nearly all of a big site) are shared out between the main
+** thread and jobs - 1 worker threads, each with its own registry
+** connection, Lua sandbox and catalogs: every thread walks the runs and
+** renders the chunks of RUN_CHUNK runs it claims first, so a page is the
+** same whichever thread renders it. The first failure stops the others
+** and is the render's error.
 */
 #include "render/render_int.h"
 #include "core/fs.h"
@@ -29,10 +36,22 @@
 #include <dirent.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
+#define MAX_JOBS 64
+
+/* The run pages being shared out: per language, the next chunk not yet
+** claimed; stop: a thread failed, the others give up. */
+typedef struct run_share {
+  atomic_long *next;
+  atomic_int stop;
+} run_share;
 
 /* A course page, rendered before the overview that lists it. */
 typedef struct course_page {
@@ -62,6 +81,10 @@ typedef struct site {
   int intro_fallback;  /* it is the default language's */
   render_primary *prim;     /* each scope's primary board */
   size_t n_prim;
+  run_share *share;  /* NULL: this thread renders every run page */
+  int lang_k;        /* index of lang in i18n */
+  long run_index, chunk_start, chunk_end;   /* this thread's claim */
+  int stopped;       /* gave up because another thread failed */
 } site;
 
 /* ---- rows into Lua tables -------------------------------------------- */
@@ -610,13 +633,34 @@ static int add_curve(site *s, int64_t run, char err[POD_ERRLEN]) {
   return rc;
 }
 
+/* Whether the next run of the walk is this thread's to render: claims the
+** next free chunk when past its own. */
+static int take_run(site *s, int *mine, char err[POD_ERRLEN]) {
+  long i = s->run_index++;
+  *mine = 1;
+  if (!s->share) return POD_OK;
+  if (atomic_load(&s->share->stop)) {
+    s->stopped = 1;
+    return pod_err(err, POD_EINTERNAL, "stopped: another render thread "
+                   "failed");
+  }
+  if (i >= s->chunk_end) {
+    s->chunk_start = atomic_fetch_add(&s->share->next[s->lang_k], 1) *
+                     RUN_CHUNK;
+    s->chunk_end = s->chunk_start + RUN_CHUNK;
+  }
+  *mine = i >= s->chunk_start;
+  return POD_OK;
+}
+
 static int page_run(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
   int64_t id = row_int(row, "id"), env = row_int(row, "environment_id");
   char rel[96], title[300];
   const char *name = row_text(row, "name");
-  int rc;
+  int rc, mine;
+  if ((rc = take_run(s, &mine, w->err)) || !mine) return rc;
   lua_newtable(s->L);
   snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
            name ? name : row_text(row, "model"));
@@ -1026,13 +1070,19 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
   return rc;
 }
 
+/* The run pages of language s->lang_k this thread claims. */
+static int run_pages(site *s, char err[POD_ERRLEN]) {
+  s->run_index = s->chunk_start = s->chunk_end = 0;
+  return each_page(s, store_each_run, page_run, err);
+}
+
 /* Every page of one language. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = pages_course(s, err)) ||
       (rc = compare_pages(s, err)) || (rc = pareto_pages(s, err)) ||
       (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
-      (rc = each_page(s, store_each_run, page_run, err)) ||
+      (rc = run_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
   return POD_OK;
@@ -1064,6 +1114,106 @@ static int open_languages(site *s, const char *share, const char *langs,
   return POD_OK;
 }
 
+/* ---- run-page workers ------------------------------------------------ */
+
+typedef struct worker {
+  site s;            /* its own db, sandbox, catalogs and buffers */
+  const char *share_dir, *langs, *const *dirs;
+  int n_dirs;
+  pthread_t thread;
+  int rc;
+  char err[POD_ERRLEN];
+} worker;
+
+static void *worker_main(void *ud) {
+  worker *w = ud;
+  site *s = &w->s;
+  int rc;
+  if ((rc = store_open(store_path(s->db), &s->db, w->err)) == POD_OK &&
+      (rc = open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
+      (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
+          POD_OK) {
+    s->L = render_sandbox_state(s->sb);
+    for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
+      s->lang_k = k;
+      s->lang = render_i18n_lang(s->i18n[k]);
+      render_sandbox_language(s->sb, s->i18n[k]);
+      rc = run_pages(s, w->err);
+    }
+  }
+  if (rc) atomic_store(&s->share->stop, 1);
+  w->rc = rc;
+  render_sandbox_free(s->sb);
+  for (int k = 0; k < s->n_langs; k++) render_i18n_close(s->i18n[k]);
+  free(s->i18n);
+  store_close(s->db);
+  pod_buf_free(&s->body);
+  pod_buf_free(&s->page);
+  return NULL;
+}
+
+static int count_runs(const store_row *row, void *ud) {
+  *(long *)ud = (long)row_int(row, "runs");
+  return 0;
+}
+
+/* Threads for run pages: opts->jobs, else PODIUM_JOBS, else the online
+** CPUs (at most 8) when there are runs enough to pay for a thread's
+** connection, sandbox and catalogs. 1 for a registry a thread cannot open
+** on its own (in memory). */
+static int render_jobs(store_db *db, const render_opts *opts) {
+  const char *env = getenv("PODIUM_JOBS"), *path = store_path(db);
+  long jobs = opts->jobs, runs = 0;
+  char ignored[POD_ERRLEN];
+  if (!path || !*path || !strcmp(path, ":memory:")) return 1;
+  if (jobs <= 0 && env && *env) jobs = strtol(env, NULL, 10);
+  if (jobs <= 0) {
+    jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs > 8) jobs = 8;
+    if (store_counts(db, count_runs, &runs, ignored) || runs < 200) jobs = 1;
+  }
+  return jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : (int)jobs;
+}
+
+/* Starts n - 1 workers copying what main shares with them (pairs, pareto:
+** read only). A worker that cannot start leaves its runs to the others. */
+static void start_workers(site *s, worker *w, int n, const char *share_dir,
+                          const char *langs, const char *const *dirs,
+                          int n_dirs) {
+  for (int i = 0; i < n - 1; i++) {
+    memset(&w[i], 0, sizeof w[i]);
+    w[i].s.db = s->db;   /* replaced by its own connection */
+    w[i].s.out = s->out;
+    w[i].s.share = s->share;
+    w[i].share_dir = share_dir;
+    w[i].langs = langs;
+    w[i].dirs = dirs;
+    w[i].n_dirs = n_dirs;
+    w[i].rc = -1;    /* not started */
+    if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) continue;
+    w[i].rc = POD_OK;
+  }
+}
+
+/* Joins the workers; returns the render's result: main's own failure, else
+** the first worker's (a thread that only stopped because another failed
+** does not count). */
+static int join_workers(site *s, worker *w, int n, int rc,
+                        char err[POD_ERRLEN]) {
+  int main_failed = rc && !s->stopped;
+  if (rc) atomic_store(&s->share->stop, 1);
+  for (int i = 0; i < n - 1; i++) {
+    if (w[i].rc == -1) continue;
+    pthread_join(w[i].thread, NULL);
+    if (w[i].rc && !w[i].s.stopped && !main_failed) {
+      main_failed = 1;
+      rc = w[i].rc;
+      memcpy(err, w[i].err, POD_ERRLEN);
+    }
+  }
+  return rc;
+}
+
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
@@ -1072,7 +1222,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   const char *langs = opts->langs                                ? opts->langs
                       : opts->project && opts->project->languages ? opts->project->languages
                                                                   : RENDER_LANGUAGES;
-  int n_dirs = 0, rc;
+  int n_dirs = 0, rc, jobs = 1;
+  worker *workers = NULL;
+  run_share share;
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);
   s.db = db;
@@ -1107,7 +1259,16 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                                 err)) == POD_OK &&
       (rc = find_pairs(&s, err)) == POD_OK)
     rc = find_paretos(&s, err);
+  if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
+    share.next = pod_xmalloc((size_t)s.n_langs * sizeof *share.next);
+    for (int k = 0; k < s.n_langs; k++) atomic_init(&share.next[k], 0);
+    atomic_init(&share.stop, 0);
+    s.share = &share;
+    workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
+    start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
+  }
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
+    s.lang_k = k;
     s.lang = render_i18n_lang(s.i18n[k]);
     render_sandbox_language(s.sb, s.i18n[k]);
     if ((rc = course_load_language(&s, opts->content_dir, err))) break;
@@ -1115,6 +1276,11 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
   if (rc == POD_OK) rc = render_downloads(db, opts->project, s.out, err);
+  if (workers) {   /* before the tree is committed or removed */
+    rc = join_workers(&s, workers, jobs, rc, err);
+    free(workers);
+    free(share.next);
+  }
   if (rc) {
     render_out_abort(s.out);
     goto done;

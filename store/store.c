@@ -131,6 +131,8 @@ void store_close(store_db *db) {
   free(db);
 }
 
+const char *store_path(const store_db *db) { return db->path; }
+
 int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]) {
   sqlite3_stmt *st = db->stmt[q];
   /* A walk in progress on this statement (a store_each_* called from

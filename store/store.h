@@ -25,6 +25,8 @@ typedef struct store_db store_db;
 
 int store_open(const char *path, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
+/* The path it was opened with (render's workers open their own). */
+const char *store_path(const store_db *db);
 int store_schema_version(store_db *db);  /* PRAGMA user_version */
 const char *store_sqlite_version(void);
 

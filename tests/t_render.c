@@ -154,6 +154,22 @@ static int count_entries(const char *dir, const char *prefix) {
   return n;
 }
 
+/* Files below dir, at any depth. */
+static long count_tree(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  long n = 0;
+  if (!d) return 0;
+  while ((e = readdir(d))) {
+    char sub[4096];
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+    n += pod_is_dir(sub) ? count_tree(sub) : 1;
+  }
+  closedir(d);
+  return n;
+}
+
 static void test_render_writes_the_site_and_skips_a_no_change_render(void) {
   char err[POD_ERRLEN];
   render_stats st;
@@ -467,6 +483,131 @@ static void test_render_demo_pages_match_goldens(void) {
   pod_buf_free(&page);
 }
 
+/* Every file below a (relative path rel) has an equal twin below b, and
+** b has no other; returns the number of files. */
+static long same_tree(const char *a, const char *b, const char *rel) {
+  char pa[4096], pb[4096], err[POD_ERRLEN];
+  DIR *d;
+  struct dirent *e;
+  long n = 0;
+  snprintf(pa, sizeof pa, "%s%s", a, rel);
+  snprintf(pb, sizeof pb, "%s%s", b, rel);
+  if (!(d = opendir(pa))) return 0;
+  while ((e = readdir(d))) {
+    char sub[4096];
+    pod_buf x = POD_BUF_INIT, y = POD_BUF_INIT;
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
+    snprintf(pa, sizeof pa, "%s%s", a, sub);
+    snprintf(pb, sizeof pb, "%s%s", b, sub);
+    if (pod_is_dir(pa)) {
+      n += same_tree(a, b, sub);
+      continue;
+    }
+    n++;
+    if (pod_file_read(pa, &x, err) || pod_file_read(pb, &y, err) ||
+        x.len != y.len || memcmp(x.data, y.data, x.len))
+      test_fail(__FILE__, __LINE__, "%s differs from %s", pb, pa);
+    pod_buf_free(&x);
+    pod_buf_free(&y);
+  }
+  closedir(d);
+  if (!*rel && count_tree(b) != n)
+    test_fail(__FILE__, __LINE__, "%s has %ld files, %s %ld", b,
+              count_tree(b), a, n);
+  return n;
+}
+
+/* The example registry and 300 more runs: enough for the run pages to be
+** shared out in many chunks. */
+static store_db *many_runs_registry(void) {
+  char err[POD_ERRLEN], model[64];
+  store_db *db = test_example_registry();
+  store_run_new r = {0};
+  int64_t id;
+  r.model = model;
+  r.role = "baseline";
+  r.env_id = 1;
+  store_begin(db, err);
+  for (int i = 0; i < 300; i++) {
+    snprintf(model, sizeof model, "model-%03d", i);
+    CHECK_RC(store_run_add(db, &r, &id, err), POD_OK, err);
+  }
+  CHECK_RC(store_commit(db, err), POD_OK, err);
+  return db;
+}
+
+static void test_render_with_threads_equals_one_thread(void) {
+  char err[POD_ERRLEN], one[4096];
+  render_stats st;
+  render_opts o = {0};
+  store_db *db = many_runs_registry();
+  long pages;
+  o.share_dir = test_root();
+  o.jobs = 1;
+  snprintf(one, sizeof one, "%s", test_path("one"));
+  o.out_dir = one;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  pages = st.pages;
+  CHECK(pages > 5 * 300);
+  for (int jobs = 2; jobs <= 3; jobs++) {
+    char many[4096];
+    snprintf(many, sizeof many, "%s", test_path(jobs == 2 ? "two" : "three"));
+    o.jobs = jobs;
+    o.out_dir = many;
+    CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+    CHECK_INT(st.pages, pages);
+    CHECK_INT(st.changed, pages);
+    CHECK_INT(same_tree(one, many, ""), pages + 1);   /* and the marker */
+    CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);  /* no change */
+    CHECK_INT(st.skipped, 1);
+  }
+  store_close(db);
+}
+
+/* A run page failing in whichever thread renders it: the render fails
+** with the template's message, the old site stays, nothing is left. */
+static void test_render_thread_failure_leaves_the_old_site(void) {
+  char err[POD_ERRLEN], out[4096], keep[4096];
+  render_stats st;
+  render_opts o = {0};
+  pod_buf e = POD_BUF_INIT, so = POD_BUF_INIT;
+  store_db *db = many_runs_registry();
+  snprintf(out, sizeof out, "%s", test_path("_site"));
+  snprintf(keep, sizeof keep, "%s", test_path("keep"));
+  o.share_dir = test_root();
+  o.out_dir = out;
+  o.jobs = 2;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  o.out_dir = keep;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  pod_mkdirs(test_path("bad"), err);
+  /* every run page of one language fails; other pages render */
+  test_write(test_path("bad/run.html"),
+             "{% if lang == 'fa' then error('no run pages in fa') end %}ok",
+             SIZE_MAX);
+  o.out_dir = out;
+  o.templates_dir = test_path("bad");
+  for (int jobs = 2; jobs <= 3; jobs++) {
+    o.jobs = jobs;
+    CHECK_INT(render_site(db, &o, &st, err), POD_ETEMPLATE);
+    CHECK_HAS(err, "run.html:1: no run pages in fa");
+    CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+    same_tree(keep, out, "");
+  }
+  store_close(db);
+  /* the CLI: exit 1 with the message */
+  CHECK_INT(test_podium(&so, &e, "--db site.db render --out _site --jobs 2 "
+                        "--templates bad"), 1);
+  CHECK_HAS(e.data, "run.html:1: no run pages in fa");
+  CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+  same_tree(keep, out, "");
+  CHECK_INT(test_podium(&so, &e, "--db site.db render --out _site --jobs 0"), 2);
+  CHECK_HAS(e.data, "--jobs 0");
+  pod_buf_free(&e);
+  pod_buf_free(&so);
+}
+
 const test_case tests_render[] = {
   {"render_demo_pages_match_goldens", test_render_demo_pages_match_goldens},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
@@ -484,5 +625,7 @@ const test_case tests_render[] = {
   {"render_refuses_folders_it_did_not_make", test_render_refuses_folders_it_did_not_make},
   {"render_links_all_resolve", test_render_links_all_resolve},
   {"render_user_templates_override_builtin_ones", test_render_user_templates_override_builtin_ones},
+  {"render_with_threads_equals_one_thread", test_render_with_threads_equals_one_thread},
+  {"render_thread_failure_leaves_the_old_site", test_render_thread_failure_leaves_the_old_site},
   {NULL, NULL},
 };
