@@ -66,6 +66,15 @@ const char *const store_migrations[] = {
   "CREATE INDEX runs_by_scope ON runs(scope);"
   "CREATE INDEX runs_by_name ON runs(name);"
   "CREATE INDEX runs_by_env ON runs(environment_id);",
+
+  /* 2 -> 3: how each energy, power and emissions figure was obtained
+  ** (core/method.h: "rapl", "nvml+rapl", "estimate", ...; NULL: not
+  ** known) and, for estimates, the calculation behind it. Leaderboards
+  ** read a run's methods per metric through the partial index. */
+  "ALTER TABLE measurements ADD COLUMN method TEXT;"
+  "ALTER TABLE measurements ADD COLUMN method_note TEXT;"
+  "CREATE INDEX measurements_by_method ON measurements(run_id, metric_id,"
+  "  method) WHERE method IS NOT NULL;",
 };
 
 const int store_n_migrations =
