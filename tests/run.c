@@ -106,7 +106,7 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_cli, tests_svg, tests_trainlogs,
                                           tests_codecarbon, tests_i18n,
                                           tests_formats2, tests_compare,
-                                          tests_course};
+                                          tests_course, tests_integrity};
 
 int main(int argc, char **argv) {
   const char *match = NULL;
