@@ -27,12 +27,12 @@ endif
 
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # store -> SQLite).
-CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c
+CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c
 STORE_SRC  := store/store.c store/schema.c store/query.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
-              ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/generic.c
+              ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/generic.c ingest/estimate.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare.c \
@@ -43,7 +43,7 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
               tests/t_compare.c \
-              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c
+              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

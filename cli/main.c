@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fs.h"
+#include "core/method.h"
 #include "core/project.h"
 #include "ingest/ingest.h"
 #include "render/i18n.h"
@@ -20,6 +21,7 @@
 #include <csv.h>
 #include <lua.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,8 +266,8 @@ static void show_progress(void *ud, const char *path, long rows,
 static const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
-    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--replace] [--quiet] "
-    "FILE|DIR...";
+    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--method M] [--replace] "
+    "[--quiet] FILE|DIR...";
 
 /* Takes the repeatable --map and --tag out of argv (parse_flags keeps one
 ** value per flag); returns POD_EUSAGE on a malformed pair. */
@@ -306,6 +308,7 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
     {"--model", 1, &meta.model},     {"--variant", 1, &meta.variant},
     {"--role", 1, &meta.role},       {"--dataset", 1, &meta.dataset},
     {"--task", 1, &meta.task},       {"--run", 1, &meta.run_name},
+    {"--method", 1, &meta.method},
     {"--quiet", 0, &quiet},          {NULL, 0, NULL}};
   store_db *db = NULL;
   ingest_session *s = NULL;
@@ -336,6 +339,11 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
   meta.replace = replace != NULL;
   if (n == 0) {
     rc = usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
+    goto done;
+  }
+  if (meta.method && !pod_method_valid(meta.method)) {
+    rc = usage_error("ingest", INGEST_USAGE, "--method is one of %s (or "
+                     "several joined by +)", pod_method_names());
     goto done;
   }
   if (meta.role && strcmp(meta.role, "baseline") &&
@@ -708,6 +716,104 @@ done:
   return rc;
 }
 
+static const char ESTIMATE_USAGE[] =
+    "[RUN...] [--pue P] [--intensity G | --region KEY] [--gpu MODEL] "
+    "[--gpus N] [--data DIR]";
+
+/* A number flag: absent leaves *out; bad is a usage error. */
+static int number_flag(const char *name, const char *v, double min,
+                       double *out) {
+  char *end;
+  double d;
+  if (!v) return POD_OK;
+  d = strtod(v, &end);
+  if (!*v || *end || !(d >= min) || !isfinite(d)) {
+    char what[160];
+    snprintf(what, sizeof what, "%s takes a number >= %g, not %s", name, min,
+             v);
+    return usage_error("estimate", ESTIMATE_USAGE, "%s", what);
+  }
+  *out = d;
+  return POD_OK;
+}
+
+static int cmd_estimate(cli *c, int argc, char **argv) {
+  const char *pue = NULL, *intensity = NULL, *gpus = NULL, *data = NULL;
+  ingest_estimate_opts o = {NULL, NAN, NAN, NULL, NULL, 0};
+  flag flags[] = {{"--pue", 1, &pue},       {"--intensity", 1, &intensity},
+                  {"--region", 1, &o.region}, {"--gpu", 1, &o.gpu},
+                  {"--gpus", 1, &gpus},     {"--data", 1, &data},
+                  {NULL, 0, NULL}};
+  char share[4096], dir[4200];
+  store_db *db = NULL;
+  int64_t *ids = NULL;
+  size_t n_ids = 0;
+  int n, help, failed = 0, done = 0;
+  double count = 0;
+  int rc = parse_flags(c, "estimate", ESTIMATE_USAGE, argc, argv, flags, &n,
+                       &help);
+  if (rc || help) return rc ? rc : show_help("estimate");
+  if ((rc = number_flag("--pue", pue, 1, &o.pue)) ||
+      (rc = number_flag("--intensity", intensity, 0, &o.intensity)) ||
+      (rc = number_flag("--gpus", gpus, 1, &count)))
+    return rc;
+  if (count != floor(count))
+    return usage_error("estimate", ESTIMATE_USAGE, "--gpus takes a whole "
+                       "number, not %s", gpus);
+  o.gpus = (long)count;
+  if (intensity && o.region)
+    return usage_error("estimate", ESTIMATE_USAGE, "%s",
+                       "--intensity and --region exclude each other");
+  if ((o.region && !*o.region) || (o.gpu && !*o.gpu) || (data && !*data))
+    return usage_error("estimate", ESTIMATE_USAGE, "%s",
+                       "an option was given an empty value");
+  if (!data) {
+    if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+    snprintf(dir, sizeof dir, "%s/data", share);
+    data = dir;
+  }
+  o.data_dir = data;
+  if ((rc = open_db(c, 1, &db))) return rc;
+  for (int i = 0; i < n && !rc; i++) {
+    int64_t *one = NULL;
+    size_t k = 0;
+    if ((rc = render_compare_resolve(db, argv[i], &one, &k, c->err))) break;
+    ids = pod_xrealloc(ids, (n_ids + k + 1) * sizeof *ids);
+    memcpy(ids + n_ids, one, k * sizeof *one);
+    n_ids += k;
+    free(one);
+  }
+  if (!rc && !n && (rc = ingest_estimate_candidates(db, &ids, &n_ids, c->err)))
+    goto done;
+  if (rc) goto done;
+  for (size_t i = 0; i < n_ids; i++) {
+    ingest_estimate_out out;
+    char err[POD_ERRLEN];
+    int r = ingest_estimate_run(db, &o, ids[i], &out, err);
+    if (r) {
+      if (r != POD_EINPUT) { snprintf(c->err, POD_ERRLEN, "%s", err); rc = r; goto done; }
+      fprintf(stderr, "podium: %s\n", err);
+      failed++;
+      continue;
+    }
+    printf("run %lld: %s%s\n", (long long)ids[i],
+           out.skipped ? "" : "estimate: ", out.how);
+    done += !out.skipped;
+  }
+  if (!n_ids) printf("estimate: no run has a duration without measured "
+                     "energy\n");
+  if (failed) {
+    snprintf(c->err, POD_ERRLEN, "%d of %zu run%s could not be estimated "
+             "(see above); %d %s", failed, n_ids, n_ids == 1 ? "" : "s", done,
+             done == 1 ? "was" : "were");
+    rc = POD_EINPUT;
+  }
+done:
+  free(ids);
+  store_close(db);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -716,7 +822,9 @@ static const command commands[] = {
   {"ingest", cmd_ingest, INGEST_USAGE,
    "read result files and folders into the registry; each file goes in "
    "whole or not at all.\nA podium.json in a folder (or above it) gives "
-   "metadata to the files below it; flags override it. A file already "
+   "metadata to the files below it; flags override it. --method (or "
+   "\"method\" in podium.json) says how energy was measured: wall-meter, "
+   "nvml, rapl, tdp, ... (docs/COMPARE.md). A file already "
    "ingested is skipped; a changed file at the same path needs --replace."},
   {"runs", cmd_runs, "[--json]", "list the runs in the registry"},
   {"show", cmd_show, "RUN [--json]",
@@ -736,6 +844,16 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
+  {"estimate", cmd_estimate, ESTIMATE_USAGE,
+   "add estimated energy (kWh) and CO2 (kg) to runs that have a duration "
+   "and hardware but no measured energy, as the ML CO2 Impact calculator "
+   "does:\nTDP (data/tdp.csv) x GPUs x hours x PUE (default 1.58), times "
+   "the grid's intensity (--intensity g CO2eq/kWh, or --region KEY from "
+   "data/carbon_intensity.csv, else the environment's cloud region). "
+   "Values are labelled \"estimate\" everywhere; running it again "
+   "replaces them. Without RUN: every run with a duration and no measured "
+   "energy. Exit 1 when a run lacks a duration, hardware, a known GPU or "
+   "an intensity (the message says which)."},
   {"render", cmd_render,
    "[--out DIR] [--templates DIR] [--lang en,fa,...] [--content DIR] "
    "[--jobs N]",

@@ -446,6 +446,37 @@ static int group_run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 
 /* ---- second pass: rows ----------------------------------------------- */
 
+/* How CodeCarbon got the figure of column k on this row; the file never
+** says, so: CPU power is RAPL (or Intel Power Gadget) when it can read
+** it; otherwise a constant, TDP x 0.5 (CONSUMPTION_PERCENTAGE_CONSTANT in
+** codecarbon/external/hardware.py; 85 W x 0.5 = 42.5 W when the CPU is
+** not in its table), which is why a cpu_power that is a whole number of
+** half watts is read as "tdp". From 3.0 the fallback is a TDP x load
+** model whose values look like readings: "rapl-or-model". GPU figures
+** come from NVML (pynvml); RAM is modelled (3 W per 8 GB before 3.0,
+** per DIMM since: codecarbon/external/ram.py). Totals join the parts. */
+static const char *cc_method(const cc *st, const ingest_csv_row *row,
+                             const char *column) {
+  int cpu_col = -1, v3 = st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0;
+  double w;
+  const char *cpu;
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if (!strcmp(mcols[k].column, "cpu_power")) cpu_col = st->mcol[k];
+  cpu = v3 ? "rapl-or-model" : "rapl";
+  if (cpu_col >= 0 && row->len[cpu_col] &&
+      ingest_parse_number(row->field[cpu_col], &w) && w > 0 &&
+      fabs(2 * w - floor(2 * w + 0.5)) < 1e-9)
+    cpu = "tdp";
+  if (!strncmp(column, "cpu_", 4)) return cpu;
+  if (!strncmp(column, "gpu_", 4)) return "nvml";
+  if (!strncmp(column, "ram_", 4)) return "ram-model";
+  if (!strcmp(column, "energy_consumed") || !strcmp(column, "emissions")) {
+    if (!strcmp(cpu, "tdp")) return "tdp+nvml+ram-model";
+    return v3 ? "rapl-or-model+nvml+ram-model" : "rapl+nvml+ram-model";
+  }
+  return NULL;
+}
+
 /* The value of measurement column k in row, checked: *v is NaN when the
 ** cell is empty (or the layout has no such column). */
 static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
@@ -481,6 +512,9 @@ static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   m->value = v;
   m->raw_value = row->field[st->mcol[k]];
   m->raw_unit = mcols[k].raw_unit;
+  m->method = !strcmp(mcols[k].unit, "kWh") || !strcmp(mcols[k].unit, "kg") ||
+                      !strcmp(mcols[k].unit, "W")
+                  ? cc_method(st, row, mcols[k].column) : NULL;
   return store_measurement_add(cx->db, m, err);
 }
 

@@ -133,6 +133,7 @@ ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
   s->meta.dataset = dup_or_null(meta->dataset);
   s->meta.task = dup_or_null(meta->task);
   s->meta.run_name = dup_or_null(meta->run_name);
+  s->meta.method = dup_or_null(meta->method);
   s->meta.replace = meta->replace;
   s->meta.map = dup_list(meta->map, meta->n_map);
   s->meta.n_map = meta->n_map;
@@ -156,6 +157,7 @@ void ingest_session_free(ingest_session *s) {
   free((char *)s->meta.dataset);
   free((char *)s->meta.task);
   free((char *)s->meta.run_name);
+  free((char *)s->meta.method);
   free_list(s->meta.map, s->meta.n_map);
   free_list(s->meta.tags, s->meta.n_tags);
   for (size_t i = 0; i < s->n_manifests; i++) {
@@ -542,7 +544,7 @@ static int file_meta_build(ingest_session *s, const char *path,
   if (m) ingest_manifest_apply(m, path, &fm->meta, &fm->pairs, &fm->n_pairs);
 #define OVER(x) if (f->x) fm->meta.x = f->x
   OVER(format); OVER(project); OVER(model); OVER(variant); OVER(role);
-  OVER(dataset); OVER(task); OVER(run_name);
+  OVER(dataset); OVER(task); OVER(run_name); OVER(method);
 #undef OVER
   fm->meta.replace = f->replace;
   fm->map = pod_xmalloc((size_t)(fm->n_pairs + f->n_map + 1) * sizeof *fm->map);
@@ -570,6 +572,37 @@ static int file_meta_build(ingest_session *s, const char *path,
     cJSON_free(json);
     cJSON_Delete(o);
   }
+  return POD_OK;
+}
+
+/* How a format's energy figures were obtained, when the format says so
+** once for all its rows (CodeCarbon decides per row: codecarbon.c).
+** experiment-impact-tracker integrates RAPL for the CPU and nvidia-smi
+** for the GPU (Henderson et al. 2020, "Towards the Systematic Reporting
+** of the Energy and Carbon Footprints of Machine Learning", JMLR 21). */
+static const struct { const char *format, *metric, *method; } methods[] = {
+  {"eit", "energy_attributable_derived", "rapl+nvml"},
+  {"eit", "cpu_energy_attributable_derived", "rapl"},
+  {"eit", "gpu_energy_attributable_derived", "nvml"},
+  {"eit", "cpu_power", "rapl"},
+  {"eit", "cpu_power_attributable", "rapl"},
+  {"eit", "gpu_power", "nvml"},
+  {"eit", "gpu_power_attributable", "nvml"},
+};
+
+/* After parse: the format's methods, then --method / "method" over all. */
+static int set_methods(ingest_ctx *cx, const char *format,
+                       char err[POD_ERRLEN]) {
+  int rc;
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+    if (!strcmp(methods[i].format, format) &&
+        (rc = store_source_set_method(cx->db, cx->source_id,
+                                      methods[i].metric, methods[i].method,
+                                      1, err)))
+      return rc;
+  if (cx->meta->method)
+    return store_source_set_method(cx->db, cx->source_id, NULL,
+                                   cx->meta->method, 0, err);
   return POD_OK;
 }
 
@@ -645,6 +678,7 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   if ((old && (rc = store_source_remove(s->db, old, err))) ||
       (rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
       (rc = fmt->parse(&cx, err)) ||
+      (rc = set_methods(&cx, fmt->name, err)) ||
       (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
                                   cx.format_version, err)) ||
       (rc = store_commit(s->db, err))) {

@@ -25,6 +25,7 @@
 #include "ingest/ingest_int.h"
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/method.h"
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
@@ -42,7 +43,7 @@ struct ingest_manifest {
 
 static const char *const text_keys[] = {"format", "project", "model",
                                         "variant", "role", "dataset",
-                                        "task", "run", NULL};
+                                        "task", "run", "method", NULL};
 
 static int known_key(const char *k, int in_entry) {
   for (int i = 0; text_keys[i]; i++)
@@ -60,7 +61,7 @@ static int check_object(const char *path, cJSON *o, int in_entry,
     if (!known_key(k, in_entry))
       return pod_err(err, POD_EINPUT, "%s: found key \"%s\"%s, expected "
                      "glob, format, project, model, variant, role, dataset, "
-                     "task, run, map, tags, columns%s", path, k,
+                     "task, run, method, map, tags, columns%s", path, k,
                      in_entry ? " in a files entry" : "",
                      in_entry ? "" : " or files");
     if (!strcmp(k, "map") || !strcmp(k, "tags")) {
@@ -97,6 +98,10 @@ static int check_object(const char *path, cJSON *o, int in_entry,
                strcmp(item->valuestring, "optimized")) {
       return pod_err(err, POD_EINPUT, "%s: found role \"%s\", expected "
                      "baseline or optimized", path, item->valuestring);
+    } else if (!strcmp(k, "method") && !pod_method_valid(item->valuestring)) {
+      return pod_err(err, POD_EINPUT, "%s: found method \"%s\", expected "
+                     "one of %s (or several joined by +)", path,
+                     item->valuestring, pod_method_names());
     }
   }
   return POD_OK;
@@ -180,7 +185,7 @@ static void apply_object(cJSON *o, ingest_meta *out, char **pairs,
   static const char *const lists[] = {"map", "tags"};
   const char **slot[] = {&out->format, &out->project, &out->model,
                          &out->variant, &out->role, &out->dataset,
-                         &out->task, &out->run_name};
+                         &out->task, &out->run_name, &out->method};
   cJSON *item, *cols = cJSON_GetObjectItemCaseSensitive(o, "columns");
   if (cols) {   /* "c<JSON>": the generic format's column map */
     char *js = cJSON_PrintUnformatted(cols);

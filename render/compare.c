@@ -27,6 +27,7 @@ typedef struct obs {
   int64_t batch, seq;            /* -1: not an axis of this value */
   double sum;
   int count;
+  char *method;                  /* core/method.h names, or NULL */
 } obs;
 
 /* The comparability facts of one side, each "a / b" over its runs. */
@@ -123,9 +124,15 @@ static int take_measurement(const store_row *row, void *ud) {
   double v = col(row, "value")->d;
   obs *o;
   /* per-epoch and per-step values are curves, not results */
+  const char *method = text(row, "method"), *unit = text(row, "unit");
   if (col(row, "epoch")->type != STORE_NULL ||
       col(row, "step")->type != STORE_NULL || !metric || !isfinite(v))
     return 0;
+  /* the measurement method: that of the energy, power and emissions
+  ** figures (docs/COMPARE.md); other metrics have none */
+  if (unit && (!strcmp(unit, "kWh") || !strcmp(unit, "kg") ||
+               !strcmp(unit, "W")))
+    fact_add(&l->c->facts[l->side][F_METHOD], method ? method : "unknown");
   for (size_t i = 0; i < l->n_obs; i++) {
     o = &l->obs[i];
     if (o->side == l->side && o->run == l->run && o->batch == batch &&
@@ -133,6 +140,13 @@ static int take_measurement(const store_row *row, void *ud) {
         same_text(o->split, split) && !strcmp(o->scope, l->scope)) {
       o->sum += v;
       o->count++;
+      if (!same_text(o->method, method)) {  /* mixed: both, joined */
+        pod_buf b = POD_BUF_INIT;
+        pod_buf_adds(&b, o->method ? o->method : "unknown");
+        fact_add(&b, method ? method : "unknown");
+        free(o->method);
+        o->method = pod_buf_detach(&b);
+      }
       return 0;
     }
   }
@@ -153,6 +167,7 @@ static int take_measurement(const store_row *row, void *ud) {
   o->seq = seq;
   o->sum = v;
   o->count = 1;
+  o->method = method ? pod_xstrdup(method) : NULL;
   return 0;
 }
 
@@ -177,13 +192,6 @@ static int take_env(const store_row *row, void *ud) {
                  fv ? fv : "");
   fact_add(&f[F_FRAMEWORK], both.len ? both.data : "unknown");
   pod_buf_free(&both);
-  return 0;
-}
-
-static int take_source(const store_row *row, void *ud) {
-  loader *l = ud;
-  const char *fmt = text(row, "format");
-  fact_add(&l->c->facts[l->side][F_METHOD], fmt ? fmt : "unknown");
   return 0;
 }
 
@@ -217,8 +225,7 @@ static int load_run(const store_row *row, void *ud) {
     }
   }
   if ((rc = store_each_measurement(l->db, l->run, take_measurement, l,
-                                   l->err)) ||
-      (rc = store_each_run_source(l->db, l->run, take_source, l, l->err)))
+                                   l->err)))
     return rc;
   if (!env) {
     take_env(&(store_row){0, NULL, NULL}, l);
@@ -304,15 +311,19 @@ static int axes_meet(const obs *a, const obs *b) {
 /* Collects the per-run means of side's values at ob[at]'s point into v,
 ** marking them in mark; returns how many, the first run in *first. */
 static size_t collect(const obs *ob, size_t n, size_t at, int side,
-                      char *mark, double *v, int64_t *first) {
+                      char *mark, double *v, int64_t *first, char **method) {
   size_t k = 0;
+  pod_buf m = POD_BUF_INIT;
   *first = 0;
   for (size_t j = 0; j < n; j++) {
     if (ob[j].side != side || !same_point(&ob[at], &ob[j])) continue;
     mark[j] = 1;
     if (!*first) *first = ob[j].run;
     v[k++] = ob[j].sum / ob[j].count;
+    if (ob[j].method) fact_add(&m, ob[j].method);
   }
+  *method = m.len ? pod_buf_detach(&m) : NULL;
+  pod_buf_free(&m);
   return k;
 }
 
@@ -328,8 +339,9 @@ static void build_rows(render_cmp *c, obs *ob, size_t n) {
     int64_t first_b, first_o;
     int exact = 0;
     size_t nb;
+    char *method_b = NULL;
     if (done[i] || ob[i].side != 0) continue;
-    nb = collect(ob, n, i, 0, done, vb, &first_b);
+    nb = collect(ob, n, i, 0, done, vb, &first_b, &method_b);
     for (size_t j = 0; j < n && !exact; j++)
       exact = ob[j].side == 1 && same_point(&ob[i], &ob[j]);
     memset(used, 0, n + 1);
@@ -338,7 +350,8 @@ static void build_rows(render_cmp *c, obs *ob, size_t n) {
       if (o->side != 1 || used[j] ||
           !(exact ? same_point(&ob[i], o) : axes_meet(&ob[i], o)))
         continue;
-      size_t no = collect(ob, n, j, 1, used, vo, &first_o);
+      char *method_o = NULL;
+      size_t no = collect(ob, n, j, 1, used, vo, &first_o, &method_o);
       render_cmp_row *r = row_new(c);
       const char *split = ob[i].split ? ob[i].split : o->split;
       r->scope = pod_xstrdup(ob[i].scope);
@@ -350,8 +363,11 @@ static void build_rows(render_cmp *c, obs *ob, size_t n) {
       r->sequence_length = ob[i].seq >= 0 ? ob[i].seq : o->seq;
       r->base.run_id = first_b;
       r->opt.run_id = first_o;
+      r->base.method = method_b ? pod_xstrdup(method_b) : NULL;
+      r->opt.method = method_o;
       compute_row(r, vb, nb, vo, no);
     }
+    free(method_b);
   }
   free(vb);
   free(vo);
@@ -398,6 +414,7 @@ static void free_obs(obs *ob, size_t n) {
     free(ob[i].metric);
     free(ob[i].unit);
     free(ob[i].split);
+    free(ob[i].method);
   }
   free(ob);
 }
@@ -450,6 +467,8 @@ void render_compare_free(render_cmp *c) {
     free((char *)c->rows[r].metric);
     free((char *)c->rows[r].unit);
     free((char *)c->rows[r].split);
+    free((char *)c->rows[r].base.method);
+    free((char *)c->rows[r].opt.method);
   }
   for (int s = 0; s < 2; s++) {
     free(c->label[s]);
@@ -534,6 +553,8 @@ static cJSON *side_json(const render_cmp_side *s) {
   num_or_null(o, "ci_low", s->lo);
   num_or_null(o, "ci_high", s->hi);
   cJSON_AddNumberToObject(o, "run_id", (double)s->run_id);
+  if (s->method) cJSON_AddStringToObject(o, "method", s->method);
+  else cJSON_AddNullToObject(o, "method");
   return o;
 }
 
@@ -608,6 +629,7 @@ static void side_text(pod_buf *out, const render_cmp_side *s,
     else pod_buf_addc(out, *p);
   }
   pod_buf_printf(out, " (n=%d)", s->n);
+  if (s->method) pod_buf_printf(out, " [%s]", s->method);
   pod_buf_free(&v);
 }
 
@@ -863,6 +885,7 @@ static void push_side(lua_State *L, const render_cmp_side *s,
   snprintf(href, sizeof href, "%s/runs/%lld.html", lang,
            (long long)s->run_id);
   set_str(L, "href", href);
+  set_str(L, "method", s->method);
 }
 
 /* The message key of a row's note. */

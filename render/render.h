@@ -131,6 +131,9 @@ typedef struct render_cmp_side {
   double mean, sd, lo, hi;
   int n;
   int64_t run_id;
+  const char *method;   /* how the values were obtained (core/method.h
+                        ** names, '+'-joined; "a / b" when runs differ);
+                        ** NULL: not known or not an energy figure */
 } render_cmp_side;
 
 /* One matched (dataset/task, metric, batch size, sequence length, split).

@@ -71,6 +71,7 @@ typedef struct site {
   render_cmp_pair *pairs;   /* the comparisons that have rows */
   render_cmp **cmps;
   size_t n_pairs;
+  const pod_project *project;  /* its pairs get pages too; may be NULL */
   render_pareto *pareto;
   char **pareto_scopes;     /* scopes with a Pareto page */
   size_t n_pareto;
@@ -701,6 +702,87 @@ static int page_env(const store_row *row, void *ud) {
   return write_page(s, rel, "env.html", w->err);
 }
 
+static int same_ids(const int64_t *a, size_t na, const int64_t *b,
+                    size_t nb) {
+  if (na != nb) return 0;
+  for (size_t i = 0; i < na; i++) {
+    size_t j = 0;
+    while (j < nb && b[j] != a[i]) j++;
+    if (j == nb) return 0;
+  }
+  return 1;
+}
+
+/* The pairs the project file lists ("pairs": core/project.h), each with
+** its page unless the automatic pairing already made the same one. A pair
+** that names no run, or whose runs have nothing in common, is an error
+** naming the project file: the user asked for that page. */
+static int project_pairs(site *s, char err[POD_ERRLEN]) {
+  const pod_project *pr = s->project;
+  for (size_t i = 0; pr && i < pr->n_pairs; i++) {
+    const pod_project_pair *pp = &pr->pairs[i];
+    render_cmp_pair q;
+    render_cmp *c = NULL;
+    pod_buf name = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    int rc, dup = 0;
+    memset(&q, 0, sizeof q);
+    for (int k = 0; k < 2; k++) {
+      const char *spec = k ? pp->optimized : pp->baseline;
+      if ((rc = render_compare_resolve(s->db, spec, &q.ids[k], &q.n_ids[k],
+                                       e))) {
+        render_compare_pair_clear(&q);
+        return pod_err(err, rc, "%s: pairs[%zu]: %s \"%s\" names no run "
+                       "(a run id, run name or model in the registry): %s",
+                       pr->path ? pr->path : POD_PROJECT_FILE, i,
+                       k ? "optimized" : "baseline", spec, e);
+      }
+    }
+    for (size_t j = 0; j < s->n_pairs && !dup; j++)
+      dup = same_ids(q.ids[0], q.n_ids[0], s->pairs[j].ids[0],
+                     s->pairs[j].n_ids[0]) &&
+            same_ids(q.ids[1], q.n_ids[1], s->pairs[j].ids[1],
+                     s->pairs[j].n_ids[1]);
+    if (dup) {
+      render_compare_pair_clear(&q);
+      continue;
+    }
+    if ((rc = render_compare_new(s->db, (const int64_t *const *)q.ids,
+                                 q.n_ids, pp->dataset, &c, e))) {
+      render_compare_pair_clear(&q);
+      return pod_err(err, rc, "%s: pairs[%zu] (%s vs %s): %s",
+                     pr->path ? pr->path : POD_PROJECT_FILE, i, pp->baseline,
+                     pp->optimized, e);
+    }
+    render_slug(&name, pp->baseline);
+    pod_buf_adds(&name, "--");
+    render_slug(&name, pp->optimized);
+    if (pp->dataset) {
+      pod_buf_adds(&name, "--");
+      render_slug(&name, pp->dataset);
+    }
+    for (int k = 2, clash = 1; clash; k++) {   /* as add_pair numbers them */
+      clash = 0;
+      for (size_t j = 0; j < s->n_pairs && !clash; j++)
+        clash = !strcmp(s->pairs[j].name, pod_buf_str(&name));
+      if (clash) {
+        char *end = strrchr(name.data, '~');
+        if (end) name.len = (size_t)(end - name.data);
+        pod_buf_printf(&name, "~%d", k);
+      }
+    }
+    q.name = pod_buf_detach(&name);
+    q.scope = pod_xstrdup(pp->dataset ? pp->dataset : "");
+    q.base_label = pod_xstrdup(render_compare_label(c, 0));
+    q.opt_label = pod_xstrdup(render_compare_label(c, 1));
+    s->pairs = pod_xrealloc(s->pairs, (s->n_pairs + 1) * sizeof *s->pairs);
+    s->cmps = pod_xrealloc(s->cmps, (s->n_pairs + 1) * sizeof *s->cmps);
+    s->pairs[s->n_pairs] = q;
+    s->cmps[s->n_pairs++] = c;
+  }
+  return POD_OK;
+}
+
 /* The pairs podium finds (render_compare_pairs), each compared; a pair
 ** with nothing in common is left out. */
 static int find_pairs(site *s, char err[POD_ERRLEN]) {
@@ -729,7 +811,7 @@ static int find_pairs(site *s, char err[POD_ERRLEN]) {
     s->cmps[kept++] = c;
   }
   s->n_pairs = kept;
-  return POD_OK;
+  return project_pairs(s, err);
 }
 
 static int page_compare(site *s, size_t i, char err[POD_ERRLEN]) {
@@ -1254,6 +1336,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if ((rc = render_out_open(opts->out_dir, opts->db_path, key, &s.out, err)))
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
+  s.project = opts->project;
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
       (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
                                 err)) == POD_OK &&

@@ -27,7 +27,10 @@
   "  r.id AS run_id, r.name AS name, r.model AS model, "                   \
   "  r.variant AS variant, r.role AS role, r.project AS project, "         \
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
-  "  m.split AS split, avg(m.value) AS value, count(*) AS n "              \
+  "  m.split AS split, avg(m.value) AS value, count(*) AS n, "             \
+  "  (SELECT group_concat(DISTINCT e.method) FROM measurements e "         \
+  "   WHERE e.run_id = r.id AND e.metric_id = ?2 "                         \
+  "     AND e.method IS NOT NULL) AS method "                              \
   "FROM measurements m JOIN runs r ON r.id = m.run_id "                    \
   "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
   "  AND r.scope = ?1 "                                                    \
@@ -117,7 +120,8 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_MEAS_ADD] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
       "sequence_length, epoch, step, split, source_id, line, raw_value, "
-      "raw_unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      "raw_unit, method, method_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "?8, ?9, ?10, ?11, ?12, ?13, ?14)",
   [Q_RUNS] = "SELECT " RUN_COLUMNS "FROM runs r ORDER BY r.id DESC",
   [Q_RUN_BY_ID] = "SELECT " RUN_COLUMNS "FROM runs r WHERE r.id = ?1",
   [Q_RUN_BY_NAME] =
@@ -156,7 +160,8 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
       "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
-      "  s.sha256 AS source_sha256, m.line AS line, s.id AS source_id "
+      "  s.sha256 AS source_sha256, m.line AS line, s.id AS source_id, "
+      "  m.method AS method, m.method_note AS method_note "
       "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
       "WHERE m.run_id = ?1 "
@@ -194,7 +199,8 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
       "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
-      "  s.sha256 AS source_sha256, m.line AS line "
+      "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
+      "  m.method_note AS method_note "
       "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id ORDER BY m.run_id, m.id",
   [Q_COUNTS] =
@@ -234,6 +240,20 @@ const char *const store_sql[Q_COUNT_] = {
       "FROM metrics "
       "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0) FROM measurements "
       "UNION ALL SELECT 'x', count(*), coalesce(max(id), 0) FROM samples",
+  [Q_SET_METHOD] =
+      "UPDATE measurements SET method = ?3 WHERE source_id = ?1 "
+      "  AND metric_id = (SELECT id FROM metrics WHERE name = ?2) "
+      "  AND (?4 = 0 OR method IS NULL)",
+  [Q_SET_METHOD_ENERGY] =
+      "UPDATE measurements SET method = ?2 WHERE source_id = ?1 "
+      "  AND metric_id IN (SELECT id FROM metrics WHERE unit IN "
+      "    ('kWh', 'kg', 'W')) AND (?3 = 0 OR method IS NULL)",
+  [Q_ESTIMATE_CLEAR] =
+      "DELETE FROM measurements WHERE run_id = ?1 AND method = 'estimate'",
+  [Q_ESTIMATE_ORPHANS] =
+      "DELETE FROM sources WHERE format = '" STORE_ESTIMATE_FORMAT "' AND "
+      "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
+      "  sources.id)",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,

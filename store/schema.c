@@ -87,6 +87,15 @@ const char *const store_migrations[] = {
   "  cpu_utilization REAL, gpu_utilization REAL, ram_utilization REAL,"
   "  ram_used REAL);"
   "CREATE INDEX samples_by_run ON samples(run_id, step);",
+
+  /* 3 -> 4: how each energy, power and emissions figure was obtained
+  ** (core/method.h: "rapl", "nvml+rapl", "estimate", ...; NULL: not
+  ** known) and, for estimates, the calculation behind it. Leaderboards
+  ** read a run's methods per metric through the partial index. */
+  "ALTER TABLE measurements ADD COLUMN method TEXT;"
+  "ALTER TABLE measurements ADD COLUMN method_note TEXT;"
+  "CREATE INDEX measurements_by_method ON measurements(run_id, metric_id,"
+  "  method) WHERE method IS NOT NULL;",
 };
 
 const int store_n_migrations =

@@ -769,5 +769,36 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   sqlite3_bind_int64(st, 10, m->line);
   bind_text(st, 11, m->raw_value);
   bind_text(st, 12, m->raw_unit);
+  bind_text(st, 13, m->method);
+  bind_text(st, 14, m->method_note);
+  return step_done(db, st, NULL, err);
+}
+
+int store_source_set_method(store_db *db, int64_t source_id,
+                            const char *metric, const char *method,
+                            int only_unset, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, metric ? Q_SET_METHOD : Q_SET_METHOD_ENERGY, &st,
+                      err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, source_id);
+  if (metric) {
+    bind_text(st, 2, metric);
+    bind_text(st, 3, method);
+    sqlite3_bind_int(st, 4, only_unset);
+  } else {
+    bind_text(st, 2, method);
+    sqlite3_bind_int(st, 3, only_unset);
+  }
+  return step_done(db, st, NULL, err);
+}
+
+int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_ESTIMATE_CLEAR, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  if ((rc = step_done(db, st, NULL, err))) return rc;
+  if ((rc = store_stmt(db, Q_ESTIMATE_ORPHANS, &st, err))) return rc;
   return step_done(db, st, NULL, err);
 }

@@ -19,7 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef struct store_db store_db;
 
@@ -126,6 +126,8 @@ typedef struct store_measurement {
   const char *split;
   const char *raw_value;    /* the cell as written */
   const char *raw_unit;     /* the unit it was written in */
+  const char *method;       /* core/method.h names, '+'-joined; NULL */
+  const char *method_note;  /* how an estimate was made, or NULL */
 } store_measurement;
 
 void store_measurement_init(store_measurement *m);
@@ -152,6 +154,16 @@ int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]);
 /* Index of a metric among the sample columns, or -1. */
 int store_sample_index(const char *metric);
+/* Sets the method of the source's measurements of metric (NULL: of every
+** energy, power and emissions metric: units kWh, kg, W); only_unset keeps
+** the ones a parser already set. */
+int store_source_set_method(store_db *db, int64_t source_id,
+                            const char *metric, const char *method,
+                            int only_unset, char err[POD_ERRLEN]);
+/* Removes a run's estimates (method "estimate") and the estimate sources
+** (format STORE_ESTIMATE_FORMAT) no measurement points at any more. */
+#define STORE_ESTIMATE_FORMAT "podium-estimate"
+int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
 
 /* ---- reads (used by render/ and the CLI) ------------------------------ */
 typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_type;

@@ -144,9 +144,9 @@ static void test_boards_default_primary_is_accuracy_with_cost_columns(void) {
   CHECK_HAS(html, "data-v=\"0.0125\"><bdi>\xdb\xb1\xdb\xb2\xd9\xab\xdb\xb5");
   /* the downloads and the report of the primary board */
   html = page("_site/data/leaderboards/sst2--accuracy.csv");
-  CHECK_HAS(html, ",value,n,inference_time,train_time,inference_memory,"
+  CHECK_HAS(html, ",value,n,method,inference_time,train_time,inference_memory,"
             "train_memory,energy_consumed,emissions\r\n");
-  CHECK_HAS(html, "1,1,,model-a,,,,,,,0.91000000000000003,1,0.012500000000000001,,,,"
+  CHECK_HAS(html, "1,1,,model-a,,,,,,,0.91000000000000003,1,,0.012500000000000001,,,,"
             "0.0041999999999999997,0.0016000000000000001\r\n");
   cJSON *rows = cJSON_Parse(page("_site/data/leaderboards/sst2--accuracy.json"));
   CHECK_INT(cJSON_GetArraySize(rows), 3);

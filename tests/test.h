@@ -104,6 +104,7 @@ void test_expect_refused_at(const char *file, int line, const char *good,
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_formats2[], tests_compare[],
-    tests_course[], tests_boards[], tests_eit_report[], tests_env[];
+    tests_course[], tests_boards[], tests_eit_report[], tests_env[],
+    tests_integrity[];
 
 #endif
