@@ -72,6 +72,10 @@ const char *const render_i18n_c_keys[] = {
   "overfit.onset", "overfit.too_few", "overfit.none",
   /* sandbox.c split_name() and pareto.c: the splits ingest names */
   "split.train", "split.validation", "split.test",
+  /* sandbox.c role_name() and method_text() */
+  "role.baseline", "role.optimized", "method.wall-meter", "method.nvml",
+  "method.rapl", "method.rapl-or-model", "method.ram-model", "method.tdp",
+  "method.estimate", "band.reference", "band.nvml", "band.software",
   /* pareto.c: the axis point a chart is read at */
   "point.batch", "point.seq",
   NULL};

@@ -320,6 +320,60 @@ static int l_split_name(lua_State *L) {
   return 1;
 }
 
+/* role_name(s): baseline or optimized in the page language. */
+static int l_role_name(lua_State *L) {
+  const char *s = luaL_optstring(L, 1, NULL);
+  char key[80];
+  if (!s) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  snprintf(key, sizeof key, "role.%s", s);
+  render_sandbox_msg(L, key, NULL, 0, s);
+  return 1;
+}
+
+/* method_text(m): a measurement method as ingest and estimate store it
+** ("rapl+nvml+ram-model", core/method.h) in words, with the error band
+** of its least exact part: a wall meter is the reference, NVML readings
+** are within 5 W, everything else (RAPL, models, TDP shares, estimates)
+** is a software estimate, up to 40% off (docs/COMPARE.md). */
+static int l_method_text(lua_State *L) {
+  const char *m = luaL_optstring(L, 1, NULL), *p;
+  const char *worst = "band.reference";
+  luaL_Buffer b;
+  int parts = 0;
+  if (!m || !*m) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  luaL_buffinit(L, &b);
+  for (p = m; *p;) {
+    size_t n = strcspn(p, "+/ ");
+    char part[48], key[64];
+    if (n && n < sizeof part) {
+      snprintf(part, sizeof part, "%.*s", (int)n, p);
+      snprintf(key, sizeof key, "method.%s", part);
+      if (parts++) luaL_addstring(&b, " + ");
+      render_sandbox_msg(L, key, NULL, 0, part);
+      luaL_addvalue(&b);
+      if (!strcmp(part, "nvml")) {
+        if (!strcmp(worst, "band.reference")) worst = "band.nvml";
+      } else if (strcmp(part, "wall-meter")) {
+        worst = "band.software";
+      }
+    }
+    p += n;
+    while (*p == '+' || *p == '/' || *p == ' ') p++;
+  }
+  luaL_addstring(&b, " (");
+  render_sandbox_msg(L, worst, NULL, 0, worst);
+  luaL_addvalue(&b);
+  luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
+  return 1;
+}
+
 void render_sandbox_msg(lua_State *L, const char *key,
                         const render_i18n_arg *args, int n_args,
                         const char *english) {
@@ -505,6 +559,8 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "t", l_t);
   lua_register(L, "fmt_date", l_fmt_date);
   lua_register(L, "split_name", l_split_name);
+  lua_register(L, "role_name", l_role_name);
+  lua_register(L, "method_text", l_method_text);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   render_overfit_register(L);

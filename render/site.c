@@ -88,6 +88,18 @@ typedef struct site {
   int stopped;       /* gave up because another thread failed */
 } site;
 
+
+/* Sets content_lang and content_dir: the language a course text is
+** written in (the default language's when this one has none), so a
+** page can mark an English paragraph on a Persian page lang="en"
+** dir="ltr" and its punctuation stays where English puts it. */
+static void push_content_lang(site *s, int fallback) {
+  const char *lang = fallback ? render_i18n_lang(s->i18n[0]) : s->lang;
+  lua_pushstring(s->L, lang);
+  lua_setfield(s->L, -2, "content_lang");
+  lua_pushstring(s->L, render_i18n_rtl(lang) ? "rtl" : "ltr");
+  lua_setfield(s->L, -2, "content_dir");
+}
 /* ---- rows into Lua tables -------------------------------------------- */
 
 static void push_value(lua_State *L, const store_value *v) {
@@ -389,6 +401,7 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_setfield(s->L, -2, "intro");
     lua_pushboolean(s->L, s->intro_fallback);
     lua_setfield(s->L, -2, "untranslated");
+    push_content_lang(s, s->intro_fallback);
   }
   if ((rc = add_primaries(s, err)) ||
       (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
@@ -1113,6 +1126,7 @@ static int page_course(site *s, const course_page *p, char err[POD_ERRLEN]) {
   lua_setfield(s->L, -2, "html");
   lua_pushboolean(s->L, p->fallback);
   lua_setfield(s->L, -2, "untranslated");
+  push_content_lang(s, p->fallback);
   pod_buf_printf(&rel, "%s/%s.html", s->lang, p->slug);
   rc = write_page(s, rel.data, "page.html", err);
   pod_buf_free(&rel);

@@ -58,6 +58,15 @@ static void test_integrity_codecarbon_methods_per_row(void) {
   CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
                             "t ON t.id = m.metric_id WHERE t.name = "
                             "'gpu_energy' LIMIT 1"), "nvml");
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en --out site"), 0);
+  {  /* a total takes the band of its least exact part */
+    pod_buf page = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_RC(pod_file_read(test_path("site/en/runs/1.html"), &page, e), POD_OK, e);
+    CHECK_HAS(page.data, "RAPL counters + NVML (nvidia-smi) + RAM model (up to ±40 % against a wall meter)");
+    CHECK_HAS(page.data, "NVML (nvidia-smi) (±5 W per GPU reading)");
+    pod_buf_free(&page);
+  }
   CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
                             "t ON t.id = m.metric_id WHERE t.name = "
                             "'duration' LIMIT 1"), "");
@@ -88,6 +97,20 @@ static void test_integrity_method_from_flag_and_manifest(void) {
   cc_file("man", "manproj", "37.1234", "0.006");
   CHECK_INT(test_podium(&out, &err, "--db t.db ingest man"), 1);
   CHECK_HAS(err.data, "found method \"guess\", expected one of");
+  /* pages name the method and its band in the page language (sandbox.c
+  ** method_text: a wall meter is the reference) */
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en,fa --out site"), 0);
+  {
+    pod_buf page = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_RC(pod_file_read(test_path("site/en/runs/1.html"), &page, e), POD_OK, e);
+    CHECK_HAS(page.data, "wall meter (reference measurement)");
+    pod_buf_clear(&page);
+    CHECK_RC(pod_file_read(test_path("site/fa/runs/1.html"), &page, e), POD_OK, e);
+    CHECK_LACKS(page.data, "wall meter (reference measurement)");
+    CHECK_LACKS(page.data, "band.");
+    pod_buf_free(&page);
+  }
   /* the same method on both sides: no method warning */
   CHECK_INT(test_podium(&out, &err, "--db t.db compare meterproj manproj"), 0);
   CHECK_LACKS(out.data, "measurement method differs");
