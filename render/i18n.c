@@ -710,6 +710,39 @@ void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
   else pod_buf_add(out, utf8, (size_t)n8);
 }
 
+/* One ICU number symbol in UTF-8 (size 16); "" when ICU has none. */
+static void number_symbol(render_i18n *i, UNumberFormatSymbol which,
+                          char out[16]) {
+  UChar u[8];
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = unum_getSymbol(i->num, which, u, 8, &st), n8 = 0;
+  if (U_SUCCESS(st)) u_strToUTF8(out, 16, &n8, u, n, &st);
+  out[U_SUCCESS(st) ? n8 : 0] = '\0';
+}
+
+void render_i18n_digits(render_i18n *i, pod_buf *out, const char *s) {
+  char zero[16], point[16];
+  number_symbol(i, UNUM_ZERO_DIGIT_SYMBOL, zero);
+  number_symbol(i, UNUM_DECIMAL_SEPARATOR_SYMBOL, point);
+  for (const char *p = s; *p; p++) {
+    if (*p >= '0' && *p <= '9' && zero[0] && strcmp(zero, "0")) {
+      /* the locale's digits are consecutive code points from its zero */
+      UChar32 c;
+      int32_t k = 0, n = (int32_t)strlen(zero), w = 0;
+      char enc[8];
+      U8_NEXT(zero, k, n, c);
+      c += *p - '0';
+      U8_APPEND_UNSAFE(enc, w, c);
+      pod_buf_add(out, enc, (size_t)w);
+    } else if (*p == '.' && p > s && p[-1] >= '0' && p[-1] <= '9' &&
+               p[1] >= '0' && p[1] <= '9' && point[0]) {
+      pod_buf_add(out, point, strlen(point));
+    } else {
+      pod_buf_addc(out, *p);
+    }
+  }
+}
+
 /* ---- dates ------------------------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */

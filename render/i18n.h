@@ -73,6 +73,10 @@ const char *render_i18n_plural(render_i18n *i, double n, char out[16]);
 ** digits after the decimal separator (-1: as many as needed, up to 6):
 ** 12.5 in fa is "۱۲٫۵". */
 void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction);
+/* s with its ASCII digits in the language's digits, and a '.' between
+** digits as its decimal separator: for figures C formatted ("0.720",
+** "1.85x", "-28.0 %") on pages in languages with other digits. */
+void render_i18n_digits(render_i18n *i, pod_buf *out, const char *s);
 /* An ISO 8601 time ("2026-11-23T11:53:09Z", or a date "2026-11-23") as
 ** the language writes it, in UTC, through ICU (fa: the Persian calendar
 ** and digits). with_time 0 gives the date only. Returns -1 (out

@@ -320,6 +320,21 @@ static int l_split_name(lua_State *L) {
   return 1;
 }
 
+/* digits(s): a figure C formatted, in the page language's digits. */
+static int l_digits(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *s = luaL_optstring(L, 1, "");
+  pod_buf out = POD_BUF_INIT;
+  if (!sb->i18n) {
+    lua_pushstring(L, s);
+    return 1;
+  }
+  render_i18n_digits(sb->i18n, &out, s);
+  lua_pushlstring(L, pod_buf_str(&out), out.len);
+  pod_buf_free(&out);
+  return 1;
+}
+
 /* role_name(s): baseline or optimized in the page language. */
 static int l_role_name(lua_State *L) {
   const char *s = luaL_optstring(L, 1, NULL);
@@ -560,6 +575,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "fmt_date", l_fmt_date);
   lua_register(L, "split_name", l_split_name);
   lua_register(L, "role_name", l_role_name);
+  lua_register(L, "digits", l_digits);
   lua_register(L, "method_text", l_method_text);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */

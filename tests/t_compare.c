@@ -408,7 +408,7 @@ static void test_compare_repeats_from_three_runs_a_side(void) {
   char e[POD_ERRLEN];
   CHECK_INT(pod_file_read(test_path("_site/en/compare/big--small.html"), &page, e), POD_OK);
   CHECK_HAS(page.data, "[0.330, 0.758]");
-  CHECK_HAS(page.data, "n=3, 95% CI 7.03");
+  CHECK_HAS(page.data, "n=3</bdi>, <bdi>95% CI 7.03");
   CHECK_HAS(page.data, "class=\"whisker");
   CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
   CHECK_HAS(page.data, "compare/big--small.html");
