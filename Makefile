@@ -152,7 +152,7 @@ build/gen_codecarbon: bench/gen_codecarbon.c
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
 	install -m 755 build/podium $(DESTDIR)$(PREFIX)/bin/podium
-	cp -R templates site i18n $(DESTDIR)$(PREFIX)/share/podium/
+	cp -R templates site i18n data $(DESTDIR)$(PREFIX)/share/podium/
 
 clean:
 	rm -rf build examples.db examples.db-wal examples.db-shm _site

@@ -35,6 +35,7 @@
 
 #include <dirent.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1420,9 +1421,14 @@ int render_find_share_dir(const char *argv0, char out[4096],
   static const char *const tries[] = {"%s/..", "%s/../..",
                                       "%s/../share/podium"};
   for (int i = 0; i < 3; i++) {
+    char real[PATH_MAX];
     snprintf(out, 4096, tries[i], exe);
     snprintf(probe, sizeof probe, "%s/templates/layout.html", out);
-    if (pod_exists(probe)) return POD_OK;
+    if (!pod_exists(probe)) continue;
+    /* "/usr/local/share/podium", not "/usr/local/bin/../share/podium":
+    ** the folder shows in estimate provenance */
+    if (realpath(out, real) && strlen(real) < 4096) snprintf(out, 4096, "%s", real);
+    return POD_OK;
   }
   return pod_err(err, POD_EIO, "cannot find podium's templates next to %s "
                  "(set PODIUM_SHARE to the folder holding templates/)", exe);

@@ -177,9 +177,9 @@ static void test_cli_report_prints_markdown(void) {
 static void test_cli_installed_binary_finds_its_templates(void) {
   char err[POD_ERRLEN], cmd[8192];
   const char *bin = getenv("PODIUM_BIN");
-  const char *dirs[] = {"templates", "site", "i18n"};
+  const char *dirs[] = {"templates", "site", "i18n", "data"};
   pod_mkdirs(test_path("inst/bin"), err);
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 4; k++) {
     char from[4200], to[4200];
     snprintf(from, sizeof from, "%s/%s", test_root(), dirs[k]);
     snprintf(to, sizeof to, "%s/share/podium/%s", test_path("inst"), dirs[k]);
