@@ -368,13 +368,8 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
 
 static int sniff(const char *head, size_t n, const char *path) {
   char buf[4097];
-  size_t i = 0;
   (void)path;
-  if (n > sizeof buf - 1) n = sizeof buf - 1;
-  memcpy(buf, head, n);
-  buf[n] = '\0';
-  while (i < n && is_space(buf[i])) i++;
-  if (i >= n || buf[i] != '{') return 0;
+  if (!ingest_sniff_text(head, n, '{', buf)) return 0;
   if (strstr(buf, "\"rapl_power_draw_absolute\"") ||
       strstr(buf, "\"nvidia_draw_absolute\"") ||
       strstr(buf, "\"rapl_estimated_attributable_power_draw\""))

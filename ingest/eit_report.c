@@ -909,13 +909,8 @@ done:
 ** than the 4 KiB detect() sees; parse() insists on them). */
 static int sniff(const char *head, size_t n, const char *path) {
   char buf[4097];
-  size_t i = 0;
   (void)path;
-  if (n > sizeof buf - 1) n = sizeof buf - 1;
-  memcpy(buf, head, n);
-  buf[n] = '\0';
-  while (i < n && is_ws(buf[i])) i++;
-  if (i >= n || buf[i] != '<') return 0;
+  if (!ingest_sniff_text(head, n, '<', buf)) return 0;
   if (strstr(buf, "href=\"#carbon_info\"") && strstr(buf, "href=\"#stats\"") &&
       strstr(buf, "<span>CPU Info</span>"))
     return 100;

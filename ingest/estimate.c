@@ -136,33 +136,21 @@ typedef struct facts {
   int measured_energy;
 } facts;
 
-static const store_value *col(const store_row *row, const char *name) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return &row->v[i];
-  return &none;
-}
-
-static const char *text(const store_row *row, const char *name) {
-  const store_value *v = col(row, name);
-  return v->type == STORE_TEXT ? v->s : NULL;
-}
-
 static int take_run(const store_row *row, void *ud) {
   facts *f = ud;
-  f->env_id = col(row, "environment_id")->i;
+  f->env_id = store_row_col(row, "environment_id")->i;
   return 0;
 }
 
 static int take_env(const store_row *row, void *ud) {
   facts *f = ud;
-  const char *g = text(row, "gpu_model"), *c = text(row, "cpu_model");
-  const char *cp = text(row, "cloud_provider"), *cr = text(row, "cloud_region");
+  const char *g = store_row_text(row, "gpu_model"), *c = store_row_text(row, "cpu_model");
+  const char *cp = store_row_text(row, "cloud_provider"), *cr = store_row_text(row, "cloud_region");
   if (g) snprintf(f->gpu, sizeof f->gpu, "%s", g);
   if (c) snprintf(f->cpu, sizeof f->cpu, "%s", c);
-  if (col(row, "gpu_count")->type == STORE_INT) f->gpus = (long)col(row, "gpu_count")->i;
-  if (col(row, "pue")->type != STORE_NULL && col(row, "pue")->d > 0)
-    f->pue = col(row, "pue")->d;
+  if (store_row_col(row, "gpu_count")->type == STORE_INT) f->gpus = (long)store_row_col(row, "gpu_count")->i;
+  if (store_row_col(row, "pue")->type != STORE_NULL && store_row_col(row, "pue")->d > 0)
+    f->pue = store_row_col(row, "pue")->d;
   if (cp && cr) snprintf(f->cloud, sizeof f->cloud, "%s:%s", cp, cr);
   return 0;
 }
@@ -172,14 +160,14 @@ static int take_env(const store_row *row, void *ud) {
 ** longest when there are several. Energy not estimated by podium. */
 static int take_measurement(const store_row *row, void *ud) {
   facts *f = ud;
-  const char *metric = text(row, "metric"), *unit = text(row, "unit");
-  const char *split = text(row, "split"), *method = text(row, "method");
-  double v = col(row, "value")->d;
+  const char *metric = store_row_text(row, "metric"), *unit = store_row_text(row, "unit");
+  const char *split = store_row_text(row, "split"), *method = store_row_text(row, "method");
+  double v = store_row_col(row, "value")->d;
   if (!metric || !unit) return 0;
   if (!strcmp(unit, "kWh") && !(method && !strcmp(method, "estimate")))
     f->measured_energy = 1;
-  if (col(row, "epoch")->type != STORE_NULL ||
-      col(row, "step")->type != STORE_NULL || strcmp(unit, "s"))
+  if (store_row_col(row, "epoch")->type != STORE_NULL ||
+      store_row_col(row, "step")->type != STORE_NULL || strcmp(unit, "s"))
     return 0;
   if (strcmp(metric, "duration") &&
       !(!strcmp(metric, "runtime") && split && !strcmp(split, "train")))
@@ -187,8 +175,8 @@ static int take_measurement(const store_row *row, void *ud) {
   if (v / 3600 > f->hours) {
     f->hours = v / 3600;
     snprintf(f->duration_from, sizeof f->duration_from, "%s, %s line %lld",
-             metric, text(row, "source_path") ? text(row, "source_path") : "?",
-             (long long)col(row, "line")->i);
+             metric, store_row_text(row, "source_path") ? store_row_text(row, "source_path") : "?",
+             (long long)store_row_col(row, "line")->i);
   }
   return 0;
 }
@@ -368,7 +356,7 @@ typedef struct cand {
 static int take_candidate(const store_row *row, void *ud) {
   cand *c = ud;
   facts f;
-  int64_t id = col(row, "id")->i;
+  int64_t id = store_row_col(row, "id")->i;
   int rc = run_facts(c->db, id, &f, c->err);
   if (rc) return rc;
   if (f.hours > 0 && !f.measured_energy) {

@@ -167,6 +167,12 @@ typedef struct ingest_format {
   const char *keys;
 } ingest_format;
 
+/* For a sniff of a text format: copies the head (at most 4 KiB) into buf
+** as a string and says whether its first non-blank byte is `first` ('{'
+** for JSON, '<' for HTML), so the sniff can strstr() for its markers. */
+int ingest_sniff_text(const char *head, size_t n, char first,
+                      char buf[4097]);
+
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <string.h>
 
 int ingest_parse_number(const char *s, double *out) {
   return pod_parse_number(s, out);
@@ -29,4 +30,16 @@ const char *ingest_json_type(const cJSON *v) {
   if (cJSON_IsBool(v)) return "true/false";
   if (cJSON_IsNull(v)) return "null";
   return "nothing";
+}
+
+int ingest_sniff_text(const char *head, size_t n, char first,
+                      char buf[4097]) {
+  size_t i = 0;
+  if (n > 4096) n = 4096;
+  memcpy(buf, head, n);
+  buf[n] = '\0';
+  while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+                   buf[i] == '\n'))
+    i++;
+  return i < n && buf[i] == first;
 }

@@ -81,20 +81,8 @@ typedef struct loader {
 
 /* ---- rows in -------------------------------------------------------- */
 
-static const store_value *col(const store_row *row, const char *name) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return &row->v[i];
-  return &none;
-}
-
-static const char *text(const store_row *row, const char *name) {
-  const store_value *v = col(row, name);
-  return v->type == STORE_TEXT ? v->s : NULL;
-}
-
 static int64_t axis_of(const store_row *row, const char *name) {
-  const store_value *v = col(row, name);
+  const store_value *v = store_row_col(row, name);
   return v->type == STORE_NULL ? -1 : v->i;
 }
 
@@ -118,15 +106,15 @@ static void fact_add(pod_buf *b, const char *s) {
 
 static int take_measurement(const store_row *row, void *ud) {
   loader *l = ud;
-  const char *metric = text(row, "metric"), *split = text(row, "split");
+  const char *metric = store_row_text(row, "metric"), *split = store_row_text(row, "split");
   int64_t batch = axis_of(row, "batch_size");
   int64_t seq = axis_of(row, "sequence_length");
-  double v = col(row, "value")->d;
+  double v = store_row_col(row, "value")->d;
   obs *o;
   /* per-epoch and per-step values are curves, not results */
-  const char *method = text(row, "method"), *unit = text(row, "unit");
-  if (col(row, "epoch")->type != STORE_NULL ||
-      col(row, "step")->type != STORE_NULL || !metric || !isfinite(v))
+  const char *method = store_row_text(row, "method"), *unit = store_row_text(row, "unit");
+  if (store_row_col(row, "epoch")->type != STORE_NULL ||
+      store_row_col(row, "step")->type != STORE_NULL || !metric || !isfinite(v))
     return 0;
   /* the measurement method: that of the energy, power and emissions
   ** figures (docs/COMPARE.md); other metrics have none */
@@ -160,9 +148,9 @@ static int take_measurement(const store_row *row, void *ud) {
   o->run = l->run;
   o->scope = pod_xstrdup(l->scope);
   o->metric = pod_xstrdup(metric);
-  o->unit = pod_xstrdup(text(row, "unit") ? text(row, "unit") : "");
+  o->unit = pod_xstrdup(store_row_text(row, "unit") ? store_row_text(row, "unit") : "");
   o->split = split ? pod_xstrdup(split) : NULL;
-  o->direction = (int)col(row, "direction")->i;
+  o->direction = (int)store_row_col(row, "direction")->i;
   o->batch = batch;
   o->seq = seq;
   o->sum = v;
@@ -177,15 +165,15 @@ static int take_env(const store_row *row, void *ud) {
   static const char *const cols[] = {"gpu_model", "cpu_model", "country",
                                      "region", NULL, "tracking_mode"};
   char pue[32];
-  const char *fw = text(row, "framework"), *fv = text(row, "framework_version");
+  const char *fw = store_row_text(row, "framework"), *fv = store_row_text(row, "framework_version");
   pod_buf both = POD_BUF_INIT;
   for (int i = 0; i < 6; i++) {
     if (!cols[i]) continue;
-    fact_add(&f[i], text(row, cols[i]) ? text(row, cols[i]) : "unknown");
+    fact_add(&f[i], store_row_text(row, cols[i]) ? store_row_text(row, cols[i]) : "unknown");
   }
-  if (col(row, "pue")->type == STORE_NULL) fact_add(&f[F_PUE], "unknown");
+  if (store_row_col(row, "pue")->type == STORE_NULL) fact_add(&f[F_PUE], "unknown");
   else {
-    snprintf(pue, sizeof pue, "%g", col(row, "pue")->d);
+    snprintf(pue, sizeof pue, "%g", store_row_col(row, "pue")->d);
     fact_add(&f[F_PUE], pue);
   }
   pod_buf_printf(&both, "%s%s%s", fw ? fw : "", fw && fv ? " " : "",
@@ -199,20 +187,20 @@ static int take_env(const store_row *row, void *ud) {
 static int load_run(const store_row *row, void *ud) {
   loader *l = ud;
   render_cmp *c = l->c;
-  const char *scope = text(row, "scope"), *dataset = text(row, "dataset");
-  int64_t env = col(row, "environment_id")->i;
+  const char *scope = store_row_text(row, "scope"), *dataset = store_row_text(row, "dataset");
+  int64_t env = store_row_col(row, "environment_id")->i;
   int rc;
   if (!scope) scope = "";
   if (l->dataset && strcmp(l->dataset, scope) &&
       !same_text(l->dataset, dataset))
     return 0;
-  l->run = col(row, "id")->i;
+  l->run = store_row_col(row, "id")->i;
   snprintf(l->scope, sizeof l->scope, "%s", scope);
   c->runs[l->side] = pod_xrealloc(c->runs[l->side], (c->n_runs[l->side] + 1) *
                                                         sizeof(int64_t));
   c->runs[l->side][c->n_runs[l->side]++] = l->run;
   if (!c->label[l->side]) {
-    const char *model = text(row, "model");
+    const char *model = store_row_text(row, "model");
     c->label[l->side] = pod_xstrdup(model ? model : "?");
   }
   {
@@ -722,7 +710,7 @@ typedef struct id_list {
 static int take_id(const store_row *row, void *ud) {
   id_list *l = ud;
   l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
-  l->ids[l->n++] = col(row, "id")->i;
+  l->ids[l->n++] = store_row_col(row, "id")->i;
   return 0;
 }
 
@@ -755,15 +743,15 @@ typedef struct run_set {
 
 static int take_run_info(const store_row *row, void *ud) {
   run_set *s = ud;
-  const char *role = text(row, "role");
+  const char *role = store_row_text(row, "role");
   run_info *r;
   s->r = pod_xrealloc(s->r, (s->n + 1) * sizeof *s->r);
   r = &s->r[s->n++];
-  r->id = col(row, "id")->i;
-  r->env = col(row, "environment_id")->i;
+  r->id = store_row_col(row, "id")->i;
+  r->env = store_row_col(row, "environment_id")->i;
   r->role = !role ? -1 : !strcmp(role, "optimized") ? 1 : 0;
-  r->scope = pod_xstrdup(text(row, "scope") ? text(row, "scope") : "");
-  r->model = pod_xstrdup(text(row, "model") ? text(row, "model") : "");
+  r->scope = pod_xstrdup(store_row_text(row, "scope") ? store_row_text(row, "scope") : "");
+  r->model = pod_xstrdup(store_row_text(row, "model") ? store_row_text(row, "model") : "");
   return 0;
 }
 

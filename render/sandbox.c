@@ -306,19 +306,25 @@ static int l_fmt_date(lua_State *L) {
   return 1;
 }
 
-/* split_name(s): a split podium names (train, validation, test) in the
-** page language; any other name as it is. */
-static int l_split_name(lua_State *L) {
+/* A name podium gives in English, looked up as PREFIX.name in the page
+** language's catalog; a name it has no key for comes back as it is. */
+static int named(lua_State *L, const char *prefix) {
   const char *s = luaL_optstring(L, 1, NULL);
   char key[80];
   if (!s) {
     lua_pushliteral(L, "");
     return 1;
   }
-  snprintf(key, sizeof key, "split.%s", s);
+  snprintf(key, sizeof key, "%s.%s", prefix, s);
   render_sandbox_msg(L, key, NULL, 0, s);
   return 1;
 }
+
+/* split_name(s): a split podium names (train, validation, test). */
+static int l_split_name(lua_State *L) { return named(L, "split"); }
+
+/* role_name(s): baseline or optimized. */
+static int l_role_name(lua_State *L) { return named(L, "role"); }
 
 /* digits(s): a figure C formatted, in the page language's digits. */
 static int l_digits(lua_State *L) {
@@ -332,19 +338,6 @@ static int l_digits(lua_State *L) {
   render_i18n_digits(sb->i18n, &out, s);
   lua_pushlstring(L, pod_buf_str(&out), out.len);
   pod_buf_free(&out);
-  return 1;
-}
-
-/* role_name(s): baseline or optimized in the page language. */
-static int l_role_name(lua_State *L) {
-  const char *s = luaL_optstring(L, 1, NULL);
-  char key[80];
-  if (!s) {
-    lua_pushliteral(L, "");
-    return 1;
-  }
-  snprintf(key, sizeof key, "role.%s", s);
-  render_sandbox_msg(L, key, NULL, 0, s);
   return 1;
 }
 

@@ -481,3 +481,15 @@ int store_explain_leaderboard(store_db *db, pod_buf *out,
 int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]) {
   return explain(db, Q_PRIMARY_ASC, out, err);
 }
+
+const store_value *store_row_col(const store_row *row, const char *name) {
+  static const store_value none = {STORE_NULL, 0, 0, NULL};
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name)) return &row->v[i];
+  return &none;
+}
+
+const char *store_row_text(const store_row *row, const char *name) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_TEXT ? v->s : NULL;
+}

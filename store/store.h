@@ -181,6 +181,12 @@ typedef struct store_row {
   const store_value *v;
 } store_row;
 
+/* The value of column name in row (a STORE_NULL value when it has none),
+** and its text (NULL unless it is text): for callbacks that read rows by
+** column name. */
+const store_value *store_row_col(const store_row *row, const char *name);
+const char *store_row_text(const store_row *row, const char *name);
+
 /* Called once per row; a nonzero return stops the walk (and is returned
 ** by the store_each_* function unchanged). */
 typedef int (*store_row_fn)(const store_row *row, void *ud);
