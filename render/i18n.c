@@ -76,6 +76,10 @@ const char *const render_i18n_c_keys[] = {
   "role.baseline", "role.optimized", "method.wall-meter", "method.nvml",
   "method.rapl", "method.rapl-or-model", "method.ram-model", "method.tdp",
   "method.estimate", "band.reference", "band.nvml", "band.software",
+  /* svg_lua.c: words charts write themselves */
+  "chart.log_scale", "chart.diverging", "chart.best", "chart.series",
+  "chart.point", "chart.pareto_front", "chart.yes", "chart.sampled",
+  "chart.data",
   /* pareto.c: the axis point a chart is read at */
   "point.batch", "point.seq",
   NULL};

@@ -27,7 +27,8 @@ struct render_i18n *render_sandbox_digits(lua_State *L);
 
 /* Pushes the C-made text of message key (a key in render_i18n_c_keys)
 ** in the page language, noting a fallback to English so the page shows
-** its notice; `english` (already formatted) when no language is set. */
+** its notice; `english` (already formatted) when no language is set or
+** the key is missing, or nil when english is NULL. */
 struct render_i18n_arg;
 void render_sandbox_msg(lua_State *L, const char *key,
                         const struct render_i18n_arg *args, int n_args,

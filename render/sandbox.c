@@ -394,8 +394,10 @@ void render_sandbox_msg(lua_State *L, const char *key,
                               err) == POD_OK) {
     if (fallback) sb->fallback_used = 1;
     lua_pushlstring(L, pod_buf_str(&out), out.len);
+  } else if (english) {
+    lua_pushstring(L, english);
   } else {
-    lua_pushstring(L, english ? english : key);
+    lua_pushnil(L);   /* the caller has its own English */
   }
   pod_buf_free(&out);
 }

@@ -212,10 +212,18 @@ static void scale_fit(scale *s, double lo, double hi, int zero) {
   s->decimals = s->integral ? 0 : (int)ceil(-log10(step) - 1e-9);
 }
 
-/* The language whose digits the chart being drawn uses (NULL: ASCII).
-** Set by each render_svg_* for the length of one call; render/ draws on
-** one thread. */
-static struct render_i18n *digits;
+/* The language whose digits the chart being drawn uses (NULL: ASCII), and
+** its words. Set by each render_svg_* for the length of one call; per
+** thread, as run pages render on several (site.c). */
+static _Thread_local struct render_i18n *digits;
+static _Thread_local const char *const *words;
+
+static const char *word(int k) {
+  static const char *const english[RENDER_SVG_N_WORDS] = {
+      "log scale", "diverging", "best", "Series", "Point", "Pareto front",
+      "yes", "points shown: the lowest and highest of each stretch"};
+  return words && words[k] ? words[k] : english[k];
+}
 
 static void plain_number(pod_buf *out, double v, int decimals) {
   if (digits) render_i18n_number(digits, out, v, decimals);
@@ -257,7 +265,10 @@ static void axis_title(pod_buf *out, const render_svg_axis *a,
       pod_buf_printf(&t, "%s(%s)", t.len ? " " : "", sp + 2);
     pod_buf_free(&v);
   }
-  if (a->log) pod_buf_adds(&t, t.len ? ", log scale" : "log scale");
+  if (a->log) {
+    if (t.len) pod_buf_adds(&t, ", ");
+    pod_buf_adds(&t, word(RENDER_SVG_LOG_SCALE));
+  }
   pod_buf_add(out, pod_buf_str(&t), t.len);
   pod_buf_free(&t);
 }
@@ -502,9 +513,15 @@ static void x_axis(pod_buf *out, const scale *s, const render_svg_axis *a,
 
 static void table_open(pod_buf *out, size_t shown, size_t all) {
   pod_buf_adds(out, "<table class=\"chart-data\">\n");
-  if (shown < all)
-    pod_buf_printf(out, "<caption>%zu of %zu points: the lowest and highest "
-                   "of each stretch</caption>\n", shown, all);
+  if (shown < all) {
+    pod_buf_adds(out, "<caption>");
+    plain_number(out, (double)shown, 0);
+    pod_buf_adds(out, " / ");
+    plain_number(out, (double)all, 0);
+    pod_buf_adds(out, " ");
+    render_svg_escape(out, word(RENDER_SVG_SAMPLED));
+    pod_buf_adds(out, "</caption>\n");
+  }
 }
 
 static void th(pod_buf *out, const char *scope, const char *cls,
@@ -579,7 +596,7 @@ static void x_marks(pod_buf *out, const render_svg_chart *c, const scale *sx,
     pod_buf_adds(out, "\"/>\n");
     if (labels)  /* at the bottom: the best-epoch label holds the top */
       text_at(out, b - 4, bottom - 6, "end", "note",
-              c->shade_label ? c->shade_label : "diverging");
+              c->shade_label ? c->shade_label : word(RENDER_SVG_DIVERGING));
   }
   if (usable(sx, c->best_x)) {
     double x = px(sx, c->best_x);
@@ -590,7 +607,7 @@ static void x_marks(pod_buf *out, const render_svg_chart *c, const scale *sx,
     pod_buf_adds(out, "V"); num(out, bottom);
     pod_buf_adds(out, "\"/>\n");
     if (labels) {
-      pod_buf_printf(&t, "%s ", c->best_label ? c->best_label : "best");
+      pod_buf_printf(&t, "%s ", c->best_label ? c->best_label : word(RENDER_SVG_BEST));
       value_text(&t, c->best_x, c->x.unit, 0);
       int right = x > (MARGIN_L + W - MARGIN_R) / 2;
       text_at(out, right ? x - 5 : x + 5, top + 14, right ? "end" : "start",
@@ -962,11 +979,11 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
   if (table) {
     table_open(table, 0, 0);
     pod_buf_adds(table, "<thead><tr>");
-    th(table, "col", NULL, "Series");
-    th(table, "col", NULL, "Point");
+    th(table, "col", NULL, word(RENDER_SVG_SERIES));
+    th(table, "col", NULL, word(RENDER_SVG_POINT));
     th(table, "col", "num", c->x.label ? c->x.label : "x");
     th(table, "col", "num", pn->y.label ? pn->y.label : "y");
-    th(table, "col", NULL, "Pareto front");
+    th(table, "col", NULL, word(RENDER_SVG_FRONT));
     pod_buf_adds(table, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
       const render_svg_series *s = &pn->series[p[i].k];
@@ -977,7 +994,7 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
       pod_buf_adds(table, "</bdi></td>");
       td_value(table, p[i].x, c->x.unit);
       td_value(table, p[i].y, pn->y.unit);
-      pod_buf_printf(table, "<td>%s</td></tr>\n", p[i].front ? "yes" : "");
+      pod_buf_printf(table, "<td>%s</td></tr>\n", p[i].front ? word(RENDER_SVG_YES) : "");
     }
     pod_buf_adds(table, "</tbody>\n</table>\n");
   }
@@ -999,8 +1016,10 @@ void render_svg_chart_init(render_svg_chart *c) {
 #define WITH_DIGITS(draw)                        \
   int rc;                                        \
   digits = c->digits;                            \
+  words = c->words;                              \
   rc = draw(svg, table, c, err);                 \
   digits = NULL;                                 \
+  words = NULL;                                  \
   return rc
 
 int render_svg_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,

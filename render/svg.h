@@ -42,6 +42,12 @@ typedef struct render_svg_panel {
   size_t n_series;
 } render_svg_panel;
 
+/* Words a chart writes itself (svg_lua.c fills them from the catalog keys
+** chart.<name>; English when NULL). */
+enum { RENDER_SVG_LOG_SCALE, RENDER_SVG_DIVERGING, RENDER_SVG_BEST,
+       RENDER_SVG_SERIES, RENDER_SVG_POINT, RENDER_SVG_FRONT, RENDER_SVG_YES,
+       RENDER_SVG_SAMPLED, RENDER_SVG_N_WORDS };
+
 typedef struct render_svg_chart {
   const char *id;      /* element id prefix; NULL: a hash of title, desc */
   const char *title, *desc;
@@ -56,6 +62,8 @@ typedef struct render_svg_chart {
   int x_better, y_better;      /* scatter: -1 lower, +1 higher is better */
   struct render_i18n *digits;  /* numbers in this language's digits;
                                ** NULL: ASCII (reports, tests) */
+  const char *words[RENDER_SVG_N_WORDS];  /* the chart's own words in the
+                               ** page language; NULL: English */
 } render_svg_chart;
 
 /* Sets every field to its "none" value (NaN for best_x and shade). */

@@ -153,9 +153,20 @@ static int push_figure(args *a, const render_svg_chart *c,
                                    const render_svg_chart *, char *)) {
   pod_buf svg = POD_BUF_INIT, table = POD_BUF_INIT, out = POD_BUF_INIT;
   char err[POD_ERRLEN];
-  render_svg_chart in_language = *c;   /* digits of the page language */
+  static const char *const keys[RENDER_SVG_N_WORDS] = {
+      "chart.log_scale", "chart.diverging", "chart.best", "chart.series",
+      "chart.point", "chart.pareto_front", "chart.yes", "chart.sampled"};
+  render_svg_chart in_language = *c;   /* digits and words of the page */
+  int top = lua_gettop(a->L), rc;
+  const char *data;
   in_language.digits = render_sandbox_digits(a->L);
-  int rc = draw(&svg, &table, &in_language, err);
+  for (int k = 0; k < RENDER_SVG_N_WORDS; k++) {  /* on the stack till done */
+    render_sandbox_msg(a->L, keys[k], NULL, 0, NULL);
+    in_language.words[k] = lua_tostring(a->L, -1);
+  }
+  render_sandbox_msg(a->L, "chart.data", NULL, 0, "Data");
+  data = lua_tostring(a->L, -1);
+  rc = draw(&svg, &table, &in_language, err);
   if (rc == POD_OK) {
     pod_buf_adds(&out, "<figure class=\"chart\">\n");
     if (c->title) {
@@ -164,9 +175,12 @@ static int push_figure(args *a, const render_svg_chart *c,
       pod_buf_adds(&out, "</figcaption>\n");
     }
     pod_buf_add(&out, pod_buf_str(&svg), svg.len);
-    pod_buf_adds(&out, "<details><summary>Data</summary>\n<div class=\"scroll\">");
+    pod_buf_adds(&out, "<details><summary>");
+    render_svg_escape(&out, data);
+    pod_buf_adds(&out, "</summary>\n<div class=\"scroll\">");
     pod_buf_add(&out, pod_buf_str(&table), table.len);
     pod_buf_adds(&out, "</div></details>\n</figure>\n");
+    lua_settop(a->L, top);
     render_push_raw(a->L, pod_buf_str(&out), out.len);
   }
   pod_buf_free(&svg);
