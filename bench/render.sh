@@ -32,22 +32,6 @@ awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
 cp examples/bert-base/env_info_1700000000.csv "$dir/res/"
 "$podium" --db "$dir/r.db" ingest --task text-classification "$dir/res" >/dev/null
 
-# 2. podium: a full render into a fresh folder (twice: the faster counts,
-# this machine's disk is shared), then the same again with nothing new
-sync
-/usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --out "$dir/site0" >/dev/null
-rm -rf "$dir/site0"
-sync
-/usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --out "$dir/site" >/dev/null
-p_s=$(secs "$dir/t1")
-p_s0=$(secs "$dir/t0")
-p_s=$(echo "$p_s $p_s0" | awk '{print ($1 < $2) ? $1 : $2}')
-p_rss=$(rss "$dir/t1")
-p_pages=$(find "$dir/site" -name '*.html' | wc -l)
-p_files=$(find "$dir/site" -type f ! -name .podium-site | wc -l)
-/usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --out "$dir/site" >/dev/null
-p2_s=$(secs "$dir/t2")
-
 # 3. Hugo: the same run pages from front matter (the values podium shows),
 # a page per leaderboard ranking every run, and the run list.
 h="$dir/hugo"
@@ -95,22 +79,51 @@ cat > "$h/layouts/_default/list.html" <<'EOF'
 {{ range where site.RegularPages "Section" "runs" }}<tr><td><a href="{{ .RelPermalink }}">{{ .Title }}</a></td><td>{{ .Params.model }}</td><td>{{ .Params.role }}</td><td>{{ .Params.task }}</td></tr>
 {{ end }}</tbody></table>{{ end }}
 EOF
-sync
-/usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$h/public0" >/dev/null
-rm -rf "$h/public0" "$h/resources"
-sync
-/usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$h/public" >/dev/null
-h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
-h_rss=$(rss "$dir/t3")
-h_pages=$(find "$h/public" -name '*.html' | wc -l)
+# 4. both, on each file system: where the repository lives (ext4 here),
+# whose speed at creating 50,000 files moves with its recent history
+# (a tree just deleted makes ext4 search for free inodes), and a tmpfs
+# (/dev/shm), which leaves the CPU work of the two tools.
+header="| file system | runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
+rows=""
+measure() {  # measure BASE: one table row for output under BASE
+  o=$(mktemp -d -p "$1")
+  fs=$(df -T "$o" | awk 'NR==2 {print $2}')
+  sync
+  /usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --out "$o/site0" >/dev/null
+  rm -rf "$o/site0"
+  sync
+  /usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --out "$o/site" >/dev/null
+  p_s=$(secs "$dir/t1")
+  p_s0=$(secs "$dir/t0")
+  p_s=$(echo "$p_s $p_s0" | awk '{print ($1 < $2) ? $1 : $2}')
+  p_rss=$(rss "$dir/t1")
+  p_pages=$(find "$o/site" -name '*.html' | wc -l)
+  p_files=$(find "$o/site" -type f ! -name .podium-site | wc -l)
+  /usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --out "$o/site" >/dev/null
+  p2_s=$(secs "$dir/t2")
+  sync
+  /usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$o/public0" >/dev/null
+  rm -rf "$o/public0" "$h/resources"
+  sync
+  /usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$o/public" >/dev/null
+  h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
+  h_rss=$(rss "$dir/t3")
+  h_pages=$(find "$o/public" -name '*.html' | wc -l)
+  rm -rf "$o"
+  line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk -v fs="$fs" '{
+    pp = $2 / $4; hp = $5 / $6;
+    printf "| %s | %d | %d (%d files) | %.2f s | %.0f | %d | %.2f s | %.0f | %.2fx | %.3f s (%.1f%%) | %s MB | %s MB |", fs, $1, $2, $3, $4, pp, $5, $6, hp, pp / hp, $7, 100 * $7 / $4, $8, $9 }')
+  echo "$line"
+  rows="$rows$line
+"
+}
+echo "$header"
+measure "$dir"
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -T /dev/shm | awk 'NR==2 {print $2}')" = tmpfs ]; then
+  measure /dev/shm
+fi
 
-line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk '{
-  pp = $2 / $4; hp = $5 / $6;
-  printf "| %d | %d (%d files) | %.2f s | %.0f | %d | %.2f s | %.0f | %.2fx | %.3f s (%.1f%%) | %s MB | %s MB |", $1, $2, $3, $4, pp, $5, $6, hp, pp / hp, $7, 100 * $7 / $4, $8, $9 }')
-echo "| runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
-echo "$line"
-
-# 4. docs/PERFORMANCE.md: everything before "# Render performance" stays
+# 5. docs/PERFORMANCE.md: everything before "# Render performance" stays
 {
   if [ -f "$out" ]; then sed '/^# Render performance/,$d' "$out"; fi
   echo "# Render performance"
@@ -126,11 +139,11 @@ echo "$line"
   echo "second \`podium render\` with nothing new, and its share of the full one."
   echo "Each full build runs twice into a fresh folder; the faster one counts."
   echo
-  echo "Machine: $(nproc) CPUs, $cpu; $(df -T "$dir" | awk 'NR==2 {print $2}') file system."
+  echo "Machine: $(nproc) CPUs, $cpu."
   echo
-  echo "| runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  echo "$line"
+  echo "$header"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf "%s" "$rows"
   if [ -f bench/render-notes.md ]; then echo; cat bench/render-notes.md; fi
 } > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -19,8 +19,12 @@ int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]);
 /* Hashes a file without holding it in memory; out_bytes may be NULL. */
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]);
+/* Creates or replaces path with n bytes of data. */
 int pod_file_write(const char *path, const void *data, size_t n,
                    char err[POD_ERRLEN]);
+/* The same, telling whether path existed before (then it is replaced). */
+int pod_file_write_new(const char *path, const void *data, size_t n,
+                       int *existed, char err[POD_ERRLEN]);
 /* 1 when path holds exactly these bytes, 0 otherwise (missing, differs). */
 int pod_file_same(const char *path, const void *data, size_t n);
 int pod_mkdirs(const char *path, char err[POD_ERRLEN]);    /* mkdir -p */

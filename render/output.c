@@ -208,12 +208,12 @@ static int write_now(render_out *o, const char *rel, const void *data,
       snprintf(o->last_dir, sizeof o->last_dir, "%s", dir);
     }
   }
-  int again = pod_exists(path);  /* written twice: count it once */
-  if ((rc = pod_file_write(path, data, n, err))) return rc;
+  int again;  /* written twice: count it once */
+  if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
   if (!strcmp(rel, MARKER) || again) return POD_OK;
   o->written++;
   snprintf(live, sizeof live, "%s/%s", o->target, rel);
-  if (!pod_file_same(live, data, n)) o->changed++;
+  if (!o->old_files || !pod_file_same(live, data, n)) o->changed++;
   return POD_OK;
 }
 
