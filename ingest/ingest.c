@@ -588,6 +588,11 @@ static const struct { const char *format, *metric, *method; } methods[] = {
   {"eit", "cpu_power_attributable", "rapl"},
   {"eit", "gpu_power", "nvml"},
   {"eit", "gpu_power_attributable", "nvml"},
+  /* the same tracker's run page (its Stats table, eit_report.c) */
+  {"eit-report", "cpu_energy_attributable", "rapl"},
+  {"eit-report", "gpu_energy_attributable", "nvml"},
+  {"eit-report", "energy_consumed", "rapl+nvml"},
+  {"eit-report", "emissions", "rapl+nvml"},
 };
 
 /* After parse: the format's methods, then --method / "method" over all. */

@@ -82,6 +82,9 @@ static void test_eit_report_corpus_values_match_the_file(void) {
   /* line 611: estimated_carbon_impact_kg 0.0582163 */
   CHECK(test_query_num(Q_METRIC("value", "emissions")) == 0.0582163);
   CHECK_INT(test_query_num(Q_METRIC("line", "emissions")), 611);
+  /* measured by RAPL (CPU) and nvidia-smi (GPU): the tracker's methods */
+  CHECK_STR(test_query_text(Q_METRIC("method", "energy_consumed")), "rapl+nvml");
+  CHECK_STR(test_query_text(Q_METRIC("method", "gpu_energy_attributable")), "nvml");
   /* line 616: total_power 0.16544, an energy (PUE x kWh) */
   CHECK(test_query_num(Q_METRIC("value", "energy_consumed")) == 0.16544);
   CHECK_INT(test_query_num(Q_METRIC("line", "energy_consumed")), 616);
