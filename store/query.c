@@ -167,6 +167,11 @@ const char *const store_sql[Q_COUNT_] = {
       "WHERE m.run_id = ?1 "
       "ORDER BY mt.name, m.batch_size, m.sequence_length, m.epoch, m.step, "
       "  m.id",
+  [Q_SOURCE_GET] =
+      "SELECT s.id AS id, s.path AS path, s.sha256 AS sha256, "
+      "  s.format AS format, s.format_version AS format_version, "
+      "  s.bytes AS bytes, s.rows AS rows, s.ingested_at AS ingested_at "
+      "FROM sources s WHERE s.id = ?1",
   [Q_RUN_SOURCES] =
       "SELECT s.id AS id, s.path AS path, s.sha256 AS sha256, "
       "  s.format AS format, s.format_version AS format_version, "
@@ -379,6 +384,11 @@ int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
 int store_each_env(store_db *db, store_row_fn fn, void *ud,
                    char err[POD_ERRLEN]) {
   return walk_q(db, Q_ENVS, 0, fn, ud, err);
+}
+
+int store_get_source(store_db *db, int64_t source_id, store_row_fn fn,
+                     void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_SOURCE_GET, source_id, fn, ud, err);
 }
 
 int store_get_env(store_db *db, int64_t env_id, store_row_fn fn, void *ud,

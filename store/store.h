@@ -209,6 +209,9 @@ int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
 ** per store_sample_metrics (NULL when empty). */
 int store_each_sample(store_db *db, int64_t run_id, store_row_fn fn,
                       void *ud, char err[POD_ERRLEN]);
+/* One source by id, with the columns store_each_run_source gives. */
+int store_get_source(store_db *db, int64_t source_id, store_row_fn fn,
+                     void *ud, char err[POD_ERRLEN]);
 /* The sources a run's measurements came from. */
 int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
                           void *ud, char err[POD_ERRLEN]);
