@@ -104,7 +104,7 @@ build/asan/obj/%.o: %.c
 check: deps
 	$(Q)$(MAKE) --no-print-directory asan
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  PODIUM_BIN=build/asan/podium build/asan/run-tests
 
 # The only way goldens change: review `git diff tests/golden` afterwards.
