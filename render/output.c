@@ -217,34 +217,43 @@ static int write_now(render_out *o, const char *rel, const void *data,
   return POD_OK;
 }
 
+/* Takes every queued file at once (one lock and one wake-up per batch,
+** not per file: render threads and the writer contend for the lock). */
 static void *writer(void *ud) {
   render_out *o = ud;
   char err[POD_ERRLEN];
   for (;;) {
-    job *j;
+    job *batch, *j;
+    size_t bytes = 0;
     int rc;
     pthread_mutex_lock(&o->mu);
     while (!o->head && !o->closing) pthread_cond_wait(&o->work, &o->mu);
-    if (!(j = o->head)) {
+    if (!(batch = o->head)) {
       pthread_mutex_unlock(&o->mu);
       return NULL;
     }
-    o->head = j->next;
-    if (!o->head) o->tail = NULL;
+    o->head = o->tail = NULL;
     rc = o->rc;
     pthread_mutex_unlock(&o->mu);
-    if (rc == POD_OK) rc = write_now(o, j->rel, j->data, j->n, err);
+    for (j = batch; j; j = j->next) {
+      if (rc == POD_OK) rc = write_now(o, j->rel, j->data, j->n, err);
+      bytes += j->n;
+    }
     pthread_mutex_lock(&o->mu);
     if (rc && o->rc == POD_OK) {
       o->rc = rc;
       memcpy(o->werr, err, POD_ERRLEN);
     }
-    o->queued -= j->n;
-    pthread_cond_signal(&o->room);
+    o->queued -= bytes;
+    pthread_cond_broadcast(&o->room);
     pthread_mutex_unlock(&o->mu);
-    free(j->rel);
-    free(j->data);
-    free(j);
+    while (batch) {
+      j = batch;
+      batch = j->next;
+      free(j->rel);
+      free(j->data);
+      free(j);
+    }
   }
 }
 
@@ -282,11 +291,12 @@ int render_out_write(render_out *o, const char *rel, const void *data,
   while (o->queued > QUEUE_MAX && o->rc == POD_OK)
     pthread_cond_wait(&o->room, &o->mu);
   if ((rc = o->rc) == POD_OK) {
+    int was_empty = !o->head;   /* else the writer is busy and will see it */
     if (o->tail) o->tail->next = j;
     else o->head = j;
     o->tail = j;
     o->queued += n;
-    pthread_cond_signal(&o->work);
+    if (was_empty) pthread_cond_signal(&o->work);
   } else {
     memcpy(err, o->werr, POD_ERRLEN);
   }
