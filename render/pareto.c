@@ -28,15 +28,8 @@ struct render_pareto {
   size_t n, cap;
 };
 
-static const store_value *col(const store_row *row, const char *name) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return &row->v[i];
-  return &none;
-}
-
 static char *dup_text(const store_row *row, const char *name) {
-  const store_value *v = col(row, name);
+  const store_value *v = store_row_col(row, name);
   return v->type == STORE_TEXT ? pod_xstrdup(v->s) : NULL;
 }
 
@@ -44,7 +37,7 @@ static int take(const store_row *row, void *ud) {
   render_pareto *p = ud;
   rec *r;
   pod_buf label = POD_BUF_INIT;
-  const store_value *variant = col(row, "variant");
+  const store_value *variant = store_row_col(row, "variant");
   if (p->n == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 64;
     p->r = pod_xrealloc(p->r, p->cap * sizeof *p->r);
@@ -52,20 +45,20 @@ static int take(const store_row *row, void *ud) {
   r = &p->r[p->n++];
   r->scope = dup_text(row, "scope");
   if (!r->scope) r->scope = pod_xstrdup("");
-  pod_buf_printf(&label, "%s", col(row, "model")->s ? col(row, "model")->s : "?");
+  pod_buf_printf(&label, "%s", store_row_col(row, "model")->s ? store_row_col(row, "model")->s : "?");
   if (variant->type == STORE_TEXT)
     pod_buf_printf(&label, " (%s)", variant->s);
-  pod_buf_printf(&label, " #%lld", (long long)col(row, "run_id")->i);
+  pod_buf_printf(&label, " #%lld", (long long)store_row_col(row, "run_id")->i);
   r->label = pod_buf_detach(&label);
   r->metric = dup_text(row, "metric");
   r->unit = dup_text(row, "unit");
   if (!r->unit) r->unit = pod_xstrdup("");
   r->split = dup_text(row, "split");
-  r->run = col(row, "run_id")->i;
-  r->batch = col(row, "batch_size")->type == STORE_NULL ? -1 : col(row, "batch_size")->i;
-  r->seq = col(row, "sequence_length")->type == STORE_NULL ? -1 : col(row, "sequence_length")->i;
-  r->direction = (int)col(row, "direction")->i;
-  r->value = col(row, "value")->d;
+  r->run = store_row_col(row, "run_id")->i;
+  r->batch = store_row_col(row, "batch_size")->type == STORE_NULL ? -1 : store_row_col(row, "batch_size")->i;
+  r->seq = store_row_col(row, "sequence_length")->type == STORE_NULL ? -1 : store_row_col(row, "sequence_length")->i;
+  r->direction = (int)store_row_col(row, "direction")->i;
+  r->value = store_row_col(row, "value")->d;
   return 0;
 }
 

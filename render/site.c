@@ -122,16 +122,7 @@ static void push_row(lua_State *L, const store_row *row) {
 }
 
 static int64_t row_int(const store_row *row, const char *name) {
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return row->v[i].i;
-  return 0;
-}
-
-static const char *row_text(const store_row *row, const char *name) {
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name) && row->v[i].type == STORE_TEXT)
-      return row->v[i].s;
-  return NULL;
+  return store_row_col(row, name)->i;
 }
 
 /* Kinds of rows, each with the links its pages need. */
@@ -174,11 +165,11 @@ static int append_row(const store_row *row, void *ud) {
   } else if (k->kind == ROW_BOARD) {
     pod_buf p = POD_BUF_INIT;
     pod_buf_printf(&p, "%s/", k->s->lang);
-    board_path(&p, row_text(row, "scope"), row_text(row, "metric"));
+    board_path(&p, store_row_text(row, "scope"), store_row_text(row, "metric"));
     lua_pushstring(L, p.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&p);
-    if (render_primary_of(k->s->prim, k->s->n_prim, row_text(row, "scope"),
+    if (render_primary_of(k->s->prim, k->s->n_prim, store_row_text(row, "scope"),
                           row_int(row, "metric_id"))) {
       lua_pushboolean(L, 1);
       lua_setfield(L, -2, "primary");
@@ -467,7 +458,7 @@ static int group_entry(const store_row *row, void *ud) {
   lua_State *L = g->s->L;
   int64_t batch = row_int(row, "batch_size");
   int64_t seq = row_int(row, "sequence_length");
-  const char *split = row_text(row, "split");
+  const char *split = store_row_text(row, "split");
   if (!split) split = "";
   if (!g->have || batch != g->batch || seq != g->seq ||
       strcmp(split, g->split)) {
@@ -551,8 +542,8 @@ typedef struct board_walk {
 static int page_board(const store_row *row, void *ud) {
   board_walk *w = ud;
   site *s = w->s;
-  const char *scope = row_text(row, "scope");
-  const char *metric = row_text(row, "metric");
+  const char *scope = store_row_text(row, "scope");
+  const char *metric = store_row_text(row, "metric");
   pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
   int rc;
   lua_newtable(s->L);
@@ -586,20 +577,18 @@ typedef struct curve {
 } curve;
 
 static double row_real(const store_row *row, const char *name) {
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name))
-      return row->v[i].type == STORE_REAL  ? row->v[i].d
-             : row->v[i].type == STORE_INT ? (double)row->v[i].i
-                                           : NAN;
-  return NAN;
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_REAL  ? v->d
+         : v->type == STORE_INT ? (double)v->i
+                                : NAN;
 }
 
 static int curve_row(const store_row *row, void *ud) {
   curve *c = ud;
   double x = row_real(row, "duration"), y = row_real(row, "energy_consumed");
   long line = (long)row_int(row, "line");
-  if (!c->path && row_text(row, "source_path"))
-    c->path = pod_xstrdup(row_text(row, "source_path"));
+  if (!c->path && store_row_text(row, "source_path"))
+    c->path = pod_xstrdup(store_row_text(row, "source_path"));
   if (!c->first_line) c->first_line = line;
   c->last_line = line;
   if (isnan(x) || isnan(y)) return 0;
@@ -756,12 +745,12 @@ static int page_run(const store_row *row, void *ud) {
   site *s = w->s;
   int64_t id = row_int(row, "id"), env = row_int(row, "environment_id");
   char rel[96], title[300];
-  const char *name = row_text(row, "name");
+  const char *name = store_row_text(row, "name");
   int rc, mine;
   if ((rc = take_run(s, &mine, w->err)) || !mine) return rc;
   lua_newtable(s->L);
   snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
-           name ? name : row_text(row, "model"));
+           name ? name : store_row_text(row, "model"));
   set_title(s->L, title);
   push_row(s->L, row);
   if (env) set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
@@ -1004,7 +993,7 @@ typedef struct board_find {
 static int find_board(const store_row *row, void *ud) {
   board_find *f = ud;
   site *s = f->s;
-  const char *scope = row_text(row, "scope"), *metric = row_text(row, "metric");
+  const char *scope = store_row_text(row, "scope"), *metric = store_row_text(row, "metric");
   pod_buf name = POD_BUF_INIT, href = POD_BUF_INIT;
   int rc = POD_OK;
   if (!scope) scope = "";
