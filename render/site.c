@@ -9,6 +9,7 @@
 **                                   default_language); hreflang x-default
 **   <lang>/index.html               overview (overview.html)
 **   <lang>/leaderboards/<slug>.html one per (scope, metric)
+**   <lang>/runs/index.html          every run (runs.html)
 **   <lang>/runs/<id>.html           one per run (run.html)
 **   <lang>/envs/<id>.html           one per environment (env.html)
 **   <lang>/compare/<base>--<opt>.html one per baseline/optimized pair
@@ -47,10 +48,11 @@
 #define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
 #define MAX_JOBS 64
 
-/* The run pages being shared out: per language, the next chunk not yet
-** claimed; stop: a thread failed, the others give up. */
+/* The run pages being shared out: the next chunk of runs not yet
+** claimed (a thread renders its runs in every language); stop: a thread
+** failed, the others give up. */
 typedef struct run_share {
-  atomic_long *next;
+  atomic_long next;
   atomic_int stop;
 } run_share;
 
@@ -59,6 +61,14 @@ typedef struct course_page {
   char *slug, *title, *html;
   int fallback;      /* the default language's page: this one has none */
 } course_page;
+
+/* A leaderboard's ranked rows (with the cost columns on a primary
+** board), kept for the next language's pages. */
+typedef struct board_rows {
+  char *scope;
+  int64_t metric_id;
+  store_rows *rows;
+} board_rows;
 
 typedef struct site {
   store_db *db;
@@ -83,6 +93,8 @@ typedef struct site {
   int intro_fallback;  /* it is the default language's */
   render_primary *prim;     /* each scope's primary board */
   size_t n_prim;
+  board_rows *boards;   /* each leaderboard's rows, fetched once for */
+  size_t n_boards;      /* every language */
   run_share *share;  /* NULL: this thread renders every run page */
   int lang_k;        /* index of lang in i18n */
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
@@ -131,7 +143,14 @@ enum { ROW_PLAIN, ROW_RUN, ROW_ENV, ROW_BOARD };
 typedef struct row_sink {
   site *s;
   int kind;
+  long limit;   /* 0: every row; else stop after this many (ROWS_ENOUGH) */
 } row_sink;
+
+/* A row callback's "stop here, all is well": not a POD_E* code. */
+#define ROWS_ENOUGH (-2)
+
+#define OVERVIEW_RUNS 20   /* the newest runs the overview lists */
+#define OVERVIEW_TOP 10    /* the entries of a primary board it shows */
 
 static void set_href(lua_State *L, const char *field, const char *fmt,
                      const char *lang, long long id) {
@@ -176,26 +195,27 @@ static int append_row(const store_row *row, void *ud) {
     }
   }
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+  return k->limit && (long)lua_rawlen(L, -1) >= k->limit ? ROWS_ENOUGH : 0;
 }
 
 /* data[field] = array of rows from walk(db, ..., append_row). */
 typedef int (*walk_fn)(store_db *, store_row_fn, void *, char *);
 typedef int (*walk_id_fn)(store_db *, int64_t, store_row_fn, void *, char *);
 
+/* ...the first limit rows only, when limit > 0. */
 static int add_list(site *s, const char *field, int kind, walk_fn walk,
-                    char err[POD_ERRLEN]) {
-  row_sink k = {s, kind};
+                    long limit, char err[POD_ERRLEN]) {
+  row_sink k = {s, kind, limit};
   int rc;
   lua_newtable(s->L);
   rc = walk(s->db, append_row, &k, err);
   lua_setfield(s->L, -2, field);
-  return rc;
+  return rc == ROWS_ENOUGH ? POD_OK : rc;
 }
 
 static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
                        int64_t id, char err[POD_ERRLEN]) {
-  row_sink k = {s, kind};
+  row_sink k = {s, kind, 0};
   int rc;
   lua_newtable(s->L);
   rc = walk(s->db, id, append_row, &k, err);
@@ -203,22 +223,13 @@ static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
   return rc;
 }
 
-/* Sets data[field] to the single row fetched (or leaves it nil). */
+/* Pushes the row as a table (for a query of one row). */
 static int take_first(const store_row *row, void *ud) {
   row_sink *k = ud;
   push_row(k->s->L, row);
   return 0;
 }
 
-static int add_one(site *s, const char *field, walk_id_fn get, int64_t id,
-                   char err[POD_ERRLEN]) {
-  row_sink k = {s, ROW_PLAIN};
-  int top = lua_gettop(s->L);
-  int rc = get(s->db, id, take_first, &k, err);
-  if (rc == POD_OK && lua_gettop(s->L) > top) lua_setfield(s->L, -2, field);
-  lua_settop(s->L, top);
-  return rc;
-}
 
 /* ---- pages ----------------------------------------------------------- */
 
@@ -331,7 +342,7 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
 }
 
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, char err[POD_ERRLEN]);
+                       int board_idx, long limit, char err[POD_ERRLEN]);
 
 /* data.primaries: each scope's primary board, {board = {scope, metric,
 ** unit, direction, href, primary, costs}, groups}, for the overview. */
@@ -357,7 +368,8 @@ static int add_primaries(site *s, char err[POD_ERRLEN]) {
     lua_pushstring(L, href.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&href);
-    if ((rc = push_groups(s, p->scope, p->metric_id, -1, err)) == POD_OK) {
+    if ((rc = push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP,
+                          err)) == POD_OK) {
       lua_setfield(L, -3, "groups");
       lua_setfield(L, -2, "board");
       lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -396,9 +408,11 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     push_content_lang(s, s->intro_fallback);
   }
   if ((rc = add_primaries(s, err)) ||
-      (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, err)) ||
-      (rc = add_list(s, "runs", ROW_RUN, store_each_run, err)) ||
-      (rc = add_list(s, "envs", ROW_ENV, store_each_env, err))) {
+      (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, 0,
+                     err)) ||
+      (rc = add_list(s, "runs", ROW_RUN, store_each_run, OVERVIEW_RUNS,
+                     err)) ||
+      (rc = add_list(s, "envs", ROW_ENV, store_each_env, 0, err))) {
     lua_pop(s->L, 1);
     return rc;
   }
@@ -443,15 +457,43 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   return write_page(s, rel, "overview.html", err);
 }
 
+/* <lang>/runs/index.html: every run, newest first (the overview lists
+** the newest OVERVIEW_RUNS). */
+static int page_run_list(site *s, char err[POD_ERRLEN]) {
+  char rel[64];
+  int rc;
+  lua_newtable(s->L);
+  set_title(s->L, "Runs");
+  if ((rc = add_list(s, "runs", ROW_RUN, store_each_run, 0, err))) {
+    lua_pop(s->L, 1);
+    return rc;
+  }
+  snprintf(rel, sizeof rel, "%s/runs/index.html", s->lang);
+  return write_page(s, rel, "runs.html", err);
+}
+
 /* Groups ranked entries by axis point: groups[i] = {batch_size,
-** sequence_length, entries = {...}}. Stack: data, groups[, entries]. */
+** sequence_length, split, total, entries = {...}}, at most limit entries
+** each when limit > 0 (total counts them all). Stack while walking:
+** groups, group, entries. */
 typedef struct grouper {
   site *s;
+  long limit, total;
   int have;
   int64_t batch, seq;
   char split[64];
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
 } grouper;
+
+/* Sets the open group's total and pops it with its entries. */
+static void group_close(grouper *g) {
+  lua_State *L = g->s->L;
+  if (!g->have) return;
+  lua_pushinteger(L, g->total);
+  lua_setfield(L, -3, "total");
+  lua_pop(L, 2);
+  g->have = 0;
+}
 
 static int group_entry(const store_row *row, void *ud) {
   grouper *g = ud;
@@ -462,8 +504,8 @@ static int group_entry(const store_row *row, void *ud) {
   if (!split) split = "";
   if (!g->have || batch != g->batch || seq != g->seq ||
       strcmp(split, g->split)) {
-    if (g->have) lua_pop(L, 1);                     /* old entries */
-    lua_createtable(L, 0, 3);                       /* group */
+    group_close(g);
+    lua_createtable(L, 0, 5);                       /* groups, group */
     for (int i = 0; i < row->n; i++)
       if (!strcmp(row->names[i], "batch_size") ||
           !strcmp(row->names[i], "sequence_length") ||
@@ -471,47 +513,67 @@ static int group_entry(const store_row *row, void *ud) {
         push_value(L, &row->v[i]);
         lua_setfield(L, -2, row->names[i]);
       }
-    lua_newtable(L);                                /* group, entries */
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, (lua_Integer)lua_rawlen(L, -3) + 1);
+    lua_newtable(L);                                /* groups, group, entries */
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "entries");
-    lua_insert(L, -2);                              /* entries, group */
-    lua_rawseti(L, -3, (lua_Integer)lua_rawlen(L, -3) + 1);
     g->have = 1;
+    g->total = 0;
     g->batch = batch;
     g->seq = seq;
     snprintf(g->split, sizeof g->split, "%s", split);
   }
-  push_row(L, row);
-  set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
-           (long long)row_int(row, "run_id"));
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   for (int i = 0; i < RENDER_N_COSTS; i++)
     for (int c = 0; c < row->n; c++)
       if (row->v[c].type != STORE_NULL &&
           !strcmp(row->names[c], render_costs[i].metric))
         g->costs |= 1u << i;
+  if (g->limit && g->total++ >= g->limit) return 0;   /* counted only */
+  if (!g->limit) g->total++;
+  push_row(L, row);
+  set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
+           (long long)row_int(row, "run_id"));
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   return 0;
 }
 
-/* Pushes the groups of a board (see group_entry); a scope's primary
-** board comes with the cost columns, and then sets board.primary and
-** board.costs (each {metric, unit}, those with a value, not the ranked
-** metric itself) on the table at board_idx. On failure nothing is
-** pushed. */
+/* Pushes the groups of a board (see group_entry; limit as there); a
+** scope's primary board comes with the cost columns, and then sets
+** board.primary and board.costs (each {metric, unit}, those with a
+** value, not the ranked metric itself) on the table at board_idx. On
+** failure nothing is pushed. */
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, char err[POD_ERRLEN]) {
+                       int board_idx, long limit, char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
-  grouper g = {s, 0, 0, 0, "", 0};
-  int rc, n = 0;
+  grouper g = {s, limit, 0, 0, 0, 0, "", 0};
+  store_rows *rows = NULL;
+  int rc = POD_OK, n = 0;
   board_idx = lua_absindex(L, board_idx);
+  for (size_t i = 0; i < s->n_boards && !rows; i++)
+    if (s->boards[i].metric_id == metric_id && !strcmp(s->boards[i].scope, scope))
+      rows = s->boards[i].rows;
+  if (!rows) {   /* the first language to show this board asks the store */
+    rows = store_rows_new();
+    rc = p ? store_each_primary_entry(s->db, scope, metric_id, store_rows_add,
+                                      rows, err)
+           : store_each_leaderboard_entry(s->db, scope, metric_id,
+                                          store_rows_add, rows, err);
+    if (rc) {
+      store_rows_free(rows);
+      if (rc == POD_EINTERNAL) pod_err(err, rc, "leaderboard rows differ in columns");
+      return rc;
+    }
+    s->boards = pod_xrealloc(s->boards, (s->n_boards + 1) * sizeof *s->boards);
+    s->boards[s->n_boards].scope = pod_xstrdup(scope);
+    s->boards[s->n_boards].metric_id = metric_id;
+    s->boards[s->n_boards++].rows = rows;
+  }
   lua_newtable(L);
-  rc = p ? store_each_primary_entry(s->db, scope, metric_id, group_entry, &g,
-                                    err)
-         : store_each_leaderboard_entry(s->db, scope, metric_id, group_entry,
-                                        &g, err);
-  if (g.have) lua_pop(L, 1);
+  rc = store_rows_each(rows, group_entry, &g);
+  group_close(&g);
   if (rc) {
     lua_pop(L, 1);
     return rc;
@@ -534,6 +596,16 @@ static int push_groups(site *s, const char *scope, int64_t metric_id,
   return POD_OK;
 }
 
+static void boards_free(site *s) {
+  for (size_t i = 0; i < s->n_boards; i++) {
+    free(s->boards[i].scope);
+    store_rows_free(s->boards[i].rows);
+  }
+  free(s->boards);
+  s->boards = NULL;
+  s->n_boards = 0;
+}
+
 typedef struct board_walk {
   site *s;
   char err[POD_ERRLEN];
@@ -551,7 +623,7 @@ static int page_board(const store_row *row, void *ud) {
                  *scope ? scope : "all runs");
   set_title(s->L, title.data);
   push_row(s->L, row);
-  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, w->err);
+  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, w->err);
   if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
   lua_setfield(s->L, -2, "board");
   pod_buf_printf(&rel, "%s/", s->lang);
@@ -603,11 +675,10 @@ static int curve_row(const store_row *row, void *ud) {
 }
 
 /* Sets data.curve = {n=, source=, first_line=, last_line=, points=} when
-** the run has snapshots. */
-static int add_curve(site *s, int64_t run, char err[POD_ERRLEN]) {
-  curve c = {0};
-  int rc = store_each_sample(s->db, run, curve_row, &c, err);
-  if (rc == POD_OK && c.n > 1) {
+** the run has snapshots (c from store_each_sample and curve_row). */
+static void push_curve(site *s, const curve *cv) {
+  const curve c = *cv;
+  if (c.n > 1) {
     size_t stride = (c.n + CURVE_POINTS - 1) / CURVE_POINTS, k = 0;
     lua_createtable(s->L, 0, 5);
     lua_pushinteger(s->L, (lua_Integer)c.n);
@@ -631,10 +702,12 @@ static int add_curve(site *s, int64_t run, char err[POD_ERRLEN]) {
     lua_setfield(s->L, -2, "points");
     lua_setfield(s->L, -2, "curve");
   }
-  free(c.x);
-  free(c.y);
-  free(c.path);
-  return rc;
+}
+
+static void curve_free(curve *c) {
+  free(c->x);
+  free(c->y);
+  free(c->path);
 }
 
 /* A run page's measurements, noting the sources they come from: the
@@ -703,12 +776,14 @@ static int push_source(site *s, int64_t id, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-/* data.measurements and data.sources of run id. */
-static int add_measurements(site *s, int64_t id, char err[POD_ERRLEN]) {
-  meas_sink m = {{s, ROW_PLAIN}, NULL, 0, 0};
-  int rc;
+/* data.measurements and data.sources of a run, from its measurement
+** rows (store_each_measurement). */
+static int add_measurements(site *s, const store_rows *rows,
+                            char err[POD_ERRLEN]) {
+  meas_sink m = {{s, ROW_PLAIN, 0}, NULL, 0, 0};
+  int rc = POD_OK;
   lua_newtable(s->L);
-  rc = store_each_measurement(s->db, id, meas_row, &m, err);
+  store_rows_each(rows, meas_row, &m);
   lua_setfield(s->L, -2, "measurements");
   if (m.n > 1) qsort(m.ids, m.n, sizeof *m.ids, cmp_id);
   lua_createtable(s->L, (int)m.n, 0);
@@ -732,22 +807,55 @@ static int take_run(site *s, int *mine, char err[POD_ERRLEN]) {
                    "failed");
   }
   if (i >= s->chunk_end) {
-    s->chunk_start = atomic_fetch_add(&s->share->next[s->lang_k], 1) *
-                     RUN_CHUNK;
+    s->chunk_start = atomic_fetch_add(&s->share->next, 1) * RUN_CHUNK;
     s->chunk_end = s->chunk_start + RUN_CHUNK;
   }
   *mine = i >= s->chunk_start;
   return POD_OK;
 }
 
-static int page_run(const store_row *row, void *ud) {
-  item_walk *w = ud;
-  site *s = w->s;
+/* Makes language k the one being written. */
+static void use_language(site *s, int k) {
+  s->lang_k = k;
+  s->lang = render_i18n_lang(s->i18n[k]);
+  render_sandbox_language(s->sb, s->i18n[k]);
+}
+
+/* What a run page shows, asked of the store once for every language. */
+typedef struct run_data {
+  store_rows *meas;   /* store_each_measurement */
+  store_rows *env;    /* store_get_env: none or one row */
+  curve c;            /* its snapshots */
+} run_data;
+
+static int run_fetch(site *s, int64_t id, int64_t env, run_data *d,
+                     char err[POD_ERRLEN]) {
+  int rc;
+  memset(d, 0, sizeof *d);
+  d->meas = store_rows_new();
+  d->env = store_rows_new();
+  if ((rc = store_each_measurement(s->db, id, store_rows_add, d->meas, err)) ||
+      (rc = store_each_sample(s->db, id, curve_row, &d->c, err)) ||
+      (env && (rc = store_get_env(s->db, env, store_rows_add, d->env, err))))
+    return rc == POD_EINTERNAL ? pod_err(err, rc, "run %lld: rows differ in "
+                                         "columns", (long long)id) : rc;
+  return POD_OK;
+}
+
+static void run_data_free(run_data *d) {
+  store_rows_free(d->meas);
+  store_rows_free(d->env);
+  curve_free(&d->c);
+}
+
+/* <lang>/runs/<id>.html in language s->lang. */
+static int page_run_in(site *s, const store_row *row, const run_data *d,
+                       char err[POD_ERRLEN]) {
   int64_t id = row_int(row, "id"), env = row_int(row, "environment_id");
   char rel[96], title[300];
   const char *name = store_row_text(row, "name");
-  int rc, mine;
-  if ((rc = take_run(s, &mine, w->err)) || !mine) return rc;
+  row_sink k = {s, ROW_PLAIN, 0};
+  int rc;
   lua_newtable(s->L);
   snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
            name ? name : store_row_text(row, "model"));
@@ -755,14 +863,34 @@ static int page_run(const store_row *row, void *ud) {
   push_row(s->L, row);
   if (env) set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
   lua_setfield(s->L, -2, "run");
-  if ((rc = add_measurements(s, id, w->err)) ||
-      (rc = add_curve(s, id, w->err)) ||
-      (env && (rc = add_one(s, "env", store_get_env, env, w->err)))) {
+  if ((rc = add_measurements(s, d->meas, err))) {
     lua_pop(s->L, 1);
     return rc;
   }
+  push_curve(s, &d->c);
+  if (store_rows_count(d->env)) {
+    store_rows_each(d->env, take_first, &k);
+    lua_setfield(s->L, -2, "env");
+  }
   snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang, (long long)id);
-  return write_page(s, rel, "run.html", w->err);
+  return write_page(s, rel, "run.html", err);
+}
+
+/* A run's page in every language, from one set of queries. */
+static int page_run(const store_row *row, void *ud) {
+  item_walk *w = ud;
+  site *s = w->s;
+  run_data d;
+  int rc, mine;
+  if ((rc = take_run(s, &mine, w->err)) || !mine) return rc;
+  rc = run_fetch(s, row_int(row, "id"), row_int(row, "environment_id"), &d,
+                 w->err);
+  for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
+    use_language(s, k);
+    rc = page_run_in(s, row, &d, w->err);
+  }
+  run_data_free(&d);
+  return rc;
 }
 
 static int page_env(const store_row *row, void *ud) {
@@ -1010,7 +1138,7 @@ static int find_board(const store_row *row, void *ud) {
     board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
-    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, f->err);
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, f->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
@@ -1236,19 +1364,19 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
   return rc;
 }
 
-/* The run pages of language s->lang_k this thread claims. */
+/* The run pages this thread claims, each in every language. */
 static int run_pages(site *s, char err[POD_ERRLEN]) {
   s->run_index = s->chunk_start = s->chunk_end = 0;
   return each_page(s, store_each_run, page_run, err);
 }
 
-/* Every page of one language. */
+/* Every page of one language but the run pages (run_pages). */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
-  if ((rc = page_overview(s, err)) || (rc = pages_course(s, err)) ||
+  if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
+      (rc = pages_course(s, err)) ||
       (rc = compare_pages(s, err)) || (rc = pareto_pages(s, err)) ||
       (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
-      (rc = run_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
   return POD_OK;
@@ -1300,18 +1428,14 @@ static void *worker_main(void *ud) {
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     s->L = render_sandbox_state(s->sb);
-    for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
-      s->lang_k = k;
-      s->lang = render_i18n_lang(s->i18n[k]);
-      render_sandbox_language(s->sb, s->i18n[k]);
-      rc = run_pages(s, w->err);
-    }
+    rc = run_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);
   w->rc = rc;
   render_sandbox_free(s->sb);
   for (int k = 0; k < s->n_langs; k++) render_i18n_close(s->i18n[k]);
   free(s->i18n);
+  boards_free(s);
   store_close(s->db);
   pod_buf_free(&s->body);
   pod_buf_free(&s->page);
@@ -1427,26 +1551,23 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       (rc = find_pairs(&s, err)) == POD_OK)
     rc = find_paretos(&s, err);
   if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
-    share.next = pod_xmalloc((size_t)s.n_langs * sizeof *share.next);
-    for (int k = 0; k < s.n_langs; k++) atomic_init(&share.next[k], 0);
+    atomic_init(&share.next, 0);
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
     start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
   }
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
-    s.lang_k = k;
-    s.lang = render_i18n_lang(s.i18n[k]);
-    render_sandbox_language(s.sb, s.i18n[k]);
+    use_language(&s, k);
     if ((rc = course_load_language(&s, opts->content_dir, err))) break;
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
+  if (rc == POD_OK) rc = run_pages(&s, err);
   if (rc == POD_OK) rc = render_downloads(db, opts->project, s.out, err);
   if (workers) {   /* before the tree is committed or removed */
     rc = join_workers(&s, workers, jobs, rc, err);
     free(workers);
-    free(share.next);
   }
   if (rc) {
     render_out_abort(s.out);
@@ -1459,6 +1580,7 @@ done:
   free(s.cmps);
   render_pareto_free(s.pareto);
   render_primary_free(s.prim, s.n_prim);
+  boards_free(&s);
   for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
   free(s.pareto_scopes);
   course_free(&s);

@@ -191,6 +191,19 @@ const char *store_row_text(const store_row *row, const char *name);
 ** by the store_each_* function unchanged). */
 typedef int (*store_row_fn)(const store_row *row, void *ud);
 
+/* A copy of the rows of a walk, walked again without SQL (store/rows.c):
+** pass store_rows_add as the callback of any store_each_* with a
+** store_rows as ud, then store_rows_each as often as needed. The rows of
+** one store_rows come from one statement (the same columns). Owns its
+** copies; store_rows_free releases them (NULL is fine). A row lent by
+** store_rows_each is valid until the callback returns, like any other. */
+typedef struct store_rows store_rows;
+store_rows *store_rows_new(void);
+void store_rows_free(store_rows *rs);
+int store_rows_add(const store_row *row, void *rows);
+int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud);
+size_t store_rows_count(const store_rows *rs);
+
 /* Runs with their environment id and measurement count, newest first. */
 int store_each_run(store_db *db, store_row_fn fn, void *ud,
                    char err[POD_ERRLEN]);

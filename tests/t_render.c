@@ -608,6 +608,53 @@ static void test_render_thread_failure_leaves_the_old_site(void) {
   pod_buf_free(&so);
 }
 
+/* Occurrences of needle in hay between the first from and the next to
+** (the whole text when from is NULL). */
+static int count_in(const char *hay, const char *from, const char *to,
+                    const char *needle) {
+  const char *p = from ? strstr(hay, from) : hay, *end;
+  int n = 0;
+  if (!p) return -1;
+  end = to ? strstr(p, to) : NULL;
+  if (!end) end = p + strlen(p);
+  for (p = strstr(p, needle); p && p < end; p = strstr(p + 1, needle)) n++;
+  return n;
+}
+
+/* 25 ranked runs: the overview shows the newest 20 and the first 10 of
+** the primary board, each with a link to the whole list; the run list
+** page and the board page have all 25. */
+static void test_render_overview_lists_the_newest_and_links_the_rest(void) {
+  pod_buf csv = POD_BUF_INIT, out = POD_BUF_INIT, err = POD_BUF_INIT,
+          page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  pod_mkdirs(test_path("res"), e);
+  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+  for (int i = 1; i <= 25; i++)
+    pod_buf_printf(&csv, "model-%02d,8,128,%.3f\n", i, 0.01 * i);
+  test_write(test_path("res/inference_time_1700000000.csv"), csv.data, SIZE_MAX);
+  CHECK_INT(test_podium(&out, &err, "--db top.db ingest --task glue res"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db top.db render --lang en,fa --out top"), 0);
+  CHECK_RC(pod_file_read(test_path("top/en/index.html"), &page, e), POD_OK, e);
+  CHECK_HAS(page.data, "The newest 20 of 25. <a href=\"../en/runs/index.html\">All runs</a>");
+  CHECK_INT(count_in(page.data, "id=\"runs\"", "id=\"environments\"", "<tr><td><a href=\"../en/runs/"), 20);
+  CHECK_HAS(page.data, "model-25");   /* newest first */
+  CHECK_INT(count_in(page.data, "id=\"runs\"", "id=\"environments\"", ">model-05<"), 0);
+  CHECK_INT(count_in(page.data, "id=\"rankings\"", "id=\"leaderboards\"", "</td></tr>"), 10);
+  CHECK_HAS(page.data, "The first 10 of 25. <a href=\"../en/leaderboards/glue--inference_time.html\">Full leaderboard</a>");
+  CHECK_RC(pod_file_read(test_path("top/en/runs/index.html"), &page, e), POD_OK, e);
+  CHECK_INT(count_in(page.data, "<tbody>", "</tbody>", "<tr><td><a href=\"../../en/runs/"), 25);
+  CHECK_HAS(page.data, "<h1>All runs</h1>");
+  CHECK_RC(pod_file_read(test_path("top/en/leaderboards/glue--inference_time.html"), &page, e), POD_OK, e);
+  CHECK_INT(count_in(page.data, "<tbody>", "</tbody>", "<tr"), 25);
+  CHECK_RC(pod_file_read(test_path("top/fa/index.html"), &page, e), POD_OK, e);
+  CHECK_HAS(page.data, "\u06f2\u06f0 اجرای تازه از \u06f2\u06f5 اجرا.");
+  pod_buf_free(&csv);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
 const test_case tests_render[] = {
   {"render_demo_pages_match_goldens", test_render_demo_pages_match_goldens},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
@@ -627,5 +674,6 @@ const test_case tests_render[] = {
   {"render_user_templates_override_builtin_ones", test_render_user_templates_override_builtin_ones},
   {"render_with_threads_equals_one_thread", test_render_with_threads_equals_one_thread},
   {"render_thread_failure_leaves_the_old_site", test_render_thread_failure_leaves_the_old_site},
+  {"render_overview_lists_the_newest_and_links_the_rest", test_render_overview_lists_the_newest_and_links_the_rest},
   {NULL, NULL},
 };
