@@ -29,6 +29,9 @@ int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
                      char err[POD_ERRLEN]);
 void render_i18n_close(render_i18n *i);
 const char *render_i18n_lang(const render_i18n *i);
+/* A number no other catalog opened by this process has (keys caches of
+** texts made in this language; an address may be reused). */
+unsigned long render_i18n_serial(const render_i18n *i);
 /* The language's own name from its catalog ("_name"), e.g. "فارسی". */
 const char *render_i18n_name(const render_i18n *i);
 /* 1 for languages written right to left (fa, ar, he, ur, ...). */

@@ -259,10 +259,31 @@ static int lua_arg(void *ud, const char *name, double *num, pod_buf *text) {
 ** English when the language lacks it (and the page says so). Messages
 ** are ICU MessageFormat: a number fills {n} (and picks a plural form of
 ** {n, plural, ...}), a table fills {name}s. */
+/* Pushes the table of t() results kept for the page language (the
+** registry's podium.t[serial]): a site asks for the same texts on
+** thousands of pages. */
+static void push_t_cache(lua_State *L, const render_i18n *i18n) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "podium.t") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "podium.t");
+  }
+  if (lua_rawgeti(L, -1, (lua_Integer)render_i18n_serial(i18n)) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, (lua_Integer)render_i18n_serial(i18n));
+  }
+  lua_remove(L, -2);
+}
+
+#define T_CACHE_PER_KEY 4096   /* numbers kept per message */
+
 static int l_t(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   const char *key = luaL_checkstring(L, 1);
-  int fallback = 0, rc;
+  int fallback = 0, rc, by = LUA_TNONE;   /* kept: none, by key, by number */
   lua_args a = {L};
   pod_buf out = POD_BUF_INIT;
   char err[POD_ERRLEN];
@@ -271,14 +292,55 @@ static int l_t(lua_State *L) {
     return 1;
   }
   lua_settop(L, 2);
+  if (lua_isnil(L, 2) ||
+      (lua_type(L, 2) == LUA_TNUMBER && lua_tonumber(L, 2) == lua_tonumber(L, 2))) {
+    by = lua_isnil(L, 2) ? LUA_TSTRING : LUA_TTABLE;
+    push_t_cache(L, sb->i18n);                     /* 3: the cache */
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, 3) == by) {                  /* 4: text or by number */
+      if (by == LUA_TSTRING) return 1;
+      lua_pushvalue(L, 2);
+      if (lua_rawget(L, 4) == LUA_TSTRING) return 1;
+      lua_pop(L, 1);
+    }
+    lua_settop(L, 3);
+  }
   rc = render_i18n_format(sb->i18n, key, lua_arg, &a, &out, &fallback, err);
   if (rc) {
     pod_buf_free(&out);
     return luaL_error(L, "%s", err);
   }
   if (fallback) sb->fallback_used = 1;
-  lua_pushlstring(L, pod_buf_str(&out), out.len);
+  lua_pushlstring(L, pod_buf_str(&out), out.len);   /* 4 when kept, else 3 */
   pod_buf_free(&out);
+  if (by == LUA_TNONE) return 1;
+  if (!fallback) {   /* a fallback must mark every page that uses it */
+    lua_pushvalue(L, 1);
+    if (by == LUA_TSTRING) {
+      lua_pushvalue(L, 4);
+      lua_rawset(L, 3);
+    } else {
+      if (lua_rawget(L, 3) != LUA_TTABLE) {        /* 5: by number */
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 3);
+      }
+      lua_getfield(L, 5, "count");   /* numbers kept so far */
+      lua_Integer kept = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (kept < T_CACHE_PER_KEY) {
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, 4);
+        lua_rawset(L, 5);
+        lua_pushinteger(L, kept + 1);
+        lua_setfield(L, 5, "count");
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 4);
   return 1;
 }
 

@@ -243,6 +243,65 @@ static void test_i18n_t_and_fmt_in_templates(void) {
   pod_buf_free(&out);
 }
 
+/* Texts, numbers and dates are kept once made (sandbox.c t() cache,
+** i18n.c number and date slots): asking again, in another language and
+** back, gives the same answers; a fallback still marks every page that
+** uses it; what differs only in fraction digits or style stays apart. */
+static void test_i18n_kept_texts_stay_right(void) {
+  char err[POD_ERRLEN], dir[4096];
+  const char *dirs[] = {dir};
+  render_sandbox *sb = NULL;
+  pod_buf out = POD_BUF_INIT, b = POD_BUF_INIT;
+  render_i18n *fa = open_lang("fa"), *en = open_lang("en"), *part = NULL;
+  const char *tpl = "{{ t('nav.runs') }}|{{ t('overview.runs', 3) }}|{{ t('overview.runs', 1) }}|{{ 1234 }}|{{ 2.5 }}";
+  snprintf(dir, sizeof dir, "%s/templates", test_root());
+  CHECK_RC(render_sandbox_new(dirs, 1, &sb, err), POD_OK, err);
+  for (int round = 0; round < 2; round++) {
+    render_sandbox_language(sb, fa);
+    CHECK_RC(render_sandbox_eval(sb, "t.html", tpl, NULL, 0, &out, err), POD_OK, err);
+    CHECK_STR(out.data, "اجراها|۳ اجرا|۱ اجرا|۱٬۲۳۴|۲٫۵");
+    render_sandbox_language(sb, en);
+    CHECK_RC(render_sandbox_eval(sb, "t.html", tpl, NULL, 0, &out, err), POD_OK, err);
+    CHECK_STR(out.data, "Runs|3 runs|1 run|1,234|2.5");
+  }
+  /* a catalog lacking a key: English, and the page is marked each time */
+  pod_mkdirs(test_path("cat"), err);
+  test_write(test_path("cat/en.json"), "{\"a\": \"Apple\", \"b\": \"{n, plural, one {# bee} other {# bees}}\"}", SIZE_MAX);
+  test_write(test_path("cat/fa.json"), "{\"a\": \"سیب\"}", SIZE_MAX);
+  CHECK_RC(render_i18n_open(test_path("cat"), "fa", &part, err), POD_OK, err);
+  render_sandbox_language(sb, part);
+  for (int page = 0; page < 3; page++) {
+    CHECK_RC(render_sandbox_eval(sb, "t.html", "{{ t('a') }} {{ t('b', 2) }}", NULL, 0, &out, err), POD_OK, err);
+    CHECK_STR(out.data, "سیب ۲ bees");
+    CHECK_INT(render_sandbox_fallback(sb, 1), 1);
+    CHECK_RC(render_sandbox_eval(sb, "t.html", "{{ t('a') }}", NULL, 0, &out, err), POD_OK, err);
+    CHECK_INT(render_sandbox_fallback(sb, 1), 0);
+  }
+  /* the same value at other precisions, the same time with and without
+  ** the time of day */
+  for (int round = 0; round < 2; round++) {
+    pod_buf_clear(&b);
+    render_i18n_number(en, &b, 2.5, 0);
+    pod_buf_adds(&b, "|");
+    render_i18n_number(en, &b, 2.5, 2);
+    pod_buf_adds(&b, "|");
+    render_i18n_number(en, &b, 2.5, -1);
+    CHECK_STR(b.data, "2|2.50|2.5");
+    pod_buf_clear(&b);
+    CHECK_INT(render_i18n_date(en, "2026-11-23T11:53:09Z", 0, &b), 0);
+    CHECK_LACKS(b.data, "11:53");
+    pod_buf_clear(&b);
+    CHECK_INT(render_i18n_date(en, "2026-11-23T11:53:09Z", 1, &b), 0);
+    CHECK_HAS(b.data, "11:53");
+  }
+  render_sandbox_free(sb);
+  render_i18n_close(fa);
+  render_i18n_close(en);
+  render_i18n_close(part);
+  pod_buf_free(&out);
+  pod_buf_free(&b);
+}
+
 static void test_i18n_check_finds_every_kind_of_problem(void) {
   char err[POD_ERRLEN];
   pod_buf report = POD_BUF_INIT;
@@ -544,6 +603,7 @@ const test_case tests_i18n[] = {
   {"i18n_arabic_has_six_plural_forms", test_i18n_arabic_has_six_plural_forms},
   {"i18n_missing_message_falls_back_to_english", test_i18n_missing_message_falls_back_to_english},
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
+  {"i18n_kept_texts_stay_right", test_i18n_kept_texts_stay_right},
   {"i18n_check_finds_every_kind_of_problem", test_i18n_check_finds_every_kind_of_problem},
   {"i18n_messageformat_subset", test_i18n_messageformat_subset},
   {"i18n_project_default_language_on_the_chooser", test_i18n_project_default_language_on_the_chooser},
