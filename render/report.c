@@ -395,22 +395,21 @@ static int board_downloads(const store_row *row, void *ud) {
   const render_primary *primary = render_primary_of(b->prim, b->n_prim,
                                                     scope, id);
   unsigned costs = 0;
+  store_rows *rows = store_rows_new();   /* walked twice on a primary board */
   int rc;
   render_board_name(&name, scope, text_or(row, "metric", ""));
   report_head(row, &k.r, &md);
-  if (primary &&
-      (rc = store_each_primary_entry(b->db, scope, id, note_costs, &costs,
-                                     b->err))) {
-    pod_buf_free(&name);
-    pod_buf_free(&md);
-    return rc;
+  rc = primary ? store_each_primary_entry(b->db, scope, id, store_rows_add,
+                                          rows, b->err)
+               : store_each_leaderboard_entry(b->db, scope, id,
+                                              store_rows_add, rows, b->err);
+  if (rc == POD_OK && primary) {
+    store_rows_each(rows, note_costs, &costs);
+    k.r.costs = costs;
+    report_primary_note(&k.r, scope);
   }
-  k.r.costs = costs;
-  if (primary) report_primary_note(&k.r, scope);
-  rc = primary ? store_each_primary_entry(b->db, scope, id, board_row, &k,
-                                          b->err)
-               : store_each_leaderboard_entry(b->db, scope, id, board_row, &k,
-                                              b->err);
+  if (rc == POD_OK) rc = store_rows_each(rows, board_row, &k);
+  store_rows_free(rows);
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
   if (!rc) rc = write_table(b->out, rel.data, &k.t, b->err);
   else table_free(&k.t);
