@@ -145,3 +145,54 @@ const render_primary *render_primary_of(const render_primary *p, size_t n,
       return &p[i];
   return NULL;
 }
+
+/* ---- kept board rows ------------------------------------------------- */
+
+struct render_board_rows {
+  render_board_rows *next;
+  char *scope;
+  int64_t metric_id;
+  store_rows *rows;
+};
+
+int render_board_rows_get(render_board_rows **cache, store_db *db,
+                          const render_primary *prim, size_t n_prim,
+                          const char *scope, int64_t metric_id,
+                          const store_rows **out, char err[POD_ERRLEN]) {
+  render_board_rows *b;
+  int rc;
+  for (b = *cache; b; b = b->next)
+    if (b->metric_id == metric_id && !strcmp(b->scope, scope)) {
+      *out = b->rows;
+      return POD_OK;
+    }
+  store_rows *rows = store_rows_new();
+  rc = render_primary_of(prim, n_prim, scope, metric_id)
+           ? store_each_primary_entry(db, scope, metric_id, store_rows_add,
+                                      rows, err)
+           : store_each_leaderboard_entry(db, scope, metric_id,
+                                          store_rows_add, rows, err);
+  if (rc) {
+    store_rows_free(rows);
+    return rc == POD_EINTERNAL ? pod_err(err, rc, "leaderboard rows differ "
+                                         "in columns") : rc;
+  }
+  b = pod_xmalloc(sizeof *b);
+  b->next = *cache;
+  b->scope = pod_xstrdup(scope);
+  b->metric_id = metric_id;
+  b->rows = rows;
+  *cache = b;
+  *out = rows;
+  return POD_OK;
+}
+
+void render_board_rows_free(render_board_rows *cache) {
+  while (cache) {
+    render_board_rows *next = cache->next;
+    free(cache->scope);
+    store_rows_free(cache->rows);
+    free(cache);
+    cache = next;
+  }
+}

@@ -93,11 +93,26 @@ typedef struct render_cost {
 #define RENDER_N_COSTS 6
 extern const render_cost render_costs[RENDER_N_COSTS];
 
+/* The ranked rows of leaderboard (scope, metric_id): a scope's primary
+** board's from store_each_primary_entry (with the cost columns), any
+** other's from store_each_leaderboard_entry; asked of the store once per
+** render and kept in *cache (start with NULL), since the pages of every
+** language and the downloads walk the same rows (primary.c). *out is
+** borrowed from the cache; render_board_rows_free releases it. */
+typedef struct render_board_rows render_board_rows;
+int render_board_rows_get(render_board_rows **cache, store_db *db,
+                          const render_primary *prim, size_t n_prim,
+                          const char *scope, int64_t metric_id,
+                          const store_rows **out, char err[POD_ERRLEN]);
+void render_board_rows_free(render_board_rows *cache);
+
 /* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
 ** (one Markdown report per leaderboard) (report.c). A scope's primary
-** board (project may be NULL: the defaults) carries the cost columns. */
+** board (project may be NULL: the defaults) carries the cost columns.
+** boards: the rows kept by render_board_rows_get. */
 int render_downloads(store_db *db, const pod_project *project,
-                     render_out *out, char err[POD_ERRLEN]);
+                     render_board_rows **boards, render_out *out,
+                     char err[POD_ERRLEN]);
 
 /* Comparison pages (compare.c): every optimized group of runs (one
 ** model, scope and environment) against each baseline group of its scope.

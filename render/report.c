@@ -368,6 +368,7 @@ static int write_table(render_out *o, const char *name, table_out *t,
 
 typedef struct board_files {
   store_db *db;
+  render_board_rows **boards;   /* kept rows (render_board_rows_get) */
   render_out *out;
   render_primary *prim;
   size_t n_prim;
@@ -395,21 +396,18 @@ static int board_downloads(const store_row *row, void *ud) {
   const render_primary *primary = render_primary_of(b->prim, b->n_prim,
                                                     scope, id);
   unsigned costs = 0;
-  store_rows *rows = store_rows_new();   /* walked twice on a primary board */
+  const store_rows *rows = NULL;   /* walked twice on a primary board */
   int rc;
   render_board_name(&name, scope, text_or(row, "metric", ""));
   report_head(row, &k.r, &md);
-  rc = primary ? store_each_primary_entry(b->db, scope, id, store_rows_add,
-                                          rows, b->err)
-               : store_each_leaderboard_entry(b->db, scope, id,
-                                              store_rows_add, rows, b->err);
+  rc = render_board_rows_get(b->boards, b->db, b->prim, b->n_prim, scope, id,
+                             &rows, b->err);
   if (rc == POD_OK && primary) {
     store_rows_each(rows, note_costs, &costs);
     k.r.costs = costs;
     report_primary_note(&k.r, scope);
   }
   if (rc == POD_OK) rc = store_rows_each(rows, board_row, &k);
-  store_rows_free(rows);
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
   if (!rc) rc = write_table(b->out, rel.data, &k.t, b->err);
   else table_free(&k.t);
@@ -423,7 +421,8 @@ static int board_downloads(const store_row *row, void *ud) {
 }
 
 int render_downloads(store_db *db, const pod_project *project,
-                     render_out *out, char err[POD_ERRLEN]) {
+                     render_board_rows **boards, render_out *out,
+                     char err[POD_ERRLEN]) {
   table_out runs = TABLE_OUT_INIT, meas = TABLE_OUT_INIT;
   board_files b;
   int rc = store_each_run(db, table_row, &runs, err);
@@ -434,6 +433,7 @@ int render_downloads(store_db *db, const pod_project *project,
   else table_free(&meas);
   if (rc) return rc;
   b.db = db;
+  b.boards = boards;
   b.out = out;
   b.err[0] = '\0';
   if ((rc = render_primary_list(db, project, &b.prim, &b.n_prim, err)))

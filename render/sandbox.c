@@ -259,31 +259,43 @@ static int lua_arg(void *ud, const char *name, double *num, pod_buf *text) {
 ** English when the language lacks it (and the page says so). Messages
 ** are ICU MessageFormat: a number fills {n} (and picks a plural form of
 ** {n, plural, ...}), a table fills {name}s. */
-/* Pushes the table of t() results kept for the page language (the
-** registry's podium.t[serial]): a site asks for the same texts on
-** thousands of pages. */
-static void push_t_cache(lua_State *L, const render_i18n *i18n) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, "podium.t") != LUA_TTABLE) {
+/* t() keeps what it made, per language (the registry's podium.t[serial]
+** for texts without arguments, podium.tn[serial] for texts of one number):
+** a site asks for the same texts on thousands of pages. The t templates
+** call is a Lua wrapper (T_WRAPPER) that looks a text up in the page
+** language's table before calling C at all; a fallback is never kept, so
+** every page that uses one is still marked. */
+static const char T_BOX = 'b';      /* registry: {current texts table} */
+
+static void push_kept(lua_State *L, const char *field, unsigned long serial) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, field) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "podium.t");
+    lua_setfield(L, LUA_REGISTRYINDEX, field);
   }
-  if (lua_rawgeti(L, -1, (lua_Integer)render_i18n_serial(i18n)) != LUA_TTABLE) {
+  if (lua_rawgeti(L, -1, (lua_Integer)serial) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
-    lua_rawseti(L, -3, (lua_Integer)render_i18n_serial(i18n));
+    lua_rawseti(L, -3, (lua_Integer)serial);
   }
   lua_remove(L, -2);
 }
 
-#define T_CACHE_PER_KEY 4096   /* numbers kept per message */
+#define T_KEPT_PER_KEY 4096   /* numbers kept per message */
+
+static const char T_WRAPPER[] =
+  "local ct, box = ...\n"
+  "return function(k, a)\n"
+  "  if a == nil then local v = box[1][k] if v then return v end end\n"
+  "  return ct(k, a)\n"
+  "end\n";
 
 static int l_t(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   const char *key = luaL_checkstring(L, 1);
-  int fallback = 0, rc, by = LUA_TNONE;   /* kept: none, by key, by number */
+  int fallback = 0, rc, by_number;
   lua_args a = {L};
   pod_buf out = POD_BUF_INIT;
   char err[POD_ERRLEN];
@@ -292,55 +304,56 @@ static int l_t(lua_State *L) {
     return 1;
   }
   lua_settop(L, 2);
-  if (lua_isnil(L, 2) ||
-      (lua_type(L, 2) == LUA_TNUMBER && lua_tonumber(L, 2) == lua_tonumber(L, 2))) {
-    by = lua_isnil(L, 2) ? LUA_TSTRING : LUA_TTABLE;
-    push_t_cache(L, sb->i18n);                     /* 3: the cache */
+  by_number = lua_type(L, 2) == LUA_TNUMBER &&
+              lua_tonumber(L, 2) == lua_tonumber(L, 2);   /* not NaN */
+  if (by_number) {
+    push_kept(L, "podium.tn", render_i18n_serial(sb->i18n));   /* 3 */
     lua_pushvalue(L, 1);
-    if (lua_rawget(L, 3) == by) {                  /* 4: text or by number */
-      if (by == LUA_TSTRING) return 1;
+    if (lua_rawget(L, 3) == LUA_TTABLE) {          /* 4: by number */
       lua_pushvalue(L, 2);
       if (lua_rawget(L, 4) == LUA_TSTRING) return 1;
-      lua_pop(L, 1);
     }
-    lua_settop(L, 3);
+    lua_settop(L, 2);
   }
   rc = render_i18n_format(sb->i18n, key, lua_arg, &a, &out, &fallback, err);
   if (rc) {
     pod_buf_free(&out);
-    return luaL_error(L, "%s", err);
+    luaL_where(L, 2);   /* the template's line, not the wrapper's */
+    lua_pushstring(L, err);
+    lua_concat(L, 2);
+    return lua_error(L);
   }
   if (fallback) sb->fallback_used = 1;
-  lua_pushlstring(L, pod_buf_str(&out), out.len);   /* 4 when kept, else 3 */
+  lua_pushlstring(L, pod_buf_str(&out), out.len);   /* 3 */
   pod_buf_free(&out);
-  if (by == LUA_TNONE) return 1;
-  if (!fallback) {   /* a fallback must mark every page that uses it */
+  if (fallback) return 1;
+  if (lua_isnil(L, 2)) {
+    push_kept(L, "podium.t", render_i18n_serial(sb->i18n));
     lua_pushvalue(L, 1);
-    if (by == LUA_TSTRING) {
-      lua_pushvalue(L, 4);
-      lua_rawset(L, 3);
-    } else {
-      if (lua_rawget(L, 3) != LUA_TTABLE) {        /* 5: by number */
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, 1);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, 3);
-      }
-      lua_getfield(L, 5, "count");   /* numbers kept so far */
-      lua_Integer kept = lua_tointeger(L, -1);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+  } else if (by_number) {
+    push_kept(L, "podium.tn", render_i18n_serial(sb->i18n));   /* 4 */
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, 4) != LUA_TTABLE) {          /* 5 */
       lua_pop(L, 1);
-      if (kept < T_CACHE_PER_KEY) {
-        lua_pushvalue(L, 2);
-        lua_pushvalue(L, 4);
-        lua_rawset(L, 5);
-        lua_pushinteger(L, kept + 1);
-        lua_setfield(L, 5, "count");
-      }
-      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, 1);
+      lua_pushvalue(L, -2);
+      lua_rawset(L, 4);
+    }
+    lua_getfield(L, 5, "count");   /* numbers kept so far */
+    lua_Integer kept = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (kept < T_KEPT_PER_KEY) {
+      lua_pushvalue(L, 2);
+      lua_pushvalue(L, 3);
+      lua_rawset(L, 5);
+      lua_pushinteger(L, kept + 1);
+      lua_setfield(L, 5, "count");
     }
   }
-  lua_settop(L, 4);
+  lua_settop(L, 3);
   return 1;
 }
 
@@ -628,7 +641,6 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "raw", l_raw);
   lua_register(L, "escape", l_escape);
   lua_register(L, "fmt", l_fmt);
-  lua_register(L, "t", l_t);
   lua_register(L, "fmt_date", l_fmt_date);
   lua_register(L, "split_name", l_split_name);
   lua_register(L, "role_name", l_role_name);
@@ -645,6 +657,21 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_rawsetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
   lua_pushlightuserdata(L, sb);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &SANDBOX_KEY);
+  lua_createtable(L, 1, 0);    /* t(): the wrapper and its box */
+  lua_newtable(L);
+  lua_rawseti(L, -2, 1);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &T_BOX);
+  if (luaL_loadstring(L, T_WRAPPER) != LUA_OK) {
+    pod_err(err, POD_EINTERNAL, "t(): %s", lua_tostring(L, -1));
+    render_sandbox_free(sb);
+    return POD_EINTERNAL;
+  }
+  lua_insert(L, -2);
+  lua_pushcfunction(L, l_t);
+  lua_insert(L, -2);
+  lua_call(L, 2, 1);
+  lua_setglobal(L, "t");
   if (luaL_dostring(L, PRELUDE) != LUA_OK) {
     pod_err(err, POD_EINTERNAL, "sandbox prelude: %s", lua_tostring(L, -1));
     render_sandbox_free(sb);
@@ -675,8 +702,14 @@ render_i18n *render_sandbox_digits(lua_State *L) {
 }
 
 void render_sandbox_language(render_sandbox *sb, render_i18n *i18n) {
+  lua_State *L = sb->L;
   sb->i18n = i18n;
   sb->fallback_used = 0;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &T_BOX);   /* t()'s texts: this language's */
+  if (i18n) push_kept(L, "podium.t", render_i18n_serial(i18n));
+  else lua_newtable(L);
+  lua_rawseti(L, -2, 1);
+  lua_pop(L, 1);
 }
 
 int render_sandbox_fallback(render_sandbox *sb, int reset) {

@@ -62,14 +62,6 @@ typedef struct course_page {
   int fallback;      /* the default language's page: this one has none */
 } course_page;
 
-/* A leaderboard's ranked rows (with the cost columns on a primary
-** board), kept for the next language's pages. */
-typedef struct board_rows {
-  char *scope;
-  int64_t metric_id;
-  store_rows *rows;
-} board_rows;
-
 typedef struct site {
   store_db *db;
   render_sandbox *sb;
@@ -93,8 +85,7 @@ typedef struct site {
   int intro_fallback;  /* it is the default language's */
   render_primary *prim;     /* each scope's primary board */
   size_t n_prim;
-  board_rows *boards;   /* each leaderboard's rows, fetched once for */
-  size_t n_boards;      /* every language */
+  render_board_rows *boards;   /* each leaderboard's rows, asked once */
   run_share *share;  /* NULL: this thread renders every run page */
   int lang_k;        /* index of lang in i18n */
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
@@ -549,28 +540,12 @@ static int push_groups(site *s, const char *scope, int64_t metric_id,
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
   grouper g = {s, limit, 0, 0, 0, 0, "", 0};
-  store_rows *rows = NULL;
-  int rc = POD_OK, n = 0;
+  const store_rows *rows;
+  int rc, n = 0;
   board_idx = lua_absindex(L, board_idx);
-  for (size_t i = 0; i < s->n_boards && !rows; i++)
-    if (s->boards[i].metric_id == metric_id && !strcmp(s->boards[i].scope, scope))
-      rows = s->boards[i].rows;
-  if (!rows) {   /* the first language to show this board asks the store */
-    rows = store_rows_new();
-    rc = p ? store_each_primary_entry(s->db, scope, metric_id, store_rows_add,
-                                      rows, err)
-           : store_each_leaderboard_entry(s->db, scope, metric_id,
-                                          store_rows_add, rows, err);
-    if (rc) {
-      store_rows_free(rows);
-      if (rc == POD_EINTERNAL) pod_err(err, rc, "leaderboard rows differ in columns");
-      return rc;
-    }
-    s->boards = pod_xrealloc(s->boards, (s->n_boards + 1) * sizeof *s->boards);
-    s->boards[s->n_boards].scope = pod_xstrdup(scope);
-    s->boards[s->n_boards].metric_id = metric_id;
-    s->boards[s->n_boards++].rows = rows;
-  }
+  if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
+                                  scope, metric_id, &rows, err)))
+    return rc;
   lua_newtable(L);
   rc = store_rows_each(rows, group_entry, &g);
   group_close(&g);
@@ -594,16 +569,6 @@ static int push_groups(site *s, const char *scope, int64_t metric_id,
   }
   lua_setfield(L, board_idx, "costs");
   return POD_OK;
-}
-
-static void boards_free(site *s) {
-  for (size_t i = 0; i < s->n_boards; i++) {
-    free(s->boards[i].scope);
-    store_rows_free(s->boards[i].rows);
-  }
-  free(s->boards);
-  s->boards = NULL;
-  s->n_boards = 0;
 }
 
 typedef struct board_walk {
@@ -1435,7 +1400,7 @@ static void *worker_main(void *ud) {
   render_sandbox_free(s->sb);
   for (int k = 0; k < s->n_langs; k++) render_i18n_close(s->i18n[k]);
   free(s->i18n);
-  boards_free(s);
+  render_board_rows_free(s->boards);
   store_close(s->db);
   pod_buf_free(&s->body);
   pod_buf_free(&s->page);
@@ -1563,8 +1528,10 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
   }
+  /* the downloads before this thread's run pages: the workers render
+  ** run pages meanwhile, and the last of them end together */
+  if (rc == POD_OK) rc = render_downloads(db, opts->project, &s.boards, s.out, err);
   if (rc == POD_OK) rc = run_pages(&s, err);
-  if (rc == POD_OK) rc = render_downloads(db, opts->project, s.out, err);
   if (workers) {   /* before the tree is committed or removed */
     rc = join_workers(&s, workers, jobs, rc, err);
     free(workers);
@@ -1580,7 +1547,7 @@ done:
   free(s.cmps);
   render_pareto_free(s.pareto);
   render_primary_free(s.prim, s.n_prim);
-  boards_free(&s);
+  render_board_rows_free(s.boards);
   for (size_t i = 0; i < s.n_pareto; i++) free(s.pareto_scopes[i]);
   free(s.pareto_scopes);
   course_free(&s);
