@@ -7,10 +7,20 @@
 ** reveal the string metatable. A counting allocator caps memory and a
 ** count hook caps instructions, so a runaway template is an error with
 ** its file and line, not a hung or crashed podium.
+**
+** The count hook is set only once a page has run WATCH_NS of its
+** thread's CPU time: while a count hook is set, Lua traps every VM
+** instruction (a tenth of a render), and nearly every page ends sooner.
+** A timer on the thread's CPU clock signals the thread, and the handler
+** sets the hook (lua_sethook may be called from a signal handler; lua.c
+** stops a script on Ctrl-C so). Where no such timer can be made, the
+** hook is set from the start. A sandbox is used on the thread that made
+** it (its timer watches that thread).
 ** Helpers templates call: escape, raw, fmt, fmt_date, link, t,
 ** split_name, include, and the
 ** charts of svg_lua.c.
 */
+#define _GNU_SOURCE   /* gettid, SIGEV_THREAD_ID */
 #include "render/render_int.h"
 #include "core/fs.h"
 #include "render/i18n.h"
@@ -19,14 +29,19 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_INSTRUCTIONS 200000000L  /* ~1 s of a tight loop */
 #define DEFAULT_MEMORY (256u << 20)
 #define HOOK_EVERY 10000
+#define WATCH_NS 50000000L   /* CPU time before the count hook is set */
 
 struct render_sandbox {
   lua_State *L;
@@ -36,6 +51,8 @@ struct render_sandbox {
   long instr_limit, instr_used;
   char **dirs;
   int n_dirs;
+  timer_t watch;     /* on the thread's CPU clock; see the top */
+  int has_watch;
 };
 
 static const char RAW_KEY = 'r';      /* registry key of raw()'s metatable */
@@ -74,6 +91,51 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
              "endless loop?)", sb->instr_limit);
     luaL_error(L, "%s", msg);
   }
+}
+
+/* The state of the page this thread is running, for the signal handler
+** (NULL between pages). */
+static _Thread_local lua_State *volatile watched;
+
+static void watch_fired(int sig) {
+  lua_State *L = watched;
+  (void)sig;
+  if (L) lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+static void watch_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = watch_fired;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGRTMIN, &sa, NULL);
+}
+
+/* Makes sb->watch: a timer on this thread's CPU clock that signals this
+** thread. */
+static void watch_new(render_sandbox *sb) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  struct sigevent ev;
+  pthread_once(&once, watch_install);
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGRTMIN;
+#ifdef sigev_notify_thread_id
+  ev.sigev_notify_thread_id = gettid();
+#else
+  ev._sigev_un._tid = gettid();
+#endif
+  sb->has_watch = timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &sb->watch) == 0;
+}
+
+/* Arms the watch for ns of CPU time from now (0 disarms it). */
+static void watch_arm(render_sandbox *sb, long ns) {
+  struct itimerspec t;
+  memset(&t, 0, sizeof t);
+  t.it_value.tv_sec = ns / 1000000000L;
+  t.it_value.tv_nsec = ns % 1000000000L;
+  timer_settime(sb->watch, 0, &t, NULL);
 }
 
 /* ---- escaping -------------------------------------------------------- */
@@ -618,6 +680,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   for (int i = 0; i < n_dirs; i++) sb->dirs[i] = pod_xstrdup(dirs[i]);
   sb->n_dirs = n_dirs;
   *out = NULL;
+  watch_new(sb);
   if (!(L = sb->L = lua_newstate(limited_alloc, sb))) {
     render_sandbox_free(sb);
     return pod_err(err, POD_ETEMPLATE, "cannot start Lua");
@@ -683,6 +746,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
 
 void render_sandbox_free(render_sandbox *sb) {
   if (!sb) return;
+  if (sb->has_watch) timer_delete(sb->watch);
   if (sb->L) lua_close(sb->L);
   for (int i = 0; i < sb->n_dirs; i++) free(sb->dirs[i]);
   free(sb->dirs);
@@ -729,8 +793,17 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   lua_pushstring(L, name);
   lua_pushvalue(L, data);
   sb->instr_used = 0;
-  lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (sb->has_watch) {
+    watched = L;
+    watch_arm(sb, WATCH_NS);
+  } else {
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  }
   r = lua_pcall(L, 2, 1, data + 1);
+  if (sb->has_watch) {
+    watch_arm(sb, 0);
+    watched = NULL;
+  }
   lua_sethook(L, NULL, 0, 0);
   if (r == LUA_OK) {
     size_t n;

@@ -655,6 +655,29 @@ static void test_render_overview_lists_the_newest_and_links_the_rest(void) {
   pod_buf_free(&page);
 }
 
+/* An endless loop on a page a worker thread renders is stopped too (the
+** count hook is set by a timer on that thread's CPU clock). */
+static void test_render_stops_an_endless_loop_in_any_thread(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  render_opts o = {0};
+  store_db *db = many_runs_registry();
+  pod_mkdirs(test_path("loop"), err);
+  test_write(test_path("loop/run.html"),
+             "{% if run.model == 'model-250' and lang == 'fa' then\n"
+             "  while true do end end %}ok", SIZE_MAX);
+  o.share_dir = test_root();
+  o.out_dir = test_path("_site");
+  o.templates_dir = test_path("loop");
+  for (int jobs = 1; jobs <= 2; jobs++) {
+    o.jobs = jobs;
+    CHECK_INT(render_site(db, &o, &st, err), POD_ETEMPLATE);
+    CHECK_HAS(err, "run.html:2: template ran over");
+    CHECK_INT(count_entries(test_dir(), "_site"), 0);
+  }
+  store_close(db);
+}
+
 const test_case tests_render[] = {
   {"render_demo_pages_match_goldens", test_render_demo_pages_match_goldens},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
@@ -675,5 +698,6 @@ const test_case tests_render[] = {
   {"render_with_threads_equals_one_thread", test_render_with_threads_equals_one_thread},
   {"render_thread_failure_leaves_the_old_site", test_render_thread_failure_leaves_the_old_site},
   {"render_overview_lists_the_newest_and_links_the_rest", test_render_overview_lists_the_newest_and_links_the_rest},
+  {"render_stops_an_endless_loop_in_any_thread", test_render_stops_an_endless_loop_in_any_thread},
   {NULL, NULL},
 };
