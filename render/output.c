@@ -37,6 +37,7 @@
 
 #define MARKER ".podium-site"
 #define QUEUE_MAX (32u << 20)   /* bytes waiting for the writer */
+#define MADE_DIRS 64            /* folders remembered (round robin) */
 
 typedef struct job {
   struct job *next;
@@ -49,7 +50,11 @@ struct render_out {
   char *target;
   char *tmp;
   char key[65];     /* "" when the binary could not be hashed */
-  char last_dir[4096];  /* the folder the last file went to: made already */
+  /* folders made already: pages come folder by folder and language by
+  ** language (a run's page in each language in turn), and a mkdir -p per
+  ** file was five failing mkdir calls each */
+  char *made[MADE_DIRS];
+  int n_made;
   /* the writer thread; everything below mu is shared with it */
   pthread_t thread;
   int started;
@@ -201,11 +206,13 @@ static int write_now(render_out *o, const char *rel, const void *data,
   if (slash) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%.*s", o->tmp, (int)(slash - rel), rel);
-    /* pages come folder by folder (10,000 runs in en/runs/): a mkdir -p
-    ** per file was five failing mkdir calls each */
-    if (strcmp(dir, o->last_dir)) {
+    int k = 0, known = o->n_made < MADE_DIRS ? o->n_made : MADE_DIRS;
+    while (k < known && strcmp(o->made[k], dir)) k++;
+    if (k == known) {
       if ((rc = pod_mkdirs(dir, err))) return rc;
-      snprintf(o->last_dir, sizeof o->last_dir, "%s", dir);
+      k = o->n_made++ % MADE_DIRS;
+      free(o->made[k]);
+      o->made[k] = pod_xstrdup(dir);
     }
   }
   int again;  /* written twice: count it once */
@@ -334,6 +341,7 @@ static void out_free(render_out *o) {
   pthread_mutex_destroy(&o->mu);
   pthread_cond_destroy(&o->work);
   pthread_cond_destroy(&o->room);
+  for (int k = 0; k < o->n_made && k < MADE_DIRS; k++) free(o->made[k]);
   free(o->target);
   free(o->tmp);
   free(o);

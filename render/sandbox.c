@@ -8,14 +8,15 @@
 ** count hook caps instructions, so a runaway template is an error with
 ** its file and line, not a hung or crashed podium.
 **
-** The count hook is set only once a page has run WATCH_NS of its
-** thread's CPU time: while a count hook is set, Lua traps every VM
-** instruction (a tenth of a render), and nearly every page ends sooner.
-** A timer on the thread's CPU clock signals the thread, and the handler
-** sets the hook (lua_sethook may be called from a signal handler; lua.c
-** stops a script on Ctrl-C so). Where no such timer can be made, the
-** hook is set from the start. A sandbox is used on the thread that made
-** it (its timer watches that thread).
+** The count hook is set only on a page that runs long: while a count
+** hook is set, Lua traps every VM instruction (a tenth of a render), and
+** nearly every page ends within a millisecond. A timer on the thread's
+** CPU clock signals the thread every WATCH_NS of CPU time; when the same
+** page is still running at the next signal, the handler sets the hook
+** (lua_sethook may be called from a signal handler; lua.c stops a script
+** on Ctrl-C so). No system call per page. Where no such timer can be
+** made, the hook is set from the start. A sandbox is used on the thread
+** that made it (its timer watches that thread).
 ** Helpers templates call: escape, raw, fmt, fmt_date, link, t,
 ** split_name, include, and the
 ** charts of svg_lua.c.
@@ -41,7 +42,7 @@
 #define DEFAULT_INSTRUCTIONS 200000000L  /* ~1 s of a tight loop */
 #define DEFAULT_MEMORY (256u << 20)
 #define HOOK_EVERY 10000
-#define WATCH_NS 50000000L   /* CPU time before the count hook is set */
+#define WATCH_NS 50000000L   /* 50 ms of CPU between the watch's signals */
 
 struct render_sandbox {
   lua_State *L;
@@ -94,13 +95,16 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 }
 
 /* The state of the page this thread is running, for the signal handler
-** (NULL between pages). */
+** (NULL between pages); pages counts the pages begun, seen is the count
+** at the last signal. */
 static _Thread_local lua_State *volatile watched;
+static _Thread_local volatile unsigned long pages, seen;
 
 static void watch_fired(int sig) {
   lua_State *L = watched;
   (void)sig;
-  if (L) lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (L && pages == seen) lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  seen = pages;
 }
 
 static void watch_install(void) {
@@ -113,7 +117,7 @@ static void watch_install(void) {
 }
 
 /* Makes sb->watch: a timer on this thread's CPU clock that signals this
-** thread. */
+** thread every WATCH_NS. */
 static void watch_new(render_sandbox *sb) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   struct sigevent ev;
@@ -127,15 +131,15 @@ static void watch_new(render_sandbox *sb) {
   ev._sigev_un._tid = gettid();
 #endif
   sb->has_watch = timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &sb->watch) == 0;
-}
-
-/* Arms the watch for ns of CPU time from now (0 disarms it). */
-static void watch_arm(render_sandbox *sb, long ns) {
-  struct itimerspec t;
-  memset(&t, 0, sizeof t);
-  t.it_value.tv_sec = ns / 1000000000L;
-  t.it_value.tv_nsec = ns % 1000000000L;
-  timer_settime(sb->watch, 0, &t, NULL);
+  if (sb->has_watch) {
+    struct itimerspec t;
+    memset(&t, 0, sizeof t);
+    t.it_value.tv_nsec = t.it_interval.tv_nsec = WATCH_NS;
+    if (timer_settime(sb->watch, 0, &t, NULL)) {
+      timer_delete(sb->watch);
+      sb->has_watch = 0;
+    }
+  }
 }
 
 /* ---- escaping -------------------------------------------------------- */
@@ -794,16 +798,13 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   lua_pushvalue(L, data);
   sb->instr_used = 0;
   if (sb->has_watch) {
+    pages++;
     watched = L;
-    watch_arm(sb, WATCH_NS);
   } else {
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   }
   r = lua_pcall(L, 2, 1, data + 1);
-  if (sb->has_watch) {
-    watch_arm(sb, 0);
-    watched = NULL;
-  }
+  watched = NULL;
   lua_sethook(L, NULL, 0, 0);
   if (r == LUA_OK) {
     size_t n;
