@@ -231,20 +231,21 @@ const char *const store_sql[Q_COUNT_] = {
   /* What every page is made from, so that equal rows mean an equal site.
   ** Measurements are only ever added or deleted with their source, so
   ** their count and last id stand for them. */
+  /* the raw columns, NULL-padded to one width: hashed as they come
+  ** (render/state.c), no text built in SQL */
   [Q_STATE] =
-      "SELECT 's' AS t, id, path || '|' || sha256 || '|' || rows || '|' || "
-      "  quote(format) || quote(format_version) || ingested_at AS v "
-      "FROM sources "
-      "UNION ALL SELECT 'r', id, quote(name) || quote(project) || "
-      "  quote(model) || quote(variant) || quote(role) || quote(dataset) || "
-      "  quote(task) || quote(scope) || quote(environment_id) || "
-      "  quote(tags) || quote(created_at) FROM runs "
-      "UNION ALL SELECT 'e', id, fingerprint || quote(extras) "
-      "FROM environments "
-      "UNION ALL SELECT 'm', id, name || '|' || unit || '|' || direction "
-      "FROM metrics "
-      "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0) FROM measurements "
-      "UNION ALL SELECT 'x', count(*), coalesce(max(id), 0) FROM samples",
+      "SELECT 's' AS t, id, path, sha256, rows, format, format_version, "
+      "  ingested_at, NULL, NULL, NULL, NULL, NULL FROM sources "
+      "UNION ALL SELECT 'r', id, name, project, model, variant, role, "
+      "  dataset, task, scope, environment_id, tags, created_at FROM runs "
+      "UNION ALL SELECT 'e', id, fingerprint, extras, NULL, NULL, NULL, "
+      "  NULL, NULL, NULL, NULL, NULL, NULL FROM environments "
+      "UNION ALL SELECT 'm', id, name, unit, direction, NULL, NULL, NULL, "
+      "  NULL, NULL, NULL, NULL, NULL FROM metrics "
+      "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0), NULL, NULL, "
+      "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM measurements "
+      "UNION ALL SELECT 'x', count(*), coalesce(max(id), 0), NULL, NULL, "
+      "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM samples",
   [Q_SET_METHOD] =
       "UPDATE measurements SET method = ?3 WHERE source_id = ?1 "
       "  AND metric_id = (SELECT id FROM metrics WHERE name = ?2) "
