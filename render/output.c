@@ -4,8 +4,12 @@
 **
 ** States and the function that moves between them:
 **   CURRENT  render_out_current (before OPEN): the live site's marker holds
-**            the same render key (state.c) and as many files as it lists,
-**            so nothing is rendered at all
+**            the same render key (state.c), and every folder below the
+**            site's top has the modification time the marker lists (a
+**            file added or removed changes its folder's time), and the
+**            top as many entries: nothing is rendered at all. Checking
+**            the folders' times instead of counting 50,000 files keeps a
+**            no-change render within 2% of a full one.
 **   OPEN     render_out_open: checks the target is ours to replace (absent,
 **            empty, or holding our marker file), creates TARGET.tmp-PID
 **   WRITING  render_out_write/copy: files go into the temporary tree; each
@@ -33,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MARKER ".podium-site"
@@ -150,11 +155,100 @@ static int refuse(const char *target, const char *db_path,
   return POD_OK;
 }
 
+/* Entries of dir, not counting the marker. */
+static long count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  long n = 0;
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+        strcmp(e->d_name, MARKER))
+      n++;
+  closedir(d);
+  return n;
+}
+
+/* The latest folder time seen, and whether any had nanoseconds. */
+typedef struct dir_times {
+  struct timespec latest;
+  int fine;
+} dir_times;
+
+/* Appends "dir SEC.NSEC REL" for each folder below root/rel (not root). */
+static void list_dirs(const char *root, const char *rel, pod_buf *out,
+                      dir_times *t) {
+  char path[4096];
+  DIR *d;
+  struct dirent *e;
+  snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+  if (!(d = opendir(path))) return;
+  while ((e = readdir(d))) {
+    char child[8800], sub[4400];
+    struct stat st;
+    if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+      continue;
+    if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
+    snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    snprintf(child, sizeof child, "%s/%s", root, sub);
+    if (stat(child, &st) || !S_ISDIR(st.st_mode)) continue;
+    pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
+                   st.st_mtim.tv_nsec, sub);
+    if (st.st_mtim.tv_sec > t->latest.tv_sec ||
+        (st.st_mtim.tv_sec == t->latest.tv_sec &&
+         st.st_mtim.tv_nsec > t->latest.tv_nsec))
+      t->latest = st.st_mtim;
+    t->fine |= st.st_mtim.tv_nsec != 0;
+    list_dirs(root, sub, out, t);
+  }
+  closedir(d);
+}
+
+/* The folder lines of a marker for the tree at root. A change made in
+** the same clock tick as a folder's last one would leave its time as it
+** was, so this returns once the system's clock is past the latest time
+** listed (a few ms at most): any later change shows. A file system that
+** keeps whole seconds (no folder time with nanoseconds) gets no lines:
+** that site is checked by counting its files. */
+static void folder_lines(const char *root, pod_buf *out) {
+  dir_times t = {{0, 0}, 0};
+  struct timespec now;
+  size_t start = out->len;
+  list_dirs(root, "", out, &t);
+  if (!t.fine) {
+    if (out->data) out->data[out->len = start] = '\0';
+    return;
+  }
+  for (int i = 0; i < 200; i++) {   /* 200 ms at most */
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    if (now.tv_sec > t.latest.tv_sec ||
+        (now.tv_sec == t.latest.tv_sec && now.tv_nsec > t.latest.tv_nsec))
+      break;
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+  }
+}
+
+/* Whether each "dir" line of the marker text still holds below target. */
+static int dirs_same(const char *target, const char *text) {
+  for (const char *p = strstr(text, "\ndir "); p; p = strstr(p + 1, "\ndir ")) {
+    char rel[4096], path[4200];
+    long long sec;
+    long nsec;
+    struct stat st;
+    if (sscanf(p + 5, "%lld.%ld %4095[^\n]", &sec, &nsec, rel) != 3) return 0;
+    snprintf(path, sizeof path, "%s/%s", target, rel);
+    if (stat(path, &st) || st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec)
+      return 0;
+  }
+  return 1;
+}
+
 int render_out_current(const char *target, const char *key, long *out_files) {
   char marker[4096], want[200];
   pod_buf text = POD_BUF_INIT;
   char ignored[POD_ERRLEN];
-  long files = -1;
+  const char *top;
+  long files = -1, entries = -1;
   int yes = 0;
   *out_files = 0;
   if (!*key) return 0;
@@ -162,11 +256,14 @@ int render_out_current(const char *target, const char *key, long *out_files) {
   snprintf(want, sizeof want, "podium\nkey %s\nfiles ", key);
   if (pod_exists(marker) && pod_file_read(marker, &text, ignored) == POD_OK &&
       !strncmp(pod_buf_str(&text), want, strlen(want)) &&
-      sscanf(pod_buf_str(&text) + strlen(want), "%ld", &files) == 1 &&
-      files == count_files(target)) {
-    *out_files = files;
-    yes = 1;
+      sscanf(pod_buf_str(&text) + strlen(want), "%ld", &files) == 1) {
+    top = strstr(text.data, "\ntop ");
+    if (top && sscanf(top + 5, "%ld", &entries) == 1)
+      yes = entries == count_entries(target) && dirs_same(target, text.data);
+    else   /* a marker without folder times: count the files */
+      yes = files == count_files(target);
   }
+  if (yes) *out_files = files;
   pod_buf_free(&text);
   return yes;
 }
@@ -357,7 +454,8 @@ void render_out_abort(render_out *o) {
 
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
-  char marker[200], from[4096], to[4096];
+  char from[4096], to[4096];
+  pod_buf marker = POD_BUF_INIT;
   int rc = render_out_finish(o, err);
   if (rc) {
     render_out_abort(o);
@@ -367,9 +465,13 @@ int render_out_commit(render_out *o, render_stats *stats,
   stats->changed = o->changed;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
-  snprintf(marker, sizeof marker, "podium\nkey %s\nfiles %ld\n", o->key,
-           o->written);
-  if ((rc = write_now(o, MARKER, marker, strlen(marker), err))) {
+  /* the marker: key, files, the top's entries and the time of each
+  ** folder of the tree that will be live (render_out_current) */
+  pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
+                 o->written, count_entries(stats->unchanged ? o->target : o->tmp));
+  folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
+  if ((rc = write_now(o, MARKER, marker.data, marker.len, err))) {
+    pod_buf_free(&marker);
     render_out_abort(o);
     return rc;
   }
@@ -378,11 +480,13 @@ int render_out_commit(render_out *o, render_stats *stats,
     ** the site, remember the key */
     snprintf(from, sizeof from, "%s/" MARKER, o->tmp);
     snprintf(to, sizeof to, "%s/" MARKER, o->target);
-    if (!pod_file_same(to, marker, strlen(marker)))
+    if (!pod_file_same(to, marker.data, marker.len))
       rc = pod_rename(from, to, err);
+    pod_buf_free(&marker);
     render_out_abort(o);
     return rc;
   }
+  pod_buf_free(&marker);
   if (pod_exists(o->target)) rc = pod_exchange(o->tmp, o->target, err);
   else rc = pod_rename(o->tmp, o->target, err);
   if (rc) {

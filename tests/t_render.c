@@ -338,10 +338,11 @@ static void test_render_skips_work_when_nothing_changed(void) {
   render_opts o = {0};
   pod_buf page = POD_BUF_INIT, marker = POD_BUF_INIT;
   store_db *db = test_example_registry();
-  char tdir[4096];
+  char tdir[4096], site[4096];   /* test_path's buffers rotate */
   snprintf(tdir, sizeof tdir, "%s", test_path("tpl"));
+  snprintf(site, sizeof site, "%s", test_path("_site"));
   pod_mkdirs(tdir, err);
-  o.out_dir = test_path("_site");
+  o.out_dir = site;
   o.share_dir = test_root();
   o.db_path = test_path("site.db");
   o.templates_dir = tdir;
@@ -370,6 +371,13 @@ static void test_render_skips_work_when_nothing_changed(void) {
   CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
   CHECK_INT(st.skipped, 0);
   CHECK(pod_exists(test_path("_site/en/runs/1.html")));
+  /* so does a tree with a stray file, and then the file is gone */
+  test_write(test_path("_site/fa/runs/stray.html"), "x", SIZE_MAX);
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 0);
+  CHECK(!pod_exists(test_path("_site/fa/runs/stray.html")));
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  CHECK_INT(st.skipped, 1);
   /* a new run */
   store_run_new r = {0};
   int64_t id;
@@ -505,9 +513,17 @@ static long same_tree(const char *a, const char *b, const char *rel) {
       continue;
     }
     n++;
-    if (pod_file_read(pa, &x, err) || pod_file_read(pb, &y, err) ||
-        x.len != y.len || memcmp(x.data, y.data, x.len))
-      test_fail(__FILE__, __LINE__, "%s differs from %s", pb, pa);
+    if (pod_file_read(pa, &x, err) || pod_file_read(pb, &y, err)) {
+      test_fail(__FILE__, __LINE__, "%s or %s cannot be read", pa, pb);
+    } else {
+      if (!strcmp(e->d_name, ".podium-site")) {   /* the folder times differ */
+        char *dx = strstr(x.data, "\ndir "), *dy = strstr(y.data, "\ndir ");
+        if (dx) x.len = (size_t)(dx - x.data);
+        if (dy) y.len = (size_t)(dy - y.data);
+      }
+      if (x.len != y.len || memcmp(x.data, y.data, x.len))
+        test_fail(__FILE__, __LINE__, "%s differs from %s", pb, pa);
+    }
     pod_buf_free(&x);
     pod_buf_free(&y);
   }
