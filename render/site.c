@@ -520,8 +520,7 @@ static int group_entry(const store_row *row, void *ud) {
       if (row->v[c].type != STORE_NULL &&
           !strcmp(row->names[c], render_costs[i].metric))
         g->costs |= 1u << i;
-  if (g->limit && g->total++ >= g->limit) return 0;   /* counted only */
-  if (!g->limit) g->total++;
+  if (++g->total > g->limit && g->limit) return 0;   /* counted only */
   push_row(L, row);
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
            (long long)row_int(row, "run_id"));
