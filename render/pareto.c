@@ -134,23 +134,21 @@ static size_t metric_spans(const render_pareto *p, size_t from, span *out,
   return i;
 }
 
+/* Appends " · " and message key with {n} = v (English: "en_word v"). */
+static void axis_part(lua_State *L, pod_buf *b, const char *key,
+                      const char *en_word, long long v) {
+  char en[64];
+  render_i18n_arg a = {"n", NULL, (double)v};
+  snprintf(en, sizeof en, "%s %lld", en_word, v);
+  render_sandbox_msg(L, key, &a, 1, en);
+  pod_buf_printf(b, " · %s", lua_tostring(L, -1));
+  lua_pop(L, 1);
+}
+
 /* " · batch 8 · seq 128 · validation", in the page language. */
 static void axis_text(lua_State *L, pod_buf *b, const rec *r) {
-  char en[64];
-  if (r->batch >= 0) {
-    render_i18n_arg a = {"n", NULL, (double)r->batch};
-    snprintf(en, sizeof en, "batch %lld", (long long)r->batch);
-    render_sandbox_msg(L, "point.batch", &a, 1, en);
-    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
-  if (r->seq >= 0) {
-    render_i18n_arg a = {"n", NULL, (double)r->seq};
-    snprintf(en, sizeof en, "seq %lld", (long long)r->seq);
-    render_sandbox_msg(L, "point.seq", &a, 1, en);
-    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
+  if (r->batch >= 0) axis_part(L, b, "point.batch", "batch", (long long)r->batch);
+  if (r->seq >= 0) axis_part(L, b, "point.seq", "seq", (long long)r->seq);
   if (r->split) {
     pod_buf key = POD_BUF_INIT;
     pod_buf_printf(&key, "split.%s", r->split);
