@@ -26,19 +26,21 @@ Q := @
 endif
 
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
-# store -> SQLite).
-CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c
+# analysis -> store -> SQLite).
+CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c
+ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
+              analysis/table.c analysis/pareto.c analysis/metrics.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/generic.c ingest/estimate.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
-              render/fmt.c render/output.c render/report.c \
-              render/svg.c render/svg_lua.c render/i18n.c render/compare.c \
+              render/fmt.c render/output.c render/report.c render/study_pages.c \
+              render/svg.c render/svg_lua.c render/i18n.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \
               render/markdown.c render/state.c render/primary.c
-LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(INGEST_SRC) $(RENDER_SRC)
+LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \

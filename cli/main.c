@@ -6,6 +6,7 @@
 ** file that prints errors or chooses exit codes: 0 success, 1 bad input
 ** or data (POD_EINPUT, POD_EIO, POD_EDB, POD_ETEMPLATE), 2 usage.
 */
+#include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fs.h"
@@ -669,16 +670,62 @@ done:
 static const char COMPARE_USAGE[] =
     "BASE OPTIMIZED [--dataset D] [--json | --md] [--strict]";
 
+/* A spec that names a model (not a run id or run name) is compared
+** through the study: its evidence in each dataset both models share
+** (analysis/study.c). *out: the comparisons, one per dataset; none when a
+** spec is a run or the models share no dataset. */
+static int compare_models(cli *c, store_db *db, const pod_project *project,
+                          char *const spec[2], const char *dataset,
+                          analysis_cmp ***out, size_t *out_n) {
+  analysis_study *st = NULL;
+  const analysis_unit *u;
+  size_t n_units;
+  int64_t run = 0;
+  int rc;
+  *out = NULL;
+  *out_n = 0;
+  for (int k = 0; k < 2; k++) {
+    const char *p = spec[k];
+    while (*p >= '0' && *p <= '9') p++;
+    if (!*p) return POD_OK;                        /* a run id */
+    if ((rc = store_run_find_name(db, spec[k], &run, c->err))) return rc;
+    if (run) return POD_OK;                        /* a run name */
+  }
+  if ((rc = analysis_study_new(db, project, &st, c->err))) return rc;
+  u = analysis_study_units(st, &n_units);
+  for (size_t b = 0; b < n_units && !rc; b++) {
+    if (strcmp(u[b].model, spec[0]) || (dataset && strcmp(u[b].scope, dataset)))
+      continue;
+    for (size_t o = 0; o < n_units && !rc; o++) {
+      analysis_cmp *cmp = NULL;
+      char e[POD_ERRLEN];
+      if (strcmp(u[o].model, spec[1]) || strcmp(u[o].scope, u[b].scope))
+        continue;
+      rc = analysis_compare_units(db, &u[b], &u[o],
+                                  pod_project_target_of(project, u[b].scope),
+                                  &cmp, e);
+      if (rc == POD_EINPUT) { rc = POD_OK; continue; }  /* nothing shared */
+      if (rc) { snprintf(c->err, POD_ERRLEN, "%s", e); break; }
+      *out = pod_xrealloc(*out, (*out_n + 1) * sizeof **out);
+      (*out)[(*out_n)++] = cmp;
+    }
+  }
+  analysis_study_free(st);
+  return rc;
+}
+
 static int cmd_compare(cli *c, int argc, char **argv) {
   const char *dataset = NULL, *json = NULL, *md = NULL, *strict = NULL;
   flag flags[] = {{"--dataset", 1, &dataset}, {"--json", 0, &json},
                   {"--md", 0, &md},           {"--strict", 0, &strict},
                   {NULL, 0, NULL}};
   store_db *db = NULL;
-  render_cmp *cmp = NULL;
+  analysis_cmp **cmps = NULL;
+  size_t n_cmps = 0;
   int64_t *ids[2] = {NULL, NULL};
   size_t n_ids[2] = {0, 0};
   pod_buf out = POD_BUF_INIT;
+  pod_project project;
   int n, help;
   int rc = parse_flags(c, "compare", COMPARE_USAGE, argc, argv, flags, &n,
                        &help);
@@ -691,27 +738,43 @@ static int cmd_compare(cli *c, int argc, char **argv) {
                        "--json and --md exclude each other");
   if (dataset && !*dataset)
     return usage_error("compare", COMPARE_USAGE, "%s", "empty --dataset");
-  if ((rc = open_db(c, 1, &db)) ||
-      (rc = render_compare_resolve(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
-      (rc = render_compare_resolve(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
-      (rc = render_compare_new(db, (const int64_t *const *)ids, n_ids,
-                               dataset, &cmp, c->err)))
+  memset(&project, 0, sizeof project);
+  if ((rc = open_db(c, 1, &db)) || (rc = load_project(c, &project)) ||
+      (rc = compare_models(c, db, &project, argv, dataset, &cmps, &n_cmps)))
     goto done;
-  if (strict && render_compare_n_warnings(cmp)) {
-    rc = pod_err(c->err, POD_EINPUT, "--strict: not like for like: %s%s",
-                 render_compare_warning(cmp, 0),
-                 render_compare_n_warnings(cmp) > 1 ? " (and more)" : "");
-    goto done;
+  if (!n_cmps) {   /* runs, or models without a shared dataset */
+    cmps = pod_xmalloc(sizeof *cmps);
+    if ((rc = analysis_compare_resolve(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
+        (rc = analysis_compare_resolve(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
+        (rc = analysis_compare_new(db, (const int64_t *const *)ids, n_ids,
+                                   dataset, &cmps[0], c->err)))
+      goto done;
+    n_cmps = 1;
   }
-  if (json) render_compare_json(cmp, &out);
-  else if (md) render_compare_md(cmp, &out);
-  else render_compare_text(cmp, &out);
+  for (size_t i = 0; strict && i < n_cmps; i++)
+    if (analysis_compare_n_warnings(cmps[i])) {
+      rc = pod_err(c->err, POD_EINPUT, "--strict: not like for like: %s%s",
+                   analysis_compare_warning(cmps[i], 0),
+                   analysis_compare_n_warnings(cmps[i]) > 1 ? " (and more)" : "");
+      goto done;
+    }
+  if (n_cmps == 1) {
+    if (json) analysis_compare_json(cmps[0], &out);
+    else if (md) analysis_compare_md(cmps[0], &out);
+    else analysis_compare_text(cmps[0], &out);
+  } else {
+    if (json) analysis_compare_json_all(cmps, n_cmps, &out);
+    else if (md) analysis_compare_md_all(cmps, n_cmps, &out);
+    else analysis_compare_text_all(cmps, n_cmps, &out);
+  }
   fputs(pod_buf_str(&out), stdout);
 done:
   pod_buf_free(&out);
-  render_compare_free(cmp);
+  for (size_t i = 0; i < n_cmps; i++) analysis_compare_free(cmps[i]);
+  free(cmps);
   free(ids[0]);
   free(ids[1]);
+  pod_project_free(&project);
   store_close(db);
   return rc;
 }
@@ -777,7 +840,7 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
   for (int i = 0; i < n && !rc; i++) {
     int64_t *one = NULL;
     size_t k = 0;
-    if ((rc = render_compare_resolve(db, argv[i], &one, &k, c->err))) break;
+    if ((rc = analysis_compare_resolve(db, argv[i], &one, &k, c->err))) break;
     ids = pod_xrealloc(ids, (n_ids + k + 1) * sizeof *ids);
     memcpy(ids + n_ids, one, k * sizeof *one);
     n_ids += k;

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,9 +148,87 @@ static int read_pairs(reader *r, const cJSON *v, pod_project *p) {
   return POD_OK;
 }
 
+static int read_models(reader *r, const cJSON *v, pod_project *p) {
+  const cJSON *it, *f;
+  int rc;
+  if (!cJSON_IsObject(v))
+    return fail_at_key(r, "models", kind_of(v),
+                       "an object from model name to {\"role\", \"baseline\"}");
+  p->models = pod_xmalloc(sizeof *p->models *
+                          ((size_t)cJSON_GetArraySize(v) + 1));
+  cJSON_ArrayForEach(it, v) {
+    pod_project_model *m = &p->models[p->n_models++];
+    memset(m, 0, sizeof *m);
+    m->model = pod_xstrdup(it->string);
+    if (!cJSON_IsObject(it))
+      return fail_at_key(r, it->string, kind_of(it),
+                         "{\"role\": \"baseline\" | \"optimized\"}");
+    cJSON_ArrayForEach(f, it) {
+      char **dst = !strcmp(f->string, "role")       ? &m->role
+                   : !strcmp(f->string, "baseline") ? &m->baseline
+                                                    : NULL;
+      if (!dst)
+        return fail_at_key(r, f->string, "an unknown key in a model",
+                           "role or baseline");
+      if ((rc = want_string(r, f->string, f, dst))) return rc;
+    }
+    if (m->role && strcmp(m->role, "baseline") && strcmp(m->role, "optimized"))
+      return fail_at_key(r, "role", m->role, "baseline or optimized");
+  }
+  return POD_OK;
+}
+
+static int want_share(reader *r, const char *key, const cJSON *v,
+                      double *out) {
+  if (!cJSON_IsNumber(v) || !(v->valuedouble > 0 && v->valuedouble <= 1))
+    return fail_at_key(r, key, kind_of(v),
+                       "a share of the baseline's accuracy in (0, 1], "
+                       "like 0.99");
+  *out = v->valuedouble;
+  return POD_OK;
+}
+
+static int read_targets(reader *r, const cJSON *v, pod_project *p) {
+  const cJSON *it;
+  int rc;
+  if (cJSON_IsNumber(v)) {
+    p->targets = pod_xmalloc(sizeof *p->targets);
+    p->targets[0].scope = pod_xstrdup("*");
+    p->n_targets = 1;
+    return want_share(r, "accuracy_target", v, &p->targets[0].share);
+  }
+  if (!cJSON_IsObject(v))
+    return fail_at_key(r, "accuracy_target", kind_of(v),
+                       "a number like 0.99, or an object from dataset to one");
+  p->targets = pod_xmalloc(sizeof *p->targets *
+                           ((size_t)cJSON_GetArraySize(v) + 1));
+  cJSON_ArrayForEach(it, v) {
+    pod_project_target *t = &p->targets[p->n_targets++];
+    t->scope = pod_xstrdup(it->string);
+    if ((rc = want_share(r, it->string, it, &t->share))) return rc;
+  }
+  return POD_OK;
+}
+
+static int read_boards(reader *r, const cJSON *v, pod_project *p) {
+  const cJSON *it;
+  int rc;
+  if (!cJSON_IsArray(v))
+    return fail_at_key(r, "boards", kind_of(v), "a list of metric names");
+  p->boards = pod_xmalloc(sizeof *p->boards *
+                          ((size_t)cJSON_GetArraySize(v) + 1));
+  cJSON_ArrayForEach(it, v) {
+    p->boards[p->n_boards] = NULL;
+    if ((rc = want_string(r, "boards", it, &p->boards[p->n_boards]))) return rc;
+    p->n_boards++;
+  }
+  return POD_OK;
+}
+
 int pod_project_load(const char *path, pod_project *out, char err[POD_ERRLEN]) {
   static const char *const keys[] = {"title", "languages", "default_language",
-                                     "primary_metrics", "pairs", NULL};
+                                     "primary_metrics", "pairs", "models",
+                                     "accuracy_target", "boards", NULL};
   pod_buf text = POD_BUF_INIT;
   reader r = {path, NULL, err};
   cJSON *doc = NULL, *it;
@@ -176,7 +255,8 @@ int pod_project_load(const char *path, pod_project *out, char err[POD_ERRLEN]) {
     if (!known) {
       rc = fail_at_key(&r, it->string, "an unknown key",
                        "title, languages, default_language, "
-                       "primary_metrics or pairs");
+                       "primary_metrics, pairs, models, accuracy_target "
+                       "or boards");
       goto done;
     }
   }
@@ -199,8 +279,17 @@ int pod_project_load(const char *path, pod_project *out, char err[POD_ERRLEN]) {
   if ((it = cJSON_GetObjectItemCaseSensitive(doc, "primary_metrics")) &&
       (rc = read_primary(&r, it, out)))
     goto done;
-  if ((it = cJSON_GetObjectItemCaseSensitive(doc, "pairs")))
-    rc = read_pairs(&r, it, out);
+  if ((it = cJSON_GetObjectItemCaseSensitive(doc, "pairs")) &&
+      (rc = read_pairs(&r, it, out)))
+    goto done;
+  if ((it = cJSON_GetObjectItemCaseSensitive(doc, "models")) &&
+      (rc = read_models(&r, it, out)))
+    goto done;
+  if ((it = cJSON_GetObjectItemCaseSensitive(doc, "accuracy_target")) &&
+      (rc = read_targets(&r, it, out)))
+    goto done;
+  if ((it = cJSON_GetObjectItemCaseSensitive(doc, "boards")))
+    rc = read_boards(&r, it, out);
 done:
   if (rc) pod_project_free(out);
   free(dflt);
@@ -220,6 +309,16 @@ void pod_project_free(pod_project *p) {
     free(p->pairs[i].optimized);
     free(p->pairs[i].dataset);
   }
+  for (size_t i = 0; i < p->n_models; i++) {
+    free(p->models[i].model);
+    free(p->models[i].role);
+    free(p->models[i].baseline);
+  }
+  for (size_t i = 0; i < p->n_targets; i++) free(p->targets[i].scope);
+  for (size_t i = 0; i < p->n_boards; i++) free(p->boards[i]);
+  free(p->models);
+  free(p->targets);
+  free(p->boards);
   free(p->primary);
   free(p->pairs);
   free(p->path);
@@ -236,4 +335,26 @@ const char *pod_project_primary(const pod_project *p, const char *scope) {
     if (!strcmp(p->primary[i].scope, "*")) any = p->primary[i].metric;
   }
   return any;
+}
+
+const pod_project_model *pod_project_model_of(const pod_project *p,
+                                              const char *model) {
+  for (size_t i = 0; p && model && i < p->n_models; i++)
+    if (!strcmp(p->models[i].model, model)) return &p->models[i];
+  return NULL;
+}
+
+double pod_project_target_of(const pod_project *p, const char *scope) {
+  double any = NAN;
+  for (size_t i = 0; p && i < p->n_targets; i++) {
+    if (scope && !strcmp(p->targets[i].scope, scope)) return p->targets[i].share;
+    if (!strcmp(p->targets[i].scope, "*")) any = p->targets[i].share;
+  }
+  return any;
+}
+
+int pod_project_has_board(const pod_project *p, const char *metric) {
+  for (size_t i = 0; p && i < p->n_boards; i++)
+    if (!strcmp(p->boards[i], metric)) return 1;
+  return 0;
 }

@@ -91,6 +91,13 @@ static int better(double a, double b, int direction) {
   return direction < 0 ? a < b : a > b;
 }
 
+int pod_best_index(const double *v, size_t n, int direction) {
+  int best = -1;
+  for (size_t i = 0; i < n; i++)
+    if (best < 0 || better(v[i], v[best], direction)) best = (int)i;
+  return best;
+}
+
 void pod_overfit_of(const double *epoch, const double *train,
                     const double *val, size_t n, int direction, int k,
                     pod_overfit *out) {
@@ -99,9 +106,7 @@ void pod_overfit_of(const double *epoch, const double *train,
   out->onset = -1;
   out->gap = NAN;
   out->too_short = n < (size_t)k + 1;
-  for (size_t i = 0; i < n; i++)
-    if (out->best < 0 || better(val[i], val[out->best], direction))
-      out->best = (int)i;
+  out->best = pod_best_index(val, n, direction);
   if (out->best >= 0) out->gap = val[out->best] - train[out->best];
   if (out->too_short || out->best < 0) return;
   /* after the best epoch nothing is better, so this is early stopping's

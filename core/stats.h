@@ -52,6 +52,11 @@ typedef struct pod_overfit {
   double gap;
 } pod_overfit;
 
+/* The first index holding the best value in direction (-1 lower is
+** better, else higher), -1 when n is 0: the best epoch of a curve, for the
+** overfitting verdict and for results from curves alike. */
+int pod_best_index(const double *v, size_t n, int direction);
+
 void pod_overfit_of(const double *epoch, const double *train,
                     const double *val, size_t n, int direction, int k,
                     pod_overfit *out);

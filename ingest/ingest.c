@@ -10,6 +10,7 @@
 **      created, so the registry is exactly as it was before the file.
 */
 #include "ingest/ingest_int.h"
+#include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/fs.h"
 
@@ -223,6 +224,39 @@ void ingest_map_row(const ingest_meta *meta, const ingest_csv_row *header,
   }
 }
 
+typedef struct conflict {
+  char role[16], path[512];
+  int64_t run;
+} conflict;
+
+static int take_conflict(const store_row *row, void *ud) {
+  conflict *c = ud;
+  const char *path = store_row_text(row, "source_path");
+  snprintf(c->role, sizeof c->role, "%s", store_row_text(row, "role"));
+  snprintf(c->path, sizeof c->path, "%s", path ? path : "an earlier file");
+  c->run = store_row_col(row, "run_id")->i;
+  return 1;
+}
+
+/* Roles belong to the model: in one dataset (else task) a model is the
+** baseline or an optimized model, whichever file says it. */
+static int role_check(ingest_ctx *cx, const char *model,
+                      const store_run_new *run, char err[POD_ERRLEN]) {
+  const char *scope = run->dataset ? run->dataset : run->task ? run->task : "";
+  conflict c;
+  int rc;
+  memset(&c, 0, sizeof c);
+  rc = store_each_role_conflict(cx->db, model, scope, run->role,
+                                take_conflict, &c, err);
+  if (rc == 1)
+    return pod_err(err, POD_EINPUT, "found role %s for model \"%s\" in "
+                   "\"%s\", expected %s: %s (run %lld) made it the %s there; "
+                   "a model has one role per dataset",
+                   run->role, model, scope, c.role, c.path, (long long)c.run,
+                   c.role);
+  return rc;
+}
+
 int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]) {
   ingest_session *s = cx->session;
@@ -245,6 +279,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   if (run.role && strcmp(run.role, "baseline") && strcmp(run.role, "optimized"))
     return pod_err(err, POD_EINPUT, "found role \"%s\", expected baseline "
                    "or optimized", run.role);
+  if (run.role && (rc = role_check(cx, model, &run, err))) return rc;
   if (!env_id) env_id = map_get(&s->folder_envs, cx->dir);
   if (meta->run_name) {
     if (s->run_name_model && strcmp(s->run_name_model, model))
@@ -460,6 +495,18 @@ static int detect(const char *path, const ingest_format **out,
                     "found %s, expected the start of a file podium reads "
                     "(podium formats lists them; --format NAME forces "
                     "one)%s", found, hint);
+}
+
+/* Training logs hold curves: their runs' results at the best epoch are
+** made now, in the file's transaction (analysis/curves.c). Other formats
+** write no per-epoch values, and a CodeCarbon file's thousands of runs
+** need no second look. */
+static int curve_results(ingest_ctx *cx, const ingest_format *fmt,
+                         char err[POD_ERRLEN]) {
+  if (fmt != &ingest_keras_csvlogger && fmt != &ingest_lightning_csv &&
+      fmt != &ingest_hf_trainer && fmt != &ingest_generic)
+    return POD_OK;
+  return analysis_source_results(cx->db, cx->source_id, err);
 }
 
 /* ---- one file -------------------------------------------------------- */
@@ -684,6 +731,7 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
       (rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
       (rc = fmt->parse(&cx, err)) ||
       (rc = set_methods(&cx, fmt->name, err)) ||
+      (rc = curve_results(&cx, fmt, err)) ||
       (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
                                   cx.format_version, err)) ||
       (rc = store_commit(s->db, err))) {

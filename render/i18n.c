@@ -83,13 +83,15 @@ struct render_i18n {
 
 /* Keys the C code formats; see render_i18n_c_keys in i18n.h. */
 const char *const render_i18n_c_keys[] = {
-  /* compare.c: verdicts, interval notes, warnings and the facts in them */
+  /* compare_lua.c: verdicts, interval notes, warnings and the facts in them */
   "verdict.better", "verdict.worse", "verdict.same", "verdict.within noise",
   "verdict.different", "compare.note.single", "compare.note.not_positive",
   "compare.warn.pools", "compare.warn.differs", "compare.fact.gpu",
   "compare.fact.cpu", "compare.fact.country", "compare.fact.region",
   "compare.fact.pue", "compare.fact.tracking", "compare.fact.framework",
   "compare.fact.method",
+  /* compare_lua.c: the accuracy target's verdict */
+  "target.meets", "target.misses", "target.cannot_tell",
   /* overfit_lua.c */
   "overfit.onset", "overfit.too_few", "overfit.none",
   /* sandbox.c split_name() and pareto.c: the splits ingest names */

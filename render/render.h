@@ -13,6 +13,7 @@
 #ifndef PODIUM_RENDER_H
 #define PODIUM_RENDER_H
 
+#include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/project.h"
@@ -121,64 +122,5 @@ int render_report(store_db *db, const pod_project *project, const char *name,
 ** CR gets a leading ' so spreadsheets do not run it as a formula (plain
 ** numbers stay as they are). */
 void render_csv_cell(pod_buf *out, const char *s);
-
-/* ---- comparisons (compare.c) ------------------------------------------ */
-/* One side of a compared point: the mean over its runs (each run's own
-** mean at that point), sd and n over runs, and the 95% Student t interval
-** of the mean (NaN when n < 2). run_id: the first run, whose page holds
-** the value's provenance. */
-typedef struct render_cmp_side {
-  double mean, sd, lo, hi;
-  int n;
-  int64_t run_id;
-  const char *method;   /* how the values were obtained (core/method.h
-                        ** names, '+'-joined; "a / b" when runs differ);
-                        ** NULL: not known or not an energy figure */
-} render_cmp_side;
-
-/* One matched (dataset/task, metric, batch size, sequence length, split).
-** Strings are borrowed from the render_cmp. NaN: does not apply. */
-typedef struct render_cmp_row {
-  const char *scope, *metric, *unit, *split;  /* split may be NULL */
-  int direction;                  /* STORE_LOWER_BETTER ... */
-  int64_t batch_size, sequence_length;        /* -1: not an axis */
-  render_cmp_side base, opt;
-  double ratio, change_pct;       /* opt / base, (ratio - 1) * 100 */
-  double speedup;                 /* base / opt, times only */
-  double diff_pp;                 /* accuracy-like: (opt - base) * 100 */
-  int is_difference;              /* lo, hi bound diff_pp, else ratio */
-  double lo, hi;                  /* 95% interval, NaN without repeats */
-  const char *verdict;            /* better, worse, same, within noise */
-  const char *note;               /* "n = 1: no interval", or NULL */
-} render_cmp_row;
-
-/* The figures of a row as printed everywhere (pages, Markdown, text). */
-typedef struct render_cmp_text {
-  char ratio[32], change[32], effect[32], interval[64];
-} render_cmp_text;
-
-typedef struct render_cmp render_cmp;
-
-/* Compares the runs ids[0][0..n_ids[0]) (baseline) with ids[1] (optimized);
-** dataset, when not NULL, keeps the runs whose dataset or scope it is.
-** Owned: *out, free with render_compare_free. POD_EINPUT when a side has
-** no run left or nothing is in common. */
-int render_compare_new(store_db *db, const int64_t *const ids[2],
-                       const size_t n_ids[2], const char *dataset,
-                       render_cmp **out, char err[POD_ERRLEN]);
-void render_compare_free(render_cmp *c);   /* NULL is fine */
-/* The runs a user names (store_each_run_match); owned, free(). */
-int render_compare_resolve(store_db *db, const char *spec, int64_t **out_ids,
-                           size_t *out_n, char err[POD_ERRLEN]);
-/* Borrowed until render_compare_free. */
-const render_cmp_row *render_compare_rows(const render_cmp *c, size_t *out_n);
-size_t render_compare_n_warnings(const render_cmp *c);
-const char *render_compare_warning(const render_cmp *c, size_t i);
-const char *render_compare_label(const render_cmp *c, int side);
-void render_compare_cells(const render_cmp_row *r, render_cmp_text *out);
-/* The whole comparison appended to out: JSON, a GFM report, or text. */
-void render_compare_json(const render_cmp *c, pod_buf *out);
-void render_compare_md(const render_cmp *c, pod_buf *out);
-void render_compare_text(const render_cmp *c, pod_buf *out);
 
 #endif

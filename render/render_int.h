@@ -114,20 +114,6 @@ int render_downloads(store_db *db, const pod_project *project,
                      render_board_rows **boards, render_out *out,
                      char err[POD_ERRLEN]);
 
-/* Comparison pages (compare.c): every optimized group of runs (one
-** model, scope and environment) against each baseline group of its scope.
-** name: "<baseline slug>--<optimized slug>", unique. Owned, free with
-** render_compare_pairs_free. */
-typedef struct render_cmp_pair {
-  int64_t *ids[2];
-  size_t n_ids[2];
-  char *scope, *name, *base_label, *opt_label;
-} render_cmp_pair;
-
-int render_compare_pairs(store_db *db, render_cmp_pair **out, size_t *out_n,
-                         char err[POD_ERRLEN]);
-void render_compare_pairs_free(render_cmp_pair *p, size_t n);
-void render_compare_pair_clear(render_cmp_pair *p);   /* one, in place */
 /* Pareto pages (pareto.c): each run's summary values, per scope. Owned,
 ** free with render_pareto_free. render_pareto_each pushes, for each scope
 ** with a chart, the list of charts (each {quality, quality_unit,
@@ -140,7 +126,8 @@ void render_pareto_free(render_pareto *p);   /* NULL is fine */
 int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
                        int (*page)(void *ud, const char *scope), void *ud);
 
-/* Pushes a comparison as a Lua table (docs/TEMPLATES.md, compare.html). */
-void render_compare_push(lua_State *L, const render_cmp *c, const char *lang);
+/* Pushes a comparison as a Lua table (compare_lua.c; docs/TEMPLATES.md,
+** compare_table.html). */
+void render_compare_push(lua_State *L, const analysis_cmp *c, const char *lang);
 
 #endif

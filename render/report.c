@@ -5,6 +5,7 @@
 ** space before units; dates stay ISO 8601 as stored.
 */
 #include "render/render_int.h"
+#include "core/text.h"
 #include "core/num.h"
 
 #include <float.h>
@@ -28,26 +29,8 @@ void render_csv_cell(pod_buf *out, const char *s) {
   if (quote) pod_buf_addc(out, '"');
 }
 
-void render_md_cell(pod_buf *out, const char *s) {
-  for (const char *p = s; *p; p++) {
-    if (*p == '\n' || *p == '\r' || *p == '\t') pod_buf_addc(out, ' ');
-    else {
-      if (strchr("\\`*_[]<>|#!~", *p)) pod_buf_addc(out, '\\');
-      pod_buf_addc(out, *p);
-    }
-  }
-}
+void render_md_cell(pod_buf *out, const char *s) { pod_md_cell(out, s); }
 
-/* A value with its unit, without the no-break space the pages use. */
-static void plain_value(pod_buf *out, double v, const char *unit) {
-  pod_buf tmp = POD_BUF_INIT;
-  render_fmt_value(&tmp, v, unit);
-  for (const char *p = pod_buf_str(&tmp); *p; p++) {
-    if (!strncmp(p, "\xc2\xa0", 2)) { pod_buf_addc(out, ' '); p++; }
-    else pod_buf_addc(out, *p);
-  }
-  pod_buf_free(&tmp);
-}
 
 static const char *text_or(const store_row *row, const char *name,
                            const char *dflt) {
@@ -109,14 +92,14 @@ static int report_row(const store_row *row, void *ud) {
   pod_buf_adds(r->out, " | ");
   render_md_cell(r->out, text_or(row, "role", "-"));
   pod_buf_adds(r->out, " | ");
-  plain_value(r->out, store_row_col(row, "value")->d, r->unit);
+  pod_fmt_plain(r->out, store_row_col(row, "value")->d, r->unit);
   pod_buf_printf(r->out, " | %lld | %lld |", (long long)store_row_col(row, "n")->i,
                  (long long)store_row_col(row, "run_id")->i);
   for (int i = 0; i < RENDER_N_COSTS; i++) {
     const store_value *v = store_row_col(row, render_costs[i].metric);
     if (!(r->costs >> i & 1)) continue;
     pod_buf_addc(r->out, ' ');
-    if (v->type != STORE_NULL) plain_value(r->out, v->d, render_costs[i].unit);
+    if (v->type != STORE_NULL) pod_fmt_plain(r->out, v->d, render_costs[i].unit);
     pod_buf_adds(r->out, " |");
   }
   pod_buf_addc(r->out, '\n');

@@ -30,7 +30,7 @@
 ** same whichever thread renders it. The first failure stops the others
 ** and is the render's error.
 */
-#include "render/render_int.h"
+#include "render/site_int.h"
 #include "core/fs.h"
 #include "render/i18n.h"
 
@@ -44,54 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
-#define MAX_JOBS 64
-
-/* The run pages being shared out: the next chunk of runs not yet
-** claimed (a thread renders its runs in every language); stop: a thread
-** failed, the others give up. */
-typedef struct run_share {
-  atomic_long next;
-  atomic_int stop;
-} run_share;
-
-/* A course page, rendered before the overview that lists it. */
-typedef struct course_page {
-  char *slug, *title, *html;
-  int fallback;      /* the default language's page: this one has none */
-} course_page;
-
-typedef struct site {
-  store_db *db;
-  render_sandbox *sb;
-  lua_State *L;
-  render_out *out;
-  const char *lang;        /* the language being written */
-  render_i18n **i18n;      /* every language of the site, default first */
-  int n_langs;
-  pod_buf body, page;
-  render_cmp_pair *pairs;   /* the comparisons that have rows */
-  render_cmp **cmps;
-  size_t n_pairs;
-  const pod_project *project;  /* its pairs get pages too; may be NULL */
-  render_pareto *pareto;
-  char **pareto_scopes;     /* scopes with a Pareto page */
-  size_t n_pareto;
-  char err[POD_ERRLEN];     /* a page callback's message */
-  course_page *pages;
-  size_t n_pages;
-  char *intro;       /* index.md's HTML, or NULL */
-  int intro_fallback;  /* it is the default language's */
-  render_primary *prim;     /* each scope's primary board */
-  size_t n_prim;
-  render_board_rows *boards;   /* each leaderboard's rows, asked once */
-  run_share *share;  /* NULL: this thread renders every run page */
-  int lang_k;        /* index of lang in i18n */
-  long run_index, chunk_start, chunk_end;   /* this thread's claim */
-  int stopped;       /* gave up because another thread failed */
-} site;
-
 
 /* Sets content_lang and content_dir: the language a course text is
 ** written in (the default language's when this one has none), so a
@@ -254,8 +206,8 @@ static void push_languages(site *s, const char *rel) {
 /* Renders template with the data table on top (popped), wraps it in
 ** layout.html and writes it to rel. A template may set `title` itself
 ** (in its language); otherwise the data's title stands. */
-static int write_page(site *s, const char *rel, const char *template,
-                      char err[POD_ERRLEN]) {
+int site_write_page(site *s, const char *rel, const char *template,
+                    char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   pod_buf root = POD_BUF_INIT;
   int rc, untranslated;
@@ -302,14 +254,14 @@ done:
   return rc;
 }
 
-static void set_title(lua_State *L, const char *title) {
+void site_set_title(lua_State *L, const char *title) {
   lua_pushstring(L, title);
   lua_setfield(L, -2, "title");
 }
 
 static int page_chooser(site *s, char err[POD_ERRLEN]) {
   lua_newtable(s->L);
-  set_title(s->L, "podium");
+  site_set_title(s->L, "podium");
   lua_createtable(s->L, s->n_langs, 0);
   for (int k = 0; k < s->n_langs; k++) {
     const char *code = render_i18n_lang(s->i18n[k]);
@@ -329,7 +281,7 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
     lua_rawseti(s->L, -2, k + 1);
   }
   lua_setfield(s->L, -2, "languages");
-  return write_page(s, "index.html", "chooser.html", err);
+  return site_write_page(s, "index.html", "chooser.html", err);
 }
 
 static int push_groups(site *s, const char *scope, int64_t metric_id,
@@ -378,7 +330,7 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   row_sink k = {s, ROW_PLAIN};
   int rc;
   lua_newtable(s->L);
-  set_title(s->L, "Overview");
+  site_set_title(s->L, "Overview");
   if ((rc = store_counts(s->db, take_first, &k, err))) return rc;
   lua_setfield(s->L, -2, "counts");
   lua_createtable(s->L, (int)s->n_pages, 0);
@@ -407,27 +359,7 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     lua_pop(s->L, 1);
     return rc;
   }
-  lua_createtable(s->L, (int)s->n_pairs, 0);
-  for (size_t i = 0; i < s->n_pairs; i++) {
-    const render_cmp_pair *p = &s->pairs[i];
-    pod_buf h = POD_BUF_INIT;
-    lua_createtable(s->L, 0, 5);
-    lua_pushstring(s->L, p->base_label);
-    lua_setfield(s->L, -2, "baseline");
-    lua_pushstring(s->L, p->opt_label);
-    lua_setfield(s->L, -2, "optimized");
-    lua_pushstring(s->L, p->scope);
-    lua_setfield(s->L, -2, "scope");
-    pod_buf_printf(&h, "%s/compare/%s.html", s->lang, p->name);
-    lua_pushstring(s->L, h.data);
-    lua_setfield(s->L, -2, "href");
-    pod_buf_clear(&h);
-    pod_buf_printf(&h, "reports/compare-%s.md", p->name);
-    lua_pushstring(s->L, h.data);
-    lua_setfield(s->L, -2, "md_href");
-    pod_buf_free(&h);
-    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
-  }
+  study_push_compares(s);
   lua_setfield(s->L, -2, "compares");
   lua_createtable(s->L, (int)s->n_pareto, 0);
   for (size_t i = 0; i < s->n_pareto; i++) {
@@ -445,7 +377,7 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   }
   lua_setfield(s->L, -2, "paretos");
   snprintf(rel, sizeof rel, "%s/index.html", s->lang);
-  return write_page(s, rel, "overview.html", err);
+  return site_write_page(s, rel, "overview.html", err);
 }
 
 /* <lang>/runs/index.html: every run, newest first (the overview lists
@@ -454,13 +386,13 @@ static int page_run_list(site *s, char err[POD_ERRLEN]) {
   char rel[64];
   int rc;
   lua_newtable(s->L);
-  set_title(s->L, "Runs");
+  site_set_title(s->L, "Runs");
   if ((rc = add_list(s, "runs", ROW_RUN, store_each_run, 0, err))) {
     lua_pop(s->L, 1);
     return rc;
   }
   snprintf(rel, sizeof rel, "%s/runs/index.html", s->lang);
-  return write_page(s, rel, "runs.html", err);
+  return site_write_page(s, rel, "runs.html", err);
 }
 
 /* Groups ranked entries by axis point: groups[i] = {batch_size,
@@ -585,14 +517,14 @@ static int page_board(const store_row *row, void *ud) {
   lua_newtable(s->L);
   pod_buf_printf(&title, "%s \xe2\x80\x94 %s", metric,
                  *scope ? scope : "all runs");
-  set_title(s->L, title.data);
+  site_set_title(s->L, title.data);
   push_row(s->L, row);
   rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, w->err);
   if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
   lua_setfield(s->L, -2, "board");
   pod_buf_printf(&rel, "%s/", s->lang);
   board_path(&rel, scope, metric);
-  if (rc == POD_OK) rc = write_page(s, rel.data, "leaderboard.html", w->err);
+  if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
   else lua_pop(s->L, 1);
   pod_buf_free(&rel);
   pod_buf_free(&title);
@@ -823,7 +755,7 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
   lua_newtable(s->L);
   snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
            name ? name : store_row_text(row, "model"));
-  set_title(s->L, title);
+  site_set_title(s->L, title);
   push_row(s->L, row);
   if (env) set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
   lua_setfield(s->L, -2, "run");
@@ -837,7 +769,7 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
     lua_setfield(s->L, -2, "env");
   }
   snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang, (long long)id);
-  return write_page(s, rel, "run.html", err);
+  return site_write_page(s, rel, "run.html", err);
 }
 
 /* A run's page in every language, from one set of queries. */
@@ -865,7 +797,7 @@ static int page_env(const store_row *row, void *ud) {
   int rc;
   lua_newtable(s->L);
   snprintf(title, sizeof title, "Environment %lld", (long long)id);
-  set_title(s->L, title);
+  site_set_title(s->L, title);
   push_row(s->L, row);
   lua_setfield(s->L, -2, "env");
   if ((rc = add_list_of(s, "runs", ROW_RUN, store_each_env_run, id,
@@ -874,154 +806,7 @@ static int page_env(const store_row *row, void *ud) {
     return rc;
   }
   snprintf(rel, sizeof rel, "%s/envs/%lld.html", s->lang, (long long)id);
-  return write_page(s, rel, "env.html", w->err);
-}
-
-static int same_ids(const int64_t *a, size_t na, const int64_t *b,
-                    size_t nb) {
-  if (na != nb) return 0;
-  for (size_t i = 0; i < na; i++) {
-    size_t j = 0;
-    while (j < nb && b[j] != a[i]) j++;
-    if (j == nb) return 0;
-  }
-  return 1;
-}
-
-/* The pairs the project file lists ("pairs": core/project.h), each with
-** its page unless the automatic pairing already made the same one. A pair
-** that names no run, or whose runs have nothing in common, is an error
-** naming the project file: the user asked for that page. */
-static int project_pairs(site *s, char err[POD_ERRLEN]) {
-  const pod_project *pr = s->project;
-  for (size_t i = 0; pr && i < pr->n_pairs; i++) {
-    const pod_project_pair *pp = &pr->pairs[i];
-    render_cmp_pair q;
-    render_cmp *c = NULL;
-    pod_buf name = POD_BUF_INIT;
-    char e[POD_ERRLEN];
-    int rc, dup = 0;
-    memset(&q, 0, sizeof q);
-    for (int k = 0; k < 2; k++) {
-      const char *spec = k ? pp->optimized : pp->baseline;
-      if ((rc = render_compare_resolve(s->db, spec, &q.ids[k], &q.n_ids[k],
-                                       e))) {
-        render_compare_pair_clear(&q);
-        return pod_err(err, rc, "%s: pairs[%zu]: %s \"%s\" names no run "
-                       "(a run id, run name or model in the registry): %s",
-                       pr->path ? pr->path : POD_PROJECT_FILE, i,
-                       k ? "optimized" : "baseline", spec, e);
-      }
-    }
-    for (size_t j = 0; j < s->n_pairs && !dup; j++)
-      dup = same_ids(q.ids[0], q.n_ids[0], s->pairs[j].ids[0],
-                     s->pairs[j].n_ids[0]) &&
-            same_ids(q.ids[1], q.n_ids[1], s->pairs[j].ids[1],
-                     s->pairs[j].n_ids[1]);
-    if (dup) {
-      render_compare_pair_clear(&q);
-      continue;
-    }
-    if ((rc = render_compare_new(s->db, (const int64_t *const *)q.ids,
-                                 q.n_ids, pp->dataset, &c, e))) {
-      render_compare_pair_clear(&q);
-      return pod_err(err, rc, "%s: pairs[%zu] (%s vs %s): %s",
-                     pr->path ? pr->path : POD_PROJECT_FILE, i, pp->baseline,
-                     pp->optimized, e);
-    }
-    render_slug(&name, pp->baseline);
-    pod_buf_adds(&name, "--");
-    render_slug(&name, pp->optimized);
-    if (pp->dataset) {
-      pod_buf_adds(&name, "--");
-      render_slug(&name, pp->dataset);
-    }
-    for (int k = 2, clash = 1; clash; k++) {   /* as add_pair numbers them */
-      clash = 0;
-      for (size_t j = 0; j < s->n_pairs && !clash; j++)
-        clash = !strcmp(s->pairs[j].name, pod_buf_str(&name));
-      if (clash) {
-        char *end = strrchr(name.data, '~');
-        if (end) name.len = (size_t)(end - name.data);
-        pod_buf_printf(&name, "~%d", k);
-      }
-    }
-    q.name = pod_buf_detach(&name);
-    q.scope = pod_xstrdup(pp->dataset ? pp->dataset : "");
-    q.base_label = pod_xstrdup(render_compare_label(c, 0));
-    q.opt_label = pod_xstrdup(render_compare_label(c, 1));
-    s->pairs = pod_xrealloc(s->pairs, (s->n_pairs + 1) * sizeof *s->pairs);
-    s->cmps = pod_xrealloc(s->cmps, (s->n_pairs + 1) * sizeof *s->cmps);
-    s->pairs[s->n_pairs] = q;
-    s->cmps[s->n_pairs++] = c;
-  }
-  return POD_OK;
-}
-
-/* The pairs podium finds (render_compare_pairs), each compared; a pair
-** with nothing in common is left out. */
-static int find_pairs(site *s, char err[POD_ERRLEN]) {
-  size_t n = 0, kept = 0;
-  int rc = render_compare_pairs(s->db, &s->pairs, &n, err);
-  if (rc) return rc;
-  s->cmps = pod_xmalloc((n + 1) * sizeof *s->cmps);
-  for (size_t i = 0; i < n; i++) {
-    render_cmp_pair *p = &s->pairs[i];
-    render_cmp *c = NULL;
-    char e[POD_ERRLEN];
-    rc = render_compare_new(s->db, (const int64_t *const *)p->ids, p->n_ids,
-                            p->scope, &c, e);
-    if (rc == POD_EINPUT) {   /* nothing in common: no page */
-      render_compare_pair_clear(p);
-      continue;
-    }
-    if (rc) {
-      render_compare_pair_clear(p);
-      for (size_t j = i + 1; j < n; j++) render_compare_pair_clear(&s->pairs[j]);
-      s->n_pairs = kept;
-      snprintf(err, POD_ERRLEN, "%s", e);
-      return rc;
-    }
-    if (kept != i) memcpy(&s->pairs[kept], p, sizeof *p);
-    s->cmps[kept++] = c;
-  }
-  s->n_pairs = kept;
-  return project_pairs(s, err);
-}
-
-static int page_compare(site *s, size_t i, char err[POD_ERRLEN]) {
-  const render_cmp_pair *p = &s->pairs[i];
-  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT, md = POD_BUF_INIT;
-  int rc;
-  lua_newtable(s->L);
-  pod_buf_printf(&title, "%s vs %s", p->base_label, p->opt_label);
-  set_title(s->L, title.data);
-  render_compare_push(s->L, s->cmps[i], s->lang);
-  lua_setfield(s->L, -2, "cmp");
-  lua_pushstring(s->L, p->scope);
-  lua_setfield(s->L, -2, "scope");
-  pod_buf_printf(&rel, "reports/compare-%s.md", p->name);
-  lua_pushstring(s->L, rel.data);
-  lua_setfield(s->L, -2, "md_href");
-  rc = POD_OK;
-  if (!strcmp(s->lang, render_i18n_lang(s->i18n[0]))) {  /* one report */
-    render_compare_md(s->cmps[i], &md);
-    rc = render_out_write(s->out, rel.data, md.data, md.len, err);
-  }
-  pod_buf_clear(&rel);
-  pod_buf_printf(&rel, "%s/compare/%s.html", s->lang, p->name);
-  if (rc == POD_OK) rc = write_page(s, rel.data, "compare.html", err);
-  else lua_pop(s->L, 1);
-  pod_buf_free(&rel);
-  pod_buf_free(&title);
-  pod_buf_free(&md);
-  return rc;
-}
-
-static int compare_pages(site *s, char err[POD_ERRLEN]) {
-  int rc = POD_OK;
-  for (size_t i = 0; i < s->n_pairs && !rc; i++) rc = page_compare(s, i, err);
-  return rc;
+  return site_write_page(s, rel, "env.html", w->err);
 }
 
 /* Pareto pages: first the scopes that have one (for the overview), then
@@ -1052,11 +837,11 @@ static int page_pareto(void *ud, const char *scope) {
   lua_setfield(s->L, -2, "scope");
   pod_buf_printf(&title, "Pareto fronts \xe2\x80\x94 %s",
                  *scope ? scope : "all runs");
-  set_title(s->L, title.data);
+  site_set_title(s->L, title.data);
   pod_buf_printf(&rel, "%s/pareto/", s->lang);
   render_slug(&rel, *scope ? scope : "all");
   pod_buf_adds(&rel, ".html");
-  rc = write_page(s, rel.data, "pareto.html", s->err);
+  rc = site_write_page(s, rel.data, "pareto.html", s->err);
   pod_buf_free(&rel);
   pod_buf_free(&title);
   return rc;
@@ -1124,7 +909,7 @@ static int compare_shortcode(site *s, const char *args, pod_buf *html,
   int n = 0, rc = POD_OK;
   int64_t *ids[2] = {NULL, NULL};
   size_t n_ids[2] = {0, 0};
-  render_cmp *c = NULL;
+  analysis_cmp *c = NULL;
   for (const char *p = args; *p && n < 4; n++) {
     size_t k = strcspn(p, " ");
     if (n < 3) snprintf(words[n], sizeof words[n], "%.*s", (int)k, p);
@@ -1135,11 +920,11 @@ static int compare_shortcode(site *s, const char *args, pod_buf *html,
     return pod_err(err, POD_EINPUT, "{{< compare A B [DATASET] >}} takes "
                    "two runs and a dataset, found \"%s\"", args);
   for (int k = 0; k < 2 && rc == POD_OK; k++)
-    if (render_compare_resolve(s->db, words[k], &ids[k], &n_ids[k], err))
+    if (analysis_compare_resolve(s->db, words[k], &ids[k], &n_ids[k], err))
       rc = pod_err(err, POD_EINPUT, "unknown run \"%s\", expected a run id, "
                    "run name or model (podium runs lists them)", words[k]);
   if (rc == POD_OK)
-    rc = render_compare_new(s->db, (const int64_t *const *)ids, n_ids,
+    rc = analysis_compare_new(s->db, (const int64_t *const *)ids, n_ids,
                             n == 3 ? words[2] : NULL, &c, err);
   if (rc == POD_OK) {
     lua_createtable(s->L, 0, 2);
@@ -1148,7 +933,7 @@ static int compare_shortcode(site *s, const char *args, pod_buf *html,
     /* pages sit at <lang>/<page>.html */
     rc = render_sandbox_page(s->sb, "compare_table.html", "../", html, err);
   }
-  render_compare_free(c);
+  analysis_compare_free(c);
   free(ids[0]);
   free(ids[1]);
   return rc;
@@ -1283,14 +1068,14 @@ static int page_course(site *s, const course_page *p, char err[POD_ERRLEN]) {
   pod_buf rel = POD_BUF_INIT;
   int rc;
   lua_newtable(s->L);
-  set_title(s->L, p->title);
+  site_set_title(s->L, p->title);
   render_push_raw(s->L, p->html, strlen(p->html));
   lua_setfield(s->L, -2, "html");
   lua_pushboolean(s->L, p->fallback);
   lua_setfield(s->L, -2, "untranslated");
   push_content_lang(s, p->fallback);
   pod_buf_printf(&rel, "%s/%s.html", s->lang, p->slug);
-  rc = write_page(s, rel.data, "page.html", err);
+  rc = site_write_page(s, rel.data, "page.html", err);
   pod_buf_free(&rel);
   return rc;
 }
@@ -1339,7 +1124,7 @@ static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
       (rc = pages_course(s, err)) ||
-      (rc = compare_pages(s, err)) || (rc = pareto_pages(s, err)) ||
+      (rc = study_pages(s, err)) || (rc = pareto_pages(s, err)) ||
       (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
@@ -1512,7 +1297,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
       (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
                                 err)) == POD_OK &&
-      (rc = find_pairs(&s, err)) == POD_OK)
+      (rc = study_find(&s, err)) == POD_OK)
     rc = find_paretos(&s, err);
   if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
@@ -1541,9 +1326,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
-  for (size_t i = 0; i < s.n_pairs; i++) render_compare_free(s.cmps[i]);
-  render_compare_pairs_free(s.pairs, s.n_pairs);
-  free(s.cmps);
+  study_free(&s);
   render_pareto_free(s.pareto);
   render_primary_free(s.prim, s.n_prim);
   render_board_rows_free(s.boards);

@@ -882,16 +882,6 @@ typedef struct spt {
   int front;
 } spt;
 
-static int xdir_g, ydir_g;  /* set before the one qsort that reads them */
-
-static int better_first(const void *a, const void *b) {
-  const spt *p = a, *q = b;
-  if (p->x != q->x) return (p->x < q->x) == (xdir_g < 0) ? -1 : 1;
-  if (p->y != q->y) return (p->y < q->y) == (ydir_g < 0) ? -1 : 1;
-  if (p->k != q->k) return p->k < q->k ? -1 : 1;
-  return p->i < q->i ? -1 : p->i > q->i;
-}
-
 static int draw_scatter(pod_buf *svg, pod_buf *table,
                        const render_svg_chart *c, char err[POD_ERRLEN]) {
   const render_svg_panel *pn = &c->panel[0];
@@ -922,15 +912,21 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
       n++;
     }
   }
-  xdir_g = c->x_better ? c->x_better : -1;
-  ydir_g = c->y_better ? c->y_better : 1;
-  qsort(p, n, sizeof *p, better_first);
-  double best = 0;
-  for (size_t i = 0; i < n; i++) {  /* better x first: keep improving y */
-    if (i == 0 || (ydir_g < 0 ? p[i].y < best : p[i].y > best)) {
-      p[i].front = 1;
-      best = p[i].y;
+  {  /* better x first, the front marked: analysis/pareto.c */
+    double *px = pod_xmalloc((n ? n : 1) * sizeof *px);
+    double *py = pod_xmalloc((n ? n : 1) * sizeof *py);
+    size_t *order = pod_xmalloc((n ? n : 1) * sizeof *order);
+    char *front = pod_xmalloc(n ? n : 1);
+    spt *sorted = pod_xmalloc((n ? n : 1) * sizeof *sorted);
+    for (size_t i = 0; i < n; i++) { px[i] = p[i].x; py[i] = p[i].y; }
+    analysis_pareto(px, py, n, c->x_better ? c->x_better : -1,
+                    c->y_better ? c->y_better : 1, order, front);
+    for (size_t i = 0; i < n; i++) {
+      sorted[i] = p[order[i]];
+      sorted[i].front = front[order[i]];
     }
+    memcpy(p, sorted, n * sizeof *p);
+    free(px); free(py); free(order); free(front); free(sorted);
   }
   scale_fit(&sx, xlo, xhi, 0);
   scale_fit(&sy, ylo, yhi, 0);

@@ -161,7 +161,9 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, s.id AS source_id, "
-      "  m.method AS method, m.method_note AS method_note "
+      "  m.method AS method, m.method_note AS method_note, m.id AS id, "
+      "  m.derived AS derived, m.at_epoch AS at_epoch, "
+      "  m.of_epochs AS of_epochs "
       "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
       "WHERE m.run_id = ?1 "
@@ -260,6 +262,24 @@ const char *const store_sql[Q_COUNT_] = {
       "DELETE FROM sources WHERE format = '" STORE_ESTIMATE_FORMAT "' AND "
       "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
       "  sources.id)",
+  [Q_SOURCE_RUNS] =
+      "SELECT DISTINCT run_id FROM measurements WHERE source_id = ?1 "
+      "ORDER BY run_id",
+  [Q_RESULT_FROM_POINT] =
+      "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
+      "  sequence_length, epoch, step, split, source_id, line, raw_value, "
+      "  raw_unit, method, method_note, derived, at_epoch, of_epochs) "
+      "SELECT run_id, metric_id, value, batch_size, sequence_length, NULL, "
+      "  NULL, split, source_id, line, raw_value, raw_unit, method, "
+      "  method_note, ?2, epoch, ?3 FROM measurements WHERE id = ?1",
+  [Q_RESULTS_CLEAR] =
+      "DELETE FROM measurements WHERE run_id = ?1 AND derived IS NOT NULL",
+  [Q_ROLE_CONFLICT] =
+      "SELECT r.role AS role, r.id AS run_id, (SELECT s.path FROM "
+      "  measurements m JOIN sources s ON s.id = m.source_id WHERE "
+      "  m.run_id = r.id ORDER BY m.id LIMIT 1) AS source_path "
+      "FROM runs r WHERE r.model = ?1 AND r.scope = ?2 AND r.role IS NOT "
+      "  NULL AND r.role <> ?3 ORDER BY r.id LIMIT 1",
 };
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
@@ -503,4 +523,21 @@ const store_value *store_row_col(const store_row *row, const char *name) {
 const char *store_row_text(const store_row *row, const char *name) {
   const store_value *v = store_row_col(row, name);
   return v->type == STORE_TEXT ? v->s : NULL;
+}
+
+int store_each_source_run(store_db *db, int64_t source_id, store_row_fn fn,
+                          void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_SOURCE_RUNS, source_id, fn, ud, err);
+}
+
+int store_each_role_conflict(store_db *db, const char *model,
+                             const char *scope, const char *role,
+                             store_row_fn fn, void *ud, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_ROLE_CONFLICT, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+  return store_walk(db, st, fn, ud, err);
 }

@@ -96,6 +96,16 @@ const char *const store_migrations[] = {
   "ALTER TABLE measurements ADD COLUMN method_note TEXT;"
   "CREATE INDEX measurements_by_method ON measurements(run_id, metric_id,"
   "  method) WHERE method IS NOT NULL;",
+
+  /* 4 -> 5: results from training curves (analysis/curves.c). A training
+  ** log's values per epoch are a curve; its result is each validation
+  ** metric at the best epoch, stored as a summary value (no epoch, no
+  ** step) that points at the log line of that epoch. `derived` says how
+  ** it was picked ("best-epoch"), `at_epoch` and `of_epochs` where. NULL
+  ** on every value read from a file as it is. */
+  "ALTER TABLE measurements ADD COLUMN derived TEXT;"
+  "ALTER TABLE measurements ADD COLUMN at_epoch REAL;"
+  "ALTER TABLE measurements ADD COLUMN of_epochs INTEGER;",
 };
 
 const int store_n_migrations =

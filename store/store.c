@@ -802,3 +802,23 @@ int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
   if ((rc = store_stmt(db, Q_ESTIMATE_ORPHANS, &st, err))) return rc;
   return step_done(db, st, NULL, err);
 }
+
+int store_result_from_point(store_db *db, int64_t measurement_id,
+                            const char *derived, int64_t of_epochs,
+                            char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_RESULT_FROM_POINT, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, measurement_id);
+  bind_text(st, 2, derived);
+  sqlite3_bind_int64(st, 3, of_epochs);
+  return step_done(db, st, NULL, err);
+}
+
+int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_RESULTS_CLEAR, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, run_id);
+  return step_done(db, st, NULL, err);
+}

@@ -19,7 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct store_db store_db;
 
@@ -276,5 +276,23 @@ int store_each_state(store_db *db, store_row_fn fn, void *ud,
 int store_explain_leaderboard(store_db *db, pod_buf *out,
                               char err[POD_ERRLEN]);
 int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]);
+
+/* Results from curves (analysis/curves.c): the distinct runs that source
+** fed, a copy of one curve point as a summary value (epoch and step
+** cleared, derived = how it was picked, at_epoch = the point's epoch,
+** of_epochs = how many epochs the curve has; same source and line), and
+** the removal of every such copy of a run. */
+int store_each_source_run(store_db *db, int64_t source_id, store_row_fn fn,
+                          void *ud, char err[POD_ERRLEN]);
+int store_result_from_point(store_db *db, int64_t measurement_id,
+                            const char *derived, int64_t of_epochs,
+                            char err[POD_ERRLEN]);
+int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
+/* The roles other runs of model give it in scope: a row (role, run_id,
+** source_path) per run whose role is set and is not role; none when
+** they agree. For ingest's check that a model has one role per scope. */
+int store_each_role_conflict(store_db *db, const char *model,
+                             const char *scope, const char *role,
+                             store_row_fn fn, void *ud, char err[POD_ERRLEN]);
 
 #endif

@@ -55,7 +55,7 @@ static const char *copy_fixture(const char *dir, const char *name,
 
 /* The measurement query of one metric: "<metric>/<split>" rows. */
 #define MEAS_COUNT_SPLIT(split) "SELECT count(*) FROM measurements m JOIN " \
-  "metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = '" split "'"
+  "metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.derived IS NULL AND m.split = '" split "'"
 
 #define KERAS_ACC "keras2-acc-AKBoles-Voice-Identification-training.log"
 #define KERAS_TF2 "tf2-accuracy-Aditya24jar-Emotion-Detection-training.log"
@@ -77,15 +77,15 @@ static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 10);
   /* line 5: 3,1.0,0.043776161731644107,0.76923078298568726,0.22196176648139954 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
   /* acc -> accuracy, higher is better; epoch 0 is Keras' first epoch */
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'accuracy' AND direction = 1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'acc'"), 0);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'loss'"), -1);
   CHECK_INT(test_query_num("SELECT min(epoch) FROM measurements"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND step IS NOT NULL"), 0);
   /* the folder names the model */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "keras-csvlogger");
 }
@@ -99,26 +99,26 @@ static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("train")), 17);
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("validation")), 17);
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
   /* epoch 1 is where validation loss jumped: 7.41715145111084 (line 3) */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE split IS NULL"), 0);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND split IS NULL"), 0);
 }
 
 static void test_trainlogs_keras_lr_is_learning_rate_without_split(void) {
   char err[POD_ERRLEN];
   const char *p = fixture("keras-csvlogger", KERAS_LR);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 24 * 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 24 * 11);
   /* line 10: epoch 8, lr written as float32 repr 4.0000003e-05 */
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.epoch = 8"), 10);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 24);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), 10);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 24);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'lr'"), 0);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'dice_coef'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'dice_coef' AND m.split = 'validation'"), 24);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'dice_coef' AND m.split = 'validation'"), 24);
 }
 
 static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
@@ -130,7 +130,7 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan values skipped");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "run1");
@@ -147,16 +147,16 @@ static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 224);
   /* one value per row: the other cells are empty */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 224);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 224);
   /* lr-Adam rows: empty epoch, a step; line 2 */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.step = 49"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49"), 2);
   /* val/rmse_loss on its own row, line 28: 0,,678,,0.019856970821374123 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss' AND m.step = 678"), 28);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'nll_loss' AND m.split = 'train'"), 108);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rmse_loss'"), 8);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.step = 678"), 28);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'nll_loss' AND m.split = 'train'"), 108);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss'"), 8);
   /* the model is the folder above lightning_logs/version_0 */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "opal-v2");
 }
@@ -166,7 +166,7 @@ static void test_trainlogs_lightning_column_order_does_not_matter(void) {
   const char *paths[] = {fixture("lightning-csv", PL_V0),
                          fixture("lightning-csv", PL_V1)};
   CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
   CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
   CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
 }
@@ -177,7 +177,7 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   static const char data[] = "epoch,step,train_loss,val_loss\r\n0,9,nan,\r\n0,9,,0.5\r\n1,19,nan,\r\n1,19,,0.4\r\n";
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
 }
 
@@ -191,20 +191,20 @@ static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 431);
   /* first entry, starting on line 12: step 500, loss 1.9963 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 1.9963);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500"), 12);
-  CHECK(test_query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 430);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm'"), 430);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 1.9963);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500"), 12);
+  CHECK(test_query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 430);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm'"), 430);
   /* the final summary (entry on line 3022): no epoch, no step */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime'"), 3022);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime'"), 3022);
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'samples_per_second'"), "1/s");
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'total_flos'"), "2.2882818626410906e+17");
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'total_flos'"), "2.2882818626410906e+17");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'total_flos'"), "FLOP");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NULL AND step IS NULL"), 5);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND epoch IS NULL AND step IS NULL"), 5);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "hf-trainer");
 }
 
@@ -239,11 +239,11 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation'"), 11);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'train'"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 4);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
+  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation'"), 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 4);
   /* checkpoint-N is the Trainer's folder: the model is the one above */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "out");
 }
@@ -264,8 +264,8 @@ static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
   CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'rouge1'"), 1);
   /* summary values: no axes, so they are leaderboard values */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL OR step IS NOT NULL"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND epoch IS NOT NULL OR step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
 }
 
@@ -373,13 +373,13 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mae' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'learning_rate' AND m.split IS NULL"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'mae' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
 
 static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {

@@ -1,0 +1,190 @@
+/*
+** analysis/curves.c -- results from training curves. A training log
+** holds values per epoch; what a lab reports is each validation (and
+** test) metric at the best epoch: the epoch of the lowest validation
+** loss, else of the best value of that metric itself, the same pick as
+** the overfitting verdict (core/stats.c pod_best_index). The result is a
+** copy of that epoch's value as a summary value, pointing at the log
+** line of that epoch, labelled "best-epoch" with the epoch and the number
+** of epochs. A summary file of the same run (the Trainer's
+** all_results.json) is the result where it exists: no copy is made for a
+** metric and split it gives, and pages cross-check it against the curve.
+*/
+#include "analysis/analysis.h"
+#include "core/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One curve point: a quality metric's value at an epoch. */
+typedef struct point {
+  char *metric, *split;
+  int direction;
+  double epoch, value;
+  int64_t id;
+} point;
+
+typedef struct reader {
+  point *p;
+  size_t n, cap;
+  char **given;        /* "metric\x1fsplit" of summary values read as is */
+  size_t n_given;
+} reader;
+
+int analysis_is_quality(const char *metric, const char *unit, int direction) {
+  (void)metric;
+  return unit && !*unit && direction != 0;
+}
+
+static char *key_of(const char *metric, const char *split) {
+  size_t a = strlen(metric), b = split ? strlen(split) : 0;
+  char *k = pod_xmalloc(a + b + 2);
+  memcpy(k, metric, a);
+  k[a] = '\x1f';
+  memcpy(k + a + 1, split ? split : "", b + 1);
+  return k;
+}
+
+static int take_row(const store_row *row, void *ud) {
+  reader *r = ud;
+  const char *metric = store_row_text(row, "metric");
+  const char *unit = store_row_text(row, "unit");
+  const char *split = store_row_text(row, "split");
+  const store_value *epoch = store_row_col(row, "epoch");
+  int direction = (int)store_row_col(row, "direction")->i;
+  double v = store_row_col(row, "value")->d;
+  if (!metric || !analysis_is_quality(metric, unit, direction)) return 0;
+  if (!split || (strcmp(split, "validation") && strcmp(split, "test")))
+    return 0;
+  if (epoch->type == STORE_NULL) {
+    /* a summary value as the file gave it (not one of our copies) */
+    if (store_row_col(row, "step")->type == STORE_NULL &&
+        store_row_col(row, "derived")->type == STORE_NULL) {
+      r->given = pod_xrealloc(r->given, (r->n_given + 1) * sizeof *r->given);
+      r->given[r->n_given++] = key_of(metric, split);
+    }
+    return 0;
+  }
+  if (!isfinite(v)) return 0;
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 64;
+    r->p = pod_xrealloc(r->p, r->cap * sizeof *r->p);
+  }
+  r->p[r->n++] = (point){pod_xstrdup(metric), pod_xstrdup(split), direction,
+                         epoch->d, v, store_row_col(row, "id")->i};
+  return 0;
+}
+
+static int by_curve(const void *a, const void *b) {
+  const point *x = a, *y = b;
+  int c = strcmp(x->split, y->split);
+  if (!c) c = strcmp(x->metric, y->metric);
+  if (!c) c = (x->epoch > y->epoch) - (x->epoch < y->epoch);
+  if (!c) c = (x->id > y->id) - (x->id < y->id);
+  return c;
+}
+
+/* [*lo, *hi) is the curve starting at i. */
+static size_t curve_end(const point *p, size_t n, size_t i) {
+  size_t j = i;
+  while (j < n && !strcmp(p[j].metric, p[i].metric) &&
+         !strcmp(p[j].split, p[i].split))
+    j++;
+  return j;
+}
+
+/* The last point of each epoch in [i, end): a log may write an epoch twice
+** (a step inside it); its last value is the epoch's. */
+static size_t epoch_points(const point *p, size_t i, size_t end, double *v,
+                           size_t *at) {
+  size_t k = 0;
+  for (size_t j = i; j < end; j++) {
+    if (k && p[at[k - 1]].epoch == p[j].epoch) k--;
+    v[k] = p[j].value;
+    at[k++] = j;
+  }
+  return k;
+}
+
+static int given(const reader *r, const point *p) {
+  char *k = key_of(p->metric, p->split);
+  int found = 0;
+  for (size_t i = 0; i < r->n_given && !found; i++)
+    found = !strcmp(r->given[i], k);
+  free(k);
+  return found;
+}
+
+int analysis_curve_results(store_db *db, int64_t run_id,
+                           char err[POD_ERRLEN]) {
+  reader r;
+  int rc;
+  double best_epoch = NAN, *v;
+  size_t *at, n_epochs = 0;
+  memset(&r, 0, sizeof r);
+  if ((rc = store_results_clear(db, run_id, err)) ||
+      (rc = store_each_measurement(db, run_id, take_row, &r, err)))
+    goto done;
+  if (!r.n) goto done;
+  qsort(r.p, r.n, sizeof *r.p, by_curve);
+  v = pod_xmalloc(r.n * sizeof *v);
+  at = pod_xmalloc(r.n * sizeof *at);
+  /* the best epoch: of the validation loss, else each metric's own */
+  for (size_t i = 0; i < r.n; i = curve_end(r.p, r.n, i)) {
+    if (strcmp(r.p[i].split, "validation") || strcmp(r.p[i].metric, "loss"))
+      continue;
+    size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
+    int b = pod_best_index(v, k, -1);
+    if (b >= 0) best_epoch = r.p[at[b]].epoch;
+  }
+  for (size_t i = 0; i < r.n && !rc; i = curve_end(r.p, r.n, i)) {
+    size_t end = curve_end(r.p, r.n, i);
+    size_t k = epoch_points(r.p, i, end, v, at);
+    int b = -1;
+    if (!k || given(&r, &r.p[i])) continue;
+    if (isnan(best_epoch)) {
+      b = pod_best_index(v, k, r.p[i].direction);
+    } else {
+      for (size_t j = 0; j < k && b < 0; j++)
+        if (r.p[at[j]].epoch == best_epoch) b = (int)j;
+      if (b < 0) continue;   /* not measured at the best epoch */
+    }
+    n_epochs = k;
+    rc = store_result_from_point(db, r.p[at[b]].id, ANALYSIS_BEST_EPOCH,
+                                 (int64_t)n_epochs, err);
+  }
+  free(v);
+  free(at);
+done:
+  for (size_t i = 0; i < r.n; i++) {
+    free(r.p[i].metric);
+    free(r.p[i].split);
+  }
+  for (size_t i = 0; i < r.n_given; i++) free(r.given[i]);
+  free(r.p);
+  free(r.given);
+  return rc;
+}
+
+typedef struct id_list {
+  int64_t *ids;
+  size_t n;
+} id_list;
+
+static int take_id(const store_row *row, void *ud) {
+  id_list *l = ud;
+  l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
+  l->ids[l->n++] = store_row_col(row, "run_id")->i;
+  return 0;
+}
+
+int analysis_source_results(store_db *db, int64_t source_id,
+                            char err[POD_ERRLEN]) {
+  id_list l = {NULL, 0};
+  int rc = store_each_source_run(db, source_id, take_id, &l, err);
+  for (size_t i = 0; i < l.n && !rc; i++)
+    rc = analysis_curve_results(db, l.ids[i], err);
+  free(l.ids);
+  return rc;
+}

@@ -1,0 +1,236 @@
+/*
+** analysis/study.c -- a model's evidence per dataset. A lab's study is
+** files from several tools: benchmark CSVs per model (no dataset in
+** them), CodeCarbon repeats per dataset, training logs per model and
+** dataset. The unit a lab compares is a model (and variant) on a dataset:
+** its runs in that dataset, plus the runs of the model that name no
+** dataset, which apply to every dataset of the model (marked so on every
+** value). A model with no dataset at all keeps its runs' own scope (task,
+** else ""), as single-tool registries have.
+**
+** Roles belong to the model: a role on any run of the model in a dataset
+** is the unit's (ingest refuses a conflicting one), else the project
+** file's "models", else a role on its dataset-free runs.
+*/
+#include "analysis/analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct run_row {
+  int64_t id;
+  char *model, *variant, *role, *scope;
+  int has_dataset;
+} run_row;
+
+struct analysis_study {
+  analysis_unit *units;
+  size_t n_units;
+  analysis_pair *pairs;
+  size_t n_pairs;
+  char **scopes;
+  size_t n_scopes;
+};
+
+typedef struct runs_in {
+  run_row *r;
+  size_t n;
+} runs_in;
+
+static char *dup_or_null(const char *s) { return s ? pod_xstrdup(s) : NULL; }
+
+static int same_text(const char *a, const char *b) {
+  return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int take_run(const store_row *row, void *ud) {
+  runs_in *l = ud;
+  const char *scope = store_row_text(row, "scope");
+  run_row *r;
+  l->r = pod_xrealloc(l->r, (l->n + 1) * sizeof *l->r);
+  r = &l->r[l->n++];
+  r->id = store_row_col(row, "id")->i;
+  r->model = pod_xstrdup(store_row_text(row, "model") ? store_row_text(row, "model") : "");
+  r->variant = dup_or_null(store_row_text(row, "variant"));
+  r->role = dup_or_null(store_row_text(row, "role"));
+  r->scope = pod_xstrdup(scope ? scope : "");
+  r->has_dataset = store_row_text(row, "dataset") != NULL;
+  return 0;
+}
+
+static int by_id(const void *a, const void *b) {
+  const run_row *x = a, *y = b;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static analysis_unit *unit_for(analysis_study *s, const char *scope,
+                               const char *model, const char *variant) {
+  analysis_unit *u;
+  for (size_t i = 0; i < s->n_units; i++) {
+    u = &s->units[i];
+    if (!strcmp(u->scope, scope) && !strcmp(u->model, model) &&
+        same_text(u->variant, variant))
+      return u;
+  }
+  s->units = pod_xrealloc(s->units, (s->n_units + 1) * sizeof *s->units);
+  u = &s->units[s->n_units++];
+  memset(u, 0, sizeof *u);
+  u->scope = pod_xstrdup(scope);
+  u->model = pod_xstrdup(model);
+  u->variant = dup_or_null(variant);
+  u->role = -1;
+  return u;
+}
+
+static void unit_add(analysis_unit *u, const run_row *r) {
+  u->runs = pod_xrealloc(u->runs, (u->n_runs + 1) * sizeof *u->runs);
+  u->runs[u->n_runs++] = r->id;
+  if (!r->has_dataset && u->n_free < u->n_runs) u->n_free++;
+}
+
+static int role_code(const char *role) {
+  return !role ? -1 : !strcmp(role, "optimized") ? 1 : 0;
+}
+
+/* A dataset-free run of (model, variant) applies to the unit when the
+** model matches and the variant does, or the run names none. */
+static int applies(const run_row *r, const analysis_unit *u) {
+  return !strcmp(r->model, u->model) &&
+         (!r->variant || same_text(r->variant, u->variant));
+}
+
+static int by_unit(const void *a, const void *b) {
+  const analysis_unit *x = a, *y = b;
+  int c = strcmp(x->scope, y->scope);
+  if (!c) c = (x->role < 0 ? 2 : x->role) - (y->role < 0 ? 2 : y->role);
+  if (!c) c = strcmp(x->model, y->model);
+  if (!c) c = strcmp(x->variant ? x->variant : "", y->variant ? y->variant : "");
+  return c;
+}
+
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_scope(analysis_study *s, const char *scope) {
+  for (size_t i = 0; i < s->n_scopes; i++)
+    if (!strcmp(s->scopes[i], scope)) return;
+  s->scopes = pod_xrealloc(s->scopes, (s->n_scopes + 1) * sizeof *s->scopes);
+  s->scopes[s->n_scopes++] = pod_xstrdup(scope);
+}
+
+static void find_pairs(analysis_study *s) {
+  for (size_t o = 0; o < s->n_units; o++) {
+    const analysis_unit *opt = &s->units[o];
+    if (opt->role != 1) continue;
+    for (size_t b = 0; b < s->n_units; b++) {
+      const analysis_unit *base = &s->units[b];
+      if (base->role != 0 || strcmp(base->scope, opt->scope)) continue;
+      if (opt->baseline && strcmp(opt->baseline, base->model)) continue;
+      s->pairs = pod_xrealloc(s->pairs, (s->n_pairs + 1) * sizeof *s->pairs);
+      s->pairs[s->n_pairs++] = (analysis_pair){b, o};
+    }
+  }
+}
+
+int analysis_study_new(store_db *db, const pod_project *project,
+                       analysis_study **out, char err[POD_ERRLEN]) {
+  analysis_study *s = pod_xmalloc(sizeof *s);
+  runs_in l = {NULL, 0};
+  int rc;
+  memset(s, 0, sizeof *s);
+  *out = NULL;
+  if ((rc = store_each_run(db, take_run, &l, err))) goto done;
+  if (l.n) qsort(l.r, l.n, sizeof *l.r, by_id);
+  /* units of the runs that name a dataset */
+  for (size_t i = 0; i < l.n; i++) {
+    const run_row *r = &l.r[i];
+    analysis_unit *u;
+    if (!r->has_dataset) continue;
+    u = unit_for(s, r->scope, r->model, r->variant);
+    unit_add(u, r);
+    if (u->role < 0) u->role = role_code(r->role);
+  }
+  /* dataset-free runs: to every dataset unit of their model, else a unit
+  ** in their own scope */
+  {
+    size_t n_dataset_units = s->n_units;
+    for (size_t i = 0; i < l.n; i++) {
+      const run_row *r = &l.r[i];
+      int placed = 0;
+      if (r->has_dataset) continue;
+      for (size_t k = 0; k < n_dataset_units; k++)
+        if (applies(r, &s->units[k])) {
+          unit_add(&s->units[k], r);
+          placed = 1;
+        }
+      if (!placed) {
+        analysis_unit *u = unit_for(s, r->scope, r->model, r->variant);
+        unit_add(u, r);
+        u->n_free = 0;   /* its own scope: these are its runs there */
+        if (u->role < 0) u->role = role_code(r->role);
+      }
+    }
+  }
+  for (size_t k = 0; k < s->n_units; k++) {
+    analysis_unit *u = &s->units[k];
+    const pod_project_model *m = pod_project_model_of(project, u->model);
+    if (u->role < 0 && m && m->role) u->role = role_code(m->role);
+    for (size_t i = 0; u->role < 0 && i < l.n; i++)
+      if (!l.r[i].has_dataset && applies(&l.r[i], u))
+        u->role = role_code(l.r[i].role);
+    if (m && m->baseline) u->baseline = pod_xstrdup(m->baseline);
+    add_scope(s, u->scope);
+  }
+  if (s->n_units) qsort(s->units, s->n_units, sizeof *s->units, by_unit);
+  if (s->n_scopes) qsort(s->scopes, s->n_scopes, sizeof *s->scopes, by_text);
+  find_pairs(s);
+done:
+  for (size_t i = 0; i < l.n; i++) {
+    free(l.r[i].model);
+    free(l.r[i].variant);
+    free(l.r[i].role);
+    free(l.r[i].scope);
+  }
+  free(l.r);
+  if (rc) {
+    analysis_study_free(s);
+    return rc;
+  }
+  *out = s;
+  return POD_OK;
+}
+
+void analysis_study_free(analysis_study *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->n_units; i++) {
+    free(s->units[i].scope);
+    free(s->units[i].model);
+    free(s->units[i].variant);
+    free(s->units[i].baseline);
+    free(s->units[i].runs);
+  }
+  for (size_t i = 0; i < s->n_scopes; i++) free(s->scopes[i]);
+  free(s->units);
+  free(s->pairs);
+  free(s->scopes);
+  free(s);
+}
+
+const analysis_unit *analysis_study_units(const analysis_study *s,
+                                          size_t *out_n) {
+  *out_n = s->n_units;
+  return s->units;
+}
+
+const analysis_pair *analysis_study_pairs(const analysis_study *s,
+                                          size_t *out_n) {
+  *out_n = s->n_pairs;
+  return s->pairs;
+}
+
+const char *const *analysis_study_scopes(const analysis_study *s,
+                                         size_t *out_n) {
+  *out_n = s->n_scopes;
+  return (const char *const *)s->scopes;
+}

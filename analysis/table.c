@@ -1,0 +1,343 @@
+/*
+** analysis/table.c -- the study table of one dataset (analysis.h): every
+** model of the dataset with its accuracy, latency, memory, energy and
+** emissions, each over its runs, and what it changes against its
+** baseline. Columns are picked from what the dataset's runs carry, so a
+** study without energy measurements has no energy column.
+*/
+#include "analysis/analysis.h"
+#include "core/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One run's values of one metric at one point (or a quality metric's
+** split), summed. */
+typedef struct val {
+  size_t unit;
+  int64_t run;
+  int dataset_free;
+  char *metric, *unit_name, *split;
+  int direction;
+  int64_t batch, seq;
+  double sum, at_epoch;
+  int count, of_epochs;
+} val;
+
+typedef struct gather {
+  const analysis_unit *units;
+  size_t unit;
+  int64_t run;
+  int dataset_free;
+  val *v;
+  size_t n, cap;
+} gather;
+
+static int same_text(const char *a, const char *b) {
+  return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int64_t axis(const store_row *row, const char *name) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_NULL ? -1 : v->i;
+}
+
+static int take(const store_row *row, void *ud) {
+  gather *g = ud;
+  const char *metric = store_row_text(row, "metric");
+  const char *unit = store_row_text(row, "unit");
+  const char *split = store_row_text(row, "split");
+  const store_value *at = store_row_col(row, "at_epoch");
+  int direction = (int)store_row_col(row, "direction")->i;
+  int64_t b = axis(row, "batch_size"), q = axis(row, "sequence_length");
+  double x = store_row_col(row, "value")->d;
+  val *v;
+  if (store_row_col(row, "epoch")->type != STORE_NULL ||
+      store_row_col(row, "step")->type != STORE_NULL || !metric ||
+      !isfinite(x))
+    return 0;
+  if (!unit) unit = "";
+  for (size_t i = 0; i < g->n; i++) {
+    v = &g->v[i];
+    if (v->run == g->run && v->unit == g->unit && v->batch == b &&
+        v->seq == q && !strcmp(v->metric, metric) && same_text(v->split, split)) {
+      v->sum += x;
+      v->count++;
+      return 0;
+    }
+  }
+  if (g->n == g->cap) {
+    g->cap = g->cap ? 2 * g->cap : 64;
+    g->v = pod_xrealloc(g->v, g->cap * sizeof *g->v);
+  }
+  v = &g->v[g->n++];
+  memset(v, 0, sizeof *v);
+  v->unit = g->unit;
+  v->run = g->run;
+  v->dataset_free = g->dataset_free;
+  v->metric = pod_xstrdup(metric);
+  v->unit_name = pod_xstrdup(unit);
+  v->split = split ? pod_xstrdup(split) : NULL;
+  v->direction = direction;
+  v->batch = b;
+  v->seq = q;
+  v->sum = x;
+  v->count = 1;
+  v->at_epoch = at->type == STORE_NULL ? NAN : at->d;
+  v->of_epochs = (int)store_row_col(row, "of_epochs")->i;
+  return 0;
+}
+
+/* How much a quality metric suits the accuracy column: the primary
+** metric, accuracy, then another higher-is-better score, then a loss;
+** validation before test before train. */
+static int quality_pref(const val *v, const char *primary) {
+  int split = !v->split ? 1 : !strcmp(v->split, "validation") ? 3
+              : !strcmp(v->split, "test") ? 2 : 0;
+  int name = primary && !strcmp(v->metric, primary) ? 40
+             : !strcmp(v->metric, "accuracy") ? 30
+             : v->direction > 0 ? 20 : 10;
+  return name + split;
+}
+
+static void pick_quality(analysis_table *t, const gather *g,
+                         const char *primary) {
+  int best = -1;
+  for (size_t i = 0; i < g->n; i++) {
+    const val *v = &g->v[i];
+    if (!analysis_is_quality(v->metric, v->unit_name, v->direction)) continue;
+    if (quality_pref(v, primary) > best) {
+      best = quality_pref(v, primary);
+      t->col[ANALYSIS_COL_QUALITY] = (analysis_column){
+          v->metric, v->unit_name, v->split, v->direction, -1, -1};
+    }
+  }
+}
+
+/* The point of metric that most units have; ties: the smaller batch,
+** then the longer sequence. */
+static void pick_point(analysis_table *t, int col, const char *metric,
+                       const gather *g, size_t n_units) {
+  size_t best_count = 0;
+  int64_t bb = -1, bs = -1;
+  const val *found = NULL;
+  for (size_t i = 0; i < g->n; i++) {
+    const val *v = &g->v[i];
+    size_t count = 0;
+    char *seen;
+    if (strcmp(v->metric, metric)) continue;
+    seen = pod_xmalloc(n_units + 1);
+    memset(seen, 0, n_units + 1);
+    for (size_t j = 0; j < g->n; j++)
+      if (!strcmp(g->v[j].metric, metric) && g->v[j].batch == v->batch &&
+          g->v[j].seq == v->seq && !seen[g->v[j].unit]) {
+        seen[g->v[j].unit] = 1;
+        count++;
+      }
+    free(seen);
+    if (count > best_count ||
+        (count == best_count && (v->batch < bb ||
+                                 (v->batch == bb && v->seq > bs)))) {
+      best_count = count;
+      bb = v->batch;
+      bs = v->seq;
+      found = v;
+    }
+  }
+  if (found)
+    t->col[col] = (analysis_column){found->metric, found->unit_name, NULL,
+                                    found->direction, bb, bs};
+}
+
+static int in_column(const analysis_column *c, const val *v) {
+  if (!c->metric || strcmp(c->metric, v->metric)) return 0;
+  if (c->split && !same_text(c->split, v->split)) return 0;
+  return v->batch == c->batch && v->seq == c->seq;
+}
+
+static void fill_cell(analysis_cell *cell, const analysis_column *c,
+                      const gather *g, size_t unit) {
+  double *x = pod_xmalloc((g->n + 1) * sizeof *x);
+  size_t k = 0, n_free = 0;
+  pod_sample s;
+  memset(cell, 0, sizeof *cell);
+  cell->at_epoch = cell->change = cell->change_lo = cell->change_hi = NAN;
+  cell->mean = cell->sd = cell->lo = cell->hi = NAN;
+  for (size_t i = 0; i < g->n; i++) {
+    const val *v = &g->v[i];
+    if (v->unit != unit || !in_column(c, v)) continue;
+    if (!cell->run_id) cell->run_id = v->run;
+    x[k++] = v->sum / v->count;
+    n_free += v->dataset_free;
+    if (!isnan(v->at_epoch) && isnan(cell->at_epoch)) {
+      cell->at_epoch = v->at_epoch;
+      cell->of_epochs = v->of_epochs;
+    }
+  }
+  if (k) {
+    pod_sample_of(x, k, &s);
+    cell->n = s.n;
+    cell->mean = s.mean;
+    cell->sd = s.sd;
+    pod_mean_ci(&s, &cell->lo, &cell->hi);
+    cell->dataset_free = n_free == k;
+  }
+  free(x);
+}
+
+/* The change of cell o against b: pp for accuracy-like quality, else the
+** ratio o / b; intervals when both have n >= 2. */
+static void change_of(analysis_cell *o, const analysis_cell *b, int pp) {
+  pod_sample sb = {b->mean, b->sd, b->n}, so = {o->mean, o->sd, o->n};
+  double lo = NAN, hi = NAN;
+  if (!o->n || !b->n) return;
+  o->change_pp = pp;
+  if (pp) {
+    o->change = pod_diff_ci(&sb, &so, &lo, &hi) * 100;
+    o->change_lo = lo * 100;
+    o->change_hi = hi * 100;
+  } else if (b->mean > 0) {
+    o->change = pod_ratio_ci(&sb, &so, &lo, &hi);
+    o->change_lo = lo;
+    o->change_hi = hi;
+  }
+  if (o->n < 2 || b->n < 2) o->change_lo = o->change_hi = NAN;
+}
+
+static int accuracy_like(const analysis_column *c, const analysis_table *t,
+                         int col) {
+  if (!c->metric || *c->unit || c->direction <= 0) return 0;
+  for (size_t i = 0; i < t->n_rows; i++) {
+    const analysis_cell *x = &t->rows[i].cell[col];
+    if (x->n && (x->mean < 0 || x->mean > 1)) return 0;
+  }
+  return 1;
+}
+
+/* Ranked by the rank column in its direction; rows without it last. */
+typedef struct rank_ctx {
+  int col, dir;
+} rank_ctx;
+
+static int row_before(const analysis_table_row *a, const analysis_table_row *b,
+                      const rank_ctx *c) {
+  const analysis_cell *x = &a->cell[c->col], *y = &b->cell[c->col];
+  if (!x->n != !y->n) return x->n != 0;
+  if (x->n && x->mean != y->mean) return c->dir < 0 ? x->mean < y->mean
+                                                    : x->mean > y->mean;
+  return a < b;
+}
+
+static void rank_rows(analysis_table *t) {
+  rank_ctx c = {t->rank_col, t->col[t->rank_col].direction < 0 ? -1 : 1};
+  /* insertion sort: a dataset has a handful of models */
+  for (size_t i = 1; i < t->n_rows; i++) {
+    analysis_table_row r = t->rows[i];
+    size_t j = i;
+    while (j > 0 && row_before(&r, &t->rows[j - 1], &c)) {
+      t->rows[j] = t->rows[j - 1];
+      j--;
+    }
+    t->rows[j] = r;
+  }
+}
+
+int analysis_study_table(store_db *db, const analysis_study *s,
+                         const char *scope, const char *primary,
+                         analysis_table **out, char err[POD_ERRLEN]) {
+  size_t n_units;
+  const analysis_unit *u = analysis_study_units(s, &n_units);
+  analysis_table *t = pod_xmalloc(sizeof *t);
+  gather g;
+  int rc = POD_OK;
+  memset(t, 0, sizeof *t);
+  memset(&g, 0, sizeof g);
+  *out = NULL;
+  t->scope = scope;
+  g.units = u;
+  for (size_t k = 0; k < n_units && !rc; k++) {
+    if (strcmp(u[k].scope, scope)) continue;
+    t->rows = pod_xrealloc(t->rows, (t->n_rows + 1) * sizeof *t->rows);
+    memset(&t->rows[t->n_rows], 0, sizeof t->rows[0]);
+    t->rows[t->n_rows++].unit = &u[k];
+    g.unit = k;
+    for (size_t i = 0; i < u[k].n_runs && !rc; i++) {
+      g.run = u[k].runs[i];
+      g.dataset_free = i >= u[k].n_runs - u[k].n_free;
+      rc = store_each_measurement(db, g.run, take, &g, err);
+    }
+  }
+  if (!rc) {
+    pick_quality(t, &g, primary);
+    pick_point(t, ANALYSIS_COL_LATENCY, "inference_time", &g, n_units);
+    pick_point(t, ANALYSIS_COL_MEMORY, "inference_memory", &g, n_units);
+    pick_point(t, ANALYSIS_COL_ENERGY, "energy_consumed", &g, n_units);
+    pick_point(t, ANALYSIS_COL_EMISSIONS, "emissions", &g, n_units);
+    for (size_t r = 0; r < t->n_rows; r++)
+      for (int c = 0; c < ANALYSIS_N_COLS; c++)
+        fill_cell(&t->rows[r].cell[c], &t->col[c], &g,
+                  (size_t)(t->rows[r].unit - u));
+    /* each optimized model against its (first) baseline */
+    for (size_t r = 0; r < t->n_rows; r++) {
+      analysis_table_row *row = &t->rows[r];
+      if (row->unit->role != 1) continue;
+      for (size_t b = 0; b < t->n_rows && !row->baseline; b++) {
+        const analysis_unit *bu = t->rows[b].unit;
+        if (bu->role == 0 &&
+            (!row->unit->baseline || !strcmp(row->unit->baseline, bu->model)))
+          row->baseline = bu;
+      }
+    }
+    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+      int pp = c == ANALYSIS_COL_QUALITY && accuracy_like(&t->col[c], t, c);
+      for (size_t r = 0; r < t->n_rows; r++) {
+        analysis_table_row *row = &t->rows[r];
+        for (size_t b = 0; row->baseline && b < t->n_rows; b++)
+          if (t->rows[b].unit == row->baseline)
+            change_of(&row->cell[c], &t->rows[b].cell[c], pp);
+      }
+    }
+    t->rank_col = ANALYSIS_COL_QUALITY;
+    for (int c = 0; primary && c < ANALYSIS_N_COLS; c++)
+      if (t->col[c].metric && !strcmp(t->col[c].metric, primary))
+        t->rank_col = c;
+    if (!t->col[t->rank_col].metric) t->rank_col = ANALYSIS_COL_LATENCY;
+    rank_rows(t);
+  }
+  /* the columns borrow the gathered names: keep them with the table */
+  if (!rc) {
+    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+      analysis_column *col = &t->col[c];
+      if (!col->metric) continue;
+      col->metric = pod_xstrdup(col->metric);
+      col->unit = pod_xstrdup(col->unit);
+      col->split = col->split ? pod_xstrdup(col->split) : NULL;
+    }
+  }
+  for (size_t i = 0; i < g.n; i++) {
+    free(g.v[i].metric);
+    free(g.v[i].unit_name);
+    free(g.v[i].split);
+  }
+  free(g.v);
+  if (rc) {
+    free(t->rows);
+    free(t);
+    return rc;
+  }
+  *out = t;
+  return POD_OK;
+}
+
+void analysis_table_free(analysis_table *t) {
+  if (!t) return;
+  for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+    if (!t->col[c].metric) continue;
+    free((char *)t->col[c].metric);
+    free((char *)t->col[c].unit);
+    free((char *)t->col[c].split);
+  }
+  free(t->rows);
+  free(t);
+}

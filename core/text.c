@@ -1,0 +1,118 @@
+/*
+** core/text.c -- values, slugs and Markdown cells as plain text
+** (core/text.h).
+*/
+#include "core/text.h"
+#include "core/sha256.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* U+00A0 keeps the number and its unit on one line. */
+#define NBSP "\xc2\xa0"
+
+/* Three significant digits. */
+static void add_number(pod_buf *out, double v, pod_number_fn number,
+                       void *ud) {
+  double a = fabs(v);
+  int digits = a == 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  if (a != 0 && a < 0.01) pod_buf_printf(out, "%.2e", v);
+  else if (number) number(out, v, digits, ud);
+  else pod_buf_printf(out, "%.*f", digits, v);
+}
+
+static void add_scaled(pod_buf *out, double v, const char *unit,
+                       pod_number_fn number, void *ud) {
+  add_number(out, v, number, ud);
+  if (*unit) {
+    pod_buf_adds(out, NBSP);
+    pod_buf_adds(out, unit);
+  }
+}
+
+void pod_fmt_value_with(pod_buf *out, double v, const char *unit,
+                        pod_number_fn number, void *ud) {
+  double a = fabs(v);
+  if (isnan(v)) { pod_buf_adds(out, "n/a"); return; }
+  if (!strcmp(unit, "s")) {
+    if (a != 0 && a < 1e-3) add_scaled(out, v * 1e6, "\xc2\xb5s", number, ud);
+    else if (a != 0 && a < 1) add_scaled(out, v * 1e3, "ms", number, ud);
+    else add_scaled(out, v, "s", number, ud);
+  } else if (!strcmp(unit, "B")) {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (a >= 1024 && u < 4) { a /= 1024; v /= 1024; u++; }
+    if (u == 0) { add_number(out, v, number, ud); pod_buf_adds(out, NBSP "B"); }
+    else add_scaled(out, v, units[u], number, ud);
+  } else if (!strcmp(unit, "kWh")) {
+    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "Wh", number, ud);
+    else add_scaled(out, v, "kWh", number, ud);
+  } else if (!strcmp(unit, "kg")) {
+    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "g", number, ud);
+    else add_scaled(out, v, "kg", number, ud);
+  } else {
+    add_scaled(out, v, unit, number, ud);
+  }
+}
+
+void pod_fmt_value(pod_buf *out, double v, const char *unit) {
+  pod_fmt_value_with(out, v, unit, NULL, NULL);
+}
+
+void pod_fmt_plain(pod_buf *out, double v, const char *unit) {
+  pod_buf tmp = POD_BUF_INIT;
+  pod_fmt_value(&tmp, v, unit);
+  for (const char *p = pod_buf_str(&tmp); *p; p++) {
+    if (!strncmp(p, NBSP, 2)) { pod_buf_addc(out, ' '); p++; }
+    else pod_buf_addc(out, *p);
+  }
+  pod_buf_free(&tmp);
+}
+
+/* Names Windows will not create as files, whatever the extension. */
+static int reserved(const char *s) {
+  static const char *const names[] = {"con", "prn", "aux", "nul", NULL};
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(s, names[i])) return 1;
+  return (!strncmp(s, "com", 3) || !strncmp(s, "lpt", 3)) && s[3] >= '0' &&
+         s[3] <= '9' && !s[4];
+}
+
+void pod_slug(pod_buf *out, const char *name) {
+  size_t start = out->len;
+  int changed = 0, dash = 0;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    unsigned char c = *p;
+    if (c >= 'A' && c <= 'Z') { c = (unsigned char)(c - 'A' + 'a'); changed = 1; }
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+      if (dash && out->len > start) pod_buf_addc(out, '-');
+      dash = 0;
+      pod_buf_addc(out, (char)c);
+    } else {
+      if (c != '-' || dash || out->len == start) changed = 1;
+      dash = 1;
+    }
+    if (out->len - start >= 60) { changed = 1; break; }
+  }
+  if (out->len == start) { pod_buf_adds(out, "x"); changed = 1; }
+  if (reserved(out->data + start)) changed = 1;
+  if (changed || dash) {  /* keep different names apart */
+    pod_sha256 s;
+    char hex[65];
+    pod_sha256_init(&s);
+    pod_sha256_update(&s, name, strlen(name));
+    pod_sha256_hex(&s, hex);
+    pod_buf_printf(out, "-%.8s", hex);
+  }
+}
+
+void pod_md_cell(pod_buf *out, const char *s) {
+  for (const char *p = s; *p; p++) {
+    if (*p == '\n' || *p == '\r' || *p == '\t') pod_buf_addc(out, ' ');
+    else {
+      if (strchr("\\`*_[]<>|#!~", *p)) pod_buf_addc(out, '\\');
+      pod_buf_addc(out, *p);
+    }
+  }
+}

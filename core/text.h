@@ -1,0 +1,35 @@
+/*
+** core/text.h -- values, slugs and Markdown cells as plain text: what
+** reports, downloads and the terminal print, and what pages build on.
+**
+** Owns nothing: every function appends to a pod_buf the caller owns.
+** Values arrive in the SI unit of their metric (docs/ARCHITECTURE.md,
+** "Units") and are scaled for reading: seconds to ms or us, bytes to
+** KiB/MiB/GiB (transformers' "MB" is 2^20 bytes, so binary units are the
+** honest labels), kWh to Wh, kg CO2eq to g. Three significant digits.
+*/
+#ifndef PODIUM_CORE_TEXT_H
+#define PODIUM_CORE_TEXT_H
+
+#include "core/buf.h"
+
+/* Writes a number with `digits` decimals (a page writes it in its
+** language's digits); NULL: ASCII. */
+typedef void (*pod_number_fn)(pod_buf *out, double v, int digits, void *ud);
+
+/* "18.0 ms": the scaled value, a no-break space (U+00A0) and the unit;
+** "n/a" for NaN. */
+void pod_fmt_value_with(pod_buf *out, double v, const char *unit,
+                        pod_number_fn number, void *ud);
+void pod_fmt_value(pod_buf *out, double v, const char *unit);
+/* The same with a plain space, for Markdown and the terminal. */
+void pod_fmt_plain(pod_buf *out, double v, const char *unit);
+/* A file-name-safe slug: lower-case ASCII, digits, '_' and '-', never
+** '/', '\' or "..", with a hash suffix whenever the name had to change,
+** so different names never share a slug. */
+void pod_slug(pod_buf *out, const char *name);
+/* A GFM table cell: Markdown's special characters escaped, line breaks
+** and tabs as spaces. */
+void pod_md_cell(pod_buf *out, const char *s);
+
+#endif

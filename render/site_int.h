@@ -1,0 +1,92 @@
+/*
+** render/site_int.h -- what the page builders share: the render's state
+** (site), writing a page through layout.html, and the page families
+** that live in their own files (study_pages.c: comparisons, study
+** tables, model pages). Not for other modules.
+**
+** Owns: a site owns everything it points at except db, project and out's
+** target; render_site (site.c) creates and frees it.
+*/
+#ifndef PODIUM_SITE_INT_H
+#define PODIUM_SITE_INT_H
+
+#include "render/render_int.h"
+#include "render/i18n.h"
+
+#include <stdatomic.h>
+
+#define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
+#define MAX_JOBS 64
+
+/* The run pages being shared out: the next chunk of runs not yet
+** claimed (a thread renders its runs in every language); stop: a thread
+** failed, the others give up. */
+typedef struct run_share {
+  atomic_long next;
+  atomic_int stop;
+} run_share;
+
+/* A course page, rendered before the overview that lists it. */
+typedef struct course_page {
+  char *slug, *title, *html;
+  int fallback;      /* the default language's page: this one has none */
+} course_page;
+
+/* A comparison page: one baseline model against one optimized model,
+** a section (a comparison) per dataset they share. name: the page's
+** file name, "<baseline slug>--<optimized slug>", unique. */
+typedef struct cmp_page {
+  char *name, *base_label, *opt_label;
+  analysis_cmp **cmps;
+  size_t n;
+  int listed;        /* a project file pair's page: never shared */
+} cmp_page;
+
+typedef struct site {
+  store_db *db;
+  render_sandbox *sb;
+  lua_State *L;
+  render_out *out;
+  const char *lang;        /* the language being written */
+  render_i18n **i18n;      /* every language of the site, default first */
+  int n_langs;
+  pod_buf body, page;
+  analysis_study *study;   /* every model's evidence per dataset */
+  cmp_page *cmp_pages;     /* the comparisons that have rows */
+  size_t n_cmp_pages;
+  const pod_project *project;  /* its pairs get pages too; may be NULL */
+  render_pareto *pareto;
+  char **pareto_scopes;     /* scopes with a Pareto page */
+  size_t n_pareto;
+  char err[POD_ERRLEN];     /* a page callback's message */
+  course_page *pages;
+  size_t n_pages;
+  char *intro;       /* index.md's HTML, or NULL */
+  int intro_fallback;  /* it is the default language's */
+  render_primary *prim;     /* each scope's primary board */
+  size_t n_prim;
+  render_board_rows *boards;   /* each leaderboard's rows, asked once */
+  run_share *share;  /* NULL: this thread renders every run page */
+  int lang_k;        /* index of lang in i18n */
+  long run_index, chunk_start, chunk_end;   /* this thread's claim */
+  int stopped;       /* gave up because another thread failed */
+} site;
+
+/* Pops the data table on top of s->L, renders template with it inside
+** layout.html and writes it to rel (site.c). */
+int site_write_page(site *s, const char *rel, const char *template,
+                    char err[POD_ERRLEN]);
+void site_set_title(lua_State *L, const char *title);
+
+/* study_pages.c: the study (s->study) and its comparisons, made once
+** before any page; their pages in s->lang; the overview's list of them
+** pushed as a Lua list; released at the end. */
+int study_find(site *s, char err[POD_ERRLEN]);
+int study_pages(site *s, char err[POD_ERRLEN]);
+void study_push_compares(site *s);
+void study_free(site *s);
+/* The page name of a model (unit label), for links: "<lang>/models/x.html" */
+void study_model_href(pod_buf *out, const char *lang, const char *model,
+                      const char *variant);
+
+#endif

@@ -1,0 +1,667 @@
+/*
+** render/study_pages.c -- the pages of a study (analysis/study.c): one
+** comparison page per baseline/optimized model pair with a section per
+** dataset, one study table per dataset, one page per model. analysis/
+** computes; this file turns its results into Lua tables and pages.
+**
+**   <lang>/compare/<base>--<opt>.html  compare.html (Markdown beside it:
+**                                      reports/compare-<base>--<opt>.md)
+**   <lang>/study/<dataset>.html        study.html
+**   <lang>/models/<model>.html         model.html
+*/
+#include "render/site_int.h"
+#include "render/i18n.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "model (variant)" */
+static void unit_label(pod_buf *out, const char *model, const char *variant) {
+  pod_buf_adds(out, model);
+  if (variant) pod_buf_printf(out, " (%s)", variant);
+}
+
+static void unit_slug(pod_buf *out, const char *model, const char *variant) {
+  pod_buf l = POD_BUF_INIT;
+  unit_label(&l, model, variant);
+  render_slug(out, l.data);
+  pod_buf_free(&l);
+}
+
+void study_model_href(pod_buf *out, const char *lang, const char *model,
+                      const char *variant) {
+  pod_buf_printf(out, "%s/models/", lang);
+  unit_slug(out, model, variant);
+  pod_buf_adds(out, ".html");
+}
+
+/* ---- comparison pages ------------------------------------------------- */
+
+/* A unique page name: name, else name~2, name~3... */
+static void unique_name(site *s, pod_buf *name) {
+  size_t base = name->len;
+  for (int k = 2;; k++) {
+    int clash = 0;
+    for (size_t i = 0; i < s->n_cmp_pages && !clash; i++)
+      clash = !strcmp(s->cmp_pages[i].name, pod_buf_str(name));
+    if (!clash) return;
+    name->len = base;
+    name->data[base] = '\0';
+    pod_buf_printf(name, "~%d", k);
+  }
+}
+
+/* The page of (base, opt), else a new one named name (made unique: two
+** variants of one model get name and name~2). */
+static cmp_page *page_for(site *s, pod_buf *name, const char *base,
+                          const char *opt) {
+  cmp_page *p;
+  for (size_t i = 0; i < s->n_cmp_pages; i++)
+    if (!strcmp(s->cmp_pages[i].base_label, base) &&
+        !strcmp(s->cmp_pages[i].opt_label, opt) && !s->cmp_pages[i].listed)
+      return &s->cmp_pages[i];
+  unique_name(s, name);
+  s->cmp_pages = pod_xrealloc(s->cmp_pages,
+                              (s->n_cmp_pages + 1) * sizeof *s->cmp_pages);
+  p = &s->cmp_pages[s->n_cmp_pages++];
+  memset(p, 0, sizeof *p);
+  p->name = pod_xstrdup(name->data);
+  p->base_label = pod_xstrdup(base);
+  p->opt_label = pod_xstrdup(opt);
+  return p;
+}
+
+static void page_add(cmp_page *p, analysis_cmp *c) {
+  p->cmps = pod_xrealloc(p->cmps, (p->n + 1) * sizeof *p->cmps);
+  p->cmps[p->n++] = c;
+}
+
+/* The pairs the project file lists ("pairs": core/project.h), each with
+** its own page. A pair that names no run, or whose runs have nothing in
+** common, is an error naming the project file: the user asked for it. */
+static int project_pairs(site *s, char err[POD_ERRLEN]) {
+  const pod_project *pr = s->project;
+  for (size_t i = 0; pr && i < pr->n_pairs; i++) {
+    const pod_project_pair *pp = &pr->pairs[i];
+    int64_t *ids[2] = {NULL, NULL};
+    size_t n_ids[2] = {0, 0};
+    analysis_cmp *c = NULL;
+    pod_buf name = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    int rc = POD_OK;
+    for (int k = 0; k < 2 && !rc; k++) {
+      const char *spec = k ? pp->optimized : pp->baseline;
+      if ((rc = analysis_compare_resolve(s->db, spec, &ids[k], &n_ids[k], e)))
+        pod_err(err, rc, "%s: pairs[%zu]: %s \"%s\" names no run (a run "
+                "id, run name or model in the registry): %s",
+                pr->path ? pr->path : POD_PROJECT_FILE, i,
+                k ? "optimized" : "baseline", spec, e);
+    }
+    if (!rc && (rc = analysis_compare_new(s->db, (const int64_t *const *)ids,
+                                          n_ids, pp->dataset, &c, e)))
+      pod_err(err, rc, "%s: pairs[%zu] (%s vs %s): %s",
+              pr->path ? pr->path : POD_PROJECT_FILE, i, pp->baseline,
+              pp->optimized, e);
+    free(ids[0]);
+    free(ids[1]);
+    if (rc) return rc;
+    render_slug(&name, pp->baseline);
+    pod_buf_adds(&name, "--");
+    render_slug(&name, pp->optimized);
+    if (pp->dataset) {
+      pod_buf_adds(&name, "--");
+      render_slug(&name, pp->dataset);
+    }
+    {
+      cmp_page *p = page_for(s, &name, "", "");
+      free(p->base_label);
+      free(p->opt_label);
+      p->base_label = pod_xstrdup(analysis_compare_label(c, 0));
+      p->opt_label = pod_xstrdup(analysis_compare_label(c, 1));
+      p->listed = 1;   /* the project file's own page */
+      page_add(p, c);
+    }
+    pod_buf_free(&name);
+  }
+  return POD_OK;
+}
+
+int study_find(site *s, char err[POD_ERRLEN]) {
+  size_t n_units, n_pairs;
+  const analysis_unit *u;
+  const analysis_pair *pairs;
+  int rc = analysis_study_new(s->db, s->project, &s->study, err);
+  if (rc) return rc;
+  u = analysis_study_units(s->study, &n_units);
+  pairs = analysis_study_pairs(s->study, &n_pairs);
+  for (size_t i = 0; i < n_pairs; i++) {
+    const analysis_unit *b = &u[pairs[i].base], *o = &u[pairs[i].opt];
+    analysis_cmp *c = NULL;
+    pod_buf name = POD_BUF_INIT, bl = POD_BUF_INIT, ol = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    rc = analysis_compare_units(s->db, b, o,
+                                pod_project_target_of(s->project, b->scope),
+                                &c, e);
+    if (rc == POD_EINPUT) continue;   /* nothing in common: no section */
+    if (rc) {
+      snprintf(err, POD_ERRLEN, "%s", e);
+      return rc;
+    }
+    render_slug(&name, b->model);
+    pod_buf_adds(&name, "--");
+    render_slug(&name, o->model);
+    unit_label(&bl, b->model, b->variant);
+    unit_label(&ol, o->model, o->variant);
+    page_add(page_for(s, &name, bl.data, ol.data), c);
+    pod_buf_free(&name);
+    pod_buf_free(&bl);
+    pod_buf_free(&ol);
+  }
+  return project_pairs(s, err);
+}
+
+void study_free(site *s) {
+  for (size_t i = 0; i < s->n_cmp_pages; i++) {
+    cmp_page *p = &s->cmp_pages[i];
+    for (size_t k = 0; k < p->n; k++) analysis_compare_free(p->cmps[k]);
+    free(p->cmps);
+    free(p->name);
+    free(p->base_label);
+    free(p->opt_label);
+  }
+  free(s->cmp_pages);
+  analysis_study_free(s->study);
+  s->cmp_pages = NULL;
+  s->n_cmp_pages = 0;
+  s->study = NULL;
+}
+
+/* The datasets of a page, "sst2, mrpc". */
+static void page_scopes(pod_buf *out, const cmp_page *p) {
+  for (size_t k = 0; k < p->n; k++) {
+    const char *sc = analysis_compare_scope(p->cmps[k]);
+    if (k) pod_buf_adds(out, ", ");
+    pod_buf_adds(out, sc ? sc : "");
+  }
+}
+
+void study_push_compares(site *s) {
+  lua_State *L = s->L;
+  lua_createtable(L, (int)s->n_cmp_pages, 0);
+  for (size_t i = 0; i < s->n_cmp_pages; i++) {
+    const cmp_page *p = &s->cmp_pages[i];
+    pod_buf h = POD_BUF_INIT;
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, p->base_label);
+    lua_setfield(L, -2, "baseline");
+    lua_pushstring(L, p->opt_label);
+    lua_setfield(L, -2, "optimized");
+    page_scopes(&h, p);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "scope");
+    pod_buf_clear(&h);
+    pod_buf_printf(&h, "%s/compare/%s.html", s->lang, p->name);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_clear(&h);
+    pod_buf_printf(&h, "reports/compare-%s.md", p->name);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "md_href");
+    pod_buf_free(&h);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  /* the study tables and models, for the overview */
+  if (s->study) {
+    size_t n_scopes, n_units;
+    const char *const *scopes = analysis_study_scopes(s->study, &n_scopes);
+    const analysis_unit *u = analysis_study_units(s->study, &n_units);
+    lua_createtable(L, (int)n_scopes, 0);
+    for (size_t i = 0, k = 0; i < n_scopes; i++) {
+      pod_buf h = POD_BUF_INIT;
+      lua_createtable(L, 0, 2);
+      lua_pushstring(L, scopes[i]);
+      lua_setfield(L, -2, "scope");
+      pod_buf_printf(&h, "%s/study/", s->lang);
+      render_slug(&h, *scopes[i] ? scopes[i] : "all");
+      pod_buf_adds(&h, ".html");
+      lua_pushstring(L, h.data);
+      lua_setfield(L, -2, "href");
+      pod_buf_free(&h);
+      lua_rawseti(L, -2, (lua_Integer)++k);
+    }
+    lua_setfield(L, -3, "studies");   /* on the overview's data */
+    lua_createtable(L, (int)n_units, 0);
+    for (size_t i = 0, k = 0; i < n_units; i++) {
+      pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
+      int dup = 0;
+      for (size_t j = 0; j < i && !dup; j++)
+        dup = !strcmp(u[j].model, u[i].model) &&
+              ((!u[j].variant && !u[i].variant) ||
+               (u[j].variant && u[i].variant &&
+                !strcmp(u[j].variant, u[i].variant)));
+      if (dup) continue;
+      lua_createtable(L, 0, 2);
+      unit_label(&l, u[i].model, u[i].variant);
+      lua_pushstring(L, l.data);
+      lua_setfield(L, -2, "label");
+      study_model_href(&h, s->lang, u[i].model, u[i].variant);
+      lua_pushstring(L, h.data);
+      lua_setfield(L, -2, "href");
+      pod_buf_free(&h);
+      pod_buf_free(&l);
+      lua_rawseti(L, -2, (lua_Integer)++k);
+    }
+    lua_setfield(L, -3, "models");
+  }
+}
+
+static int page_compare(site *s, const cmp_page *p, char err[POD_ERRLEN]) {
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT, md = POD_BUF_INIT;
+  int rc = POD_OK;
+  lua_newtable(s->L);
+  pod_buf_printf(&title, "%s vs %s", p->base_label, p->opt_label);
+  site_set_title(s->L, title.data);
+  lua_pushstring(s->L, p->base_label);
+  lua_setfield(s->L, -2, "baseline");
+  lua_pushstring(s->L, p->opt_label);
+  lua_setfield(s->L, -2, "optimized");
+  lua_createtable(s->L, (int)p->n, 0);
+  for (size_t k = 0; k < p->n; k++) {
+    render_compare_push(s->L, p->cmps[k], s->lang);
+    lua_rawseti(s->L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(s->L, -2, "sections");
+  pod_buf_printf(&rel, "reports/compare-%s.md", p->name);
+  lua_pushstring(s->L, rel.data);
+  lua_setfield(s->L, -2, "md_href");
+  if (!strcmp(s->lang, render_i18n_lang(s->i18n[0]))) {  /* one report */
+    analysis_compare_md_all(p->cmps, p->n, &md);
+    rc = render_out_write(s->out, rel.data, md.data, md.len, err);
+  }
+  pod_buf_clear(&rel);
+  pod_buf_printf(&rel, "%s/compare/%s.html", s->lang, p->name);
+  if (rc == POD_OK) rc = site_write_page(s, rel.data, "compare.html", err);
+  else lua_pop(s->L, 1);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  pod_buf_free(&md);
+  return rc;
+}
+
+/* ---- study tables ----------------------------------------------------- */
+
+static void set_num(lua_State *L, const char *k, double v) {
+  if (isnan(v)) return;
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void push_cell(site *s, const analysis_cell *c) {
+  lua_State *L = s->L;
+  char href[96];
+  lua_createtable(L, 0, 12);
+  lua_pushinteger(L, c->n);
+  lua_setfield(L, -2, "n");
+  if (!c->n) return;
+  set_num(L, "mean", c->mean);
+  set_num(L, "sd", c->sd);
+  set_num(L, "lo", c->lo);
+  set_num(L, "hi", c->hi);
+  set_num(L, "at_epoch", c->at_epoch);
+  if (!isnan(c->at_epoch)) {
+    lua_pushinteger(L, c->of_epochs);
+    lua_setfield(L, -2, "of_epochs");
+  }
+  lua_pushboolean(L, c->dataset_free);
+  lua_setfield(L, -2, "dataset_free");
+  snprintf(href, sizeof href, "%s/runs/%lld.html", s->lang,
+           (long long)c->run_id);
+  lua_pushstring(L, href);
+  lua_setfield(L, -2, "href");
+  if (!isnan(c->change)) {
+    char text[64];
+    if (c->change_pp) snprintf(text, sizeof text, "%+.1f pp", c->change);
+    else snprintf(text, sizeof text, "%+.1f %%", (c->change - 1) * 100);
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, "change_text");
+    if (!isnan(c->change_lo)) {
+      if (c->change_pp)
+        snprintf(text, sizeof text, "[%+.1f, %+.1f]", c->change_lo,
+                 c->change_hi);
+      else
+        snprintf(text, sizeof text, "[%+.1f, %+.1f] %%",
+                 (c->change_lo - 1) * 100, (c->change_hi - 1) * 100);
+      lua_pushstring(L, text);
+      lua_setfield(L, -2, "change_ci_text");
+    }
+  }
+}
+
+static void push_table(site *s, const analysis_table *t) {
+  lua_State *L = s->L;
+  static const char *const keys[ANALYSIS_N_COLS] = {
+      "quality", "latency", "memory", "energy", "emissions"};
+  lua_createtable(L, 0, 3);
+  lua_createtable(L, ANALYSIS_N_COLS, 0);
+  for (int c = 0, k = 0; c < ANALYSIS_N_COLS; c++) {
+    const analysis_column *col = &t->col[c];
+    if (!col->metric) continue;
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, keys[c]);
+    lua_setfield(L, -2, "key");
+    lua_pushstring(L, col->metric);
+    lua_setfield(L, -2, "metric");
+    lua_pushstring(L, col->unit);
+    lua_setfield(L, -2, "unit");
+    if (col->split) {
+      lua_pushstring(L, col->split);
+      lua_setfield(L, -2, "split");
+    }
+    if (col->batch >= 0) set_num(L, "batch_size", (double)col->batch);
+    if (col->seq >= 0) set_num(L, "sequence_length", (double)col->seq);
+    lua_pushboolean(L, c == t->rank_col);
+    lua_setfield(L, -2, "ranks");
+    lua_rawseti(L, -2, ++k);
+  }
+  lua_setfield(L, -2, "columns");
+  lua_createtable(L, (int)t->n_rows, 0);
+  for (size_t r = 0; r < t->n_rows; r++) {
+    const analysis_table_row *row = &t->rows[r];
+    pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
+    lua_createtable(L, 0, 8);
+    unit_label(&l, row->unit->model, NULL);
+    lua_pushstring(L, row->unit->model);
+    lua_setfield(L, -2, "model");
+    if (row->unit->variant) {
+      lua_pushstring(L, row->unit->variant);
+      lua_setfield(L, -2, "variant");
+    }
+    if (row->unit->role >= 0) {
+      lua_pushstring(L, row->unit->role ? "optimized" : "baseline");
+      lua_setfield(L, -2, "role");
+    }
+    if (row->baseline) {
+      lua_pushstring(L, row->baseline->model);
+      lua_setfield(L, -2, "baseline");
+    }
+    study_model_href(&h, s->lang, row->unit->model, row->unit->variant);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "href");
+    lua_createtable(L, 0, ANALYSIS_N_COLS);
+    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+      if (!t->col[c].metric) continue;
+      push_cell(s, &row->cell[c]);
+      lua_setfield(L, -2, keys[c]);
+    }
+    lua_setfield(L, -2, "cells");
+    pod_buf_free(&h);
+    pod_buf_free(&l);
+    lua_rawseti(L, -2, (lua_Integer)r + 1);
+  }
+  lua_setfield(L, -2, "rows");
+}
+
+static const char *primary_of(const site *s, const char *scope) {
+  for (size_t i = 0; i < s->n_prim; i++)
+    if (!strcmp(s->prim[i].scope, scope)) return s->prim[i].metric;
+  return NULL;
+}
+
+static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
+  analysis_table *t = NULL;
+  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  double target = pod_project_target_of(s->project, scope);
+  int rc = analysis_study_table(s->db, s->study, scope, primary_of(s, scope),
+                                &t, err);
+  if (rc) return rc;
+  lua_newtable(s->L);
+  pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
+  site_set_title(s->L, title.data);
+  lua_pushstring(s->L, scope);
+  lua_setfield(s->L, -2, "scope");
+  set_num(s->L, "accuracy_target", target);
+  push_table(s, t);
+  lua_setfield(s->L, -2, "table");
+  /* the comparisons of this dataset: their target verdicts and links */
+  lua_newtable(s->L);
+  for (size_t i = 0, k = 0; i < s->n_cmp_pages; i++) {
+    const cmp_page *p = &s->cmp_pages[i];
+    for (size_t j = 0; j < p->n; j++) {
+      const char *sc = analysis_compare_scope(p->cmps[j]);
+      const analysis_target *tg = analysis_compare_target(p->cmps[j]);
+      pod_buf h = POD_BUF_INIT;
+      if (!sc || strcmp(sc, scope)) continue;
+      lua_createtable(s->L, 0, 4);
+      lua_pushstring(s->L, p->base_label);
+      lua_setfield(s->L, -2, "baseline");
+      lua_pushstring(s->L, p->opt_label);
+      lua_setfield(s->L, -2, "optimized");
+      pod_buf_printf(&h, "%s/compare/%s.html#", s->lang, p->name);
+      render_slug(&h, sc);
+      lua_pushstring(s->L, h.data);
+      lua_setfield(s->L, -2, "href");
+      if (tg->verdict) {
+        lua_pushstring(s->L, tg->verdict);
+        lua_setfield(s->L, -2, "target");
+        lua_pushinteger(s->L, tg->n);
+        lua_setfield(s->L, -2, "target_n");
+      }
+      pod_buf_free(&h);
+      lua_rawseti(s->L, -2, (lua_Integer)++k);
+    }
+  }
+  lua_setfield(s->L, -2, "compares");
+  pod_buf_printf(&rel, "%s/study/", s->lang);
+  render_slug(&rel, *scope ? scope : "all");
+  pod_buf_adds(&rel, ".html");
+  rc = site_write_page(s, rel.data, "study.html", err);
+  pod_buf_free(&rel);
+  pod_buf_free(&title);
+  analysis_table_free(t);
+  return rc;
+}
+
+/* ---- model pages ------------------------------------------------------ */
+
+/* A run's per-epoch values of quality metrics, as chart series: one per
+** (run, metric, split), named "#id split". */
+typedef struct curves {
+  lua_State *L;
+  int64_t run;
+  const char *metric;
+  int n_series;
+  int top;            /* stack index of the series list */
+  pod_buf name_train, name_val;
+  int t_count, v_count;
+} curves;
+
+static int take_curve_point(const store_row *row, void *ud) {
+  curves *c = ud;
+  const char *metric = store_row_text(row, "metric");
+  const char *split = store_row_text(row, "split");
+  const store_value *epoch = store_row_col(row, "epoch");
+  int val;
+  if (epoch->type == STORE_NULL || !metric || strcmp(metric, c->metric) ||
+      !split)
+    return 0;
+  val = !strcmp(split, "validation");
+  if (!val && strcmp(split, "train")) return 0;
+  /* points go to the open series table of this split */
+  lua_getfield(c->L, c->top, val ? "v" : "t");
+  lua_createtable(c->L, 2, 0);
+  lua_pushnumber(c->L, epoch->d);
+  lua_rawseti(c->L, -2, 1);
+  lua_pushnumber(c->L, store_row_col(row, "value")->d);
+  lua_rawseti(c->L, -2, 2);
+  lua_rawseti(c->L, -2, (lua_Integer)(val ? ++c->v_count : ++c->t_count));
+  lua_pop(c->L, 1);
+  return 0;
+}
+
+/* Pushes {metric, series = {{name, points}}, best = {epochs}} for the
+** quality metric of a unit's curves. */
+static int push_curves(site *s, const analysis_unit *u, const char *metric,
+                       char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  int rc = POD_OK, k = 0;
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, metric);
+  lua_setfield(L, -2, "metric");
+  lua_newtable(L);     /* series */
+  for (size_t i = 0; i < u->n_runs && !rc; i++) {
+    curves c;
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.metric = metric;
+    c.run = u->runs[i];
+    lua_createtable(L, 0, 2);   /* scratch {t = {}, v = {}} */
+    lua_newtable(L);
+    lua_setfield(L, -2, "t");
+    lua_newtable(L);
+    lua_setfield(L, -2, "v");
+    c.top = lua_gettop(L);
+    rc = store_each_measurement(s->db, c.run, take_curve_point, &c, err);
+    for (int v = 0; !rc && v < 2; v++) {
+      char name[96];
+      if (!(v ? c.v_count : c.t_count)) continue;
+      render_sandbox_msg(L, v ? "split.validation" : "split.train", NULL, 0,
+                         v ? "validation" : "train");
+      snprintf(name, sizeof name, "#%lld %s", (long long)c.run,
+               lua_tostring(L, -1));
+      lua_pop(L, 1);
+      lua_createtable(L, 0, 2);
+      lua_pushstring(L, name);
+      lua_setfield(L, -2, "name");
+      lua_getfield(L, c.top, v ? "v" : "t");
+      lua_setfield(L, -2, "points");
+      lua_rawseti(L, -3, ++k);
+    }
+    lua_pop(L, 1);   /* scratch */
+  }
+  lua_setfield(L, -2, "series");
+  return rc;
+}
+
+static int same_model(const analysis_unit *a, const analysis_unit *b) {
+  return !strcmp(a->model, b->model) &&
+         ((!a->variant && !b->variant) ||
+          (a->variant && b->variant && !strcmp(a->variant, b->variant)));
+}
+
+static int page_model(site *s, size_t first, char err[POD_ERRLEN]) {
+  size_t n_units;
+  const analysis_unit *u = analysis_study_units(s->study, &n_units);
+  const analysis_unit *m = &u[first];
+  pod_buf rel = POD_BUF_INIT, label = POD_BUF_INIT;
+  lua_State *L = s->L;
+  int rc = POD_OK, k = 0;
+  lua_newtable(L);
+  unit_label(&label, m->model, m->variant);
+  site_set_title(L, label.data);
+  lua_pushstring(L, label.data);
+  lua_setfield(L, -2, "label");
+  lua_newtable(L);   /* datasets */
+  for (size_t i = first; i < n_units && !rc; i++) {
+    analysis_table *t = NULL;
+    if (!same_model(&u[i], m)) continue;
+    rc = analysis_study_table(s->db, s->study, u[i].scope,
+                              primary_of(s, u[i].scope), &t, err);
+    if (rc) break;
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, u[i].scope);
+    lua_setfield(L, -2, "scope");
+    if (u[i].role >= 0) {
+      lua_pushstring(L, u[i].role ? "optimized" : "baseline");
+      lua_setfield(L, -2, "role");
+    }
+    {
+      pod_buf h = POD_BUF_INIT;
+      pod_buf_printf(&h, "%s/study/", s->lang);
+      render_slug(&h, *u[i].scope ? u[i].scope : "all");
+      pod_buf_adds(&h, ".html");
+      lua_pushstring(L, h.data);
+      lua_setfield(L, -2, "study_href");
+      pod_buf_free(&h);
+    }
+    lua_createtable(L, (int)u[i].n_runs, 0);
+    for (size_t r = 0; r < u[i].n_runs; r++) {
+      char href[96];
+      lua_createtable(L, 0, 3);
+      lua_pushinteger(L, (lua_Integer)u[i].runs[r]);
+      lua_setfield(L, -2, "id");
+      snprintf(href, sizeof href, "%s/runs/%lld.html", s->lang,
+               (long long)u[i].runs[r]);
+      lua_pushstring(L, href);
+      lua_setfield(L, -2, "href");
+      lua_pushboolean(L, r >= u[i].n_runs - u[i].n_free);
+      lua_setfield(L, -2, "dataset_free");
+      lua_rawseti(L, -2, (lua_Integer)r + 1);
+    }
+    lua_setfield(L, -2, "runs");
+    /* its row of the study table */
+    push_table(s, t);
+    lua_getfield(L, -1, "rows");
+    for (lua_Integer r = 1; r <= (lua_Integer)t->n_rows; r++)
+      if (t->rows[r - 1].unit == &u[i]) {
+        lua_rawgeti(L, -1, r);
+        lua_setfield(L, -4, "row");
+      }
+    lua_pop(L, 1);
+    lua_setfield(L, -2, "table");
+    if (t->col[ANALYSIS_COL_QUALITY].metric) {
+      rc = push_curves(s, &u[i], t->col[ANALYSIS_COL_QUALITY].metric, err);
+      lua_setfield(L, -2, "curves");
+    }
+    analysis_table_free(t);
+    lua_rawseti(L, -2, ++k);
+  }
+  lua_setfield(L, -2, "datasets");
+  /* the comparisons it takes part in */
+  lua_newtable(L);
+  k = 0;
+  for (size_t i = 0; i < s->n_cmp_pages; i++) {
+    const cmp_page *p = &s->cmp_pages[i];
+    pod_buf h = POD_BUF_INIT;
+    if (strcmp(p->base_label, label.data) && strcmp(p->opt_label, label.data))
+      continue;
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, p->base_label);
+    lua_setfield(L, -2, "baseline");
+    lua_pushstring(L, p->opt_label);
+    lua_setfield(L, -2, "optimized");
+    pod_buf_printf(&h, "%s/compare/%s.html", s->lang, p->name);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_free(&h);
+    lua_rawseti(L, -2, ++k);
+  }
+  lua_setfield(L, -2, "compares");
+  study_model_href(&rel, s->lang, m->model, m->variant);
+  if (rc) lua_pop(L, 1);
+  else rc = site_write_page(s, rel.data, "model.html", err);
+  pod_buf_free(&rel);
+  pod_buf_free(&label);
+  return rc;
+}
+
+int study_pages(site *s, char err[POD_ERRLEN]) {
+  size_t n_scopes, n_units;
+  const char *const *scopes;
+  const analysis_unit *u;
+  int rc = POD_OK;
+  for (size_t i = 0; i < s->n_cmp_pages && !rc; i++)
+    rc = page_compare(s, &s->cmp_pages[i], err);
+  if (rc || !s->study) return rc;
+  scopes = analysis_study_scopes(s->study, &n_scopes);
+  for (size_t i = 0; i < n_scopes && !rc; i++) rc = page_study(s, scopes[i], err);
+  u = analysis_study_units(s->study, &n_units);
+  for (size_t i = 0; i < n_units && !rc; i++) {
+    int seen = 0;
+    for (size_t j = 0; j < i && !seen; j++) seen = same_model(&u[j], &u[i]);
+    if (!seen) rc = page_model(s, i, err);
+  }
+  return rc;
+}
