@@ -1,12 +1,10 @@
 /*
-** render/pareto.c -- the Pareto pages: per dataset/task, each
-** higher-is-better metric (accuracy, F1) against each cost (time s,
-** memory B, energy kWh, emissions kg), one point per run. The front itself
-** is drawn and marked by chart_scatter (svg.c); this file picks the data.
-**
-** A metric measured at several axis points (batch size, sequence length,
-** split) is read at the point most runs share, so every run is judged at
-** the same point; the page says which.
+** render/pareto.c -- the Pareto pages: per dataset, the quality column of
+** its study table (accuracy at the best epoch) against each cost column
+** (latency and memory at the reference point, energy and emissions per
+** run), one point per model: every model of the dataset that has both.
+** analysis/ computes the table and the front (chart_scatter marks it via
+** analysis_pareto); this file only turns the table into chart data.
 */
 #include "render/render_int.h"
 #include "render/i18n.h"
@@ -16,224 +14,162 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct rec {
-  char *scope, *label, *metric, *unit, *split;
-  int64_t run, batch, seq;
-  int direction;
-  double value;
-} rec;
-
 struct render_pareto {
-  rec *r;
-  size_t n, cap;
+  analysis_table **t;
+  size_t n;
 };
 
-static char *dup_text(const store_row *row, const char *name) {
-  const store_value *v = store_row_col(row, name);
-  return v->type == STORE_TEXT ? pod_xstrdup(v->s) : NULL;
+static const char *primary_of(const render_primary *prim, size_t n,
+                              const char *scope) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(prim[i].scope, scope)) return prim[i].metric;
+  return NULL;
 }
 
-static int take(const store_row *row, void *ud) {
-  render_pareto *p = ud;
-  rec *r;
-  pod_buf label = POD_BUF_INIT;
-  const store_value *variant = store_row_col(row, "variant");
-  if (p->n == p->cap) {
-    p->cap = p->cap ? 2 * p->cap : 64;
-    p->r = pod_xrealloc(p->r, p->cap * sizeof *p->r);
-  }
-  r = &p->r[p->n++];
-  r->scope = dup_text(row, "scope");
-  if (!r->scope) r->scope = pod_xstrdup("");
-  pod_buf_printf(&label, "%s", store_row_col(row, "model")->s ? store_row_col(row, "model")->s : "?");
-  if (variant->type == STORE_TEXT)
-    pod_buf_printf(&label, " (%s)", variant->s);
-  pod_buf_printf(&label, " #%lld", (long long)store_row_col(row, "run_id")->i);
-  r->label = pod_buf_detach(&label);
-  r->metric = dup_text(row, "metric");
-  r->unit = dup_text(row, "unit");
-  if (!r->unit) r->unit = pod_xstrdup("");
-  r->split = dup_text(row, "split");
-  r->run = store_row_col(row, "run_id")->i;
-  r->batch = store_row_col(row, "batch_size")->type == STORE_NULL ? -1 : store_row_col(row, "batch_size")->i;
-  r->seq = store_row_col(row, "sequence_length")->type == STORE_NULL ? -1 : store_row_col(row, "sequence_length")->i;
-  r->direction = (int)store_row_col(row, "direction")->i;
-  r->value = store_row_col(row, "value")->d;
+/* Models with both the quality and cost c. */
+static size_t both(const analysis_table *t, int c) {
+  size_t k = 0;
+  for (size_t r = 0; r < t->n_rows; r++)
+    k += t->rows[r].cell[ANALYSIS_COL_QUALITY].n && t->rows[r].cell[c].n;
+  return k;
+}
+
+static int has_chart(const analysis_table *t) {
+  if (!t->col[ANALYSIS_COL_QUALITY].metric) return 0;
+  for (int c = ANALYSIS_COL_LATENCY; c < ANALYSIS_N_COLS; c++)
+    if (t->col[c].metric && both(t, c) >= 2) return 1;
   return 0;
 }
 
-int render_pareto_new(store_db *db, render_pareto **out,
-                      char err[POD_ERRLEN]) {
+int render_pareto_new(store_db *db, const analysis_study *study,
+                      const render_primary *prim, size_t n_prim,
+                      render_pareto **out, char err[POD_ERRLEN]) {
   render_pareto *p = pod_xmalloc(sizeof *p);
-  int rc;
+  size_t n_scopes;
+  const char *const *scopes = analysis_study_scopes(study, &n_scopes);
+  int rc = POD_OK;
   memset(p, 0, sizeof *p);
-  rc = store_each_summary(db, take, p, err);
+  for (size_t i = 0; i < n_scopes && !rc; i++) {
+    analysis_table *t = NULL;
+    rc = analysis_study_table(db, study, scopes[i],
+                              primary_of(prim, n_prim, scopes[i]), &t, err);
+    if (rc) break;
+    if (!has_chart(t)) {
+      analysis_table_free(t);
+      continue;
+    }
+    p->t = pod_xrealloc(p->t, (p->n + 1) * sizeof *p->t);
+    p->t[p->n++] = t;
+  }
   if (rc) {
     render_pareto_free(p);
-    p = NULL;
+    return rc;
   }
   *out = p;
-  return rc;
+  return POD_OK;
 }
 
 void render_pareto_free(render_pareto *p) {
   if (!p) return;
-  for (size_t i = 0; i < p->n; i++) {
-    free(p->r[i].scope);
-    free(p->r[i].label);
-    free(p->r[i].metric);
-    free(p->r[i].unit);
-    free(p->r[i].split);
-  }
-  free(p->r);
+  for (size_t i = 0; i < p->n; i++) analysis_table_free(p->t[i]);
+  free(p->t);
   free(p);
 }
 
-static int is_cost(const rec *r) {
-  return r->direction < 0 && (!strcmp(r->unit, "s") || !strcmp(r->unit, "B") ||
-                              !strcmp(r->unit, "kWh") || !strcmp(r->unit, "kg"));
-}
-
-static int same_key(const rec *a, const rec *b) {
-  return a->batch == b->batch && a->seq == b->seq &&
-         ((!a->split && !b->split) ||
-          (a->split && b->split && !strcmp(a->split, b->split)));
-}
-
-/* The record of the point of metric [from, to) most runs share: rows come
-** ordered by point, so a point is a stretch. */
-static size_t best_point(const render_pareto *p, size_t from, size_t to) {
-  size_t best = from, best_n = 0;
-  for (size_t i = from; i < to;) {
-    size_t j = i;
-    while (j < to && same_key(&p->r[i], &p->r[j])) j++;
-    if (j - i > best_n) { best = i; best_n = j - i; }
-    i = j;
-  }
-  return best;
-}
-
-/* [from, to) of each metric of the scope starting at `from`. */
-typedef struct span { size_t from, to, at; } span;
-
-static size_t metric_spans(const render_pareto *p, size_t from, span *out,
-                           size_t *n_out) {
-  size_t i = from, n = 0;
-  while (i < p->n && !strcmp(p->r[i].scope, p->r[from].scope)) {
-    size_t j = i;
-    while (j < p->n && !strcmp(p->r[j].scope, p->r[i].scope) &&
-           !strcmp(p->r[j].metric, p->r[i].metric))
-      j++;
-    out[n].from = i;
-    out[n].to = j;
-    out[n].at = best_point(p, i, j);
-    n++;
-    i = j;
-  }
-  *n_out = n;
-  return i;
-}
-
-/* Appends " · " and message key with {n} = v (English: "en_word v"). */
-static void axis_part(lua_State *L, pod_buf *b, const char *key,
-                      const char *en_word, long long v) {
-  char en[64];
-  render_i18n_arg a = {"n", NULL, (double)v};
-  snprintf(en, sizeof en, "%s %lld", en_word, v);
-  render_sandbox_msg(L, key, &a, 1, en);
-  pod_buf_printf(b, " · %s", lua_tostring(L, -1));
-  lua_pop(L, 1);
-}
-
-/* " · batch 8 · seq 128 · validation", in the page language. */
-static void axis_text(lua_State *L, pod_buf *b, const rec *r) {
-  if (r->batch >= 0) axis_part(L, b, "point.batch", "batch", (long long)r->batch);
-  if (r->seq >= 0) axis_part(L, b, "point.seq", "seq", (long long)r->seq);
-  if (r->split) {
-    pod_buf key = POD_BUF_INIT;
-    pod_buf_printf(&key, "split.%s", r->split);
-    render_sandbox_msg(L, key.data, NULL, 0, r->split);
-    pod_buf_printf(b, " · %s", lua_tostring(L, -1));
+/* " (Batch 8, Seq. length 128)" in the page language, or "". */
+static void point_text(lua_State *L, pod_buf *b, const analysis_column *c) {
+  pod_buf_clear(b);
+  if (c->batch < 0 && c->seq < 0 && !c->split) return;
+  pod_buf_adds(b, " (");
+  if (c->batch >= 0) {
+    render_sandbox_msg(L, "col.batch", NULL, 0, "batch");
+    pod_buf_printf(b, "%s %lld", lua_tostring(L, -1), (long long)c->batch);
     lua_pop(L, 1);
-    pod_buf_free(&key);
   }
+  if (c->seq >= 0) {
+    render_sandbox_msg(L, "col.seq", NULL, 0, "seq");
+    pod_buf_printf(b, "%s%s %lld", c->batch >= 0 ? ", " : "",
+                   lua_tostring(L, -1), (long long)c->seq);
+    lua_pop(L, 1);
+  }
+  if (c->split) {
+    char key[64];
+    snprintf(key, sizeof key, "split.%s", c->split);
+    render_sandbox_msg(L, key, NULL, 0, c->split);
+    pod_buf_printf(b, "%s%s", c->batch >= 0 || c->seq >= 0 ? ", " : "",
+                   lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  pod_buf_addc(b, ')');
 }
 
-/* Pushes {quality, quality_unit, quality_point, cost, cost_unit,
-** cost_point, points = {{x, y, label, href}}} when two runs or more have
-** both; returns whether it pushed. */
-static int push_chart(lua_State *L, const render_pareto *p, const span *q,
-                      const span *c, const char *lang) {
+static void push_chart(lua_State *L, const analysis_table *t, int c,
+                       const char *lang) {
+  const analysis_column *q = &t->col[ANALYSIS_COL_QUALITY], *k = &t->col[c];
+  pod_buf b = POD_BUF_INIT;
   int n = 0;
-  pod_buf t = POD_BUF_INIT;
-  lua_createtable(L, 0, 7);
+  lua_createtable(L, 0, 8);
   lua_newtable(L);
-  for (size_t i = q->from; i < q->to; i++) {
-    const rec *a = &p->r[i];
-    if (!same_key(a, &p->r[q->at])) continue;
-    for (size_t j = c->from; j < c->to; j++) {
-      const rec *b = &p->r[j];
-      char href[96];
-      if (b->run != a->run || !same_key(b, &p->r[c->at])) continue;
-      lua_createtable(L, 4, 1);
-      lua_pushnumber(L, b->value);
-      lua_rawseti(L, -2, 1);
-      lua_pushnumber(L, a->value);
-      lua_rawseti(L, -2, 2);
-      lua_pushstring(L, a->label);
-      lua_rawseti(L, -2, 3);
-      snprintf(href, sizeof href, "%s/runs/%lld.html", lang, (long long)a->run);
-      lua_pushstring(L, href);
-      lua_setfield(L, -2, "href");
-      lua_rawseti(L, -2, ++n);
+  for (size_t r = 0; r < t->n_rows; r++) {
+    const analysis_table_row *row = &t->rows[r];
+    const analysis_cell *x = &row->cell[c], *y = &row->cell[ANALYSIS_COL_QUALITY];
+    if (!x->n || !y->n) continue;
+    lua_createtable(L, 3, 1);
+    lua_pushnumber(L, x->mean);
+    lua_rawseti(L, -2, 1);
+    lua_pushnumber(L, y->mean);
+    lua_rawseti(L, -2, 2);
+    pod_buf_clear(&b);
+    pod_buf_adds(&b, row->unit->model);
+    if (row->unit->variant) pod_buf_printf(&b, " (%s)", row->unit->variant);
+    lua_pushstring(L, b.data);
+    lua_rawseti(L, -2, 3);
+    pod_buf_clear(&b);
+    pod_buf_printf(&b, "%s/models/", lang);
+    {
+      pod_buf l = POD_BUF_INIT;
+      pod_buf_adds(&l, row->unit->model);
+      if (row->unit->variant) pod_buf_printf(&l, " (%s)", row->unit->variant);
+      render_slug(&b, l.data);
+      pod_buf_free(&l);
     }
+    pod_buf_adds(&b, ".html");
+    lua_pushstring(L, b.data);
+    lua_setfield(L, -2, "href");
+    lua_rawseti(L, -2, ++n);
   }
   lua_setfield(L, -2, "points");
-  if (n < 2) {
-    lua_pop(L, 1);
-    return 0;
-  }
-  lua_pushstring(L, p->r[q->at].metric);
+  lua_pushstring(L, q->metric);
   lua_setfield(L, -2, "quality");
-  lua_pushstring(L, p->r[q->at].unit);
+  lua_pushstring(L, q->unit);
   lua_setfield(L, -2, "quality_unit");
-  axis_text(L, &t, &p->r[q->at]);
-  lua_pushstring(L, pod_buf_str(&t));
+  lua_pushinteger(L, q->direction < 0 ? -1 : 1);
+  lua_setfield(L, -2, "quality_better");
+  point_text(L, &b, q);
+  lua_pushstring(L, pod_buf_str(&b));
   lua_setfield(L, -2, "quality_point");
-  pod_buf_clear(&t);
-  lua_pushstring(L, p->r[c->at].metric);
+  lua_pushstring(L, k->metric);
   lua_setfield(L, -2, "cost");
-  lua_pushstring(L, p->r[c->at].unit);
+  lua_pushstring(L, k->unit);
   lua_setfield(L, -2, "cost_unit");
-  axis_text(L, &t, &p->r[c->at]);
-  lua_pushstring(L, pod_buf_str(&t));
+  point_text(L, &b, k);
+  lua_pushstring(L, pod_buf_str(&b));
   lua_setfield(L, -2, "cost_point");
-  pod_buf_free(&t);
-  return 1;
+  pod_buf_free(&b);
 }
 
 int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
                        int (*page)(void *ud, const char *scope), void *ud) {
-  span *sp = pod_xmalloc((p->n + 1) * sizeof *sp);
-  size_t n_sp, next;
-  int rc = POD_OK;
-  for (size_t from = 0; from < p->n && !rc; from = next) {
-    int charts = 0;
-    next = metric_spans(p, from, sp, &n_sp);
+  for (size_t i = 0; i < p->n; i++) {
+    const analysis_table *t = p->t[i];
+    int charts = 0, rc;
     lua_newtable(L);
-    for (size_t q = 0; q < n_sp; q++) {
-      if (p->r[sp[q].from].direction <= 0) continue;
-      for (size_t c = 0; c < n_sp; c++)
-        if (is_cost(&p->r[sp[c].from]) &&
-            push_chart(L, p, &sp[q], &sp[c], lang))
-          lua_rawseti(L, -2, ++charts);
+    for (int c = ANALYSIS_COL_LATENCY; c < ANALYSIS_N_COLS; c++) {
+      if (!t->col[c].metric || both(t, c) < 2) continue;
+      push_chart(L, t, c, lang);
+      lua_rawseti(L, -2, ++charts);
     }
-    if (!charts) {
-      lua_pop(L, 1);
-      continue;
-    }
-    rc = page(ud, p->r[from].scope);   /* pops the charts */
+    if ((rc = page(ud, t->scope))) return rc;
   }
-  free(sp);
-  return rc;
+  return 0;
 }

@@ -104,7 +104,7 @@ int render_primary_list(store_db *db, const pod_project *project,
                         char err[POD_ERRLEN]) {
   boards l = {NULL, 0};
   size_t kept = 0;
-  int rc = store_each_leaderboard(db, take_board, &l, err);
+  int rc = render_each_board(db, project, take_board, &l, err);
   for (size_t i = 0; rc == POD_OK && i < l.n;) {
     size_t j = i, k = 0;
     while (j < l.n && !strcmp(l.b[j].scope, l.b[i].scope)) j++;
@@ -195,4 +195,28 @@ void render_board_rows_free(render_board_rows *cache) {
     free(cache);
     cache = next;
   }
+}
+
+/* Only boards of results (analysis_is_result): the rest of a scope's
+** metrics are readings and diagnostics, on run pages and in downloads. */
+typedef struct board_filter {
+  const pod_project *project;
+  store_row_fn fn;
+  void *ud;
+} board_filter;
+
+static int only_results(const store_row *row, void *ud) {
+  board_filter *f = ud;
+  const char *metric = store_row_text(row, "metric");
+  const char *unit = store_row_text(row, "unit");
+  if (!metric || !analysis_is_result(f->project, metric, unit ? unit : "",
+                                     (int)store_row_col(row, "direction")->i))
+    return 0;
+  return f->fn(row, f->ud);
+}
+
+int render_each_board(store_db *db, const pod_project *project,
+                      store_row_fn fn, void *ud, char err[POD_ERRLEN]) {
+  board_filter f = {project, fn, ud};
+  return store_each_leaderboard(db, only_results, &f, err);
 }

@@ -77,6 +77,10 @@ typedef struct render_primary {
   int64_t metric_id;
   int direction;
 } render_primary;
+/* store_each_leaderboard, less the boards of metrics that are no results
+** (analysis_is_result; the project file's "boards" adds some back). */
+int render_each_board(store_db *db, const pod_project *project,
+                      store_row_fn fn, void *ud, char err[POD_ERRLEN]);
 int render_primary_list(store_db *db, const pod_project *project,
                         render_primary **out, size_t *out_n,
                         char err[POD_ERRLEN]);
@@ -114,14 +118,17 @@ int render_downloads(store_db *db, const pod_project *project,
                      render_board_rows **boards, render_out *out,
                      char err[POD_ERRLEN]);
 
-/* Pareto pages (pareto.c): each run's summary values, per scope. Owned,
+/* Pareto pages (pareto.c): per dataset of the study, its table's
+** quality column against each cost column, a point per model. Owned,
 ** free with render_pareto_free. render_pareto_each pushes, for each scope
 ** with a chart, the list of charts (each {quality, quality_unit,
-** quality_point, cost, cost_unit, cost_point, points = {{x, y, label,
-** href = run page}}}) and calls page, which pops it; page's nonzero
-** return stops the walk and is returned. */
+** quality_better, quality_point, cost, cost_unit, cost_point, points =
+** {{x, y, label, href = model page}}}) and calls page, which pops it;
+** page's nonzero return stops the walk and is returned. */
 typedef struct render_pareto render_pareto;
-int render_pareto_new(store_db *db, render_pareto **out, char err[POD_ERRLEN]);
+int render_pareto_new(store_db *db, const analysis_study *study,
+                      const render_primary *prim, size_t n_prim,
+                      render_pareto **out, char err[POD_ERRLEN]);
 void render_pareto_free(render_pareto *p);   /* NULL is fine */
 int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
                        int (*page)(void *ud, const char *scope), void *ud);

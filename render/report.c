@@ -210,7 +210,7 @@ int render_report(store_db *db, const pod_project *project,
   int rc;
   memset(&f, 0, sizeof f);
   f.name = name;
-  if ((rc = store_each_leaderboard(db, find_named, &f, err))) goto done;
+  if ((rc = render_each_board(db, project, find_named, &f, err))) goto done;
   if (!f.found) {
     rc = pod_err(err, POD_EINPUT, "found no leaderboard \"%s\", expected "
                  "one of: %s", name, f.names.len ? f.names.data : "(none yet)");
@@ -421,7 +421,7 @@ int render_downloads(store_db *db, const pod_project *project,
   b.err[0] = '\0';
   if ((rc = render_primary_list(db, project, &b.prim, &b.n_prim, err)))
     return rc;
-  rc = store_each_leaderboard(db, board_downloads, &b, err);
+  rc = render_each_board(db, project, board_downloads, &b, err);
   if (rc && b.err[0]) snprintf(err, POD_ERRLEN, "%s", b.err);
   render_primary_free(b.prim, b.n_prim);
   return rc;

@@ -156,6 +156,16 @@ static int add_list(site *s, const char *field, int kind, walk_fn walk,
   return rc == ROWS_ENOUGH ? POD_OK : rc;
 }
 
+/* data.boards: the boards of results, for the overview. */
+static int add_boards(site *s, char err[POD_ERRLEN]) {
+  row_sink k = {s, ROW_BOARD, 0};
+  int rc;
+  lua_newtable(s->L);
+  rc = render_each_board(s->db, s->project, append_row, &k, err);
+  lua_setfield(s->L, -2, "boards");
+  return rc;
+}
+
 static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
                        int64_t id, char err[POD_ERRLEN]) {
   row_sink k = {s, kind, 0};
@@ -351,8 +361,7 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
     push_content_lang(s, s->intro_fallback);
   }
   if ((rc = add_primaries(s, err)) ||
-      (rc = add_list(s, "boards", ROW_BOARD, store_each_leaderboard, 0,
-                     err)) ||
+      (rc = add_boards(s, err)) ||
       (rc = add_list(s, "runs", ROW_RUN, store_each_run, OVERVIEW_RUNS,
                      err)) ||
       (rc = add_list(s, "envs", ROW_ENV, store_each_env, 0, err))) {
@@ -821,7 +830,8 @@ static int note_pareto(void *ud, const char *scope) {
 }
 
 static int find_paretos(site *s, char err[POD_ERRLEN]) {
-  int rc = render_pareto_new(s->db, &s->pareto, err);
+  int rc = render_pareto_new(s->db, s->study, s->prim, s->n_prim, &s->pareto,
+                             err);
   if (rc) return rc;
   return render_pareto_each(s->pareto, s->L, s->lang, note_pareto, s);
 }
@@ -956,7 +966,7 @@ static int course_shortcode(void *ud, const char *kind, const char *args,
   memset(&f, 0, sizeof f);
   f.s = s;
   f.name = args;
-  rc = store_each_leaderboard(s->db, find_board, &f, err);
+  rc = render_each_board(s->db, s->project, find_board, &f, err);
   if (rc && f.err[0]) snprintf(err, POD_ERRLEN, "%s", f.err);
   if (rc == POD_OK && !f.found)
     rc = pod_err(err, POD_EINPUT, "unknown leaderboard \"%s\", expected one "
@@ -1113,6 +1123,17 @@ static int each_page(site *s, walk_fn walk, store_row_fn fn,
   return rc;
 }
 
+/* A page per leaderboard of a result (render_each_board). */
+static int board_pages(site *s, char err[POD_ERRLEN]) {
+  board_walk w;
+  int rc;
+  w.s = s;
+  w.err[0] = '\0';
+  rc = render_each_board(s->db, s->project, page_board, &w, err);
+  if (rc && w.err[0]) snprintf(err, POD_ERRLEN, "%s", w.err);
+  return rc;
+}
+
 /* The run pages this thread claims, each in every language. */
 static int run_pages(site *s, char err[POD_ERRLEN]) {
   s->run_index = s->chunk_start = s->chunk_end = 0;
@@ -1125,7 +1146,7 @@ static int language_pages(site *s, char err[POD_ERRLEN]) {
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
       (rc = pages_course(s, err)) ||
       (rc = study_pages(s, err)) || (rc = pareto_pages(s, err)) ||
-      (rc = each_page(s, store_each_leaderboard, page_board, err)) ||
+      (rc = board_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
   return POD_OK;

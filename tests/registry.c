@@ -127,16 +127,21 @@ void test_expect_refused_at(const char *file, int line, const char *good,
 }
 
 store_db *test_example_registry(void) {
-  char err[POD_ERRLEN], dir[4096];
+  char err[POD_ERRLEN], dir[2][4096];
   store_db *db = NULL;
   ingest_meta m = {0};
-  snprintf(dir, sizeof dir, "%s/examples", test_root());
-  const char *args[] = {dir};
+  snprintf(dir[0], sizeof dir[0], "%s/examples/bert-base", test_root());
+  snprintf(dir[1], sizeof dir[1], "%s/examples/distilbert", test_root());
   if (store_open(test_path("site.db"), &db, err))
     test_fail(__FILE__, __LINE__, "%s", err);
   m.task = "text-classification";
-  if (db && test_ingest_into(db, &m, args, 1, err))
-    test_fail(__FILE__, __LINE__, "examples/: %s", err);
+  for (int k = 0; k < 2 && db; k++) {
+    const char *args[] = {dir[k]};
+    m.role = k ? "optimized" : "baseline";
+    m.variant = k ? "distilled-6-layer" : NULL;
+    if (test_ingest_into(db, &m, args, 1, err))
+      test_fail(__FILE__, __LINE__, "examples/: %s", err);
+  }
   return db;
 }
 
@@ -175,4 +180,13 @@ int test_check_links(const char *dir) {
   closedir(d);
   pod_buf_free(&page);
   return n;
+}
+
+int test_demo_bench(pod_buf *out, pod_buf *err, const char *flags) {
+  int rc = test_podium(out, err, "%s ingest --quiet --role baseline "
+                       "'%s/examples/bert-base'", flags, test_root());
+  if (rc) return rc;
+  return test_podium(out, err, "%s ingest --quiet --role optimized --variant "
+                     "distilled-6-layer '%s/examples/distilbert'", flags,
+                     test_root());
 }

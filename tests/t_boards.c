@@ -209,7 +209,7 @@ static void test_boards_project_file_picks_the_primary_metric(void) {
 /* Without accuracy the first time metric leads (the demo's boards). */
 static void test_boards_default_primary_without_accuracy_is_a_time(void) {
   pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT;
-  CHECK_INT(test_podium(&out, &e, "ingest --quiet %s/examples", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &e, ""), 0);
   CHECK_INT(test_podium(&out, &e, "render --lang en"), 0);
   CHECK_HAS(page("_site/en/leaderboards/text-classification--inference_time.html"),
             "<th scope=\"col\" class=\"num cost\">Inference memory</th>");

@@ -160,7 +160,7 @@ static void test_cli_tags_and_map_reach_the_run(void) {
 
 static void test_cli_report_prints_markdown(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
-  CHECK_INT(test_podium(&out, &err, "ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &err, ""), 0);
   CHECK_INT(test_podium(&out, &err, "report text-classification--inference_memory --md"), 0);
   CHECK_HAS(out.data, "# inference\\_memory: text-classification");
   CHECK_HAS(out.data, "| 1 | distilbert-base-uncased | distilled-6-layer | optimized | 921 MiB | 1 | 2 |");

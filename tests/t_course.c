@@ -146,7 +146,7 @@ static void test_course_compare_shortcode_embeds_the_comparison(void) {
   /* the same rows as the pair's own page: each ratio there is here */
   CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &cmp, err), POD_OK);
   int rows = 0;
-  for (const char *p = cmp.data; (p = strstr(p, "<td class=\"num\"><bdi dir=\"ltr\">")); p += 10) {
+  for (const char *p = cmp.data; (p = strstr(p, "<td class=\"num\" data-label=\"Change\">")); p += 10) {
     char cell[128];
     const char *end = strstr(p, "</td>");
     snprintf(cell, sizeof cell, "%.*s", (int)(end - p), p);
@@ -162,7 +162,7 @@ static void test_course_compare_shortcode_embeds_the_comparison(void) {
 static void test_course_cli_reports_an_unknown_leaderboard(void) {
   pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
   char err[POD_ERRLEN];
-  CHECK_INT(test_podium(&out, &errb, "--db r.db ingest --task text-classification '%s/examples'", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &errb, "--db r.db"), 0);
   /* no content folder: fine, no course */
   CHECK_INT(test_podium(&out, &errb, "--db r.db render"), 0);
   CHECK(pod_exists(test_path("_site/en/index.html")));

@@ -192,7 +192,7 @@ static void write_project(const char *json) {
 static void test_integrity_project_pairs_get_pages(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
   char e[POD_ERRLEN];
-  CHECK_INT(test_podium(&out, &err, "--db t.db ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
   write_project("{\"pairs\": [{\"baseline\": \"distilbert-base-uncased\", "
                 "\"optimized\": \"bert-base-uncased\"}]}");
   CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
@@ -219,7 +219,7 @@ static void test_integrity_compare_numbers_link_to_run_pages(void) {
           run = POD_BUF_INIT;
   char e[POD_ERRLEN];
   int cells = 0;
-  CHECK_INT(test_podium(&out, &err, "--db t.db ingest %s/examples", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
   CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
   CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, e), POD_OK);
   const char *body = strstr(page.data, "<tbody>");

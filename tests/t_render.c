@@ -473,7 +473,7 @@ static void test_render_demo_pages_match_goldens(void) {
     "reports/text-classification--inference_time.md", NULL};
   pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
   char err[POD_ERRLEN], path[4200], rel[600];
-  CHECK_INT(test_podium(&out, &e, "ingest --quiet %s/examples", test_root()), 0);
+  CHECK_INT(test_demo_bench(&out, &e, ""), 0);
   CHECK_INT(test_podium(&out, &e, "render --content %s/examples/content", test_root()), 0);
   for (int i = 0; pages[i]; i++) {
     snprintf(path, sizeof path, "%s/_site/%s", test_dir(), pages[i]);

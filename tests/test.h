@@ -55,6 +55,15 @@ void test_fail(const char *file, int line, const char *fmt, ...)
       test_fail(__FILE__, __LINE__, "%s contains \"%s\"", #hay, n_);        \
   } while (0)
 
+/* a within tol of b (needs <math.h>) */
+#define CHECK_NEAR(a, b, tol)                                               \
+  do {                                                                      \
+    double a_ = (a), b_ = (b);                                              \
+    if (!(fabs(a_ - b_) <= (tol)))                                          \
+      test_fail(__FILE__, __LINE__, "%s == %.10g, expected %.10g", #a, a_,  \
+                b_);                                                        \
+  } while (0)
+
 /* Compares out with tests/golden/<rel>, naming the first differing line;
 ** under PODIUM_GOLDEN=1 (`make golden`) rewrites the golden instead. */
 void test_golden_at(const char *file, int line, const char *rel,
@@ -85,6 +94,10 @@ struct store_db *test_open_db(void);
 /* site.db in the test's folder, holding examples/ (task
 ** text-classification); the caller closes it. */
 struct store_db *test_example_registry(void);
+/* The benchmark half of examples/ as the site's demo had it before the
+** study joined it: bert-base as baseline, distilbert (distilled-6-layer)
+** as optimized, through the CLI with flags ("--db X" or ""); 0 on success. */
+int test_demo_bench(pod_buf *out, pod_buf *err, const char *flags);
 /* Ingests files and folders with one session; the last error code. */
 int test_ingest_into(struct store_db *db, const struct ingest_meta *meta,
                      const char *const *paths, int n, char err[POD_ERRLEN]);
@@ -105,6 +118,6 @@ extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_formats2[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
-    tests_integrity[];
+    tests_integrity[], tests_study[];
 
 #endif

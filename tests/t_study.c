@@ -1,0 +1,231 @@
+/*
+** tests/t_study.c -- a lab's study comes together (issue 13): benchmark
+** CSVs per model (no dataset, no role), CodeCarbon with three seeds per
+** model in two datasets (the model only in project_name), training logs
+** in the Trainer, Lightning and Keras formats with the roles, no project
+** file. The files are examples/'s own, ingested with flags as a lab
+** would. Numbers are checked against values worked by hand below.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TINY "huawei-noah/TinyBERT_General_4L_312D"
+
+/* Copies the study's files (not podium.json: no manifest here) and
+** ingests them as the issue describes. */
+static void ingest_study(pod_buf *out, pod_buf *err) {
+  static const char *const dirs[] = {"bert-base", "distilbert", "tinybert",
+                                     "sst2", "mrpc", NULL};
+  static const struct { const char *dir, *model, *role; } logs[] = {
+    {"bert-base-uncased", "bert-base-uncased", "baseline"},
+    {"distilbert-base-uncased", "distilbert-base-uncased", "optimized"},
+    {"tinybert", TINY, "optimized"}};
+  static const char *const datasets[] = {"sst2", "mrpc"};
+  char e[POD_ERRLEN], from[4096], to[4096];
+  for (int i = 0; dirs[i]; i++) {
+    snprintf(from, sizeof from, "%s/examples/%s", test_root(), dirs[i]);
+    snprintf(to, sizeof to, "%s/study/%s", test_dir(), dirs[i]);
+    CHECK_RC(pod_copytree(from, to, e), POD_OK, e);
+  }
+  CHECK_INT(test_podium(out, err, "ingest --quiet study/bert-base "
+                        "study/distilbert study/tinybert"), 0);
+  for (int d = 0; d < 2; d++) {
+    CHECK_INT(test_podium(out, err, "ingest --quiet --dataset %s --map "
+                          "model=project_name study/%s/emissions.csv",
+                          datasets[d], datasets[d]), 0);
+    for (int k = 0; k < 3; k++)
+      CHECK_INT(test_podium(out, err, "ingest --quiet --model %s --dataset "
+                            "%s --role %s study/%s/%s", logs[k].model,
+                            datasets[d], logs[k].role, datasets[d],
+                            logs[k].dir), 0);
+  }
+}
+
+static const cJSON *section(const cJSON *j, const char *dataset) {
+  const cJSON *s;
+  cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "datasets"))
+    if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(s, "dataset")),
+                dataset))
+      return s;
+  return NULL;
+}
+
+static const cJSON *row(const cJSON *sec, const char *metric, int seq) {
+  const cJSON *r;
+  cJSON_ArrayForEach(r, cJSON_GetObjectItem(sec, "rows")) {
+    const cJSON *q = cJSON_GetObjectItem(r, "sequence_length");
+    if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "metric")), metric) &&
+        (seq < 0 ? cJSON_IsNull(q) : cJSON_GetNumberValue(q) == seq))
+      return r;
+  }
+  return NULL;
+}
+
+static double num(const cJSON *o, const char *k) {
+  return cJSON_GetNumberValue(cJSON_GetObjectItem(o, k));
+}
+
+/* Worked by hand:
+** - sst2 accuracy at the best epoch: bert-base's all_results.json says
+**   0.92 (its curve's best epoch by validation loss, 2, agrees);
+**   distilbert's Lightning log has validation loss 0.40 0.30 0.32 0.35 at
+**   epochs 0-3, so epoch 1, where val_acc is 0.90: -2.0 pp.
+** - sst2 energy: 0.030 0.032 0.034 kWh against 0.015 0.016 0.017 kWh:
+**   means 0.032 and 0.016, ratio 0.5; sd 0.002 and 0.001, so
+**   se(log R) = sqrt(0.002^2 / (3 * 0.032^2) + 0.001^2 / (3 * 0.016^2))
+**   = sqrt(2 / 768) = 0.0510310; Welch df = 4, t = 2.776;
+**   interval 0.5 * exp(-/+ 2.776 * 0.0510310) = [0.43396, 0.57609].
+** - time at batch 8, seq 128: 0.0180 s against 0.0090 s: 0.5, 2.00x. */
+static void test_study_compares_every_pair_in_each_dataset(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, md = POD_BUF_INIT,
+          page = POD_BUF_INIT, file = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  const cJSON *s, *r;
+  ingest_study(&out, &err);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --json"), 0);
+  cJSON *j = cJSON_Parse(out.data);
+  CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "datasets")), 2);
+  s = section(j, "sst2");
+  CHECK(s != NULL);
+  CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(s, "warnings")), 0);
+  r = row(s, "accuracy", -1);
+  CHECK(r != NULL);
+  if (r) {
+    CHECK_NEAR(num(r, "diff_pp"), -2.0, 1e-9);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "optimized"), "at_epoch"), 1, 0);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "optimized"), "of_epochs"), 4, 0);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "baseline"), "mean"), 0.92, 1e-12);
+  }
+  /* accuracy comes first in the table */
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+                cJSON_GetArrayItem(cJSON_GetObjectItem(s, "rows"), 0), "metric")),
+            "accuracy");
+  r = row(s, "energy_consumed", -1);
+  CHECK(r != NULL);
+  if (r) {
+    double se = sqrt(0.002 * 0.002 / (3 * 0.032 * 0.032) +
+                     0.001 * 0.001 / (3 * 0.016 * 0.016));
+    CHECK_NEAR(num(r, "ratio"), 0.5, 1e-12);
+    CHECK_NEAR(num(r, "interval_low"), 0.5 * exp(-2.776 * se), 1e-6);
+    CHECK_NEAR(num(r, "interval_high"), 0.5 * exp(2.776 * se), 1e-6);
+    CHECK_NEAR(num(r, "interval_low"), 0.43396, 1e-5);
+    CHECK_NEAR(num(r, "interval_high"), 0.57609, 1e-5);
+    CHECK_NEAR(num(cJSON_GetObjectItem(r, "baseline"), "n"), 3, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(r, "verdict")), "better");
+  }
+  r = row(s, "inference_time", 128);
+  CHECK(r != NULL);
+  if (r) {
+    CHECK_NEAR(num(r, "ratio"), 0.5, 1e-12);
+    CHECK_NEAR(num(r, "speedup"), 2.0, 1e-12);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "baseline"),
+                                           "dataset_free")));
+  }
+  /* mrpc is its own section: never pooled with sst2 */
+  s = section(j, "mrpc");
+  CHECK(s && cJSON_GetArraySize(cJSON_GetObjectItem(s, "warnings")) == 0);
+  r = s ? row(s, "accuracy", -1) : NULL;
+  CHECK(r && fabs(num(r, "diff_pp") + 2.0) < 1e-9);   /* 0.82 - 0.84 */
+  cJSON_Delete(j);
+  /* --dataset keeps one section; the page, --md and the report agree */
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --dataset sst2 --json"), 0);
+  j = cJSON_Parse(out.data);
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "dataset")), "sst2");
+  cJSON_Delete(j);
+  CHECK_INT(test_podium(&md, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --md"), 0);
+  CHECK_HAS(md.data, "## bert-base-uncased vs distilbert-base-uncased on sst2");
+  CHECK_HAS(md.data, "| accuracy | validation | 0.92 (n=1) | 0.90 (n=1) at best epoch 1 of 4 | 0.978 | -2.2 % | -2.0 pp | n = 1: no interval | worse |");
+  CHECK_HAS(md.data, "| 0.500 | -50.0 % | - | [0.434, 0.576] | better |");
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/reports/compare-bert-base-uncased--distilbert-base-uncased.md"), &file, e), POD_OK);
+  CHECK_STR(file.data, md.data);
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "<section id=\"sst2\">");
+  CHECK_HAS(page.data, "<section id=\"mrpc\">");
+  CHECK_HAS(page.data, ">-2.0 pp</bdi>");
+  CHECK_HAS(page.data, "[0.434, 0.576]");
+  CHECK_HAS(page.data, "at best epoch 1 of 4");
+  CHECK_LACKS(page.data, "Not like for like");
+  /* the other optimized model has its page too */
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "vs \xe2\x81\xa8" TINY);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&md);
+  pod_buf_free(&page);
+  pod_buf_free(&file);
+}
+
+/* The study table, the Pareto page and the accuracy board of each
+** dataset list every model; readings get no board; model pages exist. */
+static void test_study_tables_boards_and_model_pages_list_every_model(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const char *const pages[] = {"_site/en/study/sst2.html",
+                                      "_site/en/pareto/sst2.html",
+                                      "_site/en/leaderboards/sst2--accuracy.html",
+                                      "_site/en/study/mrpc.html",
+                                      "_site/en/leaderboards/mrpc--accuracy.html",
+                                      NULL};
+  ingest_study(&out, &err);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  for (int i = 0; pages[i]; i++) {
+    CHECK_INT(pod_file_read(test_path(pages[i]), &page, e), POD_OK);
+    CHECK_HAS(page.data, ">bert-base-uncased</");
+    CHECK_HAS(page.data, ">distilbert-base-uncased</");
+    CHECK_HAS(page.data, ">" TINY "</");
+  }
+  /* the study table: TinyBERT's accuracy at its best epoch (Keras val
+  ** loss 0.50 0.42 0.38 0.39 0.41: epoch 2, val_accuracy 0.885) */
+  CHECK_INT(pod_file_read(test_path("_site/en/study/sst2.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "at best epoch 2 of 5");
+  CHECK_HAS(page.data, "-3.5 pp");
+  CHECK_HAS(page.data, "[-56.6, -42.4] %");   /* energy against bert-base */
+  CHECK(pod_exists(test_path("_site/en/leaderboards/sst2--energy_consumed.html")));
+  CHECK(!pod_exists(test_path("_site/en/leaderboards/sst2--cpu_power.html")));
+  CHECK(!pod_exists(test_path("_site/en/leaderboards/sst2--emissions_rate.html")));
+  CHECK_INT(pod_file_read(test_path("_site/en/models/distilbert-base-uncased.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "compare/bert-base-uncased--distilbert-base-uncased.html");
+  CHECK_HAS(page.data, "<svg");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
+/* A role belongs to the model in a dataset: another file saying the
+** other role is refused, naming the first one; the accuracy target is
+** judged with its interval. */
+static void test_study_roles_and_the_accuracy_target(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  ingest_study(&out, &err);
+  CHECK_RC(pod_mkdirs(test_path("again"), e), POD_OK, e);
+  test_write(test_path("again/metrics.csv"),
+             "epoch,step,val_acc,val_loss\n0,10,0.5,0.9\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "ingest --model distilbert-base-uncased "
+                        "--dataset sst2 --role baseline again"), 1);
+  CHECK_HAS(err.data, "found role baseline for model \"distilbert-base-uncased\" in \"sst2\", expected optimized");
+  CHECK_HAS(err.data, "study/sst2/distilbert-base-uncased/metrics.csv");
+  test_write(test_path("podium.project.json"), "{\"accuracy_target\": 0.99}",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --dataset sst2"), 0);
+  CHECK_HAS(out.data, "Accuracy target: 99% of the baseline's accuracy: cannot tell at n = 1 (ratio 0.9783)");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+const test_case tests_study[] = {
+  {"study_compares_every_pair_in_each_dataset", test_study_compares_every_pair_in_each_dataset},
+  {"study_tables_boards_and_model_pages_list_every_model", test_study_tables_boards_and_model_pages_list_every_model},
+  {"study_roles_and_the_accuracy_target", test_study_roles_and_the_accuracy_target},
+  {NULL, NULL}};
