@@ -20,9 +20,14 @@
 **     run's energy curve) plus summary values copied from the snapshot
 **     with the largest duration (the last such row), so the leaderboard,
 **     which averages summary values, sees exactly one value per metric;
-**   - rows with an EMPTY run_id (or no run_id column: 1.x) are grouped
-**     like any podium file, by (folder, project/model, flags, machine):
-**     they are repeats of the project's run and each is a summary value.
+**   - CodeCarbon 1.0-1.2 had no run_id but wrote a new uuid4
+**     experiment_id at every stop: there experiment_id is the key (from
+**     2.7 experiment_id is the dashboard's, one value for all runs, and
+**     is not a key);
+**   - rows with an EMPTY key (or no key column: the 2021 18-column
+**     layout) are grouped like any podium file, by (folder,
+**     project/model, flags, machine): they are repeats of the project's
+**     run and each is a summary value.
 ** One pass does it (a hash of the run_id -> its entry; memory stays
 ** bounded by the number of distinct run_ids, not rows): a run_id's first
 ** row is stored as summary values; when a second row comes, those become
@@ -147,6 +152,7 @@ typedef struct cc {
   ingest_csv_row hdr;          /* owned copy of the header */
   long hdr_line;
   int col[C_N];                /* index of a named column, or -1 */
+  int key_col;                 /* the column keying runs, or -1 */
   int mcol[N_MCOLS];           /* measurement column -> mcols[], or -1 */
   int64_t metric_id[N_MCOLS];
   int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
@@ -198,12 +204,21 @@ static int looks_like_header(const ingest_csv_row *row) {
   return project && duration;
 }
 
+/* The release range that wrote these columns, from EmissionsData as each
+** tag of mlco2/codecarbon had it: experiment_id second (a uuid4 made at
+** every stop) in 1.0-1.2; run_id from 2.0; codecarbon_version 2.2.0; pue
+** 2.2.3; experiment_id after run_id (the dashboard's, one fixed default
+** for every run) 2.7.0; water_consumed and wue 3.0.8; the utilization
+** columns and ram_used_gb 3.2. */
 static const char *layout_of(const cc *st) {
-  if (st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0) return "3.1+ (37-38)";
-  if (st->col[C_EXPERIMENT] >= 0) return "2.5-3.0 (32, experiment_id)";
-  if (st->col[C_PUE] >= 0) return "2.3-2.4 (31, pue)";
-  if (st->col[C_VERSION] >= 0) return "2.2 (30)";
-  if (st->col[C_RUN_ID] >= 0) return "2.0 (29)";
+  if (st->col[C_UTIL] >= 0) return "3.2+ (37-38, utilization)";
+  if (st->col[C_WATER] >= 0) return "3.0.8-3.1 (34, water)";
+  if (st->col[C_RUN_ID] < 0 && st->col[C_EXPERIMENT] >= 0)
+    return "1.0-1.2 (12, experiment_id per stop)";
+  if (st->col[C_EXPERIMENT] >= 0) return "2.7-3.0.7 (32, experiment_id)";
+  if (st->col[C_PUE] >= 0) return "2.2.3-2.6 (31, pue)";
+  if (st->col[C_VERSION] >= 0) return "2.2.0-2.2.2 (30, codecarbon_version)";
+  if (st->col[C_RUN_ID] >= 0) return "2.0-2.1 (29, run_id)";
   return "1.x (18 columns)";
 }
 
@@ -246,6 +261,11 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     else if (!is_run_column(row->field[i]))
       st->env_cols[st->n_env_cols++] = (int)i;
   }
+  /* 1.0-1.2 had no run_id; their experiment_id was new at every stop, so
+  ** it is what run_id became. From 2.7 it names the dashboard experiment,
+  ** the same for every run: not a key. */
+  st->key_col = st->col[C_RUN_ID] >= 0 ? st->col[C_RUN_ID]
+                                       : st->col[C_EXPERIMENT];
   cx->format_version = layout_of(st);
   st->header_seen = 1;
   return POD_OK;
@@ -380,7 +400,8 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   }
   for (k = 0; k < st->n_env; k++)
     if (st->env[k].key.len == st->env_key.len &&
-        !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len))
+        (!st->env_key.len ||  /* no machine columns: data may be NULL */
+         !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len)))
       break;
   if (k == st->n_env) {  /* a machine not among the recent ones */
     if ((rc = env_build(cx, st, row, err))) return rc;
@@ -554,7 +575,7 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   if ((rc = env_for(cx, st, row, err))) return rc;
   for (size_t k = 0; k < N_MCOLS; k++)
     if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
-  rid = st->col[C_RUN_ID];
+  rid = st->key_col;
   if (rid < 0 || !row->len[rid]) {  /* no run_id: a repeat, a summary */
     if ((rc = group_run_for(cx, st, row, &run, err))) return rc;
     return summary(cx, st, row, run, v, err);

@@ -32,6 +32,8 @@ static void ingest_ok(const char *name) {
   store_close(db);
 }
 
+static void write_and_ingest(const char *name, const char *data);
+
 #define V222 "v2.2.2-FNNDSC-pypx-repack-emissions.csv"
 #define V243 "v2.4.3rc1-mlco2-codecarbon-examples-emissions.csv"
 #define V323 "v3.2.3-EronQorri-green-ml-bench-emissions.csv"
@@ -39,14 +41,17 @@ static void ingest_ok(const char *name) {
 
 static void test_codecarbon_ingests_every_corpus_file(void) {
   ingest_ok("");
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 11);
-  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 202);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0 (29)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 12);
+  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 206);
+  /* labels from the columns as each release wrote them (EmissionsData in
+  ** codecarbon/output.py, later output_methods/emissions_data.py) */
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.0-1.2 (12, experiment_id per stop)'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.x (18 columns)'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2 (30)'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.3-2.4 (31, pue)'"), 3);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.5-3.0 (32, experiment_id)'"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.1+ (37-38)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0-2.1 (29, run_id)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.0-2.2.2 (30, codecarbon_version)'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.3-2.6 (31, pue)'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.7-3.0.7 (32, experiment_id)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.2+ (37-38, utilization)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
 }
 
@@ -101,6 +106,28 @@ static void test_codecarbon_2021_sample_empty_trailing_columns(void) {
   /* no run_id column: rows group per project (and machine) as repeats */
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
   CHECK(test_query_num("SELECT count(DISTINCT project) FROM runs") < 20);
+}
+
+/* Issue 14: CodeCarbon 1.0-1.2 wrote a fresh uuid4 experiment_id on every
+** stop (EmissionsTracker._prepare_emissions_data), so each line is its
+** own run; from 2.7 experiment_id is the dashboard's experiment, the same
+** on every line, and run_id keys the run. */
+static void test_codecarbon_v1_experiment_id_is_the_run(void) {
+  ingest_ok("v1.2-pruning-experiment-id-per-stop.csv");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "1.0-1.2 (12, experiment_id per stop)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE project = 'pruning'"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 5"), 951);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 0);
+}
+
+static void test_codecarbon_v27_experiment_id_is_not_the_run(void) {
+  write_and_ingest("emissions.csv",
+                   "timestamp,project_name,run_id,experiment_id,duration,emissions,energy_consumed\n"
+                   "2024-09-30T06:16:21,p,r1,5b0fa12a-3dd7-45bb-9766-cc326314d9f1,3.5,0.1,0.2\n"
+                   "2024-09-30T06:17:21,p,r2,5b0fa12a-3dd7-45bb-9766-cc326314d9f1,4.5,0.1,0.2\n");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "2.7-3.0.7 (32, experiment_id)");
 }
 
 static void test_codecarbon_rows_of_two_machines_share_envs(void) {
@@ -309,5 +336,7 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_keeps_unknown_column_in_extras", test_codecarbon_keeps_unknown_column_in_extras},
   {"test_codecarbon_repeated_run_id_is_one_run_one_summary", test_codecarbon_repeated_run_id_is_one_run_one_summary},
   {"test_codecarbon_refuses_bad_files", test_codecarbon_refuses_bad_files},
+  {"test_codecarbon_v1_experiment_id_is_the_run", test_codecarbon_v1_experiment_id_is_the_run},
+  {"test_codecarbon_v27_experiment_id_is_not_the_run", test_codecarbon_v27_experiment_id_is_not_the_run},
   {NULL, NULL},
 };
