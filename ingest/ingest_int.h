@@ -118,16 +118,19 @@ void ingest_manifest_apply(const ingest_manifest *m, const char *path,
                            ingest_meta *out, char ***out_pairs, int *n_pairs);
 
 /* ---- training logs (metric_names.c) --------------------------------- */
-/* A logged key ("val_acc", "val/rmse_loss", "eval_runtime", "lr-Adam")
-** as a metric: base name (lower case, split prefix removed, acc ->
-** accuracy, lr/learning_rate/lr-<Optimizer> -> learning_rate) into base,
-** and *split "validation", "test", "train" (also for unprefixed keys) or
-** NULL (learning rate). *split points to a static string. */
+/* A logged key ("val_acc", "val/rmse_loss", "loss/val", "acc.test",
+** "eval_runtime", "train_loss_step", "lr-Adam") as a metric: base name
+** (lower case, split word removed from either end, Lightning's _epoch
+** suffix dropped and _step kept after a split, acc -> accuracy,
+** lr/learning_rate/lr-<Optimizer> -> learning_rate) into base, and *split
+** "validation", "test", "train" (also for keys naming none) or NULL
+** (learning rate). *split points to a static string. */
 void ingest_metric_from_key(const char *key, char *base, size_t n,
                             const char **split);
 /* STORE_LOWER_BETTER, STORE_HIGHER_BETTER or STORE_NO_DIRECTION. */
 int ingest_metric_direction(const char *base);
-/* "s" (runtime), "1/s" (*_per_second), "FLOP" (total_flos), else "". */
+/* "s" (runtime, *_runtime), "1/s" (*_per_second), "FLOP" (total_flos),
+** "B" (*mem_*_delta), else "". */
 const char *ingest_metric_unit(const char *base);
 /* A cell of a training log: 1 a finite number in *out; 0 nan or inf (a
 ** run that diverged: the caller skips and counts it); -1 not a number. */
@@ -149,6 +152,9 @@ typedef struct ingest_trainlog {
   int epoch_col, step_col;  /* out: their columns, -1 when absent */
   int old_acc, has_lr;   /* out: "acc"/"val_acc" seen; a learning rate */
   long nonfinite;        /* out: nan/inf cells skipped */
+  int split_restarts;    /* in: an epoch not above the last one starts a new
+                         ** training, a run of its own (Keras append=True) */
+  int trainings;         /* out: trainings found (1 without restarts) */
 } ingest_trainlog;
 int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
                         char err[POD_ERRLEN]);
