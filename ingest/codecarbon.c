@@ -139,7 +139,7 @@ static run_entry *table_find(run_table *t, uint64_t h, int add) {
 /* ---- per-file state ------------------------------------------------- */
 
 enum { C_PROJECT, C_RUN_ID, C_DURATION, C_EXPERIMENT, C_VERSION, C_PUE,
-       C_WATER, C_UTIL, C_EMISSIONS, C_N };
+       C_WATER, C_UTIL, C_EMISSIONS, C_TIMESTAMP, C_N };
 
 #define ENV_SLOTS 16
 typedef struct env_slot {
@@ -233,7 +233,7 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   static const char *const named[C_N] = {
       "project_name", "run_id", "duration", "experiment_id",
       "codecarbon_version", "pue", "water_consumed",
-      "cpu_utilization_percent", "emissions"};
+      "cpu_utilization_percent", "emissions", "timestamp"};
   int rc = ingest_csv_check_header(cx, row, err);
   if (rc) return rc;
   st->hdr.n = row->n;
@@ -285,6 +285,50 @@ static int second_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
            "different header: CodeCarbon's columns changed; split the file "
            "there)", st->hdr_line);
   return ingest_csv_fail(cx, row, i, msg, err);
+}
+
+/* ---- broken lines ---------------------------------------------------- */
+
+/* strftime("%Y-%m-%dT%H:%M:%S") in every release: a date first. */
+static int is_date(const char *s) {
+  for (int i = 0; i < 4; i++)
+    if (s[i] < '0' || s[i] > '9') return 0;
+  return s[4] == '-';
+}
+
+/* Two trackers appending to one emissions.csv at once leave lines such as
+** "0,,,,..." or ".0,,,...": the right number of commas, but none of the
+** cells every CodeCarbon row has. Such a line is named with what it lacks
+** (err written, POD_EINPUT), never read as a run of no name. */
+static int broken_row(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
+                      char err[POD_ERRLEN]) {
+  /* emissions may be empty on a real row (2.4.3rc1 flush rows) */
+  static const int need[] = {C_PROJECT, C_RUN_ID, C_DURATION};
+  pod_buf what = POD_BUF_INIT;
+  int t = st->col[C_TIMESTAMP], first = -1, key = st->key_col;
+  long line, col;
+  if (t >= 0 && !is_date(row->field[t])) {
+    pod_buf_printf(&what, "timestamp \"%.24s\" is not a date",
+                   row->field[t]);
+    first = t;
+  }
+  for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+    int i = need[k] == C_RUN_ID ? key : st->col[need[k]];
+    if (i < 0 || row->len[i]) continue;
+    /* an empty run_id alone is a repeat (2.4.3rc1 writes some) */
+    if (need[k] == C_RUN_ID && !what.len) continue;
+    pod_buf_printf(&what, "%sno %s", what.len ? ", " : "", st->hdr.field[i]);
+    if (first < 0 || i < first) first = i;
+  }
+  if (!what.len) return POD_OK;
+  if (first < 0) first = 0;
+  col = ingest_csv_col(row, (size_t)first, &line);
+  pod_err_at(err, POD_EINPUT, cx->path, line, col, "found a broken line "
+             "(%s), expected a CodeCarbon row with a timestamp, "
+             "project_name and duration (two trackers writing to one "
+             "file?)", what.data);
+  pod_buf_free(&what);
+  return POD_EINPUT;
 }
 
 /* ---- the environment of a row ----------------------------------------- */
@@ -568,13 +612,16 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     char msg[96];
     snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
              st->hdr.n, row->n);
-    return ingest_csv_fail(cx, row, row->n < st->hdr.n ? row->n : st->hdr.n,
-                           msg, err);
+    rc = ingest_csv_fail(cx, row, row->n < st->hdr.n ? row->n : st->hdr.n,
+                         msg, err);
+    return ingest_bad_row(cx, rc, err);
   }
+  if ((rc = broken_row(cx, st, row, err))) return ingest_bad_row(cx, rc, err);
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if ((rc = cell_value(cx, st, row, k, &v[k], err)))
+      return ingest_bad_row(cx, rc, err);
   cx->rows++;
   if ((rc = env_for(cx, st, row, err))) return rc;
-  for (size_t k = 0; k < N_MCOLS; k++)
-    if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
   rid = st->key_col;
   if (rid < 0 || !row->len[rid]) {  /* no run_id: a repeat, a summary */
     if ((rc = group_run_for(cx, st, row, &run, err))) return rc;

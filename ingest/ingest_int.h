@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "ingest/ingest.h"
+#include "core/buf.h"
 
 /* Per-file state, alive while one file is read inside its transaction. */
 typedef struct ingest_ctx {
@@ -20,7 +21,15 @@ typedef struct ingest_ctx {
   const char *format_version;   /* set by the parser once it knows */
   const char *tags_json;        /* --tag and manifest tags, or NULL */
   long long bytes;              /* the file's size */
+  const char *note;             /* a static string for ingest_report.note */
+  long bad_rows;                /* lines skipped (--skip-bad-rows) */
+  pod_buf *bad;                 /* their messages (the session's buffer) */
 } ingest_ctx;
+
+/* A broken line: under --skip-bad-rows, err (already written, located)
+** is kept for the report, the line counted and POD_OK returned; otherwise
+** rc, with " (--skip-bad-rows skips such lines)" added to err. */
+int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
 typedef struct ingest_csv_row {

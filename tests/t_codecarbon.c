@@ -321,10 +321,60 @@ static void test_codecarbon_refuses_bad_files(void) {
                  "j.csv:2:26: found \"0,5\"", NULL);
   expect_refused("k.csv", HDR, "k.csv", "found a header but no rows");
   expect_refused("l.csv", "timestamp,project_name,duration,emissions\n"
-                 "2024-01-01T00:00:00,,1,2\n", "l.csv:2:21:", "no model name");
+                 "2024-01-01T00:00:00,,1,2\n", "l.csv:2:21: found a broken line (no project_name)", "expected a CodeCarbon row");
+}
+
+/* Issue 14: lines that interleaved writes leave ("0,,,..." and ".0,,,...")
+** refuse the file, naming what is missing; never a run without values. */
+#define BROKEN "interleaved-broken-lines-emissions.csv"
+
+static const char *broken_fixture(void) {
+  return test_data("bad-lines/" BROKEN);
+}
+
+static void test_codecarbon_broken_lines_refuse_the_file(void) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  if (pod_file_read(broken_fixture(), &b, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  test_expect_refused(NULL, BROKEN, b.data, b.len,
+                      BROKEN ":4:1: found a broken line (timestamp \"0\" is not a date, no project_name, no run_id, no duration)",
+                      "(--skip-bad-rows skips such lines)");
+  pod_buf_free(&b);
+}
+
+static void test_codecarbon_broken_lines_refuse_even_with_model(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --model m '%s'", db, broken_fixture()), 1);
+  CHECK_HAS(errb.data, ":4:1: found a broken line");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+static void test_codecarbon_skip_bad_rows_lists_and_counts_them(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, broken_fixture()), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(errb.data, BROKEN ":4:1: found a broken line (timestamp \"0\" is not a date, no project_name");
+  CHECK_HAS(errb.data, BROKEN ":7:1: found a broken line (timestamp \".0\" is not a date");
+  CHECK_HAS(out.data, "(6 rows, 2 bad lines skipped)");
+  CHECK_HAS(out.data, "ingest: 1 added, 0 skipped, 0 failed, 2 bad lines skipped");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line IN (4, 7)"), 0);
+  /* every run has values */
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM measurements)"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
 }
 
 const test_case tests_codecarbon[] = {
+  {"test_codecarbon_broken_lines_refuse_the_file", test_codecarbon_broken_lines_refuse_the_file},
+  {"test_codecarbon_broken_lines_refuse_even_with_model", test_codecarbon_broken_lines_refuse_even_with_model},
+  {"test_codecarbon_skip_bad_rows_lists_and_counts_them", test_codecarbon_skip_bad_rows_lists_and_counts_them},
   {"codecarbon_big_file_on_a_reader_thread", test_codecarbon_big_file_on_a_reader_thread},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
