@@ -318,7 +318,24 @@ static void test_ingest_changed_file_needs_replace(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);   /* distil is gone */
 }
 
+/* Issue 14: a benchmark whose every result is N/A (out of memory) says
+** so instead of "added (2 rows)"; one with some N/A counts them. */
+static void test_ingest_benchmark_all_na_says_so(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
+                        test_data("hf-benchmark-oom/oom-allna-inference_memory_1600000000.csv")), 0);
+  CHECK_HAS(out.data, "(2 rows, 0 values: every result N/A (out of memory or not run))");
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
+                        test_data("hf-benchmark-oom/oom-partna-inference_time_1600000000.csv")), 0);
+  CHECK_HAS(out.data, "(2 rows, 1 value, 1 result N/A (out of memory or not run))");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_ingest[] = {
+  {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
   {"ingest_manifest_gives_metadata_and_flags_win", test_ingest_manifest_gives_metadata_and_flags_win},
   {"ingest_refuses_a_bad_manifest", test_ingest_refuses_a_bad_manifest},
   {"ingest_changed_file_needs_replace", test_ingest_changed_file_needs_replace},
