@@ -7,6 +7,7 @@
 ** or data (POD_EINPUT, POD_EIO, POD_EDB, POD_ETEMPLATE), 2 usage.
 */
 #include "core/buf.h"
+#include "core/num.h"
 #include "core/err.h"
 #include "core/fs.h"
 #include "core/method.h"
@@ -141,7 +142,13 @@ static cJSON *row_json(const store_row *row) {
     cJSON *item;
     switch (v->type) {
     case STORE_INT: item = cJSON_CreateNumber((double)v->i); break;
-    case STORE_REAL: item = cJSON_CreateNumber(v->d); break;
+    case STORE_REAL: {  /* cJSON prints 15 digits when they read back
+                        ** "close enough": print what reads back exact */
+      char num[32];
+      item = isfinite(v->d) ? cJSON_CreateRaw(pod_num_format(v->d, num))
+                            : cJSON_CreateNull();
+      break;
+    }
     case STORE_TEXT: item = cJSON_CreateString(v->s); break;
     default: item = cJSON_CreateNull();
     }

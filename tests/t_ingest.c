@@ -334,7 +334,34 @@ static void test_ingest_benchmark_all_na_says_so(void) {
   pod_buf_free(&err);
 }
 
+/* Issue 14: show --json prints each double so it reads back the same:
+** 0.1 + 0.2 is 0.30000000000000004, which cJSON's "15 digits if close
+** enough" printed as 0.3. */
+static void test_ingest_show_json_doubles_read_back_exactly(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char db[4096], log[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(log, sizeof log, "%s", test_path("training.log"));
+  test_write(log, "epoch,loss,val_loss\n0,0.30000000000000004,0.019856970821374123\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest --model m '%s'", db, log), 0);
+  CHECK_INT(test_podium(&out, &err, "--db '%s' show 1 --json", db), 0);
+  CHECK_HAS(out.data, "0.30000000000000004");
+  CHECK_HAS(out.data, "0.019856970821374123");
+  /* and so do the downloads */
+  CHECK_INT(test_podium(&out, &err, "--db '%s' render --lang en --out '%s'", db, test_path("site")), 0);
+  {
+    pod_buf f = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_INT(pod_file_read(test_path("site/data/measurements.json"), &f, e), POD_OK);
+    CHECK_HAS(f.data, "\"value\":0.30000000000000004");
+    pod_buf_free(&f);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_ingest[] = {
+  {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
   {"ingest_manifest_gives_metadata_and_flags_win", test_ingest_manifest_gives_metadata_and_flags_win},
   {"ingest_refuses_a_bad_manifest", test_ingest_refuses_a_bad_manifest},
