@@ -469,7 +469,8 @@ static int run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   int p = st->col[C_PROJECT], rc;
   const char *project = row->len[p] ? row->field[p] : NULL;
   /* CodeCarbon has no model column: the project names what was run. */
-  ingest_run_fields f = {project, project, NULL, NULL, NULL, NULL, key};
+  ingest_run_fields f = {project, project, NULL, NULL, NULL, NULL, key,
+                        key != NULL};
   ingest_map_row(cx->meta, &st->hdr, row, &f);
   if ((rc = ingest_run_for(cx, &f, st->env_id, out, err))) {
     long line;

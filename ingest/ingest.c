@@ -248,7 +248,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   const ingest_meta *meta = cx->meta;
   store_run_new run = {0};
   pod_buf key = POD_BUF_INIT;
-  int rc = POD_OK;
+  int rc = POD_OK, remember;
   const char *model = meta->model ? meta->model : from_file->model;
 
 #define PICK(f) (meta->f ? meta->f : from_file->f)
@@ -289,18 +289,22 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
-  if ((*out_run = map_get(&s->runs, key.data))) goto done;
+  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
+  ** kept here too: one entry per line of a file of distinct run_ids was
+  ** most of the memory of a big ingest (issue 14). */
+  remember = !from_file->parser_keeps || meta->run_name;
+  if (remember && (*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
        *out_run))
-    goto remember;
+    goto named;
   run.name = meta->run_name;
   run.model = model;
   run.tags_json = cx->tags_json;
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
-remember:
-  if (!rc) map_put(&s->runs, key.data, *out_run);
+named:
+  if (!rc && remember) map_put(&s->runs, key.data, *out_run);
 done:
   pod_buf_free(&key);
   return rc;

@@ -95,6 +95,9 @@ typedef struct ingest_run_fields {
   const char *model, *project, *variant, *role, *dataset, *task;
   const char *key;  /* the file's own run identity (CodeCarbon run_id): rows
                     ** with different keys are different runs; NULL: none */
+  int parser_keeps;  /* 1: the parser remembers the run of each key itself,
+                     ** so the session need not (a file of a million
+                     ** run_ids would make a million session entries) */
 } ingest_run_fields;
 
 /* Fills f from a CSV row for each --map FIELD=COLUMN whose column is in
