@@ -191,6 +191,10 @@ typedef struct ingest_format {
 int ingest_sniff_text(const char *head, size_t n, char first,
                       char buf[4097]);
 
+/* codecarbon.c keeps this many run_ids in memory, the rest in a scratch
+** file (65,536; a test hook lowers it to exercise the spill). */
+extern size_t ingest_codecarbon_run_cache;
+
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;

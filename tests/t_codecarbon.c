@@ -8,6 +8,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
+#include "ingest/ingest_int.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -371,7 +372,45 @@ static void test_codecarbon_skip_bad_rows_lists_and_counts_them(void) {
   pod_buf_free(&errb);
 }
 
+/* Issue 14: past ingest_codecarbon_run_cache run_ids the entries go to a
+** scratch file; a run_id seen again after that (a snapshot) must come
+** back with its state: the registry is the same as with all in memory. */
+static const char *registry_dump(void) {
+  static char out[2][65536];
+  static int k;
+  char *o = out[k++ % 2];
+  snprintf(o, 65536, "%s|%s|%s",
+           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || metric_id || ':' || value || ':' || line AS x FROM measurements ORDER BY run_id, metric_id, line)"),
+           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || step || ':' || line || ':' || duration AS x FROM samples ORDER BY run_id, step)"),
+           test_query_text("SELECT count(*) FROM runs"));
+  return o;
+}
+
+static void test_codecarbon_spilled_run_ids_come_back(void) {
+  pod_buf f = POD_BUF_INIT;
+  char want[65536];
+  size_t saved = ingest_codecarbon_run_cache;
+  pod_buf_adds(&f, HDR);
+  for (int i = 1; i <= 40; i++) {
+    /* r3 again on lines 20 and 35, r7 on 41, after several spills */
+    int id = i == 19 || i == 34 ? 3 : i == 40 ? 7 : i;
+    pod_buf_printf(&f, "2024-01-01T00:00:%02d,p%d,r%d,%d.5,0.001,0.002,8,France\n",
+                   i, id % 3, id, 10 * i);
+  }
+  write_and_ingest("emissions.csv", f.data);
+  snprintf(want, sizeof want, "%s", registry_dump());
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 3 + 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 37);
+  remove(test_path("t.db"));
+  ingest_codecarbon_run_cache = 4;
+  write_and_ingest("emissions.csv", f.data);
+  ingest_codecarbon_run_cache = saved;
+  CHECK_STR(registry_dump(), want);
+  pod_buf_free(&f);
+}
+
 const test_case tests_codecarbon[] = {
+  {"test_codecarbon_spilled_run_ids_come_back", test_codecarbon_spilled_run_ids_come_back},
   {"test_codecarbon_broken_lines_refuse_the_file", test_codecarbon_broken_lines_refuse_the_file},
   {"test_codecarbon_broken_lines_refuse_even_with_model", test_codecarbon_broken_lines_refuse_even_with_model},
   {"test_codecarbon_skip_bad_rows_lists_and_counts_them", test_codecarbon_skip_bad_rows_lists_and_counts_them},
