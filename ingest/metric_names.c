@@ -272,7 +272,7 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   logstate *st = ud;
   ingest_trainlog *tl = st->tl;
   long long epoch, step;
-  int rc;
+  int rc, row_run = 0;
   if (!st->header_seen) return log_header(cx, st, row, err);
   if (row->n == 1 && !row->len[0]) return POD_OK;  /* a blank line */
   if (row->n != st->header.n) {
@@ -298,7 +298,6 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     st->have_run = 0;
   }
   if (epoch >= 0) st->last_epoch = epoch;
-  if ((rc = log_run(cx, st, row, err))) return rc;
   for (size_t i = 0; i < row->n; i++) {
     logcol *c = &st->col[i];
     const char *cell = row->field[i];
@@ -310,6 +309,9 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     if ((got = ingest_log_value(cell, &v)) < 0)
       return ingest_csv_fail(cx, row, i, "a number", err);
     if (!got) { tl->nonfinite++; continue; }  /* diverged: see the top */
+    /* the run is made with its first value: never a run without values */
+    if (!row_run && (rc = log_run(cx, st, row, err))) return rc;
+    row_run = 1;
     if (!c->metric_id &&
         (rc = store_metric_id(cx->db, c->base, c->unit,
                               ingest_metric_direction(c->base),

@@ -400,6 +400,20 @@ static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements WHERE line = 2 LIMIT 1)"), 0);
 }
 
+/* Issue 14: never a run without values: a log whose every cell is nan
+** (a training that diverged at once) makes no run. */
+static void test_trainlogs_all_nan_log_makes_no_run(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("diverged/training.log");
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", test_path("diverged"));
+  pod_mkdirs(folder, err);
+  test_write(p, "epoch,loss,val_loss\r\n0,nan,nan\r\n1,nan,NA\r\n", (size_t)-1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 3 nan values skipped");
+}
+
 /* Issue 14: the split written after the metric ("loss/val", "acc.val",
 ** "loss_val") and Lightning's _step/_epoch suffixes ("val_loss_epoch"). */
 #define SPLIT_Q(name, split) "SELECT count(*) FROM measurements m JOIN " \
@@ -482,6 +496,7 @@ static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
 }
 
 const test_case tests_trainlogs[] = {
+  {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
