@@ -8,6 +8,7 @@
 ** compare pages; the statistics are core/stats.c, the reads store/.
 */
 #include "render/render_int.h"
+#include "core/num.h"
 #include "core/stats.h"
 #include "render/i18n.h"
 
@@ -528,8 +529,11 @@ static void point_text(pod_buf *out, const render_cmp_row *r) {
   if (out->len == start) pod_buf_adds(out, "-");
 }
 
+/* Printed so it reads back as the same double (cJSON's own printing
+** keeps 15 digits when they come "close enough"; issue 14). */
 static void num_or_null(cJSON *o, const char *k, double v) {
-  if (isfinite(v)) cJSON_AddNumberToObject(o, k, v);
+  char num[32];
+  if (isfinite(v)) cJSON_AddRawToObject(o, k, pod_num_format(v, num));
   else cJSON_AddNullToObject(o, k);
 }
 
