@@ -409,7 +409,37 @@ static void test_codecarbon_spilled_run_ids_come_back(void) {
   pod_buf_free(&f);
 }
 
+/* --skip-bad-rows also skips what two writers leave besides blank cells:
+** two lines glued into one (too many fields), a line cut short, a number
+** cut in two; each named with its position. */
+static void test_codecarbon_skip_bad_rows_glued_and_cut_lines(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096], csv[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(csv, sizeof csv, "%s", test_path("emissions.csv"));
+  test_write(csv, HDR OK_ROW
+             "2024-01-01T00:00:01,p,r2,10.5,0.001,0.002,8,France2024-01-01T00:00:02,p,r3,1,2,3,8,France\n"
+             "2024-01-01T00:00:03,p,r4,10.5\n"
+             "2024-01-01T00:00:04,p,r5,10.5,0.0.01,0.002,8,France\n"
+             "2024-01-01T00:00:05,p,r6,11.5,0.001,0.002,8,France\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, csv), 1);
+  CHECK_HAS(errb.data, "emissions.csv:3:");
+  CHECK_HAS(errb.data, "(--skip-bad-rows skips such lines)");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, csv), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(errb.data, "emissions.csv:3:");
+  CHECK_HAS(errb.data, "emissions.csv:3:71: found \"p\", expected 8 fields like the header, not 15");
+  CHECK_HAS(errb.data, "emissions.csv:4:");
+  CHECK_HAS(errb.data, "expected 8 fields like the header, not 4");
+  CHECK_HAS(errb.data, "emissions.csv:5:31: found \"0.0.01\"");
+  CHECK_HAS(out.data, "(2 rows, 3 bad lines skipped)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 const test_case tests_codecarbon[] = {
+  {"test_codecarbon_skip_bad_rows_glued_and_cut_lines", test_codecarbon_skip_bad_rows_glued_and_cut_lines},
   {"test_codecarbon_spilled_run_ids_come_back", test_codecarbon_spilled_run_ids_come_back},
   {"test_codecarbon_broken_lines_refuse_the_file", test_codecarbon_broken_lines_refuse_the_file},
   {"test_codecarbon_broken_lines_refuse_even_with_model", test_codecarbon_broken_lines_refuse_even_with_model},
