@@ -426,11 +426,12 @@ static int second_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 
 /* ---- broken lines ---------------------------------------------------- */
 
-/* strftime("%Y-%m-%dT%H:%M:%S") in every release: a date first. */
+/* Every release writes strftime("%Y-%m-%dT%H:%M:%S"); a file edited by
+** hand may hold another form, so only a year first is asked for. */
 static int is_date(const char *s) {
   for (int i = 0; i < 4; i++)
     if (s[i] < '0' || s[i] > '9') return 0;
-  return s[4] == '-';
+  return 1;
 }
 
 /* Two trackers appending to one emissions.csv at once leave lines such as
