@@ -319,7 +319,8 @@ static void test_ingest_changed_file_needs_replace(void) {
 }
 
 /* Issue 14: a benchmark whose every result is N/A (out of memory) says
-** so instead of "added (2 rows)"; one with some N/A counts them. */
+** so instead of "added (2 rows)"; one with some N/A counts them, and its
+** run page says where (the file's format version, shown beside it). */
 static void test_ingest_benchmark_all_na_says_so(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
   char db[4096];
@@ -330,6 +331,17 @@ static void test_ingest_benchmark_all_na_says_so(void) {
   CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
                         test_data("hf-benchmark-oom/oom-partna-inference_time_1600000000.csv")), 0);
   CHECK_HAS(out.data, "(2 rows, 1 value, 1 result N/A (out of memory or not run))");
+  /* the run page shows the file's format version beside it */
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%partna%'"),
+            "2.10+, out of memory (N/A) at bert-large-uncased batch 8 seq 512");
+  CHECK_INT(test_podium(&out, &err, "--db '%s' render --lang en --out '%s'", db, test_path("site")), 0);
+  {
+    pod_buf page = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_INT(pod_file_read(test_path("site/en/runs/1.html"), &page, e), POD_OK);
+    CHECK_HAS(page.data, "out of memory (N/A) at bert-large-uncased batch 8 seq 512");
+    pod_buf_free(&page);
+  }
   pod_buf_free(&out);
   pod_buf_free(&err);
 }
