@@ -157,7 +157,10 @@ const ingest_report *ingest_session_report(const ingest_session *s) {
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   size_t n = strlen(err);
   if (cx->meta->skip_bad_rows) {
-    pod_buf_printf(cx->bad, "%s\n", err);
+    /* the first 1,000 are listed (memory stays bounded), all are counted */
+    if (cx->bad_rows < 1000) pod_buf_printf(cx->bad, "%s\n", err);
+    else if (cx->bad_rows == 1000)
+      pod_buf_printf(cx->bad, "%s: more bad lines, not listed\n", cx->path);
     cx->bad_rows++;
     return POD_OK;
   }

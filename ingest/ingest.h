@@ -84,7 +84,8 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
 typedef struct ingest_report {
   long bad_rows;         /* lines skipped under --skip-bad-rows */
   const char *bad;       /* one "path:line:col: found X, expected Y" per
-                         ** skipped line, each ending in '\n'; "" if none */
+                         ** skipped line (the first 1,000), each ending in
+                         ** '\n'; "" if none */
   const char *note;      /* what the rows came to when that is not the
                          ** usual ("0 values: every result N/A"), or NULL */
 } ingest_report;
