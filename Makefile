@@ -131,8 +131,8 @@ bench: deps
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
-	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
-	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon build/gen_trainlogs
+	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon build/gen_trainlogs
 	$(Q)$(MAKE) --no-print-directory bench-render
 
 # podium render of 10,000 runs against Hugo building the same pages.
@@ -148,6 +148,10 @@ bench-render: deps
 	$(Q)sh bench/render.sh build/podium 10000
 
 build/gen_codecarbon: bench/gen_codecarbon.c
+	$(Q)echo "CC   $<"
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+build/gen_trainlogs: bench/gen_trainlogs.c
 	$(Q)echo "CC   $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
 

@@ -12,6 +12,7 @@
 ** a side whose values at one point come from two machines is flagged.
 */
 #include "analysis/analysis.h"
+#include "core/num.h"
 #include "core/stats.h"
 #include "core/text.h"
 
@@ -740,8 +741,11 @@ void analysis_point_text(pod_buf *out, const analysis_cmp_row *r) {
   if (out->len == start) pod_buf_adds(out, "-");
 }
 
+/* Printed so it reads back as the same double (cJSON's own printing
+** keeps 15 digits when they come "close enough"; issue 14). */
 static void num_or_null(cJSON *o, const char *k, double v) {
-  if (isfinite(v)) cJSON_AddNumberToObject(o, k, v);
+  char num[32];
+  if (isfinite(v)) cJSON_AddRawToObject(o, k, pod_num_format(v, num));
   else cJSON_AddNullToObject(o, k);
 }
 
@@ -780,7 +784,7 @@ static cJSON *compare_json(const analysis_cmp *c) {
   cJSON_AddItemToObject(root, "warnings", w);
   if (!isnan(t->share)) {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "share", t->share);
+    num_or_null(o, "share", t->share);
     if (t->metric) cJSON_AddStringToObject(o, "metric", t->metric);
     num_or_null(o, "ratio", t->ratio);
     num_or_null(o, "ci_low", t->lo);

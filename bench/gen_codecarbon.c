@@ -3,11 +3,15 @@
 ** emissions.csv (31 columns) to stdout for `make bench`: 300 run_ids over
 ** 40 projects on 5 machines, each run_id's rows cumulative snapshots
 ** (growing duration and energy), as flush() writes them.
-** Usage: gen_codecarbon N
+** With "runs", every line is a run of its own with a new run_id, as
+** CodeCarbon's default (one line per tracker stop) fills a lab's shared
+** emissions.csv: the layout people have.
+** Usage: gen_codecarbon N [snapshots|runs]
 */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define N_RUNS 300
 #define N_PROJECTS 40
@@ -46,6 +50,7 @@ typedef struct run {
 
 int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 100000;
+  int per_line = argc > 2 && !strcmp(argv[2], "runs");
   static run runs[N_RUNS];
   for (int i = 0; i < N_RUNS; i++) {
     uint64_t a = (uint64_t)(rnd() * 4294967296.0), b = (uint64_t)(rnd() * 4294967296.0);
@@ -64,7 +69,17 @@ int main(int argc, char **argv) {
         "on_cloud,pue\n", stdout);
   for (long r = 0; r < n; r++) {
     run *u = &runs[(int)(rnd() * N_RUNS)];
-    const struct machine *m = &machines[u->machine];
+    const struct machine *m;
+    if (per_line) {  /* a new run: a fresh run_id, from zero */
+      uint64_t a = (uint64_t)(rnd() * 4294967296.0), b = (uint64_t)(rnd() * 4294967296.0);
+      snprintf(u->id, sizeof u->id, "%08llx-%04llx-4%03llx-8%03llx-%012llx",
+               (unsigned long long)a, (unsigned long long)(b & 0xffff),
+               (unsigned long long)((b >> 16) & 0xfff), (unsigned long long)(a & 0xfff),
+               (unsigned long long)(a * 2654435761ULL + b) & 0xffffffffffffULL);
+      u->duration = 60 + rnd() * 3000;
+      u->cpu_e = u->gpu_e = u->ram_e = 0;
+    }
+    m = &machines[u->machine];
     double dt = 15 + rnd() * 30;
     double cpu_w = m->cpu_w * (0.3 + 0.7 * rnd()), gpu_w = m->gpu_w * rnd();
     double ram_w = m->ram_gb * 3 / 8;

@@ -8,6 +8,7 @@
 */
 #include "analysis/analysis.h"
 #include "core/buf.h"
+#include "core/num.h"
 #include "core/err.h"
 #include "core/fs.h"
 #include "core/method.h"
@@ -142,7 +143,13 @@ static cJSON *row_json(const store_row *row) {
     cJSON *item;
     switch (v->type) {
     case STORE_INT: item = cJSON_CreateNumber((double)v->i); break;
-    case STORE_REAL: item = cJSON_CreateNumber(v->d); break;
+    case STORE_REAL: {  /* cJSON prints 15 digits when they read back
+                        ** "close enough": print what reads back exact */
+      char num[32];
+      item = isfinite(v->d) ? cJSON_CreateRaw(pod_num_format(v->d, num))
+                            : cJSON_CreateNull();
+      break;
+    }
     case STORE_TEXT: item = cJSON_CreateString(v->s); break;
     default: item = cJSON_CreateNull();
     }
@@ -268,7 +275,7 @@ static const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
     "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--method M] [--replace] "
-    "[--quiet] FILE|DIR...";
+    "[--skip-bad-rows] [--quiet] FILE|DIR...";
 
 /* Takes the repeatable --map and --tag out of argv (parse_flags keeps one
 ** value per flag); returns POD_EUSAGE on a malformed pair. */
@@ -302,9 +309,10 @@ static int valid_map_field(const char *pair) {
 
 static int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_meta meta = {0};
-  const char *quiet = NULL, *replace = NULL;
+  const char *quiet = NULL, *replace = NULL, *skip_bad = NULL;
+  long bad_rows = 0;
   flag flags[] = {
-    {"--replace", 0, &replace},
+    {"--replace", 0, &replace},      {"--skip-bad-rows", 0, &skip_bad},
     {"--format", 1, &meta.format},   {"--project", 1, &meta.project},
     {"--model", 1, &meta.model},     {"--variant", 1, &meta.variant},
     {"--role", 1, &meta.role},       {"--dataset", 1, &meta.dataset},
@@ -338,6 +346,7 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   }
   meta.replace = replace != NULL;
+  meta.skip_bad_rows = skip_bad != NULL;
   if (n == 0) {
     rc = usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
     goto done;
@@ -388,13 +397,27 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
       if (!quiet) printf("ignored %s (not a format podium reads)\n",
                          paths[i].path);
     } else {
+      const ingest_report *rep = ingest_session_report(s);
       added++;
-      if (!quiet) printf("added %s (%ld rows)\n", paths[i].path, rows);
+      bad_rows += rep->bad_rows;
+      /* each skipped line on stderr, by line: "podium: skipped path:5:1: ..." */
+      for (const char *l = rep->bad, *e; *l; l = e + 1) {
+        e = strchr(l, '\n');
+        fprintf(stderr, "podium: skipped %.*s\n", (int)(e - l), l);
+      }
+      if (!quiet) {
+        printf("added %s (%ld rows", paths[i].path, rows);
+        if (rep->note) printf(", %s", rep->note);
+        if (rep->bad_rows) printf(", %ld bad lines skipped", rep->bad_rows);
+        printf(")\n");
+      }
     }
   }
   if (!quiet || failed)
     printf("ingest: %d added, %d skipped, %d failed%s", added, skipped,
-           failed, ignored ? "" : "\n");
+           failed, ignored || bad_rows ? "" : "\n");
+  if (bad_rows && (!quiet || failed))
+    printf(", %ld bad lines skipped%s", bad_rows, ignored ? "" : "\n");
   if (ignored && (!quiet || failed)) printf(", %d ignored\n", ignored);
   if (failed) {
     snprintf(c->err, POD_ERRLEN, "%d of %d files failed; the others are in "
@@ -888,7 +911,10 @@ static const command commands[] = {
    "metadata to the files below it; flags override it. --method (or "
    "\"method\" in podium.json) says how energy was measured: wall-meter, "
    "nvml, rapl, tdp, ... (docs/COMPARE.md). A file already "
-   "ingested is skipped; a changed file at the same path needs --replace."},
+   "ingested is skipped; a changed file at the same path needs --replace. "
+   "A broken line (a CodeCarbon line cut by two writers) refuses the file; "
+   "--skip-bad-rows skips such lines instead, each named on stderr and "
+   "counted in the summary."},
   {"runs", cmd_runs, "[--json]", "list the runs in the registry"},
   {"show", cmd_show, "RUN [--json]",
    "one run: its measurements, environment and sources"},

@@ -4,6 +4,7 @@
 #include "core/num.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -31,4 +32,12 @@ int pod_parse_number(const char *s, double *out) {
   if (!isfinite(v)) return 0;  /* 1e999 overflows to inf: not a value */
   if (out) *out = v;
   return 1;
+}
+
+char *pod_num_format(double d, char out[32]) {
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(out, 32, "%.*g", digits, d);
+    if (strtod(out, NULL) == d) break;
+  }
+  return out;
 }

@@ -12,4 +12,9 @@
 ** sets *out on success (out may be NULL). */
 int pod_parse_number(const char *s, double *out);
 
+/* The shortest of %.15g, %.16g and %.17g that strtod reads back as
+** exactly d (%.17g always does): what JSON and CSV outputs print, so a
+** value read back is the value stored. d must be finite. Returns out. */
+char *pod_num_format(double d, char out[32]);
+
 #endif

@@ -20,11 +20,17 @@
 **     run's energy curve) plus summary values copied from the snapshot
 **     with the largest duration (the last such row), so the leaderboard,
 **     which averages summary values, sees exactly one value per metric;
-**   - rows with an EMPTY run_id (or no run_id column: 1.x) are grouped
-**     like any podium file, by (folder, project/model, flags, machine):
-**     they are repeats of the project's run and each is a summary value.
+**   - CodeCarbon 1.0-1.2 had no run_id but wrote a new uuid4
+**     experiment_id at every stop: there experiment_id is the key (from
+**     2.7 experiment_id is the dashboard's, one value for all runs, and
+**     is not a key);
+**   - rows with an EMPTY key (or no key column: the 2021 18-column
+**     layout) are grouped like any podium file, by (folder,
+**     project/model, flags, machine): they are repeats of the project's
+**     run and each is a summary value.
 ** One pass does it (a hash of the run_id -> its entry; memory stays
-** bounded by the number of distinct run_ids, not rows): a run_id's first
+** flat: past 65,536 run_ids the entries go to a scratch file, see "the
+** run_ids of a file" below): a run_id's first
 ** row is stored as summary values; when a second row comes, those become
 ** its snapshot 1 (store_summary_to_sample); after the pass, each run with
 ** snapshots gets its summary values from its final row, read again by
@@ -38,6 +44,7 @@
 #include "core/buf.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,12 +85,22 @@ static const struct mcol {
 static const char *const run_columns[] = {"timestamp", "project_name",
                                           "run_id", "experiment_id", NULL};
 
-/* ---- run_id counts (first pass) ------------------------------------- */
+/* ---- the run_ids of a file ------------------------------------------- */
 
-/* Keyed by a 64-bit hash of the run_id: no string per run is kept, so a
-** file of a million distinct run_ids stays in a few tens of MB. Two
+/* Keyed by a 64-bit hash of the run_id: no string per run is kept. Two
 ** run_ids colliding in 64 bits in one file is ~n^2 / 2^65 (3e-8 for a
-** million): accepted. */
+** million): accepted.
+**
+** Memory stays flat however many run_ids a file holds (CodeCarbon's
+** default layout is one new run_id per line): at most
+** ingest_codecarbon_run_cache (65,536) entries
+** live in memory; when the table is full they are written, sorted by
+** hash, to a segment of a scratch file (tmpfile()) and the table starts
+** empty. A Bloom filter of the spilled hashes (4 MiB, 4 probes: ~2e-4
+** false positives at a million run_ids) lets a new run_id, the common
+** case, skip the segments; a run_id seen again after its entry was
+** spilled is found by binary search in the segments, newest first, and
+** comes back to memory with its state. */
 typedef struct run_entry {
   uint64_t hash;       /* 0: free slot */
   long count;          /* rows with this run_id so far */
@@ -94,9 +111,18 @@ typedef struct run_entry {
   int64_t run_id;      /* podium run, 0 until the first row is stored */
 } run_entry;
 
+size_t ingest_codecarbon_run_cache = 65536;  /* entries in memory before
+                                             ** a spill (tests lower it) */
+#define BLOOM_BITS (1u << 25)      /* 4 MiB */
+
 typedef struct run_table {
   run_entry *e;
   size_t n, cap;       /* cap: a power of two */
+  FILE *spill;         /* segments of sorted entries, or NULL */
+  long long *seg_at;   /* segment k: seg_n[k] entries from entry seg_at[k] */
+  size_t *seg_n, n_seg;
+  long long spilled;   /* entries in the file */
+  unsigned char *bloom;  /* spilled hashes; NULL until the first spill */
 } run_table;
 
 static uint64_t hash_str(const char *s) {
@@ -110,7 +136,9 @@ static uint64_t hash_str(const char *s) {
 
 static run_entry *table_find(run_table *t, uint64_t h, int add) {
   if (add && 2 * (t->n + 1) > t->cap) {
-    run_table g = {NULL, 0, t->cap ? 2 * t->cap : 256};
+    run_table g = *t;
+    g.n = 0;
+    g.cap = t->cap ? 2 * t->cap : 256;
     g.e = pod_xmalloc(g.cap * sizeof *g.e);
     memset(g.e, 0, g.cap * sizeof *g.e);
     for (size_t i = 0; i < t->cap; i++)
@@ -131,10 +159,124 @@ static run_entry *table_find(run_table *t, uint64_t h, int add) {
   }
 }
 
+static size_t bloom_bit(uint64_t h, int k) {
+  return (size_t)((h + (uint64_t)k * ((h >> 32) | 1)) & (BLOOM_BITS - 1));
+}
+
+static int bloom_has(const run_table *t, uint64_t h) {
+  for (int k = 0; k < 4; k++) {
+    size_t b = bloom_bit(h, k);
+    if (!(t->bloom[b >> 3] & (1u << (b & 7)))) return 0;
+  }
+  return 1;
+}
+
+static int by_hash(const void *a, const void *b) {
+  uint64_t x = ((const run_entry *)a)->hash, y = ((const run_entry *)b)->hash;
+  return (x > y) - (x < y);
+}
+
+static void table_free(run_table *t) {
+  free(t->e);
+  if (t->spill) fclose(t->spill);
+  free(t->seg_at);
+  free(t->seg_n);
+  free(t->bloom);
+  memset(t, 0, sizeof *t);
+}
+
+/* Writes every entry in memory to a new segment and empties the table. */
+static int table_spill(run_table *t, const char *path, char err[POD_ERRLEN]) {
+  size_t n = 0;
+  if (!t->spill && !(t->spill = tmpfile()))
+    return pod_err(err, POD_EIO, "%s: cannot make a scratch file for its "
+                   "run_ids: %s", path, strerror(errno));
+  if (!t->bloom) {
+    t->bloom = pod_xmalloc(BLOOM_BITS / 8);
+    memset(t->bloom, 0, BLOOM_BITS / 8);
+  }
+  for (size_t i = 0; i < t->cap; i++)  /* pack, then sort by hash */
+    if (t->e[i].hash) t->e[n++] = t->e[i];
+  qsort(t->e, n, sizeof *t->e, by_hash);
+  for (size_t i = 0; i < n; i++)
+    for (int k = 0; k < 4; k++) {
+      size_t b = bloom_bit(t->e[i].hash, k);
+      t->bloom[b >> 3] |= (unsigned char)(1u << (b & 7));
+    }
+  if (fseeko(t->spill, (off_t)(t->spilled * (long long)sizeof *t->e),
+             SEEK_SET) ||
+      fwrite(t->e, sizeof *t->e, n, t->spill) != n || fflush(t->spill))
+    return pod_err(err, POD_EIO, "%s: cannot write its run_ids to a scratch "
+                   "file: %s", path, strerror(errno));
+  t->seg_at = pod_xrealloc(t->seg_at, (t->n_seg + 1) * sizeof *t->seg_at);
+  t->seg_n = pod_xrealloc(t->seg_n, (t->n_seg + 1) * sizeof *t->seg_n);
+  t->seg_at[t->n_seg] = t->spilled;
+  t->seg_n[t->n_seg++] = n;
+  t->spilled += (long long)n;
+  memset(t->e, 0, t->cap * sizeof *t->e);
+  t->n = 0;
+  return POD_OK;
+}
+
+static int read_entry(run_table *t, long long i, run_entry *out) {
+  return fseeko(t->spill, (off_t)(i * (long long)sizeof *out), SEEK_SET) ||
+         fread(out, sizeof *out, 1, t->spill) != 1;
+}
+
+/* The entry of hash h in the segments, newest first: 1 found, 0 not, -1
+** a read error. */
+static int segments_find(run_table *t, uint64_t h, run_entry *out) {
+  for (size_t s = t->n_seg; s-- > 0;) {
+    long long lo = 0, hi = (long long)t->seg_n[s];
+    while (lo < hi) {
+      long long mid = lo + (hi - lo) / 2;
+      if (read_entry(t, t->seg_at[s] + mid, out)) return -1;
+      if (out->hash == h) return 1;
+      if (out->hash < h) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  return 0;
+}
+
+/* The entry of run_id hash h, made (zeroed but for the hash) when the
+** file has not shown it yet. */
+static int table_get(run_table *t, uint64_t h, const char *path,
+                     run_entry **out, char err[POD_ERRLEN]) {
+  run_entry *e = table_find(t, h, 0), old;
+  int rc, found = 0;
+  if (e) { *out = e; return POD_OK; }
+  if (t->bloom && bloom_has(t, h) && (found = segments_find(t, h, &old)) < 0)
+    return pod_err(err, POD_EIO, "%s: cannot read its run_ids back from a "
+                   "scratch file: %s", path, strerror(errno));
+  if (t->n + 1 > ingest_codecarbon_run_cache &&
+      (rc = table_spill(t, path, err)))
+    return rc;
+  e = table_find(t, h, 1);
+  if (found) *e = old;
+  *out = e;
+  return POD_OK;
+}
+
+/* After the pass: every run with more than one row (the newest state of
+** each) back in memory, for snapshot_summaries. */
+static int table_gather(run_table *t, const char *path, char err[POD_ERRLEN]) {
+  run_entry x;
+  for (size_t s = t->n_seg; s-- > 0;)
+    for (size_t i = 0; i < t->seg_n[s]; i++) {
+      if (read_entry(t, t->seg_at[s] + (long long)i, &x))
+        return pod_err(err, POD_EIO, "%s: cannot read its run_ids back from "
+                       "a scratch file: %s", path, strerror(errno));
+      if (x.count > 1 && !table_find(t, x.hash, 0))
+        *table_find(t, x.hash, 1) = x;
+    }
+  return POD_OK;
+}
+
 /* ---- per-file state ------------------------------------------------- */
 
 enum { C_PROJECT, C_RUN_ID, C_DURATION, C_EXPERIMENT, C_VERSION, C_PUE,
-       C_WATER, C_UTIL, C_EMISSIONS, C_N };
+       C_WATER, C_UTIL, C_EMISSIONS, C_TIMESTAMP, C_N };
 
 #define ENV_SLOTS 16
 typedef struct env_slot {
@@ -147,6 +289,7 @@ typedef struct cc {
   ingest_csv_row hdr;          /* owned copy of the header */
   long hdr_line;
   int col[C_N];                /* index of a named column, or -1 */
+  int key_col;                 /* the column keying runs, or -1 */
   int mcol[N_MCOLS];           /* measurement column -> mcols[], or -1 */
   int64_t metric_id[N_MCOLS];
   int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
@@ -180,7 +323,7 @@ static void cc_free(cc *st) {
   free(st->hdr.len);
   free((char *)st->hdr.text);
   free(st->env_cols);
-  free(st->runs.e);
+  table_free(&st->runs);
   pod_buf_free(&st->env_key);
   for (int k = 0; k < ENV_SLOTS; k++) pod_buf_free(&st->env[k].key);
   pod_buf_free(&st->group_key);
@@ -198,12 +341,21 @@ static int looks_like_header(const ingest_csv_row *row) {
   return project && duration;
 }
 
+/* The release range that wrote these columns, from EmissionsData as each
+** tag of mlco2/codecarbon had it: experiment_id second (a uuid4 made at
+** every stop) in 1.0-1.2; run_id from 2.0; codecarbon_version 2.2.0; pue
+** 2.2.3; experiment_id after run_id (the dashboard's, one fixed default
+** for every run) 2.7.0; water_consumed and wue 3.0.8; the utilization
+** columns and ram_used_gb 3.2. */
 static const char *layout_of(const cc *st) {
-  if (st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0) return "3.1+ (37-38)";
-  if (st->col[C_EXPERIMENT] >= 0) return "2.5-3.0 (32, experiment_id)";
-  if (st->col[C_PUE] >= 0) return "2.3-2.4 (31, pue)";
-  if (st->col[C_VERSION] >= 0) return "2.2 (30)";
-  if (st->col[C_RUN_ID] >= 0) return "2.0 (29)";
+  if (st->col[C_UTIL] >= 0) return "3.2+ (37-38, utilization)";
+  if (st->col[C_WATER] >= 0) return "3.0.8-3.1 (34, water)";
+  if (st->col[C_RUN_ID] < 0 && st->col[C_EXPERIMENT] >= 0)
+    return "1.0-1.2 (12, experiment_id per stop)";
+  if (st->col[C_EXPERIMENT] >= 0) return "2.7-3.0.7 (32, experiment_id)";
+  if (st->col[C_PUE] >= 0) return "2.2.3-2.6 (31, pue)";
+  if (st->col[C_VERSION] >= 0) return "2.2.0-2.2.2 (30, codecarbon_version)";
+  if (st->col[C_RUN_ID] >= 0) return "2.0-2.1 (29, run_id)";
   return "1.x (18 columns)";
 }
 
@@ -218,7 +370,7 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   static const char *const named[C_N] = {
       "project_name", "run_id", "duration", "experiment_id",
       "codecarbon_version", "pue", "water_consumed",
-      "cpu_utilization_percent", "emissions"};
+      "cpu_utilization_percent", "emissions", "timestamp"};
   int rc = ingest_csv_check_header(cx, row, err);
   if (rc) return rc;
   st->hdr.n = row->n;
@@ -246,6 +398,11 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     else if (!is_run_column(row->field[i]))
       st->env_cols[st->n_env_cols++] = (int)i;
   }
+  /* 1.0-1.2 had no run_id; their experiment_id was new at every stop, so
+  ** it is what run_id became. From 2.7 it names the dashboard experiment,
+  ** the same for every run: not a key. */
+  st->key_col = st->col[C_RUN_ID] >= 0 ? st->col[C_RUN_ID]
+                                       : st->col[C_EXPERIMENT];
   cx->format_version = layout_of(st);
   st->header_seen = 1;
   return POD_OK;
@@ -265,6 +422,51 @@ static int second_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
            "different header: CodeCarbon's columns changed; split the file "
            "there)", st->hdr_line);
   return ingest_csv_fail(cx, row, i, msg, err);
+}
+
+/* ---- broken lines ---------------------------------------------------- */
+
+/* Every release writes strftime("%Y-%m-%dT%H:%M:%S"); a file edited by
+** hand may hold another form, so only a year first is asked for. */
+static int is_date(const char *s) {
+  for (int i = 0; i < 4; i++)
+    if (s[i] < '0' || s[i] > '9') return 0;
+  return 1;
+}
+
+/* Two trackers appending to one emissions.csv at once leave lines such as
+** "0,,,,..." or ".0,,,...": the right number of commas, but none of the
+** cells every CodeCarbon row has. Such a line is named with what it lacks
+** (err written, POD_EINPUT), never read as a run of no name. */
+static int broken_row(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
+                      char err[POD_ERRLEN]) {
+  /* emissions may be empty on a real row (2.4.3rc1 flush rows) */
+  static const int need[] = {C_PROJECT, C_RUN_ID, C_DURATION};
+  pod_buf what = POD_BUF_INIT;
+  int t = st->col[C_TIMESTAMP], first = -1, key = st->key_col;
+  long line, col;
+  if (t >= 0 && !is_date(row->field[t])) {
+    pod_buf_printf(&what, "timestamp \"%.24s\" is not a date",
+                   row->field[t]);
+    first = t;
+  }
+  for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+    int i = need[k] == C_RUN_ID ? key : st->col[need[k]];
+    if (i < 0 || row->len[i]) continue;
+    /* an empty run_id alone is a repeat (2.4.3rc1 writes some) */
+    if (need[k] == C_RUN_ID && !what.len) continue;
+    pod_buf_printf(&what, "%sno %s", what.len ? ", " : "", st->hdr.field[i]);
+    if (first < 0 || i < first) first = i;
+  }
+  if (!what.len) return POD_OK;
+  if (first < 0) first = 0;
+  col = ingest_csv_col(row, (size_t)first, &line);
+  pod_err_at(err, POD_EINPUT, cx->path, line, col, "found a broken line "
+             "(%s), expected a CodeCarbon row with a timestamp, "
+             "project_name and duration (two trackers writing to one "
+             "file?)", what.data);
+  pod_buf_free(&what);
+  return POD_EINPUT;
 }
 
 /* ---- the environment of a row ----------------------------------------- */
@@ -380,7 +582,8 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   }
   for (k = 0; k < st->n_env; k++)
     if (st->env[k].key.len == st->env_key.len &&
-        !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len))
+        (!st->env_key.len ||  /* no machine columns: data may be NULL */
+         !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len)))
       break;
   if (k == st->n_env) {  /* a machine not among the recent ones */
     if ((rc = env_build(cx, st, row, err))) return rc;
@@ -404,7 +607,8 @@ static int run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   int p = st->col[C_PROJECT], rc;
   const char *project = row->len[p] ? row->field[p] : NULL;
   /* CodeCarbon has no model column: the project names what was run. */
-  ingest_run_fields f = {project, project, NULL, NULL, NULL, NULL, key};
+  ingest_run_fields f = {project, project, NULL, NULL, NULL, NULL, key,
+                        key != NULL};
   ingest_map_row(cx->meta, &st->hdr, row, &f);
   if ((rc = ingest_run_for(cx, &f, st->env_id, out, err))) {
     long line;
@@ -536,7 +740,7 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                     char err[POD_ERRLEN]) {
   cc *st = ud;
   store_sample sm;
-  run_entry *e;
+  run_entry *e = NULL;
   int64_t run;
   double v[N_MCOLS], d;
   int rid, rc;
@@ -547,19 +751,24 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     char msg[96];
     snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
              st->hdr.n, row->n);
-    return ingest_csv_fail(cx, row, row->n < st->hdr.n ? row->n : st->hdr.n,
-                           msg, err);
+    rc = ingest_csv_fail(cx, row, row->n < st->hdr.n ? row->n : st->hdr.n,
+                         msg, err);
+    return ingest_bad_row(cx, rc, err);
   }
+  if ((rc = broken_row(cx, st, row, err))) return ingest_bad_row(cx, rc, err);
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if ((rc = cell_value(cx, st, row, k, &v[k], err)))
+      return ingest_bad_row(cx, rc, err);
   cx->rows++;
   if ((rc = env_for(cx, st, row, err))) return rc;
-  for (size_t k = 0; k < N_MCOLS; k++)
-    if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
-  rid = st->col[C_RUN_ID];
+  rid = st->key_col;
   if (rid < 0 || !row->len[rid]) {  /* no run_id: a repeat, a summary */
     if ((rc = group_run_for(cx, st, row, &run, err))) return rc;
     return summary(cx, st, row, run, v, err);
   }
-  e = table_find(&st->runs, hash_str(row->field[rid]), 1);
+  if ((rc = table_get(&st->runs, hash_str(row->field[rid]), cx->path, &e,
+                      err)))
+    return rc;
   if (!e->run_id) {
     if ((rc = run_for(cx, st, row, row->field[rid], &e->run_id, err)))
       return rc;
@@ -610,9 +819,11 @@ static int by_offset(const void *a, const void *b) {
 ** its final row (the largest duration), read again by byte offset in file
 ** order. */
 static int snapshot_summaries(ingest_ctx *cx, cc *st, char err[POD_ERRLEN]) {
-  run_entry **list = pod_xmalloc((st->runs.n + 1) * sizeof *list);
+  run_entry **list;
   size_t n = 0;
-  int rc = POD_OK;
+  int rc = table_gather(&st->runs, cx->path, err);
+  if (rc) return rc;
+  list = pod_xmalloc((st->runs.n + 1) * sizeof *list);
   for (size_t i = 0; i < st->runs.cap; i++)
     if (st->runs.e[i].hash && st->runs.e[i].count > 1)
       list[n++] = &st->runs.e[i];

@@ -88,6 +88,8 @@ typedef struct results {
   int memory_column;      /* before 2.10: last column named "memory" */
   char *model;            /* the model of the run in run_id */
   int64_t run_id;
+  long values, no_values; /* results stored; N/A or None cells */
+  char oom[192];          /* the first N/A points: "model batch 8 seq 512" */
 } results;
 
 /* "5.863MB" -> bytes; returns 0 when s has no such unit suffix. */
@@ -184,7 +186,14 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     return ingest_csv_fail(cx, row, 2, "a sequence length (a whole number "
                            ">= 1)", err);
   cell = row->field[3];
-  if (is_no_value(cell)) return POD_OK;  /* out of memory: nothing measured */
+  if (is_no_value(cell)) {  /* out of memory: nothing measured */
+    size_t o = strlen(st->oom);
+    if (st->no_values < 3)
+      snprintf(st->oom + o, sizeof st->oom - o, "%s%.60s batch %lld seq %lld",
+               o ? "; " : "", row->field[0], batch, seq);
+    st->no_values++;
+    return POD_OK;
+  }
 
   if (parse_memory_string(cell, &bytes, unit)) {
     if (st->kind == KIND_TIME && st->from_name)
@@ -236,6 +245,7 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   m.sequence_length = seq;
   m.raw_value = cell;
   m.raw_unit = unit;
+  st->values++;
   return store_measurement_add(cx->db, &m, err);
 }
 
@@ -340,6 +350,25 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, 1, 0,
                     "found a header but no rows, expected at least one "
                     "result row");
+  if (rc == POD_OK && st.no_values) {
+    /* transformers writes N/A where a point ran out of memory (or was not
+    ** run): say so, rather than "added (2 rows)"; and in the format
+    ** version, which the run page shows beside the file (as Keras' "nan
+    ** values skipped"), where: "2.10+, out of memory (N/A) at
+    ** bert-large-uncased batch 8 seq 512" */
+    static char note[96], version[320];
+    snprintf(version, sizeof version, "%s, out of memory (N/A) at %s%s",
+             cx->format_version, st.oom, st.no_values > 3 ? " and more" : "");
+    cx->format_version = version;
+    if (!st.values)
+      snprintf(note, sizeof note, "0 values: every result N/A (out of "
+               "memory or not run)");
+    else
+      snprintf(note, sizeof note, "%ld value%s, %ld result%s N/A (out of "
+               "memory or not run)", st.values, st.values == 1 ? "" : "s",
+               st.no_values, st.no_values == 1 ? "" : "s");
+    cx->note = note;
+  }
   free(st.model);
   return rc;
 }

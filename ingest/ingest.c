@@ -55,6 +55,8 @@ struct ingest_session {
   ingest_progress_fn progress;
   void *progress_ud;
   double progress_last;   /* monotonic seconds of the last report */
+  pod_buf bad;            /* the last file's skipped lines */
+  ingest_report report;   /* the last file's, pointing into bad */
 };
 
 static size_t map_hash(const char *k) {
@@ -136,6 +138,7 @@ ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
   s->meta.run_name = dup_or_null(meta->run_name);
   s->meta.method = dup_or_null(meta->method);
   s->meta.replace = meta->replace;
+  s->meta.skip_bad_rows = meta->skip_bad_rows;
   s->meta.map = dup_list(meta->map, meta->n_map);
   s->meta.n_map = meta->n_map;
   s->meta.tags = dup_list(meta->tags, meta->n_tags);
@@ -148,8 +151,27 @@ static void free_list(const char *const *list, int n) {
   free((void *)list);
 }
 
+const ingest_report *ingest_session_report(const ingest_session *s) {
+  return &s->report;
+}
+
+int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
+  size_t n = strlen(err);
+  if (cx->meta->skip_bad_rows) {
+    /* the first 1,000 are listed (memory stays bounded), all are counted */
+    if (cx->bad_rows < 1000) pod_buf_printf(cx->bad, "%s\n", err);
+    else if (cx->bad_rows == 1000)
+      pod_buf_printf(cx->bad, "%s: more bad lines, not listed\n", cx->path);
+    cx->bad_rows++;
+    return POD_OK;
+  }
+  snprintf(err + n, POD_ERRLEN - n, " (--skip-bad-rows skips such lines)");
+  return rc;
+}
+
 void ingest_session_free(ingest_session *s) {
   if (!s) return;
+  pod_buf_free(&s->bad);
   free((char *)s->meta.format);
   free((char *)s->meta.project);
   free((char *)s->meta.model);
@@ -263,7 +285,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   const ingest_meta *meta = cx->meta;
   store_run_new run = {0};
   pod_buf key = POD_BUF_INIT;
-  int rc = POD_OK;
+  int rc = POD_OK, remember;
   const char *model = meta->model ? meta->model : from_file->model;
 
 #define PICK(f) (meta->f ? meta->f : from_file->f)
@@ -305,18 +327,22 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
-  if ((*out_run = map_get(&s->runs, key.data))) goto done;
+  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
+  ** kept here too: one entry per line of a file of distinct run_ids was
+  ** most of the memory of a big ingest (issue 14). */
+  remember = !from_file->parser_keeps || meta->run_name;
+  if (remember && (*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
        *out_run))
-    goto remember;
+    goto named;
   run.name = meta->run_name;
   run.model = model;
   run.tags_json = cx->tags_json;
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
-remember:
-  if (!rc) map_put(&s->runs, key.data, *out_run);
+named:
+  if (!rc && remember) map_put(&s->runs, key.data, *out_run);
 done:
   pod_buf_free(&key);
   return rc;
@@ -594,6 +620,7 @@ static int file_meta_build(ingest_session *s, const char *path,
   OVER(dataset); OVER(task); OVER(run_name); OVER(method);
 #undef OVER
   fm->meta.replace = f->replace;
+  fm->meta.skip_bad_rows = f->skip_bad_rows;
   fm->map = pod_xmalloc((size_t)(fm->n_pairs + f->n_map + 1) * sizeof *fm->map);
   fm->tags = pod_xmalloc((size_t)(fm->n_pairs + f->n_tags + 1) * sizeof *fm->tags);
   for (int i = 0; i < fm->n_pairs; i++) {
@@ -676,6 +703,10 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   *out_status = INGEST_ADDED;
   *out_rows = 0;
   memset(&cx, 0, sizeof cx);
+  pod_buf_clear(&s->bad);
+  memset(&s->report, 0, sizeof s->report);
+  s->report.bad = "";
+  cx.bad = &s->bad;
   folder_of(path, cx.dir);
   if (stat(path, &st) != 0)
     return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path,
@@ -743,6 +774,9 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   }
   if (old) map_truncate(&s->runs, 0);  /* its runs may be gone */
   *out_rows = cx.rows;
+  s->report.bad_rows = cx.bad_rows;
+  s->report.bad = s->bad.len ? s->bad.data : "";
+  s->report.note = cx.note;
 done:
   file_meta_free(&fm);
   return rc;

@@ -35,6 +35,10 @@ typedef struct ingest_meta {
   const char *const *tags;
   int n_tags;
   int replace;           /* --replace: a changed file swaps out its old self */
+  /* --skip-bad-rows: a broken line (cut or interleaved by two writers) is
+  ** skipped and reported (ingest_session_report) instead of refusing the
+  ** whole file. Formats that tell a broken line: codecarbon. */
+  int skip_bad_rows;
   /* podium.json "columns" (the generic format's column map) as JSON text;
   ** set per file from the manifest only, never by flags. */
   const char *columns_json;
@@ -73,6 +77,19 @@ typedef struct ingest_path {
 ** the data rows read. */
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]);
+
+/* What the last ingest_file of a session noticed beyond its row count,
+** for the summary. Borrowed from the session: valid until the next
+** ingest_file or ingest_session_free. */
+typedef struct ingest_report {
+  long bad_rows;         /* lines skipped under --skip-bad-rows */
+  const char *bad;       /* one "path:line:col: found X, expected Y" per
+                         ** skipped line (the first 1,000), each ending in
+                         ** '\n'; "" if none */
+  const char *note;      /* what the rows came to when that is not the
+                         ** usual ("0 values: every result N/A"), or NULL */
+} ingest_report;
+const ingest_report *ingest_session_report(const ingest_session *s);
 
 /* Expands files and folders (recursively, dotfiles left out) into the
 ** files to ingest, in the order they must go in: per folder, environment

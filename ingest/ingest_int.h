@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "ingest/ingest.h"
+#include "core/buf.h"
 
 /* Per-file state, alive while one file is read inside its transaction. */
 typedef struct ingest_ctx {
@@ -20,7 +21,15 @@ typedef struct ingest_ctx {
   const char *format_version;   /* set by the parser once it knows */
   const char *tags_json;        /* --tag and manifest tags, or NULL */
   long long bytes;              /* the file's size */
+  const char *note;             /* a static string for ingest_report.note */
+  long bad_rows;                /* lines skipped (--skip-bad-rows) */
+  pod_buf *bad;                 /* their messages (the session's buffer) */
 } ingest_ctx;
+
+/* A broken line: under --skip-bad-rows, err (already written, located)
+** is kept for the report, the line counted and POD_OK returned; otherwise
+** rc, with " (--skip-bad-rows skips such lines)" added to err. */
+int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
 typedef struct ingest_csv_row {
@@ -86,6 +95,9 @@ typedef struct ingest_run_fields {
   const char *model, *project, *variant, *role, *dataset, *task;
   const char *key;  /* the file's own run identity (CodeCarbon run_id): rows
                     ** with different keys are different runs; NULL: none */
+  int parser_keeps;  /* 1: the parser remembers the run of each key itself,
+                     ** so the session need not (a file of a million
+                     ** run_ids would make a million session entries) */
 } ingest_run_fields;
 
 /* Fills f from a CSV row for each --map FIELD=COLUMN whose column is in
@@ -118,16 +130,19 @@ void ingest_manifest_apply(const ingest_manifest *m, const char *path,
                            ingest_meta *out, char ***out_pairs, int *n_pairs);
 
 /* ---- training logs (metric_names.c) --------------------------------- */
-/* A logged key ("val_acc", "val/rmse_loss", "eval_runtime", "lr-Adam")
-** as a metric: base name (lower case, split prefix removed, acc ->
-** accuracy, lr/learning_rate/lr-<Optimizer> -> learning_rate) into base,
-** and *split "validation", "test", "train" (also for unprefixed keys) or
-** NULL (learning rate). *split points to a static string. */
+/* A logged key ("val_acc", "val/rmse_loss", "loss/val", "acc.test",
+** "eval_runtime", "train_loss_step", "lr-Adam") as a metric: base name
+** (lower case, split word removed from either end, Lightning's _epoch
+** suffix dropped and _step kept after a split, acc -> accuracy,
+** lr/learning_rate/lr-<Optimizer> -> learning_rate) into base, and *split
+** "validation", "test", "train" (also for keys naming none) or NULL
+** (learning rate). *split points to a static string. */
 void ingest_metric_from_key(const char *key, char *base, size_t n,
                             const char **split);
 /* STORE_LOWER_BETTER, STORE_HIGHER_BETTER or STORE_NO_DIRECTION. */
 int ingest_metric_direction(const char *base);
-/* "s" (runtime), "1/s" (*_per_second), "FLOP" (total_flos), else "". */
+/* "s" (runtime, *_runtime), "1/s" (*_per_second), "FLOP" (total_flos),
+** "B" (*mem_*_delta), else "". */
 const char *ingest_metric_unit(const char *base);
 /* A cell of a training log: 1 a finite number in *out; 0 nan or inf (a
 ** run that diverged: the caller skips and counts it); -1 not a number. */
@@ -149,6 +164,9 @@ typedef struct ingest_trainlog {
   int epoch_col, step_col;  /* out: their columns, -1 when absent */
   int old_acc, has_lr;   /* out: "acc"/"val_acc" seen; a learning rate */
   long nonfinite;        /* out: nan/inf cells skipped */
+  int split_restarts;    /* in: an epoch not above the last one starts a new
+                         ** training, a run of its own (Keras append=True) */
+  int trainings;         /* out: trainings found (1 without restarts) */
 } ingest_trainlog;
 int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
                         char err[POD_ERRLEN]);
@@ -172,6 +190,10 @@ typedef struct ingest_format {
 ** for JSON, '<' for HTML), so the sniff can strstr() for its markers. */
 int ingest_sniff_text(const char *head, size_t n, char first,
                       char buf[4097]);
+
+/* codecarbon.c keeps this many run_ids in memory, the rest in a scratch
+** file (65,536; a test hook lowers it to exercise the spill). */
+extern size_t ingest_codecarbon_run_cache;
 
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;

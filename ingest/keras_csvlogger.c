@@ -10,7 +10,14 @@
 **   split validation (metric_names.c), which is the overfitting shape;
 ** - CSVLogger writes "NA" for a key missing from an epoch's logs: no value;
 ** - nan/inf (the loss diverged) is skipped, counted, and named in the
-**   source's format version ("..., 2 nan values skipped").
+**   source's format version ("..., 2 nan values skipped");
+** - CSVLogger(append=True) appends the next training to the same file
+**   without a second header, its epoch counting from 0 (or from
+**   initial_epoch) again: every row whose epoch is not above the previous
+**   row's starts a new training, which is a run of its own (run key
+**   "training N"), so curves and best epochs are per training; the
+**   format version says "N trainings (append=True)". Under --run all
+**   trainings go to the one named run.
 ** Fixtures: tests/data/keras-csvlogger/.
 */
 #include "ingest/ingest_int.h"
@@ -35,6 +42,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   int rc;
   tl.epoch_required = 1;
   tl.na_is_empty = 1;
+  tl.split_restarts = 1;
   if ((rc = ingest_trainlog_csv(cx, &tl, err))) return rc;
   if (tl.epoch_col != 0)
     return pod_err_at(err, POD_EINPUT, cx->path, 1, 1, "found epoch in "
@@ -42,6 +50,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
                       "epoch,<keys>)", tl.epoch_col + 1);
   snprintf(version, sizeof version, "%s", tl.old_acc
            ? "keras 2.0-2.2 (acc)" : "tf.keras 2.x / keras 3");
+  if (tl.trainings > 1)
+    snprintf(version + strlen(version), sizeof version - strlen(version),
+             ", %d trainings (append=True)", tl.trainings);
   if (tl.nonfinite)
     snprintf(version + strlen(version), sizeof version - strlen(version),
              ", %ld nan values skipped", tl.nonfinite);

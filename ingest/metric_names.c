@@ -15,44 +15,78 @@
 #include <string.h>
 #include <strings.h>
 
-/* Prefixes in the order they are tried (longest first where one is the
-** start of another: "validation_" before "val_"). */
-static const struct { const char *prefix, *split; } prefixes[] = {
-  {"validation_", "validation"}, {"validation/", "validation"},
-  {"valid_", "validation"}, {"valid/", "validation"},
-  {"val_", "validation"}, {"val/", "validation"},
-  {"eval_", "validation"}, {"eval/", "validation"},
-  {"test_", "test"}, {"test/", "test"},
-  {"train_", "train"}, {"train/", "train"},
-  {NULL, NULL}};
+/* Split words, written before the metric ("val_loss", "val/rmse_loss",
+** "eval_runtime") or after it ("loss/val", "acc_train", "loss.test"),
+** joined by '_', '/' or '.'; any case ("Train_Perplexity"). */
+static const struct { const char *word, *split; } splits[] = {
+  {"validation", "validation"}, {"valid", "validation"},
+  {"val", "validation"}, {"eval", "validation"}, {"test", "test"},
+  {"training", "train"}, {"train", "train"}, {NULL, NULL}};
+
+static int is_sep(char c) { return c == '_' || c == '/' || c == '.'; }
 
 static int is_learning_rate(const char *b) {
   return !strcmp(b, "lr") || !strcmp(b, "learning_rate") ||
          !strncmp(b, "lr-", 3) || !strncmp(b, "lr_", 3);
 }
 
-void ingest_metric_from_key(const char *key, char *base, size_t n,
-                            const char **split) {
-  const char *rest = key;
-  size_t o = 0;
-  *split = "train";  /* an unprefixed per-epoch value is a training value */
-  for (int i = 0; prefixes[i].prefix; i++) {
-    size_t k = strlen(prefixes[i].prefix);
-    if (!strncasecmp(key, prefixes[i].prefix, k) && key[k]) {
-      rest = key + k;
-      *split = prefixes[i].split;
-      break;
+/* The split stem[0..len) names before or after its metric: the split, and
+** the metric's part in *at, *at_len; NULL when it names none. */
+static const char *find_split(const char *stem, size_t len, size_t *at,
+                              size_t *at_len) {
+  for (int i = 0; splits[i].word; i++) {
+    size_t k = strlen(splits[i].word);
+    if (len <= k + 1) continue;
+    if (!strncasecmp(stem, splits[i].word, k) && is_sep(stem[k])) {
+      *at = k + 1;
+      *at_len = len - k - 1;
+      return splits[i].split;
+    }
+    if (!strncasecmp(stem + len - k, splits[i].word, k) &&
+        is_sep(stem[len - k - 1])) {
+      *at = 0;
+      *at_len = len - k - 1;
+      return splits[i].split;
     }
   }
-  for (; rest[o] && o + 1 < n; o++)
-    base[o] = (char)tolower((unsigned char)rest[o]);
+  return NULL;
+}
+
+static int ends_with(const char *s, size_t n, const char *tail) {
+  size_t k = strlen(tail);
+  return n > k && !strcmp(s + n - k, tail);
+}
+
+void ingest_metric_from_key(const char *key, char *base, size_t n,
+                            const char **split) {
+  size_t len = strlen(key), at = 0, at_len = len, o = 0;
+  const char *found = NULL, *agg = "";
+  /* Lightning's self.log(on_step=True, on_epoch=True) writes <key>_step
+  ** per step and <key>_epoch per epoch: with a split in <key>
+  ** ("train_loss_step", "val_loss_epoch", "loss/val_epoch"), the epoch
+  ** value is the metric's own and the step values a metric of their own
+  ** (<name>_step), so the two never mix in one curve. Without a split
+  ** ("time_per_epoch") the key stays as written. */
+  if (ends_with(key, len, "_epoch") || ends_with(key, len, "_step")) {
+    size_t stem = len - (ends_with(key, len, "_step") ? 5 : 6);
+    if ((found = find_split(key, stem, &at, &at_len)) != NULL)
+      agg = ends_with(key, len, "_step") ? "_step" : "";
+  }
+  if (!found) found = find_split(key, len, &at, &at_len);
+  if (!found) { at = 0; at_len = len; }
+  *split = found ? found : "train";  /* unsplit per-epoch: training */
+  for (; o < at_len && o + 1 < n; o++)
+    base[o] = (char)tolower((unsigned char)key[at + o]);
   base[o] = '\0';
+  if (*agg && o + strlen(agg) < n) strcat(base, agg);
   if (is_learning_rate(base)) {
     /* lr, learning_rate, and LearningRateMonitor's lr-<Optimizer> */
     snprintf(base, n, "learning_rate");
     *split = NULL;
   } else if (!strcmp(base, "acc")) {  /* Keras 2.0-2.2 */
     snprintf(base, n, "accuracy");
+  } else if (!strcmp(base, "acc_step")) {
+    snprintf(base, n, "accuracy_step");
   }
 }
 
@@ -78,7 +112,14 @@ int ingest_metric_direction(const char *base) {
 
 const char *ingest_metric_unit(const char *base) {
   size_t n = strlen(base);
-  if (!strcmp(base, "runtime")) return "s";              /* HF *_runtime */
+  /* HF *_runtime, also under a metric_key_prefix ("eval_g0_runtime") */
+  if (!strcmp(base, "runtime") || (n > 8 && !strcmp(base + n - 8, "_runtime")))
+    return "s";
+  /* HF TrainerMemoryTracker: <stage>_mem_<cpu|gpu>_<alloc|peaked>_delta,
+  ** bytes (trainer_utils.py) */
+  if (n > 6 && !strcmp(base + n - 6, "_delta") &&
+      (!strncmp(base, "mem_", 4) || strstr(base, "_mem_")))
+    return "B";
   if (n >= 11 && !strcmp(base + n - 11, "_per_second")) return "1/s";
   if (!strcmp(base, "total_flos")) return "FLOP";
   return "";
@@ -147,6 +188,8 @@ typedef struct logstate {
   int header_seen, have_run;
   char model[256];
   int64_t run_id;
+  long long last_epoch;      /* the previous row's epoch, -1: none yet */
+  char attempt_key[32];      /* "training 2", ...: the run key of a restart */
 } logstate;
 
 static int mapped_column(const ingest_meta *meta, const char *name) {
@@ -202,6 +245,7 @@ static int log_run(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
   if (st->have_run && !cx->meta->n_map) return POD_OK;
   if (!st->model[0]) ingest_model_from_dir(cx->dir, st->model, sizeof st->model);
   f.model = st->model;
+  f.key = st->attempt_key[0] ? st->attempt_key : NULL;
   ingest_map_row(cx->meta, &st->header, row, &f);
   if ((rc = ingest_run_for(cx, &f, 0, &st->run_id, err))) {
     char again[POD_ERRLEN];
@@ -228,7 +272,7 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   logstate *st = ud;
   ingest_trainlog *tl = st->tl;
   long long epoch, step;
-  int rc;
+  int rc, row_run = 0;
   if (!st->header_seen) return log_header(cx, st, row, err);
   if (row->n == 1 && !row->len[0]) return POD_OK;  /* a blank line */
   if (row->n != st->header.n) {
@@ -241,9 +285,19 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   cx->rows++;
   if ((rc = log_axis(cx, row, tl->epoch_col, tl->epoch_required, &epoch,
                      err)) ||
-      (rc = log_axis(cx, row, tl->step_col, 0, &step, err)) ||
-      (rc = log_run(cx, st, row, err)))
+      (rc = log_axis(cx, row, tl->step_col, 0, &step, err)))
     return rc;
+  /* CSVLogger(append=True) appends each new training to the file, its
+  ** epoch starting again: a new run, so curves and best epochs are per
+  ** training. */
+  if (tl->split_restarts && epoch >= 0 && st->last_epoch >= 0 &&
+      epoch <= st->last_epoch) {
+    tl->trainings++;
+    snprintf(st->attempt_key, sizeof st->attempt_key, "training %d",
+             tl->trainings);
+    st->have_run = 0;
+  }
+  if (epoch >= 0) st->last_epoch = epoch;
   for (size_t i = 0; i < row->n; i++) {
     logcol *c = &st->col[i];
     const char *cell = row->field[i];
@@ -255,6 +309,9 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     if ((got = ingest_log_value(cell, &v)) < 0)
       return ingest_csv_fail(cx, row, i, "a number", err);
     if (!got) { tl->nonfinite++; continue; }  /* diverged: see the top */
+    /* the run is made with its first value: never a run without values */
+    if (!row_run && (rc = log_run(cx, st, row, err))) return rc;
+    row_run = 1;
     if (!c->metric_id &&
         (rc = store_metric_id(cx->db, c->base, c->unit,
                               ingest_metric_direction(c->base),
@@ -282,6 +339,8 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
   int rc;
   memset(&st, 0, sizeof st);
   st.tl = tl;
+  st.last_epoch = -1;
+  tl->trainings = 1;
   rc = ingest_csv_read(cx, log_row, &st, err);
   if (rc == POD_OK && !st.header_seen)
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,

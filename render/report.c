@@ -266,11 +266,11 @@ static void json_string(pod_buf *out, const char *s) {
   pod_buf_addc(out, '"');
 }
 
-/* A number as cJSON 1.7 prints one: whole numbers that fit an int as
-** such, else 15 significant digits when they read back, else 17. */
+/* A number: whole numbers that fit an int as such (as cJSON printed
+** them), else the shortest form that reads back as the same double
+** (pod_num_format; cJSON's 15 digits lost the last bits, issue 14). */
 static void json_number(pod_buf *out, double d) {
   char num[32];
-  double back = 0;
   int as_int = d >= (double)INT_MAX ? INT_MAX
                : d <= (double)INT_MIN ? INT_MIN : (int)d;
   if (isnan(d) || isinf(d)) {
@@ -281,11 +281,7 @@ static void json_number(pod_buf *out, double d) {
     pod_buf_printf(out, "%d", as_int);
     return;
   }
-  snprintf(num, sizeof num, "%1.15g", d);
-  if (sscanf(num, "%lg", &back) != 1 ||
-      !(fabs(back - d) <= fmax(fabs(back), fabs(d)) * DBL_EPSILON))
-    snprintf(num, sizeof num, "%1.17g", d);
-  pod_buf_adds(out, num);
+  pod_buf_adds(out, pod_num_format(d, num));
 }
 
 static int table_row(const store_row *row, void *ud) {

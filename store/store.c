@@ -180,6 +180,14 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
   else sqlite3_bind_null(st, i);
 }
 
+/* Text that stays valid until the statement is stepped right after and
+** reset before its next use (store_stmt): SQLite need not copy it. The
+** copies were ~15% of an ingest of a million measurements (issue 14). */
+static void bind_text_borrowed(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, i);
+}
+
 static void bind_count(sqlite3_stmt *st, int i, int64_t v) {
   if (v >= 0) sqlite3_bind_int64(st, i, v);
   else sqlite3_bind_null(st, i);
@@ -764,14 +772,16 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   bind_count(st, 5, m->sequence_length);
   bind_real(st, 6, m->epoch);
   bind_count(st, 7, m->step);
-  bind_text(st, 8, m->split);
+  bind_text_borrowed(st, 8, m->split);
   sqlite3_bind_int64(st, 9, m->source_id);
   sqlite3_bind_int64(st, 10, m->line);
-  bind_text(st, 11, m->raw_value);
-  bind_text(st, 12, m->raw_unit);
-  bind_text(st, 13, m->method);
-  bind_text(st, 14, m->method_note);
-  return step_done(db, st, NULL, err);
+  bind_text_borrowed(st, 11, m->raw_value);
+  bind_text_borrowed(st, 12, m->raw_unit);
+  bind_text_borrowed(st, 13, m->method);
+  bind_text_borrowed(st, 14, m->method_note);
+  rc = step_done(db, st, NULL, err);
+  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  return rc;
 }
 
 int store_source_set_method(store_db *db, int64_t source_id,

@@ -8,6 +8,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
+#include "ingest/ingest_int.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -32,6 +33,8 @@ static void ingest_ok(const char *name) {
   store_close(db);
 }
 
+static void write_and_ingest(const char *name, const char *data);
+
 #define V222 "v2.2.2-FNNDSC-pypx-repack-emissions.csv"
 #define V243 "v2.4.3rc1-mlco2-codecarbon-examples-emissions.csv"
 #define V323 "v3.2.3-EronQorri-green-ml-bench-emissions.csv"
@@ -39,14 +42,17 @@ static void ingest_ok(const char *name) {
 
 static void test_codecarbon_ingests_every_corpus_file(void) {
   ingest_ok("");
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 11);
-  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 202);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0 (29)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 12);
+  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 206);
+  /* labels from the columns as each release wrote them (EmissionsData in
+  ** codecarbon/output.py, later output_methods/emissions_data.py) */
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.0-1.2 (12, experiment_id per stop)'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.x (18 columns)'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2 (30)'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.3-2.4 (31, pue)'"), 3);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.5-3.0 (32, experiment_id)'"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.1+ (37-38)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0-2.1 (29, run_id)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.0-2.2.2 (30, codecarbon_version)'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.3-2.6 (31, pue)'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.7-3.0.7 (32, experiment_id)'"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.2+ (37-38, utilization)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
 }
 
@@ -101,6 +107,28 @@ static void test_codecarbon_2021_sample_empty_trailing_columns(void) {
   /* no run_id column: rows group per project (and machine) as repeats */
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
   CHECK(test_query_num("SELECT count(DISTINCT project) FROM runs") < 20);
+}
+
+/* Issue 14: CodeCarbon 1.0-1.2 wrote a fresh uuid4 experiment_id on every
+** stop (EmissionsTracker._prepare_emissions_data), so each line is its
+** own run; from 2.7 experiment_id is the dashboard's experiment, the same
+** on every line, and run_id keys the run. */
+static void test_codecarbon_v1_experiment_id_is_the_run(void) {
+  ingest_ok("v1.2-pruning-experiment-id-per-stop.csv");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "1.0-1.2 (12, experiment_id per stop)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE project = 'pruning'"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 5"), 951);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 0);
+}
+
+static void test_codecarbon_v27_experiment_id_is_not_the_run(void) {
+  write_and_ingest("emissions.csv",
+                   "timestamp,project_name,run_id,experiment_id,duration,emissions,energy_consumed\n"
+                   "2024-09-30T06:16:21,p,r1,5b0fa12a-3dd7-45bb-9766-cc326314d9f1,3.5,0.1,0.2\n"
+                   "2024-09-30T06:17:21,p,r2,5b0fa12a-3dd7-45bb-9766-cc326314d9f1,4.5,0.1,0.2\n");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "2.7-3.0.7 (32, experiment_id)");
 }
 
 static void test_codecarbon_rows_of_two_machines_share_envs(void) {
@@ -294,10 +322,128 @@ static void test_codecarbon_refuses_bad_files(void) {
                  "j.csv:2:26: found \"0,5\"", NULL);
   expect_refused("k.csv", HDR, "k.csv", "found a header but no rows");
   expect_refused("l.csv", "timestamp,project_name,duration,emissions\n"
-                 "2024-01-01T00:00:00,,1,2\n", "l.csv:2:21:", "no model name");
+                 "2024-01-01T00:00:00,,1,2\n", "l.csv:2:21: found a broken line (no project_name)", "expected a CodeCarbon row");
+}
+
+/* Issue 14: lines that interleaved writes leave ("0,,,..." and ".0,,,...")
+** refuse the file, naming what is missing; never a run without values. */
+#define BROKEN "interleaved-broken-lines-emissions.csv"
+
+static const char *broken_fixture(void) {
+  return test_data("bad-lines/" BROKEN);
+}
+
+static void test_codecarbon_broken_lines_refuse_the_file(void) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  if (pod_file_read(broken_fixture(), &b, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  test_expect_refused(NULL, BROKEN, b.data, b.len,
+                      BROKEN ":4:1: found a broken line (timestamp \"0\" is not a date, no project_name, no run_id, no duration)",
+                      "(--skip-bad-rows skips such lines)");
+  pod_buf_free(&b);
+}
+
+static void test_codecarbon_broken_lines_refuse_even_with_model(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --model m '%s'", db, broken_fixture()), 1);
+  CHECK_HAS(errb.data, ":4:1: found a broken line");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+static void test_codecarbon_skip_bad_rows_lists_and_counts_them(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, broken_fixture()), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(errb.data, BROKEN ":4:1: found a broken line (timestamp \"0\" is not a date, no project_name");
+  CHECK_HAS(errb.data, BROKEN ":7:1: found a broken line (timestamp \".0\" is not a date");
+  CHECK_HAS(out.data, "(6 rows, 2 bad lines skipped)");
+  CHECK_HAS(out.data, "ingest: 1 added, 0 skipped, 0 failed, 2 bad lines skipped");
+  CHECK_INT(test_query_num("SELECT rows FROM sources"), 6);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line IN (4, 7)"), 0);
+  /* every run has values */
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM measurements)"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+/* Issue 14: past ingest_codecarbon_run_cache run_ids the entries go to a
+** scratch file; a run_id seen again after that (a snapshot) must come
+** back with its state: the registry is the same as with all in memory. */
+static const char *registry_dump(void) {
+  static char out[2][65536];
+  static int k;
+  char *o = out[k++ % 2];
+  snprintf(o, 65536, "%s|%s|%s",
+           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || metric_id || ':' || value || ':' || line AS x FROM measurements ORDER BY run_id, metric_id, line)"),
+           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || step || ':' || line || ':' || duration AS x FROM samples ORDER BY run_id, step)"),
+           test_query_text("SELECT count(*) FROM runs"));
+  return o;
+}
+
+static void test_codecarbon_spilled_run_ids_come_back(void) {
+  pod_buf f = POD_BUF_INIT;
+  char want[65536];
+  size_t saved = ingest_codecarbon_run_cache;
+  pod_buf_adds(&f, HDR);
+  for (int i = 1; i <= 40; i++) {
+    /* r3 again on lines 20 and 35, r7 on 41, after several spills */
+    int id = i == 19 || i == 34 ? 3 : i == 40 ? 7 : i;
+    pod_buf_printf(&f, "2024-01-01T00:00:%02d,p%d,r%d,%d.5,0.001,0.002,8,France\n",
+                   i, id % 3, id, 10 * i);
+  }
+  write_and_ingest("emissions.csv", f.data);
+  snprintf(want, sizeof want, "%s", registry_dump());
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 3 + 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 37);
+  remove(test_path("t.db"));
+  ingest_codecarbon_run_cache = 4;
+  write_and_ingest("emissions.csv", f.data);
+  ingest_codecarbon_run_cache = saved;
+  CHECK_STR(registry_dump(), want);
+  pod_buf_free(&f);
+}
+
+/* --skip-bad-rows also skips what two writers leave besides blank cells:
+** two lines glued into one (too many fields), a line cut short, a number
+** cut in two; each named with its position. */
+static void test_codecarbon_skip_bad_rows_glued_and_cut_lines(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096], csv[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(csv, sizeof csv, "%s", test_path("emissions.csv"));
+  test_write(csv, HDR OK_ROW
+             "2024-01-01T00:00:01,p,r2,10.5,0.001,0.002,8,France2024-01-01T00:00:02,p,r3,1,2,3,8,France\n"
+             "2024-01-01T00:00:03,p,r4,10.5\n"
+             "2024-01-01T00:00:04,p,r5,10.5,0.0.01,0.002,8,France\n"
+             "2024-01-01T00:00:05,p,r6,11.5,0.001,0.002,8,France\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, csv), 1);
+  CHECK_HAS(errb.data, "emissions.csv:3:");
+  CHECK_HAS(errb.data, "(--skip-bad-rows skips such lines)");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, csv), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(errb.data, "emissions.csv:3:");
+  CHECK_HAS(errb.data, "emissions.csv:3:71: found \"p\", expected 8 fields like the header, not 15");
+  CHECK_HAS(errb.data, "emissions.csv:4:");
+  CHECK_HAS(errb.data, "expected 8 fields like the header, not 4");
+  CHECK_HAS(errb.data, "emissions.csv:5:31: found \"0.0.01\"");
+  CHECK_HAS(out.data, "(2 rows, 3 bad lines skipped)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
 }
 
 const test_case tests_codecarbon[] = {
+  {"test_codecarbon_skip_bad_rows_glued_and_cut_lines", test_codecarbon_skip_bad_rows_glued_and_cut_lines},
+  {"test_codecarbon_spilled_run_ids_come_back", test_codecarbon_spilled_run_ids_come_back},
+  {"test_codecarbon_broken_lines_refuse_the_file", test_codecarbon_broken_lines_refuse_the_file},
+  {"test_codecarbon_broken_lines_refuse_even_with_model", test_codecarbon_broken_lines_refuse_even_with_model},
+  {"test_codecarbon_skip_bad_rows_lists_and_counts_them", test_codecarbon_skip_bad_rows_lists_and_counts_them},
   {"codecarbon_big_file_on_a_reader_thread", test_codecarbon_big_file_on_a_reader_thread},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
@@ -309,5 +455,7 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_keeps_unknown_column_in_extras", test_codecarbon_keeps_unknown_column_in_extras},
   {"test_codecarbon_repeated_run_id_is_one_run_one_summary", test_codecarbon_repeated_run_id_is_one_run_one_summary},
   {"test_codecarbon_refuses_bad_files", test_codecarbon_refuses_bad_files},
+  {"test_codecarbon_v1_experiment_id_is_the_run", test_codecarbon_v1_experiment_id_is_the_run},
+  {"test_codecarbon_v27_experiment_id_is_not_the_run", test_codecarbon_v27_experiment_id_is_not_the_run},
   {NULL, NULL},
 };

@@ -318,7 +318,63 @@ static void test_ingest_changed_file_needs_replace(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);   /* distil is gone */
 }
 
+/* Issue 14: a benchmark whose every result is N/A (out of memory) says
+** so instead of "added (2 rows)"; one with some N/A counts them, and its
+** run page says where (the file's format version, shown beside it). */
+static void test_ingest_benchmark_all_na_says_so(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char db[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
+                        test_data("hf-benchmark-oom/oom-allna-inference_memory_1600000000.csv")), 0);
+  CHECK_HAS(out.data, "(2 rows, 0 values: every result N/A (out of memory or not run))");
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
+                        test_data("hf-benchmark-oom/oom-partna-inference_time_1600000000.csv")), 0);
+  CHECK_HAS(out.data, "(2 rows, 1 value, 1 result N/A (out of memory or not run))");
+  /* the run page shows the file's format version beside it */
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%partna%'"),
+            "2.10+, out of memory (N/A) at bert-large-uncased batch 8 seq 512");
+  CHECK_INT(test_podium(&out, &err, "--db '%s' render --lang en --out '%s'", db, test_path("site")), 0);
+  {
+    pod_buf page = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_INT(pod_file_read(test_path("site/en/runs/1.html"), &page, e), POD_OK);
+    CHECK_HAS(page.data, "out of memory (N/A) at bert-large-uncased batch 8 seq 512");
+    pod_buf_free(&page);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* Issue 14: show --json prints each double so it reads back the same:
+** 0.1 + 0.2 is 0.30000000000000004, which cJSON's "15 digits if close
+** enough" printed as 0.3. */
+static void test_ingest_show_json_doubles_read_back_exactly(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char db[4096], log[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(log, sizeof log, "%s", test_path("training.log"));
+  test_write(log, "epoch,loss,val_loss\n0,0.30000000000000004,0.019856970821374123\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "--db '%s' ingest --model m '%s'", db, log), 0);
+  CHECK_INT(test_podium(&out, &err, "--db '%s' show 1 --json", db), 0);
+  CHECK_HAS(out.data, "0.30000000000000004");
+  CHECK_HAS(out.data, "0.019856970821374123");
+  /* and so do the downloads */
+  CHECK_INT(test_podium(&out, &err, "--db '%s' render --lang en --out '%s'", db, test_path("site")), 0);
+  {
+    pod_buf f = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_INT(pod_file_read(test_path("site/data/measurements.json"), &f, e), POD_OK);
+    CHECK_HAS(f.data, "\"value\":0.30000000000000004");
+    pod_buf_free(&f);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_ingest[] = {
+  {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
+  {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
   {"ingest_manifest_gives_metadata_and_flags_win", test_ingest_manifest_gives_metadata_and_flags_win},
   {"ingest_refuses_a_bad_manifest", test_ingest_refuses_a_bad_manifest},
   {"ingest_changed_file_needs_replace", test_ingest_changed_file_needs_replace},

@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
+#include "ingest/ingest_int.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -357,9 +358,9 @@ static void test_trainlogs_sniff_tells_the_formats_apart(void) {
                          fixture("lightning-csv", ""),
                          fixture("hf-trainer", "")};
   CHECK_RC(ingest_paths(paths, 3, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 3);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 3);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 5);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 4);
 }
 
 static void test_trainlogs_metric_names_normalize_keys(void) {
@@ -382,6 +383,100 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
 
+/* Issue 14: CSVLogger(append=True) holds one training after the other,
+** the epoch going back to 0: each is its own run with its own curve. */
+static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
+  char err[POD_ERRLEN];
+  const char *p = copy_fixture("keras-csvlogger", "append-two-trainings-training.log",
+                               "resnet/training.log");
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 2 trainings (append=True)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'resnet'"), 2);
+  /* one value per run, metric, split and epoch: no epoch holds two */
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements GROUP BY run_id, metric_id, split, epoch HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 0"), 2);
+  /* the second training starts on line 6 */
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements WHERE line >= 6"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements WHERE line = 2 LIMIT 1)"), 0);
+}
+
+/* Issue 14: never a run without values: a log whose every cell is nan
+** (a training that diverged at once) makes no run. */
+static void test_trainlogs_all_nan_log_makes_no_run(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("diverged/training.log");
+  char folder[4096];
+  snprintf(folder, sizeof folder, "%s", test_path("diverged"));
+  pod_mkdirs(folder, err);
+  test_write(p, "epoch,loss,val_loss\r\n0,nan,nan\r\n1,nan,NA\r\n", (size_t)-1);
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 3 nan values skipped");
+}
+
+/* Issue 14: the split written after the metric ("loss/val", "acc.val",
+** "loss_val") and Lightning's _step/_epoch suffixes ("val_loss_epoch"). */
+#define SPLIT_Q(name, split) "SELECT count(*) FROM measurements m JOIN " \
+  "metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = '" name "' AND m.split = '" split "'"
+
+static void test_trainlogs_lightning_split_after_the_metric(void) {
+  char err[POD_ERRLEN];
+  const char *p = copy_fixture("lightning-csv", "splitlast-slash-metrics.csv",
+                               "cnn/lightning_logs/version_0/metrics.csv");
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num(SPLIT_Q("loss", "validation")), 2);
+  CHECK_INT(test_query_num(SPLIT_Q("loss", "train")), 4);
+  CHECK_INT(test_query_num(SPLIT_Q("accuracy", "validation")), 2);
+  CHECK_INT(test_query_num(SPLIT_Q("accuracy", "train")), 4);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name LIKE '%/%'"), 0);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.66);
+}
+
+static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
+  char err[POD_ERRLEN];
+  const char *p = copy_fixture("lightning-csv", "stepepoch-suffix-metrics.csv",
+                               "rnn/lightning_logs/version_0/metrics.csv");
+  char base[128];
+  const char *split;
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  /* val_loss_epoch: the validation loss per epoch */
+  CHECK_INT(test_query_num(SPLIT_Q("loss", "validation")), 2);
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.67);
+  /* train_loss_epoch is the training loss; train_loss_step its own curve */
+  CHECK_INT(test_query_num(SPLIT_Q("loss", "train")), 2);
+  CHECK_INT(test_query_num(SPLIT_Q("loss_step", "train")), 4);
+  CHECK_INT(test_query_num(SPLIT_Q("accuracy", "validation")), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name LIKE '%epoch%' OR name LIKE 'train%' OR name LIKE 'val%'"), 0);
+  ingest_metric_from_key("loss_val", base, sizeof base, &split);
+  CHECK_STR(base, "loss");
+  CHECK_STR(split, "validation");
+  ingest_metric_from_key("Loss/Val_epoch", base, sizeof base, &split);
+  CHECK_STR(base, "loss");
+  CHECK_STR(split, "validation");
+  ingest_metric_from_key("val.acc_step", base, sizeof base, &split);
+  CHECK_STR(base, "accuracy_step");
+  CHECK_STR(split, "validation");
+  ingest_metric_from_key("time_per_epoch", base, sizeof base, &split);
+  CHECK_STR(base, "time_per_epoch");
+  CHECK_STR(split, "train");
+  ingest_metric_from_key("interval", base, sizeof base, &split);
+  CHECK_STR(base, "interval");
+}
+
+/* Issue 14: units the name gives: <prefix>_runtime is seconds, the
+** Trainer's memory tracker's *_mem_*_delta bytes. */
+static void test_trainlogs_hf_runtime_and_memory_units(void) {
+  char err[POD_ERRLEN];
+  const char *p = fixture("hf-trainer", "memmetrics-g0-all_results.json");
+  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'g0_runtime'"), "s");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'init_mem_gpu_alloc_delta'"), "B");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'mem_gpu_alloc_delta'"), "B");
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'mem_cpu_peaked_delta'"), "B");
+  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mem_gpu_alloc_delta'") == 1316864000);
+}
+
 static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("metrics.csv");
@@ -401,6 +496,11 @@ static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
 }
 
 const test_case tests_trainlogs[] = {
+  {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
+  {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
+  {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
+  {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
+  {"test_trainlogs_hf_runtime_and_memory_units", test_trainlogs_hf_runtime_and_memory_units},
   {"test_trainlogs_csv_map_takes_the_model_from_a_column", test_trainlogs_csv_map_takes_the_model_from_a_column},
   {"test_trainlogs_keras_old_acc_names_and_crlf", test_trainlogs_keras_old_acc_names_and_crlf},
   {"test_trainlogs_keras_loss_has_train_and_validation_per_epoch", test_trainlogs_keras_loss_has_train_and_validation_per_epoch},
