@@ -31,7 +31,7 @@
 #define MARKERS_UP_TO 60  /* series longer than this: lines only */
 
 static const char *const COLOURS[] = {"#0072B2", "#D55E00", "#009E73",
-                                      "#CC79A7", "#E69F00", "#56B4E9",
+                                      "#CC79A7", "#B07700", "#3388C8",
                                       "#000000"};
 static const char *const DASHES[] = {NULL, "6 3", "2 3", "8 3 2 3",
                                      "12 4", "4 2 1 2"};

@@ -328,6 +328,25 @@ static void test_i18n_check_finds_every_kind_of_problem(void) {
   pod_buf_free(&report);
 }
 
+/* Issue 17: Hausa had "Matsayi" for both Rank and Role in 88 tables. */
+static void test_i18n_check_refuses_two_columns_with_one_header(void) {
+  char err[POD_ERRLEN];
+  pod_buf report = POD_BUF_INIT;
+  int n = 0;
+  pod_mkdirs(test_path("hcat"), err);
+  pod_mkdirs(test_path("htpl"), err);
+  test_write(test_path("htpl/board.html"), "<table><thead><tr><th>{{ t('col.rank') }}</th><th>{{ t('col.role') }}</th></tr></thead><tbody><tr><td>{{ t('col.step') }}</td></tr></tbody></table>", SIZE_MAX);
+  test_write(test_path("hcat/en.json"), "{\"col.rank\": \"Rank\", \"col.role\": \"Role\", \"col.step\": \"Step\"}", SIZE_MAX);
+  test_write(test_path("hcat/ha.json"), "{\"col.rank\": \"Matsayi\", \"col.role\": \"Matsayi\", \"col.step\": \"Matsayi\"}", SIZE_MAX);
+  CHECK_RC(render_i18n_check(test_path("hcat"), test_path("htpl"), &report, &n, err), POD_OK, err);
+  CHECK_HAS(report.data, "ha.json: \"col.rank\" and \"col.role\" are both \"Matsayi\", two columns of one table in board.html");
+  CHECK_LACKS(report.data, "en.json: \"col.rank\" and");
+  CHECK_LACKS(report.data, "col.step\" are");   /* a cell, not a header */
+  const char *both = strstr(report.data, "are both");
+  CHECK(both && !strstr(both + 1, "are both"));   /* Hausa only */
+  pod_buf_free(&report);
+}
+
 static void test_i18n_site_in_five_languages(void) {
   char err[POD_ERRLEN], share[4096];
   pod_buf page = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT;
@@ -490,7 +509,7 @@ static void test_i18n_c_texts_follow_the_page(void) {
   CHECK_INT(pod_file_read(test_path("_site/fa/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "<li>GPU فرق دارد: Tesla V100-SXM2-16GB (پایه) در برابر NVIDIA A100-SXM4-40G (بهینه‌شده)</li>");
   CHECK_HAS(page.data, "class=\"verdict\">بهتر</td>");
-  CHECK_HAS(page.data, "n = ۱: بدون بازه");
+  CHECK_HAS(page.data, "<bdi>بدون بازه (n = ۱)</bdi>");   /* starts right to left */
   CHECK_LACKS(page.data, "GPU differs");
   CHECK_LACKS(page.data, "class=\"notice\"");
   /* English stays English */
@@ -605,6 +624,7 @@ const test_case tests_i18n[] = {
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
   {"i18n_kept_texts_stay_right", test_i18n_kept_texts_stay_right},
   {"i18n_check_finds_every_kind_of_problem", test_i18n_check_finds_every_kind_of_problem},
+  {"i18n_check_refuses_two_columns_with_one_header", test_i18n_check_refuses_two_columns_with_one_header},
   {"i18n_messageformat_subset", test_i18n_messageformat_subset},
   {"i18n_project_default_language_on_the_chooser", test_i18n_project_default_language_on_the_chooser},
   {"i18n_c_texts_follow_the_page", test_i18n_c_texts_follow_the_page},
