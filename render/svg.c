@@ -583,10 +583,22 @@ static void table_open(pod_buf *out, size_t shown, size_t all) {
   }
 }
 
+/* The isolate a table cell's name opens: on a right-to-left page a name
+** with right-to-left letters in it ("bert-base-uncased (تأخیر)") reads
+** right to left, as the page does; any other is isolated as it is. */
+static const char *bdi_open(const char *s) {
+  int rtl_page = digits && render_i18n_rtl(render_i18n_lang(digits));
+  for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+       rtl_page && *p; p++)
+    if (*p >= 0xd6 && *p <= 0xdf) return "<bdi dir=\"rtl\">";  /* U+0580-U+07FF */
+  return "<bdi>";
+}
+
 static void th(pod_buf *out, const char *scope, const char *cls,
                const char *s) {
-  pod_buf_printf(out, "<th scope=\"%s\"%s%s%s><bdi>", scope,
-                 cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+  pod_buf_printf(out, "<th scope=\"%s\"%s%s%s>%s", scope,
+                 cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+                 bdi_open(s));
   escape_n(out, s, 0);
   pod_buf_adds(out, "</bdi></th>");
 }
@@ -1090,7 +1102,8 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
       const render_svg_series *s = &pn->series[p[i].k];
       pod_buf_adds(table, "<tr>");
       th(table, "row", NULL, s->name);
-      pod_buf_adds(table, "<td><bdi>");
+      pod_buf_adds(table, "<td>");
+      pod_buf_adds(table, bdi_open(s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : ""));
       escape_n(table, s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : "", 0);
       pod_buf_adds(table, "</bdi></td>");
       td_value(table, p[i].x, c->x.unit);

@@ -447,6 +447,8 @@ static void test_i18n_chart_digits_follow_the_page(void) {
   CHECK_INT(pod_file_read(test_path("_site/fa/leaderboards/text-classification--inference_time.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "class=\"tick\" direction=\"ltr\">\xdb\xb2\xdb\xb0</text>");   /* ۲۰ */
   CHECK_HAS(page.data, ">\xd8\xaa\xd8\xa3\xd8\xae\xdb\x8c\xd8\xb1 (ms)</text>");   /* تأخیر (ms) */
+  /* a mixed header of the chart's data reads right to left, as the page */
+  CHECK_HAS(page.data, "<bdi dir=\"rtl\">bert-base-uncased (\xd8\xaa\xd8\xa3\xd8\xae\xdb\x8c\xd8\xb1)</bdi></th>");
   CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, ">20</text>");
   CHECK_HAS(page.data, ">Latency (ms)</text>");
