@@ -27,10 +27,10 @@
 #define PANEL_H 240.0
 #define FONT 21.0       /* the largest font size, user units */
 #define CHAR_W 12.0     /* rough width of a character at FONT */
-#define LINE_H 30.0     /* a row of text at FONT (its box is ~1.3 FONT) */
+#define LINE_H 36.0     /* a row of text at FONT (an Arabic box is ~1.45 FONT) */
 #define MARGIN_L_MIN 40.0  /* the left margin fits the y tick labels */
 #define MARGIN_R 24.0
-#define TICK_X 36.0     /* below a panel: the x tick labels' baseline */
+#define TICK_X 42.0     /* below a panel: the x tick labels' baseline */
 #define AXIS_H (TICK_X + LINE_H + 12)  /* the tick labels and the axis title */
 #define GAP (30.0 + LINE_H)  /* between two panels: the second's y title */
 #define MAX_TICKS 12
@@ -807,7 +807,7 @@ static int draw_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT;
   double head = 8 + legend(&leg, names, n_names, 8, 1, NULL);
   double notes = LINE_H * note_rows(c, &sx);
-  double top = head + LINE_H + notes + 18;
+  double top = head + LINE_H + notes + 24;
   for (int p = 0; p < n_panels; p++) {
     double ptop = top + p * (PANEL_H + GAP), pbot = ptop + PANEL_H;
     sy[p].p0 = pbot;
@@ -873,7 +873,7 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
   chart_id(id, c);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT, t = POD_BUF_INIT;
   double head = 8 + legend(&leg, names, ns, 8, 0, id);
-  double top = head + LINE_H + 18, bot = top + PANEL_H;
+  double top = head + LINE_H + 24, bot = top + PANEL_H;
   int lines = 1;   /* of the longest category label */
   ml = fmax(MARGIN_L_MIN, 16 + tick_labels_w(&sy, &pn->y));
   sy.p0 = bot;
@@ -1030,7 +1030,7 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
   scale_fit(&sy, ylo, yhi, 0);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT;
   double head = 8 + legend(&leg, names, pn->n_series, 8, 0, NULL);
-  double top = head + LINE_H + 18;
+  double top = head + LINE_H + 24;
   double bot = top + PANEL_H + 40;
   ml = fmax(MARGIN_L_MIN, 16 + tick_labels_w(&sy, &pn->y));
   sx.p0 = ml; sx.p1 = W - MARGIN_R;
