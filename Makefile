@@ -11,7 +11,11 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
 PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
 DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libssl-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
-            libxml2-utils
+            libxml2-utils chromium fonts-noto-core
+# The browser test (tests/browser/check.js) drives that chromium through
+# playwright-core, pinned in package.json and package-lock.json. node and
+# npm count when their commands exist (NodeSource's nodejs provides npm).
+DEPS_CMD := node:nodejs npm:npm
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 CFLAGS  ?= $(OPT) -g
@@ -45,7 +49,8 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
               tests/t_compare.c \
-              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c tests/t_study.c
+              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c \
+              tests/t_study.c tests/t_browser.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
@@ -70,11 +75,18 @@ help:
 deps:
 	@missing=""; for p in $(DEPS_DEB); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for c in $(DEPS_CMD); do command -v $${c%%:*} >/dev/null 2>&1 || \
+	  missing="$$missing $${c#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@if [ ! -f node_modules/.package-lock.json ] || \
+	    [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  echo "npm ci (playwright-core for the browser test)"; \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent; \
 	fi
 
 build/podium: $(OBJ) build/obj/cli/main.o

@@ -31,29 +31,30 @@ static void add_scaled(pod_buf *out, double v, const char *unit,
   }
 }
 
+double pod_unit_scale(double v, const char *unit, const char **out_unit) {
+  static const char *const bytes[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double a = fabs(v), f = 1;
+  *out_unit = unit;
+  if (!strcmp(unit, "s")) {
+    if (a != 0 && a < 1e-3) { *out_unit = "\xc2\xb5s"; f = 1e6; }
+    else if (a != 0 && a < 1) { *out_unit = "ms"; f = 1e3; }
+  } else if (!strcmp(unit, "B")) {
+    int u = 0;
+    while (a >= 1024 && u < 4) { a /= 1024; f /= 1024; u++; }
+    *out_unit = bytes[u];
+  } else if (!strcmp(unit, "kWh") || !strcmp(unit, "kg")) {
+    if (a != 0 && a < 1) { *out_unit = unit[1] == 'W' ? "Wh" : "g"; f = 1e3; }
+  }
+  return f;
+}
+
 void pod_fmt_value_with(pod_buf *out, double v, const char *unit,
                         pod_number_fn number, void *ud) {
-  double a = fabs(v);
+  const char *shown;
+  double f;
   if (isnan(v)) { pod_buf_adds(out, "n/a"); return; }
-  if (!strcmp(unit, "s")) {
-    if (a != 0 && a < 1e-3) add_scaled(out, v * 1e6, "\xc2\xb5s", number, ud);
-    else if (a != 0 && a < 1) add_scaled(out, v * 1e3, "ms", number, ud);
-    else add_scaled(out, v, "s", number, ud);
-  } else if (!strcmp(unit, "B")) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (a >= 1024 && u < 4) { a /= 1024; v /= 1024; u++; }
-    if (u == 0) { add_number(out, v, number, ud); pod_buf_adds(out, NBSP "B"); }
-    else add_scaled(out, v, units[u], number, ud);
-  } else if (!strcmp(unit, "kWh")) {
-    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "Wh", number, ud);
-    else add_scaled(out, v, "kWh", number, ud);
-  } else if (!strcmp(unit, "kg")) {
-    if (a != 0 && a < 1) add_scaled(out, v * 1e3, "g", number, ud);
-    else add_scaled(out, v, "kg", number, ud);
-  } else {
-    add_scaled(out, v, unit, number, ud);
-  }
+  f = pod_unit_scale(v, unit, &shown);
+  add_scaled(out, v * f, shown, number, ud);
 }
 
 void pod_fmt_value(pod_buf *out, double v, const char *unit) {

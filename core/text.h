@@ -17,6 +17,9 @@
 ** language's digits); NULL: ASCII. */
 typedef void (*pod_number_fn)(pod_buf *out, double v, int digits, void *ud);
 
+/* The factor that scales v for reading and the unit it is then in:
+** 0.018 s is 18 ms (factor 1000, "ms"). */
+double pod_unit_scale(double v, const char *unit, const char **out_unit);
 /* "18.0 ms": the scaled value, a no-break space (U+00A0) and the unit;
 ** "n/a" for NaN. */
 void pod_fmt_value_with(pod_buf *out, double v, const char *unit,

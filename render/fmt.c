@@ -19,6 +19,10 @@ void render_fmt_value(pod_buf *out, double v, const char *unit) {
   pod_fmt_value(out, v, unit);
 }
 
+double render_fmt_scale(double v, const char *unit, const char **out_unit) {
+  return pod_unit_scale(v, unit, out_unit);
+}
+
 void render_fmt_value_in(pod_buf *out, double v, const char *unit,
                          render_i18n *i18n) {
   pod_fmt_value_with(out, v, unit, i18n ? i18n_number : NULL, i18n);

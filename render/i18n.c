@@ -1008,6 +1008,63 @@ static void used_keys(const char *dir, cJSON *used) {
   pod_buf_free(&text);
 }
 
+/* The keys each table header row of the templates names (t('key') between
+** <thead and </thead>), as [[file, key, key...], ...]: two columns of one
+** table must never share a header, in any language. */
+static void header_keys(const char *dir, cJSON *tables) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  pod_buf text = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  if (!d) return;
+  while ((e = readdir(d))) {
+    char path[4200];
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (pod_file_read(path, &text, err)) continue;
+    for (const char *p = text.data; (p = strstr(p, "<thead")); ) {
+      const char *end = strstr(p, "</thead>");
+      cJSON *row = cJSON_CreateArray();
+      if (!end) end = p + strlen(p);
+      cJSON_AddItemToArray(row, cJSON_CreateString(e->d_name));
+      for (const char *q = p; (q = strstr(q, "t('")) && q < end; q += 3) {
+        const char *close = strchr(q + 3, '\'');
+        char key[128];
+        if (!close || close > end || close - q > 100) break;
+        snprintf(key, sizeof key, "%.*s", (int)(close - q - 3), q + 3);
+        cJSON_AddItemToArray(row, cJSON_CreateString(key));
+      }
+      cJSON_AddItemToArray(tables, row);
+      p = end;
+    }
+  }
+  closedir(d);
+  pod_buf_free(&text);
+}
+
+/* Two headers of one table that read the same in this catalog. */
+static void check_headers(cJSON *cat, cJSON *en, cJSON *tables,
+                          const char *file, pod_buf *report, int *n) {
+  cJSON *row;
+  cJSON_ArrayForEach(row, tables) {
+    int nk = cJSON_GetArraySize(row);
+    for (int i = 1; i < nk; i++)
+      for (int j = i + 1; j < nk; j++) {
+        const char *ki = cJSON_GetArrayItem(row, i)->valuestring;
+        const char *kj = cJSON_GetArrayItem(row, j)->valuestring;
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(cat, ki);
+        cJSON *b = cJSON_GetObjectItemCaseSensitive(cat, kj);
+        if (!a) a = cJSON_GetObjectItemCaseSensitive(en, ki);
+        if (!b) b = cJSON_GetObjectItemCaseSensitive(en, kj);
+        if (strcmp(ki, kj) && cJSON_IsString(a) && cJSON_IsString(b) &&
+            !strcmp(a->valuestring, b->valuestring))
+          problem(report, n, "%s: \"%s\" and \"%s\" are both \"%s\", two "
+                  "columns of one table in %s", file, ki, kj, a->valuestring,
+                  cJSON_GetArrayItem(row, 0)->valuestring);
+      }
+  }
+}
+
 /* Plural forms each plural of pattern lacks that lang's rules have. */
 static void check_plurals(UPluralRules *rules, const char *file,
                           const char *key, const char *pattern,
@@ -1085,6 +1142,7 @@ static int name_cmp(const void *x, const void *y) {
 int render_i18n_check(const char *dir, const char *templates_dir,
                       pod_buf *report, int *n_problems, char err[POD_ERRLEN]) {
   cJSON *en = NULL, *used = cJSON_CreateObject(), *m;
+  cJSON *tables = cJSON_CreateArray();
   pod_buf text = POD_BUF_INIT;
   char path[4200], **files = NULL;
   size_t n_files = 0;
@@ -1096,6 +1154,7 @@ int render_i18n_check(const char *dir, const char *templates_dir,
   snprintf(path, sizeof path, "%s/en.json", dir);
   if ((rc = read_catalog(path, &text, &en, err))) goto done;
   used_keys(templates_dir, used);
+  header_keys(templates_dir, tables);
   for (int j = 0; render_i18n_c_keys[j]; j++)
     if (!cJSON_GetObjectItemCaseSensitive(used, render_i18n_c_keys[j]))
       cJSON_AddStringToObject(used, render_i18n_c_keys[j], "podium's C code uses");
@@ -1132,6 +1191,7 @@ int render_i18n_check(const char *dir, const char *templates_dir,
     check_messages(path, pod_buf_str(&text), cat, sink_line, &k);
     check_language(lang, strcmp(lang, "en") ? cat : en, en, path, report,
                    n_problems);
+    check_headers(cat, en, tables, path, report, n_problems);
     cJSON_Delete(cat);
   }
   err[0] = '\0';
@@ -1140,6 +1200,7 @@ done:
   free(files);
   cJSON_Delete(en);
   cJSON_Delete(used);
+  cJSON_Delete(tables);
   pod_buf_free(&text);
   return rc;
 }

@@ -117,6 +117,28 @@ static int expand_shortcodes(cmark_node *doc, const char *name,
   return rc;
 }
 
+/* cmark-gfm's table HTML, made valid: the obsolete align attribute
+** becomes a class (site/style.css aligns it) and an empty header cell (the
+** corner of a table whose first column names rows) a plain cell. */
+static void add_html(pod_buf *html, const char *s) {
+  static const char *const from[] = {"<th></th>", " align=\"right\">",
+                                     " align=\"center\">", " align=\"left\">",
+                                     NULL};
+  static const char *const to[] = {"<td></td>", " class=\"align-right\">",
+                                   " class=\"align-center\">",
+                                   " class=\"align-left\">"};
+  while (*s) {
+    int k = 0;
+    while (from[k] && strncmp(s, from[k], strlen(from[k]))) k++;
+    if (from[k]) {
+      pod_buf_adds(html, to[k]);
+      s += strlen(from[k]);
+    } else {
+      pod_buf_addc(html, *s++);
+    }
+  }
+}
+
 int render_markdown(const char *name, const char *text, size_t n,
                     render_shortcode_fn fn, void *ud, pod_buf *html,
                     pod_buf *title, char err[POD_ERRLEN]) {
@@ -144,7 +166,7 @@ int render_markdown(const char *name, const char *text, size_t n,
   if (rc == POD_OK) {
     out = cmark_render_html(doc, CMARK_OPT_DEFAULT,
                             cmark_parser_get_syntax_extensions(p));
-    pod_buf_adds(html, out);
+    add_html(html, out);
     cmark_get_default_mem_allocator()->free(out);
   }
   cmark_node_free(doc);

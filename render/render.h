@@ -59,6 +59,9 @@ void render_fmt_value(pod_buf *out, double v, const char *unit);
 struct render_i18n;
 void render_fmt_value_in(pod_buf *out, double v, const char *unit,
                          struct render_i18n *i18n);
+/* The unit render_fmt_value shows v in (*out_unit: "ms" for 0.072 "s";
+** static text) and the factor from the SI unit to it (1000). */
+double render_fmt_scale(double v, const char *unit, const char **out_unit);
 
 /* ---- the sandbox, exposed for tests ----------------------------------- */
 typedef struct render_sandbox render_sandbox;

@@ -19,19 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Text is laid out for the largest size it takes: site/style.css sets
+** 21 user units on phones, where the 640-wide chart shrinks to ~360 px
+** (11.8 CSS px at 390 px); on wider screens it is the root's 14. Every
+** gap below is room for that size, so nothing overlaps at either. */
 #define W 640.0
 #define PANEL_H 240.0
-#define MARGIN_L 78.0
+#define FONT 21.0       /* the largest font size, user units */
+#define CHAR_W 12.0     /* rough width of a character at FONT */
+#define LINE_H 36.0     /* a row of text at FONT (an Arabic box is ~1.45 FONT) */
+#define MARGIN_L_MIN 40.0  /* the left margin fits the y tick labels */
 #define MARGIN_R 24.0
-#define AXIS_H 46.0     /* below a panel: tick labels and the axis title */
-#define GAP 28.0        /* between two panels */
-#define CHAR_W 8.5      /* rough width of a character, room for 16px on phones */
+#define TICK_X 42.0     /* below a panel: the x tick labels' baseline */
+#define AXIS_H (TICK_X + LINE_H + 12)  /* the tick labels and the axis title */
+#define GAP (30.0 + LINE_H)  /* between two panels: the second's y title */
 #define MAX_TICKS 12
 #define MAX_NAME 40     /* characters of a name shown in the chart */
 #define MARKERS_UP_TO 60  /* series longer than this: lines only */
 
 static const char *const COLOURS[] = {"#0072B2", "#D55E00", "#009E73",
-                                      "#CC79A7", "#E69F00", "#56B4E9",
+                                      "#CC79A7", "#B07700", "#3388C8",
                                       "#000000"};
 static const char *const DASHES[] = {NULL, "6 3", "2 3", "8 3 2 3",
                                      "12 4", "4 2 1 2"};
@@ -98,36 +105,56 @@ static void text_at(pod_buf *out, double x, double y, const char *anchor,
   num(out, x);
   pod_buf_adds(out, "\" y=\"");
   num(out, y);
-  pod_buf_printf(out, "\" text-anchor=\"%s\"%s%s%s direction=\"ltr\" "
-                 "unicode-bidi=\"isolate\">", anchor, cls ? " class=\"" : "",
-                 cls ? cls : "", cls ? "\"" : "");
+  pod_buf_printf(out, "\" text-anchor=\"%s\"%s%s%s direction=\"ltr\">",
+                 anchor, cls ? " class=\"" : "", cls ? cls : "",
+                 cls ? "\"" : "");
   escape_n(out, s, MAX_NAME);
+  if (text_chars(s) > MAX_NAME) {   /* cut: the whole name on hover */
+    pod_buf_adds(out, "<title>");
+    escape_n(out, s, 0);
+    pod_buf_adds(out, "</title>");
+  }
   pod_buf_adds(out, "</text>\n");
 }
 
-/* A bar category's label under its band; one too wide for the band
-** (at ~6.5 px a character) breaks at the space nearest its middle.
-** Returns 1 when it took two lines. */
+/* Rough width of s drawn at FONT. */
+static double text_w(const char *s) {
+  size_t n = text_chars(s);
+  return CHAR_W * (double)(n > MAX_NAME ? MAX_NAME + 1 : n);
+}
+
+/* A bar category's label under its band, wrapped at spaces to the band's
+** width in lines LINE_H apart (at most 3; the rest is cut, with the whole
+** label as its title). Returns the number of lines. */
 static int category_label(pod_buf *out, double x, double y, double band,
                           const char *s) {
-  size_t n = strlen(s);
-  const char *best = NULL, *mid = s + n / 2;
-  char first[MAX_NAME + 1];
-  if ((double)n * 6.5 <= band - 4) {
-    text_at(out, x, y, "middle", "tick", s);
-    return 0;
+  const char *p = s;
+  int lines = 0;
+  while (*p && lines < 3) {
+    const char *end = p, *q = p;
+    char line[4 * MAX_NAME + 8];
+    while (*q) {   /* take words while they fit */
+      const char *w = q;
+      while (*w == ' ') w++;
+      while (*w && *w != ' ') w++;
+      snprintf(line, sizeof line, "%.*s", (int)(w - p), p);
+      if (end > p && text_w(line) > band - 8) break;
+      end = q = w;
+    }
+    snprintf(line, sizeof line, "%.*s%s", (int)(end - p), p,
+             lines == 2 && *end ? "\xe2\x80\xa6" : "");
+    if (lines == 2 && *end) {
+      pod_buf_adds(out, "<g><title>");
+      escape_n(out, s, 0);
+      pod_buf_adds(out, "</title>");
+    }
+    text_at(out, x, y + LINE_H * lines, "middle", "tick", line);
+    if (lines == 2 && *end) pod_buf_adds(out, "</g>\n");
+    lines++;
+    p = end;
+    while (*p == ' ') p++;
   }
-  for (const char *p = s; *p; p++)
-    if (*p == ' ' && (!best || labs((long)(p - mid)) < labs((long)(best - mid))))
-      best = p;
-  if (!best || best - s > MAX_NAME) {
-    text_at(out, x, y, "middle", "tick", s);
-    return 0;
-  }
-  snprintf(first, sizeof first, "%.*s", (int)(best - s), s);
-  text_at(out, x, y, "middle", "tick", first);
-  text_at(out, x, y + 13, "middle", "tick", best + 1);
-  return 1;
+  return lines ? lines : 1;
 }
 
 /* ---- scales and ticks ------------------------------------------------ */
@@ -221,7 +248,7 @@ static _Thread_local const char *const *words;
 static const char *word(int k) {
   static const char *const english[RENDER_SVG_N_WORDS] = {
       "log scale", "diverging", "best", "Series", "Point", "Pareto front",
-      "yes", "points shown: the lowest and highest of each stretch"};
+      "yes", "points shown: the lowest and highest of each stretch", ", "};
   return words && words[k] ? words[k] : english[k];
 }
 
@@ -230,13 +257,27 @@ static void plain_number(pod_buf *out, double v, int decimals) {
   else pod_buf_printf(out, "%.*f", decimals, v);
 }
 
-/* A tick label: one number of decimals for a whole unitless axis. */
-static void tick_text(pod_buf *out, const scale *s, double v,
-                      const char *unit) {
-  if (!unit || !*unit)
-    plain_number(out, fabs(v) < 1e-12 ? 0.0 : v, s->decimals);
-  else
-    render_fmt_value_in(out, v, unit, digits);
+/* The unit an axis writes its ticks in: the one its largest tick reads
+** in ("ms"), for every tick, so no axis mixes "0 s" and "5 ms". Returns
+** the factor from SI; *shown is "" without a unit. */
+static double axis_scale(const scale *s, const render_svg_axis *a,
+                         const char **shown) {
+  double big = s->n_tick ? fmax(fabs(s->tick[0]), fabs(s->tick[s->n_tick - 1]))
+                         : 1;
+  if (!a->unit || !*a->unit) { *shown = ""; return 1; }
+  return render_fmt_scale(big, a->unit, shown);
+}
+
+/* A tick label: the number in the axis's unit (the title names it), with
+** the decimals the step needs (linear) or the tick itself needs (log). */
+static void tick_text(pod_buf *out, const scale *s, double v, double f) {
+  double x = v * f, step = s->n_tick > 1 ? (s->tick[1] - s->tick[0]) * f : 1;
+  double d = s->log ? fabs(x) : fabs(step);
+  int decimals = d >= 1 && fabs(d - round(d)) < 1e-9 ? 0
+               : d > 0 ? (int)ceil(-log10(d) - 1e-9) : 0;
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  plain_number(out, fabs(x) < 1e-12 ? 0.0 : x, decimals);
 }
 
 /* A tick or table value: whole numbers without a unit stay whole ("12"),
@@ -251,26 +292,37 @@ static void value_text(pod_buf *out, double v, const char *unit, int whole) {
   render_fmt_value_in(out, v, unit ? unit : "", digits);
 }
 
-/* "Latency (ms)": the unit as the largest tick shows it. */
+/* "Latency (ms)": the unit the ticks are written in. */
 static void axis_title(pod_buf *out, const render_svg_axis *a,
                        const scale *s) {
   pod_buf t = POD_BUF_INIT;
-  const char *sp;
+  const char *shown;
   pod_buf_adds(&t, a->label ? a->label : "");
-  if (a->unit && *a->unit && s->n_tick) {
-    pod_buf v = POD_BUF_INIT;
-    double big = fmax(fabs(s->tick[0]), fabs(s->tick[s->n_tick - 1]));
-    render_fmt_value_in(&v, big, a->unit, digits);
-    if ((sp = strstr(pod_buf_str(&v), "\xc2\xa0")))
-      pod_buf_printf(&t, "%s(%s)", t.len ? " " : "", sp + 2);
-    pod_buf_free(&v);
-  }
+  axis_scale(s, a, &shown);
+  if (*shown) pod_buf_printf(&t, "%s(%s)", t.len ? " " : "", shown);
   if (a->log) {
-    if (t.len) pod_buf_adds(&t, ", ");
+    if (t.len) pod_buf_adds(&t, word(RENDER_SVG_LIST_SEP));
     pod_buf_adds(&t, word(RENDER_SVG_LOG_SCALE));
   }
   pod_buf_add(out, pod_buf_str(&t), t.len);
   pod_buf_free(&t);
+}
+
+/* The left margin of a chart (per thread, as digits): room for the widest
+** y tick label of its panels. */
+static _Thread_local double ml = MARGIN_L_MIN;
+
+static double tick_labels_w(const scale *s, const render_svg_axis *a) {
+  pod_buf t = POD_BUF_INIT;
+  const char *shown;
+  double f = axis_scale(s, a, &shown), w = 0;
+  for (int i = 0; i < s->n_tick; i++) {
+    pod_buf_clear(&t);
+    tick_text(&t, s, s->tick[i], f);
+    w = fmax(w, text_w(pod_buf_str(&t)));
+  }
+  pod_buf_free(&t);
+  return w;
 }
 
 /* ---- points ---------------------------------------------------------- */
@@ -371,7 +423,7 @@ static void svg_open(pod_buf *out, const char *id, double h,
   pod_buf_printf(out, "\" role=\"img\" aria-labelledby=\"%s-t\" "
                  "aria-describedby=\"%s-d\" direction=\"ltr\" "
                  "style=\"direction:ltr\" font-family=\"system-ui, sans-serif\" "
-                 "font-size=\"12\" fill=\"currentColor\">\n<title id=\"%s-t\">",
+                 "font-size=\"14\" fill=\"currentColor\">\n<title id=\"%s-t\">",
                  id, id, id);
   escape_n(out, c->title ? c->title : kind, 0);
   pod_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
@@ -424,14 +476,14 @@ static void marker(pod_buf *out, size_t k, double x, double y) {
   pod_buf_addc(out, '\n');
 }
 
-/* Legend rows from y: a sample (line, marker or box) and the name per
+/* Legend rows below top: a sample (line, marker or box) and the name per
 ** series, wrapping at the chart's width. Returns the height used. */
 static double legend(pod_buf *out, const render_svg_series *const *ss,
-                     size_t n, double y, int lines, const char *boxes) {
-  double x = MARGIN_L, rows = 1;
+                     size_t n, double top, int lines, const char *boxes) {
+  double x = 8, rows = 1, y = top + LINE_H - 8;
   for (size_t k = 0; k < n; k++) {
-    double w = 30 + CHAR_W * (double)text_chars(ss[k]->name) + 18;
-    if (x > MARGIN_L && x + w > W - MARGIN_R) { x = MARGIN_L; y += 18; rows++; }
+    double w = 30 + text_w(ss[k]->name) + 20;
+    if (x > 8 && x + w > W - MARGIN_R) { x = 8; y += LINE_H; rows++; }
     pod_buf_adds(out, "<g");
     series_style(out, k, lines);
     pod_buf_adds(out, ">");
@@ -457,56 +509,63 @@ static double legend(pod_buf *out, const render_svg_series *const *ss,
     text_at(out, x + 28, y, "start", "legend", ss[k]->name);
     x += w;
   }
-  return rows * 18;
+  return rows * LINE_H;
 }
 
-/* Grid lines and tick labels of the y scale, and its title. */
+/* Grid lines and tick labels of the y scale, and its title: a row of its
+** own above the plot (title_y is its baseline), where no tick reaches it. */
 static void y_axis(pod_buf *out, const scale *s, const render_svg_axis *a,
-                   double top, double bottom) {
+                   double top, double bottom, double title_y) {
   pod_buf t = POD_BUF_INIT;
+  const char *shown;
+  double f = axis_scale(s, a, &shown);
   for (int i = 0; i < s->n_tick; i++) {
     double y = px(s, s->tick[i]);
     pod_buf_adds(out, "<path class=\"grid\" stroke=\"currentColor\" "
                  "stroke-opacity=\"0.15\" d=\"M");
-    num(out, MARGIN_L); pod_buf_adds(out, " "); num(out, y);
+    num(out, ml); pod_buf_adds(out, " "); num(out, y);
     pod_buf_adds(out, "H"); num(out, W - MARGIN_R);
     pod_buf_adds(out, "\"/>\n");
     pod_buf_clear(&t);
-    tick_text(&t, s, s->tick[i], a->unit);
-    text_at(out, MARGIN_L - 6, y + 4, "end", "tick", pod_buf_str(&t));
+    tick_text(&t, s, s->tick[i], f);
+    text_at(out, ml - 8, y + FONT / 3, "end", "tick", pod_buf_str(&t));
   }
   pod_buf_clear(&t);
   axis_title(&t, a, s);
-  pod_buf_adds(out, "<text class=\"axis-title\" text-anchor=\"middle\" "
-               "transform=\"translate(14 ");
-  num(out, (top + bottom) / 2);
-  pod_buf_adds(out, ") rotate(-90)\">");
-  escape_n(out, pod_buf_str(&t), 0);
-  pod_buf_adds(out, "</text>\n<path class=\"axis\" stroke=\"currentColor\" "
+  text_at(out, 8, title_y, "start", "axis-title", pod_buf_str(&t));
+  pod_buf_adds(out, "<path class=\"axis\" stroke=\"currentColor\" "
                "fill=\"none\" d=\"M");
-  num(out, MARGIN_L); pod_buf_adds(out, " "); num(out, top);
+  num(out, ml); pod_buf_adds(out, " "); num(out, top);
   pod_buf_adds(out, "V"); num(out, bottom);
   pod_buf_adds(out, "H"); num(out, W - MARGIN_R);
   pod_buf_adds(out, "\"/>\n");
   pod_buf_free(&t);
 }
 
-/* Tick labels of the x scale under bottom, and its title. */
+/* Tick labels of the x scale under bottom, and its title. A label that
+** would touch the one before it is left out (its tick stays). */
 static void x_axis(pod_buf *out, const scale *s, const render_svg_axis *a,
                    double bottom) {
   pod_buf t = POD_BUF_INIT;
+  const char *shown;
+  double f = axis_scale(s, a, &shown), right = -1e9;
   for (int i = 0; i < s->n_tick; i++) {
-    double x = px(s, s->tick[i]);
+    double x = px(s, s->tick[i]), w;
     pod_buf_adds(out, "<path class=\"axis\" stroke=\"currentColor\" d=\"M");
     num(out, x); pod_buf_adds(out, " "); num(out, bottom);
     pod_buf_adds(out, "v4\"/>\n");
     pod_buf_clear(&t);
-    tick_text(&t, s, s->tick[i], a->unit);
-    text_at(out, x, bottom + 17, "middle", "tick", pod_buf_str(&t));
+    tick_text(&t, s, s->tick[i], f);
+    w = text_w(pod_buf_str(&t));
+    double from = fmin(fmax(x - w / 2, 2), W - 2 - w);   /* inside the chart */
+    if (from < right + CHAR_W) continue;
+    text_at(out, from + w / 2, bottom + TICK_X, "middle", "tick",
+            pod_buf_str(&t));
+    right = from + w;
   }
   pod_buf_clear(&t);
   axis_title(&t, a, s);
-  text_at(out, (MARGIN_L + W - MARGIN_R) / 2, bottom + 38, "middle",
+  text_at(out, (ml + W - MARGIN_R) / 2, bottom + TICK_X + LINE_H, "middle",
           "axis-title", pod_buf_str(&t));
   pod_buf_free(&t);
 }
@@ -524,10 +583,22 @@ static void table_open(pod_buf *out, size_t shown, size_t all) {
   }
 }
 
+/* The isolate a table cell's name opens: on a right-to-left page a name
+** with right-to-left letters in it ("bert-base-uncased (تأخیر)") reads
+** right to left, as the page does; any other is isolated as it is. */
+static const char *bdi_open(const char *s) {
+  int rtl_page = digits && render_i18n_rtl(render_i18n_lang(digits));
+  for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+       rtl_page && *p; p++)
+    if (*p >= 0xd6 && *p <= 0xdf) return "<bdi dir=\"rtl\">";  /* U+0580-U+07FF */
+  return "<bdi>";
+}
+
 static void th(pod_buf *out, const char *scope, const char *cls,
                const char *s) {
-  pod_buf_printf(out, "<th scope=\"%s\"%s%s%s><bdi>", scope,
-                 cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+  pod_buf_printf(out, "<th scope=\"%s\"%s%s%s>%s", scope,
+                 cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+                 bdi_open(s));
   escape_n(out, s, 0);
   pod_buf_adds(out, "</bdi></th>");
 }
@@ -582,38 +653,52 @@ static void panel_lines(pod_buf *out, const render_svg_panel *pn, pt **pts,
   }
 }
 
-/* The vertical mark at x (best epoch) or the shaded range. */
+/* Rows of notes x_marks writes above the plot. */
+static int note_rows(const render_svg_chart *c, const scale *sx) {
+  return usable(sx, c->best_x) +
+         (usable(sx, c->shade_from) && usable(sx, c->shade_to));
+}
+
+/* The shaded range and the vertical mark at x (best epoch). Their notes
+** (when notes_y is a number) sit in rows above the plot, the first with
+** its baseline at notes_y, where no data line can cross them. */
 static void x_marks(pod_buf *out, const render_svg_chart *c, const scale *sx,
-                    double top, double bottom, int labels) {
+                    double top, double bottom, double notes_y) {
+  int labels = !isnan(notes_y);
+  double row = notes_y;
+  if (usable(sx, c->best_x)) {
+    double x = px(sx, c->best_x);
+    pod_buf t = POD_BUF_INIT;
+    pod_buf_adds(out, "<path class=\"best\" stroke=\"currentColor\" "
+                 "stroke-width=\"1.5\" stroke-dasharray=\"4 3\" d=\"M");
+    num(out, x); pod_buf_adds(out, " "); num(out, labels ? row - FONT + 4 : top);
+    pod_buf_adds(out, "V"); num(out, bottom);
+    pod_buf_adds(out, "\"/>\n");
+    if (labels) {
+      pod_buf_printf(&t, "%s ", c->best_label ? c->best_label : word(RENDER_SVG_BEST));
+      value_text(&t, c->best_x, c->x.unit, 0);
+      int right = x + 6 + text_w(pod_buf_str(&t)) > W;
+      text_at(out, right ? x - 6 : x + 6, row, right ? "end" : "start",
+              "note", pod_buf_str(&t));
+      row += LINE_H;
+    }
+    pod_buf_free(&t);
+  }
   if (usable(sx, c->shade_from) && usable(sx, c->shade_to)) {
     double a = px(sx, fmax(sx->lo, fmin(c->shade_from, c->shade_to)));
     double b = px(sx, fmin(sx->hi, fmax(c->shade_from, c->shade_to)));
+    const char *note = c->shade_label ? c->shade_label : word(RENDER_SVG_DIVERGING);
     pod_buf_adds(out, "<rect class=\"shade\" fill=\"currentColor\" "
                  "fill-opacity=\"0.08\" x=\"");
     num(out, a); pod_buf_adds(out, "\" y=\""); num(out, top);
     pod_buf_adds(out, "\" width=\""); num(out, b - a);
     pod_buf_adds(out, "\" height=\""); num(out, bottom - top);
     pod_buf_adds(out, "\"/>\n");
-    if (labels)  /* at the bottom: the best-epoch label holds the top */
-      text_at(out, b - 4, bottom - 6, "end", "note",
-              c->shade_label ? c->shade_label : word(RENDER_SVG_DIVERGING));
-  }
-  if (usable(sx, c->best_x)) {
-    double x = px(sx, c->best_x);
-    pod_buf t = POD_BUF_INIT;
-    pod_buf_adds(out, "<path class=\"best\" stroke=\"currentColor\" "
-                 "stroke-width=\"1.5\" stroke-dasharray=\"4 3\" d=\"M");
-    num(out, x); pod_buf_adds(out, " "); num(out, top);
-    pod_buf_adds(out, "V"); num(out, bottom);
-    pod_buf_adds(out, "\"/>\n");
     if (labels) {
-      pod_buf_printf(&t, "%s ", c->best_label ? c->best_label : word(RENDER_SVG_BEST));
-      value_text(&t, c->best_x, c->x.unit, 0);
-      int right = x > (MARGIN_L + W - MARGIN_R) / 2;
-      text_at(out, right ? x - 5 : x + 5, top + 14, right ? "end" : "start",
-              "note", pod_buf_str(&t));
+      int left = b - 4 - text_w(note) < 0;
+      text_at(out, left ? a + 4 : b - 4, row, left ? "start" : "end", "note",
+              note);
     }
-    pod_buf_free(&t);
   }
 }
 
@@ -712,18 +797,24 @@ static int draw_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
   }
   if (usable(&sx, c->best_x)) { xlo = fmin(xlo, c->best_x); xhi = fmax(xhi, c->best_x); }
   scale_fit(&sx, xlo, xhi, 0);
-  sx.p0 = MARGIN_L;
+  ml = MARGIN_L_MIN;
+  for (int p = 0; p < n_panels; p++)
+    ml = fmax(ml, 16 + tick_labels_w(&sy[p], &c->panel[p].y));
+  sx.p0 = ml;
   sx.p1 = W - MARGIN_R;
 
-  /* the legend's height decides where the panels start */
+  /* from the top: the legend, the y title, the notes, the panel */
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT;
-  double top = 12 + legend(&leg, names, n_names, 18, 1, NULL) + 8;
+  double head = 8 + legend(&leg, names, n_names, 8, 1, NULL);
+  double notes = LINE_H * note_rows(c, &sx);
+  double top = head + LINE_H + notes + 24;
   for (int p = 0; p < n_panels; p++) {
     double ptop = top + p * (PANEL_H + GAP), pbot = ptop + PANEL_H;
     sy[p].p0 = pbot;
     sy[p].p1 = ptop;
-    y_axis(&body, &sy[p], &c->panel[p].y, ptop, pbot);
-    x_marks(&body, c, &sx, ptop, pbot, p == 0);
+    y_axis(&body, &sy[p], &c->panel[p].y, ptop, pbot,
+           p ? ptop - 22 : head + LINE_H - 8);
+    x_marks(&body, c, &sx, ptop, pbot, p ? NAN : head + 2 * LINE_H - 8);
     panel_lines(&body, &c->panel[p], d.p[p], d.n[p], p ? c->panel[0].n_series : 0,
                 &sx, &sy[p]);
     if (p == n_panels - 1) x_axis(&body, &sx, &c->x, pbot);
@@ -781,16 +872,18 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
   scale_fit(&sy, lo, hi, 1);
   chart_id(id, c);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT, t = POD_BUF_INIT;
-  double top = 12 + legend(&leg, names, ns, 18, 0, id) + 8, bot = top + PANEL_H;
-  int wrapped = 0;   /* a category label took two lines */
+  double head = 8 + legend(&leg, names, ns, 8, 0, id);
+  double top = head + LINE_H + 24, bot = top + PANEL_H;
+  int lines = 1;   /* of the longest category label */
+  ml = fmax(MARGIN_L_MIN, 16 + tick_labels_w(&sy, &pn->y));
   sy.p0 = bot;
   sy.p1 = top;
-  y_axis(&body, &sy, &pn->y, top, bot);
-  double band = (W - MARGIN_R - MARGIN_L) / (double)nc;
+  y_axis(&body, &sy, &pn->y, top, bot, head + LINE_H - 8);
+  double band = (W - MARGIN_R - ml) / (double)nc;
   double bw = fmin(48, band * 0.8 / (double)ns);
   double base = px(&sy, sy.log ? sy.lo : fmax(sy.lo, fmin(0, sy.hi)));
   for (size_t i = 0; i < nc; i++) {
-    double x0 = MARGIN_L + band * (double)i + (band - bw * (double)ns) / 2;
+    double x0 = ml + band * (double)i + (band - bw * (double)ns) / 2;
     for (size_t k = 0; k < ns; k++) {
       const render_svg_series *s = &pn->series[k];
       double v = i < s->n ? s->y[i] : NAN, x = x0 + bw * (double)k;
@@ -824,16 +917,17 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
         pod_buf_adds(&body, "h8\"/>\n");
       }
     }
-    wrapped |= category_label(&body, MARGIN_L + band * ((double)i + 0.5),
-                              bot + 17, band, c->categories[i]);
+    int n = category_label(&body, ml + band * ((double)i + 0.5),
+                           bot + TICK_X, band, c->categories[i]);
+    if (n > lines) lines = n;
   }
   pod_buf_adds(&body, "<path class=\"axis\" stroke=\"currentColor\" d=\"M");
-  num(&body, MARGIN_L); pod_buf_adds(&body, " "); num(&body, base);
+  num(&body, ml); pod_buf_adds(&body, " "); num(&body, base);
   pod_buf_adds(&body, "H"); num(&body, W - MARGIN_R); pod_buf_adds(&body, "\"/>\n");
-  if (c->x.label) text_at(&body, (MARGIN_L + W - MARGIN_R) / 2,
-                          bot + 38 + 13 * wrapped, "middle", "axis-title",
-                          c->x.label);
-  svg_open(svg, id, bot + AXIS_H + 13 * wrapped, c, "Bar chart");
+  if (c->x.label) text_at(&body, (ml + W - MARGIN_R) / 2,
+                          bot + TICK_X + lines * LINE_H, "middle",
+                          "axis-title", c->x.label);
+  svg_open(svg, id, bot + AXIS_H + (lines - 1) * LINE_H, c, "Bar chart");
   hatch_defs(svg, id);
   pod_buf_add(svg, pod_buf_str(&leg), leg.len);
   pod_buf_add(svg, pod_buf_str(&body), body.len);
@@ -931,11 +1025,13 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
   scale_fit(&sx, xlo, xhi, 0);
   scale_fit(&sy, ylo, yhi, 0);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT;
-  double top = 12 + legend(&leg, names, pn->n_series, 18, 0, NULL) + 8;
+  double head = 8 + legend(&leg, names, pn->n_series, 8, 0, NULL);
+  double top = head + LINE_H + 24;
   double bot = top + PANEL_H + 40;
-  sx.p0 = MARGIN_L; sx.p1 = W - MARGIN_R;
+  ml = fmax(MARGIN_L_MIN, 16 + tick_labels_w(&sy, &pn->y));
+  sx.p0 = ml; sx.p1 = W - MARGIN_R;
   sy.p0 = bot; sy.p1 = top;
-  y_axis(&body, &sy, &pn->y, top, bot);
+  y_axis(&body, &sy, &pn->y, top, bot, head + LINE_H - 8);
   x_axis(&body, &sx, &c->x, bot);
   pod_buf_adds(&body, "<path class=\"front\" stroke=\"currentColor\" "
                "stroke-width=\"1.5\" fill=\"none\" d=\"");
@@ -958,15 +1054,32 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
       if (p[i].k == k) marker(&body, k, px(&sx, p[i].x), px(&sy, p[i].y));
     pod_buf_adds(&body, "</g>\n");
   }
+  /* labels of the front: above or below the point, never over another
+  ** label; one with no room is left to the table */
+  double (*box)[4] = pod_xmalloc((n ? n : 1) * sizeof *box);
+  size_t n_box = 0;
   for (size_t i = 0; i < n; i++) {
     const render_svg_series *s = &pn->series[p[i].k];
+    const char *label = s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : s->name;
+    double x = px(&sx, p[i].x), y = px(&sy, p[i].y), w = text_w(label);
+    int right = x > (ml + W - MARGIN_R) / 2;
     if (!p[i].front) continue;
-    double x = px(&sx, p[i].x);
-    int right = x > (MARGIN_L + W - MARGIN_R) / 2;
-    text_at(&body, right ? x - 7 : x + 7, px(&sy, p[i].y) - 7,
-            right ? "end" : "start", "label",
-            s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : s->name);
+    for (int tries = 0; tries < 2; tries++) {
+      double base = tries ? y + FONT + 4 : y - 7;
+      double b[4] = {right ? x - 7 - w : x + 7, base - FONT * 0.8,
+                     right ? x - 7 : x + 7 + w, base + FONT * 0.25};
+      int clash = b[1] < top - 4 || b[3] > bot || b[0] < ml || b[2] > W;
+      for (size_t j = 0; j < n_box && !clash; j++)
+        clash = b[0] < box[j][2] && box[j][0] < b[2] &&
+                b[1] < box[j][3] && box[j][1] < b[3];
+      if (clash) continue;
+      memcpy(box[n_box++], b, sizeof b);
+      text_at(&body, right ? x - 7 : x + 7, base, right ? "end" : "start",
+              "label", label);
+      break;
+    }
   }
+  free(box);
   chart_id(id, c);
   svg_open(svg, id, bot + AXIS_H, c, "Scatter chart");
   pod_buf_add(svg, pod_buf_str(&leg), leg.len);
@@ -985,7 +1098,8 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
       const render_svg_series *s = &pn->series[p[i].k];
       pod_buf_adds(table, "<tr>");
       th(table, "row", NULL, s->name);
-      pod_buf_adds(table, "<td><bdi>");
+      pod_buf_adds(table, "<td>");
+      pod_buf_adds(table, bdi_open(s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : ""));
       escape_n(table, s->labels && s->labels[p[i].i] ? s->labels[p[i].i] : "", 0);
       pod_buf_adds(table, "</bdi></td>");
       td_value(table, p[i].x, c->x.unit);

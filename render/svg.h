@@ -46,7 +46,7 @@ typedef struct render_svg_panel {
 ** chart.<name>; English when NULL). */
 enum { RENDER_SVG_LOG_SCALE, RENDER_SVG_DIVERGING, RENDER_SVG_BEST,
        RENDER_SVG_SERIES, RENDER_SVG_POINT, RENDER_SVG_FRONT, RENDER_SVG_YES,
-       RENDER_SVG_SAMPLED, RENDER_SVG_N_WORDS };
+       RENDER_SVG_SAMPLED, RENDER_SVG_LIST_SEP, RENDER_SVG_N_WORDS };
 
 typedef struct render_svg_chart {
   const char *id;      /* element id prefix; NULL: a hash of title, desc */

@@ -155,7 +155,8 @@ static int push_figure(args *a, const render_svg_chart *c,
   char err[POD_ERRLEN];
   static const char *const keys[RENDER_SVG_N_WORDS] = {
       "chart.log_scale", "chart.diverging", "chart.best", "chart.series",
-      "chart.point", "chart.pareto_front", "chart.yes", "chart.sampled"};
+      "chart.point", "chart.pareto_front", "chart.yes", "chart.sampled",
+      "common.list_separator"};
   render_svg_chart in_language = *c;   /* digits and words of the page */
   int top = lua_gettop(a->L), rc;
   const char *data;

@@ -31,7 +31,7 @@ static void test_course_markdown_renders_pipe_tables(void) {
   CHECK_INT(rc, POD_OK);
   CHECK_HAS(html, "<table>");
   CHECK_HAS(html, "<th>model</th>");
-  CHECK_HAS(html, "<td align=\"right\">18 ms</td>");
+  CHECK_HAS(html, "<td class=\"align-right\">18 ms</td>");
   CHECK_HAS(html, "<del>old</del>");
   CHECK_HAS(html, "<a href=\"https://example.org\">");
 }
@@ -100,7 +100,7 @@ static void test_course_shortcode_expands_to_leaderboard_tables(void) {
   CHECK_HAS(page.data, "<h3>Batch size 8, sequence length 128</h3>");
   CHECK_HAS(page.data, "<a href=\"../en/runs/2.html\"><bdi>distilbert-base-uncased</bdi></a>");
   CHECK_HAS(page.data, "9.00\xc2\xa0ms");
-  CHECK_HAS(page.data, "<td align=\"right\">12</td>");   /* the GFM table */
+  CHECK_HAS(page.data, "<td class=\"align-right\">12</td>");   /* the GFM table */
   CHECK_LACKS(page.data, "{{&lt;");
   /* one table markup: the leaderboard page uses the same partial */
   CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &board, err), POD_OK);

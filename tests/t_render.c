@@ -491,6 +491,135 @@ static void test_render_demo_pages_match_goldens(void) {
   pod_buf_free(&page);
 }
 
+/* ---- issue 17: pages that read well on a phone and right to left ------ */
+
+/* The demo site, ingested from test_root()/examples by its absolute path. */
+static void render_demo(void) {
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet %s/examples", test_root()), 0);
+  CHECK_INT(test_podium(&out, &e, "render --content %s/examples/content", test_root()), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+}
+
+static void read_site(const char *rel, pod_buf *page) {
+  char path[4200], err[POD_ERRLEN];
+  snprintf(path, sizeof path, "%s/_site/%s", test_dir(), rel);
+  if (pod_file_read(path, page, err)) test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+/* A 205,328 px run page at 390 px: its Source column wrapped a path every
+** few characters and printed the ingesting machine's absolute path. */
+static void test_render_run_page_names_sources_by_file_on_one_line(void) {
+  pod_buf page = POD_BUF_INIT, want = POD_BUF_INIT;
+  render_demo();
+  read_site("en/runs/1.html", &page);
+  pod_buf_printf(&want, "<code class=\"path\" dir=\"ltr\" title=\"%s/examples/bert-base/inference_time_1700000000.csv:4\">inference_time_1700000000.csv:4</code>", test_root());
+  CHECK_HAS(page.data, want.data);
+  pod_buf_clear(&want);
+  pod_buf_printf(&want, ">%s/examples", test_root());
+  CHECK_LACKS(page.data, want.data);   /* the absolute path is no cell text */
+  read_site("assets/style.css", &page);
+  CHECK_LACKS(page.data, "anywhere; }\ncode.hash");
+  CHECK_HAS(page.data, "td code, th code { white-space: nowrap; }");
+  CHECK_HAS(page.data, "text-overflow: ellipsis");
+  pod_buf_free(&page);
+  pod_buf_free(&want);
+}
+
+/* The Persian and Arabic zero is a dot: "۵ · محیط" reads "۵۰". */
+static void test_render_rtl_pages_have_no_middle_dot(void) {
+  static const char *const pages[] = {
+    "index.html", "runs/index.html", "runs/1.html", "envs/1.html",
+    "leaderboards/text-classification--inference_time.html",
+    "compare/bert-base-uncased--distilbert-base-uncased.html",
+    "study/sst2.html", "pareto/sst2.html",
+    "models/distilbert-base-uncased.html", "distillation.html", NULL};
+  pod_buf page = POD_BUF_INIT;
+  char rel[300];
+  render_demo();
+  for (int l = 0; l < 2; l++)
+    for (int i = 0; pages[i]; i++) {
+      snprintf(rel, sizeof rel, "%s/%s", l ? "ar" : "fa", pages[i]);
+      read_site(rel, &page);
+      if (page.data && strstr(page.data, "\xc2\xb7"))
+        test_fail(__FILE__, __LINE__, "%s has a \"\xc2\xb7\"", rel);
+    }
+  read_site("fa/index.html", &page);
+  CHECK_HAS(page.data, "\xdb\xb2 \xd9\x85\xd8\xad\xdb\x8c\xd8\xb7</p>");  /* ۲ محیط */
+  read_site("en/index.html", &page);
+  CHECK_HAS(page.data, " \xc2\xb7 2 environments</p>");
+  pod_buf_free(&page);
+}
+
+static void test_render_root_title_names_podium_once(void) {
+  pod_buf page = POD_BUF_INIT;
+  render_demo();
+  read_site("index.html", &page);
+  CHECK_HAS(page.data, "<title>podium results</title>");
+  read_site("en/runs/1.html", &page);
+  CHECK_HAS(page.data, "<title>Run 1: bert-base-uncased \xc2\xb7 podium</title>");
+  pod_buf_free(&page);
+}
+
+/* vnu: "The align attribute on the th element is obsolete", and an
+** empty first header cell. */
+static void test_render_course_tables_are_valid_html(void) {
+  pod_buf page = POD_BUF_INIT;
+  render_demo();
+  read_site("en/distillation.html", &page);
+  CHECK_LACKS(page.data, " align=");
+  CHECK_LACKS(page.data, "<th></th>");
+  CHECK_HAS(page.data, "<th class=\"align-right\">BERT-base</th>");
+  CHECK_HAS(page.data, "<td class=\"align-right\">12</td>");
+  read_site("assets/style.css", &page);
+  CHECK_HAS(page.data, ".align-right { text-align: end;");
+  pod_buf_free(&page);
+}
+
+/* A runtime that grows after the best epoch is no overfitting. */
+static void test_render_overfit_verdict_only_for_losses_and_scores(void) {
+  static const char data[] =
+      "{\"epoch\": 4.0, \"global_step\": 40, \"log_history\": [\n"
+      "{\"epoch\": 1.0, \"loss\": 0.9, \"step\": 10},\n"
+      "{\"epoch\": 1.0, \"eval_loss\": 0.8, \"eval_runtime\": 9.0, \"eval_samples_per_second\": 50.0, \"step\": 10},\n"
+      "{\"epoch\": 2.0, \"loss\": 0.6, \"step\": 20},\n"
+      "{\"epoch\": 2.0, \"eval_loss\": 0.5, \"eval_runtime\": 8.0, \"eval_samples_per_second\": 60.0, \"step\": 20},\n"
+      "{\"epoch\": 3.0, \"loss\": 0.4, \"step\": 30},\n"
+      "{\"epoch\": 3.0, \"eval_loss\": 0.6, \"eval_runtime\": 12.0, \"eval_samples_per_second\": 40.0, \"step\": 30},\n"
+      "{\"epoch\": 4.0, \"loss\": 0.3, \"step\": 40},\n"
+      "{\"epoch\": 4.0, \"eval_loss\": 0.7, \"eval_runtime\": 13.0, \"eval_samples_per_second\": 30.0, \"step\": 40}\n"
+      "]}\n";
+  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  pod_mkdirs(test_path("t5"), err);
+  test_write(test_path("t5/trainer_state.json"), data, sizeof data - 1);
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet t5"), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en"), 0);
+  read_site("en/runs/1.html", &page);
+  const char *loss = strstr(page.data ? page.data : "", "<figcaption>loss per epoch");
+  const char *rt = strstr(page.data ? page.data : "", "<figcaption>runtime per epoch");
+  const char *sps = strstr(page.data ? page.data : "", "<figcaption>samples_per_second per epoch");
+  CHECK(loss && rt && sps);
+  if (loss && rt && sps) {
+    const char *after_loss = strstr(loss + 1, "<figcaption>");
+    CHECK(after_loss != NULL);
+    CHECK(strstr(loss, "validation worsens") && strstr(loss, "validation worsens") < after_loss);
+    /* runtime and samples/s: no best epoch, no shading, no verdict */
+    const char *from = rt < sps ? rt : sps;
+    const char *end = strstr(from, "<h2>");
+    pod_buf part = POD_BUF_INIT;
+    pod_buf_add(&part, from, end ? (size_t)(end - from) : strlen(from));
+    CHECK_LACKS(part.data, "validation worsens");
+    CHECK_LACKS(part.data, "best epoch");
+    CHECK_LACKS(part.data, "class=\"overfit\"");
+    pod_buf_free(&part);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 /* Every file below a (relative path rel) has an equal twin below b, and
 ** b has no other; returns the number of files. */
 static long same_tree(const char *a, const char *b, const char *rel) {
@@ -696,6 +825,11 @@ static void test_render_stops_an_endless_loop_in_any_thread(void) {
 
 const test_case tests_render[] = {
   {"render_demo_pages_match_goldens", test_render_demo_pages_match_goldens},
+  {"render_run_page_names_sources_by_file_on_one_line", test_render_run_page_names_sources_by_file_on_one_line},
+  {"render_rtl_pages_have_no_middle_dot", test_render_rtl_pages_have_no_middle_dot},
+  {"render_root_title_names_podium_once", test_render_root_title_names_podium_once},
+  {"render_course_tables_are_valid_html", test_render_course_tables_are_valid_html},
+  {"render_overfit_verdict_only_for_losses_and_scores", test_render_overfit_verdict_only_for_losses_and_scores},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
   {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},

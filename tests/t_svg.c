@@ -96,7 +96,7 @@ static void test_svg_line_chart_latency_by_sequence_length(void) {
   const char *svg = draw("lines_latency", render_svg_lines, &c, NULL);
   CHECK_HAS(svg, "Latency (ms)");
   CHECK_HAS(svg, "log scale");
-  CHECK_HAS(svg, ">20.0\xc2\xa0ms</text>");   /* 1-2-5 ticks through fmt */
+  CHECK_HAS(svg, ">20</text>");   /* 1-2-5 ticks in the title's unit */
   CHECK_HAS(svg, ">500</text>");
 }
 
@@ -200,7 +200,7 @@ static void test_svg_escapes_hostile_names(void) {
   CHECK_LACKS(svg, "\x01");
   CHECK_HAS(svg, "&lt;script&gt;");
   CHECK_HAS(svg, "a&quot;b&amp;c&#39;d \xef\xbf\xbd");
-  CHECK_HAS(svg, "unicode-bidi=\"isolate\"");
+  CHECK_HAS(svg, "direction=\"ltr\">");   /* site/style.css isolates each text */
   CHECK_HAS(svg, "\xd9\x85\xd8\xb1");   /* Arabic stays */
   CHECK_LACKS(table.data, "<script");
   CHECK_LACKS(table.data, "\xe2\x80\xae");
@@ -273,6 +273,169 @@ static void test_svg_same_input_same_bytes(void) {
   CHECK(a.len == b.len && !memcmp(a.data, b.data, a.len));
   pod_buf_free(&a);
   pod_buf_free(&b);
+}
+
+/* ---- issue 17: legible at 390 px ------------------------------------- */
+
+/* A text's box as a phone draws it: 21 user units (site/style.css), ~0.55
+** em a character, 0.9 em above the baseline and 0.25 below. */
+typedef struct tbox { double x0, y0, x1, y1; char text[80]; } tbox;
+
+static size_t text_boxes(const char *svg, tbox *out, size_t max) {
+  size_t n = 0;
+  for (const char *p = svg; (p = strstr(p, "<text ")) && n < max; p++) {
+    double x, y, chars = 0;
+    const char *a = strstr(p, " x=\""), *b = strstr(p, " y=\"");
+    const char *gt = strchr(p, '>'), *anchor = strstr(p, "text-anchor=\"");
+    if (!a || !b || !gt || a > gt || b > gt) continue;
+    x = atof(a + 4);
+    y = atof(b + 4);
+    const char *q = gt + 1;
+    size_t k = 0;
+    while (*q && *q != '<') {
+      if (*q == '&') { while (*q && *q != ';') q++; }
+      if (((unsigned char)*q & 0xc0) != 0x80) chars++;
+      if (k + 1 < sizeof out->text) out[n].text[k++] = *q;
+      q++;
+    }
+    out[n].text[k] = '\0';
+    double w = chars * 21 * 0.55;
+    if (anchor && anchor < gt && !strncmp(anchor + 13, "middle", 6)) x -= w / 2;
+    else if (anchor && anchor < gt && !strncmp(anchor + 13, "end", 3)) x -= w;
+    out[n].x0 = x; out[n].x1 = x + w;
+    out[n].y0 = y - 21 * 0.9; out[n].y1 = y + 21 * 0.25;
+    n++;
+  }
+  return n;
+}
+
+/* Every golden chart: no two texts overlap at the phone's font size, and
+** every text stays inside the 640-wide chart. */
+static void test_svg_text_boxes_never_overlap_at_phone_size(void) {
+  static const char *const names[] = {"lines_overfitting", "lines_latency",
+    "lines_hostile_names", "lines_negative", "lines_one_point",
+    "lines_10000_points", "bars_baseline_optimized", "scatter_pareto", NULL};
+  static tbox box[400];
+  pod_buf svg = POD_BUF_INIT;
+  char path[4200], err[POD_ERRLEN];
+  for (int f = 0; names[f]; f++) {
+    snprintf(path, sizeof path, "%s/" GOLDEN_DIR "/%s.svg", test_root(), names[f]);
+    if (pod_file_read(path, &svg, err)) { test_fail(__FILE__, __LINE__, "%s", err); continue; }
+    size_t n = text_boxes(svg.data, box, 400);
+    CHECK(n > 3);
+    for (size_t i = 0; i < n; i++) {
+      if (box[i].x0 < -1 || box[i].x1 > 641)
+        test_fail(__FILE__, __LINE__, "%s: \"%s\" leaves the chart (%.0f..%.0f)",
+                  names[f], box[i].text, box[i].x0, box[i].x1);
+      for (size_t j = i + 1; j < n; j++)
+        if (box[i].x0 < box[j].x1 - 0.5 && box[j].x0 < box[i].x1 - 0.5 &&
+            box[i].y0 < box[j].y1 - 0.5 && box[j].y0 < box[i].y1 - 0.5)
+          test_fail(__FILE__, __LINE__, "%s: \"%s\" overlaps \"%s\"", names[f],
+                    box[i].text, box[j].text);
+    }
+  }
+  pod_buf_free(&svg);
+}
+
+/* "best epoch 6" and the shading's note sit above the plot: no data line
+** can cross them. */
+static void test_svg_notes_sit_above_the_plot(void) {
+  static tbox box[400];
+  pod_buf svg = POD_BUF_INIT;
+  char path[4200], err[POD_ERRLEN];
+  double ml, top = -1;
+  snprintf(path, sizeof path, "%s/" GOLDEN_DIR "/lines_overfitting.svg", test_root());
+  CHECK_RC(pod_file_read(path, &svg, err), POD_OK, err);
+  const char *axis = strstr(svg.data ? svg.data : "", "<path class=\"axis\" stroke=\"currentColor\" fill=\"none\" d=\"M");
+  CHECK(axis != NULL);
+  if (axis) sscanf(strstr(axis, "d=\"M") + 4, "%lf %lf", &ml, &top);
+  size_t n = text_boxes(svg.data ? svg.data : "", box, 400), notes = 0;
+  for (const char *p = svg.data; p && (p = strstr(p, "class=\"note\"")); p++) notes++;
+  CHECK_INT(notes, 2);
+  for (size_t i = 0; i < n; i++)
+    if (strstr(box[i].text, "best epoch") || strstr(box[i].text, "diverging")) {
+      if (!(box[i].y1 < top))
+        test_fail(__FILE__, __LINE__, "\"%s\" reaches y %.1f, the plot starts at %.1f",
+                  box[i].text, box[i].y1, top);
+    }
+  pod_buf_free(&svg);
+}
+
+/* vnu: unicode-bidi="isolate" is no SVG attribute value (the stylesheet
+** isolates chart text); a name cut short keeps its whole text on hover. */
+static void test_svg_text_attributes_are_valid_and_cut_names_have_titles(void) {
+  static const double x[] = {1, 2}, y[] = {1, 2};
+  render_svg_series s[] = {{"a-very-long-model-name-that-goes-on-and-on-and-on-v2", x, y, NULL, NULL, NULL, 2}};
+  render_svg_chart c;
+  pod_buf svg = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  render_svg_chart_init(&c);
+  c.title = "t";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 1;
+  CHECK_RC(render_svg_lines(&svg, NULL, &c, err), POD_OK, err);
+  CHECK_LACKS(svg.data, "unicode-bidi");
+  CHECK_HAS(svg.data, "a-very-long-model-name-that-goes-on-and-\xe2\x80\xa6<title>a-very-long-model-name-that-goes-on-and-on-and-on-v2</title></text>");
+  pod_buf_free(&svg);
+}
+
+/* One unit per axis: "0", "5", "10" under "Latency (ms)", never "0 s"
+** beside "5 ms". */
+static void test_svg_axis_ticks_share_one_unit(void) {
+  static const double x[] = {0, 1, 2}, y[] = {0, 0.01, 0.02};
+  render_svg_series s[] = {{"run", x, y, NULL, NULL, NULL, 3}};
+  render_svg_chart c;
+  pod_buf svg = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  render_svg_chart_init(&c);
+  c.title = "t";
+  c.panel[0].y.label = "Latency";
+  c.panel[0].y.unit = "s";
+  c.panel[0].series = s;
+  c.panel[0].n_series = 1;
+  CHECK_RC(render_svg_lines(&svg, NULL, &c, err), POD_OK, err);
+  CHECK_HAS(svg.data, ">Latency (ms)</text>");
+  CHECK_HAS(svg.data, ">0</text>");
+  CHECK_HAS(svg.data, ">20</text>");
+  CHECK_LACKS(svg.data, "\xc2\xa0s</text>");
+  CHECK_LACKS(svg.data, "\xc2\xa0ms</text>");
+  pod_buf_free(&svg);
+}
+
+static double luminance(const char *hex) {
+  double c[3];
+  for (int i = 0; i < 3; i++) {
+    char part[3] = {hex[1 + 2 * i], hex[2 + 2 * i], 0};
+    double v = (double)strtol(part, NULL, 16) / 255;
+    c[i] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+  }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* Every series colour is 3:1 or more against the background, light and
+** dark (#E69F00 and #56B4E9 were 2.2:1 on the light one). */
+static void test_svg_series_colours_contrast_3_to_1(void) {
+  pod_buf css = POD_BUF_INIT;
+  char path[4200], err[POD_ERRLEN], bg[2][8] = {"", ""};
+  int n_colour = 0;
+  snprintf(path, sizeof path, "%s/site/style.css", test_root());
+  CHECK_RC(pod_file_read(path, &css, err), POD_OK, err);
+  const char *p = css.data ? css.data : "";
+  for (int k = 0; k < 2 && (p = strstr(p, "--bg: #")); k++, p++)
+    snprintf(bg[k], sizeof bg[k], "%.7s", p + 6);
+  p = css.data ? css.data : "";
+  for (; (p = strstr(p, "--c")) != NULL; p++) {
+    if (p[3] < '0' || p[3] > '9' || strncmp(p + 4, ": #", 3)) continue;
+    const char *colour = p + 6, *back = bg[n_colour < 7 ? 0 : 1];
+    double a = luminance(colour), b = luminance(back);
+    double ratio = (fmax(a, b) + 0.05) / (fmin(a, b) + 0.05);
+    if (ratio < 3)
+      test_fail(__FILE__, __LINE__, "--c%c %.7s is %.2f:1 against %s", p[3],
+                colour, ratio, back);
+    n_colour++;
+  }
+  CHECK_INT(n_colour, 14);
+  pod_buf_free(&css);
 }
 
 static void test_svg_goldens_are_well_formed_xml(void) {
@@ -443,6 +606,11 @@ const test_case tests_svg[] = {
   {"test_svg_scatter_marks_the_pareto_front", test_svg_scatter_marks_the_pareto_front},
   {"test_svg_same_input_same_bytes", test_svg_same_input_same_bytes},
   {"test_svg_goldens_are_well_formed_xml", test_svg_goldens_are_well_formed_xml},
+  {"svg_text_boxes_never_overlap_at_phone_size", test_svg_text_boxes_never_overlap_at_phone_size},
+  {"svg_notes_sit_above_the_plot", test_svg_notes_sit_above_the_plot},
+  {"svg_text_attributes_are_valid_and_cut_names_have_titles", test_svg_text_attributes_are_valid_and_cut_names_have_titles},
+  {"svg_axis_ticks_share_one_unit", test_svg_axis_ticks_share_one_unit},
+  {"svg_series_colours_contrast_3_to_1", test_svg_series_colours_contrast_3_to_1},
   {"test_svg_template_helpers_return_figures", test_svg_template_helpers_return_figures},
   {"test_svg_template_helper_errors_name_the_line", test_svg_template_helper_errors_name_the_line},
   {"test_svg_run_page_has_an_overfitting_plot", test_svg_run_page_has_an_overfitting_plot},
