@@ -576,6 +576,9 @@ static int cmd_render(cli *c, int argc, char **argv) {
   store_close(db);
   pod_project_free(&project);
   if (rc) return rc;
+  if (st.stale)
+    printf("%s: removed %d temporary folder%s of a killed render\n",
+           o.out_dir, st.stale, st.stale == 1 ? "" : "s");
   if (st.unchanged)
     printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
            st.pages);

@@ -39,6 +39,7 @@ typedef struct render_stats {
   long changed;    /* files that differ from the previous site */
   int unchanged;   /* 1: nothing differed, the old site was kept */
   int skipped;     /* 1: the render key matched, nothing was rendered */
+  int stale;       /* temporary trees of killed renders removed */
 } render_stats;
 
 int render_site(store_db *db, const render_opts *opts, render_stats *out,

@@ -1505,7 +1505,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if ((rc = open_languages(&s, opts->share_dir, langs, err))) goto done;
   if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) goto done;
   s.L = render_sandbox_state(s.sb);
-  if ((rc = render_out_open(opts->out_dir, opts->db_path, key, &s.out, err)))
+  if ((rc = render_out_open(opts, key, &s.out, err)))
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;

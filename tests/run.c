@@ -108,7 +108,7 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_formats2, tests_compare,
                                           tests_course, tests_boards,
                                           tests_eit_report, tests_env,
-                                          tests_integrity};
+                                          tests_integrity, tests_hardening};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

@@ -1,0 +1,257 @@
+/*
+** tests/t_hardening.c -- issue 15: what podium must never do to a user's
+** files, whatever the paths, the data or the other processes: renders
+** that delete nothing they did not write, read commands that never
+** write, data that never kills a render, writers that wait their turn.
+*/
+#define _GNU_SOURCE
+#include "tests/test.h"
+#include "core/fs.h"
+#include "render/render.h"
+#include "store/store.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the output folder ----------------------------------------------- */
+
+static int render_into(store_db *db, const char *out, const char *db_path,
+                       render_stats *st, char err[POD_ERRLEN]) {
+  render_opts o = {0};
+  o.out_dir = out;
+  o.share_dir = test_root();
+  o.db_path = db_path ? db_path : test_path("site.db");
+  o.jobs = 1;
+  return render_site(db, &o, st, err);
+}
+
+static int entries_with(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (!strncmp(e->d_name, prefix, strlen(prefix))) n++;
+  closedir(d);
+  return n;
+}
+
+/* A change in the registry, so the next render swaps. */
+static void add_run(store_db *db, const char *model) {
+  char err[POD_ERRLEN];
+  store_run_new r = {0};
+  int64_t id;
+  r.model = model;
+  if (store_run_add(db, &r, &id, err)) test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+static void test_render_refuses_a_registry_anywhere_below_the_site(void) {
+  char err[POD_ERRLEN], site[PATH_MAX], inner[PATH_MAX];
+  render_stats st;
+  store_db *db = test_example_registry();
+  snprintf(site, sizeof site, "%s", test_path("site"));
+  CHECK_RC(render_into(db, site, NULL, &st, err), POD_OK, err);
+  /* issue 15: site/db/reg.db, rendered with --out site, was deleted */
+  snprintf(inner, sizeof inner, "%s", test_path("site/db/reg.db"));
+  pod_mkdirs(test_path("site/db"), err);
+  test_write(inner, "SQLite format 3", SIZE_MAX);
+  add_run(db, "tinybert");
+  CHECK_INT(render_into(db, site, inner, &st, err), POD_EINPUT);
+  CHECK_HAS(err, "the registry");
+  CHECK_HAS(err, "db/reg.db");
+  CHECK(pod_exists(inner));
+  CHECK_INT(entries_with(test_dir(), "site.tmp"), 0);
+  /* through a relative path with .. and a trailing slash too */
+  CHECK_INT(render_into(db, test_path("site/db/../"), inner, &st, err), POD_EINPUT);
+  CHECK(pod_exists(inner));
+  /* its -wal alone is enough */
+  remove(inner);
+  snprintf(inner, sizeof inner, "%s", test_path("site/db/reg.db-wal"));
+  test_write(inner, "wal", SIZE_MAX);
+  snprintf(inner, sizeof inner, "%s", test_path("site/db/reg.db"));
+  CHECK_INT(render_into(db, site, inner, &st, err), POD_EINPUT);
+  CHECK(pod_exists(test_path("site/db/reg.db-wal")));
+  store_close(db);
+}
+
+static void test_render_refuses_project_file_and_content_below_the_site(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  render_opts o = {0};
+  pod_project project;
+  store_db *db = test_example_registry();
+  memset(&project, 0, sizeof project);
+  o.out_dir = test_path("site");
+  o.share_dir = test_root();
+  o.db_path = test_path("site.db");
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  add_run(db, "tinybert");
+  test_write(test_path("site/podium.project.json"), "{}", SIZE_MAX);
+  project.path = (char *)test_path("site/podium.project.json");
+  o.project = &project;
+  CHECK_INT(render_site(db, &o, &st, err), POD_EINPUT);
+  CHECK_HAS(err, "the project file");
+  CHECK(pod_exists(test_path("site/podium.project.json")));
+  o.project = NULL;
+  pod_mkdirs(test_path("site/notes/content/en"), err);
+  test_write(test_path("site/notes/content/en/a.md"), "# A\n", SIZE_MAX);
+  o.content_dir = test_path("site/notes/content");
+  CHECK_INT(render_site(db, &o, &st, err), POD_EINPUT);
+  CHECK_HAS(err, "the course pages");
+  CHECK(pod_exists(test_path("site/notes/content/en/a.md")));
+  store_close(db);
+}
+
+/* A folder whose path is n bytes long (n < PATH_MAX), made of 200-byte
+** names. */
+static const char *long_dir(size_t n) {
+  static char path[PATH_MAX];
+  char err[POD_ERRLEN];
+  size_t len = (size_t)snprintf(path, sizeof path, "%s", test_dir());
+  while (len + 201 < n) {
+    path[len++] = '/';
+    memset(path + len, 'd', 200);
+    len += 200;
+    path[len] = '\0';
+  }
+  if (len < n) {
+    path[len++] = '/';
+    memset(path + len, 's', n - len);
+    len = n;
+    path[len] = '\0';
+  }
+  if (pod_mkdirs(path, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  rmdir(path);   /* the parent is there, the site is not yet */
+  return path;
+}
+
+static void test_render_a_path_that_does_not_fit_is_an_error_naming_it(void) {
+  char err[POD_ERRLEN], out[PATH_MAX];
+  render_stats st;
+  store_db *db = test_example_registry();
+  /* room for the short pages, not for en/leaderboards/... */
+  snprintf(out, sizeof out, "%s", long_dir(PATH_MAX - 40));
+  CHECK_INT(render_into(db, out, NULL, &st, err), POD_EINPUT);
+  CHECK_HAS(err, "path too long");
+  CHECK_HAS(err, "--out");
+  CHECK(!pod_exists(out));
+  /* nothing left beside it */
+  char parent[PATH_MAX];
+  snprintf(parent, sizeof parent, "%s", out);
+  *strrchr(parent, '/') = '\0';
+  CHECK_INT(entries_with(parent, "s"), 0);
+  /* a path with room renders every page */
+  snprintf(out, sizeof out, "%s", long_dir(PATH_MAX - 400));
+  CHECK_RC(render_into(db, out, NULL, &st, err), POD_OK, err);
+  CHECK(st.pages > 8);
+  store_close(db);
+}
+
+static void test_render_through_a_symlink_keeps_the_symlink(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  struct stat ls;
+  pod_buf page = POD_BUF_INIT;
+  store_db *db = test_example_registry();
+  pod_mkdirs(test_path("real"), err);
+  CHECK_INT(symlink("real", test_path("link")), 0);
+  CHECK_RC(render_into(db, test_path("link"), NULL, &st, err), POD_OK, err);
+  CHECK(pod_exists(test_path("real/en/index.html")));
+  add_run(db, "tinybert-symlinked");
+  CHECK_RC(render_into(db, test_path("link"), NULL, &st, err), POD_OK, err);
+  CHECK_INT(lstat(test_path("link"), &ls), 0);
+  CHECK(S_ISLNK(ls.st_mode));
+  pod_file_read(test_path("real/en/index.html"), &page, err);
+  CHECK_HAS(page.data, "tinybert-symlinked");
+  CHECK_INT(entries_with(test_dir(), "link.tmp"), 0);
+  CHECK_INT(entries_with(test_dir(), "real.tmp"), 0);
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+static void test_render_with_a_trailing_slash_swaps(void) {
+  char err[POD_ERRLEN], out[PATH_MAX];
+  render_stats st;
+  pod_buf page = POD_BUF_INIT;
+  store_db *db = test_example_registry();
+  snprintf(out, sizeof out, "%s/", test_path("site"));
+  CHECK_RC(render_into(db, out, NULL, &st, err), POD_OK, err);
+  add_run(db, "tinybert-slashed");
+  snprintf(out, sizeof out, "%s//", test_path("site"));
+  CHECK_RC(render_into(db, out, NULL, &st, err), POD_OK, err);
+  pod_file_read(test_path("site/en/index.html"), &page, err);
+  CHECK_HAS(page.data, "tinybert-slashed");
+  CHECK_INT(entries_with(test_path("site"), ".tmp"), 0);
+  CHECK_INT(entries_with(test_dir(), "site.tmp"), 0);
+  pod_buf_free(&page);
+  store_close(db);
+}
+
+static void test_render_removes_temporary_trees_of_killed_renders(void) {
+  char err[POD_ERRLEN];
+  render_stats st;
+  pod_buf out = POD_BUF_INIT;
+  store_db *db = test_example_registry();
+  CHECK_RC(render_into(db, test_path("_site"), NULL, &st, err), POD_OK, err);
+  CHECK_INT(st.stale, 0);
+  /* a killed render's tree (its marker, no such process), a folder of
+  ** the same shape without the marker, and one of a live process */
+  pod_mkdirs(test_path("_site.tmp-2147483000/en"), err);
+  test_write(test_path("_site.tmp-2147483000/.podium-site"), "podium\ntemporary 2147483000\n", SIZE_MAX);
+  test_write(test_path("_site.tmp-2147483000/en/index.html"), "x", SIZE_MAX);
+  pod_mkdirs(test_path("_site.tmp-2147483001"), err);
+  test_write(test_path("_site.tmp-2147483001/mine.txt"), "x", SIZE_MAX);
+  char live[64];
+  snprintf(live, sizeof live, "_site.tmp-%ld", (long)getppid());
+  pod_mkdirs(test_path(live), err);
+  char live_marker[96];
+  snprintf(live_marker, sizeof live_marker, "%s/.podium-site", live);
+  test_write(test_path(live_marker), "podium\n", SIZE_MAX);
+  add_run(db, "tinybert");
+  store_close(db);
+  CHECK_INT(test_podium(&out, NULL, "--db site.db render --out _site"), 0);
+  CHECK_HAS(out.data, "_site: removed 1 temporary folder of a killed render");
+  CHECK(!pod_exists(test_path("_site.tmp-2147483000")));
+  CHECK(pod_exists(test_path("_site.tmp-2147483001/mine.txt")));
+  CHECK(pod_exists(test_path(live)));
+  pod_buf_free(&out);
+}
+
+static void test_render_cli_refuses_the_registry_in_the_site(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  store_db *db = test_example_registry();
+  store_close(db);
+  CHECK_INT(test_podium(&out, &err, "--db site.db render --out site"), 0);
+  pod_mkdirs(test_path("site/db"), e);
+  CHECK_INT(rename(test_path("site.db"), test_path("site/db/reg.db")), 0);
+  remove(test_path("site.db-wal"));
+  remove(test_path("site.db-shm"));
+  CHECK_INT(test_podium(&out, &err, "--db site/db/reg.db init"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db site/db/reg.db render --out site"), 1);
+  CHECK_HAS(err.data, "refusing to render over a folder that holds the registry");
+  CHECK(pod_exists(test_path("site/db/reg.db")));
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+const test_case tests_hardening[] = {
+    {"render_refuses_a_registry_anywhere_below_the_site",
+     test_render_refuses_a_registry_anywhere_below_the_site},
+    {"render_refuses_project_file_and_content_below_the_site",
+     test_render_refuses_project_file_and_content_below_the_site},
+    {"render_a_path_that_does_not_fit_is_an_error_naming_it",
+     test_render_a_path_that_does_not_fit_is_an_error_naming_it},
+    {"render_through_a_symlink_keeps_the_symlink",
+     test_render_through_a_symlink_keeps_the_symlink},
+    {"render_with_a_trailing_slash_swaps", test_render_with_a_trailing_slash_swaps},
+    {"render_removes_temporary_trees_of_killed_renders",
+     test_render_removes_temporary_trees_of_killed_renders},
+    {"render_cli_refuses_the_registry_in_the_site",
+     test_render_cli_refuses_the_registry_in_the_site},
+    {NULL, NULL}};
