@@ -103,8 +103,14 @@ static int parse_flags(cli *c, const char *cmd, const char *usage, int argc,
   return POD_OK;
 }
 
-static int open_db(cli *c, int must_exist, store_db **db) {
-  if (must_exist && !pod_exists(c->db_path))
+/* How a command opens the registry: read commands read-only (they never
+** write to it); init and ingest create or migrate it; estimate writes to
+** one that exists. */
+enum { DB_CREATE, DB_READ, DB_WRITE };
+
+static int open_db(cli *c, int how, store_db **db) {
+  if (how == DB_READ) return store_open_read(c->db_path, db, c->err);
+  if (how == DB_WRITE && !pod_exists(c->db_path))
     return pod_err(c->err, POD_EINPUT,
                    "%s: no registry here (podium init or podium ingest "
                    "creates one; --db or PODIUM_DB points elsewhere)",
@@ -238,7 +244,7 @@ static int cmd_init(cli *c, int argc, char **argv) {
   int n, help, rc = parse_flags(c, "init", "", argc, argv, NULL, &n, &help);
   if (rc || help) return rc ? rc : show_help("init");
   if (n) return usage_error("init", "", "unexpected argument %s", argv[0]);
-  if ((rc = open_db(c, 0, &db))) return rc;
+  if ((rc = open_db(c, DB_CREATE, &db))) return rc;
   printf("%s: registry ready (schema version %d)\n", c->db_path,
          store_schema_version(db));
   store_close(db);
@@ -361,7 +367,7 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
   if ((rc = ingest_expand((const char *const *)argv, n, &paths, &n_paths,
                           c->err)))
     goto done;
-  if ((rc = open_db(c, 0, &db))) goto done;
+  if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   s = ingest_session_new(db, &meta);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
@@ -433,7 +439,7 @@ static int cmd_runs(cli *c, int argc, char **argv) {
   if (rc || help) return rc ? rc : show_help("runs");
   if (n) return usage_error("runs", "[--json]", "unexpected argument %s",
                             argv[0]);
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
   if (json) {
     cJSON *arr = cJSON_CreateArray();
     if (!(rc = store_each_run(db, append_json, arr, c->err))) print_json(arr);
@@ -484,7 +490,7 @@ static int cmd_show(cli *c, int argc, char **argv) {
   if (n != 1)
     return usage_error("show", "RUN [--json]", "%s",
                        n ? "give one RUN" : "no RUN given");
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
   if ((rc = store_get_run(db, argv[0], first_json, &run, c->err))) goto done;
   int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(run, "id"));
   cJSON *env_id = cJSON_GetObjectItem(run, "environment_id");
@@ -571,7 +577,7 @@ static int cmd_render(cli *c, int argc, char **argv) {
   o.db_path = c->db_path;
   if ((rc = load_project(c, &project))) return rc;
   o.project = &project;
-  if ((rc = open_db(c, 1, &db)) == POD_OK)
+  if ((rc = open_db(c, DB_READ, &db)) == POD_OK)
     rc = render_site(db, &o, &st, c->err);
   store_close(db);
   pod_project_free(&project);
@@ -600,7 +606,7 @@ static int cmd_report(cli *c, int argc, char **argv) {
     return usage_error("report", "NAME [--md]", "%s",
                        n ? "give one NAME" : "no NAME given");
   if ((rc = load_project(c, &project))) return rc;
-  if ((rc = open_db(c, 1, &db)) == POD_OK &&
+  if ((rc = open_db(c, DB_READ, &db)) == POD_OK &&
       (rc = render_report(db, &project, argv[0], &out, c->err)) == POD_OK)
     fputs(pod_buf_str(&out), stdout);
   pod_buf_free(&out);
@@ -694,7 +700,7 @@ static int cmd_compare(cli *c, int argc, char **argv) {
                        "--json and --md exclude each other");
   if (dataset && !*dataset)
     return usage_error("compare", COMPARE_USAGE, "%s", "empty --dataset");
-  if ((rc = open_db(c, 1, &db)) ||
+  if ((rc = open_db(c, DB_READ, &db)) ||
       (rc = render_compare_resolve(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
       (rc = render_compare_resolve(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
       (rc = render_compare_new(db, (const int64_t *const *)ids, n_ids,
@@ -776,7 +782,7 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
     data = dir;
   }
   o.data_dir = data;
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_WRITE, &db))) return rc;
   for (int i = 0; i < n && !rc; i++) {
     int64_t *one = NULL;
     size_t k = 0;

@@ -1387,7 +1387,7 @@ static void *worker_main(void *ud) {
   worker *w = ud;
   site *s = &w->s;
   int rc;
-  if ((rc = store_open(store_path(s->db), &s->db, w->err)) == POD_OK &&
+  if ((rc = store_reopen(s->db, &s->db, w->err)) == POD_OK &&
       (rc = open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {

@@ -23,7 +23,17 @@
 
 typedef struct store_db store_db;
 
+/* For writing commands: creates the registry (a missing or empty file)
+** or migrates it, under the write lock; refuses a SQLite file that is not
+** a podium registry or is newer (POD_EDB). */
 int store_open(const char *path, store_db **out, char err[POD_ERRLEN]);
+/* For read commands: read-only, never writes a byte (no creation, no
+** migration, no WAL switch); a missing, empty or older registry is
+** POD_EINPUT saying what to do, a foreign or newer one POD_EDB. */
+int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]);
+/* A second connection to db's registry, opened the way db was (render
+** threads). */
+int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
 /* The path it was opened with (render's workers open their own). */
 const char *store_path(const store_db *db);

@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,131 @@ static void test_render_cli_refuses_the_registry_in_the_site(void) {
   pod_buf_free(&err);
 }
 
+/* ---- read commands never write ---------------------------------------- */
+
+static void file_state(const char *name, char hex[65]) {
+  char err[POD_ERRLEN];
+  if (pod_file_sha256(test_path(name), hex, NULL, err)) snprintf(hex, 65, "missing");
+}
+
+static const char *sql_text(const char *name, const char *sql) {
+  static char out[256];
+  sqlite3 *db;
+  sqlite3_stmt *st = NULL;
+  out[0] = '\0';
+  if (sqlite3_open_v2(test_path(name), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+static void sql_exec(const char *name, const char *sql) {
+  sqlite3 *db;
+  if (sqlite3_open(test_path(name), &db) != SQLITE_OK ||
+      sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    test_fail(__FILE__, __LINE__, "%s: %s", sql, sqlite3_errmsg(db));
+  sqlite3_close(db);
+}
+
+static const char *const read_commands[] = {
+    "runs", "runs --json", "show 1", "show 1 --json",
+    "report text-classification--inference_time",
+    "compare bert-base-uncased distilbert-base-uncased",
+    "render --out _site", NULL};
+
+static void test_read_commands_refuse_a_foreign_database_untouched(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char before[65], after[65];
+  sql_exec("foreign.db", "CREATE TABLE x(a); CREATE TABLE y(b); INSERT INTO x VALUES (1);");
+  file_state("foreign.db", before);
+  for (int i = 0; read_commands[i]; i++) {
+    CHECK_INT(test_podium(&out, &err, "--db foreign.db %s", read_commands[i]), 1);
+    CHECK_HAS(err.data, "foreign.db: not a podium registry: it has tables x, y");
+    CHECK_LACKS(out.data, "[]");
+  }
+  /* writing commands refuse it too */
+  CHECK_INT(test_podium(&out, &err, "--db foreign.db ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root()), 1);
+  CHECK_HAS(err.data, "not a podium registry: it has tables x, y");
+  CHECK_INT(test_podium(&out, &err, "--db foreign.db init"), 1);
+  file_state("foreign.db", after);
+  CHECK_STR(after, before);
+  CHECK(!pod_exists(test_path("foreign.db-wal")));
+  CHECK_STR(sql_text("foreign.db", "PRAGMA journal_mode"), "delete");
+  CHECK_STR(sql_text("foreign.db", "PRAGMA user_version"), "0");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_read_commands_never_write_a_registry(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char before[65], after[65];
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest --task text-classification %s/examples", test_root()), 0);
+  file_state("r.db", before);
+  for (int i = 0; read_commands[i]; i++) {
+    int rc = test_podium(&out, &err, "--db r.db %s", read_commands[i]);
+    if (rc != 0) test_fail(__FILE__, __LINE__, "%s: exit %d: %s", read_commands[i], rc, err.data);
+  }
+  file_state("r.db", after);
+  CHECK_STR(after, before);
+  CHECK(pod_exists(test_path("_site/index.html")));
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_a_missing_or_empty_registry_is_not_created_by_a_read(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  CHECK_INT(test_podium(&out, &err, "--db none.db runs --json"), 1);
+  CHECK_HAS(err.data, "none.db: no registry here");
+  CHECK(!pod_exists(test_path("none.db")));
+  test_write(test_path("empty.db"), "", 0);
+  CHECK_INT(test_podium(&out, &err, "--db empty.db runs"), 1);
+  CHECK_HAS(err.data, "empty.db: an empty database, not a podium registry yet (podium init makes it one)");
+  CHECK(!pod_exists(test_path("empty.db-wal")));
+  /* an empty file is where a writing command may create one */
+  CHECK_INT(test_podium(&out, &err, "--db empty.db init"), 0);
+  CHECK_HAS(out.data, "schema version 4");
+  CHECK_STR(sql_text("empty.db", "PRAGMA journal_mode"), "wal");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_an_older_registry_is_read_only_after_init(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN], before[65], after[65];
+  CHECK_RC(store_create_at_version(test_path("old.db"), 2, e), POD_OK, e);
+  file_state("old.db", before);
+  CHECK_INT(test_podium(&out, &err, "--db old.db runs"), 1);
+  CHECK_HAS(err.data, "old.db: found schema version 2, expected 4; `podium init` migrates it");
+  file_state("old.db", after);
+  CHECK_STR(after, before);
+  CHECK_STR(sql_text("old.db", "PRAGMA user_version"), "2");
+  CHECK_INT(test_podium(&out, &err, "--db old.db init"), 0);
+  CHECK_STR(sql_text("old.db", "PRAGMA user_version"), "4");
+  CHECK_INT(test_podium(&out, &err, "--db old.db runs --json"), 0);
+  CHECK_STR(out.data, "[]\n");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+static void test_a_newer_registry_is_refused_before_any_write(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char before[65], after[65];
+  sql_exec("new.db", "CREATE TABLE sources(id); PRAGMA user_version = 99;");
+  file_state("new.db", before);
+  CHECK_INT(test_podium(&out, &err, "--db new.db ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root()), 1);
+  CHECK_HAS(err.data, "found schema version 99, expected at most 4");
+  CHECK_INT(test_podium(&out, &err, "--db new.db runs"), 1);
+  CHECK_HAS(err.data, "newer podium");
+  file_state("new.db", after);
+  CHECK_STR(after, before);
+  CHECK_STR(sql_text("new.db", "PRAGMA journal_mode"), "delete");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_hardening[] = {
     {"render_refuses_a_registry_anywhere_below_the_site",
      test_render_refuses_a_registry_anywhere_below_the_site},
@@ -254,4 +380,14 @@ const test_case tests_hardening[] = {
      test_render_removes_temporary_trees_of_killed_renders},
     {"render_cli_refuses_the_registry_in_the_site",
      test_render_cli_refuses_the_registry_in_the_site},
+    {"read_commands_refuse_a_foreign_database_untouched",
+     test_read_commands_refuse_a_foreign_database_untouched},
+    {"read_commands_never_write_a_registry",
+     test_read_commands_never_write_a_registry},
+    {"read_a_missing_or_empty_registry_is_not_created",
+     test_a_missing_or_empty_registry_is_not_created_by_a_read},
+    {"read_an_older_registry_only_after_init",
+     test_an_older_registry_is_read_only_after_init},
+    {"read_a_newer_registry_is_refused_before_any_write",
+     test_a_newer_registry_is_refused_before_any_write},
     {NULL, NULL}};
