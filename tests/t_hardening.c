@@ -366,6 +366,152 @@ static void test_a_newer_registry_is_refused_before_any_write(void) {
   pod_buf_free(&err);
 }
 
+/* ---- data never kills a render ------------------------------------------ */
+
+static render_sandbox *builtin_sandbox(void) {
+  render_sandbox *sb = NULL;
+  char err[POD_ERRLEN], dir[PATH_MAX];
+  const char *dirs[] = {dir};
+  snprintf(dir, sizeof dir, "%s/templates", test_root());
+  if (render_sandbox_new(dirs, 1, &sb, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  return sb;
+}
+
+static const char *eval_page(render_sandbox *sb, const char *text, int *rc) {
+  static pod_buf out = POD_BUF_INIT;
+  static char err[POD_ERRLEN];
+  pod_buf_clear(&out);
+  *rc = render_sandbox_eval(sb, "t.html", text, NULL, 0, &out, err);
+  return *rc ? err : pod_buf_str(&out);
+}
+
+/* issue 15: 29 models at one batch size stopped the render with
+** "invalid option '%z' to 'lua_pushfstring'"; here 10x the limit of 28 */
+static void test_render_a_leaderboard_with_280_models_draws_28_and_says_so(void) {
+  pod_buf csv = POD_BUF_INIT, out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const int seqs[] = {8, 32, 128, 512};
+  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+  for (int m = 0; m < 280; m++)
+    for (int k = 0; k < 4; k++)
+      pod_buf_printf(&csv, "model-%03d,8,%d,0.%04d\n", m, seqs[k], 100 + m * 4 + k);
+  pod_mkdirs(test_path("bench"), e);
+  test_write(test_path("bench/inference_time_1700000000.csv"), csv.data, csv.len);
+  CHECK_INT(test_podium(&out, &err, "--db many.db ingest --task text-classification bench"), 0);
+  int rc = test_podium(&out, &err, "--db many.db render --out _site --lang en,fa");
+  CHECK_INT(rc, 0);
+  CHECK_LACKS(err.data, "lua_pushfstring");
+  CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/text-classification--inference_time.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "280 series; the chart shows the first 28, the table has all");
+  CHECK_HAS(page.data, "model-279");   /* the table has all */
+  CHECK_INT(pod_file_read(test_path("_site/fa/leaderboards/text-classification--inference_time.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "chart-note");
+  pod_buf_free(&csv);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
+static void test_render_chart_helpers_take_ten_times_their_series_limit(void) {
+  render_sandbox *sb = builtin_sandbox();
+  int rc;
+  const char *page = eval_page(sb,
+      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k + 1}}} end %}"
+      "{{ chart_lines{title = 'lines', series = s, panel2 = {series = s}} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(page, "280 series; the chart shows the first 28");
+  CHECK_HAS(page, "<svg");
+  page = eval_page(sb,
+      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, values = {k, k}} end %}"
+      "{{ chart_bars{title = 'bars', categories = {'a', 'b'}, series = s} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(page, "280 series; the chart shows the first 28");
+  page = eval_page(sb,
+      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{k, k}}} end %}"
+      "{{ chart_scatter{title = 'scatter', series = s} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(page, "280 series; the chart shows the first 28");
+  /* at the limit: no note */
+  page = eval_page(sb,
+      "{% local s = {} for k = 1, 28 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k}}} end %}"
+      "{{ chart_lines{series = s} }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_LACKS(page, "chart-note");
+  render_sandbox_free(sb);
+}
+
+/* overfit{} refused curves of more than 100,000 epochs; 10x that is judged */
+static void test_render_overfit_judges_a_million_epochs(void) {
+  render_sandbox *sb = builtin_sandbox();
+  int rc;
+  const char *page = eval_page(sb,
+      "{% local t = {} for i = 1, 1000000 do t[i] = {i, 1 / i} end "
+      "local o = overfit{train = t, validation = t, direction = -1} %}"
+      "{{ o.status }} {{ o.best_epoch }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(page, "no_divergence 1000000");
+  render_sandbox_free(sb);
+}
+
+/* Lua's formatter (lua_pushfstring, luaL_error) knows %% %s %f %I %p %d
+** %c %U and no flags, widths or length modifiers: "%zu" raised "invalid
+** option '%z'" in the middle of a render. Reads every such call's format
+** in render/ and core/. */
+static void check_lua_formats(const char *path) {
+  pod_buf src = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  static const char *const calls[] = {"luaL_error(", "lua_pushfstring(",
+                                      "luaL_where(", NULL};
+  if (pod_file_read(path, &src, err)) return;
+  for (int c = 0; calls[c]; c++) {
+    for (const char *p = strstr(src.data, calls[c]); p; p = strstr(p + 1, calls[c])) {
+      const char *q = strchr(p, ',');
+      pod_buf fmt = POD_BUF_INIT;
+      long line = 1;
+      for (const char *l = src.data; l < p; l++) line += *l == '\n';
+      if (!q) break;
+      q++;
+      for (;;) {   /* adjacent string literals */
+        while (*q == ' ' || *q == '\n' || *q == '\t') q++;
+        if (*q != '"') break;
+        for (q++; *q && *q != '"'; q++) {
+          if (*q == '\\' && q[1]) q++;
+          pod_buf_add(&fmt, q, 1);
+        }
+        if (*q) q++;
+      }
+      for (const char *f = pod_buf_str(&fmt); (f = strchr(f, '%')); f += 2)
+        if (!f[1] || !strchr("%sfIpdcU", f[1]))
+          test_fail(__FILE__, __LINE__, "%s:%ld: %s format \"%s\": Lua knows no %%%c",
+                    path, line, calls[c], fmt.data, f[1]);
+      pod_buf_free(&fmt);
+    }
+  }
+  pod_buf_free(&src);
+}
+
+static void test_lua_formats_use_only_what_lua_knows(void) {
+  static const char *const dirs[] = {"render", "core", NULL};
+  int files = 0;
+  for (int d = 0; dirs[d]; d++) {
+    char dir[PATH_MAX];
+    DIR *h;
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%s/%s", test_root(), dirs[d]);
+    if (!(h = opendir(dir))) continue;
+    while ((e = readdir(h))) {
+      size_t n = strlen(e->d_name);
+      char path[PATH_MAX + 256];
+      if (n < 3 || strcmp(e->d_name + n - 2, ".c")) continue;
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      check_lua_formats(path);
+      files++;
+    }
+    closedir(h);
+  }
+  CHECK(files > 10);
+}
+
 const test_case tests_hardening[] = {
     {"render_refuses_a_registry_anywhere_below_the_site",
      test_render_refuses_a_registry_anywhere_below_the_site},
@@ -390,4 +536,11 @@ const test_case tests_hardening[] = {
      test_an_older_registry_is_read_only_after_init},
     {"read_a_newer_registry_is_refused_before_any_write",
      test_a_newer_registry_is_refused_before_any_write},
+    {"render_a_leaderboard_with_280_models_draws_28_and_says_so",
+     test_render_a_leaderboard_with_280_models_draws_28_and_says_so},
+    {"render_chart_helpers_take_ten_times_their_series_limit",
+     test_render_chart_helpers_take_ten_times_their_series_limit},
+    {"render_overfit_judges_a_million_epochs",
+     test_render_overfit_judges_a_million_epochs},
+    {"lua_formats_use_only_what_lua_knows", test_lua_formats_use_only_what_lua_knows},
     {NULL, NULL}};
