@@ -45,6 +45,38 @@ typedef struct cli {
   char err[POD_ERRLEN];
 } cli;
 
+/* Writes s with what a terminal would obey escaped (issue 15: a file
+** name holding a newline or ESC[2J): C0 and C1 controls and DEL as \n,
+** \t, \r, \xNN or \u00NN, bytes that are not UTF-8 as \xNN. */
+static void put_escaped(FILE *f, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    int n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 2
+          : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 4 : 0;
+    int ok = n > 0;
+    for (int k = 1; ok && k < n; k++) ok = (p[k] & 0xc0) == 0x80;
+    if (c == '\n') fputs("\\n", f);
+    else if (c == '\t') fputs("\\t", f);
+    else if (c == '\r') fputs("\\r", f);
+    else if (c < 0x20 || c == 0x7f || !ok) fprintf(f, "\\x%02x", c);
+    else if (c == 0xc2 && p[1] < 0xa0) fprintf(f, "\\u%04x", p[1]);  /* C1 */
+    else {
+      fwrite(p, 1, (size_t)n, f);
+      p += n;
+      continue;
+    }
+    p += (!ok || c < 0x80) ? 1 : n;
+  }
+}
+
+/* "podium: MESSAGE\n" on stderr, the message escaped. */
+static void print_error(const char *msg) {
+  fputs("podium: ", stderr);
+  put_escaped(stderr, msg);
+  fputc('\n', stderr);
+}
+
 static int usage_error(const char *cmd, const char *usage, const char *fmt,
                        const char *what) {
   fprintf(stderr, "podium: ");
@@ -264,8 +296,10 @@ static int cmd_formats(cli *c, int argc, char **argv) {
 static void show_progress(void *ud, const char *path, long rows,
                           long long bytes, long long total) {
   (void)ud;
-  fprintf(stderr, "\r\033[K%s: %ld rows, %.1f of %.1f MB", path, rows,
-          bytes / 1e6, total / 1e6);
+  fprintf(stderr, "\r\033[K");
+  put_escaped(stderr, path);
+  fprintf(stderr, ": %ld rows, %.1f of %.1f MB", rows, bytes / 1e6,
+          total / 1e6);
   fflush(stderr);
 }
 
@@ -383,18 +417,29 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
       goto done;
     }
     if (r) {
-      fprintf(stderr, "podium: %s\n", err);
+      print_error(err);
       failed++;
     } else if (status == INGEST_SKIPPED) {
       skipped++;
-      if (!quiet) printf("skipped %s (already ingested)\n", paths[i].path);
+      if (!quiet) {
+        fputs("skipped ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (already ingested)\n");
+      }
     } else if (status == INGEST_IGNORED) {
       ignored++;
-      if (!quiet) printf("ignored %s (not a format podium reads)\n",
-                         paths[i].path);
+      if (!quiet) {
+        fputs("ignored ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (not a format podium reads)\n");
+      }
     } else {
       added++;
-      if (!quiet) printf("added %s (%ld rows)\n", paths[i].path, rows);
+      if (!quiet) {
+        fputs("added ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (%ld rows)\n", rows);
+      }
     }
   }
   if (!quiet || failed)
@@ -801,7 +846,7 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
     int r = ingest_estimate_run(db, &o, ids[i], &out, err);
     if (r) {
       if (r != POD_EINPUT) { snprintf(c->err, POD_ERRLEN, "%s", err); rc = r; goto done; }
-      fprintf(stderr, "podium: %s\n", err);
+      print_error(err);
       failed++;
       continue;
     }
@@ -927,9 +972,9 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (rc == POD_OK) return 0;
   if (rc == POD_EUSAGE) {
-    if (c.err[0]) fprintf(stderr, "podium: %s\n", c.err);
+    if (c.err[0]) print_error(c.err);
     return 2;
   }
-  fprintf(stderr, "podium: %s\n", c.err[0] ? c.err : "failed");
+  print_error(c.err[0] ? c.err : "failed");
   return 1;
 }

@@ -219,9 +219,13 @@ static int open_as(const char *path, int writing, store_db **out,
     return pod_err(err, POD_EINPUT, "%s: no registry here (podium init or "
                    "podium ingest creates one; --db or PODIUM_DB points "
                    "elsewhere)", path);
-  if ((rc = open_conn(path, writing, &db, err)) ||
-      (rc = check_registry(db, writing, &v, err)))
-    goto fail;
+  if ((rc = open_conn(path, writing, &db, err))) goto fail;
+  /* one snapshot: its version and its tables from the same moment (a
+  ** creator may commit between two statements) */
+  if ((rc = exec(db, "BEGIN", err))) goto fail;
+  rc = check_registry(db, writing, &v, err);
+  sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+  if (rc) goto fail;
   if (writing && ((rc = migrate(db, v, store_n_migrations, err)) ||
                   (rc = ensure_wal(db, err))))
     goto fail;
@@ -252,6 +256,12 @@ int store_create_at_version(const char *path, int version,
   if (!rc) rc = ensure_wal(db, err);
   store_close(db);
   return rc;
+}
+
+int store_test_max_pages(store_db *db, long pages) {
+  char sql[64], err[POD_ERRLEN];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
+  return exec(db, sql, err);
 }
 
 void store_close(store_db *db) {

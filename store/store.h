@@ -44,6 +44,9 @@ const char *store_sqlite_version(void);
 ** it, so a test can check that store_open migrates it forward. */
 int store_create_at_version(const char *path, int version,
                             char err[POD_ERRLEN]);
+/* Test hook: the file may grow to `pages` pages at most (at least its
+** size now), so the next write past it fails as on a full disk. */
+int store_test_max_pages(store_db *db, long pages);
 
 /* ---- transactions ---------------------------------------------------- */
 int store_begin(store_db *db, char err[POD_ERRLEN]);
