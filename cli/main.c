@@ -868,6 +868,38 @@ done:
   return rc;
 }
 
+/* podium check: the registry's integrity, a verdict, exit 1 if damaged. */
+static int cmd_check(cli *c, int argc, char **argv) {
+  store_db *db = NULL;
+  store_check_result r;
+  int n, help, rc = parse_flags(c, "check", "", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("check");
+  if (n) return usage_error("check", "", "unexpected argument %s", argv[0]);
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
+  if ((rc = store_check(db, &r, c->err)) == POD_OK) {
+    const char *line = pod_buf_str(&r.text);
+    while (*line) {
+      const char *end = strchr(line, '\n');
+      fputs(c->db_path, stdout);
+      printf(": %.*s\n", (int)(end - line), line);
+      line = end + 1;
+    }
+    if (r.problems)
+      rc = pod_err(c->err, POD_EDB, "%s: damaged: %ld problem%s (listed "
+                   "above); restore it from a copy, or ingest its files "
+                   "into a new registry", c->db_path, r.problems,
+                   r.problems == 1 ? "" : "s");
+    else
+      printf("%s: ok (schema version %d; %lld sources, %lld runs, %lld "
+             "measurements)\n", c->db_path, store_schema_version(db),
+             (long long)r.sources, (long long)r.runs,
+             (long long)r.measurements);
+    store_check_free(&r);
+  }
+  store_close(db);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -898,6 +930,10 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
+  {"check", cmd_check, "",
+   "the registry's integrity: SQLite's integrity_check and "
+   "foreign_key_check, and every source still holding its rows; exit 1 "
+   "when it is damaged. Reads only."},
   {"estimate", cmd_estimate, ESTIMATE_USAGE,
    "add estimated energy (kWh) and CO2 (kg) to runs that have a duration "
    "and hardware but no measured energy, as the ML CO2 Impact calculator "

@@ -49,6 +49,12 @@ int store_fail(store_db *db, char err[POD_ERRLEN]) {
     return pod_err(err, POD_EIO, "%s: disk full (SQLite: %s); nothing of "
                    "this transaction was kept", db->path,
                    sqlite3_errmsg(db->conn));
+  if (code == SQLITE_NOTADB)
+    return pod_err(err, POD_EDB, "%s: not a podium registry (%s)", db->path,
+                   sqlite3_errmsg(db->conn));
+  if (code == SQLITE_CORRUPT)
+    return pod_err(err, POD_EDB, "%s: damaged (%s); `podium check` lists "
+                   "what it finds", db->path, sqlite3_errmsg(db->conn));
   if (code == SQLITE_READONLY)
     return pod_err(err, POD_EDB, "%s: cannot write: %s", db->path,
                    sqlite3_errmsg(db->conn));

@@ -48,6 +48,19 @@ int store_create_at_version(const char *path, int version,
 ** size now), so the next write past it fails as on a full disk. */
 int store_test_max_pages(store_db *db, long pages);
 
+/* ---- podium check (check.c) ------------------------------------------ */
+typedef struct store_check_result {
+  long problems;          /* 0: the registry is whole */
+  pod_buf text;           /* one line per problem (the first 150) */
+  int64_t sources, runs, measurements;
+} store_check_result;
+/* Looks at db (read-only is fine): PRAGMA integrity_check, PRAGMA
+** foreign_key_check, and every source's rows. Problems go to *out, which
+** the caller frees with store_check_free; the rc is for failing to look
+** at all. */
+int store_check(store_db *db, store_check_result *out, char err[POD_ERRLEN]);
+void store_check_free(store_check_result *r);
+
 /* ---- transactions ---------------------------------------------------- */
 int store_begin(store_db *db, char err[POD_ERRLEN]);
 int store_commit(store_db *db, char err[POD_ERRLEN]);

@@ -729,6 +729,55 @@ static void test_ingest_prints_file_names_escaped(void) {
   pod_buf_free(&data);
 }
 
+/* ---- podium check ---------------------------------------------------- */
+
+static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, db = POD_BUF_INIT;
+  char e[POD_ERRLEN], before[65], after[65];
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest --task text-classification %s/examples", test_root()), 0);
+  file_state("r.db", before);
+  CHECK_INT(test_podium(&out, &err, "--db r.db check"), 0);
+  CHECK_HAS(out.data, "r.db: ok (schema version 4; ");
+  file_state("r.db", after);
+  CHECK_STR(after, before);   /* a read command */
+  CHECK_INT(pod_file_read(test_path("r.db"), &db, e), POD_OK);
+  /* rows lost: two measurements of one source gone */
+  test_write(test_path("lost.db"), db.data, db.len);
+  sql_exec("lost.db", "DELETE FROM measurements WHERE id IN (SELECT id FROM "
+           "measurements WHERE source_id = 2 LIMIT 2)");
+  CHECK_INT(test_podium(&out, &err, "--db lost.db check"), 1);
+  CHECK_HAS(out.data, "lost.db: source 2 (");
+  CHECK_HAS(out.data, "): ingested with 4 rows, holds 2");
+  CHECK_HAS(err.data, "lost.db: damaged: 1 problem");
+  /* a reference to nothing */
+  test_write(test_path("dangling.db"), db.data, db.len);
+  sql_exec("dangling.db", "INSERT INTO measurements (run_id, metric_id, value, "
+           "source_id, line) VALUES (999, 1, 1.0, 1, 30)");
+  CHECK_INT(test_podium(&out, &err, "--db dangling.db check"), 1);
+  CHECK_HAS(out.data, "measurements row");
+  CHECK_HAS(out.data, "refers to a missing runs row");
+  /* bytes overwritten in the middle of the file */
+  /* bytes overwritten in the cell area of every page but the first */
+  CHECK(db.len > 8 * 4096);
+  for (size_t pg = 1; pg + 1 < db.len / 4096; pg++)
+    memset(db.data + pg * 4096 + 3000, 0xff, 500);
+  test_write(test_path("corrupt.db"), db.data, db.len);
+  CHECK_INT(test_podium(&out, &err, "--db corrupt.db check"), 1);
+  CHECK_HAS(out.data, "corrupt.db: integrity: ");
+  CHECK_HAS(err.data, "corrupt.db: damaged: ");
+  /* cut in half */
+  test_write(test_path("half.db"), db.data, db.len / 2);
+  CHECK_INT(test_podium(&out, &err, "--db half.db check"), 1);
+  CHECK_HAS(err.data, "half.db: ");
+  /* not a database at all */
+  test_write(test_path("text.db"), "hello, this is not SQLite\n", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &err, "--db text.db check"), 1);
+  CHECK_HAS(err.data, "text.db: not a podium registry (file is not a database)");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&db);
+}
+
 const test_case tests_hardening[] = {
     {"render_refuses_a_registry_anywhere_below_the_site",
      test_render_refuses_a_registry_anywhere_below_the_site},
@@ -770,4 +819,6 @@ const test_case tests_hardening[] = {
      test_a_writer_waits_out_a_long_transaction},
     {"concurrent_a_full_disk_says_disk_full", test_a_full_disk_says_disk_full},
     {"ingest_prints_file_names_escaped", test_ingest_prints_file_names_escaped},
+    {"check_says_ok_then_finds_each_kind_of_damage",
+     test_check_says_ok_then_finds_each_kind_of_damage},
     {NULL, NULL}};
