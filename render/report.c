@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- cells ----------------------------------------------------------- */
@@ -134,7 +135,7 @@ static int note_costs(const store_row *row, void *ud) {
 typedef struct find_board {
   const char *name;
   pod_buf names;     /* the known names, for the error */
-  char scope[512], metric[256], unit[64];
+  char *scope, *metric, *unit;   /* whole: a cut scope finds no rows */
   int64_t metric_id;
   int direction, found;
 } find_board;
@@ -145,9 +146,12 @@ static int match_board(const store_row *row, void *ud) {
   render_board_name(&name, text_or(row, "scope", ""), text_or(row, "metric", ""));
   if (!strcmp(name.data, f->name)) {
     f->found = 1;
-    snprintf(f->scope, sizeof f->scope, "%s", text_or(row, "scope", ""));
-    snprintf(f->metric, sizeof f->metric, "%s", text_or(row, "metric", ""));
-    snprintf(f->unit, sizeof f->unit, "%s", text_or(row, "unit", ""));
+    free(f->scope);
+    free(f->metric);
+    free(f->unit);
+    f->scope = pod_xstrdup(text_or(row, "scope", ""));
+    f->metric = pod_xstrdup(text_or(row, "metric", ""));
+    f->unit = pod_xstrdup(text_or(row, "unit", ""));
     f->metric_id = store_row_col(row, "metric_id")->i;
     f->direction = (int)store_row_col(row, "direction")->i;
   }
@@ -249,6 +253,9 @@ int render_report(store_db *db, const pod_project *project,
 done:
   render_primary_free(prim, n_prim);
   pod_buf_free(&f.names);
+  free(f.scope);
+  free(f.metric);
+  free(f.unit);
   return rc;
 }
 

@@ -513,6 +513,22 @@ static void test_lua_formats_use_only_what_lua_knows(void) {
   CHECK(files > 10);
 }
 
+/* report.c kept a board's scope in 512 bytes: a longer dataset name (10x
+** that here) found the board and then no rows, an empty report. */
+static void test_report_of_a_board_with_a_5120_byte_dataset_name(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, name = POD_BUF_INIT, ds = POD_BUF_INIT;
+  for (int i = 0; i < 5120; i++) pod_buf_addc(&ds, (char)('a' + i % 26));
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest --dataset %s %s/tests/data/hf-benchmark/inference_time_1590589635.csv", ds.data, test_root()), 0);
+  render_board_name(&name, ds.data, "inference_time");
+  CHECK_INT(test_podium(&out, &err, "--db r.db report %s", name.data), 0);
+  CHECK_HAS(out.data, "distilbert-base-uncased");
+  CHECK_INT(test_podium(&out, &err, "--db r.db render --out _site --lang en"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&name);
+  pod_buf_free(&ds);
+}
+
 /* ---- one registry under many hands ------------------------------------ */
 
 /* Runs n shell commands (in the test's folder) so that they start at the
@@ -809,6 +825,8 @@ const test_case tests_hardening[] = {
     {"render_overfit_judges_a_million_epochs",
      test_render_overfit_judges_a_million_epochs},
     {"lua_formats_use_only_what_lua_knows", test_lua_formats_use_only_what_lua_knows},
+    {"report_of_a_board_with_a_5120_byte_dataset_name",
+     test_report_of_a_board_with_a_5120_byte_dataset_name},
     {"concurrent_ingests_create_a_fresh_registry_once",
      test_concurrent_ingests_create_a_fresh_registry_once},
     {"concurrent_ingests_of_one_file_add_it_once",
