@@ -28,7 +28,7 @@ endif
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c
-STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c
+STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c store/snapshot.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \

@@ -48,6 +48,13 @@ int store_create_at_version(const char *path, int version,
 ** size now), so the next write past it fails as on a full disk. */
 int store_test_max_pages(store_db *db, long pages);
 
+/* ---- one state for several connections (snapshot.c) ------------------- */
+/* Begins a read transaction on db and names the state it reads: two
+** connections with equal digests read the same registry (the rows the
+** render key is made of). Until store_read_end, db sees no later write. */
+int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
+void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
+
 /* ---- podium check (check.c) ------------------------------------------ */
 typedef struct store_check_result {
   long problems;          /* 0: the registry is whole */

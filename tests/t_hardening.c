@@ -745,6 +745,89 @@ static void test_ingest_prints_file_names_escaped(void) {
   pod_buf_free(&data);
 }
 
+/* ---- one snapshot for every render thread ------------------------------ */
+
+/* Run ids of the run pages below dir (NAME.html with a number), as a
+** sorted, comma-separated list in out. */
+static int cmp_long(const void *a, const void *b) {
+  long x = *(const long *)a, y = *(const long *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void ids_text(long *ids, size_t n, pod_buf *out) {
+  qsort(ids, n, sizeof *ids, cmp_long);
+  pod_buf_clear(out);
+  for (size_t i = 0; i < n; i++) pod_buf_printf(out, "%ld,", ids[i]);
+}
+
+static void run_page_ids(const char *dir, pod_buf *out) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  long *ids = NULL;
+  size_t n = 0;
+  while (d && (e = readdir(d))) {
+    char *end;
+    long id = strtol(e->d_name, &end, 10);
+    if (end == e->d_name || strcmp(end, ".html")) continue;
+    ids = pod_xrealloc(ids, (n + 1) * sizeof *ids);
+    ids[n++] = id;
+  }
+  if (d) closedir(d);
+  ids_text(ids, n, out);
+  free(ids);
+}
+
+/* The ids in the first column of a CSV download. */
+static void csv_ids(const char *path, pod_buf *out) {
+  pod_buf csv = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  long *ids = NULL;
+  size_t n = 0;
+  pod_file_read(path, &csv, err);
+  for (const char *p = strchr(pod_buf_str(&csv), '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+    ids = pod_xrealloc(ids, (n + 1) * sizeof *ids);
+    ids[n++] = strtol(p + 1, NULL, 10);
+  }
+  ids_text(ids, n, out);
+  free(ids);
+  pod_buf_free(&csv);
+}
+
+/* A writer adds runs while a 3-thread render runs: the run pages (worker
+** threads) and the run list download (main thread) name the same runs. */
+static void test_render_threads_read_one_snapshot(void) {
+  char err[POD_ERRLEN];
+  pod_buf pages = POD_BUF_INIT, listed = POD_BUF_INIT, out = POD_BUF_INIT;
+  const char *cmds[] = {
+      "$P --db c.db render --out _site --lang en --jobs 3",
+      "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do mkdir -p w$i.$T && printf "
+      "'model,batch_size,sequence_length,result\\nnew-%s-%s,1,8,0.001\\n' $T $i "
+      ">w$i.$T/inference_time_1600000000.csv && $P --db c.db ingest --quiet "
+      "w$i.$T || exit 1; done"};
+  big_csv("inference_time_1700000001.csv", 400);
+  CHECK_INT(test_podium(&out, NULL, "--db c.db ingest inference_time_1700000001.csv"), 0);
+  for (int trial = 0; trial < 6; trial++) {
+    int rc[2];
+    char t[16];
+    snprintf(t, sizeof t, "%d", trial);
+    setenv("T", t, 1);
+    pod_rmtree(test_path("_site"), err);
+    run_together(2, cmds, rc);
+    if (rc[0] || rc[1])
+      test_fail(__FILE__, __LINE__, "trial %d: exit %d, %d: %s %s", trial,
+                rc[0], rc[1], proc_output(0, "err"), proc_output(1, "err"));
+    run_page_ids(test_path("_site/en/runs"), &pages);
+    csv_ids(test_path("_site/data/runs.csv"), &listed);
+    if (strcmp(pod_buf_str(&pages), pod_buf_str(&listed)))
+      test_fail(__FILE__, __LINE__, "trial %d: run pages and runs.csv differ "
+                "(%zu and %zu bytes of ids)", trial, pages.len, listed.len);
+  }
+  unsetenv("T");
+  pod_buf_free(&pages);
+  pod_buf_free(&listed);
+  pod_buf_free(&out);
+}
+
 /* ---- podium check ---------------------------------------------------- */
 
 static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
@@ -839,4 +922,5 @@ const test_case tests_hardening[] = {
     {"ingest_prints_file_names_escaped", test_ingest_prints_file_names_escaped},
     {"check_says_ok_then_finds_each_kind_of_damage",
      test_check_says_ok_then_finds_each_kind_of_damage},
+    {"render_threads_read_one_snapshot", test_render_threads_read_one_snapshot},
     {NULL, NULL}};
