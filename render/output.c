@@ -356,6 +356,12 @@ static int dirs_same(const char *target, const char *text) {
   return 1;
 }
 
+int render_out_sweep(const char *target) {
+  char t[PATH_MAX];
+  resolve(target, t);
+  return remove_stale(t);
+}
+
 int render_out_current(const char *target, const char *key, long *out_files) {
   char marker[PATH_MAX], want[200];
   pod_buf text = POD_BUF_INIT;

@@ -1524,6 +1524,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   if (render_out_current(opts->out_dir, key, &stats->pages)) {
     stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
+    stats->stale = render_out_sweep(opts->out_dir);
     goto done;
   }
   if ((rc = open_languages(&s, opts->share_dir, langs, err))) goto done;

@@ -221,6 +221,13 @@ static void test_render_removes_temporary_trees_of_killed_renders(void) {
   CHECK(!pod_exists(test_path("_site.tmp-2147483000")));
   CHECK(pod_exists(test_path("_site.tmp-2147483001/mine.txt")));
   CHECK(pod_exists(test_path(live)));
+  /* a render with nothing new sweeps them too */
+  pod_mkdirs(test_path("_site.tmp-2147483002"), err);
+  test_write(test_path("_site.tmp-2147483002/.podium-site"), "podium\n", SIZE_MAX);
+  CHECK_INT(test_podium(&out, NULL, "--db site.db render --out _site"), 0);
+  CHECK_HAS(out.data, "_site: removed 1 temporary folder of a killed render");
+  CHECK_HAS(out.data, "_site: unchanged");
+  CHECK(!pod_exists(test_path("_site.tmp-2147483002")));
   pod_buf_free(&out);
 }
 
