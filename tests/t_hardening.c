@@ -536,6 +536,34 @@ static void test_report_of_a_board_with_a_5120_byte_dataset_name(void) {
   pod_buf_free(&ds);
 }
 
+/* report.c kept the split of the group being written in 64 bytes: a
+** longer split (10x here) never equalled its cut copy, and every entry
+** got a heading of its own. */
+static void test_report_groups_a_640_byte_split_once(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, csv = POD_BUF_INIT, split = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  for (int i = 0; i < 640; i++) pod_buf_addc(&split, (char)('a' + i % 26));
+  pod_mkdirs(test_path("lab"), e);
+  test_write(test_path("lab/podium.json"),
+             "{\"format\": \"generic\", \"columns\": {\"model\": \"Model\", "
+             "\"dataset\": \"Data\", \"split\": \"Split\", \"metric\": \"Metric\", "
+             "\"value\": \"Score\"}}\n", SIZE_MAX);
+  pod_buf_adds(&csv, "Model,Data,Split,Metric,Score\n");
+  for (int m = 0; m < 3; m++)
+    pod_buf_printf(&csv, "m%d,sst2,%s,accuracy,0.9%d\n", m, split.data, m);
+  test_write(test_path("lab/results.csv"), csv.data, csv.len);
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest lab"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db r.db report sst2--accuracy"), 0);
+  int headings = 0;
+  for (const char *p = pod_buf_str(&out); (p = strstr(p, "\n## ")); p++) headings++;
+  CHECK_INT(headings, 1);
+  CHECK_HAS(out.data, "m2");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&csv);
+  pod_buf_free(&split);
+}
+
 /* ---- one registry under many hands ------------------------------------ */
 
 /* Runs n shell commands (in the test's folder) so that they start at the
@@ -917,6 +945,7 @@ const test_case tests_hardening[] = {
     {"lua_formats_use_only_what_lua_knows", test_lua_formats_use_only_what_lua_knows},
     {"report_of_a_board_with_a_5120_byte_dataset_name",
      test_report_of_a_board_with_a_5120_byte_dataset_name},
+    {"report_groups_a_640_byte_split_once", test_report_groups_a_640_byte_split_once},
     {"concurrent_ingests_create_a_fresh_registry_once",
      test_concurrent_ingests_create_a_fresh_registry_once},
     {"concurrent_ingests_of_one_file_add_it_once",
