@@ -48,7 +48,7 @@ typedef struct cli {
 /* Writes s with what a terminal would obey escaped (issue 15: a file
 ** name holding a newline or ESC[2J): C0 and C1 controls and DEL as \n,
 ** \t, \r, \xNN or \u00NN, bytes that are not UTF-8 as \xNN. */
-static void put_escaped(FILE *f, const char *s) {
+static void escape_into(pod_buf *f, const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
     unsigned c = *p;
@@ -56,18 +56,33 @@ static void put_escaped(FILE *f, const char *s) {
           : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 4 : 0;
     int ok = n > 0;
     for (int k = 1; ok && k < n; k++) ok = (p[k] & 0xc0) == 0x80;
-    if (c == '\n') fputs("\\n", f);
-    else if (c == '\t') fputs("\\t", f);
-    else if (c == '\r') fputs("\\r", f);
-    else if (c < 0x20 || c == 0x7f || !ok) fprintf(f, "\\x%02x", c);
-    else if (c == 0xc2 && p[1] < 0xa0) fprintf(f, "\\u%04x", p[1]);  /* C1 */
+    if (c == '\n') pod_buf_adds(f, "\\n");
+    else if (c == '\t') pod_buf_adds(f, "\\t");
+    else if (c == '\r') pod_buf_adds(f, "\\r");
+    else if (c < 0x20 || c == 0x7f || !ok) pod_buf_printf(f, "\\x%02x", c);
+    else if (c == 0xc2 && p[1] < 0xa0) pod_buf_printf(f, "\\u%04x", p[1]);  /* C1 */
     else {
-      fwrite(p, 1, (size_t)n, f);
+      pod_buf_add(f, (const char *)p, (size_t)n);
       p += n;
       continue;
     }
     p += (!ok || c < 0x80) ? 1 : n;
   }
+}
+
+/* s escaped (escape_into), in one of 8 rotating buffers: for printf's
+** arguments. Registry text (model names, paths) is data. */
+static const char *esc(const char *s) {
+  static pod_buf bufs[8];
+  static int turn;
+  pod_buf *b = &bufs[turn++ % 8];
+  pod_buf_clear(b);
+  escape_into(b, s ? s : "");
+  return pod_buf_str(b);
+}
+
+static void put_escaped(FILE *f, const char *s) {
+  fputs(esc(s), f);
 }
 
 /* "podium: MESSAGE\n" on stderr, the message escaped. */
@@ -467,10 +482,10 @@ static int print_run_line(const store_row *row, void *ud) {
   const char *run = field_text(row, "name", name);
   (void)ud;
   if (!*run) run = field_text(row, "model", name);
-  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id), run,
-         or_dash(field_text(row, "role", role)),
-         or_dash(field_text(row, "variant", variant)),
-         or_dash(field_text(row, "scope", scope)),
+  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id),
+         esc(run), esc(or_dash(field_text(row, "role", role))),
+         esc(or_dash(field_text(row, "variant", variant))),
+         esc(or_dash(field_text(row, "scope", scope))),
          field_text(row, "measurements", n));
   return 0;
 }
@@ -517,8 +532,8 @@ static int print_measurement(const store_row *row, void *ud) {
     if (*t) snprintf(axes + n, sizeof axes - n, "%s%s%s%s", n ? " " : "",
                      labels[i], *labels[i] ? " " : "", t);
   }
-  printf("  %-20s %-14s %-28s %s:%s\n", field_text(row, "metric", a),
-         pod_buf_str(&v), axes, field_text(row, "source_path", d),
+  printf("  %-20s %-14s %-28s %s:%s\n", esc(field_text(row, "metric", a)),
+         pod_buf_str(&v), esc(axes), esc(field_text(row, "source_path", d)),
          field_text(row, "line", e));
   pod_buf_free(&v);
   return 0;
@@ -556,12 +571,12 @@ static int cmd_show(cli *c, int argc, char **argv) {
     print_json(out);
   } else {
     printf("run %lld: %s\n", (long long)id,
-           cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")));
+           esc(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model"))));
     const char *keys[] = {"name", "project", "variant", "role", "dataset",
                           "task", NULL};
     for (int i = 0; keys[i]; i++) {
       const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(run, keys[i]));
-      if (v) printf("  %-8s %s\n", keys[i], v);
+      if (v) printf("  %-8s %s\n", keys[i], esc(v));
     }
     if (env) {
       const char *keys_env[] = {"cpu_model", "gpu_model", "os", "framework",
@@ -570,7 +585,7 @@ static int cmd_show(cli *c, int argc, char **argv) {
              (int)cJSON_GetNumberValue(cJSON_GetObjectItem(env, "id")));
       for (int i = 0; keys_env[i]; i++) {
         const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(env, keys_env[i]));
-        if (v) printf(" %s", v);
+        if (v) printf(" %s", esc(v));
       }
       printf("\n");
     }

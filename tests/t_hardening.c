@@ -775,6 +775,20 @@ static void test_ingest_prints_file_names_escaped(void) {
   CHECK_LACKS(err.data, "\x07");
   CHECK_INT(test_podium(&out, &err, "--db e.db ingest ."), 0);
   CHECK_HAS(out.data, "skipped ./inference_time_1\\nadded evil\\x1b[2J\\u009b.csv (already ingested)");
+  /* registry text on the terminal: runs and show */
+  pod_mkdirs(test_path("m"), e);
+  test_write(test_path("m/inference_time_1700000000.csv"),
+             "model,batch_size,sequence_length,result\nevil\x1b]0;pwned\x07,8,8,0.5\n", SIZE_MAX);
+  CHECK_INT(test_podium(&out, &err, "--db e.db ingest m"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db e.db runs"), 0);
+  CHECK_HAS(out.data, "evil\\x1b]0;pwned\\x07");
+  CHECK_LACKS(out.data, "\x1b");
+  const char *line = strstr(out.data, "evil");
+  while (line && line > out.data && line[-1] != '\n') line--;
+  long run_id = line ? strtol(line, NULL, 10) : 0;
+  CHECK_INT(test_podium(&out, &err, "--db e.db show %ld", run_id), 0);
+  CHECK_HAS(out.data, "evil\\x1b]0;pwned\\x07");
+  CHECK_LACKS(out.data, "\x07");
   pod_buf_free(&out);
   pod_buf_free(&err);
   pod_buf_free(&data);
