@@ -64,15 +64,9 @@ typedef struct report {
   int have;
   int64_t batch, seq;
   int batch_null, seq_null;
-  uint64_t split;   /* FNV-1a of the whole split name: any length groups */
+  uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* primary board: bit i set when render_costs[i] has a value */
 } report;
-
-static uint64_t fnv1a(const char *s) {
-  uint64_t h = 14695981039346656037u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
 
 static int report_row(const store_row *row, void *ud) {
   report *r = ud;
@@ -80,11 +74,11 @@ static int report_row(const store_row *row, void *ud) {
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
   const char *split = text_or(row, "split", "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
-      b->i != r->batch || q->i != r->seq || fnv1a(split) != r->split) {
+      b->i != r->batch || q->i != r->seq || render_text_hash(split) != r->split) {
     r->have = 1;
     r->batch = b->i; r->seq = q->i;
     r->batch_null = bn; r->seq_null = qn;
-    r->split = fnv1a(split);
+    r->split = render_text_hash(split);
     pod_buf_adds(r->out, "\n## ");
     if (bn && qn) pod_buf_adds(r->out, "All runs");
     if (!bn) pod_buf_printf(r->out, "Batch size %lld", (long long)b->i);

@@ -472,7 +472,7 @@ typedef struct grouper {
   long limit, total;
   int have;
   int64_t batch, seq;
-  char split[64];
+  uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
 } grouper;
 
@@ -494,7 +494,7 @@ static int group_entry(const store_row *row, void *ud) {
   const char *split = store_row_text(row, "split");
   if (!split) split = "";
   if (!g->have || batch != g->batch || seq != g->seq ||
-      strcmp(split, g->split)) {
+      render_text_hash(split) != g->split) {
     group_close(g);
     lua_createtable(L, 0, 5);                       /* groups, group */
     for (int i = 0; i < row->n; i++)
@@ -513,7 +513,7 @@ static int group_entry(const store_row *row, void *ud) {
     g->total = 0;
     g->batch = batch;
     g->seq = seq;
-    snprintf(g->split, sizeof g->split, "%s", split);
+    g->split = render_text_hash(split);
   }
   for (int i = 0; i < RENDER_N_COSTS; i++)
     for (int c = 0; c < row->n; c++)
@@ -538,7 +538,7 @@ static int push_groups(site *s, const char *scope, int64_t metric_id,
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
-  grouper g = {s, limit, 0, 0, 0, 0, "", 0};
+  grouper g = {s, limit, 0, 0, 0, 0, 0, 0};
   const store_rows *rows;
   int rc, n = 0;
   board_idx = lua_absindex(L, board_idx);

@@ -558,6 +558,12 @@ static void test_report_groups_a_640_byte_split_once(void) {
   for (const char *p = pod_buf_str(&out); (p = strstr(p, "\n## ")); p++) headings++;
   CHECK_INT(headings, 1);
   CHECK_HAS(out.data, "m2");
+  /* and the leaderboard page (site.c grouped the same way) */
+  CHECK_INT(test_podium(&out, &err, "--db r.db render --out _site --lang en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/en/leaderboards/sst2--accuracy.html"), &out, e), POD_OK);
+  int tables = 0;
+  for (const char *p = pod_buf_str(&out); (p = strstr(p, "<table class=\"board\"")); p++) tables++;
+  CHECK_INT(tables, 1);
   pod_buf_free(&out);
   pod_buf_free(&err);
   pod_buf_free(&csv);
