@@ -130,17 +130,19 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-static int open_conn(const char *path, int writing, store_db **out,
-                     char err[POD_ERRLEN]) {
+/* uri: NULL, or a file: URI to open instead of path (read-only). */
+static int open_conn(const char *path, int writing, const char *uri,
+                     store_db **out, char err[POD_ERRLEN]) {
   store_db *db = pod_xmalloc(sizeof *db);
   memset(db, 0, sizeof *db);
   db->path = pod_xstrdup(path);
   db->read_only = !writing;
   *out = db;
   /* One thread per connection: skip SQLite's per-call mutexes. */
-  if (sqlite3_open_v2(path, &db->conn,
+  if (sqlite3_open_v2(uri ? uri : path, &db->conn,
                       (writing ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                : SQLITE_OPEN_READONLY) |
+                          (uri ? SQLITE_OPEN_URI : 0) |
                           SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK)
     return store_fail(db, err);
@@ -215,6 +217,43 @@ static int ensure_wal(store_db *db, char err[POD_ERRLEN]) {
   return wal ? POD_OK : exec(db, "PRAGMA journal_mode = WAL", err);
 }
 
+/* "file:PATH?immutable=1", PATH's %, ? and # escaped. */
+static char *immutable_uri(const char *path) {
+  pod_buf b = POD_BUF_INIT;
+  pod_buf_adds(&b, "file:");
+  for (const char *p = path; *p; p++)
+    if (*p == '%' || *p == '?' || *p == '#') pod_buf_printf(&b, "%%%02X", *p);
+    else pod_buf_addc(&b, *p);
+  pod_buf_adds(&b, "?immutable=1");
+  return b.data;   /* owned */
+}
+
+/* A WAL registry read-only in a folder this process may not write: SQLite
+** cannot make the -shm it reads through (SQLITE_READONLY_CANTINIT). With
+** no -wal beside it (or an empty one) no writer is at work, and the file
+** is read as immutable. */
+static int may_read_immutable(store_db *db, const char *path) {
+  char wal[4200];
+  struct stat st;
+  if ((sqlite3_extended_errcode(db->conn) & 0xff) != SQLITE_READONLY)
+    return 0;
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
+/* Opens and checks; one snapshot: version and tables from the same moment
+** (a creator may commit between two statements). */
+static int open_checked(const char *path, int writing, const char *uri,
+                        store_db **out, int *v, char err[POD_ERRLEN]) {
+  int rc;
+  if ((rc = open_conn(path, writing, uri, out, err)) ||
+      (rc = exec(*out, "BEGIN", err)))
+    return rc;
+  rc = check_registry(*out, writing, v, err);
+  sqlite3_exec((*out)->conn, "COMMIT", NULL, NULL, NULL);
+  return rc;
+}
+
 static int open_as(const char *path, int writing, store_db **out,
                    char err[POD_ERRLEN]) {
   store_db *db = NULL;
@@ -225,12 +264,14 @@ static int open_as(const char *path, int writing, store_db **out,
     return pod_err(err, POD_EINPUT, "%s: no registry here (podium init or "
                    "podium ingest creates one; --db or PODIUM_DB points "
                    "elsewhere)", path);
-  if ((rc = open_conn(path, writing, &db, err))) goto fail;
-  /* one snapshot: its version and its tables from the same moment (a
-  ** creator may commit between two statements) */
-  if ((rc = exec(db, "BEGIN", err))) goto fail;
-  rc = check_registry(db, writing, &v, err);
-  sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+  rc = open_checked(path, writing, NULL, &db, &v, err);
+  if (rc && !writing && db && db->conn && may_read_immutable(db, path)) {
+    char *uri = immutable_uri(path);
+    store_close(db);
+    db = NULL;
+    rc = open_checked(path, 0, uri, &db, &v, err);
+    free(uri);
+  }
   if (rc) goto fail;
   if (writing && ((rc = migrate(db, v, store_n_migrations, err)) ||
                   (rc = ensure_wal(db, err))))
@@ -257,7 +298,7 @@ int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]) {
 int store_create_at_version(const char *path, int version,
                             char err[POD_ERRLEN]) {
   store_db *db = NULL;
-  int rc = open_conn(path, 1, &db, err);
+  int rc = open_conn(path, 1, NULL, &db, err);
   if (!rc) rc = migrate(db, store_schema_version(db), version, err);
   if (!rc) rc = ensure_wal(db, err);
   store_close(db);

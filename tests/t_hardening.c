@@ -20,6 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static void run_together(int n, const char *const *cmds, int *rc);
+static const char *proc_output(int k, const char *ext);
+
 /* ---- the output folder ----------------------------------------------- */
 
 static int render_into(store_db *db, const char *out, const char *db_path,
@@ -319,6 +322,37 @@ static void test_read_commands_never_write_a_registry(void) {
   file_state("r.db", after);
   CHECK_STR(after, before);
   CHECK(pod_exists(test_path("_site/index.html")));
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* issue 15: a read-only registry could not be listed ("attempt to write
+** a readonly database"): every open switched it to WAL. Here the registry
+** and its folder are read-only for the user running podium (nobody, when
+** the tests run as root and setpriv is there). */
+static void test_read_commands_read_a_registry_they_may_not_write(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN], before[65], after[65];
+  if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) return;
+  pod_mkdirs(test_path("ro"), e);
+  CHECK_INT(test_podium(&out, &err, "--db ro/r.db ingest --task text-classification %s/examples", test_root()), 0);
+  file_state("ro/r.db", before);
+  CHECK_INT(chmod(test_path("ro/r.db"), 0444), 0);
+  CHECK_INT(chmod(test_path("ro"), 0555), 0);
+  CHECK_INT(chmod(test_dir(), 0755), 0);
+  const char *cmds[] = {
+      "{ setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db runs && "
+      "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db check && "
+      "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db report "
+      "text-classification--inference_time; }"};
+  int rc;
+  run_together(1, cmds, &rc);
+  if (rc) test_fail(__FILE__, __LINE__, "exit %d: %s", rc, proc_output(0, "err"));
+  CHECK_HAS(proc_output(0, "out"), "bert-base-uncased");
+  CHECK_HAS(proc_output(0, "out"), "ro/r.db: ok");
+  file_state("ro/r.db", after);
+  CHECK_STR(after, before);
+  chmod(test_path("ro"), 0755);
   pod_buf_free(&out);
   pod_buf_free(&err);
 }
@@ -950,6 +984,8 @@ const test_case tests_hardening[] = {
      test_read_commands_refuse_a_foreign_database_untouched},
     {"read_commands_never_write_a_registry",
      test_read_commands_never_write_a_registry},
+    {"read_commands_read_a_registry_they_may_not_write",
+     test_read_commands_read_a_registry_they_may_not_write},
     {"read_a_missing_or_empty_registry_is_not_created",
      test_a_missing_or_empty_registry_is_not_created_by_a_read},
     {"read_an_older_registry_only_after_init",
