@@ -205,16 +205,30 @@ static int check_registry(store_db *db, int writing, int *out_v,
   return POD_OK;
 }
 
-/* WAL, unless it is already: asking costs nothing, switching writes. */
+/* WAL, unless it is already: asking costs nothing, switching writes.
+** The switch reads, then upgrades to a write lock, and SQLite does not
+** wait for an upgrade another writer blocks (it could deadlock): such a
+** "database is locked" is retried with backoff, as BEGIN IMMEDIATE is. */
 static int ensure_wal(store_db *db, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st = NULL;
-  int wal = 0;
-  if (sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode", -1, &st, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    wal = !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
-  sqlite3_finalize(st);
-  return wal ? POD_OK : exec(db, "PRAGMA journal_mode = WAL", err);
+  long waited = 0, step = 10;
+  for (;;) {
+    sqlite3_stmt *st = NULL;
+    int wal = 0, rc;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      wal = !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    if (wal) return POD_OK;
+    /* a file that cannot be WAL (in memory) keeps its mode, as before */
+    rc = sqlite3_exec(db->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return POD_OK;
+    if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BEGIN_MS)
+      return store_fail(db, err);
+    usleep((useconds_t)step * 1000);
+    waited += step;
+    step = step < 1000 ? 2 * step : 1000;
+  }
 }
 
 /* "file:PATH?immutable=1", PATH's %, ? and # escaped. */
