@@ -902,7 +902,7 @@ static void test_render_threads_read_one_snapshot(void) {
       "'model,batch_size,sequence_length,result\\nnew-%s-%s,1,8,0.001\\n' $T $i "
       ">w$i.$T/inference_time_1600000000.csv && $P --db c.db ingest --quiet "
       "w$i.$T || exit 1; done"};
-  big_csv("inference_time_1700000001.csv", 400);
+  big_csv("inference_time_1700000001.csv", 100);
   CHECK_INT(test_podium(&out, NULL, "--db c.db ingest inference_time_1700000001.csv"), 0);
   for (int trial = 0; trial < 6; trial++) {
     int rc[2];
