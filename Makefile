@@ -32,7 +32,8 @@ endif
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
-STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c
+STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c \
+              store/snapshot.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
@@ -50,7 +51,7 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
               tests/t_compare.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c \
-              tests/t_study.c tests/t_browser.c
+              tests/t_study.c tests/t_browser.c tests/t_hardening.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

@@ -47,6 +47,53 @@ typedef struct cli {
   char err[POD_ERRLEN];
 } cli;
 
+/* Writes s with what a terminal would obey escaped (issue 15: a file
+** name holding a newline or ESC[2J): C0 and C1 controls and DEL as \n,
+** \t, \r, \xNN or \u00NN, bytes that are not UTF-8 as \xNN. */
+static void escape_into(pod_buf *f, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    int n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 2
+          : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 4 : 0;
+    int ok = n > 0;
+    for (int k = 1; ok && k < n; k++) ok = (p[k] & 0xc0) == 0x80;
+    if (c == '\n') pod_buf_adds(f, "\\n");
+    else if (c == '\t') pod_buf_adds(f, "\\t");
+    else if (c == '\r') pod_buf_adds(f, "\\r");
+    else if (c < 0x20 || c == 0x7f || !ok) pod_buf_printf(f, "\\x%02x", c);
+    else if (c == 0xc2 && p[1] < 0xa0) pod_buf_printf(f, "\\u%04x", p[1]);  /* C1 */
+    else {
+      pod_buf_add(f, (const char *)p, (size_t)n);
+      p += n;
+      continue;
+    }
+    p += (!ok || c < 0x80) ? 1 : n;
+  }
+}
+
+/* s escaped (escape_into), in one of 8 rotating buffers: for printf's
+** arguments. Registry text (model names, paths) is data. */
+static const char *esc(const char *s) {
+  static pod_buf bufs[8];
+  static int turn;
+  pod_buf *b = &bufs[turn++ % 8];
+  pod_buf_clear(b);
+  escape_into(b, s ? s : "");
+  return pod_buf_str(b);
+}
+
+static void put_escaped(FILE *f, const char *s) {
+  fputs(esc(s), f);
+}
+
+/* "podium: MESSAGE\n" on stderr, the message escaped. */
+static void print_error(const char *msg) {
+  fputs("podium: ", stderr);
+  put_escaped(stderr, msg);
+  fputc('\n', stderr);
+}
+
 static int usage_error(const char *cmd, const char *usage, const char *fmt,
                        const char *what) {
   fprintf(stderr, "podium: ");
@@ -105,8 +152,14 @@ static int parse_flags(cli *c, const char *cmd, const char *usage, int argc,
   return POD_OK;
 }
 
-static int open_db(cli *c, int must_exist, store_db **db) {
-  if (must_exist && !pod_exists(c->db_path))
+/* How a command opens the registry: read commands read-only (they never
+** write to it); init and ingest create or migrate it; estimate writes to
+** one that exists. */
+enum { DB_CREATE, DB_READ, DB_WRITE };
+
+static int open_db(cli *c, int how, store_db **db) {
+  if (how == DB_READ) return store_open_read(c->db_path, db, c->err);
+  if (how == DB_WRITE && !pod_exists(c->db_path))
     return pod_err(c->err, POD_EINPUT,
                    "%s: no registry here (podium init or podium ingest "
                    "creates one; --db or PODIUM_DB points elsewhere)",
@@ -246,7 +299,7 @@ static int cmd_init(cli *c, int argc, char **argv) {
   int n, help, rc = parse_flags(c, "init", "", argc, argv, NULL, &n, &help);
   if (rc || help) return rc ? rc : show_help("init");
   if (n) return usage_error("init", "", "unexpected argument %s", argv[0]);
-  if ((rc = open_db(c, 0, &db))) return rc;
+  if ((rc = open_db(c, DB_CREATE, &db))) return rc;
   printf("%s: registry ready (schema version %d)\n", c->db_path,
          store_schema_version(db));
   store_close(db);
@@ -266,8 +319,10 @@ static int cmd_formats(cli *c, int argc, char **argv) {
 static void show_progress(void *ud, const char *path, long rows,
                           long long bytes, long long total) {
   (void)ud;
-  fprintf(stderr, "\r\033[K%s: %ld rows, %.1f of %.1f MB", path, rows,
-          bytes / 1e6, total / 1e6);
+  fprintf(stderr, "\r\033[K");
+  put_escaped(stderr, path);
+  fprintf(stderr, ": %ld rows, %.1f of %.1f MB", rows, bytes / 1e6,
+          total / 1e6);
   fflush(stderr);
 }
 
@@ -371,7 +426,7 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
   if ((rc = ingest_expand((const char *const *)argv, n, &paths, &n_paths,
                           c->err)))
     goto done;
-  if ((rc = open_db(c, 0, &db))) goto done;
+  if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   s = ingest_session_new(db, &meta);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
@@ -387,15 +442,22 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
       goto done;
     }
     if (r) {
-      fprintf(stderr, "podium: %s\n", err);
+      print_error(err);
       failed++;
     } else if (status == INGEST_SKIPPED) {
       skipped++;
-      if (!quiet) printf("skipped %s (already ingested)\n", paths[i].path);
+      if (!quiet) {
+        fputs("skipped ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (already ingested)\n");
+      }
     } else if (status == INGEST_IGNORED) {
       ignored++;
-      if (!quiet) printf("ignored %s (not a format podium reads)\n",
-                         paths[i].path);
+      if (!quiet) {
+        fputs("ignored ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (not a format podium reads)\n");
+      }
     } else {
       const ingest_report *rep = ingest_session_report(s);
       added++;
@@ -406,7 +468,9 @@ static int cmd_ingest(cli *c, int argc, char **argv) {
         fprintf(stderr, "podium: skipped %.*s\n", (int)(e - l), l);
       }
       if (!quiet) {
-        printf("added %s (%ld rows", paths[i].path, rows);
+        fputs("added ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (%ld rows", rows);
         if (rep->note) printf(", %s", rep->note);
         if (rep->bad_rows) printf(", %ld bad lines skipped", rep->bad_rows);
         printf(")\n");
@@ -440,10 +504,10 @@ static int print_run_line(const store_row *row, void *ud) {
   const char *run = field_text(row, "name", name);
   (void)ud;
   if (!*run) run = field_text(row, "model", name);
-  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id), run,
-         or_dash(field_text(row, "role", role)),
-         or_dash(field_text(row, "variant", variant)),
-         or_dash(field_text(row, "scope", scope)),
+  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id),
+         esc(run), esc(or_dash(field_text(row, "role", role))),
+         esc(or_dash(field_text(row, "variant", variant))),
+         esc(or_dash(field_text(row, "scope", scope))),
          field_text(row, "measurements", n));
   return 0;
 }
@@ -457,7 +521,7 @@ static int cmd_runs(cli *c, int argc, char **argv) {
   if (rc || help) return rc ? rc : show_help("runs");
   if (n) return usage_error("runs", "[--json]", "unexpected argument %s",
                             argv[0]);
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
   if (json) {
     cJSON *arr = cJSON_CreateArray();
     if (!(rc = store_each_run(db, append_json, arr, c->err))) print_json(arr);
@@ -490,8 +554,8 @@ static int print_measurement(const store_row *row, void *ud) {
     if (*t) snprintf(axes + n, sizeof axes - n, "%s%s%s%s", n ? " " : "",
                      labels[i], *labels[i] ? " " : "", t);
   }
-  printf("  %-20s %-14s %-28s %s:%s\n", field_text(row, "metric", a),
-         pod_buf_str(&v), axes, field_text(row, "source_path", d),
+  printf("  %-20s %-14s %-28s %s:%s\n", esc(field_text(row, "metric", a)),
+         pod_buf_str(&v), esc(axes), esc(field_text(row, "source_path", d)),
          field_text(row, "line", e));
   pod_buf_free(&v);
   return 0;
@@ -508,7 +572,7 @@ static int cmd_show(cli *c, int argc, char **argv) {
   if (n != 1)
     return usage_error("show", "RUN [--json]", "%s",
                        n ? "give one RUN" : "no RUN given");
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
   if ((rc = store_get_run(db, argv[0], first_json, &run, c->err))) goto done;
   int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(run, "id"));
   cJSON *env_id = cJSON_GetObjectItem(run, "environment_id");
@@ -529,12 +593,12 @@ static int cmd_show(cli *c, int argc, char **argv) {
     print_json(out);
   } else {
     printf("run %lld: %s\n", (long long)id,
-           cJSON_GetStringValue(cJSON_GetObjectItem(run, "model")));
+           esc(cJSON_GetStringValue(cJSON_GetObjectItem(run, "model"))));
     const char *keys[] = {"name", "project", "variant", "role", "dataset",
                           "task", NULL};
     for (int i = 0; keys[i]; i++) {
       const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(run, keys[i]));
-      if (v) printf("  %-8s %s\n", keys[i], v);
+      if (v) printf("  %-8s %s\n", keys[i], esc(v));
     }
     if (env) {
       const char *keys_env[] = {"cpu_model", "gpu_model", "os", "framework",
@@ -543,7 +607,7 @@ static int cmd_show(cli *c, int argc, char **argv) {
              (int)cJSON_GetNumberValue(cJSON_GetObjectItem(env, "id")));
       for (int i = 0; keys_env[i]; i++) {
         const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(env, keys_env[i]));
-        if (v) printf(" %s", v);
+        if (v) printf(" %s", esc(v));
       }
       printf("\n");
     }
@@ -595,11 +659,14 @@ static int cmd_render(cli *c, int argc, char **argv) {
   o.db_path = c->db_path;
   if ((rc = load_project(c, &project))) return rc;
   o.project = &project;
-  if ((rc = open_db(c, 1, &db)) == POD_OK)
+  if ((rc = open_db(c, DB_READ, &db)) == POD_OK)
     rc = render_site(db, &o, &st, c->err);
   store_close(db);
   pod_project_free(&project);
   if (rc) return rc;
+  if (st.stale)
+    printf("%s: removed %d temporary folder%s of a killed render\n",
+           o.out_dir, st.stale, st.stale == 1 ? "" : "s");
   if (st.unchanged)
     printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
            st.pages);
@@ -621,7 +688,7 @@ static int cmd_report(cli *c, int argc, char **argv) {
     return usage_error("report", "NAME [--md]", "%s",
                        n ? "give one NAME" : "no NAME given");
   if ((rc = load_project(c, &project))) return rc;
-  if ((rc = open_db(c, 1, &db)) == POD_OK &&
+  if ((rc = open_db(c, DB_READ, &db)) == POD_OK &&
       (rc = render_report(db, &project, argv[0], &out, c->err)) == POD_OK)
     fputs(pod_buf_str(&out), stdout);
   pod_buf_free(&out);
@@ -762,7 +829,7 @@ static int cmd_compare(cli *c, int argc, char **argv) {
   if (dataset && !*dataset)
     return usage_error("compare", COMPARE_USAGE, "%s", "empty --dataset");
   memset(&project, 0, sizeof project);
-  if ((rc = open_db(c, 1, &db)) || (rc = load_project(c, &project)) ||
+  if ((rc = open_db(c, DB_READ, &db)) || (rc = load_project(c, &project)) ||
       (rc = compare_models(c, db, &project, argv, dataset, &cmps, &n_cmps)))
     goto done;
   if (!n_cmps) {   /* runs, or models without a shared dataset */
@@ -859,7 +926,7 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
     data = dir;
   }
   o.data_dir = data;
-  if ((rc = open_db(c, 1, &db))) return rc;
+  if ((rc = open_db(c, DB_WRITE, &db))) return rc;
   for (int i = 0; i < n && !rc; i++) {
     int64_t *one = NULL;
     size_t k = 0;
@@ -878,7 +945,7 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
     int r = ingest_estimate_run(db, &o, ids[i], &out, err);
     if (r) {
       if (r != POD_EINPUT) { snprintf(c->err, POD_ERRLEN, "%s", err); rc = r; goto done; }
-      fprintf(stderr, "podium: %s\n", err);
+      print_error(err);
       failed++;
       continue;
     }
@@ -896,6 +963,38 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
   }
 done:
   free(ids);
+  store_close(db);
+  return rc;
+}
+
+/* podium check: the registry's integrity, a verdict, exit 1 if damaged. */
+static int cmd_check(cli *c, int argc, char **argv) {
+  store_db *db = NULL;
+  store_check_result r;
+  int n, help, rc = parse_flags(c, "check", "", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("check");
+  if (n) return usage_error("check", "", "unexpected argument %s", argv[0]);
+  if ((rc = open_db(c, DB_READ, &db))) return rc;
+  if ((rc = store_check(db, &r, c->err)) == POD_OK) {
+    const char *line = pod_buf_str(&r.text);
+    while (*line) {
+      const char *end = strchr(line, '\n');
+      fputs(c->db_path, stdout);
+      printf(": %.*s\n", (int)(end - line), line);
+      line = end + 1;
+    }
+    if (r.problems)
+      rc = pod_err(c->err, POD_EDB, "%s: damaged: %ld problem%s (listed "
+                   "above); restore it from a copy, or ingest its files "
+                   "into a new registry", c->db_path, r.problems,
+                   r.problems == 1 ? "" : "s");
+    else
+      printf("%s: ok (schema version %d; %lld sources, %lld runs, %lld "
+             "measurements)\n", c->db_path, store_schema_version(db),
+             (long long)r.sources, (long long)r.runs,
+             (long long)r.measurements);
+    store_check_free(&r);
+  }
   store_close(db);
   return rc;
 }
@@ -933,6 +1032,10 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
+  {"check", cmd_check, "",
+   "the registry's integrity: SQLite's integrity_check and "
+   "foreign_key_check, and every source still holding its rows; exit 1 "
+   "when it is damaged. Reads only."},
   {"estimate", cmd_estimate, ESTIMATE_USAGE,
    "add estimated energy (kWh) and CO2 (kg) to runs that have a duration "
    "and hardware but no measured energy, as the ML CO2 Impact calculator "
@@ -1007,9 +1110,9 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (rc == POD_OK) return 0;
   if (rc == POD_EUSAGE) {
-    if (c.err[0]) fprintf(stderr, "podium: %s\n", c.err);
+    if (c.err[0]) print_error(c.err);
     return 2;
   }
-  fprintf(stderr, "podium: %s\n", c.err[0] ? c.err : "failed");
+  print_error(c.err[0] ? c.err : "failed");
   return 1;
 }

@@ -158,7 +158,13 @@ int pod_rmtree(const char *path, char err[POD_ERRLEN]) {
     while ((e = readdir(d))) {
       char child[4096];
       if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-      snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+      /* a cut name could be another file: never remove by it */
+      if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >=
+          (int)sizeof child) {
+        closedir(d);
+        return pod_err(err, POD_EIO, "%s/%s: path too long to remove",
+                       path, e->d_name);
+      }
       int rc = pod_rmtree(child, err);
       if (rc) { closedir(d); return rc; }
     }
@@ -203,8 +209,12 @@ int pod_copytree(const char *src, const char *dst, char err[POD_ERRLEN]) {
   while (rc == POD_OK && (e = readdir(d))) {
     char from[4096], to[4096];
     if (e->d_name[0] == '.') continue;  /* no dotfiles, no . and .. */
-    snprintf(from, sizeof from, "%s/%s", src, e->d_name);
-    snprintf(to, sizeof to, "%s/%s", dst, e->d_name);
+    if (snprintf(from, sizeof from, "%s/%s", src, e->d_name) >=
+            (int)sizeof from ||
+        snprintf(to, sizeof to, "%s/%s", dst, e->d_name) >= (int)sizeof to) {
+      rc = pod_err(err, POD_EINPUT, "%s/%s: path too long", dst, e->d_name);
+      break;
+    }
     if (pod_is_dir(from)) {
       rc = pod_copytree(from, to, err);
     } else if ((rc = pod_file_read(from, &data, err)) == POD_OK) {

@@ -739,6 +739,10 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   ** would count its old rows twice, so it takes --replace. */
   if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
     goto done;
+  if (old && !strcmp(old_sha, sha)) {   /* another process just added it */
+    *out_status = INGEST_SKIPPED;
+    goto done;
+  }
   if (old && !fm.meta.replace) {
     rc = pod_err(err, POD_EINPUT, "%s: found a changed file (sha256 "
                  "%.12s..., was %.12s... when ingested), expected the same "
@@ -758,7 +762,15 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   src.format = fmt->name;
   src.bytes = bytes;
   if ((rc = store_begin(s->db, err))) goto done;
-  if ((old && (rc = store_source_remove(s->db, old, err))) ||
+  /* another process may have ingested these bytes while this one waited
+  ** for the write lock: it is a skip, not a UNIQUE failure (issue 15) */
+  if ((rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
+    store_rollback(s->db);
+    *out_status = INGEST_SKIPPED;
+    goto done;
+  }
+  if (rc ||
+      (old && (rc = store_source_remove(s->db, old, err))) ||
       (rc = store_source_add(s->db, &src, &cx.source_id, err)) ||
       (rc = fmt->parse(&cx, err)) ||
       (rc = set_methods(&cx, fmt->name, err)) ||

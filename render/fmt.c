@@ -30,6 +30,12 @@ void render_fmt_value_in(pod_buf *out, double v, const char *unit,
 
 void render_slug(pod_buf *out, const char *name) { pod_slug(out, name); }
 
+uint64_t render_text_hash(const char *s) {
+  uint64_t h = 14695981039346656037u;   /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
 void render_board_name(pod_buf *out, const char *scope, const char *metric) {
   render_slug(out, *scope ? scope : "all");
   pod_buf_adds(out, "--");

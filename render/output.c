@@ -10,8 +10,14 @@
 **            top as many entries: nothing is rendered at all. Checking
 **            the folders' times instead of counting 50,000 files keeps a
 **            no-change render within 2% of a full one.
-**   OPEN     render_out_open: checks the target is ours to replace (absent,
-**            empty, or holding our marker file), creates TARGET.tmp-PID
+**   OPEN     render_out_open: resolves the target (a symlink to its
+**            folder, a trailing slash away), checks it is ours to replace
+**            (absent, empty, or holding our marker file) and holds nothing
+**            podium did not write: the registry and its -wal/-shm/-journal,
+**            the project file, the content and template folders anywhere
+**            below it are refused. Removes TARGET.tmp-PID trees of renders
+**            that were killed (they hold our marker and their process is
+**            gone), creates TARGET.tmp-PID with a marker in it.
 **   WRITING  render_out_write/copy: files go into the temporary tree; each
 **            is compared with the live site to count changes. A writer
 **            thread does the file-system work while the caller renders
@@ -25,13 +31,17 @@
 **            over when its key changed.
 **   ABORTED  render_out_abort (any failure): the temporary tree is removed;
 **            the live site was never touched.
+** Every path is built with join(): one that does not fit in PATH_MAX is
+** an error naming it, never a cut name (two pages would share it).
 */
 #define _GNU_SOURCE
 #include "render/render_int.h"
 #include "core/fs.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,9 +82,26 @@ struct render_out {
   char werr[POD_ERRLEN];
   long written, changed;
   long old_files;   /* files in the live site before, marker excluded */
+  int stale;        /* temporary trees of killed renders removed */
 };
 
 static void *writer(void *ud);
+
+/* out = "a/b"; POD_EINPUT naming the path when it does not fit. */
+static int join(char out[PATH_MAX], const char *a, const char *b,
+                char err[POD_ERRLEN]) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na + 1 + nb < PATH_MAX) {
+    memcpy(out, a, na);
+    out[na] = '/';
+    memcpy(out + na + 1, b, nb + 1);
+    return POD_OK;
+  }
+  return pod_err(err, POD_EINPUT, "path too long: %zu bytes, the system "
+                 "allows %d: %.150s/.../%s (choose a shorter --out)",
+                 na + 1 + nb, PATH_MAX - 1, a,
+                 nb > 150 ? b + nb - 150 : b);
+}
 
 static long count_files(const char *dir) {
   DIR *d = opendir(dir);
@@ -82,11 +109,14 @@ static long count_files(const char *dir) {
   long n = 0;
   if (!d) return 0;
   while ((e = readdir(d))) {
-    char child[4096];
+    char child[PATH_MAX], ignored[POD_ERRLEN];
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
         !strcmp(e->d_name, MARKER))
       continue;
-    snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
+    if (join(child, dir, e->d_name, ignored)) {   /* counted, never opened */
+      n++;
+      continue;
+    }
     /* d_type spares a stat per file (the no-change check counts them) */
     if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child)))
       n += count_files(child);
@@ -108,51 +138,130 @@ static int is_empty_dir(const char *dir) {
   return empty;
 }
 
-/* The real path of p, or of its parent joined with its last part when p
-** does not exist yet. */
-static void resolve(const char *p, char out[PATH_MAX]) {
-  char parent[PATH_MAX];
-  const char *slash;
-  if (realpath(p, out)) return;
-  slash = strrchr(p, '/');
-  snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - p) : 1,
-           slash ? p : ".");
-  if (slash == p) snprintf(parent, sizeof parent, "/");
-  if (!realpath(parent, out)) { snprintf(out, PATH_MAX, "%s", p); return; }
-  size_t n = strlen(out);
-  snprintf(out + n, PATH_MAX - n, "/%s", slash ? slash + 1 : p);
+/* Where p is: its folder's real path joined with its last part (a
+** symlink stays itself), trailing slashes dropped; p as given (without
+** them) when its folder does not exist. */
+static void locate(const char *p, char out[PATH_MAX]) {
+  char parent[PATH_MAX], own[PATH_MAX];
+  size_t n = strlen(p);
+  const char *slash, *base;
+  while (n > 1 && p[n - 1] == '/') n--;
+  snprintf(own, sizeof own, "%.*s", (int)n, p);
+  slash = strrchr(own, '/');
+  base = slash ? slash + 1 : own;
+  if (!slash) snprintf(parent, sizeof parent, ".");
+  else if (slash == own) snprintf(parent, sizeof parent, "/");
+  else snprintf(parent, sizeof parent, "%.*s", (int)(slash - own), own);
+  if (!*base || !strcmp(base, ".") || !strcmp(base, "..") ||
+      !realpath(parent, out)) {
+    if (!realpath(own, out)) snprintf(out, PATH_MAX, "%s", own);
+    return;
+  }
+  n = strlen(out);
+  snprintf(out + n, PATH_MAX - n, "%s%s", n > 1 ? "/" : "", base);
 }
 
-static int refuse(const char *target, const char *db_path,
+/* What p is: located, then a symlink followed to where it points. */
+static void resolve(const char *p, char out[PATH_MAX]) {
+  char at[PATH_MAX];
+  locate(p, at);
+  if (!realpath(at, out)) snprintf(out, PATH_MAX, "%s", at);
+}
+
+/* 1 when p is dir or below it. */
+static int below(const char *p, const char *dir) {
+  size_t n = strlen(dir);
+  if (!strcmp(dir, "/")) return 1;
+  return !strncmp(p, dir, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+/* POD_EINPUT when what (where it is, or where it points) lies in t. */
+static int keep_out(const char *t, const char *target, const char *what,
+                    const char *path, char err[POD_ERRLEN]) {
+  char at[PATH_MAX], real[PATH_MAX];
+  if (!path || !*path) return POD_OK;
+  locate(path, at);
+  resolve(path, real);
+  if (below(at, t) || below(real, t))
+    return pod_err(err, POD_EINPUT, "%s: refusing to render over a folder "
+                   "that holds %s %s (the new site would replace it); "
+                   "choose another --out", target, what, path);
+  return POD_OK;
+}
+
+/* Whether target is ours to replace: nothing podium did not write below
+** it (t is its resolved path). */
+static int refuse(const char *t, const char *target, const render_opts *opts,
                   char err[POD_ERRLEN]) {
-  char t[PATH_MAX], other[PATH_MAX];
+  char other[PATH_MAX];
   const char *home = getenv("HOME");
-  resolve(target, t);
+  static const char *const db_files[] = {"", "-wal", "-shm", "-journal"};
+  int rc;
   if (!strcmp(t, "/"))
     return pod_err(err, POD_EINPUT, "%s: refusing to render over /", target);
   if (home && *home && realpath(home, other) && !strcmp(t, other))
     return pod_err(err, POD_EINPUT, "%s: refusing to render over $HOME",
                    target);
-  if (db_path) {
+  if (opts->db_path && *opts->db_path) {
     char db[PATH_MAX];
-    resolve(db_path, db);
+    locate(opts->db_path, db);
     char *slash = strrchr(db, '/');
     if (slash) *slash = '\0';
-    if (!strcmp(t, *db ? db : "/") || !strcmp(t, db))
+    if (!strcmp(t, *db ? db : "/"))
       return pod_err(err, POD_EINPUT, "%s: refusing to render over the "
-                     "folder that holds the registry %s", target, db_path);
+                     "folder that holds the registry %s", target,
+                     opts->db_path);
+    for (int i = 0; i < 4; i++) {
+      snprintf(other, sizeof other, "%s%s", opts->db_path, db_files[i]);
+      if ((rc = keep_out(t, target, "the registry", other, err))) return rc;
+    }
   }
-  if (pod_exists(target)) {
-    char marker[4096];
-    if (!pod_is_dir(target))
+  if ((opts->project &&
+       (rc = keep_out(t, target, "the project file", opts->project->path,
+                      err))) ||
+      (rc = keep_out(t, target, "the course pages", opts->content_dir, err)) ||
+      (rc = keep_out(t, target, "the templates", opts->templates_dir, err)))
+    return rc;
+  if (pod_exists(t)) {
+    char marker[PATH_MAX];
+    if (!pod_is_dir(t))
       return pod_err(err, POD_EINPUT, "%s: found a file, expected a folder "
                      "podium rendered (or none)", target);
-    snprintf(marker, sizeof marker, "%s/" MARKER, target);
-    if (!pod_exists(marker) && !is_empty_dir(target))
+    if ((rc = join(marker, t, MARKER, err))) return rc;
+    if (!pod_exists(marker) && !is_empty_dir(t))
       return pod_err(err, POD_EINPUT, "%s: refusing to replace a folder "
                      "podium did not create (no %s in it)", target, MARKER);
   }
   return POD_OK;
+}
+
+/* Removes base.tmp-PID trees beside the target whose render was killed:
+** they hold our marker and no process PID is running (one that is, or
+** that we may not signal, is left alone). Returns how many went. */
+static int remove_stale(const char *t) {
+  char parent[PATH_MAX], prefix[NAME_MAX + 8];
+  const char *slash = strrchr(t, '/');
+  DIR *d;
+  struct dirent *e;
+  int n = 0;
+  if (!slash) return 0;
+  snprintf(parent, sizeof parent, "%.*s", slash == t ? 1 : (int)(slash - t), t);
+  snprintf(prefix, sizeof prefix, "%s.tmp-", slash + 1);
+  if (!(d = opendir(parent))) return 0;
+  while ((e = readdir(d))) {
+    char path[PATH_MAX], marker[PATH_MAX], ignored[POD_ERRLEN], *end;
+    size_t np = strlen(prefix);
+    if (strncmp(e->d_name, prefix, np) || !e->d_name[np]) continue;
+    long pid = strtol(e->d_name + np, &end, 10);
+    if (*end || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+    if (join(path, parent, e->d_name, ignored) ||
+        join(marker, path, MARKER, ignored) || !pod_exists(marker))
+      continue;
+    if (pod_rmtree(path, ignored) == POD_OK) n++;
+  }
+  closedir(d);
+  return n;
 }
 
 /* Entries of dir, not counting the marker. */
@@ -178,19 +287,23 @@ typedef struct dir_times {
 /* Appends "dir SEC.NSEC REL" for each folder below root/rel (not root). */
 static void list_dirs(const char *root, const char *rel, pod_buf *out,
                       dir_times *t) {
-  char path[4096];
+  char path[PATH_MAX], ignored[POD_ERRLEN];
   DIR *d;
   struct dirent *e;
-  snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+  if (*rel ? join(path, root, rel, ignored)
+           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
+    return;
   if (!(d = opendir(path))) return;
   while ((e = readdir(d))) {
-    char child[8800], sub[4400];
+    char child[PATH_MAX], sub[PATH_MAX];
     struct stat st;
     if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
       continue;
     if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
-    snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-    snprintf(child, sizeof child, "%s/%s", root, sub);
+    if (*rel ? join(sub, rel, e->d_name, ignored)
+             : snprintf(sub, sizeof sub, "%s", e->d_name) >= PATH_MAX)
+      continue;
+    if (join(child, root, sub, ignored)) continue;
     if (stat(child, &st) || !S_ISDIR(st.st_mode)) continue;
     pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
                    st.st_mtim.tv_nsec, sub);
@@ -231,28 +344,33 @@ static void folder_lines(const char *root, pod_buf *out) {
 /* Whether each "dir" line of the marker text still holds below target. */
 static int dirs_same(const char *target, const char *text) {
   for (const char *p = strstr(text, "\ndir "); p; p = strstr(p + 1, "\ndir ")) {
-    char rel[4096], path[4200];
+    char rel[PATH_MAX], path[PATH_MAX], ignored[POD_ERRLEN];
     long long sec;
     long nsec;
     struct stat st;
     if (sscanf(p + 5, "%lld.%ld %4095[^\n]", &sec, &nsec, rel) != 3) return 0;
-    snprintf(path, sizeof path, "%s/%s", target, rel);
+    if (join(path, target, rel, ignored)) return 0;
     if (stat(path, &st) || st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec)
       return 0;
   }
   return 1;
 }
 
+int render_out_sweep(const char *target) {
+  char t[PATH_MAX];
+  resolve(target, t);
+  return remove_stale(t);
+}
+
 int render_out_current(const char *target, const char *key, long *out_files) {
-  char marker[4096], want[200];
+  char marker[PATH_MAX], want[200];
   pod_buf text = POD_BUF_INIT;
   char ignored[POD_ERRLEN];
   const char *top;
   long files = -1, entries = -1;
   int yes = 0;
   *out_files = 0;
-  if (!*key) return 0;
-  snprintf(marker, sizeof marker, "%s/" MARKER, target);
+  if (!*key || join(marker, target, MARKER, ignored)) return 0;
   snprintf(want, sizeof want, "podium\nkey %s\nfiles ", key);
   if (pod_exists(marker) && pod_file_read(marker, &text, ignored) == POD_OK &&
       !strncmp(pod_buf_str(&text), want, strlen(want)) &&
@@ -268,20 +386,34 @@ int render_out_current(const char *target, const char *key, long *out_files) {
   return yes;
 }
 
-int render_out_open(const char *target, const char *db_path, const char *key,
+int render_out_open(const render_opts *opts, const char *key,
                     render_out **out, char err[POD_ERRLEN]) {
   render_out *o;
-  char tmp[4096];
-  int rc;
+  char t[PATH_MAX], tmp[PATH_MAX], marker[PATH_MAX], note[64];
+  int rc, n, stale;
   *out = NULL;
-  if ((rc = refuse(target, db_path, err))) return rc;
-  snprintf(tmp, sizeof tmp, "%s.tmp-%ld", target, (long)getpid());
-  if ((rc = pod_rmtree(tmp, err)) || (rc = pod_mkdirs(tmp, err))) return rc;
+  resolve(opts->out_dir, t);   /* a symlink's folder; no trailing slash */
+  if ((rc = refuse(t, opts->out_dir, opts, err))) return rc;
+  n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", t, (long)getpid());
+  if (n >= (int)sizeof tmp)
+    return pod_err(err, POD_EINPUT, "%s: path too long (%d bytes with "
+                   ".tmp-PID, the system allows %d)", opts->out_dir, n,
+                   PATH_MAX - 1);
+  stale = remove_stale(t);
+  snprintf(note, sizeof note, "podium\ntemporary %ld\n", (long)getpid());
+  if ((rc = pod_rmtree(tmp, err)) || (rc = pod_mkdirs(tmp, err)) ||
+      (rc = join(marker, tmp, MARKER, err)) ||
+      (rc = pod_file_write(marker, note, strlen(note), err))) {
+    char ignored[POD_ERRLEN];
+    pod_rmtree(tmp, ignored);
+    return rc;
+  }
   o = pod_xmalloc(sizeof *o);
   memset(o, 0, sizeof *o);
-  o->target = pod_xstrdup(target);
+  o->target = pod_xstrdup(t);
   o->tmp = pod_xstrdup(tmp);
-  o->old_files = count_files(target);
+  o->stale = stale;
+  o->old_files = count_files(t);
   snprintf(o->key, sizeof o->key, "%s", key);
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->work, NULL);
@@ -296,13 +428,17 @@ int render_out_open(const char *target, const char *db_path, const char *key,
 /* Writes one file now (the writer thread, or the caller without one). */
 static int write_now(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]) {
-  char path[4096], live[4096];
+  char path[PATH_MAX], live[PATH_MAX];
   const char *slash = strrchr(rel, '/');
   int rc;
-  snprintf(path, sizeof path, "%s/%s", o->tmp, rel);
+  /* the live path is shorter than the temporary one */
+  if ((rc = join(path, o->tmp, rel, err)) ||
+      (rc = join(live, o->target, rel, err)))
+    return rc;
   if (slash) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%.*s", o->tmp, (int)(slash - rel), rel);
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen(slash)),
+             path);
     int k = 0, known = o->n_made < MADE_DIRS ? o->n_made : MADE_DIRS;
     while (k < known && strcmp(o->made[k], dir)) k++;
     if (k == known) {
@@ -316,7 +452,6 @@ static int write_now(render_out *o, const char *rel, const void *data,
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
   if (!strcmp(rel, MARKER) || again) return POD_OK;
   o->written++;
-  snprintf(live, sizeof live, "%s/%s", o->target, rel);
   if (!o->old_files || !pod_file_same(live, data, n)) o->changed++;
   return POD_OK;
 }
@@ -421,10 +556,11 @@ int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
   int rc = POD_OK;
   if (!d) return pod_err(err, POD_EIO, "%s: cannot open folder", src_dir);
   while (rc == POD_OK && (e = readdir(d))) {
-    char from[4096], rel[4096];
+    char from[PATH_MAX], rel[PATH_MAX];
     if (e->d_name[0] == '.') continue;
-    snprintf(from, sizeof from, "%s/%s", src_dir, e->d_name);
-    snprintf(rel, sizeof rel, "%s/%s", rel_dir, e->d_name);
+    if ((rc = join(from, src_dir, e->d_name, err)) ||
+        (rc = join(rel, rel_dir, e->d_name, err)))
+      break;
     if (pod_is_dir(from)) rc = render_out_copy(o, from, rel, err);
     else if ((rc = pod_file_read(from, &data, err)) == POD_OK)
       rc = render_out_write(o, rel, data.data, data.len, err);
@@ -454,9 +590,10 @@ void render_out_abort(render_out *o) {
 
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
-  char from[4096], to[4096];
+  char from[PATH_MAX], to[PATH_MAX];
   pod_buf marker = POD_BUF_INIT;
   int rc = render_out_finish(o, err);
+  stats->stale = o->stale;
   if (rc) {
     render_out_abort(o);
     return rc;
@@ -478,8 +615,8 @@ int render_out_commit(render_out *o, render_stats *stats,
   if (stats->unchanged) {
     /* same pages from a new key (a template comment, a new binary): keep
     ** the site, remember the key */
-    snprintf(from, sizeof from, "%s/" MARKER, o->tmp);
-    snprintf(to, sizeof to, "%s/" MARKER, o->target);
+    join(from, o->tmp, MARKER, err);     /* both fit: written before */
+    join(to, o->target, MARKER, err);
     if (!pod_file_same(to, marker.data, marker.len))
       rc = pod_rename(from, to, err);
     pod_buf_free(&marker);

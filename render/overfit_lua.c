@@ -13,10 +13,13 @@
 #include "render/i18n.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
-#define MAX_EPOCHS 100000
+/* indices are ints (pod_overfit); the sandbox's memory cap bounds n long
+** before this: a long curve is judged, never an error (issue 15) */
+#define MAX_EPOCHS ((size_t)INT_MAX - 1)
 
 /* Reads t[field] = {{x, y}, ...} into userdata arrays on the stack. */
 static size_t points(lua_State *L, const char *field, double **x,

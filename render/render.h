@@ -40,6 +40,7 @@ typedef struct render_stats {
   long changed;    /* files that differ from the previous site */
   int unchanged;   /* 1: nothing differed, the old site was kept */
   int skipped;     /* 1: the render key matched, nothing was rendered */
+  int stale;       /* temporary trees of killed renders removed */
 } render_stats;
 
 int render_site(store_db *db, const render_opts *opts, render_stats *out,
@@ -97,6 +98,9 @@ void render_slug(pod_buf *out, const char *name);
 /* A leaderboard's name, used for its page, report and downloads:
 ** "<scope slug>--<metric slug>" ("all" for the empty scope). */
 void render_board_name(pod_buf *out, const char *scope, const char *metric);
+/* A 64-bit hash (FNV-1a) of a whole string: grouping rows by a name of
+** any length without keeping a copy (split names in boards, reports). */
+uint64_t render_text_hash(const char *s);
 
 /* ---- course pages (markdown.c) --------------------------------------- */
 /* Turns a shortcode ({{< kind args >}} alone in a paragraph) into HTML

@@ -42,8 +42,13 @@ typedef struct render_out render_out;
 /* 1 when target is a site rendered with this key that still holds all its
 ** files (their count in *out_files); never for an empty key. */
 int render_out_current(const char *target, const char *key, long *out_files);
-/* key: the render key to record in the marker ("" records none). */
-int render_out_open(const char *target, const char *db_path, const char *key,
+/* Removes TARGET.tmp-PID trees of killed renders (our marker in them, no
+** such process) and returns how many; render_out_open does it too. */
+int render_out_sweep(const char *target);
+/* Opens opts->out_dir; refuses one that holds what podium did not write
+** (opts: db_path, project, content_dir, templates_dir). key: the render
+** key to record in the marker ("" records none). */
+int render_out_open(const render_opts *opts, const char *key,
                     render_out **out, char err[POD_ERRLEN]);
 int render_out_write(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]);

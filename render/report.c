@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- cells ----------------------------------------------------------- */
@@ -46,7 +47,7 @@ typedef struct report {
   int have;
   int64_t batch, seq;
   int batch_null, seq_null;
-  char split[64];
+  uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* primary board: bit i set when render_costs[i] has a value */
 } report;
 
@@ -56,11 +57,11 @@ static int report_row(const store_row *row, void *ud) {
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
   const char *split = text_or(row, "split", "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
-      b->i != r->batch || q->i != r->seq || strcmp(split, r->split)) {
+      b->i != r->batch || q->i != r->seq || render_text_hash(split) != r->split) {
     r->have = 1;
     r->batch = b->i; r->seq = q->i;
     r->batch_null = bn; r->seq_null = qn;
-    snprintf(r->split, sizeof r->split, "%s", split);
+    r->split = render_text_hash(split);
     pod_buf_adds(r->out, "\n## ");
     if (bn && qn) pod_buf_adds(r->out, "All runs");
     if (!bn) pod_buf_printf(r->out, "Batch size %lld", (long long)b->i);
@@ -117,7 +118,7 @@ static int note_costs(const store_row *row, void *ud) {
 typedef struct find_board {
   const char *name;
   pod_buf names;     /* the known names, for the error */
-  char scope[512], metric[256], unit[64];
+  char *scope, *metric, *unit;   /* whole: a cut scope finds no rows */
   int64_t metric_id;
   int direction, found;
 } find_board;
@@ -128,9 +129,12 @@ static int match_board(const store_row *row, void *ud) {
   render_board_name(&name, text_or(row, "scope", ""), text_or(row, "metric", ""));
   if (!strcmp(name.data, f->name)) {
     f->found = 1;
-    snprintf(f->scope, sizeof f->scope, "%s", text_or(row, "scope", ""));
-    snprintf(f->metric, sizeof f->metric, "%s", text_or(row, "metric", ""));
-    snprintf(f->unit, sizeof f->unit, "%s", text_or(row, "unit", ""));
+    free(f->scope);
+    free(f->metric);
+    free(f->unit);
+    f->scope = pod_xstrdup(text_or(row, "scope", ""));
+    f->metric = pod_xstrdup(text_or(row, "metric", ""));
+    f->unit = pod_xstrdup(text_or(row, "unit", ""));
     f->metric_id = store_row_col(row, "metric_id")->i;
     f->direction = (int)store_row_col(row, "direction")->i;
   }
@@ -232,6 +236,9 @@ int render_report(store_db *db, const pod_project *project,
 done:
   render_primary_free(prim, n_prim);
   pod_buf_free(&f.names);
+  free(f.scope);
+  free(f.metric);
+  free(f.unit);
   return rc;
 }
 

@@ -413,7 +413,7 @@ typedef struct grouper {
   long limit, total;
   int have;
   int64_t batch, seq;
-  char split[64];
+  uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
 } grouper;
 
@@ -435,7 +435,7 @@ static int group_entry(const store_row *row, void *ud) {
   const char *split = store_row_text(row, "split");
   if (!split) split = "";
   if (!g->have || batch != g->batch || seq != g->seq ||
-      strcmp(split, g->split)) {
+      render_text_hash(split) != g->split) {
     group_close(g);
     lua_createtable(L, 0, 5);                       /* groups, group */
     for (int i = 0; i < row->n; i++)
@@ -454,7 +454,7 @@ static int group_entry(const store_row *row, void *ud) {
     g->total = 0;
     g->batch = batch;
     g->seq = seq;
-    snprintf(g->split, sizeof g->split, "%s", split);
+    g->split = render_text_hash(split);
   }
   for (int i = 0; i < RENDER_N_COSTS; i++)
     for (int c = 0; c < row->n; c++)
@@ -479,7 +479,7 @@ static int push_groups(site *s, const char *scope, int64_t metric_id,
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
-  grouper g = {s, limit, 0, 0, 0, 0, "", 0};
+  grouper g = {s, limit, 0, 0, 0, 0, 0, 0};
   const store_rows *rows;
   int rc, n = 0;
   board_idx = lua_absindex(L, board_idx);
@@ -1193,8 +1193,7 @@ static void *worker_main(void *ud) {
   worker *w = ud;
   site *s = &w->s;
   int rc;
-  if ((rc = store_open(store_path(s->db), &s->db, w->err)) == POD_OK &&
-      (rc = open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
+  if ((rc = open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     s->L = render_sandbox_state(s->sb);
@@ -1235,14 +1234,33 @@ static int render_jobs(store_db *db, const render_opts *opts) {
   return jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : (int)jobs;
 }
 
+/* Opens a connection per worker, each reading the state main reads
+** (issue 15): main's read transaction began before the render key, so a
+** worker whose state differs means a writer committed since, and the
+** render goes on with main's connection alone. Returns the threads. */
+static int open_snapshots(site *s, worker *w, int n, const char *snap) {
+  char err[POD_ERRLEN], d[65];
+  for (int i = 0; i < n - 1; i++) {
+    w[i].s.db = NULL;
+    if (store_reopen(s->db, &w[i].s.db, err) ||
+        store_read_begin(w[i].s.db, d, err) || strcmp(d, snap)) {
+      for (int k = 0; k <= i; k++) store_close(w[k].s.db);
+      return 1;
+    }
+  }
+  return n;
+}
+
 /* Starts n - 1 workers copying what main shares with them (pairs, pareto:
-** read only). A worker that cannot start leaves its runs to the others. */
+** read only), each with its connection from open_snapshots (the worker
+** closes it). A worker that cannot start leaves its runs to the others. */
 static void start_workers(site *s, worker *w, int n, const char *share_dir,
                           const char *langs, const char *const *dirs,
                           int n_dirs) {
   for (int i = 0; i < n - 1; i++) {
+    store_db *own = w[i].s.db;
     memset(&w[i], 0, sizeof w[i]);
-    w[i].s.db = s->db;   /* replaced by its own connection */
+    w[i].s.db = own;
     w[i].s.out = s->out;
     w[i].s.share = s->share;
     w[i].share_dir = share_dir;
@@ -1250,7 +1268,10 @@ static void start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].dirs = dirs;
     w[i].n_dirs = n_dirs;
     w[i].rc = -1;    /* not started */
-    if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) continue;
+    if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) {
+      store_close(own);
+      continue;
+    }
     w[i].rc = POD_OK;
   }
 }
@@ -1277,7 +1298,7 @@ static int join_workers(site *s, worker *w, int n, int rc,
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
-  char builtin[4096], assets[4096], i18n_dir[4096], key[65];
+  char builtin[4096], assets[4096], i18n_dir[4096], key[65], snap[65];
   const char *dirs[2];
   const char *langs = opts->langs                                ? opts->langs
                       : opts->project && opts->project->languages ? opts->project->languages
@@ -1301,17 +1322,21 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (opts->content_dir && !pod_is_dir(opts->content_dir))
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
+  /* one state for the whole render: the key and every page (workers
+  ** join it in open_snapshots) */
+  if ((rc = store_read_begin(db, snap, err))) return rc;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, key, err)))
-    return rc;
+    goto done;
   if (render_out_current(opts->out_dir, key, &stats->pages)) {
     stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
-    return POD_OK;
+    stats->stale = render_out_sweep(opts->out_dir);
+    goto done;
   }
   if ((rc = open_languages(&s, opts->share_dir, langs, err))) goto done;
   if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) goto done;
   s.L = render_sandbox_state(s.sb);
-  if ((rc = render_out_open(opts->out_dir, opts->db_path, key, &s.out, err)))
+  if ((rc = render_out_open(opts, key, &s.out, err)))
     goto done;
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
@@ -1325,7 +1350,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
-    start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
+    if ((jobs = open_snapshots(&s, workers, jobs, snap)) > 1)
+      start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
   }
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
     use_language(&s, k);
@@ -1347,6 +1373,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
+  store_read_end(db);
   study_free(&s);
   render_pareto_free(s.pareto);
   render_primary_free(s.prim, s.n_prim);

@@ -5,15 +5,20 @@
 ** the SVG and its data table in <details>.
 **
 ** Bad arguments raise a Lua error, so the page fails with
-** "name.html:LINE: chart_lines: ...". Everything read from the table
+** "name.html:LINE: chart_lines: ...". Data never does (issue 15): a
+** chart given more series than it can tell apart draws the first
+** MAX_SERIES and says so in a note under its caption. Everything read from the table
 ** lives in Lua memory (userdata anchored on the stack), so an error
 ** leaks nothing and counts against the sandbox's memory cap.
 */
 #include "render/render_int.h"
 #include "render/svg.h"
 
+#include "render/i18n.h"
+
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_SERIES 28
@@ -22,7 +27,14 @@ typedef struct args {
   lua_State *L;
   const char *fn;    /* helper name, for messages */
   int anchor;        /* stack index of a table keeping things alive */
+  size_t given;      /* most series a panel was given */
 } args;
+
+/* Of n series given, how many are drawn (the rest are named in a note). */
+static size_t drawn(args *a, size_t n) {
+  if (n > a->given) a->given = n;
+  return n > MAX_SERIES ? MAX_SERIES : n;
+}
 
 static void *keep(args *a, size_t bytes) {
   void *p = lua_newuserdatauv(a->L, bytes ? bytes : 1, 0);
@@ -99,10 +111,8 @@ static double *numbers(args *a, int idx, size_t n, const char *what,
 static size_t series_points(args *a, int t, render_svg_series *out,
                             const char *where) {
   lua_State *L = a->L;
-  size_t ns = need_table(a, t, "series", where);
+  size_t ns = drawn(a, need_table(a, t, "series", where));
   int list = lua_gettop(L);
-  if (ns > MAX_SERIES)
-    luaL_error(L, "%s: %zu series, expected at most %d", a->fn, ns, MAX_SERIES);
   for (size_t k = 0; k < ns; k++) {
     render_svg_series *s = &out[k];
     if (lua_rawgeti(L, list, (lua_Integer)k + 1) != LUA_TTABLE)
@@ -175,6 +185,17 @@ static int push_figure(args *a, const render_svg_chart *c,
       render_svg_escape(&out, c->title);
       pod_buf_adds(&out, "</figcaption>\n");
     }
+    if (a->given > MAX_SERIES) {
+      char en[160];
+      render_i18n_arg nums[] = {{"n", NULL, (double)a->given},
+                                {"shown", NULL, MAX_SERIES}};
+      snprintf(en, sizeof en, "%zu series; the chart shows the first %d, "
+               "the table has all", a->given, MAX_SERIES);
+      render_sandbox_msg(a->L, "chart.more_series", nums, 2, en);
+      pod_buf_adds(&out, "<p class=\"chart-note\">");
+      render_svg_escape(&out, lua_tostring(a->L, -1));
+      pod_buf_adds(&out, "</p>\n");
+    }
     pod_buf_add(&out, pod_buf_str(&svg), svg.len);
     pod_buf_adds(&out, "<details><summary>");
     render_svg_escape(&out, data);
@@ -207,6 +228,7 @@ static void start(lua_State *L, args *a, const char *fn) {
   a->L = L;
   a->fn = fn;
   a->anchor = 2;
+  a->given = 0;
 }
 
 /* chart_lines{title=, desc=, x_label=, x_unit=, log_x=, y_label=, y_unit=,
@@ -285,9 +307,8 @@ static int l_chart_bars(lua_State *L) {
   lua_pop(L, 1);
   c.categories = cats;
   c.n_categories = nc;
-  size_t ns = need_table(&a, 1, "series", "");
+  size_t ns = drawn(&a, need_table(&a, 1, "series", ""));
   int list = lua_gettop(L);
-  if (ns > MAX_SERIES) luaL_error(L, "chart_bars: too many series");
   for (size_t k = 0; k < ns; k++) {
     if (lua_rawgeti(L, list, (lua_Integer)k + 1) != LUA_TTABLE)
       luaL_error(L, "chart_bars: series[%d] must be a table", (int)k + 1);

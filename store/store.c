@@ -5,23 +5,59 @@
 ** The connection runs with foreign_keys=ON, WAL journaling (readers are
 ** not blocked while a render reads) and a busy timeout, so two podium
 ** processes on one registry wait for each other instead of failing.
+**
+** Two ways to open (issue 15):
+**   store_open       writing commands: creates the registry, or migrates
+**                    it, under BEGIN IMMEDIATE (the first of two
+**                    processes creates, the other waits and finds it
+**                    made), then switches it to WAL.
+**   store_open_read  read commands: SQLITE_OPEN_READONLY, no PRAGMA that
+**                    writes; a missing, empty, older or newer registry is
+**                    an error that says what to do. Never writes a byte.
+** Both refuse a SQLite file that is not a podium registry (user_version
+** 0 with tables in it), naming its tables. Writers wait their turn: a
+** statement waits STORE_BUSY_MS for a lock, BEGIN IMMEDIATE is retried
+** with backoff for STORE_BEGIN_MS more.
 */
 #include "store/store_int.h"
 #include "core/sha256.h"
 
 #include <cjson/cJSON.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 extern const char *const store_migrations[];
 extern const int store_n_migrations;
 
+#define STORE_BUSY_MS 120000    /* a statement waits this long for a lock */
+#define STORE_BEGIN_MS 600000   /* then BEGIN IMMEDIATE retries this long */
+
 int store_fail(store_db *db, char err[POD_ERRLEN]) {
+  int code = sqlite3_errcode(db->conn);
+  int sys = sqlite3_system_errno(db->conn);
+  /* SQLite says "disk I/O error" when a write to the -wal hits ENOSPC */
+  if (code == SQLITE_FULL ||
+      (code == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+    return pod_err(err, POD_EIO, "%s: disk full (SQLite: %s); nothing of "
+                   "this transaction was kept", db->path,
+                   sqlite3_errmsg(db->conn));
+  if (code == SQLITE_NOTADB)
+    return pod_err(err, POD_EDB, "%s: not a podium registry (%s)", db->path,
+                   sqlite3_errmsg(db->conn));
+  if (code == SQLITE_CORRUPT)
+    return pod_err(err, POD_EDB, "%s: damaged (%s); `podium check` lists "
+                   "what it finds", db->path, sqlite3_errmsg(db->conn));
+  if (code == SQLITE_READONLY)
+    return pod_err(err, POD_EDB, "%s: cannot write: %s", db->path,
+                   sqlite3_errmsg(db->conn));
   return pod_err(err, POD_EDB, "%s: %s", db->path, sqlite3_errmsg(db->conn));
 }
 
@@ -44,12 +80,42 @@ int store_schema_version(store_db *db) {
   return v;
 }
 
-/* Applies migrations [from, to) in one transaction. */
+/* BEGIN IMMEDIATE; another writer's lock is waited out (the busy
+** timeout, then retries with backoff up to STORE_BEGIN_MS). */
+static int begin_immediate(store_db *db, char err[POD_ERRLEN]) {
+  long waited = 0, step = 10;
+  for (;;) {
+    int rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return POD_OK;
+    rc &= 0xff;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= STORE_BEGIN_MS)
+      break;
+    usleep((useconds_t)step * 1000);
+    waited += step;
+    step = step < 1000 ? 2 * step : 1000;
+  }
+  if ((sqlite3_errcode(db->conn) & 0xff) == SQLITE_BUSY)
+    return pod_err(err, POD_EDB, "%s: another podium has held the registry's "
+                   "write lock for %ld s; try again when it is done",
+                   db->path, (STORE_BUSY_MS + STORE_BEGIN_MS) / 1000L);
+  return store_fail(db, err);
+}
+
+static int check_registry(store_db *db, int writing, int *out_v,
+                          char err[POD_ERRLEN]);
+
+/* Applies migrations up to `to` in one transaction, under the write lock:
+** the version is read again once the lock is held, so of two processes
+** migrating at once the second finds the work done. */
 static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
   char pragma[64];
   int rc;
   if (from == to) return POD_OK;
-  if ((rc = exec(db, "BEGIN IMMEDIATE", err))) return rc;
+  if ((rc = begin_immediate(db, err))) return rc;
+  if ((rc = check_registry(db, 1, &from, err)) || from >= to) {
+    sqlite3_exec(db->conn, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    return rc;
+  }
   for (int v = from; v < to; v++) {
     if ((rc = exec(db, store_migrations[v], err))) {
       sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
@@ -64,21 +130,26 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-static int open_conn(const char *path, store_db **out, char err[POD_ERRLEN]) {
+/* uri: NULL, or a file: URI to open instead of path (read-only). */
+static int open_conn(const char *path, int writing, const char *uri,
+                     store_db **out, char err[POD_ERRLEN]) {
   store_db *db = pod_xmalloc(sizeof *db);
   memset(db, 0, sizeof *db);
   db->path = pod_xstrdup(path);
+  db->read_only = !writing;
   *out = db;
   /* One thread per connection: skip SQLite's per-call mutexes. */
-  if (sqlite3_open_v2(path, &db->conn,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+  if (sqlite3_open_v2(uri ? uri : path, &db->conn,
+                      (writing ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                               : SQLITE_OPEN_READONLY) |
+                          (uri ? SQLITE_OPEN_URI : 0) |
                           SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK)
     return store_fail(db, err);
-  sqlite3_busy_timeout(db->conn, 5000);
+  sqlite3_busy_timeout(db->conn, STORE_BUSY_MS);
+  /* none of these writes to the file */
   return exec(db,
               "PRAGMA foreign_keys = ON;"
-              "PRAGMA journal_mode = WAL;"
               "PRAGMA synchronous = NORMAL;"
               /* 24 MiB of page cache: a bulk ingest's index pages stay in
               ** memory instead of being re-read (peak RSS stays < 64 MB) */
@@ -86,25 +157,139 @@ static int open_conn(const char *path, store_db **out, char err[POD_ERRLEN]) {
               err);
 }
 
-int store_open(const char *path, store_db **out, char err[POD_ERRLEN]) {
+/* The names of the tables in db, ", "-separated, in out. */
+static void table_names(store_db *db, pod_buf *out) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db->conn, "SELECT name FROM sqlite_master WHERE "
+                         "type = 'table' AND name NOT LIKE 'sqlite_%' "
+                         "ORDER BY name", -1, &st, NULL) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW)
+      pod_buf_printf(out, "%s%s", out->len ? ", " : "",
+                     (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+}
+
+/* Whether db is a podium registry this binary can use: *out_v is its
+** schema version (0: empty, to be created; writing only). */
+static int check_registry(store_db *db, int writing, int *out_v,
+                          char err[POD_ERRLEN]) {
+  pod_buf tables = POD_BUF_INIT;
+  int v = store_schema_version(db), rc = POD_OK;
+  *out_v = v;
+  if (v < 0) {
+    if ((sqlite3_errcode(db->conn) & 0xff) == SQLITE_BUSY)
+      return store_fail(db, err);
+    return pod_err(err, POD_EDB, "%s: not a podium registry (%s)",
+                   db->path, sqlite3_errmsg(db->conn));
+  }
+  if (v > STORE_SCHEMA_VERSION)
+    return pod_err(err, POD_EDB,
+                   "%s: found schema version %d, expected at most %d "
+                   "(written by a newer podium)",
+                   db->path, v, STORE_SCHEMA_VERSION);
+  if (v == 0) {
+    table_names(db, &tables);
+    if (tables.len)
+      rc = pod_err(err, POD_EDB, "%s: not a podium registry: it has "
+                   "tables %s", db->path, tables.data);
+    else if (!writing)
+      rc = pod_err(err, POD_EINPUT, "%s: an empty database, not a podium "
+                   "registry yet (podium init makes it one)", db->path);
+    pod_buf_free(&tables);
+    return rc;
+  }
+  if (v < STORE_SCHEMA_VERSION && !writing)
+    return pod_err(err, POD_EINPUT, "%s: found schema version %d, expected "
+                   "%d; `podium init` migrates it (read commands never "
+                   "write)", db->path, v, STORE_SCHEMA_VERSION);
+  return POD_OK;
+}
+
+/* WAL, unless it is already: asking costs nothing, switching writes.
+** The switch reads, then upgrades to a write lock, and SQLite does not
+** wait for an upgrade another writer blocks (it could deadlock): such a
+** "database is locked" is retried with backoff, as BEGIN IMMEDIATE is. */
+static int ensure_wal(store_db *db, char err[POD_ERRLEN]) {
+  long waited = 0, step = 10;
+  for (;;) {
+    sqlite3_stmt *st = NULL;
+    int wal = 0, rc;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      wal = !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    if (wal) return POD_OK;
+    /* a file that cannot be WAL (in memory) keeps its mode, as before */
+    rc = sqlite3_exec(db->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return POD_OK;
+    if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BEGIN_MS)
+      return store_fail(db, err);
+    usleep((useconds_t)step * 1000);
+    waited += step;
+    step = step < 1000 ? 2 * step : 1000;
+  }
+}
+
+/* "file:PATH?immutable=1", PATH's %, ? and # escaped. */
+static char *immutable_uri(const char *path) {
+  pod_buf b = POD_BUF_INIT;
+  pod_buf_adds(&b, "file:");
+  for (const char *p = path; *p; p++)
+    if (*p == '%' || *p == '?' || *p == '#') pod_buf_printf(&b, "%%%02X", *p);
+    else pod_buf_addc(&b, *p);
+  pod_buf_adds(&b, "?immutable=1");
+  return b.data;   /* owned */
+}
+
+/* A WAL registry read-only in a folder this process may not write: SQLite
+** cannot make the -shm it reads through (SQLITE_READONLY_CANTINIT). With
+** no -wal beside it (or an empty one) no writer is at work, and the file
+** is read as immutable. */
+static int may_read_immutable(store_db *db, const char *path) {
+  char wal[4200];
+  struct stat st;
+  if ((sqlite3_extended_errcode(db->conn) & 0xff) != SQLITE_READONLY)
+    return 0;
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
+/* Opens and checks; one snapshot: version and tables from the same moment
+** (a creator may commit between two statements). */
+static int open_checked(const char *path, int writing, const char *uri,
+                        store_db **out, int *v, char err[POD_ERRLEN]) {
+  int rc;
+  if ((rc = open_conn(path, writing, uri, out, err)) ||
+      (rc = exec(*out, "BEGIN", err)))
+    return rc;
+  rc = check_registry(*out, writing, v, err);
+  sqlite3_exec((*out)->conn, "COMMIT", NULL, NULL, NULL);
+  return rc;
+}
+
+static int open_as(const char *path, int writing, store_db **out,
+                   char err[POD_ERRLEN]) {
   store_db *db = NULL;
   int rc, v;
   *out = NULL;
-  if ((rc = open_conn(path, &db, err))) goto fail;
-  v = store_schema_version(db);
-  if (v < 0) {
-    rc = pod_err(err, POD_EDB, "%s: not a podium registry (%s)", path,
-                 sqlite3_errmsg(db->conn));
-    goto fail;
+  struct stat st;
+  if (!writing && stat(path, &st) != 0)
+    return pod_err(err, POD_EINPUT, "%s: no registry here (podium init or "
+                   "podium ingest creates one; --db or PODIUM_DB points "
+                   "elsewhere)", path);
+  rc = open_checked(path, writing, NULL, &db, &v, err);
+  if (rc && !writing && db && db->conn && may_read_immutable(db, path)) {
+    char *uri = immutable_uri(path);
+    store_close(db);
+    db = NULL;
+    rc = open_checked(path, 0, uri, &db, &v, err);
+    free(uri);
   }
-  if (v > STORE_SCHEMA_VERSION) {
-    rc = pod_err(err, POD_EDB,
-                 "%s: found schema version %d, expected at most %d "
-                 "(written by a newer podium)",
-                 path, v, STORE_SCHEMA_VERSION);
+  if (rc) goto fail;
+  if (writing && ((rc = migrate(db, v, store_n_migrations, err)) ||
+                  (rc = ensure_wal(db, err))))
     goto fail;
-  }
-  if ((rc = migrate(db, v, store_n_migrations, err))) goto fail;
   *out = db;
   return POD_OK;
 fail:
@@ -112,13 +297,32 @@ fail:
   return rc;
 }
 
+int store_open(const char *path, store_db **out, char err[POD_ERRLEN]) {
+  return open_as(path, 1, out, err);
+}
+
+int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]) {
+  return open_as(path, 0, out, err);
+}
+
+int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]) {
+  return open_as(db->path, !db->read_only, out, err);
+}
+
 int store_create_at_version(const char *path, int version,
                             char err[POD_ERRLEN]) {
   store_db *db = NULL;
-  int rc = open_conn(path, &db, err);
+  int rc = open_conn(path, 1, NULL, &db, err);
   if (!rc) rc = migrate(db, store_schema_version(db), version, err);
+  if (!rc) rc = ensure_wal(db, err);
   store_close(db);
   return rc;
+}
+
+int store_test_max_pages(store_db *db, long pages) {
+  char sql[64], err[POD_ERRLEN];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
+  return exec(db, sql, err);
 }
 
 void store_close(store_db *db) {
@@ -156,7 +360,10 @@ int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]) {
 
 int store_begin(store_db *db, char err[POD_ERRLEN]) {
   db->n_envs = 0;  /* another process may have written since */
-  return exec(db, "BEGIN IMMEDIATE", err);
+  if (db->read_only)
+    return pod_err(err, POD_EINTERNAL, "%s: a write on a registry opened "
+                   "for reading", db->path);
+  return begin_immediate(db, err);
 }
 
 int store_commit(store_db *db, char err[POD_ERRLEN]) {

@@ -23,7 +23,17 @@
 
 typedef struct store_db store_db;
 
+/* For writing commands: creates the registry (a missing or empty file)
+** or migrates it, under the write lock; refuses a SQLite file that is not
+** a podium registry or is newer (POD_EDB). */
 int store_open(const char *path, store_db **out, char err[POD_ERRLEN]);
+/* For read commands: read-only, never writes a byte (no creation, no
+** migration, no WAL switch); a missing, empty or older registry is
+** POD_EINPUT saying what to do, a foreign or newer one POD_EDB. */
+int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]);
+/* A second connection to db's registry, opened the way db was (render
+** threads). */
+int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
 /* The path it was opened with (render's workers open their own). */
 const char *store_path(const store_db *db);
@@ -34,6 +44,29 @@ const char *store_sqlite_version(void);
 ** it, so a test can check that store_open migrates it forward. */
 int store_create_at_version(const char *path, int version,
                             char err[POD_ERRLEN]);
+/* Test hook: the file may grow to `pages` pages at most (at least its
+** size now), so the next write past it fails as on a full disk. */
+int store_test_max_pages(store_db *db, long pages);
+
+/* ---- one state for several connections (snapshot.c) ------------------- */
+/* Begins a read transaction on db and names the state it reads: two
+** connections with equal digests read the same registry (the rows the
+** render key is made of). Until store_read_end, db sees no later write. */
+int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
+void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
+
+/* ---- podium check (check.c) ------------------------------------------ */
+typedef struct store_check_result {
+  long problems;          /* 0: the registry is whole */
+  pod_buf text;           /* one line per problem (the first 150) */
+  int64_t sources, runs, measurements;
+} store_check_result;
+/* Looks at db (read-only is fine): PRAGMA integrity_check, PRAGMA
+** foreign_key_check, and every source's rows. Problems go to *out, which
+** the caller frees with store_check_free; the rc is for failing to look
+** at all. */
+int store_check(store_db *db, store_check_result *out, char err[POD_ERRLEN]);
+void store_check_free(store_check_result *r);
 
 /* ---- transactions ---------------------------------------------------- */
 int store_begin(store_db *db, char err[POD_ERRLEN]);

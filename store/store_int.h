@@ -48,6 +48,7 @@ struct store_db {
   size_t n_metrics, cap_metrics;
   env_cache_entry envs[STORE_ENV_CACHE];
   int n_envs;
+  int read_only;   /* store_open_read: every write is refused */
 };
 
 extern const char *const store_sql[Q_COUNT_];

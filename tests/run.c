@@ -109,7 +109,7 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_course, tests_boards,
                                           tests_eit_report, tests_env,
                                           tests_integrity, tests_study,
-                                          tests_browser};
+                                          tests_browser, tests_hardening};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

@@ -1,0 +1,98 @@
+/*
+** store/check.c -- `podium check`: is the registry whole?
+**
+** Three looks, each from the same read transaction: SQLite's own
+** (PRAGMA integrity_check: pages, indexes, b-trees), the references
+** (PRAGMA foreign_key_check: a measurement whose run is gone), and
+** podium's (every source still holds the rows it was ingested with: the
+** distinct lines of its measurements and samples number sources.rows;
+** environment files, whose lines describe a machine, hold none).
+** Reads only: a damaged registry is reported, never repaired.
+*/
+#include "store/store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_LISTED 50   /* problems listed per look; the rest are counted */
+
+static void problem(store_check_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void problem(store_check_result *r, const char *fmt, ...) {
+  char line[1024];
+  va_list ap;
+  if (r->problems++ >= MAX_LISTED * 3) return;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  pod_buf_printf(&r->text, "%s\n", line);
+}
+
+/* Runs sql; each row goes to fn. A failing statement is a problem too:
+** a damaged file often fails the look itself. */
+static void look(store_db *db, store_check_result *r, const char *what,
+                 const char *sql,
+                 void (*fn)(store_check_result *, sqlite3_stmt *)) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    fn(r, st);
+    rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_DONE)
+    problem(r, "%s failed: %s", what, sqlite3_errmsg(db->conn));
+  sqlite3_finalize(st);
+}
+
+static const char *text(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? (const char *)t : "NULL";
+}
+
+static void on_integrity(store_check_result *r, sqlite3_stmt *st) {
+  if (strcmp(text(st, 0), "ok")) problem(r, "integrity: %s", text(st, 0));
+}
+
+static void on_foreign(store_check_result *r, sqlite3_stmt *st) {
+  problem(r, "%s row %s refers to a missing %s row", text(st, 0),
+          text(st, 1), text(st, 2));
+}
+
+static void on_source(store_check_result *r, sqlite3_stmt *st) {
+  problem(r, "source %s (%s): ingested with %s rows, holds %s",
+          text(st, 0), text(st, 1), text(st, 2), text(st, 3));
+}
+
+static void on_count(store_check_result *r, sqlite3_stmt *st) {
+  r->sources = sqlite3_column_int64(st, 0);
+  r->runs = sqlite3_column_int64(st, 1);
+  r->measurements = sqlite3_column_int64(st, 2);
+}
+
+int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
+  memset(r, 0, sizeof *r);
+  r->text = (pod_buf)POD_BUF_INIT;
+  if (sqlite3_exec(db->conn, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return store_fail(db, err);
+  look(db, r, "PRAGMA integrity_check", "PRAGMA integrity_check(50)",
+       on_integrity);
+  look(db, r, "PRAGMA foreign_key_check",
+       "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check "
+       "LIMIT 50", on_foreign);
+  look(db, r, "the rows of each source",
+       "SELECT s.id, s.path, s.rows, (SELECT count(*) FROM ("
+       "  SELECT line FROM measurements WHERE source_id = s.id UNION "
+       "  SELECT line FROM samples WHERE source_id = s.id)) AS held "
+       "FROM sources s "
+       "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%' "
+       "  AND held <> s.rows LIMIT 50", on_source);
+  look(db, r, "counting",
+       "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM runs),"
+       " (SELECT count(*) FROM measurements)", on_count);
+  sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+  return POD_OK;
+}
+
+void store_check_free(store_check_result *r) { pod_buf_free(&r->text); }

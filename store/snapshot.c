@@ -1,0 +1,47 @@
+/*
+** store/snapshot.c -- several connections reading one state of the
+** registry (issue 15: render threads each opened their own connection,
+** and a writer committing in between gave them different registries).
+**
+** SQLite's snapshot API is not compiled into Debian's library, so a read
+** transaction is named by a digest of the rows the render key is made of
+** (Q_STATE: sources, runs, environments, metrics, the count and largest
+** id of measurements and samples): connections whose digests agree read
+** the same registry as far as a site can tell.
+*/
+#include "store/store_int.h"
+#include "core/sha256.h"
+
+#include <string.h>
+
+int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  pod_sha256 h;
+  int rc;
+  if (sqlite3_exec(db->conn, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return store_fail(db, err);
+  if ((rc = store_stmt(db, Q_STATE, &st, err))) goto fail;
+  pod_sha256_init(&h);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+      const unsigned char *v = sqlite3_column_text(st, i);
+      char type = (char)('0' + sqlite3_column_type(st, i));
+      pod_sha256_update(&h, &type, 1);
+      if (v) pod_sha256_update(&h, v, (size_t)sqlite3_column_bytes(st, i) + 1);
+    }
+  pod_sha256_hex(&h, digest);   /* releases h either way */
+  if (rc != SQLITE_DONE) {
+    rc = store_fail(db, err);
+    goto fail;
+  }
+  sqlite3_reset(st);
+  return POD_OK;
+fail:
+  sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+void store_read_end(store_db *db) {
+  if (db && !sqlite3_get_autocommit(db->conn))
+    sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+}
