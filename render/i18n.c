@@ -90,6 +90,8 @@ const char *const render_i18n_c_keys[] = {
   "compare.fact.cpu", "compare.fact.country", "compare.fact.region",
   "compare.fact.pue", "compare.fact.tracking", "compare.fact.framework",
   "compare.fact.method",
+  /* svg_lua.c: a chart with more series than it draws */
+  "chart.more_series",
   /* compare_lua.c: the accuracy target's verdict */
   "target.meets", "target.misses", "target.cannot_tell",
   /* overfit_lua.c */
