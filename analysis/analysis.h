@@ -45,6 +45,20 @@ int analysis_curve_results(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]);
 
+/* A summary file's value (all_results.json) against the curve of the same
+** run, metric and split: its value at the best epoch and at the final
+** one. agrees: the summary is one of them (a run that loaded its best
+** checkpoint at the end, or did not); else the page shows both. */
+typedef struct analysis_check {
+  char metric[64], split[16];
+  double given, best, best_epoch, final, final_epoch;
+  int agrees;
+} analysis_check;
+/* The checks of a run from its measurement rows (store_each_measurement
+** copied into rows); at most max, returns how many. */
+size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
+                             size_t max);
+
 /* ---- a model's evidence per dataset (study.c) ------------------------- */
 /* A unit: one model (and variant) in one dataset (else task, else ""):
 ** its runs there, and the runs of that model that name no dataset

@@ -14,6 +14,7 @@
 #include "core/stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ typedef struct reader {
   point *p;
   size_t n, cap;
   char **given;        /* "metric\x1fsplit" of summary values read as is */
+  double *given_value;
   size_t n_given;
 } reader;
 
@@ -62,6 +64,9 @@ static int take_row(const store_row *row, void *ud) {
     if (store_row_col(row, "step")->type == STORE_NULL &&
         store_row_col(row, "derived")->type == STORE_NULL) {
       r->given = pod_xrealloc(r->given, (r->n_given + 1) * sizeof *r->given);
+      r->given_value = pod_xrealloc(r->given_value, (r->n_given + 1) *
+                                                       sizeof *r->given_value);
+      r->given_value[r->n_given] = v;
       r->given[r->n_given++] = key_of(metric, split);
     }
     return 0;
@@ -164,6 +169,7 @@ done:
   for (size_t i = 0; i < r.n_given; i++) free(r.given[i]);
   free(r.p);
   free(r.given);
+  free(r.given_value);
   return rc;
 }
 
@@ -187,4 +193,68 @@ int analysis_source_results(store_db *db, int64_t source_id,
     rc = analysis_curve_results(db, l.ids[i], err);
   free(l.ids);
   return rc;
+}
+
+/* ---- the cross-check of a summary file against its curve ------------ */
+
+static int close_to(double a, double b) {
+  return fabs(a - b) <= 1e-6 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
+size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
+                             size_t max) {
+  reader r;
+  size_t n_out = 0;
+  double best_epoch = NAN, *v;
+  size_t *at;
+  memset(&r, 0, sizeof r);
+  store_rows_each(rows, take_row, &r);
+  if (r.n && r.n_given) {
+    qsort(r.p, r.n, sizeof *r.p, by_curve);
+    v = pod_xmalloc(r.n * sizeof *v);
+    at = pod_xmalloc(r.n * sizeof *at);
+    for (size_t i = 0; i < r.n; i = curve_end(r.p, r.n, i)) {
+      if (strcmp(r.p[i].split, "validation") || strcmp(r.p[i].metric, "loss"))
+        continue;
+      size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
+      int b = pod_best_index(v, k, -1);
+      if (b >= 0) best_epoch = r.p[at[b]].epoch;
+    }
+    for (size_t i = 0; i < r.n && n_out < max; i = curve_end(r.p, r.n, i)) {
+      size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
+      char *key = key_of(r.p[i].metric, r.p[i].split);
+      int b = -1;
+      for (size_t g = 0; g < r.n_given && k; g++) {
+        analysis_check *c;
+        if (strcmp(r.given[g], key)) continue;
+        if (isnan(best_epoch)) b = pod_best_index(v, k, r.p[i].direction);
+        for (size_t j = 0; j < k && b < 0; j++)
+          if (r.p[at[j]].epoch == best_epoch) b = (int)j;
+        c = &out[n_out++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->metric, sizeof c->metric, "%s", r.p[i].metric);
+        snprintf(c->split, sizeof c->split, "%s", r.p[i].split);
+        c->given = r.given_value[g];
+        c->best = b >= 0 ? v[b] : NAN;
+        c->best_epoch = b >= 0 ? r.p[at[b]].epoch : NAN;
+        c->final = v[k - 1];
+        c->final_epoch = r.p[at[k - 1]].epoch;
+        c->agrees = (b >= 0 && close_to(c->given, c->best)) ||
+                    close_to(c->given, c->final);
+        break;
+      }
+      free(key);
+    }
+    free(v);
+    free(at);
+  }
+  for (size_t i = 0; i < r.n; i++) {
+    free(r.p[i].metric);
+    free(r.p[i].split);
+  }
+  for (size_t i = 0; i < r.n_given; i++) free(r.given[i]);
+  free(r.p);
+  free(r.given);
+  free(r.given_value);
+  return n_out;
 }

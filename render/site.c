@@ -754,6 +754,38 @@ static void run_data_free(run_data *d) {
 }
 
 /* <lang>/runs/<id>.html in language s->lang. */
+/* data.checks: each summary value that has a curve beside it, with the
+** curve's values at the best and final epoch (analysis/curves.c). */
+static void push_checks(site *s, const store_rows *meas) {
+  analysis_check c[16];
+  size_t n = analysis_curve_checks(meas, c, 16);
+  if (!n) return;
+  lua_createtable(s->L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(s->L, 0, 8);
+    lua_pushstring(s->L, c[i].metric);
+    lua_setfield(s->L, -2, "metric");
+    lua_pushstring(s->L, c[i].split);
+    lua_setfield(s->L, -2, "split");
+    lua_pushnumber(s->L, c[i].given);
+    lua_setfield(s->L, -2, "given");
+    if (!isnan(c[i].best)) {
+      lua_pushnumber(s->L, c[i].best);
+      lua_setfield(s->L, -2, "best");
+      lua_pushnumber(s->L, c[i].best_epoch);
+      lua_setfield(s->L, -2, "best_epoch");
+    }
+    lua_pushnumber(s->L, c[i].final);
+    lua_setfield(s->L, -2, "final");
+    lua_pushnumber(s->L, c[i].final_epoch);
+    lua_setfield(s->L, -2, "final_epoch");
+    lua_pushboolean(s->L, c[i].agrees);
+    lua_setfield(s->L, -2, "agrees");
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "checks");
+}
+
 static int page_run_in(site *s, const store_row *row, const run_data *d,
                        char err[POD_ERRLEN]) {
   int64_t id = row_int(row, "id"), env = row_int(row, "environment_id");
@@ -773,6 +805,7 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
     return rc;
   }
   push_curve(s, &d->c);
+  push_checks(s, d->meas);
   if (store_rows_count(d->env)) {
     store_rows_each(d->env, take_first, &k);
     lua_setfield(s->L, -2, "env");

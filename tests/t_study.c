@@ -224,7 +224,34 @@ static void test_study_roles_and_the_accuracy_target(void) {
   pod_buf_free(&err);
 }
 
+/* A summary file that matches neither the best nor the final epoch of its
+** curve is the result shown, and the run page says so beside the curve's
+** values; one that matches says that. */
+static void test_study_summary_file_is_cross_checked_with_the_curve(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, f = POD_BUF_INIT;
+  char e[POD_ERRLEN], path[4096];
+  snprintf(path, sizeof path, "%s/examples/sst2/bert-base-uncased", test_root());
+  CHECK_RC(pod_copytree(path, test_path("bert"), e), POD_OK, e);
+  CHECK_RC(pod_file_read(test_path("bert/all_results.json"), &f, e), POD_OK, e);
+  char *acc = strstr(f.data, "\"eval_accuracy\": 0.92");
+  CHECK(acc != NULL);
+  if (acc) memcpy(acc + strlen("\"eval_accuracy\": "), "0.95", 4);
+  test_write(test_path("bert/all_results.json"), f.data, f.len);
+  CHECK_INT(test_podium(&out, &err, "--db t.db ingest --quiet --model bert --dataset sst2 "
+                        "--role baseline bert"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
+  CHECK_RC(pod_file_read(test_path("_site/en/runs/1.html"), &f, e), POD_OK, e);
+  CHECK_HAS(f.data, "<p class=\"warning\">accuracy: the summary file says 0.95, but the training curve has 0.92 at its best epoch 2 and 0.92 at the final epoch 3.");
+  CHECK_HAS(f.data, "<p>loss: the summary file&#39;s 0.25 matches the training curve");
+  /* the summary is the result: no copy from the curve beside it */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&f);
+}
+
 const test_case tests_study[] = {
+  {"study_summary_file_is_cross_checked_with_the_curve", test_study_summary_file_is_cross_checked_with_the_curve},
   {"study_compares_every_pair_in_each_dataset", test_study_compares_every_pair_in_each_dataset},
   {"study_tables_boards_and_model_pages_list_every_model", test_study_tables_boards_and_model_pages_list_every_model},
   {"study_roles_and_the_accuracy_target", test_study_roles_and_the_accuracy_target},
