@@ -11,7 +11,7 @@
 ** run that describes no machine (a training log) is no environment, and
 ** a side whose values at one point come from two machines is flagged.
 */
-#include "analysis/analysis.h"
+#include "analysis/analysis_int.h"
 #include "core/num.h"
 #include "core/stats.h"
 #include "core/text.h"
@@ -1014,13 +1014,8 @@ void analysis_compare_text_all(analysis_cmp *const *c, size_t n,
 
 /* ---- which runs ------------------------------------------------------ */
 
-typedef struct id_list {
-  int64_t *ids;
-  size_t n;
-} id_list;
-
-static int take_id(const store_row *row, void *ud) {
-  id_list *l = ud;
+int analysis_take_id(const store_row *row, void *ud) {
+  analysis_ids *l = ud;
   l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
   l->ids[l->n++] = store_row_col(row, "id")->i;
   return 0;
@@ -1028,8 +1023,8 @@ static int take_id(const store_row *row, void *ud) {
 
 int analysis_compare_resolve(store_db *db, const char *spec, int64_t **out_ids,
                              size_t *out_n, char err[POD_ERRLEN]) {
-  id_list l = {NULL, 0};
-  int rc = store_each_run_match(db, spec, take_id, &l, err);
+  analysis_ids l = {NULL, 0};
+  int rc = store_each_run_match(db, spec, analysis_take_id, &l, err);
   if (rc) {
     free(l.ids);
     return rc;

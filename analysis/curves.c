@@ -10,7 +10,7 @@
 ** all_results.json) is the result where it exists: no copy is made for a
 ** metric and split it gives, and pages cross-check it against the curve.
 */
-#include "analysis/analysis.h"
+#include "analysis/analysis_int.h"
 #include "core/stats.h"
 
 #include <math.h>
@@ -112,6 +112,41 @@ static size_t epoch_points(const point *p, size_t i, size_t end, double *v,
   return k;
 }
 
+/* The epoch of the lowest validation loss, NaN without one (r sorted). */
+static double loss_best_epoch(const reader *r, double *v, size_t *at) {
+  double best = NAN;
+  for (size_t i = 0; i < r->n; i = curve_end(r->p, r->n, i)) {
+    if (strcmp(r->p[i].split, "validation") || strcmp(r->p[i].metric, "loss"))
+      continue;
+    size_t k = epoch_points(r->p, i, curve_end(r->p, r->n, i), v, at);
+    int b = pod_best_index(v, k, -1);
+    if (b >= 0) best = r->p[at[b]].epoch;
+  }
+  return best;
+}
+
+/* The index among the k epoch values v of the curve starting at p: the
+** best epoch's, else (no validation loss) the curve's own best; -1 when
+** the curve was not measured at the best epoch. */
+static int pick(const point *p, const double *v, const size_t *at, size_t k,
+                const point *all, double best_epoch) {
+  if (isnan(best_epoch)) return pod_best_index(v, k, p->direction);
+  for (size_t j = 0; j < k; j++)
+    if (all[at[j]].epoch == best_epoch) return (int)j;
+  return -1;
+}
+
+static void reader_free(reader *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->p[i].metric);
+    free(r->p[i].split);
+  }
+  for (size_t i = 0; i < r->n_given; i++) free(r->given[i]);
+  free(r->p);
+  free(r->given);
+  free(r->given_value);
+}
+
 static int given(const reader *r, const point *p) {
   char *k = key_of(p->metric, p->split);
   int found = 0;
@@ -136,25 +171,14 @@ int analysis_curve_results(store_db *db, int64_t run_id,
   v = pod_xmalloc(r.n * sizeof *v);
   at = pod_xmalloc(r.n * sizeof *at);
   /* the best epoch: of the validation loss, else each metric's own */
-  for (size_t i = 0; i < r.n; i = curve_end(r.p, r.n, i)) {
-    if (strcmp(r.p[i].split, "validation") || strcmp(r.p[i].metric, "loss"))
-      continue;
-    size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
-    int b = pod_best_index(v, k, -1);
-    if (b >= 0) best_epoch = r.p[at[b]].epoch;
-  }
+  best_epoch = loss_best_epoch(&r, v, at);
   for (size_t i = 0; i < r.n && !rc; i = curve_end(r.p, r.n, i)) {
     size_t end = curve_end(r.p, r.n, i);
     size_t k = epoch_points(r.p, i, end, v, at);
-    int b = -1;
+    int b;
     if (!k || given(&r, &r.p[i])) continue;
-    if (isnan(best_epoch)) {
-      b = pod_best_index(v, k, r.p[i].direction);
-    } else {
-      for (size_t j = 0; j < k && b < 0; j++)
-        if (r.p[at[j]].epoch == best_epoch) b = (int)j;
-      if (b < 0) continue;   /* not measured at the best epoch */
-    }
+    if ((b = pick(&r.p[i], v, at, k, r.p, best_epoch)) < 0)
+      continue;   /* not measured at the best epoch */
     n_epochs = k;
     rc = store_result_from_point(db, r.p[at[b]].id, ANALYSIS_BEST_EPOCH,
                                  (int64_t)n_epochs, err);
@@ -162,33 +186,14 @@ int analysis_curve_results(store_db *db, int64_t run_id,
   free(v);
   free(at);
 done:
-  for (size_t i = 0; i < r.n; i++) {
-    free(r.p[i].metric);
-    free(r.p[i].split);
-  }
-  for (size_t i = 0; i < r.n_given; i++) free(r.given[i]);
-  free(r.p);
-  free(r.given);
-  free(r.given_value);
+  reader_free(&r);
   return rc;
-}
-
-typedef struct id_list {
-  int64_t *ids;
-  size_t n;
-} id_list;
-
-static int take_id(const store_row *row, void *ud) {
-  id_list *l = ud;
-  l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
-  l->ids[l->n++] = store_row_col(row, "run_id")->i;
-  return 0;
 }
 
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]) {
-  id_list l = {NULL, 0};
-  int rc = store_each_source_run(db, source_id, take_id, &l, err);
+  analysis_ids l = {NULL, 0};
+  int rc = store_each_source_run(db, source_id, analysis_take_id, &l, err);
   for (size_t i = 0; i < l.n && !rc; i++)
     rc = analysis_curve_results(db, l.ids[i], err);
   free(l.ids);
@@ -213,13 +218,7 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
     qsort(r.p, r.n, sizeof *r.p, by_curve);
     v = pod_xmalloc(r.n * sizeof *v);
     at = pod_xmalloc(r.n * sizeof *at);
-    for (size_t i = 0; i < r.n; i = curve_end(r.p, r.n, i)) {
-      if (strcmp(r.p[i].split, "validation") || strcmp(r.p[i].metric, "loss"))
-        continue;
-      size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
-      int b = pod_best_index(v, k, -1);
-      if (b >= 0) best_epoch = r.p[at[b]].epoch;
-    }
+    best_epoch = loss_best_epoch(&r, v, at);
     for (size_t i = 0; i < r.n && n_out < max; i = curve_end(r.p, r.n, i)) {
       size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
       char *key = key_of(r.p[i].metric, r.p[i].split);
@@ -227,9 +226,7 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
       for (size_t g = 0; g < r.n_given && k; g++) {
         analysis_check *c;
         if (strcmp(r.given[g], key)) continue;
-        if (isnan(best_epoch)) b = pod_best_index(v, k, r.p[i].direction);
-        for (size_t j = 0; j < k && b < 0; j++)
-          if (r.p[at[j]].epoch == best_epoch) b = (int)j;
+        b = pick(&r.p[i], v, at, k, r.p, best_epoch);
         c = &out[n_out++];
         memset(c, 0, sizeof *c);
         snprintf(c->metric, sizeof c->metric, "%s", r.p[i].metric);
@@ -248,13 +245,6 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
     free(v);
     free(at);
   }
-  for (size_t i = 0; i < r.n; i++) {
-    free(r.p[i].metric);
-    free(r.p[i].split);
-  }
-  for (size_t i = 0; i < r.n_given; i++) free(r.given[i]);
-  free(r.p);
-  free(r.given);
-  free(r.given_value);
+  reader_free(&r);
   return n_out;
 }

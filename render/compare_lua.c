@@ -13,13 +13,13 @@
 
 /* ---- page data ------------------------------------------------------- */
 
-static void set_num(lua_State *L, const char *k, double v) {
+void render_set_num(lua_State *L, const char *k, double v) {
   if (isnan(v)) return;
   lua_pushnumber(L, v);
   lua_setfield(L, -2, k);
 }
 
-static void set_str(lua_State *L, const char *k, const char *v) {
+void render_set_str(lua_State *L, const char *k, const char *v) {
   if (!v) return;
   lua_pushstring(L, v);
   lua_setfield(L, -2, k);
@@ -29,19 +29,19 @@ static void push_side(lua_State *L, const analysis_cmp_side *s,
                       const char *lang) {
   char href[96];
   lua_createtable(L, 0, 7);
-  set_num(L, "mean", s->mean);
-  set_num(L, "sd", s->sd);
-  set_num(L, "lo", s->lo);
-  set_num(L, "hi", s->hi);
+  render_set_num(L, "mean", s->mean);
+  render_set_num(L, "sd", s->sd);
+  render_set_num(L, "lo", s->lo);
+  render_set_num(L, "hi", s->hi);
   lua_pushinteger(L, s->n);
   lua_setfield(L, -2, "n");
   lua_pushinteger(L, (lua_Integer)s->run_id);
   lua_setfield(L, -2, "run_id");
   snprintf(href, sizeof href, "%s/runs/%lld.html", lang,
            (long long)s->run_id);
-  set_str(L, "href", href);
-  set_str(L, "method", s->method);
-  set_num(L, "at_epoch", s->at_epoch);
+  render_set_str(L, "href", href);
+  render_set_str(L, "method", s->method);
+  render_set_num(L, "at_epoch", s->at_epoch);
   if (!isnan(s->at_epoch)) {
     lua_pushinteger(L, s->of_epochs);
     lua_setfield(L, -2, "of_epochs");
@@ -83,16 +83,16 @@ static void push_target(lua_State *L, const analysis_cmp *c) {
   char key[64], ratio[32];
   if (isnan(t->share) || !t->verdict) return;
   lua_createtable(L, 0, 6);
-  set_num(L, "share", t->share);
-  set_str(L, "metric", t->metric);
-  set_num(L, "ratio", t->ratio);
-  set_num(L, "lo", t->lo);
-  set_num(L, "hi", t->hi);
+  render_set_num(L, "share", t->share);
+  render_set_str(L, "metric", t->metric);
+  render_set_num(L, "ratio", t->ratio);
+  render_set_num(L, "lo", t->lo);
+  render_set_num(L, "hi", t->hi);
   lua_pushinteger(L, t->n);
   lua_setfield(L, -2, "n");
-  set_str(L, "verdict", t->verdict);
+  render_set_str(L, "verdict", t->verdict);
   snprintf(ratio, sizeof ratio, isnan(t->ratio) ? "-" : "%.4f", t->ratio);
-  set_str(L, "ratio_text", ratio);
+  render_set_str(L, "ratio_text", ratio);
   snprintf(key, sizeof key, "target.%s", !strcmp(t->verdict, "meets") ? "meets"
            : !strcmp(t->verdict, "misses") ? "misses" : "cannot_tell");
   {
@@ -110,7 +110,7 @@ void render_compare_push(lua_State *L, const analysis_cmp *c,
     lua_createtable(L, 0, 2);
     size_t n_runs;
     const int64_t *runs = analysis_compare_runs(c, k, &n_runs);
-    set_str(L, "label", analysis_compare_label(c, k));
+    render_set_str(L, "label", analysis_compare_label(c, k));
     lua_createtable(L, (int)n_runs, 0);
     for (size_t i = 0; i < n_runs; i++) {
       char href[96];
@@ -119,17 +119,17 @@ void render_compare_push(lua_State *L, const analysis_cmp *c,
       lua_setfield(L, -2, "id");
       snprintf(href, sizeof href, "%s/runs/%lld.html", lang,
                (long long)runs[i]);
-      set_str(L, "href", href);
+      render_set_str(L, "href", href);
       lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "runs");
     lua_setfield(L, -2, k ? "optimized" : "baseline");
   }
-  set_str(L, "scope", analysis_compare_scope(c));
+  render_set_str(L, "scope", analysis_compare_scope(c));
   if (analysis_compare_scope(c)) {
     pod_buf a = POD_BUF_INIT;
     render_slug(&a, analysis_compare_scope(c));
-    set_str(L, "anchor", a.data);
+    render_set_str(L, "anchor", a.data);
     pod_buf_free(&a);
   }
   push_target(L, c);
@@ -147,33 +147,33 @@ void render_compare_push(lua_State *L, const analysis_cmp *c,
     analysis_cmp_text t;
     analysis_compare_cells(r, &t);
     lua_createtable(L, 0, 24);
-    set_str(L, "scope", r->scope);
-    set_str(L, "metric", r->metric);
-    set_str(L, "unit", r->unit);
-    set_str(L, "split", r->split);
+    render_set_str(L, "scope", r->scope);
+    render_set_str(L, "metric", r->metric);
+    render_set_str(L, "unit", r->unit);
+    render_set_str(L, "split", r->split);
     lua_pushinteger(L, r->direction);
     lua_setfield(L, -2, "direction");
-    if (r->batch_size >= 0) set_num(L, "batch_size", (double)r->batch_size);
+    if (r->batch_size >= 0) render_set_num(L, "batch_size", (double)r->batch_size);
     if (r->sequence_length >= 0)
-      set_num(L, "sequence_length", (double)r->sequence_length);
+      render_set_num(L, "sequence_length", (double)r->sequence_length);
     push_side(L, &r->base, lang);
     lua_setfield(L, -2, "base");
     push_side(L, &r->opt, lang);
     lua_setfield(L, -2, "opt");
-    set_num(L, "ratio", r->ratio);
-    set_num(L, "change_pct", r->change_pct);
-    set_num(L, "speedup", r->speedup);
-    set_num(L, "diff_pp", r->diff_pp);
-    set_num(L, "lo", r->lo);
-    set_num(L, "hi", r->hi);
+    render_set_num(L, "ratio", r->ratio);
+    render_set_num(L, "change_pct", r->change_pct);
+    render_set_num(L, "speedup", r->speedup);
+    render_set_num(L, "diff_pp", r->diff_pp);
+    render_set_num(L, "lo", r->lo);
+    render_set_num(L, "hi", r->hi);
     lua_pushboolean(L, r->is_difference);
     lua_setfield(L, -2, "is_difference");
-    set_str(L, "verdict", r->verdict);
-    set_str(L, "note", r->note);
-    set_str(L, "ratio_text", t.ratio);
-    set_str(L, "change_text", t.change);
-    set_str(L, "effect_text", t.effect);
-    set_str(L, "interval_text", t.interval);
+    render_set_str(L, "verdict", r->verdict);
+    render_set_str(L, "note", r->note);
+    render_set_str(L, "ratio_text", t.ratio);
+    render_set_str(L, "change_text", t.change);
+    render_set_str(L, "effect_text", t.effect);
+    render_set_str(L, "interval_text", t.interval);
     /* in the page language */
     if (r->verdict) {
       char key[64];
@@ -194,7 +194,7 @@ void render_compare_push(lua_State *L, const analysis_cmp *c,
     {
       pod_buf p = POD_BUF_INIT;
       analysis_point_text(&p, r);
-      set_str(L, "point_text", p.data);
+      render_set_str(L, "point_text", p.data);
       pod_buf_free(&p);
     }
     lua_rawseti(L, -2, (lua_Integer)i + 1);

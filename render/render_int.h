@@ -138,6 +138,10 @@ void render_pareto_free(render_pareto *p);   /* NULL is fine */
 int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
                        int (*page)(void *ud, const char *scope), void *ud);
 
+/* t[k] = v on the table on top of L, unless v is NaN / NULL
+** (compare_lua.c). */
+void render_set_num(lua_State *L, const char *k, double v);
+void render_set_str(lua_State *L, const char *k, const char *v);
 /* Pushes a comparison as a Lua table (compare_lua.c; docs/TEMPLATES.md,
 ** compare_table.html). */
 void render_compare_push(lua_State *L, const analysis_cmp *c, const char *lang);

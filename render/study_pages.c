@@ -293,11 +293,6 @@ static int page_compare(site *s, const cmp_page *p, char err[POD_ERRLEN]) {
 
 /* ---- study tables ----------------------------------------------------- */
 
-static void set_num(lua_State *L, const char *k, double v) {
-  if (isnan(v)) return;
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, k);
-}
 
 static void push_cell(site *s, const analysis_cell *c) {
   lua_State *L = s->L;
@@ -306,11 +301,11 @@ static void push_cell(site *s, const analysis_cell *c) {
   lua_pushinteger(L, c->n);
   lua_setfield(L, -2, "n");
   if (!c->n) return;
-  set_num(L, "mean", c->mean);
-  set_num(L, "sd", c->sd);
-  set_num(L, "lo", c->lo);
-  set_num(L, "hi", c->hi);
-  set_num(L, "at_epoch", c->at_epoch);
+  render_set_num(L, "mean", c->mean);
+  render_set_num(L, "sd", c->sd);
+  render_set_num(L, "lo", c->lo);
+  render_set_num(L, "hi", c->hi);
+  render_set_num(L, "at_epoch", c->at_epoch);
   if (!isnan(c->at_epoch)) {
     lua_pushinteger(L, c->of_epochs);
     lua_setfield(L, -2, "of_epochs");
@@ -360,8 +355,8 @@ static void push_table(site *s, const analysis_table *t) {
       lua_pushstring(L, col->split);
       lua_setfield(L, -2, "split");
     }
-    if (col->batch >= 0) set_num(L, "batch_size", (double)col->batch);
-    if (col->seq >= 0) set_num(L, "sequence_length", (double)col->seq);
+    if (col->batch >= 0) render_set_num(L, "batch_size", (double)col->batch);
+    if (col->seq >= 0) render_set_num(L, "sequence_length", (double)col->seq);
     lua_pushboolean(L, c == t->rank_col);
     lua_setfield(L, -2, "ranks");
     lua_rawseti(L, -2, ++k);
@@ -422,7 +417,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   site_set_title(s->L, title.data);
   lua_pushstring(s->L, scope);
   lua_setfield(s->L, -2, "scope");
-  set_num(s->L, "accuracy_target", target);
+  render_set_num(s->L, "accuracy_target", target);
   push_table(s, t);
   lua_setfield(s->L, -2, "table");
   /* the comparisons of this dataset: their target verdicts and links */

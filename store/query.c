@@ -263,7 +263,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
       "  sources.id)",
   [Q_SOURCE_RUNS] =
-      "SELECT DISTINCT run_id FROM measurements WHERE source_id = ?1 "
+      "SELECT DISTINCT run_id AS id FROM measurements WHERE source_id = ?1 "
       "ORDER BY run_id",
   [Q_RESULT_FROM_POINT] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "

@@ -311,7 +311,7 @@ int store_explain_leaderboard(store_db *db, pod_buf *out,
 int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]);
 
 /* Results from curves (analysis/curves.c): the distinct runs that source
-** fed, a copy of one curve point as a summary value (epoch and step
+** fed (column id), a copy of one curve point as a summary value (epoch and step
 ** cleared, derived = how it was picked, at_epoch = the point's epoch,
 ** of_epochs = how many epochs the curve has; same source and line), and
 ** the removal of every such copy of a run. */
