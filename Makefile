@@ -35,11 +35,12 @@ CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stat
 STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c \
               store/snapshot.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
-              analysis/table.c analysis/pareto.c analysis/metrics.c
+              analysis/table.c analysis/pareto.c analysis/metrics.c \
+              analysis/estimate.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
-              ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/generic.c ingest/estimate.c
+              ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/generic.c
 RENDER_SRC := render/site.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare_lua.c \

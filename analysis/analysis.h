@@ -249,4 +249,38 @@ void analysis_compare_md_all(analysis_cmp *const *c, size_t n, pod_buf *out);
 void analysis_compare_text_all(analysis_cmp *const *c, size_t n,
                                pod_buf *out);
 
+/* ---- estimates (estimate.c) ------------------------------------------ */
+/* `podium estimate`: a run with a duration and hardware but no measured
+** energy gets energy_consumed (kWh) and emissions (kg) the way the ML CO2
+** Impact calculator makes them (Lacoste et al. 2019): TDP x count x hours
+** x PUE, times the grid's carbon intensity; stored with method
+** "estimate", their source the data table row used (data/SOURCES.md). */
+typedef struct analysis_estimate_opts {
+  const char *data_dir;   /* holds tdp.csv and carbon_intensity.csv */
+  double pue;             /* NaN: the environment's, else 1.58 */
+  double intensity;       /* g CO2eq/kWh; NaN: from region */
+  const char *region;     /* carbon_intensity.csv key, NULL: the
+                          ** environment's cloud provider:region */
+  const char *gpu;        /* a tdp.csv model instead of the environment's */
+  long gpus;              /* GPU count instead of the environment's; 0 */
+} analysis_estimate_opts;
+
+/* What an estimate came to, for the CLI. */
+typedef struct analysis_estimate_out {
+  int skipped;            /* 1: the run has measured energy, left alone */
+  double kwh, kg;
+  char how[512];          /* the calculation in one line */
+} analysis_estimate_out;
+
+/* Estimates one run in its own transaction, replacing its earlier
+** estimates (running it twice changes nothing). POD_EINPUT, with what is
+** missing and how to supply it: no duration, no hardware, a GPU not in
+** tdp.csv, no carbon intensity. */
+int analysis_estimate_run(store_db *db, const analysis_estimate_opts *o,
+                        int64_t run_id, analysis_estimate_out *out,
+                        char err[POD_ERRLEN]);
+/* The runs that have a duration and no measured energy; owned, free(). */
+int analysis_estimate_candidates(store_db *db, int64_t **out_ids,
+                               size_t *out_n, char err[POD_ERRLEN]);
+
 #endif

@@ -892,7 +892,7 @@ static int number_flag(const char *name, const char *v, double min,
 
 static int cmd_estimate(cli *c, int argc, char **argv) {
   const char *pue = NULL, *intensity = NULL, *gpus = NULL, *data = NULL;
-  ingest_estimate_opts o = {NULL, NAN, NAN, NULL, NULL, 0};
+  analysis_estimate_opts o = {NULL, NAN, NAN, NULL, NULL, 0};
   flag flags[] = {{"--pue", 1, &pue},       {"--intensity", 1, &intensity},
                   {"--region", 1, &o.region}, {"--gpu", 1, &o.gpu},
                   {"--gpus", 1, &gpus},     {"--data", 1, &data},
@@ -936,13 +936,13 @@ static int cmd_estimate(cli *c, int argc, char **argv) {
     n_ids += k;
     free(one);
   }
-  if (!rc && !n && (rc = ingest_estimate_candidates(db, &ids, &n_ids, c->err)))
+  if (!rc && !n && (rc = analysis_estimate_candidates(db, &ids, &n_ids, c->err)))
     goto done;
   if (rc) goto done;
   for (size_t i = 0; i < n_ids; i++) {
-    ingest_estimate_out out;
+    analysis_estimate_out out;
     char err[POD_ERRLEN];
-    int r = ingest_estimate_run(db, &o, ids[i], &out, err);
+    int r = analysis_estimate_run(db, &o, ids[i], &out, err);
     if (r) {
       if (r != POD_EINPUT) { snprintf(c->err, POD_ERRLEN, "%s", err); rc = r; goto done; }
       print_error(err);

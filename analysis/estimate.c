@@ -1,5 +1,5 @@
 /*
-** ingest/estimate.c -- `podium estimate`: energy and CO2 for runs that
+** analysis/estimate.c -- `podium estimate`: energy and CO2 for runs that
 ** have a duration and hardware but no measured energy, the way the ML CO2
 ** Impact calculator (Lacoste et al. 2019, mlco2.github.io/impact) makes
 ** them:
@@ -12,7 +12,7 @@
 ** (path and sha256) and its line is the row, so the run page leads back
 ** to the figure. The values carry method "estimate" (core/method.h).
 */
-#include "ingest/ingest.h"
+#include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/sha256.h"
@@ -203,7 +203,7 @@ typedef struct plan {
   const char *pue_from, *ci_from;
 } plan;
 
-static int make_plan(store_db *db, const ingest_estimate_opts *o,
+static int make_plan(store_db *db, const analysis_estimate_opts *o,
                      int64_t run_id, const facts *f, table *tdp, table *ci,
                      plan *p, char err[POD_ERRLEN]) {
   char *cell[5], *copy = NULL;
@@ -260,7 +260,7 @@ static int make_plan(store_db *db, const ingest_estimate_opts *o,
 
 static int store_plan(store_db *db, int64_t run_id, const facts *f,
                       table *tdp, table *ci, const plan *p,
-                      ingest_estimate_out *out, char err[POD_ERRLEN]) {
+                      analysis_estimate_out *out, char err[POD_ERRLEN]) {
   store_measurement m;
   pod_buf note = POD_BUF_INIT, note2 = POD_BUF_INIT;
   char raw[64], raw2[64];
@@ -316,8 +316,8 @@ done:
   return rc;
 }
 
-int ingest_estimate_run(store_db *db, const ingest_estimate_opts *o,
-                        int64_t run_id, ingest_estimate_out *out,
+int analysis_estimate_run(store_db *db, const analysis_estimate_opts *o,
+                        int64_t run_id, analysis_estimate_out *out,
                         char err[POD_ERRLEN]) {
   table tdp = {0}, ci = {0};
   facts f;
@@ -366,7 +366,7 @@ static int take_candidate(const store_row *row, void *ud) {
   return 0;
 }
 
-int ingest_estimate_candidates(store_db *db, int64_t **out_ids,
+int analysis_estimate_candidates(store_db *db, int64_t **out_ids,
                                size_t *out_n, char err[POD_ERRLEN]) {
   cand c = {db, NULL, 0, ""};
   int rc = store_each_run(db, take_candidate, &c, err);
