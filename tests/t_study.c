@@ -224,6 +224,48 @@ static void test_study_roles_and_the_accuracy_target(void) {
   pod_buf_free(&err);
 }
 
+/* Roles said once in the project file: "models" gives each model its
+** role in every dataset, and an optimized model with a named baseline is
+** compared with that one only. */
+static void test_study_roles_from_the_project_file(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN], from[4096];
+  static const char *const dirs[] = {"bert-base", "distilbert", "tinybert",
+                                     NULL};
+  for (int i = 0; dirs[i]; i++) {
+    snprintf(from, sizeof from, "%s/examples/%s", test_root(), dirs[i]);
+    CHECK_RC(pod_copytree(from, test_path(dirs[i]), e), POD_OK, e);
+  }
+  snprintf(from, sizeof from, "%s/examples/sst2", test_root());
+  CHECK_RC(pod_copytree(from, test_path("sst2"), e), POD_OK, e);
+  CHECK_INT(test_podium(&out, &err, "ingest --quiet bert-base distilbert tinybert"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --quiet --dataset sst2 --map "
+                        "model=project_name sst2/emissions.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --quiet --model bert-base-uncased "
+                        "--dataset sst2 sst2/bert-base-uncased"), 0);
+  CHECK_INT(test_podium(&out, &err, "ingest --quiet --model "
+                        "distilbert-base-uncased --dataset sst2 "
+                        "sst2/distilbert-base-uncased"), 0);
+  test_write(test_path("podium.project.json"),
+             "{\"models\": {\"bert-base-uncased\": {\"role\": \"baseline\"},\n"
+             " \"distilbert-base-uncased\": {\"role\": \"optimized\",\n"
+             "   \"baseline\": \"bert-base-uncased\"}}}", (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK(pod_exists(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html")));
+  CHECK_INT(test_podium(&out, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --dataset sst2 --json"), 0);
+  CHECK_HAS(out.data, "\"dataset\":\t\"sst2\"");
+  /* a role the project file cannot know is refused with its place */
+  test_write(test_path("podium.project.json"),
+             "{\"models\": {\"bert-base-uncased\": {\"role\": \"teacher\"}}}",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 1);
+  CHECK_HAS(err.data, "podium.project.json:1:");
+  CHECK_HAS(err.data, "expected baseline or optimized");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 /* A summary file that matches neither the best nor the final epoch of its
 ** curve is the result shown, and the run page says so beside the curve's
 ** values; one that matches says that. */
@@ -251,6 +293,7 @@ static void test_study_summary_file_is_cross_checked_with_the_curve(void) {
 }
 
 const test_case tests_study[] = {
+  {"study_roles_from_the_project_file", test_study_roles_from_the_project_file},
   {"study_summary_file_is_cross_checked_with_the_curve", test_study_summary_file_is_cross_checked_with_the_curve},
   {"study_compares_every_pair_in_each_dataset", test_study_compares_every_pair_in_each_dataset},
   {"study_tables_boards_and_model_pages_list_every_model", test_study_tables_boards_and_model_pages_list_every_model},
