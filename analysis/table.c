@@ -30,6 +30,7 @@ typedef struct gather {
   size_t unit;
   int64_t run;
   int dataset_free;
+  size_t run_start;   /* the current run's first value in v */
   val *v;
   size_t n, cap;
 } gather;
@@ -58,7 +59,8 @@ static int take(const store_row *row, void *ud) {
       !isfinite(x))
     return 0;
   if (!unit) unit = "";
-  for (size_t i = 0; i < g->n; i++) {
+  /* a run's values are gathered together: look among its own only */
+  for (size_t i = g->run_start; i < g->n; i++) {
     v = &g->v[i];
     if (v->run == g->run && v->unit == g->unit && v->batch == b &&
         v->seq == q && !strcmp(v->metric, metric) && same_text(v->split, split)) {
@@ -264,6 +266,7 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     g.unit = k;
     for (size_t i = 0; i < u[k].n_runs && !rc; i++) {
       g.run = u[k].runs[i];
+      g.run_start = g.n;
       g.dataset_free = i >= u[k].n_runs - u[k].n_free;
       rc = store_each_measurement(db, g.run, take, &g, err);
     }

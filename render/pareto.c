@@ -3,7 +3,7 @@
 ** its study table (accuracy at the best epoch) against each cost column
 ** (latency and memory at the reference point, energy and emissions per
 ** run), one point per model: every model of the dataset that has both.
-** analysis/ computes the table and the front (chart_scatter marks it via
+** analysis/ computes the tables (once per render, site.c's study) and the front (chart_scatter marks it via
 ** analysis_pareto); this file only turns the table into chart data.
 */
 #include "render/render_int.h"
@@ -15,16 +15,9 @@
 #include <string.h>
 
 struct render_pareto {
-  analysis_table **t;
+  const analysis_table **t;   /* the tables with a chart, borrowed */
   size_t n;
 };
-
-static const char *primary_of(const render_primary *prim, size_t n,
-                              const char *scope) {
-  for (size_t i = 0; i < n; i++)
-    if (!strcmp(prim[i].scope, scope)) return prim[i].metric;
-  return NULL;
-}
 
 /* Models with both the quality and cost c. */
 static size_t both(const analysis_table *t, int c) {
@@ -41,37 +34,18 @@ static int has_chart(const analysis_table *t) {
   return 0;
 }
 
-int render_pareto_new(store_db *db, const analysis_study *study,
-                      const render_primary *prim, size_t n_prim,
-                      render_pareto **out, char err[POD_ERRLEN]) {
+void render_pareto_new(analysis_table *const *tables, size_t n,
+                       render_pareto **out) {
   render_pareto *p = pod_xmalloc(sizeof *p);
-  size_t n_scopes;
-  const char *const *scopes = analysis_study_scopes(study, &n_scopes);
-  int rc = POD_OK;
   memset(p, 0, sizeof *p);
-  for (size_t i = 0; i < n_scopes && !rc; i++) {
-    analysis_table *t = NULL;
-    rc = analysis_study_table(db, study, scopes[i],
-                              primary_of(prim, n_prim, scopes[i]), &t, err);
-    if (rc) break;
-    if (!has_chart(t)) {
-      analysis_table_free(t);
-      continue;
-    }
-    p->t = pod_xrealloc(p->t, (p->n + 1) * sizeof *p->t);
-    p->t[p->n++] = t;
-  }
-  if (rc) {
-    render_pareto_free(p);
-    return rc;
-  }
+  p->t = pod_xmalloc((n ? n : 1) * sizeof *p->t);
+  for (size_t i = 0; i < n; i++)
+    if (has_chart(tables[i])) p->t[p->n++] = tables[i];
   *out = p;
-  return POD_OK;
 }
 
 void render_pareto_free(render_pareto *p) {
   if (!p) return;
-  for (size_t i = 0; i < p->n; i++) analysis_table_free(p->t[i]);
   free(p->t);
   free(p);
 }
@@ -124,20 +98,11 @@ static void push_chart(lua_State *L, const analysis_table *t, int c,
     lua_pushnumber(L, y->mean);
     lua_rawseti(L, -2, 2);
     pod_buf_clear(&b);
-    pod_buf_adds(&b, row->unit->model);
-    if (row->unit->variant) pod_buf_printf(&b, " (%s)", row->unit->variant);
+    render_model_label(&b, row->unit->model, row->unit->variant);
     lua_pushstring(L, b.data);
     lua_rawseti(L, -2, 3);
     pod_buf_clear(&b);
-    pod_buf_printf(&b, "%s/models/", lang);
-    {
-      pod_buf l = POD_BUF_INIT;
-      pod_buf_adds(&l, row->unit->model);
-      if (row->unit->variant) pod_buf_printf(&l, " (%s)", row->unit->variant);
-      render_slug(&b, l.data);
-      pod_buf_free(&l);
-    }
-    pod_buf_adds(&b, ".html");
+    render_model_href(&b, lang, row->unit->model, row->unit->variant);
     lua_pushstring(L, b.data);
     lua_setfield(L, -2, "href");
     lua_rawseti(L, -2, ++n);

@@ -138,6 +138,13 @@ void render_primary_free(render_primary *p, size_t n) {
   free(p);
 }
 
+const char *render_primary_metric(const render_primary *p, size_t n,
+                                  const char *scope) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(p[i].scope, scope)) return p[i].metric;
+  return NULL;
+}
+
 const render_primary *render_primary_of(const render_primary *p, size_t n,
                                         const char *scope, int64_t metric_id) {
   for (size_t i = 0; i < n; i++)

@@ -90,6 +90,14 @@ int render_primary_list(store_db *db, const pod_project *project,
                         render_primary **out, size_t *out_n,
                         char err[POD_ERRLEN]);
 void render_primary_free(render_primary *p, size_t n);
+/* The primary metric's name of scope, or NULL. */
+const char *render_primary_metric(const render_primary *p, size_t n,
+                                  const char *scope);
+/* A model's label, "model (variant)", and its page "<lang>/models/<slug>
+** .html" (study_pages.c). */
+void render_model_label(pod_buf *out, const char *model, const char *variant);
+void render_model_href(pod_buf *out, const char *lang, const char *model,
+                       const char *variant);
 /* The entry when (scope, metric_id) is its scope's primary board, else
 ** NULL. Borrowed from p. */
 const render_primary *render_primary_of(const render_primary *p, size_t n,
@@ -125,15 +133,16 @@ int render_downloads(store_db *db, const pod_project *project,
 
 /* Pareto pages (pareto.c): per dataset of the study, its table's
 ** quality column against each cost column, a point per model. Owned,
-** free with render_pareto_free. render_pareto_each pushes, for each scope
+** free with render_pareto_free (the tables stay). render_pareto_each pushes, for each scope
 ** with a chart, the list of charts (each {quality, quality_unit,
 ** quality_better, quality_point, cost, cost_unit, cost_point, points =
 ** {{x, y, label, href = model page}}}) and calls page, which pops it;
 ** page's nonzero return stops the walk and is returned. */
 typedef struct render_pareto render_pareto;
-int render_pareto_new(store_db *db, const analysis_study *study,
-                      const render_primary *prim, size_t n_prim,
-                      render_pareto **out, char err[POD_ERRLEN]);
+/* tables[0..n): the study tables of the datasets, borrowed (they must
+** outlive *out). */
+void render_pareto_new(analysis_table *const *tables, size_t n,
+                       render_pareto **out);
 void render_pareto_free(render_pareto *p);   /* NULL is fine */
 int render_pareto_each(const render_pareto *p, lua_State *L, const char *lang,
                        int (*page)(void *ud, const char *scope), void *ud);

@@ -862,10 +862,8 @@ static int note_pareto(void *ud, const char *scope) {
   return 0;
 }
 
-static int find_paretos(site *s, char err[POD_ERRLEN]) {
-  int rc = render_pareto_new(s->db, s->study, s->prim, s->n_prim, &s->pareto,
-                             err);
-  if (rc) return rc;
+static int find_paretos(site *s) {
+  render_pareto_new(s->tables, s->n_tables, &s->pareto);
   return render_pareto_each(s->pareto, s->L, s->lang, note_pareto, s);
 }
 
@@ -1377,7 +1375,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
                                 err)) == POD_OK &&
       (rc = study_find(&s, err)) == POD_OK)
-    rc = find_paretos(&s, err);
+    rc = find_paretos(&s);
   if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
     atomic_init(&share.stop, 0);

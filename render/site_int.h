@@ -52,6 +52,9 @@ typedef struct site {
   int n_langs;
   pod_buf body, page;
   analysis_study *study;   /* every model's evidence per dataset */
+  analysis_table **tables; /* its study table per scope, in the order of
+                           ** analysis_study_scopes; made once a render */
+  size_t n_tables;
   cmp_page *cmp_pages;     /* the comparisons that have rows */
   size_t n_cmp_pages;
   const pod_project *project;  /* its pairs get pages too; may be NULL */
@@ -78,15 +81,12 @@ int site_write_page(site *s, const char *rel, const char *template,
                     char err[POD_ERRLEN]);
 void site_set_title(lua_State *L, const char *title);
 
-/* study_pages.c: the study (s->study) and its comparisons, made once
-** before any page; their pages in s->lang; the overview's list of them
+/* study_pages.c: the study (s->study), its tables and its comparisons,
+** made once before any page; their pages in s->lang; the overview's list of them
 ** pushed as a Lua list; released at the end. */
 int study_find(site *s, char err[POD_ERRLEN]);
 int study_pages(site *s, char err[POD_ERRLEN]);
 void study_push_compares(site *s);
 void study_free(site *s);
-/* The page name of a model (unit label), for links: "<lang>/models/x.html" */
-void study_model_href(pod_buf *out, const char *lang, const char *model,
-                      const char *variant);
 
 #endif

@@ -18,21 +18,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "model (variant)" */
-static void unit_label(pod_buf *out, const char *model, const char *variant) {
+void render_model_label(pod_buf *out, const char *model, const char *variant) {
   pod_buf_adds(out, model);
   if (variant) pod_buf_printf(out, " (%s)", variant);
 }
 
 static void unit_slug(pod_buf *out, const char *model, const char *variant) {
   pod_buf l = POD_BUF_INIT;
-  unit_label(&l, model, variant);
+  render_model_label(&l, model, variant);
   render_slug(out, l.data);
   pod_buf_free(&l);
 }
 
-void study_model_href(pod_buf *out, const char *lang, const char *model,
-                      const char *variant) {
+void render_model_href(pod_buf *out, const char *lang, const char *model,
+                       const char *variant) {
   pod_buf_printf(out, "%s/models/", lang);
   unit_slug(out, model, variant);
   pod_buf_adds(out, ".html");
@@ -135,6 +134,18 @@ int study_find(site *s, char err[POD_ERRLEN]) {
   const analysis_pair *pairs;
   int rc = analysis_study_new(s->db, s->project, &s->study, err);
   if (rc) return rc;
+  {  /* each dataset's table, for its study page, model and Pareto pages */
+    size_t n_scopes;
+    const char *const *scopes = analysis_study_scopes(s->study, &n_scopes);
+    s->tables = pod_xmalloc((n_scopes ? n_scopes : 1) * sizeof *s->tables);
+    for (size_t i = 0; i < n_scopes && !rc; i++)
+      if ((rc = analysis_study_table(
+               s->db, s->study, scopes[i],
+               render_primary_metric(s->prim, s->n_prim, scopes[i]),
+               &s->tables[s->n_tables], err)) == POD_OK)
+        s->n_tables++;
+    if (rc) return rc;
+  }
   u = analysis_study_units(s->study, &n_units);
   pairs = analysis_study_pairs(s->study, &n_pairs);
   for (size_t i = 0; i < n_pairs; i++) {
@@ -153,8 +164,8 @@ int study_find(site *s, char err[POD_ERRLEN]) {
     render_slug(&name, b->model);
     pod_buf_adds(&name, "--");
     render_slug(&name, o->model);
-    unit_label(&bl, b->model, b->variant);
-    unit_label(&ol, o->model, o->variant);
+    render_model_label(&bl, b->model, b->variant);
+    render_model_label(&ol, o->model, o->variant);
     page_add(page_for(s, &name, bl.data, ol.data), c);
     pod_buf_free(&name);
     pod_buf_free(&bl);
@@ -173,6 +184,10 @@ void study_free(site *s) {
     free(p->opt_label);
   }
   free(s->cmp_pages);
+  for (size_t i = 0; i < s->n_tables; i++) analysis_table_free(s->tables[i]);
+  free(s->tables);
+  s->tables = NULL;
+  s->n_tables = 0;
   analysis_study_free(s->study);
   s->cmp_pages = NULL;
   s->n_cmp_pages = 0;
@@ -244,10 +259,10 @@ void study_push_compares(site *s) {
                 !strcmp(u[j].variant, u[i].variant)));
       if (dup) continue;
       lua_createtable(L, 0, 2);
-      unit_label(&l, u[i].model, u[i].variant);
+      render_model_label(&l, u[i].model, u[i].variant);
       lua_pushstring(L, l.data);
       lua_setfield(L, -2, "label");
-      study_model_href(&h, s->lang, u[i].model, u[i].variant);
+      render_model_href(&h, s->lang, u[i].model, u[i].variant);
       lua_pushstring(L, h.data);
       lua_setfield(L, -2, "href");
       pod_buf_free(&h);
@@ -367,7 +382,7 @@ static void push_table(site *s, const analysis_table *t) {
     const analysis_table_row *row = &t->rows[r];
     pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
     lua_createtable(L, 0, 8);
-    unit_label(&l, row->unit->model, NULL);
+    render_model_label(&l, row->unit->model, NULL);
     lua_pushstring(L, row->unit->model);
     lua_setfield(L, -2, "model");
     if (row->unit->variant) {
@@ -382,7 +397,7 @@ static void push_table(site *s, const analysis_table *t) {
       lua_pushstring(L, row->baseline->model);
       lua_setfield(L, -2, "baseline");
     }
-    study_model_href(&h, s->lang, row->unit->model, row->unit->variant);
+    render_model_href(&h, s->lang, row->unit->model, row->unit->variant);
     lua_pushstring(L, h.data);
     lua_setfield(L, -2, "href");
     lua_createtable(L, 0, ANALYSIS_N_COLS);
@@ -399,19 +414,19 @@ static void push_table(site *s, const analysis_table *t) {
   lua_setfield(L, -2, "rows");
 }
 
-static const char *primary_of(const site *s, const char *scope) {
-  for (size_t i = 0; i < s->n_prim; i++)
-    if (!strcmp(s->prim[i].scope, scope)) return s->prim[i].metric;
+/* The study table of scope (s->tables), or NULL. */
+static const analysis_table *table_of(const site *s, const char *scope) {
+  for (size_t i = 0; i < s->n_tables; i++)
+    if (!strcmp(s->tables[i]->scope, scope)) return s->tables[i];
   return NULL;
 }
 
 static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
-  analysis_table *t = NULL;
+  const analysis_table *t = table_of(s, scope);
   pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
-  int rc = analysis_study_table(s->db, s->study, scope, primary_of(s, scope),
-                                &t, err);
-  if (rc) return rc;
+  int rc;
+  if (!t) return POD_OK;
   lua_newtable(s->L);
   pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
   site_set_title(s->L, title.data);
@@ -455,7 +470,6 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   rc = site_write_page(s, rel.data, "study.html", err);
   pod_buf_free(&rel);
   pod_buf_free(&title);
-  analysis_table_free(t);
   return rc;
 }
 
@@ -554,17 +568,14 @@ static int page_model(site *s, size_t first, char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   int rc = POD_OK, k = 0;
   lua_newtable(L);
-  unit_label(&label, m->model, m->variant);
+  render_model_label(&label, m->model, m->variant);
   site_set_title(L, label.data);
   lua_pushstring(L, label.data);
   lua_setfield(L, -2, "label");
   lua_newtable(L);   /* datasets */
   for (size_t i = first; i < n_units && !rc; i++) {
-    analysis_table *t = NULL;
-    if (!same_model(&u[i], m)) continue;
-    rc = analysis_study_table(s->db, s->study, u[i].scope,
-                              primary_of(s, u[i].scope), &t, err);
-    if (rc) break;
+    const analysis_table *t = table_of(s, u[i].scope);
+    if (!same_model(&u[i], m) || !t) continue;
     lua_createtable(L, 0, 6);
     lua_pushstring(L, u[i].scope);
     lua_setfield(L, -2, "scope");
@@ -610,7 +621,6 @@ static int page_model(site *s, size_t first, char err[POD_ERRLEN]) {
       rc = push_curves(s, &u[i], t->col[ANALYSIS_COL_QUALITY].metric, err);
       lua_setfield(L, -2, "curves");
     }
-    analysis_table_free(t);
     lua_rawseti(L, -2, ++k);
   }
   lua_setfield(L, -2, "datasets");
@@ -634,7 +644,7 @@ static int page_model(site *s, size_t first, char err[POD_ERRLEN]) {
     lua_rawseti(L, -2, ++k);
   }
   lua_setfield(L, -2, "compares");
-  study_model_href(&rel, s->lang, m->model, m->variant);
+  render_model_href(&rel, s->lang, m->model, m->variant);
   if (rc) lua_pop(L, 1);
   else rc = site_write_page(s, rel.data, "model.html", err);
   pod_buf_free(&rel);
