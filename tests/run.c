@@ -125,6 +125,13 @@ int main(int argc, char **argv) {
   }
   if (!getcwd(root, sizeof root)) return 2;
   setvbuf(stdout, NULL, _IOLBF, 0);
+  /* Hermetic: the caller's settings never change a result. Tests that
+  ** need one of these set it themselves; dates are UTC, numbers ASCII. */
+  unsetenv("PODIUM_DB");
+  unsetenv("PODIUM_JOBS");
+  unsetenv("PODIUM_SHARE");
+  setenv("TZ", "UTC", 1);
+  setenv("LC_ALL", "C.UTF-8", 1);
   for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
     for (const test_case *t = suites[s]; t->name; t++) {
       if (match && !strstr(t->name, match)) continue;
