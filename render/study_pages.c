@@ -350,17 +350,18 @@ static void push_cell(site *s, const analysis_cell *c) {
   }
 }
 
-static void push_table(site *s, const analysis_table *t) {
-  lua_State *L = s->L;
-  static const char *const keys[ANALYSIS_N_COLS] = {
-      "quality", "latency", "memory", "energy", "emissions"};
+static const char *const col_keys[ANALYSIS_N_COLS] = {
+    "quality", "latency", "memory", "energy", "emissions"};
+
+/* {columns = {...}} of table t: its columns only. */
+static void push_columns(lua_State *L, const analysis_table *t) {
   lua_createtable(L, 0, 3);
   lua_createtable(L, ANALYSIS_N_COLS, 0);
   for (int c = 0, k = 0; c < ANALYSIS_N_COLS; c++) {
     const analysis_column *col = &t->col[c];
     if (!col->metric) continue;
     lua_createtable(L, 0, 6);
-    lua_pushstring(L, keys[c]);
+    lua_pushstring(L, col_keys[c]);
     lua_setfield(L, -2, "key");
     lua_pushstring(L, col->metric);
     lua_setfield(L, -2, "metric");
@@ -377,41 +378,50 @@ static void push_table(site *s, const analysis_table *t) {
     lua_rawseti(L, -2, ++k);
   }
   lua_setfield(L, -2, "columns");
-  lua_createtable(L, (int)t->n_rows, 0);
-  for (size_t r = 0; r < t->n_rows; r++) {
-    const analysis_table_row *row = &t->rows[r];
-    pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
-    lua_createtable(L, 0, 8);
-    render_model_label(&l, row->unit->model, NULL);
-    lua_pushstring(L, row->unit->model);
-    lua_setfield(L, -2, "model");
-    if (row->unit->variant) {
-      lua_pushstring(L, row->unit->variant);
-      lua_setfield(L, -2, "variant");
-    }
-    if (row->unit->role >= 0) {
-      lua_pushstring(L, row->unit->role ? "optimized" : "baseline");
-      lua_setfield(L, -2, "role");
-    }
-    if (row->baseline) {
-      lua_pushstring(L, row->baseline->model);
-      lua_setfield(L, -2, "baseline");
-    }
-    render_model_href(&h, s->lang, row->unit->model, row->unit->variant);
-    lua_pushstring(L, h.data);
-    lua_setfield(L, -2, "href");
-    lua_createtable(L, 0, ANALYSIS_N_COLS);
-    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-      if (!t->col[c].metric) continue;
-      push_cell(s, &row->cell[c]);
-      lua_setfield(L, -2, keys[c]);
-    }
-    lua_setfield(L, -2, "cells");
-    pod_buf_free(&h);
-    pod_buf_free(&l);
-    lua_rawseti(L, -2, (lua_Integer)r + 1);
+}
+
+/* One row of table t as a Lua table. */
+static void push_row_of(site *s, const analysis_table *t,
+                        const analysis_table_row *row) {
+  lua_State *L = s->L;
+  pod_buf h = POD_BUF_INIT;
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, row->unit->model);
+  lua_setfield(L, -2, "model");
+  if (row->unit->variant) {
+    lua_pushstring(L, row->unit->variant);
+    lua_setfield(L, -2, "variant");
   }
-  lua_setfield(L, -2, "rows");
+  if (row->unit->role >= 0) {
+    lua_pushstring(L, row->unit->role ? "optimized" : "baseline");
+    lua_setfield(L, -2, "role");
+  }
+  if (row->baseline) {
+    lua_pushstring(L, row->baseline->model);
+    lua_setfield(L, -2, "baseline");
+  }
+  render_model_href(&h, s->lang, row->unit->model, row->unit->variant);
+  lua_pushstring(L, h.data);
+  lua_setfield(L, -2, "href");
+  lua_createtable(L, 0, ANALYSIS_N_COLS);
+  for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+    if (!t->col[c].metric) continue;
+    push_cell(s, &row->cell[c]);
+    lua_setfield(L, -2, col_keys[c]);
+  }
+  lua_setfield(L, -2, "cells");
+  pod_buf_free(&h);
+}
+
+/* {columns, rows}: the whole table, for its study page. */
+static void push_table(site *s, const analysis_table *t) {
+  push_columns(s->L, t);
+  lua_createtable(s->L, (int)t->n_rows, 0);
+  for (size_t r = 0; r < t->n_rows; r++) {
+    push_row_of(s, t, &t->rows[r]);
+    lua_rawseti(s->L, -2, (lua_Integer)r + 1);
+  }
+  lua_setfield(s->L, -2, "rows");
 }
 
 /* The study table of scope (s->tables), or NULL. */
@@ -607,16 +617,14 @@ static int page_model(site *s, size_t first, char err[POD_ERRLEN]) {
       lua_rawseti(L, -2, (lua_Integer)r + 1);
     }
     lua_setfield(L, -2, "runs");
-    /* its row of the study table */
-    push_table(s, t);
-    lua_getfield(L, -1, "rows");
-    for (lua_Integer r = 1; r <= (lua_Integer)t->n_rows; r++)
-      if (t->rows[r - 1].unit == &u[i]) {
-        lua_rawgeti(L, -1, r);
-        lua_setfield(L, -4, "row");
-      }
-    lua_pop(L, 1);
+    /* the study table's columns and its own row (not every model's) */
+    push_columns(L, t);
     lua_setfield(L, -2, "table");
+    for (size_t r = 0; r < t->n_rows; r++)
+      if (t->rows[r].unit == &u[i]) {
+        push_row_of(s, t, &t->rows[r]);
+        lua_setfield(L, -2, "row");
+      }
     if (t->col[ANALYSIS_COL_QUALITY].metric) {
       rc = push_curves(s, &u[i], t->col[ANALYSIS_COL_QUALITY].metric, err);
       lua_setfield(L, -2, "curves");
