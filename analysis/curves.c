@@ -51,14 +51,11 @@ static char *key_of(const char *metric, const char *split) {
 static int take_row(const store_row *row, void *ud) {
   reader *r = ud;
   const char *metric = store_row_text(row, "metric");
-  const char *unit = store_row_text(row, "unit");
   const char *split = store_row_text(row, "split");
   const store_value *epoch = store_row_col(row, "epoch");
   int direction = (int)store_row_col(row, "direction")->i;
   double v = store_row_col(row, "value")->d;
-  if (!metric || !analysis_is_quality(metric, unit, direction)) return 0;
-  if (!split || (strcmp(split, "validation") && strcmp(split, "test")))
-    return 0;
+  if (!metric || !split) return 0;  /* quality, validation or test: SQL */
   if (epoch->type == STORE_NULL) {
     /* a summary value as the file gave it (not one of our copies) */
     if (store_row_col(row, "step")->type == STORE_NULL &&
@@ -164,7 +161,7 @@ int analysis_curve_results(store_db *db, int64_t run_id,
   size_t *at, n_epochs = 0;
   memset(&r, 0, sizeof r);
   if ((rc = store_results_clear(db, run_id, err)) ||
-      (rc = store_each_measurement(db, run_id, take_row, &r, err)))
+      (rc = store_each_curve_point(db, run_id, take_row, &r, err)))
     goto done;
   if (!r.n) goto done;
   qsort(r.p, r.n, sizeof *r.p, by_curve);

@@ -50,7 +50,7 @@ for layout in runs snapshots; do
     sqlite3 "$dir/s.db" '.mode csv' ".import $f t"
     t1=$(now)
     s_s=$(echo "$t0 $t1" | awk '{print $2 - $1}')
-    stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements) || ' / ' || (SELECT count(*) FROM samples)")
+    stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
     l=$(line "codecarbon-$layout" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
     echo "$l"
     rows="$rows$l
@@ -86,7 +86,7 @@ t1=$(now)
 s_s=$(echo "$t0 $t1" | awk '{print $2 - $1}')
 # rows: what sqlite3 stored (CSV data rows, JSON lines), for both sides
 n=$(sqlite3 "$dir/s.db" "SELECT (SELECT count(*) FROM keras) + (SELECT count(*) FROM lit) + (SELECT count(*) FROM json)")
-stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements) || ' / ' || (SELECT count(*) FROM samples)")
+stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
 l=$(line "trainlogs-$nlogs-files" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
 echo "$l"
 rows="$rows$l

@@ -293,7 +293,7 @@ typedef struct cc {
   int mcol[N_MCOLS];           /* measurement column -> mcols[], or -1 */
   int64_t metric_id[N_MCOLS];
   int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
-  size_t dur_k;                /* mcols[] index of duration */
+  size_t dur_k, cpu_power_k;   /* mcols[] index of duration, cpu_power */
   int64_t final_run;           /* final_row's run */
   int *env_cols;               /* columns that describe the machine */
   size_t n_env_cols;
@@ -650,35 +650,22 @@ static int group_run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 
 /* ---- second pass: rows ----------------------------------------------- */
 
-/* How CodeCarbon got the figure of column k on this row; the file never
-** says, so: CPU power is RAPL (or Intel Power Gadget) when it can read
-** it; otherwise a constant, TDP x 0.5 (CONSUMPTION_PERCENTAGE_CONSTANT in
+/* How CodeCarbon got this row's CPU figures; the file never says, so:
+** CPU power is RAPL (or Intel Power Gadget) when it can read it;
+** otherwise a constant, TDP x 0.5 (CONSUMPTION_PERCENTAGE_CONSTANT in
 ** codecarbon/external/hardware.py; 85 W x 0.5 = 42.5 W when the CPU is
 ** not in its table), which is why a cpu_power that is a whole number of
 ** half watts is read as "tdp". From 3.0 the fallback is a TDP x load
-** model whose values look like readings: "rapl-or-model". GPU figures
-** come from NVML (pynvml); RAM is modelled (3 W per 8 GB before 3.0,
-** per DIMM since: codecarbon/external/ram.py). Totals join the parts. */
-static const char *cc_method(const cc *st, const ingest_csv_row *row,
-                             const char *column) {
-  int cpu_col = -1, v3 = st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0;
-  double w;
-  const char *cpu;
-  for (size_t k = 0; k < N_MCOLS; k++)
-    if (!strcmp(mcols[k].column, "cpu_power")) cpu_col = st->mcol[k];
-  cpu = v3 ? "rapl-or-model" : "rapl";
-  if (cpu_col >= 0 && row->len[cpu_col] &&
-      ingest_parse_number(row->field[cpu_col], &w) && w > 0 &&
-      fabs(2 * w - floor(2 * w + 0.5)) < 1e-9)
-    cpu = "tdp";
-  if (!strncmp(column, "cpu_", 4)) return cpu;
-  if (!strncmp(column, "gpu_", 4)) return "nvml";
-  if (!strncmp(column, "ram_", 4)) return "ram-model";
-  if (!strcmp(column, "energy_consumed") || !strcmp(column, "emissions")) {
-    if (!strcmp(cpu, "tdp")) return "tdp+nvml+ram-model";
-    return v3 ? "rapl-or-model+nvml+ram-model" : "rapl+nvml+ram-model";
-  }
-  return NULL;
+** model whose values look like readings: "rapl-or-model". The other
+** figures follow from it (store/store_int.h, TRACKER_COLUMNS): GPU
+** figures come from NVML (pynvml); RAM is modelled (3 W per 8 GB before
+** 3.0, per DIMM since: codecarbon/external/ram.py); totals join the
+** parts. */
+static const char *cc_cpu_method(const cc *st, double cpu_power) {
+  if (cpu_power > 0 && fabs(2 * cpu_power - floor(2 * cpu_power + 0.5)) < 1e-9)
+    return "tdp";
+  return st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0 ? "rapl-or-model"
+                                                       : "rapl";
 }
 
 /* The value of measurement column k in row, checked: *v is NaN when the
@@ -702,38 +689,31 @@ static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   return POD_OK;
 }
 
-/* A summary value: one long-form measurement with its raw cell. */
-static int measure(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
-                   store_measurement *m, size_t k, double v,
-                   char err[POD_ERRLEN]) {
-  int rc;
-  if (isnan(v)) return POD_OK;
-  if (!st->metric_id[k] &&
-      (rc = store_metric_id(cx->db, mcols[k].metric, mcols[k].unit,
-                            mcols[k].direction, &st->metric_id[k], err)))
-    return rc;
-  m->metric_id = st->metric_id[k];
-  m->value = v;
-  m->raw_value = row->field[st->mcol[k]];
-  m->raw_unit = mcols[k].raw_unit;
-  m->method = !strcmp(mcols[k].unit, "kWh") || !strcmp(mcols[k].unit, "kg") ||
-                      !strcmp(mcols[k].unit, "W")
-                  ? cc_method(st, row, mcols[k].column) : NULL;
-  return store_measurement_add(cx->db, m, err);
-}
-
-/* A run's result, row: its only row, or its last snapshot. */
+/* A run's result, row: its only row, or its last snapshot. One wide row
+** (store_tracker_result_add); the metrics it stands for must exist for
+** readers to see them. */
 static int summary(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    int64_t run, const double *v, char err[POD_ERRLEN]) {
-  store_measurement m;
+  store_tracker_result t;
   int rc;
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.source_id = cx->source_id;
-  m.line = row->line;
-  for (size_t k = 0; k < N_MCOLS; k++)
-    if ((rc = measure(cx, st, row, &m, k, v[k], err))) return rc;
-  return POD_OK;
+  memset(&t, 0, sizeof t);
+  t.run_id = run;
+  t.source_id = cx->source_id;
+  t.line = row->line;
+  t.cpu_method = cc_cpu_method(st, v[st->cpu_power_k]);  /* NaN: rapl */
+  t.method = cx->meta->method;  /* --method: over every energy figure */
+  for (int k = 0; k < STORE_SAMPLE_N; k++) t.v[k] = NAN;
+  for (size_t k = 0; k < N_MCOLS; k++) {
+    int j = st->sample_col[k];
+    if (j < 0 || isnan(v[k])) continue;
+    if (!st->metric_id[k] &&
+        (rc = store_metric_id(cx->db, mcols[k].metric, mcols[k].unit,
+                              mcols[k].direction, &st->metric_id[k], err)))
+      return rc;
+    t.v[j] = v[k];
+    t.raw[j] = row->field[st->mcol[k]];
+  }
+  return store_tracker_result_add(cx->db, &t, err);
 }
 
 static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
@@ -845,6 +825,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     st.mcol[k] = -1;
     st.sample_col[k] = store_sample_index(mcols[k].metric);
     if (!strcmp(mcols[k].metric, "duration")) st.dur_k = k;
+    if (!strcmp(mcols[k].metric, "cpu_power")) st.cpu_power_k = k;
   }
   rc = ingest_csv_read(cx, data_row, &st, err);
   if (rc == POD_OK && st.header_seen) rc = snapshot_summaries(cx, &st, err);

@@ -5,7 +5,8 @@
 ** (PRAGMA integrity_check: pages, indexes, b-trees), the references
 ** (PRAGMA foreign_key_check: a measurement whose run is gone), and
 ** podium's (every source still holds the rows it was ingested with: the
-** distinct lines of its measurements and samples number sources.rows;
+** distinct lines of its measurements, tracker results and samples number
+** sources.rows;
 ** environment files, whose lines describe a machine, hold none).
 ** Reads only: a damaged registry is reported, never repaired.
 */
@@ -84,13 +85,23 @@ int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
   look(db, r, "the rows of each source",
        "SELECT s.id, s.path, s.rows, (SELECT count(*) FROM ("
        "  SELECT line FROM measurements WHERE source_id = s.id UNION "
-       "  SELECT line FROM samples WHERE source_id = s.id)) AS held "
-       "FROM sources s "
+       "  SELECT line FROM samples WHERE source_id = s.id)) + "
+       "  coalesce(ws.n, 0) AS held "
+       /* tracker_results has no index by source: one pass over it, its
+       ** lines that are no sample's or measurement's line already */
+       "FROM sources s LEFT JOIN (SELECT w.source_id AS source_id, "
+       "  count(*) AS n FROM tracker_results w WHERE NOT EXISTS (SELECT 1 "
+       "  FROM samples x WHERE x.run_id = w.run_id AND x.source_id = "
+       "  w.source_id AND x.line = w.line) AND NOT EXISTS (SELECT 1 FROM "
+       "  measurements m WHERE m.run_id = w.run_id AND m.source_id = "
+       "  w.source_id AND m.line = w.line) GROUP BY w.source_id) ws "
+       "  ON ws.source_id = s.id "
        "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%' "
        "  AND held <> s.rows LIMIT 50", on_source);
   look(db, r, "counting",
        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM runs),"
-       " (SELECT count(*) FROM measurements)", on_count);
+       " (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("
+       WIDE_CELLS "), 0) FROM tracker_results w)", on_count);
   sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
   return POD_OK;
 }

@@ -9,14 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Most queries read the long form through the view measurements_all
+** (schema.c, 5 -> 6). SQLite pushes a bound term (run_id = ?1) into each
+** of the view's arms, but not a correlated one (run_id = r.id): there it
+** would read the whole view per outer row, so correlated subqueries name
+** measurements and tracker_results themselves. */
+
 /* The columns a run row carries everywhere it is listed. */
 #define RUN_COLUMNS                                                        \
   "r.id AS id, r.name AS name, r.project AS project, r.model AS model, "   \
   "r.variant AS variant, r.role AS role, r.dataset AS dataset, "           \
   "r.task AS task, r.scope AS scope, r.environment_id AS environment_id, " \
   "r.tags AS tags, r.created_at AS created_at, "                           \
-  "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) "           \
-  "AS measurements "
+  "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) + "         \
+  "(SELECT coalesce(sum(" WIDE_CELLS "), 0) FROM tracker_results w "       \
+  " WHERE w.run_id = r.id) AS measurements "
 
 /* One leaderboard: per axis point (batch size, sequence length, split:
 ** train and validation loss are not one ranking), runs ranked by mean
@@ -28,10 +35,8 @@
   "  r.variant AS variant, r.role AS role, r.project AS project, "         \
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
   "  m.split AS split, avg(m.value) AS value, count(*) AS n, "             \
-  "  (SELECT group_concat(DISTINCT e.method) FROM measurements e "         \
-  "   WHERE e.run_id = r.id AND e.metric_id = ?2 "                         \
-  "     AND e.method IS NOT NULL) AS method "                              \
-  "FROM measurements m JOIN runs r ON r.id = m.run_id "                    \
+  "  group_concat(DISTINCT m.method) AS method "                           \
+  "FROM measurements_all m JOIN runs r ON r.id = m.run_id "                \
   "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
   "  AND r.scope = ?1 "                                                    \
   "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
@@ -42,27 +47,38 @@
 ** the row's axis point, else its mean measured without axes (a
 ** CodeCarbon total), else, on a row without axes, its mean at the one
 ** point it was measured at; NULL otherwise. Splits are not told apart.
-** Each lookup is a search of measurements_summary, so the statement
-** stays linear in the board's rows (a join on a CTE was quadratic). */
+** Each lookup is a search of measurements_summary (and a key lookup in
+** tracker_results for the tracker's figures, which have no axes), so the
+** statement stays linear in the board's rows (a join on a CTE was
+** quadratic). */
 #define COST_COLUMNS(X)                                                    \
-  X(inference_time) X(train_time) X(inference_memory) X(train_memory)     \
-  X(energy_consumed) X(emissions)
-#define COST_OF(c)                                                         \
-  "FROM measurements c WHERE c.metric_id = (SELECT id FROM metrics "       \
-  "WHERE name = '" #c "') AND c.run_id = b.run_id "                        \
-  "AND c.epoch IS NULL AND c.step IS NULL"
-#define COST_PICK(c)                                                       \
-  ", coalesce((SELECT avg(c.value) " COST_OF(c) " AND c.batch_size IS "    \
-  "b.batch_size AND c.sequence_length IS b.sequence_length), "             \
-  "(SELECT avg(c.value) " COST_OF(c) " AND c.batch_size IS NULL AND "      \
-  "c.sequence_length IS NULL), CASE WHEN b.batch_size IS NULL AND "        \
+  X(inference_time, NO_WIDE) X(train_time, NO_WIDE)                        \
+  X(inference_memory, NO_WIDE) X(train_memory, NO_WIDE)                    \
+  X(energy_consumed, WIDE) X(emissions, WIDE)
+#define NO_WIDE(c) ""
+#define WIDE(c)                                                            \
+  " UNION ALL SELECT w." #c ", NULL, NULL FROM tracker_results w "         \
+  "WHERE w.run_id = b.run_id AND w." #c " IS NOT NULL"
+#define COST_OF(c, wide)                                                   \
+  "FROM (SELECT value, batch_size, sequence_length FROM measurements "     \
+  "WHERE metric_id = (SELECT id FROM metrics WHERE name = '" #c "') "      \
+  "AND run_id = b.run_id AND epoch IS NULL AND step IS NULL" wide(c) ") c "
+#define COST_PICK(c, wide)                                                 \
+  ", coalesce((SELECT avg(c.value) " COST_OF(c, wide) "WHERE c.batch_size "\
+  "IS b.batch_size AND c.sequence_length IS b.sequence_length), "          \
+  "(SELECT avg(c.value) " COST_OF(c, wide) "WHERE c.batch_size IS NULL "   \
+  "AND c.sequence_length IS NULL), CASE WHEN b.batch_size IS NULL AND "    \
   "b.sequence_length IS NULL THEN (SELECT CASE WHEN count(DISTINCT "       \
   "coalesce(c.batch_size, -1) || ',' || coalesce(c.sequence_length, -1)) " \
-  "= 1 THEN avg(c.value) END " COST_OF(c) ") END) AS " #c
+  "= 1 THEN avg(c.value) END " COST_OF(c, wide) ") END) AS " #c
 #define PRIMARY_SQL(DIR)                                                   \
   "SELECT b.*" COST_COLUMNS(COST_PICK) " FROM (" BOARD_SQL(DIR) ") b "     \
   "ORDER BY b.batch_size, b.sequence_length, b.split, b.rank, b.model, "   \
   "  b.run_id"
+
+#define TRACKER_NAMES(c, unit, m) ", " #c ", " #c "_raw"
+#define SCOPE_HAS(c, unit, m) ", max(w." #c " IS NOT NULL) AS " #c
+#define HAS_CASE(c, unit, m) " WHEN '" #c "' THEN ws." #c
 
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
@@ -80,13 +96,15 @@ const char *const store_sql[Q_COUNT_] = {
   ** that no other file feeds. */
   [Q_REPLACED_CLEAR] = "DELETE FROM temp.replaced_runs",
   [Q_REPLACED_KEEP] =
-      "INSERT OR IGNORE INTO temp.replaced_runs SELECT DISTINCT run_id "
-      "FROM measurements WHERE source_id = ?1",
+      "INSERT OR IGNORE INTO temp.replaced_runs SELECT run_id "
+      "FROM measurements WHERE source_id = ?1 UNION SELECT run_id "
+      "FROM tracker_results WHERE source_id = ?1",
   [Q_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?1",
   [Q_ORPHAN_RUNS] =
       "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
       "AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = "
-      "runs.id)",
+      "runs.id) AND NOT EXISTS (SELECT 1 FROM tracker_results w WHERE "
+      "w.run_id = runs.id)",
   /* every environment, for store_env_add's match (store.c); columns in
   ** the order of env_fields */
   [Q_ENV_ALL] =
@@ -133,14 +151,26 @@ const char *const store_sql[Q_COUNT_] = {
       "cpu_utilization, gpu_utilization, ram_utilization, ram_used) VALUES "
       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
       "?16, ?17, ?18, ?19)",
+  [Q_TRACKER_ADD] =
+      "INSERT INTO tracker_results (run_id, source_id, line, cpu_method, "
+      "method" TRACKER_COLUMNS(TRACKER_NAMES) ") VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+      "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
+      "?33, ?34, ?35)",
   [Q_LINE_SUMMARY] =
-      "SELECT mt.name, m.value FROM measurements m "
-      "  JOIN metrics mt ON mt.id = m.metric_id "
-      "WHERE m.run_id = ?1 AND m.source_id = ?2 AND m.line = ?3 "
-      "  AND m.step IS NULL AND m.epoch IS NULL",
+      "INSERT INTO samples (run_id, step, source_id, line, duration, "
+      "emissions, emissions_rate, cpu_power, gpu_power, ram_power, "
+      "cpu_energy, gpu_energy, ram_energy, energy_consumed, water_consumed, "
+      "cpu_utilization, gpu_utilization, ram_utilization, ram_used) "
+      "SELECT run_id, ?4, source_id, line, duration, emissions, "
+      "emissions_rate, cpu_power, gpu_power, ram_power, cpu_energy, "
+      "gpu_energy, ram_energy, energy_consumed, water_consumed, "
+      "cpu_utilization, gpu_utilization, ram_utilization, ram_used "
+      "FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 AND "
+      "line = ?3",
   [Q_LINE_SUMMARY_DELETE] =
-      "DELETE FROM measurements WHERE run_id = ?1 AND source_id = ?2 "
-      "  AND line = ?3 AND step IS NULL AND epoch IS NULL",
+      "DELETE FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 "
+      "  AND line = ?3",
   [Q_SAMPLES] =
       "SELECT x.step AS step, x.line AS line, s.path AS source_path, "
       "  x.duration AS duration, x.emissions AS emissions, "
@@ -164,11 +194,11 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.method AS method, m.method_note AS method_note, m.id AS id, "
       "  m.derived AS derived, m.at_epoch AS at_epoch, "
       "  m.of_epochs AS of_epochs "
-      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
+      "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
       "WHERE m.run_id = ?1 "
       "ORDER BY mt.name, m.batch_size, m.sequence_length, m.epoch, m.step, "
-      "  m.id",
+      "  m.id, m.source_id, m.line",
   [Q_SOURCE_GET] =
       "SELECT s.id AS id, s.path AS path, s.sha256 AS sha256, "
       "  s.format AS format, s.format_version AS format_version, "
@@ -179,7 +209,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  s.format AS format, s.format_version AS format_version, "
       "  s.bytes AS bytes, s.rows AS rows, s.ingested_at AS ingested_at "
       "FROM sources s WHERE s.id IN "
-      "  (SELECT DISTINCT source_id FROM measurements WHERE run_id = ?1) "
+      "  (SELECT source_id FROM measurements_all WHERE run_id = ?1) "
       "ORDER BY s.id",
   [Q_ENVS] =
       "SELECT e.*, (SELECT count(*) FROM runs r WHERE r.environment_id = "
@@ -195,6 +225,11 @@ const char *const store_sql[Q_COUNT_] = {
       "WHERE EXISTS (SELECT 1 FROM measurements m JOIN runs r "
       "  ON r.id = m.run_id WHERE m.metric_id = mt.id "
       "  AND m.epoch IS NULL AND m.step IS NULL AND r.scope = sc.scope) "
+      /* tracker figures: one pass over tracker_results, by scope */
+      "OR EXISTS (SELECT 1 FROM (SELECT r.scope AS scope" TRACKER_COLUMNS(
+          SCOPE_HAS) " FROM tracker_results w JOIN runs r ON r.id = "
+      "  w.run_id GROUP BY r.scope) AS ws WHERE ws.scope = sc.scope AND "
+      "  CASE mt.name" TRACKER_COLUMNS(HAS_CASE) " END) "
       "ORDER BY sc.scope, mt.name",
   [Q_BOARD_ASC] = BOARD_SQL("ASC"),
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
@@ -208,13 +243,15 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
       "  m.method_note AS method_note "
-      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
-      "  JOIN sources s ON s.id = m.source_id ORDER BY m.run_id, m.id",
+      "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
+      "  JOIN sources s ON s.id = m.source_id "
+      "ORDER BY m.run_id, m.id, m.source_id, m.line, mt.name",
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
-      "  (SELECT count(*) FROM measurements) AS measurements, "
+      "  (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("
+      WIDE_CELLS "), 0) FROM tracker_results w) AS measurements, "
       "  (SELECT count(*) FROM samples) AS samples",
   [Q_SUMMARY] =
       "SELECT r.scope AS scope, r.id AS run_id, r.model AS model, "
@@ -222,7 +259,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  mt.direction AS direction, m.batch_size AS batch_size, "
       "  m.sequence_length AS sequence_length, m.split AS split, "
       "  avg(m.value) AS value "
-      "FROM measurements m JOIN runs r ON r.id = m.run_id "
+      "FROM measurements_all m JOIN runs r ON r.id = m.run_id "
       "  JOIN metrics mt ON mt.id = m.metric_id "
       "WHERE m.epoch IS NULL AND m.step IS NULL "
       "GROUP BY r.id, mt.id, m.batch_size, m.sequence_length, m.split "
@@ -247,7 +284,10 @@ const char *const store_sql[Q_COUNT_] = {
       "UNION ALL SELECT 'v', count(*), coalesce(max(id), 0), NULL, NULL, "
       "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM measurements "
       "UNION ALL SELECT 'x', count(*), coalesce(max(id), 0), NULL, NULL, "
-      "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM samples",
+      "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM samples "
+      "UNION ALL SELECT 'w', count(*), coalesce(max(run_id), 0), "
+      "  coalesce(sum(line), 0), NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+      "  NULL, NULL FROM tracker_results",
   [Q_SET_METHOD] =
       "UPDATE measurements SET method = ?3 WHERE source_id = ?1 "
       "  AND metric_id = (SELECT id FROM metrics WHERE name = ?2) "
@@ -263,8 +303,19 @@ const char *const store_sql[Q_COUNT_] = {
       "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
       "  sources.id)",
   [Q_SOURCE_RUNS] =
-      "SELECT DISTINCT run_id AS id FROM measurements WHERE source_id = ?1 "
-      "ORDER BY run_id",
+      "SELECT run_id AS id FROM measurements WHERE source_id = ?1 UNION "
+      "SELECT run_id FROM tracker_results WHERE source_id = ?1 ORDER BY 1",
+  /* what analysis/curves.c reads of a run after each training log: only
+  ** the validation and test values of quality metrics (no unit, a
+  ** direction), unsorted; from measurements alone (the tracker columns
+  ** all have units). Half of a log's ingest read the whole run. */
+  [Q_CURVE_POINTS] =
+      "SELECT mt.name AS metric, m.split AS split, mt.direction AS "
+      "  direction, m.epoch AS epoch, m.value AS value, m.id AS id, "
+      "  m.step AS step, m.derived AS derived "
+      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
+      "WHERE m.run_id = ?1 AND m.split IN ('validation', 'test') AND "
+      "  mt.unit = '' AND mt.direction <> 0",
   [Q_RESULT_FROM_POINT] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
       "  sequence_length, epoch, step, split, source_id, line, raw_value, "
@@ -275,9 +326,11 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_RESULTS_CLEAR] =
       "DELETE FROM measurements WHERE run_id = ?1 AND derived IS NOT NULL",
   [Q_ROLE_CONFLICT] =
-      "SELECT r.role AS role, r.id AS run_id, (SELECT s.path FROM "
+      "SELECT r.role AS role, r.id AS run_id, coalesce((SELECT s.path FROM "
       "  measurements m JOIN sources s ON s.id = m.source_id WHERE "
-      "  m.run_id = r.id ORDER BY m.id LIMIT 1) AS source_path "
+      "  m.run_id = r.id ORDER BY m.id LIMIT 1), (SELECT s.path FROM "
+      "  tracker_results w JOIN sources s ON s.id = w.source_id WHERE "
+      "  w.run_id = r.id LIMIT 1)) AS source_path "
       "FROM runs r WHERE r.model = ?1 AND r.scope = ?2 AND r.role IS NOT "
       "  NULL AND r.role <> ?3 ORDER BY r.id LIMIT 1",
 };
@@ -463,6 +516,11 @@ int store_each_primary_entry(store_db *db, const char *scope,
   sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
+                           void *ud, char err[POD_ERRLEN]) {
+  return walk_q(db, Q_CURVE_POINTS, run_id, fn, ud, err);
 }
 
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,

@@ -9,6 +9,13 @@
 */
 #include "store/store_int.h"
 
+#define WIDE_COLUMN(c, unit, m) "  " #c " REAL, " #c "_raw TEXT,"
+#define WIDE_ARM(c, unit, m)                                                \
+  " UNION ALL SELECT NULL, w.run_id, mt.id, w." #c ", NULL, NULL, NULL,"    \
+  " NULL, NULL, w.source_id, w.line, w." #c "_raw, '" unit "', " m ","      \
+  " NULL, NULL, NULL, NULL FROM tracker_results w, metrics mt"              \
+  " WHERE mt.name = '" #c "' AND w." #c " IS NOT NULL"
+
 const char *const store_migrations[] = {
   /* 0 -> 1: the registry's tables (docs/ARCHITECTURE.md, "Registry"). */
   "CREATE TABLE sources ("
@@ -106,6 +113,35 @@ const char *const store_migrations[] = {
   "ALTER TABLE measurements ADD COLUMN derived TEXT;"
   "ALTER TABLE measurements ADD COLUMN at_epoch REAL;"
   "ALTER TABLE measurements ADD COLUMN of_epochs INTEGER;",
+
+  /* 5 -> 6: an energy tracker's result line in wide form (issue 14).
+  ** CodeCarbon's everyday file is one run per line: as ten long-form
+  ** measurements a line cost eleven rows and ~43 index entries; here it
+  ** is one row in one B-tree (keyed by run: a run page reads it by its
+  ** key; a source's lines are found by a scan, which only --replace and
+  ** `podium check` do). Values are in the SI unit of the metric of the
+  ** same name (as in samples); <col>_raw is the cell as written, in the
+  ** unit the view gives. cpu_method is how the CPU figures were got
+  ** (core/method.h); method, when set (--method), is every energy,
+  ** power and emissions figure's. Readers never see this table: they
+  ** read measurements_all, below. */
+  "CREATE TABLE tracker_results ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+  "  line INTEGER NOT NULL,"
+  "  cpu_method TEXT, method TEXT,"
+  TRACKER_COLUMNS(WIDE_COLUMN)
+  "  PRIMARY KEY (run_id, source_id, line)) WITHOUT ROWID;"
+  /* The long form every query reads: measurements, and each non-empty
+  ** cell of tracker_results as the measurement it stands for (no id: it
+  ** is no row of its own). SQLite pushes a query's WHERE terms into each
+  ** arm, so a run's values are key lookups and a board's metric is one
+  ** arm's scan (tests: store_view_plans). */
+  "CREATE VIEW measurements_all AS "
+  "SELECT id, run_id, metric_id, value, batch_size, sequence_length,"
+  "  epoch, step, split, source_id, line, raw_value, raw_unit, method,"
+  "  method_note, derived, at_epoch, of_epochs FROM measurements"
+  TRACKER_COLUMNS(WIDE_ARM) ";",
 };
 
 const int store_n_migrations =

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,14 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
+/* SQLite keeps memory statistics by default, taking a global mutex on
+** every allocation (4% of an ingest of one run per line, issue 14);
+** podium never reads them. Must come before SQLite initializes: once,
+** before the first open (a no-op when the caller already opened one). */
+static void sqlite_settings(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* uri: NULL, or a file: URI to open instead of path (read-only). */
 static int open_conn(const char *path, int writing, const char *uri,
                      store_db **out, char err[POD_ERRLEN]) {
@@ -138,6 +147,8 @@ static int open_conn(const char *path, int writing, const char *uri,
   db->path = pod_xstrdup(path);
   db->read_only = !writing;
   *out = db;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_settings);
   /* One thread per connection: skip SQLite's per-call mutexes. */
   if (sqlite3_open_v2(uri ? uri : path, &db->conn,
                       (writing ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -938,33 +949,38 @@ int store_sample_add(store_db *db, const store_sample *s,
   return step_done(db, st, NULL, err);
 }
 
+int store_tracker_result_add(store_db *db, const store_tracker_result *t,
+                             char err[POD_ERRLEN]) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(db, Q_TRACKER_ADD, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, t->run_id);
+  sqlite3_bind_int64(st, 2, t->source_id);
+  sqlite3_bind_int64(st, 3, t->line);
+  bind_text_borrowed(st, 4, t->cpu_method);
+  bind_text_borrowed(st, 5, t->method);
+  for (int k = 0; k < STORE_SAMPLE_N; k++) {
+    bind_real(st, 6 + 2 * k, t->v[k]);
+    bind_text_borrowed(st, 7 + 2 * k, isnan(t->v[k]) ? NULL : t->raw[k]);
+  }
+  rc = step_done(db, st, NULL, err);
+  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  return rc;
+}
+
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]) {
-  store_sample s;
   sqlite3_stmt *st;
-  int rc = store_stmt(db, Q_LINE_SUMMARY, &st, err), r;
-  if (rc) return rc;
-  store_sample_init(&s);
-  s.run_id = run_id;
-  s.step = step;
-  s.source_id = source_id;
-  s.line = line;
-  sqlite3_bind_int64(st, 1, run_id);
-  sqlite3_bind_int64(st, 2, source_id);
-  sqlite3_bind_int64(st, 3, line);
-  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-    int k = store_sample_index((const char *)sqlite3_column_text(st, 0));
-    if (k >= 0) s.v[k] = sqlite3_column_double(st, 1);
+  for (int q = Q_LINE_SUMMARY; q <= Q_LINE_SUMMARY_DELETE; q++) {
+    int rc = store_stmt(db, q, &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, source_id);
+    sqlite3_bind_int64(st, 3, line);
+    if (q == Q_LINE_SUMMARY) sqlite3_bind_int64(st, 4, step);
+    if ((rc = step_done(db, st, NULL, err))) return rc;
   }
-  sqlite3_reset(st);
-  if (r != SQLITE_DONE) return store_fail(db, err);
-  if ((rc = store_sample_add(db, &s, err)) ||
-      (rc = store_stmt(db, Q_LINE_SUMMARY_DELETE, &st, err)))
-    return rc;
-  sqlite3_bind_int64(st, 1, run_id);
-  sqlite3_bind_int64(st, 2, source_id);
-  sqlite3_bind_int64(st, 3, line);
-  return step_done(db, st, NULL, err);
+  return POD_OK;
 }
 
 int store_measurement_add(store_db *db, const store_measurement *m,

@@ -19,7 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 typedef struct store_db store_db;
 
@@ -179,10 +179,24 @@ typedef struct store_sample {
 void store_sample_init(store_sample *s);   /* every value NaN */
 int store_sample_add(store_db *db, const store_sample *s,
                      char err[POD_ERRLEN]);
-/* Turns the summary values a run got from one line of a source into its
-** sample `step` (the values of metrics that are sample columns), and
-** deletes those summary values: a run first seen as one row turned out to
-** have snapshots. */
+/* A run's result as one line of an energy tracker gave it, in wide form
+** (one row, not a measurement per figure; readers see the same long-form
+** measurements either way). Values as store_sample's; raw[k] the cell as
+** written (in the unit store/schema.c gives the column), borrowed for the
+** call; cpu_method how the CPU figures were obtained, method (or NULL)
+** every energy, power and emissions figure's. */
+typedef struct store_tracker_result {
+  int64_t run_id, source_id, line;
+  const char *cpu_method, *method;
+  double v[STORE_SAMPLE_N];
+  const char *raw[STORE_SAMPLE_N];
+} store_tracker_result;
+
+int store_tracker_result_add(store_db *db, const store_tracker_result *t,
+                             char err[POD_ERRLEN]);
+/* Turns the result a run got from one line of a source
+** (store_tracker_result_add) into its sample `step` and deletes it: a run
+** first seen as one row turned out to have snapshots. */
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]);
 /* Index of a metric among the sample columns, or -1. */
@@ -250,6 +264,11 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
                          void *ud, char err[POD_ERRLEN]);
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
+                           void *ud, char err[POD_ERRLEN]);
+/* A run's validation and test values of quality metrics (unit "",
+** direction not 0), in no order: metric, split, direction, epoch, value,
+** id, step, derived. What results from curves are made from. */
+int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
 /* A run's snapshots by step: step, line, source_path, then one column
 ** per store_sample_metrics (NULL when empty). */

@@ -16,14 +16,14 @@ enum {
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
   Q_RUN_ADD, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
-  Q_MEAS_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
+  Q_MEAS_ADD, Q_TRACKER_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
   Q_RUNS, Q_RUN_BY_ID, Q_RUN_BY_NAME, Q_MEASUREMENTS, Q_RUN_SOURCES, Q_SOURCE_GET,
   Q_ENVS, Q_ENV_GET, Q_ENV_RUNS,
   Q_BOARDS, Q_BOARD_ASC, Q_BOARD_DESC, Q_COUNTS, Q_ALL_MEASUREMENTS,
   Q_RUNS_OF_MODEL, Q_SUMMARY, Q_STATE,
   Q_PRIMARY_ASC, Q_PRIMARY_DESC,
   Q_SET_METHOD, Q_SET_METHOD_ENERGY, Q_ESTIMATE_CLEAR, Q_ESTIMATE_ORPHANS,
-  Q_SOURCE_RUNS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
+  Q_SOURCE_RUNS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
   Q_COUNT_
 };
 
@@ -50,6 +50,28 @@ struct store_db {
   int n_envs;
   int read_only;   /* store_open_read: every write is refused */
 };
+
+/* The columns of tracker_results (schema.c, 5 -> 6), in
+** store_sample_metrics order: name, unit as written, how the figure was
+** got as SQL over the row w (NULL: the metric has no method). */
+#define CPU_M "coalesce(w.method, w.cpu_method)"
+#define PART_M(p) "coalesce(w.method, '" p "')"
+#define TOTAL_M                                                             \
+  "coalesce(w.method, CASE w.cpu_method WHEN 'tdp' THEN "                 \
+  "'tdp+nvml+ram-model' ELSE w.cpu_method || '+nvml+ram-model' END)"
+#define TRACKER_COLUMNS(X)                                                  \
+  X(duration, "s", "NULL") X(emissions, "kg", TOTAL_M)                      \
+  X(emissions_rate, "kg/s", "NULL") X(cpu_power, "W", CPU_M)                \
+  X(gpu_power, "W", PART_M("nvml")) X(ram_power, "W", PART_M("ram-model"))  \
+  X(cpu_energy, "kWh", CPU_M) X(gpu_energy, "kWh", PART_M("nvml"))          \
+  X(ram_energy, "kWh", PART_M("ram-model"))                                 \
+  X(energy_consumed, "kWh", TOTAL_M) X(water_consumed, "L", "NULL")         \
+  X(cpu_utilization, "%", "NULL") X(gpu_utilization, "%", "NULL")           \
+  X(ram_utilization, "%", "NULL") X(ram_used, "GB", "NULL")
+/* The non-empty cells of a tracker_results row w: the measurements it
+** stands for. */
+#define WIDE_CELL(c, unit, m) "(w." #c " IS NOT NULL) + "
+#define WIDE_CELLS "(" TRACKER_COLUMNS(WIDE_CELL) "0)"
 
 extern const char *const store_sql[Q_COUNT_];
 

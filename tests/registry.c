@@ -40,7 +40,11 @@ int test_ingest_into(store_db *db, const ingest_meta *meta,
 
 void test_registry_checksum(char hex[65]) {
   static const char *const tables[] = {"sources", "environments", "runs",
-                                       "metrics", "measurements", NULL};
+                                       "metrics", "measurements", "samples",
+                                       "tracker_results", NULL};
+  static const char *const order[] = {"rowid", "rowid", "rowid", "rowid",
+                                      "rowid", "rowid",
+                                      "run_id, source_id, line"};
   sqlite3 *db;
   pod_sha256 h;
   pod_sha256_init(&h);
@@ -48,7 +52,8 @@ void test_registry_checksum(char hex[65]) {
   for (int t = 0; tables[t]; t++) {
     char sql[128];
     sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", tables[t]);
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", tables[t],
+             order[t]);
     sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     while (sqlite3_step(st) == SQLITE_ROW)
       for (int i = 0; i < sqlite3_column_count(st); i++) {

@@ -53,15 +53,15 @@ static void test_codecarbon_ingests_every_corpus_file(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.3-2.6 (31, pue)'"), 3);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.7-3.0.7 (32, experiment_id)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.2+ (37-38, utilization)'"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
 }
 
 static void test_codecarbon_v222_long_run_values(void) {
   ingest_ok(V222);
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 3") == 17234.59998345375);
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3") == 1.7403688809956894);
-  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "kWh");
-  CHECK_STR(test_query_text("SELECT m.raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "1.7403688809956894");
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 3") == 17234.59998345375);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3") == 1.7403688809956894);
+  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "kWh");
+  CHECK_STR(test_query_text("SELECT m.raw_value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "1.7403688809956894");
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'emissions' AND unit = 'kg' AND direction = -1"), 1);
   /* ram_total_size 31.29486083984375 "GB" = bytes / 2^30 */
   CHECK_INT(test_query_num("SELECT ram_bytes FROM environments"), 33602600960LL);
@@ -69,20 +69,20 @@ static void test_codecarbon_v222_long_run_values(void) {
   CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"codecarbon_version\":\"2.2.2\"");
   CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"country_iso_code\":\"USA\"");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'pypx-repack' AND project = 'pypx-repack'"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE step IS NOT NULL"), 0);
 }
 
 static void test_codecarbon_v243_region_and_run_ids(void) {
   ingest_ok(V243);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE region = '\xC3\xAEle-de-france' AND gpu_model = 'Apple M1' AND ram_bytes = 8589934592"), 2);  /* tracking_mode machine and process */
   /* the five rows with an empty run_id are repeats of one run */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line IN (3, 4) AND m.run_id = (SELECT run_id FROM measurements WHERE line = 3 LIMIT 1)"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line IN (3, 4) AND m.run_id = (SELECT run_id FROM measurements_all WHERE line = 3 LIMIT 1)"), 2);
   /* run_id 8a1d... has 6 rows: 6 snapshots and one summary */
   CHECK_INT(test_query_num("SELECT count(*) FROM samples GROUP BY run_id ORDER BY count(*) DESC LIMIT 1"), 6);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE step IS NOT NULL"), 0);
   /* exactly one summary value per keyed run and metric */
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM samples) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
-  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements"), 16 + 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.run_id FROM measurements_all m WHERE m.step IS NULL AND m.run_id IN (SELECT run_id FROM samples) GROUP BY m.run_id, m.metric_id HAVING count(*) != 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements_all"), 16 + 1);
 }
 
 static void test_codecarbon_v323_moved_cloud_columns(void) {
@@ -90,22 +90,22 @@ static void test_codecarbon_v323_moved_cloud_columns(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE cloud_provider IS NOT NULL OR cloud_region IS NOT NULL"), 0);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND cpu_count = 16 AND country = 'Germany' AND pue = 1.0 AND gpu_model = 'NVIDIA GeForce RTX 4070' AND extras LIKE '%1 x NVIDIA GeForce RTX 4070%'"), 1);
   CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"wue\":\"0.0\"");
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2") == 15.738522450516864 * 1073741824.0);
-  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2"), "GB");
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_utilization' AND m.line = 2") == 69.52136585365854);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2") == 15.738522450516864 * 1073741824.0);
+  CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'ram_used' AND m.line = 2"), "GB");
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_utilization' AND m.line = 2") == 69.52136585365854);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'cpu_utilization' AND unit = '%'"), 0);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'water_consumed' AND unit = 'L'"), 1);
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2") == 1057.7671849000037);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2") == 1057.7671849000037);
 }
 
 static void test_codecarbon_2021_sample_empty_trailing_columns(void) {
   ingest_ok(S2021);
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 100);
-  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2"), 34);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 2"), 34);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE cloud_provider = 'aws' AND cloud_region = 'us-east-2' AND region = 'Ohio'"), 1);
   CHECK_LACKS(test_query_text("SELECT extras FROM environments WHERE region = 'Ohio'"), "column");
   /* no run_id column: rows group per project (and machine) as repeats */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE step IS NOT NULL"), 0);
   CHECK(test_query_num("SELECT count(DISTINCT project) FROM runs") < 20);
 }
 
@@ -117,8 +117,8 @@ static void test_codecarbon_v1_experiment_id_is_the_run(void) {
   ingest_ok("v1.2-pruning-experiment-id-per-stop.csv");
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "1.0-1.2 (12, experiment_id per stop)");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE project = 'pruning'"), 4);
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
-  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 5"), 951);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements_all WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 5"), 951);
   CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 0);
 }
 
@@ -159,7 +159,7 @@ static void test_codecarbon_keeps_unknown_column_in_extras(void) {
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
   /* empty energy_consumed on line 4: no value */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line = 4"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line = 4"), 2);
 }
 
 static void test_codecarbon_repeated_run_id_is_one_run_one_summary(void) {
@@ -170,14 +170,64 @@ static void test_codecarbon_repeated_run_id_is_one_run_one_summary(void) {
                    "2024-01-01T00:00:20,p,r1,30,0.3,0.6,8,France\n");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL"), 2);
   /* r1's three rows are its curve: one wide sample row each, SI values,
   ** with their lines; r2's single row is no curve */
   CHECK_STR(test_query_text("SELECT group_concat(step || ':' || line || ':' || duration || ':' || energy_consumed) FROM (SELECT * FROM samples ORDER BY step)"), "1:2:10.0:0.2,2:4:20.0:0.4,3:5:30.0:0.6");
   CHECK_INT(test_query_num("SELECT count(*) FROM samples WHERE emissions_rate IS NOT NULL OR gpu_power IS NOT NULL"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE step IS NOT NULL"), 0);
-  CHECK_INT(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL AND m.line = 5"), 30);
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.step IS NULL AND m.line = 5"), 30);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements_all WHERE step IS NULL GROUP BY run_id, metric_id HAVING count(*) > 1)"), 0);
+}
+
+/* CodeCarbon's everyday file, one run per line: each line is one wide
+** row (tracker_results), read back as the long-form measurements it
+** stands for, with raw cells, units and methods (issue 14). */
+#define WIDE_HDR "timestamp,project_name,run_id,duration,emissions,cpu_power," \
+  "gpu_power,cpu_energy,gpu_energy,energy_consumed,country_name\n"
+static void test_codecarbon_one_run_per_line_is_one_wide_row(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096], csv[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(csv, sizeof csv, "%s", test_path("emissions.csv"));
+  test_write(csv, WIDE_HDR
+             "2024-01-01T00:00:00,p,r1,10,0.1,42.5,,0.001,,0.002,France\n"
+             "2024-01-01T00:01:00,p,r2,5,0.05,17.3,100,0.0005,0.01,0.0105,France\n"
+             "2024-01-01T00:02:00,q,r3,7.25,7e-2,,,,,,France\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet '%s'", db, csv), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM tracker_results"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all"), 5 + 7 + 2);
+  /* as written, with the column's unit; methods from the row's CPU power */
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '=' || m.raw_value || ' ' || m.raw_unit || ' ' || coalesce(m.method, '-'), '; ') FROM (SELECT * FROM measurements_all ORDER BY metric_id) m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 2"),
+            "duration=10 s -; emissions=0.1 kg tdp+nvml+ram-model; cpu_power=42.5 W tdp; cpu_energy=0.001 kWh tdp; energy_consumed=0.002 kWh tdp+nvml+ram-model");
+  CHECK_STR(test_query_text("SELECT group_concat(m.method, ',') FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 3 AND t.name IN ('cpu_energy', 'gpu_energy', 'energy_consumed')"),
+            "rapl,nvml,rapl+nvml+ram-model");
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 4 AND t.name = 'emissions'") == 0.07);
+  /* what readers get: the run list's counts, show --json, the board */
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' runs --json", db), 0);
+  CHECK_HAS(out.data, "\"measurements\":\t2");
+  CHECK_HAS(out.data, "\"measurements\":\t7");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' show %lld --json", db,
+                        (long long)test_query_num("SELECT run_id FROM tracker_results WHERE line = 2")), 0);
+  CHECK_HAS(out.data, "\"raw_value\":\t\"0.002\"");
+  CHECK_HAS(out.data, "\"method\":\t\"tdp+nvml+ram-model\"");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' report all--emissions --md", db), 0);
+  CHECK_HAS(out.data, "| 1 | p | - | - | 50.0 g | 1 |");
+  CHECK_HAS(out.data, "| 2 | q | - | - | 70.0 g | 1 |");
+  CHECK_HAS(out.data, "| 3 | p | - | - | 100 g | 1 |");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' check", db), 0);
+  /* --replace takes the old lines and their runs away */
+  test_write(csv, WIDE_HDR "2024-01-02T00:00:00,p,r9,3,0.03,,,,,,France\n",
+             (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet --replace '%s'", db, csv), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM tracker_results"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all"), 2);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' check", db), 0);
+  CHECK_HAS(out.data, "ok");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
 }
 
 /* Snapshots become the run page's energy curve; --replace takes them
@@ -265,8 +315,8 @@ static void test_codecarbon_big_file_on_a_reader_thread(void) {
   CHECK_INT(test_query_num("SELECT rows FROM sources"), rows);
   /* each run's summary is its last line: r0 ends on line rows - 6 + 1 */
   CHECK_INT(test_query_num("SELECT max(line) FROM samples"), rows + 1);
-  CHECK_INT(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' ORDER BY value DESC LIMIT 1") * 10, (rows * 10 + 5));
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line != (SELECT max(line) FROM samples x WHERE x.run_id = measurements.run_id)"), 0);
+  CHECK_INT(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' ORDER BY value DESC LIMIT 1") * 10, (rows * 10 + 5));
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m WHERE m.line != (SELECT max(line) FROM samples x WHERE x.run_id = m.run_id)"), 0);
   test_registry_checksum(before);
   /* the reader's error, on the last line */
   big_file(&b, rows, 0, 1);
@@ -368,9 +418,9 @@ static void test_codecarbon_skip_bad_rows_lists_and_counts_them(void) {
   CHECK_HAS(out.data, "(6 rows, 2 bad lines skipped)");
   CHECK_HAS(out.data, "ingest: 1 added, 0 skipped, 0 failed, 2 bad lines skipped");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 6);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line IN (4, 7)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line IN (4, 7)"), 0);
   /* every run has values */
-  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM measurements)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM measurements_all)"), 0);
   pod_buf_free(&out);
   pod_buf_free(&errb);
 }
@@ -383,7 +433,7 @@ static const char *registry_dump(void) {
   static int k;
   char *o = out[k++ % 2];
   snprintf(o, 65536, "%s|%s|%s",
-           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || metric_id || ':' || value || ':' || line AS x FROM measurements ORDER BY run_id, metric_id, line)"),
+           test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || metric_id || ':' || value || ':' || line AS x FROM measurements_all ORDER BY run_id, metric_id, line)"),
            test_query_text("SELECT group_concat(x, ';') FROM (SELECT run_id || ':' || step || ':' || line || ':' || duration AS x FROM samples ORDER BY run_id, step)"),
            test_query_text("SELECT count(*) FROM runs"));
   return o;
@@ -449,6 +499,7 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_skip_bad_rows_lists_and_counts_them", test_codecarbon_skip_bad_rows_lists_and_counts_them},
   {"codecarbon_big_file_on_a_reader_thread", test_codecarbon_big_file_on_a_reader_thread},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
+  {"codecarbon_one_run_per_line_is_one_wide_row", test_codecarbon_one_run_per_line_is_one_wide_row},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
   {"test_codecarbon_v222_long_run_values", test_codecarbon_v222_long_run_values},
   {"test_codecarbon_v243_region_and_run_ids", test_codecarbon_v243_region_and_run_ids},

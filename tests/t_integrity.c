@@ -43,19 +43,19 @@ static void test_integrity_codecarbon_methods_per_row(void) {
   cc_file("tdp", "tdpproj", "42.5", "0.003");
   cc_file("rapl", "raplproj", "37.1234", "0.004");
   CHECK_INT(test_podium(&out, &err, "--db t.db ingest tdp rapl"), 0);
-  CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
+  CHECK_STR(test_query_text("SELECT m.method FROM measurements_all m JOIN metrics "
                             "t ON t.id = m.metric_id JOIN runs r ON r.id = "
                             "m.run_id WHERE t.name = 'cpu_energy' AND r.model "
                             "= 'tdpproj'"), "tdp");
-  CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
+  CHECK_STR(test_query_text("SELECT m.method FROM measurements_all m JOIN metrics "
                             "t ON t.id = m.metric_id JOIN runs r ON r.id = "
                             "m.run_id WHERE t.name = 'energy_consumed' AND "
                             "r.model = 'tdpproj'"), "tdp+nvml+ram-model");
-  CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
+  CHECK_STR(test_query_text("SELECT m.method FROM measurements_all m JOIN metrics "
                             "t ON t.id = m.metric_id JOIN runs r ON r.id = "
                             "m.run_id WHERE t.name = 'cpu_power' AND r.model "
                             "= 'raplproj'"), "rapl");
-  CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
+  CHECK_STR(test_query_text("SELECT m.method FROM measurements_all m JOIN metrics "
                             "t ON t.id = m.metric_id WHERE t.name = "
                             "'gpu_energy' LIMIT 1"), "nvml");
   CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en --out site"), 0);
@@ -67,7 +67,7 @@ static void test_integrity_codecarbon_methods_per_row(void) {
     CHECK_HAS(page.data, "NVML (nvidia-smi) (±5 W per GPU reading)");
     pod_buf_free(&page);
   }
-  CHECK_STR(test_query_text("SELECT m.method FROM measurements m JOIN metrics "
+  CHECK_STR(test_query_text("SELECT m.method FROM measurements_all m JOIN metrics "
                             "t ON t.id = m.metric_id WHERE t.name = "
                             "'duration' LIMIT 1"), "");
   /* differing methods on the two sides: the comparison says so */
@@ -92,7 +92,7 @@ static void test_integrity_method_from_flag_and_manifest(void) {
   CHECK_INT(test_podium(&out, &err, "--db t.db ingest --method wall-meter meter"), 0);
   CHECK_INT(test_podium(&out, &err, "--db t.db ingest man"), 0);
   CHECK_STR(test_query_text("SELECT group_concat(DISTINCT m.method) FROM "
-                            "measurements m JOIN metrics t ON t.id = "
+                            "measurements_all m JOIN metrics t ON t.id = "
                             "m.metric_id WHERE t.unit IN ('kWh', 'kg', 'W')"),
             "wall-meter");
   test_write(test_path("man/podium.json"), "{\"method\": \"guess\"}", (size_t)-1);
@@ -140,33 +140,33 @@ static void test_integrity_estimate_t4_by_hand(void) {
   CHECK_HAS(err.data, "no carbon intensity known");
   CHECK_INT(test_podium(&out, &err, "--db t.db estimate 1 --pue 0.5"), 2);
   CHECK_INT(test_podium(&out, &err, "--db t.db estimate 1 --gpus 1.5 --gpu T4"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE method = 'estimate'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE method = 'estimate'"), 0);
   for (int twice = 0; twice < 2; twice++) {
     CHECK_INT(test_podium(&out, &err, "--db t.db estimate --gpu T4 --pue 1.58 --intensity 379"), 0);
     CHECK_HAS(out.data, "0.2212 kWh");
     CHECK_HAS(out.data, "0.0838348 kg");
-    CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE method = 'estimate'"), 2);
+    CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE method = 'estimate'"), 2);
     CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 2);
   }
-  CHECK(fabs(test_query_num("SELECT value FROM measurements m JOIN metrics t "
+  CHECK(fabs(test_query_num("SELECT value FROM measurements_all m JOIN metrics t "
                             "ON t.id = m.metric_id WHERE t.name = "
                             "'energy_consumed'") - 0.2212) < 1e-12);
-  CHECK(fabs(test_query_num("SELECT value FROM measurements m JOIN metrics t "
+  CHECK(fabs(test_query_num("SELECT value FROM measurements_all m JOIN metrics t "
                             "ON t.id = m.metric_id WHERE t.name = "
                             "'emissions'") - 0.0838348) < 1e-12);
   /* provenance: the table row (T4 is line 2 of data/tdp.csv) and its hash */
-  CHECK_INT(test_query_num("SELECT m.line FROM measurements m JOIN metrics t "
+  CHECK_INT(test_query_num("SELECT m.line FROM measurements_all m JOIN metrics t "
                            "ON t.id = m.metric_id WHERE t.name = "
                            "'energy_consumed'"), 2);
-  CHECK_HAS(test_query_text("SELECT s.path FROM measurements m JOIN sources s "
+  CHECK_HAS(test_query_text("SELECT s.path FROM measurements_all m JOIN sources s "
                             "ON s.id = m.source_id WHERE m.method = "
                             "'estimate' LIMIT 1"), "data/tdp.csv");
-  CHECK_HAS(test_query_text("SELECT method_note FROM measurements WHERE "
+  CHECK_HAS(test_query_text("SELECT method_note FROM measurements_all WHERE "
                             "method = 'estimate' AND raw_unit = 'kWh'"),
             "T4 70 W");
   /* a region from data/carbon_intensity.csv: aws:eu-west-3 is 105 g/kWh */
   CHECK_INT(test_podium(&out, &err, "--db t.db estimate 1 --gpu T4 --pue 1.58 --region aws:eu-west-3"), 0);
-  CHECK(fabs(test_query_num("SELECT value FROM measurements m JOIN metrics t "
+  CHECK(fabs(test_query_num("SELECT value FROM measurements_all m JOIN metrics t "
                             "ON t.id = m.metric_id WHERE t.name = "
                             "'emissions'") - 0.2212 * 0.105) < 1e-12);
   /* labelled on the run page, the leaderboard and its download */
