@@ -859,18 +859,22 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
   int rc = store_stmt(db, Q_RUN_ADD, &st, err);
   if (rc) return rc;
   now_iso8601(now);
-  bind_text(st, 1, run->name);
-  bind_text(st, 2, run->project);
-  bind_text(st, 3, run->model);
-  bind_text(st, 4, run->variant);
-  bind_text(st, 5, run->role);
-  bind_text(st, 6, run->dataset);
-  bind_text(st, 7, run->task);
-  bind_text(st, 8, run->dataset ? run->dataset : run->task ? run->task : "");
+  /* texts are the caller's until the step below: no copies */
+  bind_text_borrowed(st, 1, run->name);
+  bind_text_borrowed(st, 2, run->project);
+  bind_text_borrowed(st, 3, run->model);
+  bind_text_borrowed(st, 4, run->variant);
+  bind_text_borrowed(st, 5, run->role);
+  bind_text_borrowed(st, 6, run->dataset);
+  bind_text_borrowed(st, 7, run->task);
+  bind_text_borrowed(st, 8, run->dataset ? run->dataset
+                                   : run->task ? run->task : "");
   if (run->env_id > 0) sqlite3_bind_int64(st, 9, run->env_id);
-  bind_text(st, 10, run->tags_json);
-  bind_text(st, 11, now);
-  return step_done(db, st, out_id, err);
+  bind_text_borrowed(st, 10, run->tags_json);
+  bind_text_borrowed(st, 11, now);
+  rc = step_done(db, st, out_id, err);
+  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  return rc;
 }
 
 int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
