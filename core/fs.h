@@ -1,9 +1,11 @@
 /*
-** core/fs.h -- the file-system calls podium makes, in one place.
+** core/fs.h -- the file-system writes podium makes, in one place.
 **
 ** Everything that writes goes through here, so tests can make the Nth
 ** write, rename or mkdir fail (pod_fs_fail_after) and check that nothing
-** half-written is left behind.
+** half-written is left behind. Reads that walk folders or stream a file
+** (opendir in ingest/ and render/, the CSV reader's fopen) stay where
+** they are used: no failure of theirs can leave anything half-written.
 ** Owns: nothing beyond what a function says. Errors: POD_EIO or POD_EINPUT
 ** with "path: reason" in err.
 */

@@ -94,6 +94,42 @@ const char *test_query_text(const char *sql) {
   return out;
 }
 
+const char *test_fixture(const char *dir, const char *name) {
+  static char bufs[8][4096];
+  static int next;
+  char *p = bufs[next++ % 8];
+  snprintf(p, 4096, "%s/tests/data/%s/%s", test_root(), dir, name);
+  return p;
+}
+
+void test_make_folder_of(const char *path) {
+  char err[POD_ERRLEN], folder[4096];
+  snprintf(folder, sizeof folder, "%s", path);
+  *strrchr(folder, '/') = '\0';
+  if (pod_mkdirs(folder, err)) test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+const char *test_copy_fixture(const char *dir, const char *name,
+                              const char *to) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  const char *dst = test_path(to);
+  test_make_folder_of(dst);
+  if (pod_file_read(test_fixture(dir, name), &b, err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+  test_write(dst, b.data, b.len);
+  pod_buf_free(&b);
+  return dst;
+}
+
+int test_ingest(const ingest_meta *meta, const char *const *paths, int n,
+                char err[POD_ERRLEN]) {
+  store_db *db = test_open_db();
+  int rc = test_ingest_into(db, meta, paths, n, err);
+  store_close(db);
+  return rc;
+}
+
 const char *test_data(const char *rel) {
   static char bufs[8][4096];
   static int next;

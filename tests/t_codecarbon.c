@@ -17,18 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *fixture(const char *name) {
-  static char bufs[4][4096];
-  static int next;
-  char *p = bufs[next++ % 4];
-  snprintf(p, 4096, "%s/tests/data/codecarbon/%s", test_root(), name);
-  return p;
-}
-
 static void ingest_ok(const char *name) {
   char err[POD_ERRLEN];
   store_db *db = test_open_db();
-  const char *paths[] = {fixture(name)};
+  const char *paths[] = {test_fixture("codecarbon", name)};
   CHECK_RC(test_ingest_into(db, NULL, paths, 1, err), POD_OK, err);
   store_close(db);
 }
@@ -343,7 +335,7 @@ static void test_codecarbon_big_file_on_a_reader_thread(void) {
 
 static void expect_refused(const char *name, const char *data,
                            const char *want1, const char *want2) {
-  test_expect_refused(fixture(V222), name, data, strlen(data), want1,
+  test_expect_refused(test_fixture("codecarbon", V222), name, data, strlen(data), want1,
                       want2);
 }
 

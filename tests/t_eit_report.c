@@ -20,14 +20,6 @@
 #define Q_METRIC(what, metric) "SELECT m." what " FROM measurements m JOIN " \
   "metrics t ON t.id = m.metric_id WHERE t.name = '" metric "'"
 
-static int ingest_paths(const ingest_meta *meta, const char *const *paths,
-                        int n, char err[POD_ERRLEN]) {
-  store_db *db = test_open_db();
-  int rc = test_ingest_into(db, meta, paths, n, err);
-  store_close(db);
-  return rc;
-}
-
 /* The corpus page with the first occurrence of from replaced by to, cut
 ** after line cut (0: whole), written to name in the test's folder. */
 static const char *variant(const char *name, const char *from, const char *to,
@@ -65,7 +57,7 @@ static void refused(const char *name, const char *want1, const char *want2) {
 static void test_eit_report_corpus_values_match_the_file(void) {
   char err[POD_ERRLEN];
   const char *p = test_data("eit/" REPORT);
-  CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "eit-report");
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"),
             "experiment-impact-tracker 0.1.1");
@@ -128,7 +120,7 @@ static void test_eit_report_every_shared_corpus_eit_file_ingests(void) {
   const char *p = dir;
   snprintf(dir, sizeof dir, "%s/../shared/corpus/eit", test_root());
   if (!pod_is_dir(dir)) return;  /* the shared corpus is beside the repo only in CI */
-  CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'eit-report'"), 1);
 }
@@ -147,7 +139,7 @@ static void test_eit_report_refuses_html_that_is_not_a_report(void) {
     const char *p = test_path("page.html");
     ingest_meta meta = {0};
     meta.format = "eit-report";
-    CHECK_INT(ingest_paths(&meta, &p, 1, err), POD_EINPUT);
+    CHECK_INT(test_ingest(&meta, &p, 1, err), POD_EINPUT);
     CHECK_HAS(err, "page.html:6:1: found the end of the file, expected a "
               "\"Carbon Info\" table");
   }

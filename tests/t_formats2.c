@@ -17,43 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- helpers (as in t_trainlogs.c) ----------------------------------- */
-
-static int ingest_paths(const ingest_meta *meta, const char *const *paths,
-                        int n, char err[POD_ERRLEN]) {
-  store_db *db = test_open_db();
-  int rc = test_ingest_into(db, meta, paths, n, err);
-  store_close(db);
-  return rc;
-}
-
-static const char *fixture(const char *dir, const char *name) {
-  static char bufs[4][4096];
-  static int next;
-  char *p = bufs[next++ % 4];
-  snprintf(p, 4096, "%s/tests/data/%s/%s", test_root(), dir, name);
-  return p;
-}
-
-/* Makes the folder a test path's file goes in. */
-static void make_folder_of(const char *p) {
-  char err[POD_ERRLEN], folder[4096];
-  snprintf(folder, sizeof folder, "%s", p);
-  *strrchr(folder, '/') = '\0';
-  if (pod_mkdirs(folder, err)) test_fail(__FILE__, __LINE__, "%s", err);
-}
-
-static const char *copy_fixture(const char *dir, const char *name,
-                                const char *to) {
-  char err[POD_ERRLEN];
-  pod_buf b = POD_BUF_INIT;
-  const char *dst = test_path(to);
-  make_folder_of(dst);
-  if (pod_file_read(fixture(dir, name), &b, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  test_write(dst, b.data, b.len);
-  pod_buf_free(&b);
-  return dst;
-}
+/* ---- helpers --------------------------------------------------------- */
 
 #define EIT "eit-RLEnergyLeaderboard-cule-Pong_seed_3-data.json"
 #define KERAS_ACC "keras2-acc-AKBoles-Voice-Identification-training.log"
@@ -65,7 +29,7 @@ static const char *copy_fixture(const char *dir, const char *name,
 ** message holding want1 and want2, and the registry must not change. */
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  test_expect_refused(fixture("keras-csvlogger", KERAS_ACC), name, data, n,
+  test_expect_refused(test_fixture("keras-csvlogger", KERAS_ACC), name, data, n,
                       want1, want2);
 }
 
@@ -75,8 +39,8 @@ static void expect_refused(const char *name, const char *data, size_t n,
 
 static void test_formats2_eit_corpus_series_match_the_file(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("eit", EIT, "Pong_seed_3/impacttracker/data.json");
-  CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
+  const char *p = test_copy_fixture("eit", EIT, "Pong_seed_3/impacttracker/data.json");
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "eit");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 35);
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "derived by podium");
@@ -97,10 +61,10 @@ static void test_formats2_eit_corpus_series_match_the_file(void) {
 
 static void test_formats2_eit_summary_is_derived_from_the_samples(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("eit", EIT, "run/impacttracker/data.json");
+  const char *p = test_copy_fixture("eit", EIT, "run/impacttracker/data.json");
   ingest_meta meta = {0};
   meta.model = "a2c-cule";
-  CHECK_RC(ingest_paths(&meta, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(&meta, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "a2c-cule");
   /* last timestamp 1572548839.8460979462 - first 1572548471.1904480457 */
   CHECK(fabs(test_query_num(VALUE_OF("duration", "m.step IS NULL")) - 368.6556499) < 1e-6);
@@ -140,11 +104,11 @@ static void test_formats2_eit_refuses_bad_lines(void) {
 static void test_formats2_eit_nan_power_is_skipped_and_counted(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("nan/impacttracker/data.json");
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(p, EIT_OK "{\"timestamp\": 20.0, \"rapl_power_draw_absolute\": NaN, "
                 "\"rapl_estimated_attributable_power_draw\": 30.0, \"x\": -Infinity}\n",
              (size_t)-1);
-  CHECK_RC(ingest_paths(NULL, &p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'cpu_power'"), 1);
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "1 nan power values skipped");
   /* (20 + 30) / 2 W for 10 s = 250 J */
@@ -183,11 +147,11 @@ static void test_formats2_eit_refuses_a_file_over_the_size_cap(void) {
   const char *p = test_path("big/impacttracker/data.json");
   const char *args[] = {p};
   ingest_meta meta = {0};
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(p, EIT_OK, sizeof EIT_OK - 1);
   CHECK_INT(truncate(p, (256L << 20) + 1), 0);
   meta.format = "eit";
-  CHECK_INT(ingest_paths(&meta, args, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest(&meta, args, 1, err), POD_EINPUT);
   CHECK_HAS(err, "expected at most 268435456 (256 MiB)");
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 0);
 }
@@ -203,7 +167,7 @@ static void test_formats2_pickle_is_named_with_what_to_do(void) {
                  "pickle (protocol 4", "ingest impacttracker/data.json");
   /* --format eit sees it too */
   meta.format = "eit";
-  CHECK_INT(ingest_paths(&meta, args, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest(&meta, args, 1, err), POD_EINPUT);
   CHECK_HAS(err, "found a Python pickle (experiment-impact-tracker's info.pkl)");
 }
 
@@ -213,7 +177,7 @@ static void test_formats2_generic_long_form_converts_units(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("lab/results.csv");
   const char *args[] = {p};
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(test_path("lab/podium.json"),
              "{\"format\": \"generic\", \"columns\": {\"model\": \"Model\", "
              "\"dataset\": \"Data\", \"metric\": \"Metric\", \"value\": "
@@ -227,7 +191,7 @@ static void test_formats2_generic_long_form_converts_units(void) {
                 "tiny,sst2,emissions,4,g,\n"
                 "tiny,sst2,accuracy,0.91,,\n"
                 "big,sst2,latency,,ms,8\n", (size_t)-1);
-  CHECK_RC(ingest_paths(NULL, args, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, args, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "generic");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 7);
   CHECK(fabs(test_query_num(VALUE_OF("latency", "1")) - 0.0125) < 1e-15);
@@ -252,7 +216,7 @@ static void test_formats2_generic_wide_form_with_directions(void) {
   const char *p = test_path("wide/scores.csv");
   const char *args[] = {p};
   ingest_meta meta = {0};
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(test_path("wide/podium.json"),
              "{\"columns\": {\"model\": \"model\", \"epoch\": \"ep\", "
              "\"metrics\": {\"acc\": {\"unit\": \"\", \"direction\": "
@@ -262,7 +226,7 @@ static void test_formats2_generic_wide_form_with_directions(void) {
                 "a,2,0.75,18,\n"
                 "b,,0.6,,x\n", (size_t)-1);
   meta.format = "generic";
-  CHECK_RC(ingest_paths(&meta, args, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(&meta, args, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'acc'"), 1);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'latency_ms'"), 0);
@@ -278,7 +242,7 @@ static void generic_manifest(const char *folder, const char *columns) {
   snprintf(path, sizeof path, "%s/podium.json", folder);
   snprintf(text, sizeof text, "{\"format\": \"generic\", \"columns\": %s}\n",
            columns);
-  make_folder_of(test_path(path));
+  test_make_folder_of(test_path(path));
   test_write(test_path(path), text, (size_t)-1);
 }
 
@@ -316,10 +280,10 @@ static void test_formats2_generic_needs_a_column_map(void) {
   const char *p = test_path("nomap/r.csv");
   const char *args[] = {p};
   ingest_meta meta = {0};
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(p, "a,b\n1,2\n", (size_t)-1);
   meta.format = "generic";
-  CHECK_INT(ingest_paths(&meta, args, 1, err), POD_EINPUT);
+  CHECK_INT(test_ingest(&meta, args, 1, err), POD_EINPUT);
   CHECK_HAS(err, "found no column map, expected \"columns\" in podium.json");
 }
 
@@ -334,7 +298,7 @@ static void test_formats2_generic_json_list_and_lines(void) {
              (size_t)-1);
   test_write(b, "{\"name\": \"m3\", \"f1\": 0.5, \"time\": 0.5}\n\n"
                 "{\"name\": \"m3\", \"f1\": 0.25}\n", (size_t)-1);
-  CHECK_RC(ingest_paths(NULL, args, 2, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, args, 2, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'generic'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 3);
   CHECK(test_query_num(VALUE_OF("f1", "m.line = 2")) == 0.8125);
@@ -377,7 +341,7 @@ static void test_formats2_detect_names_the_closest_format(void) {
     /* nothing in common: no "closest" at all */
     char err[POD_ERRLEN];
     const char *p = test_path("z.csv");
-    CHECK_INT(ingest_paths(NULL, &p, 1, err), POD_EINPUT);
+    CHECK_INT(test_ingest(NULL, &p, 1, err), POD_EINPUT);
     CHECK_LACKS(err, "closest");
   }
 }
@@ -406,14 +370,14 @@ static void test_formats2_generic_files_entry_columns_win(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("fe/b.csv");
   const char *args[] = {p};
-  make_folder_of(p);
+  test_make_folder_of(p);
   test_write(test_path("fe/podium.json"),
              "{\"format\": \"generic\", \"model\": \"m0\", \"columns\": "
              "{\"metric\": \"M\", \"value\": \"V\"}, \"files\": [{\"glob\": "
              "\"b.csv\", \"columns\": {\"metrics\": {\"bleu\": {\"direction\": "
              "\"higher\"}}}}]}\n", (size_t)-1);
   test_write(p, "bleu\n31.5\n", (size_t)-1);
-  CHECK_RC(ingest_paths(NULL, args, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, args, 1, err), POD_OK, err);
   CHECK(test_query_num(VALUE_OF("bleu", "1")) == 31.5);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "m0");
 }

@@ -17,18 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *fixture(const char *name) {
-  static char bufs[4][4096];
-  static int next;
-  char *p = bufs[next++ % 4];
-  snprintf(p, 4096, "%s/tests/data/hf-benchmark/%s", test_root(), name);
-  return p;
-}
-
 static void test_ingest_reads_transformers_time_files(void) {
   char err[POD_ERRLEN];
   store_db *db = test_open_db();
-  const char *paths[] = {fixture("inference_time_1590589635.csv")};
+  const char *paths[] = {test_fixture("hf-benchmark", "inference_time_1590589635.csv")};
   CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 4);
@@ -46,8 +38,8 @@ static void test_ingest_reads_transformers_time_files(void) {
 static void test_ingest_reads_memory_with_unit_suffixes_and_old_column(void) {
   char err[POD_ERRLEN];
   store_db *db = test_open_db();
-  const char *paths[] = {fixture("inference_memory_1590401111-unitsuffix.csv"),
-                         fixture("memory_1586264107-oldcolumn.csv")};
+  const char *paths[] = {test_fixture("hf-benchmark", "inference_memory_1590401111-unitsuffix.csv"),
+                         test_fixture("hf-benchmark", "memory_1586264107-oldcolumn.csv")};
   CHECK_INT(test_ingest_into(db, NULL, paths, 2, err), POD_OK);
   store_close(db);
   /* "5.863MB" and "292.000KB" are 1024-based (bytes_to_human_readable) */
@@ -72,7 +64,7 @@ static void test_ingest_integer_mb_is_mebibytes(void) {
 static void test_ingest_train_time_names_the_metric(void) {
   char err[POD_ERRLEN];
   store_db *db = test_open_db();
-  const char *paths[] = {fixture("train_time_1590402664.csv")};
+  const char *paths[] = {test_fixture("hf-benchmark", "train_time_1590402664.csv")};
   CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'train_time'"), 8);
@@ -83,7 +75,7 @@ static void test_ingest_env_file_describes_runs_in_its_folder(void) {
   char err[POD_ERRLEN];
   store_db *db = test_open_db();
   /* the folder holds env_info and results; env goes first whatever order */
-  const char *paths[] = {fixture("")};
+  const char *paths[] = {test_fixture("hf-benchmark", "")};
   CHECK_INT(test_ingest_into(db, NULL, paths, 1, err), POD_OK);
   store_close(db);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
@@ -112,7 +104,7 @@ static void test_ingest_same_file_twice_is_a_noop(void) {
   store_db *db = test_open_db();
   ingest_meta none = {0};
   ingest_session *s = ingest_session_new(db, &none);
-  ingest_path p = {(char *)fixture("inference_time_1590589635.csv"), 0};
+  ingest_path p = {(char *)test_fixture("hf-benchmark", "inference_time_1590589635.csv"), 0};
   int status;
   long rows;
   CHECK_INT(ingest_file(s, &p, &status, &rows, err), POD_OK);
@@ -149,7 +141,7 @@ static void test_ingest_accepts_bom_crlf_quotes_and_na(void) {
 ** the error text, and the registry unchanged to the byte. */
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  test_expect_refused(fixture("inference_time_1590589635.csv"), name, data, n, want1, want2);
+  test_expect_refused(test_fixture("hf-benchmark", "inference_time_1590589635.csv"), name, data, n, want1, want2);
 }
 
 #define HDR "model,batch_size,sequence_length,result\n"
@@ -233,7 +225,7 @@ static void test_ingest_keeps_each_file_atomic_among_several(void) {
 static void test_ingest_flags_set_run_metadata(void) {
   char err[POD_ERRLEN];
   ingest_meta m = {0};
-  const char *p = fixture("inference_time_1590589635.csv");
+  const char *p = test_fixture("hf-benchmark", "inference_time_1590589635.csv");
   m.project = "distil";
   m.role = "optimized";
   m.variant = "6-layer";
@@ -242,7 +234,7 @@ static void test_ingest_flags_set_run_metadata(void) {
   store_db *db = test_open_db();
   CHECK_INT(test_ingest_into(db, &m, &p, 1, err), POD_OK);
   /* a second file under the same --run joins that run */
-  const char *q = fixture("train_time_1590402664.csv");
+  const char *q = test_fixture("hf-benchmark", "train_time_1590402664.csv");
   CHECK_INT(test_ingest_into(db, &m, &q, 1, err), POD_EINPUT);
   CHECK_HAS(err, "second model");
   store_close(db);

@@ -20,39 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- helpers (as in t_ingest.c) -------------------------------------- */
-
-/* Ingests paths into a fresh t.db; returns the rc. */
-static int ingest_paths(const char *const *paths, int n, char err[POD_ERRLEN]) {
-  store_db *db = test_open_db();
-  int rc = test_ingest_into(db, NULL, paths, n, err);
-  store_close(db);
-  return rc;
-}
-
-static const char *fixture(const char *dir, const char *name) {
-  static char bufs[4][4096];
-  static int next;
-  char *p = bufs[next++ % 4];
-  snprintf(p, 4096, "%s/tests/data/%s/%s", test_root(), dir, name);
-  return p;
-}
-
-/* Copies a fixture to a path below the test folder (folders made). */
-static const char *copy_fixture(const char *dir, const char *name,
-                                const char *to) {
-  char err[POD_ERRLEN];
-  pod_buf b = POD_BUF_INIT;
-  const char *dst = test_path(to);
-  char folder[4096];
-  snprintf(folder, sizeof folder, "%s", dst);
-  *strrchr(folder, '/') = '\0';
-  if (pod_mkdirs(folder, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  if (pod_file_read(fixture(dir, name), &b, err)) test_fail(__FILE__, __LINE__, "%s", err);
-  test_write(dst, b.data, b.len);
-  pod_buf_free(&b);
-  return dst;
-}
+/* ---- helpers --------------------------------------------------------- */
 
 /* The measurement query of one metric: "<metric>/<split>" rows. */
 #define MEAS_COUNT_SPLIT(split) "SELECT count(*) FROM measurements m JOIN " \
@@ -72,8 +40,8 @@ static const char *copy_fixture(const char *dir, const char *name,
 
 static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
   char err[POD_ERRLEN];
-  const char *p = fixture("keras-csvlogger", KERAS_ACC);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  const char *p = test_fixture("keras-csvlogger", KERAS_ACC);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "keras-csvlogger");
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 10);
@@ -95,8 +63,8 @@ static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
 ** one value each per epoch. */
 static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
   char err[POD_ERRLEN];
-  const char *p = fixture("keras-csvlogger", KERAS_TF2);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  const char *p = test_fixture("keras-csvlogger", KERAS_TF2);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("train")), 17);
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("validation")), 17);
@@ -109,8 +77,8 @@ static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
 
 static void test_trainlogs_keras_lr_is_learning_rate_without_split(void) {
   char err[POD_ERRLEN];
-  const char *p = fixture("keras-csvlogger", KERAS_LR);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  const char *p = test_fixture("keras-csvlogger", KERAS_LR);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 24 * 11);
   /* line 10: epoch 8, lr written as float32 repr 4.0000003e-05 */
   CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
@@ -130,7 +98,7 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   snprintf(folder, sizeof folder, "%s", test_path("run1"));
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan values skipped");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
@@ -141,9 +109,9 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
 
 static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("lightning-csv", PL_SPARSE,
+  const char *p = test_copy_fixture("lightning-csv", PL_SPARSE,
                                "opal-v2/lightning_logs/version_0/metrics.csv");
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "lightning-csv");
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 224);
@@ -164,9 +132,9 @@ static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
 
 static void test_trainlogs_lightning_column_order_does_not_matter(void) {
   char err[POD_ERRLEN];
-  const char *paths[] = {fixture("lightning-csv", PL_V0),
-                         fixture("lightning-csv", PL_V1)};
-  CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
+  const char *paths[] = {test_fixture("lightning-csv", PL_V0),
+                         test_fixture("lightning-csv", PL_V1)};
+  CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
   CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
   CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
@@ -177,7 +145,7 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   const char *p = test_path("metrics.csv");
   static const char data[] = "epoch,step,train_loss,val_loss\r\n0,9,nan,\r\n0,9,,0.5\r\n1,19,nan,\r\n1,19,,0.4\r\n";
   test_write(p, data, sizeof data - 1);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
 }
@@ -186,8 +154,8 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
 
 static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
   char err[POD_ERRLEN];
-  const char *p = fixture("hf-trainer", HF_STATE);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  const char *p = test_fixture("hf-trainer", HF_STATE);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources"), "hf-trainer");
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 431);
@@ -238,7 +206,7 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
   snprintf(folder, sizeof folder, "%s", test_path("out/checkpoint-20"));
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
   CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
   CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation'"), 11);
@@ -252,11 +220,11 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
 static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
   char err[POD_ERRLEN];
   pod_buf b = POD_BUF_INIT;
-  const char *paths[] = {fixture("hf-trainer", HF_ALL),
-                         fixture("hf-trainer", HF_EVAL)};
+  const char *paths[] = {test_fixture("hf-trainer", HF_ALL),
+                         test_fixture("hf-trainer", HF_EVAL)};
   CHECK(pod_file_read(paths[0], &b, err) == POD_OK && b.len && b.data[b.len - 1] == '}');
   pod_buf_free(&b);
-  CHECK_RC(ingest_paths(paths, 2, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%all_results%'"), "all_results");
   CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
@@ -274,7 +242,7 @@ static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
 
 static void expect_refused(const char *name, const char *data, size_t n,
                            const char *want1, const char *want2) {
-  test_expect_refused(fixture("keras-csvlogger", KERAS_ACC), name, data, n, want1, want2);
+  test_expect_refused(test_fixture("keras-csvlogger", KERAS_ACC), name, data, n, want1, want2);
 }
 
 #define REFUSE(name, lit, w1, w2) expect_refused(name, lit, sizeof lit - 1, w1, w2)
@@ -324,7 +292,7 @@ static void test_trainlogs_json_refuses_a_file_over_the_size_cap(void) {
   ** past 64 MiB: the cap is checked before anything is read. */
   char err[POD_ERRLEN], before[65], after[65];
   const char *p = test_path("big/trainer_state.json");
-  const char *good[] = {fixture("keras-csvlogger", KERAS_ACC)};
+  const char *good[] = {test_fixture("keras-csvlogger", KERAS_ACC)};
   static const char head[] = "{\"log_history\": [{\"loss\": 1.0, \"step\": 1}";
   char folder[4096];
   store_db *db = test_open_db();
@@ -354,10 +322,10 @@ static void test_trainlogs_json_refuses_a_file_over_the_size_cap(void) {
 
 static void test_trainlogs_sniff_tells_the_formats_apart(void) {
   char err[POD_ERRLEN];
-  const char *paths[] = {fixture("keras-csvlogger", ""),
-                         fixture("lightning-csv", ""),
-                         fixture("hf-trainer", "")};
-  CHECK_RC(ingest_paths(paths, 3, err), POD_OK, err);
+  const char *paths[] = {test_fixture("keras-csvlogger", ""),
+                         test_fixture("lightning-csv", ""),
+                         test_fixture("hf-trainer", "")};
+  CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 4);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'lightning-csv'"), 5);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'hf-trainer'"), 4);
@@ -373,7 +341,7 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   snprintf(folder, sizeof folder, "%s", test_path("names"));
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
@@ -387,9 +355,9 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
 ** the epoch going back to 0: each is its own run with its own curve. */
 static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("keras-csvlogger", "append-two-trainings-training.log",
+  const char *p = test_copy_fixture("keras-csvlogger", "append-two-trainings-training.log",
                                "resnet/training.log");
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 2 trainings (append=True)");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'resnet'"), 2);
   /* one value per run, metric, split and epoch: no epoch holds two */
@@ -409,7 +377,7 @@ static void test_trainlogs_all_nan_log_makes_no_run(void) {
   snprintf(folder, sizeof folder, "%s", test_path("diverged"));
   pod_mkdirs(folder, err);
   test_write(p, "epoch,loss,val_loss\r\n0,nan,nan\r\n1,nan,NA\r\n", (size_t)-1);
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 3 nan values skipped");
 }
@@ -421,9 +389,9 @@ static void test_trainlogs_all_nan_log_makes_no_run(void) {
 
 static void test_trainlogs_lightning_split_after_the_metric(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("lightning-csv", "splitlast-slash-metrics.csv",
+  const char *p = test_copy_fixture("lightning-csv", "splitlast-slash-metrics.csv",
                                "cnn/lightning_logs/version_0/metrics.csv");
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num(SPLIT_Q("loss", "validation")), 2);
   CHECK_INT(test_query_num(SPLIT_Q("loss", "train")), 4);
   CHECK_INT(test_query_num(SPLIT_Q("accuracy", "validation")), 2);
@@ -434,11 +402,11 @@ static void test_trainlogs_lightning_split_after_the_metric(void) {
 
 static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
   char err[POD_ERRLEN];
-  const char *p = copy_fixture("lightning-csv", "stepepoch-suffix-metrics.csv",
+  const char *p = test_copy_fixture("lightning-csv", "stepepoch-suffix-metrics.csv",
                                "rnn/lightning_logs/version_0/metrics.csv");
   char base[128];
   const char *split;
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   /* val_loss_epoch: the validation loss per epoch */
   CHECK_INT(test_query_num(SPLIT_Q("loss", "validation")), 2);
   CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.67);
@@ -467,8 +435,8 @@ static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
 ** Trainer's memory tracker's *_mem_*_delta bytes. */
 static void test_trainlogs_hf_runtime_and_memory_units(void) {
   char err[POD_ERRLEN];
-  const char *p = fixture("hf-trainer", "memmetrics-g0-all_results.json");
-  CHECK_RC(ingest_paths(&p, 1, err), POD_OK, err);
+  const char *p = test_fixture("hf-trainer", "memmetrics-g0-all_results.json");
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'g0_runtime'"), "s");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'init_mem_gpu_alloc_delta'"), "B");

@@ -105,6 +105,16 @@ void test_registry_checksum(char hex[65]);   /* sha256 of every t.db row */
 double test_query_num(const char *sql);      /* first cell, NaN if none */
 const char *test_query_text(const char *sql);  /* "" if none; static */
 const char *test_data(const char *rel);      /* <root>/tests/data/<rel> */
+/* <root>/tests/data/<dir>/<name>; eight calls' results stay valid */
+const char *test_fixture(const char *dir, const char *name);
+/* Makes the folder path's file goes in (mkdir -p of its dirname). */
+void test_make_folder_of(const char *path);
+/* Copies test_fixture(dir, name) to test_path(to), folders made. */
+const char *test_copy_fixture(const char *dir, const char *name,
+                              const char *to);
+/* test_ingest_into a fresh connection to t.db, closed after */
+int test_ingest(const struct ingest_meta *meta, const char *const *paths,
+                int n, char err[POD_ERRLEN]);
 /* Ingests good (if not NULL), then a file `name` holding data (NULL: the
 ** file is there already); expects
 ** POD_EINPUT, a message holding want1 (and want2), and t.db unchanged. */
