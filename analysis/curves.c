@@ -51,11 +51,15 @@ static char *key_of(const char *metric, const char *split) {
 static int take_row(const store_row *row, void *ud) {
   reader *r = ud;
   const char *metric = store_row_text(row, "metric");
+  const char *unit = store_row_text(row, "unit");
   const char *split = store_row_text(row, "split");
   const store_value *epoch = store_row_col(row, "epoch");
   int direction = (int)store_row_col(row, "direction")->i;
   double v = store_row_col(row, "value")->d;
-  if (!metric || !split) return 0;  /* quality, validation or test: SQL */
+  /* store_each_curve_point gives only these; a run page's rows, all */
+  if (!metric || !analysis_is_quality(metric, unit, direction)) return 0;
+  if (!split || (strcmp(split, "validation") && strcmp(split, "test")))
+    return 0;
   if (epoch->type == STORE_NULL) {
     /* a summary value as the file gave it (not one of our copies) */
     if (store_row_col(row, "step")->type == STORE_NULL &&

@@ -76,9 +76,9 @@
   "ORDER BY b.batch_size, b.sequence_length, b.split, b.rank, b.model, "   \
   "  b.run_id"
 
-#define TRACKER_NAMES(c, unit, m) ", " #c ", " #c "_raw"
-#define SCOPE_HAS(c, unit, m) ", max(w." #c " IS NOT NULL) AS " #c
-#define HAS_CASE(c, unit, m) " WHEN '" #c "' THEN ws." #c
+#define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
+#define SCOPE_HAS(c, unit, m, k) ", max(w." #c " IS NOT NULL) AS " #c
+#define HAS_CASE(c, unit, m, k) " WHEN '" #c "' THEN ws." #c
 
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
@@ -198,7 +198,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  JOIN sources s ON s.id = m.source_id "
       "WHERE m.run_id = ?1 "
       "ORDER BY mt.name, m.batch_size, m.sequence_length, m.epoch, m.step, "
-      "  m.id, m.source_id, m.line",
+      "  m.id, m.source_id, m.line, m.col",
   [Q_SOURCE_GET] =
       "SELECT s.id AS id, s.path AS path, s.sha256 AS sha256, "
       "  s.format AS format, s.format_version AS format_version, "
@@ -245,7 +245,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.method_note AS method_note "
       "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
-      "ORDER BY m.run_id, m.id, m.source_id, m.line, mt.name",
+      "ORDER BY m.run_id, m.id, m.source_id, m.line, m.col",
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
@@ -310,8 +310,8 @@ const char *const store_sql[Q_COUNT_] = {
   ** direction), unsorted; from measurements alone (the tracker columns
   ** all have units). Half of a log's ingest read the whole run. */
   [Q_CURVE_POINTS] =
-      "SELECT mt.name AS metric, m.split AS split, mt.direction AS "
-      "  direction, m.epoch AS epoch, m.value AS value, m.id AS id, "
+      "SELECT mt.name AS metric, mt.unit AS unit, m.split AS split, "
+      "  mt.direction AS direction, m.epoch AS epoch, m.value AS value, m.id AS id, "
       "  m.step AS step, m.derived AS derived "
       "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
       "WHERE m.run_id = ?1 AND m.split IN ('validation', 'test') AND "

@@ -9,11 +9,11 @@
 */
 #include "store/store_int.h"
 
-#define WIDE_COLUMN(c, unit, m) "  " #c " REAL, " #c "_raw TEXT,"
-#define WIDE_ARM(c, unit, m)                                                \
+#define WIDE_COLUMN(c, unit, m, k) "  " #c " REAL, " #c "_raw TEXT,"
+#define WIDE_ARM(c, unit, m, k)                                             \
   " UNION ALL SELECT NULL, w.run_id, mt.id, w." #c ", NULL, NULL, NULL,"    \
   " NULL, NULL, w.source_id, w.line, w." #c "_raw, '" unit "', " m ","      \
-  " NULL, NULL, NULL, NULL FROM tracker_results w, metrics mt"              \
+  " NULL, NULL, NULL, NULL, " #k " FROM tracker_results w, metrics mt"      \
   " WHERE mt.name = '" #c "' AND w." #c " IS NOT NULL"
 
 const char *const store_migrations[] = {
@@ -134,13 +134,15 @@ const char *const store_migrations[] = {
   "  PRIMARY KEY (run_id, source_id, line)) WITHOUT ROWID;"
   /* The long form every query reads: measurements, and each non-empty
   ** cell of tracker_results as the measurement it stands for (no id: it
-  ** is no row of its own). SQLite pushes a query's WHERE terms into each
+  ** is no row of its own; `col` orders a row's values as the file had
+  ** them). SQLite pushes a query's WHERE terms into each
   ** arm, so a run's values are key lookups and a board's metric is one
   ** arm's scan (tests: store_view_plans). */
   "CREATE VIEW measurements_all AS "
   "SELECT id, run_id, metric_id, value, batch_size, sequence_length,"
   "  epoch, step, split, source_id, line, raw_value, raw_unit, method,"
-  "  method_note, derived, at_epoch, of_epochs FROM measurements"
+  "  method_note, derived, at_epoch, of_epochs, 0 AS col"
+  "  FROM measurements"
   TRACKER_COLUMNS(WIDE_ARM) ";"
   /* Most runs have no name (only --run gives one): index the named. */
   "DROP INDEX runs_by_name;"

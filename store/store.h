@@ -266,8 +266,8 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
 /* A run's validation and test values of quality metrics (unit "",
-** direction not 0), in no order: metric, split, direction, epoch, value,
-** id, step, derived. What results from curves are made from. */
+** direction not 0), in no order: metric, unit, split, direction, epoch,
+** value, id, step, derived. What results from curves are made from. */
 int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
 /* A run's snapshots by step: step, line, source_path, then one column

@@ -53,24 +53,27 @@ struct store_db {
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
 ** store_sample_metrics order: name, unit as written, how the figure was
-** got as SQL over the row w (NULL: the metric has no method). */
+** got as SQL over the row w (NULL: the metric has no method), and the
+** column's place (a row's values are listed in the file's order). */
 #define CPU_M "coalesce(w.method, w.cpu_method)"
 #define PART_M(p) "coalesce(w.method, '" p "')"
 #define TOTAL_M                                                             \
   "coalesce(w.method, CASE w.cpu_method WHEN 'tdp' THEN "                 \
   "'tdp+nvml+ram-model' ELSE w.cpu_method || '+nvml+ram-model' END)"
 #define TRACKER_COLUMNS(X)                                                  \
-  X(duration, "s", "NULL") X(emissions, "kg", TOTAL_M)                      \
-  X(emissions_rate, "kg/s", "NULL") X(cpu_power, "W", CPU_M)                \
-  X(gpu_power, "W", PART_M("nvml")) X(ram_power, "W", PART_M("ram-model"))  \
-  X(cpu_energy, "kWh", CPU_M) X(gpu_energy, "kWh", PART_M("nvml"))          \
-  X(ram_energy, "kWh", PART_M("ram-model"))                                 \
-  X(energy_consumed, "kWh", TOTAL_M) X(water_consumed, "L", "NULL")         \
-  X(cpu_utilization, "%", "NULL") X(gpu_utilization, "%", "NULL")           \
-  X(ram_utilization, "%", "NULL") X(ram_used, "GB", "NULL")
+  X(duration, "s", "NULL", 1) X(emissions, "kg", TOTAL_M, 2)                \
+  X(emissions_rate, "kg/s", "NULL", 3) X(cpu_power, "W", CPU_M, 4)          \
+  X(gpu_power, "W", PART_M("nvml"), 5)                                      \
+  X(ram_power, "W", PART_M("ram-model"), 6) X(cpu_energy, "kWh", CPU_M, 7)  \
+  X(gpu_energy, "kWh", PART_M("nvml"), 8)                                   \
+  X(ram_energy, "kWh", PART_M("ram-model"), 9)                              \
+  X(energy_consumed, "kWh", TOTAL_M, 10)                                    \
+  X(water_consumed, "L", "NULL", 11) X(cpu_utilization, "%", "NULL", 12)    \
+  X(gpu_utilization, "%", "NULL", 13) X(ram_utilization, "%", "NULL", 14)   \
+  X(ram_used, "GB", "NULL", 15)
 /* The non-empty cells of a tracker_results row w: the measurements it
 ** stands for. */
-#define WIDE_CELL(c, unit, m) "(w." #c " IS NOT NULL) + "
+#define WIDE_CELL(c, unit, m, k) "(w." #c " IS NOT NULL) + "
 #define WIDE_CELLS "(" TRACKER_COLUMNS(WIDE_CELL) "0)"
 
 extern const char *const store_sql[Q_COUNT_];

@@ -130,6 +130,13 @@ int test_ingest(const ingest_meta *meta, const char *const *paths, int n,
   return rc;
 }
 
+int test_count(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+    n++;
+  return n;
+}
+
 const char *test_data(const char *rel) {
   static char bufs[8][4096];
   static int next;

@@ -105,13 +105,6 @@ static void test_store_rejects_a_file_that_is_not_sqlite(void) {
   CHECK_HAS(err, "junk.db");
 }
 
-static int count_of(const char *hay, const char *needle) {
-  int n = 0;
-  for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
-    n++;
-  return n;
-}
-
 static void test_store_leaderboard_query_uses_an_index(void) {
   char err[POD_ERRLEN];
   pod_buf plan = POD_BUF_INIT;
@@ -122,8 +115,8 @@ static void test_store_leaderboard_query_uses_an_index(void) {
   CHECK_HAS(plan.data, "INDEX measurements_summary");
   /* tracker_results is read only in the arm of the board's metric: each
   ** scan of it comes after the metric's key lookup, which stops it */
-  CHECK_INT(count_of(plan.data, "SCAN w\n"),
-            count_of(plan.data, "SEARCH mt USING INTEGER PRIMARY KEY"));
+  CHECK_INT(test_count(plan.data, "SCAN w\n"),
+            test_count(plan.data, "SEARCH mt USING INTEGER PRIMARY KEY"));
   pod_buf_free(&plan);
   store_close(db);
 }
@@ -244,8 +237,8 @@ static void test_store_primary_ranking_carries_cost_columns(void) {
   CHECK_HAS(plan.data, "SEARCH measurements USING INDEX measurements_summary "
             "(metric_id=? AND run_id=? AND batch_size=?");
   CHECK_HAS(plan.data, "SEARCH w USING PRIMARY KEY (run_id=?)");
-  CHECK_INT(count_of(plan.data, "SCAN w\n"),
-            count_of(plan.data, "SEARCH mt USING INTEGER PRIMARY KEY"));
+  CHECK_INT(test_count(plan.data, "SCAN w\n"),
+            test_count(plan.data, "SEARCH mt USING INTEGER PRIMARY KEY"));
   pod_buf_free(&rows);
   pod_buf_free(&plan);
   store_close(db);

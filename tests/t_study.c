@@ -285,6 +285,10 @@ static void test_study_summary_file_is_cross_checked_with_the_curve(void) {
   CHECK_RC(pod_file_read(test_path("_site/en/runs/1.html"), &f, e), POD_OK, e);
   CHECK_HAS(f.data, "<p class=\"warning\">accuracy: the summary file says 0.95, but the training curve has 0.92 at its best epoch 2 and 0.92 at the final epoch 3.");
   CHECK_HAS(f.data, "<p>loss: the summary file&#39;s 0.25 matches the training curve");
+  /* only validation values of quality metrics are checked: not the
+  ** training loss, not timings */
+  CHECK_INT(test_count(f.data, "the summary file"), 2);
+  CHECK_LACKS(f.data, "runtime: the summary file");
   /* the summary is the result: no copy from the curve beside it */
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 0);
   pod_buf_free(&out);

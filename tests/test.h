@@ -105,6 +105,7 @@ void test_registry_checksum(char hex[65]);   /* sha256 of every t.db row */
 double test_query_num(const char *sql);      /* first cell, NaN if none */
 const char *test_query_text(const char *sql);  /* "" if none; static */
 const char *test_data(const char *rel);      /* <root>/tests/data/<rel> */
+int test_count(const char *hay, const char *needle);  /* occurrences */
 /* <root>/tests/data/<dir>/<name>; eight calls' results stay valid */
 const char *test_fixture(const char *dir, const char *name);
 /* Makes the folder path's file goes in (mkdir -p of its dirname). */
