@@ -44,6 +44,12 @@ int analysis_curve_results(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
 /* The same for every run a source fed (ingest calls it per file). */
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]);
+/* The same for every run whose curves have no result yet (a registry made
+** before podium picked results from curves: `podium init` calls it after
+** migrating), in one transaction; *n_runs says how many got results. A
+** run whose summary file gives every result gets none, so this changes
+** nothing on an up-to-date registry. */
+int analysis_missing_results(store_db *db, long *n_runs, char err[POD_ERRLEN]);
 
 /* A summary file's value (all_results.json) against the curve of the same
 ** run, metric and split: its value at the best epoch and at the final

@@ -191,6 +191,28 @@ done:
   return rc;
 }
 
+int analysis_missing_results(store_db *db, long *n_runs,
+                             char err[POD_ERRLEN]) {
+  analysis_ids l = {NULL, 0};
+  int rc = store_each_run_without_results(db, analysis_take_id, &l, err);
+  *n_runs = 0;
+  if (!rc && l.n && !(rc = store_begin(db, err))) {
+    for (size_t i = 0; i < l.n && !rc; i++)
+      rc = analysis_curve_results(db, l.ids[i], err);
+    if (rc) store_rollback(db);
+    else rc = store_commit(db, err);
+  }
+  if (!rc && l.n) {  /* a run whose summary file gave every result gets
+                     ** none and stays on the list: not counted */
+    analysis_ids left = {NULL, 0};
+    rc = store_each_run_without_results(db, analysis_take_id, &left, err);
+    *n_runs = (long)(l.n - left.n);
+    free(left.ids);
+  }
+  free(l.ids);
+  return rc;
+}
+
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]) {
   analysis_ids l = {NULL, 0};

@@ -299,9 +299,18 @@ static int cmd_init(cli *c, int argc, char **argv) {
   int n, help, rc = parse_flags(c, "init", "", argc, argv, NULL, &n, &help);
   if (rc || help) return rc ? rc : show_help("init");
   if (n) return usage_error("init", "", "unexpected argument %s", argv[0]);
+  long made;
   if ((rc = open_db(c, DB_CREATE, &db))) return rc;
+  /* a registry from before schema v5 has curves without their results */
+  if ((rc = analysis_missing_results(db, &made, c->err))) {
+    store_close(db);
+    return rc;
+  }
   printf("%s: registry ready (schema version %d)\n", c->db_path,
          store_schema_version(db));
+  if (made)
+    printf("%s: results picked from the training curves of %ld run%s\n",
+           c->db_path, made, made == 1 ? "" : "s");
   store_close(db);
   return POD_OK;
 }

@@ -305,6 +305,14 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_RUNS] =
       "SELECT run_id AS id FROM measurements WHERE source_id = ?1 UNION "
       "SELECT run_id FROM tracker_results WHERE source_id = ?1 ORDER BY 1",
+  /* runs with validation or test curves of a quality metric and no
+  ** result picked from them: a registry from before schema v5 */
+  [Q_RUNS_WITHOUT_RESULTS] =
+      "SELECT DISTINCT m.run_id AS id FROM measurements m JOIN metrics mt "
+      "  ON mt.id = m.metric_id WHERE m.epoch IS NOT NULL AND m.split IN "
+      "  ('validation', 'test') AND mt.unit = '' AND mt.direction <> 0 AND "
+      "  NOT EXISTS (SELECT 1 FROM measurements d WHERE d.run_id = "
+      "  m.run_id AND d.derived IS NOT NULL) ORDER BY 1",
   /* what analysis/curves.c reads of a run after each training log: only
   ** the validation and test values of quality metrics (no unit, a
   ** direction), unsorted; from measurements alone (the tracker columns
@@ -516,6 +524,11 @@ int store_each_primary_entry(store_db *db, const char *scope,
   sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,
+                                   char err[POD_ERRLEN]) {
+  return walk_q(db, Q_RUNS_WITHOUT_RESULTS, 0, fn, ud, err);
 }
 
 int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,

@@ -265,6 +265,10 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
+/* Runs whose validation or test curves of a quality metric have no result
+** picked from them (registries from before schema v5): id. */
+int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,
+                                   char err[POD_ERRLEN]);
 /* A run's validation and test values of quality metrics (unit "",
 ** direction not 0), in no order: metric, unit, split, direction, epoch,
 ** value, id, step, derived. What results from curves are made from. */

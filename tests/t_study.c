@@ -8,11 +8,13 @@
 */
 #include "tests/test.h"
 #include "core/fs.h"
+#include "store/store.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #define TINY "huawei-noah/TinyBERT_General_4L_312D"
@@ -296,7 +298,42 @@ static void test_study_summary_file_is_cross_checked_with_the_curve(void) {
   pod_buf_free(&f);
 }
 
+/* A registry from before schema v5 holds curves but no results from them:
+** `podium init` migrates it and picks them, once. */
+static void test_study_init_picks_results_for_an_old_registry(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  sqlite3 *raw;
+  CHECK_RC(store_create_at_version(test_path("old.db"), 4, e), POD_OK, e);
+  CHECK_INT(sqlite3_open(test_path("old.db"), &raw), SQLITE_OK);
+  CHECK_INT(sqlite3_exec(raw,
+      "INSERT INTO sources VALUES (1, 'log/metrics.csv', 'ab', 'lightning-csv', NULL, 5, 3, 'now');"
+      "INSERT INTO runs (id, model, dataset, scope, created_at) VALUES (1, 'm', 'sst2', 'sst2', 'now');"
+      "INSERT INTO metrics VALUES (1, 'loss', '', -1), (2, 'accuracy', '', 1);"
+      "INSERT INTO measurements (run_id, metric_id, value, epoch, split, source_id, line) VALUES "
+      "(1, 1, 0.5, 1, 'validation', 1, 2), (1, 1, 0.4, 2, 'validation', 1, 3), "
+      "(1, 1, 0.45, 3, 'validation', 1, 4), (1, 2, 0.80, 1, 'validation', 1, 2), "
+      "(1, 2, 0.85, 2, 'validation', 1, 3), (1, 2, 0.84, 3, 'validation', 1, 4);",
+      NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK_INT(test_podium(&out, &err, "--db old.db init"), 0);
+  CHECK_HAS(out.data, "old.db: results picked from the training curves of 1 run\n");
+  CHECK_INT(test_podium(&out, &err, "--db old.db show 1 --json"), 0);
+  CHECK_HAS(out.data, "\"derived\":\t\"best-epoch\"");
+  CHECK_HAS(out.data, "\"at_epoch\":\t2");
+  CHECK_HAS(out.data, "\"of_epochs\":\t3");
+  CHECK_HAS(out.data, "\"value\":\t0.85");
+  /* once: a second init finds nothing to do */
+  CHECK_INT(test_podium(&out, &err, "--db old.db init"), 0);
+  CHECK_LACKS(out.data, "results picked");
+  CHECK_INT(test_podium(&out, &err, "--db old.db show 1 --json"), 0);
+  CHECK_INT(test_count(out.data, "best-epoch"), 2);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 const test_case tests_study[] = {
+  {"study_init_picks_results_for_an_old_registry", test_study_init_picks_results_for_an_old_registry},
   {"study_roles_from_the_project_file", test_study_roles_from_the_project_file},
   {"study_summary_file_is_cross_checked_with_the_curve", test_study_summary_file_is_cross_checked_with_the_curve},
   {"study_compares_every_pair_in_each_dataset", test_study_compares_every_pair_in_each_dataset},
