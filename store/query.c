@@ -77,6 +77,7 @@
   "  b.run_id"
 
 #define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
+#define VALUE_NAME(c, unit, m, k) ", " #c
 #define SCOPE_HAS(c, unit, m, k) ", max(w." #c " IS NOT NULL) AS " #c
 #define HAS_CASE(c, unit, m, k) " WHEN '" #c "' THEN ws." #c
 
@@ -158,16 +159,10 @@ const char *const store_sql[Q_COUNT_] = {
       "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
       "?33, ?34, ?35)",
   [Q_LINE_SUMMARY] =
-      "INSERT INTO samples (run_id, step, source_id, line, duration, "
-      "emissions, emissions_rate, cpu_power, gpu_power, ram_power, "
-      "cpu_energy, gpu_energy, ram_energy, energy_consumed, water_consumed, "
-      "cpu_utilization, gpu_utilization, ram_utilization, ram_used) "
-      "SELECT run_id, ?4, source_id, line, duration, emissions, "
-      "emissions_rate, cpu_power, gpu_power, ram_power, cpu_energy, "
-      "gpu_energy, ram_energy, energy_consumed, water_consumed, "
-      "cpu_utilization, gpu_utilization, ram_utilization, ram_used "
-      "FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 AND "
-      "line = ?3",
+      "INSERT INTO samples (run_id, step, source_id, line"
+      TRACKER_COLUMNS(VALUE_NAME) ") SELECT run_id, ?4, source_id, line"
+      TRACKER_COLUMNS(VALUE_NAME) " FROM tracker_results WHERE run_id = ?1 "
+      "AND source_id = ?2 AND line = ?3",
   [Q_LINE_SUMMARY_DELETE] =
       "DELETE FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 "
       "  AND line = ?3",
