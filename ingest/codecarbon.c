@@ -676,7 +676,7 @@ static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   char what[96];
   *v = NAN;
   if (i < 0 || !row->len[i]) return POD_OK;  /* empty: no value */
-  if (!ingest_parse_number(row->field[i], v)) {
+  if (!ingest_csv_number(row, (size_t)i, v)) {
     snprintf(what, sizeof what, "a number (%s) or an empty cell",
              mcols[k].raw_unit);
     return ingest_csv_fail(cx, row, (size_t)i, what, err);

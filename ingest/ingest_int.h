@@ -40,7 +40,13 @@ typedef struct ingest_csv_row {
   const char *text;      /* the row as written (may be cut when huge) */
   size_t text_len;
   long long offset;      /* byte offset of the row's first line */
+  const double *num;     /* field i as a number (NaN: not one), when the
+                         ** reader thread parsed them; else NULL */
 } ingest_csv_row;
+
+/* Field i of row as a strict number (ingest_parse_number), taken from the
+** reader thread's parse when there is one. */
+int ingest_csv_number(const ingest_csv_row *row, size_t i, double *out);
 
 /* fn returns POD_OK to go on, or an error code with err written. */
 typedef int (*ingest_csv_fn)(ingest_ctx *cx, const ingest_csv_row *row,
