@@ -78,7 +78,8 @@
 
 #define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
 #define VALUE_NAME(c, unit, m, k) ", " #c
-#define SCOPE_HAS(c, unit, m, k) ", max(w." #c " IS NOT NULL) AS " #c
+#define SCOPE_HAS(c, unit, m, k)                                           \
+  ", max(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) AS " #c
 #define HAS_CASE(c, unit, m, k) " WHEN '" #c "' THEN ws." #c
 
 const char *const store_sql[Q_COUNT_] = {
@@ -224,7 +225,7 @@ const char *const store_sql[Q_COUNT_] = {
       "OR EXISTS (SELECT 1 FROM (SELECT r.scope AS scope" TRACKER_COLUMNS(
           SCOPE_HAS) " FROM tracker_results w JOIN runs r ON r.id = "
       "  w.run_id GROUP BY r.scope) AS ws WHERE ws.scope = sc.scope AND "
-      "  CASE mt.name" TRACKER_COLUMNS(HAS_CASE) " END) "
+      "  CASE mt.name" TRACKER_COLUMNS(HAS_CASE) " END = 1) "
       "ORDER BY sc.scope, mt.name",
   [Q_BOARD_ASC] = BOARD_SQL("ASC"),
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),

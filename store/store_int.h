@@ -72,8 +72,9 @@ struct store_db {
   X(gpu_utilization, "%", "NULL", 13) X(ram_utilization, "%", "NULL", 14)   \
   X(ram_used, "GB", "NULL", 15)
 /* The non-empty cells of a tracker_results row w: the measurements it
-** stands for. */
-#define WIDE_CELL(c, unit, m, k) "(w." #c " IS NOT NULL) + "
+** stands for (CASE, not a boolean sum: PostgreSQL adds no booleans). */
+#define WIDE_CELL(c, unit, m, k)                                           \
+  "(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) + "
 #define WIDE_CELLS "(" TRACKER_COLUMNS(WIDE_CELL) "0)"
 
 extern const char *const store_sql[Q_COUNT_];
