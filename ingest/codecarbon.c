@@ -15,7 +15,9 @@
 ** several rows for one run_id with growing duration (cumulative
 ** snapshots). So:
 **   - rows with the same non-empty run_id are one run; a run_id seen once
-**     gives summary values (step NULL); a run_id seen k > 1 times gives
+**     gives summary values (step NULL: one wide row of tracker results,
+**     store_tracker_result_add, which readers see as long-form
+**     measurements); a run_id seen k > 1 times gives
 **     k snapshots (store_sample_add: one wide row each, step = 1..k, the
 **     run's energy curve) plus summary values copied from the snapshot
 **     with the largest duration (the last such row), so the leaderboard,
@@ -662,7 +664,8 @@ static int group_run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 ** 3.0, per DIMM since: codecarbon/external/ram.py); totals join the
 ** parts. */
 static const char *cc_cpu_method(const cc *st, double cpu_power) {
-  if (cpu_power > 0 && fabs(2 * cpu_power - floor(2 * cpu_power + 0.5)) < 1e-9)
+  if (cpu_power > 0 &&
+      fabs(2 * cpu_power - floor(2 * cpu_power + 0.5)) < 1e-9)
     return "tdp";
   return st->col[C_WATER] >= 0 || st->col[C_UTIL] >= 0 ? "rapl-or-model"
                                                        : "rapl";
