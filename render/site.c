@@ -719,8 +719,7 @@ static int take_run(site *s, int *mine, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-/* Makes language k the one being written. */
-static void use_language(site *s, int k) {
+void site_use_language(site *s, int k) {
   s->lang_k = k;
   s->lang = render_i18n_lang(s->i18n[k]);
   render_sandbox_language(s->sb, s->i18n[k]);
@@ -824,7 +823,7 @@ static int page_run(const store_row *row, void *ud) {
   rc = run_fetch(s, row_int(row, "id"), row_int(row, "environment_id"), &d,
                  w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
-    use_language(s, k);
+    site_use_language(s, k);
     rc = page_run_in(s, row, &d, w->err);
   }
   run_data_free(&d);
@@ -1171,12 +1170,12 @@ static int run_pages(site *s, char err[POD_ERRLEN]) {
   return each_page(s, store_each_run, page_run, err);
 }
 
-/* Every page of one language but the run pages (run_pages). */
+/* Every page of one language but the run pages (run_pages) and the
+** study's (study_pages), which threads share out. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
-      (rc = pages_course(s, err)) ||
-      (rc = study_pages(s, err)) || (rc = pareto_pages(s, err)) ||
+      (rc = pages_course(s, err)) || (rc = pareto_pages(s, err)) ||
       (rc = board_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
@@ -1228,7 +1227,7 @@ static void *worker_main(void *ud) {
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     s->L = render_sandbox_state(s->sb);
-    rc = run_pages(s, w->err);
+    if ((rc = run_pages(s, w->err)) == POD_OK) rc = study_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);
   w->rc = rc;
@@ -1294,6 +1293,18 @@ static void start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].s.db = own;
     w[i].s.out = s->out;
     w[i].s.share = s->share;
+    /* main's study, read only: the worker renders its share of its pages */
+    w[i].s.project = s->project;
+    w[i].s.study = s->study;
+    w[i].s.tables = s->tables;
+    w[i].s.n_tables = s->n_tables;
+    w[i].s.cmp_pages = s->cmp_pages;
+    w[i].s.n_cmp_pages = s->n_cmp_pages;
+    w[i].s.models = s->models;
+    w[i].s.n_models = s->n_models;
+    w[i].s.unit_row = s->unit_row;
+    w[i].s.jobs = s->jobs;
+    w[i].s.n_jobs = s->n_jobs;
     w[i].share_dir = share_dir;
     w[i].langs = langs;
     w[i].dirs = dirs;
@@ -1378,6 +1389,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     rc = find_paretos(&s);
   if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
+    atomic_init(&share.next_job, 0);
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
@@ -1385,7 +1397,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
   }
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
-    use_language(&s, k);
+    site_use_language(&s, k);
     if ((rc = course_load_language(&s, opts->content_dir, err))) break;
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
@@ -1394,6 +1406,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   ** run pages meanwhile, and the last of them end together */
   if (rc == POD_OK) rc = render_downloads(db, opts->project, &s.boards, s.out, err);
   if (rc == POD_OK) rc = run_pages(&s, err);
+  if (rc == POD_OK) rc = study_pages(&s, err);
   if (workers) {   /* before the tree is committed or removed */
     rc = join_workers(&s, workers, jobs, rc, err);
     free(workers);
