@@ -802,6 +802,9 @@ int study_pages(site *s, char err[POD_ERRLEN]) {
       }
       run_cache_free(&cache);
     }
+    /* a study table is one big page per language: give its garbage back
+    ** now, not when Lua's pacing gets to it (peak RSS with threads) */
+    if (job->kind == JOB_STUDY) lua_gc(s->L, LUA_GCCOLLECT);
   }
   return rc;
 }
