@@ -1171,11 +1171,12 @@ static int run_pages(site *s, char err[POD_ERRLEN]) {
 }
 
 /* Every page of one language but the run pages (run_pages) and the
-** study's (study_pages), which threads share out. */
+** model and comparison pages (study_pages), which threads share out. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
-      (rc = pages_course(s, err)) || (rc = pareto_pages(s, err)) ||
+      (rc = pages_course(s, err)) || (rc = study_tables(s, err)) ||
+      (rc = pareto_pages(s, err)) ||
       (rc = board_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;

@@ -37,8 +37,8 @@ typedef struct model_ref {
 } model_ref;
 
 /* A piece of the study's pages one thread renders in every language: a
-** comparison page, a dataset's study table, or models [first, end). */
-enum { JOB_COMPARE, JOB_STUDY, JOB_MODELS };
+** comparison page or models [first, end). */
+enum { JOB_COMPARE, JOB_MODELS };
 typedef struct study_job {
   int kind;
   size_t first, end;
@@ -110,10 +110,12 @@ void site_use_language(site *s, int k);
 /* study_pages.c: the study (s->study), its tables, comparisons, models
 ** and jobs, made once before any page by the main thread (workers borrow
 ** them, read only); study_pages renders the jobs this thread claims
-** (every job when s->share is NULL), each in every language; the
+** (every job when s->share is NULL), each in every language;
+** study_tables the study table pages of s->lang (main thread); the
 ** overview's list of them pushed as a Lua list; released at the end. */
 int study_find(site *s, char err[POD_ERRLEN]);
 int study_pages(site *s, char err[POD_ERRLEN]);
+int study_tables(site *s, char err[POD_ERRLEN]);   /* in s->lang */
 void study_push_compares(site *s);
 void study_free(site *s);
 

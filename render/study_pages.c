@@ -181,15 +181,11 @@ static void find_models(site *s) {
 
 /* The study's pages in pieces for the threads (study_pages). */
 static void find_jobs(site *s) {
-  size_t n_scopes = 0, k = 0;
-  if (s->study) analysis_study_scopes(s->study, &n_scopes);
-  s->n_jobs = s->n_cmp_pages + n_scopes +
-              (s->n_models + MODEL_CHUNK - 1) / MODEL_CHUNK;
+  size_t k = 0;
+  s->n_jobs = s->n_cmp_pages + (s->n_models + MODEL_CHUNK - 1) / MODEL_CHUNK;
   s->jobs = pod_xmalloc((s->n_jobs ? s->n_jobs : 1) * sizeof *s->jobs);
   for (size_t i = 0; i < s->n_cmp_pages; i++)
     s->jobs[k++] = (study_job){JOB_COMPARE, i, i + 1};
-  for (size_t i = 0; i < n_scopes; i++)
-    s->jobs[k++] = (study_job){JOB_STUDY, i, i + 1};
   for (size_t i = 0; i < s->n_models; i += MODEL_CHUNK)
     s->jobs[k++] = (study_job){JOB_MODELS, i,
                                i + MODEL_CHUNK < s->n_models ? i + MODEL_CHUNK
@@ -785,11 +781,8 @@ static long take_job(site *s, long *next, char err[POD_ERRLEN], int *rc) {
 }
 
 int study_pages(site *s, char err[POD_ERRLEN]) {
-  size_t n_scopes = 0;
-  const char *const *scopes = NULL;
   long next = 0, j;
   int rc = POD_OK;
-  if (s->study) scopes = analysis_study_scopes(s->study, &n_scopes);
   while (rc == POD_OK && (j = take_job(s, &next, err, &rc)) >= 0) {
     const study_job *job = &s->jobs[j];
     for (size_t i = job->first; i < job->end && rc == POD_OK; i++) {
@@ -797,14 +790,24 @@ int study_pages(site *s, char err[POD_ERRLEN]) {
       for (int k = 0; k < s->n_langs && rc == POD_OK; k++) {
         site_use_language(s, k);
         rc = job->kind == JOB_COMPARE ? page_compare(s, &s->cmp_pages[i], err)
-             : job->kind == JOB_STUDY ? page_study(s, scopes[i], err)
                                       : page_model(s, i, &cache, err);
       }
       run_cache_free(&cache);
     }
-    /* a study table is one big page per language: give its garbage back
-    ** now, not when Lua's pacing gets to it (peak RSS with threads) */
-    if (job->kind == JOB_STUDY) lua_gc(s->L, LUA_GCCOLLECT);
   }
+  return rc;
+}
+
+/* The study tables of s->lang: one big page per dataset, left to the
+** main thread with the other big pages (two threads each building one
+** at once raised the peak RSS by ~60 MB). */
+int study_tables(site *s, char err[POD_ERRLEN]) {
+  size_t n_scopes = 0;
+  const char *const *scopes;
+  int rc = POD_OK;
+  if (!s->study) return POD_OK;
+  scopes = analysis_study_scopes(s->study, &n_scopes);
+  for (size_t i = 0; i < n_scopes && rc == POD_OK; i++)
+    rc = page_study(s, scopes[i], err);
   return rc;
 }
