@@ -15,6 +15,8 @@
 **   <lang>/compare/<base>--<opt>.html one per baseline/optimized pair
 **                                   (compare.html; Markdown beside it in
 **                                   reports/compare-<base>--<opt>.md)
+**   <lang>/study/<dataset>.html,    the study's pages (study_pages.c)
+**   <lang>/models/<model>.html
 **   <lang>/pareto/<scope>.html      quality against cost per scope
 **                                   (pareto.html)
 **   <lang>/<page>.html              one per content/<lang>/<page>.md
@@ -27,8 +29,9 @@
 ** thread and jobs - 1 worker threads, each with its own registry
 ** connection, Lua sandbox and catalogs: every thread walks the runs and
 ** renders the chunks of RUN_CHUNK runs it claims first, so a page is the
-** same whichever thread renders it. The first failure stops the others
-** and is the render's error.
+** same whichever thread renders it; then the model and comparison pages
+** (study_pages.c), claimed the same way. The first failure stops the
+** others and is the render's error.
 */
 #include "render/site_int.h"
 #include "core/fs.h"
@@ -295,7 +298,8 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
 }
 
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, long limit, char err[POD_ERRLEN]);
+                       int board_idx, long limit, long from, long to,
+                       char err[POD_ERRLEN]);
 
 /* data.primaries: each scope's primary board, {board = {scope, metric,
 ** unit, direction, href, primary, costs}, groups}, for the overview. */
@@ -321,7 +325,7 @@ static int add_primaries(site *s, char err[POD_ERRLEN]) {
     lua_pushstring(L, href.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&href);
-    if ((rc = push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP,
+    if ((rc = push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP, 0, 0,
                           err)) == POD_OK) {
       lua_setfield(L, -3, "groups");
       lua_setfield(L, -2, "board");
@@ -389,19 +393,108 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   return site_write_page(s, rel, "overview.html", err);
 }
 
-/* <lang>/runs/index.html: every run, newest first (the overview lists
-** the newest OVERVIEW_RUNS). */
-static int page_run_list(site *s, char err[POD_ERRLEN]) {
-  char rel[64];
-  int rc;
-  lua_newtable(s->L);
-  site_set_title(s->L, "Runs");
-  if ((rc = add_list(s, "runs", ROW_RUN, store_each_run, 0, err))) {
-    lua_pop(s->L, 1);
-    return rc;
+/* ---- paged lists ---------------------------------------------------- */
+
+/* Rows a list page holds at most: a 60,000-run list on one page overran
+** the template memory limit (issue 17), and 1,000 rows stay under 1 MB. */
+#define LIST_ROWS 1000
+
+/* The path of page k (from 1) of a list whose first page is
+** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
+** dot, so no other page is named so). */
+static void list_page_path(pod_buf *out, const char *base, long k) {
+  pod_buf_adds(out, base);
+  if (k > 1) pod_buf_printf(out, ".p%ld", k);
+  pod_buf_adds(out, ".html");
+}
+
+/* Sets data.pager = {page, pages, first, prev, next, last} (hrefs from
+** the site root; prev and next nil at the ends) on the table on top. */
+static void push_pager(lua_State *L, const char *base, long page,
+                       long pages) {
+  static const char *const keys[] = {"first", "prev", "next", "last"};
+  long at[] = {1, page - 1, page + 1, pages};
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, page);
+  lua_setfield(L, -2, "page");
+  lua_pushinteger(L, pages);
+  lua_setfield(L, -2, "pages");
+  for (int i = 0; i < 4; i++) {
+    pod_buf h = POD_BUF_INIT;
+    if (at[i] < 1 || at[i] > pages) continue;
+    list_page_path(&h, base, at[i]);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, keys[i]);
+    pod_buf_free(&h);
   }
-  snprintf(rel, sizeof rel, "%s/runs/index.html", s->lang);
-  return site_write_page(s, rel, "runs.html", err);
+  lua_setfield(L, -2, "pager");
+}
+
+static int count_runs(const store_row *row, void *ud) {
+  *(long *)ud = (long)row_int(row, "runs");
+  return 0;
+}
+
+/* The run list being cut into pages as the walk gives its rows. */
+typedef struct run_lister {
+  row_sink k;
+  long total, pages, page, n;
+  char base[64];
+  char err[POD_ERRLEN];
+} run_lister;
+
+/* Starts a page's data table and its runs list on the Lua stack. */
+static void run_list_open(run_lister *r) {
+  lua_State *L = r->k.s->L;
+  lua_newtable(L);
+  site_set_title(L, "Runs");
+  lua_pushinteger(L, r->total);
+  lua_setfield(L, -2, "total");
+  lua_newtable(L);
+}
+
+/* Writes the open page (data table and runs list on the stack). */
+static int run_list_write(run_lister *r) {
+  site *s = r->k.s;
+  pod_buf rel = POD_BUF_INIT;
+  int rc;
+  lua_setfield(s->L, -2, "runs");
+  r->page++;
+  push_pager(s->L, r->base, r->page, r->pages);
+  list_page_path(&rel, r->base, r->page);
+  rc = site_write_page(s, rel.data, "runs.html", r->err);
+  pod_buf_free(&rel);
+  r->n = 0;
+  return rc;
+}
+
+static int run_list_row(const store_row *row, void *ud) {
+  run_lister *r = ud;
+  if (r->n == 0) run_list_open(r);
+  append_row(row, &r->k);
+  return ++r->n == LIST_ROWS ? run_list_write(r) : 0;
+}
+
+/* <lang>/runs/index.html and on: every run, newest first, LIST_ROWS a
+** page (the overview lists the newest OVERVIEW_RUNS). */
+static int page_run_list(site *s, char err[POD_ERRLEN]) {
+  run_lister r;
+  int rc;
+  memset(&r, 0, sizeof r);
+  r.k.s = s;
+  r.k.kind = ROW_RUN;
+  snprintf(r.base, sizeof r.base, "%s/runs/index", s->lang);
+  if ((rc = store_counts(s->db, count_runs, &r.total, err))) return rc;
+  r.pages = r.total ? (r.total + LIST_ROWS - 1) / LIST_ROWS : 1;
+  rc = store_each_run(s->db, run_list_row, &r, err);
+  if (rc == POD_OK && (r.n || !r.page)) {   /* the last page, or none yet */
+    if (!r.n) run_list_open(&r);
+    rc = run_list_write(&r);
+  } else if (rc && r.n) {
+    lua_pop(s->L, 2);
+  }
+  if (rc && r.err[0]) snprintf(err, POD_ERRLEN, "%s", r.err);
+  return rc;
 }
 
 /* Groups ranked entries by axis point: groups[i] = {batch_size,
@@ -411,6 +504,8 @@ static int page_run_list(site *s, char err[POD_ERRLEN]) {
 typedef struct grouper {
   site *s;
   long limit, total;
+  long at, from, to;  /* the row's place in the board; rows [from, to)
+                      ** only, when to > 0 (a page of a long board) */
   int have;
   int64_t batch, seq;
   uint64_t split;   /* render_text_hash of the whole split name */
@@ -433,7 +528,15 @@ static int group_entry(const store_row *row, void *ud) {
   int64_t batch = row_int(row, "batch_size");
   int64_t seq = row_int(row, "sequence_length");
   const char *split = store_row_text(row, "split");
+  long at = g->at++;
   if (!split) split = "";
+  /* the cost columns are the whole board's, on every page of it */
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    for (int c = 0; c < row->n; c++)
+      if (row->v[c].type != STORE_NULL &&
+          !strcmp(row->names[c], render_costs[i].metric))
+        g->costs |= 1u << i;
+  if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
   if (!g->have || batch != g->batch || seq != g->seq ||
       render_text_hash(split) != g->split) {
     group_close(g);
@@ -456,11 +559,6 @@ static int group_entry(const store_row *row, void *ud) {
     g->seq = seq;
     g->split = render_text_hash(split);
   }
-  for (int i = 0; i < RENDER_N_COSTS; i++)
-    for (int c = 0; c < row->n; c++)
-      if (row->v[c].type != STORE_NULL &&
-          !strcmp(row->names[c], render_costs[i].metric))
-        g->costs |= 1u << i;
   if (++g->total > g->limit && g->limit) return 0;   /* counted only */
   push_row(L, row);
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
@@ -475,13 +573,19 @@ static int group_entry(const store_row *row, void *ud) {
 ** value, not the ranked metric itself) on the table at board_idx. On
 ** failure nothing is pushed. */
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, long limit, char err[POD_ERRLEN]) {
+                       int board_idx, long limit, long from, long to,
+                       char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
-  grouper g = {s, limit, 0, 0, 0, 0, 0, 0};
+  grouper g;
   const store_rows *rows;
   int rc, n = 0;
+  memset(&g, 0, sizeof g);
+  g.s = s;
+  g.limit = limit;
+  g.from = from;
+  g.to = to;
   board_idx = lua_absindex(L, board_idx);
   if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
                                   scope, metric_id, &rows, err)))
@@ -516,26 +620,44 @@ typedef struct board_walk {
   char err[POD_ERRLEN];
 } board_walk;
 
+/* A leaderboard's pages: LIST_ROWS entries a page (a group cut by a page
+** starts the next one again under its heading), <board>.html first. */
 static int page_board(const store_row *row, void *ud) {
   board_walk *w = ud;
   site *s = w->s;
   const char *scope = store_row_text(row, "scope");
   const char *metric = store_row_text(row, "metric");
-  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
+  const store_rows *rows;
+  long pages;
   int rc;
-  lua_newtable(s->L);
+  if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
+                                  scope, row_int(row, "metric_id"), &rows,
+                                  w->err)))
+    return rc;
+  pages = store_rows_count(rows) ? ((long)store_rows_count(rows) +
+                                    LIST_ROWS - 1) / LIST_ROWS : 1;
   pod_buf_printf(&title, "%s \xe2\x80\x94 %s", metric,
                  *scope ? scope : "all runs");
-  site_set_title(s->L, title.data);
-  push_row(s->L, row);
-  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, w->err);
-  if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
-  lua_setfield(s->L, -2, "board");
-  pod_buf_printf(&rel, "%s/", s->lang);
-  board_path(&rel, scope, metric);
-  if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
-  else lua_pop(s->L, 1);
-  pod_buf_free(&rel);
+  pod_buf_printf(&base, "%s/leaderboards/", s->lang);
+  render_board_name(&base, scope, metric);
+  for (long k = 1; k <= pages && rc == POD_OK; k++) {
+    pod_buf rel = POD_BUF_INIT;
+    lua_newtable(s->L);
+    site_set_title(s->L, title.data);
+    push_row(s->L, row);
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0,
+                     (k - 1) * LIST_ROWS, pages > 1 ? k * LIST_ROWS : 0,
+                     w->err);
+    if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
+    lua_setfield(s->L, -2, "board");
+    push_pager(s->L, base.data, k, pages);
+    list_page_path(&rel, base.data, k);
+    if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
+    else lua_pop(s->L, 1);
+    pod_buf_free(&rel);
+  }
+  pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;
 }
@@ -927,7 +1049,7 @@ static int find_board(const store_row *row, void *ud) {
     board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
-    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, f->err);
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, 0, 0, f->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
@@ -1240,11 +1362,6 @@ static void *worker_main(void *ud) {
   pod_buf_free(&s->body);
   pod_buf_free(&s->page);
   return NULL;
-}
-
-static int count_runs(const store_row *row, void *ud) {
-  *(long *)ud = (long)row_int(row, "runs");
-  return 0;
 }
 
 /* Threads for run pages: opts->jobs, else PODIUM_JOBS, else the online
