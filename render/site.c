@@ -169,16 +169,6 @@ static int add_boards(site *s, char err[POD_ERRLEN]) {
   return rc;
 }
 
-static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
-                       int64_t id, char err[POD_ERRLEN]) {
-  row_sink k = {s, kind, 0};
-  int rc;
-  lua_newtable(s->L);
-  rc = walk(s->db, id, append_row, &k, err);
-  lua_setfield(s->L, -2, field);
-  return rc;
-}
-
 /* Pushes the row as a table (for a query of one row). */
 static int take_first(const store_row *row, void *ud) {
   row_sink *k = ud;
@@ -395,23 +385,14 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
 
 /* ---- paged lists ---------------------------------------------------- */
 
-/* Rows a list page holds at most: a 60,000-run list on one page overran
-** the template memory limit (issue 17), and 1,000 rows stay under 1 MB. */
-#define LIST_ROWS 1000
-
-/* The path of page k (from 1) of a list whose first page is
-** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
-** dot, so no other page is named so). */
-static void list_page_path(pod_buf *out, const char *base, long k) {
+void site_list_page_path(pod_buf *out, const char *base, long k) {
   pod_buf_adds(out, base);
   if (k > 1) pod_buf_printf(out, ".p%ld", k);
   pod_buf_adds(out, ".html");
 }
 
-/* Sets data.pager = {page, pages, first, prev, next, last} (hrefs from
-** the site root; prev and next nil at the ends) on the table on top. */
-static void push_pager(lua_State *L, const char *base, long page,
-                       long pages) {
+void site_push_pager(lua_State *L, const char *base, long page,
+                     long pages) {
   static const char *const keys[] = {"first", "prev", "next", "last"};
   long at[] = {1, page - 1, page + 1, pages};
   lua_createtable(L, 0, 6);
@@ -422,7 +403,7 @@ static void push_pager(lua_State *L, const char *base, long page,
   for (int i = 0; i < 4; i++) {
     pod_buf h = POD_BUF_INIT;
     if (at[i] < 1 || at[i] > pages) continue;
-    list_page_path(&h, base, at[i]);
+    site_list_page_path(&h, base, at[i]);
     lua_pushstring(L, h.data);
     lua_setfield(L, -2, keys[i]);
     pod_buf_free(&h);
@@ -435,10 +416,13 @@ static int count_runs(const store_row *row, void *ud) {
   return 0;
 }
 
-/* The run list being cut into pages as the walk gives its rows. */
+/* A list of runs being cut into pages as the walk gives its rows: the
+** run list, or an environment's runs (env set). */
 typedef struct run_lister {
   row_sink k;
   long total, pages, page, n;
+  const store_row *env;   /* an environment page's row, else NULL */
+  const char *template, *title;
   char base[64];
   char err[POD_ERRLEN];
 } run_lister;
@@ -447,7 +431,11 @@ typedef struct run_lister {
 static void run_list_open(run_lister *r) {
   lua_State *L = r->k.s->L;
   lua_newtable(L);
-  site_set_title(L, "Runs");
+  site_set_title(L, r->title);
+  if (r->env) {
+    push_row(L, r->env);
+    lua_setfield(L, -2, "env");
+  }
   lua_pushinteger(L, r->total);
   lua_setfield(L, -2, "total");
   lua_newtable(L);
@@ -460,9 +448,9 @@ static int run_list_write(run_lister *r) {
   int rc;
   lua_setfield(s->L, -2, "runs");
   r->page++;
-  push_pager(s->L, r->base, r->page, r->pages);
-  list_page_path(&rel, r->base, r->page);
-  rc = site_write_page(s, rel.data, "runs.html", r->err);
+  site_push_pager(s->L, r->base, r->page, r->pages);
+  site_list_page_path(&rel, r->base, r->page);
+  rc = site_write_page(s, rel.data, r->template, r->err);
   pod_buf_free(&rel);
   r->n = 0;
   return rc;
@@ -475,6 +463,23 @@ static int run_list_row(const store_row *row, void *ud) {
   return ++r->n == LIST_ROWS ? run_list_write(r) : 0;
 }
 
+/* Walks the runs (of environment env_id when r->env) into r's pages. */
+static int run_list_pages(run_lister *r, int64_t env_id, char err[POD_ERRLEN]) {
+  site *s = r->k.s;
+  int rc;
+  r->pages = r->total ? (r->total + LIST_ROWS - 1) / LIST_ROWS : 1;
+  rc = r->env ? store_each_env_run(s->db, env_id, run_list_row, r, err)
+              : store_each_run(s->db, run_list_row, r, err);
+  if (rc == POD_OK && (r->n || !r->page)) {   /* the last page, or none yet */
+    if (!r->n) run_list_open(r);
+    rc = run_list_write(r);
+  } else if (rc && r->n) {
+    lua_pop(s->L, 2);
+  }
+  if (rc && r->err[0]) snprintf(err, POD_ERRLEN, "%s", r->err);
+  return rc;
+}
+
 /* <lang>/runs/index.html and on: every run, newest first, LIST_ROWS a
 ** page (the overview lists the newest OVERVIEW_RUNS). */
 static int page_run_list(site *s, char err[POD_ERRLEN]) {
@@ -483,18 +488,11 @@ static int page_run_list(site *s, char err[POD_ERRLEN]) {
   memset(&r, 0, sizeof r);
   r.k.s = s;
   r.k.kind = ROW_RUN;
+  r.template = "runs.html";
+  r.title = "Runs";
   snprintf(r.base, sizeof r.base, "%s/runs/index", s->lang);
   if ((rc = store_counts(s->db, count_runs, &r.total, err))) return rc;
-  r.pages = r.total ? (r.total + LIST_ROWS - 1) / LIST_ROWS : 1;
-  rc = store_each_run(s->db, run_list_row, &r, err);
-  if (rc == POD_OK && (r.n || !r.page)) {   /* the last page, or none yet */
-    if (!r.n) run_list_open(&r);
-    rc = run_list_write(&r);
-  } else if (rc && r.n) {
-    lua_pop(s->L, 2);
-  }
-  if (rc && r.err[0]) snprintf(err, POD_ERRLEN, "%s", r.err);
-  return rc;
+  return run_list_pages(&r, 0, err);
 }
 
 /* Groups ranked entries by axis point: groups[i] = {batch_size,
@@ -651,8 +649,8 @@ static int page_board(const store_row *row, void *ud) {
                      w->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
-    push_pager(s->L, base.data, k, pages);
-    list_page_path(&rel, base.data, k);
+    site_push_pager(s->L, base.data, k, pages);
+    site_list_page_path(&rel, base.data, k);
     if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
     else lua_pop(s->L, 1);
     pod_buf_free(&rel);
@@ -952,24 +950,24 @@ static int page_run(const store_row *row, void *ud) {
   return rc;
 }
 
+/* <lang>/envs/<id>.html and on: an environment and its runs, LIST_ROWS
+** a page. */
 static int page_env(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
   int64_t id = row_int(row, "id");
-  char rel[96], title[64];
-  int rc;
-  lua_newtable(s->L);
+  char title[64];
+  run_lister r;
+  memset(&r, 0, sizeof r);
+  r.k.s = s;
+  r.k.kind = ROW_RUN;
+  r.env = row;
+  r.total = (long)row_int(row, "runs");
+  r.template = "env.html";
   snprintf(title, sizeof title, "Environment %lld", (long long)id);
-  site_set_title(s->L, title);
-  push_row(s->L, row);
-  lua_setfield(s->L, -2, "env");
-  if ((rc = add_list_of(s, "runs", ROW_RUN, store_each_env_run, id,
-                        w->err))) {
-    lua_pop(s->L, 1);
-    return rc;
-  }
-  snprintf(rel, sizeof rel, "%s/envs/%lld.html", s->lang, (long long)id);
-  return site_write_page(s, rel, "env.html", w->err);
+  r.title = title;
+  snprintf(r.base, sizeof r.base, "%s/envs/%lld", s->lang, (long long)id);
+  return run_list_pages(&r, id, w->err);
 }
 
 /* Pareto pages: first the scopes that have one (for the overview), then

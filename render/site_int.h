@@ -104,6 +104,19 @@ int site_write_page(site *s, const char *rel, const char *template,
                     char err[POD_ERRLEN]);
 void site_set_title(lua_State *L, const char *title);
 
+/* Rows a list page holds at most (the run list, an environment's runs,
+** a leaderboard, a study table): a 60,000-run list on one page overran
+** the template memory limit (issue 17), and 1,000 rows stay under 1 MB. */
+#define LIST_ROWS 1000
+
+/* The path of page k (from 1) of a list whose first page is
+** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
+** dot, so no other page is named so). */
+void site_list_page_path(pod_buf *out, const char *base, long k);
+/* Sets data.pager = {page, pages, first, prev, next, last} (hrefs from
+** the site root; prev and next nil at the ends) on the table on top. */
+void site_push_pager(lua_State *L, const char *base, long page, long pages);
+
 /* Makes language k of s->i18n the one being written (site.c). */
 void site_use_language(site *s, int k);
 

@@ -483,13 +483,14 @@ static void push_row_of(site *s, const analysis_table *t,
   pod_buf_free(&h);
 }
 
-/* {columns, rows}: the whole table, for its study page. */
-static void push_table(site *s, const analysis_table *t) {
+/* {columns, rows}: rows [from, to) of the table, for a study page. */
+static void push_table(site *s, const analysis_table *t, size_t from,
+                       size_t to) {
   push_columns(s->L, t);
-  lua_createtable(s->L, (int)t->n_rows, 0);
-  for (size_t r = 0; r < t->n_rows; r++) {
+  lua_createtable(s->L, (int)(to - from), 0);
+  for (size_t r = from; r < to; r++) {
     push_row_of(s, t, &t->rows[r]);
-    lua_rawseti(s->L, -2, (lua_Integer)r + 1);
+    lua_rawseti(s->L, -2, (lua_Integer)(r - from) + 1);
   }
   lua_setfield(s->L, -2, "rows");
 }
@@ -501,54 +502,65 @@ static const analysis_table *table_of(const site *s, const char *scope) {
   return NULL;
 }
 
+/* <lang>/study/<dataset>.html (and .p2.html... past LIST_ROWS models):
+** the dataset's study table, in pages, ranked. */
 static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   const analysis_table *t = table_of(s, scope);
-  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
-  int rc;
+  long pages;
+  int rc = POD_OK;
   if (!t) return POD_OK;
-  lua_newtable(s->L);
+  pages = t->n_rows ? ((long)t->n_rows + LIST_ROWS - 1) / LIST_ROWS : 1;
   pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
-  site_set_title(s->L, title.data);
-  lua_pushstring(s->L, scope);
-  lua_setfield(s->L, -2, "scope");
-  render_set_num(s->L, "accuracy_target", target);
-  push_table(s, t);
-  lua_setfield(s->L, -2, "table");
-  /* the comparisons of this dataset: their target verdicts and links */
-  lua_newtable(s->L);
-  for (size_t i = 0, k = 0; i < s->n_cmp_pages; i++) {
-    const cmp_page *p = &s->cmp_pages[i];
-    for (size_t j = 0; j < p->n; j++) {
-      const char *sc = analysis_compare_scope(p->cmps[j]);
-      const analysis_target *tg = analysis_compare_target(p->cmps[j]);
-      pod_buf h = POD_BUF_INIT;
-      if (!sc || strcmp(sc, scope)) continue;
-      lua_createtable(s->L, 0, 4);
-      lua_pushstring(s->L, p->base_label);
-      lua_setfield(s->L, -2, "baseline");
-      lua_pushstring(s->L, p->opt_label);
-      lua_setfield(s->L, -2, "optimized");
-      pod_buf_printf(&h, "%s/compare/%s.html#", s->lang, p->name);
-      render_slug(&h, sc);
-      lua_pushstring(s->L, h.data);
-      lua_setfield(s->L, -2, "href");
-      if (tg->verdict) {
-        lua_pushstring(s->L, tg->verdict);
-        lua_setfield(s->L, -2, "target");
-        lua_pushinteger(s->L, tg->n);
-        lua_setfield(s->L, -2, "target_n");
+  pod_buf_printf(&base, "%s/study/", s->lang);
+  render_slug(&base, *scope ? scope : "all");
+  for (long pg = 1; pg <= pages && rc == POD_OK; pg++) {
+    size_t from = (size_t)(pg - 1) * LIST_ROWS, to = from + LIST_ROWS;
+    pod_buf rel = POD_BUF_INIT;
+    if (to > t->n_rows) to = t->n_rows;
+    lua_newtable(s->L);
+    site_set_title(s->L, title.data);
+    lua_pushstring(s->L, scope);
+    lua_setfield(s->L, -2, "scope");
+    render_set_num(s->L, "accuracy_target", target);
+    push_table(s, t, from, to);
+    lua_setfield(s->L, -2, "table");
+    site_push_pager(s->L, base.data, pg, pages);
+    /* the comparisons of this dataset: their target verdicts and links */
+    lua_newtable(s->L);
+    for (size_t i = 0, k = 0; i < s->n_cmp_pages; i++) {
+      const cmp_page *p = &s->cmp_pages[i];
+      for (size_t j = 0; j < p->n; j++) {
+        const char *sc = analysis_compare_scope(p->cmps[j]);
+        const analysis_target *tg = analysis_compare_target(p->cmps[j]);
+        pod_buf h = POD_BUF_INIT;
+        if (!sc || strcmp(sc, scope)) continue;
+        lua_createtable(s->L, 0, 4);
+        lua_pushstring(s->L, p->base_label);
+        lua_setfield(s->L, -2, "baseline");
+        lua_pushstring(s->L, p->opt_label);
+        lua_setfield(s->L, -2, "optimized");
+        pod_buf_printf(&h, "%s/compare/%s.html#", s->lang, p->name);
+        render_slug(&h, sc);
+        lua_pushstring(s->L, h.data);
+        lua_setfield(s->L, -2, "href");
+        if (tg->verdict) {
+          lua_pushstring(s->L, tg->verdict);
+          lua_setfield(s->L, -2, "target");
+          lua_pushinteger(s->L, tg->n);
+          lua_setfield(s->L, -2, "target_n");
+        }
+        pod_buf_free(&h);
+        lua_rawseti(s->L, -2, (lua_Integer)++k);
       }
-      pod_buf_free(&h);
-      lua_rawseti(s->L, -2, (lua_Integer)++k);
     }
+    lua_setfield(s->L, -2, "compares");
+    site_list_page_path(&rel, base.data, pg);
+    rc = site_write_page(s, rel.data, "study.html", err);
+    pod_buf_free(&rel);
   }
-  lua_setfield(s->L, -2, "compares");
-  pod_buf_printf(&rel, "%s/study/", s->lang);
-  render_slug(&rel, *scope ? scope : "all");
-  pod_buf_adds(&rel, ".html");
-  rc = site_write_page(s, rel.data, "study.html", err);
-  pod_buf_free(&rel);
+  pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;
 }

@@ -308,8 +308,8 @@ static int count_in(const char *rel, const char *needle) {
   return n;
 }
 
-/* Issue 17: the run list and a long leaderboard come in pages of 1,000
-** rows, each under 1 MB, with first/previous/next/last links relative to
+/* Issue 17: the run list, a long leaderboard, an environment's runs and
+** a study table come in pages of 1,000 rows, each under 1 MB, with first/previous/next/last links relative to
 ** the page (file://), in en and fa; a short list stays one page. */
 static void test_boards_long_lists_come_in_pages(void) {
   pod_buf csv = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT;
@@ -321,6 +321,15 @@ static void test_boards_long_lists_come_in_pages(void) {
   char err[POD_ERRLEN];
   CHECK_INT(pod_mkdirs(test_path("res"), err), 0);
   test_write(test_path("res/inference_time_1700000000.csv"), csv.data, csv.len);
+  {  /* one machine for every run: an environment page of 2,001 runs */
+    pod_buf env = POD_BUF_INIT;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/examples/bert-base/env_info_1700000000.csv",
+             test_root());
+    CHECK_INT(pod_file_read(path, &env, err), 0);
+    test_write(test_path("res/env_info_1700000000.csv"), env.data, env.len);
+    pod_buf_free(&env);
+  }
   CHECK_INT(test_podium(&out, &e, "ingest --quiet --task text-classification res"), 0);
   CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
   /* runs: 1,000 + 1,000 + 1 rows (and the header row of each) */
@@ -353,6 +362,13 @@ static void test_boards_long_lists_come_in_pages(void) {
   CHECK_INT(count_in(rel, "rel=\"next\""), 0);
   snprintf(rel, sizeof rel, board, "fa", ".p4");
   CHECK_INT(count_in(rel, "<tr"), -1);
+  /* the environment's runs and the study table, the same way */
+  CHECK_INT(count_in("_site/en/envs/1.html", "<li><a href=\"../../en/runs/"), 1000);
+  CHECK_INT(count_in("_site/en/envs/1.p3.html", "<li><a href=\"../../en/runs/"), 1);
+  CHECK_INT(count_in("_site/fa/envs/1.p3.html", "href=\"../../fa/envs/1.p2.html\" rel=\"prev\""), 1);
+  CHECK_INT(count_in("_site/en/study/text-classification.html", "<th scope=\"row\">"), 1000);
+  CHECK_INT(count_in("_site/en/study/text-classification.p3.html", "<th scope=\"row\">"), 1);
+  CHECK_INT(count_in("_site/fa/study/text-classification.p2.html", "href=\"../../fa/study/text-classification.p3.html\" rel=\"next\""), 1);
   pod_buf_free(&csv);
   pod_buf_free(&out);
   pod_buf_free(&e);
