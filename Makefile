@@ -11,10 +11,13 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
 PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
 DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libssl-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
-            libxml2-utils chromium fonts-noto-core
-# The browser test (tests/browser/check.js) drives that chromium through
-# playwright-core, pinned in package.json and package-lock.json. node and
-# npm count when their commands exist (NodeSource's nodejs provides npm).
+            libxml2-utils chromium fonts-noto-core default-jre-headless
+# The browser tests (tests/browser/check.js, validate.js) drive that
+# chromium through playwright-core and inject axe-core, and run vnu-jar on
+# that JRE; the three are pinned in package.json and package-lock.json.
+# node and npm count when their commands exist (NodeSource's nodejs
+# provides npm). npm ci runs no install scripts: vnu-jar's would fetch a
+# JDK from GitHub, the JRE above serves.
 DEPS_CMD := node:nodejs npm:npm
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
@@ -87,8 +90,8 @@ deps:
 	fi
 	@if [ ! -f node_modules/.package-lock.json ] || \
 	    [ package-lock.json -nt node_modules/.package-lock.json ]; then \
-	  echo "npm ci (playwright-core for the browser test)"; \
-	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent; \
+	  echo "npm ci (playwright-core, axe-core, vnu-jar for the browser tests)"; \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent; \
 	fi
 
 build/podium: $(OBJ) build/obj/cli/main.o

@@ -14,6 +14,7 @@
 */
 #include "analysis/analysis.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ typedef struct run_row {
 struct analysis_study {
   analysis_unit *units;
   size_t n_units;
+  size_t *slots;      /* while building: unit index + 1 by (scope, model,
+                      ** variant) hash, open addressing; 0 empty */
+  size_t n_slots;
   analysis_pair *pairs;
   size_t n_pairs;
   char **scopes;
@@ -63,15 +67,52 @@ static int by_id(const void *a, const void *b) {
   return (x->id > y->id) - (x->id < y->id);
 }
 
+static uint64_t unit_hash(const char *scope, const char *model,
+                          const char *variant) {
+  uint64_t h = 1469598103934665603u;   /* FNV-1a over the three, NUL-split */
+  const char *parts[3] = {scope, model, variant ? variant : ""};
+  for (int k = 0; k < 3; k++) {
+    for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
+      h = (h ^ *p) * 1099511628211u;
+    h = (h ^ (k == 2 && !variant ? 1u : 0xffu)) * 1099511628211u;
+  }
+  return h;
+}
+
+static int unit_is(const analysis_unit *u, const char *scope,
+                   const char *model, const char *variant) {
+  return !strcmp(u->scope, scope) && !strcmp(u->model, model) &&
+         same_text(u->variant, variant);
+}
+
+/* Doubles the hash table when it is half full. */
+static void slots_grow(analysis_study *s) {
+  size_t n = s->n_slots ? 2 * s->n_slots : 1024;
+  size_t *slots = pod_xmalloc(n * sizeof *slots);
+  memset(slots, 0, n * sizeof *slots);
+  for (size_t i = 0; i < s->n_units; i++) {
+    const analysis_unit *u = &s->units[i];
+    size_t k = unit_hash(u->scope, u->model, u->variant) & (n - 1);
+    while (slots[k]) k = (k + 1) & (n - 1);
+    slots[k] = i + 1;
+  }
+  free(s->slots);
+  s->slots = slots;
+  s->n_slots = n;
+}
+
+/* The unit of (scope, model, variant), made when new: a hash lookup (a
+** scan of every unit per run was quadratic in a 10,000-model registry). */
 static analysis_unit *unit_for(analysis_study *s, const char *scope,
                                const char *model, const char *variant) {
   analysis_unit *u;
-  for (size_t i = 0; i < s->n_units; i++) {
-    u = &s->units[i];
-    if (!strcmp(u->scope, scope) && !strcmp(u->model, model) &&
-        same_text(u->variant, variant))
-      return u;
-  }
+  size_t k;
+  if (2 * (s->n_units + 1) > s->n_slots) slots_grow(s);
+  k = unit_hash(scope, model, variant) & (s->n_slots - 1);
+  for (; s->slots[k]; k = (k + 1) & (s->n_slots - 1))
+    if (unit_is(&s->units[s->slots[k] - 1], scope, model, variant))
+      return &s->units[s->slots[k] - 1];
+  s->slots[k] = s->n_units + 1;
   s->units = pod_xrealloc(s->units, (s->n_units + 1) * sizeof *s->units);
   u = &s->units[s->n_units++];
   memset(u, 0, sizeof *u);
@@ -120,17 +161,37 @@ static void add_scope(analysis_study *s, const char *scope) {
 }
 
 static void find_pairs(analysis_study *s) {
+  size_t *bases = pod_xmalloc((s->n_units + 1) * sizeof *bases), n_bases = 0;
+  for (size_t b = 0; b < s->n_units; b++)   /* listed once, in order */
+    if (s->units[b].role == 0) bases[n_bases++] = b;
   for (size_t o = 0; o < s->n_units; o++) {
     const analysis_unit *opt = &s->units[o];
     if (opt->role != 1) continue;
-    for (size_t b = 0; b < s->n_units; b++) {
+    for (size_t i = 0; i < n_bases; i++) {
+      size_t b = bases[i];
       const analysis_unit *base = &s->units[b];
-      if (base->role != 0 || strcmp(base->scope, opt->scope)) continue;
+      if (strcmp(base->scope, opt->scope)) continue;
       if (opt->baseline && strcmp(opt->baseline, base->model)) continue;
       s->pairs = pod_xrealloc(s->pairs, (s->n_pairs + 1) * sizeof *s->pairs);
       s->pairs[s->n_pairs++] = (analysis_pair){b, o};
     }
   }
+  free(bases);
+}
+
+/* Runs (by address: their order) and units (by index) sorted by model,
+** so a model's runs or units are one range (binary search), in order. */
+static int run_by_model(const void *a, const void *b) {
+  const run_row *x = *(const run_row *const *)a, *y = *(const run_row *const *)b;
+  int c = strcmp(x->model, y->model);
+  return c ? c : (x > y) - (x < y);
+}
+
+static int unit_by_model(const void *a, const void *b) {
+  const analysis_unit *x = *(const analysis_unit *const *)a;
+  const analysis_unit *y = *(const analysis_unit *const *)b;
+  int c = strcmp(x->model, y->model);
+  return c ? c : (x > y) - (x < y);
 }
 
 int analysis_study_new(store_db *db, const pod_project *project,
@@ -154,14 +215,30 @@ int analysis_study_new(store_db *db, const pod_project *project,
   /* dataset-free runs: to every dataset unit of their model, else a unit
   ** in their own scope */
   {
-    size_t n_dataset_units = s->n_units;
+    size_t n_dataset_units = s->n_units, *by_model = NULL;
+    if (n_dataset_units) {   /* indexes: units move as more are made */
+      const analysis_unit **p = pod_xmalloc(n_dataset_units * sizeof *p);
+      for (size_t k = 0; k < n_dataset_units; k++) p[k] = &s->units[k];
+      qsort(p, n_dataset_units, sizeof *p, unit_by_model);
+      by_model = pod_xmalloc(n_dataset_units * sizeof *by_model);
+      for (size_t k = 0; k < n_dataset_units; k++)
+        by_model[k] = (size_t)(p[k] - s->units);
+      free(p);
+    }
     for (size_t i = 0; i < l.n; i++) {
       const run_row *r = &l.r[i];
       int placed = 0;
+      size_t lo = 0, hi = n_dataset_units;
       if (r->has_dataset) continue;
-      for (size_t k = 0; k < n_dataset_units; k++)
-        if (applies(r, &s->units[k])) {
-          unit_add(&s->units[k], r);
+      while (lo < hi) {   /* the model's first unit */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(s->units[by_model[mid]].model, r->model) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (size_t j = lo; j < n_dataset_units &&
+                          !strcmp(s->units[by_model[j]].model, r->model); j++)
+        if (applies(r, &s->units[by_model[j]])) {
+          unit_add(&s->units[by_model[j]], r);
           placed = 1;
         }
       if (!placed) {
@@ -171,16 +248,33 @@ int analysis_study_new(store_db *db, const pod_project *project,
         if (u->role < 0) u->role = role_code(r->role);
       }
     }
+    free(by_model);
   }
-  for (size_t k = 0; k < s->n_units; k++) {
-    analysis_unit *u = &s->units[k];
-    const pod_project_model *m = pod_project_model_of(project, u->model);
-    if (u->role < 0 && m && m->role) u->role = role_code(m->role);
-    for (size_t i = 0; u->role < 0 && i < l.n; i++)
-      if (!l.r[i].has_dataset && applies(&l.r[i], u))
-        u->role = role_code(l.r[i].role);
-    if (m && m->baseline) u->baseline = pod_xstrdup(m->baseline);
-    add_scope(s, u->scope);
+  free(s->slots);   /* no more units */
+  s->slots = NULL;
+  s->n_slots = 0;
+  {
+    const run_row **runs = pod_xmalloc((l.n ? l.n : 1) * sizeof *runs);
+    for (size_t i = 0; i < l.n; i++) runs[i] = &l.r[i];
+    qsort(runs, l.n, sizeof *runs, run_by_model);
+    for (size_t k = 0; k < s->n_units; k++) {
+      analysis_unit *u = &s->units[k];
+      const pod_project_model *m = pod_project_model_of(project, u->model);
+      size_t lo = 0, hi = l.n;
+      if (u->role < 0 && m && m->role) u->role = role_code(m->role);
+      while (lo < hi) {   /* the model's first run */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(runs[mid]->model, u->model) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (size_t i = lo; u->role < 0 && i < l.n &&
+                          !strcmp(runs[i]->model, u->model); i++)
+        if (!runs[i]->has_dataset && applies(runs[i], u))
+          u->role = role_code(runs[i]->role);
+      if (m && m->baseline) u->baseline = pod_xstrdup(m->baseline);
+      add_scope(s, u->scope);
+    }
+    free(runs);
   }
   if (s->n_units) qsort(s->units, s->n_units, sizeof *s->units, by_unit);
   if (s->n_scopes) qsort(s->scopes, s->n_scopes, sizeof *s->scopes, by_text);
@@ -213,6 +307,7 @@ void analysis_study_free(analysis_study *s) {
   for (size_t i = 0; i < s->n_scopes; i++) free(s->scopes[i]);
   free(s->units);
   free(s->pairs);
+  free(s->slots);
   free(s->scopes);
   free(s);
 }

@@ -118,26 +118,35 @@ static void pick_quality(analysis_table *t, const gather *g,
 }
 
 /* The point of metric that most units have; ties: the smaller batch,
-** then the longer sequence. */
+** then the longer sequence. Each distinct point is counted once (per
+** value it was quadratic: minutes for a 10,000-model dataset). */
 static void pick_point(analysis_table *t, int col, const char *metric,
                        const gather *g, size_t n_units) {
-  size_t best_count = 0;
+  size_t best_count = 0, n_pts = 0;
   int64_t bb = -1, bs = -1;
   const val *found = NULL;
+  const val **pts = NULL;   /* the first value at each point, in order */
+  char *seen = pod_xmalloc(n_units + 1);
   for (size_t i = 0; i < g->n; i++) {
     const val *v = &g->v[i];
-    size_t count = 0;
-    char *seen;
+    size_t k = 0;
     if (strcmp(v->metric, metric)) continue;
-    seen = pod_xmalloc(n_units + 1);
+    while (k < n_pts && (pts[k]->batch != v->batch || pts[k]->seq != v->seq))
+      k++;
+    if (k < n_pts) continue;
+    pts = pod_xrealloc(pts, (n_pts + 1) * sizeof *pts);
+    pts[n_pts++] = v;
+  }
+  for (size_t p = 0; p < n_pts; p++) {
+    const val *v = pts[p];
+    size_t count = 0;
     memset(seen, 0, n_units + 1);
     for (size_t j = 0; j < g->n; j++)
-      if (!strcmp(g->v[j].metric, metric) && g->v[j].batch == v->batch &&
-          g->v[j].seq == v->seq && !seen[g->v[j].unit]) {
+      if (g->v[j].batch == v->batch && g->v[j].seq == v->seq &&
+          !seen[g->v[j].unit] && !strcmp(g->v[j].metric, metric)) {
         seen[g->v[j].unit] = 1;
         count++;
       }
-    free(seen);
     if (count > best_count ||
         (count == best_count && (v->batch < bb ||
                                  (v->batch == bb && v->seq > bs)))) {
@@ -147,6 +156,8 @@ static void pick_point(analysis_table *t, int col, const char *metric,
       found = v;
     }
   }
+  free(seen);
+  free(pts);
   if (found)
     t->col[col] = (analysis_column){found->metric, found->unit_name, NULL,
                                     found->direction, bb, bs};
@@ -158,15 +169,17 @@ static int in_column(const analysis_column *c, const val *v) {
   return v->batch == c->batch && v->seq == c->seq;
 }
 
+/* The cell of a unit whose values are g->v[from, to) (a unit's values
+** are gathered together). */
 static void fill_cell(analysis_cell *cell, const analysis_column *c,
-                      const gather *g, size_t unit) {
-  double *x = pod_xmalloc((g->n + 1) * sizeof *x);
+                      const gather *g, size_t unit, size_t from, size_t to) {
+  double *x = pod_xmalloc((to - from + 1) * sizeof *x);
   size_t k = 0, n_free = 0;
   pod_sample s;
   memset(cell, 0, sizeof *cell);
   cell->at_epoch = cell->change = cell->change_lo = cell->change_hi = NAN;
   cell->mean = cell->sd = cell->lo = cell->hi = NAN;
-  for (size_t i = 0; i < g->n; i++) {
+  for (size_t i = from; i < to; i++) {
     const val *v = &g->v[i];
     if (v->unit != unit || !in_column(c, v)) continue;
     if (!cell->run_id) cell->run_id = v->run;
@@ -222,27 +235,33 @@ typedef struct rank_ctx {
   int col, dir;
 } rank_ctx;
 
-static int row_before(const analysis_table_row *a, const analysis_table_row *b,
-                      const rank_ctx *c) {
-  const analysis_cell *x = &a->cell[c->col], *y = &b->cell[c->col];
-  if (!x->n != !y->n) return x->n != 0;
-  if (x->n && x->mean != y->mean) return c->dir < 0 ? x->mean < y->mean
-                                                    : x->mean > y->mean;
-  return a < b;
+/* -1: a before b. Rows without a value last; equal rows keep their
+** order (the sort is by index too). */
+typedef struct ranked {
+  analysis_table_row row;
+  size_t at;
+  const rank_ctx *c;
+} ranked;
+
+static int by_rank(const void *pa, const void *pb) {
+  const ranked *a = pa, *b = pb;
+  const analysis_cell *x = &a->row.cell[a->c->col], *y = &b->row.cell[a->c->col];
+  if (!x->n != !y->n) return x->n ? -1 : 1;
+  if (x->n && x->mean != y->mean)
+    return (a->c->dir < 0 ? x->mean < y->mean : x->mean > y->mean) ? -1 : 1;
+  return (a->at > b->at) - (a->at < b->at);
 }
 
 static void rank_rows(analysis_table *t) {
   rank_ctx c = {t->rank_col, t->col[t->rank_col].direction < 0 ? -1 : 1};
-  /* insertion sort: a dataset has a handful of models */
-  for (size_t i = 1; i < t->n_rows; i++) {
-    analysis_table_row r = t->rows[i];
-    size_t j = i;
-    while (j > 0 && row_before(&r, &t->rows[j - 1], &c)) {
-      t->rows[j] = t->rows[j - 1];
-      j--;
-    }
-    t->rows[j] = r;
-  }
+  ranked *r;
+  if (t->n_rows < 2) return;
+  /* a sort, not insertion: a dataset may have 10,000 models */
+  r = pod_xmalloc(t->n_rows * sizeof *r);
+  for (size_t i = 0; i < t->n_rows; i++) r[i] = (ranked){t->rows[i], i, &c};
+  qsort(r, t->n_rows, sizeof *r, by_rank);
+  for (size_t i = 0; i < t->n_rows; i++) t->rows[i] = r[i].row;
+  free(r);
 }
 
 int analysis_study_table(store_db *db, const analysis_study *s,
@@ -252,6 +271,7 @@ int analysis_study_table(store_db *db, const analysis_study *s,
   const analysis_unit *u = analysis_study_units(s, &n_units);
   analysis_table *t = pod_xmalloc(sizeof *t);
   gather g;
+  size_t *from = NULL, *to = NULL, *base = NULL;  /* per row */
   int rc = POD_OK;
   memset(t, 0, sizeof *t);
   memset(&g, 0, sizeof g);
@@ -262,6 +282,9 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     if (strcmp(u[k].scope, scope)) continue;
     t->rows = pod_xrealloc(t->rows, (t->n_rows + 1) * sizeof *t->rows);
     memset(&t->rows[t->n_rows], 0, sizeof t->rows[0]);
+    from = pod_xrealloc(from, (t->n_rows + 1) * sizeof *from);
+    to = pod_xrealloc(to, (t->n_rows + 1) * sizeof *to);
+    from[t->n_rows] = g.n;
     t->rows[t->n_rows++].unit = &u[k];
     g.unit = k;
     for (size_t i = 0; i < u[k].n_runs && !rc; i++) {
@@ -270,6 +293,7 @@ int analysis_study_table(store_db *db, const analysis_study *s,
       g.dataset_free = i >= u[k].n_runs - u[k].n_free;
       rc = store_each_measurement(db, g.run, take, &g, err);
     }
+    to[t->n_rows - 1] = g.n;
   }
   if (!rc) {
     pick_quality(t, &g, primary);
@@ -277,29 +301,34 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     pick_point(t, ANALYSIS_COL_MEMORY, "inference_memory", &g, n_units);
     pick_point(t, ANALYSIS_COL_ENERGY, "energy_consumed", &g, n_units);
     pick_point(t, ANALYSIS_COL_EMISSIONS, "emissions", &g, n_units);
+    size_t *bases = pod_xmalloc((t->n_rows + 1) * sizeof *bases), n_bases = 0;
     for (size_t r = 0; r < t->n_rows; r++)
       for (int c = 0; c < ANALYSIS_N_COLS; c++)
         fill_cell(&t->rows[r].cell[c], &t->col[c], &g,
-                  (size_t)(t->rows[r].unit - u));
-    /* each optimized model against its (first) baseline */
+                  (size_t)(t->rows[r].unit - u), from[r], to[r]);
+    /* each optimized model against its (first) baseline: the baseline
+    ** rows are listed once (looking through every row per row was
+    ** quadratic) */
+    base = pod_xmalloc((t->n_rows + 1) * sizeof *base);
+    for (size_t r = 0; r < t->n_rows; r++)
+      if (t->rows[r].unit->role == 0) bases[n_bases++] = r;
     for (size_t r = 0; r < t->n_rows; r++) {
       analysis_table_row *row = &t->rows[r];
       if (row->unit->role != 1) continue;
-      for (size_t b = 0; b < t->n_rows && !row->baseline; b++) {
-        const analysis_unit *bu = t->rows[b].unit;
-        if (bu->role == 0 &&
-            (!row->unit->baseline || !strcmp(row->unit->baseline, bu->model)))
+      for (size_t b = 0; b < n_bases && !row->baseline; b++) {
+        const analysis_unit *bu = t->rows[bases[b]].unit;
+        if (!row->unit->baseline || !strcmp(row->unit->baseline, bu->model)) {
           row->baseline = bu;
+          base[r] = bases[b];
+        }
       }
     }
+    free(bases);
     for (int c = 0; c < ANALYSIS_N_COLS; c++) {
       int pp = c == ANALYSIS_COL_QUALITY && accuracy_like(&t->col[c], t, c);
-      for (size_t r = 0; r < t->n_rows; r++) {
-        analysis_table_row *row = &t->rows[r];
-        for (size_t b = 0; row->baseline && b < t->n_rows; b++)
-          if (t->rows[b].unit == row->baseline)
-            change_of(&row->cell[c], &t->rows[b].cell[c], pp);
-      }
+      for (size_t r = 0; r < t->n_rows; r++)
+        if (t->rows[r].baseline)
+          change_of(&t->rows[r].cell[c], &t->rows[base[r]].cell[c], pp);
     }
     t->rank_col = ANALYSIS_COL_QUALITY;
     for (int c = 0; primary && c < ANALYSIS_N_COLS; c++)
@@ -324,6 +353,9 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     free(g.v[i].split);
   }
   free(g.v);
+  free(from);
+  free(to);
+  free(base);
   if (rc) {
     free(t->rows);
     free(t);

@@ -11,7 +11,10 @@
 lua_State *render_sandbox_state(render_sandbox *sb);
 /* Renders template `name` with the table on top of the stack as its data
 ** (popped). root is the relative path from the page to the site root
-** ("../../"), used by link(). */
+** ("../../"), used by link(). Each call starts a page: the chart ids it
+** used (RENDER_CHART_IDS, a Lua registry table of svg_lua.c) are
+** forgotten. */
+#define RENDER_CHART_IDS "podium.chart_ids"
 int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]);
 

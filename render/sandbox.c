@@ -792,6 +792,8 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   int data = lua_gettop(L), r;
   lua_pushstring(L, root);
   lua_setglobal(L, "_root");
+  lua_pushnil(L);   /* a new page: no chart ids used yet */
+  lua_setfield(L, LUA_REGISTRYINDEX, RENDER_CHART_IDS);
   lua_pushcfunction(L, add_where);
   lua_pushcfunction(L, page_call);
   lua_pushstring(L, name);

@@ -15,6 +15,8 @@
 **   <lang>/compare/<base>--<opt>.html one per baseline/optimized pair
 **                                   (compare.html; Markdown beside it in
 **                                   reports/compare-<base>--<opt>.md)
+**   <lang>/study/<dataset>.html,    the study's pages (study_pages.c)
+**   <lang>/models/<model>.html
 **   <lang>/pareto/<scope>.html      quality against cost per scope
 **                                   (pareto.html)
 **   <lang>/<page>.html              one per content/<lang>/<page>.md
@@ -27,8 +29,9 @@
 ** thread and jobs - 1 worker threads, each with its own registry
 ** connection, Lua sandbox and catalogs: every thread walks the runs and
 ** renders the chunks of RUN_CHUNK runs it claims first, so a page is the
-** same whichever thread renders it. The first failure stops the others
-** and is the render's error.
+** same whichever thread renders it; then the model and comparison pages
+** (study_pages.c), claimed the same way. The first failure stops the
+** others and is the render's error.
 */
 #include "render/site_int.h"
 #include "core/fs.h"
@@ -166,16 +169,6 @@ static int add_boards(site *s, char err[POD_ERRLEN]) {
   return rc;
 }
 
-static int add_list_of(site *s, const char *field, int kind, walk_id_fn walk,
-                       int64_t id, char err[POD_ERRLEN]) {
-  row_sink k = {s, kind, 0};
-  int rc;
-  lua_newtable(s->L);
-  rc = walk(s->db, id, append_row, &k, err);
-  lua_setfield(s->L, -2, field);
-  return rc;
-}
-
 /* Pushes the row as a table (for a query of one row). */
 static int take_first(const store_row *row, void *ud) {
   row_sink *k = ud;
@@ -295,7 +288,8 @@ static int page_chooser(site *s, char err[POD_ERRLEN]) {
 }
 
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, long limit, char err[POD_ERRLEN]);
+                       int board_idx, long limit, long from, long to,
+                       char err[POD_ERRLEN]);
 
 /* data.primaries: each scope's primary board, {board = {scope, metric,
 ** unit, direction, href, primary, costs}, groups}, for the overview. */
@@ -321,7 +315,7 @@ static int add_primaries(site *s, char err[POD_ERRLEN]) {
     lua_pushstring(L, href.data);
     lua_setfield(L, -2, "href");
     pod_buf_free(&href);
-    if ((rc = push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP,
+    if ((rc = push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP, 0, 0,
                           err)) == POD_OK) {
       lua_setfield(L, -3, "groups");
       lua_setfield(L, -2, "board");
@@ -389,19 +383,116 @@ static int page_overview(site *s, char err[POD_ERRLEN]) {
   return site_write_page(s, rel, "overview.html", err);
 }
 
-/* <lang>/runs/index.html: every run, newest first (the overview lists
-** the newest OVERVIEW_RUNS). */
-static int page_run_list(site *s, char err[POD_ERRLEN]) {
-  char rel[64];
-  int rc;
-  lua_newtable(s->L);
-  site_set_title(s->L, "Runs");
-  if ((rc = add_list(s, "runs", ROW_RUN, store_each_run, 0, err))) {
-    lua_pop(s->L, 1);
-    return rc;
+/* ---- paged lists ---------------------------------------------------- */
+
+void site_list_page_path(pod_buf *out, const char *base, long k) {
+  pod_buf_adds(out, base);
+  if (k > 1) pod_buf_printf(out, ".p%ld", k);
+  pod_buf_adds(out, ".html");
+}
+
+void site_push_pager(lua_State *L, const char *base, long page,
+                     long pages) {
+  static const char *const keys[] = {"first", "prev", "next", "last"};
+  long at[] = {1, page - 1, page + 1, pages};
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, page);
+  lua_setfield(L, -2, "page");
+  lua_pushinteger(L, pages);
+  lua_setfield(L, -2, "pages");
+  for (int i = 0; i < 4; i++) {
+    pod_buf h = POD_BUF_INIT;
+    if (at[i] < 1 || at[i] > pages) continue;
+    site_list_page_path(&h, base, at[i]);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, keys[i]);
+    pod_buf_free(&h);
   }
-  snprintf(rel, sizeof rel, "%s/runs/index.html", s->lang);
-  return site_write_page(s, rel, "runs.html", err);
+  lua_setfield(L, -2, "pager");
+}
+
+static int count_runs(const store_row *row, void *ud) {
+  *(long *)ud = (long)row_int(row, "runs");
+  return 0;
+}
+
+/* A list of runs being cut into pages as the walk gives its rows: the
+** run list, or an environment's runs (env set). */
+typedef struct run_lister {
+  row_sink k;
+  long total, pages, page, n;
+  const store_row *env;   /* an environment page's row, else NULL */
+  const char *template, *title;
+  char base[64];
+  char err[POD_ERRLEN];
+} run_lister;
+
+/* Starts a page's data table and its runs list on the Lua stack. */
+static void run_list_open(run_lister *r) {
+  lua_State *L = r->k.s->L;
+  lua_newtable(L);
+  site_set_title(L, r->title);
+  if (r->env) {
+    push_row(L, r->env);
+    lua_setfield(L, -2, "env");
+  }
+  lua_pushinteger(L, r->total);
+  lua_setfield(L, -2, "total");
+  lua_newtable(L);
+}
+
+/* Writes the open page (data table and runs list on the stack). */
+static int run_list_write(run_lister *r) {
+  site *s = r->k.s;
+  pod_buf rel = POD_BUF_INIT;
+  int rc;
+  lua_setfield(s->L, -2, "runs");
+  r->page++;
+  site_push_pager(s->L, r->base, r->page, r->pages);
+  site_list_page_path(&rel, r->base, r->page);
+  rc = site_write_page(s, rel.data, r->template, r->err);
+  pod_buf_free(&rel);
+  r->n = 0;
+  return rc;
+}
+
+static int run_list_row(const store_row *row, void *ud) {
+  run_lister *r = ud;
+  if (r->n == 0) run_list_open(r);
+  append_row(row, &r->k);
+  return ++r->n == LIST_ROWS ? run_list_write(r) : 0;
+}
+
+/* Walks the runs (of environment env_id when r->env) into r's pages. */
+static int run_list_pages(run_lister *r, int64_t env_id, char err[POD_ERRLEN]) {
+  site *s = r->k.s;
+  int rc;
+  r->pages = r->total ? (r->total + LIST_ROWS - 1) / LIST_ROWS : 1;
+  rc = r->env ? store_each_env_run(s->db, env_id, run_list_row, r, err)
+              : store_each_run(s->db, run_list_row, r, err);
+  if (rc == POD_OK && (r->n || !r->page)) {   /* the last page, or none yet */
+    if (!r->n) run_list_open(r);
+    rc = run_list_write(r);
+  } else if (rc && r->n) {
+    lua_pop(s->L, 2);
+  }
+  if (rc && r->err[0]) snprintf(err, POD_ERRLEN, "%s", r->err);
+  return rc;
+}
+
+/* <lang>/runs/index.html and on: every run, newest first, LIST_ROWS a
+** page (the overview lists the newest OVERVIEW_RUNS). */
+static int page_run_list(site *s, char err[POD_ERRLEN]) {
+  run_lister r;
+  int rc;
+  memset(&r, 0, sizeof r);
+  r.k.s = s;
+  r.k.kind = ROW_RUN;
+  r.template = "runs.html";
+  r.title = "Runs";
+  snprintf(r.base, sizeof r.base, "%s/runs/index", s->lang);
+  if ((rc = store_counts(s->db, count_runs, &r.total, err))) return rc;
+  return run_list_pages(&r, 0, err);
 }
 
 /* Groups ranked entries by axis point: groups[i] = {batch_size,
@@ -411,6 +502,8 @@ static int page_run_list(site *s, char err[POD_ERRLEN]) {
 typedef struct grouper {
   site *s;
   long limit, total;
+  long at, from, to;  /* the row's place in the board; rows [from, to)
+                      ** only, when to > 0 (a page of a long board) */
   int have;
   int64_t batch, seq;
   uint64_t split;   /* render_text_hash of the whole split name */
@@ -433,7 +526,15 @@ static int group_entry(const store_row *row, void *ud) {
   int64_t batch = row_int(row, "batch_size");
   int64_t seq = row_int(row, "sequence_length");
   const char *split = store_row_text(row, "split");
+  long at = g->at++;
   if (!split) split = "";
+  /* the cost columns are the whole board's, on every page of it */
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    for (int c = 0; c < row->n; c++)
+      if (row->v[c].type != STORE_NULL &&
+          !strcmp(row->names[c], render_costs[i].metric))
+        g->costs |= 1u << i;
+  if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
   if (!g->have || batch != g->batch || seq != g->seq ||
       render_text_hash(split) != g->split) {
     group_close(g);
@@ -456,11 +557,6 @@ static int group_entry(const store_row *row, void *ud) {
     g->seq = seq;
     g->split = render_text_hash(split);
   }
-  for (int i = 0; i < RENDER_N_COSTS; i++)
-    for (int c = 0; c < row->n; c++)
-      if (row->v[c].type != STORE_NULL &&
-          !strcmp(row->names[c], render_costs[i].metric))
-        g->costs |= 1u << i;
   if (++g->total > g->limit && g->limit) return 0;   /* counted only */
   push_row(L, row);
   set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
@@ -475,13 +571,19 @@ static int group_entry(const store_row *row, void *ud) {
 ** value, not the ranked metric itself) on the table at board_idx. On
 ** failure nothing is pushed. */
 static int push_groups(site *s, const char *scope, int64_t metric_id,
-                       int board_idx, long limit, char err[POD_ERRLEN]) {
+                       int board_idx, long limit, long from, long to,
+                       char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
-  grouper g = {s, limit, 0, 0, 0, 0, 0, 0};
+  grouper g;
   const store_rows *rows;
   int rc, n = 0;
+  memset(&g, 0, sizeof g);
+  g.s = s;
+  g.limit = limit;
+  g.from = from;
+  g.to = to;
   board_idx = lua_absindex(L, board_idx);
   if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
                                   scope, metric_id, &rows, err)))
@@ -516,26 +618,44 @@ typedef struct board_walk {
   char err[POD_ERRLEN];
 } board_walk;
 
+/* A leaderboard's pages: LIST_ROWS entries a page (a group cut by a page
+** starts the next one again under its heading), <board>.html first. */
 static int page_board(const store_row *row, void *ud) {
   board_walk *w = ud;
   site *s = w->s;
   const char *scope = store_row_text(row, "scope");
   const char *metric = store_row_text(row, "metric");
-  pod_buf rel = POD_BUF_INIT, title = POD_BUF_INIT;
+  pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
+  const store_rows *rows;
+  long pages;
   int rc;
-  lua_newtable(s->L);
+  if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
+                                  scope, row_int(row, "metric_id"), &rows,
+                                  w->err)))
+    return rc;
+  pages = store_rows_count(rows) ? ((long)store_rows_count(rows) +
+                                    LIST_ROWS - 1) / LIST_ROWS : 1;
   pod_buf_printf(&title, "%s \xe2\x80\x94 %s", metric,
                  *scope ? scope : "all runs");
-  site_set_title(s->L, title.data);
-  push_row(s->L, row);
-  rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, w->err);
-  if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
-  lua_setfield(s->L, -2, "board");
-  pod_buf_printf(&rel, "%s/", s->lang);
-  board_path(&rel, scope, metric);
-  if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
-  else lua_pop(s->L, 1);
-  pod_buf_free(&rel);
+  pod_buf_printf(&base, "%s/leaderboards/", s->lang);
+  render_board_name(&base, scope, metric);
+  for (long k = 1; k <= pages && rc == POD_OK; k++) {
+    pod_buf rel = POD_BUF_INIT;
+    lua_newtable(s->L);
+    site_set_title(s->L, title.data);
+    push_row(s->L, row);
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0,
+                     (k - 1) * LIST_ROWS, pages > 1 ? k * LIST_ROWS : 0,
+                     w->err);
+    if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
+    lua_setfield(s->L, -2, "board");
+    site_push_pager(s->L, base.data, k, pages);
+    site_list_page_path(&rel, base.data, k);
+    if (rc == POD_OK) rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
+    else lua_pop(s->L, 1);
+    pod_buf_free(&rel);
+  }
+  pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;
 }
@@ -719,8 +839,7 @@ static int take_run(site *s, int *mine, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
-/* Makes language k the one being written. */
-static void use_language(site *s, int k) {
+void site_use_language(site *s, int k) {
   s->lang_k = k;
   s->lang = render_i18n_lang(s->i18n[k]);
   render_sandbox_language(s->sb, s->i18n[k]);
@@ -824,31 +943,31 @@ static int page_run(const store_row *row, void *ud) {
   rc = run_fetch(s, row_int(row, "id"), row_int(row, "environment_id"), &d,
                  w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
-    use_language(s, k);
+    site_use_language(s, k);
     rc = page_run_in(s, row, &d, w->err);
   }
   run_data_free(&d);
   return rc;
 }
 
+/* <lang>/envs/<id>.html and on: an environment and its runs, LIST_ROWS
+** a page. */
 static int page_env(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
   int64_t id = row_int(row, "id");
-  char rel[96], title[64];
-  int rc;
-  lua_newtable(s->L);
+  char title[64];
+  run_lister r;
+  memset(&r, 0, sizeof r);
+  r.k.s = s;
+  r.k.kind = ROW_RUN;
+  r.env = row;
+  r.total = (long)row_int(row, "runs");
+  r.template = "env.html";
   snprintf(title, sizeof title, "Environment %lld", (long long)id);
-  site_set_title(s->L, title);
-  push_row(s->L, row);
-  lua_setfield(s->L, -2, "env");
-  if ((rc = add_list_of(s, "runs", ROW_RUN, store_each_env_run, id,
-                        w->err))) {
-    lua_pop(s->L, 1);
-    return rc;
-  }
-  snprintf(rel, sizeof rel, "%s/envs/%lld.html", s->lang, (long long)id);
-  return site_write_page(s, rel, "env.html", w->err);
+  r.title = title;
+  snprintf(r.base, sizeof r.base, "%s/envs/%lld", s->lang, (long long)id);
+  return run_list_pages(&r, id, w->err);
 }
 
 /* Pareto pages: first the scopes that have one (for the overview), then
@@ -928,7 +1047,7 @@ static int find_board(const store_row *row, void *ud) {
     board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
-    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, f->err);
+    rc = push_groups(s, scope, row_int(row, "metric_id"), -1, 0, 0, 0, f->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */
@@ -1171,12 +1290,13 @@ static int run_pages(site *s, char err[POD_ERRLEN]) {
   return each_page(s, store_each_run, page_run, err);
 }
 
-/* Every page of one language but the run pages (run_pages). */
+/* Every page of one language but the run pages (run_pages) and the
+** model and comparison pages (study_pages), which threads share out. */
 static int language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
-      (rc = pages_course(s, err)) ||
-      (rc = study_pages(s, err)) || (rc = pareto_pages(s, err)) ||
+      (rc = pages_course(s, err)) || (rc = study_tables(s, err)) ||
+      (rc = pareto_pages(s, err)) ||
       (rc = board_pages(s, err)) ||
       (rc = each_page(s, store_each_env, page_env, err)))
     return rc;
@@ -1228,7 +1348,7 @@ static void *worker_main(void *ud) {
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     s->L = render_sandbox_state(s->sb);
-    rc = run_pages(s, w->err);
+    if ((rc = run_pages(s, w->err)) == POD_OK) rc = study_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);
   w->rc = rc;
@@ -1240,11 +1360,6 @@ static void *worker_main(void *ud) {
   pod_buf_free(&s->body);
   pod_buf_free(&s->page);
   return NULL;
-}
-
-static int count_runs(const store_row *row, void *ud) {
-  *(long *)ud = (long)row_int(row, "runs");
-  return 0;
 }
 
 /* Threads for run pages: opts->jobs, else PODIUM_JOBS, else the online
@@ -1294,6 +1409,18 @@ static void start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].s.db = own;
     w[i].s.out = s->out;
     w[i].s.share = s->share;
+    /* main's study, read only: the worker renders its share of its pages */
+    w[i].s.project = s->project;
+    w[i].s.study = s->study;
+    w[i].s.tables = s->tables;
+    w[i].s.n_tables = s->n_tables;
+    w[i].s.cmp_pages = s->cmp_pages;
+    w[i].s.n_cmp_pages = s->n_cmp_pages;
+    w[i].s.models = s->models;
+    w[i].s.n_models = s->n_models;
+    w[i].s.unit_row = s->unit_row;
+    w[i].s.jobs = s->jobs;
+    w[i].s.n_jobs = s->n_jobs;
     w[i].share_dir = share_dir;
     w[i].langs = langs;
     w[i].dirs = dirs;
@@ -1378,6 +1505,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     rc = find_paretos(&s);
   if (rc == POD_OK && (jobs = render_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
+    atomic_init(&share.next_job, 0);
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
@@ -1385,7 +1513,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       start_workers(&s, workers, jobs, opts->share_dir, langs, dirs, n_dirs);
   }
   for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
-    use_language(&s, k);
+    site_use_language(&s, k);
     if ((rc = course_load_language(&s, opts->content_dir, err))) break;
     if (k == 0) rc = page_chooser(&s, err);
     if (rc == POD_OK) rc = language_pages(&s, err);
@@ -1394,6 +1522,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   ** run pages meanwhile, and the last of them end together */
   if (rc == POD_OK) rc = render_downloads(db, opts->project, &s.boards, s.out, err);
   if (rc == POD_OK) rc = run_pages(&s, err);
+  if (rc == POD_OK) rc = study_pages(&s, err);
   if (workers) {   /* before the tree is committed or removed */
     rc = join_workers(&s, workers, jobs, rc, err);
     free(workers);

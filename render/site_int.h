@@ -18,13 +18,31 @@
 #define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
 #define MAX_JOBS 64
 
-/* The run pages being shared out: the next chunk of runs not yet
-** claimed (a thread renders its runs in every language); stop: a thread
-** failed, the others give up. */
+#define MODEL_CHUNK 16  /* model pages claimed at a time */
+
+/* The pages being shared out: the next chunk of runs not yet claimed (a
+** thread renders its runs in every language), the next study job
+** (study_job); stop: a thread failed, the others give up. */
 typedef struct run_share {
   atomic_long next;
+  atomic_long next_job;
   atomic_int stop;
 } run_share;
+
+/* One model (and variant): its units in the study's order (units[0] is
+** the first), for its page. */
+typedef struct model_ref {
+  size_t *units;
+  size_t n;
+} model_ref;
+
+/* A piece of the study's pages one thread renders in every language: a
+** comparison page or models [first, end). */
+enum { JOB_COMPARE, JOB_MODELS };
+typedef struct study_job {
+  int kind;
+  size_t first, end;
+} study_job;
 
 /* A course page, rendered before the overview that lists it. */
 typedef struct course_page {
@@ -57,6 +75,11 @@ typedef struct site {
   size_t n_tables;
   cmp_page *cmp_pages;     /* the comparisons that have rows */
   size_t n_cmp_pages;
+  model_ref *models;       /* each model once, by its first unit */
+  size_t n_models;
+  const analysis_table_row **unit_row;  /* each unit's study table row */
+  study_job *jobs;         /* the study's pages, in pieces */
+  size_t n_jobs;
   const pod_project *project;  /* its pairs get pages too; may be NULL */
   render_pareto *pareto;
   char **pareto_scopes;     /* scopes with a Pareto page */
@@ -81,11 +104,31 @@ int site_write_page(site *s, const char *rel, const char *template,
                     char err[POD_ERRLEN]);
 void site_set_title(lua_State *L, const char *title);
 
-/* study_pages.c: the study (s->study), its tables and its comparisons,
-** made once before any page; their pages in s->lang; the overview's list of them
-** pushed as a Lua list; released at the end. */
+/* Rows a list page holds at most (the run list, an environment's runs,
+** a leaderboard, a study table): a 60,000-run list on one page overran
+** the template memory limit (issue 17), and 1,000 rows stay under 1 MB. */
+#define LIST_ROWS 1000
+
+/* The path of page k (from 1) of a list whose first page is
+** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
+** dot, so no other page is named so). */
+void site_list_page_path(pod_buf *out, const char *base, long k);
+/* Sets data.pager = {page, pages, first, prev, next, last} (hrefs from
+** the site root; prev and next nil at the ends) on the table on top. */
+void site_push_pager(lua_State *L, const char *base, long page, long pages);
+
+/* Makes language k of s->i18n the one being written (site.c). */
+void site_use_language(site *s, int k);
+
+/* study_pages.c: the study (s->study), its tables, comparisons, models
+** and jobs, made once before any page by the main thread (workers borrow
+** them, read only); study_pages renders the jobs this thread claims
+** (every job when s->share is NULL), each in every language;
+** study_tables the study table pages of s->lang (main thread); the
+** overview's list of them pushed as a Lua list; released at the end. */
 int study_find(site *s, char err[POD_ERRLEN]);
 int study_pages(site *s, char err[POD_ERRLEN]);
+int study_tables(site *s, char err[POD_ERRLEN]);   /* in s->lang */
 void study_push_compares(site *s);
 void study_free(site *s);
 

@@ -395,7 +395,7 @@ static pt *points_of(const render_svg_series *s, double keep_x, int sort,
 
 /* ---- pieces every chart shares --------------------------------------- */
 
-static void chart_id(char out[16], const render_svg_chart *c) {
+void render_svg_chart_id(char out[16], const render_svg_chart *c) {
   pod_sha256 h;
   char hex[65];
   if (c->id) {
@@ -820,7 +820,7 @@ static int draw_lines(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
     if (p == n_panels - 1) x_axis(&body, &sx, &c->x, pbot);
   }
   double h = top + n_panels * PANEL_H + (n_panels - 1) * GAP + AXIS_H;
-  chart_id(id, c);
+  render_svg_chart_id(id, c);
   svg_open(svg, id, h, c, "Line chart");
   pod_buf_add(svg, pod_buf_str(&leg), leg.len);
   pod_buf_add(svg, pod_buf_str(&body), body.len);
@@ -870,7 +870,7 @@ static int draw_bars(pod_buf *svg, pod_buf *table, const render_svg_chart *c,
     }
   }
   scale_fit(&sy, lo, hi, 1);
-  chart_id(id, c);
+  render_svg_chart_id(id, c);
   pod_buf leg = POD_BUF_INIT, body = POD_BUF_INIT, t = POD_BUF_INIT;
   double head = 8 + legend(&leg, names, ns, 8, 0, id);
   double top = head + LINE_H + 24, bot = top + PANEL_H;
@@ -1080,7 +1080,7 @@ static int draw_scatter(pod_buf *svg, pod_buf *table,
     }
   }
   free(box);
-  chart_id(id, c);
+  render_svg_chart_id(id, c);
   svg_open(svg, id, bot + AXIS_H, c, "Scatter chart");
   pod_buf_add(svg, pod_buf_str(&leg), leg.len);
   pod_buf_add(svg, pod_buf_str(&body), body.len);

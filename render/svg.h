@@ -66,6 +66,10 @@ typedef struct render_svg_chart {
                                ** page language; NULL: English */
 } render_svg_chart;
 
+/* The name of a chart's elements (title, desc, hatching): its id
+** slugged, else "ch-" and a hash of title and desc. out: 16 bytes. */
+void render_svg_chart_id(char out[16], const render_svg_chart *c);
+
 /* Sets every field to its "none" value (NaN for best_x and shade). */
 void render_svg_chart_init(render_svg_chart *c);
 

@@ -170,7 +170,35 @@ static int push_figure(args *a, const render_svg_chart *c,
   render_svg_chart in_language = *c;   /* digits and words of the page */
   int top = lua_gettop(a->L), rc;
   const char *data;
+  char id[16], uniq[16];
   in_language.digits = render_sandbox_digits(a->L);
+  /* two charts of one page with the same title and description (a
+  ** section per dataset) would share element ids: the second gets -2 */
+  render_svg_chart_id(id, c);
+  if (lua_getfield(a->L, LUA_REGISTRYINDEX, RENDER_CHART_IDS) != LUA_TTABLE) {
+    lua_pop(a->L, 1);
+    lua_newtable(a->L);
+    lua_pushvalue(a->L, -1);
+    lua_setfield(a->L, LUA_REGISTRYINDEX, RENDER_CHART_IDS);
+  }
+  {
+    lua_Integer seen = (lua_getfield(a->L, -1, id), lua_tointeger(a->L, -1));
+    lua_pop(a->L, 1);
+    lua_pushinteger(a->L, seen + 1);
+    lua_setfield(a->L, -2, id);
+    lua_pop(a->L, 1);
+    if (seen) {
+      char suffix[24];
+      size_t n = (size_t)snprintf(suffix, sizeof suffix, "-%lld",
+                                  (long long)seen + 1), keep = strlen(id);
+      if (n > 8) n = 8;                       /* fits: 15 chars and NUL */
+      if (keep > 15 - n) keep = 15 - n;
+      memcpy(uniq, id, keep);
+      memcpy(uniq + keep, suffix, n);
+      uniq[keep + n] = '\0';
+      in_language.id = uniq;
+    }
+  }
   for (int k = 0; k < RENDER_SVG_N_WORDS; k++) {  /* on the stack till done */
     render_sandbox_msg(a->L, keys[k], NULL, 0, NULL);
     in_language.words[k] = lua_tostring(a->L, -1);

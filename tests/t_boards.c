@@ -295,11 +295,91 @@ done:
   pod_buf_free(&dom);
 }
 
+/* Counts the occurrences of needle in the file at rel under the test's
+** site; -1 when the file is missing. */
+static int count_in(const char *rel, const char *needle) {
+  pod_buf b = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  int n = 0;
+  if (pod_file_read(test_path(rel), &b, err)) return -1;
+  for (const char *p = b.data; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  if (b.len > (1u << 20)) n = -2;   /* over 1 MB: no list page may be */
+  pod_buf_free(&b);
+  return n;
+}
+
+/* Issue 17: the run list, a long leaderboard, an environment's runs and
+** a study table come in pages of 1,000 rows, each under 1 MB, with first/previous/next/last links relative to
+** the page (file://), in en and fa; a short list stays one page. */
+static void test_boards_long_lists_come_in_pages(void) {
+  pod_buf csv = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT;
+  const char *board = "_site/%s/leaderboards/text-classification--inference_time%s.html";
+  char rel[200];
+  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+  for (int i = 1; i <= 2001; i++)
+    pod_buf_printf(&csv, "model-%05d,8,128,%.4f\n", i, 0.001 * i);
+  char err[POD_ERRLEN];
+  CHECK_INT(pod_mkdirs(test_path("res"), err), 0);
+  test_write(test_path("res/inference_time_1700000000.csv"), csv.data, csv.len);
+  {  /* one machine for every run: an environment page of 2,001 runs */
+    pod_buf env = POD_BUF_INIT;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/examples/bert-base/env_info_1700000000.csv",
+             test_root());
+    CHECK_INT(pod_file_read(path, &env, err), 0);
+    test_write(test_path("res/env_info_1700000000.csv"), env.data, env.len);
+    pod_buf_free(&env);
+  }
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet --task text-classification res"), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
+  /* runs: 1,000 + 1,000 + 1 rows (and the header row of each) */
+  CHECK_INT(count_in("_site/en/runs/index.html", "<tr>"), 1001);
+  CHECK_INT(count_in("_site/en/runs/index.p2.html", "<tr>"), 1001);
+  CHECK_INT(count_in("_site/en/runs/index.p3.html", "<tr>"), 2);
+  CHECK_INT(count_in("_site/en/runs/index.p4.html", "<tr>"), -1);
+  CHECK_INT(count_in("_site/en/runs/index.html", "rel=\"prev\""), 0);
+  CHECK_INT(count_in("_site/en/runs/index.html",
+                     "<a href=\"../../en/runs/index.p2.html\" rel=\"next\">Next</a> "
+                     "<a href=\"../../en/runs/index.p3.html\">Last</a>"), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p2.html",
+                     "<a href=\"../../en/runs/index.html\">First</a> "
+                     "<a href=\"../../en/runs/index.html\" rel=\"prev\">Previous</a> "
+                     "<span>Page 2 of 3</span>"), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p3.html", "rel=\"next\""), 0);
+  CHECK_INT(count_in("_site/en/runs/index.p3.html", "2,001 runs"), 1);
+  /* fa: its own words and digits, its own pages */
+  CHECK_INT(count_in("_site/fa/runs/index.p2.html", "<span>\xd8\xb5\xd9\x81\xd8\xad\xd9\x87\xd9\x94 \xdb\xb2 \xd8\xa7\xd8\xb2 \xdb\xb3</span>"), 1);
+  CHECK_INT(count_in("_site/fa/runs/index.p2.html", "href=\"../../fa/runs/index.p3.html\" rel=\"next\""), 1);
+  /* the board: ranks go on across pages, every page under 1 MB */
+  snprintf(rel, sizeof rel, board, "en", "");
+  CHECK_INT(count_in(rel, "<tr"), 1001);
+  snprintf(rel, sizeof rel, board, "en", ".p2");
+  CHECK_INT(count_in(rel, "<tr"), 1001);
+  CHECK_INT(count_in(rel, "data-v=\"1001\">1,001</td>"), 1);
+  CHECK_INT(count_in(rel, "rel=\"prev\""), 1);
+  snprintf(rel, sizeof rel, board, "fa", ".p3");
+  CHECK_INT(count_in(rel, "<tr"), 2);
+  CHECK_INT(count_in(rel, "rel=\"next\""), 0);
+  snprintf(rel, sizeof rel, board, "fa", ".p4");
+  CHECK_INT(count_in(rel, "<tr"), -1);
+  /* the environment's runs and the study table, the same way */
+  CHECK_INT(count_in("_site/en/envs/1.html", "<li><a href=\"../../en/runs/"), 1000);
+  CHECK_INT(count_in("_site/en/envs/1.p3.html", "<li><a href=\"../../en/runs/"), 1);
+  CHECK_INT(count_in("_site/fa/envs/1.p3.html", "href=\"../../fa/envs/1.p2.html\" rel=\"prev\""), 1);
+  CHECK_INT(count_in("_site/en/study/text-classification.html", "<th scope=\"row\">"), 1000);
+  CHECK_INT(count_in("_site/en/study/text-classification.p3.html", "<th scope=\"row\">"), 1);
+  CHECK_INT(count_in("_site/fa/study/text-classification.p2.html", "href=\"../../fa/study/text-classification.p3.html\" rel=\"next\""), 1);
+  pod_buf_free(&csv);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+}
+
 const test_case tests_boards[] = {
   {"boards_tables_are_sortable_without_breaking_plain_html", test_boards_tables_are_sortable_without_breaking_plain_html},
   {"boards_sort_js_sorts_by_raw_values_in_chromium", test_boards_sort_js_sorts_by_raw_values_in_chromium},
   {"boards_default_primary_is_accuracy_with_cost_columns", test_boards_default_primary_is_accuracy_with_cost_columns},
   {"boards_project_file_picks_the_primary_metric", test_boards_project_file_picks_the_primary_metric},
   {"boards_default_primary_without_accuracy_is_a_time", test_boards_default_primary_without_accuracy_is_a_time},
+  {"boards_long_lists_come_in_pages", test_boards_long_lists_come_in_pages},
   {NULL, NULL},
 };
