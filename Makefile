@@ -8,10 +8,10 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
            -Wmissing-declarations -Wno-missing-field-initializers
 # -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
-PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
+PKGS    := sqlite3 libpq libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
 DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libssl-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
-            libxml2-utils chromium fonts-noto-core
+            libxml2-utils chromium fonts-noto-core postgresql libpq-dev
 # The browser test (tests/browser/check.js) drives that chromium through
 # playwright-core, pinned in package.json and package-lock.json. node and
 # npm count when their commands exist (NodeSource's nodejs provides npm).
@@ -33,7 +33,7 @@ endif
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c \
-              store/snapshot.c
+              store/snapshot.c store/dialect.c store/db_pg.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c

@@ -1,6 +1,7 @@
 /*
-** store/store.h -- the registry: one SQLite file; the only module that
-** speaks SQL.
+** store/store.h -- the registry: one SQLite file, or a PostgreSQL
+** database shared by several machines (a postgresql:// URL where a path
+** would be); the only module that speaks SQL.
 **
 ** Owns: a store_db owns its connection and every statement it prepares;
 ** store_close releases them (NULL is fine).
@@ -35,6 +36,12 @@ int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]);
 ** threads). */
 int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
+/* Whether target names a registry on this machine's file system (a
+** path), as opposed to a server (postgresql://USER@HOST[:PORT]/DB, whose
+** password comes from libpq: PGPASSWORD, ~/.pgpass, PGPASSFILE; never
+** from the URL). Files beside a local registry (podium.project.json)
+** are looked for beside it. */
+int store_is_local(const char *target);
 /* The path it was opened with (render's workers open their own). */
 const char *store_path(const store_db *db);
 int store_schema_version(store_db *db);  /* PRAGMA user_version */
