@@ -159,7 +159,8 @@ enum { DB_CREATE, DB_READ, DB_WRITE };
 
 static int open_db(cli *c, int how, store_db **db) {
   if (how == DB_READ) return store_open_read(c->db_path, db, c->err);
-  if (how == DB_WRITE && !pod_exists(c->db_path))
+  if (how == DB_WRITE && store_is_local(c->db_path) &&
+      !pod_exists(c->db_path))
     return pod_err(c->err, POD_EINPUT,
                    "%s: no registry here (podium init or podium ingest "
                    "creates one; --db or PODIUM_DB points elsewhere)",
@@ -178,7 +179,8 @@ static int load_project(cli *c, pod_project *p) {
       return pod_err(c->err, POD_EUSAGE, "empty --project-file");
     return pod_project_load(c->project_file, p, c->err);
   }
-  slash = strrchr(c->db_path, '/');
+  /* a registry on a server: the project file of the folder we are in */
+  slash = store_is_local(c->db_path) ? strrchr(c->db_path, '/') : NULL;
   if (slash)
     snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->db_path),
              c->db_path, POD_PROJECT_FILE);
@@ -283,7 +285,9 @@ static int cmd_help(cli *c, int argc, char **argv) {
   if (argc > 0) return show_help(argv[0]);
   printf("podium %s -- ML results into a registry and a static site\n\n"
          "usage: podium [--db PATH] COMMAND [OPTIONS] [ARGS]\n\n"
-         "The registry is --db, else $PODIUM_DB, else ./podium.db.\n"
+         "The registry is --db, else $PODIUM_DB, else ./podium.db: a file,\n"
+         "or a shared one on PostgreSQL, postgresql://USER@HOST[:PORT]/DB\n"
+         "(the password from PGPASSWORD or ~/.pgpass, never the URL).\n"
          "The project file (languages, primary metrics, pairs) is "
          "--project-file,\nelse " POD_PROJECT_FILE " beside the registry "
          "(docs/ARCHITECTURE.md).\n\n"
