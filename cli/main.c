@@ -1003,6 +1003,33 @@ static int cmd_check(cli *c, int argc, char **argv) {
   return rc;
 }
 
+#define COPY_USAGE "--from REGISTRY --to REGISTRY"
+
+static int cmd_copy(cli *c, int argc, char **argv) {
+  const char *from = NULL, *to = NULL;
+  flag flags[] = {{"--from", 1, &from}, {"--to", 1, &to}, {NULL, 0, NULL}};
+  store_db *src = NULL, *dst = NULL;
+  store_copy_stats st;
+  int n, help, rc = parse_flags(c, "copy", COPY_USAGE, argc, argv, flags, &n,
+                                &help);
+  if (rc || help) return rc ? rc : show_help("copy");
+  if (n) return usage_error("copy", COPY_USAGE, "unexpected argument %s",
+                            argv[0]);
+  if (!from || !*from || !to || !*to)
+    return usage_error("copy", COPY_USAGE, "%s", "give --from and --to");
+  if (!strcmp(from, to))
+    return usage_error("copy", COPY_USAGE, "%s", "--from and --to are one "
+                       "registry");
+  if ((rc = store_open_read(from, &src, c->err)) == POD_OK &&
+      (rc = store_open(to, &dst, c->err)) == POD_OK &&
+      (rc = store_copy(src, dst, &st, c->err)) == POD_OK)
+    printf("copy: %ld source%s copied, %ld there already\n", st.copied,
+           st.copied == 1 ? "" : "s", st.skipped);
+  store_close(src);
+  store_close(dst);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -1036,6 +1063,11 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
+  {"copy", cmd_copy, COPY_USAGE,
+   "copy the files of one registry into another, with their runs, "
+   "measurements and provenance: a file (SQLite) or a server "
+   "(postgresql://USER@HOST[:PORT]/DB), either way; a file the target "
+   "has (by sha256) is skipped, so a second copy adds nothing."},
   {"check", cmd_check, "",
    "the registry's integrity: SQLite's integrity_check and "
    "foreign_key_check, and every source still holding its rows; exit 1 "

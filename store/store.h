@@ -62,6 +62,18 @@ int store_test_max_pages(store_db *db, long pages);
 int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
 
+/* ---- podium copy (copy.c) -------------------------------------------- */
+typedef struct store_copy_stats {
+  long copied, skipped;   /* sources: added to `to`, there already */
+} store_copy_stats;
+/* Every source of `from` that `to` lacks (by sha256), with its runs,
+** metrics, measurements and samples, one transaction per source, and
+** every environment; paths, sha256 and times as they were. `from` read
+** only (one snapshot), `to` opened for writing. Run twice, the second
+** copies nothing. */
+int store_copy(store_db *from, store_db *to, store_copy_stats *out,
+               char err[POD_ERRLEN]);
+
 /* ---- podium check (check.c) ------------------------------------------ */
 typedef struct store_check_result {
   long problems;          /* 0: the registry is whole */
