@@ -241,6 +241,11 @@ static int check_registry(store_db *db, int writing, int *out_v,
                    db->path, v, STORE_SCHEMA_VERSION);
   if (v == 0) {
     table_names(db, &tables);
+    /* a reader on a server that a creator committed to meanwhile */
+    if (tables.len && db->pg && (v = *out_v = store_schema_version(db)) > 0) {
+      pod_buf_free(&tables);
+      return check_registry(db, writing, out_v, err);
+    }
     if (tables.len)
       rc = pod_err(err, POD_EDB, "%s: not a podium registry: it has "
                    "tables %s", db->path, tables.data);
@@ -312,9 +317,13 @@ static int may_read_immutable(store_db *db, const char *path) {
 static int open_checked(const char *path, int writing, const char *uri,
                         store_db **out, int *v, char err[POD_ERRLEN]) {
   int rc;
-  if ((rc = open_conn(path, writing, uri, out, err)) ||
-      (rc = exec(*out, "BEGIN", err)))
+  if ((rc = open_conn(path, writing, uri, out, err)))
     return rc;
+  /* PostgreSQL sees tables (its catalog) newer than a snapshot's rows:
+  ** a writer looks under the writers' lock, after any creator is done */
+  if ((*out)->pg && writing ? store_exec_dialect(*out, D_BEGIN_WRITE)
+                            : store_exec_raw(*out, "BEGIN"))
+    return store_fail(*out, err);
   rc = check_registry(*out, writing, v, err);
   /* a failed look leaves a PostgreSQL transaction aborted */
   store_exec_raw(*out, rc ? "ROLLBACK" : "COMMIT");
