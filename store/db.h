@@ -49,6 +49,9 @@ extern const char *const store_dialect[D_COUNT_][2];   /* [d][is_pg] */
 /* Statements PostgreSQL cannot take in SQLite's form (by Q_ number);
 ** NULL: the translation of store_sql[q]. */
 const char *store_pg_override(int q);
+/* Tables no foreign key points at: changing their rows cascades nowhere
+** (rows waiting for COPY need not be sent first); NULL-terminated. */
+extern const char *const store_pg_leaves[];
 /* sql with the pieces PostgreSQL refuses replaced (caller frees). */
 char *store_pg_patch(const char *sql);
 

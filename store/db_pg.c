@@ -9,9 +9,12 @@
 **
 ** Rows of a plain `INSERT INTO t (cols) VALUES (?1, ..., ?n)` whose new
 ** id nobody asks for (measurements, samples) are not sent one by one:
-** they wait in a COPY buffer that goes to the server before the next
-** statement of any kind, at COMMIT, or every 4 MiB. A 1M-line file is a
-** few hundred round trips instead of a million. An error of such a row
+** they wait in a COPY buffer that goes to the server before a statement
+** that could see them (one naming their table; an UPDATE or DELETE of a
+** table a cascade could lead from: store_pg_leaves), at COMMIT, or every
+** 4 MiB. A 1M-line file is a few hundred
+** round trips instead of a million; a CodeCarbon line that makes a run
+** is one (the run's INSERT ... RETURNING id). An error of such a row
 ** is the error of the statement that flushed it; the transaction is
 ** rolled back as a whole either way.
 **
@@ -46,6 +49,8 @@ struct pg_stmt {
   struct pg_conn *c;
   char *sql;                    /* PostgreSQL's text */
   char *copy_sql;               /* COPY ... FROM STDIN, when it can be */
+  char table[64];               /* the table it copies into */
+  int changes;                  /* an UPDATE or DELETE not of a leaf */
   char name[24];
   int prepared, returning, nparams;
   const char *val[PG_MAXP];
@@ -410,12 +415,31 @@ int pgc_set_version(struct pg_conn *c, int v) {
 
 /* ---- statements ------------------------------------------------------- */
 
+/* An UPDATE or DELETE whose table is not a leaf (store_pg_leaves): one
+** that could cascade to rows waiting for COPY. */
+static int changes_non_leaf(const char *sql) {
+  const char *p = follows(sql, "UPDATE"), *t;
+  size_t n;
+  if (!p && !(p = follows(sql, "DELETE FROM"))) return 0;
+  while (isspace((unsigned char)*p)) p++;
+  t = p;
+  while (is_word_char((unsigned char)*p)) p++;
+  n = (size_t)(p - t);
+  for (int i = 0; store_pg_leaves[i]; i++)
+    if (word_is(t, n, store_pg_leaves[i])) return 0;
+  return 1;
+}
+
 struct pg_stmt *pgs_prepare(struct pg_conn *c, const char *sqlite_sql) {
   struct pg_stmt *s = pod_xmalloc(sizeof *s);
   memset(s, 0, sizeof *s);
   s->c = c;
   s->sql = pg_translate(sqlite_sql, &s->nparams);
   s->copy_sql = copy_form(sqlite_sql);
+  if (s->copy_sql)   /* "COPY name (" */
+    snprintf(s->table, sizeof s->table, "%.*s",
+             (int)strcspn(s->copy_sql + 5, " ("), s->copy_sql + 5);
+  s->changes = changes_non_leaf(sqlite_sql);
   s->row = -1;
   snprintf(s->name, sizeof s->name, "p%u", ++c->next_name);
   return s;
@@ -566,7 +590,11 @@ int pgs_step(struct pg_stmt *s, int64_t *new_id) {
     int rc = copy_row(s);
     return rc == SQLITE_OK ? SQLITE_DONE : rc;
   }
-  if (flush_copy(c)) return SQLITE_ERROR;
+  /* rows waiting for COPY are sent before a statement that could see
+  ** them; a run's INSERT need not wait for them */
+  if (c->copying && (s->changes || strstr(s->sql, c->copying->table)) &&
+      flush_copy(c))
+    return SQLITE_ERROR;
   if (!s->prepared) {
     PGresult *res;
     if (new_id) {   /* an insert whose id is wanted: ask for it */

@@ -64,6 +64,10 @@ const char *store_pg_override(int q) {
   return q == Q_STATE ? pg_state : NULL;
 }
 
+/* Nothing references measurements or samples (a new table that is
+** referenced must not be listed here). */
+const char *const store_pg_leaves[] = {"measurements", "samples", NULL};
+
 /* Pieces of store_sql[] PostgreSQL refuses as they are, replaced before
 ** the rewrite: a board groups by m.run_id and shows r's columns, which
 ** PostgreSQL allows only when grouped by r's key. */

@@ -352,6 +352,13 @@ static int open_as(const char *path, int writing, store_db **out,
   if (writing && ((rc = migrate(db, v, store_n_migrations, err)) ||
                   (rc = ensure_wal(db, err))))
     goto fail;
+  /* A read command on a server reads one state from start to end (its
+  ** statements would each see the latest commit); store_read_end, or
+  ** closing, ends it. */
+  if (!writing && db->pg && store_exec_dialect(db, D_BEGIN_READ)) {
+    rc = store_fail(db, err);
+    goto fail;
+  }
   *out = db;
   return POD_OK;
 fail:
