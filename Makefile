@@ -67,7 +67,7 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
-	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import and psql copy, then bench-render"
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
@@ -148,6 +148,7 @@ bench: deps
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon build/gen_trainlogs
 	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon build/gen_trainlogs
+	$(Q)sh bench/ingest_pg.sh build/podium build/gen_codecarbon
 	$(Q)$(MAKE) --no-print-directory bench-render
 
 # podium render of 10,000 runs against Hugo building the same pages.
