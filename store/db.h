@@ -52,6 +52,9 @@ const char *store_pg_override(int q);
 /* Tables no foreign key points at: changing their rows cascades nowhere
 ** (rows waiting for COPY need not be sent first); NULL-terminated. */
 extern const char *const store_pg_leaves[];
+/* Tables whose inserts may wait for COPY, parents before children (rows
+** are sent in this order); NULL-terminated. */
+extern const char *const store_pg_copy_order[];
 /* sql with the pieces PostgreSQL refuses replaced (caller frees). */
 char *store_pg_patch(const char *sql);
 
@@ -68,6 +71,9 @@ const char *pgc_errmsg(const struct pg_conn *c);
 const char *pgc_sqlstate(const struct pg_conn *c);  /* "" when none */
 int pgc_in_tx(struct pg_conn *c);
 void pgc_discard(struct pg_conn *c);  /* drops rows waiting for COPY */
+/* on: the writers' lock is held until COMMIT or ROLLBACK; new ids are
+** given here (db_pg.c) */
+void pgc_writing(struct pg_conn *c, int on);
 /* The schema version (podium_schema), 0 when there is none, -1 on error. */
 int pgc_schema_version(struct pg_conn *c);
 int pgc_set_version(struct pg_conn *c, int v);

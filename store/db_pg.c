@@ -7,14 +7,18 @@
 ** type of `SELECT ?2` in an INSERT ... SELECT). Values travel as text;
 ** doubles as %.17g, which reads back to the same double.
 **
-** Rows of a plain `INSERT INTO t (cols) VALUES (?1, ..., ?n)` whose new
-** id nobody asks for (measurements, samples) are not sent one by one:
-** they wait in a COPY buffer that goes to the server before a statement
-** that could see them (one naming their table; an UPDATE or DELETE of a
-** table a cascade could lead from: store_pg_leaves), at COMMIT, or every
-** 4 MiB. A 1M-line file is a few hundred
-** round trips instead of a million; a CodeCarbon line that makes a run
-** is one (the run's INSERT ... RETURNING id). An error of such a row
+** Rows of a plain `INSERT INTO t (cols) VALUES (?1, ..., ?n)` into a
+** table of store_pg_copy_order are not sent one by one: they wait in the
+** statement's COPY buffer. Buffers go to the server, parents before
+** children, before a statement that could see their rows (a SELECT
+** naming a waiting table; any other write: an UPDATE or DELETE may
+** cascade, an INSERT may point at a waiting row), at COMMIT, or every
+** 4 MiB. An insert whose new id is wanted (a run) waits too when the
+** writers' lock is held (pgc_writing): the id is the table's largest
+** plus one, as SQLite gives it, read once per table and transaction;
+** the identity's sequence is moved past them at COMMIT. Elsewhere it is
+** an INSERT ... RETURNING id. A 1M-line file is a few hundred round
+** trips instead of millions. An error of such a row
 ** is the error of the statement that flushed it; the transaction is
 ** rolled back as a whole either way.
 **
@@ -34,6 +38,7 @@
 #include <strings.h>
 
 #define PG_MAXP 32                 /* parameters of one statement */
+#define PG_WAIT 8                  /* statements with rows waiting */
 #define PG_COPY_FLUSH (4u << 20)   /* bytes of rows sent at once */
 
 struct pg_conn {
@@ -41,8 +46,11 @@ struct pg_conn {
   char msg[POD_ERRLEN];
   char state[6];                /* SQLSTATE of the last error */
   unsigned next_name;
-  struct pg_stmt *copying;      /* the statement whose rows wait */
-  pod_buf copy;
+  struct pg_stmt *waiting[PG_WAIT];   /* statements whose rows wait */
+  int n_waiting;
+  int writer;                   /* the writers' lock is held */
+  struct { char table[64]; int64_t last; } ids[PG_WAIT];   /* ids given */
+  int n_ids;
 };
 
 struct pg_stmt {
@@ -50,6 +58,10 @@ struct pg_stmt {
   char *sql;                    /* PostgreSQL's text */
   char *copy_sql;               /* COPY ... FROM STDIN, when it can be */
   char table[64];               /* the table it copies into */
+  int rank;                     /* in store_pg_copy_order; -1: not there */
+  pod_buf copy;                 /* rows waiting, COPY's text format */
+  int with_id;                  /* they carry their id first */
+  int select;                   /* a SELECT (reads only) */
   int changes;                  /* an UPDATE or DELETE not of a leaf */
   char name[24];
   int prepared, returning, nparams;
@@ -335,11 +347,11 @@ int pgc_connect(const char *url, struct pg_conn **out, char err[POD_ERRLEN]) {
 }
 
 static int flush_copy(struct pg_conn *c);
+static int flush_ids(struct pg_conn *c);
 
 void pgc_close(struct pg_conn *c) {
   if (!c) return;
   PQfinish(c->conn);
-  pod_buf_free(&c->copy);
   free(c);
 }
 
@@ -351,8 +363,15 @@ int pgc_in_tx(struct pg_conn *c) {
 }
 
 void pgc_discard(struct pg_conn *c) {
-  c->copying = NULL;
-  pod_buf_clear(&c->copy);
+  for (int i = 0; i < c->n_waiting; i++) pod_buf_clear(&c->waiting[i]->copy);
+  c->n_waiting = 0;
+  c->writer = 0;
+  c->n_ids = 0;
+}
+
+void pgc_writing(struct pg_conn *c, int on) {
+  c->writer = on;
+  c->n_ids = 0;
 }
 
 static int run(struct pg_conn *c, const char *sql) {
@@ -374,9 +393,17 @@ static int run(struct pg_conn *c, const char *sql) {
 }
 
 int pgc_exec(struct pg_conn *c, const char *sql) {
-  if (!strncasecmp(sql, "ROLLBACK", 8)) pgc_discard(c);
-  else if (flush_copy(c)) return SQLITE_ERROR;
-  return run(c, sql);
+  int rc;
+  if (!strncasecmp(sql, "ROLLBACK", 8)) {
+    pgc_discard(c);
+    return run(c, sql);
+  }
+  if (flush_copy(c)) return SQLITE_ERROR;
+  if (strncasecmp(sql, "COMMIT", 6)) return run(c, sql);
+  if (flush_ids(c)) return SQLITE_ERROR;
+  rc = run(c, sql);
+  pgc_writing(c, 0);
+  return rc;
 }
 
 /* Migrations and temp tables: SQLite's text, rewritten. */
@@ -445,6 +472,10 @@ struct pg_stmt *pgs_prepare(struct pg_conn *c, const char *sqlite_sql) {
     snprintf(s->table, sizeof s->table, "%.*s",
              (int)strcspn(s->copy_sql + 5, " ("), s->copy_sql + 5);
   s->changes = changes_non_leaf(sqlite_sql);
+  s->select = follows(sqlite_sql, "SELECT") != NULL;
+  s->rank = -1;
+  for (int i = 0; s->copy_sql && store_pg_copy_order[i]; i++)
+    if (!strcmp(store_pg_copy_order[i], s->table)) s->rank = i;
   s->row = -1;
   snprintf(s->name, sizeof s->name, "p%u", ++c->next_name);
   return s;
@@ -469,10 +500,8 @@ void pgs_reset(struct pg_stmt *s) {
 
 void pgs_finalize(struct pg_stmt *s) {
   if (!s) return;
-  if (s->c->copying == s) {
-    flush_copy(s->c);
-    s->c->copying = NULL;
-  }
+  if (s->copy.len) flush_copy(s->c);   /* it is among the waiting */
+  pod_buf_free(&s->copy);
   if (s->prepared) {
     char sql[64];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
@@ -540,22 +569,25 @@ static void copy_value(pod_buf *b, const char *v) {
   }
 }
 
-static int flush_copy(struct pg_conn *c) {
-  struct pg_stmt *s = c->copying;
+/* Sends the rows s holds through COPY. */
+static int flush_one(struct pg_conn *c, struct pg_stmt *s) {
   PGresult *res;
   int rc = SQLITE_OK;
-  if (!s) return SQLITE_OK;
-  c->copying = NULL;
-  res = PQexec(c->conn, s->copy_sql);
+  char *sql = s->copy_sql, with_id[1200];
+  if (s->with_id) {   /* COPY t (id, cols...) */
+    size_t at = strcspn(sql, "(") + 1;
+    snprintf(with_id, sizeof with_id, "%.*sid, %s", (int)at, sql, sql + at);
+    sql = with_id;
+  }
+  res = PQexec(c->conn, sql);
   if (PQresultStatus(res) != PGRES_COPY_IN) {
     set_msg(c, PQresultErrorMessage(res), res);
     PQclear(res);
-    pod_buf_clear(&c->copy);
+    pod_buf_clear(&s->copy);
     return SQLITE_ERROR;
   }
   PQclear(res);
-  if (PQputCopyData(c->conn, c->copy.data ? c->copy.data : "",
-                    (int)c->copy.len) != 1 ||
+  if (PQputCopyData(c->conn, s->copy.data, (int)s->copy.len) != 1 ||
       PQputCopyEnd(c->conn, NULL) != 1) {
     set_msg(c, PQerrorMessage(c->conn), NULL);
     rc = SQLITE_ERROR;
@@ -567,21 +599,95 @@ static int flush_copy(struct pg_conn *c) {
     }
     PQclear(res);
   }
-  pod_buf_clear(&c->copy);
+  pod_buf_clear(&s->copy);
   return rc;
 }
 
-static int copy_row(struct pg_stmt *s) {
-  struct pg_conn *c = s->c;
-  if (c->copying != s && flush_copy(c)) return SQLITE_ERROR;
-  c->copying = s;
-  for (int i = 0; i < s->nparams; i++) {
-    if (i) pod_buf_addc(&c->copy, '\t');
-    copy_value(&c->copy, s->val[i]);
+/* Every waiting row, parents' before children's (a run before its
+** measurements); after an error the rest are dropped, the transaction
+** being lost anyway. */
+static int flush_copy(struct pg_conn *c) {
+  int rc = SQLITE_OK;
+  while (c->n_waiting) {
+    int best = 0;
+    for (int i = 1; i < c->n_waiting; i++)
+      if (c->waiting[i]->rank < c->waiting[best]->rank) best = i;
+    struct pg_stmt *s = c->waiting[best];
+    c->waiting[best] = c->waiting[--c->n_waiting];
+    if (rc == SQLITE_OK) rc = flush_one(c, s);
+    else pod_buf_clear(&s->copy);
   }
-  pod_buf_addc(&c->copy, '\n');
-  if (c->copy.len >= PG_COPY_FLUSH) return flush_copy(c);
+  return rc;
+}
+
+/* The identity's sequences past the ids given, before COMMIT. */
+static int flush_ids(struct pg_conn *c) {
+  for (int i = 0; i < c->n_ids; i++) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s', "
+             "'id'), %lld)", c->ids[i].table, (long long)c->ids[i].last);
+    if (c->ids[i].last > 0 && run(c, sql)) return SQLITE_ERROR;
+  }
+  c->n_ids = 0;
+  return SQLITE_OK;
+}
+
+/* The next id of s's table: its largest plus one (under the writers'
+** lock nobody else adds rows). */
+static int next_id(struct pg_stmt *s, int64_t *id) {
+  struct pg_conn *c = s->c;
+  int i;
+  for (i = 0; i < c->n_ids && strcmp(c->ids[i].table, s->table); i++) {}
+  if (i == c->n_ids) {
+    char sql[128];
+    PGresult *res;
+    if (i == PG_WAIT || flush_copy(c)) return SQLITE_ERROR;
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s",
+             s->table);
+    res = PQexec(c->conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+      set_msg(c, PQresultErrorMessage(res), res);
+      PQclear(res);
+      return SQLITE_ERROR;
+    }
+    snprintf(c->ids[i].table, sizeof c->ids[i].table, "%s", s->table);
+    c->ids[i].last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    c->n_ids++;
+    PQclear(res);
+  }
+  *id = ++c->ids[i].last;
+  return SQLITE_OK;
+}
+
+/* One row into s's buffer (id: its id first, or 0). */
+static int copy_row(struct pg_stmt *s, int64_t id) {
+  struct pg_conn *c = s->c;
+  int i;
+  if (s->copy.len && s->with_id != (id != 0) && flush_copy(c))
+    return SQLITE_ERROR;
+  for (i = 0; i < c->n_waiting && c->waiting[i] != s; i++) {}
+  if (i == c->n_waiting) {
+    if (i == PG_WAIT && flush_copy(c)) return SQLITE_ERROR;
+    c->waiting[c->n_waiting++] = s;
+  }
+  s->with_id = id != 0;
+  if (id) pod_buf_printf(&s->copy, "%lld\t", (long long)id);
+  for (i = 0; i < s->nparams; i++) {
+    if (i) pod_buf_addc(&s->copy, '\t');
+    copy_value(&s->copy, s->val[i]);
+  }
+  pod_buf_addc(&s->copy, '\n');
+  if (s->copy.len >= PG_COPY_FLUSH && flush_copy(c)) return SQLITE_ERROR;
   return SQLITE_DONE;
+}
+
+/* Whether rows waiting must reach the server before s runs. */
+static int must_flush(struct pg_conn *c, struct pg_stmt *s) {
+  if (!c->n_waiting) return 0;
+  if (!s->select || s->changes) return 1;
+  for (int i = 0; i < c->n_waiting; i++)
+    if (strstr(s->sql, c->waiting[i]->table)) return 1;
+  return 0;
 }
 
 int pgs_step(struct pg_stmt *s, int64_t *new_id) {
@@ -591,15 +697,13 @@ int pgs_step(struct pg_stmt *s, int64_t *new_id) {
     if (++s->row < s->nrows) return SQLITE_ROW;
     return SQLITE_DONE;
   }
-  if (!new_id && s->copy_sql && !s->returning) {
-    int rc = copy_row(s);
-    return rc == SQLITE_OK ? SQLITE_DONE : rc;
+  if (s->rank >= 0 && (!new_id || c->writer)) {
+    int64_t id = 0;
+    if (new_id && next_id(s, &id)) return SQLITE_ERROR;
+    if (new_id) *new_id = id;
+    return copy_row(s, id);
   }
-  /* rows waiting for COPY are sent before a statement that could see
-  ** them; a run's INSERT need not wait for them */
-  if (c->copying && (s->changes || strstr(s->sql, c->copying->table)) &&
-      flush_copy(c))
-    return SQLITE_ERROR;
+  if (must_flush(c, s) && flush_copy(c)) return SQLITE_ERROR;
   if (!s->prepared) {
     PGresult *res;
     if (new_id) {   /* an insert whose id is wanted: ask for it */

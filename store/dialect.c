@@ -68,6 +68,12 @@ const char *store_pg_override(int q) {
 ** referenced must not be listed here). */
 const char *const store_pg_leaves[] = {"measurements", "samples", NULL};
 
+/* Foreign keys point from later to earlier tables here: runs at
+** environments, measurements and samples at runs, metrics and sources. */
+const char *const store_pg_copy_order[] = {
+    "environments", "sources", "metrics", "runs", "measurements", "samples",
+    NULL};
+
 /* Pieces of store_sql[] PostgreSQL refuses as they are, replaced before
 ** the rewrite: a board groups by m.run_id and shows r's columns, which
 ** PostgreSQL allows only when grouped by r's key. */

@@ -126,9 +126,11 @@ int store_schema_version(store_db *db) {
 ** timeout, then retries with backoff up to STORE_BEGIN_MS). */
 static int begin_immediate(store_db *db, char err[POD_ERRLEN]) {
   long waited = 0, step = 10;
-  if (db->pg)   /* the server's lock waits on its own */
-    return store_exec_dialect(db, D_BEGIN_WRITE) ? store_fail(db, err)
-                                                 : POD_OK;
+  if (db->pg) {   /* the server's lock waits on its own */
+    if (store_exec_dialect(db, D_BEGIN_WRITE)) return store_fail(db, err);
+    pgc_writing(db->pg, 1);
+    return POD_OK;
+  }
   for (;;) {
     int rc = store_exec_dialect(db, D_BEGIN_WRITE);
     if (rc == SQLITE_OK) return POD_OK;
