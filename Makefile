@@ -8,16 +8,18 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings \
            -Wmissing-declarations -Wno-missing-field-initializers
 # -Wconversion stays off: the SQLite and Lua APIs mix int widths freely.
-PKGS    := sqlite3 libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
+PKGS    := sqlite3 libpq libcmark-gfm lua5.4 libcjson icu-uc icu-i18n libcrypto
 DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libssl-dev \
             libcmark-gfm-extensions-dev liblua5.4-dev libcjson-dev libcsv-dev sqlite3 \
-            libxml2-utils chromium fonts-noto-core default-jre-headless
+            libxml2-utils chromium fonts-noto-core default-jre-headless \
+            postgresql libpq-dev
 # The browser tests (tests/browser/check.js, validate.js) drive that
 # chromium through playwright-core and inject axe-core, and run vnu-jar on
 # that JRE; the three are pinned in package.json and package-lock.json.
 # node and npm count when their commands exist (NodeSource's nodejs
 # provides npm). npm ci runs no install scripts: vnu-jar's would fetch a
-# JDK from GitHub, the JRE above serves.
+# JDK from GitHub, the JRE above serves. postgresql: the throwaway server
+# of tests/t_pg.c.
 DEPS_CMD := node:nodejs npm:npm
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
@@ -36,7 +38,7 @@ endif
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c \
-              store/snapshot.c
+              store/snapshot.c store/dialect.c store/db_pg.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c
@@ -55,7 +57,8 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
               tests/t_compare.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c \
-              tests/t_study.c tests/t_browser.c tests/t_hardening.c
+              tests/t_study.c tests/t_browser.c tests/t_hardening.c \
+              tests/t_pg.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
@@ -69,7 +72,7 @@ help:
 	@echo "make deps     install the Debian packages podium builds with"
 	@echo "make check    deps, an ASan+UBSan build, every test"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
-	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
+	@echo "make bench    ingest speed and memory vs sqlite3 .import and psql copy, then bench-render"
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
@@ -150,6 +153,7 @@ bench: deps
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq time; fi
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon build/gen_trainlogs
 	$(Q)sh bench/ingest.sh build/podium build/gen_codecarbon build/gen_trainlogs
+	$(Q)sh bench/ingest_pg.sh build/podium build/gen_codecarbon
 	$(Q)$(MAKE) --no-print-directory bench-render
 
 # podium render of 10,000 runs against Hugo building the same pages.

@@ -159,7 +159,8 @@ enum { DB_CREATE, DB_READ, DB_WRITE };
 
 static int open_db(cli *c, int how, store_db **db) {
   if (how == DB_READ) return store_open_read(c->db_path, db, c->err);
-  if (how == DB_WRITE && !pod_exists(c->db_path))
+  if (how == DB_WRITE && store_is_local(c->db_path) &&
+      !pod_exists(c->db_path))
     return pod_err(c->err, POD_EINPUT,
                    "%s: no registry here (podium init or podium ingest "
                    "creates one; --db or PODIUM_DB points elsewhere)",
@@ -178,7 +179,8 @@ static int load_project(cli *c, pod_project *p) {
       return pod_err(c->err, POD_EUSAGE, "empty --project-file");
     return pod_project_load(c->project_file, p, c->err);
   }
-  slash = strrchr(c->db_path, '/');
+  /* a registry on a server: the project file of the folder we are in */
+  slash = store_is_local(c->db_path) ? strrchr(c->db_path, '/') : NULL;
   if (slash)
     snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->db_path),
              c->db_path, POD_PROJECT_FILE);
@@ -283,7 +285,9 @@ static int cmd_help(cli *c, int argc, char **argv) {
   if (argc > 0) return show_help(argv[0]);
   printf("podium %s -- ML results into a registry and a static site\n\n"
          "usage: podium [--db PATH] COMMAND [OPTIONS] [ARGS]\n\n"
-         "The registry is --db, else $PODIUM_DB, else ./podium.db.\n"
+         "The registry is --db, else $PODIUM_DB, else ./podium.db: a file,\n"
+         "or a shared one on PostgreSQL, postgresql://USER@HOST[:PORT]/DB\n"
+         "(the password from PGPASSWORD or ~/.pgpass, never the URL).\n"
          "The project file (languages, primary metrics, pairs) is "
          "--project-file,\nelse " POD_PROJECT_FILE " beside the registry "
          "(docs/ARCHITECTURE.md).\n\n"
@@ -1008,6 +1012,33 @@ static int cmd_check(cli *c, int argc, char **argv) {
   return rc;
 }
 
+#define COPY_USAGE "--from REGISTRY --to REGISTRY"
+
+static int cmd_copy(cli *c, int argc, char **argv) {
+  const char *from = NULL, *to = NULL;
+  flag flags[] = {{"--from", 1, &from}, {"--to", 1, &to}, {NULL, 0, NULL}};
+  store_db *src = NULL, *dst = NULL;
+  store_copy_stats st;
+  int n, help, rc = parse_flags(c, "copy", COPY_USAGE, argc, argv, flags, &n,
+                                &help);
+  if (rc || help) return rc ? rc : show_help("copy");
+  if (n) return usage_error("copy", COPY_USAGE, "unexpected argument %s",
+                            argv[0]);
+  if (!from || !*from || !to || !*to)
+    return usage_error("copy", COPY_USAGE, "%s", "give --from and --to");
+  if (!strcmp(from, to))
+    return usage_error("copy", COPY_USAGE, "%s", "--from and --to are one "
+                       "registry");
+  if ((rc = store_open_read(from, &src, c->err)) == POD_OK &&
+      (rc = store_open(to, &dst, c->err)) == POD_OK &&
+      (rc = store_copy(src, dst, &st, c->err)) == POD_OK)
+    printf("copy: %ld source%s copied, %ld there already\n", st.copied,
+           st.copied == 1 ? "" : "s", st.skipped);
+  store_close(src);
+  store_close(dst);
+  return rc;
+}
+
 static const command commands[] = {
   {"help", cmd_help, "[COMMAND]", "describe podium or one command"},
   {"version", cmd_version, "", "podium's version and its libraries'"},
@@ -1041,6 +1072,11 @@ static const command commands[] = {
    "names (all runs of a model are its repeats). Differences in hardware, "
    "region, PUE, tracking mode, framework version or file format are "
    "flagged; --strict refuses them (exit 1)."},
+  {"copy", cmd_copy, COPY_USAGE,
+   "copy the files of one registry into another, with their runs, "
+   "measurements and provenance: a file (SQLite) or a server "
+   "(postgresql://USER@HOST[:PORT]/DB), either way; a file the target "
+   "has (by sha256) is skipped, so a second copy adds nothing."},
   {"check", cmd_check, "",
    "the registry's integrity: SQLite's integrity_check and "
    "foreign_key_check, and every source still holding its rows; exit 1 "

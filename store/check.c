@@ -35,57 +35,63 @@ static void problem(store_check_result *r, const char *fmt, ...) {
 ** a damaged file often fails the look itself. */
 static void look(store_db *db, store_check_result *r, const char *what,
                  const char *sql,
-                 void (*fn)(store_check_result *, sqlite3_stmt *)) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    fn(r, st);
-    rc = SQLITE_OK;
+                 void (*fn)(store_check_result *, db_stmt *)) {
+  db_stmt *st = NULL;
+  char err[POD_ERRLEN];
+  int rc;
+  if (!sql) return;   /* a look this backend takes care of itself */
+  if (store_prepare(db, sql, &st, err)) {
+    problem(r, "%s failed: %s", what, err);
+    return;
   }
-  if (rc != SQLITE_DONE)
-    problem(r, "%s failed: %s", what, sqlite3_errmsg(db->conn));
-  sqlite3_finalize(st);
+  while ((rc = db_step(st)) == SQLITE_ROW) fn(r, st);
+  if (rc != SQLITE_DONE) {
+    store_fail(db, err);
+    problem(r, "%s failed: %s", what, err);
+  }
+  db_finalize(st);
 }
 
-static const char *text(sqlite3_stmt *st, int i) {
-  const unsigned char *t = sqlite3_column_text(st, i);
+static const char *text(db_stmt *st, int i) {
+  const unsigned char *t = db_column_text(st, i);
   return t ? (const char *)t : "NULL";
 }
 
-static void on_integrity(store_check_result *r, sqlite3_stmt *st) {
+static void on_integrity(store_check_result *r, db_stmt *st) {
   if (strcmp(text(st, 0), "ok")) problem(r, "integrity: %s", text(st, 0));
 }
 
-static void on_foreign(store_check_result *r, sqlite3_stmt *st) {
+static void on_foreign(store_check_result *r, db_stmt *st) {
   problem(r, "%s row %s refers to a missing %s row", text(st, 0),
           text(st, 1), text(st, 2));
 }
 
-static void on_source(store_check_result *r, sqlite3_stmt *st) {
+static void on_source(store_check_result *r, db_stmt *st) {
   problem(r, "source %s (%s): ingested with %s rows, holds %s",
           text(st, 0), text(st, 1), text(st, 2), text(st, 3));
 }
 
-static void on_count(store_check_result *r, sqlite3_stmt *st) {
-  r->sources = sqlite3_column_int64(st, 0);
-  r->runs = sqlite3_column_int64(st, 1);
-  r->measurements = sqlite3_column_int64(st, 2);
+static void on_count(store_check_result *r, db_stmt *st) {
+  r->sources = db_column_int64(st, 0);
+  r->runs = db_column_int64(st, 1);
+  r->measurements = db_column_int64(st, 2);
 }
 
 int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
   memset(r, 0, sizeof *r);
   r->text = (pod_buf)POD_BUF_INIT;
-  if (sqlite3_exec(db->conn, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK)
     return store_fail(db, err);
-  look(db, r, "PRAGMA integrity_check", "PRAGMA integrity_check(50)",
+  look(db, r, "PRAGMA integrity_check", store_dialect[D_INTEGRITY][db->pg != NULL],
        on_integrity);
   look(db, r, "PRAGMA foreign_key_check",
-       "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check "
-       "LIMIT 50", on_foreign);
+       store_dialect[D_FOREIGN][db->pg != NULL], on_foreign);
+  /* held is compared outside: PostgreSQL knows no alias in WHERE */
   look(db, r, "the rows of each source",
-       "SELECT s.id, s.path, s.rows, (SELECT count(*) FROM ("
+       "SELECT id, path, rows, held FROM (SELECT s.id AS id, s.path AS path,"
+       "  s.rows AS rows, (SELECT count(*) FROM ("
        "  SELECT line FROM measurements WHERE source_id = s.id UNION "
-       "  SELECT line FROM samples WHERE source_id = s.id)) + "
+       "  SELECT line FROM samples WHERE source_id = s.id) AS l) + "
        "  coalesce(ws.n, 0) AS held "
        /* tracker_results has no index by source: one pass over it, its
        ** lines that are no sample's or measurement's line already */
@@ -96,13 +102,13 @@ int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
        "  measurements m WHERE m.run_id = w.run_id AND m.source_id = "
        "  w.source_id AND m.line = w.line) GROUP BY w.source_id) ws "
        "  ON ws.source_id = s.id "
-       "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%' "
-       "  AND held <> s.rows LIMIT 50", on_source);
+       "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%') AS c "
+       "WHERE held <> rows LIMIT 50", on_source);
   look(db, r, "counting",
        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM runs),"
        " (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("
        WIDE_CELLS "), 0) FROM tracker_results w)", on_count);
-  sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+  store_exec_raw(db, "COMMIT");
   return POD_OK;
 }
 

@@ -339,54 +339,60 @@ const char *const store_sql[Q_COUNT_] = {
       "  NULL AND r.role <> ?3 ORDER BY r.id LIMIT 1",
 };
 
-int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
+int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]) {
-  int n = sqlite3_column_count(st), r, stop = 0;
+  int n = -1, r, stop = 0;
   const char *names[64];
   store_value v[64];
-  store_row row = {n, names, v};
-  if (n > 64) return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
-  for (int i = 0; i < n; i++) names[i] = sqlite3_column_name(st, i);
-  while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+  store_row row = {0, names, v};
+  while (!stop && (r = db_step(st)) == SQLITE_ROW) {
+    if (n < 0) {   /* PostgreSQL names the columns once the query ran */
+      row.n = n = db_column_count(st);
+      if (n > 64) {
+        db_reset(st);
+        return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
+      }
+      for (int i = 0; i < n; i++) names[i] = db_column_name(st, i);
+    }
     for (int i = 0; i < n; i++) {
       memset(&v[i], 0, sizeof v[i]);
-      switch (sqlite3_column_type(st, i)) {
+      switch (db_column_type(st, i)) {
       case SQLITE_INTEGER:
         v[i].type = STORE_INT;
-        v[i].i = sqlite3_column_int64(st, i);
+        v[i].i = db_column_int64(st, i);
         v[i].d = (double)v[i].i;
         break;
       case SQLITE_FLOAT:
         v[i].type = STORE_REAL;
-        v[i].d = sqlite3_column_double(st, i);
+        v[i].d = db_column_double(st, i);
         break;
       case SQLITE_NULL:
         v[i].type = STORE_NULL;
         break;
       default:
         v[i].type = STORE_TEXT;
-        v[i].s = (const char *)sqlite3_column_text(st, i);
+        v[i].s = (const char *)db_column_text(st, i);
         if (!v[i].s) v[i].s = "";
       }
     }
     stop = fn(&row, ud);
   }
   if (stop) {
-    sqlite3_reset(st);
+    db_reset(st);
     return stop;
   }
   if (r != SQLITE_DONE) return store_fail(db, err);
-  sqlite3_reset(st);
+  db_reset(st);
   return POD_OK;
 }
 
 /* Prepares q, binds an optional integer ?1, walks the rows. */
 static int walk_q(store_db *db, int q, int64_t id, store_row_fn fn, void *ud,
                   char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, q, &st, err);
   if (rc) return rc;
-  if (id) sqlite3_bind_int64(st, 1, id);
+  if (id) db_bind_int64(st, 1, id);
   return store_walk(db, st, fn, ud, err);
 }
 
@@ -403,14 +409,14 @@ static int count_rows(const store_row *row, void *ud) {
 
 int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
                   void *ud, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   char *end;
   long long id = strtoll(id_or_name, &end, 10);
   int by_id = *id_or_name && !*end && id > 0, n = 0;
   int rc = store_stmt(db, by_id ? Q_RUN_BY_ID : Q_RUN_BY_NAME, &st, err);
   if (rc) return rc;
-  if (by_id) sqlite3_bind_int64(st, 1, id);
-  else sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_TRANSIENT);
+  if (by_id) db_bind_int64(st, 1, id);
+  else db_bind_text(st, 1, id_or_name);
   if ((rc = store_walk(db, st, count_rows, &n, err))) return rc;
   if (n == 0)
     return pod_err(err, POD_EINPUT, "no run \"%s\" (podium runs lists them)",
@@ -424,7 +430,7 @@ int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
 
 int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
                          void *ud, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   char *end;
   long long id = strtoll(spec, &end, 10);
   int n = 0, rc;
@@ -436,7 +442,7 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
   static const int by_text[2] = {Q_RUN_BY_NAME, Q_RUNS_OF_MODEL};
   for (int k = 0; k < 2; k++) {
     if ((rc = store_stmt(db, by_text[k], &st, err))) return rc;
-    sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, spec);
     if ((rc = store_walk(db, st, count_rows, &n, err))) return rc;
     if (n) return store_walk(db, st, fn, ud, err);
   }
@@ -486,39 +492,39 @@ int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
 
 /* Direction of a metric: the board's sort order depends on it. */
 static int metric_direction(store_db *db, int64_t metric_id) {
-  sqlite3_stmt *st = NULL;
+  db_stmt *st = NULL;
   int dir = 0;
-  if (sqlite3_prepare_v2(db->conn,
-                         "SELECT direction FROM metrics WHERE id = ?1", -1,
-                         &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, metric_id);
-    if (sqlite3_step(st) == SQLITE_ROW) dir = sqlite3_column_int(st, 0);
+  char err[POD_ERRLEN];
+  if (store_prepare(db, "SELECT direction FROM metrics WHERE id = ?1", &st,
+                    err) == POD_OK) {
+    db_bind_int64(st, 1, metric_id);
+    if (db_step(st) == SQLITE_ROW) dir = db_column_int(st, 0);
   }
-  sqlite3_finalize(st);
+  db_finalize(st);
   return dir;
 }
 
 int store_each_leaderboard_entry(store_db *db, const char *scope,
                                  int64_t metric_id, store_row_fn fn, void *ud,
                                  char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int q = metric_direction(db, metric_id) > 0 ? Q_BOARD_DESC : Q_BOARD_ASC;
   int rc = store_stmt(db, q, &st, err);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, metric_id);
+  db_bind_text(st, 1, scope);
+  db_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
 }
 
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int q = metric_direction(db, metric_id) > 0 ? Q_PRIMARY_DESC : Q_PRIMARY_ASC;
   int rc = store_stmt(db, q, &st, err);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, metric_id);
+  db_bind_text(st, 1, scope);
+  db_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
 }
 
@@ -554,20 +560,21 @@ int store_each_state(store_db *db, store_row_fn fn, void *ud,
 
 static int explain(store_db *db, int q, pod_buf *out, char err[POD_ERRLEN]) {
   pod_buf sql = POD_BUF_INIT;
-  sqlite3_stmt *st = NULL;
+  db_stmt *st = NULL;
   int r;
-  pod_buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_sql[q]);
-  r = sqlite3_prepare_v2(db->conn, sql.data, -1, &st, NULL);
+  pod_buf_printf(&sql, store_dialect[D_EXPLAIN][db->pg != NULL],
+                 store_sql[q]);
+  r = store_prepare(db, sql.data, &st, err);
   pod_buf_free(&sql);
-  if (r != SQLITE_OK) return store_fail(db, err);
-  sqlite3_bind_text(st, 1, "", -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, 1);
+  if (r != POD_OK) return r;
+  db_bind_text_static(st, 1, "");
+  db_bind_int64(st, 2, 1);
   pod_buf_clear(out);
-  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-    pod_buf_adds(out, (const char *)sqlite3_column_text(st, 3));
+  while ((r = db_step(st)) == SQLITE_ROW) {   /* the detail: last column */
+    pod_buf_adds(out, (const char *)db_column_text(st, db_column_count(st) - 1));
     pod_buf_addc(out, '\n');
   }
-  sqlite3_finalize(st);
+  db_finalize(st);
   return r == SQLITE_DONE ? POD_OK : store_fail(db, err);
 }
 
@@ -600,11 +607,11 @@ int store_each_source_run(store_db *db, int64_t source_id, store_row_fn fn,
 int store_each_role_conflict(store_db *db, const char *model,
                              const char *scope, const char *role,
                              store_row_fn fn, void *ud, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_ROLE_CONFLICT, &st, err);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, model, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+  db_bind_text_static(st, 1, model);
+  db_bind_text_static(st, 2, scope);
+  db_bind_text_static(st, 3, role);
   return store_walk(db, st, fn, ud, err);
 }

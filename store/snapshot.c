@@ -15,33 +15,33 @@
 #include <string.h>
 
 int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   pod_sha256 h;
   int rc;
-  if (sqlite3_exec(db->conn, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK)
     return store_fail(db, err);
   if ((rc = store_stmt(db, Q_STATE, &st, err))) goto fail;
   pod_sha256_init(&h);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    for (int i = 0; i < sqlite3_column_count(st); i++) {
-      const unsigned char *v = sqlite3_column_text(st, i);
-      char type = (char)('0' + sqlite3_column_type(st, i));
+  while ((rc = db_step(st)) == SQLITE_ROW)
+    for (int i = 0; i < db_column_count(st); i++) {
+      const unsigned char *v = db_column_text(st, i);
+      char type = (char)('0' + db_column_type(st, i));
       pod_sha256_update(&h, &type, 1);
-      if (v) pod_sha256_update(&h, v, (size_t)sqlite3_column_bytes(st, i) + 1);
+      if (v) pod_sha256_update(&h, v, (size_t)db_column_bytes(st, i) + 1);
     }
   pod_sha256_hex(&h, digest);   /* releases h either way */
   if (rc != SQLITE_DONE) {
     rc = store_fail(db, err);
     goto fail;
   }
-  sqlite3_reset(st);
+  db_reset(st);
   return POD_OK;
 fail:
-  sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  store_exec_raw(db, "ROLLBACK");
   return rc;
 }
 
 void store_read_end(store_db *db) {
-  if (db && !sqlite3_get_autocommit(db->conn))
-    sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+  if (db && store_in_tx(db))
+    store_exec_raw(db, "COMMIT");
 }

@@ -42,6 +42,13 @@ extern const int store_n_migrations;
 #define STORE_BEGIN_MS 600000   /* then BEGIN IMMEDIATE retries this long */
 
 int store_fail(store_db *db, char err[POD_ERRLEN]) {
+  if (db->pg) {   /* the URL names host and database, never a password */
+    if (!strcmp(pgc_sqlstate(db->pg), "53100"))
+      return pod_err(err, POD_EIO, "%s: disk full on the server (%s); "
+                     "nothing of this transaction was kept", db->path,
+                     pgc_errmsg(db->pg));
+    return pod_err(err, POD_EDB, "%s: %s", db->path, pgc_errmsg(db->pg));
+  }
   int code = sqlite3_errcode(db->conn);
   int sys = sqlite3_system_errno(db->conn);
   /* SQLite says "disk I/O error" when a write to the -wal hits ENOSPC */
@@ -64,20 +71,55 @@ int store_fail(store_db *db, char err[POD_ERRLEN]) {
 
 const char *store_sqlite_version(void) { return sqlite3_libversion(); }
 
+int store_exec_raw(store_db *db, const char *sql) {
+  if (db->pg) return pgc_exec_sqlite(db->pg, sql);
+  return sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+}
+
+int store_exec_dialect(store_db *db, int d) {
+  const char *sql = store_dialect[d][db->pg != NULL];
+  if (!sql) return SQLITE_OK;
+  return db->pg ? pgc_exec(db->pg, sql)
+                : sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+}
+
+int store_in_tx(store_db *db) {
+  return db->pg ? pgc_in_tx(db->pg) : !sqlite3_get_autocommit(db->conn);
+}
+
+int store_prepare(store_db *db, const char *sql, db_stmt **out,
+                  char err[POD_ERRLEN]) {
+  db_stmt *st = pod_xmalloc(sizeof *st);
+  memset(st, 0, sizeof *st);
+  *out = NULL;
+  if (db->pg) {
+    char *patched = store_pg_patch(sql);
+    st->pg = pgs_prepare(db->pg, patched);
+    free(patched);
+  } else if (sqlite3_prepare_v2(db->conn, sql, -1, &st->lite, NULL) !=
+             SQLITE_OK) {
+    free(st);
+    return store_fail(db, err);
+  }
+  *out = st;
+  return POD_OK;
+}
+
 static int exec(store_db *db, const char *sql, char err[POD_ERRLEN]) {
-  if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (store_exec_raw(db, sql) != SQLITE_OK)
     return store_fail(db, err);
   return POD_OK;
 }
 
 int store_schema_version(store_db *db) {
-  sqlite3_stmt *st = NULL;
+  db_stmt *st = NULL;
   int v = -1;
-  if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
+  char err[POD_ERRLEN];
+  if (db->pg) return pgc_schema_version(db->pg);
+  if (store_prepare(db, "PRAGMA user_version", &st, err) == POD_OK &&
+      db_step(st) == SQLITE_ROW)
+    v = db_column_int(st, 0);
+  db_finalize(st);
   return v;
 }
 
@@ -85,8 +127,13 @@ int store_schema_version(store_db *db) {
 ** timeout, then retries with backoff up to STORE_BEGIN_MS). */
 static int begin_immediate(store_db *db, char err[POD_ERRLEN]) {
   long waited = 0, step = 10;
+  if (db->pg) {   /* the server's lock waits on its own */
+    if (store_exec_dialect(db, D_BEGIN_WRITE)) return store_fail(db, err);
+    pgc_writing(db->pg, 1);
+    return POD_OK;
+  }
   for (;;) {
-    int rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = store_exec_dialect(db, D_BEGIN_WRITE);
     if (rc == SQLITE_OK) return POD_OK;
     rc &= 0xff;
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= STORE_BEGIN_MS)
@@ -114,18 +161,22 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
   if (from == to) return POD_OK;
   if ((rc = begin_immediate(db, err))) return rc;
   if ((rc = check_registry(db, 1, &from, err)) || from >= to) {
-    sqlite3_exec(db->conn, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    store_exec_raw(db, rc ? "ROLLBACK" : "COMMIT");
     return rc;
   }
   for (int v = from; v < to; v++) {
     if ((rc = exec(db, store_migrations[v], err))) {
-      sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+      store_exec_raw(db, "ROLLBACK");
       return rc;
     }
   }
   snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", to);
-  if ((rc = exec(db, pragma, err)) || (rc = exec(db, "COMMIT", err))) {
-    sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  if (db->pg)
+    rc = pgc_set_version(db->pg, to) ? store_fail(db, err) : POD_OK;
+  else
+    rc = exec(db, pragma, err);
+  if (rc || (rc = exec(db, "COMMIT", err))) {
+    store_exec_raw(db, "ROLLBACK");
     return rc;
   }
   return POD_OK;
@@ -149,6 +200,15 @@ static int open_conn(const char *path, int writing, const char *uri,
   *out = db;
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, sqlite_settings);
+  if (db_is_url(path)) {
+    int rc = pgc_connect(path, &db->pg, err);
+    if (rc) return rc;
+    if (store_exec_dialect(db, D_OPEN) ||
+        (!writing && pgc_exec(db->pg, "SET default_transaction_read_only = "
+                                      "on")))
+      return store_fail(db, err);
+    return POD_OK;
+  }
   /* One thread per connection: skip SQLite's per-call mutexes. */
   if (sqlite3_open_v2(uri ? uri : path, &db->conn,
                       (writing ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -159,25 +219,19 @@ static int open_conn(const char *path, int writing, const char *uri,
     return store_fail(db, err);
   sqlite3_busy_timeout(db->conn, STORE_BUSY_MS);
   /* none of these writes to the file */
-  return exec(db,
-              "PRAGMA foreign_keys = ON;"
-              "PRAGMA synchronous = NORMAL;"
-              /* 24 MiB of page cache: a bulk ingest's index pages stay in
-              ** memory instead of being re-read (peak RSS stays < 64 MB) */
-              "PRAGMA cache_size = -24576;",
-              err);
+  return store_exec_dialect(db, D_OPEN) ? store_fail(db, err) : POD_OK;
 }
 
 /* The names of the tables in db, ", "-separated, in out. */
 static void table_names(store_db *db, pod_buf *out) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db->conn, "SELECT name FROM sqlite_master WHERE "
-                         "type = 'table' AND name NOT LIKE 'sqlite_%' "
-                         "ORDER BY name", -1, &st, NULL) == SQLITE_OK)
-    while (sqlite3_step(st) == SQLITE_ROW)
+  db_stmt *st = NULL;
+  char err[POD_ERRLEN];
+  if (store_prepare(db, store_dialect[D_TABLES][db->pg != NULL], &st,
+                    err) == POD_OK)
+    while (db_step(st) == SQLITE_ROW)
       pod_buf_printf(out, "%s%s", out->len ? ", " : "",
-                     (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+                     (const char *)db_column_text(st, 0));
+  db_finalize(st);
 }
 
 /* Whether db is a podium registry this binary can use: *out_v is its
@@ -188,7 +242,7 @@ static int check_registry(store_db *db, int writing, int *out_v,
   int v = store_schema_version(db), rc = POD_OK;
   *out_v = v;
   if (v < 0) {
-    if ((sqlite3_errcode(db->conn) & 0xff) == SQLITE_BUSY)
+    if (db->pg || (sqlite3_errcode(db->conn) & 0xff) == SQLITE_BUSY)
       return store_fail(db, err);
     return pod_err(err, POD_EDB, "%s: not a podium registry (%s)",
                    db->path, sqlite3_errmsg(db->conn));
@@ -200,6 +254,11 @@ static int check_registry(store_db *db, int writing, int *out_v,
                    db->path, v, STORE_SCHEMA_VERSION);
   if (v == 0) {
     table_names(db, &tables);
+    /* a reader on a server that a creator committed to meanwhile */
+    if (tables.len && db->pg && (v = *out_v = store_schema_version(db)) > 0) {
+      pod_buf_free(&tables);
+      return check_registry(db, writing, out_v, err);
+    }
     if (tables.len)
       rc = pod_err(err, POD_EDB, "%s: not a podium registry: it has "
                    "tables %s", db->path, tables.data);
@@ -222,17 +281,17 @@ static int check_registry(store_db *db, int writing, int *out_v,
 ** "database is locked" is retried with backoff, as BEGIN IMMEDIATE is. */
 static int ensure_wal(store_db *db, char err[POD_ERRLEN]) {
   long waited = 0, step = 10;
+  if (db->pg) return POD_OK;   /* a server keeps its own log */
   for (;;) {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int wal = 0, rc;
-    if (sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      wal = !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
-    sqlite3_finalize(st);
+    if (store_prepare(db, "PRAGMA journal_mode", &st, err) == POD_OK &&
+        db_step(st) == SQLITE_ROW)
+      wal = !sqlite3_stricmp((const char *)db_column_text(st, 0), "wal");
+    db_finalize(st);
     if (wal) return POD_OK;
     /* a file that cannot be WAL (in memory) keeps its mode, as before */
-    rc = sqlite3_exec(db->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    rc = store_exec_raw(db, "PRAGMA journal_mode = WAL");
     if (rc == SQLITE_OK) return POD_OK;
     if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BEGIN_MS)
       return store_fail(db, err);
@@ -271,11 +330,16 @@ static int may_read_immutable(store_db *db, const char *path) {
 static int open_checked(const char *path, int writing, const char *uri,
                         store_db **out, int *v, char err[POD_ERRLEN]) {
   int rc;
-  if ((rc = open_conn(path, writing, uri, out, err)) ||
-      (rc = exec(*out, "BEGIN", err)))
+  if ((rc = open_conn(path, writing, uri, out, err)))
     return rc;
+  /* PostgreSQL sees tables (its catalog) newer than a snapshot's rows:
+  ** a writer looks under the writers' lock, after any creator is done */
+  if ((*out)->pg && writing ? store_exec_dialect(*out, D_BEGIN_WRITE)
+                            : store_exec_raw(*out, "BEGIN"))
+    return store_fail(*out, err);
   rc = check_registry(*out, writing, v, err);
-  sqlite3_exec((*out)->conn, "COMMIT", NULL, NULL, NULL);
+  /* a failed look leaves a PostgreSQL transaction aborted */
+  store_exec_raw(*out, rc ? "ROLLBACK" : "COMMIT");
   return rc;
 }
 
@@ -285,7 +349,7 @@ static int open_as(const char *path, int writing, store_db **out,
   int rc, v;
   *out = NULL;
   struct stat st;
-  if (!writing && stat(path, &st) != 0)
+  if (!writing && !db_is_url(path) && stat(path, &st) != 0)
     return pod_err(err, POD_EINPUT, "%s: no registry here (podium init or "
                    "podium ingest creates one; --db or PODIUM_DB points "
                    "elsewhere)", path);
@@ -301,6 +365,13 @@ static int open_as(const char *path, int writing, store_db **out,
   if (writing && ((rc = migrate(db, v, store_n_migrations, err)) ||
                   (rc = ensure_wal(db, err))))
     goto fail;
+  /* A read command on a server reads one state from start to end (its
+  ** statements would each see the latest commit); store_read_end, or
+  ** closing, ends it. */
+  if (!writing && db->pg && store_exec_dialect(db, D_BEGIN_READ)) {
+    rc = store_fail(db, err);
+    goto fail;
+  }
   *out = db;
   return POD_OK;
 fail:
@@ -332,37 +403,51 @@ int store_create_at_version(const char *path, int version,
 
 int store_test_max_pages(store_db *db, long pages) {
   char sql[64], err[POD_ERRLEN];
+  if (db->pg) return POD_EINTERNAL;   /* a server's disk is its own */
   snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld", pages);
   return exec(db, sql, err);
 }
 
 void store_close(store_db *db) {
   if (!db) return;
-  for (int i = 0; i < Q_COUNT_; i++) sqlite3_finalize(db->stmt[i]);
+  for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
-  sqlite3_close(db->conn);
+  if (db->pg) pgc_close(db->pg);
+  else sqlite3_close(db->conn);
   free(db->path);
   free(db);
 }
 
 const char *store_path(const store_db *db) { return db->path; }
 
-int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st = db->stmt[q];
+int store_is_local(const char *target) { return !db_is_url(target); }
+
+int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]) {
+  db_stmt *st = db->stmt[q];
   /* A walk in progress on this statement (a store_each_* called from
   ** inside a callback of the same walk) would restart it forever. */
-  if (st && sqlite3_stmt_busy(st))
+  if (st && db_busy(st))
     return pod_err(err, POD_EINTERNAL, "%s: query %d is already being "
                    "walked (nested use of one statement)", db->path, q);
   if (!st) {
-    if (sqlite3_prepare_v3(db->conn, store_sql[q], -1,
-                           SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+    st = pod_xmalloc(sizeof *st);
+    memset(st, 0, sizeof *st);
+    if (db->pg) {
+      const char *over = store_pg_override(q);
+      char *patched = store_pg_patch(over ? over : store_sql[q]);
+      st->pg = pgs_prepare(db->pg, patched);
+      free(patched);
+    } else if (sqlite3_prepare_v3(db->conn, store_sql[q], -1,
+                                  SQLITE_PREPARE_PERSISTENT, &st->lite,
+                                  NULL) != SQLITE_OK) {
+      free(st);
       return store_fail(db, err);
+    }
     db->stmt[q] = st;
   }
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
+  db_reset(st);
+  db_clear_bindings(st);
   *out = st;
   return POD_OK;
 }
@@ -382,8 +467,9 @@ int store_commit(store_db *db, char err[POD_ERRLEN]) {
 }
 
 void store_rollback(store_db *db) {
-  if (!sqlite3_get_autocommit(db->conn))
-    sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+  if (db->pg) pgc_discard(db->pg);   /* rows not sent yet go too */
+  if (store_in_tx(db))
+    store_exec_raw(db, "ROLLBACK");
   /* Metric and environment ids added inside the transaction are gone
   ** now. */
   db->n_envs = 0;
@@ -393,45 +479,49 @@ void store_rollback(store_db *db) {
 
 /* ---- binding helpers ------------------------------------------------- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s) {
-  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-  else sqlite3_bind_null(st, i);
+static void bind_text(db_stmt *st, int i, const char *s) {
+  if (s) db_bind_text(st, i, s);
+  else db_bind_null(st, i);
 }
 
 /* Text that stays valid until the statement is stepped right after and
 ** reset before its next use (store_stmt): SQLite need not copy it. The
 ** copies were ~15% of an ingest of a million measurements (issue 14). */
-static void bind_text_borrowed(sqlite3_stmt *st, int i, const char *s) {
-  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(st, i);
+static void bind_text_borrowed(db_stmt *st, int i, const char *s) {
+  if (s) db_bind_text_static(st, i, s);
+  else db_bind_null(st, i);
 }
 
-static void bind_count(sqlite3_stmt *st, int i, int64_t v) {
-  if (v >= 0) sqlite3_bind_int64(st, i, v);
-  else sqlite3_bind_null(st, i);
+static void bind_count(db_stmt *st, int i, int64_t v) {
+  if (v >= 0) db_bind_int64(st, i, v);
+  else db_bind_null(st, i);
 }
 
-static void bind_real(sqlite3_stmt *st, int i, double v) {
-  if (!isnan(v)) sqlite3_bind_double(st, i, v);
-  else sqlite3_bind_null(st, i);
+static void bind_real(db_stmt *st, int i, double v) {
+  if (!isnan(v)) db_bind_double(st, i, v);
+  else db_bind_null(st, i);
 }
 
 /* Runs a write statement; when out_id is given, stores the new rowid. */
-static int step_done(store_db *db, sqlite3_stmt *st, int64_t *out_id,
+static int step_done(store_db *db, db_stmt *st, int64_t *out_id,
                      char err[POD_ERRLEN]) {
-  if (sqlite3_step(st) != SQLITE_DONE) return store_fail(db, err);
+  if (db->pg) {   /* the id comes back with the row (RETURNING) */
+    if (pgs_step(st->pg, out_id) != SQLITE_DONE) return store_fail(db, err);
+    return POD_OK;
+  }
+  if (db_step(st) != SQLITE_DONE) return store_fail(db, err);
   if (out_id) *out_id = sqlite3_last_insert_rowid(db->conn);
   return POD_OK;
 }
 
 /* Steps a lookup returning one integer; *out = 0 when there is no row. */
-static int step_id(store_db *db, sqlite3_stmt *st, int64_t *out,
+static int step_id(store_db *db, db_stmt *st, int64_t *out,
                    char err[POD_ERRLEN]) {
-  int r = sqlite3_step(st);
+  int r = db_step(st);
   *out = 0;
-  if (r == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+  if (r == SQLITE_ROW) *out = db_column_int64(st, 0);
   else if (r != SQLITE_DONE) return store_fail(db, err);
-  sqlite3_reset(st);  /* done with it: not busy for the next caller */
+  db_reset(st);  /* done with it: not busy for the next caller */
   return POD_OK;
 }
 
@@ -446,7 +536,7 @@ static void now_iso8601(char out[32]) {
 
 int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
                       char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_SOURCE_FIND, &st, err);
   if (rc) return rc;
   bind_text(st, 1, sha256);
@@ -456,7 +546,7 @@ int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
 int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
                      char err[POD_ERRLEN]) {
   char now[32];
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_SOURCE_ADD, &st, err);
   if (rc) return rc;
   now_iso8601(now);
@@ -464,26 +554,26 @@ int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
   bind_text(st, 2, src->sha256);
   bind_text(st, 3, src->format);
   bind_text(st, 4, src->format_version);
-  sqlite3_bind_int64(st, 5, src->bytes);
+  db_bind_int64(st, 5, src->bytes);
   bind_text(st, 6, now);
   return step_done(db, st, out_id, err);
 }
 
 int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
                            char out_sha[65], char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_SOURCE_BY_PATH, &st, err), r;
   if (rc) return rc;
   bind_text(st, 1, path);
   *out_id = 0;
   out_sha[0] = '\0';
-  if ((r = sqlite3_step(st)) == SQLITE_ROW) {
-    *out_id = sqlite3_column_int64(st, 0);
-    snprintf(out_sha, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+  if ((r = db_step(st)) == SQLITE_ROW) {
+    *out_id = db_column_int64(st, 0);
+    snprintf(out_sha, 65, "%s", (const char *)db_column_text(st, 1));
   } else if (r != SQLITE_DONE) {
     return store_fail(db, err);
   }
-  sqlite3_reset(st);
+  db_reset(st);
   return POD_OK;
 }
 
@@ -493,10 +583,10 @@ int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]) {
   int rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS replaced_runs "
                     "(id INTEGER PRIMARY KEY)", err);
   for (size_t i = 0; rc == POD_OK && i < sizeof steps / sizeof *steps; i++) {
-    sqlite3_stmt *st;
+    db_stmt *st;
     if ((rc = store_stmt(db, steps[i], &st, err))) break;
     if (steps[i] == Q_REPLACED_KEEP || steps[i] == Q_SOURCE_DELETE)
-      sqlite3_bind_int64(st, 1, id);
+      db_bind_int64(st, 1, id);
     rc = step_done(db, st, NULL, err);
   }
   return rc;
@@ -504,12 +594,12 @@ int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]) {
 
 int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
                           const char *format_version, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_SOURCE_ROWS, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, rows);
+  db_bind_int64(st, 1, rows);
   bind_text(st, 2, format_version);
-  sqlite3_bind_int64(st, 3, id);
+  db_bind_int64(st, 3, id);
   return step_done(db, st, NULL, err);
 }
 
@@ -737,19 +827,19 @@ static void env_merge(const store_env *r, const store_env *d, store_env *out,
 }
 
 /* A row of Q_ENV_ALL as a store_env with its own copies of the strings. */
-static void env_from_row(sqlite3_stmt *st, store_env *e, int64_t *id) {
+static void env_from_row(db_stmt *st, store_env *e, int64_t *id) {
   store_env_init(e);
-  *id = sqlite3_column_int64(st, 0);
+  *id = db_column_int64(st, 0);
   for (size_t i = 0; i < N_ENV_FIELDS; i++) {
     char *p = (char *)e + env_fields[i].off;
     int col = (int)i + 1;
-    if (sqlite3_column_type(st, col) == SQLITE_NULL) continue;
+    if (db_column_type(st, col) == SQLITE_NULL) continue;
     if (env_fields[i].kind == F_TEXT)
-      *(char **)p = pod_xstrdup((const char *)sqlite3_column_text(st, col));
+      *(char **)p = pod_xstrdup((const char *)db_column_text(st, col));
     else if (env_fields[i].kind == F_COUNT)
-      *(int64_t *)p = sqlite3_column_int64(st, col);
+      *(int64_t *)p = db_column_int64(st, col);
     else
-      *(double *)p = sqlite3_column_double(st, col);
+      *(double *)p = db_column_double(st, col);
   }
 }
 
@@ -760,7 +850,7 @@ static void env_free_strings(store_env *e) {
 }
 
 /* Binds fingerprint and fields as ?1..?19 (Q_ENV_ADD, Q_ENV_UPDATE). */
-static void bind_env(sqlite3_stmt *st, const store_env *env) {
+static void bind_env(db_stmt *st, const store_env *env) {
   char fp[65];
   env_fingerprint(env, fp);
   bind_text(st, 1, fp);
@@ -780,11 +870,11 @@ static int env_resolve(store_db *db, const store_env *env, int64_t *out_id,
   store_env best;
   int64_t best_id = 0;
   int best_score = -1, tie = 0, r, rc = POD_OK;
-  sqlite3_stmt *st;
+  db_stmt *st;
   *out_id = 0;
   store_env_init(&best);
   if ((rc = store_stmt(db, Q_ENV_ALL, &st, err))) return rc;
-  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((r = db_step(st)) == SQLITE_ROW) {
     store_env row;
     int64_t id;
     int score, rel;
@@ -808,7 +898,7 @@ static int env_resolve(store_db *db, const store_env *env, int64_t *out_id,
     env_free_strings(&row);
   }
   if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_fail(db, err);
-  sqlite3_reset(st);
+  db_reset(st);
   if (rc || *out_id) goto done;
   if (best_id && !tie) {
     store_env merged;
@@ -816,7 +906,7 @@ static int env_resolve(store_db *db, const store_env *env, int64_t *out_id,
     env_merge(&best, env, &merged, &extras);
     if ((rc = store_stmt(db, Q_ENV_UPDATE, &st, err)) == POD_OK) {
       bind_env(st, &merged);
-      sqlite3_bind_int64(st, 20, best_id);
+      db_bind_int64(st, 20, best_id);
       rc = step_done(db, st, NULL, err);
     }
     cJSON_free(extras);
@@ -855,7 +945,7 @@ int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
 int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
                   char err[POD_ERRLEN]) {
   char now[32];
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_RUN_ADD, &st, err);
   if (rc) return rc;
   now_iso8601(now);
@@ -869,17 +959,17 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
   bind_text_borrowed(st, 7, run->task);
   bind_text_borrowed(st, 8, run->dataset ? run->dataset
                                    : run->task ? run->task : "");
-  if (run->env_id > 0) sqlite3_bind_int64(st, 9, run->env_id);
+  if (run->env_id > 0) db_bind_int64(st, 9, run->env_id);
   bind_text_borrowed(st, 10, run->tags_json);
   bind_text_borrowed(st, 11, now);
   rc = step_done(db, st, out_id, err);
-  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;
 }
 
 int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
                         char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_RUN_FIND_NAME, &st, err);
   if (rc) return rc;
   bind_text(st, 1, name);
@@ -890,7 +980,7 @@ int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
 
 int store_metric_id(store_db *db, const char *name, const char *unit,
                     int direction, int64_t *out_id, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc;
   for (size_t i = 0; i < db->n_metrics; i++)
     if (!strcmp(db->metrics[i].name, name)) {
@@ -904,7 +994,7 @@ int store_metric_id(store_db *db, const char *name, const char *unit,
     if ((rc = store_stmt(db, Q_METRIC_ADD, &st, err))) return rc;
     bind_text(st, 1, name);
     bind_text(st, 2, unit);
-    sqlite3_bind_int(st, 3, direction);
+    db_bind_int(st, 3, direction);
     if ((rc = step_done(db, st, out_id, err))) return rc;
   }
   if (db->n_metrics == db->cap_metrics) {
@@ -942,25 +1032,25 @@ int store_sample_index(const char *metric) {
 
 int store_sample_add(store_db *db, const store_sample *s,
                      char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_SAMPLE_ADD, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, s->run_id);
-  sqlite3_bind_int64(st, 2, s->step);
-  sqlite3_bind_int64(st, 3, s->source_id);
-  sqlite3_bind_int64(st, 4, s->line);
+  db_bind_int64(st, 1, s->run_id);
+  db_bind_int64(st, 2, s->step);
+  db_bind_int64(st, 3, s->source_id);
+  db_bind_int64(st, 4, s->line);
   for (int k = 0; k < STORE_SAMPLE_N; k++) bind_real(st, 5 + k, s->v[k]);
   return step_done(db, st, NULL, err);
 }
 
 int store_tracker_result_add(store_db *db, const store_tracker_result *t,
                              char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_TRACKER_ADD, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, t->run_id);
-  sqlite3_bind_int64(st, 2, t->source_id);
-  sqlite3_bind_int64(st, 3, t->line);
+  db_bind_int64(st, 1, t->run_id);
+  db_bind_int64(st, 2, t->source_id);
+  db_bind_int64(st, 3, t->line);
   bind_text_borrowed(st, 4, t->cpu_method);
   bind_text_borrowed(st, 5, t->method);
   for (int k = 0; k < STORE_SAMPLE_N; k++) {
@@ -968,20 +1058,20 @@ int store_tracker_result_add(store_db *db, const store_tracker_result *t,
     bind_text_borrowed(st, 7 + 2 * k, isnan(t->v[k]) ? NULL : t->raw[k]);
   }
   rc = step_done(db, st, NULL, err);
-  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;
 }
 
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   for (int q = Q_LINE_SUMMARY; q <= Q_LINE_SUMMARY_DELETE; q++) {
     int rc = store_stmt(db, q, &st, err);
     if (rc) return rc;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_int64(st, 2, source_id);
-    sqlite3_bind_int64(st, 3, line);
-    if (q == Q_LINE_SUMMARY) sqlite3_bind_int64(st, 4, step);
+    db_bind_int64(st, 1, run_id);
+    db_bind_int64(st, 2, source_id);
+    db_bind_int64(st, 3, line);
+    if (q == Q_LINE_SUMMARY) db_bind_int64(st, 4, step);
     if ((rc = step_done(db, st, NULL, err))) return rc;
   }
   return POD_OK;
@@ -989,52 +1079,52 @@ int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
 
 int store_measurement_add(store_db *db, const store_measurement *m,
                           char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_MEAS_ADD, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, m->run_id);
-  sqlite3_bind_int64(st, 2, m->metric_id);
-  sqlite3_bind_double(st, 3, m->value);
+  db_bind_int64(st, 1, m->run_id);
+  db_bind_int64(st, 2, m->metric_id);
+  db_bind_double(st, 3, m->value);
   bind_count(st, 4, m->batch_size);
   bind_count(st, 5, m->sequence_length);
   bind_real(st, 6, m->epoch);
   bind_count(st, 7, m->step);
   bind_text_borrowed(st, 8, m->split);
-  sqlite3_bind_int64(st, 9, m->source_id);
-  sqlite3_bind_int64(st, 10, m->line);
+  db_bind_int64(st, 9, m->source_id);
+  db_bind_int64(st, 10, m->line);
   bind_text_borrowed(st, 11, m->raw_value);
   bind_text_borrowed(st, 12, m->raw_unit);
   bind_text_borrowed(st, 13, m->method);
   bind_text_borrowed(st, 14, m->method_note);
   rc = step_done(db, st, NULL, err);
-  sqlite3_clear_bindings(st);  /* drop the borrowed pointers now */
+  db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;
 }
 
 int store_source_set_method(store_db *db, int64_t source_id,
                             const char *metric, const char *method,
                             int only_unset, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, metric ? Q_SET_METHOD : Q_SET_METHOD_ENERGY, &st,
                       err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, source_id);
+  db_bind_int64(st, 1, source_id);
   if (metric) {
     bind_text(st, 2, metric);
     bind_text(st, 3, method);
-    sqlite3_bind_int(st, 4, only_unset);
+    db_bind_int(st, 4, only_unset);
   } else {
     bind_text(st, 2, method);
-    sqlite3_bind_int(st, 3, only_unset);
+    db_bind_int(st, 3, only_unset);
   }
   return step_done(db, st, NULL, err);
 }
 
 int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_ESTIMATE_CLEAR, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, run_id);
+  db_bind_int64(st, 1, run_id);
   if ((rc = step_done(db, st, NULL, err))) return rc;
   if ((rc = store_stmt(db, Q_ESTIMATE_ORPHANS, &st, err))) return rc;
   return step_done(db, st, NULL, err);
@@ -1043,19 +1133,19 @@ int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
 int store_result_from_point(store_db *db, int64_t measurement_id,
                             const char *derived, int64_t of_epochs,
                             char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_RESULT_FROM_POINT, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, measurement_id);
+  db_bind_int64(st, 1, measurement_id);
   bind_text(st, 2, derived);
-  sqlite3_bind_int64(st, 3, of_epochs);
+  db_bind_int64(st, 3, of_epochs);
   return step_done(db, st, NULL, err);
 }
 
 int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
-  sqlite3_stmt *st;
+  db_stmt *st;
   int rc = store_stmt(db, Q_RESULTS_CLEAR, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, run_id);
+  db_bind_int64(st, 1, run_id);
   return step_done(db, st, NULL, err);
 }

@@ -1,6 +1,7 @@
 /*
-** store/store.h -- the registry: one SQLite file; the only module that
-** speaks SQL.
+** store/store.h -- the registry: one SQLite file, or a PostgreSQL
+** database shared by several machines (a postgresql:// URL where a path
+** would be); the only module that speaks SQL.
 **
 ** Owns: a store_db owns its connection and every statement it prepares;
 ** store_close releases them (NULL is fine).
@@ -35,6 +36,12 @@ int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]);
 ** threads). */
 int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
+/* Whether target names a registry on this machine's file system (a
+** path), as opposed to a server (postgresql://USER@HOST[:PORT]/DB, whose
+** password comes from libpq: PGPASSWORD, ~/.pgpass, PGPASSFILE; never
+** from the URL). Files beside a local registry (podium.project.json)
+** are looked for beside it. */
+int store_is_local(const char *target);
 /* The path it was opened with (render's workers open their own). */
 const char *store_path(const store_db *db);
 int store_schema_version(store_db *db);  /* PRAGMA user_version */
@@ -54,6 +61,18 @@ int store_test_max_pages(store_db *db, long pages);
 ** render key is made of). Until store_read_end, db sees no later write. */
 int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
+
+/* ---- podium copy (copy.c) -------------------------------------------- */
+typedef struct store_copy_stats {
+  long copied, skipped;   /* sources: added to `to`, there already */
+} store_copy_stats;
+/* Every source of `from` that `to` lacks (by sha256), with its runs,
+** metrics, measurements and samples, one transaction per source, and
+** every environment; paths, sha256 and times as they were. `from` read
+** only (one snapshot), `to` opened for writing. Run twice, the second
+** copies nothing. */
+int store_copy(store_db *from, store_db *to, store_copy_stats *out,
+               char err[POD_ERRLEN]);
 
 /* ---- podium check (check.c) ------------------------------------------ */
 typedef struct store_check_result {

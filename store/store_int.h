@@ -5,7 +5,7 @@
 #ifndef PODIUM_STORE_INT_H
 #define PODIUM_STORE_INT_H
 
-#include <sqlite3.h>
+#include "store/db.h"
 #include "store/store.h"
 
 /* Every statement the store prepares, by purpose. Prepared on first use,
@@ -41,9 +41,10 @@ typedef struct env_cache_entry {
 } env_cache_entry;
 
 struct store_db {
-  sqlite3 *conn;
-  char *path;
-  sqlite3_stmt *stmt[Q_COUNT_];
+  sqlite3 *conn;          /* one of the two (store/db.h) */
+  struct pg_conn *pg;
+  char *path;             /* a file, or a URL without a password */
+  db_stmt *stmt[Q_COUNT_];
   metric_cache_entry *metrics;   /* small: a few dozen metric names */
   size_t n_metrics, cap_metrics;
   env_cache_entry envs[STORE_ENV_CACHE];
@@ -80,11 +81,19 @@ struct store_db {
 extern const char *const store_sql[Q_COUNT_];
 
 /* Prepared statement for q, reset and with bindings cleared. */
-int store_stmt(store_db *db, int q, sqlite3_stmt **out, char err[POD_ERRLEN]);
+int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]);
+/* A statement of SQLite's text for one use (db_finalize it). */
+int store_prepare(store_db *db, const char *sql, db_stmt **out,
+                  char err[POD_ERRLEN]);
+/* Runs SQL text (SQLite's form) / a dialect entry (store_dialect[d]);
+** SQLITE_OK or an error code, the message for store_fail. */
+int store_exec_raw(store_db *db, const char *sql);
+int store_exec_dialect(store_db *db, int d);
+int store_in_tx(store_db *db);
 /* Formats "path: sqlite message" into err and returns POD_EDB. */
 int store_fail(store_db *db, char err[POD_ERRLEN]);
 /* Steps st to the end, calling fn for each row. */
-int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
+int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]);
 
 #endif

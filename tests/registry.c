@@ -14,10 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *test_registry_url;
+
 store_db *test_open_db(void) {
   store_db *db = NULL;
   char err[POD_ERRLEN];
-  if (store_open(test_path("t.db"), &db, err))
+  if (store_open(test_registry_url ? test_registry_url : test_path("t.db"),
+                 &db, err))
     test_fail(__FILE__, __LINE__, "%s", err);
   return db;
 }

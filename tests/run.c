@@ -109,7 +109,8 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_course, tests_boards,
                                           tests_eit_report, tests_env,
                                           tests_integrity, tests_study,
-                                          tests_browser, tests_hardening};
+                                          tests_browser, tests_hardening,
+                                          tests_pg};
 
 int main(int argc, char **argv) {
   const char *match = NULL;
@@ -130,6 +131,14 @@ int main(int argc, char **argv) {
   unsetenv("PODIUM_DB");
   unsetenv("PODIUM_JOBS");
   unsetenv("PODIUM_SHARE");
+  /* libpq's: tests/t_pg.c names its own server */
+  unsetenv("PGHOST");
+  unsetenv("PGHOSTADDR");
+  unsetenv("PGPORT");
+  unsetenv("PGUSER");
+  unsetenv("PGDATABASE");
+  unsetenv("PGPASSWORD");
+  unsetenv("PGSERVICE");
   setenv("TZ", "UTC", 1);
   setenv("LC_ALL", "C.UTF-8", 1);
   for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {

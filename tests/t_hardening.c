@@ -20,8 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void run_together(int n, const char *const *cmds, int *rc);
-static const char *proc_output(int k, const char *ext);
 
 /* ---- the output folder ----------------------------------------------- */
 
@@ -355,10 +353,10 @@ static void test_read_commands_read_a_registry_they_may_not_write(void) {
       "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db report "
       "text-classification--inference_time; }"};
   int rc;
-  run_together(1, cmds, &rc);
-  if (rc) test_fail(__FILE__, __LINE__, "exit %d: %s", rc, proc_output(0, "err"));
-  CHECK_HAS(proc_output(0, "out"), "bert-base-uncased");
-  CHECK_HAS(proc_output(0, "out"), "ro/r.db: ok");
+  test_run_together(1, cmds, &rc);
+  if (rc) test_fail(__FILE__, __LINE__, "exit %d: %s", rc, test_proc_output(0, "err"));
+  CHECK_HAS(test_proc_output(0, "out"), "bert-base-uncased");
+  CHECK_HAS(test_proc_output(0, "out"), "ro/r.db: ok");
   file_state("ro/r.db", after);
   CHECK_STR(after, before);
   chmod(test_path("ro"), 0755);
@@ -618,7 +616,7 @@ static void test_report_groups_a_640_byte_split_once(void) {
 /* Runs n shell commands (in the test's folder) so that they start at the
 ** same moment: each child waits on a pipe the parent closes once all are
 ** forked. Exit codes go to rc[]; command k's output to .pK.out/.pK.err. */
-static void run_together(int n, const char *const *cmds, int *rc) {
+void test_run_together(int n, const char *const *cmds, int *rc) {
   int gate[2];
   pid_t pid[8];
   if (pipe(gate) != 0) { test_fail(__FILE__, __LINE__, "pipe"); return; }
@@ -646,7 +644,7 @@ static void run_together(int n, const char *const *cmds, int *rc) {
   }
 }
 
-static const char *proc_output(int k, const char *ext) {
+const char *test_proc_output(int k, const char *ext) {
   static pod_buf b[2];
   static int turn;
   char name[32], err[POD_ERRLEN];
@@ -675,11 +673,11 @@ static void test_concurrent_ingests_create_a_fresh_registry_once(void) {
   for (int trial = 0; trial < 20; trial++) {
     int rc[2];
     remove_registry("c.db");
-    run_together(2, cmds, rc);
+    test_run_together(2, cmds, rc);
     for (int k = 0; k < 2; k++)
       if (rc[k] != 0)
         test_fail(__FILE__, __LINE__, "trial %d, ingest %d: exit %d: %s",
-                  trial, k, rc[k], proc_output(k, "err"));
+                  trial, k, rc[k], test_proc_output(k, "err"));
     CHECK_STR(sql_text("c.db", "SELECT count(*) FROM sources"), "2");
     CHECK_STR(sql_text("c.db", "PRAGMA journal_mode"), "wal");
     CHECK_STR(sql_text("c.db", "PRAGMA user_version"), at_version("%d"));
@@ -699,18 +697,18 @@ static void test_concurrent_ingests_of_one_file_add_it_once(void) {
       test_podium(&o, NULL, "--db c.db init");
       pod_buf_free(&o);
     }
-    run_together(2, cmds, rc);
+    test_run_together(2, cmds, rc);
     for (int k = 0; k < 2; k++) {
-      const char *out = proc_output(k, "out");
+      const char *out = test_proc_output(k, "out");
       if (rc[k] != 0)
         test_fail(__FILE__, __LINE__, "trial %d, ingest %d: exit %d: %s",
-                  trial, k, rc[k], proc_output(k, "err"));
+                  trial, k, rc[k], test_proc_output(k, "err"));
       added += strstr(out, "added ") != NULL;
       skipped += strstr(out, "(already ingested)") != NULL;
     }
     if (added != 1 || skipped != 1)
       test_fail(__FILE__, __LINE__, "trial %d: %d added, %d skipped:\n%s\n%s",
-                trial, added, skipped, proc_output(0, "out"), proc_output(1, "out"));
+                trial, added, skipped, test_proc_output(0, "out"), test_proc_output(1, "out"));
     CHECK_STR(sql_text("c.db", "SELECT count(*) FROM sources"), "1");
   }
 }
@@ -741,11 +739,11 @@ static void test_a_small_ingest_waits_for_a_big_one(void) {
   for (int trial = 0; trial < 20; trial++) {
     int rc[2];
     remove_registry("c.db");
-    run_together(2, cmds, rc);
+    test_run_together(2, cmds, rc);
     for (int k = 0; k < 2; k++)
       if (rc[k] != 0)
         test_fail(__FILE__, __LINE__, "trial %d, ingest %d: exit %d: %s",
-                  trial, k, rc[k], proc_output(k, "err"));
+                  trial, k, rc[k], test_proc_output(k, "err"));
     CHECK_STR(sql_text("c.db", "SELECT count(*) FROM sources"), "2");
   }
 }
@@ -772,7 +770,7 @@ static void test_a_writer_waits_out_a_long_transaction(void) {
   sqlite3_close(db);
   waitpid(pid, &st, 0);
   CHECK_INT(WIFEXITED(st) ? WEXITSTATUS(st) : 128, 0);
-  CHECK_LACKS(proc_output(0, "err"), "locked");
+  CHECK_LACKS(test_proc_output(0, "err"), "locked");
   CHECK_STR(sql_text("c.db", "SELECT count(*) FROM sources"), "1");
   pod_buf_free(&out);
 }
@@ -801,10 +799,10 @@ static void test_a_full_disk_says_disk_full(void) {
                           ">/dev/null && $P --db small/r.db ingest "
                           "inference_time_1700000001.csv\""};
     int rc;
-    run_together(1, cmds, &rc);
+    test_run_together(1, cmds, &rc);
     CHECK_INT(rc, 1);
-    CHECK_HAS(proc_output(0, "err"), "small/r.db: disk full");
-    CHECK_LACKS(proc_output(0, "err"), "disk I/O error");
+    CHECK_HAS(test_proc_output(0, "err"), "small/r.db: disk full");
+    CHECK_LACKS(test_proc_output(0, "err"), "disk I/O error");
   }
 }
 
@@ -910,10 +908,10 @@ static void test_render_threads_read_one_snapshot(void) {
     snprintf(t, sizeof t, "%d", trial);
     setenv("T", t, 1);
     pod_rmtree(test_path("_site"), err);
-    run_together(2, cmds, rc);
+    test_run_together(2, cmds, rc);
     if (rc[0] || rc[1])
       test_fail(__FILE__, __LINE__, "trial %d: exit %d, %d: %s %s", trial,
-                rc[0], rc[1], proc_output(0, "err"), proc_output(1, "err"));
+                rc[0], rc[1], test_proc_output(0, "err"), test_proc_output(1, "err"));
     run_page_ids(test_path("_site/en/runs"), &pages);
     csv_ids(test_path("_site/data/runs.csv"), &listed);
     if (strcmp(pod_buf_str(&pages), pod_buf_str(&listed)))

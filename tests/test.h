@@ -87,7 +87,17 @@ const char *test_root(void);
 ** links it followed. */
 int test_check_links(const char *dir);
 
+/* Runs n shell commands (n <= 8, in the test's folder, $P the podium
+** binary) so that they start at the same moment; exit codes go to rc[],
+** command k's output to .pK.out/.pK.err, read by test_proc_output(k,
+** "out"/"err") (tests/t_hardening.c). */
+void test_run_together(int n, const char *const *cmds, int *rc);
+const char *test_proc_output(int k, const char *ext);
+
 /* ---- registries (tests/registry.c): t.db in the test's folder ------- */
+/* When set (tests/t_pg.c), the registry test_open_db and the store suite
+** open instead of t.db: a postgresql:// URL. */
+extern const char *test_registry_url;
 struct store_db;
 struct ingest_meta;
 struct store_db *test_open_db(void);
@@ -129,6 +139,7 @@ extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_formats2[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
-    tests_integrity[], tests_study[], tests_browser[], tests_hardening[];
+    tests_integrity[], tests_study[], tests_browser[], tests_hardening[],
+    tests_pg[];
 
 #endif
