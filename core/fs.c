@@ -110,6 +110,36 @@ int pod_file_write_new(const char *path, const void *data, size_t n,
   return write_fd(fd, path, data, n, err);
 }
 
+int pod_file_append(const char *path, const void *data, size_t n,
+                    char err[POD_ERRLEN]) {
+  int fd = injected_failure()
+               ? -1
+               : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return os_err(err, "append to", path);
+  return write_fd(fd, path, data, n, err);
+}
+
+int pod_files_same(const char *a, const char *b) {
+  char x[65536], y[65536];
+  struct stat sa, sb;
+  FILE *fa, *fb;
+  size_t got;
+  int same = 1;
+  if (stat(a, &sa) != 0 || stat(b, &sb) != 0 || !S_ISREG(sa.st_mode) ||
+      !S_ISREG(sb.st_mode) || sa.st_size != sb.st_size)
+    return 0;
+  if (!(fa = fopen(a, "rb"))) return 0;
+  if (!(fb = fopen(b, "rb"))) {
+    fclose(fa);
+    return 0;
+  }
+  while (same && (got = fread(x, 1, sizeof x, fa)) > 0)
+    same = fread(y, 1, got, fb) == got && !memcmp(x, y, got);
+  fclose(fa);
+  fclose(fb);
+  return same;
+}
+
 int pod_file_same(const char *path, const void *data, size_t n) {
   char chunk[65536];
   size_t got, off = 0;

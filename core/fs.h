@@ -29,6 +29,12 @@ int pod_file_write_new(const char *path, const void *data, size_t n,
                        int *existed, char err[POD_ERRLEN]);
 /* 1 when path holds exactly these bytes, 0 otherwise (missing, differs). */
 int pod_file_same(const char *path, const void *data, size_t n);
+/* Adds n bytes at the end of an existing file (a file too big to hold is
+** written in parts). */
+int pod_file_append(const char *path, const void *data, size_t n,
+                    char err[POD_ERRLEN]);
+/* 1 when the two files hold the same bytes, 0 otherwise (missing too). */
+int pod_files_same(const char *a, const char *b);
 int pod_mkdirs(const char *path, char err[POD_ERRLEN]);    /* mkdir -p */
 int pod_rmtree(const char *path, char err[POD_ERRLEN]);    /* rm -rf */
 int pod_rename(const char *from, const char *to, char err[POD_ERRLEN]);

@@ -59,7 +59,12 @@ typedef struct job {
   char *rel;
   char *data;
   size_t n;
+  int part;       /* PART_* (render_out_part), or PART_WHOLE */
 } job;
+
+/* A file written whole, or in parts: the first creates it, the others
+** append, and the last is when it counts as written. */
+enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST };
 
 struct render_out {
   char *target;
@@ -427,7 +432,7 @@ int render_out_open(const render_opts *opts, const char *key,
 
 /* Writes one file now (the writer thread, or the caller without one). */
 static int write_now(render_out *o, const char *rel, const void *data,
-                     size_t n, char err[POD_ERRLEN]) {
+                     size_t n, int part, char err[POD_ERRLEN]) {
   char path[PATH_MAX], live[PATH_MAX];
   const char *slash = strrchr(rel, '/');
   int rc;
@@ -435,6 +440,13 @@ static int write_now(render_out *o, const char *rel, const void *data,
   if ((rc = join(path, o->tmp, rel, err)) ||
       (rc = join(live, o->target, rel, err)))
     return rc;
+  if (part == PART_MORE || part == PART_LAST) {  /* made by its first part */
+    if ((rc = pod_file_append(path, data, n, err))) return rc;
+    if (part == PART_MORE) return POD_OK;
+    o->written++;
+    if (!o->old_files || !pod_files_same(live, path)) o->changed++;
+    return POD_OK;
+  }
   if (slash) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen(slash)),
@@ -450,7 +462,7 @@ static int write_now(render_out *o, const char *rel, const void *data,
   }
   int again;  /* written twice: count it once */
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
-  if (!strcmp(rel, MARKER) || again) return POD_OK;
+  if (part == PART_FIRST || !strcmp(rel, MARKER) || again) return POD_OK;
   o->written++;
   if (!o->old_files || !pod_file_same(live, data, n)) o->changed++;
   return POD_OK;
@@ -475,7 +487,8 @@ static void *writer(void *ud) {
     rc = o->rc;
     pthread_mutex_unlock(&o->mu);
     for (j = batch; j; j = j->next) {
-      if (rc == POD_OK) rc = write_now(o, j->rel, j->data, j->n, err);
+      if (rc == POD_OK)
+        rc = write_now(o, j->rel, j->data, j->n, j->part, err);
       bytes += j->n;
     }
     pthread_mutex_lock(&o->mu);
@@ -510,13 +523,13 @@ static int render_out_finish(render_out *o, char err[POD_ERRLEN]) {
   return o->rc;
 }
 
-int render_out_write(render_out *o, const char *rel, const void *data,
-                     size_t n, char err[POD_ERRLEN]) {
+static int queue(render_out *o, const char *rel, const void *data, size_t n,
+                 int part, char err[POD_ERRLEN]) {
   job *j;
   int rc;
   if (!o->started) {
     pthread_mutex_lock(&o->mu);
-    rc = write_now(o, rel, data, n, err);
+    rc = write_now(o, rel, data, n, part, err);
     pthread_mutex_unlock(&o->mu);
     return rc;
   }
@@ -526,6 +539,7 @@ int render_out_write(render_out *o, const char *rel, const void *data,
   j->data = pod_xmalloc(n ? n : 1);
   memcpy(j->data, data, n);
   j->n = n;
+  j->part = part;
   pthread_mutex_lock(&o->mu);
   while (o->queued > QUEUE_MAX && o->rc == POD_OK)
     pthread_cond_wait(&o->room, &o->mu);
@@ -546,6 +560,18 @@ int render_out_write(render_out *o, const char *rel, const void *data,
     free(j);
   }
   return rc;
+}
+
+int render_out_write(render_out *o, const char *rel, const void *data,
+                     size_t n, char err[POD_ERRLEN]) {
+  return queue(o, rel, data, n, PART_WHOLE, err);
+}
+
+int render_out_part(render_out *o, const char *rel, const void *data,
+                    size_t n, int first, int last, char err[POD_ERRLEN]) {
+  int part = first && last ? PART_WHOLE : first ? PART_FIRST
+             : last ? PART_LAST : PART_MORE;
+  return queue(o, rel, data, n, part, err);
 }
 
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
@@ -607,7 +633,7 @@ int render_out_commit(render_out *o, render_stats *stats,
   pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
                  o->written, count_entries(stats->unchanged ? o->target : o->tmp));
   folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
-  if ((rc = write_now(o, MARKER, marker.data, marker.len, err))) {
+  if ((rc = write_now(o, MARKER, marker.data, marker.len, PART_WHOLE, err))) {
     pod_buf_free(&marker);
     render_out_abort(o);
     return rc;

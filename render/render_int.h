@@ -55,6 +55,13 @@ int render_out_open(const render_opts *opts, const char *key,
                     render_out **out, char err[POD_ERRLEN]);
 int render_out_write(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]);
+/* Bytes of a download (data/runs.*, data/measurements.*) held before a
+** part is written (render_out_part); tests lower it. */
+extern size_t render_download_part;
+/* A file too big to hold in memory (the downloads of a large registry),
+** written in parts in order: first creates it, last counts it. */
+int render_out_part(render_out *o, const char *rel, const void *data,
+                    size_t n, int first, int last, char err[POD_ERRLEN]);
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
                     char err[POD_ERRLEN]);
 /* Swaps the new tree in when anything differs; frees o either way. */

@@ -248,9 +248,36 @@ typedef struct table_out {
   pod_buf csv;
   pod_buf json;   /* a JSON array of objects, written as rows come */
   int header_done;
+  long rows;
+  /* set: the files go out in parts of about render_download_part bytes
+  ** as rows come (a 100,000-run registry's measurements are hundreds of
+  ** MB) */
+  render_out *out;
+  const char *name;
+  int flushed;    /* a first part is out */
+  int rc;         /* a failed part stops the walk; its message: */
+  char err[POD_ERRLEN];
 } table_out;
 
-#define TABLE_OUT_INIT {POD_BUF_INIT, POD_BUF_INIT, 0}
+#define TABLE_OUT_INIT {POD_BUF_INIT, POD_BUF_INIT, 0, 0, NULL, NULL, 0, 0, ""}
+size_t render_download_part = 1u << 20;
+
+/* What t holds as the next part of data/<name>.csv and .json. */
+static int table_flush(table_out *t, int last) {
+  char rel[600];
+  int rc;
+  snprintf(rel, sizeof rel, "data/%s.csv", t->name);
+  rc = render_out_part(t->out, rel, t->csv.data ? t->csv.data : "",
+                       t->csv.len, !t->flushed, last, t->err);
+  snprintf(rel, sizeof rel, "data/%s.json", t->name);
+  if (!rc)
+    rc = render_out_part(t->out, rel, t->json.data ? t->json.data : "",
+                         t->json.len, !t->flushed, last, t->err);
+  t->flushed = 1;
+  pod_buf_clear(&t->csv);
+  pod_buf_clear(&t->json);
+  return rc;
+}
 
 /* A JSON string as cJSON prints one (the downloads were made with
 ** cJSON_PrintUnformatted before; the bytes stay the same). */
@@ -301,7 +328,7 @@ static int table_row(const store_row *row, void *ud) {
     pod_buf_adds(&t->csv, "\r\n");
     t->header_done = 1;
   }
-  pod_buf_addc(&t->json, t->json.len ? ',' : '[');
+  pod_buf_addc(&t->json, t->rows++ ? ',' : '[');
   pod_buf_addc(&t->json, '{');
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
@@ -330,6 +357,10 @@ static int table_row(const store_row *row, void *ud) {
   }
   pod_buf_addc(&t->json, '}');
   pod_buf_adds(&t->csv, "\r\n");
+  if (t->out && (t->csv.len > render_download_part ||
+                 t->json.len > render_download_part) &&
+      (t->rc = table_flush(t, 0)))
+    return 1;   /* stop the walk: t->err says why */
   return 0;
 }
 
@@ -343,7 +374,13 @@ static int write_table(render_out *o, const char *name, table_out *t,
                        char err[POD_ERRLEN]) {
   char rel[600];
   int rc;
-  pod_buf_adds(&t->json, t->json.len ? "]" : "[]");
+  pod_buf_adds(&t->json, t->rows ? "]" : "[]");
+  if (t->flushed) {   /* the last part */
+    rc = table_flush(t, 1);
+    if (rc) snprintf(err, POD_ERRLEN, "%s", t->err);
+    table_free(t);
+    return rc;
+  }
   snprintf(rel, sizeof rel, "data/%s.csv", name);
   rc = render_out_write(o, rel, pod_buf_str(&t->csv), t->csv.len, err);
   snprintf(rel, sizeof rel, "data/%s.json", name);
@@ -411,11 +448,17 @@ int render_downloads(store_db *db, const pod_project *project,
                      char err[POD_ERRLEN]) {
   table_out runs = TABLE_OUT_INIT, meas = TABLE_OUT_INIT;
   board_files b;
-  int rc = store_each_run(db, table_row, &runs, err);
-  if (!rc) rc = write_table(out, "runs", &runs, err);
+  int rc;
+  runs.out = meas.out = out;
+  runs.name = "runs";
+  meas.name = "measurements";
+  rc = store_each_run(db, table_row, &runs, err);
+  if (!rc && runs.rc) snprintf(err, POD_ERRLEN, "%s", runs.err);
+  if (!rc && !(rc = runs.rc)) rc = write_table(out, "runs", &runs, err);
   else table_free(&runs);
   if (!rc) rc = store_each_measurement_all(db, table_row, &meas, err);
-  if (!rc) rc = write_table(out, "measurements", &meas, err);
+  if (!rc && meas.rc) snprintf(err, POD_ERRLEN, "%s", meas.err);
+  if (!rc && !(rc = meas.rc)) rc = write_table(out, "measurements", &meas, err);
   else table_free(&meas);
   if (rc) return rc;
   b.db = db;
