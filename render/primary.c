@@ -162,6 +162,34 @@ struct render_board_rows {
   store_rows *rows;
 };
 
+/* About 400 bytes a row: 200,000 rows are ~80 MB. Ten boards of 100,000
+** runs kept whole were 400 MB of a render's peak (issue 17's 300 MB). */
+size_t render_board_rows_kept = 200000;
+
+/* Releases the oldest boards beyond render_board_rows_kept rows (the
+** newest, just asked for, always stays). */
+static void board_rows_trim(render_board_rows *newest) {
+  size_t n = 0;
+  render_board_rows *b = newest, *gone, *next;
+  while (b && b->next) {
+    n += store_rows_count(b->rows);
+    if (n + store_rows_count(b->next->rows) <= render_board_rows_kept) {
+      b = b->next;
+      continue;
+    }
+    gone = b->next;   /* this one and every older board */
+    b->next = NULL;
+    while (gone) {
+      next = gone->next;
+      free(gone->scope);
+      store_rows_free(gone->rows);
+      free(gone);
+      gone = next;
+    }
+    break;
+  }
+}
+
 int render_board_rows_get(render_board_rows **cache, store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
@@ -191,6 +219,7 @@ int render_board_rows_get(render_board_rows **cache, store_db *db,
   b->rows = rows;
   *cache = b;
   *out = rows;
+  board_rows_trim(b);
   return POD_OK;
 }
 

@@ -125,7 +125,12 @@ extern const render_cost render_costs[RENDER_N_COSTS];
 ** other's from store_each_leaderboard_entry; asked of the store once per
 ** render and kept in *cache (start with NULL), since the pages of every
 ** language and the downloads walk the same rows (primary.c). *out is
-** borrowed from the cache; render_board_rows_free releases it. */
+** borrowed from the cache until the next call that asks for another
+** board (which may release older boards: the cache keeps about
+** render_board_rows_kept rows, so a 100,000-run registry's boards are
+** asked again rather than all held); render_board_rows_free releases
+** all. */
+extern size_t render_board_rows_kept;
 typedef struct render_board_rows render_board_rows;
 int render_board_rows_get(render_board_rows **cache, store_db *db,
                           const render_primary *prim, size_t n_prim,
