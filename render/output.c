@@ -51,7 +51,8 @@
 #include <unistd.h>
 
 #define MARKER ".podium-site"
-#define QUEUE_MAX (32u << 20)   /* bytes waiting for the writer */
+#define QUEUE_MAX (8u << 20)    /* bytes waiting for the writer (32 MB was
+                                ** a tenth of a 100,000-run render's peak) */
 #define MADE_DIRS 64            /* folders remembered (round robin) */
 
 typedef struct job {

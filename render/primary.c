@@ -162,9 +162,9 @@ struct render_board_rows {
   store_rows *rows;
 };
 
-/* About 400 bytes a row: 200,000 rows are ~80 MB. Ten boards of 100,000
-** runs kept whole were 400 MB of a render's peak (issue 17's 300 MB). */
-size_t render_board_rows_kept = 200000;
+/* About 240 bytes a row (massif): 100,000 rows are ~24 MB. Ten boards of
+** 100,000 runs kept whole put a render's peak over issue 17's 300 MB. */
+size_t render_board_rows_kept = 100000;
 
 /* Releases the oldest boards beyond render_board_rows_kept rows (the
 ** newest, just asked for, always stays). */
