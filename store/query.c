@@ -284,13 +284,22 @@ const char *const store_sql[Q_COUNT_] = {
 
 int store_walk(store_db *db, sqlite3_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]) {
-  int n = sqlite3_column_count(st), r, stop = 0;
+  int n = 0, r, stop = 0;
   const char *names[64];
   store_value v[64];
-  store_row row = {n, names, v};
-  if (n > 64) return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
-  for (int i = 0; i < n; i++) names[i] = sqlite3_column_name(st, i);
+  store_row row = {0, names, v};
   while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    /* Names only once the statement runs: a schema change since it was
+    ** prepared (--replace's temp table, another process's migration)
+    ** makes the first step prepare it again, freeing the old names. */
+    if (!row.n) {
+      if ((n = sqlite3_column_count(st)) > 64) {
+        sqlite3_reset(st);
+        return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
+      }
+      for (int i = 0; i < n; i++) names[i] = sqlite3_column_name(st, i);
+      row.n = n;
+    }
     for (int i = 0; i < n; i++) {
       memset(&v[i], 0, sizeof v[i]);
       switch (sqlite3_column_type(st, i)) {
