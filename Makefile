@@ -268,6 +268,37 @@ fuzz-replay: $(REPLAY_BINS)
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  build/asan/fuzz/fuzz_$t $(FUZZ_SEEDS_$t) fuzz/regressions/$t;)
 
+# ---- ThreadSanitizer (docs/RELIABILITY.md) ----------------------------
+# The tests whose code runs threads: render workers and the output
+# writer (render/), the CSV reader thread (ingest/csv.c), and the CLI
+# processes of the concurrency tests (a TSan podium binary). TSan and ASan
+# do not mix, hence objects of their own.
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_MATCH ?= thread concurrent
+TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
+
+build/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)echo "CC   $< (tsan)"
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(TSAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP \
+	  -c -o $@ $<
+
+build/tsan/podium: $(TSAN_OBJ) build/tsan/obj/cli/main.o
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(TSAN_FLAGS) -g -o $@ $^ $(PKG_LIBS)
+
+build/tsan/run-tests: $(TSAN_OBJ) $(TEST_SRC:%.c=build/tsan/obj/%.o)
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(TSAN_FLAGS) -g -o $@ $^ $(PKG_LIBS)
+
+# halt_on_error: the first race fails the target; tests/tsan.supp holds
+# the suppressions, each with its reason.
+tsan: deps
+	$(Q)$(MAKE) --no-print-directory build/tsan/podium build/tsan/run-tests
+	$(Q)set -e; for m in $(TSAN_MATCH); do \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  PODIUM_BIN=build/tsan/podium build/tsan/run-tests --match $$m; done
+
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
 	install -m 755 build/podium $(DESTDIR)$(PREFIX)/bin/podium
