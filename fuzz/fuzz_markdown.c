@@ -5,7 +5,6 @@
 ** Beyond not crashing, it checks the promise of safe mode: no raw HTML
 ** and no script URL ever reaches the page, whatever the Markdown.
 */
-#define _GNU_SOURCE   /* strcasestr */
 #include "fuzz/fuzz.h"
 #include "render/render.h"
 
@@ -23,18 +22,47 @@ static int shortcode(void *ud, const char *kind, const char *args,
   return POD_OK;
 }
 
+/* What a tag may never be or hold in safe mode: a script-running element,
+** an event handler attribute, a script URL. Text between tags is escaped
+** by cmark, so only the tags themselves are looked at. */
+static const char *unsafe_tag(const char *t, size_t n) {
+  static const char *const elements[] = {"script", "iframe", "object",
+                                         "embed", "style", "form"};
+  char tag[4096];
+  size_t k = n < sizeof tag - 1 ? n : sizeof tag - 1;
+  for (size_t i = 0; i < k; i++)
+    tag[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
+  tag[k] = '\0';
+  for (size_t i = 0; i < sizeof elements / sizeof *elements; i++) {
+    size_t e = strlen(elements[i]);
+    if (!strncmp(tag + 1, elements[i], e) &&
+        (tag[1 + e] == ' ' || tag[1 + e] == '>' || tag[1 + e] == '/'))
+      return elements[i];
+  }
+  for (const char *p = tag; (p = strstr(p, " on")); p++) {
+    const char *q = p + 3;
+    while (*q >= 'a' && *q <= 'z') q++;
+    if (q > p + 3 && *q == '=') return "an event handler attribute";
+  }
+  if (strstr(tag, "=\"javascript:") || strstr(tag, "=\"vbscript:") ||
+      strstr(tag, "=\"file:"))
+    return "a script URL";
+  return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pod_buf html = POD_BUF_INIT, title = POD_BUF_INIT;
   char err[POD_ERRLEN] = "";
-  static const char *const never[] = {"<script", "<iframe", "<object",
-                                      "=\"javascript:", "=\"vbscript:",
-                                      " onerror=", " onload="};
   int rc = render_markdown("page.md", (const char *)data, size, shortcode,
                            NULL, &html, &title, err);
   if (rc != POD_OK && !err[0]) fuzz_fail("error %d without a message", rc);
-  for (size_t i = 0; rc == POD_OK && i < sizeof never / sizeof never[0]; i++)
-    if (strcasestr(pod_buf_str(&html), never[i]))
-      fuzz_fail("the page holds %s: %.300s", never[i], pod_buf_str(&html));
+  for (const char *p = pod_buf_str(&html); rc == POD_OK && (p = strchr(p, '<'));
+       p++) {
+    const char *end = strchr(p, '>'), *why;
+    size_t n = end ? (size_t)(end - p + 1) : strlen(p);
+    if ((why = unsafe_tag(p, n)))
+      fuzz_fail("the page holds %s: %.*s", why, (int)(n < 300 ? n : 300), p);
+  }
   pod_buf_free(&html);
   pod_buf_free(&title);
   return 0;
