@@ -299,6 +299,16 @@ tsan: deps
 	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  PODIUM_BIN=build/tsan/podium build/tsan/run-tests --match $$m; done
 
+# ---- torture (docs/RELIABILITY.md) ------------------------------------
+# SIGKILL during a large ingest and during a render, TORTURE_KILLS times
+# each, and a full disk: podium check ok, nothing partial, nothing lost.
+TORTURE_KILLS ?= 20
+TORTURE_LINES ?= 200000
+torture: deps
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)TORTURE_KILLS=$(TORTURE_KILLS) TORTURE_LINES=$(TORTURE_LINES) \
+	  sh tests/torture.sh build/podium build/gen_codecarbon
+
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium
 	install -m 755 build/podium $(DESTDIR)$(PREFIX)/bin/podium
