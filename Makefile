@@ -68,6 +68,9 @@ help:
 	@echo "make demo     deps, build, ingest examples/, render _site/"
 	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
+	@echo "make fuzz     libFuzzer on every parser, FUZZ_SECONDS (30) each; fails on a finding"
+	@echo "make tsan     ThreadSanitizer build; runs the tests that use threads"
+	@echo "make torture  SIGKILL during ingest and render, full disk (TORTURE_KILLS=20)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -273,8 +276,12 @@ fuzz-replay: $(REPLAY_BINS)
 # writer (render/), the CSV reader thread (ingest/csv.c), and the CLI
 # processes of the concurrency tests (a TSan podium binary). TSan and ASan
 # do not mix, hence objects of their own.
+# Not render_stops_an_endless_loop_in_any_thread: the sandbox stops a
+# loop from a CPU-timer signal, and TSan delays a signal until the thread
+# calls an intercepted function, which Lua's loop never does (it hangs).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_MATCH ?= thread concurrent
+TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
+              render_threads_read_one_snapshot concurrent_
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 
 build/tsan/obj/%.o: %.c
