@@ -64,7 +64,7 @@ all: build/podium
 help:
 	@echo "make          build build/podium"
 	@echo "make deps     install the Debian packages podium builds with"
-	@echo "make check    deps, an ASan+UBSan build, every test"
+	@echo "make check    deps, an ASan+UBSan build, every test, every fuzz seed once"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
 	@echo "make bench    ingest speed and memory vs sqlite3 .import, then bench-render"
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
