@@ -24,29 +24,50 @@ static int shortcode(void *ud, const char *kind, const char *args,
 
 /* What a tag may never be or hold in safe mode: a script-running element,
 ** an event handler attribute, a script URL. Text between tags is escaped
-** by cmark, so only the tags themselves are looked at. */
+** by cmark, so only the tags are looked at, attribute by attribute
+** (a quoted value may say " onload=": it is text). */
 static const char *unsafe_tag(const char *t, size_t n) {
   static const char *const elements[] = {"script", "iframe", "object",
                                          "embed", "style", "form"};
+  static const char *const schemes[] = {"javascript:", "vbscript:", "file:"};
   char tag[4096];
-  size_t k = n < sizeof tag - 1 ? n : sizeof tag - 1;
-  for (size_t i = 0; i < k; i++)
-    tag[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
+  size_t k = n < sizeof tag - 1 ? n : sizeof tag - 1, i = 1;
+  for (size_t j = 0; j < k; j++)
+    tag[j] = (char)(t[j] >= 'A' && t[j] <= 'Z' ? t[j] + 32 : t[j]);
   tag[k] = '\0';
-  for (size_t i = 0; i < sizeof elements / sizeof *elements; i++) {
-    size_t e = strlen(elements[i]);
-    if (!strncmp(tag + 1, elements[i], e) &&
-        (tag[1 + e] == ' ' || tag[1 + e] == '>' || tag[1 + e] == '/'))
-      return elements[i];
+  for (size_t e = 0; e < sizeof elements / sizeof *elements; e++) {
+    size_t len = strlen(elements[e]);
+    if (!strncmp(tag + 1, elements[e], len) &&
+        strchr(" >/\t\n", tag[1 + len]))
+      return elements[e];
   }
-  for (const char *p = tag; (p = strstr(p, " on")); p++) {
-    const char *q = p + 3;
-    while (*q >= 'a' && *q <= 'z') q++;
-    if (q > p + 3 && *q == '=') return "an event handler attribute";
+  while (tag[i] && !strchr(" \t\n>", tag[i])) i++;   /* the element */
+  while (tag[i] && tag[i] != '>') {
+    size_t name = i, vlen = 0;
+    const char *value = NULL;
+    while (tag[i] && strchr(" \t\n/", tag[i])) i++;
+    name = i;
+    while (tag[i] && !strchr(" \t\n/=>", tag[i])) i++;
+    if (i > name + 2 && !strncmp(tag + name, "on", 2))
+      return "an event handler attribute";
+    if (tag[i] != '=') continue;
+    i++;
+    if (tag[i] == '"' || tag[i] == '\'') {
+      char q = tag[i++];
+      value = tag + i;
+      while (tag[i] && tag[i] != q) i++;
+      vlen = (size_t)(tag + i - value);
+      if (tag[i]) i++;
+    } else {
+      value = tag + i;
+      while (tag[i] && !strchr(" \t\n>", tag[i])) i++;
+      vlen = (size_t)(tag + i - value);
+    }
+    for (size_t c = 0; c < sizeof schemes / sizeof *schemes; c++)
+      if (vlen >= strlen(schemes[c]) &&
+          !strncmp(value, schemes[c], strlen(schemes[c])))
+        return "a script URL";
   }
-  if (strstr(tag, "=\"javascript:") || strstr(tag, "=\"vbscript:") ||
-      strstr(tag, "=\"file:"))
-    return "a script URL";
   return NULL;
 }
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "tests/test.h"
 #include "core/fs.h"
+#include "core/project.h"
 #include "render/render.h"
 #include "store/store.h"
 
@@ -956,6 +957,20 @@ static void test_fuzz_replace_after_another_file_reads_live_names(void) {
   pod_buf_free(&log);
 }
 
+/* A model naming "baseline" twice leaked the first (LeakSanitizer, found
+** by fuzz_project); it is refused, as a pair naming a key twice is. */
+static void test_fuzz_project_model_key_twice_is_refused(void) {
+  pod_project p;
+  char e[POD_ERRLEN];
+  test_write(test_path("podium.project.json"),
+             "{\"models\": {\"distil\": {\"role\": \"optimized\", "
+             "\"baseline\": \"bert\", \"baseline\": \"tiny\"}}}\n", SIZE_MAX);
+  CHECK_RC(pod_project_load(test_path("podium.project.json"), &p, e),
+           POD_EINPUT, e);
+  CHECK_HAS(e, "it twice");
+  pod_project_free(&p);
+}
+
 /* ---- podium check ---------------------------------------------------- */
 
 static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
@@ -1056,4 +1071,6 @@ const test_case tests_hardening[] = {
     {"render_threads_read_one_snapshot", test_render_threads_read_one_snapshot},
     {"fuzz_replace_after_another_file_reads_live_names",
      test_fuzz_replace_after_another_file_reads_live_names},
+    {"fuzz_project_model_key_twice_is_refused",
+     test_fuzz_project_model_key_twice_is_refused},
     {NULL, NULL}};
