@@ -26,6 +26,14 @@ static int shortcode(void *ud, const char *kind, const char *args,
 ** an event handler attribute, a script URL. Text between tags is escaped
 ** by cmark, so only the tags are looked at, attribute by attribute
 ** (a quoted value may say " onload=": it is text). */
+static int url_attr(const char *name, size_t n) {
+  static const char *const urls[] = {"href", "src", "action", "formaction",
+                                     "poster", "background", "data"};
+  for (size_t i = 0; i < sizeof urls / sizeof *urls; i++)
+    if (n == strlen(urls[i]) && !strncmp(name, urls[i], n)) return 1;
+  return 0;
+}
+
 static const char *unsafe_tag(const char *t, size_t n) {
   static const char *const elements[] = {"script", "iframe", "object",
                                          "embed", "style", "form"};
@@ -43,13 +51,14 @@ static const char *unsafe_tag(const char *t, size_t n) {
   }
   while (tag[i] && !strchr(" \t\n>", tag[i])) i++;   /* the element */
   while (tag[i] && tag[i] != '>') {
-    size_t name = i, vlen = 0;
+    size_t name, vlen = 0;
     const char *value = NULL;
     while (tag[i] && strchr(" \t\n/", tag[i])) i++;
     name = i;
     while (tag[i] && !strchr(" \t\n/=>", tag[i])) i++;
     if (i > name + 2 && !strncmp(tag + name, "on", 2))
       return "an event handler attribute";
+    size_t name_len = i - name;
     if (tag[i] != '=') continue;
     i++;
     if (tag[i] == '"' || tag[i] == '\'') {
@@ -63,6 +72,8 @@ static const char *unsafe_tag(const char *t, size_t n) {
       while (tag[i] && !strchr(" \t\n>", tag[i])) i++;
       vlen = (size_t)(tag + i - value);
     }
+    /* only URL attributes run a scheme; alt and title are text */
+    if (!url_attr(tag + name, name_len)) continue;
     for (size_t c = 0; c < sizeof schemes / sizeof *schemes; c++)
       if (vlen >= strlen(schemes[c]) &&
           !strncmp(value, schemes[c], strlen(schemes[c])))
