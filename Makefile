@@ -70,10 +70,13 @@ all: build/podium
 help:
 	@echo "make          build build/podium"
 	@echo "make deps     install the Debian packages podium builds with"
-	@echo "make check    deps, an ASan+UBSan build, every test"
+	@echo "make check    deps, an ASan+UBSan build, every test, every fuzz seed once"
 	@echo "make demo     deps, build, ingest examples/, render _site/"
 	@echo "make bench    ingest speed and memory vs sqlite3 .import and psql copy, then bench-render"
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
+	@echo "make fuzz     libFuzzer on every parser, FUZZ_SECONDS (30) each; fails on a finding"
+	@echo "make tsan     ThreadSanitizer build; runs the tests that use threads"
+	@echo "make torture  SIGKILL during ingest and render, full disk (TORTURE_KILLS=20)"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -123,8 +126,10 @@ build/asan/obj/%.o: %.c
 	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -I. $(PKG_CFLAGS) -MMD -MP \
 	  -c -o $@ $<
 
+# The fuzz seeds replay first: the test runner's summary stays the last line.
 check: deps
 	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  PODIUM_BIN=build/asan/podium build/asan/run-tests
@@ -175,6 +180,151 @@ build/gen_codecarbon: bench/gen_codecarbon.c
 build/gen_trainlogs: bench/gen_trainlogs.c
 	$(Q)echo "CC   $<"
 	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+# ---- fuzzing (docs/RELIABILITY.md) ------------------------------------
+# Every parser on arbitrary bytes under libFuzzer + ASan + UBSan (clang).
+# Each fuzz/ target is built twice: with libFuzzer for `make fuzz`, and
+# with fuzz/replay.c's main on the gcc ASan objects for `make check`,
+# which replays the seeds and fuzz/regressions/<target>/ once.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+SHARED_CORPUS ?= ../shared/corpus
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+# ingest targets: one format each (the name with - for _), or detection
+FUZZ_INGEST  := hf_benchmark codecarbon keras_csvlogger lightning_csv \
+                hf_trainer eit eit_report detect
+FUZZ_TARGETS := $(FUZZ_INGEST) generic manifest project markdown i18n template
+# seed folders per target (missing ones are skipped)
+FUZZ_SEEDS_hf_benchmark    := tests/data/hf-benchmark tests/data/hf-benchmark-oom $(SHARED_CORPUS)/hf-benchmark
+FUZZ_SEEDS_codecarbon      := tests/data/codecarbon tests/data/bad-lines $(SHARED_CORPUS)/codecarbon
+FUZZ_SEEDS_keras_csvlogger := tests/data/keras-csvlogger $(SHARED_CORPUS)/keras-csvlogger
+FUZZ_SEEDS_lightning_csv   := tests/data/lightning-csv $(SHARED_CORPUS)/lightning-csv
+FUZZ_SEEDS_hf_trainer      := tests/data/hf-trainer $(SHARED_CORPUS)/hf-trainer
+FUZZ_SEEDS_eit             := tests/data/eit $(SHARED_CORPUS)/eit
+FUZZ_SEEDS_eit_report      := tests/data/eit $(SHARED_CORPUS)/eit
+FUZZ_SEEDS_detect          := tests/data
+FUZZ_SEEDS_generic         := fuzz/seeds/generic
+FUZZ_SEEDS_manifest        := fuzz/seeds/manifest fuzz/seeds/generic
+FUZZ_SEEDS_project         := fuzz/seeds/project
+FUZZ_SEEDS_markdown        := fuzz/seeds/markdown examples/content
+FUZZ_SEEDS_i18n            := i18n
+FUZZ_SEEDS_template        := templates
+FUZZ_DICT_hf_benchmark     := csv
+FUZZ_DICT_codecarbon       := csv
+FUZZ_DICT_keras_csvlogger  := csv
+FUZZ_DICT_lightning_csv    := csv
+FUZZ_DICT_hf_trainer       := json
+FUZZ_DICT_eit              := json
+FUZZ_DICT_eit_report       := html
+FUZZ_DICT_detect           := csv
+FUZZ_DICT_generic          := json
+FUZZ_DICT_manifest         := json
+FUZZ_DICT_project          := json
+FUZZ_DICT_markdown         := markdown
+FUZZ_DICT_i18n             := json
+FUZZ_DICT_template         := template
+# source and defines of each target
+fuzz_src = $(if $(filter $1,$(FUZZ_INGEST)),fuzz/fuzz_ingest.c,$(if $(filter generic,$1),fuzz/fuzz_manifest.c,fuzz/fuzz_$1.c))
+fuzz_def = $(if $(filter $1,$(FUZZ_INGEST)),-DFUZZ_FORMAT='"$(subst _,-,$1)"') \
+           $(if $(filter generic,$1),-DFUZZ_GENERIC) -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz/common.o
+REPLAY_OBJ    := $(ASAN_OBJ) build/asan/obj/fuzz/common.o build/asan/obj/fuzz/replay.o
+FUZZ_BINS     := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+REPLAY_BINS   := $(FUZZ_TARGETS:%=build/asan/fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-replay tsan torture
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)echo "CC   $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	  -I. $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+define fuzz_rules
+build/fuzz/obj/fuzz/t_$1.o: $(call fuzz_src,$1)
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo "CC   $$< ($1, fuzz)"
+	$$(Q)$$(FUZZ_CC) $$(CSTD) $$(WARN) -O1 -g $$(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	  $(call fuzz_def,$1) -I. $$(PKG_CFLAGS) -MMD -MP -c -o $$@ $$<
+build/fuzz/fuzz_$1: build/fuzz/obj/fuzz/t_$1.o $$(FUZZ_LIB_OBJ)
+	$$(Q)echo "LINK $$@"
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_SAN) -fsanitize=fuzzer -g -o $$@ $$^ $$(PKG_LIBS)
+build/asan/obj/fuzz/t_$1.o: $(call fuzz_src,$1)
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo "CC   $$< ($1, replay)"
+	$$(Q)$$(CC) $$(CSTD) $$(WARN) -O1 -g $$(SAN) $(call fuzz_def,$1) -I. \
+	  $$(PKG_CFLAGS) -MMD -MP -c -o $$@ $$<
+build/asan/fuzz/fuzz_$1: build/asan/obj/fuzz/t_$1.o $$(REPLAY_OBJ)
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo "LINK $$@"
+	$$(Q)$$(CC) $$(SAN) -g -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$t)))
+
+# libFuzzer needs clang and its runtime (Debian: clang pulls libclang-rt-dev).
+fuzz-build:
+	$(Q)command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang; }
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS; nonzero on any crash, leak or timeout.
+fuzz: deps fuzz-build
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(foreach t,$(FUZZ_TARGETS),\
+	  "$t|$(FUZZ_DICT_$t)|$(FUZZ_SEEDS_$t) fuzz/regressions/$t")
+
+# Every seed and regression input once, without libFuzzer (part of check).
+fuzz-replay: $(REPLAY_BINS)
+	$(Q)set -e; $(foreach t,$(FUZZ_TARGETS),\
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  build/asan/fuzz/fuzz_$t $(FUZZ_SEEDS_$t) fuzz/regressions/$t;)
+
+# ---- ThreadSanitizer (docs/RELIABILITY.md) ----------------------------
+# The tests whose code runs threads: render workers and the output
+# writer (render/), the CSV reader thread (ingest/csv.c), and the CLI
+# processes of the concurrency tests (a TSan podium binary). TSan and ASan
+# do not mix, hence objects of their own.
+# Not render_stops_an_endless_loop_in_any_thread: the sandbox stops a
+# loop from a CPU-timer signal, and TSan delays a signal until the thread
+# calls an intercepted function, which Lua's loop never does (it hangs).
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
+              render_threads_read_one_snapshot concurrent_
+TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
+
+build/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)echo "CC   $< (tsan)"
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(TSAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP \
+	  -c -o $@ $<
+
+build/tsan/podium: $(TSAN_OBJ) build/tsan/obj/cli/main.o
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(TSAN_FLAGS) -g -o $@ $^ $(PKG_LIBS)
+
+build/tsan/run-tests: $(TSAN_OBJ) $(TEST_SRC:%.c=build/tsan/obj/%.o)
+	$(Q)echo "LINK $@"
+	$(Q)$(CC) $(TSAN_FLAGS) -g -o $@ $^ $(PKG_LIBS)
+
+# halt_on_error: the first race fails the target; tests/tsan.supp holds
+# the suppressions, each with its reason.
+tsan: deps
+	$(Q)$(MAKE) --no-print-directory build/tsan/podium build/tsan/run-tests
+	$(Q)set -e; for m in $(TSAN_MATCH); do \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  PODIUM_BIN=build/tsan/podium build/tsan/run-tests --match $$m; done
+
+# ---- torture (docs/RELIABILITY.md) ------------------------------------
+# SIGKILL during a large ingest and during a render, TORTURE_KILLS times
+# each, and a full disk: podium check ok, nothing partial, nothing lost.
+TORTURE_KILLS ?= 20
+TORTURE_LINES ?= 200000
+torture: deps
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)TORTURE_KILLS=$(TORTURE_KILLS) TORTURE_LINES=$(TORTURE_LINES) \
+	  sh tests/torture.sh build/podium build/gen_codecarbon
 
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium

@@ -170,6 +170,8 @@ static int read_models(reader *r, const cJSON *v, pod_project *p) {
       if (!dst)
         return fail_at_key(r, f->string, "an unknown key in a model",
                            "role or baseline");
+      /* as in a pair: the second would leak the first (found by fuzzing) */
+      if (*dst) return fail_at_key(r, f->string, "it twice", "it once");
       if ((rc = want_string(r, f->string, f, dst))) return rc;
     }
     if (m->role && strcmp(m->role, "baseline") && strcmp(m->role, "optimized"))

@@ -1336,7 +1336,8 @@ typedef struct worker {
   const char *share_dir, *langs, *const *dirs;
   int n_dirs;
   pthread_t thread;
-  int rc;
+  int started;       /* main's alone: the worker never touches it */
+  int rc;            /* the worker's alone until it is joined */
   char err[POD_ERRLEN];
 } worker;
 
@@ -1425,12 +1426,12 @@ static void start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].langs = langs;
     w[i].dirs = dirs;
     w[i].n_dirs = n_dirs;
-    w[i].rc = -1;    /* not started */
-    if (pthread_create(&w[i].thread, NULL, worker_main, &w[i])) {
-      store_close(own);
-      continue;
-    }
+    /* rc is set before the thread starts, never after: a worker that
+    ** fails at once writes its rc before pthread_create returns, and an
+    ** "ok" written then would hide its failure (TSan, make tsan) */
     w[i].rc = POD_OK;
+    w[i].started = pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0;
+    if (!w[i].started) store_close(own);
   }
 }
 
@@ -1442,7 +1443,7 @@ static int join_workers(site *s, worker *w, int n, int rc,
   int main_failed = rc && !s->stopped;
   if (rc) atomic_store(&s->share->stop, 1);
   for (int i = 0; i < n - 1; i++) {
-    if (w[i].rc == -1) continue;
+    if (!w[i].started) continue;
     pthread_join(w[i].thread, NULL);
     if (w[i].rc && !w[i].s.stopped && !main_failed) {
       main_failed = 1;

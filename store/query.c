@@ -346,7 +346,11 @@ int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
   store_value v[64];
   store_row row = {0, names, v};
   while (!stop && (r = db_step(st)) == SQLITE_ROW) {
-    if (n < 0) {   /* PostgreSQL names the columns once the query ran */
+    /* Names only once the statement ran: PostgreSQL names the columns
+    ** then, and a schema change since SQLite prepared it (--replace's
+    ** temp table, another process's migration) makes the first step
+    ** prepare it again, freeing the old names (found by fuzzing). */
+    if (n < 0) {
       row.n = n = db_column_count(st);
       if (n > 64) {
         db_reset(st);

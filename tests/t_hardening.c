@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "tests/test.h"
 #include "core/fs.h"
+#include "core/project.h"
 #include "render/render.h"
 #include "store/store.h"
 
@@ -924,6 +925,50 @@ static void test_render_threads_read_one_snapshot(void) {
   pod_buf_free(&out);
 }
 
+/* ---- found by fuzzing (fuzz/, docs/RELIABILITY.md) ------------------- */
+
+/* A --replace creates a temp table, which makes SQLite prepare every
+** cached statement again on its next step and free the column names
+** store_walk had taken before that step: the next file's best-epoch
+** results (curve_results) read freed memory (ASan: heap-use-after-free
+** in store_row_col). Found by fuzz_keras_csvlogger reusing a registry. */
+static void test_fuzz_replace_after_another_file_reads_live_names(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, log = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  CHECK_INT(pod_mkdirs(test_path("a"), e), POD_OK);
+  CHECK_INT(pod_mkdirs(test_path("b"), e), POD_OK);
+  CHECK_INT(pod_file_read(test_data("keras-csvlogger/keras2-acc-AKBoles-Voice-Identification-training.log"), &log, e), POD_OK);
+  test_write(test_path("b/training.log"), log.data, log.len);
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest b/training.log"), 0);
+  pod_buf_adds(&log, "99,0.9,0.1,0.8,0.2\n");
+  test_write(test_path("b/training.log"), log.data, log.len);
+  pod_buf_free(&log);
+  CHECK_INT(pod_file_read(test_data("keras-csvlogger/tf2-accuracy-Aditya24jar-Emotion-Detection-training.log"), &log, e), POD_OK);
+  test_write(test_path("a/training.log"), log.data, log.len);
+  /* a/ goes first and prepares the statements; b/ replaces its old self */
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest --replace a/training.log b/training.log"), 0);
+  CHECK_HAS(out.data, "2 added");
+  CHECK_LACKS(err.data, "AddressSanitizer");
+  CHECK_INT(test_podium(&out, &err, "--db r.db check"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&log);
+}
+
+/* A model naming "baseline" twice leaked the first (LeakSanitizer, found
+** by fuzz_project); it is refused, as a pair naming a key twice is. */
+static void test_fuzz_project_model_key_twice_is_refused(void) {
+  pod_project p;
+  char e[POD_ERRLEN];
+  test_write(test_path("podium.project.json"),
+             "{\"models\": {\"distil\": {\"role\": \"optimized\", "
+             "\"baseline\": \"bert\", \"baseline\": \"tiny\"}}}\n", SIZE_MAX);
+  CHECK_RC(pod_project_load(test_path("podium.project.json"), &p, e),
+           POD_EINPUT, e);
+  CHECK_HAS(e, "it twice");
+  pod_project_free(&p);
+}
+
 /* ---- podium check ---------------------------------------------------- */
 
 static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
@@ -1040,4 +1085,8 @@ const test_case tests_hardening[] = {
     {"check_says_ok_then_finds_each_kind_of_damage",
      test_check_says_ok_then_finds_each_kind_of_damage},
     {"render_threads_read_one_snapshot", test_render_threads_read_one_snapshot},
+    {"fuzz_replace_after_another_file_reads_live_names",
+     test_fuzz_replace_after_another_file_reads_live_names},
+    {"fuzz_project_model_key_twice_is_refused",
+     test_fuzz_project_model_key_twice_is_refused},
     {NULL, NULL}};
