@@ -89,7 +89,7 @@ int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
   /* held is compared outside: PostgreSQL knows no alias in WHERE */
   look(db, r, "the rows of each source",
        "SELECT id, path, rows, held FROM (SELECT s.id AS id, s.path AS path,"
-       "  s.rows AS rows, (SELECT count(*) FROM ("
+       "  s.rows - s.valueless AS rows, (SELECT count(*) FROM ("
        "  SELECT line FROM measurements WHERE source_id = s.id UNION "
        "  SELECT line FROM samples WHERE source_id = s.id) AS l) + "
        "  coalesce(ws.n, 0) AS held "

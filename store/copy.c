@@ -47,10 +47,10 @@ static const char *const copy_sql[C_COUNT_] = {
       "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
   [C_SOURCES] =
       "SELECT id, path, sha256, format, format_version, bytes, rows, "
-      "ingested_at FROM sources ORDER BY id",
+      "ingested_at, valueless FROM sources ORDER BY id",
   [C_SOURCE_ADD] =
       "INSERT INTO sources (path, sha256, format, format_version, bytes, "
-      "rows, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      "rows, ingested_at, valueless) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [C_RUN_GET] =
       "SELECT name, project, model, variant, role, dataset, task, scope, "
       "environment_id, tags, created_at FROM runs WHERE id = ?1",
@@ -335,7 +335,7 @@ static int copy_source(copier *c, db_stmt *src, store_copy_stats *out) {
     return store_commit(c->to, c->err);
   }
   if ((rc = stmt(c, C_SOURCE_ADD, &add))) goto fail;
-  for (int k = 1; k <= 7; k++) bind_col(add, k, src, k);
+  for (int k = 1; k <= 8; k++) bind_col(add, k, src, k);
   if ((rc = insert(c, add, &id)) ||
       (rc = copy_rows(c, db_column_int64(src, 0), id)) ||
       (rc = store_commit(c->to, c->err)))

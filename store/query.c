@@ -89,7 +89,7 @@ const char *const store_sql[Q_COUNT_] = {
       "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [Q_SOURCE_ROWS] =
       "UPDATE sources SET rows = ?1, format_version = coalesce(?2, "
-      "format_version) WHERE id = ?3",
+      "format_version), valueless = ?4 WHERE id = ?3",
   [Q_SOURCE_BY_PATH] =
       "SELECT id, sha256 FROM sources WHERE path = ?1 ORDER BY id DESC "
       "LIMIT 1",

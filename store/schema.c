@@ -144,6 +144,10 @@ const char *const store_migrations[] = {
   "  method_note, derived, at_epoch, of_epochs, 0 AS col"
   "  FROM measurements"
   TRACKER_COLUMNS(WIDE_ARM) ";"
+  /* A file's rows that gave no value (an out-of-memory benchmark's N/A,
+  ** an empty value cell): `podium check` counts them among the rows a
+  ** source holds (check.c). */
+  "ALTER TABLE sources ADD COLUMN valueless INTEGER NOT NULL DEFAULT 0;"
   /* Most runs have no name (only --run gives one): index the named. */
   "DROP INDEX runs_by_name;"
   "CREATE INDEX runs_by_name ON runs(name) WHERE name IS NOT NULL;",

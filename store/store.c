@@ -413,6 +413,7 @@ void store_close(store_db *db) {
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
+  free(db->held);
   if (db->pg) pgc_close(db->pg);
   else sqlite3_close(db->conn);
   free(db->path);
@@ -556,7 +557,30 @@ int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
   bind_text(st, 4, src->format_version);
   db_bind_int64(st, 5, src->bytes);
   bind_text(st, 6, now);
-  return step_done(db, st, out_id, err);
+  if ((rc = step_done(db, st, out_id, err))) return rc;
+  db->held_source = *out_id;   /* its lines with values, from none */
+  if (db->held) memset(db->held, 0, db->held_bytes);
+  db->held_lines = 0;
+  return POD_OK;
+}
+
+/* A value from line `line` of source `source` is stored. */
+static void note_line(store_db *db, int64_t source, int64_t line) {
+  size_t byte;
+  unsigned char bit;
+  if (source != db->held_source || line < 0) return;
+  byte = (size_t)line >> 3;
+  bit = (unsigned char)(1u << (line & 7));
+  if (byte >= db->held_bytes) {
+    size_t n = 2 * byte + 64;
+    db->held = pod_xrealloc(db->held, n);
+    memset(db->held + db->held_bytes, 0, n - db->held_bytes);
+    db->held_bytes = n;
+  }
+  if (!(db->held[byte] & bit)) {
+    db->held[byte] |= bit;
+    db->held_lines++;
+  }
 }
 
 int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
@@ -600,6 +624,10 @@ int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
   db_bind_int64(st, 1, rows);
   bind_text(st, 2, format_version);
   db_bind_int64(st, 3, id);
+  /* rows that gave no value (N/A results, empty cells): check counts
+  ** them as held */
+  db_bind_int64(st, 4, id == db->held_source && rows > db->held_lines
+                           ? rows - db->held_lines : 0);
   return step_done(db, st, NULL, err);
 }
 
@@ -1040,6 +1068,7 @@ int store_sample_add(store_db *db, const store_sample *s,
   db_bind_int64(st, 3, s->source_id);
   db_bind_int64(st, 4, s->line);
   for (int k = 0; k < STORE_SAMPLE_N; k++) bind_real(st, 5 + k, s->v[k]);
+  note_line(db, s->source_id, s->line);
   return step_done(db, st, NULL, err);
 }
 
@@ -1057,6 +1086,7 @@ int store_tracker_result_add(store_db *db, const store_tracker_result *t,
     bind_real(st, 6 + 2 * k, t->v[k]);
     bind_text_borrowed(st, 7 + 2 * k, isnan(t->v[k]) ? NULL : t->raw[k]);
   }
+  note_line(db, t->source_id, t->line);
   rc = step_done(db, st, NULL, err);
   db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;
@@ -1096,6 +1126,7 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   bind_text_borrowed(st, 12, m->raw_unit);
   bind_text_borrowed(st, 13, m->method);
   bind_text_borrowed(st, 14, m->method_note);
+  note_line(db, m->source_id, m->line);
   rc = step_done(db, st, NULL, err);
   db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;

@@ -50,6 +50,12 @@ struct store_db {
   env_cache_entry envs[STORE_ENV_CACHE];
   int n_envs;
   int read_only;   /* store_open_read: every write is refused */
+  /* the lines of the source being ingested that got a value, one bit
+  ** each: its rows less these are sources.valueless (podium check) */
+  int64_t held_source;
+  unsigned char *held;
+  size_t held_bytes;
+  long held_lines;
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in

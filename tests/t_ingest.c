@@ -323,6 +323,11 @@ static void test_ingest_benchmark_all_na_says_so(void) {
   CHECK_INT(test_podium(&out, &err, "--db '%s' ingest '%s'", db,
                         test_data("hf-benchmark-oom/oom-partna-inference_time_1600000000.csv")), 0);
   CHECK_HAS(out.data, "(2 rows, 1 value, 1 result N/A (out of memory or not run))");
+  /* rows without values are no lost rows: podium check calls it whole
+  ** (found by fuzzing, issue 15) */
+  CHECK_INT(test_query_num("SELECT sum(valueless) FROM sources"), 3);
+  CHECK_INT(test_podium(&out, &err, "--db '%s' check", db), 0);
+  CHECK_HAS(out.data, ": ok (");
   /* the run page shows the file's format version beside it */
   CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%partna%'"),
             "2.10+, out of memory (N/A) at bert-large-uncased batch 8 seq 512");
