@@ -45,7 +45,7 @@ for layout in runs snapshots; do
     t2=$(now)
     $psql s -c "\\copy t FROM '$f' CSV HEADER"
     t3=$(now)
-    stored=$($psql -At p -c "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements) || ' / ' || (SELECT count(*) FROM samples)")
+    stored=$($psql -At p -c "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
     l=$(echo "$n $t0 $t1 $t2 $t3" | awk -v layout="codecarbon-$layout" -v stored="$stored" \
       '{p = $3 - $2; s = $5 - $4; printf "| %s | %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %s |\n", layout, $1, p, $1/p, s, $1/s, s/p, stored}')
     echo "$l"
