@@ -67,30 +67,6 @@ static void clear_row(reader *r) {
   r->row_done = 0;
 }
 
-/* Length of the valid UTF-8 prefix of p[0..n). */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    size_t k;
-    unsigned cp;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
-    else return i;
-    for (size_t j = 1; j <= k; j++) {
-      if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return i;
-      cp = cp << 6 | (p[i + j] & 0x3f);
-    }
-    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-      return i;
-    i += k + 1;
-  }
-  return n;
-}
-
 /* Checks one physical line: text, not binary; UTF-8. */
 static int check_line(reader *r, const char *line, size_t n, long lineno,
                       long long offset, char err[POD_ERRLEN]) {
@@ -102,7 +78,7 @@ static int check_line(reader *r, const char *line, size_t n, long lineno,
                       "found a NUL byte (byte offset %lld): binary data, "
                       "expected a text file",
                       offset + (long long)(nul - line));
-  ok = utf8_valid_prefix((const unsigned char *)line, n);
+  ok = ingest_utf8_valid_prefix((const unsigned char *)line, n);
   if (ok < n)
     return pod_err_at(err, POD_EINPUT, r->cx->path, lineno, (long)ok + 1,
                       "found byte 0x%02x that is not UTF-8 (byte offset "

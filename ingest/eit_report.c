@@ -837,9 +837,20 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   if (sc.n >= 3 && !memcmp(sc.s, "\xEF\xBB\xBF", 3)) sc.i = sc.line_start = 3;
   {
     const char *nul = memchr(sc.s, '\0', sc.n);
+    size_t ok;
     if (nul) {
       advance(&sc, (size_t)(nul - sc.s));
       rc = fail_here(&sc, "a NUL byte", "text", err);
+      goto done;
+    }
+    /* as the CSV formats check it (csv.c): a page is UTF-8 text */
+    ok = ingest_utf8_valid_prefix((const unsigned char *)sc.s, sc.n);
+    if (ok < sc.n) {
+      char found[96];
+      snprintf(found, sizeof found, "byte 0x%02x that is not UTF-8 (byte "
+               "offset %zu)", (unsigned char)sc.s[ok], ok);
+      advance(&sc, ok);
+      rc = fail_here(&sc, found, "UTF-8 text", err);
       goto done;
     }
   }

@@ -89,6 +89,9 @@ const char *ingest_json_type(const struct cJSON *v);
 /* ---- values (value.c) ------------------------------------------------ */
 /* Strict decimal: [+-]digits[.digits][e[+-]digits]; no hex, NaN, inf,
 ** comma decimals or trailing text. Returns 1 on success. */
+/* Length of the valid UTF-8 prefix of p[0..n): overlong forms,
+** surrogates and code points past U+10FFFF are not valid. */
+size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n);
 int ingest_parse_number(const char *s, double *out);
 /* A whole number >= min written as digits (1.0 is accepted: CodeCarbon
 ** writes counts as floats). Returns 1 on success. */

@@ -13,6 +13,29 @@ int ingest_parse_number(const char *s, double *out) {
   return pod_parse_number(s, out);
 }
 
+size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    size_t k;
+    unsigned cp;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+    else return i;
+    for (size_t j = 1; j <= k; j++) {
+      if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (p[i + j] & 0x3f);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+      return i;
+    i += k + 1;
+  }
+  return n;
+}
+
 int ingest_parse_count(const char *s, long long min, long long *out) {
   double d;
   if (!pod_parse_number(s, &d) || d != floor(d) || d < (double)min ||

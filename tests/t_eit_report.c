@@ -164,6 +164,19 @@ static void test_eit_report_refuses_a_truncated_page(void) {
   pod_buf_free(&errb);
 }
 
+/* A page is UTF-8 text, as the CSV formats check it (issue 15): a byte
+** that is not is refused where it is; a valid non-ASCII name goes in. */
+static void test_eit_report_refuses_bytes_that_are_not_utf8(void) {
+  char err[POD_ERRLEN];
+  const char *p;
+  variant("latin1.html", "A2C (stable", "A2C \xe9 (stable", 0);
+  refused("latin1.html", "latin1.html:26:", "found byte 0xe9 that is not "
+          "UTF-8 (byte offset");
+  refused("latin1.html", ", expected UTF-8 text", NULL);
+  p = variant("utf8.html", "A2C (stable", "A2C \xc3\xa9 (stable", 0);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+}
+
 static void test_eit_report_refuses_bad_cells(void) {
   variant("ent.html", "<td>0.0582163</td>", "<td>0.05&nbsp;</td>", 0);
   refused("ent.html", "ent.html:611:15: found \"&nbsp;\"",
@@ -208,6 +221,7 @@ const test_case tests_eit_report[] = {
   {"test_eit_report_corpus_values_match_the_file", test_eit_report_corpus_values_match_the_file},
   {"test_eit_report_every_shared_corpus_eit_file_ingests", test_eit_report_every_shared_corpus_eit_file_ingests},
   {"test_eit_report_refuses_html_that_is_not_a_report", test_eit_report_refuses_html_that_is_not_a_report},
+  {"test_eit_report_refuses_bytes_that_are_not_utf8", test_eit_report_refuses_bytes_that_are_not_utf8},
   {"test_eit_report_refuses_a_truncated_page", test_eit_report_refuses_a_truncated_page},
   {"test_eit_report_refuses_bad_cells", test_eit_report_refuses_bad_cells},
   {"test_eit_report_is_listed", test_eit_report_is_listed},
