@@ -37,7 +37,6 @@ enum {
   "duration, emissions, emissions_rate, cpu_power, gpu_power, ram_power, " \
   "cpu_energy, gpu_energy, ram_energy, energy_consumed, water_consumed, "  \
   "cpu_utilization, gpu_utilization, ram_utilization, ram_used"
-#define TRACKER_COL(c, unit, m, k) ", " #c ", " #c "_raw"
 
 static const char *const copy_sql[C_COUNT_] = {
   [C_ENVS] = "SELECT id, " ENV_COLS " FROM environments ORDER BY id",
@@ -96,11 +95,11 @@ static const char *const copy_sql[C_COUNT_] = {
   /* a tracker's result lines (store/schema.c, 5 -> 6); the scan by
   ** source is a copy's only read of them */
   [C_TRACKERS] =
-      "SELECT run_id, line, cpu_method, method" TRACKER_COLUMNS(TRACKER_COL)
+      "SELECT run_id, line, cpu_method, method" TRACKER_COLUMNS(TRACKER_NAMES)
       " FROM tracker_results WHERE source_id = ?1 ORDER BY run_id, line",
   [C_TRACKER_ADD] =
       "INSERT INTO tracker_results (run_id, source_id, line, cpu_method, "
-      "method" TRACKER_COLUMNS(TRACKER_COL) ") VALUES (?1, ?2, ?3, ?4, ?5, "
+      "method" TRACKER_COLUMNS(TRACKER_NAMES) ") VALUES (?1, ?2, ?3, ?4, ?5, "
       "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
       "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
       "?33, ?34, ?35)",

@@ -76,7 +76,6 @@
   "ORDER BY b.batch_size, b.sequence_length, b.split, b.rank, b.model, "   \
   "  b.run_id"
 
-#define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
 #define VALUE_NAME(c, unit, m, k) ", " #c
 #define SCOPE_HAS(c, unit, m, k)                                           \
   ", max(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) AS " #c

@@ -83,6 +83,8 @@ struct store_db {
 #define WIDE_CELL(c, unit, m, k)                                           \
   "(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) + "
 #define WIDE_CELLS "(" TRACKER_COLUMNS(WIDE_CELL) "0)"
+/* ", duration, duration_raw, ...": the column list of an insert or a copy */
+#define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
 
 extern const char *const store_sql[Q_COUNT_];
 
