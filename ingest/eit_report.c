@@ -32,12 +32,11 @@
 ** CPU/GPU/Carbon rows go to extras, except what says when, not where
 ** (hz_actual, the realtime intensity of this run).
 **
-** The scanner is strict and bounded: it knows tags, attributes, comments,
-** <!DOCTYPE>, raw <style>/<script> text and the entities &lt; &gt; &amp;
-** &quot; &#39; &#NN; &#xHH; in the text it keeps. Tables must be as pandas
-** writes them (tr of th/td, every element closed, no nesting).
+** The page is read by ingest/html_page.c (strict and bounded: tables as
+** pandas writes them); this file says what its tables mean.
 */
 #include "ingest/ingest_int.h"
+#include "ingest/html_page.h"
 #include "core/buf.h"
 #include "core/fs.h"
 
@@ -51,497 +50,23 @@
 #include <strings.h>
 
 #define MAX_BYTES (16L << 20)
-#define MAX_TAG 8192          /* bytes from '<' to '>' */
-#define MAX_TEXT (64L << 10)  /* bytes of one cell, title or header */
-#define MAX_TABLES 64
-#define MAX_CELLS 200000      /* per table */
-
-/* ---- the scanner ----------------------------------------------------- */
-
-enum { T_EOF, T_TEXT, T_OPEN, T_CLOSE };
-
-typedef struct tok {
-  int kind;
-  size_t start, end;     /* T_TEXT: the raw text */
-  char name[16];         /* tag name, lower case ("" when longer) */
-  char cls[64];          /* the class attribute, as written */
-  long line, col;        /* where it starts */
-} tok;
-
-typedef struct scan {
-  ingest_ctx *cx;
-  const char *s;
-  size_t n, i;
-  long line;
-  size_t line_start;     /* offset of the current line's first byte */
-} scan;
-
-static long col_of(const scan *sc, size_t off) {
-  return (long)(off - sc->line_start) + 1;
-}
-
-static void advance(scan *sc, size_t to) {
-  for (; sc->i < to; sc->i++)
-    if (sc->s[sc->i] == '\n') {
-      sc->line++;
-      sc->line_start = sc->i + 1;
-    }
-}
-
-static int fail_here(scan *sc, const char *found, const char *expected,
-                     char err[POD_ERRLEN]) {
-  return pod_err_at(err, POD_EINPUT, sc->cx->path, sc->line,
-                    col_of(sc, sc->i), "found %s, expected %s", found,
-                    expected);
-}
-
-static int fail_snippet(scan *sc, const char *expected, char err[POD_ERRLEN]) {
-  char found[96];
-  size_t k = sc->n - sc->i < 24 ? sc->n - sc->i : 24;
-  if (!k) return fail_here(sc, "the end of the file", expected, err);
-  pod_snippet(found, sizeof found, sc->s + sc->i, k);
-  return fail_here(sc, found, expected, err);
-}
-
-/* Offset of needle at or after from (case-insensitive), or n. */
-static size_t find_ci(const scan *sc, size_t from, const char *needle) {
-  size_t k = strlen(needle);
-  for (size_t i = from; i + k <= sc->n; i++)
-    if (!strncasecmp(sc->s + i, needle, k)) return i;
-  return sc->n;
-}
-
-static int is_name_char(char c) {
-  return isalnum((unsigned char)c) || c == '-' || c == '_' || c == ':';
-}
-
-static int is_ws(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
-/* Attributes of an open tag from sc->i (just after the name) to '>';
-** keeps class. */
-static int attributes(scan *sc, tok *t, size_t limit, char err[POD_ERRLEN]) {
-  for (;;) {
-    size_t ns;
-    while (sc->i < limit && is_ws(sc->s[sc->i])) advance(sc, sc->i + 1);
-    if (sc->i >= limit) return fail_snippet(sc, "'>' closing the tag", err);
-    if (sc->s[sc->i] == '>') { advance(sc, sc->i + 1); return POD_OK; }
-    if (sc->s[sc->i] == '/' && sc->i + 1 < limit && sc->s[sc->i + 1] == '>') {
-      advance(sc, sc->i + 2);
-      return POD_OK;
-    }
-    ns = sc->i;
-    while (sc->i < limit && is_name_char(sc->s[sc->i])) sc->i++;
-    if (sc->i == ns) return fail_snippet(sc, "an attribute name or '>'", err);
-    size_t nl = sc->i - ns, vs = 0, vl = 0;
-    while (sc->i < limit && is_ws(sc->s[sc->i])) advance(sc, sc->i + 1);
-    if (sc->i < limit && sc->s[sc->i] == '=') {
-      sc->i++;
-      while (sc->i < limit && is_ws(sc->s[sc->i])) advance(sc, sc->i + 1);
-      if (sc->i < limit && (sc->s[sc->i] == '"' || sc->s[sc->i] == '\'')) {
-        char q = sc->s[sc->i];
-        const char *e = memchr(sc->s + sc->i + 1, q, limit - sc->i - 1);
-        if (!e) return fail_snippet(sc, "a closing quote", err);
-        vs = sc->i + 1;
-        vl = (size_t)(e - sc->s) - vs;
-        advance(sc, (size_t)(e - sc->s) + 1);
-      } else {
-        vs = sc->i;
-        while (sc->i < limit && !is_ws(sc->s[sc->i]) && sc->s[sc->i] != '>')
-          sc->i++;
-        vl = sc->i - vs;
-      }
-    }
-    if (nl == 5 && !strncasecmp(sc->s + ns, "class", 5) && vl < sizeof t->cls) {
-      memcpy(t->cls, sc->s + vs, vl);
-      t->cls[vl] = '\0';
-    }
-  }
-}
-
-/* The next text run or tag; comments, <!...> and the content of <style>
-** and <script> are skipped. */
-static int next_tok(scan *sc, tok *t, char err[POD_ERRLEN]) {
-  for (;;) {
-    memset(t, 0, sizeof *t);
-    t->line = sc->line;
-    t->col = col_of(sc, sc->i);
-    if (sc->i >= sc->n) { t->kind = T_EOF; return POD_OK; }
-    const char *p = sc->s + sc->i;
-    size_t left = sc->n - sc->i;
-    if (*p != '<') {
-      const char *lt = memchr(p, '<', left);
-      t->kind = T_TEXT;
-      t->start = sc->i;
-      t->end = lt ? (size_t)(lt - sc->s) : sc->n;
-      advance(sc, t->end);
-      return POD_OK;
-    }
-    if (left >= 4 && !memcmp(p, "<!--", 4)) {
-      size_t e = find_ci(sc, sc->i + 4, "-->");
-      if (e >= sc->n) return fail_here(sc, "a comment with no end",
-                                       "\"-->\" closing it", err);
-      advance(sc, e + 3);
-      continue;
-    }
-    size_t limit = left > MAX_TAG ? sc->i + MAX_TAG : sc->n;
-    if (left >= 2 && p[1] == '!') {
-      const char *gt = memchr(p, '>', limit - sc->i);
-      if (!gt) return fail_snippet(sc, "'>' closing the declaration", err);
-      advance(sc, (size_t)(gt - sc->s) + 1);
-      continue;
-    }
-    int closing = left >= 2 && p[1] == '/';
-    size_t ns = sc->i + 1 + (size_t)closing, k = 0;
-    if (ns >= sc->n || !isalpha((unsigned char)sc->s[ns]))
-      return fail_snippet(sc, "a tag (a '<' in text is written &lt;)", err);
-    sc->i = ns;
-    while (sc->i < limit && is_name_char(sc->s[sc->i])) {
-      if (k + 1 < sizeof t->name)
-        t->name[k++] = (char)tolower((unsigned char)sc->s[sc->i]);
-      else
-        t->name[0] = '\0', k = sizeof t->name;  /* too long: no tag we know */
-      sc->i++;
-    }
-    if (k < sizeof t->name) t->name[k] = '\0';
-    else t->name[0] = '\0';
-    t->kind = closing ? T_CLOSE : T_OPEN;
-    if (closing) {
-      while (sc->i < limit && is_ws(sc->s[sc->i])) advance(sc, sc->i + 1);
-      if (sc->i >= limit || sc->s[sc->i] != '>')
-        return fail_snippet(sc, "'>' closing the end tag", err);
-      advance(sc, sc->i + 1);
-      return POD_OK;
-    }
-    int rc = attributes(sc, t, limit, err);
-    if (rc) return rc;
-    if (!strcmp(t->name, "style") || !strcmp(t->name, "script")) {
-      char end[24];
-      snprintf(end, sizeof end, "</%s", t->name);
-      size_t e = find_ci(sc, sc->i, end);
-      if (e >= sc->n) return fail_here(sc, "the end of the file",
-                                       t->name[1] == 't' ? "</style>"
-                                                         : "</script>", err);
-      advance(sc, e);
-      continue;  /* the end tag comes next, as a T_CLOSE */
-    }
-    return POD_OK;
-  }
-}
-
-/* Appends text [s, e) with entities decoded; err names the entity. */
-static int decode(scan *sc, size_t s, size_t e, long line, long col,
-                  pod_buf *out, char err[POD_ERRLEN]) {
-  static const struct { const char *name; char c; } named[] = {
-    {"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'},
-    {"apos;", '\''}};
-  for (size_t i = s; i < e; i++) {
-    char c = sc->s[i];
-    if (c == '\n') { line++; col = 1; pod_buf_addc(out, c); continue; }
-    if (c != '&') { pod_buf_addc(out, c); col++; continue; }
-    size_t k, len = e - i - 1;
-    const char *p = sc->s + i + 1;
-    for (k = 0; k < sizeof named / sizeof *named; k++) {
-      size_t nl = strlen(named[k].name);
-      if (len >= nl && !memcmp(p, named[k].name, nl)) {
-        pod_buf_addc(out, named[k].c);
-        i += nl;
-        col += (long)nl + 1;
-        break;
-      }
-    }
-    if (k < sizeof named / sizeof *named) continue;
-    if (len >= 3 && p[0] == '#') {
-      int hex = p[1] == 'x' || p[1] == 'X';
-      size_t j = 1 + (size_t)hex, d = j;
-      unsigned long v = 0;
-      while (j < len && j < d + 7 && isxdigit((unsigned char)p[j]) &&
-             (hex || isdigit((unsigned char)p[j]))) {
-        v = v * (hex ? 16 : 10) +
-            (unsigned long)(isdigit((unsigned char)p[j])
-                                ? p[j] - '0'
-                                : (tolower((unsigned char)p[j]) - 'a' + 10));
-        j++;
-      }
-      if (j > d && j < len && p[j] == ';' && v > 0 && v <= 0x10FFFF &&
-          !(v >= 0xD800 && v <= 0xDFFF)) {
-        char u[4];
-        int un = v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4;
-        if (un == 1) u[0] = (char)v;
-        else if (un == 2) { u[0] = (char)(0xC0 | (v >> 6)); u[1] = (char)(0x80 | (v & 0x3F)); }
-        else if (un == 3) { u[0] = (char)(0xE0 | (v >> 12)); u[1] = (char)(0x80 | ((v >> 6) & 0x3F)); u[2] = (char)(0x80 | (v & 0x3F)); }
-        else { u[0] = (char)(0xF0 | (v >> 18)); u[1] = (char)(0x80 | ((v >> 12) & 0x3F)); u[2] = (char)(0x80 | ((v >> 6) & 0x3F)); u[3] = (char)(0x80 | (v & 0x3F)); }
-        pod_buf_add(out, u, (size_t)un);
-        i += j + 1;
-        col += (long)j + 2;
-        continue;
-      }
-    }
-    {
-      char found[96];
-      const char *semi = memchr(p - 1, ';', e - i < 12 ? e - i : 12);
-      pod_snippet(found, sizeof found, p - 1,
-                  semi ? (size_t)(semi - (p - 1)) + 1 : (e - i < 8 ? e - i : 8));
-      return pod_err_at(err, POD_EINPUT, sc->cx->path, line, col,
-                        "found %s, expected &lt; &gt; &amp; &quot; &#39; "
-                        "&#NN; or &#xHH; (or a plain '&' written &amp;)",
-                        found);
-    }
-  }
-  if (out->len > (size_t)MAX_TEXT)
-    return pod_err_at(err, POD_EINPUT, sc->cx->path, line, col, "found a "
-                      "text of %zu bytes, expected at most %ld in one cell",
-                      out->len, MAX_TEXT);
-  return POD_OK;
-}
-
-/* Trims and collapses white space in place. */
-static void squeeze(pod_buf *b) {
-  size_t o = 0;
-  int space = 0;
-  for (size_t i = 0; i < b->len; i++) {
-    if (is_ws(b->data[i])) { space = o > 0; continue; }
-    if (space) b->data[o++] = ' ';
-    space = 0;
-    b->data[o++] = b->data[i];
-  }
-  b->len = o;
-  if (b->data) b->data[o] = '\0';
-}
-
-static int is_blank(const scan *sc, const tok *t) {
-  for (size_t i = t->start; i < t->end; i++)
-    if (!is_ws(sc->s[i])) return 0;
-  return 1;
-}
-
-/* Line and column of the first non-blank byte of a text token. */
-static void text_pos(const scan *sc, const tok *t, long *line, long *col) {
-  *line = t->line;
-  *col = t->col;
-  for (size_t i = t->start; i < t->end && is_ws(sc->s[i]); i++) {
-    if (sc->s[i] == '\n') { ++*line; *col = 1; }
-    else ++*col;
-  }
-}
-
-/* ---- the page: title, section names, tables --------------------------- */
-
-typedef struct cell {
-  size_t text;           /* offset into page.text */
-  int row, th;
-  long line, col;        /* of the cell's text (its '<' when empty) */
-} cell;
-
-typedef struct table {
-  char *section;         /* the header before it, "" when none */
-  long line, col;        /* of <table> */
-  int head_rows, rows;   /* rows in <thead>, rows in all */
-  cell *c;
-  size_t n, cap;
-} table;
-
-typedef struct page {
-  char *title;
-  long title_line, title_col;
-  table t[MAX_TABLES];
-  int n_tables;
-  pod_buf text;          /* every cell's text, NUL-separated */
-} page;
-
-static void page_free(page *pg) {
-  free(pg->title);
-  for (int i = 0; i < pg->n_tables; i++) {
-    free(pg->t[i].section);
-    free(pg->t[i].c);
-  }
-  pod_buf_free(&pg->text);
-}
-
-static const char *cell_text(const page *pg, const cell *c) {
-  return pg->text.data + c->text;
-}
-
-/* Reads one <td>/<th> after its open tag up to its end tag. */
-static int read_cell(scan *sc, page *pg, table *tb, const tok *open,
-                     char err[POD_ERRLEN]) {
-  pod_buf b = POD_BUF_INIT;
-  tok t;
-  cell c = {0};
-  int rc;
-  c.row = tb->rows - 1;
-  c.th = open->name[1] == 'h';
-  c.line = sc->line;
-  c.col = col_of(sc, sc->i);
-  for (;;) {
-    if ((rc = next_tok(sc, &t, err))) goto done;
-    if (t.kind == T_TEXT) {
-      /* the cell's position is that of its first non-blank byte */
-      if (!b.len && !is_blank(sc, &t)) text_pos(sc, &t, &c.line, &c.col);
-      if ((rc = decode(sc, t.start, t.end, t.line, t.col, &b, err))) goto done;
-      continue;
-    }
-    if (t.kind == T_CLOSE && !strcmp(t.name, open->name)) break;
-    rc = pod_err_at(err, POD_EINPUT, sc->cx->path, t.line, t.col,
-                    "found %s inside <%s>, expected text and </%s>",
-                    t.kind == T_EOF ? "the end of the file" : "a tag",
-                    open->name, open->name);
-    goto done;
-  }
-  squeeze(&b);
-  c.text = pg->text.len;
-  pod_buf_add(&pg->text, b.data ? b.data : "", b.len);
-  pod_buf_addc(&pg->text, '\0');
-  if (tb->n == (size_t)MAX_CELLS) {
-    rc = pod_err_at(err, POD_EINPUT, sc->cx->path, open->line, open->col,
-                    "found a table of more than %d cells, expected fewer",
-                    MAX_CELLS);
-    goto done;
-  }
-  if (tb->n == tb->cap) {
-    tb->cap = tb->cap ? 2 * tb->cap : 64;
-    tb->c = pod_xrealloc(tb->c, tb->cap * sizeof *tb->c);
-  }
-  tb->c[tb->n++] = c;
-done:
-  pod_buf_free(&b);
-  return rc;
-}
-
-/* Reads a pandas to_html table after its <table> tag: thead/tbody of rows
-** of th/td, nothing else. */
-static int read_table(scan *sc, page *pg, table *tb, char err[POD_ERRLEN]) {
-  int in_row = 0, part = 0;   /* part: 0 none, 1 thead, 2 tbody */
-  tok t;
-  int rc;
-  for (;;) {
-    if ((rc = next_tok(sc, &t, err))) return rc;
-    if (t.kind == T_TEXT && is_blank(sc, &t)) continue;
-    if (t.kind == T_OPEN && in_row &&
-        (!strcmp(t.name, "td") || !strcmp(t.name, "th"))) {
-      if ((rc = read_cell(sc, pg, tb, &t, err))) return rc;
-      continue;
-    }
-    if (t.kind == T_CLOSE && in_row && !strcmp(t.name, "tr")) {
-      in_row = 0;
-      continue;
-    }
-    if (t.kind == T_OPEN && !in_row && !strcmp(t.name, "tr")) {
-      in_row = 1;
-      tb->rows++;
-      if (part == 1) tb->head_rows++;
-      continue;
-    }
-    if (!in_row && t.kind == T_OPEN && !part &&
-        (!strcmp(t.name, "thead") || !strcmp(t.name, "tbody"))) {
-      part = t.name[1] == 'h' ? 1 : 2;
-      continue;
-    }
-    if (!in_row && t.kind == T_CLOSE && part &&
-        !strcmp(t.name, part == 1 ? "thead" : "tbody")) {
-      part = 0;
-      continue;
-    }
-    if (!in_row && !part && t.kind == T_CLOSE && !strcmp(t.name, "table"))
-      return POD_OK;
-    {
-      char found[96];
-      if (t.kind == T_EOF) snprintf(found, sizeof found, "the end of the file");
-      else if (t.kind == T_TEXT)
-        pod_snippet(found, sizeof found, sc->s + t.start,
-                    t.end - t.start < 24 ? t.end - t.start : 24);
-      else
-        snprintf(found, sizeof found, "<%s%s>", t.kind == T_CLOSE ? "/" : "",
-                 t.name);
-      return pod_err_at(err, POD_EINPUT, sc->cx->path, t.line, t.col,
-                        "found %s in a table, expected %s", found,
-                        in_row ? "<th>, <td> or </tr>"
-                        : part ? "<tr> or the end of the section"
-                               : "<thead>, <tbody>, <tr> or </table>");
-    }
-  }
-}
-
-/* Text of a <div class=...> up to its matching </div> (nested divs and
-** inline tags allowed), squeezed, into out. */
-static int read_div_text(scan *sc, pod_buf *out, long *line, long *col,
-                         char err[POD_ERRLEN]) {
-  int depth = 1, rc;
-  tok t;
-  *line = 0;
-  while (depth > 0) {
-    if ((rc = next_tok(sc, &t, err))) return rc;
-    if (t.kind == T_EOF)
-      return fail_here(sc, "the end of the file", "</div>", err);
-    if (t.kind == T_OPEN && !strcmp(t.name, "div")) depth++;
-    else if (t.kind == T_CLOSE && !strcmp(t.name, "div")) depth--;
-    else if (t.kind == T_TEXT) {
-      if (!*line && !is_blank(sc, &t)) text_pos(sc, &t, line, col);
-      if ((rc = decode(sc, t.start, t.end, t.line, t.col, out, err))) return rc;
-    }
-  }
-  squeeze(out);
-  return POD_OK;
-}
-
-static int read_page(scan *sc, page *pg, char err[POD_ERRLEN]) {
-  char *section = NULL;
-  tok t;
-  int rc = POD_OK;
-  for (;;) {
-    if ((rc = next_tok(sc, &t, err))) break;
-    if (t.kind == T_EOF) break;
-    if (t.kind != T_OPEN) continue;
-    if (!strcmp(t.name, "div") &&
-        (!strcmp(t.cls, "title") || !strcmp(t.cls, "header"))) {
-      pod_buf b = POD_BUF_INIT;
-      long line, col;
-      if ((rc = read_div_text(sc, &b, &line, &col, err))) {
-        pod_buf_free(&b);
-        break;
-      }
-      if (t.cls[0] == 't' && !pg->title) {
-        pg->title = pod_buf_detach(&b);
-        if (!pg->title) pg->title = pod_xstrdup("");
-        pg->title_line = line ? line : t.line;
-        pg->title_col = line ? col : t.col;
-      } else if (t.cls[0] == 'h') {
-        free(section);
-        section = pod_buf_detach(&b);
-      }
-      pod_buf_free(&b);
-    } else if (!strcmp(t.name, "table")) {
-      table *tb;
-      if (pg->n_tables == MAX_TABLES) {
-        rc = pod_err_at(err, POD_EINPUT, sc->cx->path, t.line, t.col,
-                        "found more than %d tables, expected the five of "
-                        "a run page", MAX_TABLES);
-        break;
-      }
-      tb = &pg->t[pg->n_tables++];
-      memset(tb, 0, sizeof *tb);
-      tb->section = section ? section : pod_xstrdup("");
-      section = NULL;
-      tb->line = t.line;
-      tb->col = t.col;
-      if ((rc = read_table(sc, pg, tb, err))) break;
-    }
-  }
-  free(section);
-  return rc;
-}
 
 /* ---- what the tables say --------------------------------------------- */
 
-static const table *section(const page *pg, const char *name) {
+static int at_end(ingest_ctx *cx, const html_page *pg, const char *expected,
+                  char err[POD_ERRLEN]) {
+  return pod_err_at(err, POD_EINPUT, cx->path, pg->end_line, pg->end_col,
+                    "found the end of the file, expected %s", expected);
+}
+
+static const html_table *section(const html_page *pg, const char *name) {
   for (int i = 0; i < pg->n_tables; i++)
     if (!strcmp(pg->t[i].section, name)) return &pg->t[i];
   return NULL;
 }
 
 /* Cells of row r: first index into tb->c and count. */
-static size_t row_cells(const table *tb, int r, size_t *first) {
+static size_t row_cells(const html_table *tb, int r, size_t *first) {
   size_t i = 0, n = 0;
   while (i < tb->n && tb->c[i].row < r) i++;
   *first = i;
@@ -549,10 +74,10 @@ static size_t row_cells(const table *tb, int r, size_t *first) {
   return n;
 }
 
-static int cell_fail(ingest_ctx *cx, const page *pg, const cell *c,
+static int cell_fail(ingest_ctx *cx, const html_page *pg, const html_cell *c,
                      const char *expected, char err[POD_ERRLEN]) {
   char found[96];
-  const char *s = cell_text(pg, c);
+  const char *s = html_cell_text(pg, c);
   if (!*s) snprintf(found, sizeof found, "an empty cell");
   else pod_snippet(found, sizeof found, s, strlen(s));
   return pod_err_at(err, POD_EINPUT, cx->path, c->line, c->col,
@@ -562,7 +87,7 @@ static int cell_fail(ingest_ctx *cx, const page *pg, const cell *c,
 /* A key/value table (to_html of a transposed frame): a header row of
 ** "" and the column names, then rows of <th>key</th> and one <td> per
 ** column. *n_cols is the number of value columns. */
-static int check_kv(ingest_ctx *cx, const page *pg, const table *tb,
+static int check_kv(ingest_ctx *cx, const html_page *pg, const html_table *tb,
                     int *n_cols, char err[POD_ERRLEN]) {
   size_t first, n;
   if (tb->head_rows != 1 || (n = row_cells(tb, 0, &first)) < 2)
@@ -572,7 +97,7 @@ static int check_kv(ingest_ctx *cx, const page *pg, const table *tb,
   *n_cols = (int)n - 1;
   for (int r = 1; r < tb->rows; r++) {
     size_t k = row_cells(tb, r, &first);
-    const cell *c = &tb->c[first];
+    const html_cell *c = &tb->c[first];
     if (k != n || !c[0].th) {
       char want[96];
       snprintf(want, sizeof want, "a <th> key and %d <td> value%s",
@@ -588,13 +113,13 @@ static int check_kv(ingest_ctx *cx, const page *pg, const table *tb,
 }
 
 /* The value cell of key in column col of a checked key/value table. */
-static const cell *kv(const page *pg, const table *tb, const char *key,
+static const html_cell *kv(const html_page *pg, const html_table *tb, const char *key,
                       int col) {
   if (!tb) return NULL;
   for (int r = 1; r < tb->rows; r++) {
     size_t first;
     if (row_cells(tb, r, &first) < (size_t)col + 2) continue;
-    if (!strcmp(cell_text(pg, &tb->c[first]), key))
+    if (!strcmp(html_cell_text(pg, &tb->c[first]), key))
       return &tb->c[first + 1 + (size_t)col];
   }
   return NULL;
@@ -609,17 +134,17 @@ static int is_moment(const char *key) {
          !strcmp(key, "Realtime Carbon Intensity Average During Exp");
 }
 
-static void extras_from(cJSON *extras, const page *pg, const table *tb,
+static void extras_from(cJSON *extras, const html_page *pg, const html_table *tb,
                         const char *prefix) {
   if (!tb) return;
   for (int r = 1; r < tb->rows; r++) {
     size_t first, k = row_cells(tb, r, &first);
     const char *key;
     char name[160];
-    if (k < 2 || is_moment(key = cell_text(pg, &tb->c[first]))) continue;
+    if (k < 2 || is_moment(key = html_cell_text(pg, &tb->c[first]))) continue;
     snprintf(name, sizeof name, "%s%s", prefix, key);
     if (!cJSON_GetObjectItemCaseSensitive(extras, name))
-      cJSON_AddStringToObject(extras, name, cell_text(pg, &tb->c[first + 1]));
+      cJSON_AddStringToObject(extras, name, html_cell_text(pg, &tb->c[first + 1]));
   }
 }
 
@@ -649,11 +174,11 @@ static int mib(const char *s, int64_t *out) {
   return 1;
 }
 
-static int env_of(ingest_ctx *cx, const page *pg, int64_t *out,
+static int env_of(ingest_ctx *cx, const html_page *pg, int64_t *out,
                   char err[POD_ERRLEN]) {
-  const table *cpu = section(pg, "CPU Info"), *gpu = section(pg, "GPU Info");
-  const table *carbon = section(pg, "Carbon Info");
-  const cell *c;
+  const html_table *cpu = section(pg, "CPU Info"), *gpu = section(pg, "GPU Info");
+  const html_table *carbon = section(pg, "Carbon Info");
+  const html_cell *c;
   store_env env;
   cJSON *extras = cJSON_CreateObject();
   char *json = NULL, py[64], *region = NULL;
@@ -662,34 +187,34 @@ static int env_of(ingest_ctx *cx, const page *pg, int64_t *out,
   store_env_init(&env);
   if (cpu && (rc = check_kv(cx, pg, cpu, &cols, err))) goto done;
   if (gpu && (rc = check_kv(cx, pg, gpu, &gpus, err))) goto done;
-  if ((c = kv(pg, cpu, "brand", 0)) && *cell_text(pg, c))
-    env.cpu_model = cell_text(pg, c);
+  if ((c = kv(pg, cpu, "brand", 0)) && *html_cell_text(pg, c))
+    env.cpu_model = html_cell_text(pg, c);
   if ((c = kv(pg, cpu, "count", 0))) {
-    if (!ingest_parse_count(cell_text(pg, c), 1, &n)) {
+    if (!ingest_parse_count(html_cell_text(pg, c), 1, &n)) {
       rc = cell_fail(cx, pg, c, "a CPU count (a whole number >= 1)", err);
       goto done;
     }
     env.cpu_count = n;
   }
   if ((c = kv(pg, cpu, "python_version", 0))) {
-    python_version(cell_text(pg, c), py, sizeof py);
+    python_version(html_cell_text(pg, c), py, sizeof py);
     env.python_version = py;
   }
   if (gpu) {
     /* one column per GPU: the model when they are all the same */
     env.gpu_count = gpus;
     for (int g = 0; g < gpus; g++) {
-      const cell *name = kv(pg, gpu, "name", g), *mem = kv(pg, gpu, "total_memory", g);
+      const html_cell *name = kv(pg, gpu, "name", g), *mem = kv(pg, gpu, "total_memory", g);
       int64_t bytes = -1;
-      if (mem && !mib(cell_text(pg, mem), &bytes)) {
+      if (mem && !mib(html_cell_text(pg, mem), &bytes)) {
         rc = cell_fail(cx, pg, mem, "a memory size such as 12036 MiB", err);
         goto done;
       }
       if (g == 0) {
-        env.gpu_model = name ? cell_text(pg, name) : NULL;
+        env.gpu_model = name ? html_cell_text(pg, name) : NULL;
         env.gpu_memory_bytes = mem ? bytes : -1;
       } else {
-        if (env.gpu_model && (!name || strcmp(env.gpu_model, cell_text(pg, name))))
+        if (env.gpu_model && (!name || strcmp(env.gpu_model, html_cell_text(pg, name))))
           env.gpu_model = NULL;
         if (!mem || bytes != env.gpu_memory_bytes) env.gpu_memory_bytes = -1;
       }
@@ -697,16 +222,16 @@ static int env_of(ingest_ctx *cx, const page *pg, int64_t *out,
   }
   if ((c = kv(pg, carbon, "Assumed PUE", 0))) {
     double v;
-    if (!ingest_parse_number(cell_text(pg, c), &v) || v < 1) {
+    if (!ingest_parse_number(html_cell_text(pg, c), &v) || v < 1) {
       rc = cell_fail(cx, pg, c, "a PUE (a number >= 1)", err);
       goto done;
     }
     env.pue = v;
   }
-  if ((c = kv(pg, carbon, "Compute Region", 0)) && *cell_text(pg, c)) {
+  if ((c = kv(pg, carbon, "Compute Region", 0)) && *html_cell_text(pg, c)) {
     /* get_zone_name_by_id: "zoneName, countryName", or the zone alone
     ** when the zone is a country */
-    const char *s = cell_text(pg, c), *comma = NULL;
+    const char *s = html_cell_text(pg, c), *comma = NULL;
     for (const char *p = s; (p = strstr(p, ", ")); p++) comma = p;
     if (comma) {
       region = pod_xstrndup(s, (size_t)(comma - s));
@@ -748,14 +273,14 @@ static const struct skey {
 };
 #define N_SKEYS (sizeof skeys / sizeof skeys[0])
 
-static int stats(ingest_ctx *cx, const page *pg, const table *tb,
+static int stats(ingest_ctx *cx, const html_page *pg, const html_table *tb,
                  int64_t run_id, long *skipped, char err[POD_ERRLEN]) {
   size_t first, n;
-  const cell *c;
+  const html_cell *c;
   if (tb->head_rows != 1 || row_cells(tb, 0, &first) != 3 ||
       tb->rows < 2 || row_cells(tb, 1, &first) != 3 ||
-      strcmp(cell_text(pg, &tb->c[first + 1]), "Key") ||
-      strcmp(cell_text(pg, &tb->c[first + 2]), "Value"))
+      strcmp(html_cell_text(pg, &tb->c[first + 1]), "Key") ||
+      strcmp(html_cell_text(pg, &tb->c[first + 2]), "Value"))
     return pod_err_at(err, POD_EINPUT, cx->path, tb->line, tb->col,
                       "found a Stats table without its Key/Value row, "
                       "expected the table create-compute-appendix writes");
@@ -775,13 +300,13 @@ static int stats(ingest_ctx *cx, const page *pg, const table *tb,
                        "a row of <th>index</th><td>key</td><td>value</td>",
                        err);
     c = &tb->c[first];
-    key = cell_text(pg, &c[1]);
-    raw = cell_text(pg, &c[2]);
+    key = html_cell_text(pg, &c[1]);
+    raw = html_cell_text(pg, &c[2]);
     if (!*key) return cell_fail(cx, pg, &c[1], "a key", err);
     for (int r2 = 2; r2 < r; r2++) {
       size_t f2;
       row_cells(tb, r2, &f2);
-      if (!strcmp(cell_text(pg, &tb->c[f2 + 1]), key))
+      if (!strcmp(html_cell_text(pg, &tb->c[f2 + 1]), key))
         return cell_fail(cx, pg, &c[1], "each key once", err);
     }
     for (size_t i = 0; i < N_SKEYS; i++)
@@ -816,10 +341,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
   static char version[200];
   pod_buf file = POD_BUF_INIT;
-  page pg;
-  scan sc;
-  const table *stats_tb, *carbon;
-  const cell *tool;
+  html_page pg;
+  const html_table *stats_tb, *carbon;
+  const html_cell *tool;
   int64_t env_id = 0, run_id = 0;
   long skipped = 0;
   int rc;
@@ -829,37 +353,12 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
                       "bytes, expected at most %ld (16 MiB) for a report page",
                       cx->bytes, MAX_BYTES);
   if ((rc = pod_file_read(cx->path, &file, err))) return rc;
-  memset(&sc, 0, sizeof sc);
-  sc.cx = cx;
-  sc.s = file.data ? file.data : "";
-  sc.n = file.len;
-  sc.line = 1;
-  if (sc.n >= 3 && !memcmp(sc.s, "\xEF\xBB\xBF", 3)) sc.i = sc.line_start = 3;
-  {
-    const char *nul = memchr(sc.s, '\0', sc.n);
-    size_t ok;
-    if (nul) {
-      advance(&sc, (size_t)(nul - sc.s));
-      rc = fail_here(&sc, "a NUL byte", "text", err);
-      goto done;
-    }
-    /* as the CSV formats check it (csv.c): a page is UTF-8 text */
-    ok = ingest_utf8_valid_prefix((const unsigned char *)sc.s, sc.n);
-    if (ok < sc.n) {
-      char found[96];
-      snprintf(found, sizeof found, "byte 0x%02x that is not UTF-8 (byte "
-               "offset %zu)", (unsigned char)sc.s[ok], ok);
-      advance(&sc, ok);
-      rc = fail_here(&sc, found, "UTF-8 text", err);
-      goto done;
-    }
-  }
-  if ((rc = read_page(&sc, &pg, err))) goto done;
-  /* sc is at the end of the file now: errors about what is missing
-  ** point there */
+  if ((rc = html_page_read(cx->path, file.data, file.len, &pg, err)))
+    goto done;
+  /* errors about what is missing point at the end of the file */
   carbon = section(&pg, "Carbon Info");
   if (!carbon) {
-    rc = fail_here(&sc, "the end of the file", "a \"Carbon Info\" table "
+    rc = at_end(cx, &pg, "a \"Carbon Info\" table "
                    "(an experiment-impact-tracker run page)", err);
     goto done;
   }
@@ -874,7 +373,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     goto done;
   }
   if (!(stats_tb = section(&pg, "Stats"))) {
-    rc = fail_here(&sc, "the end of the file", "the \"Stats\" table (a "
+    rc = at_end(cx, &pg, "the \"Stats\" table (a "
                    "truncated page?)", err);
     goto done;
   }
@@ -883,7 +382,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
              ? pod_err_at(err, POD_EINPUT, cx->path, pg.title_line,
                           pg.title_col, "found an empty title, expected the "
                           "experiment's name")
-             : fail_here(&sc, "the end of the file", "a <div class=\"title\"> "
+             : at_end(cx, &pg, "a <div class=\"title\"> "
                          "naming the experiment", err);
     goto done;
   }
@@ -902,13 +401,13 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   if ((rc = stats(cx, &pg, stats_tb, run_id, &skipped, err))) goto done;
   snprintf(version, sizeof version, "create-compute-appendix page, "
            "experiment-impact-tracker %s; values as the page rounds them",
-           cell_text(&pg, tool));
+           html_cell_text(&pg, tool));
   if (skipped)
     snprintf(version + strlen(version), sizeof version - strlen(version),
              "; %ld NaN values skipped", skipped);
   cx->format_version = version;
 done:
-  page_free(&pg);
+  html_page_free(&pg);
   pod_buf_free(&file);
   return rc;
 }
