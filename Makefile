@@ -76,7 +76,7 @@ help:
 	@echo "make bench-render  render 10,000 runs: podium vs Hugo pages/s (docs/PERFORMANCE.md)"
 	@echo "make fuzz     libFuzzer on every parser, FUZZ_SECONDS (30) each; fails on a finding"
 	@echo "make tsan     ThreadSanitizer build; runs the tests that use threads"
-	@echo "make torture  SIGKILL during ingest and render, full disk (TORTURE_KILLS=20)"
+	@echo "make torture  SIGKILL during ingest and render, full disk (TORTURE_KILLS=20), 200 trials of each concurrency test"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
 	@echo "make golden   rewrite tests/golden/svg/ from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
@@ -288,10 +288,13 @@ fuzz-replay: $(REPLAY_BINS)
 # do not mix, hence objects of their own.
 # Not render_stops_an_endless_loop_in_any_thread: the sandbox stops a
 # loop from a CPU-timer signal, and TSan delays a signal until the thread
-# calls an intercepted function, which Lua's loop never does (it hangs).
+# calls an intercepted function, which an empty Lua loop never does (it
+# hangs); render_stops_an_allocating_loop_in_any_thread (malloc) runs the
+# same stop across threads under TSan.
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
-              render_threads_read_one_snapshot concurrent_
+              render_threads_read_one_snapshot concurrent_ \
+              render_stops_an_allocating_loop_in_any_thread
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 
 build/tsan/obj/%.o: %.c
@@ -321,10 +324,17 @@ tsan: deps
 # each, and a full disk: podium check ok, nothing partial, nothing lost.
 TORTURE_KILLS ?= 20
 TORTURE_LINES ?= 200000
+# Then the concurrency tests of make check, TORTURE_TRIALS (200) trials
+# each instead of 20, on the sanitized build.
+TORTURE_TRIALS ?= 200
+TORTURE_MATCH ?= concurrent_ render_threads_read_one_snapshot
 torture: deps
-	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)$(MAKE) --no-print-directory all asan build/gen_codecarbon
 	$(Q)TORTURE_KILLS=$(TORTURE_KILLS) TORTURE_LINES=$(TORTURE_LINES) \
 	  sh tests/torture.sh build/podium build/gen_codecarbon
+	$(Q)set -e; for m in $(TORTURE_MATCH); do \
+	  PODIUM_BIN=build/asan/podium build/asan/run-tests \
+	    --trials $(TORTURE_TRIALS) --match $$m; done
 
 install: build/podium
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/podium

@@ -1,9 +1,11 @@
 /*
 ** tests/run.c -- podium's one test runner.
 **
-** usage: run-tests [--match WORD]
-** Prints one line per failure and ends with "N passed, N failed"; exits
-** nonzero when anything failed. Each test gets a fresh temporary folder.
+** usage: run-tests [--match WORD] [--trials N]
+** Prints one line per failure and per skip and ends with "N passed,
+** N failed, N skipped"; exits nonzero when anything failed. Each test gets
+** a fresh temporary folder. --trials N repeats each trial loop N times
+** (`make torture` runs 200) instead of the count the test chose.
 */
 #include "tests/test.h"
 #include "core/fs.h"
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 static int failures_in_test;
+static int skipped_test;
+static int trials;   /* --trials; 0: each test's own count */
 static const char *current;
 static char dir[2048];
 static char root[4096];
@@ -29,6 +33,18 @@ void test_fail(const char *file, int line, const char *fmt, ...) {
   va_end(ap);
   printf("\n");
 }
+
+void test_skip(const char *fmt, ...) {
+  va_list ap;
+  skipped_test = 1;
+  printf("SKIP %s: ", current);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+}
+
+int test_trials(int usual) { return trials > 0 ? trials : usual; }
 
 const char *test_dir(void) { return dir; }
 const char *test_root(void) { return root; }
@@ -115,12 +131,14 @@ static const test_case *const suites[] = {tests_core, tests_store,
 int main(int argc, char **argv) {
   const char *match = NULL;
   const char *tmp = getenv("TMPDIR");
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, skipped = 0;
   char err[POD_ERRLEN];
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--match") && i + 1 < argc) match = argv[++i];
+    else if (!strcmp(argv[i], "--trials") && i + 1 < argc &&
+             (trials = atoi(argv[++i])) > 0) {}
     else {
-      fprintf(stderr, "usage: run-tests [--match WORD]\n");
+      fprintf(stderr, "usage: run-tests [--match WORD] [--trials N]\n");
       return 2;
     }
   }
@@ -148,14 +166,16 @@ int main(int argc, char **argv) {
       if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
       current = t->name;
       failures_in_test = 0;
+      skipped_test = 0;
       pod_fs_fail_after(0);
       t->fn();
       pod_fs_fail_after(0);
       if (failures_in_test) failed++;
+      else if (skipped_test) skipped++;
       else passed++;
       pod_rmtree(dir, err);
     }
   }
-  printf("%d passed, %d failed\n", passed, failed);
+  printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
   return failed ? 1 : 0;
 }

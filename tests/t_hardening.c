@@ -671,7 +671,7 @@ static void test_concurrent_ingests_create_a_fresh_registry_once(void) {
   const char *cmds[] = {cmd[0], cmd[1]};
   snprintf(cmd[0], sizeof cmd[0], "$P --db c.db ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root());
   snprintf(cmd[1], sizeof cmd[1], "$P --db c.db ingest %s/tests/data/hf-benchmark/train_time_1590402664.csv", test_root());
-  for (int trial = 0; trial < 20; trial++) {
+  for (int trial = 0, n = test_trials(20); trial < n; trial++) {
     int rc[2];
     remove_registry("c.db");
     test_run_together(2, cmds, rc);
@@ -690,7 +690,7 @@ static void test_concurrent_ingests_of_one_file_add_it_once(void) {
   char cmd[PATH_MAX + 100];
   const char *cmds[] = {cmd, cmd};
   snprintf(cmd, sizeof cmd, "$P --db c.db ingest %s/tests/data/hf-benchmark/inference_time_1590589635.csv", test_root());
-  for (int trial = 0; trial < 20; trial++) {
+  for (int trial = 0, n = test_trials(20); trial < n; trial++) {
     int rc[2], added = 0, skipped = 0;
     remove_registry("c.db");
     if (trial % 2) {   /* half the trials into an existing registry */
@@ -737,7 +737,7 @@ static void test_a_small_ingest_waits_for_a_big_one(void) {
   test_write(test_path("small/inference_time_1600000000.csv"),
              "model,batch_size,sequence_length,result\ntiny,1,8,0.001\n",
              SIZE_MAX);
-  for (int trial = 0; trial < 20; trial++) {
+  for (int trial = 0, n = test_trials(20); trial < n; trial++) {
     int rc[2];
     remove_registry("c.db");
     test_run_together(2, cmds, rc);
@@ -903,7 +903,7 @@ static void test_render_threads_read_one_snapshot(void) {
       "w$i.$T || exit 1; done"};
   big_csv("inference_time_1700000001.csv", 100);
   CHECK_INT(test_podium(&out, NULL, "--db c.db ingest inference_time_1700000001.csv"), 0);
-  for (int trial = 0; trial < 6; trial++) {
+  for (int trial = 0, n = test_trials(20); trial < n; trial++) {
     int rc[2];
     char t[16];
     snprintf(t, sizeof t, "%d", trial);

@@ -17,6 +17,11 @@ typedef struct test_case {
 
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Marks the test skipped, with the reason: printed and counted, never a
+** pass. Only for what `make deps` cannot install (the shared corpus). */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How many times a trial loop runs: usual, or --trials N (make torture). */
+int test_trials(int usual);
 
 #define CHECK(c) \
   do { if (!(c)) test_fail(__FILE__, __LINE__, "CHECK(%s)", #c); } while (0)
