@@ -54,9 +54,9 @@ RENDER_SRC := render/site.c render/sandbox.c render/template.c \
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
-              tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
+              tests/t_codecarbon.c tests/t_i18n.c tests/t_eit.c tests/t_generic.c tests/t_detect.c \
               tests/t_compare.c \
-              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c \
+              tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \
               tests/t_study.c tests/t_browser.c tests/t_hardening.c \
               tests/t_pg.c
 

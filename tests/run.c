@@ -121,10 +121,11 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_ingest, tests_render,
                                           tests_cli, tests_svg, tests_trainlogs,
                                           tests_codecarbon, tests_i18n,
-                                          tests_formats2, tests_compare,
+                                          tests_eit, tests_generic,
+                                          tests_detect, tests_compare,
                                           tests_course, tests_boards,
                                           tests_eit_report, tests_env,
-                                          tests_integrity, tests_study,
+                                          tests_methods, tests_study,
                                           tests_browser, tests_hardening,
                                           tests_pg};
 

@@ -2,7 +2,8 @@
 ** tests/t_compare.c -- `podium compare` and the compare pages: the
 ** statistics (core/stats.c) against numbers worked by hand, pairing on the
 ** examples, repeats, a tie within noise, a cross-hardware pair, and JSON,
-** Markdown and page agreeing.
+** Markdown and page agreeing; the project file's pairs and the links
+** from every number of a compare page to its run.
 */
 #include "tests/test.h"
 #include "core/fs.h"
@@ -555,6 +556,79 @@ static void test_compare_pages_pair_each_scope_and_skip_empty_pairs(void) {
   pod_buf_free(&page);
 }
 
+/* ---- the project file's pairs and the links of compare pages ------- */
+
+static void write_project(const char *json) {
+  test_write(test_path("podium.project.json"), json, (size_t)-1);
+}
+
+/* The project file's pairs get pages beside the automatic ones; a pair
+** naming no run is an error naming the file. */
+static void test_compare_project_pairs_get_pages(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
+  write_project("{\"pairs\": [{\"baseline\": \"distilbert-base-uncased\", "
+                "\"optimized\": \"bert-base-uncased\"}]}");
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/distilbert-base-uncased--bert-base-uncased.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "0.50x");
+  CHECK(pod_exists(test_path("_site/reports/compare-distilbert-base-uncased--bert-base-uncased.md")));
+  CHECK(pod_exists(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html")));
+  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
+  CHECK_HAS(page.data, "compare/distilbert-base-uncased--bert-base-uncased.html");
+  write_project("{\"pairs\": [{\"baseline\": \"bert-base-uncased\", "
+                "\"optimized\": \"nosuch\"}]}");
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 1);
+  CHECK_HAS(err.data, "podium.project.json: pairs[0]: optimized \"nosuch\" names no run");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+}
+
+/* Every number a comparison page shows for a side (mean, sd, n, interval,
+** method) sits inside one link to the run page holding its provenance,
+** and that page names the source file and line. */
+static void test_compare_numbers_link_to_run_pages(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT,
+          run = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  int cells = 0;
+  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
+  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, e), POD_OK);
+  const char *body = strstr(page.data, "<tbody>");
+  CHECK(body != NULL);
+  const char *body_end = body ? strstr(body, "</tbody>") : NULL;
+  for (const char *p = body; p && (p = strstr(p, "<th scope=\"row\">")) &&
+                             p < body_end; p += 8) {
+    /* the first two cells after the metric are the two sides */
+    const char *c = p;
+    for (int k = 0; k < 2 && c; k++) {
+      c = strstr(c + 1, "<td");
+      if (!c) continue;
+      const char *end = strstr(c, "</td>");
+      const char *gt = strchr(c, '>');
+      CHECK(end && gt && !strncmp(gt + 1, "<a href=\"", 9));
+      CHECK(end && !strncmp(end - 4, "</a>", 4));
+      if (!end || !gt || strncmp(gt + 1, "<a href=\"", 9)) continue;
+      char href[256], path[512];
+      size_t n = strcspn(gt + 10, "\"");
+      snprintf(href, sizeof href, "%.*s", (int)n, gt + 10);
+      snprintf(path, sizeof path, "_site/en/compare/%s", href);
+      CHECK_INT(pod_file_read(test_path(path), &run, e), POD_OK);
+      CHECK_HAS(run.data, "inference_");   /* the source file, with line */
+      CHECK_HAS(run.data, ".csv:");
+      cells++;
+    }
+  }
+  CHECK(cells >= 4);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&page);
+  pod_buf_free(&run);
+}
+
 const test_case tests_compare[] = {
   {"compare_overfit_finds_best_epoch_gap_and_onset", test_compare_overfit_finds_best_epoch_gap_and_onset},
   {"compare_overfit_helper_reports_to_templates", test_compare_overfit_helper_reports_to_templates},
@@ -570,5 +644,7 @@ const test_case tests_compare[] = {
   {"compare_a_tie_is_within_noise", test_compare_a_tie_is_within_noise},
   {"compare_flags_cross_hardware_and_strict_refuses", test_compare_flags_cross_hardware_and_strict_refuses},
   {"compare_json_md_and_page_agree", test_compare_json_md_and_page_agree},
+  {"compare_project_pairs_get_pages", test_compare_project_pairs_get_pages},
+  {"compare_numbers_link_to_run_pages", test_compare_numbers_link_to_run_pages},
   {NULL, NULL},
 };

@@ -139,12 +139,22 @@ void test_expect_refused_at(const char *file, int line, const char *good,
                             const char *want1, const char *want2);
 #define test_expect_refused(...) \
   test_expect_refused_at(__FILE__, __LINE__, __VA_ARGS__)
+/* The same after a good Keras log (tests/data/keras-csvlogger/); with a
+** string literal, TEST_REFUSE. */
+#define TEST_GOOD_LOG "keras2-acc-AKBoles-Voice-Identification-training.log"
+#define test_refuse(name, data, n, w1, w2)                                 \
+  test_expect_refused(test_fixture("keras-csvlogger", TEST_GOOD_LOG), name, \
+                      data, n, w1, w2)
+#define TEST_REFUSE(name, lit, w1, w2) test_refuse(name, lit, sizeof lit - 1, w1, w2)
+/* SQL for the values of metric in the rows where cond holds. */
+#define TEST_VALUE_OF(metric, cond) "SELECT m.value FROM measurements m JOIN " \
+  "metrics t ON t.id = m.metric_id WHERE t.name = '" metric "' AND " cond
 
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
-    tests_codecarbon[], tests_i18n[], tests_formats2[], tests_compare[],
+    tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
-    tests_integrity[], tests_study[], tests_browser[], tests_hardening[],
+    tests_methods[], tests_study[], tests_browser[], tests_hardening[],
     tests_pg[];
 
 #endif

@@ -1,8 +1,10 @@
 /*
-** tests/t_integrity.c -- measurement methods, `podium estimate`, the
-** project file's pairs and the links of comparison pages (issue #6).
+** tests/t_methods.c -- how each value was measured: the CPU method of
+** every CodeCarbon row (its TDP constant or a reading), --method and a
+** podium.json "method" for a file, and `podium estimate`'s values worked
+** by hand (analysis/estimate.c).
 */
-#include "test.h"
+#include "tests/test.h"
 #include "core/fs.h"
 
 #include <math.h>
@@ -38,7 +40,7 @@ static void cc_file(const char *dir, const char *project, const char *cpu_w,
 ** whole number of half watts is its TDP x 0.5 constant (42.5 W for an
 ** unknown CPU); anything else was read (RAPL before 3.0). GPU is NVML,
 ** RAM a model, totals join them. */
-static void test_integrity_codecarbon_methods_per_row(void) {
+static void test_methods_codecarbon_methods_per_row(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
   cc_file("tdp", "tdpproj", "42.5", "0.003");
   cc_file("rapl", "raplproj", "37.1234", "0.004");
@@ -82,7 +84,7 @@ static void test_integrity_codecarbon_methods_per_row(void) {
 
 /* --method (and podium.json "method") says how a file was measured; it
 ** wins over what podium infers, and an unknown name is refused. */
-static void test_integrity_method_from_flag_and_manifest(void) {
+static void test_methods_method_from_flag_and_manifest(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
   cc_file("meter", "meterproj", "37.1234", "0.004");
   cc_file("man", "manproj", "37.1234", "0.005");
@@ -124,7 +126,7 @@ static void test_integrity_method_from_flag_and_manifest(void) {
 /* A T4 (70 W, data/tdp.csv) for 2 h at PUE 1.58 and 379 g/kWh:
 ** 70 W x 2 h = 140 Wh; x 1.58 = 221.2 Wh = 0.2212 kWh;
 ** x 0.379 kg/kWh = 0.0838348 kg CO2eq. */
-static void test_integrity_estimate_t4_by_hand(void) {
+static void test_methods_estimate_t4_by_hand(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
   char e[POD_ERRLEN];
   CHECK_INT(pod_mkdirs(test_path("r"), e), POD_OK);
@@ -183,82 +185,9 @@ static void test_integrity_estimate_t4_by_hand(void) {
   pod_buf_free(&page);
 }
 
-static void write_project(const char *json) {
-  test_write(test_path("podium.project.json"), json, (size_t)-1);
-}
-
-/* The project file's pairs get pages beside the automatic ones; a pair
-** naming no run is an error naming the file. */
-static void test_integrity_project_pairs_get_pages(void) {
-  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
-  char e[POD_ERRLEN];
-  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
-  write_project("{\"pairs\": [{\"baseline\": \"distilbert-base-uncased\", "
-                "\"optimized\": \"bert-base-uncased\"}]}");
-  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
-  CHECK_INT(pod_file_read(test_path("_site/en/compare/distilbert-base-uncased--bert-base-uncased.html"), &page, e), POD_OK);
-  CHECK_HAS(page.data, "0.50x");
-  CHECK(pod_exists(test_path("_site/reports/compare-distilbert-base-uncased--bert-base-uncased.md")));
-  CHECK(pod_exists(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html")));
-  CHECK_INT(pod_file_read(test_path("_site/en/index.html"), &page, e), POD_OK);
-  CHECK_HAS(page.data, "compare/distilbert-base-uncased--bert-base-uncased.html");
-  write_project("{\"pairs\": [{\"baseline\": \"bert-base-uncased\", "
-                "\"optimized\": \"nosuch\"}]}");
-  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 1);
-  CHECK_HAS(err.data, "podium.project.json: pairs[0]: optimized \"nosuch\" names no run");
-  pod_buf_free(&out);
-  pod_buf_free(&err);
-  pod_buf_free(&page);
-}
-
-/* Every number a comparison page shows for a side (mean, sd, n, interval,
-** method) sits inside one link to the run page holding its provenance,
-** and that page names the source file and line. */
-static void test_integrity_compare_numbers_link_to_run_pages(void) {
-  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT,
-          run = POD_BUF_INIT;
-  char e[POD_ERRLEN];
-  int cells = 0;
-  CHECK_INT(test_demo_bench(&out, &err, "--db t.db"), 0);
-  CHECK_INT(test_podium(&out, &err, "--db t.db render --lang en"), 0);
-  CHECK_INT(pod_file_read(test_path("_site/en/compare/bert-base-uncased--distilbert-base-uncased.html"), &page, e), POD_OK);
-  const char *body = strstr(page.data, "<tbody>");
-  CHECK(body != NULL);
-  const char *body_end = body ? strstr(body, "</tbody>") : NULL;
-  for (const char *p = body; p && (p = strstr(p, "<th scope=\"row\">")) &&
-                             p < body_end; p += 8) {
-    /* the first two cells after the metric are the two sides */
-    const char *c = p;
-    for (int k = 0; k < 2 && c; k++) {
-      c = strstr(c + 1, "<td");
-      if (!c) continue;
-      const char *end = strstr(c, "</td>");
-      const char *gt = strchr(c, '>');
-      CHECK(end && gt && !strncmp(gt + 1, "<a href=\"", 9));
-      CHECK(end && !strncmp(end - 4, "</a>", 4));
-      if (!end || !gt || strncmp(gt + 1, "<a href=\"", 9)) continue;
-      char href[256], path[512];
-      size_t n = strcspn(gt + 10, "\"");
-      snprintf(href, sizeof href, "%.*s", (int)n, gt + 10);
-      snprintf(path, sizeof path, "_site/en/compare/%s", href);
-      CHECK_INT(pod_file_read(test_path(path), &run, e), POD_OK);
-      CHECK_HAS(run.data, "inference_");   /* the source file, with line */
-      CHECK_HAS(run.data, ".csv:");
-      cells++;
-    }
-  }
-  CHECK(cells >= 4);
-  pod_buf_free(&out);
-  pod_buf_free(&err);
-  pod_buf_free(&page);
-  pod_buf_free(&run);
-}
-
-const test_case tests_integrity[] = {
-  {"integrity_codecarbon_methods_per_row", test_integrity_codecarbon_methods_per_row},
-  {"integrity_method_from_flag_and_manifest", test_integrity_method_from_flag_and_manifest},
-  {"integrity_estimate_t4_by_hand", test_integrity_estimate_t4_by_hand},
-  {"integrity_project_pairs_get_pages", test_integrity_project_pairs_get_pages},
-  {"integrity_compare_numbers_link_to_run_pages", test_integrity_compare_numbers_link_to_run_pages},
+const test_case tests_methods[] = {
+  {"methods_codecarbon_methods_per_row", test_methods_codecarbon_methods_per_row},
+  {"methods_from_flag_and_manifest", test_methods_method_from_flag_and_manifest},
+  {"methods_estimate_t4_by_hand", test_methods_estimate_t4_by_hand},
   {NULL, NULL},
 };
