@@ -77,11 +77,13 @@ static void test_numbers_are_parsed_strictly(void) {
   CHECK(!ingest_parse_count("1.5", 0, &n));
 }
 
-static void check_fmt(double v, const char *unit, const char *want) {
+/* A failure names the caller's line. */
+#define check_fmt(v, unit, want) check_fmt_at(__LINE__, v, unit, want)
+static void check_fmt_at(int line, double v, const char *unit, const char *want) {
   pod_buf b = POD_BUF_INIT;
   render_fmt_value(&b, v, unit);
   if (strcmp(pod_buf_str(&b), want))
-    test_fail(__FILE__, __LINE__, "fmt(%g, %s) is \"%s\", expected \"%s\"", v,
+    test_fail(__FILE__, line, "fmt(%g, %s) is \"%s\", expected \"%s\"", v,
               unit, pod_buf_str(&b), want);
   pod_buf_free(&b);
 }

@@ -287,11 +287,13 @@ static void test_render_user_templates_override_builtin_ones(void) {
   store_close(db);
 }
 
-static void check_cell(const char *in, const char *want) {
+/* A failure names the caller's line. */
+#define check_cell(in, want) check_cell_at(__LINE__, in, want)
+static void check_cell_at(int line, const char *in, const char *want) {
   pod_buf b = POD_BUF_INIT;
   render_csv_cell(&b, in);
   if (strcmp(pod_buf_str(&b), want))
-    test_fail(__FILE__, __LINE__, "csv cell of \"%s\" is %s, expected %s", in,
+    test_fail(__FILE__, line, "csv cell of \"%s\" is %s, expected %s", in,
               pod_buf_str(&b), want);
   pod_buf_free(&b);
 }
