@@ -22,6 +22,8 @@
 #include <cmark-gfm.h>
 #include <csv.h>
 #include <lua.h>
+#include <openssl/crypto.h>
+#include <unicode/uversion.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -266,6 +268,15 @@ static int cmd_version(cli *c, int argc, char **argv) {
   printf("%s\n", LUA_RELEASE);
   printf("cJSON %s\n", cJSON_Version());
   printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+  {
+    UVersionInfo v;
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(v);
+    u_versionToString(v, text);
+    printf("ICU %s\n", text);
+  }
+  printf("libpq %s\n", store_libpq_version());
+  printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
   return POD_OK;
 }
 

@@ -69,6 +69,8 @@ int pgc_exec(struct pg_conn *c, const char *sql);   /* SQLITE_OK/_ERROR */
 int pgc_exec_sqlite(struct pg_conn *c, const char *sqlite_sql);
 const char *pgc_errmsg(const struct pg_conn *c);
 const char *pgc_sqlstate(const struct pg_conn *c);  /* "" when none */
+/* libpq's version, "15.4" (static text). */
+const char *pgc_lib_version(void);
 int pgc_in_tx(struct pg_conn *c);
 void pgc_discard(struct pg_conn *c);  /* drops rows waiting for COPY */
 /* on: the writers' lock is held until COMMIT or ROLLBACK; new ids are

@@ -362,6 +362,13 @@ void pgc_close(struct pg_conn *c) {
 const char *pgc_errmsg(const struct pg_conn *c) { return c->msg; }
 const char *pgc_sqlstate(const struct pg_conn *c) { return c->state; }
 
+const char *pgc_lib_version(void) {
+  static char text[32];
+  int v = PQlibVersion();   /* 150004: major * 10000 + minor since 10 */
+  snprintf(text, sizeof text, "%d.%d", v / 10000, v % 10000);
+  return text;
+}
+
 int pgc_in_tx(struct pg_conn *c) {
   return PQtransactionStatus(c->conn) != PQTRANS_IDLE;
 }

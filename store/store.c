@@ -70,6 +70,7 @@ int store_fail(store_db *db, char err[POD_ERRLEN]) {
 }
 
 const char *store_sqlite_version(void) { return sqlite3_libversion(); }
+const char *store_libpq_version(void) { return pgc_lib_version(); }
 
 int store_exec_raw(store_db *db, const char *sql) {
   if (db->pg) return pgc_exec_sqlite(db->pg, sql);

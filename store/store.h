@@ -46,6 +46,8 @@ int store_is_local(const char *target);
 const char *store_path(const store_db *db);
 int store_schema_version(store_db *db);  /* PRAGMA user_version */
 const char *store_sqlite_version(void);
+/* "15.4": the libpq podium runs with (static text). */
+const char *store_libpq_version(void);
 
 /* Test hook: open a database as an older schema version would have left
 ** it, so a test can check that store_open migrates it forward. */

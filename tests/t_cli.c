@@ -18,6 +18,9 @@ static void test_cli_exit_codes(void) {
   CHECK_HAS(out.data, "SQLite 3.");
   CHECK_HAS(out.data, "Lua 5.4");
   CHECK_HAS(out.data, "libcsv ");
+  CHECK_HAS(out.data, "ICU ");
+  CHECK_HAS(out.data, "libpq ");
+  CHECK_HAS(out.data, "OpenSSL ");
   CHECK_INT(test_podium(&out, &err, "help"), 0);
   CHECK_HAS(out.data, "ingest");
   CHECK_INT(test_podium(&out, &err, "ingest --help"), 0);
