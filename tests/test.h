@@ -70,6 +70,11 @@ void test_golden_at(const char *file, int line, const char *rel,
                     const pod_buf *out);
 #define test_golden(rel, out) test_golden_at(__FILE__, __LINE__, rel, out)
 
+/* A rendered page with what changes from run to run masked: the
+** checkout's folder becomes ROOT, ISO 8601 times YYYY-MM-DDThh:mm:ssZ and
+** the text of <time> elements TIME (goldens of whole pages). */
+void test_mask_volatile(pod_buf *page);
+
 /* A fresh folder for this test (removed after it); path of name in it. */
 const char *test_dir(void);
 const char *test_path(const char *name);   /* rotating static buffers */
