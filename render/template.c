@@ -235,9 +235,11 @@ static int compile_statement(compiler *c, const char *s, const char *e,
     return POD_OK;
   }
   if (IS("end")) {
+    if (rest != e && !strncmp(rest, "end", 3))
+      return old_syntax(c, "{% end end %}", "one {% end %} for each block", err);
     if (rest != e)
-      return old_syntax(c, "more than an end in {% end %}",
-                        "one {% end %} for each block", err);
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: expected {%% end %%} "
+                     "alone", c->name, c->line);
     if (!c->depth)
       return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% end %%} closes no "
                      "block (one {%% end %%} for each for and if)", c->name, c->line);

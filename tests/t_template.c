@@ -166,6 +166,7 @@ static void test_template_end_errors_name_the_line(void) {
   CHECK_ERR("{% for e %}{% end %}", "t.html:1: expected {% for e in list %}");
   CHECK_ERR("\n{% set 1 = 2 %}", "t.html:2: expected {% set name = value %}");
   CHECK_ERR("\n\n{% while true %}", "t.html:3: unknown statement {% while %}");
+  CHECK_ERR("{% if a %}{% end if %}", "t.html:1: expected {% end %} alone");
   CHECK_ERR("a\n{{ x", "t.html:2: found an unclosed {{, expected }}");
 }
 
@@ -178,7 +179,7 @@ static void test_template_old_syntax_names_the_new_form(void) {
   CHECK_ERR("\n\n{% for _, e in ipairs(runs) do %}{% end %}",
             "t.html:3: {% for ... do %} is the old template syntax: write {% for e in list %} ... {% end %}");
   CHECK_ERR("{% if a %}{% if b %}\n{% end end %}",
-            "t.html:2: more than an end in {% end %} is the old template syntax: write one {% end %} for each block");
+            "t.html:2: {% end end %} is the old template syntax: write one {% end %} for each block");
   CHECK_ERR("\n{% local p = 1 %}",
             "t.html:2: {% local ... %} is the old template syntax: write {% set name = value %}, or {% lua ... %}");
   CHECK_ERR("{% title = 'x' %}",
