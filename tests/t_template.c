@@ -145,6 +145,10 @@ static void test_template_whitespace_control(void) {
   CHECK_RUN("<ul>\n  {%- for e in {'a', 'b'} %}\n  <li>{{ e }}</li>\n  {%- end %}\n</ul>",
             "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>");
   CHECK_RUN("a \n\t {%- if true -%} \n\n b \n {%- end -%}\n c", "abc");
+  /* docs/TEMPLATES.md's example */
+  CHECK_RUN("{% set columns = {'a', 'b'} -%}\n<tr>\n  {%- for c in columns -%}\n    <td>{{ c }}</td>\n"
+            "  {%- end -%}\n</tr>", "<tr><td>a</td><td>b</td></tr>");
+  CHECK_RUN("{% set x = 2 %}{{-x}}|{{ -x }}", "2|-2");
   CHECK_RUN("[ {{- 'x' -}} ]", "[x]");
   CHECK_RUN("[ {{ 'x' -}} ] [ {{- 'y' }} ]", "[ x] [y ]");
   CHECK_RUN("a\n{#- a note -#}\nb", "ab");
