@@ -58,7 +58,7 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_compare.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \
               tests/t_study.c tests/t_browser.c tests/t_hardening.c \
-              tests/t_pg.c
+              tests/t_pg.c tests/t_template.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
@@ -78,7 +78,7 @@ help:
 	@echo "make tsan     ThreadSanitizer build; runs the tests that use threads"
 	@echo "make torture  SIGKILL during ingest and render, full disk (TORTURE_KILLS=20), 200 trials of each concurrency test"
 	@echo "make install  PREFIX=/usr/local: binary, templates, site assets"
-	@echo "make golden   rewrite tests/golden/svg/ from the current code"
+	@echo "make golden   rewrite tests/golden/ (svg/, site/, demo/) from the current code"
 	@echo "make clean    remove build/, examples.db and _site/"
 
 # Installs only what is missing, so a machine without network still
@@ -141,6 +141,8 @@ golden: deps
 	  build/asan/run-tests --match svg_
 	$(Q)PODIUM_GOLDEN=1 PODIUM_BIN=build/asan/podium \
 	  build/asan/run-tests --match render_demo_pages
+	$(Q)PODIUM_GOLDEN=1 PODIUM_BIN=build/asan/podium \
+	  build/asan/run-tests --match template_demo_site
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

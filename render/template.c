@@ -1,15 +1,22 @@
 /*
 ** render/template.c -- compiles podium's template language to Lua.
 **
-**   {{ expr }}   output expr, escaped for HTML; inside href="..." or
-**                src="..." escaped as a URL (only http, https, relative
-**                and # links survive)
-**   {% code %}   a Lua statement: if/for/while ... end, local, ...
-**   {# note #}   a comment
+**   {{ expr }}              expr, escaped for HTML; inside href="..." or
+**                           src="..." escaped as a URL (only http, https,
+**                           relative and # links survive)
+**   {% for e in list %}     blocks, each closed by exactly one {% end %}:
+**   {% for k, v in pairs(t) %}   for (also ipairs(t), and i = a, b),
+**   {% if c %} {% elseif c %} {% else %}   if
+**   {% set x = expr %}      x = expr (a page variable: set title = ...)
+**   {% lua statements %}    Lua code as it is (helper functions)
+**   {# note #}              a comment
+**   {%- -%} {{- -}} {#- -#} trim the whitespace (newlines too) on that side
 **
-** The generated chunk keeps the template's line structure, so Lua's own
-** messages ("index.html:12: attempt to index a nil value") point at the
-** template line. See docs/TEMPLATES.md.
+** The old form, Lua between delimiters ({% if x then %}, {% end end %},
+** {% local x = 1 %}), is refused with the new form named. The generated
+** chunk keeps the template's line structure, so Lua's own messages
+** ("index.html:12: attempt to index a nil value") point at the template
+** line. See docs/TEMPLATES.md.
 */
 #include "render/render.h"
 
@@ -18,20 +25,31 @@
 #include <string.h>
 #include <strings.h>
 
+#define MAX_DEPTH 64   /* blocks open at once; deeper is surely a mistake */
+
+static int count_nl(const char *s, const char *e) {
+  int n = 0;
+  for (; s < e; s++) n += *s == '\n';
+  return n;
+}
+
+static void add_nl(pod_buf *lua, int n) {
+  while (n-- > 0) pod_buf_addc(lua, '\n');
+}
+
 /* Emits text as a Lua string literal followed by the newlines it held. */
 static void emit_text(pod_buf *lua, const char *s, size_t n) {
-  int newlines = 0;
   if (n == 0) return;
   pod_buf_adds(lua, "_n=_n+1 _o[_n]=\"");
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c == '"' || c == '\\') { pod_buf_addc(lua, '\\'); pod_buf_addc(lua, (char)c); }
-    else if (c == '\n') { pod_buf_adds(lua, "\\n"); newlines++; }
+    else if (c == '\n') pod_buf_adds(lua, "\\n");
     else if (c < 0x20 || c == 0x7f) pod_buf_printf(lua, "\\%03u", c);
     else pod_buf_addc(lua, (char)c);
   }
   pod_buf_adds(lua, "\" ");
-  while (newlines--) pod_buf_addc(lua, '\n');
+  add_nl(lua, count_nl(s, s + n));
 }
 
 /* Does the text before an expression open a URL attribute? */
@@ -54,17 +72,26 @@ static const char *find_plain(const char *p, const char *end,
   return NULL;
 }
 
-/* The end of a Lua expression or statement: pat outside strings and
-** outside braces, so {{ f({a = {1}}) }} closes at the last "}}". */
+/* Skips a quoted Lua string starting at p; returns its closing quote, or
+** NULL when the text ends first. */
+static const char *skip_string(const char *p, const char *end) {
+  char q = *p;
+  for (p++; p < end && *p != q; p++)
+    if (*p == '\\') p++;
+  return p < end ? p : NULL;
+}
+
+/* The end of a Lua expression or statement: pat outside strings, Lua
+** comments (a "row's" in one is no quote) and braces, so
+** {{ f({a = {1}}) }} closes at the last "}}". */
 static const char *find_close(const char *p, const char *end,
                               const char *pat) {
   int depth = 0;
   for (; p < end; p++) {
     if (*p == '"' || *p == '\'') {
-      char q = *p;
-      for (p++; p < end && *p != q; p++)
-        if (*p == '\\') p++;
-      if (p >= end) return NULL;
+      if (!(p = skip_string(p, end))) return NULL;
+    } else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
+      while (p + 1 < end && p[1] != '\n') p++;
     } else if (depth == 0 && p + 1 < end && p[0] == pat[0] && p[1] == pat[1]) {
       return p;
     } else if (*p == '{') {
@@ -77,15 +104,180 @@ static const char *find_close(const char *p, const char *end,
 }
 
 static int line_at(const char *text, const char *p) {
-  int line = 1;
-  for (const char *q = text; q < p; q++) line += *q == '\n';
-  return line;
+  return 1 + count_nl(text, p);
+}
+
+static int is_name_char(char c) {
+  return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The first occurrence of the Lua word w in [s, e) outside strings. */
+static const char *find_word(const char *s, const char *e, const char *w) {
+  size_t k = strlen(w);
+  for (const char *p = s; p < e; p++) {
+    if (*p == '"' || *p == '\'') {
+      if (!(p = skip_string(p, e))) return NULL;
+    } else if ((p == s || !is_name_char(p[-1])) && (size_t)(e - p) >= k &&
+               !strncmp(p, w, k) && (p + k == e || !is_name_char(p[k]))) {
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static const char *skip_space(const char *s, const char *e) {
+  while (s < e && isspace((unsigned char)*s)) s++;
+  return s;
+}
+
+/* A block still open: what opened it and where, for the error when its
+** {% end %} is missing, and whether an if has had its else. */
+typedef struct {
+  const char *kind;   /* "for" or "if" */
+  int line;
+  int had_else;
+} open_block;
+
+typedef struct {
+  const char *name;   /* the template's file name, for messages */
+  int line;           /* the statement's line */
+  open_block blocks[MAX_DEPTH];
+  int depth;
+  pod_buf *lua;
+} compiler;
+
+static int old_syntax(compiler *c, const char *old, const char *now,
+                      char err[POD_ERRLEN]) {
+  return pod_err(err, POD_ETEMPLATE, "%s:%d: %s is the old template "
+                 "syntax: write %s (docs/TEMPLATES.md)", c->name, c->line,
+                 old, now);
+}
+
+static int push_block(compiler *c, const char *kind, char err[POD_ERRLEN]) {
+  if (c->depth == MAX_DEPTH)
+    return pod_err(err, POD_ETEMPLATE, "%s:%d: blocks nest more than %d "
+                   "deep", c->name, c->line, MAX_DEPTH);
+  c->blocks[c->depth++] = (open_block){kind, c->line, 0};
+  return POD_OK;
+}
+
+/* {% for names in expr %}: a list (anything but a pairs or ipairs call)
+** is iterated in order with ipairs, one name getting the values. */
+static int compile_for(compiler *c, const char *s, const char *e,
+                       char err[POD_ERRLEN]) {
+  const char *in = find_word(s, e, "in"), *eq = memchr(s, '=', (size_t)(e - s));
+  pod_buf *lua = c->lua;
+  if (find_word(s, e, "do"))
+    return old_syntax(c, "{% for ... do %}", "{% for e in list %} ... {% end %}", err);
+  if (eq && (!in || eq < in)) {   /* numeric: for i = a, b */
+    pod_buf_adds(lua, "for ");
+    pod_buf_add(lua, s, (size_t)(e - s));
+    pod_buf_adds(lua, " do ");
+    return push_block(c, "for", err);
+  }
+  if (!in || skip_space(s, in) == in || skip_space(in + 2, e) == e)
+    return pod_err(err, POD_ETEMPLATE, "%s:%d: expected {%% for e in list "
+                   "%%} or {%% for k, v in pairs(t) %%}", c->name, c->line);
+  const char *x = skip_space(in + 2, e);
+  int names = 1 + (memchr(s, ',', (size_t)(in - s)) != NULL);
+  int call = !strncmp(x, "pairs(", 6) || !strncmp(x, "ipairs(", 7);
+  pod_buf_adds(lua, call || names > 1 ? "for " : "for _, ");
+  pod_buf_add(lua, s, (size_t)(in + 2 - s));
+  pod_buf_adds(lua, call ? " " : " ipairs(");
+  pod_buf_add(lua, x, (size_t)(e - x));
+  pod_buf_adds(lua, call ? " do " : ") do ");
+  return push_block(c, "for", err);
+}
+
+/* One {% statement %}, s..e its text without the delimiters. */
+static int compile_statement(compiler *c, const char *s, const char *e,
+                             char err[POD_ERRLEN]) {
+  pod_buf *lua = c->lua;
+  const char *w = skip_space(s, e), *we = w;
+  while (we < e && is_name_char(*we)) we++;
+  while (e > w && isspace((unsigned char)e[-1])) e--;
+  size_t k = (size_t)(we - w);
+  const char *rest = skip_space(we, e);
+#define IS(word) (k == strlen(word) && !strncmp(w, word, k))
+  if (IS("lua")) {   /* verbatim, newlines and all: its line numbers hold */
+    pod_buf_add(lua, we, (size_t)(e - we));
+    pod_buf_addc(lua, ' ');
+    return POD_OK;
+  }
+  if (IS("for")) return compile_for(c, we, e, err);
+  if (IS("if") || IS("elseif")) {
+    if (find_word(we, e, "then"))
+      return old_syntax(c, IS("if") ? "{% if ... then %}" : "{% elseif ... then %}",
+                        IS("if") ? "{% if cond %} ... {% end %}" : "{% elseif cond %}", err);
+    if (rest == e)
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% %.*s %%} needs a "
+                     "condition", c->name, c->line, (int)k, w);
+    if (IS("elseif")) {
+      open_block *b = c->depth ? &c->blocks[c->depth - 1] : NULL;
+      if (!b || strcmp(b->kind, "if") || b->had_else)
+        return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% elseif %%} outside "
+                       "an {%% if %%} (or after its {%% else %%})", c->name, c->line);
+    } else if (push_block(c, "if", err)) {
+      return POD_ETEMPLATE;
+    }
+    pod_buf_add(lua, w, k);
+    pod_buf_add(lua, we, (size_t)(e - we));
+    pod_buf_adds(lua, " then ");
+    return POD_OK;
+  }
+  if (IS("else") && rest == e) {
+    open_block *b = c->depth ? &c->blocks[c->depth - 1] : NULL;
+    if (!b || strcmp(b->kind, "if") || b->had_else)
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% else %%} outside an "
+                     "{%% if %%} (or its second {%% else %%})", c->name, c->line);
+    b->had_else = 1;
+    pod_buf_adds(lua, "else ");
+    return POD_OK;
+  }
+  if (IS("end")) {
+    if (rest != e && !strncmp(rest, "end", 3))
+      return old_syntax(c, "{% end end %}", "one {% end %} for each block", err);
+    if (rest != e)
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: expected {%% end %%} "
+                     "alone", c->name, c->line);
+    if (!c->depth)
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% end %%} closes no "
+                     "block (one {%% end %%} for each for and if)", c->name, c->line);
+    c->depth--;
+    pod_buf_adds(lua, "end ");
+    return POD_OK;
+  }
+  if (IS("set")) {   /* set x = e: x = e, so set title reaches layout.html */
+    const char *n = rest, *ne = rest;
+    while (ne < e && is_name_char(*ne)) ne++;
+    const char *eq = skip_space(ne, e);
+    if (ne == n || isdigit((unsigned char)*n) || eq == e || *eq != '=' ||
+        (eq + 1 < e && eq[1] == '='))
+      return pod_err(err, POD_ETEMPLATE, "%s:%d: expected {%% set name = "
+                     "value %%}", c->name, c->line);
+    pod_buf_add(lua, n, (size_t)(e - n));
+    pod_buf_addc(lua, ' ');
+    return POD_OK;
+  }
+  if (IS("local"))
+    return old_syntax(c, "{% local ... %}", "{% set name = value %}, or "
+                      "{% lua ... %} for Lua code such as functions", err);
+  if (k && *rest == '=' && rest[1] != '=')
+    return old_syntax(c, "{% name = value %}", "{% set name = value %}", err);
+  if (!k && w + 1 < e && w[0] == '-' && w[1] == '-')
+    return old_syntax(c, "{% -- Lua code %}", "{% lua -- Lua code %}", err);
+  return pod_err(err, POD_ETEMPLATE, "%s:%d: unknown statement {%% %.*s %%}, "
+                 "expected for, if, elseif, else, end, set or lua",
+                 c->name, c->line, (int)(we > w ? we - w : 1), w);
+#undef IS
 }
 
 int render_template_compile(const char *name, const char *text, size_t n,
                             pod_buf *lua, char err[POD_ERRLEN]) {
   const char *p = text, *end = text + n, *last_text = text;
   size_t last_len = 0;
+  int trim_next = 0;   /* the last tag ended in -%}, -}} or -#} */
+  compiler c = {.name = name, .lua = lua};
   pod_buf_clear(lua);
   pod_buf_adds(lua, "local _esc,_url,_concat=_esc,_url,table.concat "
                     "return function(_ENV) local _o,_n={},0 ");
@@ -95,33 +287,45 @@ int render_template_compile(const char *name, const char *text, size_t n,
            (open[1] == '{' || open[1] == '%' || open[1] == '#')))
       open++;
     if (open + 1 >= end) open = end;
-    emit_text(lua, p, (size_t)(open - p));
-    if (open > p) { last_text = p; last_len = (size_t)(open - p); }
+    int trim_before = open + 2 < end && open[2] == '-';
+    /* the text between tags, less the whitespace a - asks to trim */
+    const char *ts = trim_next ? skip_space(p, open) : p, *te = open;
+    while (trim_before && te > ts && isspace((unsigned char)te[-1])) te--;
+    emit_text(lua, ts, (size_t)(te - ts));
+    add_nl(lua, count_nl(p, ts) + count_nl(te, open));
+    if (te > ts) { last_text = ts; last_len = (size_t)(te - ts); }
     if (open == end) break;
     char kind = open[1];
     const char *close_pat = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-    const char *body = open + 2;
+    const char *body = open + 2 + trim_before;
     const char *close = kind == '#' ? find_plain(body, end, close_pat)
                                     : find_close(body, end, close_pat);
     if (!close)
       return pod_err(err, POD_ETEMPLATE, "%s:%d: found an unclosed %.2s, "
                      "expected %s", name, line_at(text, open), open,
                      close_pat);
+    trim_next = close > body && close[-1] == '-';
+    const char *body_end = close - trim_next;
+    size_t before = lua->len;
+    c.line = line_at(text, open);
     if (kind == '{') {
-      int url = in_url_attr(last_text, last_len) && last_text + last_len == open;
+      int url = in_url_attr(last_text, last_len) && last_text + last_len == te;
       pod_buf_printf(lua, "_n=_n+1 _o[_n]=%s(", url ? "_url" : "_esc");
-      pod_buf_add(lua, body, (size_t)(close - body));
+      pod_buf_add(lua, body, (size_t)(body_end - body));
       pod_buf_adds(lua, ") ");
     } else if (kind == '%') {
-      pod_buf_add(lua, body, (size_t)(close - body));
-      pod_buf_addc(lua, ' ');
-    } else {
-      for (const char *q = body; q < close; q++)
-        if (*q == '\n') pod_buf_addc(lua, '\n');
+      if (compile_statement(&c, body, body_end, err)) return POD_ETEMPLATE;
     }
+    /* the newlines of the tag the generated code did not keep */
+    add_nl(lua, count_nl(body, body_end) -
+                count_nl(lua->data + before, lua->data + lua->len));
     last_len = 0;
     p = close + 2;
   }
+  if (c.depth)
+    return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% %s %%} is not closed: "
+                   "add its {%% end %%}", name, c.blocks[c.depth - 1].line,
+                   c.blocks[c.depth - 1].kind);
   pod_buf_adds(lua, " return _concat(_o,\"\",1,_n) end");
   return POD_OK;
 }

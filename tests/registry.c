@@ -241,3 +241,43 @@ int test_demo_bench(pod_buf *out, pod_buf *err, const char *flags) {
                      "distilled-6-layer '%s/examples/distilbert'", flags,
                      test_root());
 }
+
+/* Replaces every occurrence of from in b by to. */
+static void replace_all(pod_buf *b, const char *from, const char *to) {
+  pod_buf out = POD_BUF_INIT;
+  size_t n = strlen(from);
+  const char *p = pod_buf_str(b), *q;
+  while ((q = strstr(p, from))) {
+    pod_buf_add(&out, p, (size_t)(q - p));
+    pod_buf_adds(&out, to);
+    p = q + n;
+  }
+  pod_buf_adds(&out, p);
+  pod_buf_free(b);
+  *b = out;
+}
+
+/* ISO 8601 times (ingest and run times) become a fixed placeholder. */
+static void mask_times(pod_buf *b) {
+  for (char *p = b->data; p && (p = strchr(p, 'T')); p++) {
+    if (p - b->data < 10 || strlen(p) < 10) continue;
+    char *d = p - 10;
+    if (d[4] == '-' && d[7] == '-' && p[3] == ':' && p[6] == ':' && p[9] == 'Z')
+      memcpy(d, "YYYY-MM-DDThh:mm:ssZ", 20);
+  }
+  /* and the localized times beside them: <time ...>TEXT</time> */
+  for (char *p = b->data; p && (p = strstr(p, "<time ")); p++) {
+    char *open = strchr(p, '>'), *close = open ? strstr(open, "</time>") : NULL;
+    if (!close) break;
+    size_t n = (size_t)(close - open - 1);
+    if (n < 4) continue;   /* TIME must not grow the page */
+    memmove(open + 5, close, strlen(close) + 1);
+    memcpy(open + 1, "TIME", 4);
+    b->len = b->len - n + 4;
+  }
+}
+
+void test_mask_volatile(pod_buf *page) {
+  replace_all(page, test_root(), "ROOT");
+  mask_times(page);
+}

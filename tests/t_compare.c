@@ -134,7 +134,7 @@ static void test_compare_overfit_helper_reports_to_templates(void) {
   snprintf(dir, sizeof dir, "%s/templates", test_root());
   CHECK_RC(render_sandbox_new(dirs, 1, &sb, err), POD_OK, err);
   CHECK_RC(render_sandbox_eval(sb, "t.html",
-      "{% local o = overfit{direction = -1, train = {{1, 1.1}, {2, 0.9}, {3, 0.7}, {4, 0.6}, {5, 0.5}, {6, 0.45}, {7, 0.4}}, "
+      "{% lua local o = overfit{direction = -1, train = {{1, 1.1}, {2, 0.9}, {3, 0.7}, {4, 0.6}, {5, 0.5}, {6, 0.45}, {7, 0.4}}, "
       "validation = {{1, 1.0}, {2, 0.8}, {3, 0.7}, {4, 0.75}, {5, 0.8}, {6, 0.85}, {7, 0.9}}} %}"
       "{{ o.best_epoch }}|{{ o.onset_epoch }}|{{ o.verdict }}|{{ overfit{validation = {}} == nil }}",
       NULL, 0, &out, err), POD_OK, err);

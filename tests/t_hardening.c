@@ -466,24 +466,24 @@ static void test_render_chart_helpers_take_ten_times_their_series_limit(void) {
   render_sandbox *sb = builtin_sandbox();
   int rc;
   const char *page = eval_page(sb,
-      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k + 1}}} end %}"
+      "{% lua local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k + 1}}} end %}"
       "{{ chart_lines{title = 'lines', series = s, panel2 = {series = s}} }}", &rc);
   CHECK_INT(rc, POD_OK);
   CHECK_HAS(page, "280 series; the chart shows the first 28");
   CHECK_HAS(page, "<svg");
   page = eval_page(sb,
-      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, values = {k, k}} end %}"
+      "{% lua local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, values = {k, k}} end %}"
       "{{ chart_bars{title = 'bars', categories = {'a', 'b'}, series = s} }}", &rc);
   CHECK_INT(rc, POD_OK);
   CHECK_HAS(page, "280 series; the chart shows the first 28");
   page = eval_page(sb,
-      "{% local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{k, k}}} end %}"
+      "{% lua local s = {} for k = 1, 280 do s[k] = {name = 'm' .. k, points = {{k, k}}} end %}"
       "{{ chart_scatter{title = 'scatter', series = s} }}", &rc);
   CHECK_INT(rc, POD_OK);
   CHECK_HAS(page, "280 series; the chart shows the first 28");
   /* at the limit: no note */
   page = eval_page(sb,
-      "{% local s = {} for k = 1, 28 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k}}} end %}"
+      "{% lua local s = {} for k = 1, 28 do s[k] = {name = 'm' .. k, points = {{1, k}, {2, k}}} end %}"
       "{{ chart_lines{series = s} }}", &rc);
   CHECK_INT(rc, POD_OK);
   CHECK_LACKS(page, "chart-note");
@@ -495,7 +495,7 @@ static void test_render_overfit_judges_a_million_epochs(void) {
   render_sandbox *sb = builtin_sandbox();
   int rc;
   const char *page = eval_page(sb,
-      "{% local t = {} for i = 1, 1000000 do t[i] = {i, 1 / i} end "
+      "{% lua local t = {} for i = 1, 1000000 do t[i] = {i, 1 / i} end "
       "local o = overfit{train = t, validation = t, direction = -1} %}"
       "{{ o.status }} {{ o.best_epoch }}", &rc);
   CHECK_INT(rc, POD_OK);

@@ -75,6 +75,11 @@ void test_golden_at(const char *file, int line, const char *rel,
                     const pod_buf *out);
 #define test_golden(rel, out) test_golden_at(__FILE__, __LINE__, rel, out)
 
+/* A rendered page with what changes from run to run masked: the
+** checkout's folder becomes ROOT, ISO 8601 times YYYY-MM-DDThh:mm:ssZ and
+** the text of <time> elements TIME (goldens of whole pages). */
+void test_mask_volatile(pod_buf *page);
+
 /* A fresh folder for this test (removed after it); path of name in it. */
 const char *test_dir(void);
 const char *test_path(const char *name);   /* rotating static buffers */
@@ -155,6 +160,6 @@ extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
     tests_methods[], tests_study[], tests_browser[], tests_hardening[],
-    tests_pg[];
+    tests_pg[], tests_template[];
 
 #endif
