@@ -132,6 +132,11 @@ const char *const store_sql[Q_COUNT_] = {
       "INSERT INTO runs (name, project, model, variant, role, dataset, task, "
       "scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
       "?6, ?7, ?8, ?9, ?10, ?11)",
+  /* the same with the id given (store/pending.c) */
+  [Q_RUN_ADD_ID] =
+      "INSERT INTO runs (id, name, project, model, variant, role, dataset, "
+      "task, scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
   [Q_RUN_FIND_NAME] = "SELECT id FROM runs WHERE name = ?1 ORDER BY id",
   [Q_METRIC_FIND] = "SELECT id FROM metrics WHERE name = ?1",
   [Q_METRIC_ADD] =

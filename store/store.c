@@ -71,13 +71,24 @@ int store_fail(store_db *db, char err[POD_ERRLEN]) {
 
 const char *store_sqlite_version(void) { return sqlite3_libversion(); }
 
+/* SQLite's code of a failed write of pending rows, else SQLITE_OK. */
+static int flush_rc(store_db *db) {
+  char err[POD_ERRLEN];
+  if (store_pending_flush(db, err) == POD_OK) return SQLITE_OK;
+  return db->pg ? SQLITE_ERROR : sqlite3_errcode(db->conn);
+}
+
 int store_exec_raw(store_db *db, const char *sql) {
+  int rc = flush_rc(db);
+  if (rc != SQLITE_OK) return rc;
   if (db->pg) return pgc_exec_sqlite(db->pg, sql);
   return sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
 }
 
 int store_exec_dialect(store_db *db, int d) {
   const char *sql = store_dialect[d][db->pg != NULL];
+  int rc = flush_rc(db);
+  if (rc != SQLITE_OK) return rc;
   if (!sql) return SQLITE_OK;
   return db->pg ? pgc_exec(db->pg, sql)
                 : sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
@@ -89,6 +100,13 @@ int store_in_tx(store_db *db) {
 
 int store_prepare(store_db *db, const char *sql, db_stmt **out,
                   char err[POD_ERRLEN]) {
+  int rc = store_pending_flush(db, err);
+  *out = NULL;
+  return rc ? rc : store_prepare_get(db, sql, out, err);
+}
+
+int store_prepare_get(store_db *db, const char *sql, db_stmt **out,
+                      char err[POD_ERRLEN]) {
   db_stmt *st = pod_xmalloc(sizeof *st);
   memset(st, 0, sizeof *st);
   *out = NULL;
@@ -410,6 +428,7 @@ int store_test_max_pages(store_db *db, long pages) {
 
 void store_close(store_db *db) {
   if (!db) return;
+  store_pending_free(db);   /* an open transaction is rolled back */
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
@@ -425,6 +444,12 @@ const char *store_path(const store_db *db) { return db->path; }
 int store_is_local(const char *target) { return !db_is_url(target); }
 
 int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]) {
+  int rc = store_pending_flush(db, err);
+  return rc ? rc : store_stmt_get(db, q, out, err);
+}
+
+int store_stmt_get(store_db *db, int q, db_stmt **out,
+                   char err[POD_ERRLEN]) {
   db_stmt *st = db->stmt[q];
   /* A walk in progress on this statement (a store_each_* called from
   ** inside a callback of the same walk) would restart it forever. */
@@ -468,6 +493,7 @@ int store_commit(store_db *db, char err[POD_ERRLEN]) {
 }
 
 void store_rollback(store_db *db) {
+  store_pending_drop(db);
   if (db->pg) pgc_discard(db->pg);   /* rows not sent yet go too */
   if (store_in_tx(db))
     store_exec_raw(db, "ROLLBACK");
@@ -564,8 +590,7 @@ int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
   return POD_OK;
 }
 
-/* A value from line `line` of source `source` is stored. */
-static void note_line(store_db *db, int64_t source, int64_t line) {
+void store_note_line(store_db *db, int64_t source, int64_t line) {
   size_t byte;
   unsigned char bit;
   if (source != db->held_source || line < 0) return;
@@ -970,31 +995,6 @@ int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
 
 /* ---- runs ------------------------------------------------------------ */
 
-int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
-                  char err[POD_ERRLEN]) {
-  char now[32];
-  db_stmt *st;
-  int rc = store_stmt(db, Q_RUN_ADD, &st, err);
-  if (rc) return rc;
-  now_iso8601(now);
-  /* texts are the caller's until the step below: no copies */
-  bind_text_borrowed(st, 1, run->name);
-  bind_text_borrowed(st, 2, run->project);
-  bind_text_borrowed(st, 3, run->model);
-  bind_text_borrowed(st, 4, run->variant);
-  bind_text_borrowed(st, 5, run->role);
-  bind_text_borrowed(st, 6, run->dataset);
-  bind_text_borrowed(st, 7, run->task);
-  bind_text_borrowed(st, 8, run->dataset ? run->dataset
-                                   : run->task ? run->task : "");
-  if (run->env_id > 0) db_bind_int64(st, 9, run->env_id);
-  bind_text_borrowed(st, 10, run->tags_json);
-  bind_text_borrowed(st, 11, now);
-  rc = step_done(db, st, out_id, err);
-  db_clear_bindings(st);  /* drop the borrowed pointers now */
-  return rc;
-}
-
 int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
                         char err[POD_ERRLEN]) {
   db_stmt *st;
@@ -1068,28 +1068,8 @@ int store_sample_add(store_db *db, const store_sample *s,
   db_bind_int64(st, 3, s->source_id);
   db_bind_int64(st, 4, s->line);
   for (int k = 0; k < STORE_SAMPLE_N; k++) bind_real(st, 5 + k, s->v[k]);
-  note_line(db, s->source_id, s->line);
+  store_note_line(db, s->source_id, s->line);
   return step_done(db, st, NULL, err);
-}
-
-int store_tracker_result_add(store_db *db, const store_tracker_result *t,
-                             char err[POD_ERRLEN]) {
-  db_stmt *st;
-  int rc = store_stmt(db, Q_TRACKER_ADD, &st, err);
-  if (rc) return rc;
-  db_bind_int64(st, 1, t->run_id);
-  db_bind_int64(st, 2, t->source_id);
-  db_bind_int64(st, 3, t->line);
-  bind_text_borrowed(st, 4, t->cpu_method);
-  bind_text_borrowed(st, 5, t->method);
-  for (int k = 0; k < STORE_SAMPLE_N; k++) {
-    bind_real(st, 6 + 2 * k, t->v[k]);
-    bind_text_borrowed(st, 7 + 2 * k, isnan(t->v[k]) ? NULL : t->raw[k]);
-  }
-  note_line(db, t->source_id, t->line);
-  rc = step_done(db, st, NULL, err);
-  db_clear_bindings(st);  /* drop the borrowed pointers now */
-  return rc;
 }
 
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
@@ -1126,7 +1106,7 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   bind_text_borrowed(st, 12, m->raw_unit);
   bind_text_borrowed(st, 13, m->method);
   bind_text_borrowed(st, 14, m->method_note);
-  note_line(db, m->source_id, m->line);
+  store_note_line(db, m->source_id, m->line);
   rc = step_done(db, st, NULL, err);
   db_clear_bindings(st);  /* drop the borrowed pointers now */
   return rc;

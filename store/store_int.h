@@ -14,7 +14,7 @@ enum {
   Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_BY_PATH,
   Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
-  Q_RUN_ADD, Q_RUN_FIND_NAME,
+  Q_RUN_ADD, Q_RUN_ADD_ID, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
   Q_MEAS_ADD, Q_TRACKER_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
   Q_RUNS, Q_RUN_BY_ID, Q_RUN_BY_NAME, Q_MEASUREMENTS, Q_RUN_SOURCES, Q_SOURCE_GET,
@@ -40,6 +40,10 @@ typedef struct env_cache_entry {
   int64_t id;
 } env_cache_entry;
 
+/* Rows written in batches (pending.c). */
+#define STORE_PENDING_ROWS 64
+typedef struct store_pending store_pending;
+
 struct store_db {
   sqlite3 *conn;          /* one of the two (store/db.h) */
   struct pg_conn *pg;
@@ -56,6 +60,7 @@ struct store_db {
   unsigned char *held;
   size_t held_bytes;
   long held_lines;
+  store_pending *pending;   /* runs and tracker rows not written yet */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
@@ -88,11 +93,24 @@ struct store_db {
 
 extern const char *const store_sql[Q_COUNT_];
 
-/* Prepared statement for q, reset and with bindings cleared. */
+/* Prepared statement for q, reset and with bindings cleared; pending
+** rows are written first (pending.c). */
 int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]);
-/* A statement of SQLite's text for one use (db_finalize it). */
+/* A statement of SQLite's text for one use (db_finalize it); pending
+** rows are written first. */
 int store_prepare(store_db *db, const char *sql, db_stmt **out,
                   char err[POD_ERRLEN]);
+/* The same without writing pending rows: for pending.c. */
+int store_stmt_get(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]);
+int store_prepare_get(store_db *db, const char *sql, db_stmt **out,
+                      char err[POD_ERRLEN]);
+/* pending.c: writes the rows kept (any other statement may read them or
+** add runs); drops them (rollback); frees (close). */
+int store_pending_flush(store_db *db, char err[POD_ERRLEN]);
+void store_pending_drop(store_db *db);
+void store_pending_free(store_db *db);
+/* A value from line `line` of source `source` is stored. */
+void store_note_line(store_db *db, int64_t source, int64_t line);
 /* Runs SQL text (SQLite's form) / a dialect entry (store_dialect[d]);
 ** SQLITE_OK or an error code, the message for store_fail. */
 int store_exec_raw(store_db *db, const char *sql);
