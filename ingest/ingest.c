@@ -303,6 +303,10 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    "or optimized", run.role);
   if (run.role && (rc = role_check(cx, model, &run, err))) return rc;
   if (!env_id) env_id = map_get(&s->folder_envs, cx->dir);
+  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
+  ** kept here too: one entry per line of a file of distinct run_ids was
+  ** most of the memory of a big ingest (issue 14); nor is its key made. */
+  remember = !from_file->parser_keeps || meta->run_name;
   if (meta->run_name) {
     if (s->run_name_model && strcmp(s->run_name_model, model))
       return pod_err(err, POD_EINPUT,
@@ -313,7 +317,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     if (!s->run_name_model) s->run_name_model = pod_xstrdup(model);
     key_add(&key, "--run");
     key_add(&key, meta->run_name);
-  } else {
+  } else if (remember) {
     char env[32];
     snprintf(env, sizeof env, "%lld", (long long)env_id);
     key_add(&key, cx->dir);
@@ -327,10 +331,6 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
-  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
-  ** kept here too: one entry per line of a file of distinct run_ids was
-  ** most of the memory of a big ingest (issue 14). */
-  remember = !from_file->parser_keeps || meta->run_name;
   if (remember && (*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
