@@ -511,14 +511,6 @@ static void bind_text(db_stmt *st, int i, const char *s) {
   else db_bind_null(st, i);
 }
 
-/* Text that stays valid until the statement is stepped right after and
-** reset before its next use (store_stmt): SQLite need not copy it. The
-** copies were ~15% of an ingest of a million measurements (issue 14). */
-static void bind_text_borrowed(db_stmt *st, int i, const char *s) {
-  if (s) db_bind_text_static(st, i, s);
-  else db_bind_null(st, i);
-}
-
 static void bind_count(db_stmt *st, int i, int64_t v) {
   if (v >= 0) db_bind_int64(st, i, v);
   else db_bind_null(st, i);
@@ -1085,31 +1077,6 @@ int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
     if ((rc = step_done(db, st, NULL, err))) return rc;
   }
   return POD_OK;
-}
-
-int store_measurement_add(store_db *db, const store_measurement *m,
-                          char err[POD_ERRLEN]) {
-  db_stmt *st;
-  int rc = store_stmt(db, Q_MEAS_ADD, &st, err);
-  if (rc) return rc;
-  db_bind_int64(st, 1, m->run_id);
-  db_bind_int64(st, 2, m->metric_id);
-  db_bind_double(st, 3, m->value);
-  bind_count(st, 4, m->batch_size);
-  bind_count(st, 5, m->sequence_length);
-  bind_real(st, 6, m->epoch);
-  bind_count(st, 7, m->step);
-  bind_text_borrowed(st, 8, m->split);
-  db_bind_int64(st, 9, m->source_id);
-  db_bind_int64(st, 10, m->line);
-  bind_text_borrowed(st, 11, m->raw_value);
-  bind_text_borrowed(st, 12, m->raw_unit);
-  bind_text_borrowed(st, 13, m->method);
-  bind_text_borrowed(st, 14, m->method_note);
-  store_note_line(db, m->source_id, m->line);
-  rc = step_done(db, st, NULL, err);
-  db_clear_bindings(st);  /* drop the borrowed pointers now */
-  return rc;
 }
 
 int store_source_set_method(store_db *db, int64_t source_id,

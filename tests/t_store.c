@@ -291,10 +291,11 @@ static int count_sql(const char *sql) {
 ** rollback, and the next transaction's ids follow the kept rows. */
 static void test_store_pending_rows_read_back_and_roll_back(void) {
   char err[POD_ERRLEN], model[32], name[32];
-  int64_t src, id = 0, prev = 0;
+  int64_t src, id = 0, prev = 0, metric;
   store_db *db = open_fresh();
   CHECK_INT(store_begin(db, err), POD_OK);
   src = add_source(db, "pp");
+  CHECK_INT(store_metric_id(db, "loss", "", -1, &metric, err), POD_OK);
   for (int i = 0; i < 150; i++) {   /* two full batches and a rest */
     store_run_new r = {0};
     store_tracker_result t;
@@ -314,6 +315,7 @@ static void test_store_pending_rows_read_back_and_roll_back(void) {
     t.v[0] = i + 0.5;
     t.raw[0] = raw;   /* copied: the buffer is reused */
     CHECK_INT(store_tracker_result_add(db, &t, err), POD_OK);
+    add_value(db, id, metric, src, i);   /* a measurement: batched too */
     if (i == 100) {   /* a read inside the transaction sees every row */
       snprintf(name, sizeof name, "%lld", (long long)id);
       model[0] = '\0';
@@ -329,6 +331,10 @@ static void test_store_pending_rows_read_back_and_roll_back(void) {
                         " ON r.id = t.run_id WHERE r.model = 'm' || (t.line - 2)"
                         " AND t.duration = t.line - 1.5 AND t.duration_raw ="
                         " (t.line - 2) || '.5' AND t.emissions IS NULL"),
+              150);
+    CHECK_INT(count_sql("SELECT count(*) FROM measurements m JOIN runs r"
+                        " ON r.id = m.run_id WHERE r.model = 'm' || CAST(m.value AS INTEGER)"
+                        " AND m.batch_size = 8 AND m.epoch IS NULL"),
               150);
   }
   CHECK_INT(store_begin(db, err), POD_OK);   /* dropped on a rollback */
