@@ -302,9 +302,10 @@ const char *const store_sql[Q_COUNT_] = {
       "DELETE FROM sources WHERE format = '" STORE_ESTIMATE_FORMAT "' AND "
       "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
       "  sources.id)",
+  /* curves are measurements: tracker_results has no index by source */
   [Q_SOURCE_RUNS] =
-      "SELECT run_id AS id FROM measurements WHERE source_id = ?1 UNION "
-      "SELECT run_id FROM tracker_results WHERE source_id = ?1 ORDER BY 1",
+      "SELECT DISTINCT run_id AS id FROM measurements WHERE source_id = ?1 "
+      "ORDER BY 1",
   /* runs with validation or test curves of a quality metric and no
   ** result picked from them: a registry from before schema v5 */
   [Q_RUNS_WITHOUT_RESULTS] =
