@@ -6,6 +6,7 @@
 #define PODIUM_STORE_INT_H
 
 #include "store/db.h"
+#include <math.h>
 #include "store/store.h"
 
 /* Every statement the store prepares, by purpose. Prepared on first use,
@@ -90,6 +91,26 @@ struct store_db {
 #define WIDE_CELLS "(" TRACKER_COLUMNS(WIDE_CELL) "0)"
 /* ", duration, duration_raw, ...": the column list of an insert or a copy */
 #define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
+
+/* Binding helpers: NULL for a NULL text, a count < 0, a NaN. */
+static inline void bind_text(db_stmt *st, int i, const char *s) {
+  if (s) db_bind_text(st, i, s);
+  else db_bind_null(st, i);
+}
+
+static inline void bind_count(db_stmt *st, int i, int64_t v) {
+  if (v >= 0) db_bind_int64(st, i, v);
+  else db_bind_null(st, i);
+}
+
+static inline void bind_real(db_stmt *st, int i, double v) {
+  if (!isnan(v)) db_bind_double(st, i, v);
+  else db_bind_null(st, i);
+}
+
+/* Runs a write statement; when out_id is given, stores the new rowid. */
+int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
+                    char err[POD_ERRLEN]);
 
 extern const char *const store_sql[Q_COUNT_];
 
