@@ -7,9 +7,10 @@
 #     many lines), 100k and 1M lines;
 #   - a folder of 10,000 training logs, a third each Keras CSVLogger,
 #     Lightning metrics.csv and transformers trainer_state.json.
-# Prints rows/s, the ratio (podium rows/s / sqlite3 rows/s) and podium's
-# peak RSS; writes the table into docs/PERFORMANCE.md between the
-# bench:ingest markers (the notes around it are written by hand).
+# Prints rows/s, the ratio (podium rows/s / sqlite3 rows/s), the CPU
+# seconds (user + system) of both and podium's peak RSS; writes the table
+# into docs/PERFORMANCE.md between the bench:ingest markers (the notes
+# around it are written by hand).
 # Usage: bench/ingest.sh PODIUM GEN_CODECARBON GEN_TRAINLOGS [SIZES] [LOGS]
 set -eu
 podium=$1
@@ -20,11 +21,13 @@ nlogs=${5:-10000}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 out=docs/PERFORMANCE.md
-now() { date +%s.%N; }
 secs() {  # wall seconds from a GNU time -v report
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"
 }
 rss() { awk -F': ' '/Maximum resident/ {printf "%.1f", $2/1024}' "$1"; }
+cpu() {  # user + system seconds from a GNU time -v report
+  awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$1"
+}
 
 # podium on $2 (a file or folder) into a fresh registry; sets p_s, p_rss
 podium_run() {
@@ -32,11 +35,21 @@ podium_run() {
   /usr/bin/time -v -o "$dir/time.txt" "$podium" --db "$dir/p.db" ingest --quiet "$1" >/dev/null
   p_s=$(secs "$dir/time.txt")
   p_rss=$(rss "$dir/time.txt")
+  p_cpu=$(cpu "$dir/time.txt")
 }
 
-# one table line: layout rows p_s s_s rss stored
+# sqlite3 with its arguments (input from stdin); sets s_s, s_cpu
+sqlite_run() {
+  /usr/bin/time -v -o "$dir/stime.txt" sqlite3 "$@" >/dev/null 2>&1
+  s_s=$(secs "$dir/stime.txt")
+  s_cpu=$(cpu "$dir/stime.txt")
+}
+
+# one table line: layout rows p_s s_s rss stored (and p_cpu, s_cpu set):
+# the ratio is by wall time; CPU (user + system) is beside it, as a
+# shared machine slows the wall time of podium's two threads more
 line() {
-  echo "$1 $2 $3 $4 $5" | awk -v stored="$6" '{printf "| %s | %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %s MB | %s |\n", $1, $2, $3, $2/$3, $4, $2/$4, $4/$3, $5, stored}'
+  echo "$1 $2 $3 $4 $5 $p_cpu $s_cpu" | awk -v stored="$6" '{printf "| %s | %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %.2f s / %.2f s (%.2fx) | %s MB | %s |\n", $1, $2, $3, $2/$3, $4, $2/$4, $4/$3, $6, $7, $7/$6, $5, stored}'
 }
 
 rows=""
@@ -46,10 +59,7 @@ for layout in runs snapshots; do
     "$gen" "$n" "$layout" > "$f"
     podium_run "$f"
     rm -f "$dir/s.db"
-    t0=$(now)
-    sqlite3 "$dir/s.db" '.mode csv' ".import $f t"
-    t1=$(now)
-    s_s=$(echo "$t0 $t1" | awk '{print $2 - $1}')
+    sqlite_run "$dir/s.db" '.mode csv' ".import $f t" </dev/null
     stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
     l=$(line "codecarbon-$layout" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
     echo "$l"
@@ -80,10 +90,7 @@ podium_run "$logs"
   done
 } > "$dir/import.sql"
 rm -f "$dir/s.db"
-t0=$(now)
-sqlite3 "$dir/s.db" < "$dir/import.sql" >/dev/null 2>&1
-t1=$(now)
-s_s=$(echo "$t0 $t1" | awk '{print $2 - $1}')
+sqlite_run "$dir/s.db" < "$dir/import.sql"
 # rows: what sqlite3 stored (CSV data rows, JSON lines), for both sides
 n=$(sqlite3 "$dir/s.db" "SELECT (SELECT count(*) FROM keras) + (SELECT count(*) FROM lit) + (SELECT count(*) FROM json)")
 stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
@@ -97,8 +104,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
   echo "<!-- bench:ingest -->"
   echo "Machine: $(nproc) CPUs, $cpu; SQLite $(sqlite3 --version | cut -d' ' -f1); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
   echo
-  echo "| layout | rows | podium | podium rows/s | sqlite3 .import | sqlite3 rows/s | ratio | podium peak RSS | runs / measurements / samples |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| layout | rows | podium | podium rows/s | sqlite3 .import | sqlite3 rows/s | ratio | CPU podium / sqlite3 (ratio) | podium peak RSS | runs / measurements / samples |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf "%s" "$rows"
   echo "<!-- /bench:ingest -->"
 } > "$dir/table.md"

@@ -568,6 +568,20 @@ done:
   return rc;
 }
 
+/* Whether key (a slot's raw cells, \x1f after each) is row's. */
+static int same_env(const cc *st, const pod_buf *key, const ingest_csv_row *row) {
+  size_t at = 0;
+  for (size_t c = 0; c < st->n_env_cols; c++) {
+    int i = st->env_cols[c];
+    size_t n = row->len[i];
+    if (at + n + 1 > key->len || memcmp(key->data + at, row->field[i], n) ||
+        key->data[at + n] != '\x1f')
+      return 0;
+    at += n + 1;
+  }
+  return at == key->len;
+}
+
 /* Rows of several machines interleave (each flush() appends one row of
 ** its run), so the environments of the last few distinct rows are kept,
 ** most recent first, keyed by their raw cells: env_build (cJSON, the
@@ -576,18 +590,15 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    char err[POD_ERRLEN]) {
   env_slot hit;
   int rc, k;
-  pod_buf_clear(&st->env_key);
-  for (size_t c = 0; c < st->n_env_cols; c++) {
-    int i = st->env_cols[c];
-    pod_buf_add(&st->env_key, row->field[i], row->len[i]);
-    pod_buf_addc(&st->env_key, '\x1f');
-  }
-  for (k = 0; k < st->n_env; k++)
-    if (st->env[k].key.len == st->env_key.len &&
-        (!st->env_key.len ||  /* no machine columns: data may be NULL */
-         !memcmp(st->env[k].key.data, st->env_key.data, st->env_key.len)))
-      break;
+  for (k = 0; k < st->n_env; k++)  /* compared in place: no key made */
+    if (same_env(st, &st->env[k].key, row)) break;
   if (k == st->n_env) {  /* a machine not among the recent ones */
+    pod_buf_clear(&st->env_key);
+    for (size_t c = 0; c < st->n_env_cols; c++) {
+      int i = st->env_cols[c];
+      pod_buf_add(&st->env_key, row->field[i], row->len[i]);
+      pod_buf_addc(&st->env_key, '\x1f');
+    }
     if ((rc = env_build(cx, st, row, err))) return rc;
     if (st->n_env < ENV_SLOTS) st->n_env++;
     k = st->n_env - 1;   /* the least recent slot gets the new one */

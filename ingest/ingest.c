@@ -48,8 +48,10 @@ struct ingest_session {
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
   char *run_name_model;  /* with --run: the one model it may hold */
-  /* folder -> nearest manifest (NULL: none), loaded once per session */
-  char **manifest_dir;
+  /* folder -> its manifest (NULL: none), loaded once per session; found
+  ** by a hash (a list scanned per folder was quadratic in a folder of
+  ** 10,000 logs, issue 14) */
+  id_map manifest_at;    /* folder -> index + 1 into manifest */
   ingest_manifest **manifest;
   size_t n_manifests;
   ingest_progress_fn progress;
@@ -183,11 +185,9 @@ void ingest_session_free(ingest_session *s) {
   free((char *)s->meta.method);
   free_list(s->meta.map, s->meta.n_map);
   free_list(s->meta.tags, s->meta.n_tags);
-  for (size_t i = 0; i < s->n_manifests; i++) {
-    free(s->manifest_dir[i]);
+  for (size_t i = 0; i < s->n_manifests; i++)
     ingest_manifest_free(s->manifest[i]);
-  }
-  free(s->manifest_dir);
+  map_free(&s->manifest_at);
   free(s->manifest);
   map_free(&s->runs);
   map_free(&s->folder_envs);
@@ -303,6 +303,10 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    "or optimized", run.role);
   if (run.role && (rc = role_check(cx, model, &run, err))) return rc;
   if (!env_id) env_id = map_get(&s->folder_envs, cx->dir);
+  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
+  ** kept here too: one entry per line of a file of distinct run_ids was
+  ** most of the memory of a big ingest (issue 14); nor is its key made. */
+  remember = !from_file->parser_keeps || meta->run_name;
   if (meta->run_name) {
     if (s->run_name_model && strcmp(s->run_name_model, model))
       return pod_err(err, POD_EINPUT,
@@ -313,7 +317,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     if (!s->run_name_model) s->run_name_model = pod_xstrdup(model);
     key_add(&key, "--run");
     key_add(&key, meta->run_name);
-  } else {
+  } else if (remember) {
     char env[32];
     snprintf(env, sizeof env, "%lld", (long long)env_id);
     key_add(&key, cx->dir);
@@ -327,10 +331,6 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
-  /* A run the parser remembers by its key (CodeCarbon's run_id) is not
-  ** kept here too: one entry per line of a file of distinct run_ids was
-  ** most of the memory of a big ingest (issue 14). */
-  remember = !from_file->parser_keeps || meta->run_name;
   if (remember && (*out_run = map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
@@ -550,21 +550,19 @@ static int folder_manifest(ingest_session *s, const char *dir,
                            ingest_manifest **out, char err[POD_ERRLEN]) {
   char probe[4200];
   int rc;
-  for (size_t i = 0; i < s->n_manifests; i++)
-    if (!strcmp(s->manifest_dir[i], dir)) {
-      *out = s->manifest[i];
-      return POD_OK;
-    }
+  int64_t at = map_get(&s->manifest_at, dir);
+  if (at) {
+    *out = s->manifest[at - 1];
+    return POD_OK;
+  }
   *out = NULL;
   snprintf(probe, sizeof probe, "%s/podium.json", dir);
   if (pod_exists(probe) && (rc = ingest_manifest_load(probe, out, err)))
     return rc;
-  s->manifest_dir = pod_xrealloc(s->manifest_dir,
-                                 (s->n_manifests + 1) * sizeof *s->manifest_dir);
   s->manifest = pod_xrealloc(s->manifest,
                              (s->n_manifests + 1) * sizeof *s->manifest);
-  s->manifest_dir[s->n_manifests] = pod_xstrdup(dir);
   s->manifest[s->n_manifests++] = *out;
+  map_put(&s->manifest_at, dir, (int64_t)s->n_manifests);
   return POD_OK;
 }
 

@@ -132,6 +132,11 @@ const char *const store_sql[Q_COUNT_] = {
       "INSERT INTO runs (name, project, model, variant, role, dataset, task, "
       "scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
       "?6, ?7, ?8, ?9, ?10, ?11)",
+  /* the same with the id given (store/pending.c) */
+  [Q_RUN_ADD_ID] =
+      "INSERT INTO runs (id, name, project, model, variant, role, dataset, "
+      "task, scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
   [Q_RUN_FIND_NAME] = "SELECT id FROM runs WHERE name = ?1 ORDER BY id",
   [Q_METRIC_FIND] = "SELECT id FROM metrics WHERE name = ?1",
   [Q_METRIC_ADD] =
@@ -297,9 +302,10 @@ const char *const store_sql[Q_COUNT_] = {
       "DELETE FROM sources WHERE format = '" STORE_ESTIMATE_FORMAT "' AND "
       "  NOT EXISTS (SELECT 1 FROM measurements m WHERE m.source_id = "
       "  sources.id)",
+  /* curves are measurements: tracker_results has no index by source */
   [Q_SOURCE_RUNS] =
-      "SELECT run_id AS id FROM measurements WHERE source_id = ?1 UNION "
-      "SELECT run_id FROM tracker_results WHERE source_id = ?1 ORDER BY 1",
+      "SELECT DISTINCT run_id AS id FROM measurements WHERE source_id = ?1 "
+      "ORDER BY 1",
   /* runs with validation or test curves of a quality metric and no
   ** result picked from them: a registry from before schema v5 */
   [Q_RUNS_WITHOUT_RESULTS] =

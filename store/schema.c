@@ -151,6 +151,12 @@ const char *const store_migrations[] = {
   /* Most runs have no name (only --run gives one): index the named. */
   "DROP INDEX runs_by_name;"
   "CREATE INDEX runs_by_name ON runs(name) WHERE name IS NOT NULL;",
+
+  /* 6 -> 7: a file's earlier ingest is looked up by path (a changed file
+  ** takes --replace): without an index each file of a folder scanned
+  ** every source, ~7% of ingesting 2,000 training logs and growing with
+  ** the registry (issue 14). */
+  "CREATE INDEX sources_by_path ON sources(path);",
 };
 
 const int store_n_migrations =

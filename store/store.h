@@ -20,7 +20,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 typedef struct store_db store_db;
 
@@ -355,7 +355,9 @@ int store_explain_leaderboard(store_db *db, pod_buf *out,
 int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]);
 
 /* Results from curves (analysis/curves.c): the distinct runs that source
-** fed (column id), a copy of one curve point as a summary value (epoch and step
+** fed measurements to (column id; curves are measurements only: the
+** runs of tracker_results rows are not looked for, a scan of that table
+** per training log, issue 14), a copy of one curve point as a summary value (epoch and step
 ** cleared, derived = how it was picked, at_epoch = the point's epoch,
 ** of_epochs = how many epochs the curve has; same source and line), and
 ** the removal of every such copy of a run. */

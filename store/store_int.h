@@ -6,6 +6,7 @@
 #define PODIUM_STORE_INT_H
 
 #include "store/db.h"
+#include <math.h>
 #include "store/store.h"
 
 /* Every statement the store prepares, by purpose. Prepared on first use,
@@ -14,7 +15,7 @@ enum {
   Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_BY_PATH,
   Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
-  Q_RUN_ADD, Q_RUN_FIND_NAME,
+  Q_RUN_ADD, Q_RUN_ADD_ID, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
   Q_MEAS_ADD, Q_TRACKER_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
   Q_RUNS, Q_RUN_BY_ID, Q_RUN_BY_NAME, Q_MEASUREMENTS, Q_RUN_SOURCES, Q_SOURCE_GET,
@@ -40,6 +41,10 @@ typedef struct env_cache_entry {
   int64_t id;
 } env_cache_entry;
 
+/* Rows written in batches (pending.c). */
+#define STORE_PENDING_ROWS 64
+typedef struct store_pending store_pending;
+
 struct store_db {
   sqlite3 *conn;          /* one of the two (store/db.h) */
   struct pg_conn *pg;
@@ -56,6 +61,7 @@ struct store_db {
   unsigned char *held;
   size_t held_bytes;
   long held_lines;
+  store_pending *pending;   /* runs and tracker rows not written yet */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
@@ -86,13 +92,46 @@ struct store_db {
 /* ", duration, duration_raw, ...": the column list of an insert or a copy */
 #define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
 
+/* Binding helpers: NULL for a NULL text, a count < 0, a NaN. */
+static inline void bind_text(db_stmt *st, int i, const char *s) {
+  if (s) db_bind_text(st, i, s);
+  else db_bind_null(st, i);
+}
+
+static inline void bind_count(db_stmt *st, int i, int64_t v) {
+  if (v >= 0) db_bind_int64(st, i, v);
+  else db_bind_null(st, i);
+}
+
+static inline void bind_real(db_stmt *st, int i, double v) {
+  if (!isnan(v)) db_bind_double(st, i, v);
+  else db_bind_null(st, i);
+}
+
+/* Runs a write statement; when out_id is given, stores the new rowid. */
+int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
+                    char err[POD_ERRLEN]);
+
 extern const char *const store_sql[Q_COUNT_];
 
-/* Prepared statement for q, reset and with bindings cleared. */
+/* Prepared statement for q, reset and with bindings cleared; pending
+** rows are written first (pending.c). */
 int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]);
-/* A statement of SQLite's text for one use (db_finalize it). */
+/* A statement of SQLite's text for one use (db_finalize it); pending
+** rows are written first. */
 int store_prepare(store_db *db, const char *sql, db_stmt **out,
                   char err[POD_ERRLEN]);
+/* The same without writing pending rows: for pending.c. */
+int store_stmt_get(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]);
+int store_prepare_get(store_db *db, const char *sql, db_stmt **out,
+                      char err[POD_ERRLEN]);
+/* pending.c: writes the rows kept (any other statement may read them or
+** add runs); drops them (rollback); frees (close). */
+int store_pending_flush(store_db *db, char err[POD_ERRLEN]);
+void store_pending_drop(store_db *db);
+void store_pending_free(store_db *db);
+/* A value from line `line` of source `source` is stored. */
+void store_note_line(store_db *db, int64_t source, int64_t line);
 /* Runs SQL text (SQLite's form) / a dialect entry (store_dialect[d]);
 ** SQLITE_OK or an error code, the message for store_fail. */
 int store_exec_raw(store_db *db, const char *sql);
