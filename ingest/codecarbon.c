@@ -57,11 +57,7 @@
 
 /* The measurement columns: metric name, SI unit, unit as written,
 ** direction, factor to SI. */
-static const struct mcol {
-  const char *column, *metric, *unit, *raw_unit;
-  int direction;
-  double scale;
-} mcols[] = {
+static const ingest_column_metric mcols[] = {
   {"duration", "duration", "s", "s", STORE_LOWER_BETTER, 1},
   {"emissions", "emissions", "kg", "kg", STORE_LOWER_BETTER, 1},
   {"emissions_rate", "emissions_rate", "kg/s", "kg/s", STORE_LOWER_BETTER, 1},

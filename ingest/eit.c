@@ -146,12 +146,7 @@ static int add(ingest_ctx *cx, eit *st, int64_t metric_id, double value,
                const char *raw, const char *unit, long line, int64_t step,
                char err[POD_ERRLEN]) {
   store_measurement m;
-  store_measurement_init(&m);
-  m.run_id = st->run_id;
-  m.metric_id = metric_id;
-  m.source_id = cx->source_id;
-  m.line = line;
-  m.value = value;
+  ingest_measurement_init(&m, cx, st->run_id, metric_id, line, value);
   m.step = step;
   m.raw_value = raw;
   m.raw_unit = unit;

@@ -256,11 +256,7 @@ done:
 
 /* ---- the Stats table --------------------------------------------------- */
 
-static const struct skey {
-  const char *key, *metric, *unit, *raw_unit;
-  int direction;
-  double scale;
-} skeys[] = {
+static const ingest_column_metric skeys[] = {
   {"exp_len_hours", "duration", "s", "h", STORE_LOWER_BETTER, 3600},
   {"cpu_hours", "cpu_time", "s", "h", STORE_LOWER_BETTER, 3600},
   {"gpu_hours", "gpu_time", "s", "h", STORE_LOWER_BETTER, 3600},
@@ -285,7 +281,7 @@ static int stats(ingest_ctx *cx, const html_page *pg, const html_table *tb,
                       "found a Stats table without its Key/Value row, "
                       "expected the table create-compute-appendix writes");
   for (int r = 2; r < tb->rows; r++) {
-    const struct skey *k = NULL;
+    const ingest_column_metric *k = NULL;
     const char *key, *raw;
     store_measurement m;
     int64_t metric_id;
@@ -310,7 +306,7 @@ static int stats(ingest_ctx *cx, const html_page *pg, const html_table *tb,
         return cell_fail(cx, pg, &c[1], "each key once", err);
     }
     for (size_t i = 0; i < N_SKEYS; i++)
-      if (!strcmp(skeys[i].key, key)) k = &skeys[i];
+      if (!strcmp(skeys[i].column, key)) k = &skeys[i];
     cx->rows++;
     if (!strcmp(raw, "NaN") || !strcmp(raw, "nan") || !strcmp(raw, "None")) {
       (*skipped)++;   /* pandas' missing value: nothing measured */
@@ -322,12 +318,7 @@ static int stats(ingest_ctx *cx, const html_page *pg, const html_table *tb,
                               k ? k->direction : STORE_NO_DIRECTION,
                               &metric_id, err)))
       return rc;
-    store_measurement_init(&m);
-    m.run_id = run_id;
-    m.metric_id = metric_id;
-    m.source_id = cx->source_id;
-    m.line = c[2].line;
-    m.value = k ? v * k->scale : v;
+    ingest_measurement_init(&m, cx, run_id, metric_id, c[2].line, k ? v * k->scale : v);
     m.raw_value = raw;
     m.raw_unit = k ? k->raw_unit : "";
     if ((rc = store_measurement_add(cx->db, &m, err))) return rc;

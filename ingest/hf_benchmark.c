@@ -235,12 +235,7 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
       return pod_err_at(err, rc, cx->path, line, col, "%s", again);
     }
   }
-  store_measurement_init(&m);
-  m.run_id = st->run_id;
-  m.metric_id = st->metric_id;
-  m.source_id = cx->source_id;
-  m.line = row->line;
-  m.value = value;
+  ingest_measurement_init(&m, cx, st->run_id, st->metric_id, row->line, value);
   m.batch_size = batch;
   m.sequence_length = seq;
   m.raw_value = cell;

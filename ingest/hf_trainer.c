@@ -257,12 +257,7 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
                             &metric_id, err)))
     return rc;
   raw_after_key(st->text, st->len, kp->off, raw, sizeof raw);
-  store_measurement_init(&m);
-  m.run_id = st->run_id;
-  m.metric_id = metric_id;
-  m.source_id = cx->source_id;
-  m.line = line;
-  m.value = v->valuedouble;
+  ingest_measurement_init(&m, cx, st->run_id, metric_id, line, v->valuedouble);
   m.epoch = epoch;
   m.step = step;
   m.split = split;

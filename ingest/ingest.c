@@ -279,6 +279,17 @@ static int role_check(ingest_ctx *cx, const char *model,
   return rc;
 }
 
+void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
+                             int64_t run_id, int64_t metric_id, int64_t line,
+                             double value) {
+  store_measurement_init(m);
+  m->run_id = run_id;
+  m->metric_id = metric_id;
+  m->source_id = cx->source_id;
+  m->line = line;
+  m->value = value;
+}
+
 int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]) {
   ingest_session *s = cx->session;

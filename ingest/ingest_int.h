@@ -120,6 +120,21 @@ void ingest_map_row(const ingest_meta *meta, const ingest_csv_row *header,
 ** file, if any. A model is required (flags or file). */
 int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]);
+/* A tracker's column (CodeCarbon) or key (an eit page's Stats row) and
+** the metric it holds: the metric's SI unit, the unit as written, its
+** direction, and the factor from what is written to SI. */
+typedef struct ingest_column_metric {
+  const char *column, *metric, *unit, *raw_unit;
+  int direction;
+  double scale;
+} ingest_column_metric;
+
+/* A measurement of this file: what every format sets (its run, metric,
+** source and line, the value in the metric's SI unit); the caller adds
+** step, epoch, split, axes and the raw cell as it has them. */
+void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
+                             int64_t run_id, int64_t metric_id, int64_t line,
+                             double value);
 /* Records the environment a folder's environment file described. */
 void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id);
 

@@ -317,12 +317,7 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                               ingest_metric_direction(c->base),
                               &c->metric_id, err)))
       return rc;
-    store_measurement_init(&m);
-    m.run_id = st->run_id;
-    m.metric_id = c->metric_id;
-    m.source_id = cx->source_id;
-    m.line = row->line;
-    m.value = v;
+    ingest_measurement_init(&m, cx, st->run_id, c->metric_id, row->line, v);
     m.epoch = epoch >= 0 ? (double)epoch : NAN;
     m.step = step;
     m.split = c->split;
