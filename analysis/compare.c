@@ -86,11 +86,6 @@ typedef struct loader {
 
 /* ---- rows in -------------------------------------------------------- */
 
-static int64_t axis_of(const store_row *row, const char *name) {
-  const store_value *v = store_row_col(row, name);
-  return v->type == STORE_NULL ? -1 : v->i;
-}
-
 static int same_text(const char *a, const char *b) {
   return (!a && !b) || (a && b && !strcmp(a, b));
 }
@@ -113,8 +108,8 @@ static int take_measurement(const store_row *row, void *ud) {
   loader *l = ud;
   const char *metric = store_row_text(row, "metric"), *split = store_row_text(row, "split");
   const char *method = store_row_text(row, "method"), *unit = store_row_text(row, "unit");
-  int64_t batch = axis_of(row, "batch_size");
-  int64_t seq = axis_of(row, "sequence_length");
+  int64_t batch = store_row_int(row, "batch_size", -1);
+  int64_t seq = store_row_int(row, "sequence_length", -1);
   int direction = (int)store_row_col(row, "direction")->i;
   double v = store_row_col(row, "value")->d;
   const store_value *at = store_row_col(row, "at_epoch");

@@ -39,11 +39,6 @@ static int same_text(const char *a, const char *b) {
   return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static int64_t axis(const store_row *row, const char *name) {
-  const store_value *v = store_row_col(row, name);
-  return v->type == STORE_NULL ? -1 : v->i;
-}
-
 static int take(const store_row *row, void *ud) {
   gather *g = ud;
   const char *metric = store_row_text(row, "metric");
@@ -51,7 +46,7 @@ static int take(const store_row *row, void *ud) {
   const char *split = store_row_text(row, "split");
   const store_value *at = store_row_col(row, "at_epoch");
   int direction = (int)store_row_col(row, "direction")->i;
-  int64_t b = axis(row, "batch_size"), q = axis(row, "sequence_length");
+  int64_t b = store_row_int(row, "batch_size", -1), q = store_row_int(row, "sequence_length", -1);
   double x = store_row_col(row, "value")->d;
   val *v;
   if (store_row_col(row, "epoch")->type != STORE_NULL ||

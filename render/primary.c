@@ -32,29 +32,16 @@ typedef struct boards {
   size_t n;
 } boards;
 
-static const char *text(const store_row *row, const char *name) {
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name) && row->v[i].type == STORE_TEXT)
-      return row->v[i].s;
-  return "";
-}
-
-static int64_t num(const store_row *row, const char *name) {
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return row->v[i].i;
-  return 0;
-}
-
 static int take_board(const store_row *row, void *ud) {
   boards *l = ud;
   render_primary *p;
   l->b = pod_xrealloc(l->b, (l->n + 1) * sizeof *l->b);
   p = &l->b[l->n++];
-  p->scope = pod_xstrdup(text(row, "scope"));
-  p->metric = pod_xstrdup(text(row, "metric"));
-  p->unit = pod_xstrdup(text(row, "unit"));
-  p->metric_id = num(row, "metric_id");
-  p->direction = (int)num(row, "direction");
+  p->scope = pod_xstrdup(store_row_text_or(row, "scope", ""));
+  p->metric = pod_xstrdup(store_row_text_or(row, "metric", ""));
+  p->unit = pod_xstrdup(store_row_text_or(row, "unit", ""));
+  p->metric_id = store_row_int(row, "metric_id", 0);
+  p->direction = (int)store_row_int(row, "direction", 0);
   return 0;
 }
 

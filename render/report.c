@@ -33,12 +33,6 @@ void render_csv_cell(pod_buf *out, const char *s) {
 void render_md_cell(pod_buf *out, const char *s) { pod_md_cell(out, s); }
 
 
-static const char *text_or(const store_row *row, const char *name,
-                           const char *dflt) {
-  const store_value *v = store_row_col(row, name);
-  return v->type == STORE_TEXT && *v->s ? v->s : dflt;
-}
-
 /* ---- Markdown reports ------------------------------------------------ */
 
 typedef struct report {
@@ -55,7 +49,7 @@ static int report_row(const store_row *row, void *ud) {
   report *r = ud;
   const store_value *b = store_row_col(row, "batch_size"), *q = store_row_col(row, "sequence_length");
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
-  const char *split = text_or(row, "split", "");
+  const char *split = store_row_text_or(row, "split", "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
       b->i != r->batch || q->i != r->seq || render_text_hash(split) != r->split) {
     r->have = 1;
@@ -87,11 +81,11 @@ static int report_row(const store_row *row, void *ud) {
     pod_buf_addc(r->out, '\n');
   }
   pod_buf_printf(r->out, "| %lld | ", (long long)store_row_col(row, "rank")->i);
-  render_md_cell(r->out, text_or(row, "model", ""));
+  render_md_cell(r->out, store_row_text_or(row, "model", ""));
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, text_or(row, "variant", "-"));
+  render_md_cell(r->out, store_row_text_or(row, "variant", "-"));
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, text_or(row, "role", "-"));
+  render_md_cell(r->out, store_row_text_or(row, "role", "-"));
   pod_buf_adds(r->out, " | ");
   pod_fmt_plain(r->out, store_row_col(row, "value")->d, r->unit);
   pod_buf_printf(r->out, " | %lld | %lld |", (long long)store_row_col(row, "n")->i,
@@ -126,15 +120,15 @@ typedef struct find_board {
 static int match_board(const store_row *row, void *ud) {
   find_board *f = ud;
   pod_buf name = POD_BUF_INIT;
-  render_board_name(&name, text_or(row, "scope", ""), text_or(row, "metric", ""));
+  render_board_name(&name, store_row_text_or(row, "scope", ""), store_row_text_or(row, "metric", ""));
   if (!strcmp(name.data, f->name)) {
     f->found = 1;
     free(f->scope);
     free(f->metric);
     free(f->unit);
-    f->scope = pod_xstrdup(text_or(row, "scope", ""));
-    f->metric = pod_xstrdup(text_or(row, "metric", ""));
-    f->unit = pod_xstrdup(text_or(row, "unit", ""));
+    f->scope = pod_xstrdup(store_row_text_or(row, "scope", ""));
+    f->metric = pod_xstrdup(store_row_text_or(row, "metric", ""));
+    f->unit = pod_xstrdup(store_row_text_or(row, "unit", ""));
     f->metric_id = store_row_col(row, "metric_id")->i;
     f->direction = (int)store_row_col(row, "direction")->i;
   }
@@ -150,11 +144,11 @@ static int match_board(const store_row *row, void *ud) {
 ** report_row. board is a row of store_each_leaderboard (scope, metric_id,
 ** metric, unit, direction). */
 static void report_head(const store_row *board, report *r, pod_buf *out) {
-  const char *scope = text_or(board, "scope", "");
+  const char *scope = store_row_text_or(board, "scope", "");
   memset(r, 0, sizeof *r);
   r->out = out;
-  r->unit = text_or(board, "unit", "");
-  r->metric = text_or(board, "metric", "");
+  r->unit = store_row_text_or(board, "unit", "");
+  r->metric = store_row_text_or(board, "metric", "");
   pod_buf_adds(out, "# ");
   render_md_cell(out, r->metric);
   pod_buf_adds(out, ": ");
@@ -184,7 +178,7 @@ static int report_board(store_db *db, const store_row *board,
                         const render_primary *primary, pod_buf *out,
                         char err[POD_ERRLEN]) {
   report r;
-  const char *scope = text_or(board, "scope", "");
+  const char *scope = store_row_text_or(board, "scope", "");
   int64_t id = store_row_col(board, "metric_id")->i;
   int rc;
   report_head(board, &r, out);
@@ -414,14 +408,14 @@ static int board_downloads(const store_row *row, void *ud) {
   board_files *b = ud;
   board_sinks k = {TABLE_OUT_INIT, {0}};
   pod_buf name = POD_BUF_INIT, md = POD_BUF_INIT, rel = POD_BUF_INIT;
-  const char *scope = text_or(row, "scope", "");
+  const char *scope = store_row_text_or(row, "scope", "");
   int64_t id = store_row_col(row, "metric_id")->i;
   const render_primary *primary = render_primary_of(b->prim, b->n_prim,
                                                     scope, id);
   unsigned costs = 0;
   const store_rows *rows = NULL;   /* walked twice on a primary board */
   int rc;
-  render_board_name(&name, scope, text_or(row, "metric", ""));
+  render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
   report_head(row, &k.r, &md);
   rc = render_board_rows_get(b->boards, b->db, b->prim, b->n_prim, scope, id,
                              &rows, b->err);

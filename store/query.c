@@ -5,6 +5,7 @@
 */
 #include "store/store_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -606,6 +607,27 @@ const store_value *store_row_col(const store_row *row, const char *name) {
 const char *store_row_text(const store_row *row, const char *name) {
   const store_value *v = store_row_col(row, name);
   return v->type == STORE_TEXT ? v->s : NULL;
+}
+
+const char *store_row_text_or(const store_row *row, const char *name,
+                              const char *if_none) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_TEXT && *v->s ? v->s : if_none;
+}
+
+int64_t store_row_int(const store_row *row, const char *name,
+                      int64_t if_null) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_INT    ? v->i
+         : v->type == STORE_REAL ? (int64_t)v->d
+                                 : if_null;
+}
+
+double store_row_real(const store_row *row, const char *name) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_REAL  ? v->d
+         : v->type == STORE_INT ? (double)v->i
+                                : NAN;
 }
 
 int store_each_source_run(store_db *db, int64_t source_id, store_row_fn fn,

@@ -254,6 +254,13 @@ typedef struct store_row {
 ** column name. */
 const store_value *store_row_col(const store_row *row, const char *name);
 const char *store_row_text(const store_row *row, const char *name);
+/* Reading a column with a default: its text when it is non-empty text,
+** else if_none; its integer (a real cut), else if_null; its number as a
+** double, else NaN. */
+const char *store_row_text_or(const store_row *row, const char *name,
+                              const char *if_none);
+int64_t store_row_int(const store_row *row, const char *name, int64_t if_null);
+double store_row_real(const store_row *row, const char *name);
 
 /* Called once per row; a nonzero return stops the walk (and is returned
 ** by the store_each_* function unchanged). */
