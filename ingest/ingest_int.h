@@ -194,6 +194,11 @@ typedef struct ingest_trainlog {
 } ingest_trainlog;
 int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
                         char err[POD_ERRLEN]);
+/* cx->format_version: what (the writer) and what the read found (", 2
+** trainings (append=True)", ", 3 nan values skipped"), in version[n],
+** which must outlive the ingest of the file. */
+void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
+                             const char *what, char *version, size_t n);
 
 /* ---- formats --------------------------------------------------------- */
 typedef struct ingest_format {

@@ -48,15 +48,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     return pod_err_at(err, POD_EINPUT, cx->path, 1, 1, "found epoch in "
                       "column %d, expected it first (CSVLogger writes "
                       "epoch,<keys>)", tl.epoch_col + 1);
-  snprintf(version, sizeof version, "%s", tl.old_acc
-           ? "keras 2.0-2.2 (acc)" : "tf.keras 2.x / keras 3");
-  if (tl.trainings > 1)
-    snprintf(version + strlen(version), sizeof version - strlen(version),
-             ", %d trainings (append=True)", tl.trainings);
-  if (tl.nonfinite)
-    snprintf(version + strlen(version), sizeof version - strlen(version),
-             ", %ld nan values skipped", tl.nonfinite);
-  cx->format_version = version;
+  ingest_trainlog_version(cx, &tl, tl.old_acc ? "keras 2.0-2.2 (acc)"
+                                               : "tf.keras 2.x / keras 3",
+                          version, sizeof version);
   return POD_OK;
 }
 

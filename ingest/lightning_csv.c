@@ -37,12 +37,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   int rc;
   tl.need_step = 1;
   if ((rc = ingest_trainlog_csv(cx, &tl, err))) return rc;
-  snprintf(version, sizeof version, "CSVLogger%s",
-           tl.has_lr ? " + LearningRateMonitor" : "");
-  if (tl.nonfinite)
-    snprintf(version + strlen(version), sizeof version - strlen(version),
-             ", %ld nan values skipped", tl.nonfinite);
-  cx->format_version = version;
+  ingest_trainlog_version(cx, &tl, tl.has_lr ? "CSVLogger + LearningRateMonitor"
+                                             : "CSVLogger",
+                          version, sizeof version);
   return POD_OK;
 }
 

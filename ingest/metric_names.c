@@ -369,3 +369,14 @@ int ingest_header_cells(const char *head, size_t n, char cells[][64],
   }
   return k;
 }
+
+void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
+                             const char *what, char *version, size_t n) {
+  size_t at = (size_t)snprintf(version, n, "%s", what);
+  if (tl->trainings > 1 && at < n)
+    at += (size_t)snprintf(version + at, n - at, ", %d trainings "
+                           "(append=True)", tl->trainings);
+  if (tl->nonfinite && at < n)
+    snprintf(version + at, n - at, ", %ld nan values skipped", tl->nonfinite);
+  cx->format_version = version;
+}
