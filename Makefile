@@ -38,6 +38,7 @@ endif
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/schema.c store/query.c store/rows.c store/check.c \
+              store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
@@ -51,12 +52,12 @@ RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \
-              render/markdown.c render/state.c render/primary.c
+              render/markdown.c render/state.c render/primary.c render/incr.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_formats2.c \
-              tests/t_compare.c \
+              tests/t_compare.c tests/t_incremental.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_integrity.c \
               tests/t_study.c tests/t_browser.c tests/t_hardening.c \
               tests/t_pg.c

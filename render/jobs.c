@@ -55,7 +55,7 @@ static void *worker_main(void *ud) {
   render_board_rows_free(s->boards);
   store_close(s->db);
   pod_buf_free(&s->body);
-  pod_buf_free(&s->page);
+  pod_buf_free(&s->page);   /* s->manifest: main takes it when joining */
   return NULL;
 }
 
@@ -106,6 +106,7 @@ void site_start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].s.db = own;
     w[i].s.out = s->out;
     w[i].s.share = s->share;
+    w[i].s.incr = s->incr;
     /* main's study, read only: the worker renders its share of its pages */
     w[i].s.project = s->project;
     w[i].s.study = s->study;
@@ -141,6 +142,8 @@ int site_join_workers(site *s, worker *w, int n, int rc,
   for (int i = 0; i < n - 1; i++) {
     if (!w[i].started) continue;
     pthread_join(w[i].thread, NULL);
+    pod_buf_add(&s->manifest, w[i].s.manifest.data, w[i].s.manifest.len);
+    pod_buf_free(&w[i].s.manifest);
     if (w[i].rc && !w[i].s.stopped && !main_failed) {
       main_failed = 1;
       rc = w[i].rc;

@@ -9,6 +9,7 @@
 ** registry's cache of source rows ("podium.sources"), one per sandbox.
 */
 #include "render/site_int.h"
+#include "render/i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -262,15 +263,45 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
   return site_write_page(s, rel, "run.html", err);
 }
 
-/* A run's page in every language, from one set of queries. */
+/* The run's pages as the live site has them, when every language's is
+** there with this fingerprint (incr.c); 0: render them. */
+static int run_reused(site *s, int64_t id, const char *fp, int *rc,
+                      char err[POD_ERRLEN]) {
+  char rel[96];
+  if (!s->incr) return 0;
+  for (int k = 0; k < s->n_langs; k++) {
+    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
+             render_i18n_lang(s->i18n[k]), (long long)id);
+    if (!render_incr_same(s->incr, rel, fp) || !render_out_live(s->out, rel))
+      return 0;
+  }
+  *rc = POD_OK;
+  for (int k = 0; k < s->n_langs && *rc == POD_OK; k++) {
+    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
+             render_i18n_lang(s->i18n[k]), (long long)id);
+    *rc = render_out_reuse(s->out, rel, err);
+  }
+  return 1;
+}
+
+/* A run's page in every language, from one set of queries, or from the
+** live site when nothing it reads changed. */
 static int page_run(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
+  int64_t id = site_row_int(row, "id");
+  char fp[RENDER_FP_LEN + 1];
   run_data d;
   int rc, mine;
   if ((rc = site_take_run(s, &mine, w->err)) || !mine) return rc;
-  rc = run_fetch(s, site_row_int(row, "id"),
-                 site_row_int(row, "environment_id"), &d, w->err);
+  if (s->incr) {   /* the next render's manifest lists it either way */
+    render_incr_run_fp(s->incr, row, fp);
+    for (int k = 0; k < s->n_langs; k++)
+      pod_buf_printf(&s->manifest, "%s %s/runs/%lld.html\n", fp,
+                     render_i18n_lang(s->i18n[k]), (long long)id);
+    if (run_reused(s, id, fp, &rc, w->err)) return rc;
+  }
+  rc = run_fetch(s, id, site_row_int(row, "environment_id"), &d, w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
     site_use_language(s, k);
     rc = page_run_in(s, row, &d, w->err);

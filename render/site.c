@@ -79,7 +79,8 @@ int site_open_languages(site *s, const char *share, const char *langs,
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
-  char builtin[4096], assets[4096], i18n_dir[4096], key[65], snap[65];
+  char builtin[4096], assets[4096], i18n_dir[4096], key[65], snap[65],
+      base[65];
   const char *dirs[2];
   const char *langs = opts->langs                                ? opts->langs
                       : opts->project && opts->project->languages ? opts->project->languages
@@ -87,6 +88,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   int n_dirs = 0, rc, jobs = 1;
   worker *workers = NULL;
   run_share share;
+  render_incr *incr = NULL;
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);
   s.db = db;
@@ -119,6 +121,16 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   s.L = render_sandbox_state(s.sb);
   if ((rc = render_out_open(opts, key, &s.out, err)))
     goto done;
+  /* pages of the live site that read nothing that changed are reused */
+  if ((rc = render_state_base_key(db, dirs, n_dirs, assets,
+                                  opts->content_dir, i18n_dir, langs,
+                                  opts->project, base, err)) ||
+      (rc = render_incr_open(db, base, render_out_target(s.out), &incr,
+                             err))) {
+    render_out_abort(s.out);
+    goto done;
+  }
+  s.incr = incr;
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
@@ -151,6 +163,12 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     rc = site_join_workers(&s, workers, jobs, rc, err);
     free(workers);
   }
+  if (rc == POD_OK) {   /* what the next render may reuse */
+    pod_buf m = POD_BUF_INIT;
+    render_incr_manifest(incr, &s.manifest, &m);
+    rc = render_out_write(s.out, RENDER_MANIFEST, m.data, m.len, err);
+    pod_buf_free(&m);
+  }
   if (rc) {
     render_out_abort(s.out);
     goto done;
@@ -170,5 +188,7 @@ done:
   free(s.i18n);
   pod_buf_free(&s.body);
   pod_buf_free(&s.page);
+  pod_buf_free(&s.manifest);
+  render_incr_free(incr);
   return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "render/render_int.h"
 #include "render/i18n.h"
+#include "render/incr.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -100,6 +101,8 @@ typedef struct site {
   int lang_k;        /* index of lang in i18n */
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
   int stopped;       /* gave up because another thread failed */
+  const render_incr *incr;  /* main's, read only: what may be reused */
+  pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
 } site;
 
 /* Pops the data table on top of s->L, renders template with it inside

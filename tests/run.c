@@ -110,7 +110,7 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_eit_report, tests_env,
                                           tests_integrity, tests_study,
                                           tests_browser, tests_hardening,
-                                          tests_pg};
+                                          tests_pg, tests_incremental};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

@@ -140,6 +140,6 @@ extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_codecarbon[], tests_i18n[], tests_formats2[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
     tests_integrity[], tests_study[], tests_browser[], tests_hardening[],
-    tests_pg[];
+    tests_pg[], tests_incremental[];
 
 #endif
