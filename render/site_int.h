@@ -174,6 +174,10 @@ void site_push_content_lang(site *s, int fallback);
 /* ud of store_each_runs: its row's "runs" into the long at ud. */
 int site_count_runs(const store_row *row, void *ud);
 
+/* Notes page rel with fingerprint fp in s->manifest; 1 when the live
+** site's page may be taken as it is (incr.c). s->incr must be set. */
+int site_reusable(site *s, const char *rel, const char *fp);
+
 /* ---- the page families ------------------------------------------------ */
 
 /* Runs a store walk whose callback (given a board_walk) renders pages. */
