@@ -43,7 +43,8 @@ typedef struct digest {   /* a source's or environment's row */
 } digest;
 
 typedef struct feed {     /* a store_each_run_feed row */
-  int64_t run, kind, source, n, last;
+  int64_t run, kind, source, n, last, notes;
+  double vsum;
 } feed;
 
 typedef struct entry {    /* a page of the old manifest */
@@ -118,6 +119,8 @@ static int note_feed(const store_row *row, void *ud) {
   f->source = row->v[2].i;
   f->n = row->v[3].i;
   f->last = row->v[4].i;
+  f->vsum = row->v[5].type == STORE_INT ? (double)row->v[5].i : row->v[5].d;
+  f->notes = row->v[6].i;
   return 0;
 }
 

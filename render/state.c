@@ -133,6 +133,8 @@ static int state_key(store_db *db, const char *const *dirs, int n_dirs,
   hash_str(&h, base ? "podium base key 1" : "podium render key 1");
   hash_str(&h, exe);
   rc = store_each_state(db, base ? hash_metric_row : hash_row, &h, err);
+  /* rows replaced under the same ids (store_each_run_feed): their sums */
+  if (rc == POD_OK && !base) rc = store_each_run_feed(db, hash_row, &h, err);
   for (int i = 0; i < n_dirs && rc == POD_OK; i++) {
     hash_str(&h, "templates");
     rc = hash_tree(&h, dirs[i], &data, err);

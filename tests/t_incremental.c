@@ -26,7 +26,7 @@ static counts render_into(const char *out, const char *flags) {
   pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
   counts c = {0, 0, 0, 0};
   const char *p;
-  CHECK_INT(test_podium(&o, &e, "render --lang en,fa --content ex/content "
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --content ex/content "
                         "--out %s %s", out, flags), 0);
   p = strstr(pod_buf_str(&o), ": ");
   if (p && sscanf(p, ": unchanged, nothing written (%ld files)", &c.files) == 1)
@@ -97,7 +97,7 @@ static counts demo_site(void) {
   pod_buf o = POD_BUF_INIT, err = POD_BUF_INIT;
   snprintf(from, sizeof from, "%s/examples", test_root());
   CHECK_RC(pod_copytree(from, test_path("ex"), e), POD_OK, e);
-  CHECK_INT(test_podium(&o, &err, "ingest --quiet ex"), 0);
+  CHECK_INT(test_podium(&o, &err, "--db t.db ingest --quiet ex"), 0);
   pod_buf_free(&o);
   pod_buf_free(&err);
   return render_into("inc", "");
@@ -116,7 +116,7 @@ static void benchmark(const char *dir, const char *name, const char *model,
 
 static void ingest(const char *args) {
   pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
-  if (test_podium(&o, &e, "ingest --quiet %s", args) != 0)
+  if (test_podium(&o, &e, "--db t.db ingest --quiet %s", args) != 0)
     test_fail(__FILE__, __LINE__, "ingest %s: %s", args, pod_buf_str(&e));
   pod_buf_free(&o);
   pod_buf_free(&e);
@@ -227,7 +227,46 @@ static void test_render_incremental_equals_full_after_changes(void) {
   CHECK(c.reused > 0);
 }
 
+/* An estimate made again with another PUE replaces a run's estimated
+** rows: the new rows may get the ids of the old ones (SQLite reuses the
+** largest ids), so the fingerprint cannot rest on counts and ids alone. */
+static void test_render_incremental_after_a_new_estimate(void) {
+  char e[POD_ERRLEN];
+  counts c;
+  demo_site();
+  CHECK_INT(pod_mkdirs(test_path("r"), e), POD_OK);
+  test_write(test_path("r/all_results.json"),
+             "{\"train_runtime\": 7200.0, \"train_loss\": 0.5}\n", (size_t)-1);
+  ingest("--model bert --task t r");
+  {
+    pod_buf o = POD_BUF_INIT, err = POD_BUF_INIT;
+    char at[64], sql[256];
+    double last;
+    long run = (long)test_query_num("SELECT id FROM runs WHERE model = 'bert'");
+    CHECK_INT(test_podium(&o, &err, "--db t.db estimate %ld --gpu T4 --pue 1.58 "
+                          "--intensity 379", run), 0);
+    render_both("", __LINE__);
+    last = test_query_num("SELECT max(id) FROM measurements");
+    snprintf(at, sizeof at, "%s", test_query_text(
+        "SELECT ingested_at FROM sources WHERE format = 'podium-estimate'"));
+    if (test_podium(&o, &err, "--db t.db estimate %ld --gpu T4 --pue 1.2 "
+                    "--intensity 379", run) != 0)
+      test_fail(__FILE__, __LINE__, "estimate: %s", pod_buf_str(&err));
+    /* the same ids again, and (as within one second) the same time */
+    CHECK(test_query_num("SELECT max(id) FROM measurements") == last);
+    snprintf(sql, sizeof sql, "UPDATE sources SET ingested_at = '%s' WHERE "
+             "format = 'podium-estimate'", at);
+    test_query_text(sql);
+    pod_buf_free(&o);
+    pod_buf_free(&err);
+  }
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_after_a_new_estimate",
+   test_render_incremental_after_a_new_estimate},
   {"render_incremental_one_new_run", test_render_incremental_one_new_run},
   {"render_incremental_equals_full_after_changes",
    test_render_incremental_equals_full_after_changes},
