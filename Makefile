@@ -52,7 +52,8 @@ RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \
-              render/markdown.c render/state.c render/primary.c render/incr.c
+              render/markdown.c render/state.c render/primary.c render/incr.c \
+              render/page_fp.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \

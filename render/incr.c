@@ -16,7 +16,7 @@
 ** Reused today: run pages and model pages, nearly all of a big site's
 ** pages. A run page reads its run's row, its measurement, tracker and
 ** snapshot rows (by file: store_each_run_feed), those files' rows and
-** its environment's row; a model page (study_pages.c, model_fp) its
+** its environment's row; a model page (page_fp.c) its
 ** units' runs (their rows by file, as above), its study table's columns
 ** and row and the comparisons it is in. Every other page (run and
 ** environment lists, boards, comparisons, study tables, downloads)

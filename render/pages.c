@@ -567,27 +567,6 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
 }
 
 
-/* A board page's fingerprint (incr.c): its listing row, whether it is a
-** primary board, and every ranked row (a page shows its part of them,
-** the pager their count, the cost columns those any row has). */
-static void board_fp(site *s, const store_row *row, const store_rows *rows,
-                     char fp[RENDER_FP_LEN + 1]) {
-  pod_sha256 h;
-  char hex[65];
-  const char *scope = store_row_text(row, "scope");
-  const render_primary *p = render_primary_of(
-      s->prim, s->n_prim, scope ? scope : "", site_row_int(row, "metric_id"));
-  pod_sha256_init(&h);
-  pod_sha256_update(&h, "board page 1", 13);
-  render_state_hash_row(row, &h);
-  pod_sha256_update(&h, p ? "p" : "-", 1);
-  if (p) pod_sha256_update(&h, p->metric, strlen(p->metric) + 1);
-  store_rows_each(rows, render_state_hash_row, &h);
-  pod_sha256_hex(&h, hex);
-  memcpy(fp, hex, RENDER_FP_LEN);
-  fp[RENDER_FP_LEN] = '\0';
-}
-
 /* Notes page rel with fingerprint fp in the manifest; 1 when the live
 ** site's page can be taken as it is (incr.c). */
 int site_reusable(site *s, const char *rel, const char *fp) {
@@ -620,7 +599,7 @@ static int page_board(const store_row *row, void *ud) {
   if (s->incr) {
     char fp[RENDER_FP_LEN + 1];
     int same = 1;
-    board_fp(s, row, rows, fp);
+    site_board_fp(s, row, rows, fp);
     for (long k = 1; k <= pages; k++) {
       pod_buf rel = POD_BUF_INIT;
       site_list_page_path(&rel, base.data, k);

@@ -177,6 +177,11 @@ int site_count_runs(const store_row *row, void *ud);
 /* Notes page rel with fingerprint fp in s->manifest; 1 when the live
 ** site's page may be taken as it is (incr.c). s->incr must be set. */
 int site_reusable(site *s, const char *rel, const char *fp);
+/* page_fp.c: a model page's fingerprint (s->models[mi]) and a
+** leaderboard page's (its listing row and ranked rows). */
+void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]);
+void site_board_fp(site *s, const store_row *row, const store_rows *rows,
+                   char fp[RENDER_FP_LEN + 1]);
 
 /* ---- the page families ------------------------------------------------ */
 
@@ -235,5 +240,7 @@ int study_pages(site *s, char err[POD_ERRLEN]);
 int study_tables(site *s, char err[POD_ERRLEN]);   /* in s->lang */
 void study_push_compares(site *s);
 void study_free(site *s);
+/* The study table of scope (s->tables), or NULL. */
+const analysis_table *study_table_of(const site *s, const char *scope);
 
 #endif

@@ -496,7 +496,7 @@ static void push_table(site *s, const analysis_table *t, size_t from,
 }
 
 /* The study table of scope (s->tables), or NULL. */
-static const analysis_table *table_of(const site *s, const char *scope) {
+const analysis_table *study_table_of(const site *s, const char *scope) {
   for (size_t i = 0; i < s->n_tables; i++)
     if (!strcmp(s->tables[i]->scope, scope)) return s->tables[i];
   return NULL;
@@ -505,7 +505,7 @@ static const analysis_table *table_of(const site *s, const char *scope) {
 /* <lang>/study/<dataset>.html (and .p2.html... past LIST_ROWS models):
 ** the dataset's study table, in pages, ranked. */
 static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
-  const analysis_table *t = table_of(s, scope);
+  const analysis_table *t = study_table_of(s, scope);
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
   long pages;
@@ -700,7 +700,7 @@ static int page_model(site *s, size_t mi, run_cache *cache,
   lua_newtable(L);   /* datasets */
   for (size_t j = 0; j < mr->n && !rc; j++) {
     size_t i = mr->units[j];
-    const analysis_table *t = table_of(s, u[i].scope);
+    const analysis_table *t = study_table_of(s, u[i].scope);
     if (!t) continue;
     lua_createtable(L, 0, 6);
     lua_pushstring(L, u[i].scope);
@@ -776,85 +776,6 @@ static int page_model(site *s, size_t mi, run_cache *cache,
   return rc;
 }
 
-/* ---- reusing model pages (incr.c) ------------------------------------ */
-
-static void fp_str(pod_sha256 *h, const char *s) {
-  pod_sha256_update(h, s ? s : "", s ? strlen(s) + 1 : 0);
-  pod_sha256_update(h, s ? "s" : "n", 1);
-}
-
-static void fp_num(pod_sha256 *h, double v) {
-  pod_sha256_update(h, &v, sizeof v);
-}
-
-/* A model page's fingerprint: everything page_model reads, in its order:
-** the label, per unit its scope, role and runs (with what their rows
-** are made of: the curves), its study table's columns and its row, and
-** the comparisons it takes part in. */
-static void model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
-  size_t n_units;
-  const analysis_unit *u = analysis_study_units(s->study, &n_units);
-  const model_ref *mr = &s->models[mi];
-  const analysis_unit *m = &u[mr->units[0]];
-  pod_buf label = POD_BUF_INIT;
-  pod_sha256 h;
-  char hex[65];
-  pod_sha256_init(&h);
-  fp_str(&h, "model page 1");
-  render_model_label(&label, m->model, m->variant);
-  fp_str(&h, label.data);
-  fp_str(&h, m->model);
-  fp_str(&h, m->variant);
-  for (size_t j = 0; j < mr->n; j++) {
-    const analysis_unit *x = &u[mr->units[j]];
-    const analysis_table *t = table_of(s, x->scope);
-    const analysis_table_row *row = s->unit_row[mr->units[j]];
-    fp_str(&h, x->scope);
-    fp_num(&h, t ? x->role : -2);
-    if (!t) continue;
-    fp_num(&h, (double)x->n_runs);
-    fp_num(&h, (double)x->n_free);
-    for (size_t r = 0; r < x->n_runs; r++) {
-      fp_num(&h, (double)x->runs[r]);
-      render_incr_feed(s->incr, x->runs[r], &h);
-    }
-    fp_num(&h, t->rank_col);
-    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-      const analysis_column *col = &t->col[c];
-      fp_str(&h, col->metric);
-      fp_str(&h, col->unit);
-      fp_str(&h, col->split);
-      fp_num(&h, (double)col->batch);
-      fp_num(&h, (double)col->seq);
-    }
-    fp_num(&h, row != NULL);
-    if (!row) continue;
-    fp_str(&h, row->unit->model);
-    fp_str(&h, row->unit->variant);
-    fp_num(&h, row->unit->role);
-    fp_str(&h, row->baseline ? row->baseline->model : NULL);
-    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-      const analysis_cell *e = &row->cell[c];
-      double v[] = {e->n, e->mean, e->sd, e->lo, e->hi, (double)e->run_id,
-                    e->dataset_free, e->at_epoch, e->of_epochs, e->change,
-                    e->change_lo, e->change_hi, e->change_pp};
-      pod_sha256_update(&h, v, sizeof v);
-    }
-  }
-  for (size_t i = 0; i < s->n_cmp_pages; i++) {
-    const cmp_page *p = &s->cmp_pages[i];
-    if (strcmp(p->base_label, label.data) && strcmp(p->opt_label, label.data))
-      continue;
-    fp_str(&h, p->base_label);
-    fp_str(&h, p->opt_label);
-    fp_str(&h, p->name);
-  }
-  pod_buf_free(&label);
-  pod_sha256_hex(&h, hex);
-  memcpy(fp, hex, RENDER_FP_LEN);
-  fp[RENDER_FP_LEN] = '\0';
-}
-
 /* Notes model mi's pages in the manifest; 1 when the live site's are
 ** taken as they are (*rc the result), 0 when they must be rendered. */
 static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
@@ -864,26 +785,17 @@ static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
   char fp[RENDER_FP_LEN + 1];
   int same = 1;
   if (!s->incr) return 0;
-  model_fp(s, mi, fp);
-  for (int k = 0; k < s->n_langs; k++) {
-    pod_buf rel = POD_BUF_INIT;
-    render_model_href(&rel, render_i18n_lang(s->i18n[k]), m->model,
-                      m->variant);
-    pod_buf_printf(&s->manifest, "%s %s\n", fp, rel.data);
-    same = same && render_incr_same(s->incr, rel.data, fp) &&
-           render_out_live(s->out, rel.data);
-    pod_buf_free(&rel);
-  }
-  if (!same) return 0;
-  *rc = POD_OK;
-  for (int k = 0; k < s->n_langs && *rc == POD_OK; k++) {
-    pod_buf rel = POD_BUF_INIT;
-    render_model_href(&rel, render_i18n_lang(s->i18n[k]), m->model,
-                      m->variant);
-    *rc = render_out_reuse(s->out, rel.data, err);
-    pod_buf_free(&rel);
-  }
-  return 1;
+  site_model_fp(s, mi, fp);
+  for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
+    for (int k = 0; k < s->n_langs; k++) {
+      pod_buf rel = POD_BUF_INIT;
+      render_model_href(&rel, render_i18n_lang(s->i18n[k]), m->model,
+                        m->variant);
+      if (!pass) same = site_reusable(s, rel.data, fp) && same;
+      else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
+      pod_buf_free(&rel);
+    }
+  return same;
 }
 
 /* The next job this thread renders, or -1 when none is left. */
