@@ -38,6 +38,7 @@ endif
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/env.c store/pending.c store/schema.c store/query.c store/rows.c store/check.c \
+              store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
@@ -46,16 +47,18 @@ INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
-RENDER_SRC := render/site.c render/sandbox.c render/template.c \
+RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
+              render/jobs.c render/share.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/i18n_catalog.c render/i18n_cmd.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \
-              render/markdown.c render/state.c render/primary.c
+              render/markdown.c render/state.c render/primary.c render/incr.c \
+              render/page_fp.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_eit.c tests/t_generic.c tests/t_detect.c \
-              tests/t_compare.c \
+              tests/t_compare.c tests/t_incremental.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \
               tests/t_study.c tests/t_browser.c tests/t_hardening.c \
               tests/t_pg.c tests/t_template.c

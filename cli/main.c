@@ -694,6 +694,9 @@ static int cmd_render(cli *c, int argc, char **argv) {
   if (st.unchanged)
     printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
            st.pages);
+  else if (st.reused)   /* an incremental render: what it rendered */
+    printf("%s: %ld files, %ld changed, %ld rendered, %ld reused\n",
+           o.out_dir, st.pages, st.changed, st.pages - st.reused, st.reused);
   else
     printf("%s: %ld files, %ld changed\n", o.out_dir, st.pages, st.changed);
   return POD_OK;

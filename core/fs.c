@@ -110,6 +110,21 @@ int pod_file_write_new(const char *path, const void *data, size_t n,
   return write_fd(fd, path, data, n, err);
 }
 
+int pod_file_link(const char *from, const char *to, char err[POD_ERRLEN]) {
+  pod_buf data = POD_BUF_INIT;
+  int rc, existed;
+  if (injected_failure()) return os_err(err, "link", to);
+  if (link(from, to) == 0) return POD_OK;
+  /* another file system, or one without hard links: a copy */
+  if (errno != EXDEV && errno != EPERM && errno != EMLINK &&
+      errno != EOPNOTSUPP)
+    return os_err(err, "link", to);
+  if ((rc = pod_file_read(from, &data, err)) == POD_OK)
+    rc = pod_file_write_new(to, data.data, data.len, &existed, err);
+  pod_buf_free(&data);
+  return rc;
+}
+
 int pod_file_append(const char *path, const void *data, size_t n,
                     char err[POD_ERRLEN]) {
   int fd = injected_failure()

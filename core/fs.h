@@ -27,6 +27,9 @@ int pod_file_write(const char *path, const void *data, size_t n,
 /* The same, telling whether path existed before (then it is replaced). */
 int pod_file_write_new(const char *path, const void *data, size_t n,
                        int *existed, char err[POD_ERRLEN]);
+/* to becomes the file from is (a hard link; a copy where links cannot
+** be made): an unchanged page of the live site in the new tree. */
+int pod_file_link(const char *from, const char *to, char err[POD_ERRLEN]);
 /* 1 when path holds exactly these bytes, 0 otherwise (missing, differs). */
 int pod_file_same(const char *path, const void *data, size_t n);
 /* Adds n bytes at the end of an existing file (a file too big to hold is

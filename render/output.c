@@ -65,7 +65,7 @@ typedef struct job {
 
 /* A file written whole, or in parts: the first creates it, the others
 ** append, and the last is when it counts as written. */
-enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST };
+enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST, PART_LINK };
 
 struct render_out {
   char *target;
@@ -87,6 +87,7 @@ struct render_out {
   int rc;             /* the writer's first failure, its message in werr */
   char werr[POD_ERRLEN];
   long written, changed;
+  long reused;      /* files linked from the live site (render_out_reuse) */
   long old_files;   /* files in the live site before, marker excluded */
   int stale;        /* temporary trees of killed renders removed */
 };
@@ -117,7 +118,7 @@ static long count_files(const char *dir) {
   while ((e = readdir(d))) {
     char child[PATH_MAX], ignored[POD_ERRLEN];
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-        !strcmp(e->d_name, MARKER))
+        !strcmp(e->d_name, MARKER) || !strcmp(e->d_name, RENDER_MANIFEST))
       continue;
     if (join(child, dir, e->d_name, ignored)) {   /* counted, never opened */
       n++;
@@ -431,6 +432,22 @@ int render_out_open(const render_opts *opts, const char *key,
   return POD_OK;
 }
 
+/* Makes the folder of path unless it was made already. */
+static int made_dir(render_out *o, const char *path, const char *slash,
+                    char err[POD_ERRLEN]) {
+  char dir[PATH_MAX];
+  int rc, k = 0, known = o->n_made < MADE_DIRS ? o->n_made : MADE_DIRS;
+  snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen(slash)),
+           path);
+  while (k < known && strcmp(o->made[k], dir)) k++;
+  if (k < known) return POD_OK;
+  if ((rc = pod_mkdirs(dir, err))) return rc;
+  k = o->n_made++ % MADE_DIRS;
+  free(o->made[k]);
+  o->made[k] = pod_xstrdup(dir);
+  return POD_OK;
+}
+
 /* Writes one file now (the writer thread, or the caller without one). */
 static int write_now(render_out *o, const char *rel, const void *data,
                      size_t n, int part, char err[POD_ERRLEN]) {
@@ -448,22 +465,18 @@ static int write_now(render_out *o, const char *rel, const void *data,
     if (!o->old_files || !pod_files_same(live, path)) o->changed++;
     return POD_OK;
   }
-  if (slash) {
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen(slash)),
-             path);
-    int k = 0, known = o->n_made < MADE_DIRS ? o->n_made : MADE_DIRS;
-    while (k < known && strcmp(o->made[k], dir)) k++;
-    if (k == known) {
-      if ((rc = pod_mkdirs(dir, err))) return rc;
-      k = o->n_made++ % MADE_DIRS;
-      free(o->made[k]);
-      o->made[k] = pod_xstrdup(dir);
-    }
+  if (slash && (rc = made_dir(o, path, slash, err))) return rc;
+  if (part == PART_LINK) {   /* the live site's file, unchanged */
+    if ((rc = pod_file_link(live, path, err))) return rc;
+    o->written++;
+    o->reused++;
+    return POD_OK;
   }
   int again;  /* written twice: count it once */
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
-  if (part == PART_FIRST || !strcmp(rel, MARKER) || again) return POD_OK;
+  if (part == PART_FIRST || !strcmp(rel, MARKER) ||
+      !strcmp(rel, RENDER_MANIFEST) || again)
+    return POD_OK;
   o->written++;
   if (!o->old_files || !pod_file_same(live, data, n)) o->changed++;
   return POD_OK;
@@ -568,6 +581,17 @@ int render_out_write(render_out *o, const char *rel, const void *data,
   return queue(o, rel, data, n, PART_WHOLE, err);
 }
 
+int render_out_reuse(render_out *o, const char *rel, char err[POD_ERRLEN]) {
+  return queue(o, rel, "", 0, PART_LINK, err);
+}
+
+int render_out_live(render_out *o, const char *rel) {
+  char live[PATH_MAX], ignored[POD_ERRLEN];
+  return join(live, o->target, rel, ignored) == POD_OK && pod_exists(live);
+}
+
+const char *render_out_target(const render_out *o) { return o->target; }
+
 int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]) {
   int part = first && last ? PART_WHOLE : first ? PART_FIRST
@@ -627,6 +651,7 @@ int render_out_commit(render_out *o, render_stats *stats,
   }
   stats->pages = o->written;
   stats->changed = o->changed;
+  stats->reused = o->reused;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
   /* the marker: key, files, the top's entries and the time of each
@@ -645,6 +670,11 @@ int render_out_commit(render_out *o, render_stats *stats,
     join(from, o->tmp, MARKER, err);     /* both fit: written before */
     join(to, o->target, MARKER, err);
     if (!pod_file_same(to, marker.data, marker.len))
+      rc = pod_rename(from, to, err);
+    /* and the manifest of the new key (incr.c), when there is one */
+    join(from, o->tmp, RENDER_MANIFEST, err);
+    join(to, o->target, RENDER_MANIFEST, err);
+    if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))
       rc = pod_rename(from, to, err);
     pod_buf_free(&marker);
     render_out_abort(o);

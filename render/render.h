@@ -38,6 +38,8 @@ typedef struct render_opts {
 typedef struct render_stats {
   long pages;      /* files in the new site */
   long changed;    /* files that differ from the previous site */
+  long reused;     /* pages taken from the previous site unrendered
+                   ** (their fingerprints did not change: render/incr.c) */
   int unchanged;   /* 1: nothing differed, the old site was kept */
   int skipped;     /* 1: the render key matched, nothing was rendered */
   int stale;       /* temporary trees of killed renders removed */

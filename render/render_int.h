@@ -40,6 +40,10 @@ void render_sandbox_msg(lua_State *L, const char *key,
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 
+/* The incremental render's manifest (incr.c): bookkeeping like the
+** marker, so neither counted as a file nor as a change. */
+#define RENDER_MANIFEST ".podium-pages"
+
 /* The output tree (output.c): a temporary folder swapped into place. */
 typedef struct render_out render_out;
 /* 1 when target is a site rendered with this key that still holds all its
@@ -62,6 +66,14 @@ extern size_t render_download_part;
 ** written in parts in order: first creates it, last counts it. */
 int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]);
+/* rel as the live site has it (a hard link, else a copy): a page whose
+** fingerprint did not change (incr.c). The caller checked it is there
+** (render_out_live). Counted as written and unchanged. */
+int render_out_reuse(render_out *o, const char *rel, char err[POD_ERRLEN]);
+/* 1 when the live site has a file rel. */
+int render_out_live(render_out *o, const char *rel);
+/* The live site's folder (resolved; it may not exist yet). */
+const char *render_out_target(const render_out *o);
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
                     char err[POD_ERRLEN]);
 /* Swaps the new tree in when anything differs; frees o either way. */
@@ -78,6 +90,15 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *i18n_dir, const char *langs,
                      const pod_project *project, char key[65],
                      char err[POD_ERRLEN]);
+/* Adds a row to the SHA-256 at ud (a pod_sha256 *) as typed bytes. */
+int render_state_hash_row(const store_row *row, void *ud);
+/* The same key without the registry's rows but its metrics: what every
+** page depends on beside its own rows (incr.c). */
+int render_state_base_key(store_db *db, const char *const *dirs, int n_dirs,
+                          const char *assets, const char *content_dir,
+                          const char *i18n_dir, const char *langs,
+                          const pod_project *project, char key[65],
+                          char err[POD_ERRLEN]);
 
 /* A GFM table cell: Markdown punctuation escaped, no line breaks
 ** (report.c; compare reports use it too). */

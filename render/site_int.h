@@ -1,18 +1,23 @@
 /*
 ** render/site_int.h -- what the page builders share: the render's state
-** (site), writing a page through layout.html, and the page families
-** that live in their own files (study_pages.c: comparisons, study
-** tables, model pages). Not for other modules.
+** (site), store rows as Lua tables, writing a page through layout.html,
+** and the page families, each in its own file: pages.c (overview, lists,
+** boards, environments, Pareto), runs.c (run pages), course.c (course
+** pages), study_pages.c (comparisons, study tables, model pages),
+** jobs.c (render threads), site.c (the driver). Not for other modules.
 **
 ** Owns: a site owns everything it points at except db, project and out's
-** target; render_site (site.c) creates and frees it.
+** target; render_site (site.c) creates and frees main's, each worker
+** (jobs.c) its own.
 */
 #ifndef PODIUM_SITE_INT_H
 #define PODIUM_SITE_INT_H
 
 #include "render/render_int.h"
 #include "render/i18n.h"
+#include "render/incr.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #define RUN_CHUNK 16    /* runs claimed at a time: small enough to balance */
@@ -96,6 +101,8 @@ typedef struct site {
   int lang_k;        /* index of lang in i18n */
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
   int stopped;       /* gave up because another thread failed */
+  const render_incr *incr;  /* main's, read only: what may be reused */
+  pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
 } site;
 
 /* Pops the data table on top of s->L, renders template with it inside
@@ -120,6 +127,108 @@ void site_push_pager(lua_State *L, const char *base, long page, long pages);
 /* Makes language k of s->i18n the one being written (site.c). */
 void site_use_language(site *s, int k);
 
+/* ---- store rows as Lua tables (pages.c) ------------------------------ */
+
+/* Kinds of rows, each with the links its pages need. */
+enum { ROW_PLAIN, ROW_RUN, ROW_ENV, ROW_BOARD };
+
+typedef struct row_sink {
+  site *s;
+  int kind;
+  long limit;   /* 0: every row; else stop after this many (ROWS_ENOUGH) */
+} row_sink;
+
+/* A row callback's "stop here, all is well": not a POD_E* code. */
+#define ROWS_ENOUGH (-2)
+
+/* data[field] = array of rows from walk(db, ..., site_append_row). */
+typedef int (*walk_fn)(store_db *, store_row_fn, void *, char *);
+typedef int (*walk_id_fn)(store_db *, int64_t, store_row_fn, void *, char *);
+
+/* A store walk whose callback renders pages: its error text in err. */
+typedef struct board_walk {
+  site *s;
+  char err[POD_ERRLEN];
+} board_walk;
+typedef board_walk item_walk;
+
+void site_push_row(lua_State *L, const store_row *row);
+int64_t site_row_int(const store_row *row, const char *name);
+/* data[field] = fmt with lang and id ("%s/runs/%lld.html") */
+void site_set_href(lua_State *L, const char *field, const char *fmt,
+                   const char *lang, long long id);
+/* The leaderboard page of (scope, metric), relative to the language. */
+void site_board_path(pod_buf *out, const char *scope, const char *metric);
+/* Appends the row (ud: a row_sink), as a table with its links, to the
+** array on top of the stack. */
+int site_append_row(const store_row *row, void *ud);
+/* Pushes the row as a table (ud: a row_sink; for a query of one row). */
+int site_take_first(const store_row *row, void *ud);
+/* Pushes a board's groups of ranked entries (pages.c, push_groups). */
+int site_push_groups(site *s, const char *scope, int64_t metric_id,
+                     int board_idx, long limit, long from, long to,
+                     char err[POD_ERRLEN]);
+/* data.content_lang and content_dir of a course text (fallback: it is
+** the default language's). */
+void site_push_content_lang(site *s, int fallback);
+/* ud of store_each_runs: its row's "runs" into the long at ud. */
+int site_count_runs(const store_row *row, void *ud);
+
+/* Notes page rel with fingerprint fp in s->manifest; 1 when the live
+** site's page may be taken as it is (incr.c). s->incr must be set. */
+int site_reusable(site *s, const char *rel, const char *fp);
+/* page_fp.c: a model page's fingerprint (s->models[mi]) and a
+** leaderboard page's (its listing row and ranked rows). */
+void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]);
+void site_board_fp(site *s, const store_row *row, const store_rows *rows,
+                   char fp[RENDER_FP_LEN + 1]);
+
+/* ---- the page families ------------------------------------------------ */
+
+/* Runs a store walk whose callback (given a board_walk) renders pages. */
+int site_each_page(site *s, walk_fn walk, store_row_fn fn,
+                   char err[POD_ERRLEN]);
+int site_page_chooser(site *s, char err[POD_ERRLEN]);      /* pages.c */
+/* Every page of s->lang but the run, model and comparison pages. */
+int site_language_pages(site *s, char err[POD_ERRLEN]);    /* pages.c */
+/* The scopes with a Pareto page (s->pareto, s->pareto_scopes). */
+int site_find_paretos(site *s);                            /* pages.c */
+/* The run pages this thread claims, each in every language (runs.c). */
+int site_run_pages(site *s, char err[POD_ERRLEN]);
+/* course.c: the course pages of s->lang (its own, then the default
+** language's it lacks) into s->pages and s->intro; their pages. */
+int site_course_load(site *s, const char *content_dir, char err[POD_ERRLEN]);
+int site_course_pages(site *s, char err[POD_ERRLEN]);
+void site_course_free(site *s);
+/* Opens the catalogs of the comma-separated languages (site.c). */
+int site_open_languages(site *s, const char *share, const char *langs,
+                        char err[POD_ERRLEN]);
+
+/* ---- render threads (jobs.c) ------------------------------------------ */
+
+/* Whether the next run of the walk is this thread's to render. */
+int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
+typedef struct worker {
+  site s;            /* its own db, sandbox, catalogs and buffers */
+  const char *share_dir, *langs, *const *dirs;
+  int n_dirs;
+  pthread_t thread;
+  int started;       /* main's alone: the worker never touches it */
+  int rc;            /* the worker's alone until it is joined */
+  char err[POD_ERRLEN];
+} worker;
+/* How many threads render: opts->jobs, PODIUM_JOBS, else the CPUs. */
+int site_jobs(store_db *db, const render_opts *opts);
+/* A connection per worker on main's snapshot snap; returns the threads
+** that can run (1: main alone). */
+int site_open_snapshots(site *s, worker *w, int n, const char *snap);
+void site_start_workers(site *s, worker *w, int n, const char *share_dir,
+                        const char *langs, const char *const *dirs,
+                        int n_dirs);
+/* Joins the workers: main's failure (rc), else the first worker's. */
+int site_join_workers(site *s, worker *w, int n, int rc,
+                      char err[POD_ERRLEN]);
+
 /* study_pages.c: the study (s->study), its tables, comparisons, models
 ** and jobs, made once before any page by the main thread (workers borrow
 ** them, read only); study_pages renders the jobs this thread claims
@@ -131,5 +240,7 @@ int study_pages(site *s, char err[POD_ERRLEN]);
 int study_tables(site *s, char err[POD_ERRLEN]);   /* in s->lang */
 void study_push_compares(site *s);
 void study_free(site *s);
+/* The study table of scope (s->tables), or NULL. */
+const analysis_table *study_table_of(const site *s, const char *scope);
 
 #endif

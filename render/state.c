@@ -4,7 +4,10 @@
 ** (store_each_state), the template folders, site/ assets and course pages.
 ** output.c keeps the key in the site's marker file; a render whose key
 ** equals the live site's, with all its files still there, stops before
-** rendering anything (render_site).
+** rendering anything (render_site). The base key is the same without
+** the registry's rows (but its metrics): pages whose own rows did not
+** change may be reused from a site rendered with the same base key
+** (incr.c).
 */
 #include "render/render_int.h"
 #include "core/fs.h"
@@ -98,10 +101,19 @@ static int hash_tree(pod_sha256 *h, const char *dir, pod_buf *data,
   return rc;
 }
 
-int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
+/* The base key leaves out the registry's rows but its metrics ('m': a
+** unit or direction shown on every page that has the metric). */
+static int hash_metric_row(const store_row *row, void *ud) {
+  const char *t = row->n ? row->v[0].s : NULL;
+  return row->v[0].type == STORE_TEXT && t && !strcmp(t, "m")
+             ? hash_row(row, ud)
+             : 0;
+}
+
+static int state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
                      const char *i18n_dir, const char *langs,
-                     const pod_project *project, char key[65],
+                     const pod_project *project, int base, char key[65],
                      char err[POD_ERRLEN]) {
   pod_sha256 h;
   pod_buf data = POD_BUF_INIT;
@@ -118,9 +130,11 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
            (long long)st.st_size, (long long)st.st_mtim.tv_sec,
            st.st_mtim.tv_nsec);
   pod_sha256_init(&h);
-  hash_str(&h, "podium render key 1");
+  hash_str(&h, base ? "podium base key 1" : "podium render key 1");
   hash_str(&h, exe);
-  rc = store_each_state(db, hash_row, &h, err);
+  rc = store_each_state(db, base ? hash_metric_row : hash_row, &h, err);
+  /* rows replaced under the same ids (store_each_run_feed): their sums */
+  if (rc == POD_OK && !base) rc = store_each_run_feed(db, hash_row, &h, err);
   for (int i = 0; i < n_dirs && rc == POD_OK; i++) {
     hash_str(&h, "templates");
     rc = hash_tree(&h, dirs[i], &data, err);
@@ -145,4 +159,26 @@ int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
   if (rc) key[0] = '\0';
   pod_buf_free(&data);
   return rc;
+}
+
+int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
+                     const char *assets, const char *content_dir,
+                     const char *i18n_dir, const char *langs,
+                     const pod_project *project, char key[65],
+                     char err[POD_ERRLEN]) {
+  return state_key(db, dirs, n_dirs, assets, content_dir, i18n_dir, langs,
+                   project, 0, key, err);
+}
+
+int render_state_base_key(store_db *db, const char *const *dirs, int n_dirs,
+                          const char *assets, const char *content_dir,
+                          const char *i18n_dir, const char *langs,
+                          const pod_project *project, char key[65],
+                          char err[POD_ERRLEN]) {
+  return state_key(db, dirs, n_dirs, assets, content_dir, i18n_dir, langs,
+                   project, 1, key, err);
+}
+
+int render_state_hash_row(const store_row *row, void *ud) {
+  return hash_row(row, ud);
 }

@@ -496,7 +496,7 @@ static void push_table(site *s, const analysis_table *t, size_t from,
 }
 
 /* The study table of scope (s->tables), or NULL. */
-static const analysis_table *table_of(const site *s, const char *scope) {
+const analysis_table *study_table_of(const site *s, const char *scope) {
   for (size_t i = 0; i < s->n_tables; i++)
     if (!strcmp(s->tables[i]->scope, scope)) return s->tables[i];
   return NULL;
@@ -505,7 +505,7 @@ static const analysis_table *table_of(const site *s, const char *scope) {
 /* <lang>/study/<dataset>.html (and .p2.html... past LIST_ROWS models):
 ** the dataset's study table, in pages, ranked. */
 static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
-  const analysis_table *t = table_of(s, scope);
+  const analysis_table *t = study_table_of(s, scope);
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
   long pages;
@@ -700,7 +700,7 @@ static int page_model(site *s, size_t mi, run_cache *cache,
   lua_newtable(L);   /* datasets */
   for (size_t j = 0; j < mr->n && !rc; j++) {
     size_t i = mr->units[j];
-    const analysis_table *t = table_of(s, u[i].scope);
+    const analysis_table *t = study_table_of(s, u[i].scope);
     if (!t) continue;
     lua_createtable(L, 0, 6);
     lua_pushstring(L, u[i].scope);
@@ -776,6 +776,28 @@ static int page_model(site *s, size_t mi, run_cache *cache,
   return rc;
 }
 
+/* Notes model mi's pages in the manifest; 1 when the live site's are
+** taken as they are (*rc the result), 0 when they must be rendered. */
+static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
+  size_t n_units;
+  const analysis_unit *u = analysis_study_units(s->study, &n_units);
+  const analysis_unit *m = &u[s->models[mi].units[0]];
+  char fp[RENDER_FP_LEN + 1];
+  int same = 1;
+  if (!s->incr) return 0;
+  site_model_fp(s, mi, fp);
+  for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
+    for (int k = 0; k < s->n_langs; k++) {
+      pod_buf rel = POD_BUF_INIT;
+      render_model_href(&rel, render_i18n_lang(s->i18n[k]), m->model,
+                        m->variant);
+      if (!pass) same = site_reusable(s, rel.data, fp) && same;
+      else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
+      pod_buf_free(&rel);
+    }
+  return same;
+}
+
 /* The next job this thread renders, or -1 when none is left. */
 static long take_job(site *s, long *next, char err[POD_ERRLEN], int *rc) {
   long j;
@@ -799,6 +821,7 @@ int study_pages(site *s, char err[POD_ERRLEN]) {
     const study_job *job = &s->jobs[j];
     for (size_t i = job->first; i < job->end && rc == POD_OK; i++) {
       run_cache cache = {NULL, NULL, 0};
+      if (job->kind == JOB_MODELS && model_reused(s, i, &rc, err)) continue;
       for (int k = 0; k < s->n_langs && rc == POD_OK; k++) {
         site_use_language(s, k);
         rc = job->kind == JOB_COMPARE ? page_compare(s, &s->cmp_pages[i], err)

@@ -186,18 +186,29 @@ static int push_figure(args *a, const render_svg_chart *c,
     lua_pop(a->L, 1);
     lua_pushinteger(a->L, seen + 1);
     lua_setfield(a->L, -2, id);
-    lua_pop(a->L, 1);
     if (seen) {
-      char suffix[24];
-      size_t n = (size_t)snprintf(suffix, sizeof suffix, "-%lld",
-                                  (long long)seen + 1), keep = strlen(id);
-      if (n > 8) n = 8;                       /* fits: 15 chars and NUL */
-      if (keep > 15 - n) keep = 15 - n;
-      memcpy(uniq, id, keep);
-      memcpy(uniq + keep, suffix, n);
-      uniq[keep + n] = '\0';
+      /* id cut to make room for -N, and N past any id the page has
+      ** already (a chart's own id may be "x-2"); the new id is taken
+      ** too, so a later chart named so moves on */
+      for (;; seen++) {
+        char suffix[24];
+        size_t n = (size_t)snprintf(suffix, sizeof suffix, "-%lld",
+                                    (long long)seen + 1), keep = strlen(id);
+        int taken;
+        if (n > 8) n = 8;                       /* fits: 15 chars and NUL */
+        if (keep > 15 - n) keep = 15 - n;
+        memcpy(uniq, id, keep);
+        memcpy(uniq + keep, suffix, n);
+        uniq[keep + n] = '\0';
+        taken = lua_getfield(a->L, -1, uniq) != LUA_TNIL;
+        lua_pop(a->L, 1);
+        if (!taken) break;
+      }
+      lua_pushinteger(a->L, 1);
+      lua_setfield(a->L, -2, uniq);
       in_language.id = uniq;
     }
+    lua_pop(a->L, 1);
   }
   for (int k = 0; k < RENDER_SVG_N_WORDS; k++) {  /* on the stack till done */
     render_sandbox_msg(a->L, keys[k], NULL, 0, NULL);

@@ -356,6 +356,12 @@ int store_counts(store_db *db, store_row_fn fn, void *ud,
 ** metric, and the count and last id of measurements. */
 int store_each_state(store_db *db, store_row_fn fn, void *ud,
                      char err[POD_ERRLEN]);
+/* store/render_state.c: rows (run_id, kind, source_id, n, last, vsum,
+** notes) ordered by run, kind (1 measurements, 2 tracker results, 3
+** snapshots) and source: which files feed each run, how many rows, the
+** last id, the sum of their values and of their notes' lengths. */
+int store_each_run_feed(store_db *db, store_row_fn fn, void *ud,
+                        char err[POD_ERRLEN]);
 /* The query plan of the leaderboard query, one detail per line (tests). */
 int store_explain_leaderboard(store_db *db, pod_buf *out,
                               char err[POD_ERRLEN]);

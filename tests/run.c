@@ -127,7 +127,8 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_eit_report, tests_env,
                                           tests_methods, tests_study,
                                           tests_browser, tests_hardening,
-                                          tests_pg, tests_template};
+                                          tests_pg, tests_template,
+                                          tests_incremental};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

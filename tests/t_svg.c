@@ -497,6 +497,40 @@ static void test_svg_template_helpers_return_figures(void) {
   render_sandbox_free(sb);
 }
 
+/* Chart ids are cut to 15 characters and numbered when a page has the
+** same one twice; a chart whose own id is such a number ("dup-2") or
+** whose id shares its first 15 characters with another's still gets an
+** id no other chart of the page has (issue 17). */
+static void test_svg_chart_ids_are_unique_on_a_page(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  const char *chart = "{{ chart_bars{id='%s', categories={'a'}, "
+                      "series={{name='x', values={1}}}} }}";
+  const char *ids[] = {"dup", "dup", "dup-2", "dup-2", "dup",
+                       "averyveryverylongid-one", "averyveryverylongid-two"};
+  pod_buf text = POD_BUF_INIT;
+  for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+    pod_buf_printf(&text, chart, ids[i]);
+  const char *out = eval(sb, text.data, &rc);
+  CHECK_INT(rc, POD_OK);
+  /* every <title id="..."> differs from every other */
+  char seen[16][64];
+  int n = 0;
+  for (const char *p = out; (p = strstr(p, "<title id=\"")); p++) {
+    p += strlen("<title id=\"");
+    size_t k = strcspn(p, "\"");
+    if (n == 16 || k >= sizeof seen[0]) break;
+    snprintf(seen[n], sizeof seen[n], "%.*s", (int)k, p);
+    for (int j = 0; j < n; j++)
+      if (!strcmp(seen[j], seen[n]))
+        test_fail(__FILE__, __LINE__, "two charts have the id %s", seen[n]);
+    n++;
+  }
+  CHECK_INT(n, (long long)(sizeof ids / sizeof *ids));
+  pod_buf_free(&text);
+  render_sandbox_free(sb);
+}
+
 static void test_svg_template_helper_errors_name_the_line(void) {
   render_sandbox *sb = sandbox();
   int rc;
@@ -597,6 +631,7 @@ static void test_svg_leaderboard_has_latency_by_sequence_length(void) {
 }
 
 const test_case tests_svg[] = {
+  {"svg_chart_ids_are_unique_on_a_page", test_svg_chart_ids_are_unique_on_a_page},
   {"test_svg_line_chart_overfitting_plot", test_svg_line_chart_overfitting_plot},
   {"test_svg_line_chart_latency_by_sequence_length", test_svg_line_chart_latency_by_sequence_length},
   {"test_svg_line_chart_edge_cases", test_svg_line_chart_edge_cases},

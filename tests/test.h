@@ -160,6 +160,6 @@ extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
     tests_methods[], tests_study[], tests_browser[], tests_hardening[],
-    tests_pg[], tests_template[];
+    tests_pg[], tests_template[], tests_incremental[];
 
 #endif

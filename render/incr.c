@@ -1,0 +1,273 @@
+/*
+** render/incr.c -- the incremental render: which pages of the live site
+** can be taken as they are instead of rendered again.
+**
+** Every render writes a manifest, .podium-pages, beside its pages: the
+** base key (state.c: the podium binary, templates, assets, catalogs,
+** languages, course pages, project file and metrics: everything but the
+** registry's own rows) and, per reusable page, its fingerprint: a
+** SHA-256 of every registry row the page reads. The next render reads
+** the live site's manifest; when its base key is this render's, a page
+** whose fingerprint is unchanged, and whose file is still there, is
+** hard-linked from the live site (render_out_reuse) instead of
+** rendered. A different base key (a template, a catalog, an option, a
+** new podium) reuses nothing: a full render.
+**
+** Reused today: run pages and model pages, nearly all of a big site's
+** pages. A run page reads its run's row, its measurement, tracker and
+** snapshot rows (by file: store_each_run_feed), those files' rows and
+** its environment's row; a model page (page_fp.c) its
+** units' runs (their rows by file, as above), its study table's columns
+** and row and the comparisons it is in. Every other page (run and
+** environment lists, boards, comparisons, study tables, downloads)
+** lists many runs and is rendered every time.
+**
+** Owns: the old manifest's entries, the source and environment row
+** digests and the run feed rows, all made by render_incr_open on the
+** main thread before the workers start and read only after, freed by
+** render_incr_free.
+*/
+#include "render/incr.h"
+#include "core/fs.h"
+#include "core/sha256.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MANIFEST_HEAD "podium pages 1 "
+
+typedef struct digest {   /* a source's or environment's row */
+  int64_t id;
+  unsigned char d[32];
+} digest;
+
+typedef struct feed {     /* a store_each_run_feed row */
+  int64_t run, kind, source, n, last, notes;
+  double vsum;
+} feed;
+
+typedef struct entry {    /* a page of the old manifest */
+  const char *rel;        /* into text */
+  char fp[RENDER_FP_LEN + 1];
+} entry;
+
+struct render_incr {
+  char base[65];
+  char *text;             /* the old manifest, cut into entries */
+  entry *slots;           /* open addressing by rel */
+  size_t n_slots;
+  digest *sources, *envs;
+  size_t n_sources, n_envs, cap_sources, cap_envs;
+  feed *feeds;
+  size_t n_feeds, cap_feeds;
+};
+
+static uint64_t hash_rel(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static void hex_to_bytes(const char *hex, unsigned char out[32]) {
+  for (int i = 0; i < 32; i++) {
+    unsigned v;
+    sscanf(hex + 2 * i, "%2x", &v);
+    out[i] = (unsigned char)v;
+  }
+}
+
+/* Q_STATE rows: 's' (sources) and 'e' (environments), each row's
+** digest by its id. */
+static int note_state(const store_row *row, void *ud) {
+  render_incr *in = ud;
+  const char *t = row->v[0].type == STORE_TEXT ? row->v[0].s : "";
+  digest **arr;
+  size_t *n, *cap;
+  pod_sha256 h;
+  char hex[65];
+  if (!strcmp(t, "s")) {
+    arr = &in->sources, n = &in->n_sources, cap = &in->cap_sources;
+  } else if (!strcmp(t, "e")) {
+    arr = &in->envs, n = &in->n_envs, cap = &in->cap_envs;
+  } else {
+    return 0;
+  }
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 64;
+    *arr = pod_xrealloc(*arr, *cap * sizeof **arr);
+  }
+  pod_sha256_init(&h);
+  render_state_hash_row(row, &h);
+  pod_sha256_hex(&h, hex);
+  (*arr)[*n].id = row->v[1].i;
+  hex_to_bytes(hex, (*arr)[*n].d);
+  (*n)++;
+  return 0;
+}
+
+static int note_feed(const store_row *row, void *ud) {
+  render_incr *in = ud;
+  feed *f;
+  if (in->n_feeds == in->cap_feeds) {
+    in->cap_feeds = in->cap_feeds ? 2 * in->cap_feeds : 256;
+    in->feeds = pod_xrealloc(in->feeds, in->cap_feeds * sizeof *in->feeds);
+  }
+  f = &in->feeds[in->n_feeds++];
+  f->run = row->v[0].i;
+  f->kind = row->v[1].i;
+  f->source = row->v[2].i;
+  f->n = row->v[3].i;
+  f->last = row->v[4].i;
+  f->vsum = row->v[5].type == STORE_INT ? (double)row->v[5].i : row->v[5].d;
+  f->notes = row->v[6].i;
+  return 0;
+}
+
+static int cmp_digest(const void *a, const void *b) {
+  int64_t x = ((const digest *)a)->id, y = ((const digest *)b)->id;
+  return (x > y) - (x < y);
+}
+
+static const digest *find_digest(const digest *arr, size_t n, int64_t id) {
+  digest key;
+  key.id = id;
+  return n ? bsearch(&key, arr, n, sizeof *arr, cmp_digest) : NULL;
+}
+
+/* Loads the live site's manifest when it was written with base. */
+static void load_manifest(render_incr *in, const char *target) {
+  pod_buf text = POD_BUF_INIT;
+  char path[4200], err[POD_ERRLEN], *p, *end;
+  size_t lines = 0, head = strlen(MANIFEST_HEAD);
+  snprintf(path, sizeof path, "%s/" RENDER_MANIFEST, target);
+  if (pod_file_read(path, &text, err) || text.len < head + 65 ||
+      memcmp(text.data, MANIFEST_HEAD, head) ||
+      memcmp(text.data + head, in->base, 64) || text.data[head + 64] != '\n') {
+    pod_buf_free(&text);
+    return;   /* none, or another base: nothing is reused */
+  }
+  for (size_t i = 0; i < text.len; i++) lines += text.data[i] == '\n';
+  in->n_slots = 2 * lines + 16;
+  in->slots = pod_xmalloc(in->n_slots * sizeof *in->slots);
+  memset(in->slots, 0, in->n_slots * sizeof *in->slots);
+  in->text = pod_buf_detach(&text);
+  for (p = strchr(in->text, '\n') + 1; *p; p = end + 1) {
+    /* "<fp> <rel>\n" */
+    char *nl = strchr(p, '\n');
+    if (!nl) break;
+    end = nl;
+    *nl = '\0';
+    if (strlen(p) < RENDER_FP_LEN + 2 || p[RENDER_FP_LEN] != ' ') continue;
+    const char *rel = p + RENDER_FP_LEN + 1;
+    size_t k = hash_rel(rel) % in->n_slots;
+    while (in->slots[k].rel) k = (k + 1) % in->n_slots;
+    in->slots[k].rel = rel;
+    memcpy(in->slots[k].fp, p, RENDER_FP_LEN);
+    in->slots[k].fp[RENDER_FP_LEN] = '\0';
+  }
+}
+
+int render_incr_open(store_db *db, const char *base, const char *target,
+                     render_incr **out, char err[POD_ERRLEN]) {
+  render_incr *in = pod_xmalloc(sizeof *in);
+  int rc;
+  memset(in, 0, sizeof *in);
+  snprintf(in->base, sizeof in->base, "%s", base);
+  *out = in;
+  if ((rc = store_each_state(db, note_state, in, err)) ||
+      (rc = store_each_run_feed(db, note_feed, in, err)))
+    return rc;
+  /* the state rows come table by table in no promised order */
+  if (in->n_sources) qsort(in->sources, in->n_sources, sizeof *in->sources,
+                           cmp_digest);
+  if (in->n_envs) qsort(in->envs, in->n_envs, sizeof *in->envs, cmp_digest);
+  if (*base) load_manifest(in, target);
+  return POD_OK;
+}
+
+void render_incr_free(render_incr *in) {
+  if (!in) return;
+  free(in->text);
+  free(in->slots);
+  free(in->sources);
+  free(in->envs);
+  free(in->feeds);
+  free(in);
+}
+
+const char *render_incr_base(const render_incr *in) { return in->base; }
+
+void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h) {
+  const digest *d;
+  size_t lo = 0, hi = in->n_feeds;
+  while (lo < hi) {   /* the run's first feed row */
+    size_t mid = lo + (hi - lo) / 2;
+    if (in->feeds[mid].run < run) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < in->n_feeds && in->feeds[lo].run == run; lo++) {
+    const feed *f = &in->feeds[lo];
+    pod_sha256_update(h, f, sizeof *f);
+    if ((d = find_digest(in->sources, in->n_sources, f->source)))
+      pod_sha256_update(h, d->d, sizeof d->d);
+  }
+}
+
+void render_incr_run_fp(const render_incr *in, const store_row *run,
+                        char fp[RENDER_FP_LEN + 1]) {
+  pod_sha256 h;
+  char hex[65];
+  int64_t id = store_row_col(run, "id")->i;
+  int64_t env = store_row_col(run, "environment_id")->i;
+  const digest *d;
+  pod_sha256_init(&h);
+  pod_sha256_update(&h, "run page 1", 11);
+  render_state_hash_row(run, &h);
+  if (env && (d = find_digest(in->envs, in->n_envs, env)))
+    pod_sha256_update(&h, d->d, sizeof d->d);
+  render_incr_feed(in, id, &h);
+  pod_sha256_hex(&h, hex);
+  memcpy(fp, hex, RENDER_FP_LEN);
+  fp[RENDER_FP_LEN] = '\0';
+}
+
+int render_incr_same(const render_incr *in, const char *rel,
+                     const char *fp) {
+  if (!in->n_slots) return 0;
+  for (size_t k = hash_rel(rel) % in->n_slots; in->slots[k].rel;
+       k = (k + 1) % in->n_slots)
+    if (!strcmp(in->slots[k].rel, rel)) return !strcmp(in->slots[k].fp, fp);
+  return 0;
+}
+
+/* "<fp> <rel>" lines by rel */
+static int cmp_line(const void *a, const void *b) {
+  return strcmp(*(char *const *)a + RENDER_FP_LEN + 1,
+                *(char *const *)b + RENDER_FP_LEN + 1);
+}
+
+void render_incr_manifest(const render_incr *in, pod_buf *lines,
+                          pod_buf *out) {
+  char **v = NULL;
+  size_t n = 0, cap = 0;
+  pod_buf_printf(out, MANIFEST_HEAD "%s\n", in->base);
+  for (char *p = lines->data; p && *p;) {
+    char *nl = strchr(p, '\n');
+    if (!nl) break;
+    *nl = '\0';
+    if (n == cap) {
+      cap = cap ? 2 * cap : 1024;
+      v = pod_xrealloc(v, cap * sizeof *v);
+    }
+    v[n++] = p;
+    p = nl + 1;
+  }
+  /* by path: threads note their pages in the order they claim them */
+  if (n) qsort(v, n, sizeof *v, cmp_line);
+  for (size_t i = 0; i < n; i++) {
+    pod_buf_adds(out, v[i]);
+    pod_buf_addc(out, '\n');
+  }
+  free(v);
+}

@@ -1,0 +1,41 @@
+/*
+** render/incr.h -- the incremental render's fingerprints and manifest
+** (incr.c). Inside render/ only.
+** Owns: a render_incr owns its copies of the old manifest and the
+** registry rows it read; render_incr_free frees them. Strings passed in
+** are borrowed for the call.
+*/
+#ifndef PODIUM_INCR_H
+#define PODIUM_INCR_H
+
+#include "render/render_int.h"
+#include "core/sha256.h"
+
+#define RENDER_FP_LEN 32   /* hex digits of a page's fingerprint */
+
+typedef struct render_incr render_incr;
+
+/* Reads what fingerprints are made of (the registry's source and
+** environment rows, store_each_run_feed) and the live site's manifest
+** at target/.podium-pages when it was written with this base key (else
+** no page is reused). *out is set even on failure (free it). */
+int render_incr_open(store_db *db, const char *base, const char *target,
+                     render_incr **out, char err[POD_ERRLEN]);
+void render_incr_free(render_incr *in);   /* NULL is fine */
+const char *render_incr_base(const render_incr *in);
+
+/* Adds what run's measurement, tracker and snapshot rows are made of
+** (store_each_run_feed, and the rows of the files that feed it) to h:
+** a page that shows any of them hashes this. */
+void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h);
+/* A run page's fingerprint from its store_each_run row. */
+void render_incr_run_fp(const render_incr *in, const store_row *run,
+                        char fp[RENDER_FP_LEN + 1]);
+/* 1 when the live site's manifest lists rel with fingerprint fp. */
+int render_incr_same(const render_incr *in, const char *rel, const char *fp);
+/* The manifest's text into out: the base key, then lines ("<fp> <rel>\n",
+** in any order; cut in place) sorted by path. */
+void render_incr_manifest(const render_incr *in, pod_buf *lines,
+                          pod_buf *out);
+
+#endif

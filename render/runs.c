@@ -1,0 +1,317 @@
+/*
+** render/runs.c -- run pages: <lang>/runs/<id>.html, one per run, each
+** written in every language from one read of its measurement rows,
+** sources, environment and energy snapshots (run_data). The runs are
+** walked by every render thread, each rendering the chunks it claims
+** (site_take_run, jobs.c).
+**
+** Owns: a run's rows (run_data) for the length of its pages; the Lua
+** registry's cache of source rows ("podium.sources"), one per sandbox.
+*/
+#include "render/site_int.h"
+#include "render/i18n.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A run's energy curve from its snapshots (store_each_sample), thinned
+** to at most CURVE_POINTS evenly spaced points and the last one: a flush
+** every 15 s for a day is 5,760 rows, more than a chart can show. */
+#define CURVE_POINTS 240
+typedef struct curve {
+  double *x, *y;          /* duration s, energy_consumed kWh */
+  size_t n, cap;
+  long first_line, last_line;
+  char *path;
+} curve;
+
+static double row_real(const store_row *row, const char *name) {
+  const store_value *v = store_row_col(row, name);
+  return v->type == STORE_REAL  ? v->d
+         : v->type == STORE_INT ? (double)v->i
+                                : NAN;
+}
+
+static int curve_row(const store_row *row, void *ud) {
+  curve *c = ud;
+  double x = row_real(row, "duration"), y = row_real(row, "energy_consumed");
+  long line = (long)site_row_int(row, "line");
+  if (!c->path && store_row_text(row, "source_path"))
+    c->path = pod_xstrdup(store_row_text(row, "source_path"));
+  if (!c->first_line) c->first_line = line;
+  c->last_line = line;
+  if (isnan(x) || isnan(y)) return 0;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 64;
+    c->x = pod_xrealloc(c->x, c->cap * sizeof *c->x);
+    c->y = pod_xrealloc(c->y, c->cap * sizeof *c->y);
+  }
+  c->x[c->n] = x;
+  c->y[c->n++] = y;
+  return 0;
+}
+
+/* Sets data.curve = {n=, source=, first_line=, last_line=, points=} when
+** the run has snapshots (c from store_each_sample and curve_row). */
+static void push_curve(site *s, const curve *cv) {
+  const curve c = *cv;
+  if (c.n > 1) {
+    size_t stride = (c.n + CURVE_POINTS - 1) / CURVE_POINTS, k = 0;
+    lua_createtable(s->L, 0, 5);
+    lua_pushinteger(s->L, (lua_Integer)c.n);
+    lua_setfield(s->L, -2, "n");
+    lua_pushstring(s->L, c.path ? c.path : "");
+    lua_setfield(s->L, -2, "source");
+    lua_pushinteger(s->L, c.first_line);
+    lua_setfield(s->L, -2, "first_line");
+    lua_pushinteger(s->L, c.last_line);
+    lua_setfield(s->L, -2, "last_line");
+    lua_createtable(s->L, (int)(c.n / stride + 1), 0);
+    for (size_t i = 0; i < c.n; i += stride) {
+      if (i + stride >= c.n) i = c.n - 1;  /* always end on the last */
+      lua_createtable(s->L, 2, 0);
+      lua_pushnumber(s->L, c.x[i]);
+      lua_rawseti(s->L, -2, 1);
+      lua_pushnumber(s->L, c.y[i]);
+      lua_rawseti(s->L, -2, 2);
+      lua_rawseti(s->L, -2, (lua_Integer)++k);
+    }
+    lua_setfield(s->L, -2, "points");
+    lua_setfield(s->L, -2, "curve");
+  }
+}
+
+static void curve_free(curve *c) {
+  free(c->x);
+  free(c->y);
+  free(c->path);
+}
+
+/* A run page's measurements, noting the sources they come from: the
+** page's source list is made from those (one query less per page; the
+** per-run DISTINCT query built a temporary B-tree, ~10% of a page). */
+typedef struct meas_sink {
+  row_sink k;
+  int64_t *ids;
+  size_t n, cap;
+} meas_sink;
+
+static int meas_row(const store_row *row, void *ud) {
+  meas_sink *m = ud;
+  int64_t id = store_row_col(row, "source_id")->i;
+  size_t i = 0;
+  while (i < m->n && m->ids[i] != id) i++;
+  if (i == m->n) {
+    if (m->n == m->cap) {
+      m->cap = m->cap ? 2 * m->cap : 8;
+      m->ids = pod_xrealloc(m->ids, m->cap * sizeof *m->ids);
+    }
+    m->ids[m->n++] = id;
+  }
+  return site_append_row(row, &m->k);
+}
+
+static int cmp_id(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Pushes a copy of source id's row, fetched once per render thread and
+** kept in the Lua registry (a copy per page: a template may change it). */
+static int push_source(site *s, int64_t id, char err[POD_ERRLEN]) {
+  lua_State *L = s->L;
+  int rc = POD_OK;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "podium.sources") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "podium.sources");
+  }
+  if (lua_rawgeti(L, -1, (lua_Integer)id) != LUA_TTABLE) {
+    row_sink k = {s, ROW_PLAIN};
+    int top;
+    lua_pop(L, 1);
+    top = lua_gettop(L);
+    rc = store_get_source(s->db, id, site_take_first, &k, err);
+    if (rc == POD_OK && lua_gettop(L) == top) lua_newtable(L);  /* gone */
+    if (rc) {
+      lua_settop(L, top - 1);
+      return rc;
+    }
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, (lua_Integer)id);
+  }
+  lua_newtable(L);   /* the page's own copy */
+  lua_pushnil(L);
+  while (lua_next(L, -3)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+  lua_remove(L, -2);   /* the cached row */
+  lua_remove(L, -2);   /* the cache */
+  return POD_OK;
+}
+
+/* data.measurements and data.sources of a run, from its measurement
+** rows (store_each_measurement). */
+static int add_measurements(site *s, const store_rows *rows,
+                            char err[POD_ERRLEN]) {
+  meas_sink m = {{s, ROW_PLAIN, 0}, NULL, 0, 0};
+  int rc = POD_OK;
+  lua_newtable(s->L);
+  store_rows_each(rows, meas_row, &m);
+  lua_setfield(s->L, -2, "measurements");
+  if (m.n > 1) qsort(m.ids, m.n, sizeof *m.ids, cmp_id);
+  lua_createtable(s->L, (int)m.n, 0);
+  for (size_t i = 0; i < m.n && rc == POD_OK; i++)
+    if ((rc = push_source(s, m.ids[i], err)) == POD_OK)
+      lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  lua_setfield(s->L, -2, "sources");
+  free(m.ids);
+  return rc;
+}
+/* What a run page shows, asked of the store once for every language. */
+typedef struct run_data {
+  store_rows *meas;   /* store_each_measurement */
+  store_rows *env;    /* store_get_env: none or one row */
+  curve c;            /* its snapshots */
+} run_data;
+
+static int run_fetch(site *s, int64_t id, int64_t env, run_data *d,
+                     char err[POD_ERRLEN]) {
+  int rc;
+  memset(d, 0, sizeof *d);
+  d->meas = store_rows_new();
+  d->env = store_rows_new();
+  if ((rc = store_each_measurement(s->db, id, store_rows_add, d->meas, err)) ||
+      (rc = store_each_sample(s->db, id, curve_row, &d->c, err)) ||
+      (env && (rc = store_get_env(s->db, env, store_rows_add, d->env, err))))
+    return rc == POD_EINTERNAL ? pod_err(err, rc, "run %lld: rows differ in "
+                                         "columns", (long long)id) : rc;
+  return POD_OK;
+}
+
+static void run_data_free(run_data *d) {
+  store_rows_free(d->meas);
+  store_rows_free(d->env);
+  curve_free(&d->c);
+}
+
+/* <lang>/runs/<id>.html in language s->lang. */
+/* data.checks: each summary value that has a curve beside it, with the
+** curve's values at the best and final epoch (analysis/curves.c). */
+static void push_checks(site *s, const store_rows *meas) {
+  analysis_check c[16];
+  size_t n = analysis_curve_checks(meas, c, 16);
+  if (!n) return;
+  lua_createtable(s->L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(s->L, 0, 8);
+    lua_pushstring(s->L, c[i].metric);
+    lua_setfield(s->L, -2, "metric");
+    lua_pushstring(s->L, c[i].split);
+    lua_setfield(s->L, -2, "split");
+    lua_pushnumber(s->L, c[i].given);
+    lua_setfield(s->L, -2, "given");
+    if (!isnan(c[i].best)) {
+      lua_pushnumber(s->L, c[i].best);
+      lua_setfield(s->L, -2, "best");
+      lua_pushnumber(s->L, c[i].best_epoch);
+      lua_setfield(s->L, -2, "best_epoch");
+    }
+    lua_pushnumber(s->L, c[i].final);
+    lua_setfield(s->L, -2, "final");
+    lua_pushnumber(s->L, c[i].final_epoch);
+    lua_setfield(s->L, -2, "final_epoch");
+    lua_pushboolean(s->L, c[i].agrees);
+    lua_setfield(s->L, -2, "agrees");
+    lua_rawseti(s->L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(s->L, -2, "checks");
+}
+
+static int page_run_in(site *s, const store_row *row, const run_data *d,
+                       char err[POD_ERRLEN]) {
+  int64_t id = site_row_int(row, "id");
+  int64_t env = site_row_int(row, "environment_id");
+  char rel[96], title[300];
+  const char *name = store_row_text(row, "name");
+  row_sink k = {s, ROW_PLAIN, 0};
+  int rc;
+  lua_newtable(s->L);
+  snprintf(title, sizeof title, "Run %lld: %s", (long long)id,
+           name ? name : store_row_text(row, "model"));
+  site_set_title(s->L, title);
+  site_push_row(s->L, row);
+  if (env) site_set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
+  lua_setfield(s->L, -2, "run");
+  if ((rc = add_measurements(s, d->meas, err))) {
+    lua_pop(s->L, 1);
+    return rc;
+  }
+  push_curve(s, &d->c);
+  push_checks(s, d->meas);
+  if (store_rows_count(d->env)) {
+    store_rows_each(d->env, site_take_first, &k);
+    lua_setfield(s->L, -2, "env");
+  }
+  snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang, (long long)id);
+  return site_write_page(s, rel, "run.html", err);
+}
+
+/* The run's pages as the live site has them, when every language's is
+** there with this fingerprint (incr.c); 0: render them. */
+static int run_reused(site *s, int64_t id, const char *fp, int *rc,
+                      char err[POD_ERRLEN]) {
+  char rel[96];
+  if (!s->incr) return 0;
+  for (int k = 0; k < s->n_langs; k++) {
+    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
+             render_i18n_lang(s->i18n[k]), (long long)id);
+    if (!render_incr_same(s->incr, rel, fp) || !render_out_live(s->out, rel))
+      return 0;
+  }
+  *rc = POD_OK;
+  for (int k = 0; k < s->n_langs && *rc == POD_OK; k++) {
+    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
+             render_i18n_lang(s->i18n[k]), (long long)id);
+    *rc = render_out_reuse(s->out, rel, err);
+  }
+  return 1;
+}
+
+/* A run's page in every language, from one set of queries, or from the
+** live site when nothing it reads changed. */
+static int page_run(const store_row *row, void *ud) {
+  item_walk *w = ud;
+  site *s = w->s;
+  int64_t id = site_row_int(row, "id");
+  char fp[RENDER_FP_LEN + 1];
+  run_data d;
+  int rc, mine;
+  if ((rc = site_take_run(s, &mine, w->err)) || !mine) return rc;
+  if (s->incr) {   /* the next render's manifest lists it either way */
+    render_incr_run_fp(s->incr, row, fp);
+    for (int k = 0; k < s->n_langs; k++)
+      pod_buf_printf(&s->manifest, "%s %s/runs/%lld.html\n", fp,
+                     render_i18n_lang(s->i18n[k]), (long long)id);
+    if (run_reused(s, id, fp, &rc, w->err)) return rc;
+  }
+  rc = run_fetch(s, id, site_row_int(row, "environment_id"), &d, w->err);
+  for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
+    site_use_language(s, k);
+    rc = page_run_in(s, row, &d, w->err);
+  }
+  run_data_free(&d);
+  return rc;
+}
+
+/* The run pages this thread claims, each in every language. */
+int site_run_pages(site *s, char err[POD_ERRLEN]) {
+  s->run_index = s->chunk_start = s->chunk_end = 0;
+  return site_each_page(s, store_each_run, page_run, err);
+}

@@ -1,0 +1,274 @@
+/*
+** tests/t_incremental.c -- render/incr.c: a render after a change takes
+** the pages whose fingerprints did not change from the live site, and
+** the site is the one a full render of the same registry writes, byte
+** for byte (issue 17). The registry is the demo study (examples/, with
+** its podium.json and course pages), rendered in en and fa; each change
+** is followed by an incremental render into one folder and a full
+** render into a fresh one, and the two are compared with diff -r.
+*/
+#include "tests/test.h"
+#include "core/fs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The render's "N files, M changed[, R rendered, U reused]" line. */
+typedef struct counts {
+  long files, changed, rendered, reused;
+} counts;
+
+static counts render_into(const char *out, const char *flags) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  counts c = {0, 0, 0, 0};
+  const char *p;
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --content ex/content "
+                        "--out %s %s", out, flags), 0);
+  p = strstr(pod_buf_str(&o), ": ");
+  if (p && sscanf(p, ": unchanged, nothing written (%ld files)", &c.files) == 1)
+    c.changed = 0;
+  else if (!p || sscanf(p, ": %ld files, %ld changed, %ld rendered, %ld reused",
+                   &c.files, &c.changed, &c.rendered, &c.reused) < 2)
+    test_fail(__FILE__, __LINE__, "render said \"%s\" (%s)", pod_buf_str(&o),
+              pod_buf_str(&e));
+  if (!c.reused) c.rendered = c.files;
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+  return c;
+}
+
+/* Run pages (<id>.html) and model pages of the site in folder site. */
+static long run_and_model_pages(const char *site) {
+  static const char *const dirs[] = {"en/runs", "fa/runs", "en/models",
+                                     "fa/models"};
+  long n = 0;
+  for (int i = 0; i < 4; i++) {
+    char path[4200];
+    DIR *d;
+    struct dirent *e;
+    snprintf(path, sizeof path, "%s/%s", test_path(site), dirs[i]);
+    if (!(d = opendir(path))) continue;
+    while ((e = readdir(d)))
+      if (e->d_name[0] != '.' &&
+          (i >= 2 || isdigit((unsigned char)e->d_name[0])))
+        n++;
+    closedir(d);
+  }
+  return n;
+}
+
+/* The inode of inc/rel: a reused page keeps its file (a hard link). */
+static long long inode(const char *rel) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", test_path("inc"), rel);
+  return stat(path, &st) == 0 ? (long long)st.st_ino : -1;
+}
+
+/* An incremental render into inc, then a full one of the same registry
+** into a fresh folder: the two trees are the same byte for byte. */
+static counts render_both(const char *flags, int line) {
+  char cmd[9000];
+  counts c = render_into("inc", flags), f;
+  pod_rmtree(test_path("full"), cmd);
+  f = render_into("full", flags);
+  if (f.reused) test_fail(__FILE__, line, "a fresh folder reused %ld", f.reused);
+  if (f.files != c.files)
+    test_fail(__FILE__, line, "%ld files, a full render %ld", c.files, f.files);
+  snprintf(cmd, sizeof cmd, "diff -r -x .podium-site '%s' '%s' >'%s' 2>&1",
+           test_path("inc"), test_path("full"), test_path("site.diff"));
+  if (system(cmd) != 0) {
+    pod_buf d = POD_BUF_INIT;
+    pod_file_read(test_path("site.diff"), &d, cmd);
+    test_fail(__FILE__, line, "the incremental site differs from a full "
+              "render: %.600s", pod_buf_str(&d));
+    pod_buf_free(&d);
+  }
+  return c;
+}
+
+/* The demo study, ingested as examples/ingest.sh does, and its site. */
+static counts demo_site(void) {
+  char e[POD_ERRLEN], from[4096];
+  pod_buf o = POD_BUF_INIT, err = POD_BUF_INIT;
+  snprintf(from, sizeof from, "%s/examples", test_root());
+  CHECK_RC(pod_copytree(from, test_path("ex"), e), POD_OK, e);
+  CHECK_INT(test_podium(&o, &err, "--db t.db ingest --quiet ex"), 0);
+  pod_buf_free(&o);
+  pod_buf_free(&err);
+  return render_into("inc", "");
+}
+
+/* A benchmark file of one model as PyTorchBenchmark writes it. */
+static void benchmark(const char *dir, const char *name, const char *model,
+                      const char *value) {
+  char path[4096], text[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(text, sizeof text, "model,batch_size,sequence_length,result\n"
+           "%s,8,8,%s\n", model, value);
+  test_make_folder_of(test_path(path));
+  test_write(test_path(path), text, strlen(text));
+}
+
+static void ingest(const char *args) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  if (test_podium(&o, &e, "--db t.db ingest --quiet %s", args) != 0)
+    test_fail(__FILE__, __LINE__, "ingest %s: %s", args, pod_buf_str(&e));
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
+/* (a), (c): one new run renders its pages and the pages that list it,
+** and takes every other run and model page from the live site. */
+static void test_render_incremental_one_new_run(void) {
+  static const char *const kept[] = {"en/runs/1.html", "fa/runs/2.html",
+      "en/models/bert-base-uncased.html", "fa/leaderboards/sst2--accuracy.html",
+      "en/leaderboards/text-classification--inference_memory.html"};
+  static const char *const made[] = {"en/index.html", "fa/runs/index.html",
+      "en/leaderboards/text-classification--inference_time.html",
+      "data/runs.csv"};
+  long long before[5], before_made[4];
+  counts first = demo_site(), c;
+  CHECK(first.files > 100);
+  CHECK_INT(first.reused, 0);
+  for (int i = 0; i < 5; i++) before[i] = inode(kept[i]);
+  for (int i = 0; i < 4; i++) before_made[i] = inode(made[i]);
+  benchmark("new1", "inference_time_1700000100.csv", "newmodel-a", "0.0050");
+  ingest("--task text-classification new1");
+  c = render_both("", __LINE__);
+  CHECK(c.files > first.files);
+  /* every run and model page but the new run's and model's, in en and
+  ** fa, is taken as it was, and the boards the run is not on; what is
+  ** rendered is the rest: lists, its board, comparisons, study tables,
+  ** downloads, assets */
+  CHECK(c.reused >= run_and_model_pages("inc") - 4);
+  CHECK(c.reused > c.rendered);
+  CHECK_INT(c.reused + c.rendered, c.files);
+  for (int i = 0; i < 5; i++)
+    if (before[i] < 0 || inode(kept[i]) != before[i])
+      test_fail(__FILE__, __LINE__, "%s was rendered again", kept[i]);
+  for (int i = 0; i < 4; i++)
+    if (inode(made[i]) == before_made[i])
+      test_fail(__FILE__, __LINE__, "%s was not rendered", made[i]);
+  /* nothing new: the render key stops it before any page */
+  c = render_into("inc", "");
+  CHECK_INT(c.changed, 0);
+}
+
+/* (b): a run that changes a board's ranking and its model's page, a new
+** model, a new environment, a page deleted by hand, a template
+** override: each renders the same site as a full render. */
+static void test_render_incremental_equals_full_after_changes(void) {
+  counts c;
+  demo_site();
+  /* bert-base-uncased becomes the fastest at batch 8, length 8 */
+  benchmark("faster", "inference_time_1700000200.csv", "bert-base-uncased",
+            "0.0001");
+  ingest("--task text-classification faster");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  /* a new model on a machine the registry has not seen */
+  benchmark("machine", "inference_time_1700000300.csv", "newmodel-b",
+            "0.0070");
+  {
+    pod_buf env = POD_BUF_INIT;
+    char e[POD_ERRLEN], from[4096];
+    snprintf(from, sizeof from, "%s/examples/bert-base/env_info_1700000000.csv",
+             test_root());
+    CHECK_RC(pod_file_read(from, &env, e), POD_OK, e);
+    pod_buf_adds(&env, "");
+    char *gpu = strstr(env.data, "Tesla V100-SXM2-16GB");
+    CHECK(gpu != NULL);
+    if (gpu) memcpy(gpu, "Tesla A100-SXM4-40GB", 20);
+    test_write(test_path("machine/env_info_1700000300.csv"), env.data, env.len);
+    pod_buf_free(&env);
+  }
+  ingest("--task text-classification machine");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  /* a reused page deleted by hand is rendered again */
+  {
+    char e[POD_ERRLEN];
+    CHECK_RC(pod_rmtree(test_path("inc/en/runs/1.html"), e), POD_OK, e);
+  }
+  benchmark("more", "inference_time_1700000400.csv", "newmodel-c", "0.0080");
+  ingest("--task text-classification more");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  CHECK(pod_exists(test_path("inc/en/runs/1.html")));
+  /* a template override: every page is rendered again */
+  {
+    pod_buf run = POD_BUF_INIT;
+    char e[POD_ERRLEN], from[4096];
+    snprintf(from, sizeof from, "%s/templates/run.html", test_root());
+    CHECK_RC(pod_file_read(from, &run, e), POD_OK, e);
+    pod_buf_adds(&run, "<p>overridden</p>\n");
+    test_make_folder_of(test_path("tpl/run.html"));
+    test_write(test_path("tpl/run.html"), run.data, run.len);
+    pod_buf_free(&run);
+  }
+  c = render_both("--templates tpl", __LINE__);
+  CHECK_INT(c.reused, 0);
+  {
+    pod_buf page = POD_BUF_INIT;
+    char e[POD_ERRLEN];
+    CHECK_RC(pod_file_read(test_path("inc/fa/runs/1.html"), &page, e), POD_OK, e);
+    CHECK_HAS(page.data, "<p>overridden</p>");
+    pod_buf_free(&page);
+  }
+  /* and the next change with the override reuses again */
+  benchmark("last", "inference_time_1700000500.csv", "newmodel-d", "0.0090");
+  ingest("--task text-classification last");
+  c = render_both("--templates tpl", __LINE__);
+  CHECK(c.reused > 0);
+}
+
+/* An estimate made again with another PUE replaces a run's estimated
+** rows: the new rows may get the ids of the old ones (SQLite reuses the
+** largest ids), so the fingerprint cannot rest on counts and ids alone. */
+static void test_render_incremental_after_a_new_estimate(void) {
+  char e[POD_ERRLEN];
+  counts c;
+  demo_site();
+  CHECK_INT(pod_mkdirs(test_path("r"), e), POD_OK);
+  test_write(test_path("r/all_results.json"),
+             "{\"train_runtime\": 7200.0, \"train_loss\": 0.5}\n", (size_t)-1);
+  ingest("--model bert --task t r");
+  {
+    pod_buf o = POD_BUF_INIT, err = POD_BUF_INIT;
+    char at[64], sql[256];
+    double last;
+    long run = (long)test_query_num("SELECT id FROM runs WHERE model = 'bert'");
+    CHECK_INT(test_podium(&o, &err, "--db t.db estimate %ld --gpu T4 --pue 1.58 "
+                          "--intensity 379", run), 0);
+    render_both("", __LINE__);
+    last = test_query_num("SELECT max(id) FROM measurements");
+    snprintf(at, sizeof at, "%s", test_query_text(
+        "SELECT ingested_at FROM sources WHERE format = 'podium-estimate'"));
+    if (test_podium(&o, &err, "--db t.db estimate %ld --gpu T4 --pue 1.2 "
+                    "--intensity 379", run) != 0)
+      test_fail(__FILE__, __LINE__, "estimate: %s", pod_buf_str(&err));
+    /* the same ids again, and (as within one second) the same time */
+    CHECK(test_query_num("SELECT max(id) FROM measurements") == last);
+    snprintf(sql, sizeof sql, "UPDATE sources SET ingested_at = '%s' WHERE "
+             "format = 'podium-estimate'", at);
+    test_query_text(sql);
+    pod_buf_free(&o);
+    pod_buf_free(&err);
+  }
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+}
+
+const test_case tests_incremental[] = {
+  {"render_incremental_after_a_new_estimate",
+   test_render_incremental_after_a_new_estimate},
+  {"render_incremental_one_new_run", test_render_incremental_one_new_run},
+  {"render_incremental_equals_full_after_changes",
+   test_render_incremental_equals_full_after_changes},
+  {NULL, NULL},
+};
