@@ -46,7 +46,7 @@ static int find_board(const store_row *row, void *ud) {
     site_board_path(&href, scope, metric);
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
-    rc = site_push_groups(s, scope, site_row_int(row, "metric_id"), -1, 0, 0,
+    rc = site_push_groups(s, scope, store_row_int(row, "metric_id", 0), -1, 0, 0,
                           0, f->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");

@@ -100,7 +100,7 @@ void site_board_fp(site *s, const store_row *row, const store_rows *rows,
   char hex[65];
   const char *scope = store_row_text(row, "scope");
   const render_primary *p = render_primary_of(
-      s->prim, s->n_prim, scope ? scope : "", site_row_int(row, "metric_id"));
+      s->prim, s->n_prim, scope ? scope : "", store_row_int(row, "metric_id", 0));
   pod_sha256_init(&h);
   pod_sha256_update(&h, "board page 1", 13);
   render_state_hash_row(row, &h);

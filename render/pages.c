@@ -49,10 +49,6 @@ void site_push_row(lua_State *L, const store_row *row) {
   }
 }
 
-int64_t site_row_int(const store_row *row, const char *name) {
-  return store_row_col(row, name)->i;
-}
-
 
 #define OVERVIEW_RUNS 20   /* the newest runs the overview lists */
 #define OVERVIEW_TOP 10    /* the entries of a primary board it shows */
@@ -79,13 +75,13 @@ int site_append_row(const store_row *row, void *ud) {
   site_push_row(L, row);
   if (k->kind == ROW_RUN) {
     site_set_href(L, "href", "%s/runs/%lld.html", k->s->lang,
-                  (long long)site_row_int(row, "id"));
-    if (site_row_int(row, "environment_id"))
+                  (long long)store_row_int(row, "id", 0));
+    if (store_row_int(row, "environment_id", 0))
       site_set_href(L, "env_href", "%s/envs/%lld.html", k->s->lang,
-                    (long long)site_row_int(row, "environment_id"));
+                    (long long)store_row_int(row, "environment_id", 0));
   } else if (k->kind == ROW_ENV) {
     site_set_href(L, "href", "%s/envs/%lld.html", k->s->lang,
-                  (long long)site_row_int(row, "id"));
+                  (long long)store_row_int(row, "id", 0));
   } else if (k->kind == ROW_BOARD) {
     pod_buf p = POD_BUF_INIT;
     pod_buf_printf(&p, "%s/", k->s->lang);
@@ -95,7 +91,7 @@ int site_append_row(const store_row *row, void *ud) {
     lua_setfield(L, -2, "href");
     pod_buf_free(&p);
     if (render_primary_of(k->s->prim, k->s->n_prim, store_row_text(row, "scope"),
-                          site_row_int(row, "metric_id"))) {
+                          store_row_int(row, "metric_id", 0))) {
       lua_pushboolean(L, 1);
       lua_setfield(L, -2, "primary");
     }
@@ -365,7 +361,7 @@ void site_push_pager(lua_State *L, const char *base, long page,
 }
 
 int site_count_runs(const store_row *row, void *ud) {
-  *(long *)ud = (long)site_row_int(row, "runs");
+  *(long *)ud = (long)store_row_int(row, "runs", 0);
   return 0;
 }
 
@@ -476,8 +472,8 @@ static void group_close(grouper *g) {
 static int group_entry(const store_row *row, void *ud) {
   grouper *g = ud;
   lua_State *L = g->s->L;
-  int64_t batch = site_row_int(row, "batch_size");
-  int64_t seq = site_row_int(row, "sequence_length");
+  int64_t batch = store_row_int(row, "batch_size", 0);
+  int64_t seq = store_row_int(row, "sequence_length", 0);
   const char *split = store_row_text(row, "split");
   long at = g->at++;
   if (!split) split = "";
@@ -513,7 +509,7 @@ static int group_entry(const store_row *row, void *ud) {
   if (++g->total > g->limit && g->limit) return 0;   /* counted only */
   site_push_row(L, row);
   site_set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
-                (long long)site_row_int(row, "run_id"));
+                (long long)store_row_int(row, "run_id", 0));
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   return 0;
 }
@@ -587,7 +583,7 @@ static int page_board(const store_row *row, void *ud) {
   long pages;
   int rc;
   if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
-                                  scope, site_row_int(row, "metric_id"), &rows,
+                                  scope, store_row_int(row, "metric_id", 0), &rows,
                                   w->err)))
     return rc;
   pages = store_rows_count(rows) ? ((long)store_rows_count(rows) +
@@ -619,7 +615,7 @@ static int page_board(const store_row *row, void *ud) {
     lua_newtable(s->L);
     site_set_title(s->L, title.data);
     site_push_row(s->L, row);
-    rc = site_push_groups(s, scope, site_row_int(row, "metric_id"), -1, 0,
+    rc = site_push_groups(s, scope, store_row_int(row, "metric_id", 0), -1, 0,
                      (k - 1) * LIST_ROWS, pages > 1 ? k * LIST_ROWS : 0,
                      w->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
@@ -647,14 +643,14 @@ void site_use_language(site *s, int k) {
 static int page_env(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
-  int64_t id = site_row_int(row, "id");
+  int64_t id = store_row_int(row, "id", 0);
   char title[64];
   run_lister r;
   memset(&r, 0, sizeof r);
   r.k.s = s;
   r.k.kind = ROW_RUN;
   r.env = row;
-  r.total = (long)site_row_int(row, "runs");
+  r.total = (long)store_row_int(row, "runs", 0);
   r.template = "env.html";
   snprintf(title, sizeof title, "Environment %lld", (long long)id);
   r.title = title;

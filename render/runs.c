@@ -28,17 +28,10 @@ typedef struct curve {
   char *path;
 } curve;
 
-static double row_real(const store_row *row, const char *name) {
-  const store_value *v = store_row_col(row, name);
-  return v->type == STORE_REAL  ? v->d
-         : v->type == STORE_INT ? (double)v->i
-                                : NAN;
-}
-
 static int curve_row(const store_row *row, void *ud) {
   curve *c = ud;
-  double x = row_real(row, "duration"), y = row_real(row, "energy_consumed");
-  long line = (long)site_row_int(row, "line");
+  double x = store_row_real(row, "duration"), y = store_row_real(row, "energy_consumed");
+  long line = (long)store_row_int(row, "line", 0);
   if (!c->path && store_row_text(row, "source_path"))
     c->path = pod_xstrdup(store_row_text(row, "source_path"));
   if (!c->first_line) c->first_line = line;
@@ -236,8 +229,8 @@ static void push_checks(site *s, const store_rows *meas) {
 
 static int page_run_in(site *s, const store_row *row, const run_data *d,
                        char err[POD_ERRLEN]) {
-  int64_t id = site_row_int(row, "id");
-  int64_t env = site_row_int(row, "environment_id");
+  int64_t id = store_row_int(row, "id", 0);
+  int64_t env = store_row_int(row, "environment_id", 0);
   char rel[96], title[300];
   const char *name = store_row_text(row, "name");
   row_sink k = {s, ROW_PLAIN, 0};
@@ -289,7 +282,7 @@ static int run_reused(site *s, int64_t id, const char *fp, int *rc,
 static int page_run(const store_row *row, void *ud) {
   item_walk *w = ud;
   site *s = w->s;
-  int64_t id = site_row_int(row, "id");
+  int64_t id = store_row_int(row, "id", 0);
   char fp[RENDER_FP_LEN + 1];
   run_data d;
   int rc, mine;
@@ -301,7 +294,7 @@ static int page_run(const store_row *row, void *ud) {
                      render_i18n_lang(s->i18n[k]), (long long)id);
     if (run_reused(s, id, fp, &rc, w->err)) return rc;
   }
-  rc = run_fetch(s, id, site_row_int(row, "environment_id"), &d, w->err);
+  rc = run_fetch(s, id, store_row_int(row, "environment_id", 0), &d, w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
     site_use_language(s, k);
     rc = page_run_in(s, row, &d, w->err);

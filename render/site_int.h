@@ -153,7 +153,6 @@ typedef struct board_walk {
 typedef board_walk item_walk;
 
 void site_push_row(lua_State *L, const store_row *row);
-int64_t site_row_int(const store_row *row, const char *name);
 /* data[field] = fmt with lang and id ("%s/runs/%lld.html") */
 void site_set_href(lua_State *L, const char *field, const char *fmt,
                    const char *lang, long long id);
