@@ -40,7 +40,7 @@ CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stat
 STORE_SRC  := store/store.c store/env.c store/pending.c store/schema.c store/query.c store/rows.c store/check.c \
               store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/copy.c
-ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/study.c \
+ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
