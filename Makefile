@@ -54,6 +54,7 @@ RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
               render/pareto.c render/overfit_lua.c \
               render/markdown.c render/state.c render/primary.c render/incr.c \
               render/page_fp.c
+CLI_SRC    := cli/main.c cli/write_cmds.c cli/read_cmds.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
@@ -103,7 +104,7 @@ deps:
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent; \
 	fi
 
-build/podium: $(OBJ) build/obj/cli/main.o
+build/podium: $(OBJ) $(CLI_SRC:%.c=build/obj/%.o)
 	$(Q)echo "LINK $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -115,7 +116,7 @@ build/obj/%.o: %.c
 # The sanitizer build: the binary the CLI tests run, and the test runner.
 asan: build/asan/podium build/asan/run-tests
 
-build/asan/podium: $(ASAN_OBJ) build/asan/obj/cli/main.o
+build/asan/podium: $(ASAN_OBJ) $(CLI_SRC:%.c=build/asan/obj/%.o)
 	$(Q)echo "LINK $@"
 	$(Q)$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
 
@@ -308,7 +309,7 @@ build/tsan/obj/%.o: %.c
 	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g $(TSAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP \
 	  -c -o $@ $<
 
-build/tsan/podium: $(TSAN_OBJ) build/tsan/obj/cli/main.o
+build/tsan/podium: $(TSAN_OBJ) $(CLI_SRC:%.c=build/tsan/obj/%.o)
 	$(Q)echo "LINK $@"
 	$(Q)$(CC) $(TSAN_FLAGS) -g -o $@ $^ $(PKG_LIBS)
 

@@ -1,0 +1,351 @@
+/*
+** cli/write_cmds.c -- the commands that write the registry: init (create
+** or migrate), ingest (files and folders, whole or not at all), estimate
+** (energy and CO2 from duration and hardware) and copy (one registry into
+** another). Owns nothing past a call.
+*/
+#include "cli/cli.h"
+#include "analysis/analysis.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fs.h"
+#include "core/method.h"
+#include "core/project.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "store/store.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_init(cli *c, int argc, char **argv) {
+  store_db *db = NULL;
+  int n, help, rc = parse_flags(c, "init", "", argc, argv, NULL, &n, &help);
+  if (rc || help) return rc ? rc : show_help("init");
+  if (n) return usage_error("init", "", "unexpected argument %s", argv[0]);
+  long made;
+  if ((rc = open_db(c, DB_CREATE, &db))) return rc;
+  /* a registry from before schema v5 has curves without their results */
+  if ((rc = analysis_missing_results(db, &made, c->err))) {
+    store_close(db);
+    return rc;
+  }
+  printf("%s: registry ready (schema version %d)\n", c->db_path,
+         store_schema_version(db));
+  if (made)
+    printf("%s: results picked from the training curves of %ld run%s\n",
+           c->db_path, made, made == 1 ? "" : "s");
+  store_close(db);
+  return POD_OK;
+}
+
+/* Progress on a terminal: one line, rewritten in place. */
+static void show_progress(void *ud, const char *path, long rows,
+                          long long bytes, long long total) {
+  (void)ud;
+  fprintf(stderr, "\r\033[K");
+  put_escaped(stderr, path);
+  fprintf(stderr, ": %ld rows, %.1f of %.1f MB", rows, bytes / 1e6,
+          total / 1e6);
+  fflush(stderr);
+}
+
+const char INGEST_USAGE[] =
+    "[--format NAME] [--project P] [--model M] [--variant V] "
+    "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
+    "[--map FIELD=COLUMN]... [--tag KEY=VALUE]... [--method M] [--replace] "
+    "[--skip-bad-rows] [--quiet] FILE|DIR...";
+
+/* Takes the repeatable --map and --tag out of argv (parse_flags keeps one
+** value per flag); returns POD_EUSAGE on a malformed pair. */
+static int take_pairs(int *argc, char **argv, const char *name,
+                      const char ***out, int *n_out, const char **bad) {
+  int k = 0;
+  size_t len = strlen(name);
+  *out = pod_xmalloc((size_t)(*argc + 1) * sizeof **out);
+  *n_out = 0;
+  for (int i = 0; i < *argc; i++) {
+    const char *v = NULL;
+    if (!strcmp(argv[i], name) && i + 1 < *argc) v = argv[++i];
+    else if (!strncmp(argv[i], name, len) && argv[i][len] == '=') v = argv[i] + len + 1;
+    else { argv[k++] = argv[i]; continue; }
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v) { *bad = v; return POD_EUSAGE; }
+    (*out)[(*n_out)++] = v;
+  }
+  *argc = k;
+  return POD_OK;
+}
+
+static int valid_map_field(const char *pair) {
+  static const char *const fields[] = {"model", "project", "variant", "role",
+                                       "dataset", "task", NULL};
+  size_t n = (size_t)(strchr(pair, '=') - pair);
+  for (int i = 0; fields[i]; i++)
+    if (strlen(fields[i]) == n && !strncmp(fields[i], pair, n)) return 1;
+  return 0;
+}
+
+int cmd_ingest(cli *c, int argc, char **argv) {
+  ingest_meta meta = {0};
+  const char *quiet = NULL, *replace = NULL, *skip_bad = NULL;
+  long bad_rows = 0;
+  flag flags[] = {
+    {"--replace", 0, &replace},      {"--skip-bad-rows", 0, &skip_bad},
+    {"--format", 1, &meta.format},   {"--project", 1, &meta.project},
+    {"--model", 1, &meta.model},     {"--variant", 1, &meta.variant},
+    {"--role", 1, &meta.role},       {"--dataset", 1, &meta.dataset},
+    {"--task", 1, &meta.task},       {"--run", 1, &meta.run_name},
+    {"--method", 1, &meta.method},
+    {"--quiet", 0, &quiet},          {NULL, 0, NULL}};
+  store_db *db = NULL;
+  ingest_session *s = NULL;
+  ingest_path *paths = NULL;
+  int n, help, n_paths = 0, added = 0, skipped = 0, failed = 0, ignored = 0;
+  const char *bad = NULL;
+  const char **maps = NULL, **tags = NULL;
+  int rc = take_pairs(&argc, argv, "--map", &maps, &meta.n_map, &bad);
+  if (!rc) rc = take_pairs(&argc, argv, "--tag", &tags, &meta.n_tags, &bad);
+  meta.map = maps;
+  meta.tags = tags;
+  if (rc) {
+    rc = usage_error("ingest", INGEST_USAGE,
+                     "expected NAME=VALUE after --map or --tag, not %s", bad);
+    goto done;
+  }
+  for (int i = 0; i < meta.n_map; i++)
+    if (!valid_map_field(maps[i])) {
+      rc = usage_error("ingest", INGEST_USAGE, "--map takes model, project, "
+                       "variant, role, dataset or task, not %s", maps[i]);
+      goto done;
+    }
+  rc = parse_flags(c, "ingest", INGEST_USAGE, argc, argv, flags, &n, &help);
+  if (rc || help) {
+    if (!rc) rc = show_help("ingest");
+    goto done;
+  }
+  meta.replace = replace != NULL;
+  meta.skip_bad_rows = skip_bad != NULL;
+  if (n == 0) {
+    rc = usage_error("ingest", INGEST_USAGE, "%s", "no FILE or DIR given");
+    goto done;
+  }
+  if (meta.method && !pod_method_valid(meta.method)) {
+    rc = usage_error("ingest", INGEST_USAGE, "--method is one of %s (or "
+                     "several joined by +)", pod_method_names());
+    goto done;
+  }
+  if (meta.role && strcmp(meta.role, "baseline") &&
+      strcmp(meta.role, "optimized")) {
+    rc = usage_error("ingest", INGEST_USAGE,
+                     "--role is baseline or optimized, not %s", meta.role);
+    goto done;
+  }
+  for (const char **v = &meta.format; v <= &meta.run_name; v++)
+    if (*v && !**v) {
+      rc = usage_error("ingest", INGEST_USAGE, "%s",
+                       "an option was given an empty value");
+      goto done;
+    }
+  if ((rc = ingest_expand((const char *const *)argv, n, &paths, &n_paths,
+                          c->err)))
+    goto done;
+  if ((rc = open_db(c, DB_CREATE, &db))) goto done;
+  s = ingest_session_new(db, &meta);
+  int tty = !quiet && isatty(2);
+  if (tty) ingest_session_progress(s, show_progress, NULL);
+  for (int i = 0; i < n_paths; i++) {
+    int status;
+    long rows;
+    char err[POD_ERRLEN];
+    int r = ingest_file(s, &paths[i], &status, &rows, err);
+    if (tty) fprintf(stderr, "\r\033[K");  /* clear the progress line */
+    if (r == POD_EUSAGE) {
+      snprintf(c->err, POD_ERRLEN, "%s", err);
+      rc = r;
+      goto done;
+    }
+    if (r) {
+      print_error(err);
+      failed++;
+    } else if (status == INGEST_SKIPPED) {
+      skipped++;
+      if (!quiet) {
+        fputs("skipped ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (already ingested)\n");
+      }
+    } else if (status == INGEST_IGNORED) {
+      ignored++;
+      if (!quiet) {
+        fputs("ignored ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (not a format podium reads)\n");
+      }
+    } else {
+      const ingest_report *rep = ingest_session_report(s);
+      added++;
+      bad_rows += rep->bad_rows;
+      /* each skipped line on stderr, by line: "podium: skipped path:5:1: ..." */
+      for (const char *l = rep->bad, *e; *l; l = e + 1) {
+        e = strchr(l, '\n');
+        fprintf(stderr, "podium: skipped %.*s\n", (int)(e - l), l);
+      }
+      if (!quiet) {
+        fputs("added ", stdout);
+        put_escaped(stdout, paths[i].path);
+        printf(" (%ld rows", rows);
+        if (rep->note) printf(", %s", rep->note);
+        if (rep->bad_rows) printf(", %ld bad lines skipped", rep->bad_rows);
+        printf(")\n");
+      }
+    }
+  }
+  if (!quiet || failed)
+    printf("ingest: %d added, %d skipped, %d failed%s", added, skipped,
+           failed, ignored || bad_rows ? "" : "\n");
+  if (bad_rows && (!quiet || failed))
+    printf(", %ld bad lines skipped%s", bad_rows, ignored ? "" : "\n");
+  if (ignored && (!quiet || failed)) printf(", %d ignored\n", ignored);
+  if (failed) {
+    snprintf(c->err, POD_ERRLEN, "%d of %d files failed; the others are in "
+             "%s", failed, n_paths, c->db_path);
+    rc = POD_EINPUT;
+  }
+done:
+  ingest_session_free(s);
+  store_close(db);
+  ingest_paths_free(paths, n_paths);
+  free(maps);
+  free(tags);
+  return rc;
+}
+
+const char ESTIMATE_USAGE[] =
+    "[RUN...] [--pue P] [--intensity G | --region KEY] [--gpu MODEL] "
+    "[--gpus N] [--data DIR]";
+
+/* A number flag: absent leaves *out; bad is a usage error. */
+static int number_flag(const char *name, const char *v, double min,
+                       double *out) {
+  char *end;
+  double d;
+  if (!v) return POD_OK;
+  d = strtod(v, &end);
+  if (!*v || *end || !(d >= min) || !isfinite(d)) {
+    char what[160];
+    snprintf(what, sizeof what, "%s takes a number >= %g, not %s", name, min,
+             v);
+    return usage_error("estimate", ESTIMATE_USAGE, "%s", what);
+  }
+  *out = d;
+  return POD_OK;
+}
+
+int cmd_estimate(cli *c, int argc, char **argv) {
+  const char *pue = NULL, *intensity = NULL, *gpus = NULL, *data = NULL;
+  analysis_estimate_opts o = {NULL, NAN, NAN, NULL, NULL, 0};
+  flag flags[] = {{"--pue", 1, &pue},       {"--intensity", 1, &intensity},
+                  {"--region", 1, &o.region}, {"--gpu", 1, &o.gpu},
+                  {"--gpus", 1, &gpus},     {"--data", 1, &data},
+                  {NULL, 0, NULL}};
+  char share[4096], dir[4200];
+  store_db *db = NULL;
+  int64_t *ids = NULL;
+  size_t n_ids = 0;
+  int n, help, failed = 0, done = 0;
+  double count = 0;
+  int rc = parse_flags(c, "estimate", ESTIMATE_USAGE, argc, argv, flags, &n,
+                       &help);
+  if (rc || help) return rc ? rc : show_help("estimate");
+  if ((rc = number_flag("--pue", pue, 1, &o.pue)) ||
+      (rc = number_flag("--intensity", intensity, 0, &o.intensity)) ||
+      (rc = number_flag("--gpus", gpus, 1, &count)))
+    return rc;
+  if (count != floor(count))
+    return usage_error("estimate", ESTIMATE_USAGE, "--gpus takes a whole "
+                       "number, not %s", gpus);
+  o.gpus = (long)count;
+  if (intensity && o.region)
+    return usage_error("estimate", ESTIMATE_USAGE, "%s",
+                       "--intensity and --region exclude each other");
+  if ((o.region && !*o.region) || (o.gpu && !*o.gpu) || (data && !*data))
+    return usage_error("estimate", ESTIMATE_USAGE, "%s",
+                       "an option was given an empty value");
+  if (!data) {
+    if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+    snprintf(dir, sizeof dir, "%s/data", share);
+    data = dir;
+  }
+  o.data_dir = data;
+  if ((rc = open_db(c, DB_WRITE, &db))) return rc;
+  for (int i = 0; i < n && !rc; i++) {
+    int64_t *one = NULL;
+    size_t k = 0;
+    if ((rc = analysis_compare_resolve(db, argv[i], &one, &k, c->err))) break;
+    ids = pod_xrealloc(ids, (n_ids + k + 1) * sizeof *ids);
+    memcpy(ids + n_ids, one, k * sizeof *one);
+    n_ids += k;
+    free(one);
+  }
+  if (!rc && !n && (rc = analysis_estimate_candidates(db, &ids, &n_ids, c->err)))
+    goto done;
+  if (rc) goto done;
+  for (size_t i = 0; i < n_ids; i++) {
+    analysis_estimate_out out;
+    char err[POD_ERRLEN];
+    int r = analysis_estimate_run(db, &o, ids[i], &out, err);
+    if (r) {
+      if (r != POD_EINPUT) { snprintf(c->err, POD_ERRLEN, "%s", err); rc = r; goto done; }
+      print_error(err);
+      failed++;
+      continue;
+    }
+    printf("run %lld: %s%s\n", (long long)ids[i],
+           out.skipped ? "" : "estimate: ", out.how);
+    done += !out.skipped;
+  }
+  if (!n_ids) printf("estimate: no run has a duration without measured "
+                     "energy\n");
+  if (failed) {
+    snprintf(c->err, POD_ERRLEN, "%d of %zu run%s could not be estimated "
+             "(see above); %d %s", failed, n_ids, n_ids == 1 ? "" : "s", done,
+             done == 1 ? "was" : "were");
+    rc = POD_EINPUT;
+  }
+done:
+  free(ids);
+  store_close(db);
+  return rc;
+}
+
+const char COPY_USAGE[] = "--from REGISTRY --to REGISTRY";
+
+int cmd_copy(cli *c, int argc, char **argv) {
+  const char *from = NULL, *to = NULL;
+  flag flags[] = {{"--from", 1, &from}, {"--to", 1, &to}, {NULL, 0, NULL}};
+  store_db *src = NULL, *dst = NULL;
+  store_copy_stats st;
+  int n, help, rc = parse_flags(c, "copy", COPY_USAGE, argc, argv, flags, &n,
+                                &help);
+  if (rc || help) return rc ? rc : show_help("copy");
+  if (n) return usage_error("copy", COPY_USAGE, "unexpected argument %s",
+                            argv[0]);
+  if (!from || !*from || !to || !*to)
+    return usage_error("copy", COPY_USAGE, "%s", "give --from and --to");
+  if (!strcmp(from, to))
+    return usage_error("copy", COPY_USAGE, "%s", "--from and --to are one "
+                       "registry");
+  if ((rc = store_open_read(from, &src, c->err)) == POD_OK &&
+      (rc = store_open(to, &dst, c->err)) == POD_OK &&
+      (rc = store_copy(src, dst, &st, c->err)) == POD_OK)
+    printf("copy: %ld source%s copied, %ld there already\n", st.copied,
+           st.copied == 1 ? "" : "s", st.skipped);
+  store_close(src);
+  store_close(dst);
+  return rc;
+}
