@@ -5,6 +5,7 @@
 ** past a call.
 */
 #include "cli/cli.h"
+#include "core/text.h"
 #include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -75,7 +76,7 @@ static int print_measurement(const store_row *row, void *ud) {
   (void)ud;
   for (int i = 0; i < row->n; i++)
     if (!strcmp(row->names[i], "value")) value = row->v[i].d;
-  render_fmt_value(&v, value, field_text(row, "unit", a));
+  pod_fmt_value(&v, value, field_text(row, "unit", a));
   char e[64], f[64], g[64], axes[256] = "";
   const char *names[] = {"batch_size", "sequence_length", "epoch", "step",
                          "split"};
@@ -187,7 +188,7 @@ int cmd_render(cli *c, int argc, char **argv) {
     o.jobs = (int)j;
   }
   if (!o.content_dir && pod_is_dir("content")) o.content_dir = "content";
-  if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+  if ((rc = pod_find_share_dir(c->argv0, share, c->err))) return rc;
   o.share_dir = share;
   o.db_path = c->db_path;
   if ((rc = load_project(c, &project))) return rc;
@@ -276,7 +277,7 @@ int cmd_i18n(cli *c, int argc, char **argv) {
       (!strcmp(argv[0], "check") && n != 1))
     return usage_error("i18n", I18N_USAGE, "%s",
                        "expected the word check or convert");
-  if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+  if ((rc = pod_find_share_dir(c->argv0, share, c->err))) return rc;
   snprintf(cat, sizeof cat, "%s/i18n", share);
   snprintf(tpl, sizeof tpl, "%s/templates", share);
   if (!strcmp(argv[0], "convert")) return i18n_convert(c, cat, n - 1, argv + 1);

@@ -277,7 +277,7 @@ int cmd_estimate(cli *c, int argc, char **argv) {
     return usage_error("estimate", ESTIMATE_USAGE, "%s",
                        "an option was given an empty value");
   if (!data) {
-    if ((rc = render_find_share_dir(c->argv0, share, c->err))) return rc;
+    if ((rc = pod_find_share_dir(c->argv0, share, c->err))) return rc;
     snprintf(dir, sizeof dir, "%s/data", share);
     data = dir;
   }

@@ -51,4 +51,10 @@ int pod_copytree(const char *src, const char *dst, char err[POD_ERRLEN]);
 /* Test hook: the n-th write-type call from now fails with EIO (0: never). */
 void pod_fs_fail_after(long n);
 
+/* Where podium's own templates/, site/, i18n/ and data/ are: $PODIUM_SHARE,
+** else next to the source tree the binary was built in, else
+** PREFIX/share/podium when installed. Writes the folder into out (size
+** 4096); POD_EIO when none is found. */
+int pod_find_share_dir(const char *argv0, char out[4096], char err[POD_ERRLEN]);
+
 #endif

@@ -15,13 +15,6 @@ static void i18n_number(pod_buf *out, double v, int digits, void *ud) {
   render_i18n_number(ud, out, v, digits);
 }
 
-void render_fmt_value(pod_buf *out, double v, const char *unit) {
-  pod_fmt_value(out, v, unit);
-}
-
-double render_fmt_scale(double v, const char *unit, const char **out_unit) {
-  return pod_unit_scale(v, unit, out_unit);
-}
 
 void render_fmt_value_in(pod_buf *out, double v, const char *unit,
                          render_i18n *i18n) {

@@ -6,7 +6,10 @@
 ** file by file), and writes the tree into a temporary folder beside the
 ** target that is swapped into place at the end: a failed render leaves
 ** the previous site as it was.
-** Owns: nothing that outlives a call. Errors: POD_ETEMPLATE
+** Owns: render_site keeps nothing after it returns; what the other calls
+** hand out is the caller's: a sandbox (render_sandbox_free), text in the
+** caller's pod_buf (reports, Markdown, slugs, compiled templates).
+** Errors: POD_ETEMPLATE
 ** ("name.html:LINE: message"), POD_EIO, POD_EDB, POD_EINPUT (a target
 ** podium refuses to replace).
 */
@@ -48,23 +51,13 @@ typedef struct render_stats {
 int render_site(store_db *db, const render_opts *opts, render_stats *out,
                 char err[POD_ERRLEN]);
 
-/* Where podium's own templates/ and site/ are: next to the source tree
-** the binary was built in, or PREFIX/share/podium when installed.
-** Writes the folder into out (size 4096); POD_EIO when none is found. */
-int render_find_share_dir(const char *argv0, char out[4096],
-                          char err[POD_ERRLEN]);
-
 /* ---- formatting, shared with the CLI --------------------------------- */
-/* A value in a metric's SI unit as people read it: 0.0720 "s" gives
-** "72.0 ms", 6148192 "B" gives "5.86 MiB". */
-void render_fmt_value(pod_buf *out, double v, const char *unit);
-/* The same in a language's digits (i18n.h); NULL means ASCII. */
+/* A value in a metric's SI unit as people read it, in a language's
+** digits (i18n.h; NULL: ASCII, which is core/text.h's pod_fmt_value):
+** 0.0720 "s" gives "72.0 ms". */
 struct render_i18n;
 void render_fmt_value_in(pod_buf *out, double v, const char *unit,
                          struct render_i18n *i18n);
-/* The unit render_fmt_value shows v in (*out_unit: "ms" for 0.072 "s";
-** static text) and the factor from the SI unit to it (1000). */
-double render_fmt_scale(double v, const char *unit, const char **out_unit);
 
 /* ---- the sandbox, exposed for tests ----------------------------------- */
 typedef struct render_sandbox render_sandbox;

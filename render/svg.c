@@ -9,6 +9,7 @@
 ** attributes that site/style.css overrides for dark mode.
 */
 #include "render/svg.h"
+#include "core/text.h"
 #include "render/i18n.h"
 #include "render/render.h"
 #include "core/sha256.h"
@@ -265,7 +266,7 @@ static double axis_scale(const scale *s, const render_svg_axis *a,
   double big = s->n_tick ? fmax(fabs(s->tick[0]), fabs(s->tick[s->n_tick - 1]))
                          : 1;
   if (!a->unit || !*a->unit) { *shown = ""; return 1; }
-  return render_fmt_scale(big, a->unit, shown);
+  return pod_unit_scale(big, a->unit, shown);
 }
 
 /* A tick label: the number in the axis's unit (the title names it), with
@@ -281,7 +282,7 @@ static void tick_text(pod_buf *out, const scale *s, double v, double f) {
 }
 
 /* A tick or table value: whole numbers without a unit stay whole ("12"),
-** anything else goes through render_fmt_value ("18.0 ms"). */
+** anything else goes through pod_fmt_value ("18.0 ms"). */
 static void value_text(pod_buf *out, double v, const char *unit, int whole) {
   if (!unit || !*unit) {
     if (whole || (fabs(v) < 1e15 && v == round(v))) {

@@ -22,7 +22,7 @@
 
 typedef struct render_svg_axis {
   const char *label;   /* "Epoch", "Latency"; may be NULL */
-  const char *unit;    /* SI unit for render_fmt_value: "s", "B", ""... */
+  const char *unit;    /* SI unit for pod_fmt_value: "s", "B", ""... */
   int log;             /* 1: log10 scale; values <= 0 are left out */
 } render_svg_axis;
 

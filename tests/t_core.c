@@ -3,6 +3,7 @@
 ** and slugs (the small pieces everything else trusts).
 */
 #include "tests/test.h"
+#include "core/text.h"
 #include "core/sha256.h"
 #include "ingest/ingest_int.h"
 #include "render/render.h"
@@ -81,7 +82,7 @@ static void test_numbers_are_parsed_strictly(void) {
 #define check_fmt(v, unit, want) check_fmt_at(__LINE__, v, unit, want)
 static void check_fmt_at(int line, double v, const char *unit, const char *want) {
   pod_buf b = POD_BUF_INIT;
-  render_fmt_value(&b, v, unit);
+  pod_fmt_value(&b, v, unit);
   if (strcmp(pod_buf_str(&b), want))
     test_fail(__FILE__, line, "fmt(%g, %s) is \"%s\", expected \"%s\"", v,
               unit, pod_buf_str(&b), want);
