@@ -52,32 +52,10 @@ void render_pareto_free(render_pareto *p) {
 
 /* " (Batch 8, Seq. length 128)" in the page language, or "". */
 static void point_text(lua_State *L, pod_buf *b, const analysis_column *c) {
-  char sep[32];
   pod_buf_clear(b);
   if (c->batch < 0 && c->seq < 0 && !c->split) return;
-  render_sandbox_msg(L, "common.list_separator", NULL, 0, ", ");
-  snprintf(sep, sizeof sep, "%s", lua_tostring(L, -1));
-  lua_pop(L, 1);
   pod_buf_adds(b, " (");
-  if (c->batch >= 0) {
-    render_sandbox_msg(L, "col.batch", NULL, 0, "batch");
-    pod_buf_printf(b, "%s %lld", lua_tostring(L, -1), (long long)c->batch);
-    lua_pop(L, 1);
-  }
-  if (c->seq >= 0) {
-    render_sandbox_msg(L, "col.seq", NULL, 0, "seq");
-    pod_buf_printf(b, "%s%s %lld", c->batch >= 0 ? sep : "",
-                   lua_tostring(L, -1), (long long)c->seq);
-    lua_pop(L, 1);
-  }
-  if (c->split) {
-    char key[64];
-    snprintf(key, sizeof key, "split.%s", c->split);
-    render_sandbox_msg(L, key, NULL, 0, c->split);
-    pod_buf_printf(b, "%s%s", c->batch >= 0 || c->seq >= 0 ? sep : "",
-                   lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
+  render_point_text(L, b, c->batch, c->seq, c->split);
   pod_buf_addc(b, ')');
 }
 

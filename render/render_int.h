@@ -37,6 +37,12 @@ void render_sandbox_msg(lua_State *L, const char *key,
                         const struct render_i18n_arg *args, int n_args,
                         const char *english);
 
+/* Appends the axis point of a value in the page language: "batch 8, seq
+** 128, validation" (batch, seq < 0 and split NULL: not an axis). The one
+** place it is made: pareto.c's column names and templates' point_label. */
+void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
+                       int64_t seq, const char *split);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

@@ -44,6 +44,11 @@ static void test_template_language_basics(void) {
   CHECK_STR(eval(sb, "a{# a comment #}b", NULL, 0, &rc), "ab");
   CHECK_STR(eval(sb, "{{ nil }}|{{ 3 }}|{{ 0.5 }}", NULL, 0, &rc), "|3|0.5");
   CHECK_STR(eval(sb, "{{ fmt(0.018, 's') }}", NULL, 0, &rc), "18.0\xc2\xa0ms");
+  /* the axis point, made once in C for every page (render_point_text) */
+  CHECK_STR(eval(sb, "{{ point_label{batch_size = 8, sequence_length = 128, split = 'validation'} }}",
+                 NULL, 0, &rc), "batch 8, seq 128, validation");
+  CHECK_STR(eval(sb, "[{{ point_label{sequence_length = 32} }}][{{ point_label{} }}]", NULL, 0, &rc),
+            "[seq 32][]");
   CHECK_STR(eval(sb, "line1\n\"quoted\" \\ back\n", NULL, 0, &rc), "line1\n\"quoted\" \\ back\n");
   /* a partial through include() comes out as HTML, not escaped again */
   CHECK_HAS(eval(sb, "{{ include('env_facts.html', {env = {os = 'Linux'}}) }}", NULL, 0, &rc), "<dd><bdi>Linux</bdi></dd>");
