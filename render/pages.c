@@ -429,6 +429,54 @@ static int run_list_pages(run_lister *r, int64_t env_id, char err[POD_ERRLEN]) {
   return rc;
 }
 
+void site_push_models(site *s, size_t from, size_t to) {
+  lua_State *L = s->L;
+  size_t n;
+  const analysis_unit *u = analysis_study_units(s->study, &n);
+  lua_createtable(L, (int)(to - from), 0);
+  for (size_t i = from; i < to; i++) {
+    const analysis_unit *m = &u[s->models[i].units[0]];
+    pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
+    lua_createtable(L, 0, 2);
+    render_model_label(&l, m->model, m->variant);
+    lua_pushstring(L, l.data);
+    lua_setfield(L, -2, "label");
+    render_model_href(&h, s->lang, m->model, m->variant);
+    lua_pushstring(L, h.data);
+    lua_setfield(L, -2, "href");
+    pod_buf_free(&h);
+    pod_buf_free(&l);
+    lua_rawseti(L, -2, (lua_Integer)(i - from) + 1);
+  }
+}
+
+/* Beside the models/ folder, not in it: a model's slug can be "index". */
+int site_model_list(site *s, char err[POD_ERRLEN]) {
+  char base[64];
+  long pages = s->n_models ? ((long)s->n_models + LIST_ROWS - 1) / LIST_ROWS
+                           : 0;
+  if (!s->study) return POD_OK;
+  snprintf(base, sizeof base, "%s/models", s->lang);
+  for (long k = 1; k <= pages; k++) {
+    pod_buf rel = POD_BUF_INIT;
+    size_t from = (size_t)(k - 1) * LIST_ROWS;
+    size_t to = from + LIST_ROWS < s->n_models ? from + LIST_ROWS : s->n_models;
+    int rc;
+    lua_newtable(s->L);
+    site_set_title(s->L, "Models");
+    site_push_models(s, from, to);
+    lua_setfield(s->L, -2, "models");
+    lua_pushinteger(s->L, (lua_Integer)s->n_models);
+    lua_setfield(s->L, -2, "total");
+    site_push_pager(s->L, base, k, pages);
+    site_list_page_path(&rel, base, k);
+    rc = site_write_page(s, rel.data, "models.html", err);
+    pod_buf_free(&rel);
+    if (rc) return rc;
+  }
+  return POD_OK;
+}
+
 /* <lang>/runs/index.html and on: every run, newest first, LIST_ROWS a
 ** page (the overview lists the newest OVERVIEW_RUNS). */
 static int page_run_list(site *s, char err[POD_ERRLEN]) {
@@ -731,6 +779,7 @@ static int board_pages(site *s, char err[POD_ERRLEN]) {
 int site_language_pages(site *s, char err[POD_ERRLEN]) {
   int rc;
   if ((rc = page_overview(s, err)) || (rc = page_run_list(s, err)) ||
+      (rc = site_model_list(s, err)) ||
       (rc = site_course_pages(s, err)) || (rc = study_tables(s, err)) ||
       (rc = pareto_pages(s, err)) ||
       (rc = board_pages(s, err)) ||

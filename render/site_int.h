@@ -115,6 +115,7 @@ void site_set_title(lua_State *L, const char *title);
 ** a leaderboard, a study table): a 60,000-run list on one page overran
 ** the template memory limit (issue 17), and 1,000 rows stay under 1 MB. */
 #define LIST_ROWS 1000
+#define OVERVIEW_MODELS 100   /* the overview's models; all on models.html */
 
 /* The path of page k (from 1) of a list whose first page is
 ** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
@@ -241,5 +242,11 @@ void study_push_compares(site *s);
 void study_free(site *s);
 /* The study table of scope (s->tables), or NULL. */
 const analysis_table *study_table_of(const site *s, const char *scope);
+
+/* pages.c: pushes models [from, to) of the study as a list of {label,
+** href}; and <lang>/models.html (models.p2.html, ...): every model,
+** LIST_ROWS a page. */
+void site_push_models(site *s, size_t from, size_t to);
+int site_model_list(site *s, char err[POD_ERRLEN]);
 
 #endif

@@ -303,12 +303,11 @@ void study_push_compares(site *s) {
     pod_buf_free(&h);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  /* the study tables and models, for the overview */
+  /* the study tables and models (the first OVERVIEW_MODELS), for the
+  ** overview */
   if (s->study) {
-    size_t n_scopes, n_units;
+    size_t n_scopes;
     const char *const *scopes = analysis_study_scopes(s->study, &n_scopes);
-    const analysis_unit *u = analysis_study_units(s->study, &n_units);
-    (void)n_units;
     lua_createtable(L, (int)n_scopes, 0);
     for (size_t i = 0, k = 0; i < n_scopes; i++) {
       pod_buf h = POD_BUF_INIT;
@@ -324,22 +323,15 @@ void study_push_compares(site *s) {
       lua_rawseti(L, -2, (lua_Integer)++k);
     }
     lua_setfield(L, -3, "studies");   /* on the overview's data */
-    lua_createtable(L, (int)s->n_models, 0);
-    for (size_t i = 0; i < s->n_models; i++) {
-      const analysis_unit *m = &u[s->models[i].units[0]];
-      pod_buf h = POD_BUF_INIT, l = POD_BUF_INIT;
-      lua_createtable(L, 0, 2);
-      render_model_label(&l, m->model, m->variant);
-      lua_pushstring(L, l.data);
-      lua_setfield(L, -2, "label");
-      render_model_href(&h, s->lang, m->model, m->variant);
-      lua_pushstring(L, h.data);
-      lua_setfield(L, -2, "href");
-      pod_buf_free(&h);
-      pod_buf_free(&l);
-      lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
+    site_push_models(s, 0, s->n_models < OVERVIEW_MODELS ? s->n_models
+                                                         : OVERVIEW_MODELS);
     lua_setfield(L, -3, "models");
+    if (s->n_models > OVERVIEW_MODELS) {   /* the rest: models.html */
+      lua_pushinteger(L, (lua_Integer)s->n_models);
+      lua_setfield(L, -3, "models_total");
+      lua_pushfstring(L, "%s/models.html", s->lang);
+      lua_setfield(L, -3, "models_href");
+    }
   }
 }
 

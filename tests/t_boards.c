@@ -373,6 +373,14 @@ static void test_boards_long_lists_come_in_pages(void) {
   CHECK_INT(count_in("_site/en/study/text-classification.html", "<th scope=\"row\">"), 1000);
   CHECK_INT(count_in("_site/en/study/text-classification.p3.html", "<th scope=\"row\">"), 1);
   CHECK_INT(count_in("_site/fa/study/text-classification.p2.html", "href=\"../../fa/study/text-classification.p3.html\" rel=\"next\""), 1);
+  /* the models: the overview lists 100 and links to the whole list */
+  CHECK_INT(count_in("_site/en/index.html", "<li><a href=\"../en/models/"), 100);
+  CHECK_INT(count_in("_site/en/index.html", "<a href=\"../en/models.html\">All models (2,001)</a>"), 1);
+  CHECK_INT(count_in("_site/en/models.html", "<li><a href=\"../en/models/"), 1000);
+  CHECK_INT(count_in("_site/en/models.html", "2,001 models"), 1);
+  CHECK_INT(count_in("_site/en/models.p3.html", "<li><a href=\"../en/models/"), 1);
+  CHECK_INT(count_in("_site/en/models.p4.html", "<li>"), -1);
+  CHECK_INT(count_in("_site/fa/models.p2.html", "href=\"../fa/models.p3.html\" rel=\"next\""), 1);
   pod_buf_free(&csv);
   pod_buf_free(&out);
   pod_buf_free(&e);
