@@ -373,6 +373,12 @@ static void test_boards_long_lists_come_in_pages(void) {
   CHECK_INT(count_in("_site/en/study/text-classification.html", "<th scope=\"row\">"), 1000);
   CHECK_INT(count_in("_site/en/study/text-classification.p3.html", "<th scope=\"row\">"), 1);
   CHECK_INT(count_in("_site/fa/study/text-classification.p2.html", "href=\"../../fa/study/text-classification.p3.html\" rel=\"next\""), 1);
+  /* a sortable table in pages says its sort sees one page; a list that
+  ** does not sort says nothing */
+  snprintf(rel, sizeof rel, board, "en", ".p2");
+  CHECK_INT(count_in(rel, "Sorting a column orders the rows of this page only."), 1);
+  CHECK_INT(count_in("_site/en/study/text-classification.html", "of this page only"), 1);
+  CHECK_INT(count_in("_site/en/runs/index.html", "of this page only"), 0);
   /* the models: the overview lists 100 and links to the whole list */
   CHECK_INT(count_in("_site/en/index.html", "<li><a href=\"../en/models/"), 100);
   CHECK_INT(count_in("_site/en/index.html", "<a href=\"../en/models.html\">All models (2,001)</a>"), 1);
