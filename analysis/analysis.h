@@ -65,6 +65,35 @@ typedef struct analysis_check {
 size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
                              size_t max);
 
+/* A run page's training curves: each metric measured per epoch, in the
+** order its first row comes, with a series per split (training first,
+** then validation, test, the rest by name; "all" for rows without one),
+** points in epoch order. A loss or score (a direction, no unit or "%")
+** is judged: it gets the best validation epoch and, when validation got
+** worse after it, the epochs to shade; runtimes and rates are not. */
+typedef struct analysis_point {
+  store_value epoch, value;      /* as stored (REAL, or INT) */
+} analysis_point;
+typedef struct analysis_series {
+  char *split;
+  int rank;                      /* 1 training, 2 validation, 3 test, 9 */
+  analysis_point *p;
+  size_t n, cap;
+} analysis_series;
+typedef struct analysis_curve {
+  char *metric, *unit;           /* unit NULL when the rows have none */
+  int direction, judged;
+  analysis_series *s;
+  size_t n;
+  int has_best, has_shade;
+  double best, shade_to;         /* shade: from best to shade_to */
+  int train, validation;         /* the first such series, or -1 */
+} analysis_curve;
+/* The curves of a run's measurement rows (store_each_measurement copied
+** into rows); *out is the caller's, for analysis_run_curves_free. */
+size_t analysis_run_curves(const store_rows *rows, analysis_curve **out);
+void analysis_run_curves_free(analysis_curve *c, size_t n);
+
 /* ---- a model's evidence per dataset (study.c) ------------------------- */
 /* A unit: one model (and variant) in one dataset (else task, else ""):
 ** its runs there, and the runs of that model that name no dataset

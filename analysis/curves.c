@@ -271,3 +271,146 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
   reader_free(&r);
   return n_out;
 }
+
+/* ---- a run page's curves (analysis.h) --------------------------------- */
+
+typedef struct curve_set {
+  analysis_curve *c;
+  size_t n, cap;
+} curve_set;
+
+static int split_rank(const char *s) {
+  static const char *const names[] = {"train", "training", "validation",
+                                      "val", "eval", "test"};
+  static const int ranks[] = {1, 1, 2, 2, 2, 3};
+  for (int i = 0; i < 6; i++)
+    if (!strcmp(s, names[i])) return ranks[i];
+  return 9;
+}
+
+static int take_curve_row(const store_row *row, void *ud) {
+  curve_set *cs = ud;
+  const store_value *epoch = store_row_col(row, "epoch");
+  const char *metric = store_row_text(row, "metric");
+  const char *split = store_row_text(row, "split");
+  analysis_curve *c = NULL;
+  analysis_series *sr = NULL;
+  if (epoch->type == STORE_NULL || !metric) return 0;
+  if (!split) split = "all";
+  for (size_t i = 0; i < cs->n && !c; i++)
+    if (!strcmp(cs->c[i].metric, metric)) c = &cs->c[i];
+  if (!c) {
+    const char *unit = store_row_text(row, "unit");
+    if (cs->n == cs->cap) {
+      cs->cap = cs->cap ? 2 * cs->cap : 4;
+      cs->c = pod_xrealloc(cs->c, cs->cap * sizeof *cs->c);
+    }
+    c = &cs->c[cs->n++];
+    memset(c, 0, sizeof *c);
+    c->metric = pod_xstrdup(metric);
+    c->unit = unit ? pod_xstrdup(unit) : NULL;
+    c->direction = (int)store_row_col(row, "direction")->i;
+    c->judged = c->direction != 0 && (!unit || !*unit || !strcmp(unit, "%"));
+  }
+  for (size_t i = 0; i < c->n && !sr; i++)
+    if (!strcmp(c->s[i].split, split)) sr = &c->s[i];
+  if (!sr) {
+    c->s = pod_xrealloc(c->s, (c->n + 1) * sizeof *c->s);
+    sr = &c->s[c->n++];
+    memset(sr, 0, sizeof *sr);
+    sr->split = pod_xstrdup(split);
+    sr->rank = split_rank(split);
+  }
+  if (sr->n == sr->cap) {
+    sr->cap = sr->cap ? 2 * sr->cap : 16;
+    sr->p = pod_xrealloc(sr->p, sr->cap * sizeof *sr->p);
+  }
+  sr->p[sr->n].epoch = *epoch;
+  sr->p[sr->n].value = *store_row_col(row, "value");
+  sr->p[sr->n].epoch.s = sr->p[sr->n].value.s = NULL;   /* numbers only */
+  sr->n++;
+  return 0;
+}
+
+static double num_of(const store_value *v) {
+  return v->type == STORE_INT ? (double)v->i : v->d;
+}
+
+static int by_rank(const void *a, const void *b) {
+  const analysis_series *x = a, *y = b;
+  if (x->rank != y->rank) return x->rank - y->rank;
+  return strcmp(x->split, y->split);
+}
+
+/* Epoch order; points of one epoch keep the order their rows came in
+** (a merge sort: stable). */
+static void sort_points(analysis_point *p, size_t n, analysis_point *tmp) {
+  size_t h = n / 2, i = 0, j = h, k = 0;
+  if (n < 2) return;
+  sort_points(p, h, tmp);
+  sort_points(p + h, n - h, tmp);
+  while (i < h && j < n)
+    tmp[k++] = num_of(&p[j].epoch) < num_of(&p[i].epoch) ? p[j++] : p[i++];
+  while (i < h) tmp[k++] = p[i++];
+  while (j < n) tmp[k++] = p[j++];
+  memcpy(p, tmp, n * sizeof *p);
+}
+
+/* The best validation epoch over the validation series (the first
+** best value wins a tie) and the shading after it: the run page's mark. */
+static void best_epoch(analysis_curve *c) {
+  double best_v = 0;
+  const analysis_point *last = NULL;
+  for (size_t i = 0; i < c->n; i++) {
+    const analysis_series *sr = &c->s[i];
+    if (sr->rank != 2 || !c->judged) continue;
+    for (size_t k = 0; k < sr->n; k++) {
+      double v = num_of(&sr->p[k].value);
+      if (!c->has_best || (c->direction < 0 && v < best_v) ||
+          (c->direction > 0 && v > best_v)) {
+        c->has_best = 1;
+        c->best = num_of(&sr->p[k].epoch);
+        best_v = v;
+      }
+    }
+    if (sr->n) last = &sr->p[sr->n - 1];
+  }
+  if (c->has_best && last && num_of(&last->epoch) > c->best &&
+      num_of(&last->value) != best_v) {
+    c->has_shade = 1;
+    c->shade_to = num_of(&last->epoch);
+  }
+}
+
+size_t analysis_run_curves(const store_rows *rows, analysis_curve **out) {
+  curve_set cs = {NULL, 0, 0};
+  store_rows_each(rows, take_curve_row, &cs);
+  for (size_t i = 0; i < cs.n; i++) {
+    analysis_curve *c = &cs.c[i];
+    qsort(c->s, c->n, sizeof *c->s, by_rank);
+    c->train = c->validation = -1;
+    for (size_t k = 0; k < c->n; k++) {
+      analysis_point *tmp = pod_xmalloc((c->s[k].n + 1) * sizeof *tmp);
+      sort_points(c->s[k].p, c->s[k].n, tmp);
+      free(tmp);
+      if (c->s[k].rank == 1 && c->train < 0) c->train = (int)k;
+      if (c->s[k].rank == 2 && c->validation < 0) c->validation = (int)k;
+    }
+    best_epoch(c);
+  }
+  *out = cs.c;
+  return cs.n;
+}
+
+void analysis_run_curves_free(analysis_curve *c, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < c[i].n; k++) {
+      free(c[i].s[k].split);
+      free(c[i].s[k].p);
+    }
+    free(c[i].s);
+    free(c[i].metric);
+    free(c[i].unit);
+  }
+  free(c);
+}

@@ -227,6 +227,77 @@ static void push_checks(site *s, const store_rows *meas) {
   lua_setfield(s->L, -2, "checks");
 }
 
+static void push_number(lua_State *L, const store_value *v) {
+  if (v->type == STORE_INT) lua_pushinteger(L, (lua_Integer)v->i);
+  else lua_pushnumber(L, v->d);
+}
+
+/* data.curves: the run's training curves (analysis_run_curves), each
+** {metric, unit, direction, judged, series = {{name, split, points}},
+** best, shade = {from, to}, train, validation} (train and validation:
+** the points of the first such series, for overfit{}). */
+static void push_training_curves(site *s, const store_rows *meas) {
+  lua_State *L = s->L;
+  analysis_curve *c;
+  size_t n = analysis_run_curves(meas, &c);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 10);
+    lua_pushstring(L, c[i].metric);
+    lua_setfield(L, -2, "metric");
+    if (c[i].unit) {
+      lua_pushstring(L, c[i].unit);
+      lua_setfield(L, -2, "unit");
+    }
+    lua_pushinteger(L, c[i].direction);
+    lua_setfield(L, -2, "direction");
+    lua_pushboolean(L, c[i].judged);
+    lua_setfield(L, -2, "judged");
+    lua_createtable(L, (int)c[i].n, 0);
+    for (size_t k = 0; k < c[i].n; k++) {
+      const analysis_series *sr = &c[i].s[k];
+      char key[96];
+      lua_createtable(L, 0, 3);
+      lua_pushstring(L, sr->split);
+      lua_setfield(L, -2, "split");
+      snprintf(key, sizeof key, "split.%s", sr->split);   /* split_name() */
+      render_sandbox_msg(L, key, NULL, 0, sr->split);
+      lua_setfield(L, -2, "name");
+      lua_createtable(L, (int)sr->n, 0);
+      for (size_t j = 0; j < sr->n; j++) {
+        lua_createtable(L, 2, 0);
+        push_number(L, &sr->p[j].epoch);
+        lua_rawseti(L, -2, 1);
+        push_number(L, &sr->p[j].value);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+      }
+      if ((int)k == c[i].train || (int)k == c[i].validation) {
+        lua_pushvalue(L, -1);   /* the same points, for overfit{} */
+        lua_setfield(L, -5, (int)k == c[i].train ? "train" : "validation");
+      }
+      lua_setfield(L, -2, "points");
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "series");
+    if (c[i].has_best) {
+      lua_pushnumber(L, c[i].best);
+      lua_setfield(L, -2, "best");
+    }
+    if (c[i].has_shade) {
+      lua_createtable(L, 2, 0);
+      lua_pushnumber(L, c[i].best);
+      lua_rawseti(L, -2, 1);
+      lua_pushnumber(L, c[i].shade_to);
+      lua_rawseti(L, -2, 2);
+      lua_setfield(L, -2, "shade");
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "curves");
+  analysis_run_curves_free(c, n);
+}
+
 static int page_run_in(site *s, const store_row *row, const run_data *d,
                        char err[POD_ERRLEN]) {
   int64_t id = store_row_int(row, "id", 0);
@@ -248,6 +319,7 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
   }
   push_curve(s, &d->c);
   push_checks(s, d->meas);
+  push_training_curves(s, d->meas);
   if (store_rows_count(d->env)) {
     store_rows_each(d->env, site_take_first, &k);
     lua_setfield(s->L, -2, "env");
