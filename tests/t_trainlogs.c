@@ -6,6 +6,7 @@
 ** with a located message and the registry left as it was.
 */
 #include "tests/test.h"
+#include "analysis/analysis.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "ingest/ingest.h"
@@ -463,7 +464,55 @@ static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
 }
 
+/* A run page's curves (analysis_run_curves): a Lightning log whose
+** validation loss gets worse after epoch 1, logged out of order, with a
+** learning rate (no split) and a time per epoch (judged: no). */
+static void test_trainlogs_run_curves_group_sort_and_judge(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("m/metrics.csv");
+  store_db *db;
+  store_rows *rows = store_rows_new();
+  analysis_curve *c;
+  size_t n;
+  CHECK_INT(pod_mkdirs(test_path("m"), err), POD_OK);
+  test_write(p, "epoch,step,val_loss,train_loss,epoch_time\n"
+                "2,29,0.9,0.3,12.0\n"
+                "0,9,0.8,0.7,11.0\n"
+                "1,19,0.5,0.5,11.5\n", SIZE_MAX);
+  {
+    ingest_meta meta = {0};
+    meta.model = "m";
+    CHECK_RC(test_ingest(&meta, &p, 1, err), POD_OK, err);
+  }
+  db = test_open_db();
+  CHECK_RC(store_each_measurement(db, 1, store_rows_add, rows, err), POD_OK, err);
+  int seen = 0;
+  n = analysis_run_curves(rows, &c);
+  for (size_t i = 0; i < n; i++) {
+    if (!strcmp(c[i].metric, "loss")) {
+      seen |= 1;
+      CHECK_INT(c[i].judged, 1);
+      CHECK_INT(c[i].n, 2);
+      CHECK_STR(c[i].s[0].split, "train");         /* training first */
+      CHECK_STR(c[i].s[1].split, "validation");
+      CHECK_INT(c[i].train, 0);
+      CHECK_INT(c[i].validation, 1);
+      CHECK(c[i].s[1].p[0].epoch.d == 0 && c[i].s[1].p[2].epoch.d == 2);  /* epoch order */
+      CHECK(c[i].has_best && c[i].best == 1);
+      CHECK(c[i].has_shade && c[i].shade_to == 2);
+    } else if (!strcmp(c[i].metric, "epoch_time")) {
+      seen |= 2;
+      CHECK_INT(c[i].has_best, 0);                  /* a time: no verdict */
+    }
+  }
+  CHECK_INT(seen, 3);
+  analysis_run_curves_free(c, n);
+  store_rows_free(rows);
+  store_close(db);
+}
+
 const test_case tests_trainlogs[] = {
+  {"trainlogs_run_curves_group_sort_and_judge", test_trainlogs_run_curves_group_sort_and_judge},
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
