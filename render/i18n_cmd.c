@@ -63,8 +63,11 @@ static void set_text(pod_buf *b, cJSON *set) {
   if (!b->len) pod_buf_adds(b, "none");
 }
 
-/* Keys the templates use: t('key' or t("key". */
-static void used_keys(const char *dir, cJSON *used) {
+/* Calls fn with the name and text of every template file in dir. */
+static void each_template(const char *dir,
+                          void (*fn)(const char *name, const char *text,
+                                     cJSON *out),
+                          cJSON *out) {
   DIR *d = opendir(dir);
   struct dirent *e;
   pod_buf text = POD_BUF_INIT;
@@ -75,58 +78,60 @@ static void used_keys(const char *dir, cJSON *used) {
     if (e->d_name[0] == '.') continue;
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     if (pod_file_read(path, &text, err)) continue;
-    for (const char *p = text.data; (p = strstr(p, "t(")); p += 2) {
-      if (p > text.data && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-                            (p[-1] >= 'A' && p[-1] <= 'Z') ||
-                            (p[-1] >= '0' && p[-1] <= '9')))
-        continue;
-      const char *q = p + 2;
-      while (*q == ' ') q++;
-      if (*q != '\'' && *q != '"') continue;
-      const char *end = strchr(q + 1, *q);
-      if (!end || end - q > 100) continue;
-      char key[128];
-      snprintf(key, sizeof key, "%.*s", (int)(end - q - 1), q + 1);
-      if (!cJSON_GetObjectItemCaseSensitive(used, key))
-        cJSON_AddStringToObject(used, key, "the templates use");
-    }
+    fn(e->d_name, pod_buf_str(&text), out);
   }
   closedir(d);
   pod_buf_free(&text);
 }
 
-/* The keys each table header row of the templates names (t('key') between
+/* Keys a template uses: t('key' or t("key". */
+static void template_keys(const char *name, const char *text, cJSON *used) {
+  (void)name;
+  for (const char *p = text; (p = strstr(p, "t(")); p += 2) {
+    if (p > text && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                     (p[-1] >= 'A' && p[-1] <= 'Z') ||
+                     (p[-1] >= '0' && p[-1] <= '9')))
+      continue;
+    const char *q = p + 2;
+    while (*q == ' ') q++;
+    if (*q != '\'' && *q != '"') continue;
+    const char *end = strchr(q + 1, *q);
+    if (!end || end - q > 100) continue;
+    char key[128];
+    snprintf(key, sizeof key, "%.*s", (int)(end - q - 1), q + 1);
+    if (!cJSON_GetObjectItemCaseSensitive(used, key))
+      cJSON_AddStringToObject(used, key, "the templates use");
+  }
+}
+
+static void used_keys(const char *dir, cJSON *used) {
+  each_template(dir, template_keys, used);
+}
+
+/* The keys each table header row of a template names (t('key') between
 ** <thead and </thead>), as [[file, key, key...], ...]: two columns of one
 ** table must never share a header, in any language. */
-static void header_keys(const char *dir, cJSON *tables) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  pod_buf text = POD_BUF_INIT;
-  char err[POD_ERRLEN];
-  if (!d) return;
-  while ((e = readdir(d))) {
-    char path[4200];
-    if (e->d_name[0] == '.') continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    if (pod_file_read(path, &text, err)) continue;
-    for (const char *p = text.data; (p = strstr(p, "<thead")); ) {
-      const char *end = strstr(p, "</thead>");
-      cJSON *row = cJSON_CreateArray();
-      if (!end) end = p + strlen(p);
-      cJSON_AddItemToArray(row, cJSON_CreateString(e->d_name));
-      for (const char *q = p; (q = strstr(q, "t('")) && q < end; q += 3) {
-        const char *close = strchr(q + 3, '\'');
-        char key[128];
-        if (!close || close > end || close - q > 100) break;
-        snprintf(key, sizeof key, "%.*s", (int)(close - q - 3), q + 3);
-        cJSON_AddItemToArray(row, cJSON_CreateString(key));
-      }
-      cJSON_AddItemToArray(tables, row);
-      p = end;
+static void template_headers(const char *name, const char *text,
+                             cJSON *tables) {
+  for (const char *p = text; (p = strstr(p, "<thead")); ) {
+    const char *end = strstr(p, "</thead>");
+    cJSON *row = cJSON_CreateArray();
+    if (!end) end = p + strlen(p);
+    cJSON_AddItemToArray(row, cJSON_CreateString(name));
+    for (const char *q = p; (q = strstr(q, "t('")) && q < end; q += 3) {
+      const char *close = strchr(q + 3, '\'');
+      char key[128];
+      if (!close || close > end || close - q > 100) break;
+      snprintf(key, sizeof key, "%.*s", (int)(close - q - 3), q + 3);
+      cJSON_AddItemToArray(row, cJSON_CreateString(key));
     }
+    cJSON_AddItemToArray(tables, row);
+    p = end;
   }
-  closedir(d);
-  pod_buf_free(&text);
+}
+
+static void header_keys(const char *dir, cJSON *tables) {
+  each_template(dir, template_headers, tables);
 }
 
 /* Two headers of one table that read the same in this catalog. */
