@@ -1,11 +1,14 @@
 /*
 ** render/fmt.c -- numbers and units in the page language, slugs and
-** board names: core/text.c does the scaling, this file the digits.
+** board names (core/text.c does the scaling, this file the digits), and
+** the axis point of a value, "batch 8, seq 128, validation".
 */
 #include "render/render.h"
 #include "core/text.h"
 #include "render/i18n.h"
+#include "render/render_int.h"
 
+#include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,4 +36,61 @@ void render_board_name(pod_buf *out, const char *scope, const char *metric) {
   render_slug(out, *scope ? scope : "all");
   pod_buf_adds(out, "--");
   render_slug(out, metric);
+}
+
+/* ---- the axis point of a value (render_int.h) ------------------------ */
+
+/* n in the page language's digits, as {{ n }} writes it. */
+static void page_integer(lua_State *L, pod_buf *out, int64_t n) {
+  struct render_i18n *i18n = render_sandbox_i18n(L);
+  if (i18n) render_i18n_number(i18n, out, (double)n, 0);
+  else pod_buf_printf(out, "%lld", (long long)n);
+}
+
+void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
+                       int64_t seq, const char *split) {
+  const char *sep;
+  size_t start = out->len;
+  render_sandbox_msg(L, "common.list_separator", NULL, 0, ", ");
+  sep = lua_tostring(L, -1);   /* stays on the stack until the end */
+  if (batch >= 0) {
+    render_sandbox_msg(L, "col.batch", NULL, 0, "batch");
+    pod_buf_printf(out, "%s ", lua_tostring(L, -1));
+    page_integer(L, out, batch);
+    lua_pop(L, 1);
+  }
+  if (seq >= 0) {
+    render_sandbox_msg(L, "col.seq", NULL, 0, "seq");
+    pod_buf_printf(out, "%s%s ", out->len > start ? sep : "",
+                   lua_tostring(L, -1));
+    page_integer(L, out, seq);
+    lua_pop(L, 1);
+  }
+  if (split && *split) {
+    char key[80];
+    snprintf(key, sizeof key, "split.%s", split);
+    render_sandbox_msg(L, key, NULL, 0, split);
+    pod_buf_printf(out, "%s%s", out->len > start ? sep : "",
+                   lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+/* point_label(r): r's axis point, "batch 8, seq 128, validation", from
+** r.batch_size, r.sequence_length and r.split (each optional). */
+int render_l_point_label(lua_State *L) {
+  pod_buf b = POD_BUF_INIT;
+  int64_t batch = -1, seq = -1;
+  const char *split = NULL;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_getfield(L, 1, "batch_size") == LUA_TNUMBER)
+    batch = (int64_t)lua_tonumber(L, -1);
+  if (lua_getfield(L, 1, "sequence_length") == LUA_TNUMBER)
+    seq = (int64_t)lua_tonumber(L, -1);
+  if (lua_getfield(L, 1, "split") == LUA_TSTRING) split = lua_tostring(L, -1);
+  render_point_text(L, &b, batch, seq, split);
+  lua_pushlstring(L, pod_buf_str(&b), b.len);
+  pod_buf_free(&b);
+  return 1;
 }

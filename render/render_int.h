@@ -39,9 +39,13 @@ void render_sandbox_msg(lua_State *L, const char *key,
 
 /* Appends the axis point of a value in the page language: "batch 8, seq
 ** 128, validation" (batch, seq < 0 and split NULL: not an axis). The one
-** place it is made: pareto.c's column names and templates' point_label. */
+** place it is made (fmt.c): pareto.c's column names and templates'
+** point_label. */
 void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
                        int64_t seq, const char *split);
+int render_l_point_label(lua_State *L);   /* point_label(r), fmt.c */
+/* The page language a template runs in (NULL: none). */
+struct render_i18n *render_sandbox_i18n(lua_State *L);
 
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);

@@ -82,6 +82,10 @@ static render_sandbox *sandbox_of(lua_State *L) {
   return sb;
 }
 
+struct render_i18n *render_sandbox_i18n(lua_State *L) {
+  return sandbox_of(L)->i18n;
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
   render_sandbox *sb = sandbox_of(L);
   (void)ar;
@@ -464,61 +468,6 @@ static int named(lua_State *L, const char *prefix) {
 /* split_name(s): a split podium names (train, validation, test). */
 static int l_split_name(lua_State *L) { return named(L, "split"); }
 
-/* n in the page language's digits, as {{ n }} writes it. */
-static void page_integer(lua_State *L, pod_buf *out, int64_t n) {
-  render_sandbox *sb = sandbox_of(L);
-  if (sb->i18n) render_i18n_number(sb->i18n, out, (double)n, 0);
-  else pod_buf_printf(out, "%lld", (long long)n);
-}
-
-void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
-                       int64_t seq, const char *split) {
-  const char *sep;
-  size_t start = out->len;
-  render_sandbox_msg(L, "common.list_separator", NULL, 0, ", ");
-  sep = lua_tostring(L, -1);   /* stays on the stack until the end */
-  if (batch >= 0) {
-    render_sandbox_msg(L, "col.batch", NULL, 0, "batch");
-    pod_buf_printf(out, "%s ", lua_tostring(L, -1));
-    page_integer(L, out, batch);
-    lua_pop(L, 1);
-  }
-  if (seq >= 0) {
-    render_sandbox_msg(L, "col.seq", NULL, 0, "seq");
-    pod_buf_printf(out, "%s%s ", out->len > start ? sep : "",
-                   lua_tostring(L, -1));
-    page_integer(L, out, seq);
-    lua_pop(L, 1);
-  }
-  if (split && *split) {
-    char key[80];
-    snprintf(key, sizeof key, "split.%s", split);
-    render_sandbox_msg(L, key, NULL, 0, split);
-    pod_buf_printf(out, "%s%s", out->len > start ? sep : "",
-                   lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-}
-
-/* point_label(r): r's axis point, "batch 8, seq 128, validation", from
-** r.batch_size, r.sequence_length and r.split (each optional). */
-static int l_point_label(lua_State *L) {
-  pod_buf b = POD_BUF_INIT;
-  int64_t batch = -1, seq = -1;
-  const char *split = NULL;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  if (lua_getfield(L, 1, "batch_size") == LUA_TNUMBER)
-    batch = (int64_t)lua_tonumber(L, -1);
-  if (lua_getfield(L, 1, "sequence_length") == LUA_TNUMBER)
-    seq = (int64_t)lua_tonumber(L, -1);
-  if (lua_getfield(L, 1, "split") == LUA_TSTRING) split = lua_tostring(L, -1);
-  render_point_text(L, &b, batch, seq, split);
-  lua_pushlstring(L, pod_buf_str(&b), b.len);
-  pod_buf_free(&b);
-  return 1;
-}
-
 /* role_name(s): baseline or optimized. */
 static int l_role_name(lua_State *L) { return named(L, "role"); }
 
@@ -765,7 +714,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "fmt", l_fmt);
   lua_register(L, "fmt_date", l_fmt_date);
   lua_register(L, "split_name", l_split_name);
-  lua_register(L, "point_label", l_point_label);
+  lua_register(L, "point_label", render_l_point_label);
   lua_register(L, "role_name", l_role_name);
   lua_register(L, "digits", l_digits);
   lua_register(L, "method_text", l_method_text);
