@@ -256,9 +256,6 @@ int analysis_compare_units(store_db *db, const analysis_unit *base,
                            const analysis_unit *opt, double target_share,
                            analysis_cmp **out, char err[POD_ERRLEN]);
 void analysis_compare_free(analysis_cmp *c);   /* NULL is fine */
-/* The runs a user names (store_each_run_match); owned, free(). */
-int analysis_compare_resolve(store_db *db, const char *spec, int64_t **out_ids,
-                             size_t *out_n, char err[POD_ERRLEN]);
 /* Borrowed until analysis_compare_free. */
 const analysis_cmp_row *analysis_compare_rows(const analysis_cmp *c,
                                               size_t *out_n);

@@ -7,13 +7,6 @@
 
 #include "analysis/analysis.h"
 
-/* Ids gathered from a walk: analysis_take_id appends each row's "id";
-** the caller frees ids. */
-typedef struct analysis_ids {
-  int64_t *ids;
-  size_t n;
-} analysis_ids;
-int analysis_take_id(const store_row *row, void *ud);
 
 /* A comparison (analysis.h): built by compare.c, written out as JSON,
 ** Markdown and text by compare_out.c. */

@@ -682,25 +682,3 @@ const int64_t *analysis_compare_runs(const analysis_cmp *c, int side,
 const analysis_target *analysis_compare_target(const analysis_cmp *c) {
   return &c->target;
 }
-
-/* ---- which runs ------------------------------------------------------ */
-
-int analysis_take_id(const store_row *row, void *ud) {
-  analysis_ids *l = ud;
-  l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
-  l->ids[l->n++] = store_row_col(row, "id")->i;
-  return 0;
-}
-
-int analysis_compare_resolve(store_db *db, const char *spec, int64_t **out_ids,
-                             size_t *out_n, char err[POD_ERRLEN]) {
-  analysis_ids l = {NULL, 0};
-  int rc = store_each_run_match(db, spec, analysis_take_id, &l, err);
-  if (rc) {
-    free(l.ids);
-    return rc;
-  }
-  *out_ids = l.ids;
-  *out_n = l.n;
-  return POD_OK;
-}

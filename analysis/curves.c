@@ -193,8 +193,8 @@ done:
 
 int analysis_missing_results(store_db *db, long *n_runs,
                              char err[POD_ERRLEN]) {
-  analysis_ids l = {NULL, 0};
-  int rc = store_each_run_without_results(db, analysis_take_id, &l, err);
+  store_ids l = {NULL, 0};
+  int rc = store_each_run_without_results(db, store_take_id, &l, err);
   *n_runs = 0;
   if (!rc && l.n && !(rc = store_begin(db, err))) {
     for (size_t i = 0; i < l.n && !rc; i++)
@@ -204,8 +204,8 @@ int analysis_missing_results(store_db *db, long *n_runs,
   }
   if (!rc && l.n) {  /* a run whose summary file gave every result gets
                      ** none and stays on the list: not counted */
-    analysis_ids left = {NULL, 0};
-    rc = store_each_run_without_results(db, analysis_take_id, &left, err);
+    store_ids left = {NULL, 0};
+    rc = store_each_run_without_results(db, store_take_id, &left, err);
     *n_runs = (long)(l.n - left.n);
     free(left.ids);
   }
@@ -215,8 +215,8 @@ int analysis_missing_results(store_db *db, long *n_runs,
 
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]) {
-  analysis_ids l = {NULL, 0};
-  int rc = store_each_source_run(db, source_id, analysis_take_id, &l, err);
+  store_ids l = {NULL, 0};
+  int rc = store_each_source_run(db, source_id, store_take_id, &l, err);
   for (size_t i = 0; i < l.n && !rc; i++)
     rc = analysis_curve_results(db, l.ids[i], err);
   free(l.ids);

@@ -371,8 +371,8 @@ int cmd_compare(cli *c, int argc, char **argv) {
     goto done;
   if (!n_cmps) {   /* runs, or models without a shared dataset */
     cmps = pod_xmalloc(sizeof *cmps);
-    if ((rc = analysis_compare_resolve(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
-        (rc = analysis_compare_resolve(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
+    if ((rc = store_run_ids(db, argv[0], &ids[0], &n_ids[0], c->err)) ||
+        (rc = store_run_ids(db, argv[1], &ids[1], &n_ids[1], c->err)) ||
         (rc = analysis_compare_new(db, (const int64_t *const *)ids, n_ids,
                                    dataset, &cmps[0], c->err)))
       goto done;

@@ -286,7 +286,7 @@ int cmd_estimate(cli *c, int argc, char **argv) {
   for (int i = 0; i < n && !rc; i++) {
     int64_t *one = NULL;
     size_t k = 0;
-    if ((rc = analysis_compare_resolve(db, argv[i], &one, &k, c->err))) break;
+    if ((rc = store_run_ids(db, argv[i], &one, &k, c->err))) break;
     ids = pod_xrealloc(ids, (n_ids + k + 1) * sizeof *ids);
     memcpy(ids + n_ids, one, k * sizeof *one);
     n_ids += k;

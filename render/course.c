@@ -80,7 +80,7 @@ static int compare_shortcode(site *s, const char *args, pod_buf *html,
     return pod_err(err, POD_EINPUT, "{{< compare A B [DATASET] >}} takes "
                    "two runs and a dataset, found \"%s\"", args);
   for (int k = 0; k < 2 && rc == POD_OK; k++)
-    if (analysis_compare_resolve(s->db, words[k], &ids[k], &n_ids[k], err))
+    if (store_run_ids(s->db, words[k], &ids[k], &n_ids[k], err))
       rc = pod_err(err, POD_EINPUT, "unknown run \"%s\", expected a run id, "
                    "run name or model (podium runs lists them)", words[k]);
   if (rc == POD_OK)

@@ -93,7 +93,7 @@ static int project_pairs(site *s, char err[POD_ERRLEN]) {
     int rc = POD_OK;
     for (int k = 0; k < 2 && !rc; k++) {
       const char *spec = k ? pp->optimized : pp->baseline;
-      if ((rc = analysis_compare_resolve(s->db, spec, &ids[k], &n_ids[k], e)))
+      if ((rc = store_run_ids(s->db, spec, &ids[k], &n_ids[k], e)))
         pod_err(err, rc, "%s: pairs[%zu]: %s \"%s\" names no run (a run "
                 "id, run name or model in the registry): %s",
                 pr->path ? pr->path : POD_PROJECT_FILE, i,

@@ -438,6 +438,26 @@ int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
   return store_walk(db, st, fn, ud, err);
 }
 
+int store_take_id(const store_row *row, void *ud) {
+  store_ids *l = ud;
+  l->ids = pod_xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
+  l->ids[l->n++] = store_row_col(row, "id")->i;
+  return 0;
+}
+
+int store_run_ids(store_db *db, const char *spec, int64_t **out_ids,
+                  size_t *out_n, char err[POD_ERRLEN]) {
+  store_ids l = {NULL, 0};
+  int rc = store_each_run_match(db, spec, store_take_id, &l, err);
+  if (rc) {
+    free(l.ids);
+    return rc;
+  }
+  *out_ids = l.ids;
+  *out_n = l.n;
+  return POD_OK;
+}
+
 int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
                          void *ud, char err[POD_ERRLEN]) {
   db_stmt *st;

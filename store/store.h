@@ -290,6 +290,16 @@ int store_get_run(store_db *db, const char *id_or_name, store_row_fn fn,
 ** none. Rows as store_each_run. */
 int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
                          void *ud, char err[POD_ERRLEN]);
+/* Ids gathered from a walk: store_take_id (a store_row_fn) appends each
+** row's "id" to the store_ids given as ud; the caller frees ids. */
+typedef struct store_ids {
+  int64_t *ids;
+  size_t n;
+} store_ids;
+int store_take_id(const store_row *row, void *ud);
+/* store_each_run_match as ids: *out_ids (the caller frees it), *out_n. */
+int store_run_ids(store_db *db, const char *spec, int64_t **out_ids,
+                  size_t *out_n, char err[POD_ERRLEN]);
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
