@@ -61,7 +61,7 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_codecarbon.c tests/t_i18n.c tests/t_eit.c tests/t_generic.c tests/t_detect.c \
               tests/t_compare.c tests/t_incremental.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \
-              tests/t_study.c tests/t_browser.c tests/t_hardening.c \
+              tests/t_study.c tests/t_browser.c tests/t_hardening.c tests/t_concurrency.c \
               tests/t_pg.c tests/t_template.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)

@@ -281,3 +281,26 @@ void test_mask_volatile(pod_buf *page) {
   replace_all(page, test_root(), "ROOT");
   mask_times(page);
 }
+
+const char *test_sql_text(const char *name, const char *sql) {
+  static char out[256];
+  sqlite3 *db;
+  sqlite3_stmt *st = NULL;
+  out[0] = '\0';
+  if (sqlite3_open_v2(test_path(name), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+/* "TEXT" with %d as the schema version this podium writes. */
+const char *test_at_version(const char *fmt) {
+  static char out[4][256];
+  static int turn;
+  char *o = out[turn++ % 4];
+  snprintf(o, 256, fmt, STORE_SCHEMA_VERSION);
+  return o;
+}

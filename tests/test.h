@@ -155,11 +155,18 @@ void test_expect_refused_at(const char *file, int line, const char *good,
 #define TEST_VALUE_OF(metric, cond) "SELECT m.value FROM measurements m JOIN " \
   "metrics t ON t.id = m.metric_id WHERE t.name = '" metric "' AND " cond
 
+/* One value (as text, "" when none) of sql on the SQLite file name in
+** the test's folder, opened read-only; static, valid until the next call. */
+const char *test_sql_text(const char *name, const char *sql);
+/* fmt with %d as the schema version this podium writes (rotating). */
+const char *test_at_version(const char *fmt);
+
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
     tests_methods[], tests_study[], tests_browser[], tests_hardening[],
-    tests_pg[], tests_template[], tests_incremental[];
+    tests_pg[], tests_template[], tests_incremental[],
+    tests_concurrency[];
 
 #endif
