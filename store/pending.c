@@ -319,6 +319,16 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
   return POD_OK;
 }
 
+/* Steps a one-row insert made now (outside a batch): its texts are
+** borrowed, so the bindings go at once. */
+static int step_now(store_db *db, db_stmt *st, char err[POD_ERRLEN]) {
+  int rc = db->pg ? (pgs_step(st->pg, NULL) == SQLITE_DONE ? POD_OK
+                                                           : store_fail(db, err))
+           : db_step(st) == SQLITE_DONE ? POD_OK : store_fail(db, err);
+  db_clear_bindings(st);
+  return rc;
+}
+
 int store_tracker_result_add(store_db *db, const store_tracker_result *t,
                              char err[POD_ERRLEN]) {
   store_pending *p;
@@ -338,11 +348,7 @@ int store_tracker_result_add(store_db *db, const store_tracker_result *t,
         if (t->raw[k]) db_bind_text_static(st, 7 + 2 * k, t->raw[k]);
       }
     store_note_line(db, t->source_id, t->line);
-    rc = db->pg ? (pgs_step(st->pg, NULL) == SQLITE_DONE ? POD_OK
-                                                         : store_fail(db, err))
-         : db_step(st) == SQLITE_DONE ? POD_OK : store_fail(db, err);
-    db_clear_bindings(st);  /* drop the borrowed pointers now */
-    return rc;
+    return step_now(db, st, err);
   }
   p = pending(db);
   if ((rc = make_room(db, K_TRK, err))) return rc;
@@ -382,11 +388,7 @@ int store_measurement_add(store_db *db, const store_measurement *m,
     for (int k = 0; k < 5; k++)
       if (texts[k]) db_bind_text_static(st, k ? 10 + k : 8, texts[k]);
     store_note_line(db, m->source_id, m->line);
-    rc = db->pg ? (pgs_step(st->pg, NULL) == SQLITE_DONE ? POD_OK
-                                                         : store_fail(db, err))
-         : db_step(st) == SQLITE_DONE ? POD_OK : store_fail(db, err);
-    db_clear_bindings(st);  /* drop the borrowed pointers now */
-    return rc;
+    return step_now(db, st, err);
   }
   p = pending(db);
   if ((rc = make_room(db, K_MEAS, err))) return rc;
