@@ -505,6 +505,8 @@ typedef struct grouper {
   int64_t batch, seq;
   uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
+  int cols_known;   /* cost_col is set (every row has the same columns) */
+  int cost_col[RENDER_N_COSTS];   /* render_costs[i]'s column, or -1 */
 } grouper;
 
 /* Sets the open group's total and pops it with its entries. */
@@ -520,18 +522,27 @@ static void group_close(grouper *g) {
 static int group_entry(const store_row *row, void *ud) {
   grouper *g = ud;
   lua_State *L = g->s->L;
-  int64_t batch = store_row_int(row, "batch_size", 0);
-  int64_t seq = store_row_int(row, "sequence_length", 0);
-  const char *split = store_row_text(row, "split");
+  int64_t batch, seq;
+  const char *split;
   long at = g->at++;
-  if (!split) split = "";
-  /* the cost columns are the whole board's, on every page of it */
+  /* the cost columns are the whole board's, on every page of it: every
+  ** page of a long board walks all its rows, so no name lookups here */
+  if (!g->cols_known) {
+    for (int i = 0; i < RENDER_N_COSTS; i++) {
+      g->cost_col[i] = -1;
+      for (int c = 0; c < row->n; c++)
+        if (!strcmp(row->names[c], render_costs[i].metric)) g->cost_col[i] = c;
+    }
+    g->cols_known = 1;
+  }
   for (int i = 0; i < RENDER_N_COSTS; i++)
-    for (int c = 0; c < row->n; c++)
-      if (row->v[c].type != STORE_NULL &&
-          !strcmp(row->names[c], render_costs[i].metric))
-        g->costs |= 1u << i;
+    if (g->cost_col[i] >= 0 && row->v[g->cost_col[i]].type != STORE_NULL)
+      g->costs |= 1u << i;
   if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
+  batch = store_row_int(row, "batch_size", 0);
+  seq = store_row_int(row, "sequence_length", 0);
+  split = store_row_text(row, "split");
+  if (!split) split = "";
   if (!g->have || batch != g->batch || seq != g->seq ||
       render_text_hash(split) != g->split) {
     group_close(g);
