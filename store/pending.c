@@ -57,9 +57,10 @@ typedef struct pending_meas {
 enum { K_RUN, K_TRK, K_MEAS, K_N };
 
 struct store_pending {
-  pending_run runs[STORE_PENDING_ROWS];
-  pending_tracker trk[STORE_PENDING_ROWS];
-  pending_meas meas[STORE_PENDING_ROWS];
+  /* a batch of each kind, and a spare slot for the one-row path */
+  pending_run runs[STORE_PENDING_ROWS + 1];
+  pending_tracker trk[STORE_PENDING_ROWS + 1];
+  pending_meas meas[STORE_PENDING_ROWS + 1];
   int n[K_N];
   pod_buf text;          /* the rows' strings, each with its NUL */
   int64_t next_run_id;   /* 0: not known (another statement ran) */
@@ -262,17 +263,28 @@ static const char *now_iso8601(store_pending *p) {
   return p->now;
 }
 
+/* A run's texts in Q_RUN_ADD's order: name .. task, and its scope (the
+** dataset, else the task, else ""). */
+static void run_texts(const store_run_new *run, const char *t[8]) {
+  t[0] = run->name;
+  t[1] = run->project;
+  t[2] = run->model;
+  t[3] = run->variant;
+  t[4] = run->role;
+  t[5] = run->dataset;
+  t[6] = run->task;
+  t[7] = run->dataset ? run->dataset : run->task ? run->task : "";
+}
+
 /* The one-row insert, SQLite choosing the id (Q_RUN_ADD). */
 static int run_add_now(store_db *db, const store_run_new *run, int64_t *out_id,
                        char err[POD_ERRLEN]) {
   const char *now = now_iso8601(pending(db));
-  const char *texts[] = {run->name, run->project, run->model, run->variant,
-                         run->role, run->dataset, run->task,
-                         run->dataset ? run->dataset
-                                      : run->task ? run->task : ""};
+  const char *texts[8];
   db_stmt *st;
   int rc = store_stmt(db, Q_RUN_ADD, &st, err);
   if (rc) return rc;
+  run_texts(run, texts);
   /* texts are the caller's until the step below: no copies */
   for (int k = 0; k < 8; k++)
     if (texts[k]) db_bind_text_static(st, k + 1, texts[k]);
@@ -305,54 +317,58 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
   r = &p->runs[p->n[K_RUN]++];
   r->id = *out_id = p->next_run_id++;
   r->env_id = run->env_id;
-  r->text[0] = keep(p, run->name);
-  r->text[1] = keep(p, run->project);
-  r->text[2] = keep(p, run->model);
-  r->text[3] = keep(p, run->variant);
-  r->text[4] = keep(p, run->role);
-  r->text[5] = keep(p, run->dataset);
-  r->text[6] = keep(p, run->task);
-  r->text[7] = keep(p, run->dataset ? run->dataset
-                       : run->task ? run->task : "");
+  {
+    const char *texts[8];
+    run_texts(run, texts);
+    for (int k = 0; k < 8; k++) r->text[k] = keep(p, texts[k]);
+  }
   r->text[8] = keep(p, run->tags_json);
   r->text[9] = keep(p, now_iso8601(p));
   return POD_OK;
 }
 
-/* Steps a one-row insert made now (outside a batch): its texts are
-** borrowed, so the bindings go at once. */
-static int step_now(store_db *db, db_stmt *st, char err[POD_ERRLEN]) {
-  int rc = db->pg ? (pgs_step(st->pg, NULL) == SQLITE_DONE ? POD_OK
-                                                           : store_fail(db, err))
-           : db_step(st) == SQLITE_DONE ? POD_OK : store_fail(db, err);
-  db_clear_bindings(st);
+/* The one-row path (PostgreSQL, or no transaction): the row is kept as
+** a batch row would be, bound by the same bind_row into the kind's
+** one-row statement, and written at once. The statement is got before
+** the row's texts are kept: getting it writes what is pending, which
+** clears them. */
+static int write_one(store_db *db, int kind, db_stmt *st,
+                     char err[POD_ERRLEN]) {
+  store_pending *p = db->pending;
+  int rc;
+  bind_row(p, kind, st, STORE_PENDING_ROWS, 0);   /* the spare slot */
+  rc = db_step(st) == SQLITE_DONE ? POD_OK : store_fail(db, err);
+  db_clear_bindings(st);   /* the texts are about to go */
+  pod_buf_clear(&p->text);
   return rc;
+}
+
+/* The slot a new row of kind goes in: the next of the batch (written
+** first when full), or, when nothing may wait, the spare slot with the
+** one-row statement in *one. */
+static int slot_for(store_db *db, int kind, db_stmt **one, int *at,
+                    char err[POD_ERRLEN]) {
+  store_pending *p = pending(db);
+  int rc;
+  *one = NULL;
+  if (!may_defer(db)) {
+    *at = STORE_PENDING_ROWS;
+    return store_stmt(db, kinds[kind].one, one, err);
+  }
+  if ((rc = make_room(db, kind, err))) return rc;
+  *at = p->n[kind]++;
+  return POD_OK;
 }
 
 int store_tracker_result_add(store_db *db, const store_tracker_result *t,
                              char err[POD_ERRLEN]) {
   store_pending *p;
   pending_tracker *w;
-  int rc;
-  if (!may_defer(db)) {   /* one row now: the texts are borrowed */
-    db_stmt *st;
-    if ((rc = store_stmt(db, Q_TRACKER_ADD, &st, err))) return rc;
-    db_bind_int64(st, 1, t->run_id);
-    db_bind_int64(st, 2, t->source_id);
-    db_bind_int64(st, 3, t->line);
-    if (t->cpu_method) db_bind_text_static(st, 4, t->cpu_method);
-    if (t->method) db_bind_text_static(st, 5, t->method);
-    for (int k = 0; k < STORE_SAMPLE_N; k++)
-      if (!isnan(t->v[k])) {
-        db_bind_double(st, 6 + 2 * k, t->v[k]);
-        if (t->raw[k]) db_bind_text_static(st, 7 + 2 * k, t->raw[k]);
-      }
-    store_note_line(db, t->source_id, t->line);
-    return step_now(db, st, err);
-  }
-  p = pending(db);
-  if ((rc = make_room(db, K_TRK, err))) return rc;
-  w = &p->trk[p->n[K_TRK]++];
+  db_stmt *one;
+  int rc, at;
+  if ((rc = slot_for(db, K_TRK, &one, &at, err))) return rc;
+  p = db->pending;
+  w = &p->trk[at];
   w->run_id = t->run_id;
   w->source_id = t->source_id;
   w->line = t->line;
@@ -363,36 +379,18 @@ int store_tracker_result_add(store_db *db, const store_tracker_result *t,
     w->raw[k] = isnan(t->v[k]) ? NONE : keep(p, t->raw[k]);
   }
   store_note_line(db, t->source_id, t->line);
-  return POD_OK;
+  return one ? write_one(db, K_TRK, one, err) : POD_OK;
 }
 
 int store_measurement_add(store_db *db, const store_measurement *m,
                           char err[POD_ERRLEN]) {
   store_pending *p;
   pending_meas *w;
-  int rc;
-  if (!may_defer(db)) {   /* one row now: the texts are borrowed */
-    const char *texts[] = {m->split, m->raw_value, m->raw_unit, m->method,
-                           m->method_note};
-    db_stmt *st;
-    if ((rc = store_stmt(db, Q_MEAS_ADD, &st, err))) return rc;
-    db_bind_int64(st, 1, m->run_id);
-    db_bind_int64(st, 2, m->metric_id);
-    db_bind_double(st, 3, m->value);
-    if (m->batch_size >= 0) db_bind_int64(st, 4, m->batch_size);
-    if (m->sequence_length >= 0) db_bind_int64(st, 5, m->sequence_length);
-    if (!isnan(m->epoch)) db_bind_double(st, 6, m->epoch);
-    if (m->step >= 0) db_bind_int64(st, 7, m->step);
-    db_bind_int64(st, 9, m->source_id);
-    db_bind_int64(st, 10, m->line);
-    for (int k = 0; k < 5; k++)
-      if (texts[k]) db_bind_text_static(st, k ? 10 + k : 8, texts[k]);
-    store_note_line(db, m->source_id, m->line);
-    return step_now(db, st, err);
-  }
-  p = pending(db);
-  if ((rc = make_room(db, K_MEAS, err))) return rc;
-  w = &p->meas[p->n[K_MEAS]++];
+  db_stmt *one;
+  int rc, at;
+  if ((rc = slot_for(db, K_MEAS, &one, &at, err))) return rc;
+  p = db->pending;
+  w = &p->meas[at];
   w->run_id = m->run_id;
   w->metric_id = m->metric_id;
   w->source_id = m->source_id;
@@ -408,5 +406,5 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   w->text[3] = keep(p, m->method);
   w->text[4] = keep(p, m->method_note);
   store_note_line(db, m->source_id, m->line);
-  return POD_OK;
+  return one ? write_one(db, K_MEAS, one, err) : POD_OK;
 }
