@@ -67,9 +67,7 @@ void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
     lua_pop(L, 1);
   }
   if (split && *split) {
-    char key[80];
-    snprintf(key, sizeof key, "split.%s", split);
-    render_sandbox_msg(L, key, NULL, 0, split);
+    render_push_named(L, "split", split);
     pod_buf_printf(out, "%s%s", out->len > start ? sep : "",
                    lua_tostring(L, -1));
     lua_pop(L, 1);

@@ -47,6 +47,11 @@ int render_l_point_label(lua_State *L);   /* point_label(r), fmt.c */
 /* The page language a template runs in (NULL: none). */
 struct render_i18n *render_sandbox_i18n(lua_State *L);
 
+/* Pushes a name podium gives in English (a split, a role) in the page
+** language: message PREFIX.s, else s itself ("" for NULL); what
+** split_name() and role_name() give templates. */
+void render_push_named(lua_State *L, const char *prefix, const char *s);
+
 /* Pushes a value templates output without escaping. */
 void render_push_raw(lua_State *L, const char *s, size_t n);
 

@@ -256,12 +256,10 @@ static void push_training_curves(site *s, const store_rows *meas) {
     lua_createtable(L, (int)c[i].n, 0);
     for (size_t k = 0; k < c[i].n; k++) {
       const analysis_series *sr = &c[i].s[k];
-      char key[96];
       lua_createtable(L, 0, 3);
       lua_pushstring(L, sr->split);
       lua_setfield(L, -2, "split");
-      snprintf(key, sizeof key, "split.%s", sr->split);   /* split_name() */
-      render_sandbox_msg(L, key, NULL, 0, sr->split);
+      render_push_named(L, "split", sr->split);   /* split_name() */
       lua_setfield(L, -2, "name");
       lua_createtable(L, (int)sr->n, 0);
       for (size_t j = 0; j < sr->n; j++) {

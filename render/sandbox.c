@@ -453,15 +453,18 @@ static int l_fmt_date(lua_State *L) {
 
 /* A name podium gives in English, looked up as PREFIX.name in the page
 ** language's catalog; a name it has no key for comes back as it is. */
-static int named(lua_State *L, const char *prefix) {
-  const char *s = luaL_optstring(L, 1, NULL);
-  char key[80];
+void render_push_named(lua_State *L, const char *prefix, const char *s) {
+  char key[96];
   if (!s) {
     lua_pushliteral(L, "");
-    return 1;
+    return;
   }
   snprintf(key, sizeof key, "%s.%s", prefix, s);
   render_sandbox_msg(L, key, NULL, 0, s);
+}
+
+static int named(lua_State *L, const char *prefix) {
+  render_push_named(L, prefix, luaL_optstring(L, 1, NULL));
   return 1;
 }
 
