@@ -135,14 +135,20 @@ static const char *skip_space(const char *s, const char *e) {
 typedef struct {
   const char *kind;   /* "for" or "if" */
   int line;
+  int indent;         /* its tag's column when first on its line, else -1 */
   int had_else;
 } open_block;
 
 typedef struct {
   const char *name;   /* the template's file name, for messages */
   int line;           /* the statement's line */
+  int indent;         /* the statement's column when first on its line */
   open_block blocks[MAX_DEPTH];
   int depth;
+  /* The first block an {% end %} closed although it lines up with an
+  ** outer block instead: where a missing {% end %} most likely belongs. */
+  open_block misclosed;
+  int misclosed_by;   /* that {% end %}'s line; 0: none */
   pod_buf *lua;
 } compiler;
 
@@ -157,7 +163,7 @@ static int push_block(compiler *c, const char *kind, char err[POD_ERRLEN]) {
   if (c->depth == MAX_DEPTH)
     return pod_err(err, POD_ETEMPLATE, "%s:%d: blocks nest more than %d "
                    "deep", c->name, c->line, MAX_DEPTH);
-  c->blocks[c->depth++] = (open_block){kind, c->line, 0};
+  c->blocks[c->depth++] = (open_block){kind, c->line, c->indent, 0};
   return POD_OK;
 }
 
@@ -187,6 +193,30 @@ static int compile_for(compiler *c, const char *s, const char *e,
   pod_buf_add(lua, x, (size_t)(e - x));
   pod_buf_adds(lua, call ? " do " : ") do ");
   return push_block(c, "for", err);
+}
+
+/* The {% end %} just read closed blocks[depth]. One indented differently
+** from that block but like an outer one was probably meant for the outer
+** one: the inner block is then the one missing its {% end %}. */
+static void note_misclosed(compiler *c) {
+  const open_block *b = &c->blocks[c->depth];
+  if (c->misclosed_by || c->indent < 0 || b->indent < 0 ||
+      b->indent == c->indent)
+    return;
+  for (int i = c->depth - 1; i >= 0; i--) {
+    if (c->blocks[i].indent == c->indent) {
+      c->misclosed = *b;
+      c->misclosed_by = c->line;
+      return;
+    }
+  }
+}
+
+/* The column of the tag at p when only blanks precede it on its line. */
+static int tag_indent(const char *text, const char *p) {
+  const char *q = p;
+  while (q > text && (q[-1] == ' ' || q[-1] == '\t')) q--;
+  return q == text || q[-1] == '\n' ? (int)(p - q) : -1;
 }
 
 /* One {% statement %}, s..e its text without the delimiters. */
@@ -244,6 +274,7 @@ static int compile_statement(compiler *c, const char *s, const char *e,
       return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% end %%} closes no "
                      "block (one {%% end %%} for each for and if)", c->name, c->line);
     c->depth--;
+    note_misclosed(c);
     pod_buf_adds(lua, "end ");
     return POD_OK;
   }
@@ -308,6 +339,7 @@ int render_template_compile(const char *name, const char *text, size_t n,
     const char *body_end = close - trim_next;
     size_t before = lua->len;
     c.line = line_at(text, open);
+    c.indent = tag_indent(text, open);
     if (kind == '{') {
       int url = in_url_attr(last_text, last_len) && last_text + last_len == te;
       pod_buf_printf(lua, "_n=_n+1 _o[_n]=%s(", url ? "_url" : "_esc");
@@ -322,6 +354,11 @@ int render_template_compile(const char *name, const char *text, size_t n,
     last_len = 0;
     p = close + 2;
   }
+  if (c.depth && c.misclosed_by)
+    return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% %s %%} is not closed: "
+                   "add its {%% end %%} (the {%% end %%} of line %d, which "
+                   "closes it now, lines up with an outer block)", name,
+                   c.misclosed.line, c.misclosed.kind, c.misclosed_by);
   if (c.depth)
     return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% %s %%} is not closed: "
                    "add its {%% end %%}", name, c.blocks[c.depth - 1].line,

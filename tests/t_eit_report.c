@@ -115,14 +115,10 @@ static void test_eit_report_corpus_values_match_the_file(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE environment_id = 1"), 1);
 }
 
-static void test_eit_report_every_shared_corpus_eit_file_ingests(void) {
-  char err[POD_ERRLEN], dir[4096];
-  const char *p = dir;
-  snprintf(dir, sizeof dir, "%s/../shared/corpus/eit", test_root());
-  if (!pod_is_dir(dir)) {   /* beside the repo in the team's checkouts only */
-    test_skip("no %s", dir);
-    return;
-  }
+/* tests/data/eit: the shared corpus's report page and data.json. */
+static void test_eit_report_every_corpus_eit_file_ingests(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_data("eit");
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'eit-report'"), 1);
@@ -222,7 +218,7 @@ static void test_eit_report_is_listed(void) {
 
 const test_case tests_eit_report[] = {
   {"test_eit_report_corpus_values_match_the_file", test_eit_report_corpus_values_match_the_file},
-  {"test_eit_report_every_shared_corpus_eit_file_ingests", test_eit_report_every_shared_corpus_eit_file_ingests},
+  {"test_eit_report_every_corpus_eit_file_ingests", test_eit_report_every_corpus_eit_file_ingests},
   {"test_eit_report_refuses_html_that_is_not_a_report", test_eit_report_refuses_html_that_is_not_a_report},
   {"test_eit_report_refuses_bytes_that_are_not_utf8", test_eit_report_refuses_bytes_that_are_not_utf8},
   {"test_eit_report_refuses_a_truncated_page", test_eit_report_refuses_a_truncated_page},

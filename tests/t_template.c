@@ -162,6 +162,16 @@ static void test_template_whitespace_control(void) {
 static void test_template_end_errors_name_the_line(void) {
   CHECK_ERR("a\n{% for e in {} %}\n{% if true %}\n{% end %}\n", "t.html:2: {% for %} is not closed: add its {% end %}");
   CHECK_ERR("{% if true %}\n{% for e in {} %}{% end %}\n", "t.html:1: {% if %} is not closed");
+  /* the inner if lost its end: the end lined up with the for closed the
+  ** if, so the message names the if, not the for */
+  CHECK_ERR("<ul>\n{% for e in {} %}\n  <li>\n  {% if e %}\n    x\n"
+            "{% end %}\n</ul>\n",
+            "t.html:4: {% if %} is not closed: add its {% end %} (the "
+            "{% end %} of line 6, which closes it now, lines up with an "
+            "outer block)");
+  /* ends lined up with their own blocks, the outer one missing: the outer */
+  CHECK_ERR("{% for e in {} %}\n  {% if e %}\n  {% end %}\n",
+            "t.html:1: {% for %} is not closed: add its {% end %}");
   CHECK_ERR("{% if true %}\n{% end %}\n\n{% end %}", "t.html:4: {% end %} closes no block");
   CHECK_ERR("{% for e in {} %}{% else %}{% end %}", "t.html:1: {% else %} outside an {% if %}");
   CHECK_ERR("{% if a %}\n{% else %}\n{% elseif b %}{% end %}", "t.html:3: {% elseif %} outside an {% if %}");
