@@ -46,7 +46,7 @@ ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c anal
 INGEST_SRC := ingest/ingest.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
-              ingest/codecarbon.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
+              ingest/codecarbon.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
 RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
               render/jobs.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \

@@ -303,6 +303,7 @@ typedef struct cc {
   int64_t env_id;
   pod_buf group_key, group_prev;  /* rows without run_id: last group */
   int64_t group_run;
+  ingest_dropped dropped;      /* rows appended without their empty cells */
 } cc;
 
 static int name_is(const ingest_csv_row *hdr, size_t i, const char *name) {
@@ -326,6 +327,7 @@ static void cc_free(cc *st) {
   for (int k = 0; k < ENV_SLOTS; k++) pod_buf_free(&st->env[k].key);
   pod_buf_free(&st->group_key);
   pod_buf_free(&st->group_prev);
+  ingest_dropped_free(&st->dropped);
 }
 
 /* A header row: it names project_name and duration. */
@@ -402,6 +404,7 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   st->key_col = st->col[C_RUN_ID] >= 0 ? st->col[C_RUN_ID]
                                        : st->col[C_EXPERIMENT];
   cx->format_version = layout_of(st);
+  st->dropped.hdr = &st->hdr;
   st->header_seen = 1;
   return POD_OK;
 }
@@ -726,6 +729,62 @@ static int summary(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   return store_tracker_result_add(cx->db, &t, err);
 }
 
+/* ---- rows appended without their empty cells ---------------------------- */
+
+/* What a cell of column i may be, to tell where a short row's cells go:
+** numbers where CodeCarbon writes numbers, its two words where it writes
+** words, anything in the texts (names, versions, regions). */
+static int cc_fits(void *ud, size_t i, const char *cell) {
+  static const char *const numeric[] = {
+      "cpu_count", "gpu_count", "longitude", "latitude", "ram_total_size",
+      "cpu_utilization_percent", "gpu_utilization_percent",
+      "ram_utilization_percent", "ram_used_gb", "pue", "wue", NULL};
+  cc *st = ud;
+  const char *name = st->hdr.field[i];
+  double x;
+  int number = 0;
+  if (!*cell) return 1;
+  for (size_t k = 0; k < N_MCOLS; k++)
+    if (st->mcol[k] == (int)i) number = 1;
+  for (int k = 0; numeric[k]; k++)
+    if (!strcmp(name, numeric[k])) number = 1;
+  if (number) return ingest_parse_number(cell, &x);
+  if ((int)i == st->col[C_TIMESTAMP]) return is_date(cell);
+  if (!strcmp(name, "on_cloud")) return !strcmp(cell, "Y") || !strcmp(cell, "N");
+  if (!strcmp(name, "tracking_mode"))
+    return !strcmp(cell, "machine") || !strcmp(cell, "process");
+  return 1;
+}
+
+/* The columns that can be None in EmissionsData, so left out: those
+** describing the machine. cloud_provider and cloud_region are "" off the
+** cloud (emissions_tracker.py), never None: an empty one is still there. */
+static int cc_may_drop(void *ud, size_t i) {
+  cc *st = ud;
+  const char *name = st->hdr.field[i];
+  for (size_t k = 0; k < st->n_env_cols; k++)
+    if (st->env_cols[k] == (int)i)
+      return strcmp(name, "cloud_provider") && strcmp(name, "cloud_region");
+  return 0;
+}
+
+/* row as the header has it: itself, or a short row placed (1); 0 with err
+** written when its length is wrong and cannot be mended. */
+static int whole_row(ingest_ctx *cx, cc *st, const ingest_csv_row **row,
+                     char err[POD_ERRLEN]) {
+  char msg[320];
+  size_t n = (*row)->n;
+  if (n == st->hdr.n ||
+      ingest_dropped_place(&st->dropped, *row, cc_fits, cc_may_drop, st, row))
+    return 1;
+  snprintf(msg, sizeof msg, "%zu fields like the header, not %zu%s",
+           st->hdr.n, n, n < st->hdr.n && st->dropped.first
+           ? " (CodeCarbon 2.8.5-3.3 leave a row's empty cells out when "
+             "they append; which columns this row lacks is not clear)" : "");
+  ingest_csv_fail(cx, *row, n < st->hdr.n ? n : st->hdr.n, msg, err);
+  return 0;
+}
+
 static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                     char err[POD_ERRLEN]) {
   cc *st = ud;
@@ -733,22 +792,18 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   run_entry *e = NULL;
   int64_t run;
   double v[N_MCOLS], d;
-  int rid, rc;
+  int rid, rc, whole;
 
   if (!st->header_seen) return read_header(cx, st, row, err);
   if (looks_like_header(row)) return second_header(cx, st, row, err);
-  if (row->n != st->hdr.n) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
-             st->hdr.n, row->n);
-    rc = ingest_csv_fail(cx, row, row->n < st->hdr.n ? row->n : st->hdr.n,
-                         msg, err);
-    return ingest_bad_row(cx, rc, err);
-  }
+  whole = row->n == st->hdr.n;
+  if (!whole_row(cx, st, &row, err)) return ingest_bad_row(cx, POD_EINPUT, err);
   if ((rc = broken_row(cx, st, row, err))) return ingest_bad_row(cx, rc, err);
   for (size_t k = 0; k < N_MCOLS; k++)
     if ((rc = cell_value(cx, st, row, k, &v[k], err)))
       return ingest_bad_row(cx, rc, err);
+  if (whole) ingest_dropped_first(&st->dropped, row);
+  else st->dropped.rows++;
   cx->rows++;
   if ((rc = env_for(cx, st, row, err))) return rc;
   rid = st->key_col;
@@ -795,6 +850,7 @@ static int final_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   cc *st = ud;
   double v[N_MCOLS];
   int rc;
+  if (!whole_row(cx, st, &row, err)) return POD_EINPUT;
   for (size_t k = 0; k < N_MCOLS; k++)
     if ((rc = cell_value(cx, st, row, k, &v[k], err))) return rc;
   return summary(cx, st, row, st->final_run, v, err);
@@ -847,6 +903,17 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, st.hdr_line, 0,
                     "found a header but no rows, expected at least one "
                     "emissions row");
+  if (rc == POD_OK && st.dropped.rows) {
+    /* said in the summary line and beside the file on the run pages */
+    static char note[200], version[320];
+    snprintf(note, sizeof note, "%ld row%s without %s, left out by "
+             "CodeCarbon's append: put back as empty cells",
+             st.dropped.rows, st.dropped.rows == 1 ? "" : "s",
+             st.dropped.names.data);
+    snprintf(version, sizeof version, "%s, %s", cx->format_version, note);
+    cx->note = note;
+    cx->format_version = version;
+  }
   cc_free(&st);
   return rc;
 }

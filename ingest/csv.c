@@ -452,6 +452,10 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
   long line = row->line, col = 1;
   size_t field = 0, k = 0, len = row->text_len;
   int quoted = 0;
+  if (row->orig && i < row->n) {   /* a placed row: where the cell was */
+    while (i > 0 && row->orig[i] < 0) i--;   /* a gap: the cell before it */
+    i = row->orig[i] < 0 ? 0 : (size_t)row->orig[i];
+  }
   while (len > 0 && (row->text[len - 1] == '\n' || row->text[len - 1] == '\r'))
     len--;  /* the row's own line end is not part of it */
   while (k < len && field < i) {

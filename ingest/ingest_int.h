@@ -42,6 +42,9 @@ typedef struct ingest_csv_row {
   long long offset;      /* byte offset of the row's first line */
   const double *num;     /* field i as a number (NaN: not one), when the
                          ** reader thread parsed them; else NULL */
+  const int *orig;       /* NULL, or field i is field orig[i] of the row as
+                         ** written (-1: the writer left it out), for
+                         ** positions in messages (dropped_cols.c) */
 } ingest_csv_row;
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
@@ -85,6 +88,37 @@ void ingest_progress(ingest_ctx *cx, long long bytes);
 ** "a string", "a number", "true/false", "null" (value.c). */
 struct cJSON;
 const char *ingest_json_type(const struct cJSON *v);
+
+/* ---- rows with empty columns left out (dropped_cols.c) ---------------- */
+/* A writer that leaves a row's empty cells out (CodeCarbon 2.8.5-3.3
+** when it appends) makes rows shorter than the header, the cells after a
+** gap moved left. ingest_dropped_place finds which columns a short row
+** lacks, from those empty in the file's first whole row, and gives the
+** row placed under the header. Zero-initialize; set hdr. */
+typedef int (*ingest_fits_fn)(void *ud, size_t col, const char *cell);
+typedef struct ingest_dropped {
+  const ingest_csv_row *hdr;   /* borrowed: the header, for the names */
+  char **first;                /* the first whole row's cells (owned) */
+  size_t n;                    /* header columns */
+  unsigned long found;         /* the last set found, over the candidates */
+  size_t found_k;              /* the shortfall it was found for; 0: none */
+  char **field;                /* the placed row (owned arrays, borrowed */
+  size_t *len;                 /* cells; valid until the next call) */
+  int *orig;
+  ingest_csv_row out;
+  long rows;                   /* rows placed: the caller counts them */
+  pod_buf names;               /* the columns left out, for the note */
+} ingest_dropped;
+/* Keeps a copy of row (a whole row) as the file's first, once. */
+void ingest_dropped_first(ingest_dropped *d, const ingest_csv_row *row);
+/* 1 and *out = row placed under the header when exactly one set of left-out
+** columns fits (fits(ud, col, cell): the cell may stand in column col;
+** may_drop(ud, col): the writer can leave col out); 0 when none or
+** several do, or no whole row came first. */
+int ingest_dropped_place(ingest_dropped *d, const ingest_csv_row *row,
+                         ingest_fits_fn fits, int (*may_drop)(void *, size_t),
+                         void *ud, const ingest_csv_row **out);
+void ingest_dropped_free(ingest_dropped *d);
 
 /* ---- values (value.c) ------------------------------------------------ */
 /* Strict decimal: [+-]digits[.digits][e[+-]digits]; no hex, NaN, inf,
