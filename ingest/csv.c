@@ -90,7 +90,8 @@ static int check_line(reader *r, const char *line, size_t n, long lineno,
 static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   ingest_csv_row row = {r->n, r->field, r->len, r->row_line,
-                        pod_buf_str(&r->text), r->text.len, r->row_offset};
+                        pod_buf_str(&r->text), r->text.len, r->row_offset,
+                        NULL, NULL, r->cx->delim};
   int rc;
   for (size_t i = 0; i < r->n; i++) r->field[i] = r->arena.data + r->off[i];
   if (r->too_long)
@@ -149,6 +150,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
     free(chunk);
     return pod_err(err, POD_EINTERNAL, "cannot start the CSV parser");
   }
+  if (cx->delim) csv_set_delim(&p, (unsigned char)cx->delim);
   if (!(f = fopen(cx->path, "rb")) ||
       (start && fseeko(f, (off_t)start, SEEK_SET) != 0)) {
     rc = pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
@@ -407,6 +409,8 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
       row.text_len = br->text_len;
       row.offset = br->offset;
       row.num = b->fld_num + br->first;
+      row.orig = NULL;
+      row.delim = cx->delim;
       rc = fn(cx, &row, ud, err);
     }
     if (rc == POD_OK && b->rc) {
@@ -461,7 +465,7 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
   while (k < len && field < i) {
     char c = row->text[k++];
     if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) field++;
+    else if (c == (row->delim ? row->delim : ',') && !quoted) field++;
     if (c == '\n') { line++; col = 1; }
     else col++;
   }

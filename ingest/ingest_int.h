@@ -24,6 +24,7 @@ typedef struct ingest_ctx {
   const char *note;             /* a static string for ingest_report.note */
   long bad_rows;                /* lines skipped (--skip-bad-rows) */
   pod_buf *bad;                 /* their messages (the session's buffer) */
+  char delim;                   /* CSV separator the parser chose; 0: ',' */
 } ingest_ctx;
 
 /* A broken line: under --skip-bad-rows, err (already written, located)
@@ -45,6 +46,7 @@ typedef struct ingest_csv_row {
   const int *orig;       /* NULL, or field i is field orig[i] of the row as
                          ** written (-1: the writer left it out), for
                          ** positions in messages (dropped_cols.c) */
+  char delim;            /* the separator; 0: a comma */
 } ingest_csv_row;
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the

@@ -18,6 +18,9 @@
 **   "training N"), so curves and best epochs are per training; the
 **   format version says "N trainings (append=True)". Under --run all
 **   trainings go to the one named run.
+** - CSVLogger(separator=";") (or "\t") writes the same file with that
+**   separator: the header's first separator says which, and the format
+**   version names it.
 ** Fixtures: tests/data/keras-csvlogger/.
 */
 #include "ingest/ingest_int.h"
@@ -25,10 +28,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The separator after the header's "epoch" (CSVLogger(separator=...)),
+** past a UTF-8 BOM: ',' unless ';' or a tab. */
+static char separator(const char *head, size_t n) {
+  if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) head += 3, n -= 3;
+  if (n > 5 && !memcmp(head, "epoch", 5) && (head[5] == ';' || head[5] == '\t'))
+    return head[5];
+  return ',';
+}
+
 static int sniff(const char *head, size_t n, const char *path) {
   char cells[64][64];
   int k = ingest_header_cells(head, n, cells, 64);
   (void)path;
+  if (separator(head, n) != ',') return 90;   /* Lightning writes commas */
   if (k < 2 || strcmp(cells[0], "epoch")) return 0;
   for (int i = 1; i < k; i++)
     if (!strcmp(cells[i], "step")) return 0;  /* Lightning's */
@@ -39,7 +52,15 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
   static char version[128];
   ingest_trainlog tl = {0};
+  char head[16], label[64];
+  size_t n = 0;
+  FILE *f = fopen(cx->path, "rb");
   int rc;
+  if (f) {
+    n = fread(head, 1, sizeof head, f);
+    fclose(f);
+  }
+  cx->delim = separator(head, n) == ',' ? 0 : separator(head, n);
   tl.epoch_required = 1;
   tl.na_is_empty = 1;
   tl.split_restarts = 1;
@@ -48,9 +69,11 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     return pod_err_at(err, POD_EINPUT, cx->path, 1, 1, "found epoch in "
                       "column %d, expected it first (CSVLogger writes "
                       "epoch,<keys>)", tl.epoch_col + 1);
-  ingest_trainlog_version(cx, &tl, tl.old_acc ? "keras 2.0-2.2 (acc)"
-                                               : "tf.keras 2.x / keras 3",
-                          version, sizeof version);
+  snprintf(label, sizeof label, "%s%s",
+           tl.old_acc ? "keras 2.0-2.2 (acc)" : "tf.keras 2.x / keras 3",
+           !cx->delim ? "" : cx->delim == ';' ? ", separator ';'"
+                                              : ", separator tab");
+  ingest_trainlog_version(cx, &tl, label, version, sizeof version);
   return POD_OK;
 }
 

@@ -106,6 +106,32 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   CHECK_STR(test_query_text("SELECT model FROM runs"), "run1");
 }
 
+/* CSVLogger(separator=";") and separator="\t": the same file with
+** another separator, read alike, named in the format version; a bad cell
+** is located by its own column. */
+static void test_trainlogs_keras_separator_semicolon_and_tab(void) {
+  char err[POD_ERRLEN];
+  static const char semi[] = "epoch;accuracy;loss;val_accuracy;val_loss\r\n"
+      "0;0.5177;1.2931;0.5523;1.1917\r\n1;0.6412;0.9874;0.6101;1.0035\r\n";
+  static const char tab[] = "\xEF\xBB\xBF" "epoch\tloss\tlr\n0\t0.9\t0.001\n";
+  const char *p[] = {test_path("semi/log_0.01.csv"), test_path("tab/training.log")};
+  pod_mkdirs(test_path("semi"), err);
+  pod_mkdirs(test_path("tab"), err);
+  test_write(p[0], semi, sizeof semi - 1);
+  test_write(p[1], tab, sizeof tab - 1);
+  CHECK_RC(test_ingest(NULL, p, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'keras-csvlogger'"), 2);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%semi%'"),
+            "tf.keras 2.x / keras 3, separator ';'");
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%tab%'"),
+            "separator tab");
+  CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("validation")), 2);
+  CHECK(test_query_num(TEST_VALUE_OF("accuracy", "m.split = 'validation' AND m.epoch = 1")) == 0.6101);
+  CHECK(test_query_num(TEST_VALUE_OF("learning_rate", "1")) == 0.001);
+  TEST_REFUSE("s.log", "epoch;loss;val_loss\n0;0.5;0.6\n1;0.4;fast\n",
+              "s.log:3:7:", "found \"fast\", expected a number");
+}
+
 /* ---- Lightning -------------------------------------------------------- */
 
 static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
@@ -522,6 +548,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_keras_old_acc_names_and_crlf", test_trainlogs_keras_old_acc_names_and_crlf},
   {"test_trainlogs_keras_loss_has_train_and_validation_per_epoch", test_trainlogs_keras_loss_has_train_and_validation_per_epoch},
   {"test_trainlogs_keras_lr_is_learning_rate_without_split", test_trainlogs_keras_lr_is_learning_rate_without_split},
+  {"trainlogs_keras_separator_semicolon_and_tab", test_trainlogs_keras_separator_semicolon_and_tab},
   {"test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty", test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty},
   {"test_trainlogs_lightning_sparse_rows_and_lr_monitor", test_trainlogs_lightning_sparse_rows_and_lr_monitor},
   {"test_trainlogs_lightning_column_order_does_not_matter", test_trainlogs_lightning_column_order_does_not_matter},
