@@ -184,7 +184,8 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       if (!quiet) {
         fputs("ignored ", stdout);
         put_escaped(stdout, paths[i].path);
-        printf(" (not a format podium reads)\n");
+        printf(" (%s)\n", paths[i].why_ignored ? paths[i].why_ignored
+                                               : "not a format podium reads");
       }
     } else {
       const ingest_report *rep = ingest_session_report(s);

@@ -151,7 +151,7 @@ int fuzz_ingest(const char *rel, const ingest_meta *meta) {
   char err[POD_ERRLEN] = "", cerr[POD_ERRLEN] = "";
   store_db *db;
   ingest_session *s;
-  ingest_path p;
+  ingest_path p = {0};
   store_check_result chk;
   int rc, status = -1;
   long rows = 0;

@@ -15,7 +15,6 @@
 #include "core/fs.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -711,6 +710,10 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
 
   *out_status = INGEST_ADDED;
   *out_rows = 0;
+  if (p->why_ignored) {   /* ingest_expand's choice (a Trainer checkpoint) */
+    *out_status = INGEST_IGNORED;
+    return POD_OK;
+  }
   memset(&cx, 0, sizeof cx);
   pod_buf_clear(&s->bad);
   memset(&s->report, 0, sizeof s->report);
@@ -803,86 +806,3 @@ done:
   return rc;
 }
 
-/* ---- expanding folders ----------------------------------------------- */
-
-typedef struct path_list {
-  ingest_path *p;
-  int n, cap;
-} path_list;
-
-static void list_add(path_list *l, const char *path, int from_folder) {
-  if (l->n == l->cap) {
-    l->cap = l->cap ? 2 * l->cap : 32;
-    l->p = pod_xrealloc(l->p, (size_t)l->cap * sizeof *l->p);
-  }
-  l->p[l->n].path = pod_xstrdup(path);
-  l->p[l->n++].from_folder = from_folder;
-}
-
-static int walk(const char *dir, path_list *l, int depth,
-                char err[POD_ERRLEN]) {
-  DIR *d;
-  struct dirent *e;
-  if (depth > 64)
-    return pod_err(err, POD_EINPUT, "%s: folders nested too deep", dir);
-  if (!(d = opendir(dir)))
-    return pod_err(err, POD_EINPUT, "%s: cannot open: %s", dir,
-                   strerror(errno));
-  while ((e = readdir(d))) {
-    char child[4096];
-    struct stat st;
-    if (e->d_name[0] == '.') continue;  /* dotfiles, . and .. */
-    if (!strcmp(e->d_name, "podium.json")) continue;  /* a manifest */
-    snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
-    if (lstat(child, &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      int rc = walk(child, l, depth + 1, err);
-      if (rc) { closedir(d); return rc; }
-    } else if (S_ISREG(st.st_mode)) {
-      list_add(l, child, 1);
-    }
-  }
-  closedir(d);
-  return POD_OK;
-}
-
-/* Order: by folder, environment files first, then by name. */
-static int path_order(const void *a, const void *b) {
-  const char *pa = ((const ingest_path *)a)->path;
-  const char *pb = ((const ingest_path *)b)->path;
-  const char *sa = strrchr(pa, '/'), *sb = strrchr(pb, '/');
-  size_t da = sa ? (size_t)(sa - pa) : 0, db = sb ? (size_t)(sb - pb) : 0;
-  int c = strncmp(pa, pb, da < db ? da : db);
-  if (c || da != db) return c ? c : (da < db ? -1 : 1);
-  int ea = strstr(pa + da, "env_info") != NULL;
-  int eb = strstr(pb + db, "env_info") != NULL;
-  if (ea != eb) return eb - ea;
-  return strcmp(pa, pb);
-}
-
-int ingest_expand(const char *const *args, int n_args, ingest_path **out,
-                  int *out_n, char err[POD_ERRLEN]) {
-  path_list l = {0};
-  int rc = POD_OK;
-  for (int i = 0; i < n_args && rc == POD_OK; i++) {
-    char clean[4096];
-    size_t len = strlen(args[i]);
-    snprintf(clean, sizeof clean, "%s", args[i]);
-    while (len > 1 && clean[len - 1] == '/') clean[--len] = '\0';
-    if (pod_is_dir(clean)) rc = walk(clean, &l, 0, err);
-    else list_add(&l, clean, 0);
-  }
-  if (rc) {
-    ingest_paths_free(l.p, l.n);
-    return rc;
-  }
-  qsort(l.p, (size_t)l.n, sizeof *l.p, path_order);
-  *out = l.p;
-  *out_n = l.n;
-  return POD_OK;
-}
-
-void ingest_paths_free(ingest_path *paths, int n) {
-  for (int i = 0; i < n; i++) free(paths[i].path);
-  free(paths);
-}

@@ -71,6 +71,7 @@ enum {
 typedef struct ingest_path {
   char *path;
   int from_folder;
+  const char *why_ignored;   /* set by ingest_expand: not read, and why */
 } ingest_path;
 
 /* Ingests one file. *out_status says what became of it; *out_rows counts

@@ -460,6 +460,51 @@ static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
 
 /* Issue 14: units the name gives: <prefix>_runtime is seconds, the
 ** Trainer's memory tracker's *_mem_*_delta bytes. */
+/* A Trainer output folder: its trainer_state.json and all_results.json,
+** and checkpoint-N/ folders each holding the same training's state cut at
+** step N. One training is one run: the checkpoints are ignored with the
+** reason; without a final state the latest checkpoint stands for it;
+** named on the command line, a checkpoint is read like any file. */
+static void test_trainlogs_hf_checkpoints_are_not_more_runs(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  static const char early[] = "{\"global_step\": 500, \"log_history\": ["
+      "{\"epoch\": 1.0, \"eval_loss\": 2.5, \"step\": 500}]}";
+  static const char later[] = "{\"global_step\": 1000, \"log_history\": ["
+      "{\"epoch\": 1.0, \"eval_loss\": 2.5, \"step\": 500},"
+      "{\"epoch\": 2.0, \"eval_loss\": 2.25, \"step\": 1000}]}";
+  pod_mkdirs(test_path("out/checkpoint-500"), err);
+  pod_mkdirs(test_path("out/checkpoint-1000"), err);
+  pod_mkdirs(test_path("crashed/checkpoint-500"), err);
+  pod_mkdirs(test_path("crashed/checkpoint-1000"), err);
+  test_copy_fixture("hf-trainer", HF_STATE, "out/trainer_state.json");
+  test_copy_fixture("hf-trainer", HF_ALL, "out/all_results.json");
+  test_write(test_path("out/checkpoint-500/trainer_state.json"), early, sizeof early - 1);
+  test_write(test_path("out/checkpoint-1000/trainer_state.json"), later, sizeof later - 1);
+  test_write(test_path("crashed/checkpoint-500/trainer_state.json"), early, sizeof early - 1);
+  test_write(test_path("crashed/checkpoint-1000/trainer_state.json"), later, sizeof later - 1);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest --model t5 out"), 0);
+  CHECK_HAS(out.data, "ignored out/checkpoint-1000/trainer_state.json (a "
+            "checkpoint: the trainer_state.json in the folder above holds "
+            "the whole training)");
+  CHECK_HAS(out.data, "ignored out/checkpoint-500/trainer_state.json");
+  CHECK_HAS(out.data, "ingest: 2 added, 0 skipped, 0 failed, 2 ignored");
+  CHECK_STR(test_sql_text("t.db", "SELECT count(*) FROM runs"), "1");
+  pod_buf_clear(&out);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest --model t5-crashed crashed"), 0);
+  CHECK_HAS(out.data, "ignored crashed/checkpoint-500/trainer_state.json (a "
+            "checkpoint: a later checkpoint beside it holds more of the "
+            "same training)");
+  CHECK_HAS(out.data, "added crashed/checkpoint-1000/trainer_state.json");
+  CHECK_STR(test_sql_text("t.db", "SELECT count(*) FROM runs WHERE model = 't5-crashed'"), "1");
+  pod_buf_clear(&out);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest --model t5-early "
+                        "crashed/checkpoint-500/trainer_state.json"), 0);
+  CHECK_HAS(out.data, "added crashed/checkpoint-500/trainer_state.json");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 static void test_trainlogs_hf_runtime_and_memory_units(void) {
   char err[POD_ERRLEN];
   const char *p = test_fixture("hf-trainer", "memmetrics-g0-all_results.json");
@@ -549,6 +594,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_keras_loss_has_train_and_validation_per_epoch", test_trainlogs_keras_loss_has_train_and_validation_per_epoch},
   {"test_trainlogs_keras_lr_is_learning_rate_without_split", test_trainlogs_keras_lr_is_learning_rate_without_split},
   {"trainlogs_keras_separator_semicolon_and_tab", test_trainlogs_keras_separator_semicolon_and_tab},
+  {"trainlogs_hf_checkpoints_are_not_more_runs", test_trainlogs_hf_checkpoints_are_not_more_runs},
   {"test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty", test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty},
   {"test_trainlogs_lightning_sparse_rows_and_lr_monitor", test_trainlogs_lightning_sparse_rows_and_lr_monitor},
   {"test_trainlogs_lightning_column_order_does_not_matter", test_trainlogs_lightning_column_order_does_not_matter},
