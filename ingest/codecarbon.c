@@ -81,7 +81,8 @@ static const ingest_column_metric mcols[] = {
 
 /* Columns that say which run a row is, not where it ran. */
 static const char *const run_columns[] = {"timestamp", "project_name",
-                                          "run_id", "experiment_id", NULL};
+                                          "run_id", "experiment_id",
+                                          "task_name", NULL};
 
 /* ---- the run_ids of a file ------------------------------------------- */
 
@@ -274,7 +275,7 @@ static int table_gather(run_table *t, const char *path, char err[POD_ERRLEN]) {
 /* ---- per-file state ------------------------------------------------- */
 
 enum { C_PROJECT, C_RUN_ID, C_DURATION, C_EXPERIMENT, C_VERSION, C_PUE,
-       C_WATER, C_UTIL, C_EMISSIONS, C_TIMESTAMP, C_N };
+       C_WATER, C_UTIL, C_EMISSIONS, C_TIMESTAMP, C_TASK, C_N };
 
 #define ENV_SLOTS 16
 typedef struct env_slot {
@@ -304,6 +305,7 @@ typedef struct cc {
   pod_buf group_key, group_prev;  /* rows without run_id: last group */
   int64_t group_run;
   ingest_dropped dropped;      /* rows appended without their empty cells */
+  pod_buf task_key;            /* a task file's run key: run_id, task */
 } cc;
 
 static int name_is(const ingest_csv_row *hdr, size_t i, const char *name) {
@@ -328,6 +330,7 @@ static void cc_free(cc *st) {
   pod_buf_free(&st->group_key);
   pod_buf_free(&st->group_prev);
   ingest_dropped_free(&st->dropped);
+  pod_buf_free(&st->task_key);
 }
 
 /* A header row: it names project_name and duration. */
@@ -370,7 +373,7 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   static const char *const named[C_N] = {
       "project_name", "run_id", "duration", "experiment_id",
       "codecarbon_version", "pue", "water_consumed",
-      "cpu_utilization_percent", "emissions", "timestamp"};
+      "cpu_utilization_percent", "emissions", "timestamp", "task_name"};
   int rc = ingest_csv_check_header(cx, row, err);
   if (rc) return rc;
   st->hdr.n = row->n;
@@ -404,6 +407,12 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   st->key_col = st->col[C_RUN_ID] >= 0 ? st->col[C_RUN_ID]
                                        : st->col[C_EXPERIMENT];
   cx->format_version = layout_of(st);
+  if (st->col[C_TASK] >= 0) {   /* the file task_out writes */
+    static char tasks[96];
+    snprintf(tasks, sizeof tasks, "%s, one row per task (start_task)",
+             cx->format_version);
+    cx->format_version = tasks;
+  }
   st->dropped.hdr = &st->hdr;
   st->header_seen = 1;
   return POD_OK;
@@ -616,10 +625,12 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
 
 static int run_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    const char *key, int64_t *out, char err[POD_ERRLEN]) {
-  int p = st->col[C_PROJECT], rc;
+  int p = st->col[C_PROJECT], t = st->col[C_TASK], rc;
   const char *project = row->len[p] ? row->field[p] : NULL;
-  /* CodeCarbon has no model column: the project names what was run. */
-  ingest_run_fields f = {project, project, NULL, NULL, NULL, NULL, key,
+  /* CodeCarbon has no model column: the project names what was run; a
+  ** task (start_task("inference")) is what of it was measured. */
+  const char *task = t >= 0 && row->len[t] ? row->field[t] : NULL;
+  ingest_run_fields f = {project, project, task, NULL, NULL, NULL, key,
                         key != NULL};
   ingest_map_row(cx->meta, &st->hdr, row, &f);
   if ((rc = ingest_run_for(cx, &f, st->env_id, out, err))) {
@@ -811,11 +822,19 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     if ((rc = group_run_for(cx, st, row, &run, err))) return rc;
     return summary(cx, st, row, run, v, err);
   }
-  if ((rc = table_get(&st->runs, hash_str(row->field[rid]), cx->path, &e,
-                      err)))
+  /* A task file (task_out: task_name first, one run_id for all) holds
+  ** one row per task, each measured apart (not snapshots of one run):
+  ** each task is a run of its own, the task its variant. */
+  const char *key = row->field[rid];
+  if (st->col[C_TASK] >= 0) {
+    pod_buf_clear(&st->task_key);
+    pod_buf_printf(&st->task_key, "%s\x1f%s", key, row->field[st->col[C_TASK]]);
+    key = st->task_key.data;
+  }
+  if ((rc = table_get(&st->runs, hash_str(key), cx->path, &e, err)))
     return rc;
   if (!e->run_id) {
-    if ((rc = run_for(cx, st, row, row->field[rid], &e->run_id, err)))
+    if ((rc = run_for(cx, st, row, key, &e->run_id, err)))
       return rc;
     e->best_duration = -INFINITY;
   }

@@ -34,8 +34,8 @@ static void write_and_ingest(const char *name, const char *data);
 
 static void test_codecarbon_ingests_every_corpus_file(void) {
   ingest_ok("");
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 13);
-  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 210);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format = 'codecarbon'"), 14);
+  CHECK_INT(test_query_num("SELECT sum(rows) FROM sources"), 213);
   /* labels from the columns as each release wrote them (EmissionsData in
   ** codecarbon/output.py, later output_methods/emissions_data.py) */
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.0-1.2 (12, experiment_id per stop)'"), 1);
@@ -377,6 +377,22 @@ static void test_codecarbon_rows_appended_without_empty_columns(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 2);
 }
 
+/* A task file (start_task/stop_task): every row has the tracker's run_id,
+** each is one task measured apart, not a snapshot: a run per task, the
+** task its variant, beside the total run of emissions.csv. */
+static void test_codecarbon_task_file_is_a_run_per_task(void) {
+  ingest_ok("v3.2.3-tasks-emissions_glue_7c0e4f3a-52d1-4b8e-9a61-0f7d2b6c9e11.csv");
+  CHECK_STR(test_query_text("SELECT group_concat(variant, '|') FROM "
+                            "(SELECT variant FROM runs ORDER BY id)"),
+            "load dataset|inference|evaluate");
+  CHECK_INT(test_query_num("SELECT count(DISTINCT model) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM samples"), 0);
+  CHECK(VALUE_AT("duration", 3) == 120.5);
+  CHECK(VALUE_AT("energy_consumed", 4) == 0.00081);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"),
+            "one row per task (start_task)");
+}
+
 /* Short rows that cannot be placed are refused as before, the message
 ** saying why: no whole row first, or two placements that fit as well. */
 static void test_codecarbon_short_rows_that_cannot_be_placed(void) {
@@ -550,6 +566,7 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
   {"codecarbon_rows_appended_without_empty_columns", test_codecarbon_rows_appended_without_empty_columns},
   {"codecarbon_short_rows_that_cannot_be_placed", test_codecarbon_short_rows_that_cannot_be_placed},
+  {"codecarbon_task_file_is_a_run_per_task", test_codecarbon_task_file_is_a_run_per_task},
   {"test_codecarbon_v222_long_run_values", test_codecarbon_v222_long_run_values},
   {"test_codecarbon_v243_region_and_run_ids", test_codecarbon_v243_region_and_run_ids},
   {"test_codecarbon_v323_moved_cloud_columns", test_codecarbon_v323_moved_cloud_columns},
