@@ -18,7 +18,8 @@
 ** cells equal the first row's (a machine's os, CPU, Python version...)
 ** wins. None fits, or two sets tie: the row is not placed (the caller
 ** refuses it as before). The set found is kept and tried first on the
-** next row of the same length, so a file costs one search per length.
+** next row of the same length, so a file costs one search per length
+** (and at most MAX_SEARCHES).
 **
 ** Owns: the copy of the first row, the set found, the placed row (valid
 ** until the next call), the names for the note. Errors: none (0/1).
@@ -28,7 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 20   /* 2^20 sets at most, searched once per length */
+/* A search tries every set of candidates of the right size: at most 2^16
+** sets, and at most MAX_SEARCHES searches a file (each new length, or a
+** row the last set does not fit), so a hostile file costs milliseconds. */
+#define MAX_CANDIDATES 16
+#define MAX_SEARCHES 64
 
 void ingest_dropped_first(ingest_dropped *d, const ingest_csv_row *row) {
   if (d->first) return;
@@ -92,6 +97,7 @@ int ingest_dropped_place(ingest_dropped *d, const ingest_csv_row *row,
   if (d->found_k == k && place(d, row, cand, nc, d->found, fits, ud) >= 0) {
     best = d->found;
   } else {
+    if (++d->searches > MAX_SEARCHES) return 0;
     for (unsigned long s = 0; s < 1UL << nc; s++) {
       if (bits(s) != (int)k) continue;
       int score = place(d, row, cand, nc, s, fits, ud);

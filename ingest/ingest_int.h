@@ -104,6 +104,7 @@ typedef struct ingest_dropped {
   size_t n;                    /* header columns */
   unsigned long found;         /* the last set found, over the candidates */
   size_t found_k;              /* the shortfall it was found for; 0: none */
+  int searches;                /* searches made (bounded) */
   char **field;                /* the placed row (owned arrays, borrowed */
   size_t *len;                 /* cells; valid until the next call) */
   int *orig;
