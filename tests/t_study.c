@@ -19,22 +19,25 @@
 
 #define TINY "huawei-noah/TinyBERT_General_4L_312D"
 
-/* Copies the study's files (not podium.json: no manifest here) and
-** ingests them as the issue describes. */
-static void ingest_study(pod_buf *out, pod_buf *err) {
+/* Copies the study's files (not podium.json: no manifest here). */
+static void copy_study(void) {
   static const char *const dirs[] = {"bert-base", "distilbert", "tinybert",
                                      "sst2", "mrpc", NULL};
-  static const struct { const char *dir, *model, *role; } logs[] = {
-    {"bert-base-uncased", "bert-base-uncased", "baseline"},
-    {"distilbert-base-uncased", "distilbert-base-uncased", "optimized"},
-    {"tinybert", TINY, "optimized"}};
-  static const char *const datasets[] = {"sst2", "mrpc"};
   char e[POD_ERRLEN], from[4096], to[4096];
   for (int i = 0; dirs[i]; i++) {
     snprintf(from, sizeof from, "%s/examples/%s", test_root(), dirs[i]);
     snprintf(to, sizeof to, "%s/study/%s", test_dir(), dirs[i]);
     CHECK_RC(pod_copytree(from, to, e), POD_OK, e);
   }
+}
+
+/* Ingests the copied study as the issue describes. */
+static void ingest_copied_study(pod_buf *out, pod_buf *err) {
+  static const struct { const char *dir, *model, *role; } logs[] = {
+    {"bert-base-uncased", "bert-base-uncased", "baseline"},
+    {"distilbert-base-uncased", "distilbert-base-uncased", "optimized"},
+    {"tinybert", TINY, "optimized"}};
+  static const char *const datasets[] = {"sst2", "mrpc"};
   CHECK_INT(test_podium(out, err, "ingest --quiet study/bert-base "
                         "study/distilbert study/tinybert"), 0);
   for (int d = 0; d < 2; d++) {
@@ -47,6 +50,11 @@ static void ingest_study(pod_buf *out, pod_buf *err) {
                             datasets[d], logs[k].role, datasets[d],
                             logs[k].dir), 0);
   }
+}
+
+static void ingest_study(pod_buf *out, pod_buf *err) {
+  copy_study();
+  ingest_copied_study(out, err);
 }
 
 static const cJSON *section(const cJSON *j, const char *dataset) {
@@ -165,6 +173,100 @@ static void test_study_compares_every_pair_in_each_dataset(void) {
   pod_buf_free(&md);
   pod_buf_free(&page);
   pod_buf_free(&file);
+}
+
+/* The study's emissions.csv as CodeCarbon 2.8.5-3.3 leave it when
+** longitude and latitude are None (an offline tracker): the first row
+** has them as empty cells, every appended row lacks them. */
+static void offline_tracker_rows(const char *rel) {
+  pod_buf in = POD_BUF_INIT, out = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  int lon = -1, lat = -1, line = 0;
+  CHECK_RC(pod_file_read(test_path(rel), &in, e), POD_OK, e);
+  for (char *l = in.data, *end; l && *l; l = end ? end + 1 : NULL, line++) {
+    int col = 0;
+    end = strchr(l, '\n');
+    if (end) *end = '\0';
+    for (char *c = l, *next; c; c = next, col++) {
+      next = strchr(c, ',');
+      if (next) *next++ = '\0';
+      if (line == 0 && !strcmp(c, "longitude")) lon = col;
+      if (line == 0 && !strcmp(c, "latitude")) lat = col;
+      if (line > 0 && (col == lon || col == lat)) {
+        if (line == 1) pod_buf_addc(&out, ',');   /* an empty cell */
+        continue;                                  /* left out */
+      }
+      pod_buf_printf(&out, "%s%s", c, next ? "," : "");
+    }
+    if (out.len && out.data[out.len - 1] == ',' && line > 1) out.len--;
+    pod_buf_addc(&out, '\n');
+  }
+  CHECK(lon >= 0 && lat >= 0);
+  test_write(test_path(rel), out.data, out.len);
+  pod_buf_free(&in);
+  pod_buf_free(&out);
+}
+
+/* checkpoint-N/trainer_state.json: the Trainer's state cut at entry n. */
+static void trainer_checkpoint(const char *dir, int n) {
+  pod_buf in = POD_BUF_INIT;
+  char e[POD_ERRLEN], path[4096];
+  snprintf(path, sizeof path, "%s/trainer_state.json", dir);
+  CHECK_RC(pod_file_read(test_path(path), &in, e), POD_OK, e);
+  cJSON *j = cJSON_Parse(in.data);
+  cJSON *h = cJSON_GetObjectItem(j, "log_history");
+  while (cJSON_GetArraySize(h) > n) cJSON_DeleteItemFromArray(h, n);
+  char *text = cJSON_Print(j);
+  snprintf(path, sizeof path, "%s/checkpoint-%d", dir, 100 * n);
+  CHECK_RC(pod_mkdirs(test_path(path), e), POD_OK, e);
+  snprintf(path, sizeof path, "%s/checkpoint-%d/trainer_state.json", dir, 100 * n);
+  test_write(test_path(path), text, strlen(text));
+  free(text);
+  cJSON_Delete(j);
+  pod_buf_free(&in);
+}
+
+/* The same study from files as newer writers leave them: CodeCarbon's
+** offline tracker's short rows, a Trainer output folder with its
+** checkpoints, a Keras log written with separator=';'. Every number of
+** the comparison is the same as from the plain files. */
+static void test_study_comes_together_from_files_as_newer_writers_leave_them(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, plain = POD_BUF_INIT,
+          quirky = POD_BUF_INIT, log = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const char *const datasets[] = {"sst2", "mrpc"};
+  ingest_study(&out, &err);
+  CHECK_INT(test_podium(&plain, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --md"), 0);
+  for (int d = 0; d < 2; d++) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "study/%s/emissions.csv", datasets[d]);
+    offline_tracker_rows(rel);
+    snprintf(rel, sizeof rel, "study/%s/bert-base-uncased", datasets[d]);
+    trainer_checkpoint(rel, 1);
+    trainer_checkpoint(rel, 2);
+    snprintf(rel, sizeof rel, "study/%s/tinybert/training.log", datasets[d]);
+    CHECK_RC(pod_file_read(test_path(rel), &log, e), POD_OK, e);
+    for (size_t i = 0; i < log.len; i++)
+      if (log.data[i] == ',') log.data[i] = ';';
+    test_write(test_path(rel), log.data, log.len);
+  }
+  CHECK_INT(rename(test_path("podium.db"), test_path("plain.db")), 0);
+  ingest_copied_study(&out, &err);
+  CHECK_INT(test_podium(&quirky, &err, "compare bert-base-uncased "
+                        "distilbert-base-uncased --md"), 0);
+  CHECK_STR(quirky.data, plain.data);
+  CHECK_HAS(quirky.data, "| 0.500 | -50.0 % | - | [0.434, 0.576] | better |");
+  CHECK_HAS(test_sql_text("podium.db", "SELECT group_concat(format_version, "
+                          "' / ') FROM sources WHERE format = 'codecarbon'"),
+            "8 rows without longitude, latitude, left out by CodeCarbon's append");
+  CHECK_STR(test_sql_text("podium.db", "SELECT count(*) FROM sources WHERE "
+                          "path LIKE '%checkpoint-%'"), "0");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&plain);
+  pod_buf_free(&quirky);
+  pod_buf_free(&log);
 }
 
 /* The study table, the Pareto page and the accuracy board of each
@@ -336,6 +438,7 @@ const test_case tests_study[] = {
   {"study_init_picks_results_for_an_old_registry", test_study_init_picks_results_for_an_old_registry},
   {"study_roles_from_the_project_file", test_study_roles_from_the_project_file},
   {"study_summary_file_is_cross_checked_with_the_curve", test_study_summary_file_is_cross_checked_with_the_curve},
+  {"study_comes_together_from_files_as_newer_writers_leave_them", test_study_comes_together_from_files_as_newer_writers_leave_them},
   {"study_compares_every_pair_in_each_dataset", test_study_compares_every_pair_in_each_dataset},
   {"study_tables_boards_and_model_pages_list_every_model", test_study_tables_boards_and_model_pages_list_every_model},
   {"study_roles_and_the_accuracy_target", test_study_roles_and_the_accuracy_target},
