@@ -50,8 +50,6 @@ static int l_overfit(lua_State *L) {
   double *te, *tv, *ve, *vv, *aligned;
   size_t nt, nv;
   int direction, k;
-  pod_overfit o;
-  char verdict[160];
   luaL_checktype(L, 1, LUA_TTABLE);
   direction = lua_getfield(L, 1, "direction") == LUA_TNUMBER &&
               lua_tonumber(L, -1) > 0 ? 1 : -1;
@@ -59,11 +57,20 @@ static int l_overfit(lua_State *L) {
   if (k < 1 || k > 100) luaL_error(L, "overfit: k must be 1 to 100");
   nt = points(L, "train", &te, &tv);
   nv = points(L, "validation", &ve, &vv);
+  aligned = lua_newuserdatauv(L, (nv + 1) * sizeof(double), 0);
+  render_push_overfit(L, te, tv, nt, ve, vv, nv, direction, k, aligned);
+  return 1;
+}
+
+void render_push_overfit(lua_State *L, const double *te, const double *tv,
+                         size_t nt, const double *ve, const double *vv,
+                         size_t nv, int direction, int k, double *aligned) {
+  pod_overfit o;
+  char verdict[160];
   if (nv == 0) {
     lua_pushnil(L);
-    return 1;
+    return;
   }
-  aligned = lua_newuserdatauv(L, nv * sizeof(double), 0);
   for (size_t i = 0, j = 0; i < nv; i++) {
     while (j < nt && te[j] < ve[i]) j++;
     aligned[i] = j < nt && te[j] == ve[i] ? tv[j] : NAN;
@@ -103,7 +110,6 @@ static int l_overfit(lua_State *L) {
   }
   lua_setfield(L, -3, "status");
   lua_setfield(L, -2, "verdict");
-  return 1;
 }
 
 void render_overfit_register(lua_State *L) {

@@ -23,6 +23,13 @@ void render_svg_register(lua_State *L);
 
 /* Adds overfit{} (overfit_lua.c). */
 void render_overfit_register(lua_State *L);
+/* Pushes what overfit{} returns for these points (epochs sorted; nil
+** without validation points), in the page language; aligned: room for
+** nv doubles. For page data made in C (a run's curves, judged on every
+** point however few a chart draws). */
+void render_push_overfit(lua_State *L, const double *te, const double *tv,
+                         size_t nt, const double *ve, const double *vv,
+                         size_t nv, int direction, int k, double *aligned);
 
 /* The language of the page being rendered, from inside a helper (NULL
 ** when none was set). */

@@ -90,7 +90,35 @@ typedef struct meas_sink {
   row_sink k;
   int64_t *ids;
   size_t n, cap;
+  long points_left;   /* curve points the table still shows */
+  long results, points, shown;   /* rows of each kind, and on the page */
 } meas_sink;
+
+/* A run page's table lists at most RUN_TABLE_ROWS rows (a page is never
+** a list of over 1,000 rows, as lists are paged): every result first
+** (a value with no epoch and no step, or one picked from a curve), then
+** the curve points in the table's order until the rows are used up. A
+** long training log (a metric a step for 100,000 steps) shows its
+** results and its first points, and says so; every row is in the
+** downloads. */
+#define RUN_TABLE_ROWS 1000
+/* Curves charted on a run page, loss and quality metrics first, and the
+** points a series draws (every k-th, and the last): beyond them, a note. */
+#define RUN_CHARTS 12
+#define RUN_CHART_POINTS 250
+
+static int is_curve_point(const store_row *row) {
+  return store_row_col(row, "derived")->type == STORE_NULL &&
+         (store_row_col(row, "epoch")->type != STORE_NULL ||
+          store_row_col(row, "step")->type != STORE_NULL);
+}
+
+static int count_row(const store_row *row, void *ud) {
+  meas_sink *m = ud;
+  if (is_curve_point(row)) m->points++;
+  else m->results++;
+  return POD_OK;
+}
 
 static int meas_row(const store_row *row, void *ud) {
   meas_sink *m = ud;
@@ -104,6 +132,10 @@ static int meas_row(const store_row *row, void *ud) {
     }
     m->ids[m->n++] = id;
   }
+  if (is_curve_point(row) ? m->points_left-- <= 0
+                          : m->shown >= RUN_TABLE_ROWS)
+    return POD_OK;
+  m->shown++;
   return site_append_row(row, &m->k);
 }
 
@@ -150,14 +182,21 @@ static int push_source(site *s, int64_t id, char err[POD_ERRLEN]) {
 }
 
 /* data.measurements and data.sources of a run, from its measurement
-** rows (store_each_measurement). */
+** rows (store_each_measurement); data.rows_total when the table shows
+** only some of them. */
 static int add_measurements(site *s, const store_rows *rows,
                             char err[POD_ERRLEN]) {
-  meas_sink m = {{s, ROW_PLAIN, 0}, NULL, 0, 0};
+  meas_sink m = {{s, ROW_PLAIN, 0}, NULL, 0, 0, 0, 0, 0, 0};
   int rc = POD_OK;
+  store_rows_each(rows, count_row, &m);
+  m.points_left = m.results < RUN_TABLE_ROWS ? RUN_TABLE_ROWS - m.results : 0;
   lua_newtable(s->L);
   store_rows_each(rows, meas_row, &m);
   lua_setfield(s->L, -2, "measurements");
+  if (m.shown < m.results + m.points) {
+    lua_pushinteger(s->L, m.results + m.points);
+    lua_setfield(s->L, -2, "rows_total");
+  }
   if (m.n > 1) qsort(m.ids, m.n, sizeof *m.ids, cmp_id);
   lua_createtable(s->L, (int)m.n, 0);
   for (size_t i = 0; i < m.n && rc == POD_OK; i++)
@@ -232,6 +271,30 @@ static void push_number(lua_State *L, const store_value *v) {
   else lua_pushnumber(L, v->d);
 }
 
+/* The points of series s as epochs and values, into x and y. */
+static void series_xy(const analysis_series *s, double *x, double *y) {
+  for (size_t j = 0; j < s->n; j++) {
+    const store_value *e = &s->p[j].epoch, *v = &s->p[j].value;
+    x[j] = e->type == STORE_INT ? (double)e->i : e->d;
+    y[j] = v->type == STORE_INT ? (double)v->i : v->d;
+  }
+}
+
+/* curve.overfit: overfit{} of every point of the curve's train and
+** validation series (a chart may draw fewer), k = 3 as run.html says. */
+static void push_overfit(lua_State *L, const analysis_curve *c) {
+  const analysis_series *t = c->train >= 0 ? &c->s[c->train] : NULL;
+  const analysis_series *v = &c->s[c->validation];
+  size_t nt = t ? t->n : 0;
+  double *buf = pod_xmalloc((2 * nt + 3 * v->n + 1) * sizeof *buf);
+  if (t) series_xy(t, buf, buf + nt);
+  series_xy(v, buf + 2 * nt, buf + 2 * nt + v->n);
+  render_push_overfit(L, buf, buf + nt, nt, buf + 2 * nt, buf + 2 * nt + v->n,
+                      v->n, c->direction > 0 ? 1 : -1, 3,
+                      buf + 2 * nt + 2 * v->n);
+  free(buf);
+}
+
 /* data.curves: the run's training curves (analysis_run_curves), each
 ** {metric, unit, direction, judged, series = {{name, split, points}},
 ** best, shade = {from, to}, train, validation} (train and validation:
@@ -239,9 +302,20 @@ static void push_number(lua_State *L, const store_value *v) {
 static void push_training_curves(site *s, const store_rows *meas) {
   lua_State *L = s->L;
   analysis_curve *c;
-  size_t n = analysis_run_curves(meas, &c);
-  lua_createtable(L, (int)n, 0);
-  for (size_t i = 0; i < n; i++) {
+  size_t n = analysis_run_curves(meas, &c), shown = 0;
+  size_t *order = pod_xmalloc((n + 1) * sizeof *order);
+  for (int judged = 1; judged >= 0; judged--)   /* loss and scores first */
+    for (size_t i = 0; i < n && shown < RUN_CHARTS; i++)
+      if (c[i].judged == judged) order[shown++] = i;
+  for (size_t a = 1; a < shown; a++)   /* drawn in the order they came */
+    for (size_t b = a; b > 0 && order[b - 1] > order[b]; b--) {
+      size_t t = order[b];
+      order[b] = order[b - 1];
+      order[b - 1] = t;
+    }
+  lua_createtable(L, (int)shown, 0);
+  for (size_t o = 0; o < shown; o++) {
+    size_t i = order[o];
     lua_createtable(L, 0, 10);
     lua_pushstring(L, c[i].metric);
     lua_setfield(L, -2, "metric");
@@ -261,14 +335,17 @@ static void push_training_curves(site *s, const store_rows *meas) {
       lua_setfield(L, -2, "split");
       render_push_named(L, "split", sr->split);   /* split_name() */
       lua_setfield(L, -2, "name");
-      lua_createtable(L, (int)sr->n, 0);
-      for (size_t j = 0; j < sr->n; j++) {
+      size_t stride = (sr->n + RUN_CHART_POINTS - 1) / RUN_CHART_POINTS, at = 0;
+      if (!stride) stride = 1;
+      lua_createtable(L, (int)(sr->n / stride + 1), 0);
+      for (size_t j = 0; j < sr->n; j += stride) {
+        if (j + stride >= sr->n) j = sr->n - 1;   /* always end on the last */
         lua_createtable(L, 2, 0);
         push_number(L, &sr->p[j].epoch);
         lua_rawseti(L, -2, 1);
         push_number(L, &sr->p[j].value);
         lua_rawseti(L, -2, 2);
-        lua_rawseti(L, -2, (lua_Integer)j + 1);
+        lua_rawseti(L, -2, (lua_Integer)++at);
       }
       if ((int)k == c[i].train || (int)k == c[i].validation) {
         lua_pushvalue(L, -1);   /* the same points, for overfit{} */
@@ -278,6 +355,10 @@ static void push_training_curves(site *s, const store_rows *meas) {
       lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "series");
+    if (c[i].judged && c[i].validation >= 0) {
+      push_overfit(L, &c[i]);
+      lua_setfield(L, -2, "overfit");
+    }
     if (c[i].has_best) {
       lua_pushnumber(L, c[i].best);
       lua_setfield(L, -2, "best");
@@ -290,9 +371,14 @@ static void push_training_curves(site *s, const store_rows *meas) {
       lua_rawseti(L, -2, 2);
       lua_setfield(L, -2, "shade");
     }
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
+    lua_rawseti(L, -2, (lua_Integer)o + 1);
   }
   lua_setfield(L, -2, "curves");
+  if (shown < n) {
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_setfield(L, -2, "curves_total");
+  }
+  free(order);
   analysis_run_curves_free(c, n);
 }
 

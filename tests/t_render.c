@@ -591,6 +591,53 @@ static void test_render_overfit_verdict_only_for_losses_and_scores(void) {
   pod_buf_free(&page);
 }
 
+/* A long, wide training log (a Keras log of 31 columns over 1,500
+** epochs: 46,500 values, 16 curves) renders: its page lists every result and the
+** first curve points up to 1,000 rows, draws 12 curves (loss first) of
+** at most 250 points a series, says so with a link to the download, and
+** stays under 1 MB; the render's memory stays bounded. */
+static void test_render_run_page_of_a_long_wide_log_is_bounded(void) {
+  pod_buf log = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT,
+          page = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  pod_buf_adds(&log, "epoch");
+  for (int m = 0; m < 15; m++) pod_buf_printf(&log, ",m%02d", m);
+  pod_buf_adds(&log, ",loss");
+  for (int m = 0; m < 14; m++) pod_buf_printf(&log, ",val_m%02d", m);
+  pod_buf_adds(&log, ",val_loss\n");
+  for (int ep = 0; ep < 1500; ep++) {
+    pod_buf_printf(&log, "%d", ep);
+    for (int c = 0; c < 31; c++)
+      pod_buf_printf(&log, ",%.4f", 1.0 / (1 + ep + c));
+    pod_buf_addc(&log, '\n');
+  }
+  pod_mkdirs(test_path("wide"), err);
+  test_write(test_path("wide/training.log"), log.data, log.len);
+  CHECK_INT(test_podium(&out, &e, "ingest --quiet --model wide wide"), 0);
+  CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
+  read_site("en/runs/1.html", &page);
+  CHECK(page.len > 0 && page.len < 1000000);
+  CHECK_HAS(page.data, "12 of 16 curves are drawn here, loss and quality "
+            "metrics first; every value is in the downloads: <a href=\"../../"
+            "data/measurements.csv\"><code>measurements.csv</code></a>");
+  CHECK_HAS(page.data, "1,000 of 46,501 measurements are listed here: every "
+            "result, then the curve points in order");
+  CHECK_HAS(page.data, "<figcaption>loss per epoch");
+  /* the table: its 1,000 rows, of which the loss at its best epoch */
+  const char *t = strstr(page.data ? page.data : "", "<h2>Measurements</h2>");
+  long rows = 0;
+  for (const char *r = t; r && (r = strstr(r + 1, "<tr>")) &&
+       r < strstr(t, "<h2>Sources"); )
+    rows++;
+  CHECK_INT(rows, 1001);   /* and its header row */
+  read_site("fa/runs/1.html", &page);
+  CHECK(page.len > 0 && page.len < 1000000);
+  pod_buf_free(&log);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+  pod_buf_free(&page);
+}
+
 /* Every file below a (relative path rel) has an equal twin below b, and
 ** b has no other; returns the number of files. */
 static long same_tree(const char *a, const char *b, const char *rel) {
@@ -815,6 +862,7 @@ const test_case tests_render[] = {
   {"render_rtl_pages_have_no_middle_dot", test_render_rtl_pages_have_no_middle_dot},
   {"render_root_title_names_podium_once", test_render_root_title_names_podium_once},
   {"render_course_tables_are_valid_html", test_render_course_tables_are_valid_html},
+  {"render_run_page_of_a_long_wide_log_is_bounded", test_render_run_page_of_a_long_wide_log_is_bounded},
   {"render_overfit_verdict_only_for_losses_and_scores", test_render_overfit_verdict_only_for_losses_and_scores},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
