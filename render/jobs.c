@@ -44,6 +44,7 @@ static void *worker_main(void *ud) {
   if ((rc = site_open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
+    render_sandbox_limits(s->sb, 0, s->template_memory);
     s->L = render_sandbox_state(s->sb);
     if ((rc = site_run_pages(s, w->err)) == POD_OK) rc = study_pages(s, w->err);
   }
@@ -107,6 +108,7 @@ void site_start_workers(site *s, worker *w, int n, const char *share_dir,
     w[i].s.out = s->out;
     w[i].s.share = s->share;
     w[i].s.incr = s->incr;
+    w[i].s.template_memory = s->template_memory;
     /* main's study, read only: the worker renders its share of its pages */
     w[i].s.project = s->project;
     w[i].s.study = s->study;

@@ -34,6 +34,8 @@ typedef struct render_opts {
   int jobs;                   /* threads rendering run pages; 0: PODIUM_JOBS,
                               ** else the online CPUs (at most 8) when the
                               ** registry has enough runs to pay for them */
+  size_t template_memory;     /* bytes a page's data and template may use in
+                              ** each Lua sandbox; 0: 256 MB */
 } render_opts;
 
 #define RENDER_LANGUAGES "en,fa,ar,te,ha"

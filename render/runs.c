@@ -88,7 +88,7 @@ static void curve_free(curve *c) {
 ** per-run DISTINCT query built a temporary B-tree, ~10% of a page). */
 typedef struct meas_sink {
   row_sink k;
-  int64_t *ids;
+  int64_t *ids;       /* the sources of the rows (run_fetch's) */
   size_t n, cap;
   long points_left;   /* curve points the table still shows */
   long results, points, shown;   /* rows of each kind, and on the page */
@@ -113,17 +113,13 @@ static int is_curve_point(const store_row *row) {
           store_row_col(row, "step")->type != STORE_NULL);
 }
 
+/* Counts the rows of each kind and notes the sources they come from. */
 static int count_row(const store_row *row, void *ud) {
-  meas_sink *m = ud;
-  if (is_curve_point(row)) m->points++;
-  else m->results++;
-  return POD_OK;
-}
-
-static int meas_row(const store_row *row, void *ud) {
   meas_sink *m = ud;
   int64_t id = store_row_col(row, "source_id")->i;
   size_t i = 0;
+  if (is_curve_point(row)) m->points++;
+  else m->results++;
   while (i < m->n && m->ids[i] != id) i++;
   if (i == m->n) {
     if (m->n == m->cap) {
@@ -132,6 +128,11 @@ static int meas_row(const store_row *row, void *ud) {
     }
     m->ids[m->n++] = id;
   }
+  return POD_OK;
+}
+
+static int meas_row(const store_row *row, void *ud) {
+  meas_sink *m = ud;
   if (is_curve_point(row) ? m->points_left-- <= 0
                           : m->shown >= RUN_TABLE_ROWS)
     return POD_OK;
@@ -182,13 +183,13 @@ static int push_source(site *s, int64_t id, char err[POD_ERRLEN]) {
 }
 
 /* data.measurements and data.sources of a run, from its measurement
-** rows (store_each_measurement); data.rows_total when the table shows
-** only some of them. */
+** rows (store_each_measurement) as run_fetch counted them in c;
+** data.rows_total when the table shows only some of them. */
 static int add_measurements(site *s, const store_rows *rows,
-                            char err[POD_ERRLEN]) {
-  meas_sink m = {{s, ROW_PLAIN, 0}, NULL, 0, 0, 0, 0, 0, 0};
+                            const meas_sink *c, char err[POD_ERRLEN]) {
+  meas_sink m = *c;
   int rc = POD_OK;
-  store_rows_each(rows, count_row, &m);
+  m.k.s = s;
   m.points_left = m.results < RUN_TABLE_ROWS ? RUN_TABLE_ROWS - m.results : 0;
   lua_newtable(s->L);
   store_rows_each(rows, meas_row, &m);
@@ -197,20 +198,23 @@ static int add_measurements(site *s, const store_rows *rows,
     lua_pushinteger(s->L, m.results + m.points);
     lua_setfield(s->L, -2, "rows_total");
   }
-  if (m.n > 1) qsort(m.ids, m.n, sizeof *m.ids, cmp_id);
   lua_createtable(s->L, (int)m.n, 0);
   for (size_t i = 0; i < m.n && rc == POD_OK; i++)
     if ((rc = push_source(s, m.ids[i], err)) == POD_OK)
       lua_rawseti(s->L, -2, (lua_Integer)i + 1);
   lua_setfield(s->L, -2, "sources");
-  free(m.ids);
   return rc;
 }
 /* What a run page shows, asked of the store once for every language. */
+/* Made once for every language, outside the page's protected call: a
+** page that runs out of Lua memory leaves nothing of C's behind. */
 typedef struct run_data {
   store_rows *meas;   /* store_each_measurement */
   store_rows *env;    /* store_get_env: none or one row */
   curve c;            /* its snapshots */
+  meas_sink counts;   /* its rows by kind, and their sources */
+  analysis_curve *curves;   /* analysis_run_curves */
+  size_t n_curves;
 } run_data;
 
 static int run_fetch(site *s, int64_t id, int64_t env, run_data *d,
@@ -224,6 +228,10 @@ static int run_fetch(site *s, int64_t id, int64_t env, run_data *d,
       (env && (rc = store_get_env(s->db, env, store_rows_add, d->env, err))))
     return rc == POD_EINTERNAL ? pod_err(err, rc, "run %lld: rows differ in "
                                          "columns", (long long)id) : rc;
+  store_rows_each(d->meas, count_row, &d->counts);
+  if (d->counts.n > 1)
+    qsort(d->counts.ids, d->counts.n, sizeof *d->counts.ids, cmp_id);
+  d->n_curves = analysis_run_curves(d->meas, &d->curves);
   return POD_OK;
 }
 
@@ -231,6 +239,8 @@ static void run_data_free(run_data *d) {
   store_rows_free(d->meas);
   store_rows_free(d->env);
   curve_free(&d->c);
+  free(d->counts.ids);
+  analysis_run_curves_free(d->curves, d->n_curves);
 }
 
 /* <lang>/runs/<id>.html in language s->lang. */
@@ -281,29 +291,29 @@ static void series_xy(const analysis_series *s, double *x, double *y) {
 }
 
 /* curve.overfit: overfit{} of every point of the curve's train and
-** validation series (a chart may draw fewer), k = 3 as run.html says. */
+** validation series (a chart may draw fewer), k = 3 as run.html says.
+** Its arrays are Lua's (collected whatever happens). */
 static void push_overfit(lua_State *L, const analysis_curve *c) {
   const analysis_series *t = c->train >= 0 ? &c->s[c->train] : NULL;
   const analysis_series *v = &c->s[c->validation];
   size_t nt = t ? t->n : 0;
-  double *buf = pod_xmalloc((2 * nt + 3 * v->n + 1) * sizeof *buf);
+  double *buf = lua_newuserdatauv(L, (2 * nt + 3 * v->n + 1) * sizeof *buf, 0);
   if (t) series_xy(t, buf, buf + nt);
   series_xy(v, buf + 2 * nt, buf + 2 * nt + v->n);
   render_push_overfit(L, buf, buf + nt, nt, buf + 2 * nt, buf + 2 * nt + v->n,
                       v->n, c->direction > 0 ? 1 : -1, 3,
                       buf + 2 * nt + 2 * v->n);
-  free(buf);
+  lua_remove(L, -2);   /* the arrays */
 }
 
 /* data.curves: the run's training curves (analysis_run_curves), each
 ** {metric, unit, direction, judged, series = {{name, split, points}},
 ** best, shade = {from, to}, train, validation} (train and validation:
 ** the points of the first such series, for overfit{}). */
-static void push_training_curves(site *s, const store_rows *meas) {
+static void push_training_curves(site *s, const run_data *d) {
   lua_State *L = s->L;
-  analysis_curve *c;
-  size_t n = analysis_run_curves(meas, &c), shown = 0;
-  size_t *order = pod_xmalloc((n + 1) * sizeof *order);
+  const analysis_curve *c = d->curves;
+  size_t n = d->n_curves, shown = 0, order[RUN_CHARTS];
   for (int judged = 1; judged >= 0; judged--)   /* loss and scores first */
     for (size_t i = 0; i < n && shown < RUN_CHARTS; i++)
       if (c[i].judged == judged) order[shown++] = i;
@@ -378,8 +388,6 @@ static void push_training_curves(site *s, const store_rows *meas) {
     lua_pushinteger(L, (lua_Integer)n);
     lua_setfield(L, -2, "curves_total");
   }
-  free(order);
-  analysis_run_curves_free(c, n);
 }
 
 static int page_run_in(site *s, const store_row *row, const run_data *d,
@@ -397,19 +405,71 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
   site_push_row(s->L, row);
   if (env) site_set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
   lua_setfield(s->L, -2, "run");
-  if ((rc = add_measurements(s, d->meas, err))) {
+  if ((rc = add_measurements(s, d->meas, &d->counts, err))) {
     lua_pop(s->L, 1);
     return rc;
   }
   push_curve(s, &d->c);
   push_checks(s, d->meas);
-  push_training_curves(s, d->meas);
+  push_training_curves(s, d);
   if (store_rows_count(d->env)) {
     store_rows_each(d->env, site_take_first, &k);
     lua_setfield(s->L, -2, "env");
   }
   snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang, (long long)id);
   return site_write_page(s, rel, "run.html", err);
+}
+
+/* page_run_in under lua_pcall: a page whose data or template goes over
+** the sandbox's memory (a run of thousands of huge cells) is an error of
+** that page, not an abort of the render (Lua aborts on an error outside
+** a protected call). */
+typedef struct run_call {
+  site *s;
+  const store_row *row;
+  const run_data *d;
+  char *err;
+  int rc;
+} run_call;
+
+static int run_call_in(lua_State *L) {
+  run_call *c = lua_touserdata(L, 1);
+  c->rc = page_run_in(c->s, c->row, c->d, c->err);
+  return 0;
+}
+
+/* The run's page in language s->lang; one too big for the sandbox's
+** memory, in its data or its template, says so (run_too_large.html) and
+** the render goes on. */
+static int page_run_protected(site *s, const store_row *row,
+                              const run_data *d, char err[POD_ERRLEN]) {
+  run_call c = {s, row, d, err, POD_OK};
+  int top = lua_gettop(s->L), r;
+  char rel[96], model[204];
+  store_walks_mark(s->db);
+  lua_pushcfunction(s->L, run_call_in);
+  lua_pushlightuserdata(s->L, &c);
+  r = lua_pcall(s->L, 1, 0, 0);
+  if (r == LUA_OK && !(c.rc == POD_ETEMPLATE &&
+                       render_sandbox_out_of_memory(s->sb)))
+    return c.rc;   /* written, or an error of another kind */
+  lua_settop(s->L, top);
+  store_walks_abandon(s->db);
+  if (r != LUA_OK && r != LUA_ERRMEM)
+    return pod_err(err, POD_ETEMPLATE, "run %lld: %s", (long long)
+                   store_row_int(row, "id", 0), "its page's data failed");
+  lua_gc(s->L, LUA_GCCOLLECT);
+  snprintf(model, sizeof model, "%.200s", store_row_text(row, "model"));
+  lua_newtable(s->L);
+  lua_createtable(s->L, 0, 2);
+  lua_pushinteger(s->L, (lua_Integer)store_row_int(row, "id", 0));
+  lua_setfield(s->L, -2, "id");
+  lua_pushstring(s->L, model);
+  lua_setfield(s->L, -2, "model");
+  lua_setfield(s->L, -2, "run");
+  snprintf(rel, sizeof rel, "%s/runs/%lld.html", s->lang,
+           (long long)store_row_int(row, "id", 0));
+  return site_write_page(s, rel, "run_too_large.html", err);
 }
 
 /* The run's pages as the live site has them, when every language's is
@@ -453,7 +513,7 @@ static int page_run(const store_row *row, void *ud) {
   rc = run_fetch(s, id, store_row_int(row, "environment_id", 0), &d, w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {
     site_use_language(s, k);
-    rc = page_run_in(s, row, &d, w->err);
+    rc = page_run_protected(s, row, &d, w->err);
   }
   run_data_free(&d);
   return rc;

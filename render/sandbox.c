@@ -49,6 +49,7 @@ struct render_sandbox {
   render_i18n *i18n;     /* the page language; NULL: untranslated */
   int fallback_used;     /* t() fell back to English since the reset */
   size_t mem_used, mem_limit;
+  int out_of_memory;     /* the last page went over mem_limit */
   long instr_limit, instr_used;
   char **dirs;
   int n_dirs;
@@ -773,6 +774,10 @@ void render_sandbox_limits(render_sandbox *sb, long instructions,
 
 lua_State *render_sandbox_state(render_sandbox *sb) { return sb->L; }
 
+int render_sandbox_out_of_memory(const render_sandbox *sb) {
+  return sb->out_of_memory;
+}
+
 render_i18n *render_sandbox_digits(lua_State *L) {
   return sandbox_of(L)->i18n;
 }
@@ -814,6 +819,7 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   }
   r = lua_pcall(L, 2, 1, data + 1);
+  sb->out_of_memory = r == LUA_ERRMEM;
   watched = NULL;
   lua_sethook(L, NULL, 0, 0);
   if (r == LUA_OK) {

@@ -118,6 +118,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   if ((rc = site_open_languages(&s, opts->share_dir, langs, err))) goto done;
   if ((rc = render_sandbox_new(dirs, n_dirs, &s.sb, err))) goto done;
+  s.template_memory = opts->template_memory;
+  render_sandbox_limits(s.sb, 0, s.template_memory);
   s.L = render_sandbox_state(s.sb);
   if ((rc = render_out_open(opts, key, &s.out, err)))
     goto done;

@@ -97,6 +97,7 @@ typedef struct site {
   render_primary *prim;     /* each scope's primary board */
   size_t n_prim;
   render_board_rows *boards;   /* each leaderboard's rows, asked once */
+  size_t template_memory;  /* render_opts'; 0: the sandbox's default */
   run_share *share;  /* NULL: this thread renders every run page */
   int lang_k;        /* index of lang in i18n */
   long run_index, chunk_start, chunk_end;   /* this thread's claim */

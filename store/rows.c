@@ -69,10 +69,13 @@ int store_rows_add(const store_row *row, void *ud) {
 }
 
 int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
-  store_value *v;
+  /* the row on the stack, as store_walk has it: a callback that never
+  ** returns (a render page out of Lua memory) leaves nothing behind */
+  store_value stack[64], *v = stack;
   int rc = 0;
   if (rs->n == 0) return 0;
-  v = pod_xmalloc((size_t)(rs->n_cols ? rs->n_cols : 1) * sizeof *v);
+  if (rs->n_cols > 64)
+    v = pod_xmalloc((size_t)rs->n_cols * sizeof *v);
   for (size_t r = 0; r < rs->n && rc == 0; r++) {
     const store_value *in = rs->v + r * (size_t)rs->n_cols;
     store_row row = {rs->n_cols, rs->name_ptrs, v};
@@ -85,6 +88,6 @@ int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
     }
     rc = fn(&row, ud);
   }
-  free(v);
+  if (v != stack) free(v);
   return rc;
 }

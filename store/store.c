@@ -441,6 +441,17 @@ const char *store_path(const store_db *db) { return db->path; }
 
 int store_is_local(const char *target) { return !db_is_url(target); }
 
+void store_walks_mark(store_db *db) {
+  for (int i = 0; i < Q_COUNT_; i++)
+    db->walking[i] = db->stmt[i] && db_busy(db->stmt[i]);
+}
+
+void store_walks_abandon(store_db *db) {
+  for (int i = 0; i < Q_COUNT_; i++)
+    if (!db->walking[i] && db->stmt[i] && db_busy(db->stmt[i]))
+      db_reset(db->stmt[i]);
+}
+
 int store_stmt(store_db *db, int q, db_stmt **out, char err[POD_ERRLEN]) {
   int rc = store_pending_flush(db, err);
   return rc ? rc : store_stmt_get(db, q, out, err);

@@ -63,6 +63,12 @@ int store_test_max_pages(store_db *db, long pages);
 ** render key is made of). Until store_read_end, db sees no later write. */
 int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
+/* A walk whose callback never returns (render/runs.c: a page out of Lua
+** memory unwinds through it) leaves its statement busy. store_walks_mark
+** notes the walks in progress; store_walks_abandon resets those begun
+** since. */
+void store_walks_mark(store_db *db);
+void store_walks_abandon(store_db *db);
 
 /* ---- podium copy (copy.c) -------------------------------------------- */
 typedef struct store_copy_stats {

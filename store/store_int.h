@@ -50,6 +50,7 @@ struct store_db {
   struct pg_conn *pg;
   char *path;             /* a file, or a URL without a password */
   db_stmt *stmt[Q_COUNT_];
+  unsigned char walking[Q_COUNT_];   /* store_walks_mark: busy then */
   metric_cache_entry *metrics;   /* small: a few dozen metric names */
   size_t n_metrics, cap_metrics;
   env_cache_entry envs[STORE_ENV_CACHE];

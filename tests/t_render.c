@@ -638,6 +638,49 @@ static void test_render_run_page_of_a_long_wide_log_is_bounded(void) {
   pod_buf_free(&page);
 }
 
+/* A run page over the memory a page may use (here a sandbox of 2 MB and
+** 300 values written with 8,000 digits each) is the short page that says so, linking the
+** download; the other pages and the render go on. Without the protected
+** call, Lua aborted the process. */
+static void test_render_run_page_over_the_memory_limit_falls_back(void) {
+  pod_buf csv = POD_BUF_INIT, page = POD_BUF_INIT, out = POD_BUF_INIT,
+          e = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  render_opts o = {0};
+  render_stats st;
+  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+  for (int i = 0; i < 300; i++) {   /* 0.0100...001: 8,000 digits a cell */
+    pod_buf_printf(&csv, "m,%d,128,0.01", i + 1);
+    for (int k = 0; k < 8000; k++) pod_buf_addc(&csv, '0');
+    pod_buf_adds(&csv, "1\n");
+  }
+  pod_buf_adds(&csv, "small,8,128,0.02\n");
+  test_write(test_path("inference_time_1700000000.csv"), csv.data, csv.len);
+  CHECK_INT(test_podium(&out, &e, "--db t.db ingest --quiet --run big "
+                        "--model big inference_time_1700000000.csv"), 0);
+  store_db *db = NULL;
+  CHECK_RC(store_open_read(test_path("t.db"), &db, err), POD_OK, err);
+  o.out_dir = test_path("_site");
+  o.share_dir = test_root();
+  o.db_path = test_path("t.db");
+  o.langs = "en,fa";
+  o.template_memory = 2u << 20;
+  o.jobs = 1;
+  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
+  store_close(db);
+  read_site("en/runs/1.html", &page);
+  CHECK_HAS(page.data, "This run&#39;s page is too large to show");
+  CHECK_HAS(page.data, "data/measurements.csv");
+  read_site("fa/runs/1.html", &page);
+  CHECK_HAS(page.data, "measurements.csv");
+  read_site("en/index.html", &page);
+  CHECK(page.len > 0);
+  pod_buf_free(&csv);
+  pod_buf_free(&page);
+  pod_buf_free(&out);
+  pod_buf_free(&e);
+}
+
 /* Every file below a (relative path rel) has an equal twin below b, and
 ** b has no other; returns the number of files. */
 static long same_tree(const char *a, const char *b, const char *rel) {
@@ -863,6 +906,7 @@ const test_case tests_render[] = {
   {"render_root_title_names_podium_once", test_render_root_title_names_podium_once},
   {"render_course_tables_are_valid_html", test_render_course_tables_are_valid_html},
   {"render_run_page_of_a_long_wide_log_is_bounded", test_render_run_page_of_a_long_wide_log_is_bounded},
+  {"render_run_page_over_the_memory_limit_falls_back", test_render_run_page_over_the_memory_limit_falls_back},
   {"render_overfit_verdict_only_for_losses_and_scores", test_render_overfit_verdict_only_for_losses_and_scores},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
