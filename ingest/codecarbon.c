@@ -261,9 +261,12 @@ static int table_get(run_table *t, uint64_t h, const char *path,
 ** each) back in memory, for snapshot_summaries. */
 static int table_gather(run_table *t, const char *path, char err[POD_ERRLEN]) {
   run_entry x;
+  /* one seek per segment, then sequential reads (a seek per entry was a
+  ** million lseeks for a million run_ids) */
   for (size_t s = t->n_seg; s-- > 0;)
     for (size_t i = 0; i < t->seg_n[s]; i++) {
-      if (read_entry(t, t->seg_at[s] + (long long)i, &x))
+      if (i ? fread(&x, sizeof x, 1, t->spill) != 1
+            : read_entry(t, t->seg_at[s], &x))
         return pod_err(err, POD_EIO, "%s: cannot read its run_ids back from "
                        "a scratch file: %s", path, strerror(errno));
       if (x.count > 1 && !table_find(t, x.hash, 0))

@@ -9,6 +9,7 @@
 */
 #include "ingest/ingest_int.h"
 #include "core/buf.h"
+#include "core/sha256.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -104,6 +105,39 @@ static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
   return rc;
 }
 
+/* Splits a line as libcsv would when that is plain splitting at commas
+** (or the file's separator, CSVLogger(separator=";")):
+** a row starts on it and it holds no quote, no tab, no CR but its CRLF
+** end's, and no field starting or ending with a space (libcsv trims
+** spaces and tabs around unquoted fields; a CR ends a row). Such lines
+** are nearly every line of a large file, and libcsv, a state machine
+** per byte, was ~40% of the reader thread of an ingest of one
+** CodeCarbon run per line (issue 14). 0: not such a line, nothing
+** taken (libcsv parses it). */
+static int split_plain(reader *r, const char *line, size_t n) {
+  size_t end = n;
+  const char *s, *e;
+  int sep = r->cx->delim ? r->cx->delim : ',';   /* a tab: libcsv's */
+  if (end && line[end - 1] == '\n') end--;
+  if (end && line[end - 1] == '\r') end--;
+  if (!end || memchr(line, '"', end) || memchr(line, '\r', end) ||
+      memchr(line, '\t', end))
+    return 0;   /* an empty line is no row to libcsv either */
+  for (s = line, e = line + end;; s++) {
+    const char *c = memchr(s, sep, (size_t)(e - s));
+    size_t len = (size_t)((c ? c : e) - s);
+    if (len && (s[0] == ' ' || s[len - 1] == ' ')) {
+      clear_row(r);
+      return 0;
+    }
+    on_field((void *)s, len, r);
+    if (!c) break;
+    s = c;
+  }
+  r->row_done = 1;
+  return 1;
+}
+
 /* Feeds one physical line (with its newline, if any) to libcsv. */
 static int feed_line(reader *r, struct csv_parser *p, const char *line,
                      size_t n, long lineno, long long offset, ingest_csv_fn fn,
@@ -117,6 +151,8 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
     pod_buf_clear(&r->text);
   }
   if (r->text.len < MAX_ROW_TEXT) pod_buf_add(&r->text, line, n);
+  if (p->pstate == 0 && split_plain(r, line, n))
+    return emit_row(r, fn, ud, err);
   used = csv_parse(p, line, n, on_field, on_row, r);
   if (used != n)
     return pod_err_at(err, POD_EINPUT, r->cx->path, lineno, (long)used + 1,
@@ -128,9 +164,12 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
 }
 
 /* Reads from byte offset `start`, whose line is first_line, until the end
-** or until max_rows rows (< 0: no limit) have been handed to fn. */
+** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
+** NULL, or every byte read goes into it too; *hashed_all is then the
+** file's size when the whole file did (start 0, read to its end). */
 static int read_from(ingest_ctx *cx, long long start, long first_line,
                      long max_rows, int progress, ingest_csv_fn fn, void *ud,
+                     pod_sha256 *hash, long long *hashed_all,
                      char err[POD_ERRLEN]) {
   enum { CHUNK = 1 << 16 };
   char *chunk = pod_xmalloc(CHUNK);  /* not static: two readers may run */
@@ -139,7 +178,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   pod_buf line = POD_BUF_INIT;
   FILE *f = NULL;
   long lineno = first_line - 1;
-  long long offset = start, line_start = start;
+  long long offset = start, line_start = start, n_read = 0;
   size_t got;
   int rc = POD_OK, first = start == 0;
 
@@ -160,6 +199,8 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   while (rc == POD_OK && r.rows_left != 0 &&
          (got = fread(chunk, 1, CHUNK, f)) > 0) {
     const char *s = chunk, *end = chunk + got;
+    if (hash) pod_sha256_update(hash, chunk, got);
+    n_read += (long long)got;
     if (first) {  /* a UTF-8 BOM is how Excel and pandas mark UTF-8 */
       first = 0;
       if (got >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
@@ -198,6 +239,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   if (rc == POD_OK && ferror(f))
     rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
                  strerror(errno));
+  if (hash && rc == POD_OK && !start && feof(f)) *hashed_all = n_read;
   if (rc == POD_OK && r.rows_left != 0 && line.len)  /* no final newline */
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);
@@ -233,7 +275,6 @@ done:
 ** error travels as the last batch, after the rows before it, so messages
 ** are the ones a single thread gives; a failing fn stops the reader. */
 
-#define THREAD_MIN_BYTES (1L << 20)  /* smaller files: one thread */
 #define BATCH_ROWS 512
 #define QUEUE_BATCHES 4
 
@@ -266,6 +307,9 @@ typedef struct pipe_state {
   int stop;                /* the caller wants no more */
   batch *filling;          /* the reader's batch being filled */
   ingest_ctx *cx;
+  int hash;                /* hash the bytes too (cx->stream_sha) */
+  long long hashed_all;    /* -1, or the size once all were hashed */
+  char sha[65];            /* the reader's, read once it is joined */
 } pipe_state;
 
 static void batch_free(batch *b) {
@@ -348,8 +392,12 @@ static void *reader_main(void *arg) {
   batch *last;
   char err[POD_ERRLEN];
   int rc;
+  pod_sha256 h;
   ps->filling = batch_new();
-  rc = read_from(ps->cx, 0, 1, -1, 0, pipe_row, ps, err);
+  if (ps->hash) pod_sha256_init(&h);
+  rc = read_from(ps->cx, 0, 1, -1, 0, pipe_row, ps, ps->hash ? &h : NULL,
+                 &ps->hashed_all, err);
+  if (ps->hash) pod_sha256_hex(&h, ps->sha);
   last = ps->filling;
   ps->filling = NULL;
   last->rc = rc;
@@ -382,12 +430,14 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
   int rc = POD_OK;
   memset(&ps, 0, sizeof ps);
   ps.cx = cx;
+  ps.hash = cx->stream_sha;
+  ps.hashed_all = -1;
   pthread_mutex_init(&ps.mu, NULL);
   pthread_cond_init(&ps.changed, NULL);
   if (pthread_create(&th, NULL, reader_main, &ps) != 0) {
     pthread_mutex_destroy(&ps.mu);
     pthread_cond_destroy(&ps.changed);
-    return read_from(cx, 0, 1, -1, 1, fn, ud, err);
+    return read_from(cx, 0, 1, -1, 1, fn, ud, NULL, NULL, err);
   }
   while (rc == POD_OK) {
     batch *b = pipe_pop(&ps);
@@ -425,6 +475,11 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
   pthread_cond_broadcast(&ps.changed);
   pthread_mutex_unlock(&ps.mu);
   pthread_join(th, NULL);
+  if (ps.hashed_all >= 0) {   /* the reader's hash, now that it ended */
+    memcpy(cx->sha, ps.sha, sizeof cx->sha);
+    cx->sha_bytes = ps.hashed_all;
+    cx->sha_done = 1;
+  }
   while (ps.head) {
     batch *b = ps.head;
     ps.head = b->next;
@@ -440,14 +495,14 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
 int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   struct stat st;
-  if (stat(cx->path, &st) == 0 && st.st_size >= THREAD_MIN_BYTES)
+  if (stat(cx->path, &st) == 0 && st.st_size >= INGEST_THREAD_MIN_BYTES)
     return read_threaded(cx, fn, ud, err);
-  return read_from(cx, 0, 1, -1, 1, fn, ud, err);
+  return read_from(cx, 0, 1, -1, 1, fn, ud, NULL, NULL, err);
 }
 
 int ingest_csv_read_row_at(ingest_ctx *cx, long long offset, long line,
                            ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]) {
-  return read_from(cx, offset, line, 1, 0, fn, ud, err);
+  return read_from(cx, offset, line, 1, 0, fn, ud, NULL, NULL, err);
 }
 
 long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {

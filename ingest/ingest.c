@@ -539,10 +539,18 @@ static int detect(const char *path, const ingest_format **out,
 ** need no second look. */
 static int curve_results(ingest_ctx *cx, const ingest_format *fmt,
                          char err[POD_ERRLEN]) {
+  store_ids l;
+  int rc = POD_OK;
   if (fmt != &ingest_keras_csvlogger && fmt != &ingest_lightning_csv &&
       fmt != &ingest_hf_trainer && fmt != &ingest_generic)
     return POD_OK;
-  return analysis_source_results(cx->db, cx->source_id, err);
+  /* the file's runs as the store saw them go in, without a query */
+  if (!store_source_new_runs(cx->db, cx->source_id, &l))
+    return analysis_source_results(cx->db, cx->source_id, err);
+  for (size_t i = 0; i < l.n && !rc; i++)
+    rc = analysis_curve_results(cx->db, l.ids[i], err);
+  free(l.ids);
+  return rc;
 }
 
 /* ---- one file -------------------------------------------------------- */
@@ -695,6 +703,23 @@ static int set_methods(ingest_ctx *cx, const char *format,
 
 /* ---- one file -------------------------------------------------------- */
 
+/* A file hashed while parsed: its sha256 and size (the reader thread's,
+** or read now), *known when another source has these bytes (rolled
+** back and skipped, as a hash taken first would have skipped it), else
+** set on its source row. */
+static int settle_sha(ingest_ctx *cx, char sha[65], int64_t *bytes,
+                      int64_t *known, char err[POD_ERRLEN]) {
+  int rc;
+  if (cx->sha_done) {
+    memcpy(sha, cx->sha, 65);
+    *bytes = cx->sha_bytes;
+  } else if ((rc = pod_file_sha256(cx->path, sha, bytes, err))) {
+    return rc;
+  }
+  if ((rc = store_source_find(cx->db, sha, known, err)) || *known) return rc;
+  return store_source_set_sha(cx->db, cx->source_id, sha, *bytes, err);
+}
+
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]) {
   const char *path = p->path;
@@ -705,7 +730,7 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   char sha[65], old_sha[65];
   int64_t bytes = 0, known = 0, old = 0;
   size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
-  int rc, had_model = s->run_name_model != NULL;
+  int rc, had_model = s->run_name_model != NULL, spec;
   struct stat st;
 
   *out_status = INGEST_ADDED;
@@ -726,11 +751,28 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   if (!S_ISREG(st.st_mode))
     return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
                    path, S_ISDIR(st.st_mode) ? "a folder" : "a special file");
-  if ((rc = pod_file_sha256(path, sha, &bytes, err))) return rc;
-  if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
-  if (known) {
-    *out_status = INGEST_SKIPPED;
-    return POD_OK;
+  /* The same path with other bytes is a changed file (below). A large
+  ** file at a path the registry has not seen is almost always new: the
+  ** reader thread hashes it while it parses it (a pass of its own was
+  ** ~7% of the registry thread for one run per line, issue 14), and if
+  ** its bytes turn out known (the same file under another path, or
+  ** added meanwhile by another process) it is rolled back and skipped,
+  ** as a hash taken first would have skipped it. Any other file is
+  ** hashed first, so a known one costs no parse. */
+  if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
+    return rc;
+  spec = !old && st.st_size >= INGEST_THREAD_MIN_BYTES;
+  if (spec) {
+    snprintf(sha, sizeof sha, "(being hashed)");  /* never committed */
+    bytes = (int64_t)st.st_size;
+    cx.stream_sha = 1;
+  } else {
+    if ((rc = pod_file_sha256(path, sha, &bytes, err))) return rc;
+    if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
+    if (known) {
+      *out_status = INGEST_SKIPPED;
+      return POD_OK;
+    }
   }
   if ((rc = file_meta_build(s, path, cx.dir, &fm, err))) goto done;
   if (fm.meta.format) {
@@ -749,8 +791,6 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   }
   /* The same path with other bytes: a changed file. Ingesting it again
   ** would count its old rows twice, so it takes --replace. */
-  if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
-    goto done;
   if (old && !strcmp(old_sha, sha)) {   /* another process just added it */
     *out_status = INGEST_SKIPPED;
     goto done;
@@ -776,7 +816,8 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   if ((rc = store_begin(s->db, err))) goto done;
   /* another process may have ingested these bytes while this one waited
   ** for the write lock: it is a skip, not a UNIQUE failure (issue 15) */
-  if ((rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
+  if (!spec &&
+      (rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
     store_rollback(s->db);
     *out_status = INGEST_SKIPPED;
     goto done;
@@ -789,11 +830,13 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
       (rc = curve_results(&cx, fmt, err)) ||
       (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
                                   cx.format_version, err)) ||
-      (rc = store_commit(s->db, err))) {
+      (spec && (rc = settle_sha(&cx, sha, &bytes, &known, err))) ||
+      known || (rc = store_commit(s->db, err))) {
     store_rollback(s->db);
     map_truncate(&s->runs, runs_mark);
     map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
+    if (known) *out_status = INGEST_SKIPPED;
     goto done;
   }
   if (old) map_truncate(&s->runs, 0);  /* its runs may be gone */
@@ -802,6 +845,19 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   s->report.bad = s->bad.len ? s->bad.data : "";
   s->report.note = cx.note;
 done:
+  /* a file hashed late that failed or was ignored: a known one is a
+  ** skip, as it would have been had it been hashed first */
+  if (spec && *out_status != INGEST_SKIPPED &&
+      (rc || *out_status == INGEST_IGNORED)) {
+    char e2[POD_ERRLEN];
+    int64_t k = 0;
+    if (cx.sha_done) memcpy(sha, cx.sha, sizeof sha);
+    if ((cx.sha_done || pod_file_sha256(path, sha, NULL, e2) == POD_OK) &&
+        store_source_find(s->db, sha, &k, e2) == POD_OK && k) {
+      rc = POD_OK;
+      *out_status = INGEST_SKIPPED;
+    }
+  }
   file_meta_free(&fm);
   return rc;
 }

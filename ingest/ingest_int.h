@@ -25,6 +25,13 @@ typedef struct ingest_ctx {
   long bad_rows;                /* lines skipped (--skip-bad-rows) */
   pod_buf *bad;                 /* their messages (the session's buffer) */
   char delim;                   /* CSV separator the parser chose; 0: ',' */
+  /* A large new file is hashed by the CSV reader thread as it reads it
+  ** (ingest_file sets stream_sha; the reader sets sha_done, sha and
+  ** sha_bytes once every byte went through); otherwise, or when no
+  ** reader read it all, ingest_file hashes it after the parse. */
+  int stream_sha, sha_done;
+  char sha[65];
+  long long sha_bytes;
 } ingest_ctx;
 
 /* A broken line: under --skip-bad-rows, err (already written, located)
@@ -48,6 +55,10 @@ typedef struct ingest_csv_row {
                          ** positions in messages (dropped_cols.c) */
   char delim;            /* the separator; 0: a comma */
 } ingest_csv_row;
+
+/* Files this large are read and parsed on a reader thread (csv.c),
+** which hashes them as it reads when cx->stream_sha is set. */
+#define INGEST_THREAD_MIN_BYTES (1L << 20)
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
 ** reader thread's parse when there is one. */

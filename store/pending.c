@@ -299,6 +299,8 @@ static int run_add_now(store_db *db, const store_run_new *run, int64_t *out_id,
     rc = store_fail(db, err);
   } else {
     *out_id = sqlite3_last_insert_rowid(db->conn);
+    if (!db->tx_runs_from && !sqlite3_get_autocommit(db->conn))
+      db->tx_runs_from = *out_id;
   }
   db_clear_bindings(st);  /* drop the borrowed pointers now */
   if (rc == POD_OK && may_defer(db)) pending(db)->next_run_id = *out_id + 1;
@@ -406,5 +408,6 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   w->text[3] = keep(p, m->method);
   w->text[4] = keep(p, m->method_note);
   store_note_line(db, m->source_id, m->line);
+  store_note_run(db, m->source_id, m->run_id);
   return one ? write_one(db, K_MEAS, one, err) : POD_OK;
 }

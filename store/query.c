@@ -87,6 +87,7 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_ADD] =
       "INSERT INTO sources (path, sha256, format, format_version, bytes, "
       "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [Q_SOURCE_SHA] = "UPDATE sources SET sha256 = ?2, bytes = ?3 WHERE id = ?1",
   [Q_SOURCE_ROWS] =
       "UPDATE sources SET rows = ?1, format_version = coalesce(?2, "
       "format_version), valueless = ?4 WHERE id = ?3",

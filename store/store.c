@@ -200,10 +200,18 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
 
 /* SQLite keeps memory statistics by default, taking a global mutex on
 ** every allocation (4% of an ingest of one run per line, issue 14);
-** podium never reads them. Must come before SQLite initializes: once,
-** before the first open (a no-op when the caller already opened one). */
+** podium never reads them. A multi-row INSERT (pending.c) keeps a
+** statement journal of every existing page it changes (~12 per batch);
+** past 64 KiB (SQLite's default) that journal becomes a temporary file
+** for the rest of the transaction, and one run per line wrote 158 MB to
+** it per 100k lines (77,000 pwrites, more than the WAL's): in memory up
+** to 1 MiB, freed after each statement. Must come before SQLite
+** initializes: once, before the first open (a no-op when the caller
+** already opened one). */
+#define STORE_STMTJRNL_SPILL (1 << 20)
 static void sqlite_settings(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_STMTJRNL_SPILL);
 }
 
 /* uri: NULL, or a file: URI to open instead of path (read-only). */
@@ -431,6 +439,7 @@ void store_close(store_db *db) {
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
   free(db->held);
+  free(db->held_runs);
   if (db->pg) pgc_close(db->pg);
   else sqlite3_close(db->conn);
   free(db->path);
@@ -491,6 +500,7 @@ int store_stmt_get(store_db *db, int q, db_stmt **out,
 
 int store_begin(store_db *db, char err[POD_ERRLEN]) {
   db->n_envs = 0;  /* another process may have written since */
+  db->tx_runs_from = 0;
   if (db->read_only)
     return pod_err(err, POD_EINTERNAL, "%s: a write on a registry opened "
                    "for reading", db->path);
@@ -498,11 +508,13 @@ int store_begin(store_db *db, char err[POD_ERRLEN]) {
 }
 
 int store_commit(store_db *db, char err[POD_ERRLEN]) {
+  db->tx_runs_from = 0;
   return exec(db, "COMMIT", err);
 }
 
 void store_rollback(store_db *db) {
   store_pending_drop(db);
+  db->tx_runs_from = 0;
   if (db->pg) pgc_discard(db->pg);   /* rows not sent yet go too */
   if (store_in_tx(db))
     store_exec_raw(db, "ROLLBACK");
@@ -571,7 +583,41 @@ int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
   db->held_source = *out_id;   /* its lines with values, from none */
   if (db->held) memset(db->held, 0, db->held_bytes);
   db->held_lines = 0;
+  db->n_held_runs = 0;
   return POD_OK;
+}
+
+void store_note_run(store_db *db, int64_t source, int64_t run) {
+  if (source != db->held_source ||
+      (db->n_held_runs && db->held_runs[db->n_held_runs - 1] == run))
+    return;
+  if (db->n_held_runs == db->cap_held_runs) {
+    db->cap_held_runs = 2 * db->cap_held_runs + 8;
+    db->held_runs = pod_xrealloc(db->held_runs,
+                                 db->cap_held_runs * sizeof *db->held_runs);
+  }
+  db->held_runs[db->n_held_runs++] = run;
+}
+
+static int by_id(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+int store_source_new_runs(store_db *db, int64_t source_id, store_ids *out) {
+  size_t n = 0;
+  out->ids = NULL;
+  out->n = 0;
+  if (source_id != db->held_source || !source_id) return 0;
+  if (db->n_held_runs) {
+    out->ids = pod_xmalloc(db->n_held_runs * sizeof *out->ids);
+    memcpy(out->ids, db->held_runs, db->n_held_runs * sizeof *out->ids);
+    qsort(out->ids, db->n_held_runs, sizeof *out->ids, by_id);
+    for (size_t i = 0; i < db->n_held_runs; i++)
+      if (!n || out->ids[n - 1] != out->ids[i]) out->ids[n++] = out->ids[i];
+  }
+  out->n = n;
+  return 1;
 }
 
 void store_note_line(store_db *db, int64_t source, int64_t line) {
@@ -637,6 +683,17 @@ int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
   ** them as held */
   db_bind_int64(st, 4, id == db->held_source && rows > db->held_lines
                            ? rows - db->held_lines : 0);
+  return store_step_done(db, st, NULL, err);
+}
+
+int store_source_set_sha(store_db *db, int64_t id, const char *sha256,
+                         int64_t bytes, char err[POD_ERRLEN]) {
+  db_stmt *st;
+  int rc = store_stmt(db, Q_SOURCE_SHA, &st, err);
+  if (rc) return rc;
+  db_bind_int64(st, 1, id);
+  db_bind_text(st, 2, sha256);
+  db_bind_int64(st, 3, bytes);
   return store_step_done(db, st, NULL, err);
 }
 
@@ -777,7 +834,11 @@ int store_result_from_point(store_db *db, int64_t measurement_id,
 
 int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
   db_stmt *st;
-  int rc = store_stmt(db, Q_RESULTS_CLEAR, &st, err);
+  int rc;
+  /* a run this transaction added has none yet: the DELETE (a scan of the
+  ** run's measurements) was ~4% of ingesting a training log */
+  if (db->tx_runs_from && run_id >= db->tx_runs_from) return POD_OK;
+  rc = store_stmt(db, Q_RESULTS_CLEAR, &st, err);
   if (rc) return rc;
   db_bind_int64(st, 1, run_id);
   return store_step_done(db, st, NULL, err);

@@ -123,6 +123,10 @@ int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
 int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]);
 int store_source_set_rows(store_db *db, int64_t id, int64_t rows,
                           const char *format_version, char err[POD_ERRLEN]);
+/* A source's sha256 and size, known only after its rows were read (a
+** large file is hashed while it is parsed): set before the commit. */
+int store_source_set_sha(store_db *db, int64_t id, const char *sha256,
+                         int64_t bytes, char err[POD_ERRLEN]);
 
 /* A normalized hardware/software fingerprint. NULL text and negative
 ** numbers mean "not known" (NaN for the reals). */
@@ -303,6 +307,13 @@ typedef struct store_ids {
   size_t n;
 } store_ids;
 int store_take_id(const store_row *row, void *ud);
+/* The runs the measurements of source_id went to, ascending and
+** distinct, as store_each_source_run lists them, when source_id is the
+** source this connection added last and every measurement of it came
+** through store_measurement_add (an ingest, before its commit): 1, and
+** out->ids (the caller frees it). 0 otherwise: ask the registry. Saves
+** a query per training log (issue 14). */
+int store_source_new_runs(store_db *db, int64_t source_id, store_ids *out);
 /* store_each_run_match as ids: *out_ids (the caller frees it), *out_n. */
 int store_run_ids(store_db *db, const char *spec, int64_t **out_ids,
                   size_t *out_n, char err[POD_ERRLEN]);

@@ -12,7 +12,7 @@
 /* Every statement the store prepares, by purpose. Prepared on first use,
 ** kept until store_close. */
 enum {
-  Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_BY_PATH,
+  Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_SHA, Q_SOURCE_BY_PATH,
   Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
   Q_RUN_ADD, Q_RUN_ADD_ID, Q_RUN_FIND_NAME,
@@ -62,7 +62,14 @@ struct store_db {
   unsigned char *held;
   size_t held_bytes;
   long held_lines;
+  /* the runs its measurements went to, as added (repeats in a row
+  ** dropped): store_source_new_runs */
+  int64_t *held_runs;
+  size_t n_held_runs, cap_held_runs;
   store_pending *pending;   /* runs and tracker rows not written yet */
+  /* SQLite: the first run added in this transaction (0: none); ids grow,
+  ** so runs from it on are new, with no derived results to clear */
+  int64_t tx_runs_from;
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
@@ -133,6 +140,8 @@ void store_pending_drop(store_db *db);
 void store_pending_free(store_db *db);
 /* A value from line `line` of source `source` is stored. */
 void store_note_line(store_db *db, int64_t source, int64_t line);
+/* A measurement of source went to run (store_source_new_runs). */
+void store_note_run(store_db *db, int64_t source, int64_t run);
 /* Runs SQL text (SQLite's form) / a dialect entry (store_dialect[d]);
 ** SQLITE_OK or an error code, the message for store_fail. */
 int store_exec_raw(store_db *db, const char *sql);

@@ -11,6 +11,7 @@
 #include "ingest/ingest_int.h"
 #include "store/store.h"
 
+#include <csv.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -333,6 +334,112 @@ static void test_codecarbon_big_file_on_a_reader_thread(void) {
   pod_buf_free(&b);
 }
 
+/* The reader splits plain lines itself (csv.c, split_plain) and gives
+** the rest to libcsv: every row must be what libcsv alone makes of the
+** file: spaces and tabs around fields, quotes, CRLF, empty lines and
+** fields, a quoted field over two lines, no final newline. (A lone CR
+** inside a line is libcsv's in both cases, and the reader joins the two
+** rows it ends into one: left as it was.) */
+static void on_lib_field(void *s, size_t n, void *ud) {
+  pod_buf *b = ud;
+  pod_buf_addc(b, '[');
+  if (s) pod_buf_add(b, s, n);
+  pod_buf_addc(b, ']');
+}
+static void on_lib_row(int c, void *ud) {
+  (void)c;
+  pod_buf_addc(ud, '\n');
+}
+static int on_reader_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
+                         char err[POD_ERRLEN]) {
+  (void)cx;
+  (void)err;
+  for (size_t i = 0; i < row->n; i++) {
+    pod_buf_addc(ud, '[');
+    pod_buf_add(ud, row->field[i], row->len[i]);
+    pod_buf_addc(ud, ']');
+  }
+  pod_buf_addc(ud, '\n');
+  return POD_OK;
+}
+
+static void test_codecarbon_csv_plain_lines_split_as_libcsv_does(void) {
+  const char *text =
+      "a,b,c\n"
+      "1,2,3\n"
+      " 1,2 ,3\n"
+      "1,\t2,3\n"
+      "1,,\n"
+      ",\n"
+      "\n"
+      "x y,z\r\n"
+      "\r\n"
+      "p,\"q,r\",s\n"
+      "p,\"multi\nline\",s\n"
+      "last,row";
+  pod_buf want = POD_BUF_INIT, got = POD_BUF_INIT;
+  struct csv_parser p;
+  ingest_ctx cx;
+  char err[POD_ERRLEN];
+  const char *path = test_path("plain.csv");
+  test_write(path, text, (size_t)-1);
+  CHECK_INT(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
+  CHECK(csv_parse(&p, text, strlen(text), on_lib_field, on_lib_row, &want) ==
+        strlen(text));
+  CHECK_INT(csv_fini(&p, on_lib_field, on_lib_row, &want), 0);
+  csv_free(&p);
+  memset(&cx, 0, sizeof cx);
+  cx.path = path;
+  CHECK_RC(ingest_csv_read(&cx, on_reader_row, &got, err), POD_OK, err);
+  CHECK_STR(pod_buf_str(&got), pod_buf_str(&want));
+  pod_buf_free(&want);
+  pod_buf_free(&got);
+}
+
+/* A large file new to its path is hashed by the reader thread while it is
+** parsed (ingest.c): the stored sha256 and size are the file's, the same
+** bytes again (at its path or another) are skipped, and a failing one
+** leaves nothing. */
+static void test_codecarbon_big_file_hashed_while_parsed(void) {
+  pod_buf b = POD_BUF_INIT, out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char sha[65], err[POD_ERRLEN];
+  int64_t bytes = 0;
+  char p[4096], db[4096], copy[4096], bad[4096];
+  snprintf(p, sizeof p, "%s", test_path("big.csv"));
+  snprintf(db, sizeof db, "%s", test_path("r.db"));
+  snprintf(copy, sizeof copy, "%s", test_path("copy.csv"));
+  snprintf(bad, sizeof bad, "%s", test_path("bad.csv"));
+  big_file(&b, 20000, 0, 0);
+  test_write(p, b.data, b.len);
+  test_write(copy, b.data, b.len);
+  CHECK_RC(pod_file_sha256(p, sha, &bytes, err), POD_OK, err);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, p), 0);
+  CHECK_HAS(out.data, "added ");
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s' '%s'", db, p,
+                        copy), 0);
+  CHECK_INT(test_count(out.data, "(already ingested)"), 2);
+  big_file(&b, 20000, 300, 0);   /* a bad cell on line 301 */
+  test_write(bad, b.data, b.len);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, bad), 1);
+  CHECK_HAS(errb.data, "bad.csv:301:");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+  pod_buf_free(&b);
+  {
+    sqlite3 *conn;
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_open(db, &conn), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(conn, "SELECT sha256, bytes, count(*) OVER "
+                                 "() FROM sources", -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(st, 0), sha);
+    CHECK_INT(sqlite3_column_int64(st, 1), bytes);
+    CHECK_INT(sqlite3_column_int64(st, 2), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+  }
+}
+
 static void expect_refused(const char *name, const char *data,
                            const char *want1, const char *want2) {
   test_expect_refused(test_fixture("codecarbon", V222), name, data, strlen(data), want1,
@@ -561,6 +668,8 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_broken_lines_refuse_even_with_model", test_codecarbon_broken_lines_refuse_even_with_model},
   {"test_codecarbon_skip_bad_rows_lists_and_counts_them", test_codecarbon_skip_bad_rows_lists_and_counts_them},
   {"codecarbon_big_file_on_a_reader_thread", test_codecarbon_big_file_on_a_reader_thread},
+  {"codecarbon_big_file_hashed_while_parsed", test_codecarbon_big_file_hashed_while_parsed},
+  {"codecarbon_csv_plain_lines_split_as_libcsv_does", test_codecarbon_csv_plain_lines_split_as_libcsv_does},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
   {"codecarbon_one_run_per_line_is_one_wide_row", test_codecarbon_one_run_per_line_is_one_wide_row},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
