@@ -1,7 +1,8 @@
 /*
 ** render/page_fp.c -- fingerprints of the pages an incremental render
-** may take from the live site (incr.c) beside run pages: model pages
-** and leaderboard pages. A fingerprint is a SHA-256 of everything the
+** may take from the live site (incr.c) beside run pages: model pages,
+** and pages of long lists (leaderboards, the run list, environments'
+** runs, study tables, the model list), each page of a list on its own. A fingerprint is a SHA-256 of everything the
 ** page's data is made of, in the order the page builder reads it
 ** (study_pages.c page_model, pages.c page_board): change what a page
 ** shows and this file must hash it too, or the incremental render
