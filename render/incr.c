@@ -14,13 +14,15 @@
 ** new podium) reuses nothing: a full render.
 **
 ** Reused today: run pages and model pages, nearly all of a big site's
-** pages. A run page reads its run's row, its measurement, tracker and
-** snapshot rows (by file: store_each_run_feed), those files' rows and
-** its environment's row; a model page (page_fp.c) its
-** units' runs (their rows by file, as above), its study table's columns
-** and row and the comparisons it is in. Every other page (run and
-** environment lists, boards, comparisons, study tables, downloads)
-** lists many runs and is rendered every time.
+** pages, and each page of a long list. A run page reads its run's row,
+** its measurement, tracker and snapshot rows (by file:
+** store_each_run_feed), those files' rows and its environment's row; a
+** model page (page_fp.c) its units' runs (their rows by file, as
+** above), its study table's columns and row and the comparisons it is
+** in; a page of the run list, an environment's runs, a board, a study
+** table or the model list (page_fp.c, pages.c, study_pages.c) its place
+** and its own rows. The overview, comparisons and downloads are
+** rendered every time.
 **
 ** Owns: the old manifest's entries, the source and environment row
 ** digests and the run feed rows, all made by render_incr_open on the

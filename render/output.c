@@ -76,6 +76,9 @@ struct render_out {
   ** file was five failing mkdir calls each */
   char *made[MADE_DIRS];
   int n_made;
+  int intact;   /* no file added or removed below the live site's top
+                ** since its marker (live_intact): render_out_live trusts
+                ** the manifest there instead of a stat per page */
   /* the writer thread; everything below mu is shared with it */
   pthread_t thread;
   int started;
@@ -363,6 +366,18 @@ static int dirs_same(const char *target, const char *text) {
   return 1;
 }
 
+/* 1 when the live site's marker lists its folders' times and each is
+** still so (a file added or removed changes its folder's time). */
+static int live_intact(const char *target) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  int yes = join(marker, target, MARKER, ignored) == POD_OK &&
+            pod_file_read(marker, &text, ignored) == POD_OK &&
+            strstr(text.data, "\ndir ") && dirs_same(target, text.data);
+  pod_buf_free(&text);
+  return yes;
+}
+
 int render_out_sweep(const char *target) {
   char t[PATH_MAX];
   resolve(target, t);
@@ -421,6 +436,7 @@ int render_out_open(const render_opts *opts, const char *key,
   o->tmp = pod_xstrdup(tmp);
   o->stale = stale;
   o->old_files = count_files(t);
+  o->intact = live_intact(t);
   snprintf(o->key, sizeof o->key, "%s", key);
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->work, NULL);
@@ -587,6 +603,9 @@ int render_out_reuse(render_out *o, const char *rel, char err[POD_ERRLEN]) {
 
 int render_out_live(render_out *o, const char *rel) {
   char live[PATH_MAX], ignored[POD_ERRLEN];
+  /* below a folder: there when its manifest says so (the top's files,
+  ** whose folder time the marker does not keep, are looked at) */
+  if (o->intact && strchr(rel, '/')) return 1;
   return join(live, o->target, rel, ignored) == POD_OK && pod_exists(live);
 }
 

@@ -1,7 +1,8 @@
 /*
 ** render/page_fp.c -- fingerprints of the pages an incremental render
-** may take from the live site (incr.c) beside run pages: model pages
-** and leaderboard pages. A fingerprint is a SHA-256 of everything the
+** may take from the live site (incr.c) beside run pages: model pages,
+** and pages of long lists (leaderboards, the run list, environments'
+** runs, study tables, the model list), each page of a list on its own. A fingerprint is a SHA-256 of everything the
 ** page's data is made of, in the order the page builder reads it
 ** (study_pages.c page_model, pages.c page_board): change what a page
 ** shows and this file must hash it too, or the incremental render
@@ -12,6 +13,7 @@
 #include "core/sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void fp_str(pod_sha256 *h, const char *s) {
@@ -21,6 +23,55 @@ static void fp_str(pod_sha256 *h, const char *s) {
 
 static void fp_num(pod_sha256 *h, double v) {
   pod_sha256_update(h, &v, sizeof v);
+}
+
+/* A study table's row: what push_row_of (study_pages.c) shows of it. */
+void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row) {
+  fp_str(h, row->unit->model);
+  fp_str(h, row->unit->variant);
+  fp_num(h, row->unit->role);
+  fp_str(h, row->baseline ? row->baseline->model : NULL);
+  for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+    const analysis_cell *e = &row->cell[c];
+    double v[] = {e->n, e->mean, e->sd, e->lo, e->hi, (double)e->run_id,
+                  e->dataset_free, e->at_epoch, e->of_epochs, e->change,
+                  e->change_lo, e->change_hi, e->change_pp};
+    pod_sha256_update(h, v, sizeof v);
+  }
+}
+
+/* A study table's columns (push_columns). */
+void site_study_cols_fp(pod_sha256 *h, const analysis_table *t) {
+  fp_num(h, t->rank_col);
+  for (int c = 0; c < ANALYSIS_N_COLS; c++) {
+    const analysis_column *col = &t->col[c];
+    fp_str(h, col->metric);
+    fp_str(h, col->unit);
+    fp_str(h, col->split);
+    fp_num(h, (double)col->batch);
+    fp_num(h, (double)col->seq);
+  }
+}
+
+void site_fp_str(pod_sha256 *h, const char *s) { fp_str(h, s); }
+void site_fp_num(pod_sha256 *h, double v) { fp_num(h, v); }
+
+/* A page of a long list: its kind, place (page of pages: the pager) and
+** then, by the caller, what the page shows (site_list_fp_end ends it). */
+void site_list_fp_begin(pod_sha256 *h, const char *kind, long page,
+                        long pages) {
+  pod_sha256_init(h);
+  fp_str(h, "list page 1");
+  fp_str(h, kind);
+  fp_num(h, (double)page);
+  fp_num(h, (double)pages);
+}
+
+void site_list_fp_end(pod_sha256 *h, char fp[RENDER_FP_LEN + 1]) {
+  char hex[65];
+  pod_sha256_hex(h, hex);
+  memcpy(fp, hex, RENDER_FP_LEN);
+  fp[RENDER_FP_LEN] = '\0';
 }
 
 /* A model page's fingerprint: everything page_model reads, in its order:
@@ -54,28 +105,9 @@ void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
       fp_num(&h, (double)x->runs[r]);
       render_incr_feed(s->incr, x->runs[r], &h);
     }
-    fp_num(&h, t->rank_col);
-    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-      const analysis_column *col = &t->col[c];
-      fp_str(&h, col->metric);
-      fp_str(&h, col->unit);
-      fp_str(&h, col->split);
-      fp_num(&h, (double)col->batch);
-      fp_num(&h, (double)col->seq);
-    }
+    site_study_cols_fp(&h, t);
     fp_num(&h, row != NULL);
-    if (!row) continue;
-    fp_str(&h, row->unit->model);
-    fp_str(&h, row->unit->variant);
-    fp_num(&h, row->unit->role);
-    fp_str(&h, row->baseline ? row->baseline->model : NULL);
-    for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-      const analysis_cell *e = &row->cell[c];
-      double v[] = {e->n, e->mean, e->sd, e->lo, e->hi, (double)e->run_id,
-                    e->dataset_free, e->at_epoch, e->of_epochs, e->change,
-                    e->change_lo, e->change_hi, e->change_pp};
-      pod_sha256_update(&h, v, sizeof v);
-    }
+    if (row) site_study_row_fp(&h, row);
   }
   for (size_t i = 0; i < s->n_cmp_pages; i++) {
     const cmp_page *p = &s->cmp_pages[i];
@@ -91,23 +123,54 @@ void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
   fp[RENDER_FP_LEN] = '\0';
 }
 
-/* A board page's fingerprint (incr.c): its listing row, whether it is a
-** primary board, and every ranked row (a page shows its part of them,
-** the pager their count, the cost columns those any row has). */
-void site_board_fp(site *s, const store_row *row, const store_rows *rows,
-                   char fp[RENDER_FP_LEN + 1]) {
-  pod_sha256 h;
-  char hex[65];
+/* Each page's fingerprint of a leaderboard of pages pages (LIST_ROWS
+** entries a page): its listing row, whether it is a primary board, the
+** cost columns any of its rows has (every page shows them), the page's
+** place and its ranked rows (their rank included: an entry ranked before
+** a page's rows changes only the pages from its own on). */
+typedef struct board_fp {
+  pod_sha256 *h;     /* a context per page */
+  long pages, at;
+  unsigned costs;
+  int cost_col[RENDER_N_COSTS], cols_known;
+} board_fp;
+
+static int board_fp_row(const store_row *row, void *ud) {
+  board_fp *b = ud;
+  long k = b->at++ / LIST_ROWS;
+  if (!b->cols_known) {
+    for (int i = 0; i < RENDER_N_COSTS; i++) {
+      b->cost_col[i] = -1;
+      for (int c = 0; c < row->n; c++)
+        if (!strcmp(row->names[c], render_costs[i].metric)) b->cost_col[i] = c;
+    }
+    b->cols_known = 1;
+  }
+  for (int i = 0; i < RENDER_N_COSTS; i++)
+    if (b->cost_col[i] >= 0 && row->v[b->cost_col[i]].type != STORE_NULL)
+      b->costs |= 1u << i;
+  if (k < b->pages) render_state_hash_row(row, &b->h[k]);
+  return 0;
+}
+
+void site_board_fps(site *s, const store_row *row, const store_rows *rows,
+                    long pages, char (*fp)[RENDER_FP_LEN + 1]) {
   const char *scope = store_row_text(row, "scope");
   const render_primary *p = render_primary_of(
       s->prim, s->n_prim, scope ? scope : "", store_row_int(row, "metric_id", 0));
-  pod_sha256_init(&h);
-  pod_sha256_update(&h, "board page 1", 13);
-  render_state_hash_row(row, &h);
-  pod_sha256_update(&h, p ? "p" : "-", 1);
-  if (p) pod_sha256_update(&h, p->metric, strlen(p->metric) + 1);
-  store_rows_each(rows, render_state_hash_row, &h);
-  pod_sha256_hex(&h, hex);
-  memcpy(fp, hex, RENDER_FP_LEN);
-  fp[RENDER_FP_LEN] = '\0';
+  board_fp b;
+  memset(&b, 0, sizeof b);
+  b.pages = pages;
+  b.h = pod_xmalloc((size_t)pages * sizeof *b.h);
+  for (long k = 0; k < pages; k++) {
+    site_list_fp_begin(&b.h[k], "board page 2", k + 1, pages);
+    render_state_hash_row(row, &b.h[k]);
+    fp_str(&b.h[k], p ? p->metric : NULL);
+  }
+  store_rows_each(rows, board_fp_row, &b);
+  for (long k = 0; k < pages; k++) {
+    fp_num(&b.h[k], (double)b.costs);
+    site_list_fp_end(&b.h[k], fp[k]);
+  }
+  free(b.h);
 }

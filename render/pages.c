@@ -340,8 +340,19 @@ void site_list_page_path(pod_buf *out, const char *base, long k) {
   pod_buf_adds(out, ".html");
 }
 
-void site_push_pager(lua_State *L, const char *base, long page,
-                     long pages) {
+/* Page k (from 1, newest first) of a list numbered from its oldest end:
+** the newest page is <base>.html, the others <base>.pJ.html with J
+** counted from the oldest page (1): a new row changes the newest page
+** only, until it fills up. */
+void site_list_page_path_rev(pod_buf *out, const char *base, long k,
+                             long pages) {
+  pod_buf_adds(out, base);
+  if (k > 1) pod_buf_printf(out, ".p%ld", pages - k + 1);
+  pod_buf_adds(out, ".html");
+}
+
+static void push_pager(lua_State *L, const char *base, long page,
+                       long pages, int rev) {
   static const char *const keys[] = {"first", "prev", "next", "last"};
   long at[] = {1, page - 1, page + 1, pages};
   lua_createtable(L, 0, 6);
@@ -352,12 +363,18 @@ void site_push_pager(lua_State *L, const char *base, long page,
   for (int i = 0; i < 4; i++) {
     pod_buf h = POD_BUF_INIT;
     if (at[i] < 1 || at[i] > pages) continue;
-    site_list_page_path(&h, base, at[i]);
+    if (rev) site_list_page_path_rev(&h, base, at[i], pages);
+    else site_list_page_path(&h, base, at[i]);
     lua_pushstring(L, h.data);
     lua_setfield(L, -2, keys[i]);
     pod_buf_free(&h);
   }
   lua_setfield(L, -2, "pager");
+}
+
+void site_push_pager(lua_State *L, const char *base, long page,
+                     long pages) {
+  push_pager(L, base, page, pages, 0);
 }
 
 int site_count_runs(const store_row *row, void *ud) {
@@ -366,40 +383,90 @@ int site_count_runs(const store_row *row, void *ud) {
 }
 
 /* A list of runs being cut into pages as the walk gives its rows: the
-** run list, or an environment's runs (env set). */
+** run list (newest first, numbered from its oldest end: rev), or an
+** environment's runs (env set; oldest first, numbered so). Only the page
+** holding the newest runs gets the total (and the environment's run
+** count): the older pages then stay as they are when a run is added, and
+** an incremental render takes them from the live site. */
 typedef struct run_lister {
   row_sink k;
   long total, pages, page, n;
+  int rev;
   const store_row *env;   /* an environment page's row, else NULL */
   const char *template, *title;
   char base[64];
+  pod_sha256 h;           /* the open page's fingerprint */
+  store_rows *rows;       /* its rows: pushed only when it is rendered */
   char err[POD_ERRLEN];
 } run_lister;
 
-/* Starts a page's data table and its runs list on the Lua stack. */
-static void run_list_open(run_lister *r) {
-  lua_State *L = r->k.s->L;
-  lua_newtable(L);
-  site_set_title(L, r->title);
-  if (r->env) {
-    site_push_row(L, r->env);
-    lua_setfield(L, -2, "env");
-  }
-  lua_pushinteger(L, r->total);
-  lua_setfield(L, -2, "total");
-  lua_newtable(L);
+/* Rows of page k (from 1, in walk order). */
+static long run_list_size(const run_lister *r, long k) {
+  long rest = r->total - (r->pages - 1) * LIST_ROWS;   /* the newest page */
+  if (r->rev) return k == 1 ? rest : LIST_ROWS;
+  return k == r->pages ? rest : LIST_ROWS;
 }
 
-/* Writes the open page (data table and runs list on the stack). */
+static int run_list_newest(const run_lister *r, long k) {
+  return r->rev ? k == 1 : k == r->pages;
+}
+
+/* The environment's row as page k shows it: its run count (the last
+** column, "runs") on the newest page only. */
+static store_row run_list_env(const run_lister *r, long k) {
+  store_row env = *r->env;
+  if (!run_list_newest(r, k) && env.n && !strcmp(env.names[env.n - 1], "runs"))
+    env.n--;
+  return env;
+}
+
+/* Starts a page: its fingerprint and rows. */
+static void run_list_open(run_lister *r) {
+  long k = r->page + 1;
+  site_list_fp_begin(&r->h, r->env ? "env page" : "run list page", k,
+                     r->pages);
+  if (r->env) {
+    store_row env = run_list_env(r, k);
+    render_state_hash_row(&env, &r->h);
+  }
+  site_fp_num(&r->h, run_list_newest(r, k) ? (double)r->total : -1);
+  r->rows = store_rows_new();
+}
+
+/* Writes the open page, or takes the live site's when its fingerprint is
+** the same. */
 static int run_list_write(run_lister *r) {
   site *s = r->k.s;
+  lua_State *L = s->L;
   pod_buf rel = POD_BUF_INIT;
+  char fp[RENDER_FP_LEN + 1];
   int rc;
-  lua_setfield(s->L, -2, "runs");
   r->page++;
-  site_push_pager(s->L, r->base, r->page, r->pages);
-  site_list_page_path(&rel, r->base, r->page);
-  rc = site_write_page(s, rel.data, r->template, r->err);
+  if (r->rev) site_list_page_path_rev(&rel, r->base, r->page, r->pages);
+  else site_list_page_path(&rel, r->base, r->page);
+  site_list_fp_end(&r->h, fp);
+  if (s->incr && site_reusable(s, rel.data, fp)) {
+    rc = render_out_reuse(s->out, rel.data, r->err);
+  } else {
+    lua_newtable(L);
+    site_set_title(L, r->title);
+    if (r->env) {
+      store_row env = run_list_env(r, r->page);
+      site_push_row(L, &env);
+      lua_setfield(L, -2, "env");
+    }
+    if (run_list_newest(r, r->page)) {
+      lua_pushinteger(L, r->total);
+      lua_setfield(L, -2, "total");
+    }
+    lua_newtable(L);
+    store_rows_each(r->rows, site_append_row, &r->k);
+    lua_setfield(L, -2, "runs");
+    push_pager(L, r->base, r->page, r->pages, r->rev);
+    rc = site_write_page(s, rel.data, r->template, r->err);
+  }
+  store_rows_free(r->rows);
+  r->rows = NULL;
   pod_buf_free(&rel);
   r->n = 0;
   return rc;
@@ -408,8 +475,9 @@ static int run_list_write(run_lister *r) {
 static int run_list_row(const store_row *row, void *ud) {
   run_lister *r = ud;
   if (r->n == 0) run_list_open(r);
-  site_append_row(row, &r->k);
-  return ++r->n == LIST_ROWS ? run_list_write(r) : 0;
+  store_rows_add(row, r->rows);
+  render_state_hash_row(row, &r->h);
+  return ++r->n == run_list_size(r, r->page + 1) ? run_list_write(r) : 0;
 }
 
 /* Walks the runs (of environment env_id when r->env) into r's pages. */
@@ -422,9 +490,9 @@ static int run_list_pages(run_lister *r, int64_t env_id, char err[POD_ERRLEN]) {
   if (rc == POD_OK && (r->n || !r->page)) {   /* the last page, or none yet */
     if (!r->n) run_list_open(r);
     rc = run_list_write(r);
-  } else if (rc && r->n) {
-    lua_pop(s->L, 2);
   }
+  store_rows_free(r->rows);   /* a failed walk's open page */
+  r->rows = NULL;
   if (rc && r->err[0]) snprintf(err, POD_ERRLEN, "%s", r->err);
   return rc;
 }
@@ -450,7 +518,25 @@ void site_push_models(site *s, size_t from, size_t to) {
   }
 }
 
-/* Beside the models/ folder, not in it: a model's slug can be "index". */
+/* A page of the model list: its place, its models (what
+** site_push_models gives) and, on the first page, their count. */
+static void model_list_fp(site *s, size_t from, size_t to, long k,
+                          long pages, char fp[RENDER_FP_LEN + 1]) {
+  size_t n;
+  const analysis_unit *u = analysis_study_units(s->study, &n);
+  pod_sha256 h;
+  site_list_fp_begin(&h, "model list page", k, pages);
+  site_fp_num(&h, k == 1 ? (double)s->n_models : -1);
+  for (size_t i = from; i < to; i++) {
+    const analysis_unit *m = &u[s->models[i].units[0]];
+    site_fp_str(&h, m->model);
+    site_fp_str(&h, m->variant);
+  }
+  site_list_fp_end(&h, fp);
+}
+
+/* Beside the models/ folder, not in it: a model's slug can be "index".
+** Only the first page gets the count of models (data.total). */
 int site_model_list(site *s, char err[POD_ERRLEN]) {
   char base[64];
   long pages = s->n_models ? ((long)s->n_models + LIST_ROWS - 1) / LIST_ROWS
@@ -462,14 +548,26 @@ int site_model_list(site *s, char err[POD_ERRLEN]) {
     size_t from = (size_t)(k - 1) * LIST_ROWS;
     size_t to = from + LIST_ROWS < s->n_models ? from + LIST_ROWS : s->n_models;
     int rc;
+    site_list_page_path(&rel, base, k);
+    if (s->incr) {   /* the live site's page when its models are the same */
+      char fp[RENDER_FP_LEN + 1];
+      model_list_fp(s, from, to, k, pages, fp);
+      if (site_reusable(s, rel.data, fp)) {
+        rc = render_out_reuse(s->out, rel.data, err);
+        pod_buf_free(&rel);
+        if (rc) return rc;
+        continue;
+      }
+    }
     lua_newtable(s->L);
     site_set_title(s->L, "Models");
     site_push_models(s, from, to);
     lua_setfield(s->L, -2, "models");
-    lua_pushinteger(s->L, (lua_Integer)s->n_models);
-    lua_setfield(s->L, -2, "total");
+    if (k == 1) {   /* the others stay as they are when a model is added */
+      lua_pushinteger(s->L, (lua_Integer)s->n_models);
+      lua_setfield(s->L, -2, "total");
+    }
     site_push_pager(s->L, base, k, pages);
-    site_list_page_path(&rel, base, k);
     rc = site_write_page(s, rel.data, "models.html", err);
     pod_buf_free(&rel);
     if (rc) return rc;
@@ -478,13 +576,15 @@ int site_model_list(site *s, char err[POD_ERRLEN]) {
 }
 
 /* <lang>/runs/index.html and on: every run, newest first, LIST_ROWS a
-** page (the overview lists the newest OVERVIEW_RUNS). */
+** page numbered from the oldest (run_lister; the overview lists the
+** newest OVERVIEW_RUNS). */
 static int page_run_list(site *s, char err[POD_ERRLEN]) {
   run_lister r;
   int rc;
   memset(&r, 0, sizeof r);
   r.k.s = s;
   r.k.kind = ROW_RUN;
+  r.rev = 1;
   r.template = "runs.html";
   r.title = "Runs";
   snprintf(r.base, sizeof r.base, "%s/runs/index", s->lang);
@@ -630,8 +730,9 @@ int site_reusable(site *s, const char *rel, const char *fp) {
 }
 
 /* A leaderboard's pages: LIST_ROWS entries a page (a group cut by a page
-** starts the next one again under its heading), <board>.html first; the
-** live site's when none of its rows changed. */
+** starts the next one again under its heading), <board>.html first; each
+** the live site's when its own rows, ranks and place did not change (a
+** new entry changes the pages from its rank on). */
 static int page_board(const store_row *row, void *ud) {
   board_walk *w = ud;
   site *s = w->s;
@@ -639,6 +740,7 @@ static int page_board(const store_row *row, void *ud) {
   const char *metric = store_row_text(row, "metric");
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   const store_rows *rows;
+  char (*fps)[RENDER_FP_LEN + 1] = NULL;
   long pages;
   int rc;
   if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
@@ -651,26 +753,18 @@ static int page_board(const store_row *row, void *ud) {
                  *scope ? scope : "all runs");
   pod_buf_printf(&base, "%s/leaderboards/", s->lang);
   render_board_name(&base, scope, metric);
-  if (s->incr) {
-    char fp[RENDER_FP_LEN + 1];
-    int same = 1;
-    site_board_fp(s, row, rows, fp);
-    for (long k = 1; k <= pages; k++) {
-      pod_buf rel = POD_BUF_INIT;
-      site_list_page_path(&rel, base.data, k);
-      same = site_reusable(s, rel.data, fp) && same;
-      pod_buf_free(&rel);
-    }
-    for (long k = 1; same && k <= pages && rc == POD_OK; k++) {
-      pod_buf rel = POD_BUF_INIT;
-      site_list_page_path(&rel, base.data, k);
-      rc = render_out_reuse(s->out, rel.data, w->err);
-      pod_buf_free(&rel);
-    }
-    if (same) pages = 0;   /* nothing to render */
+  if (s->incr) {   /* a page of the live site whose rows are the same */
+    fps = pod_xmalloc((size_t)pages * sizeof *fps);
+    site_board_fps(s, row, rows, pages, fps);
   }
   for (long k = 1; k <= pages && rc == POD_OK; k++) {
     pod_buf rel = POD_BUF_INIT;
+    site_list_page_path(&rel, base.data, k);
+    if (fps && site_reusable(s, rel.data, fps[k - 1])) {
+      rc = render_out_reuse(s->out, rel.data, w->err);
+      pod_buf_free(&rel);
+      continue;
+    }
     lua_newtable(s->L);
     site_set_title(s->L, title.data);
     site_push_row(s->L, row);
@@ -680,12 +774,12 @@ static int page_board(const store_row *row, void *ud) {
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     site_push_pager(s->L, base.data, k, pages);
-    site_list_page_path(&rel, base.data, k);
     if (rc == POD_OK)
       rc = site_write_page(s, rel.data, "leaderboard.html", w->err);
     else lua_pop(s->L, 1);
     pod_buf_free(&rel);
   }
+  free(fps);
   pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;

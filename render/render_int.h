@@ -94,7 +94,9 @@ int render_out_part(render_out *o, const char *rel, const void *data,
 ** fingerprint did not change (incr.c). The caller checked it is there
 ** (render_out_live). Counted as written and unchanged. */
 int render_out_reuse(render_out *o, const char *rel, char err[POD_ERRLEN]);
-/* 1 when the live site has a file rel. */
+/* 1 when the live site has a file rel (given that the caller's manifest
+** lists it: below the top, when no folder's time changed since the
+** marker, without looking). */
 int render_out_live(render_out *o, const char *rel);
 /* The live site's folder (resolved; it may not exist yet). */
 const char *render_out_target(const render_out *o);

@@ -122,6 +122,11 @@ void site_set_title(lua_State *L, const char *title);
 ** <base>.html: <base>.html, then <base>.p2.html... (slugs never hold a
 ** dot, so no other page is named so). */
 void site_list_page_path(pod_buf *out, const char *base, long k);
+/* Page k (from 1, newest first) of a list numbered from its oldest end
+** (the run list): <base>.html holds the newest rows, <base>.pJ.html the
+** others, J = pages - k + 1 (pages.c). */
+void site_list_page_path_rev(pod_buf *out, const char *base, long k,
+                             long pages);
 /* Sets data.pager = {page, pages, first, prev, next, last} (hrefs from
 ** the site root; prev and next nil at the ends) on the table on top. */
 void site_push_pager(lua_State *L, const char *base, long page, long pages);
@@ -181,8 +186,20 @@ int site_reusable(site *s, const char *rel, const char *fp);
 /* page_fp.c: a model page's fingerprint (s->models[mi]) and a
 ** leaderboard page's (its listing row and ranked rows). */
 void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]);
-void site_board_fp(site *s, const store_row *row, const store_rows *rows,
-                   char fp[RENDER_FP_LEN + 1]);
+/* Each page's of a leaderboard of pages pages: fp[0] the first. */
+void site_board_fps(site *s, const store_row *row, const store_rows *rows,
+                    long pages, char (*fp)[RENDER_FP_LEN + 1]);
+/* A page of a long list (run list, an environment's runs, a study
+** table): begun with its kind and place, then the caller hashes what it
+** shows (site_fp_str, site_fp_num, render_state_hash_row, the study's
+** rows and columns), then it is ended into fp. */
+void site_list_fp_begin(pod_sha256 *h, const char *kind, long page,
+                        long pages);
+void site_list_fp_end(pod_sha256 *h, char fp[RENDER_FP_LEN + 1]);
+void site_fp_str(pod_sha256 *h, const char *s);   /* NULL is fine */
+void site_fp_num(pod_sha256 *h, double v);
+void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row);
+void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 
 /* ---- the page families ------------------------------------------------ */
 

@@ -494,8 +494,38 @@ const analysis_table *study_table_of(const site *s, const char *scope) {
   return NULL;
 }
 
+/* A study table page's fingerprint: what page_study gives it (scope,
+** target, columns, its place, its rows, the dataset's comparisons). A
+** new model changes the pages from its rank on. */
+static void study_page_fp(site *s, const analysis_table *t,
+                          const char *scope, double target, size_t from,
+                          size_t to, long pg, long pages,
+                          char fp[RENDER_FP_LEN + 1]) {
+  pod_sha256 h;
+  site_list_fp_begin(&h, "study page", pg, pages);
+  site_fp_str(&h, scope);
+  site_fp_num(&h, target);
+  site_study_cols_fp(&h, t);
+  for (size_t r = from; r < to; r++) site_study_row_fp(&h, &t->rows[r]);
+  for (size_t i = 0; i < s->n_cmp_pages; i++) {
+    const cmp_page *p = &s->cmp_pages[i];
+    for (size_t j = 0; j < p->n; j++) {
+      const char *sc = analysis_compare_scope(p->cmps[j]);
+      const analysis_target *tg = analysis_compare_target(p->cmps[j]);
+      if (!sc || strcmp(sc, scope)) continue;
+      site_fp_str(&h, p->base_label);
+      site_fp_str(&h, p->opt_label);
+      site_fp_str(&h, p->name);
+      site_fp_str(&h, tg->verdict);
+      site_fp_num(&h, tg->verdict ? (double)tg->n : -1);
+    }
+  }
+  site_list_fp_end(&h, fp);
+}
+
 /* <lang>/study/<dataset>.html (and .p2.html... past LIST_ROWS models):
-** the dataset's study table, in pages, ranked. */
+** the dataset's study table, in pages, ranked; each page the live
+** site's when its fingerprint is the same. */
 static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   const analysis_table *t = study_table_of(s, scope);
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
@@ -511,6 +541,16 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     size_t from = (size_t)(pg - 1) * LIST_ROWS, to = from + LIST_ROWS;
     pod_buf rel = POD_BUF_INIT;
     if (to > t->n_rows) to = t->n_rows;
+    site_list_page_path(&rel, base.data, pg);
+    if (s->incr) {   /* the live site's page when its rows are the same */
+      char fp[RENDER_FP_LEN + 1];
+      study_page_fp(s, t, scope, target, from, to, pg, pages, fp);
+      if (site_reusable(s, rel.data, fp)) {
+        rc = render_out_reuse(s->out, rel.data, err);
+        pod_buf_free(&rel);
+        continue;
+      }
+    }
     lua_newtable(s->L);
     site_set_title(s->L, title.data);
     lua_pushstring(s->L, scope);
@@ -548,7 +588,6 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
       }
     }
     lua_setfield(s->L, -2, "compares");
-    site_list_page_path(&rel, base.data, pg);
     rc = site_write_page(s, rel.data, "study.html", err);
     pod_buf_free(&rel);
   }

@@ -336,24 +336,38 @@ static void test_boards_long_lists_come_in_pages(void) {
   }
   CHECK_INT(test_podium(&out, &e, "ingest --quiet --task text-classification res"), 0);
   CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
-  /* runs: 1,000 + 1,000 + 1 rows (and the header row of each) */
-  CHECK_INT(count_in("_site/en/runs/index.html", "<tr>"), 1001);
+  /* runs, newest first, numbered from the oldest end (a new run changes
+  ** index.html only until it fills up): index.html the newest run,
+  ** index.p2.html the 1,000 before, index.p1.html the oldest 1,000 (and
+  ** the header row of each) */
+  CHECK_INT(count_in("_site/en/runs/index.html", "<tr>"), 2);
   CHECK_INT(count_in("_site/en/runs/index.p2.html", "<tr>"), 1001);
-  CHECK_INT(count_in("_site/en/runs/index.p3.html", "<tr>"), 2);
-  CHECK_INT(count_in("_site/en/runs/index.p4.html", "<tr>"), -1);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html", "<tr>"), 1001);
+  CHECK_INT(count_in("_site/en/runs/index.p3.html", "<tr>"), -1);
+  CHECK_INT(count_in("_site/en/runs/index.html", "href=\"../../en/runs/2001.html\""), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html", "href=\"../../en/runs/1.html\""), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html", "href=\"../../en/runs/1000.html\""), 1);
   CHECK_INT(count_in("_site/en/runs/index.html", "rel=\"prev\""), 0);
   CHECK_INT(count_in("_site/en/runs/index.html",
+                     "<span>Page 1 of 3</span> "
                      "<a href=\"../../en/runs/index.p2.html\" rel=\"next\">Next</a> "
-                     "<a href=\"../../en/runs/index.p3.html\">Last</a>"), 1);
+                     "<a href=\"../../en/runs/index.p1.html\">Last</a>"), 1);
   CHECK_INT(count_in("_site/en/runs/index.p2.html",
                      "<a href=\"../../en/runs/index.html\">First</a> "
                      "<a href=\"../../en/runs/index.html\" rel=\"prev\">Previous</a> "
-                     "<span>Page 2 of 3</span>"), 1);
-  CHECK_INT(count_in("_site/en/runs/index.p3.html", "rel=\"next\""), 0);
-  CHECK_INT(count_in("_site/en/runs/index.p3.html", "2,001 runs"), 1);
+                     "<span>Page 2 of 3</span> "
+                     "<a href=\"../../en/runs/index.p1.html\" rel=\"next\">Next</a> "
+                     "<a href=\"../../en/runs/index.p1.html\">Last</a>"), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html", "rel=\"next\""), 0);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html",
+                     "<a href=\"../../en/runs/index.p2.html\" rel=\"prev\">Previous</a> "
+                     "<span>Page 3 of 3</span>"), 1);
+  /* the count of runs on the newest page only: the others stay */
+  CHECK_INT(count_in("_site/en/runs/index.html", "2,001 runs"), 1);
+  CHECK_INT(count_in("_site/en/runs/index.p1.html", "2,001 runs"), 0);
   /* fa: its own words and digits, its own pages */
   CHECK_INT(count_in("_site/fa/runs/index.p2.html", "<span>\xd8\xb5\xd9\x81\xd8\xad\xd9\x87\xd9\x94 \xdb\xb2 \xd8\xa7\xd8\xb2 \xdb\xb3</span>"), 1);
-  CHECK_INT(count_in("_site/fa/runs/index.p2.html", "href=\"../../fa/runs/index.p3.html\" rel=\"next\""), 1);
+  CHECK_INT(count_in("_site/fa/runs/index.p2.html", "href=\"../../fa/runs/index.p1.html\" rel=\"next\""), 1);
   /* the board: ranks go on across pages, every page under 1 MB */
   snprintf(rel, sizeof rel, board, "en", "");
   CHECK_INT(count_in(rel, "<tr"), 1001);
@@ -384,6 +398,7 @@ static void test_boards_long_lists_come_in_pages(void) {
   CHECK_INT(count_in("_site/en/index.html", "<a href=\"../en/models.html\">All models (2,001)</a>"), 1);
   CHECK_INT(count_in("_site/en/models.html", "<li><a href=\"../en/models/"), 1000);
   CHECK_INT(count_in("_site/en/models.html", "2,001 models"), 1);
+  CHECK_INT(count_in("_site/en/models.p2.html", "2,001 models"), 0);
   CHECK_INT(count_in("_site/en/models.p3.html", "<li><a href=\"../en/models/"), 1);
   CHECK_INT(count_in("_site/en/models.p4.html", "<li>"), -1);
   CHECK_INT(count_in("_site/fa/models.p2.html", "href=\"../fa/models.p3.html\" rel=\"next\""), 1);

@@ -264,7 +264,91 @@ static void test_render_incremental_after_a_new_estimate(void) {
   CHECK(c.reused > 0);
 }
 
+/* Occurrences of needle in inc/rel; -1 when the file is missing. */
+static int count_in(const char *rel, const char *needle) {
+  pod_buf b = POD_BUF_INIT;
+  char path[4200], err[POD_ERRLEN];
+  int n = 0;
+  snprintf(path, sizeof path, "inc/%s", rel);
+  if (pod_file_read(test_path(path), &b, err)) return -1;
+  for (const char *p = b.data; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  pod_buf_free(&b);
+  return n;
+}
+
+/* The run list is numbered from its oldest end: index.html holds the
+** newest runs, index.p1.html the oldest 1,000, and a new run changes
+** index.html only until it fills up. At 0, 1, 999, 1000, 1001 and 1002
+** runs (en only: the pager's words are t_boards.c's) its pages and pager
+** are right and the incremental site is a full render's. */
+static void test_render_incremental_run_list_pages(void) {
+  static const int at[] = {0, 1, 999, 1000, 1001, 1002};
+  const char *first = "en/runs/index.html", *oldest = "en/runs/index.p1.html";
+  int have = 0;
+  long long p1 = -1;
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  CHECK_INT(test_podium(&o, &e, "--db t.db init"), 0);
+  for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+    pod_buf csv = POD_BUF_INIT;
+    char dir[64], path[128];
+    if (at[i] > have) {
+      pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+      for (int k = have + 1; k <= at[i]; k++)
+        pod_buf_printf(&csv, "model-%05d,8,8,%.4f\n", k, 0.001 * (k % 97 + 1));
+      snprintf(dir, sizeof dir, "runs%d", at[i]);
+      snprintf(path, sizeof path, "%s/inference_time_%d.csv", dir,
+               1700000000 + at[i]);
+      test_make_folder_of(test_path(path));
+      test_write(test_path(path), csv.data, csv.len);
+      snprintf(path, sizeof path, "--task text-classification %s", dir);
+      ingest(path);
+      have = at[i];
+    }
+    pod_buf_free(&csv);
+    CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en --out inc"), 0);
+    {
+      char ignored[POD_ERRLEN];
+      pod_rmtree(test_path("full"), ignored);
+    }
+    CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en --out full"), 0);
+    {
+      char cmd[9000];
+      snprintf(cmd, sizeof cmd, "diff -r -x .podium-site '%s' '%s' >/dev/null 2>&1",
+               test_path("inc"), test_path("full"));
+      if (system(cmd) != 0)
+        test_fail(__FILE__, __LINE__, "%d runs: the incremental site differs "
+                  "from a full render", at[i]);
+    }
+    if (at[i] <= 1000) {   /* one page, no pager */
+      CHECK_INT(count_in(first, "<tr>"), at[i] ? at[i] + 1 : 0);
+      CHECK_INT(count_in(first, "class=\"pager\""), 0);
+      CHECK_INT(count_in(oldest, "<tr>"), -1);
+      continue;
+    }
+    /* the newest runs first, then the oldest 1,000 */
+    CHECK_INT(count_in(first, "<tr>"), at[i] - 1000 + 1);
+    CHECK_INT(count_in(oldest, "<tr>"), 1001);
+    CHECK_INT(count_in("en/runs/index.p2.html", "<tr>"), -1);
+    CHECK_INT(count_in(oldest, "href=\"../../en/runs/1000.html\""), 1);
+    CHECK_INT(count_in(first, "<span>Page 1 of 2</span> <a href=\"../../en/runs/"
+                       "index.p1.html\" rel=\"next\">Next</a> <a href=\"../../"
+                       "en/runs/index.p1.html\">Last</a>"), 1);
+    CHECK_INT(count_in(oldest, "<a href=\"../../en/runs/index.html\">First</a> "
+                       "<a href=\"../../en/runs/index.html\" rel=\"prev\">"
+                       "Previous</a> <span>Page 2 of 2</span>"), 1);
+    CHECK_INT(count_in(oldest, "rel=\"next\""), 0);
+    CHECK_INT(count_in(oldest, " runs</p>"), 0);   /* the count: index.html's */
+    CHECK_INT(count_in(first, at[i] == 1001 ? "1,001 runs" : "1,002 runs"), 1);
+    /* the 1,002nd run changes the newest page only */
+    if (at[i] == 1001) p1 = inode("en/runs/index.p1.html");
+    else CHECK(p1 >= 0 && inode("en/runs/index.p1.html") == p1);
+  }
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_run_list_pages", test_render_incremental_run_list_pages},
   {"render_incremental_after_a_new_estimate",
    test_render_incremental_after_a_new_estimate},
   {"render_incremental_one_new_run", test_render_incremental_one_new_run},
