@@ -46,7 +46,7 @@ ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c anal
 INGEST_SRC := ingest/ingest.c ingest/expand.c ingest/csv.c ingest/value.c ingest/manifest.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
-              ingest/codecarbon.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
+              ingest/codecarbon.c ingest/codecarbon_runs.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
 RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
               render/jobs.c render/sandbox.c render/template.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
@@ -62,7 +62,7 @@ TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/
               tests/t_compare.c tests/t_incremental.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \
               tests/t_study.c tests/t_browser.c tests/t_hardening.c tests/t_concurrency.c \
-              tests/t_pg.c tests/t_template.c
+              tests/t_pg.c tests/t_template.c tests/t_runpage.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

@@ -304,3 +304,10 @@ const char *test_at_version(const char *fmt) {
   snprintf(o, 256, fmt, STORE_SCHEMA_VERSION);
   return o;
 }
+
+void test_read_site_at(const char *file, int line, const char *rel,
+                       pod_buf *page) {
+  char path[4200], err[POD_ERRLEN];
+  snprintf(path, sizeof path, "%s/_site/%s", test_dir(), rel);
+  if (pod_file_read(path, page, err)) test_fail(file, line, "%s", err);
+}

@@ -129,7 +129,8 @@ static const test_case *const suites[] = {tests_core, tests_store,
                                           tests_methods, tests_study,
                                           tests_browser, tests_hardening,
                                           tests_pg, tests_template,
-                                          tests_incremental, tests_concurrency};
+                                          tests_incremental, tests_concurrency,
+                                          tests_runpage};
 
 int main(int argc, char **argv) {
   const char *match = NULL;

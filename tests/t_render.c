@@ -473,24 +473,19 @@ static void render_demo(void) {
   pod_buf_free(&e);
 }
 
-static void read_site(const char *rel, pod_buf *page) {
-  char path[4200], err[POD_ERRLEN];
-  snprintf(path, sizeof path, "%s/_site/%s", test_dir(), rel);
-  if (pod_file_read(path, page, err)) test_fail(__FILE__, __LINE__, "%s", err);
-}
 
 /* A 205,328 px run page at 390 px: its Source column wrapped a path every
 ** few characters and printed the ingesting machine's absolute path. */
 static void test_render_run_page_names_sources_by_file_on_one_line(void) {
   pod_buf page = POD_BUF_INIT, want = POD_BUF_INIT;
   render_demo();
-  read_site("en/runs/1.html", &page);
+  test_read_site("en/runs/1.html", &page);
   pod_buf_printf(&want, "<code class=\"path\" dir=\"ltr\" title=\"%s/examples/bert-base/inference_time_1700000000.csv:4\">inference_time_1700000000.csv:4</code>", test_root());
   CHECK_HAS(page.data, want.data);
   pod_buf_clear(&want);
   pod_buf_printf(&want, ">%s/examples", test_root());
   CHECK_LACKS(page.data, want.data);   /* the absolute path is no cell text */
-  read_site("assets/style.css", &page);
+  test_read_site("assets/style.css", &page);
   CHECK_LACKS(page.data, "anywhere; }\ncode.hash");
   CHECK_HAS(page.data, "td code, th code { white-space: nowrap; }");
   CHECK_HAS(page.data, "text-overflow: ellipsis");
@@ -512,13 +507,13 @@ static void test_render_rtl_pages_have_no_middle_dot(void) {
   for (int l = 0; l < 2; l++)
     for (int i = 0; pages[i]; i++) {
       snprintf(rel, sizeof rel, "%s/%s", l ? "ar" : "fa", pages[i]);
-      read_site(rel, &page);
+      test_read_site(rel, &page);
       if (page.data && strstr(page.data, "\xc2\xb7"))
         test_fail(__FILE__, __LINE__, "%s has a \"\xc2\xb7\"", rel);
     }
-  read_site("fa/index.html", &page);
+  test_read_site("fa/index.html", &page);
   CHECK_HAS(page.data, "\xdb\xb2 \xd9\x85\xd8\xad\xdb\x8c\xd8\xb7</p>");  /* ۲ محیط */
-  read_site("en/index.html", &page);
+  test_read_site("en/index.html", &page);
   CHECK_HAS(page.data, " \xc2\xb7 2 environments</p>");
   pod_buf_free(&page);
 }
@@ -526,9 +521,9 @@ static void test_render_rtl_pages_have_no_middle_dot(void) {
 static void test_render_root_title_names_podium_once(void) {
   pod_buf page = POD_BUF_INIT;
   render_demo();
-  read_site("index.html", &page);
+  test_read_site("index.html", &page);
   CHECK_HAS(page.data, "<title>podium results</title>");
-  read_site("en/runs/1.html", &page);
+  test_read_site("en/runs/1.html", &page);
   CHECK_HAS(page.data, "<title>Run 1: bert-base-uncased \xc2\xb7 podium</title>");
   pod_buf_free(&page);
 }
@@ -538,148 +533,18 @@ static void test_render_root_title_names_podium_once(void) {
 static void test_render_course_tables_are_valid_html(void) {
   pod_buf page = POD_BUF_INIT;
   render_demo();
-  read_site("en/distillation.html", &page);
+  test_read_site("en/distillation.html", &page);
   CHECK_LACKS(page.data, " align=");
   CHECK_LACKS(page.data, "<th></th>");
   CHECK_HAS(page.data, "<th class=\"align-right\">BERT-base</th>");
   CHECK_HAS(page.data, "<td class=\"align-right\">12</td>");
-  read_site("assets/style.css", &page);
+  test_read_site("assets/style.css", &page);
   CHECK_HAS(page.data, ".align-right { text-align: end;");
   pod_buf_free(&page);
 }
 
-/* A runtime that grows after the best epoch is no overfitting. */
-static void test_render_overfit_verdict_only_for_losses_and_scores(void) {
-  static const char data[] =
-      "{\"epoch\": 4.0, \"global_step\": 40, \"log_history\": [\n"
-      "{\"epoch\": 1.0, \"loss\": 0.9, \"step\": 10},\n"
-      "{\"epoch\": 1.0, \"eval_loss\": 0.8, \"eval_runtime\": 9.0, \"eval_samples_per_second\": 50.0, \"step\": 10},\n"
-      "{\"epoch\": 2.0, \"loss\": 0.6, \"step\": 20},\n"
-      "{\"epoch\": 2.0, \"eval_loss\": 0.5, \"eval_runtime\": 8.0, \"eval_samples_per_second\": 60.0, \"step\": 20},\n"
-      "{\"epoch\": 3.0, \"loss\": 0.4, \"step\": 30},\n"
-      "{\"epoch\": 3.0, \"eval_loss\": 0.6, \"eval_runtime\": 12.0, \"eval_samples_per_second\": 40.0, \"step\": 30},\n"
-      "{\"epoch\": 4.0, \"loss\": 0.3, \"step\": 40},\n"
-      "{\"epoch\": 4.0, \"eval_loss\": 0.7, \"eval_runtime\": 13.0, \"eval_samples_per_second\": 30.0, \"step\": 40}\n"
-      "]}\n";
-  pod_buf out = POD_BUF_INIT, e = POD_BUF_INIT, page = POD_BUF_INIT;
-  char err[POD_ERRLEN];
-  pod_mkdirs(test_path("t5"), err);
-  test_write(test_path("t5/trainer_state.json"), data, sizeof data - 1);
-  CHECK_INT(test_podium(&out, &e, "ingest --quiet t5"), 0);
-  CHECK_INT(test_podium(&out, &e, "render --lang en"), 0);
-  read_site("en/runs/1.html", &page);
-  const char *loss = strstr(page.data ? page.data : "", "<figcaption>loss per epoch");
-  const char *rt = strstr(page.data ? page.data : "", "<figcaption>runtime per epoch");
-  const char *sps = strstr(page.data ? page.data : "", "<figcaption>samples_per_second per epoch");
-  CHECK(loss && rt && sps);
-  if (loss && rt && sps) {
-    const char *after_loss = strstr(loss + 1, "<figcaption>");
-    CHECK(after_loss != NULL);
-    CHECK(strstr(loss, "validation worsens") && strstr(loss, "validation worsens") < after_loss);
-    /* runtime and samples/s: no best epoch, no shading, no verdict */
-    const char *from = rt < sps ? rt : sps;
-    const char *end = strstr(from, "<h2>");
-    pod_buf part = POD_BUF_INIT;
-    pod_buf_add(&part, from, end ? (size_t)(end - from) : strlen(from));
-    CHECK_LACKS(part.data, "validation worsens");
-    CHECK_LACKS(part.data, "best epoch");
-    CHECK_LACKS(part.data, "class=\"overfit\"");
-    pod_buf_free(&part);
-  }
-  pod_buf_free(&out);
-  pod_buf_free(&e);
-  pod_buf_free(&page);
-}
 
-/* A long, wide training log (a Keras log of 31 columns over 1,500
-** epochs: 46,500 values, 16 curves) renders: its page lists every result and the
-** first curve points up to 1,000 rows, draws 12 curves (loss first) of
-** at most 250 points a series, says so with a link to the download, and
-** stays under 1 MB; the render's memory stays bounded. */
-static void test_render_run_page_of_a_long_wide_log_is_bounded(void) {
-  pod_buf log = POD_BUF_INIT, out = POD_BUF_INIT, e = POD_BUF_INIT,
-          page = POD_BUF_INIT;
-  char err[POD_ERRLEN];
-  pod_buf_adds(&log, "epoch");
-  for (int m = 0; m < 15; m++) pod_buf_printf(&log, ",m%02d", m);
-  pod_buf_adds(&log, ",loss");
-  for (int m = 0; m < 14; m++) pod_buf_printf(&log, ",val_m%02d", m);
-  pod_buf_adds(&log, ",val_loss\n");
-  for (int ep = 0; ep < 1500; ep++) {
-    pod_buf_printf(&log, "%d", ep);
-    for (int c = 0; c < 31; c++)
-      pod_buf_printf(&log, ",%.4f", 1.0 / (1 + ep + c));
-    pod_buf_addc(&log, '\n');
-  }
-  pod_mkdirs(test_path("wide"), err);
-  test_write(test_path("wide/training.log"), log.data, log.len);
-  CHECK_INT(test_podium(&out, &e, "ingest --quiet --model wide wide"), 0);
-  CHECK_INT(test_podium(&out, &e, "render --lang en,fa"), 0);
-  read_site("en/runs/1.html", &page);
-  CHECK(page.len > 0 && page.len < 1000000);
-  CHECK_HAS(page.data, "12 of 16 curves are drawn here, loss and quality "
-            "metrics first; every value is in the downloads: <a href=\"../../"
-            "data/measurements.csv\"><code>measurements.csv</code></a>");
-  CHECK_HAS(page.data, "1,000 of 46,501 measurements are listed here: every "
-            "result, then the curve points in order");
-  CHECK_HAS(page.data, "<figcaption>loss per epoch");
-  /* the table: its 1,000 rows, of which the loss at its best epoch */
-  const char *t = strstr(page.data ? page.data : "", "<h2>Measurements</h2>");
-  long rows = 0;
-  for (const char *r = t; r && (r = strstr(r + 1, "<tr>")) &&
-       r < strstr(t, "<h2>Sources"); )
-    rows++;
-  CHECK_INT(rows, 1001);   /* and its header row */
-  read_site("fa/runs/1.html", &page);
-  CHECK(page.len > 0 && page.len < 1000000);
-  pod_buf_free(&log);
-  pod_buf_free(&out);
-  pod_buf_free(&e);
-  pod_buf_free(&page);
-}
 
-/* A run page over the memory a page may use (here a sandbox of 2 MB and
-** 300 values written with 8,000 digits each) is the short page that says so, linking the
-** download; the other pages and the render go on. Without the protected
-** call, Lua aborted the process. */
-static void test_render_run_page_over_the_memory_limit_falls_back(void) {
-  pod_buf csv = POD_BUF_INIT, page = POD_BUF_INIT, out = POD_BUF_INIT,
-          e = POD_BUF_INIT;
-  char err[POD_ERRLEN];
-  render_opts o = {0};
-  render_stats st;
-  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
-  for (int i = 0; i < 300; i++) {   /* 0.0100...001: 8,000 digits a cell */
-    pod_buf_printf(&csv, "m,%d,128,0.01", i + 1);
-    for (int k = 0; k < 8000; k++) pod_buf_addc(&csv, '0');
-    pod_buf_adds(&csv, "1\n");
-  }
-  pod_buf_adds(&csv, "small,8,128,0.02\n");
-  test_write(test_path("inference_time_1700000000.csv"), csv.data, csv.len);
-  CHECK_INT(test_podium(&out, &e, "--db t.db ingest --quiet --run big "
-                        "--model big inference_time_1700000000.csv"), 0);
-  store_db *db = NULL;
-  CHECK_RC(store_open_read(test_path("t.db"), &db, err), POD_OK, err);
-  o.out_dir = test_path("_site");
-  o.share_dir = test_root();
-  o.db_path = test_path("t.db");
-  o.langs = "en,fa";
-  o.template_memory = 2u << 20;
-  o.jobs = 1;
-  CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);
-  store_close(db);
-  read_site("en/runs/1.html", &page);
-  CHECK_HAS(page.data, "This run&#39;s page is too large to show");
-  CHECK_HAS(page.data, "data/measurements.csv");
-  read_site("fa/runs/1.html", &page);
-  CHECK_HAS(page.data, "measurements.csv");
-  read_site("en/index.html", &page);
-  CHECK(page.len > 0);
-  pod_buf_free(&csv);
-  pod_buf_free(&page);
-  pod_buf_free(&out);
-  pod_buf_free(&e);
-}
 
 /* Every file below a (relative path rel) has an equal twin below b, and
 ** b has no other; returns the number of files. */
@@ -905,9 +770,6 @@ const test_case tests_render[] = {
   {"render_rtl_pages_have_no_middle_dot", test_render_rtl_pages_have_no_middle_dot},
   {"render_root_title_names_podium_once", test_render_root_title_names_podium_once},
   {"render_course_tables_are_valid_html", test_render_course_tables_are_valid_html},
-  {"render_run_page_of_a_long_wide_log_is_bounded", test_render_run_page_of_a_long_wide_log_is_bounded},
-  {"render_run_page_over_the_memory_limit_falls_back", test_render_run_page_over_the_memory_limit_falls_back},
-  {"render_overfit_verdict_only_for_losses_and_scores", test_render_overfit_verdict_only_for_losses_and_scores},
   {"render_json_downloads_round_trip", test_render_json_downloads_round_trip},
   {"render_skips_work_when_nothing_changed", test_render_skips_work_when_nothing_changed},
   {"csv_cells_neutralize_formulas", test_csv_cells_neutralize_formulas},

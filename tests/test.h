@@ -161,12 +161,18 @@ const char *test_sql_text(const char *name, const char *sql);
 /* fmt with %d as the schema version this podium writes (rotating). */
 const char *test_at_version(const char *fmt);
 
+/* The file _site/<rel> of the test's folder into page (replaced); a
+** failure at the caller's line when it cannot be read. */
+void test_read_site_at(const char *file, int line, const char *rel,
+                       pod_buf *page);
+#define test_read_site(rel, page) test_read_site_at(__FILE__, __LINE__, rel, page)
+
 extern const test_case tests_core[], tests_store[], tests_ingest[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
     tests_methods[], tests_study[], tests_browser[], tests_hardening[],
     tests_pg[], tests_template[], tests_incremental[],
-    tests_concurrency[];
+    tests_concurrency[], tests_runpage[];
 
 #endif
