@@ -54,6 +54,13 @@ static int take(const store_row *row, void *ud) {
       !isfinite(x))
     return 0;
   if (!unit) unit = "";
+  /* only what a column can show (pick_quality, pick_point): a CodeCarbon
+  ** run's power and duration readings were four fifths of the values
+  ** gathered, ~150 MB of a 100,000-run render's peak (issue 17) */
+  if (!analysis_is_quality(metric, unit, direction) &&
+      strcmp(metric, "inference_time") && strcmp(metric, "inference_memory") &&
+      strcmp(metric, "energy_consumed") && strcmp(metric, "emissions"))
+    return 0;
   /* a run's values are gathered together: look among its own only */
   for (size_t i = g->run_start; i < g->n; i++) {
     v = &g->v[i];

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void must(int ok) {
   if (!ok) {
@@ -22,16 +23,34 @@ void pod_sha256_init(pod_sha256 *s) {
   must(c != NULL);
   must(EVP_DigestInit_ex(c, EVP_sha256(), NULL));
   s->ctx = c;
+  s->n = 0;
+}
+
+static void flush(pod_sha256 *s) {
+  if (s->n) must(EVP_DigestUpdate((EVP_MD_CTX *)s->ctx, s->buf, s->n));
+  s->n = 0;
 }
 
 void pod_sha256_update(pod_sha256 *s, const void *data, size_t n) {
-  must(EVP_DigestUpdate((EVP_MD_CTX *)s->ctx, data, n));
+  if (s->n + n <= sizeof s->buf) {
+    if (n) memcpy(s->buf + s->n, data, n);
+    s->n += n;
+    return;
+  }
+  flush(s);
+  if (n >= sizeof s->buf) {   /* long input: straight through */
+    must(EVP_DigestUpdate((EVP_MD_CTX *)s->ctx, data, n));
+    return;
+  }
+  memcpy(s->buf, data, n);
+  s->n = n;
 }
 
 void pod_sha256_hex(pod_sha256 *s, char hex[65]) {
   static const char digits[] = "0123456789abcdef";
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
+  flush(s);
   must(EVP_DigestFinal_ex((EVP_MD_CTX *)s->ctx, md, &n) && n == 32);
   EVP_MD_CTX_free((EVP_MD_CTX *)s->ctx);
   s->ctx = NULL;

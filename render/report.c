@@ -392,22 +392,36 @@ typedef struct board_files {
   char err[POD_ERRLEN];
 } board_files;
 
-/* One walk of a board's entries feeds its CSV, JSON and report. */
+/* One walk of a board's entries feeds its CSV, JSON and report, each
+** going out in parts as it grows (a board of 30,000 runs held ~30 MB of
+** them whole, and as much again queued for the writer: issue 17). */
 typedef struct board_sinks {
   table_out t;
   report r;
+  const char *md_rel;   /* reports/<board>.md */
+  int md_flushed;       /* a first part of it is out */
 } board_sinks;
 
 static int board_row(const store_row *row, void *ud) {
   board_sinks *k = ud;
-  table_row(row, &k->t);
-  return report_row(row, &k->r);
+  if (table_row(row, &k->t)) return 1;   /* k->t.err says why */
+  report_row(row, &k->r);
+  if (k->r.out->len > render_download_part) {
+    if ((k->t.rc = render_out_part(k->t.out, k->md_rel, k->r.out->data,
+                                   k->r.out->len, !k->md_flushed, 0,
+                                   k->t.err)))
+      return 1;
+    k->md_flushed = 1;
+    pod_buf_clear(k->r.out);
+  }
+  return 0;
 }
 
 static int board_downloads(const store_row *row, void *ud) {
   board_files *b = ud;
-  board_sinks k = {TABLE_OUT_INIT, {0}};
-  pod_buf name = POD_BUF_INIT, md = POD_BUF_INIT, rel = POD_BUF_INIT;
+  board_sinks k = {TABLE_OUT_INIT, {0}, NULL, 0};
+  pod_buf name = POD_BUF_INIT, md = POD_BUF_INIT, rel = POD_BUF_INIT,
+          md_rel = POD_BUF_INIT;
   const char *scope = store_row_text_or(row, "scope", "");
   int64_t id = store_row_col(row, "metric_id")->i;
   const render_primary *primary = render_primary_of(b->prim, b->n_prim,
@@ -424,16 +438,24 @@ static int board_downloads(const store_row *row, void *ud) {
     k.r.costs = costs;
     report_primary_note(&k.r, scope);
   }
-  if (rc == POD_OK) rc = store_rows_each(rows, board_row, &k);
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
+  pod_buf_printf(&md_rel, "reports/%s.md", name.data);
+  k.t.out = b->out;
+  k.t.name = rel.data;
+  k.md_rel = md_rel.data;
+  if (rc == POD_OK && store_rows_each(rows, board_row, &k)) {
+    rc = k.t.rc ? k.t.rc : POD_EINTERNAL;
+    snprintf(b->err, POD_ERRLEN, "%s", k.t.err);
+  }
   if (!rc) rc = write_table(b->out, rel.data, &k.t, b->err);
   else table_free(&k.t);
-  pod_buf_clear(&rel);
-  pod_buf_printf(&rel, "reports/%s.md", name.data);
-  if (!rc) rc = render_out_write(b->out, rel.data, md.data, md.len, b->err);
+  if (!rc)
+    rc = render_out_part(b->out, md_rel.data, pod_buf_str(&md), md.len,
+                         !k.md_flushed, 1, b->err);
   pod_buf_free(&name);
   pod_buf_free(&md);
   pod_buf_free(&rel);
+  pod_buf_free(&md_rel);
   return rc;
 }
 

@@ -50,6 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* Opens the catalogs of the comma-separated languages (the first is the
 ** default, used for the language chooser). */
@@ -91,6 +94,13 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   render_incr *incr = NULL;
   memset(&s, 0, sizeof s);
   memset(stats, 0, sizeof *stats);
+#ifdef __GLIBC__
+  /* big buffers (long pages, download parts, rows kept) are mapped and
+  ** given back when freed: glibc's threshold otherwise rises to the
+  ** largest block freed, and they stay in the heap, scattered (-3.5 MB
+  ** of a 10,000-run render's peak RSS, same CPU) */
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
   s.db = db;
   snprintf(builtin, sizeof builtin, "%s/templates", opts->share_dir);
   snprintf(assets, sizeof assets, "%s/site", opts->share_dir);
@@ -165,9 +175,15 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     rc = site_join_workers(&s, workers, jobs, rc, err);
     free(workers);
   }
+  /* every page is made: the study and the boards' rows go before the
+  ** manifest's copies are made (the end of a render was its peak) */
+  study_free(&s);
+  render_board_rows_free(s.boards);
+  s.boards = NULL;
   if (rc == POD_OK) {   /* what the next render may reuse */
     pod_buf m = POD_BUF_INIT;
     render_incr_manifest(incr, &s.manifest, &m);
+    pod_buf_free(&s.manifest);
     rc = render_out_write(s.out, RENDER_MANIFEST, m.data, m.len, err);
     pod_buf_free(&m);
   }
