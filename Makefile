@@ -48,7 +48,7 @@ INGEST_SRC := ingest/ingest.c ingest/expand.c ingest/csv.c ingest/value.c ingest
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/codecarbon_runs.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
 RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
-              render/jobs.c render/sandbox.c render/template.c \
+              render/jobs.c render/sandbox.c render/escape.c render/template.c \
               render/fmt.c render/output.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/i18n_catalog.c render/i18n_cmd.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \

@@ -729,26 +729,6 @@ int site_reusable(site *s, const char *rel, const char *fp) {
   return render_incr_same(s->incr, rel, fp) && render_out_live(s->out, rel);
 }
 
-/* board.files: the board's downloads and report, from the site's root
-** (report.c writes them): {csv, json, md}. */
-static void board_files(lua_State *L, const char *scope, const char *metric) {
-  static const char *const kinds[][2] = {{"csv", "data/leaderboards/%s.csv"},
-                                         {"json", "data/leaderboards/%s.json"},
-                                         {"md", "reports/%s.md"}};
-  pod_buf name = POD_BUF_INIT, path = POD_BUF_INIT;
-  render_board_name(&name, scope, metric);
-  lua_createtable(L, 0, 3);
-  for (int k = 0; k < 3; k++) {
-    pod_buf_clear(&path);
-    pod_buf_printf(&path, kinds[k][1], name.data);
-    lua_pushstring(L, path.data);
-    lua_setfield(L, -2, kinds[k][0]);
-  }
-  lua_setfield(L, -2, "files");
-  pod_buf_free(&name);
-  pod_buf_free(&path);
-}
-
 /* A leaderboard's pages: LIST_ROWS entries a page (a group cut by a page
 ** starts the next one again under its heading), <board>.html first; each
 ** the live site's when its own rows, ranks and place did not change (a
@@ -788,7 +768,7 @@ static int page_board(const store_row *row, void *ud) {
     lua_newtable(s->L);
     site_set_title(s->L, title.data);
     site_push_row(s->L, row);
-    board_files(s->L, scope, metric);
+    render_push_board_files(s->L, scope, metric);
     rc = site_push_groups(s, scope, store_row_int(row, "metric_id", 0), -1, 0,
                      (k - 1) * LIST_ROWS, pages > 1 ? k * LIST_ROWS : 0,
                      w->err);

@@ -23,6 +23,15 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
 /* Adds chart_lines, chart_bars and chart_scatter (svg_lua.c). */
 void render_svg_register(lua_State *L);
 
+/* Sets field "files" of the table on top: the board's CSV, JSON and
+** Markdown report as report.c writes them (from the site's root). */
+void render_push_board_files(lua_State *L, const char *scope,
+                             const char *metric);
+/* Adds _esc, _url, raw and escape, and raw()'s metatable (escape.c). */
+void render_escape_register(lua_State *L);
+/* raw(s): s marked as HTML, not to be escaped again (escape.c). */
+int render_l_raw(lua_State *L);
+
 /* Adds overfit{} (overfit_lua.c). */
 void render_overfit_register(lua_State *L);
 /* Pushes what overfit{} returns for these points (epochs sorted; nil

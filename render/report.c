@@ -488,3 +488,24 @@ int render_downloads(store_db *db, const pod_project *project,
   render_primary_free(b.prim, b.n_prim);
   return rc;
 }
+
+/* board.files: the board's downloads and report, from the site's root,
+** as this file writes them: {csv, json, md}. */
+void render_push_board_files(lua_State *L, const char *scope,
+                             const char *metric) {
+  static const char *const kinds[][2] = {{"csv", "data/leaderboards/%s.csv"},
+                                         {"json", "data/leaderboards/%s.json"},
+                                         {"md", "reports/%s.md"}};
+  pod_buf name = POD_BUF_INIT, path = POD_BUF_INIT;
+  render_board_name(&name, scope, metric);
+  lua_createtable(L, 0, 3);
+  for (int k = 0; k < 3; k++) {
+    pod_buf_clear(&path);
+    pod_buf_printf(&path, kinds[k][1], name.data);
+    lua_pushstring(L, path.data);
+    lua_setfield(L, -2, kinds[k][0]);
+  }
+  lua_setfield(L, -2, "files");
+  pod_buf_free(&name);
+  pod_buf_free(&path);
+}
