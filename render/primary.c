@@ -149,8 +149,9 @@ struct render_board_rows {
   store_rows *rows;
 };
 
-/* About 240 bytes a row (massif): 100,000 rows are ~24 MB. Ten boards of
-** 100,000 runs kept whole put a render's peak over issue 17's 300 MB. */
+/* A kept row is 9 bytes a column plus its texts (store/rows.c; ~240
+** bytes a row before session 7): ten boards of 100,000 runs kept whole
+** would still be tens of MB, so the oldest boards are let go. */
 size_t render_board_rows_kept = 100000;
 
 /* Releases the oldest boards beyond render_board_rows_kept rows (the
