@@ -86,11 +86,6 @@ static long key_col(const char *t, size_t len, const char *key) {
   return 1;
 }
 
-static int is_token_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
-}
-
 /* Before cJSON sees the line: nesting deeper than MAX_DEPTH is refused,
 ** and Python's NaN/Infinity/-Infinity (which cJSON rejects) become "[]"
 ** padded with spaces (columns stay exact); *nonfinite counts them. */
@@ -109,18 +104,8 @@ static int scan_line(ingest_ctx *cx, char *t, size_t len, long line,
                           "at most %d", MAX_DEPTH, MAX_DEPTH);
     } else if ((c == '}' || c == ']') && depth > 0) {
       depth--;
-    } else if (is_token_char(c)) {
-      size_t k = 0;
-      while (i + k < len && is_token_char(t[i + k])) k++;
-      if ((k == 3 && !memcmp(t + i, "NaN", 3)) ||
-          (k == 8 && !memcmp(t + i, "Infinity", 8)) ||
-          (k == 9 && !memcmp(t + i, "-Infinity", 9))) {
-        t[i] = '[';
-        t[i + 1] = ']';
-        memset(t + i + 2, ' ', k - 2);
-        (*nonfinite)++;
-      }
-      i += k - 1;
+    } else if (ingest_json_token_char(c)) {
+      i += ingest_json_token(t, len, i, nonfinite) - 1;
     }
   }
   return POD_OK;

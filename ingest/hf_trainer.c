@@ -82,11 +82,6 @@ static int is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int is_token_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
-}
-
 /* One pass over the text: depth limit, NaN/Infinity markers, and the
 ** positions of root keys, log_history entries and their keys. Syntax
 ** errors are left to cJSON. */
@@ -142,16 +137,7 @@ static int scan_text(ingest_ctx *cx, char *t, size_t len, scan *sc,
       continue;
     }
     want_lh = 0;
-    size_t k = 0;
-    while (i + k < len && is_token_char(t[i + k])) k++;
-    if ((k == 3 && !memcmp(t + i, "NaN", 3)) ||
-        (k == 8 && !memcmp(t + i, "Infinity", 8)) ||
-        (k == 9 && !memcmp(t + i, "-Infinity", 9))) {
-      t[i] = '[';
-      t[i + 1] = ']';
-      memset(t + i + 2, ' ', k - 2);
-      sc->nonfinite++;
-    }
+    size_t k = ingest_json_token(t, len, i, &sc->nonfinite);
     if (k) i += k - 1;
   }
   return POD_OK;
@@ -163,7 +149,7 @@ static void raw_after_key(const char *t, size_t len, size_t off, char *out,
   size_t i = off + 1, o = 0;
   while (i < len && t[i] != '"') i += t[i] == '\\' ? 2 : 1;
   for (i++; i < len && (is_space(t[i]) || t[i] == ':'); i++) continue;
-  while (i < len && o + 1 < n && is_token_char(t[i])) out[o++] = t[i++];
+  while (i < len && o + 1 < n && ingest_json_token_char(t[i])) out[o++] = t[i++];
   out[o] = '\0';
 }
 

@@ -144,6 +144,12 @@ int ingest_parse_number(const char *s, double *out);
 /* A whole number >= min written as digits (1.0 is accepted: CodeCarbon
 ** writes counts as floats). Returns 1 on success. */
 int ingest_parse_count(const char *s, long long min, long long *out);
+/* A character of a bare JSON token (a number, true, NaN...). */
+int ingest_json_token_char(char c);
+/* The length of the bare token at t[i]; Python's NaN, Infinity and
+** -Infinity, which cJSON rejects, become "[]" padded with spaces (columns
+** stay exact) and count in *nonfinite. For the scans before cJSON. */
+size_t ingest_json_token(char *t, size_t len, size_t i, long *nonfinite);
 
 /* ---- runs (ingest.c) ------------------------------------------------- */
 /* What a file says about the run a row belongs to; NULL: it does not say.

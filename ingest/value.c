@@ -66,3 +66,22 @@ int ingest_sniff_text(const char *head, size_t n, char first,
     i++;
   return i < n && buf[i] == first;
 }
+
+int ingest_json_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
+size_t ingest_json_token(char *t, size_t len, size_t i, long *nonfinite) {
+  size_t k = 0;
+  while (i + k < len && ingest_json_token_char(t[i + k])) k++;
+  if ((k == 3 && !memcmp(t + i, "NaN", 3)) ||
+      (k == 8 && !memcmp(t + i, "Infinity", 8)) ||
+      (k == 9 && !memcmp(t + i, "-Infinity", 9))) {
+    t[i] = '[';
+    t[i + 1] = ']';
+    memset(t + i + 2, ' ', k - 2);
+    (*nonfinite)++;
+  }
+  return k;
+}

@@ -313,19 +313,15 @@ static void push_overfit(lua_State *L, const analysis_curve *c) {
 static void push_training_curves(site *s, const run_data *d) {
   lua_State *L = s->L;
   const analysis_curve *c = d->curves;
-  size_t n = d->n_curves, shown = 0, order[RUN_CHARTS];
-  for (int judged = 1; judged >= 0; judged--)   /* loss and scores first */
-    for (size_t i = 0; i < n && shown < RUN_CHARTS; i++)
-      if (c[i].judged == judged) order[shown++] = i;
-  for (size_t a = 1; a < shown; a++)   /* drawn in the order they came */
-    for (size_t b = a; b > 0 && order[b - 1] > order[b]; b--) {
-      size_t t = order[b];
-      order[b] = order[b - 1];
-      order[b - 1] = t;
-    }
-  lua_createtable(L, (int)shown, 0);
-  for (size_t o = 0; o < shown; o++) {
-    size_t i = order[o];
+  size_t n = d->n_curves, shown = 0, judged = 0, others;
+  for (size_t i = 0; i < n; i++) judged += c[i].judged != 0;
+  if (judged > RUN_CHARTS) judged = RUN_CHARTS;   /* loss and scores first, */
+  others = RUN_CHARTS - judged;                   /* the rest in the room left */
+  lua_createtable(L, (int)(n < RUN_CHARTS ? n : RUN_CHARTS), 0);
+  for (size_t i = 0; i < n; i++) {   /* drawn in the order they came */
+    size_t *room = c[i].judged ? &judged : &others;
+    if (!*room) continue;
+    (*room)--;
     lua_createtable(L, 0, 10);
     lua_pushstring(L, c[i].metric);
     lua_setfield(L, -2, "metric");
@@ -381,7 +377,7 @@ static void push_training_curves(site *s, const run_data *d) {
       lua_rawseti(L, -2, 2);
       lua_setfield(L, -2, "shade");
     }
-    lua_rawseti(L, -2, (lua_Integer)o + 1);
+    lua_rawseti(L, -2, (lua_Integer)++shown);
   }
   lua_setfield(L, -2, "curves");
   if (shown < n) {

@@ -311,3 +311,31 @@ void test_read_site_at(const char *file, int line, const char *rel,
   snprintf(path, sizeof path, "%s/_site/%s", test_dir(), rel);
   if (pod_file_read(path, page, err)) test_fail(file, line, "%s", err);
 }
+
+void test_add_value(struct store_db *db, int64_t run, int64_t metric, int64_t src,
+                    double v, int64_t batch, int64_t seq, const char *split) {
+  store_measurement m;
+  char err[POD_ERRLEN];
+  store_measurement_init(&m);
+  m.run_id = run;
+  m.metric_id = metric;
+  m.source_id = src;
+  m.line = 2;
+  m.value = v;
+  m.batch_size = batch;
+  m.sequence_length = seq;
+  m.split = split;
+  if (store_measurement_add(db, &m, err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+int test_count_entries(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (!strncmp(e->d_name, prefix, strlen(prefix))) n++;
+  closedir(d);
+  return n;
+}

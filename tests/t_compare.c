@@ -160,21 +160,6 @@ static int64_t hand_run(store_db *db, const char *model, const char *role) {
   return id;
 }
 
-static void hand_value(store_db *db, int64_t run, int64_t metric,
-                       int64_t src, int64_t batch, const char *split,
-                       double v) {
-  store_measurement m;
-  char err[POD_ERRLEN];
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.metric_id = metric;
-  m.source_id = src;
-  m.line = 2;
-  m.value = v;
-  m.batch_size = batch;
-  m.split = split;
-  CHECK_RC(store_measurement_add(db, &m, err), POD_OK, err);
-}
 
 /* Accuracy is a difference in points (worked by hand above: +1 pp, within
 ** noise); a latency measured at batch 8 on one side and with no batch on
@@ -195,12 +180,12 @@ static void test_compare_engine_pairs_axes_both_have_and_gives_pp(void) {
   for (int i = 0; i < 3; i++) {
     runs[0][i] = hand_run(db, "big", "baseline");
     runs[1][i] = hand_run(db, "small", "optimized");
-    hand_value(db, runs[0][i], acc, sid, -1, "validation", acc_b[i]);
-    hand_value(db, runs[1][i], acc, sid, -1, "validation", acc_o[i]);
-    hand_value(db, runs[0][i], lat, sid, 8, NULL, 0.020);
-    hand_value(db, runs[1][i], lat, sid, -1, NULL, 0.010);
-    hand_value(db, runs[0][i], loss, sid, -1, "validation", 0.30);
-    hand_value(db, runs[1][i], loss, sid, -1, "validation", 0.40);
+    test_add_value(db, runs[0][i], acc, sid, acc_b[i], -1, -1, "validation");
+    test_add_value(db, runs[1][i], acc, sid, acc_o[i], -1, -1, "validation");
+    test_add_value(db, runs[0][i], lat, sid, 0.020, 8, -1, NULL);
+    test_add_value(db, runs[1][i], lat, sid, 0.010, -1, -1, NULL);
+    test_add_value(db, runs[0][i], loss, sid, 0.30, -1, -1, "validation");
+    test_add_value(db, runs[1][i], loss, sid, 0.40, -1, -1, "validation");
   }
   const int64_t *ids[2] = {runs[0], runs[1]};
   const size_t n_ids[2] = {3, 3};
@@ -255,8 +240,8 @@ static void test_compare_pareto_page_marks_the_front(void) {
   CHECK_RC(store_metric_id(db, "inference_time", "s", STORE_LOWER_BETTER, &lat, err), POD_OK, err);
   for (int i = 0; i < 3; i++) {
     int64_t run = hand_run(db, models[i], NULL);
-    hand_value(db, run, acc, sid, -1, "test", accs[i]);
-    hand_value(db, run, lat, sid, 8, NULL, lats[i]);
+    test_add_value(db, run, acc, sid, accs[i], -1, -1, "test");
+    test_add_value(db, run, lat, sid, lats[i], 8, -1, NULL);
   }
   o.out_dir = test_path("_site");
   o.share_dir = test_root();

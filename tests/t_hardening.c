@@ -35,16 +35,6 @@ static int render_into(store_db *db, const char *out, const char *db_path,
   return render_site(db, &o, st, err);
 }
 
-static int entries_with(const char *dir, const char *prefix) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  int n = 0;
-  if (!d) return -1;
-  while ((e = readdir(d)))
-    if (!strncmp(e->d_name, prefix, strlen(prefix))) n++;
-  closedir(d);
-  return n;
-}
 
 /* A change in the registry, so the next render swaps. */
 static void add_run(store_db *db, const char *model) {
@@ -70,7 +60,7 @@ static void test_render_refuses_a_registry_anywhere_below_the_site(void) {
   CHECK_HAS(err, "the registry");
   CHECK_HAS(err, "db/reg.db");
   CHECK(pod_exists(inner));
-  CHECK_INT(entries_with(test_dir(), "site.tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "site.tmp"), 0);
   /* through a relative path with .. and a trailing slash too */
   CHECK_INT(render_into(db, test_path("site/db/../"), inner, &st, err), POD_EINPUT);
   CHECK(pod_exists(inner));
@@ -149,7 +139,7 @@ static void test_render_a_path_that_does_not_fit_is_an_error_naming_it(void) {
   char parent[PATH_MAX];
   snprintf(parent, sizeof parent, "%s", out);
   *strrchr(parent, '/') = '\0';
-  CHECK_INT(entries_with(parent, "s"), 0);
+  CHECK_INT(test_count_entries(parent, "s"), 0);
   /* a path with room renders every page */
   snprintf(out, sizeof out, "%s", long_dir(PATH_MAX - 400));
   CHECK_RC(render_into(db, out, NULL, &st, err), POD_OK, err);
@@ -173,8 +163,8 @@ static void test_render_through_a_symlink_keeps_the_symlink(void) {
   CHECK(S_ISLNK(ls.st_mode));
   pod_file_read(test_path("real/en/index.html"), &page, err);
   CHECK_HAS(page.data, "tinybert-symlinked");
-  CHECK_INT(entries_with(test_dir(), "link.tmp"), 0);
-  CHECK_INT(entries_with(test_dir(), "real.tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "link.tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "real.tmp"), 0);
   pod_buf_free(&page);
   store_close(db);
 }
@@ -191,8 +181,8 @@ static void test_render_with_a_trailing_slash_swaps(void) {
   CHECK_RC(render_into(db, out, NULL, &st, err), POD_OK, err);
   pod_file_read(test_path("site/en/index.html"), &page, err);
   CHECK_HAS(page.data, "tinybert-slashed");
-  CHECK_INT(entries_with(test_path("site"), ".tmp"), 0);
-  CHECK_INT(entries_with(test_dir(), "site.tmp"), 0);
+  CHECK_INT(test_count_entries(test_path("site"), ".tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "site.tmp"), 0);
   pod_buf_free(&page);
   store_close(db);
 }

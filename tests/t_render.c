@@ -148,16 +148,6 @@ static int render_to(store_db *db, const char *out, render_stats *st,
   return render_site(db, &o, st, err);
 }
 
-static int count_entries(const char *dir, const char *prefix) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  int n = 0;
-  if (!d) return -1;
-  while ((e = readdir(d)))
-    if (!strncmp(e->d_name, prefix, strlen(prefix))) n++;
-  closedir(d);
-  return n;
-}
 
 /* Files below dir, at any depth. */
 static long count_tree(const char *dir) {
@@ -190,7 +180,7 @@ static void test_render_writes_the_site_and_skips_a_no_change_render(void) {
   CHECK(pod_exists(test_path("_site/en/runs/1.html")));
   CHECK(pod_exists(test_path("_site/en/envs/1.html")));
   CHECK(pod_exists(test_path("_site/assets/style.css")));
-  CHECK_INT(count_entries(test_path("_site/en/leaderboards"), "text-classification--"), 2);
+  CHECK_INT(test_count_entries(test_path("_site/en/leaderboards"), "text-classification--"), 2);
   CHECK_INT(pod_file_read(test_path("_site/en/runs/1.html"), &page, err), POD_OK);
   CHECK_HAS(page.data, "inference_memory_1700000000.csv:2</code>");   /* provenance */
   CHECK_HAS(page.data, "<code class=\"hash\">");
@@ -198,7 +188,7 @@ static void test_render_writes_the_site_and_skips_a_no_change_render(void) {
   CHECK_RC(render_to(db, out, &st, err), POD_OK, err);
   CHECK_INT(st.unchanged, 1);
   CHECK_INT(st.changed, 0);
-  CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "_site.tmp"), 0);
   pod_buf_free(&page);
   store_close(db);
 }
@@ -230,7 +220,7 @@ static void test_render_failure_leaves_the_old_site(void) {
     pod_file_read(test_path("_site/en/index.html"), &after, err);
     if (strcmp(pod_buf_str(&before), pod_buf_str(&after)))
       test_fail(__FILE__, __LINE__, "failure %ld changed the live site", n);
-    CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+    CHECK_INT(test_count_entries(test_dir(), "_site.tmp"), 0);
   }
   CHECK(failures > 10);
   pod_file_read(test_path("_site/en/index.html"), &after, err);
@@ -664,7 +654,7 @@ static void test_render_thread_failure_leaves_the_old_site(void) {
     o.jobs = jobs;
     CHECK_INT(render_site(db, &o, &st, err), POD_ETEMPLATE);
     CHECK_HAS(err, "run.html:1: no run pages in fa");
-    CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+    CHECK_INT(test_count_entries(test_dir(), "_site.tmp"), 0);
     same_tree(keep, out, "");
   }
   store_close(db);
@@ -672,7 +662,7 @@ static void test_render_thread_failure_leaves_the_old_site(void) {
   CHECK_INT(test_podium(&so, &e, "--db site.db render --out _site --jobs 2 "
                         "--templates bad"), 1);
   CHECK_HAS(e.data, "run.html:1: no run pages in fa");
-  CHECK_INT(count_entries(test_dir(), "_site.tmp"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "_site.tmp"), 0);
   same_tree(keep, out, "");
   CHECK_INT(test_podium(&so, &e, "--db site.db render --out _site --jobs 0"), 2);
   CHECK_HAS(e.data, "--jobs 0");
@@ -746,7 +736,7 @@ static void check_loop_stops(const char *loop, int first_jobs) {
     o.jobs = jobs;
     CHECK_INT(render_site(db, &o, &st, err), POD_ETEMPLATE);
     CHECK_HAS(err, "run.html:2: template ran over");
-    CHECK_INT(count_entries(test_dir(), "_site"), 0);
+    CHECK_INT(test_count_entries(test_dir(), "_site"), 0);
   }
   store_close(db);
 }

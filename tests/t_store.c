@@ -39,20 +39,6 @@ static int64_t add_run(store_db *db, const char *model, const char *task) {
   return id;
 }
 
-static void add_value(store_db *db, int64_t run, int64_t metric, int64_t src,
-                      double v) {
-  store_measurement m;
-  char err[POD_ERRLEN];
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.metric_id = metric;
-  m.source_id = src;
-  m.line = 2;
-  m.value = v;
-  m.batch_size = 8;
-  m.sequence_length = 128;
-  CHECK_INT(store_measurement_add(db, &m, err), POD_OK);
-}
 
 static void test_store_migrates_an_old_registry_forward(void) {
   char err[POD_ERRLEN];
@@ -140,10 +126,10 @@ static void test_store_ties_share_a_rank(void) {
   store_begin(db, err);
   src = add_source(db, "aa");
   CHECK_INT(store_metric_id(db, "inference_time", "s", STORE_LOWER_BETTER, &metric, err), POD_OK);
-  add_value(db, add_run(db, "a", "t"), metric, src, 0.010);
-  add_value(db, add_run(db, "b", "t"), metric, src, 0.010);
-  add_value(db, add_run(db, "c", "t"), metric, src, 0.020);
-  add_value(db, add_run(db, "d", "t"), metric, src, 0.005);
+  test_add_value(db, add_run(db, "a", "t"), metric, src, 0.010, 8, 128, NULL);
+  test_add_value(db, add_run(db, "b", "t"), metric, src, 0.010, 8, 128, NULL);
+  test_add_value(db, add_run(db, "c", "t"), metric, src, 0.020, 8, 128, NULL);
+  test_add_value(db, add_run(db, "d", "t"), metric, src, 0.005, 8, 128, NULL);
   CHECK_INT(store_commit(db, err), POD_OK);
   CHECK_INT(store_each_leaderboard_entry(db, "t", metric, collect_ranks, &ranks, err), POD_OK);
   CHECK_STR(ranks.data, "1,2,2,4,");
@@ -152,8 +138,8 @@ static void test_store_ties_share_a_rank(void) {
   int64_t acc;
   store_begin(db, err);
   CHECK_INT(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK);
-  add_value(db, add_run(db, "e", "t"), acc, src, 0.9);
-  add_value(db, add_run(db, "f", "t"), acc, src, 0.8);
+  test_add_value(db, add_run(db, "e", "t"), acc, src, 0.9, 8, 128, NULL);
+  test_add_value(db, add_run(db, "f", "t"), acc, src, 0.8, 8, 128, NULL);
   store_commit(db, err);
   CHECK_INT(store_each_leaderboard_entry(db, "t", acc, collect_ranks, &ranks, err), POD_OK);
   CHECK_STR(ranks.data, "1,2,");
@@ -161,21 +147,6 @@ static void test_store_ties_share_a_rank(void) {
   store_close(db);
 }
 
-/* One value at an axis point; -1 for an axis that does not apply. */
-static void add_point(store_db *db, int64_t run, int64_t metric, int64_t src,
-                      double v, int64_t batch, int64_t seq) {
-  store_measurement m;
-  char err[POD_ERRLEN];
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.metric_id = metric;
-  m.source_id = src;
-  m.line = 2;
-  m.value = v;
-  m.batch_size = batch;
-  m.sequence_length = seq;
-  CHECK_INT(store_measurement_add(db, &m, err), POD_OK);
-}
 
 /* "rank model cost=value ...;" per row, costs that are not NULL only. */
 static int collect_primary(const store_row *row, void *ud) {
@@ -206,22 +177,22 @@ static void test_store_primary_ranking_carries_cost_columns(void) {
   a = add_run(db, "a", "t");
   b = add_run(db, "b", "t");
   c = add_run(db, "c", "t");
-  add_point(db, c, acc, src, 0.8, 8, 128);
-  add_point(db, b, acc, src, 0.9, 8, 128);
-  add_point(db, a, acc, src, 0.9, 8, 128);
-  add_point(db, a, time, src, 0.02, 8, 128);   /* the row's point */
-  add_point(db, a, time, src, 0.05, 8, 512);   /* another point: not shown */
-  add_point(db, a, energy, src, 0.001, -1, -1);  /* a run total */
-  add_point(db, c, time, src, 0.01, 8, 128);
-  add_point(db, add_run(db, "d", "u"), acc, src, 0.99, 8, 128);  /* other scope */
+  test_add_value(db, c, acc, src, 0.8, 8, 128, NULL);
+  test_add_value(db, b, acc, src, 0.9, 8, 128, NULL);
+  test_add_value(db, a, acc, src, 0.9, 8, 128, NULL);
+  test_add_value(db, a, time, src, 0.02, 8, 128, NULL);   /* the row's point */
+  test_add_value(db, a, time, src, 0.05, 8, 512, NULL);   /* another point: not shown */
+  test_add_value(db, a, energy, src, 0.001, -1, -1, NULL);  /* a run total */
+  test_add_value(db, c, time, src, 0.01, 8, 128, NULL);
+  test_add_value(db, add_run(db, "d", "u"), acc, src, 0.99, 8, 128, NULL);  /* other scope */
   /* a board without axes: a cost measured at one point is the run's */
   e = add_run(db, "e", "v");
   f = add_run(db, "f", "v");
-  add_point(db, e, acc, src, 0.7, -1, -1);
-  add_point(db, f, acc, src, 0.6, -1, -1);
-  add_point(db, e, mem, src, 1000, 1, 8);
-  add_point(db, f, time, src, 0.1, 1, 8);     /* two points: which one? */
-  add_point(db, f, time, src, 0.3, 1, 16);
+  test_add_value(db, e, acc, src, 0.7, -1, -1, NULL);
+  test_add_value(db, f, acc, src, 0.6, -1, -1, NULL);
+  test_add_value(db, e, mem, src, 1000, 1, 8, NULL);
+  test_add_value(db, f, time, src, 0.1, 1, 8, NULL);     /* two points: which one? */
+  test_add_value(db, f, time, src, 0.3, 1, 16, NULL);
   CHECK_INT(store_commit(db, err), POD_OK);
   CHECK_INT(store_each_primary_entry(db, "t", acc, collect_primary, &rows, err), POD_OK);
   CHECK_STR(rows.data, "1 a inference_time=0.02 energy_consumed=0.001;1 b;3 c inference_time=0.01;");
@@ -316,7 +287,7 @@ static void test_store_pending_rows_read_back_and_roll_back(void) {
     t.v[0] = i + 0.5;
     t.raw[0] = raw;   /* copied: the buffer is reused */
     CHECK_INT(store_tracker_result_add(db, &t, err), POD_OK);
-    add_value(db, id, metric, src, i);   /* a measurement: batched too */
+    test_add_value(db, id, metric, src, i, 8, 128, NULL);   /* a measurement: batched too */
     if (i == 100) {   /* a read inside the transaction sees every row */
       snprintf(name, sizeof name, "%lld", (long long)id);
       model[0] = '\0';

@@ -7,6 +7,7 @@
 #define PODIUM_TEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -160,6 +161,13 @@ void test_expect_refused_at(const char *file, int line, const char *good,
 const char *test_sql_text(const char *name, const char *sql);
 /* fmt with %d as the schema version this podium writes (rotating). */
 const char *test_at_version(const char *fmt);
+
+/* A measurement of run (line 2 of source src): v at batch and seq (-1:
+** the axis does not apply), split or NULL. */
+void test_add_value(struct store_db *db, int64_t run, int64_t metric, int64_t src,
+                    double v, int64_t batch, int64_t seq, const char *split);
+/* The entries of folder dir whose names start with prefix; -1: no dir. */
+int test_count_entries(const char *dir, const char *prefix);
 
 /* The file _site/<rel> of the test's folder into page (replaced); a
 ** failure at the caller's line when it cannot be read. */
