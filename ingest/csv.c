@@ -167,6 +167,19 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
 ** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
 ** NULL, or every byte read goes into it too; *hashed_all is then the
 ** file's size when the whole file did (start 0, read to its end). */
+/* The byte that ends a line: '\n' (LF and CRLF files), or '\r' for the
+** CR-only files Excel for Mac saves as "CSV (Macintosh)"; told by the
+** first line end, 0 while this chunk holds none. more: bytes follow the
+** chunk (a CR as its last byte could still be a CRLF: taken as one). */
+static char line_end(const char *s, size_t n, int more) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\n') return '\n';
+    if (s[i] == '\r')
+      return i + 1 < n ? (s[i + 1] == '\n' ? '\n' : '\r') : more ? '\n' : '\r';
+  }
+  return 0;
+}
+
 static int read_from(ingest_ctx *cx, long long start, long first_line,
                      long max_rows, int progress, ingest_csv_fn fn, void *ud,
                      pod_sha256 *hash, long long *hashed_all,
@@ -181,6 +194,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   long long offset = start, line_start = start, n_read = 0;
   size_t got;
   int rc = POD_OK, first = start == 0;
+  char eol = 0;              /* line_end's answer, once the file gives it */
 
   memset(&r, 0, sizeof r);
   r.cx = cx;
@@ -208,8 +222,9 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
         offset = line_start = 3;
       }
     }
+    if (!eol) eol = line_end(s, (size_t)(end - s), !feof(f));
     while (rc == POD_OK && r.rows_left != 0 && s < end) {
-      const char *nl = memchr(s, '\n', (size_t)(end - s));
+      const char *nl = memchr(s, eol ? eol : '\n', (size_t)(end - s));
       const char *stop = nl ? nl + 1 : end;
       if (nl && !line.len) {  /* a whole line in the chunk: no copy */
         offset += stop - s;

@@ -134,6 +134,37 @@ static void test_ingest_accepts_bom_crlf_quotes_and_na(void) {
   CHECK_INT(test_query_num("SELECT line FROM measurements WHERE sequence_length = 32"), 4);
 }
 
+/* Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: the same
+** rows, at the same lines, as the LF file (a CodeCarbon file read both
+** ways), and a Keras log saved so. */
+#define CR_ROWS "SELECT group_concat(metric_id || ':' || value || '@' || line, ' ') " \
+  "FROM (SELECT * FROM measurements_all ORDER BY line, metric_id, value)"
+static void test_ingest_reads_cr_only_line_ends(void) {
+  char err[POD_ERRLEN];
+  const char *src = test_fixture("codecarbon", "v2.3.1-1gni5-green-hackathon-emissions.csv");
+  const char *p = test_path("emissions.csv");   /* test_path's buffer */
+  pod_buf lf = POD_BUF_INIT;
+  CHECK_INT(pod_file_read(src, &lf, err), POD_OK);
+  CHECK(test_count(lf.data ? lf.data : "", "\n") > 2);
+  for (size_t i = 0; i < lf.len; i++) if (lf.data[i] == '\n') lf.data[i] = '\r';
+  test_write(p, lf.data, lf.len);
+  pod_buf_free(&lf);
+  CHECK_INT(test_ingest(NULL, &p, 1, err), POD_OK);
+  char *cr = strdup(test_query_text(CR_ROWS));
+  remove(test_path("t.db"));
+  remove(test_path("t.db-wal"));
+  remove(test_path("t.db-shm"));
+  CHECK_INT(test_ingest(NULL, &src, 1, err), POD_OK);
+  CHECK(strlen(cr) > 100);
+  CHECK_STR(cr, test_query_text(CR_ROWS));
+  free(cr);
+  const char *q = test_path("training.log");
+  test_write(q, "epoch,accuracy,loss\r0,0.5,1.25\r1,0.625,1.0\r", (size_t)-1);
+  CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
+  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE value = 0.625"), 3);
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%training.log'"), 2);
+}
+
 /* The heart of "nothing half-written": a registry with data, a bad file,
 ** the error text, and the registry unchanged to the byte. */
 static void expect_refused(const char *name, const char *data, size_t n,
@@ -380,6 +411,7 @@ const test_case tests_ingest[] = {
   {"ingest_every_corpus_hf_file", test_ingest_every_corpus_hf_file},
   {"ingest_same_file_twice_is_a_noop", test_ingest_same_file_twice_is_a_noop},
   {"ingest_accepts_bom_crlf_quotes_and_na", test_ingest_accepts_bom_crlf_quotes_and_na},
+  {"ingest_reads_cr_only_line_ends", test_ingest_reads_cr_only_line_ends},
   {"ingest_refuses_bad_rows_with_line_and_column", test_ingest_refuses_bad_rows_with_line_and_column},
   {"ingest_refuses_broken_files", test_ingest_refuses_broken_files},
   {"ingest_refuses_a_field_over_the_size_limit", test_ingest_refuses_a_field_over_the_size_limit},
