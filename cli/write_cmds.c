@@ -54,6 +54,79 @@ static void show_progress(void *ud, const char *path, long rows,
   fflush(stderr);
 }
 
+/* What ingest says of a file whose batch is not committed yet: said once
+** it is, as an "added" line means the rows are in the registry. */
+typedef struct held_line {
+  pod_buf out, err;   /* for stdout, for stderr (skipped lines) */
+  char *path;
+  int added;
+  long bad_rows;
+} held_line;
+
+typedef struct held_lines {
+  held_line *l;
+  size_t n, cap;
+} held_lines;
+
+static void hold(held_lines *h, const ingest_path *p, int status, long rows,
+                 const ingest_report *rep, int quiet) {
+  held_line *l;
+  if (h->n == h->cap) {
+    h->cap = h->cap ? 2 * h->cap : 64;
+    h->l = pod_xrealloc(h->l, h->cap * sizeof *h->l);
+  }
+  l = &h->l[h->n++];
+  memset(l, 0, sizeof *l);
+  l->path = pod_xstrdup(p->path);
+  l->added = status == INGEST_ADDED;
+  if (status == INGEST_SKIPPED && !quiet) {
+    pod_buf_printf(&l->out, "skipped %s (already ingested)\n", esc(p->path));
+  } else if (status == INGEST_IGNORED && !quiet) {
+    pod_buf_printf(&l->out, "ignored %s (%s)\n", esc(p->path),
+                   p->why_ignored ? p->why_ignored
+                                  : "not a format podium reads");
+  } else if (status == INGEST_ADDED) {
+    l->bad_rows = rep->bad_rows;
+    /* each skipped line on stderr, by line: "podium: skipped path:5:1: ..." */
+    for (const char *b = rep->bad, *end; *b; b = end + 1) {
+      end = strchr(b, '\n');
+      pod_buf_printf(&l->err, "podium: skipped %.*s\n", (int)(end - b), b);
+    }
+    if (!quiet) {
+      pod_buf_printf(&l->out, "added %s (%ld rows", esc(p->path), rows);
+      if (rep->note) pod_buf_printf(&l->out, ", %s", rep->note);
+      if (rep->bad_rows)
+        pod_buf_printf(&l->out, ", %ld bad lines skipped", rep->bad_rows);
+      pod_buf_adds(&l->out, ")\n");
+    }
+  }
+}
+
+/* Says the held lines once their batch is committed; a batch undone after
+** all (ingest_session_lost) turns its "added" files into failures. */
+static void settle(ingest_session *s, held_lines *h, int *added, int *failed,
+                   long *bad_rows) {
+  int lost = ingest_session_lost(s);
+  if (!lost && ingest_session_unsettled(s)) return;
+  for (size_t i = 0; i < h->n; i++) {
+    held_line *l = &h->l[i];
+    if (lost && l->added) {
+      fprintf(stderr, "podium: %s: not written: the transaction holding it "
+              "was undone by the error above\n", esc(l->path));
+      (*added)--;
+      (*failed)++;
+      *bad_rows -= l->bad_rows;
+    } else {
+      if (l->err.len) fputs(pod_buf_str(&l->err), stderr);
+      if (l->out.len) fputs(pod_buf_str(&l->out), stdout);
+    }
+    pod_buf_free(&l->out);
+    pod_buf_free(&l->err);
+    free(l->path);
+  }
+  h->n = 0;
+}
+
 const char INGEST_USAGE[] =
     "[--format NAME] [--project P] [--model M] [--variant V] "
     "[--role baseline|optimized] [--dataset D] [--task T] [--run ID] "
@@ -106,6 +179,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_session *s = NULL;
   ingest_path *paths = NULL;
   int n, help, n_paths = 0, added = 0, skipped = 0, failed = 0, ignored = 0;
+  held_lines held = {0};
   const char *bad = NULL;
   const char **maps = NULL, **tags = NULL;
   int rc = take_pairs(&argc, argv, "--map", &maps, &meta.n_map, &bad);
@@ -156,6 +230,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   s = ingest_session_new(db, &meta);
+  ingest_session_batch(s, 1);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
   for (int i = 0; i < n_paths; i++) {
@@ -167,45 +242,29 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     if (r == POD_EUSAGE) {
       snprintf(c->err, POD_ERRLEN, "%s", err);
       rc = r;
-      goto done;
+      break;
     }
     if (r) {
       print_error(err);
       failed++;
     } else if (status == INGEST_SKIPPED) {
       skipped++;
-      if (!quiet) {
-        fputs("skipped ", stdout);
-        put_escaped(stdout, paths[i].path);
-        printf(" (already ingested)\n");
-      }
     } else if (status == INGEST_IGNORED) {
       ignored++;
-      if (!quiet) {
-        fputs("ignored ", stdout);
-        put_escaped(stdout, paths[i].path);
-        printf(" (%s)\n", paths[i].why_ignored ? paths[i].why_ignored
-                                               : "not a format podium reads");
-      }
     } else {
-      const ingest_report *rep = ingest_session_report(s);
       added++;
-      bad_rows += rep->bad_rows;
-      /* each skipped line on stderr, by line: "podium: skipped path:5:1: ..." */
-      for (const char *l = rep->bad, *e; *l; l = e + 1) {
-        e = strchr(l, '\n');
-        fprintf(stderr, "podium: skipped %.*s\n", (int)(e - l), l);
-      }
-      if (!quiet) {
-        fputs("added ", stdout);
-        put_escaped(stdout, paths[i].path);
-        printf(" (%ld rows", rows);
-        if (rep->note) printf(", %s", rep->note);
-        if (rep->bad_rows) printf(", %ld bad lines skipped", rep->bad_rows);
-        printf(")\n");
-      }
+      bad_rows += ingest_session_report(s)->bad_rows;
     }
+    if (!r) hold(&held, &paths[i], status, rows, ingest_session_report(s),
+                 quiet != NULL);
+    settle(s, &held, &added, &failed, &bad_rows);
   }
+  {
+    char err[POD_ERRLEN];
+    if (ingest_session_commit(s, err)) print_error(err);
+    settle(s, &held, &added, &failed, &bad_rows);
+  }
+  if (rc) goto done;
   if (!quiet || failed)
     printf("ingest: %d added, %d skipped, %d failed%s", added, skipped,
            failed, ignored || bad_rows ? "" : "\n");
@@ -218,6 +277,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     rc = POD_EINPUT;
   }
 done:
+  free(held.l);
   ingest_session_free(s);
   store_close(db);
   ingest_paths_free(paths, n_paths);

@@ -58,7 +58,18 @@ struct ingest_session {
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
   ingest_report report;   /* the last file's, pointing into bad */
+  /* ingest_session_batch: files added but not committed, when the batch
+  ** began, and the maps as they were then (a lost batch takes its runs) */
+  int batch, unsettled, lost;
+  double batch_began;
+  size_t batch_runs, batch_envs;
+  int batch_had_model;
 };
+
+/* A batch is committed at this many files or seconds: the write lock is
+** not held long from other writers, and the "added" lines keep coming. */
+#define BATCH_FILES 64
+#define BATCH_SECONDS 0.5
 
 static size_t map_hash(const char *k) {
   size_t h = 1469598103934665603ULL;  /* FNV-1a */
@@ -170,6 +181,43 @@ int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   return rc;
 }
 
+/* ---- batches: several files in one transaction ------------------------ */
+
+void ingest_session_batch(ingest_session *s, int on) { s->batch = on; }
+
+int ingest_session_unsettled(const ingest_session *s) { return s->unsettled; }
+
+int ingest_session_lost(ingest_session *s) {
+  int n = s->lost;
+  s->lost = 0;
+  return n;
+}
+
+/* The batch's transaction is gone: its files are not in, nor its runs. */
+static void batch_lost(ingest_session *s) {
+  s->lost += s->unsettled;
+  s->unsettled = 0;
+  map_truncate(&s->runs, s->batch_runs);
+  map_truncate(&s->folder_envs, s->batch_envs);
+  if (!s->batch_had_model) {
+    free(s->run_name_model);
+    s->run_name_model = NULL;
+  }
+}
+
+/* A file's writes undone; a batch with nothing kept yet is ended. */
+static void file_undo(ingest_session *s) {
+  if (store_file_undo(s->db)) batch_lost(s);
+  else if (!s->unsettled) store_rollback(s->db);
+}
+
+int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]) {
+  int rc = store_batch_commit(s->db, err);
+  if (rc) batch_lost(s);
+  s->unsettled = 0;
+  return rc;
+}
+
 void ingest_session_free(ingest_session *s) {
   if (!s) return;
   pod_buf_free(&s->bad);
@@ -200,13 +248,17 @@ void ingest_session_progress(ingest_session *s, ingest_progress_fn fn,
   s->progress_ud = ud;
 }
 
+static double monotonic_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 void ingest_progress(ingest_ctx *cx, long long bytes) {
   ingest_session *s = cx->session;
-  struct timespec ts;
   double now;
   if (!s->progress) return;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  now = monotonic_now();
   if (now - s->progress_last < 0.25) return;
   s->progress_last = now;
   s->progress(s->progress_ud, cx->path, cx->rows, bytes, cx->bytes);
@@ -813,12 +865,21 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   src.sha256 = sha;
   src.format = fmt->name;
   src.bytes = bytes;
-  if ((rc = store_begin(s->db, err))) goto done;
+  if (!s->unsettled) {   /* a batch begins */
+    s->batch_began = monotonic_now();
+    s->batch_runs = runs_mark;
+    s->batch_envs = envs_mark;
+    s->batch_had_model = had_model;
+  }
+  if ((rc = store_file_begin(s->db, err))) {
+    file_undo(s);
+    goto done;
+  }
   /* another process may have ingested these bytes while this one waited
   ** for the write lock: it is a skip, not a UNIQUE failure (issue 15) */
   if (!spec &&
       (rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
-    store_rollback(s->db);
+    file_undo(s);
     *out_status = INGEST_SKIPPED;
     goto done;
   }
@@ -831,8 +892,8 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
       (rc = store_source_set_rows(s->db, cx.source_id, cx.rows,
                                   cx.format_version, err)) ||
       (spec && (rc = settle_sha(&cx, sha, &bytes, &known, err))) ||
-      known || (rc = store_commit(s->db, err))) {
-    store_rollback(s->db);
+      known || (rc = store_file_keep(s->db, err))) {
+    file_undo(s);
     map_truncate(&s->runs, runs_mark);
     map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
@@ -840,6 +901,13 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
     goto done;
   }
   if (old) map_truncate(&s->runs, 0);  /* its runs may be gone */
+  s->unsettled++;
+  if ((!s->batch || s->unsettled >= BATCH_FILES ||
+       monotonic_now() - s->batch_began >= BATCH_SECONDS) &&
+      (rc = ingest_session_commit(s, err))) {
+    s->lost--;   /* this file is the one that failed */
+    goto done;
+  }
   *out_rows = cx.rows;
   s->report.bad_rows = cx.bad_rows;
   s->report.bad = s->bad.len ? s->bad.data : "";

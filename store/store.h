@@ -99,6 +99,17 @@ void store_check_free(store_check_result *r);
 int store_begin(store_db *db, char err[POD_ERRLEN]);
 int store_commit(store_db *db, char err[POD_ERRLEN]);
 void store_rollback(store_db *db);
+/* Several files in one transaction (SQLite; on PostgreSQL each file is its
+** own): store_file_begin opens the transaction if none is open and marks
+** the file's start; store_file_keep keeps its writes (not committed yet);
+** store_file_undo undoes them alone and returns 0, or returns 1 when the
+** whole transaction was lost (SQLite undoes it on errors like a full
+** disk), the files kept before in it too. store_batch_commit commits
+** what was kept (nothing open: POD_OK); on failure it is all undone. */
+int store_file_begin(store_db *db, char err[POD_ERRLEN]);
+int store_file_keep(store_db *db, char err[POD_ERRLEN]);
+int store_file_undo(store_db *db);
+int store_batch_commit(store_db *db, char err[POD_ERRLEN]);
 
 /* ---- writes (used by ingest/) --------------------------------------- */
 typedef struct store_source {

@@ -70,6 +70,7 @@ struct store_db {
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
   int64_t tx_runs_from;
+  size_t file_metrics_mark;   /* n_metrics at store_file_begin */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in

@@ -397,6 +397,111 @@ static void test_ingest_show_json_doubles_read_back_exactly(void) {
   pod_buf_free(&err);
 }
 
+/* `podium ingest` puts a folder's files into one transaction a batch
+** (issue 14), each still whole or not at all: a bad file among good ones
+** leaves nothing of itself and takes nothing of the others, the lines
+** come in the folder's order, and a run fed by two files of one batch
+** (a Trainer's trainer_state.json and all_results.json) gets the same
+** results as when they go in one by one. */
+static void test_ingest_batch_keeps_each_file_whole(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char *one;
+  test_copy_fixture("keras-csvlogger", TEST_GOOD_LOG, "logs/a/training.log");
+  test_make_folder_of(test_path("logs/b/training.log"));
+  test_write(test_path("logs/b/training.log"),
+             "epoch,accuracy,loss\n0,0.5,1.5\n1,0.75,oops\n", SIZE_MAX);
+  test_copy_fixture("keras-csvlogger", "tf2-accuracy-Aditya24jar-Emotion-Detection-training.log",
+                    "logs/c/training.log");
+  test_copy_fixture("hf-trainer", "t5sum-10844110-trainer_state.json", "logs/d/trainer_state.json");
+  test_copy_fixture("hf-trainer", "t5sum-10844110-all_results.json", "logs/d/all_results.json");
+  CHECK_INT(test_podium(&out, &err, "--db b.db ingest logs"), 1);
+  CHECK_HAS(err.data, "logs/b/training.log:3:");
+  CHECK_HAS(out.data, "added logs/a/training.log (");
+  CHECK(strstr(out.data, "added logs/a/") < strstr(out.data, "added logs/c/"));
+  CHECK(strstr(out.data, "added logs/c/") < strstr(out.data, "added logs/d/all_results.json"));
+  CHECK_HAS(out.data, "ingest: 4 added, 0 skipped, 1 failed");
+  CHECK_STR(test_sql_text("b.db", "SELECT count(*) FROM sources WHERE path LIKE '%b/training.log'"), "0");
+  CHECK_STR(test_sql_text("b.db", "SELECT count(*) FROM runs WHERE model = 'b'"), "0");
+  CHECK_STR(test_sql_text("b.db", "PRAGMA foreign_key_check"), "");
+  /* the same files one by one: the same measurements and results */
+  static const char q[] = "SELECT count(*) || ' ' || sum(m.derived IS NOT NULL) || ' ' || "
+      "printf('%.12g', total(m.value * length(t.name) * (m.line + 1))) || ' ' || "
+      "printf('%.12g', total(CASE WHEN m.derived IS NOT NULL THEN m.value * m.at_epoch + m.line END)) "
+      "|| ' ' || count(DISTINCT r.model || '/' || coalesce(m.split, '')) FROM measurements_all m "
+      "JOIN runs r ON r.id = m.run_id JOIN metrics t ON t.id = m.metric_id";
+  one = strdup(test_sql_text("b.db", q));
+  CHECK_HAS(one, "1423 4 ");   /* 4 results at the best epoch */
+  static const char *const files[] = {"a/training.log", "c/training.log",
+      "d/trainer_state.json", "d/all_results.json"};
+  for (int i = 0; i < 4; i++)
+    CHECK_INT(test_podium(&out, &err, "--db s.db ingest logs/%s", files[i]), 0);
+  CHECK_STR(test_sql_text("s.db", q), one);
+  free(one);
+  /* two logs of one run (--run) in one batch: the second file's results
+  ** replace the first's, as when they go in one by one */
+  test_copy_fixture("keras-csvlogger", TEST_GOOD_LOG, "two/1.log");
+  test_copy_fixture("keras-csvlogger", "tf2-accuracy-Aditya24jar-Emotion-Detection-training.log", "two/2.log");
+  CHECK_INT(test_podium(&out, &err, "--db t2.db ingest --format keras-csvlogger --run joined two"), 0);
+  one = strdup(test_sql_text("t2.db", q));
+  CHECK_HAS(one, " 2 ");   /* accuracy and loss at the best epoch, once */
+  CHECK_INT(test_podium(&out, &err, "--db s2.db ingest --format keras-csvlogger --run joined two/1.log"), 0);
+  CHECK_INT(test_podium(&out, &err, "--db s2.db ingest --format keras-csvlogger --run joined two/2.log"), 0);
+  CHECK_STR(test_sql_text("s2.db", q), one);
+  free(one);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* A batch the registry undoes whole (SQLite rolls the transaction back on
+** a full disk): its files are told lost, none of them is half in, and
+** the session goes on. */
+static void test_ingest_batch_lost_is_told(void) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = test_open_db();
+  store_close(db);
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  ingest_session *s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 1);
+  static const char *const names[] = {"x1/training.log", "x2/training.log"};
+  for (int i = 0; i < 2; i++) {
+    ingest_path p = {(char *)test_copy_fixture("keras-csvlogger", TEST_GOOD_LOG, names[i]), 0, NULL};
+    int status;
+    long rows;
+    /* the two differ by a byte, so neither is a copy of the other */
+    if (i) test_write(p.path, "epoch,accuracy,loss\n0,0.5,1.5\n", SIZE_MAX);
+    CHECK_RC(ingest_file(s, &p, &status, &rows, err), POD_OK, err);
+    CHECK_INT(status, INGEST_ADDED);
+  }
+  CHECK_INT(ingest_session_unsettled(s), 2);
+  CHECK_INT(ingest_session_lost(s), 0);
+  /* a big file on a registry that may not grow */
+  CHECK_INT(store_test_max_pages(db, 30), POD_OK);
+  pod_buf big = POD_BUF_INIT;
+  pod_buf_adds(&big, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < 20000; e++)
+    pod_buf_printf(&big, "%d,0.%d,1.%d,0.%d,1.%d\n", e, e, e, e + 1, e + 2);
+  ingest_path p = {(char *)test_path("x3/training.log"), 0, NULL};
+  test_make_folder_of(p.path);
+  test_write(p.path, big.data, big.len);
+  pod_buf_free(&big);
+  int status;
+  long rows;
+  CHECK_INT(ingest_file(s, &p, &status, &rows, err), POD_EIO);
+  CHECK_HAS(err, "disk full");
+  int lost = ingest_session_lost(s), left = ingest_session_unsettled(s);
+  /* either SQLite undid the statement (the two wait for the commit) or
+  ** the whole transaction (the two are lost and told) */
+  CHECK(lost + left == 2 && (lost == 0 || lost == 2));
+  CHECK_INT(store_test_max_pages(db, 100000), POD_OK);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), left);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), left);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE source_id NOT IN (SELECT id FROM sources)"), 0);
+}
+
 const test_case tests_ingest[] = {
   {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
@@ -417,5 +522,7 @@ const test_case tests_ingest[] = {
   {"ingest_refuses_a_field_over_the_size_limit", test_ingest_refuses_a_field_over_the_size_limit},
   {"ingest_keeps_each_file_atomic_among_several", test_ingest_keeps_each_file_atomic_among_several},
   {"ingest_flags_set_run_metadata", test_ingest_flags_set_run_metadata},
+  {"ingest_batch_keeps_each_file_whole", test_ingest_batch_keeps_each_file_whole},
+  {"ingest_batch_lost_is_told", test_ingest_batch_lost_is_told},
   {NULL, NULL},
 };
