@@ -107,6 +107,8 @@ typedef struct cc {
   int64_t metric_id[N_MCOLS];
   int sample_col[N_MCOLS];     /* mcols[] -> store_sample_metrics, or -1 */
   size_t dur_k, cpu_power_k;   /* mcols[] index of duration, cpu_power */
+  size_t rate_k;               /* ... and of emissions_rate */
+  int rate_in_g;               /* 2.0-2.1 wrote emissions_rate in g/s */
   int64_t final_run;           /* final_row's run */
   int *env_cols;               /* columns that describe the machine */
   size_t n_env_cols;
@@ -120,6 +122,7 @@ typedef struct cc {
   int64_t group_run;
   ingest_dropped dropped;      /* rows appended without their empty cells */
   pod_buf task_key;            /* a task file's run key: run_id, task */
+  long no_run_id;              /* rows with an empty run_id cell */
 } cc;
 
 static int name_is(const ingest_csv_row *hdr, size_t i, const char *name) {
@@ -163,7 +166,8 @@ static int looks_like_header(const ingest_csv_row *row) {
 ** every stop) in 1.0-1.2; run_id from 2.0; codecarbon_version 2.2.0; pue
 ** 2.2.3; experiment_id after run_id (the dashboard's, one fixed default
 ** for every run) 2.7.0; water_consumed and wue 3.0.8; the utilization
-** columns and ram_used_gb 3.2. */
+** columns and ram_used_gb 3.2. emissions_rate is g/s up to 2.1, kg/s
+** from 2.2.0. */
 static const char *layout_of(const cc *st) {
   if (st->col[C_UTIL] >= 0) return "3.2+ (37-38, utilization)";
   if (st->col[C_WATER] >= 0) return "3.0.8-3.1 (34, water)";
@@ -221,6 +225,11 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   st->key_col = st->col[C_RUN_ID] >= 0 ? st->col[C_RUN_ID]
                                        : st->col[C_EXPERIMENT];
   cx->format_version = layout_of(st);
+  /* 2.0-2.1 wrote emissions * 1000 / duration ("# g/s" in
+  ** emissions_tracker.py); 2.2.0, which added codecarbon_version, kg/s */
+  st->rate_in_g = st->col[C_RUN_ID] >= 0 && st->col[C_VERSION] < 0 &&
+                  st->col[C_PUE] < 0 && st->col[C_EXPERIMENT] < 0 &&
+                  st->col[C_WATER] < 0 && st->col[C_UTIL] < 0;
   if (st->col[C_TASK] >= 0) {   /* the file task_out writes */
     static char tasks[96];
     snprintf(tasks, sizeof tasks, "%s, one row per task (start_task)",
@@ -524,6 +533,7 @@ static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
   }
   *v *= mcols[k].scale;
+  if (k == st->rate_k && st->rate_in_g) *v /= 1000;
   return POD_OK;
 }
 
@@ -548,6 +558,16 @@ static int summary(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
         (rc = store_metric_id(cx->db, mcols[k].metric, mcols[k].unit,
                               mcols[k].direction, &st->metric_id[k], err)))
       return rc;
+    if (k == st->rate_k && st->rate_in_g) {
+      /* tracker_results' raw cells are in the view's kg/s: a g/s cell
+      ** goes in as a measurement of its own, with the unit it had */
+      store_measurement m;
+      ingest_measurement_init(&m, cx, run, st->metric_id[k], row->line, v[k]);
+      m.raw_value = row->field[st->mcol[k]];
+      m.raw_unit = "g/s";
+      if ((rc = store_measurement_add(cx->db, &m, err))) return rc;
+      continue;
+    }
     t.v[j] = v[k];
     t.raw[j] = row->field[st->mcol[k]];
   }
@@ -633,6 +653,7 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   if ((rc = env_for(cx, st, row, err))) return rc;
   rid = st->key_col;
   if (rid < 0 || !row->len[rid]) {  /* no run_id: a repeat, a summary */
+    if (rid >= 0 && st->col[C_RUN_ID] == rid) st->no_run_id++;
     if ((rc = group_run_for(cx, st, row, &run, err))) return rc;
     return summary(cx, st, row, run, v, err);
   }
@@ -725,6 +746,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     st.sample_col[k] = store_sample_index(mcols[k].metric);
     if (!strcmp(mcols[k].metric, "duration")) st.dur_k = k;
     if (!strcmp(mcols[k].metric, "cpu_power")) st.cpu_power_k = k;
+    if (!strcmp(mcols[k].metric, "emissions_rate")) st.rate_k = k;
   }
   rc = ingest_csv_read(cx, data_row, &st, err);
   if (rc == POD_OK && st.header_seen) rc = snapshot_summaries(cx, &st, err);
@@ -736,13 +758,22 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, st.hdr_line, 0,
                     "found a header but no rows, expected at least one "
                     "emissions row");
-  if (rc == POD_OK && st.dropped.rows) {
+  if (rc == POD_OK && (st.dropped.rows || st.no_run_id)) {
     /* said in the summary line and beside the file on the run pages */
-    static char note[200], version[320];
-    snprintf(note, sizeof note, "%ld row%s without %s, left out by "
-             "CodeCarbon's append: put back as empty cells",
-             st.dropped.rows, st.dropped.rows == 1 ? "" : "s",
-             st.dropped.names.data);
+    static char note[400], version[520];
+    int n = 0;
+    if (st.dropped.rows)
+      n = snprintf(note, sizeof note, "%ld row%s without %s, left out by "
+                   "CodeCarbon's append: put back as empty cells",
+                   st.dropped.rows, st.dropped.rows == 1 ? "" : "s",
+                   st.dropped.names.data);
+    /* nothing tells such rows' runs apart: one run per project and
+    ** machine holds them, each row a repeat */
+    if (st.no_run_id && n >= 0 && (size_t)n < sizeof note)
+      snprintf(note + n, sizeof note - (size_t)n, "%s%ld row%s with an "
+               "empty run_id: read as repeats of one run per project and "
+               "machine", n ? "; " : "", st.no_run_id,
+               st.no_run_id == 1 ? "" : "s");
     snprintf(version, sizeof version, "%s, %s", cx->format_version, note);
     cx->note = note;
     cx->format_version = version;

@@ -167,15 +167,18 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
 ** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
 ** NULL, or every byte read goes into it too; *hashed_all is then the
 ** file's size when the whole file did (start 0, read to its end). */
-/* The byte that ends a line: '\n' (LF and CRLF files), or '\r' for the
-** CR-only files Excel for Mac saves as "CSV (Macintosh)"; told by the
-** first line end, 0 while this chunk holds none. more: bytes follow the
-** chunk (a CR as its last byte could still be a CRLF: taken as one). */
+/* The byte that ends a line: '\n' (LF, CRLF, and the CR CR LF a Keras
+** CSVLogger writes on Windows), or '\r' for the CR-only files Excel for
+** Mac saves as "CSV (Macintosh)"; told by the first line end, 0 while
+** this chunk holds none. more: bytes follow the chunk (CRs as its last
+** bytes could still end in an LF: taken as one). */
 static char line_end(const char *s, size_t n, int more) {
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\n') return '\n';
-    if (s[i] == '\r')
-      return i + 1 < n ? (s[i + 1] == '\n' ? '\n' : '\r') : more ? '\n' : '\r';
+    if (s[i] == '\r') {
+      while (i < n && s[i] == '\r') i++;
+      return i < n ? (s[i] == '\n' ? '\n' : '\r') : more ? '\n' : '\r';
+    }
   }
   return 0;
 }

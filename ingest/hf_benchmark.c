@@ -29,14 +29,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Keys env_info files carry (transformers 2.10 to 4.x). */
-static const char *const env_keys[] = {
-  "transformers_version", "framework", "use_torchscript", "framework_version",
-  "python_version", "system", "cpu", "architecture", "date", "time", "fp16",
-  "use_multiprocessing", "only_pretrain_model", "cpu_ram_mb", "use_gpu",
-  "use_tpu", "num_gpus", "gpu", "gpu_ram_mb", "gpu_power_watts",
-  "gpu_performance_state", "eager_mode", "use_xla", NULL};
-
 static const char *basename_of(const char *path) {
   const char *s = strrchr(path, '/');
   return s ? s + 1 : path;
@@ -50,17 +42,14 @@ static void first_line(const char *head, size_t n, char *out, size_t cap) {
   out[o] = '\0';
 }
 
-static int is_env_key(const char *s, size_t n) {
-  for (int i = 0; env_keys[i]; i++)
-    if (strlen(env_keys[i]) == n && !strncmp(env_keys[i], s, n)) return 1;
-  return 0;
-}
-
-/* An env_info file: "key,value" with a key transformers writes. */
+/* An env_info file: "key,value" rows, transformers_version first: every
+** transformers release (2.10 to 4.x) writes that key first. Any other
+** two-column CSV (time,num_images) is not one (issue 14: such a file went
+** in as an environment of timings). */
 static int is_env_head(const char *line) {
-  const char *comma = strchr(line, ',');
-  return comma && !strchr(comma + 1, ',') &&
-         is_env_key(line, (size_t)(comma - line));
+  static const char key[] = "transformers_version,";
+  return !strncmp(line, key, sizeof key - 1) &&
+         !strchr(line + sizeof key - 1, ',');
 }
 
 static int sniff(const char *head, size_t n, const char *path) {

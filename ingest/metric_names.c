@@ -96,16 +96,31 @@ static int has_any(const char *s, const char *const *words) {
   return 0;
 }
 
+/* Whether one of words is a whole '_'-, '/'- or '.'-separated part of s:
+** "wer" in "eval_wer", not in "gpu_power". */
+static int has_part(const char *s, const char *const *words) {
+  for (int i = 0; words[i]; i++) {
+    size_t n = strlen(words[i]);
+    for (const char *p = s; (p = strstr(p, words[i])); p++)
+      if ((p == s || strchr("_/.", p[-1])) && (!p[n] || strchr("_/.", p[n])))
+        return 1;
+  }
+  return 0;
+}
+
 int ingest_metric_direction(const char *base) {
   static const char *const rates[] = {"samples_per_second",
                                       "steps_per_second", NULL};
+  /* speech recognition's word and character error rates */
+  static const char *const lower_parts[] = {"wer", "cer", NULL};
   static const char *const lower[] = {"loss", "error", "mse", "mae", "rmse",
                                       "perplexity", "time", "runtime", NULL};
   static const char *const higher[] = {"accuracy", "acc", "f1", "precision",
                                        "recall", "auc", "rouge", "bleu",
                                        "dice", "iou", "mcc", "score", NULL};
   if (has_any(base, rates)) return STORE_HIGHER_BETTER;
-  if (has_any(base, lower)) return STORE_LOWER_BETTER;
+  if (has_any(base, lower) || has_part(base, lower_parts))
+    return STORE_LOWER_BETTER;
   if (has_any(base, higher)) return STORE_HIGHER_BETTER;
   return STORE_NO_DIRECTION;
 }

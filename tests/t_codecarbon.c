@@ -43,7 +43,10 @@ static void test_codecarbon_ingests_every_corpus_file(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '1.x (18 columns)'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.0-2.1 (29, run_id)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.0-2.2.2 (30, codecarbon_version)'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.3-2.6 (31, pue)'"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.2.3-2.6 (31, pue)'"), 2);
+  /* the examples' file has rows whose run_id is empty: said */
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%v2.4.3rc1%'"),
+            "2.2.3-2.6 (31, pue), 5 rows with an empty run_id: read as repeats of one run per project and machine");
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.7-3.0.7 (32, experiment_id)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.2+ (37-38, utilization)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
@@ -128,6 +131,38 @@ static void test_codecarbon_rows_of_two_machines_share_envs(void) {
   ingest_ok("pre2.1-NeuralDojo-codecarbon-emissions.csv");
   CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM environments WHERE gpu_count = 1 AND region IS NULL AND country = 'Netherlands'"), 1);
+}
+
+/* CodeCarbon 2.0-2.1 wrote emissions_rate as emissions * 1000 / duration
+** (g/s); 2.2.0 (which added codecarbon_version) as kg/s. Both are kept in
+** kg/s, each raw cell with the unit it was written in. */
+static void test_codecarbon_2_0_emissions_rate_is_grams_per_second(void) {
+  ingest_ok("pre2.1-NeuralDojo-codecarbon-emissions.csv");
+  CHECK(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'emissions_rate'") > 1);
+  CHECK_STR(test_query_text("SELECT group_concat(DISTINCT raw_unit) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'emissions_rate'"), "g/s");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'emissions_rate' AND abs(m.value * 1000 - CAST(m.raw_value AS REAL)) > 1e-12 * CAST(m.raw_value AS REAL)"), 0);
+  /* the rate agrees with emissions / duration of the same line */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all r JOIN metrics t ON t.id = r.metric_id AND t.name = 'emissions_rate' "
+                           "JOIN measurements_all e ON e.run_id = r.run_id AND e.line = r.line JOIN metrics te ON te.id = e.metric_id AND te.name = 'emissions' "
+                           "JOIN measurements_all d ON d.run_id = r.run_id AND d.line = r.line JOIN metrics td ON td.id = d.metric_id AND td.name = 'duration' "
+                           "WHERE abs(r.value - e.value / d.value) > 1e-6 * r.value"), 0);
+  ingest_ok(V222);
+  CHECK_STR(test_query_text("SELECT group_concat(DISTINCT m.raw_unit) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'emissions_rate' AND s.path LIKE '%v2.2.2%'"), "kg/s");
+}
+
+/* Rows whose run_id cell is empty (a CodeCarbon 3.0.2 file has three):
+** nothing tells their runs apart, so a project's rows on one machine are
+** repeats of one run, and the summary says so. */
+static void test_codecarbon_empty_run_id_is_said(void) {
+  write_and_ingest("emissions.csv",
+                   "timestamp,project_name,run_id,experiment_id,duration,emissions,energy_consumed\n"
+                   "2025-06-18T05:03:36,p,,e9789282-fa4e-48d7-9684-6d1bfd70210a,2.78,0.1,0.2\n"
+                   "2025-06-18T05:04:11,p,,035b5507-5bcf-494e-9c38-a7fb2860b06c,2.97,0.1,0.2\n"
+                   "2025-06-18T05:10:11,p,71b9b3de-7582-48ed-b8a3-e745c8055ab2,e9789282-fa4e-48d7-9684-6d1bfd70210a,2.78,0.1,0.2\n");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"),
+            "2.7-3.0.7 (32, experiment_id), 2 rows with an empty run_id: "
+            "read as repeats of one run per project and machine");
 }
 
 static void write_and_ingest(const char *name, const char *data) {
@@ -681,6 +716,8 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_v323_moved_cloud_columns", test_codecarbon_v323_moved_cloud_columns},
   {"test_codecarbon_2021_sample_empty_trailing_columns", test_codecarbon_2021_sample_empty_trailing_columns},
   {"test_codecarbon_rows_of_two_machines_share_envs", test_codecarbon_rows_of_two_machines_share_envs},
+  {"test_codecarbon_2_0_emissions_rate_is_grams_per_second", test_codecarbon_2_0_emissions_rate_is_grams_per_second},
+  {"test_codecarbon_empty_run_id_is_said", test_codecarbon_empty_run_id_is_said},
   {"test_codecarbon_keeps_unknown_column_in_extras", test_codecarbon_keeps_unknown_column_in_extras},
   {"test_codecarbon_repeated_run_id_is_one_run_one_summary", test_codecarbon_repeated_run_id_is_one_run_one_summary},
   {"test_codecarbon_refuses_bad_files", test_codecarbon_refuses_bad_files},

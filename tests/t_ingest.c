@@ -136,7 +136,7 @@ static void test_ingest_accepts_bom_crlf_quotes_and_na(void) {
 
 /* Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: the same
 ** rows, at the same lines, as the LF file (a CodeCarbon file read both
-** ways), and a Keras log saved so. */
+** ways), and a Keras log saved so; and a Keras log's CR CR LF. */
 #define CR_ROWS "SELECT group_concat(metric_id || ':' || value || '@' || line, ' ') " \
   "FROM (SELECT * FROM measurements_all ORDER BY line, metric_id, value)"
 static void test_ingest_reads_cr_only_line_ends(void) {
@@ -158,11 +158,18 @@ static void test_ingest_reads_cr_only_line_ends(void) {
   CHECK(strlen(cr) > 100);
   CHECK_STR(cr, test_query_text(CR_ROWS));
   free(cr);
-  const char *q = test_path("training.log");
+  const char *q = test_path("training.log");   /* test_path's buffer */
   test_write(q, "epoch,accuracy,loss\r0,0.5,1.25\r1,0.625,1.0\r", (size_t)-1);
   CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
   CHECK_INT(test_query_num("SELECT line FROM measurements WHERE value = 0.625"), 3);
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%training.log'"), 2);
+  /* a Keras CSVLogger on Windows ends its lines CR CR LF: LF lines */
+  q = test_path("win/training.log");
+  test_make_folder_of(q);
+  test_write(q, "epoch,accuracy,loss\r\r\n0,0.5,1.5\r\r\n1,0.75,1.125\r\r\n", (size_t)-1);
+  CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
+  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE value = 1.125"), 3);
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%win/training.log'"), 2);
 }
 
 /* The heart of "nothing half-written": a registry with data, a bad file,
@@ -216,6 +223,12 @@ static void test_ingest_refuses_broken_files(void) {
   REFUSE("notes.txt", "Dear diary,\ntoday I trained BERT.\n",
          "notes.txt:1:1: found \"Dear diary,\"", "podium formats");
   REFUSE("inference_time_s.csv", HDR "bert,8,8,1e999\n", ":2:10:", NULL);
+  /* two columns whose first cell is a word env_info files use is not an
+  ** env_info file (it went in as an environment of 2 timings) */
+  REFUSE("inference_time.csv", "time,num_images\n8.044777393341064,67\n12.69,110\n",
+         "inference_time.csv:1:1: found \"time,num_images\"", "podium formats");
+  REFUSE("env.csv", "framework,accuracy\npytorch,0.91\n",
+         "env.csv:1:1: found \"framework,accuracy\"", "podium formats");
 }
 
 static void test_ingest_refuses_a_field_over_the_size_limit(void) {

@@ -177,6 +177,23 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
 }
 
+/* Speech recognition's word and character error rates are lower-better
+** (a Whisper fine-tune's eval_wer had no direction); the parts match as
+** words: "power" or "answer" are no "wer". */
+static void test_trainlogs_error_rates_are_lower_better(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("metrics.csv");
+  static const char data[] = "epoch,step,val_wer,val_cer,val_answer_accuracy\n"
+                             "0,9,0.31,0.12,0.5\n1,19,0.25,0.10,0.6\n";
+  test_write(p, data, sizeof data - 1);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'wer'"), -1);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'cer'"), -1);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'answer_accuracy'"), 1);
+  /* the best epoch is the lowest error rate's */
+  CHECK_NEAR(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'wer' AND m.derived IS NOT NULL"), 0.25, 0);
+}
+
 /* ---- transformers Trainer --------------------------------------------- */
 
 static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
@@ -584,6 +601,7 @@ static void test_trainlogs_run_curves_group_sort_and_judge(void) {
 
 const test_case tests_trainlogs[] = {
   {"trainlogs_run_curves_group_sort_and_judge", test_trainlogs_run_curves_group_sort_and_judge},
+  {"trainlogs_error_rates_are_lower_better", test_trainlogs_error_rates_are_lower_better},
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
