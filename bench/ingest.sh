@@ -6,7 +6,8 @@
 #   - a CodeCarbon emissions.csv of snapshots (300 run_ids, each flushed on
 #     many lines), 100k and 1M lines;
 #   - a folder of 10,000 training logs, a third each Keras CSVLogger,
-#     Lightning metrics.csv and transformers trainer_state.json.
+#     Lightning metrics.csv and transformers trainer_state.json;
+#   - 10,000 experiment folders, each with its own emissions.csv of 3 runs.
 # Prints rows/s, the ratio (podium rows/s / sqlite3 rows/s), the CPU
 # seconds (user + system) of both and podium's peak RSS; writes the table
 # into docs/PERFORMANCE.md between the bench:ingest markers (the notes
@@ -98,6 +99,35 @@ l=$(line "trainlogs-$nlogs-files" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
 echo "$l"
 rows="$rows$l
 "
+
+# A lab's experiment folders: each run's tracker writes its own
+# emissions.csv (output_dir per experiment), a few lines each: 10,000
+# folders of 3 runs. sqlite3 imports each file into one table, each
+# .import its own transaction.
+nfiles=10000
+mkdir -p "$dir/exp"
+"$gen" $((nfiles * 3)) runs > "$dir/exp-all.csv"
+awk -v d="$dir/exp" -v n="$nfiles" 'NR == 1 { h = $0; next }
+  { k = int((NR - 2) / 3); f = sprintf("%s/e%05d/emissions.csv", d, k);
+    if ((NR - 2) % 3 == 0) { system("mkdir -p " d sprintf("/e%05d", k)); print h > f }
+    print >> f; if ((NR - 2) % 3 == 2) close(f) }' "$dir/exp-all.csv"
+rm -f "$dir/exp-all.csv"
+podium_run "$dir/exp"
+{
+  echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+  find "$dir/exp" -type f | sort | sed 's/^/.import --csv --skip 1 /; s/$/ t/' | head -1 |
+    sed 's/--skip 1 //'   # the first creates the table from its header
+  find "$dir/exp" -type f | sort | tail -n +2 | sed 's/^/.import --csv --skip 1 /; s/$/ t/'
+} > "$dir/import-exp.sql"
+rm -f "$dir/s.db"
+sqlite_run "$dir/s.db" < "$dir/import-exp.sql"
+n=$(sqlite3 "$dir/s.db" "SELECT count(*) FROM t")
+stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
+l=$(line "codecarbon-$nfiles-files" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
+echo "$l"
+rows="$rows$l
+"
+rm -rf "$dir/exp"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 {
