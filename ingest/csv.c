@@ -39,6 +39,7 @@ typedef struct reader {
   long row_line;
   long long row_offset;
   long rows_left;             /* stop after this many rows; < 0: all */
+  int rows_ended;             /* by the line being parsed (on_row) */
 } reader;
 
 static void on_field(void *data, size_t n, void *ud) {
@@ -60,6 +61,7 @@ static void on_field(void *data, size_t n, void *ud) {
 static void on_row(int c, void *ud) {
   (void)c;
   ((reader *)ud)->row_done = 1;
+  ((reader *)ud)->rows_ended++;
 }
 
 static void clear_row(reader *r) {
@@ -153,20 +155,25 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
   if (r->text.len < MAX_ROW_TEXT) pod_buf_add(&r->text, line, n);
   if (p->pstate == 0 && split_plain(r, line, n))
     return emit_row(r, fn, ud, err);
+  r->rows_ended = 0;
   used = csv_parse(p, line, n, on_field, on_row, r);
   if (used != n)
     return pod_err_at(err, POD_EINPUT, r->cx->path, lineno, (long)used + 1,
                       "found a stray quote in a field, expected a field "
                       "quoted as a whole (\"...\") with inner quotes "
                       "doubled");
+  if (r->rows_ended > 1) {  /* libcsv ends a row at a CR: one inside */
+    const char *cr = memchr(line, '\r', n);
+    return pod_err_at(err, POD_EINPUT, r->cx->path, lineno,
+                      cr ? (long)(cr - line) + 1 : 0,
+                      "found a carriage return (CR) inside the line, "
+                      "expected one only at its end (a field holding one "
+                      "is quoted)");
+  }
   if (r->row_done) return emit_row(r, fn, ud, err);
   return POD_OK;
 }
 
-/* Reads from byte offset `start`, whose line is first_line, until the end
-** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
-** NULL, or every byte read goes into it too; *hashed_all is then the
-** file's size when the whole file did (start 0, read to its end). */
 /* The byte that ends a line: '\n' (LF, CRLF, and the CR CR LF a Keras
 ** CSVLogger writes on Windows), or '\r' for the CR-only files Excel for
 ** Mac saves as "CSV (Macintosh)"; told by the first line end, 0 while
@@ -183,6 +190,10 @@ static char line_end(const char *s, size_t n, int more) {
   return 0;
 }
 
+/* Reads from byte offset `start`, whose line is first_line, until the end
+** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
+** NULL, or every byte read goes into it too; *hashed_all is then the
+** file's size when the whole file did (start 0, read to its end). */
 static int read_from(ingest_ctx *cx, long long start, long first_line,
                      long max_rows, int progress, ingest_csv_fn fn, void *ud,
                      pod_sha256 *hash, long long *hashed_all,

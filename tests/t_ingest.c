@@ -223,6 +223,9 @@ static void test_ingest_refuses_broken_files(void) {
   REFUSE("notes.txt", "Dear diary,\ntoday I trained BERT.\n",
          "notes.txt:1:1: found \"Dear diary,\"", "podium formats");
   REFUSE("inference_time_s.csv", HDR "bert,8,8,1e999\n", ":2:10:", NULL);
+  /* a lone CR inside a line (a row end to libcsv) merged two rows */
+  REFUSE("inference_time_t.csv", HDR "bert,8\r,8,0.1\n",
+         "inference_time_t.csv:2:7: found a carriage return (CR) inside the line", NULL);
   /* two columns whose first cell is a word env_info files use is not an
   ** env_info file (it went in as an environment of 2 timings) */
   REFUSE("inference_time.csv", "time,num_images\n8.044777393341064,67\n12.69,110\n",
