@@ -137,6 +137,21 @@ static int pick(const point *p, const double *v, const size_t *at, size_t k,
   return -1;
 }
 
+/* The epochs a curve of k epoch points covers: k when each point is a
+** whole epoch (Keras, Lightning), else the last epoch reached, rounded
+** up: a Trainer evaluating every 200 steps has 7 points by epoch 13.46,
+** which is "of 14", not "of 7". */
+static size_t epochs_of(const point *p, const size_t *at, size_t k) {
+  double last = 0;
+  int whole = 1;
+  for (size_t j = 0; j < k; j++) {
+    double e = p[at[j]].epoch;
+    if (e != floor(e)) whole = 0;
+    if (e > last) last = e;
+  }
+  return whole ? k : (size_t)ceil(last);
+}
+
 static void reader_free(reader *r) {
   for (size_t i = 0; i < r->n; i++) {
     free(r->p[i].metric);
@@ -180,7 +195,7 @@ int analysis_curve_results(store_db *db, int64_t run_id,
     if (!k || given(&r, &r.p[i])) continue;
     if ((b = pick(&r.p[i], v, at, k, r.p, best_epoch)) < 0)
       continue;   /* not measured at the best epoch */
-    n_epochs = k;
+    n_epochs = epochs_of(r.p, at, k);
     rc = store_result_from_point(db, r.p[at[b]].id, ANALYSIS_BEST_EPOCH,
                                  (int64_t)n_epochs, err);
   }

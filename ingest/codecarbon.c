@@ -387,9 +387,10 @@ static int env_build(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     if (rc) goto done;
   }
   if (ram_gb >= 0) env.ram_bytes = (int64_t)llround(ram_gb * GIB);
-  /* "2 x A100" says the count too: it must agree with gpu_count */
+  /* "8 x NVIDIA H20" counts the machine's GPUs, gpu_count the ones
+  ** tracked (gpu_ids): the kind is the name either way, the count
+  ** gpu_count's when it has one (the "8 x" stays in extras) */
   if (gpu_n > 0 && env.gpu_count < 0) env.gpu_count = gpu_n;
-  else if (gpu_n > 0 && env.gpu_count != gpu_n) env.gpu_model = NULL;
   json = cJSON_PrintUnformatted(extras);
   env.extras_json = json;
   rc = store_env_add(cx->db, &env, &st->env_id, err);

@@ -84,7 +84,10 @@ static int path_order(const void *a, const void *b) {
 }
 
 /* N when path is <dir>/checkpoint-N/trainer_state.json (dir's length in
-** *dir_len), else -1. */
+** *dir_len), else -1. <dir>/last-checkpoint/ (the Trainer's
+** hub_strategy="checkpoint" copy of its latest checkpoint) counts as the
+** latest of all. */
+#define LAST_CHECKPOINT 1000000000L   /* above any step checkpoint_of reads */
 static long checkpoint_of(const char *path, size_t *dir_len) {
   static const char state[] = "/trainer_state.json";
   size_t n = strlen(path), k = sizeof state - 1;
@@ -93,6 +96,10 @@ static long checkpoint_of(const char *path, size_t *dir_len) {
   if (n <= k || strcmp(path + n - k, state)) return -1;
   end = path + n - k;
   for (name = end; name > path && name[-1] != '/'; name--) continue;
+  if (name != path && end - name == 15 && !strncmp(name, "last-checkpoint", 15)) {
+    *dir_len = (size_t)(name - 1 - path);
+    return LAST_CHECKPOINT;
+  }
   if (name == path || strncmp(name, "checkpoint-", 11) || name + 11 == end)
     return -1;
   for (const char *c = name + 11; c < end; c++) {

@@ -232,6 +232,9 @@ void ingest_model_from_dir(const char *dir, char *out, size_t n);
 /* Splits the first line of head into at most max cells (quotes and
 ** spaces dropped, each cut at 63 bytes); returns how many. */
 int ingest_header_cells(const char *head, size_t n, char cells[][64], int max);
+/* How many cells of head's first line are name (quotes and spaces
+** around a cell left out), however many cells the line has. */
+int ingest_header_count(const char *head, size_t n, const char *name);
 
 /* Reads a CSV training log (Keras or Lightning CSVLogger): an epoch
 ** column, an optional step column, every other column a logged key. */

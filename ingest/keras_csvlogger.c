@@ -43,8 +43,7 @@ static int sniff(const char *head, size_t n, const char *path) {
   (void)path;
   if (separator(head, n) != ',') return 90;   /* Lightning writes commas */
   if (k < 2 || strcmp(cells[0], "epoch")) return 0;
-  for (int i = 1; i < k; i++)
-    if (!strcmp(cells[i], "step")) return 0;  /* Lightning's */
+  if (ingest_header_count(head, n, "step")) return 0;  /* Lightning's */
   return 90;
 }
 

@@ -19,15 +19,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A header with epoch and step cells, wherever they are: a
+** LearningRateMonitor of many parameter groups puts hundreds of lr-*
+** columns between them. */
 static int sniff(const char *head, size_t n, const char *path) {
-  char cells[64][64];
-  int k = ingest_header_cells(head, n, cells, 64), epoch = 0, step = 0;
+  char cells[3][64];
   (void)path;
-  for (int i = 0; i < k; i++) {
-    if (!strcmp(cells[i], "epoch")) epoch = 1;
-    if (!strcmp(cells[i], "step")) step = 1;
-  }
-  return epoch && step && k >= 3 ? 90 : 0;
+  return ingest_header_cells(head, n, cells, 3) >= 3 &&
+                 ingest_header_count(head, n, "epoch") &&
+                 ingest_header_count(head, n, "step")
+             ? 90
+             : 0;
 }
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {

@@ -16,14 +16,18 @@
 #include <strings.h>
 
 /* Split words, written before the metric ("val_loss", "val/rmse_loss",
-** "eval_runtime") or after it ("loss/val", "acc_train", "loss.test"),
-** joined by '_', '/' or '.'; any case ("Train_Perplexity"). */
+** "eval_runtime", "test-acc") or after it ("loss/val", "acc_train",
+** "loss.test"), joined by '_', '/', '.' or '-'; any case
+** ("Train_Perplexity"). */
 static const struct { const char *word, *split; } splits[] = {
   {"validation", "validation"}, {"valid", "validation"},
   {"val", "validation"}, {"eval", "validation"}, {"test", "test"},
+  {"predict", "test"},   /* the Trainer's predict() on the test set */
   {"training", "train"}, {"train", "train"}, {NULL, NULL}};
 
-static int is_sep(char c) { return c == '_' || c == '/' || c == '.'; }
+static int is_sep(char c) {
+  return c == '_' || c == '/' || c == '.' || c == '-';
+}
 
 static int is_learning_rate(const char *b) {
   return !strcmp(b, "lr") || !strcmp(b, "learning_rate") ||
@@ -96,13 +100,13 @@ static int has_any(const char *s, const char *const *words) {
   return 0;
 }
 
-/* Whether one of words is a whole '_'-, '/'- or '.'-separated part of s:
+/* Whether one of words is a whole '_', '/', '.' or '-'-separated part of s:
 ** "wer" in "eval_wer", not in "gpu_power". */
 static int has_part(const char *s, const char *const *words) {
   for (int i = 0; words[i]; i++) {
     size_t n = strlen(words[i]);
     for (const char *p = s; (p = strstr(p, words[i])); p++)
-      if ((p == s || strchr("_/.", p[-1])) && (!p[n] || strchr("_/.", p[n])))
+      if ((p == s || strchr("_/.-", p[-1])) && (!p[n] || strchr("_/.-", p[n])))
         return 1;
   }
   return 0;
@@ -111,13 +115,18 @@ static int has_part(const char *s, const char *const *words) {
 int ingest_metric_direction(const char *base) {
   static const char *const rates[] = {"samples_per_second",
                                       "steps_per_second", NULL};
-  /* speech recognition's word and character error rates */
-  static const char *const lower_parts[] = {"wer", "cer", NULL};
+  /* speech recognition's word and character error rates; the equal
+  ** error rate of verification */
+  static const char *const lower_parts[] = {"wer", "cer", "eer", NULL};
   static const char *const lower[] = {"loss", "error", "mse", "mae", "rmse",
-                                      "perplexity", "time", "runtime", NULL};
+                                      "perplexity", "time", "runtime",
+                                      "cross_entropy", NULL};
+  /* Keras names MeanIoU "mean_io_u"; an RL agent's reward */
   static const char *const higher[] = {"accuracy", "acc", "f1", "precision",
                                        "recall", "auc", "rouge", "bleu",
-                                       "dice", "iou", "mcc", "score", NULL};
+                                       "dice", "iou", "io_u", "mcc",
+                                       "matthews", "score", "sensitivity",
+                                       "specificity", "reward", NULL};
   if (has_any(base, rates)) return STORE_HIGHER_BETTER;
   if (has_any(base, lower) || has_part(base, lower_parts))
     return STORE_LOWER_BETTER;
@@ -151,11 +160,13 @@ int ingest_log_value(const char *s, double *out) {
   return ingest_parse_number(s, out) ? 1 : -1;
 }
 
-/* "version_3" (Lightning) or "checkpoint-500" (HF Trainer): a folder the
-** tool made below the one the user named. */
+/* "version_3" (Lightning) or "checkpoint-500", "last-checkpoint" (HF
+** Trainer): a folder the tool made below the one the user named. */
 static int tool_folder(const char *name, size_t n) {
   size_t k = 0;
-  if (n == 14 && !strncmp(name, "lightning_logs", 14)) return 1;
+  if ((n == 14 && !strncmp(name, "lightning_logs", 14)) ||
+      (n == 15 && !strncmp(name, "last-checkpoint", 15)))
+    return 1;
   if (n > 8 && !strncmp(name, "version_", 8)) k = 8;
   else if (n > 11 && !strncmp(name, "checkpoint-", 11)) k = 11;
   else return 0;
@@ -364,6 +375,22 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
   free(st.header.len);
   free(st.col);
   return rc;
+}
+
+int ingest_header_count(const char *head, size_t n, const char *name) {
+  size_t len = strlen(name);
+  int found = 0;
+  for (size_t i = 0, s = 0; i <= n; i++) {
+    char c = i < n ? head[i] : '\n';
+    if (c != ',' && c != '\n' && c != '\r') continue;
+    size_t a = s, b = i;   /* the cell, without quotes and spaces */
+    while (a < b && (head[a] == '"' || head[a] == ' ')) a++;
+    while (b > a && (head[b - 1] == '"' || head[b - 1] == ' ')) b--;
+    if (b - a == len && !memcmp(head + a, name, len)) found++;
+    s = i + 1;
+    if (c != ',') break;
+  }
+  return found;
 }
 
 int ingest_header_cells(const char *head, size_t n, char cells[][64],

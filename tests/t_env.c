@@ -233,13 +233,15 @@ static void test_env_codecarbon_gpu_prefix_matches_hf_gpu_name(void) {
   CHECK_STR(test_query_text("SELECT gpu_model || '|' || gpu_count || '|' || gpu_memory_bytes FROM environments"),
             "Tesla T4|1|16106127360");
   CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"gpu_model\":\"1 x Tesla T4\"");
-  /* "2 x A100" with gpu_count 1: the model is not trusted */
+  /* "8 x NVIDIA H20" with gpu_count 1 (CodeCarbon 2.8.3 on a node of 8,
+  ** tracking one): the machine's 8, the run's 1, the kind H20 either way */
   fresh_registry();
   test_write(test_path("cc/emissions.csv"),
              "timestamp,project_name,run_id,duration,emissions,gpu_model,gpu_count\n"
-             "2024-01-01T00:00:00,p,r1,10,0.1,2 x A100,1\n", (size_t)-1);
+             "2024-01-01T00:00:00,p,r1,10,0.1,8 x NVIDIA H20,1\n", (size_t)-1);
   CHECK_RC(ingest_one("cc", err), POD_OK, err);
-  CHECK_STR(test_query_text("SELECT quote(gpu_model) || '|' || gpu_count FROM environments"), "NULL|1");
+  CHECK_STR(test_query_text("SELECT quote(gpu_model) || '|' || gpu_count FROM environments"), "'NVIDIA H20'|1");
+  CHECK_HAS(test_query_text("SELECT extras FROM environments"), "\"gpu_model\":\"8 x NVIDIA H20\"");
 }
 
 const test_case tests_env[] = {

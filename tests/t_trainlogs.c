@@ -183,13 +183,18 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
 static void test_trainlogs_error_rates_are_lower_better(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("metrics.csv");
-  static const char data[] = "epoch,step,val_wer,val_cer,val_answer_accuracy\n"
-                             "0,9,0.31,0.12,0.5\n1,19,0.25,0.10,0.6\n";
+  static const char data[] = "epoch,step,val_wer,val_cer,val_answer_accuracy,"
+                             "val_reward,val_matthews_correlation,val_mean_io_u,"
+                             "val_sensitivity,val_specificity,val_cross_entropy\n"
+                             "0,9,0.31,0.12,0.5,1,0.5,0.5,0.5,0.5,2\n"
+                             "1,19,0.25,0.10,0.6,2,0.6,0.6,0.6,0.6,1\n";
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'wer'"), -1);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'cer'"), -1);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'answer_accuracy'"), 1);
+  CHECK_STR(test_query_text("SELECT group_concat(name || ' ' || direction, ', ') FROM (SELECT * FROM metrics WHERE name IN ('reward', 'matthews_correlation', 'mean_io_u', 'sensitivity', 'specificity', 'cross_entropy') ORDER BY name)"),
+            "cross_entropy -1, matthews_correlation 1, mean_io_u 1, reward 1, sensitivity 1, specificity 1");
   /* the best epoch is the lowest error rate's */
   CHECK_NEAR(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'wer' AND m.derived IS NOT NULL"), 0.25, 0);
 }
@@ -518,8 +523,72 @@ static void test_trainlogs_hf_checkpoints_are_not_more_runs(void) {
   CHECK_INT(test_podium(&out, &errb, "--db t.db ingest --model t5-early "
                         "crashed/checkpoint-500/trainer_state.json"), 0);
   CHECK_HAS(out.data, "added crashed/checkpoint-500/trainer_state.json");
+  /* hub_strategy="checkpoint" keeps the latest as last-checkpoint/: the
+  ** same training as the folder above, else the latest beside the rest */
+  pod_mkdirs(test_path("hub/last-checkpoint"), err);
+  pod_mkdirs(test_path("hub/checkpoint-500"), err);
+  pod_mkdirs(test_path("hub2/last-checkpoint"), err);
+  pod_mkdirs(test_path("hub2/checkpoint-500"), err);
+  test_copy_fixture("hf-trainer", HF_STATE, "hub/trainer_state.json");
+  test_write(test_path("hub/last-checkpoint/trainer_state.json"), later, sizeof later - 1);
+  test_write(test_path("hub/checkpoint-500/trainer_state.json"), early, sizeof early - 1);
+  test_write(test_path("hub2/last-checkpoint/trainer_state.json"), later, sizeof later - 1);
+  test_write(test_path("hub2/checkpoint-500/trainer_state.json"), early, sizeof early - 1);
+  pod_buf_clear(&out);
+  CHECK_INT(test_podium(&out, &errb, "--db h.db ingest hub hub2"), 0);
+  CHECK_HAS(out.data, "ignored hub/last-checkpoint/trainer_state.json (a "
+            "checkpoint: the trainer_state.json in the folder above");
+  CHECK_HAS(out.data, "ignored hub2/checkpoint-500/trainer_state.json (a "
+            "checkpoint: a later checkpoint beside it");
+  CHECK_HAS(out.data, "added hub2/last-checkpoint/trainer_state.json");
+  CHECK_STR(test_sql_text("h.db", "SELECT group_concat(model, ' ') FROM (SELECT model FROM runs ORDER BY 1)"), "hub hub2");
   pod_buf_free(&out);
   pod_buf_free(&errb);
+}
+
+/* The Trainer's predict() (run_summarization's test set) writes
+** predict_*: test values, as test_* are; Lightning keys split by '-'
+** ("test-acc"); the best of a curve evaluated between epochs is "of" the
+** epochs it reached, not of its evaluations; a Lightning header whose
+** step comes after hundreds of learning-rate columns is still Lightning's. */
+static void test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("sum/all_results.json");
+  test_make_folder_of(p);
+  test_write(p, "{\n  \"epoch\": 3.0,\n  \"predict_loss\": 1.4257025718688965,\n"
+                "  \"predict_rouge1\": 41.8283,\n  \"eval_loss\": 1.3\n}\n", SIZE_MAX);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split, ' ') FROM (SELECT * FROM measurements ORDER BY line) m JOIN metrics t ON t.id = m.metric_id"),
+            "loss/test rouge1/test loss/validation");
+  p = test_path("speech/lightning_logs/version_0/metrics.csv");
+  test_make_folder_of(p);
+  test_write(p, "epoch,step,test-acc,train-loss,val-eer\n0,9,,0.75,0.25\n0,9,0.5,,\n", SIZE_MAX);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split || '/' || t.direction, ' ') FROM (SELECT * FROM measurements WHERE derived IS NULL ORDER BY line, metric_id) m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%speech%'"),
+            "loss/train/-1 eer/validation/-1 accuracy/test/1");
+  p = test_path("ocr/trainer_state.json");
+  test_make_folder_of(p);
+  test_write(p, "{\"global_step\": 1400, \"log_history\": ["
+                "{\"epoch\": 3.85, \"eval_loss\": 0.5, \"step\": 400},"
+                "{\"epoch\": 7.69, \"eval_loss\": 0.25, \"step\": 800},"
+                "{\"epoch\": 13.46, \"eval_loss\": 0.375, \"step\": 1400}]}", SIZE_MAX);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT at_epoch || ' of ' || of_epochs FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%ocr%' AND derived IS NOT NULL"),
+            "7.69 of 14");
+  pod_buf h = POD_BUF_INIT;
+  pod_buf_adds(&h, "epoch");
+  for (int i = 1; i <= 100; i++) pod_buf_printf(&h, ",lr-AdamW/pg%d", i);
+  pod_buf_adds(&h, ",step,train_loss\n,");
+  for (int i = 1; i <= 100; i++) pod_buf_adds(&h, "0.001,");
+  pod_buf_adds(&h, "9,\n0,");
+  for (int i = 1; i <= 100; i++) pod_buf_addc(&h, ',');
+  pod_buf_adds(&h, "9,0.5\n");
+  p = test_path("det/lightning_logs/version_1/metrics.csv");
+  test_make_folder_of(p);
+  test_write(p, h.data, h.len);
+  pod_buf_free(&h);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT format FROM sources WHERE path LIKE '%det/%'"), "lightning-csv");
 }
 
 static void test_trainlogs_hf_runtime_and_memory_units(void) {
@@ -602,6 +671,7 @@ static void test_trainlogs_run_curves_group_sort_and_judge(void) {
 const test_case tests_trainlogs[] = {
   {"trainlogs_run_curves_group_sort_and_judge", test_trainlogs_run_curves_group_sort_and_judge},
   {"trainlogs_error_rates_are_lower_better", test_trainlogs_error_rates_are_lower_better},
+  {"trainlogs_predict_hyphen_and_epochs_of_fractional_curves", test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves},
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
