@@ -24,7 +24,8 @@ static int diagnostic(const char *metric) {
     "learning_rate", "grad_norm", "total_flos", "epoch", "step", NULL};
   for (int i = 0; names[i]; i++)
     if (!strcmp(metric, names[i])) return 1;
-  return strstr(metric, "per_second") || strstr(metric, "utilization") ||
+  return !strncmp(metric, "learning_rate/", 14) ||   /* a param group's */
+         strstr(metric, "per_second") || strstr(metric, "utilization") ||
          ends_with(metric, "_rate") ||
          (ends_with(metric, "runtime") && strcmp(metric, "train_runtime"));
 }

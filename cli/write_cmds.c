@@ -55,7 +55,8 @@ static void show_progress(void *ud, const char *path, long rows,
 }
 
 /* What ingest says of a file whose batch is not committed yet: said once
-** it is, as an "added" line means the rows are in the registry. */
+** it is, as an "added" line means the rows are in the registry; the other
+** files' lines wait with it, so all come in the files' order. */
 typedef struct held_line {
   pod_buf out, err;   /* for stdout, for stderr (skipped lines) */
   char *path;
@@ -69,7 +70,7 @@ typedef struct held_lines {
 } held_lines;
 
 static void hold(held_lines *h, const ingest_path *p, int status, long rows,
-                 const ingest_report *rep, int quiet) {
+                 const ingest_report *rep, const char *error, int quiet) {
   held_line *l;
   if (h->n == h->cap) {
     h->cap = h->cap ? 2 * h->cap : 64;
@@ -79,7 +80,9 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   memset(l, 0, sizeof *l);
   l->path = pod_xstrdup(p->path);
   l->added = status == INGEST_ADDED;
-  if (status == INGEST_SKIPPED && !quiet) {
+  if (error) {   /* a failed file (status -1): its message, in its turn */
+    pod_buf_printf(&l->err, "podium: %s\n", esc(error));
+  } else if (status == INGEST_SKIPPED && !quiet) {
     pod_buf_printf(&l->out, "skipped %s (already ingested)\n", esc(p->path));
   } else if (status == INGEST_IGNORED && !quiet) {
     pod_buf_printf(&l->out, "ignored %s (%s)\n", esc(p->path),
@@ -111,8 +114,9 @@ static void settle(ingest_session *s, held_lines *h, int *added, int *failed,
   for (size_t i = 0; i < h->n; i++) {
     held_line *l = &h->l[i];
     if (lost && l->added) {
-      fprintf(stderr, "podium: %s: not written: the transaction holding it "
-              "was undone by the error above\n", esc(l->path));
+      fprintf(stderr, "podium: %s: not written: the registry undid the "
+              "transaction holding it (on the error named here)\n",
+              esc(l->path));
       (*added)--;
       (*failed)++;
       *bad_rows -= l->bad_rows;
@@ -230,13 +234,17 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   s = ingest_session_new(db, &meta);
-  ingest_session_batch(s, 1);
+  ingest_session_batch(s, 64, 0.5);   /* the lock is held half a second */
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
   for (int i = 0; i < n_paths; i++) {
     int status;
     long rows;
     char err[POD_ERRLEN];
+    if (ingest_session_due(s)) {   /* before a run of skipped files */
+      if (ingest_session_commit(s, err)) print_error(err);
+      settle(s, &held, &added, &failed, &bad_rows);
+    }
     int r = ingest_file(s, &paths[i], &status, &rows, err);
     if (tty) fprintf(stderr, "\r\033[K");  /* clear the progress line */
     if (r == POD_EUSAGE) {
@@ -245,7 +253,6 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       break;
     }
     if (r) {
-      print_error(err);
       failed++;
     } else if (status == INGEST_SKIPPED) {
       skipped++;
@@ -255,8 +262,8 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       added++;
       bad_rows += ingest_session_report(s)->bad_rows;
     }
-    if (!r) hold(&held, &paths[i], status, rows, ingest_session_report(s),
-                 quiet != NULL);
+    hold(&held, &paths[i], r ? -1 : status, rows, ingest_session_report(s),
+         r ? err : NULL, quiet != NULL);
     settle(s, &held, &added, &failed, &bad_rows);
   }
   {

@@ -123,6 +123,8 @@ typedef struct cc {
   ingest_dropped dropped;      /* rows appended without their empty cells */
   pod_buf task_key;            /* a task file's run key: run_id, task */
   long no_run_id;              /* rows with an empty run_id cell */
+  long negatives, negative_last;  /* lines with a part's energy < 0 */
+  char negative_what[96];      /* the first: "gpu_energy at line 136" */
 } cc;
 
 static int name_is(const ingest_csv_row *hdr, size_t i, const char *name) {
@@ -516,6 +518,11 @@ static const char *cc_cpu_method(const cc *st, double cpu_power) {
                                                        : "rapl";
 }
 
+static int is_part_energy(const char *metric) {
+  return !strcmp(metric, "cpu_energy") || !strcmp(metric, "gpu_energy") ||
+         !strcmp(metric, "ram_energy");
+}
+
 /* The value of measurement column k in row, checked: *v is NaN when the
 ** cell is empty (or the layout has no such column). */
 static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
@@ -528,6 +535,18 @@ static int cell_value(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
     snprintf(what, sizeof what, "a number (%s) or an empty cell",
              mcols[k].raw_unit);
     return ingest_csv_fail(cx, row, (size_t)i, what, err);
+  }
+  if (*v < 0 && is_part_energy(mcols[k].metric)) {
+    /* a hardware counter read back lower (NVML after a reset: -1.2e-06
+    ** kWh among 431 good rows of CodeCarbon 3.1.0): the part's figure
+    ** is left out, the row's others kept, and the summary says so */
+    if (row->line > st->negative_last) {
+      if (!st->negatives++) snprintf(st->negative_what, sizeof st->negative_what,
+                                     "%s at line %ld", mcols[k].column, row->line);
+      st->negative_last = row->line;
+    }
+    *v = NAN;
+    return POD_OK;
   }
   if (*v < 0) {
     snprintf(what, sizeof what, "a value >= 0 (%s)", mcols[k].column);
@@ -759,9 +778,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, st.hdr_line, 0,
                     "found a header but no rows, expected at least one "
                     "emissions row");
-  if (rc == POD_OK && (st.dropped.rows || st.no_run_id)) {
+  if (rc == POD_OK && (st.dropped.rows || st.no_run_id || st.negatives)) {
     /* said in the summary line and beside the file on the run pages */
-    static char note[400], version[520];
+    static char note[520], version[640];
     int n = 0;
     if (st.dropped.rows)
       n = snprintf(note, sizeof note, "%ld row%s without %s, left out by "
@@ -775,6 +794,12 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
                "empty run_id: read as repeats of one run per project and "
                "machine", n ? "; " : "", st.no_run_id,
                st.no_run_id == 1 ? "" : "s");
+    n = (int)strlen(note);
+    if (st.negatives)
+      snprintf(note + n, sizeof note - (size_t)n, "%s%ld row%s with a "
+               "negative part energy (%s): that figure left out",
+               n ? "; " : "", st.negatives, st.negatives == 1 ? "" : "s",
+               st.negative_what);
     snprintf(version, sizeof version, "%s, %s", cx->format_version, note);
     cx->note = note;
     cx->format_version = version;

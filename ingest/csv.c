@@ -208,7 +208,9 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   long long offset = start, line_start = start, n_read = 0;
   size_t got;
   int rc = POD_OK, first = start == 0;
-  char eol = 0;              /* line_end's answer, once the file gives it */
+  /* line_end's answer, once the file gives it; a read resumed at a row's
+  ** offset takes the whole file's (a quoted CR there is no line end) */
+  char eol = start ? cx->eol : 0;
 
   memset(&r, 0, sizeof r);
   r.cx = cx;
@@ -236,7 +238,8 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
         offset = line_start = 3;
       }
     }
-    if (!eol) eol = line_end(s, (size_t)(end - s), !feof(f));
+    if (!eol && (eol = line_end(s, (size_t)(end - s), !feof(f))) && !start)
+      cx->eol = eol;
     while (rc == POD_OK && r.rows_left != 0 && s < end) {
       const char *nl = memchr(s, eol ? eol : '\n', (size_t)(end - s));
       const char *stop = nl ? nl + 1 : end;

@@ -1,13 +1,17 @@
 /*
-** ingest/ingest.c -- the ingest driver: one transaction per file.
+** ingest/ingest.c -- the ingest driver: each file whole or not at all.
 **
 ** The life of a file:
 **   1. hash it (sha256, streamed); a known hash means "skipped";
 **   2. detect its format from its first bytes (or take --format);
-**   3. BEGIN; add the source row; the format's parser streams the rows and
-**      adds runs and measurements; set the row count; COMMIT;
-**   4. on any error: ROLLBACK, and forget runs and environments this file
-**      created, so the registry is exactly as it was before the file.
+**   3. a savepoint (the transaction begun first when none is open); add
+**      the source row; the format's parser streams the rows and adds runs
+**      and measurements; set the row count; release the savepoint;
+**   4. on any error: back to the savepoint, and forget runs and
+**      environments this file created, so the registry is exactly as it
+**      was before the file;
+**   5. COMMIT after the file, or, in a batch (ingest_session_batch: the
+**      CLI's), once per batch of files.
 */
 #include "ingest/ingest_int.h"
 #include "analysis/analysis.h"
@@ -58,18 +62,15 @@ struct ingest_session {
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
   ingest_report report;   /* the last file's, pointing into bad */
-  /* ingest_session_batch: files added but not committed, when the batch
-  ** began, and the maps as they were then (a lost batch takes its runs) */
-  int batch, unsettled, lost;
-  double batch_began;
+  /* ingest_session_batch: its limits (0 files: no batches), files added
+  ** but not committed, when the batch began, and the maps as they were
+  ** then (a lost batch takes its runs) */
+  int batch_files, unsettled, lost;
+  double batch_seconds, batch_began;
   size_t batch_runs, batch_envs;
   int batch_had_model;
 };
 
-/* A batch is committed at this many files or seconds: the write lock is
-** not held long from other writers, and the "added" lines keep coming. */
-#define BATCH_FILES 64
-#define BATCH_SECONDS 0.5
 
 static size_t map_hash(const char *k) {
   size_t h = 1469598103934665603ULL;  /* FNV-1a */
@@ -181,11 +182,25 @@ int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   return rc;
 }
 
+static double monotonic_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- batches: several files in one transaction ------------------------ */
 
-void ingest_session_batch(ingest_session *s, int on) { s->batch = on; }
+void ingest_session_batch(ingest_session *s, int files, double seconds) {
+  s->batch_files = files;
+  s->batch_seconds = seconds;
+}
 
 int ingest_session_unsettled(const ingest_session *s) { return s->unsettled; }
+
+int ingest_session_due(const ingest_session *s) {
+  return s->unsettled && (s->unsettled >= s->batch_files ||
+                          monotonic_now() - s->batch_began >= s->batch_seconds);
+}
 
 int ingest_session_lost(ingest_session *s) {
   int n = s->lost;
@@ -212,14 +227,20 @@ static void file_undo(ingest_session *s) {
 }
 
 int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]) {
-  int rc = store_batch_commit(s->db, err);
-  if (rc) batch_lost(s);
+  int rc;
+  if (s->unsettled && !store_in_tx(s->db)) {   /* undone under us */
+    batch_lost(s);
+    return pod_err(err, POD_EDB, "the registry undid the transaction of "
+                   "the last files on an error");
+  }
+  if ((rc = store_batch_commit(s->db, err))) batch_lost(s);
   s->unsettled = 0;
   return rc;
 }
 
 void ingest_session_free(ingest_session *s) {
   if (!s) return;
+  if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
   pod_buf_free(&s->bad);
   free((char *)s->meta.format);
   free((char *)s->meta.project);
@@ -246,12 +267,6 @@ void ingest_session_progress(ingest_session *s, ingest_progress_fn fn,
                              void *ud) {
   s->progress = fn;
   s->progress_ud = ud;
-}
-
-static double monotonic_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 void ingest_progress(ingest_ctx *cx, long long bytes) {
@@ -555,6 +570,16 @@ static int detect(const char *path, const ingest_format **out,
                       "text file; ingest impacttracker/data.json, or export "
                       "the object to JSON with json.dump(pickle.load(f), "
                       "out, default=str)", head[1]);
+  /* Windows tools (PowerShell's > before 7, Notepad's "Unicode") save
+  ** UTF-16: say so rather than "binary data" at its first NUL */
+  if (n >= 2 && ((unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE))
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found UTF-16 text (byte-order mark FF FE), expected "
+                      "UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)");
+  if (n >= 2 && ((unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF))
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found UTF-16 text (byte-order mark FE FF), expected "
+                      "UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)");
   const char *nul = memchr(head, '\0', n);
   if (nul) {
     long line = 1, col = 1;
@@ -777,8 +802,23 @@ static int settle_sha(ingest_ctx *cx, char sha[65], int64_t *bytes,
   return store_source_set_sha(cx->db, cx->source_id, sha, *bytes, err);
 }
 
+static int file_in_batch(ingest_session *s, const ingest_path *p,
+                         int *out_status, long *out_rows,
+                         char err[POD_ERRLEN]);
+
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]) {
+  int rc = file_in_batch(s, p, out_status, out_rows, err);
+  /* SQLite undoes the whole transaction on some errors (a full disk, an
+  ** I/O error) in any statement, a lookup too: the batch is lost, the
+  ** files kept in it with it */
+  if (s->unsettled && !store_in_tx(s->db)) batch_lost(s);
+  return rc;
+}
+
+static int file_in_batch(ingest_session *s, const ingest_path *p,
+                         int *out_status, long *out_rows,
+                         char err[POD_ERRLEN]) {
   const char *path = p->path;
   const ingest_format *fmt = NULL;
   store_source src = {0};
@@ -905,10 +945,12 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
     if (known) *out_status = INGEST_SKIPPED;
     goto done;
   }
-  if (old) map_truncate(&s->runs, 0);  /* its runs may be gone */
-  s->unsettled++;
-  if ((!s->batch || s->unsettled >= BATCH_FILES ||
-       monotonic_now() - s->batch_began >= BATCH_SECONDS) &&
+  if (old) {   /* its runs may be gone */
+    map_truncate(&s->runs, 0);
+    s->batch_runs = 0;
+  }
+  if (store_in_tx(s->db)) s->unsettled++;   /* PostgreSQL: committed */
+  if ((!s->batch_files || ingest_session_due(s)) &&
       (rc = ingest_session_commit(s, err))) {
     s->lost--;   /* this file is the one that failed */
     goto done;

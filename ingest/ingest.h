@@ -79,17 +79,21 @@ typedef struct ingest_path {
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]);
 
-/* Batches (the CLI's; off by default): with on, the files ingest_file
-** adds go into one transaction, BATCH_FILES (64) of them or half a second
-** at most (ingest.c), each still kept or undone whole. An added file is in
-** the registry once ingest_session_unsettled says 0 (a batch committed);
+/* Batches (the CLI's; off by default): the files ingest_file adds go
+** into one transaction until a batch has `files` of them or has lasted
+** `seconds` (checked after each added file; ingest_session_due says so
+** between files, for the caller to commit before a long run of skipped
+** ones), each file still kept or undone whole. An added file is in the
+** registry once ingest_session_unsettled says 0 (its batch committed);
 ** ingest_session_commit commits the rest (on failure, they are not in).
 ** ingest_session_lost: how many files reported added since the last call
-** were undone after all, with the batch holding them (SQLite undid the
-** transaction on an error such as a full disk); reading it resets it.
-** ingest_session_free undoes what was not committed. */
-void ingest_session_batch(ingest_session *s, int on);
+** were undone after all, with the batch holding them (SQLite undoes the
+** whole transaction on errors such as a full disk); reading it resets
+** it. ingest_session_free undoes what was not committed. On PostgreSQL
+** every file is committed as it goes. */
+void ingest_session_batch(ingest_session *s, int files, double seconds);
 int ingest_session_unsettled(const ingest_session *s);
+int ingest_session_due(const ingest_session *s);
 int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]);
 int ingest_session_lost(ingest_session *s);
 

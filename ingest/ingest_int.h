@@ -25,6 +25,7 @@ typedef struct ingest_ctx {
   long bad_rows;                /* lines skipped (--skip-bad-rows) */
   pod_buf *bad;                 /* their messages (the session's buffer) */
   char delim;                   /* CSV separator the parser chose; 0: ',' */
+  char eol;                     /* the line end csv.c found first; 0: none yet */
   /* A large new file is hashed by the CSV reader thread as it reads it
   ** (ingest_file sets stream_sha; the reader sets sha_done, sha and
   ** sha_bytes once every byte went through); otherwise, or when no

@@ -228,6 +228,30 @@ static int mapped_column(const ingest_meta *meta, const char *name) {
   return 0;
 }
 
+/* Several learning-rate columns (LearningRateMonitor's lr-AdamW/pg1,
+** lr-AdamW/pg2 for parameter groups, lr-SGD beside lr-Adam for two
+** optimizers) stay apart: learning_rate/adamw/pg1, ... One is
+** learning_rate, as are "lr" and "learning_rate" themselves. */
+static void rename_learning_rates(logstate *st, const ingest_csv_row *row) {
+  int n = 0;
+  for (size_t i = 0; i < row->n; i++)
+    if (st->col[i].role == COL_METRIC && !strcmp(st->col[i].base, "learning_rate"))
+      n++;
+  if (n < 2) return;
+  for (size_t i = 0; i < row->n; i++) {
+    logcol *c = &st->col[i];
+    const char *name = row->field[i];
+    size_t o;
+    if (c->role != COL_METRIC || strcmp(c->base, "learning_rate")) continue;
+    if (strncasecmp(name, "lr-", 3) && strncasecmp(name, "lr_", 3)) continue;
+    name += 3;   /* "lr" and "learning_rate" themselves stay learning_rate */
+    o = (size_t)snprintf(c->base, sizeof c->base, "learning_rate/");
+    for (; *name && o + 1 < sizeof c->base; name++)
+      c->base[o++] = (char)tolower((unsigned char)*name);
+    c->base[o] = '\0';
+  }
+}
+
 static int log_header(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
                       char err[POD_ERRLEN]) {
   ingest_trainlog *tl = st->tl;
@@ -253,9 +277,10 @@ static int log_header(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
       ingest_metric_from_key(name, c->base, sizeof c->base, &c->split);
       c->unit = ingest_metric_unit(c->base);
       if (!strcmp(name, "acc") || !strcmp(name, "val_acc")) tl->old_acc = 1;
-      if (!strcmp(c->base, "learning_rate")) tl->has_lr = 1;
+      if (!strcmp(c->base, "learning_rate")) tl->has_lr = 1;   /* or several */
     }
   }
+  rename_learning_rates(st, row);
   if (tl->epoch_col < 0)
     return ingest_csv_fail(cx, row, 0, "a column named epoch", err);
   if (tl->need_step && tl->step_col < 0)

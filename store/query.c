@@ -173,6 +173,19 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_LINE_SUMMARY_DELETE] =
       "DELETE FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 "
       "  AND line = ?3",
+  /* CodeCarbon 2.0-2.1's g/s emissions_rate is a measurements row of its
+  ** own (its raw unit differs from the view's): it moves with its line */
+  [Q_LINE_RATE_TO_SAMPLE] =
+      "UPDATE samples SET emissions_rate = (SELECT m.value FROM measurements "
+      "  m JOIN metrics t ON t.id = m.metric_id WHERE m.run_id = ?1 AND "
+      "  m.source_id = ?2 AND m.line = ?3 AND t.name = 'emissions_rate') "
+      "WHERE run_id = ?1 AND source_id = ?2 AND line = ?3 AND "
+      "  emissions_rate IS NULL",
+  [Q_LINE_RATE_DELETE] =
+      "DELETE FROM measurements WHERE run_id = ?1 AND source_id = ?2 AND "
+      "  line = ?3 AND epoch IS NULL AND step IS NULL AND derived IS NULL "
+      "  AND metric_id IN (SELECT id FROM metrics WHERE name = "
+      "  'emissions_rate')",
   [Q_SAMPLES] =
       "SELECT x.step AS step, x.line AS line, s.path AS source_path, "
       "  x.duration AS duration, x.emissions AS emissions, "

@@ -829,7 +829,7 @@ int store_sample_add(store_db *db, const store_sample *s,
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]) {
   db_stmt *st;
-  for (int q = Q_LINE_SUMMARY; q <= Q_LINE_SUMMARY_DELETE; q++) {
+  for (int q = Q_LINE_SUMMARY; q <= Q_LINE_RATE_DELETE; q++) {
     int rc = store_stmt(db, q, &st, err);
     if (rc) return rc;
     db_bind_int64(st, 1, run_id);

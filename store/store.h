@@ -107,6 +107,9 @@ void store_rollback(store_db *db);
 ** disk), the files kept before in it too. store_batch_commit commits
 ** what was kept (nothing open: POD_OK); on failure it is all undone. */
 int store_file_begin(store_db *db, char err[POD_ERRLEN]);
+/* Whether a transaction is open on db (SQLite undoes one whole on some
+** errors: a caller keeping files in it checks). */
+int store_in_tx(store_db *db);
 int store_file_keep(store_db *db, char err[POD_ERRLEN]);
 int store_file_undo(store_db *db);
 int store_batch_commit(store_db *db, char err[POD_ERRLEN]);

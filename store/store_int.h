@@ -17,7 +17,7 @@ enum {
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
   Q_RUN_ADD, Q_RUN_ADD_ID, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
-  Q_MEAS_ADD, Q_TRACKER_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE,
+  Q_MEAS_ADD, Q_TRACKER_ADD, Q_SAMPLE_ADD, Q_SAMPLES, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE, Q_LINE_RATE_TO_SAMPLE, Q_LINE_RATE_DELETE,
   Q_RUNS, Q_RUN_BY_ID, Q_RUN_BY_NAME, Q_MEASUREMENTS, Q_RUN_SOURCES, Q_SOURCE_GET,
   Q_ENVS, Q_ENV_GET, Q_ENV_RUNS,
   Q_BOARDS, Q_BOARD_ASC, Q_BOARD_DESC, Q_COUNTS, Q_ALL_MEASUREMENTS,
@@ -147,7 +147,6 @@ void store_note_run(store_db *db, int64_t source, int64_t run);
 ** SQLITE_OK or an error code, the message for store_fail. */
 int store_exec_raw(store_db *db, const char *sql);
 int store_exec_dialect(store_db *db, int d);
-int store_in_tx(store_db *db);
 /* Formats "path: sqlite message" into err and returns POD_EDB. */
 int store_fail(store_db *db, char err[POD_ERRLEN]);
 /* Steps st to the end, calling fn for each row. */

@@ -148,6 +148,29 @@ static void test_codecarbon_2_0_emissions_rate_is_grams_per_second(void) {
                            "WHERE abs(r.value - e.value / d.value) > 1e-6 * r.value"), 0);
   ingest_ok(V222);
   CHECK_STR(test_query_text("SELECT group_concat(DISTINCT m.raw_unit) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'emissions_rate' AND s.path LIKE '%v2.2.2%'"), "kg/s");
+  /* a run flushed twice (snapshots): its first line's rate goes with the
+  ** line into the samples, one summary rate is left (the last line's) */
+  test_make_folder_of(test_path("snap/emissions.csv"));
+  write_and_ingest("snap/emissions.csv",
+                   "timestamp,project_name,run_id,duration,emissions,emissions_rate,energy_consumed\n"
+                   "2022-01-01T00:00:00,p,s1,10,0.01,1.0,0.02\n"
+                   "2022-01-01T00:00:10,p,s1,20,0.02,1.0,0.04\n");
+  CHECK_STR(test_query_text("SELECT group_concat(m.line || ':' || m.value, ' ') FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'emissions_rate' AND s.path LIKE '%snap/%'"), "3:0.001");
+  CHECK_STR(test_query_text("SELECT group_concat(x.step || ':' || x.emissions_rate, ' ') FROM samples x JOIN sources s ON s.id = x.source_id WHERE s.path LIKE '%snap/%'"), "1:0.001 2:0.001");
+}
+
+/* A quoted CR in a cell of an LF file is data, also when the run's last
+** snapshot is read again from its offset (it was taken for the file's
+** line end there, and two rows merged). */
+static void test_codecarbon_quoted_cr_on_a_row_read_again(void) {
+  test_make_folder_of(test_path("qcr/emissions.csv"));
+  write_and_ingest("qcr/emissions.csv",
+                   "timestamp,project_name,run_id,duration,emissions,energy_consumed\n"
+                   "2024-01-01T00:00:00,\"my\rproj\",r1,10,0.1,0.2\n"
+                   "2024-01-01T00:00:10,\"my\rproj\",r1,20,0.2,0.4\n"
+                   "2024-01-01T00:00:20,p,r2,5,0.05,0.1\n");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%qcr/%'"), 3);
 }
 
 /* Rows whose run_id cell is empty (a CodeCarbon 3.0.2 file has three):
@@ -163,6 +186,22 @@ static void test_codecarbon_empty_run_id_is_said(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"),
             "2.7-3.0.7 (32, experiment_id), 2 rows with an empty run_id: "
             "read as repeats of one run per project and machine");
+}
+
+/* A part's energy below zero (NVML read back lower after a counter
+** reset, CodeCarbon 3.1.0): that figure is left out and said, the row's
+** other values and the file's other rows kept; a negative total is
+** still refused (below). */
+static void test_codecarbon_negative_part_energy_is_left_out(void) {
+  write_and_ingest("emissions.csv",
+                   "timestamp,project_name,run_id,duration,emissions,cpu_energy,gpu_energy,ram_energy,energy_consumed\n"
+                   "2025-01-01T00:00:00,p,r1,10,0.1,0.0007,0.0001,0.00002,0.00082\n"
+                   "2025-01-01T00:01:00,p,r2,10,0.1,0.0007091981987999,-1.1620009296000006e-06,2.6256e-05,0.000734291838937\n");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'gpu_energy'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed'"), 2);
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"),
+            "1 row with a negative part energy (gpu_energy at line 3): that figure left out");
 }
 
 static void write_and_ingest(const char *name, const char *data) {
@@ -718,6 +757,8 @@ const test_case tests_codecarbon[] = {
   {"test_codecarbon_rows_of_two_machines_share_envs", test_codecarbon_rows_of_two_machines_share_envs},
   {"test_codecarbon_2_0_emissions_rate_is_grams_per_second", test_codecarbon_2_0_emissions_rate_is_grams_per_second},
   {"test_codecarbon_empty_run_id_is_said", test_codecarbon_empty_run_id_is_said},
+  {"test_codecarbon_quoted_cr_on_a_row_read_again", test_codecarbon_quoted_cr_on_a_row_read_again},
+  {"test_codecarbon_negative_part_energy_is_left_out", test_codecarbon_negative_part_energy_is_left_out},
   {"test_codecarbon_keeps_unknown_column_in_extras", test_codecarbon_keeps_unknown_column_in_extras},
   {"test_codecarbon_repeated_run_id_is_one_run_one_summary", test_codecarbon_repeated_run_id_is_one_run_one_summary},
   {"test_codecarbon_refuses_bad_files", test_codecarbon_refuses_bad_files},

@@ -8,8 +8,11 @@
 #include "core/sha256.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
+#include "store/store_int.h"   /* store_exec_raw: a tiny page cache */
 
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -223,6 +226,9 @@ static void test_ingest_refuses_broken_files(void) {
   REFUSE("notes.txt", "Dear diary,\ntoday I trained BERT.\n",
          "notes.txt:1:1: found \"Dear diary,\"", "podium formats");
   REFUSE("inference_time_s.csv", HDR "bert,8,8,1e999\n", ":2:10:", NULL);
+  /* UTF-16 (Windows' "Unicode"): named as such, not "binary data" */
+  expect_refused("inference_time_u.csv", "\xFF\xFEm\0o\0d\0", 8,
+                 "inference_time_u.csv:1:1: found UTF-16 text", "iconv");
   /* a lone CR inside a line (a row end to libcsv) merged two rows */
   REFUSE("inference_time_t.csv", HDR "bert,8\r,8,0.1\n",
          "inference_time_t.csv:2:7: found a carriage return (CR) inside the line", NULL);
@@ -478,7 +484,7 @@ static void test_ingest_batch_lost_is_told(void) {
   store_close(db);
   CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
   ingest_session *s = ingest_session_new(db, &none);
-  ingest_session_batch(s, 1);
+  ingest_session_batch(s, 64, 3600);   /* no commit by the clock */
   static const char *const names[] = {"x1/training.log", "x2/training.log"};
   for (int i = 0; i < 2; i++) {
     ingest_path p = {(char *)test_copy_fixture("keras-csvlogger", TEST_GOOD_LOG, names[i]), 0, NULL};
@@ -518,6 +524,135 @@ static void test_ingest_batch_lost_is_told(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE source_id NOT IN (SELECT id FROM sources)"), 0);
 }
 
+/* ---- a batch SQLite undoes whole ---------------------------------------
+** A file size limit stands in for a full disk: a write past it fails and
+** SQLite rolls the whole transaction back, whichever statement hit it. */
+static struct rlimit saved_fsize;
+static void (*saved_xfsz)(int);
+static void limit_file_size(int on) {
+  if (on) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_FSIZE, &saved_fsize);
+    rl = saved_fsize;
+    rl.rlim_cur = 8192;
+    saved_xfsz = signal(SIGXFSZ, SIG_IGN);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  } else {
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &saved_fsize), 0);
+    signal(SIGXFSZ, saved_xfsz);
+  }
+}
+
+static int add_file(ingest_session *s, const char *rel, const char *data,
+                    char err[POD_ERRLEN]) {
+  int status;
+  long rows;
+  ingest_path p = {(char *)test_path(rel), 0, NULL};
+  if (data) {
+    test_make_folder_of(p.path);
+    test_write(p.path, data, SIZE_MAX);
+  }
+  return ingest_file(s, &p, &status, &rows, err);
+}
+
+#define HB "model,batch_size,sequence_length,result\n"
+
+/* Undone under a lookup (a read spilling the page cache), not a write
+** of ours: the kept file is told lost, never reported added and gone. */
+static void test_ingest_batch_lost_under_any_statement(void) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = test_open_db();
+  store_close(db);
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  ingest_session *s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 64, 3600);
+  CHECK_INT(store_exec_raw(db, "PRAGMA cache_size = 10"), 0);
+  pod_buf log = POD_BUF_INIT;
+  pod_buf_adds(&log, "epoch,accuracy,loss\n");
+  for (int e = 0; e < 3000; e++) pod_buf_printf(&log, "%d,0.%d,1.%d\n", e, e, e);
+  CHECK_RC(add_file(s, "x1/training.log", log.data, err), POD_OK, err);
+  pod_buf_free(&log);
+  CHECK_INT(ingest_session_unsettled(s), 1);
+  CHECK_INT(store_exec_raw(db, "PRAGMA cache_size = 1"), 0);
+  limit_file_size(1);
+  int r = add_file(s, "b/inference_time_1.csv", HB "bb,8,128,0.1\n", err);
+  limit_file_size(0);
+  int lost = ingest_session_lost(s);
+  CHECK(r != POD_OK || lost == 0);
+  CHECK_RC(add_file(s, "c/inference_time_1.csv", HB "cc,8,128,0.1\n", err), POD_OK, err);
+  if (ingest_session_commit(s, err)) lost += ingest_session_lost(s);
+  lost += ingest_session_lost(s);
+  ingest_session_free(s);
+  store_close(db);
+  /* x1 is in, or was told lost: nothing in between */
+  CHECK_INT(lost + (int)test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%x1/training.log'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%c/inference_time_1.csv'"), 1);
+}
+
+/* --replace in a batch that is then lost: the session forgets the runs
+** of the lost batch, so a later file of the same model gets a run of
+** that model (it went to another model's run, whose id the lost one had) */
+static void test_ingest_batch_lost_after_replace(void) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = test_open_db();
+  store_close(db);
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  ingest_session *s = ingest_session_new(db, &none);
+  CHECK_RC(add_file(s, "r/inference_time_1.csv", HB "rr,8,128,0.1\n", err), POD_OK, err);
+  ingest_session_free(s);
+  none.replace = 1;
+  s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 64, 3600);
+  CHECK_RC(add_file(s, "a/inference_time_1.csv", HB "aa,8,128,0.1\n", err), POD_OK, err);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  CHECK_RC(add_file(s, "r/inference_time_1.csv", HB "rr,8,128,0.2\n", err), POD_OK, err);
+  CHECK_RC(add_file(s, "c/inference_time_1.csv", HB "cc,8,128,0.3\n", err), POD_OK, err);
+  pod_buf big = POD_BUF_INIT;
+  pod_buf_adds(&big, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < 20000; e++)
+    pod_buf_printf(&big, "%d,0.%d,1.%d,0.%d,1.%d\n", e, e, e, e + 1, e + 2);
+  test_make_folder_of(test_path("x3/training.log"));
+  test_write(test_path("x3/training.log"), big.data, big.len);
+  pod_buf_free(&big);
+  limit_file_size(1);
+  int r = add_file(s, "x3/training.log", NULL, err);
+  if (!r) r = ingest_session_commit(s, err);
+  limit_file_size(0);
+  CHECK(r != POD_OK);
+  int lost = ingest_session_lost(s);
+  CHECK_RC(add_file(s, "d/inference_time_1.csv", HB "dd,8,128,0.4\n", err), POD_OK, err);
+  CHECK_RC(add_file(s, "e/inference_time_1.csv", HB "ee,8,128,0.6\n", err), POD_OK, err);
+  CHECK_RC(add_file(s, "c/inference_time_2.csv", HB "cc,8,128,0.5\n", err), POD_OK, err);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  if (lost) {   /* the batch of r and c was lost: c2 makes cc's run */
+    CHECK_STR(test_query_text("SELECT r.model FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE m.value = 0.5"), "cc");
+    CHECK_STR(test_query_text("SELECT r.model FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE m.value = 0.6"), "ee");
+  }
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'cc' AND m.value = 0.5"), 1);
+}
+
+/* A batched session freed without its commit undoes its files (the next
+** session on the connection does not commit them). */
+static void test_ingest_batch_free_undoes(void) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = test_open_db();
+  ingest_session *s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 64, 3600);
+  CHECK_RC(add_file(s, "a/inference_time_1.csv", HB "aa,8,128,0.1\n", err), POD_OK, err);
+  ingest_session_free(s);
+  s = ingest_session_new(db, &none);
+  CHECK_RC(add_file(s, "b/inference_time_1.csv", HB "bb,8,128,0.1\n", err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%a/inference_time_1.csv'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%b/inference_time_1.csv'"), 1);
+}
+
 const test_case tests_ingest[] = {
   {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
@@ -540,5 +675,8 @@ const test_case tests_ingest[] = {
   {"ingest_flags_set_run_metadata", test_ingest_flags_set_run_metadata},
   {"ingest_batch_keeps_each_file_whole", test_ingest_batch_keeps_each_file_whole},
   {"ingest_batch_lost_is_told", test_ingest_batch_lost_is_told},
+  {"ingest_batch_lost_under_any_statement", test_ingest_batch_lost_under_any_statement},
+  {"ingest_batch_lost_after_replace", test_ingest_batch_lost_after_replace},
+  {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
   {NULL, NULL},
 };

@@ -395,7 +395,10 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'mae' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 2);
+  /* two learning-rate columns stay apart (LearningRateMonitor's and a
+  ** logged one) */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate/sgd' AND m.split IS NULL"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
@@ -589,6 +592,9 @@ static void test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves(void) 
   pod_buf_free(&h);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources WHERE path LIKE '%det/%'"), "lightning-csv");
+  /* each parameter group's learning rate its own metric */
+  CHECK_INT(test_query_num("SELECT count(DISTINCT t.name) FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%det/%' AND t.name LIKE 'learning_rate/adamw/pg%'"), 100);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'learning_rate/adamw/pg100'"), 1);
 }
 
 static void test_trainlogs_hf_runtime_and_memory_units(void) {
