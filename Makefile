@@ -22,7 +22,9 @@ DEPS_DEB := gcc make pkg-config libsqlite3-dev libcmark-gfm-dev libicu-dev libss
 # of tests/t_pg.c.
 DEPS_CMD := node:nodejs npm:npm
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+# libpq is not linked: store/pq.c loads it when a postgresql:// registry
+# is opened (it brings gnutls, krb5, ldap...: ~3.5 MB of RSS otherwise)
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libpq,$(PKGS)) 2>/dev/null) -lcsv -lm -lpthread
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -39,7 +41,7 @@ endif
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
 STORE_SRC  := store/store.c store/env.c store/pending.c store/schema.c store/query.c store/rows.c store/check.c \
               store/render_state.c \
-              store/snapshot.c store/dialect.c store/db_pg.c store/copy.c
+              store/snapshot.c store/dialect.c store/db_pg.c store/pq.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c

@@ -29,7 +29,7 @@
 #include "store/db.h"
 #include "core/buf.h"
 
-#include <libpq-fe.h>
+#include "store/pq.h"   /* libpq through dlopen: its calls by name */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -316,9 +316,12 @@ static void set_msg(struct pg_conn *c, const char *m, const PGresult *res) {
 
 int pgc_connect(const char *url, struct pg_conn **out, char err[POD_ERRLEN]) {
   char *perr = NULL;
-  PQconninfoOption *opts = PQconninfoParse(url, &perr);
+  PQconninfoOption *opts;
   struct pg_conn *c;
+  int lrc;
   *out = NULL;
+  if ((lrc = store_pq_load(err))) return lrc;
+  opts = PQconninfoParse(url, &perr);
   if (!opts) {
     int rc = pod_err(err, POD_EUSAGE, "%s: not a PostgreSQL URL (%.*s)", url,
                      (int)strcspn(perr ? perr : "", "\n"), perr ? perr : "");
@@ -364,7 +367,10 @@ const char *pgc_sqlstate(const struct pg_conn *c) { return c->state; }
 
 const char *pgc_lib_version(void) {
   static char text[32];
-  int v = PQlibVersion();   /* 150004: major * 10000 + minor since 10 */
+  char err[POD_ERRLEN];
+  int v;
+  if (store_pq_load(err)) return "not installed";
+  v = PQlibVersion();   /* 150004: major * 10000 + minor since 10 */
   snprintf(text, sizeof text, "%d.%d", v / 10000, v % 10000);
   return text;
 }
