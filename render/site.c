@@ -169,17 +169,19 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   /* the downloads before this thread's run pages: the workers render
   ** run pages meanwhile, and the last of them end together */
   if (rc == POD_OK) rc = render_downloads(db, opts->project, &s.boards, s.out, err);
+  /* no page of this thread reads a board's rows from here on: they go
+  ** before the run pages, the render's peak */
+  render_board_rows_free(s.boards);
+  s.boards = NULL;
   if (rc == POD_OK) rc = site_run_pages(&s, err);
   if (rc == POD_OK) rc = study_pages(&s, err);
   if (workers) {   /* before the tree is committed or removed */
     rc = site_join_workers(&s, workers, jobs, rc, err);
     free(workers);
   }
-  /* every page is made: the study and the boards' rows go before the
-  ** manifest's copies are made (the end of a render was its peak) */
+  /* every page is made: the study goes before the manifest's copies are
+  ** made (the end of a render was its peak) */
   study_free(&s);
-  render_board_rows_free(s.boards);
-  s.boards = NULL;
   if (rc == POD_OK) {   /* what the next render may reuse */
     pod_buf m = POD_BUF_INIT;
     render_incr_manifest(incr, &s.manifest, &m);
