@@ -35,6 +35,12 @@ typedef struct gather {
   size_t n, cap;
 } gather;
 
+/* The cell of every row in a column no model has (fill_cell's for it). */
+static const analysis_cell empty = {.mean = NAN, .sd = NAN, .lo = NAN,
+                                    .hi = NAN, .at_epoch = NAN,
+                                    .change = NAN, .change_lo = NAN,
+                                    .change_hi = NAN};
+
 static int same_text(const char *a, const char *b) {
   return (!a && !b) || (a && b && !strcmp(a, b));
 }
@@ -226,7 +232,7 @@ static int accuracy_like(const analysis_column *c, const analysis_table *t,
                          int col) {
   if (!c->metric || *c->unit || c->direction <= 0) return 0;
   for (size_t i = 0; i < t->n_rows; i++) {
-    const analysis_cell *x = &t->rows[i].cell[col];
+    const analysis_cell *x = t->rows[i].cell[col];
     if (x->n && (x->mean < 0 || x->mean > 1)) return 0;
   }
   return 1;
@@ -247,7 +253,7 @@ typedef struct ranked {
 
 static int by_rank(const void *pa, const void *pb) {
   const ranked *a = pa, *b = pb;
-  const analysis_cell *x = &a->row.cell[a->c->col], *y = &b->row.cell[a->c->col];
+  const analysis_cell *x = a->row.cell[a->c->col], *y = b->row.cell[a->c->col];
   if (!x->n != !y->n) return x->n ? -1 : 1;
   if (x->n && x->mean != y->mean)
     return (a->c->dir < 0 ? x->mean < y->mean : x->mean > y->mean) ? -1 : 1;
@@ -304,10 +310,23 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     pick_point(t, ANALYSIS_COL_ENERGY, "energy_consumed", &g, n_units);
     pick_point(t, ANALYSIS_COL_EMISSIONS, "emissions", &g, n_units);
     size_t *bases = pod_xmalloc((t->n_rows + 1) * sizeof *bases), n_bases = 0;
+    int n_cols = 0;
+    for (int c = 0; c < ANALYSIS_N_COLS; c++) n_cols += t->col[c].metric != NULL;
+    /* row r's cells: t->cells[r * n_cols, (r + 1) * n_cols), in column
+    ** order (rows are not ranked yet) */
+    t->cells = pod_xmalloc((t->n_rows * (size_t)n_cols + 1) * sizeof *t->cells);
     for (size_t r = 0; r < t->n_rows; r++)
-      for (int c = 0; c < ANALYSIS_N_COLS; c++)
-        fill_cell(&t->rows[r].cell[c], &t->col[c], &g,
-                  (size_t)(t->rows[r].unit - u), from[r], to[r]);
+      for (int c = 0, k = 0; c < ANALYSIS_N_COLS; c++) {
+        analysis_cell *cell = &t->cells[r * (size_t)n_cols + (size_t)k];
+        if (!t->col[c].metric) {
+          t->rows[r].cell[c] = &empty;
+          continue;
+        }
+        fill_cell(cell, &t->col[c], &g, (size_t)(t->rows[r].unit - u),
+                  from[r], to[r]);
+        t->rows[r].cell[c] = cell;
+        k++;
+      }
     /* each optimized model against its (first) baseline: the baseline
     ** rows are listed once (looking through every row per row was
     ** quadratic) */
@@ -328,9 +347,10 @@ int analysis_study_table(store_db *db, const analysis_study *s,
     free(bases);
     for (int c = 0; c < ANALYSIS_N_COLS; c++) {
       int pp = c == ANALYSIS_COL_QUALITY && accuracy_like(&t->col[c], t, c);
-      for (size_t r = 0; r < t->n_rows; r++)
-        if (t->rows[r].baseline)
-          change_of(&t->rows[r].cell[c], &t->rows[base[r]].cell[c], pp);
+      for (size_t r = 0; r < t->n_rows && t->col[c].metric; r++)
+        if (t->rows[r].baseline)   /* the row's own cell, in t->cells */
+          change_of((analysis_cell *)t->rows[r].cell[c],
+                    t->rows[base[r]].cell[c], pp);
     }
     t->rank_col = ANALYSIS_COL_QUALITY;
     for (int c = 0; primary && c < ANALYSIS_N_COLS; c++)
@@ -360,6 +380,7 @@ int analysis_study_table(store_db *db, const analysis_study *s,
   free(base);
   if (rc) {
     free(t->rows);
+    free(t->cells);
     free(t);
     return rc;
   }
@@ -376,5 +397,6 @@ void analysis_table_free(analysis_table *t) {
     free((char *)t->col[c].split);
   }
   free(t->rows);
+  free(t->cells);
   free(t);
 }

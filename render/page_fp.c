@@ -32,7 +32,7 @@ void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row) {
   fp_num(h, row->unit->role);
   fp_str(h, row->baseline ? row->baseline->model : NULL);
   for (int c = 0; c < ANALYSIS_N_COLS; c++) {
-    const analysis_cell *e = &row->cell[c];
+    const analysis_cell *e = row->cell[c];
     double v[] = {e->n, e->mean, e->sd, e->lo, e->hi, (double)e->run_id,
                   e->dataset_free, e->at_epoch, e->of_epochs, e->change,
                   e->change_lo, e->change_hi, e->change_pp};

@@ -23,7 +23,7 @@ struct render_pareto {
 static size_t both(const analysis_table *t, int c) {
   size_t k = 0;
   for (size_t r = 0; r < t->n_rows; r++)
-    k += t->rows[r].cell[ANALYSIS_COL_QUALITY].n && t->rows[r].cell[c].n;
+    k += t->rows[r].cell[ANALYSIS_COL_QUALITY]->n && t->rows[r].cell[c]->n;
   return k;
 }
 
@@ -68,7 +68,7 @@ static void push_chart(lua_State *L, const analysis_table *t, int c,
   lua_newtable(L);
   for (size_t r = 0; r < t->n_rows; r++) {
     const analysis_table_row *row = &t->rows[r];
-    const analysis_cell *x = &row->cell[c], *y = &row->cell[ANALYSIS_COL_QUALITY];
+    const analysis_cell *x = row->cell[c], *y = row->cell[ANALYSIS_COL_QUALITY];
     if (!x->n || !y->n) continue;
     lua_createtable(L, 3, 1);
     lua_pushnumber(L, x->mean);

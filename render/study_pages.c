@@ -468,7 +468,7 @@ static void push_row_of(site *s, const analysis_table *t,
   lua_createtable(L, 0, ANALYSIS_N_COLS);
   for (int c = 0; c < ANALYSIS_N_COLS; c++) {
     if (!t->col[c].metric) continue;
-    push_cell(s, &row->cell[c]);
+    push_cell(s, row->cell[c]);
     lua_setfield(L, -2, col_keys[c]);
   }
   lua_setfield(L, -2, "cells");
