@@ -3,13 +3,15 @@
 ** asking SQLite: render/ writes the same leaderboard, and the same run,
 ** in every language of the site from one query.
 **
-** Each value is kept in 9 bytes, not as a 32-byte store_value: its type
-** in one array and its payload in another (an integer, a double's bits,
-** or a text's offset in the arena), since a leaderboard of 100,000 runs
-** is kept whole for the render (issue 17: the values were ~1 KB a row of
-** a primary board). The walk builds each row's store_value again, as
-** store_walk made it (an integer's d is its value as a double). Text
-** sits in one arena, NUL-terminated; the walk lends out pointers into it.
+** The rows are one byte stream, walked only from the start: per value a
+** tag (its type) and then its payload, an integer as a zigzag varint, a
+** double's 8 bytes, a text inline with its NUL; a value equal to the one
+** above it in the previous row is its tag alone (SAME: the scope, role,
+** batch size, method of a board's rows). A leaderboard of 100,000 runs
+** is kept whole for the render (issue 17): 9 bytes a value and an arena
+** of texts took ~160 bytes a row of a primary board, this ~60. The walk
+** builds each row's store_value again, as store_walk made it (an
+** integer's d is its value as a double); texts are lent from the stream.
 */
 #include "store/store.h"
 
@@ -17,14 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { SAME = 7 };   /* a tag beside store_type's */
+
 struct store_rows {
   int n_cols;
   char **names;         /* the first row's column names, copied */
   const char **name_ptrs;
-  unsigned char *type;  /* n_cols per row: store_type */
-  uint64_t *val;        /* n_cols per row: int64, double bits, text offset */
-  size_t n, cap;        /* rows */
-  pod_buf text;         /* NUL-terminated texts one after another */
+  unsigned char *data;  /* the stream */
+  size_t len, cap;
+  size_t n;             /* rows */
+  size_t *last;         /* n_cols: where each value of the last row is */
 };
 
 store_rows *store_rows_new(void) {
@@ -38,51 +42,102 @@ void store_rows_free(store_rows *rs) {
   for (int i = 0; i < rs->n_cols; i++) free(rs->names[i]);
   free(rs->names);
   free(rs->name_ptrs);
-  free(rs->type);
-  free(rs->val);
-  pod_buf_free(&rs->text);
+  free(rs->data);
+  free(rs->last);
   free(rs);
 }
 
 size_t store_rows_count(const store_rows *rs) { return rs->n; }
 
+static void put(store_rows *rs, const void *p, size_t n) {
+  if (rs->len + n > rs->cap) {
+    /* half again, not double: the last growth of a big board wastes less */
+    rs->cap = rs->cap + rs->cap / 2 > rs->len + n ? rs->cap + rs->cap / 2
+                                                  : rs->len + n + 4096;
+    rs->data = pod_xrealloc(rs->data, rs->cap);
+  }
+  memcpy(rs->data + rs->len, p, n);
+  rs->len += n;
+}
+
+static void put_varint(store_rows *rs, int64_t i) {
+  uint64_t z = ((uint64_t)i << 1) ^ (uint64_t)(i < 0 ? -1 : 0);
+  unsigned char b[10];
+  size_t n = 0;
+  do {
+    b[n] = (unsigned char)(z & 0x7f);
+    z >>= 7;
+    if (z) b[n] |= 0x80;
+    n++;
+  } while (z);
+  put(rs, b, n);
+}
+
+static int64_t get_varint(const unsigned char **p) {
+  uint64_t z = 0;
+  int shift = 0;
+  for (;;) {
+    unsigned char b = *(*p)++;
+    z |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+    shift += 7;
+  }
+  return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+}
+
+/* Whether v is the value stored at off (a previous row's, same column). */
+static int same_as(const store_rows *rs, size_t off, const store_value *v) {
+  const unsigned char *p = rs->data + off;
+  double d;
+  if (*p != (unsigned char)v->type) return 0;
+  p++;
+  switch (v->type) {
+  case STORE_INT:
+    return get_varint(&p) == v->i;
+  case STORE_REAL:
+    memcpy(&d, p, sizeof d);
+    return !memcmp(&d, &v->d, sizeof d);   /* the same bits */
+  case STORE_TEXT:
+    return !strcmp((const char *)p, v->s);
+  default:
+    return 0;   /* a NULL is a tag alone anyway */
+  }
+}
+
 int store_rows_add(const store_row *row, void *ud) {
   store_rows *rs = ud;
-  size_t cols;
   if (rs->n == 0 && !rs->names) {
     rs->n_cols = row->n;
     rs->names = pod_xmalloc((size_t)(row->n ? row->n : 1) * sizeof *rs->names);
     rs->name_ptrs = pod_xmalloc((size_t)(row->n ? row->n : 1) *
                                 sizeof *rs->name_ptrs);
+    rs->last = pod_xmalloc((size_t)(row->n ? row->n : 1) * sizeof *rs->last);
     for (int i = 0; i < row->n; i++)
       rs->name_ptrs[i] = rs->names[i] = pod_xstrdup(row->names[i]);
   }
   if (row->n != rs->n_cols) return POD_EINTERNAL;  /* one statement's rows */
-  cols = (size_t)(rs->n_cols ? rs->n_cols : 1);
-  if (rs->n == rs->cap) {
-    /* half again, not double: the last growth of a big board wastes less */
-    rs->cap = rs->cap ? rs->cap + rs->cap / 2 : 16;
-    rs->type = pod_xrealloc(rs->type, rs->cap * cols);
-    rs->val = pod_xrealloc(rs->val, rs->cap * cols * sizeof *rs->val);
-  }
-  unsigned char *t = rs->type + rs->n * cols;
-  uint64_t *out = rs->val + rs->n * cols;
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
-    t[i] = (unsigned char)v->type;
+    unsigned char tag = (unsigned char)v->type;
+    if (rs->n && v->type != STORE_NULL && same_as(rs, rs->last[i], v)) {
+      tag = SAME;
+      put(rs, &tag, 1);
+      continue;   /* rs->last[i] stays where the value is */
+    }
+    rs->last[i] = rs->len;
+    put(rs, &tag, 1);
     switch (v->type) {
     case STORE_INT:
-      out[i] = (uint64_t)v->i;
+      put_varint(rs, v->i);
       break;
     case STORE_REAL:
-      memcpy(&out[i], &v->d, sizeof v->d);
+      put(rs, &v->d, sizeof v->d);
       break;
     case STORE_TEXT:
-      out[i] = rs->text.len;   /* an offset: the arena may move */
-      pod_buf_add(&rs->text, v->s, strlen(v->s) + 1);
+      put(rs, v->s, strlen(v->s) + 1);
       break;
     default:
-      out[i] = 0;
+      break;
     }
   }
   rs->n++;
@@ -93,27 +148,29 @@ int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
   /* the row on the stack, as store_walk has it: a callback that never
   ** returns (a render page out of Lua memory) leaves nothing behind */
   store_value stack[64], *v = stack;
-  size_t cols = (size_t)(rs->n_cols ? rs->n_cols : 1);
+  const unsigned char *p = rs->data;
   int rc = 0;
   if (rs->n == 0) return 0;
-  if (cols > 64) v = pod_xmalloc(cols * sizeof *v);
+  if (rs->n_cols > 64) v = pod_xmalloc((size_t)rs->n_cols * sizeof *v);
   for (size_t r = 0; r < rs->n && rc == 0; r++) {
-    const unsigned char *t = rs->type + r * cols;
-    const uint64_t *in = rs->val + r * cols;
     store_row row = {rs->n_cols, rs->name_ptrs, v};
     for (int i = 0; i < rs->n_cols; i++) {
+      unsigned char tag = *p++;
+      if (tag == SAME) continue;   /* v[i] holds it from the row before */
       memset(&v[i], 0, sizeof v[i]);
-      v[i].type = (store_type)t[i];
+      v[i].type = (store_type)tag;
       switch (v[i].type) {
       case STORE_INT:
-        v[i].i = (int64_t)in[i];
+        v[i].i = get_varint(&p);
         v[i].d = (double)v[i].i;
         break;
       case STORE_REAL:
-        memcpy(&v[i].d, &in[i], sizeof v[i].d);
+        memcpy(&v[i].d, p, sizeof v[i].d);
+        p += sizeof v[i].d;
         break;
       case STORE_TEXT:
-        v[i].s = rs->text.data + in[i];
+        v[i].s = (const char *)p;
+        p += strlen(v[i].s) + 1;
         break;
       default:
         break;
