@@ -179,16 +179,11 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     rc = site_join_workers(&s, workers, jobs, rc, err);
     free(workers);
   }
-  /* every page is made: the study goes before the manifest's copies are
-  ** made (the end of a render was its peak) */
+  /* every page is made: the study goes before the manifest is sorted and
+  ** written (the end of a render was its peak) */
   study_free(&s);
-  if (rc == POD_OK) {   /* what the next render may reuse */
-    pod_buf m = POD_BUF_INIT;
-    render_incr_manifest(incr, &s.manifest, &m);
-    pod_buf_free(&s.manifest);
-    rc = render_out_write(s.out, RENDER_MANIFEST, m.data, m.len, err);
-    pod_buf_free(&m);
-  }
+  if (rc == POD_OK)   /* what the next render may reuse */
+    rc = render_incr_write_manifest(incr, &s.manifest, s.out, err);
   if (rc) {
     render_out_abort(s.out);
     goto done;
