@@ -510,13 +510,81 @@ static int l_getmetatable(lua_State *L) {
 
 static int run_template(lua_State *L, render_sandbox *sb, const char *name);
 
-/* include(name, data): another template's output, as raw HTML. */
+/* The number of chart ids the page has taken (svg_lua.c adds one a
+** chart): an include that drew a chart is not kept, its ids are the
+** page's. */
+static lua_Integer chart_ids(lua_State *L) {
+  lua_Integer n = 0;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RENDER_CHART_IDS) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { n++; lua_pop(L, 1); }
+  }
+  lua_pop(L, 1);
+  return n;
+}
+
+/* include(name, data [, key]): another template's output, as raw HTML.
+** With a key the template promises that its output depends on nothing
+** but the key, the page language and the page's folder depth: the
+** output is kept (per sandbox, at most INCLUDES_KEPT) and the next
+** include of the same name and key on such a page takes it without
+** running the template (a run page's environment facts: 20% of it). An
+** include that fell back to English or drew a chart is not kept. */
+static const char INCLUDES_KEY = 'i';   /* registry: kept include output */
+#define INCLUDES_KEPT 1024
+
 static int l_include(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   const char *name = luaL_checkstring(L, 1);
+  int keyed = !lua_isnoneornil(L, 3), fallback = 0;
+  lua_Integer charts = 0;
   luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
+  if (keyed) {
+    const char *key = luaL_checkstring(L, 3);
+    lua_settop(L, 3);
+    lua_getglobal(L, "_root");
+    lua_pushfstring(L, "%s\n%I\n%s\n%s", name,
+                    (lua_Integer)(sb->i18n ? render_i18n_serial(sb->i18n) : 0),
+                    lua_isstring(L, 4) ? lua_tostring(L, 4) : "", key);
+    lua_replace(L, 3);   /* the full key */
+    lua_settop(L, 3);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &INCLUDES_KEY) != LUA_TTABLE) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_rawsetp(L, LUA_REGISTRYINDEX, &INCLUDES_KEY);
+    }
+    lua_pushvalue(L, 3);
+    if (lua_rawget(L, 4) == LUA_TSTRING) {
+      lua_replace(L, 1);
+      lua_settop(L, 1);
+      return render_l_raw(L);
+    }
+    fallback = sb->fallback_used;
+    sb->fallback_used = 0;
+    charts = chart_ids(L);
+  }
+  lua_settop(L, keyed ? 3 : 2);
+  lua_pushvalue(L, 2);   /* the data on top */
   if (run_template(L, sb, name) != LUA_OK) return lua_error(L);
+  if (keyed) {   /* 1 name, 2 data, 3 key, 4 output */
+    if (!sb->fallback_used && chart_ids(L) == charts &&
+        lua_type(L, 4) == LUA_TSTRING) {
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &INCLUDES_KEY);
+      lua_getfield(L, -1, "#");   /* entries kept so far */
+      lua_Integer kept = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (kept < INCLUDES_KEPT) {
+        lua_pushvalue(L, 3);
+        lua_pushvalue(L, 4);
+        lua_rawset(L, -3);
+        lua_pushinteger(L, kept + 1);
+        lua_setfield(L, -2, "#");
+      }
+      lua_pop(L, 1);
+    }
+    sb->fallback_used |= fallback;
+  }
   lua_replace(L, 1);   /* the output takes the name's place */
   lua_settop(L, 1);
   return render_l_raw(L);

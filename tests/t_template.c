@@ -221,6 +221,23 @@ static void test_template_escaping_is_unchanged(void) {
   CHECK_RUN("{% set y = x %}{{- y -}}", "&lt;b&gt;&amp;amp;&lt;/b&gt;");
 }
 
+/* include(name, data, key) runs the partial once per key: the second
+** include of key 1 shows the first one's output, a keyless one its own. */
+static void test_template_keyed_include_is_kept(void) {
+  int rc;
+  const char *out = run("{{ include('env_facts.html', {env = {os = 'osA'}}, 1) }}"
+                        "{{ include('env_facts.html', {env = {os = 'osB'}}, 1) }}"
+                        "{{ include('env_facts.html', {env = {os = 'osC'}}, 2) }}"
+                        "{{ include('env_facts.html', {env = {os = 'osD'}}) }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "<bdi>osA</bdi>");
+  CHECK_LACKS(out, "osB");
+  CHECK_HAS(out, "<bdi>osC</bdi>");
+  CHECK_HAS(out, "<bdi>osD</bdi>");
+  out = strstr(out, "osA");
+  CHECK(out && strstr(out + 3, "osA"));   /* twice */
+}
+
 const test_case tests_template[] = {
   {"template_for_if_set_lua", test_template_for_if_set_lua},
   {"template_blocks_nest", test_template_blocks_nest},
@@ -229,6 +246,7 @@ const test_case tests_template[] = {
   {"template_old_syntax_names_the_new_form", test_template_old_syntax_names_the_new_form},
   {"template_runtime_errors_keep_the_line", test_template_runtime_errors_keep_the_line},
   {"template_escaping_is_unchanged", test_template_escaping_is_unchanged},
+  {"template_keyed_include_is_kept", test_template_keyed_include_is_kept},
   {"template_demo_site_every_page_matches_goldens",
    test_template_demo_site_every_page_matches_goldens},
   {NULL, NULL}};
