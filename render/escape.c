@@ -128,6 +128,150 @@ static int l_url(lua_State *L) {
   return 1;
 }
 
+/* ---- template output ------------------------------------------------ */
+
+/* What one run of a compiled template has written so far (template.c
+** emits _w(_b, text, value, text, ...) instead of a Lua table of pieces
+** joined at the end: a table slot, a join and an _esc call per piece
+** were a tenth of a render). The text is in a userdata block of Lua's
+** memory, the buffer's user value, so the sandbox's memory limit holds
+** and a block outgrown is Lua's garbage. */
+typedef struct {
+  char *data;
+  size_t len, cap;
+} out_buf;
+
+#define OUT_FIRST 1024   /* the first block; then doubling */
+
+/* _nb(): a new, empty output buffer. */
+static int l_nb(lua_State *L) {
+  out_buf *b = lua_newuserdatauv(L, sizeof *b, 1);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return 1;
+}
+
+/* The output buffer at idx, or NULL. The only userdata a template can
+** reach are those _nb made (blocks are user values, out of its reach). */
+static out_buf *to_out(lua_State *L, int idx) {
+  out_buf *b = lua_touserdata(L, idx);
+  return b && lua_rawlen(L, idx) == sizeof *b ? b : NULL;
+}
+
+/* The block of the last output taken (render_out_release), for the next
+** one: a page's template and layout.html then write into blocks made
+** once, not four or five new ones a page. */
+static const char SPARE_KEY = 'o';
+
+static void out_add(lua_State *L, out_buf *b, const char *s, size_t n) {
+  if (b->cap - b->len < n) {   /* buffer at stack index 1 */
+    size_t cap = b->cap ? b->cap : OUT_FIRST;
+    char *d;
+    while (cap - b->len < n) {
+      if (cap > ((size_t)-1) / 4) luaL_error(L, "template output too large");
+      cap *= 2;
+    }
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SPARE_KEY) == LUA_TUSERDATA &&
+        lua_rawlen(L, -1) >= cap) {
+      cap = lua_rawlen(L, -1);
+      d = lua_touserdata(L, -1);
+      lua_pushnil(L);
+      lua_rawsetp(L, LUA_REGISTRYINDEX, &SPARE_KEY);
+    } else {
+      lua_pop(L, 1);
+      d = lua_newuserdatauv(L, cap, 0);   /* Lua's memory error when over */
+    }
+    if (b->len) memcpy(d, b->data, b->len);
+    lua_setiuservalue(L, 1, 1);
+    b->data = d;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+}
+
+static void out_escaped(lua_State *L, out_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    size_t k = plain_prefix(s + i, n - i);
+    const char *e;
+    if (k) {
+      out_add(L, b, s + i, k);
+      if ((i += k) == n) break;
+    }
+    switch (s[i]) {
+    case '&': e = "&amp;"; break;
+    case '<': e = "&lt;"; break;
+    case '>': e = "&gt;"; break;
+    case '"': e = "&quot;"; break;
+    default: e = "&#39;";
+    }
+    out_add(L, b, e, strlen(e));
+  }
+}
+
+/* _w(_b, text, value, text, value, ...): appends to buffer _b the
+** template's own text (and _url's links, escaped already) as it is and
+** each value escaped as _esc does; nil adds nothing. */
+static int l_w(lua_State *L) {
+  out_buf *b = to_out(L, 1);
+  int n = lua_gettop(L);
+  if (!b) return luaL_error(L, "_w: no output buffer");
+  for (int i = 2; i <= n; i++) {
+    size_t len;
+    const char *s;
+    int t = lua_type(L, i);
+    if (t == LUA_TNIL) continue;
+    if (i % 2 == 0) {   /* text */
+      if (!(s = lua_tolstring(L, i, &len)))
+        return luaL_error(L, "cannot output a %s", luaL_typename(L, i));
+      out_add(L, b, s, len);
+    } else if (t == LUA_TSTRING) {
+      s = lua_tolstring(L, i, &len);
+      out_escaped(L, b, s, len);
+    } else if (is_raw(L, i)) {
+      lua_rawgeti(L, i, 1);
+      if (!(s = lua_tolstring(L, -1, &len)))
+        return luaL_error(L, "cannot output a %s", luaL_typename(L, -1));
+      out_add(L, b, s, len);
+      lua_pop(L, 1);
+    } else {
+      s = to_text(L, i, &len);
+      out_escaped(L, b, s, len);
+      lua_pop(L, 1);
+    }
+  }
+  return 0;
+}
+
+void render_push_writers(lua_State *L) {
+  lua_pushcfunction(L, l_w);
+  lua_pushcfunction(L, l_nb);
+}
+
+const char *render_out_text(lua_State *L, int idx, size_t *n) {
+  out_buf *b = to_out(L, idx);
+  if (!b) return NULL;
+  *n = b->len;
+  return b->data ? b->data : "";
+}
+
+void render_out_release(lua_State *L, int idx) {
+  out_buf *b = to_out(L, idx);
+  if (!b || !b->data) return;
+  idx = lua_absindex(L, idx);
+  lua_getiuservalue(L, idx, 1);   /* the block: the spare if larger */
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SPARE_KEY) != LUA_TUSERDATA ||
+      lua_rawlen(L, -1) < b->cap) {
+    lua_pushvalue(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &SPARE_KEY);
+  }
+  lua_pop(L, 2);
+  lua_pushnil(L);   /* a closure that writes to it later gets a new block */
+  lua_setiuservalue(L, idx, 1);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
 void render_push_raw(lua_State *L, const char *s, size_t n) {
   lua_createtable(L, 1, 0);
   lua_pushlstring(L, s, n);

@@ -1,7 +1,8 @@
 /*
 ** render/fmt.c -- numbers and units in the page language, slugs and
-** board names (core/text.c does the scaling, this file the digits), and
-** the axis point of a value, "batch 8, seq 128, validation".
+** board names (core/text.c does the scaling, this file the digits), the
+** axis point of a value, "batch 8, seq 128, validation", and the
+** templates' digits() and method_text().
 */
 #include "render/render.h"
 #include "core/text.h"
@@ -90,5 +91,60 @@ int render_l_point_label(lua_State *L) {
   render_point_text(L, &b, batch, seq, split);
   lua_pushlstring(L, pod_buf_str(&b), b.len);
   pod_buf_free(&b);
+  return 1;
+}
+/* digits(s): a figure C formatted, in the page language's digits. */
+int render_l_digits(lua_State *L) {
+  struct render_i18n *i18n = render_sandbox_i18n(L);
+  const char *s = luaL_optstring(L, 1, "");
+  pod_buf out = POD_BUF_INIT;
+  if (!i18n) {
+    lua_pushstring(L, s);
+    return 1;
+  }
+  render_i18n_digits(i18n, &out, s);
+  lua_pushlstring(L, pod_buf_str(&out), out.len);
+  pod_buf_free(&out);
+  return 1;
+}
+
+/* method_text(m): a measurement method as ingest and estimate store it
+** ("rapl+nvml+ram-model", core/method.h) in words, with the error band
+** of its least exact part: a wall meter is the reference, NVML readings
+** are within 5 W, everything else (RAPL, models, TDP shares, estimates)
+** is a software estimate, up to 40% off (docs/COMPARE.md). */
+int render_l_method_text(lua_State *L) {
+  const char *m = luaL_optstring(L, 1, NULL), *p;
+  const char *worst = "band.reference";
+  luaL_Buffer b;
+  int parts = 0;
+  if (!m || !*m) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  luaL_buffinit(L, &b);
+  for (p = m; *p;) {
+    size_t n = strcspn(p, "+/ ");
+    char part[48], key[64];
+    if (n && n < sizeof part) {
+      snprintf(part, sizeof part, "%.*s", (int)n, p);
+      snprintf(key, sizeof key, "method.%s", part);
+      if (parts++) luaL_addstring(&b, " + ");
+      render_sandbox_msg(L, key, NULL, 0, part);
+      luaL_addvalue(&b);
+      if (!strcmp(part, "nvml")) {
+        if (!strcmp(worst, "band.reference")) worst = "band.nvml";
+      } else if (strcmp(part, "wall-meter")) {
+        worst = "band.software";
+      }
+    }
+    p += n;
+    while (*p == '+' || *p == '/' || *p == ' ') p++;
+  }
+  luaL_addstring(&b, " (");
+  render_sandbox_msg(L, worst, NULL, 0, worst);
+  luaL_addvalue(&b);
+  luaL_addchar(&b, ')');
+  luaL_pushresult(&b);
   return 1;
 }

@@ -29,6 +29,14 @@ void render_push_board_files(lua_State *L, const char *scope,
                              const char *metric);
 /* Adds _esc, _url, raw and escape, and raw()'s metatable (escape.c). */
 void render_escape_register(lua_State *L);
+/* Pushes _w and _nb, the output functions compiled templates get as
+** their chunk's arguments (template.c, escape.c). */
+void render_push_writers(lua_State *L);
+/* The text of the output buffer at idx (what a compiled template
+** returns), or NULL when idx is none. */
+const char *render_out_text(lua_State *L, int idx, size_t *n);
+/* Empties that buffer, its text taken: its memory serves the next. */
+void render_out_release(lua_State *L, int idx);
 /* raw(s): s marked as HTML, not to be escaped again (escape.c). */
 int render_l_raw(lua_State *L);
 
@@ -62,6 +70,8 @@ void render_sandbox_msg(lua_State *L, const char *key,
 void render_point_text(lua_State *L, pod_buf *out, int64_t batch,
                        int64_t seq, const char *split);
 int render_l_point_label(lua_State *L);   /* point_label(r), fmt.c */
+int render_l_digits(lua_State *L);        /* digits(s), fmt.c */
+int render_l_method_text(lua_State *L);   /* method_text(m), fmt.c */
 /* The page language a template runs in (NULL: none). */
 struct render_i18n *render_sandbox_i18n(lua_State *L);
 

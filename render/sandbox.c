@@ -18,8 +18,8 @@
 ** made, the hook is set from the start. A sandbox is used on the thread
 ** that made it (its timer watches that thread).
 ** Helpers templates call: fmt, fmt_date, link, t, split_name,
-** point_label, include, escape and raw (escape.c), and the charts of
-** svg_lua.c.
+** point_label, digits and method_text (fmt.c), include, escape and raw
+** (escape.c), and the charts of svg_lua.c.
 */
 #define _GNU_SOURCE   /* gettid, SIGEV_THREAD_ID */
 #include "render/render_int.h"
@@ -421,62 +421,6 @@ static int l_split_name(lua_State *L) { return named(L, "split"); }
 /* role_name(s): baseline or optimized. */
 static int l_role_name(lua_State *L) { return named(L, "role"); }
 
-/* digits(s): a figure C formatted, in the page language's digits. */
-static int l_digits(lua_State *L) {
-  render_sandbox *sb = sandbox_of(L);
-  const char *s = luaL_optstring(L, 1, "");
-  pod_buf out = POD_BUF_INIT;
-  if (!sb->i18n) {
-    lua_pushstring(L, s);
-    return 1;
-  }
-  render_i18n_digits(sb->i18n, &out, s);
-  lua_pushlstring(L, pod_buf_str(&out), out.len);
-  pod_buf_free(&out);
-  return 1;
-}
-
-/* method_text(m): a measurement method as ingest and estimate store it
-** ("rapl+nvml+ram-model", core/method.h) in words, with the error band
-** of its least exact part: a wall meter is the reference, NVML readings
-** are within 5 W, everything else (RAPL, models, TDP shares, estimates)
-** is a software estimate, up to 40% off (docs/COMPARE.md). */
-static int l_method_text(lua_State *L) {
-  const char *m = luaL_optstring(L, 1, NULL), *p;
-  const char *worst = "band.reference";
-  luaL_Buffer b;
-  int parts = 0;
-  if (!m || !*m) {
-    lua_pushliteral(L, "");
-    return 1;
-  }
-  luaL_buffinit(L, &b);
-  for (p = m; *p;) {
-    size_t n = strcspn(p, "+/ ");
-    char part[48], key[64];
-    if (n && n < sizeof part) {
-      snprintf(part, sizeof part, "%.*s", (int)n, p);
-      snprintf(key, sizeof key, "method.%s", part);
-      if (parts++) luaL_addstring(&b, " + ");
-      render_sandbox_msg(L, key, NULL, 0, part);
-      luaL_addvalue(&b);
-      if (!strcmp(part, "nvml")) {
-        if (!strcmp(worst, "band.reference")) worst = "band.nvml";
-      } else if (strcmp(part, "wall-meter")) {
-        worst = "band.software";
-      }
-    }
-    p += n;
-    while (*p == '+' || *p == '/' || *p == ' ') p++;
-  }
-  luaL_addstring(&b, " (");
-  render_sandbox_msg(L, worst, NULL, 0, worst);
-  luaL_addvalue(&b);
-  luaL_addchar(&b, ')');
-  luaL_pushresult(&b);
-  return 1;
-}
-
 void render_sandbox_msg(lua_State *L, const char *key,
                         const render_i18n_arg *args, int n_args,
                         const char *english) {
@@ -508,7 +452,8 @@ static int l_getmetatable(lua_State *L) {
   return 1;
 }
 
-static int run_template(lua_State *L, render_sandbox *sb, const char *name);
+static int run_template(lua_State *L, render_sandbox *sb, const char *name,
+                        int as_string);
 
 /* The number of chart ids the page has taken (svg_lua.c adds one a
 ** chart): an include that drew a chart is not kept, its ids are the
@@ -566,7 +511,7 @@ static int l_include(lua_State *L) {
   }
   lua_settop(L, keyed ? 3 : 2);
   lua_pushvalue(L, 2);   /* the data on top */
-  if (run_template(L, sb, name) != LUA_OK) return lua_error(L);
+  if (run_template(L, sb, name, 1) != LUA_OK) return lua_error(L);
   if (keyed) {   /* 1 name, 2 data, 3 key, 4 output */
     if (!sb->fallback_used && chart_ids(L) == charts &&
         lua_type(L, 4) == LUA_TSTRING) {
@@ -622,7 +567,10 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
   } else {
     snprintf(chunk, sizeof chunk, "=%s", name);
     r = luaL_loadbufferx(L, lua.data, lua.len, chunk, "t");
-    if (r == LUA_OK) r = lua_pcall(L, 0, 1, 0);  /* returns the function */
+    if (r == LUA_OK) {   /* returns the function */
+      render_push_writers(L);
+      r = lua_pcall(L, 2, 1, 0);
+    }
     if (r == LUA_OK) {
       lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
       lua_pushvalue(L, -2);
@@ -636,8 +584,12 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
 }
 
 /* With the data table on top: replaces it by the template's output
-** string, or by an error message (nonzero return). */
-static int run_template(lua_State *L, render_sandbox *sb, const char *name) {
+** (its buffer, render_out_text, unless as_string), or by an error
+** message (nonzero return). */
+static int run_template(lua_State *L, render_sandbox *sb, const char *name,
+                        int as_string) {
+  size_t n;
+  const char *s;
   int r = load_template(L, sb, name);
   if (r != LUA_OK) {
     lua_remove(L, -2);
@@ -649,6 +601,11 @@ static int run_template(lua_State *L, render_sandbox *sb, const char *name) {
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
   lua_call(L, 1, 1);
+  if (as_string && (s = render_out_text(L, -1, &n))) {
+    lua_pushlstring(L, s, n);
+    render_out_release(L, -2);
+    lua_replace(L, -2);
+  }
   return LUA_OK;
 }
 
@@ -677,7 +634,7 @@ static int page_call(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   const char *name = lua_tostring(L, 1);
   lua_settop(L, 2);
-  if (run_template(L, sb, name) != LUA_OK) return lua_error(L);
+  if (run_template(L, sb, name, 0) != LUA_OK) return lua_error(L);
   return 1;
 }
 
@@ -731,8 +688,8 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "split_name", l_split_name);
   lua_register(L, "point_label", render_l_point_label);
   lua_register(L, "role_name", l_role_name);
-  lua_register(L, "digits", l_digits);
-  lua_register(L, "method_text", l_method_text);
+  lua_register(L, "digits", render_l_digits);
+  lua_register(L, "method_text", render_l_method_text);
   lua_register(L, "include", l_include);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   render_overfit_register(L);
@@ -832,9 +789,11 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   lua_sethook(L, NULL, 0, 0);
   if (r == LUA_OK) {
     size_t n;
-    const char *s = lua_tolstring(L, -1, &n);
+    const char *s = render_out_text(L, -1, &n);
+    if (!s) s = lua_tolstring(L, -1, &n);
     pod_buf_clear(out);
     pod_buf_add(out, s ? s : "", s ? n : 0);
+    render_out_release(L, -1);
   } else if (r == LUA_ERRMEM) {
     pod_err(err, POD_ETEMPLATE, "%s: template used more memory than its "
             "limit (%zu MB)", name, sb->mem_limit >> 20);
@@ -859,7 +818,7 @@ int render_sandbox_eval(render_sandbox *sb, const char *name,
   }
   snprintf(chunk, sizeof chunk, "=%s", name);
   if (luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") != LUA_OK ||
-      lua_pcall(L, 0, 1, 0) != LUA_OK) {
+      (render_push_writers(L), lua_pcall(L, 2, 1, 0)) != LUA_OK) {
     pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
     lua_pop(L, 1);
     pod_buf_free(&lua);

@@ -33,14 +33,45 @@ static int count_nl(const char *s, const char *e) {
   return n;
 }
 
-static void add_nl(pod_buf *lua, int n) {
-  while (n-- > 0) pod_buf_addc(lua, '\n');
+/* The output call being built: consecutive text and {{ }} of one line
+** go out in one _w(_b, text, value, text, ...) call (escape.c), text at
+** even places, values to escape at odd ones, nil where one is missing.
+** A call never spans a line break of the template, so a value's error
+** names its own line, as the _esc call per value did. */
+typedef struct {
+  pod_buf *lua;
+  int open;       /* a _w( call is open */
+  int want_value; /* its next argument is a value's place */
+} emitter;
+
+static void em_flush(emitter *m) {
+  if (m->open) pod_buf_adds(m->lua, ");");
+  m->open = 0;
+}
+
+/* Starts the next argument, in a text place (value 0) or a value's. */
+static void em_arg(emitter *m, int value) {
+  if (!m->open) {
+    pod_buf_adds(m->lua, "_w(_b");
+    m->open = 1;
+    m->want_value = 0;
+  }
+  if (m->want_value != value) pod_buf_adds(m->lua, ",nil");
+  pod_buf_addc(m->lua, ',');
+  m->want_value = !value;
+}
+
+static void add_nl(emitter *m, int n) {
+  if (n > 0) em_flush(m);
+  while (n-- > 0) pod_buf_addc(m->lua, '\n');
 }
 
 /* Emits text as a Lua string literal followed by the newlines it held. */
-static void emit_text(pod_buf *lua, const char *s, size_t n) {
+static void emit_text(emitter *m, const char *s, size_t n) {
+  pod_buf *lua = m->lua;
   if (n == 0) return;
-  pod_buf_adds(lua, "_n=_n+1 _o[_n]=\"");
+  em_arg(m, 0);
+  pod_buf_addc(lua, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c == '"' || c == '\\') { pod_buf_addc(lua, '\\'); pod_buf_addc(lua, (char)c); }
@@ -48,8 +79,8 @@ static void emit_text(pod_buf *lua, const char *s, size_t n) {
     else if (c < 0x20 || c == 0x7f) pod_buf_printf(lua, "\\%03u", c);
     else pod_buf_addc(lua, (char)c);
   }
-  pod_buf_adds(lua, "\" ");
-  add_nl(lua, count_nl(s, s + n));
+  pod_buf_addc(lua, '"');
+  add_nl(m, count_nl(s, s + n));
 }
 
 /* Does the text before an expression open a URL attribute? */
@@ -309,9 +340,10 @@ int render_template_compile(const char *name, const char *text, size_t n,
   size_t last_len = 0;
   int trim_next = 0;   /* the last tag ended in -%}, -}} or -#} */
   compiler c = {.name = name, .lua = lua};
+  emitter m = {.lua = lua};
   pod_buf_clear(lua);
-  pod_buf_adds(lua, "local _esc,_url,_concat=_esc,_url,table.concat "
-                    "return function(_ENV) local _o,_n={},0 ");
+  pod_buf_adds(lua, "local _w,_nb=... local _esc,_url=_esc,_url "
+                    "return function(_ENV) local _b=_nb() ");
   while (p < end) {
     const char *open = p;
     while (open + 1 < end && !(open[0] == '{' &&
@@ -322,8 +354,8 @@ int render_template_compile(const char *name, const char *text, size_t n,
     /* the text between tags, less the whitespace a - asks to trim */
     const char *ts = trim_next ? skip_space(p, open) : p, *te = open;
     while (trim_before && te > ts && isspace((unsigned char)te[-1])) te--;
-    emit_text(lua, ts, (size_t)(te - ts));
-    add_nl(lua, count_nl(p, ts) + count_nl(te, open));
+    emit_text(&m, ts, (size_t)(te - ts));
+    add_nl(&m, count_nl(p, ts) + count_nl(te, open));
     if (te > ts) { last_text = ts; last_len = (size_t)(te - ts); }
     if (open == end) break;
     char kind = open[1];
@@ -341,16 +373,22 @@ int render_template_compile(const char *name, const char *text, size_t n,
     c.line = line_at(text, open);
     c.indent = tag_indent(text, open);
     if (kind == '{') {
+      /* a link goes through _url into a text place; a value in ( ) is
+      ** one value even when the expression returns more */
       int url = in_url_attr(last_text, last_len) && last_text + last_len == te;
-      pod_buf_printf(lua, "_n=_n+1 _o[_n]=%s(", url ? "_url" : "_esc");
+      em_arg(&m, !url);
+      pod_buf_adds(lua, url ? "_url(" : "(");
       pod_buf_add(lua, body, (size_t)(body_end - body));
-      pod_buf_adds(lua, ") ");
+      pod_buf_adds(lua, ")");
+      if (memchr(body, '\n', (size_t)(body_end - body))) em_flush(&m);
     } else if (kind == '%') {
+      em_flush(&m);
+      before = lua->len;
       if (compile_statement(&c, body, body_end, err)) return POD_ETEMPLATE;
     }
     /* the newlines of the tag the generated code did not keep */
-    add_nl(lua, count_nl(body, body_end) -
-                count_nl(lua->data + before, lua->data + lua->len));
+    add_nl(&m, count_nl(body, body_end) -
+               count_nl(lua->data + before, lua->data + lua->len));
     last_len = 0;
     p = close + 2;
   }
@@ -363,6 +401,7 @@ int render_template_compile(const char *name, const char *text, size_t n,
     return pod_err(err, POD_ETEMPLATE, "%s:%d: {%% %s %%} is not closed: "
                    "add its {%% end %%}", name, c.blocks[c.depth - 1].line,
                    c.blocks[c.depth - 1].kind);
-  pod_buf_adds(lua, " return _concat(_o,\"\",1,_n) end");
+  em_flush(&m);
+  pod_buf_adds(lua, " return _b end");
   return POD_OK;
 }

@@ -219,6 +219,12 @@ static void test_template_escaping_is_unchanged(void) {
   CHECK_RUN("<a href=\"{{ js }}\" title=\"{{ js }}\">", "<a href=\"#blocked-url\" title=\"javascript:alert(1)\">");
   CHECK_RUN("{% for e in {x} %}{{ e }}{% end %}", "&lt;b&gt;&amp;amp;&lt;/b&gt;");
   CHECK_RUN("{% set y = x %}{{- y -}}", "&lt;b&gt;&amp;amp;&lt;/b&gt;");
+  /* one _w call a line: a second value an expression returns is dropped,
+  ** never output as text */
+  CHECK_RUN("{% lua local function two() return '<a>', '<b>' end %}"
+            "{{ two() }}|<a href=\"{{ two() }}\">{{ nil }}{{ 2 }}{{ true }}",
+            "&lt;a&gt;|<a href=\"&lt;a&gt;\">2true");
+  CHECK_ERR("a\nb {{ {} }}", "t.html:2: cannot output a table");
 }
 
 /* include(name, data, key) runs the partial once per key: the second
