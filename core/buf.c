@@ -58,17 +58,34 @@ void pod_buf_addc(pod_buf *b, char c) {
   b->data[b->len] = '\0';
 }
 
+/* Formats once into the room the buffer has (a second time only when it
+** did not fit: vsnprintf twice per call was a tenth of the downloads). */
 void pod_buf_printf(pod_buf *b, const char *fmt, ...) {
   va_list ap;
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
   va_end(ap);
-  if (n <= 0) return;
-  grow(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
+  if (n <= 0) {
+    if (room) b->data[b->len] = '\0';
+    return;
+  }
+  if ((size_t)n >= room) {
+    grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
   b->len += (size_t)n;
+}
+
+void pod_buf_addi(pod_buf *b, long long v) {
+  char tmp[24], *p = tmp + sizeof tmp;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                               : (unsigned long long)v;
+  do *--p = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) *--p = '-';
+  pod_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void pod_buf_clear(pod_buf *b) {

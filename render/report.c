@@ -23,9 +23,11 @@ void render_csv_cell(pod_buf *out, const char *s) {
   if (formula) quote = 1;
   if (quote) pod_buf_addc(out, '"');
   if (formula) pod_buf_addc(out, '\'');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') pod_buf_addc(out, '"');
-    pod_buf_addc(out, *p);
+  while (*s) {   /* runs up to a quote, each quote doubled */
+    size_t k = strcspn(s, "\"");
+    pod_buf_add(out, s, k + (s[k] == '"'));
+    if (s[k] == '"') pod_buf_addc(out, '"');
+    s += k + (s[k] == '"');
   }
   if (quote) pod_buf_addc(out, '"');
 }
@@ -278,6 +280,12 @@ static int table_flush(table_out *t, int last) {
 static void json_string(pod_buf *out, const char *s) {
   pod_buf_addc(out, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *q = p;   /* a run that needs no escape at once */
+    while (*q >= 32 && *q != '"' && *q != '\\') q++;
+    if (q > p) {
+      pod_buf_add(out, p, (size_t)(q - p));
+      if (!*(p = q)) break;
+    }
     switch (*p) {
     case '"': pod_buf_adds(out, "\\\""); break;
     case '\\': pod_buf_adds(out, "\\\\"); break;
@@ -306,7 +314,7 @@ static void json_number(pod_buf *out, double d) {
     return;
   }
   if (d == (double)as_int) {
-    pod_buf_printf(out, "%d", as_int);
+    pod_buf_addi(out, as_int);
     return;
   }
   pod_buf_adds(out, pod_num_format(d, num));
@@ -334,7 +342,7 @@ static int table_row(const store_row *row, void *ud) {
     pod_buf_addc(&t->json, ':');
     switch (v->type) {
     case STORE_INT:
-      pod_buf_printf(&t->csv, "%lld", (long long)v->i);
+      pod_buf_addi(&t->csv, (long long)v->i);
       json_number(&t->json, (double)v->i);
       break;
     case STORE_REAL:
