@@ -17,7 +17,7 @@
 ** on Ctrl-C so). No system call per page. Where no such timer can be
 ** made, the hook is set from the start. A sandbox is used on the thread
 ** that made it (its timer watches that thread).
-** Helpers templates call: fmt, fmt_date, link, t, split_name,
+** Helpers templates call: fmt, fmt_date, link, t, split_name, file_name,
 ** point_label, digits and method_text (fmt.c), include, escape and raw
 ** (escape.c), and the charts of svg_lua.c.
 */
@@ -421,6 +421,24 @@ static int l_split_name(lua_State *L) { return named(L, "split"); }
 /* role_name(s): baseline or optimized. */
 static int l_role_name(lua_State *L) { return named(L, "role"); }
 
+/* file_name(path): what follows the last / or \ of a path, the path
+** itself when nothing does, "" for nil: a source as the reader needs it
+** (run.html). In C: Lua's '[^/\\]+$' tries every start of the path. */
+static int l_file_name(lua_State *L) {
+  size_t n;
+  const char *s, *e;
+  if (!lua_toboolean(L, 1)) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  s = luaL_checklstring(L, 1, &n);   /* a number becomes its text */
+  for (e = s + n; e > s && e[-1] != '/' && e[-1] != '\\'; e--)
+    ;
+  if (e == s + n) lua_settop(L, 1);
+  else lua_pushlstring(L, e, (size_t)(s + n - e));
+  return 1;
+}
+
 void render_sandbox_msg(lua_State *L, const char *key,
                         const render_i18n_arg *args, int n_args,
                         const char *english) {
@@ -688,6 +706,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "split_name", l_split_name);
   lua_register(L, "point_label", render_l_point_label);
   lua_register(L, "role_name", l_role_name);
+  lua_register(L, "file_name", l_file_name);
   lua_register(L, "digits", render_l_digits);
   lua_register(L, "method_text", render_l_method_text);
   lua_register(L, "include", l_include);
