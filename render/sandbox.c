@@ -489,12 +489,12 @@ static lua_Integer chart_ids(lua_State *L) {
 /* include(name, data [, key]): another template's output, as raw HTML.
 ** With a key the template promises that its output depends on nothing
 ** but the key, the page language and the page's folder depth: the
-** output is kept (per sandbox, at most INCLUDES_KEPT) and the next
+** output is kept (per sandbox, INCLUDES_KEPT bytes at most) and the next
 ** include of the same name and key on such a page takes it without
 ** running the template (a run page's environment facts: 20% of it). An
 ** include that fell back to English or drew a chart is not kept. */
 static const char INCLUDES_KEY = 'i';   /* registry: kept include output */
-#define INCLUDES_KEPT 1024
+#define INCLUDES_KEPT (4 << 20)   /* bytes: a page's memory limit holds */
 
 static int l_include(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
@@ -534,14 +534,14 @@ static int l_include(lua_State *L) {
     if (!sb->fallback_used && chart_ids(L) == charts &&
         lua_type(L, 4) == LUA_TSTRING) {
       lua_rawgetp(L, LUA_REGISTRYINDEX, &INCLUDES_KEY);
-      lua_getfield(L, -1, "#");   /* entries kept so far */
-      lua_Integer kept = lua_tointeger(L, -1);
+      lua_getfield(L, -1, "#");   /* bytes kept so far */
+      lua_Integer kept = lua_tointeger(L, -1) + (lua_Integer)lua_rawlen(L, 4);
       lua_pop(L, 1);
-      if (kept < INCLUDES_KEPT) {
+      if (kept <= INCLUDES_KEPT) {
         lua_pushvalue(L, 3);
         lua_pushvalue(L, 4);
         lua_rawset(L, -3);
-        lua_pushinteger(L, kept + 1);
+        lua_pushinteger(L, kept);
         lua_setfield(L, -2, "#");
       }
       lua_pop(L, 1);
