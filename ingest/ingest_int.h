@@ -282,6 +282,13 @@ int ingest_sniff_text(const char *head, size_t n, char first,
 ** file (65,536; a test hook lowers it to exercise the spill). */
 extern size_t ingest_codecarbon_run_cache;
 
+/* detect.c: the format --format names (NULL: none), and the format that
+** reads path from its first bytes (*out NULL and err saying what the file
+** starts with and the closest formats when none does). */
+const ingest_format *ingest_format_named(const char *name);
+int ingest_detect(const char *path, const ingest_format **out,
+                  char err[POD_ERRLEN]);
+
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;

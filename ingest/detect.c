@@ -1,0 +1,209 @@
+/*
+** ingest/detect.c -- which format reads a file: each format's sniff scores
+** the file's first bytes (4 KiB, or up to 64 KiB while a CSV header line
+** goes on); the best score wins, two equal ones are refused as
+** ambiguous, none names the closest formats. Owns nothing.
+*/
+#include "ingest/ingest_int.h"
+#include "core/buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const ingest_format *const formats[] = {
+  &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
+  &ingest_hf_trainer,
+  &ingest_codecarbon, &ingest_eit, &ingest_eit_report, &ingest_generic,
+};
+#define N_FORMATS (int)(sizeof formats / sizeof formats[0])
+
+
+int ingest_format_info(int i, const char **name, const char **identified_by) {
+  if (i < 0 || i >= N_FORMATS) return 0;
+  *name = formats[i]->name;
+  *identified_by = formats[i]->identified_by;
+  return 1;
+}
+
+const ingest_format *ingest_format_named(const char *name) {
+  for (int i = 0; i < N_FORMATS; i++)
+    if (!strcmp(formats[i]->name, name)) return formats[i];
+  return NULL;
+}
+
+/* The anchors of HTML: href="#NAME", name="NAME" and id="NAME". */
+static int html_names(const char *head, size_t n, char names[][64], int max) {
+  static const char *const attrs[] = {"href=\"#", "name=\"", "id=\""};
+  int k = 0;
+  for (size_t i = 0; i < n && k < max; i++)
+    for (int a = 0; a < 3; a++) {
+      size_t al = strlen(attrs[a]), e;
+      if (i + al > n || memcmp(head + i, attrs[a], al)) continue;
+      if (i > 0 && head[i - 1] != ' ' && head[i - 1] != '\t' &&
+          head[i - 1] != '\n')
+        continue;
+      for (e = i + al; e < n && head[e] != '"' && e - i - al < 63; e++)
+        continue;
+      if (e < n && head[e] == '"' && e > i + al) {
+        memcpy(names[k], head + i + al, e - i - al);
+        names[k++][e - i - al] = '\0';
+      }
+    }
+  return k;
+}
+
+/* The names the first bytes hold: the anchors of HTML, the keys of a JSON
+** object (every "name": in head), else the cells of the first line. */
+static int head_names(const char *head, size_t n, char names[][64], int max) {
+  size_t i = 0;
+  int k = 0;
+  while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
+                   head[i] == '\n'))
+    i++;
+  if (i < n && head[i] == '<') return html_names(head, n, names, max);
+  if (i >= n || head[i] != '{') return ingest_header_cells(head, n, names, max);
+  while (i < n && k < max) {
+    size_t s, j;
+    if (head[i++] != '"') continue;
+    for (s = i; i < n && head[i] != '"'; i++)
+      if (head[i] == '\\') i++;
+    if (i >= n) break;
+    for (j = i + 1; j < n && (head[j] == ' ' || head[j] == '\t'); j++) continue;
+    if (j < n && head[j] == ':' && i - s < 64) {
+      memcpy(names[k], head + s, i - s);
+      names[k++][i - s] = '\0';
+    }
+    i++;
+  }
+  return k;
+}
+
+/* Appends "; closest: F (N of its names: a, b, c)" (or "F1 (..) or F2
+** (..)" on a tie) for the formats whose keys the head's names share most. */
+static void closest_formats(const char *head, size_t n, char *out,
+                            size_t outlen) {
+  char names[64][64];
+  int k = head_names(head, n, names, 64), count[N_FORMATS], best = 0;
+  size_t o = 0;
+  for (int f = 0; f < N_FORMATS; f++) {
+    const char *p = formats[f]->keys;
+    count[f] = 0;
+    while (p && *p) {
+      size_t len = strcspn(p, ",");
+      for (int i = 0; i < k; i++)
+        if (strlen(names[i]) == len && !memcmp(names[i], p, len)) {
+          count[f]++;
+          break;
+        }
+      p += len + (p[len] == ',');
+    }
+    if (count[f] > best) best = count[f];
+  }
+  out[0] = '\0';
+  if (!best) return;
+  for (int f = 0; f < N_FORMATS && o + 1 < outlen; f++) {
+    const char *p = formats[f]->keys;
+    int shown = 0;
+    if (count[f] != best) continue;
+    o += (size_t)snprintf(out + o, outlen - o, "%s%s (%d of its names: ",
+                          o ? " or " : "; closest: ", formats[f]->name, best);
+    while (p && *p && o + 1 < outlen) {
+      size_t len = strcspn(p, ",");
+      for (int i = 0; i < k && shown < 3; i++)
+        if (strlen(names[i]) == len && !memcmp(names[i], p, len)) {
+          o += (size_t)snprintf(out + o, outlen - o, "%s%s",
+                                shown++ ? ", " : "", names[i]);
+          break;
+        }
+      p += len + (p[len] == ',');
+    }
+    if (o + 1 < outlen)
+      o += (size_t)snprintf(out + o, outlen - o, "%s)",
+                            best > 3 ? ", ..." : "");
+  }
+  if (o >= outlen) out[outlen - 1] = '\0';
+}
+
+/* Picks the format for path from its first bytes. *out is NULL when no
+** format reads it; err then says what the file starts with and which
+** formats come closest. Two formats equally sure: refused as ambiguous. */
+int ingest_detect(const char *path, const ingest_format **out,
+                  char err[POD_ERRLEN]) {
+  /* 4 KiB, or up to 64 KiB while the first line goes on: a Lightning
+  ** log of 400 learning-rate columns has its "step" 9 KB in */
+  char head[65536], found[96], hint[200];
+  size_t n, line_len = 0;
+  int best = 0;
+  const ingest_format *tie = NULL;
+  FILE *f = fopen(path, "rb");
+  *out = NULL;
+  if (!f)
+    return pod_err(err, POD_EIO, "%s: cannot open: %s", path, strerror(errno));
+  n = fread(head, 1, 4096, f);
+  if (n == 4096 && head[0] != '{' && !memchr(head, '\n', n) &&
+      !memchr(head, '\r', n))   /* a CSV header longer than 4 KiB */
+    n += fread(head + n, 1, sizeof head - n, f);
+  fclose(f);
+  int bom = n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3);
+  if (bom) {
+    memmove(head, head + 3, n - 3);
+    n -= 3;
+  }
+  if (n == 0)
+    return pod_err_at(err, POD_EINPUT, path, 0, 0,
+                      "found an empty file, expected results written by a "
+                      "tool podium reads (podium formats lists them)");
+  /* pickle protocol 2+ starts with PROTO (0x80) and the version */
+  if (n >= 2 && (unsigned char)head[0] == 0x80 && head[1] >= 2 && head[1] <= 5)
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found a Python pickle (protocol %d, such as "
+                      "experiment-impact-tracker's info.pkl), expected a "
+                      "text file; ingest impacttracker/data.json, or export "
+                      "the object to JSON with json.dump(pickle.load(f), "
+                      "out, default=str)", head[1]);
+  /* Windows tools (PowerShell's > before 7, Notepad's "Unicode") save
+  ** UTF-16: say so rather than "binary data" at its first NUL */
+  if (n >= 2 && ((unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE))
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found UTF-16 text (byte-order mark FF FE), expected "
+                      "UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)");
+  if (n >= 2 && ((unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF))
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found UTF-16 text (byte-order mark FE FF), expected "
+                      "UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)");
+  const char *nul = memchr(head, '\0', n);
+  if (nul) {
+    long line = 1, col = 1;
+    for (const char *p = head; p < nul; p++, col++)
+      if (*p == '\n') { line++; col = 0; }
+    return pod_err_at(err, POD_EINPUT, path, line, col,
+                      "found a NUL byte (byte offset %ld): binary data, "
+                      "expected a text file",
+                      (long)(nul - head) + (bom ? 3 : 0));
+  }
+  for (int i = 0; i < N_FORMATS; i++) {
+    int score = formats[i]->sniff(head, n, path);
+    if (score > best) { best = score; *out = formats[i]; tie = NULL; }
+    else if (score && score == best) tie = formats[i];
+  }
+  if (tie) {
+    const char *first = (*out)->name;
+    *out = NULL;
+    return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                      "found a file both %s and %s read equally well, "
+                      "expected one format; pass --format %s or --format %s "
+                      "(or \"format\" in podium.json)", first, tie->name,
+                      first, tie->name);
+  }
+  if (*out) return POD_OK;
+  while (line_len < n && head[line_len] != '\n' && head[line_len] != '\r')
+    line_len++;
+  pod_snippet(found, sizeof found, head, line_len);
+  closest_formats(head, n, hint, sizeof hint);
+  return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                    "found %s, expected the start of a file podium reads "
+                    "(podium formats lists them; --format NAME forces "
+                    "one)%s", found, hint);
+}
+
