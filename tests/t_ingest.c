@@ -474,17 +474,25 @@ static void test_ingest_batch_keeps_each_file_whole(void) {
   pod_buf_free(&err);
 }
 
+/* A session putting files in batches into t.db (a connection of its own,
+** so a test can set the store's limits), no commit by the clock. */
+static ingest_session *batched_session(store_db **db) {
+  char err[POD_ERRLEN];
+  static const ingest_meta none = {0};
+  store_close(test_open_db());
+  CHECK_RC(store_open(test_path("t.db"), db, err), POD_OK, err);
+  ingest_session *s = ingest_session_new(*db, &none);
+  ingest_session_batch(s, 64, 3600);
+  return s;
+}
+
 /* A batch the registry undoes whole (SQLite rolls the transaction back on
 ** a full disk): its files are told lost, none of them is half in, and
 ** the session goes on. */
 static void test_ingest_batch_lost_is_told(void) {
   char err[POD_ERRLEN];
-  ingest_meta none = {0};
-  store_db *db = test_open_db();
-  store_close(db);
-  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
-  ingest_session *s = ingest_session_new(db, &none);
-  ingest_session_batch(s, 64, 3600);   /* no commit by the clock */
+  store_db *db;
+  ingest_session *s = batched_session(&db);
   static const char *const names[] = {"x1/training.log", "x2/training.log"};
   for (int i = 0; i < 2; i++) {
     ingest_path p = {(char *)test_copy_fixture("keras-csvlogger", TEST_GOOD_LOG, names[i]), 0, NULL};
@@ -561,12 +569,8 @@ static int add_file(ingest_session *s, const char *rel, const char *data,
 ** of ours: the kept file is told lost, never reported added and gone. */
 static void test_ingest_batch_lost_under_any_statement(void) {
   char err[POD_ERRLEN];
-  ingest_meta none = {0};
-  store_db *db = test_open_db();
-  store_close(db);
-  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
-  ingest_session *s = ingest_session_new(db, &none);
-  ingest_session_batch(s, 64, 3600);
+  store_db *db;
+  ingest_session *s = batched_session(&db);
   CHECK_INT(store_exec_raw(db, "PRAGMA cache_size = 10"), 0);
   pod_buf log = POD_BUF_INIT;
   pod_buf_adds(&log, "epoch,accuracy,loss\n");
