@@ -200,18 +200,15 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
 
 /* SQLite keeps memory statistics by default, taking a global mutex on
 ** every allocation (4% of an ingest of one run per line, issue 14);
-** podium never reads them. A multi-row INSERT (pending.c) keeps a
-** statement journal of every existing page it changes (~12 per batch);
-** past 64 KiB (SQLite's default) that journal becomes a temporary file
-** for the rest of the transaction, and one run per line wrote 158 MB to
-** it per 100k lines (77,000 pwrites, more than the WAL's): in memory up
-** to 1 MiB, freed after each statement. Must come before SQLite
-** initializes: once, before the first open (a no-op when the caller
-** already opened one). */
-#define STORE_STMTJRNL_SPILL (1 << 20)
+** podium never reads them. The statement journal keeps SQLite's 64 KiB
+** before it spills to a temporary file: inside ingest's per-file
+** savepoints (batches) the journal lives as long as the file, so memory
+** would not bound it, and SQLite 3.40.1 failed a multi-row INSERT with
+** SQLITE_FULL ("disk full", no write failing) when it spilled at 512 KiB
+** or 1 MiB (tests: ingest_batch_of_two_large_benchmark_files). Must come
+** before SQLite initializes: once, before the first open. */
 static void sqlite_settings(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_STMTJRNL_SPILL);
 }
 
 /* uri: NULL, or a file: URI to open instead of path (read-only). */

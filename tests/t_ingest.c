@@ -486,6 +486,32 @@ static ingest_session *batched_session(store_db **db) {
   return s;
 }
 
+#define HB "model,batch_size,sequence_length,result\n"
+
+/* bench/render.sh's registry: two benchmark files of 10,000 models each
+** in one batch. With a statement journal spilling at 1 MiB, SQLite 3.40.1
+** failed the second file's rows with SQLITE_FULL ("disk full"). */
+static void test_ingest_batch_of_two_large_benchmark_files(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, a = POD_BUF_INIT, b = POD_BUF_INIT;
+  pod_buf_adds(&a, HB);
+  pod_buf_adds(&b, HB);
+  for (int i = 1; i <= 10000; i++) {
+    pod_buf_printf(&a, "model-%05d,8,128,%.4f\r\n", i, 0.005 + (i * 7919 % 10007) / 100000.0);
+    pod_buf_printf(&b, "model-%05d,8,128,%d\r\n", i, 800 + (i * 104729 % 10007) / 10);
+  }
+  test_make_folder_of(test_path("res/inference_time_1700000000.csv"));
+  test_write(test_path("res/inference_time_1700000000.csv"), a.data, a.len);
+  test_write(test_path("res/inference_memory_1700000000.csv"), b.data, b.len);
+  test_copy_fixture("hf-benchmark", "env_info_1592985573.csv", "res/env_info_1700000000.csv");
+  CHECK_INT(test_podium(&out, &err, "--db r.db ingest --task text-classification res"), 0);
+  CHECK_HAS(out.data, "ingest: 3 added, 0 skipped, 0 failed");
+  CHECK_STR(test_sql_text("r.db", "SELECT count(*) FROM measurements"), "20000");
+  pod_buf_free(&a);
+  pod_buf_free(&b);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 /* A batch the registry undoes whole (SQLite rolls the transaction back on
 ** a full disk): its files are told lost, none of them is half in, and
 ** the session goes on. */
@@ -563,7 +589,6 @@ static int add_file(ingest_session *s, const char *rel, const char *data,
   return ingest_file(s, &p, &status, &rows, err);
 }
 
-#define HB "model,batch_size,sequence_length,result\n"
 
 /* Undone under a lookup (a read spilling the page cache), not a write
 ** of ours: the kept file is told lost, never reported added and gone. */
@@ -682,5 +707,6 @@ const test_case tests_ingest[] = {
   {"ingest_batch_lost_under_any_statement", test_ingest_batch_lost_under_any_statement},
   {"ingest_batch_lost_after_replace", test_ingest_batch_lost_after_replace},
   {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
+  {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
   {NULL, NULL},
 };
