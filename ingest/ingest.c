@@ -652,6 +652,12 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   if (!S_ISREG(st.st_mode))
     return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
                    path, S_ISDIR(st.st_mode) ? "a folder" : "a special file");
+  /* a large file is a transaction of its own, not a savepoint whose
+  ** journal lives as long as the file (store.c): the batch before it is
+  ** committed first */
+  if (st.st_size >= INGEST_THREAD_MIN_BYTES && s->unsettled &&
+      (rc = ingest_session_commit(s, err)))
+    return rc;
   /* The same path with other bytes is a changed file (below). A large
   ** file at a path the registry has not seen is almost always new: the
   ** reader thread hashes it while it parses it (a pass of its own was

@@ -200,15 +200,21 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
 
 /* SQLite keeps memory statistics by default, taking a global mutex on
 ** every allocation (4% of an ingest of one run per line, issue 14);
-** podium never reads them. The statement journal keeps SQLite's 64 KiB
-** before it spills to a temporary file: inside ingest's per-file
-** savepoints (batches) the journal lives as long as the file, so memory
-** would not bound it, and SQLite 3.40.1 failed a multi-row INSERT with
-** SQLITE_FULL ("disk full", no write failing) when it spilled at 512 KiB
-** or 1 MiB (tests: ingest_batch_of_two_large_benchmark_files). Must come
-** before SQLite initializes: once, before the first open. */
+** podium never reads them. A multi-row INSERT (pending.c) keeps a
+** statement journal of every existing page it changes (~12 per batch);
+** past 64 KiB (SQLite's default) that journal became a temporary file
+** for the rest of the transaction, and one run per line wrote 158 MB to
+** it per 100k lines (77,000 pwrites, more than the WAL's): kept in
+** memory, freed after each statement. Never spilled: SQLite 3.40.1 failed
+** a multi-row INSERT inside a savepoint with SQLITE_FULL ("disk full", no
+** write failing) when the journal spilled at 512 KiB or 1 MiB (tests:
+** ingest_batch_of_two_large_benchmark_files); a savepoint's journal, which
+** lives as long as its file, is held only for files under 1 MiB (ingest
+** runs a larger one as a transaction of its own). Must come before SQLite
+** initializes: once, before the first open. */
 static void sqlite_settings(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
 /* uri: NULL, or a file: URI to open instead of path (read-only). */
@@ -529,24 +535,27 @@ void store_rollback(store_db *db) {
 ** keeps a transaction per file: its rows go in by COPY, per file. */
 
 int store_file_begin(store_db *db, char err[POD_ERRLEN]) {
-  int rc;
-  if (db->pg || !store_in_tx(db)) {
-    if ((rc = store_begin(db, err))) return rc;
-  } else {
-    db->tx_runs_from = 0;   /* runs from here on are this file's */
-  }
   db->file_metrics_mark = db->n_metrics;
-  return db->pg ? POD_OK : exec(db, "SAVEPOINT podium_file", err);
+  /* the first file of a batch is the transaction itself: no savepoint,
+  ** so its statement journals stay per statement (a savepoint's lives as
+  ** long as the file) */
+  if (db->pg || !store_in_tx(db)) {
+    db->file_savepoint = 0;
+    return store_begin(db, err);
+  }
+  db->tx_runs_from = 0;   /* runs from here on are this file's */
+  db->file_savepoint = 1;
+  return exec(db, "SAVEPOINT podium_file", err);
 }
 
 int store_file_keep(store_db *db, char err[POD_ERRLEN]) {
   db->tx_runs_from = 0;
   if (db->pg) return store_commit(db, err);
-  return exec(db, "RELEASE podium_file", err);
+  return db->file_savepoint ? exec(db, "RELEASE podium_file", err) : POD_OK;
 }
 
 int store_file_undo(store_db *db) {
-  if (db->pg) {
+  if (db->pg || !db->file_savepoint) {   /* the file was the transaction */
     store_rollback(db);
     return 0;
   }

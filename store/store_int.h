@@ -71,6 +71,7 @@ struct store_db {
   ** so runs from it on are new, with no derived results to clear */
   int64_t tx_runs_from;
   size_t file_metrics_mark;   /* n_metrics at store_file_begin */
+  int file_savepoint;         /* the file is a savepoint (not the tx) */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
