@@ -4,12 +4,12 @@
 ** The life of a file:
 **   1. hash it (sha256, streamed); a known hash means "skipped";
 **   2. detect its format from its first bytes (or take --format);
-**   3. a savepoint (the transaction begun first when none is open); add
-**      the source row; the format's parser streams the rows and adds runs
-**      and measurements; set the row count; release the savepoint;
-**   4. on any error: back to the savepoint, and forget runs and
-**      environments this file created, so the registry is exactly as it
-**      was before the file;
+**   3. BEGIN when no batch is open (the file is the transaction), else a
+**      savepoint; add the source row; the format's parser streams the rows
+**      and adds runs and measurements; set the row count; release;
+**   4. on any error: back to the savepoint (or roll the transaction
+**      back), and forget runs and environments this file created, so the
+**      registry is exactly as it was before the file;
 **   5. COMMIT after the file, or, in a batch (ingest_session_batch: the
 **      CLI's), once per batch of files.
 */

@@ -100,8 +100,8 @@ int store_begin(store_db *db, char err[POD_ERRLEN]);
 int store_commit(store_db *db, char err[POD_ERRLEN]);
 void store_rollback(store_db *db);
 /* Several files in one transaction (SQLite; on PostgreSQL each file is its
-** own): store_file_begin opens the transaction if none is open and marks
-** the file's start; store_file_keep keeps its writes (not committed yet);
+** own): store_file_begin opens the transaction if none is open (the file
+** is then the transaction) or takes a savepoint for the file; store_file_keep keeps its writes (not committed yet);
 ** store_file_undo undoes them alone and returns 0, or returns 1 when the
 ** whole transaction was lost (SQLite undoes it on errors like a full
 ** disk), the files kept before in it too. store_batch_commit commits
