@@ -170,6 +170,7 @@ static int looks_like_header(const ingest_csv_row *row) {
 ** for every run) 2.7.0; water_consumed and wue 3.0.8; the utilization
 ** columns and ram_used_gb 3.2. emissions_rate is g/s up to 2.1, kg/s
 ** from 2.2.0. */
+static const char LAYOUT_2_0[] = "2.0-2.1 (29, run_id)";   /* g/s rates */
 static const char *layout_of(const cc *st) {
   if (st->col[C_UTIL] >= 0) return "3.2+ (37-38, utilization)";
   if (st->col[C_WATER] >= 0) return "3.0.8-3.1 (34, water)";
@@ -178,7 +179,7 @@ static const char *layout_of(const cc *st) {
   if (st->col[C_EXPERIMENT] >= 0) return "2.7-3.0.7 (32, experiment_id)";
   if (st->col[C_PUE] >= 0) return "2.2.3-2.6 (31, pue)";
   if (st->col[C_VERSION] >= 0) return "2.2.0-2.2.2 (30, codecarbon_version)";
-  if (st->col[C_RUN_ID] >= 0) return "2.0-2.1 (29, run_id)";
+  if (st->col[C_RUN_ID] >= 0) return LAYOUT_2_0;
   return "1.x (18 columns)";
 }
 
@@ -229,9 +230,7 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   cx->format_version = layout_of(st);
   /* 2.0-2.1 wrote emissions * 1000 / duration ("# g/s" in
   ** emissions_tracker.py); 2.2.0, which added codecarbon_version, kg/s */
-  st->rate_in_g = st->col[C_RUN_ID] >= 0 && st->col[C_VERSION] < 0 &&
-                  st->col[C_PUE] < 0 && st->col[C_EXPERIMENT] < 0 &&
-                  st->col[C_WATER] < 0 && st->col[C_UTIL] < 0;
+  st->rate_in_g = cx->format_version == LAYOUT_2_0;
   if (st->col[C_TASK] >= 0) {   /* the file task_out writes */
     static char tasks[96];
     snprintf(tasks, sizeof tasks, "%s, one row per task (start_task)",
@@ -705,8 +704,11 @@ static int data_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     return summary(cx, st, row, e->run_id, v, err);
   }
   if (e->count == 2 &&  /* it has snapshots: its first row is step 1 */
-      (rc = store_summary_to_sample(cx->db, e->run_id, cx->source_id,
-                                    e->first_line, 1, err)))
+      ((rc = store_summary_to_sample(cx->db, e->run_id, cx->source_id,
+                                     e->first_line, 1, err)) ||
+       (st->rate_in_g && (rc = store_rate_to_sample(cx->db, e->run_id,
+                                                    cx->source_id,
+                                                    e->first_line, err)))))
     return rc;
   store_sample_init(&sm);  /* a curve point: one wide row (samples) */
   sm.run_id = e->run_id;

@@ -174,7 +174,8 @@ const char *const store_sql[Q_COUNT_] = {
       "DELETE FROM tracker_results WHERE run_id = ?1 AND source_id = ?2 "
       "  AND line = ?3",
   /* CodeCarbon 2.0-2.1's g/s emissions_rate is a measurements row of its
-  ** own (its raw unit differs from the view's): it moves with its line */
+  ** own (its raw unit differs from the view's): it moves with its line
+  ** (store_rate_to_sample) */
   [Q_LINE_RATE_TO_SAMPLE] =
       "UPDATE samples SET emissions_rate = (SELECT m.value FROM measurements "
       "  m JOIN metrics t ON t.id = m.metric_id WHERE m.run_id = ?1 AND "

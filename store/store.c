@@ -528,59 +528,6 @@ void store_rollback(store_db *db) {
   db->n_metrics = 0;
 }
 
-/* ---- several files in one transaction (ingest's batches) ------------
-** Each file is a savepoint inside the batch's transaction, kept or undone
-** alone; COMMIT, once per batch, is what a file per transaction paid for
-** each (issue 14: ~50 WAL writes and 10 lock calls a file). PostgreSQL
-** keeps a transaction per file: its rows go in by COPY, per file. */
-
-int store_file_begin(store_db *db, char err[POD_ERRLEN]) {
-  db->file_metrics_mark = db->n_metrics;
-  /* the first file of a batch is the transaction itself: no savepoint,
-  ** so its statement journals stay per statement (a savepoint's lives as
-  ** long as the file) */
-  if (db->pg || !store_in_tx(db)) {
-    db->file_savepoint = 0;
-    return store_begin(db, err);
-  }
-  db->tx_runs_from = 0;   /* runs from here on are this file's */
-  db->file_savepoint = 1;
-  return exec(db, "SAVEPOINT podium_file", err);
-}
-
-int store_file_keep(store_db *db, char err[POD_ERRLEN]) {
-  db->tx_runs_from = 0;
-  if (db->pg) return store_commit(db, err);
-  return db->file_savepoint ? exec(db, "RELEASE podium_file", err) : POD_OK;
-}
-
-int store_file_undo(store_db *db) {
-  if (db->pg || !db->file_savepoint) {   /* the file was the transaction */
-    store_rollback(db);
-    return 0;
-  }
-  store_pending_drop(db);
-  db->tx_runs_from = 0;
-  db->held_source = 0;   /* its id may be given again */
-  db->n_envs = 0;
-  while (db->n_metrics > db->file_metrics_mark)
-    free(db->metrics[--db->n_metrics].name);
-  /* SQLite undoes the whole transaction on some errors (a full disk) */
-  if (store_in_tx(db) &&
-      store_exec_raw(db, "ROLLBACK TO podium_file") == SQLITE_OK &&
-      store_exec_raw(db, "RELEASE podium_file") == SQLITE_OK)
-    return 0;
-  store_rollback(db);
-  return 1;
-}
-
-int store_batch_commit(store_db *db, char err[POD_ERRLEN]) {
-  int rc;
-  if (!store_in_tx(db)) return POD_OK;
-  if ((rc = store_commit(db, err))) store_rollback(db);
-  return rc;
-}
-
 /* Runs a write statement; when out_id is given, stores the new rowid. */
 int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
                     char err[POD_ERRLEN]) {
@@ -832,10 +779,13 @@ int store_sample_add(store_db *db, const store_sample *s,
   return store_step_done(db, st, NULL, err);
 }
 
-int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
-                            int64_t line, int64_t step, char err[POD_ERRLEN]) {
+/* Runs the statements from..to on (run, source, line); ?4 is step where
+** the statement has it. */
+static int line_statements(store_db *db, int from, int to, int64_t run_id,
+                           int64_t source_id, int64_t line, int64_t step,
+                           char err[POD_ERRLEN]) {
   db_stmt *st;
-  for (int q = Q_LINE_SUMMARY; q <= Q_LINE_RATE_DELETE; q++) {
+  for (int q = from; q <= to; q++) {
     int rc = store_stmt(db, q, &st, err);
     if (rc) return rc;
     db_bind_int64(st, 1, run_id);
@@ -845,6 +795,18 @@ int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
     if ((rc = store_step_done(db, st, NULL, err))) return rc;
   }
   return POD_OK;
+}
+
+int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
+                            int64_t line, int64_t step, char err[POD_ERRLEN]) {
+  return line_statements(db, Q_LINE_SUMMARY, Q_LINE_SUMMARY_DELETE, run_id,
+                         source_id, line, step, err);
+}
+
+int store_rate_to_sample(store_db *db, int64_t run_id, int64_t source_id,
+                         int64_t line, char err[POD_ERRLEN]) {
+  return line_statements(db, Q_LINE_RATE_TO_SAMPLE, Q_LINE_RATE_DELETE,
+                         run_id, source_id, line, 0, err);
 }
 
 int store_source_set_method(store_db *db, int64_t source_id,

@@ -244,6 +244,11 @@ int store_tracker_result_add(store_db *db, const store_tracker_result *t,
 ** first seen as one row turned out to have snapshots. */
 int store_summary_to_sample(store_db *db, int64_t run_id, int64_t source_id,
                             int64_t line, int64_t step, char err[POD_ERRLEN]);
+/* The emissions_rate measurement of that line (CodeCarbon 2.0-2.1's g/s
+** rate, a measurements row of its own) into the same sample, after
+** store_summary_to_sample. */
+int store_rate_to_sample(store_db *db, int64_t run_id, int64_t source_id,
+                         int64_t line, char err[POD_ERRLEN]);
 /* Index of a metric among the sample columns, or -1. */
 int store_sample_index(const char *metric);
 /* Sets the method of the source's measurements of metric (NULL: of every

@@ -1,0 +1,63 @@
+/*
+** store/batch.c -- several files in one transaction (ingest's batches,
+** store.h): each file after the first is a savepoint, kept or undone
+** alone; COMMIT, once per batch, is what a file per transaction paid for
+** each (issue 14: ~50 WAL writes and 10 lock calls a file). PostgreSQL
+** keeps a transaction per file: its rows go in by COPY, per file. Owns
+** nothing beyond store_db's file_* fields.
+*/
+#include "store/store_int.h"
+
+#include <stdlib.h>
+
+static int exec_sql(store_db *db, const char *sql, char err[POD_ERRLEN]) {
+  return store_exec_raw(db, sql) == SQLITE_OK ? POD_OK : store_fail(db, err);
+}
+
+int store_file_begin(store_db *db, char err[POD_ERRLEN]) {
+  db->file_metrics_mark = db->n_metrics;
+  /* the first file of a batch is the transaction itself: no savepoint,
+  ** so its statement journals stay per statement (a savepoint's lives as
+  ** long as the file) */
+  if (db->pg || !store_in_tx(db)) {
+    db->file_savepoint = 0;
+    return store_begin(db, err);
+  }
+  db->tx_runs_from = 0;   /* runs from here on are this file's */
+  db->file_savepoint = 1;
+  return exec_sql(db, "SAVEPOINT podium_file", err);
+}
+
+int store_file_keep(store_db *db, char err[POD_ERRLEN]) {
+  db->tx_runs_from = 0;
+  if (db->pg) return store_commit(db, err);
+  return db->file_savepoint ? exec_sql(db, "RELEASE podium_file", err) : POD_OK;
+}
+
+int store_file_undo(store_db *db) {
+  if (db->pg || !db->file_savepoint) {   /* the file was the transaction */
+    store_rollback(db);
+    return 0;
+  }
+  store_pending_drop(db);
+  db->tx_runs_from = 0;
+  db->held_source = 0;   /* its id may be given again */
+  db->n_envs = 0;
+  while (db->n_metrics > db->file_metrics_mark)
+    free(db->metrics[--db->n_metrics].name);
+  /* SQLite undoes the whole transaction on some errors (a full disk) */
+  if (store_in_tx(db) &&
+      store_exec_raw(db, "ROLLBACK TO podium_file") == SQLITE_OK &&
+      store_exec_raw(db, "RELEASE podium_file") == SQLITE_OK)
+    return 0;
+  store_rollback(db);
+  return 1;
+}
+
+int store_batch_commit(store_db *db, char err[POD_ERRLEN]) {
+  int rc;
+  if (!store_in_tx(db)) return POD_OK;
+  if ((rc = store_commit(db, err))) store_rollback(db);
+  return rc;
+}
+
