@@ -23,7 +23,8 @@ typedef struct point {
   char *metric, *split;
   int direction;
   double epoch, value;
-  int64_t id;
+  int64_t id, source_id, col;   /* store_result_from_point's names */
+  size_t ord;                   /* as read: a run page's rows are sorted */
 } point;
 
 typedef struct reader {
@@ -78,7 +79,9 @@ static int take_row(const store_row *row, void *ud) {
     r->p = pod_xrealloc(r->p, r->cap * sizeof *r->p);
   }
   r->p[r->n++] = (point){pod_xstrdup(metric), pod_xstrdup(split), direction,
-                         epoch->d, v, store_row_col(row, "id")->i};
+                         epoch->d, v, store_row_col(row, "id")->i,
+                         store_row_col(row, "source_id")->i,
+                         store_row_col(row, "col")->i, r->n};
   return 0;
 }
 
@@ -87,7 +90,11 @@ static int by_curve(const void *a, const void *b) {
   int c = strcmp(x->split, y->split);
   if (!c) c = strcmp(x->metric, y->metric);
   if (!c) c = (x->epoch > y->epoch) - (x->epoch < y->epoch);
+  /* file order: ids as added; chunk points by file and place */
   if (!c) c = (x->id > y->id) - (x->id < y->id);
+  if (!c) c = (x->source_id > y->source_id) - (x->source_id < y->source_id);
+  if (!c) c = (x->col > y->col) - (x->col < y->col);
+  if (!c) c = (x->ord > y->ord) - (x->ord < y->ord);
   return c;
 }
 
@@ -196,8 +203,10 @@ int analysis_curve_results(store_db *db, int64_t run_id,
     if ((b = pick(&r.p[i], v, at, k, r.p, best_epoch)) < 0)
       continue;   /* not measured at the best epoch */
     n_epochs = epochs_of(r.p, at, k);
-    rc = store_result_from_point(db, r.p[at[b]].id, ANALYSIS_BEST_EPOCH,
-                                 (int64_t)n_epochs, err);
+    rc = store_result_from_point(db, run_id, r.p[at[b]].id,
+                                 r.p[at[b]].source_id, r.p[at[b]].col,
+                                 ANALYSIS_BEST_EPOCH, (int64_t)n_epochs,
+                                 err);
   }
   free(v);
   free(at);

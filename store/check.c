@@ -77,6 +77,30 @@ static void on_count(store_check_result *r, db_stmt *st) {
   r->measurements = db_column_int64(st, 2);
 }
 
+/* The lines a source fed: of its measurements, samples and (SQLite:
+** PostgreSQL holds none, store/schema.c 7 -> 8) curve chunks' points,
+** and, in one pass over tracker_results (no index by source), its lines
+** that are no sample's or measurement's line already. held is compared
+** outside: PostgreSQL knows no alias in WHERE. */
+#define CURVE_LINES                                                        \
+  " UNION SELECT j.value ->> 7 FROM curves c, json_each(c.points) j "      \
+  "WHERE c.source_id = s.id"
+#define SOURCE_ROWS(X)                                                     \
+  "SELECT id, path, rows, held FROM (SELECT s.id AS id, s.path AS path,"   \
+  "  s.rows - s.valueless AS rows, (SELECT count(*) FROM ("                \
+  "  SELECT line FROM measurements WHERE source_id = s.id UNION "          \
+  "  SELECT line FROM samples WHERE source_id = s.id" X ") AS l) + "       \
+  "  coalesce(ws.n, 0) AS held "                                           \
+  "FROM sources s LEFT JOIN (SELECT w.source_id AS source_id, "            \
+  "  count(*) AS n FROM tracker_results w WHERE NOT EXISTS (SELECT 1 "     \
+  "  FROM samples x WHERE x.run_id = w.run_id AND x.source_id = "          \
+  "  w.source_id AND x.line = w.line) AND NOT EXISTS (SELECT 1 FROM "      \
+  "  measurements m WHERE m.run_id = w.run_id AND m.source_id = "          \
+  "  w.source_id AND m.line = w.line) GROUP BY w.source_id) ws "           \
+  "  ON ws.source_id = s.id "                                              \
+  "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%') AS c "       \
+  "WHERE held <> rows LIMIT 50"
+
 int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
   memset(r, 0, sizeof *r);
   r->text = (pod_buf)POD_BUF_INIT;
@@ -86,28 +110,13 @@ int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
        on_integrity);
   look(db, r, "PRAGMA foreign_key_check",
        store_dialect[D_FOREIGN][db->pg != NULL], on_foreign);
-  /* held is compared outside: PostgreSQL knows no alias in WHERE */
   look(db, r, "the rows of each source",
-       "SELECT id, path, rows, held FROM (SELECT s.id AS id, s.path AS path,"
-       "  s.rows - s.valueless AS rows, (SELECT count(*) FROM ("
-       "  SELECT line FROM measurements WHERE source_id = s.id UNION "
-       "  SELECT line FROM samples WHERE source_id = s.id) AS l) + "
-       "  coalesce(ws.n, 0) AS held "
-       /* tracker_results has no index by source: one pass over it, its
-       ** lines that are no sample's or measurement's line already */
-       "FROM sources s LEFT JOIN (SELECT w.source_id AS source_id, "
-       "  count(*) AS n FROM tracker_results w WHERE NOT EXISTS (SELECT 1 "
-       "  FROM samples x WHERE x.run_id = w.run_id AND x.source_id = "
-       "  w.source_id AND x.line = w.line) AND NOT EXISTS (SELECT 1 FROM "
-       "  measurements m WHERE m.run_id = w.run_id AND m.source_id = "
-       "  w.source_id AND m.line = w.line) GROUP BY w.source_id) ws "
-       "  ON ws.source_id = s.id "
-       "WHERE coalesce(s.format_version, '') NOT LIKE 'env_info%') AS c "
-       "WHERE held <> rows LIMIT 50", on_source);
+       db->pg ? SOURCE_ROWS("") : SOURCE_ROWS(CURVE_LINES), on_source);
   look(db, r, "counting",
        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM runs),"
        " (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("
-       WIDE_CELLS "), 0) FROM tracker_results w)", on_count);
+       WIDE_CELLS "), 0) FROM tracker_results w) + (SELECT CAST(coalesce("
+       "sum(n), 0) AS INTEGER) FROM curves)", on_count);
   store_exec_raw(db, "COMMIT");
   return POD_OK;
 }

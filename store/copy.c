@@ -38,6 +38,21 @@ enum {
   "cpu_energy, gpu_energy, ram_energy, energy_consumed, water_consumed, "  \
   "cpu_utilization, gpu_utilization, ram_utilization, ram_used"
 
+/* A source's measurements; from SQLite, its curve chunks' points too, as
+** the rows they stand for, first (the target writes them as rows: a
+** server registry holds no chunks, store/schema.c 7 -> 8). */
+#define MEAS_COLS                                                          \
+  "run_id, metric_id, value, batch_size, sequence_length, epoch, step, "   \
+  "split, line, raw_value, raw_unit, method, method_note, derived, "       \
+  "at_epoch, of_epochs"
+static const char meas_and_curves[] =
+    "SELECT * FROM (SELECT c.run_id, j.value ->> 0, j.value ->> 4, NULL, "
+    "  NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, j.value ->> 7, "
+    "  j.value ->> 5, j.value ->> 6, NULL, NULL, NULL, NULL, NULL, 0 AS o, "
+    "  c.first_point + j.key AS k FROM curves c, json_each(c.points) j "
+    "  WHERE c.source_id = ?1 UNION ALL SELECT " MEAS_COLS ", 1, id FROM "
+    "measurements WHERE source_id = ?1) ORDER BY o, 1, k";
+
 static const char *const copy_sql[C_COUNT_] = {
   [C_ENVS] = "SELECT id, " ENV_COLS " FROM environments ORDER BY id",
   [C_ENV_FIND] = "SELECT id FROM environments WHERE fingerprint = ?1",
@@ -58,7 +73,8 @@ static const char *const copy_sql[C_COUNT_] = {
       "SELECT s.sha256, min(x.line) FROM (SELECT source_id, line FROM "
       "measurements WHERE run_id = ?1 UNION ALL SELECT source_id, line "
       "FROM samples WHERE run_id = ?1 UNION ALL SELECT source_id, line "
-      "FROM tracker_results WHERE run_id = ?1) x JOIN sources s ON "
+      "FROM tracker_results WHERE run_id = ?1 UNION ALL SELECT source_id, "
+      "line FROM curves WHERE run_id = ?1) x JOIN sources s ON "
       "s.id = x.source_id GROUP BY s.sha256",
   /* the run that line of that file fed */
   [C_RUN_AT] =
@@ -67,18 +83,17 @@ static const char *const copy_sql[C_COUNT_] = {
       "SELECT x.run_id FROM samples x JOIN sources s ON s.id = x.source_id "
       "WHERE s.sha256 = ?1 AND x.line = ?2 UNION ALL "
       "SELECT w.run_id FROM tracker_results w JOIN sources s ON "
-      "s.id = w.source_id WHERE s.sha256 = ?1 AND w.line = ?2 LIMIT 1",
+      "s.id = w.source_id WHERE s.sha256 = ?1 AND w.line = ?2 UNION ALL "
+      "SELECT c.run_id FROM curves c JOIN sources s ON s.id = c.source_id "
+      "WHERE s.sha256 = ?1 AND c.line = ?2 LIMIT 1",
   [C_RUN_ADD] =
       "INSERT INTO runs (name, project, model, variant, role, dataset, "
       "task, scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, "
       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
   [C_METRICS] = "SELECT id FROM metrics ORDER BY id",
   [C_METRIC_GET] = "SELECT name, unit, direction FROM metrics WHERE id = ?1",
-  [C_MEAS] =
-      "SELECT run_id, metric_id, value, batch_size, sequence_length, epoch, "
-      "step, split, line, raw_value, raw_unit, method, method_note, "
-      "derived, at_epoch, of_epochs FROM measurements WHERE source_id = ?1 "
-      "ORDER BY id",
+  [C_MEAS] = "SELECT " MEAS_COLS " FROM measurements WHERE source_id = ?1 "
+             "ORDER BY id",
   [C_MEAS_ADD] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
       "sequence_length, epoch, step, split, source_id, line, raw_value, "
@@ -150,7 +165,8 @@ static int on_to(int q) {
 static int stmt(copier *c, int q, db_stmt **out) {
   store_db *db = on_to(q) ? c->to : c->from;
   int rc;
-  if (!c->st[q] && (rc = store_prepare(db, copy_sql[q], &c->st[q], c->err)))
+  const char *sql = q == C_MEAS && !db->pg ? meas_and_curves : copy_sql[q];
+  if (!c->st[q] && (rc = store_prepare(db, sql, &c->st[q], c->err)))
     return rc;
   db_reset(c->st[q]);
   db_clear_bindings(c->st[q]);

@@ -703,7 +703,8 @@ static int must_flush(struct pg_conn *c, struct pg_stmt *s) {
   if (!c->n_waiting) return 0;
   if (!s->select || s->changes) return 1;
   /* the view of every measurement reads tracker_results too */
-  if (strstr(s->sql, "measurements_all")) return 1;
+  if (strstr(s->sql, "measurements_all") || strstr(s->sql, "results_all"))
+    return 1;
   for (int i = 0; i < c->n_waiting; i++)
     if (strstr(s->sql, c->waiting[i]->table)) return 1;
   return 0;

@@ -61,10 +61,15 @@ static const char *const pg_state =
     "FROM samples "
     "UNION ALL SELECT 'w', count(*)::text, coalesce(max(run_id), 0)::text, "
     "  coalesce(sum(line), 0)::text, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "  NULL, NULL, NULL FROM tracker_results";
+    "  NULL, NULL, NULL FROM tracker_results "
+    "UNION ALL SELECT 'c', count(*)::text, coalesce(sum(n), 0)::text, "
+    "  coalesce(sum(line), 0)::text, coalesce(sum(vsum), 0)::text, NULL, "
+    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM curves";
 
 const char *store_pg_override(int q) {
-  return q == Q_STATE ? pg_state : NULL;
+  return q == Q_STATE          ? pg_state
+         : q == Q_CURVE_POINTS ? store_curve_points_pg
+                               : NULL;
 }
 
 /* Nothing references measurements, samples or tracker_results (a new

@@ -56,6 +56,7 @@ typedef struct pending_meas {
 ** measurements point at runs (foreign keys). */
 enum { K_RUN, K_TRK, K_MEAS, K_N };
 
+
 struct store_pending {
   /* a batch of each kind, and a spare slot for the one-row path */
   pending_run runs[STORE_PENDING_ROWS + 1];
@@ -211,6 +212,7 @@ static int write_pending(store_db *db, char err[POD_ERRLEN]) {
     if (p->n[k]) rc = write_rows(db, k, err);
   memset(p->n, 0, sizeof p->n);
   pod_buf_clear(&p->text);
+  if (rc == POD_OK) rc = store_curves_write(db, err);
   return rc;
 }
 
@@ -226,13 +228,24 @@ static int make_room(store_db *db, int kind, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
+int store_pending_write(store_db *db, char err[POD_ERRLEN]) {
+  int64_t next;
+  int rc;
+  if (!db->pending) return store_curves_write(db, err);
+  next = db->pending->next_run_id;
+  rc = write_pending(db, err);
+  db->pending->next_run_id = next;
+  return rc;
+}
+
 int store_pending_flush(store_db *db, char err[POD_ERRLEN]) {
-  if (!db->pending) return POD_OK;
+  if (!db->pending) return store_curves_write(db, err);
   db->pending->next_run_id = 0;   /* the statement to come may add runs */
   return write_pending(db, err);
 }
 
 void store_pending_drop(store_db *db) {
+  store_curves_drop(db);
   if (!db->pending) return;
   memset(db->pending->n, 0, sizeof db->pending->n);
   db->pending->next_run_id = 0;
@@ -240,6 +253,7 @@ void store_pending_drop(store_db *db) {
 }
 
 void store_pending_free(store_db *db) {
+  store_curves_free(db);
   if (!db->pending) return;
   for (int k = 0; k < K_N; k++) db_finalize(db->pending->many[k]);
   pod_buf_free(&db->pending->text);
@@ -247,8 +261,7 @@ void store_pending_free(store_db *db) {
   db->pending = NULL;
 }
 
-/* Whether writes may wait here: SQLite, inside a transaction. */
-static int may_defer(store_db *db) {
+int store_may_defer(store_db *db) {
   return !db->pg && !sqlite3_get_autocommit(db->conn);
 }
 
@@ -303,7 +316,7 @@ static int run_add_now(store_db *db, const store_run_new *run, int64_t *out_id,
       db->tx_runs_from = *out_id;
   }
   db_clear_bindings(st);  /* drop the borrowed pointers now */
-  if (rc == POD_OK && may_defer(db)) pending(db)->next_run_id = *out_id + 1;
+  if (rc == POD_OK && store_may_defer(db)) pending(db)->next_run_id = *out_id + 1;
   return rc;
 }
 
@@ -312,12 +325,13 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
   store_pending *p;
   pending_run *r;
   int rc;
-  if (!may_defer(db) || !pending(db)->next_run_id)
+  if (!store_may_defer(db) || !pending(db)->next_run_id)
     return run_add_now(db, run, out_id, err);
   p = db->pending;
   if ((rc = make_room(db, K_RUN, err))) return rc;
   r = &p->runs[p->n[K_RUN]++];
   r->id = *out_id = p->next_run_id++;
+  if (!db->tx_runs_from) db->tx_runs_from = r->id;
   r->env_id = run->env_id;
   {
     const char *texts[8];
@@ -353,7 +367,7 @@ static int slot_for(store_db *db, int kind, db_stmt **one, int *at,
   store_pending *p = pending(db);
   int rc;
   *one = NULL;
-  if (!may_defer(db)) {
+  if (!store_may_defer(db)) {
     *at = STORE_PENDING_ROWS;
     return store_stmt(db, kinds[kind].one, one, err);
   }
@@ -390,6 +404,7 @@ int store_measurement_add(store_db *db, const store_measurement *m,
   pending_meas *w;
   db_stmt *one;
   int rc, at;
+  if ((rc = store_curves_add(db, m, err))) return rc == 1 ? POD_OK : rc;
   if ((rc = slot_for(db, K_MEAS, &one, &at, err))) return rc;
   p = db->pending;
   w = &p->meas[at];

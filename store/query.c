@@ -24,7 +24,8 @@
   "r.tags AS tags, r.created_at AS created_at, "                           \
   "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) + "         \
   "(SELECT coalesce(sum(" WIDE_CELLS "), 0) FROM tracker_results w "       \
-  " WHERE w.run_id = r.id) AS measurements "
+  " WHERE w.run_id = r.id) + (SELECT CAST(coalesce(sum(c.n), 0) AS "      \
+  " INTEGER) FROM curves c WHERE c.run_id = r.id) AS measurements "
 
 /* One leaderboard: per axis point (batch size, sequence length, split:
 ** train and validation loss are not one ranking), runs ranked by mean
@@ -37,7 +38,7 @@
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
   "  m.split AS split, avg(m.value) AS value, count(*) AS n, "             \
   "  group_concat(DISTINCT m.method) AS method "                           \
-  "FROM measurements_all m JOIN runs r ON r.id = m.run_id "                \
+  "FROM results_all m JOIN runs r ON r.id = m.run_id "                     \
   "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
   "  AND r.scope = ?1 "                                                    \
   "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
@@ -82,6 +83,34 @@
   ", max(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) AS " #c
 #define HAS_CASE(c, unit, m, k) " WHEN '" #c "' THEN ws." #c
 
+/* What analysis/curves.c reads of a run after each training log: only
+** the validation and test values of quality metrics (no unit, a
+** direction), unsorted; from measurements and curve chunks (the tracker
+** columns all have units). A point is named by its measurement id, or
+** by its file and place (`col`) in a chunk. Half of a log's ingest read
+** the whole run. PostgreSQL holds no chunks (schema.c, 7 -> 8) and
+** knows no json_each: it reads the first part alone (store_pg_override). */
+#define CURVE_POINTS_LONG                                                  \
+  "SELECT mt.name AS metric, mt.unit AS unit, m.split AS split, "          \
+  "  mt.direction AS direction, m.epoch AS epoch, m.value AS value, "      \
+  "  m.id AS id, m.step AS step, m.derived AS derived, NULL AS source_id, "\
+  "  NULL AS col "                                                         \
+  "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "            \
+  "WHERE m.run_id = ?1 AND m.split IN ('validation', 'test') AND "         \
+  "  mt.unit = '' AND mt.direction <> 0"
+#define CURVE_POINTS_CHUNKS                                                \
+  " UNION ALL SELECT mt.name, mt.unit, p.split, mt.direction, p.epoch, "   \
+  "  p.value, NULL, p.step, NULL, p.source_id, p.col "                     \
+  "FROM (SELECT j.value ->> 0 AS metric_id, j.value ->> 1 AS split, "      \
+  "  j.value ->> 2 AS epoch, j.value ->> 4 AS value, j.value ->> 3 AS "    \
+  "  step, c.source_id AS source_id, c.first_point + j.key AS col "        \
+  "  FROM curves c, json_each(c.points) j WHERE c.run_id = ?1) p "         \
+  "  JOIN metrics mt ON mt.id = p.metric_id "                              \
+  "WHERE p.split IN ('validation', 'test') AND mt.unit = '' AND "          \
+  "  mt.direction <> 0"
+
+const char *const store_curve_points_pg = CURVE_POINTS_LONG;
+
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
   [Q_SOURCE_ADD] =
@@ -101,13 +130,15 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_REPLACED_KEEP] =
       "INSERT OR IGNORE INTO temp.replaced_runs SELECT run_id "
       "FROM measurements WHERE source_id = ?1 UNION SELECT run_id "
-      "FROM tracker_results WHERE source_id = ?1",
+      "FROM tracker_results WHERE source_id = ?1 UNION SELECT run_id "
+      "FROM curves WHERE source_id = ?1",
   [Q_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?1",
   [Q_ORPHAN_RUNS] =
       "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
       "AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = "
       "runs.id) AND NOT EXISTS (SELECT 1 FROM tracker_results w WHERE "
-      "w.run_id = runs.id)",
+      "w.run_id = runs.id) AND NOT EXISTS (SELECT 1 FROM curves c WHERE "
+      "c.run_id = runs.id)",
   /* every environment, for store_env_add's match (store.c); columns in
   ** the order of env_fields */
   [Q_ENV_ALL] =
@@ -140,7 +171,8 @@ const char *const store_sql[Q_COUNT_] = {
       "task, scope, environment_id, tags, created_at) VALUES (?1, ?2, ?3, "
       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
   [Q_RUN_FIND_NAME] = "SELECT id FROM runs WHERE name = ?1 ORDER BY id",
-  [Q_METRIC_FIND] = "SELECT id FROM metrics WHERE name = ?1",
+  [Q_METRIC_FIND] =
+      "SELECT id, unit, direction FROM metrics WHERE name = ?1",
   [Q_METRIC_ADD] =
       "INSERT INTO metrics (name, unit, direction) VALUES (?1, ?2, ?3)",
   [Q_MEAS_ADD] =
@@ -261,13 +293,18 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.method_note AS method_note "
       "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
-      "ORDER BY m.run_id, m.id, m.source_id, m.line, m.col",
+      /* curve points first, in file order whether they are in chunks (no
+      ** id) or rows (PostgreSQL, registries before schema v8), then the
+      ** rest as added */
+      "ORDER BY m.run_id, m.epoch IS NULL AND m.step IS NULL, m.id, "
+      "  m.source_id, m.line, m.col",
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
       "  (SELECT count(*) FROM environments) AS environments, "
       "  (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("
-      WIDE_CELLS "), 0) FROM tracker_results w) AS measurements, "
+      WIDE_CELLS "), 0) FROM tracker_results w) + (SELECT CAST(coalesce("
+      "sum(n), 0) AS INTEGER) FROM curves) AS measurements, "
       "  (SELECT count(*) FROM samples) AS samples",
   [Q_SUMMARY] =
       "SELECT r.scope AS scope, r.id AS run_id, r.model AS model, "
@@ -275,7 +312,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  mt.direction AS direction, m.batch_size AS batch_size, "
       "  m.sequence_length AS sequence_length, m.split AS split, "
       "  avg(m.value) AS value "
-      "FROM measurements_all m JOIN runs r ON r.id = m.run_id "
+      "FROM results_all m JOIN runs r ON r.id = m.run_id "
       "  JOIN metrics mt ON mt.id = m.metric_id "
       "WHERE m.epoch IS NULL AND m.step IS NULL "
       "GROUP BY r.id, mt.id, m.batch_size, m.sequence_length, m.split "
@@ -303,7 +340,10 @@ const char *const store_sql[Q_COUNT_] = {
       "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM samples "
       "UNION ALL SELECT 'w', count(*), coalesce(max(run_id), 0), "
       "  coalesce(sum(line), 0), NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-      "  NULL, NULL FROM tracker_results",
+      "  NULL, NULL FROM tracker_results "
+      "UNION ALL SELECT 'c', count(*), CAST(coalesce(sum(n), 0) AS INTEGER), "
+      "  coalesce(sum(line), 0), coalesce(sum(vsum), 0), NULL, NULL, NULL, "
+      "  NULL, NULL, NULL, NULL, NULL FROM curves",
   [Q_SET_METHOD] =
       "UPDATE measurements SET method = ?3 WHERE source_id = ?1 "
       "  AND metric_id = (SELECT id FROM metrics WHERE name = ?2) "
@@ -320,8 +360,8 @@ const char *const store_sql[Q_COUNT_] = {
       "  sources.id)",
   /* curves are measurements: tracker_results has no index by source */
   [Q_SOURCE_RUNS] =
-      "SELECT DISTINCT run_id AS id FROM measurements WHERE source_id = ?1 "
-      "ORDER BY 1",
+      "SELECT run_id AS id FROM measurements WHERE source_id = ?1 "
+      "UNION SELECT run_id FROM curves WHERE source_id = ?1 ORDER BY 1",
   /* runs with validation or test curves of a quality metric and no
   ** result picked from them: a registry from before schema v5 */
   [Q_RUNS_WITHOUT_RESULTS] =
@@ -330,17 +370,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  ('validation', 'test') AND mt.unit = '' AND mt.direction <> 0 AND "
       "  NOT EXISTS (SELECT 1 FROM measurements d WHERE d.run_id = "
       "  m.run_id AND d.derived IS NOT NULL) ORDER BY 1",
-  /* what analysis/curves.c reads of a run after each training log: only
-  ** the validation and test values of quality metrics (no unit, a
-  ** direction), unsorted; from measurements alone (the tracker columns
-  ** all have units). Half of a log's ingest read the whole run. */
-  [Q_CURVE_POINTS] =
-      "SELECT mt.name AS metric, mt.unit AS unit, m.split AS split, "
-      "  mt.direction AS direction, m.epoch AS epoch, m.value AS value, m.id AS id, "
-      "  m.step AS step, m.derived AS derived "
-      "FROM measurements m JOIN metrics mt ON mt.id = m.metric_id "
-      "WHERE m.run_id = ?1 AND m.split IN ('validation', 'test') AND "
-      "  mt.unit = '' AND mt.direction <> 0",
+  [Q_CURVE_POINTS] = CURVE_POINTS_LONG CURVE_POINTS_CHUNKS,
   [Q_RESULT_FROM_POINT] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
       "  sequence_length, epoch, step, split, source_id, line, raw_value, "
@@ -348,6 +378,26 @@ const char *const store_sql[Q_COUNT_] = {
       "SELECT run_id, metric_id, value, batch_size, sequence_length, NULL, "
       "  NULL, split, source_id, line, raw_value, raw_unit, method, "
       "  method_note, ?2, epoch, ?3 FROM measurements WHERE id = ?1",
+  /* the same for a point of a curve chunk: ?1 run, ?2 file, ?3 place */
+  [Q_RESULT_FROM_CURVE] =
+      "INSERT INTO measurements (run_id, metric_id, value, batch_size, "
+      "  sequence_length, epoch, step, split, source_id, line, raw_value, "
+      "  raw_unit, method, method_note, derived, at_epoch, of_epochs) "
+      "SELECT c.run_id, j.value ->> 0, j.value ->> 4, NULL, NULL, NULL, "
+      "  NULL, j.value ->> 1, c.source_id, j.value ->> 7, j.value ->> 5, "
+      "  j.value ->> 6, NULL, NULL, ?4, j.value ->> 2, ?5 "
+      "FROM curves c, json_each(c.points) j WHERE c.run_id = ?1 AND "
+      "  c.source_id = ?2 AND c.first_point = (SELECT max(first_point) "
+      "  FROM curves WHERE run_id = ?1 AND source_id = ?2 AND "
+      "  first_point <= ?3) AND j.key = ?3 - c.first_point",
+  /* the same from the values themselves (pending.c's memo) */
+  [Q_RESULT_ADD] =
+      "INSERT INTO measurements (run_id, metric_id, value, split, "
+      "  source_id, line, raw_value, raw_unit, derived, at_epoch, "
+      "  of_epochs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  [Q_CURVE_ADD] =
+      "INSERT INTO curves (run_id, source_id, first_point, line, n, vsum, "
+      "  points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [Q_RESULTS_CLEAR] =
       "DELETE FROM measurements WHERE run_id = ?1 AND derived IS NOT NULL",
   [Q_ROLE_CONFLICT] =
@@ -355,7 +405,9 @@ const char *const store_sql[Q_COUNT_] = {
       "  measurements m JOIN sources s ON s.id = m.source_id WHERE "
       "  m.run_id = r.id ORDER BY m.id LIMIT 1), (SELECT s.path FROM "
       "  tracker_results w JOIN sources s ON s.id = w.source_id WHERE "
-      "  w.run_id = r.id LIMIT 1)) AS source_path "
+      "  w.run_id = r.id LIMIT 1), (SELECT s.path FROM curves c JOIN "
+      "  sources s ON s.id = c.source_id WHERE c.run_id = r.id LIMIT 1)) "
+      "  AS source_path "
       "FROM runs r WHERE r.model = ?1 AND r.scope = ?2 AND r.role IS NOT "
       "  NULL AND r.role <> ?3 ORDER BY r.id LIMIT 1",
 };
@@ -580,6 +632,7 @@ int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,
 
 int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]) {
+  if (store_memo_each_curve_point(db, run_id, fn, ud)) return POD_OK;
   return walk_q(db, Q_CURVE_POINTS, run_id, fn, ud, err);
 }
 

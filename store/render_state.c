@@ -8,9 +8,10 @@
 */
 #include "store/store_int.h"
 
-/* Per (run, source): measurements, tracker result lines and snapshots,
-** each with its count, its largest id (tracker results have none: their
-** largest line) and the sum of its values (energy for the wide tables).
+/* Per (run, source): measurements, tracker result lines, snapshots and
+** curve points, each with its count, its largest id (tracker results
+** have none: their largest line; curve points their last place) and the
+** sum of its values (energy for the wide tables).
 ** A file added or replaced changes a run's rows; rows are never updated
 ** in place after their file's transaction. But SQLite gives new rows
 ** the largest ids again once those rows are deleted (an estimate made
@@ -27,6 +28,9 @@ static const char feed_sql[] =
     "UNION ALL SELECT run_id, 3, source_id, count(*), max(id), "
     "  coalesce(sum(energy_consumed), 0.0), 0 "
     "FROM samples GROUP BY run_id, source_id "
+    "UNION ALL SELECT run_id, 4, source_id, CAST(sum(n) AS INTEGER), "
+    "  max(first_point + n), sum(vsum), 0 FROM curves "
+    "GROUP BY run_id, source_id "
     "ORDER BY 1, 2, 3";
 
 int store_each_run_feed(store_db *db, store_row_fn fn, void *ud,

@@ -16,6 +16,37 @@
   " NULL, NULL, NULL, NULL, " #k " FROM tracker_results w, metrics mt"      \
   " WHERE mt.name = '" #c "' AND w." #c " IS NOT NULL"
 
+/* measurements and the tracker_results arms: the long form of 5 -> 6 */
+#define LONG_FORM                                                           \
+  "SELECT id, run_id, metric_id, value, batch_size, sequence_length,"       \
+  "  epoch, step, split, source_id, line, raw_value, raw_unit, method,"     \
+  "  method_note, derived, at_epoch, of_epochs, 0 AS col"                   \
+  "  FROM measurements" TRACKER_COLUMNS(WIDE_ARM)
+
+/* 7 -> 8, the same on both backends but for measurements_all's last arm
+** (PostgreSQL's registry never holds curve chunks: pending.c writes them
+** on SQLite only, and a copy writes their points as measurements). */
+#define CURVES_TABLE                                                        \
+  "CREATE TABLE curves ("                                                   \
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"        \
+  "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"  \
+  "  first_point INTEGER NOT NULL,"                                         \
+  "  line INTEGER NOT NULL,"                                                \
+  "  n INTEGER NOT NULL,"                                                   \
+  "  vsum REAL NOT NULL,"                                                   \
+  "  points TEXT NOT NULL,"                                                 \
+  "  PRIMARY KEY (run_id, source_id, first_point)) WITHOUT ROWID;"          \
+  "CREATE INDEX curves_by_source ON curves(source_id);"                     \
+  "DROP VIEW measurements_all;"                                             \
+  "CREATE VIEW results_all AS " LONG_FORM ";"
+/* A chunk's points as measurements: [metric_id, split, epoch, step,
+** value, raw_value, raw_unit, line] each (pending.c writes them). */
+#define CURVE_ARM                                                           \
+  " UNION ALL SELECT NULL, c.run_id, j.value ->> 0, j.value ->> 4, NULL,"   \
+  " NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, c.source_id,"        \
+  " j.value ->> 7, j.value ->> 5, j.value ->> 6, NULL, NULL, NULL, NULL,"   \
+  " NULL, c.first_point + j.key FROM curves c, json_each(c.points) j"
+
 const char *const store_migrations[] = {
   /* 0 -> 1: the registry's tables (docs/ARCHITECTURE.md, "Registry"). */
   "CREATE TABLE sources ("
@@ -138,12 +169,7 @@ const char *const store_migrations[] = {
   ** them). SQLite pushes a query's WHERE terms into each
   ** arm, so a run's values are key lookups and a board's metric is one
   ** arm's scan (tests: store_view_plans). */
-  "CREATE VIEW measurements_all AS "
-  "SELECT id, run_id, metric_id, value, batch_size, sequence_length,"
-  "  epoch, step, split, source_id, line, raw_value, raw_unit, method,"
-  "  method_note, derived, at_epoch, of_epochs, 0 AS col"
-  "  FROM measurements"
-  TRACKER_COLUMNS(WIDE_ARM) ";"
+  "CREATE VIEW measurements_all AS " LONG_FORM ";"
   /* A file's rows that gave no value (an out-of-memory benchmark's N/A,
   ** an empty value cell): `podium check` counts them among the rows a
   ** source holds (check.c). */
@@ -157,7 +183,32 @@ const char *const store_migrations[] = {
   ** every source, ~7% of ingesting 2,000 training logs and growing with
   ** the registry (issue 14). */
   "CREATE INDEX sources_by_path ON sources(path);",
+
+  /* 7 -> 8: a training log's curve in chunks (issue 14). As long-form
+  ** measurements a log line was a row per value, each with two index
+  ** entries and three foreign-key probes: 10,000 logs took 3x sqlite3's
+  ** .import of the same bytes. A chunk is up to 32 KiB of one run's
+  ** points from one file, in file order, as a JSON array (pending.c):
+  ** SQLite and any reader of the file unpack it with json_each. Its key:
+  ** the run, the file, and the place of its first point among the run's
+  ** points from that file (first_point; a point's place orders it as
+  ** `col`). line is its first point's, n its points, vsum the sum of
+  ** their values (render fingerprints, store/render_state.c). Chunks are
+  ** few (one a log, mostly), so an index by file costs little and
+  ** spares --replace, `podium check` and `podium copy` a scan. Readers
+  ** still read measurements_all; results_all is the same without the
+  ** chunks, for the queries that read only results (no epoch, no step:
+  ** a chunk holds none), so a board never unpacks a curve. */
+  CURVES_TABLE
+  "CREATE VIEW measurements_all AS " LONG_FORM CURVE_ARM ";",
 };
+
+/* PostgreSQL's text of a migration where it differs (NULL: the same). */
+const char *store_pg_migration(int v) {
+  return v == 7 ? CURVES_TABLE "CREATE VIEW measurements_all AS "
+                  "SELECT * FROM results_all;"
+                : NULL;
+}
 
 const int store_n_migrations =
     (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -181,7 +181,9 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
     return rc;
   }
   for (int v = from; v < to; v++) {
-    if ((rc = exec(db, store_migrations[v], err))) {
+    const char *sql = db->pg && store_pg_migration(v) ? store_pg_migration(v)
+                                                       : store_migrations[v];
+    if ((rc = exec(db, sql, err))) {
       store_exec_raw(db, "ROLLBACK");
       return rc;
     }
@@ -713,10 +715,18 @@ int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
 
 /* ---- metrics and measurements ---------------------------------------- */
 
+/* The units --method applies to (Q_SET_METHOD_ENERGY). */
+static int is_energy_unit(const char *unit) {
+  return unit && (!strcmp(unit, "kWh") || !strcmp(unit, "kg") ||
+                  !strcmp(unit, "W"));
+}
+
 int store_metric_id(store_db *db, const char *name, const char *unit,
-                    int direction, int64_t *out_id, char err[POD_ERRLEN]) {
+                    int direction_asked, int64_t *out_id,
+                    char err[POD_ERRLEN]) {
   db_stmt *st;
-  int rc;
+  int rc, r, energy = is_energy_unit(unit), direction = direction_asked;
+  int quality = unit && !*unit && direction != 0;
   for (size_t i = 0; i < db->n_metrics; i++)
     if (!strcmp(db->metrics[i].name, name)) {
       *out_id = db->metrics[i].id;
@@ -724,7 +734,17 @@ int store_metric_id(store_db *db, const char *name, const char *unit,
     }
   if ((rc = store_stmt(db, Q_METRIC_FIND, &st, err))) return rc;
   bind_text(st, 1, name);
-  if ((rc = step_id(db, st, out_id, err))) return rc;
+  *out_id = 0;
+  if ((r = db_step(st)) == SQLITE_ROW) {
+    const char *u = (const char *)db_column_text(st, 1);
+    *out_id = db_column_int64(st, 0);
+    energy = is_energy_unit(u);
+    quality = u && !*u && db_column_int64(st, 2) != 0;
+    direction = (int)db_column_int64(st, 2);
+  } else if (r != SQLITE_DONE) {
+    return store_fail(db, err);
+  }
+  db_reset(st);
   if (!*out_id) {
     if ((rc = store_stmt(db, Q_METRIC_ADD, &st, err))) return rc;
     bind_text(st, 1, name);
@@ -738,8 +758,18 @@ int store_metric_id(store_db *db, const char *name, const char *unit,
                                db->cap_metrics * sizeof *db->metrics);
   }
   db->metrics[db->n_metrics].name = pod_xstrdup(name);
+  db->metrics[db->n_metrics].energy = energy;
+  db->metrics[db->n_metrics].quality = quality;
+  db->metrics[db->n_metrics].direction = direction;
   db->metrics[db->n_metrics++].id = *out_id;
   return POD_OK;
+}
+
+const metric_cache_entry *store_metric_cached(store_db *db,
+                                               int64_t metric_id) {
+  for (size_t i = db->n_metrics; i-- > 0;)
+    if (db->metrics[i].id == metric_id) return &db->metrics[i];
+  return NULL;
 }
 
 void store_measurement_init(store_measurement *m) {
@@ -838,26 +868,3 @@ int store_estimate_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
   return store_step_done(db, st, NULL, err);
 }
 
-int store_result_from_point(store_db *db, int64_t measurement_id,
-                            const char *derived, int64_t of_epochs,
-                            char err[POD_ERRLEN]) {
-  db_stmt *st;
-  int rc = store_stmt(db, Q_RESULT_FROM_POINT, &st, err);
-  if (rc) return rc;
-  db_bind_int64(st, 1, measurement_id);
-  bind_text(st, 2, derived);
-  db_bind_int64(st, 3, of_epochs);
-  return store_step_done(db, st, NULL, err);
-}
-
-int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
-  db_stmt *st;
-  int rc;
-  /* a run this transaction added has none yet: the DELETE (a scan of the
-  ** run's measurements) was ~4% of ingesting a training log */
-  if (db->tx_runs_from && run_id >= db->tx_runs_from) return POD_OK;
-  rc = store_stmt(db, Q_RESULTS_CLEAR, &st, err);
-  if (rc) return rc;
-  db_bind_int64(st, 1, run_id);
-  return store_step_done(db, st, NULL, err);
-}

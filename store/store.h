@@ -20,7 +20,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 typedef struct store_db store_db;
 
@@ -345,7 +345,9 @@ int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,
                                    char err[POD_ERRLEN]);
 /* A run's validation and test values of quality metrics (unit "",
 ** direction not 0), in no order: metric, unit, split, direction, epoch,
-** value, id, step, derived. What results from curves are made from. */
+** value, id, step, derived, source_id, col (a point of a curve chunk has
+** no id: its file and place name it). What results from curves are
+** made from. */
 int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
 /* A run's snapshots by step: step, line, source_path, then one column
@@ -404,7 +406,7 @@ int store_each_state(store_db *db, store_row_fn fn, void *ud,
                      char err[POD_ERRLEN]);
 /* store/render_state.c: rows (run_id, kind, source_id, n, last, vsum,
 ** notes) ordered by run, kind (1 measurements, 2 tracker results, 3
-** snapshots) and source: which files feed each run, how many rows, the
+** snapshots, 4 curve points in chunks) and source: which files feed each run, how many rows, the
 ** last id, the sum of their values and of their notes' lengths. */
 int store_each_run_feed(store_db *db, store_row_fn fn, void *ud,
                         char err[POD_ERRLEN]);
@@ -414,17 +416,20 @@ int store_explain_leaderboard(store_db *db, pod_buf *out,
 int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]);
 
 /* Results from curves (analysis/curves.c): the distinct runs that source
-** fed measurements to (column id; curves are measurements only: the
-** runs of tracker_results rows are not looked for, a scan of that table
-** per training log, issue 14), a copy of one curve point as a summary value (epoch and step
-** cleared, derived = how it was picked, at_epoch = the point's epoch,
-** of_epochs = how many epochs the curve has; same source and line), and
-** the removal of every such copy of a run. */
+** fed measurements or curve chunks to (column id; the runs of
+** tracker_results rows are not looked for, a scan of that table per
+** training log, issue 14), a copy of one curve point as a summary value
+** (epoch and step cleared, derived = how it was picked, at_epoch = the
+** point's epoch, of_epochs = how many epochs the curve has; same source
+** and line), and the removal of every such copy of a run. The point is
+** store_each_curve_point's: its measurement id, else (id 0) its
+** source_id and col in run_id's curve chunks. */
 int store_each_source_run(store_db *db, int64_t source_id, store_row_fn fn,
                           void *ud, char err[POD_ERRLEN]);
-int store_result_from_point(store_db *db, int64_t measurement_id,
-                            const char *derived, int64_t of_epochs,
-                            char err[POD_ERRLEN]);
+int store_result_from_point(store_db *db, int64_t run_id,
+                            int64_t measurement_id, int64_t source_id,
+                            int64_t col, const char *derived,
+                            int64_t of_epochs, char err[POD_ERRLEN]);
 int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
 /* The roles other runs of model give it in scope: a row (role, run_id,
 ** source_path) per run whose role is set and is not role; none when

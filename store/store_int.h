@@ -25,12 +25,16 @@ enum {
   Q_PRIMARY_ASC, Q_PRIMARY_DESC,
   Q_SET_METHOD, Q_SET_METHOD_ENERGY, Q_ESTIMATE_CLEAR, Q_ESTIMATE_ORPHANS,
   Q_SOURCE_RUNS, Q_RUNS_WITHOUT_RESULTS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
+  Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD,
   Q_COUNT_
 };
 
 typedef struct metric_cache_entry {
   char *name;
   int64_t id;
+  int energy;    /* its unit is one --method applies to (kWh, kg, W) */
+  int quality;   /* no unit, a direction: results come from its curves */
+  int direction;
 } metric_cache_entry;
 
 /* store_env_add's answers in this transaction: a description's
@@ -41,9 +45,11 @@ typedef struct env_cache_entry {
   int64_t id;
 } env_cache_entry;
 
-/* Rows written in batches (pending.c). */
+/* Rows written in batches (pending.c); curve chunks and the memo of a
+** file's values (curves.c). */
 #define STORE_PENDING_ROWS 64
 typedef struct store_pending store_pending;
+typedef struct store_curves store_curves;
 
 struct store_db {
   sqlite3 *conn;          /* one of the two (store/db.h) */
@@ -67,6 +73,7 @@ struct store_db {
   int64_t *held_runs;
   size_t n_held_runs, cap_held_runs;
   store_pending *pending;   /* runs and tracker rows not written yet */
+  store_curves *curves;     /* the open curve chunk, the file's memo */
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
   int64_t tx_runs_from;
@@ -123,6 +130,35 @@ int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
                     char err[POD_ERRLEN]);
 
 extern const char *const store_sql[Q_COUNT_];
+/* PostgreSQL's text of a migration where it differs (schema.c; NULL: the
+** same), and of Q_CURVE_POINTS (query.c, for store_pg_override). */
+const char *store_pg_migration(int v);
+extern const char *const store_curve_points_pg;
+
+/* curves.c: a value for a curve chunk: 1 when taken, 0 when it is to be
+** a measurements row (noted in the memo either way), else an error;
+** writes the open chunk; drops or frees the chunk and the memo. */
+int store_curves_add(store_db *db, const store_measurement *m,
+                     char err[POD_ERRLEN]);
+int store_curves_write(store_db *db, char err[POD_ERRLEN]);
+void store_curves_drop(store_db *db);
+void store_curves_free(store_db *db);
+/* pending.c: writes the rows kept, the next run id still known; whether
+** writes may wait (SQLite, inside a transaction). */
+int store_pending_write(store_db *db, char err[POD_ERRLEN]);
+int store_may_defer(store_db *db);
+/* The memo of the validation and test values of the file being
+** ingested: store_each_curve_point's rows of run_id, and the result from
+** one of them (store_result_from_point), when the memo has every such
+** value of the run: 1 (or an error code), else 0: ask SQL. */
+int store_memo_each_curve_point(store_db *db, int64_t run_id,
+                                store_row_fn fn, void *ud);
+int store_memo_result(store_db *db, int64_t run_id, int64_t source_id,
+                      int64_t col, const char *derived, int64_t of_epochs,
+                      char err[POD_ERRLEN]);
+/* A metric this connection looked up (store_metric_id), or NULL. */
+const metric_cache_entry *store_metric_cached(store_db *db,
+                                               int64_t metric_id);
 
 /* Prepared statement for q, reset and with bindings cleared; pending
 ** rows are written first (pending.c). */

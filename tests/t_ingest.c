@@ -164,14 +164,14 @@ static void test_ingest_reads_cr_only_line_ends(void) {
   const char *q = test_path("training.log");   /* test_path's buffer */
   test_write(q, "epoch,accuracy,loss\r0,0.5,1.25\r1,0.625,1.0\r", (size_t)-1);
   CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
-  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE value = 0.625"), 3);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all WHERE value = 0.625"), 3);
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%training.log'"), 2);
   /* a Keras CSVLogger on Windows ends its lines CR CR LF: LF lines */
   q = test_path("win/training.log");
   test_make_folder_of(q);
   test_write(q, "epoch,accuracy,loss\r\r\n0,0.5,1.5\r\r\n1,0.75,1.125\r\r\n", (size_t)-1);
   CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
-  CHECK_INT(test_query_num("SELECT line FROM measurements WHERE value = 1.125"), 3);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all WHERE value = 1.125"), 3);
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%win/training.log'"), 2);
 }
 

@@ -24,7 +24,7 @@
 /* ---- helpers --------------------------------------------------------- */
 
 /* The measurement query of one metric: "<metric>/<split>" rows. */
-#define MEAS_COUNT_SPLIT(split) "SELECT count(*) FROM measurements m JOIN " \
+#define MEAS_COUNT_SPLIT(split) "SELECT count(*) FROM measurements_all m JOIN " \
   "metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.derived IS NULL AND m.split = '" split "'"
 
 #define KERAS_ACC "keras2-acc-AKBoles-Voice-Identification-training.log"
@@ -47,15 +47,15 @@ static void test_trainlogs_keras_old_acc_names_and_crlf(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "keras 2.0-2.2 (acc)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 10);
   /* line 5: 3,1.0,0.043776161731644107,0.76923078298568726,0.22196176648139954 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3") == 0.22196176648139954);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 3"), 5);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation' AND m.epoch = 3"), "0.76923078298568726");
   /* acc -> accuracy, higher is better; epoch 0 is Keras' first epoch */
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'accuracy' AND direction = 1"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'acc'"), 0);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'loss'"), -1);
-  CHECK_INT(test_query_num("SELECT min(epoch) FROM measurements"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT min(epoch) FROM measurements_all"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL AND step IS NOT NULL"), 0);
   /* the folder names the model */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "keras-csvlogger");
 }
@@ -69,26 +69,26 @@ static void test_trainlogs_keras_loss_has_train_and_validation_per_epoch(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3");
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("train")), 17);
   CHECK_INT(test_query_num(MEAS_COUNT_SPLIT("validation")), 17);
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT m.epoch FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' GROUP BY m.epoch HAVING count(DISTINCT m.split) = 2 AND count(*) = 2)"), 17);
   /* epoch 1 is where validation loss jumped: 7.41715145111084 (line 3) */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND split IS NULL"), 0);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 7.41715145111084);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 16") == 0.963910698890686);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL AND split IS NULL"), 0);
 }
 
 static void test_trainlogs_keras_lr_is_learning_rate_without_split(void) {
   char err[POD_ERRLEN];
   const char *p = test_fixture("keras-csvlogger", KERAS_LR);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 24 * 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 24 * 11);
   /* line 10: epoch 8, lr written as float32 repr 4.0000003e-05 */
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), 10);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 24);
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), "4.0000003e-05");
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8") == 4.0000003e-05);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.epoch = 8"), 10);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 24);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'lr'"), 0);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'dice_coef'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'dice_coef' AND m.split = 'validation'"), 24);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'dice_coef' AND m.split = 'validation'"), 24);
 }
 
 static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
@@ -100,7 +100,7 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 2);
   CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan values skipped");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "run1");
@@ -143,16 +143,16 @@ static void test_trainlogs_lightning_sparse_rows_and_lr_monitor(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger + LearningRateMonitor");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 224);
   /* one value per row: the other cells are empty */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 224);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 224);
   /* lr-Adam rows: empty epoch, a step; line 2 */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL AND m.epoch IS NULL AND m.step IS NOT NULL"), 108);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49") == 0.00328141592920354);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.step = 49"), 2);
   /* val/rmse_loss on its own row, line 28: 0,,678,,0.019856970821374123 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.step = 678"), 28);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'nll_loss' AND m.split = 'train'"), 108);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss'"), 8);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.split = 'validation' AND m.step = 678 AND m.epoch = 0") == 0.019856970821374123);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss' AND m.step = 678"), 28);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'nll_loss' AND m.split = 'train'"), 108);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'rmse_loss'"), 8);
   /* the model is the folder above lightning_logs/version_0 */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "opal-v2");
 }
@@ -162,9 +162,9 @@ static void test_trainlogs_lightning_column_order_does_not_matter(void) {
   const char *paths[] = {test_fixture("lightning-csv", PL_V0),
                          test_fixture("lightning-csv", PL_V1)};
   CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train' AND m.epoch = 0"), 4);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v1%' AND m.step = 99") == 0.03766737878322601);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%v0%' AND m.step = 99") == 0.038861844688653946);
 }
 
 static void test_trainlogs_lightning_nan_values_are_counted(void) {
@@ -173,7 +173,7 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   static const char data[] = "epoch,step,train_loss,val_loss\r\n0,9,nan,\r\n0,9,,0.5\r\n1,19,nan,\r\n1,19,,0.4\r\n";
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 2);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
 }
 
@@ -196,7 +196,7 @@ static void test_trainlogs_error_rates_are_lower_better(void) {
   CHECK_STR(test_query_text("SELECT group_concat(name || ' ' || direction, ', ') FROM (SELECT * FROM metrics WHERE name IN ('reward', 'matthews_correlation', 'mean_io_u', 'sensitivity', 'specificity', 'cross_entropy') ORDER BY name)"),
             "cross_entropy -1, matthews_correlation 1, mean_io_u 1, reward 1, sensitivity 1, specificity 1");
   /* the best epoch is the lowest error rate's */
-  CHECK_NEAR(test_query_num("SELECT m.value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'wer' AND m.derived IS NOT NULL"), 0.25, 0);
+  CHECK_NEAR(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'wer' AND m.derived IS NOT NULL"), 0.25, 0);
 }
 
 /* ---- transformers Trainer --------------------------------------------- */
@@ -209,20 +209,20 @@ static void test_trainlogs_hf_trainer_state_logs_and_summary(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state 4.x (stateful_callbacks)");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 431);
   /* first entry, starting on line 12: step 500, loss 1.9963 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 1.9963);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500"), 12);
-  CHECK(test_query_num("SELECT epoch FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 430);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm'"), 430);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 1.9963);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500"), 12);
+  CHECK(test_query_num("SELECT epoch FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step = 500") == 0.006965825659315398);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 430);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm'"), 430);
   /* the final summary (entry on line 3022): no epoch, no step */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime'"), 3022);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.epoch IS NULL AND m.step IS NULL") == 54713.1806);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime'"), 3022);
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'runtime'"), "s");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'samples_per_second'"), "1/s");
-  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'total_flos'"), "2.2882818626410906e+17");
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'total_flos'"), "2.2882818626410906e+17");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'total_flos'"), "FLOP");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND epoch IS NULL AND step IS NULL"), 5);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.step IS NULL") == 1.8040490566820844);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL AND epoch IS NULL AND step IS NULL"), 5);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "hf-trainer");
 }
 
@@ -257,11 +257,11 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation'"), 11);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train'"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 4);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation'"), 11);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'train'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 4);
   /* checkpoint-N is the Trainer's folder: the model is the one above */
   CHECK_STR(test_query_text("SELECT model FROM runs"), "out");
 }
@@ -278,12 +278,12 @@ static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
   /* line 5: "eval_rouge1": 41.6324 */
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
-  CHECK_INT(test_query_num("SELECT line FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
+  CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND s.path LIKE '%all_results%'"), 5);
   CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'rouge1'"), 1);
   /* summary values: no axes, so they are leaderboard values */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL AND epoch IS NOT NULL OR step IS NOT NULL"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL AND epoch IS NOT NULL OR step IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'runtime' AND m.split = 'train' AND m.value = 54713.1806 AND m.raw_unit = 's'"), 1);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
 }
 
@@ -391,16 +391,16 @@ static void test_trainlogs_metric_names_normalize_keys(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'mae' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'f1' AND m.split = 'test' AND t.direction = 1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'error' AND m.split = 'validation' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'mae' AND m.split = 'validation'"), 1);
   /* two learning-rate columns stay apart (LearningRateMonitor's and a
   ** logged one) */
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate/sgd' AND m.split IS NULL"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate' AND m.split IS NULL"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'learning_rate/sgd' AND m.split IS NULL"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'perplexity' AND m.split = 'train' AND t.direction = -1"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'grad_norm' AND m.split = 'train' AND t.direction = 0"), 1);
 }
 
 /* Issue 14: CSVLogger(append=True) holds one training after the other,
@@ -413,11 +413,83 @@ static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
   CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 2 trainings (append=True)");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'resnet'"), 2);
   /* one value per run, metric, split and epoch: no epoch holds two */
-  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements GROUP BY run_id, metric_id, split, epoch HAVING count(*) > 1)"), 0);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 0"), 2);
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements_all GROUP BY run_id, metric_id, split, epoch HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 0"), 2);
   /* the second training starts on line 6 */
-  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements WHERE line >= 6"), 1);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements WHERE line = 2 LIMIT 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements_all WHERE line >= 6"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements_all WHERE line = 2 LIMIT 1)"), 0);
+}
+
+/* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
+** of 32 KiB (store/curves.c) and read back whole; the result is picked
+** from the file's own values (the memo); --replace with a changed log
+** leaves only the new chunks. Then a second log under the same --run
+** continues the run: its results are read back from both files' chunks
+** (SQL, not the memo), the best epoch in the first file. */
+static void write_long_keras(const char *path, int epochs, int best,
+                             double shift) {
+  pod_buf b = POD_BUF_INIT;
+  pod_buf_adds(&b, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < epochs; e++)
+    pod_buf_printf(&b, "%d,%.6f,%.6f,%.6f,%.6f\n", e, 0.5 + e * 1e-5,
+                   2.0 - e * 1e-4, 0.25 + e * 1e-4 + shift,
+                   e == best ? 0.125 : 1.0 + e * 1e-4 + shift);
+  test_write(path, b.data, (size_t)-1);
+  pod_buf_free(&b);
+}
+
+static void test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs(void) {
+  char err[POD_ERRLEN], folder[4096], path[4096];
+  const char *p = path;
+  ingest_meta meta = {0};
+  store_db *db;
+  snprintf(path, sizeof path, "%s", test_path("long/training.log"));
+  snprintf(folder, sizeof folder, "%s", test_path("long"));
+  pod_mkdirs(folder, err);
+  write_long_keras(p, 3000, 1234, 0);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 12000);
+  CHECK(test_query_num("SELECT count(*) FROM curves") > 10);
+  CHECK_INT(test_query_num("SELECT sum(n) FROM curves"), 12000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 0);
+  CHECK(test_query_num(TEST_VALUE_OF("accuracy", "m.derived IS NOT NULL AND m.split = 'validation'")) == 0.1234 + 0.25);
+  CHECK_INT(test_query_num("SELECT at_epoch FROM measurements WHERE derived IS NOT NULL AND line = 1236 LIMIT 1"), 1234);
+  CHECK_INT(test_query_num("SELECT of_epochs FROM measurements WHERE derived IS NOT NULL LIMIT 1"), 3000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE epoch = 2999 AND line = 3001"), 4);
+  /* the same file changed: its chunks go, the new ones come */
+  write_long_keras(p, 2000, 50, 0.5);
+  meta.replace = 1;
+  CHECK_RC(test_ingest(&meta, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT sum(n) FROM curves"), 8000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT at_epoch FROM measurements WHERE derived IS NOT NULL LIMIT 1"), 50);
+  CHECK(test_query_num(TEST_VALUE_OF("accuracy", "m.derived IS NOT NULL")) == 0.005 + 0.75);
+  /* one run over two logs: the second file's results see the first's */
+  {
+    char pa[4096], pc[4096];
+    const char *a = pa, *c = pc;
+    ingest_meta m2 = {0};
+    snprintf(pa, sizeof pa, "%s", test_path("run/a/training.log"));
+    snprintf(pc, sizeof pc, "%s", test_path("run/b/training.log"));
+    snprintf(folder, sizeof folder, "%s", test_path("run/a"));
+    pod_mkdirs(folder, err);
+    snprintf(folder, sizeof folder, "%s", test_path("run/b"));
+    pod_mkdirs(folder, err);
+    write_long_keras(a, 30, 7, 0);
+    test_write(c, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+                  "30,0.9,0.1,0.875,0.5\n31,0.95,0.05,0.9,0.25\n", (size_t)-1);
+    m2.run_name = "two-logs";
+    db = test_open_db();
+    CHECK_RC(test_ingest_into(db, &m2, &a, 1, err), POD_OK, err);
+    CHECK_RC(test_ingest_into(db, &m2, &c, 1, err), POD_OK, err);
+    store_close(db);
+    CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE name = 'two-logs'"), 1);
+    /* epoch 7's val_loss 0.125 beats the second file's 0.25 */
+    CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 2);
+    CHECK_INT(test_query_num("SELECT DISTINCT at_epoch FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 7);
+    CHECK_INT(test_query_num("SELECT DISTINCT of_epochs FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 32);
+    CHECK(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id JOIN metrics t ON t.id = m.metric_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL AND t.name = 'accuracy'") == 0.25 + 7e-4);
+  }
 }
 
 /* Issue 14: never a run without values: a log whose every cell is nan
@@ -436,7 +508,7 @@ static void test_trainlogs_all_nan_log_makes_no_run(void) {
 
 /* Issue 14: the split written after the metric ("loss/val", "acc.val",
 ** "loss_val") and Lightning's _step/_epoch suffixes ("val_loss_epoch"). */
-#define SPLIT_Q(name, split) "SELECT count(*) FROM measurements m JOIN " \
+#define SPLIT_Q(name, split) "SELECT count(*) FROM measurements_all m JOIN " \
   "metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = '" name "' AND m.split = '" split "'"
 
 static void test_trainlogs_lightning_split_after_the_metric(void) {
@@ -449,7 +521,7 @@ static void test_trainlogs_lightning_split_after_the_metric(void) {
   CHECK_INT(test_query_num(SPLIT_Q("accuracy", "validation")), 2);
   CHECK_INT(test_query_num(SPLIT_Q("accuracy", "train")), 4);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name LIKE '%/%'"), 0);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.66);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.66);
 }
 
 static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
@@ -461,7 +533,7 @@ static void test_trainlogs_lightning_step_and_epoch_suffixes(void) {
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   /* val_loss_epoch: the validation loss per epoch */
   CHECK_INT(test_query_num(SPLIT_Q("loss", "validation")), 2);
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.67);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 1") == 0.67);
   /* train_loss_epoch is the training loss; train_loss_step its own curve */
   CHECK_INT(test_query_num(SPLIT_Q("loss", "train")), 2);
   CHECK_INT(test_query_num(SPLIT_Q("loss_step", "train")), 4);
@@ -561,13 +633,13 @@ static void test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves(void) 
   test_write(p, "{\n  \"epoch\": 3.0,\n  \"predict_loss\": 1.4257025718688965,\n"
                 "  \"predict_rouge1\": 41.8283,\n  \"eval_loss\": 1.3\n}\n", SIZE_MAX);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split, ' ') FROM (SELECT * FROM measurements ORDER BY line) m JOIN metrics t ON t.id = m.metric_id"),
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split, ' ') FROM (SELECT * FROM measurements_all ORDER BY line) m JOIN metrics t ON t.id = m.metric_id"),
             "loss/test rouge1/test loss/validation");
   p = test_path("speech/lightning_logs/version_0/metrics.csv");
   test_make_folder_of(p);
   test_write(p, "epoch,step,test-acc,train-loss,val-eer\n0,9,,0.75,0.25\n0,9,0.5,,\n", SIZE_MAX);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split || '/' || t.direction, ' ') FROM (SELECT * FROM measurements WHERE derived IS NULL ORDER BY line, metric_id) m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%speech%'"),
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '/' || m.split || '/' || t.direction, ' ') FROM (SELECT * FROM measurements_all WHERE derived IS NULL ORDER BY line, metric_id) m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%speech%'"),
             "loss/train/-1 eer/validation/-1 accuracy/test/1");
   p = test_path("ocr/trainer_state.json");
   test_make_folder_of(p);
@@ -576,7 +648,7 @@ static void test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves(void) 
                 "{\"epoch\": 7.69, \"eval_loss\": 0.25, \"step\": 800},"
                 "{\"epoch\": 13.46, \"eval_loss\": 0.375, \"step\": 1400}]}", SIZE_MAX);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_STR(test_query_text("SELECT at_epoch || ' of ' || of_epochs FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%ocr%' AND derived IS NOT NULL"),
+  CHECK_STR(test_query_text("SELECT at_epoch || ' of ' || of_epochs FROM measurements_all m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%ocr%' AND derived IS NOT NULL"),
             "7.69 of 14");
   pod_buf h = POD_BUF_INIT;
   pod_buf_adds(&h, "epoch");
@@ -593,7 +665,7 @@ static void test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves(void) 
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format FROM sources WHERE path LIKE '%det/%'"), "lightning-csv");
   /* each parameter group's learning rate its own metric */
-  CHECK_INT(test_query_num("SELECT count(DISTINCT t.name) FROM measurements m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%det/%' AND t.name LIKE 'learning_rate/adamw/pg%'"), 100);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT t.name) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%det/%' AND t.name LIKE 'learning_rate/adamw/pg%'"), 100);
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'learning_rate/adamw/pg100'"), 1);
 }
 
@@ -606,7 +678,7 @@ static void test_trainlogs_hf_runtime_and_memory_units(void) {
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'init_mem_gpu_alloc_delta'"), "B");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'mem_gpu_alloc_delta'"), "B");
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'mem_cpu_peaked_delta'"), "B");
-  CHECK(test_query_num("SELECT value FROM measurements m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mem_gpu_alloc_delta'") == 1316864000);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'mem_gpu_alloc_delta'") == 1316864000);
 }
 
 static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
@@ -622,7 +694,7 @@ static void test_trainlogs_csv_map_takes_the_model_from_a_column(void) {
   CHECK_RC(test_ingest_into(db, &meta, &p, 1, err), POD_OK, err);
   store_close(db);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
-  CHECK(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'vit-b'") == 0.7);
   /* the mapped column is a run field, not a metric */
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'arch'"), 0);
 }
@@ -680,6 +752,7 @@ const test_case tests_trainlogs[] = {
   {"trainlogs_predict_hyphen_and_epochs_of_fractional_curves", test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves},
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
+  {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
   {"test_trainlogs_hf_runtime_and_memory_units", test_trainlogs_hf_runtime_and_memory_units},

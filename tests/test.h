@@ -153,7 +153,7 @@ void test_expect_refused_at(const char *file, int line, const char *good,
                       data, n, w1, w2)
 #define TEST_REFUSE(name, lit, w1, w2) test_refuse(name, lit, sizeof lit - 1, w1, w2)
 /* SQL for the values of metric in the rows where cond holds. */
-#define TEST_VALUE_OF(metric, cond) "SELECT m.value FROM measurements m JOIN " \
+#define TEST_VALUE_OF(metric, cond) "SELECT m.value FROM measurements_all m JOIN " \
   "metrics t ON t.id = m.metric_id WHERE t.name = '" metric "' AND " cond
 
 /* One value (as text, "" when none) of sql on the SQLite file name in
