@@ -242,7 +242,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.method AS method, m.method_note AS method_note, m.id AS id, "
       "  m.derived AS derived, m.at_epoch AS at_epoch, "
       "  m.of_epochs AS of_epochs "
-      "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
+      "FROM results_all m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
       "WHERE m.run_id = ?1 "
       "ORDER BY mt.name, m.batch_size, m.sequence_length, m.epoch, m.step, "
@@ -257,7 +257,8 @@ const char *const store_sql[Q_COUNT_] = {
       "  s.format AS format, s.format_version AS format_version, "
       "  s.bytes AS bytes, s.rows AS rows, s.ingested_at AS ingested_at "
       "FROM sources s WHERE s.id IN "
-      "  (SELECT source_id FROM measurements_all WHERE run_id = ?1) "
+      "  (SELECT source_id FROM results_all WHERE run_id = ?1 UNION "
+      "  SELECT source_id FROM curves WHERE run_id = ?1) "
       "ORDER BY s.id",
   [Q_ENVS] =
       "SELECT e.*, (SELECT count(*) FROM runs r WHERE r.environment_id = "
@@ -291,7 +292,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
       "  m.method_note AS method_note "
-      "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
+      "FROM results_all m JOIN metrics mt ON mt.id = m.metric_id "
       "  JOIN sources s ON s.id = m.source_id "
       /* curve points first, in file order whether they are in chunks (no
       ** id) or rows (PostgreSQL, registries before schema v8), then the
@@ -398,6 +399,16 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_CURVE_ADD] =
       "INSERT INTO curves (run_id, source_id, first_point, line, n, vsum, "
       "  points) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  /* a run's curve chunks, every chunk: store/curve_read.c */
+  [Q_RUN_CHUNKS] =
+      "SELECT c.run_id, c.source_id, s.path, s.sha256, c.first_point, "
+      "  c.points FROM curves c JOIN sources s ON s.id = c.source_id "
+      "WHERE c.run_id = ?1 ORDER BY c.source_id, c.first_point",
+  [Q_ALL_CHUNKS] =
+      "SELECT c.run_id, c.source_id, s.path, s.sha256, c.first_point, "
+      "  c.points FROM curves c JOIN sources s ON s.id = c.source_id "
+      "ORDER BY c.run_id, c.source_id, c.first_point",
+  [Q_METRIC_INFO] = "SELECT id, name, unit, direction FROM metrics",
   [Q_RESULTS_CLEAR] =
       "DELETE FROM measurements WHERE run_id = ?1 AND derived IS NOT NULL",
   [Q_ROLE_CONFLICT] =
@@ -412,55 +423,67 @@ const char *const store_sql[Q_COUNT_] = {
       "  NULL AND r.role <> ?3 ORDER BY r.id LIMIT 1",
 };
 
+static void store_row_values(db_stmt *st, store_row *row) {
+  store_value *v = (store_value *)row->v;
+  for (int i = 0; i < row->n; i++) {
+    memset(&v[i], 0, sizeof v[i]);
+    switch (db_column_type(st, i)) {
+    case SQLITE_INTEGER:
+      v[i].type = STORE_INT;
+      v[i].i = db_column_int64(st, i);
+      v[i].d = (double)v[i].i;
+      break;
+    case SQLITE_FLOAT:
+      v[i].type = STORE_REAL;
+      v[i].d = db_column_double(st, i);
+      break;
+    case SQLITE_NULL:
+      v[i].type = STORE_NULL;
+      break;
+    default:
+      v[i].type = STORE_TEXT;
+      v[i].s = (const char *)db_column_text(st, i);
+      if (!v[i].s) v[i].s = "";
+    }
+  }
+}
+
+int store_row_step(store_db *db, db_stmt *st, store_row *row,
+                   const char *names[64], char err[POD_ERRLEN]) {
+  int r = db_step(st);
+  if (r == SQLITE_DONE) {
+    db_reset(st);
+    return 0;
+  }
+  if (r != SQLITE_ROW) return -store_fail(db, err);
+  /* Names only once the statement ran: PostgreSQL names the columns
+  ** then, and a schema change since SQLite prepared it (--replace's
+  ** temp table, another process's migration) makes the first step
+  ** prepare it again, freeing the old names (found by fuzzing). */
+  if (row->n < 0) {
+    row->n = db_column_count(st);
+    if (row->n > 64) {
+      db_reset(st);
+      return -pod_err(err, POD_EINTERNAL, "query has %d columns", row->n);
+    }
+    for (int i = 0; i < row->n; i++) names[i] = db_column_name(st, i);
+  }
+  store_row_values(st, row);
+  return 1;
+}
+
 int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]) {
-  int n = -1, r, stop = 0;
   const char *names[64];
   store_value v[64];
-  store_row row = {0, names, v};
-  while (!stop && (r = db_step(st)) == SQLITE_ROW) {
-    /* Names only once the statement ran: PostgreSQL names the columns
-    ** then, and a schema change since SQLite prepared it (--replace's
-    ** temp table, another process's migration) makes the first step
-    ** prepare it again, freeing the old names (found by fuzzing). */
-    if (n < 0) {
-      row.n = n = db_column_count(st);
-      if (n > 64) {
-        db_reset(st);
-        return pod_err(err, POD_EINTERNAL, "query has %d columns", n);
-      }
-      for (int i = 0; i < n; i++) names[i] = db_column_name(st, i);
+  store_row row = {-1, names, v};
+  int r, stop;
+  while ((r = store_row_step(db, st, &row, names, err)) == 1)
+    if ((stop = fn(&row, ud))) {
+      db_reset(st);
+      return stop;
     }
-    for (int i = 0; i < n; i++) {
-      memset(&v[i], 0, sizeof v[i]);
-      switch (db_column_type(st, i)) {
-      case SQLITE_INTEGER:
-        v[i].type = STORE_INT;
-        v[i].i = db_column_int64(st, i);
-        v[i].d = (double)v[i].i;
-        break;
-      case SQLITE_FLOAT:
-        v[i].type = STORE_REAL;
-        v[i].d = db_column_double(st, i);
-        break;
-      case SQLITE_NULL:
-        v[i].type = STORE_NULL;
-        break;
-      default:
-        v[i].type = STORE_TEXT;
-        v[i].s = (const char *)db_column_text(st, i);
-        if (!v[i].s) v[i].s = "";
-      }
-    }
-    stop = fn(&row, ud);
-  }
-  if (stop) {
-    db_reset(st);
-    return stop;
-  }
-  if (r != SQLITE_DONE) return store_fail(db, err);
-  db_reset(st);
-  return POD_OK;
+  return r < 0 ? -r : POD_OK;
 }
 
 /* Prepares q, binds an optional integer ?1, walks the rows. */
@@ -547,11 +570,6 @@ int store_each_run_match(store_db *db, const char *spec, store_row_fn fn,
                  "lists them)", spec);
 }
 
-int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
-                           void *ud, char err[POD_ERRLEN]) {
-  return walk_q(db, Q_MEASUREMENTS, run_id, fn, ud, err);
-}
-
 int store_each_sample(store_db *db, int64_t run_id, store_row_fn fn,
                       void *ud, char err[POD_ERRLEN]) {
   return walk_q(db, Q_SAMPLES, run_id, fn, ud, err);
@@ -634,11 +652,6 @@ int store_each_curve_point(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]) {
   if (store_memo_each_curve_point(db, run_id, fn, ud)) return POD_OK;
   return walk_q(db, Q_CURVE_POINTS, run_id, fn, ud, err);
-}
-
-int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
-                               char err[POD_ERRLEN]) {
-  return walk_q(db, Q_ALL_MEASUREMENTS, 0, fn, ud, err);
 }
 
 int store_each_summary(store_db *db, store_row_fn fn, void *ud,

@@ -440,6 +440,7 @@ int store_test_max_pages(store_db *db, long pages) {
 void store_close(store_db *db) {
   if (!db) return;
   store_pending_free(db);   /* an open transaction is rolled back */
+  store_metric_info_free(db);
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);

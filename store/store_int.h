@@ -25,9 +25,17 @@ enum {
   Q_PRIMARY_ASC, Q_PRIMARY_DESC,
   Q_SET_METHOD, Q_SET_METHOD_ENERGY, Q_ESTIMATE_CLEAR, Q_ESTIMATE_ORPHANS,
   Q_SOURCE_RUNS, Q_RUNS_WITHOUT_RESULTS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
-  Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD,
+  Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD, Q_RUN_CHUNKS, Q_ALL_CHUNKS,
+  Q_METRIC_INFO,
   Q_COUNT_
 };
+
+/* A metric as readers name it (curve_read.c). */
+typedef struct store_metric_info {
+  int64_t id;
+  char *name, *unit;
+  int direction;
+} store_metric_info;
 
 typedef struct metric_cache_entry {
   char *name;
@@ -74,6 +82,8 @@ struct store_db {
   size_t n_held_runs, cap_held_runs;
   store_pending *pending;   /* runs and tracker rows not written yet */
   store_curves *curves;     /* the open curve chunk, the file's memo */
+  store_metric_info *minfo; /* every metric, for curve_read.c */
+  size_t n_minfo;
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
   int64_t tx_runs_from;
@@ -130,6 +140,12 @@ int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
                     char err[POD_ERRLEN]);
 
 extern const char *const store_sql[Q_COUNT_];
+
+/* A walk by hand (store_walk's steps): the next row of st into row
+** (row->n -1 before the first: names are read then, into names): 1, 0
+** at the end (st reset), or -(error code). */
+int store_row_step(store_db *db, db_stmt *st, store_row *row,
+                   const char *names[64], char err[POD_ERRLEN]);
 /* PostgreSQL's text of a migration where it differs (schema.c; NULL: the
 ** same), and of Q_CURVE_POINTS (query.c, for store_pg_override). */
 const char *store_pg_migration(int v);
@@ -156,6 +172,10 @@ int store_memo_each_curve_point(store_db *db, int64_t run_id,
 int store_memo_result(store_db *db, int64_t run_id, int64_t source_id,
                       int64_t col, const char *derived, int64_t of_epochs,
                       char err[POD_ERRLEN]);
+/* curve_read.c: the metric of that id (read again when unknown), or
+** NULL; the memory of them. */
+const store_metric_info *store_metric_info_of(store_db *db, int64_t id);
+void store_metric_info_free(store_db *db);
 /* A metric this connection looked up (store_metric_id), or NULL. */
 const metric_cache_entry *store_metric_cached(store_db *db,
                                                int64_t metric_id);

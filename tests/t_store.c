@@ -270,10 +270,31 @@ typedef struct point_back {
   int n, bad;
   const char *const *raw;
   const double *v;
+  char names[512];   /* the first row's column names: every row's */
 } point_back;
+
+/* Whether row's column names are the first row's (a chunk's points are
+** made in C, store/curve_read.c, beside rows from SQL). */
+static int same_names(point_back *b, const store_row *row) {
+  char names[512] = "";
+  for (int i = 0; i < row->n; i++) {
+    strncat(names, row->names[i], sizeof names - strlen(names) - 2);
+    strcat(names, ",");
+  }
+  if (!b->names[0]) snprintf(b->names, sizeof b->names, "%s", names);
+  return !strcmp(names, b->names);
+}
+
+static int check_all(const store_row *row, void *ud) {
+  point_back *b = ud;
+  if (!same_names(b, row)) b->bad++;
+  b->n++;
+  return 0;
+}
 
 static int check_point(const store_row *row, void *ud) {
   point_back *b = ud;
+  if (!same_names(b, row)) b->bad += 100;
   const store_value *v = store_row_col(row, "value");
   long line = (long)store_row_col(row, "line")->i, i = line - 2;
   const char *raw = store_row_text(row, "raw_value");
@@ -336,6 +357,11 @@ static void test_store_curve_points_read_back_exactly(void) {
   CHECK_RC(store_each_measurement(db, run[1], check_point, &b, err), POD_OK, err);
   CHECK_INT(b.n, 9);    /* and the energy point, line 20: counted bad */
   CHECK_INT(b.bad, 1);
+  memset(&b, 0, sizeof b);
+  CHECK_RC(store_each_measurement_all(db, check_all, &b, err), POD_OK, err);
+  CHECK_INT(b.n, 9);
+  CHECK_INT(b.bad, 0);
+  CHECK_HAS(b.names, "run_id,metric,unit,value,");
   if (!test_registry_url) {
     /* one chunk each time the run changes; the energy point a row */
     CHECK_INT(count_sql("SELECT count(*) FROM curves"), 8);
