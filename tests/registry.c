@@ -312,21 +312,28 @@ void test_read_site_at(const char *file, int line, const char *rel,
   if (pod_file_read(path, page, err)) test_fail(file, line, "%s", err);
 }
 
-void test_add_value(struct store_db *db, int64_t run, int64_t metric, int64_t src,
-                    double v, int64_t batch, int64_t seq, const char *split) {
+void test_add_at(struct store_db *db, int64_t run, int64_t metric,
+                 int64_t src, int64_t line, double v, int64_t batch,
+                 int64_t seq, double epoch, const char *split) {
   store_measurement m;
   char err[POD_ERRLEN];
   store_measurement_init(&m);
   m.run_id = run;
   m.metric_id = metric;
   m.source_id = src;
-  m.line = 2;
+  m.line = line;
   m.value = v;
   m.batch_size = batch;
   m.sequence_length = seq;
+  m.epoch = epoch;
   m.split = split;
   if (store_measurement_add(db, &m, err))
     test_fail(__FILE__, __LINE__, "%s", err);
+}
+
+void test_add_value(struct store_db *db, int64_t run, int64_t metric, int64_t src,
+                    double v, int64_t batch, int64_t seq, const char *split) {
+  test_add_at(db, run, metric, src, 2, v, batch, seq, NAN, split);
 }
 
 int test_count_entries(const char *dir, const char *prefix) {

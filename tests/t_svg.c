@@ -550,17 +550,8 @@ static void test_svg_template_helper_errors_name_the_line(void) {
 
 static void add_epoch(store_db *db, int64_t run, int64_t metric, int64_t src,
                       double epoch, const char *split, double v) {
-  store_measurement m;
-  char err[POD_ERRLEN];
-  store_measurement_init(&m);
-  m.run_id = run;
-  m.metric_id = metric;
-  m.source_id = src;
-  m.line = (int64_t)epoch + 1;
-  m.value = v;
-  m.epoch = epoch;
-  m.split = split;
-  CHECK_RC(store_measurement_add(db, &m, err), POD_OK, err);
+  test_add_at(db, run, metric, src, (int64_t)epoch + 1, v, -1, -1, epoch,
+              split);
 }
 
 static int render_to(store_db *db, const char *out, char err[POD_ERRLEN]) {

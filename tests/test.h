@@ -166,6 +166,10 @@ const char *test_at_version(const char *fmt);
 ** the axis does not apply), split or NULL. */
 void test_add_value(struct store_db *db, int64_t run, int64_t metric, int64_t src,
                     double v, int64_t batch, int64_t seq, const char *split);
+/* The same at a line, with an epoch (NAN: none). */
+void test_add_at(struct store_db *db, int64_t run, int64_t metric,
+                 int64_t src, int64_t line, double v, int64_t batch,
+                 int64_t seq, double epoch, const char *split);
 /* The entries of folder dir whose names start with prefix; -1: no dir. */
 int test_count_entries(const char *dir, const char *prefix);
 
