@@ -115,6 +115,7 @@ typedef struct cc {
   run_table runs;
   /* caches */
   pod_buf env_key;             /* raw environment cells, \x1f-separated */
+  pod_buf env_desc;            /* the header's length and text, env_key */
   env_slot env[ENV_SLOTS];     /* recent machines, most recent first */
   int n_env;
   int64_t env_id;
@@ -145,6 +146,7 @@ static void cc_free(cc *st) {
   free(st->env_cols);
   cc_runs_free(&st->runs);
   pod_buf_free(&st->env_key);
+  pod_buf_free(&st->env_desc);
   for (int k = 0; k < ENV_SLOTS; k++) pod_buf_free(&st->env[k].key);
   pod_buf_free(&st->group_key);
   pod_buf_free(&st->group_prev);
@@ -418,7 +420,9 @@ static int same_env(const cc *st, const pod_buf *key, const ingest_csv_row *row)
 /* Rows of several machines interleave (each flush() appends one row of
 ** its run), so the environments of the last few distinct rows are kept,
 ** most recent first, keyed by their raw cells: env_build (cJSON, the
-** fingerprint, a query) runs once per machine, not once per row. */
+** fingerprint, a query) runs once per machine, not once per row; and
+** once per machine for a folder of files (ingest_env_recall: keyed by
+** the header too, which says what the cells are). */
 static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    char err[POD_ERRLEN]) {
   env_slot hit;
@@ -432,7 +436,14 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
       pod_buf_add(&st->env_key, row->field[i], row->len[i]);
       pod_buf_addc(&st->env_key, '\x1f');
     }
-    if ((rc = env_build(cx, st, row, err))) return rc;
+    pod_buf_clear(&st->env_desc);   /* the length: no text is ambiguous */
+    pod_buf_printf(&st->env_desc, "%zu:", st->hdr.text_len);
+    pod_buf_add(&st->env_desc, st->hdr.text, st->hdr.text_len);
+    pod_buf_add(&st->env_desc, st->env_key.data, st->env_key.len);
+    if (!(st->env_id = ingest_env_recall(cx, st->env_desc.data))) {
+      if ((rc = env_build(cx, st, row, err))) return rc;
+      ingest_env_remember(cx, st->env_desc.data, st->env_id);
+    }
     if (st->n_env < ENV_SLOTS) st->n_env++;
     k = st->n_env - 1;   /* the least recent slot gets the new one */
     pod_buf_clear(&st->env[k].key);

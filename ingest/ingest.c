@@ -44,6 +44,8 @@ struct ingest_session {
   ingest_meta meta;      /* strings owned by the session */
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
+  id_map env_desc;       /* ingest_env_recall: description -> its id */
+  unsigned long env_epoch;   /* the store's, when env_desc was filled */
   char *run_name_model;  /* with --run: the one model it may hold */
   /* folder -> its manifest (NULL: none), loaded once per session; found
   ** by a hash (a list scanned per folder was quadratic in a folder of
@@ -182,6 +184,27 @@ static double monotonic_now(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* ---- environments by description --------------------------------------- */
+
+static id_map *env_descs(ingest_session *s) {
+  unsigned long epoch = store_env_epoch(s->db);
+  if (epoch != s->env_epoch) {   /* the store forgot: so does the session */
+    map_truncate(&s->env_desc, 0);
+    s->env_epoch = epoch;
+  }
+  return &s->env_desc;
+}
+
+int64_t ingest_env_recall(ingest_ctx *cx, const char *key) {
+  return map_get(env_descs(cx->session), key);
+}
+
+void ingest_env_remember(ingest_ctx *cx, const char *key, int64_t id) {
+  id_map *m = env_descs(cx->session);
+  if (m->n == 64) map_truncate(m, 0);   /* as many as the store keeps */
+  map_put(m, key, id);
+}
+
 /* ---- batches: several files in one transaction ------------------------ */
 
 void ingest_session_batch(ingest_session *s, int files, double seconds) {
@@ -253,6 +276,7 @@ void ingest_session_free(ingest_session *s) {
   free(s->manifest);
   map_free(&s->runs);
   map_free(&s->folder_envs);
+  map_free(&s->env_desc);
   free(s->run_name_model);
   free(s);
 }

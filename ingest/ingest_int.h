@@ -40,6 +40,15 @@ typedef struct ingest_ctx {
 ** rc, with " (--skip-bad-rows skips such lines)" added to err. */
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
 
+/* A machine's environment by its description as written (a format's raw
+** cells and what names them), across the files of a session: env_build
+** and the store's fingerprint were a fifth of a small CodeCarbon file
+** (issue 14). Kept while the store's answers stand (store_env_epoch), so
+** a recalled id is what store_env_add would give; 0: not known. key is
+** the session's copy's source, NUL-terminated. */
+int64_t ingest_env_recall(ingest_ctx *cx, const char *key);
+void ingest_env_remember(ingest_ctx *cx, const char *key, int64_t id);
+
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
 typedef struct ingest_csv_row {
   size_t n;              /* number of fields */

@@ -43,6 +43,7 @@ int store_file_undo(store_db *db) {
   db->tx_runs_from = 0;
   db->held_source = 0;   /* its id may be given again */
   db->n_envs = 0;
+  db->env_epoch++;
   while (db->n_metrics > db->file_metrics_mark)
     free(db->metrics[--db->n_metrics].name);
   /* SQLite undoes the whole transaction on some errors (a full disk) */

@@ -503,6 +503,7 @@ int store_stmt_get(store_db *db, int q, db_stmt **out,
 
 int store_begin(store_db *db, char err[POD_ERRLEN]) {
   db->n_envs = 0;  /* another process may have written since */
+  db->env_epoch++;
   db->tx_runs_from = 0;
   if (db->read_only)
     return pod_err(err, POD_EINTERNAL, "%s: a write on a registry opened "
@@ -524,6 +525,7 @@ void store_rollback(store_db *db) {
   /* Metric and environment ids added inside the transaction are gone
   ** now. */
   db->n_envs = 0;
+  db->env_epoch++;
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   db->n_metrics = 0;
 }

@@ -55,6 +55,7 @@ struct store_db {
   size_t n_metrics, cap_metrics;
   env_cache_entry envs[STORE_ENV_CACHE];
   int n_envs;
+  unsigned long env_epoch;   /* store_env_epoch: n_envs set to 0 again */
   int read_only;   /* store_open_read: every write is refused */
   /* the lines of the source being ingested that got a value, one bit
   ** each: its rows less these are sources.valueless (podium check) */
