@@ -47,6 +47,11 @@ int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]) {
 
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]) {
+  return pod_file_sha256_copy(path, hex, out_bytes, NULL, 0, err);
+}
+
+int pod_file_sha256_copy(const char *path, char hex[65], int64_t *out_bytes,
+                         pod_buf *copy, size_t max, char err[POD_ERRLEN]) {
   static char chunk[1 << 16];
   ssize_t n;
   int64_t total = 0;
@@ -55,6 +60,7 @@ int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
   ** hashing a small file (issue 14: a folder of 10,000) */
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return os_err(err, "open", path);
+  if (copy) pod_buf_clear(copy);
   pod_sha256_init(&s);
   while ((n = read(fd, chunk, sizeof chunk)) != 0) {
     if (n < 0) {
@@ -67,6 +73,7 @@ int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
     }
     pod_sha256_update(&s, chunk, (size_t)n);
     total += (int64_t)n;
+    if (copy && (uint64_t)total <= max) pod_buf_add(copy, chunk, (size_t)n);
   }
   close(fd);
   pod_sha256_hex(&s, hex);

@@ -57,6 +57,7 @@ struct ingest_session {
   void *progress_ud;
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
+  pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
   ingest_report report;   /* the last file's, pointing into bad */
   /* ingest_session_batch: its limits (0 files: no batches), files added
   ** but not committed, when the batch began, and the maps as they were
@@ -259,6 +260,7 @@ void ingest_session_free(ingest_session *s) {
   if (!s) return;
   if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
   pod_buf_free(&s->bad);
+  pod_buf_free(&s->data);
   free((char *)s->meta.format);
   free((char *)s->meta.project);
   free((char *)s->meta.model);
@@ -698,7 +700,13 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     bytes = (int64_t)st.st_size;
     cx.stream_sha = 1;
   } else {
-    if ((rc = pod_file_sha256(path, sha, &bytes, err))) return rc;
+    if ((rc = pod_file_sha256_copy(path, sha, &bytes, &s->data,
+                                   INGEST_IN_MEMORY_MAX, err)))
+      return rc;
+    if ((size_t)bytes == s->data.len) {   /* read whole: parsed from here */
+      cx.data = s->data.data ? s->data.data : "";
+      cx.data_len = s->data.len;
+    }
     if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
     if (known) {
       *out_status = INGEST_SKIPPED;
@@ -713,7 +721,9 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
                    fm.meta.format);
       goto done;
     }
-  } else if ((rc = ingest_detect(path, &fmt, err))) {
+  } else if ((rc = cx.data ? ingest_detect_bytes(path, cx.data, cx.data_len,
+                                                  &fmt, err)
+                            : ingest_detect(path, &fmt, err))) {
     if (rc == POD_EINPUT && p->from_folder) {
       *out_status = INGEST_IGNORED;
       rc = POD_OK;
