@@ -575,6 +575,21 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
   return col;
 }
 
+char *ingest_copy_fields(const ingest_csv_row *row, char **out) {
+  size_t total = 0, at = 0;
+  char *bytes;
+  if (!row->n) return NULL;
+  for (size_t i = 0; i < row->n; i++) total += strlen(row->field[i]) + 1;
+  bytes = pod_xmalloc(total);
+  for (size_t i = 0; i < row->n; i++) {
+    size_t n = strlen(row->field[i]) + 1;
+    memcpy(bytes + at, row->field[i], n);
+    out[i] = bytes + at;
+    at += n;
+  }
+  return bytes;
+}
+
 int ingest_csv_fail(ingest_ctx *cx, const ingest_csv_row *row, size_t i,
                     const char *expected, char err[POD_ERRLEN]) {
   char found[96];
@@ -593,7 +608,8 @@ int ingest_csv_check_header(ingest_ctx *cx, const ingest_csv_row *row,
                             char err[POD_ERRLEN]) {
   for (size_t i = 0; i < row->n; i++) {
     for (size_t j = 0; j < i; j++)
-      if (row->len[i] && !strcmp(row->field[i], row->field[j])) {
+      if (row->len[i] && row->len[i] == row->len[j] &&   /* cheap first */
+          !strcmp(row->field[i], row->field[j])) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "a column name used once (it is also column %zu)", j + 1);

@@ -44,8 +44,9 @@ struct ingest_session {
   ingest_meta meta;      /* strings owned by the session */
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
-  id_map env_desc;       /* ingest_env_recall: description -> its id */
-  unsigned long env_epoch;   /* the store's, when env_desc was filled */
+  id_map env_desc;       /* ingest_env_recall: raw cells -> its id, */
+  pod_buf env_names;     /* for cells these names name, */
+  unsigned long env_epoch;   /* in the store's epoch */
   char *run_name_model;  /* with --run: the one model it may hold */
   /* folder -> its manifest (NULL: none), loaded once per session; found
   ** by a hash (a list scanned per folder was quadratic in a folder of
@@ -187,21 +188,28 @@ static double monotonic_now(void) {
 
 /* ---- environments by description --------------------------------------- */
 
-static id_map *env_descs(ingest_session *s) {
+/* The cells known for these names in this epoch (emptied otherwise:
+** the store forgot, or the cells mean other things now). */
+static id_map *env_descs(ingest_session *s, const char *names, size_t n) {
   unsigned long epoch = store_env_epoch(s->db);
-  if (epoch != s->env_epoch) {   /* the store forgot: so does the session */
+  if (epoch != s->env_epoch || n != s->env_names.len ||
+      memcmp(names, s->env_names.data ? s->env_names.data : "", n)) {
     map_truncate(&s->env_desc, 0);
     s->env_epoch = epoch;
+    pod_buf_clear(&s->env_names);
+    pod_buf_add(&s->env_names, names, n);
   }
   return &s->env_desc;
 }
 
-int64_t ingest_env_recall(ingest_ctx *cx, const char *key) {
-  return map_get(env_descs(cx->session), key);
+int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
+                          size_t names_len, const char *key) {
+  return map_get(env_descs(cx->session, names, names_len), key);
 }
 
-void ingest_env_remember(ingest_ctx *cx, const char *key, int64_t id) {
-  id_map *m = env_descs(cx->session);
+void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
+                         const char *key, int64_t id) {
+  id_map *m = env_descs(cx->session, names, names_len);
   if (m->n == 64) map_truncate(m, 0);   /* as many as the store keeps */
   map_put(m, key, id);
 }
@@ -279,6 +287,7 @@ void ingest_session_free(ingest_session *s) {
   map_free(&s->runs);
   map_free(&s->folder_envs);
   map_free(&s->env_desc);
+  pod_buf_free(&s->env_names);
   free(s->run_name_model);
   free(s);
 }
@@ -657,7 +666,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   char sha[65], old_sha[65];
   int64_t bytes = 0, known = 0, old = 0;
   size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
-  int rc, had_model = s->run_name_model != NULL, spec;
+  int rc, had_model = s->run_name_model != NULL, spec, held;
   struct stat st;
 
   *out_status = INGEST_ADDED;
@@ -692,6 +701,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   ** added meanwhile by another process) it is rolled back and skipped,
   ** as a hash taken first would have skipped it. Any other file is
   ** hashed first, so a known one costs no parse. */
+  held = store_in_tx(s->db);   /* the write lock, for the lookups below */
   if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
     return rc;
   spec = !old && st.st_size >= INGEST_THREAD_MIN_BYTES;
@@ -760,13 +770,15 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     s->batch_envs = envs_mark;
     s->batch_had_model = had_model;
   }
+  held = held && store_in_tx(s->db);   /* the same transaction still */
   if ((rc = store_file_begin(s->db, err))) {
     file_undo(s);
     goto done;
   }
   /* another process may have ingested these bytes while this one waited
-  ** for the write lock: it is a skip, not a UNIQUE failure (issue 15) */
-  if (!spec &&
+  ** for the write lock: it is a skip, not a UNIQUE failure (issue 15);
+  ** not when the lock was held since the lookup above */
+  if (!spec && !held &&
       (rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
     file_undo(s);
     *out_status = INGEST_SKIPPED;

@@ -45,14 +45,17 @@ typedef struct ingest_ctx {
 ** rc, with " (--skip-bad-rows skips such lines)" added to err. */
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
 
-/* A machine's environment by its description as written (a format's raw
-** cells and what names them), across the files of a session: env_build
-** and the store's fingerprint were a fifth of a small CodeCarbon file
-** (issue 14). Kept while the store's answers stand (store_env_epoch), so
-** a recalled id is what store_env_add would give; 0: not known. key is
-** the session's copy's source, NUL-terminated. */
-int64_t ingest_env_recall(ingest_ctx *cx, const char *key);
-void ingest_env_remember(ingest_ctx *cx, const char *key, int64_t id);
+/* A machine's environment by its description as written, across the
+** files of a session: env_build and the store's fingerprint were a fifth
+** of a small CodeCarbon file (issue 14). key: a row's raw cells
+** (NUL-terminated); names: what says what they are (a header's text,
+** names_len bytes). Kept while the store's answers stand
+** (store_env_epoch) and the names stay the same, so a recalled id is
+** what store_env_add would give; 0: not known. The session copies. */
+int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
+                          size_t names_len, const char *key);
+void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
+                         const char *key, int64_t id);
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
 typedef struct ingest_csv_row {
@@ -102,6 +105,11 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
 int ingest_csv_read_row_at(ingest_ctx *cx, long long offset, long line,
                            ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]);
 
+/* Copies row's fields into one new block (the caller's to free; NULL
+** for no fields) and points out[0 .. row->n) at them: one allocation,
+** not one per field. */
+char *ingest_copy_fields(const ingest_csv_row *row, char **out);
+
 /* 1-based column (in bytes) at which field i of row starts, and the line
 ** it is on; for fields past the last, the end of the row. */
 long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line);
@@ -132,6 +140,7 @@ typedef int (*ingest_fits_fn)(void *ud, size_t col, const char *cell);
 typedef struct ingest_dropped {
   const ingest_csv_row *hdr;   /* borrowed: the header, for the names */
   char **first;                /* the first whole row's cells (owned) */
+  char *first_bytes;           /* ... their bytes, one block (owned) */
   size_t n;                    /* header columns */
   unsigned long found;         /* the last set found, over the candidates */
   size_t found_k;              /* the shortfall it was found for; 0: none */

@@ -439,6 +439,7 @@ void store_close(store_db *db) {
   if (!db) return;
   store_pending_free(db);   /* an open transaction is rolled back */
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
+  for (int i = 0; i < 2; i++) sqlite3_finalize(db->file_sql[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
   free(db->held);

@@ -73,6 +73,7 @@ struct store_db {
   int64_t tx_runs_from;
   size_t file_metrics_mark;   /* n_metrics at store_file_begin */
   int file_savepoint;         /* the file is a savepoint (not the tx) */
+  sqlite3_stmt *file_sql[2];  /* batch.c: SAVEPOINT, RELEASE, prepared */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
