@@ -2,7 +2,9 @@
 ** ingest/ingest.c -- the ingest driver: each file whole or not at all.
 **
 ** The life of a file:
-**   1. hash it (sha256, streamed); a known hash means "skipped";
+**   1. hash it (sha256, streamed); a known hash means "skipped"; a small
+**      file is kept in memory as it is hashed (cx->data), not opened
+**      again to be detected and parsed;
 **   2. detect its format from its first bytes (or take --format);
 **   3. BEGIN when no batch is open (the file is the transaction), else a
 **      savepoint; add the source row; the format's parser streams the rows
