@@ -234,7 +234,10 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   s = ingest_session_new(db, &meta);
-  ingest_session_batch(s, 64, 0.5);   /* the lock is held half a second */
+  /* 256 files or half a second (the lock is held no longer): 64 rewrote
+  ** the pages small files share 4x as often (issue 14, 10,000 experiment
+  ** folders: 39,577 WAL writes and 55 fsyncs -> 22,449 and 31, 10% CPU) */
+  ingest_session_batch(s, 256, 0.5);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
   for (int i = 0; i < n_paths; i++) {

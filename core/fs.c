@@ -47,22 +47,36 @@ int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]) {
 
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]) {
+  return pod_file_sha256_copy(path, hex, out_bytes, NULL, 0, err);
+}
+
+int pod_file_sha256_copy(const char *path, char hex[65], int64_t *out_bytes,
+                         pod_buf *copy, size_t max, char err[POD_ERRLEN]) {
   static char chunk[1 << 16];
-  size_t n;
+  ssize_t n;
   int64_t total = 0;
-  int failed;
   pod_sha256 s;
-  FILE *f = fopen(path, "rb");
-  if (!f) return os_err(err, "open", path);
+  /* open + read, not stdio: fopen's fstat and buffer were a tenth of
+  ** hashing a small file (issue 14: a folder of 10,000) */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_err(err, "open", path);
+  if (copy) pod_buf_clear(copy);
   pod_sha256_init(&s);
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    pod_sha256_update(&s, chunk, n);
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      close(fd);
+      pod_sha256_hex(&s, hex);
+      errno = e;
+      return os_err(err, "read", path);
+    }
+    pod_sha256_update(&s, chunk, (size_t)n);
     total += (int64_t)n;
+    if (copy && (uint64_t)total <= max) pod_buf_add(copy, chunk, (size_t)n);
   }
-  failed = ferror(f);
-  fclose(f);
+  close(fd);
   pod_sha256_hex(&s, hex);
-  if (failed) return os_err(err, "read", path);
   if (out_bytes) *out_bytes = total;
   return POD_OK;
 }

@@ -21,6 +21,10 @@ int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]);
 /* Hashes a file without holding it in memory; out_bytes may be NULL. */
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]);
+/* The same, and a file of at most max bytes is also copied into *copy
+** (cleared first; the caller's): copy->len == *out_bytes says it was. */
+int pod_file_sha256_copy(const char *path, char hex[65], int64_t *out_bytes,
+                         pod_buf *copy, size_t max, char err[POD_ERRLEN]);
 /* Creates or replaces path with n bytes of data. */
 int pod_file_write(const char *path, const void *data, size_t n,
                    char err[POD_ERRLEN]);

@@ -7,6 +7,7 @@
 #include "core/sha256.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,20 @@ static void must(int ok) {
   }
 }
 
+/* The algorithm fetched once: EVP_sha256() makes OpenSSL 3 look it up
+** again (locks, a property query) in every init, ~8,000 instructions,
+** as much as hashing a 2 KB file (issue 14). Never freed: one per
+** process, as OpenSSL's own default provider. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_md(void) { sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
+
 void pod_sha256_init(pod_sha256 *s) {
   EVP_MD_CTX *c = EVP_MD_CTX_new();
   must(c != NULL);
-  must(EVP_DigestInit_ex(c, EVP_sha256(), NULL));
+  pthread_once(&sha256_once, fetch_md);
+  must(EVP_DigestInit_ex(c, sha256_md ? sha256_md : EVP_sha256(), NULL));
   s->ctx = c;
   s->n = 0;
 }

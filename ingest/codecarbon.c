@@ -49,6 +49,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,7 @@ typedef struct env_slot {
 typedef struct cc {
   int header_seen;
   ingest_csv_row hdr;          /* owned copy of the header */
+  char *hdr_bytes;             /* its fields, one after another */
   long hdr_line;
   int col[C_N];                /* index of a named column, or -1 */
   int key_col;                 /* the column keying runs, or -1 */
@@ -127,8 +129,10 @@ typedef struct cc {
   char negative_what[96];      /* the first: "gpu_energy at line 136" */
 } cc;
 
+/* The first byte first: a header is matched against every name podium
+** knows, ~900 strcmp a file (issue 14: a folder of small files). */
 static int name_is(const ingest_csv_row *hdr, size_t i, const char *name) {
-  return !strcmp(hdr->field[i], name);
+  return hdr->field[i][0] == name[0] && !strcmp(hdr->field[i], name);
 }
 
 static int find_col(const ingest_csv_row *hdr, const char *name) {
@@ -138,7 +142,7 @@ static int find_col(const ingest_csv_row *hdr, const char *name) {
 }
 
 static void cc_free(cc *st) {
-  for (size_t i = 0; i < st->hdr.n; i++) free(st->hdr.field[i]);
+  free(st->hdr_bytes);
   free(st->hdr.field);
   free(st->hdr.len);
   free((char *)st->hdr.text);
@@ -185,7 +189,8 @@ static const char *layout_of(const cc *st) {
 
 static int is_run_column(const char *name) {
   for (int k = 0; run_columns[k]; k++)
-    if (!strcmp(name, run_columns[k])) return 1;
+    if (name[0] == run_columns[k][0] && !strcmp(name, run_columns[k]))
+      return 1;
   return 0;
 }
 
@@ -200,10 +205,8 @@ static int read_header(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
   st->hdr.n = row->n;
   st->hdr.field = pod_xmalloc((row->n + 1) * sizeof *st->hdr.field);
   st->hdr.len = pod_xmalloc((row->n + 1) * sizeof *st->hdr.len);
-  for (size_t i = 0; i < row->n; i++) {
-    st->hdr.field[i] = pod_xstrdup(row->field[i]);
-    st->hdr.len[i] = row->len[i];
-  }
+  st->hdr_bytes = ingest_copy_fields(row, st->hdr.field);
+  for (size_t i = 0; i < row->n; i++) st->hdr.len[i] = row->len[i];
   st->hdr.line = row->line;
   st->hdr.text = pod_xstrndup(row->text, row->text_len);
   st->hdr.text_len = row->text_len;
@@ -418,7 +421,9 @@ static int same_env(const cc *st, const pod_buf *key, const ingest_csv_row *row)
 /* Rows of several machines interleave (each flush() appends one row of
 ** its run), so the environments of the last few distinct rows are kept,
 ** most recent first, keyed by their raw cells: env_build (cJSON, the
-** fingerprint, a query) runs once per machine, not once per row. */
+** fingerprint, a query) runs once per machine, not once per row; and
+** once per machine for a folder of files (ingest_env_recall: keyed by
+** the header too, which says what the cells are). */
 static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
                    char err[POD_ERRLEN]) {
   env_slot hit;
@@ -432,7 +437,12 @@ static int env_for(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
       pod_buf_add(&st->env_key, row->field[i], row->len[i]);
       pod_buf_addc(&st->env_key, '\x1f');
     }
-    if ((rc = env_build(cx, st, row, err))) return rc;
+    if (!(st->env_id = ingest_env_recall(cx, st->hdr.text, st->hdr.text_len,
+                                         pod_buf_str(&st->env_key)))) {
+      if ((rc = env_build(cx, st, row, err))) return rc;
+      ingest_env_remember(cx, st->hdr.text, st->hdr.text_len,
+                          pod_buf_str(&st->env_key), st->env_id);
+    }
     if (st->n_env < ENV_SLOTS) st->n_env++;
     k = st->n_env - 1;   /* the least recent slot gets the new one */
     pod_buf_clear(&st->env[k].key);
@@ -759,17 +769,33 @@ static int snapshot_summaries(ingest_ctx *cx, cc *st, char err[POD_ERRLEN]) {
   return rc;
 }
 
+/* Where each measurement column goes, the same for every file: found
+** once (~4,000 instructions a file, issue 14). */
+static int mcol_sample[N_MCOLS];
+static size_t mcol_dur_k, mcol_cpu_power_k, mcol_rate_k;
+static pthread_once_t mcols_once = PTHREAD_ONCE_INIT;
+
+static void mcols_index(void) {
+  for (size_t k = 0; k < N_MCOLS; k++) {
+    mcol_sample[k] = store_sample_index(mcols[k].metric);
+    if (!strcmp(mcols[k].metric, "duration")) mcol_dur_k = k;
+    if (!strcmp(mcols[k].metric, "cpu_power")) mcol_cpu_power_k = k;
+    if (!strcmp(mcols[k].metric, "emissions_rate")) mcol_rate_k = k;
+  }
+}
+
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   cc st;
   int rc;
   memset(&st, 0, sizeof st);
+  pthread_once(&mcols_once, mcols_index);
   for (size_t k = 0; k < N_MCOLS; k++) {
     st.mcol[k] = -1;
-    st.sample_col[k] = store_sample_index(mcols[k].metric);
-    if (!strcmp(mcols[k].metric, "duration")) st.dur_k = k;
-    if (!strcmp(mcols[k].metric, "cpu_power")) st.cpu_power_k = k;
-    if (!strcmp(mcols[k].metric, "emissions_rate")) st.rate_k = k;
+    st.sample_col[k] = mcol_sample[k];
   }
+  st.dur_k = mcol_dur_k;
+  st.cpu_power_k = mcol_cpu_power_k;
+  st.rate_k = mcol_rate_k;
   rc = ingest_csv_read(cx, data_row, &st, err);
   if (rc == POD_OK && st.header_seen) rc = snapshot_summaries(cx, &st, err);
   if (rc == POD_OK && !st.hdr.field)
@@ -827,7 +853,7 @@ static int sniff(const char *head, size_t n, const char *path) {
         cell[o++] = head[i];
     cell[o] = '\0';
     for (int k = 0; k < 5; k++)
-      if (!strcmp(cell, want[k])) found[k] = 1;
+      if (cell[0] == want[k][0] && !strcmp(cell, want[k])) found[k] = 1;
     if (i < n && head[i] == ',') i++;
   }
   if (!(found[0] && found[1] && found[2] && found[3])) return 0;

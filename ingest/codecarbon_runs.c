@@ -44,7 +44,8 @@ static run_entry *table_find(run_table *t, uint64_t h, int add) {
   if (add && 2 * (t->n + 1) > t->cap) {
     run_table g = *t;
     g.n = 0;
-    g.cap = t->cap ? 2 * t->cap : 256;
+    /* small first: a file of a few runs cleared 256 entries (issue 14) */
+    g.cap = t->cap ? 2 * t->cap : 16;
     g.e = pod_xmalloc(g.cap * sizeof *g.e);
     memset(g.e, 0, g.cap * sizeof *g.e);
     for (size_t i = 0; i < t->cap; i++)

@@ -199,7 +199,9 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
                      pod_sha256 *hash, long long *hashed_all,
                      char err[POD_ERRLEN]) {
   enum { CHUNK = 1 << 16 };
-  char *chunk = pod_xmalloc(CHUNK);  /* not static: two readers may run */
+  /* not static: two readers may run; none for a file in memory */
+  char *chunk = cx->data ? NULL : pod_xmalloc(CHUNK);
+  long long mem_at = start;   /* cx->data: where the next read starts */
   struct csv_parser p;
   reader r;
   pod_buf line = POD_BUF_INIT;
@@ -220,16 +222,27 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
     return pod_err(err, POD_EINTERNAL, "cannot start the CSV parser");
   }
   if (cx->delim) csv_set_delim(&p, (unsigned char)cx->delim);
-  if (!(f = fopen(cx->path, "rb")) ||
-      (start && fseeko(f, (off_t)start, SEEK_SET) != 0)) {
+  if (!cx->data && (!(f = fopen(cx->path, "rb")) ||
+                    (start && fseeko(f, (off_t)start, SEEK_SET) != 0))) {
     rc = pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
                  strerror(errno));
     goto done;
   }
-  while (rc == POD_OK && r.rows_left != 0 &&
-         (got = fread(chunk, 1, CHUNK, f)) > 0) {
-    const char *s = chunk, *end = chunk + got;
-    if (hash) pod_sha256_update(hash, chunk, got);
+  for (;;) {
+    const char *s, *end;
+    if (rc != POD_OK || r.rows_left == 0) break;
+    if (cx->data) {   /* the file in one piece, as one short fread */
+      if (mem_at >= (long long)cx->data_len) break;
+      s = cx->data + mem_at;
+      got = cx->data_len - (size_t)mem_at;
+      mem_at = (long long)cx->data_len;
+    } else if ((got = fread(chunk, 1, CHUNK, f)) > 0) {
+      s = chunk;
+    } else {
+      break;
+    }
+    end = s + got;
+    if (hash) pod_sha256_update(hash, s, got);
     n_read += (long long)got;
     if (first) {  /* a UTF-8 BOM is how Excel and pandas mark UTF-8 */
       first = 0;
@@ -238,7 +251,8 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
         offset = line_start = 3;
       }
     }
-    if (!eol && (eol = line_end(s, (size_t)(end - s), !feof(f))) && !start)
+    if (!eol && (eol = line_end(s, (size_t)(end - s), f && !feof(f))) &&
+        !start)
       cx->eol = eol;
     while (rc == POD_OK && r.rows_left != 0 && s < end) {
       const char *nl = memchr(s, eol ? eol : '\n', (size_t)(end - s));
@@ -268,10 +282,10 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
       }
     }
   }
-  if (rc == POD_OK && ferror(f))
+  if (rc == POD_OK && f && ferror(f))
     rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
                  strerror(errno));
-  if (hash && rc == POD_OK && !start && feof(f)) *hashed_all = n_read;
+  if (hash && rc == POD_OK && !start && (!f || feof(f))) *hashed_all = n_read;
   if (rc == POD_OK && r.rows_left != 0 && line.len)  /* no final newline */
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);
@@ -527,7 +541,8 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
 int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   struct stat st;
-  if (stat(cx->path, &st) == 0 && st.st_size >= INGEST_THREAD_MIN_BYTES)
+  if (!cx->data && stat(cx->path, &st) == 0 &&
+      st.st_size >= INGEST_THREAD_MIN_BYTES)
     return read_threaded(cx, fn, ud, err);
   return read_from(cx, 0, 1, -1, 1, fn, ud, NULL, NULL, err);
 }
@@ -560,6 +575,21 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
   return col;
 }
 
+char *ingest_copy_fields(const ingest_csv_row *row, char **out) {
+  size_t total = 0, at = 0;
+  char *bytes;
+  if (!row->n) return NULL;
+  for (size_t i = 0; i < row->n; i++) total += strlen(row->field[i]) + 1;
+  bytes = pod_xmalloc(total);
+  for (size_t i = 0; i < row->n; i++) {
+    size_t n = strlen(row->field[i]) + 1;
+    memcpy(bytes + at, row->field[i], n);
+    out[i] = bytes + at;
+    at += n;
+  }
+  return bytes;
+}
+
 int ingest_csv_fail(ingest_ctx *cx, const ingest_csv_row *row, size_t i,
                     const char *expected, char err[POD_ERRLEN]) {
   char found[96];
@@ -578,7 +608,8 @@ int ingest_csv_check_header(ingest_ctx *cx, const ingest_csv_row *row,
                             char err[POD_ERRLEN]) {
   for (size_t i = 0; i < row->n; i++) {
     for (size_t j = 0; j < i; j++)
-      if (row->len[i] && !strcmp(row->field[i], row->field[j])) {
+      if (row->len[i] && row->len[i] == row->len[j] &&   /* cheap first */
+          !strcmp(row->field[i], row->field[j])) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "a column name used once (it is also column %zu)", j + 1);

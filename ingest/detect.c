@@ -125,26 +125,54 @@ static void closest_formats(const char *head, size_t n, char *out,
   if (o >= outlen) out[outlen - 1] = '\0';
 }
 
+static int detect_head(const char *path, char *head, size_t n,
+                       const ingest_format **out, char err[POD_ERRLEN]);
+
+/* 4 KiB, or up to 64 KiB while the first line goes on: a Lightning log
+** of 400 learning-rate columns has its "step" 9 KB in */
+#define HEAD_MAX 65536
+static int long_header(const char *head, size_t n) {
+  return n == 4096 && head[0] != '{' && !memchr(head, '\n', n) &&
+         !memchr(head, '\r', n);
+}
+
 /* Picks the format for path from its first bytes. *out is NULL when no
 ** format reads it; err then says what the file starts with and which
 ** formats come closest. Two formats equally sure: refused as ambiguous. */
 int ingest_detect(const char *path, const ingest_format **out,
                   char err[POD_ERRLEN]) {
-  /* 4 KiB, or up to 64 KiB while the first line goes on: a Lightning
-  ** log of 400 learning-rate columns has its "step" 9 KB in */
-  char head[65536], found[96], hint[200];
-  size_t n, line_len = 0;
-  int best = 0;
-  const ingest_format *tie = NULL;
+  char head[HEAD_MAX];
+  size_t n;
   FILE *f = fopen(path, "rb");
   *out = NULL;
   if (!f)
     return pod_err(err, POD_EIO, "%s: cannot open: %s", path, strerror(errno));
   n = fread(head, 1, 4096, f);
-  if (n == 4096 && head[0] != '{' && !memchr(head, '\n', n) &&
-      !memchr(head, '\r', n))   /* a CSV header longer than 4 KiB */
+  if (long_header(head, n))   /* a CSV header longer than 4 KiB */
     n += fread(head + n, 1, sizeof head - n, f);
   fclose(f);
+  return detect_head(path, head, n, out, err);
+}
+
+int ingest_detect_bytes(const char *path, const char *data, size_t len,
+                        const ingest_format **out, char err[POD_ERRLEN]) {
+  char head[HEAD_MAX];
+  size_t n = len < 4096 ? len : 4096;
+  memcpy(head, data, n);
+  if (long_header(head, n)) {
+    n = len < HEAD_MAX ? len : HEAD_MAX;
+    memcpy(head, data, n);
+  }
+  *out = NULL;
+  return detect_head(path, head, n, out, err);
+}
+
+static int detect_head(const char *path, char *head, size_t n,
+                       const ingest_format **out, char err[POD_ERRLEN]) {
+  char found[96], hint[200];
+  size_t line_len = 0;
+  int best = 0;
+  const ingest_format *tie = NULL;
   int bom = n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3);
   if (bom) {
     memmove(head, head + 3, n - 3);

@@ -39,7 +39,7 @@ void ingest_dropped_first(ingest_dropped *d, const ingest_csv_row *row) {
   if (d->first) return;
   d->n = row->n;
   d->first = pod_xmalloc((row->n + 1) * sizeof *d->first);
-  for (size_t i = 0; i < row->n; i++) d->first[i] = pod_xstrdup(row->field[i]);
+  d->first_bytes = ingest_copy_fields(row, d->first);
 }
 
 /* Under the set drop (a bit per candidate), row's cells placed in
@@ -126,8 +126,7 @@ int ingest_dropped_place(ingest_dropped *d, const ingest_csv_row *row,
 }
 
 void ingest_dropped_free(ingest_dropped *d) {
-  if (d->first)
-    for (size_t i = 0; i < d->n; i++) free(d->first[i]);
+  free(d->first_bytes);
   free(d->first);
   free(d->field);
   free(d->len);

@@ -2,7 +2,9 @@
 ** ingest/ingest.c -- the ingest driver: each file whole or not at all.
 **
 ** The life of a file:
-**   1. hash it (sha256, streamed); a known hash means "skipped";
+**   1. hash it (sha256, streamed); a known hash means "skipped"; a small
+**      file is kept in memory as it is hashed (cx->data), not opened
+**      again to be detected and parsed;
 **   2. detect its format from its first bytes (or take --format);
 **   3. BEGIN when no batch is open (the file is the transaction), else a
 **      savepoint; add the source row; the format's parser streams the rows
@@ -44,6 +46,9 @@ struct ingest_session {
   ingest_meta meta;      /* strings owned by the session */
   id_map runs;           /* run key -> run id */
   id_map folder_envs;    /* folder -> environment id */
+  id_map env_desc;       /* ingest_env_recall: raw cells -> its id, */
+  pod_buf env_names;     /* for cells these names name, */
+  unsigned long env_epoch;   /* in the store's epoch */
   char *run_name_model;  /* with --run: the one model it may hold */
   /* folder -> its manifest (NULL: none), loaded once per session; found
   ** by a hash (a list scanned per folder was quadratic in a folder of
@@ -55,6 +60,7 @@ struct ingest_session {
   void *progress_ud;
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
+  pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
   ingest_report report;   /* the last file's, pointing into bad */
   /* ingest_session_batch: its limits (0 files: no batches), files added
   ** but not committed, when the batch began, and the maps as they were
@@ -182,6 +188,34 @@ static double monotonic_now(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* ---- environments by description --------------------------------------- */
+
+/* The cells known for these names in this epoch (emptied otherwise:
+** the store forgot, or the cells mean other things now). */
+static id_map *env_descs(ingest_session *s, const char *names, size_t n) {
+  unsigned long epoch = store_env_epoch(s->db);
+  if (epoch != s->env_epoch || n != s->env_names.len ||
+      memcmp(names, s->env_names.data ? s->env_names.data : "", n)) {
+    map_truncate(&s->env_desc, 0);
+    s->env_epoch = epoch;
+    pod_buf_clear(&s->env_names);
+    pod_buf_add(&s->env_names, names, n);
+  }
+  return &s->env_desc;
+}
+
+int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
+                          size_t names_len, const char *key) {
+  return map_get(env_descs(cx->session, names, names_len), key);
+}
+
+void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
+                         const char *key, int64_t id) {
+  id_map *m = env_descs(cx->session, names, names_len);
+  if (m->n == 64) map_truncate(m, 0);   /* as many as the store keeps */
+  map_put(m, key, id);
+}
+
 /* ---- batches: several files in one transaction ------------------------ */
 
 void ingest_session_batch(ingest_session *s, int files, double seconds) {
@@ -236,6 +270,7 @@ void ingest_session_free(ingest_session *s) {
   if (!s) return;
   if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
   pod_buf_free(&s->bad);
+  pod_buf_free(&s->data);
   free((char *)s->meta.format);
   free((char *)s->meta.project);
   free((char *)s->meta.model);
@@ -253,6 +288,8 @@ void ingest_session_free(ingest_session *s) {
   free(s->manifest);
   map_free(&s->runs);
   map_free(&s->folder_envs);
+  map_free(&s->env_desc);
+  pod_buf_free(&s->env_names);
   free(s->run_name_model);
   free(s);
 }
@@ -631,7 +668,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   char sha[65], old_sha[65];
   int64_t bytes = 0, known = 0, old = 0;
   size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
-  int rc, had_model = s->run_name_model != NULL, spec;
+  int rc, had_model = s->run_name_model != NULL, spec, held;
   struct stat st;
 
   *out_status = INGEST_ADDED;
@@ -666,6 +703,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   ** added meanwhile by another process) it is rolled back and skipped,
   ** as a hash taken first would have skipped it. Any other file is
   ** hashed first, so a known one costs no parse. */
+  held = store_in_tx(s->db);   /* the write lock, for the lookups below */
   if ((rc = store_source_find_path(s->db, path, &old, old_sha, err)))
     return rc;
   spec = !old && st.st_size >= INGEST_THREAD_MIN_BYTES;
@@ -674,7 +712,13 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     bytes = (int64_t)st.st_size;
     cx.stream_sha = 1;
   } else {
-    if ((rc = pod_file_sha256(path, sha, &bytes, err))) return rc;
+    if ((rc = pod_file_sha256_copy(path, sha, &bytes, &s->data,
+                                   INGEST_IN_MEMORY_MAX, err)))
+      return rc;
+    if ((size_t)bytes == s->data.len) {   /* read whole: parsed from here */
+      cx.data = s->data.data ? s->data.data : "";
+      cx.data_len = s->data.len;
+    }
     if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
     if (known) {
       *out_status = INGEST_SKIPPED;
@@ -689,7 +733,9 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
                    fm.meta.format);
       goto done;
     }
-  } else if ((rc = ingest_detect(path, &fmt, err))) {
+  } else if ((rc = cx.data ? ingest_detect_bytes(path, cx.data, cx.data_len,
+                                                  &fmt, err)
+                            : ingest_detect(path, &fmt, err))) {
     if (rc == POD_EINPUT && p->from_folder) {
       *out_status = INGEST_IGNORED;
       rc = POD_OK;
@@ -726,13 +772,15 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     s->batch_envs = envs_mark;
     s->batch_had_model = had_model;
   }
+  held = held && store_in_tx(s->db);   /* the same transaction still */
   if ((rc = store_file_begin(s->db, err))) {
     file_undo(s);
     goto done;
   }
   /* another process may have ingested these bytes while this one waited
-  ** for the write lock: it is a skip, not a UNIQUE failure (issue 15) */
-  if (!spec &&
+  ** for the write lock: it is a skip, not a UNIQUE failure (issue 15);
+  ** not when the lock was held since the lookup above */
+  if (!spec && !held &&
       (rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
     file_undo(s);
     *out_status = INGEST_SKIPPED;

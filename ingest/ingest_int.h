@@ -33,12 +33,29 @@ typedef struct ingest_ctx {
   int stream_sha, sha_done;
   char sha[65];
   long long sha_bytes;
+  /* A small file's bytes, read once by ingest_file as it hashed them
+  ** (the session's; NULL: read from path): the CSV reader takes them
+  ** instead of opening the file again. */
+  const char *data;
+  size_t data_len;
 } ingest_ctx;
 
 /* A broken line: under --skip-bad-rows, err (already written, located)
 ** is kept for the report, the line counted and POD_OK returned; otherwise
 ** rc, with " (--skip-bad-rows skips such lines)" added to err. */
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
+
+/* A machine's environment by its description as written, across the
+** files of a session: env_build and the store's fingerprint were a fifth
+** of a small CodeCarbon file (issue 14). key: a row's raw cells
+** (NUL-terminated); names: what says what they are (a header's text,
+** names_len bytes). Kept while the store's answers stand
+** (store_env_epoch) and the names stay the same, so a recalled id is
+** what store_env_add would give; 0: not known. The session copies. */
+int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
+                          size_t names_len, const char *key);
+void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
+                         const char *key, int64_t id);
 
 /* ---- the CSV reader (csv.c) ------------------------------------------ */
 typedef struct ingest_csv_row {
@@ -60,6 +77,11 @@ typedef struct ingest_csv_row {
 /* Files this large are read and parsed on a reader thread (csv.c),
 ** which hashes them as it reads when cx->stream_sha is set. */
 #define INGEST_THREAD_MIN_BYTES (1L << 20)
+/* Files smaller than this are read once, into cx->data: a folder of
+** small files opened each three times spent a tenth of its time in
+** open, fstat and read (issue 14). Below the CSV reader's 64 KiB chunk,
+** so the reader sees the same bytes in one piece either way. */
+#define INGEST_IN_MEMORY_MAX ((1L << 16) - 1)
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
 ** reader thread's parse when there is one. */
@@ -82,6 +104,11 @@ int ingest_csv_read(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
 ** the pass, without keeping every row in memory. */
 int ingest_csv_read_row_at(ingest_ctx *cx, long long offset, long line,
                            ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]);
+
+/* Copies row's fields into one new block (the caller's to free; NULL
+** for no fields) and points out[0 .. row->n) at them: one allocation,
+** not one per field. */
+char *ingest_copy_fields(const ingest_csv_row *row, char **out);
 
 /* 1-based column (in bytes) at which field i of row starts, and the line
 ** it is on; for fields past the last, the end of the row. */
@@ -113,6 +140,7 @@ typedef int (*ingest_fits_fn)(void *ud, size_t col, const char *cell);
 typedef struct ingest_dropped {
   const ingest_csv_row *hdr;   /* borrowed: the header, for the names */
   char **first;                /* the first whole row's cells (owned) */
+  char *first_bytes;           /* ... their bytes, one block (owned) */
   size_t n;                    /* header columns */
   unsigned long found;         /* the last set found, over the candidates */
   size_t found_k;              /* the shortfall it was found for; 0: none */
@@ -288,6 +316,9 @@ extern size_t ingest_codecarbon_run_cache;
 const ingest_format *ingest_format_named(const char *name);
 int ingest_detect(const char *path, const ingest_format **out,
                   char err[POD_ERRLEN]);
+/* The same from the file's bytes, already read (the whole file, len). */
+int ingest_detect_bytes(const char *path, const char *data, size_t len,
+                        const ingest_format **out, char err[POD_ERRLEN]);
 
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 int ingest_parse_number(const char *s, double *out) {
@@ -16,9 +17,17 @@ int ingest_parse_number(const char *s, double *out) {
 size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n) {
   size_t i = 0;
   while (i < n) {
-    unsigned char c = p[i];
+    unsigned char c;
     size_t k;
     unsigned cp;
+    /* eight ASCII bytes at a time: nearly every byte of a results file
+    ** (byte by byte was 2% of a folder of small CodeCarbon files) */
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+    }
+    if (i == n) break;
+    c = p[i];
     if (c < 0x80) { i++; continue; }
     if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
     else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }

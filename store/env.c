@@ -345,8 +345,13 @@ int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
       return POD_OK;
     }
   if ((rc = env_resolve(db, env, out_id, err))) return rc;
-  if (db->n_envs == STORE_ENV_CACHE) db->n_envs = 0;
+  if (db->n_envs == STORE_ENV_CACHE) {
+    db->n_envs = 0;
+    db->env_epoch++;
+  }
   memcpy(db->envs[db->n_envs].fp, fp, sizeof fp);
   db->envs[db->n_envs++].id = *out_id;
   return POD_OK;
 }
+
+unsigned long store_env_epoch(const store_db *db) { return db->env_epoch; }

@@ -442,6 +442,7 @@ void store_close(store_db *db) {
   store_pending_free(db);   /* an open transaction is rolled back */
   store_metric_info_free(db);
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
+  for (int i = 0; i < 2; i++) sqlite3_finalize(db->file_sql[i]);
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   free(db->metrics);
   free(db->held);
@@ -506,6 +507,7 @@ int store_stmt_get(store_db *db, int q, db_stmt **out,
 
 int store_begin(store_db *db, char err[POD_ERRLEN]) {
   db->n_envs = 0;  /* another process may have written since */
+  db->env_epoch++;
   db->tx_runs_from = 0;
   if (db->read_only)
     return pod_err(err, POD_EINTERNAL, "%s: a write on a registry opened "
@@ -527,6 +529,7 @@ void store_rollback(store_db *db) {
   /* Metric and environment ids added inside the transaction are gone
   ** now. */
   db->n_envs = 0;
+  db->env_epoch++;
   for (size_t i = 0; i < db->n_metrics; i++) free(db->metrics[i].name);
   db->n_metrics = 0;
 }

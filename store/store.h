@@ -172,6 +172,11 @@ void store_env_init(store_env *env);  /* every field "not known" */
 ** lacked, else a new row (docs/ARCHITECTURE.md, "Environments"). */
 int store_env_add(store_db *db, const store_env *env, int64_t *out_id,
                   char err[POD_ERRLEN]);
+/* Changes whenever store_env_add forgets its answers (a transaction
+** begun or undone, a file undone, its cache full): a caller may keep
+** what a description gave while this stays the same, and the store
+** would give it again. */
+unsigned long store_env_epoch(const store_db *db);
 
 typedef struct store_run_new {
   const char *name;       /* --run, may be NULL */

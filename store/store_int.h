@@ -69,6 +69,7 @@ struct store_db {
   size_t n_metrics, cap_metrics;
   env_cache_entry envs[STORE_ENV_CACHE];
   int n_envs;
+  unsigned long env_epoch;   /* store_env_epoch: n_envs set to 0 again */
   int read_only;   /* store_open_read: every write is refused */
   /* the lines of the source being ingested that got a value, one bit
   ** each: its rows less these are sources.valueless (podium check) */
@@ -89,6 +90,7 @@ struct store_db {
   int64_t tx_runs_from;
   size_t file_metrics_mark;   /* n_metrics at store_file_begin */
   int file_savepoint;         /* the file is a savepoint (not the tx) */
+  sqlite3_stmt *file_sql[2];  /* batch.c: SAVEPOINT, RELEASE, prepared */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in

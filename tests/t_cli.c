@@ -257,7 +257,31 @@ static void test_cli_project_file_sets_languages_and_is_checked(void) {
   pod_buf_free(&errb);
 }
 
+/* A folder of more files than a batch holds (256): every file's line, in
+** the files' order, each printed once its batch is in. */
+static void test_cli_ingest_a_folder_over_a_batch(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, want = POD_BUF_INIT;
+  char name[64], data[96];
+  for (int i = 0; i < 300; i++) {
+    snprintf(name, sizeof name, "many/r%03d/inference_time_1.csv", i);
+    snprintf(data, sizeof data, "model,batch_size,sequence_length,result\n"
+             "m%d,8,8,0.%03d\n", i, i + 1);
+    test_make_folder_of(test_path(name));
+    test_write(test_path(name), data, SIZE_MAX);
+    pod_buf_printf(&want, "added many/r%03d/inference_time_1.csv (1 rows)\n", i);
+  }
+  pod_buf_adds(&want, "ingest: 300 added, 0 skipped, 0 failed\n");
+  CHECK_INT(test_podium(&out, &err, "--db t.db ingest many"), 0);
+  CHECK_STR(out.data, want.data);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 300);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all"), 300);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+  pod_buf_free(&want);
+}
+
 const test_case tests_cli[] = {
+  {"cli_ingest_a_folder_over_a_batch", test_cli_ingest_a_folder_over_a_batch},
   {"cli_project_file_sets_languages_and_is_checked", test_cli_project_file_sets_languages_and_is_checked},
   {"cli_installed_binary_finds_its_templates", test_cli_installed_binary_finds_its_templates},
   {"cli_report_prints_markdown", test_cli_report_prints_markdown},

@@ -182,7 +182,54 @@ static void test_slugs_are_safe_stable_and_unique(void) {
   CHECK(strcmp(slug("con"), "con"));
 }
 
+/* The UTF-8 check as it was, a byte at a time: the one that takes eight
+** ASCII bytes at a time (ingest/value.c) must stop where it stops. */
+static size_t utf8_prefix_bytewise(const unsigned char *p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    size_t k;
+    unsigned cp;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+    else return i;
+    for (size_t j = 1; j <= k; j++) {
+      if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (p[i + j] & 0x3f);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+      return i;
+    i += k + 1;
+  }
+  return n;
+}
+
+static void test_utf8_check_stops_where_bytewise_does(void) {
+  static const char *const pieces[] = {"a", "abcdefgh", "\xc3\xa9",
+      "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\x80", "\xed\xa0\x80",
+      "\xf4\x90\x80\x80", "\xc0\xaf", "\xff", "0123456789,"};
+  unsigned char buf[80];
+  srand(14);
+  for (int t = 0; t < test_trials(20000); t++) {
+    size_t n = 0;
+    while (n < 60) {
+      const char *s = pieces[rand() % 12];
+      size_t l = strlen(s);
+      /* mostly ASCII, as files are; now and then anything */
+      if (rand() % 4 && (unsigned char)s[0] >= 0x80) continue;
+      memcpy(buf + n, s, l);
+      n += l;
+    }
+    size_t cut = (size_t)rand() % (n + 1);
+    CHECK_INT(ingest_utf8_valid_prefix(buf, cut), utf8_prefix_bytewise(buf, cut));
+  }
+}
+
 const test_case tests_core[] = {
+  {"utf8_check_stops_where_bytewise_does", test_utf8_check_stops_where_bytewise_does},
   {"sha256_matches_fips_180_vectors", test_sha256_matches_fips_180_vectors},
   {"buf_grows_and_formats", test_buf_grows_and_formats},
   {"numbers_are_parsed_strictly", test_numbers_are_parsed_strictly},

@@ -4,9 +4,11 @@
 ** message saying what to do instead, and `podium formats` listing them.
 */
 #include "tests/test.h"
+#include "core/buf.h"
 #include "ingest/ingest.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static void test_detect_pickle_is_named_with_what_to_do(void) {
   char err[POD_ERRLEN];
@@ -73,11 +75,83 @@ static void test_detect_formats_are_listed(void) {
   CHECK(eit && generic);
 }
 
+/* A file under 64 KiB is read once and parsed from memory (ingest.c,
+** INGEST_IN_MEMORY_MAX), a larger one streamed: the same rows either
+** side of the line (a BOM, CRLF, snapshots read again by offset, the
+** padding spaces libcsv trims) give the same values. */
+static void test_detect_files_in_memory_and_streamed_read_alike(void) {
+  char err[POD_ERRLEN];
+  pod_buf c = POD_BUF_INIT;
+  const char *args[2];
+  pod_buf_adds(&c, "\xEF\xBB\xBFtimestamp,project_name,run_id,duration,"
+               "emissions,energy_consumed,cpu_model,os\r\n");
+  for (int i = 0; c.len < 65000; i++)
+    pod_buf_printf(&c, "2024-01-01T00:%02d:%02d,p%d,r%d,%d.5,0.00%d,0.0%d,"
+                   "CPU %d,Linux\r\n", i / 60 % 60, i % 60, i % 7, i % 50,
+                   10 + i, i % 10, i % 9, i % 3);
+  c.len -= 2;   /* the last line's os cell padded to the size wanted */
+  for (size_t size = 65535; size <= 65536; size++) {
+    pod_buf f = POD_BUF_INIT;
+    pod_buf_add(&f, c.data, c.len);
+    while (f.len < size - 2) pod_buf_addc(&f, ' ');
+    pod_buf_adds(&f, "\r\n");
+    const char *p = test_path(size == 65535 ? "m/emissions.csv"
+                                            : "s/emissions.csv");
+    test_make_folder_of(p);
+    test_write(p, f.data, f.len);
+    CHECK_INT(f.len, size);
+    pod_buf_free(&f);
+  }
+  pod_buf_free(&c);
+  args[0] = test_path("m");
+  args[1] = test_path("s");
+  CHECK_RC(test_ingest(NULL, args, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT rows) FROM sources"), 1);
+  CHECK(test_query_num("SELECT count(*) FROM samples") > 1000);
+#define ALIKE(t, cols)                                                    \
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT " cols " FROM " t \
+                           " WHERE source_id = 1 EXCEPT SELECT " cols     \
+                           " FROM " t " WHERE source_id = 2)"), 0);         \
+  CHECK_INT(test_query_num("SELECT count(*) FROM " t " WHERE source_id = 1"), \
+            test_query_num("SELECT count(*) FROM " t " WHERE source_id = 2"))
+  ALIKE("measurements_all", "line, metric_id, value, raw_value");
+  ALIKE("samples", "line, step, duration, emissions, energy_consumed");
+#undef ALIKE
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 3);
+}
+
+/* A folder walk lists regular files, below folders too; never a dotfile,
+** a manifest or what a symbolic link points at. */
+static void test_detect_walk_lists_regular_files_only(void) {
+  char err[POD_ERRLEN];
+  ingest_path *list = NULL;
+  int n = 0;
+  const char *args[1];
+  test_make_folder_of(test_path("w/sub/b.csv"));
+  test_write(test_path("w/sub/b.csv"), "x\n", 2);
+  test_write(test_path("w/a.csv"), "x\n", 2);
+  test_write(test_path("w/.hidden.csv"), "x\n", 2);
+  test_write(test_path("w/podium.json"), "{}", 2);
+  CHECK_INT(symlink(test_path("w/a.csv"), test_path("w/link.csv")), 0);
+  CHECK_INT(symlink(test_path("w/sub"), test_path("w/linkdir")), 0);
+  args[0] = test_path("w");   /* test_path's buffers rotate */
+  CHECK_RC(ingest_expand(args, 1, &list, &n, err), POD_OK, err);
+  CHECK_INT(n, 2);
+  if (n == 2) {
+    CHECK_STR(list[0].path, test_path("w/a.csv"));
+    CHECK_STR(list[1].path, test_path("w/sub/b.csv"));
+    CHECK(list[0].from_folder && list[1].from_folder);
+  }
+  ingest_paths_free(list, n);
+}
+
 const test_case tests_detect[] = {
   {"detect_pickle_is_named_with_what_to_do", test_detect_pickle_is_named_with_what_to_do},
   {"detect_names_the_closest_format", test_detect_names_the_closest_format},
   {"detect_refuses_a_tie_as_ambiguous", test_detect_refuses_a_tie_as_ambiguous},
   {"detect_cli_prints_the_pickle_message", test_detect_cli_prints_the_pickle_message},
   {"detect_formats_are_listed", test_detect_formats_are_listed},
+  {"detect_files_in_memory_and_streamed_read_alike", test_detect_files_in_memory_and_streamed_read_alike},
+  {"detect_walk_lists_regular_files_only", test_detect_walk_lists_regular_files_only},
   {NULL, NULL},
 };

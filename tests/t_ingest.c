@@ -665,6 +665,35 @@ static void test_ingest_batch_lost_after_replace(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'cc' AND m.value = 0.5"), 1);
 }
 
+/* A machine's environment is found once per batch for a folder of
+** CodeCarbon files (ingest_env_recall), and forgotten with the files
+** undone that made it: a later file of that machine makes it again, and
+** every run points at a row that is there. */
+#define CCH "timestamp,project_name,run_id,duration,emissions,energy_consumed,cpu_model,os\n"
+static void test_ingest_codecarbon_machines_across_files_and_undo(void) {
+  char err[POD_ERRLEN];
+  store_db *db;
+  ingest_session *s = batched_session(&db);
+  CHECK_RC(add_file(s, "ca/emissions.csv", CCH "2024-01-01T00:00:00,p,r1,10,0.1,0.2,CPU A,Linux\n", err), POD_OK, err);
+  /* a machine new to the batch, then a broken line: undone (a savepoint) */
+  CHECK(add_file(s, "cb/emissions.csv", CCH "2024-01-01T00:00:00,p,r2,10,0.1,0.2,CPU B,Linux\n2024-01-01T00:00:01,p,r3,ten,0.1,0.2,CPU B,Linux\n", err) != POD_OK);
+  CHECK_RC(add_file(s, "cc/emissions.csv", CCH "2024-01-01T00:00:00,p,r4,10,0.1,0.2,CPU B,Linux\n", err), POD_OK, err);
+  CHECK_RC(add_file(s, "cd/emissions.csv", CCH "2024-01-01T00:00:00,p,r5,10,0.1,0.2,CPU A,Linux\n", err), POD_OK, err);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  /* the first file of a batch undone (the transaction itself) */
+  CHECK(add_file(s, "ce/emissions.csv", CCH "2024-01-01T00:00:00,p,r6,10,0.1,0.2,CPU C,Linux\n2024-01-01T00:00:01,p,r7,ten,0.1,0.2,CPU C,Linux\n", err) != POD_OK);
+  CHECK_RC(add_file(s, "cf/emissions.csv", CCH "2024-01-01T00:00:00,p,r8,10,0.1,0.2,CPU C,Linux\n", err), POD_OK, err);
+  CHECK_RC(add_file(s, "cg/emissions.csv", CCH "2024-01-01T00:00:00,p,r9,10,0.1,0.2,CPU B,Linux\n", err), POD_OK, err);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs r JOIN environments e ON e.id = r.environment_id"), 5);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT r.environment_id) FROM runs r JOIN tracker_results t ON t.run_id = r.id JOIN sources s ON s.id = t.source_id WHERE s.path LIKE '%/ca/%' OR s.path LIKE '%/cd/%'"), 1);
+  CHECK_STR(test_query_text("SELECT group_concat(m, ',') FROM (SELECT e.cpu_model AS m FROM runs r JOIN environments e ON e.id = r.environment_id ORDER BY r.id)"), "CPU A,CPU B,CPU A,CPU C,CPU B");
+  CHECK_INT(test_query_num("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
 /* A batched session freed without its commit undoes its files (the next
 ** session on the connection does not commit them). */
 static void test_ingest_batch_free_undoes(void) {
@@ -708,6 +737,7 @@ const test_case tests_ingest[] = {
   {"ingest_batch_lost_under_any_statement", test_ingest_batch_lost_under_any_statement},
   {"ingest_batch_lost_after_replace", test_ingest_batch_lost_after_replace},
   {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
+  {"ingest_codecarbon_machines_across_files_and_undo", test_ingest_codecarbon_machines_across_files_and_undo},
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
   {NULL, NULL},
 };
