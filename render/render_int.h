@@ -109,6 +109,10 @@ extern size_t render_download_part;
 ** written in parts in order: first creates it, last counts it. */
 int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]);
+/* render_out_part of b's bytes, taking b's block instead of copying it
+** (the writer frees it); b is left empty, ready for the next part. */
+int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
+                         int first, int last, char err[POD_ERRLEN]);
 /* rel as the live site has it (a hard link, else a copy): a page whose
 ** fingerprint did not change (incr.c). The caller checked it is there
 ** (render_out_live). Counted as written and unchanged. */
