@@ -256,40 +256,96 @@ static int cmp_line(const void *a, const void *b) {
                 *(char *const *)b + RENDER_FP_LEN + 1);
 }
 
-int render_incr_write_manifest(const render_incr *in, pod_buf *lines,
-                               render_out *o, char err[POD_ERRLEN]) {
-  char **v = NULL;
-  size_t n = 0, cap = 0;
-  pod_buf part = POD_BUF_INIT;
-  int rc = POD_OK, first = 1;
-  for (char *p = lines->data; p && *p;) {
-    char *nl = strchr(p, '\n');
-    if (!nl) break;
-    *nl = '\0';
-    if (n == cap) {
-      cap = cap ? 2 * cap : 1024;
-      v = pod_xrealloc(v, cap * sizeof *v);
+/* "<lang>/" strings in order */
+static int cmp_lang(const void *a, const void *b) {
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  for (; *x && *x == *y; x++, y++) {}
+  return (unsigned char)(*x ? *x : '/') - (unsigned char)(*y ? *y : '/');
+}
+
+/* a against p followed by q */
+static int cmp_cat(const char *a, const char *p, const char *q) {
+  for (; *p; a++, p++)
+    if (*a != *p) return (unsigned char)*a - (unsigned char)*p;
+  return strcmp(a, q);
+}
+
+/* The lines of n buffers, each cut in place, into *v (sorted by rel). */
+static size_t cut_lines(pod_buf *const *bufs, size_t n, char ***v) {
+  size_t count = 0, cap = 0;
+  *v = NULL;
+  for (size_t b = 0; b < n; b++)
+    for (char *p = bufs[b]->data; p && *p;) {
+      char *nl = strchr(p, '\n');
+      if (!nl) break;
+      *nl = '\0';
+      if (count == cap) {
+        cap = cap ? 2 * cap : 1024;
+        *v = pod_xrealloc(*v, cap * sizeof **v);
+      }
+      (*v)[count++] = p;
+      p = nl + 1;
     }
-    v[n++] = p;
-    p = nl + 1;
-  }
   /* by path: threads note their pages in the order they claim them */
-  if (n) qsort(v, n, sizeof *v, cmp_line);
-  pod_buf_printf(&part, MANIFEST_HEAD "%s\n", in->base);
-  for (size_t i = 0; i < n && rc == POD_OK; i++) {
-    pod_buf_adds(&part, v[i]);
-    pod_buf_addc(&part, '\n');
-    if (part.len >= MANIFEST_PART && i + 1 < n) {
-      rc = render_out_part(o, RENDER_MANIFEST, part.data, part.len, first, 0,
-                           err);
-      first = 0;
-      pod_buf_clear(&part);
+  if (count) qsort(*v, count, sizeof **v, cmp_line);
+  return count;
+}
+
+typedef struct mwrite {
+  render_out *o;
+  pod_buf part;
+  int first, rc;
+  char *err;
+} mwrite;
+
+static void emit(mwrite *w, const char *fp, const char *lang,
+                 const char *rel) {
+  pod_buf_add(&w->part, fp, RENDER_FP_LEN);
+  pod_buf_addc(&w->part, ' ');
+  if (lang) {
+    pod_buf_adds(&w->part, lang);
+    pod_buf_addc(&w->part, '/');
+  }
+  pod_buf_adds(&w->part, rel);
+  pod_buf_addc(&w->part, '\n');
+  if (w->part.len >= MANIFEST_PART && w->rc == POD_OK) {
+    w->rc = render_out_part_take(w->o, RENDER_MANIFEST, &w->part, w->first,
+                                 0, w->err);
+    w->first = 0;
+  }
+}
+
+int render_incr_write_manifest(const render_incr *in, pod_buf *const *lines,
+                               pod_buf *const *every, size_t n,
+                               const char *const *langs, int n_langs,
+                               render_out *o, char err[POD_ERRLEN]) {
+  char **v, **e;
+  const char **lg = pod_xmalloc((size_t)(n_langs ? n_langs : 1) * sizeof *lg);
+  size_t nv = cut_lines(lines, n, &v), ne = cut_lines(every, n, &e), i = 0;
+  mwrite w = {o, POD_BUF_INIT, 1, POD_OK, err};
+  memcpy(lg, langs, (size_t)n_langs * sizeof *lg);
+  qsort(lg, (size_t)n_langs, sizeof *lg, cmp_lang);
+  pod_buf_printf(&w.part, MANIFEST_HEAD "%s\n", in->base);
+  /* the lines for every language follow each other under "<lang>/" in
+  ** rel order (e is sorted by rest): merged with the others' */
+  for (int k = 0; k < n_langs && ne; k++) {
+    char pre[80];
+    snprintf(pre, sizeof pre, "%s/", lg[k]);
+    for (size_t j = 0; j < ne; j++) {
+      const char *rest = e[j] + RENDER_FP_LEN + 1;
+      while (i < nv && cmp_cat(v[i] + RENDER_FP_LEN + 1, pre, rest) < 0) {
+        emit(&w, v[i], NULL, v[i] + RENDER_FP_LEN + 1);
+        i++;
+      }
+      emit(&w, e[j], lg[k], rest);
     }
   }
-  if (rc == POD_OK)
-    rc = render_out_part(o, RENDER_MANIFEST, part.data, part.len, first, 1,
-                         err);
-  pod_buf_free(&part);
+  for (; i < nv; i++) emit(&w, v[i], NULL, v[i] + RENDER_FP_LEN + 1);
+  if (w.rc == POD_OK)
+    w.rc = render_out_part_take(o, RENDER_MANIFEST, &w.part, w.first, 1, err);
+  pod_buf_free(&w.part);
   free(v);
-  return rc;
+  free(e);
+  free(lg);
+  return w.rc;
 }
