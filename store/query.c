@@ -259,8 +259,10 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
       "  m.method_note AS method_note "
-      "FROM measurements_all m JOIN metrics mt ON mt.id = m.metric_id "
-      "  JOIN sources s ON s.id = m.source_id "
+      /* CROSS JOIN: the view first, read as it goes (a co-routine); an
+      ** inner join made SQLite copy it whole into a temporary table */
+      "FROM measurements_all m CROSS JOIN metrics mt CROSS JOIN sources s "
+      "WHERE mt.id = m.metric_id AND s.id = m.source_id "
       "ORDER BY m.run_id, m.id, m.source_id, m.line, m.col",
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
