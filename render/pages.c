@@ -205,6 +205,7 @@ int site_write_page(site *s, const char *rel, const char *template,
   render_sandbox_fallback(s->sb, 1);   /* the next page starts clean */
   if (rc == POD_OK)
     rc = render_out_write(s->out, rel, s->page.data, s->page.len, err);
+  render_sandbox_trim(s->sb);
 done:
   pod_buf_free(&root);
   return rc;

@@ -11,6 +11,8 @@
 lua_State *render_sandbox_state(render_sandbox *sb);
 /* 1 when the last render_sandbox_page went over the memory limit. */
 int render_sandbox_out_of_memory(const render_sandbox *sb);
+/* Between pages: collects the state's garbage when it holds much. */
+void render_sandbox_trim(render_sandbox *sb);
 /* Renders template `name` with the table on top of the stack as its data
 ** (popped). root is the relative path from the page to the site root
 ** ("../../"), used by link(). Each call starts a page: the chart ids it
