@@ -17,7 +17,8 @@ void render_sandbox_trim(render_sandbox *sb);
 ** (popped). root is the relative path from the page to the site root
 ** ("../../"), used by link(). Each call starts a page: the chart ids it
 ** used (RENDER_CHART_IDS, a Lua registry table of svg_lua.c) are
-** forgotten. */
+** forgotten. The output is out's, its block the template's own (not a
+** copy: a list of 1,000 rows is half a megabyte). */
 #define RENDER_CHART_IDS "podium.chart_ids"
 int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]);
@@ -39,6 +40,11 @@ void render_push_writers(lua_State *L);
 const char *render_out_text(lua_State *L, int idx, size_t *n);
 /* Empties that buffer, its text taken: its memory serves the next. */
 void render_out_release(lua_State *L, int idx);
+/* Empties that buffer, its block given to the caller (NULL when it has
+** none): *len bytes of text in a block of *cap from the state's
+** allocator, which the caller frees with free() and no longer counts
+** (render_sandbox_page). */
+char *render_out_take(lua_State *L, int idx, size_t *len, size_t *cap);
 /* raw(s): s marked as HTML, not to be escaped again (escape.c). */
 int render_l_raw(lua_State *L);
 

@@ -817,12 +817,23 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   watched = NULL;
   lua_sethook(L, NULL, 0, 0);
   if (r == LUA_OK) {
-    size_t n;
-    const char *s = render_out_text(L, -1, &n);
-    if (!s) s = lua_tolstring(L, -1, &n);
-    pod_buf_clear(out);
-    pod_buf_add(out, s ? s : "", s ? n : 0);
-    render_out_release(L, -1);
+    size_t n = 0, cap = 0;
+    char *block = render_out_take(L, -1, &n, &cap);
+    if (block && n < cap && cap > POOL_MAX) {
+      /* the block is out's (a plain malloc block: not pooled), no
+      ** longer the state's */
+      sb->mem_used -= cap;
+      pod_buf_free(out);
+      out->data = block;
+      out->len = n;
+      out->cap = cap;
+      block[n] = '\0';
+    } else {
+      const char *s = block ? block : lua_tolstring(L, -1, &n);
+      pod_buf_clear(out);
+      pod_buf_add(out, s ? s : "", s ? n : 0);
+      if (block) limited_alloc(sb, block, cap, 0);
+    }
   } else if (r == LUA_ERRMEM) {
     pod_err(err, POD_ETEMPLATE, "%s: template used more memory than its "
             "limit (%zu MB)", name, sb->mem_limit >> 20);
