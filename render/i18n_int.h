@@ -31,8 +31,8 @@ void i18n_shape(const char *pattern, cJSON *names, cJSON *plurals);
 
 /* A language's number formatting (render_i18n_number): opened on the
 ** language's decimal formatter num, which it borrows (it must outlive the
-** i18n_num); closed by i18n_num_close. One per render_i18n, so per
-** thread. */
+** i18n_num); closed by i18n_num_close on the thread that opened it. One
+** per render_i18n, so per thread. */
 typedef struct i18n_num i18n_num;
 i18n_num *i18n_num_open(UNumberFormat *num);
 void i18n_num_close(i18n_num *n);

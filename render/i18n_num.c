@@ -6,7 +6,9 @@
 ** give ICU's bytes (i18n_int.h).
 **
 ** Owns: an i18n_num owns its formatters (clones of the language's one,
-** which it borrows) and its slots; i18n_num_close frees them.
+** which it borrows); i18n_num_close frees them. The kept numbers are the
+** thread's, shared by the i18n_nums it opened, freed with the last one
+** it closes (so each is closed on the thread that opened it).
 */
 #include "render/i18n_int.h"
 
@@ -18,28 +20,34 @@
 #include <unicode/utf8.h>
 #include <unicode/ustring.h>
 
-/* Direct-mapped by the value's bits. The site's whole numbers (ids,
-** ranks, batch sizes, MiB...) never get here; the rest (a 10,000-run
-** site's times, each on its run, board, study and model page) miss more
-** with fewer slots: 4,096 (128 KB a language and render thread) were
-** within 0.3% of the instructions of 16,384 once the whole numbers no
-** longer took slots (1,000-run render, callgrind). */
-#define NUM_SLOTS 4096
+/* Direct-mapped by the value's bits and language, one table a thread for
+** all its languages (the thread's pages of a run come in each language in
+** turn: 5 languages kept 5 tables). The site's whole numbers (ids, ranks,
+** batch sizes, MiB...) never get here; the rest (a 10,000-run site's
+** times, each on its run, board, study and model page) miss more with
+** fewer slots. 8,192 (256 KB a render thread). */
+#define NUM_SLOTS 8192
 #define WHOLE_MAX 1e15   /* whole numbers written here: below this */
 
 typedef struct num_slot {
   double v;
+  unsigned short lang;   /* the i18n_num's id in its thread */
   signed char fraction;
   unsigned char len;     /* 0: empty */
-  char text[22];         /* longer: not kept */
+  char text[20];         /* longer: not kept */
 } num_slot;
+
+/* The thread's slots, made on first use, freed with its last i18n_num
+** (a thread opens and closes its languages itself). */
+static _Thread_local num_slot *thread_slots;
+static _Thread_local unsigned thread_nums, thread_ids;
 
 struct i18n_num {
   UNumberFormat *num;    /* the language's (borrowed) */
   /* one formatter per fraction -1..6, made on first use: changing a
   ** formatter's attributes makes ICU rebuild it (a third of a render) */
   UNumberFormat *frac[8];
-  num_slot *slots;       /* NUM_SLOTS, allocated on first use */
+  unsigned short id;     /* its slots' lang */
   /* whole numbers without ICU (~2,000 instructions each): set when the
   ** check at open found ICU's output for them */
   int whole;
@@ -86,8 +94,15 @@ static int32_t icu_format(i18n_num *n, double v, int fraction, char *utf8) {
 static size_t whole_format(const i18n_num *n, double v, int fraction,
                            char *out) {
   char d[24];
-  int len = snprintf(d, sizeof d, "%.0f", v);
+  int len = 0;
   size_t o = 0;
+  uint64_t u = (uint64_t)v;   /* exact: whole and below 2^53 */
+  do d[len++] = (char)('0' + u % 10); while (u /= 10);
+  for (int a = 0, b = len - 1; a < b; a++, b--) {   /* most significant first */
+    char t = d[a];
+    d[a] = d[b];
+    d[b] = t;
+  }
   int grouped = n->g1 > 0 && len - n->g1 >= n->min_group;
   for (int k = 0; k < len; k++) {
     int left = len - k;   /* digits from here to the end */
@@ -175,6 +190,8 @@ i18n_num *i18n_num_open(UNumberFormat *num) {
   }
   n->num = num;
   n->whole = whole_check(n);
+  n->id = (unsigned short)(++thread_ids ? thread_ids : ++thread_ids);
+  thread_nums++;
   return n;
 }
 
@@ -182,8 +199,11 @@ void i18n_num_close(i18n_num *n) {
   if (!n) return;
   for (int k = 0; k < 8; k++)
     if (n->frac[k]) unum_close(n->frac[k]);
-  free(n->slots);
   free(n);
+  if (!--thread_nums) {
+    free(thread_slots);
+    thread_slots = NULL;
+  }
 }
 
 static num_slot *slot_of(i18n_num *n, double v, int fraction) {
@@ -191,11 +211,13 @@ static num_slot *slot_of(i18n_num *n, double v, int fraction) {
   memcpy(&bits, &v, sizeof bits);
   bits ^= (uint64_t)(unsigned)fraction * 0x9e3779b97f4a7c15u;
   bits *= 0xff51afd7ed558ccdu;
-  if (!n->slots && !(n->slots = calloc(NUM_SLOTS, sizeof *n->slots))) {
-    n->slots = pod_xmalloc(NUM_SLOTS * sizeof *n->slots);   /* aborts */
-    memset(n->slots, 0, NUM_SLOTS * sizeof *n->slots);
+  bits ^= (uint64_t)n->id * 0xc2b2ae3d27d4eb4fu;
+  bits *= 0xff51afd7ed558ccdu;
+  if (!thread_slots && !(thread_slots = calloc(NUM_SLOTS, sizeof *thread_slots))) {
+    thread_slots = pod_xmalloc(NUM_SLOTS * sizeof *thread_slots);   /* aborts */
+    memset(thread_slots, 0, NUM_SLOTS * sizeof *thread_slots);
   }
-  return &n->slots[(bits >> 40) % NUM_SLOTS];
+  return &thread_slots[(bits >> 40) % NUM_SLOTS];
 }
 
 void i18n_num_format(i18n_num *n, pod_buf *out, double v, int fraction) {
@@ -207,7 +229,7 @@ void i18n_num_format(i18n_num *n, pod_buf *out, double v, int fraction) {
     return;
   }
   slot = slot_of(n, v, fraction);
-  if (slot->len && slot->fraction == fraction &&
+  if (slot->len && slot->fraction == fraction && slot->lang == n->id &&
       !memcmp(&slot->v, &v, sizeof v)) {
     pod_buf_add(out, slot->text, slot->len);
     return;
@@ -220,6 +242,7 @@ void i18n_num_format(i18n_num *n, pod_buf *out, double v, int fraction) {
   if (n8 > 0 && (size_t)n8 <= sizeof slot->text && fraction >= -128 &&
       fraction <= 127) {
     slot->v = v;
+    slot->lang = n->id;
     slot->fraction = (signed char)fraction;
     slot->len = (unsigned char)n8;
     memcpy(slot->text, utf8, (size_t)n8);
