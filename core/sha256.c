@@ -1,13 +1,18 @@
 /*
-** core/sha256.c -- SHA-256 through libcrypto's EVP interface (sha256.h
-** says why). Checked against the FIPS 180-4 test vectors in tests/t_core.c.
-** Out of memory or a libcrypto failure aborts, as pod_xmalloc does: there
-** is no meaningful way on without a hash.
+** core/sha256.c -- SHA-256 through libcrypto's SHA256_Init/Update/Final
+** (sha256.h says why libcrypto). Not EVP: fetching EVP_sha256 starts
+** libcrypto's providers, ~2 MB of a render's peak RSS (code pages and
+** tables touched, the method store) for the same rounds; these calls
+** run libcrypto's sha256_block_data_order, SHA-NI included, directly.
+** OpenSSL 3 marks them deprecated, not removed: they are kept for the
+** whole 3.x series. Checked against the FIPS 180-4 test vectors in
+** tests/t_core.c. Out of memory aborts, as pod_xmalloc does.
 */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "core/sha256.h"
+#include "core/buf.h"
 
-#include <openssl/evp.h>
-#include <pthread.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +24,15 @@ static void must(int ok) {
   }
 }
 
-/* The algorithm fetched once: EVP_sha256() makes OpenSSL 3 look it up
-** again (locks, a property query) in every init, ~8,000 instructions,
-** as much as hashing a 2 KB file (issue 14). Never freed: one per
-** process, as OpenSSL's own default provider. */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void fetch_md(void) { sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
-
 void pod_sha256_init(pod_sha256 *s) {
-  EVP_MD_CTX *c = EVP_MD_CTX_new();
-  must(c != NULL);
-  pthread_once(&sha256_once, fetch_md);
-  must(EVP_DigestInit_ex(c, sha256_md ? sha256_md : EVP_sha256(), NULL));
+  SHA256_CTX *c = pod_xmalloc(sizeof *c);
+  must(SHA256_Init(c));
   s->ctx = c;
   s->n = 0;
 }
 
 static void flush(pod_sha256 *s) {
-  if (s->n) must(EVP_DigestUpdate((EVP_MD_CTX *)s->ctx, s->buf, s->n));
+  if (s->n) must(SHA256_Update((SHA256_CTX *)s->ctx, s->buf, s->n));
   s->n = 0;
 }
 
@@ -50,7 +44,7 @@ void pod_sha256_update(pod_sha256 *s, const void *data, size_t n) {
   }
   flush(s);
   if (n >= sizeof s->buf) {   /* long input: straight through */
-    must(EVP_DigestUpdate((EVP_MD_CTX *)s->ctx, data, n));
+    must(SHA256_Update((SHA256_CTX *)s->ctx, data, n));
     return;
   }
   memcpy(s->buf, data, n);
@@ -59,11 +53,10 @@ void pod_sha256_update(pod_sha256 *s, const void *data, size_t n) {
 
 void pod_sha256_hex(pod_sha256 *s, char hex[65]) {
   static const char digits[] = "0123456789abcdef";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
+  unsigned char md[SHA256_DIGEST_LENGTH];
   flush(s);
-  must(EVP_DigestFinal_ex((EVP_MD_CTX *)s->ctx, md, &n) && n == 32);
-  EVP_MD_CTX_free((EVP_MD_CTX *)s->ctx);
+  must(SHA256_Final(md, (SHA256_CTX *)s->ctx));
+  free(s->ctx);
   s->ctx = NULL;
   for (unsigned i = 0; i < 32; i++) {
     hex[2 * i] = digits[md[i] >> 4];

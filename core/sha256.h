@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 typedef struct pod_sha256 {
-  void *ctx;              /* EVP_MD_CTX */
+  void *ctx;              /* SHA256_CTX */
   /* short updates gathered here: a render's keys and fingerprints hash
   ** values a few bytes at a time, and each EVP call cost ~700
   ** instructions (2.4% of a render) */

@@ -135,9 +135,11 @@ static int l_url(lua_State *L) {
 /* What one run of a compiled template has written so far (template.c
 ** emits _w(_b, text, value, text, ...) instead of a Lua table of pieces
 ** joined at the end: a table slot, a join and an _esc call per piece
-** were a tenth of a render). The text is in a userdata block of Lua's
-** memory, the buffer's user value, so the sandbox's memory limit holds
-** and a block outgrown is Lua's garbage. */
+** were a tenth of a render). The text is in a block from the state's own
+** allocator (lua_getallocf), so the sandbox's memory limit holds; it
+** grows in place and is freed by the buffer's __gc or when released: a
+** block of Lua's garbage per doubling held ~1 MB at a 10,000-run
+** render's peak (the 1,000-row pages). */
 typedef struct {
   char *data;
   size_t len, cap;
@@ -145,46 +147,95 @@ typedef struct {
 
 #define OUT_FIRST 1024   /* the first block; then doubling */
 
-/* _nb(): a new, empty output buffer. */
-static int l_nb(lua_State *L) {
-  out_buf *b = lua_newuserdatauv(L, sizeof *b, 1);
+/* The block of the last output taken (render_out_release), for the next
+** one: a page's template and layout.html then write into blocks made
+** once, not four or five new ones a page. Not a block over SPARE_MAX: a
+** list of 1,000 rows (a few such pages a language) would keep its block
+** for the rest of the render, in every thread. */
+static const char SPARE_KEY = 'o';
+#define SPARE_MAX (256u << 10)
+
+static void block_free(lua_State *L, char *p, size_t cap) {
+  void *ud;
+  lua_Alloc f = lua_getallocf(L, &ud);
+  if (p) f(ud, p, cap, 0);
+}
+
+static int out_gc(lua_State *L) {   /* a buffer's, and the spare's */
+  out_buf *b = lua_touserdata(L, 1);
+  block_free(L, b->data, b->cap);
   b->data = NULL;
   b->len = b->cap = 0;
+  return 0;
+}
+
+/* A new, empty buffer userdata, freed by __gc; its metatable is out of a
+** template's reach (__metatable). */
+static out_buf *out_new(lua_State *L) {
+  out_buf *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  if (luaL_newmetatable(L, "podium.out")) {
+    lua_pushcfunction(L, out_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+/* _nb(): a new, empty output buffer. */
+static int l_nb(lua_State *L) {
+  out_new(L);
   return 1;
 }
 
 /* The output buffer at idx, or NULL. The only userdata a template can
-** reach are those _nb made (blocks are user values, out of its reach). */
+** reach whose size is an out_buf's are those _nb made. */
 static out_buf *to_out(lua_State *L, int idx) {
   out_buf *b = lua_touserdata(L, idx);
   return b && lua_rawlen(L, idx) == sizeof *b ? b : NULL;
 }
 
-/* The block of the last output taken (render_out_release), for the next
-** one: a page's template and layout.html then write into blocks made
-** once, not four or five new ones a page. */
-static const char SPARE_KEY = 'o';
+/* The spare buffer (registry), made on first use. */
+static out_buf *spare_of(lua_State *L) {
+  out_buf *sp;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SPARE_KEY) == LUA_TUSERDATA) {
+    sp = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return sp;
+  }
+  lua_pop(L, 1);
+  sp = out_new(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &SPARE_KEY);
+  return sp;
+}
 
-/* Makes room for n more bytes in b, the buffer at stack index 1. */
+/* Makes room for n more bytes in b. */
 static void out_grow(lua_State *L, out_buf *b, size_t n) {
   size_t cap = b->cap ? b->cap : OUT_FIRST;
-  char *d;
+  out_buf *sp;
+  void *ud, *d;
+  lua_Alloc f = lua_getallocf(L, &ud);
   while (cap - b->len < n) {
     if (cap > ((size_t)-1) / 4) luaL_error(L, "template output too large");
     cap *= 2;
   }
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SPARE_KEY) == LUA_TUSERDATA &&
-      lua_rawlen(L, -1) >= cap) {
-    cap = lua_rawlen(L, -1);
-    d = lua_touserdata(L, -1);
-    lua_pushnil(L);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &SPARE_KEY);
-  } else {
-    lua_pop(L, 1);
-    d = lua_newuserdatauv(L, cap, 0);   /* Lua's memory error when over */
+  if (!b->data && (sp = spare_of(L))->data && sp->cap >= cap) {
+    b->data = sp->data;   /* empty: nothing to copy */
+    b->cap = sp->cap;
+    sp->data = NULL;
+    sp->cap = 0;
+    return;
   }
-  if (b->len) memcpy(d, b->data, b->len);
-  lua_setiuservalue(L, 1, 1);
+  while (!(d = f(ud, b->data, b->data ? b->cap : 0, cap))) {
+    /* over the sandbox's limit: a userdata as large makes Lua collect its
+    ** garbage, and raise its own memory error when that is not enough */
+    lua_newuserdatauv(L, cap, 0);
+    lua_pop(L, 1);
+    lua_gc(L, LUA_GCCOLLECT);
+  }
   b->data = d;
   b->cap = cap;
 }
@@ -261,20 +312,30 @@ const char *render_out_text(lua_State *L, int idx, size_t *n) {
 }
 
 void render_out_release(lua_State *L, int idx) {
-  out_buf *b = to_out(L, idx);
+  out_buf *b = to_out(L, idx), *sp;
   if (!b || !b->data) return;
-  idx = lua_absindex(L, idx);
-  lua_getiuservalue(L, idx, 1);   /* the block: the spare if larger */
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SPARE_KEY) != LUA_TUSERDATA ||
-      lua_rawlen(L, -1) < b->cap) {
-    lua_pushvalue(L, -2);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &SPARE_KEY);
+  sp = spare_of(L);
+  if (b->cap <= SPARE_MAX && b->cap > sp->cap) {   /* the spare if larger */
+    block_free(L, sp->data, sp->cap);
+    sp->data = b->data;
+    sp->cap = b->cap;
+  } else {
+    block_free(L, b->data, b->cap);
   }
-  lua_pop(L, 2);
-  lua_pushnil(L);   /* a closure that writes to it later gets a new block */
-  lua_setiuservalue(L, idx, 1);
+  b->data = NULL;   /* a closure that writes to it later gets a new block */
+  b->len = b->cap = 0;
+}
+
+char *render_out_take(lua_State *L, int idx, size_t *len, size_t *cap) {
+  out_buf *b = to_out(L, idx);
+  char *d;
+  if (!b || !b->data) return NULL;
+  d = b->data;
+  *len = b->len;
+  *cap = b->cap;
   b->data = NULL;
   b->len = b->cap = 0;
+  return d;
 }
 
 void render_push_raw(lua_State *L, const char *s, size_t n) {

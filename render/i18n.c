@@ -49,20 +49,7 @@ typedef struct msg_index {
   size_t n;
 } msg_index;
 
-/* direct-mapped by the value's bits; a site's numbers (ids, ranks and each
-** value on its run, board, study and model page) are some 30,000 for
-** 10,000 runs: 1,024 slots missed two numbers in three. 16,384 (512 KB a
-** language and render thread): 32,768 saved 0.7% more instructions of a
-** 1,000-run render for 512 KB more each, and peak RSS is a target too */
-#define NUM_SLOTS 16384
 #define DATE_SLOTS 4     /* round robin */
-
-typedef struct num_slot {
-  double v;
-  signed char fraction;
-  unsigned char len;     /* 0: empty */
-  char text[22];         /* longer: not kept */
-} num_slot;
 
 struct render_i18n {
   char lang[32];
@@ -74,13 +61,9 @@ struct render_i18n {
   UPluralRules *plural;
   UNumberFormat *num;
   UDateFormat *date[2];   /* date only, date and time; opened on first use */
-  /* one formatter per fraction -1..6, made on first use: changing a
-  ** formatter's attributes makes ICU rebuild it (a third of a render) */
-  UNumberFormat *frac[8];
-  /* the numbers and dates formatted last: a site writes the same batch
-  ** sizes, ranks and ingest times on thousands of pages, and ICU takes
-  ** about 2,000 instructions a number (a fifth of a render) */
-  struct num_slot *nums;     /* NUM_SLOTS, allocated on first use */
+  i18n_num *nums;         /* numbers: i18n_num.c */
+  /* the dates formatted last: a site writes the same ingest times on
+  ** thousands of pages, and ICU takes thousands of instructions a date */
   struct date_slot {
     char iso[40];
     int with_time;
@@ -511,6 +494,7 @@ int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
                  lang, u_errorName(st));
     goto fail;
   }
+  i->nums = i18n_num_open(i->num);
   *out = i;
   return POD_OK;
 fail:
@@ -525,12 +509,10 @@ void render_i18n_close(render_i18n *i) {
   free(i->cat_idx.e);
   free(i->en_idx.e);
   if (i->plural) uplrules_close(i->plural);
-  if (i->num) unum_close(i->num);
   for (int k = 0; k < 2; k++)
     if (i->date[k]) udat_close(i->date[k]);
-  for (int k = 0; k < 8; k++)
-    if (i->frac[k]) unum_close(i->frac[k]);
-  free(i->nums);
+  i18n_num_close(i->nums);   /* before the formatter it borrows */
+  if (i->num) unum_close(i->num);
   free(i);
 }
 
@@ -610,59 +592,8 @@ int render_i18n_format_args(render_i18n *i, const char *key,
   return render_i18n_format(i, key, array_arg, &a, out, fallback, err);
 }
 
-static num_slot *num_slot_of(render_i18n *i, double v, int fraction) {
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof bits);
-  bits ^= (uint64_t)(unsigned)fraction * 0x9e3779b97f4a7c15u;
-  bits *= 0xff51afd7ed558ccdu;
-  if (!i->nums && !(i->nums = calloc(NUM_SLOTS, sizeof *i->nums))) {
-    i->nums = pod_xmalloc(NUM_SLOTS * sizeof *i->nums);   /* aborts */
-    memset(i->nums, 0, NUM_SLOTS * sizeof *i->nums);
-  }
-  return &i->nums[(bits >> 40) % NUM_SLOTS];
-}
-
 void render_i18n_number(render_i18n *i, pod_buf *out, double v, int fraction) {
-  UChar buf[128];
-  char utf8[512];
-  UErrorCode st = U_ZERO_ERROR;
-  int32_t len, n8 = 0;
-  UNumberFormat *f = i->num;
-  int k = fraction + 1;
-  num_slot *slot = num_slot_of(i, v, fraction);
-  if (slot->len && slot->fraction == fraction &&
-      !memcmp(&slot->v, &v, sizeof v)) {
-    pod_buf_add(out, slot->text, slot->len);
-    return;
-  }
-  if (k >= 0 && k < 8 && !i->frac[k]) {
-    UErrorCode cst = U_ZERO_ERROR;
-    i->frac[k] = unum_clone(i->num, &cst);
-    if (U_FAILURE(cst)) i->frac[k] = NULL;
-    else {
-      unum_setAttribute(i->frac[k], UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
-      unum_setAttribute(i->frac[k], UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
-    }
-  }
-  if (k >= 0 && k < 8 && i->frac[k]) f = i->frac[k];
-  else {
-    unum_setAttribute(f, UNUM_MIN_FRACTION_DIGITS, fraction < 0 ? 0 : fraction);
-    unum_setAttribute(f, UNUM_MAX_FRACTION_DIGITS, fraction < 0 ? 6 : fraction);
-  }
-  len = unum_formatDouble(f, v, buf, 128, NULL, &st);
-  if (U_SUCCESS(st)) u_strToUTF8(utf8, sizeof utf8, &n8, buf, len, &st);
-  if (U_FAILURE(st)) {
-    pod_buf_printf(out, "%.*f", fraction < 0 ? 6 : fraction, v);
-    return;
-  }
-  pod_buf_add(out, utf8, (size_t)n8);
-  if (n8 > 0 && (size_t)n8 <= sizeof slot->text && fraction >= -128 &&
-      fraction <= 127) {
-    slot->v = v;
-    slot->fraction = (signed char)fraction;
-    slot->len = (unsigned char)n8;
-    memcpy(slot->text, utf8, (size_t)n8);
-  }
+  i18n_num_format(i->nums, out, v, fraction);
 }
 
 /* One ICU number symbol in UTF-8 (size 16); "" when ICU has none. */

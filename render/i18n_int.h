@@ -1,7 +1,8 @@
 /*
 ** render/i18n_int.h -- what render/i18n.c lends render/i18n_cmd.c (the
 ** check and convert commands): reading a catalog, checking its messages,
-** and a message's shape. Not for use outside those two files.
+** and a message's shape; and a language's numbers (i18n_num.c), which
+** i18n.c uses. Not for use outside those files.
 */
 #ifndef PODIUM_I18N_INT_H
 #define PODIUM_I18N_INT_H
@@ -9,6 +10,8 @@
 #include <cjson/cJSON.h>
 #include "core/buf.h"
 #include "core/err.h"
+
+#include <unicode/unum.h>
 
 #define MAX_CATALOG (1 << 20)
 
@@ -25,5 +28,14 @@ int i18n_check_messages(const char *path, const char *text, cJSON *root,
 /* Adds the argument names of pattern to names (a set) and its plurals
 ** ([name, forms...]) to plurals. */
 void i18n_shape(const char *pattern, cJSON *names, cJSON *plurals);
+
+/* A language's number formatting (render_i18n_number): opened on the
+** language's decimal formatter num, which it borrows (it must outlive the
+** i18n_num); closed by i18n_num_close on the thread that opened it. One
+** per render_i18n, so per thread. */
+typedef struct i18n_num i18n_num;
+i18n_num *i18n_num_open(UNumberFormat *num);
+void i18n_num_close(i18n_num *n);
+void i18n_num_format(i18n_num *n, pod_buf *out, double v, int fraction);
 
 #endif

@@ -45,10 +45,18 @@ typedef struct digest {   /* a source's or environment's row */
   unsigned char d[32];
 } digest;
 
-typedef struct feed {     /* a store_each_run_feed row */
+typedef struct feed {     /* a store_each_run_feed row, as hashed */
   int64_t run, kind, source, n, last, notes;
   double vsum;
 } feed;
+
+/* A run's feed rows (they come ordered by run): where they start in the
+** stream of the others' fields, ~15 bytes a row instead of a 56-byte
+** feed (1.1 MB at 10,000 runs, kept the whole render). */
+typedef struct feed_run {
+  int64_t run;
+  size_t at;
+} feed_run;
 
 typedef struct entry {    /* a page of the old manifest */
   const char *rel, *fp;   /* both into text: a 100,000-run site has
@@ -62,8 +70,9 @@ struct render_incr {
   size_t n_slots;
   digest *sources, *envs;
   size_t n_sources, n_envs, cap_sources, cap_envs;
-  feed *feeds;
-  size_t n_feeds, cap_feeds;
+  pod_buf feeds;           /* rows without their run: varints, vsum */
+  feed_run *runs;
+  size_t n_runs, cap_runs;
 };
 
 static uint64_t hash_rel(const char *s) {
@@ -109,21 +118,45 @@ static int note_state(const store_row *row, void *ud) {
   return 0;
 }
 
+static void put_varint(pod_buf *b, int64_t v) {
+  uint64_t u = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);   /* zigzag */
+  char c[10];
+  size_t n = 0;
+  do {
+    c[n++] = (char)((u & 0x7f) | (u > 0x7f ? 0x80 : 0));
+    u >>= 7;
+  } while (u);
+  pod_buf_add(b, c, n);
+}
+
+static int64_t get_varint(const unsigned char **p) {
+  uint64_t u = 0;
+  int shift = 0;
+  do {
+    u |= (uint64_t)(**p & 0x7f) << shift;
+    shift += 7;
+  } while (*(*p)++ & 0x80);
+  return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
 static int note_feed(const store_row *row, void *ud) {
   render_incr *in = ud;
-  feed *f;
-  if (in->n_feeds == in->cap_feeds) {
-    in->cap_feeds = in->cap_feeds ? 2 * in->cap_feeds : 256;
-    in->feeds = pod_xrealloc(in->feeds, in->cap_feeds * sizeof *in->feeds);
+  int64_t run = row->v[0].i;
+  double vsum = row->v[5].type == STORE_INT ? (double)row->v[5].i : row->v[5].d;
+  if (!in->n_runs || in->runs[in->n_runs - 1].run != run) {
+    if (in->n_runs == in->cap_runs) {
+      in->cap_runs = in->cap_runs ? 2 * in->cap_runs : 256;
+      in->runs = pod_xrealloc(in->runs, in->cap_runs * sizeof *in->runs);
+    }
+    in->runs[in->n_runs].run = run;
+    in->runs[in->n_runs++].at = in->feeds.len;
   }
-  f = &in->feeds[in->n_feeds++];
-  f->run = row->v[0].i;
-  f->kind = row->v[1].i;
-  f->source = row->v[2].i;
-  f->n = row->v[3].i;
-  f->last = row->v[4].i;
-  f->vsum = row->v[5].type == STORE_INT ? (double)row->v[5].i : row->v[5].d;
-  f->notes = row->v[6].i;
+  put_varint(&in->feeds, row->v[1].i);
+  put_varint(&in->feeds, row->v[2].i);
+  put_varint(&in->feeds, row->v[3].i);
+  put_varint(&in->feeds, row->v[4].i);
+  put_varint(&in->feeds, row->v[6].i);
+  pod_buf_add(&in->feeds, &vsum, sizeof vsum);
   return 0;
 }
 
@@ -181,11 +214,14 @@ int render_incr_open(store_db *db, const char *base, const char *target,
   if ((rc = store_each_state(db, note_state, in, err)) ||
       (rc = store_each_run_feed(db, note_feed, in, err)))
     return rc;
-  /* kept the whole render: the doubling's slack (up to half of 1.8 MB at
-  ** 10,000 runs) goes back */
-  if (in->n_feeds && in->n_feeds < in->cap_feeds) {
-    in->feeds = pod_xrealloc(in->feeds, in->n_feeds * sizeof *in->feeds);
-    in->cap_feeds = in->n_feeds;
+  /* kept the whole render: the doubling's slack goes back */
+  if (in->n_runs && in->n_runs < in->cap_runs) {
+    in->runs = pod_xrealloc(in->runs, in->n_runs * sizeof *in->runs);
+    in->cap_runs = in->n_runs;
+  }
+  if (in->feeds.len + 1 < in->feeds.cap) {
+    in->feeds.data = pod_xrealloc(in->feeds.data, in->feeds.len + 1);
+    in->feeds.cap = in->feeds.len + 1;
   }
   /* the state rows come table by table in no promised order */
   if (in->n_sources) qsort(in->sources, in->n_sources, sizeof *in->sources,
@@ -201,7 +237,8 @@ void render_incr_free(render_incr *in) {
   free(in->slots);
   free(in->sources);
   free(in->envs);
-  free(in->feeds);
+  pod_buf_free(&in->feeds);
+  free(in->runs);
   free(in);
 }
 
@@ -209,16 +246,30 @@ const char *render_incr_base(const render_incr *in) { return in->base; }
 
 void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h) {
   const digest *d;
-  size_t lo = 0, hi = in->n_feeds;
-  while (lo < hi) {   /* the run's first feed row */
+  const unsigned char *p, *end;
+  size_t lo = 0, hi = in->n_runs;
+  while (lo < hi) {   /* the run's entry */
     size_t mid = lo + (hi - lo) / 2;
-    if (in->feeds[mid].run < run) lo = mid + 1;
+    if (in->runs[mid].run < run) lo = mid + 1;
     else hi = mid;
   }
-  for (; lo < in->n_feeds && in->feeds[lo].run == run; lo++) {
-    const feed *f = &in->feeds[lo];
-    pod_sha256_update(h, f, sizeof *f);
-    if ((d = find_digest(in->sources, in->n_sources, f->source)))
+  if (lo == in->n_runs || in->runs[lo].run != run) return;
+  p = (const unsigned char *)in->feeds.data + in->runs[lo].at;
+  end = (const unsigned char *)in->feeds.data +
+        (lo + 1 < in->n_runs ? in->runs[lo + 1].at : in->feeds.len);
+  while (p < end) {   /* each row hashed as the feed it was */
+    feed f;
+    memset(&f, 0, sizeof f);
+    f.run = run;
+    f.kind = get_varint(&p);
+    f.source = get_varint(&p);
+    f.n = get_varint(&p);
+    f.last = get_varint(&p);
+    f.notes = get_varint(&p);
+    memcpy(&f.vsum, p, sizeof f.vsum);
+    p += sizeof f.vsum;
+    pod_sha256_update(h, &f, sizeof f);
+    if ((d = find_digest(in->sources, in->n_sources, f.source)))
       pod_sha256_update(h, d->d, sizeof d->d);
   }
 }
@@ -256,40 +307,96 @@ static int cmp_line(const void *a, const void *b) {
                 *(char *const *)b + RENDER_FP_LEN + 1);
 }
 
-int render_incr_write_manifest(const render_incr *in, pod_buf *lines,
-                               render_out *o, char err[POD_ERRLEN]) {
-  char **v = NULL;
-  size_t n = 0, cap = 0;
-  pod_buf part = POD_BUF_INIT;
-  int rc = POD_OK, first = 1;
-  for (char *p = lines->data; p && *p;) {
-    char *nl = strchr(p, '\n');
-    if (!nl) break;
-    *nl = '\0';
-    if (n == cap) {
-      cap = cap ? 2 * cap : 1024;
-      v = pod_xrealloc(v, cap * sizeof *v);
+/* "<lang>/" strings in order */
+static int cmp_lang(const void *a, const void *b) {
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  for (; *x && *x == *y; x++, y++) {}
+  return (unsigned char)(*x ? *x : '/') - (unsigned char)(*y ? *y : '/');
+}
+
+/* a against p followed by q */
+static int cmp_cat(const char *a, const char *p, const char *q) {
+  for (; *p; a++, p++)
+    if (*a != *p) return (unsigned char)*a - (unsigned char)*p;
+  return strcmp(a, q);
+}
+
+/* The lines of n buffers, each cut in place, into *v (sorted by rel). */
+static size_t cut_lines(pod_buf *const *bufs, size_t n, char ***v) {
+  size_t count = 0, cap = 0;
+  *v = NULL;
+  for (size_t b = 0; b < n; b++)
+    for (char *p = bufs[b]->data; p && *p;) {
+      char *nl = strchr(p, '\n');
+      if (!nl) break;
+      *nl = '\0';
+      if (count == cap) {
+        cap = cap ? 2 * cap : 1024;
+        *v = pod_xrealloc(*v, cap * sizeof **v);
+      }
+      (*v)[count++] = p;
+      p = nl + 1;
     }
-    v[n++] = p;
-    p = nl + 1;
-  }
   /* by path: threads note their pages in the order they claim them */
-  if (n) qsort(v, n, sizeof *v, cmp_line);
-  pod_buf_printf(&part, MANIFEST_HEAD "%s\n", in->base);
-  for (size_t i = 0; i < n && rc == POD_OK; i++) {
-    pod_buf_adds(&part, v[i]);
-    pod_buf_addc(&part, '\n');
-    if (part.len >= MANIFEST_PART && i + 1 < n) {
-      rc = render_out_part(o, RENDER_MANIFEST, part.data, part.len, first, 0,
-                           err);
-      first = 0;
-      pod_buf_clear(&part);
+  if (count) qsort(*v, count, sizeof **v, cmp_line);
+  return count;
+}
+
+typedef struct mwrite {
+  render_out *o;
+  pod_buf part;
+  int first, rc;
+  char *err;
+} mwrite;
+
+static void emit(mwrite *w, const char *fp, const char *lang,
+                 const char *rel) {
+  pod_buf_add(&w->part, fp, RENDER_FP_LEN);
+  pod_buf_addc(&w->part, ' ');
+  if (lang) {
+    pod_buf_adds(&w->part, lang);
+    pod_buf_addc(&w->part, '/');
+  }
+  pod_buf_adds(&w->part, rel);
+  pod_buf_addc(&w->part, '\n');
+  if (w->part.len >= MANIFEST_PART && w->rc == POD_OK) {
+    w->rc = render_out_part_take(w->o, RENDER_MANIFEST, &w->part, w->first,
+                                 0, w->err);
+    w->first = 0;
+  }
+}
+
+int render_incr_write_manifest(const render_incr *in, pod_buf *const *lines,
+                               pod_buf *const *every, size_t n,
+                               const char *const *langs, int n_langs,
+                               render_out *o, char err[POD_ERRLEN]) {
+  char **v, **e;
+  const char **lg = pod_xmalloc((size_t)(n_langs ? n_langs : 1) * sizeof *lg);
+  size_t nv = cut_lines(lines, n, &v), ne = cut_lines(every, n, &e), i = 0;
+  mwrite w = {o, POD_BUF_INIT, 1, POD_OK, err};
+  memcpy(lg, langs, (size_t)n_langs * sizeof *lg);
+  qsort(lg, (size_t)n_langs, sizeof *lg, cmp_lang);
+  pod_buf_printf(&w.part, MANIFEST_HEAD "%s\n", in->base);
+  /* the lines for every language follow each other under "<lang>/" in
+  ** rel order (e is sorted by rest): merged with the others' */
+  for (int k = 0; k < n_langs && ne; k++) {
+    char pre[80];
+    snprintf(pre, sizeof pre, "%s/", lg[k]);
+    for (size_t j = 0; j < ne; j++) {
+      const char *rest = e[j] + RENDER_FP_LEN + 1;
+      while (i < nv && cmp_cat(v[i] + RENDER_FP_LEN + 1, pre, rest) < 0) {
+        emit(&w, v[i], NULL, v[i] + RENDER_FP_LEN + 1);
+        i++;
+      }
+      emit(&w, e[j], lg[k], rest);
     }
   }
-  if (rc == POD_OK)
-    rc = render_out_part(o, RENDER_MANIFEST, part.data, part.len, first, 1,
-                         err);
-  pod_buf_free(&part);
+  for (; i < nv; i++) emit(&w, v[i], NULL, v[i] + RENDER_FP_LEN + 1);
+  if (w.rc == POD_OK)
+    w.rc = render_out_part_take(o, RENDER_MANIFEST, &w.part, w.first, 1, err);
+  pod_buf_free(&w.part);
   free(v);
-  return rc;
+  free(e);
+  free(lg);
+  return w.rc;
 }

@@ -56,7 +56,7 @@ static void *worker_main(void *ud) {
   render_board_rows_free(s->boards);
   store_close(s->db);
   pod_buf_free(&s->body);
-  pod_buf_free(&s->page);   /* s->manifest: main takes it when joining */
+  pod_buf_free(&s->page);   /* s->manifest(_all): main's after joining */
   return NULL;
 }
 
@@ -144,8 +144,6 @@ int site_join_workers(site *s, worker *w, int n, int rc,
   for (int i = 0; i < n - 1; i++) {
     if (!w[i].started) continue;
     pthread_join(w[i].thread, NULL);
-    pod_buf_add(&s->manifest, w[i].s.manifest.data, w[i].s.manifest.len);
-    pod_buf_free(&w[i].s.manifest);
     if (w[i].rc && !w[i].s.stopped && !main_failed) {
       main_failed = 1;
       rc = w[i].rc;

@@ -562,21 +562,27 @@ static int render_out_finish(render_out *o, char err[POD_ERRLEN]) {
   return o->rc;
 }
 
+/* take: data is a malloc'd block the queue takes (frees), not copies. */
 static int queue(render_out *o, const char *rel, const void *data, size_t n,
-                 int part, char err[POD_ERRLEN]) {
+                 int part, char *take, char err[POD_ERRLEN]) {
   job *j;
   int rc;
   if (!o->started) {
     pthread_mutex_lock(&o->mu);
     rc = write_now(o, rel, data, n, part, err);
     pthread_mutex_unlock(&o->mu);
+    free(take);
     return rc;
   }
   j = pod_xmalloc(sizeof *j);
   j->next = NULL;
   j->rel = pod_xstrdup(rel);
-  j->data = pod_xmalloc(n ? n : 1);
-  memcpy(j->data, data, n);
+  if (take) {
+    j->data = take;
+  } else {
+    j->data = pod_xmalloc(n ? n : 1);
+    memcpy(j->data, data, n);
+  }
   j->n = n;
   j->part = part;
   pthread_mutex_lock(&o->mu);
@@ -609,11 +615,11 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
 
 int render_out_write(render_out *o, const char *rel, const void *data,
                      size_t n, char err[POD_ERRLEN]) {
-  return queue(o, rel, data, n, PART_WHOLE, err);
+  return queue(o, rel, data, n, PART_WHOLE, NULL, err);
 }
 
 int render_out_reuse(render_out *o, const char *rel, char err[POD_ERRLEN]) {
-  return queue(o, rel, "", 0, PART_LINK, err);
+  return queue(o, rel, "", 0, PART_LINK, NULL, err);
 }
 
 int render_out_live(render_out *o, const char *rel) {
@@ -630,7 +636,18 @@ int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]) {
   int part = first && last ? PART_WHOLE : first ? PART_FIRST
              : last ? PART_LAST : PART_MORE;
-  return queue(o, rel, data, n, part, err);
+  return queue(o, rel, data, n, part, NULL, err);
+}
+
+int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
+                         int first, int last, char err[POD_ERRLEN]) {
+  int part = first && last ? PART_WHOLE : first ? PART_FIRST
+             : last ? PART_LAST : PART_MORE;
+  char *block = b->data;
+  size_t n = b->len;
+  b->data = NULL;   /* the queue's now: the part is not copied */
+  b->len = b->cap = 0;
+  return queue(o, rel, block ? block : "", n, part, block, err);
 }
 
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,

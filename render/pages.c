@@ -189,6 +189,7 @@ int site_write_page(site *s, const char *rel, const char *template,
   lua_insert(L, -2);
   lua_setfield(L, -2, "title");
   render_push_raw(L, pod_buf_str(&s->body), s->body.len);
+  pod_buf_free(&s->body);   /* the template's block: content has it now */
   lua_setfield(L, -2, "content");
   lua_pushstring(L, s->lang);
   lua_setfield(L, -2, "lang");
@@ -203,8 +204,9 @@ int site_write_page(site *s, const char *rel, const char *template,
   rc = render_sandbox_page(s->sb, "layout.html", pod_buf_str(&root), &s->page,
                            err);
   render_sandbox_fallback(s->sb, 1);   /* the next page starts clean */
-  if (rc == POD_OK)
-    rc = render_out_write(s->out, rel, s->page.data, s->page.len, err);
+  if (rc == POD_OK)   /* layout's block, to the writer as it is */
+    rc = render_out_part_take(s->out, rel, &s->page, 1, 1, err);
+  render_sandbox_trim(s->sb);
 done:
   pod_buf_free(&root);
   return rc;

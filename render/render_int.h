@@ -11,11 +11,14 @@
 lua_State *render_sandbox_state(render_sandbox *sb);
 /* 1 when the last render_sandbox_page went over the memory limit. */
 int render_sandbox_out_of_memory(const render_sandbox *sb);
+/* Between pages: collects the state's garbage when it holds much. */
+void render_sandbox_trim(render_sandbox *sb);
 /* Renders template `name` with the table on top of the stack as its data
 ** (popped). root is the relative path from the page to the site root
 ** ("../../"), used by link(). Each call starts a page: the chart ids it
 ** used (RENDER_CHART_IDS, a Lua registry table of svg_lua.c) are
-** forgotten. */
+** forgotten. The output is out's, its block the template's own (not a
+** copy: a list of 1,000 rows is half a megabyte). */
 #define RENDER_CHART_IDS "podium.chart_ids"
 int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]);
@@ -37,6 +40,11 @@ void render_push_writers(lua_State *L);
 const char *render_out_text(lua_State *L, int idx, size_t *n);
 /* Empties that buffer, its text taken: its memory serves the next. */
 void render_out_release(lua_State *L, int idx);
+/* Empties that buffer, its block given to the caller (NULL when it has
+** none): *len bytes of text in a block of *cap from the state's
+** allocator, which the caller frees with free() and no longer counts
+** (render_sandbox_page). */
+char *render_out_take(lua_State *L, int idx, size_t *len, size_t *cap);
 /* raw(s): s marked as HTML, not to be escaped again (escape.c). */
 int render_l_raw(lua_State *L);
 
@@ -109,6 +117,10 @@ extern size_t render_download_part;
 ** written in parts in order: first creates it, last counts it. */
 int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]);
+/* render_out_part of b's bytes, taking b's block instead of copying it
+** (the writer frees it); b is left empty, ready for the next part. */
+int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
+                         int first, int last, char err[POD_ERRLEN]);
 /* rel as the live site has it (a hard link, else a copy): a page whose
 ** fingerprint did not change (incr.c). The caller checked it is there
 ** (render_out_live). Counted as written and unchanged. */

@@ -501,9 +501,7 @@ static int page_run(const store_row *row, void *ud) {
   if ((rc = site_take_run(s, &mine, w->err)) || !mine) return rc;
   if (s->incr) {   /* the next render's manifest lists it either way */
     render_incr_run_fp(s->incr, row, fp);
-    for (int k = 0; k < s->n_langs; k++)
-      pod_buf_printf(&s->manifest, "%s %s/runs/%lld.html\n", fp,
-                     render_i18n_lang(s->i18n[k]), (long long)id);
+    pod_buf_printf(&s->manifest_all, "%s runs/%lld.html\n", fp, (long long)id);
     if (run_reused(s, id, fp, &rc, w->err)) return rc;
   }
   rc = run_fetch(s, id, store_row_int(row, "environment_id", 0), &d, w->err);

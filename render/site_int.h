@@ -104,6 +104,8 @@ typedef struct site {
   int stopped;       /* gave up because another thread failed */
   const render_incr *incr;  /* main's, read only: what may be reused */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
+  pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
+                         ** in every language (run and model pages) */
 } site;
 
 /* Pops the data table on top of s->L, renders template with it inside
@@ -243,7 +245,8 @@ int site_open_snapshots(site *s, worker *w, int n, const char *snap);
 void site_start_workers(site *s, worker *w, int n, const char *share_dir,
                         const char *langs, const char *const *dirs,
                         int n_dirs);
-/* Joins the workers: main's failure (rc), else the first worker's. */
+/* Joins the workers: main's failure (rc), else the first worker's. Their
+** manifests stay in w[i].s for main to write, then to free. */
 int site_join_workers(site *s, worker *w, int n, int rc,
                       char err[POD_ERRLEN]);
 

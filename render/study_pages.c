@@ -820,9 +820,14 @@ static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
   for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
     for (int k = 0; k < s->n_langs; k++) {
       pod_buf rel = POD_BUF_INIT;
-      render_model_href(&rel, render_i18n_lang(s->i18n[k]), m->model,
-                        m->variant);
-      if (!pass) same = site_reusable(s, rel.data, fp) && same;
+      const char *lang = render_i18n_lang(s->i18n[k]);
+      render_model_href(&rel, lang, m->model, m->variant);
+      if (!pass && !k)   /* one line for every language */
+        pod_buf_printf(&s->manifest_all, "%s %s\n", fp,
+                       rel.data + strlen(lang) + 1);
+      if (!pass)
+        same = same && render_incr_same(s->incr, rel.data, fp) &&
+               render_out_live(s->out, rel.data);
       else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
       pod_buf_free(&rel);
     }

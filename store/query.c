@@ -292,8 +292,10 @@ const char *const store_sql[Q_COUNT_] = {
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
       "  m.method_note AS method_note "
-      "FROM results_all m JOIN metrics mt ON mt.id = m.metric_id "
-      "  JOIN sources s ON s.id = m.source_id "
+      /* CROSS JOIN: the view first, read as it goes (a co-routine); an
+      ** inner join made SQLite copy it whole into a temporary table */
+      "FROM results_all m CROSS JOIN metrics mt CROSS JOIN sources s "
+      "WHERE mt.id = m.metric_id AND s.id = m.source_id "
       /* curve points first, in file order whether they are in chunks (no
       ** id) or rows (PostgreSQL, registries before schema v8), then the
       ** rest as added */

@@ -42,6 +42,27 @@ static void test_i18n_digits_follow_the_locale(void) {
   CHECK_STR(number_in("ha", 1234.5, 1), "1,234.5");
 }
 
+/* Whole numbers are written without ICU (i18n_num.c) where that gives
+** ICU's bytes: grouping (Telugu's 2 after the first 3), digits, the zeros
+** a fraction asks for; negative ones still go through ICU. */
+static void test_i18n_whole_numbers_as_icu_writes_them(void) {
+  CHECK_STR(number_in("en", 0, 0), "0");
+  CHECK_STR(number_in("en", 999, -1), "999");
+  CHECK_STR(number_in("en", 1000, 0), "1,000");
+  CHECK_STR(number_in("en", 1234567, -1), "1,234,567");
+  CHECK_STR(number_in("en", 8, 2), "8.00");
+  CHECK_STR(number_in("en", -1234, 0), "-1,234");
+  CHECK_STR(number_in("te", 12345678, 0), "1,23,45,678");
+  CHECK_STR(number_in("te", 123456, -1), "1,23,456");
+  /* Persian: ۱٬۲۳۴٬۵۶۷ and ۸٫۰۰ */
+  CHECK_STR(number_in("fa", 1234567, 0),
+            "\xdb\xb1\xd9\xac\xdb\xb2\xdb\xb3\xdb\xb4\xd9\xac\xdb\xb5"
+            "\xdb\xb6\xdb\xb7");
+  CHECK_STR(number_in("fa", 8, 2), "\xdb\xb8\xd9\xab\xdb\xb0\xdb\xb0");
+  /* Arabic: ١٠٠٠ grouped as ١٬٠٠٠ */
+  CHECK_STR(number_in("ar", 1000, 0), "\xd9\xa1\xd9\xac\xd9\xa0\xd9\xa0\xd9\xa0");
+}
+
 static void test_i18n_arabic_has_six_plural_forms(void) {
   render_i18n *ar = open_lang("ar");
   char cat[16];
@@ -623,6 +644,7 @@ const test_case tests_i18n[] = {
   {"i18n_check_passes_on_the_shipped_catalogs", test_i18n_check_passes_on_the_shipped_catalogs},
   {"i18n_site_in_five_languages", test_i18n_site_in_five_languages},
   {"i18n_digits_follow_the_locale", test_i18n_digits_follow_the_locale},
+  {"i18n_whole_numbers_as_icu_writes_them", test_i18n_whole_numbers_as_icu_writes_them},
   {"i18n_arabic_has_six_plural_forms", test_i18n_arabic_has_six_plural_forms},
   {"i18n_missing_message_falls_back_to_english", test_i18n_missing_message_falls_back_to_english},
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
