@@ -169,6 +169,9 @@ void ingest_dropped_free(ingest_dropped *d);
 /* Length of the valid UTF-8 prefix of p[0..n): overlong forms,
 ** surrogates and code points past U+10FFFF are not valid. */
 size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* The length of the UTF-8 character at p[i] (of p[0..n)), 0 when it is
+** not one (the same rules). */
+size_t ingest_utf8_char(const unsigned char *p, size_t n, size_t i);
 int ingest_parse_number(const char *s, double *out);
 /* A whole number >= min written as digits (1.0 is accepted: CodeCarbon
 ** writes counts as floats). Returns 1 on success. */

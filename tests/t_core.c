@@ -182,29 +182,12 @@ static void test_slugs_are_safe_stable_and_unique(void) {
   CHECK(strcmp(slug("con"), "con"));
 }
 
-/* The UTF-8 check as it was, a byte at a time: the one that takes eight
+/* The UTF-8 check a character at a time: the one that takes eight
 ** ASCII bytes at a time (ingest/value.c) must stop where it stops. */
 static size_t utf8_prefix_bytewise(const unsigned char *p, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    size_t k;
-    unsigned cp;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
-    else return i;
-    for (size_t j = 1; j <= k; j++) {
-      if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return i;
-      cp = cp << 6 | (p[i + j] & 0x3f);
-    }
-    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-      return i;
-    i += k + 1;
-  }
-  return n;
+  size_t i = 0, len;
+  while (i < n && (len = ingest_utf8_char(p, n, i))) i += len;
+  return i;
 }
 
 static void test_utf8_check_stops_where_bytewise_does(void) {
