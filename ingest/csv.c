@@ -177,17 +177,40 @@ static int feed_line(reader *r, struct csv_parser *p, const char *line,
 /* The byte that ends a line: '\n' (LF, CRLF, and the CR CR LF a Keras
 ** CSVLogger writes on Windows), or '\r' for the CR-only files Excel for
 ** Mac saves as "CSV (Macintosh)"; told by the first line end, 0 while
-** this chunk holds none. more: bytes follow the chunk (CRs as its last
-** bytes could still end in an LF: taken as one). */
-static char line_end(const char *s, size_t n, int more) {
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '\n') return '\n';
-    if (s[i] == '\r') {
-      while (i < n && s[i] == '\r') i++;
-      return i < n ? (s[i] == '\n' ? '\n' : '\r') : more ? '\n' : '\r';
-    }
+** the bytes so far hold none. A chunk whose first line end is a run of
+** CRs at its very end does not tell (the next byte read may be an LF):
+** *cr_run is then set, and the next chunk's first byte that is not a CR
+** decides; more: bytes follow this chunk. */
+static char line_end(const char *s, size_t n, int more, int *cr_run) {
+  size_t i = 0;
+  if (!*cr_run)
+    while (i < n && s[i] != '\n' && s[i] != '\r') i++;
+  if (i == n && !*cr_run) return 0;
+  if (!*cr_run && s[i] == '\n') return '\n';
+  while (i < n && s[i] == '\r') i++;
+  if (i < n) return s[i] == '\n' ? '\n' : '\r';
+  *cr_run = more;
+  return more ? 0 : '\r';
+}
+
+/* The line in `line` ends in the CRs a chunk ended with, and they turn
+** out to be line ends: each is handed over as a line of its own. */
+static int feed_cr_lines(reader *r, struct csv_parser *p, pod_buf *line,
+                         long *lineno, long long *line_start,
+                         ingest_csv_fn fn, void *ud, char err[POD_ERRLEN]) {
+  size_t at = 0;
+  int rc = POD_OK;
+  while (rc == POD_OK && at < line->len) {
+    const char *cr = memchr(line->data + at, '\r', line->len - at);
+    size_t n = cr ? (size_t)(cr - (line->data + at)) + 1 : line->len - at;
+    if (!cr) break;   /* cannot happen: the line ends in a CR */
+    rc = feed_line(r, p, line->data + at, n, ++*lineno, *line_start, fn, ud,
+                   err);
+    *line_start += (long long)n;
+    at += n;
   }
-  return 0;
+  pod_buf_clear(line);
+  return rc;
 }
 
 /* Reads from byte offset `start`, whose line is first_line, until the end
@@ -213,6 +236,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
   /* line_end's answer, once the file gives it; a read resumed at a row's
   ** offset takes the whole file's (a quoted CR there is no line end) */
   char eol = start ? cx->eol : 0;
+  int cr_run = 0;   /* line_end: the last chunk ended in undecided CRs */
 
   memset(&r, 0, sizeof r);
   r.cx = cx;
@@ -251,9 +275,12 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
         offset = line_start = 3;
       }
     }
-    if (!eol && (eol = line_end(s, (size_t)(end - s), f && !feof(f))) &&
-        !start)
-      cx->eol = eol;
+    if (!eol && (eol = line_end(s, (size_t)(end - s), f && !feof(f),
+                                &cr_run))) {
+      if (!start) cx->eol = eol;
+      if (eol == '\r' && cr_run)   /* the CRs that ended the last chunk */
+        rc = feed_cr_lines(&r, &p, &line, &lineno, &line_start, fn, ud, err);
+    }
     while (rc == POD_OK && r.rows_left != 0 && s < end) {
       const char *nl = memchr(s, eol ? eol : '\n', (size_t)(end - s));
       const char *stop = nl ? nl + 1 : end;
@@ -286,6 +313,10 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
     rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
                  strerror(errno));
   if (hash && rc == POD_OK && !start && (!f || feof(f))) *hashed_all = n_read;
+  if (rc == POD_OK && cr_run && !eol) {   /* the file ended on those CRs */
+    if (!start) cx->eol = '\r';
+    rc = feed_cr_lines(&r, &p, &line, &lineno, &line_start, fn, ud, err);
+  }
   if (rc == POD_OK && r.rows_left != 0 && line.len)  /* no final newline */
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);

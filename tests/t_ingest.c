@@ -175,6 +175,38 @@ static void test_ingest_reads_cr_only_line_ends(void) {
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%win/training.log'"), 2);
 }
 
+/* A file over 64 KiB is read in 64 KiB chunks, and its first line end
+** tells LF from CR-only files. When that line end is a CR that is the
+** chunk's last byte, the next chunk's first byte decides: CR-only, CRLF
+** and CR CR LF files split there read as their one-chunk twins do. */
+static void test_ingest_reads_a_line_end_split_by_a_chunk(void) {
+  static const char *ends[] = {"\r", "\r\n", "\r\r\n"};
+  char err[POD_ERRLEN], path[512];
+  for (int i = 0; i < 3; i++) {
+    pod_buf b = POD_BUF_INIT;
+    pod_buf_adds(&b, "epoch,loss,acc_");
+    while (b.len < 65535) pod_buf_addc(&b, 'x');   /* the CR at byte 65535 */
+    for (int row = 0; row < 3; row++)
+      pod_buf_printf(&b, "%s%s", ends[i], row == 0 ? "0,1.5,0.5"
+                                          : row == 1 ? "1,1.25,0.625"
+                                                     : "2,1.0,0.75");
+    pod_buf_adds(&b, ends[i]);
+    snprintf(path, sizeof path, "%s", test_path("split/training.log"));
+    test_make_folder_of(path);
+    test_write(path, b.data, b.len);
+    pod_buf_free(&b);
+    remove(test_path("t.db"));
+    remove(test_path("t.db-wal"));
+    remove(test_path("t.db-shm"));
+    const char *q = path;
+    CHECK_INT(test_ingest(NULL, &q, 1, err), POD_OK);
+    CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
+    CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all"), 6);
+    CHECK_INT(test_query_num("SELECT line FROM measurements_all WHERE value = 0.625"), 3);
+    CHECK_INT(test_query_num("SELECT line FROM measurements_all WHERE value = 0.75"), 4);
+  }
+}
+
 /* The heart of "nothing half-written": a registry with data, a bad file,
 ** the error text, and the registry unchanged to the byte. */
 static void expect_refused(const char *name, const char *data, size_t n,
@@ -727,6 +759,7 @@ const test_case tests_ingest[] = {
   {"ingest_same_file_twice_is_a_noop", test_ingest_same_file_twice_is_a_noop},
   {"ingest_accepts_bom_crlf_quotes_and_na", test_ingest_accepts_bom_crlf_quotes_and_na},
   {"ingest_reads_cr_only_line_ends", test_ingest_reads_cr_only_line_ends},
+  {"ingest_reads_a_line_end_split_by_a_chunk", test_ingest_reads_a_line_end_split_by_a_chunk},
   {"ingest_refuses_bad_rows_with_line_and_column", test_ingest_refuses_bad_rows_with_line_and_column},
   {"ingest_refuses_broken_files", test_ingest_refuses_broken_files},
   {"ingest_refuses_a_field_over_the_size_limit", test_ingest_refuses_a_field_over_the_size_limit},
