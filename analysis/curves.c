@@ -20,16 +20,29 @@
 
 /* One curve point: a quality metric's value at an epoch. */
 typedef struct point {
-  char *metric, *split;
+  const char *metric, *split;   /* the reader's copies, one per name */
   int direction;
   double epoch, value;
   int64_t id, source_id, col;   /* store_result_from_point's names */
   size_t ord;                   /* as read: a run page's rows are sorted */
 } point;
 
+/* The columns take_row reads, found by name once per walk (a lookup by
+** name per column and point, and a copy of two names per point, were
+** ~4% of ingesting a folder of training logs). */
+enum { C_METRIC, C_UNIT, C_SPLIT, C_EPOCH, C_DIRECTION, C_VALUE, C_STEP,
+       C_DERIVED, C_ID, C_SOURCE_ID, C_COL, C_N };
+static const char *const col_name[C_N] = {
+    "metric", "unit", "split", "epoch", "direction", "value", "step",
+    "derived", "id", "source_id", "col"};
+
 typedef struct reader {
   point *p;
   size_t n, cap;
+  const char *const *names;   /* the walk's column names, as found */
+  int n_names, at[C_N];       /* at[c]: col_name[c]'s index, or -1 */
+  char **strs;                /* metric and split names, one copy each */
+  size_t n_strs;
   char **given;        /* "metric\x1fsplit" of summary values read as is */
   double *given_value;
   size_t n_given;
@@ -49,22 +62,49 @@ static char *key_of(const char *metric, const char *split) {
   return k;
 }
 
+static const store_value *col(reader *r, const store_row *row, int c) {
+  static const store_value none = {STORE_NULL, 0, 0, NULL};
+  if (r->names != row->names || r->n_names != row->n) {
+    for (int k = 0; k < C_N; k++) {
+      r->at[k] = -1;
+      for (int i = 0; i < row->n && r->at[k] < 0; i++)
+        if (!strcmp(row->names[i], col_name[k])) r->at[k] = i;
+    }
+    r->names = row->names;
+    r->n_names = row->n;
+  }
+  return r->at[c] < 0 ? &none : &row->v[r->at[c]];
+}
+
+static const char *text(reader *r, const store_row *row, int c) {
+  const store_value *v = col(r, row, c);
+  return v->type == STORE_TEXT ? v->s : NULL;
+}
+
+/* The reader's one copy of s (names repeat on every point). */
+static const char *intern(reader *r, const char *s) {
+  for (size_t i = r->n_strs; i-- > 0;)
+    if (!strcmp(r->strs[i], s)) return r->strs[i];
+  r->strs = pod_xrealloc(r->strs, (r->n_strs + 1) * sizeof *r->strs);
+  return r->strs[r->n_strs++] = pod_xstrdup(s);
+}
+
 static int take_row(const store_row *row, void *ud) {
   reader *r = ud;
-  const char *metric = store_row_text(row, "metric");
-  const char *unit = store_row_text(row, "unit");
-  const char *split = store_row_text(row, "split");
-  const store_value *epoch = store_row_col(row, "epoch");
-  int direction = (int)store_row_col(row, "direction")->i;
-  double v = store_row_col(row, "value")->d;
+  const char *metric = text(r, row, C_METRIC);
+  const char *unit = text(r, row, C_UNIT);
+  const char *split = text(r, row, C_SPLIT);
+  const store_value *epoch = col(r, row, C_EPOCH);
+  int direction = (int)col(r, row, C_DIRECTION)->i;
+  double v = col(r, row, C_VALUE)->d;
   /* store_each_curve_point gives only these; a run page's rows, all */
   if (!metric || !analysis_is_quality(metric, unit, direction)) return 0;
   if (!split || (strcmp(split, "validation") && strcmp(split, "test")))
     return 0;
   if (epoch->type == STORE_NULL) {
     /* a summary value as the file gave it (not one of our copies) */
-    if (store_row_col(row, "step")->type == STORE_NULL &&
-        store_row_col(row, "derived")->type == STORE_NULL) {
+    if (col(r, row, C_STEP)->type == STORE_NULL &&
+        col(r, row, C_DERIVED)->type == STORE_NULL) {
       r->given = pod_xrealloc(r->given, (r->n_given + 1) * sizeof *r->given);
       r->given_value = pod_xrealloc(r->given_value, (r->n_given + 1) *
                                                        sizeof *r->given_value);
@@ -78,17 +118,18 @@ static int take_row(const store_row *row, void *ud) {
     r->cap = r->cap ? 2 * r->cap : 64;
     r->p = pod_xrealloc(r->p, r->cap * sizeof *r->p);
   }
-  r->p[r->n++] = (point){pod_xstrdup(metric), pod_xstrdup(split), direction,
-                         epoch->d, v, store_row_col(row, "id")->i,
-                         store_row_col(row, "source_id")->i,
-                         store_row_col(row, "col")->i, r->n};
+  r->p[r->n++] = (point){intern(r, metric), intern(r, split), direction,
+                         epoch->d, v, col(r, row, C_ID)->i,
+                         col(r, row, C_SOURCE_ID)->i, col(r, row, C_COL)->i,
+                         r->n};
   return 0;
 }
 
 static int by_curve(const void *a, const void *b) {
   const point *x = a, *y = b;
-  int c = strcmp(x->split, y->split);
-  if (!c) c = strcmp(x->metric, y->metric);
+  /* interned: the same name is the same pointer */
+  int c = x->split == y->split ? 0 : strcmp(x->split, y->split);
+  if (!c) c = x->metric == y->metric ? 0 : strcmp(x->metric, y->metric);
   if (!c) c = (x->epoch > y->epoch) - (x->epoch < y->epoch);
   /* file order: ids as added; chunk points by file and place */
   if (!c) c = (x->id > y->id) - (x->id < y->id);
@@ -101,8 +142,8 @@ static int by_curve(const void *a, const void *b) {
 /* [*lo, *hi) is the curve starting at i. */
 static size_t curve_end(const point *p, size_t n, size_t i) {
   size_t j = i;
-  while (j < n && !strcmp(p[j].metric, p[i].metric) &&
-         !strcmp(p[j].split, p[i].split))
+  while (j < n && p[j].metric == p[i].metric &&   /* interned */
+         p[j].split == p[i].split)
     j++;
   return j;
 }
@@ -160,10 +201,8 @@ static size_t epochs_of(const point *p, const size_t *at, size_t k) {
 }
 
 static void reader_free(reader *r) {
-  for (size_t i = 0; i < r->n; i++) {
-    free(r->p[i].metric);
-    free(r->p[i].split);
-  }
+  for (size_t i = 0; i < r->n_strs; i++) free(r->strs[i]);
+  free(r->strs);
   for (size_t i = 0; i < r->n_given; i++) free(r->given[i]);
   free(r->p);
   free(r->given);

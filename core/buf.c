@@ -34,13 +34,18 @@ char *pod_xstrndup(const char *s, size_t n) {
 
 char *pod_xstrdup(const char *s) { return pod_xstrndup(s, strlen(s)); }
 
-static void grow(pod_buf *b, size_t extra) {
-  size_t need = b->len + extra + 1;
-  if (need <= b->cap) return;
+static __attribute__((noinline)) void grow_to(pod_buf *b, size_t need) {
   size_t cap = b->cap ? b->cap : 64;
   while (cap < need) cap *= 2;
   b->data = pod_xrealloc(b->data, cap);
   b->cap = cap;
+}
+
+/* The check inline, the growing apart: a call per byte added was ~2% of
+** ingesting a log folder. */
+static inline void grow(pod_buf *b, size_t extra) {
+  size_t need = b->len + extra + 1;
+  if (need > b->cap) grow_to(b, need);
 }
 
 void pod_buf_add(pod_buf *b, const void *p, size_t n) {

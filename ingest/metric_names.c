@@ -155,9 +155,11 @@ int ingest_log_value(const char *s, double *out) {
   static const char *const nonfinite[] = {"nan", "-nan", "inf", "+inf",
                                           "-inf", "infinity", "-infinity",
                                           "+infinity", NULL};
+  /* a number first: eight strcasecmp per cell were ~1.5% of a log folder */
+  if (ingest_parse_number(s, out)) return 1;
   for (int i = 0; nonfinite[i]; i++)
     if (!strcasecmp(s, nonfinite[i])) return 0;
-  return ingest_parse_number(s, out) ? 1 : -1;
+  return -1;
 }
 
 /* "version_3" (Lightning) or "checkpoint-500", "last-checkpoint" (HF
