@@ -57,11 +57,7 @@ void pod_buf_add(pod_buf *b, const void *p, size_t n) {
 
 void pod_buf_adds(pod_buf *b, const char *s) { pod_buf_add(b, s, strlen(s)); }
 
-void pod_buf_addc(pod_buf *b, char c) {
-  grow(b, 1);
-  b->data[b->len++] = c;
-  b->data[b->len] = '\0';
-}
+void pod_buf_reserve(pod_buf *b, size_t n) { grow(b, n); }
 
 /* Formats once into the room the buffer has (a second time only when it
 ** did not fit: vsnprintf twice per call was a tenth of the downloads). */

@@ -26,7 +26,14 @@ typedef struct pod_buf {
 
 void pod_buf_add(pod_buf *b, const void *p, size_t n);
 void pod_buf_adds(pod_buf *b, const char *s);
-void pod_buf_addc(pod_buf *b, char c);
+/* Room for n more bytes and the NUL (what the adders below call). */
+void pod_buf_reserve(pod_buf *b, size_t n);
+/* One byte; inline, as templates and JSON writers add them one by one. */
+static inline void pod_buf_addc(pod_buf *b, char c) {
+  if (b->len + 2 > b->cap) pod_buf_reserve(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+}
 void pod_buf_printf(pod_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* v in decimal, as printf's %lld writes it. */

@@ -575,12 +575,16 @@ static int first_bytes(ingest_ctx *cx, size_t *out_start, int *out_json,
                        char err[POD_ERRLEN]) {
   char head[4096];
   size_t n, i = 0;
-  FILE *f = fopen(cx->path, "rb");
-  if (!f)
-    return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
-                   strerror(errno));
-  n = fread(head, 1, sizeof head, f);
-  fclose(f);
+  FILE *f;
+  if (cx->data) {
+    n = ingest_head(cx, head, sizeof head);
+  } else {
+    if (!(f = fopen(cx->path, "rb")))
+      return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
+                     strerror(errno));
+    n = fread(head, 1, sizeof head, f);
+    fclose(f);
+  }
   if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) i = 3;
   while (i < n && is_space(head[i])) i++;
   *out_start = i;
@@ -590,6 +594,10 @@ static int first_bytes(ingest_ctx *cx, size_t *out_start, int *out_json,
 
 static int read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
   struct stat st;
+  if (cx->data) {   /* read once, as it was hashed */
+    pod_buf_add(out, cx->data, cx->data_len);
+    return POD_OK;
+  }
   if (stat(cx->path, &st) == 0 && st.st_size > MAX_JSON_BYTES)
     return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of "
                       "%lld bytes, expected at most %ld (64 MiB) of JSON",

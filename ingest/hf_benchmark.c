@@ -329,11 +329,9 @@ done:
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   char head[512], line[256];
-  size_t n = 0;
-  FILE *f = fopen(cx->path, "rb");
+  size_t n = ingest_head(cx, head, sizeof head);
   results st;
   int rc;
-  if (f) { n = fread(head, 1, sizeof head, f); fclose(f); }
   if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
     memmove(head, head + 3, n - 3);
     n -= 3;

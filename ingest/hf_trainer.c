@@ -158,8 +158,12 @@ static int read_capped(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
   struct stat st;
   size_t got;
   int rc = POD_OK;
-  FILE *f = fopen(cx->path, "rb");
-  if (!f)
+  FILE *f;
+  if (cx->data) {   /* read once, as it was hashed */
+    pod_buf_add(out, cx->data, cx->data_len);
+    return POD_OK;
+  }
+  if (!(f = fopen(cx->path, "rb")))
     return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
                    strerror(errno));
   if (fstat(fileno(f), &st) == 0 && st.st_size > MAX_BYTES)

@@ -376,6 +376,19 @@ static int role_check(ingest_ctx *cx, const char *model,
   return rc;
 }
 
+size_t ingest_head(const ingest_ctx *cx, char *buf, size_t n) {
+  FILE *f;
+  if (cx->data) {
+    if (n > cx->data_len) n = cx->data_len;
+    memcpy(buf, cx->data, n);
+    return n;
+  }
+  if (!(f = fopen(cx->path, "rb"))) return 0;
+  n = fread(buf, 1, n, f);
+  fclose(f);
+  return n;
+}
+
 void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
                              int64_t run_id, int64_t metric_id, int64_t line,
                              double value) {

@@ -215,6 +215,11 @@ typedef struct ingest_column_metric {
   double scale;
 } ingest_column_metric;
 
+/* The file's first bytes (up to n) into buf, from cx->data when the file
+** is in memory (no second open), else from the file; how many: 0 when it
+** cannot be read (the parser that reads it whole then says why). */
+size_t ingest_head(const ingest_ctx *cx, char *buf, size_t n);
+
 /* A measurement of this file: what every format sets (its run, metric,
 ** source and line, the value in the metric's SI unit); the caller adds
 ** step, epoch, split, axes and the raw cell as it has them. */

@@ -52,13 +52,8 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   static char version[128];
   ingest_trainlog tl = {0};
   char head[16], label[64];
-  size_t n = 0;
-  FILE *f = fopen(cx->path, "rb");
+  size_t n = ingest_head(cx, head, sizeof head);
   int rc;
-  if (f) {
-    n = fread(head, 1, sizeof head, f);
-    fclose(f);
-  }
   cx->delim = separator(head, n) == ',' ? 0 : separator(head, n);
   tl.epoch_required = 1;
   tl.na_is_empty = 1;

@@ -375,6 +375,7 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     m.step = step;
     m.split = c->split;
     m.raw_value = cell;
+    m.value_is_raw = 1;   /* v is ingest_log_value's reading of cell */
     m.raw_unit = c->unit;
     if ((rc = store_measurement_add(cx->db, &m, err))) return rc;
   }

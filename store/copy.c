@@ -48,7 +48,7 @@ enum {
 static const char meas_and_curves[] =
     "SELECT * FROM (SELECT c.run_id, j.value ->> 0, j.value ->> 4, NULL, "
     "  NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, j.value ->> 7, "
-    "  j.value ->> 5, j.value ->> 6, NULL, NULL, NULL, NULL, NULL, 0 AS o, "
+    "  " CURVE_RAW ", j.value ->> 6, NULL, NULL, NULL, NULL, NULL, 0 AS o, "
     "  c.first_point + j.key AS k FROM curves c, json_each(c.points) j "
     "  WHERE c.source_id = ?1 UNION ALL SELECT " MEAS_COLS ", 1, id FROM "
     "measurements WHERE source_id = ?1) ORDER BY o, 1, k";

@@ -119,6 +119,8 @@ static int take_chunk(const store_row *row, void *ud) {
   jp j = {row->v[5].s ? row->v[5].s : "", 0};
   expect(&j, '[');
   while (!j.bad && *j.s == '[') {
+    const char *value_at;
+    size_t value_len;
     cpoint *p;
     if (w->n == w->cap) {
       w->cap = w->cap ? 2 * w->cap : 256;
@@ -139,9 +141,16 @@ static int take_chunk(const store_row *row, void *ud) {
     expect(&j, ',');
     p->step = is_null(&j) ? -1 : integer(&j);
     expect(&j, ',');
+    value_at = j.s;
     p->value = number(&j);
+    value_len = (size_t)(j.s - value_at);
     expect(&j, ',');
-    p->raw = string(&j, w);
+    if (*j.s == '1') {   /* schema 9: the cell is the value as written */
+      j.s++;
+      p->raw = keep(w, value_at, value_len);
+    } else {
+      p->raw = string(&j, w);
+    }
     expect(&j, ',');
     p->raw_unit = string(&j, w);
     expect(&j, ',');

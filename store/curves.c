@@ -307,19 +307,22 @@ static int short_decimal(pod_buf *b, double d) {
 }
 
 /* A double as a JSON number that reads back as exactly d: the cell as
-** written when it is one (no formatting: most points), a whole number
-** with ".0", else %.17g (always exact; the shortest form, core/num.h,
-** formats up to three times: ~6% of ingesting transformers' logs, whose
-** epochs are fractions). */
-static void json_real(pod_buf *b, double d, const char *raw) {
+** written when it is one (no formatting: most points; is_raw: the caller
+** read d from raw, so it need not be read again), a whole number with
+** ".0", a short decimal, else %.17g (always exact; core/num.h's shortest
+** form formats up to three times: ~6% of ingesting transformers' logs,
+** whose epochs are fractions). 1: it wrote raw as it is. */
+static int json_real(pod_buf *b, double d, const char *raw, int is_raw) {
   char num[32];
   double v;
   /* -0 == 0: the sign is compared apart; pod_parse_number: strtod's
   ** answer without strtod for most cells (strtod here was ~6% of a log
   ** folder's ingest) */
-  if (raw && json_real_syntax(raw) && pod_parse_number(raw, &v) && v == d &&
-      !signbit(d) == (*raw != '-')) {
+  if (raw && json_real_syntax(raw) &&
+      (is_raw || (pod_parse_number(raw, &v) && v == d &&
+                  !signbit(d) == (*raw != '-')))) {
     pod_buf_adds(b, raw);
+    return 1;
   } else if (d == 0) {
     pod_buf_adds(b, signbit(d) ? "-0.0" : "0.0");
   } else if (d == floor(d) && fabs(d) < 1e15) {
@@ -329,6 +332,7 @@ static void json_real(pod_buf *b, double d, const char *raw) {
     snprintf(num, sizeof num, "%.17g", d);
     pod_buf_adds(b, num);
   }
+  return 0;
 }
 
 /* A point of a curve that a chunk can hold: an epoch or a step, no other
@@ -391,14 +395,19 @@ int store_curves_add(store_db *db, const store_measurement *m,
   json_text(&c->json, m->split);
   pod_buf_addc(&c->json, ',');
   if (isnan(m->epoch)) pod_buf_adds(&c->json, "null");
-  else json_real(&c->json, m->epoch, NULL);
+  else (void)json_real(&c->json, m->epoch, NULL, 0);
   pod_buf_addc(&c->json, ',');
   if (m->step >= 0) pod_buf_addi(&c->json, m->step);
   else pod_buf_adds(&c->json, "null");
   pod_buf_addc(&c->json, ',');
-  json_real(&c->json, m->value, m->raw_value);
-  pod_buf_addc(&c->json, ',');
-  json_text(&c->json, m->raw_value);
+  /* the cell, or 1 when the value is the cell as written (schema 9: a
+  ** third of a log's bytes were the cell twice) */
+  if (json_real(&c->json, m->value, m->raw_value, m->value_is_raw)) {
+    pod_buf_adds(&c->json, ",1");
+  } else {
+    pod_buf_addc(&c->json, ',');
+    json_text(&c->json, m->raw_value);
+  }
   pod_buf_addc(&c->json, ',');
   json_text(&c->json, m->raw_unit);
   pod_buf_addc(&c->json, ',');

@@ -387,7 +387,7 @@ const char *const store_sql[Q_COUNT_] = {
       "  sequence_length, epoch, step, split, source_id, line, raw_value, "
       "  raw_unit, method, method_note, derived, at_epoch, of_epochs) "
       "SELECT c.run_id, j.value ->> 0, j.value ->> 4, NULL, NULL, NULL, "
-      "  NULL, j.value ->> 1, c.source_id, j.value ->> 7, j.value ->> 5, "
+      "  NULL, j.value ->> 1, c.source_id, j.value ->> 7, " CURVE_RAW ", "
       "  j.value ->> 6, NULL, NULL, ?4, j.value ->> 2, ?5 "
       "FROM curves c, json_each(c.points) j WHERE c.run_id = ?1 AND "
       "  c.source_id = ?2 AND c.first_point = (SELECT max(first_point) "

@@ -40,11 +40,18 @@
   "DROP VIEW measurements_all;"                                             \
   "CREATE VIEW results_all AS " LONG_FORM ";"
 /* A chunk's points as measurements: [metric_id, split, epoch, step,
-** value, raw_value, raw_unit, line] each (pending.c writes them). */
+** value, raw_value, raw_unit, line] each (store/curves.c writes them;
+** from 8 -> 9 raw_value may be 1: CURVE_ARM_9). */
 #define CURVE_ARM                                                           \
   " UNION ALL SELECT NULL, c.run_id, j.value ->> 0, j.value ->> 4, NULL,"   \
   " NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, c.source_id,"        \
   " j.value ->> 7, j.value ->> 5, j.value ->> 6, NULL, NULL, NULL, NULL,"   \
+  " NULL, c.first_point + j.key FROM curves c, json_each(c.points) j"
+/* 8 -> 9: the same with the cell as CURVE_RAW reads it. */
+#define CURVE_ARM_9                                                         \
+  " UNION ALL SELECT NULL, c.run_id, j.value ->> 0, j.value ->> 4, NULL,"   \
+  " NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, c.source_id,"        \
+  " j.value ->> 7, " CURVE_RAW ", j.value ->> 6, NULL, NULL, NULL, NULL,"   \
   " NULL, c.first_point + j.key FROM curves c, json_each(c.points) j"
 
 const char *const store_migrations[] = {
@@ -201,13 +208,22 @@ const char *const store_migrations[] = {
   ** a chunk holds none), so a board never unpacks a curve. */
   CURVES_TABLE
   "CREATE VIEW measurements_all AS " LONG_FORM CURVE_ARM ";",
+
+  /* 8 -> 9: a chunk point whose value is its cell as written holds 1 in
+  ** place of the cell (the cell twice was a third of a training log's
+  ** bytes in the registry: issue 14); points written before keep theirs.
+  ** measurements_all gives the cell either way (CURVE_RAW). */
+  "DROP VIEW measurements_all;"
+  "CREATE VIEW measurements_all AS " LONG_FORM CURVE_ARM_9 ";",
 };
 
 /* PostgreSQL's text of a migration where it differs (NULL: the same). */
 const char *store_pg_migration(int v) {
-  return v == 7 ? CURVES_TABLE "CREATE VIEW measurements_all AS "
-                  "SELECT * FROM results_all;"
-                : NULL;
+  return v == 7   ? CURVES_TABLE "CREATE VIEW measurements_all AS "
+                    "SELECT * FROM results_all;"
+         : v == 8 ? "DROP VIEW measurements_all; CREATE VIEW "   /* as it was */
+                    "measurements_all AS SELECT * FROM results_all;"
+                  : NULL;
 }
 
 const int store_n_migrations =

@@ -20,7 +20,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 typedef struct store_db store_db;
 
@@ -208,6 +208,7 @@ typedef struct store_measurement {
   double epoch;
   const char *split;
   const char *raw_value;    /* the cell as written */
+  int value_is_raw;         /* 1: value is raw_value read as a number */
   const char *raw_unit;     /* the unit it was written in */
   const char *method;       /* core/method.h names, '+'-joined; NULL */
   const char *method_note;  /* how an estimate was made, or NULL */

@@ -121,6 +121,14 @@ struct store_db {
 /* ", duration, duration_raw, ...": the column list of an insert or a copy */
 #define TRACKER_NAMES(c, unit, m, k) ", " #c ", " #c "_raw"
 
+/* A curve chunk point's raw_value in SQL, j a json_each row of
+** curves.points: the cell ([5], a string or null), or, where [5] is 1
+** (schema 9, store/curves.c), the value [4] as written, which `->` gives
+** as its text. schema.c's migration 8 -> 9 uses it: never edit it. */
+#define CURVE_RAW                                                           \
+  "(CASE typeof(j.value ->> 5) WHEN 'integer' THEN j.value -> 4"           \
+  " ELSE j.value ->> 5 END)"
+
 /* Binding helpers: NULL for a NULL text, a count < 0, a NaN. */
 static inline void bind_text(db_stmt *st, int i, const char *s) {
   if (s) db_bind_text(st, i, s);

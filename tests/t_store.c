@@ -310,7 +310,7 @@ static int check_point(const store_row *row, void *ud) {
 }
 
 static void test_store_curve_points_read_back_exactly(void) {
-  static const char *const raw[8] = {
+  static const char *const raw_cells[8] = {
       "0.30000000000000004", "5e-324", "-0.0", "1.7976931348623157e308",
       "3", "18", "a\"b\\c\x01\t\xc3\xa9", NULL};
   static const double v[8] = {0.30000000000000004, 5e-324, -0.0,
@@ -318,7 +318,7 @@ static void test_store_curve_points_read_back_exactly(void) {
                               2.5};
   char err[POD_ERRLEN];
   int64_t src, run[2], loss, kwh;
-  point_back b = {0, 0, raw, v};
+  point_back b = {0, 0, raw_cells, v};
   store_db *db = open_fresh();
   CHECK_INT(store_begin(db, err), POD_OK);
   src = add_source(db, "curves");
@@ -337,7 +337,7 @@ static void test_store_curve_points_read_back_exactly(void) {
     m.epoch = i % 2 ? i + 0.25 : i;
     m.step = i * 10;
     m.split = i % 3 ? "validation" : "train";
-    m.raw_value = raw[i];
+    m.raw_value = raw_cells[i];
     m.raw_unit = i == 5 ? "ms" : NULL;
     CHECK_RC(store_measurement_add(db, &m, err), POD_OK, err);
   }
@@ -370,6 +370,31 @@ static void test_store_curve_points_read_back_exactly(void) {
                         "typeof(value) <> 'real'"), 0);
     CHECK_INT(count_sql("SELECT count(*) FROM measurements_all WHERE "
                         "raw_unit = 'ms' AND line = 7"), 1);
+    /* a value that is its cell holds 1 for the cell (schema 9): the
+    ** first four; "3" is no JSON real, "18" is ms ... */
+    CHECK_INT(count_sql("SELECT count(*) FROM curves c, json_each(c.points) "
+                        "j WHERE typeof(j.value ->> 5) = 'integer'"), 4);
+    /* ... and chunks written before, with the cell, read the same */
+    sqlite3 *raw;
+    CHECK(sqlite3_open(test_path("t.db"), &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "UPDATE curves SET points = (SELECT "
+                       "json_group_array(json(CASE typeof(j.value ->> 5) "
+                       "WHEN 'integer' THEN json_set(j.value, '$[5]', "
+                       "'' || (j.value -> 4)) ELSE j.value END)) FROM "
+                       "json_each(curves.points) j)", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    CHECK_INT(count_sql("SELECT count(*) FROM curves c, json_each(c.points) "
+                        "j WHERE typeof(j.value ->> 5) = 'integer'"), 0);
+    memset(&b, 0, sizeof b);
+    b.raw = raw_cells;
+    b.v = v;
+    CHECK_RC(store_each_measurement(db, run[0], check_point, &b, err), POD_OK, err);
+    CHECK_RC(store_each_measurement(db, run[1], check_point, &b, err), POD_OK, err);
+    CHECK_INT(b.n, 9);
+    CHECK_INT(b.bad, 1);
+    CHECK_INT(count_sql("SELECT count(*) FROM measurements_all WHERE "
+                        "raw_value = '0.30000000000000004' AND line = 2"), 1);
   }
   store_close(db);
 }
