@@ -118,11 +118,11 @@ static int run_of(ingest_ctx *cx, eit *st, char err[POD_ERRLEN]) {
   if (st->run_id) return POD_OK;
   /* the folder holding impacttracker/ (also when the path is relative
   ** to impacttracker/ itself) */
-  if (!realpath(cx->dir, dir)) snprintf(dir, sizeof dir, "%s", cx->dir);
+  ingest_real_dir(cx, cx->dir, dir);
   slash = strrchr(dir, '/');
   if (slash && slash != dir && !strcmp(slash + 1, "impacttracker"))
     *slash = '\0';
-  ingest_model_from_dir(dir, model, sizeof model);
+  ingest_model_from_dir(cx, dir, model, sizeof model);
   f.model = model;
   return ingest_run_for(cx, &f, 0, &st->run_id, err);
 }

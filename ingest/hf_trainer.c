@@ -230,7 +230,7 @@ static int run_of(ingest_ctx *cx, hfstate *st, char err[POD_ERRLEN]) {
   char model[256];
   ingest_run_fields f = {0};
   if (st->run_id) return POD_OK;
-  ingest_model_from_dir(cx->dir, model, sizeof model);
+  ingest_model_from_dir(cx, cx->dir, model, sizeof model);
   f.model = model;
   return ingest_run_for(cx, &f, 0, &st->run_id, err);
 }

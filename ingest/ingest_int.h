@@ -5,6 +5,7 @@
 #ifndef PODIUM_INGEST_INT_H
 #define PODIUM_INGEST_INT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include "ingest/ingest.h"
 #include "core/buf.h"
@@ -38,7 +39,17 @@ typedef struct ingest_ctx {
   ** instead of opening the file again. */
   const char *data;
   size_t data_len;
+  /* Columns a first read found in percent ('\n' after each name): the
+  ** parser divides them by 100 when the file is read again. */
+  char percent[512];
 } ingest_ctx;
+
+/* A parser's answer: roll the file back and read it again (cx->percent
+** now names columns in percent); file_in_batch does, once. */
+#define INGEST_READ_AGAIN 100
+/* Whether cx->percent names column; adds it (0: no room, or named). */
+int ingest_percent_named(const ingest_ctx *cx, const char *column);
+int ingest_percent_add(ingest_ctx *cx, const char *column);
 
 /* A broken line: under --skip-bad-rows, err (already written, located)
 ** is kept for the report, the line counted and POD_OK returned; otherwise
@@ -215,6 +226,9 @@ typedef struct ingest_column_metric {
   double scale;
 } ingest_column_metric;
 
+/* realpath(dir) (dir itself when it has none), kept for the session. */
+void ingest_real_dir(ingest_ctx *cx, const char *dir, char out[PATH_MAX]);
+
 /* The file's first bytes (up to n) into buf, from cx->data when the file
 ** is in memory (no second open), else from the file; how many: 0 when it
 ** cannot be read (the parser that reads it whole then says why). */
@@ -259,13 +273,17 @@ int ingest_metric_direction(const char *base);
 /* "s" (runtime, *_runtime), "1/s" (*_per_second), "FLOP" (total_flos),
 ** "B" (*mem_*_delta), else "". */
 const char *ingest_metric_unit(const char *base);
+/* A metric whose values are fractions, 0 to 1 (or logged 0 to 100):
+** accuracy, F1, precision, recall, AUC, IoU, Dice... */
+int ingest_metric_is_fraction(const char *base);
 /* A cell of a training log: 1 a finite number in *out; 0 nan or inf (a
 ** run that diverged: the caller skips and counts it); -1 not a number. */
 int ingest_log_value(const char *s, double *out);
 /* The model name a log gets from the folder holding it (dir): that
 ** folder's name, going up past Lightning's lightning_logs/version_N and
 ** the Trainer's checkpoint-N. */
-void ingest_model_from_dir(const char *dir, char *out, size_t n);
+void ingest_model_from_dir(ingest_ctx *cx, const char *dir, char *out,
+                           size_t n);
 /* Splits the first line of head into at most max cells (quotes and
 ** spaces dropped, each cut at 63 bytes); returns how many. */
 int ingest_header_cells(const char *head, size_t n, char cells[][64], int max);

@@ -49,7 +49,7 @@ static int sniff(const char *head, size_t n, const char *path) {
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
-  static char version[128];
+  static char version[256];
   ingest_trainlog tl = {0};
   char head[16], label[64];
   size_t n = ingest_head(cx, head, sizeof head);

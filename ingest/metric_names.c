@@ -134,6 +134,14 @@ int ingest_metric_direction(const char *base) {
   return STORE_NO_DIRECTION;
 }
 
+int ingest_metric_is_fraction(const char *base) {
+  static const char *const parts[] = {"accuracy", "acc", "f1", "precision",
+                                      "recall", "auc", "iou", "io_u", "dice",
+                                      "sensitivity", "specificity", NULL};
+  return has_part(base, parts) &&
+         ingest_metric_direction(base) == STORE_HIGHER_BETTER;
+}
+
 const char *ingest_metric_unit(const char *base) {
   size_t n = strlen(base);
   /* HF *_runtime, also under a metric_key_prefix ("eval_g0_runtime") */
@@ -177,10 +185,11 @@ static int tool_folder(const char *name, size_t n) {
   return 1;
 }
 
-void ingest_model_from_dir(const char *dir, char *out, size_t n) {
+void ingest_model_from_dir(ingest_ctx *cx, const char *dir, char *out,
+                           size_t n) {
   char full[PATH_MAX];
   const char *end, *start;
-  if (!realpath(dir, full)) snprintf(full, sizeof full, "%s", dir);
+  ingest_real_dir(cx, dir, full);
   end = full + strlen(full);
   for (;;) {
     while (end > full && end[-1] == '/') end--;
@@ -207,6 +216,9 @@ typedef struct logcol {
   char base[128];
   const char *split, *unit;
   int64_t metric_id;         /* 0 until first used */
+  int fraction;              /* accuracy, F1...: 0 to 1, or 0 to 100 */
+  int percent;               /* cx->percent names it: values / 100 */
+  double max;                /* of a fraction column: its largest value */
 } logcol;
 
 typedef struct logstate {
@@ -278,6 +290,8 @@ static int log_header(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
       c->role = COL_METRIC;
       ingest_metric_from_key(name, c->base, sizeof c->base, &c->split);
       c->unit = ingest_metric_unit(c->base);
+      c->fraction = !*c->unit && ingest_metric_is_fraction(c->base);
+      c->percent = c->fraction && ingest_percent_named(cx, name);
       if (!strcmp(name, "acc") || !strcmp(name, "val_acc")) tl->old_acc = 1;
       if (!strcmp(c->base, "learning_rate")) tl->has_lr = 1;   /* or several */
     }
@@ -296,7 +310,7 @@ static int log_run(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
   ingest_run_fields f = {0};
   int rc;
   if (st->have_run && !cx->meta->n_map) return POD_OK;
-  if (!st->model[0]) ingest_model_from_dir(cx->dir, st->model, sizeof st->model);
+  if (!st->model[0]) ingest_model_from_dir(cx, cx->dir, st->model, sizeof st->model);
   f.model = st->model;
   f.key = st->attempt_key[0] ? st->attempt_key : NULL;
   ingest_map_row(cx->meta, &st->header, row, &f);
@@ -370,13 +384,15 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                               ingest_metric_direction(c->base),
                               &c->metric_id, err)))
       return rc;
-    ingest_measurement_init(&m, cx, st->run_id, c->metric_id, row->line, v);
+    if (c->fraction && fabs(v) > c->max) c->max = fabs(v);
+    ingest_measurement_init(&m, cx, st->run_id, c->metric_id, row->line,
+                            c->percent ? v / 100 : v);
     m.epoch = epoch >= 0 ? (double)epoch : NAN;
     m.step = step;
     m.split = c->split;
     m.raw_value = cell;
-    m.value_is_raw = 1;   /* v is ingest_log_value's reading of cell */
-    m.raw_unit = c->unit;
+    m.value_is_raw = !c->percent;   /* v is ingest_log_value's reading */
+    m.raw_unit = c->percent ? "%" : c->unit;   /* the metric's: a fraction */
     if ((rc = store_measurement_add(cx->db, &m, err))) return rc;
   }
   return POD_OK;
@@ -391,6 +407,17 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
   st.last_epoch = -1;
   tl->trainings = 1;
   rc = ingest_csv_read(cx, log_row, &st, err);
+  /* an accuracy, F1... column over 1 and at most 100 is in percent: the
+  ** file is read again with its values / 100 (ingest.c, file_in_batch),
+  ** so that a baseline logged in percent and an optimized model logged
+  ** as a fraction compare (89.9 -> 0.87 read as -99%) */
+  for (size_t i = 0; i < st.header.n && st.col; i++) {
+    const logcol *c = &st.col[i];
+    if (rc == POD_OK || rc == INGEST_READ_AGAIN)
+      if (c->fraction && !c->percent && c->max > 1 && c->max <= 100 &&
+          ingest_percent_add(cx, st.header.field[i]))
+        rc = INGEST_READ_AGAIN;
+  }
   if (rc == POD_OK && !st.header_seen)
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,
                     "found an empty file, expected a header of logged keys");
@@ -447,6 +474,12 @@ void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
     at += (size_t)snprintf(version + at, n - at, ", %d trainings "
                            "(append=True)", tl->trainings);
   if (tl->nonfinite && at < n)
-    snprintf(version + at, n - at, ", %ld nan values skipped", tl->nonfinite);
+    at += (size_t)snprintf(version + at, n - at, ", %ld nan values skipped",
+                           tl->nonfinite);
+  /* "accuracy\nval_accuracy\n" -> ", in percent: accuracy, val_accuracy" */
+  for (const char *p = cx->percent; *p && at < n; p = strchr(p, '\n') + 1)
+    at += (size_t)snprintf(version + at, n - at, "%s%.*s",
+                           p == cx->percent ? ", in percent: " : ", ",
+                           (int)(strchr(p, '\n') - p), p);
   cx->format_version = version;
 }

@@ -420,6 +420,49 @@ static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements_all WHERE line = 2 LIMIT 1)"), 0);
 }
 
+/* Issue 14: accuracy logged in percent (self.log("val_acc", 100 * acc))
+** beside a model logged as a fraction read 89.9 -> 0.87 as -99%. A
+** fraction metric's column (accuracy, F1...) whose values go over 1 and
+** not over 100 is in percent: the file is read again with its values
+** / 100, the cell kept as written with unit "%", once (one run, one
+** source, rows counted once), and the format says so. Per step, the
+** first values may be under 1 (0.78% at step 0): the whole column is
+** percent. Over 100 is no percentage: left as it is. */
+static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
+  char err[POD_ERRLEN], base[512], opt[512], odd[512];
+  snprintf(base, sizeof base, "%s", test_path("bert/lightning_logs/version_0/metrics.csv"));
+  snprintf(opt, sizeof opt, "%s", test_path("distilbert/training.log"));
+  snprintf(odd, sizeof odd, "%s", test_path("odd/training.log"));
+  test_make_folder_of(base);
+  test_make_folder_of(opt);
+  test_make_folder_of(odd);
+  test_write(base, "epoch,step,train_acc_step,val_acc,val_loss\n"
+             "0,0,0.78,,\n0,49,45.2,,\n0,49,,85.5,0.45\n"
+             "1,99,88.0,,\n1,99,,89.9,0.40\n2,149,93.5,,\n"
+             "2,149,,89.1,0.42\n", (size_t)-1);
+  test_write(opt, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+             "0,0.80,0.6,0.85,0.50\n1,0.86,0.4,0.87,0.44\n", (size_t)-1);
+  test_write(odd, "epoch,accuracy,loss\n0,150,0.6\n1,250,0.4\n", (size_t)-1);
+  const char *paths[3] = {base, opt, odd};
+  CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 3);
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%metrics.csv'"), 7);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%metrics.csv'"),
+            "CSVLogger, in percent: train_acc_step, val_acc");
+  CHECK(fabs(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.78'") - 0.0078) < 1e-15);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '89.9' AND derived IS NULL") == 89.9 / 100);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_unit = '%' AND derived IS NULL"), 7);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE value > 1 AND raw_unit = '%'"), 0);
+  /* the loss is no fraction; the result is the best epoch's, / 100 */
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.40'") == 0.40);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'bert' AND m.derived IS NOT NULL AND m.split = 'validation' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'accuracy')") == 89.9 / 100);
+  /* the fraction log is as written; over 100 is no percentage */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilbert' AND m.raw_unit = '%'"), 0);
+  CHECK(test_query_num("SELECT max(value) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'odd'") == 250);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'accuracy'"), "");
+}
+
 /* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
 ** of 32 KiB (store/curves.c) and read back whole; the result is picked
 ** from the file's own values (the memo); --replace with a changed log
@@ -752,6 +795,7 @@ const test_case tests_trainlogs[] = {
   {"trainlogs_predict_hyphen_and_epochs_of_fractional_curves", test_trainlogs_predict_hyphen_and_epochs_of_fractional_curves},
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
+  {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
   {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
