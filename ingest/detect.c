@@ -235,3 +235,15 @@ static int detect_head(const char *path, char *head, size_t n,
                     "one)%s", found, hint);
 }
 
+size_t ingest_head(const ingest_ctx *cx, char *buf, size_t n) {
+  FILE *f;
+  if (cx->data) {
+    if (n > cx->data_len) n = cx->data_len;
+    memcpy(buf, cx->data, n);
+    return n;
+  }
+  if (!(f = fopen(cx->path, "rb"))) return 0;
+  n = fread(buf, 1, n, f);
+  fclose(f);
+  return n;
+}

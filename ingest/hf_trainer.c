@@ -213,6 +213,8 @@ typedef struct key_named {
   char key[64];
   const char *split, *unit;
   int64_t metric_id;
+  int fraction, percent;   /* as in metric_names.c's logcol */
+  double max;              /* a fraction's largest value */
 } key_named;
 
 typedef struct hfstate {
@@ -243,6 +245,8 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
   const char *split, *unit;
   store_measurement m;
   int64_t metric_id;
+  key_named *k = NULL;
+  double value = v->valuedouble;
   int rc, i;
   if (cJSON_IsArray(v) && !v->child) { st->nonfinite++; return POD_OK; }
   if (cJSON_IsNull(v)) return POD_OK;
@@ -253,9 +257,10 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
   if ((rc = run_of(cx, st, err))) return rc;
   for (i = 0; i < st->n_named && strcmp(st->named[i].key, v->string); i++) {}
   if (i < st->n_named) {
-    split = st->named[i].split;
-    unit = st->named[i].unit;
-    metric_id = st->named[i].metric_id;
+    k = &st->named[i];
+    split = k->split;
+    unit = k->unit;
+    metric_id = k->metric_id;
   } else {
     if (!strcmp(v->string, "grad_norm")) st->grad_norm = 1;
     ingest_metric_from_key(v->string, base, sizeof base, &split);
@@ -264,20 +269,26 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
                               ingest_metric_direction(base), &metric_id, err)))
       return rc;
     if (st->n_named < 32 && strlen(v->string) < sizeof st->named[0].key) {
-      key_named *k = &st->named[st->n_named++];
+      k = &st->named[st->n_named++];
       snprintf(k->key, sizeof k->key, "%s", v->string);
       k->split = split;
       k->unit = unit;
       k->metric_id = metric_id;
+      /* accuracy, F1 (SQuAD's exact match and F1 are 0 to 100) */
+      k->fraction = !*unit && ingest_metric_is_fraction(base);
+      k->percent = k->fraction && ingest_percent_named(cx, v->string);
+      k->max = 0;
     }
   }
+  if (k && k->fraction && fabs(value) > k->max) k->max = fabs(value);
   raw_after_key(st->text, st->len, kp->off, raw, sizeof raw);
-  ingest_measurement_init(&m, cx, st->run_id, metric_id, line, v->valuedouble);
+  ingest_measurement_init(&m, cx, st->run_id, metric_id, line,
+                          k && k->percent ? value / 100 : value);
   m.epoch = epoch;
   m.step = step;
   m.split = split;
   m.raw_value = raw;
-  m.raw_unit = unit;
+  m.raw_unit = k && k->percent ? "%" : unit;
   return store_measurement_add(cx->db, &m, err);
 }
 
@@ -365,7 +376,7 @@ static const char *basename_of(const char *path) {
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
-  static char version[128];
+  static char version[256];
   pod_buf text = POD_BUF_INIT;
   hfstate st;
   cJSON *root = NULL;
@@ -417,9 +428,18 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
              : strstr(b, "eval_results") ? "eval_results"
              : strstr(b, "train_results") ? "train_results" : "results");
   }
+  /* a fraction's key over 1 and at most 100 is in percent: read again
+  ** with its values / 100 (metric_names.c says why) */
+  for (int i = 0; i < st.n_named; i++)
+    if (st.named[i].fraction && !st.named[i].percent &&
+        st.named[i].max > 1 && st.named[i].max <= 100 &&
+        ingest_percent_add(cx, st.named[i].key))
+      rc = INGEST_READ_AGAIN;
+  if (rc) goto done;
   if (st.nonfinite)
     snprintf(version + strlen(version), sizeof version - strlen(version),
              ", %ld nan values skipped", st.nonfinite);
+  ingest_percent_note(cx, version, sizeof version);
   cx->format_version = version;
 done:
   cJSON_Delete(root);

@@ -415,37 +415,6 @@ void ingest_real_dir(ingest_ctx *cx, const char *dir, char out[PATH_MAX]) {
   if (!real_dir(cx->session, dir, out)) snprintf(out, PATH_MAX, "%s", dir);
 }
 
-int ingest_percent_named(const ingest_ctx *cx, const char *column) {
-  size_t n = strlen(column);
-  for (const char *p = cx->percent; *p; p = strchr(p, '\n') + 1)
-    if (!strncmp(p, column, n) && p[n] == '\n') return 1;
-  return 0;
-}
-
-int ingest_percent_add(ingest_ctx *cx, const char *column) {
-  size_t at = strlen(cx->percent), n = strlen(column);
-  if (ingest_percent_named(cx, column) || strchr(column, '\n') ||
-      at + n + 2 > sizeof cx->percent)
-    return 0;
-  memcpy(cx->percent + at, column, n);
-  cx->percent[at + n] = '\n';
-  cx->percent[at + n + 1] = '\0';
-  return 1;
-}
-
-size_t ingest_head(const ingest_ctx *cx, char *buf, size_t n) {
-  FILE *f;
-  if (cx->data) {
-    if (n > cx->data_len) n = cx->data_len;
-    memcpy(buf, cx->data, n);
-    return n;
-  }
-  if (!(f = fopen(cx->path, "rb"))) return 0;
-  n = fread(buf, 1, n, f);
-  fclose(f);
-  return n;
-}
-
 void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
                              int64_t run_id, int64_t metric_id, int64_t line,
                              double value) {

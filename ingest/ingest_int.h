@@ -50,6 +50,8 @@ typedef struct ingest_ctx {
 /* Whether cx->percent names column; adds it (0: no room, or named). */
 int ingest_percent_named(const ingest_ctx *cx, const char *column);
 int ingest_percent_add(ingest_ctx *cx, const char *column);
+/* Appends ", in percent: a, b" (those columns) to version[n]. */
+void ingest_percent_note(const ingest_ctx *cx, char *version, size_t n);
 
 /* A broken line: under --skip-bad-rows, err (already written, located)
 ** is kept for the report, the line counted and POD_OK returned; otherwise

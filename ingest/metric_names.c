@@ -126,7 +126,8 @@ int ingest_metric_direction(const char *base) {
                                        "recall", "auc", "rouge", "bleu",
                                        "dice", "iou", "io_u", "mcc",
                                        "matthews", "score", "sensitivity",
-                                       "specificity", "reward", NULL};
+                                       "specificity", "reward", "exact_match",
+                                       NULL};
   if (has_any(base, rates)) return STORE_HIGHER_BETTER;
   if (has_any(base, lower) || has_part(base, lower_parts))
     return STORE_LOWER_BETTER;
@@ -137,7 +138,10 @@ int ingest_metric_direction(const char *base) {
 int ingest_metric_is_fraction(const char *base) {
   static const char *const parts[] = {"accuracy", "acc", "f1", "precision",
                                       "recall", "auc", "iou", "io_u", "dice",
-                                      "sensitivity", "specificity", NULL};
+                                      "sensitivity", "specificity",
+                                      "exact_match", NULL};
+  /* not ROUGE or BLEU: transformers' examples report them x 100 as a
+  ** rule (tests/data's t5sum all_results.json), so runs agree as written */
   return has_part(base, parts) &&
          ingest_metric_direction(base) == STORE_HIGHER_BETTER;
 }
@@ -474,12 +478,7 @@ void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
     at += (size_t)snprintf(version + at, n - at, ", %d trainings "
                            "(append=True)", tl->trainings);
   if (tl->nonfinite && at < n)
-    at += (size_t)snprintf(version + at, n - at, ", %ld nan values skipped",
-                           tl->nonfinite);
-  /* "accuracy\nval_accuracy\n" -> ", in percent: accuracy, val_accuracy" */
-  for (const char *p = cx->percent; *p && at < n; p = strchr(p, '\n') + 1)
-    at += (size_t)snprintf(version + at, n - at, "%s%.*s",
-                           p == cx->percent ? ", in percent: " : ", ",
-                           (int)(strchr(p, '\n') - p), p);
+    snprintf(version + at, n - at, ", %ld nan values skipped", tl->nonfinite);
+  ingest_percent_note(cx, version, n);
   cx->format_version = version;
 }

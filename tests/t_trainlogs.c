@@ -463,6 +463,41 @@ static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'accuracy'"), "");
 }
 
+/* The same for transformers: a compute_metrics giving accuracy x 100,
+** and SQuAD's exact match and F1, 0 to 100 as the squad metric gives
+** them (eval_results.json). */
+static void test_trainlogs_hf_percent_metrics_are_fractions(void) {
+  char err[POD_ERRLEN], state[512], res[512];
+  snprintf(state, sizeof state, "%s", test_path("bert-pct/trainer_state.json"));
+  snprintf(res, sizeof res, "%s", test_path("distilbert-squad/eval_results.json"));
+  test_make_folder_of(state);
+  test_make_folder_of(res);
+  test_write(state, "{\n  \"log_history\": [\n"
+             "    {\"epoch\": 1.0, \"loss\": 0.5, \"step\": 100},\n"
+             "    {\"epoch\": 1.0, \"eval_accuracy\": 85.5, \"eval_loss\": 0.45, \"step\": 100},\n"
+             "    {\"epoch\": 2.0, \"eval_accuracy\": 89.9, \"eval_loss\": 0.40, \"step\": 200}\n"
+             "  ]\n}\n", (size_t)-1);
+  test_write(res, "{\n    \"epoch\": 2.0,\n    \"eval_exact_match\": 81.2,\n"
+             "    \"eval_f1\": 88.5,\n    \"eval_rougeLsum\": 39.1,\n"
+             "    \"eval_samples\": 10570\n}\n",
+             (size_t)-1);
+  const char *paths[2] = {state, res};
+  CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%trainer_state.json'"),
+            "trainer_state, in percent: eval_accuracy");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results.json'"),
+            "eval_results, in percent: eval_exact_match, eval_f1");
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '89.9' AND derived IS NULL") == 89.9 / 100);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '81.2'") == 81.2 / 100);
+  CHECK_STR(test_query_text("SELECT raw_unit FROM measurements_all WHERE raw_value = '88.5'"), "%");
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.40'") == 0.40);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'exact_match'"), 1);
+  /* samples are no fraction; ROUGE stays as transformers writes it */
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '39.1'") == 39.1);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '10570'") == 10570);
+}
+
 /* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
 ** of 32 KiB (store/curves.c) and read back whole; the result is picked
 ** from the file's own values (the memo); --replace with a changed log
@@ -796,6 +831,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_all_nan_log_makes_no_run", test_trainlogs_all_nan_log_makes_no_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
+  {"test_trainlogs_hf_percent_metrics_are_fractions", test_trainlogs_hf_percent_metrics_are_fractions},
   {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
