@@ -266,7 +266,7 @@ int ingest_expand(const char *const *args, int n_args, ingest_path **out,
     ingest_paths_free(l.p, l.n);
     return rc;
   }
-  qsort(l.p, (size_t)l.n, sizeof *l.p, path_order);
+  if (l.n) qsort(l.p, (size_t)l.n, sizeof *l.p, path_order);  /* not NULL */
   ignore_checkpoints(l.p, l.n);
   *out = l.p;
   *out_n = l.n;

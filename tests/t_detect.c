@@ -220,6 +220,18 @@ static void test_detect_walk_cli_ingests_through_links(void) {
   pod_buf_free(&errb);
 }
 
+/* A folder with no file in it: nothing to ingest, said, and exit 0 (the
+** empty list went to qsort as NULL, which UBSan stops at). */
+static void test_detect_walk_of_an_empty_folder_adds_nothing(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_make_folder_of(test_path("empty/sub/x"));
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest empty"), 0);
+  CHECK_HAS(out.data, "ingest: 0 added, 0 skipped, 0 failed");
+  CHECK_STR(errb.data ? errb.data : "", "");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 const test_case tests_detect[] = {
   {"detect_pickle_is_named_with_what_to_do", test_detect_pickle_is_named_with_what_to_do},
   {"detect_names_the_closest_format", test_detect_names_the_closest_format},
@@ -230,5 +242,6 @@ const test_case tests_detect[] = {
   {"detect_walk_lists_regular_files_only", test_detect_walk_lists_regular_files_only},
   {"detect_walk_follows_symbolic_links", test_detect_walk_follows_symbolic_links},
   {"detect_walk_cli_ingests_through_links", test_detect_walk_cli_ingests_through_links},
+  {"detect_walk_of_an_empty_folder_adds_nothing", test_detect_walk_of_an_empty_folder_adds_nothing},
   {NULL, NULL},
 };
