@@ -742,6 +742,10 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     }
   }
   if ((rc = file_meta_build(s, path, cx.dir, &fm, err))) goto done;
+  /* a Git LFS pointer where the file should be: said, --format or not */
+  if (cx.data && (rc = ingest_lfs_pointer(path, cx.data, cx.data_len,
+                                          p->from_folder, err)))
+    goto done;
   if (fm.meta.format) {
     if (!(fmt = ingest_format_named(fm.meta.format))) {
       rc = pod_err(err, POD_EUSAGE,

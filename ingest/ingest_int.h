@@ -322,6 +322,12 @@ int ingest_detect(const char *path, const ingest_format **out,
 /* The same from the file's bytes, already read (the whole file, len). */
 int ingest_detect_bytes(const char *path, const char *data, size_t len,
                         const ingest_format **out, char err[POD_ERRLEN]);
+/* POD_EINPUT, with what to do, when data (the file's first n bytes) is
+** a Git LFS pointer (a clone without `git lfs pull`); in_folder: only one
+** named as a file podium would read (.csv, .json, .log, ...), others
+** being left for detection to refuse (a walk then ignores them). */
+int ingest_lfs_pointer(const char *path, const char *data, size_t n,
+                       int in_folder, char err[POD_ERRLEN]);
 
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;

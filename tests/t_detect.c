@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "ingest/ingest.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -232,6 +233,48 @@ static void test_detect_walk_of_an_empty_folder_adds_nothing(void) {
   pod_buf_free(&errb);
 }
 
+/* Issue 14: a repository cloned without `git lfs pull` holds pointers
+** where its files should be; one is named as such, --format or not. */
+#define LFS_POINTER "version https://git-lfs.github.com/spec/v1\n" \
+  "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n" \
+  "size 12345\n"
+static void test_detect_git_lfs_pointer_is_named_with_what_to_do(void) {
+  char err[POD_ERRLEN];
+  const char *p;
+  ingest_meta meta = {0};
+  TEST_REFUSE("emissions.csv", LFS_POINTER,
+              "emissions.csv:1:1: found a Git LFS pointer (oid "
+              "sha256:4d7a214614ab..., size 12345 bytes), expected the "
+              "file itself: run `git lfs pull` in its repository", NULL);
+  meta.format = "codecarbon";
+  p = test_path("emissions.csv");
+  CHECK_INT(test_ingest(&meta, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "emissions.csv:1:1: found a Git LFS pointer (oid "
+            "sha256:4d7a214614ab..., size 12345 bytes)");
+}
+
+/* In a folder, a pointer fails when podium would read the file it stands
+** for (named .csv, .json, .log, ...); one for a model's weights is
+** ignored, as the weights would be. */
+static void test_detect_git_lfs_pointer_in_a_folder(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_make_folder_of(test_path("clone/run1/x"));
+  test_write(test_path("clone/run1/emissions.csv"), LFS_POINTER, SIZE_MAX);
+  test_write(test_path("clone/run1/model.safetensors"), LFS_POINTER,
+             SIZE_MAX);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest clone"), 1);
+  CHECK_HAS(errb.data, "podium: clone/run1/emissions.csv:1:1: found a Git "
+            "LFS pointer (oid sha256:4d7a214614ab..., size 12345 bytes), "
+            "expected the file itself: run `git lfs pull` in its "
+            "repository");
+  CHECK_HAS(out.data, "ignored clone/run1/model.safetensors (not a format "
+            "podium reads)");
+  CHECK_HAS(out.data, "ingest: 0 added, 0 skipped, 1 failed, 1 ignored");
+  CHECK_INT(test_sql_text("t.db", "SELECT count(*) FROM sources")[0], '0');
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 const test_case tests_detect[] = {
   {"detect_pickle_is_named_with_what_to_do", test_detect_pickle_is_named_with_what_to_do},
   {"detect_names_the_closest_format", test_detect_names_the_closest_format},
@@ -243,5 +286,7 @@ const test_case tests_detect[] = {
   {"detect_walk_follows_symbolic_links", test_detect_walk_follows_symbolic_links},
   {"detect_walk_cli_ingests_through_links", test_detect_walk_cli_ingests_through_links},
   {"detect_walk_of_an_empty_folder_adds_nothing", test_detect_walk_of_an_empty_folder_adds_nothing},
+  {"detect_git_lfs_pointer_is_named_with_what_to_do", test_detect_git_lfs_pointer_is_named_with_what_to_do},
+  {"detect_git_lfs_pointer_in_a_folder", test_detect_git_lfs_pointer_in_a_folder},
   {NULL, NULL},
 };
