@@ -13,7 +13,7 @@
 ** one, in path order, so a folder is listed under its own path rather
 ** than a `latest` link's, and the choice does not hang on readdir's
 ** order. A dangling link is listed like an unreadable file: ingest_file
-** fails it and says where it points.
+** fails it, and ingest_cannot_open (here) says where it points.
 **
 ** A transformers Trainer output folder holds, besides its final
 ** trainer_state.json, one per checkpoint-N/ folder: the same training's
@@ -27,7 +27,7 @@
 ** Owns: the list it returns (ingest_paths_free). Errors: POD_EINPUT with
 ** "path: reason".
 */
-#include "ingest/ingest.h"
+#include "ingest/ingest_int.h"
 #include "core/fs.h"
 
 #include <dirent.h>
@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct path_list {
   ingest_path *p;
@@ -177,6 +178,20 @@ static int walk_links(walker *w, char err[POD_ERRLEN]) {
     done = end;
   }
   return rc;
+}
+
+int ingest_cannot_open(const char *path, char err[POD_ERRLEN]) {
+  int e = errno;
+  char to[1024];
+  struct stat st;
+  ssize_t n;
+  if ((e == ENOENT || e == ENOTDIR) && lstat(path, &st) == 0 &&
+      S_ISLNK(st.st_mode) && (n = readlink(path, to, sizeof to - 1)) >= 0) {
+    to[n] = '\0';
+    return pod_err(err, POD_EINPUT, "%s: cannot open: a symbolic link to "
+                   "%s that does not exist", path, to);
+  }
+  return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path, strerror(e));
 }
 
 /* Order: by folder, environment files first, then by name. */

@@ -27,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 
 /* A small string -> id map; entries added inside a failed transaction are
@@ -648,22 +647,6 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
                          int *out_status, long *out_rows,
                          char err[POD_ERRLEN]);
 
-/* A path stat cannot follow (errno set): a symbolic link to nothing is
-** said as such (a results link whose /scratch folder was purged). */
-static int cannot_open(const char *path, char err[POD_ERRLEN]) {
-  int e = errno;
-  char to[1024];
-  struct stat st;
-  ssize_t n;
-  if ((e == ENOENT || e == ENOTDIR) && lstat(path, &st) == 0 &&
-      S_ISLNK(st.st_mode) && (n = readlink(path, to, sizeof to - 1)) >= 0) {
-    to[n] = '\0';
-    return pod_err(err, POD_EINPUT, "%s: cannot open: a symbolic link to "
-                   "%s that does not exist", path, to);
-  }
-  return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path, strerror(e));
-}
-
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]) {
   int rc = file_in_batch(s, p, out_status, out_rows, err);
@@ -701,7 +684,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   cx.bad = &s->bad;
   folder_of(path, cx.dir);
   if (stat(path, &st) != 0)
-    return cannot_open(path, err);
+    return ingest_cannot_open(path, err);
   if (!S_ISREG(st.st_mode))
     return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
                    path, S_ISDIR(st.st_mode) ? "a folder" : "a special file");

@@ -313,6 +313,11 @@ int ingest_sniff_text(const char *head, size_t n, char first,
 ** file (65,536; a test hook lowers it to exercise the spill). */
 extern size_t ingest_codecarbon_run_cache;
 
+/* expand.c: "path: cannot open: <why>" for a path stat could not follow
+** (errno as stat left it): a symbolic link to nothing says where it
+** points (a results link whose /scratch folder was purged). POD_EINPUT. */
+int ingest_cannot_open(const char *path, char err[POD_ERRLEN]);
+
 /* detect.c: the format --format names (NULL: none), and the format that
 ** reads path from its first bytes (*out NULL and err saying what the file
 ** starts with and the closest formats when none does). */
