@@ -2,7 +2,8 @@
 ** ingest/detect.c -- which format reads a file: each format's sniff scores
 ** the file's first bytes (4 KiB, or up to 64 KiB while a CSV header line
 ** goes on); the best score wins, two equal ones are refused as
-** ambiguous, none names the closest formats. Owns nothing.
+** ambiguous, none names the closest formats. A Git LFS pointer (a clone
+** without `git lfs pull`) is named as such. Owns nothing.
 */
 #include "ingest/ingest_int.h"
 #include "core/buf.h"
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
@@ -128,6 +130,60 @@ static void closest_formats(const char *head, size_t n, char *out,
 static int detect_head(const char *path, char *head, size_t n,
                        const ingest_format **out, char err[POD_ERRLEN]);
 
+/* The line of a Git LFS pointer that starts with key ("oid sha256:"),
+** its value's length in *len; NULL when the pointer has none. */
+static const char *lfs_value(const char *data, size_t n, const char *key,
+                             size_t *len) {
+  size_t k = strlen(key);
+  for (size_t i = 0; i + k <= n; i++) {
+    if ((i && data[i - 1] != '\n') || memcmp(data + i, key, k)) continue;
+    for (*len = 0; i + k + *len < n && data[i + k + *len] != '\n'; ++*len)
+      continue;
+    return data + i + k;
+  }
+  return NULL;
+}
+
+/* Names a file of a format podium reads once the pointer is pulled. */
+static int name_podium_reads(const char *path) {
+  static const char *const ext[] = {".csv", ".tsv", ".json", ".log", ".txt",
+                                    ".html", ".htm"};
+  size_t n = strlen(path);
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    size_t k = strlen(ext[i]);
+    if (n > k && !strcasecmp(path + n - k, ext[i])) return 1;
+  }
+  return 0;
+}
+
+int ingest_lfs_pointer(const char *path, const char *data, size_t n,
+                       int in_folder, char err[POD_ERRLEN]) {
+  /* git-lfs docs/spec.md: under 1024 bytes, "version <url>" first (the
+  ** url was hawser's before v1), then "oid sha256:<hex>", "size <n>" */
+  static const char v1[] = "version https://git-lfs.github.com/spec/",
+                    v0[] = "version https://hawser.github.com/spec/";
+  const char *oid, *size;
+  size_t oid_len = 0, size_len = 0;
+  if (n >= 1024 || ((n < sizeof v1 - 1 || memcmp(data, v1, sizeof v1 - 1)) &&
+                    (n < sizeof v0 - 1 || memcmp(data, v0, sizeof v0 - 1))))
+    return POD_OK;
+  if (in_folder && !name_podium_reads(path)) return POD_OK;
+  if (!(oid = lfs_value(data, n, "oid sha256:", &oid_len))) {
+    oid = "?";
+    oid_len = 1;
+  }
+  if (!(size = lfs_value(data, n, "size ", &size_len))) {
+    size = "?";
+    size_len = 1;
+  }
+  return pod_err_at(err, POD_EINPUT, path, 1, 1,
+                    "found a Git LFS pointer (oid sha256:%.*s%s, size %.*s "
+                    "bytes), expected the file itself: run `git lfs pull` "
+                    "in its repository", (int)(oid_len < 12 ? oid_len : 12),
+                    oid, oid_len > 12 ? "..." : "",
+                    (int)(size_len < 20 ? size_len : 20), size);
+}
+
 /* 4 KiB, or up to 64 KiB while the first line goes on: a Lightning log
 ** of 400 learning-rate columns has its "step" 9 KB in */
 #define HEAD_MAX 65536
@@ -171,7 +227,7 @@ static int detect_head(const char *path, char *head, size_t n,
                        const ingest_format **out, char err[POD_ERRLEN]) {
   char found[96], hint[200];
   size_t line_len = 0;
-  int best = 0;
+  int best = 0, rc;
   const ingest_format *tie = NULL;
   int bom = n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3);
   if (bom) {
@@ -182,6 +238,7 @@ static int detect_head(const char *path, char *head, size_t n,
     return pod_err_at(err, POD_EINPUT, path, 0, 0,
                       "found an empty file, expected results written by a "
                       "tool podium reads (podium formats lists them)");
+  if ((rc = ingest_lfs_pointer(path, head, n, 0, err))) return rc;
   /* pickle protocol 2+ starts with PROTO (0x80) and the version */
   if (n >= 2 && (unsigned char)head[0] == 0x80 && head[1] >= 2 && head[1] <= 5)
     return pod_err_at(err, POD_EINPUT, path, 1, 1,

@@ -723,8 +723,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   cx.bad = &s->bad;
   folder_of(path, cx.dir);
   if (stat(path, &st) != 0)
-    return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path,
-                   strerror(errno));
+    return ingest_cannot_open(path, err);
   if (!S_ISREG(st.st_mode))
     return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
                    path, S_ISDIR(st.st_mode) ? "a folder" : "a special file");
@@ -765,6 +764,10 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     }
   }
   if ((rc = file_meta_build(s, path, cx.dir, &fm, err))) goto done;
+  /* a Git LFS pointer where the file should be: said, --format or not */
+  if (cx.data && (rc = ingest_lfs_pointer(path, cx.data, cx.data_len,
+                                          p->from_folder, err)))
+    goto done;
   if (fm.meta.format) {
     if (!(fmt = ingest_format_named(fm.meta.format))) {
       rc = pod_err(err, POD_EUSAGE,

@@ -110,9 +110,10 @@ typedef struct ingest_report {
 } ingest_report;
 const ingest_report *ingest_session_report(const ingest_session *s);
 
-/* Expands files and folders (recursively, dotfiles left out) into the
-** files to ingest, in the order they must go in: per folder, environment
-** files first so the results beside them can point at that environment.
+/* Expands files and folders (recursively, dotfiles left out, symbolic
+** links followed, each folder walked once) into the files to ingest, in
+** the order they must go in: per folder, environment files first so the
+** results beside them can point at that environment.
 ** The list is the caller's: free with ingest_paths_free. */
 int ingest_expand(const char *const *args, int n_args, ingest_path **out,
                   int *out_n, char err[POD_ERRLEN]);

@@ -338,6 +338,11 @@ int ingest_sniff_text(const char *head, size_t n, char first,
 ** file (65,536; a test hook lowers it to exercise the spill). */
 extern size_t ingest_codecarbon_run_cache;
 
+/* expand.c: "path: cannot open: <why>" for a path stat could not follow
+** (errno as stat left it): a symbolic link to nothing says where it
+** points (a results link whose /scratch folder was purged). POD_EINPUT. */
+int ingest_cannot_open(const char *path, char err[POD_ERRLEN]);
+
 /* detect.c: the format --format names (NULL: none), and the format that
 ** reads path from its first bytes (*out NULL and err saying what the file
 ** starts with and the closest formats when none does). */
@@ -347,6 +352,12 @@ int ingest_detect(const char *path, const ingest_format **out,
 /* The same from the file's bytes, already read (the whole file, len). */
 int ingest_detect_bytes(const char *path, const char *data, size_t len,
                         const ingest_format **out, char err[POD_ERRLEN]);
+/* POD_EINPUT, with what to do, when data (the file's first n bytes) is
+** a Git LFS pointer (a clone without `git lfs pull`); in_folder: only one
+** named as a file podium would read (.csv, .json, .log, ...), others
+** being left for detection to refuse (a walk then ignores them). */
+int ingest_lfs_pointer(const char *path, const char *data, size_t n,
+                       int in_folder, char err[POD_ERRLEN]);
 
 extern const ingest_format ingest_hf_benchmark;
 extern const ingest_format ingest_keras_csvlogger;

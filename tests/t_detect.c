@@ -1,12 +1,15 @@
 /*
 ** tests/t_detect.c -- format detection (ingest/ingest.c): the closest
 ** format named when none fits, a tie refused as ambiguous, the pickle
-** message saying what to do instead, and `podium formats` listing them.
+** message saying what to do instead, and `podium formats` listing them;
+** folder walks (ingest/expand.c), symbolic links and all.
 */
 #include "tests/test.h"
 #include "core/buf.h"
 #include "ingest/ingest.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -120,8 +123,8 @@ static void test_detect_files_in_memory_and_streamed_read_alike(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 3);
 }
 
-/* A folder walk lists regular files, below folders too; never a dotfile,
-** a manifest or what a symbolic link points at. */
+/* A folder walk lists regular files, below folders too; never a dotfile
+** or a manifest. */
 static void test_detect_walk_lists_regular_files_only(void) {
   char err[POD_ERRLEN];
   ingest_path *list = NULL;
@@ -132,8 +135,6 @@ static void test_detect_walk_lists_regular_files_only(void) {
   test_write(test_path("w/a.csv"), "x\n", 2);
   test_write(test_path("w/.hidden.csv"), "x\n", 2);
   test_write(test_path("w/podium.json"), "{}", 2);
-  CHECK_INT(symlink(test_path("w/a.csv"), test_path("w/link.csv")), 0);
-  CHECK_INT(symlink(test_path("w/sub"), test_path("w/linkdir")), 0);
   args[0] = test_path("w");   /* test_path's buffers rotate */
   CHECK_RC(ingest_expand(args, 1, &list, &n, err), POD_OK, err);
   CHECK_INT(n, 2);
@@ -145,6 +146,135 @@ static void test_detect_walk_lists_regular_files_only(void) {
   ingest_paths_free(list, n);
 }
 
+/* Issue 14: a walk follows symbolic links as find -L does (results ->
+** /scratch/... on clusters), each file under the path named; a folder
+** reached twice (two links, a cycle, a `latest` link beside the folder
+** itself) is walked once, under its own path where it has one; a link
+** to nothing is listed, for ingest_file to fail. */
+static void test_detect_walk_follows_symbolic_links(void) {
+  char err[POD_ERRLEN], top[4096], want[4][4096];
+  static const char *const links[][2] = {
+    {"../real", "a/top/link"},       /* a folder elsewhere */
+    {"../real", "a/top/twin"},       /* the same folder again */
+    {".", "a/top/loop"},             /* a cycle */
+    {"..", "a/top/up"},              /* the folder above: real and top
+                                     ** walked already */
+    {"run9", "a/top/latest"},        /* beside the folder itself */
+    {"../real/run1/e.csv", "a/top/best.csv"},   /* a file */
+    {"../nothing.csv", "a/top/dead.csv"},       /* nothing */
+  };
+  static const char *const files[] = {"a/real/run1/e.csv", "a/top/run9/x.csv"};
+  ingest_path *list = NULL;
+  int n = 0;
+  const char *args[1] = {top};
+  for (int i = 0; i < 2; i++) {
+    test_make_folder_of(test_path(files[i]));
+    test_write(test_path(files[i]), "x\n", 2);
+  }
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+    CHECK_INT(symlink(links[i][0], test_path(links[i][1])), 0);
+  snprintf(top, sizeof top, "%s", test_path("a/top"));
+  static const char *const wanted[] = {"a/top/best.csv", "a/top/dead.csv",
+                                       "a/top/link/run1/e.csv",
+                                       "a/top/run9/x.csv"};
+  for (int i = 0; i < 4; i++)
+    snprintf(want[i], sizeof want[i], "%s", test_path(wanted[i]));
+  CHECK_RC(ingest_expand(args, 1, &list, &n, err), POD_OK, err);
+  CHECK_INT(n, 4);
+  for (int i = 0; i < n && i < 4; i++) {
+    CHECK_STR(list[i].path, want[i]);
+    CHECK(list[i].from_folder);
+  }
+  ingest_paths_free(list, n);
+}
+
+/* The same through the CLI: the files behind links go in under the
+** links' paths, a link to nothing fails with where it points, and a file
+** reached twice (a link to it, a link to its folder) is skipped the
+** second time. */
+static void test_detect_walk_cli_ingests_through_links(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_copy_fixture("codecarbon",
+                    "v2.4.3rc1-mlco2-codecarbon-examples-emissions.csv",
+                    "a/real/run1/emissions.csv");
+  test_copy_fixture("codecarbon",
+                    "v2.7.1-GauravVan-Exploring-CodeCarbon-emissions.csv",
+                    "a/real/run2/emissions.csv");
+  test_make_folder_of(test_path("a/top/x"));
+  CHECK_INT(symlink("../real", test_path("a/top/link")), 0);
+  CHECK_INT(symlink("../real/run1/emissions.csv",
+                    test_path("a/top/again.csv")), 0);
+  CHECK_INT(symlink("../gone/emissions.csv", test_path("a/top/dead.csv")), 0);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest a/top"), 1);
+  CHECK_HAS(out.data, "added a/top/again.csv (");
+  CHECK_HAS(out.data, "skipped a/top/link/run1/emissions.csv (already "
+            "ingested)");
+  CHECK_HAS(out.data, "added a/top/link/run2/emissions.csv (");
+  CHECK_HAS(out.data, "ingest: 2 added, 1 skipped, 1 failed");
+  CHECK_HAS(errb.data, "podium: a/top/dead.csv: cannot open: a symbolic "
+            "link to ../gone/emissions.csv that does not exist");
+  CHECK_HAS(errb.data, "1 of 4 files failed");
+  CHECK_STR(test_query_text("SELECT group_concat(path, ' ') FROM (SELECT "
+                            "path FROM sources ORDER BY path)"),
+            "a/top/again.csv a/top/link/run2/emissions.csv");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+/* A folder with no file in it: nothing to ingest, said, and exit 0 (the
+** empty list went to qsort as NULL, which UBSan stops at). */
+static void test_detect_walk_of_an_empty_folder_adds_nothing(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_make_folder_of(test_path("empty/sub/x"));
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest empty"), 0);
+  CHECK_HAS(out.data, "ingest: 0 added, 0 skipped, 0 failed");
+  CHECK_STR(errb.data ? errb.data : "", "");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+/* Issue 14: a repository cloned without `git lfs pull` holds pointers
+** where its files should be; one is named as such, --format or not. */
+#define LFS_POINTER "version https://git-lfs.github.com/spec/v1\n" \
+  "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n" \
+  "size 12345\n"
+static void test_detect_git_lfs_pointer_is_named_with_what_to_do(void) {
+  char err[POD_ERRLEN];
+  const char *p;
+  ingest_meta meta = {0};
+  TEST_REFUSE("emissions.csv", LFS_POINTER,
+              "emissions.csv:1:1: found a Git LFS pointer (oid "
+              "sha256:4d7a214614ab..., size 12345 bytes), expected the "
+              "file itself: run `git lfs pull` in its repository", NULL);
+  meta.format = "codecarbon";
+  p = test_path("emissions.csv");
+  CHECK_INT(test_ingest(&meta, &p, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "emissions.csv:1:1: found a Git LFS pointer (oid "
+            "sha256:4d7a214614ab..., size 12345 bytes)");
+}
+
+/* In a folder, a pointer fails when podium would read the file it stands
+** for (named .csv, .json, .log, ...); one for a model's weights is
+** ignored, as the weights would be. */
+static void test_detect_git_lfs_pointer_in_a_folder(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  test_make_folder_of(test_path("clone/run1/x"));
+  test_write(test_path("clone/run1/emissions.csv"), LFS_POINTER, SIZE_MAX);
+  test_write(test_path("clone/run1/model.safetensors"), LFS_POINTER,
+             SIZE_MAX);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest clone"), 1);
+  CHECK_HAS(errb.data, "podium: clone/run1/emissions.csv:1:1: found a Git "
+            "LFS pointer (oid sha256:4d7a214614ab..., size 12345 bytes), "
+            "expected the file itself: run `git lfs pull` in its "
+            "repository");
+  CHECK_HAS(out.data, "ignored clone/run1/model.safetensors (not a format "
+            "podium reads)");
+  CHECK_HAS(out.data, "ingest: 0 added, 0 skipped, 1 failed, 1 ignored");
+  CHECK_INT(test_sql_text("t.db", "SELECT count(*) FROM sources")[0], '0');
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 const test_case tests_detect[] = {
   {"detect_pickle_is_named_with_what_to_do", test_detect_pickle_is_named_with_what_to_do},
   {"detect_names_the_closest_format", test_detect_names_the_closest_format},
@@ -153,5 +283,10 @@ const test_case tests_detect[] = {
   {"detect_formats_are_listed", test_detect_formats_are_listed},
   {"detect_files_in_memory_and_streamed_read_alike", test_detect_files_in_memory_and_streamed_read_alike},
   {"detect_walk_lists_regular_files_only", test_detect_walk_lists_regular_files_only},
+  {"detect_walk_follows_symbolic_links", test_detect_walk_follows_symbolic_links},
+  {"detect_walk_cli_ingests_through_links", test_detect_walk_cli_ingests_through_links},
+  {"detect_walk_of_an_empty_folder_adds_nothing", test_detect_walk_of_an_empty_folder_adds_nothing},
+  {"detect_git_lfs_pointer_is_named_with_what_to_do", test_detect_git_lfs_pointer_is_named_with_what_to_do},
+  {"detect_git_lfs_pointer_in_a_folder", test_detect_git_lfs_pointer_in_a_folder},
   {NULL, NULL},
 };
