@@ -83,7 +83,13 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   if (error) {   /* a failed file (status -1): its message, in its turn */
     pod_buf_printf(&l->err, "podium: %s\n", esc(error));
   } else if (status == INGEST_SKIPPED && !quiet) {
-    pod_buf_printf(&l->out, "skipped %s (already ingested)\n", esc(p->path));
+    /* the bytes may have gone in under another path: say which */
+    if (rep->twin && strcmp(rep->twin, p->path))
+      pod_buf_printf(&l->out, "skipped %s (the same bytes as %s, already "
+                     "ingested)\n", esc(p->path), esc(rep->twin));
+    else
+      pod_buf_printf(&l->out, "skipped %s (already ingested)\n",
+                     esc(p->path));
   } else if (status == INGEST_IGNORED && !quiet) {
     pod_buf_printf(&l->out, "ignored %s (%s)\n", esc(p->path),
                    p->why_ignored ? p->why_ignored

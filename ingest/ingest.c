@@ -63,6 +63,7 @@ struct ingest_session {
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
   pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
+  pod_buf twin;           /* ingest_report.twin's bytes */
   ingest_report report;   /* the last file's, pointing into bad */
   /* ingest_session_batch: its limits (0 files: no batches), files added
   ** but not committed, when the batch began, and the maps as they were
@@ -273,6 +274,7 @@ void ingest_session_free(ingest_session *s) {
   if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
   pod_buf_free(&s->bad);
   pod_buf_free(&s->data);
+  pod_buf_free(&s->twin);
   free((char *)s->meta.format);
   free((char *)s->meta.project);
   free((char *)s->meta.model);
@@ -517,6 +519,22 @@ static int curve_results(ingest_ctx *cx, const ingest_format *fmt,
 
 /* ---- one file -------------------------------------------------------- */
 
+static int take_path(const store_row *row, void *ud) {
+  const char *path = store_row_text(row, "path");
+  pod_buf_adds(ud, path ? path : "");
+  return 0;
+}
+
+/* A skipped file: the path its bytes went in under (source id), so that
+** "skipped b/emissions.csv" says it is a/emissions.csv's twin. */
+static void note_twin(ingest_session *s, int64_t id) {
+  char err[POD_ERRLEN];
+  pod_buf_clear(&s->twin);
+  if (id && store_get_source(s->db, id, take_path, &s->twin, err) == POD_OK &&
+      s->twin.len)
+    s->report.twin = s->twin.data;
+}
+
 static void folder_of(const char *path, char out[4096]) {
   const char *slash = strrchr(path, '/');
   if (!slash) snprintf(out, 4096, ".");
@@ -688,7 +706,9 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
 
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]) {
-  int rc = file_in_batch(s, p, out_status, out_rows, err);
+  int rc;
+  s->report.twin = NULL;
+  rc = file_in_batch(s, p, out_status, out_rows, err);
   /* SQLite undoes the whole transaction on some errors (a full disk, an
   ** I/O error) in any statement, a lookup too: the batch is lost, the
   ** files kept in it with it */
@@ -760,6 +780,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
     if (known) {
       *out_status = INGEST_SKIPPED;
+      note_twin(s, known);
       return POD_OK;
     }
   }
@@ -788,6 +809,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   ** would count its old rows twice, so it takes --replace. */
   if (old && !strcmp(old_sha, sha)) {   /* another process just added it */
     *out_status = INGEST_SKIPPED;
+    note_twin(s, old);
     goto done;
   }
   if (old && !fm.meta.replace) {
@@ -828,6 +850,7 @@ again:
       (rc = store_source_find(s->db, sha, &known, err)) == POD_OK && known) {
     file_undo(s);
     *out_status = INGEST_SKIPPED;
+    note_twin(s, known);
     goto done;
   }
   if (rc ||
@@ -844,7 +867,10 @@ again:
     map_truncate(&s->runs, runs_mark);
     map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
-    if (known) *out_status = INGEST_SKIPPED;
+    if (known) {
+      *out_status = INGEST_SKIPPED;
+      note_twin(s, known);
+    }
     if (rc == INGEST_READ_AGAIN && !cx0.percent[0]) {
       /* the first read learned how to read it: once more, from scratch */
       memcpy(cx0.percent, cx.percent, sizeof cx0.percent);
@@ -883,6 +909,7 @@ done:
         store_source_find(s->db, sha, &k, e2) == POD_OK && k) {
       rc = POD_OK;
       *out_status = INGEST_SKIPPED;
+      note_twin(s, k);
     }
   }
   file_meta_free(&fm);

@@ -107,6 +107,8 @@ typedef struct ingest_report {
                          ** '\n'; "" if none */
   const char *note;      /* what the rows came to when that is not the
                          ** usual ("0 values: every result N/A"), or NULL */
+  const char *twin;      /* a skipped file: the path its bytes were first
+                         ** ingested under (maybe its own), or NULL */
 } ingest_report;
 const ingest_report *ingest_session_report(const ingest_session *s);
 
