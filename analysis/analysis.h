@@ -37,10 +37,13 @@ int analysis_metric_rank(const char *metric, const char *unit, int direction);
 /* ---- results from curves (curves.c) ----------------------------------- */
 #define ANALYSIS_BEST_EPOCH "best-epoch"
 /* Replaces run's results from curves: each validation or test quality
-** metric at the best epoch (lowest validation loss, else the metric's own
+** metric at the best epoch (the epoch of kept_step when >= 0 and a
+** validation value was logged at that step: the checkpoint a Trainer
+** kept; else that of the lowest validation loss, else the metric's own
 ** best), unless a summary file gave that metric and split. Inside the
 ** caller's transaction. */
-int analysis_curve_results(store_db *db, int64_t run_id, char err[POD_ERRLEN]);
+int analysis_curve_results(store_db *db, int64_t run_id, int64_t kept_step,
+                           char err[POD_ERRLEN]);
 /* The same for every run a source fed (ingest calls it per file). */
 int analysis_source_results(store_db *db, int64_t source_id,
                             char err[POD_ERRLEN]);

@@ -23,6 +23,7 @@ typedef struct point {
   const char *metric, *split;   /* the reader's copies, one per name */
   int direction;
   double epoch, value;
+  int64_t step;                 /* -1: none */
   int64_t id, source_id, col;   /* store_result_from_point's names */
   size_t ord;                   /* as read: a run page's rows are sorted */
 } point;
@@ -118,10 +119,12 @@ static int take_row(const store_row *row, void *ud) {
     r->cap = r->cap ? 2 * r->cap : 64;
     r->p = pod_xrealloc(r->p, r->cap * sizeof *r->p);
   }
+  const store_value *step = col(r, row, C_STEP);
   r->p[r->n++] = (point){intern(r, metric), intern(r, split), direction,
-                         epoch->d, v, col(r, row, C_ID)->i,
-                         col(r, row, C_SOURCE_ID)->i, col(r, row, C_COL)->i,
-                         r->n};
+                         epoch->d, v,
+                         step->type == STORE_NULL ? -1 : step->i,
+                         col(r, row, C_ID)->i, col(r, row, C_SOURCE_ID)->i,
+                         col(r, row, C_COL)->i, r->n};
   return 0;
 }
 
@@ -174,6 +177,15 @@ static double loss_best_epoch(const reader *r, double *v, size_t *at) {
   return best;
 }
 
+/* The epoch of the validation values logged at step (the checkpoint a
+** Trainer kept), NaN when none was. */
+static double kept_epoch(const reader *r, int64_t step) {
+  for (size_t i = 0; step >= 0 && i < r->n; i++)
+    if (r->p[i].step == step && !strcmp(r->p[i].split, "validation"))
+      return r->p[i].epoch;
+  return NAN;
+}
+
 /* The index among the k epoch values v of the curve starting at p: the
 ** best epoch's, else (no validation loss) the curve's own best; -1 when
 ** the curve was not measured at the best epoch. */
@@ -218,7 +230,7 @@ static int given(const reader *r, const point *p) {
   return found;
 }
 
-int analysis_curve_results(store_db *db, int64_t run_id,
+int analysis_curve_results(store_db *db, int64_t run_id, int64_t kept_step,
                            char err[POD_ERRLEN]) {
   reader r;
   int rc;
@@ -232,8 +244,10 @@ int analysis_curve_results(store_db *db, int64_t run_id,
   qsort(r.p, r.n, sizeof *r.p, by_curve);
   v = pod_xmalloc(r.n * sizeof *v);
   at = pod_xmalloc(r.n * sizeof *at);
-  /* the best epoch: of the validation loss, else each metric's own */
-  best_epoch = loss_best_epoch(&r, v, at);
+  /* the best epoch: the kept checkpoint's, of the validation loss, else
+  ** each metric's own */
+  best_epoch = kept_epoch(&r, kept_step);
+  if (isnan(best_epoch)) best_epoch = loss_best_epoch(&r, v, at);
   for (size_t i = 0; i < r.n && !rc; i = curve_end(r.p, r.n, i)) {
     size_t end = curve_end(r.p, r.n, i);
     size_t k = epoch_points(r.p, i, end, v, at);
@@ -261,7 +275,7 @@ int analysis_missing_results(store_db *db, long *n_runs,
   *n_runs = 0;
   if (!rc && l.n && !(rc = store_begin(db, err))) {
     for (size_t i = 0; i < l.n && !rc; i++)
-      rc = analysis_curve_results(db, l.ids[i], err);
+      rc = analysis_curve_results(db, l.ids[i], -1, err);
     if (rc) store_rollback(db);
     else rc = store_commit(db, err);
   }
@@ -281,7 +295,7 @@ int analysis_source_results(store_db *db, int64_t source_id,
   store_ids l = {NULL, 0};
   int rc = store_each_source_run(db, source_id, store_take_id, &l, err);
   for (size_t i = 0; i < l.n && !rc; i++)
-    rc = analysis_curve_results(db, l.ids[i], err);
+    rc = analysis_curve_results(db, l.ids[i], -1, err);
   free(l.ids);
   return rc;
 }

@@ -330,6 +330,29 @@ static int log_entry(ingest_ctx *cx, hfstate *st, const cJSON *entry,
   return POD_OK;
 }
 
+/* The step of the checkpoint the Trainer kept as its best (with
+** load_best_model_at_end, the model it hands back): best_global_step
+** (transformers 4.50+), else the N of best_model_checkpoint's
+** ".../checkpoint-N"; -1 when it kept none (both null). */
+static int64_t kept_step(const cJSON *root) {
+  const cJSON *g = cJSON_GetObjectItemCaseSensitive(root, "best_global_step");
+  const cJSON *c =
+      cJSON_GetObjectItemCaseSensitive(root, "best_model_checkpoint");
+  const char *s, *digits;
+  char *end;
+  long long n;
+  if (cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 1e15 &&
+      g->valuedouble == floor(g->valuedouble))
+    return (int64_t)g->valuedouble;
+  if (!cJSON_IsString(c) || !(s = strstr(c->valuestring, "checkpoint-")))
+    return -1;
+  while ((digits = strstr(s + 1, "checkpoint-"))) s = digits;   /* the last */
+  digits = s + 11;
+  if (*digits < '0' || *digits > '9') return -1;
+  n = strtoll(digits, &end, 10);
+  return (*end == '\0' || *end == '/') && n >= 0 ? (int64_t)n : -1;
+}
+
 static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
                          char err[POD_ERRLEN]) {
   const cJSON *lh = NULL;
@@ -347,6 +370,7 @@ static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
     }
   for (const cJSON *entry = lh->child; entry; entry = entry->next, e++)
     if ((rc = log_entry(cx, st, entry, e, &k, err))) return rc;
+  cx->kept_step = kept_step(root);
   if (!cx->rows)
     return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty "
                       "log_history, expected at least one logged entry");

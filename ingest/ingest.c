@@ -29,17 +29,6 @@
 #include <time.h>
 
 
-/* A small string -> id map; entries added inside a failed transaction are
-** dropped by truncating to the length the transaction started with. */
-/* Keys in insertion order (a failed file truncates what it added) with
-** a hash index over them: a CodeCarbon file can name 100,000s of runs. */
-typedef struct id_map {
-  char **key;
-  int64_t *id;
-  size_t n, cap;
-  size_t *slot;          /* index + 1 into key/id; 0: free */
-  size_t n_slots;        /* a power of two, >= 2 n */
-} id_map;
 
 struct ingest_session {
   store_db *db;
@@ -75,58 +64,6 @@ struct ingest_session {
 };
 
 
-static size_t map_hash(const char *k) {
-  size_t h = 1469598103934665603ULL;  /* FNV-1a */
-  for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-  return h;
-}
-
-static void map_index(id_map *m, size_t i) {
-  size_t j = map_hash(m->key[i]) & (m->n_slots - 1);
-  while (m->slot[j]) j = (j + 1) & (m->n_slots - 1);
-  m->slot[j] = i + 1;
-}
-
-static void map_reindex(id_map *m, size_t n_slots) {
-  free(m->slot);
-  m->n_slots = n_slots;
-  m->slot = pod_xmalloc(n_slots * sizeof *m->slot);
-  memset(m->slot, 0, n_slots * sizeof *m->slot);
-  for (size_t i = 0; i < m->n; i++) map_index(m, i);
-}
-
-static int64_t map_get(const id_map *m, const char *key) {
-  if (!m->n_slots) return 0;
-  for (size_t j = map_hash(key) & (m->n_slots - 1); m->slot[j];
-       j = (j + 1) & (m->n_slots - 1))
-    if (!strcmp(m->key[m->slot[j] - 1], key)) return m->id[m->slot[j] - 1];
-  return 0;
-}
-
-static void map_put(id_map *m, const char *key, int64_t id) {
-  if (m->n == m->cap) {
-    m->cap = m->cap ? 2 * m->cap : 16;
-    m->key = pod_xrealloc(m->key, m->cap * sizeof *m->key);
-    m->id = pod_xrealloc(m->id, m->cap * sizeof *m->id);
-  }
-  m->key[m->n] = pod_xstrdup(key);
-  m->id[m->n++] = id;
-  if (2 * m->n > m->n_slots) map_reindex(m, m->n_slots ? 2 * m->n_slots : 32);
-  else map_index(m, m->n - 1);
-}
-
-static void map_truncate(id_map *m, size_t n) {
-  if (m->n <= n) return;
-  while (m->n > n) free(m->key[--m->n]);
-  map_reindex(m, m->n_slots);  /* rare: a file failed */
-}
-
-static void map_free(id_map *m) {
-  map_truncate(m, 0);
-  free(m->slot);
-  free(m->key);
-  free(m->id);
-}
 
 static const char *dup_or_null(const char *s) {
   return s ? pod_xstrdup(s) : NULL;
@@ -199,7 +136,7 @@ static id_map *env_descs(ingest_session *s, const char *names, size_t n) {
   unsigned long epoch = store_env_epoch(s->db);
   if (epoch != s->env_epoch || n != s->env_names.len ||
       memcmp(names, s->env_names.data ? s->env_names.data : "", n)) {
-    map_truncate(&s->env_desc, 0);
+    id_map_truncate(&s->env_desc, 0);
     s->env_epoch = epoch;
     pod_buf_clear(&s->env_names);
     pod_buf_add(&s->env_names, names, n);
@@ -209,14 +146,14 @@ static id_map *env_descs(ingest_session *s, const char *names, size_t n) {
 
 int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
                           size_t names_len, const char *key) {
-  return map_get(env_descs(cx->session, names, names_len), key);
+  return id_map_get(env_descs(cx->session, names, names_len), key);
 }
 
 void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
                          const char *key, int64_t id) {
   id_map *m = env_descs(cx->session, names, names_len);
-  if (m->n == 64) map_truncate(m, 0);   /* as many as the store keeps */
-  map_put(m, key, id);
+  if (m->n == 64) id_map_truncate(m, 0);   /* as many as the store keeps */
+  id_map_put(m, key, id);
 }
 
 /* ---- batches: several files in one transaction ------------------------ */
@@ -243,8 +180,8 @@ int ingest_session_lost(ingest_session *s) {
 static void batch_lost(ingest_session *s) {
   s->lost += s->unsettled;
   s->unsettled = 0;
-  map_truncate(&s->runs, s->batch_runs);
-  map_truncate(&s->folder_envs, s->batch_envs);
+  id_map_truncate(&s->runs, s->batch_runs);
+  id_map_truncate(&s->folder_envs, s->batch_envs);
   if (!s->batch_had_model) {
     free(s->run_name_model);
     s->run_name_model = NULL;
@@ -288,13 +225,13 @@ void ingest_session_free(ingest_session *s) {
   free_list(s->meta.tags, s->meta.n_tags);
   for (size_t i = 0; i < s->n_manifests; i++)
     ingest_manifest_free(s->manifest[i]);
-  map_free(&s->manifest_at);
+  id_map_free(&s->manifest_at);
   free(s->manifest);
-  map_free(&s->real_at);
+  id_map_free(&s->real_at);
   pod_buf_free(&s->real_paths);
-  map_free(&s->runs);
-  map_free(&s->folder_envs);
-  map_free(&s->env_desc);
+  id_map_free(&s->runs);
+  id_map_free(&s->folder_envs);
+  id_map_free(&s->env_desc);
   pod_buf_free(&s->env_names);
   free(s->run_name_model);
   free(s);
@@ -319,7 +256,7 @@ void ingest_progress(ingest_ctx *cx, long long bytes) {
 /* ---- runs ------------------------------------------------------------ */
 
 void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id) {
-  map_put(&cx->session->folder_envs, cx->dir, env_id);
+  id_map_put(&cx->session->folder_envs, cx->dir, env_id);
 }
 
 static void key_add(pod_buf *k, const char *s) {
@@ -387,7 +324,7 @@ static int role_check(ingest_ctx *cx, const char *model,
 ** folder, a readlink per folder up to the root, was ~2% of ingesting a
 ** folder of logs). 0: no such folder. */
 static int real_dir(ingest_session *s, const char *dir, char out[PATH_MAX]) {
-  int64_t at = map_get(&s->real_at, dir);
+  int64_t at = id_map_get(&s->real_at, dir);
   const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
   char parent[PATH_MAX];
   struct stat st;
@@ -408,7 +345,7 @@ static int real_dir(ingest_session *s, const char *dir, char out[PATH_MAX]) {
   } else if (!realpath(dir, out)) {
     return 0;
   }
-  map_put(&s->real_at, dir, (int64_t)s->real_paths.len + 1);
+  id_map_put(&s->real_at, dir, (int64_t)s->real_paths.len + 1);
   pod_buf_add(&s->real_paths, out, strlen(out) + 1);
   return 1;
 }
@@ -451,7 +388,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     return pod_err(err, POD_EINPUT, "found role \"%s\", expected baseline "
                    "or optimized", run.role);
   if (run.role && (rc = role_check(cx, model, &run, err))) return rc;
-  if (!env_id) env_id = map_get(&s->folder_envs, cx->dir);
+  if (!env_id) env_id = id_map_get(&s->folder_envs, cx->dir);
   /* A run the parser remembers by its key (CodeCarbon's run_id) is not
   ** kept here too: one entry per line of a file of distinct run_ids was
   ** most of the memory of a big ingest (issue 14); nor is its key made. */
@@ -480,7 +417,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
-  if (remember && (*out_run = map_get(&s->runs, key.data))) goto done;
+  if (remember && (*out_run = id_map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
        *out_run))
@@ -491,7 +428,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
 named:
-  if (!rc && remember) map_put(&s->runs, key.data, *out_run);
+  if (!rc && remember) id_map_put(&s->runs, key.data, *out_run);
 done:
   pod_buf_free(&key);
   return rc;
@@ -512,7 +449,7 @@ static int curve_results(ingest_ctx *cx, const ingest_format *fmt,
   if (!store_source_new_runs(cx->db, cx->source_id, &l))
     return analysis_source_results(cx->db, cx->source_id, err);
   for (size_t i = 0; i < l.n && !rc; i++)
-    rc = analysis_curve_results(cx->db, l.ids[i], err);
+    rc = analysis_curve_results(cx->db, l.ids[i], cx->kept_step, err);
   free(l.ids);
   return rc;
 }
@@ -548,7 +485,7 @@ static int folder_manifest(ingest_session *s, const char *dir,
                            ingest_manifest **out, char err[POD_ERRLEN]) {
   char probe[4200];
   int rc;
-  int64_t at = map_get(&s->manifest_at, dir);
+  int64_t at = id_map_get(&s->manifest_at, dir);
   if (at) {
     *out = s->manifest[at - 1];
     return POD_OK;
@@ -560,7 +497,7 @@ static int folder_manifest(ingest_session *s, const char *dir,
   s->manifest = pod_xrealloc(s->manifest,
                              (s->n_manifests + 1) * sizeof *s->manifest);
   s->manifest[s->n_manifests++] = *out;
-  map_put(&s->manifest_at, dir, (int64_t)s->n_manifests);
+  id_map_put(&s->manifest_at, dir, (int64_t)s->n_manifests);
   return POD_OK;
 }
 
@@ -737,6 +674,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     return POD_OK;
   }
   memset(&cx, 0, sizeof cx);
+  cx.kept_step = -1;
   pod_buf_clear(&s->bad);
   memset(&s->report, 0, sizeof s->report);
   s->report.bad = "";
@@ -864,8 +802,8 @@ again:
       (spec && (rc = settle_sha(&cx, sha, &bytes, &known, err))) ||
       known || (rc = store_file_keep(s->db, err))) {
     file_undo(s);
-    map_truncate(&s->runs, runs_mark);
-    map_truncate(&s->folder_envs, envs_mark);
+    id_map_truncate(&s->runs, runs_mark);
+    id_map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }
     if (known) {
       *out_status = INGEST_SKIPPED;
@@ -884,7 +822,7 @@ again:
     goto done;
   }
   if (old) {   /* its runs may be gone */
-    map_truncate(&s->runs, 0);
+    id_map_truncate(&s->runs, 0);
     s->batch_runs = 0;
   }
   if (store_in_tx(s->db)) s->unsettled++;   /* PostgreSQL: committed */

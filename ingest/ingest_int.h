@@ -10,6 +10,22 @@
 #include "ingest/ingest.h"
 #include "core/buf.h"
 
+/* A small string -> id map; entries added inside a failed transaction are
+** dropped by truncating to the length the transaction started with. */
+/* Keys in insertion order (a failed file truncates what it added) with
+** a hash index over them: a CodeCarbon file can name 100,000s of runs. */
+typedef struct id_map {
+  char **key;
+  int64_t *id;
+  size_t n, cap;
+  size_t *slot;          /* index + 1 into key/id; 0: free */
+  size_t n_slots;        /* a power of two, >= 2 n */
+} id_map;
+int64_t id_map_get(const id_map *m, const char *key);   /* 0: none */
+void id_map_put(id_map *m, const char *key, int64_t id);
+void id_map_truncate(id_map *m, size_t n);   /* keeps the first n */
+void id_map_free(id_map *m);
+
 /* Per-file state, alive while one file is read inside its transaction. */
 typedef struct ingest_ctx {
   ingest_session *session;
@@ -42,6 +58,10 @@ typedef struct ingest_ctx {
   /* Columns a first read found in percent ('\n' after each name): the
   ** parser divides them by 100 when the file is read again. */
   char percent[512];
+  /* The step of the checkpoint a transformers Trainer kept as its best
+  ** (load_best_model_at_end: best_global_step, best_model_checkpoint), or
+  ** -1: the file's results are picked at that step's epoch. */
+  int64_t kept_step;
 } ingest_ctx;
 
 /* A parser's answer: roll the file back and read it again (cx->percent

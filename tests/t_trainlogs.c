@@ -498,6 +498,44 @@ static void test_trainlogs_hf_percent_metrics_are_fractions(void) {
   CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '10570'") == 10570);
 }
 
+/* A Trainer with load_best_model_at_end and metric_for_best_model=
+** "accuracy" keeps the checkpoint of the best accuracy (step 200), not
+** of the lowest loss (step 100): the results are that checkpoint's, the
+** model the user has. best_global_step (4.50+) says so too; without
+** either the lowest validation loss picks. */
+static void write_state(const char *path, const char *best) {
+  char text[1024];
+  snprintf(text, sizeof text, "{\n  %s\n  \"log_history\": [\n"
+           "    {\"epoch\": 1.0, \"eval_accuracy\": 0.86, \"eval_loss\": 0.40, \"step\": 100},\n"
+           "    {\"epoch\": 2.0, \"eval_accuracy\": 0.89, \"eval_loss\": 0.42, \"step\": 200},\n"
+           "    {\"epoch\": 3.0, \"eval_accuracy\": 0.88, \"eval_loss\": 0.45, \"step\": 300}\n"
+           "  ]\n}\n", best);
+  test_make_folder_of(path);
+  test_write(path, text, (size_t)-1);
+}
+
+#define KEPT_RESULT(model) "SELECT value || '@' || at_epoch FROM " \
+  "measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = '" \
+  model "' AND m.derived IS NOT NULL AND m.metric_id = (SELECT id FROM " \
+  "metrics WHERE name = 'accuracy')"
+
+static void test_trainlogs_hf_results_at_the_checkpoint_kept(void) {
+  char err[POD_ERRLEN], a[512], b[512], c[512];
+  snprintf(a, sizeof a, "%s", test_path("kept/trainer_state.json"));
+  snprintf(b, sizeof b, "%s", test_path("kept-step/trainer_state.json"));
+  snprintf(c, sizeof c, "%s", test_path("none/trainer_state.json"));
+  write_state(a, "\"best_metric\": 0.89,\n  \"best_model_checkpoint\": "
+                 "\"out/glue/checkpoint-200\",");
+  write_state(b, "\"best_global_step\": 300,\n  \"best_model_checkpoint\": "
+                 "\"out/checkpoint-300\",");
+  write_state(c, "\"best_metric\": null,\n  \"best_model_checkpoint\": null,");
+  const char *paths[3] = {a, b, c};
+  CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
+  CHECK_STR(test_query_text(KEPT_RESULT("kept")), "0.89@2.0");
+  CHECK_STR(test_query_text(KEPT_RESULT("kept-step")), "0.88@3.0");
+  CHECK_STR(test_query_text(KEPT_RESULT("none")), "0.86@1.0");
+}
+
 /* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
 ** of 32 KiB (store/curves.c) and read back whole; the result is picked
 ** from the file's own values (the memo); --replace with a changed log
@@ -832,6 +870,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
   {"test_trainlogs_hf_percent_metrics_are_fractions", test_trainlogs_hf_percent_metrics_are_fractions},
+  {"test_trainlogs_hf_results_at_the_checkpoint_kept", test_trainlogs_hf_results_at_the_checkpoint_kept},
   {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
