@@ -456,7 +456,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   ** with its values / 100 (metric_names.c says why) */
   for (int i = 0; i < st.n_named; i++)
     if (st.named[i].fraction && !st.named[i].percent &&
-        st.named[i].max > 1 && st.named[i].max <= 100 &&
+        ingest_max_is_percent(st.named[i].max) &&
         ingest_percent_add(cx, st.named[i].key))
       rc = INGEST_READ_AGAIN;
   if (rc) goto done;

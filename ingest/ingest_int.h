@@ -70,6 +70,10 @@ typedef struct ingest_ctx {
 /* Whether cx->percent names column; adds it (0: no room, or named). */
 int ingest_percent_named(const ingest_ctx *cx, const char *column);
 int ingest_percent_add(ingest_ctx *cx, const char *column);
+/* Whether a fraction column whose largest |value| is max was logged in
+** percent: over 1 (not by a rounding error: a mean of accuracies can end
+** a hair above 1) and at most 100. */
+int ingest_max_is_percent(double max);
 /* Appends ", in percent: a, b" (those columns) to version[n]. */
 void ingest_percent_note(const ingest_ctx *cx, char *version, size_t n);
 

@@ -418,7 +418,7 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
   for (size_t i = 0; i < st.header.n && st.col; i++) {
     const logcol *c = &st.col[i];
     if (rc == POD_OK || rc == INGEST_READ_AGAIN)
-      if (c->fraction && !c->percent && c->max > 1 && c->max <= 100 &&
+      if (c->fraction && !c->percent && ingest_max_is_percent(c->max) &&
           ingest_percent_add(cx, st.header.field[i]))
         rc = INGEST_READ_AGAIN;
   }

@@ -37,3 +37,5 @@ void ingest_percent_note(const ingest_ctx *cx, char *version, size_t n) {
                            p == cx->percent ? ", in percent: " : ", ",
                            (int)(strchr(p, '\n') - p), p);
 }
+
+int ingest_max_is_percent(double max) { return max > 1.0001 && max <= 100; }

@@ -442,7 +442,9 @@ static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
              "2,149,,89.1,0.42\n", (size_t)-1);
   test_write(opt, "epoch,accuracy,loss,val_accuracy,val_loss\n"
              "0,0.80,0.6,0.85,0.50\n1,0.86,0.4,0.87,0.44\n", (size_t)-1);
-  test_write(odd, "epoch,accuracy,loss\n0,150,0.6\n1,250,0.4\n", (size_t)-1);
+  /* over 100 is no percentage; a hair over 1 is a mean's rounding */
+  test_write(odd, "epoch,accuracy,loss,val_f1\n0,150,0.6,0.98\n"
+             "1,250,0.4,1.0000001\n", (size_t)-1);
   const char *paths[3] = {base, opt, odd};
   CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 3);
@@ -460,6 +462,7 @@ static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
   /* the fraction log is as written; over 100 is no percentage */
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilbert' AND m.raw_unit = '%'"), 0);
   CHECK(test_query_num("SELECT max(value) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'odd'") == 250);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '1.0000001'") == 1.0000001);
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'accuracy'"), "");
 }
 
