@@ -67,9 +67,10 @@ static const char *const pg_state =
     "  NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM curves";
 
 const char *store_pg_override(int q) {
-  return q == Q_STATE          ? pg_state
-         : q == Q_CURVE_POINTS ? store_curve_points_pg
-                               : NULL;
+  return q == Q_STATE                  ? pg_state
+         : q == Q_CURVE_POINTS         ? store_curve_points_pg
+         : q == Q_RUNS_WITHOUT_RESULTS ? store_runs_without_results_pg
+                                       : NULL;
 }
 
 /* Nothing references measurements, samples or tracker_results (a new

@@ -111,6 +111,20 @@
 
 const char *const store_curve_points_pg = CURVE_POINTS_LONG;
 
+/* Runs with validation or test curve points of a quality metric and no
+** result from them: `podium init` makes theirs. The chunks' arm on
+** SQLite only (PostgreSQL holds none: store_pg_override). */
+#define NO_RESULT(run)                                                      \
+  " NOT EXISTS (SELECT 1 FROM measurements d WHERE d.run_id = " run        \
+  "  AND d.derived IS NOT NULL)"
+#define RUNS_WITHOUT_RESULTS_LONG                                           \
+  "SELECT DISTINCT m.run_id AS id FROM measurements m JOIN metrics mt "     \
+  "  ON mt.id = m.metric_id WHERE m.epoch IS NOT NULL AND m.split IN "      \
+  "  ('validation', 'test') AND mt.unit = '' AND mt.direction <> 0 AND "    \
+  NO_RESULT("m.run_id")
+const char *const store_runs_without_results_pg =
+    RUNS_WITHOUT_RESULTS_LONG " ORDER BY 1";
+
 const char *const store_sql[Q_COUNT_] = {
   [Q_SOURCE_FIND] = "SELECT id FROM sources WHERE sha256 = ?1",
   [Q_SOURCE_ADD] =
@@ -368,11 +382,10 @@ const char *const store_sql[Q_COUNT_] = {
   /* runs with validation or test curves of a quality metric and no
   ** result picked from them: a registry from before schema v5 */
   [Q_RUNS_WITHOUT_RESULTS] =
-      "SELECT DISTINCT m.run_id AS id FROM measurements m JOIN metrics mt "
-      "  ON mt.id = m.metric_id WHERE m.epoch IS NOT NULL AND m.split IN "
-      "  ('validation', 'test') AND mt.unit = '' AND mt.direction <> 0 AND "
-      "  NOT EXISTS (SELECT 1 FROM measurements d WHERE d.run_id = "
-      "  m.run_id AND d.derived IS NOT NULL) ORDER BY 1",
+      RUNS_WITHOUT_RESULTS_LONG " UNION SELECT c.run_id FROM curves c, "
+      "  json_each(c.points) j JOIN metrics mt ON mt.id = j.value ->> 0 "
+      "  WHERE j.value ->> 1 IN ('validation', 'test') AND mt.unit = '' AND "
+      "  mt.direction <> 0 AND" NO_RESULT("c.run_id") " ORDER BY 1",
   [Q_CURVE_POINTS] = CURVE_POINTS_LONG CURVE_POINTS_CHUNKS,
   [Q_RESULT_FROM_POINT] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "

@@ -160,6 +160,7 @@ int store_row_step(store_db *db, db_stmt *st, store_row *row,
 ** same), and of Q_CURVE_POINTS (query.c, for store_pg_override). */
 const char *store_pg_migration(int v);
 extern const char *const store_curve_points_pg;
+extern const char *const store_runs_without_results_pg;
 
 /* curves.c: a value for a curve chunk: 1 when taken, 0 when it is to be
 ** a measurements row (noted in the memo either way), else an error;

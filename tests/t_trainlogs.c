@@ -539,6 +539,32 @@ static void test_trainlogs_hf_results_at_the_checkpoint_kept(void) {
   CHECK_STR(test_query_text(KEPT_RESULT("none")), "0.86@1.0");
 }
 
+/* `podium init` makes the results a run's curve chunks lack (a registry
+** whose results were dropped by hand): the chunks' points are read too. */
+static void test_trainlogs_init_makes_missing_results_from_chunks(void) {
+  char err[POD_ERRLEN], log[512];
+  pod_buf out = POD_BUF_INIT;
+  if (test_registry_url) return;   /* SQLite's chunks */
+  snprintf(log, sizeof log, "%s", test_path("m/training.log"));
+  test_make_folder_of(log);
+  test_write(log, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+             "0,0.8,0.6,0.85,0.5\n1,0.86,0.4,0.87,0.44\n", (size_t)-1);
+  const char *q = log;
+  CHECK_RC(test_ingest(NULL, &q, 1, err), POD_OK, err);
+  CHECK(test_query_num("SELECT count(*) FROM curves") >= 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 2);
+  sqlite3 *raw;
+  CHECK(sqlite3_open(test_path("t.db"), &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "DELETE FROM measurements WHERE derived IS NOT NULL",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK_INT(test_podium(&out, NULL, "--db t.db init"), 0);
+  CHECK_HAS(out.data, "results picked from the training curves of 1 run");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 2);
+  pod_buf_free(&out);
+}
+
 /* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
 ** of 32 KiB (store/curves.c) and read back whole; the result is picked
 ** from the file's own values (the memo); --replace with a changed log
@@ -874,6 +900,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
   {"test_trainlogs_hf_percent_metrics_are_fractions", test_trainlogs_hf_percent_metrics_are_fractions},
   {"test_trainlogs_hf_results_at_the_checkpoint_kept", test_trainlogs_hf_results_at_the_checkpoint_kept},
+  {"test_trainlogs_init_makes_missing_results_from_chunks", test_trainlogs_init_makes_missing_results_from_chunks},
   {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
   {"test_trainlogs_lightning_split_after_the_metric", test_trainlogs_lightning_split_after_the_metric},
   {"test_trainlogs_lightning_step_and_epoch_suffixes", test_trainlogs_lightning_step_and_epoch_suffixes},
