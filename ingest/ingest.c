@@ -814,6 +814,7 @@ again:
       memcpy(cx0.percent, cx.percent, sizeof cx0.percent);
       cx = cx0;
       pod_buf_clear(&s->bad);
+      held = held && store_in_tx(s->db);   /* a rollback let the lock go */
       goto again;
     }
     if (rc == INGEST_READ_AGAIN)
