@@ -178,8 +178,8 @@ bench-render: deps
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh bench/render.sh build/podium 10000
+	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
+	$(Q)sh bench/render.sh build/podium 10000 build/gen_codecarbon 100000
 
 build/gen_codecarbon: bench/gen_codecarbon.c
 	$(Q)echo "CC   $<"

@@ -7,11 +7,17 @@
 # default languages, on tmpfs. Prints pages/s for both and the ratio, a
 # no-change second podium render as a percentage of the full one, and
 # podium's peak RSS; writes the figures to the "Render performance"
-# section of docs/PERFORMANCE.md (the ingest section stays).
-# Usage: bench/render.sh PODIUM [N]
+# section of docs/PERFORMANCE.md (the ingest section stays). With
+# GEN_CODECARBON, also a registry of N_BIG runs (default 100,000: one
+# CodeCarbon run per line, bench/gen_codecarbon.c) rendered in en,fa:
+# files, wall and CPU seconds, peak RSS (issue 17: under 300 MB) and the
+# largest page (under 1 MB).
+# Usage: bench/render.sh PODIUM [N] [GEN_CODECARBON] [N_BIG]
 set -eu
 podium=$1
 n=${2:-10000}
+gen=${3:-}
+n_big=${4:-100000}
 dir=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 out=docs/PERFORMANCE.md
@@ -128,7 +134,27 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -T /dev/shm | awk 'NR==2 {print
   measure /dev/shm en,fa,ar,te,ha
 fi
 
-# 5. docs/PERFORMANCE.md: everything before "# Render performance" stays
+# 5. N_BIG runs, CodeCarbon's everyday layout, in two languages
+big=""
+if [ -n "$gen" ] && [ "$n_big" -gt 0 ]; then
+  "$gen" "$n_big" runs > "$dir/big.csv"
+  "$podium" --db "$dir/big.db" ingest --quiet "$dir/big.csv" >/dev/null
+  rm -f "$dir/big.csv"
+  base=$dir
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
+  o=$(mktemp -d -p "$base")
+  /usr/bin/time -v -o "$dir/tb" "$podium" --db "$dir/big.db" render --lang en,fa --out "$o/site" >/dev/null
+  files=$(find "$o/site" -type f ! -name .podium-site | wc -l)
+  largest=$(find "$o/site" -type f -name '*.html' -printf '%s\n' | sort -n | tail -1)
+  fs=$(df -T "$o" | awk 'NR==2 {print $2}')
+  rm -rf "$o"
+  models=$(sqlite3 "$dir/big.db" "SELECT count(DISTINCT model) FROM runs")
+  cpu_s=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$dir/tb")
+  big="| $n_big | $models | en,fa | $fs | $files | $(secs "$dir/tb") s | $cpu_s s | $(rss "$dir/tb") MB | $(echo "$largest" | awk '{printf "%.0f KB", $1 / 1024}') |"
+  echo "$big"
+fi
+
+# 6. docs/PERFORMANCE.md: everything before "# Render performance" stays
 {
   if [ -f "$out" ]; then sed '/^# Render performance/,$d' "$out"; fi
   echo "# Render performance"
@@ -150,6 +176,16 @@ fi
   echo "$header"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf "%s" "$rows"
+  if [ -n "$big" ]; then
+    echo
+    echo "The same, $n_big runs: one CodeCarbon run per line (\`build/gen_codecarbon"
+    echo "$n_big runs\`), rendered once in en,fa (target: peak RSS under 300 MB,"
+    echo "no page over 1 MB)."
+    echo
+    echo "| runs | models | languages | file system | files | wall | CPU | podium peak RSS | largest page |"
+    echo "|---:|---:|---|---|---:|---:|---:|---:|---:|"
+    echo "$big"
+  fi
   if [ -f bench/render-notes.md ]; then echo; cat bench/render-notes.md; fi
 } > "$out.tmp"
 mv "$out.tmp" "$out"
