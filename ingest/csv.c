@@ -94,7 +94,7 @@ static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   ingest_csv_row row = {r->n, r->field, r->len, r->row_line,
                         pod_buf_str(&r->text), r->text.len, r->row_offset,
-                        NULL, NULL, r->cx->delim};
+                        NULL, NULL, r->cx->delim, r->cx->eol};
   int rc;
   for (size_t i = 0; i < r->n; i++) r->field[i] = r->arena.data + r->off[i];
   if (r->too_long)
@@ -538,6 +538,7 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
       row.num = b->fld_num + br->first;
       row.orig = NULL;
       row.delim = cx->delim;
+      row.eol = cx->eol;
       rc = fn(cx, &row, ud, err);
     }
     if (rc == POD_OK && b->rc) {
@@ -599,7 +600,8 @@ long ingest_csv_col(const ingest_csv_row *row, size_t i, long *out_line) {
     char c = row->text[k++];
     if (c == '"') quoted = !quoted;
     else if (c == (row->delim ? row->delim : ',') && !quoted) field++;
-    if (c == '\n') { line++; col = 1; }
+    /* a line break as the reader counts them: LF, or CR in CR-only files */
+    if (c == (row->eol == '\r' ? '\r' : '\n')) { line++; col = 1; }
     else col++;
   }
   if (out_line) *out_line = line;

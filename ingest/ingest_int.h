@@ -109,6 +109,9 @@ typedef struct ingest_csv_row {
                          ** written (-1: the writer left it out), for
                          ** positions in messages (dropped_cols.c) */
   char delim;            /* the separator; 0: a comma */
+  char eol;              /* '\r': the file ends lines with a lone CR (a
+                         ** quoted field's CRs are then line breaks in
+                         ** messages); else '\n' or 0 */
 } ingest_csv_row;
 
 /* Files this large are read and parsed on a reader thread (csv.c),

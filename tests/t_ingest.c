@@ -230,6 +230,12 @@ static void test_ingest_refuses_bad_rows_with_line_and_column(void) {
          ":2:10: found \"-0.5\"", "expected a value >= 0");
   REFUSE("inference_time_f.csv", HDR "bert,8,8,nan\n", ":2:10: found \"nan\"", NULL);
   REFUSE("inference_time_g.csv", HDR "bert,8,8,inf\n", ":2:10: found \"inf\"", NULL);
+  /* a quoted field over two lines: the cell after it is on the next
+  ** line, in a CR-only file as in an LF one (issue 14) */
+  REFUSE("inference_time_q.csv", HDR "\"bert\nbase\",8,8,slow\n",
+         ":3:11: found \"slow\"", NULL);
+  REFUSE("inference_time_r.csv", "model,batch_size,sequence_length,result\r"
+         "\"bert\rbase\",8,8,slow\r", ":3:11: found \"slow\"", NULL);
   REFUSE("inference_time_h.csv", HDR "bert,eight,8,0.1\n",
          ":2:6: found \"eight\"", "expected a batch size");
   REFUSE("inference_time_i.csv", HDR "bert,0,8,0.1\n", ":2:6:", "whole number >= 1");
