@@ -60,6 +60,7 @@ static void show_progress(void *ud, const char *path, long rows,
 typedef struct held_line {
   pod_buf out, err;   /* for stdout, for stderr (skipped lines) */
   char *path;
+  char *twin;         /* skipped: the path its bytes went in under */
   int added;
   long bad_rows;
 } held_line;
@@ -80,6 +81,8 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   memset(l, 0, sizeof *l);
   l->path = pod_xstrdup(p->path);
   l->added = status == INGEST_ADDED;
+  l->twin = status == INGEST_SKIPPED && rep->twin ? pod_xstrdup(rep->twin)
+                                                   : NULL;
   if (error) {   /* a failed file (status -1): its message, in its turn */
     pod_buf_printf(&l->err, "podium: %s\n", esc(error));
   } else if (status == INGEST_SKIPPED && !quiet) {
@@ -111,15 +114,29 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   }
 }
 
+/* Whether twin is the path of a file added in the held batch. */
+static int added_in(const held_lines *h, const char *twin) {
+  for (size_t i = 0; twin && i < h->n; i++)
+    if (h->l[i].added && !strcmp(h->l[i].path, twin)) return 1;
+  return 0;
+}
+
 /* Says the held lines once their batch is committed; a batch undone after
-** all (ingest_session_lost) turns its "added" files into failures. */
-static void settle(ingest_session *s, held_lines *h, int *added, int *failed,
-                   long *bad_rows) {
+** all (ingest_session_lost) turns its "added" files into failures, and
+** the files skipped as their twins too. */
+static void settle(ingest_session *s, held_lines *h, int *added,
+                   int *skipped, int *failed, long *bad_rows) {
   int lost = ingest_session_lost(s);
   if (!lost && ingest_session_unsettled(s)) return;
   for (size_t i = 0; i < h->n; i++) {
     held_line *l = &h->l[i];
-    if (lost && l->added) {
+    if (lost && !l->added && added_in(h, l->twin)) {
+      fprintf(stderr, "podium: %s: not written: the same bytes as %s, "
+              "which the registry undid with its transaction\n",
+              esc(l->path), esc(l->twin));
+      (*skipped)--;
+      (*failed)++;
+    } else if (lost && l->added) {
       fprintf(stderr, "podium: %s: not written: the registry undid the "
               "transaction holding it (on the error named here)\n",
               esc(l->path));
@@ -130,9 +147,12 @@ static void settle(ingest_session *s, held_lines *h, int *added, int *failed,
       if (l->err.len) fputs(pod_buf_str(&l->err), stderr);
       if (l->out.len) fputs(pod_buf_str(&l->out), stdout);
     }
-    pod_buf_free(&l->out);
-    pod_buf_free(&l->err);
-    free(l->path);
+  }
+  for (size_t i = 0; i < h->n; i++) {   /* after: added_in reads paths */
+    pod_buf_free(&h->l[i].out);
+    pod_buf_free(&h->l[i].err);
+    free(h->l[i].path);
+    free(h->l[i].twin);
   }
   h->n = 0;
 }
@@ -252,7 +272,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     char err[POD_ERRLEN];
     if (ingest_session_due(s)) {   /* before a run of skipped files */
       if (ingest_session_commit(s, err)) print_error(err);
-      settle(s, &held, &added, &failed, &bad_rows);
+      settle(s, &held, &added, &skipped, &failed, &bad_rows);
     }
     int r = ingest_file(s, &paths[i], &status, &rows, err);
     if (tty) fprintf(stderr, "\r\033[K");  /* clear the progress line */
@@ -273,12 +293,12 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     }
     hold(&held, &paths[i], r ? -1 : status, rows, ingest_session_report(s),
          r ? err : NULL, quiet != NULL);
-    settle(s, &held, &added, &failed, &bad_rows);
+    settle(s, &held, &added, &skipped, &failed, &bad_rows);
   }
   {
     char err[POD_ERRLEN];
     if (ingest_session_commit(s, err)) print_error(err);
-    settle(s, &held, &added, &failed, &bad_rows);
+    settle(s, &held, &added, &skipped, &failed, &bad_rows);
   }
   if (rc) goto done;
   if (!quiet || failed)

@@ -629,6 +629,44 @@ static int add_file(ingest_session *s, const char *rel, const char *data,
 }
 
 
+/* The command line: a file skipped as another's twin in a batch the
+** registry then undoes is not written either, and says so (it was told
+** "skipped ... already ingested", its bytes in no file). */
+static void test_ingest_twin_in_a_lost_batch_is_told(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT, log = POD_BUF_INIT;
+  struct rlimit rl, saved;
+  void (*xfsz)(int);
+  pod_buf_adds(&log, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < 3000; e++)
+    pod_buf_printf(&log, "%d,0.%04d,1.%04d,0.%04d,1.%04d\n", e, e, e, e + 1,
+                   e + 2);
+  test_make_folder_of(test_path("k/a/training.log"));
+  test_write(test_path("k/a/training.log"), log.data, log.len);
+  test_make_folder_of(test_path("k/b/training.log"));
+  test_write(test_path("k/b/training.log"), log.data, log.len);
+  pod_buf_free(&log);
+  CHECK_INT(test_podium(&out, &errb, "--db l.db init"), 0);
+  /* files past 40 KB fail: the WAL of the batch's commit */
+  getrlimit(RLIMIT_FSIZE, &saved);
+  rl = saved;
+  rl.rlim_cur = 40960;
+  xfsz = signal(SIGXFSZ, SIG_IGN);
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  int rc = test_podium(&out, &errb, "--db l.db ingest k/a k/b");
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &saved), 0);
+  signal(SIGXFSZ, xfsz);
+  CHECK_INT(rc, 1);
+  CHECK_HAS(errb.data, "k/a/training.log: not written: the registry undid");
+  CHECK_HAS(errb.data, "k/b/training.log: not written: the same bytes as "
+            "k/a/training.log, which the registry undid with its "
+            "transaction");
+  CHECK_HAS(out.data, "ingest: 0 added, 0 skipped, 2 failed");
+  CHECK_LACKS(out.data, "already ingested");
+  CHECK_STR(test_sql_text("l.db", "SELECT count(*) FROM sources"), "0");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 /* Undone under a lookup (a read spilling the page cache), not a write
 ** of ours: the kept file is told lost, never reported added and gone. */
 static void test_ingest_batch_lost_under_any_statement(void) {
@@ -775,6 +813,7 @@ const test_case tests_ingest[] = {
   {"ingest_batch_lost_is_told", test_ingest_batch_lost_is_told},
   {"ingest_batch_lost_under_any_statement", test_ingest_batch_lost_under_any_statement},
   {"ingest_batch_lost_after_replace", test_ingest_batch_lost_after_replace},
+  {"ingest_twin_in_a_lost_batch_is_told", test_ingest_twin_in_a_lost_batch_is_told},
   {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
   {"ingest_codecarbon_machines_across_files_and_undo", test_ingest_codecarbon_machines_across_files_and_undo},
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
