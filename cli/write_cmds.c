@@ -61,6 +61,7 @@ typedef struct held_line {
   pod_buf out, err;   /* for stdout, for stderr (skipped lines) */
   char *path;
   char *twin;         /* skipped: the path its bytes went in under */
+  long batch;         /* ingest_session_commits when it was held */
   int added;
   long bad_rows;
 } held_line;
@@ -71,7 +72,8 @@ typedef struct held_lines {
 } held_lines;
 
 static void hold(held_lines *h, const ingest_path *p, int status, long rows,
-                 const ingest_report *rep, const char *error, int quiet) {
+                 const ingest_report *rep, const char *error, int quiet,
+                 long batch) {
   held_line *l;
   if (h->n == h->cap) {
     h->cap = h->cap ? 2 * h->cap : 64;
@@ -80,6 +82,7 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   l = &h->l[h->n++];
   memset(l, 0, sizeof *l);
   l->path = pod_xstrdup(p->path);
+  l->batch = batch;
   l->added = status == INGEST_ADDED;
   l->twin = status == INGEST_SKIPPED && rep->twin ? pod_xstrdup(rep->twin)
                                                    : NULL;
@@ -114,10 +117,13 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   }
 }
 
-/* Whether twin is the path of a file added in the held batch. */
-static int added_in(const held_lines *h, const char *twin) {
+/* Whether twin is the path of a file added in the batch undone: held
+** since the last commit (a large file commits the batch before it). */
+static int added_in(const held_lines *h, const char *twin, long batch) {
   for (size_t i = 0; twin && i < h->n; i++)
-    if (h->l[i].added && !strcmp(h->l[i].path, twin)) return 1;
+    if (h->l[i].added && h->l[i].batch == batch &&
+        !strcmp(h->l[i].path, twin))
+      return 1;
   return 0;
 }
 
@@ -127,16 +133,18 @@ static int added_in(const held_lines *h, const char *twin) {
 static void settle(ingest_session *s, held_lines *h, int *added,
                    int *skipped, int *failed, long *bad_rows) {
   int lost = ingest_session_lost(s);
+  long batch = ingest_session_commits(s);   /* the one undone, if any */
   if (!lost && ingest_session_unsettled(s)) return;
   for (size_t i = 0; i < h->n; i++) {
     held_line *l = &h->l[i];
-    if (lost && !l->added && added_in(h, l->twin)) {
+    int undone = lost && l->batch == batch;   /* not committed before */
+    if (undone && !l->added && added_in(h, l->twin, batch)) {
       fprintf(stderr, "podium: %s: not written: the same bytes as %s, "
               "which the registry undid with its transaction\n",
               esc(l->path), esc(l->twin));
       (*skipped)--;
       (*failed)++;
-    } else if (lost && l->added) {
+    } else if (undone && l->added) {
       fprintf(stderr, "podium: %s: not written: the registry undid the "
               "transaction holding it (on the error named here)\n",
               esc(l->path));
@@ -275,6 +283,11 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       settle(s, &held, &added, &skipped, &failed, &bad_rows);
     }
     int r = ingest_file(s, &paths[i], &status, &rows, err);
+    /* the batch the file went into: a large file commits the batch before
+    ** it first, and one kept alone may be committed already */
+    long batch_of_file = ingest_session_commits(s) -
+                         (r == 0 && status == INGEST_ADDED &&
+                          !ingest_session_unsettled(s));
     if (tty) fprintf(stderr, "\r\033[K");  /* clear the progress line */
     if (r == POD_EUSAGE) {
       snprintf(c->err, POD_ERRLEN, "%s", err);
@@ -292,7 +305,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       bad_rows += ingest_session_report(s)->bad_rows;
     }
     hold(&held, &paths[i], r ? -1 : status, rows, ingest_session_report(s),
-         r ? err : NULL, quiet != NULL);
+         r ? err : NULL, quiet != NULL, batch_of_file);
     settle(s, &held, &added, &skipped, &failed, &bad_rows);
   }
   {

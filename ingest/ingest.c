@@ -58,6 +58,7 @@ struct ingest_session {
   ** but not committed, when the batch began, and the maps as they were
   ** then (a lost batch takes its runs) */
   int batch_files, unsettled, lost;
+  long commits;           /* batches committed (ingest_session_commits) */
   double batch_seconds, batch_began;
   size_t batch_runs, batch_envs;
   int batch_had_model;
@@ -165,6 +166,8 @@ void ingest_session_batch(ingest_session *s, int files, double seconds) {
 
 int ingest_session_unsettled(const ingest_session *s) { return s->unsettled; }
 
+long ingest_session_commits(const ingest_session *s) { return s->commits; }
+
 int ingest_session_due(const ingest_session *s) {
   return s->unsettled && (s->unsettled >= s->batch_files ||
                           monotonic_now() - s->batch_began >= s->batch_seconds);
@@ -202,6 +205,7 @@ int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]) {
                    "the last files on an error");
   }
   if ((rc = store_batch_commit(s->db, err))) batch_lost(s);
+  else if (s->unsettled) s->commits++;
   s->unsettled = 0;
   return rc;
 }

@@ -96,6 +96,9 @@ int ingest_session_unsettled(const ingest_session *s);
 int ingest_session_due(const ingest_session *s);
 int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]);
 int ingest_session_lost(ingest_session *s);
+/* Batches committed so far (the caller's lines held before a commit
+** are in the registry, whatever a later batch comes to). */
+long ingest_session_commits(const ingest_session *s);
 
 /* What the last ingest_file of a session noticed beyond its row count,
 ** for the summary. Borrowed from the session: valid until the next

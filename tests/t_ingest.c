@@ -667,6 +667,50 @@ static void test_ingest_twin_in_a_lost_batch_is_told(void) {
   pod_buf_free(&errb);
 }
 
+/* A file of 1 MiB or more commits the batch before it: when its own
+** batch is then undone, the files committed before it stay told added
+** (and their twins skipped); only its batch is told not written. */
+static void write_log(const char *rel, int epochs, int mul) {
+  pod_buf b = POD_BUF_INIT;
+  pod_buf_adds(&b, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < epochs; e++)
+    pod_buf_printf(&b, "%d,0.%04d,1.%04d,0.%04d,1.%04d\n", e,
+                   (e * mul) % 10000, e, e + 1, e + 2);
+  test_make_folder_of(test_path(rel));
+  test_write(test_path(rel), b.data, b.len);
+  pod_buf_free(&b);
+}
+
+static void test_ingest_lost_batch_after_a_large_file_spares_the_one_before(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  struct rlimit rl, saved;
+  void (*xfsz)(int);
+  write_log("lb/a/training.log", 300, 1);
+  write_log("lb/a2/training.log", 300, 1);
+  write_log("lb/b/training.log", 30000, 3);   /* 1.07 MB */
+  write_log("lb/c/training.log", 300, 7);
+  CHECK_INT(test_podium(&out, &errb, "--db lb.db init"), 0);
+  getrlimit(RLIMIT_FSIZE, &saved);
+  rl = saved;
+  rl.rlim_cur = 800 * 1024;   /* the large file's WAL goes past it */
+  xfsz = signal(SIGXFSZ, SIG_IGN);
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  int rc = test_podium(&out, &errb, "--db lb.db ingest lb");
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &saved), 0);
+  signal(SIGXFSZ, xfsz);
+  CHECK_INT(rc, 1);
+  CHECK_HAS(out.data, "added lb/a/training.log (300 rows)");
+  CHECK_HAS(out.data, "skipped lb/a2/training.log (the same bytes as "
+            "lb/a/training.log, already ingested)");
+  CHECK_HAS(out.data, "ingest: 1 added, 1 skipped, 2 failed");
+  CHECK_HAS(errb.data, "lb/c/training.log: not written");
+  CHECK_LACKS(errb.data, "lb/a/training.log: not written");
+  CHECK_STR(test_sql_text("lb.db", "SELECT group_concat(path) FROM sources"),
+            "lb/a/training.log");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 /* Undone under a lookup (a read spilling the page cache), not a write
 ** of ours: the kept file is told lost, never reported added and gone. */
 static void test_ingest_batch_lost_under_any_statement(void) {
@@ -814,6 +858,7 @@ const test_case tests_ingest[] = {
   {"ingest_batch_lost_under_any_statement", test_ingest_batch_lost_under_any_statement},
   {"ingest_batch_lost_after_replace", test_ingest_batch_lost_after_replace},
   {"ingest_twin_in_a_lost_batch_is_told", test_ingest_twin_in_a_lost_batch_is_told},
+  {"ingest_lost_batch_after_a_large_file_spares_the_one_before", test_ingest_lost_batch_after_a_large_file_spares_the_one_before},
   {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
   {"ingest_codecarbon_machines_across_files_and_undo", test_ingest_codecarbon_machines_across_files_and_undo},
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
