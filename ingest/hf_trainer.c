@@ -208,9 +208,11 @@ static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
 
 /* A key of log_history as named once: entries repeat a few keys, and
 ** naming one (split, unit, direction, the metric's id) for each value
-** was ~10% of ingesting a trainer_state.json. */
+** was ~10% of ingesting a trainer_state.json. The first 64 keys (of
+** under 128 bytes) are named so; a fraction key past them is not checked
+** for percent. */
 typedef struct key_named {
-  char key[64];
+  char key[128];
   const char *split, *unit;
   int64_t metric_id;
   int fraction, percent;   /* as in metric_names.c's logcol */
@@ -224,7 +226,7 @@ typedef struct hfstate {
   int64_t run_id;
   long nonfinite;       /* markers met in value places */
   int grad_norm;
-  key_named named[32];
+  key_named named[64];
   int n_named;
 } hfstate;
 
@@ -268,7 +270,7 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
     if ((rc = store_metric_id(cx->db, base, unit,
                               ingest_metric_direction(base), &metric_id, err)))
       return rc;
-    if (st->n_named < 32 && strlen(v->string) < sizeof st->named[0].key) {
+    if (st->n_named < 64 && strlen(v->string) < sizeof st->named[0].key) {
       k = &st->named[st->n_named++];
       snprintf(k->key, sizeof k->key, "%s", v->string);
       k->split = split;
@@ -454,11 +456,11 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   }
   /* a fraction's key over 1 and at most 100 is in percent: read again
   ** with its values / 100 (metric_names.c says why) */
-  for (int i = 0; i < st.n_named; i++)
+  for (int i = 0, added; i < st.n_named && rc != POD_EINPUT; i++)
     if (st.named[i].fraction && !st.named[i].percent &&
         ingest_max_is_percent(st.named[i].max) &&
-        ingest_percent_add(cx, st.named[i].key))
-      rc = INGEST_READ_AGAIN;
+        (added = ingest_percent_add(cx, st.named[i].key, err)))
+      rc = added < 0 ? POD_EINPUT : INGEST_READ_AGAIN;
   if (rc) goto done;
   if (st.nonfinite)
     snprintf(version + strlen(version), sizeof version - strlen(version),

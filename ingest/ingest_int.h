@@ -57,7 +57,7 @@ typedef struct ingest_ctx {
   size_t data_len;
   /* Columns a first read found in percent ('\n' after each name): the
   ** parser divides them by 100 when the file is read again. */
-  char percent[512];
+  char percent[4096];
   /* The step of the checkpoint a transformers Trainer kept as its best
   ** (load_best_model_at_end: best_global_step, best_model_checkpoint), or
   ** -1: the file's results are picked at that step's epoch. */
@@ -69,7 +69,9 @@ typedef struct ingest_ctx {
 #define INGEST_READ_AGAIN 100
 /* Whether cx->percent names column; adds it (0: no room, or named). */
 int ingest_percent_named(const ingest_ctx *cx, const char *column);
-int ingest_percent_add(ingest_ctx *cx, const char *column);
+/* 1: column added to cx->percent; 0: it was there; -1: no room (err). */
+int ingest_percent_add(ingest_ctx *cx, const char *column,
+                       char err[POD_ERRLEN]);
 /* Whether a fraction column whose largest |value| is max was logged in
 ** percent: over 1 (not by a rounding error: a mean of accuracies can end
 ** a hair above 1) and at most 100. */

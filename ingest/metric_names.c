@@ -417,10 +417,11 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
   ** as a fraction compare (89.9 -> 0.87 read as -99%) */
   for (size_t i = 0; i < st.header.n && st.col; i++) {
     const logcol *c = &st.col[i];
-    if (rc == POD_OK || rc == INGEST_READ_AGAIN)
-      if (c->fraction && !c->percent && ingest_max_is_percent(c->max) &&
-          ingest_percent_add(cx, st.header.field[i]))
-        rc = INGEST_READ_AGAIN;
+    int added;
+    if ((rc == POD_OK || rc == INGEST_READ_AGAIN) && c->fraction &&
+        !c->percent && ingest_max_is_percent(c->max) &&
+        (added = ingest_percent_add(cx, st.header.field[i], err)))
+      rc = added < 0 ? POD_EINPUT : INGEST_READ_AGAIN;
   }
   if (rc == POD_OK && !st.header_seen)
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,

@@ -19,11 +19,19 @@ int ingest_percent_named(const ingest_ctx *cx, const char *column) {
   return 0;
 }
 
-int ingest_percent_add(ingest_ctx *cx, const char *column) {
+int ingest_percent_add(ingest_ctx *cx, const char *column,
+                       char err[POD_ERRLEN]) {
   size_t at = strlen(cx->percent), n = strlen(column);
-  if (ingest_percent_named(cx, column) || strchr(column, '\n') ||
-      at + n + 2 > sizeof cx->percent)
-    return 0;
+  if (ingest_percent_named(cx, column)) return 0;
+  /* never a file half in percent: one such column left as it is would
+  ** sit beside its neighbours as fractions */
+  if (strchr(column, '\n') || at + n + 2 > sizeof cx->percent) {
+    pod_err(err, POD_EINPUT, "%s: found more columns in percent than "
+            "podium keeps (%zu bytes of names) or one with a line break in "
+            "its name (\"%.40s\"), expected fewer: convert them to "
+            "fractions", cx->path, sizeof cx->percent, column);
+    return -1;
+  }
   memcpy(cx->percent + at, column, n);
   cx->percent[at + n] = '\n';
   cx->percent[at + n + 1] = '\0';

@@ -464,6 +464,25 @@ static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
   CHECK(test_query_num("SELECT max(value) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'odd'") == 250);
   CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '1.0000001'") == 1.0000001);
   CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'accuracy'"), "");
+  /* more columns in percent than cx->percent names: refused, never half
+  ** converted (review) */
+  pod_buf wide = POD_BUF_INIT;
+  char many[512];
+  snprintf(many, sizeof many, "%s", test_path("many/training.log"));
+  test_make_folder_of(many);
+  pod_buf_adds(&wide, "epoch");
+  for (int k = 0; k < 300; k++) pod_buf_printf(&wide, ",val_accuracy_class_%03d", k);
+  for (int e = 0; e < 2; e++) {
+    pod_buf_printf(&wide, "\n%d", e);
+    for (int k = 0; k < 300; k++) pod_buf_printf(&wide, ",%d.5", 50 + e + k % 40);
+  }
+  pod_buf_addc(&wide, '\n');
+  test_write(many, wide.data, wide.len);
+  pod_buf_free(&wide);
+  const char *mp = many;
+  CHECK_INT(test_ingest(NULL, &mp, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "found more columns in percent than podium keeps");
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%many%'"), 0);
 }
 
 /* The same for transformers: a compute_metrics giving accuracy x 100,
