@@ -44,6 +44,8 @@ typedef struct reader {
   int n_names, at[C_N];       /* at[c]: col_name[c]'s index, or -1 */
   char **strs;                /* metric and split names, one copy each */
   size_t n_strs;
+  int has_kept;               /* a best_global_step value was read: */
+  int64_t kept;               /* the checkpoint a Trainer kept */
   char **given;        /* "metric\x1fsplit" of summary values read as is */
   double *given_value;
   size_t n_given;
@@ -98,6 +100,11 @@ static int take_row(const store_row *row, void *ud) {
   const store_value *epoch = col(r, row, C_EPOCH);
   int direction = (int)col(r, row, C_DIRECTION)->i;
   double v = col(r, row, C_VALUE)->d;
+  if (metric && !strcmp(metric, "best_global_step") && v >= 0) {
+    r->has_kept = 1;   /* ingest/hf_trainer.c, add_kept_step */
+    r->kept = (int64_t)v;
+    return 0;
+  }
   /* store_each_curve_point gives only these; a run page's rows, all */
   if (!metric || !analysis_is_quality(metric, unit, direction)) return 0;
   if (!split || (strcmp(split, "validation") && strcmp(split, "test")))
@@ -318,7 +325,9 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
     qsort(r.p, r.n, sizeof *r.p, by_curve);
     v = pod_xmalloc(r.n * sizeof *v);
     at = pod_xmalloc(r.n * sizeof *at);
-    best_epoch = loss_best_epoch(&r, v, at);
+    /* the kept checkpoint's epoch, as the results were picked */
+    best_epoch = r.has_kept ? kept_epoch(&r, r.kept) : NAN;
+    if (isnan(best_epoch)) best_epoch = loss_best_epoch(&r, v, at);
     for (size_t i = 0; i < r.n && n_out < max; i = curve_end(r.p, r.n, i)) {
       size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
       char *key = key_of(r.p[i].metric, r.p[i].split);

@@ -335,17 +335,20 @@ static int log_entry(ingest_ctx *cx, hfstate *st, const cJSON *entry,
 /* The step of the checkpoint the Trainer kept as its best (with
 ** load_best_model_at_end, the model it hands back): best_global_step
 ** (transformers 4.50+), else the N of best_model_checkpoint's
-** ".../checkpoint-N"; -1 when it kept none (both null). */
-static int64_t kept_step(const cJSON *root) {
+** ".../checkpoint-N"; -1 when it kept none (both null). *from: the key
+** that said it. */
+static int64_t kept_step(const cJSON *root, const cJSON **from) {
   const cJSON *g = cJSON_GetObjectItemCaseSensitive(root, "best_global_step");
   const cJSON *c =
       cJSON_GetObjectItemCaseSensitive(root, "best_model_checkpoint");
   const char *s, *digits;
   char *end;
   long long n;
+  *from = g;
   if (cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 1e15 &&
       g->valuedouble == floor(g->valuedouble))
     return (int64_t)g->valuedouble;
+  *from = c;
   if (!cJSON_IsString(c) || !(s = strstr(c->valuestring, "checkpoint-")))
     return -1;
   while ((digits = strstr(s + 1, "checkpoint-"))) s = digits;   /* the last */
@@ -355,9 +358,34 @@ static int64_t kept_step(const cJSON *root) {
   return (*end == '\0' || *end == '/') && n >= 0 ? (int64_t)n : -1;
 }
 
+/* The kept checkpoint's step as a value of the run (best_global_step,
+** the cell as written): its results are that step's, and a run page's
+** cross-check of a summary file reads it there (analysis/curves.c). */
+static int add_kept_step(ingest_ctx *cx, hfstate *st, const cJSON *root,
+                         const cJSON *from, char err[POD_ERRLEN]) {
+  store_measurement m;
+  int64_t metric_id;
+  size_t i = 0;
+  char raw[128];
+  int rc;
+  const pos *kp = NULL;
+  for (const cJSON *v = root->child; v; v = v->next, i++)
+    if (v == from) kp = pos_at(&st->sc.top_keys, i);
+  if (!kp || !st->run_id) return POD_OK;
+  if ((rc = store_metric_id(cx->db, "best_global_step", "",
+                            STORE_NO_DIRECTION, &metric_id, err)))
+    return rc;
+  if (cJSON_IsString(from)) snprintf(raw, sizeof raw, "%s", from->valuestring);
+  else raw_after_key(st->text, st->len, kp->off, raw, sizeof raw);
+  ingest_measurement_init(&m, cx, st->run_id, metric_id, kp->line,
+                          (double)cx->kept_step);
+  m.raw_value = raw;
+  return store_measurement_add(cx->db, &m, err);
+}
+
 static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
                          char err[POD_ERRLEN]) {
-  const cJSON *lh = NULL;
+  const cJSON *lh = NULL, *from;
   size_t i = 0, e = 0, k = 0;
   int rc;
   for (const cJSON *v = root->child; v; v = v->next, i++)
@@ -372,10 +400,11 @@ static int trainer_state(ingest_ctx *cx, hfstate *st, const cJSON *root,
     }
   for (const cJSON *entry = lh->child; entry; entry = entry->next, e++)
     if ((rc = log_entry(cx, st, entry, e, &k, err))) return rc;
-  cx->kept_step = kept_step(root);
   if (!cx->rows)
     return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty "
                       "log_history, expected at least one logged entry");
+  if ((cx->kept_step = kept_step(root, &from)) >= 0)
+    return add_kept_step(cx, st, root, from, err);
   return POD_OK;
 }
 

@@ -549,13 +549,30 @@ static void test_trainlogs_hf_results_at_the_checkpoint_kept(void) {
   write_state(a, "\"best_metric\": 0.89,\n  \"best_model_checkpoint\": "
                  "\"out/glue/checkpoint-200\",");
   write_state(b, "\"best_global_step\": 300,\n  \"best_model_checkpoint\": "
-                 "\"out/checkpoint-300\",");
+                 "\"out/checkpoint-100\",");
   write_state(c, "\"best_metric\": null,\n  \"best_model_checkpoint\": null,");
   const char *paths[3] = {a, b, c};
   CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
   CHECK_STR(test_query_text(KEPT_RESULT("kept")), "0.89@2.0");
   CHECK_STR(test_query_text(KEPT_RESULT("kept-step")), "0.88@3.0");
   CHECK_STR(test_query_text(KEPT_RESULT("none")), "0.86@1.0");
+  /* best_global_step wins over the checkpoint's name; the run keeps it */
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'kept-step' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'best_global_step')"), "300");
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'kept' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'best_global_step')"), "out/glue/checkpoint-200");
+  /* a summary file of the kept model agrees on the run page (review: it
+  ** was judged against the lowest loss's epoch and said to disagree) */
+  pod_buf out = POD_BUF_INIT, page = POD_BUF_INIT;
+  test_write(test_path("kept/eval_results.json"), "{\"epoch\": 3.0, "
+             "\"eval_accuracy\": 0.89, \"eval_loss\": 0.42}\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, NULL, "--db k.db ingest --quiet kept"), 0);
+  CHECK_INT(test_podium(&out, NULL, "--db k.db render --lang en"), 0);
+  CHECK_RC(pod_file_read(test_path("_site/en/runs/1.html"), &page, err), POD_OK, err);
+  CHECK_HAS(page.data, "accuracy: the summary file&#39;s 0.89 matches the "
+            "training curve (0.89 at best epoch 2");
+  CHECK_LACKS(page.data, "class=\"warning\">accuracy: the summary file");
+  CHECK_LACKS(page.data, "class=\"warning\">loss: the summary file");
+  pod_buf_free(&out);
+  pod_buf_free(&page);
 }
 
 /* `podium init` makes the results a run's curve chunks lack (a registry
