@@ -144,8 +144,7 @@ static const char *lfs_value(const char *data, size_t n, const char *key,
   return NULL;
 }
 
-/* Names a file of a format podium reads once the pointer is pulled. */
-static int name_podium_reads(const char *path) {
+int ingest_name_podium_reads(const char *path) {
   static const char *const ext[] = {".csv", ".tsv", ".json", ".log", ".txt",
                                     ".html", ".htm"};
   size_t n = strlen(path);
@@ -167,7 +166,7 @@ int ingest_lfs_pointer(const char *path, const char *data, size_t n,
   if (n >= 1024 || ((n < sizeof v1 - 1 || memcmp(data, v1, sizeof v1 - 1)) &&
                     (n < sizeof v0 - 1 || memcmp(data, v0, sizeof v0 - 1))))
     return POD_OK;
-  if (in_folder && !name_podium_reads(path)) return POD_OK;
+  if (in_folder && !ingest_name_podium_reads(path)) return POD_OK;
   if (!(oid = lfs_value(data, n, "oid sha256:", &oid_len))) {
     oid = "?";
     oid_len = 1;

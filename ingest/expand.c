@@ -101,10 +101,16 @@ static int seen_add(walker *w, dev_t dev, ino_t ino) {
 }
 
 /* A symbolic link met in a walk: a folder waits its turn, a file is
-** listed, and so is a link that leads nowhere (ingest_file says so). */
+** listed, and so is a link that leads nowhere under a name podium reads
+** (ingest_file says so). */
 static void follow_link(walker *w, const char *path, int depth) {
   struct stat st;
-  if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+  if (stat(path, &st) != 0) {
+    /* a dangling link fails where its name says podium would read it
+    ** (ingest_file says where it points); any other is left out, as a
+    ** link to a model's weights or a dead `latest` would be (review) */
+    if (ingest_name_podium_reads(path)) list_add(w->l, path, 1);
+  } else if (S_ISREG(st.st_mode)) {
     list_add(w->l, path, 1);
   } else if (S_ISDIR(st.st_mode)) {
     if (w->n_links == w->cap_links) {

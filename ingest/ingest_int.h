@@ -260,6 +260,11 @@ typedef struct ingest_column_metric {
 /* realpath(dir) (dir itself when it has none), kept for the session. */
 void ingest_real_dir(ingest_ctx *cx, const char *dir, char out[PATH_MAX]);
 
+/* Whether path's name is one of a format podium reads (.csv .tsv .json
+** .log .txt .html .htm, any case): a Git LFS pointer or a dangling link
+** so named in a folder fails; others are left out, as a file would be. */
+int ingest_name_podium_reads(const char *path);
+
 /* The file's first bytes (up to n) into buf, from cx->data when the file
 ** is in memory (no second open), else from the file; how many: 0 when it
 ** cannot be read (the parser that reads it whole then says why). */

@@ -384,8 +384,9 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_RUNS_WITHOUT_RESULTS] =
       RUNS_WITHOUT_RESULTS_LONG " UNION SELECT c.run_id FROM curves c, "
       "  json_each(c.points) j JOIN metrics mt ON mt.id = j.value ->> 0 "
-      "  WHERE j.value ->> 1 IN ('validation', 'test') AND mt.unit = '' AND "
-      "  mt.direction <> 0 AND" NO_RESULT("c.run_id") " ORDER BY 1",
+      "  WHERE j.value ->> 2 IS NOT NULL AND j.value ->> 1 IN ('validation', "
+      "  'test') AND mt.unit = '' AND mt.direction <> 0 AND"
+      NO_RESULT("c.run_id") " ORDER BY 1",
   [Q_CURVE_POINTS] = CURVE_POINTS_LONG CURVE_POINTS_CHUNKS,
   [Q_RESULT_FROM_POINT] =
       "INSERT INTO measurements (run_id, metric_id, value, batch_size, "

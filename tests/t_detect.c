@@ -205,6 +205,9 @@ static void test_detect_walk_cli_ingests_through_links(void) {
   CHECK_INT(symlink("../real/run1/emissions.csv",
                     test_path("a/top/again.csv")), 0);
   CHECK_INT(symlink("../gone/emissions.csv", test_path("a/top/dead.csv")), 0);
+  /* dangling too, but named as nothing podium reads: left out */
+  CHECK_INT(symlink("../gone/model.safetensors", test_path("a/top/weights")), 0);
+  CHECK_INT(symlink("../gone", test_path("a/top/latest")), 0);
   CHECK_INT(test_podium(&out, &errb, "--db t.db ingest a/top"), 1);
   CHECK_HAS(out.data, "added a/top/again.csv (");
   CHECK_HAS(out.data, "skipped a/top/link/run1/emissions.csv (the same "
