@@ -275,11 +275,15 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
         offset = line_start = 3;
       }
     }
-    if (!eol && (eol = line_end(s, (size_t)(end - s), f && !feof(f),
-                                &cr_run))) {
-      if (!start) cx->eol = eol;
-      if (eol == '\r' && cr_run)   /* the CRs that ended the last chunk */
-        rc = feed_cr_lines(&r, &p, &line, &lineno, &line_start, fn, ud, err);
+    if (!eol) {
+      int pending = cr_run;   /* the last chunk ended in CRs (line_end
+                              ** clears it when this chunk decides) */
+      if ((eol = line_end(s, (size_t)(end - s), f && !feof(f), &cr_run))) {
+        if (!start) cx->eol = eol;
+        if (eol == '\r' && pending)   /* those CRs were line ends */
+          rc = feed_cr_lines(&r, &p, &line, &lineno, &line_start, fn, ud,
+                             err);
+      }
     }
     while (rc == POD_OK && r.rows_left != 0 && s < end) {
       const char *nl = memchr(s, eol ? eol : '\n', (size_t)(end - s));
