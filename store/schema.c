@@ -47,6 +47,9 @@
   " NULL, j.value ->> 2, j.value ->> 3, j.value ->> 1, c.source_id,"        \
   " j.value ->> 7, j.value ->> 5, j.value ->> 6, NULL, NULL, NULL, NULL,"   \
   " NULL, c.first_point + j.key FROM curves c, json_each(c.points) j"
+#define EXACT_MATCH_HIGHER                                                  \
+  "UPDATE metrics SET direction = 1 WHERE name = 'exact_match' AND "        \
+  "direction = 0;"
 /* 8 -> 9: the same with the cell as CURVE_RAW reads it. */
 #define CURVE_ARM_9                                                         \
   " UNION ALL SELECT NULL, c.run_id, j.value ->> 0, j.value ->> 4, NULL,"   \
@@ -212,9 +215,12 @@ const char *const store_migrations[] = {
   /* 8 -> 9: a chunk point whose value is its cell as written holds 1 in
   ** place of the cell (the cell twice was a third of a training log's
   ** bytes in the registry: issue 14); points written before keep theirs.
-  ** measurements_all gives the cell either way (CURVE_RAW). */
+  ** measurements_all gives the cell either way (CURVE_RAW). Exact
+  ** match (SQuAD) is higher-better from now on: a registry's metric made
+  ** before says so too. */
   "DROP VIEW measurements_all;"
-  "CREATE VIEW measurements_all AS " LONG_FORM CURVE_ARM_9 ";",
+  "CREATE VIEW measurements_all AS " LONG_FORM CURVE_ARM_9 ";"
+  EXACT_MATCH_HIGHER,
 };
 
 /* PostgreSQL's text of a migration where it differs (NULL: the same). */
@@ -223,6 +229,7 @@ const char *store_pg_migration(int v) {
                     "SELECT * FROM results_all;"
          : v == 8 ? "DROP VIEW measurements_all; CREATE VIEW "   /* as it was */
                     "measurements_all AS SELECT * FROM results_all;"
+                    EXACT_MATCH_HIGHER
                   : NULL;
 }
 

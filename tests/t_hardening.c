@@ -360,8 +360,12 @@ static void test_an_older_registry_is_read_only_after_init(void) {
   file_state("old.db", after);
   CHECK_STR(after, before);
   CHECK_STR(test_sql_text("old.db", "PRAGMA user_version"), "2");
+  /* a metric named before podium knew exact match is higher-better */
+  sql_exec("old.db", "INSERT INTO metrics (name, unit, direction) VALUES "
+                     "('exact_match', '', 0)");
   CHECK_INT(test_podium(&out, &err, "--db old.db init"), 0);
   CHECK_STR(test_sql_text("old.db", "PRAGMA user_version"), test_at_version("%d"));
+  CHECK_STR(test_sql_text("old.db", "SELECT direction FROM metrics WHERE name = 'exact_match'"), "1");
   CHECK_INT(test_podium(&out, &err, "--db old.db runs --json"), 0);
   CHECK_STR(out.data, "[]\n");
   pod_buf_free(&out);
