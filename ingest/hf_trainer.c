@@ -380,6 +380,7 @@ static int add_kept_step(ingest_ctx *cx, hfstate *st, const cJSON *root,
   ingest_measurement_init(&m, cx, st->run_id, metric_id, kp->line,
                           (double)cx->kept_step);
   m.raw_value = raw;
+  cx->rows++;   /* a line of values, as a results file's key is */
   return store_measurement_add(cx->db, &m, err);
 }
 
