@@ -622,12 +622,13 @@ static void test_ingest_batch_lost_is_told(void) {
 ** SQLite rolls the whole transaction back, whichever statement hit it. */
 static struct rlimit saved_fsize;
 static void (*saved_xfsz)(int);
-static void limit_file_size(int on) {
-  if (on) {
+/* Files past `bytes` fail (0: as before); children inherit it. */
+static void limit_file_size(long bytes) {
+  if (bytes) {
     struct rlimit rl;
     getrlimit(RLIMIT_FSIZE, &saved_fsize);
     rl = saved_fsize;
-    rl.rlim_cur = 8192;
+    rl.rlim_cur = (rlim_t)bytes;
     saved_xfsz = signal(SIGXFSZ, SIG_IGN);
     CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
   } else {
@@ -654,8 +655,6 @@ static int add_file(ingest_session *s, const char *rel, const char *data,
 ** "skipped ... already ingested", its bytes in no file). */
 static void test_ingest_twin_in_a_lost_batch_is_told(void) {
   pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT, log = POD_BUF_INIT;
-  struct rlimit rl, saved;
-  void (*xfsz)(int);
   pod_buf_adds(&log, "epoch,accuracy,loss,val_accuracy,val_loss\n");
   for (int e = 0; e < 3000; e++)
     pod_buf_printf(&log, "%d,0.%04d,1.%04d,0.%04d,1.%04d\n", e, e, e, e + 1,
@@ -666,15 +665,9 @@ static void test_ingest_twin_in_a_lost_batch_is_told(void) {
   test_write(test_path("k/b/training.log"), log.data, log.len);
   pod_buf_free(&log);
   CHECK_INT(test_podium(&out, &errb, "--db l.db init"), 0);
-  /* files past 40 KB fail: the WAL of the batch's commit */
-  getrlimit(RLIMIT_FSIZE, &saved);
-  rl = saved;
-  rl.rlim_cur = 40960;
-  xfsz = signal(SIGXFSZ, SIG_IGN);
-  CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  limit_file_size(40960);   /* the WAL of the batch's commit fails */
   int rc = test_podium(&out, &errb, "--db l.db ingest k/a k/b");
-  CHECK_INT(setrlimit(RLIMIT_FSIZE, &saved), 0);
-  signal(SIGXFSZ, xfsz);
+  limit_file_size(0);
   CHECK_INT(rc, 1);
   CHECK_HAS(errb.data, "k/a/training.log: not written: the registry undid");
   CHECK_HAS(errb.data, "k/b/training.log: not written: the same bytes as "
@@ -703,21 +696,14 @@ static void write_log(const char *rel, int epochs, int mul) {
 
 static void test_ingest_lost_batch_after_a_large_file_spares_the_one_before(void) {
   pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
-  struct rlimit rl, saved;
-  void (*xfsz)(int);
   write_log("lb/a/training.log", 300, 1);
   write_log("lb/a2/training.log", 300, 1);
   write_log("lb/b/training.log", 30000, 3);   /* 1.07 MB */
   write_log("lb/c/training.log", 300, 7);
   CHECK_INT(test_podium(&out, &errb, "--db lb.db init"), 0);
-  getrlimit(RLIMIT_FSIZE, &saved);
-  rl = saved;
-  rl.rlim_cur = 800 * 1024;   /* the large file's WAL goes past it */
-  xfsz = signal(SIGXFSZ, SIG_IGN);
-  CHECK_INT(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  limit_file_size(800 * 1024);   /* the large file's WAL goes past it */
   int rc = test_podium(&out, &errb, "--db lb.db ingest lb");
-  CHECK_INT(setrlimit(RLIMIT_FSIZE, &saved), 0);
-  signal(SIGXFSZ, xfsz);
+  limit_file_size(0);
   CHECK_INT(rc, 1);
   CHECK_HAS(out.data, "added lb/a/training.log (300 rows)");
   CHECK_HAS(out.data, "skipped lb/a2/training.log (the same bytes as "
@@ -745,7 +731,7 @@ static void test_ingest_batch_lost_under_any_statement(void) {
   pod_buf_free(&log);
   CHECK_INT(ingest_session_unsettled(s), 1);
   CHECK_INT(store_exec_raw(db, "PRAGMA cache_size = 1"), 0);
-  limit_file_size(1);
+  limit_file_size(8192);
   int r = add_file(s, "b/inference_time_1.csv", HB "bb,8,128,0.1\n", err);
   limit_file_size(0);
   int lost = ingest_session_lost(s);
@@ -786,7 +772,7 @@ static void test_ingest_batch_lost_after_replace(void) {
   test_make_folder_of(test_path("x3/training.log"));
   test_write(test_path("x3/training.log"), big.data, big.len);
   pod_buf_free(&big);
-  limit_file_size(1);
+  limit_file_size(8192);
   int r = add_file(s, "x3/training.log", NULL, err);
   if (!r) r = ingest_session_commit(s, err);
   limit_file_size(0);
