@@ -275,6 +275,15 @@ done:
   return rc;
 }
 
+/* A run's results at the checkpoint its Trainer kept, as the ingest of
+** its trainer_state.json picked them (the step is a value of the run). */
+static int results_at_kept(store_db *db, int64_t run_id,
+                           char err[POD_ERRLEN]) {
+  int64_t kept;
+  int rc = store_run_kept_step(db, run_id, &kept, err);
+  return rc ? rc : analysis_curve_results(db, run_id, kept, err);
+}
+
 int analysis_missing_results(store_db *db, long *n_runs,
                              char err[POD_ERRLEN]) {
   store_ids l = {NULL, 0};
@@ -282,7 +291,7 @@ int analysis_missing_results(store_db *db, long *n_runs,
   *n_runs = 0;
   if (!rc && l.n && !(rc = store_begin(db, err))) {
     for (size_t i = 0; i < l.n && !rc; i++)
-      rc = analysis_curve_results(db, l.ids[i], -1, err);
+      rc = results_at_kept(db, l.ids[i], err);
     if (rc) store_rollback(db);
     else rc = store_commit(db, err);
   }
@@ -302,7 +311,7 @@ int analysis_source_results(store_db *db, int64_t source_id,
   store_ids l = {NULL, 0};
   int rc = store_each_source_run(db, source_id, store_take_id, &l, err);
   for (size_t i = 0; i < l.n && !rc; i++)
-    rc = analysis_curve_results(db, l.ids[i], -1, err);
+    rc = results_at_kept(db, l.ids[i], err);
   free(l.ids);
   return rc;
 }

@@ -425,6 +425,12 @@ const char *const store_sql[Q_COUNT_] = {
       "  c.points FROM curves c JOIN sources s ON s.id = c.source_id "
       "ORDER BY c.run_id, c.source_id, c.first_point",
   [Q_METRIC_INFO] = "SELECT id, name, unit, direction FROM metrics",
+  /* the checkpoint a Trainer kept (ingest/hf_trainer.c): a summary row */
+  [Q_RUN_KEPT_STEP] =
+      "SELECT CAST(m.value AS INTEGER) FROM measurements m JOIN metrics mt "
+      "  ON mt.id = m.metric_id WHERE m.run_id = ?1 AND mt.name = "
+      "  'best_global_step' AND m.epoch IS NULL AND m.step IS NULL "
+      "ORDER BY m.id DESC LIMIT 1",
   [Q_RESULTS_CLEAR] =
       "DELETE FROM measurements WHERE run_id = ?1 AND derived IS NOT NULL",
   [Q_ROLE_CONFLICT] =

@@ -345,6 +345,10 @@ int store_run_ids(store_db *db, const char *spec, int64_t **out_ids,
 /* Every measurement of a run with metric, unit, axes and provenance. */
 int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
                            void *ud, char err[POD_ERRLEN]);
+/* The step of the checkpoint a transformers Trainer kept for run (its
+** best_global_step value), or -1 when it has none. */
+int store_run_kept_step(store_db *db, int64_t run_id, int64_t *out,
+                        char err[POD_ERRLEN]);
 /* Runs whose validation or test curves of a quality metric have no result
 ** picked from them (registries from before schema v5): id. */
 int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,
