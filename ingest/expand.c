@@ -141,7 +141,16 @@ static int walk(walker *w, const char *dir, int depth, char err[POD_ERRLEN]) {
     int type = e->d_type;
     if (e->d_name[0] == '.') continue;  /* dotfiles, . and .. */
     if (!strcmp(e->d_name, "podium.json")) continue;  /* a manifest */
-    snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
+    if ((size_t)snprintf(child, sizeof child, "%s/%s", dir, e->d_name) >=
+        sizeof child) {   /* cut, it would name another file or none */
+      size_t n = strlen(dir);   /* its end: the message must fit */
+      pod_err(err, POD_EINPUT, "%s%s/%.40s: found a path over %zu bytes, "
+              "expected a shorter one (a folder nested too deep or named "
+              "too long)", n > 80 ? "..." : "", n > 80 ? dir + n - 80 : dir,
+              e->d_name, sizeof child - 1);
+      closedir(d);   /* after: e lives in d */
+      return POD_EINPUT;
+    }
     /* the entry's type as the folder gives it; lstat only where the file
     ** system does not say (two calls a folder of 10,000 experiment
     ** folders, issue 14) */

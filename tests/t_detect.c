@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_detect_pickle_is_named_with_what_to_do(void) {
@@ -151,6 +153,38 @@ static void test_detect_walk_lists_regular_files_only(void) {
 ** reached twice (two links, a cycle, a `latest` link beside the folder
 ** itself) is walked once, under its own path where it has one; a link
 ** to nothing is listed, for ingest_file to fail. */
+/* A folder nested past 4,096 bytes of path: the walk says so, instead
+** of cutting the path (a cut one names another file, or none). */
+static void test_detect_walk_refuses_a_path_too_long(void) {
+  char err[POD_ERRLEN], name[201], top[512];
+  int fd[22];
+  ingest_path *list = NULL;
+  int n = 0;
+  memset(name, 'x', 200);
+  name[200] = '\0';
+  snprintf(top, sizeof top, "%s", test_path("deep"));
+  CHECK_INT(mkdir(top, 0755), 0);
+  fd[0] = open(top, O_RDONLY | O_DIRECTORY);
+  for (int i = 1; i < 22; i++) {   /* 21 x 201 bytes below it */
+    CHECK_INT(mkdirat(fd[i - 1], name, 0755), 0);
+    fd[i] = openat(fd[i - 1], name, O_RDONLY | O_DIRECTORY);
+  }
+  int f = openat(fd[21], "emissions.csv", O_WRONLY | O_CREAT, 0644);
+  CHECK(f >= 0 && write(f, "a,b\n1,2\n", 8) == 8);
+  close(f);
+  const char *p = top;
+  CHECK_INT(ingest_expand(&p, 1, &list, &n, err), POD_EINPUT);
+  CHECK_HAS(err, "found a path over 4095 bytes, expected a shorter one");
+  ingest_paths_free(list, n);
+  /* pod_rmtree goes by path: take it down by descriptor */
+  unlinkat(fd[21], "emissions.csv", 0);
+  for (int i = 21; i > 0; i--) {
+    close(fd[i]);
+    unlinkat(fd[i - 1], name, AT_REMOVEDIR);
+  }
+  close(fd[0]);
+}
+
 static void test_detect_walk_follows_symbolic_links(void) {
   char err[POD_ERRLEN], top[4096], want[4][4096];
   static const char *const links[][2] = {
@@ -286,6 +320,7 @@ const test_case tests_detect[] = {
   {"detect_formats_are_listed", test_detect_formats_are_listed},
   {"detect_files_in_memory_and_streamed_read_alike", test_detect_files_in_memory_and_streamed_read_alike},
   {"detect_walk_lists_regular_files_only", test_detect_walk_lists_regular_files_only},
+  {"detect_walk_refuses_a_path_too_long", test_detect_walk_refuses_a_path_too_long},
   {"detect_walk_follows_symbolic_links", test_detect_walk_follows_symbolic_links},
   {"detect_walk_cli_ingests_through_links", test_detect_walk_cli_ingests_through_links},
   {"detect_walk_of_an_empty_folder_adds_nothing", test_detect_walk_of_an_empty_folder_adds_nothing},
