@@ -187,10 +187,17 @@ static double loss_best_epoch(const reader *r, double *v, size_t *at) {
 /* The epoch of the validation values logged at step (the checkpoint a
 ** Trainer kept), NaN when none was. */
 static double kept_epoch(const reader *r, int64_t step) {
-  for (size_t i = 0; step >= 0 && i < r->n; i++)
+  for (size_t i = 0; i < r->n; i++)
     if (r->p[i].step == step && !strcmp(r->p[i].split, "validation"))
       return r->p[i].epoch;
   return NAN;
+}
+
+/* The best epoch: the checkpoint's a Trainer kept, else the lowest
+** validation loss's; NaN: neither (each metric's own best then). */
+static double best_epoch_of(const reader *r, double *v, size_t *at) {
+  double e = r->has_kept ? kept_epoch(r, r->kept) : NAN;
+  return isnan(e) ? loss_best_epoch(r, v, at) : e;
 }
 
 /* The index among the k epoch values v of the curve starting at p: the
@@ -251,10 +258,9 @@ int analysis_curve_results(store_db *db, int64_t run_id, int64_t kept_step,
   qsort(r.p, r.n, sizeof *r.p, by_curve);
   v = pod_xmalloc(r.n * sizeof *v);
   at = pod_xmalloc(r.n * sizeof *at);
-  /* the best epoch: the kept checkpoint's, of the validation loss, else
-  ** each metric's own */
-  best_epoch = kept_epoch(&r, kept_step);
-  if (isnan(best_epoch)) best_epoch = loss_best_epoch(&r, v, at);
+  r.has_kept = kept_step >= 0;   /* the curve points hold no kept step */
+  r.kept = kept_step;
+  best_epoch = best_epoch_of(&r, v, at);
   for (size_t i = 0; i < r.n && !rc; i = curve_end(r.p, r.n, i)) {
     size_t end = curve_end(r.p, r.n, i);
     size_t k = epoch_points(r.p, i, end, v, at);
@@ -334,9 +340,7 @@ size_t analysis_curve_checks(const store_rows *rows, analysis_check *out,
     qsort(r.p, r.n, sizeof *r.p, by_curve);
     v = pod_xmalloc(r.n * sizeof *v);
     at = pod_xmalloc(r.n * sizeof *at);
-    /* the kept checkpoint's epoch, as the results were picked */
-    best_epoch = r.has_kept ? kept_epoch(&r, r.kept) : NAN;
-    if (isnan(best_epoch)) best_epoch = loss_best_epoch(&r, v, at);
+    best_epoch = best_epoch_of(&r, v, at);   /* as the results were picked */
     for (size_t i = 0; i < r.n && n_out < max; i = curve_end(r.p, r.n, i)) {
       size_t k = epoch_points(r.p, i, curve_end(r.p, r.n, i), v, at);
       char *key = key_of(r.p[i].metric, r.p[i].split);

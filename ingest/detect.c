@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static const ingest_format *const formats[] = {
   &ingest_hf_benchmark, &ingest_keras_csvlogger, &ingest_lightning_csv,
@@ -302,4 +303,35 @@ size_t ingest_head(const ingest_ctx *cx, char *buf, size_t n) {
   n = fread(buf, 1, n, f);
   fclose(f);
   return n;
+}
+
+int ingest_read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
+  static char chunk[1 << 16];
+  struct stat st;
+  size_t got;
+  int rc = POD_OK;
+  FILE *f;
+  if (cx->data) {   /* read once, as it was hashed */
+    pod_buf_add(out, cx->data, cx->data_len);
+    return POD_OK;
+  }
+  if (!(f = fopen(cx->path, "rb")))
+    return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
+                   strerror(errno));
+  if (fstat(fileno(f), &st) == 0 && st.st_size > INGEST_JSON_MAX)
+    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of %lld "
+                    "bytes, expected at most %ld (64 MiB) of JSON",
+                    (long long)st.st_size, INGEST_JSON_MAX);
+  while (rc == POD_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    pod_buf_add(out, chunk, got);
+    if (out->len > (size_t)INGEST_JSON_MAX)   /* it grew while we read */
+      rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file over "
+                      "%ld bytes, expected at most that (64 MiB) of JSON",
+                      INGEST_JSON_MAX);
+  }
+  if (rc == POD_OK && ferror(f))
+    rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
+                 strerror(errno));
+  fclose(f);
+  return rc;
 }

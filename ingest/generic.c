@@ -43,9 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#define MAX_JSON_BYTES (64L << 20)
 #define MAX_DEPTH 32
 
 /* Unit as written -> SI unit and factor. */
@@ -592,19 +590,6 @@ static int first_bytes(ingest_ctx *cx, size_t *out_start, int *out_json,
   return POD_OK;
 }
 
-static int read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
-  struct stat st;
-  if (cx->data) {   /* read once, as it was hashed */
-    pod_buf_add(out, cx->data, cx->data_len);
-    return POD_OK;
-  }
-  if (stat(cx->path, &st) == 0 && st.st_size > MAX_JSON_BYTES)
-    return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of "
-                      "%lld bytes, expected at most %ld (64 MiB) of JSON",
-                      (long long)st.st_size, MAX_JSON_BYTES);
-  return pod_file_read(cx->path, out, err);
-}
-
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   generic g;
   pod_buf text = POD_BUF_INIT;
@@ -613,7 +598,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   memset(&g, 0, sizeof g);
   if ((rc = load_map(cx, &g, err))) goto done;
   if ((rc = first_bytes(cx, &start, &json, err))) goto done;
-  if (json && (rc = read_json(cx, &text, err))) goto done;
+  if (json && (rc = ingest_read_json(cx, &text, err))) goto done;
   if (json) {
     if (text.len >= 3 && !memcmp(text.data, "\xEF\xBB\xBF", 3))
       memset(text.data, ' ', 3);   /* a BOM: blank it, offsets stay */

@@ -29,21 +29,18 @@
 ** cJSON keeps no positions, so the same scan records where each
 ** log_history entry and each key starts: measurements cite the line of
 ** their entry (trainer_state) or key (results files).
-** The file is read whole, up to MAX_BYTES; JSON nested deeper than
+** The file is read whole, up to INGEST_JSON_MAX; JSON nested deeper than
 ** MAX_DEPTH is refused before cJSON sees it.
 */
 #include "ingest/ingest_int.h"
 #include "core/buf.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#define MAX_BYTES (64L << 20)
 #define MAX_DEPTH 64
 
 typedef struct pos {
@@ -151,37 +148,6 @@ static void raw_after_key(const char *t, size_t len, size_t off, char *out,
   for (i++; i < len && (is_space(t[i]) || t[i] == ':'); i++) continue;
   while (i < len && o + 1 < n && ingest_json_token_char(t[i])) out[o++] = t[i++];
   out[o] = '\0';
-}
-
-static int read_capped(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]) {
-  static char chunk[1 << 16];
-  struct stat st;
-  size_t got;
-  int rc = POD_OK;
-  FILE *f;
-  if (cx->data) {   /* read once, as it was hashed */
-    pod_buf_add(out, cx->data, cx->data_len);
-    return POD_OK;
-  }
-  if (!(f = fopen(cx->path, "rb")))
-    return pod_err(err, POD_EIO, "%s: cannot open: %s", cx->path,
-                   strerror(errno));
-  if (fstat(fileno(f), &st) == 0 && st.st_size > MAX_BYTES)
-    rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file of %lld "
-                    "bytes, expected at most %ld (64 MiB) of JSON",
-                    (long long)st.st_size, MAX_BYTES);
-  while (rc == POD_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    pod_buf_add(out, chunk, got);
-    if (out->len > (size_t)MAX_BYTES)   /* it grew while we read */
-      rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a file over "
-                      "%ld bytes, expected at most that (64 MiB) of JSON",
-                      MAX_BYTES);
-  }
-  if (rc == POD_OK && ferror(f))
-    rc = pod_err(err, POD_EIO, "%s: cannot read: %s", cx->path,
-                 strerror(errno));
-  fclose(f);
-  return rc;
 }
 
 /* path:line:col of byte offset off. */
@@ -440,7 +406,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   size_t first = 0;
   int rc;
   memset(&st, 0, sizeof st);
-  if ((rc = read_capped(cx, &text, err))) goto done;
+  if ((rc = ingest_read_json(cx, &text, err))) goto done;
   if (!text.len) {
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found an empty file, "
                     "expected a JSON object");

@@ -657,6 +657,13 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   return rc;
 }
 
+/* Bytes known under the file's own path (source old) are read again
+** under --replace: a newer podium may read them otherwise (columns in
+** percent); known elsewhere, or without it, they are a skip. */
+static int own_bytes_again(int64_t known, int64_t old, int replace) {
+  return known && known == old && replace;
+}
+
 static int file_in_batch(ingest_session *s, const ingest_path *p,
                          int *out_status, long *out_rows,
                          char err[POD_ERRLEN]) {
@@ -720,9 +727,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
       cx.data_len = s->data.len;
     }
     if ((rc = store_source_find(s->db, sha, &known, err))) return rc;
-    /* --replace reads a file whose bytes are known under its own path
-    ** again (a newer podium reads it differently: columns in percent) */
-    if (known && s->meta.replace && known == old) known = 0;
+    if (own_bytes_again(known, old, s->meta.replace)) known = 0;
     if (known) {
       *out_status = INGEST_SKIPPED;
       note_twin(s, known);
@@ -794,8 +799,8 @@ again:
   ** not when the lock was held since the lookup above */
   if (!spec && !held &&
       (rc = store_source_find(s->db, sha, &known, err)) == POD_OK &&
-      known == old && fm.meta.replace)
-    known = 0;   /* its own bytes, read again under --replace */
+      own_bytes_again(known, old, fm.meta.replace))
+    known = 0;
   if (known) {
     file_undo(s);
     *out_status = INGEST_SKIPPED;

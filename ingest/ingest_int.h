@@ -265,6 +265,12 @@ void ingest_real_dir(ingest_ctx *cx, const char *dir, char out[PATH_MAX]);
 ** so named in a folder fails; others are left out, as a file would be. */
 int ingest_name_podium_reads(const char *path);
 
+/* A JSON file whole into out (from cx->data when it is in memory), up
+** to INGEST_JSON_MAX bytes: a larger one, or one that grows past it as
+** it is read, is refused. */
+#define INGEST_JSON_MAX (64L << 20)
+int ingest_read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]);
+
 /* The file's first bytes (up to n) into buf, from cx->data when the file
 ** is in memory (no second open), else from the file; how many: 0 when it
 ** cannot be read (the parser that reads it whole then says why). */

@@ -488,12 +488,9 @@ int store_results_clear(store_db *db, int64_t run_id, char err[POD_ERRLEN]) {
 int store_run_kept_step(store_db *db, int64_t run_id, int64_t *out,
                         char err[POD_ERRLEN]) {
   db_stmt *st;
-  int rc = store_stmt(db, Q_RUN_KEPT_STEP, &st, err), r;
+  int rc = store_stmt(db, Q_RUN_KEPT_STEP, &st, err);
   *out = -1;
   if (rc) return rc;
   db_bind_int64(st, 1, run_id);
-  if ((r = db_step(st)) == SQLITE_ROW) *out = db_column_int64(st, 0);
-  else if (r != SQLITE_DONE) return store_fail(db, err);
-  db_reset(st);
-  return POD_OK;
+  return store_step_int64(db, st, -1, out, err);
 }

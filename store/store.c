@@ -546,11 +546,10 @@ int store_step_done(store_db *db, db_stmt *st, int64_t *out_id,
   return POD_OK;
 }
 
-/* Steps a lookup returning one integer; *out = 0 when there is no row. */
-static int step_id(store_db *db, db_stmt *st, int64_t *out,
-                   char err[POD_ERRLEN]) {
+int store_step_int64(store_db *db, db_stmt *st, int64_t if_none,
+                     int64_t *out, char err[POD_ERRLEN]) {
   int r = db_step(st);
-  *out = 0;
+  *out = if_none;
   if (r == SQLITE_ROW) *out = db_column_int64(st, 0);
   else if (r != SQLITE_DONE) return store_fail(db, err);
   db_reset(st);  /* done with it: not busy for the next caller */
@@ -572,7 +571,7 @@ int store_source_find(store_db *db, const char *sha256, int64_t *out_id,
   int rc = store_stmt(db, Q_SOURCE_FIND, &st, err);
   if (rc) return rc;
   bind_text(st, 1, sha256);
-  return step_id(db, st, out_id, err);
+  return store_step_int64(db, st, 0, out_id, err);
 }
 
 int store_source_add(store_db *db, const store_source *src, int64_t *out_id,
@@ -714,7 +713,7 @@ int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
   int rc = store_stmt(db, Q_RUN_FIND_NAME, &st, err);
   if (rc) return rc;
   bind_text(st, 1, name);
-  return step_id(db, st, out_id, err);
+  return store_step_int64(db, st, 0, out_id, err);
 }
 
 /* ---- metrics and measurements ---------------------------------------- */

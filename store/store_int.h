@@ -160,6 +160,10 @@ int store_row_step(store_db *db, db_stmt *st, store_row *row,
 ** same), and of Q_CURVE_POINTS (query.c, for store_pg_override). */
 const char *store_pg_migration(int v);
 extern const char *const store_curve_points_pg;
+/* Steps a lookup returning one integer: *out, or if_none without a row;
+** resets st (done with it: not busy for the next caller). */
+int store_step_int64(store_db *db, db_stmt *st, int64_t if_none,
+                     int64_t *out, char err[POD_ERRLEN]);
 extern const char *const store_runs_without_results_pg;
 
 /* curves.c: a value for a curve chunk: 1 when taken, 0 when it is to be
