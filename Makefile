@@ -38,14 +38,14 @@ endif
 
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # analysis -> store -> SQLite).
-CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c
+CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c core/json.c
 STORE_SRC  := store/store.c store/batch.c store/env.c store/pending.c store/curves.c store/curve_read.c store/schema.c store/query.c store/rows.c store/check.c \
               store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/pq.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c
-INGEST_SRC := ingest/ingest.c ingest/detect.c ingest/expand.c ingest/csv.c ingest/value.c ingest/manifest.c ingest/percent.c ingest/id_map.c \
+INGEST_SRC := ingest/ingest.c ingest/detect.c ingest/expand.c ingest/csv.c ingest/value.c ingest/manifest.c ingest/percent.c ingest/id_map.c ingest/read_ahead.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/codecarbon_runs.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
@@ -301,7 +301,7 @@ fuzz-replay: $(REPLAY_BINS)
 # same stop across threads under TSan.
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
-              render_threads_read_one_snapshot concurrent_ \
+              render_threads_read_one_snapshot concurrent_ read_ahead \
               render_stops_an_allocating_loop_in_any_thread
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 

@@ -272,6 +272,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
   ** the pages small files share 4x as often (issue 14, 10,000 experiment
   ** folders: 39,577 WAL writes and 55 fsyncs -> 22,449 and 31, 10% CPU) */
   ingest_session_batch(s, 256, 0.5);
+  ingest_session_read_ahead(s, paths, n_paths);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
   for (int i = 0; i < n_paths; i++) {

@@ -52,7 +52,7 @@ int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
 
 int pod_file_sha256_copy(const char *path, char hex[65], int64_t *out_bytes,
                          pod_buf *copy, size_t max, char err[POD_ERRLEN]) {
-  static char chunk[1 << 16];
+  char chunk[1 << 16];   /* on the stack: ingest's read-ahead thread too */
   ssize_t n;
   int64_t total = 0;
   pod_sha256 s;

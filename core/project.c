@@ -6,6 +6,7 @@
 ** person writes by hand, where each key appears once.
 */
 #include "core/project.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "core/fs.h"
 
@@ -234,15 +235,16 @@ int pod_project_load(const char *path, pod_project *out, char err[POD_ERRLEN]) {
   pod_buf text = POD_BUF_INIT;
   reader r = {path, NULL, err};
   cJSON *doc = NULL, *it;
+  const char *stop = NULL;   /* where a syntax error stopped the parse */
   char *dflt = NULL;
   int rc;
   memset(out, 0, sizeof *out);
   if ((rc = pod_file_read(path, &text, err))) return rc;
   r.text = pod_buf_str(&text);
-  doc = cJSON_ParseWithLength(r.text, text.len);
+  doc = pod_json_parse(r.text, text.len, &stop);
   if (!doc || !cJSON_IsObject(doc)) {
     long line = 1, col = 1;
-    const char *at = doc ? r.text : cJSON_GetErrorPtr();
+    const char *at = doc ? r.text : stop;
     if (at && at >= r.text && at <= r.text + text.len)
       pod_line_col(r.text, (size_t)(at - r.text), &line, &col);
     rc = pod_err_at(err, POD_EINPUT, path, line, col,

@@ -34,6 +34,7 @@
 ** sees it, and parse() refuses it too under --format eit.
 */
 #include "ingest/ingest_int.h"
+#include "core/json.h"
 #include "core/buf.h"
 
 #include <cjson/cJSON.h>
@@ -155,7 +156,7 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
   double p[N_PKEYS];
   int rc = POD_OK;
   if ((rc = scan_line(cx, t, len, line, &st->nonfinite, err))) return rc;
-  root = cJSON_ParseWithLengthOpts(t, len, &end, 0);
+  root = pod_json_parse(t, len, &end);
   size_t off = end ? (size_t)(end - t) : 0;
   if (root) while (off < len && is_space(t[off])) off++;
   /* cJSON may stop one past the bad byte: point at the last byte it read */

@@ -33,6 +33,7 @@
 ** cells are skipped (not measured).
 */
 #include "ingest/ingest_int.h"
+#include "core/json.h"
 #include "core/buf.h"
 
 #include "core/fs.h"
@@ -144,7 +145,7 @@ static int load_map(ingest_ctx *cx, generic *g, char err[POD_ERRLEN]) {
                       "map, expected \"columns\" in podium.json, such as "
                       "{\"model\": \"Model\", \"metric\": \"Metric\", "
                       "\"value\": \"Score\", \"unit\": \"Unit\"}");
-  g->map = cJSON_Parse(js);
+  g->map = pod_json_parse_str(js);
   if (!cJSON_IsObject(g->map))
     return pod_err_at(err, POD_EINPUT, cx->path, 0, 0, "found a \"columns\" "
                       "map that is not an object, expected {\"value\": "
@@ -518,7 +519,7 @@ static int parse_json(ingest_ctx *cx, generic *g, const char *t, size_t len,
     size_t i = start + 1;
     int depth = 1;
     if ((rc = json_depth(cx, g, start, len - start, err))) return rc;
-    root = cJSON_ParseWithLengthOpts(t + start, len - start, &end, 0);
+    root = pod_json_parse(t + start, len - start, &end);
     if (!root)
       return json_syntax(cx, g, end ? (size_t)(end - t) : start, len,
                          "valid JSON", err);
@@ -552,7 +553,7 @@ static int parse_json(ingest_ctx *cx, generic *g, const char *t, size_t len,
       g->obj_off = s;
       g->obj_len = e - s;
       if ((rc = json_depth(cx, g, s, e - s, err))) break;
-      o = cJSON_ParseWithLengthOpts(t + s, e - s, &end, 0);
+      o = pod_json_parse(t + s, e - s, &end);
       size_t off = end ? (size_t)(end - t) : s;
       if (o) while (off < e && is_space(t[off])) off++;
       if (!o || off < e)

@@ -33,6 +33,7 @@
 ** MAX_DEPTH is refused before cJSON sees it.
 */
 #include "ingest/ingest_int.h"
+#include "core/json.h"
 #include "core/buf.h"
 
 #include <cjson/cJSON.h>
@@ -403,7 +404,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   hfstate st;
   cJSON *root = NULL;
   const char *end = NULL;
-  size_t first = 0;
+  size_t first = 0, parsed_to = 0;
   int rc;
   memset(&st, 0, sizeof st);
   if ((rc = ingest_read_json(cx, &text, err))) goto done;
@@ -418,7 +419,10 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     memset(text.data, ' ', 3);  /* a BOM: blank it, offsets stay */
   if ((rc = scan_text(cx, text.data, st.len, &st.sc, err)))
     goto done;
-  root = cJSON_ParseWithLengthOpts(st.text, st.len, &end, 0);
+  if ((root = ingest_json_read_ahead(cx, &parsed_to)))
+    end = st.text + parsed_to;   /* parsed on the read-ahead thread */
+  else
+    root = pod_json_parse(st.text, st.len, &end);
   if (!root) {
     rc = syntax_error(cx, st.text, st.len, end ? (size_t)(end - st.text) : 0,
                       "valid JSON", err);

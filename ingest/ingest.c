@@ -52,6 +52,9 @@ struct ingest_session {
   double progress_last;   /* monotonic seconds of the last report */
   pod_buf bad;            /* the last file's skipped lines */
   pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
+  ingest_read_ahead *ahead;   /* the CLI's list, read on a thread */
+  cJSON *json;            /* the file's JSON as the thread parsed it, */
+  size_t json_end;        /* and where that parse stopped */
   pod_buf twin;           /* ingest_report.twin's bytes */
   ingest_report report;   /* the last file's, pointing into bad */
   /* ingest_session_batch: its limits (0 files: no batches), files added
@@ -159,6 +162,22 @@ void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
 
 /* ---- batches: several files in one transaction ------------------------ */
 
+void ingest_session_read_ahead(ingest_session *s, const ingest_path *paths,
+                               int n) {
+  ingest_read_ahead_stop(s->ahead);
+  s->ahead = ingest_read_ahead_start(paths, n);
+}
+
+struct cJSON *ingest_json_read_ahead(ingest_ctx *cx, size_t *end) {
+  ingest_session *s = cx->session;
+  cJSON *j = s && cx->data ? s->json : NULL;
+  if (j) {
+    s->json = NULL;
+    *end = s->json_end;
+  }
+  return j;
+}
+
 void ingest_session_batch(ingest_session *s, int files, double seconds) {
   s->batch_files = files;
   s->batch_seconds = seconds;
@@ -213,6 +232,8 @@ int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]) {
 void ingest_session_free(ingest_session *s) {
   if (!s) return;
   if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
+  ingest_read_ahead_stop(s->ahead);
+  cJSON_Delete(s->json);
   pod_buf_free(&s->bad);
   pod_buf_free(&s->data);
   pod_buf_free(&s->twin);
@@ -675,14 +696,25 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   char sha[65], old_sha[65];
   int64_t bytes = 0, known = 0, old = 0;
   size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
-  int rc, had_model = s->run_name_model != NULL, spec, held;
+  int rc, had_model = s->run_name_model != NULL, spec, held, ahead;
   struct stat st;
+  ingest_read got;
 
   *out_status = INGEST_ADDED;
   *out_rows = 0;
   if (p->why_ignored) {   /* ingest_expand's choice (a Trainer checkpoint) */
     *out_status = INGEST_IGNORED;
     return POD_OK;
+  }
+  /* read and hashed on the read-ahead thread: its stat, hash and bytes */
+  cJSON_Delete(s->json);
+  s->json = NULL;
+  if ((ahead = ingest_read_ahead_take(s->ahead, p, &got, &s->data))) {
+    st = got.st;
+    memcpy(sha, got.sha, sizeof sha);
+    bytes = got.bytes;
+    s->json = got.json;
+    s->json_end = got.json_end;
   }
   memset(&cx, 0, sizeof cx);
   cx.kept_step = -1;
@@ -691,7 +723,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   s->report.bad = "";
   cx.bad = &s->bad;
   folder_of(path, cx.dir);
-  if (stat(path, &st) != 0)
+  if (!ahead && stat(path, &st) != 0)
     return ingest_cannot_open(path, err);
   if (!S_ISREG(st.st_mode))
     return pod_err(err, POD_EINPUT, "%s: found %s, expected a regular file",
@@ -719,8 +751,8 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     bytes = (int64_t)st.st_size;
     cx.stream_sha = 1;
   } else {
-    if ((rc = pod_file_sha256_copy(path, sha, &bytes, &s->data,
-                                   INGEST_IN_MEMORY_MAX, err)))
+    if (!ahead && (rc = pod_file_sha256_copy(path, sha, &bytes, &s->data,
+                                             INGEST_IN_MEMORY_MAX, err)))
       return rc;
     if ((size_t)bytes == s->data.len) {   /* read whole: parsed from here */
       cx.data = s->data.data ? s->data.data : "";

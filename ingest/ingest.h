@@ -79,6 +79,12 @@ typedef struct ingest_path {
 int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
                 long *out_rows, char err[POD_ERRLEN]);
 
+/* The paths the session will be given, in this order, read and hashed
+** ahead on a thread while the files before them are ingested (the
+** CLI's; off by default). paths must outlive the session. */
+void ingest_session_read_ahead(ingest_session *s, const ingest_path *paths,
+                               int n);
+
 /* Batches (the CLI's; off by default): the files ingest_file adds go
 ** into one transaction until a batch has `files` of them or has lasted
 ** `seconds` (checked after each added file; ingest_session_due says so

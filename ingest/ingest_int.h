@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include "ingest/ingest.h"
 #include "core/buf.h"
 
@@ -124,6 +125,26 @@ typedef struct ingest_csv_row {
 ** open, fstat and read (issue 14). Below the CSV reader's 64 KiB chunk,
 ** so the reader sees the same bytes in one piece either way. */
 #define INGEST_IN_MEMORY_MAX ((1L << 16) - 1)
+
+/* Files read and hashed ahead on a thread (read_ahead.c): start returns
+** NULL for fewer than two paths or when no thread could start; take
+** gives paths[i] as read (its stat, sha256, size, and a small .json
+** file's cJSON tree, the caller's to delete) and, when the file fits
+** INGEST_IN_MEMORY_MAX, its bytes (swapped into *data), and returns 1,
+** or 0 when the caller is to read the file itself. Paths are taken in
+** order; one passed over is dropped. */
+typedef struct ingest_read {
+  struct stat st;
+  char sha[65];
+  int64_t bytes;
+  struct cJSON *json;   /* parsed from data; NULL: not parsed */
+  size_t json_end;      /* where the parse stopped */
+} ingest_read;
+typedef struct ingest_read_ahead ingest_read_ahead;
+ingest_read_ahead *ingest_read_ahead_start(const ingest_path *paths, int n);
+int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
+                           ingest_read *out, pod_buf *data);
+void ingest_read_ahead_stop(ingest_read_ahead *ra);
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
 ** reader thread's parse when there is one. */
@@ -270,6 +291,9 @@ int ingest_name_podium_reads(const char *path);
 ** it is read, is refused. */
 #define INGEST_JSON_MAX (64L << 20)
 int ingest_read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]);
+/* The file's JSON as the read-ahead thread parsed it from cx->data, the
+** caller's to delete, *end where the parse stopped; NULL: parse it. */
+struct cJSON *ingest_json_read_ahead(ingest_ctx *cx, size_t *end);
 
 /* The file's first bytes (up to n) into buf, from cx->data when the file
 ** is in memory (no second open), else from the file; how many: 0 when it

@@ -23,6 +23,7 @@
 ** stack.
 */
 #include "ingest/ingest_int.h"
+#include "core/json.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/method.h"
@@ -120,7 +121,7 @@ int ingest_manifest_load(const char *path, ingest_manifest **out,
     return pod_err(err, POD_EINPUT, "%s: found %zu bytes, expected a "
                    "manifest under %d", path, text.len, MAX_MANIFEST);
   }
-  root = cJSON_ParseWithLengthOpts(text.data, text.len, &end, 0);
+  root = pod_json_parse(text.data, text.len, &end);
   if (!root || !cJSON_IsObject(root)) {
     long line, col;
     pod_line_col(text.data, root ? 0 : (size_t)(end - text.data), &line, &col);

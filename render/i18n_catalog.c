@@ -5,6 +5,7 @@
 ** (i18n_cmd.c) both do. Owns nothing past a call.
 */
 #include "render/i18n.h"
+#include "core/json.h"
 #include "render/i18n_int.h"
 #include "core/fs.h"
 
@@ -112,7 +113,7 @@ int i18n_read_catalog(const char *path, pod_buf *text, cJSON **out,
   if (text->len > MAX_CATALOG)
     return pod_err(err, POD_EINPUT, "%s: found %zu bytes, expected a "
                    "catalog under %d", path, text->len, MAX_CATALOG);
-  root = cJSON_ParseWithLengthOpts(text->data, text->len, &end, 0);
+  root = pod_json_parse(text->data, text->len, &end);
   if (!cJSON_IsObject(root)) {
     long line, col;
     pod_line_col(text->data, root ? 0 : (size_t)(end - text->data), &line, &col);

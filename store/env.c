@@ -4,6 +4,7 @@
 ** machine, several descriptions"). Split from store.c (issue 18).
 */
 #include "store/store_int.h"
+#include "core/json.h"
 #include "core/sha256.h"
 
 #include <cjson/cJSON.h>
@@ -52,7 +53,7 @@ static char *extras_canonical(const char *json) {
   cJSON *o, *sorted;
   char *out;
   if (!json) return NULL;
-  o = cJSON_Parse(json);
+  o = pod_json_parse_str(json);
   if (!cJSON_IsObject(o)) {
     cJSON_Delete(o);
     return pod_xstrdup(json);
@@ -153,8 +154,8 @@ static int extras_agree(const char *a, const char *b, int *same, int *shared) {
     *same = !a && !b;
     return 1;
   }
-  x = cJSON_Parse(a);
-  y = cJSON_Parse(b);
+  x = pod_json_parse_str(a);
+  y = pod_json_parse_str(b);
   if (!cJSON_IsObject(x) || !cJSON_IsObject(y)) {
     ok = *same = !strcmp(a, b);
   } else {
@@ -219,7 +220,8 @@ static void env_merge(const store_env *r, const store_env *d, store_env *out,
   }
   *extras = NULL;
   if (d->extras_json && r->extras_json) {
-    cJSON *x = cJSON_Parse(r->extras_json), *y = cJSON_Parse(d->extras_json);
+    cJSON *x = pod_json_parse_str(r->extras_json);
+    cJSON *y = pod_json_parse_str(d->extras_json);
     if (cJSON_IsObject(x) && cJSON_IsObject(y)) {
       for (cJSON *c = y->child; c; c = c->next)
         if (!cJSON_GetObjectItemCaseSensitive(x, c->string))

@@ -31,13 +31,14 @@ int test_ingest_into(store_db *db, const ingest_meta *meta,
   ingest_session *s = ingest_session_new(db, meta ? meta : &none);
   ingest_path *list = NULL;
   int n_list = 0, rc = ingest_expand(paths, n, &list, &n_list, err);
+  if (rc == POD_OK) ingest_session_read_ahead(s, list, n_list);   /* as the CLI */
   for (int i = 0; rc == POD_OK && i < n_list; i++) {
     int status;
     long rows;
     rc = ingest_file(s, &list[i], &status, &rows, err);
   }
+  ingest_session_free(s);   /* first: its read-ahead reads the list */
   ingest_paths_free(list, n_list);
-  ingest_session_free(s);
   return rc;
 }
 

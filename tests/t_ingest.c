@@ -838,6 +838,136 @@ static void test_ingest_batch_free_undoes(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%b/inference_time_1.csv'"), 1);
 }
 
+/* The CLI reads and hashes the files of its list on a thread, and parses
+** small JSON files there (read_ahead.c, issue 14): that must change
+** nothing. A folder of every kind (each writer's files from tests/data,
+** a trainer_state.json with a BOM, one in percent that is read twice, a
+** JSON syntax error, an empty file, a Trainer checkpoint, the same bytes
+** twice, a log over the in-memory size) is ingested file by file into
+** two registries, with and without the read-ahead: the same statuses,
+** the same messages, the same values. */
+static void ingest_list(const char *db_path, int ahead, const char *dir,
+                        pod_buf *said) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = NULL;
+  ingest_path *list = NULL;
+  const char *args[1] = {dir};
+  int n = 0;
+  if (store_open(db_path, &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  ingest_session *s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 4, 60);
+  CHECK_RC(ingest_expand(args, 1, &list, &n, err), POD_OK, err);
+  if (ahead) ingest_session_read_ahead(s, list, n);
+  for (int i = 0; i < n; i++) {
+    int status = -1;
+    long rows = 0;
+    int rc = ingest_file(s, &list[i], &status, &rows, err);
+    pod_buf_printf(said, "%s: rc %d status %d rows %ld %s\n",
+                   list[i].path + strlen(dir), rc, status, rows,
+                   rc ? err + (strncmp(err, dir, strlen(dir)) ? 0 : strlen(dir))
+                      : "");
+    if (ingest_session_due(s) && ingest_session_commit(s, err))
+      test_fail(__FILE__, __LINE__, "%s", err);
+  }
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  ingest_paths_free(list, n);
+}
+
+/* Every row of sql in the registry at path, cells joined by | */
+static void dump_rows(const char *path, const char *sql, pod_buf *out) {
+  sqlite3 *db;
+  sqlite3_stmt *st = NULL;
+  CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  CHECK_INT(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+      const unsigned char *v = sqlite3_column_text(st, i);
+      pod_buf_printf(out, "%s|", v ? (const char *)v : "NULL");
+    }
+    pod_buf_addc(out, '\n');
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+static void test_ingest_read_ahead_changes_nothing(void) {
+  static const char *const kinds[] = {"hf-trainer", "keras-csvlogger",
+    "lightning-csv", "codecarbon", "hf-benchmark", "eit", "bad-lines"};
+  static const char q[] = "SELECT s.path, s.sha256, s.format, "
+    "s.format_version, s.rows, r.name, r.model, m.metric_id, "
+    "quote(m.value), m.raw_value, m.raw_unit, m.epoch, m.step, m.split, "
+    "m.line, m.derived FROM measurements_all m JOIN sources s ON "
+    "s.id = m.source_id JOIN runs r ON r.id = m.run_id "
+    "ORDER BY 1, 8, 12, 13, 14, 15, 16, 9";
+  char dir[512], cmd[4096], a_db[512], b_db[512];
+  pod_buf a = POD_BUF_INIT, b = POD_BUF_INIT, big = POD_BUF_INIT;
+  pod_buf rows_a = POD_BUF_INIT, rows_b = POD_BUF_INIT;
+  snprintf(dir, sizeof dir, "%s", test_path("ra"));
+  snprintf(a_db, sizeof a_db, "%s", test_path("ra-a.db"));
+  snprintf(b_db, sizeof b_db, "%s", test_path("ra-b.db"));
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -R '%s' '%s/'", dir,
+             test_data(kinds[i]), dir);
+    CHECK_INT(system(cmd), 0);
+  }
+  test_make_folder_of(test_path("ra/bom/trainer_state.json"));
+  test_write(test_path("ra/bom/trainer_state.json"),
+             "\xEF\xBB\xBF{\"log_history\": [{\"epoch\": 1.0, "
+             "\"eval_loss\": 0.5, \"eval_accuracy\": 0.8, \"step\": 10}]}\n",
+             (size_t)-1);
+  test_make_folder_of(test_path("ra/pct/trainer_state.json"));
+  test_write(test_path("ra/pct/trainer_state.json"),
+             "{\"log_history\": [{\"epoch\": 1.0, \"eval_loss\": 0.5, "
+             "\"eval_accuracy\": 85.5, \"step\": 10},\n{\"epoch\": 2.0, "
+             "\"eval_loss\": 0.4, \"eval_accuracy\": 89.9, \"step\": 20}]}\n",
+             (size_t)-1);
+  test_make_folder_of(test_path("ra/syntax/trainer_state.json"));
+  test_write(test_path("ra/syntax/trainer_state.json"),
+             "{\"log_history\": [{\"epoch\": 1.0,\n \"eval_loss\": 0.5,,}]}\n",
+             (size_t)-1);
+  test_make_folder_of(test_path("ra/empty/all_results.json"));
+  test_write(test_path("ra/empty/all_results.json"), "", 0);
+  test_make_folder_of(test_path("ra/run/checkpoint-10/trainer_state.json"));
+  test_write(test_path("ra/run/checkpoint-10/trainer_state.json"),
+             "{\"log_history\": [{\"epoch\": 1.0, \"loss\": 0.7, \"step\": 10}]}\n",
+             (size_t)-1);
+  test_write(test_path("ra/run/trainer_state.json"),
+             "{\"log_history\": [{\"epoch\": 1.0, \"loss\": 0.7, \"step\": 10},"
+             "{\"epoch\": 2.0, \"loss\": 0.6, \"step\": 20}]}\n", (size_t)-1);
+  test_make_folder_of(test_path("ra/twin/trainer_state.json"));
+  snprintf(cmd, sizeof cmd, "cp '%s/run/trainer_state.json' '%s/twin/'", dir,
+           dir);
+  CHECK_INT(system(cmd), 0);
+  pod_buf_adds(&big, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; big.len <= 70000; e++)
+    pod_buf_printf(&big, "%d,0.%04d,0.%04d,0.%04d,0.%04d\n", e, 5000 + e % 4000,
+                   9000 - e % 4000, 4000 + e % 4000, 9500 - e % 4000);
+  test_make_folder_of(test_path("ra/big/training.log"));
+  test_write(test_path("ra/big/training.log"), big.data, big.len);
+
+  ingest_list(a_db, 0, dir, &a);
+  ingest_list(b_db, 1, dir, &b);
+  CHECK_STR(b.data, a.data);
+  CHECK_HAS(a.data, "/pct/trainer_state.json: rc 0 status 0");
+  CHECK_HAS(a.data, "/syntax/trainer_state.json: rc 1 status 0 rows 0 /syntax/trainer_state.json:2:20: found");
+  CHECK_HAS(a.data, "/twin/trainer_state.json: rc 0 status 1");
+  CHECK_HAS(a.data, "/checkpoint-10/trainer_state.json: rc 0 status 2");
+  CHECK_HAS(a.data, "/big/training.log: rc 0 status 0");
+  dump_rows(a_db, q, &rows_a);
+  dump_rows(b_db, q, &rows_b);
+  CHECK(rows_a.len > 10000);
+  CHECK_HAS(rows_a.data, "|89.9|%|");
+  CHECK_STR(rows_b.data, rows_a.data);
+  pod_buf_free(&a);
+  pod_buf_free(&b);
+  pod_buf_free(&big);
+  pod_buf_free(&rows_a);
+  pod_buf_free(&rows_b);
+}
+
 const test_case tests_ingest[] = {
   {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
@@ -868,5 +998,6 @@ const test_case tests_ingest[] = {
   {"ingest_batch_free_undoes", test_ingest_batch_free_undoes},
   {"ingest_codecarbon_machines_across_files_and_undo", test_ingest_codecarbon_machines_across_files_and_undo},
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
+  {"ingest_read_ahead_changes_nothing", test_ingest_read_ahead_changes_nothing},
   {NULL, NULL},
 };

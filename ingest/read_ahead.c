@@ -1,0 +1,192 @@
+/*
+** ingest/read_ahead.c -- the files of a list read and hashed on a thread
+** while the registry thread ingests the ones before them.
+**
+** Why: in a folder of 10,000 training logs, opening, reading and hashing
+** each small file and the stat before it were ~8% of the one thread, and
+** the machine has a second core (issue 14: the log folder at 0.91x of
+** sqlite3's bare import). The thread does only what the registry thread
+** would do first with each file, and with the same calls: a stat, then
+** pod_file_sha256_copy, so the bytes parsed are the bytes hashed. A
+** file it could not stat or read is left to the registry thread, which
+** fails it with its own message as it did before. Large files
+** (INGEST_THREAD_MIN_BYTES and over) are left alone: their reader thread
+** hashes them as it parses them. A small .json file is parsed too
+** (cJSON, ~9% of the registry thread for that folder): the tree goes to
+** hf_trainer.c, which parses it itself when there is none.
+**
+** Memory: the read-ahead owns its slots and their bytes; a slot's bytes
+** move to the caller when taken. At most AHEAD files are held, each at
+** most INGEST_IN_MEMORY_MAX bytes (4 MiB in all).
+*/
+#include "ingest/ingest_int.h"
+#include "core/buf.h"
+#include "core/fs.h"
+#include "core/json.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AHEAD 64
+
+typedef struct slot {
+  int state;            /* EMPTY, then READY or LEFT */
+  ingest_read got;      /* READY: what the caller takes, */
+  pod_buf data;         /* and the whole file when it fits, else empty */
+} slot;
+
+enum { EMPTY, READY, LEFT };
+
+struct ingest_read_ahead {
+  const ingest_path *paths;
+  int n;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t changed;
+  int next_taken;       /* the caller's next index: slots below are free */
+  int stop;
+  /* who sleeps, so that the other wakes it only when it is worth a
+  ** system call: the reader, at its index, until half the slots are
+  ** free; the caller, until its slot is filled */
+  int reader_waits_at, caller_waits;
+  slot slots[AHEAD];    /* paths[i] in slots[i % AHEAD] */
+};
+
+/* A .json name (a trainer_state.json, *_results.json). */
+static int json_name(const char *path) {
+  size_t n = strlen(path);
+  return n > 5 && !strcmp(path + n - 5, ".json");
+}
+
+/* One file, as file_in_batch would begin it; LEFT when that went wrong or
+** the file is not one to read here. */
+static int read_one(const char *path, slot *sl) {
+  char err[POD_ERRLEN];
+  ingest_read *g = &sl->got;
+  const char *end = NULL;
+  if (stat(path, &g->st) != 0 || !S_ISREG(g->st.st_mode) ||
+      g->st.st_size >= INGEST_THREAD_MIN_BYTES)
+    return LEFT;
+  if (pod_file_sha256_copy(path, g->sha, &g->bytes, &sl->data,
+                           INGEST_IN_MEMORY_MAX, err))
+    return LEFT;
+  g->json = NULL;
+  /* as hf_trainer.c parses it: not with a BOM, which it blanks first */
+  if (json_name(path) && g->bytes > 0 && (size_t)g->bytes == sl->data.len &&
+      !(sl->data.len >= 3 && !memcmp(sl->data.data, "\xEF\xBB\xBF", 3)) &&
+      (g->json = pod_json_parse(sl->data.data, sl->data.len, &end)))
+    g->json_end = (size_t)(end - sl->data.data);
+  return READY;
+}
+
+static void *reader(void *arg) {
+  ingest_read_ahead *ra = arg;
+  for (int i = 0; i < ra->n; i++) {
+    slot *sl = &ra->slots[i % AHEAD];
+    int state, stop;
+    pthread_mutex_lock(&ra->mu);
+    if (i - ra->next_taken >= AHEAD) {
+      ra->reader_waits_at = i;
+      while (!ra->stop && i - ra->next_taken > AHEAD / 2)
+        pthread_cond_wait(&ra->changed, &ra->mu);
+      ra->reader_waits_at = 0;
+    }
+    stop = ra->stop;
+    pthread_mutex_unlock(&ra->mu);
+    if (stop) break;
+    /* the slot is the thread's until it says READY or LEFT */
+    state = ra->paths[i].why_ignored ? LEFT : read_one(ra->paths[i].path, sl);
+    pthread_mutex_lock(&ra->mu);
+    sl->state = state;
+    if (ra->caller_waits) pthread_cond_broadcast(&ra->changed);
+    pthread_mutex_unlock(&ra->mu);
+  }
+  return NULL;
+}
+
+ingest_read_ahead *ingest_read_ahead_start(const ingest_path *paths, int n) {
+  ingest_read_ahead *ra;
+  if (n < 2) return NULL;   /* nothing to overlap */
+  ra = pod_xmalloc(sizeof *ra);
+  memset(ra, 0, sizeof *ra);
+  ra->paths = paths;
+  ra->n = n;
+  pthread_mutex_init(&ra->mu, NULL);
+  pthread_cond_init(&ra->changed, NULL);
+  if (pthread_create(&ra->th, NULL, reader, ra) != 0) {
+    pthread_mutex_destroy(&ra->mu);
+    pthread_cond_destroy(&ra->changed);
+    free(ra);
+    return NULL;   /* the registry thread reads each file itself */
+  }
+  return ra;
+}
+
+/* Under the lock: waits for paths[i]'s slot to be filled. */
+static void filled(ingest_read_ahead *ra, int i) {
+  ra->caller_waits = 1;
+  while (ra->slots[i % AHEAD].state == EMPTY)
+    pthread_cond_wait(&ra->changed, &ra->mu);
+  ra->caller_waits = 0;
+}
+
+/* Under the lock: the slots below next are free; the reader is woken
+** once half of them are. */
+static void freed(ingest_read_ahead *ra, int next) {
+  ra->next_taken = next;
+  if (ra->reader_waits_at && ra->reader_waits_at - next <= AHEAD / 2)
+    pthread_cond_broadcast(&ra->changed);
+}
+
+int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
+                           ingest_read *out, pod_buf *data) {
+  int i, state;
+  slot *sl;
+  if (!ra || p < ra->paths || p >= ra->paths + ra->n) return 0;
+  i = (int)(p - ra->paths);
+  sl = &ra->slots[i % AHEAD];
+  pthread_mutex_lock(&ra->mu);
+  if (i < ra->next_taken) {   /* taken before: asked again */
+    pthread_mutex_unlock(&ra->mu);
+    return 0;
+  }
+  /* files skipped over (the caller stopped asking for them) are freed */
+  while (ra->next_taken < i) {
+    slot *skipped = &ra->slots[ra->next_taken % AHEAD];
+    filled(ra, ra->next_taken);
+    if (skipped->state == READY) cJSON_Delete(skipped->got.json);
+    skipped->state = EMPTY;
+    freed(ra, ra->next_taken + 1);
+  }
+  filled(ra, i);
+  state = sl->state;
+  pthread_mutex_unlock(&ra->mu);
+  if (state == READY) {   /* the slot is not the thread's until freed */
+    pod_buf swap = *data;
+    *out = sl->got;
+    *data = sl->data;
+    sl->data = swap;   /* reused for a later file */
+  }
+  pthread_mutex_lock(&ra->mu);
+  sl->state = EMPTY;
+  freed(ra, i + 1);
+  pthread_mutex_unlock(&ra->mu);
+  return state == READY;
+}
+
+void ingest_read_ahead_stop(ingest_read_ahead *ra) {
+  if (!ra) return;
+  pthread_mutex_lock(&ra->mu);
+  ra->stop = 1;
+  pthread_cond_broadcast(&ra->changed);
+  pthread_mutex_unlock(&ra->mu);
+  pthread_join(ra->th, NULL);
+  for (int i = 0; i < AHEAD; i++) {
+    if (ra->slots[i].state == READY) cJSON_Delete(ra->slots[i].got.json);
+    pod_buf_free(&ra->slots[i].data);
+  }
+  pthread_mutex_destroy(&ra->mu);
+  pthread_cond_destroy(&ra->changed);
+  free(ra);
+}
