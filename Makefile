@@ -39,7 +39,7 @@ endif
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c core/json.c
-STORE_SRC  := store/store.c store/batch.c store/env.c store/pending.c store/curves.c store/curve_read.c store/schema.c store/query.c store/rows.c store/check.c \
+STORE_SRC  := store/store.c store/batch.c store/checkpoint.c store/env.c store/pending.c store/curves.c store/curve_read.c store/schema.c store/query.c store/rows.c store/check.c \
               store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/pq.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \
@@ -302,7 +302,7 @@ fuzz-replay: $(REPLAY_BINS)
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
               render_threads_read_one_snapshot concurrent_ read_ahead \
-              render_stops_an_allocating_loop_in_any_thread
+              checkpoints_behind render_stops_an_allocating_loop_in_any_thread
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 
 build/tsan/obj/%.o: %.c

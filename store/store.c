@@ -440,6 +440,7 @@ int store_test_max_pages(store_db *db, long pages) {
 void store_close(store_db *db) {
   if (!db) return;
   store_pending_free(db);   /* an open transaction is rolled back */
+  store_checkpoint_stop(db);
   store_metric_info_free(db);
   for (int i = 0; i < Q_COUNT_; i++) db_finalize(db->stmt[i]);
   for (int i = 0; i < 2; i++) sqlite3_finalize(db->file_sql[i]);

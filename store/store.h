@@ -36,6 +36,11 @@ int store_open_read(const char *path, store_db **out, char err[POD_ERRLEN]);
 ** threads). */
 int store_reopen(const store_db *db, store_db **out, char err[POD_ERRLEN]);
 void store_close(store_db *db);
+/* From now until store_close, the write-ahead log is copied back into
+** the registry file on a thread of its own, not inside the COMMIT that
+** grew it (a long ingest: store/checkpoint.c). SQLite file only; where
+** no thread or connection can be had, nothing changes. */
+void store_checkpoint_behind(store_db *db);
 /* Whether target names a registry on this machine's file system (a
 ** path), as opposed to a server (postgresql://USER@HOST[:PORT]/DB, whose
 ** password comes from libpq: PGPASSWORD, ~/.pgpass, PGPASSFILE; never

@@ -59,6 +59,14 @@ typedef struct env_cache_entry {
 typedef struct store_pending store_pending;
 typedef struct store_curves store_curves;
 
+typedef struct store_checkpointer store_checkpointer;
+/* checkpoint.c: stops the thread, gives SQLite its checkpoints back;
+** how many checkpoints that copied frames the thread ran (tests); its
+** limits in frames (tests lower them). */
+void store_checkpoint_stop(store_db *db);
+long store_checkpoints_behind(store_db *db);
+extern int store_checkpoint_every, store_checkpoint_most;
+
 struct store_db {
   sqlite3 *conn;          /* one of the two (store/db.h) */
   struct pg_conn *pg;
@@ -91,6 +99,7 @@ struct store_db {
   size_t file_metrics_mark;   /* n_metrics at store_file_begin */
   int file_savepoint;         /* the file is a savepoint (not the tx) */
   sqlite3_stmt *file_sql[2];  /* batch.c: SAVEPOINT, RELEASE, prepared */
+  store_checkpointer *ckpt;   /* checkpoint.c: NULL, SQLite's own */
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in

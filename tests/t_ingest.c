@@ -13,6 +13,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -968,6 +969,49 @@ static void test_ingest_read_ahead_changes_nothing(void) {
   pod_buf_free(&rows_b);
 }
 
+/* A long ingest copies the write-ahead log back into the registry on a
+** thread (store/checkpoint.c): the thread does run checkpoints, the log
+** starts over once it is past its limit (it would otherwise grow as long
+** as the writes go on: each checkpoint runs beside the next batch), and
+** every file is in the registry, read by another connection. Limits
+** lowered: a request every 8 frames, caught up at 64. */
+static void test_ingest_checkpoints_behind_the_writer(void) {
+  char err[POD_ERRLEN], name[64], wal[600];
+  int every = store_checkpoint_every, most = store_checkpoint_most;
+  struct stat st;
+  off_t wal_most = 0;
+  store_checkpoint_every = 8;
+  store_checkpoint_most = 64;
+  store_db *db = test_open_db();
+  store_checkpoint_behind(db);
+  snprintf(wal, sizeof wal, "%s-wal", test_path("t.db"));
+  for (int i = 0; i < 120; i++) {
+    const char *paths[1];
+    pod_buf log = POD_BUF_INIT;
+    pod_buf_adds(&log, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+    for (int e = 0; e < 40; e++)
+      pod_buf_printf(&log, "%d,0.%04d,0.%04d,0.%04d,0.%04d\n", e, 5000 + i + e,
+                     9000 - e, 4000 + i + e, 9500 - e);
+    snprintf(name, sizeof name, "cp/m%03d/training.log", i);
+    test_make_folder_of(test_path(name));
+    test_write(test_path(name), log.data, log.len);
+    pod_buf_free(&log);
+    paths[0] = test_path(name);
+    CHECK_RC(test_ingest_into(db, NULL, paths, 1, err), POD_OK, err);
+    if (stat(wal, &st) == 0 && st.st_size > wal_most) wal_most = st.st_size;
+  }
+  CHECK(store_checkpoints_behind(db) > 0);
+  /* the limit, one file's commit and the frame headers: not 120 files */
+  CHECK(wal_most < (64 + 64) * (4096 + 24) + 32);
+  CHECK(wal_most > 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 120);
+  store_close(db);
+  store_checkpoint_every = every;
+  store_checkpoint_most = most;
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 120);
+  CHECK_STR(test_query_text("PRAGMA integrity_check"), "ok");
+}
+
 const test_case tests_ingest[] = {
   {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
@@ -999,5 +1043,6 @@ const test_case tests_ingest[] = {
   {"ingest_codecarbon_machines_across_files_and_undo", test_ingest_codecarbon_machines_across_files_and_undo},
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
   {"ingest_read_ahead_changes_nothing", test_ingest_read_ahead_changes_nothing},
+  {"ingest_checkpoints_behind_the_writer", test_ingest_checkpoints_behind_the_writer},
   {NULL, NULL},
 };
