@@ -150,7 +150,11 @@ static int begin_immediate(store_db *db, char err[POD_ERRLEN]) {
   }
   for (;;) {
     int rc = store_exec_dialect(db, D_BEGIN_WRITE);
-    if (rc == SQLITE_OK) return POD_OK;
+    if (rc == SQLITE_OK) {
+      int trusted = store_refs_still_trusted(db, err);
+      if (trusted) return trusted > 0 ? POD_OK : POD_EDB;
+      continue;   /* with foreign keys checked again */
+    }
     rc &= 0xff;
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= STORE_BEGIN_MS)
       break;
@@ -666,15 +670,22 @@ int store_source_find_path(store_db *db, const char *path, int64_t *out_id,
 }
 
 int store_source_remove(store_db *db, int64_t id, char err[POD_ERRLEN]) {
-  static const int steps[] = {Q_REPLACED_CLEAR, Q_REPLACED_KEEP,
-                              Q_SOURCE_DELETE, Q_ORPHAN_RUNS};
+  /* the rows below the source, and the samples of runs left empty, go
+  ** by hand where foreign keys are not checked (an ingest, batch.c), by
+  ** cascade else */
+  static const struct { int q, by_hand, source; } steps[] = {
+      {Q_REPLACED_CLEAR, 0, 0},        {Q_REPLACED_KEEP, 0, 1},
+      {Q_SOURCE_MEASUREMENTS_DELETE, 1, 1}, {Q_SOURCE_SAMPLES_DELETE, 1, 1},
+      {Q_SOURCE_TRACKER_DELETE, 1, 1}, {Q_SOURCE_CURVES_DELETE, 1, 1},
+      {Q_SOURCE_DELETE, 0, 1},         {Q_ORPHAN_RUNS, 0, 0},
+      {Q_ORPHAN_SAMPLES, 1, 0}};
   int rc = exec(db, "CREATE TEMP TABLE IF NOT EXISTS replaced_runs "
                     "(id INTEGER PRIMARY KEY)", err);
   for (size_t i = 0; rc == POD_OK && i < sizeof steps / sizeof *steps; i++) {
     db_stmt *st;
-    if ((rc = store_stmt(db, steps[i], &st, err))) break;
-    if (steps[i] == Q_REPLACED_KEEP || steps[i] == Q_SOURCE_DELETE)
-      db_bind_int64(st, 1, id);
+    if (steps[i].by_hand && !db->refs_trusted) continue;
+    if ((rc = store_stmt(db, steps[i].q, &st, err))) break;
+    if (steps[i].source) db_bind_int64(st, 1, id);
     rc = store_step_done(db, st, NULL, err);
   }
   return rc;

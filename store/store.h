@@ -41,6 +41,12 @@ void store_close(store_db *db);
 ** grew it (a long ingest: store/checkpoint.c). SQLite file only; where
 ** no thread or connection can be had, nothing changes. */
 void store_checkpoint_behind(store_db *db);
+/* From now on (outside a transaction; SQLite file only), the references
+** of inserted rows are not checked while no other connection commits:
+** an ingest's rows name runs and sources it made (store/batch.c says
+** why and when they are checked again). Whether they still are not. */
+void store_trust_references(store_db *db);
+int store_references_trusted(store_db *db);
 /* Whether target names a registry on this machine's file system (a
 ** path), as opposed to a server (postgresql://USER@HOST[:PORT]/DB, whose
 ** password comes from libpq: PGPASSWORD, ~/.pgpass, PGPASSFILE; never

@@ -14,6 +14,8 @@
 enum {
   Q_SOURCE_FIND, Q_SOURCE_ADD, Q_SOURCE_ROWS, Q_SOURCE_SHA, Q_SOURCE_BY_PATH,
   Q_REPLACED_CLEAR, Q_REPLACED_KEEP, Q_SOURCE_DELETE, Q_ORPHAN_RUNS,
+  Q_SOURCE_MEASUREMENTS_DELETE, Q_SOURCE_SAMPLES_DELETE,
+  Q_SOURCE_TRACKER_DELETE, Q_SOURCE_CURVES_DELETE, Q_ORPHAN_SAMPLES,
   Q_ENV_ALL, Q_ENV_ADD, Q_ENV_UPDATE,
   Q_RUN_ADD, Q_RUN_ADD_ID, Q_RUN_FIND_NAME,
   Q_METRIC_FIND, Q_METRIC_ADD,
@@ -64,6 +66,11 @@ typedef struct store_checkpointer store_checkpointer;
 ** how many checkpoints that copied frames the thread ran (tests); its
 ** limits in frames (tests lower them). */
 void store_checkpoint_stop(store_db *db);
+/* batch.c, right after BEGIN: 1 when references stay unchecked (or
+** were checked), 0 when another connection committed since they were
+** trusted: the transaction is rolled back and foreign keys are on again,
+** for good (begin again), -1 on an error (err set). */
+int store_refs_still_trusted(store_db *db, char err[POD_ERRLEN]);
 long store_checkpoints_behind(store_db *db);
 extern int store_checkpoint_every, store_checkpoint_most;
 
@@ -100,6 +107,10 @@ struct store_db {
   int file_savepoint;         /* the file is a savepoint (not the tx) */
   sqlite3_stmt *file_sql[2];  /* batch.c: SAVEPOINT, RELEASE, prepared */
   store_checkpointer *ckpt;   /* checkpoint.c: NULL, SQLite's own */
+  /* batch.c: foreign keys unchecked while no other connection has
+  ** committed since data_version was refs_version */
+  int refs_trusted;
+  long long refs_version;
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in

@@ -984,6 +984,7 @@ static void test_ingest_checkpoints_behind_the_writer(void) {
   store_checkpoint_most = 64;
   store_db *db = test_open_db();
   store_checkpoint_behind(db);
+  store_trust_references(db);
   snprintf(wal, sizeof wal, "%s-wal", test_path("t.db"));
   for (int i = 0; i < 120; i++) {
     const char *paths[1];
@@ -1001,6 +1002,8 @@ static void test_ingest_checkpoints_behind_the_writer(void) {
     if (stat(wal, &st) == 0 && st.st_size > wal_most) wal_most = st.st_size;
   }
   CHECK(store_checkpoints_behind(db) > 0);
+  /* the thread's checkpoints are no other writer's commits */
+  CHECK_INT(store_references_trusted(db), 1);
   /* the limit, one file's commit and the frame headers: not 120 files */
   CHECK(wal_most < (64 + 64) * (4096 + 24) + 32);
   CHECK(wal_most > 0);
@@ -1010,6 +1013,125 @@ static void test_ingest_checkpoints_behind_the_writer(void) {
   store_checkpoint_most = most;
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 120);
   CHECK_STR(test_query_text("PRAGMA integrity_check"), "ok");
+}
+
+/* podium ingest leaves foreign keys unchecked (store/batch.c): a
+** --replace then removes the rows below the old file and the runs it
+** leaves empty by hand. Both ways give the same registry, with no
+** dangling reference: files of every table below a source (a benchmark's
+** measurements, CodeCarbon snapshots' samples and tracker rows, a log's
+** curve chunks and results) ingested, then each replaced by other bytes. */
+static void replace_all(const char *db_path, int trust, const char *dir,
+                        pod_buf *dump) {
+  static const char *const names[] = {"inference_time_1.csv",
+    "emissions.csv", "training.log"};
+  static const char q[] = "SELECT 'm', s.path, r.name, r.model, m.metric_id, "
+    "quote(m.value), m.raw_value, m.epoch, m.step, m.line, m.derived FROM "
+    "measurements_all m JOIN sources s ON s.id = m.source_id JOIN runs r ON "
+    "r.id = m.run_id UNION ALL SELECT 's', s.path, r.name, r.model, x.step, "
+    "quote(x.duration), x.line, NULL, NULL, NULL, NULL FROM samples x JOIN "
+    "sources s ON s.id = x.source_id JOIN runs r ON r.id = x.run_id "
+    "UNION ALL SELECT 'r', count(*), NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL FROM runs ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  ingest_meta m = {0};
+  if (store_open(db_path, &db, err)) test_fail(__FILE__, __LINE__, "%s", err);
+  if (trust) store_trust_references(db);
+  for (int round = 0; round < 2; round++) {
+    pod_buf t = POD_BUF_INIT;
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, names[0]);
+    pod_buf_adds(&t, "model,batch_size,sequence_length,result\n");
+    pod_buf_printf(&t, "bert-base-uncased,8,128,0.0%d21\ndistilbert,8,128,0.0%d11\n",
+                   round + 1, round + 1);
+    test_write(path, t.data, t.len);
+    pod_buf_clear(&t);
+    snprintf(path, sizeof path, "%s/%s", dir, names[1]);
+    pod_buf_adds(&t, "timestamp,project_name,run_id,duration,emissions,"
+                 "emissions_rate,cpu_power,gpu_power,ram_power,cpu_energy,"
+                 "gpu_energy,ram_energy,energy_consumed,country_name,"
+                 "country_iso_code,region,cloud_provider,cloud_region,os,"
+                 "python_version,codecarbon_version,cpu_count,cpu_model,"
+                 "gpu_count,gpu_model,longitude,latitude,ram_total_size,"
+                 "tracking_mode,on_cloud,pue\n");
+    for (int k = 0; k < 3; k++)   /* one run, three snapshots; a second */
+      pod_buf_printf(&t, "2024-03-0%dT10:00:0%d,proj,%s,%d.5,0.00%d,1e-06,"
+                     "42.5,0,11.7,0.001,0,0.0003,0.0013,Canada,CAN,quebec,,,"
+                     "Linux-5.15,3.10.12,2.3.4,8,Intel Xeon,,,-73.6,45.5,31.3,"
+                     "machine,N,1.0\n", round + 1, k,
+                     k < 2 ? "aaaa-1111" : "bbbb-2222", 10 * (k + 1) + round,
+                     k + 1);
+    test_write(path, t.data, t.len);
+    pod_buf_clear(&t);
+    snprintf(path, sizeof path, "%s/%s", dir, names[2]);
+    pod_buf_adds(&t, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+    for (int e = 0; e < 4 + round; e++)
+      pod_buf_printf(&t, "%d,0.%d,0.%d,0.%d,0.%d\n", e, 60 + e, 50 - e,
+                     55 + e + round, 52 - e);
+    test_write(path, t.data, t.len);
+    pod_buf_free(&t);
+    ingest_session *s = ingest_session_new(db, &m);
+    for (int i = 0; i < 3; i++) {
+      ingest_path p = {0};
+      int status;
+      long rows;
+      snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+      p.path = path;
+      CHECK_RC(ingest_file(s, &p, &status, &rows, err), POD_OK, err);
+      CHECK_INT(status, INGEST_ADDED);
+    }
+    ingest_session_free(s);
+    m.replace = 1;
+  }
+  CHECK_INT(store_references_trusted(db), trust);
+  store_close(db);
+  dump_rows(db_path, q, dump);
+  dump_rows(db_path, "PRAGMA foreign_key_check", dump);
+}
+
+static void test_ingest_replace_without_checked_references(void) {
+  char dir[512], a_db[512], b_db[512];
+  pod_buf a = POD_BUF_INIT, b = POD_BUF_INIT;
+  snprintf(dir, sizeof dir, "%s", test_path("fk/model"));
+  test_make_folder_of(test_path("fk/model/x"));
+  snprintf(a_db, sizeof a_db, "%s", test_path("fk-a.db"));
+  snprintf(b_db, sizeof b_db, "%s", test_path("fk-b.db"));
+  replace_all(a_db, 0, dir, &a);
+  replace_all(b_db, 1, dir, &b);
+  CHECK_HAS(a.data, "m|");
+  CHECK_HAS(a.data, "s|");
+  CHECK_HAS(a.data, "|0.0221|");     /* the benchmark's second bytes */
+  CHECK(!strstr(a.data, "|0.0121|"));   /* not its first */
+  CHECK(!strstr(a.data, "|20.5|"));     /* nor the first emissions */
+  CHECK_STR(b.data, a.data);
+  pod_buf_free(&a);
+  pod_buf_free(&b);
+}
+
+/* Another connection's commit ends the trust, for good: the next
+** transaction checks references again (a run id the session kept could
+** be gone). */
+static void test_ingest_another_writer_ends_trusted_references(void) {
+  char err[POD_ERRLEN];
+  store_db *db = test_open_db(), *other = test_open_db();
+  store_trust_references(db);
+  CHECK_INT(store_references_trusted(db), 1);
+  CHECK_RC(store_begin(db, err), POD_OK, err);
+  CHECK_RC(store_commit(db, err), POD_OK, err);
+  CHECK_INT(store_references_trusted(db), 1);
+  CHECK_RC(store_begin(other, err), POD_OK, err);
+  CHECK_RC(store_exec_raw(other, "INSERT INTO metrics (name, unit, direction) "
+                          "VALUES ('fk_probe', 's', -1)"), SQLITE_OK, "insert");
+  CHECK_RC(store_commit(other, err), POD_OK, err);
+  CHECK_RC(store_begin(db, err), POD_OK, err);
+  CHECK_INT(store_references_trusted(db), 0);
+  CHECK_RC(store_exec_raw(db, "INSERT INTO runs (model, scope, created_at, "
+                          "environment_id) VALUES ('m', 's', 'now', 99999)"),
+           SQLITE_CONSTRAINT, "a run of no environment");
+  store_rollback(db);
+  store_close(other);
+  store_close(db);
 }
 
 const test_case tests_ingest[] = {
@@ -1044,5 +1166,7 @@ const test_case tests_ingest[] = {
   {"ingest_batch_of_two_large_benchmark_files", test_ingest_batch_of_two_large_benchmark_files},
   {"ingest_read_ahead_changes_nothing", test_ingest_read_ahead_changes_nothing},
   {"ingest_checkpoints_behind_the_writer", test_ingest_checkpoints_behind_the_writer},
+  {"ingest_replace_without_checked_references", test_ingest_replace_without_checked_references},
+  {"ingest_another_writer_ends_trusted_references", test_ingest_another_writer_ends_trusted_references},
   {NULL, NULL},
 };
