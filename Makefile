@@ -59,6 +59,7 @@ RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c \
 CLI_SRC    := cli/main.c cli/write_cmds.c cli/read_cmds.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
+              tests/t_ingest_threads.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_eit.c tests/t_generic.c tests/t_detect.c \
               tests/t_compare.c tests/t_incremental.c \

@@ -419,7 +419,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     memset(text.data, ' ', 3);  /* a BOM: blank it, offsets stay */
   if ((rc = scan_text(cx, text.data, st.len, &st.sc, err)))
     goto done;
-  if ((root = ingest_json_read_ahead(cx, &parsed_to)))
+  if ((root = ingest_read_ahead_json(cx->ahead, &parsed_to)))
     end = st.text + parsed_to;   /* parsed on the read-ahead thread */
   else
     root = pod_json_parse(st.text, st.len, &end);

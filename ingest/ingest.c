@@ -53,8 +53,6 @@ struct ingest_session {
   pod_buf bad;            /* the last file's skipped lines */
   pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
   ingest_read_ahead *ahead;   /* the CLI's list, read on a thread */
-  cJSON *json;            /* the file's JSON as the thread parsed it, */
-  size_t json_end;        /* and where that parse stopped */
   pod_buf twin;           /* ingest_report.twin's bytes */
   ingest_report report;   /* the last file's, pointing into bad */
   /* ingest_session_batch: its limits (0 files: no batches), files added
@@ -168,16 +166,6 @@ void ingest_session_read_ahead(ingest_session *s, const ingest_path *paths,
   s->ahead = ingest_read_ahead_start(paths, n);
 }
 
-struct cJSON *ingest_json_read_ahead(ingest_ctx *cx, size_t *end) {
-  ingest_session *s = cx->session;
-  cJSON *j = s && cx->data ? s->json : NULL;
-  if (j) {
-    s->json = NULL;
-    *end = s->json_end;
-  }
-  return j;
-}
-
 void ingest_session_batch(ingest_session *s, int files, double seconds) {
   s->batch_files = files;
   s->batch_seconds = seconds;
@@ -233,7 +221,6 @@ void ingest_session_free(ingest_session *s) {
   if (!s) return;
   if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
   ingest_read_ahead_stop(s->ahead);
-  cJSON_Delete(s->json);
   pod_buf_free(&s->bad);
   pod_buf_free(&s->data);
   pod_buf_free(&s->twin);
@@ -707,16 +694,13 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     return POD_OK;
   }
   /* read and hashed on the read-ahead thread: its stat, hash and bytes */
-  cJSON_Delete(s->json);
-  s->json = NULL;
   if ((ahead = ingest_read_ahead_take(s->ahead, p, &got, &s->data))) {
     st = got.st;
     memcpy(sha, got.sha, sizeof sha);
     bytes = got.bytes;
-    s->json = got.json;
-    s->json_end = got.json_end;
   }
   memset(&cx, 0, sizeof cx);
+  if (ahead) cx.ahead = s->ahead;
   cx.kept_step = -1;
   pod_buf_clear(&s->bad);
   memset(&s->report, 0, sizeof s->report);

@@ -28,8 +28,10 @@ void id_map_truncate(id_map *m, size_t n);   /* keeps the first n */
 void id_map_free(id_map *m);
 
 /* Per-file state, alive while one file is read inside its transaction. */
+typedef struct ingest_read_ahead ingest_read_ahead;
 typedef struct ingest_ctx {
   ingest_session *session;
+  ingest_read_ahead *ahead;     /* the file was read there (NULL: not) */
   store_db *db;
   const ingest_meta *meta;
   const char *path;             /* as given */
@@ -128,22 +130,21 @@ typedef struct ingest_csv_row {
 
 /* Files read and hashed ahead on a thread (read_ahead.c): start returns
 ** NULL for fewer than two paths or when no thread could start; take
-** gives paths[i] as read (its stat, sha256, size, and a small .json
-** file's cJSON tree, the caller's to delete) and, when the file fits
-** INGEST_IN_MEMORY_MAX, its bytes (swapped into *data), and returns 1,
-** or 0 when the caller is to read the file itself. Paths are taken in
-** order; one passed over is dropped. */
+** gives paths[i] as read (its stat, sha256 and size) and its bytes
+** (swapped into *data), and returns 1, or 0 when the caller is to read
+** the file itself; json then hands over that file's tree when the
+** thread parsed it (the caller's to delete; *end: where the parse
+** stopped), else NULL. Paths are taken in order; one passed over is
+** dropped. */
 typedef struct ingest_read {
   struct stat st;
   char sha[65];
   int64_t bytes;
-  struct cJSON *json;   /* parsed from data; NULL: not parsed */
-  size_t json_end;      /* where the parse stopped */
 } ingest_read;
-typedef struct ingest_read_ahead ingest_read_ahead;
 ingest_read_ahead *ingest_read_ahead_start(const ingest_path *paths, int n);
 int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
                            ingest_read *out, pod_buf *data);
+struct cJSON *ingest_read_ahead_json(ingest_read_ahead *ra, size_t *end);
 void ingest_read_ahead_stop(ingest_read_ahead *ra);
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
@@ -291,9 +292,7 @@ int ingest_name_podium_reads(const char *path);
 ** it is read, is refused. */
 #define INGEST_JSON_MAX (64L << 20)
 int ingest_read_json(ingest_ctx *cx, pod_buf *out, char err[POD_ERRLEN]);
-/* The file's JSON as the read-ahead thread parsed it from cx->data, the
-** caller's to delete, *end where the parse stopped; NULL: parse it. */
-struct cJSON *ingest_json_read_ahead(ingest_ctx *cx, size_t *end);
+
 
 /* The file's first bytes (up to n) into buf, from cx->data when the file
 ** is in memory (no second open), else from the file; how many: 0 when it

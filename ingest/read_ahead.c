@@ -4,20 +4,27 @@
 **
 ** Why: in a folder of 10,000 training logs, opening, reading and hashing
 ** each small file and the stat before it were ~8% of the one thread, and
-** the machine has a second core (issue 14: the log folder at 0.91x of
-** sqlite3's bare import). The thread does only what the registry thread
-** would do first with each file, and with the same calls: a stat, then
-** pod_file_sha256_copy, so the bytes parsed are the bytes hashed. A
-** file it could not stat or read is left to the registry thread, which
-** fails it with its own message as it did before. Large files
-** (INGEST_THREAD_MIN_BYTES and over) are left alone: their reader thread
-** hashes them as it parses them. A small .json file is parsed too
-** (cJSON, ~9% of the registry thread for that folder): the tree goes to
-** hf_trainer.c, which parses it itself when there is none.
+** cJSON's parse of each trainer_state.json ~9%, on a machine with a
+** second core (issue 14: the log folder at 0.91x of sqlite3's import).
+** The thread does what the registry thread would do first with a small
+** file (INGEST_IN_MEMORY_MAX or less), with the same calls: a stat, then
+** pod_file_sha256_copy, which keeps the bytes it hashed; those bytes are
+** the ones parsed, so a file's hash and rows always agree. A file is
+** read as it was when the thread reached it: rewritten or removed after
+** that, it goes in as read (the registry thread took the same kind of
+** snapshot, a moment later). A file the thread could not stat or read,
+** or a larger one, is left to the registry thread, which reads it, or
+** fails it with its own message, as before.
 **
-** Memory: the read-ahead owns its slots and their bytes; a slot's bytes
-** move to the caller when taken. At most AHEAD files are held, each at
-** most INGEST_IN_MEMORY_MAX bytes (4 MiB in all).
+** JSON: a file hf_trainer.c would take (its sniff, a pure function) is
+** parsed here too, while the trees parsed and not yet taken come from at
+** most PARSED_MAX bytes (a tree is ~30x its text); the registry thread
+** takes the tree of the file it was given (ingest_read_ahead_json), or
+** parses the file itself when there is none.
+**
+** Memory: the read-ahead owns its slots, their bytes and trees; a slot's
+** bytes move to the caller when taken, its tree when asked for. At most
+** AHEAD files are held (4 MiB of bytes at most).
 */
 #include "ingest/ingest_int.h"
 #include "core/buf.h"
@@ -29,11 +36,14 @@
 #include <string.h>
 
 #define AHEAD 64
+#define PARSED_MAX (256L << 10)   /* bytes of JSON parsed, not yet taken */
 
 typedef struct slot {
   int state;            /* EMPTY, then READY or LEFT */
   ingest_read got;      /* READY: what the caller takes, */
-  pod_buf data;         /* and the whole file when it fits, else empty */
+  pod_buf data;         /* the whole file, */
+  cJSON *json;          /* and its tree (NULL: not parsed), */
+  size_t json_end;      /* where that parse stopped */
 } slot;
 
 enum { EMPTY, READY, LEFT };
@@ -50,34 +60,51 @@ struct ingest_read_ahead {
   ** system call: the reader, at its index, until half the slots are
   ** free; the caller, until its slot is filled */
   int reader_waits_at, caller_waits;
+  long parsed;          /* bytes behind trees not yet taken */
+  cJSON *taken;         /* the caller's file's tree, until asked for */
+  size_t taken_end;
   slot slots[AHEAD];    /* paths[i] in slots[i % AHEAD] */
 };
 
-/* A .json name (a trainer_state.json, *_results.json). */
-static int json_name(const char *path) {
-  size_t n = strlen(path);
-  return n > 5 && !strcmp(path + n - 5, ".json");
-}
-
 /* One file, as file_in_batch would begin it; LEFT when that went wrong or
 ** the file is not one to read here. */
-static int read_one(const char *path, slot *sl) {
+static int read_one(ingest_read_ahead *ra, const char *path, slot *sl) {
   char err[POD_ERRLEN];
   ingest_read *g = &sl->got;
   const char *end = NULL;
+  long parsed;
   if (stat(path, &g->st) != 0 || !S_ISREG(g->st.st_mode) ||
-      g->st.st_size >= INGEST_THREAD_MIN_BYTES)
+      g->st.st_size > INGEST_IN_MEMORY_MAX)
     return LEFT;
   if (pod_file_sha256_copy(path, g->sha, &g->bytes, &sl->data,
-                           INGEST_IN_MEMORY_MAX, err))
+                           INGEST_IN_MEMORY_MAX, err) ||
+      (size_t)g->bytes != sl->data.len)   /* it grew: not all kept */
     return LEFT;
-  g->json = NULL;
+  sl->json = NULL;
+  pthread_mutex_lock(&ra->mu);
+  parsed = ra->parsed;
+  pthread_mutex_unlock(&ra->mu);
   /* as hf_trainer.c parses it: not with a BOM, which it blanks first */
-  if (json_name(path) && g->bytes > 0 && (size_t)g->bytes == sl->data.len &&
+  if (g->bytes > 0 && parsed + g->bytes <= PARSED_MAX &&
       !(sl->data.len >= 3 && !memcmp(sl->data.data, "\xEF\xBB\xBF", 3)) &&
-      (g->json = pod_json_parse(sl->data.data, sl->data.len, &end)))
-    g->json_end = (size_t)(end - sl->data.data);
+      ingest_hf_trainer.sniff(sl->data.data,
+                              sl->data.len < 4096 ? sl->data.len : 4096,
+                              path) > 0 &&
+      (sl->json = pod_json_parse(sl->data.data, sl->data.len, &end))) {
+    sl->json_end = (size_t)(end - sl->data.data);
+    pthread_mutex_lock(&ra->mu);
+    ra->parsed += g->bytes;
+    pthread_mutex_unlock(&ra->mu);
+  }
   return READY;
+}
+
+/* Under the lock: a READY slot's tree, dropped. */
+static void drop_tree(ingest_read_ahead *ra, slot *sl) {
+  if (!sl->json) return;
+  cJSON_Delete(sl->json);
+  sl->json = NULL;
+  ra->parsed -= sl->got.bytes;
 }
 
 static void *reader(void *arg) {
@@ -96,7 +123,8 @@ static void *reader(void *arg) {
     pthread_mutex_unlock(&ra->mu);
     if (stop) break;
     /* the slot is the thread's until it says READY or LEFT */
-    state = ra->paths[i].why_ignored ? LEFT : read_one(ra->paths[i].path, sl);
+    state = ra->paths[i].why_ignored ? LEFT
+                                      : read_one(ra, ra->paths[i].path, sl);
     pthread_mutex_lock(&ra->mu);
     sl->state = state;
     if (ra->caller_waits) pthread_cond_broadcast(&ra->changed);
@@ -155,12 +183,20 @@ int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
   while (ra->next_taken < i) {
     slot *skipped = &ra->slots[ra->next_taken % AHEAD];
     filled(ra, ra->next_taken);
-    if (skipped->state == READY) cJSON_Delete(skipped->got.json);
+    if (skipped->state == READY) drop_tree(ra, skipped);
     skipped->state = EMPTY;
     freed(ra, ra->next_taken + 1);
   }
   filled(ra, i);
   state = sl->state;
+  cJSON_Delete(ra->taken);   /* the last file's, not asked for */
+  ra->taken = NULL;
+  if (state == READY && sl->json) {
+    ra->taken = sl->json;
+    ra->taken_end = sl->json_end;
+    ra->parsed -= sl->got.bytes;
+    sl->json = NULL;
+  }
   pthread_mutex_unlock(&ra->mu);
   if (state == READY) {   /* the slot is not the thread's until freed */
     pod_buf swap = *data;
@@ -175,6 +211,15 @@ int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
   return state == READY;
 }
 
+struct cJSON *ingest_read_ahead_json(ingest_read_ahead *ra, size_t *end) {
+  cJSON *j = ra ? ra->taken : NULL;   /* only the caller's thread */
+  if (j) {
+    ra->taken = NULL;
+    *end = ra->taken_end;
+  }
+  return j;
+}
+
 void ingest_read_ahead_stop(ingest_read_ahead *ra) {
   if (!ra) return;
   pthread_mutex_lock(&ra->mu);
@@ -183,9 +228,10 @@ void ingest_read_ahead_stop(ingest_read_ahead *ra) {
   pthread_mutex_unlock(&ra->mu);
   pthread_join(ra->th, NULL);
   for (int i = 0; i < AHEAD; i++) {
-    if (ra->slots[i].state == READY) cJSON_Delete(ra->slots[i].got.json);
+    if (ra->slots[i].state == READY) drop_tree(ra, &ra->slots[i]);
     pod_buf_free(&ra->slots[i].data);
   }
+  cJSON_Delete(ra->taken);
   pthread_mutex_destroy(&ra->mu);
   pthread_cond_destroy(&ra->changed);
   free(ra);

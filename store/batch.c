@@ -109,14 +109,32 @@ void store_trust_references(store_db *db) {
   db->refs_trusted = 1;
 }
 
+/* The connection's PRAGMA foreign_keys: 1 on, 0 off, -1 unknown. */
+static int foreign_keys(store_db *db) {
+  sqlite3_stmt *st = NULL;
+  int on = -1;
+  if (sqlite3_prepare_v2(db->conn, "PRAGMA foreign_keys", -1, &st, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    on = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return on;
+}
+
 int store_refs_still_trusted(store_db *db, char err[POD_ERRLEN]) {
   if (!db->refs_trusted || data_version(db) == db->refs_version) return 1;
-  db->refs_trusted = 0;   /* for good: ids kept from before may be gone */
-  store_exec_raw(db, "ROLLBACK");   /* nothing done in it yet */
-  if (store_exec_raw(db, "PRAGMA foreign_keys = ON") != SQLITE_OK) {
-    store_fail(db, err);
+  /* nothing is done in the transaction yet: undone, the checks turned on
+  ** (a no-op inside one) and seen on; only then trusted no more, so that
+  ** store_source_remove deletes by hand for as long as they are off */
+  if (store_exec_raw(db, "ROLLBACK") != SQLITE_OK ||
+      store_exec_raw(db, "PRAGMA foreign_keys = ON") != SQLITE_OK ||
+      foreign_keys(db) != 1) {
+    pod_err(err, POD_EDB, "%s: cannot turn foreign key checks back on "
+            "after another writer's commit: %s", db->path,
+            sqlite3_errmsg(db->conn));
     return -1;
   }
+  db->refs_trusted = 0;   /* for good: ids kept from before may be gone */
   return 0;
 }
 

@@ -8,11 +8,12 @@
 ** thread, on a machine with a second core (issue 14). Here the commit
 ** only signals; a thread with its own connection runs a PASSIVE
 ** checkpoint, which never waits for or blocks the writer. When the log
-** has grown past store_checkpoint_most frames (the thread could not catch up, or
-** each checkpoint ran beside the next batch, so that the log never
-** started again from its beginning), the commit waits for the thread
-** and checkpoints the rest itself: the next transaction then starts the
-** log over, and it stays ~64 MiB at most, as the file it mirrors.
+** has grown past store_checkpoint_most frames (the thread could not
+** catch up, or each checkpoint ran beside the next batch, so that the
+** log never started again from its beginning), the commit waits for the
+** thread and checkpoints the rest itself: the next transaction then
+** starts the log over, so it stays ~64 MiB at most (SQLite's own stays
+** ~4 MiB; the last one is checkpointed and removed at store_close).
 **
 ** Owns: the thread and its connection, held in store_db until
 ** store_close stops them and gives SQLite its own checkpoints back.

@@ -155,9 +155,11 @@ const char *const store_sql[Q_COUNT_] = {
       "c.run_id = runs.id)",
   /* the same by hand, where foreign keys are not checked (batch.c):
   ** the rows below the source, then the samples of runs it left empty */
-  [Q_SOURCE_MEASUREMENTS_DELETE] = "DELETE FROM measurements WHERE source_id = ?1",
+  [Q_SOURCE_MEASUREMENTS_DELETE] =
+      "DELETE FROM measurements WHERE source_id = ?1",
   [Q_SOURCE_SAMPLES_DELETE] = "DELETE FROM samples WHERE source_id = ?1",
-  [Q_SOURCE_TRACKER_DELETE] = "DELETE FROM tracker_results WHERE source_id = ?1",
+  [Q_SOURCE_TRACKER_DELETE] =
+      "DELETE FROM tracker_results WHERE source_id = ?1",
   [Q_SOURCE_CURVES_DELETE] = "DELETE FROM curves WHERE source_id = ?1",
   [Q_ORPHAN_SAMPLES] =
       "DELETE FROM samples WHERE run_id IN (SELECT id FROM "

@@ -2,9 +2,11 @@
 ** store/store.c -- opening the registry, migrations, transactions and the
 ** writes ingest/ makes. Reads are in query.c.
 **
-** The connection runs with foreign_keys=ON, WAL journaling (readers are
-** not blocked while a render reads) and a busy timeout, so two podium
-** processes on one registry wait for each other instead of failing.
+** The connection runs with foreign_keys=ON (podium ingest turns them off
+** while no other writer commits: store_trust_references, batch.c), WAL
+** journaling (readers are not blocked while a render reads) and a busy
+** timeout, so two podium processes on one registry wait for each other
+** instead of failing.
 **
 ** Two ways to open (issue 15):
 **   store_open       writing commands: creates the registry, or migrates

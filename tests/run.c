@@ -119,7 +119,8 @@ void test_golden_at(const char *file, int line, const char *rel,
 }
 
 static const test_case *const suites[] = {tests_core, tests_store,
-                                          tests_ingest, tests_render,
+                                          tests_ingest, tests_ingest_threads,
+                                          tests_render,
                                           tests_cli, tests_svg, tests_trainlogs,
                                           tests_codecarbon, tests_i18n,
                                           tests_eit, tests_generic,

@@ -180,6 +180,7 @@ void test_read_site_at(const char *file, int line, const char *rel,
 #define test_read_site(rel, page) test_read_site_at(__FILE__, __LINE__, rel, page)
 
 extern const test_case tests_core[], tests_store[], tests_ingest[],
+    tests_ingest_threads[],
     tests_render[], tests_cli[], tests_svg[], tests_trainlogs[],
     tests_codecarbon[], tests_i18n[], tests_eit[], tests_generic[], tests_detect[], tests_compare[],
     tests_course[], tests_boards[], tests_eit_report[], tests_env[],
