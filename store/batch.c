@@ -91,11 +91,11 @@ connection is seen to have committed (PRAGMA data_version), and back on
 for good from then on; deletes remove the rows below a source themselves
 (store_source_remove), and podium check still runs foreign_key_check. */
 
-static long long data_version(store_db *db) {
+/* The integer a PRAGMA (data_version, foreign_keys) reads; -1: none. */
+static long long pragma_int(store_db *db, const char *sql) {
   sqlite3_stmt *st = NULL;
   long long v = -1;
-  if (sqlite3_prepare_v2(db->conn, "PRAGMA data_version", -1, &st, NULL) ==
-          SQLITE_OK &&
+  if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW)
     v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
@@ -105,30 +105,20 @@ static long long data_version(store_db *db) {
 void store_trust_references(store_db *db) {
   if (!db || db->pg || db->read_only || store_in_tx(db)) return;
   if (store_exec_raw(db, "PRAGMA foreign_keys = OFF") != SQLITE_OK) return;
-  db->refs_version = data_version(db);
+  db->refs_version = pragma_int(db, "PRAGMA data_version");
   db->refs_trusted = 1;
 }
 
-/* The connection's PRAGMA foreign_keys: 1 on, 0 off, -1 unknown. */
-static int foreign_keys(store_db *db) {
-  sqlite3_stmt *st = NULL;
-  int on = -1;
-  if (sqlite3_prepare_v2(db->conn, "PRAGMA foreign_keys", -1, &st, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    on = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return on;
-}
-
 int store_refs_still_trusted(store_db *db, char err[POD_ERRLEN]) {
-  if (!db->refs_trusted || data_version(db) == db->refs_version) return 1;
+  if (!db->refs_trusted ||
+      pragma_int(db, "PRAGMA data_version") == db->refs_version)
+    return 1;
   /* nothing is done in the transaction yet: undone, the checks turned on
   ** (a no-op inside one) and seen on; only then trusted no more, so that
   ** store_source_remove deletes by hand for as long as they are off */
   if (store_exec_raw(db, "ROLLBACK") != SQLITE_OK ||
       store_exec_raw(db, "PRAGMA foreign_keys = ON") != SQLITE_OK ||
-      foreign_keys(db) != 1) {
+      pragma_int(db, "PRAGMA foreign_keys") != 1) {
     pod_err(err, POD_EDB, "%s: cannot turn foreign key checks back on "
             "after another writer's commit: %s", db->path,
             sqlite3_errmsg(db->conn));
