@@ -51,6 +51,7 @@ static void list_add(path_list *l, const char *path, int from_folder) {
   }
   l->p[l->n].path = pod_xstrdup(path);
   l->p[l->n].why_ignored = NULL;
+  l->p[l->n].open_errno = 0;
   l->p[l->n++].from_folder = from_folder;
 }
 
@@ -128,9 +129,16 @@ static int walk(walker *w, const char *dir, int depth, char err[POD_ERRLEN]) {
   struct stat st;
   if (depth > 64)
     return pod_err(err, POD_EINPUT, "%s: folders nested too deep", dir);
-  if (!(d = opendir(dir)))
-    return pod_err(err, POD_EINPUT, "%s: cannot open: %s", dir,
-                   strerror(errno));
+  if (!(d = opendir(dir))) {
+    /* a folder found inside the walk fails on its own, as an unreadable
+    ** file does, and the others go in; the folder named is an error */
+    if (depth == 0)
+      return pod_err(err, POD_EINPUT, "%s: cannot open: %s", dir,
+                     strerror(errno));
+    list_add(w->l, dir, 1);
+    w->l->p[w->l->n - 1].open_errno = errno ? errno : EIO;
+    return POD_OK;
+  }
   /* a folder walked before (through a link, or a cycle): once is enough */
   if (fstat(dirfd(d), &st) == 0 && !seen_add(w, st.st_dev, st.st_ino)) {
     closedir(d);

@@ -693,6 +693,9 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     *out_status = INGEST_IGNORED;
     return POD_OK;
   }
+  if (p->open_errno)   /* a folder the walk could not open */
+    return pod_err(err, POD_EINPUT, "%s: cannot open this folder: %s "
+                   "(nothing in it was read)", path, strerror(p->open_errno));
   /* read and hashed on the read-ahead thread: its stat, hash and bytes */
   if ((ahead = ingest_read_ahead_take(s->ahead, p, &got, &s->data))) {
     st = got.st;

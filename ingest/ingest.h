@@ -72,6 +72,8 @@ typedef struct ingest_path {
   char *path;
   int from_folder;
   const char *why_ignored;   /* set by ingest_expand: not read, and why */
+  int open_errno;   /* set by ingest_expand: a folder inside a walk that
+                    ** could not be opened (it fails as a file would) */
 } ingest_path;
 
 /* Ingests one file. *out_status says what became of it; *out_rows counts

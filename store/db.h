@@ -119,6 +119,12 @@ static inline int db_bind_text_static(db_stmt *s, int i, const char *v) {
   return s->lite ? sqlite3_bind_text(s->lite, i, v, -1, SQLITE_STATIC)
                  : pgs_bind_text(s->pg, i, v, 1);
 }
+/* the same, n bytes long (a NUL after them all the same) */
+static inline int db_bind_text_static_n(db_stmt *s, int i, const char *v,
+                                        int n) {
+  return s->lite ? sqlite3_bind_text(s->lite, i, v, n, SQLITE_STATIC)
+                 : pgs_bind_text(s->pg, i, v, 1);
+}
 static inline int db_bind_null(db_stmt *s, int i) {
   return s->lite ? sqlite3_bind_null(s->lite, i) : pgs_bind_null(s->pg, i);
 }

@@ -695,7 +695,47 @@ static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
   pod_buf_free(&db);
 }
 
+/* A folder inside a walk that cannot be opened fails on its own, named,
+** as an unreadable file does, and the other folders go in (it stopped
+** the whole ingest before: helper's note, issue 14). Run as nobody when
+** the tests run as root (root opens any folder). */
+static void test_ingest_an_unreadable_folder_fails_alone(void) {
+  char e[POD_ERRLEN], cmd[1024];
+  const char *as = "";
+  int rc;
+  if (geteuid() == 0) {
+    if (system("command -v setpriv >/dev/null") != 0)
+      test_fail(__FILE__, __LINE__, "%s", "setpriv is needed to run as nobody");
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  pod_mkdirs(test_path("ur/top/a"), e);
+  pod_mkdirs(test_path("ur/top/b"), e);
+  pod_mkdirs(test_path("ur/top/c"), e);
+  snprintf(cmd, sizeof cmd, "cp %s/examples/bert-base/* '%s' && "
+           "cp %s/examples/tinybert/* '%s' && cp %s/examples/distilbert/* '%s'",
+           test_root(), test_path("ur/top/a"), test_root(),
+           test_path("ur/top/b"), test_root(), test_path("ur/top/c"));
+  CHECK_INT(system(cmd), 0);
+  CHECK_INT(chmod(test_path("ur/top/b"), 0), 0);
+  CHECK_INT(chmod(test_path("ur"), 0777), 0);
+  CHECK_INT(chmod(test_dir(), 0755), 0);
+  snprintf(cmd, sizeof cmd, "cd '%s' && %s$P --db ur/r.db ingest --task "
+           "text-classification ur/top", test_dir(), as);
+  {
+    const char *cmds[1] = {cmd};
+    test_run_together(1, cmds, &rc);
+  }
+  chmod(test_path("ur/top/b"), 0755);
+  CHECK(rc != 0);
+  CHECK_HAS(test_proc_output(0, "err"), "ur/top/b: cannot open this folder: "
+            "Permission denied (nothing in it was read)");
+  CHECK_HAS(test_proc_output(0, "out"), "ingest: 6 added, 0 skipped, 1 failed");
+  CHECK_HAS(test_proc_output(0, "out"), "added ur/top/c/inference_time_1700000420.csv");
+}
+
 const test_case tests_hardening[] = {
+    {"ingest_an_unreadable_folder_fails_alone",
+     test_ingest_an_unreadable_folder_fails_alone},
     {"render_refuses_a_registry_anywhere_below_the_site",
      test_render_refuses_a_registry_anywhere_below_the_site},
     {"render_refuses_project_file_and_content_below_the_site",
