@@ -405,7 +405,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   cJSON *root = NULL;
   const char *end = NULL;
   size_t first = 0, parsed_to = 0;
-  int rc;
+  int rc, lent = 0;
   memset(&st, 0, sizeof st);
   if ((rc = ingest_read_json(cx, &text, err))) goto done;
   if (!text.len) {
@@ -419,9 +419,10 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     memset(text.data, ' ', 3);  /* a BOM: blank it, offsets stay */
   if ((rc = scan_text(cx, text.data, st.len, &st.sc, err)))
     goto done;
-  if ((root = ingest_read_ahead_json(cx->ahead, &parsed_to)))
+  if ((root = ingest_read_ahead_json(cx->ahead, &parsed_to))) {
     end = st.text + parsed_to;   /* parsed on the read-ahead thread */
-  else
+    lent = 1;                    /* and freed there */
+  } else
     root = pod_json_parse(st.text, st.len, &end);
   if (!root) {
     rc = syntax_error(cx, st.text, st.len, end ? (size_t)(end - st.text) : 0,
@@ -468,7 +469,8 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   ingest_percent_note(cx, version, sizeof version);
   cx->format_version = version;
 done:
-  cJSON_Delete(root);
+  if (lent) ingest_read_ahead_done(cx->ahead, root);
+  else cJSON_Delete(root);
   free(st.sc.top_keys.p);
   free(st.sc.items.p);
   free(st.sc.item_keys.p);

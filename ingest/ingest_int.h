@@ -145,6 +145,8 @@ ingest_read_ahead *ingest_read_ahead_start(const ingest_path *paths, int n);
 int ingest_read_ahead_take(ingest_read_ahead *ra, const ingest_path *p,
                            ingest_read *out, pod_buf *data);
 struct cJSON *ingest_read_ahead_json(ingest_read_ahead *ra, size_t *end);
+/* A tree json handed over, given back to be freed on the thread. */
+void ingest_read_ahead_done(ingest_read_ahead *ra, struct cJSON *tree);
 void ingest_read_ahead_stop(ingest_read_ahead *ra);
 
 /* Field i of row as a strict number (ingest_parse_number), taken from the
