@@ -61,6 +61,7 @@ LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SR
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \
               tests/t_ingest_threads.c \
               tests/t_render.c tests/t_cli.c tests/t_svg.c tests/t_trainlogs.c \
+              tests/t_trainlogs_traps.c \
               tests/t_codecarbon.c tests/t_i18n.c tests/t_eit.c tests/t_generic.c tests/t_detect.c \
               tests/t_compare.c tests/t_incremental.c \
               tests/t_course.c tests/t_boards.c tests/t_eit_report.c tests/t_env.c tests/t_methods.c \

@@ -208,11 +208,12 @@ int ingest_cannot_open(const char *path, char err[POD_ERRLEN]) {
   char to[1024];
   struct stat st;
   ssize_t n;
-  if ((e == ENOENT || e == ENOTDIR) && lstat(path, &st) == 0 &&
+  if ((e == ENOENT || e == ENOTDIR || e == ELOOP) && lstat(path, &st) == 0 &&
       S_ISLNK(st.st_mode) && (n = readlink(path, to, sizeof to - 1)) >= 0) {
     to[n] = '\0';
     return pod_err(err, POD_EINPUT, "%s: cannot open: a symbolic link to "
-                   "%s that does not exist", path, to);
+                   "%s%s", path, to, e == ELOOP ? ", which leads back to "
+                   "itself (a loop of links)" : " that does not exist");
   }
   return pod_err(err, POD_EINPUT, "%s: cannot open: %s", path, strerror(e));
 }

@@ -242,15 +242,19 @@ static void test_detect_walk_cli_ingests_through_links(void) {
   /* dangling too, but named as nothing podium reads: left out */
   CHECK_INT(symlink("../gone/model.safetensors", test_path("a/top/weights")), 0);
   CHECK_INT(symlink("../gone", test_path("a/top/latest")), 0);
+  /* a link to itself, named like a file podium reads: the loop said */
+  CHECK_INT(symlink("self.csv", test_path("a/top/self.csv")), 0);
   CHECK_INT(test_podium(&out, &errb, "--db t.db ingest a/top"), 1);
   CHECK_HAS(out.data, "added a/top/again.csv (");
   CHECK_HAS(out.data, "skipped a/top/link/run1/emissions.csv (the same "
             "bytes as a/top/again.csv, already ingested)");
   CHECK_HAS(out.data, "added a/top/link/run2/emissions.csv (");
-  CHECK_HAS(out.data, "ingest: 2 added, 1 skipped, 1 failed");
+  CHECK_HAS(out.data, "ingest: 2 added, 1 skipped, 2 failed");
   CHECK_HAS(errb.data, "podium: a/top/dead.csv: cannot open: a symbolic "
             "link to ../gone/emissions.csv that does not exist");
-  CHECK_HAS(errb.data, "1 of 4 files failed");
+  CHECK_HAS(errb.data, "podium: a/top/self.csv: cannot open: a symbolic "
+            "link to self.csv, which leads back to itself (a loop of links)");
+  CHECK_HAS(errb.data, "2 of 5 files failed");
   CHECK_STR(test_query_text("SELECT group_concat(path, ' ') FROM (SELECT "
                             "path FROM sources ORDER BY path)"),
             "a/top/again.csv a/top/link/run2/emissions.csv");

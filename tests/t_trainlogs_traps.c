@@ -1,0 +1,313 @@
+/*
+** tests/t_trainlogs_traps.c -- the training-log traps of issue 14, split
+** from t_trainlogs.c: Keras CSVLogger(append=True) restarts, accuracy
+** logged in percent, the checkpoint a Trainer kept, podium init's
+** results from curve chunks, and long logs in chunks.
+*/
+#include "tests/test.h"
+#include "analysis/analysis.h"
+#include "core/fs.h"
+#include "ingest/ingest.h"
+#include "ingest/ingest_int.h"
+#include "store/store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Issue 14: CSVLogger(append=True) holds one training after the other,
+** the epoch going back to 0: each is its own run with its own curve. */
+static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_copy_fixture("keras-csvlogger", "append-two-trainings-training.log",
+                               "resnet/training.log");
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 2 trainings (append=True)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'resnet'"), 2);
+  /* one value per run, metric, split and epoch: no epoch holds two */
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements_all GROUP BY run_id, metric_id, split, epoch HAVING count(*) > 1)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch = 0"), 2);
+  /* the second training starts on line 6 */
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements_all WHERE line >= 6"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements_all WHERE line = 2 LIMIT 1)"), 0);
+}
+
+/* Issue 14: accuracy logged in percent (self.log("val_acc", 100 * acc))
+** beside a model logged as a fraction read 89.9 -> 0.87 as -99%. A
+** fraction metric's column (accuracy, F1...) whose values go over 1 and
+** not over 100 is in percent: the file is read again with its values
+** / 100, the cell kept as written with unit "%", once (one run, one
+** source, rows counted once), and the format says so. Per step, the
+** first values may be under 1 (0.78% at step 0): the whole column is
+** percent. Over 100 is no percentage: left as it is. */
+static void test_trainlogs_accuracy_in_percent_is_read_as_a_fraction(void) {
+  char err[POD_ERRLEN], base[512], opt[512], odd[512];
+  snprintf(base, sizeof base, "%s", test_path("bert/lightning_logs/version_0/metrics.csv"));
+  snprintf(opt, sizeof opt, "%s", test_path("distilbert/training.log"));
+  snprintf(odd, sizeof odd, "%s", test_path("odd/training.log"));
+  test_make_folder_of(base);
+  test_make_folder_of(opt);
+  test_make_folder_of(odd);
+  test_write(base, "epoch,step,train_acc_step,val_acc,val_loss\n"
+             "0,0,0.78,,\n0,49,45.2,,\n0,49,,85.5,0.45\n"
+             "1,99,88.0,,\n1,99,,89.9,0.40\n2,149,93.5,,\n"
+             "2,149,,89.1,0.42\n", (size_t)-1);
+  test_write(opt, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+             "0,0.80,0.6,0.85,0.50\n1,0.86,0.4,0.87,0.44\n", (size_t)-1);
+  /* over 100 is no percentage; a hair over 1 is a mean's rounding */
+  test_write(odd, "epoch,accuracy,loss,val_f1\n0,150,0.6,0.98\n"
+             "1,250,0.4,1.0000001\n", (size_t)-1);
+  const char *paths[3] = {base, opt, odd};
+  CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 3);
+  CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%metrics.csv'"), 7);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%metrics.csv'"),
+            "CSVLogger, in percent: train_acc_step, val_acc");
+  CHECK(fabs(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.78'") - 0.0078) < 1e-15);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '89.9' AND derived IS NULL") == 89.9 / 100);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_unit = '%' AND derived IS NULL"), 7);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE value > 1 AND raw_unit = '%'"), 0);
+  /* the loss is no fraction; the result is the best epoch's, / 100 */
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.40'") == 0.40);
+  CHECK(test_query_num("SELECT value FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'bert' AND m.derived IS NOT NULL AND m.split = 'validation' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'accuracy')") == 89.9 / 100);
+  /* the fraction log is as written; over 100 is no percentage */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'distilbert' AND m.raw_unit = '%'"), 0);
+  CHECK(test_query_num("SELECT max(value) FROM measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = 'odd'") == 250);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '1.0000001'") == 1.0000001);
+  CHECK_STR(test_query_text("SELECT unit FROM metrics WHERE name = 'accuracy'"), "");
+  /* more columns in percent than cx->percent names: refused, never half
+  ** converted (review) */
+  pod_buf wide = POD_BUF_INIT;
+  char many[512];
+  snprintf(many, sizeof many, "%s", test_path("many/training.log"));
+  test_make_folder_of(many);
+  pod_buf_adds(&wide, "epoch");
+  for (int k = 0; k < 300; k++) pod_buf_printf(&wide, ",val_accuracy_class_%03d", k);
+  for (int e = 0; e < 2; e++) {
+    pod_buf_printf(&wide, "\n%d", e);
+    for (int k = 0; k < 300; k++) pod_buf_printf(&wide, ",%d.5", 50 + e + k % 40);
+  }
+  pod_buf_addc(&wide, '\n');
+  test_write(many, wide.data, wide.len);
+  pod_buf_free(&wide);
+  const char *mp = many;
+  CHECK_INT(test_ingest(NULL, &mp, 1, err), POD_EINPUT);
+  CHECK_HAS(err, "found more columns in percent than podium keeps");
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE path LIKE '%many%'"), 0);
+}
+
+/* The same for transformers: a compute_metrics giving accuracy x 100,
+** and SQuAD's exact match and F1, 0 to 100 as the squad metric gives
+** them (eval_results.json). */
+static void test_trainlogs_hf_percent_metrics_are_fractions(void) {
+  char err[POD_ERRLEN], state[512], res[512];
+  snprintf(state, sizeof state, "%s", test_path("bert-pct/trainer_state.json"));
+  snprintf(res, sizeof res, "%s", test_path("distilbert-squad/eval_results.json"));
+  test_make_folder_of(state);
+  test_make_folder_of(res);
+  test_write(state, "{\n  \"log_history\": [\n"
+             "    {\"epoch\": 1.0, \"loss\": 0.5, \"step\": 100},\n"
+             "    {\"epoch\": 1.0, \"eval_accuracy\": 85.5, \"eval_loss\": 0.45, \"step\": 100},\n"
+             "    {\"epoch\": 2.0, \"eval_accuracy\": 89.9, \"eval_loss\": 0.40, \"step\": 200}\n"
+             "  ]\n}\n", (size_t)-1);
+  test_write(res, "{\n    \"epoch\": 2.0,\n    \"eval_exact_match\": 81.2,\n"
+             "    \"eval_f1\": 88.5,\n    \"eval_rougeLsum\": 39.1,\n"
+             "    \"eval_samples\": 10570\n}\n",
+             (size_t)-1);
+  const char *paths[2] = {state, res};
+  CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%trainer_state.json'"),
+            "trainer_state, in percent: eval_accuracy");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results.json'"),
+            "eval_results, in percent: eval_exact_match, eval_f1");
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '89.9' AND derived IS NULL") == 89.9 / 100);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '81.2'") == 81.2 / 100);
+  CHECK_STR(test_query_text("SELECT raw_unit FROM measurements_all WHERE raw_value = '88.5'"), "%");
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '0.40'") == 0.40);
+  CHECK_INT(test_query_num("SELECT direction FROM metrics WHERE name = 'exact_match'"), 1);
+  /* samples are no fraction; ROUGE stays as transformers writes it */
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '39.1'") == 39.1);
+  CHECK(test_query_num("SELECT value FROM measurements_all WHERE raw_value = '10570'") == 10570);
+}
+
+/* A Trainer with load_best_model_at_end and metric_for_best_model=
+** "accuracy" keeps the checkpoint of the best accuracy (step 200), not
+** of the lowest loss (step 100): the results are that checkpoint's, the
+** model the user has. best_global_step (4.50+) says so too; without
+** either the lowest validation loss picks. */
+static void write_state(const char *path, const char *best) {
+  char text[1024];
+  snprintf(text, sizeof text, "{\n  %s\n  \"log_history\": [\n"
+           "    {\"epoch\": 1.0, \"eval_accuracy\": 0.86, \"eval_loss\": 0.40, \"step\": 100},\n"
+           "    {\"epoch\": 2.0, \"eval_accuracy\": 0.89, \"eval_loss\": 0.42, \"step\": 200},\n"
+           "    {\"epoch\": 3.0, \"eval_accuracy\": 0.88, \"eval_loss\": 0.45, \"step\": 300}\n"
+           "  ]\n}\n", best);
+  test_make_folder_of(path);
+  test_write(path, text, (size_t)-1);
+}
+
+#define KEPT_RESULT(model) "SELECT value || '@' || at_epoch FROM " \
+  "measurements_all m JOIN runs r ON r.id = m.run_id WHERE r.model = '" \
+  model "' AND m.derived IS NOT NULL AND m.metric_id = (SELECT id FROM " \
+  "metrics WHERE name = 'accuracy')"
+
+static void test_trainlogs_hf_results_at_the_checkpoint_kept(void) {
+  char err[POD_ERRLEN], a[512], b[512], c[512];
+  snprintf(a, sizeof a, "%s", test_path("kept/trainer_state.json"));
+  snprintf(b, sizeof b, "%s", test_path("kept-step/trainer_state.json"));
+  snprintf(c, sizeof c, "%s", test_path("none/trainer_state.json"));
+  write_state(a, "\"best_metric\": 0.89,\n  \"best_model_checkpoint\": "
+                 "\"out/glue/checkpoint-200\",");
+  write_state(b, "\"best_global_step\": 300,\n  \"best_model_checkpoint\": "
+                 "\"out/checkpoint-100\",");
+  write_state(c, "\"best_metric\": null,\n  \"best_model_checkpoint\": null,");
+  const char *paths[3] = {a, b, c};
+  CHECK_RC(test_ingest(NULL, paths, 3, err), POD_OK, err);
+  CHECK_STR(test_query_text(KEPT_RESULT("kept")), "0.89@2.0");
+  CHECK_STR(test_query_text(KEPT_RESULT("kept-step")), "0.88@3.0");
+  CHECK_STR(test_query_text(KEPT_RESULT("none")), "0.86@1.0");
+  if (!test_registry_url) {   /* podium init picks them there too */
+    pod_buf o = POD_BUF_INIT;
+    sqlite3 *raw;
+    CHECK(sqlite3_open(test_path("t.db"), &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "DELETE FROM measurements WHERE derived IS NOT "
+                       "NULL", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(raw);
+    CHECK_INT(test_podium(&o, NULL, "--db t.db init"), 0);
+    CHECK_STR(test_query_text(KEPT_RESULT("kept")), "0.89@2.0");
+    CHECK_STR(test_query_text(KEPT_RESULT("kept-step")), "0.88@3.0");
+    CHECK_STR(test_query_text(KEPT_RESULT("none")), "0.86@1.0");
+    pod_buf_free(&o);
+  }
+  /* best_global_step wins over the checkpoint's name; the run keeps it */
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'kept-step' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'best_global_step')"), "300");
+  CHECK_STR(test_query_text("SELECT raw_value FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.model = 'kept' AND m.metric_id = (SELECT id FROM metrics WHERE name = 'best_global_step')"), "out/glue/checkpoint-200");
+  /* a summary file of the kept model agrees on the run page (review: it
+  ** was judged against the lowest loss's epoch and said to disagree) */
+  pod_buf out = POD_BUF_INIT, page = POD_BUF_INIT;
+  test_write(test_path("kept/eval_results.json"), "{\"epoch\": 3.0, "
+             "\"eval_accuracy\": 0.89, \"eval_loss\": 0.42}\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, NULL, "--db k.db ingest --quiet kept"), 0);
+  CHECK_INT(test_podium(&out, NULL, "--db k.db render --lang en"), 0);
+  CHECK_RC(pod_file_read(test_path("_site/en/runs/1.html"), &page, err), POD_OK, err);
+  CHECK_HAS(page.data, "accuracy: the summary file&#39;s 0.89 matches the "
+            "training curve (0.89 at best epoch 2");
+  CHECK_LACKS(page.data, "class=\"warning\">accuracy: the summary file");
+  CHECK_LACKS(page.data, "class=\"warning\">loss: the summary file");
+  pod_buf_free(&out);
+  pod_buf_free(&page);
+}
+
+/* `podium init` makes the results a run's curve chunks lack (a registry
+** whose results were dropped by hand): the chunks' points are read too. */
+static void test_trainlogs_init_makes_missing_results_from_chunks(void) {
+  char err[POD_ERRLEN], log[512];
+  pod_buf out = POD_BUF_INIT;
+  if (test_registry_url) return;   /* SQLite's chunks */
+  snprintf(log, sizeof log, "%s", test_path("m/training.log"));
+  test_make_folder_of(log);
+  test_write(log, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+             "0,0.8,0.6,0.85,0.5\n1,0.86,0.4,0.87,0.44\n", (size_t)-1);
+  const char *q = log;
+  CHECK_RC(test_ingest(NULL, &q, 1, err), POD_OK, err);
+  CHECK(test_query_num("SELECT count(*) FROM curves") >= 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE epoch IS NOT NULL"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 2);
+  sqlite3 *raw;
+  CHECK(sqlite3_open(test_path("t.db"), &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "DELETE FROM measurements WHERE derived IS NOT NULL",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK_INT(test_podium(&out, NULL, "--db t.db init"), 0);
+  CHECK_HAS(out.data, "results picked from the training curves of 1 run");
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NOT NULL"), 2);
+  pod_buf_free(&out);
+}
+
+/* A long Keras log: 3,000 epochs, 12,000 points, stored as curve chunks
+** of 32 KiB (store/curves.c) and read back whole; the result is picked
+** from the file's own values (the memo); --replace with a changed log
+** leaves only the new chunks. Then a second log under the same --run
+** continues the run: its results are read back from both files' chunks
+** (SQL, not the memo), the best epoch in the first file. */
+static void write_long_keras(const char *path, int epochs, int best,
+                             double shift) {
+  pod_buf b = POD_BUF_INIT;
+  pod_buf_adds(&b, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+  for (int e = 0; e < epochs; e++)
+    pod_buf_printf(&b, "%d,%.6f,%.6f,%.6f,%.6f\n", e, 0.5 + e * 1e-5,
+                   2.0 - e * 1e-4, 0.25 + e * 1e-4 + shift,
+                   e == best ? 0.125 : 1.0 + e * 1e-4 + shift);
+  test_write(path, b.data, (size_t)-1);
+  pod_buf_free(&b);
+}
+
+static void test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs(void) {
+  char err[POD_ERRLEN], folder[4096], path[4096];
+  const char *p = path;
+  ingest_meta meta = {0};
+  store_db *db;
+  snprintf(path, sizeof path, "%s", test_path("long/training.log"));
+  snprintf(folder, sizeof folder, "%s", test_path("long"));
+  pod_mkdirs(folder, err);
+  write_long_keras(p, 3000, 1234, 0);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 12000);
+  CHECK(test_query_num("SELECT count(*) FROM curves") > 10);
+  CHECK_INT(test_query_num("SELECT sum(n) FROM curves"), 12000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements WHERE derived IS NULL"), 0);
+  CHECK(test_query_num(TEST_VALUE_OF("accuracy", "m.derived IS NOT NULL AND m.split = 'validation'")) == 0.1234 + 0.25);
+  CHECK_INT(test_query_num("SELECT at_epoch FROM measurements WHERE derived IS NOT NULL AND line = 1236 LIMIT 1"), 1234);
+  CHECK_INT(test_query_num("SELECT of_epochs FROM measurements WHERE derived IS NOT NULL LIMIT 1"), 3000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE epoch = 2999 AND line = 3001"), 4);
+  /* the same file changed: its chunks go, the new ones come */
+  write_long_keras(p, 2000, 50, 0.5);
+  meta.replace = 1;
+  CHECK_RC(test_ingest(&meta, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT sum(n) FROM curves"), 8000);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT at_epoch FROM measurements WHERE derived IS NOT NULL LIMIT 1"), 50);
+  CHECK(test_query_num(TEST_VALUE_OF("accuracy", "m.derived IS NOT NULL")) == 0.005 + 0.75);
+  /* one run over two logs: the second file's results see the first's */
+  {
+    char pa[4096], pc[4096];
+    const char *a = pa, *c = pc;
+    ingest_meta m2 = {0};
+    snprintf(pa, sizeof pa, "%s", test_path("run/a/training.log"));
+    snprintf(pc, sizeof pc, "%s", test_path("run/b/training.log"));
+    snprintf(folder, sizeof folder, "%s", test_path("run/a"));
+    pod_mkdirs(folder, err);
+    snprintf(folder, sizeof folder, "%s", test_path("run/b"));
+    pod_mkdirs(folder, err);
+    write_long_keras(a, 30, 7, 0);
+    test_write(c, "epoch,accuracy,loss,val_accuracy,val_loss\n"
+                  "30,0.9,0.1,0.875,0.5\n31,0.95,0.05,0.9,0.25\n", (size_t)-1);
+    m2.run_name = "two-logs";
+    db = test_open_db();
+    CHECK_RC(test_ingest_into(db, &m2, &a, 1, err), POD_OK, err);
+    CHECK_RC(test_ingest_into(db, &m2, &c, 1, err), POD_OK, err);
+    store_close(db);
+    CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE name = 'two-logs'"), 1);
+    /* epoch 7's val_loss 0.125 beats the second file's 0.25 */
+    CHECK_INT(test_query_num("SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 2);
+    CHECK_INT(test_query_num("SELECT DISTINCT at_epoch FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 7);
+    CHECK_INT(test_query_num("SELECT DISTINCT of_epochs FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL"), 32);
+    CHECK(test_query_num("SELECT m.value FROM measurements m JOIN runs r ON r.id = m.run_id JOIN metrics t ON t.id = m.metric_id WHERE r.name = 'two-logs' AND m.derived IS NOT NULL AND t.name = 'accuracy'") == 0.25 + 7e-4);
+  }
+}
+
+const test_case tests_trainlogs_traps[] = {
+  {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
+  {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
+  {"test_trainlogs_hf_percent_metrics_are_fractions", test_trainlogs_hf_percent_metrics_are_fractions},
+  {"test_trainlogs_hf_results_at_the_checkpoint_kept", test_trainlogs_hf_results_at_the_checkpoint_kept},
+  {"test_trainlogs_init_makes_missing_results_from_chunks", test_trainlogs_init_makes_missing_results_from_chunks},
+  {"trainlogs_long_log_in_chunks_and_a_run_over_two_logs", test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs},
+  {NULL, NULL},
+};
