@@ -91,34 +91,34 @@ connection is seen to have committed (PRAGMA data_version), and back on
 for good from then on; deletes remove the rows below a source themselves
 (store_source_remove), and podium check still runs foreign_key_check. */
 
-/* The integer a PRAGMA (data_version, foreign_keys) reads; -1: none. */
-static long long pragma_int(store_db *db, const char *sql) {
-  sqlite3_stmt *st = NULL;
-  long long v = -1;
-  if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+/* The integer a PRAGMA statement (Q_DATA_VERSION, Q_FOREIGN_KEYS)
+** reads, prepared once; -1: none. */
+static int64_t pragma_int(store_db *db, int q) {
+  db_stmt *st;
+  int64_t v = -1;
+  char ignored[POD_ERRLEN];
+  if (store_stmt_get(db, q, &st, ignored) == POD_OK)
+    store_step_int64(db, st, -1, &v, ignored);
   return v;
 }
 
 void store_trust_references(store_db *db) {
   if (!db || db->pg || db->read_only || store_in_tx(db)) return;
   if (store_exec_raw(db, "PRAGMA foreign_keys = OFF") != SQLITE_OK) return;
-  db->refs_version = pragma_int(db, "PRAGMA data_version");
+  db->refs_version = pragma_int(db, Q_DATA_VERSION);
   db->refs_trusted = 1;
 }
 
 int store_refs_still_trusted(store_db *db, char err[POD_ERRLEN]) {
   if (!db->refs_trusted ||
-      pragma_int(db, "PRAGMA data_version") == db->refs_version)
+      pragma_int(db, Q_DATA_VERSION) == db->refs_version)
     return 1;
   /* nothing is done in the transaction yet: undone, the checks turned on
   ** (a no-op inside one) and seen on; only then trusted no more, so that
   ** store_source_remove deletes by hand for as long as they are off */
   if (store_exec_raw(db, "ROLLBACK") != SQLITE_OK ||
       store_exec_raw(db, "PRAGMA foreign_keys = ON") != SQLITE_OK ||
-      pragma_int(db, "PRAGMA foreign_keys") != 1) {
+      pragma_int(db, Q_FOREIGN_KEYS) != 1) {
     pod_err(err, POD_EDB, "%s: cannot turn foreign key checks back on "
             "after another writer's commit: %s", db->path,
             sqlite3_errmsg(db->conn));

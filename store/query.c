@@ -164,6 +164,10 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_ORPHAN_SAMPLES] =
       "DELETE FROM samples WHERE run_id IN (SELECT id FROM "
       "temp.replaced_runs) AND run_id NOT IN (SELECT id FROM runs)",
+  /* whether another connection committed; whether foreign keys are on
+  ** (batch.c, SQLite only) */
+  [Q_DATA_VERSION] = "PRAGMA data_version",
+  [Q_FOREIGN_KEYS] = "PRAGMA foreign_keys",
   /* every environment, for store_env_add's match (store.c); columns in
   ** the order of env_fields */
   [Q_ENV_ALL] =
