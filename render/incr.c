@@ -24,10 +24,15 @@
 ** and its own rows. The overview, comparisons and downloads are
 ** rendered every time.
 **
-** Owns: the old manifest's entries, the source and environment row
-** digests and the run feed rows, all made by render_incr_open on the
-** main thread before the workers start and read only after, freed by
-** render_incr_free.
+** The tree the live site replaced may be kept beside it (output.c's
+** standby) and updated into the next site instead of a new tree made:
+** its manifest (render_incr_load_prev) says which of its files already
+** are the live site's pages as they are (render_incr_prev_same).
+**
+** Owns: the old manifests' entries, the source and environment row
+** digests and the run feed rows, all made on the main thread before the
+** workers start (render_incr_open, render_incr_load_prev) and read only
+** after, freed by render_incr_free.
 */
 #include "render/incr.h"
 #include "core/fs.h"
@@ -58,16 +63,22 @@ typedef struct feed_run {
   size_t at;
 } feed_run;
 
-typedef struct entry {    /* a page of the old manifest */
+typedef struct entry {    /* a page of an old manifest */
   const char *rel, *fp;   /* both into text: a 100,000-run site has
                           ** 200,000 of them */
 } entry;
 
-struct render_incr {
-  char base[65];
-  char *text;             /* the old manifest, cut into entries */
+typedef struct manifest {
+  char *text;             /* the file, cut into entries */
   entry *slots;           /* open addressing by rel */
   size_t n_slots;
+} manifest;
+
+struct render_incr {
+  char base[65];
+  manifest live;          /* the live site's */
+  manifest prev;          /* the tree before it, kept beside it (output.c's
+                          ** standby), when it is to be updated */
   digest *sources, *envs;
   size_t n_sources, n_envs, cap_sources, cap_envs;
   pod_buf feeds;           /* rows without their run: varints, vsum */
@@ -171,24 +182,24 @@ static const digest *find_digest(const digest *arr, size_t n, int64_t id) {
   return n ? bsearch(&key, arr, n, sizeof *arr, cmp_digest) : NULL;
 }
 
-/* Loads the live site's manifest when it was written with base. */
-static void load_manifest(render_incr *in, const char *target) {
+/* Loads dir's manifest into m when it was written with base; 1 if so. */
+static int load_manifest(manifest *m, const char *base, const char *dir) {
   pod_buf text = POD_BUF_INIT;
   char path[4200], err[POD_ERRLEN], *p, *end;
   size_t lines = 0, head = strlen(MANIFEST_HEAD);
-  snprintf(path, sizeof path, "%s/" RENDER_MANIFEST, target);
+  snprintf(path, sizeof path, "%s/" RENDER_MANIFEST, dir);
   if (pod_file_read(path, &text, err) || text.len < head + 65 ||
       memcmp(text.data, MANIFEST_HEAD, head) ||
-      memcmp(text.data + head, in->base, 64) || text.data[head + 64] != '\n') {
+      memcmp(text.data + head, base, 64) || text.data[head + 64] != '\n') {
     pod_buf_free(&text);
-    return;   /* none, or another base: nothing is reused */
+    return 0;   /* none, or another base: nothing is reused */
   }
   for (size_t i = 0; i < text.len; i++) lines += text.data[i] == '\n';
-  in->n_slots = 2 * lines + 16;
-  in->slots = pod_xmalloc(in->n_slots * sizeof *in->slots);
-  memset(in->slots, 0, in->n_slots * sizeof *in->slots);
-  in->text = pod_buf_detach(&text);
-  for (p = strchr(in->text, '\n') + 1; *p; p = end + 1) {
+  m->n_slots = 2 * lines + 16;
+  m->slots = pod_xmalloc(m->n_slots * sizeof *m->slots);
+  memset(m->slots, 0, m->n_slots * sizeof *m->slots);
+  m->text = pod_buf_detach(&text);
+  for (p = strchr(m->text, '\n') + 1; *p; p = end + 1) {
     /* "<fp> <rel>\n" */
     char *nl = strchr(p, '\n');
     if (!nl) break;
@@ -196,12 +207,28 @@ static void load_manifest(render_incr *in, const char *target) {
     *nl = '\0';
     if (strlen(p) < RENDER_FP_LEN + 2 || p[RENDER_FP_LEN] != ' ') continue;
     const char *rel = p + RENDER_FP_LEN + 1;
-    size_t k = hash_rel(rel) % in->n_slots;
-    while (in->slots[k].rel) k = (k + 1) % in->n_slots;
+    size_t k = hash_rel(rel) % m->n_slots;
+    while (m->slots[k].rel) k = (k + 1) % m->n_slots;
     p[RENDER_FP_LEN] = '\0';   /* the fp ends where rel begins */
-    in->slots[k].rel = rel;
-    in->slots[k].fp = p;
+    m->slots[k].rel = rel;
+    m->slots[k].fp = p;
   }
+  return 1;
+}
+
+static void manifest_free(manifest *m) {
+  free(m->text);
+  free(m->slots);
+  memset(m, 0, sizeof *m);
+}
+
+/* rel's fingerprint in m, or NULL. */
+static const char *manifest_fp(const manifest *m, const char *rel) {
+  if (!m->n_slots) return NULL;
+  for (size_t k = hash_rel(rel) % m->n_slots; m->slots[k].rel;
+       k = (k + 1) % m->n_slots)
+    if (!strcmp(m->slots[k].rel, rel)) return m->slots[k].fp;
+  return NULL;
 }
 
 int render_incr_open(store_db *db, const char *base, const char *target,
@@ -227,14 +254,14 @@ int render_incr_open(store_db *db, const char *base, const char *target,
   if (in->n_sources) qsort(in->sources, in->n_sources, sizeof *in->sources,
                            cmp_digest);
   if (in->n_envs) qsort(in->envs, in->n_envs, sizeof *in->envs, cmp_digest);
-  if (*base) load_manifest(in, target);
+  if (*base) load_manifest(&in->live, in->base, target);
   return POD_OK;
 }
 
 void render_incr_free(render_incr *in) {
   if (!in) return;
-  free(in->text);
-  free(in->slots);
+  manifest_free(&in->live);
+  manifest_free(&in->prev);
   free(in->sources);
   free(in->envs);
   pod_buf_free(&in->feeds);
@@ -294,11 +321,22 @@ void render_incr_run_fp(const render_incr *in, const store_row *run,
 
 int render_incr_same(const render_incr *in, const char *rel,
                      const char *fp) {
-  if (!in->n_slots) return 0;
-  for (size_t k = hash_rel(rel) % in->n_slots; in->slots[k].rel;
-       k = (k + 1) % in->n_slots)
-    if (!strcmp(in->slots[k].rel, rel)) return !strcmp(in->slots[k].fp, fp);
-  return 0;
+  const char *was = manifest_fp(&in->live, rel);
+  return was && !strcmp(was, fp);
+}
+
+int render_incr_reusing(const render_incr *in) {
+  return in->live.n_slots != 0;
+}
+
+int render_incr_load_prev(render_incr *in, const char *dir) {
+  manifest_free(&in->prev);
+  return dir && *in->base && load_manifest(&in->prev, in->base, dir);
+}
+
+int render_incr_prev_same(const render_incr *in, const char *rel) {
+  const char *was = manifest_fp(&in->prev, rel), *now;
+  return was && (now = manifest_fp(&in->live, rel)) && !strcmp(was, now);
 }
 
 /* "<fp> <rel>" lines by rel */

@@ -33,6 +33,18 @@ void render_incr_run_fp(const render_incr *in, const store_row *run,
                         char fp[RENDER_FP_LEN + 1]);
 /* 1 when the live site's manifest lists rel with fingerprint fp. */
 int render_incr_same(const render_incr *in, const char *rel, const char *fp);
+/* 1 when the live site's manifest was read (its base key is this
+** render's): its pages may be reused. */
+int render_incr_reusing(const render_incr *in);
+/* Reads the manifest of the tree the live site replaced (dir: output.c's
+** standby) when it was written with this base key; 1 if so. NULL
+** forgets it. */
+int render_incr_load_prev(render_incr *in, const char *dir);
+/* 1 when that tree's manifest lists rel with the live site's
+** fingerprint: its file is the live site's page as it is (a page is
+** what its fingerprint and the base key make it). Read-only: any
+** thread. */
+int render_incr_prev_same(const render_incr *in, const char *rel);
 /* Writes the manifest (RENDER_MANIFEST) through o: the base key, then
 ** the lines of n threads sorted by path, in parts, not copied whole
 ** (200,000 lines at 100,000 runs): lines[t] holds "<fp> <rel>\n",

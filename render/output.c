@@ -2,7 +2,8 @@
 ** render/output.c -- writing the site so that readers never see half of
 ** it.
 **
-** States and the function that moves between them:
+** States and the function that moves between them (the marker and the
+** checks on it are in marker.c):
 **   CURRENT  render_out_current (before OPEN): the live site's marker holds
 **            the same render key (state.c), and every folder below the
 **            site's top has the modification time the marker lists (a
@@ -23,19 +24,35 @@
 **            thread does the file-system work while the caller renders
 **            the next page; its first failure is returned by the next
 **            write, or by commit (render_out_finish joins it).
+**   STANDBY  render_out_use_standby (incremental renders, right after
+**            OPEN): the tree the live site replaced, kept beside it as
+**            .NAME.podium-prev, becomes the temporary tree instead of an
+**            empty one, when its marker's folder times still hold and its
+**            manifest has this render's base key. A page reused whose file
+**            there already is the live one (incr.c: the same fingerprint
+**            in both manifests) is left as it is: no link, no unlink, where
+**            a new tree cost a link per page and the old tree's removal an
+**            unlink (half of an incremental render's time). Every other
+**            file is unlinked before it is written or linked (a file there
+**            may be a hard link of a live page: never written in place),
+**            and at commit the files no page wrote are removed.
 **   SWAPPED  render_out_commit: writes the marker (render key, file count),
 **            then renameat2(RENAME_EXCHANGE) swaps the two
-**            trees in one step, then the old one (now at the temporary
-**            path) is removed. With no change, the temporary tree is
-**            removed instead and only the live site's marker is renamed
-**            over when its key changed.
+**            trees in one step; the old one (now at the temporary path)
+**            becomes the standby when the new site reused pages from it
+**            (it is mostly hard links of the new one), else it is
+**            removed. With no change, the temporary tree is kept as the
+**            standby (or removed) instead, and only the live site's
+**            marker is renamed over when its key changed.
 **   ABORTED  render_out_abort (any failure): the temporary tree is removed;
 **            the live site was never touched.
-** Every path is built with join(): one that does not fit in PATH_MAX is
+** Every path is built with out_join(): one that does not fit in PATH_MAX is
 ** an error naming it, never a cut name (two pages would share it).
 */
 #define _GNU_SOURCE
 #include "render/render_int.h"
+#include "render/incr.h"
+#include "render/output_int.h"
 #include "core/fs.h"
 
 #include <dirent.h>
@@ -50,7 +67,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MARKER ".podium-site"
+#define STANDBY ".podium-prev"  /* .NAME.podium-prev beside the site */
 #define QUEUE_MAX (1u << 20)    /* bytes waiting for the writer: 8 MB were
                                 ** a quarter of a 10,000-run render's heap
                                 ** at its peak; 1 MB (~40 run pages) keeps
@@ -99,48 +116,69 @@ struct render_out {
   long reused;      /* files linked from the live site (render_out_reuse) */
   long old_files;   /* files in the live site before, marker excluded */
   int stale;        /* temporary trees of killed renders removed */
+  /* the standby being updated (render_out_use_standby): prev says which
+  ** of its files are the live pages; seen holds the hash of each rel
+  ** written this render (the writer's), so that the rest go at commit */
+  int standby;
+  const render_incr *prev;
+  uint64_t *seen;
+  size_t n_seen, cap_seen;
+  long kept;        /* reused pages the standby already held */
 };
 
 static void *writer(void *ud);
 
-/* out = "a/b"; POD_EINPUT naming the path when it does not fit. */
-static int join(char out[PATH_MAX], const char *a, const char *b,
-                char err[POD_ERRLEN]) {
-  size_t na = strlen(a), nb = strlen(b);
-  if (na + 1 + nb < PATH_MAX) {
-    memcpy(out, a, na);
-    out[na] = '/';
-    memcpy(out + na + 1, b, nb + 1);
-    return POD_OK;
-  }
-  return pod_err(err, POD_EINPUT, "path too long: %zu bytes, the system "
-                 "allows %d: %.150s/.../%s (choose a shorter --out)",
-                 na + 1 + nb, PATH_MAX - 1, a,
-                 nb > 150 ? b + nb - 150 : b);
+/* ---- the files written this render (standby only) ---------------------- */
+
+static uint64_t rel_hash(const char *rel) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *rel; rel++) h = (h ^ (unsigned char)*rel) * 1099511628211ull;
+  return h ? h : 1;   /* 0 marks an empty slot */
 }
 
-static long count_files(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  long n = 0;
-  if (!d) return 0;
-  while ((e = readdir(d))) {
-    char child[PATH_MAX], ignored[POD_ERRLEN];
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-        !strcmp(e->d_name, MARKER) || !strcmp(e->d_name, RENDER_MANIFEST))
-      continue;
-    if (join(child, dir, e->d_name, ignored)) {   /* counted, never opened */
-      n++;
-      continue;
-    }
-    /* d_type spares a stat per file (the no-change check counts them) */
-    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child)))
-      n += count_files(child);
-    else
-      n++;
+/* 1 when rel was not seen before (and is now). A 64-bit hash stands for
+** the path: two paths sharing one (1 in ~10^9 at 200,000 files) would
+** leave a stale file in the site and count one page once, never lose a
+** page. */
+static int seen_add(render_out *o, const char *rel) {
+  uint64_t h = rel_hash(rel);
+  size_t k;
+  if (2 * (o->n_seen + 1) > o->cap_seen) {
+    size_t cap = o->cap_seen ? 2 * o->cap_seen : 4096;
+    uint64_t *t = pod_xmalloc(cap * sizeof *t);
+    memset(t, 0, cap * sizeof *t);
+    for (size_t i = 0; i < o->cap_seen; i++)
+      if (o->seen[i]) {
+        for (k = o->seen[i] & (cap - 1); t[k]; k = (k + 1) & (cap - 1)) {}
+        t[k] = o->seen[i];
+      }
+    free(o->seen);
+    o->seen = t;
+    o->cap_seen = cap;
   }
-  closedir(d);
-  return n;
+  for (k = h & (o->cap_seen - 1); o->seen[k]; k = (k + 1) & (o->cap_seen - 1))
+    if (o->seen[k] == h) return 0;
+  o->seen[k] = h;
+  o->n_seen++;
+  return 1;
+}
+
+static int seen_has(const render_out *o, const char *rel) {
+  uint64_t h = rel_hash(rel);
+  if (!o->cap_seen) return 0;
+  for (size_t k = h & (o->cap_seen - 1); o->seen[k];
+       k = (k + 1) & (o->cap_seen - 1))
+    if (o->seen[k] == h) return 1;
+  return 0;
+}
+
+/* The standby's path: .NAME.podium-prev in the site's folder. */
+static int standby_path(const char *t, char out[PATH_MAX]) {
+  const char *slash = strrchr(t, '/');
+  int n = slash ? snprintf(out, PATH_MAX, "%.*s/.%s" STANDBY,
+                           (int)(slash - t), t, slash + 1)
+                : snprintf(out, PATH_MAX, ".%s" STANDBY, t);
+  return n > 0 && n < PATH_MAX;
 }
 
 static int is_empty_dir(const char *dir) {
@@ -243,10 +281,10 @@ static int refuse(const char *t, const char *target, const render_opts *opts,
     if (!pod_is_dir(t))
       return pod_err(err, POD_EINPUT, "%s: found a file, expected a folder "
                      "podium rendered (or none)", target);
-    if ((rc = join(marker, t, MARKER, err))) return rc;
+    if ((rc = out_join(marker, t, OUT_MARKER, err))) return rc;
     if (!pod_exists(marker) && !is_empty_dir(t))
       return pod_err(err, POD_EINPUT, "%s: refusing to replace a folder "
-                     "podium did not create (no %s in it)", target, MARKER);
+                     "podium did not create (no %s in it)", target, OUT_MARKER);
   }
   return POD_OK;
 }
@@ -271,8 +309,8 @@ static int remove_stale(const char *t) {
     long pid = strtol(e->d_name + np, &end, 10);
     if (*end || pid <= 0 || pid == (long)getpid()) continue;
     if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-    if (join(path, parent, e->d_name, ignored) ||
-        join(marker, path, MARKER, ignored) || !pod_exists(marker))
+    if (out_join(path, parent, e->d_name, ignored) ||
+        out_join(marker, path, OUT_MARKER, ignored) || !pod_exists(marker))
       continue;
     if (pod_rmtree(path, ignored) == POD_OK) n++;
   }
@@ -280,108 +318,26 @@ static int remove_stale(const char *t) {
   return n;
 }
 
-/* Entries of dir, not counting the marker. */
-static long count_entries(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  long n = 0;
-  if (!d) return -1;
-  while ((e = readdir(d)))
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-        strcmp(e->d_name, MARKER))
-      n++;
-  closedir(d);
-  return n;
+/* The marker of a temporary tree, naming this process (a killed
+** render's tree is removed by the next: remove_stale). */
+static int tmp_marker(const char *tmp, char err[POD_ERRLEN]) {
+  char marker[PATH_MAX], note[64];
+  int rc;
+  snprintf(note, sizeof note, "podium\ntemporary %ld\n", (long)getpid());
+  if ((rc = out_join(marker, tmp, OUT_MARKER, err))) return rc;
+  unlink(marker);   /* a standby's: never written in place */
+  return pod_file_write(marker, note, strlen(note), err);
 }
 
-/* The latest folder time seen, and whether any had nanoseconds. */
-typedef struct dir_times {
-  struct timespec latest;
-  int fine;
-} dir_times;
-
-/* Appends "dir SEC.NSEC REL" for each folder below root/rel (not root). */
-static void list_dirs(const char *root, const char *rel, pod_buf *out,
-                      dir_times *t) {
-  char path[PATH_MAX], ignored[POD_ERRLEN];
-  DIR *d;
-  struct dirent *e;
-  if (*rel ? join(path, root, rel, ignored)
-           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
-    return;
-  if (!(d = opendir(path))) return;
-  while ((e = readdir(d))) {
-    char child[PATH_MAX], sub[PATH_MAX];
-    struct stat st;
-    if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
-      continue;
-    if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
-    if (*rel ? join(sub, rel, e->d_name, ignored)
-             : snprintf(sub, sizeof sub, "%s", e->d_name) >= PATH_MAX)
-      continue;
-    if (join(child, root, sub, ignored)) continue;
-    if (stat(child, &st) || !S_ISDIR(st.st_mode)) continue;
-    pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
-                   st.st_mtim.tv_nsec, sub);
-    if (st.st_mtim.tv_sec > t->latest.tv_sec ||
-        (st.st_mtim.tv_sec == t->latest.tv_sec &&
-         st.st_mtim.tv_nsec > t->latest.tv_nsec))
-      t->latest = st.st_mtim;
-    t->fine |= st.st_mtim.tv_nsec != 0;
-    list_dirs(root, sub, out, t);
+/* A new temporary tree at tmp, empty but for its marker. */
+static int new_tmp(const char *tmp, char err[POD_ERRLEN]) {
+  int rc;
+  if ((rc = pod_rmtree(tmp, err)) || (rc = pod_mkdirs(tmp, err)) ||
+      (rc = tmp_marker(tmp, err))) {
+    char ignored[POD_ERRLEN];
+    pod_rmtree(tmp, ignored);
   }
-  closedir(d);
-}
-
-/* The folder lines of a marker for the tree at root. A change made in
-** the same clock tick as a folder's last one would leave its time as it
-** was, so this returns once the system's clock is past the latest time
-** listed (a few ms at most): any later change shows. A file system that
-** keeps whole seconds (no folder time with nanoseconds) gets no lines:
-** that site is checked by counting its files. */
-static void folder_lines(const char *root, pod_buf *out) {
-  dir_times t = {{0, 0}, 0};
-  struct timespec now;
-  size_t start = out->len;
-  list_dirs(root, "", out, &t);
-  if (!t.fine) {
-    if (out->data) out->data[out->len = start] = '\0';
-    return;
-  }
-  for (int i = 0; i < 200; i++) {   /* 200 ms at most */
-    clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec > t.latest.tv_sec ||
-        (now.tv_sec == t.latest.tv_sec && now.tv_nsec > t.latest.tv_nsec))
-      break;
-    nanosleep(&(struct timespec){0, 1000000}, NULL);
-  }
-}
-
-/* Whether each "dir" line of the marker text still holds below target. */
-static int dirs_same(const char *target, const char *text) {
-  for (const char *p = strstr(text, "\ndir "); p; p = strstr(p + 1, "\ndir ")) {
-    char rel[PATH_MAX], path[PATH_MAX], ignored[POD_ERRLEN];
-    long long sec;
-    long nsec;
-    struct stat st;
-    if (sscanf(p + 5, "%lld.%ld %4095[^\n]", &sec, &nsec, rel) != 3) return 0;
-    if (join(path, target, rel, ignored)) return 0;
-    if (stat(path, &st) || st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec)
-      return 0;
-  }
-  return 1;
-}
-
-/* 1 when the live site's marker lists its folders' times and each is
-** still so (a file added or removed changes its folder's time). */
-static int live_intact(const char *target) {
-  char marker[PATH_MAX], ignored[POD_ERRLEN];
-  pod_buf text = POD_BUF_INIT;
-  int yes = join(marker, target, MARKER, ignored) == POD_OK &&
-            pod_file_read(marker, &text, ignored) == POD_OK &&
-            strstr(text.data, "\ndir ") && dirs_same(target, text.data);
-  pod_buf_free(&text);
-  return yes;
+  return rc;
 }
 
 int render_out_sweep(const char *target) {
@@ -390,34 +346,10 @@ int render_out_sweep(const char *target) {
   return remove_stale(t);
 }
 
-int render_out_current(const char *target, const char *key, long *out_files) {
-  char marker[PATH_MAX], want[200];
-  pod_buf text = POD_BUF_INIT;
-  char ignored[POD_ERRLEN];
-  const char *top;
-  long files = -1, entries = -1;
-  int yes = 0;
-  *out_files = 0;
-  if (!*key || join(marker, target, MARKER, ignored)) return 0;
-  snprintf(want, sizeof want, "podium\nkey %s\nfiles ", key);
-  if (pod_exists(marker) && pod_file_read(marker, &text, ignored) == POD_OK &&
-      !strncmp(pod_buf_str(&text), want, strlen(want)) &&
-      sscanf(pod_buf_str(&text) + strlen(want), "%ld", &files) == 1) {
-    top = strstr(text.data, "\ntop ");
-    if (top && sscanf(top + 5, "%ld", &entries) == 1)
-      yes = entries == count_entries(target) && dirs_same(target, text.data);
-    else   /* a marker without folder times: count the files */
-      yes = files == count_files(target);
-  }
-  if (yes) *out_files = files;
-  pod_buf_free(&text);
-  return yes;
-}
-
 int render_out_open(const render_opts *opts, const char *key,
                     render_out **out, char err[POD_ERRLEN]) {
   render_out *o;
-  char t[PATH_MAX], tmp[PATH_MAX], marker[PATH_MAX], note[64];
+  char t[PATH_MAX], tmp[PATH_MAX];
   int rc, n, stale;
   *out = NULL;
   resolve(opts->out_dir, t);   /* a symlink's folder; no trailing slash */
@@ -428,21 +360,14 @@ int render_out_open(const render_opts *opts, const char *key,
                    ".tmp-PID, the system allows %d)", opts->out_dir, n,
                    PATH_MAX - 1);
   stale = remove_stale(t);
-  snprintf(note, sizeof note, "podium\ntemporary %ld\n", (long)getpid());
-  if ((rc = pod_rmtree(tmp, err)) || (rc = pod_mkdirs(tmp, err)) ||
-      (rc = join(marker, tmp, MARKER, err)) ||
-      (rc = pod_file_write(marker, note, strlen(note), err))) {
-    char ignored[POD_ERRLEN];
-    pod_rmtree(tmp, ignored);
-    return rc;
-  }
+  if ((rc = new_tmp(tmp, err))) return rc;
   o = pod_xmalloc(sizeof *o);
   memset(o, 0, sizeof *o);
   o->target = pod_xstrdup(t);
   o->tmp = pod_xstrdup(tmp);
   o->stale = stale;
-  o->old_files = count_files(t);
-  o->intact = live_intact(t);
+  o->old_files = out_count_files(t);
+  o->intact = out_live_intact(t);
   snprintf(o->key, sizeof o->key, "%s", key);
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->work, NULL);
@@ -452,6 +377,61 @@ int render_out_open(const render_opts *opts, const char *key,
   o->started = pthread_create(&o->thread, NULL, writer, o) == 0;
   *out = o;
   return POD_OK;
+}
+
+int render_out_use_standby(render_out *o, render_incr *in,
+                           char err[POD_ERRLEN]) {
+  char standby[PATH_MAX], ignored[POD_ERRLEN];
+  if (!standby_path(o->target, standby) || !pod_exists(standby))
+    return POD_OK;
+  if (!render_incr_reusing(in) || !out_tree_intact(standby) ||
+      !render_incr_load_prev(in, standby)) {
+    render_incr_load_prev(in, NULL);   /* of no use: another base key,
+                                       ** or touched */
+    pod_rmtree(standby, ignored);
+    return POD_OK;
+  }
+  /* nothing is written yet: the empty tree makes way for the standby */
+  if (pod_rmtree(o->tmp, ignored) != POD_OK ||
+      pod_rename(standby, o->tmp, ignored) != POD_OK) {
+    render_incr_load_prev(in, NULL);
+    pod_rmtree(standby, ignored);
+    return new_tmp(o->tmp, err);
+  }
+  o->standby = 1;
+  o->prev = in;
+  /* its marker says temporary from now on: if this render is killed,
+  ** the next removes it */
+  return tmp_marker(o->tmp, err);
+}
+
+/* Removes the files below root/rel that this render did not write, and
+** the folders left empty (the standby's pages that are no more). */
+static void sweep_unseen(render_out *o, const char *root, const char *rel) {
+  char path[PATH_MAX], ignored[POD_ERRLEN];
+  DIR *d;
+  struct dirent *e;
+  if (*rel ? out_join(path, root, rel, ignored)
+           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
+    return;
+  if (!(d = opendir(path))) return;
+  while ((e = readdir(d))) {
+    char sub[PATH_MAX], child[PATH_MAX];
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+        (!*rel && !strcmp(e->d_name, OUT_MARKER)))
+      continue;
+    if (*rel ? out_join(sub, rel, e->d_name, ignored)
+             : snprintf(sub, sizeof sub, "%s", e->d_name) >= PATH_MAX)
+      continue;
+    if (out_join(child, root, sub, ignored)) continue;
+    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child))) {
+      sweep_unseen(o, root, sub);
+      rmdir(child);   /* when it is empty now */
+    } else if (!seen_has(o, sub)) {
+      unlink(child);
+    }
+  }
+  closedir(d);
 }
 
 /* Makes the folder of path unless it was made already. */
@@ -475,10 +455,10 @@ static int write_now(render_out *o, const char *rel, const void *data,
                      size_t n, int part, char err[POD_ERRLEN]) {
   char path[PATH_MAX], live[PATH_MAX];
   const char *slash = strrchr(rel, '/');
-  int rc;
+  int rc, fresh = 1;
   /* the live path is shorter than the temporary one */
-  if ((rc = join(path, o->tmp, rel, err)) ||
-      (rc = join(live, o->target, rel, err)))
+  if ((rc = out_join(path, o->tmp, rel, err)) ||
+      (rc = out_join(live, o->target, rel, err)))
     return rc;
   if (part == PART_MORE || part == PART_LAST) {  /* made by its first part */
     if ((rc = pod_file_append(path, data, n, err))) return rc;
@@ -486,6 +466,21 @@ static int write_now(render_out *o, const char *rel, const void *data,
     o->written++;
     if (!o->old_files || !pod_files_same(live, path)) o->changed++;
     return POD_OK;
+  }
+  if (o->standby) {
+    fresh = seen_add(o, rel);
+    if (part == PART_LINK && render_incr_prev_same(o->prev, rel)) {
+      o->written++;   /* the standby's file is the live page already */
+      o->reused++;
+      o->kept++;
+      return POD_OK;
+    }
+    /* the standby's file may be a hard link of a live page: it goes
+    ** before anything is written at its path (always: a path whose hash
+    ** was seen is taken as written twice, never written in place) */
+    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR)
+      return pod_err(err, POD_EIO, "%s: cannot remove: %s", path,
+                     strerror(errno));
   }
   if (slash && (rc = made_dir(o, path, slash, err))) return rc;
   if (part == PART_LINK) {   /* the live site's file, unchanged */
@@ -496,7 +491,8 @@ static int write_now(render_out *o, const char *rel, const void *data,
   }
   int again;  /* written twice: count it once */
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
-  if (part == PART_FIRST || !strcmp(rel, MARKER) ||
+  again |= !fresh;
+  if (part == PART_FIRST || !strcmp(rel, OUT_MARKER) ||
       !strcmp(rel, RENDER_MANIFEST) || again)
     return POD_OK;
   o->written++;
@@ -627,7 +623,7 @@ int render_out_live(render_out *o, const char *rel) {
   /* below a folder: there when its manifest says so (the top's files,
   ** whose folder time the marker does not keep, are looked at) */
   if (o->intact && strchr(rel, '/')) return 1;
-  return join(live, o->target, rel, ignored) == POD_OK && pod_exists(live);
+  return out_join(live, o->target, rel, ignored) == POD_OK && pod_exists(live);
 }
 
 const char *render_out_target(const render_out *o) { return o->target; }
@@ -660,8 +656,8 @@ int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
   while (rc == POD_OK && (e = readdir(d))) {
     char from[PATH_MAX], rel[PATH_MAX];
     if (e->d_name[0] == '.') continue;
-    if ((rc = join(from, src_dir, e->d_name, err)) ||
-        (rc = join(rel, rel_dir, e->d_name, err)))
+    if ((rc = out_join(from, src_dir, e->d_name, err)) ||
+        (rc = out_join(rel, rel_dir, e->d_name, err)))
       break;
     if (pod_is_dir(from)) rc = render_out_copy(o, from, rel, err);
     else if ((rc = pod_file_read(from, &data, err)) == POD_OK)
@@ -677,6 +673,7 @@ static void out_free(render_out *o) {
   pthread_cond_destroy(&o->work);
   pthread_cond_destroy(&o->room);
   for (int k = 0; k < o->n_made && k < MADE_DIRS; k++) free(o->made[k]);
+  free(o->seen);
   free(o->target);
   free(o->tmp);
   free(o);
@@ -690,6 +687,34 @@ void render_out_abort(render_out *o) {
   out_free(o);
 }
 
+/* A marker for the tree at o->tmp as it is, so that it can be checked
+** as a standby (standby_intact). */
+static int write_standby_marker(render_out *o) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  int rc;
+  pod_buf_printf(&text, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
+                 o->written, out_count_entries(o->tmp));
+  out_folder_lines(o->tmp, &text);
+  if ((rc = out_join(marker, o->tmp, OUT_MARKER, ignored)) == POD_OK) {
+    unlink(marker);
+    rc = pod_file_write(marker, text.data, text.len, ignored);
+  }
+  pod_buf_free(&text);
+  return rc;
+}
+
+/* The old tree at o->tmp: kept as the standby when the new site took
+** pages from it (mostly hard links of the new one: little room), else
+** removed, with any older standby. Failing here loses nothing. */
+static void keep_or_remove(render_out *o) {
+  char standby[PATH_MAX], ignored[POD_ERRLEN];
+  int ok = standby_path(o->target, standby);
+  if (ok) pod_rmtree(standby, ignored);
+  if (!ok || !o->reused || pod_rename(o->tmp, standby, ignored) != POD_OK)
+    pod_rmtree(o->tmp, ignored);
+}
+
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
   char from[PATH_MAX], to[PATH_MAX];
@@ -700,17 +725,20 @@ int render_out_commit(render_out *o, render_stats *stats,
     render_out_abort(o);
     return rc;
   }
+  /* the standby's files that no page wrote are no more */
+  if (o->standby) sweep_unseen(o, o->tmp, "");
   stats->pages = o->written;
   stats->changed = o->changed;
   stats->reused = o->reused;
+  stats->kept = o->kept;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
   /* the marker: key, files, the top's entries and the time of each
   ** folder of the tree that will be live (render_out_current) */
   pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
-                 o->written, count_entries(stats->unchanged ? o->target : o->tmp));
-  folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
-  if ((rc = write_now(o, MARKER, marker.data, marker.len, PART_WHOLE, err))) {
+                 o->written, out_count_entries(stats->unchanged ? o->target : o->tmp));
+  out_folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
+  if ((rc = write_now(o, OUT_MARKER, marker.data, marker.len, PART_WHOLE, err))) {
     pod_buf_free(&marker);
     render_out_abort(o);
     return rc;
@@ -718,17 +746,25 @@ int render_out_commit(render_out *o, render_stats *stats,
   if (stats->unchanged) {
     /* same pages from a new key (a template comment, a new binary): keep
     ** the site, remember the key */
-    join(from, o->tmp, MARKER, err);     /* both fit: written before */
-    join(to, o->target, MARKER, err);
+    out_join(from, o->tmp, OUT_MARKER, err);     /* both fit: written before */
+    out_join(to, o->target, OUT_MARKER, err);
     if (!pod_file_same(to, marker.data, marker.len))
       rc = pod_rename(from, to, err);
     /* and the manifest of the new key (incr.c), when there is one */
-    join(from, o->tmp, RENDER_MANIFEST, err);
-    join(to, o->target, RENDER_MANIFEST, err);
+    out_join(from, o->tmp, RENDER_MANIFEST, err);
+    out_join(to, o->target, RENDER_MANIFEST, err);
     if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))
       rc = pod_rename(from, to, err);
     pod_buf_free(&marker);
-    render_out_abort(o);
+    render_out_finish(o, err);
+    /* the updated standby holds the live pages: kept, with a marker of
+    ** its own and the live manifest, else removed */
+    if (rc == POD_OK && o->standby && pod_exists(from) &&
+        write_standby_marker(o) == POD_OK)
+      keep_or_remove(o);
+    else
+      pod_rmtree(o->tmp, err);
+    out_free(o);
     return rc;
   }
   pod_buf_free(&marker);
@@ -738,7 +774,7 @@ int render_out_commit(render_out *o, render_stats *stats,
     render_out_abort(o);
     return rc;
   }
-  pod_rmtree(o->tmp, err);  /* the old site; failing here loses nothing */
+  keep_or_remove(o);
   out_free(o);
   return POD_OK;
 }

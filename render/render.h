@@ -45,6 +45,8 @@ typedef struct render_stats {
   long changed;    /* files that differ from the previous site */
   long reused;     /* pages taken from the previous site unrendered
                    ** (their fingerprints did not change: render/incr.c) */
+  long kept;       /* of those, files the tree updated held already (the
+                   ** standby: render/output.c), neither linked nor copied */
   int unchanged;   /* 1: nothing differed, the old site was kept */
   int skipped;     /* 1: the render key matched, nothing was rendered */
   int stale;       /* temporary trees of killed renders removed */

@@ -133,6 +133,13 @@ int render_out_live(render_out *o, const char *rel);
 const char *render_out_target(const render_out *o);
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
                     char err[POD_ERRLEN]);
+/* An incremental render (in read the live site's manifest) updates the
+** tree the live site replaced, kept beside it, instead of filling an
+** empty one: call before anything is written. A standby of no use
+** (another base key, files added or removed in it) is removed. */
+struct render_incr;
+int render_out_use_standby(render_out *o, struct render_incr *in,
+                           char err[POD_ERRLEN]);
 /* Swaps the new tree in when anything differs; frees o either way. */
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]);

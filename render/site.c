@@ -160,7 +160,8 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                                   opts->content_dir, i18n_dir, langs,
                                   opts->project, base, err)) ||
       (rc = render_incr_open(db, base, render_out_target(s.out), &incr,
-                             err))) {
+                             err)) ||
+      (rc = render_out_use_standby(s.out, incr, err))) {
     render_out_abort(s.out);
     goto done;
   }

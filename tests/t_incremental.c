@@ -347,7 +347,83 @@ static void test_render_incremental_run_list_pages(void) {
   pod_buf_free(&e);
 }
 
+/* The inode of the file or folder at path (below the tests' folder). */
+static long long inode_at(const char *path) {
+  struct stat st;
+  return stat(test_path(path), &st) == 0 ? (long long)st.st_ino : -1;
+}
+
+/* An incremental render updates the tree the live site replaced (kept
+** beside it as .inc.podium-prev) instead of making a new one: its
+** folders come back as the live site's; pages gone from the registry
+** go from it too; a kept tree touched by hand is not used. Each render
+** is the full render's site. */
+static void test_render_incremental_updates_the_kept_tree(void) {
+  static const char *const prev = "." "inc" ".podium-prev";
+  char e[POD_ERRLEN];
+  long long first_runs, second_runs;
+  counts c;
+  demo_site();
+  /* a full render keeps no tree: the old one shares nothing with it */
+  CHECK(!pod_exists(test_path(prev)));
+  first_runs = inode_at("inc/en/runs");
+  benchmark("new1", "inference_time_1700000100.csv", "newmodel-a", "0.0050");
+  ingest("--task text-classification new1");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  /* the first site is kept, and the live one is a new tree */
+  CHECK(pod_exists(test_path(prev)));
+  CHECK(inode_at("inc/en/runs") != first_runs);
+  CHECK(inode_at(".inc.podium-prev/en/runs") == first_runs);
+  second_runs = inode_at("inc/en/runs");
+  benchmark("new2", "inference_time_1700000200.csv", "newmodel-b", "0.0060");
+  ingest("--task text-classification new2");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  /* the kept first tree was updated into the third site */
+  CHECK_INT(inode_at("inc/en/runs"), first_runs);
+  CHECK_INT(inode_at(".inc.podium-prev/en/runs"), second_runs);
+  CHECK(pod_exists(test_path("inc/en/models/newmodel-b.html")));
+  /* newmodel-a's file read again as another model's: its run pages and
+  ** model pages are gone from the registry, and from the kept tree
+  ** updated into the next site (render_both compares it whole) */
+  benchmark("new1", "inference_time_1700000100.csv", "newmodel-z", "0.0055");
+  ingest("--replace --task text-classification new1");
+  CHECK(pod_exists(test_path(".inc.podium-prev/en/models/newmodel-a.html")));
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  CHECK(!pod_exists(test_path("inc/en/models/newmodel-a.html")));
+  CHECK(pod_exists(test_path("inc/en/models/newmodel-z.html")));
+  CHECK_INT(inode_at("inc/en/runs"), second_runs);
+  /* a page removed from the kept tree by hand: the tree is not trusted
+  ** (its folder's time changed), a new one is made */
+  CHECK_RC(pod_rmtree(test_path(".inc.podium-prev/en/runs/1.html"), e),
+           POD_OK, e);
+  benchmark("new3", "inference_time_1700000300.csv", "newmodel-c", "0.0070");
+  ingest("--task text-classification new3");
+  c = render_both("", __LINE__);
+  CHECK(c.reused > 0);
+  CHECK(inode_at("inc/en/runs") != first_runs);
+  CHECK(pod_exists(test_path("inc/en/runs/1.html")));
+  /* a template override renders every page: no tree is kept */
+  {
+    pod_buf run = POD_BUF_INIT;
+    char from[4096];
+    snprintf(from, sizeof from, "%s/templates/run.html", test_root());
+    CHECK_RC(pod_file_read(from, &run, e), POD_OK, e);
+    pod_buf_adds(&run, "<p>overridden</p>\n");
+    test_make_folder_of(test_path("tpl/run.html"));
+    test_write(test_path("tpl/run.html"), run.data, run.len);
+    pod_buf_free(&run);
+  }
+  c = render_both("--templates tpl", __LINE__);
+  CHECK_INT(c.reused, 0);
+  CHECK(!pod_exists(test_path(prev)));
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_updates_the_kept_tree",
+   test_render_incremental_updates_the_kept_tree},
   {"render_incremental_run_list_pages", test_render_incremental_run_list_pages},
   {"render_incremental_after_a_new_estimate",
    test_render_incremental_after_a_new_estimate},

@@ -1,0 +1,33 @@
+/*
+** render/output_int.h -- what output.c (the output tree) and marker.c
+** (its marker and the checks on it) share.
+*/
+#ifndef PODIUM_OUTPUT_INT_H
+#define PODIUM_OUTPUT_INT_H
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <limits.h>
+
+#define OUT_MARKER ".podium-site"
+
+/* out = "a/b"; POD_EINPUT naming the path when it does not fit. */
+int out_join(char out[PATH_MAX], const char *a, const char *b,
+             char err[POD_ERRLEN]);
+/* Files below dir, the marker and the manifest not counted. */
+long out_count_files(const char *dir);
+/* Entries of dir, not counting the marker; -1 when it cannot be read. */
+long out_count_entries(const char *dir);
+/* Appends the marker's folder lines for the tree at root. */
+void out_folder_lines(const char *root, pod_buf *out);
+/* Whether each "dir" line of the marker text still holds below target. */
+int out_dirs_same(const char *target, const char *text);
+/* 1 when the live site's marker lists its folders' times and each is
+** still so. */
+int out_live_intact(const char *target);
+/* 1 when the folder at p (not a link) holds a live site's marker whose
+** folder times and top entries still hold (output.c's standby). */
+int out_tree_intact(const char *p);
+
+#endif
