@@ -86,16 +86,21 @@ typedef struct dir_times {
   int fine;
 } dir_times;
 
+DIR *out_open_below(const char *root, const char *rel) {
+  char path[PATH_MAX], ignored[POD_ERRLEN];
+  if (*rel ? out_join(path, root, rel, ignored)
+           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
+    return NULL;
+  return opendir(path);
+}
+
 /* Appends "dir SEC.NSEC REL" for each folder below root/rel (not root). */
 static void list_dirs(const char *root, const char *rel, pod_buf *out,
                       dir_times *t) {
-  char path[PATH_MAX], ignored[POD_ERRLEN];
+  char ignored[POD_ERRLEN];
   DIR *d;
   struct dirent *e;
-  if (*rel ? out_join(path, root, rel, ignored)
-           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
-    return;
-  if (!(d = opendir(path))) return;
+  if (!(d = out_open_below(root, rel))) return;
   while ((e = readdir(d))) {
     char child[PATH_MAX], sub[PATH_MAX];
     struct stat st;
@@ -215,3 +220,17 @@ int out_tree_intact(const char *p) {
   return yes;
 }
 
+
+int out_tree_ours(const char *p) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN], head[8];
+  struct stat st;
+  FILE *f;
+  size_t n = 0;
+  if (lstat(p, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+      access(p, W_OK) != 0 || out_join(marker, p, OUT_MARKER, ignored) ||
+      !(f = fopen(marker, "rb")))
+    return 0;
+  n = fread(head, 1, 7, f);
+  fclose(f);
+  return n == 7 && !memcmp(head, "podium\n", 7);
+}

@@ -318,15 +318,29 @@ static int remove_stale(const char *t) {
   return n;
 }
 
+/* Writes dir's marker whole under another name and renames it over the
+** old one: a tree is never without one (remove_stale keys on it), and a
+** standby's, maybe a hard link, is never written in place. */
+static int put_marker(const char *dir, const char *text, size_t n,
+                      char err[POD_ERRLEN]) {
+  char marker[PATH_MAX], fresh[PATH_MAX];
+  int rc;
+  if ((rc = out_join(marker, dir, OUT_MARKER, err)) ||
+      (rc = out_join(fresh, dir, OUT_MARKER ".new", err)))
+    return rc;
+  unlink(fresh);
+  if ((rc = pod_file_write(fresh, text, n, err)) ||
+      (rc = pod_rename(fresh, marker, err)))
+    unlink(fresh);
+  return rc;
+}
+
 /* The marker of a temporary tree, naming this process (a killed
 ** render's tree is removed by the next: remove_stale). */
 static int tmp_marker(const char *tmp, char err[POD_ERRLEN]) {
-  char marker[PATH_MAX], note[64];
-  int rc;
+  char note[64];
   snprintf(note, sizeof note, "podium\ntemporary %ld\n", (long)getpid());
-  if ((rc = out_join(marker, tmp, OUT_MARKER, err))) return rc;
-  unlink(marker);   /* a standby's: never written in place */
-  return pod_file_write(marker, note, strlen(note), err);
+  return put_marker(tmp, note, strlen(note), err);
 }
 
 /* A new temporary tree at tmp, empty but for its marker. */
@@ -382,39 +396,39 @@ int render_out_open(const render_opts *opts, const char *key,
 int render_out_use_standby(render_out *o, render_incr *in,
                            char err[POD_ERRLEN]) {
   char standby[PATH_MAX], ignored[POD_ERRLEN];
-  if (!standby_path(o->target, standby) || !pod_exists(standby))
+  /* a folder there that podium did not make, or may not change, is left
+  ** alone: no standby this time */
+  if (!standby_path(o->target, standby) || !out_tree_ours(standby))
     return POD_OK;
-  if (!render_incr_reusing(in) || !out_tree_intact(standby) ||
-      !render_incr_load_prev(in, standby)) {
-    render_incr_load_prev(in, NULL);   /* of no use: another base key,
-                                       ** or touched */
+  if (!render_incr_reusing(in)) {   /* a full render: of no use */
     pod_rmtree(standby, ignored);
     return POD_OK;
   }
-  /* nothing is written yet: the empty tree makes way for the standby */
+  /* taken first (one rename: another render cannot take it too), then
+  ** checked: what is checked is what is used. Nothing is written yet:
+  ** the empty tree makes way. */
   if (pod_rmtree(o->tmp, ignored) != POD_OK ||
-      pod_rename(standby, o->tmp, ignored) != POD_OK) {
+      pod_rename(standby, o->tmp, ignored) != POD_OK)
+    return new_tmp(o->tmp, err);
+  /* of no use (another base key, touched by hand), or its marker cannot
+  ** be written: a new tree */
+  if (!out_tree_intact(o->tmp) || !render_incr_load_prev(in, o->tmp) ||
+      tmp_marker(o->tmp, ignored) != POD_OK) {
     render_incr_load_prev(in, NULL);
-    pod_rmtree(standby, ignored);
     return new_tmp(o->tmp, err);
   }
   o->standby = 1;
   o->prev = in;
-  /* its marker says temporary from now on: if this render is killed,
-  ** the next removes it */
-  return tmp_marker(o->tmp, err);
+  return POD_OK;
 }
 
 /* Removes the files below root/rel that this render did not write, and
 ** the folders left empty (the standby's pages that are no more). */
 static void sweep_unseen(render_out *o, const char *root, const char *rel) {
-  char path[PATH_MAX], ignored[POD_ERRLEN];
+  char ignored[POD_ERRLEN];
   DIR *d;
   struct dirent *e;
-  if (*rel ? out_join(path, root, rel, ignored)
-           : snprintf(path, sizeof path, "%s", root) >= PATH_MAX)
-    return;
-  if (!(d = opendir(path))) return;
+  if (!(d = out_open_below(root, rel))) return;
   while ((e = readdir(d))) {
     char sub[PATH_MAX], child[PATH_MAX];
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
@@ -462,7 +476,8 @@ static int write_now(render_out *o, const char *rel, const void *data,
     return rc;
   if (part == PART_MORE || part == PART_LAST) {  /* made by its first part */
     if ((rc = pod_file_append(path, data, n, err))) return rc;
-    if (part == PART_MORE) return POD_OK;
+    /* the manifest in parts is bookkeeping, as whole (below) */
+    if (part == PART_MORE || !strcmp(rel, RENDER_MANIFEST)) return POD_OK;
     o->written++;
     if (!o->old_files || !pod_files_same(live, path)) o->changed++;
     return POD_OK;
@@ -690,16 +705,13 @@ void render_out_abort(render_out *o) {
 /* A marker for the tree at o->tmp as it is, so that it can be checked
 ** as a standby (standby_intact). */
 static int write_standby_marker(render_out *o) {
-  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  char ignored[POD_ERRLEN];
   pod_buf text = POD_BUF_INIT;
   int rc;
   pod_buf_printf(&text, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
                  o->written, out_count_entries(o->tmp));
   out_folder_lines(o->tmp, &text);
-  if ((rc = out_join(marker, o->tmp, OUT_MARKER, ignored)) == POD_OK) {
-    unlink(marker);
-    rc = pod_file_write(marker, text.data, text.len, ignored);
-  }
+  rc = put_marker(o->tmp, text.data, text.len, ignored);
   pod_buf_free(&text);
   return rc;
 }
@@ -710,14 +722,17 @@ static int write_standby_marker(render_out *o) {
 static void keep_or_remove(render_out *o) {
   char standby[PATH_MAX], ignored[POD_ERRLEN];
   int ok = standby_path(o->target, standby);
-  if (ok) pod_rmtree(standby, ignored);
+  if (ok && pod_exists(standby)) {   /* only podium's own goes */
+    if (out_tree_ours(standby)) pod_rmtree(standby, ignored);
+    else ok = 0;
+  }
   if (!ok || !o->reused || pod_rename(o->tmp, standby, ignored) != POD_OK)
     pod_rmtree(o->tmp, ignored);
 }
 
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
-  char from[PATH_MAX], to[PATH_MAX];
+  char from[PATH_MAX], to[PATH_MAX], ignored[POD_ERRLEN];
   pod_buf marker = POD_BUF_INIT;
   int rc = render_out_finish(o, err);
   stats->stale = o->stale;
@@ -746,10 +761,9 @@ int render_out_commit(render_out *o, render_stats *stats,
   if (stats->unchanged) {
     /* same pages from a new key (a template comment, a new binary): keep
     ** the site, remember the key */
-    out_join(from, o->tmp, OUT_MARKER, err);     /* both fit: written before */
-    out_join(to, o->target, OUT_MARKER, err);
+    out_join(to, o->target, OUT_MARKER, err);   /* fits: written before */
     if (!pod_file_same(to, marker.data, marker.len))
-      rc = pod_rename(from, to, err);
+      rc = put_marker(o->target, marker.data, marker.len, err);
     /* and the manifest of the new key (incr.c), when there is one */
     out_join(from, o->tmp, RENDER_MANIFEST, err);
     out_join(to, o->target, RENDER_MANIFEST, err);
@@ -763,7 +777,7 @@ int render_out_commit(render_out *o, render_stats *stats,
         write_standby_marker(o) == POD_OK)
       keep_or_remove(o);
     else
-      pod_rmtree(o->tmp, err);
+      pod_rmtree(o->tmp, ignored);
     out_free(o);
     return rc;
   }

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+#include <dirent.h>
 #include <limits.h>
 
 #define OUT_MARKER ".podium-site"
@@ -15,6 +16,8 @@
 /* out = "a/b"; POD_EINPUT naming the path when it does not fit. */
 int out_join(char out[PATH_MAX], const char *a, const char *b,
              char err[POD_ERRLEN]);
+/* The folder root/rel ("" is root) opened for readdir, or NULL. */
+DIR *out_open_below(const char *root, const char *rel);
 /* Files below dir, the marker and the manifest not counted. */
 long out_count_files(const char *dir);
 /* Entries of dir, not counting the marker; -1 when it cannot be read. */
@@ -29,5 +32,8 @@ int out_live_intact(const char *target);
 /* 1 when the folder at p (not a link) holds a live site's marker whose
 ** folder times and top entries still hold (output.c's standby). */
 int out_tree_intact(const char *p);
+/* 1 when p is a folder (not a link) that podium made (its marker) and
+** this process may change: a standby may be removed or taken. */
+int out_tree_ours(const char *p);
 
 #endif
