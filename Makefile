@@ -45,7 +45,7 @@ STORE_SRC  := store/store.c store/batch.c store/checkpoint.c store/env.c store/p
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \
               analysis/table.c analysis/pareto.c analysis/metrics.c \
               analysis/estimate.c
-INGEST_SRC := ingest/ingest.c ingest/detect.c ingest/expand.c ingest/csv.c ingest/value.c ingest/manifest.c ingest/percent.c ingest/id_map.c ingest/read_ahead.c \
+INGEST_SRC := ingest/ingest.c ingest/session.c ingest/detect.c ingest/expand.c ingest/csv.c ingest/value.c ingest/manifest.c ingest/percent.c ingest/id_map.c ingest/read_ahead.c \
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/codecarbon_runs.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c

@@ -8,8 +8,13 @@
 #   - a folder of 10,000 training logs, a third each Keras CSVLogger,
 #     Lightning metrics.csv and transformers trainer_state.json;
 #   - 10,000 experiment folders, each with its own emissions.csv of 3 runs.
-# Prints rows/s, the ratio (podium rows/s / sqlite3 rows/s), the CPU
-# seconds (user + system) of both and podium's peak RSS; writes the table
+# Each layout is measured as REPEAT pairs (default 3, BENCH_REPEAT=N),
+# podium then sqlite3, alternated, so that both see the same moments of a
+# shared machine; a figure is the median of its pairs (one run moved by
+# +-10% on this machine, session 11), and the ratios of the pairs are
+# printed beside it. Prints rows/s, the ratio (podium rows/s / sqlite3
+# rows/s), the CPU seconds (user + system) of both and podium's peak RSS
+# (the highest of its runs); writes the table
 # into docs/PERFORMANCE.md between the bench:ingest markers (the notes
 # around it are written by hand).
 # Usage: bench/ingest.sh PODIUM GEN_CODECARBON GEN_TRAINLOGS [SIZES] [LOGS]
@@ -19,6 +24,7 @@ gen=$2
 genlogs=$3
 sizes=${4:-100000 1000000}
 nlogs=${5:-10000}
+reps=${BENCH_REPEAT:-3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 out=docs/PERFORMANCE.md
@@ -46,11 +52,30 @@ sqlite_run() {
   s_cpu=$(cpu "$dir/stime.txt")
 }
 
-# one table line: layout rows p_s s_s rss stored (and p_cpu, s_cpu set):
-# the ratio is by wall time; CPU (user + system) is beside it, as a
-# shared machine slows the wall time of podium's two threads more
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# REPEAT alternated pairs: podium on $1, then the shell function $2 (the
+# sqlite3 side); sets p_s, s_s, p_cpu, s_cpu (medians), p_rss (highest)
+# and pairs (each pair's ratio)
+pairs() {
+  _ps= _ss= _pc= _sc= p_max=0 pairs= _i=0
+  while [ "$_i" -lt "$reps" ]; do
+    podium_run "$1"
+    "$2"
+    _ps="$_ps $p_s" _ss="$_ss $s_s" _pc="$_pc $p_cpu" _sc="$_sc $s_cpu"
+    p_max=$(echo "$p_max $p_rss" | awk '{print ($2 > $1) ? $2 : $1}')
+    pairs="$pairs${pairs:+ }$(echo "$s_s $p_s" | awk '{printf "%.2f", $1 / $2}')"
+    _i=$((_i + 1))
+  done
+  p_s=$(median $_ps) s_s=$(median $_ss) p_cpu=$(median $_pc)
+  s_cpu=$(median $_sc) p_rss=$p_max
+}
+
+# one table line: layout rows p_s s_s rss stored (and p_cpu, s_cpu,
+# pairs set): the ratio is by wall time; CPU (user + system) is beside
+# it, as a shared machine slows the wall time of podium's two threads more
 line() {
-  echo "$1 $2 $3 $4 $5 $p_cpu $s_cpu" | awk -v stored="$6" '{printf "| %s | %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %.2f s / %.2f s (%.2fx) | %s MB | %s |\n", $1, $2, $3, $2/$3, $4, $2/$4, $4/$3, $6, $7, $7/$6, $5, stored}'
+  echo "$1 $2 $3 $4 $5 $p_cpu $s_cpu" | awk -v stored="$6" -v pairs="$pairs" '{printf "| %s | %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %s | %.2f s / %.2f s (%.2fx) | %s MB | %s |\n", $1, $2, $3, $2/$3, $4, $2/$4, $4/$3, pairs, $6, $7, $7/$6, $5, stored}'
 }
 
 rows=""
@@ -58,9 +83,11 @@ for layout in runs snapshots; do
   for n in $sizes; do
     f="$dir/emissions-$layout-$n.csv"
     "$gen" "$n" "$layout" > "$f"
-    podium_run "$f"
-    rm -f "$dir/s.db"
-    sqlite_run "$dir/s.db" '.mode csv' ".import $f t" </dev/null
+    sqlite_csv() {
+      rm -f "$dir/s.db"
+      sqlite_run "$dir/s.db" '.mode csv' ".import $f t" </dev/null
+    }
+    pairs "$f" sqlite_csv
     stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
     l=$(line "codecarbon-$layout" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
     echo "$l"
@@ -76,7 +103,6 @@ done
 # podium's files is.
 logs="$dir/logs"
 "$genlogs" "$logs" "$nlogs"
-podium_run "$logs"
 {
   echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
   echo "CREATE TABLE keras(epoch,accuracy,loss,lr,val_accuracy,val_loss);"
@@ -90,8 +116,11 @@ podium_run "$logs"
     esac
   done
 } > "$dir/import.sql"
-rm -f "$dir/s.db"
-sqlite_run "$dir/s.db" < "$dir/import.sql"
+sqlite_logs() {
+  rm -f "$dir/s.db" "$dir/s.db-wal" "$dir/s.db-shm"
+  sqlite_run "$dir/s.db" < "$dir/import.sql"
+}
+pairs "$logs" sqlite_logs
 # rows: what sqlite3 stored (CSV data rows, JSON lines), for both sides
 n=$(sqlite3 "$dir/s.db" "SELECT (SELECT count(*) FROM keras) + (SELECT count(*) FROM lit) + (SELECT count(*) FROM json)")
 stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
@@ -112,15 +141,17 @@ awk -v d="$dir/exp" -v n="$nfiles" 'NR == 1 { h = $0; next }
     if ((NR - 2) % 3 == 0) { system("mkdir -p " d sprintf("/e%05d", k)); print h > f }
     print >> f; if ((NR - 2) % 3 == 2) close(f) }' "$dir/exp-all.csv"
 rm -f "$dir/exp-all.csv"
-podium_run "$dir/exp"
 {
   echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
   find "$dir/exp" -type f | sort | sed 's/^/.import --csv --skip 1 /; s/$/ t/' | head -1 |
     sed 's/--skip 1 //'   # the first creates the table from its header
   find "$dir/exp" -type f | sort | tail -n +2 | sed 's/^/.import --csv --skip 1 /; s/$/ t/'
 } > "$dir/import-exp.sql"
-rm -f "$dir/s.db"
-sqlite_run "$dir/s.db" < "$dir/import-exp.sql"
+sqlite_exp() {
+  rm -f "$dir/s.db" "$dir/s.db-wal" "$dir/s.db-shm"
+  sqlite_run "$dir/s.db" < "$dir/import-exp.sql"
+}
+pairs "$dir/exp" sqlite_exp
 n=$(sqlite3 "$dir/s.db" "SELECT count(*) FROM t")
 stored=$(sqlite3 "$dir/p.db" "SELECT (SELECT count(*) FROM runs) || ' / ' || (SELECT count(*) FROM measurements_all) || ' / ' || (SELECT count(*) FROM samples)")
 l=$(line "codecarbon-$nfiles-files" "$n" "$p_s" "$s_s" "$p_rss" "$stored")
@@ -132,10 +163,10 @@ rm -rf "$dir/exp"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 {
   echo "<!-- bench:ingest -->"
-  echo "Machine: $(nproc) CPUs, $cpu; SQLite $(sqlite3 --version | cut -d' ' -f1); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+  echo "Machine: $(nproc) CPUs, $cpu; SQLite $(sqlite3 --version | cut -d' ' -f1); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; medians of $reps alternated pairs."
   echo
-  echo "| layout | rows | podium | podium rows/s | sqlite3 .import | sqlite3 rows/s | ratio | CPU podium / sqlite3 (ratio) | podium peak RSS | runs / measurements / samples |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| layout | rows | podium | podium rows/s | sqlite3 .import | sqlite3 rows/s | ratio | each pair | CPU podium / sqlite3 (ratio) | podium peak RSS | runs / measurements / samples |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf "%s" "$rows"
   echo "<!-- /bench:ingest -->"
 } > "$dir/table.md"

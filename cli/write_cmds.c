@@ -62,6 +62,7 @@ typedef struct held_line {
   char *path;
   char *twin;         /* skipped: the path its bytes went in under */
   long batch;         /* ingest_session_commits when it was held */
+  int idx;            /* its place in the list of paths */
   int added;
   long bad_rows;
 } held_line;
@@ -71,18 +72,14 @@ typedef struct held_lines {
   size_t n, cap;
 } held_lines;
 
-static void hold(held_lines *h, const ingest_path *p, int status, long rows,
-                 const ingest_report *rep, const char *error, int quiet,
-                 long batch) {
-  held_line *l;
-  if (h->n == h->cap) {
-    h->cap = h->cap ? 2 * h->cap : 64;
-    h->l = pod_xrealloc(h->l, h->cap * sizeof *h->l);
-  }
-  l = &h->l[h->n++];
+/* Fills l with what ingest said of p (l is cleared first). */
+static void say(held_line *l, const ingest_path *p, int idx, int status,
+                long rows, const ingest_report *rep, const char *error,
+                int quiet, long batch) {
   memset(l, 0, sizeof *l);
   l->path = pod_xstrdup(p->path);
   l->batch = batch;
+  l->idx = idx;
   l->added = status == INGEST_ADDED;
   l->twin = status == INGEST_SKIPPED && rep->twin ? pod_xstrdup(rep->twin)
                                                    : NULL;
@@ -117,6 +114,65 @@ static void hold(held_lines *h, const ingest_path *p, int status, long rows,
   }
 }
 
+static void hold(held_lines *h, const ingest_path *p, int idx, int status,
+                 long rows, const ingest_report *rep, const char *error,
+                 int quiet, long batch) {
+  if (h->n == h->cap) {
+    h->cap = h->cap ? 2 * h->cap : 64;
+    h->l = pod_xrealloc(h->l, h->cap * sizeof *h->l);
+  }
+  say(&h->l[h->n++], p, idx, status, rows, rep, error, quiet, batch);
+}
+
+static void unsay(held_line *l) {
+  pod_buf_free(&l->out);
+  pod_buf_free(&l->err);
+  free(l->path);
+  free(l->twin);
+}
+
+/* The counts of the summary line. */
+typedef struct tally {
+  int added, skipped, failed, ignored;
+  long bad_rows;
+} tally;
+
+static void count(tally *t, ingest_session *s, int r, int status, int sign) {
+  if (r) t->failed += sign;
+  else if (status == INGEST_SKIPPED) t->skipped += sign;
+  else if (status == INGEST_IGNORED) t->ignored += sign;
+  else {
+    t->added += sign;
+    t->bad_rows += sign * ingest_session_report(s)->bad_rows;
+  }
+}
+
+/* The batch an optimistic file took with it (ingest_session_replay): its
+** files said added go in again, in their order, and their lines say what
+** came of it this time (the same, unless a file changed meanwhile). */
+static void replay(ingest_session *s, held_lines *h, size_t before,
+                   const ingest_path *paths, int quiet, tally *t) {
+  long batch = ingest_session_commits(s);   /* the one undone */
+  for (size_t i = 0; i < before; i++) {
+    held_line *l = &h->l[i];
+    int status;
+    long rows;
+    char err[POD_ERRLEN];
+    if (!l->added || l->batch != batch) continue;
+    t->added--;
+    t->bad_rows -= l->bad_rows;
+    int r = ingest_file(s, &paths[l->idx], &status, &rows, err);
+    count(t, s, r, status, 1);
+    long batch_of_file = ingest_session_commits(s) -
+                         (r == 0 && status == INGEST_ADDED &&
+                          !ingest_session_unsettled(s));
+    int idx = l->idx;
+    unsay(l);
+    say(l, &paths[idx], idx, r ? -1 : status, rows, ingest_session_report(s),
+        r ? err : NULL, quiet, batch_of_file);
+  }
+}
+
 /* Whether twin is the path of a file added in the batch undone: held
 ** since the last commit (a large file commits the batch before it). */
 static int added_in(const held_lines *h, const char *twin, long batch) {
@@ -130,8 +186,7 @@ static int added_in(const held_lines *h, const char *twin, long batch) {
 /* Says the held lines once their batch is committed; a batch undone after
 ** all (ingest_session_lost) turns its "added" files into failures, and
 ** the files skipped as their twins too. */
-static void settle(ingest_session *s, held_lines *h, int *added,
-                   int *skipped, int *failed, long *bad_rows) {
+static void settle(ingest_session *s, held_lines *h, tally *t) {
   int lost = ingest_session_lost(s);
   long batch = ingest_session_commits(s);   /* the one undone, if any */
   if (!lost && ingest_session_unsettled(s)) return;
@@ -142,26 +197,22 @@ static void settle(ingest_session *s, held_lines *h, int *added,
       fprintf(stderr, "podium: %s: not written: the same bytes as %s, "
               "which the registry undid with its transaction\n",
               esc(l->path), esc(l->twin));
-      (*skipped)--;
-      (*failed)++;
+      t->skipped--;
+      t->failed++;
     } else if (undone && l->added) {
       fprintf(stderr, "podium: %s: not written: the registry undid the "
               "transaction holding it (on the error named here)\n",
               esc(l->path));
-      (*added)--;
-      (*failed)++;
-      *bad_rows -= l->bad_rows;
+      t->added--;
+      t->failed++;
+      t->bad_rows -= l->bad_rows;
     } else {
       if (l->err.len) fputs(pod_buf_str(&l->err), stderr);
       if (l->out.len) fputs(pod_buf_str(&l->out), stdout);
     }
   }
-  for (size_t i = 0; i < h->n; i++) {   /* after: added_in reads paths */
-    pod_buf_free(&h->l[i].out);
-    pod_buf_free(&h->l[i].err);
-    free(h->l[i].path);
-    free(h->l[i].twin);
-  }
+  for (size_t i = 0; i < h->n; i++)   /* after: added_in reads paths */
+    unsay(&h->l[i]);
   h->n = 0;
 }
 
@@ -204,7 +255,6 @@ static int valid_map_field(const char *pair) {
 int cmd_ingest(cli *c, int argc, char **argv) {
   ingest_meta meta = {0};
   const char *quiet = NULL, *replace = NULL, *skip_bad = NULL;
-  long bad_rows = 0;
   flag flags[] = {
     {"--replace", 0, &replace},      {"--skip-bad-rows", 0, &skip_bad},
     {"--format", 1, &meta.format},   {"--project", 1, &meta.project},
@@ -216,7 +266,8 @@ int cmd_ingest(cli *c, int argc, char **argv) {
   store_db *db = NULL;
   ingest_session *s = NULL;
   ingest_path *paths = NULL;
-  int n, help, n_paths = 0, added = 0, skipped = 0, failed = 0, ignored = 0;
+  int n, help, n_paths = 0;
+  tally t = {0, 0, 0, 0, 0};
   held_lines held = {0};
   const char *bad = NULL;
   const char **maps = NULL, **tags = NULL;
@@ -274,6 +325,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
   ** the pages small files share 4x as often (issue 14, 10,000 experiment
   ** folders: 39,577 WAL writes and 55 fsyncs -> 22,449 and 31, 10% CPU) */
   ingest_session_batch(s, 256, 0.5);
+  ingest_session_optimistic(s, 1);
   ingest_session_read_ahead(s, paths, n_paths);
   int tty = !quiet && isatty(2);
   if (tty) ingest_session_progress(s, show_progress, NULL);
@@ -283,7 +335,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     char err[POD_ERRLEN];
     if (ingest_session_due(s)) {   /* before a run of skipped files */
       if (ingest_session_commit(s, err)) print_error(err);
-      settle(s, &held, &added, &skipped, &failed, &bad_rows);
+      settle(s, &held, &t);
     }
     int r = ingest_file(s, &paths[i], &status, &rows, err);
     /* the batch the file went into: a large file commits the batch before
@@ -297,35 +349,29 @@ int cmd_ingest(cli *c, int argc, char **argv) {
       rc = r;
       break;
     }
-    if (r) {
-      failed++;
-    } else if (status == INGEST_SKIPPED) {
-      skipped++;
-    } else if (status == INGEST_IGNORED) {
-      ignored++;
-    } else {
-      added++;
-      bad_rows += ingest_session_report(s)->bad_rows;
-    }
-    hold(&held, &paths[i], r ? -1 : status, rows, ingest_session_report(s),
+    count(&t, s, r, status, 1);
+    hold(&held, &paths[i], i, r ? -1 : status, rows, ingest_session_report(s),
          r ? err : NULL, quiet != NULL, batch_of_file);
-    settle(s, &held, &added, &skipped, &failed, &bad_rows);
+    /* the file undid the batch before it: those files go in again */
+    if (ingest_session_replay(s))
+      replay(s, &held, held.n - 1, paths, quiet != NULL, &t);
+    settle(s, &held, &t);
   }
   {
     char err[POD_ERRLEN];
     if (ingest_session_commit(s, err)) print_error(err);
-    settle(s, &held, &added, &skipped, &failed, &bad_rows);
+    settle(s, &held, &t);
   }
   if (rc) goto done;
-  if (!quiet || failed)
-    printf("ingest: %d added, %d skipped, %d failed%s", added, skipped,
-           failed, ignored || bad_rows ? "" : "\n");
-  if (bad_rows && (!quiet || failed))
-    printf(", %ld bad lines skipped%s", bad_rows, ignored ? "" : "\n");
-  if (ignored && (!quiet || failed)) printf(", %d ignored\n", ignored);
-  if (failed) {
+  if (!quiet || t.failed)
+    printf("ingest: %d added, %d skipped, %d failed%s", t.added, t.skipped,
+           t.failed, t.ignored || t.bad_rows ? "" : "\n");
+  if (t.bad_rows && (!quiet || t.failed))
+    printf(", %ld bad lines skipped%s", t.bad_rows, t.ignored ? "" : "\n");
+  if (t.ignored && (!quiet || t.failed)) printf(", %d ignored\n", t.ignored);
+  if (t.failed) {
     snprintf(c->err, POD_ERRLEN, "%d of %d files failed; the others are in "
-             "%s", failed, n_paths, c->db_path);
+             "%s", t.failed, n_paths, c->db_path);
     rc = POD_EINPUT;
   }
 done:

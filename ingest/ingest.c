@@ -7,15 +7,18 @@
 **      again to be detected and parsed;
 **   2. detect its format from its first bytes (or take --format);
 **   3. BEGIN when no batch is open (the file is the transaction), else a
-**      savepoint; add the source row; the format's parser streams the rows
-**      and adds runs and measurements; set the row count; release;
+**      savepoint (optimistic batches: none, the file joins the
+**      transaction); add the source row; the format's parser streams the
+**      rows and adds runs and measurements; set the row count; release;
 **   4. on any error: back to the savepoint (or roll the transaction
-**      back), and forget runs and environments this file created, so the
-**      registry is exactly as it was before the file;
+**      back: optimistic, the batch's other files with it, which the
+**      caller ingests again), and forget runs and environments this file
+**      created, so the registry is exactly as it was before the file;
 **   5. COMMIT after the file, or, in a batch (ingest_session_batch: the
 **      CLI's), once per batch of files.
 */
 #include "ingest/ingest_int.h"
+#include "ingest/session_int.h"
 #include "analysis/analysis.h"
 #include "core/buf.h"
 #include "core/fs.h"
@@ -30,85 +33,6 @@
 
 
 
-struct ingest_session {
-  store_db *db;
-  ingest_meta meta;      /* strings owned by the session */
-  id_map runs;           /* run key -> run id */
-  id_map folder_envs;    /* folder -> environment id */
-  id_map env_desc;       /* ingest_env_recall: raw cells -> its id, */
-  pod_buf env_names;     /* for cells these names name, */
-  unsigned long env_epoch;   /* in the store's epoch */
-  char *run_name_model;  /* with --run: the one model it may hold */
-  /* folder -> its manifest (NULL: none), loaded once per session; found
-  ** by a hash (a list scanned per folder was quadratic in a folder of
-  ** 10,000 logs, issue 14) */
-  id_map manifest_at;    /* folder -> index + 1 into manifest */
-  id_map real_at;        /* folder -> offset + 1 of its real path in */
-  pod_buf real_paths;    /* these, NUL after each (ingest_real_dir) */
-  ingest_manifest **manifest;
-  size_t n_manifests;
-  ingest_progress_fn progress;
-  void *progress_ud;
-  double progress_last;   /* monotonic seconds of the last report */
-  pod_buf bad;            /* the last file's skipped lines */
-  pod_buf data;           /* a small file's bytes (ingest_ctx.data) */
-  ingest_read_ahead *ahead;   /* the CLI's list, read on a thread */
-  pod_buf twin;           /* ingest_report.twin's bytes */
-  ingest_report report;   /* the last file's, pointing into bad */
-  /* ingest_session_batch: its limits (0 files: no batches), files added
-  ** but not committed, when the batch began, and the maps as they were
-  ** then (a lost batch takes its runs) */
-  int batch_files, unsettled, lost;
-  long commits;           /* batches committed (ingest_session_commits) */
-  double batch_seconds, batch_began;
-  size_t batch_runs, batch_envs;
-  int batch_had_model;
-};
-
-
-
-static const char *dup_or_null(const char *s) {
-  return s ? pod_xstrdup(s) : NULL;
-}
-
-static const char *const *dup_list(const char *const *list, int n) {
-  const char **copy;
-  if (n <= 0) return NULL;
-  copy = pod_xmalloc((size_t)n * sizeof *copy);
-  for (int i = 0; i < n; i++) copy[i] = pod_xstrdup(list[i]);
-  return copy;
-}
-
-ingest_session *ingest_session_new(store_db *db, const ingest_meta *meta) {
-  ingest_session *s = pod_xmalloc(sizeof *s);
-  memset(s, 0, sizeof *s);
-  s->db = db;
-  s->meta.format = dup_or_null(meta->format);
-  s->meta.project = dup_or_null(meta->project);
-  s->meta.model = dup_or_null(meta->model);
-  s->meta.variant = dup_or_null(meta->variant);
-  s->meta.role = dup_or_null(meta->role);
-  s->meta.dataset = dup_or_null(meta->dataset);
-  s->meta.task = dup_or_null(meta->task);
-  s->meta.run_name = dup_or_null(meta->run_name);
-  s->meta.method = dup_or_null(meta->method);
-  s->meta.replace = meta->replace;
-  s->meta.skip_bad_rows = meta->skip_bad_rows;
-  s->meta.map = dup_list(meta->map, meta->n_map);
-  s->meta.n_map = meta->n_map;
-  s->meta.tags = dup_list(meta->tags, meta->n_tags);
-  s->meta.n_tags = meta->n_tags;
-  return s;
-}
-
-static void free_list(const char *const *list, int n) {
-  for (int i = 0; i < n; i++) free((char *)list[i]);
-  free((void *)list);
-}
-
-const ingest_report *ingest_session_report(const ingest_session *s) {
-  return &s->report;
-}
 
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   size_t n = strlen(err);
@@ -122,147 +46,6 @@ int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   }
   snprintf(err + n, POD_ERRLEN - n, " (--skip-bad-rows skips such lines)");
   return rc;
-}
-
-static double monotonic_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ---- environments by description --------------------------------------- */
-
-/* The cells known for these names in this epoch (emptied otherwise:
-** the store forgot, or the cells mean other things now). */
-static id_map *env_descs(ingest_session *s, const char *names, size_t n) {
-  unsigned long epoch = store_env_epoch(s->db);
-  if (epoch != s->env_epoch || n != s->env_names.len ||
-      memcmp(names, s->env_names.data ? s->env_names.data : "", n)) {
-    id_map_truncate(&s->env_desc, 0);
-    s->env_epoch = epoch;
-    pod_buf_clear(&s->env_names);
-    pod_buf_add(&s->env_names, names, n);
-  }
-  return &s->env_desc;
-}
-
-int64_t ingest_env_recall(ingest_ctx *cx, const char *names,
-                          size_t names_len, const char *key) {
-  return id_map_get(env_descs(cx->session, names, names_len), key);
-}
-
-void ingest_env_remember(ingest_ctx *cx, const char *names, size_t names_len,
-                         const char *key, int64_t id) {
-  id_map *m = env_descs(cx->session, names, names_len);
-  if (m->n == 64) id_map_truncate(m, 0);   /* as many as the store keeps */
-  id_map_put(m, key, id);
-}
-
-/* ---- batches: several files in one transaction ------------------------ */
-
-void ingest_session_read_ahead(ingest_session *s, const ingest_path *paths,
-                               int n) {
-  ingest_read_ahead_stop(s->ahead);
-  s->ahead = ingest_read_ahead_start(paths, n);
-}
-
-void ingest_session_batch(ingest_session *s, int files, double seconds) {
-  s->batch_files = files;
-  s->batch_seconds = seconds;
-}
-
-int ingest_session_unsettled(const ingest_session *s) { return s->unsettled; }
-
-long ingest_session_commits(const ingest_session *s) { return s->commits; }
-
-int ingest_session_due(const ingest_session *s) {
-  return s->unsettled && (s->unsettled >= s->batch_files ||
-                          monotonic_now() - s->batch_began >= s->batch_seconds);
-}
-
-int ingest_session_lost(ingest_session *s) {
-  int n = s->lost;
-  s->lost = 0;
-  return n;
-}
-
-/* The batch's transaction is gone: its files are not in, nor its runs. */
-static void batch_lost(ingest_session *s) {
-  s->lost += s->unsettled;
-  s->unsettled = 0;
-  id_map_truncate(&s->runs, s->batch_runs);
-  id_map_truncate(&s->folder_envs, s->batch_envs);
-  if (!s->batch_had_model) {
-    free(s->run_name_model);
-    s->run_name_model = NULL;
-  }
-}
-
-/* A file's writes undone; a batch with nothing kept yet is ended. */
-static void file_undo(ingest_session *s) {
-  if (store_file_undo(s->db)) batch_lost(s);
-  else if (!s->unsettled) store_rollback(s->db);
-}
-
-int ingest_session_commit(ingest_session *s, char err[POD_ERRLEN]) {
-  int rc;
-  if (s->unsettled && !store_in_tx(s->db)) {   /* undone under us */
-    batch_lost(s);
-    return pod_err(err, POD_EDB, "the registry undid the transaction of "
-                   "the last files on an error");
-  }
-  if ((rc = store_batch_commit(s->db, err))) batch_lost(s);
-  else if (s->unsettled) s->commits++;
-  s->unsettled = 0;
-  return rc;
-}
-
-void ingest_session_free(ingest_session *s) {
-  if (!s) return;
-  if (s->unsettled) store_rollback(s->db);   /* not committed: undone */
-  ingest_read_ahead_stop(s->ahead);
-  pod_buf_free(&s->bad);
-  pod_buf_free(&s->data);
-  pod_buf_free(&s->twin);
-  free((char *)s->meta.format);
-  free((char *)s->meta.project);
-  free((char *)s->meta.model);
-  free((char *)s->meta.variant);
-  free((char *)s->meta.role);
-  free((char *)s->meta.dataset);
-  free((char *)s->meta.task);
-  free((char *)s->meta.run_name);
-  free((char *)s->meta.method);
-  free_list(s->meta.map, s->meta.n_map);
-  free_list(s->meta.tags, s->meta.n_tags);
-  for (size_t i = 0; i < s->n_manifests; i++)
-    ingest_manifest_free(s->manifest[i]);
-  id_map_free(&s->manifest_at);
-  free(s->manifest);
-  id_map_free(&s->real_at);
-  pod_buf_free(&s->real_paths);
-  id_map_free(&s->runs);
-  id_map_free(&s->folder_envs);
-  id_map_free(&s->env_desc);
-  pod_buf_free(&s->env_names);
-  free(s->run_name_model);
-  free(s);
-}
-
-void ingest_session_progress(ingest_session *s, ingest_progress_fn fn,
-                             void *ud) {
-  s->progress = fn;
-  s->progress_ud = ud;
-}
-
-void ingest_progress(ingest_ctx *cx, long long bytes) {
-  ingest_session *s = cx->session;
-  double now;
-  if (!s->progress) return;
-  now = monotonic_now();
-  if (now - s->progress_last < 0.25) return;
-  s->progress_last = now;
-  s->progress(s->progress_ud, cx->path, cx->rows, bytes, cx->bytes);
 }
 
 /* ---- runs ------------------------------------------------------------ */
@@ -661,7 +444,7 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   /* SQLite undoes the whole transaction on some errors (a full disk, an
   ** I/O error) in any statement, a lookup too: the batch is lost, the
   ** files kept in it with it */
-  if (s->unsettled && !store_in_tx(s->db)) batch_lost(s);
+  if (s->unsettled && !store_in_tx(s->db)) ingest_batch_lost(s);
   return rc;
 }
 
@@ -801,7 +584,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   src.format = fmt->name;
   src.bytes = bytes;
   if (!s->unsettled) {   /* a batch begins */
-    s->batch_began = monotonic_now();
+    s->batch_began = ingest_monotonic_now();
     s->batch_runs = runs_mark;
     s->batch_envs = envs_mark;
     s->batch_had_model = had_model;
@@ -810,7 +593,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   cx0 = cx;
 again:
   if ((rc = store_file_begin(s->db, err))) {
-    file_undo(s);
+    ingest_file_undo(s);
     goto done;
   }
   /* another process may have ingested these bytes while this one waited
@@ -821,7 +604,7 @@ again:
       own_bytes_again(known, old, fm.meta.replace))
     known = 0;
   if (known) {
-    file_undo(s);
+    ingest_file_undo(s);
     *out_status = INGEST_SKIPPED;
     note_twin(s, known);
     goto done;
@@ -836,7 +619,7 @@ again:
                                   cx.format_version, err)) ||
       (spec && (rc = settle_sha(&cx, sha, &bytes, &known, err))) ||
       known || (rc = store_file_keep(s->db, err))) {
-    file_undo(s);
+    ingest_file_undo(s);
     id_map_truncate(&s->runs, runs_mark);
     id_map_truncate(&s->folder_envs, envs_mark);
     if (!had_model) { free(s->run_name_model); s->run_name_model = NULL; }

@@ -107,6 +107,16 @@ int ingest_session_lost(ingest_session *s);
 /* Batches committed so far (the caller's lines held before a commit
 ** are in the registry, whatever a later batch comes to). */
 long ingest_session_commits(const ingest_session *s);
+/* Optimistic batches (the CLI's; off by default): a file after a
+** batch's first takes no savepoint of its own (they were ~10% of a
+** folder of small logs). A file undone then takes the batch's other
+** files with it: ingest_session_replay says so once (reading it resets
+** it), and the caller ingests the files it was told were added since
+** the last commit again; the session takes a savepoint per file from
+** then on, so that a folder of broken files is not read over and over.
+** These files are not counted by ingest_session_lost. */
+void ingest_session_optimistic(ingest_session *s, int on);
+int ingest_session_replay(ingest_session *s);
 
 /* What the last ingest_file of a session noticed beyond its row count,
 ** for the summary. Borrowed from the session: valid until the next

@@ -4,6 +4,9 @@
 ** alone; COMMIT, once per batch, is what a file per transaction paid for
 ** each (issue 14: ~50 WAL writes and 10 lock calls a file). PostgreSQL
 ** keeps a transaction per file: its rows go in by COPY, per file.
+** Optimistic batches (store_batch_optimistic) take no savepoints: a file
+** undone takes the batch with it, and the caller ingests the batch's
+** other files again.
 ** Also the references an ingest trusts (store_trust_references). Owns
 ** nothing beyond store_db's file_* and refs_* fields.
 */
@@ -30,17 +33,25 @@ static int file_sql(store_db *db, int k, char err[POD_ERRLEN]) {
   return rc;
 }
 
+void store_batch_optimistic(store_db *db, int on) {
+  db->files_optimistic = on;
+}
+
 int store_file_begin(store_db *db, char err[POD_ERRLEN]) {
   db->file_metrics_mark = db->n_metrics;
   /* the first file of a batch is the transaction itself: no savepoint,
   ** so its statement journals stay per statement (a savepoint's lives as
   ** long as the file) */
   if (db->pg || !store_in_tx(db)) {
-    db->file_savepoint = 0;
+    db->file_savepoint = db->file_after_first = 0;
     return store_begin(db, err);
   }
   db->tx_runs_from = 0;   /* runs from here on are this file's */
-  db->file_savepoint = 1;
+  db->file_after_first = 1;
+  /* optimistic: the file's writes join the transaction's; undone, they
+  ** take the batch with them (~10% of a folder of small logs went to
+  ** SQLite's savepoints: its sub-journal of every page a file touched) */
+  if ((db->file_savepoint = !db->files_optimistic) == 0) return POD_OK;
   return file_sql(db, 0, err);
 }
 
@@ -51,9 +62,10 @@ int store_file_keep(store_db *db, char err[POD_ERRLEN]) {
 }
 
 int store_file_undo(store_db *db) {
-  if (db->pg || !db->file_savepoint) {   /* the file was the transaction */
+  if (db->pg || !db->file_savepoint) {   /* the file was the transaction, */
+    int lost = !db->pg && db->file_after_first;   /* or joined it */
     store_rollback(db);
-    return 0;
+    return lost;
   }
   store_pending_drop(db);
   db->tx_runs_from = 0;

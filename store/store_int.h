@@ -106,6 +106,8 @@ struct store_db {
   int64_t tx_runs_from;
   size_t file_metrics_mark;   /* n_metrics at store_file_begin */
   int file_savepoint;         /* the file is a savepoint (not the tx) */
+  int file_after_first;       /* the file is not the transaction's first */
+  int files_optimistic;       /* store_batch_optimistic: no savepoints */
   sqlite3_stmt *file_sql[2];  /* batch.c: SAVEPOINT, RELEASE, prepared */
   store_checkpointer *ckpt;   /* checkpoint.c: NULL, SQLite's own */
   /* batch.c: foreign keys unchecked while no other connection has

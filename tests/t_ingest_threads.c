@@ -2,7 +2,8 @@
 ** tests/t_ingest_threads.c -- ingest beside its helper threads (issue 14):
 ** the read-ahead (ingest/read_ahead.c) changes nothing, checkpoints run
 ** behind the writer (store/checkpoint.c), and the foreign keys an ingest
-** leaves unchecked (store/batch.c) leave no dangling reference.
+** leaves unchecked (store/batch.c) leave no dangling reference, and
+** optimistic batches (no savepoint per file) lose no file.
 */
 #include "tests/test.h"
 #include "core/buf.h"
@@ -78,7 +79,8 @@ static void test_ingest_read_ahead_changes_nothing(void) {
   static const char *const kinds[] = {"hf-trainer", "keras-csvlogger",
     "lightning-csv", "codecarbon", "hf-benchmark", "eit", "bad-lines"};
   static const char q[] = "SELECT s.path, s.sha256, s.format, "
-    "s.format_version, s.rows, r.name, r.model, m.metric_id, "
+    "s.format_version, s.rows, r.name, r.model, (SELECT name FROM metrics "
+    "WHERE id = m.metric_id), "
     "quote(m.value), m.raw_value, m.raw_unit, m.epoch, m.step, m.split, "
     "m.line, m.derived FROM measurements_all m JOIN sources s ON "
     "s.id = m.source_id JOIN runs r ON r.id = m.run_id "
@@ -142,6 +144,29 @@ static void test_ingest_read_ahead_changes_nothing(void) {
   CHECK(rows_a.len > 10000);
   CHECK_HAS(rows_a.data, "|89.9|%|");
   CHECK_STR(rows_b.data, rows_a.data);
+  /* the command line: the read-ahead and optimistic batches, whose files
+  ** go in again when a broken file undoes the batch: the same rows (ids
+  ** may be given in another order: a file read twice, in percent, goes
+  ** in before the files it undid) */
+  {
+    pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT, rows_c = POD_BUF_INIT;
+    CHECK_INT(test_podium(&o, &e, "--db ra-c.db ingest ra"), 1);
+    CHECK_HAS(e.data, "ra/syntax/trainer_state.json:2:20: found");
+    CHECK_HAS(o.data, "skipped ra/twin/trainer_state.json (the same bytes as "
+              "ra/run/trainer_state.json");
+    dump_rows(test_path("ra-c.db"), q, &rows_c);
+    /* paths as the command line gave them */
+    pod_buf_free(&rows_b);
+    for (const char *r = rows_a.data, *at; (at = strstr(r, dir)); r = at + strlen(dir)) {
+      pod_buf_add(&rows_b, r, (size_t)(at - r));
+      pod_buf_adds(&rows_b, "ra");
+      if (!strstr(at + strlen(dir), dir)) pod_buf_adds(&rows_b, at + strlen(dir));
+    }
+    CHECK_STR(rows_c.data, rows_b.data);
+    pod_buf_free(&o);
+    pod_buf_free(&e);
+    pod_buf_free(&rows_c);
+  }
   pod_buf_free(&a);
   pod_buf_free(&b);
   pod_buf_free(&big);
@@ -372,7 +397,71 @@ static void test_ingest_read_ahead_takes_small_files_only(void) {
   pod_buf_free(&data);
 }
 
+/* Optimistic batches (the CLI's): a file after a batch's first takes
+** no savepoint; a broken one undoes the batch, says so once
+** (ingest_session_replay), and the session takes savepoints from then
+** on: a broken file later undoes only itself. */
+static void test_ingest_optimistic_batch_replays(void) {
+  char err[POD_ERRLEN];
+  ingest_meta none = {0};
+  store_db *db = NULL;
+  int status;
+  long rows;
+  static const char *const good[] = {"o/a/training.log", "o/b/training.log",
+                                     "o/d/training.log", "o/e/training.log"};
+  ingest_path p[4], bad;
+  memset(p, 0, sizeof p);
+  memset(&bad, 0, sizeof bad);
+  bad.path = strdup(test_path("o/c/training.log"));
+  for (int i = 0; i < 4; i++) {
+    char text[128];
+    snprintf(text, sizeof text, "epoch,accuracy,loss\n0,0.5,1.%d\n1,0.6,0.9\n", i);
+    p[i].path = strdup(test_path(good[i]));   /* test_path's buffers rotate */
+    test_make_folder_of(p[i].path);
+    test_write(p[i].path, text, (size_t)-1);
+  }
+  test_make_folder_of(bad.path);
+  test_write(bad.path, "epoch,accuracy,loss\n0,0.5,oops\n", (size_t)-1);
+  CHECK_RC(store_open(test_path("o.db"), &db, err), POD_OK, err);
+  ingest_session *s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 64, 3600);
+  ingest_session_optimistic(s, 1);
+  for (int i = 0; i < 2; i++) {
+    CHECK_RC(ingest_file(s, &p[i], &status, &rows, err), POD_OK, err);
+    CHECK_INT(ingest_session_replay(s), 0);
+  }
+  CHECK_INT(ingest_session_unsettled(s), 2);
+  CHECK_INT(ingest_file(s, &bad, &status, &rows, err), POD_EINPUT);
+  CHECK_HAS(err, "o/c/training.log:2:");
+  /* a and b went with it: to be ingested again, not told lost */
+  CHECK_INT(ingest_session_replay(s), 1);
+  CHECK_INT(ingest_session_replay(s), 0);
+  CHECK_INT(ingest_session_unsettled(s), 0);
+  CHECK_INT(ingest_session_lost(s), 0);
+  for (int i = 0; i < 2; i++) {
+    CHECK_RC(ingest_file(s, &p[i], &status, &rows, err), POD_OK, err);
+    CHECK_INT(status, INGEST_ADDED);
+  }
+  /* savepoints from now on: the broken file undoes itself alone */
+  CHECK_RC(ingest_file(s, &p[2], &status, &rows, err), POD_OK, err);
+  CHECK_INT(ingest_file(s, &bad, &status, &rows, err), POD_EINPUT);
+  CHECK_INT(ingest_session_replay(s), 0);
+  CHECK_INT(ingest_session_unsettled(s), 3);
+  CHECK_RC(ingest_file(s, &p[3], &status, &rows, err), POD_OK, err);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  for (int i = 0; i < 4; i++) free(p[i].path);
+  free(bad.path);
+  CHECK_STR(test_sql_text("o.db", "SELECT group_concat(substr(path, -14), ' ') "
+                          "FROM (SELECT path FROM sources ORDER BY path)"),
+            "a/training.log b/training.log d/training.log e/training.log");
+  CHECK_STR(test_sql_text("o.db", "SELECT count(*) FROM runs"), "4");
+  CHECK_STR(test_sql_text("o.db", "PRAGMA foreign_key_check"), "");
+}
+
 const test_case tests_ingest_threads[] = {
+  {"ingest_optimistic_batch_replays", test_ingest_optimistic_batch_replays},
   {"ingest_read_ahead_changes_nothing", test_ingest_read_ahead_changes_nothing},
   {"ingest_read_ahead_takes_small_files_only", test_ingest_read_ahead_takes_small_files_only},
   {"ingest_checkpoints_behind_the_writer", test_ingest_checkpoints_behind_the_writer},
