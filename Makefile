@@ -304,7 +304,8 @@ fuzz-replay: $(REPLAY_BINS)
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
               render_threads_read_one_snapshot concurrent_ read_ahead \
-              checkpoints_behind render_stops_an_allocating_loop_in_any_thread
+              checkpoints_behind render_stops_an_allocating_loop_in_any_thread \
+              kept_tree
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 
 build/tsan/obj/%.o: %.c

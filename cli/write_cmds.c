@@ -147,32 +147,6 @@ static void count(tally *t, ingest_session *s, int r, int status, int sign) {
   }
 }
 
-/* The batch an optimistic file took with it (ingest_session_replay): its
-** files said added go in again, in their order, and their lines say what
-** came of it this time (the same, unless a file changed meanwhile). */
-static void replay(ingest_session *s, held_lines *h, size_t before,
-                   const ingest_path *paths, int quiet, tally *t) {
-  long batch = ingest_session_commits(s);   /* the one undone */
-  for (size_t i = 0; i < before; i++) {
-    held_line *l = &h->l[i];
-    int status;
-    long rows;
-    char err[POD_ERRLEN];
-    if (!l->added || l->batch != batch) continue;
-    t->added--;
-    t->bad_rows -= l->bad_rows;
-    int r = ingest_file(s, &paths[l->idx], &status, &rows, err);
-    count(t, s, r, status, 1);
-    long batch_of_file = ingest_session_commits(s) -
-                         (r == 0 && status == INGEST_ADDED &&
-                          !ingest_session_unsettled(s));
-    int idx = l->idx;
-    unsay(l);
-    say(l, &paths[idx], idx, r ? -1 : status, rows, ingest_session_report(s),
-        r ? err : NULL, quiet, batch_of_file);
-  }
-}
-
 /* Whether twin is the path of a file added in the batch undone: held
 ** since the last commit (a large file commits the batch before it). */
 static int added_in(const held_lines *h, const char *twin, long batch) {
@@ -182,6 +156,43 @@ static int added_in(const held_lines *h, const char *twin, long batch) {
       return 1;
   return 0;
 }
+
+/* The batch an optimistic file took with it (ingest_session_replay): its
+** files said added, and those said skipped as their twins, go in again,
+** in their order, and their lines say what came of it this time (the
+** same, unless a file changed meanwhile). */
+static void replay(ingest_session *s, held_lines *h, size_t before,
+                   long batch, const ingest_path *paths, int quiet,
+                   tally *t) {
+  char *again = pod_xmalloc(before ? before : 1);
+  for (size_t i = 0; i < before; i++)   /* chosen before any line moves */
+    again[i] = h->l[i].batch == batch &&
+               (h->l[i].added || added_in(h, h->l[i].twin, batch));
+  for (size_t i = 0; i < before; i++) {
+    held_line *l = &h->l[i];
+    int status, r;
+    long rows;
+    char err[POD_ERRLEN];
+    if (!again[i]) continue;
+    if (l->added) {
+      t->added--;
+      t->bad_rows -= l->bad_rows;
+    } else {
+      t->skipped--;
+    }
+    r = ingest_file(s, &paths[l->idx], &status, &rows, err);
+    count(t, s, r, status, 1);
+    long batch_of_file = ingest_session_commits(s) -
+                         (r == 0 && status == INGEST_ADDED &&
+                          !ingest_session_unsettled(s));
+    int idx = l->idx;
+    unsay(l);
+    say(l, &paths[idx], idx, r ? -1 : status, rows, ingest_session_report(s),
+        r ? err : NULL, quiet, batch_of_file);
+  }
+  free(again);
+}
+
 
 /* Says the held lines once their batch is committed; a batch undone after
 ** all (ingest_session_lost) turns its "added" files into failures, and
@@ -353,8 +364,9 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     hold(&held, &paths[i], i, r ? -1 : status, rows, ingest_session_report(s),
          r ? err : NULL, quiet != NULL, batch_of_file);
     /* the file undid the batch before it: those files go in again */
-    if (ingest_session_replay(s))
-      replay(s, &held, held.n - 1, paths, quiet != NULL, &t);
+    long undone;
+    if (ingest_session_replay(s, &undone))
+      replay(s, &held, held.n - 1, undone, paths, quiet != NULL, &t);
     settle(s, &held, &t);
   }
   {

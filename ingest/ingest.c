@@ -465,8 +465,8 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   file_meta fm;
   char sha[65], old_sha[65];
   int64_t bytes = 0, known = 0, old = 0;
-  size_t runs_mark = s->runs.n, envs_mark = s->folder_envs.n;
-  int rc, had_model = s->run_name_model != NULL, spec, held, ahead;
+  size_t runs_mark, envs_mark;
+  int rc, had_model, spec, held, ahead;
   struct stat st;
   ingest_read got;
 
@@ -583,15 +583,20 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   src.sha256 = sha;
   src.format = fmt->name;
   src.bytes = bytes;
+  held = held && store_in_tx(s->db);   /* the same transaction still */
+  cx0 = cx;
+again:
+  /* the maps as they are before this read (a first read undone with an
+  ** optimistic batch took the batch's runs with it) */
+  runs_mark = s->runs.n;
+  envs_mark = s->folder_envs.n;
+  had_model = s->run_name_model != NULL;
   if (!s->unsettled) {   /* a batch begins */
     s->batch_began = ingest_monotonic_now();
     s->batch_runs = runs_mark;
     s->batch_envs = envs_mark;
     s->batch_had_model = had_model;
   }
-  held = held && store_in_tx(s->db);   /* the same transaction still */
-  cx0 = cx;
-again:
   if ((rc = store_file_begin(s->db, err))) {
     ingest_file_undo(s);
     goto done;
@@ -645,7 +650,9 @@ again:
     s->batch_runs = 0;
   }
   if (store_in_tx(s->db)) s->unsettled++;   /* PostgreSQL: committed */
-  if ((!s->batch_files || ingest_session_due(s)) &&
+  /* not while files undone with an optimistic batch wait to go in again:
+  ** they join this transaction (the caller reads the batch's number) */
+  if ((!s->batch_files || (!s->replay && ingest_session_due(s))) &&
       (rc = ingest_session_commit(s, err))) {
     s->lost--;   /* this file is the one that failed */
     goto done;

@@ -111,12 +111,16 @@ long ingest_session_commits(const ingest_session *s);
 ** batch's first takes no savepoint of its own (they were ~10% of a
 ** folder of small logs). A file undone then takes the batch's other
 ** files with it: ingest_session_replay says so once (reading it resets
-** it), and the caller ingests the files it was told were added since
-** the last commit again; the session takes a savepoint per file from
-** then on, so that a folder of broken files is not read over and over.
-** These files are not counted by ingest_session_lost. */
+** it) and sets *batch to the undone batch's number (the
+** ingest_session_commits its files were told under); the caller ingests
+** the files it was told were added in it again (and those skipped as
+** their twins), before any other; the session takes a savepoint per
+** file from then on, so that a folder of broken files is not read over
+** and over. These files are not counted by ingest_session_lost. A file
+** read twice (columns in percent) after a batch's first is such an
+** undo too. */
 void ingest_session_optimistic(ingest_session *s, int on);
-int ingest_session_replay(ingest_session *s);
+int ingest_session_replay(ingest_session *s, long *batch);
 
 /* What the last ingest_file of a session noticed beyond its row count,
 ** for the summary. Borrowed from the session: valid until the next

@@ -137,9 +137,10 @@ void ingest_session_optimistic(ingest_session *s, int on) {
   store_batch_optimistic(s->db, on);
 }
 
-int ingest_session_replay(ingest_session *s) {
+int ingest_session_replay(ingest_session *s, long *batch) {
   int r = s->replay;
   s->replay = 0;
+  *batch = s->replay_batch;
   return r;
 }
 
@@ -153,6 +154,7 @@ void ingest_file_undo(ingest_session *s) {
     if (s->optimistic && kept) {
       s->lost -= kept;
       s->replay = 1;
+      s->replay_batch = s->commits;   /* the batch undone */
       ingest_session_optimistic(s, 0);
     }
   } else if (!s->unsettled) {

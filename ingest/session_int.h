@@ -38,6 +38,7 @@ struct ingest_session {
   ** then (a lost batch takes its runs) */
   int batch_files, unsettled, lost;
   int optimistic, replay;   /* ingest_session_optimistic, _replay */
+  long replay_batch;        /* the batch undone (its commits number) */
   long commits;           /* batches committed (ingest_session_commits) */
   double batch_seconds, batch_began;
   size_t batch_runs, batch_envs;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The CLI reads and hashes the files of its list on a thread, and parses
 ** small JSON files there (read_ahead.c, issue 14): that must change
@@ -409,7 +410,8 @@ static void test_ingest_optimistic_batch_replays(void) {
   long rows;
   static const char *const good[] = {"o/a/training.log", "o/b/training.log",
                                      "o/d/training.log", "o/e/training.log"};
-  ingest_path p[4], bad;
+  ingest_path p[4], bad, pct;
+  long undone = -1;
   memset(p, 0, sizeof p);
   memset(&bad, 0, sizeof bad);
   bad.path = strdup(test_path("o/c/training.log"));
@@ -428,14 +430,15 @@ static void test_ingest_optimistic_batch_replays(void) {
   ingest_session_optimistic(s, 1);
   for (int i = 0; i < 2; i++) {
     CHECK_RC(ingest_file(s, &p[i], &status, &rows, err), POD_OK, err);
-    CHECK_INT(ingest_session_replay(s), 0);
+    CHECK_INT(ingest_session_replay(s, &undone), 0);
   }
   CHECK_INT(ingest_session_unsettled(s), 2);
   CHECK_INT(ingest_file(s, &bad, &status, &rows, err), POD_EINPUT);
   CHECK_HAS(err, "o/c/training.log:2:");
   /* a and b went with it: to be ingested again, not told lost */
-  CHECK_INT(ingest_session_replay(s), 1);
-  CHECK_INT(ingest_session_replay(s), 0);
+  CHECK_INT(ingest_session_replay(s, &undone), 1);
+  CHECK_INT(undone, 0);
+  CHECK_INT(ingest_session_replay(s, &undone), 0);
   CHECK_INT(ingest_session_unsettled(s), 0);
   CHECK_INT(ingest_session_lost(s), 0);
   for (int i = 0; i < 2; i++) {
@@ -445,19 +448,51 @@ static void test_ingest_optimistic_batch_replays(void) {
   /* savepoints from now on: the broken file undoes itself alone */
   CHECK_RC(ingest_file(s, &p[2], &status, &rows, err), POD_OK, err);
   CHECK_INT(ingest_file(s, &bad, &status, &rows, err), POD_EINPUT);
-  CHECK_INT(ingest_session_replay(s), 0);
+  CHECK_INT(ingest_session_replay(s, &undone), 0);
   CHECK_INT(ingest_session_unsettled(s), 3);
   CHECK_RC(ingest_file(s, &p[3], &status, &rows, err), POD_OK, err);
   CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
   ingest_session_free(s);
   store_close(db);
-  for (int i = 0; i < 4; i++) free(p[i].path);
-  free(bad.path);
   CHECK_STR(test_sql_text("o.db", "SELECT group_concat(substr(path, -14), ' ') "
                           "FROM (SELECT path FROM sources ORDER BY path)"),
             "a/training.log b/training.log d/training.log e/training.log");
   CHECK_STR(test_sql_text("o.db", "SELECT count(*) FROM runs"), "4");
   CHECK_STR(test_sql_text("o.db", "PRAGMA foreign_key_check"), "");
+  /* a file read twice (accuracy in percent) after a batch's first: its
+  ** first read undoes the batch, its second begins a batch of its own,
+  ** which is not committed while the undone files wait, however old the
+  ** undone batch was (helper-25: it was committed alone, and the files
+  ** undone before it were told added, never in) */
+  memset(&pct, 0, sizeof pct);
+  pct.path = strdup(test_path("o2/c/training.log"));
+  test_make_folder_of(pct.path);
+  test_write(pct.path, "epoch,accuracy,loss\n0,50,1.5\n1,60,0.9\n", (size_t)-1);
+  CHECK_RC(store_open(test_path("o2.db"), &db, err), POD_OK, err);
+  s = ingest_session_new(db, &none);
+  ingest_session_batch(s, 64, 0.2);
+  ingest_session_optimistic(s, 1);
+  CHECK_RC(ingest_file(s, &p[0], &status, &rows, err), POD_OK, err);
+  CHECK_INT(ingest_session_unsettled(s), 1);
+  usleep(300000);   /* the batch is due by the clock */
+  CHECK_RC(ingest_file(s, &pct, &status, &rows, err), POD_OK, err);
+  CHECK_INT(status, INGEST_ADDED);
+  CHECK_INT(ingest_session_replay(s, &undone), 1);
+  CHECK_INT(undone, 0);
+  CHECK_INT(ingest_session_commits(s), 0);
+  CHECK_INT(ingest_session_unsettled(s), 1);
+  CHECK_RC(ingest_file(s, &p[0], &status, &rows, err), POD_OK, err);
+  CHECK_INT(status, INGEST_ADDED);
+  CHECK_RC(ingest_session_commit(s, err), POD_OK, err);
+  ingest_session_free(s);
+  store_close(db);
+  free(pct.path);
+  for (int i = 0; i < 4; i++) free(p[i].path);
+  free(bad.path);
+  CHECK_STR(test_sql_text("o2.db", "SELECT count(*) FROM sources"), "2");
+  CHECK_STR(test_sql_text("o2.db", "SELECT max(value) FROM measurements_all "
+                          "WHERE metric_id = (SELECT id FROM metrics WHERE "
+                          "name = 'accuracy')"), "0.6");
 }
 
 const test_case tests_ingest_threads[] = {
