@@ -330,6 +330,7 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     goto done;
   if ((rc = open_db(c, DB_CREATE, &db))) goto done;
   store_checkpoint_behind(db);   /* the log copied back beside the files */
+  store_ingest_cache(db);        /* memory that does not grow with it */
   store_trust_references(db);    /* its rows name the runs it makes */
   s = ingest_session_new(db, &meta);
   /* 256 files or half a second (the lock is held no longer): 64 rewrote

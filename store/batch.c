@@ -114,6 +114,10 @@ static int64_t pragma_int(store_db *db, int q) {
   return v;
 }
 
+void store_ingest_cache(store_db *db) {
+  if (!db->pg) store_exec_raw(db, "PRAGMA cache_size = -8192");
+}
+
 void store_trust_references(store_db *db) {
   if (!db || db->pg || db->read_only || store_in_tx(db)) return;
   if (store_exec_raw(db, "PRAGMA foreign_keys = OFF") != SQLITE_OK) return;
