@@ -492,10 +492,14 @@ static int write_now(render_out *o, const char *rel, const void *data,
     }
     /* the standby's file may be a hard link of a live page: it goes
     ** before anything is written at its path (always: a path whose hash
-    ** was seen is taken as written twice, never written in place) */
-    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR)
-      return pod_err(err, POD_EIO, "%s: cannot remove: %s", path,
-                     strerror(errno));
+    ** was seen is taken as written twice, never written in place); so
+    ** does a folder of the standby's where the page goes */
+    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
+      if (errno != EISDIR)
+        return pod_err(err, POD_EIO, "%s: cannot remove: %s", path,
+                       strerror(errno));
+      if ((rc = pod_rmtree(path, err))) return rc;
+    }
   }
   if (slash && (rc = made_dir(o, path, slash, err))) return rc;
   if (part == PART_LINK) {   /* the live site's file, unchanged */
@@ -726,7 +730,10 @@ static void keep_or_remove(render_out *o) {
     if (out_tree_ours(standby)) pod_rmtree(standby, ignored);
     else ok = 0;
   }
-  if (!ok || !o->reused || pod_rename(o->tmp, standby, ignored) != POD_OK)
+  /* one the next render could not check (a file system keeping whole
+  ** seconds: no folder times) would only take room */
+  if (!ok || !o->reused || !out_tree_intact(o->tmp) ||
+      pod_rename(o->tmp, standby, ignored) != POD_OK)
     pod_rmtree(o->tmp, ignored);
 }
 
