@@ -108,7 +108,8 @@ static void say(held_line *l, const ingest_path *p, int idx, int status,
       pod_buf_printf(&l->out, "added %s (%ld rows", esc(p->path), rows);
       if (rep->note) pod_buf_printf(&l->out, ", %s", rep->note);
       if (rep->bad_rows)
-        pod_buf_printf(&l->out, ", %ld bad lines skipped", rep->bad_rows);
+        pod_buf_printf(&l->out, ", %ld bad line%s skipped", rep->bad_rows,
+                       rep->bad_rows == 1 ? "" : "s");
       pod_buf_adds(&l->out, ")\n");
     }
   }
@@ -380,7 +381,8 @@ int cmd_ingest(cli *c, int argc, char **argv) {
     printf("ingest: %d added, %d skipped, %d failed%s", t.added, t.skipped,
            t.failed, t.ignored || t.bad_rows ? "" : "\n");
   if (t.bad_rows && (!quiet || t.failed))
-    printf(", %ld bad lines skipped%s", t.bad_rows, t.ignored ? "" : "\n");
+    printf(", %ld bad line%s skipped%s", t.bad_rows, t.bad_rows == 1 ? "" : "s",
+           t.ignored ? "" : "\n");
   if (t.ignored && (!quiet || t.failed)) printf(", %d ignored\n", t.ignored);
   if (t.failed) {
     snprintf(c->err, POD_ERRLEN, "%d of %d files failed; the others are in "

@@ -803,9 +803,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
                     "found an empty file, expected a CodeCarbon header "
                     "(timestamp,project_name,...)");
   else if (rc == POD_OK && cx->rows == 0)
-    rc = pod_err_at(err, POD_EINPUT, cx->path, st.hdr_line, 0,
-                    "found a header but no rows, expected at least one "
-                    "emissions row");
+    rc = ingest_no_rows(cx, st.hdr_line, "emissions row", err);
   if (rc == POD_OK && (st.dropped.rows || st.no_run_id || st.negatives)) {
     /* said in the summary line and beside the file on the run pages */
     static char note[520], version[640];

@@ -40,6 +40,7 @@ typedef struct reader {
   long long row_offset;
   long rows_left;             /* stop after this many rows; < 0: all */
   int rows_ended;             /* by the line being parsed (on_row) */
+  int at_end;                 /* the last line, with no line end, is fed */
 } reader;
 
 static void on_field(void *data, size_t n, void *ud) {
@@ -94,7 +95,7 @@ static int emit_row(reader *r, ingest_csv_fn fn, void *ud,
                     char err[POD_ERRLEN]) {
   ingest_csv_row row = {r->n, r->field, r->len, r->row_line,
                         pod_buf_str(&r->text), r->text.len, r->row_offset,
-                        NULL, NULL, r->cx->delim, r->cx->eol};
+                        NULL, NULL, r->cx->delim, r->cx->eol, r->at_end};
   int rc;
   for (size_t i = 0; i < r->n; i++) r->field[i] = r->arena.data + r->off[i];
   if (r->too_long)
@@ -321,6 +322,7 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
     if (!start) cx->eol = '\r';
     rc = feed_cr_lines(&r, &p, &line, &lineno, &line_start, fn, ud, err);
   }
+  r.at_end = 1;   /* what is still fed ends with the file, not a line end */
   if (rc == POD_OK && r.rows_left != 0 && line.len)  /* no final newline */
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);
@@ -364,6 +366,7 @@ typedef struct batch_row {
   size_t text, text_len;   /* its raw text in bytes */
   long line;
   long long offset;
+  int unended;
 } batch_row;
 
 typedef struct batch {
@@ -458,6 +461,7 @@ static int pipe_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   }
   br->text = b->bytes.len;
   br->text_len = row->text_len;
+  br->unended = row->unended;
   pod_buf_add(&b->bytes, row->text, row->text_len);
   pod_buf_addc(&b->bytes, '\0');
   if (b->n_rows == BATCH_ROWS) {
@@ -543,6 +547,7 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
       row.orig = NULL;
       row.delim = cx->delim;
       row.eol = cx->eol;
+      row.unended = br->unended;
       rc = fn(cx, &row, ud, err);
     }
     if (rc == POD_OK && b->rc) {

@@ -48,6 +48,20 @@ int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]) {
   return rc;
 }
 
+int ingest_no_rows(ingest_ctx *cx, long line, const char *what,
+                   char err[POD_ERRLEN]) {
+  const char *first = cx->bad && cx->bad->len ? cx->bad->data : NULL;
+  if (!cx->bad_rows || !first)
+    return pod_err_at(err, POD_EINPUT, cx->path, line, 0, "found a header "
+                      "but no rows, expected at least one %s", what);
+  /* every line was skipped: the file fails, so its list is not printed */
+  return pod_err_at(err, POD_EINPUT, cx->path, line, 0, "found a header "
+                    "and %ld broken line%s, all skipped (the first: %.*s), "
+                    "expected at least one %s", cx->bad_rows,
+                    cx->bad_rows == 1 ? "" : "s",
+                    (int)strcspn(first, "\n"), first, what);
+}
+
 /* ---- runs ------------------------------------------------------------ */
 
 void ingest_set_folder_env(ingest_ctx *cx, int64_t env_id) {
@@ -165,7 +179,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   ingest_session *s = cx->session;
   const ingest_meta *meta = cx->meta;
   store_run_new run = {0};
-  pod_buf key = POD_BUF_INIT;
+  pod_buf key = POD_BUF_INIT, named = POD_BUF_INIT;
   int rc = POD_OK, remember;
   const char *model = meta->model ? meta->model : from_file->model;
 
@@ -196,8 +210,13 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                      "leave out --run to get a run per model",
                      model, meta->run_name, s->run_name_model);
     if (!s->run_name_model) s->run_name_model = pod_xstrdup(model);
+    /* a log's later trainings (append=True) are runs of their own, named
+    ** after the one --run names: one curve per training */
+    pod_buf_adds(&named, meta->run_name);
+    if (from_file->attempt > 1)
+      pod_buf_printf(&named, ", training %d", from_file->attempt);
     key_add(&key, "--run");
-    key_add(&key, meta->run_name);
+    key_add(&key, named.data);
   } else if (remember) {
     char env[32];
     snprintf(env, sizeof env, "%lld", (long long)env_id);
@@ -214,18 +233,19 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   }
   if (remember && (*out_run = id_map_get(&s->runs, key.data))) goto done;
   if (meta->run_name &&
-      ((rc = store_run_find_name(cx->db, meta->run_name, out_run, err)) ||
+      ((rc = store_run_find_name(cx->db, named.data, out_run, err)) ||
        *out_run))
-    goto named;
-  run.name = meta->run_name;
+    goto found;
+  run.name = meta->run_name ? named.data : NULL;
   run.model = model;
   run.tags_json = cx->tags_json;
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
-named:
+found:
   if (!rc && remember) id_map_put(&s->runs, key.data, *out_run);
 done:
   pod_buf_free(&key);
+  pod_buf_free(&named);
   return rc;
 }
 

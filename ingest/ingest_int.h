@@ -86,6 +86,11 @@ void ingest_percent_note(const ingest_ctx *cx, char *version, size_t n);
 ** is kept for the report, the line counted and POD_OK returned; otherwise
 ** rc, with " (--skip-bad-rows skips such lines)" added to err. */
 int ingest_bad_row(ingest_ctx *cx, int rc, char err[POD_ERRLEN]);
+/* A file of a header and no row ("found a header but no rows, expected
+** at least one WHAT"; line: the header's), naming the broken lines
+** skipped when every line was one. Returns POD_EINPUT. */
+int ingest_no_rows(ingest_ctx *cx, long line, const char *what,
+                   char err[POD_ERRLEN]);
 
 /* A machine's environment by its description as written, across the
 ** files of a session: env_build and the store's fingerprint were a fifth
@@ -117,6 +122,8 @@ typedef struct ingest_csv_row {
   char eol;              /* '\r': the file ends lines with a lone CR (a
                          ** quoted field's CRs are then line breaks in
                          ** messages); else '\n' or 0 */
+  int unended;           /* the file's last row, with no line end after it
+                         ** (cut, or still being written) */
 } ingest_csv_row;
 
 /* Files this large are read and parsed on a reader thread (csv.c),
@@ -259,6 +266,8 @@ typedef struct ingest_run_fields {
   int parser_keeps;  /* 1: the parser remembers the run of each key itself,
                      ** so the session need not (a file of a million
                      ** run_ids would make a million session entries) */
+  int attempt;       /* > 1: the file's Nth training (CSVLogger(append=
+                     ** True)); under --run NAME it is run "NAME, training N" */
 } ingest_run_fields;
 
 /* Fills f from a CSV row for each --map FIELD=COLUMN whose column is in

@@ -16,8 +16,8 @@
 **   initial_epoch) again: every row whose epoch is not above the previous
 **   row's starts a new training, which is a run of its own (run key
 **   "training N"), so curves and best epochs are per training; the
-**   format version says "N trainings (append=True)". Under --run all
-**   trainings go to the one named run.
+**   format version says "N trainings (append=True)". Under --run NAME
+**   the first training is run NAME, the Nth run "NAME, training N".
 ** - CSVLogger(separator=";") (or "\t") writes the same file with that
 **   separator: the header's first separator says which, and the format
 **   version names it.

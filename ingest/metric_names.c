@@ -317,6 +317,7 @@ static int log_run(ingest_ctx *cx, logstate *st, const ingest_csv_row *row,
   if (!st->model[0]) ingest_model_from_dir(cx, cx->dir, st->model, sizeof st->model);
   f.model = st->model;
   f.key = st->attempt_key[0] ? st->attempt_key : NULL;
+  f.attempt = st->attempt_key[0] ? st->tl->trainings : 0;
   ingest_map_row(cx->meta, &st->header, row, &f);
   if ((rc = ingest_run_for(cx, &f, 0, &st->run_id, err))) {
     char again[POD_ERRLEN];
@@ -338,6 +339,50 @@ static int log_axis(ingest_ctx *cx, const ingest_csv_row *row, int i,
   return POD_OK;
 }
 
+/* A line no CSVLogger writes, as two writers interleaved or a cut leave
+** (`0,,,,`, `.0,,,`, a last line without its line end): POD_OK when it
+** is whole. Keras writes NA for a key an epoch did not log and Lightning
+** a step on every row, so a row without any logged cell, or Lightning's
+** without a step, is broken; so is the last line when it has no line
+** end (both writers end every row with one): its last cell may be cut. */
+static int broken_log_row(ingest_ctx *cx, logstate *st,
+                          const ingest_csv_row *row, char err[POD_ERRLEN]) {
+  ingest_trainlog *tl = st->tl;
+  int metrics = 0, logged = 0;
+  if (row->n != st->header.n) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
+             st->header.n, row->n);
+    return ingest_csv_fail(cx, row, row->n < st->header.n ? row->n
+                           : st->header.n, msg, err);
+  }
+  if (tl->need_step && !row->len[tl->step_col]) {
+    long line, col = ingest_csv_col(row, (size_t)tl->step_col, &line);
+    return pod_err_at(err, POD_EINPUT, cx->path, line, col, "found an empty "
+                      "step cell, expected a step number (Lightning's "
+                      "CSVLogger writes one on every row): a broken line");
+  }
+  for (size_t i = 0; i < row->n; i++)
+    if (st->col[i].role == COL_METRIC) {
+      metrics++;
+      logged += row->len[i] > 0;
+    }
+  if (metrics && !logged)
+    return pod_err_at(err, POD_EINPUT, cx->path, row->line, 1,
+                      "found no logged value on the line (every key's cell "
+                      "empty), expected at least one%s: a broken line",
+                      tl->na_is_empty ? " (CSVLogger writes NA for a key "
+                      "not logged)" : "");
+  if (row->unended) {
+    long line, col = ingest_csv_col(row, row->n, &line);
+    return pod_err_at(err, POD_EINPUT, cx->path, line, col,
+                      "found the end of the file in the last line, "
+                      "expected its line end (CSVLogger ends every row with "
+                      "one): the line may be cut, or still being written");
+  }
+  return POD_OK;
+}
+
 static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                    char err[POD_ERRLEN]) {
   logstate *st = ud;
@@ -346,18 +391,12 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
   int rc, row_run = 0;
   if (!st->header_seen) return log_header(cx, st, row, err);
   if (row->n == 1 && !row->len[0]) return POD_OK;  /* a blank line */
-  if (row->n != st->header.n) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%zu fields like the header, not %zu",
-             st->header.n, row->n);
-    return ingest_csv_fail(cx, row, row->n < st->header.n ? row->n
-                           : st->header.n, msg, err);
-  }
-  cx->rows++;
-  if ((rc = log_axis(cx, row, tl->epoch_col, tl->epoch_required, &epoch,
+  if ((rc = broken_log_row(cx, st, row, err)) ||
+      (rc = log_axis(cx, row, tl->epoch_col, tl->epoch_required, &epoch,
                      err)) ||
       (rc = log_axis(cx, row, tl->step_col, 0, &step, err)))
-    return rc;
+    return ingest_bad_row(cx, rc, err);
+  cx->rows++;
   /* CSVLogger(append=True) appends each new training to the file, its
   ** epoch starting again: a new run, so curves and best epochs are per
   ** training. */
@@ -427,8 +466,7 @@ int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,
                     "found an empty file, expected a header of logged keys");
   else if (rc == POD_OK && cx->rows == 0)
-    rc = pod_err_at(err, POD_EINPUT, cx->path, 1, 0, "found a header but no "
-                    "rows, expected at least one logged row");
+    rc = ingest_no_rows(cx, 1, "logged row", err);
   for (size_t i = 0; i < st.header.n; i++)
     if (st.header.field) free(st.header.field[i]);
   free(st.header.field);

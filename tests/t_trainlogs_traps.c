@@ -302,7 +302,86 @@ static void test_trainlogs_long_log_in_chunks_and_a_run_over_two_logs(void) {
   }
 }
 
+/* Issue 14: lines no CSVLogger writes (two writers interleaved: `0,,,,`,
+** `.0,,,`; a last line cut) refuse a Keras or Lightning log whole, with
+** the line and what it lacks; --skip-bad-rows skips them, lists them on
+** stderr and counts them. A skipped line is no Keras restart. */
+static void test_trainlogs_broken_lines_refuse_or_skip(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096], lt[4096], k[4096], cut[4096], all[4096];
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(lt, sizeof lt, "%s", test_path("bert/lightning_logs/version_0/metrics.csv"));
+  snprintf(k, sizeof k, "%s", test_path("resnet/training.log"));
+  snprintf(cut, sizeof cut, "%s", test_path("cut/training.log"));
+  snprintf(all, sizeof all, "%s", test_path("all/lightning_logs/version_0/metrics.csv"));
+  test_make_folder_of(lt);
+  test_make_folder_of(k);
+  test_make_folder_of(cut);
+  test_make_folder_of(all);
+  /* Lightning's header sorted, as it writes it; rows 3 and 5 broken */
+  test_write(lt, "acc/train,acc/val,epoch,loss/train,loss/val,step\r\n"
+             "0.5,,0,1.2,,49\r\n0,,,,,\r\n,0.6,0,,1.05,49\r\n.0,,,,,\r\n"
+             "0.62,,1,0.9,,99\r\n", (size_t)-1);
+  test_write(k, "epoch,accuracy,loss,val_accuracy,val_loss\r\n"
+             "0,0.5,1.2,0.55,1.1\r\n0,,,,\r\n1,0.6,1.0,0.62,0.95\r\n",
+             (size_t)-1);
+  test_write(cut, "epoch,accuracy,loss,val_accuracy,val_loss\r\n"
+             "0,0.5,1.2,0.55,1.1\r\n1,0.6,1.0,0.62,0.95\r\n2,0.7,0.8,0.66,0.91",
+             (size_t)-1);
+  test_write(all, "epoch,step,loss/train\r\n0,,\r\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, lt), 1);
+  CHECK_HAS(errb.data, "metrics.csv:3:7: found an empty step cell, expected a step number (Lightning's CSVLogger writes one on every row): a broken line (--skip-bad-rows skips such lines)");
+  pod_buf_clear(&errb);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --model m '%s'", db, k), 1);
+  CHECK_HAS(errb.data, "training.log:3:1: found no logged value on the line (every key's cell empty), expected at least one (CSVLogger writes NA for a key not logged)");
+  pod_buf_clear(&errb);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, cut), 1);
+  CHECK_HAS(errb.data, "training.log:4:20: found the end of the file in the last line, expected its line end");
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
+  pod_buf_clear(&errb);
+  pod_buf_clear(&out);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s' '%s' '%s'", db, lt, k, cut), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(errb.data, "metrics.csv:5:8: found an empty step cell");
+  CHECK_HAS(errb.data, "training.log:4:20: found the end of the file");
+  CHECK_HAS(out.data, "(3 rows, 2 bad lines skipped)");
+  CHECK_HAS(out.data, "(2 rows, 1 bad line skipped)");
+  CHECK_HAS(out.data, "4 bad lines skipped");
+  /* no value of a broken line; the Keras log is one training */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN sources s ON s.id = m.source_id WHERE s.path LIKE '%metrics.csv' AND m.line IN (3, 5)"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'resnet'"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value = '0.91'"), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE id NOT IN (SELECT run_id FROM measurements_all)"), 0);
+  /* every line broken: the file fails, naming them */
+  pod_buf_clear(&errb);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, all), 1);
+  CHECK_HAS(errb.data, "metrics.csv:1: found a header and 1 broken line, all skipped (the first: ");
+  CHECK_HAS(errb.data, "metrics.csv:2:3: found an empty step cell");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
+/* Issue 14: CSVLogger(append=True) under --run NAME: the restarts are
+** runs of their own, "NAME, training N", not a merged curve. */
+static void test_trainlogs_keras_restarts_under_run(void) {
+  char err[POD_ERRLEN];
+  ingest_meta m = {0};
+  const char *p = test_copy_fixture("keras-csvlogger", "append-two-trainings-training.log",
+                                    "resnet/training.log");
+  m.run_name = "myrun";
+  CHECK_RC(test_ingest(&m, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+  CHECK_STR(test_query_text("SELECT group_concat(name, '|') FROM (SELECT name FROM runs ORDER BY id)"), "myrun|myrun, training 2");
+  CHECK_INT(test_query_num("SELECT count(*) FROM (SELECT 1 FROM measurements_all GROUP BY run_id, metric_id, split, epoch HAVING count(*) > 1)"), 0);
+  /* the same file again under the same name: no new run (skipped) */
+  CHECK_RC(test_ingest(&m, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
+}
+
 const test_case tests_trainlogs_traps[] = {
+  {"test_trainlogs_broken_lines_refuse_or_skip", test_trainlogs_broken_lines_refuse_or_skip},
+  {"test_trainlogs_keras_restarts_under_run", test_trainlogs_keras_restarts_under_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
   {"test_trainlogs_accuracy_in_percent_is_read_as_a_fraction", test_trainlogs_accuracy_in_percent_is_read_as_a_fraction},
   {"test_trainlogs_hf_percent_metrics_are_fractions", test_trainlogs_hf_percent_metrics_are_fractions},
