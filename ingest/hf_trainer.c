@@ -465,7 +465,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   if (rc) goto done;
   if (st.nonfinite)
     snprintf(version + strlen(version), sizeof version - strlen(version),
-             ", %ld nan values skipped", st.nonfinite);
+             ", %ld nan/inf values skipped", st.nonfinite);
   ingest_percent_note(cx, version, sizeof version);
   cx->format_version = version;
 done:

@@ -376,6 +376,7 @@ typedef struct ingest_trainlog {
   int epoch_col, step_col;  /* out: their columns, -1 when absent */
   int old_acc, has_lr;   /* out: "acc"/"val_acc" seen; a learning rate */
   long nonfinite;        /* out: nan/inf cells skipped */
+  long values;           /* out: values stored */
   int split_restarts;    /* in: an epoch not above the last one starts a new
                          ** training, a run of its own (Keras append=True) */
   int trainings;         /* out: trainings found (1 without restarts) */
@@ -383,7 +384,7 @@ typedef struct ingest_trainlog {
 int ingest_trainlog_csv(ingest_ctx *cx, ingest_trainlog *tl,
                         char err[POD_ERRLEN]);
 /* cx->format_version: what (the writer) and what the read found (", 2
-** trainings (append=True)", ", 3 nan values skipped"), in version[n],
+** trainings (append=True)", ", 3 nan/inf values skipped"), in version[n],
 ** which must outlive the ingest of the file. */
 void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
                              const char *what, char *version, size_t n);

@@ -10,7 +10,7 @@
 **   split validation (metric_names.c), which is the overfitting shape;
 ** - CSVLogger writes "NA" for a key missing from an epoch's logs: no value;
 ** - nan/inf (the loss diverged) is skipped, counted, and named in the
-**   source's format version ("..., 2 nan values skipped");
+**   source's format version ("..., 2 nan/inf values skipped");
 ** - CSVLogger(append=True) appends the next training to the same file
 **   without a second header, its epoch counting from 0 (or from
 **   initial_epoch) again: every row whose epoch is not above the previous

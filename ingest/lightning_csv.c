@@ -10,7 +10,7 @@
 ** - keys may hold "/" (train/nll_loss, val/rmse_loss): the prefix is the
 **   split, the rest the metric name (metric_names.c);
 ** - nan/inf (training diverged) are skipped, counted and named in the
-**   source's format version ("..., 3 nan values skipped");
+**   source's format version ("..., 3 nan/inf values skipped");
 ** - the model is the folder above lightning_logs/version_N (the project),
 **   and each version folder is a run of its own (runs group by folder).
 */

@@ -437,6 +437,7 @@ static int log_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     m.value_is_raw = !c->percent;   /* v is ingest_log_value's reading */
     m.raw_unit = c->percent ? "%" : c->unit;   /* the metric's: a fraction */
     if ((rc = store_measurement_add(cx->db, &m, err))) return rc;
+    tl->values++;
   }
   return POD_OK;
 }
@@ -517,7 +518,13 @@ void ingest_trainlog_version(ingest_ctx *cx, const ingest_trainlog *tl,
     at += (size_t)snprintf(version + at, n - at, ", %d trainings "
                            "(append=True)", tl->trainings);
   if (tl->nonfinite && at < n)
-    snprintf(version + at, n - at, ", %ld nan values skipped", tl->nonfinite);
+    snprintf(version + at, n - at, ", %ld nan/inf values skipped",
+             tl->nonfinite);
   ingest_percent_note(cx, version, n);
+  /* rows and no value: said, not "added (2 rows)" alone (no run is made) */
+  if (!tl->values)
+    cx->note = tl->nonfinite ? "0 values: every value nan or inf (the "
+                               "training diverged)"
+                             : "0 values: every cell empty or NA";
   cx->format_version = version;
 }

@@ -101,7 +101,7 @@ static void test_trainlogs_keras_nan_is_skipped_counted_and_na_is_empty(void) {
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 2);
-  CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan values skipped");
+  CHECK_HAS(test_query_text("SELECT format_version FROM sources"), "3 nan/inf values skipped");
   CHECK_INT(test_query_num("SELECT rows FROM sources"), 3);
   CHECK_STR(test_query_text("SELECT model FROM runs"), "run1");
 }
@@ -174,7 +174,7 @@ static void test_trainlogs_lightning_nan_values_are_counted(void) {
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE derived IS NULL"), 2);
-  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan values skipped");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "CSVLogger, 2 nan/inf values skipped");
 }
 
 /* Speech recognition's word and character error rates are lower-better
@@ -256,7 +256,7 @@ static void test_trainlogs_hf_eval_entries_and_nan_loss(void) {
   pod_mkdirs(folder, err);
   test_write(p, data, sizeof data - 1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
-  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan values skipped");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "trainer_state, 2 nan/inf values skipped");
   CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation' AND m.step = 10 AND m.epoch = 0.5") == 0.42);
   CHECK_INT(test_query_num("SELECT line FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'loss' AND m.split = 'validation'"), 11);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.derived IS NULL AND t.name = 'accuracy' AND m.split = 'validation'"), 1);
@@ -414,7 +414,7 @@ static void test_trainlogs_all_nan_log_makes_no_run(void) {
   test_write(p, "epoch,loss,val_loss\r\n0,nan,nan\r\n1,nan,NA\r\n", (size_t)-1);
   CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 0);
-  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 3 nan values skipped");
+  CHECK_STR(test_query_text("SELECT format_version FROM sources"), "tf.keras 2.x / keras 3, 3 nan/inf values skipped");
 }
 
 /* Issue 14: the split written after the metric ("loss/val", "acc.val",

@@ -358,6 +358,14 @@ static void test_trainlogs_broken_lines_refuse_or_skip(void) {
   CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --skip-bad-rows '%s'", db, all), 1);
   CHECK_HAS(errb.data, "metrics.csv:1: found a header and 1 broken line, all skipped (the first: ");
   CHECK_HAS(errb.data, "metrics.csv:2:3: found an empty step cell");
+  /* rows, and not one value: said, and no run without values */
+  snprintf(all, sizeof all, "%s", test_path("diverged/training.log"));
+  test_make_folder_of(all);
+  test_write(all, "epoch,loss\r\n0,inf\r\n1,nan\r\n", (size_t)-1);
+  pod_buf_clear(&out);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, all), 0);
+  CHECK_HAS(out.data, "(2 rows, 0 values: every value nan or inf (the training diverged))");
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'diverged'"), 0);
   pod_buf_free(&out);
   pod_buf_free(&errb);
 }
