@@ -305,7 +305,8 @@ static const command commands[] = {
    "\"method\" in podium.json) says how energy was measured: wall-meter, "
    "nvml, rapl, tdp, ... (docs/COMPARE.md). A file already "
    "ingested is skipped; a changed file at the same path needs --replace. "
-   "A broken line (a CodeCarbon line cut by two writers) refuses the file; "
+   "A broken line (a line cut or interleaved by two writers, in a CodeCarbon "
+   "file or a Keras or Lightning CSVLogger log) refuses the file; "
    "--skip-bad-rows skips such lines instead, each named on stderr and "
    "counted in the summary."},
   {"runs", cmd_runs, "[--json]", "list the runs in the registry"},

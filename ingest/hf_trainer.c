@@ -157,8 +157,11 @@ static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
                         char err[POD_ERRLEN]) {
   char found[96];
   long line, col;
-  size_t n = 0;
+  size_t n = 0, rest = off;
   if (off > len) off = len;
+  /* only spaces from there on: the text ends too early (a file cut) */
+  while (rest < len && is_space(t[rest])) rest++;
+  if (rest >= len) off = len;
   /* cJSON stops past the bad byte when it meets a line end or the end of
   ** the text: point at the last byte it read instead */
   while (off > 0 && off < len && is_space(t[off])) off--;

@@ -366,6 +366,13 @@ static void test_trainlogs_broken_lines_refuse_or_skip(void) {
   CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, all), 0);
   CHECK_HAS(out.data, "(2 rows, 0 values: every value nan or inf (the training diverged))");
   CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE model = 'diverged'"), 0);
+  /* a trainer_state.json cut after a comma ends too early */
+  snprintf(all, sizeof all, "%s", test_path("cutstate/trainer_state.json"));
+  test_make_folder_of(all);
+  test_write(all, "{\n  \"log_history\": [\n    {\"epoch\": 1.0, \"loss\": 0.5,\n      ", (size_t)-1);
+  pod_buf_clear(&errb);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest '%s'", db, all), 1);
+  CHECK_HAS(errb.data, "trainer_state.json:4:7: found the end of the file, expected");
   pod_buf_free(&out);
   pod_buf_free(&errb);
 }
