@@ -652,8 +652,9 @@ static int whole_row(ingest_ctx *cx, cc *st, const ingest_csv_row **row,
       ingest_dropped_place(&st->dropped, *row, cc_fits, cc_may_drop, st, row))
     return 1;
   snprintf(msg, sizeof msg, "%zu fields like the header, not %zu%s",
-           st->hdr.n, n, n < st->hdr.n && st->dropped.first
-           ? " (CodeCarbon 2.8.5-3.3 leave a row's empty cells out when "
+           st->hdr.n, n, n < st->hdr.n && st->dropped.first &&
+           st->col[C_UTIL] >= 0   /* only 3.2+ files have the columns */
+           ? " (CodeCarbon 3.2.9-3.3 leave a row's empty cells out when "
              "they append; which columns this row lacks is not clear)" : "");
   ingest_csv_fail(cx, *row, n < st->hdr.n ? n : st->hdr.n, msg, err);
   return 0;

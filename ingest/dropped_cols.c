@@ -2,9 +2,11 @@
 ** ingest/dropped_cols.c -- rows a writer shortened by leaving out their
 ** empty cells, put back under the header's columns.
 **
-** CodeCarbon 2.8.5 to 3.3 append a run to emissions.csv with
-** `new_df.dropna(axis=1, how="all")` before a headerless `to_csv`
-** (output_methods/file.py; mlco2/codecarbon#1304, fixed by #1314): every
+** CodeCarbon 3.2.9 to 3.3 append a run to emissions.csv with
+** `new_df.dropna(axis=1, how="all")` before a headerless `to_csv(mode=
+** "a")` (output_methods/file.py, c82e8e2b; mlco2/codecarbon#1304; 2.8.5
+** to 3.2.8 dropped such columns only from the whole file they rewrote,
+** header and all, and the task file): every
 ** column that is None for that run (longitude, latitude and region for an
 ** OfflineEmissionsTracker, gpu_count and gpu_model on a CPU-only machine)
 ** is left out, and the cells after it move left. The file's first row is

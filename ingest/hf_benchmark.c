@@ -94,7 +94,9 @@ typedef struct results {
   char *model;            /* the model of the run in run_id */
   int64_t run_id;
   long values, no_values; /* results stored; N/A or None cells */
-  char oom[192];          /* the first N/A points: "model batch 8 seq 512" */
+  long oom;               /* of them N/A: what transformers writes when a
+                          ** point ran out of memory (None: not measured) */
+  char points[192];       /* the first N/A points: "model batch 8 seq 512" */
 } results;
 
 /* "5.863MB" -> bytes; returns 0 when s has no such unit suffix. */
@@ -192,11 +194,12 @@ static int results_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
                            ">= 1)", err);
   cell = row->field[3];
   if (is_no_value(cell)) {  /* out of memory: nothing measured */
-    size_t o = strlen(st->oom);
+    size_t o = strlen(st->points);
     if (st->no_values < 3)
-      snprintf(st->oom + o, sizeof st->oom - o, "%s%.60s batch %lld seq %lld",
+      snprintf(st->points + o, sizeof st->points - o, "%s%.60s batch %lld seq %lld",
                o ? "; " : "", row->field[0], batch, seq);
     st->no_values++;
+    st->oom += !strcmp(cell, "N/A");
     return POD_OK;
   }
 
@@ -355,8 +358,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
     ** values skipped"), where: "2.10+, out of memory (N/A) at
     ** bert-large-uncased batch 8 seq 512" */
     static char note[96], version[320];
-    snprintf(version, sizeof version, "%s, out of memory (N/A) at %s%s",
-             cx->format_version, st.oom, st.no_values > 3 ? " and more" : "");
+    snprintf(version, sizeof version, "%s, %s at %s%s", cx->format_version,
+             st.oom ? "out of memory (N/A)" : "not measured (None)",
+             st.points, st.no_values > 3 ? " and more" : "");
     cx->format_version = version;
     if (!st.values)
       snprintf(note, sizeof note, "0 values: every result N/A (out of "

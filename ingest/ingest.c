@@ -461,6 +461,13 @@ int ingest_file(ingest_session *s, const ingest_path *p, int *out_status,
   int rc;
   s->report.twin = NULL;
   rc = file_in_batch(s, p, out_status, out_rows, err);
+  /* the registry's own errors ("podium.db: disk I/O error") say which
+  ** file they stopped */
+  if (rc && strncmp(err, p->path, strlen(p->path))) {
+    char e[POD_ERRLEN];
+    snprintf(e, sizeof e, "%s", err);
+    pod_err(err, rc, "%s: %s", p->path, e);
+  }
   /* SQLite undoes the whole transaction on some errors (a full disk, an
   ** I/O error) in any statement, a lookup too: the batch is lost, the
   ** files kept in it with it */

@@ -204,7 +204,7 @@ struct cJSON;
 const char *ingest_json_type(const struct cJSON *v);
 
 /* ---- rows with empty columns left out (dropped_cols.c) ---------------- */
-/* A writer that leaves a row's empty cells out (CodeCarbon 2.8.5-3.3
+/* A writer that leaves a row's empty cells out (CodeCarbon 3.2.9-3.3
 ** when it appends) makes rows shorter than the header, the cells after a
 ** gap moved left. ingest_dropped_place finds which columns a short row
 ** lacks, from those empty in the file's first whole row, and gives the

@@ -709,11 +709,24 @@ static void test_ingest_lost_batch_after_a_large_file_spares_the_one_before(void
   CHECK_HAS(out.data, "added lb/a/training.log (300 rows)");
   CHECK_HAS(out.data, "skipped lb/a2/training.log (the same bytes as "
             "lb/a/training.log, already ingested)");
-  CHECK_HAS(out.data, "ingest: 1 added, 1 skipped, 2 failed");
-  CHECK_HAS(errb.data, "lb/c/training.log: not written");
+  CHECK_HAS(errb.data, "lb/b/training.log: ");
   CHECK_LACKS(errb.data, "lb/a/training.log: not written");
-  CHECK_STR(test_sql_text("lb.db", "SELECT group_concat(path) FROM sources"),
-            "lb/a/training.log");
+  /* where the write fails depends on the checkpoint thread's timing: in
+  ** a statement (the large file's savepoint is undone, the batch goes
+  ** on and the next file goes in) or where SQLite undoes the whole
+  ** transaction (the next file in it is not written); either way every
+  ** file told added is in, and no other */
+  if (strstr(out.data, "added lb/c/training.log")) {
+    CHECK_HAS(out.data, "ingest: 2 added, 1 skipped, 1 failed");
+    CHECK_STR(test_sql_text("lb.db", "SELECT group_concat(path) FROM "
+                            "(SELECT path FROM sources ORDER BY id)"),
+              "lb/a/training.log,lb/c/training.log");
+  } else {
+    CHECK_HAS(out.data, "ingest: 1 added, 1 skipped, 2 failed");
+    CHECK_HAS(errb.data, "lb/c/training.log: not written");
+    CHECK_STR(test_sql_text("lb.db", "SELECT group_concat(path) FROM sources"),
+              "lb/a/training.log");
+  }
   pod_buf_free(&out);
   pod_buf_free(&errb);
 }

@@ -175,7 +175,7 @@ static void test_study_compares_every_pair_in_each_dataset(void) {
   pod_buf_free(&file);
 }
 
-/* The study's emissions.csv as CodeCarbon 2.8.5-3.3 leave it when
+/* The study's emissions.csv as CodeCarbon 3.2.9-3.3 leave it when
 ** longitude and latitude are None (an offline tracker): the first row
 ** has them as empty cells, every appended row lacks them. */
 static void offline_tracker_rows(const char *rel) {
