@@ -182,7 +182,7 @@ static int syntax_error(ingest_ctx *cx, const char *t, size_t len,
 ** under 128 bytes) are named so; a fraction key past them is not checked
 ** for percent. */
 typedef struct key_named {
-  char key[128];
+  char *key;               /* owned */
   const char *split, *unit;
   int64_t metric_id;
   int fraction, percent;   /* as in metric_names.c's logcol */
@@ -196,8 +196,9 @@ typedef struct hfstate {
   int64_t run_id;
   long nonfinite;       /* markers met in value places */
   int grad_norm;
-  key_named named[64];
-  int n_named;
+  key_named *named;      /* every key met (a file of many eval datasets
+                         ** has hundreds: each is checked for percent) */
+  int n_named, cap_named;
 } hfstate;
 
 static int run_of(ingest_ctx *cx, hfstate *st, char err[POD_ERRLEN]) {
@@ -240,9 +241,14 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
     if ((rc = store_metric_id(cx->db, base, unit,
                               ingest_metric_direction(base), &metric_id, err)))
       return rc;
-    if (st->n_named < 64 && strlen(v->string) < sizeof st->named[0].key) {
+    {
+      if (st->n_named == st->cap_named) {
+        st->cap_named = st->cap_named ? 2 * st->cap_named : 32;
+        st->named = pod_xrealloc(st->named, (size_t)st->cap_named *
+                                                sizeof *st->named);
+      }
       k = &st->named[st->n_named++];
-      snprintf(k->key, sizeof k->key, "%s", v->string);
+      k->key = pod_xstrdup(v->string);
       k->split = split;
       k->unit = unit;
       k->metric_id = metric_id;
@@ -474,6 +480,8 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
 done:
   if (lent) ingest_read_ahead_done(cx->ahead, root);
   else cJSON_Delete(root);
+  for (int i = 0; i < st.n_named; i++) free(st.named[i].key);
+  free(st.named);
   free(st.sc.top_keys.p);
   free(st.sc.items.p);
   free(st.sc.item_keys.p);

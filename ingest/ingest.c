@@ -24,6 +24,7 @@
 #include "core/fs.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,22 @@ void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
   m->value = value;
 }
 
+/* The folder a file's runs group by: its own, but a Trainer's checkpoint
+** folder (checkpoint-500/, last-checkpoint/) is its output folder's, where
+** all_results.json and the benchmark files of the same training are. */
+static void run_folder(const char *dir, char out[4096]) {
+  const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
+  size_t k = 0;
+  if (!strncmp(name, "checkpoint-", 11) && name[11]) {
+    for (k = 11; isdigit((unsigned char)name[k]); k++) {}
+  } else if (!strcmp(name, "last-checkpoint")) {
+    k = 15;
+  }
+  if (!k || name[k]) snprintf(out, 4096, "%s", dir);
+  else if (!slash) snprintf(out, 4096, ".");
+  else snprintf(out, 4096, "%.*s", (int)(slash - dir), dir);
+}
+
 int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
                    int64_t env_id, int64_t *out_run, char err[POD_ERRLEN]) {
   ingest_session *s = cx->session;
@@ -182,6 +199,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   pod_buf key = POD_BUF_INIT, named = POD_BUF_INIT;
   int rc = POD_OK, remember;
   const char *model = meta->model ? meta->model : from_file->model;
+  char dir[4096];
 
 #define PICK(f) (meta->f ? meta->f : from_file->f)
   run.project = PICK(project);
@@ -197,7 +215,8 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     return pod_err(err, POD_EINPUT, "found role \"%s\", expected baseline "
                    "or optimized", run.role);
   if (run.role && (rc = role_check(cx, model, &run, err))) return rc;
-  if (!env_id) env_id = id_map_get(&s->folder_envs, cx->dir);
+  run_folder(cx->dir, dir);
+  if (!env_id) env_id = id_map_get(&s->folder_envs, dir);
   /* A run the parser remembers by its key (CodeCarbon's run_id) is not
   ** kept here too: one entry per line of a file of distinct run_ids was
   ** most of the memory of a big ingest (issue 14); nor is its key made. */
@@ -220,7 +239,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   } else if (remember) {
     char env[32];
     snprintf(env, sizeof env, "%lld", (long long)env_id);
-    key_add(&key, cx->dir);
+    key_add(&key, dir);
     key_add(&key, model);
     key_add(&key, run.project);
     key_add(&key, run.variant);
@@ -232,6 +251,12 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, from_file->key);
   }
   if (remember && (*out_run = id_map_get(&s->runs, key.data))) goto done;
+  /* a replaced file goes back into the run its old rows were in, when
+  ** other files of that run are still in it (one run per folder stays
+  ** one run; the session's map was made without them) */
+  if (cx->replacing && !meta->run_name &&
+      ((rc = store_replaced_run(cx->db, model, out_run, err)) || *out_run))
+    goto found;
   if (meta->run_name &&
       ((rc = store_run_find_name(cx->db, named.data, out_run, err)) ||
        *out_run))
@@ -606,6 +631,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
   cx.path = path;
   cx.tags_json = fm.tags_json;
   cx.bytes = bytes;
+  cx.replacing = old != 0;
   src.path = path;
   src.sha256 = sha;
   src.format = fmt->name;

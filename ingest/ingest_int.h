@@ -43,6 +43,7 @@ typedef struct ingest_ctx {
   long long bytes;              /* the file's size */
   const char *note;             /* a static string for ingest_report.note */
   long bad_rows;                /* lines skipped (--skip-bad-rows) */
+  int replacing;                /* --replace took out the file's old rows */
   pod_buf *bad;                 /* their messages (the session's buffer) */
   char delim;                   /* CSV separator the parser chose; 0: ',' */
   char eol;                     /* the line end csv.c found first; 0: none yet */

@@ -147,6 +147,12 @@ const char *const store_sql[Q_COUNT_] = {
       "FROM tracker_results WHERE source_id = ?1 UNION SELECT run_id "
       "FROM curves WHERE source_id = ?1",
   [Q_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?1",
+  /* the one run of a model that a replaced source fed and that other
+  ** files still feed (store_replaced_run); 0 when none or several */
+  [Q_REPLACED_RUN] =
+      "SELECT CASE WHEN count(*) = 1 THEN max(r.id) ELSE 0 END "
+      "FROM temp.replaced_runs t JOIN runs r ON r.id = t.id "
+      "WHERE r.model = ?1",
   [Q_ORPHAN_RUNS] =
       "DELETE FROM runs WHERE id IN (SELECT id FROM temp.replaced_runs) "
       "AND NOT EXISTS (SELECT 1 FROM measurements m WHERE m.run_id = "

@@ -730,6 +730,15 @@ int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
   return store_step_int64(db, st, 0, out_id, err);
 }
 
+int store_replaced_run(store_db *db, const char *model, int64_t *out_id,
+                       char err[POD_ERRLEN]) {
+  db_stmt *st;
+  int rc = store_stmt(db, Q_REPLACED_RUN, &st, err);
+  if (rc) return rc;
+  bind_text(st, 1, model);
+  return store_step_int64(db, st, 0, out_id, err);
+}
+
 /* ---- metrics and measurements ---------------------------------------- */
 
 /* The units --method applies to (Q_SET_METHOD_ENERGY). */

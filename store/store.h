@@ -212,6 +212,11 @@ int store_run_add(store_db *db, const store_run_new *run, int64_t *out_id,
 /* *out_id is 0 when no run has that name. */
 int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
                         char err[POD_ERRLEN]);
+/* After store_source_remove: the one run of model that the removed source
+** fed and that other files still feed (a file replaced in a folder whose
+** files make one run joins it again); *out_id 0 when none or several. */
+int store_replaced_run(store_db *db, const char *model, int64_t *out_id,
+                       char err[POD_ERRLEN]);
 
 /* Metric direction: which way is better. */
 enum { STORE_LOWER_BETTER = -1, STORE_NO_DIRECTION = 0,

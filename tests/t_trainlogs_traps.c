@@ -394,7 +394,45 @@ static void test_trainlogs_keras_restarts_under_run(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 2);
 }
 
+/* A Trainer's output folder: all_results.json at its top, the state in
+** checkpoint folders below it, is one training, one run (its folder was
+** the checkpoint's: two runs, the accuracy counted twice); --replace of
+** files of a folder that made one run keeps that run. */
+static void test_trainlogs_trainer_output_folder_is_one_run(void) {
+  char err[POD_ERRLEN];
+  ingest_meta m = {0};
+  const char *p[3];
+  int64_t id;
+  p[0] = test_copy_fixture("hf-trainer", "t5sum-10844110-all_results.json",
+                           "out/all_results.json");
+  p[1] = test_copy_fixture("hf-trainer", "t5sum-10844110-trainer_state.json",
+                           "out/checkpoint-1000/trainer_state.json");
+  CHECK_RC(test_ingest(NULL, p, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  id = (int64_t)test_query_num("SELECT id FROM runs");
+  /* the validation loss once: no best-epoch copy beside all_results' */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.epoch IS NULL AND m.step IS NULL"), 1);
+  /* the state changed, swapped in with --replace: the same run */
+  {
+    pod_buf b = POD_BUF_INIT;
+    FILE *f = fopen(p[1], "rb");
+    char chunk[4096];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) pod_buf_add(&b, chunk, n);
+    if (f) fclose(f);
+    pod_buf_adds(&b, "\n");
+    test_write(p[1], b.data, b.len);
+    pod_buf_free(&b);
+  }
+  m.replace = 1;
+  CHECK_RC(test_ingest(&m, p, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs"), 1);
+  CHECK_INT(test_query_num("SELECT id FROM runs"), id);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements_all"), 1);
+}
+
 const test_case tests_trainlogs_traps[] = {
+  {"test_trainlogs_trainer_output_folder_is_one_run", test_trainlogs_trainer_output_folder_is_one_run},
   {"test_trainlogs_broken_lines_refuse_or_skip", test_trainlogs_broken_lines_refuse_or_skip},
   {"test_trainlogs_keras_restarts_under_run", test_trainlogs_keras_restarts_under_run},
   {"test_trainlogs_keras_append_restarts_are_separate_runs", test_trainlogs_keras_append_restarts_are_separate_runs},
