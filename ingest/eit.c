@@ -163,6 +163,19 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
   else while (off > 0 && off < len && is_space(t[off])) off--;
   if (!root || off < len) {
     char found[96];
+    if (!root && len && t[len - 1] != '\n') {
+      /* the last line, cut: the tracker's stop() ends its sampling
+      ** process, which may be in the middle of a write */
+      long col = (long)len;
+      while (col > 1 && is_space(t[col - 1])) col--;
+      rc = pod_err_at(err, POD_EINPUT, cx->path, line, col + 1,
+                      "found the end of the file in the last sample, "
+                      "expected the rest of its JSON object and a line "
+                      "end: the line was cut (the tracker stopped while "
+                      "writing it)");
+      rc = ingest_bad_row(cx, rc, err);
+      goto done;
+    }
     if (off >= len) snprintf(found, sizeof found, "the end of the line");
     else pod_snippet(found, sizeof found, t + off, len - off < 24 ? len - off : 24);
     rc = pod_err_at(err, POD_EINPUT, cx->path, line, (long)off + 1,

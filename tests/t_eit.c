@@ -82,6 +82,33 @@ static void test_eit_refuses_bad_lines(void) {
          "data.json:2:1:", "found no key for \"timestamp\"");
 }
 
+/* The tracker's stop() ends the sampling process, which may be writing:
+** a last line cut refuses the file with what is missing, or is skipped
+** under --skip-bad-rows; the summary is the whole samples'. */
+static void test_eit_cut_last_sample(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char db[4096];
+  const char *p = test_path("cut/impacttracker/data.json");
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  test_make_folder_of(p);
+  test_write(p, EIT_OK "{\"timestamp\": 20.0, \"rapl_power_draw_absolute\": 30.0, "
+                "\"rapl_estimated_attributable_power_draw\": 30.0}\n"
+                "{\"timestamp\": 30.0, \"rapl_power_dr", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --model m '%s'", db, p), 1);
+  CHECK_HAS(errb.data, "data.json:3:35: found the end of the file in the last sample, expected the rest of its JSON object and a line end: the line was cut (the tracker stopped while writing it) (--skip-bad-rows skips such lines)");
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 0);
+  pod_buf_clear(&errb);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --model m --skip-bad-rows '%s'", db, p), 0);
+  CHECK_HAS(errb.data, "podium: skipped ");
+  CHECK_HAS(out.data, "(2 rows, 1 bad line skipped)");
+  CHECK(test_query_num(TEST_VALUE_OF("duration", "1")) == 10);
+  /* a line cut in the middle of the file is no such line: refused */
+  TEST_REFUSE("mid/impacttracker/data.json", EIT_OK "{\"timestamp\": 11.0, \"rapl\n" EIT_OK,
+              "data.json:2:", "expected valid JSON");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 static void test_eit_nan_power_is_skipped_and_counted(void) {
   char err[POD_ERRLEN];
   const char *p = test_path("nan/impacttracker/data.json");
@@ -141,6 +168,7 @@ const test_case tests_eit[] = {
   {"eit_corpus_series_match_the_file", test_eit_corpus_series_match_the_file},
   {"eit_summary_is_derived_from_the_samples", test_eit_summary_is_derived_from_the_samples},
   {"eit_refuses_bad_lines", test_eit_refuses_bad_lines},
+  {"eit_cut_last_sample", test_eit_cut_last_sample},
   {"eit_nan_power_is_skipped_and_counted", test_eit_nan_power_is_skipped_and_counted},
   {"eit_refuses_deep_nesting_and_long_lines", test_eit_refuses_deep_nesting_and_long_lines},
   {"eit_refuses_a_file_over_the_size_cap", test_eit_refuses_a_file_over_the_size_cap},
