@@ -171,11 +171,13 @@ static size_t epoch_points(const point *p, size_t i, size_t end, double *v,
   return k;
 }
 
-/* The epoch of the lowest validation loss, NaN without one (r sorted). */
-static double loss_best_epoch(const reader *r, double *v, size_t *at) {
+/* The epoch of the lowest validation loss (metric `loss`), NaN without
+** one (r sorted). */
+static double loss_best_epoch(const reader *r, const char *loss, double *v,
+                              size_t *at) {
   double best = NAN;
   for (size_t i = 0; i < r->n; i = curve_end(r->p, r->n, i)) {
-    if (strcmp(r->p[i].split, "validation") || strcmp(r->p[i].metric, "loss"))
+    if (strcmp(r->p[i].split, "validation") || strcmp(r->p[i].metric, loss))
       continue;
     size_t k = epoch_points(r->p, i, curve_end(r->p, r->n, i), v, at);
     int b = pod_best_index(v, k, -1);
@@ -197,7 +199,21 @@ static double kept_epoch(const reader *r, int64_t step) {
 ** validation loss's; NaN: neither (each metric's own best then). */
 static double best_epoch_of(const reader *r, double *v, size_t *at) {
   double e = r->has_kept ? kept_epoch(r, r->kept) : NAN;
-  return isnan(e) ? loss_best_epoch(r, v, at) : e;
+  return isnan(e) ? loss_best_epoch(r, "loss", v, at) : e;
+}
+
+/* A Trainer evaluating on several datasets logs eval_<name>_<metric>:
+** without a kept checkpoint or a plain loss, a metric <name>_<x> is
+** taken at the lowest <name>_loss, as plain metrics at the lowest loss
+** (NaN: no such loss). */
+static double dataset_best_epoch(const reader *r, const char *metric,
+                                 double *v, size_t *at) {
+  const char *us = strrchr(metric, '_');
+  char loss[256];
+  if (!us || us == metric || (size_t)(us - metric) + 6 > sizeof loss)
+    return NAN;
+  snprintf(loss, sizeof loss, "%.*s_loss", (int)(us - metric), metric);
+  return loss_best_epoch(r, loss, v, at);
 }
 
 /* The index among the k epoch values v of the curve starting at p: the
@@ -262,11 +278,13 @@ int analysis_curve_results(store_db *db, int64_t run_id, int64_t kept_step,
   r.kept = kept_step;
   best_epoch = best_epoch_of(&r, v, at);
   for (size_t i = 0; i < r.n && !rc; i = curve_end(r.p, r.n, i)) {
-    size_t end = curve_end(r.p, r.n, i);
-    size_t k = epoch_points(r.p, i, end, v, at);
+    size_t end = curve_end(r.p, r.n, i), k;
+    double e = isnan(best_epoch)
+                   ? dataset_best_epoch(&r, r.p[i].metric, v, at) : best_epoch;
     int b;
+    k = epoch_points(r.p, i, end, v, at);
     if (!k || given(&r, &r.p[i])) continue;
-    if ((b = pick(&r.p[i], v, at, k, r.p, best_epoch)) < 0)
+    if ((b = pick(&r.p[i], v, at, k, r.p, e)) < 0)
       continue;   /* not measured at the best epoch */
     n_epochs = epochs_of(r.p, at, k);
     rc = store_result_from_point(db, run_id, r.p[at[b]].id,

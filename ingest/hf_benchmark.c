@@ -330,6 +330,17 @@ done:
   return rc;
 }
 
+int ingest_hf_env_again(ingest_ctx *cx, char err[POD_ERRLEN]) {
+  char head[512], line[256];
+  size_t n = ingest_head(cx, head, sizeof head);
+  if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
+    memmove(head, head + 3, n - 3);
+    n -= 3;
+  }
+  first_line(head, n, line, sizeof line);
+  return is_env_head(line) ? parse_env(cx, err) : POD_OK;
+}
+
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   char head[512], line[256];
   size_t n = ingest_head(cx, head, sizeof head);

@@ -312,6 +312,20 @@ static void note_twin(ingest_session *s, int64_t id) {
     s->report.twin = s->twin.data;
 }
 
+/* A skipped env_info file (already in: a folder ingested again with new
+** results beside it, or the same file copied into another model's
+** folder) still says which machine the files beside it ran on. Best
+** effort: a failure leaves them without one, as before. */
+static void skipped_env(ingest_session *s, ingest_ctx *cx, const char *path) {
+  char ignored[POD_ERRLEN];
+  if (!cx->data) return;   /* env files are small: read whole */
+  cx->session = s;
+  cx->db = s->db;
+  cx->meta = &s->meta;
+  cx->path = path;
+  (void)ingest_hf_env_again(cx, ignored);
+}
+
 static void folder_of(const char *path, char out[4096]) {
   const char *slash = strrchr(path, '/');
   if (!slash) snprintf(out, 4096, ".");
@@ -585,6 +599,7 @@ static int file_in_batch(ingest_session *s, const ingest_path *p,
     if (known) {
       *out_status = INGEST_SKIPPED;
       note_twin(s, known);
+      skipped_env(s, &cx, path);
       return POD_OK;
     }
   }

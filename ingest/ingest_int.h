@@ -436,6 +436,10 @@ int ingest_lfs_pointer(const char *path, const char *data, size_t n,
                        int in_folder, char err[POD_ERRLEN]);
 
 extern const ingest_format ingest_hf_benchmark;
+/* A transformers env_info file skipped as already ingested still gives
+** its folder's results their machine (ingest_set_folder_env); any other
+** file: nothing. */
+int ingest_hf_env_again(ingest_ctx *cx, char err[POD_ERRLEN]);
 extern const ingest_format ingest_keras_csvlogger;
 extern const ingest_format ingest_lightning_csv;
 extern const ingest_format ingest_hf_trainer;

@@ -88,6 +88,33 @@ static void test_ingest_env_file_describes_runs_in_its_folder(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 5);
 }
 
+/* An env_info file skipped as already in still describes its folder: new
+** results added to a folder ingested before, and the same file copied
+** into a second model's folder, get its machine (they had none). */
+static void test_ingest_skipped_env_file_still_describes_its_folder(void) {
+  char err[POD_ERRLEN];
+  const char *env = "env_info_1592985573.csv";
+  const char *p[4];
+  p[0] = test_copy_fixture("hf-benchmark", env, "bert/env_info_1700000000.csv");
+  p[1] = test_copy_fixture("hf-benchmark", "inference_time_1590589635.csv",
+                           "bert/inference_time_1700000000.csv");
+  CHECK_RC(test_ingest(NULL, p, 2, err), POD_OK, err);
+  /* later: the same env_info beside another model's results, and a new
+  ** file in the first folder, each folder ingested whole again */
+  test_copy_fixture("hf-benchmark", env, "distil/env_info_1700000000.csv");
+  test_copy_fixture("hf-benchmark", "inference_memory_1590401111-unitsuffix.csv",
+                    "distil/inference_memory_1700000000.csv");
+  test_copy_fixture("hf-benchmark", "train_time_1590402664.csv",
+                    "bert/train_time_1700000001.csv");
+  p[0] = test_path("distil");
+  p[1] = test_path("bert");
+  CHECK_RC(test_ingest(NULL, p, 2, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM environments"), 1);
+  CHECK_INT(test_query_num("SELECT count(*) FROM sources"), 4);
+  CHECK(test_query_num("SELECT count(*) FROM runs") >= 3);
+  CHECK_INT(test_query_num("SELECT count(*) FROM runs WHERE environment_id IS NULL"), 0);
+}
+
 /* tests/data/hf-benchmark: the shared corpus's five transformers files,
 ** byte for byte (its SOURCES.md), so the suite needs nothing beside it. */
 static void test_ingest_every_corpus_hf_file(void) {
@@ -853,6 +880,7 @@ static void test_ingest_batch_free_undoes(void) {
 }
 
 const test_case tests_ingest[] = {
+  {"ingest_skipped_env_file_still_describes_its_folder", test_ingest_skipped_env_file_still_describes_its_folder},
   {"test_ingest_show_json_doubles_read_back_exactly", test_ingest_show_json_doubles_read_back_exactly},
   {"test_ingest_benchmark_all_na_says_so", test_ingest_benchmark_all_na_says_so},
   {"ingest_manifest_gives_metadata_and_flags_win", test_ingest_manifest_gives_metadata_and_flags_win},

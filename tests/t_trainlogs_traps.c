@@ -431,7 +431,31 @@ static void test_trainlogs_trainer_output_folder_is_one_run(void) {
   CHECK_INT(test_query_num("SELECT count(DISTINCT run_id) FROM measurements_all"), 1);
 }
 
+/* A Trainer evaluating on two datasets (eval_sst2_*, eval_imdb_*) with
+** no kept checkpoint: each dataset's metrics are taken at its own lowest
+** loss, not each metric at its own best (sst2's accuracy peaks at epoch
+** 2, its loss at 1). */
+static void test_trainlogs_eval_datasets_best_at_their_loss(void) {
+  char err[POD_ERRLEN];
+  const char *p = test_path("two/trainer_state.json");
+  test_make_folder_of(p);
+  test_write(p, "{\n  \"best_metric\": null,\n  \"best_model_checkpoint\": null,\n"
+             "  \"epoch\": 3.0,\n  \"global_step\": 300,\n  \"log_history\": [\n"
+             "    {\"epoch\": 1.0, \"eval_sst2_accuracy\": 0.90, \"eval_sst2_loss\": 0.30, \"step\": 100},\n"
+             "    {\"epoch\": 1.0, \"eval_imdb_accuracy\": 0.80, \"eval_imdb_loss\": 0.50, \"step\": 100},\n"
+             "    {\"epoch\": 2.0, \"eval_sst2_accuracy\": 0.92, \"eval_sst2_loss\": 0.35, \"step\": 200},\n"
+             "    {\"epoch\": 2.0, \"eval_imdb_accuracy\": 0.85, \"eval_imdb_loss\": 0.45, \"step\": 200},\n"
+             "    {\"epoch\": 3.0, \"eval_sst2_accuracy\": 0.91, \"eval_sst2_loss\": 0.40, \"step\": 300},\n"
+             "    {\"epoch\": 3.0, \"eval_imdb_accuracy\": 0.84, \"eval_imdb_loss\": 0.40, \"step\": 300}\n"
+             "  ]\n}\n", (size_t)-1);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'sst2_accuracy' AND m.derived IS NOT NULL") == 0.90);
+  CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'imdb_accuracy' AND m.derived IS NOT NULL") == 0.84);
+  CHECK_INT(test_query_num("SELECT count(DISTINCT at_epoch) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name LIKE 'sst2%' AND m.derived IS NOT NULL"), 1);
+}
+
 const test_case tests_trainlogs_traps[] = {
+  {"test_trainlogs_eval_datasets_best_at_their_loss", test_trainlogs_eval_datasets_best_at_their_loss},
   {"test_trainlogs_trainer_output_folder_is_one_run", test_trainlogs_trainer_output_folder_is_one_run},
   {"test_trainlogs_broken_lines_refuse_or_skip", test_trainlogs_broken_lines_refuse_or_skip},
   {"test_trainlogs_keras_restarts_under_run", test_trainlogs_keras_restarts_under_run},
