@@ -241,8 +241,10 @@ static int accuracy_like(const char *unit, int direction, const double *v,
   return 1;
 }
 
-static const char *direction_verdict(double change, int direction) {
-  if (change == 0) return "same";
+static const char *direction_verdict(double opt, double base, int direction) {
+  double change = opt - base;
+  /* a mean's rounding (0.825 against 0.8250000000000001) is no change */
+  if (fabs(change) <= 1e-12 * fmax(fabs(opt), fabs(base))) return "same";
   if (direction == 0) return "different";
   return (change > 0) == (direction > 0) ? "better" : "worse";
 }
@@ -269,7 +271,7 @@ static void compute_row(analysis_cmp_row *r, const double *b, size_t nb,
     r->hi *= 100;
   }
   if (!(sb.mean > 0)) r->ratio = r->change_pct = NAN;
-  r->verdict = direction_verdict(so.mean - sb.mean, r->direction);
+  r->verdict = direction_verdict(so.mean, sb.mean, r->direction);
   r->note = NULL;
   if (sb.n < 2 || so.n < 2) {
     r->note = "n = 1: no interval";

@@ -221,6 +221,35 @@ static void test_compare_engine_pairs_axes_both_have_and_gives_pp(void) {
   store_close(db);
 }
 
+/* Two means a rounding apart (0.825 and 0.8250000000000001, as a mean of
+** repeats may come out) are the same, not "+0.0 pp, better". */
+static void test_compare_a_rounding_apart_is_the_same(void) {
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  store_source src = {"f.csv", "ab", "hf-trainer", NULL, 1};
+  int64_t sid = 0, acc = 0, b, o;
+  analysis_cmp *c = NULL;
+  size_t n_rows = 0;
+  CHECK_RC(store_open(test_path("t.db"), &db, err), POD_OK, err);
+  CHECK_RC(store_source_add(db, &src, &sid, err), POD_OK, err);
+  CHECK_RC(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, &acc, err), POD_OK, err);
+  b = hand_run(db, "big", "baseline");
+  o = hand_run(db, "small", "optimized");
+  test_add_value(db, b, acc, sid, 0.825, -1, -1, "validation");
+  test_add_value(db, o, acc, sid, 0.8250000000000001, -1, -1, "validation");
+  {
+    const int64_t one_b[1] = {b}, one_o[1] = {o};
+    const int64_t *ids[2] = {one_b, one_o};
+    const size_t n_ids[2] = {1, 1};
+    CHECK_RC(analysis_compare_new(db, ids, n_ids, "sst2", &c, err), POD_OK, err);
+  }
+  const analysis_cmp_row *r = c ? analysis_compare_rows(c, &n_rows) : NULL;
+  CHECK_INT(n_rows, 1);
+  if (r) CHECK_STR(r[0].verdict, "same");
+  analysis_compare_free(c);
+  store_close(db);
+}
+
 /* Pareto page: A (90 %, 20 ms) and B (88 %, 10 ms) are on the front; C
 ** (85 %, 15 ms) is dominated by B (worse on both). Every model of the
 ** dataset is a point. */
@@ -615,6 +644,7 @@ static void test_compare_numbers_link_to_run_pages(void) {
 }
 
 const test_case tests_compare[] = {
+  {"compare_a_rounding_apart_is_the_same", test_compare_a_rounding_apart_is_the_same},
   {"compare_overfit_finds_best_epoch_gap_and_onset", test_compare_overfit_finds_best_epoch_gap_and_onset},
   {"compare_overfit_helper_reports_to_templates", test_compare_overfit_helper_reports_to_templates},
   {"compare_pareto_page_marks_the_front", test_compare_pareto_page_marks_the_front},
