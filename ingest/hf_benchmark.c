@@ -330,7 +330,8 @@ done:
   return rc;
 }
 
-int ingest_hf_env_again(ingest_ctx *cx, char err[POD_ERRLEN]) {
+/* Whether the file's first line (past a BOM) is env_info's. */
+static int env_file(ingest_ctx *cx) {
   char head[512], line[256];
   size_t n = ingest_head(cx, head, sizeof head);
   if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
@@ -338,20 +339,17 @@ int ingest_hf_env_again(ingest_ctx *cx, char err[POD_ERRLEN]) {
     n -= 3;
   }
   first_line(head, n, line, sizeof line);
-  return is_env_head(line) ? parse_env(cx, err) : POD_OK;
+  return is_env_head(line);
+}
+
+int ingest_hf_env_again(ingest_ctx *cx, char err[POD_ERRLEN]) {
+  return env_file(cx) ? parse_env(cx, err) : POD_OK;
 }
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
-  char head[512], line[256];
-  size_t n = ingest_head(cx, head, sizeof head);
   results st;
   int rc;
-  if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) {
-    memmove(head, head + 3, n - 3);
-    n -= 3;
-  }
-  first_line(head, n, line, sizeof line);
-  if (is_env_head(line)) return parse_env(cx, err);
+  if (env_file(cx)) return parse_env(cx, err);
   memset(&st, 0, sizeof st);
   rc = ingest_csv_read(cx, results_row, &st, err);
   if (rc == POD_OK && !st.header_seen)
@@ -359,9 +357,7 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
                     "found an empty file, expected the header "
                     "model,batch_size,sequence_length,result");
   else if (rc == POD_OK && cx->rows == 0)
-    rc = pod_err_at(err, POD_EINPUT, cx->path, 1, 0,
-                    "found a header but no rows, expected at least one "
-                    "result row");
+    rc = ingest_no_rows(cx, 1, "result row", err);
   if (rc == POD_OK && st.no_values) {
     /* transformers writes N/A where a point ran out of memory (or was not
     ** run): say so, rather than "added (2 rows)"; and in the format

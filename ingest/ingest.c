@@ -24,7 +24,6 @@
 #include "core/fs.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,13 +179,8 @@ void ingest_measurement_init(store_measurement *m, const ingest_ctx *cx,
 ** all_results.json and the benchmark files of the same training are. */
 static void run_folder(const char *dir, char out[4096]) {
   const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
-  size_t k = 0;
-  if (!strncmp(name, "checkpoint-", 11) && name[11]) {
-    for (k = 11; isdigit((unsigned char)name[k]); k++) {}
-  } else if (!strcmp(name, "last-checkpoint")) {
-    k = 15;
-  }
-  if (!k || name[k]) snprintf(out, 4096, "%s", dir);
+  if (!ingest_checkpoint_folder(name, strlen(name)))
+    snprintf(out, 4096, "%s", dir);
   else if (!slash) snprintf(out, 4096, ".");
   else snprintf(out, 4096, "%.*s", (int)(slash - dir), dir);
 }
@@ -254,7 +248,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   /* a replaced file goes back into the run its old rows were in, when
   ** other files of that run are still in it (one run per folder stays
   ** one run; the session's map was made without them) */
-  if (cx->replacing && !meta->run_name &&
+  if (cx->replacing && remember && !meta->run_name &&
       ((rc = store_replaced_run(cx->db, model, out_run, err)) || *out_run))
     goto found;
   if (meta->run_name &&

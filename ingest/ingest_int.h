@@ -356,6 +356,9 @@ int ingest_metric_is_fraction(const char *base);
 /* A cell of a training log: 1 a finite number in *out; 0 nan or inf (a
 ** run that diverged: the caller skips and counts it); -1 not a number. */
 int ingest_log_value(const char *s, double *out);
+/* Whether name[0, n) is a Trainer's checkpoint folder: checkpoint-<N>
+** or last-checkpoint. */
+int ingest_checkpoint_folder(const char *name, size_t n);
 /* The model name a log gets from the folder holding it (dir): that
 ** folder's name, going up past Lightning's lightning_logs/version_N and
 ** the Trainer's checkpoint-N. */

@@ -174,19 +174,25 @@ int ingest_log_value(const char *s, double *out) {
   return -1;
 }
 
-/* "version_3" (Lightning) or "checkpoint-500", "last-checkpoint" (HF
-** Trainer): a folder the tool made below the one the user named. */
-static int tool_folder(const char *name, size_t n) {
-  size_t k = 0;
-  if ((n == 14 && !strncmp(name, "lightning_logs", 14)) ||
-      (n == 15 && !strncmp(name, "last-checkpoint", 15)))
-    return 1;
-  if (n > 8 && !strncmp(name, "version_", 8)) k = 8;
-  else if (n > 11 && !strncmp(name, "checkpoint-", 11)) k = 11;
-  else return 0;
+/* "<prefix><digits>", the whole of name[0, n). */
+static int numbered(const char *name, size_t n, const char *prefix) {
+  size_t k = strlen(prefix);
+  if (n <= k || strncmp(name, prefix, k)) return 0;
   for (; k < n; k++)
     if (!isdigit((unsigned char)name[k])) return 0;
   return 1;
+}
+
+int ingest_checkpoint_folder(const char *name, size_t n) {
+  return (n == 15 && !strncmp(name, "last-checkpoint", 15)) ||
+         numbered(name, n, "checkpoint-");
+}
+
+/* "version_3" (Lightning) or a Trainer's checkpoint folder: a folder the
+** tool made below the one the user named. */
+static int tool_folder(const char *name, size_t n) {
+  return (n == 14 && !strncmp(name, "lightning_logs", 14)) ||
+         numbered(name, n, "version_") || ingest_checkpoint_folder(name, n);
 }
 
 void ingest_model_from_dir(ingest_ctx *cx, const char *dir, char *out,
