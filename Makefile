@@ -183,9 +183,9 @@ bench-render: deps
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
 	$(Q)sh bench/render.sh build/podium 10000 build/gen_codecarbon 100000
 
-build/gen_codecarbon: bench/gen_codecarbon.c
+build/gen_codecarbon: bench/gen_codecarbon.c core/num.c core/num.h
 	$(Q)echo "CC   $<"
-	$(Q)$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+	$(Q)$(CC) $(CSTD) $(WARN) -O2 -I. -o $@ bench/gen_codecarbon.c core/num.c -lm
 
 build/gen_trainlogs: bench/gen_trainlogs.c
 	$(Q)echo "CC   $<"

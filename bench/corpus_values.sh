@@ -2,6 +2,8 @@
 # bench/corpus_values.sh PODIUM OUT.txt -- every measurement of
 # ../shared/corpus as PODIUM ingests it (and OUT.txt.sources: rows and
 # format versions), to diff two builds: the same values, or a reason.
+# raw_value is NULL for a tracker cell that is its value's Python repr
+# (core/num.h, issue 14): readers get the text back from the value.
 set -e
 d=$(mktemp -d)
 cp -r /work/shared/corpus "$d/c"

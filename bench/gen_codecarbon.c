@@ -8,6 +8,8 @@
 ** emissions.csv: the layout people have.
 ** Usage: gen_codecarbon N [snapshots|runs]
 */
+#include "core/num.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,22 +87,27 @@ int main(int argc, char **argv) {
     double ram_w = m->ram_gb * 3 / 8;
     long t = 1717000000 + r * 7;
     double energy;
+    char num[32];
     u->duration += dt;
     u->cpu_e += cpu_w * dt / 3.6e6;
     u->gpu_e += gpu_w * dt / 3.6e6;
     u->ram_e += ram_w * dt / 3.6e6;
     energy = u->cpu_e + u->gpu_e + u->ram_e;
-    printf("2024-%02ld-%02ldT%02ld:%02ld:%02ld,project_%02d,%s,%.17g,%.17g,%.17g,"
-           "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%s,%s,,,%s,%s,2.3.4,%d,%s,",
+    /* numbers as CodeCarbon's pandas writes them: Python's repr */
+    printf("2024-%02ld-%02ldT%02ld:%02ld:%02ld,project_%02d,%s",
            (t / 2592000) % 12 + 1, (t / 86400) % 28 + 1, (t / 3600) % 24,
-           (t / 60) % 60, t % 60, u->project, u->id, u->duration,
-           energy * m->intensity, energy * m->intensity / u->duration, cpu_w,
-           gpu_w, ram_w, u->cpu_e, u->gpu_e, u->ram_e, energy, m->country,
-           m->iso, m->region, m->os, m->py, m->cpus, m->cpu_model);
+           (t / 60) % 60, t % 60, u->project, u->id);
+    double col[] = {u->duration, energy * m->intensity,
+                    energy * m->intensity / u->duration, cpu_w, gpu_w, ram_w,
+                    u->cpu_e, u->gpu_e, u->ram_e, energy};
+    for (size_t c = 0; c < sizeof col / sizeof col[0]; c++)
+      printf(",%s", pod_num_repr(col[c], num));
+    printf(",%s,%s,%s,,,%s,%s,2.3.4,%d,%s,", m->country, m->iso, m->region,
+           m->os, m->py, m->cpus, m->cpu_model);
     if (m->gpus) printf("%d,%s,", m->gpus, m->gpu_model);
     else fputs(",,", stdout);
-    printf("%.4f,%.4f,%.17g,machine,N,1.0\n", 2.35 + u->machine, 48.85 - u->machine,
-           m->ram_gb);
+    printf("%.4f,%.4f,%s,machine,N,1.0\n", 2.35 + u->machine,
+           48.85 - u->machine, pod_num_repr(m->ram_gb, num));
   }
   return 0;
 }

@@ -17,4 +17,16 @@ int pod_parse_number(const char *s, double *out);
 ** value read back is the value stored. d must be finite. Returns out. */
 char *pod_num_format(double d, char out[32]);
 
+/* Python's repr(d) (repr(float): what CodeCarbon, pandas, the csv and json
+** modules write): the shortest digits that read back as d, the nearest
+** of them, as "0.0001", "2088.7650735511847", "100.0", "1e-05",
+** "5.902231688411672e-07". Returns out. */
+char *pod_num_repr(double d, char out[32]);
+
+/* 1: s, which reads as d, is exactly pod_num_repr(d), so a registry may
+** keep d alone; 0: it is not, or it could not be told cheaply (a power
+** of two of 16 or 17 digits, a subnormal): keep s. No formatting: ~25 ns
+** for the 16 and 17 digits CodeCarbon writes. */
+int pod_num_is_repr(const char *s, double d);
+
 #endif

@@ -598,7 +598,11 @@ static int summary(ingest_ctx *cx, cc *st, const ingest_csv_row *row,
       continue;
     }
     t.v[j] = v[k];
-    t.raw[j] = row->field[st->mcol[k]];
+    /* the cell's text only where the value does not give it back */
+    t.raw[j] = mcols[k].scale == 1 &&
+                       ingest_csv_is_repr(row, (size_t)st->mcol[k], v[k])
+                   ? NULL
+                   : row->field[st->mcol[k]];
   }
   return store_tracker_result_add(cx->db, &t, err);
 }
@@ -757,9 +761,8 @@ static int snapshot_summaries(ingest_ctx *cx, cc *st, char err[POD_ERRLEN]) {
   int rc = cc_runs_gather(&st->runs, cx->path, err);
   if (rc) return rc;
   list = pod_xmalloc((st->runs.n + 1) * sizeof *list);
-  for (size_t i = 0; i < st->runs.cap; i++)
-    if (st->runs.e[i].hash && st->runs.e[i].count > 1)
-      list[n++] = &st->runs.e[i];
+  for (size_t i = 0; i < st->runs.n; i++)
+    if (st->runs.e[i].count > 1) list[n++] = &st->runs.e[i];
   qsort(list, n, sizeof *list, by_offset);
   for (size_t i = 0; i < n && rc == POD_OK; i++) {
     st->final_run = list[i]->run_id;

@@ -122,6 +122,7 @@ int ingest_dropped_place(ingest_dropped *d, const ingest_csv_row *row,
   d->out.field = d->field;
   d->out.len = d->len;
   d->out.num = NULL;
+  d->out.repr = NULL;
   d->out.orig = d->orig;
   *out = &d->out;
   return 1;

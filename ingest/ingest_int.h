@@ -125,6 +125,8 @@ typedef struct ingest_csv_row {
                          ** messages); else '\n' or 0 */
   int unended;           /* the file's last row, with no line end after it
                          ** (cut, or still being written) */
+  const unsigned char *repr;  /* field i is pod_num_repr(num[i]) (core/
+                         ** num.h), when the reader thread checked; or NULL */
 } ingest_csv_row;
 
 /* Files this large are read and parsed on a reader thread (csv.c),
@@ -160,6 +162,10 @@ void ingest_read_ahead_stop(ingest_read_ahead *ra);
 /* Field i of row as a strict number (ingest_parse_number), taken from the
 ** reader thread's parse when there is one. */
 int ingest_csv_number(const ingest_csv_row *row, size_t i, double *out);
+/* 1: field i of row, read as v, is exactly pod_num_repr(v), so a store may
+** keep v alone (core/num.h); from the reader thread's check when there
+** is one. */
+int ingest_csv_is_repr(const ingest_csv_row *row, size_t i, double v);
 
 /* fn returns POD_OK to go on, or an error code with err written. */
 typedef int (*ingest_csv_fn)(ingest_ctx *cx, const ingest_csv_row *row,

@@ -12,6 +12,7 @@
 ** Owns: the points of one walk, freed before it returns.
 */
 #include "store/store_int.h"
+#include "core/num.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -236,6 +237,16 @@ static int emit(const cwalk *w, const cpoint *p, int all, store_row_fn fn,
   return fn(&row, ud);
 }
 
+/* A tracker cell kept as its value alone (store/pending.c keeps no text
+** where it is pod_num_repr of the value; the query says '' for it,
+** RAW_VALUE in query.c): its text back, in buf. Both walks have value at
+** 3 and raw_value at 9. */
+static void raw_back(store_value *v, char buf[32]) {
+  store_value *raw = &v[9], *value = &v[3];
+  if (raw->type == STORE_TEXT && !*raw->s && value->type == STORE_REAL)
+    *raw = text_value(pod_num_repr(value->d, buf));
+}
+
 static int cmp_null_first(const store_value *a, const store_value *b) {
   if (a->type == STORE_NULL || b->type == STORE_NULL)
     return (b->type == STORE_NULL) - (a->type == STORE_NULL);
@@ -282,6 +293,7 @@ int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
   const char *names[64];
   store_value v[64];
   store_row row = {-1, names, v};
+  char text[32];
   db_stmt *st;
   size_t i = 0;
   int rc, r = 0, stop = 0;
@@ -290,6 +302,7 @@ int store_each_measurement(store_db *db, int64_t run_id, store_row_fn fn,
   if ((rc = store_stmt(db, Q_MEASUREMENTS, &st, err))) goto done;
   db_bind_int64(st, 1, run_id);
   while (!stop && (r = store_row_step(db, st, &row, names, err)) == 1) {
+    raw_back(v, text);
     while (!stop && i < w.n && point_vs_row(&w.p[i], &row) < 0)
       stop = emit(&w, &w.p[i++], 0, fn, ud);
     if (!stop) stop = fn(&row, ud);
@@ -327,6 +340,7 @@ int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
   const char *names[64], *cnames[64];
   store_value v[64], cv[64];
   store_row row = {-1, names, v}, crow = {-1, cnames, cv};
+  char text[32];
   db_stmt *st, *chunks;
   int rc, r = 0, have, stop = 0;
   if ((rc = store_stmt(db, Q_ALL_CHUNKS, &chunks, err)) ||
@@ -335,6 +349,7 @@ int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
   have = next_chunk(&w, chunks, &crow, cnames, err);
   while (!stop && have >= 0 &&
          (r = store_row_step(db, st, &row, names, err)) == 1) {
+    raw_back(v, text);
     while (!stop && have == 1 && w.p[0].run_id <= row.v[0].i) {
       for (size_t i = 0; i < w.n && !stop; i++)
         stop = emit(&w, &w.p[i], 1, fn, ud);

@@ -17,6 +17,12 @@
 ** measurements and tracker_results themselves. */
 
 /* The columns a run row carries everywhere it is listed. */
+/* A tracker cell's text where store/pending.c kept none (it is the
+** value's pod_num_repr): '' here, its text in store/curve_read.c's walks
+** (raw_back), which read these two queries alone. */
+#define RAW_VALUE                                                           \
+  "coalesce(m.raw_value, CASE WHEN m.col > 0 THEN '' END) AS raw_value"
+
 #define RUN_COLUMNS                                                        \
   "r.id AS id, r.name AS name, r.project AS project, r.model AS model, "   \
   "r.variant AS variant, r.role AS role, r.dataset AS dataset, "           \
@@ -271,7 +277,7 @@ const char *const store_sql[Q_COUNT_] = {
       "SELECT mt.name AS metric, mt.unit AS unit, mt.direction AS direction, "
       "  m.value AS value, m.batch_size AS batch_size, "
       "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
-      "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
+      "  m.step AS step, m.split AS split, " RAW_VALUE ", "
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, s.id AS source_id, "
       "  m.method AS method, m.method_note AS method_note, m.id AS id, "
@@ -323,7 +329,7 @@ const char *const store_sql[Q_COUNT_] = {
       "SELECT m.run_id AS run_id, mt.name AS metric, mt.unit AS unit, "
       "  m.value AS value, m.batch_size AS batch_size, "
       "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
-      "  m.step AS step, m.split AS split, m.raw_value AS raw_value, "
+      "  m.step AS step, m.split AS split, " RAW_VALUE ", "
       "  m.raw_unit AS raw_unit, s.path AS source_path, "
       "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
       "  m.method_note AS method_note "

@@ -261,7 +261,8 @@ int store_sample_add(store_db *db, const store_sample *s,
 ** (one row, not a measurement per figure; readers see the same long-form
 ** measurements either way). Values as store_sample's; raw[k] the cell as
 ** written (in the unit store/schema.c gives the column), borrowed for the
-** call; cpu_method how the CPU figures were obtained, method (or NULL)
+** call, or NULL where it is pod_num_repr(v[k]) (core/num.h: readers get
+** that text back, ~40% of such a registry saved); cpu_method how the CPU figures were obtained, method (or NULL)
 ** every energy, power and emissions figure's. */
 typedef struct store_tracker_result {
   int64_t run_id, source_id, line;

@@ -49,7 +49,10 @@ static void test_codecarbon_ingests_every_corpus_file(void) {
             "2.2.3-2.6 (31, pue), 5 rows with an empty run_id: read as repeats of one run per project and machine");
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '2.7-3.0.7 (32, experiment_id)'"), 2);
   CHECK_INT(test_query_num("SELECT count(*) FROM sources WHERE format_version = '3.2+ (37-38, utilization)'"), 2);
-  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value IS NULL OR raw_unit IS NULL"), 0);
+  /* a tracker cell's text is kept where it is not its value's repr
+  ** (col > 0: tracker_results); readers get it back either way */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE (raw_value IS NULL AND col = 0) OR raw_unit IS NULL"), 0);
+  CHECK(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value IS NULL") > 1000);
 }
 
 static void test_codecarbon_v222_long_run_values(void) {
@@ -57,7 +60,8 @@ static void test_codecarbon_v222_long_run_values(void) {
   CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'duration' AND m.line = 3") == 17234.59998345375);
   CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3") == 1.7403688809956894);
   CHECK_STR(test_query_text("SELECT m.raw_unit FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "kWh");
-  CHECK_STR(test_query_text("SELECT m.raw_value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "1.7403688809956894");
+  /* the cell is the value's repr: the value alone is kept */
+  CHECK_STR(test_query_text("SELECT coalesce(m.raw_value, 'none') FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'energy_consumed' AND m.line = 3"), "none");
   CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name = 'emissions' AND unit = 'kg' AND direction = -1"), 1);
   /* ram_total_size 31.29486083984375 "GB" = bytes / 2^30 */
   CHECK_INT(test_query_num("SELECT ram_bytes FROM environments"), 33602600960LL);
@@ -265,9 +269,10 @@ static void test_codecarbon_one_run_per_line_is_one_wide_row(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements"), 0);
   CHECK_INT(test_query_num("SELECT count(*) FROM tracker_results"), 3);
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all"), 5 + 7 + 2);
-  /* as written, with the column's unit; methods from the row's CPU power */
-  CHECK_STR(test_query_text("SELECT group_concat(t.name || '=' || m.raw_value || ' ' || m.raw_unit || ' ' || coalesce(m.method, '-'), '; ') FROM (SELECT * FROM measurements_all ORDER BY metric_id) m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 2"),
-            "duration=10 s -; emissions=0.1 kg tdp+nvml+ram-model; cpu_power=42.5 W tdp; cpu_energy=0.001 kWh tdp; energy_consumed=0.002 kWh tdp+nvml+ram-model");
+  /* with the column's unit; methods from the row's CPU power; the text
+  ** only where it is not the value's repr ("10", not "10.0") */
+  CHECK_STR(test_query_text("SELECT group_concat(t.name || '=' || coalesce(m.raw_value, '(' || m.value || ')') || ' ' || m.raw_unit || ' ' || coalesce(m.method, '-'), '; ') FROM (SELECT * FROM measurements_all ORDER BY metric_id) m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 2"),
+            "duration=10 s -; emissions=(0.1) kg tdp+nvml+ram-model; cpu_power=(42.5) W tdp; cpu_energy=(0.001) kWh tdp; energy_consumed=(0.002) kWh tdp+nvml+ram-model");
   CHECK_STR(test_query_text("SELECT group_concat(m.method, ',') FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 3 AND t.name IN ('cpu_energy', 'gpu_energy', 'energy_consumed')"),
             "rapl,nvml,rapl+nvml+ram-model");
   CHECK(test_query_num("SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE m.line = 4 AND t.name = 'emissions'") == 0.07);
@@ -295,6 +300,58 @@ static void test_codecarbon_one_run_per_line_is_one_wide_row(void) {
   CHECK_HAS(out.data, "ok");
   pod_buf_free(&out);
   pod_buf_free(&errb);
+}
+
+/* Issue 14: a registry keeps a tracker cell as its value alone where
+** the cell is the value's Python repr (what CodeCarbon's pandas writes:
+** ~40% of the registry), and its text where it is anything else; every
+** reader still gets each cell exactly as written. */
+static void test_codecarbon_cells_come_back_as_written(void) {
+  static const char *const cells[] = {
+      "2088.7650735511847", "5.902231688411672e-07", "0.1", "100.0",
+      "1e-05", "23.700000000000003", "0.00040645368550538085",
+      /* not repr: kept as text */
+      "10", "0.10", "1.0e-05", "27.495867900026496", "7e-2", "1E3",
+      "0.30000000000000004", "4.20"};
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT, csv = POD_BUF_INIT;
+  char db[4096], path[4096];
+  int n = (int)(sizeof cells / sizeof cells[0]);
+  snprintf(db, sizeof db, "%s", test_path("t.db"));
+  snprintf(path, sizeof path, "%s", test_path("emissions.csv"));
+  pod_buf_adds(&csv, WIDE_HDR);
+  for (int i = 0; i + 2 < n; i += 3)   /* duration, emissions, cpu_power */
+    pod_buf_printf(&csv, "2024-01-01T00:00:0%d,p,r%d,%s,%s,%s,,,,,France\n",
+                   i / 3, i, cells[i], cells[i + 1], cells[i + 2]);
+  test_write(path, pod_buf_str(&csv), (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' ingest --quiet '%s'", db, path), 0);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line > 1"), 15);
+  /* 7 of them are their value's repr; 0.30000000000000004 too */
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE raw_value IS NULL"), 8);
+  for (int run = 1; run <= 5; run++) {
+    CHECK_INT(test_podium(&out, &errb, "--db '%s' show %d --json", db, run), 0);
+    for (int k = 0; k < 3; k++) {
+      char want[64];
+      snprintf(want, sizeof want, "\"raw_value\":\t\"%s\"", cells[3 * (run - 1) + k]);
+      CHECK_HAS(out.data, want);
+    }
+  }
+  /* and the run page shows the cell as written */
+  CHECK_INT(test_podium(&out, &errb, "--db '%s' render --lang en --out '%s'", db, test_path("site")), 0);
+  {
+    pod_buf f = POD_BUF_INIT;
+    char e[POD_ERRLEN], page[4096];
+    snprintf(page, sizeof page, "%s", test_path("site/en/runs/1.html"));
+    if (pod_file_read(page, &f, e) == POD_OK) {
+      CHECK_HAS(f.data, "<code>2088.7650735511847</code>");
+      CHECK_HAS(f.data, "<code>5.902231688411672e-07</code>");
+    } else {
+      test_fail(__FILE__, __LINE__, "%s", e);
+    }
+    pod_buf_free(&f);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+  pod_buf_free(&csv);
 }
 
 /* Snapshots become the run page's energy curve; --replace takes them
@@ -758,6 +815,8 @@ const test_case tests_codecarbon[] = {
   {"codecarbon_big_file_hashed_while_parsed", test_codecarbon_big_file_hashed_while_parsed},
   {"codecarbon_csv_plain_lines_split_as_libcsv_does", test_codecarbon_csv_plain_lines_split_as_libcsv_does},
   {"codecarbon_snapshots_curve_and_replace", test_codecarbon_snapshots_curve_and_replace},
+  {"codecarbon_cells_come_back_as_written",
+   test_codecarbon_cells_come_back_as_written},
   {"codecarbon_one_run_per_line_is_one_wide_row", test_codecarbon_one_run_per_line_is_one_wide_row},
   {"test_codecarbon_ingests_every_corpus_file", test_codecarbon_ingests_every_corpus_file},
   {"codecarbon_rows_appended_without_empty_columns", test_codecarbon_rows_appended_without_empty_columns},

@@ -126,6 +126,78 @@ static void test_numbers_are_strtods_bit_for_bit(void) {
   }
 }
 
+/* core/num.c's repr: Python's repr(float) (what CodeCarbon's pandas and
+** the csv and json modules write), and pod_num_is_repr, which lets the
+** registry keep a tracker cell as its value alone (issue 14): when it
+** says yes, pod_num_repr must give the text back exactly, whatever the
+** text's layout. The strings below are Python 3's repr of each value. */
+static void test_repr_is_pythons_and_its_check_never_lies(void) {
+  static const char *const python[] = {
+      "0.1", "0.30000000000000004", "2088.7650735511847",
+      "5.902231688411672e-07", "23.700000000000003", "1e-05", "0.0001",
+      "1e+16", "9999999999999998.0", "1234567890123456.0", "123.0",
+      "1.7976931348623157e+308", "2.2250738585072014e-308",
+      "0.00011025566195074286", "1.5e-05", "1e+100",
+      "1.2345678901234567e-100", "0.001232837540676134", "41.47028488978943",
+      "188.8125", "27.4958679000265", "100.0", "3e-05", "0.07", "1e+22",
+      "1e+23", "-41.47028488978943", "0.0", NULL};
+  static const char *const not_repr[] = {
+      "1.50", "+1.5", "1E5", "01.5", ".5", "1.5e5", "1e-5", "100", "1e+05",
+      "100000.0e0", "0.00001", "10000000000000000.0", "27.495867900026496",
+      "0.10", "7e-2", "1.0e-05", "-0.0", "1e+016", "0.0100", NULL};
+  unsigned long long x = 0x2545f4914f6cdd1dULL;
+  long yes = 0, tried = 0;
+  char s[64], out[32];
+  double d;
+  for (int i = 0; python[i]; i++) {
+    CHECK(pod_parse_number(python[i], &d));
+    CHECK_STR(pod_num_repr(d, out), python[i]);
+    /* 16-17 digits far from 1 are kept as text (no exact long double
+    ** check out there): 1.7976931348623157e+308 */
+    if ((d == 0 || (fabs(d) > 1e-12 && fabs(d) < 1e17)) &&
+        !pod_num_is_repr(python[i], d))
+      test_fail(__FILE__, __LINE__, "\"%s\" not seen as its repr", python[i]);
+  }
+  for (int i = 0; not_repr[i]; i++)
+    if (pod_parse_number(not_repr[i], &d) && pod_num_is_repr(not_repr[i], d))
+      test_fail(__FILE__, __LINE__, "\"%s\" taken for %s", not_repr[i],
+                pod_num_repr(d, out));
+  for (int i = 0; i < 300000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    switch (i % 4) {
+    case 0:   /* a double as Python writes it, or one ulp off */
+      d = pow(10, (double)(x % 2400) / 100 - 12) * (1 + (double)(x >> 40) / 1e7);
+      if (i & 4) d = nextafter(d, INFINITY);
+      pod_num_repr(d, s);
+      break;
+    case 1:   /* the digits of %.Ng and %.Ne of such a value */
+      d = pow(10, (double)(x % 3000) / 100 - 15) * (1 + (double)(x >> 40) / 1e7);
+      snprintf(s, sizeof s, i & 4 ? "%.*g" : "%.*e", (int)(x >> 58) % 18 + 1, d);
+      break;
+    case 2:   /* any bits */
+      memcpy(&d, &x, sizeof d);
+      if (!isfinite(d)) continue;
+      snprintf(s, sizeof s, "%.*g", (int)(x % 17) + 1, d);
+      break;
+    default:  /* short decimals, whole numbers with ".0" */
+      snprintf(s, sizeof s, "%llu.%llu", x % 100000, (x >> 20) % 1000);
+    }
+    if (!pod_parse_number(s, &d)) continue;
+    tried++;
+    if (!pod_num_is_repr(s, d)) continue;
+    yes++;
+    if (strcmp(pod_num_repr(d, out), s))
+      test_fail(__FILE__, __LINE__, "\"%s\" taken for its repr, which is %s",
+                s, out);
+    if (i % 4 == 0 && strtod(out, NULL) != d)
+      test_fail(__FILE__, __LINE__, "%s does not read back", out);
+  }
+  /* the layouts writers use are mostly kept as values alone */
+  CHECK(yes > tried / 3);
+}
+
 /* A failure names the caller's line. */
 #define check_fmt(v, unit, want) check_fmt_at(__LINE__, v, unit, want)
 static void check_fmt_at(int line, double v, const char *unit, const char *want) {
@@ -217,6 +289,8 @@ const test_case tests_core[] = {
   {"buf_grows_and_formats", test_buf_grows_and_formats},
   {"numbers_are_parsed_strictly", test_numbers_are_parsed_strictly},
   {"numbers_are_strtods_bit_for_bit", test_numbers_are_strtods_bit_for_bit},
+  {"repr_is_pythons_and_its_check_never_lies",
+   test_repr_is_pythons_and_its_check_never_lies},
   {"fmt_scales_units_for_people", test_fmt_scales_units_for_people},
   {"slugs_are_safe_stable_and_unique", test_slugs_are_safe_stable_and_unique},
   {NULL, NULL},
