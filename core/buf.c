@@ -25,6 +25,12 @@ void *pod_xrealloc(void *p, size_t n) {
   return q;
 }
 
+void *pod_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) out_of_memory(n * size);
+  return p;
+}
+
 char *pod_xstrndup(const char *s, size_t n) {
   char *p = pod_xmalloc(n + 1);
   memcpy(p, s, n);

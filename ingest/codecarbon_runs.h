@@ -22,13 +22,16 @@ typedef struct run_entry {
 
 
 typedef struct run_table {
-  run_entry *e;
-  size_t n, cap;       /* cap: a power of two */
+  run_entry *e;        /* the entries in memory: e[0..n), dense */
+  size_t n, cap_e;
+  uint64_t *slot_hash; /* the index: a hash (0: a free slot) */
+  uint32_t *slot_at;   /* and its entry's place in e */
+  size_t cap;          /* slots, a power of two */
   FILE *spill;         /* segments of sorted entries, or NULL */
   long long *seg_at;   /* segment k: seg_n[k] entries from entry seg_at[k] */
   size_t *seg_n, n_seg;
   long long spilled;   /* entries in the file */
-  unsigned char *bloom;  /* spilled hashes; NULL until the first spill */
+  uint64_t *bloom;     /* spilled hashes; NULL until the first spill */
 } run_table;
 
 /* The table's 64-bit key of a run_id. */
@@ -38,7 +41,7 @@ uint64_t cc_runs_hash(const char *s);
 int cc_runs_get(run_table *t, uint64_t h, const char *path, run_entry **out,
                 char err[POD_ERRLEN]);
 /* After the pass: every spilled entry with more than one row back in
-** memory (snapshot_summaries walks t->e). */
+** memory (snapshot_summaries walks t->e[0..n)). */
 int cc_runs_gather(run_table *t, const char *path, char err[POD_ERRLEN]);
 /* Frees the table and its scratch file. */
 void cc_runs_free(run_table *t);
