@@ -218,6 +218,34 @@ static int feed_cr_lines(reader *r, struct csv_parser *p, pod_buf *line,
   return rc;
 }
 
+/* Where the quote that opens r's unended field is (line, column), from
+** the row's text with the reader's quoting rules; left as they are when
+** the text was cut (a row over MAX_ROW_TEXT). */
+static void opening_quote(const reader *r, long *line, long *col) {
+  long l = r->row_line, c = 1, at_l = 0, at_c = 0;
+  int quoted = 0;
+  char eol = r->cx->eol == '\r' ? '\r' : '\n';
+  if (r->text.len >= MAX_ROW_TEXT) return;
+  for (size_t k = 0; k < r->text.len; k++) {
+    char ch = r->text.data[k];
+    if (ch == '"' && !quoted) {
+      at_l = l;
+      at_c = c;
+    }
+    if (ch == '"') quoted = !quoted;
+    if (ch == eol) {
+      l++;
+      c = 1;
+    } else {
+      c++;
+    }
+  }
+  if (quoted) {
+    *line = at_l;
+    *col = at_c;
+  }
+}
+
 /* Reads from byte offset `start`, whose line is first_line, until the end
 ** or until max_rows rows (< 0: no limit) have been handed to fn. hash:
 ** NULL, or every byte read goes into it too; *hashed_all is then the
@@ -331,10 +359,14 @@ static int read_from(ingest_ctx *cx, long long start, long first_line,
     rc = feed_line(&r, &p, line.data, line.len, ++lineno, line_start, fn, ud,
                    err);
   if (rc == POD_OK && r.rows_left != 0) {
-    if (csv_fini(&p, on_field, on_row, &r) != 0)
-      rc = pod_err_at(err, POD_EINPUT, cx->path, r.row_line, 0,
-                      "found a quoted field that never ends (it opens in "
-                      "the row starting here), expected a closing quote");
+    long q_line = r.row_line, q_col = 0;
+    if (csv_fini(&p, on_field, on_row, &r) != 0) {
+      opening_quote(&r, &q_line, &q_col);
+      rc = pod_err_at(err, POD_EINPUT, cx->path, q_line, q_col,
+                      "found a quoted field that never ends (its quote "
+                      "opens here), expected a closing quote before the "
+                      "end of the file");
+    }
     else if (r.row_done)
       rc = emit_row(&r, fn, ud, err);
   }

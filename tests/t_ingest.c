@@ -272,7 +272,12 @@ static void test_ingest_refuses_bad_rows_with_line_and_column(void) {
 
 static void test_ingest_refuses_broken_files(void) {
   REFUSE("inference_time_k.csv", HDR "\"bert,8,8,0.1\n",
-         "inference_time_k.csv:2:", "quoted field that never ends");
+         "inference_time_k.csv:2:1: found a quoted field that never ends",
+         "expected a closing quote");
+  /* the quote that opens it is named, not the row's start, however many
+  ** lines it swallowed */
+  REFUSE("inference_time_k2.csv", HDR "bert,8,8,0.1\nbert,16,8,\"0.2\nb,8,8,1\n",
+         "inference_time_k2.csv:3:11: found a quoted field that never ends", NULL);
   REFUSE("inference_time_l.csv", HDR "be\"rt,8,8,0.1\n",
          ":2:", "stray quote");
   expect_refused("inference_time_m.csv", "", 0, "inference_time_m.csv:",
