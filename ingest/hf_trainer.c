@@ -194,6 +194,9 @@ typedef struct hfstate {
   size_t len;
   scan sc;
   int64_t run_id;
+  int run_made;         /* this file made the run: no copies to look for */
+  long copies;          /* results another Trainer file of the run holds */
+  char copied_from[64]; /* the first such file's name */
   long nonfinite;       /* markers met in value places */
   int grad_norm;
   key_named *named;      /* every key met (a file of many eval datasets
@@ -204,10 +207,37 @@ typedef struct hfstate {
 static int run_of(ingest_ctx *cx, hfstate *st, char err[POD_ERRLEN]) {
   char model[256];
   ingest_run_fields f = {0};
+  int rc;
   if (st->run_id) return POD_OK;
   ingest_model_from_dir(cx, cx->dir, model, sizeof model);
   f.model = model;
-  return ingest_run_for(cx, &f, 0, &st->run_id, err);
+  rc = ingest_run_for(cx, &f, 0, &st->run_id, err);
+  st->run_made = cx->run_made;
+  return rc;
+}
+
+/* 1 when the run already holds this result (no epoch, no step) from
+** another Trainer file: the Trainer writes one evaluation into
+** eval_results.json, all_results.json and trainer_state.json alike, and
+** each copy stored made a board count n = 2 or 3 for one value. The
+** first file read keeps it (all_results.json, by name). */
+static int is_copy(ingest_ctx *cx, hfstate *st, int64_t metric_id,
+                   const char *split, double value, char err[POD_ERRLEN]) {
+  char from[4096];
+  int found = 0;
+  if (st->run_made) return 0;   /* a new run holds nothing yet */
+  if (store_result_copy_of(cx->db, st->run_id, metric_id, split, value,
+                           cx->source_id, "hf-trainer", from, sizeof from,
+                           &found, err))
+    return -1;
+  if (found && !st->copies++) {   /* its file name, cut to fit */
+    const char *b = strrchr(from, '/');
+    size_t n = strlen(b = b ? b + 1 : from);
+    if (n >= sizeof st->copied_from) n = sizeof st->copied_from - 1;
+    memcpy(st->copied_from, b, n);
+    st->copied_from[n] = '\0';
+  }
+  return found;
 }
 
 /* One key: value v, written at key position kp; entry line and axes. */
@@ -259,9 +289,12 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
     }
   }
   if (k && k->fraction && fabs(value) > k->max) k->max = fabs(value);
+  if (k && k->percent) value /= 100;
+  if (isnan(epoch) && step < 0 &&
+      (rc = is_copy(cx, st, metric_id, split, value, err)))
+    return rc < 0 ? POD_EDB : POD_OK;
   raw_after_key(st->text, st->len, kp->off, raw, sizeof raw);
-  ingest_measurement_init(&m, cx, st->run_id, metric_id, line,
-                          k && k->percent ? value / 100 : value);
+  ingest_measurement_init(&m, cx, st->run_id, metric_id, line, value);
   m.epoch = epoch;
   m.step = step;
   m.split = split;
@@ -475,6 +508,10 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   if (st.nonfinite)
     snprintf(version + strlen(version), sizeof version - strlen(version),
              ", %ld nan/inf values skipped", st.nonfinite);
+  if (st.copies)
+    snprintf(version + strlen(version), sizeof version - strlen(version),
+             ", %ld result%s kept once, from %s", st.copies,
+             st.copies == 1 ? "" : "s", st.copied_from);
   ingest_percent_note(cx, version, sizeof version);
   cx->format_version = version;
 done:

@@ -244,6 +244,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
     key_add(&key, env);
     key_add(&key, from_file->key);
   }
+  cx->run_made = 0;
   if (remember && (*out_run = id_map_get(&s->runs, key.data))) goto done;
   /* a replaced file goes back into the run its old rows were in, when
   ** other files of that run are still in it (one run per folder stays
@@ -260,6 +261,7 @@ int ingest_run_for(ingest_ctx *cx, const ingest_run_fields *from_file,
   run.tags_json = cx->tags_json;
   run.env_id = env_id;
   if ((rc = store_run_add(cx->db, &run, out_run, err))) goto done;
+  cx->run_made = 1;
 found:
   if (!rc && remember) id_map_put(&s->runs, key.data, *out_run);
 done:

@@ -66,6 +66,7 @@ typedef struct ingest_ctx {
   ** (load_best_model_at_end: best_global_step, best_model_checkpoint), or
   ** -1: the file's results are picked at that step's epoch. */
   int64_t kept_step;
+  int run_made;                 /* the last ingest_run_for made its run */
 } ingest_ctx;
 
 /* A parser's answer: roll the file back and read it again (cx->percent

@@ -739,6 +739,30 @@ int store_replaced_run(store_db *db, const char *model, int64_t *out_id,
   return store_step_int64(db, st, 0, out_id, err);
 }
 
+int store_result_copy_of(store_db *db, int64_t run_id, int64_t metric_id,
+                         const char *split, double value, int64_t source_id,
+                         const char *format, char *from, size_t n,
+                         int *found, char err[POD_ERRLEN]) {
+  db_stmt *st;
+  int rc = store_stmt(db, Q_RESULT_COPY, &st, err), r;
+  *found = 0;
+  if (rc) return rc;
+  db_bind_int64(st, 1, run_id);
+  db_bind_int64(st, 2, metric_id);
+  bind_text(st, 3, split);
+  db_bind_double(st, 4, value);
+  db_bind_int64(st, 5, source_id);
+  bind_text(st, 6, format);
+  r = db_step(st);
+  if (r == SQLITE_ROW) {
+    const char *p = (const char *)db_column_text(st, 0);
+    snprintf(from, n, "%s", p ? p : "");
+    *found = 1;
+  }
+  db_reset(st);
+  return r == SQLITE_ROW || r == SQLITE_DONE ? POD_OK : store_fail(db, err);
+}
+
 /* ---- metrics and measurements ---------------------------------------- */
 
 /* The units --method applies to (Q_SET_METHOD_ENERGY). */

@@ -218,6 +218,15 @@ int store_run_find_name(store_db *db, const char *name, int64_t *out_id,
 int store_replaced_run(store_db *db, const char *model, int64_t *out_id,
                        char err[POD_ERRLEN]);
 
+/* Whether run_id already holds a result (no epoch, step, batch size or
+** sequence length) of metric_id, split and exactly value, from a source
+** of format other than source_id: *found, and that source's path in
+** from (cut to n bytes). */
+int store_result_copy_of(store_db *db, int64_t run_id, int64_t metric_id,
+                         const char *split, double value, int64_t source_id,
+                         const char *format, char *from, size_t n,
+                         int *found, char err[POD_ERRLEN]);
+
 /* Metric direction: which way is better. */
 enum { STORE_LOWER_BETTER = -1, STORE_NO_DIRECTION = 0,
        STORE_HIGHER_BETTER = 1 };

@@ -543,10 +543,12 @@ static void test_ingest_batch_keeps_each_file_whole(void) {
       "|| ' ' || count(DISTINCT r.model || '/' || coalesce(m.split, '')) FROM measurements_all m "
       "JOIN runs r ON r.id = m.run_id JOIN metrics t ON t.id = m.metric_id";
   one = strdup(test_sql_text("b.db", q));
-  CHECK_HAS(one, "1423 4 ");   /* 4 results at the best epoch */
+  /* 4 results at the best epoch; d's 5 train figures, in both of its
+  ** files, kept once */
+  CHECK_HAS(one, "1418 4 ");
   static const char *const files[] = {"a/training.log", "c/training.log",
-      "d/trainer_state.json", "d/all_results.json"};
-  for (int i = 0; i < 4; i++)
+      "d"};   /* a folder's files are one run in one command */
+  for (int i = 0; i < 3; i++)
     CHECK_INT(test_podium(&out, &err, "--db s.db ingest logs/%s", files[i]), 0);
   CHECK_STR(test_sql_text("s.db", q), one);
   free(one);
@@ -754,8 +756,10 @@ static void test_ingest_lost_batch_after_a_large_file_spares_the_one_before(void
                             "(SELECT path FROM sources ORDER BY id)"),
               "lb/a/training.log,lb/c/training.log");
   } else {
+    /* c is "not written" with the transaction, or fails on its own
+    ** write while the log is still past the limit */
     CHECK_HAS(out.data, "ingest: 1 added, 1 skipped, 2 failed");
-    CHECK_HAS(errb.data, "lb/c/training.log: not written");
+    CHECK_HAS(errb.data, "lb/c/training.log: ");
     CHECK_STR(test_sql_text("lb.db", "SELECT group_concat(path) FROM sources"),
               "lb/a/training.log");
   }

@@ -275,7 +275,9 @@ static void test_trainlogs_hf_all_results_without_trailing_newline(void) {
   pod_buf_free(&b);
   CHECK_RC(test_ingest(NULL, paths, 2, err), POD_OK, err);
   CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%all_results%'"), "all_results");
-  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"), "eval_results");
+  /* one folder, one run: eval_results.json's values are all_results.json's */
+  CHECK_STR(test_query_text("SELECT format_version FROM sources WHERE path LIKE '%eval_results%'"),
+            "eval_results, 10 results kept once, from t5sum-10844110-all_results.json");
   CHECK_INT(test_query_num("SELECT rows FROM sources WHERE path LIKE '%all_results%'"), 16);
   /* line 5: "eval_rouge1": 41.6324 */
   CHECK(test_query_num("SELECT value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id JOIN sources s ON s.id = m.source_id WHERE t.name = 'rouge1' AND m.split = 'validation' AND s.path LIKE '%all_results%'") == 41.6324);
@@ -532,6 +534,44 @@ static void test_trainlogs_hf_checkpoints_are_not_more_runs(void) {
   pod_buf_free(&errb);
 }
 
+/* A Trainer output folder holds one evaluation three times (all_results,
+** eval_results and trainer_state's last entry): each result is kept once,
+** from the first file read (all_results.json), and the other files say
+** so; a board then counts n = 1, not 2 or 3. A different value for the
+** same key is no copy and stays. */
+static void test_trainlogs_hf_summary_copies_kept_once(void) {
+  pod_buf out = POD_BUF_INIT, errb = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  pod_mkdirs(test_path("sum"), err);
+  test_copy_fixture("hf-trainer", HF_STATE, "sum/trainer_state.json");
+  test_copy_fixture("hf-trainer", HF_ALL, "sum/all_results.json");
+  test_copy_fixture("hf-trainer", "t5sum-10844110-eval_results.json",
+                    "sum/eval_results.json");
+  CHECK_INT(test_podium(&out, &errb, "--db t.db ingest --model t5 sum"), 0);
+  CHECK_HAS(out.data, "ingest: 3 added, 0 skipped, 0 failed");
+  CHECK_STR(test_sql_text("t.db", "SELECT count(*) FROM runs"), "1");
+  /* every summary once, each from all_results.json */
+  CHECK_STR(test_sql_text("t.db", "SELECT count(*) || ' ' || count(DISTINCT m.metric_id || coalesce(m.split, '')) || ' ' || group_concat(DISTINCT s.path) FROM measurements_all m JOIN sources s ON s.id = m.source_id WHERE m.epoch IS NULL AND m.step IS NULL AND m.derived IS NULL"),
+            "16 16 sum/all_results.json");
+  CHECK_STR(test_sql_text("t.db", "SELECT format_version FROM sources WHERE path = 'sum/eval_results.json'"),
+            "eval_results, 10 results kept once, from all_results.json");
+  CHECK_HAS(test_sql_text("t.db", "SELECT format_version FROM sources WHERE path = 'sum/trainer_state.json'"),
+            ", 5 results kept once, from all_results.json");
+  CHECK_INT(test_podium(&out, &errb, "--db t.db runs --json"), 0);
+  CHECK_INT(test_podium(&out, &errb, "--db t.db report all--rouge1 --md"), 0);
+  CHECK_HAS(out.data, "| 1 | t5 | - | - | 41.6 | 1 | 1 |");   /* n = 1 */
+  /* another value under the same key is another result */
+  pod_mkdirs(test_path("sum2"), err);
+  test_copy_fixture("hf-trainer", HF_ALL, "sum2/all_results.json");
+  test_write(test_path("sum2/eval_results.json"),
+             "{\"epoch\": 3.0, \"eval_rouge1\": 41.7}", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db t2.db ingest --model t5 sum2"), 0);
+  CHECK_STR(test_sql_text("t2.db", "SELECT group_concat(value, ' ') FROM (SELECT m.value FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'rouge1' ORDER BY 1)"),
+            "41.6324 41.7");
+  pod_buf_free(&out);
+  pod_buf_free(&errb);
+}
+
 /* The Trainer's predict() (run_summarization's test set) writes
 ** predict_*: test values, as test_* are; Lightning keys split by '-'
 ** ("test-acc"); the best of a curve evaluated between epochs is "of" the
@@ -678,6 +718,7 @@ const test_case tests_trainlogs[] = {
   {"test_trainlogs_hf_trainer_state_logs_and_summary", test_trainlogs_hf_trainer_state_logs_and_summary},
   {"test_trainlogs_hf_eval_entries_and_nan_loss", test_trainlogs_hf_eval_entries_and_nan_loss},
   {"test_trainlogs_hf_all_results_without_trailing_newline", test_trainlogs_hf_all_results_without_trailing_newline},
+  {"test_trainlogs_hf_summary_copies_kept_once", test_trainlogs_hf_summary_copies_kept_once},
   {"test_trainlogs_csv_refuses_bad_cells_and_rows", test_trainlogs_csv_refuses_bad_cells_and_rows},
   {"test_trainlogs_json_refuses_syntax_and_types", test_trainlogs_json_refuses_syntax_and_types},
   {"test_trainlogs_json_refuses_deep_nesting", test_trainlogs_json_refuses_deep_nesting},
