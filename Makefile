@@ -204,7 +204,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # ingest targets: one format each (the name with - for _), or detection
 FUZZ_INGEST  := hf_benchmark codecarbon keras_csvlogger lightning_csv \
                 hf_trainer eit eit_report detect
-FUZZ_TARGETS := $(FUZZ_INGEST) generic manifest project markdown i18n template
+FUZZ_TARGETS := $(FUZZ_INGEST) generic manifest project markdown i18n template \
+                num
 # seed folders per target (missing ones are skipped)
 FUZZ_SEEDS_hf_benchmark    := tests/data/hf-benchmark tests/data/hf-benchmark-oom $(SHARED_CORPUS)/hf-benchmark
 FUZZ_SEEDS_codecarbon      := tests/data/codecarbon tests/data/bad-lines $(SHARED_CORPUS)/codecarbon
@@ -220,6 +221,7 @@ FUZZ_SEEDS_project         := fuzz/seeds/project
 FUZZ_SEEDS_markdown        := fuzz/seeds/markdown examples/content
 FUZZ_SEEDS_i18n            := i18n
 FUZZ_SEEDS_template        := templates
+FUZZ_SEEDS_num             := fuzz/seeds/num
 FUZZ_DICT_hf_benchmark     := csv
 FUZZ_DICT_codecarbon       := csv
 FUZZ_DICT_keras_csvlogger  := csv
@@ -234,6 +236,7 @@ FUZZ_DICT_project          := json
 FUZZ_DICT_markdown         := markdown
 FUZZ_DICT_i18n             := json
 FUZZ_DICT_template         := template
+FUZZ_DICT_num              := num
 # source and defines of each target
 fuzz_src = $(if $(filter $1,$(FUZZ_INGEST)),fuzz/fuzz_ingest.c,$(if $(filter generic,$1),fuzz/fuzz_manifest.c,fuzz/fuzz_$1.c))
 fuzz_def = $(if $(filter $1,$(FUZZ_INGEST)),-DFUZZ_FORMAT='"$(subst _,-,$1)"') \

@@ -258,11 +258,14 @@ static void nearest_digits(double d, int k, unsigned long long *w,
     if (x >= pow10_u64[k]) { dp++; continue; }
     if (x < pow10_u64[k - 1]) { dp--; continue; }
     /* 10^(dp-1) itself: a value just under it is nearer a decimal of
-    ** the finer grid below */
-    if (x == pow10_u64[k - 1] && round_at(d, k, dp - 1, &finer) &&
-        finer < pow10_u64[k]) {
-      x = finer;
-      dp--;
+    ** the finer grid below (999999999999999.75: 999999999999999.8, not
+    ** 1e15), which must be told too */
+    if (x == pow10_u64[k - 1]) {
+      if (!round_at(d, k, dp - 1, &finer)) break;
+      if (finer < pow10_u64[k]) {
+        x = finer;
+        dp--;
+      }
     }
     *w = x;
     *decpt = dp;
