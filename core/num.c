@@ -294,8 +294,23 @@ char *pod_num_repr(double d, char out[32]) {
   nearest_digits(a, 17, &w, &decpt);
   if (decimal_value(w / 10, decpt - 16) == a ||
       decimal_value(w / 10 + 1, decpt - 16) == a) {
+    unsigned long long w17 = w;
+    int decpt17 = decpt;
     nearest_digits(a, k = 15, &w, &decpt);
-    if (decimal_value(w, decpt - 15) != a) nearest_digits(a, k = 16, &w, &decpt);
+    if (decimal_value(w, decpt - 15) != a) {
+      nearest_digits(a, k = 16, &w, &decpt);
+      /* a power of two has a gap below it half the one above: there the
+      ** nearest of 16 may not read back where a neighbour does */
+      if (decimal_value(w, decpt - 16) != a) {
+        decpt = decpt17;
+        w = decimal_value(w17 / 10, decpt - 16) == a ? w17 / 10
+                                                     : w17 / 10 + 1;
+        if (w == pow10_u64[16]) {   /* 9999999999999999 + 1 */
+          w = pow10_u64[15];
+          decpt++;
+        }
+      }
+    }
   }
   for (int i = k; i-- > 0; w /= 10) digits[i] = (char)('0' + w % 10);
   while (k > 1 && digits[k - 1] == '0') k--;

@@ -20,7 +20,8 @@ char *pod_num_format(double d, char out[32]);
 /* Python's repr(d) (repr(float): what CodeCarbon, pandas, the csv and json
 ** modules write): the shortest digits that read back as d, the nearest
 ** of them, as "0.0001", "2088.7650735511847", "100.0", "1e-05",
-** "5.902231688411672e-07". Returns out. */
+** "5.902231688411672e-07" (a subnormal: digits that read back, not
+** always Python's). Returns out. */
 char *pod_num_repr(double d, char out[32]);
 
 /* 1: s, which reads as d, is exactly pod_num_repr(d), so a registry may

@@ -228,6 +228,12 @@ static void opening_quote(const reader *r, long *line, long *col) {
   if (r->text.len >= MAX_ROW_TEXT) return;
   for (size_t k = 0; k < r->text.len; k++) {
     char ch = r->text.data[k];
+    if (ch == '"' && quoted && k + 1 < r->text.len &&
+        r->text.data[k + 1] == '"') {   /* "" inside: a quote, escaped */
+      k++;
+      c += 2;
+      continue;
+    }
     if (ch == '"' && !quoted) {
       at_l = l;
       at_c = c;

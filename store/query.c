@@ -156,13 +156,15 @@ const char *const store_sql[Q_COUNT_] = {
   /* the one run of a model that a replaced source fed and that other
   ** files still feed (store_replaced_run); 0 when none or several */
   /* the same result of a run from another file of a format (summary
-  ** rows: measurements_summary finds them) */
+  ** rows as written, not podium's best-epoch copies: measurements_summary
+  ** finds them) */
   [Q_RESULT_COPY] =
       "SELECT s.path FROM measurements m JOIN sources s ON s.id = "
       "m.source_id WHERE m.metric_id = ?2 AND m.run_id = ?1 AND "
       "m.batch_size IS NULL AND m.sequence_length IS NULL AND m.value = ?4 "
-      "AND m.epoch IS NULL AND m.step IS NULL AND coalesce(m.split, '') = "
-      "coalesce(?3, '') AND m.source_id <> ?5 AND s.format = ?6 "
+      "AND m.epoch IS NULL AND m.step IS NULL AND m.derived IS NULL AND "
+      "coalesce(m.split, '') = coalesce(?3, '') AND m.source_id <> ?5 AND "
+      "s.format = ?6 "
       "ORDER BY m.id LIMIT 1",
   [Q_REPLACED_RUN] =
       "SELECT CASE WHEN count(*) = 1 THEN max(r.id) ELSE 0 END "

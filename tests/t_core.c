@@ -161,6 +161,13 @@ static void test_repr_is_pythons_and_its_check_never_lies(void) {
   /* fuzz/fuzz_num.c found it: a tie on the finer grid under 1e15 (the
   ** check says no to it, and the text is kept) */
   CHECK_STR(pod_num_repr(999999999999999.75, out), "999999999999999.8");
+  /* and a power of two, whose gap below is half the gap above: the
+  ** nearest of 16 digits does not read back, its neighbour does */
+  CHECK_STR(pod_num_repr(ldexp(1, -24), out), "5.960464477539063e-08");
+  CHECK_STR(pod_num_repr(ldexp(1, -44), out), "5.684341886080802e-14");
+  for (int e = -1022; e <= 1023; e++)
+    if (strtod(pod_num_repr(ldexp(1, e), out), NULL) != ldexp(1, e))
+      test_fail(__FILE__, __LINE__, "2^%d: %s does not read back", e, out);
   for (int i = 0; not_repr[i]; i++)
     if (pod_parse_number(not_repr[i], &d) && pod_num_is_repr(not_repr[i], d))
       test_fail(__FILE__, __LINE__, "\"%s\" taken for %s", not_repr[i],

@@ -278,6 +278,11 @@ static void test_ingest_refuses_broken_files(void) {
   ** lines it swallowed */
   REFUSE("inference_time_k2.csv", HDR "bert,8,8,0.1\nbert,16,8,\"0.2\nb,8,8,1\n",
          "inference_time_k2.csv:3:11: found a quoted field that never ends", NULL);
+  /* a doubled quote inside it is no opening quote */
+  REFUSE("inference_time_k3.csv", HDR "bert,8,8,0.1\nbert,16,8,\"0.2\"\"\n",
+         "inference_time_k3.csv:3:11: found a quoted field that never ends", NULL);
+  REFUSE("inference_time_k4.csv", HDR "bert,8,8,0.1\n\"be\"\"r\"\"t,16,8,0.2\n",
+         "inference_time_k4.csv:3:1: found a quoted field that never ends", NULL);
   REFUSE("inference_time_l.csv", HDR "be\"rt,8,8,0.1\n",
          ":2:", "stray quote");
   expect_refused("inference_time_m.csv", "", 0, "inference_time_m.csv:",

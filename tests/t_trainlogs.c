@@ -560,6 +560,24 @@ static void test_trainlogs_hf_summary_copies_kept_once(void) {
   CHECK_INT(test_podium(&out, &errb, "--db t.db runs --json"), 0);
   CHECK_INT(test_podium(&out, &errb, "--db t.db report all--rouge1 --md"), 0);
   CHECK_HAS(out.data, "| 1 | t5 | - | - | 41.6 | 1 | 1 |");   /* n = 1 */
+  /* podium's own best-epoch copy of a curve is no Trainer result: a
+  ** summary file with the same value still goes in (it is the result
+  ** then, and the derived copy goes) */
+  pod_mkdirs(test_path("d2"), err);
+  test_write(test_path("d2/trainer_state.json"),
+             "{\"log_history\": ["
+             "{\"epoch\": 1.0, \"eval_loss\": 0.5, \"eval_accuracy\": 0.8, \"step\": 10},"
+             "{\"epoch\": 2.0, \"eval_loss\": 0.4, \"eval_accuracy\": 0.85, \"step\": 20},"
+             "{\"epoch\": 3.0, \"eval_loss\": 0.45, \"eval_accuracy\": 0.84, \"step\": 30}]}",
+             (size_t)-1);
+  test_write(test_path("d2/all_results.json"),
+             "{\"epoch\": 3.0, \"eval_loss\": 0.4, \"eval_accuracy\": 0.85}", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db t3.db ingest --run X --model m d2/trainer_state.json"), 0);
+  CHECK_INT(test_podium(&out, &errb, "--db t3.db ingest --run X --model m d2/all_results.json"), 0);
+  CHECK_STR(test_sql_text("t3.db", "SELECT format_version FROM sources WHERE path = 'd2/all_results.json'"),
+            "all_results");
+  CHECK_STR(test_sql_text("t3.db", "SELECT count(*) FROM measurements m JOIN sources s ON s.id = m.source_id WHERE s.path = 'd2/all_results.json'"),
+            "2");
   /* another value under the same key is another result */
   pod_mkdirs(test_path("sum2"), err);
   test_copy_fixture("hf-trainer", HF_ALL, "sum2/all_results.json");
