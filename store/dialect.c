@@ -20,7 +20,12 @@ const char *const store_dialect[D_COUNT_][2] = {
       /* 24 MiB of page cache: a bulk ingest's index pages stay in
       ** memory instead of being re-read (peak RSS stays < 64 MB) */
       "PRAGMA cache_size = -24576;",
-      "SET client_min_messages = warning; SET client_encoding = 'UTF8'"},
+      /* extra_float_digits: every float8 as text that reads back as it
+      ** (servers before 12 print 15 digits by default; 12+ print the
+      ** shortest exact form for any value over 0): a value read back is
+      ** the value stored, and so is the cell pod_num_repr prints from it */
+      "SET client_min_messages = warning; SET client_encoding = 'UTF8'; "
+      "SET extra_float_digits = 3"},
   [D_BEGIN_WRITE] = {
       "BEGIN IMMEDIATE",
       "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"},
