@@ -800,7 +800,9 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   st.dur_k = mcol_dur_k;
   st.cpu_power_k = mcol_cpu_power_k;
   st.rate_k = mcol_rate_k;
+  cx->want_repr = 1;   /* tracker cells: summary() */
   rc = ingest_csv_read(cx, data_row, &st, err);
+  cx->want_repr = 0;
   if (rc == POD_OK && st.header_seen) rc = snapshot_summaries(cx, &st, err);
   if (rc == POD_OK && !st.hdr.field)
     rc = pod_err_at(err, POD_EINPUT, cx->path, 0, 0,

@@ -439,6 +439,7 @@ typedef struct pipe_state {
                            ** a third of an ingest's page faults) */
   ingest_ctx *cx;
   int hash;                /* hash the bytes too (cx->stream_sha) */
+  int repr;                /* tell repr cells (cx->want_repr) */
   long long hashed_all;    /* -1, or the size once all were hashed */
   char sha[65];            /* the reader's, read once it is joined */
 } pipe_state;
@@ -529,10 +530,11 @@ static int pipe_row(ingest_ctx *cx, const ingest_csv_row *row, void *ud,
     ** of a CodeCarbon ingest); a cell that is no number fails fast */
     if (!ingest_parse_number(row->field[i], &b->fld_num[b->n_flds]))
       b->fld_num[b->n_flds] = NAN;
-    /* and whether the text is the number's repr (~45 ns): a registry
-    ** keeps the text only where it is not (issue 14) */
+    /* and, for a parser that asks, whether the text is the number's
+    ** repr (~45 ns): a registry keeps the text only where it is not
+    ** (issue 14) */
     b->fld_repr[b->n_flds] =
-        (unsigned char)(!isnan(b->fld_num[b->n_flds]) &&
+        (unsigned char)(ps->repr && !isnan(b->fld_num[b->n_flds]) &&
                         pod_num_is_repr(row->field[i],
                                         b->fld_num[b->n_flds]));
     b->fld_off[b->n_flds] = b->bytes.len;
@@ -599,6 +601,7 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
   memset(&ps, 0, sizeof ps);
   ps.cx = cx;
   ps.hash = cx->stream_sha;
+  ps.repr = cx->want_repr;
   ps.hashed_all = -1;
   pthread_mutex_init(&ps.mu, NULL);
   pthread_cond_init(&ps.changed, NULL);
@@ -627,7 +630,7 @@ static int read_threaded(ingest_ctx *cx, ingest_csv_fn fn, void *ud,
       row.text_len = br->text_len;
       row.offset = br->offset;
       row.num = b->fld_num + br->first;
-      row.repr = b->fld_repr + br->first;
+      row.repr = ps.repr ? b->fld_repr + br->first : NULL;
       row.orig = NULL;
       row.delim = cx->delim;
       row.eol = cx->eol;

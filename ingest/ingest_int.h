@@ -67,6 +67,9 @@ typedef struct ingest_ctx {
   ** -1: the file's results are picked at that step's epoch. */
   int64_t kept_step;
   int run_made;                 /* the last ingest_run_for made its run */
+  int want_repr;                /* the parser asks the reader thread to
+                                ** tell cells that are their number's repr
+                                ** (ingest_csv_row.repr): CodeCarbon */
 } ingest_ctx;
 
 /* A parser's answer: roll the file back and read it again (cx->percent
