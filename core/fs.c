@@ -149,6 +149,39 @@ int pod_file_append(const char *path, const void *data, size_t n,
   return write_fd(fd, path, data, n, err);
 }
 
+int pod_file_append_range(const char *path, const char *from, uint64_t at,
+                          uint64_t n, char err[POD_ERRLEN]) {
+  int out = injected_failure() ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+  int in = open(from, O_RDONLY | O_CLOEXEC);
+  off_t src = (off_t)at, dst;
+  int rc = POD_OK;
+  if (out < 0 || in < 0) {
+    rc = os_err(err, out < 0 ? "append to" : "read", out < 0 ? path : from);
+    goto done;
+  }
+  dst = lseek(out, 0, SEEK_END);
+  while (n > 0 && rc == POD_OK) {
+    ssize_t got = copy_file_range(in, &src, out, &dst, (size_t)n, 0);
+    if (got < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                    errno == EOPNOTSUPP)) {
+      char buf[65536];   /* another kernel or file system: by hand */
+      got = pread(in, buf, n < sizeof buf ? (size_t)n : sizeof buf, src);
+      if (got > 0 && pwrite(out, buf, (size_t)got, dst) != got) got = -1;
+      if (got > 0) src += got, dst += got;
+    }
+    if (got < 0) rc = os_err(err, "write", path);
+    else if (got == 0)
+      rc = pod_err(err, POD_EIO, "%s: ended before byte %llu", from,
+                   (unsigned long long)(src + (off_t)n));
+    else n -= (uint64_t)got;
+  }
+done:
+  if (in >= 0) close(in);
+  if (out >= 0 && close(out) != 0 && rc == POD_OK)
+    rc = os_err(err, "close", path);
+  return rc;
+}
+
 int pod_files_same(const char *a, const char *b) {
   char x[65536], y[65536];
   struct stat sa, sb;

@@ -40,6 +40,10 @@ int pod_file_same(const char *path, const void *data, size_t n);
 ** written in parts). */
 int pod_file_append(const char *path, const void *data, size_t n,
                     char err[POD_ERRLEN]);
+/* Appends bytes [at, at + n) of file from to path (copy_file_range: no
+** copy through user memory; read and write where the kernel cannot). */
+int pod_file_append_range(const char *path, const char *from, uint64_t at,
+                          uint64_t n, char err[POD_ERRLEN]);
 /* 1 when the two files hold the same bytes, 0 otherwise (missing too). */
 int pod_files_same(const char *a, const char *b);
 int pod_mkdirs(const char *path, char err[POD_ERRLEN]);    /* mkdir -p */

@@ -74,6 +74,17 @@ typedef struct manifest {
   size_t n_slots;
 } manifest;
 
+typedef struct run_scope {  /* a runs row of Q_STATE, until scopes are hashed */
+  int64_t id;
+  char *scope;
+  unsigned char d[32];
+} run_scope;
+
+typedef struct scope_fp {   /* what a scope's boards are made of */
+  char *scope;
+  unsigned char fp[32];
+} scope_fp;
+
 struct render_incr {
   char base[65];
   manifest live;          /* the live site's */
@@ -84,6 +95,10 @@ struct render_incr {
   pod_buf feeds;           /* rows without their run: varints, vsum */
   feed_run *runs;
   size_t n_runs, cap_runs;
+  run_scope *rs;           /* freed once scopes are hashed */
+  size_t n_rs, cap_rs;
+  scope_fp *scopes;        /* by scope */
+  size_t n_scopes;
 };
 
 static uint64_t hash_rel(const char *s) {
@@ -100,8 +115,15 @@ static void hex_to_bytes(const char *hex, unsigned char out[32]) {
   }
 }
 
+/* A state row's id: text on PostgreSQL (one type per column of its
+** UNION, store/dialect.c). */
+static int64_t state_id(const store_value *v) {
+  return v->type == STORE_TEXT ? strtoll(v->s, NULL, 10) : v->i;
+}
+
 /* Q_STATE rows: 's' (sources) and 'e' (environments), each row's
-** digest by its id. */
+** digest by its id; 'r' (runs) with their scope, for the scopes'
+** fingerprints. */
 static int note_state(const store_row *row, void *ud) {
   render_incr *in = ud;
   const char *t = row->v[0].type == STORE_TEXT ? row->v[0].s : "";
@@ -109,6 +131,20 @@ static int note_state(const store_row *row, void *ud) {
   size_t *n, *cap;
   pod_sha256 h;
   char hex[65];
+  if (!strcmp(t, "r")) {   /* a run: its scope's boards read its row */
+    const store_value *sc = &row->v[9];
+    if (in->n_rs == in->cap_rs) {
+      in->cap_rs = in->cap_rs ? 2 * in->cap_rs : 256;
+      in->rs = pod_xrealloc(in->rs, in->cap_rs * sizeof *in->rs);
+    }
+    pod_sha256_init(&h);
+    render_state_hash_row(row, &h);
+    pod_sha256_hex(&h, hex);
+    in->rs[in->n_rs].id = state_id(&row->v[1]);
+    in->rs[in->n_rs].scope = pod_xstrdup(sc->type == STORE_TEXT ? sc->s : "");
+    hex_to_bytes(hex, in->rs[in->n_rs++].d);
+    return 0;
+  }
   if (!strcmp(t, "s")) {
     arr = &in->sources, n = &in->n_sources, cap = &in->cap_sources;
   } else if (!strcmp(t, "e")) {
@@ -123,7 +159,7 @@ static int note_state(const store_row *row, void *ud) {
   pod_sha256_init(&h);
   render_state_hash_row(row, &h);
   pod_sha256_hex(&h, hex);
-  (*arr)[*n].id = row->v[1].i;
+  (*arr)[*n].id = state_id(&row->v[1]);
   hex_to_bytes(hex, (*arr)[*n].d);
   (*n)++;
   return 0;
@@ -180,6 +216,58 @@ static const digest *find_digest(const digest *arr, size_t n, int64_t id) {
   digest key;
   key.id = id;
   return n ? bsearch(&key, arr, n, sizeof *arr, cmp_digest) : NULL;
+}
+
+static int cmp_run_scope(const void *a, const void *b) {
+  const run_scope *x = a, *y = b;
+  int c = strcmp(x->scope, y->scope);
+  return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Each scope's fingerprint: its runs in id order, each its row's digest
+** and what its rows are made of (render_incr_feed). A board's rows
+** (BOARD_SQL, PRIMARY_SQL) read only its scope's runs and their
+** measurements and tracker results (board_keep.c). */
+static void hash_scopes(render_incr *in) {
+  if (in->n_rs) qsort(in->rs, in->n_rs, sizeof *in->rs, cmp_run_scope);
+  for (size_t i = 0; i < in->n_rs;) {
+    pod_sha256 h;
+    char hex[65];
+    size_t j = i;
+    pod_sha256_init(&h);
+    pod_sha256_update(&h, "scope rows 1", 13);
+    for (; j < in->n_rs && !strcmp(in->rs[j].scope, in->rs[i].scope); j++) {
+      pod_sha256_update(&h, &in->rs[j].id, sizeof in->rs[j].id);
+      pod_sha256_update(&h, in->rs[j].d, sizeof in->rs[j].d);
+      render_incr_feed(in, in->rs[j].id, &h);
+    }
+    pod_sha256_hex(&h, hex);
+    in->scopes = pod_xrealloc(in->scopes, (in->n_scopes + 1) *
+                                              sizeof *in->scopes);
+    in->scopes[in->n_scopes].scope = in->rs[i].scope;   /* taken */
+    hex_to_bytes(hex, in->scopes[in->n_scopes++].fp);
+    for (size_t k = i + 1; k < j; k++) free(in->rs[k].scope);
+    i = j;
+  }
+  free(in->rs);
+  in->rs = NULL;
+  in->n_rs = in->cap_rs = 0;
+}
+
+int render_incr_scope_fp(const render_incr *in, const char *scope,
+                         unsigned char fp[32]) {
+  size_t lo = 0, hi = in->n_scopes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(in->scopes[mid].scope, scope);
+    if (!c) {
+      memcpy(fp, in->scopes[mid].fp, 32);
+      return 1;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return 0;
 }
 
 /* Loads dir's manifest into m when it was written with base; 1 if so. */
@@ -254,6 +342,7 @@ int render_incr_open(store_db *db, const char *base, const char *target,
   if (in->n_sources) qsort(in->sources, in->n_sources, sizeof *in->sources,
                            cmp_digest);
   if (in->n_envs) qsort(in->envs, in->n_envs, sizeof *in->envs, cmp_digest);
+  hash_scopes(in);
   if (*base) load_manifest(&in->live, in->base, target);
   return POD_OK;
 }
@@ -266,10 +355,20 @@ void render_incr_free(render_incr *in) {
   free(in->envs);
   pod_buf_free(&in->feeds);
   free(in->runs);
+  for (size_t i = 0; i < in->n_rs; i++) free(in->rs[i].scope);
+  free(in->rs);
+  for (size_t i = 0; i < in->n_scopes; i++) free(in->scopes[i].scope);
+  free(in->scopes);
   free(in);
 }
 
 const char *render_incr_base(const render_incr *in) { return in->base; }
+
+size_t render_incr_n_runs(const render_incr *in) { return in->n_runs; }
+
+int64_t render_incr_run_at(const render_incr *in, size_t i) {
+  return in->runs[i].run;
+}
 
 void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h) {
   const digest *d;

@@ -23,11 +23,18 @@ int render_incr_open(store_db *db, const char *base, const char *target,
                      render_incr **out, char err[POD_ERRLEN]);
 void render_incr_free(render_incr *in);   /* NULL is fine */
 const char *render_incr_base(const render_incr *in);
+/* The runs that have rows of any kind (store_each_run_feed), by id. */
+size_t render_incr_n_runs(const render_incr *in);
+int64_t render_incr_run_at(const render_incr *in, size_t i);
 
 /* Adds what run's measurement, tracker and snapshot rows are made of
 ** (store_each_run_feed, and the rows of the files that feed it) to h:
 ** a page that shows any of them hashes this. */
 void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h);
+/* The fingerprint of what scope's boards are made of (its runs' rows and
+** theirs: render_incr_feed) into fp; 0 when no run has that scope. */
+int render_incr_scope_fp(const render_incr *in, const char *scope,
+                         unsigned char fp[32]);
 /* A run page's fingerprint from its store_each_run row. */
 void render_incr_run_fp(const render_incr *in, const store_row *run,
                         char fp[RENDER_FP_LEN + 1]);

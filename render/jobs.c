@@ -2,8 +2,9 @@
 ** render/jobs.c -- render threads: how many (site_jobs), a registry
 ** connection per worker reading main's snapshot, the workers themselves
 ** (each with its own sandbox, catalogs and buffers, rendering the run
-** pages and study pages it claims) and joining them; site_take_run is
-** the claim of run chunks every thread makes as it walks the runs.
+** pages and study pages it claims, and the whole-registry downloads when
+** it claims them first) and joining them; site_take_run is the claim of
+** run chunks every thread makes as it walks the runs.
 **
 ** Owns: each worker's site (connection, sandbox, catalogs, board rows,
 ** buffers), made and freed by the worker itself; main's study and
@@ -37,11 +38,21 @@ int site_take_run(site *s, int *mine, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
+/* The whole-registry downloads (render_download_tables), by the first
+** thread to ask: a worker as it starts, so that they are written beside
+** main's language pages (a quarter of a render after one new run was
+** main's alone), else main after those pages. */
+int site_download_tables(site *s, char err[POD_ERRLEN]) {
+  if (s->share && atomic_exchange(&s->share->tables, 1)) return POD_OK;
+  return render_download_tables(s->db, s->out, s->incr, err);
+}
+
 static void *worker_main(void *ud) {
   worker *w = ud;
   site *s = &w->s;
   int rc;
-  if ((rc = site_open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
+  if ((rc = site_download_tables(s, w->err)) == POD_OK &&
+      (rc = site_open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     render_sandbox_limits(s->sb, 0, s->template_memory);

@@ -50,7 +50,7 @@ long out_count_files(const char *dir) {
   while ((e = readdir(d))) {
     char child[PATH_MAX], ignored[POD_ERRLEN];
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-        !strcmp(e->d_name, OUT_MARKER) || !strcmp(e->d_name, RENDER_MANIFEST))
+        !strcmp(e->d_name, OUT_MARKER) || RENDER_BOOKKEEPING(e->d_name))
       continue;
     if (out_join(child, dir, e->d_name, ignored)) {   /* counted, never opened */
       n++;

@@ -86,7 +86,7 @@ typedef struct job {
 
 /* A file written whole, or in parts: the first creates it, the others
 ** append, and the last is when it counts as written. */
-enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST, PART_LINK };
+enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST, PART_LINK, PART_COPY };
 
 struct render_out {
   char *target;
@@ -474,10 +474,15 @@ static int write_now(render_out *o, const char *rel, const void *data,
   if ((rc = out_join(path, o->tmp, rel, err)) ||
       (rc = out_join(live, o->target, rel, err)))
     return rc;
+  if (part == PART_COPY) {   /* bytes of the live file, in the kernel */
+    uint64_t at[2];
+    memcpy(at, data, sizeof at);
+    return pod_file_append_range(path, live, at[0], at[1], err);
+  }
   if (part == PART_MORE || part == PART_LAST) {  /* made by its first part */
     if ((rc = pod_file_append(path, data, n, err))) return rc;
     /* the manifest in parts is bookkeeping, as whole (below) */
-    if (part == PART_MORE || !strcmp(rel, RENDER_MANIFEST)) return POD_OK;
+    if (part == PART_MORE || RENDER_BOOKKEEPING(rel)) return POD_OK;
     o->written++;
     if (!o->old_files || !pod_files_same(live, path)) o->changed++;
     return POD_OK;
@@ -512,7 +517,7 @@ static int write_now(render_out *o, const char *rel, const void *data,
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
   again |= !fresh;
   if (part == PART_FIRST || !strcmp(rel, OUT_MARKER) ||
-      !strcmp(rel, RENDER_MANIFEST) || again)
+      RENDER_BOOKKEEPING(rel) || again)
     return POD_OK;
   o->written++;
   if (!o->old_files || !pod_file_same(live, data, n)) o->changed++;
@@ -665,6 +670,12 @@ int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
   return queue(o, rel, block ? block : "", n, part, block, err);
 }
 
+int render_out_part_copy(render_out *o, const char *rel, uint64_t at,
+                         uint64_t n, char err[POD_ERRLEN]) {
+  uint64_t range[2] = {at, n};
+  return queue(o, rel, range, sizeof range, PART_COPY, NULL, err);
+}
+
 int render_out_copy(render_out *o, const char *src_dir, const char *rel_dir,
                     char err[POD_ERRLEN]) {
   DIR *d = opendir(src_dir);
@@ -771,11 +782,17 @@ int render_out_commit(render_out *o, render_stats *stats,
     out_join(to, o->target, OUT_MARKER, err);   /* fits: written before */
     if (!pod_file_same(to, marker.data, marker.len))
       rc = put_marker(o->target, marker.data, marker.len, err);
-    /* and the manifest of the new key (incr.c), when there is one */
-    out_join(from, o->tmp, RENDER_MANIFEST, err);
-    out_join(to, o->target, RENDER_MANIFEST, err);
-    if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))
-      rc = pod_rename(from, to, err);
+    /* and what the next render reads of it (board_keep.c,
+    ** download_keep.c) and the manifest of the new key (incr.c), when
+    ** there is one: the manifest last, the file that says the key */
+    static const char *const kept[] = {RENDER_BOARDS, RENDER_DOWNLOADS,
+                                       RENDER_MANIFEST};
+    for (int i = 0; i < 3; i++) {
+      out_join(from, o->tmp, kept[i], err);
+      out_join(to, o->target, kept[i], err);
+      if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))
+        rc = pod_rename(from, to, err);
+    }
     pod_buf_free(&marker);
     render_out_finish(o, err);
     /* the updated standby holds the live pages: kept, with a marker of

@@ -695,7 +695,7 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   g.from = from;
   g.to = to;
   board_idx = lua_absindex(L, board_idx);
-  if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
+  if ((rc = render_board_rows_get(&s->boards, s->keep, s->db, s->prim, s->n_prim,
                                   scope, metric_id, &rows, err)))
     return rc;
   lua_newtable(L);
@@ -745,7 +745,7 @@ static int page_board(const store_row *row, void *ud) {
   char (*fps)[RENDER_FP_LEN + 1] = NULL;
   long pages;
   int rc;
-  if ((rc = render_board_rows_get(&s->boards, s->db, s->prim, s->n_prim,
+  if ((rc = render_board_rows_get(&s->boards, s->keep, s->db, s->prim, s->n_prim,
                                   scope, store_row_int(row, "metric_id", 0), &rows,
                                   w->err)))
     return rc;

@@ -14,6 +14,7 @@
 ** is an error: it is a typo or a metric never ingested.
 */
 #include "render/render_int.h"
+#include "render/board_keep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,23 +179,30 @@ static void board_rows_trim(render_board_rows *newest) {
   }
 }
 
-int render_board_rows_get(render_board_rows **cache, store_db *db,
+int render_board_rows_get(render_board_rows **cache, board_keep *keep,
+                          store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
                           const store_rows **out, char err[POD_ERRLEN]) {
   render_board_rows *b;
-  int rc;
+  int rc = POD_OK, primary = render_primary_of(prim, n_prim, scope,
+                                               metric_id) != NULL;
   for (b = *cache; b; b = b->next)
     if (b->metric_id == metric_id && !strcmp(b->scope, scope)) {
       *out = b->rows;
       return POD_OK;
     }
-  store_rows *rows = store_rows_new();
-  rc = render_primary_of(prim, n_prim, scope, metric_id)
-           ? store_each_primary_entry(db, scope, metric_id, store_rows_add,
-                                      rows, err)
-           : store_each_leaderboard_entry(db, scope, metric_id,
-                                          store_rows_add, rows, err);
+  /* the live site's rows when none of the scope's runs changed */
+  store_rows *rows = board_keep_take(keep, scope, metric_id, primary);
+  if (!rows) {
+    rows = store_rows_new();
+    rc = primary ? store_each_primary_entry(db, scope, metric_id,
+                                            store_rows_add, rows, err)
+                 : store_each_leaderboard_entry(db, scope, metric_id,
+                                                store_rows_add, rows, err);
+  }
+  if (rc == POD_OK)   /* for the next render */
+    rc = board_keep_note(keep, scope, metric_id, primary, rows, err);
   if (rc) {
     store_rows_free(rows);
     return rc == POD_EINTERNAL ? pod_err(err, rc, "leaderboard rows differ "

@@ -94,6 +94,13 @@ void render_push_raw(lua_State *L, const char *s, size_t n);
 /* The incremental render's manifest (incr.c): bookkeeping like the
 ** marker, so neither counted as a file nor as a change. */
 #define RENDER_MANIFEST ".podium-pages"
+/* The boards' rows kept for the next render (board_keep.c): the same. */
+#define RENDER_BOARDS ".podium-boards"
+/* Where each run's rows are in data/measurements.* (download_keep.c). */
+#define RENDER_DOWNLOADS ".podium-downloads"
+#define RENDER_BOOKKEEPING(name)                                           \
+  (!strcmp((name), RENDER_MANIFEST) || !strcmp((name), RENDER_BOARDS) ||   \
+   !strcmp((name), RENDER_DOWNLOADS))
 
 /* The output tree (output.c): a temporary folder swapped into place. */
 typedef struct render_out render_out;
@@ -117,6 +124,10 @@ extern size_t render_download_part;
 ** written in parts in order: first creates it, last counts it. */
 int render_out_part(render_out *o, const char *rel, const void *data,
                     size_t n, int first, int last, char err[POD_ERRLEN]);
+/* A middle part of rel: bytes [at, at + n) of the live site's file at
+** the same path (copied by the kernel, not read into memory). */
+int render_out_part_copy(render_out *o, const char *rel, uint64_t at,
+                         uint64_t n, char err[POD_ERRLEN]);
 /* render_out_part of b's bytes, taking b's block instead of copying it
 ** (the writer frees it); b is left empty, ready for the next part. */
 int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
@@ -217,19 +228,37 @@ extern const render_cost render_costs[RENDER_N_COSTS];
 ** all. */
 extern size_t render_board_rows_kept;
 typedef struct render_board_rows render_board_rows;
-int render_board_rows_get(render_board_rows **cache, store_db *db,
+typedef struct board_keep board_keep;   /* board_keep.h */
+int render_board_rows_get(render_board_rows **cache, board_keep *keep,
+                          store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
                           const store_rows **out, char err[POD_ERRLEN]);
 void render_board_rows_free(render_board_rows *cache);
 
-/* data/ (runs, measurements, leaderboards as CSV and JSON) and reports/
-** (one Markdown report per leaderboard) (report.c). A scope's primary
-** board (project may be NULL: the defaults) carries the cost columns.
-** boards: the rows kept by render_board_rows_get. */
-int render_downloads(store_db *db, const pod_project *project,
-                     render_board_rows **boards, render_out *out,
-                     char err[POD_ERRLEN]);
+/* data/runs and data/measurements as CSV and JSON, whole registry
+** (render_download_tables: main's or a worker's, whichever thread claims
+** it first); data/leaderboards/ and reports/ (one Markdown report per
+** leaderboard) (render_board_downloads: main's, from the rows kept by
+** render_board_rows_get in boards). A scope's primary board (project
+** may be NULL: the defaults) carries the cost columns (report.c). */
+typedef struct render_incr render_incr;   /* incr.h */
+int render_download_tables(store_db *db, render_out *out,
+                           const render_incr *incr, char err[POD_ERRLEN]);
+/* data/measurements.csv and .json (download_keep.c): each run's rows
+** as the live site's files have them when none of them changed (incr
+** may be NULL: every row from the registry). */
+int render_measurements_download(store_db *db, render_out *out,
+                                 const render_incr *incr,
+                                 char err[POD_ERRLEN]);
+/* A row of a download: its CSV header line, and the row as a CSV line
+** and a JSON object (report.c). */
+void render_csv_header(const store_row *row, pod_buf *csv);
+void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json);
+int render_board_downloads(store_db *db, const pod_project *project,
+                           render_board_rows **boards, board_keep *keep,
+                           render_out *out,
+                           char err[POD_ERRLEN]);
 
 /* Pareto pages (pareto.c): per dataset of the study, its table's
 ** quality column against each cost column, a point per model. Owned,

@@ -5,6 +5,7 @@
 ** space before units; dates stay ISO 8601 as stored.
 */
 #include "render/render_int.h"
+#include "render/board_keep.h"
 #include "core/text.h"
 #include "core/num.h"
 
@@ -322,45 +323,53 @@ static void json_number(pod_buf *out, double d) {
   pod_buf_adds(out, pod_num_format(d, num));
 }
 
-static int table_row(const store_row *row, void *ud) {
-  table_out *t = ud;
-  if (!t->header_done) {
-    for (int i = 0; i < row->n; i++) {
-      if (i) pod_buf_addc(&t->csv, ',');
-      render_csv_cell(&t->csv, row->names[i]);
-    }
-    pod_buf_adds(&t->csv, "\r\n");
-    t->header_done = 1;
+void render_csv_header(const store_row *row, pod_buf *csv) {
+  for (int i = 0; i < row->n; i++) {
+    if (i) pod_buf_addc(csv, ',');
+    render_csv_cell(csv, row->names[i]);
   }
-  pod_buf_addc(&t->json, t->rows++ ? ',' : '[');
-  pod_buf_addc(&t->json, '{');
+  pod_buf_adds(csv, "\r\n");
+}
+
+void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json) {
+  pod_buf_addc(json, '{');
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
     if (i) {
-      pod_buf_addc(&t->csv, ',');
-      pod_buf_addc(&t->json, ',');
+      pod_buf_addc(csv, ',');
+      pod_buf_addc(json, ',');
     }
-    json_string(&t->json, row->names[i]);
-    pod_buf_addc(&t->json, ':');
+    json_string(json, row->names[i]);
+    pod_buf_addc(json, ':');
     switch (v->type) {
     case STORE_INT:
-      pod_buf_addi(&t->csv, (long long)v->i);
-      json_number(&t->json, (double)v->i);
+      pod_buf_addi(csv, (long long)v->i);
+      json_number(json, (double)v->i);
       break;
     case STORE_REAL:
-      pod_buf_printf(&t->csv, "%.17g", v->d);
-      json_number(&t->json, v->d);
+      pod_buf_printf(csv, "%.17g", v->d);
+      json_number(json, v->d);
       break;
     case STORE_TEXT:
-      render_csv_cell(&t->csv, v->s);
-      json_string(&t->json, v->s);
+      render_csv_cell(csv, v->s);
+      json_string(json, v->s);
       break;
     default:
-      pod_buf_adds(&t->json, "null");
+      pod_buf_adds(json, "null");
     }
   }
-  pod_buf_addc(&t->json, '}');
-  pod_buf_adds(&t->csv, "\r\n");
+  pod_buf_addc(json, '}');
+  pod_buf_adds(csv, "\r\n");
+}
+
+static int table_row(const store_row *row, void *ud) {
+  table_out *t = ud;
+  if (!t->header_done) {
+    render_csv_header(row, &t->csv);
+    t->header_done = 1;
+  }
+  pod_buf_addc(&t->json, t->rows++ ? ',' : '[');
+  render_csv_json_row(row, &t->csv, &t->json);
   if (t->out && (t->csv.len > render_download_part ||
                  t->json.len > render_download_part) &&
       (t->rc = table_flush(t, 0)))
@@ -396,6 +405,7 @@ static int write_table(render_out *o, const char *name, table_out *t,
 typedef struct board_files {
   store_db *db;
   render_board_rows **boards;   /* kept rows (render_board_rows_get) */
+  board_keep *keep;
   render_out *out;
   render_primary *prim;
   size_t n_prim;
@@ -425,6 +435,23 @@ static int board_row(const store_row *row, void *ud) {
   return 0;
 }
 
+/* A board's CSV, JSON and report as the live site has them; POD_EINTERNAL
+** when one is not there (then they are written). */
+static int reuse_board_files(board_files *b, const char *name) {
+  static const char *const kinds[] = {"data/leaderboards/%s.csv",
+                                      "data/leaderboards/%s.json",
+                                      "reports/%s.md"};
+  char rel[3][700];
+  int rc = POD_OK;
+  for (int i = 0; i < 3; i++) {
+    snprintf(rel[i], sizeof rel[i], kinds[i], name);
+    if (!render_out_live(b->out, rel[i])) return POD_EINTERNAL;
+  }
+  for (int i = 0; i < 3 && rc == POD_OK; i++)
+    rc = render_out_reuse(b->out, rel[i], b->err);
+  return rc;
+}
+
 static int board_downloads(const store_row *row, void *ud) {
   board_files *b = ud;
   board_sinks k = {TABLE_OUT_INIT, {0}, NULL, 0};
@@ -438,9 +465,15 @@ static int board_downloads(const store_row *row, void *ud) {
   const store_rows *rows = NULL;   /* walked twice on a primary board */
   int rc;
   render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
+  rc = render_board_rows_get(b->boards, b->keep, b->db, b->prim, b->n_prim,
+                             scope, id, &rows, b->err);
+  if (rc == POD_OK && board_keep_was_taken(b->keep, scope, id) &&
+      (rc = reuse_board_files(b, name.data)) != POD_EINTERNAL) {
+    pod_buf_free(&name);   /* the rows the live site's files were made of */
+    return rc;
+  }
+  rc = POD_OK;
   report_head(row, &k.r, &md);
-  rc = render_board_rows_get(b->boards, b->db, b->prim, b->n_prim, scope, id,
-                             &rows, b->err);
   if (rc == POD_OK && primary) {
     store_rows_each(rows, note_costs, &costs);
     k.r.costs = costs;
@@ -467,26 +500,27 @@ static int board_downloads(const store_row *row, void *ud) {
   return rc;
 }
 
-int render_downloads(store_db *db, const pod_project *project,
-                     render_board_rows **boards, render_out *out,
-                     char err[POD_ERRLEN]) {
-  table_out runs = TABLE_OUT_INIT, meas = TABLE_OUT_INIT;
-  board_files b;
+int render_download_tables(store_db *db, render_out *out,
+                           const render_incr *incr, char err[POD_ERRLEN]) {
+  table_out runs = TABLE_OUT_INIT;
   int rc;
-  runs.out = meas.out = out;
+  runs.out = out;
   runs.name = "runs";
-  meas.name = "measurements";
   rc = store_each_run(db, table_row, &runs, err);
   if (!rc && runs.rc) snprintf(err, POD_ERRLEN, "%s", runs.err);
   if (!rc && !(rc = runs.rc)) rc = write_table(out, "runs", &runs, err);
   else table_free(&runs);
-  if (!rc) rc = store_each_measurement_all(db, table_row, &meas, err);
-  if (!rc && meas.rc) snprintf(err, POD_ERRLEN, "%s", meas.err);
-  if (!rc && !(rc = meas.rc)) rc = write_table(out, "measurements", &meas, err);
-  else table_free(&meas);
-  if (rc) return rc;
+  return rc ? rc : render_measurements_download(db, out, incr, err);
+}
+
+int render_board_downloads(store_db *db, const pod_project *project,
+                           render_board_rows **boards, board_keep *keep,
+                           render_out *out, char err[POD_ERRLEN]) {
+  board_files b;
+  int rc;
   b.db = db;
   b.boards = boards;
+  b.keep = keep;
   b.out = out;
   b.err[0] = '\0';
   if ((rc = render_primary_list(db, project, &b.prim, &b.n_prim, err)))

@@ -46,6 +46,7 @@
 #include "render/site_int.h"
 #include "core/fs.h"
 #include "render/i18n.h"
+#include "render/board_keep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   }
   s.incr = incr;
+  s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
@@ -176,6 +178,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (rc == POD_OK && (jobs = site_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
     atomic_init(&share.next_job, 0);
+    atomic_init(&share.tables, 0);
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
@@ -190,8 +193,14 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (rc == POD_OK) rc = site_language_pages(&s, err);
   }
   /* the downloads before this thread's run pages: the workers render
-  ** run pages meanwhile, and the last of them end together */
-  if (rc == POD_OK) rc = render_downloads(db, opts->project, &s.boards, s.out, err);
+  ** run pages meanwhile, and the last of them end together (the
+  ** whole-registry tables are a worker's when one took them) */
+  if (rc == POD_OK)
+    rc = render_board_downloads(db, opts->project, &s.boards, s.keep, s.out,
+                                err);
+  /* every board is read: their rows go out for the next render */
+  if (rc == POD_OK) rc = board_keep_end(s.keep, err);
+  if (rc == POD_OK) rc = site_download_tables(&s, err);
   /* no page of this thread reads a board's rows from here on: they go
   ** before the run pages, the render's peak */
   render_board_rows_free(s.boards);
@@ -231,6 +240,7 @@ done:
   pod_buf_free(&s.page);
   pod_buf_free(&s.manifest);
   pod_buf_free(&s.manifest_all);
+  board_keep_free(s.keep);
   render_incr_free(incr);
   return rc;
 }

@@ -27,10 +27,13 @@
 
 /* The pages being shared out: the next chunk of runs not yet claimed (a
 ** thread renders its runs in every language), the next study job
-** (study_job); stop: a thread failed, the others give up. */
+** (study_job); tables: the whole-registry downloads are claimed (by a
+** worker as it starts, else by main after its language pages); stop: a
+** thread failed, the others give up. */
 typedef struct run_share {
   atomic_long next;
   atomic_long next_job;
+  atomic_int tables;
   atomic_int stop;
 } run_share;
 
@@ -103,6 +106,7 @@ typedef struct site {
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
   int stopped;       /* gave up because another thread failed */
   const render_incr *incr;  /* main's, read only: what may be reused */
+  board_keep *keep;  /* main's: boards' rows kept between renders (NULL in workers) */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
                          ** in every language (run and model pages) */
@@ -228,6 +232,8 @@ int site_open_languages(site *s, const char *share, const char *langs,
 
 /* Whether the next run of the walk is this thread's to render. */
 int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
+/* data/runs and data/measurements, unless another thread claimed them. */
+int site_download_tables(site *s, char err[POD_ERRLEN]);
 typedef struct worker {
   site s;            /* its own db, sandbox, catalogs and buffers */
   const char *share_dir, *langs, *const *dirs;

@@ -334,8 +334,8 @@ static int next_chunk(cwalk *w, db_stmt *st, store_row *row,
 ** curve points first, rows without an id first among them), in file
 ** order: the chunks are read in key order beside the rows, one at a
 ** time (a registry's every point would not fit in memory). */
-int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
-                               char err[POD_ERRLEN]) {
+static int each_all(store_db *db, int64_t run_id, store_row_fn fn, void *ud,
+                    char err[POD_ERRLEN]) {
   cwalk w = {db, NULL, 0, 0, POD_BUF_INIT};
   const char *names[64], *cnames[64];
   store_value v[64], cv[64];
@@ -343,9 +343,15 @@ int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
   char text[32];
   db_stmt *st, *chunks;
   int rc, r = 0, have, stop = 0;
-  if ((rc = store_stmt(db, Q_ALL_CHUNKS, &chunks, err)) ||
-      (rc = store_stmt(db, Q_ALL_MEASUREMENTS, &st, err)))
+  if ((rc = store_stmt(db, run_id ? Q_RUN_ALL_CHUNKS : Q_ALL_CHUNKS, &chunks,
+                       err)) ||
+      (rc = store_stmt(db, run_id ? Q_RUN_ALL_MEASUREMENTS : Q_ALL_MEASUREMENTS,
+                       &st, err)))
     goto done;
+  if (run_id) {
+    db_bind_int64(chunks, 1, run_id);
+    db_bind_int64(st, 1, run_id);
+  }
   have = next_chunk(&w, chunks, &crow, cnames, err);
   while (!stop && have >= 0 &&
          (r = store_row_step(db, st, &row, names, err)) == 1) {
@@ -369,6 +375,17 @@ int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
 done:
   cwalk_free(&w);
   return rc;
+}
+
+int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
+                               char err[POD_ERRLEN]) {
+  return each_all(db, 0, fn, ud, err);
+}
+
+int store_each_measurement_all_of(store_db *db, int64_t run_id,
+                                  store_row_fn fn, void *ud,
+                                  char err[POD_ERRLEN]) {
+  return run_id ? each_all(db, run_id, fn, ud, err) : POD_OK;
 }
 
 /* ---- metric names --------------------------------------------------------- */

@@ -36,6 +36,28 @@
 /* One leaderboard: per axis point (batch size, sequence length, split:
 ** train and validation loss are not one ranking), runs ranked by mean
 ** value. ORDER differs only in direction: two statements from one text. */
+#define ALL_MEASUREMENTS_SQL(FILTER)                                       \
+  "SELECT m.run_id AS run_id, mt.name AS metric, mt.unit AS unit, "        \
+  "  m.value AS value, m.batch_size AS batch_size, "                       \
+  "  m.sequence_length AS sequence_length, m.epoch AS epoch, "             \
+  "  m.step AS step, m.split AS split, " RAW_VALUE ", "                    \
+  "  m.raw_unit AS raw_unit, s.path AS source_path, "                      \
+  "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "      \
+  "  m.method_note AS method_note "                                        \
+  /* CROSS JOIN: the view first, read as it goes (a co-routine); an     \
+  ** inner join made SQLite copy it whole into a temporary table */      \
+  "FROM results_all m CROSS JOIN metrics mt CROSS JOIN sources s "         \
+  "WHERE mt.id = m.metric_id AND s.id = m.source_id " FILTER               \
+  /* curve points first, in file order whether they are in chunks (no   \
+  ** id) or rows (PostgreSQL, registries before schema v8), then the     \
+  ** rest as added */                                                    \
+  "ORDER BY m.run_id, m.epoch IS NULL AND m.step IS NULL, m.id, "          \
+  "  m.source_id, m.line, m.col"
+#define ALL_CHUNKS_SQL(FILTER)                                             \
+  "SELECT c.run_id, c.source_id, s.path, s.sha256, c.first_point, "        \
+  "  c.points FROM curves c JOIN sources s ON s.id = c.source_id " FILTER  \
+  "ORDER BY c.run_id, c.source_id, c.first_point"
+
 #define BOARD_SQL(DIR)                                                     \
   "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length, "     \
   "                    m.split ORDER BY avg(m.value) " DIR ") AS rank, "   \
@@ -336,23 +358,8 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
   [Q_PRIMARY_ASC] = PRIMARY_SQL("ASC"),
   [Q_PRIMARY_DESC] = PRIMARY_SQL("DESC"),
-  [Q_ALL_MEASUREMENTS] =
-      "SELECT m.run_id AS run_id, mt.name AS metric, mt.unit AS unit, "
-      "  m.value AS value, m.batch_size AS batch_size, "
-      "  m.sequence_length AS sequence_length, m.epoch AS epoch, "
-      "  m.step AS step, m.split AS split, " RAW_VALUE ", "
-      "  m.raw_unit AS raw_unit, s.path AS source_path, "
-      "  s.sha256 AS source_sha256, m.line AS line, m.method AS method, "
-      "  m.method_note AS method_note "
-      /* CROSS JOIN: the view first, read as it goes (a co-routine); an
-      ** inner join made SQLite copy it whole into a temporary table */
-      "FROM results_all m CROSS JOIN metrics mt CROSS JOIN sources s "
-      "WHERE mt.id = m.metric_id AND s.id = m.source_id "
-      /* curve points first, in file order whether they are in chunks (no
-      ** id) or rows (PostgreSQL, registries before schema v8), then the
-      ** rest as added */
-      "ORDER BY m.run_id, m.epoch IS NULL AND m.step IS NULL, m.id, "
-      "  m.source_id, m.line, m.col",
+  [Q_ALL_MEASUREMENTS] = ALL_MEASUREMENTS_SQL(""),
+  [Q_RUN_ALL_MEASUREMENTS] = ALL_MEASUREMENTS_SQL("AND m.run_id = ?1 "),
   [Q_COUNTS] =
       "SELECT (SELECT count(*) FROM runs) AS runs, "
       "  (SELECT count(*) FROM sources) AS sources, "
@@ -458,10 +465,8 @@ const char *const store_sql[Q_COUNT_] = {
       "SELECT c.run_id, c.source_id, s.path, s.sha256, c.first_point, "
       "  c.points FROM curves c JOIN sources s ON s.id = c.source_id "
       "WHERE c.run_id = ?1 ORDER BY c.source_id, c.first_point",
-  [Q_ALL_CHUNKS] =
-      "SELECT c.run_id, c.source_id, s.path, s.sha256, c.first_point, "
-      "  c.points FROM curves c JOIN sources s ON s.id = c.source_id "
-      "ORDER BY c.run_id, c.source_id, c.first_point",
+  [Q_ALL_CHUNKS] = ALL_CHUNKS_SQL(""),
+  [Q_RUN_ALL_CHUNKS] = ALL_CHUNKS_SQL("WHERE c.run_id = ?1 "),
   [Q_METRIC_INFO] = "SELECT id, name, unit, direction FROM metrics",
   /* the checkpoint a Trainer kept (ingest/hf_trainer.c): a summary row */
   [Q_RUN_KEPT_STEP] =
@@ -662,7 +667,17 @@ int store_each_env_run(store_db *db, int64_t env_id, store_row_fn fn,
 
 int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
                            char err[POD_ERRLEN]) {
-  return walk_q(db, Q_BOARDS, 0, fn, ud, err);
+  int rc;
+  if (!db->reading) return walk_q(db, Q_BOARDS, 0, fn, ud, err);
+  if (!db->boards_memo) {   /* the snapshot's list, read once */
+    store_rows *rows = store_rows_new();
+    if ((rc = walk_q(db, Q_BOARDS, 0, store_rows_add, rows, err))) {
+      store_rows_free(rows);
+      return rc;
+    }
+    db->boards_memo = rows;
+  }
+  return store_rows_each(db->boards_memo, fn, ud);
 }
 
 /* Direction of a metric: the board's sort order depends on it. */

@@ -12,6 +12,9 @@
 ** of texts took ~160 bytes a row of a primary board, this ~60. The walk
 ** builds each row's store_value again, as store_walk made it (an
 ** integer's d is its value as a double); texts are lent from the stream.
+** The stream is also what an incremental render keeps of a board between
+** renders (store_rows_save/load: the column names, the row count, the
+** stream as it is).
 */
 #include "store/store.h"
 
@@ -180,4 +183,123 @@ int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
   }
   if (v != stack) free(v);
   return rc;
+}
+
+/* ---- as bytes ------------------------------------------------------ */
+
+static void buf_varint(pod_buf *out, uint64_t z) {
+  do {
+    unsigned char b = (unsigned char)(z & 0x7f);
+    z >>= 7;
+    if (z) b |= 0x80;
+    pod_buf_addc(out, (char)b);
+  } while (z);
+}
+
+/* "<n_cols> <names, each with its NUL> <rows> <stream length> <stream>",
+** the counts as varints */
+void store_rows_save(const store_rows *rs, pod_buf *out) {
+  buf_varint(out, (uint64_t)rs->n_cols);
+  for (int i = 0; i < rs->n_cols; i++)
+    pod_buf_add(out, rs->names[i], strlen(rs->names[i]) + 1);
+  buf_varint(out, rs->n);
+  buf_varint(out, rs->len);
+  pod_buf_add(out, rs->data, rs->len);
+}
+
+/* A varint of data [*p, end), or 0 with *ok cleared past the end or when
+** longer than 64 bits. */
+static uint64_t take_varint(const unsigned char **p, const unsigned char *end,
+                            int *ok) {
+  uint64_t z = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (*p >= end) break;
+    unsigned char b = *(*p)++;
+    z |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) return z;
+  }
+  *ok = 0;
+  return 0;
+}
+
+/* A text with its NUL inside [*p, end): its length, or -1. */
+static long take_text(const unsigned char **p, const unsigned char *end) {
+  const unsigned char *nul = memchr(*p, 0, (size_t)(end - *p));
+  long n;
+  if (!nul) return -1;
+  n = (long)(nul - *p);
+  *p = nul + 1;
+  return n;
+}
+
+/* Whether stream [p, end) holds exactly rows values of n_cols columns as
+** store_rows_add writes them (a SAME only where a value is above it). */
+static int stream_ok(const unsigned char *p, const unsigned char *end,
+                     size_t rows, int n_cols) {
+  int ok = 1;
+  for (size_t r = 0; r < rows; r++)
+    for (int i = 0; i < n_cols; i++) {
+      if (p >= end) return 0;
+      switch (*p++) {
+      case SAME:
+        if (r == 0) return 0;
+        break;
+      case STORE_NULL:
+        break;
+      case STORE_INT:
+        take_varint(&p, end, &ok);
+        if (!ok) return 0;
+        break;
+      case STORE_REAL:
+        if ((size_t)(end - p) < sizeof(double)) return 0;
+        p += sizeof(double);
+        break;
+      case STORE_TEXT:
+        if (take_text(&p, end) < 0) return 0;
+        break;
+      default:
+        return 0;
+      }
+    }
+  return p == end;
+}
+
+store_rows *store_rows_load(const void *data, size_t len) {
+  const unsigned char *p = data, *end = p + len;
+  int ok = 1;
+  uint64_t n_cols = take_varint(&p, end, &ok), rows, bytes;
+  store_rows *rs;
+  if (!ok || n_cols > 4096) return NULL;
+  rs = store_rows_new();
+  rs->n_cols = (int)n_cols;
+  rs->names = pod_xmalloc((size_t)(n_cols ? n_cols : 1) * sizeof *rs->names);
+  rs->name_ptrs = pod_xmalloc((size_t)(n_cols ? n_cols : 1) *
+                              sizeof *rs->name_ptrs);
+  rs->last = pod_xmalloc((size_t)(n_cols ? n_cols : 1) * sizeof *rs->last);
+  memset(rs->names, 0, (size_t)(n_cols ? n_cols : 1) * sizeof *rs->names);
+  for (int i = 0; i < rs->n_cols; i++) {
+    const unsigned char *at = p;
+    long n = take_text(&p, end);
+    if (n < 0) {
+      store_rows_free(rs);
+      return NULL;
+    }
+    rs->name_ptrs[i] = rs->names[i] = pod_xstrdup((const char *)at);
+  }
+  rows = take_varint(&p, end, &ok);
+  bytes = take_varint(&p, end, &ok);
+  /* a row is a tag a column at least */
+  if (!ok || bytes != (uint64_t)(end - p) || (rows && !rs->n_cols) ||
+      rows > bytes || !stream_ok(p, end, (size_t)rows, rs->n_cols)) {
+    store_rows_free(rs);
+    return NULL;
+  }
+  rs->n = (size_t)rows;
+  rs->len = rs->cap = (size_t)bytes;
+  rs->data = pod_xmalloc(bytes ? (size_t)bytes : 1);
+  memcpy(rs->data, p, (size_t)bytes);
+  /* last[] is only for rows added after: none are (the loaded rows are
+  ** walked, never added to), but it must not point outside the stream */
+  memset(rs->last, 0, (size_t)(n_cols ? n_cols : 1) * sizeof *rs->last);
+  return rs;
 }

@@ -40,6 +40,9 @@ int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]) {
     goto fail;
   }
   db_reset(st);
+  store_rows_free(db->boards_memo);
+  db->boards_memo = NULL;
+  db->reading = 1;
   return POD_OK;
 fail:
   store_exec_raw(db, "ROLLBACK");
@@ -47,6 +50,11 @@ fail:
 }
 
 void store_read_end(store_db *db) {
+  if (db) {
+    store_rows_free(db->boards_memo);
+    db->boards_memo = NULL;
+    db->reading = 0;
+  }
   if (db && store_in_tx(db))
     store_exec_raw(db, "COMMIT");
   if (db && !db->pg)   /* the cache an ingest wants, back */

@@ -454,6 +454,7 @@ void store_close(store_db *db) {
   free(db->metrics);
   free(db->held);
   free(db->held_runs);
+  store_rows_free(db->boards_memo);
   if (db->pg) pgc_close(db->pg);
   else sqlite3_close(db->conn);
   free(db->path);

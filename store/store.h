@@ -350,6 +350,11 @@ void store_rows_free(store_rows *rs);
 int store_rows_add(const store_row *row, void *rows);
 int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud);
 size_t store_rows_count(const store_rows *rs);
+/* The rows as bytes for a file (store_rows_save appends them to out) and
+** back (store_rows_load: a new store_rows, or NULL when data is not what
+** store_rows_save wrote: every value is checked before it is taken). */
+void store_rows_save(const store_rows *rs, pod_buf *out);
+store_rows *store_rows_load(const void *data, size_t len);
 
 /* Runs with their environment id and measurement count, newest first. */
 int store_each_run(store_db *db, store_row_fn fn, void *ud,
@@ -434,9 +439,13 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]);
-/* Every measurement of every run (downloads), by run. */
+/* Every measurement of every run (downloads), by run; _of: one run's,
+** the same rows in the same order as among the others. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
                                char err[POD_ERRLEN]);
+int store_each_measurement_all_of(store_db *db, int64_t run_id,
+                                  store_row_fn fn, void *ud,
+                                  char err[POD_ERRLEN]);
 /* Each run's mean per metric and axis point (summary values only: no
 ** epoch, no step), by scope, metric, point and run: scope, run_id, model,
 ** variant, metric, unit, direction, batch_size, sequence_length, split,

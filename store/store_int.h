@@ -30,7 +30,7 @@ enum {
   Q_SET_METHOD, Q_SET_METHOD_ENERGY, Q_ESTIMATE_CLEAR, Q_ESTIMATE_ORPHANS,
   Q_SOURCE_RUNS, Q_RUNS_WITHOUT_RESULTS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
   Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD, Q_RUN_CHUNKS, Q_ALL_CHUNKS,
-  Q_METRIC_INFO, Q_RUN_KEPT_STEP,
+  Q_METRIC_INFO, Q_RUN_KEPT_STEP, Q_RUN_ALL_MEASUREMENTS, Q_RUN_ALL_CHUNKS,
   Q_COUNT_
 };
 
@@ -101,6 +101,11 @@ struct store_db {
   store_pending *pending;   /* runs and tracker rows not written yet */
   store_curves *curves;     /* the open curve chunk, the file's memo */
   store_metric_info *minfo; /* every metric, for curve_read.c */
+  /* inside store_read_begin/end the registry holds still: the list of
+  ** boards (Q_BOARDS) is read once, walked again from here (a render
+  ** asked for it seven times) */
+  int reading;
+  store_rows *boards_memo;
   size_t n_minfo;
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */

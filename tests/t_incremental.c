@@ -17,6 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define RENDER_KEEP_BOARDS ".podium-boards"       /* render_int.h */
+#define RENDER_KEEP_DOWNLOADS ".podium-downloads"
+
 /* The render's "N files, M changed[, R rendered, U reused]" line. */
 typedef struct counts {
   long files, changed, rendered, reused;
@@ -424,7 +427,85 @@ static void test_render_incremental_updates_the_kept_tree(void) {
   CHECK(!pod_exists(test_path(".inc.podium-prev/en")));
 }
 
+/* Flips the byte at the middle of inc/rel (a file the next render reads
+** back, made unreadable to it). */
+static void damage(const char *rel) {
+  pod_buf b = POD_BUF_INIT;
+  char e[POD_ERRLEN], path[4200];
+  snprintf(path, sizeof path, "inc/%s", rel);
+  CHECK_RC(pod_file_read(test_path(path), &b, e), POD_OK, e);
+  CHECK(b.len > 100);
+  if (b.len > 100) {
+    b.data[b.len / 2] ^= 0x20;
+    test_write(test_path(path), b.data, b.len);
+  }
+  pod_buf_free(&b);
+}
+
+/* What a render keeps for the next one (board_keep.c, download_keep.c):
+** a board of a scope no new run is in is not read again, its downloads
+** are the live site's files; the measurements of runs that did not
+** change are the live files' bytes; kept files that do not check out
+** are not believed. Each site is compared with a full render. */
+static void test_render_incremental_keeps_what_did_not_change(void) {
+  static const char *const sst2[] = {"data/leaderboards/sst2--accuracy.csv",
+      "data/leaderboards/sst2--accuracy.json", "reports/sst2--accuracy.md"};
+  static const char *const board = "data/leaderboards/"
+      "text-classification--inference_time.csv";
+  long long before[3], board_before;
+  pod_buf csv = POD_BUF_INIT;
+  char e[POD_ERRLEN], *at;
+  counts c;
+  demo_site();
+  for (int i = 0; i < 3; i++) before[i] = inode(sst2[i]);
+  board_before = inode(board);
+  c = new_run("new1", "inference_time_1700000100.csv", "newmodel-a", "0.0050", "", __LINE__);
+  CHECK(c.reused > 0);
+  for (int i = 0; i < 3; i++)
+    if (before[i] < 0 || inode(sst2[i]) != before[i])
+      test_fail(__FILE__, __LINE__, "%s was written again", sst2[i]);
+  CHECK(inode(board) != board_before);   /* the run is on this board */
+  /* run 1's first row in the live file, changed by hand at the same
+  ** size: the next render copies run 1's bytes as they are (a full
+  ** render writes them from the registry again) */
+  CHECK_RC(pod_file_read(test_path("inc/data/measurements.csv"), &csv, e),
+           POD_OK, e);
+  at = strstr(pod_buf_str(&csv), "\n1,inference_memory,");
+  CHECK(at != NULL);
+  if (at) {
+    memcpy(at + 3, "INFERENCE", 9);
+    test_write(test_path("inc/data/measurements.csv"), csv.data, csv.len);
+  }
+  benchmark("new2", "inference_time_1700000200.csv", "newmodel-b", "0.0060");
+  ingest("--task text-classification new2");
+  render_into("inc", "");
+  pod_buf_clear(&csv);
+  CHECK_RC(pod_file_read(test_path("inc/data/measurements.csv"), &csv, e),
+           POD_OK, e);
+  CHECK_HAS(pod_buf_str(&csv), "\n1,INFERENCE_memory,");
+  CHECK_HAS(pod_buf_str(&csv), "new2/inference_time_1700000200.csv");
+  pod_buf_free(&csv);
+  /* a full render puts it right; then the kept files, damaged, cut
+  ** short or gone, are not believed: the site is a full render's */
+  CHECK_RC(pod_rmtree(test_path("inc"), e), POD_OK, e);
+  render_both("", __LINE__);
+  damage(RENDER_KEEP_BOARDS);
+  damage(RENDER_KEEP_DOWNLOADS);
+  c = new_run("new3", "inference_time_1700000300.csv", "newmodel-c", "0.0070", "", __LINE__);
+  CHECK(c.reused > 0);
+  test_write(test_path("inc/" RENDER_KEEP_DOWNLOADS), "podium downloads 1 ", 19);
+  CHECK_RC(pod_rmtree(test_path("inc/" RENDER_KEEP_BOARDS), e), POD_OK, e);
+  c = new_run("new4", "inference_time_1700000400.csv", "newmodel-d", "0.0080", "", __LINE__);
+  CHECK(c.reused > 0);
+  /* a live download of another size than its index says */
+  test_write(test_path("inc/data/measurements.json"), "[]", 2);
+  c = new_run("new5", "inference_time_1700000500.csv", "newmodel-e", "0.0090", "", __LINE__);
+  CHECK(c.reused > 0);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_keeps_what_did_not_change",
+   test_render_incremental_keeps_what_did_not_change},
   {"render_incremental_updates_the_kept_tree",
    test_render_incremental_updates_the_kept_tree},
   {"render_incremental_run_list_pages", test_render_incremental_run_list_pages},

@@ -635,6 +635,41 @@ static void test_store_rows_walk_back_as_given(void) {
   pod_buf_clear(&got);   /* and again: walking changes nothing */
   CHECK_INT(store_rows_each(rs, print_row, &got), 0);
   CHECK_STR(pod_buf_str(&got), pod_buf_str(&want));
+  /* as bytes and back (a board kept for the next render): the same
+  ** rows; every shorter or damaged copy is refused, never walked */
+  {
+    pod_buf bytes = POD_BUF_INIT;
+    store_rows *back;
+    store_rows_save(rs, &bytes);
+    back = store_rows_load(bytes.data, bytes.len);
+    CHECK(back != NULL);
+    if (back) {
+      pod_buf_clear(&got);
+      CHECK_INT(store_rows_each(back, print_row, &got), 0);
+      CHECK_STR(pod_buf_str(&got), pod_buf_str(&want));
+      store_rows_free(back);
+    }
+    for (size_t n = 0; n < bytes.len; n++)
+      if ((back = store_rows_load(bytes.data, n))) {
+        test_fail(__FILE__, __LINE__, "%zu of %zu bytes taken", n, bytes.len);
+        store_rows_free(back);
+      }
+    for (size_t i = 0; i < bytes.len; i++) {   /* each byte changed: no
+                                              ** crash (ASan), rows or NULL */
+      char was = bytes.data[i];
+      for (int bit = 0; bit < 8; bit++) {
+        bytes.data[i] = (char)(was ^ (1 << bit));
+        if ((back = store_rows_load(bytes.data, bytes.len))) {
+          pod_buf scratch = POD_BUF_INIT;
+          store_rows_each(back, print_row, &scratch);
+          pod_buf_free(&scratch);
+          store_rows_free(back);
+        }
+      }
+      bytes.data[i] = was;
+    }
+    pod_buf_free(&bytes);
+  }
   store_rows_free(rs);
   pod_buf_free(&want);
   pod_buf_free(&got);

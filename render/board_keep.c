@@ -1,0 +1,198 @@
+/*
+** render/board_keep.c -- a board's rows kept from one render to the next.
+**
+** Reading a board's rows (BOARD_SQL, PRIMARY_SQL: every run of its
+** scope grouped and ranked) was a third of a render after one new run
+** on a registry of many scopes, every board read again though the run
+** was in one scope. A board's rows are made of its scope's runs only
+** (their rows, measurements and tracker results), so every render
+** writes the rows of each board it read to .podium-boards (RENDER_BOARDS,
+** bookkeeping like the manifest) with the fingerprint of its scope
+** (render_incr_scope_fp); the next render takes a board's rows from the
+** live site's file, not from SQL, when its base key (templates, metrics,
+** project file...) and its scope's fingerprint are the same and the
+** board is as primary as it was (the primary board's rows carry the
+** cost columns).
+**
+** The file: "podium boards 1 <base key>\n", then per board 'B', its
+** scope with its NUL, its metric id (8 bytes), 1 if primary, the
+** scope's fingerprint (32 bytes), the length of its rows (8 bytes) and
+** the rows (store_rows_save); then 'E' and the SHA-256 of everything
+** before it in hex. A file that does not check out (cut short, edited, another
+** base key) gives nothing: every board is read from the registry.
+**
+** Owns: the live site's file read whole and the scopes noted, freed
+** by board_keep_end or board_keep_free; the main thread's alone.
+*/
+#include "render/site_int.h"
+#include "render/board_keep.h"
+#include "render/keep_file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEEP_HEAD "podium boards 1 "
+
+typedef struct kept {     /* a board of the live site's file */
+  const char *scope;      /* into text */
+  int64_t metric_id;
+  int primary;
+  const unsigned char *fp, *rows;
+  size_t len;
+  int taken;              /* given to this render */
+} kept;
+
+typedef struct noted {    /* a board written to this render's file */
+  char *scope;
+  int64_t metric_id;
+} noted;
+
+struct board_keep {
+  const render_incr *incr;
+  pod_buf text;           /* the live site's file */
+  kept *kept;
+  size_t n_kept;
+  noted *noted;
+  size_t n_noted;
+  keep_writer w;          /* this render's file */
+  int ended;
+  long taken;             /* boards given from the live site's file */
+};
+
+static uint64_t get_u64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* Indexes the records of the live site's file, [p, end). */
+static void index_file(board_keep *k, const unsigned char *p,
+                       const unsigned char *end) {
+  while (p < end) {
+    const unsigned char *nul;
+    kept e;
+    uint64_t len;
+    if (*p++ != 'B' || !(nul = memchr(p, 0, (size_t)(end - p))) ||
+        (size_t)(end - nul) < 1 + 8 + 1 + 32 + 8)
+      break;
+    e.scope = (const char *)p;
+    p = nul + 1;
+    e.metric_id = (int64_t)get_u64(p);
+    e.primary = p[8];
+    e.fp = p + 9;
+    len = get_u64(p + 41);
+    p += 49;
+    if (len > (uint64_t)(end - p)) break;
+    e.rows = p;
+    e.len = (size_t)len;
+    e.taken = 0;
+    p += len;
+    k->kept = pod_xrealloc(k->kept, (k->n_kept + 1) * sizeof *k->kept);
+    k->kept[k->n_kept++] = e;
+  }
+  if (p != end) {   /* the sum held but the records do not: none */
+    free(k->kept);
+    k->kept = NULL;
+    k->n_kept = 0;
+  }
+}
+
+board_keep *board_keep_open(const render_incr *incr, const char *target,
+                            render_out *out) {
+  board_keep *k = pod_xmalloc(sizeof *k);
+  const unsigned char *body;
+  size_t len;
+  memset(k, 0, sizeof *k);
+  k->incr = incr;
+  keep_writer_start(&k->w, out, RENDER_BOARDS, KEEP_HEAD,
+                    render_incr_base(incr));
+  if (*render_incr_base(incr) && render_incr_reusing(incr) &&
+      keep_file_read(target, RENDER_BOARDS, KEEP_HEAD, render_incr_base(incr),
+                     &k->text, &body, &len))
+    index_file(k, body, body + len);
+  return k;
+}
+
+store_rows *board_keep_take(board_keep *k, const char *scope,
+                            int64_t metric_id, int primary) {
+  unsigned char fp[32];
+  if (!k || k->ended || !k->n_kept ||
+      !render_incr_scope_fp(k->incr, scope, fp))
+    return NULL;
+  for (size_t i = 0; i < k->n_kept; i++) {
+    kept *e = &k->kept[i];
+    store_rows *rows;
+    if (e->metric_id != metric_id || e->primary != primary ||
+        strcmp(e->scope, scope))
+      continue;
+    if (memcmp(e->fp, fp, 32) || !(rows = store_rows_load(e->rows, e->len)))
+      return NULL;
+    k->taken++;
+    e->taken = 1;
+    return rows;
+  }
+  return NULL;
+}
+
+int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
+                    int primary, const store_rows *rows,
+                    char err[POD_ERRLEN]) {
+  unsigned char fp[32], flag = (unsigned char)(primary != 0);
+  pod_buf rec = POD_BUF_INIT;
+  uint64_t id = (uint64_t)metric_id, len;
+  size_t at;
+  int rc;
+  if (!k || k->ended) return POD_OK;
+  for (size_t i = 0; i < k->n_noted; i++)   /* read again after a trim */
+    if (k->noted[i].metric_id == metric_id && !strcmp(k->noted[i].scope, scope))
+      return POD_OK;
+  if (!render_incr_scope_fp(k->incr, scope, fp)) return POD_OK;
+  k->noted = pod_xrealloc(k->noted, (k->n_noted + 1) * sizeof *k->noted);
+  k->noted[k->n_noted].scope = pod_xstrdup(scope);
+  k->noted[k->n_noted++].metric_id = metric_id;
+  pod_buf_addc(&rec, 'B');
+  pod_buf_add(&rec, scope, strlen(scope) + 1);
+  pod_buf_add(&rec, &id, sizeof id);
+  pod_buf_add(&rec, &flag, 1);
+  pod_buf_add(&rec, fp, sizeof fp);
+  at = rec.len;
+  pod_buf_add(&rec, &id, sizeof id);   /* the rows' length, below */
+  store_rows_save(rows, &rec);
+  len = rec.len - at - sizeof len;
+  memcpy(rec.data + at, &len, sizeof len);
+  rc = keep_writer_add(&k->w, rec.data, rec.len, err);
+  pod_buf_free(&rec);
+  return rc;
+}
+
+int board_keep_end(board_keep *k, char err[POD_ERRLEN]) {
+  if (!k || k->ended) return POD_OK;
+  k->ended = 1;
+  pod_buf_free(&k->text);   /* nothing reads it after the boards */
+  free(k->kept);
+  k->kept = NULL;
+  k->n_kept = 0;
+  return keep_writer_end(&k->w, err);
+}
+
+long board_keep_taken(const board_keep *k) { return k ? k->taken : 0; }
+
+int board_keep_was_taken(const board_keep *k, const char *scope,
+                         int64_t metric_id) {
+  for (size_t i = 0; k && i < k->n_kept; i++)
+    if (k->kept[i].taken && k->kept[i].metric_id == metric_id &&
+        !strcmp(k->kept[i].scope, scope))
+      return 1;
+  return 0;
+}
+
+void board_keep_free(board_keep *k) {
+  if (!k) return;
+  pod_buf_free(&k->text);
+  keep_writer_free(&k->w);
+  free(k->kept);
+  for (size_t i = 0; i < k->n_noted; i++) free(k->noted[i].scope);
+  free(k->noted);
+  free(k);
+}

@@ -1,0 +1,38 @@
+/*
+** render/board_keep.h -- a board's rows kept from one render to the next
+** (board_keep.c). Inside render/ only; the main thread's alone.
+** Owns: a board_keep owns the live site's file and its notes;
+** board_keep_free frees them. Strings passed in are borrowed.
+*/
+#ifndef PODIUM_BOARD_KEEP_H
+#define PODIUM_BOARD_KEEP_H
+
+#include "render/incr.h"
+
+typedef struct board_keep board_keep;
+
+/* Reads target's RENDER_BOARDS when incr reuses the live site (same base
+** key) and the file checks out; this render's goes out through out. */
+board_keep *board_keep_open(const render_incr *incr, const char *target,
+                            render_out *out);
+/* The rows of board (scope, metric_id) from the live site's file when
+** its scope's fingerprint is the same and it was as primary; a new
+** store_rows the caller frees, or NULL: read them from the registry.
+** k may be NULL. */
+store_rows *board_keep_take(board_keep *k, const char *scope,
+                            int64_t metric_id, int primary);
+/* Writes a board's rows to this render's file (once a board). */
+int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
+                    int primary, const store_rows *rows,
+                    char err[POD_ERRLEN]);
+/* Ends this render's file after the last board read; frees the live
+** site's (no board is taken after). */
+int board_keep_end(board_keep *k, char err[POD_ERRLEN]);
+long board_keep_taken(const board_keep *k);   /* boards not read again */
+/* 1 when this render took board (scope, metric_id)'s rows from the live
+** site's file: its downloads are the live site's too. */
+int board_keep_was_taken(const board_keep *k, const char *scope,
+                         int64_t metric_id);
+void board_keep_free(board_keep *k);          /* NULL is fine */
+
+#endif

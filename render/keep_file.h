@@ -1,0 +1,43 @@
+/*
+** render/keep_file.h -- files a render keeps for the next one beside its
+** pages (keep_file.c): bookkeeping like the manifest, never counted as a
+** site's files. A kept file is "<head><base key>\n", a body, then 'E'
+** and the SHA-256 of everything before it in hex: one that does not
+** check out (cut short, edited, another base key) is not read at all.
+** Inside render/ only.
+** Owns: a keep_writer its part not yet out (keep_writer_end or _free
+** releases it); keep_file_read's text is the caller's.
+*/
+#ifndef PODIUM_KEEP_FILE_H
+#define PODIUM_KEEP_FILE_H
+
+#include "render/render_int.h"
+#include "core/sha256.h"
+
+typedef struct keep_writer {
+  render_out *out;
+  const char *rel;        /* borrowed: RENDER_BOARDS, RENDER_DOWNLOADS */
+  pod_buf part;           /* what is not out yet */
+  pod_sha256 sum;         /* of every byte so far */
+  int first;              /* no part is out yet */
+  int open;               /* sum holds memory (keep_writer_start) */
+} keep_writer;
+
+/* Starts rel: its head and base key. */
+void keep_writer_start(keep_writer *w, render_out *out, const char *rel,
+                       const char *head, const char *base);
+/* Adds n bytes; sends a part through out when there are enough. */
+int keep_writer_add(keep_writer *w, const void *p, size_t n,
+                    char err[POD_ERRLEN]);
+/* Ends the file with its sum (the last part). */
+int keep_writer_end(keep_writer *w, char err[POD_ERRLEN]);
+void keep_writer_free(keep_writer *w);   /* started or not (zeroed) */
+
+/* Reads dir/rel into text when it was written with head and base and
+** its sum holds; sets *body and *len to what lies between the head and
+** the sum. 0 (text empty) otherwise. */
+int keep_file_read(const char *dir, const char *rel, const char *head,
+                   const char *base, pod_buf *text,
+                   const unsigned char **body, size_t *len);
+
+#endif
