@@ -49,7 +49,7 @@ INGEST_SRC := ingest/ingest.c ingest/session.c ingest/detect.c ingest/expand.c i
               ingest/hf_benchmark.c ingest/metric_names.c \
               ingest/keras_csvlogger.c ingest/lightning_csv.c ingest/hf_trainer.c \
               ingest/codecarbon.c ingest/codecarbon_runs.c ingest/dropped_cols.c ingest/eit.c ingest/eit_report.c ingest/html_page.c ingest/generic.c
-RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c render/board_keep.c render/keep_file.c render/download_keep.c \
+RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c render/board_keep.c render/keep_file.c render/download_keep.c render/run_keep.c \
               render/jobs.c render/sandbox.c render/escape.c render/template.c \
               render/fmt.c render/output.c render/marker.c render/report.c render/study_pages.c \
               render/svg.c render/svg_lua.c render/i18n.c render/i18n_num.c render/i18n_catalog.c render/i18n_cmd.c render/compare_lua.c \

@@ -175,9 +175,21 @@ typedef struct analysis_table {
 ** NULL), which ranks the rows when it is a column. Owned: *out (its rows
 ** and their cells), free with analysis_table_free; it borrows units from
 ** s. */
+/* Where the table reads each run's rows: src->each(src->ud, db, run, fn,
+** fn_ud, err) calls fn with the run's store_each_measurement rows that
+** analysis_table_reads takes, in their order (render/ keeps them from
+** one render to the next); src NULL: store_each_measurement. */
+typedef struct analysis_rows_src {
+  int (*each)(void *ud, store_db *db, int64_t run, store_row_fn fn,
+              void *fn_ud, char err[POD_ERRLEN]);
+  void *ud;
+} analysis_rows_src;
 int analysis_study_table(store_db *db, const analysis_study *s,
                          const char *scope, const char *primary,
-                         analysis_table **out, char err[POD_ERRLEN]);
+                         const analysis_rows_src *src, analysis_table **out,
+                         char err[POD_ERRLEN]);
+/* 1 when a study table takes this store_each_measurement row at all. */
+int analysis_table_reads(const store_row *row);
 void analysis_table_free(analysis_table *t);
 
 /* ---- Pareto fronts (pareto.c) ---------------------------------------- */

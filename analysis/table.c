@@ -45,6 +45,23 @@ static int same_text(const char *a, const char *b) {
   return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+int analysis_table_reads(const store_row *row) {
+  const char *metric = store_row_text(row, "metric");
+  const char *unit = store_row_text(row, "unit");
+  int direction = (int)store_row_col(row, "direction")->i;
+  if (store_row_col(row, "epoch")->type != STORE_NULL ||
+      store_row_col(row, "step")->type != STORE_NULL || !metric ||
+      !isfinite(store_row_col(row, "value")->d))
+    return 0;
+  /* only what a column can show (pick_quality, pick_point): a CodeCarbon
+  ** run's power and duration readings were four fifths of the values
+  ** gathered, ~150 MB of a 100,000-run render's peak (issue 17) */
+  return analysis_is_quality(metric, unit ? unit : "", direction) ||
+         !strcmp(metric, "inference_time") ||
+         !strcmp(metric, "inference_memory") ||
+         !strcmp(metric, "energy_consumed") || !strcmp(metric, "emissions");
+}
+
 static int take(const store_row *row, void *ud) {
   gather *g = ud;
   const char *metric = store_row_text(row, "metric");
@@ -55,18 +72,8 @@ static int take(const store_row *row, void *ud) {
   int64_t b = store_row_int(row, "batch_size", -1), q = store_row_int(row, "sequence_length", -1);
   double x = store_row_col(row, "value")->d;
   val *v;
-  if (store_row_col(row, "epoch")->type != STORE_NULL ||
-      store_row_col(row, "step")->type != STORE_NULL || !metric ||
-      !isfinite(x))
-    return 0;
+  if (!analysis_table_reads(row)) return 0;
   if (!unit) unit = "";
-  /* only what a column can show (pick_quality, pick_point): a CodeCarbon
-  ** run's power and duration readings were four fifths of the values
-  ** gathered, ~150 MB of a 100,000-run render's peak (issue 17) */
-  if (!analysis_is_quality(metric, unit, direction) &&
-      strcmp(metric, "inference_time") && strcmp(metric, "inference_memory") &&
-      strcmp(metric, "energy_consumed") && strcmp(metric, "emissions"))
-    return 0;
   /* a run's values are gathered together: look among its own only */
   for (size_t i = g->run_start; i < g->n; i++) {
     v = &g->v[i];
@@ -274,7 +281,8 @@ static void rank_rows(analysis_table *t) {
 
 int analysis_study_table(store_db *db, const analysis_study *s,
                          const char *scope, const char *primary,
-                         analysis_table **out, char err[POD_ERRLEN]) {
+                         const analysis_rows_src *src, analysis_table **out,
+                         char err[POD_ERRLEN]) {
   size_t n_units;
   const analysis_unit *u = analysis_study_units(s, &n_units);
   analysis_table *t = pod_xmalloc(sizeof *t);
@@ -299,7 +307,8 @@ int analysis_study_table(store_db *db, const analysis_study *s,
       g.run = u[k].runs[i];
       g.run_start = g.n;
       g.dataset_free = i >= u[k].n_runs - u[k].n_free;
-      rc = store_each_measurement(db, g.run, take, &g, err);
+      rc = src ? src->each(src->ud, db, g.run, take, &g, err)
+               : store_each_measurement(db, g.run, take, &g, err);
     }
     to[t->n_rows - 1] = g.n;
   }

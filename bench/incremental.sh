@@ -1,19 +1,26 @@
 #!/bin/sh
-# bench/incremental.sh -- a full render of N runs (default 10,000, the
-# registry bench/render.sh makes: one benchmarked model per run, one
-# environment) in en,fa, then one new run ingested and the render again
-# (incremental: unchanged pages are linked from the live site into a new
-# tree, and the old tree is kept beside it), then another new run and
-# the render again (incremental, the steady state of a lab rendering
-# after each run: the kept tree is updated into the next site), and
-# after each a full render of the same registry into a fresh folder to
-# compare with (diff -r). Prints wall and CPU (user + sys) seconds of
-# each.
-# Usage: bench/incremental.sh PODIUM [N] [BASE]   (BASE: where the sites go)
+# bench/incremental.sh -- a render after one new run against a full
+# render (issue 17: <= 5% of it), in en,fa, on two registries of N runs
+# (default 10,000):
+#   boards: the registry bench/render.sh makes (one benchmarked model per
+#           run, one environment): every run on the same two boards, so
+#           a new run changes the boards' pages from its rank on;
+#   study:  with GEN (bench/gen_codecarbon), a lab's study: CodeCarbon
+#           repeats of 25 models on 20 datasets (podium.json per folder),
+#           N / 500 runs of each model on each dataset.
+# For each: a full render, then rounds of one new run ingested and an
+# incremental render into the same folder (the first makes a new tree,
+# the others update the kept one), a full render of the same registry
+# into a fresh folder after the first two (diff -r: the same bytes).
+# Prints wall and CPU seconds, and the median incremental render as a
+# percentage of the median full render.
+# Usage: bench/incremental.sh PODIUM [N] [BASE] [GEN]   (BASE: where the sites go)
 set -eu
 podium=$1
 n=${2:-10000}
 base=${3:-/tmp}
+gen=${4:-}
+rounds=${ROUNDS:-5}
 dir=$(mktemp -d -p "$base")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
@@ -21,7 +28,49 @@ fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
     /User time/ {u=$2} /System time/ {y=$2}
     END {printf "wall %.2f s, CPU %.2f s (user %.2f + sys %.2f)", w, u+y, u, y}' "$1"
 }
-mkdir -p "$dir/res" "$dir/new"
+wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+render() {  # render OUT TIMEFILE: prints the render's line
+  /usr/bin/time -v -o "$2" "$podium" --db "$reg" render --lang en,fa --out "$1"
+}
+same() {
+  if diff -r -x .podium-site "$site" "$full" >/dev/null; then
+    echo "  incremental site = full site, byte for byte"
+  else
+    echo "  SITES DIFFER"; exit 1
+  fi
+}
+# shape NAME NEWRUN: the registry is made; NEWRUN K ingests new run K
+shape() {
+  name=$1 newrun=$2 fulls="" incs=""
+  site="$dir/$name-site" full="$dir/$name-full"
+  echo "$name registry:"
+  out=$(render "$site" "$dir/t")
+  echo "  full render:         $(fig "$dir/t"): $out"
+  fulls=$(wall "$dir/t")
+  k=1
+  while [ "$k" -le $((rounds + 1)) ]; do
+    $newrun "$k"
+    out=$(render "$site" "$dir/t")
+    echo "  after new run $k:     $(fig "$dir/t"): $out"
+    [ "$k" -gt 1 ] && incs="$incs $(wall "$dir/t")"
+    if [ "$k" -le 2 ]; then
+      rm -rf "$full"
+      out=$(render "$full" "$dir/t")
+      echo "  full render again:   $(fig "$dir/t"): $out"
+      fulls="$fulls $(wall "$dir/t")"
+      same
+      rm -rf "$full"
+    fi
+    k=$((k + 1))
+  done
+  f=$(echo "$fulls" | median) i=$(echo "$incs" | median)
+  echo "  median full $f s, median incremental (kept tree) $i s: $(awk -v i="$i" -v f="$f" 'BEGIN {printf "%.1f%%", 100 * i / f}') of a full render"
+}
+
+# boards: N models benchmarked as transformers' PyTorchBenchmark writes it
+reg="$dir/boards.db"
+mkdir -p "$dir/res"
 awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
   for (i = 1; i <= n; i++) printf "model-%05d,8,128,%.4f\r\n", i, 0.005 + (i * 7919 % 10007) / 100000 }' \
   > "$dir/res/inference_time_1700000000.csv"
@@ -29,31 +78,32 @@ awk -v n="$n" 'BEGIN { print "model,batch_size,sequence_length,result";
   for (i = 1; i <= n; i++) printf "model-%05d,8,128,%d\r\n", i, 800 + (i * 104729 % 10007) / 10 }' \
   > "$dir/res/inference_memory_1700000000.csv"
 cp examples/bert-base/env_info_1700000000.csv "$dir/res/"
-"$podium" --db "$dir/r.db" ingest --task text-classification "$dir/res" >/dev/null
-printf 'model,batch_size,sequence_length,result\r\nmodel-new,8,128,0.0421\r\n' \
-  > "$dir/new/inference_time_1700000001.csv"
-mkdir -p "$dir/new2"
-printf 'model,batch_size,sequence_length,result\r\nmodel-new2,8,128,0.0321\r\n' \
-  > "$dir/new2/inference_time_1700000002.csv"
-/usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --lang en,fa --out "$dir/site" > "$dir/o0"
-"$podium" --db "$dir/r.db" ingest --task text-classification "$dir/new" >/dev/null
-/usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --lang en,fa --out "$dir/site" > "$dir/o1"
-/usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --lang en,fa --out "$dir/full" > "$dir/o2"
-same() {
-  if diff -r -x .podium-site "$dir/site" "$dir/full" >/dev/null; then
-    echo "incremental site = full site, byte for byte"
-  else
-    echo "SITES DIFFER"; exit 1
-  fi
+"$podium" --db "$reg" ingest --task text-classification "$dir/res" >/dev/null
+board_run() {
+  mkdir -p "$dir/new$1"
+  printf 'model,batch_size,sequence_length,result\r\nmodel-new%d,8,128,0.0%d21\r\n' "$1" "$1" \
+    > "$dir/new$1/inference_time_$((1700000000 + $1)).csv"
+  "$podium" --db "$reg" ingest --task text-classification "$dir/new$1" >/dev/null
 }
-echo "full render:        $(fig "$dir/t0"): $(cat "$dir/o0")"
-echo "after one new run:  $(fig "$dir/t1"): $(cat "$dir/o1")"
-echo "full render again:  $(fig "$dir/t2"): $(cat "$dir/o2")"
-same
-"$podium" --db "$dir/r.db" ingest --task text-classification "$dir/new2" >/dev/null
-/usr/bin/time -v -o "$dir/t3" "$podium" --db "$dir/r.db" render --lang en,fa --out "$dir/site" > "$dir/o3"
-rm -rf "$dir/full"
-/usr/bin/time -v -o "$dir/t4" "$podium" --db "$dir/r.db" render --lang en,fa --out "$dir/full" > "$dir/o4"
-echo "after another run:  $(fig "$dir/t3"): $(cat "$dir/o3") (the kept tree updated)"
-echo "full render again:  $(fig "$dir/t4"): $(cat "$dir/o4")"
-same
+shape boards board_run
+
+[ -n "$gen" ] || exit 0
+# study: 20 datasets x 25 models, each folder one model on one dataset
+reg="$dir/study.db"
+"$gen" "$((n + rounds + 1))" runs > "$dir/all.csv"
+head -n "$((n + 1))" "$dir/all.csv" | awk -F, -v d="$dir/study" 'NR == 1 { h = $0; next }
+  { i = NR - 2; ds = sprintf("ds%02d", i % 20); m = sprintf("model-%02d", int(i / 20) % 25);
+    f = d "/" ds "/" m;
+    if (!(f in seen)) { system("mkdir -p " f); print h > (f "/emissions.csv");
+      printf "{\"model\": \"%s\", \"dataset\": \"%s\"}\n", m, ds > (f "/podium.json");
+      close(f "/podium.json"); seen[f] = 1 }
+    print >> (f "/emissions.csv") }'
+"$podium" --db "$reg" ingest "$dir/study" >/dev/null
+study_run() {  # a new repeat of model-07 on ds05, in a folder of its own
+  f="$dir/repeat$1"
+  mkdir -p "$f"
+  echo '{"model": "model-07", "dataset": "ds05"}' > "$f/podium.json"
+  { head -n 1 "$dir/all.csv"; sed -n "$((n + 1 + $1))p" "$dir/all.csv"; } > "$f/emissions.csv"
+  "$podium" --db "$reg" ingest "$f" >/dev/null
+}
+shape study study_run

@@ -64,18 +64,7 @@ typedef struct dl {
 } dl;
 
 static void run_fp(const render_incr *in, int64_t id, unsigned char fp[16]) {
-  pod_sha256 h;
-  char hex[65];
-  pod_sha256_init(&h);
-  pod_sha256_update(&h, "download rows 1", 16);
-  pod_sha256_update(&h, &id, sizeof id);
-  render_incr_feed(in, id, &h);
-  pod_sha256_hex(&h, hex);
-  for (int i = 0; i < 16; i++) {
-    unsigned v;
-    sscanf(hex + 2 * i, "%2x", &v);
-    fp[i] = (unsigned char)v;
-  }
+  render_incr_rows_fp(in, id, fp);
 }
 
 /* ---- the two files, in parts ----------------------------------------- */

@@ -95,6 +95,7 @@ struct render_incr {
   pod_buf feeds;           /* rows without their run: varints, vsum */
   feed_run *runs;
   size_t n_runs, cap_runs;
+  unsigned char (*rows_fp)[16];   /* runs[i]'s rows (render_incr_rows_fp) */
   run_scope *rs;           /* freed once scopes are hashed */
   size_t n_rs, cap_rs;
   scope_fp *scopes;        /* by scope */
@@ -107,12 +108,17 @@ static uint64_t hash_rel(const char *s) {
   return h;
 }
 
+static int nibble(char c) {
+  return c >= 'a' ? c - 'a' + 10 : c - '0';   /* pod_sha256_hex's digits */
+}
+
+static void hex_to_bytes_n(const char *hex, unsigned char *out, int n) {
+  for (int i = 0; i < n; i++)
+    out[i] = (unsigned char)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+}
+
 static void hex_to_bytes(const char *hex, unsigned char out[32]) {
-  for (int i = 0; i < 32; i++) {
-    unsigned v;
-    sscanf(hex + 2 * i, "%2x", &v);
-    out[i] = (unsigned char)v;
-  }
+  hex_to_bytes_n(hex, out, 32);
 }
 
 /* A state row's id: text on PostgreSQL (one type per column of its
@@ -343,6 +349,18 @@ int render_incr_open(store_db *db, const char *base, const char *target,
                            cmp_digest);
   if (in->n_envs) qsort(in->envs, in->n_envs, sizeof *in->envs, cmp_digest);
   hash_scopes(in);
+  /* each run's rows, for what is kept of them between renders */
+  in->rows_fp = pod_xmalloc((in->n_runs ? in->n_runs : 1) * sizeof *in->rows_fp);
+  for (size_t i = 0; i < in->n_runs; i++) {
+    pod_sha256 h;
+    char hex[65];
+    pod_sha256_init(&h);
+    pod_sha256_update(&h, "run rows 1", 11);
+    pod_sha256_update(&h, &in->runs[i].run, sizeof in->runs[i].run);
+    render_incr_feed(in, in->runs[i].run, &h);
+    pod_sha256_hex(&h, hex);
+    hex_to_bytes_n(hex, in->rows_fp[i], 16);
+  }
   if (*base) load_manifest(&in->live, in->base, target);
   return POD_OK;
 }
@@ -355,6 +373,7 @@ void render_incr_free(render_incr *in) {
   free(in->envs);
   pod_buf_free(&in->feeds);
   free(in->runs);
+  free(in->rows_fp);
   for (size_t i = 0; i < in->n_rs; i++) free(in->rs[i].scope);
   free(in->rs);
   for (size_t i = 0; i < in->n_scopes; i++) free(in->scopes[i].scope);
@@ -368,6 +387,24 @@ size_t render_incr_n_runs(const render_incr *in) { return in->n_runs; }
 
 int64_t render_incr_run_at(const render_incr *in, size_t i) {
   return in->runs[i].run;
+}
+
+const unsigned char *render_incr_rows_fp_at(const render_incr *in, size_t i) {
+  return in->rows_fp[i];
+}
+
+void render_incr_rows_fp(const render_incr *in, int64_t run,
+                         unsigned char fp[16]) {
+  size_t lo = 0, hi = in->n_runs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (in->runs[mid].run < run) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < in->n_runs && in->runs[lo].run == run)
+    memcpy(fp, in->rows_fp[lo], 16);
+  else
+    memset(fp, 0, 16);   /* a run with no rows */
 }
 
 void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h) {

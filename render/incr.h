@@ -26,6 +26,11 @@ const char *render_incr_base(const render_incr *in);
 /* The runs that have rows of any kind (store_each_run_feed), by id. */
 size_t render_incr_n_runs(const render_incr *in);
 int64_t render_incr_run_at(const render_incr *in, size_t i);
+/* What a run's rows are made of (render_incr_feed), 16 bytes: of the
+** i-th of those runs, or of run (zeros when it has no rows). */
+const unsigned char *render_incr_rows_fp_at(const render_incr *in, size_t i);
+void render_incr_rows_fp(const render_incr *in, int64_t run,
+                         unsigned char fp[16]);
 
 /* Adds what run's measurement, tracker and snapshot rows are made of
 ** (store_each_run_feed, and the rows of the files that feed it) to h:

@@ -786,8 +786,8 @@ int render_out_commit(render_out *o, render_stats *stats,
     ** download_keep.c) and the manifest of the new key (incr.c), when
     ** there is one: the manifest last, the file that says the key */
     static const char *const kept[] = {RENDER_BOARDS, RENDER_DOWNLOADS,
-                                       RENDER_MANIFEST};
-    for (int i = 0; i < 3; i++) {
+                                       RENDER_VALUES, RENDER_MANIFEST};
+    for (int i = 0; i < 4; i++) {
       out_join(from, o->tmp, kept[i], err);
       out_join(to, o->target, kept[i], err);
       if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))

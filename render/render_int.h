@@ -98,9 +98,11 @@ void render_push_raw(lua_State *L, const char *s, size_t n);
 #define RENDER_BOARDS ".podium-boards"
 /* Where each run's rows are in data/measurements.* (download_keep.c). */
 #define RENDER_DOWNLOADS ".podium-downloads"
+/* The rows study tables read of each run (run_keep.c). */
+#define RENDER_VALUES ".podium-values"
 #define RENDER_BOOKKEEPING(name)                                           \
   (!strcmp((name), RENDER_MANIFEST) || !strcmp((name), RENDER_BOARDS) ||   \
-   !strcmp((name), RENDER_DOWNLOADS))
+   !strcmp((name), RENDER_DOWNLOADS) || !strcmp((name), RENDER_VALUES))
 
 /* The output tree (output.c): a temporary folder swapped into place. */
 typedef struct render_out render_out;
@@ -157,14 +159,15 @@ int render_out_commit(render_out *o, render_stats *stats,
 void render_out_abort(render_out *o);   /* removes the temporary tree */
 
 /* The render key (state.c): a SHA-256 of the podium binary, the
-** registry's state rows, the template folders, assets, content and the
+** registry's state rows (snap: their digest from store_read_begin, or
+** NULL: read them), the template folders, assets, content and the
 ** project file's settings (project may be NULL); key is
 ** "" when the binary cannot be read (then every render renders). */
 int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
                      const char *i18n_dir, const char *langs,
-                     const pod_project *project, char key[65],
-                     char err[POD_ERRLEN]);
+                     const pod_project *project, const char *snap,
+                     char key[65], char err[POD_ERRLEN]);
 /* Adds a row to the SHA-256 at ud (a pod_sha256 *) as typed bytes. */
 int render_state_hash_row(const store_row *row, void *ud);
 /* The same key without the registry's rows but its metrics: what every

@@ -47,6 +47,7 @@
 #include "core/fs.h"
 #include "render/i18n.h"
 #include "render/board_keep.h"
+#include "render/run_keep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +143,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   ** join it in site_open_snapshots) */
   if ((rc = store_read_begin(db, snap, err))) return rc;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
-                             i18n_dir, langs, opts->project, key, err)))
+                             i18n_dir, langs, opts->project, snap, key, err)))
     goto done;
   if (render_out_current(opts->out_dir, key, &stats->pages)) {
     stats->unchanged = stats->skipped = 1;   /* nothing it is made of changed */
@@ -167,7 +168,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   }
   s.incr = incr;
+  store_read_forget(db);   /* the state rows the keys and incr read */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
+  s.values = run_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
@@ -241,6 +244,7 @@ done:
   pod_buf_free(&s.manifest);
   pod_buf_free(&s.manifest_all);
   board_keep_free(s.keep);
+  run_keep_free(s.values);
   render_incr_free(incr);
   return rc;
 }

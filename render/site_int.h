@@ -107,6 +107,7 @@ typedef struct site {
   int stopped;       /* gave up because another thread failed */
   const render_incr *incr;  /* main's, read only: what may be reused */
   board_keep *keep;  /* main's: boards' rows kept between renders (NULL in workers) */
+  struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
                          ** in every language (run and model pages) */

@@ -113,13 +113,13 @@ static int hash_metric_row(const store_row *row, void *ud) {
 static int state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
                      const char *i18n_dir, const char *langs,
-                     const pod_project *project, int base, char key[65],
-                     char err[POD_ERRLEN]) {
+                     const pod_project *project, int base,
+                     const char *snap, char key[65], char err[POD_ERRLEN]) {
   pod_sha256 h;
   pod_buf data = POD_BUF_INIT;
   struct stat st;
   char exe[128];
-  int rc;
+  int rc = POD_OK;
   key[0] = '\0';
   /* a new podium may render differently: its file's identity and time
   ** stand for it (hashing it costs more than the rest of the key); no
@@ -132,7 +132,10 @@ static int state_key(store_db *db, const char *const *dirs, int n_dirs,
   pod_sha256_init(&h);
   hash_str(&h, base ? "podium base key 1" : "podium render key 1");
   hash_str(&h, exe);
-  rc = store_each_state(db, base ? hash_metric_row : hash_row, &h, err);
+  /* the registry's rows: the snapshot's digest of them (store_read_begin)
+  ** when there is one, else the rows */
+  if (!base && snap) hash_str(&h, snap);
+  else rc = store_each_state(db, base ? hash_metric_row : hash_row, &h, err);
   /* rows replaced under the same ids (store_each_run_feed): their sums */
   if (rc == POD_OK && !base) rc = store_each_run_feed(db, hash_row, &h, err);
   for (int i = 0; i < n_dirs && rc == POD_OK; i++) {
@@ -164,10 +167,10 @@ static int state_key(store_db *db, const char *const *dirs, int n_dirs,
 int render_state_key(store_db *db, const char *const *dirs, int n_dirs,
                      const char *assets, const char *content_dir,
                      const char *i18n_dir, const char *langs,
-                     const pod_project *project, char key[65],
-                     char err[POD_ERRLEN]) {
+                     const pod_project *project, const char *snap,
+                     char key[65], char err[POD_ERRLEN]) {
   return state_key(db, dirs, n_dirs, assets, content_dir, i18n_dir, langs,
-                   project, 0, key, err);
+                   project, 0, snap, key, err);
 }
 
 int render_state_base_key(store_db *db, const char *const *dirs, int n_dirs,
@@ -176,7 +179,7 @@ int render_state_base_key(store_db *db, const char *const *dirs, int n_dirs,
                           const pod_project *project, char key[65],
                           char err[POD_ERRLEN]) {
   return state_key(db, dirs, n_dirs, assets, content_dir, i18n_dir, langs,
-                   project, 1, key, err);
+                   project, 1, NULL, key, err);
 }
 
 int render_state_hash_row(const store_row *row, void *ud) {

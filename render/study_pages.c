@@ -10,6 +10,7 @@
 **   <lang>/models/<model>.html         model.html
 */
 #include "render/site_int.h"
+#include "render/run_keep.h"
 #include "render/i18n.h"
 
 #include <lauxlib.h>
@@ -201,14 +202,17 @@ int study_find(site *s, char err[POD_ERRLEN]) {
   {  /* each dataset's table, for its study page, model and Pareto pages */
     size_t n_scopes;
     const char *const *scopes = analysis_study_scopes(s->study, &n_scopes);
+    analysis_rows_src src;
+    run_keep_src(s->values, &src);
     s->tables = pod_xmalloc((n_scopes ? n_scopes : 1) * sizeof *s->tables);
     for (size_t i = 0; i < n_scopes && !rc; i++)
       if ((rc = analysis_study_table(
                s->db, s->study, scopes[i],
                render_primary_metric(s->prim, s->n_prim, scopes[i]),
-               &s->tables[s->n_tables], err)) == POD_OK)
+               &src, &s->tables[s->n_tables], err)) == POD_OK)
         s->n_tables++;
-    if (rc) return rc;
+    /* every run a table reads is read: kept for the next render */
+    if (rc || (rc = run_keep_end(s->values, err))) return rc;
   }
   u = analysis_study_units(s->study, &n_units);
   pairs = analysis_study_pairs(s->study, &n_pairs);

@@ -23,11 +23,13 @@
 #define RAW_VALUE                                                           \
   "coalesce(m.raw_value, CASE WHEN m.col > 0 THEN '' END) AS raw_value"
 
-#define RUN_COLUMNS                                                        \
+#define RUN_BASE_COLUMNS                                                   \
   "r.id AS id, r.name AS name, r.project AS project, r.model AS model, "   \
   "r.variant AS variant, r.role AS role, r.dataset AS dataset, "           \
   "r.task AS task, r.scope AS scope, r.environment_id AS environment_id, " \
-  "r.tags AS tags, r.created_at AS created_at, "                           \
+  "r.tags AS tags, r.created_at AS created_at, "
+#define RUN_COLUMNS                                                        \
+  RUN_BASE_COLUMNS                                                         \
   "(SELECT count(*) FROM measurements m WHERE m.run_id = r.id) + "         \
   "(SELECT coalesce(sum(" WIDE_CELLS "), 0) FROM tracker_results w "       \
   " WHERE w.run_id = r.id) + (SELECT CAST(coalesce(sum(c.n), 0) AS "      \
@@ -255,6 +257,21 @@ const char *const store_sql[Q_COUNT_] = {
       "raw_unit, method, method_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
       "?8, ?9, ?10, ?11, ?12, ?13, ?14)",
   [Q_RUNS] = "SELECT " RUN_COLUMNS "FROM runs r ORDER BY r.id DESC",
+  /* the same without the counts, which a snapshot reads once
+  ** (Q_RUN_COUNTS: a render walked the runs seven times, three lookups
+  ** a run each time) */
+  [Q_RUNS_BARE] =
+      "SELECT " RUN_BASE_COLUMNS "0 AS measurements FROM runs r "
+      "ORDER BY r.id DESC",
+  [Q_ENV_RUNS_BARE] =
+      "SELECT " RUN_BASE_COLUMNS "0 AS measurements FROM runs r "
+      "WHERE r.environment_id = ?1 ORDER BY r.id",
+  [Q_RUN_COUNTS] =
+      "SELECT run_id, sum(n) FROM (SELECT run_id, count(*) AS n FROM "
+      "  measurements GROUP BY run_id UNION ALL SELECT w.run_id, "
+      "  sum(" WIDE_CELLS ") FROM tracker_results w GROUP BY w.run_id "
+      "  UNION ALL SELECT run_id, CAST(sum(n) AS INTEGER) FROM curves "
+      "  GROUP BY run_id) AS k GROUP BY run_id ORDER BY run_id",
   [Q_RUN_BY_ID] = "SELECT " RUN_COLUMNS "FROM runs r WHERE r.id = ?1",
   [Q_RUN_BY_NAME] =
       "SELECT " RUN_COLUMNS "FROM runs r WHERE r.name = ?1 ORDER BY r.id",
@@ -561,9 +578,85 @@ static int walk_q(store_db *db, int q, int64_t id, store_row_fn fn, void *ud,
   return store_walk(db, st, fn, ud, err);
 }
 
+/* A statement without parameters inside a snapshot: read once into
+** *memo, walked again from there (the registry holds still). */
+int store_walk_memo(store_db *db, int q, store_rows **memo, store_row_fn fn,
+                    void *ud, char err[POD_ERRLEN]) {
+  int rc;
+  if (!db->reading) return walk_q(db, q, 0, fn, ud, err);
+  if (!*memo) {
+    store_rows *rows = store_rows_new();
+    if ((rc = walk_q(db, q, 0, store_rows_add, rows, err))) {
+      store_rows_free(rows);
+      return rc;
+    }
+    *memo = rows;
+  }
+  return store_rows_each(*memo, fn, ud);
+}
+
+/* Q_RUN_COUNTS into the snapshot's memo: (run, count) by run. */
+static int take_count(const store_row *row, void *ud) {
+  store_db *db = ud;
+  const store_value *n = &row->v[1];
+  if (db->n_run_counts == db->cap_run_counts) {
+    db->cap_run_counts = db->cap_run_counts ? 2 * db->cap_run_counts : 1024;
+    db->run_counts = pod_xrealloc(db->run_counts, db->cap_run_counts *
+                                                      sizeof *db->run_counts);
+  }
+  db->run_counts[db->n_run_counts][0] = row->v[0].type == STORE_TEXT
+                                            ? strtoll(row->v[0].s, NULL, 10)
+                                            : row->v[0].i;
+  db->run_counts[db->n_run_counts++][1] =
+      n->type == STORE_INT    ? n->i
+      : n->type == STORE_REAL ? (int64_t)n->d
+      : n->type == STORE_TEXT ? strtoll(n->s, NULL, 10) : 0;
+  return 0;
+}
+
+typedef struct counted {   /* a walk of bare run rows given their counts */
+  store_db *db;
+  store_row_fn fn;
+  void *ud;
+} counted;
+
+static int with_count(const store_row *row, void *ud) {
+  counted *c = ud;
+  store_value v[16];
+  store_row r = {row->n, row->names, v};
+  int64_t id = row->v[0].i, n = 0;
+  size_t lo = 0, hi = c->db->n_run_counts;
+  if (row->n < 1 || row->n > 16) return c->fn(row, c->ud);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c->db->run_counts[mid][0] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < c->db->n_run_counts && c->db->run_counts[lo][0] == id)
+    n = c->db->run_counts[lo][1];
+  memcpy(v, row->v, (size_t)row->n * sizeof *v);
+  v[row->n - 1] = (store_value){STORE_INT, n, (double)n, NULL};
+  return c->fn(&r, c->ud);
+}
+
+/* Runs as RUN_COLUMNS has them: inside a snapshot, bare rows (q_bare)
+** and the counts read once; else q. */
+static int walk_runs(store_db *db, int q, int q_bare, int64_t id,
+                     store_row_fn fn, void *ud, char err[POD_ERRLEN]) {
+  counted c = {db, fn, ud};
+  int rc;
+  if (!db->reading) return walk_q(db, q, id, fn, ud, err);
+  if (!db->run_counts_read) {
+    db->n_run_counts = 0;
+    if ((rc = walk_q(db, Q_RUN_COUNTS, 0, take_count, db, err))) return rc;
+    db->run_counts_read = 1;
+  }
+  return walk_q(db, q_bare, id, with_count, &c, err);
+}
+
 int store_each_run(store_db *db, store_row_fn fn, void *ud,
                    char err[POD_ERRLEN]) {
-  return walk_q(db, Q_RUNS, 0, fn, ud, err);
+  return walk_runs(db, Q_RUNS, Q_RUNS_BARE, 0, fn, ud, err);
 }
 
 static int count_rows(const store_row *row, void *ud) {
@@ -647,7 +740,7 @@ int store_each_run_source(store_db *db, int64_t run_id, store_row_fn fn,
 
 int store_each_env(store_db *db, store_row_fn fn, void *ud,
                    char err[POD_ERRLEN]) {
-  return walk_q(db, Q_ENVS, 0, fn, ud, err);
+  return store_walk_memo(db, Q_ENVS, &db->envs_memo, fn, ud, err);
 }
 
 int store_get_source(store_db *db, int64_t source_id, store_row_fn fn,
@@ -662,22 +755,12 @@ int store_get_env(store_db *db, int64_t env_id, store_row_fn fn, void *ud,
 
 int store_each_env_run(store_db *db, int64_t env_id, store_row_fn fn,
                        void *ud, char err[POD_ERRLEN]) {
-  return walk_q(db, Q_ENV_RUNS, env_id, fn, ud, err);
+  return walk_runs(db, Q_ENV_RUNS, Q_ENV_RUNS_BARE, env_id, fn, ud, err);
 }
 
 int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
                            char err[POD_ERRLEN]) {
-  int rc;
-  if (!db->reading) return walk_q(db, Q_BOARDS, 0, fn, ud, err);
-  if (!db->boards_memo) {   /* the snapshot's list, read once */
-    store_rows *rows = store_rows_new();
-    if ((rc = walk_q(db, Q_BOARDS, 0, store_rows_add, rows, err))) {
-      store_rows_free(rows);
-      return rc;
-    }
-    db->boards_memo = rows;
-  }
-  return store_rows_each(db->boards_memo, fn, ud);
+  return store_walk_memo(db, Q_BOARDS, &db->boards_memo, fn, ud, err);
 }
 
 /* Direction of a metric: the board's sort order depends on it. */
@@ -736,12 +819,18 @@ int store_each_summary(store_db *db, store_row_fn fn, void *ud,
 
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]) {
-  return walk_q(db, Q_COUNTS, 0, fn, ud, err);
+  return store_walk_memo(db, Q_COUNTS, &db->counts_memo, fn, ud, err);
 }
 
 int store_each_state(store_db *db, store_row_fn fn, void *ud,
                      char err[POD_ERRLEN]) {
-  return walk_q(db, Q_STATE, 0, fn, ud, err);
+  return store_walk_memo(db, Q_STATE, &db->state_memo, fn, ud, err);
+}
+
+void store_read_forget(store_db *db) {
+  store_rows_free(db->state_memo);
+  store_rows_free(db->feed_memo);
+  db->state_memo = db->feed_memo = NULL;
 }
 
 static int explain(store_db *db, int q, pod_buf *out, char err[POD_ERRLEN]) {

@@ -36,9 +36,19 @@ static const char feed_sql[] =
 int store_each_run_feed(store_db *db, store_row_fn fn, void *ud,
                         char err[POD_ERRLEN]) {
   db_stmt *st;
-  int rc = store_prepare(db, feed_sql, &st, err);
-  if (rc) return rc;
-  rc = store_walk(db, st, fn, ud, err);
+  store_rows *rows = NULL;
+  int rc;
+  if (db->reading && db->feed_memo)   /* read already in this snapshot */
+    return store_rows_each(db->feed_memo, fn, ud);
+  if ((rc = store_prepare(db, feed_sql, &st, err))) return rc;
+  if (db->reading) rows = store_rows_new();
+  rc = store_walk(db, st, rows ? store_rows_add : fn, rows ? rows : ud, err);
   db_finalize(st);
-  return rc;
+  if (!rows) return rc;
+  if (rc) {
+    store_rows_free(rows);
+    return rc;
+  }
+  db->feed_memo = rows;
+  return store_rows_each(rows, fn, ud);
 }

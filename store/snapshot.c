@@ -41,7 +41,11 @@ int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]) {
   }
   db_reset(st);
   store_rows_free(db->boards_memo);
-  db->boards_memo = NULL;
+  store_rows_free(db->counts_memo);
+  store_rows_free(db->envs_memo);
+  db->boards_memo = db->counts_memo = db->envs_memo = NULL;
+  store_read_forget(db);
+  db->run_counts_read = 0;
   db->reading = 1;
   return POD_OK;
 fail:
@@ -52,7 +56,14 @@ fail:
 void store_read_end(store_db *db) {
   if (db) {
     store_rows_free(db->boards_memo);
-    db->boards_memo = NULL;
+    store_rows_free(db->counts_memo);
+    store_rows_free(db->envs_memo);
+    db->boards_memo = db->counts_memo = db->envs_memo = NULL;
+    store_read_forget(db);
+    free(db->run_counts);
+    db->run_counts = NULL;
+    db->n_run_counts = db->cap_run_counts = 0;
+    db->run_counts_read = 0;
     db->reading = 0;
   }
   if (db && store_in_tx(db))

@@ -455,6 +455,10 @@ void store_close(store_db *db) {
   free(db->held);
   free(db->held_runs);
   store_rows_free(db->boards_memo);
+  store_rows_free(db->counts_memo);
+  store_rows_free(db->envs_memo);
+  store_read_forget(db);
+  free(db->run_counts);
   if (db->pg) pgc_close(db->pg);
   else sqlite3_close(db->conn);
   free(db->path);

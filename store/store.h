@@ -79,6 +79,10 @@ int store_test_max_pages(store_db *db, long pages);
 ** connections with equal digests read the same registry (the rows the
 ** render key is made of). Until store_read_end, db sees no later write. */
 int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
+/* Inside it, store_each_state and store_each_run_feed read once and walk
+** again what they read (the render key, the base key and the
+** incremental render each walk them); this gives that memory back. */
+void store_read_forget(store_db *db);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
 /* A walk whose callback never returns (render/runs.c: a page out of Lua
 ** memory unwinds through it) leaves its statement busy. store_walks_mark

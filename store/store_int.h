@@ -31,6 +31,7 @@ enum {
   Q_SOURCE_RUNS, Q_RUNS_WITHOUT_RESULTS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
   Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD, Q_RUN_CHUNKS, Q_ALL_CHUNKS,
   Q_METRIC_INFO, Q_RUN_KEPT_STEP, Q_RUN_ALL_MEASUREMENTS, Q_RUN_ALL_CHUNKS,
+  Q_RUNS_BARE, Q_ENV_RUNS_BARE, Q_RUN_COUNTS,
   Q_COUNT_
 };
 
@@ -102,10 +103,14 @@ struct store_db {
   store_curves *curves;     /* the open curve chunk, the file's memo */
   store_metric_info *minfo; /* every metric, for curve_read.c */
   /* inside store_read_begin/end the registry holds still: the list of
-  ** boards (Q_BOARDS) is read once, walked again from here (a render
-  ** asked for it seven times) */
+  ** boards (Q_BOARDS: a render asked for it seven times) and the counts
+  ** are read once, walked again from here */
   int reading;
-  store_rows *boards_memo;
+  store_rows *boards_memo, *counts_memo, *envs_memo;
+  store_rows *state_memo, *feed_memo;   /* until store_read_forget */
+  int64_t (*run_counts)[2];   /* (run, measurements) by run (Q_RUN_COUNTS) */
+  size_t n_run_counts, cap_run_counts;
+  int run_counts_read;
   size_t n_minfo;
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
@@ -253,5 +258,10 @@ int store_fail(store_db *db, char err[POD_ERRLEN]);
 /* Steps st to the end, calling fn for each row. */
 int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]);
+
+/* Statement q (no parameters) inside a snapshot: read once into *memo
+** and walked again from there; outside one, walked as it is. */
+int store_walk_memo(store_db *db, int q, store_rows **memo, store_row_fn fn,
+                    void *ud, char err[POD_ERRLEN]);
 
 #endif

@@ -19,6 +19,7 @@
 
 #define RENDER_KEEP_BOARDS ".podium-boards"       /* render_int.h */
 #define RENDER_KEEP_DOWNLOADS ".podium-downloads"
+#define RENDER_KEEP_VALUES ".podium-values"
 
 /* The render's "N files, M changed[, R rendered, U reused]" line. */
 typedef struct counts {
@@ -442,10 +443,11 @@ static void damage(const char *rel) {
   pod_buf_free(&b);
 }
 
-/* What a render keeps for the next one (board_keep.c, download_keep.c):
-** a board of a scope no new run is in is not read again, its downloads
-** are the live site's files; the measurements of runs that did not
-** change are the live files' bytes; kept files that do not check out
+/* What a render keeps for the next one (board_keep.c, download_keep.c,
+** run_keep.c): a board of a scope no new run is in is not read again,
+** its downloads are the live site's files; the measurements of runs
+** that did not change are the live files' bytes; the study tables read
+** unchanged runs from the kept rows; kept files that do not check out
 ** are not believed. Each site is compared with a full render. */
 static void test_render_incremental_keeps_what_did_not_change(void) {
   static const char *const sst2[] = {"data/leaderboards/sst2--accuracy.csv",
@@ -491,10 +493,12 @@ static void test_render_incremental_keeps_what_did_not_change(void) {
   render_both("", __LINE__);
   damage(RENDER_KEEP_BOARDS);
   damage(RENDER_KEEP_DOWNLOADS);
+  damage(RENDER_KEEP_VALUES);
   c = new_run("new3", "inference_time_1700000300.csv", "newmodel-c", "0.0070", "", __LINE__);
   CHECK(c.reused > 0);
   test_write(test_path("inc/" RENDER_KEEP_DOWNLOADS), "podium downloads 1 ", 19);
   CHECK_RC(pod_rmtree(test_path("inc/" RENDER_KEEP_BOARDS), e), POD_OK, e);
+  test_write(test_path("inc/" RENDER_KEEP_VALUES), "", 0);
   c = new_run("new4", "inference_time_1700000400.csv", "newmodel-d", "0.0080", "", __LINE__);
   CHECK(c.reused > 0);
   /* a live download of another size than its index says */

@@ -230,12 +230,12 @@ static void test_pg_libpq_environment_fills_the_url(void) {
 
 /* diff -r of two sites, without the render's bookkeeping (its key, the
 ** pages' fingerprints, render/incr.c, and what is kept for the next
-** render, board_keep.c and download_keep.c, hash each backend's own
-** rows);
+** render, board_keep.c, download_keep.c and run_keep.c, hash each
+** backend's own rows);
 ** ignore: a regex of lines to ignore, or "". */
 static int same_site(const char *a, const char *b, const char *ignore) {
   return sh("diff -r -x .podium-site -x .podium-pages -x .podium-boards "
-            "-x .podium-downloads %s%s%s '%s' '%s' "
+            "-x .podium-downloads -x .podium-values %s%s%s '%s' '%s' "
             ">'%s/site.diff' 2>&1",
             *ignore ? "-I '" : "", ignore, *ignore ? "'" : "",
             test_path(a), test_path(b), test_dir()) == 0;

@@ -620,8 +620,8 @@ static void test_render_with_threads_equals_one_thread(void) {
     CHECK_INT(st.pages, pages);
     CHECK_INT(st.changed, pages);
     /* and the marker, the manifest (render/incr.c) and what is kept for
-    ** the next render (board_keep.c, download_keep.c) */
-    CHECK_INT(same_tree(one, many, ""), pages + 4);
+    ** the next render (board_keep.c, download_keep.c, run_keep.c) */
+    CHECK_INT(same_tree(one, many, ""), pages + 5);
     CHECK_RC(render_site(db, &o, &st, err), POD_OK, err);  /* no change */
     CHECK_INT(st.skipped, 1);
   }
