@@ -171,7 +171,8 @@ bench: deps
 	$(Q)sh bench/ingest_pg.sh build/podium build/gen_codecarbon
 	$(Q)$(MAKE) --no-print-directory bench-render
 
-# podium render of 10,000 runs against Hugo building the same pages.
+# podium render of 10,000 runs against Hugo building the same pages, then
+# a render after one new run against a full one (bench/incremental.sh).
 bench-render: deps
 	$(Q)missing=""; [ -x /usr/bin/time ] || missing="time"; \
 	command -v hugo >/dev/null 2>&1 || missing="$$missing hugo"; \
@@ -182,6 +183,7 @@ bench-render: deps
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
 	$(Q)$(MAKE) --no-print-directory all build/gen_codecarbon
 	$(Q)sh bench/render.sh build/podium 10000 build/gen_codecarbon 100000
+	$(Q)sh bench/incremental.sh build/podium 10000 /tmp build/gen_codecarbon
 
 build/gen_codecarbon: bench/gen_codecarbon.c core/num.c core/num.h
 	$(Q)echo "CC   $<"

@@ -60,6 +60,25 @@
   "  c.points FROM curves c JOIN sources s ON s.id = c.source_id " FILTER  \
   "ORDER BY c.run_id, c.source_id, c.first_point"
 
+/* A board's rows of results_all (metric ?2, no epoch, no step, runs of
+** scope ?1) with the filters inside each of its arms, the scope's runs
+** first (CROSS JOIN): SQLite copied the whole view, every tracker cell
+** of the registry, for each board, and an incremental render reads the
+** boards of a new run's scope only. */
+#define BOARD_ARM(c, unit, m, k)                                           \
+  " UNION ALL SELECT w.run_id, w." #c ", NULL, NULL, NULL, " m " "         \
+  "FROM metrics mt CROSS JOIN runs rs CROSS JOIN tracker_results w "       \
+  "WHERE mt.id = ?2 "                                                      \
+  "AND mt.name = '" #c "' AND rs.scope = ?1 AND w.run_id = rs.id "         \
+  "AND w." #c " IS NOT NULL"
+#define BOARD_SOURCE                                                       \
+  "(SELECT x.run_id AS run_id, x.value AS value, "                         \
+  "  x.batch_size AS batch_size, x.sequence_length AS sequence_length, "   \
+  "  x.split AS split, x.method AS method "                                \
+  "FROM runs rs CROSS JOIN measurements x WHERE rs.scope = ?1 "           \
+  "  AND x.run_id = rs.id "                                                \
+  "  AND x.metric_id = ?2 AND x.epoch IS NULL AND x.step IS NULL"          \
+  TRACKER_COLUMNS(BOARD_ARM) ")"
 #define BOARD_SQL(DIR)                                                     \
   "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length, "     \
   "                    m.split ORDER BY avg(m.value) " DIR ") AS rank, "   \
@@ -68,9 +87,7 @@
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
   "  m.split AS split, avg(m.value) AS value, count(*) AS n, "             \
   "  group_concat(DISTINCT m.method) AS method "                           \
-  "FROM results_all m JOIN runs r ON r.id = m.run_id "                     \
-  "WHERE m.metric_id = ?2 AND m.epoch IS NULL AND m.step IS NULL "         \
-  "  AND r.scope = ?1 "                                                    \
+  "FROM " BOARD_SOURCE " m JOIN runs r ON r.id = m.run_id "                \
   "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
   "ORDER BY m.batch_size, m.sequence_length, m.split, rank, r.model, r.id"
 
