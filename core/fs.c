@@ -118,24 +118,38 @@ int pod_file_write_new(const char *path, const void *data, size_t n,
                : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   *existed = 0;
   if (fd < 0 && errno == EEXIST) {
+    /* a new file in its place, never the old one truncated: it may be a
+    ** hard link of a live site's page (render/output.c) */
     *existed = 1;
-    fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (unlink(path) == 0 || errno == ENOENT)
+      fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   }
   if (fd < 0) return os_err(err, "create", path);
   return write_fd(fd, path, data, n, err);
 }
 
-int pod_file_link(const char *from, const char *to, char err[POD_ERRLEN]) {
+int pod_file_link(const char *from, const char *to, int *existed,
+                  char err[POD_ERRLEN]) {
   pod_buf data = POD_BUF_INIT;
-  int rc, existed;
+  int rc;
+  *existed = 0;
   if (injected_failure()) return os_err(err, "link", to);
   if (link(from, to) == 0) return POD_OK;
+  /* a path written twice (two boards of one file name): the last wins,
+  ** as a write would */
+  if (errno == EEXIST) {
+    *existed = 1;
+    if (unlink(to) == 0 && link(from, to) == 0) return POD_OK;
+  }
   /* another file system, or one without hard links: a copy */
   if (errno != EXDEV && errno != EPERM && errno != EMLINK &&
       errno != EOPNOTSUPP)
     return os_err(err, "link", to);
-  if ((rc = pod_file_read(from, &data, err)) == POD_OK)
-    rc = pod_file_write_new(to, data.data, data.len, &existed, err);
+  if ((rc = pod_file_read(from, &data, err)) == POD_OK) {
+    int again;
+    rc = pod_file_write_new(to, data.data, data.len, &again, err);
+    *existed |= again;
+  }
   pod_buf_free(&data);
   return rc;
 }

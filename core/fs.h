@@ -28,12 +28,15 @@ int pod_file_sha256_copy(const char *path, char hex[65], int64_t *out_bytes,
 /* Creates or replaces path with n bytes of data. */
 int pod_file_write(const char *path, const void *data, size_t n,
                    char err[POD_ERRLEN]);
-/* The same, telling whether path existed before (then it is replaced). */
+/* The same, telling whether path existed before (then it is replaced by
+** a new file, never written in place: it may be another's hard link). */
 int pod_file_write_new(const char *path, const void *data, size_t n,
                        int *existed, char err[POD_ERRLEN]);
 /* to becomes the file from is (a hard link; a copy where links cannot
-** be made): an unchanged page of the live site in the new tree. */
-int pod_file_link(const char *from, const char *to, char err[POD_ERRLEN]);
+** be made): an unchanged page of the live site in the new tree. A file
+** already at to is replaced (*existed = 1). */
+int pod_file_link(const char *from, const char *to, int *existed,
+                  char err[POD_ERRLEN]);
 /* 1 when path holds exactly these bytes, 0 otherwise (missing, differs). */
 int pod_file_same(const char *path, const void *data, size_t n);
 /* Adds n bytes at the end of an existing file (a file too big to hold is

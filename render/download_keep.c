@@ -230,15 +230,27 @@ static int old_open(dl *d, old_index *x) {
   memcpy(&x->header_len, p + 1, 8);
   memcpy(&x->csv_size, p + 9, 8);
   memcpy(&x->json_size, p + 17, 8);
-  for (size_t i = 0; i < x->n; i++) {   /* every range inside its file */
+  /* the runs' ranges tile both files as this file writes them: the CSV
+  ** from its header on, the JSON from its '[' to its ']' with one ','
+  ** between two runs (a range that does not would copy other bytes) */
+  uint64_t csv_next = x->header_len, json_next = 1;
+  for (size_t i = 0; i < x->n; i++) {
     const old_run *o = &x->runs[i];
-    if (o->csv_at > x->csv_size || o->csv_len > x->csv_size - o->csv_at ||
-        o->json_at > x->json_size || o->json_len > x->json_size - o->json_at ||
-        !o->csv_len != !o->json_len ||
-        (o->csv_len && (o->csv_at < x->header_len || !x->header_len)) ||
-        (i && o->id <= x->runs[i - 1].id))
+    if (!o->csv_len != !o->json_len || (i && o->id <= x->runs[i - 1].id))
       return 0;
+    if (!o->csv_len) continue;   /* a run without rows here */
+    if (o->csv_at != csv_next || o->json_at != json_next ||
+        o->csv_len > x->csv_size - o->csv_at ||
+        o->json_len > x->json_size - o->json_at)
+      return 0;
+    csv_next = o->csv_at + o->csv_len;
+    json_next = o->json_at + o->json_len + 1;
   }
+  if (csv_next == x->header_len   /* no rows: an empty CSV, "[]" */
+          ? x->header_len || x->csv_size || x->json_size != 2
+          : !x->header_len || csv_next != x->csv_size ||
+                json_next != x->json_size)
+    return 0;
   snprintf(path, sizeof path, "%s/" OLD_CSV, target);
   if (stat(path, &st) != 0 || (uint64_t)st.st_size != x->csv_size) return 0;
   snprintf(path, sizeof path, "%s/" OLD_JSON, target);

@@ -51,7 +51,7 @@ typedef struct digest {   /* a source's or environment's row */
 } digest;
 
 typedef struct feed {     /* a store_each_run_feed row, as hashed */
-  int64_t run, kind, source, n, last, notes;
+  int64_t run, kind, source, n, last, notes, lines, note_hash;
   double vsum;
 } feed;
 
@@ -192,6 +192,17 @@ static int64_t get_varint(const unsigned char **p) {
   return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
+/* The least and greatest note of a feed row (columns 8 and 9), FNV-1a. */
+static int64_t note_hash(const store_row *row) {
+  uint64_t h = 1469598103934665603ull;
+  for (int c = 8; c <= 9 && c < row->n; c++) {
+    const char *t = row->v[c].type == STORE_TEXT ? row->v[c].s : "";
+    for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;   /* between the two */
+  }
+  return (int64_t)h;
+}
+
 static int note_feed(const store_row *row, void *ud) {
   render_incr *in = ud;
   int64_t run = row->v[0].i;
@@ -209,6 +220,9 @@ static int note_feed(const store_row *row, void *ud) {
   put_varint(&in->feeds, row->v[3].i);
   put_varint(&in->feeds, row->v[4].i);
   put_varint(&in->feeds, row->v[6].i);
+  put_varint(&in->feeds, row->v[7].type == STORE_TEXT
+                             ? strtoll(row->v[7].s, NULL, 10) : row->v[7].i);
+  put_varint(&in->feeds, note_hash(row));
   pod_buf_add(&in->feeds, &vsum, sizeof vsum);
   return 0;
 }
@@ -429,6 +443,8 @@ void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h) {
     f.n = get_varint(&p);
     f.last = get_varint(&p);
     f.notes = get_varint(&p);
+    f.lines = get_varint(&p);
+    f.note_hash = get_varint(&p);
     memcpy(&f.vsum, p, sizeof f.vsum);
     p += sizeof f.vsum;
     pod_sha256_update(h, &f, sizeof f);

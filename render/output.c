@@ -508,7 +508,9 @@ static int write_now(render_out *o, const char *rel, const void *data,
   }
   if (slash && (rc = made_dir(o, path, slash, err))) return rc;
   if (part == PART_LINK) {   /* the live site's file, unchanged */
-    if ((rc = pod_file_link(live, path, err))) return rc;
+    int again;   /* linked over a file of this render: count it once */
+    if ((rc = pod_file_link(live, path, &again, err))) return rc;
+    if (again || !fresh) return POD_OK;
     o->written++;
     o->reused++;
     return POD_OK;

@@ -467,9 +467,15 @@ static int board_downloads(const store_row *row, void *ud) {
   render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
   rc = render_board_rows_get(b->boards, b->keep, b->db, b->prim, b->n_prim,
                              scope, id, &rows, b->err);
-  if (rc == POD_OK && board_keep_was_taken(b->keep, scope, id) &&
+  if (rc) {
+    pod_buf_free(&name);
+    return rc;
+  }
+  /* the rows the live site's files were made of: those files (unless one
+  ** is not there, POD_EINTERNAL: then they are written) */
+  if (board_keep_was_taken(b->keep, scope, id) &&
       (rc = reuse_board_files(b, name.data)) != POD_EINTERNAL) {
-    pod_buf_free(&name);   /* the rows the live site's files were made of */
+    pod_buf_free(&name);
     return rc;
   }
   rc = POD_OK;

@@ -16,21 +16,26 @@
 ** in place after their file's transaction. But SQLite gives new rows
 ** the largest ids again once those rows are deleted (an estimate made
 ** again: the same count, the same ids, the same data table as source),
-** so the values are summed too. One type per column on both backends. */
+** so the values, the lines and the notes' lengths are summed too, and
+** the least and greatest note taken (an estimate for another GPU of the
+** same TDP has the same values). One type per column on both backends. */
 static const char feed_sql[] =
     "SELECT run_id, 1 AS kind, source_id, count(*) AS n, max(id) AS last, "
     "  coalesce(sum(value), 0.0) AS vsum, "
-    "  coalesce(sum(length(method_note)), 0) AS notes "
+    "  coalesce(sum(length(method_note)), 0) AS notes, "
+    "  coalesce(sum(line), 0) AS lines, "
+    "  coalesce(min(method_note), '') AS note_lo, "
+    "  coalesce(max(method_note), '') AS note_hi "
     "FROM measurements GROUP BY run_id, source_id "
     "UNION ALL SELECT run_id, 2, source_id, count(*), max(line), "
-    "  coalesce(sum(energy_consumed), 0.0), 0 "
+    "  coalesce(sum(energy_consumed), 0.0), 0, coalesce(sum(line), 0), '', '' "
     "FROM tracker_results GROUP BY run_id, source_id "
     "UNION ALL SELECT run_id, 3, source_id, count(*), max(id), "
-    "  coalesce(sum(energy_consumed), 0.0), 0 "
+    "  coalesce(sum(energy_consumed), 0.0), 0, coalesce(sum(line), 0), '', '' "
     "FROM samples GROUP BY run_id, source_id "
     "UNION ALL SELECT run_id, 4, source_id, CAST(sum(n) AS INTEGER), "
-    "  max(first_point + n), sum(vsum), 0 FROM curves "
-    "GROUP BY run_id, source_id "
+    "  max(first_point + n), sum(vsum), 0, coalesce(sum(line), 0), '', '' "
+    "FROM curves GROUP BY run_id, source_id "
     "ORDER BY 1, 2, 3";
 
 int store_each_run_feed(store_db *db, store_row_fn fn, void *ud,

@@ -507,7 +507,62 @@ static void test_render_incremental_keeps_what_did_not_change(void) {
   CHECK(c.reused > 0);
 }
 
+/* Two boards of one file name (runs of no scope are "all", and so is a
+** task named all): whichever changes, the site is a full render's, and
+** no file of the live site is written in place (the tree kept beside
+** it still has its own bytes). An estimate made again for a GPU of the
+** same power changes only its rows' notes and lines: seen too. */
+static void test_render_incremental_boards_of_one_name_and_estimates(void) {
+  pod_buf before = POD_BUF_INIT, after = POD_BUF_INIT, o = POD_BUF_INIT,
+          e = POD_BUF_INIT;
+  static const char *const board = "data/leaderboards/all--inference_time.csv";
+  char err[POD_ERRLEN], path[4200];
+  test_make_folder_of(test_path("ex/content/none"));   /* render_into's */
+  benchmark("a", "inference_time_1700000001.csv", "ma", "0.01");
+  benchmark("b", "inference_time_1700000002.csv", "mb", "0.02");
+  ingest("a");
+  ingest("--task all b");
+  render_both("", __LINE__);
+  benchmark("a2", "inference_time_1700000003.csv", "mc", "0.03");
+  ingest("a2");
+  render_both("", __LINE__);
+  snprintf(path, sizeof path, "inc/%s", board);
+  CHECK_RC(pod_file_read(test_path(path), &before, err), POD_OK, err);
+  benchmark("b2", "inference_time_1700000004.csv", "md", "0.04");
+  ingest("--task all b2");
+  render_both("", __LINE__);
+  snprintf(path, sizeof path, ".inc.podium-prev/%s", board);
+  CHECK_RC(pod_file_read(test_path(path), &after, err), POD_OK, err);
+  CHECK_STR(pod_buf_str(&after), pod_buf_str(&before));
+  /* estimates: V100 SXM2 32 GB and PCIe 16 GB draw the same */
+  {
+    const char *dirs[] = {"ra", "rb"}, *json[] = {"{\"train_runtime\": 7200.0}",
+                                                 "{\"train_runtime\": 3600.0}"};
+    for (int i = 0; i < 2; i++) {
+      snprintf(path, sizeof path, "%s/all_results.json", dirs[i]);
+      test_make_folder_of(test_path(path));
+      test_write(test_path(path), json[i], strlen(json[i]));
+    }
+    ingest("--model bert --task t ra");
+    ingest("--model bert2 --task t rb");
+    CHECK_INT(test_podium(&o, &e, "--db t.db estimate 6 --gpu \"Tesla "
+                          "V100-SXM2-32GB\" --pue 1.58 --intensity 379"), 0);
+    CHECK_INT(test_podium(&o, &e, "--db t.db estimate 5 --gpu \"Tesla "
+                          "V100-SXM2-32GB\" --pue 1.58 --intensity 379"), 0);
+    render_both("", __LINE__);
+    CHECK_INT(test_podium(&o, &e, "--db t.db estimate 5 --gpu \"Tesla "
+                          "V100-PCIE-16GB\" --pue 1.58 --intensity 379"), 0);
+    render_both("", __LINE__);
+  }
+  pod_buf_free(&before);
+  pod_buf_free(&after);
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_boards_of_one_name_and_estimates",
+   test_render_incremental_boards_of_one_name_and_estimates},
   {"render_incremental_keeps_what_did_not_change",
    test_render_incremental_keeps_what_did_not_change},
   {"render_incremental_updates_the_kept_tree",
