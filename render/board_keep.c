@@ -105,11 +105,8 @@ board_keep *board_keep_open(const render_incr *incr, const char *target,
   size_t len;
   memset(k, 0, sizeof *k);
   k->incr = incr;
-  keep_writer_start(&k->w, out, RENDER_BOARDS, KEEP_HEAD,
-                    render_incr_base(incr));
-  if (*render_incr_base(incr) && render_incr_reusing(incr) &&
-      keep_file_read(target, RENDER_BOARDS, KEEP_HEAD, render_incr_base(incr),
-                     &k->text, &body, &len))
+  if (keep_file_open(&k->w, incr, out, target, RENDER_BOARDS, KEEP_HEAD, &k->text,
+                     &body, &len))
     index_file(k, body, body + len);
   return k;
 }

@@ -200,19 +200,19 @@ typedef struct old_index {
   uint64_t header_len, csv_size, json_size;
 } old_index;
 
-/* The live site's index, when it checks out and its files are the
-** sizes it says; 0 otherwise. */
+/* Starts this render's index and reads the live site's: 1 when it checks
+** out and its files are the sizes it says; 0 otherwise. */
 static int old_open(dl *d, old_index *x) {
-  const char *target = render_out_target(d->out), *base;
+  const char *target = render_out_target(d->out);
   const unsigned char *p, *end;
   size_t len;
   char path[4200];
   struct stat st;
   memset(x, 0, sizeof *x);
-  if (!d->incr || !render_incr_reusing(d->incr)) return 0;
-  base = render_incr_base(d->incr);
-  if (!keep_file_read(target, RENDER_DOWNLOADS, KEEP_HEAD, base, &x->text,
-                      &p, &len))
+  if (!d->incr) return 0;
+  /* this render's index starts here too */
+  if (!keep_file_open(&d->w, d->incr, d->out, target, RENDER_DOWNLOADS,
+                      KEEP_HEAD, &x->text, &p, &len))
     return 0;
   end = p + len;
   if (len % (1 + REC_LEN) != 1 + 24 || end[-25] != 'T') return 0;
@@ -336,9 +336,6 @@ int render_measurements_download(store_db *db, render_out *out,
   d.csv.rel = OLD_CSV;
   d.json.rel = OLD_JSON;
   d.csv.first = d.json.first = 1;
-  if (incr)
-    keep_writer_start(&d.w, out, RENDER_DOWNLOADS, KEEP_HEAD,
-                      render_incr_base(incr));
   if (old_open(&d, &x)) {
     size_t n = render_incr_n_runs(incr), changed = changed_runs(&d, &x);
     /* run by run only while few changed: a query each */

@@ -4,6 +4,7 @@
 ** back whole and checked before anything in them is believed.
 */
 #include "render/keep_file.h"
+#include "render/incr.h"
 #include "core/fs.h"
 
 #include <stdio.h>
@@ -79,4 +80,15 @@ none:
   *body = NULL;
   *len = 0;
   return 0;
+}
+
+int keep_file_open(keep_writer *w, const render_incr *incr, render_out *out,
+                   const char *target, const char *rel, const char *head,
+                   pod_buf *text, const unsigned char **body, size_t *len) {
+  const char *base = render_incr_base(incr);
+  keep_writer_start(w, out, rel, head, base);
+  *body = NULL;
+  *len = 0;
+  return *base && render_incr_reusing(incr) &&
+         keep_file_read(target, rel, head, base, text, body, len);
 }

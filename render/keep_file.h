@@ -33,6 +33,14 @@ int keep_writer_add(keep_writer *w, const void *p, size_t n,
 int keep_writer_end(keep_writer *w, char err[POD_ERRLEN]);
 void keep_writer_free(keep_writer *w);   /* started or not (zeroed) */
 
+typedef struct render_incr render_incr;   /* incr.h */
+/* Starts this render's rel (w) and reads the live site's (target/rel)
+** into text when incr reuses the live site and it checks out, setting
+** *body and *len as keep_file_read; 0 when there is none to read. */
+int keep_file_open(keep_writer *w, const render_incr *incr, render_out *out,
+                   const char *target, const char *rel, const char *head,
+                   pod_buf *text, const unsigned char **body, size_t *len);
+
 /* Reads dir/rel into text when it was written with head and base and
 ** its sum holds; sets *body and *len to what lies between the head and
 ** the sum. 0 (text empty) otherwise. */
