@@ -138,7 +138,8 @@ int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
   unsigned char fp[32], flag = (unsigned char)(primary != 0);
   pod_buf rec = POD_BUF_INIT;
   uint64_t id = (uint64_t)metric_id, len;
-  size_t at;
+  const void *stream;
+  size_t at, n;
   int rc;
   if (!k || k->ended) return POD_OK;
   for (size_t i = 0; i < k->n_noted; i++)   /* read again after a trim */
@@ -155,10 +156,14 @@ int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
   pod_buf_add(&rec, fp, sizeof fp);
   at = rec.len;
   pod_buf_add(&rec, &id, sizeof id);   /* the rows' length, below */
-  store_rows_save(rows, &rec);
-  len = rec.len - at - sizeof len;
+  store_rows_save_head(rows, &rec);
+  stream = store_rows_stream(rows, &n);
+  len = rec.len - at - sizeof len + n;
   memcpy(rec.data + at, &len, sizeof len);
-  rc = keep_writer_add(&k->w, rec.data, rec.len, err);
+  /* the rows' stream as it is, not copied into the record (a board of
+  ** 100,000 runs is megabytes) */
+  if ((rc = keep_writer_add(&k->w, rec.data, rec.len, err)) == POD_OK)
+    rc = keep_writer_add(&k->w, stream, n, err);
   pod_buf_free(&rec);
   return rc;
 }

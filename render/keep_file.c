@@ -33,9 +33,17 @@ static int send(keep_writer *w, int last, char err[POD_ERRLEN]) {
 
 int keep_writer_add(keep_writer *w, const void *p, size_t n,
                     char err[POD_ERRLEN]) {
+  const char *c = p;
+  int rc = POD_OK;
   pod_sha256_update(&w->sum, p, n);
-  pod_buf_add(&w->part, p, n);
-  return w->part.len >= KEEP_PART ? send(w, 0, err) : POD_OK;
+  while (n && rc == POD_OK) {   /* a big board goes out a part at a time */
+    size_t k = n < KEEP_PART ? n : KEEP_PART;
+    pod_buf_add(&w->part, c, k);
+    c += k;
+    n -= k;
+    if (w->part.len >= KEEP_PART) rc = send(w, 0, err);
+  }
+  return rc;
 }
 
 int keep_writer_end(keep_writer *w, char err[POD_ERRLEN]) {

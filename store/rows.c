@@ -198,12 +198,21 @@ static void buf_varint(pod_buf *out, uint64_t z) {
 
 /* "<n_cols> <names, each with its NUL> <rows> <stream length> <stream>",
 ** the counts as varints */
-void store_rows_save(const store_rows *rs, pod_buf *out) {
+void store_rows_save_head(const store_rows *rs, pod_buf *out) {
   buf_varint(out, (uint64_t)rs->n_cols);
   for (int i = 0; i < rs->n_cols; i++)
     pod_buf_add(out, rs->names[i], strlen(rs->names[i]) + 1);
   buf_varint(out, rs->n);
   buf_varint(out, rs->len);
+}
+
+const void *store_rows_stream(const store_rows *rs, size_t *len) {
+  *len = rs->len;
+  return rs->data;
+}
+
+void store_rows_save(const store_rows *rs, pod_buf *out) {
+  store_rows_save_head(rs, out);
   pod_buf_add(out, rs->data, rs->len);
 }
 

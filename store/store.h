@@ -358,6 +358,10 @@ size_t store_rows_count(const store_rows *rs);
 ** back (store_rows_load: a new store_rows, or NULL when data is not what
 ** store_rows_save wrote: every value is checked before it is taken). */
 void store_rows_save(const store_rows *rs, pod_buf *out);
+/* The same in two pieces, for a caller that writes a big one without a
+** copy: what comes before the stream, and the stream itself (lent). */
+void store_rows_save_head(const store_rows *rs, pod_buf *out);
+const void *store_rows_stream(const store_rows *rs, size_t *len);
 store_rows *store_rows_load(const void *data, size_t len);
 
 /* Runs with their environment id and measurement count, newest first. */
