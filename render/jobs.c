@@ -33,6 +33,10 @@ int site_take_run(site *s, int *mine, char err[POD_ERRLEN]) {
   if (i >= s->chunk_end) {
     s->chunk_start = atomic_fetch_add(&s->share->next, 1) * RUN_CHUNK;
     s->chunk_end = s->chunk_start + RUN_CHUNK;
+    /* every run is another thread's: the rest of the walk would only
+    ** skip them (after one new run, the walks of every run were 10% of
+    ** a render) */
+    if (s->chunk_start >= s->share->n_runs) return RUNS_ALL_CLAIMED;
   }
   *mine = i >= s->chunk_start;
   return POD_OK;

@@ -515,6 +515,8 @@ static int page_run(const store_row *row, void *ud) {
 
 /* The run pages this thread claims, each in every language. */
 int site_run_pages(site *s, char err[POD_ERRLEN]) {
+  int rc;
   s->run_index = s->chunk_start = s->chunk_end = 0;
-  return site_each_page(s, store_each_run, page_run, err);
+  rc = site_each_page(s, store_each_run, page_run, err);
+  return rc == RUNS_ALL_CLAIMED ? POD_OK : rc;
 }

@@ -49,6 +49,7 @@
 #include "render/board_keep.h"
 #include "render/run_keep.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,13 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.next, 0);
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);
+    share.n_runs = LONG_MAX;   /* until counted: never stop early */
+    {
+      char ignored[POD_ERRLEN];
+      long runs = 0;
+      if (store_counts(db, site_count_runs, &runs, ignored) == POD_OK)
+        share.n_runs = runs;
+    }
     atomic_init(&share.stop, 0);
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);

@@ -27,7 +27,8 @@
 
 /* The pages being shared out: the next chunk of runs not yet claimed (a
 ** thread renders its runs in every language), the next study job
-** (study_job); tables: the whole-registry downloads are claimed (by a
+** (study_job); n_runs: when a claim starts past them, every run is
+** someone's and the walk stops; tables: the whole-registry downloads are claimed (by a
 ** worker as it starts, else by main after its language pages); stop: a
 ** thread failed, the others give up. */
 typedef struct run_share {
@@ -35,6 +36,7 @@ typedef struct run_share {
   atomic_long next_job;
   atomic_int tables;
   atomic_int stop;
+  long n_runs;       /* the runs the walk gives: past them, all are claimed */
 } run_share;
 
 /* One model (and variant): its units in the study's order (units[0] is
@@ -232,6 +234,8 @@ int site_open_languages(site *s, const char *share, const char *langs,
 /* ---- render threads (jobs.c) ------------------------------------------ */
 
 /* Whether the next run of the walk is this thread's to render. */
+/* site_take_run's "no run is left to claim": the walk stops there. */
+#define RUNS_ALL_CLAIMED (-2)
 int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
 /* data/runs and data/measurements, unless another thread claimed them. */
 int site_download_tables(site *s, char err[POD_ERRLEN]);
