@@ -57,7 +57,6 @@ struct board_keep {
   size_t n_noted;
   keep_writer w;          /* this render's file */
   int ended;
-  long taken;             /* boards given from the live site's file */
 };
 
 static uint64_t get_u64(const unsigned char *p) {
@@ -125,7 +124,6 @@ store_rows *board_keep_take(board_keep *k, const char *scope,
       continue;
     if (memcmp(e->fp, fp, 32) || !(rows = store_rows_load(e->rows, e->len)))
       return NULL;
-    k->taken++;
     e->taken = 1;
     return rows;
   }
@@ -177,8 +175,6 @@ int board_keep_end(board_keep *k, char err[POD_ERRLEN]) {
   k->n_kept = 0;
   return keep_writer_end(&k->w, err);
 }
-
-long board_keep_taken(const board_keep *k) { return k ? k->taken : 0; }
 
 int board_keep_was_taken(const board_keep *k, const char *scope,
                          int64_t metric_id) {

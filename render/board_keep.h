@@ -28,7 +28,6 @@ int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
 /* Ends this render's file after the last board read; frees the live
 ** site's (no board is taken after). */
 int board_keep_end(board_keep *k, char err[POD_ERRLEN]);
-long board_keep_taken(const board_keep *k);   /* boards not read again */
 /* 1 when this render took board (scope, metric_id)'s rows from the live
 ** site's file: its downloads are the live site's too. */
 int board_keep_was_taken(const board_keep *k, const char *scope,

@@ -63,10 +63,6 @@ typedef struct dl {
   char err[POD_ERRLEN];
 } dl;
 
-static void run_fp(const render_incr *in, int64_t id, unsigned char fp[16]) {
-  render_incr_rows_fp(in, id, fp);
-}
-
 /* ---- the two files, in parts ----------------------------------------- */
 
 static int pf_send(dl *d, pfile *f, int last) {
@@ -143,7 +139,7 @@ static int note_skipped(dl *d, int64_t id) {
     unsigned char fp[16];
     int rc;
     if (r == id) break;
-    run_fp(d->incr, r, fp);
+    render_incr_rows_fp(d->incr, r, fp);
     if ((rc = note_run(d, r, fp, d->csv.size, 0, d->json.size, 0))) return rc;
   }
   return POD_OK;
@@ -156,7 +152,7 @@ static int open_run(dl *d, int64_t id) {
   if (rc || (rc = note_skipped(d, id))) return rc;
   d->run = id;
   d->have_csv = d->have_json = 0;
-  if (d->incr) run_fp(d->incr, id, d->fp);
+  if (d->incr) render_incr_rows_fp(d->incr, id, d->fp);
   else memset(d->fp, 0, sizeof d->fp);
   return POD_OK;
 }
@@ -263,16 +259,18 @@ static const old_run *old_find(const old_index *x, size_t *at, int64_t id) {
   return *at < x->n && x->runs[*at].id == id ? &x->runs[*at] : NULL;
 }
 
+/* The i-th run of incr as the live site's files have it, or NULL when
+** they do not (at: old_find's place, the runs taken in order). */
+static const old_run *same_old(const render_incr *in, const old_index *x,
+                               size_t i, size_t *at) {
+  const old_run *o = old_find(x, at, render_incr_run_at(in, i));
+  return o && !memcmp(o->fp, render_incr_rows_fp_at(in, i), 16) ? o : NULL;
+}
+
 /* How many runs are not in the live site's files as they are now. */
 static size_t changed_runs(const dl *d, const old_index *x) {
   size_t n = render_incr_n_runs(d->incr), at = 0, changed = 0;
-  for (size_t i = 0; i < n; i++) {
-    int64_t id = render_incr_run_at(d->incr, i);
-    const old_run *o = old_find(x, &at, id);
-    unsigned char fp[16];
-    run_fp(d->incr, id, fp);
-    changed += !o || memcmp(o->fp, fp, 16);
-  }
+  for (size_t i = 0; i < n; i++) changed += !same_old(d->incr, x, i, &at);
   return changed;
 }
 
@@ -345,10 +343,8 @@ int render_measurements_download(store_db *db, render_out *out,
     size_t n = render_incr_n_runs(incr), at = 0;
     for (size_t i = 0; i < n && rc == POD_OK; i++) {
       int64_t id = render_incr_run_at(incr, i);
-      const old_run *o = old_find(&x, &at, id);
-      unsigned char fp[16];
-      run_fp(incr, id, fp);
-      if (o && !memcmp(o->fp, fp, 16)) {
+      const old_run *o = same_old(incr, &x, i, &at);
+      if (o) {
         rc = copy_run(&d, &x, o);
         continue;
       }

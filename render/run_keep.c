@@ -44,7 +44,6 @@ struct run_keep {
   size_t n_slots, n_noted;   /* 0 is a free slot (ids start at 1) */
   keep_writer w;
   int ended;
-  long taken;
 };
 
 static int by_id(const void *a, const void *b) {
@@ -168,7 +167,6 @@ static int each_row(void *ud, store_db *db, int64_t run, store_row_fn fn,
   if (!k->ended && k->n_kept &&
       (e = bsearch(&key, k->kept, k->n_kept, sizeof *k->kept, by_id)) &&
       !memcmp(e->fp, fp, 16) && (rows = store_rows_load(e->rows, e->len))) {
-    k->taken++;
     rc = note(k, run, fp, e->rows, e->len, err);   /* the same bytes */
   } else {
     rows = store_rows_new();
@@ -200,8 +198,6 @@ int run_keep_end(run_keep *k, char err[POD_ERRLEN]) {
   k->n_kept = 0;
   return keep_writer_end(&k->w, err);
 }
-
-long run_keep_taken(const run_keep *k) { return k ? k->taken : 0; }
 
 void run_keep_free(run_keep *k) {
   if (!k) return;

@@ -23,7 +23,6 @@ void run_keep_src(run_keep *k, analysis_rows_src *src);
 /* Ends this render's file after the last study table; frees the live
 ** site's. */
 int run_keep_end(run_keep *k, char err[POD_ERRLEN]);
-long run_keep_taken(const run_keep *k);   /* runs not read again */
 void run_keep_free(run_keep *k);          /* NULL is fine */
 
 #endif
