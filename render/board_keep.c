@@ -22,7 +22,9 @@
 ** base key) gives nothing: every board is read from the registry.
 **
 ** Owns: the live site's file read whole and the scopes noted, freed
-** by board_keep_end or board_keep_free; the main thread's alone.
+** by board_keep_end or board_keep_free; the main thread's, but worker
+** threads read kept boards (board_keep_peek: what main never changes
+** before board_keep_end, which comes after they are joined).
 */
 #include "render/site_int.h"
 #include "render/board_keep.h"
@@ -110,24 +112,35 @@ board_keep *board_keep_open(const render_incr *incr, const char *target,
   return k;
 }
 
-store_rows *board_keep_take(board_keep *k, const char *scope,
-                            int64_t metric_id, int primary) {
+/* The kept board (scope, metric_id, primary) when its scope's fingerprint
+** is the same, else NULL. */
+static const kept *find_kept(const board_keep *k, const char *scope,
+                             int64_t metric_id, int primary) {
   unsigned char fp[32];
   if (!k || k->ended || !k->n_kept ||
       !render_incr_scope_fp(k->incr, scope, fp))
     return NULL;
   for (size_t i = 0; i < k->n_kept; i++) {
-    kept *e = &k->kept[i];
-    store_rows *rows;
-    if (e->metric_id != metric_id || e->primary != primary ||
-        strcmp(e->scope, scope))
-      continue;
-    if (memcmp(e->fp, fp, 32) || !(rows = store_rows_load(e->rows, e->len)))
-      return NULL;
-    e->taken = 1;
-    return rows;
+    const kept *e = &k->kept[i];
+    if (e->metric_id == metric_id && e->primary == primary &&
+        !strcmp(e->scope, scope))
+      return memcmp(e->fp, fp, 32) ? NULL : e;
   }
   return NULL;
+}
+
+store_rows *board_keep_peek(const board_keep *k, const char *scope,
+                            int64_t metric_id, int primary) {
+  const kept *e = find_kept(k, scope, metric_id, primary);
+  return e ? store_rows_load(e->rows, e->len) : NULL;
+}
+
+store_rows *board_keep_take(board_keep *k, const char *scope,
+                            int64_t metric_id, int primary) {
+  const kept *e = find_kept(k, scope, metric_id, primary);
+  store_rows *rows = e ? store_rows_load(e->rows, e->len) : NULL;
+  if (rows) k->kept[e - k->kept].taken = 1;   /* a field peek never reads */
+  return rows;
 }
 
 int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,

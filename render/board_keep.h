@@ -1,6 +1,7 @@
 /*
 ** render/board_keep.h -- a board's rows kept from one render to the next
-** (board_keep.c). Inside render/ only; the main thread's alone.
+** (board_keep.c). Inside render/ only; the main thread's, but for
+** board_keep_peek, which worker threads call until main ends it.
 ** Owns: a board_keep owns the live site's file and its notes;
 ** board_keep_free frees them. Strings passed in are borrowed.
 */
@@ -20,6 +21,12 @@ board_keep *board_keep_open(const render_incr *incr, const char *target,
 ** store_rows the caller frees, or NULL: read them from the registry.
 ** k may be NULL. */
 store_rows *board_keep_take(board_keep *k, const char *scope,
+                            int64_t metric_id, int primary);
+/* As board_keep_take, for a thread other than main's: takes nothing
+** (board_keep_was_taken is main's) and writes nothing. It reads only
+** what main never changes before board_keep_end, which main calls once
+** the workers are joined. */
+store_rows *board_keep_peek(const board_keep *k, const char *scope,
                             int64_t metric_id, int primary);
 /* Writes a board's rows to this render's file (once a board). */
 int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,

@@ -1,10 +1,10 @@
 /*
 ** render/jobs.c -- render threads: how many (site_jobs), a registry
 ** connection per worker reading main's snapshot, the workers themselves
-** (each with its own sandbox, catalogs and buffers, rendering the run
-** pages and study pages it claims, and the whole-registry downloads when
-** it claims them first) and joining them; site_take_run is the claim of
-** run chunks every thread makes as it walks the runs.
+** (each with its own sandbox, catalogs and buffers, rendering the
+** languages, run pages and study pages it claims, and the whole-registry
+** downloads when it claims them first) and joining them; site_take_run
+** is the claim of run chunks every thread makes as it walks the runs.
 **
 ** Owns: each worker's site (connection, sandbox, catalogs, board rows,
 ** buffers), made and freed by the worker itself; main's study and
@@ -51,17 +51,118 @@ int site_download_tables(site *s, char err[POD_ERRLEN]) {
   return render_download_tables(s->db, s->out, s->incr, err);
 }
 
+/* The next language after the first, or n_langs when none is left. */
+static int claim_language(site *s) {
+  if (!s->share) {
+    if (s->next_lang < 1) s->next_lang = 1;
+    return s->next_lang++;
+  }
+  if (atomic_load(&s->share->stop)) return s->n_langs;
+  return atomic_fetch_add(&s->share->next_lang, 1);
+}
+
+/* After one new run, main wrote every language's pages while the worker
+** had only a few run pages to render: two languages took as long as two
+** one-language renders. */
+int site_other_languages(site *s, const char *content_dir,
+                         char err[POD_ERRLEN]) {
+  int k, rc = POD_OK;
+  while (rc == POD_OK && (k = claim_language(s)) < s->n_langs) {
+    site_use_language(s, k);
+    if ((rc = site_course_load(s, content_dir, err)) == POD_OK)
+      rc = site_language_pages(s, err);
+  }
+  site_course_free(s);
+  return rc;
+}
+
+void site_study_ready(site *s, int rc) {
+  run_share *sh = s->share;
+  if (!sh) return;
+  pthread_mutex_lock(&sh->lock);
+  if (!sh->study_ready) {
+    sh->study_ready = 1;
+    if (rc) atomic_store(&sh->stop, 1);
+    else store_read_lend(s->db, &sh->memos);
+  }
+  pthread_cond_broadcast(&sh->cond);
+  pthread_mutex_unlock(&sh->lock);
+}
+
+/* Waits for main's study (site_study_ready), then takes it, read only:
+** the worker renders its share of the languages and study pages. */
+static int wait_study(site *s, char err[POD_ERRLEN]) {
+  run_share *sh = s->share;
+  const site *m;
+  if (s->study_taken) return POD_OK;
+  pthread_mutex_lock(&sh->lock);
+  while (!sh->study_ready) pthread_cond_wait(&sh->cond, &sh->lock);
+  pthread_mutex_unlock(&sh->lock);
+  if (atomic_load(&sh->stop)) {
+    s->stopped = 1;
+    return pod_err(err, POD_EINTERNAL, "stopped: another render thread "
+                   "failed");
+  }
+  m = sh->main;
+  store_read_borrow(s->db, &sh->memos);
+  s->study = m->study;
+  s->tables = m->tables;
+  s->n_tables = m->n_tables;
+  s->cmp_pages = m->cmp_pages;
+  s->n_cmp_pages = m->n_cmp_pages;
+  s->models = m->models;
+  s->n_models = m->n_models;
+  s->unit_row = m->unit_row;
+  s->jobs = m->jobs;
+  s->n_jobs = m->n_jobs;
+  s->prim = m->prim;
+  s->n_prim = m->n_prim;
+  s->pareto = m->pareto;
+  s->pareto_scopes = m->pareto_scopes;
+  s->n_pareto = m->n_pareto;
+  s->study_taken = 1;
+  return POD_OK;
+}
+
+/* The worker's connection, reading the state main reads (issue 15):
+** main's read transaction began before the render key, so another state
+** means a writer committed since; this worker then claims nothing and
+** the others render. Each worker checks its own, beside main (on main,
+** one after the other, they were a tenth of a render after one new run). */
+static int join_snapshot(worker *w) {
+  char err[POD_ERRLEN], d[65];
+  return store_reopen(w->main_db, &w->s.db, err) == POD_OK &&
+         store_read_begin(w->s.db, d, err) == POD_OK && !strcmp(d, w->snap);
+}
+
 static void *worker_main(void *ud) {
   worker *w = ud;
   site *s = &w->s;
   int rc;
+  if (!join_snapshot(w)) {
+    store_close(s->db);
+    return NULL;   /* w->rc stays POD_OK */
+  }
   if ((rc = site_download_tables(s, w->err)) == POD_OK &&
       (rc = site_open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     render_sandbox_limits(s->sb, 0, s->template_memory);
     s->L = render_sandbox_state(s->sb);
-    if ((rc = site_run_pages(s, w->err)) == POD_OK) rc = study_pages(s, w->err);
+    /* the downloads (above) while main finds the study; after one new
+    ** run, a language beside main's first, then the run pages; in a full
+    ** render, main writes every language: the run pages are work enough
+    ** for the others, and two languages' big pages at once (boards of
+    ** 10,000 rows) raised its peak memory */
+    if (render_incr_reusing(s->incr)) {
+      if ((rc = wait_study(s, w->err)) == POD_OK)
+        rc = site_other_languages(s, w->content_dir, w->err);
+      render_board_rows_free(s->boards);   /* read by language pages only */
+      s->boards = NULL;
+    }
+    if (rc == POD_OK && (rc = site_run_pages(s, w->err)) == POD_OK &&
+        (rc = wait_study(s, w->err)) == POD_OK)
+      rc = study_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);
   w->rc = rc;
@@ -93,50 +194,28 @@ int site_jobs(store_db *db, const render_opts *opts) {
   return jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : (int)jobs;
 }
 
-/* Opens a connection per worker, each reading the state main reads
-** (issue 15): main's read transaction began before the render key, so a
-** worker whose state differs means a writer committed since, and the
-** render goes on with main's connection alone. Returns the threads. */
-int site_open_snapshots(site *s, worker *w, int n, const char *snap) {
-  char err[POD_ERRLEN], d[65];
-  for (int i = 0; i < n - 1; i++) {
-    w[i].s.db = NULL;
-    if (store_reopen(s->db, &w[i].s.db, err) ||
-        store_read_begin(w[i].s.db, d, err) || strcmp(d, snap)) {
-      for (int k = 0; k <= i; k++) store_close(w[k].s.db);
-      return 1;
-    }
-  }
-  return n;
-}
-
-/* Starts n - 1 workers copying what main shares with them (pairs, pareto:
-** read only), each with its connection from site_open_snapshots (the worker
-** closes it). A worker that cannot start leaves its runs to the others. */
-void site_start_workers(site *s, worker *w, int n, const char *share_dir,
-                        const char *langs, const char *const *dirs,
+/* Starts n - 1 workers copying what main shares with them (project,
+** kept boards: read only; the study later, wait_study). Each opens its
+** own connection and reads main's state in its thread (join_snapshot).
+** A worker that cannot start leaves its languages and runs to the
+** others. */
+void site_start_workers(site *s, worker *w, int n, const char *snap,
+                        const char *share_dir, const char *langs,
+                        const char *content_dir, const char *const *dirs,
                         int n_dirs) {
   for (int i = 0; i < n - 1; i++) {
-    store_db *own = w[i].s.db;
     memset(&w[i], 0, sizeof w[i]);
-    w[i].s.db = own;
+    w[i].main_db = s->db;
+    snprintf(w[i].snap, sizeof w[i].snap, "%s", snap);
     w[i].s.out = s->out;
     w[i].s.share = s->share;
     w[i].s.incr = s->incr;
     w[i].s.template_memory = s->template_memory;
-    /* main's study, read only: the worker renders its share of its pages */
     w[i].s.project = s->project;
-    w[i].s.study = s->study;
-    w[i].s.tables = s->tables;
-    w[i].s.n_tables = s->n_tables;
-    w[i].s.cmp_pages = s->cmp_pages;
-    w[i].s.n_cmp_pages = s->n_cmp_pages;
-    w[i].s.models = s->models;
-    w[i].s.n_models = s->n_models;
-    w[i].s.unit_row = s->unit_row;
-    w[i].s.jobs = s->jobs;
-    w[i].s.n_jobs = s->n_jobs;
+    w[i].s.keep = s->keep;
+    w[i].s.worker = 1;
     w[i].share_dir = share_dir;
+    w[i].content_dir = content_dir;
     w[i].langs = langs;
     w[i].dirs = dirs;
     w[i].n_dirs = n_dirs;
@@ -145,7 +224,6 @@ void site_start_workers(site *s, worker *w, int n, const char *share_dir,
     ** "ok" written then would hide its failure (TSan, make tsan) */
     w[i].rc = POD_OK;
     w[i].started = pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0;
-    if (!w[i].started) store_close(own);
   }
 }
 
@@ -156,6 +234,7 @@ int site_join_workers(site *s, worker *w, int n, int rc,
                       char err[POD_ERRLEN]) {
   int main_failed = rc && !s->stopped;
   if (rc) atomic_store(&s->share->stop, 1);
+  site_study_ready(s, rc);   /* no worker waits for a study forever */
   for (int i = 0; i < n - 1; i++) {
     if (!w[i].started) continue;
     pthread_join(w[i].thread, NULL);

@@ -12,6 +12,7 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,19 @@ static void add_html(pod_buf *html, const char *s) {
   }
 }
 
+/* cmark-gfm is not made for threads: its registry of extensions is a
+** global list whose "already registered" test is not guarded, and an
+** inline parse adds the extensions' characters ('~') to a global table
+** and removes them when done, so a page parsed beside another lost its
+** strikethrough (render threads load each language's course pages:
+** tests/t_incremental.c renders with three). Registering happens once;
+** parses take turns. */
+static pthread_mutex_t parsing = PTHREAD_MUTEX_INITIALIZER;
+
+static void register_extensions(void) {
+  cmark_gfm_core_extensions_ensure_registered();
+}
+
 int render_markdown(const char *name, const char *text, size_t n,
                     render_shortcode_fn fn, void *ud, pod_buf *html,
                     pod_buf *title, char err[POD_ERRLEN]) {
@@ -146,7 +160,9 @@ int render_markdown(const char *name, const char *text, size_t n,
   cmark_node *doc;
   char *out;
   int rc = POD_OK;
-  cmark_gfm_core_extensions_ensure_registered();
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, register_extensions);
+  pthread_mutex_lock(&parsing);
   p = cmark_parser_new(CMARK_OPT_DEFAULT);
   for (int i = 0; extensions[i]; i++) {
     cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
@@ -154,6 +170,7 @@ int render_markdown(const char *name, const char *text, size_t n,
   }
   cmark_parser_feed(p, text, n);
   doc = cmark_parser_finish(p);
+  pthread_mutex_unlock(&parsing);
   if (title) {
     for (cmark_node *c = cmark_node_first_child(doc); c;
          c = cmark_node_next(c))

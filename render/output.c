@@ -108,6 +108,7 @@ struct render_out {
   job *head, *tail;
   size_t queued;
   int n_queued;       /* files in the queue */
+  uint64_t backlog;   /* bytes to write or copy in the queue */
   int idle;           /* the writer waits for work */
   int closing;
   int rc;             /* the writer's first failure, its message in werr */
@@ -380,7 +381,9 @@ int render_out_open(const render_opts *opts, const char *key,
   o->target = pod_xstrdup(t);
   o->tmp = pod_xstrdup(tmp);
   o->stale = stale;
-  o->old_files = out_count_files(t);
+  /* an intact live site's marker says how many files it has: counting
+  ** them read every folder (a few % of a render after one new run) */
+  if ((o->old_files = out_intact_files(t)) < 0) o->old_files = out_count_files(t);
   o->intact = out_live_intact(t);
   snprintf(o->key, sizeof o->key, "%s", key);
   pthread_mutex_init(&o->mu, NULL);
@@ -545,6 +548,7 @@ static void *writer(void *ud) {
     }
     o->head = o->tail = NULL;
     o->n_queued = 0;
+    o->backlog = 0;
     rc = o->rc;
     pthread_mutex_unlock(&o->mu);
     for (j = batch; j; j = j->next) {
@@ -616,10 +620,14 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
     o->tail = j;
     o->queued += n;
     o->n_queued++;
+    /* a range copied is work for the writer though its job is small: the
+    ** unchanged runs' downloads (tens of MB) waited for 32 more files,
+    ** then held up the end of a render after one new run */
+    o->backlog += part == PART_COPY ? ((const uint64_t *)data)[1] : n;
     /* a busy writer takes the queue when it is done; an idle one is woken
     ** for a batch, not for each page (a wake-up per page was ~5% of a
     ** render's CPU in futex calls and task switches) */
-    if (o->idle && (o->n_queued >= WAKE_FILES || o->queued >= WAKE_BYTES)) {
+    if (o->idle && (o->n_queued >= WAKE_FILES || o->backlog >= WAKE_BYTES)) {
       o->idle = 0;
       pthread_cond_signal(&o->work);
     }

@@ -32,6 +32,9 @@ int out_live_intact(const char *target);
 /* 1 when the folder at p (not a link) holds a live site's marker whose
 ** folder times and top entries still hold (output.c's standby). */
 int out_tree_intact(const char *p);
+/* As out_tree_intact, the files its marker counts (what out_count_files
+** finds below an intact tree, without reading every folder), else -1. */
+long out_intact_files(const char *p);
 /* 1 when p is a folder (not a link) that podium made (its marker) and
 ** this process may change: a standby may be removed or taken. */
 int out_tree_ours(const char *p);

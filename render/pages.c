@@ -675,6 +675,13 @@ static int group_entry(const store_row *row, void *ud) {
   return 0;
 }
 
+/* A board's rows, read once per thread (render_board_rows_get). */
+static int board_rows(site *s, const char *scope, int64_t metric_id,
+                      const store_rows **rows, char err[POD_ERRLEN]) {
+  return render_board_rows_get(&s->boards, s->keep, s->worker, s->db, s->prim,
+                               s->n_prim, scope, metric_id, rows, err);
+}
+
 /* Pushes the groups of a board (see group_entry; limit as there); a
 ** scope's primary board comes with the cost columns, and then sets
 ** board.primary and board.costs (each {metric, unit}, those with a
@@ -695,8 +702,7 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   g.from = from;
   g.to = to;
   board_idx = lua_absindex(L, board_idx);
-  if ((rc = render_board_rows_get(&s->boards, s->keep, s->db, s->prim, s->n_prim,
-                                  scope, metric_id, &rows, err)))
+  if ((rc = board_rows(s, scope, metric_id, &rows, err)))
     return rc;
   lua_newtable(L);
   rc = store_rows_each(rows, group_entry, &g);
@@ -745,9 +751,8 @@ static int page_board(const store_row *row, void *ud) {
   char (*fps)[RENDER_FP_LEN + 1] = NULL;
   long pages;
   int rc;
-  if ((rc = render_board_rows_get(&s->boards, s->keep, s->db, s->prim, s->n_prim,
-                                  scope, store_row_int(row, "metric_id", 0), &rows,
-                                  w->err)))
+  if ((rc = board_rows(s, scope, store_row_int(row, "metric_id", 0), &rows,
+                       w->err)))
     return rc;
   pages = store_rows_count(rows) ? ((long)store_rows_count(rows) +
                                     LIST_ROWS - 1) / LIST_ROWS : 1;

@@ -180,7 +180,7 @@ static void board_rows_trim(render_board_rows *newest) {
 }
 
 int render_board_rows_get(render_board_rows **cache, board_keep *keep,
-                          store_db *db,
+                          int worker, store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
                           const store_rows **out, char err[POD_ERRLEN]) {
@@ -193,7 +193,8 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
       return POD_OK;
     }
   /* the live site's rows when none of the scope's runs changed */
-  store_rows *rows = board_keep_take(keep, scope, metric_id, primary);
+  store_rows *rows = worker ? board_keep_peek(keep, scope, metric_id, primary)
+                            : board_keep_take(keep, scope, metric_id, primary);
   if (!rows) {
     rows = store_rows_new();
     rc = primary ? store_each_primary_entry(db, scope, metric_id,
@@ -201,7 +202,7 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
                  : store_each_leaderboard_entry(db, scope, metric_id,
                                                 store_rows_add, rows, err);
   }
-  if (rc == POD_OK)   /* for the next render */
+  if (rc == POD_OK && !worker)   /* for the next render: main notes all */
     rc = board_keep_note(keep, scope, metric_id, primary, rows, err);
   if (rc) {
     store_rows_free(rows);

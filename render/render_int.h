@@ -228,12 +228,14 @@ extern const render_cost render_costs[RENDER_N_COSTS];
 ** board (which may release older boards: the cache keeps about
 ** render_board_rows_kept rows, so a 100,000-run registry's boards are
 ** asked again rather than all held); render_board_rows_free releases
-** all. */
+** all. keep (may be NULL): the boards kept by the last render; main
+** takes from it and notes every board it reads, a worker (worker set)
+** only peeks (board_keep.h). */
 extern size_t render_board_rows_kept;
 typedef struct render_board_rows render_board_rows;
 typedef struct board_keep board_keep;   /* board_keep.h */
 int render_board_rows_get(render_board_rows **cache, board_keep *keep,
-                          store_db *db,
+                          int worker, store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
                           const store_rows **out, char err[POD_ERRLEN]);

@@ -465,7 +465,7 @@ static int board_downloads(const store_row *row, void *ud) {
   const store_rows *rows = NULL;   /* walked twice on a primary board */
   int rc;
   render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
-  rc = render_board_rows_get(b->boards, b->keep, b->db, b->prim, b->n_prim,
+  rc = render_board_rows_get(b->boards, b->keep, 0, b->db, b->prim, b->n_prim,
                              scope, id, &rows, b->err);
   if (rc) {
     pod_buf_free(&name);

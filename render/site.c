@@ -141,7 +141,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   /* one state for the whole render: the key and every page (workers
-  ** join it in site_open_snapshots) */
+  ** join it, jobs.c) */
   if ((rc = store_read_begin(db, snap, err))) return rc;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, snap, key, err)))
@@ -171,18 +171,14 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   s.incr = incr;
   store_read_forget(db);   /* the state rows the keys and incr read */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
-  s.values = run_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
-  if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
-      (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
-                                err)) == POD_OK &&
-      (rc = study_find(&s, err)) == POD_OK)
-    rc = site_find_paretos(&s);
-  if (rc == POD_OK && (jobs = site_jobs(db, opts)) > 1) {
+  /* the workers start at once: downloads and run pages need no study */
+  if ((jobs = site_jobs(db, opts)) > 1) {
     atomic_init(&share.next, 0);
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);
+    atomic_init(&share.next_lang, 1);
     share.n_runs = LONG_MAX;   /* until counted: never stop early */
     {
       char ignored[POD_ERRLEN];
@@ -191,17 +187,28 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
         share.n_runs = runs;
     }
     atomic_init(&share.stop, 0);
+    pthread_mutex_init(&share.lock, NULL);
+    pthread_cond_init(&share.cond, NULL);
+    share.study_ready = 0;
+    share.main = &s;
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
-    if ((jobs = site_open_snapshots(&s, workers, jobs, snap)) > 1)
-      site_start_workers(&s, workers, jobs, opts->share_dir, langs, dirs,
-                         n_dirs);
+    site_start_workers(&s, workers, jobs, snap, opts->share_dir, langs,
+                       opts->content_dir, dirs, n_dirs);
   }
-  for (int k = 0; rc == POD_OK && k < s.n_langs; k++) {
-    site_use_language(&s, k);
-    if ((rc = site_course_load(&s, opts->content_dir, err))) break;
-    if (k == 0) rc = site_page_chooser(&s, err);
-    if (rc == POD_OK) rc = site_language_pages(&s, err);
+  s.values = run_keep_open(incr, render_out_target(s.out), s.out);
+  if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
+      (rc = render_primary_list(db, opts->project, &s.prim, &s.n_prim,
+                                err)) == POD_OK &&
+      (rc = study_find(&s, err)) == POD_OK)
+    rc = site_find_paretos(&s);
+  site_study_ready(&s, rc);
+  if (rc == POD_OK) {   /* the first language's; the others as claimed */
+    site_use_language(&s, 0);
+    if ((rc = site_course_load(&s, opts->content_dir, err)) == POD_OK &&
+        (rc = site_page_chooser(&s, err)) == POD_OK &&
+        (rc = site_language_pages(&s, err)) == POD_OK)
+      rc = site_other_languages(&s, opts->content_dir, err);
   }
   /* the downloads before this thread's run pages: the workers render
   ** run pages meanwhile, and the last of them end together (the
@@ -209,8 +216,6 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (rc == POD_OK)
     rc = render_board_downloads(db, opts->project, &s.boards, s.keep, s.out,
                                 err);
-  /* every board is read: their rows go out for the next render */
-  if (rc == POD_OK) rc = board_keep_end(s.keep, err);
   if (rc == POD_OK) rc = site_download_tables(&s, err);
   /* no page of this thread reads a board's rows from here on: they go
   ** before the run pages, the render's peak */
@@ -220,6 +225,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (rc == POD_OK) rc = study_pages(&s, err);
   if (workers)   /* before the tree is committed or removed */
     rc = site_join_workers(&s, workers, jobs, rc, err);
+  /* every board is read, and no worker peeks at the kept ones any more:
+  ** their rows go out for the next render */
+  if (rc == POD_OK) rc = board_keep_end(s.keep, err);
   /* every page is made: the study goes before the manifest is sorted and
   ** written (the end of a render was its peak) */
   study_free(&s);
@@ -230,6 +238,10 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     pod_buf_free(&workers[i].s.manifest_all);
   }
   free(workers);
+  if (s.share) {
+    pthread_mutex_destroy(&share.lock);
+    pthread_cond_destroy(&share.cond);
+  }
   if (rc) {
     render_out_abort(s.out);
     goto done;

@@ -27,16 +27,25 @@
 
 /* The pages being shared out: the next chunk of runs not yet claimed (a
 ** thread renders its runs in every language), the next study job
-** (study_job); n_runs: when a claim starts past them, every run is
-** someone's and the walk stops; tables: the whole-registry downloads are claimed (by a
-** worker as it starts, else by main after its language pages); stop: a
-** thread failed, the others give up. */
+** (study_job), the next language; n_runs: when a claim starts past them,
+** every run is someone's and the walk stops; tables: the whole-registry
+** downloads are claimed (by a worker as it starts, else by main after
+** its language pages); stop: a thread failed, the others give up.
+** Workers start before main has found the study: they render downloads
+** and run pages, then wait for it (study_ready, under lock) before
+** languages and study pages. */
 typedef struct run_share {
   atomic_long next;
   atomic_long next_job;
   atomic_int tables;
+  atomic_int next_lang;   /* the next language to claim (0 is main's) */
   atomic_int stop;
   long n_runs;       /* the runs the walk gives: past them, all are claimed */
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int study_ready;   /* main's study, primaries and Pareto pages are found */
+  const struct site *main;   /* what workers copy then (read only) */
+  store_memos memos;         /* main's connection's, lent then */
 } run_share;
 
 /* One model (and variant): its units in the study's order (units[0] is
@@ -108,7 +117,11 @@ typedef struct site {
   long run_index, chunk_start, chunk_end;   /* this thread's claim */
   int stopped;       /* gave up because another thread failed */
   const render_incr *incr;  /* main's, read only: what may be reused */
-  board_keep *keep;  /* main's: boards' rows kept between renders (NULL in workers) */
+  board_keep *keep;  /* main's: boards' rows kept between renders;
+                     ** workers only peek (board_keep_peek) */
+  int worker;        /* a worker thread: notes no board, takes none */
+  int study_taken;   /* a worker has main's study (jobs.c, wait_study) */
+  int next_lang;     /* without share: the next language to write */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
@@ -241,7 +254,9 @@ int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
 int site_download_tables(site *s, char err[POD_ERRLEN]);
 typedef struct worker {
   site s;            /* its own db, sandbox, catalogs and buffers */
-  const char *share_dir, *langs, *const *dirs;
+  const store_db *main_db;   /* whose file the worker opens again */
+  char snap[65];     /* main's state (store_read_begin's digest) */
+  const char *share_dir, *langs, *content_dir, *const *dirs;
   int n_dirs;
   pthread_t thread;
   int started;       /* main's alone: the worker never touches it */
@@ -250,12 +265,19 @@ typedef struct worker {
 } worker;
 /* How many threads render: opts->jobs, PODIUM_JOBS, else the CPUs. */
 int site_jobs(store_db *db, const render_opts *opts);
-/* A connection per worker on main's snapshot snap; returns the threads
-** that can run (1: main alone). */
-int site_open_snapshots(site *s, worker *w, int n, const char *snap);
-void site_start_workers(site *s, worker *w, int n, const char *share_dir,
-                        const char *langs, const char *const *dirs,
+/* Starts n - 1 workers, each on its own connection to main's state snap
+** (a worker that reads another claims nothing). */
+void site_start_workers(site *s, worker *w, int n, const char *snap,
+                        const char *share_dir, const char *langs,
+                        const char *content_dir, const char *const *dirs,
                         int n_dirs);
+/* Main: its study is found (rc POD_OK) or never will be; wakes the
+** workers waiting for it. Idempotent. */
+void site_study_ready(site *s, int rc);
+/* The language pages of the languages after the first (main writes the
+** first, and the language chooser), each by the thread that claims it. */
+int site_other_languages(site *s, const char *content_dir,
+                         char err[POD_ERRLEN]);
 /* Joins the workers: main's failure (rc), else the first worker's. Their
 ** manifests stay in w[i].s for main to write, then to free. */
 int site_join_workers(site *s, worker *w, int n, int rc,

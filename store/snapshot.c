@@ -40,12 +40,7 @@ int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]) {
     goto fail;
   }
   db_reset(st);
-  store_rows_free(db->boards_memo);
-  store_rows_free(db->counts_memo);
-  store_rows_free(db->envs_memo);
-  db->boards_memo = db->counts_memo = db->envs_memo = NULL;
-  store_read_forget(db);
-  db->run_counts_read = 0;
+  store_memos_drop(db);
   db->reading = 1;
   return POD_OK;
 fail:
@@ -53,17 +48,58 @@ fail:
   return rc;
 }
 
-void store_read_end(store_db *db) {
-  if (db) {
-    store_rows_free(db->boards_memo);
-    store_rows_free(db->counts_memo);
-    store_rows_free(db->envs_memo);
-    db->boards_memo = db->counts_memo = db->envs_memo = NULL;
-    store_read_forget(db);
-    free(db->run_counts);
+void store_memos_drop(store_db *db) {
+  store_rows **memo[] = {&db->boards_memo, &db->counts_memo, &db->envs_memo};
+  for (int i = 0; i < 3; i++) {
+    if (!(db->borrowed & (1 << i))) store_rows_free(*memo[i]);
+    *memo[i] = NULL;
+  }
+  store_read_forget(db);
+  if (db->borrowed & MEMO_RUN_COUNTS) {   /* never written through */
     db->run_counts = NULL;
     db->n_run_counts = db->cap_run_counts = 0;
-    db->run_counts_read = 0;
+  }
+  db->run_counts_read = 0;
+  db->borrowed = 0;
+}
+
+void store_read_lend(const store_db *from, store_memos *out) {
+  memset(out, 0, sizeof *out);
+  if (!from->reading) return;
+  out->boards = from->boards_memo;
+  out->counts = from->counts_memo;
+  out->envs = from->envs_memo;
+  if (from->run_counts_read) {
+    out->run_counts = (const int64_t(*)[2])from->run_counts;
+    out->n_run_counts = from->n_run_counts;
+    out->run_counts_read = 1;
+  }
+}
+
+void store_read_borrow(store_db *db, const store_memos *m) {
+  store_rows **memo[] = {&db->boards_memo, &db->counts_memo, &db->envs_memo};
+  const store_rows *const theirs[] = {m->boards, m->counts, m->envs};
+  if (!db->reading) return;
+  for (int i = 0; i < 3; i++)
+    if (!*memo[i] && theirs[i]) {   /* walked only: never changed */
+      *memo[i] = (store_rows *)theirs[i];
+      db->borrowed |= 1 << i;
+    }
+  if (!db->run_counts_read && m->run_counts_read) {
+    if (!(db->borrowed & MEMO_RUN_COUNTS)) free(db->run_counts);
+    db->run_counts = (int64_t(*)[2])m->run_counts;
+    db->n_run_counts = db->cap_run_counts = m->n_run_counts;
+    db->run_counts_read = 1;
+    db->borrowed |= MEMO_RUN_COUNTS;
+  }
+}
+
+void store_read_end(store_db *db) {
+  if (db) {
+    store_memos_drop(db);
+    free(db->run_counts);   /* NULL when it was borrowed */
+    db->run_counts = NULL;
+    db->n_run_counts = db->cap_run_counts = 0;
     db->reading = 0;
   }
   if (db && store_in_tx(db))

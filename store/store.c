@@ -454,11 +454,8 @@ void store_close(store_db *db) {
   free(db->metrics);
   free(db->held);
   free(db->held_runs);
-  store_rows_free(db->boards_memo);
-  store_rows_free(db->counts_memo);
-  store_rows_free(db->envs_memo);
-  store_read_forget(db);
-  free(db->run_counts);
+  store_memos_drop(db);
+  free(db->run_counts);   /* its own: a borrowed one was dropped above */
   if (db->pg) pgc_close(db->pg);
   else sqlite3_close(db->conn);
   free(db->path);

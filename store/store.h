@@ -84,6 +84,23 @@ int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
 ** incremental render each walk them); this gives that memory back. */
 void store_read_forget(store_db *db);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
+/* What a connection inside a read has read once (the boards, counts,
+** environments, runs' measurement counts): another connection reading
+** the same state (their digests agree) may walk them too. A render's
+** main thread lends its own when it has found the study; its workers
+** borrow them then, instead of each asking SQL again. */
+typedef struct store_memos {
+  const struct store_rows *boards, *counts, *envs;
+  const int64_t (*run_counts)[2];
+  size_t n_run_counts;
+  int run_counts_read;
+} store_memos;
+/* Called in from's thread: what from has read so far (borrowed from
+** from until it ends its read or is closed). */
+void store_read_lend(const store_db *from, store_memos *out);
+/* db walks those of m it has not read itself, read only, until its read
+** ends; from's read must last longer. Any thread. */
+void store_read_borrow(store_db *db, const store_memos *m);
 /* A walk whose callback never returns (render/runs.c: a page out of Lua
 ** memory unwinds through it) leaves its statement busy. store_walks_mark
 ** notes the walks in progress; store_walks_abandon resets those begun

@@ -111,6 +111,7 @@ struct store_db {
   int64_t (*run_counts)[2];   /* (run, measurements) by run (Q_RUN_COUNTS) */
   size_t n_run_counts, cap_run_counts;
   int run_counts_read;
+  int borrowed;   /* MEMO_* bits: those memos are another connection's */
   size_t n_minfo;
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
@@ -258,6 +259,11 @@ int store_fail(store_db *db, char err[POD_ERRLEN]);
 /* Steps st to the end, calling fn for each row. */
 int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]);
+
+/* The memos a connection may borrow (store_read_borrow). */
+enum { MEMO_BOARDS = 1, MEMO_COUNTS = 2, MEMO_ENVS = 4, MEMO_RUN_COUNTS = 8 };
+/* Frees db's own memos, forgets the borrowed ones (snapshot.c). */
+void store_memos_drop(store_db *db);
 
 /* Statement q (no parameters) inside a snapshot: read once into *memo
 ** and walked again from there; outside one, walked as it is. */
