@@ -199,24 +199,32 @@ int render_out_current(const char *target, const char *key, long *out_files) {
   return yes;
 }
 
+/* The number after "\n<field> " in a marker's text, else -1. */
+static long marker_number(const char *text, const char *field) {
+  const char *at = strstr(text, field);
+  long n = -1;
+  if (!at || sscanf(at + strlen(field), "%ld", &n) != 1) return -1;
+  return n;
+}
+
+/* The folder at p (not a link) holds our marker, the marker's folder
+** times still hold and its top as many entries: nothing was added or
+** removed below it since it was the live site. Its files, else -1. */
 long out_intact_files(const char *p) {
   char marker[PATH_MAX], ignored[POD_ERRLEN];
   pod_buf text = POD_BUF_INIT;
   struct stat st;
-  const char *top;
-  long entries = -1, files = -1;
-  int yes = lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-            out_join(marker, p, OUT_MARKER, ignored) == POD_OK &&
-            pod_file_read(marker, &text, ignored) == POD_OK &&
-            !strncmp(text.data, "podium\nkey ", 11) &&
-            sscanf(strstr(text.data, "\nfiles ") ? strstr(text.data, "\nfiles ") + 7
-                                                 : "", "%ld", &files) == 1 &&
-            strstr(text.data, "\ndir ") &&
-            (top = strstr(text.data, "\ntop ")) &&
-            sscanf(top + 5, "%ld", &entries) == 1 &&
-            entries == out_count_entries(p) && out_dirs_same(p, text.data);
+  long files = -1, top;
+  if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+      out_join(marker, p, OUT_MARKER, ignored) == POD_OK &&
+      pod_file_read(marker, &text, ignored) == POD_OK &&
+      !strncmp(text.data, "podium\nkey ", 11) && strstr(text.data, "\ndir ") &&
+      (top = marker_number(text.data, "\ntop ")) >= 0 &&
+      top == out_count_entries(p) &&
+      out_dirs_same(p, text.data))
+    files = marker_number(text.data, "\nfiles ");
   pod_buf_free(&text);
-  return yes ? files : -1;
+  return files;
 }
 
 int out_tree_intact(const char *p) { return out_intact_files(p) >= 0; }
