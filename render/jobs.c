@@ -51,12 +51,11 @@ int site_download_tables(site *s, char err[POD_ERRLEN]) {
   return render_download_tables(s->db, s->out, s->incr, err);
 }
 
-/* The next language after the first, or n_langs when none is left. */
-static int claim_language(site *s) {
-  if (!s->share) {
-    if (s->next_lang < 1) s->next_lang = 1;
-    return s->next_lang++;
-  }
+/* The next language this thread writes after language k: the one after
+** k without other threads, else the next none has claimed; n_langs when
+** none is left. */
+static int claim_language(site *s, int k) {
+  if (!s->share) return k + 1;
   if (atomic_load(&s->share->stop)) return s->n_langs;
   return atomic_fetch_add(&s->share->next_lang, 1);
 }
@@ -66,8 +65,8 @@ static int claim_language(site *s) {
 ** one-language renders. */
 int site_other_languages(site *s, const char *content_dir,
                          char err[POD_ERRLEN]) {
-  int k, rc = POD_OK;
-  while (rc == POD_OK && (k = claim_language(s)) < s->n_langs) {
+  int k = 0, rc = POD_OK;
+  while (rc == POD_OK && (k = claim_language(s, k)) < s->n_langs) {
     site_use_language(s, k);
     if ((rc = site_course_load(s, content_dir, err)) == POD_OK)
       rc = site_language_pages(s, err);
@@ -94,7 +93,6 @@ void site_study_ready(site *s, int rc) {
 static int wait_study(site *s, char err[POD_ERRLEN]) {
   run_share *sh = s->share;
   const site *m;
-  if (s->study_taken) return POD_OK;
   pthread_mutex_lock(&sh->lock);
   while (!sh->study_ready) pthread_cond_wait(&sh->cond, &sh->lock);
   pthread_mutex_unlock(&sh->lock);
@@ -120,7 +118,6 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
   s->pareto = m->pareto;
   s->pareto_scopes = m->pareto_scopes;
   s->n_pareto = m->n_pareto;
-  s->study_taken = 1;
   return POD_OK;
 }
 
@@ -154,14 +151,14 @@ static void *worker_main(void *ud) {
     ** render, main writes every language: the run pages are work enough
     ** for the others, and two languages' big pages at once (boards of
     ** 10,000 rows) raised its peak memory */
-    if (render_incr_reusing(s->incr)) {
-      if ((rc = wait_study(s, w->err)) == POD_OK)
-        rc = site_other_languages(s, w->content_dir, w->err);
+    int langs = render_incr_reusing(s->incr);
+    if (langs && (rc = wait_study(s, w->err)) == POD_OK) {
+      rc = site_other_languages(s, w->content_dir, w->err);
       render_board_rows_free(s->boards);   /* read by language pages only */
       s->boards = NULL;
     }
     if (rc == POD_OK && (rc = site_run_pages(s, w->err)) == POD_OK &&
-        (rc = wait_study(s, w->err)) == POD_OK)
+        (langs || (rc = wait_study(s, w->err)) == POD_OK))
       rc = study_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);

@@ -382,9 +382,14 @@ int render_out_open(const render_opts *opts, const char *key,
   o->tmp = pod_xstrdup(tmp);
   o->stale = stale;
   /* an intact live site's marker says how many files it has: counting
-  ** them read every folder (a few % of a render after one new run) */
-  if ((o->old_files = out_intact_files(t)) < 0) o->old_files = out_count_files(t);
-  o->intact = out_live_intact(t);
+  ** them read every folder (a few % of a render after one new run); and
+  ** such a site is intact for render_out_live without a second look */
+  if ((o->old_files = out_intact_files(t)) >= 0) {
+    o->intact = 1;
+  } else {
+    o->old_files = out_count_files(t);
+    o->intact = out_live_intact(t);
+  }
   snprintf(o->key, sizeof o->key, "%s", key);
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->work, NULL);

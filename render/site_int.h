@@ -120,8 +120,6 @@ typedef struct site {
   board_keep *keep;  /* main's: boards' rows kept between renders;
                      ** workers only peek (board_keep_peek) */
   int worker;        /* a worker thread: notes no board, takes none */
-  int study_taken;   /* a worker has main's study (jobs.c, wait_study) */
-  int next_lang;     /* without share: the next language to write */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
