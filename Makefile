@@ -39,7 +39,7 @@ endif
 # Objects by layer, bottom up (calls go one way: cli -> ingest/render ->
 # analysis -> store -> SQLite).
 CORE_SRC   := core/err.c core/buf.c core/sha256.c core/fs.c core/num.c core/stats.c core/project.c core/method.c core/text.c core/json.c
-STORE_SRC  := store/store.c store/batch.c store/checkpoint.c store/env.c store/pending.c store/curves.c store/curve_read.c store/schema.c store/query.c store/rows.c store/check.c \
+STORE_SRC  := store/store.c store/batch.c store/checkpoint.c store/env.c store/pending.c store/curves.c store/curve_read.c store/schema.c store/query.c store/rows.c store/board_patch.c store/check.c \
               store/render_state.c \
               store/snapshot.c store/dialect.c store/db_pg.c store/pq.c store/copy.c
 ANALYSIS_SRC := analysis/curves.c analysis/compare.c analysis/compare_out.c analysis/study.c \

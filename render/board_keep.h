@@ -17,17 +17,21 @@ typedef struct board_keep board_keep;
 board_keep *board_keep_open(const render_incr *incr, const char *target,
                             render_out *out);
 /* The rows of board (scope, metric_id) from the live site's file when
-** its scope's fingerprint is the same and it was as primary; a new
-** store_rows the caller frees, or NULL: read them from the registry.
-** k may be NULL. */
+** it was as primary and its scope's fingerprint is the same; or, when a
+** few of the scope's runs changed since, its rows then, with those runs
+** in *changed (by id, *n_changed of them; the caller frees it) for
+** store_board_patch. A new store_rows the caller frees, or NULL: read
+** them from the registry. k may be NULL. */
 store_rows *board_keep_take(board_keep *k, const char *scope,
-                            int64_t metric_id, int primary);
+                            int64_t metric_id, int primary,
+                            int64_t **changed, size_t *n_changed);
 /* As board_keep_take, for a thread other than main's: takes nothing
 ** (board_keep_was_taken is main's) and writes nothing. It reads only
 ** what main never changes before board_keep_end, which main calls once
 ** the workers are joined. */
 store_rows *board_keep_peek(const board_keep *k, const char *scope,
-                            int64_t metric_id, int primary);
+                            int64_t metric_id, int primary,
+                            int64_t **changed, size_t *n_changed);
 /* Writes a board's rows to this render's file (once a board). */
 int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
                     int primary, const store_rows *rows,

@@ -83,6 +83,7 @@ typedef struct run_scope {  /* a runs row of Q_STATE, until scopes are hashed */
 typedef struct scope_fp {   /* what a scope's boards are made of */
   char *scope;
   unsigned char fp[32];
+  size_t first, n;          /* its runs in scope_runs */
 } scope_fp;
 
 struct render_incr {
@@ -100,6 +101,7 @@ struct render_incr {
   size_t n_rs, cap_rs;
   scope_fp *scopes;        /* by scope */
   size_t n_scopes;
+  render_scope_run *scope_runs;   /* by scope, then id */
 };
 
 static uint64_t hash_rel(const char *s) {
@@ -250,6 +252,8 @@ static int cmp_run_scope(const void *a, const void *b) {
 ** measurements and tracker results (board_keep.c). */
 static void hash_scopes(render_incr *in) {
   if (in->n_rs) qsort(in->rs, in->n_rs, sizeof *in->rs, cmp_run_scope);
+  in->scope_runs = pod_xmalloc((in->n_rs ? in->n_rs : 1) *
+                               sizeof *in->scope_runs);
   for (size_t i = 0; i < in->n_rs;) {
     pod_sha256 h;
     char hex[65];
@@ -257,6 +261,8 @@ static void hash_scopes(render_incr *in) {
     pod_sha256_init(&h);
     pod_sha256_update(&h, "scope rows 1", 13);
     for (; j < in->n_rs && !strcmp(in->rs[j].scope, in->rs[i].scope); j++) {
+      in->scope_runs[j].id = in->rs[j].id;   /* its fp: render_incr_open */
+      memcpy(in->scope_runs[j].fp, in->rs[j].d, sizeof in->scope_runs[j].fp);
       pod_sha256_update(&h, &in->rs[j].id, sizeof in->rs[j].id);
       pod_sha256_update(&h, in->rs[j].d, sizeof in->rs[j].d);
       render_incr_feed(in, in->rs[j].id, &h);
@@ -265,6 +271,8 @@ static void hash_scopes(render_incr *in) {
     in->scopes = pod_xrealloc(in->scopes, (in->n_scopes + 1) *
                                               sizeof *in->scopes);
     in->scopes[in->n_scopes].scope = in->rs[i].scope;   /* taken */
+    in->scopes[in->n_scopes].first = i;
+    in->scopes[in->n_scopes].n = j - i;
     hex_to_bytes(hex, in->scopes[in->n_scopes++].fp);
     for (size_t k = i + 1; k < j; k++) free(in->rs[k].scope);
     i = j;
@@ -274,20 +282,30 @@ static void hash_scopes(render_incr *in) {
   in->n_rs = in->cap_rs = 0;
 }
 
-int render_incr_scope_fp(const render_incr *in, const char *scope,
-                         unsigned char fp[32]) {
+static const scope_fp *find_scope(const render_incr *in, const char *scope) {
   size_t lo = 0, hi = in->n_scopes;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(in->scopes[mid].scope, scope);
-    if (!c) {
-      memcpy(fp, in->scopes[mid].fp, 32);
-      return 1;
-    }
+    if (!c) return &in->scopes[mid];
     if (c < 0) lo = mid + 1;
     else hi = mid;
   }
-  return 0;
+  return NULL;
+}
+
+int render_incr_scope_fp(const render_incr *in, const char *scope,
+                         unsigned char fp[32]) {
+  const scope_fp *sc = find_scope(in, scope);
+  if (sc) memcpy(fp, sc->fp, 32);
+  return sc != NULL;
+}
+
+size_t render_incr_scope_runs(const render_incr *in, const char *scope,
+                              const render_scope_run **runs) {
+  const scope_fp *sc = find_scope(in, scope);
+  *runs = sc ? in->scope_runs + sc->first : NULL;
+  return sc ? sc->n : 0;
 }
 
 /* Loads dir's manifest into m when it was written with base; 1 if so. */
@@ -375,6 +393,15 @@ int render_incr_open(store_db *db, const char *base, const char *target,
     pod_sha256_hex(&h, hex);
     hex_to_bytes_n(hex, in->rows_fp[i], 16);
   }
+  /* a run's fingerprint for its boards: its row's digest (hash_scopes)
+  ** and its rows' (two SHA-256 digests: their XOR changes with either) */
+  for (size_t i = 0; i < in->n_scopes; i++)
+    for (size_t k = 0; k < in->scopes[i].n; k++) {
+      render_scope_run *r = &in->scope_runs[in->scopes[i].first + k];
+      unsigned char rows[16];
+      render_incr_rows_fp(in, r->id, rows);
+      for (int b = 0; b < 16; b++) r->fp[b] ^= rows[b];
+    }
   if (*base) load_manifest(&in->live, in->base, target);
   return POD_OK;
 }
@@ -392,6 +419,7 @@ void render_incr_free(render_incr *in) {
   free(in->rs);
   for (size_t i = 0; i < in->n_scopes; i++) free(in->scopes[i].scope);
   free(in->scopes);
+  free(in->scope_runs);
   free(in);
 }
 

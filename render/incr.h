@@ -40,6 +40,16 @@ void render_incr_feed(const render_incr *in, int64_t run, pod_sha256 *h);
 ** theirs: render_incr_feed) into fp; 0 when no run has that scope. */
 int render_incr_scope_fp(const render_incr *in, const char *scope,
                          unsigned char fp[32]);
+/* The runs of scope by id, each with the fingerprint of what its rows
+** on the scope's boards are made of (its row, render_incr_feed): a board
+** kept from the last render is patched with the runs whose fingerprint
+** changed (board_keep.c). Their count; *runs lent, NULL when none. */
+typedef struct render_scope_run {
+  int64_t id;
+  unsigned char fp[16];
+} render_scope_run;
+size_t render_incr_scope_runs(const render_incr *in, const char *scope,
+                              const render_scope_run **runs);
 /* A run page's fingerprint from its store_each_run row. */
 void render_incr_run_fp(const render_incr *in, const store_row *run,
                         char fp[RENDER_FP_LEN + 1]);

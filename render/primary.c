@@ -192,9 +192,23 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
       *out = b->rows;
       return POD_OK;
     }
-  /* the live site's rows when none of the scope's runs changed */
-  store_rows *rows = worker ? board_keep_peek(keep, scope, metric_id, primary)
-                            : board_keep_take(keep, scope, metric_id, primary);
+  /* the live site's rows when none of the scope's runs changed, patched
+  ** when a few did */
+  int64_t *changed;
+  size_t n_changed;
+  store_rows *rows = worker ? board_keep_peek(keep, scope, metric_id, primary,
+                                              &changed, &n_changed)
+                            : board_keep_take(keep, scope, metric_id, primary,
+                                              &changed, &n_changed);
+  if (rows && n_changed) {
+    store_rows *kept = rows;
+    rc = store_board_patch(db, scope, metric_id, primary, kept, changed,
+                           n_changed, &rows, err);
+    store_rows_free(kept);
+    if (rc == POD_EINTERNAL) rc = POD_OK;   /* other columns: read it */
+  }
+  free(changed);
+  if (rc) return rc;
   if (!rows) {
     rows = store_rows_new();
     rc = primary ? store_each_primary_entry(db, scope, metric_id,

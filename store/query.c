@@ -65,21 +65,27 @@
 ** first (CROSS JOIN): SQLite copied the whole view, every tracker cell
 ** of the registry, for each board, and an incremental render reads the
 ** boards of a new run's scope only. */
-#define BOARD_ARM(c, unit, m, k)                                           \
+#define BOARD_ARM_OF(c, m, RUNS)                                           \
   " UNION ALL SELECT w.run_id, w." #c ", NULL, NULL, NULL, " m " "         \
   "FROM metrics mt CROSS JOIN runs rs CROSS JOIN tracker_results w "       \
   "WHERE mt.id = ?2 "                                                      \
-  "AND mt.name = '" #c "' AND rs.scope = ?1 AND w.run_id = rs.id "         \
+  "AND mt.name = '" #c "' AND " RUNS " AND w.run_id = rs.id "              \
   "AND w." #c " IS NOT NULL"
-#define BOARD_SOURCE                                                       \
+/* the runs a board reads: its scope's, or one of them (?3: a board
+** patched after a few runs changed, store_board_patch) */
+#define SCOPE_RUNS "rs.scope = ?1"
+#define ONE_RUN "rs.scope = ?1 AND rs.id = ?3"
+#define BOARD_ARM(c, unit, m, k) BOARD_ARM_OF(c, m, SCOPE_RUNS)
+#define BOARD_RUN_ARM(c, unit, m, k) BOARD_ARM_OF(c, m, ONE_RUN)
+#define BOARD_SOURCE(RUNS, ARM)                                            \
   "(SELECT x.run_id AS run_id, x.value AS value, "                         \
   "  x.batch_size AS batch_size, x.sequence_length AS sequence_length, "   \
   "  x.split AS split, x.method AS method "                                \
-  "FROM runs rs CROSS JOIN measurements x WHERE rs.scope = ?1 "           \
+  "FROM runs rs CROSS JOIN measurements x WHERE " RUNS                     \
   "  AND x.run_id = rs.id "                                                \
   "  AND x.metric_id = ?2 AND x.epoch IS NULL AND x.step IS NULL"          \
-  TRACKER_COLUMNS(BOARD_ARM) ")"
-#define BOARD_SQL(DIR)                                                     \
+  TRACKER_COLUMNS(ARM) ")"
+#define BOARD_OF(DIR, SOURCE)                                              \
   "SELECT rank() OVER (PARTITION BY m.batch_size, m.sequence_length, "     \
   "                    m.split ORDER BY avg(m.value) " DIR ") AS rank, "   \
   "  r.id AS run_id, r.name AS name, r.model AS model, "                   \
@@ -87,9 +93,11 @@
   "  m.batch_size AS batch_size, m.sequence_length AS sequence_length, "   \
   "  m.split AS split, avg(m.value) AS value, count(*) AS n, "             \
   "  group_concat(DISTINCT m.method) AS method "                           \
-  "FROM " BOARD_SOURCE " m JOIN runs r ON r.id = m.run_id "                \
+  "FROM " SOURCE " m JOIN runs r ON r.id = m.run_id "                      \
   "GROUP BY m.run_id, m.batch_size, m.sequence_length, m.split "           \
   "ORDER BY m.batch_size, m.sequence_length, m.split, rank, r.model, r.id"
+#define BOARD_SQL(DIR) BOARD_OF(DIR, BOARD_SOURCE(SCOPE_RUNS, BOARD_ARM))
+#define BOARD_RUN_SQL(DIR) BOARD_OF(DIR, BOARD_SOURCE(ONE_RUN, BOARD_RUN_ARM))
 
 /* The primary ranking: a board's rows (BOARD_SQL) with each run's cost
 ** figures beside them, from one statement. A cost is the run's mean at
@@ -120,10 +128,12 @@
   "b.sequence_length IS NULL THEN (SELECT CASE WHEN count(DISTINCT "       \
   "coalesce(c.batch_size, -1) || ',' || coalesce(c.sequence_length, -1)) " \
   "= 1 THEN avg(c.value) END " COST_OF(c, wide) ") END) AS " #c
-#define PRIMARY_SQL(DIR)                                                   \
-  "SELECT b.*" COST_COLUMNS(COST_PICK) " FROM (" BOARD_SQL(DIR) ") b "     \
+#define PRIMARY_OF(BOARD)                                                  \
+  "SELECT b.*" COST_COLUMNS(COST_PICK) " FROM (" BOARD ") b "              \
   "ORDER BY b.batch_size, b.sequence_length, b.split, b.rank, b.model, "   \
   "  b.run_id"
+#define PRIMARY_SQL(DIR) PRIMARY_OF(BOARD_SQL(DIR))
+#define PRIMARY_RUN_SQL(DIR) PRIMARY_OF(BOARD_RUN_SQL(DIR))
 
 #define VALUE_NAME(c, unit, m, k) ", " #c
 #define SCOPE_HAS(c, unit, m, k)                                           \
@@ -392,6 +402,10 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
   [Q_PRIMARY_ASC] = PRIMARY_SQL("ASC"),
   [Q_PRIMARY_DESC] = PRIMARY_SQL("DESC"),
+  [Q_BOARD_RUN_ASC] = BOARD_RUN_SQL("ASC"),
+  [Q_BOARD_RUN_DESC] = BOARD_RUN_SQL("DESC"),
+  [Q_PRIMARY_RUN_ASC] = PRIMARY_RUN_SQL("ASC"),
+  [Q_PRIMARY_RUN_DESC] = PRIMARY_RUN_SQL("DESC"),
   [Q_ALL_MEASUREMENTS] = ALL_MEASUREMENTS_SQL(""),
   [Q_RUN_ALL_MEASUREMENTS] = ALL_MEASUREMENTS_SQL("AND m.run_id = ?1 "),
   [Q_COUNTS] =
@@ -816,6 +830,26 @@ int store_each_primary_entry(store_db *db, const char *scope,
   db_bind_text(st, 1, scope);
   db_bind_int64(st, 2, metric_id);
   return store_walk(db, st, fn, ud, err);
+}
+
+int store_each_board_run_entry(store_db *db, const char *scope,
+                               int64_t metric_id, int primary, int64_t run_id,
+                               store_row_fn fn, void *ud,
+                               char err[POD_ERRLEN]) {
+  db_stmt *st;
+  int desc = metric_direction(db, metric_id) > 0;
+  int q = primary ? (desc ? Q_PRIMARY_RUN_DESC : Q_PRIMARY_RUN_ASC)
+                  : (desc ? Q_BOARD_RUN_DESC : Q_BOARD_RUN_ASC);
+  int rc = store_stmt(db, q, &st, err);
+  if (rc) return rc;
+  db_bind_text(st, 1, scope);
+  db_bind_int64(st, 2, metric_id);
+  db_bind_int64(st, 3, run_id);
+  return store_walk(db, st, fn, ud, err);
+}
+
+int store_metric_descending(store_db *db, int64_t metric_id) {
+  return metric_direction(db, metric_id) > 0;
 }
 
 int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,

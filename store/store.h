@@ -464,6 +464,26 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]);
+/* One run's entries of a board (scope, metric_id), as
+** store_each_leaderboard_entry (primary 0) or store_each_primary_entry
+** (1) gives them, but ranked among that run's own rows only. */
+int store_each_board_run_entry(store_db *db, const char *scope,
+                               int64_t metric_id, int primary, int64_t run_id,
+                               store_row_fn fn, void *ud,
+                               char err[POD_ERRLEN]);
+/* 1 when metric_id's boards rank the greatest value first. */
+int store_metric_descending(store_db *db, int64_t metric_id);
+/* A board's entries made from the ones read before (kept: the rows of
+** store_each_leaderboard_entry, or store_each_primary_entry when
+** primary) when only the runs ids[] (ascending) changed since: theirs
+** are read again (none for a run that left the scope), the others are
+** taken as they were, and every row is ranked and ordered as the
+** statements do (store/board_patch.c). *out: a new store_rows the caller
+** frees. POD_EINTERNAL when kept's columns are not the statement's:
+** read the board instead. */
+int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
+                      int primary, const store_rows *kept, const int64_t *ids,
+                      size_t n_ids, store_rows **out, char err[POD_ERRLEN]);
 /* Every measurement of every run (downloads), by run; _of: one run's,
 ** the same rows in the same order as among the others. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,

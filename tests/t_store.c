@@ -224,6 +224,97 @@ static void test_store_primary_ranking_carries_cost_columns(void) {
   store_close(db);
 }
 
+/* A study's registry before (changed 0) and after (1) a few of its runs
+** changed: run 3 lost its values on the boards (it left them), run 5
+** has another value, runs 13-17 are new (a tie, a best, a worst, a new
+** point, a run without axes) and run 18 is of another scope. Ids come
+** in the same order in both. */
+static store_db *patch_registry(const char *name, int changed, int64_t *time,
+                                int64_t *acc) {
+  char err[POD_ERRLEN];
+  store_db *db = NULL;
+  int64_t src, energy;
+  if (store_open(test_path(name), &db, err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+  store_begin(db, err);
+  src = add_source(db, "pp");
+  CHECK_INT(store_metric_id(db, "inference_time", "s", STORE_LOWER_BETTER, time, err), POD_OK);
+  CHECK_INT(store_metric_id(db, "accuracy", "", STORE_HIGHER_BETTER, acc, err), POD_OK);
+  CHECK_INT(store_metric_id(db, "energy_consumed", "kWh", STORE_LOWER_BETTER, &energy, err), POD_OK);
+  for (int i = 1; i <= 18; i++) {
+    char model[16];
+    snprintf(model, sizeof model, "m%02d", i % 7);   /* models repeat */
+    int64_t r = add_run(db, model, i == 18 ? "u" : "t");
+    if (i > 12 && !changed) continue;
+    if (i == 3 && changed) {   /* left the boards: a value they do not read */
+      test_add_value(db, r, energy, src, 1, -1, -1, NULL);
+      continue;
+    }
+    double v = i == 5 && changed ? 0.007 : 0.001 * (double)(i % 5 + 1);
+    int64_t batch = i == 16 ? 16 : 8, seq = i == 17 ? -1 : 128;
+    if (i == 14) v = 0.0001;   /* the best */
+    if (i == 15) v = 0.9;      /* the worst */
+    test_add_value(db, r, *time, src, v, batch, seq, NULL);
+    if (i % 4 == 0)   /* repeats: the run's mean */
+      test_add_value(db, r, *time, src, v + 0.002, batch, seq, NULL);
+    test_add_value(db, r, *acc, src, 0.5 + 0.01 * (double)(i % 3), 8, 128,
+                   i % 2 ? "test" : "validation");
+    if (i % 3 == 0) test_add_value(db, r, energy, src, 0.1 * i, -1, -1, NULL);
+  }
+  CHECK_INT(store_commit(db, err), POD_OK);
+  return db;
+}
+
+/* A board's rows as bytes (store_rows_save): every column, in order. */
+static void board_bytes(store_db *db, int64_t metric, int primary,
+                        store_rows **rows, pod_buf *out) {
+  char err[POD_ERRLEN];
+  *rows = store_rows_new();
+  CHECK_INT(primary ? store_each_primary_entry(db, "t", metric, store_rows_add, *rows, err)
+                    : store_each_leaderboard_entry(db, "t", metric, store_rows_add, *rows, err),
+            POD_OK);
+  store_rows_save(*rows, out);
+}
+
+/* An incremental render patches a kept board with the runs that changed
+** (store_board_patch): the same rows, ranks and order, byte for byte, as
+** the board read again, both directions, plain and primary. */
+static void test_store_board_patch_equals_the_board_read_again(void) {
+  char err[POD_ERRLEN];
+  int64_t time, acc, ids[] = {3, 5, 13, 14, 15, 16, 17, 18};
+  store_db *before = patch_registry("p0.db", 0, &time, &acc);
+  store_db *after = patch_registry("p1.db", 1, &time, &acc);
+  for (int k = 0; k < 4; k++) {
+    int64_t metric = k < 2 ? time : acc;
+    int primary = k % 2;
+    store_rows *kept, *want, *got = NULL;
+    pod_buf a = POD_BUF_INIT, b = POD_BUF_INIT, c = POD_BUF_INIT;
+    board_bytes(before, metric, primary, &kept, &a);
+    board_bytes(after, metric, primary, &want, &b);
+    CHECK(a.len != b.len || memcmp(a.data, b.data, a.len));   /* it changed */
+    CHECK_INT(store_board_patch(after, "t", metric, primary, kept, ids,
+                                sizeof ids / sizeof *ids, &got, err), POD_OK);
+    store_rows_save(got, &c);
+    CHECK_INT((int)store_rows_count(got), (int)store_rows_count(want));
+    CHECK(b.len == c.len && !memcmp(b.data, c.data, b.len));
+    /* nothing changed: the kept rows as they were */
+    store_rows_free(got);
+    pod_buf_clear(&c);
+    CHECK_INT(store_board_patch(after, "t", metric, primary, want, NULL, 0,
+                                &got, err), POD_OK);
+    store_rows_save(got, &c);
+    CHECK(b.len == c.len && !memcmp(b.data, c.data, b.len));
+    store_rows_free(got);
+    store_rows_free(kept);
+    store_rows_free(want);
+    pod_buf_free(&a);
+    pod_buf_free(&b);
+    pod_buf_free(&c);
+  }
+  store_close(before);
+  store_close(after);
+}
+
 static void test_store_same_environment_fields_give_one_row(void) {
   char err[POD_ERRLEN];
   store_env a, b;
@@ -773,6 +864,7 @@ const test_case tests_store[] = {
   {"store_rejects_a_file_that_is_not_sqlite", test_store_rejects_a_file_that_is_not_sqlite},
   {"store_leaderboard_query_uses_an_index", test_store_leaderboard_query_uses_an_index},
   {"store_ties_share_a_rank", test_store_ties_share_a_rank},
+  {"store_board_patch_equals_the_board_read_again", test_store_board_patch_equals_the_board_read_again},
   {"store_primary_ranking_carries_cost_columns", test_store_primary_ranking_carries_cost_columns},
   {"store_same_environment_fields_give_one_row", test_store_same_environment_fields_give_one_row},
   {"store_rollback_leaves_nothing", test_store_rollback_leaves_nothing},
