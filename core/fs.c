@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,34 @@ int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]) {
   close(fd);
   out->data[out->len] = '\0';
   return POD_OK;
+}
+
+int pod_file_map(const char *path, pod_map *m, char err[POD_ERRLEN]) {
+  struct stat st;
+  void *p;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  memset(m, 0, sizeof *m);
+  if (fd < 0) return os_err(err, "open", path);
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return os_err(err, "stat", path);
+  }
+  if (st.st_size > 0) {
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      close(fd);
+      return os_err(err, "map", path);
+    }
+    m->data = p;
+    m->len = (size_t)st.st_size;
+  }
+  close(fd);   /* the mapping holds the file */
+  return POD_OK;
+}
+
+void pod_file_unmap(pod_map *m) {
+  if (m->data) munmap((void *)m->data, m->len);
+  memset(m, 0, sizeof *m);
 }
 
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,

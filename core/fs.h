@@ -18,6 +18,17 @@
 
 /* Reads a whole (small) file: templates, Markdown, manifests. */
 int pod_file_read(const char *path, pod_buf *out, char err[POD_ERRLEN]);
+/* A file mapped whole, read only, for a big file read once and never
+** changed: the render's kept files. Read into a new buffer, each of its
+** pages was a page fault (~500 for the 2 MB of a 10,000-run render's
+** values); mapped, they are the system's cache. An empty file maps to
+** len 0 (data NULL). The file must not shrink while it is mapped. */
+typedef struct pod_map {
+  const unsigned char *data;
+  size_t len;
+} pod_map;
+int pod_file_map(const char *path, pod_map *m, char err[POD_ERRLEN]);
+void pod_file_unmap(pod_map *m);   /* zeroes it; a zeroed one is fine */
 /* Hashes a file without holding it in memory; out_bytes may be NULL. */
 int pod_file_sha256(const char *path, char hex[65], int64_t *out_bytes,
                     char err[POD_ERRLEN]);

@@ -66,7 +66,7 @@ typedef struct noted {    /* a board written to this render's file */
 
 struct board_keep {
   const render_incr *incr;
-  pod_buf text;           /* the live site's file */
+  pod_map text;           /* the live site's file */
   kept *kept;
   size_t n_kept;
   kept_scope *scopes;
@@ -288,7 +288,7 @@ int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
 int board_keep_end(board_keep *k, char err[POD_ERRLEN]) {
   if (!k || k->ended) return POD_OK;
   k->ended = 1;
-  pod_buf_free(&k->text);   /* nothing reads it after the boards */
+  pod_file_unmap(&k->text);   /* nothing reads it after the boards */
   free(k->kept);
   k->kept = NULL;
   k->n_kept = 0;
@@ -309,7 +309,7 @@ int board_keep_was_taken(const board_keep *k, const char *scope,
 
 void board_keep_free(board_keep *k) {
   if (!k) return;
-  pod_buf_free(&k->text);
+  pod_file_unmap(&k->text);
   keep_writer_free(&k->w);
   free(k->kept);
   free(k->scopes);

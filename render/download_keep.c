@@ -190,7 +190,7 @@ stop:
 /* ---- the live site's index -------------------------------------------- */
 
 typedef struct old_index {
-  pod_buf text;
+  pod_map text;
   old_run *runs;
   size_t n;
   uint64_t header_len, csv_size, json_size;
@@ -363,7 +363,7 @@ int render_measurements_download(store_db *db, render_out *out,
   pod_buf_free(&d.csv.buf);
   pod_buf_free(&d.json.buf);
   keep_writer_free(&d.w);
-  pod_buf_free(&x.text);
+  pod_file_unmap(&x.text);
   free(x.runs);
   return rc;
 }

@@ -63,13 +63,15 @@ typedef struct feed_run {
   size_t at;
 } feed_run;
 
-typedef struct entry {    /* a page of an old manifest */
-  const char *rel, *fp;   /* both into text: a 100,000-run site has
-                          ** 200,000 of them */
+typedef struct entry {    /* a page of an old manifest: a 100,000-run
+                          ** site has 200,000 of them */
+  const char *rel;        /* into text, its fingerprint before it */
+  size_t len;             /* rel's, up to its line's end */
 } entry;
 
 typedef struct manifest {
-  char *text;             /* the file, cut into entries */
+  pod_map text;           /* the file, mapped (read, it was a page fault
+                          ** every 4 KB of it) */
   entry *slots;           /* open addressing by rel */
   size_t n_slots;
 } manifest;
@@ -104,9 +106,9 @@ struct render_incr {
   render_scope_run *scope_runs;   /* by scope, then id */
 };
 
-static uint64_t hash_rel(const char *s) {
+static uint64_t hash_rel(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
   return h;
 }
 
@@ -310,50 +312,49 @@ size_t render_incr_scope_runs(const render_incr *in, const char *scope,
 
 /* Loads dir's manifest into m when it was written with base; 1 if so. */
 static int load_manifest(manifest *m, const char *base, const char *dir) {
-  pod_buf text = POD_BUF_INIT;
-  char path[4200], err[POD_ERRLEN], *p, *end;
+  char path[4200], err[POD_ERRLEN];
+  const char *p, *end, *nl;
   size_t lines = 0, head = strlen(MANIFEST_HEAD);
   snprintf(path, sizeof path, "%s/" RENDER_MANIFEST, dir);
-  if (pod_file_read(path, &text, err) || text.len < head + 65 ||
-      memcmp(text.data, MANIFEST_HEAD, head) ||
-      memcmp(text.data + head, base, 64) || text.data[head + 64] != '\n') {
-    pod_buf_free(&text);
+  if (pod_file_map(path, &m->text, err) || m->text.len < head + 65 ||
+      memcmp(m->text.data, MANIFEST_HEAD, head) ||
+      memcmp(m->text.data + head, base, 64) || m->text.data[head + 64] != '\n') {
+    pod_file_unmap(&m->text);
     return 0;   /* none, or another base: nothing is reused */
   }
-  for (size_t i = 0; i < text.len; i++) lines += text.data[i] == '\n';
+  p = (const char *)m->text.data + head + 65;
+  end = (const char *)m->text.data + m->text.len;
+  for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+    lines++;
   m->n_slots = 2 * lines + 16;
-  m->slots = pod_xmalloc(m->n_slots * sizeof *m->slots);
-  memset(m->slots, 0, m->n_slots * sizeof *m->slots);
-  m->text = pod_buf_detach(&text);
-  for (p = strchr(m->text, '\n') + 1; *p; p = end + 1) {
+  m->slots = pod_xcalloc(m->n_slots, sizeof *m->slots);
+  for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
     /* "<fp> <rel>\n" */
-    char *nl = strchr(p, '\n');
-    if (!nl) break;
-    end = nl;
-    *nl = '\0';
-    if (strlen(p) < RENDER_FP_LEN + 2 || p[RENDER_FP_LEN] != ' ') continue;
+    if (nl - p < RENDER_FP_LEN + 2 || p[RENDER_FP_LEN] != ' ') continue;
     const char *rel = p + RENDER_FP_LEN + 1;
-    size_t k = hash_rel(rel) % m->n_slots;
+    size_t len = (size_t)(nl - rel), k = hash_rel(rel, len) % m->n_slots;
     while (m->slots[k].rel) k = (k + 1) % m->n_slots;
-    p[RENDER_FP_LEN] = '\0';   /* the fp ends where rel begins */
     m->slots[k].rel = rel;
-    m->slots[k].fp = p;
+    m->slots[k].len = len;
   }
   return 1;
 }
 
 static void manifest_free(manifest *m) {
-  free(m->text);
+  pod_file_unmap(&m->text);
   free(m->slots);
   memset(m, 0, sizeof *m);
 }
 
-/* rel's fingerprint in m, or NULL. */
+/* rel's fingerprint in m (RENDER_FP_LEN characters, not a string), or
+** NULL. */
 static const char *manifest_fp(const manifest *m, const char *rel) {
+  size_t len = strlen(rel);
   if (!m->n_slots) return NULL;
-  for (size_t k = hash_rel(rel) % m->n_slots; m->slots[k].rel;
+  for (size_t k = hash_rel(rel, len) % m->n_slots; m->slots[k].rel;
        k = (k + 1) % m->n_slots)
-    if (!strcmp(m->slots[k].rel, rel)) return m->slots[k].fp;
+    if (m->slots[k].len == len && !memcmp(m->slots[k].rel, rel, len))
+      return m->slots[k].rel - RENDER_FP_LEN - 1;
   return NULL;
 }
 
@@ -502,7 +503,7 @@ void render_incr_run_fp(const render_incr *in, const store_row *run,
 int render_incr_same(const render_incr *in, const char *rel,
                      const char *fp) {
   const char *was = manifest_fp(&in->live, rel);
-  return was && !strcmp(was, fp);
+  return was && strlen(fp) == RENDER_FP_LEN && !memcmp(was, fp, RENDER_FP_LEN);
 }
 
 int render_incr_reusing(const render_incr *in) {
@@ -516,7 +517,8 @@ int render_incr_load_prev(render_incr *in, const char *dir) {
 
 int render_incr_prev_same(const render_incr *in, const char *rel) {
   const char *was = manifest_fp(&in->prev, rel), *now;
-  return was && (now = manifest_fp(&in->live, rel)) && !strcmp(was, now);
+  return was && (now = manifest_fp(&in->live, rel)) &&
+         !memcmp(was, now, RENDER_FP_LEN);
 }
 
 /* "<fp> <rel>" lines by rel */

@@ -63,15 +63,15 @@ void keep_writer_free(keep_writer *w) {
 }
 
 int keep_file_read(const char *dir, const char *rel, const char *head,
-                   const char *base, pod_buf *text,
+                   const char *base, pod_map *text,
                    const unsigned char **body, size_t *len) {
   char path[4200], ignored[POD_ERRLEN], sum[65];
   size_t nh = strlen(head), nb = strlen(base);
   const unsigned char *p, *end;
   pod_sha256 h;
   snprintf(path, sizeof path, "%s/%s", dir, rel);
-  if (pod_file_read(path, text, ignored) != POD_OK) goto none;
-  p = (const unsigned char *)text->data;
+  if (pod_file_map(path, text, ignored) != POD_OK) goto none;
+  p = text->data;
   if (text->len < nh + nb + 1 + 65 || memcmp(p, head, nh) ||
       memcmp(p + nh, base, nb) || p[nh + nb] != '\n')
     goto none;
@@ -84,7 +84,7 @@ int keep_file_read(const char *dir, const char *rel, const char *head,
   *len = (size_t)(end - *body);
   return 1;
 none:
-  pod_buf_free(text);
+  pod_file_unmap(text);
   *body = NULL;
   *len = 0;
   return 0;
@@ -92,7 +92,7 @@ none:
 
 int keep_file_open(keep_writer *w, const render_incr *incr, render_out *out,
                    const char *target, const char *rel, const char *head,
-                   pod_buf *text, const unsigned char **body, size_t *len) {
+                   pod_map *text, const unsigned char **body, size_t *len) {
   const char *base = render_incr_base(incr);
   keep_writer_start(w, out, rel, head, base);
   *body = NULL;

@@ -6,12 +6,13 @@
 ** check out (cut short, edited, another base key) is not read at all.
 ** Inside render/ only.
 ** Owns: a keep_writer its part not yet out (keep_writer_end or _free
-** releases it); keep_file_read's text is the caller's.
+** releases it); keep_file_read's text (a mapping) is the caller's.
 */
 #ifndef PODIUM_KEEP_FILE_H
 #define PODIUM_KEEP_FILE_H
 
 #include "render/render_int.h"
+#include "core/fs.h"
 #include "core/sha256.h"
 
 typedef struct keep_writer {
@@ -35,17 +36,18 @@ void keep_writer_free(keep_writer *w);   /* started or not (zeroed) */
 
 typedef struct render_incr render_incr;   /* incr.h */
 /* Starts this render's rel (w) and reads the live site's (target/rel)
-** into text when incr reuses the live site and it checks out, setting
+** as text when incr reuses the live site and it checks out, setting
 ** *body and *len as keep_file_read; 0 when there is none to read. */
 int keep_file_open(keep_writer *w, const render_incr *incr, render_out *out,
                    const char *target, const char *rel, const char *head,
-                   pod_buf *text, const unsigned char **body, size_t *len);
+                   pod_map *text, const unsigned char **body, size_t *len);
 
-/* Reads dir/rel into text when it was written with head and base and
+/* Maps dir/rel as text (pod_file_map) when it was written with head and base and
 ** its sum holds; sets *body and *len to what lies between the head and
-** the sum. 0 (text empty) otherwise. */
+** the sum. 0 (text empty) otherwise. The caller unmaps text
+** (pod_file_unmap). */
 int keep_file_read(const char *dir, const char *rel, const char *head,
-                   const char *base, pod_buf *text,
+                   const char *base, pod_map *text,
                    const unsigned char **body, size_t *len);
 
 #endif

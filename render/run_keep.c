@@ -37,7 +37,7 @@ typedef struct kept {     /* a run of the live site's file */
 
 struct run_keep {
   const render_incr *incr;
-  pod_buf text;           /* the live site's file */
+  pod_map text;           /* the live site's file */
   kept *kept;             /* by id */
   size_t n_kept;
   int64_t *noted;         /* runs in this render's file: open addressing, */
@@ -192,7 +192,7 @@ void run_keep_src(run_keep *k, analysis_rows_src *src) {
 int run_keep_end(run_keep *k, char err[POD_ERRLEN]) {
   if (!k || k->ended) return POD_OK;
   k->ended = 1;
-  pod_buf_free(&k->text);
+  pod_file_unmap(&k->text);
   free(k->kept);
   k->kept = NULL;
   k->n_kept = 0;
@@ -201,7 +201,7 @@ int run_keep_end(run_keep *k, char err[POD_ERRLEN]) {
 
 void run_keep_free(run_keep *k) {
   if (!k) return;
-  pod_buf_free(&k->text);
+  pod_file_unmap(&k->text);
   keep_writer_free(&k->w);
   free(k->kept);
   free(k->noted);

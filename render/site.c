@@ -174,7 +174,10 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   ** are the kept files and downloads: mapped afresh each time, their
   ** page faults were a tenth of the render (0.42 -> 0.35 s on 10,000
   ** runs); a full render keeps the low threshold for its peak */
-  if (render_incr_reusing(incr)) mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  if (render_incr_reusing(incr)) {
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  }
 #endif
   store_read_forget(db);   /* the state rows the keys and incr read */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);

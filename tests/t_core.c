@@ -3,6 +3,7 @@
 ** and slugs (the small pieces everything else trusts).
 */
 #include "tests/test.h"
+#include "core/fs.h"
 #include "core/num.h"
 #include "core/text.h"
 #include "core/sha256.h"
@@ -43,6 +44,26 @@ static void test_sha256_matches_fips_180_vectors(void) {
   }
   pod_sha256_hex(&h, hex);
   CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* pod_file_map: a file's bytes as they are, an empty file as none, a
+** missing one as an error naming it. */
+static void test_file_map_gives_the_bytes_or_a_message(void) {
+  char err[POD_ERRLEN];
+  pod_map m;
+  const char *path = test_path("map.bin");
+  test_write(path, "ab\0cd\n", 6);
+  CHECK_INT(pod_file_map(path, &m, err), POD_OK);
+  CHECK_INT((int)m.len, 6);
+  CHECK(m.data && !memcmp(m.data, "ab\0cd\n", 6));
+  pod_file_unmap(&m);
+  CHECK(m.data == NULL && m.len == 0);
+  pod_file_unmap(&m);   /* twice is fine */
+  test_write(path, "", 0);
+  CHECK_INT(pod_file_map(path, &m, err), POD_OK);
+  CHECK(m.data == NULL && m.len == 0);
+  CHECK(pod_file_map(test_path("none/such.bin"), &m, err) != POD_OK);
+  CHECK_HAS(err, "such.bin");
 }
 
 static void test_buf_grows_and_formats(void) {
@@ -297,6 +318,7 @@ const test_case tests_core[] = {
   {"utf8_check_stops_where_bytewise_does", test_utf8_check_stops_where_bytewise_does},
   {"sha256_matches_fips_180_vectors", test_sha256_matches_fips_180_vectors},
   {"buf_grows_and_formats", test_buf_grows_and_formats},
+  {"file_map_gives_the_bytes_or_a_message", test_file_map_gives_the_bytes_or_a_message},
   {"numbers_are_parsed_strictly", test_numbers_are_parsed_strictly},
   {"numbers_are_strtods_bit_for_bit", test_numbers_are_strtods_bit_for_bit},
   {"repr_is_pythons_and_its_check_never_lies",
