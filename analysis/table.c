@@ -18,7 +18,7 @@ typedef struct val {
   size_t unit;
   int64_t run;
   int dataset_free;
-  char *metric, *unit_name, *split;
+  const char *metric, *unit_name, *split;   /* gather's names */
   int direction;
   int64_t batch, seq;
   double sum, at_epoch;
@@ -33,7 +33,18 @@ typedef struct gather {
   size_t run_start;   /* the current run's first value in v */
   val *v;
   size_t n, cap;
+  char **names;       /* each metric, unit and split once (a copy a
+                      ** value was three allocations a value) */
+  size_t n_names;
 } gather;
+
+/* name as a text of g's (the rows lend theirs). */
+static const char *name_of(gather *g, const char *name) {
+  for (size_t i = g->n_names; i-- > 0;)
+    if (!strcmp(g->names[i], name)) return g->names[i];
+  g->names = pod_xrealloc(g->names, (g->n_names + 1) * sizeof *g->names);
+  return g->names[g->n_names++] = pod_xstrdup(name);
+}
 
 /* The cell of every row in a column no model has (fill_cell's for it). */
 static const analysis_cell empty = {.mean = NAN, .sd = NAN, .lo = NAN,
@@ -93,9 +104,9 @@ static int take(const store_row *row, void *ud) {
   v->unit = g->unit;
   v->run = g->run;
   v->dataset_free = g->dataset_free;
-  v->metric = pod_xstrdup(metric);
-  v->unit_name = pod_xstrdup(unit);
-  v->split = split ? pod_xstrdup(split) : NULL;
+  v->metric = name_of(g, metric);
+  v->unit_name = name_of(g, unit);
+  v->split = split ? name_of(g, split) : NULL;
   v->direction = direction;
   v->batch = b;
   v->seq = q;
@@ -378,11 +389,8 @@ int analysis_study_table(store_db *db, const analysis_study *s,
       col->split = col->split ? pod_xstrdup(col->split) : NULL;
     }
   }
-  for (size_t i = 0; i < g.n; i++) {
-    free(g.v[i].metric);
-    free(g.v[i].unit_name);
-    free(g.v[i].split);
-  }
+  for (size_t i = 0; i < g.n_names; i++) free(g.names[i]);
+  free(g.names);
   free(g.v);
   free(from);
   free(to);

@@ -31,6 +31,10 @@ int site_take_run(site *s, int *mine, char err[POD_ERRLEN]) {
                    "failed");
   }
   if (i >= s->chunk_end) {
+    /* a worker goes to its language when the study is found: main
+    ** claims the rest after its own */
+    if (s->runs_until_study && atomic_load(&s->share->study_done))
+      return RUNS_ALL_CLAIMED;
     s->chunk_start = atomic_fetch_add(&s->share->next, 1) * RUN_CHUNK;
     s->chunk_end = s->chunk_start + RUN_CHUNK;
     /* every run is another thread's: the rest of the walk would only
@@ -81,6 +85,7 @@ void site_study_ready(site *s, int rc) {
   pthread_mutex_lock(&sh->lock);
   if (!sh->study_ready) {
     sh->study_ready = 1;
+    atomic_store(&sh->study_done, 1);
     if (rc) atomic_store(&sh->stop, 1);
     else store_read_lend(s->db, &sh->memos);
   }
@@ -146,20 +151,24 @@ static void *worker_main(void *ud) {
           POD_OK) {
     render_sandbox_limits(s->sb, 0, s->template_memory);
     s->L = render_sandbox_state(s->sb);
-    /* the downloads (above) while main finds the study; after one new
-    ** run, a language beside main's first, then the run pages; in a full
-    ** render, main writes every language: the run pages are work enough
-    ** for the others, and two languages' big pages at once (boards of
-    ** 10,000 rows) raised its peak memory */
+    /* the downloads (above) while main finds the study; then after one
+    ** new run, a language beside main's first; in a full render, main
+    ** writes every language: the run pages are work enough for the
+    ** others, and two languages' big pages at once (boards of 10,000
+    ** rows) raised its peak memory */
     int langs = render_incr_reusing(s->incr);
-    if (langs && (rc = wait_study(s, w->err)) == POD_OK) {
+    /* the run pages need no study either: they go while main finds it
+    ** (after one new run, the worker waited for it idle) */
+    s->runs_until_study = langs;
+    if ((rc = site_run_pages(s, w->err)) == POD_OK &&
+        (rc = wait_study(s, w->err)) == POD_OK && langs) {
+      s->runs_until_study = 0;
       rc = site_other_languages(s, w->content_dir, w->err);
       render_board_rows_free(s->boards);   /* read by language pages only */
       s->boards = NULL;
+      if (rc == POD_OK) rc = site_run_pages(s, w->err);   /* the rest */
     }
-    if (rc == POD_OK && (rc = site_run_pages(s, w->err)) == POD_OK &&
-        (langs || (rc = wait_study(s, w->err)) == POD_OK))
-      rc = study_pages(s, w->err);
+    if (rc == POD_OK) rc = study_pages(s, w->err);
   }
   if (rc) atomic_store(&s->share->stop, 1);
   w->rc = rc;

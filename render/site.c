@@ -189,6 +189,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);
     atomic_init(&share.next_lang, 1);
+    atomic_init(&share.study_done, 0);
     share.n_runs = LONG_MAX;   /* until counted: never stop early */
     {
       char ignored[POD_ERRLEN];

@@ -44,6 +44,7 @@ typedef struct run_share {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   int study_ready;   /* main's study, primaries and Pareto pages are found */
+  atomic_int study_done;   /* the same, read without the lock */
   const struct site *main;   /* what workers copy then (read only) */
   store_memos memos;         /* main's connection's, lent then */
 } run_share;
@@ -120,6 +121,7 @@ typedef struct site {
   board_keep *keep;  /* main's: boards' rows kept between renders;
                      ** workers only peek (board_keep_peek) */
   int worker;        /* a worker thread: notes no board, takes none */
+  int runs_until_study;   /* claims no more run pages once it is found */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
@@ -245,7 +247,8 @@ int site_open_languages(site *s, const char *share, const char *langs,
 /* ---- render threads (jobs.c) ------------------------------------------ */
 
 /* Whether the next run of the walk is this thread's to render. */
-/* site_take_run's "no run is left to claim": the walk stops there. */
+/* site_take_run's "no run is left to claim" (or none for this thread
+** now: runs_until_study): the walk stops there. */
 #define RUNS_ALL_CLAIMED (-2)
 int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
 /* data/runs and data/measurements, unless another thread claimed them. */

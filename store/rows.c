@@ -147,17 +147,18 @@ int store_rows_add(const store_row *row, void *ud) {
   return 0;
 }
 
-int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
+/* Walks rows of n_cols values from stream p (checked) with names. */
+static int walk_stream(const unsigned char *p, size_t rows, int n_cols,
+                       const char *const *names, store_row_fn fn, void *ud) {
   /* the row on the stack, as store_walk has it: a callback that never
   ** returns (a render page out of Lua memory) leaves nothing behind */
   store_value stack[64], *v = stack;
-  const unsigned char *p = rs->data;
   int rc = 0;
-  if (rs->n == 0) return 0;
-  if (rs->n_cols > 64) v = pod_xmalloc((size_t)rs->n_cols * sizeof *v);
-  for (size_t r = 0; r < rs->n && rc == 0; r++) {
-    store_row row = {rs->n_cols, rs->name_ptrs, v};
-    for (int i = 0; i < rs->n_cols; i++) {
+  if (rows == 0) return 0;
+  if (n_cols > 64) v = pod_xmalloc((size_t)n_cols * sizeof *v);
+  for (size_t r = 0; r < rows && rc == 0; r++) {
+    store_row row = {n_cols, names, v};
+    for (int i = 0; i < n_cols; i++) {
       unsigned char tag = *p++;
       if (tag == SAME) continue;   /* v[i] holds it from the row before */
       memset(&v[i], 0, sizeof v[i]);
@@ -183,6 +184,10 @@ int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
   }
   if (v != stack) free(v);
   return rc;
+}
+
+int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
+  return walk_stream(rs->data, rs->n, rs->n_cols, rs->name_ptrs, fn, ud);
 }
 
 /* ---- as bytes ------------------------------------------------------ */
@@ -273,42 +278,66 @@ static int stream_ok(const unsigned char *p, const unsigned char *end,
   return p == end;
 }
 
-store_rows *store_rows_load(const void *data, size_t len) {
-  const unsigned char *p = data, *end = p + len;
+/* The head of saved rows [*p, end): their column count, names (into
+** the data, at most max of them) and row count, *p at their stream,
+** checked whole; -1 when they are not what store_rows_save wrote. */
+static int take_head(const unsigned char **p, const unsigned char *end,
+                     const char **names, int max, size_t *rows) {
   int ok = 1;
-  uint64_t n_cols = take_varint(&p, end, &ok), rows, bytes;
-  store_rows *rs;
-  if (!ok || n_cols > 4096) return NULL;
-  rs = store_rows_new();
-  rs->n_cols = (int)n_cols;
-  rs->names = pod_xmalloc((size_t)(n_cols ? n_cols : 1) * sizeof *rs->names);
-  rs->name_ptrs = pod_xmalloc((size_t)(n_cols ? n_cols : 1) *
-                              sizeof *rs->name_ptrs);
-  rs->last = pod_xmalloc((size_t)(n_cols ? n_cols : 1) * sizeof *rs->last);
-  memset(rs->names, 0, (size_t)(n_cols ? n_cols : 1) * sizeof *rs->names);
-  for (int i = 0; i < rs->n_cols; i++) {
-    const unsigned char *at = p;
-    long n = take_text(&p, end);
-    if (n < 0) {
-      store_rows_free(rs);
-      return NULL;
-    }
-    rs->name_ptrs[i] = rs->names[i] = pod_xstrdup((const char *)at);
+  uint64_t n_cols = take_varint(p, end, &ok), n, bytes;
+  if (!ok || n_cols > (uint64_t)max) return -1;
+  for (int i = 0; i < (int)n_cols; i++) {
+    names[i] = (const char *)*p;
+    if (take_text(p, end) < 0) return -1;
   }
-  rows = take_varint(&p, end, &ok);
-  bytes = take_varint(&p, end, &ok);
+  n = take_varint(p, end, &ok);
+  bytes = take_varint(p, end, &ok);
   /* a row is a tag a column at least */
-  if (!ok || bytes != (uint64_t)(end - p) || (rows && !rs->n_cols) ||
-      rows > bytes || !stream_ok(p, end, (size_t)rows, rs->n_cols)) {
-    store_rows_free(rs);
+  if (!ok || bytes != (uint64_t)(end - *p) || (n && !n_cols) || n > bytes ||
+      !stream_ok(*p, end, (size_t)n, (int)n_cols))
+    return -1;
+  *rows = (size_t)n;
+  return (int)n_cols;
+}
+
+int store_rows_each_saved(const void *data, size_t len, store_row_fn fn,
+                          void *ud, int *bad) {
+  const unsigned char *p = data;
+  const char *names[64];
+  size_t rows;
+  int n_cols = take_head(&p, p + len, names, 64, &rows);
+  *bad = n_cols < 0;
+  return *bad ? 0 : walk_stream(p, rows, n_cols, names, fn, ud);
+}
+
+store_rows *store_rows_load(const void *data, size_t len) {
+  const unsigned char *p = data, *end = p + len, *q = p;
+  int ok = 1, n_cols;
+  uint64_t want = take_varint(&q, end, &ok);
+  const char **names;
+  size_t rows, n;
+  store_rows *rs;
+  if (!ok || want > 4096) return NULL;
+  n = want ? (size_t)want : 1;
+  names = pod_xmalloc(n * sizeof *names);
+  if ((n_cols = take_head(&p, end, names, (int)want, &rows)) < 0) {
+    free(names);
     return NULL;
   }
-  rs->n = (size_t)rows;
-  rs->len = rs->cap = (size_t)bytes;
-  rs->data = pod_xmalloc(bytes ? (size_t)bytes : 1);
-  memcpy(rs->data, p, (size_t)bytes);
+  rs = store_rows_new();
+  rs->n_cols = n_cols;
+  rs->names = pod_xmalloc(n * sizeof *rs->names);
+  rs->name_ptrs = pod_xmalloc(n * sizeof *rs->name_ptrs);
+  for (int i = 0; i < n_cols; i++)
+    rs->name_ptrs[i] = rs->names[i] = pod_xstrdup(names[i]);
+  free(names);
+  rs->n = rows;
+  rs->len = rs->cap = (size_t)(end - p);
+  rs->data = pod_xmalloc(rs->len ? rs->len : 1);
+  memcpy(rs->data, p, rs->len);
   /* last[] is only for rows added after: none are (the loaded rows are
   ** walked, never added to), but it must not point outside the stream */
-  memset(rs->last, 0, (size_t)(n_cols ? n_cols : 1) * sizeof *rs->last);
+  rs->last = pod_xmalloc(n * sizeof *rs->last);
+  memset(rs->last, 0, n * sizeof *rs->last);
   return rs;
 }

@@ -380,6 +380,11 @@ void store_rows_save(const store_rows *rs, pod_buf *out);
 void store_rows_save_head(const store_rows *rs, pod_buf *out);
 const void *store_rows_stream(const store_rows *rs, size_t *len);
 store_rows *store_rows_load(const void *data, size_t len);
+/* Walks saved rows where they are, without a store_rows (its texts and
+** names are lent from data): *bad set, and nothing walked, when data is
+** not what store_rows_save wrote (or has over 64 columns). */
+int store_rows_each_saved(const void *data, size_t len, store_row_fn fn,
+                          void *ud, int *bad);
 
 /* Runs with their environment id and measurement count, newest first. */
 int store_each_run(store_db *db, store_row_fn fn, void *ud,
