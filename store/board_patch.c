@@ -24,7 +24,7 @@
 ** Owns: the rows it copies, freed before it returns; *out is the
 ** caller's.
 */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,15 +211,16 @@ int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
                       int primary, const store_rows *kept, const int64_t *ids,
                       size_t n_ids, store_rows **out, char err[POD_ERRLEN]) {
   patch p;
-  int rc = POD_OK;
+  int rc = POD_OK, q;
   memset(&p, 0, sizeof p);
   *out = NULL;
   p.ids = ids;
   p.n_ids = n_ids;
-  p.desc = store_metric_descending(db, metric_id);
+  p.desc = store_metric_direction(db, metric_id) > 0;
+  q = primary ? (p.desc ? Q_PRIMARY_RUN_DESC : Q_PRIMARY_RUN_ASC)
+              : (p.desc ? Q_BOARD_RUN_DESC : Q_BOARD_RUN_ASC);
   for (size_t k = 0; k < n_ids && !p.bad && rc == POD_OK; k++)
-    rc = store_each_board_run_entry(db, scope, metric_id, primary, ids[k],
-                                    take_row, &p, err);
+    rc = store_walk_board(db, q, scope, metric_id, ids[k], take_row, &p, err);
   if (rc == POD_OK && !p.bad) {
     p.fresh = pod_xmalloc((p.n ? p.n : 1) * sizeof *p.fresh);
     for (size_t r = 0; r < p.n; r++)

@@ -795,7 +795,7 @@ int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
 }
 
 /* Direction of a metric: the board's sort order depends on it. */
-static int metric_direction(store_db *db, int64_t metric_id) {
+int store_metric_direction(store_db *db, int64_t metric_id) {
   db_stmt *st = NULL;
   int dir = 0;
   char err[POD_ERRLEN];
@@ -808,14 +808,11 @@ static int metric_direction(store_db *db, int64_t metric_id) {
   return dir;
 }
 
-/* A board's rows (q_asc or q_desc by its metric's direction): of scope,
-** or of run_id alone when it is not 0 (the _RUN_ statements). */
-static int walk_board(store_db *db, int q_asc, int q_desc, const char *scope,
-                      int64_t metric_id, int64_t run_id, store_row_fn fn,
-                      void *ud, char err[POD_ERRLEN]) {
+int store_walk_board(store_db *db, int q, const char *scope,
+                     int64_t metric_id, int64_t run_id, store_row_fn fn,
+                     void *ud, char err[POD_ERRLEN]) {
   db_stmt *st;
-  int rc = store_stmt(db, metric_direction(db, metric_id) > 0 ? q_desc : q_asc,
-                      &st, err);
+  int rc = store_stmt(db, q, &st, err);
   if (rc) return rc;
   db_bind_text(st, 1, scope);
   db_bind_int64(st, 2, metric_id);
@@ -826,29 +823,17 @@ static int walk_board(store_db *db, int q_asc, int q_desc, const char *scope,
 int store_each_leaderboard_entry(store_db *db, const char *scope,
                                  int64_t metric_id, store_row_fn fn, void *ud,
                                  char err[POD_ERRLEN]) {
-  return walk_board(db, Q_BOARD_ASC, Q_BOARD_DESC, scope, metric_id, 0, fn,
-                    ud, err);
+  int desc = store_metric_direction(db, metric_id) > 0;
+  return store_walk_board(db, desc ? Q_BOARD_DESC : Q_BOARD_ASC, scope,
+                          metric_id, 0, fn, ud, err);
 }
 
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]) {
-  return walk_board(db, Q_PRIMARY_ASC, Q_PRIMARY_DESC, scope, metric_id, 0,
-                    fn, ud, err);
-}
-
-int store_each_board_run_entry(store_db *db, const char *scope,
-                               int64_t metric_id, int primary, int64_t run_id,
-                               store_row_fn fn, void *ud,
-                               char err[POD_ERRLEN]) {
-  return primary ? walk_board(db, Q_PRIMARY_RUN_ASC, Q_PRIMARY_RUN_DESC, scope,
-                              metric_id, run_id, fn, ud, err)
-                 : walk_board(db, Q_BOARD_RUN_ASC, Q_BOARD_RUN_DESC, scope,
-                              metric_id, run_id, fn, ud, err);
-}
-
-int store_metric_descending(store_db *db, int64_t metric_id) {
-  return metric_direction(db, metric_id) > 0;
+  int desc = store_metric_direction(db, metric_id) > 0;
+  return store_walk_board(db, desc ? Q_PRIMARY_DESC : Q_PRIMARY_ASC, scope,
+                          metric_id, 0, fn, ud, err);
 }
 
 int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,

@@ -469,15 +469,6 @@ int store_each_leaderboard_entry(store_db *db, const char *scope,
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]);
-/* One run's entries of a board (scope, metric_id), as
-** store_each_leaderboard_entry (primary 0) or store_each_primary_entry
-** (1) gives them, but ranked among that run's own rows only. */
-int store_each_board_run_entry(store_db *db, const char *scope,
-                               int64_t metric_id, int primary, int64_t run_id,
-                               store_row_fn fn, void *ud,
-                               char err[POD_ERRLEN]);
-/* 1 when metric_id's boards rank the greatest value first. */
-int store_metric_descending(store_db *db, int64_t metric_id);
 /* A board's entries made from the ones read before (kept: the rows of
 ** store_each_leaderboard_entry, or store_each_primary_entry when
 ** primary) when only the runs ids[] (ascending) changed since: theirs

@@ -263,6 +263,14 @@ int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
 
 /* The memos a connection may borrow (store_read_borrow). */
 enum { MEMO_BOARDS = 1, MEMO_COUNTS = 2, MEMO_ENVS = 4, MEMO_RUN_COUNTS = 8 };
+/* A metric's direction (metrics.direction; 0 when unknown). */
+int store_metric_direction(store_db *db, int64_t metric_id);
+/* A board's rows by statement q (Q_BOARD_*, Q_PRIMARY_*): of scope, or
+** with a _RUN_ statement of run_id alone, ranked among its own rows
+** (store_board_patch). */
+int store_walk_board(store_db *db, int q, const char *scope,
+                     int64_t metric_id, int64_t run_id, store_row_fn fn,
+                     void *ud, char err[POD_ERRLEN]);
 /* Frees db's own memos, forgets the borrowed ones (snapshot.c). */
 void store_memos_drop(store_db *db);
 
