@@ -226,6 +226,14 @@ store_rows *board_keep_take(board_keep *k, const char *scope,
   return rows;
 }
 
+void board_keep_taken(board_keep *k, const char *scope, int64_t metric_id,
+                      int primary) {
+  for (size_t i = 0; k && i < k->n_kept; i++)
+    if (k->kept[i].metric_id == metric_id && k->kept[i].primary == primary &&
+        !strcmp(k->kept[i].scope, scope))
+      k->kept[i].taken = 1;
+}
+
 /* Writes scope's runs to this render's file, before its first board. */
 static int note_scope(board_keep *k, const char *scope, char err[POD_ERRLEN]) {
   const render_scope_run *runs;

@@ -25,6 +25,10 @@ board_keep *board_keep_open(const render_incr *incr, const char *target,
 store_rows *board_keep_take(board_keep *k, const char *scope,
                             int64_t metric_id, int primary,
                             int64_t **changed, size_t *n_changed);
+/* Marks board (scope, metric_id) as the live site's after all: a patch
+** found its rows the kept ones (board_keep_was_taken). Main's. */
+void board_keep_taken(board_keep *k, const char *scope, int64_t metric_id,
+                      int primary);
 /* As board_keep_take, for a thread other than main's: takes nothing
 ** (board_keep_was_taken is main's) and writes nothing. It reads only
 ** what main never changes before board_keep_end, which main calls once

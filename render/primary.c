@@ -202,9 +202,15 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
                                               &changed, &n_changed);
   if (rows && n_changed) {
     store_rows *kept = rows;
+    int same;
     rc = store_board_patch(db, scope, metric_id, primary, kept, changed,
-                           n_changed, &rows, err);
-    store_rows_free(kept);
+                           n_changed, &rows, &same, err);
+    if (rc == POD_OK && same) {   /* the live site's board after all */
+      rows = kept;
+      if (!worker) board_keep_taken(keep, scope, metric_id, primary);
+    } else {
+      store_rows_free(kept);
+    }
     if (rc == POD_EINTERNAL) rc = POD_OK;   /* other columns: read it */
   }
   free(changed);

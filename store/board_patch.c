@@ -194,6 +194,12 @@ static int merge_kept(const store_row *row, void *ud) {
   return 0;
 }
 
+/* Stops the walk at a kept row of a changed run. */
+static int changed_row(const store_row *row, void *ud) {
+  patch *p = ud;
+  return same_columns(p, row) || has_id(p, row->v[p->c_run].i);
+}
+
 static void patch_free(patch *p) {
   for (size_t r = 0; r < p->n; r++)
     for (int i = 0; i < p->n_cols; i++)
@@ -209,11 +215,13 @@ static void patch_free(patch *p) {
 
 int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
                       int primary, const store_rows *kept, const int64_t *ids,
-                      size_t n_ids, store_rows **out, char err[POD_ERRLEN]) {
+                      size_t n_ids, store_rows **out, int *same,
+                      char err[POD_ERRLEN]) {
   patch p;
   int rc = POD_OK, q;
   memset(&p, 0, sizeof p);
   *out = NULL;
+  *same = 0;
   p.ids = ids;
   p.n_ids = n_ids;
   p.desc = store_metric_direction(db, metric_id) > 0;
@@ -221,6 +229,14 @@ int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
               : (p.desc ? Q_BOARD_RUN_DESC : Q_BOARD_RUN_ASC);
   for (size_t k = 0; k < n_ids && !p.bad && rc == POD_OK; k++)
     rc = store_walk_board(db, q, scope, metric_id, ids[k], take_row, &p, err);
+  /* none of them on the board now nor before (a new run without this
+  ** metric): the board is kept's, and its files the live site's */
+  if (rc == POD_OK && !p.bad && p.n == 0 &&
+      store_rows_each(kept, changed_row, &p) == 0 && !p.bad) {
+    patch_free(&p);
+    *same = 1;
+    return POD_OK;
+  }
   if (rc == POD_OK && !p.bad) {
     p.fresh = pod_xmalloc((p.n ? p.n : 1) * sizeof *p.fresh);
     for (size_t r = 0; r < p.n; r++)

@@ -475,11 +475,13 @@ int store_each_primary_entry(store_db *db, const char *scope,
 ** are read again (none for a run that left the scope), the others are
 ** taken as they were, and every row is ranked and ordered as the
 ** statements do (store/board_patch.c). *out: a new store_rows the caller
-** frees. POD_EINTERNAL when kept's columns are not the statement's:
-** read the board instead. */
+** frees; NULL, *same set, when the board is kept's row for row (none of
+** the runs has a row on it, before or now). POD_EINTERNAL when kept's
+** columns are not the statement's: read the board instead. */
 int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
                       int primary, const store_rows *kept, const int64_t *ids,
-                      size_t n_ids, store_rows **out, char err[POD_ERRLEN]);
+                      size_t n_ids, store_rows **out, int *same,
+                      char err[POD_ERRLEN]);
 /* Every measurement of every run (downloads), by run; _of: one run's,
 ** the same rows in the same order as among the others. */
 int store_each_measurement_all(store_db *db, store_row_fn fn, void *ud,
