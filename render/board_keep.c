@@ -183,6 +183,17 @@ static long changed_runs(const board_keep *k, const char *scope,
   return n;
 }
 
+/* The file's board (scope, metric_id, primary), whatever its scope's
+** fingerprint, or NULL. */
+static kept *kept_board(const board_keep *k, const char *scope,
+                        int64_t metric_id, int primary) {
+  for (size_t i = 0; k && i < k->n_kept; i++)
+    if (k->kept[i].metric_id == metric_id && k->kept[i].primary == primary &&
+        !strcmp(k->kept[i].scope, scope))
+      return &k->kept[i];
+  return NULL;
+}
+
 /* The kept board (scope, metric_id, primary): when its scope's
 ** fingerprint is the same (*n_changed 0), or when a few of its runs
 ** changed (listed in *changed, for the caller to free); else NULL. */
@@ -190,23 +201,18 @@ static const kept *find_kept(const board_keep *k, const char *scope,
                              int64_t metric_id, int primary,
                              int64_t **changed, size_t *n_changed) {
   unsigned char fp[32];
+  const kept *e;
+  long n;
   *changed = NULL;
   *n_changed = 0;
   if (!k || k->ended || !k->n_kept ||
-      !render_incr_scope_fp(k->incr, scope, fp))
+      !render_incr_scope_fp(k->incr, scope, fp) ||
+      !(e = kept_board(k, scope, metric_id, primary)))
     return NULL;
-  for (size_t i = 0; i < k->n_kept; i++) {
-    const kept *e = &k->kept[i];
-    long n;
-    if (e->metric_id != metric_id || e->primary != primary ||
-        strcmp(e->scope, scope))
-      continue;
-    if (!memcmp(e->fp, fp, 32)) return e;
-    if ((n = changed_runs(k, scope, changed)) <= 0) return NULL;
-    *n_changed = (size_t)n;
-    return e;
-  }
-  return NULL;
+  if (!memcmp(e->fp, fp, 32)) return e;
+  if ((n = changed_runs(k, scope, changed)) <= 0) return NULL;
+  *n_changed = (size_t)n;
+  return e;
 }
 
 store_rows *board_keep_peek(const board_keep *k, const char *scope,
@@ -228,10 +234,8 @@ store_rows *board_keep_take(board_keep *k, const char *scope,
 
 void board_keep_taken(board_keep *k, const char *scope, int64_t metric_id,
                       int primary) {
-  for (size_t i = 0; k && i < k->n_kept; i++)
-    if (k->kept[i].metric_id == metric_id && k->kept[i].primary == primary &&
-        !strcmp(k->kept[i].scope, scope))
-      k->kept[i].taken = 1;
+  kept *e = kept_board(k, scope, metric_id, primary);
+  if (e) e->taken = 1;
 }
 
 /* Writes scope's runs to this render's file, before its first board. */

@@ -33,7 +33,7 @@ int site_take_run(site *s, int *mine, char err[POD_ERRLEN]) {
   if (i >= s->chunk_end) {
     /* a worker goes to its language when the study is found: main
     ** claims the rest after its own */
-    if (s->runs_until_study && atomic_load(&s->share->study_done))
+    if (s->runs_until_study && atomic_load(&s->share->study_ready))
       return RUNS_ALL_CLAIMED;
     s->chunk_start = atomic_fetch_add(&s->share->next, 1) * RUN_CHUNK;
     s->chunk_end = s->chunk_start + RUN_CHUNK;
@@ -83,9 +83,8 @@ void site_study_ready(site *s, int rc) {
   run_share *sh = s->share;
   if (!sh) return;
   pthread_mutex_lock(&sh->lock);
-  if (!sh->study_ready) {
-    sh->study_ready = 1;
-    atomic_store(&sh->study_done, 1);
+  if (!atomic_load(&sh->study_ready)) {
+    atomic_store(&sh->study_ready, 1);
     if (rc) atomic_store(&sh->stop, 1);
     else store_read_lend(s->db, &sh->memos);
   }
@@ -99,7 +98,7 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
   run_share *sh = s->share;
   const site *m;
   pthread_mutex_lock(&sh->lock);
-  while (!sh->study_ready) pthread_cond_wait(&sh->cond, &sh->lock);
+  while (!atomic_load(&sh->study_ready)) pthread_cond_wait(&sh->cond, &sh->lock);
   pthread_mutex_unlock(&sh->lock);
   if (atomic_load(&sh->stop)) {
     s->stopped = 1;

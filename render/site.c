@@ -189,7 +189,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);
     atomic_init(&share.next_lang, 1);
-    atomic_init(&share.study_done, 0);
+    atomic_init(&share.study_ready, 0);
     share.n_runs = LONG_MAX;   /* until counted: never stop early */
     {
       char ignored[POD_ERRLEN];
@@ -200,7 +200,6 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.stop, 0);
     pthread_mutex_init(&share.lock, NULL);
     pthread_cond_init(&share.cond, NULL);
-    share.study_ready = 0;
     share.main = &s;
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);

@@ -43,8 +43,8 @@ typedef struct run_share {
   long n_runs;       /* the runs the walk gives: past them, all are claimed */
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  int study_ready;   /* main's study, primaries and Pareto pages are found */
-  atomic_int study_done;   /* the same, read without the lock */
+  atomic_int study_ready;   /* main's study, primaries and Pareto pages
+                            ** are found: set under lock, read without */
   const struct site *main;   /* what workers copy then (read only) */
   store_memos memos;         /* main's connection's, lent then */
 } run_share;

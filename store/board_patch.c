@@ -218,17 +218,16 @@ int store_board_patch(store_db *db, const char *scope, int64_t metric_id,
                       size_t n_ids, store_rows **out, int *same,
                       char err[POD_ERRLEN]) {
   patch p;
-  int rc = POD_OK, q;
+  int rc = POD_OK;
   memset(&p, 0, sizeof p);
   *out = NULL;
   *same = 0;
   p.ids = ids;
   p.n_ids = n_ids;
   p.desc = store_metric_direction(db, metric_id) > 0;
-  q = primary ? (p.desc ? Q_PRIMARY_RUN_DESC : Q_PRIMARY_RUN_ASC)
-              : (p.desc ? Q_BOARD_RUN_DESC : Q_BOARD_RUN_ASC);
   for (size_t k = 0; k < n_ids && !p.bad && rc == POD_OK; k++)
-    rc = store_walk_board(db, q, scope, metric_id, ids[k], take_row, &p, err);
+    rc = store_walk_board(db, primary, p.desc, scope, metric_id, ids[k],
+                          take_row, &p, err);
   /* none of them on the board now nor before (a new run without this
   ** metric): the board is kept's, and its files the live site's */
   if (rc == POD_OK && !p.bad && p.n == 0 &&

@@ -808,11 +808,15 @@ int store_metric_direction(store_db *db, int64_t metric_id) {
   return dir;
 }
 
-int store_walk_board(store_db *db, int q, const char *scope,
+int store_walk_board(store_db *db, int primary, int desc, const char *scope,
                      int64_t metric_id, int64_t run_id, store_row_fn fn,
                      void *ud, char err[POD_ERRLEN]) {
+  static const int q[2][2][2] = {   /* [primary][one run][desc] */
+      {{Q_BOARD_ASC, Q_BOARD_DESC}, {Q_BOARD_RUN_ASC, Q_BOARD_RUN_DESC}},
+      {{Q_PRIMARY_ASC, Q_PRIMARY_DESC},
+       {Q_PRIMARY_RUN_ASC, Q_PRIMARY_RUN_DESC}}};
   db_stmt *st;
-  int rc = store_stmt(db, q, &st, err);
+  int rc = store_stmt(db, q[primary != 0][run_id != 0][desc != 0], &st, err);
   if (rc) return rc;
   db_bind_text(st, 1, scope);
   db_bind_int64(st, 2, metric_id);
@@ -823,17 +827,15 @@ int store_walk_board(store_db *db, int q, const char *scope,
 int store_each_leaderboard_entry(store_db *db, const char *scope,
                                  int64_t metric_id, store_row_fn fn, void *ud,
                                  char err[POD_ERRLEN]) {
-  int desc = store_metric_direction(db, metric_id) > 0;
-  return store_walk_board(db, desc ? Q_BOARD_DESC : Q_BOARD_ASC, scope,
-                          metric_id, 0, fn, ud, err);
+  return store_walk_board(db, 0, store_metric_direction(db, metric_id) > 0,
+                          scope, metric_id, 0, fn, ud, err);
 }
 
 int store_each_primary_entry(store_db *db, const char *scope,
                              int64_t metric_id, store_row_fn fn, void *ud,
                              char err[POD_ERRLEN]) {
-  int desc = store_metric_direction(db, metric_id) > 0;
-  return store_walk_board(db, desc ? Q_PRIMARY_DESC : Q_PRIMARY_ASC, scope,
-                          metric_id, 0, fn, ud, err);
+  return store_walk_board(db, 1, store_metric_direction(db, metric_id) > 0,
+                          scope, metric_id, 0, fn, ud, err);
 }
 
 int store_each_run_without_results(store_db *db, store_row_fn fn, void *ud,

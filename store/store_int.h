@@ -265,10 +265,11 @@ int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
 enum { MEMO_BOARDS = 1, MEMO_COUNTS = 2, MEMO_ENVS = 4, MEMO_RUN_COUNTS = 8 };
 /* A metric's direction (metrics.direction; 0 when unknown). */
 int store_metric_direction(store_db *db, int64_t metric_id);
-/* A board's rows by statement q (Q_BOARD_*, Q_PRIMARY_*): of scope, or
-** with a _RUN_ statement of run_id alone, ranked among its own rows
-** (store_board_patch). */
-int store_walk_board(store_db *db, int q, const char *scope,
+/* A board's rows (primary: with its cost columns; desc: higher is
+** better): of scope, or with run_id of that run alone, ranked among its
+** own rows (store_board_patch). Picks the statement (Q_BOARD_*,
+** Q_PRIMARY_*, their _RUN_ forms). */
+int store_walk_board(store_db *db, int primary, int desc, const char *scope,
                      int64_t metric_id, int64_t run_id, store_row_fn fn,
                      void *ud, char err[POD_ERRLEN]);
 /* Frees db's own memos, forgets the borrowed ones (snapshot.c). */
