@@ -299,6 +299,8 @@ static int l_w(lua_State *L) {
   return 0;
 }
 
+int render_l_w(lua_State *L) { return l_w(L); }
+
 void render_push_writers(lua_State *L) {
   lua_pushcfunction(L, l_w);
   lua_pushcfunction(L, l_nb);

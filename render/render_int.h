@@ -35,6 +35,8 @@ void render_escape_register(lua_State *L);
 /* Pushes _w and _nb, the output functions compiled templates get as
 ** their chunk's arguments (template.c, escape.c). */
 void render_push_writers(lua_State *L);
+/* _w as a C function: _w(buffer, text, value, ...) (escape.c). */
+int render_l_w(lua_State *L);
 /* The text of the output buffer at idx (what a compiled template
 ** returns), or NULL when idx is none. */
 const char *render_out_text(lua_State *L, int idx, size_t *n);

@@ -474,6 +474,24 @@ static int l_getmetatable(lua_State *L) {
 
 static int run_template(lua_State *L, render_sandbox *sb, const char *name,
                         int as_string);
+static int load_template(lua_State *L, render_sandbox *sb, const char *name);
+
+/* A template's data is its _ENV: the data's own names first, then the
+** sandbox's globals, through this metatable, one per state (made once:
+** one per include was a table a cell of a study table). Protected:
+** getmetatable(_ENV) in one template cannot change the next one's. */
+static const char ENV_META_KEY = 'e';
+static void push_env_meta(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 2);
+  lua_pushglobaltable(L);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY);
+}
 
 /* The number of chart ids the page has taken (svg_lua.c adds one a
 ** chart): an include that drew a chart is not kept, its ids are the
@@ -555,7 +573,45 @@ static int l_include(lua_State *L) {
   return render_l_raw(L);
 }
 
+/* _inc(buffer, include, name, data [, key]): {{ include(...) }} as
+** template.c compiles it. The partial writes into the page's buffer
+** itself: no buffer, string and raw() of its own (~7,000 instructions an
+** include; a study table has one a cell). A keyed include, or an
+** include the template replaced, goes as {{ }} would take it. */
+static int l_inc(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  int n = lua_gettop(L);
+  if (n != 4 || lua_tocfunction(L, 2) != l_include) {
+    lua_pushcfunction(L, render_l_w);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);   /* the text place */
+    lua_pushvalue(L, 2);
+    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    lua_call(L, n - 2, 1);   /* include(...) */
+    lua_call(L, 3, 0);       /* _w(buffer, nil, its output) */
+    return 0;
+  }
+  luaL_checkstring(L, 3);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  if (load_template(L, sb, lua_tostring(L, 3)) != LUA_OK) return lua_error(L);
+  lua_pushvalue(L, 4);
+  push_env_meta(L);
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, 1);
+  lua_call(L, 2, 0);   /* it returns the buffer it was given */
+  return 0;
+}
+
 /* ---- loading templates ----------------------------------------------- */
+
+/* With a compiled template's chunk on top: runs it with the output
+** functions it takes (_w, _nb, _inc), leaving the template's function
+** or a message; lua_pcall's result. */
+static int run_chunk(lua_State *L) {
+  render_push_writers(L);
+  lua_pushcfunction(L, l_inc);
+  return lua_pcall(L, 3, 1, 0);
+}
 
 /* Pushes the compiled function of template name, compiling on first use.
 ** On failure pushes the message and returns nonzero. */
@@ -588,8 +644,7 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
     snprintf(chunk, sizeof chunk, "=%s", name);
     r = luaL_loadbufferx(L, lua.data, lua.len, chunk, "t");
     if (r == LUA_OK) {   /* returns the function */
-      render_push_writers(L);
-      r = lua_pcall(L, 2, 1, 0);
+      r = run_chunk(L);
     }
     if (r == LUA_OK) {
       lua_rawgetp(L, LUA_REGISTRYINDEX, &CACHE_KEY);
@@ -616,9 +671,7 @@ static int run_template(lua_State *L, render_sandbox *sb, const char *name,
     return r;
   }
   lua_insert(L, -2);   /* function, data */
-  lua_createtable(L, 0, 1);  /* data falls back to the sandbox globals */
-  lua_pushglobaltable(L);
-  lua_setfield(L, -2, "__index");
+  push_env_meta(L);    /* data falls back to the sandbox globals */
   lua_setmetatable(L, -2);
   lua_call(L, 1, 1);
   if (as_string && (s = render_out_text(L, -1, &n))) {
@@ -866,7 +919,7 @@ int render_sandbox_eval(render_sandbox *sb, const char *name,
   }
   snprintf(chunk, sizeof chunk, "=%s", name);
   if (luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") != LUA_OK ||
-      (render_push_writers(L), lua_pcall(L, 2, 1, 0)) != LUA_OK) {
+      run_chunk(L) != LUA_OK) {
     pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
     lua_pop(L, 1);
     pod_buf_free(&lua);

@@ -334,6 +334,35 @@ static int compile_statement(compiler *c, const char *s, const char *e,
 #undef IS
 }
 
+/* Whether s..e is one call include(...) on one line and nothing else:
+** the ( after include closes at the end (strings and comments skipped;
+** anything unusual, a long string or a comment, says no). */
+static int include_call(const char *s, const char *e) {
+  int depth = 0;
+  s = skip_space(s, e);
+  while (e > s && isspace((unsigned char)e[-1])) e--;
+  if ((size_t)(e - s) < 9 || strncmp(s, "include(", 8) || e[-1] != ')' ||
+      memchr(s, '\n', (size_t)(e - s)))
+    return 0;
+  for (const char *p = s + 7; p < e; p++) {
+    char c = *p;
+    if (c == '"' || c == '\'') {   /* a short string */
+      for (p++; p < e && *p != c; p++)
+        if (*p == '\\') p++;
+      if (p >= e) return 0;
+    } else if (c == '[' && p + 1 < e && (p[1] == '[' || p[1] == '=')) {
+      return 0;
+    } else if (c == '-' && p + 1 < e && p[1] == '-') {
+      return 0;
+    } else if (c == '(') {
+      depth++;
+    } else if (c == ')' && --depth == 0) {
+      return p == e - 1;
+    }
+  }
+  return 0;
+}
+
 int render_template_compile(const char *name, const char *text, size_t n,
                             pod_buf *lua, char err[POD_ERRLEN]) {
   const char *p = text, *end = text + n, *last_text = text;
@@ -342,8 +371,8 @@ int render_template_compile(const char *name, const char *text, size_t n,
   compiler c = {.name = name, .lua = lua};
   emitter m = {.lua = lua};
   pod_buf_clear(lua);
-  pod_buf_adds(lua, "local _w,_nb=... local _esc,_url=_esc,_url "
-                    "return function(_ENV) local _b=_nb() ");
+  pod_buf_adds(lua, "local _w,_nb,_inc=... local _esc,_url=_esc,_url "
+                    "return function(_ENV,_b) _b=_b or _nb() ");
   while (p < end) {
     const char *open = p;
     while (open + 1 < end && !(open[0] == '{' &&
@@ -372,7 +401,18 @@ int render_template_compile(const char *name, const char *text, size_t n,
     size_t before = lua->len;
     c.line = line_at(text, open);
     c.indent = tag_indent(text, open);
-    if (kind == '{') {
+    if (kind == '{' && include_call(body, body_end) &&
+        !(in_url_attr(last_text, last_len) && last_text + last_len == te)) {
+      /* {{ include(...) }}: the partial writes into this buffer itself
+      ** (sandbox.c, _inc), not into a string of its own */
+      const char *a = skip_space(body, body_end) + strlen("include(");
+      const char *z = body_end;
+      while (z > a && isspace((unsigned char)z[-1])) z--;
+      em_flush(&m);
+      pod_buf_adds(lua, "_inc(_b,include,");
+      pod_buf_add(lua, a, (size_t)(z - a));   /* the arguments and ) */
+      pod_buf_adds(lua, ";");
+    } else if (kind == '{') {
       /* a link goes through _url into a text place; a value in ( ) is
       ** one value even when the expression returns more */
       int url = in_url_attr(last_text, last_len) && last_text + last_len == te;

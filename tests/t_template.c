@@ -244,6 +244,51 @@ static void test_template_keyed_include_is_kept(void) {
   CHECK(out && strstr(out + 3, "osA"));   /* twice */
 }
 
+/* {{ include(...) }} alone writes the partial into the page where it
+** stands (sandbox.c, _inc); the same output as include() as a value:
+** in order, escaped when the template replaced include, its errors
+** naming the including line, a partial's _ENV not reachable. */
+static void test_template_include_writes_in_place(void) {
+  int rc;
+  const char *out;
+  char want[4096];
+  out = run("{{ (include('env_facts.html', {env = {os = 'osA'}})) }}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "<bdi>osA</bdi>");   /* as a value: the old path */
+  snprintf(want, sizeof want, "a%sb", out);
+  CHECK_RUN("a{{ include('env_facts.html', {env = {os = 'osA'}}) }}b", want);
+  CHECK_RUN("a{{- include( 'env_facts.html' , {env = {os = 'osA'}} ) -}} b",
+            want);
+  CHECK_RUN("{% lua local include = function() return '<i>' end %}"
+            "{{ include('x.html', {}) }}", "&lt;i&gt;");
+  out = run("{% for i = 1, 2 %}[{{ include('env_facts.html', {env = {os = 'o' .. i}}) }}]"
+            "{% end %}", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK(strstr(out, "<bdi>o1</bdi>") && strstr(out, "<bdi>o2</bdi>") &&
+        strstr(out, "<bdi>o1</bdi>") < strstr(out, "<bdi>o2</bdi>"));
+  CHECK_ERR("\n{{ include('nope.html', {}) }}", "t.html:2: no template \"nope.html\"");
+  CHECK_ERR("{{ include('env_facts.html') }}", "bad argument");
+  CHECK_RUN("{{ getmetatable(_ENV) }}", "false");
+  {   /* alone in its {{ }}: compiled to _inc; in an expression: not */
+    pod_buf lua = POD_BUF_INIT;
+    char err[POD_ERRLEN];
+    static const char *const in_place[] = {"{{ include('a.html', {}) }}",
+                                           "{{ include(\"a(.html\", {x = f(1)}) }}"};
+    static const char *const value[] = {"{{ include('a.html', {}) .. 'x' }}",
+                                        "{{ include('a', {}) or include('b', {}) }}",
+                                        "<a href=\"{{ include('a.html', {}) }}\">"};
+    for (int i = 0; i < 2; i++) {
+      CHECK_INT(render_template_compile("t.html", in_place[i], strlen(in_place[i]), &lua, err), POD_OK);
+      CHECK_HAS(pod_buf_str(&lua), "_inc(_b,include,");
+    }
+    for (int i = 0; i < 3; i++) {
+      CHECK_INT(render_template_compile("t.html", value[i], strlen(value[i]), &lua, err), POD_OK);
+      CHECK_LACKS(pod_buf_str(&lua), "_inc(");
+    }
+    pod_buf_free(&lua);
+  }
+}
+
 const test_case tests_template[] = {
   {"template_for_if_set_lua", test_template_for_if_set_lua},
   {"template_blocks_nest", test_template_blocks_nest},
@@ -253,6 +298,7 @@ const test_case tests_template[] = {
   {"template_runtime_errors_keep_the_line", test_template_runtime_errors_keep_the_line},
   {"template_escaping_is_unchanged", test_template_escaping_is_unchanged},
   {"template_keyed_include_is_kept", test_template_keyed_include_is_kept},
+  {"template_include_writes_in_place", test_template_include_writes_in_place},
   {"template_demo_site_every_page_matches_goldens",
    test_template_demo_site_every_page_matches_goldens},
   {NULL, NULL}};
