@@ -26,7 +26,8 @@ typedef struct run_row {
 
 struct analysis_study {
   analysis_unit *units;
-  size_t n_units;
+  size_t n_units, cap_units;   /* doubling: one realloc a unit copied
+                               ** 10,000 units ~5,000 times each */
   size_t *slots;      /* while building: unit index + 1 by (scope, model,
                       ** variant) hash, open addressing; 0 empty */
   size_t n_slots;
@@ -38,7 +39,7 @@ struct analysis_study {
 
 typedef struct runs_in {
   run_row *r;
-  size_t n;
+  size_t n, cap;
 } runs_in;
 
 static char *dup_or_null(const char *s) { return s ? pod_xstrdup(s) : NULL; }
@@ -51,7 +52,10 @@ static int take_run(const store_row *row, void *ud) {
   runs_in *l = ud;
   const char *scope = store_row_text(row, "scope");
   run_row *r;
-  l->r = pod_xrealloc(l->r, (l->n + 1) * sizeof *l->r);
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 256;
+    l->r = pod_xrealloc(l->r, l->cap * sizeof *l->r);
+  }
   r = &l->r[l->n++];
   r->id = store_row_col(row, "id")->i;
   r->model = pod_xstrdup(store_row_text(row, "model") ? store_row_text(row, "model") : "");
@@ -113,7 +117,10 @@ static analysis_unit *unit_for(analysis_study *s, const char *scope,
     if (unit_is(&s->units[s->slots[k] - 1], scope, model, variant))
       return &s->units[s->slots[k] - 1];
   s->slots[k] = s->n_units + 1;
-  s->units = pod_xrealloc(s->units, (s->n_units + 1) * sizeof *s->units);
+  if (s->n_units == s->cap_units) {
+    s->cap_units = s->cap_units ? 2 * s->cap_units : 64;
+    s->units = pod_xrealloc(s->units, s->cap_units * sizeof *s->units);
+  }
   u = &s->units[s->n_units++];
   memset(u, 0, sizeof *u);
   u->scope = pod_xstrdup(scope);
@@ -124,7 +131,9 @@ static analysis_unit *unit_for(analysis_study *s, const char *scope,
 }
 
 static void unit_add(analysis_unit *u, const run_row *r) {
-  u->runs = pod_xrealloc(u->runs, (u->n_runs + 1) * sizeof *u->runs);
+  size_t n = u->n_runs;
+  if (n == 0 || (n >= 4 && !(n & (n - 1))))   /* at 0, 4, 8, 16...: doubled */
+    u->runs = pod_xrealloc(u->runs, (n ? 2 * n : 4) * sizeof *u->runs);
   u->runs[u->n_runs++] = r->id;
   if (!r->has_dataset && u->n_free < u->n_runs) u->n_free++;
 }
@@ -197,7 +206,7 @@ static int unit_by_model(const void *a, const void *b) {
 int analysis_study_new(store_db *db, const pod_project *project,
                        analysis_study **out, char err[POD_ERRLEN]) {
   analysis_study *s = pod_xmalloc(sizeof *s);
-  runs_in l = {NULL, 0};
+  runs_in l = {NULL, 0, 0};
   int rc;
   memset(s, 0, sizeof *s);
   *out = NULL;
