@@ -342,8 +342,8 @@ static int include_call(const char *s, const char *e) {
   s = skip_space(s, e);
   while (e > s && isspace((unsigned char)e[-1])) e--;
   if ((size_t)(e - s) < 9 || strncmp(s, "include(", 8) || e[-1] != ')' ||
-      memchr(s, '\n', (size_t)(e - s)))
-    return 0;
+      memchr(s, '\n', (size_t)(e - s)) || *skip_space(s + 8, e) == ')')
+    return 0;   /* include() has no arguments to pass on */
   for (const char *p = s + 7; p < e; p++) {
     char c = *p;
     if (c == '"' || c == '\'') {   /* a short string */

@@ -268,20 +268,22 @@ static void test_template_include_writes_in_place(void) {
         strstr(out, "<bdi>o1</bdi>") < strstr(out, "<bdi>o2</bdi>"));
   CHECK_ERR("\n{{ include('nope.html', {}) }}", "t.html:2: no template \"nope.html\"");
   CHECK_ERR("{{ include('env_facts.html') }}", "bad argument");
+  CHECK_ERR("{{ include() }}", "bad argument #1 to 'include'");
   CHECK_RUN("{{ getmetatable(_ENV) }}", "false");
   {   /* alone in its {{ }}: compiled to _inc; in an expression: not */
     pod_buf lua = POD_BUF_INIT;
     char err[POD_ERRLEN];
     static const char *const in_place[] = {"{{ include('a.html', {}) }}",
                                            "{{ include(\"a(.html\", {x = f(1)}) }}"};
-    static const char *const value[] = {"{{ include('a.html', {}) .. 'x' }}",
+    static const char *const value[] = {"{{ include( ) }}",
+                                        "{{ include('a.html', {}) .. 'x' }}",
                                         "{{ include('a', {}) or include('b', {}) }}",
                                         "<a href=\"{{ include('a.html', {}) }}\">"};
     for (int i = 0; i < 2; i++) {
       CHECK_INT(render_template_compile("t.html", in_place[i], strlen(in_place[i]), &lua, err), POD_OK);
       CHECK_HAS(pod_buf_str(&lua), "_inc(_b,include,");
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       CHECK_INT(render_template_compile("t.html", value[i], strlen(value[i]), &lua, err), POD_OK);
       CHECK_LACKS(pod_buf_str(&lua), "_inc(");
     }
