@@ -33,7 +33,8 @@ void render_push_board_files(lua_State *L, const char *scope,
 /* Adds _esc, _url, raw and escape, and raw()'s metatable (escape.c). */
 void render_escape_register(lua_State *L);
 /* Pushes _w and _nb, the output functions compiled templates get as
-** their chunk's arguments (template.c, escape.c). */
+** their chunk's first arguments (template.c, escape.c; sandbox.c adds
+** _inc, the in-place include). */
 void render_push_writers(lua_State *L);
 /* _w as a C function: _w(buffer, text, value, ...) (escape.c). */
 int render_l_w(lua_State *L);
