@@ -41,6 +41,8 @@ int render_l_w(lua_State *L);
 /* The text of the output buffer at idx (what a compiled template
 ** returns), or NULL when idx is none. */
 const char *render_out_text(lua_State *L, int idx, size_t *n);
+/* Cuts that buffer's text back to its first len bytes. */
+void render_out_truncate(lua_State *L, int idx, size_t len);
 /* Empties that buffer, its text taken: its memory serves the next. */
 void render_out_release(lua_State *L, int idx);
 /* Empties that buffer, its block given to the caller (NULL when it has

@@ -461,13 +461,22 @@ void render_sandbox_msg(lua_State *L, const char *key,
   pod_buf_free(&out);
 }
 
-/* getmetatable without the string metatable (and its string table). */
+static const char ENV_META_KEY;
+
+/* getmetatable without the string metatable (and its string table), nor
+** the one template data shares (push_env_meta): false for that. */
 static int l_getmetatable(lua_State *L) {
   luaL_checkany(L, 1);
   if (lua_type(L, 1) == LUA_TSTRING || !lua_getmetatable(L, 1)) {
     lua_pushnil(L);
     return 1;
   }
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY);
+  if (lua_rawequal(L, -1, -2)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lua_pop(L, 1);
   if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return 1;
   return 1;
 }
@@ -478,17 +487,16 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name);
 
 /* A template's data is its _ENV: the data's own names first, then the
 ** sandbox's globals, through this metatable, one per state (made once:
-** one per include was a table a cell of a study table). Protected:
-** getmetatable(_ENV) in one template cannot change the next one's. */
+** one per include was a table a cell of a study table). getmetatable
+** does not give it out (l_getmetatable): one template cannot change the
+** next one's globals through it. */
 static const char ENV_META_KEY = 'e';
 static void push_env_meta(lua_State *L) {
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY) == LUA_TTABLE) return;
   lua_pop(L, 1);
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 1);
   lua_pushglobaltable(L);
   lua_setfield(L, -2, "__index");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
   lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY);
 }
@@ -581,24 +589,44 @@ static int l_include(lua_State *L) {
 static int l_inc(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   int n = lua_gettop(L);
-  if (n != 4 || lua_tocfunction(L, 2) != l_include) {
+  size_t at;
+  if (n != 4 || lua_tocfunction(L, 2) != l_include ||
+      !render_out_text(L, 1, &at) || lua_type(L, 3) != LUA_TSTRING ||
+      lua_type(L, 4) != LUA_TTABLE) {   /* as before, its errors too */
+    luaL_checkstack(L, 4, NULL);
     lua_pushcfunction(L, render_l_w);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);   /* the text place */
-    lua_pushvalue(L, 2);
-    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    lua_insert(L, 1);        /* _w, buffer, include, args... */
+    lua_pushnil(L);          /* the text place */
+    lua_insert(L, 3);        /* _w, buffer, nil, include, args... */
     lua_call(L, n - 2, 1);   /* include(...) */
     lua_call(L, 3, 0);       /* _w(buffer, nil, its output) */
     return 0;
   }
-  luaL_checkstring(L, 3);
-  luaL_checktype(L, 4, LUA_TTABLE);
   if (load_template(L, sb, lua_tostring(L, 3)) != LUA_OK) return lua_error(L);
   lua_pushvalue(L, 4);
   push_env_meta(L);
   lua_setmetatable(L, -2);
   lua_pushvalue(L, 1);
-  lua_call(L, 2, 0);   /* it returns the buffer it was given */
+  lua_call(L, 2, 1);
+  if (!lua_rawequal(L, -1, 1)) {
+    /* it returned something else (its own buffer, a text): that, as
+    ** include() would have given it, in place of what it wrote here */
+    const char *s;
+    size_t len;
+    render_out_truncate(L, 1, at);
+    if ((s = render_out_text(L, -1, &len))) {
+      lua_pushlstring(L, s, len);
+      render_out_release(L, -2);
+      lua_replace(L, -2);
+    }
+    lua_pushcfunction(L, render_l_w);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_pushcfunction(L, render_l_raw);
+    lua_rotate(L, -5, -1);   /* _w, buffer, nil, raw, value */
+    lua_call(L, 1, 1);
+    lua_call(L, 3, 0);
+  }
   return 0;
 }
 

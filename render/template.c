@@ -339,10 +339,11 @@ static int compile_statement(compiler *c, const char *s, const char *e,
 ** anything unusual, a long string or a comment, says no). */
 static int include_call(const char *s, const char *e) {
   int depth = 0;
+  if (memchr(s, '\n', (size_t)(e - s))) return 0;   /* lines stay put */
   s = skip_space(s, e);
   while (e > s && isspace((unsigned char)e[-1])) e--;
   if ((size_t)(e - s) < 9 || strncmp(s, "include(", 8) || e[-1] != ')' ||
-      memchr(s, '\n', (size_t)(e - s)) || *skip_space(s + 8, e) == ')')
+      *skip_space(s + 8, e) == ')')
     return 0;   /* include() has no arguments to pass on */
   for (const char *p = s + 7; p < e; p++) {
     char c = *p;

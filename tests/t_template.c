@@ -270,6 +270,20 @@ static void test_template_include_writes_in_place(void) {
   CHECK_ERR("{{ include('env_facts.html') }}", "bad argument");
   CHECK_ERR("{{ include() }}", "bad argument #1 to 'include'");
   CHECK_RUN("{{ getmetatable(_ENV) }}", "false");
+  /* include's own messages, not _inc's; the line of a call on its own */
+  CHECK_ERR("{{ include('env_facts.html', nil) }}", "bad argument #2 to 'include'");
+  CHECK_ERR("\n{{\ninclude('nope.html', {})\n}}", "t.html:3: no template");
+  /* a table given to include stays the template's: its metatable too */
+  out = run("{% lua local m = {env = {}} setmetatable(m, {}) %}"
+            "{{ include('env_facts.html', m) }}{% lua setmetatable(m, nil) %}ok", &rc);
+  CHECK_INT(rc, POD_OK);
+  CHECK_HAS(out, "ok");
+  /* many arguments (a replaced include): no overflow of the Lua stack */
+  CHECK_RUN("{% lua local t = {} for i = 1, 3000 do t[i] = i end "
+            "local include = function(...) return select('#', ...) end %}"
+            "{% for _, n in ipairs({1000, 1500, 1900}) %}"
+            "{{ include('a', {}, nil, table.unpack(t, 1, n)) }};{% end %}",
+            "1003;1503;1903;");
   {   /* alone in its {{ }}: compiled to _inc; in an expression: not */
     pod_buf lua = POD_BUF_INIT;
     char err[POD_ERRLEN];
