@@ -461,7 +461,21 @@ void render_sandbox_msg(lua_State *L, const char *key,
   pod_buf_free(&out);
 }
 
-static const char ENV_META_KEY;
+/* A template's data is its _ENV: the data's own names first, then the
+** sandbox's globals, through this metatable, one per state (made once:
+** one per include was a table a cell of a study table). getmetatable
+** does not give it out (l_getmetatable): one template cannot change the
+** next one's globals through it. */
+static const char ENV_META_KEY = 'e';
+static void push_env_meta(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 1);
+  lua_pushglobaltable(L);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY);
+}
 
 /* getmetatable without the string metatable (and its string table), nor
 ** the one template data shares (push_env_meta): false for that. */
@@ -482,24 +496,7 @@ static int l_getmetatable(lua_State *L) {
 }
 
 static int run_template(lua_State *L, render_sandbox *sb, const char *name,
-                        int as_string);
-static int load_template(lua_State *L, render_sandbox *sb, const char *name);
-
-/* A template's data is its _ENV: the data's own names first, then the
-** sandbox's globals, through this metatable, one per state (made once:
-** one per include was a table a cell of a study table). getmetatable
-** does not give it out (l_getmetatable): one template cannot change the
-** next one's globals through it. */
-static const char ENV_META_KEY = 'e';
-static void push_env_meta(lua_State *L) {
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY) == LUA_TTABLE) return;
-  lua_pop(L, 1);
-  lua_createtable(L, 0, 1);
-  lua_pushglobaltable(L);
-  lua_setfield(L, -2, "__index");
-  lua_pushvalue(L, -1);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_META_KEY);
-}
+                        int as_string, int out);
 
 /* The number of chart ids the page has taken (svg_lua.c adds one a
 ** chart): an include that drew a chart is not kept, its ids are the
@@ -557,7 +554,7 @@ static int l_include(lua_State *L) {
   }
   lua_settop(L, keyed ? 3 : 2);
   lua_pushvalue(L, 2);   /* the data on top */
-  if (run_template(L, sb, name, 1) != LUA_OK) return lua_error(L);
+  if (run_template(L, sb, name, 1, 0) != LUA_OK) return lua_error(L);
   if (keyed) {   /* 1 name, 2 data, 3 key, 4 output */
     if (!sb->fallback_used && chart_ids(L) == charts &&
         lua_type(L, 4) == LUA_TSTRING) {
@@ -602,23 +599,13 @@ static int l_inc(lua_State *L) {
     lua_call(L, 3, 0);       /* _w(buffer, nil, its output) */
     return 0;
   }
-  if (load_template(L, sb, lua_tostring(L, 3)) != LUA_OK) return lua_error(L);
   lua_pushvalue(L, 4);
-  push_env_meta(L);
-  lua_setmetatable(L, -2);
-  lua_pushvalue(L, 1);
-  lua_call(L, 2, 1);
+  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK)
+    return lua_error(L);
   if (!lua_rawequal(L, -1, 1)) {
     /* it returned something else (its own buffer, a text): that, as
     ** include() would have given it, in place of what it wrote here */
-    const char *s;
-    size_t len;
     render_out_truncate(L, 1, at);
-    if ((s = render_out_text(L, -1, &len))) {
-      lua_pushlstring(L, s, len);
-      render_out_release(L, -2);
-      lua_replace(L, -2);
-    }
     lua_pushcfunction(L, render_l_w);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
@@ -688,9 +675,10 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
 
 /* With the data table on top: replaces it by the template's output
 ** (its buffer, render_out_text, unless as_string), or by an error
-** message (nonzero return). */
+** message (nonzero return). out (a stack index, 0 for none): the buffer
+** the template writes into (_inc), left as it is when returned. */
 static int run_template(lua_State *L, render_sandbox *sb, const char *name,
-                        int as_string) {
+                        int as_string, int out) {
   size_t n;
   const char *s;
   int r = load_template(L, sb, name);
@@ -701,8 +689,10 @@ static int run_template(lua_State *L, render_sandbox *sb, const char *name,
   lua_insert(L, -2);   /* function, data */
   push_env_meta(L);    /* data falls back to the sandbox globals */
   lua_setmetatable(L, -2);
-  lua_call(L, 1, 1);
-  if (as_string && (s = render_out_text(L, -1, &n))) {
+  if (out) lua_pushvalue(L, out);
+  lua_call(L, out ? 2 : 1, 1);
+  if (as_string && !(out && lua_rawequal(L, -1, out)) &&
+      (s = render_out_text(L, -1, &n))) {
     lua_pushlstring(L, s, n);
     render_out_release(L, -2);
     lua_replace(L, -2);
@@ -735,7 +725,7 @@ static int page_call(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   const char *name = lua_tostring(L, 1);
   lua_settop(L, 2);
-  if (run_template(L, sb, name, 0) != LUA_OK) return lua_error(L);
+  if (run_template(L, sb, name, 0, 0) != LUA_OK) return lua_error(L);
   return 1;
 }
 

@@ -334,34 +334,37 @@ static int compile_statement(compiler *c, const char *s, const char *e,
 #undef IS
 }
 
-/* Whether s..e is one call include(...) on one line and nothing else:
-** the ( after include closes at the end (strings and comments skipped;
-** anything unusual, a long string or a comment, says no). */
-static int include_call(const char *s, const char *e) {
+/* When s..e is one call include(...) on one line and nothing else (the
+** ( after include closes at the end; strings skipped; anything unusual,
+** a long string or a comment, says no): its arguments and the closing
+** ), to *end; else NULL. */
+static const char *include_args(const char *s, const char *e,
+                                const char **end) {
   int depth = 0;
-  if (memchr(s, '\n', (size_t)(e - s))) return 0;   /* lines stay put */
+  if (memchr(s, '\n', (size_t)(e - s))) return NULL;   /* lines stay put */
   s = skip_space(s, e);
   while (e > s && isspace((unsigned char)e[-1])) e--;
   if ((size_t)(e - s) < 9 || strncmp(s, "include(", 8) || e[-1] != ')' ||
       *skip_space(s + 8, e) == ')')
-    return 0;   /* include() has no arguments to pass on */
+    return NULL;   /* include() has no arguments to pass on */
+  *end = e;
   for (const char *p = s + 7; p < e; p++) {
     char c = *p;
     if (c == '"' || c == '\'') {   /* a short string */
       for (p++; p < e && *p != c; p++)
         if (*p == '\\') p++;
-      if (p >= e) return 0;
+      if (p >= e) return NULL;
     } else if (c == '[' && p + 1 < e && (p[1] == '[' || p[1] == '=')) {
-      return 0;
+      return NULL;
     } else if (c == '-' && p + 1 < e && p[1] == '-') {
-      return 0;
+      return NULL;
     } else if (c == '(') {
       depth++;
     } else if (c == ')' && --depth == 0) {
-      return p == e - 1;
+      return p == e - 1 ? s + 8 : NULL;
     }
   }
-  return 0;
+  return NULL;
 }
 
 int render_template_compile(const char *name, const char *text, size_t n,
@@ -402,21 +405,19 @@ int render_template_compile(const char *name, const char *text, size_t n,
     size_t before = lua->len;
     c.line = line_at(text, open);
     c.indent = tag_indent(text, open);
-    if (kind == '{' && include_call(body, body_end) &&
-        !(in_url_attr(last_text, last_len) && last_text + last_len == te)) {
+    /* a link goes through _url into a text place */
+    int url = kind == '{' && in_url_attr(last_text, last_len) &&
+              last_text + last_len == te;
+    const char *args, *args_end;
+    if (kind == '{' && !url && (args = include_args(body, body_end, &args_end))) {
       /* {{ include(...) }}: the partial writes into this buffer itself
       ** (sandbox.c, _inc), not into a string of its own */
-      const char *a = skip_space(body, body_end) + strlen("include(");
-      const char *z = body_end;
-      while (z > a && isspace((unsigned char)z[-1])) z--;
       em_flush(&m);
       pod_buf_adds(lua, "_inc(_b,include,");
-      pod_buf_add(lua, a, (size_t)(z - a));   /* the arguments and ) */
+      pod_buf_add(lua, args, (size_t)(args_end - args));   /* and the ) */
       pod_buf_adds(lua, ";");
     } else if (kind == '{') {
-      /* a link goes through _url into a text place; a value in ( ) is
-      ** one value even when the expression returns more */
-      int url = in_url_attr(last_text, last_len) && last_text + last_len == te;
+      /* a value in ( ) is one value even when the expression returns more */
       em_arg(&m, !url);
       pod_buf_adds(lua, url ? "_url(" : "(");
       pod_buf_add(lua, body, (size_t)(body_end - body));
