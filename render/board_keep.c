@@ -50,7 +50,6 @@ typedef struct kept {     /* a board of the live site's file */
   int primary;
   const unsigned char *fp, *rows;
   size_t len;
-  int taken;              /* given to this render */
 } kept;
 
 typedef struct kept_scope {   /* a scope's runs in the live site's file */
@@ -119,7 +118,6 @@ static void index_file(board_keep *k, const unsigned char *p,
     if (len > (uint64_t)(end - p)) break;
     e.rows = p;
     e.len = (size_t)len;
-    e.taken = 0;
     p += len;
     k->kept = pod_xrealloc(k->kept, (k->n_kept + 1) * sizeof *k->kept);
     k->kept[k->n_kept++] = e;
@@ -185,8 +183,8 @@ static long changed_runs(const board_keep *k, const char *scope,
 
 /* The file's board (scope, metric_id, primary), whatever its scope's
 ** fingerprint, or NULL. */
-static kept *kept_board(const board_keep *k, const char *scope,
-                        int64_t metric_id, int primary) {
+static const kept *kept_board(const board_keep *k, const char *scope,
+                              int64_t metric_id, int primary) {
   for (size_t i = 0; k && i < k->n_kept; i++)
     if (k->kept[i].metric_id == metric_id && k->kept[i].primary == primary &&
         !strcmp(k->kept[i].scope, scope))
@@ -215,27 +213,11 @@ static const kept *find_kept(const board_keep *k, const char *scope,
   return e;
 }
 
-store_rows *board_keep_peek(const board_keep *k, const char *scope,
+store_rows *board_keep_take(const board_keep *k, const char *scope,
                             int64_t metric_id, int primary,
                             int64_t **changed, size_t *n_changed) {
   const kept *e = find_kept(k, scope, metric_id, primary, changed, n_changed);
   return e ? store_rows_load(e->rows, e->len) : NULL;
-}
-
-store_rows *board_keep_take(board_keep *k, const char *scope,
-                            int64_t metric_id, int primary,
-                            int64_t **changed, size_t *n_changed) {
-  const kept *e = find_kept(k, scope, metric_id, primary, changed, n_changed);
-  store_rows *rows = e ? store_rows_load(e->rows, e->len) : NULL;
-  /* a field peek never reads; a patched board is not the live site's */
-  if (rows && !*n_changed) k->kept[e - k->kept].taken = 1;
-  return rows;
-}
-
-void board_keep_taken(board_keep *k, const char *scope, int64_t metric_id,
-                      int primary) {
-  kept *e = kept_board(k, scope, metric_id, primary);
-  if (e) e->taken = 1;
 }
 
 /* Writes scope's runs to this render's file, before its first board. */
@@ -308,15 +290,6 @@ int board_keep_end(board_keep *k, char err[POD_ERRLEN]) {
   k->scopes = NULL;
   k->n_scopes = 0;
   return keep_writer_end(&k->w, err);
-}
-
-int board_keep_was_taken(const board_keep *k, const char *scope,
-                         int64_t metric_id) {
-  for (size_t i = 0; k && i < k->n_kept; i++)
-    if (k->kept[i].taken && k->kept[i].metric_id == metric_id &&
-        !strcmp(k->kept[i].scope, scope))
-      return 1;
-  return 0;
 }
 
 void board_keep_free(board_keep *k) {

@@ -1,7 +1,7 @@
 /*
 ** render/board_keep.h -- a board's rows kept from one render to the next
 ** (board_keep.c). Inside render/ only; the main thread's, but for
-** board_keep_peek, which worker threads call until main ends it.
+** board_keep_take, which worker threads call until main ends it.
 ** Owns: a board_keep owns the live site's file and its notes;
 ** board_keep_free frees them. Strings passed in are borrowed.
 */
@@ -21,19 +21,10 @@ board_keep *board_keep_open(const render_incr *incr, const char *target,
 ** few of the scope's runs changed since, its rows then, with those runs
 ** in *changed (by id, *n_changed of them; the caller frees it) for
 ** store_board_patch. A new store_rows the caller frees, or NULL: read
-** them from the registry. k may be NULL. */
-store_rows *board_keep_take(board_keep *k, const char *scope,
-                            int64_t metric_id, int primary,
-                            int64_t **changed, size_t *n_changed);
-/* Marks board (scope, metric_id) as the live site's after all: a patch
-** found its rows the kept ones (board_keep_was_taken). Main's. */
-void board_keep_taken(board_keep *k, const char *scope, int64_t metric_id,
-                      int primary);
-/* As board_keep_take, for a thread other than main's: takes nothing
-** (board_keep_was_taken is main's) and writes nothing. It reads only
-** what main never changes before board_keep_end, which main calls once
-** the workers are joined. */
-store_rows *board_keep_peek(const board_keep *k, const char *scope,
+** them from the registry. k may be NULL. Any thread's until main calls
+** board_keep_end (which it does once the workers are joined): it reads
+** only what main never changes before then, and writes nothing. */
+store_rows *board_keep_take(const board_keep *k, const char *scope,
                             int64_t metric_id, int primary,
                             int64_t **changed, size_t *n_changed);
 /* Writes a board's rows to this render's file (once a board). */
@@ -43,10 +34,6 @@ int board_keep_note(board_keep *k, const char *scope, int64_t metric_id,
 /* Ends this render's file after the last board read; frees the live
 ** site's (no board is taken after). */
 int board_keep_end(board_keep *k, char err[POD_ERRLEN]);
-/* 1 when this render took board (scope, metric_id)'s rows from the live
-** site's file: its downloads are the live site's too. */
-int board_keep_was_taken(const board_keep *k, const char *scope,
-                         int64_t metric_id);
 void board_keep_free(board_keep *k);          /* NULL is fine */
 
 #endif

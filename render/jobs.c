@@ -55,6 +55,18 @@ int site_download_tables(site *s, char err[POD_ERRLEN]) {
   return render_download_tables(s->db, s->out, s->incr, err);
 }
 
+/* The boards' downloads and reports (render_board_downloads), by the
+** first thread to ask: after one new run a worker before its run pages
+** if main is still finding the study (the changed board's files were
+** the last tenth of a 10,000-run render, main's alone), else main after
+** its language pages. Either reads the boards through its own cache of
+** rows, which its language's board pages read again. */
+int site_board_downloads(site *s, char err[POD_ERRLEN]) {
+  if (s->share && atomic_exchange(&s->share->board_files, 1)) return POD_OK;
+  return render_board_downloads(s->db, s->project, &s->boards, s->keep,
+                                s->worker, s->out, err);
+}
+
 /* The next language this thread writes after language k: the one after
 ** k without other threads, else the next none has claimed; n_langs when
 ** none is left. */
@@ -133,7 +145,7 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
 static int join_snapshot(worker *w) {
   char err[POD_ERRLEN], d[65];
   return store_reopen(w->main_db, &w->s.db, err) == POD_OK &&
-         store_read_begin(w->s.db, d, err) == POD_OK && !strcmp(d, w->snap);
+         store_read_begin(w->s.db, 0, d, err) == POD_OK && !strcmp(d, w->snap);
 }
 
 static void *worker_main(void *ud) {
@@ -159,7 +171,9 @@ static void *worker_main(void *ud) {
     /* the run pages need no study either: they go while main finds it
     ** (after one new run, the worker waited for it idle) */
     s->runs_until_study = langs;
-    if ((rc = site_run_pages(s, w->err)) == POD_OK &&
+    if (langs && !atomic_load(&s->share->study_ready))
+      rc = site_board_downloads(s, w->err);
+    if (rc == POD_OK && (rc = site_run_pages(s, w->err)) == POD_OK &&
         (rc = wait_study(s, w->err)) == POD_OK && langs) {
       s->runs_until_study = 0;
       rc = site_other_languages(s, w->content_dir, w->err);

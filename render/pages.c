@@ -679,7 +679,7 @@ static int group_entry(const store_row *row, void *ud) {
 static int board_rows(site *s, const char *scope, int64_t metric_id,
                       const store_rows **rows, char err[POD_ERRLEN]) {
   return render_board_rows_get(&s->boards, s->keep, s->worker, s->db, s->prim,
-                               s->n_prim, scope, metric_id, rows, err);
+                               s->n_prim, scope, metric_id, rows, NULL, err);
 }
 
 /* Pushes the groups of a board (see group_entry; limit as there); a

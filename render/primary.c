@@ -148,6 +148,7 @@ struct render_board_rows {
   char *scope;
   int64_t metric_id;
   store_rows *rows;
+  int live;      /* the live site's rows (render_board_rows_get) */
 };
 
 /* A kept row is 9 bytes a column plus its texts (store/rows.c; ~240
@@ -183,33 +184,33 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
                           int worker, store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
-                          const store_rows **out, char err[POD_ERRLEN]) {
+                          const store_rows **out, int *live,
+                          char err[POD_ERRLEN]) {
   render_board_rows *b;
   int rc = POD_OK, primary = render_primary_of(prim, n_prim, scope,
-                                               metric_id) != NULL;
+                                               metric_id) != NULL, same = 0;
   for (b = *cache; b; b = b->next)
     if (b->metric_id == metric_id && !strcmp(b->scope, scope)) {
       *out = b->rows;
+      if (live) *live = b->live;
       return POD_OK;
     }
   /* the live site's rows when none of the scope's runs changed, patched
   ** when a few did */
   int64_t *changed;
   size_t n_changed;
-  store_rows *rows = worker ? board_keep_peek(keep, scope, metric_id, primary,
-                                              &changed, &n_changed)
-                            : board_keep_take(keep, scope, metric_id, primary,
-                                              &changed, &n_changed);
+  store_rows *rows = board_keep_take(keep, scope, metric_id, primary,
+                                     &changed, &n_changed);
+  if (rows && !n_changed) same = 1;
   if (rows && n_changed) {
     store_rows *kept = rows;
-    int same;
     rc = store_board_patch(db, scope, metric_id, primary, kept, changed,
                            n_changed, &rows, &same, err);
     if (rc == POD_OK && same) {   /* the live site's board after all */
       rows = kept;
-      if (!worker) board_keep_taken(keep, scope, metric_id, primary);
     } else {
       store_rows_free(kept);
+      same = 0;
     }
     if (rc == POD_EINTERNAL) rc = POD_OK;   /* other columns: read it */
   }
@@ -234,8 +235,10 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
   b->scope = pod_xstrdup(scope);
   b->metric_id = metric_id;
   b->rows = rows;
+  b->live = same;
   *cache = b;
   *out = rows;
+  if (live) *live = same;
   board_rows_trim(b);
   return POD_OK;
 }

@@ -235,7 +235,9 @@ extern const render_cost render_costs[RENDER_N_COSTS];
 ** asked again rather than all held); render_board_rows_free releases
 ** all. keep (may be NULL): the boards kept by the last render; main
 ** takes from it and notes every board it reads, a worker (worker set)
-** only peeks (board_keep.h). */
+** only peeks (board_keep.h). *live (may be NULL): 1 when the rows are
+** the live site's (kept, none of the board's runs changed), so are the
+** files made of them. */
 extern size_t render_board_rows_kept;
 typedef struct render_board_rows render_board_rows;
 typedef struct board_keep board_keep;   /* board_keep.h */
@@ -243,14 +245,16 @@ int render_board_rows_get(render_board_rows **cache, board_keep *keep,
                           int worker, store_db *db,
                           const render_primary *prim, size_t n_prim,
                           const char *scope, int64_t metric_id,
-                          const store_rows **out, char err[POD_ERRLEN]);
+                          const store_rows **out, int *live,
+                          char err[POD_ERRLEN]);
 void render_board_rows_free(render_board_rows *cache);
 
 /* data/runs and data/measurements as CSV and JSON, whole registry
 ** (render_download_tables: main's or a worker's, whichever thread claims
 ** it first); data/leaderboards/ and reports/ (one Markdown report per
-** leaderboard) (render_board_downloads: main's, from the rows kept by
-** render_board_rows_get in boards). A scope's primary board (project
+** leaderboard) (render_board_downloads: whichever thread claims them
+** first, site_board_downloads; from the rows render_board_rows_get
+** keeps in boards, a worker's when worker is set). A scope's primary board (project
 ** may be NULL: the defaults) carries the cost columns (report.c). */
 typedef struct render_incr render_incr;   /* incr.h */
 int render_download_tables(store_db *db, render_out *out,
@@ -267,7 +271,7 @@ void render_csv_header(const store_row *row, pod_buf *csv);
 void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json);
 int render_board_downloads(store_db *db, const pod_project *project,
                            render_board_rows **boards, board_keep *keep,
-                           render_out *out,
+                           int worker, render_out *out,
                            char err[POD_ERRLEN]);
 
 /* Pareto pages (pareto.c): per dataset of the study, its table's

@@ -406,6 +406,7 @@ typedef struct board_files {
   store_db *db;
   render_board_rows **boards;   /* kept rows (render_board_rows_get) */
   board_keep *keep;
+  int worker;                   /* render_board_rows_get's */
   render_out *out;
   render_primary *prim;
   size_t n_prim;
@@ -463,18 +464,17 @@ static int board_downloads(const store_row *row, void *ud) {
                                                     scope, id);
   unsigned costs = 0;
   const store_rows *rows = NULL;   /* walked twice on a primary board */
-  int rc;
+  int rc, live = 0;
   render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
-  rc = render_board_rows_get(b->boards, b->keep, 0, b->db, b->prim, b->n_prim,
-                             scope, id, &rows, b->err);
+  rc = render_board_rows_get(b->boards, b->keep, b->worker, b->db, b->prim,
+                             b->n_prim, scope, id, &rows, &live, b->err);
   if (rc) {
     pod_buf_free(&name);
     return rc;
   }
   /* the rows the live site's files were made of: those files (unless one
   ** is not there, POD_EINTERNAL: then they are written) */
-  if (board_keep_was_taken(b->keep, scope, id) &&
-      (rc = reuse_board_files(b, name.data)) != POD_EINTERNAL) {
+  if (live && (rc = reuse_board_files(b, name.data)) != POD_EINTERNAL) {
     pod_buf_free(&name);
     return rc;
   }
@@ -521,12 +521,14 @@ int render_download_tables(store_db *db, render_out *out,
 
 int render_board_downloads(store_db *db, const pod_project *project,
                            render_board_rows **boards, board_keep *keep,
-                           render_out *out, char err[POD_ERRLEN]) {
+                           int worker, render_out *out,
+                           char err[POD_ERRLEN]) {
   board_files b;
   int rc;
   b.db = db;
   b.boards = boards;
   b.keep = keep;
+  b.worker = worker;
   b.out = out;
   b.err[0] = '\0';
   if ((rc = render_primary_list(db, project, &b.prim, &b.n_prim, err)))

@@ -142,7 +142,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   /* one state for the whole render: the key and every page (workers
   ** join it, jobs.c) */
-  if ((rc = store_read_begin(db, snap, err))) return rc;
+  if ((rc = store_read_begin(db, 1, snap, err))) return rc;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, snap, key, err)))
     goto done;
@@ -188,6 +188,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.next, 0);
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);
+    atomic_init(&share.board_files, 0);
     atomic_init(&share.next_lang, 1);
     atomic_init(&share.study_ready, 0);
     share.n_runs = LONG_MAX;   /* until counted: never stop early */
@@ -223,9 +224,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   /* the downloads before this thread's run pages: the workers render
   ** run pages meanwhile, and the last of them end together (the
   ** whole-registry tables are a worker's when one took them) */
-  if (rc == POD_OK)
-    rc = render_board_downloads(db, opts->project, &s.boards, s.keep, s.out,
-                                err);
+  if (rc == POD_OK) rc = site_board_downloads(&s, err);
   if (rc == POD_OK) rc = site_download_tables(&s, err);
   /* no page of this thread reads a board's rows from here on: they go
   ** before the run pages, the render's peak */

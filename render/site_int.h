@@ -30,7 +30,8 @@
 ** (study_job), the next language; n_runs: when a claim starts past them,
 ** every run is someone's and the walk stops; tables: the whole-registry
 ** downloads are claimed (by a worker as it starts, else by main after
-** its language pages); stop: a thread failed, the others give up.
+** its language pages); board_files: the boards' downloads are claimed
+** (site_board_downloads); stop: a thread failed, the others give up.
 ** Workers start before main has found the study: they render downloads
 ** and run pages, then wait for it (study_ready, under lock) before
 ** languages and study pages. */
@@ -38,6 +39,7 @@ typedef struct run_share {
   atomic_long next;
   atomic_long next_job;
   atomic_int tables;
+  atomic_int board_files;
   atomic_int next_lang;   /* the next language to claim (0 is main's) */
   atomic_int stop;
   long n_runs;       /* the runs the walk gives: past them, all are claimed */
@@ -253,6 +255,8 @@ int site_open_languages(site *s, const char *share, const char *langs,
 int site_take_run(site *s, int *mine, char err[POD_ERRLEN]);
 /* data/runs and data/measurements, unless another thread claimed them. */
 int site_download_tables(site *s, char err[POD_ERRLEN]);
+/* data/leaderboards/ and reports/, unless another thread claimed them. */
+int site_board_downloads(site *s, char err[POD_ERRLEN]);
 typedef struct worker {
   site s;            /* its own db, sandbox, catalogs and buffers */
   const store_db *main_db;   /* whose file the worker opens again */

@@ -376,7 +376,7 @@ int store_copy(store_db *from, store_db *to, store_copy_stats *out,
   c.to = to;
   c.err = err;
   /* one state of `from` throughout */
-  if ((rc = store_read_begin(from, digest, err))) return rc;
+  if ((rc = store_read_begin(from, 0, digest, err))) return rc;
   if ((rc = store_begin(to, err))) goto done;
   if ((rc = copy_envs(&c)) || (rc = copy_metrics(&c)) ||
       (rc = store_commit(to, err))) {

@@ -77,8 +77,11 @@ int store_test_max_pages(store_db *db, long pages);
 /* ---- one state for several connections (snapshot.c) ------------------- */
 /* Begins a read transaction on db and names the state it reads: two
 ** connections with equal digests read the same registry (the rows the
-** render key is made of). Until store_read_end, db sees no later write. */
-int store_read_begin(store_db *db, char digest[65], char err[POD_ERRLEN]);
+** render key is made of). Until store_read_end, db sees no later write.
+** keep: those rows are kept for store_each_state too (until
+** store_read_forget). */
+int store_read_begin(store_db *db, int keep, char digest[65],
+                     char err[POD_ERRLEN]);
 /* Inside it, store_each_state and store_each_run_feed read once and walk
 ** again what they read (the render key, the base key and the
 ** incremental render each walk them); this gives that memory back. */
