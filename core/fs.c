@@ -173,23 +173,6 @@ int pod_file_write_new(const char *path, const void *data, size_t n,
   return write_fd(fd, path, data, n, err);
 }
 
-int pod_file_rewrite(const char *path, const void *data, size_t n,
-                     int *done, char err[POD_ERRLEN]) {
-  struct stat st;
-  int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  *done = 0;
-  if (fd < 0) return POD_OK;
-  /* looked at before anything is cut: a file with another name (a live
-  ** page's hard link) is never written */
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-      ftruncate(fd, 0) != 0) {
-    close(fd);
-    return POD_OK;
-  }
-  *done = 1;
-  return write_fd(fd, path, data, n, err);
-}
-
 int pod_file_link(const char *from, const char *to, int *existed,
                   char err[POD_ERRLEN]) {
   pod_buf data = POD_BUF_INIT;

@@ -43,11 +43,6 @@ int pod_file_write(const char *path, const void *data, size_t n,
 ** a new file, never written in place: it may be another's hard link). */
 int pod_file_write_new(const char *path, const void *data, size_t n,
                        int *existed, char err[POD_ERRLEN]);
-/* Writes n bytes of data over path when it is a regular file of its own
-** (no other hard link): *done 1. Else *done 0 and nothing is changed: the
-** caller makes a new file. A failed write after the cut is an error. */
-int pod_file_rewrite(const char *path, const void *data, size_t n,
-                     int *done, char err[POD_ERRLEN]);
 /* to becomes the file from is (a hard link; a copy where links cannot
 ** be made): an unchanged page of the live site in the new tree. A file
 ** already at to is replaced (*existed = 1). */

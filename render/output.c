@@ -32,12 +32,10 @@
 **            there already is the live one (incr.c: the same fingerprint
 **            in both manifests) is left as it is: no link, no unlink, where
 **            a new tree cost a link per page and the old tree's removal an
-**            unlink (half of an incremental render's time). A file written
-**            where the standby has a file of its own (one hard link) is
-**            written over it; every other file is unlinked before it is
-**            written or linked (a file there may be a hard link of a live
-**            page: never written in place), and at commit the files no
-**            page wrote are removed.
+**            unlink (half of an incremental render's time). Every other
+**            file is unlinked before it is written or linked (a file there
+**            may be a hard link of a live page: never written in place),
+**            and at commit the files no page wrote are removed.
 **   SWAPPED  render_out_commit: writes the marker (render key, file count),
 **            then renameat2(RENAME_EXCHANGE) swaps the two
 **            trees in one step; the old one (now at the temporary path)
@@ -497,7 +495,6 @@ static int write_now(render_out *o, const char *rel, const void *data,
     if (!o->old_files || !pod_files_same(live, path)) o->changed++;
     return POD_OK;
   }
-  int again = 0, done = 0;   /* again: written twice, counted once */
   if (o->standby) {
     fresh = seen_add(o, rel);
     if (part == PART_LINK && render_incr_prev_same(o->prev, rel)) {
@@ -506,33 +503,28 @@ static int write_now(render_out *o, const char *rel, const void *data,
       o->kept++;
       return POD_OK;
     }
-    /* a file of the standby's own (a page that changed in the last
-    ** render too) is written in place: a new file's inode was a tenth
-    ** of the writer's time after one new run, the kernel looking
-    ** through the inodes the last render freed */
-    if (part != PART_LINK &&
-        (rc = pod_file_rewrite(path, data, n, &done, err)))
-      return rc;
-    /* else it may be a hard link of a live page: it goes before
-    ** anything is written at its path; so does a folder of the
-    ** standby's where the page goes */
-    if (!done && unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
+    /* the standby's file may be a hard link of a live page: it goes
+    ** before anything is written at its path (always: a path whose hash
+    ** was seen is taken as written twice, never written in place); so
+    ** does a folder of the standby's where the page goes */
+    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
       if (errno != EISDIR)
         return pod_err(err, POD_EIO, "%s: cannot remove: %s", path,
                        strerror(errno));
       if ((rc = pod_rmtree(path, err))) return rc;
     }
   }
-  if (!done && slash && (rc = made_dir(o, path, slash, err))) return rc;
+  if (slash && (rc = made_dir(o, path, slash, err))) return rc;
   if (part == PART_LINK) {   /* the live site's file, unchanged */
+    int again;   /* linked over a file of this render: count it once */
     if ((rc = pod_file_link(live, path, &again, err))) return rc;
     if (again || !fresh) return POD_OK;
     o->written++;
     o->reused++;
     return POD_OK;
   }
-  if (!done && (rc = pod_file_write_new(path, data, n, &again, err)))
-    return rc;
+  int again;  /* written twice: count it once */
+  if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
   again |= !fresh;
   if (part == PART_FIRST || !strcmp(rel, OUT_MARKER) ||
       RENDER_BOOKKEEPING(rel) || again)
