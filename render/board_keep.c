@@ -30,7 +30,7 @@
 **
 ** Owns: the live site's file read whole and the scopes noted, freed
 ** by board_keep_end or board_keep_free; the main thread's, but worker
-** threads read kept boards (board_keep_peek: what main never changes
+** threads read kept boards (board_keep_take: what main never changes
 ** before board_keep_end, which comes after they are joined).
 */
 #include "render/site_int.h"

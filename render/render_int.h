@@ -233,10 +233,11 @@ extern const render_cost render_costs[RENDER_N_COSTS];
 ** board (which may release older boards: the cache keeps about
 ** render_board_rows_kept rows, so a 100,000-run registry's boards are
 ** asked again rather than all held); render_board_rows_free releases
-** all. keep (may be NULL): the boards kept by the last render; main
-** takes from it and notes every board it reads, a worker (worker set)
-** only peeks (board_keep.h). *live (may be NULL): 1 when the rows are
-** the live site's (kept, none of the board's runs changed), so are the
+** all. keep (may be NULL): the boards kept by the last render; every
+** thread takes from it, main notes every board it reads for the next
+** render, a worker (worker set) none (board_keep.h). *live (may be
+** NULL): 1 when the rows are the live site's (kept with none of the
+** board's runs changed, or patched and found the same), so are the
 ** files made of them. */
 extern size_t render_board_rows_kept;
 typedef struct render_board_rows render_board_rows;

@@ -234,7 +234,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (rc == POD_OK) rc = study_pages(&s, err);
   if (workers)   /* before the tree is committed or removed */
     rc = site_join_workers(&s, workers, jobs, rc, err);
-  /* every board is read, and no worker peeks at the kept ones any more:
+  /* every board is read, and no worker takes kept ones any more:
   ** their rows go out for the next render */
   if (rc == POD_OK) rc = board_keep_end(s.keep, err);
   /* every page is made: the study goes before the manifest is sorted and

@@ -121,8 +121,8 @@ typedef struct site {
   int stopped;       /* gave up because another thread failed */
   const render_incr *incr;  /* main's, read only: what may be reused */
   board_keep *keep;  /* main's: boards' rows kept between renders;
-                     ** workers only peek (board_keep_peek) */
-  int worker;        /* a worker thread: notes no board, takes none */
+                     ** workers read them too (board_keep_take) */
+  int worker;        /* a worker thread: notes no board */
   int runs_until_study;   /* claims no more run pages once it is found */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */

@@ -3,7 +3,8 @@
 ** each run beyond its row: which files feed it, with how many rows and
 ** the last of them (render/incr.c hashes these into the run page's
 ** fingerprint). Kept apart from query.c, whose statement table is
-** another worker's; four statements, prepared once a render.
+** another worker's; its statements are prepared on each walk, which the
+** snapshot's memo makes once a render.
 ** Owns: nothing past a call.
 */
 #include "store/store_int.h"
@@ -23,13 +24,17 @@
 ** the least and greatest note taken (an estimate for another GPU of the
 ** same TDP has the same values).
 **
-** The rows are grouped here, not by SQL: every render reads them, and
-** SQLite's GROUP BY sorted all of them in a temporary B-tree first (60
-** of a 10,000-run registry's 66 ms). Each table is read in the order of
-** an index (by run, then a fixed order within it, so sums come out the
-** same every time), the four side by side, one run at a time: the
-** memory is one run's parts. Every query's columns: run, source, count,
-** last, value, line, note. */
+** On SQLite the rows are grouped here, not by SQL: every render reads
+** them, and SQLite's GROUP BY sorted all of them in a temporary B-tree
+** first (60 of a 10,000-run registry's 66 ms). Each table is read in the
+** order of an index (by run, then a fixed order within it, so sums come
+** out the same every time), the four side by side, one run at a time:
+** the memory is one run's parts. Every query's columns: run, source,
+** count, last, value, line, note. PostgreSQL groups them itself
+** (pg_feed_sql): a result is read whole there (db_pg.c), and every row
+** of the four tables at once was 163 MB and 2 s at 1,000,000
+** measurements. Both give the same columns, integers as integers; a
+** note's length is in characters and notes compare byte by byte. */
 static const char *const feed_sql[] = {
     "SELECT run_id, source_id, 1, id, value, line, method_note "
     "FROM measurements ORDER BY run_id, id",
@@ -41,6 +46,35 @@ static const char *const feed_sql[] = {
     "FROM curves ORDER BY run_id, source_id, first_point",
 };
 enum { N_FEED = sizeof feed_sql / sizeof *feed_sql };
+
+static const char pg_feed_sql[] =
+    "SELECT run_id, 1 AS kind, source_id, count(*) AS n, max(id) AS last, "
+    "  coalesce(sum(value), 0.0) AS vsum, "
+    "  CAST(coalesce(sum(length(method_note)), 0) AS BIGINT) AS notes, "
+    "  CAST(coalesce(sum(line), 0) AS BIGINT) AS lines, "
+    "  coalesce(min(method_note COLLATE \"C\"), '') AS note_lo, "
+    "  coalesce(max(method_note COLLATE \"C\"), '') AS note_hi "
+    "FROM measurements GROUP BY run_id, source_id "
+    "UNION ALL SELECT run_id, 2, source_id, count(*), max(line), "
+    "  coalesce(sum(energy_consumed), 0.0), 0, "
+    "  CAST(coalesce(sum(line), 0) AS BIGINT), '', '' "
+    "FROM tracker_results GROUP BY run_id, source_id "
+    "UNION ALL SELECT run_id, 3, source_id, count(*), max(id), "
+    "  coalesce(sum(energy_consumed), 0.0), 0, "
+    "  CAST(coalesce(sum(line), 0) AS BIGINT), '', '' "
+    "FROM samples GROUP BY run_id, source_id "
+    "UNION ALL SELECT run_id, 4, source_id, CAST(sum(n) AS BIGINT), "
+    "  max(first_point + n), coalesce(sum(vsum), 0.0), 0, "
+    "  CAST(coalesce(sum(line), 0) AS BIGINT), '', '' "
+    "FROM curves GROUP BY run_id, source_id "
+    "ORDER BY 1, 2, 3";
+
+/* Characters of UTF-8 text s (SQL's length()). */
+static int64_t utf8_chars(const char *s) {
+  int64_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
 
 typedef struct part {   /* one (run, source) of one table, summed */
   int64_t source, seq, n, last, notes, lines;
@@ -126,7 +160,7 @@ static int feed_run(feed *f, int k, int64_t run, store_row_fn fn, void *ud) {
     if (db_column_type(st, 4) != SQLITE_NULL) p->vsum += db_column_double(st, 4);
     p->lines += db_column_int64(st, 5);
     if (note) {
-      p->notes += (int64_t)strlen(note);
+      p->notes += utf8_chars(note);
       note_minmax(&p->lo, &p->hi, note);
     }
     if ((rc = feed_step(f, k))) break;
@@ -168,6 +202,13 @@ static int feed_walk(store_db *db, store_row_fn fn, void *ud,
                      char err[POD_ERRLEN]) {
   feed f;
   int rc = POD_OK;
+  if (db->pg) {
+    db_stmt *st;
+    if ((rc = store_prepare(db, pg_feed_sql, &st, err))) return rc;
+    rc = store_walk(db, st, fn, ud, err);
+    db_finalize(st);
+    return rc;
+  }
   memset(&f, 0, sizeof f);
   f.db = db;
   f.err = err;
