@@ -156,6 +156,7 @@ static void *worker_main(void *ud) {
     store_close(s->db);
     return NULL;   /* w->rc stays POD_OK */
   }
+  if (render_incr_reusing(s->incr)) store_read_keep_runs(s->db);   /* as main */
   if ((rc = site_download_tables(s, w->err)) == POD_OK &&
       (rc = site_open_languages(s, w->share_dir, w->langs, w->err)) == POD_OK &&
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==

@@ -179,6 +179,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
   }
 #endif
+  /* few pages to render, every run walked five times (study, lists,
+  ** downloads, run pages): from memory after the first */
+  if (render_incr_reusing(incr)) store_read_keep_runs(db);
   store_read_forget(db);   /* the state rows the keys and incr read */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);

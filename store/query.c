@@ -670,8 +670,120 @@ static int with_count(const store_row *row, void *ud) {
   return c->fn(&r, c->ud);
 }
 
-/* Runs as RUN_COLUMNS has them: inside a snapshot, bare rows (q_bare)
-** and the counts read once; else q. */
+void store_runs_memo_free(store_runs_memo *m) {
+  if (!m) return;
+  store_rows_free(m->rows);
+  free(m->env);
+  free(m->by_env);
+  free(m->newest);
+  free(m);
+}
+
+typedef struct run_key {   /* a row of the runs memo, to sort */
+  int64_t env, id;
+  size_t row;
+} run_key;
+
+static int take_key(const store_row *row, void *ud) {
+  run_key **k = ud;
+  const store_value *env = store_row_col(row, "environment_id"),
+                    *id = store_row_col(row, "id");
+  (*k)->env = env && env->type == STORE_INT ? env->i : 0;
+  (*k)->id = id && id->type == STORE_INT ? id->i : 0;
+  (*k)++;
+  return 0;
+}
+
+static int by_newest(const void *a, const void *b) {
+  const run_key *x = a, *y = b;
+  return x->id > y->id ? -1 : x->id < y->id;
+}
+
+static int by_env_oldest(const void *a, const void *b) {
+  const run_key *x = a, *y = b;
+  if (x->env != y->env) return x->env < y->env ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A runs memo of rows (taken): their orders, newest first and by
+** environment (the rows may come in any order). */
+static store_runs_memo *runs_memo_of(store_rows *rows) {
+  store_runs_memo *m = pod_xmalloc(sizeof *m);
+  size_t n = store_rows_count(rows), one = n ? n : 1;
+  run_key *k = pod_xmalloc(one * sizeof *k), *at = k;
+  m->rows = rows;
+  m->n = n;
+  m->env = pod_xmalloc(one * sizeof *m->env);
+  m->by_env = pod_xmalloc(one * sizeof *m->by_env);
+  m->newest = pod_xmalloc(one * sizeof *m->newest);
+  store_rows_each(rows, take_key, &at);
+  for (size_t i = 0; i < n; i++) k[i].row = i;
+  qsort(k, n, sizeof *k, by_newest);
+  for (size_t i = 0; i < n; i++) m->newest[i] = k[i].row;
+  qsort(k, n, sizeof *k, by_env_oldest);
+  for (size_t i = 0; i < n; i++) {
+    m->env[i] = k[i].env;
+    m->by_env[i] = k[i].row;
+  }
+  free(k);
+  return m;
+}
+
+/* The names of Q_RUNS_BARE's columns (RUN_BASE_COLUMNS, measurements). */
+static const char *const bare_names[] = {
+    "id", "name", "project", "model", "variant", "role", "dataset", "task",
+    "scope", "environment_id", "tags", "created_at", "measurements"};
+enum { N_BARE = sizeof bare_names / sizeof *bare_names };
+
+/* A Q_STATE row of a run ('r': its id and RUN_BASE_COLUMNS' columns in
+** their order) as Q_RUNS_BARE has it; a row of another type is skipped,
+** a run's row not as SQLite gives it (PostgreSQL's are text) fails. */
+static int take_state_run(const store_row *row, void *ud) {
+  store_value v[N_BARE];
+  store_row r = {N_BARE, bare_names, v};
+  if (row->n != N_BARE || row->v[0].type != STORE_TEXT ||
+      strcmp(row->v[0].s, "r"))
+    return 0;
+  if (row->v[1].type != STORE_INT ||
+      (row->v[10].type != STORE_INT && row->v[10].type != STORE_NULL))
+    return 1;
+  memcpy(v, row->v + 1, (N_BARE - 1) * sizeof *v);
+  v[N_BARE - 1] = (store_value){STORE_INT, 0, 0.0, NULL};
+  return store_rows_add(&r, ud);
+}
+
+/* db->runs_memo: every run's bare row read once (store_read_keep_runs),
+** from the state rows when they are still kept, else from SQL. */
+static int runs_memo(store_db *db, char err[POD_ERRLEN]) {
+  store_rows *rows;
+  int rc;
+  if (db->runs_memo) return POD_OK;
+  rows = store_rows_new_indexed();
+  if ((rc = walk_q(db, Q_RUNS_BARE, 0, store_rows_add, rows, err))) {
+    store_rows_free(rows);
+    return rc;
+  }
+  db->runs_memo = runs_memo_of(rows);
+  return POD_OK;
+}
+
+void store_read_keep_runs(store_db *db) {
+  store_rows *rows;
+  if (!db->reading) return;
+  db->keep_runs = 1;
+  if (db->runs_memo || !db->state_memo) return;
+  /* the runs are among the state rows store_read_begin kept: taken from
+  ** there, they cost no second walk of the table */
+  rows = store_rows_new_indexed();
+  if (store_rows_each(db->state_memo, take_state_run, rows) == 0)
+    db->runs_memo = runs_memo_of(rows);
+  else
+    store_rows_free(rows);   /* read from SQL when first walked */
+}
+
+/* Runs as RUN_COLUMNS has them: inside a snapshot, bare rows (q_bare:
+** from the runs memo when it is kept) and the counts read once; else
+** q. id: the environment of Q_ENV_RUNS. */
 static int walk_runs(store_db *db, int q, int q_bare, int64_t id,
                      store_row_fn fn, void *ud, char err[POD_ERRLEN]) {
   counted c = {db, fn, ud};
@@ -681,6 +793,21 @@ static int walk_runs(store_db *db, int q, int q_bare, int64_t id,
     db->n_run_counts = 0;
     if ((rc = walk_q(db, Q_RUN_COUNTS, 0, take_count, db, err))) return rc;
     db->run_counts_read = 1;
+  }
+  if (db->keep_runs && (rc = runs_memo(db, err))) return rc;
+  if (db->runs_memo) {
+    const store_runs_memo *m = db->runs_memo;
+    size_t lo = 0, hi = m->n, end;
+    if (q_bare == Q_RUNS_BARE)
+      return store_rows_each_at(m->rows, m->newest, m->n, with_count, &c);
+    while (lo < hi) {   /* the environment's first row */
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->env[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    for (end = lo; end < m->n && m->env[end] == id; end++) continue;
+    return store_rows_each_at(m->rows, m->by_env + lo, end - lo, with_count,
+                              &c);
   }
   return walk_q(db, q_bare, id, with_count, &c, err);
 }

@@ -32,6 +32,9 @@ struct store_rows {
   size_t len, cap;
   size_t n;             /* rows */
   size_t *last;         /* n_cols: where each value of the last row is */
+  size_t *starts;       /* indexed: where each row begins (no SAME) */
+  size_t cap_starts;
+  int indexed;
 };
 
 store_rows *store_rows_new(void) {
@@ -40,8 +43,17 @@ store_rows *store_rows_new(void) {
   return rs;
 }
 
+/* Rows that may be walked in any order (store_rows_each_at): no value
+** refers to the row before it, and where each row begins is noted. */
+store_rows *store_rows_new_indexed(void) {
+  store_rows *rs = store_rows_new();
+  rs->indexed = 1;
+  return rs;
+}
+
 void store_rows_free(store_rows *rs) {
   if (!rs) return;
+  free(rs->starts);
   for (int i = 0; i < rs->n_cols; i++) free(rs->names[i]);
   free(rs->names);
   free(rs->name_ptrs);
@@ -119,10 +131,17 @@ int store_rows_add(const store_row *row, void *ud) {
       rs->name_ptrs[i] = rs->names[i] = pod_xstrdup(row->names[i]);
   }
   if (row->n != rs->n_cols) return POD_EINTERNAL;  /* one statement's rows */
+  if (rs->indexed) {
+    if (rs->n == rs->cap_starts) {
+      rs->cap_starts = rs->cap_starts ? 2 * rs->cap_starts : 1024;
+      rs->starts = pod_xrealloc(rs->starts, rs->cap_starts * sizeof *rs->starts);
+    }
+    rs->starts[rs->n] = rs->len;
+  }
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
     unsigned char tag = (unsigned char)v->type;
-    if (rs->n && v->type != STORE_NULL && same_as(rs, rs->last[i], v)) {
+    if (rs->n && !rs->indexed && v->type != STORE_NULL && same_as(rs, rs->last[i], v)) {
       tag = SAME;
       put(rs, &tag, 1);
       continue;   /* rs->last[i] stays where the value is */
@@ -188,6 +207,17 @@ static int walk_stream(const unsigned char *p, size_t rows, int n_cols,
 
 int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud) {
   return walk_stream(rs->data, rs->n, rs->n_cols, rs->name_ptrs, fn, ud);
+}
+
+int store_rows_each_at(const store_rows *rs, const size_t *rows, size_t n,
+                       store_row_fn fn, void *ud) {
+  int rc = 0;
+  if (!rs->indexed) return POD_EINTERNAL;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    if (rows[k] < rs->n)
+      rc = walk_stream(rs->data + rs->starts[rows[k]], 1, rs->n_cols,
+                       rs->name_ptrs, fn, ud);
+  return rc;
 }
 
 /* ---- as bytes ------------------------------------------------------ */

@@ -67,6 +67,9 @@ void store_memos_drop(store_db *db) {
     *memo[i] = NULL;
   }
   store_read_forget(db);
+  if (!(db->borrowed & MEMO_RUNS)) store_runs_memo_free(db->runs_memo);
+  db->runs_memo = NULL;
+  db->keep_runs = 0;
   if (db->borrowed & MEMO_RUN_COUNTS) {   /* never written through */
     db->run_counts = NULL;
     db->n_run_counts = db->cap_run_counts = 0;
@@ -81,6 +84,7 @@ void store_read_lend(const store_db *from, store_memos *out) {
   out->boards = from->boards_memo;
   out->counts = from->counts_memo;
   out->envs = from->envs_memo;
+  out->runs = from->runs_memo;
   if (from->run_counts_read) {
     out->run_counts = (const int64_t(*)[2])from->run_counts;
     out->n_run_counts = from->n_run_counts;
@@ -97,6 +101,10 @@ void store_read_borrow(store_db *db, const store_memos *m) {
       *memo[i] = (store_rows *)theirs[i];
       db->borrowed |= 1 << i;
     }
+  if (!db->runs_memo && m->runs) {
+    db->runs_memo = (store_runs_memo *)m->runs;
+    db->borrowed |= MEMO_RUNS;
+  }
   if (!db->run_counts_read && m->run_counts_read) {
     if (!(db->borrowed & MEMO_RUN_COUNTS)) free(db->run_counts);
     db->run_counts = (int64_t(*)[2])m->run_counts;

@@ -86,6 +86,12 @@ int store_read_begin(store_db *db, int keep, char digest[65],
 ** again what they read (the render key, the base key and the
 ** incremental render each walk them); this gives that memory back. */
 void store_read_forget(store_db *db);
+/* Inside it, every run's row is read once when first walked
+** (store_each_run, store_each_env_run) and walked from memory after:
+** a render that reuses most pages walks every run five times and
+** renders few of them (~1.5 MB at 10,000 runs, so a full render, whose
+** peak that would raise, does not ask for it). */
+void store_read_keep_runs(store_db *db);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
 /* What a connection inside a read has read once (the boards, counts,
 ** environments, runs' measurement counts): another connection reading
@@ -94,6 +100,7 @@ void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
 ** borrow them then, instead of each asking SQL again. */
 typedef struct store_memos {
   const struct store_rows *boards, *counts, *envs;
+  const struct store_runs_memo *runs;
   const int64_t (*run_counts)[2];
   size_t n_run_counts;
   int run_counts_read;
@@ -373,6 +380,12 @@ store_rows *store_rows_new(void);
 void store_rows_free(store_rows *rs);
 int store_rows_add(const store_row *row, void *rows);
 int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud);
+/* Rows made by store_rows_new_indexed (a little bigger: no value is
+** "the same as above") may also be walked in any order: rows[0..n) are
+** row numbers, from 0 in the order added (POD_EINTERNAL for others). */
+store_rows *store_rows_new_indexed(void);
+int store_rows_each_at(const store_rows *rs, const size_t *rows, size_t n,
+                       store_row_fn fn, void *ud);
 size_t store_rows_count(const store_rows *rs);
 /* The rows as bytes for a file (store_rows_save appends them to out) and
 ** back (store_rows_load: a new store_rows, or NULL when data is not what

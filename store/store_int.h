@@ -113,6 +113,8 @@ struct store_db {
   size_t n_run_counts, cap_run_counts;
   int run_counts_read;
   int borrowed;   /* MEMO_* bits: those memos are another connection's */
+  int keep_runs;   /* store_read_keep_runs: the runs read once */
+  struct store_runs_memo *runs_memo;
   size_t n_minfo;
   /* SQLite: the first run added in this transaction (0: none); ids grow,
   ** so runs from it on are new, with no derived results to clear */
@@ -262,7 +264,18 @@ int store_walk(store_db *db, db_stmt *st, store_row_fn fn, void *ud,
                char err[POD_ERRLEN]);
 
 /* The memos a connection may borrow (store_read_borrow). */
-enum { MEMO_BOARDS = 1, MEMO_COUNTS = 2, MEMO_ENVS = 4, MEMO_RUN_COUNTS = 8 };
+enum { MEMO_BOARDS = 1, MEMO_COUNTS = 2, MEMO_ENVS = 4, MEMO_RUN_COUNTS = 8,
+       MEMO_RUNS = 16 };
+/* Every run's bare row (as Q_RUNS_BARE has them) and the numbers of
+** their rows newest first and, per environment, oldest first (query.c). */
+typedef struct store_runs_memo {
+  store_rows *rows;
+  int64_t *env;      /* env[i]: the environment of row by_env[i] */
+  size_t *by_env;    /* by environment, then oldest first */
+  size_t *newest;    /* newest first */
+  size_t n;
+} store_runs_memo;
+void store_runs_memo_free(store_runs_memo *m);
 /* A metric's direction (metrics.direction; 0 when unknown). */
 int store_metric_direction(store_db *db, int64_t metric_id);
 /* A board's rows (primary: with its cost columns; desc: higher is

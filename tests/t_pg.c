@@ -297,6 +297,28 @@ static void test_pg_cli_site_matches_sqlite(void) {
   CHECK_HAS(pg.data, "unchanged");
   CHECK_INT(test_podium(&pg, &err, "--db '%s' check", copied), 0);
   CHECK_HAS(pg.data, "19 sources, 27 runs");
+  /* one new run on both: the server's render takes the other pages from
+  ** its live site (the runs, its environments' lists, read once from the
+  ** server's rows) and is SQLite's full render but for ingest times */
+  test_make_folder_of(test_path("new/inference_time_1700000100.csv"));
+  {
+    static const char csv[] = "model,batch_size,sequence_length,result\n"
+                              "newmodel-a,8,8,0.0050\n";
+    test_write(test_path("new/inference_time_1700000100.csv"), csv,
+               sizeof csv - 1);
+  }
+  CHECK_INT(test_podium(&lite, &err, "--db l.db ingest --task "
+                        "text-classification new"), 0);
+  CHECK_INT(test_podium(&pg, &err, "--db '%s' ingest --task "
+                        "text-classification new", copied), 0);
+  CHECK_INT(test_podium(&lite, &err, "--db l.db render --out lite2 --content "
+                        "'%s/examples/content'", root), 0);
+  CHECK_INT(test_podium(&pg, &err, "--db '%s' render --out copied --content "
+                        "'%s/examples/content'", copied, root), 0);
+  CHECK_HAS(pg.data, "reused");
+  if (!same_site("lite2", "copied", "[0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"))
+    test_fail(__FILE__, __LINE__, "the server's site after a new run "
+              "differs: %s", test_path("site.diff"));
   pod_buf_free(&lite);
   pod_buf_free(&pg);
   pod_buf_free(&err);
