@@ -35,14 +35,20 @@
 ** of the four tables at once was 163 MB and 2 s at 1,000,000
 ** measurements. Both give the same columns, integers as integers; a
 ** note's length is in characters and notes compare byte by byte. */
+/* The last column is what the row adds to its run's count of
+** measurements (Q_RUN_COUNTS), taken on the way (feed_count); a tracker
+** row's cells as WIDE_CELLS counts them, summed as SQLite's booleans
+** (its CASE is for PostgreSQL, and twice as slow here). */
+#define SET_CELL(c, unit, m, k) "(w." #c " IS NOT NULL) + "
 static const char *const feed_sql[] = {
-    "SELECT run_id, source_id, 1, id, value, line, method_note "
+    "SELECT run_id, source_id, 1, id, value, line, method_note, 1 "
     "FROM measurements ORDER BY run_id, id",
-    "SELECT run_id, source_id, 1, line, energy_consumed, line, NULL "
-    "FROM tracker_results ORDER BY run_id, source_id, line",
-    "SELECT run_id, source_id, 1, id, energy_consumed, line, NULL "
+    "SELECT run_id, source_id, 1, line, energy_consumed, line, NULL, "
+    "(" TRACKER_COLUMNS(SET_CELL) "0) FROM tracker_results w "
+    "ORDER BY run_id, source_id, line",
+    "SELECT run_id, source_id, 1, id, energy_consumed, line, NULL, 0 "
     "FROM samples ORDER BY run_id, step, id",
-    "SELECT run_id, source_id, n, first_point + n, vsum, line, NULL "
+    "SELECT run_id, source_id, n, first_point + n, vsum, line, NULL, n "
     "FROM curves ORDER BY run_id, source_id, first_point",
 };
 enum { N_FEED = sizeof feed_sql / sizeof *feed_sql };
@@ -88,6 +94,7 @@ typedef struct feed {
   int live[N_FEED];     /* 1: st[k] is on a row */
   part *parts;          /* the current run's, of one table */
   size_t n, cap;
+  int64_t count;        /* the current run's measurements */
   char *err;
 } feed;
 
@@ -159,6 +166,7 @@ static int feed_run(feed *f, int k, int64_t run, store_row_fn fn, void *ud) {
     if (db_column_int64(st, 3) > p->last) p->last = db_column_int64(st, 3);
     if (db_column_type(st, 4) != SQLITE_NULL) p->vsum += db_column_double(st, 4);
     p->lines += db_column_int64(st, 5);
+    f->count += db_column_int64(st, 7);
     if (note) {
       p->notes += utf8_chars(note);
       note_minmax(&p->lo, &p->hi, note);
@@ -197,11 +205,27 @@ static int feed_run(feed *f, int k, int64_t run, store_row_fn fn, void *ud) {
   return rc;
 }
 
-/* Every (run, kind, source) in that order, to fn. */
+/* Run's count of measurements into db's snapshot (Q_RUN_COUNTS' rows:
+** by run, those with any). */
+static void feed_count(store_db *db, int64_t run, int64_t count) {
+  if (!count) return;
+  if (db->n_run_counts == db->cap_run_counts) {
+    db->cap_run_counts = db->cap_run_counts ? 2 * db->cap_run_counts : 1024;
+    db->run_counts = pod_xrealloc(db->run_counts, db->cap_run_counts *
+                                                      sizeof *db->run_counts);
+  }
+  db->run_counts[db->n_run_counts][0] = run;
+  db->run_counts[db->n_run_counts++][1] = count;
+}
+
+/* Every (run, kind, source) in that order, to fn. Inside a snapshot
+** that has not read them yet, each run's count of measurements is taken
+** on the way: it is the same rows, and Q_RUN_COUNTS grouped them again
+** in a temporary B-tree (11 ms of the 10,000-run study's render). */
 static int feed_walk(store_db *db, store_row_fn fn, void *ud,
                      char err[POD_ERRLEN]) {
   feed f;
-  int rc = POD_OK;
+  int rc = POD_OK, counts = db->reading && !db->run_counts_read;
   if (db->pg) {
     db_stmt *st;
     if ((rc = store_prepare(db, pg_feed_sql, &st, err))) return rc;
@@ -212,6 +236,7 @@ static int feed_walk(store_db *db, store_row_fn fn, void *ud,
   memset(&f, 0, sizeof f);
   f.db = db;
   f.err = err;
+  if (counts) db->n_run_counts = 0;
   for (int k = 0; k < N_FEED && rc == POD_OK; k++)
     if ((rc = store_prepare(db, feed_sql[k], &f.st[k], err)) == POD_OK)
       rc = feed_step(&f, k);
@@ -224,10 +249,14 @@ static int feed_walk(store_db *db, store_row_fn fn, void *ud,
         any = 1;
       }
     if (!any) break;
+    f.count = 0;
     for (int k = 0; k < N_FEED && rc == POD_OK; k++)
       if (f.live[k] && db_column_int64(f.st[k], 0) == run)
         rc = feed_run(&f, k, run, fn, ud);
+    if (counts) feed_count(db, run, f.count);
   }
+  if (counts && rc == POD_OK) db->run_counts_read = 1;
+  else if (counts) db->n_run_counts = 0;
   for (int k = 0; k < N_FEED; k++) db_finalize(f.st[k]);
   free(f.parts);
   return rc;
