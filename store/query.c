@@ -981,8 +981,55 @@ int store_each_summary(store_db *db, store_row_fn fn, void *ud,
   return walk_q(db, Q_SUMMARY, 0, fn, ud, err);
 }
 
+typedef struct tally {   /* Q_COUNTS' row, counted from the state rows */
+  int64_t runs, sources, envs, samples;
+  int ok;
+} tally;
+
+static int tally_state(const store_row *row, void *ud) {
+  tally *t = ud;
+  const char *type = row->n > 1 && row->v[0].type == STORE_TEXT ? row->v[0].s : "";
+  if (!strcmp(type, "s")) t->sources++;
+  else if (!strcmp(type, "r")) t->runs++;
+  else if (!strcmp(type, "e")) t->envs++;
+  else if (!strcmp(type, "x") && row->v[1].type == STORE_INT) {
+    t->samples = row->v[1].i;
+    t->ok = 1;
+  }
+  return 0;
+}
+
+/* Q_COUNTS' row from what the snapshot holds, when it holds the state
+** rows (sources, runs, environments, the count of samples) and each
+** run's count of measurements (the feed's walk, SQLite): Q_COUNTS
+** counted the tracker rows' cells again, 7 ms of 10,000 CodeCarbon
+** runs. */
+static store_rows *counts_of_state(store_db *db) {
+  static const char *const names[] = {"runs", "sources", "environments",
+                                      "measurements", "samples"};
+  tally t = {0, 0, 0, 0, 0};
+  store_value v[5];
+  store_row row = {5, names, v};
+  store_rows *rows;
+  int64_t measurements = 0;
+  if (!db->reading || !db->state_memo || !db->run_counts_read || db->pg)
+    return NULL;
+  store_rows_each(db->state_memo, tally_state, &t);
+  if (!t.ok) return NULL;
+  for (size_t i = 0; i < db->n_run_counts; i++)
+    measurements += db->run_counts[i][1];
+  {
+    int64_t n[5] = {t.runs, t.sources, t.envs, measurements, t.samples};
+    for (int i = 0; i < 5; i++) v[i] = (store_value){STORE_INT, n[i], (double)n[i], NULL};
+  }
+  rows = store_rows_new();
+  store_rows_add(&row, rows);
+  return rows;
+}
+
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]) {
+  if (!db->counts_memo) db->counts_memo = counts_of_state(db);
   return store_walk_memo(db, Q_COUNTS, &db->counts_memo, fn, ud, err);
 }
 
