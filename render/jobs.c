@@ -144,8 +144,14 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
 ** one after the other, they were a tenth of a render after one new run). */
 static int join_snapshot(worker *w) {
   char err[POD_ERRLEN], d[65];
-  return store_reopen(w->main_db, &w->s.db, err) == POD_OK &&
-         store_read_begin(w->s.db, 0, d, err) == POD_OK && !strcmp(d, w->snap);
+  if (store_reopen(w->main_db, &w->s.db, err) != POD_OK ||
+      store_read_begin(w->s.db, 0, d, err) != POD_OK || strcmp(d, w->snap))
+    return 0;
+  /* the same state: what main read of it before the worker started (each
+  ** run's count of measurements, every run's row after one new run) is
+  ** this worker's too, instead of ~25 ms of SQL before its downloads */
+  store_read_borrow(w->s.db, &w->early);
+  return 1;
 }
 
 static void *worker_main(void *ud) {
@@ -226,6 +232,7 @@ void site_start_workers(site *s, worker *w, int n, const char *snap,
   for (int i = 0; i < n - 1; i++) {
     memset(&w[i], 0, sizeof w[i]);
     w[i].main_db = s->db;
+    store_read_lend(s->db, &w[i].early);   /* never changed after */
     snprintf(w[i].snap, sizeof w[i].snap, "%s", snap);
     w[i].s.out = s->out;
     w[i].s.share = s->share;

@@ -261,6 +261,7 @@ typedef struct worker {
   site s;            /* its own db, sandbox, catalogs and buffers */
   const store_db *main_db;   /* whose file the worker opens again */
   char snap[65];     /* main's state (store_read_begin's digest) */
+  store_memos early; /* what main had read of it when the worker started */
   const char *share_dir, *langs, *content_dir, *const *dirs;
   int n_dirs;
   pthread_t thread;
