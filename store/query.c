@@ -136,8 +136,9 @@
 #define PRIMARY_RUN_SQL(DIR) PRIMARY_OF(BOARD_RUN_SQL(DIR))
 
 #define VALUE_NAME(c, unit, m, k) ", " #c
-#define TRACKER_NAME(c, unit, m, k) "'" #c "', "
-#define CELL_CASE(c, unit, m, k) " WHEN '" #c "' THEN w." #c
+#define SCOPE_HAS(c, unit, m, k)                                           \
+  ", max(CASE WHEN w." #c " IS NULL THEN 0 ELSE 1 END) AS " #c
+#define HAS_CASE(c, unit, m, k) " WHEN '" #c "' THEN ws." #c
 
 /* What analysis/curves.c reads of a run after each training log: only
 ** the validation and test values of quality metrics (no unit, a
@@ -391,13 +392,11 @@ const char *const store_sql[Q_COUNT_] = {
       "WHERE EXISTS (SELECT 1 FROM measurements m JOIN runs r "
       "  ON r.id = m.run_id WHERE m.metric_id = mt.id "
       "  AND m.epoch IS NULL AND m.step IS NULL AND r.scope = sc.scope) "
-      /* a tracker figure: the scope's first row that has it (a pass
-      ** over every row, grouped by scope, was 8 of 9 ms at 10,000
-      ** CodeCarbon runs; a column empty in a scope is still read whole) */
-      "OR (mt.name IN (" TRACKER_COLUMNS(TRACKER_NAME) "'') AND EXISTS ("
-      "  SELECT 1 FROM runs r JOIN tracker_results w ON w.run_id = r.id "
-      "  WHERE r.scope = sc.scope AND CASE mt.name" TRACKER_COLUMNS(
-          CELL_CASE) " END IS NOT NULL)) "
+      /* tracker figures: one pass over tracker_results, by scope */
+      "OR EXISTS (SELECT 1 FROM (SELECT r.scope AS scope" TRACKER_COLUMNS(
+          SCOPE_HAS) " FROM tracker_results w JOIN runs r ON r.id = "
+      "  w.run_id GROUP BY r.scope) AS ws WHERE ws.scope = sc.scope AND "
+      "  CASE mt.name" TRACKER_COLUMNS(HAS_CASE) " END = 1) "
       "ORDER BY sc.scope, mt.name",
   [Q_BOARD_ASC] = BOARD_SQL("ASC"),
   [Q_BOARD_DESC] = BOARD_SQL("DESC"),
