@@ -180,11 +180,10 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
 #endif
   /* few pages to render, every run walked five times (study, lists,
-  ** downloads, run pages): from memory after the first; the state rows
-  ** the keys and incr read give the runs and the counts; a full render
-  ** gives them back (its peak) */
+  ** downloads, run pages): from memory after the first, taken with the
+  ** registry's counts from the state rows the keys and incr read */
   if (render_incr_reusing(incr)) store_read_keep_runs(db);
-  else store_read_forget(db);
+  store_read_forget(db);   /* those rows */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;

@@ -299,6 +299,10 @@ const char *const store_sql[Q_COUNT_] = {
       "  sum(" WIDE_CELLS ") FROM tracker_results w GROUP BY w.run_id "
       "  UNION ALL SELECT run_id, CAST(sum(n) AS INTEGER) FROM curves "
       "  GROUP BY run_id) AS k GROUP BY run_id ORDER BY run_id",
+  /* the tracker part of it, in the table's order (its key's) */
+  [Q_RUN_CELLS] =
+      "SELECT w.run_id, sum(" WIDE_CELLS ") FROM tracker_results w "
+      "GROUP BY w.run_id ORDER BY w.run_id",
   [Q_RUN_BY_ID] = "SELECT " RUN_COLUMNS "FROM runs r WHERE r.id = ?1",
   [Q_RUN_BY_NAME] =
       "SELECT " RUN_COLUMNS "FROM runs r WHERE r.name = ?1 ORDER BY r.id",
@@ -645,6 +649,56 @@ static int take_count(const store_row *row, void *ud) {
   return 0;
 }
 
+typedef struct cells {   /* Q_RUN_CELLS merged into the feed's counts */
+  store_db *db;
+  int64_t (*out)[2];
+  size_t n, cap, at;   /* at: the feed's next count */
+} cells;
+
+static void cells_put(cells *c, int64_t run, int64_t n) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 1024;
+    c->out = pod_xrealloc(c->out, c->cap * sizeof *c->out);
+  }
+  c->out[c->n][0] = run;
+  c->out[c->n++][1] = n;
+}
+
+static int take_cells(const store_row *row, void *ud) {
+  cells *c = ud;
+  const store_db *db = c->db;
+  int64_t run = row->v[0].i,
+          n = row->v[1].type == STORE_INT ? row->v[1].i : (int64_t)row->v[1].d;
+  while (c->at < db->n_run_counts && db->run_counts[c->at][0] < run) {
+    cells_put(c, db->run_counts[c->at][0], db->run_counts[c->at][1]);
+    c->at++;
+  }
+  if (c->at < db->n_run_counts && db->run_counts[c->at][0] == run)
+    n += db->run_counts[c->at++][1];
+  if (n) cells_put(c, run, n);
+  return 0;
+}
+
+int store_run_counts_complete(store_db *db, char err[POD_ERRLEN]) {
+  cells c = {db, NULL, 0, 0, 0};
+  int rc;
+  if (!db->run_counts_read || !db->run_counts_partial) return POD_OK;
+  if ((rc = walk_q(db, Q_RUN_CELLS, 0, take_cells, &c, err))) {
+    free(c.out);
+    db->n_run_counts = 0;
+    db->run_counts_read = db->run_counts_partial = 0;
+    return rc;
+  }
+  for (; c.at < db->n_run_counts; c.at++)
+    cells_put(&c, db->run_counts[c.at][0], db->run_counts[c.at][1]);
+  free(db->run_counts);
+  db->run_counts = c.out;
+  db->n_run_counts = c.n;
+  db->cap_run_counts = c.cap;
+  db->run_counts_partial = 0;
+  return POD_OK;
+}
+
 typedef struct counted {   /* a walk of bare run rows given their counts */
   store_db *db;
   store_row_fn fn;
@@ -688,7 +742,8 @@ static int take_key(const store_row *row, void *ud) {
   run_key **k = ud;
   const store_value *env = store_row_col(row, "environment_id"),
                     *id = store_row_col(row, "id");
-  (*k)->env = env && env->type == STORE_INT ? env->i : 0;
+  /* no environment: never asked for (SQL's = NULL is never true) */
+  (*k)->env = env && env->type == STORE_INT ? env->i : INT64_MIN;
   (*k)->id = id && id->type == STORE_INT ? id->i : 0;
   (*k)++;
   return 0;
@@ -767,18 +822,28 @@ static int runs_memo(store_db *db, char err[POD_ERRLEN]) {
   return POD_OK;
 }
 
+static store_rows *counts_of_state(store_db *db);
+
 void store_read_keep_runs(store_db *db) {
   store_rows *rows;
+  char ignored[POD_ERRLEN];
   if (!db->reading) return;
   db->keep_runs = 1;
-  if (db->runs_memo || !db->state_memo) return;
+  if (!db->state_memo) return;
   /* the runs are among the state rows store_read_begin kept: taken from
   ** there, they cost no second walk of the table */
-  rows = store_rows_new_indexed();
-  if (store_rows_each(db->state_memo, take_state_run, rows) == 0)
-    db->runs_memo = runs_memo_of(rows);
-  else
-    store_rows_free(rows);   /* read from SQL when first walked */
+  if (!db->runs_memo) {
+    rows = store_rows_new_indexed();
+    if (store_rows_each(db->state_memo, take_state_run, rows) == 0)
+      db->runs_memo = runs_memo_of(rows);
+    else
+      store_rows_free(rows);   /* read from SQL when first walked */
+  }
+  /* and the registry's counts, with the runs' counts made whole now, so
+  ** that the workers started next borrow them (a failure: each reads
+  ** Q_RUN_COUNTS when it walks the runs) */
+  store_run_counts_complete(db, ignored);
+  if (!db->counts_memo) db->counts_memo = counts_of_state(db);
 }
 
 /* Runs as RUN_COLUMNS has them: inside a snapshot, bare rows (q_bare:
@@ -789,6 +854,7 @@ static int walk_runs(store_db *db, int q, int q_bare, int64_t id,
   counted c = {db, fn, ud};
   int rc;
   if (!db->reading) return walk_q(db, q, id, fn, ud, err);
+  if ((rc = store_run_counts_complete(db, err))) return rc;
   if (!db->run_counts_read) {
     db->n_run_counts = 0;
     if ((rc = walk_q(db, Q_RUN_COUNTS, 0, take_count, db, err))) return rc;
@@ -800,6 +866,7 @@ static int walk_runs(store_db *db, int q, int q_bare, int64_t id,
     size_t lo = 0, hi = m->n, end;
     if (q_bare == Q_RUNS_BARE)
       return store_rows_each_at(m->rows, m->newest, m->n, with_count, &c);
+    if (!id) return POD_OK;   /* walk_q binds no 0: ?1 is NULL, no run */
     while (lo < hi) {   /* the environment's first row */
       size_t mid = lo + (hi - lo) / 2;
       if (m->env[mid] < id) lo = mid + 1;
@@ -1012,7 +1079,8 @@ static store_rows *counts_of_state(store_db *db) {
   store_row row = {5, names, v};
   store_rows *rows;
   int64_t measurements = 0;
-  if (!db->reading || !db->state_memo || !db->run_counts_read || db->pg)
+  if (!db->reading || !db->state_memo || !db->run_counts_read ||
+      db->run_counts_partial || db->pg)
     return NULL;
   store_rows_each(db->state_memo, tally_state, &t);
   if (!t.ok) return NULL;

@@ -74,7 +74,7 @@ void store_memos_drop(store_db *db) {
     db->run_counts = NULL;
     db->n_run_counts = db->cap_run_counts = 0;
   }
-  db->run_counts_read = 0;
+  db->run_counts_read = db->run_counts_partial = 0;
   db->borrowed = 0;
 }
 
@@ -85,7 +85,7 @@ void store_read_lend(const store_db *from, store_memos *out) {
   out->counts = from->counts_memo;
   out->envs = from->envs_memo;
   out->runs = from->runs_memo;
-  if (from->run_counts_read) {
+  if (from->run_counts_read && !from->run_counts_partial) {
     out->run_counts = (const int64_t(*)[2])from->run_counts;
     out->n_run_counts = from->n_run_counts;
     out->run_counts_read = 1;

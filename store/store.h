@@ -90,7 +90,9 @@ void store_read_forget(store_db *db);
 ** (store_each_run, store_each_env_run) and walked from memory after:
 ** a render that reuses most pages walks every run five times and
 ** renders few of them (~1.5 MB at 10,000 runs, so a full render, whose
-** peak that would raise, does not ask for it). */
+** peak that would raise, does not ask for it). Called before
+** store_read_forget, it takes them from the state rows, and the
+** registry's counts (store_counts) too. */
 void store_read_keep_runs(store_db *db);
 void store_read_end(store_db *db);   /* ends it; NULL or none is fine */
 /* What a connection inside a read has read once (the boards, counts,

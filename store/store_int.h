@@ -32,7 +32,7 @@ enum {
   Q_SOURCE_RUNS, Q_RUNS_WITHOUT_RESULTS, Q_CURVE_POINTS, Q_RESULT_FROM_POINT, Q_RESULTS_CLEAR, Q_ROLE_CONFLICT,
   Q_CURVE_ADD, Q_RESULT_FROM_CURVE, Q_RESULT_ADD, Q_RUN_CHUNKS, Q_ALL_CHUNKS,
   Q_METRIC_INFO, Q_RUN_KEPT_STEP, Q_RUN_ALL_MEASUREMENTS, Q_RUN_ALL_CHUNKS,
-  Q_RUNS_BARE, Q_ENV_RUNS_BARE, Q_RUN_COUNTS,
+  Q_RUNS_BARE, Q_ENV_RUNS_BARE, Q_RUN_COUNTS, Q_RUN_CELLS,
   Q_COUNT_
 };
 
@@ -112,6 +112,9 @@ struct store_db {
   int64_t (*run_counts)[2];   /* (run, measurements) by run (Q_RUN_COUNTS) */
   size_t n_run_counts, cap_run_counts;
   int run_counts_read;
+  /* the counts the feed took (render_state.c): without tracker rows'
+  ** cells until store_run_counts_complete adds them */
+  int run_counts_partial;
   int borrowed;   /* MEMO_* bits: those memos are another connection's */
   int keep_runs;   /* store_read_keep_runs: the runs read once */
   struct store_runs_memo *runs_memo;
@@ -276,6 +279,10 @@ typedef struct store_runs_memo {
   size_t n;
 } store_runs_memo;
 void store_runs_memo_free(store_runs_memo *m);
+/* Adds the tracker rows' cells to counts the feed took (a no-op when
+** they are whole); on a failure they are dropped (Q_RUN_COUNTS is read
+** instead) and err says why. */
+int store_run_counts_complete(store_db *db, char err[POD_ERRLEN]);
 /* A metric's direction (metrics.direction; 0 when unknown). */
 int store_metric_direction(store_db *db, int64_t metric_id);
 /* A board's rows (primary: with its cost columns; desc: higher is

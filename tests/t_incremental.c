@@ -563,7 +563,49 @@ static void test_render_incremental_boards_of_one_name_and_estimates(void) {
   pod_buf_free(&e);
 }
 
+/* Whether each run's count of values in site/data/runs.csv is what
+** `podium runs` gives (its own SQL, Q_RUNS: no render's memo). */
+static int counts_as_sql(const char *site, int line) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  char cmd[9000];
+  int same;
+  CHECK_INT(test_podium(&o, &e, "--db t.db runs"), 0);
+  test_write(test_path("runs.txt"), o.data, o.len);
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && awk 'NR > 1 {print $1, $NF}' runs.txt | sort > sql.txt "
+           "&& tr -d '\\r' < %s/data/runs.csv | awk -F, 'NR > 1 {print $1, "
+           "$NF}' | sort > site.txt && test -s sql.txt && cmp -s sql.txt "
+           "site.txt", test_dir(), site);
+  same = system(cmd) == 0;
+  if (!same)
+    test_fail(__FILE__, __LINE__, "line %d: %s/data/runs.csv: the runs' "
+              "counts differ from podium runs (%s/sql.txt, site.txt)", line,
+              site, test_dir());
+  return same;
+}
+
+/* The runs' counts of values a render takes on its walks of the files
+** (measurements, tracker cells, curve points; not snapshots) are those
+** SQL counts, in a full render and after a new run, with threads. */
+static void test_render_incremental_run_counts_as_sql(void) {
+  char e[POD_ERRLEN], from[4096];
+  demo_site();
+  snprintf(from, sizeof from, "%s/tests/data/eit", test_root());
+  CHECK_RC(pod_copytree(from, test_path("eit"), e), POD_OK, e);
+  ingest("--model a2c eit");
+  render_both("", __LINE__);
+  counts_as_sql("inc", __LINE__);
+  counts_as_sql("full", __LINE__);
+  new_run("new1", "inference_time_1700000100.csv", "newmodel-a", "0.0050",
+          "", __LINE__);
+  counts_as_sql("inc", __LINE__);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_run_counts_as_sql",
+   test_render_incremental_run_counts_as_sql},
   {"render_incremental_boards_of_one_name_and_estimates",
    test_render_incremental_boards_of_one_name_and_estimates},
   {"render_incremental_keeps_what_did_not_change",
