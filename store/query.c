@@ -630,22 +630,28 @@ int store_walk_memo(store_db *db, int q, store_rows **memo, store_row_fn fn,
   return store_rows_each(*memo, fn, ud);
 }
 
+void store_counts_put(int64_t (**a)[2], size_t *n, size_t *cap, int64_t run,
+                      int64_t count) {
+  if (*n == *cap) {
+    *cap = *cap ? 2 * *cap : 1024;
+    *a = pod_xrealloc(*a, *cap * sizeof **a);
+  }
+  (*a)[*n][0] = run;
+  (*a)[(*n)++][1] = count;
+}
+
+/* An integer column as either backend gives it (PostgreSQL: text). */
+static int64_t int_of(const store_value *v) {
+  return v->type == STORE_INT    ? v->i
+         : v->type == STORE_REAL ? (int64_t)v->d
+         : v->type == STORE_TEXT ? strtoll(v->s, NULL, 10) : 0;
+}
+
 /* Q_RUN_COUNTS into the snapshot's memo: (run, count) by run. */
 static int take_count(const store_row *row, void *ud) {
   store_db *db = ud;
-  const store_value *n = &row->v[1];
-  if (db->n_run_counts == db->cap_run_counts) {
-    db->cap_run_counts = db->cap_run_counts ? 2 * db->cap_run_counts : 1024;
-    db->run_counts = pod_xrealloc(db->run_counts, db->cap_run_counts *
-                                                      sizeof *db->run_counts);
-  }
-  db->run_counts[db->n_run_counts][0] = row->v[0].type == STORE_TEXT
-                                            ? strtoll(row->v[0].s, NULL, 10)
-                                            : row->v[0].i;
-  db->run_counts[db->n_run_counts++][1] =
-      n->type == STORE_INT    ? n->i
-      : n->type == STORE_REAL ? (int64_t)n->d
-      : n->type == STORE_TEXT ? strtoll(n->s, NULL, 10) : 0;
+  store_counts_put(&db->run_counts, &db->n_run_counts, &db->cap_run_counts,
+                   int_of(&row->v[0]), int_of(&row->v[1]));
   return 0;
 }
 
@@ -656,19 +662,13 @@ typedef struct cells {   /* Q_RUN_CELLS merged into the feed's counts */
 } cells;
 
 static void cells_put(cells *c, int64_t run, int64_t n) {
-  if (c->n == c->cap) {
-    c->cap = c->cap ? 2 * c->cap : 1024;
-    c->out = pod_xrealloc(c->out, c->cap * sizeof *c->out);
-  }
-  c->out[c->n][0] = run;
-  c->out[c->n++][1] = n;
+  store_counts_put(&c->out, &c->n, &c->cap, run, n);
 }
 
 static int take_cells(const store_row *row, void *ud) {
   cells *c = ud;
   const store_db *db = c->db;
-  int64_t run = row->v[0].i,
-          n = row->v[1].type == STORE_INT ? row->v[1].i : (int64_t)row->v[1].d;
+  int64_t run = int_of(&row->v[0]), n = int_of(&row->v[1]);
   while (c->at < db->n_run_counts && db->run_counts[c->at][0] < run) {
     cells_put(c, db->run_counts[c->at][0], db->run_counts[c->at][1]);
     c->at++;
@@ -1097,7 +1097,6 @@ static store_rows *counts_of_state(store_db *db) {
 
 int store_counts(store_db *db, store_row_fn fn, void *ud,
                  char err[POD_ERRLEN]) {
-  if (!db->counts_memo) db->counts_memo = counts_of_state(db);
   return store_walk_memo(db, Q_COUNTS, &db->counts_memo, fn, ud, err);
 }
 

@@ -36,7 +36,7 @@
 ** measurements. Both give the same columns, integers as integers; a
 ** note's length is in characters and notes compare byte by byte. */
 /* The last column is what the row adds to its run's count of
-** measurements (Q_RUN_COUNTS), taken on the way (feed_count); but a
+** measurements (Q_RUN_COUNTS), taken on the way (feed_walk); but a
 ** tracker row's cells, which a render that finds nothing changed would
 ** count for nothing (+5 ms at 10,000 CodeCarbon runs): those are added
 ** when the counts are first needed (store_run_counts_complete). */
@@ -204,19 +204,6 @@ static int feed_run(feed *f, int k, int64_t run, store_row_fn fn, void *ud) {
   return rc;
 }
 
-/* Run's count of measurements into db's snapshot (Q_RUN_COUNTS' rows:
-** by run, those with any). */
-static void feed_count(store_db *db, int64_t run, int64_t count) {
-  if (!count) return;
-  if (db->n_run_counts == db->cap_run_counts) {
-    db->cap_run_counts = db->cap_run_counts ? 2 * db->cap_run_counts : 1024;
-    db->run_counts = pod_xrealloc(db->run_counts, db->cap_run_counts *
-                                                      sizeof *db->run_counts);
-  }
-  db->run_counts[db->n_run_counts][0] = run;
-  db->run_counts[db->n_run_counts++][1] = count;
-}
-
 /* Every (run, kind, source) in that order, to fn. Inside a snapshot
 ** that has not read them yet, each run's count of measurements is taken
 ** on the way: it is the same rows, and Q_RUN_COUNTS grouped them again
@@ -252,7 +239,9 @@ static int feed_walk(store_db *db, store_row_fn fn, void *ud,
     for (int k = 0; k < N_FEED && rc == POD_OK; k++)
       if (f.live[k] && db_column_int64(f.st[k], 0) == run)
         rc = feed_run(&f, k, run, fn, ud);
-    if (counts) feed_count(db, run, f.count);
+    if (counts && f.count)   /* Q_RUN_COUNTS' rows: the runs with any */
+      store_counts_put(&db->run_counts, &db->n_run_counts,
+                       &db->cap_run_counts, run, f.count);
   }
   if (counts && rc == POD_OK) db->run_counts_read = db->run_counts_partial = 1;
   else if (counts) db->n_run_counts = 0;

@@ -283,6 +283,9 @@ void store_runs_memo_free(store_runs_memo *m);
 ** they are whole); on a failure they are dropped (Q_RUN_COUNTS is read
 ** instead) and err says why. */
 int store_run_counts_complete(store_db *db, char err[POD_ERRLEN]);
+/* (run, count) appended to a by-run array of counts (*n of *cap). */
+void store_counts_put(int64_t (**a)[2], size_t *n, size_t *cap, int64_t run,
+                      int64_t count);
 /* A metric's direction (metrics.direction; 0 when unknown). */
 int store_metric_direction(store_db *db, int64_t metric_id);
 /* A board's rows (primary: with its cost columns; desc: higher is
