@@ -105,6 +105,16 @@ static void slots_grow(analysis_study *s) {
   s->n_slots = n;
 }
 
+/* The study's copy of scope, made when new: the units share it (a copy
+** each was 32 bytes a unit, 320 KB of a 10,000-model render's peak).
+** Units come grouped by scope: the newest scope is looked at first. */
+static char *scope_of(analysis_study *s, const char *scope) {
+  for (size_t i = s->n_scopes; i-- > 0;)
+    if (!strcmp(s->scopes[i], scope)) return s->scopes[i];
+  s->scopes = pod_xrealloc(s->scopes, (s->n_scopes + 1) * sizeof *s->scopes);
+  return s->scopes[s->n_scopes++] = pod_xstrdup(scope);
+}
+
 /* The unit of (scope, model, variant), made when new: a hash lookup (a
 ** scan of every unit per run was quadratic in a 10,000-model registry). */
 static analysis_unit *unit_for(analysis_study *s, const char *scope,
@@ -123,7 +133,7 @@ static analysis_unit *unit_for(analysis_study *s, const char *scope,
   }
   u = &s->units[s->n_units++];
   memset(u, 0, sizeof *u);
-  u->scope = pod_xstrdup(scope);
+  u->scope = scope_of(s, scope);
   u->model = pod_xstrdup(model);
   u->variant = dup_or_null(variant);
   u->role = -1;
@@ -162,12 +172,6 @@ static int by_text(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void add_scope(analysis_study *s, const char *scope) {
-  for (size_t i = 0; i < s->n_scopes; i++)
-    if (!strcmp(s->scopes[i], scope)) return;
-  s->scopes = pod_xrealloc(s->scopes, (s->n_scopes + 1) * sizeof *s->scopes);
-  s->scopes[s->n_scopes++] = pod_xstrdup(scope);
-}
 
 static void find_pairs(analysis_study *s) {
   size_t *bases = pod_xmalloc((s->n_units + 1) * sizeof *bases), n_bases = 0;
@@ -259,9 +263,13 @@ int analysis_study_new(store_db *db, const pod_project *project,
     }
     free(by_model);
   }
-  free(s->slots);   /* no more units */
+  free(s->slots);   /* no more units: the doubling's slack goes back */
   s->slots = NULL;
   s->n_slots = 0;
+  if (s->n_units && s->n_units < s->cap_units) {
+    s->units = pod_xrealloc(s->units, s->n_units * sizeof *s->units);
+    s->cap_units = s->n_units;
+  }
   {
     const run_row **runs = pod_xmalloc((l.n ? l.n : 1) * sizeof *runs);
     for (size_t i = 0; i < l.n; i++) runs[i] = &l.r[i];
@@ -281,7 +289,6 @@ int analysis_study_new(store_db *db, const pod_project *project,
         if (!runs[i]->has_dataset && applies(runs[i], u))
           u->role = role_code(runs[i]->role);
       if (m && m->baseline) u->baseline = pod_xstrdup(m->baseline);
-      add_scope(s, u->scope);
     }
     free(runs);
   }
@@ -307,8 +314,7 @@ done:
 void analysis_study_free(analysis_study *s) {
   if (!s) return;
   for (size_t i = 0; i < s->n_units; i++) {
-    free(s->units[i].scope);
-    free(s->units[i].model);
+    free(s->units[i].model);   /* scope: the study's (scopes) */
     free(s->units[i].variant);
     free(s->units[i].baseline);
     free(s->units[i].runs);

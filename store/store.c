@@ -218,11 +218,17 @@ static int migrate(store_db *db, int from, int to, char err[POD_ERRLEN]) {
 ** write failing) when the journal spilled at 512 KiB or 1 MiB (tests:
 ** ingest_batch_of_two_large_benchmark_files); a savepoint's journal, which
 ** lives as long as its file, is held only for files under 1 MiB (ingest
-** runs a larger one as a transaction of its own). Must come before SQLite
-** initializes: once, before the first open. */
+** runs a larger one as a transaction of its own). A sorter (ORDER BY,
+** GROUP BY, a window) holds up to the larger of its connection's page
+** cache and SQLITE_CONFIG_PMASZ pages in memory before it spills: 250
+** pages by default, 1 MiB, three of them in one board's statement (3 MB
+** of a render's peak heap); 32 pages leave the render's sorters at its
+** page cache (store_read_begin) and an ingest's at its 24 MiB. Must come
+** before SQLite initializes: once, before the first open. */
 static void sqlite_settings(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+  sqlite3_config(SQLITE_CONFIG_PMASZ, 32);
 }
 
 /* uri: NULL, or a file: URI to open instead of path (read-only). */
