@@ -23,10 +23,12 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
 #include <unicode/unum.h>
@@ -49,15 +51,27 @@ typedef struct msg_index {
   size_t n;
 } msg_index;
 
+/* A catalog file read, checked and indexed once for every language open
+** in the process that reads it (each render thread opens every language,
+** and each language English too: 18 copies of ~40 KB in five languages
+** on two threads). Read only once made; counted, freed with its last. */
+typedef struct catalog {
+  char *path;
+  struct stat st;        /* the file as read: a changed file is read again */
+  cJSON *json;
+  msg_index idx;
+  int refs;
+  struct catalog *next;
+} catalog;
+
 #define DATE_SLOTS 4     /* round robin */
 
 struct render_i18n {
   char lang[32];
   unsigned long serial;   /* render_i18n_serial */
   int date_next;
-  cJSON *cat;        /* this language */
-  cJSON *en;         /* the source and fallback (NULL when lang is en) */
-  msg_index cat_idx, en_idx;
+  catalog *cat;      /* this language */
+  catalog *en;       /* the source and fallback (NULL when lang is en) */
   UPluralRules *plural;
   UNumberFormat *num;
   UDateFormat *date[2];   /* date only, date and time; opened on first use */
@@ -409,6 +423,17 @@ static void first_problem(void *ud, const char *line) {
 }
 
 /* Loads a catalog whose every message is good MessageFormat. */
+/* The message key of the catalog idx indexes, or NULL. */
+static cJSON *find_message(const msg_index *idx, const char *key) {
+  size_t lo = 0, hi = idx->n;
+  while (lo < hi) {    /* the first entry not below key */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(idx->e[mid].key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < idx->n && !strcmp(idx->e[lo].key, key) ? idx->e[lo].item : NULL;
+}
+
 static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   pod_buf text = POD_BUF_INIT;
   int rc = i18n_read_catalog(path, &text, out, err);
@@ -445,15 +470,64 @@ static void index_catalog(cJSON *cat, msg_index *idx) {
   qsort(idx->e, idx->n, sizeof *idx->e, entry_cmp);
 }
 
-/* The message key of the catalog idx indexes, or NULL. */
-static cJSON *find_message(const msg_index *idx, const char *key) {
-  size_t lo = 0, hi = idx->n;
-  while (lo < hi) {    /* the first entry not below key */
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(idx->e[mid].key, key) < 0) lo = mid + 1;
-    else hi = mid;
+static catalog *catalogs;   /* the open ones */
+static pthread_mutex_t catalogs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+         a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+         a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The catalog at path, read when no open one is that file as it is. */
+static int catalog_get(const char *path, catalog **out, char err[POD_ERRLEN]) {
+  struct stat st;
+  catalog *c;
+  cJSON *json;
+  int rc;
+  *out = NULL;
+  memset(&st, 0, sizeof st);
+  pthread_mutex_lock(&catalogs_lock);
+  if (stat(path, &st) == 0)
+    for (c = catalogs; c; c = c->next)
+      if (!strcmp(c->path, path) && same_file(&c->st, &st)) {
+        c->refs++;
+        pthread_mutex_unlock(&catalogs_lock);
+        *out = c;
+        return POD_OK;
+      }
+  /* read under the lock: the thread that comes next takes this one */
+  if ((rc = load_catalog(path, &json, err)) == POD_OK) {
+    c = pod_xmalloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->path = pod_xstrdup(path);
+    c->st = st;
+    c->json = json;
+    index_catalog(json, &c->idx);
+    c->refs = 1;
+    c->next = catalogs;
+    catalogs = c;
+    *out = c;
   }
-  return lo < idx->n && !strcmp(idx->e[lo].key, key) ? idx->e[lo].item : NULL;
+  pthread_mutex_unlock(&catalogs_lock);
+  return rc;
+}
+
+static void catalog_put(catalog *c) {
+  if (!c) return;
+  pthread_mutex_lock(&catalogs_lock);
+  if (--c->refs == 0) {
+    for (catalog **p = &catalogs; *p; p = &(*p)->next)
+      if (*p == c) {
+        *p = c->next;
+        break;
+      }
+    cJSON_Delete(c->json);
+    free(c->idx.e);
+    free(c->path);
+    free(c);
+  }
+  pthread_mutex_unlock(&catalogs_lock);
 }
 
 int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
@@ -480,13 +554,11 @@ int render_i18n_open(const char *dir, const char *lang, render_i18n **out,
     return pod_err(err, POD_EINPUT, "%s: no catalog for language \"%s\"",
                    path, lang);
   }
-  if ((rc = load_catalog(path, &i->cat, err))) goto fail;
+  if ((rc = catalog_get(path, &i->cat, err))) goto fail;
   if (strcmp(lang, "en")) {
     snprintf(path, sizeof path, "%s/en.json", dir);
-    if ((rc = load_catalog(path, &i->en, err))) goto fail;
+    if ((rc = catalog_get(path, &i->en, err))) goto fail;
   }
-  index_catalog(i->cat, &i->cat_idx);
-  if (i->en) index_catalog(i->en, &i->en_idx);
   i->plural = uplrules_open(lang, &st);
   if (U_SUCCESS(st)) i->num = unum_open(UNUM_DECIMAL, NULL, 0, lang, NULL, &st);
   if (U_FAILURE(st)) {
@@ -504,10 +576,8 @@ fail:
 
 void render_i18n_close(render_i18n *i) {
   if (!i) return;
-  cJSON_Delete(i->cat);
-  cJSON_Delete(i->en);
-  free(i->cat_idx.e);
-  free(i->en_idx.e);
+  catalog_put(i->cat);
+  catalog_put(i->en);
   if (i->plural) uplrules_close(i->plural);
   for (int k = 0; k < 2; k++)
     if (i->date[k]) udat_close(i->date[k]);
@@ -522,7 +592,7 @@ unsigned long render_i18n_serial(const render_i18n *i) { return i->serial; }
 
 const char *render_i18n_name(const render_i18n *i) {
   const char *s = cJSON_GetStringValue(
-      cJSON_GetObjectItemCaseSensitive(i->cat, "_name"));
+      cJSON_GetObjectItemCaseSensitive(i->cat->json, "_name"));
   return s ? s : i->lang;
 }
 
@@ -539,9 +609,9 @@ const char *render_i18n_plural(render_i18n *i, double n, char out[16]) {
 }
 
 const char *render_i18n_text(render_i18n *i, const char *key, int *fallback) {
-  const char *s = cJSON_GetStringValue(find_message(&i->cat_idx, key));
+  const char *s = cJSON_GetStringValue(find_message(&i->cat->idx, key));
   if (s || !i->en) return s;
-  s = cJSON_GetStringValue(find_message(&i->en_idx, key));
+  s = cJSON_GetStringValue(find_message(&i->en->idx, key));
   if (s && fallback) *fallback = 1;
   return s;
 }

@@ -11,9 +11,10 @@
 ** numeric arguments print in the language's digits. English (en.json) is
 ** the source and the fallback. `podium i18n convert` rewrites catalogs
 ** of the old form (plural objects {"one": "{n} run", ...}).
-** Owns: a render_i18n owns its catalogs and ICU objects;
-** render_i18n_close releases them (NULL is fine). Strings it returns are
-** borrowed until close.
+** Owns: a render_i18n owns its ICU objects and shares its catalogs
+** (read only) with every render_i18n open on the same files, on any
+** thread; render_i18n_close releases them (NULL is fine). Strings it
+** returns are borrowed until close.
 ** Errors: POD_EINPUT "path:line:col: found X, expected Y" for a bad
 ** catalog or message, POD_EIO when a file cannot be read.
 */

@@ -7,6 +7,7 @@
 #include "render/i18n.h"
 #include "render/render.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,58 @@ static void test_i18n_missing_message_falls_back_to_english(void) {
   CHECK_INT(render_i18n_open(test_path("cat"), "../x", &i, err), POD_EINPUT);
   CHECK_INT(render_i18n_open(test_path("cat"), "de", &i, err), POD_EINPUT);
   CHECK_HAS(err, "no catalog for language \"de\"");
+}
+
+/* Catalogs are read once for every language open on them, on any
+** thread (render/i18n.c): one closing leaves the others whole, and a file
+** changed since is read again while the old copy stays its holders'. */
+typedef struct open_job {
+  const char *dir;
+  render_i18n *i;
+  char err[POD_ERRLEN];
+  int rc;
+} open_job;
+
+static void *open_on_thread(void *ud) {
+  open_job *j = ud;
+  j->rc = render_i18n_open(j->dir, "fa", &j->i, j->err);
+  return NULL;
+}
+
+static void test_i18n_catalogs_shared_and_read_again_when_changed(void) {
+  char err[POD_ERRLEN];
+  render_i18n *fa = NULL, *ar = NULL, *fa2 = NULL;
+  open_job j = {test_path("shared"), NULL, "", 0};
+  pthread_t th;
+  int fallback = 0;
+  pod_mkdirs(test_path("shared"), err);
+  test_write(test_path("shared/en.json"), "{\"a\": \"Apple\", \"b\": \"Bee\"}", SIZE_MAX);
+  test_write(test_path("shared/fa.json"), "{\"a\": \"سیب\"}", SIZE_MAX);
+  test_write(test_path("shared/ar.json"), "{\"a\": \"تفاحة\"}", SIZE_MAX);
+  CHECK_RC(render_i18n_open(test_path("shared"), "fa", &fa, err), POD_OK, err);
+  CHECK_RC(render_i18n_open(test_path("shared"), "ar", &ar, err), POD_OK, err);
+  CHECK_INT(pthread_create(&th, NULL, open_on_thread, &j), 0);
+  pthread_join(th, NULL);
+  CHECK_RC(j.rc, POD_OK, j.err);
+  render_i18n_close(fa);   /* the others keep fa.json and en.json */
+  CHECK_STR(render_i18n_text(j.i, "a", &fallback), "سیب");
+  CHECK_STR(render_i18n_text(j.i, "b", &fallback), "Bee");
+  CHECK_STR(render_i18n_text(ar, "b", &fallback), "Bee");
+  CHECK_STR(render_i18n_name(ar), "ar");
+  test_write(test_path("shared/en.json"), "{\"a\": \"Apple\", \"b\": \"Bear\"}", SIZE_MAX);
+  CHECK_RC(render_i18n_open(test_path("shared"), "fa", &fa2, err), POD_OK, err);
+  CHECK_STR(render_i18n_text(fa2, "b", &fallback), "Bear");
+  CHECK_STR(render_i18n_text(j.i, "b", &fallback), "Bee");
+  render_i18n_close(j.i);
+  render_i18n_close(ar);
+  CHECK_STR(render_i18n_text(fa2, "a", &fallback), "سیب");
+  render_i18n_close(fa2);
+  /* a broken file is refused, not taken from an open copy */
+  CHECK_RC(render_i18n_open(test_path("shared"), "ar", &ar, err), POD_OK, err);
+  test_write(test_path("shared/en.json"), "{\"a\": [1]}", SIZE_MAX);
+  CHECK_INT(render_i18n_open(test_path("shared"), "fa", &fa, err), POD_EINPUT);
+  CHECK_HAS(err, "en.json:1:7");
+  render_i18n_close(ar);
 }
 
 static void test_i18n_t_and_fmt_in_templates(void) {
@@ -647,6 +700,7 @@ const test_case tests_i18n[] = {
   {"i18n_whole_numbers_as_icu_writes_them", test_i18n_whole_numbers_as_icu_writes_them},
   {"i18n_arabic_has_six_plural_forms", test_i18n_arabic_has_six_plural_forms},
   {"i18n_missing_message_falls_back_to_english", test_i18n_missing_message_falls_back_to_english},
+  {"i18n_catalogs_shared_and_read_again_when_changed", test_i18n_catalogs_shared_and_read_again_when_changed},
   {"i18n_t_and_fmt_in_templates", test_i18n_t_and_fmt_in_templates},
   {"i18n_kept_texts_stay_right", test_i18n_kept_texts_stay_right},
   {"i18n_check_finds_every_kind_of_problem", test_i18n_check_finds_every_kind_of_problem},
