@@ -422,7 +422,6 @@ static void first_problem(void *ud, const char *line) {
   if (!err[0]) snprintf(err, POD_ERRLEN, "%s", line);
 }
 
-/* Loads a catalog whose every message is good MessageFormat. */
 /* The message key of the catalog idx indexes, or NULL. */
 static cJSON *find_message(const msg_index *idx, const char *key) {
   size_t lo = 0, hi = idx->n;
@@ -434,6 +433,7 @@ static cJSON *find_message(const msg_index *idx, const char *key) {
   return lo < idx->n && !strcmp(idx->e[lo].key, key) ? idx->e[lo].item : NULL;
 }
 
+/* Loads a catalog whose every message is good MessageFormat. */
 static int load_catalog(const char *path, cJSON **out, char err[POD_ERRLEN]) {
   pod_buf text = POD_BUF_INIT;
   int rc = i18n_read_catalog(path, &text, out, err);

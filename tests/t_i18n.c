@@ -262,6 +262,25 @@ static void *open_on_thread(void *ud) {
   return NULL;
 }
 
+/* Opens and closes fa and ar 50 times, reading a text each time, as
+** render threads do beside each other (TSan: make tsan). */
+static void *churn_on_thread(void *ud) {
+  open_job *j = ud;
+  int fallback = 0;
+  for (int k = 0; k < 50 && j->rc == POD_OK; k++) {
+    render_i18n *fa = NULL, *ar = NULL;
+    if ((j->rc = render_i18n_open(j->dir, "fa", &fa, j->err)) == POD_OK &&
+        (j->rc = render_i18n_open(j->dir, "ar", &ar, j->err)) == POD_OK) {
+      const char *b = render_i18n_text(fa, "b", &fallback);
+      const char *a = render_i18n_text(ar, "a", &fallback);
+      if (!b || strcmp(b, "Bee") || !a || strcmp(a, "تفاحة")) j->rc = -1;
+    }
+    render_i18n_close(ar);
+    render_i18n_close(fa);
+  }
+  return NULL;
+}
+
 static void test_i18n_catalogs_shared_and_read_again_when_changed(void) {
   char err[POD_ERRLEN];
   render_i18n *fa = NULL, *ar = NULL, *fa2 = NULL;
@@ -277,6 +296,18 @@ static void test_i18n_catalogs_shared_and_read_again_when_changed(void) {
   CHECK_INT(pthread_create(&th, NULL, open_on_thread, &j), 0);
   pthread_join(th, NULL);
   CHECK_RC(j.rc, POD_OK, j.err);
+  {   /* four threads opening and closing them at once */
+    open_job c[4];
+    pthread_t ct[4];
+    for (int k = 0; k < 4; k++) {
+      c[k] = (open_job){test_path("shared"), NULL, "", 0};
+      CHECK_INT(pthread_create(&ct[k], NULL, churn_on_thread, &c[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+      pthread_join(ct[k], NULL);
+      CHECK_RC(c[k].rc, POD_OK, c[k].err);
+    }
+  }
   render_i18n_close(fa);   /* the others keep fa.json and en.json */
   CHECK_STR(render_i18n_text(j.i, "a", &fallback), "سیب");
   CHECK_STR(render_i18n_text(j.i, "b", &fallback), "Bee");
