@@ -31,9 +31,10 @@ int store_read_begin(store_db *db, int keep, char digest[65],
   ** follows it (down to SQLITE_CONFIG_PMASZ, store.c): the 24 MiB an
   ** ingest wants (store_dialect D_OPEN) were ~24 MB of a render's peak
   ** per thread at 100,000 runs; a render reads a page once or twice, and
-  ** SQLite's pages are in the system's cache (256 KiB against 512: the
-  ** same time, -0.5 MB of a 10,000-run render's peak RSS) */
-  if (!db->pg) store_exec_raw(db, "PRAGMA cache_size = -256");
+  ** SQLite's pages are in the system's cache (128 KiB against 512: the
+  ** same time after one new run, in a full render and at 100,000 runs;
+  ** -1 MB of a 10,000-run render's peak RSS) */
+  if (!db->pg) store_exec_raw(db, "PRAGMA cache_size = -128");
   if ((rc = store_stmt(db, Q_STATE, &st, err))) goto fail;
   pod_sha256_init(&h);
   while ((rc = store_row_step(db, st, &row, names, err)) == 1) {
