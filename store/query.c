@@ -520,6 +520,8 @@ const char *const store_sql[Q_COUNT_] = {
   [Q_ALL_CHUNKS] = ALL_CHUNKS_SQL(""),
   [Q_RUN_ALL_CHUNKS] = ALL_CHUNKS_SQL("WHERE c.run_id = ?1 "),
   [Q_METRIC_INFO] = "SELECT id, name, unit, direction FROM metrics",
+  /* a board's sort order (store_metric_direction): asked per board */
+  [Q_METRIC_DIRECTION] = "SELECT direction FROM metrics WHERE id = ?1",
   /* the checkpoint a Trainer kept (ingest/hf_trainer.c): a summary row */
   [Q_RUN_KEPT_STEP] =
       "SELECT CAST(m.value AS INTEGER) FROM measurements m JOIN metrics mt "
@@ -988,17 +990,17 @@ int store_each_leaderboard(store_db *db, store_row_fn fn, void *ud,
   return store_walk_memo(db, Q_BOARDS, &db->boards_memo, fn, ud, err);
 }
 
-/* Direction of a metric: the board's sort order depends on it. */
+/* Direction of a metric: the board's sort order depends on it (a kept
+** statement: it was prepared again for every board read). */
 int store_metric_direction(store_db *db, int64_t metric_id) {
-  db_stmt *st = NULL;
+  db_stmt *st;
   int dir = 0;
   char err[POD_ERRLEN];
-  if (store_prepare(db, "SELECT direction FROM metrics WHERE id = ?1", &st,
-                    err) == POD_OK) {
+  if (store_stmt(db, Q_METRIC_DIRECTION, &st, err) == POD_OK) {
     db_bind_int64(st, 1, metric_id);
     if (db_step(st) == SQLITE_ROW) dir = db_column_int(st, 0);
+    db_reset(st);   /* not left mid-walk: the next board asks again */
   }
-  db_finalize(st);
   return dir;
 }
 
