@@ -172,7 +172,6 @@ static int by_text(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-
 static void find_pairs(analysis_study *s) {
   size_t *bases = pod_xmalloc((s->n_units + 1) * sizeof *bases), n_bases = 0;
   for (size_t b = 0; b < s->n_units; b++)   /* listed once, in order */

@@ -125,12 +125,6 @@ static void hex_to_bytes(const char *hex, unsigned char out[32]) {
   hex_to_bytes_n(hex, out, 32);
 }
 
-/* A state row's id: text on PostgreSQL (one type per column of its
-** UNION, store/dialect.c). */
-static int64_t state_id(const store_value *v) {
-  return v->type == STORE_TEXT ? strtoll(v->s, NULL, 10) : v->i;
-}
-
 /* Q_STATE rows: 's' (sources) and 'e' (environments), each row's
 ** digest by its id; 'r' (runs) with their scope, for the scopes'
 ** fingerprints. */
@@ -150,7 +144,7 @@ static int note_state(const store_row *row, void *ud) {
     pod_sha256_init(&h);
     render_state_hash_row(row, &h);
     pod_sha256_hex(&h, hex);
-    in->rs[in->n_rs].id = state_id(&row->v[1]);
+    in->rs[in->n_rs].id = store_value_int(&row->v[1]);
     in->rs[in->n_rs].scope = pod_xstrdup(sc->type == STORE_TEXT ? sc->s : "");
     hex_to_bytes(hex, in->rs[in->n_rs++].d);
     return 0;
@@ -169,7 +163,7 @@ static int note_state(const store_row *row, void *ud) {
   pod_sha256_init(&h);
   render_state_hash_row(row, &h);
   pod_sha256_hex(&h, hex);
-  (*arr)[*n].id = state_id(&row->v[1]);
+  (*arr)[*n].id = store_value_int(&row->v[1]);
   hex_to_bytes(hex, (*arr)[*n].d);
   (*n)++;
   return 0;
@@ -224,8 +218,7 @@ static int note_feed(const store_row *row, void *ud) {
   put_varint(&in->feeds, row->v[3].i);
   put_varint(&in->feeds, row->v[4].i);
   put_varint(&in->feeds, row->v[6].i);
-  put_varint(&in->feeds, row->v[7].type == STORE_TEXT
-                             ? strtoll(row->v[7].s, NULL, 10) : row->v[7].i);
+  put_varint(&in->feeds, store_value_int(&row->v[7]));
   put_varint(&in->feeds, note_hash(row));
   pod_buf_add(&in->feeds, &vsum, sizeof vsum);
   return 0;

@@ -642,18 +642,11 @@ void store_counts_put(int64_t (**a)[2], size_t *n, size_t *cap, int64_t run,
   (*a)[(*n)++][1] = count;
 }
 
-/* An integer column as either backend gives it (PostgreSQL: text). */
-static int64_t int_of(const store_value *v) {
-  return v->type == STORE_INT    ? v->i
-         : v->type == STORE_REAL ? (int64_t)v->d
-         : v->type == STORE_TEXT ? strtoll(v->s, NULL, 10) : 0;
-}
-
 /* Q_RUN_COUNTS into the snapshot's memo: (run, count) by run. */
 static int take_count(const store_row *row, void *ud) {
   store_db *db = ud;
   store_counts_put(&db->run_counts, &db->n_run_counts, &db->cap_run_counts,
-                   int_of(&row->v[0]), int_of(&row->v[1]));
+                   store_value_int(&row->v[0]), store_value_int(&row->v[1]));
   return 0;
 }
 
@@ -663,21 +656,18 @@ typedef struct cells {   /* Q_RUN_CELLS merged into the feed's counts */
   size_t n, cap, at;   /* at: the feed's next count */
 } cells;
 
-static void cells_put(cells *c, int64_t run, int64_t n) {
-  store_counts_put(&c->out, &c->n, &c->cap, run, n);
-}
-
 static int take_cells(const store_row *row, void *ud) {
   cells *c = ud;
   const store_db *db = c->db;
-  int64_t run = int_of(&row->v[0]), n = int_of(&row->v[1]);
+  int64_t run = store_value_int(&row->v[0]), n = store_value_int(&row->v[1]);
   while (c->at < db->n_run_counts && db->run_counts[c->at][0] < run) {
-    cells_put(c, db->run_counts[c->at][0], db->run_counts[c->at][1]);
+    store_counts_put(&c->out, &c->n, &c->cap, db->run_counts[c->at][0],
+                     db->run_counts[c->at][1]);
     c->at++;
   }
   if (c->at < db->n_run_counts && db->run_counts[c->at][0] == run)
     n += db->run_counts[c->at++][1];
-  if (n) cells_put(c, run, n);
+  if (n) store_counts_put(&c->out, &c->n, &c->cap, run, n);
   return 0;
 }
 
@@ -692,7 +682,8 @@ int store_run_counts_complete(store_db *db, char err[POD_ERRLEN]) {
     return rc;
   }
   for (; c.at < db->n_run_counts; c.at++)
-    cells_put(&c, db->run_counts[c.at][0], db->run_counts[c.at][1]);
+    store_counts_put(&c.out, &c.n, &c.cap, db->run_counts[c.at][0],
+                     db->run_counts[c.at][1]);
   free(db->run_counts);
   db->run_counts = c.out;
   db->n_run_counts = c.n;
@@ -1166,6 +1157,12 @@ int64_t store_row_int(const store_row *row, const char *name,
   return v->type == STORE_INT    ? v->i
          : v->type == STORE_REAL ? (int64_t)v->d
                                  : if_null;
+}
+
+int64_t store_value_int(const store_value *v) {
+  return v->type == STORE_INT    ? v->i
+         : v->type == STORE_REAL ? (int64_t)v->d
+         : v->type == STORE_TEXT ? strtoll(v->s, NULL, 10) : 0;
 }
 
 double store_row_real(const store_row *row, const char *name) {

@@ -366,6 +366,10 @@ const char *store_row_text_or(const store_row *row, const char *name,
                               const char *if_none);
 int64_t store_row_int(const store_row *row, const char *name, int64_t if_null);
 double store_row_real(const store_row *row, const char *name);
+/* An integer column as either backend gives it (PostgreSQL's columns of
+** a UNION are text): its integer, a real cut, text read as a number; 0
+** when NULL. */
+int64_t store_value_int(const store_value *v);
 
 /* Called once per row; a nonzero return stops the walk (and is returned
 ** by the store_each_* function unchanged). */
