@@ -94,6 +94,24 @@ DIR *out_open_below(const char *root, const char *rel) {
   return opendir(path);
 }
 
+/* Appends "dir SEC.NSEC REL" when root/rel is a folder; 1 if so. */
+static int dir_line(const char *root, const char *rel, pod_buf *out,
+                    dir_times *t) {
+  char path[PATH_MAX], ignored[POD_ERRLEN];
+  struct stat st;
+  if (out_join(path, root, rel, ignored) || stat(path, &st) ||
+      !S_ISDIR(st.st_mode))
+    return 0;
+  pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
+                 st.st_mtim.tv_nsec, rel);
+  if (st.st_mtim.tv_sec > t->latest.tv_sec ||
+      (st.st_mtim.tv_sec == t->latest.tv_sec &&
+       st.st_mtim.tv_nsec > t->latest.tv_nsec))
+    t->latest = st.st_mtim;
+  t->fine |= st.st_mtim.tv_nsec != 0;
+  return 1;
+}
+
 /* Appends "dir SEC.NSEC REL" for each folder below root/rel (not root). */
 static void list_dirs(const char *root, const char *rel, pod_buf *out,
                       dir_times *t) {
@@ -102,24 +120,14 @@ static void list_dirs(const char *root, const char *rel, pod_buf *out,
   struct dirent *e;
   if (!(d = out_open_below(root, rel))) return;
   while ((e = readdir(d))) {
-    char child[PATH_MAX], sub[PATH_MAX];
-    struct stat st;
+    char sub[PATH_MAX];
     if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
       continue;
     if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
     if (*rel ? out_join(sub, rel, e->d_name, ignored)
              : snprintf(sub, sizeof sub, "%s", e->d_name) >= PATH_MAX)
       continue;
-    if (out_join(child, root, sub, ignored)) continue;
-    if (stat(child, &st) || !S_ISDIR(st.st_mode)) continue;
-    pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
-                   st.st_mtim.tv_nsec, sub);
-    if (st.st_mtim.tv_sec > t->latest.tv_sec ||
-        (st.st_mtim.tv_sec == t->latest.tv_sec &&
-         st.st_mtim.tv_nsec > t->latest.tv_nsec))
-      t->latest = st.st_mtim;
-    t->fine |= st.st_mtim.tv_nsec != 0;
-    list_dirs(root, sub, out, t);
+    if (dir_line(root, sub, out, t)) list_dirs(root, sub, out, t);
   }
   closedir(d);
 }
@@ -130,22 +138,36 @@ static void list_dirs(const char *root, const char *rel, pod_buf *out,
 ** listed (a few ms at most): any later change shows. A file system that
 ** keeps whole seconds (no folder time with nanoseconds) gets no lines:
 ** that site is checked by counting its files. */
-void out_folder_lines(const char *root, pod_buf *out) {
-  dir_times t = {{0, 0}, 0};
+/* The end of the folder lines from start (see out_folder_lines). */
+static void folder_lines_end(const dir_times *t, pod_buf *out, size_t start) {
   struct timespec now;
-  size_t start = out->len;
-  list_dirs(root, "", out, &t);
-  if (!t.fine) {
+  if (!t->fine) {
     if (out->data) out->data[out->len = start] = '\0';
     return;
   }
   for (int i = 0; i < 200; i++) {   /* 200 ms at most */
     clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec > t.latest.tv_sec ||
-        (now.tv_sec == t.latest.tv_sec && now.tv_nsec > t.latest.tv_nsec))
+    if (now.tv_sec > t->latest.tv_sec ||
+        (now.tv_sec == t->latest.tv_sec && now.tv_nsec > t->latest.tv_nsec))
       break;
     nanosleep(&(struct timespec){0, 1000000}, NULL);
   }
+}
+
+void out_folder_lines(const char *root, pod_buf *out) {
+  dir_times t = {{0, 0}, 0};
+  size_t start = out->len;
+  list_dirs(root, "", out, &t);
+  folder_lines_end(&t, out, start);
+}
+
+void out_folder_lines_of(const char *root, const char *rels, size_t n,
+                         pod_buf *out) {
+  dir_times t = {{0, 0}, 0};
+  size_t start = out->len;
+  for (size_t at = 0; at < n; at += strlen(rels + at) + 1)
+    dir_line(root, rels + at, out, &t);
+  folder_lines_end(&t, out, start);
 }
 
 /* Whether each "dir" line of the marker text still holds below target. */

@@ -76,6 +76,13 @@
 #define WAKE_FILES 32           /* an idle writer is woken for this many */
 #define WAKE_BYTES (256u << 10) /* ... or this many bytes */
 
+/* Paths (relative to the tree) by a 64-bit hash of each: two paths
+** sharing one (1 in ~10^9 at 200,000 files) would count as one. */
+typedef struct rel_set {
+  uint64_t *slot;   /* 0: empty */
+  size_t n, cap;
+} rel_set;
+
 typedef struct job {
   struct job *next;
   char *rel;
@@ -122,12 +129,26 @@ struct render_out {
   ** written this render (the writer's), so that the rest go at commit */
   int standby;
   const render_incr *prev;
-  uint64_t *seen;
-  size_t n_seen, cap_seen;
+  rel_set seen;
   long kept;        /* reused pages the standby already held */
+  /* what spares the walk of the whole tree at commit when every file
+  ** the standby held was written again (a render that only adds pages):
+  ** its file count, how many of this render's files were there already,
+  ** and its folders (its marker's, then those made: NUL after each) */
+  long standby_files;
+  long standby_hits;
+  int standby_odd;  /* a folder removed where a page goes: walk */
+  rel_set dir_seen;
+  pod_buf dirs;
 };
 
 static void *writer(void *ud);
+
+/* What the next render reads of a site (board_keep.c, download_keep.c,
+** incr.c's manifest, last: the file that says the key) */
+static const char *const bookkeeping[] = {RENDER_BOARDS, RENDER_DOWNLOADS,
+                                          RENDER_VALUES, RENDER_MANIFEST};
+#define N_BOOKKEEPING 4
 
 /* ---- the files written this render (standby only) ---------------------- */
 
@@ -137,40 +158,52 @@ static uint64_t rel_hash(const char *rel) {
   return h ? h : 1;   /* 0 marks an empty slot */
 }
 
-/* 1 when rel was not seen before (and is now). A 64-bit hash stands for
-** the path: two paths sharing one (1 in ~10^9 at 200,000 files) would
-** leave a stale file in the site and count one page once, never lose a
-** page. */
-static int seen_add(render_out *o, const char *rel) {
+/* 1 when rel was not in set before (and is now). For the files written:
+** a collision would leave a stale file in the site and count one page
+** once, never lose a page. */
+static int set_add(rel_set *set, const char *rel) {
   uint64_t h = rel_hash(rel);
   size_t k;
-  if (2 * (o->n_seen + 1) > o->cap_seen) {
-    size_t cap = o->cap_seen ? 2 * o->cap_seen : 4096;
+  if (2 * (set->n + 1) > set->cap) {
+    size_t cap = set->cap ? 2 * set->cap : 4096;
     uint64_t *t = pod_xmalloc(cap * sizeof *t);
     memset(t, 0, cap * sizeof *t);
-    for (size_t i = 0; i < o->cap_seen; i++)
-      if (o->seen[i]) {
-        for (k = o->seen[i] & (cap - 1); t[k]; k = (k + 1) & (cap - 1)) {}
-        t[k] = o->seen[i];
+    for (size_t i = 0; i < set->cap; i++)
+      if (set->slot[i]) {
+        for (k = set->slot[i] & (cap - 1); t[k]; k = (k + 1) & (cap - 1)) {}
+        t[k] = set->slot[i];
       }
-    free(o->seen);
-    o->seen = t;
-    o->cap_seen = cap;
+    free(set->slot);
+    set->slot = t;
+    set->cap = cap;
   }
-  for (k = h & (o->cap_seen - 1); o->seen[k]; k = (k + 1) & (o->cap_seen - 1))
-    if (o->seen[k] == h) return 0;
-  o->seen[k] = h;
-  o->n_seen++;
+  for (k = h & (set->cap - 1); set->slot[k]; k = (k + 1) & (set->cap - 1))
+    if (set->slot[k] == h) return 0;
+  set->slot[k] = h;
+  set->n++;
   return 1;
 }
 
-static int seen_has(const render_out *o, const char *rel) {
+static int set_has(const rel_set *set, const char *rel) {
   uint64_t h = rel_hash(rel);
-  if (!o->cap_seen) return 0;
-  for (size_t k = h & (o->cap_seen - 1); o->seen[k];
-       k = (k + 1) & (o->cap_seen - 1))
-    if (o->seen[k] == h) return 1;
+  if (!set->cap) return 0;
+  for (size_t k = h & (set->cap - 1); set->slot[k]; k = (k + 1) & (set->cap - 1))
+    if (set->slot[k] == h) return 1;
   return 0;
+}
+
+/* Notes a folder of the standby (rel below its top) and the folders
+** above it, once each. */
+static void note_dir(render_out *o, const char *rel) {
+  char up[PATH_MAX];
+  snprintf(up, sizeof up, "%s", rel);
+  for (char *slash = up;; slash++) {
+    slash = strchr(slash, '/');
+    if (slash) *slash = '\0';
+    if (*up && set_add(&o->dir_seen, up)) pod_buf_add(&o->dirs, up, strlen(up) + 1);
+    if (!slash) return;
+    *slash = '/';
+  }
 }
 
 /* The standby's path: .NAME.podium-prev in the site's folder. */
@@ -401,6 +434,21 @@ int render_out_open(const render_opts *opts, const char *key,
   return POD_OK;
 }
 
+/* The folders of the standby, from its marker (intact: each is there). */
+static int standby_dirs(render_out *o) {
+  char marker[PATH_MAX], rel[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  int rc = out_join(marker, o->tmp, OUT_MARKER, ignored);
+  if (rc == POD_OK) rc = pod_file_read(marker, &text, ignored);
+  for (const char *p = text.data ? strstr(text.data, "\ndir ") : NULL;
+       rc == POD_OK && p; p = strstr(p + 1, "\ndir ")) {
+    if (sscanf(p + 5, "%*[0-9.] %4095[^\n]", rel) != 1) rc = POD_EINPUT;
+    else note_dir(o, rel);
+  }
+  pod_buf_free(&text);
+  return rc;
+}
+
 int render_out_use_standby(render_out *o, render_incr *in,
                            char err[POD_ERRLEN]) {
   char standby[PATH_MAX], ignored[POD_ERRLEN];
@@ -420,7 +468,8 @@ int render_out_use_standby(render_out *o, render_incr *in,
     return new_tmp(o->tmp, err);
   /* of no use (another base key, touched by hand), or its marker cannot
   ** be written: a new tree */
-  if (!out_tree_intact(o->tmp) || !render_incr_load_prev(in, o->tmp) ||
+  if ((o->standby_files = out_intact_files(o->tmp)) < 0 ||
+      !render_incr_load_prev(in, o->tmp) || standby_dirs(o) != POD_OK ||
       tmp_marker(o->tmp, ignored) != POD_OK) {
     render_incr_load_prev(in, NULL);
     return new_tmp(o->tmp, err);
@@ -449,7 +498,7 @@ static void sweep_unseen(render_out *o, const char *root, const char *rel) {
     if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child))) {
       sweep_unseen(o, root, sub);
       rmdir(child);   /* when it is empty now */
-    } else if (!seen_has(o, sub)) {
+    } else if (!set_has(&o->seen, sub)) {
       unlink(child);
     }
   }
@@ -466,6 +515,7 @@ static int made_dir(render_out *o, const char *path, const char *slash,
   while (k < known && strcmp(o->made[k], dir)) k++;
   if (k < known) return POD_OK;
   if ((rc = pod_mkdirs(dir, err))) return rc;
+  if (o->standby) note_dir(o, dir + strlen(o->tmp) + 1);
   k = o->n_made++ % MADE_DIRS;
   free(o->made[k]);
   o->made[k] = pod_xstrdup(dir);
@@ -496,21 +546,28 @@ static int write_now(render_out *o, const char *rel, const void *data,
     return POD_OK;
   }
   if (o->standby) {
-    fresh = seen_add(o, rel);
+    fresh = set_add(&o->seen, rel);
+    int counts = fresh && strcmp(rel, OUT_MARKER) && !RENDER_BOOKKEEPING(rel);
     if (part == PART_LINK && render_incr_prev_same(o->prev, rel)) {
       o->written++;   /* the standby's file is the live page already */
       o->reused++;
       o->kept++;
+      o->standby_hits += counts;
       return POD_OK;
     }
     /* the standby's file may be a hard link of a live page: it goes
     ** before anything is written at its path (always: a path whose hash
     ** was seen is taken as written twice, never written in place); so
     ** does a folder of the standby's where the page goes */
-    if (unlink(path) != 0 && errno != ENOENT && errno != ENOTDIR) {
+    if (unlink(path) == 0) {
+      o->standby_hits += counts;
+    } else if (errno == ENOTDIR) {
+      o->standby_odd = 1;   /* a file where a folder goes */
+    } else if (errno != ENOENT) {
       if (errno != EISDIR)
         return pod_err(err, POD_EIO, "%s: cannot remove: %s", path,
                        strerror(errno));
+      o->standby_odd = 1;
       if ((rc = pod_rmtree(path, err))) return rc;
     }
   }
@@ -718,7 +775,9 @@ static void out_free(render_out *o) {
   pthread_cond_destroy(&o->work);
   pthread_cond_destroy(&o->room);
   for (int k = 0; k < o->n_made && k < MADE_DIRS; k++) free(o->made[k]);
-  free(o->seen);
+  free(o->seen.slot);
+  free(o->dir_seen.slot);
+  pod_buf_free(&o->dirs);
   free(o->target);
   free(o->tmp);
   free(o);
@@ -773,8 +832,19 @@ int render_out_commit(render_out *o, render_stats *stats,
     render_out_abort(o);
     return rc;
   }
-  /* the standby's files that no page wrote are no more */
-  if (o->standby) sweep_unseen(o, o->tmp, "");
+  /* the standby's files that no page wrote are no more: none when each
+  ** of its files was written again (then its folders are known too), but
+  ** the bookkeeping files, which its count leaves out */
+  int known = o->standby && !o->standby_odd &&
+              o->standby_hits == o->standby_files;
+  if (known) {
+    for (int i = 0; i < N_BOOKKEEPING; i++)
+      if (!set_has(&o->seen, bookkeeping[i]) &&
+          out_join(from, o->tmp, bookkeeping[i], ignored) == POD_OK)
+        unlink(from);
+  } else if (o->standby) {
+    sweep_unseen(o, o->tmp, "");
+  }
   stats->pages = o->written;
   stats->changed = o->changed;
   stats->reused = o->reused;
@@ -785,7 +855,10 @@ int render_out_commit(render_out *o, render_stats *stats,
   ** folder of the tree that will be live (render_out_current) */
   pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
                  o->written, out_count_entries(stats->unchanged ? o->target : o->tmp));
-  out_folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
+  if (known && !stats->unchanged)
+    out_folder_lines_of(o->tmp, o->dirs.data, o->dirs.len, &marker);
+  else
+    out_folder_lines(stats->unchanged ? o->target : o->tmp, &marker);
   if ((rc = write_now(o, OUT_MARKER, marker.data, marker.len, PART_WHOLE, err))) {
     pod_buf_free(&marker);
     render_out_abort(o);
@@ -800,11 +873,9 @@ int render_out_commit(render_out *o, render_stats *stats,
     /* and what the next render reads of it (board_keep.c,
     ** download_keep.c) and the manifest of the new key (incr.c), when
     ** there is one: the manifest last, the file that says the key */
-    static const char *const kept[] = {RENDER_BOARDS, RENDER_DOWNLOADS,
-                                       RENDER_VALUES, RENDER_MANIFEST};
-    for (int i = 0; i < 4; i++) {
-      out_join(from, o->tmp, kept[i], err);
-      out_join(to, o->target, kept[i], err);
+    for (int i = 0; i < N_BOOKKEEPING; i++) {
+      out_join(from, o->tmp, bookkeeping[i], err);
+      out_join(to, o->target, bookkeeping[i], err);
       if (rc == POD_OK && pod_exists(from) && !pod_files_same(from, to))
         rc = pod_rename(from, to, err);
     }

@@ -24,6 +24,11 @@ long out_count_files(const char *dir);
 long out_count_entries(const char *dir);
 /* Appends the marker's folder lines for the tree at root. */
 void out_folder_lines(const char *root, pod_buf *out);
+/* The same for a tree whose folders are known: the n bytes at rels, a
+** folder's path below root and a NUL after each (a stat each instead of
+** reading every folder: the incremental render's, output.c). */
+void out_folder_lines_of(const char *root, const char *rels, size_t n,
+                         pod_buf *out);
 /* Whether each "dir" line of the marker text still holds below target. */
 int out_dirs_same(const char *target, const char *text);
 /* 1 when the live site's marker lists its folders' times and each is

@@ -369,6 +369,49 @@ static long long inode_at(const char *path) {
   return stat(test_path(path), &st) == 0 ? (long long)st.st_ino : -1;
 }
 
+/* Folders below dir/rel, each looked up in the marker's text. */
+static long folders_in_marker(const char *dir, const char *rel,
+                              const char *marker, int line) {
+  char path[4200];
+  DIR *d;
+  struct dirent *e;
+  long n = 0;
+  snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
+  if (!(d = opendir(path))) return 0;
+  while ((e = readdir(d))) {
+    char sub[4200], want[4300], child[8500];
+    struct stat st;
+    if (e->d_name[0] == '.' && (!e->d_name[1] || e->d_name[1] == '.')) continue;
+    snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    snprintf(child, sizeof child, "%s/%s", dir, sub);
+    if (stat(child, &st) || !S_ISDIR(st.st_mode)) continue;
+    snprintf(want, sizeof want, " %s\n", sub);
+    if (!strstr(marker, want))
+      test_fail(__FILE__, line, "folder %s is not in the marker", sub);
+    n += 1 + folders_in_marker(dir, sub, marker, line);
+  }
+  closedir(d);
+  return n;
+}
+
+/* The live site's marker lists its folders, each once (an incremental
+** render that only added pages lists them without reading every
+** folder: output.c). */
+static void marker_lists_every_folder(const char *site, int line) {
+  pod_buf m = POD_BUF_INIT;
+  char e[POD_ERRLEN], path[4200];
+  long lines = 0;
+  snprintf(path, sizeof path, "%s/.podium-site", site);
+  CHECK_RC(pod_file_read(test_path(path), &m, e), POD_OK, e);
+  for (const char *p = strstr(pod_buf_str(&m), "\ndir "); p; p = strstr(p + 1, "\ndir "))
+    lines++;
+  long found = folders_in_marker(test_path(site), "", pod_buf_str(&m), line);
+  if (found != lines || !found)
+    test_fail(__FILE__, line, "%s: the marker lists %ld folders, the site has %ld",
+              site, lines, found);
+  pod_buf_free(&m);
+}
+
 /* An incremental render updates the tree the live site replaced (kept
 ** beside it as .inc.podium-prev) instead of making a new one: its
 ** folders come back as the live site's; pages gone from the registry
@@ -396,6 +439,7 @@ static void test_render_incremental_updates_the_kept_tree(void) {
   CHECK_INT(inode_at("inc/en/runs"), first_runs);
   CHECK_INT(inode_at(".inc.podium-prev/en/runs"), second_runs);
   CHECK(pod_exists(test_path("inc/en/models/newmodel-b.html")));
+  marker_lists_every_folder("inc", __LINE__);
   /* newmodel-a's file read again as another model's: its run pages and
   ** model pages are gone from the registry, and from the kept tree
   ** updated into the next site (render_both compares it whole) */
@@ -406,6 +450,7 @@ static void test_render_incremental_updates_the_kept_tree(void) {
   CHECK(c.reused > 0);
   CHECK(!pod_exists(test_path("inc/en/models/newmodel-a.html")));
   CHECK(pod_exists(test_path("inc/en/models/newmodel-z.html")));
+  marker_lists_every_folder("inc", __LINE__);
   CHECK_INT(inode_at("inc/en/runs"), second_runs);
   /* a page removed from the kept tree by hand: the tree is not trusted
   ** (its folder's time changed), a new one is made (a trusted one would
