@@ -144,8 +144,9 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
 ** one after the other, they were a tenth of a render after one new run). */
 static int join_snapshot(worker *w) {
   char err[POD_ERRLEN], d[65];
-  if (store_reopen(w->main_db, &w->s.db, err) != POD_OK ||
-      store_read_begin(w->s.db, 0, d, err) != POD_OK || strcmp(d, w->snap))
+  if ((!w->s.db && store_reopen(w->main_db, &w->s.db, err) != POD_OK) ||
+      (!store_read_join(w->s.db) &&
+       (store_read_begin(w->s.db, 0, d, err) != POD_OK || strcmp(d, w->snap))))
     return 0;
   /* the same state: what main read of it before the worker started (each
   ** run's count of measurements, every run's row after one new run) is
@@ -206,32 +207,55 @@ static void *worker_main(void *ud) {
 ** CPUs (at most 8) when there are runs enough to pay for a thread's
 ** connection, sandbox and catalogs. 1 for a registry a thread cannot open
 ** on its own (in memory). */
-int site_jobs(store_db *db, const render_opts *opts) {
+/* opts->jobs, PODIUM_JOBS, else the CPUs (at most 8: -1 says so); 0
+** when the registry cannot be opened again (in memory). */
+static long jobs_asked(const store_db *db, const render_opts *opts) {
   const char *env = getenv("PODIUM_JOBS"), *path = store_path(db);
-  long jobs = opts->jobs, runs = 0;
-  char ignored[POD_ERRLEN];
-  if (!path || !*path || !strcmp(path, ":memory:")) return 1;
+  long jobs = opts->jobs;
+  if (!path || !*path || !strcmp(path, ":memory:")) return 0;
   if (jobs <= 0 && env && *env) jobs = strtol(env, NULL, 10);
   if (jobs <= 0) {
     jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    if (jobs > 8) jobs = 8;
-    if (store_counts(db, site_count_runs, &runs, ignored) || runs < 200) jobs = 1;
+    return -(jobs > 8 ? 8 : jobs < 1 ? 1 : jobs);
   }
+  return jobs;
+}
+
+static int jobs_in_range(long jobs) {
   return jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : (int)jobs;
 }
 
+int site_jobs_at_most(const store_db *db, const render_opts *opts) {
+  long jobs = jobs_asked(db, opts);
+  return jobs_in_range(jobs < 0 ? -jobs : jobs);
+}
+
+int site_jobs(store_db *db, const render_opts *opts) {
+  long jobs = jobs_asked(db, opts), runs = 0;
+  char ignored[POD_ERRLEN];
+  if (jobs < 0) {   /* the CPUs: one for a small registry */
+    jobs = -jobs;
+    if (store_counts(db, site_count_runs, &runs, ignored) || runs < 200) jobs = 1;
+  }
+  return jobs_in_range(jobs);
+}
+
 /* Starts n - 1 workers copying what main shares with them (project,
-** kept boards: read only; the study later, wait_study). Each opens its
-** own connection and reads main's state in its thread (join_snapshot).
+** kept boards: read only; the study later, wait_study). Each takes its
+** connection from marked (made before main's read began: the worker
+** knows it reads main's state without reading its digest), or opens
+** one, and reads main's state in its thread (join_snapshot).
 ** A worker that cannot start leaves its languages and runs to the
 ** others. */
-void site_start_workers(site *s, worker *w, int n, const char *snap,
-                        const char *share_dir, const char *langs,
-                        const char *content_dir, const char *const *dirs,
-                        int n_dirs) {
+void site_start_workers(site *s, worker *w, int n, store_db **marked,
+                        const char *snap, const char *share_dir,
+                        const char *langs, const char *content_dir,
+                        const char *const *dirs, int n_dirs) {
   for (int i = 0; i < n - 1; i++) {
     memset(&w[i], 0, sizeof w[i]);
     w[i].main_db = s->db;
+    w[i].s.db = marked[i];   /* the worker's now (NULL: it opens one) */
+    marked[i] = NULL;
     store_read_lend(s->db, &w[i].early);   /* never changed after */
     snprintf(w[i].snap, sizeof w[i].snap, "%s", snap);
     w[i].s.out = s->out;
@@ -251,6 +275,10 @@ void site_start_workers(site *s, worker *w, int n, const char *snap,
     ** "ok" written then would hide its failure (TSan, make tsan) */
     w[i].rc = POD_OK;
     w[i].started = pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0;
+    if (!w[i].started) {
+      store_close(w[i].s.db);
+      w[i].s.db = NULL;
+    }
   }
 }
 

@@ -113,7 +113,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   const char *langs = opts->langs                                ? opts->langs
                       : opts->project && opts->project->languages ? opts->project->languages
                                                                   : RENDER_LANGUAGES;
-  int n_dirs = 0, rc, jobs = 1;
+  int n_dirs = 0, rc, jobs = 1, n_marked = 0;
+  store_db *marked[MAX_JOBS] = {NULL};
+  char ignored[POD_ERRLEN];
   worker *workers = NULL;
   run_share share;
   render_incr *incr = NULL;
@@ -141,8 +143,12 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   /* one state for the whole render: the key and every page (workers
-  ** join it, jobs.c) */
-  if ((rc = store_read_begin(db, 1, snap, err))) return rc;
+  ** join it, jobs.c, on connections marked before it begins) */
+  n_marked = site_jobs_at_most(db, opts) - 1;
+  for (int i = 0; i < n_marked; i++)
+    if (store_reopen(db, &marked[i], ignored) == POD_OK)
+      store_read_mark(marked[i]);
+  if ((rc = store_read_begin(db, 1, snap, err))) goto done;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, snap, key, err)))
     goto done;
@@ -196,20 +202,17 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     atomic_init(&share.next_lang, 1);
     atomic_init(&share.study_ready, 0);
     share.n_runs = LONG_MAX;   /* until counted: never stop early */
-    {
-      char ignored[POD_ERRLEN];
-      long runs = 0;
-      if (store_counts(db, site_count_runs, &runs, ignored) == POD_OK)
-        share.n_runs = runs;
-    }
+    long runs = 0;
+    if (store_counts(db, site_count_runs, &runs, ignored) == POD_OK)
+      share.n_runs = runs;
     atomic_init(&share.stop, 0);
     pthread_mutex_init(&share.lock, NULL);
     pthread_cond_init(&share.cond, NULL);
     share.main = &s;
     s.share = &share;
     workers = pod_xmalloc((size_t)(jobs - 1) * sizeof *workers);
-    site_start_workers(&s, workers, jobs, snap, opts->share_dir, langs,
-                       opts->content_dir, dirs, n_dirs);
+    site_start_workers(&s, workers, jobs, marked, snap, opts->share_dir,
+                       langs, opts->content_dir, dirs, n_dirs);
   }
   s.values = run_keep_open(incr, render_out_target(s.out), s.out);
   if ((rc = render_out_copy(s.out, assets, "assets", err)) == POD_OK &&
@@ -261,6 +264,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
+  for (int i = 0; i < n_marked; i++) store_close(marked[i]);   /* not taken */
   store_read_end(db);
   study_free(&s);
   render_pareto_free(s.pareto);

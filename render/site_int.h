@@ -271,12 +271,16 @@ typedef struct worker {
 } worker;
 /* How many threads render: opts->jobs, PODIUM_JOBS, else the CPUs. */
 int site_jobs(store_db *db, const render_opts *opts);
+/* What site_jobs may say, without asking the registry anything. */
+int site_jobs_at_most(const store_db *db, const render_opts *opts);
 /* Starts n - 1 workers, each on its own connection to main's state snap
-** (a worker that reads another claims nothing). */
-void site_start_workers(site *s, worker *w, int n, const char *snap,
-                        const char *share_dir, const char *langs,
-                        const char *content_dir, const char *const *dirs,
-                        int n_dirs);
+** (a worker that reads another claims nothing): marked[i] the i-th's
+** when not NULL, marked before main's read (store_read_mark), taken
+** (set to NULL). */
+void site_start_workers(site *s, worker *w, int n, store_db **marked,
+                        const char *snap, const char *share_dir,
+                        const char *langs, const char *content_dir,
+                        const char *const *dirs, int n_dirs);
 /* Main: its study is found (rc POD_OK) or never will be; wakes the
 ** workers waiting for it. Idempotent. */
 void site_study_ready(site *s, int rc);

@@ -103,9 +103,7 @@ connection is seen to have committed (PRAGMA data_version), and back on
 for good from then on; deletes remove the rows below a source themselves
 (store_source_remove), and podium check still runs foreign_key_check. */
 
-/* The integer a PRAGMA statement (Q_DATA_VERSION, Q_FOREIGN_KEYS)
-** reads, prepared once; -1: none. */
-static int64_t pragma_int(store_db *db, int q) {
+int64_t store_pragma_int(store_db *db, int q) {
   db_stmt *st;
   int64_t v = -1;
   char ignored[POD_ERRLEN];
@@ -121,20 +119,20 @@ void store_ingest_cache(store_db *db) {
 void store_trust_references(store_db *db) {
   if (!db || db->pg || db->read_only || store_in_tx(db)) return;
   if (store_exec_raw(db, "PRAGMA foreign_keys = OFF") != SQLITE_OK) return;
-  db->refs_version = pragma_int(db, Q_DATA_VERSION);
+  db->refs_version = store_pragma_int(db, Q_DATA_VERSION);
   db->refs_trusted = 1;
 }
 
 int store_refs_still_trusted(store_db *db, char err[POD_ERRLEN]) {
   if (!db->refs_trusted ||
-      pragma_int(db, Q_DATA_VERSION) == db->refs_version)
+      store_pragma_int(db, Q_DATA_VERSION) == db->refs_version)
     return 1;
   /* nothing is done in the transaction yet: undone, the checks turned on
   ** (a no-op inside one) and seen on; only then trusted no more, so that
   ** store_source_remove deletes by hand for as long as they are off */
   if (store_exec_raw(db, "ROLLBACK") != SQLITE_OK ||
       store_exec_raw(db, "PRAGMA foreign_keys = ON") != SQLITE_OK ||
-      pragma_int(db, Q_FOREIGN_KEYS) != 1) {
+      store_pragma_int(db, Q_FOREIGN_KEYS) != 1) {
     pod_err(err, POD_EDB, "%s: cannot turn foreign key checks back on "
             "after another writer's commit: %s", db->path,
             sqlite3_errmsg(db->conn));

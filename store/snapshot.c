@@ -7,7 +7,11 @@
 ** transaction is named by a digest of the rows the render key is made of
 ** (Q_STATE: sources, runs, environments, metrics, the count and largest
 ** id of measurements and samples): connections whose digests agree read
-** the same registry as far as a site can tell.
+** the same registry as far as a site can tell. A connection marked
+** before another begins its read (store_read_mark) knows it without the
+** digest: SQLite's data_version moves with any other connection's
+** commit, so an unmoved one between the mark and its own read means no
+** commit came between, and both read the one state.
 */
 #include "store/store_int.h"
 #include "core/sha256.h"
@@ -61,6 +65,32 @@ fail:
   store_rows_free(rows);
   store_exec_raw(db, "ROLLBACK");
   return rc;
+}
+
+void store_read_mark(store_db *db) {
+  int64_t v;
+  db->marked = 0;
+  if (db->pg || db->reading || store_in_tx(db)) return;
+  if ((v = store_pragma_int(db, Q_DATA_VERSION)) < 0) return;
+  db->mark_version = v;
+  db->marked = 1;
+}
+
+int store_read_join(store_db *db) {
+  int64_t v;
+  if (!db->marked || db->reading) return 0;
+  db->marked = 0;   /* once: a later read is another state */
+  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK) return 0;
+  store_exec_raw(db, "PRAGMA cache_size = -128");   /* as store_read_begin */
+  /* in the transaction, the version of the state it reads (its first
+  ** read begins it) */
+  if ((v = store_pragma_int(db, Q_DATA_VERSION)) < 0 || v != db->mark_version) {
+    store_exec_raw(db, "ROLLBACK");
+    return 0;
+  }
+  store_memos_drop(db);
+  db->reading = 1;
+  return 1;
 }
 
 void store_memos_drop(store_db *db) {

@@ -82,6 +82,15 @@ int store_test_max_pages(store_db *db, long pages);
 ** store_read_forget). */
 int store_read_begin(store_db *db, int keep, char digest[65],
                      char err[POD_ERRLEN]);
+/* For a second connection db to read the state another is about to
+** read: called on db before that other's store_read_begin. A no-op on a
+** server. */
+void store_read_mark(store_db *db);
+/* Then, after that store_read_begin: 1 when db now reads the same state
+** (no commit since the mark: SQLite's data_version; no digest read), its
+** read begun as store_read_begin's; 0 with nothing begun when that is
+** not known (unmarked, a server, a commit came): read the digest. */
+int store_read_join(store_db *db);
 /* Inside it, store_each_state and store_each_run_feed read once and walk
 ** again what they read (the render key, the base key and the
 ** incremental render each walk them); this gives that memory back. */

@@ -132,6 +132,9 @@ struct store_db {
   ** committed since data_version was refs_version */
   int refs_trusted;
   long long refs_version;
+  /* snapshot.c: data_version when store_read_mark ran (marked) */
+  int marked;
+  long long mark_version;
 };
 
 /* The columns of tracker_results (schema.c, 5 -> 6), in
@@ -201,6 +204,9 @@ int store_row_step(store_db *db, db_stmt *st, store_row *row,
 ** same), and of Q_CURVE_POINTS (query.c, for store_pg_override). */
 const char *store_pg_migration(int v);
 extern const char *const store_curve_points_pg;
+/* The integer a PRAGMA statement (Q_DATA_VERSION, Q_FOREIGN_KEYS)
+** reads, prepared once; -1: none (batch.c). */
+int64_t store_pragma_int(store_db *db, int q);
 /* Steps a lookup returning one integer: *out, or if_none without a row;
 ** resets st (done with it: not busy for the next caller). */
 int store_step_int64(store_db *db, db_stmt *st, int64_t if_none,

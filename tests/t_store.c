@@ -864,7 +864,46 @@ static void test_store_nested_walk_of_one_query_fails_instead_of_looping(void) {
   store_close(db);
 }
 
+/* A connection marked before another begins its read knows, with no
+** digest, that it reads that state when nothing was committed between;
+** a commit in between is seen (it then reads the digest: render/jobs.c);
+** a server, which has no data_version, always reads the digest. */
+static void test_store_read_join_knows_the_state_or_says_not(void) {
+  store_db *writer = open_fresh(), *main_db = NULL, *other = NULL;
+  char err[POD_ERRLEN], d1[65], d2[65];
+  CHECK_INT(store_begin(writer, err), POD_OK);
+  add_source(writer, "aa");
+  CHECK_INT(store_commit(writer, err), POD_OK);
+  CHECK_RC(store_reopen(writer, &main_db, err), POD_OK, err);
+  CHECK_RC(store_reopen(writer, &other, err), POD_OK, err);
+  /* nothing between: the same state, no digest read */
+  store_read_mark(other);
+  CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
+  CHECK_INT(store_read_join(other), !test_registry_url);
+  if (test_registry_url) CHECK_RC(store_read_begin(other, 0, d2, err), POD_OK, err);
+  store_read_end(main_db);
+  store_read_end(other);
+  /* a commit after the mark, before the read: not known */
+  store_read_mark(other);
+  CHECK_INT(store_begin(writer, err), POD_OK);
+  add_source(writer, "bb");
+  CHECK_INT(store_commit(writer, err), POD_OK);
+  CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
+  CHECK_INT(store_read_join(other), 0);
+  CHECK_RC(store_read_begin(other, 0, d2, err), POD_OK, err);
+  CHECK_STR(d1, d2);   /* the digest says it */
+  store_read_end(other);
+  /* once: a second join is not known either */
+  CHECK_INT(store_read_join(other), 0);
+  store_read_end(main_db);
+  store_close(other);
+  store_close(main_db);
+  store_close(writer);
+}
+
 const test_case tests_store[] = {
+    {"store_read_join_knows_the_state_or_says_not",
+     test_store_read_join_knows_the_state_or_says_not},
   {"store_leaderboard_ranks_each_split_apart", test_store_leaderboard_ranks_each_split_apart},
   {"store_nested_walk_of_one_query_fails_instead_of_looping", test_store_nested_walk_of_one_query_fails_instead_of_looping},
   {"store_migrates_an_old_registry_forward", test_store_migrates_an_old_registry_forward},
