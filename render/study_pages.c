@@ -819,22 +819,25 @@ static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
   const analysis_unit *m = &u[s->models[mi].units[0]];
   char fp[RENDER_FP_LEN + 1];
   int same = 1;
+  pod_buf rest = POD_BUF_INIT, rel = POD_BUF_INIT;
   if (!s->incr) return 0;
   site_model_fp(s, mi, fp);
+  /* "models/<slug>.html" once, below each language's folder */
+  render_model_href(&rest, "", m->model, m->variant);
+  /* one line for every language */
+  pod_buf_printf(&s->manifest_all, "%s %s\n", fp, rest.data + 1);
   for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
-    for (int k = 0; k < s->n_langs; k++) {
-      pod_buf rel = POD_BUF_INIT;
-      const char *lang = render_i18n_lang(s->i18n[k]);
-      render_model_href(&rel, lang, m->model, m->variant);
-      if (!pass && !k)   /* one line for every language */
-        pod_buf_printf(&s->manifest_all, "%s %s\n", fp,
-                       rel.data + strlen(lang) + 1);
+    for (int k = 0; k < s->n_langs && same; k++) {
+      pod_buf_clear(&rel);
+      pod_buf_adds(&rel, render_i18n_lang(s->i18n[k]));
+      pod_buf_add(&rel, rest.data, rest.len);
       if (!pass)
-        same = same && render_incr_same(s->incr, rel.data, fp) &&
+        same = render_incr_same(s->incr, rel.data, fp) &&
                render_out_live(s->out, rel.data);
       else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
-      pod_buf_free(&rel);
     }
+  pod_buf_free(&rest);
+  pod_buf_free(&rel);
   return same;
 }
 
