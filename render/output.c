@@ -72,6 +72,7 @@
                                 ** a quarter of a 10,000-run render's heap
                                 ** at its peak; 1 MB (~40 run pages) keeps
                                 ** the writer as busy */
+#define QUEUE_MAX_FEW (16u << 20)
 #define MADE_DIRS 64            /* folders remembered (round robin) */
 #define WAKE_FILES 32           /* an idle writer is woken for this many */
 #define WAKE_BYTES (256u << 10) /* ... or this many bytes */
@@ -674,7 +675,10 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
   j->n = n;
   j->part = part;
   pthread_mutex_lock(&o->mu);
-  while (o->queued > QUEUE_MAX && o->rc == POD_OK)
+  /* updating a standby (after one new run), pages are few: the render
+  ** threads go on while the writer copies the downloads' unchanged
+  ** ranges (tens of MB: both threads waited ~40 ms for room) */
+  while (o->queued > (o->standby ? QUEUE_MAX_FEW : QUEUE_MAX) && o->rc == POD_OK)
     pthread_cond_wait(&o->room, &o->mu);
   if ((rc = o->rc) == POD_OK) {
     if (o->tail) o->tail->next = j;
