@@ -38,6 +38,9 @@ typedef struct pfile {    /* a download going out in parts */
   int first;              /* no part out yet */
   uint64_t size;          /* bytes so far, the range below included */
   uint64_t from, to;      /* a range of it still to copy (from < to) */
+  /* the standby's file (render_out_part_prefix): its size, and how many
+  ** of its first bytes are the live file's (0: none known) */
+  uint64_t was, same;
 } pfile;
 
 typedef struct old_run {  /* a run of the live site's index */
@@ -77,6 +80,14 @@ static int pf_send(dl *d, pfile *f, int last) {
 static int pf_copy_out(dl *d, pfile *f) {
   int rc;
   if (f->from >= f->to) return POD_OK;
+  if (f->first && !f->buf.len && !f->from) {   /* the live file's start */
+    rc = render_out_part_prefix(d->out, f->rel, f->to,
+                                f->same < f->to ? f->same : f->to, f->was,
+                                d->err);
+    f->first = 0;
+    f->from = f->to;
+    return rc;
+  }
   if ((f->buf.len || f->first) && (rc = pf_send(d, f, 0))) return rc;
   rc = render_out_part_copy(d->out, f->rel, f->from, f->to - f->from, d->err);
   f->from = f->to;
@@ -196,20 +207,10 @@ typedef struct old_index {
   uint64_t header_len, csv_size, json_size;
 } old_index;
 
-/* Starts this render's index and reads the live site's: 1 when it checks
-** out and its files are the sizes it says; 0 otherwise. */
-static int old_open(dl *d, old_index *x) {
-  const char *target = render_out_target(d->out);
-  const unsigned char *p, *end;
-  size_t len;
-  char path[4200];
-  struct stat st;
-  memset(x, 0, sizeof *x);
-  if (!d->incr) return 0;
-  /* this render's index starts here too */
-  if (!keep_file_open(&d->w, d->incr, d->out, target, RENDER_DOWNLOADS,
-                      KEEP_HEAD, &x->text, &p, &len))
-    return 0;
+/* Reads an index's body (p, len) into x: 1 when its runs tile both
+** files as this file writes them. */
+static int index_parse(old_index *x, const unsigned char *p, size_t len) {
+  const unsigned char *end;
   end = p + len;
   if (len % (1 + REC_LEN) != 1 + 24 || end[-25] != 'T') return 0;
   x->n = (len - 25) / (1 + REC_LEN);
@@ -242,11 +243,65 @@ static int old_open(dl *d, old_index *x) {
     csv_next = o->csv_at + o->csv_len;
     json_next = o->json_at + o->json_len + 1;
   }
-  if (csv_next == x->header_len   /* no rows: an empty CSV, "[]" */
-          ? x->header_len || x->csv_size || x->json_size != 2
-          : !x->header_len || csv_next != x->csv_size ||
-                json_next != x->json_size)
+  return csv_next == x->header_len   /* no rows: an empty CSV, "[]" */
+             ? !x->header_len && !x->csv_size && x->json_size == 2
+             : x->header_len && csv_next == x->csv_size &&
+                   json_next == x->json_size;
+}
+
+/* How many first bytes of the files x and y index are the same: the
+** header, then the runs both begin with, each with the same rows (the
+** same fingerprint, in the same place). */
+static void index_same(const old_index *x, const old_index *y,
+                       uint64_t *csv, uint64_t *json) {
+  size_t i = 0, j = 0;
+  *csv = *json = 0;
+  if (!x->n || !y->n || x->header_len != y->header_len) return;
+  *csv = x->header_len;
+  for (;; i++, j++) {
+    while (i < x->n && !x->runs[i].csv_len) i++;   /* no rows here */
+    while (j < y->n && !y->runs[j].csv_len) j++;
+    if (i == x->n || j == y->n) return;
+    const old_run *a = &x->runs[i], *b = &y->runs[j];
+    if (a->id != b->id || memcmp(a->fp, b->fp, 16) || a->csv_at != b->csv_at ||
+        a->csv_len != b->csv_len || a->json_at != b->json_at ||
+        a->json_len != b->json_len)
+      return;
+    *csv = a->csv_at + a->csv_len;
+    *json = a->json_at + a->json_len;
+  }
+}
+
+/* Starts this render's index and reads the live site's: 1 when it checks
+** out and its files are the sizes it says; 0 otherwise. Updating a
+** standby, reads its index too (before this render's replaces it there),
+** for how much of the standby's files the live ones begin with. */
+static int old_open(dl *d, old_index *x) {
+  const char *target = render_out_target(d->out), *standby;
+  const unsigned char *p;
+  size_t len;
+  char path[4200];
+  struct stat st;
+  memset(x, 0, sizeof *x);
+  if (!d->incr) return 0;
+  /* this render's index starts here too */
+  if (!keep_file_open(&d->w, d->incr, d->out, target, RENDER_DOWNLOADS,
+                      KEEP_HEAD, &x->text, &p, &len) ||
+      !index_parse(x, p, len))
     return 0;
+  if ((standby = render_out_standby(d->out))) {
+    old_index y;
+    memset(&y, 0, sizeof y);
+    if (keep_file_read(standby, RENDER_DOWNLOADS, KEEP_HEAD,
+                       render_incr_base(d->incr), &y.text, &p, &len) &&
+        index_parse(&y, p, len)) {
+      index_same(x, &y, &d->csv.same, &d->json.same);
+      d->csv.was = y.csv_size;
+      d->json.was = y.json_size;
+    }
+    pod_file_unmap(&y.text);
+    free(y.runs);
+  }
   snprintf(path, sizeof path, "%s/" OLD_CSV, target);
   if (stat(path, &st) != 0 || (uint64_t)st.st_size != x->csv_size) return 0;
   snprintf(path, sizeof path, "%s/" OLD_JSON, target);
@@ -287,11 +342,15 @@ static int copy_run(dl *d, const old_index *x, const old_run *o) {
   d->csv_at = d->csv.size, d->have_csv = 1;
   if ((rc = pf_copy(d, &d->csv, o->csv_at, o->csv_len))) return rc;
   /* the separator before it, with the range before when it is the one
-  ** there too (',' between two runs of the live file) */
+  ** there too (',' between two runs of the live file; its '[' before the
+  ** first: the file then begins as the live one, render_out_part_prefix) */
   if (d->any_row && d->json.from < d->json.to &&
       d->json.to + 1 == o->json_at) {
     d->json.to++;
     d->json.size++;
+  } else if (!d->any_row && o->json_at == 1 && d->json.first &&
+             !d->json.buf.len) {
+    if ((rc = pf_copy(d, &d->json, 0, 1))) return rc;
   } else if ((rc = pf_add(d, &d->json, d->any_row ? "," : "[", 1))) {
     return rc;
   }

@@ -94,7 +94,13 @@ typedef struct job {
 
 /* A file written whole, or in parts: the first creates it, the others
 ** append, and the last is when it counts as written. */
-enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST, PART_LINK, PART_COPY };
+enum { PART_WHOLE, PART_FIRST, PART_MORE, PART_LAST, PART_LINK, PART_COPY,
+       PART_PREFIX };
+
+/* What a PART_PREFIX job carries (render_out_part_prefix). */
+typedef struct prefix_job {
+  uint64_t n, same, was;
+} prefix_job;
 
 struct render_out {
   char *target;
@@ -523,6 +529,18 @@ static int made_dir(render_out *o, const char *path, const char *slash,
   return POD_OK;
 }
 
+/* 1 when the standby's file at path is p->was bytes long and linked
+** from no other path (so not from the live site), and is now cut to the
+** p->same bytes it shares with the live file. */
+static int prefix_in_place(const char *path, const prefix_job *p) {
+  struct stat st;
+  if (!p->same || p->same > p->n || p->same > p->was ||
+      lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+      (uint64_t)st.st_size != p->was)
+    return 0;
+  return truncate(path, (off_t)p->same) == 0;
+}
+
 /* Writes one file now (the writer thread, or the caller without one). */
 static int write_now(render_out *o, const char *rel, const void *data,
                      size_t n, int part, char err[POD_ERRLEN]) {
@@ -556,6 +574,11 @@ static int write_now(render_out *o, const char *rel, const void *data,
       o->standby_hits += counts;
       return POD_OK;
     }
+    if (part == PART_PREFIX && fresh && prefix_in_place(path, data)) {
+      const prefix_job *p = data;
+      o->standby_hits += counts;
+      return pod_file_append_range(path, live, p->same, p->n - p->same, err);
+    }
     /* the standby's file may be a hard link of a live page: it goes
     ** before anything is written at its path (always: a path whose hash
     ** was seen is taken as written twice, never written in place); so
@@ -582,6 +605,11 @@ static int write_now(render_out *o, const char *rel, const void *data,
     return POD_OK;
   }
   int again;  /* written twice: count it once */
+  if (part == PART_PREFIX) {   /* made empty, the live file's bytes in it */
+    const prefix_job *p = data;
+    if ((rc = pod_file_write_new(path, "", 0, &again, err))) return rc;
+    return pod_file_append_range(path, live, 0, p->n, err);
+  }
   if ((rc = pod_file_write_new(path, data, n, &again, err))) return rc;
   again |= !fresh;
   if (part == PART_FIRST || !strcmp(rel, OUT_MARKER) ||
@@ -689,7 +717,9 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
     /* a range copied is work for the writer though its job is small: the
     ** unchanged runs' downloads (tens of MB) waited for 32 more files,
     ** then held up the end of a render after one new run */
-    o->backlog += part == PART_COPY ? ((const uint64_t *)data)[1] : n;
+    o->backlog += part == PART_COPY     ? ((const uint64_t *)data)[1]
+                  : part == PART_PREFIX ? ((const prefix_job *)data)->n
+                                        : n;
     /* a busy writer takes the queue when it is done; an idle one is woken
     ** for a batch, not for each page (a wake-up per page was ~5% of a
     ** render's CPU in futex calls and task switches) */
@@ -744,6 +774,16 @@ int render_out_part_take(render_out *o, const char *rel, pod_buf *b,
   b->data = NULL;   /* the queue's now: the part is not copied */
   b->len = b->cap = 0;
   return queue(o, rel, block ? block : "", n, part, block, err);
+}
+
+int render_out_part_prefix(render_out *o, const char *rel, uint64_t n,
+                           uint64_t same, uint64_t was, char err[POD_ERRLEN]) {
+  prefix_job p = {n, same, was};
+  return queue(o, rel, &p, sizeof p, PART_PREFIX, NULL, err);
+}
+
+const char *render_out_standby(const render_out *o) {
+  return o->standby ? o->tmp : NULL;
 }
 
 int render_out_part_copy(render_out *o, const char *rel, uint64_t at,

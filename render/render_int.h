@@ -135,6 +135,18 @@ int render_out_part(render_out *o, const char *rel, const void *data,
 ** the same path (copied by the kernel, not read into memory). */
 int render_out_part_copy(render_out *o, const char *rel, uint64_t at,
                          uint64_t n, char err[POD_ERRLEN]);
+/* The first part of rel: bytes [0, n) of the live site's file at the
+** same path. Updating a standby (output.c), whose file there is `was`
+** bytes long and begins with `same` bytes of the live file's (the two
+** renders' indexes say so: download_keep.c), that file is cut to those
+** and only the rest is copied, unless another path links it (the live
+** site's) or its size is not `was` (a download of 60 MB that grows at
+** its end is not copied whole after each new run). */
+int render_out_part_prefix(render_out *o, const char *rel, uint64_t n,
+                           uint64_t same, uint64_t was, char err[POD_ERRLEN]);
+/* The tree being updated when it is a standby (its files are the render
+** before the live one's until written), else NULL. */
+const char *render_out_standby(const render_out *o);
 /* render_out_part of b's bytes, taking b's block instead of copying it
 ** (the writer frees it); b is left empty, ready for the next part. */
 int render_out_part_take(render_out *o, const char *rel, pod_buf *b,

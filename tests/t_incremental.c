@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define RENDER_KEEP_BOARDS ".podium-boards"       /* render_int.h */
 #define RENDER_KEEP_DOWNLOADS ".podium-downloads"
@@ -476,6 +477,44 @@ static void test_render_incremental_updates_the_kept_tree(void) {
   CHECK(!pod_exists(test_path(".inc.podium-prev/en")));
 }
 
+/* The measurements download grows at its end after a new run: the kept
+** tree's file, the render before the live one's, is cut to what it
+** shares with the live file and the rest copied (render_out_part_prefix),
+** never when another path links it (it would change that file too) or
+** its size is not what its index says. Each site is the full render's. */
+static void test_render_incremental_grows_the_kept_download(void) {
+  static const char *const kept_csv = ".inc.podium-prev/data/measurements.csv";
+  char e[POD_ERRLEN];
+  pod_buf before = POD_BUF_INIT, after = POD_BUF_INIT;
+  long long ino;
+  demo_site();
+  new_run("g1", "inference_time_1700000101.csv", "grow-a", "0.0051", "", __LINE__);
+  new_run("g2", "inference_time_1700000102.csv", "grow-b", "0.0052", "", __LINE__);
+  /* the kept tree's own file becomes the live one */
+  ino = inode_at(kept_csv);
+  CHECK(ino > 0);
+  new_run("g3", "inference_time_1700000103.csv", "grow-c", "0.0053", "", __LINE__);
+  CHECK_INT(inode_at("inc/data/measurements.csv"), ino);
+  CHECK(inode_at("inc/data/measurements.json") > 0);
+  /* linked from elsewhere: left as it is, a new file made */
+  ino = inode_at(kept_csv);
+  CHECK_INT(link(test_path(kept_csv), test_path("elsewhere.csv")), 0);
+  CHECK_RC(pod_file_read(test_path("elsewhere.csv"), &before, e), POD_OK, e);
+  new_run("g4", "inference_time_1700000104.csv", "grow-d", "0.0054", "", __LINE__);
+  CHECK(inode_at("inc/data/measurements.csv") != ino);
+  CHECK_RC(pod_file_read(test_path("elsewhere.csv"), &after, e), POD_OK, e);
+  CHECK(before.len == after.len && !memcmp(before.data, after.data, before.len));
+  /* another size than its index says: not trusted (its first byte,
+  ** changed too, would be in the site: render_both compares it) */
+  FILE *f = fopen(test_path(kept_csv), "r+b");
+  CHECK(f && fputc('#', f) != EOF && fseek(f, 0, SEEK_END) == 0 &&
+        fputs("x\n", f) >= 0);
+  if (f) fclose(f);
+  new_run("g5", "inference_time_1700000105.csv", "grow-e", "0.0055", "", __LINE__);
+  pod_buf_free(&before);
+  pod_buf_free(&after);
+}
+
 /* Flips the byte at the middle of inc/rel (a file the next render reads
 ** back, made unreadable to it). */
 static void damage(const char *rel) {
@@ -517,14 +556,19 @@ static void test_render_incremental_keeps_what_did_not_change(void) {
   CHECK(inode(board) != board_before);   /* the run is on this board */
   /* run 1's first row in the live file, changed by hand at the same
   ** size: the next render copies run 1's bytes as they are (a full
-  ** render writes them from the registry again) */
-  CHECK_RC(pod_file_read(test_path("inc/data/measurements.csv"), &csv, e),
-           POD_OK, e);
-  at = strstr(pod_buf_str(&csv), "\n1,inference_memory,");
-  CHECK(at != NULL);
-  if (at) {
-    memcpy(at + 3, "INFERENCE", 9);
-    test_write(test_path("inc/data/measurements.csv"), csv.data, csv.len);
+  ** render writes them from the registry again); so in the kept tree's
+  ** file, which begins as the live one and is grown in place */
+  static const char *const files[] = {"inc/data/measurements.csv",
+      ".inc.podium-prev/data/measurements.csv"};
+  for (int i = 0; i < 2; i++) {
+    pod_buf_clear(&csv);
+    CHECK_RC(pod_file_read(test_path(files[i]), &csv, e), POD_OK, e);
+    at = strstr(pod_buf_str(&csv), "\n1,inference_memory,");
+    CHECK(at != NULL);
+    if (at) {
+      memcpy(at + 3, "INFERENCE", 9);
+      test_write(test_path(files[i]), csv.data, csv.len);
+    }
   }
   benchmark("new2", "inference_time_1700000200.csv", "newmodel-b", "0.0060");
   ingest("--task text-classification new2");
@@ -657,6 +701,8 @@ const test_case tests_incremental[] = {
    test_render_incremental_keeps_what_did_not_change},
   {"render_incremental_updates_the_kept_tree",
    test_render_incremental_updates_the_kept_tree},
+  {"render_incremental_grows_the_kept_download",
+   test_render_incremental_grows_the_kept_download},
   {"render_incremental_run_list_pages", test_render_incremental_run_list_pages},
   {"render_incremental_after_a_new_estimate",
    test_render_incremental_after_a_new_estimate},
