@@ -34,8 +34,11 @@
 **            a new tree cost a link per page and the old tree's removal an
 **            unlink (half of an incremental render's time). Every other
 **            file is unlinked before it is written or linked (a file there
-**            may be a hard link of a live page: never written in place),
-**            and at commit the files no page wrote are removed.
+**            may be a hard link of a live page: never written in place;
+**            but a download that begins as the live one, linked from no
+**            other path: render_out_part_prefix), and at commit the files
+**            no page wrote are removed (none when every file it held was
+**            written again: then no walk of the tree either).
 **   SWAPPED  render_out_commit: writes the marker (render key, file count),
 **            then renameat2(RENAME_EXCHANGE) swaps the two
 **            trees in one step; the old one (now at the temporary path)
