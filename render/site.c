@@ -104,6 +104,22 @@ static int write_manifest(site *s, worker *w, int n, const render_incr *incr,
   return rc;
 }
 
+/* What a render reads first of every run, read on a worker's marked
+** connection while main begins its read (store_read_prefetch). */
+typedef struct prefetch {
+  store_db *db;
+  int ok;
+  pthread_t thread;
+} prefetch;
+
+static void *prefetch_main(void *ud) {
+  prefetch *p = ud;
+  char ignored[POD_ERRLEN];
+  p->ok = store_read_join(p->db) &&
+          store_read_prefetch(p->db, ignored) == POD_OK;
+  return NULL;
+}
+
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                 char err[POD_ERRLEN]) {
   site s;
@@ -143,12 +159,26 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     return pod_err(err, POD_EINPUT, "%s: found no folder, expected a folder "
                    "of course pages (<lang>/NAME.md)", opts->content_dir);
   /* one state for the whole render: the key and every page (workers
-  ** join it, jobs.c, on connections marked before it begins) */
+  ** join it, jobs.c, on connections marked before it begins); the first
+  ** of those reads every run's feeds meanwhile (prefetch) */
   n_marked = site_jobs_at_most(db, opts) - 1;
   for (int i = 0; i < n_marked; i++)
     if (store_reopen(db, &marked[i], ignored) == POD_OK)
       store_read_mark(marked[i]);
-  if ((rc = store_read_begin(db, 1, snap, err))) goto done;
+  store_read_mark(db);
+  prefetch pre = {n_marked > 0 ? marked[0] : NULL, 0};
+  int prefetching = pre.db &&
+                    pthread_create(&pre.thread, NULL, prefetch_main, &pre) == 0;
+  rc = store_read_begin(db, 1, snap, err);
+  int still = rc == POD_OK && store_read_still(db);
+  if (prefetching) {
+    pthread_join(pre.thread, NULL);
+    /* the same state on both (no commit since either mark): main takes
+    ** them; else the worker's read ends, and it compares digests */
+    if (pre.ok && still) store_read_give(pre.db, db);
+    else store_read_end(pre.db);
+  }
+  if (rc) goto done;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, snap, key, err)))
     goto done;

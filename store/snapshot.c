@@ -60,6 +60,7 @@ int store_read_begin(store_db *db, int keep, char digest[65],
   ** walk of them was a tenth of the keys' time */
   db->state_memo = rows;
   db->reading = 1;
+  db->joined = 0;
   return POD_OK;
 fail:
   store_rows_free(rows);
@@ -78,7 +79,8 @@ void store_read_mark(store_db *db) {
 
 int store_read_join(store_db *db) {
   int64_t v;
-  if (!db->marked || db->reading) return 0;
+  if (db->reading) return db->joined;
+  if (!db->marked) return 0;
   db->marked = 0;   /* once: a later read is another state */
   if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK) return 0;
   store_exec_raw(db, "PRAGMA cache_size = -128");   /* as store_read_begin */
@@ -89,8 +91,49 @@ int store_read_join(store_db *db) {
     return 0;
   }
   store_memos_drop(db);
-  db->reading = 1;
+  db->reading = db->joined = 1;
   return 1;
+}
+
+int store_read_still(store_db *db) {
+  int64_t v;
+  if (!db->marked || !db->reading) return 0;
+  db->marked = 0;
+  v = store_pragma_int(db, Q_DATA_VERSION);
+  return v >= 0 && v == db->mark_version;
+}
+
+static int ignore_row(const store_row *row, void *ud) {
+  (void)row;
+  (void)ud;
+  return 0;
+}
+
+int store_read_prefetch(store_db *db, char err[POD_ERRLEN]) {
+  int rc;
+  if (!db->reading) return POD_EINTERNAL;
+  if ((rc = store_each_run_feed(db, ignore_row, NULL, err))) return rc;
+  return store_run_counts_complete(db, err);
+}
+
+void store_read_give(store_db *from, store_db *to) {
+  if (!from->reading || !to->reading) return;
+  if (!to->feed_memo) {
+    to->feed_memo = from->feed_memo;
+    from->feed_memo = NULL;
+  }
+  if (!to->run_counts_read && from->run_counts_read &&
+      !(from->borrowed & MEMO_RUN_COUNTS)) {
+    free(to->run_counts);
+    to->run_counts = from->run_counts;
+    to->n_run_counts = from->n_run_counts;
+    to->cap_run_counts = from->cap_run_counts;
+    to->run_counts_read = 1;
+    to->run_counts_partial = from->run_counts_partial;
+    from->run_counts = NULL;
+    from->n_run_counts = from->cap_run_counts = 0;
+    from->run_counts_read = from->run_counts_partial = 0;
+  }
 }
 
 void store_memos_drop(store_db *db) {
@@ -153,7 +196,7 @@ void store_read_end(store_db *db) {
     free(db->run_counts);   /* NULL when it was borrowed */
     db->run_counts = NULL;
     db->n_run_counts = db->cap_run_counts = 0;
-    db->reading = 0;
+    db->reading = db->joined = 0;
   }
   if (db && store_in_tx(db))
     store_exec_raw(db, "COMMIT");

@@ -88,9 +88,20 @@ int store_read_begin(store_db *db, int keep, char digest[65],
 void store_read_mark(store_db *db);
 /* Then, after that store_read_begin: 1 when db now reads the same state
 ** (no commit since the mark: SQLite's data_version; no digest read), its
-** read begun as store_read_begin's; 0 with nothing begun when that is
-** not known (unmarked, a server, a commit came): read the digest. */
+** read begun as store_read_begin's (or already, by this call); 0 with
+** nothing begun when that is not known (unmarked, a server, a commit
+** came): read the digest. */
 int store_read_join(store_db *db);
+/* After store_read_begin on a marked db: 1 when its state is the one
+** at its mark (no commit between), so that a connection marked with it
+** and joined reads that same state too. Once. */
+int store_read_still(store_db *db);
+/* On a joined db: reads what a render reads first of every run (the run
+** feeds, store_each_run_feed, and each run's count of measurements) for
+** store_read_give to hand to another connection reading the same state
+** (render/site.c reads them beside main's store_read_begin). */
+int store_read_prefetch(store_db *db, char err[POD_ERRLEN]);
+void store_read_give(store_db *from, store_db *to);
 /* Inside it, store_each_state and store_each_run_feed read once and walk
 ** again what they read (the render key, the base key and the
 ** incremental render each walk them); this gives that memory back. */

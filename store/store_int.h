@@ -132,8 +132,9 @@ struct store_db {
   ** committed since data_version was refs_version */
   int refs_trusted;
   long long refs_version;
-  /* snapshot.c: data_version when store_read_mark ran (marked) */
-  int marked;
+  /* snapshot.c: data_version when store_read_mark ran (marked); joined:
+  ** the read was begun by store_read_join */
+  int marked, joined;
   long long mark_version;
 };
 

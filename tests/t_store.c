@@ -892,9 +892,30 @@ static void test_store_read_join_knows_the_state_or_says_not(void) {
   CHECK_INT(store_read_join(other), 0);
   CHECK_RC(store_read_begin(other, 0, d2, err), POD_OK, err);
   CHECK_STR(d1, d2);   /* the digest says it */
-  store_read_end(other);
   /* once: a second join is not known either */
   CHECK_INT(store_read_join(other), 0);
+  store_read_end(main_db);
+  store_read_end(other);
+  /* both marked, the other joined before main begins (render/site.c
+  ** reads the run feeds on it meanwhile): the same state when main's
+  ** data_version has not moved either, and the feeds handed over */
+  store_read_mark(other);
+  store_read_mark(main_db);
+  CHECK_INT(store_read_join(other), !test_registry_url);
+  if (!test_registry_url) CHECK_RC(store_read_prefetch(other, err), POD_OK, err);
+  CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
+  CHECK_INT(store_read_still(main_db), !test_registry_url);
+  store_read_give(other, main_db);
+  CHECK_INT(store_read_join(other), !test_registry_url);   /* joined already */
+  store_read_end(main_db);
+  store_read_end(other);
+  /* a commit after main's mark: main's state is not the marked one */
+  store_read_mark(main_db);
+  CHECK_INT(store_begin(writer, err), POD_OK);
+  add_source(writer, "cc");
+  CHECK_INT(store_commit(writer, err), POD_OK);
+  CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
+  CHECK_INT(store_read_still(main_db), 0);
   store_read_end(main_db);
   store_close(other);
   store_close(main_db);
