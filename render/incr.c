@@ -112,19 +112,6 @@ static uint64_t hash_rel(const char *s, size_t n) {
   return h;
 }
 
-static int nibble(char c) {
-  return c >= 'a' ? c - 'a' + 10 : c - '0';   /* pod_sha256_hex's digits */
-}
-
-static void hex_to_bytes_n(const char *hex, unsigned char *out, int n) {
-  for (int i = 0; i < n; i++)
-    out[i] = (unsigned char)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-}
-
-static void hex_to_bytes(const char *hex, unsigned char out[32]) {
-  hex_to_bytes_n(hex, out, 32);
-}
-
 /* Q_STATE rows: 's' (sources) and 'e' (environments), each row's
 ** digest by its id; 'r' (runs) with their scope, for the scopes'
 ** fingerprints. */
@@ -134,7 +121,6 @@ static int note_state(const store_row *row, void *ud) {
   digest **arr;
   size_t *n, *cap;
   pod_sha256 h;
-  char hex[65];
   if (!strcmp(t, "r")) {   /* a run: its scope's boards read its row */
     const store_value *sc = &row->v[9];
     if (in->n_rs == in->cap_rs) {
@@ -143,10 +129,9 @@ static int note_state(const store_row *row, void *ud) {
     }
     pod_sha256_init(&h);
     render_state_hash_row(row, &h);
-    pod_sha256_hex(&h, hex);
+    pod_sha256_digest(&h, in->rs[in->n_rs].d);
     in->rs[in->n_rs].id = store_value_int(&row->v[1]);
-    in->rs[in->n_rs].scope = pod_xstrdup(sc->type == STORE_TEXT ? sc->s : "");
-    hex_to_bytes(hex, in->rs[in->n_rs++].d);
+    in->rs[in->n_rs++].scope = pod_xstrdup(sc->type == STORE_TEXT ? sc->s : "");
     return 0;
   }
   if (!strcmp(t, "s")) {
@@ -162,9 +147,8 @@ static int note_state(const store_row *row, void *ud) {
   }
   pod_sha256_init(&h);
   render_state_hash_row(row, &h);
-  pod_sha256_hex(&h, hex);
+  pod_sha256_digest(&h, (*arr)[*n].d);
   (*arr)[*n].id = store_value_int(&row->v[1]);
-  hex_to_bytes(hex, (*arr)[*n].d);
   (*n)++;
   return 0;
 }
@@ -251,7 +235,6 @@ static void hash_scopes(render_incr *in) {
                                sizeof *in->scope_runs);
   for (size_t i = 0; i < in->n_rs;) {
     pod_sha256 h;
-    char hex[65];
     size_t j = i;
     pod_sha256_init(&h);
     pod_sha256_update(&h, "scope rows 1", 13);
@@ -262,13 +245,12 @@ static void hash_scopes(render_incr *in) {
       pod_sha256_update(&h, in->rs[j].d, sizeof in->rs[j].d);
       render_incr_feed(in, in->rs[j].id, &h);
     }
-    pod_sha256_hex(&h, hex);
     in->scopes = pod_xrealloc(in->scopes, (in->n_scopes + 1) *
                                               sizeof *in->scopes);
+    pod_sha256_digest(&h, in->scopes[in->n_scopes].fp);
     in->scopes[in->n_scopes].scope = in->rs[i].scope;   /* taken */
     in->scopes[in->n_scopes].first = i;
-    in->scopes[in->n_scopes].n = j - i;
-    hex_to_bytes(hex, in->scopes[in->n_scopes++].fp);
+    in->scopes[in->n_scopes++].n = j - i;
     for (size_t k = i + 1; k < j; k++) free(in->rs[k].scope);
     i = j;
   }
@@ -379,13 +361,13 @@ int render_incr_open(store_db *db, const char *base, const char *target,
   in->rows_fp = pod_xmalloc((in->n_runs ? in->n_runs : 1) * sizeof *in->rows_fp);
   for (size_t i = 0; i < in->n_runs; i++) {
     pod_sha256 h;
-    char hex[65];
+    unsigned char md[32];
     pod_sha256_init(&h);
     pod_sha256_update(&h, "run rows 1", 11);
     pod_sha256_update(&h, &in->runs[i].run, sizeof in->runs[i].run);
     render_incr_feed(in, in->runs[i].run, &h);
-    pod_sha256_hex(&h, hex);
-    hex_to_bytes_n(hex, in->rows_fp[i], 16);
+    pod_sha256_digest(&h, md);
+    memcpy(in->rows_fp[i], md, 16);
   }
   /* a run's fingerprint for its boards: its row's digest (hash_scopes)
   ** and its rows' (two SHA-256 digests: their XOR changes with either) */
