@@ -60,6 +60,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <pthread.h>
@@ -537,11 +538,13 @@ static int made_dir(render_out *o, const char *path, const char *slash,
 ** p->same bytes it shares with the live file. */
 static int prefix_in_place(const char *path, const prefix_job *p) {
   struct stat st;
+  int fd, ok;
   if (!p->same || p->same > p->n || p->same > p->was ||
-      lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-      (uint64_t)st.st_size != p->was)
+      (fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
     return 0;
-  return truncate(path, (off_t)p->same) == 0;
+  ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+       (uint64_t)st.st_size == p->was && ftruncate(fd, (off_t)p->same) == 0;
+  return close(fd) == 0 && ok;
 }
 
 /* Writes one file now (the writer thread, or the caller without one). */
