@@ -31,6 +31,9 @@ fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 render() {  # render OUT TIMEFILE: prints the render's line
+  # the last render's files (a full one writes ~300 MB) go to the disk
+  # first: written back during the next, they slowed it by seconds
+  sync
   /usr/bin/time -v -o "$2" "$podium" --db "$reg" render --lang en,fa --out "$1"
 }
 same() {
