@@ -864,6 +864,14 @@ static void test_store_nested_walk_of_one_query_fails_instead_of_looping(void) {
   store_close(db);
 }
 
+/* A source added in a transaction of its own (another writer's commit). */
+static void commit_source(store_db *writer, const char *sha) {
+  char err[POD_ERRLEN];
+  CHECK_INT(store_begin(writer, err), POD_OK);
+  add_source(writer, sha);
+  CHECK_INT(store_commit(writer, err), POD_OK);
+}
+
 /* A connection marked before another begins its read knows, with no
 ** digest, that it reads that state when nothing was committed between;
 ** a commit in between is seen (it then reads the digest: render/jobs.c);
@@ -871,9 +879,7 @@ static void test_store_nested_walk_of_one_query_fails_instead_of_looping(void) {
 static void test_store_read_join_knows_the_state_or_says_not(void) {
   store_db *writer = open_fresh(), *main_db = NULL, *other = NULL;
   char err[POD_ERRLEN], d1[65], d2[65];
-  CHECK_INT(store_begin(writer, err), POD_OK);
-  add_source(writer, "aa");
-  CHECK_INT(store_commit(writer, err), POD_OK);
+  commit_source(writer, "aa");
   CHECK_RC(store_reopen(writer, &main_db, err), POD_OK, err);
   CHECK_RC(store_reopen(writer, &other, err), POD_OK, err);
   /* nothing between: the same state, no digest read */
@@ -885,9 +891,7 @@ static void test_store_read_join_knows_the_state_or_says_not(void) {
   store_read_end(other);
   /* a commit after the mark, before the read: not known */
   store_read_mark(other);
-  CHECK_INT(store_begin(writer, err), POD_OK);
-  add_source(writer, "bb");
-  CHECK_INT(store_commit(writer, err), POD_OK);
+  commit_source(writer, "bb");
   CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
   CHECK_INT(store_read_join(other), 0);
   CHECK_RC(store_read_begin(other, 0, d2, err), POD_OK, err);
@@ -911,9 +915,7 @@ static void test_store_read_join_knows_the_state_or_says_not(void) {
   store_read_end(other);
   /* a commit after main's mark: main's state is not the marked one */
   store_read_mark(main_db);
-  CHECK_INT(store_begin(writer, err), POD_OK);
-  add_source(writer, "cc");
-  CHECK_INT(store_commit(writer, err), POD_OK);
+  commit_source(writer, "cc");
   CHECK_RC(store_read_begin(main_db, 0, d1, err), POD_OK, err);
   CHECK_INT(store_read_still(main_db), 0);
   store_read_end(main_db);
