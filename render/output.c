@@ -540,7 +540,7 @@ static int prefix_in_place(const char *path, const prefix_job *p) {
   struct stat st;
   int fd, ok;
   if (!p->same || p->same > p->n || p->same > p->was ||
-      (fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+      (fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
     return 0;
   ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
        (uint64_t)st.st_size == p->was && ftruncate(fd, (off_t)p->same) == 0;

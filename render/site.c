@@ -163,8 +163,11 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   ** of those reads every run's feeds meanwhile (prefetch) */
   n_marked = site_jobs_at_most(db, opts) - 1;
   for (int i = 0; i < n_marked; i++)
-    if (store_reopen(db, &marked[i], ignored) == POD_OK)
-      store_read_mark(marked[i]);
+    if (store_reopen(db, &marked[i], ignored) == POD_OK &&
+        !store_read_mark(marked[i])) {   /* of no use: a worker opens its own */
+      store_close(marked[i]);
+      marked[i] = NULL;
+    }
   store_read_mark(db);
   prefetch pre = {n_marked > 0 ? marked[0] : NULL, 0};
   int prefetching = pre.db &&
@@ -223,8 +226,14 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
-  /* the workers start at once: downloads and run pages need no study */
-  if ((jobs = site_jobs(db, opts)) > 1) {
+  /* the workers start at once: downloads and run pages need no study;
+  ** the connections marked for workers that will not be, closed */
+  jobs = site_jobs(db, opts);
+  for (int i = jobs - 1; i < n_marked; i++) {
+    store_close(marked[i]);
+    marked[i] = NULL;
+  }
+  if (jobs > 1) {
     atomic_init(&share.next, 0);
     atomic_init(&share.next_job, 0);
     atomic_init(&share.tables, 0);

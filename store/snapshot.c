@@ -68,13 +68,16 @@ fail:
   return rc;
 }
 
-void store_read_mark(store_db *db) {
+int store_read_mark(store_db *db) {
   int64_t v;
   db->marked = 0;
-  if (db->pg || db->reading || store_in_tx(db)) return;
-  if ((v = store_pragma_int(db, Q_DATA_VERSION)) < 0) return;
+  /* a server has no data_version; an immutable file's never moves, even
+  ** when another writer commits (the digest still sees it) */
+  if (db->pg || db->immutable || db->reading || store_in_tx(db)) return 0;
+  if ((v = store_pragma_int(db, Q_DATA_VERSION)) < 0) return 0;
   db->mark_version = v;
   db->marked = 1;
+  return 1;
 }
 
 int store_read_join(store_db *db) {

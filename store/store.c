@@ -400,6 +400,7 @@ static int open_as(const char *path, int writing, store_db **out,
     store_close(db);
     db = NULL;
     rc = open_checked(path, 0, uri, &db, &v, err);
+    if (db) db->immutable = 1;   /* its data_version never moves */
     free(uri);
   }
   if (rc) goto fail;

@@ -83,9 +83,10 @@ int store_test_max_pages(store_db *db, long pages);
 int store_read_begin(store_db *db, int keep, char digest[65],
                      char err[POD_ERRLEN]);
 /* For a second connection db to read the state another is about to
-** read: called on db before that other's store_read_begin. A no-op on a
-** server. */
-void store_read_mark(store_db *db);
+** read: called on db before that other's store_read_begin. 0 when db
+** cannot be marked (a server, an immutable file): it will read the
+** digest. */
+int store_read_mark(store_db *db);
 /* Then, after that store_read_begin: 1 when db now reads the same state
 ** (no commit since the mark: SQLite's data_version; no digest read), its
 ** read begun as store_read_begin's (or already, by this call); 0 with

@@ -133,8 +133,9 @@ struct store_db {
   int refs_trusted;
   long long refs_version;
   /* snapshot.c: data_version when store_read_mark ran (marked); joined:
-  ** the read was begun by store_read_join */
-  int marked, joined;
+  ** the read was begun by store_read_join; immutable: opened as
+  ** "?immutable=1" (store.c), where no commit is ever seen */
+  int marked, joined, immutable;
   long long mark_version;
 };
 

@@ -315,17 +315,24 @@ static void test_read_commands_read_a_registry_they_may_not_write(void) {
   file_state("ro/r.db", before);
   CHECK_INT(chmod(test_path("ro/r.db"), 0444), 0);
   CHECK_INT(chmod(test_path("ro"), 0555), 0);
+  /* the site goes where that user may write (a render reads the
+  ** registry on two threads: neither may take it for changing) */
+  pod_mkdirs(test_path("rw"), e);
+  CHECK_INT(chmod(test_path("rw"), 0777), 0);
   CHECK_INT(chmod(test_dir(), 0755), 0);
   const char *cmds[] = {
       "{ setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db runs && "
       "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db check && "
       "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db report "
-      "text-classification--inference_time; }"};
+      "text-classification--inference_time && "
+      "setpriv --reuid=65534 --regid=65534 --clear-groups $P --db ro/r.db render "
+      "--lang en --jobs 2 --out rw/site; }"};
   int rc;
   test_run_together(1, cmds, &rc);
   if (rc) test_fail(__FILE__, __LINE__, "exit %d: %s", rc, test_proc_output(0, "err"));
   CHECK_HAS(test_proc_output(0, "out"), "bert-base-uncased");
   CHECK_HAS(test_proc_output(0, "out"), "ro/r.db: ok");
+  CHECK(pod_exists(test_path("rw/site/en/index.html")));
   file_state("ro/r.db", after);
   CHECK_STR(after, before);
   chmod(test_path("ro"), 0755);
