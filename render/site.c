@@ -105,10 +105,12 @@ static int write_manifest(site *s, worker *w, int n, const render_incr *incr,
 }
 
 /* What a render reads first of every run, read on a worker's marked
-** connection while main begins its read (store_read_prefetch). */
+** connection while main begins its read (store_read_prefetch); then the
+** list of boards while main makes the keys (store_read_prefetch_boards). */
 typedef struct prefetch {
   store_db *db;
   int ok;
+  int running;   /* thread is to be joined */
   pthread_t thread;
 } prefetch;
 
@@ -118,6 +120,22 @@ static void *prefetch_main(void *ud) {
   p->ok = store_read_join(p->db) &&
           store_read_prefetch(p->db, ignored) == POD_OK;
   return NULL;
+}
+
+static void *prefetch_boards_main(void *ud) {
+  prefetch *p = ud;
+  char ignored[POD_ERRLEN];
+  p->ok = store_read_prefetch_boards(p->db, ignored) == POD_OK;
+  return NULL;
+}
+
+/* Waits for the prefetch thread; what it read goes to db when it read
+** it (the state is the same: site.c checked). */
+static void prefetch_end(prefetch *p, store_db *db) {
+  if (!p->running) return;
+  pthread_join(p->thread, NULL);
+  p->running = 0;
+  if (p->ok) store_read_give(p->db, db);
 }
 
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
@@ -131,6 +149,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
                                                                   : RENDER_LANGUAGES;
   int n_dirs = 0, rc, jobs = 1, n_marked = 0;
   store_db *marked[MAX_JOBS] = {NULL};
+  prefetch pre = {NULL, 0, 0, 0};
   char ignored[POD_ERRLEN];
   worker *workers = NULL;
   run_share share;
@@ -169,17 +188,24 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
       marked[i] = NULL;
     }
   store_read_mark(db);
-  prefetch pre = {n_marked > 0 ? marked[0] : NULL, 0};
-  int prefetching = pre.db &&
-                    pthread_create(&pre.thread, NULL, prefetch_main, &pre) == 0;
+  pre.db = n_marked > 0 ? marked[0] : NULL;
+  pre.running = pre.db &&
+                pthread_create(&pre.thread, NULL, prefetch_main, &pre) == 0;
   rc = store_read_begin(db, 1, snap, err);
   int still = rc == POD_OK && store_read_still(db);
-  if (prefetching) {
+  if (pre.running) {
     pthread_join(pre.thread, NULL);
+    pre.running = 0;
     /* the same state on both (no commit since either mark): main takes
-    ** them; else the worker's read ends, and it compares digests */
-    if (pre.ok && still) store_read_give(pre.db, db);
-    else store_read_end(pre.db);
+    ** them, and the list of boards comes next; else the worker's read
+    ** ends, and it compares digests */
+    if (pre.ok && still) {
+      store_read_give(pre.db, db);
+      pre.running = pthread_create(&pre.thread, NULL, prefetch_boards_main,
+                                   &pre) == 0;
+    } else {
+      store_read_end(pre.db);
+    }
   }
   if (rc) goto done;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
@@ -227,7 +253,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
   /* the workers start at once: downloads and run pages need no study;
-  ** the connections marked for workers that will not be, closed */
+  ** the connections marked for workers that will not be, closed; the
+  ** list of boards main lends them first */
+  prefetch_end(&pre, db);
   jobs = site_jobs(db, opts);
   for (int i = jobs - 1; i < n_marked; i++) {
     store_close(marked[i]);
@@ -303,6 +331,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
+  prefetch_end(&pre, db);   /* before its connection is closed */
   for (int i = 0; i < n_marked; i++) store_close(marked[i]);   /* not taken */
   store_read_end(db);
   study_free(&s);

@@ -119,11 +119,20 @@ int store_read_prefetch(store_db *db, char err[POD_ERRLEN]) {
   return store_run_counts_complete(db, err);
 }
 
+int store_read_prefetch_boards(store_db *db, char err[POD_ERRLEN]) {
+  if (!db->reading) return POD_EINTERNAL;
+  return store_each_leaderboard(db, ignore_row, NULL, err);
+}
+
 void store_read_give(store_db *from, store_db *to) {
   if (!from->reading || !to->reading) return;
   if (!to->feed_memo) {
     to->feed_memo = from->feed_memo;
     from->feed_memo = NULL;
+  }
+  if (!to->boards_memo && !(from->borrowed & MEMO_BOARDS)) {
+    to->boards_memo = from->boards_memo;
+    from->boards_memo = NULL;
   }
   if (!to->run_counts_read && from->run_counts_read &&
       !(from->borrowed & MEMO_RUN_COUNTS)) {

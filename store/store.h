@@ -102,6 +102,11 @@ int store_read_still(store_db *db);
 ** store_read_give to hand to another connection reading the same state
 ** (render/site.c reads them beside main's store_read_begin). */
 int store_read_prefetch(store_db *db, char err[POD_ERRLEN]);
+/* The same for the list of boards (store_each_leaderboard), which main
+** reads before its workers start. */
+int store_read_prefetch_boards(store_db *db, char err[POD_ERRLEN]);
+/* Moves what from has read of those (and of nothing else) to to, where
+** to has not read it itself; both read the same state. */
 void store_read_give(store_db *from, store_db *to);
 /* Inside it, store_each_state and store_each_run_feed read once and walk
 ** again what they read (the render key, the base key and the
