@@ -14,13 +14,19 @@
 # into a fresh folder after the first two (diff -r: the same bytes).
 # Prints wall and CPU seconds, and the median incremental render as a
 # percentage of the median full render.
-# Usage: bench/incremental.sh PODIUM [N] [BASE] [GEN]   (BASE: where the sites go)
+# Usage: bench/incremental.sh PODIUM [N] [BASE] [GEN]   (BASE: where the sites go;
+# SETTLE: seconds to wait first, 60)
 set -eu
 podium=$1
 n=${2:-10000}
 base=${3:-/tmp}
 gen=${4:-}
 rounds=${ROUNDS:-5}
+# ext4 passes over inodes freed shortly before when it allocates
+# (recently_deleted): a full render started right after another script
+# removed its sites (make bench-render: bench/render.sh's ~300,000
+# files) spent 5-10 s in the kernel, and the ratio's denominator with it
+sleep "${SETTLE:-60}"
 dir=$(mktemp -d -p "$base")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
