@@ -203,10 +203,6 @@ static void *worker_main(void *ud) {
   return NULL;
 }
 
-/* Threads for run pages: opts->jobs, else PODIUM_JOBS, else the online
-** CPUs (at most 8) when there are runs enough to pay for a thread's
-** connection, sandbox and catalogs. 1 for a registry a thread cannot open
-** on its own (in memory). */
 /* opts->jobs, PODIUM_JOBS, else the CPUs (at most 8: -1 says so); 0
 ** when the registry cannot be opened again (in memory). */
 static long jobs_asked(const store_db *db, const render_opts *opts) {
@@ -230,6 +226,10 @@ int site_jobs_at_most(const store_db *db, const render_opts *opts) {
   return jobs_in_range(jobs < 0 ? -jobs : jobs);
 }
 
+/* Threads for run pages: opts->jobs, else PODIUM_JOBS, else the online
+** CPUs (at most 8) when there are runs enough to pay for a thread's
+** connection, sandbox and catalogs. 1 for a registry a thread cannot open
+** on its own (in memory). */
 int site_jobs(store_db *db, const render_opts *opts) {
   long jobs = jobs_asked(db, opts), runs = 0;
   char ignored[POD_ERRLEN];

@@ -130,12 +130,25 @@ static void *prefetch_boards_main(void *ud) {
 }
 
 /* Waits for the prefetch thread; what it read goes to db when it read
-** it (the state is the same: site.c checked). */
-static void prefetch_end(prefetch *p, store_db *db) {
-  if (!p->running) return;
+** it and both read one state (same). 1 when it was given. */
+static int prefetch_end(prefetch *p, store_db *db, int same) {
+  if (!p->running) return 0;
   pthread_join(p->thread, NULL);
   p->running = 0;
-  if (p->ok) store_read_give(p->db, db);
+  if (!p->ok || !same) return 0;
+  store_read_give(p->db, db);
+  return 1;
+}
+
+/* The feeds read: main takes them when both read one state (no commit
+** since either mark), and the list of boards is read next; else the
+** worker's read ends, and it compares digests. */
+static void prefetch_feeds_end(prefetch *p, store_db *db, int same) {
+  if (!p->running) return;
+  if (prefetch_end(p, db, same))
+    p->running = pthread_create(&p->thread, NULL, prefetch_boards_main, p) == 0;
+  else
+    store_read_end(p->db);
 }
 
 int render_site(store_db *db, const render_opts *opts, render_stats *stats,
@@ -192,21 +205,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   pre.running = pre.db &&
                 pthread_create(&pre.thread, NULL, prefetch_main, &pre) == 0;
   rc = store_read_begin(db, 1, snap, err);
-  int still = rc == POD_OK && store_read_still(db);
-  if (pre.running) {
-    pthread_join(pre.thread, NULL);
-    pre.running = 0;
-    /* the same state on both (no commit since either mark): main takes
-    ** them, and the list of boards comes next; else the worker's read
-    ** ends, and it compares digests */
-    if (pre.ok && still) {
-      store_read_give(pre.db, db);
-      pre.running = pthread_create(&pre.thread, NULL, prefetch_boards_main,
-                                   &pre) == 0;
-    } else {
-      store_read_end(pre.db);
-    }
-  }
+  prefetch_feeds_end(&pre, db, rc == POD_OK && store_read_still(db));
   if (rc) goto done;
   if ((rc = render_state_key(db, dirs, n_dirs, assets, opts->content_dir,
                              i18n_dir, langs, opts->project, snap, key, err)))
@@ -255,7 +254,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   /* the workers start at once: downloads and run pages need no study;
   ** the connections marked for workers that will not be, closed; the
   ** list of boards main lends them first */
-  prefetch_end(&pre, db);
+  prefetch_end(&pre, db, 1);
   jobs = site_jobs(db, opts);
   for (int i = jobs - 1; i < n_marked; i++) {
     store_close(marked[i]);
@@ -331,7 +330,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   }
   rc = render_out_commit(s.out, stats, err);
 done:
-  prefetch_end(&pre, db);   /* before its connection is closed */
+  prefetch_end(&pre, db, 1);   /* before its connection is closed */
   for (int i = 0; i < n_marked; i++) store_close(marked[i]);   /* not taken */
   store_read_end(db);
   study_free(&s);

@@ -18,6 +18,20 @@
 
 #include <string.h>
 
+/* Begins a read transaction (its first read takes the state), with a
+** reading connection's page cache and its sorters' memory, which follows
+** it (down to SQLITE_CONFIG_PMASZ, store.c): the 24 MiB an ingest wants
+** (store_dialect D_OPEN) were ~24 MB of a render's peak per thread at
+** 100,000 runs; a render reads a page once or twice, and SQLite's pages
+** are in the system's cache (128 KiB against 512: the same time after
+** one new run, in a full render and at 100,000 runs; -1 MB of a
+** 10,000-run render's peak RSS). 0 when it could not begin. */
+static int begin_read(store_db *db) {
+  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK) return 0;
+  if (!db->pg) store_exec_raw(db, "PRAGMA cache_size = -128");
+  return 1;
+}
+
 int store_read_begin(store_db *db, int keep, char digest[65],
                      char err[POD_ERRLEN]) {
   db_stmt *st;
@@ -27,18 +41,10 @@ int store_read_begin(store_db *db, int keep, char digest[65],
   store_row row = {-1, names, v};
   store_rows *rows = keep ? store_rows_new() : NULL;
   int rc;
-  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK) {
+  if (!begin_read(db)) {
     store_rows_free(rows);
     return store_fail(db, err);
   }
-  /* the reading connection's page cache, and its sorter's memory, which
-  ** follows it (down to SQLITE_CONFIG_PMASZ, store.c): the 24 MiB an
-  ** ingest wants (store_dialect D_OPEN) were ~24 MB of a render's peak
-  ** per thread at 100,000 runs; a render reads a page once or twice, and
-  ** SQLite's pages are in the system's cache (128 KiB against 512: the
-  ** same time after one new run, in a full render and at 100,000 runs;
-  ** -1 MB of a 10,000-run render's peak RSS) */
-  if (!db->pg) store_exec_raw(db, "PRAGMA cache_size = -128");
   if ((rc = store_stmt(db, Q_STATE, &st, err))) goto fail;
   pod_sha256_init(&h);
   while ((rc = store_row_step(db, st, &row, names, err)) == 1) {
@@ -85,8 +91,7 @@ int store_read_join(store_db *db) {
   if (db->reading) return db->joined;
   if (!db->marked) return 0;
   db->marked = 0;   /* once: a later read is another state */
-  if (store_exec_dialect(db, D_BEGIN_READ) != SQLITE_OK) return 0;
-  store_exec_raw(db, "PRAGMA cache_size = -128");   /* as store_read_begin */
+  if (!begin_read(db)) return 0;
   /* in the transaction, the version of the state it reads (its first
   ** read begins it) */
   if ((v = store_pragma_int(db, Q_DATA_VERSION)) < 0 || v != db->mark_version) {
