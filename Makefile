@@ -55,7 +55,7 @@ RENDER_SRC := render/site.c render/pages.c render/runs.c render/course.c render/
               render/svg.c render/svg_lua.c render/i18n.c render/i18n_num.c render/i18n_catalog.c render/i18n_cmd.c render/compare_lua.c \
               render/pareto.c render/overfit_lua.c \
               render/markdown.c render/state.c render/primary.c render/incr.c \
-              render/page_fp.c
+              render/page_fp.c render/row_keep.c
 CLI_SRC    := cli/main.c cli/write_cmds.c cli/read_cmds.c
 LIB_SRC    := $(CORE_SRC) $(STORE_SRC) $(ANALYSIS_SRC) $(INGEST_SRC) $(RENDER_SRC)
 TEST_SRC   := tests/run.c tests/registry.c tests/t_core.c tests/t_store.c tests/t_ingest.c \

@@ -313,6 +313,11 @@ const char *render_out_text(lua_State *L, int idx, size_t *n) {
   return b->data ? b->data : "";
 }
 
+void render_out_append(lua_State *L, int idx, const char *s, size_t n) {
+  out_buf *b = to_out(L, idx);
+  if (b) out_add(L, b, s, n);
+}
+
 void render_out_truncate(lua_State *L, int idx, size_t len) {
   out_buf *b = to_out(L, idx);
   if (b && len < b->len) b->len = len;

@@ -169,6 +169,7 @@ static void *worker_main(void *ud) {
       (rc = render_sandbox_new(w->dirs, w->n_dirs, &s->sb, w->err)) ==
           POD_OK) {
     render_sandbox_limits(s->sb, 0, s->template_memory);
+    render_sandbox_keep_rows(s->sb, s->rows);
     s->L = render_sandbox_state(s->sb);
     /* the downloads (above) while main finds the study; then after one
     ** new run, a language beside main's first; in a full render, main
@@ -264,6 +265,7 @@ void site_start_workers(site *s, worker *w, int n, store_db **marked,
     w[i].s.template_memory = s->template_memory;
     w[i].s.project = s->project;
     w[i].s.keep = s->keep;
+    w[i].s.rows = s->rows;
     w[i].s.worker = 1;
     w[i].share_dir = share_dir;
     w[i].content_dir = content_dir;

@@ -53,6 +53,45 @@ void site_study_cols_fp(pod_sha256 *h, const analysis_table *t) {
   }
 }
 
+static void key_end(pod_sha256 *h, char key[SITE_ROW_KEY_LEN + 1]) {
+  char hex[65];
+  pod_sha256_hex(h, hex);
+  memcpy(key, hex, SITE_ROW_KEY_LEN);
+  key[SITE_ROW_KEY_LEN] = '\0';
+}
+
+void site_study_row_key(const analysis_table *t,
+                        const analysis_table_row *row,
+                        char key[SITE_ROW_KEY_LEN + 1]) {
+  pod_sha256 h;
+  pod_sha256_init(&h);
+  fp_str(&h, "study row 1");
+  site_study_cols_fp(&h, t);
+  site_study_row_fp(&h, row);
+  key_end(&h, key);
+}
+
+void site_board_row_key(const store_row *row, const char *unit,
+                        unsigned costs, char key[SITE_ROW_KEY_LEN + 1]) {
+  store_value v[64];
+  store_row r = {row->n < 64 ? row->n : 64, row->names, v};
+  pod_sha256 h;
+  pod_sha256_init(&h);
+  fp_str(&h, "board row 2");   /* the columns are the board query's */
+  fp_str(&h, unit);
+  fp_num(&h, (double)costs);
+  for (int i = 0; i < r.n; i++) {
+    v[i] = row->v[i];
+    if (!strcmp(row->names[i], "rank")) v[i].type = STORE_NULL;
+  }
+  render_state_hash_row(&r, &h);
+  for (int i = 64; i < row->n; i++) {   /* never: a board has ~20 */
+    store_row one = {1, row->names + i, row->v + i};
+    render_state_hash_row(&one, &h);
+  }
+  key_end(&h, key);
+}
+
 void site_fp_str(pod_sha256 *h, const char *s) { fp_str(h, s); }
 void site_fp_num(pod_sha256 *h, double v) { fp_num(h, v); }
 

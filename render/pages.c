@@ -609,7 +609,13 @@ typedef struct grouper {
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
   int cols_known;   /* cost_col is set (every row has the same columns) */
   int cost_col[RENDER_N_COSTS];   /* render_costs[i]'s column, or -1 */
+  /* the key of an entry's kept row (leaderboard_row.html, kept()) is
+  ** made of its row, the board's unit and the cost columns it shows */
+  const char *unit;
+  unsigned shown;   /* bit i: render_costs[i] is a column of the table */
 } grouper;
+
+
 
 /* Sets the open group's total and pops it with its entries. */
 static void group_close(grouper *g) {
@@ -621,14 +627,11 @@ static void group_close(grouper *g) {
   g->have = 0;
 }
 
-static int group_entry(const store_row *row, void *ud) {
+/* The cost columns are the whole board's, on every
+** page of it: a walk of all its rows before its entries (no name
+** lookups per row). */
+static int group_costs(const store_row *row, void *ud) {
   grouper *g = ud;
-  lua_State *L = g->s->L;
-  int64_t batch, seq;
-  const char *split;
-  long at = g->at++;
-  /* the cost columns are the whole board's, on every page of it: every
-  ** page of a long board walks all its rows, so no name lookups here */
   if (!g->cols_known) {
     for (int i = 0; i < RENDER_N_COSTS; i++) {
       g->cost_col[i] = -1;
@@ -640,6 +643,30 @@ static int group_entry(const store_row *row, void *ud) {
   for (int i = 0; i < RENDER_N_COSTS; i++)
     if (g->cost_col[i] >= 0 && row->v[g->cost_col[i]].type != STORE_NULL)
       g->costs |= 1u << i;
+  return 0;
+}
+
+/* Pushes an entry: its row, href and key. Whole even when its row is
+** kept: a page reads its entries beyond their rows (leaderboard.html's
+** chart of latency against sequence length). */
+static void push_entry(grouper *g, const store_row *row) {
+  site *s = g->s;
+  lua_State *L = s->L;
+  char key[SITE_ROW_KEY_LEN + 1];
+  site_board_row_key(row, g->unit, g->shown, key);
+  site_push_row(L, row);
+  site_set_href(L, "href", "%s/runs/%lld.html", s->lang,
+                (long long)store_row_int(row, "run_id", 0));
+  lua_pushstring(L, key);
+  lua_setfield(L, -2, "key");
+}
+
+static int group_entry(const store_row *row, void *ud) {
+  grouper *g = ud;
+  lua_State *L = g->s->L;
+  int64_t batch, seq;
+  const char *split;
+  long at = g->at++;
   if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
   batch = store_row_int(row, "batch_size", 0);
   seq = store_row_int(row, "sequence_length", 0);
@@ -668,9 +695,7 @@ static int group_entry(const store_row *row, void *ud) {
     g->split = render_text_hash(split);
   }
   if (++g->total > g->limit && g->limit) return 0;   /* counted only */
-  site_push_row(L, row);
-  site_set_href(L, "href", "%s/runs/%lld.html", g->s->lang,
-                (long long)store_row_int(row, "run_id", 0));
+  push_entry(g, row);
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   return 0;
 }
@@ -704,6 +729,14 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   board_idx = lua_absindex(L, board_idx);
   if ((rc = board_rows(s, scope, metric_id, &rows, err)))
     return rc;
+  store_rows_each(rows, group_costs, &g);
+  /* the cost columns the table shows (below) */
+  for (int i = 0; p && i < RENDER_N_COSTS; i++)
+    if (g.costs >> i & 1 && strcmp(render_costs[i].metric, p->metric))
+      g.shown |= 1u << i;
+  lua_getfield(L, board_idx, "unit");
+  g.unit = lua_tostring(L, -1);   /* the board table holds it */
+  lua_pop(L, 1);
   lua_newtable(L);
   rc = store_rows_each(rows, group_entry, &g);
   group_close(&g);
@@ -716,8 +749,7 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   lua_setfield(L, board_idx, "primary");
   lua_newtable(L);
   for (int i = 0; i < RENDER_N_COSTS; i++) {
-    if (!(g.costs >> i & 1) || !strcmp(render_costs[i].metric, p->metric))
-      continue;
+    if (!(g.shown >> i & 1)) continue;
     lua_createtable(L, 0, 2);
     lua_pushstring(L, render_costs[i].metric);
     lua_setfield(L, -2, "metric");

@@ -83,6 +83,10 @@ int render_sandbox_eval(render_sandbox *sb, const char *name,
 void render_sandbox_language(render_sandbox *sb, struct render_i18n *i18n);
 /* 1 when t() fell back to English since the last reset. */
 int render_sandbox_fallback(render_sandbox *sb, int reset);
+/* The rows kept between renders kept() takes and adds to (row_keep.h;
+** borrowed; NULL: kept() is include()). */
+struct row_keep;
+void render_sandbox_keep_rows(render_sandbox *sb, struct row_keep *rows);
 
 /* Compiles template text into Lua source whose line numbers match the
 ** template's (template.c). */

@@ -41,6 +41,8 @@ int render_l_w(lua_State *L);
 /* The text of the output buffer at idx (what a compiled template
 ** returns), or NULL when idx is none. */
 const char *render_out_text(lua_State *L, int idx, size_t *n);
+/* Adds n bytes of s to that buffer as they are. */
+void render_out_append(lua_State *L, int idx, const char *s, size_t n);
 /* Cuts that buffer's text back to its first len bytes. */
 void render_out_truncate(lua_State *L, int idx, size_t len);
 /* Empties that buffer, its text taken: its memory serves the next. */
@@ -52,6 +54,12 @@ void render_out_release(lua_State *L, int idx);
 char *render_out_take(lua_State *L, int idx, size_t *len, size_t *cap);
 /* raw(s): s marked as HTML, not to be escaped again (escape.c). */
 int render_l_raw(lua_State *L);
+/* The key kept() keeps the output of template name under (row_keep.h),
+** for a page in lang whose root is root ("../../"), given key k: into
+** key (appended). A page builder asks row_keep_get with it whether a
+** row will be taken as kept, and then needs not give its data. */
+void render_kept_key(pod_buf *key, const char *name, const char *lang,
+                     const char *root, const char *k);
 
 /* Adds overfit{} (overfit_lua.c). */
 void render_overfit_register(lua_State *L);

@@ -25,6 +25,7 @@
 #include "render/render_int.h"
 #include "core/fs.h"
 #include "render/i18n.h"
+#include "render/row_keep.h"
 
 #include <math.h>
 
@@ -79,6 +80,7 @@ struct render_sandbox {
   void *free_blocks[POOL_CLASSES];   /* small blocks Lua freed, by class */
   char *slab;          /* the newest slab; its first word links the older */
   size_t slab_used;
+  row_keep *rows;      /* borrowed: rows kept between renders (kept()) */
 };
 
 static const char CACHE_KEY = 'c';    /* registry key of compiled templates */
@@ -578,6 +580,120 @@ static int l_include(lua_State *L) {
   return render_l_raw(L);
 }
 
+/* kept(name, data, key): include(name, data), its output kept between
+** renders (row_keep.h) under key, which must be a digest of everything
+** that output shows but the page language and folder depth (podium
+** gives one with each row of a long table: its key). Like a keyed
+** include, an output that fell back to English or drew a chart is not
+** kept. No key, or no rows kept in this render: include(name, data). */
+static int l_kept(lua_State *L) {
+  render_sandbox *sb = sandbox_of(L);
+  const char *name = luaL_checkstring(L, 1), *text;
+  int fallback;
+  lua_Integer charts;
+  size_t n;
+  pod_buf key = POD_BUF_INIT;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (lua_isnoneornil(L, 3) || !sb->rows) {
+    lua_settop(L, 2);
+    return l_include(L);
+  }
+  lua_settop(L, 3);
+  luaL_checkstring(L, 3);
+  lua_getglobal(L, "_root");   /* 4 */
+  render_kept_key(&key, name, sb->i18n ? render_i18n_lang(sb->i18n) : "",
+                  lua_isstring(L, 4) ? lua_tostring(L, 4) : "",
+                  lua_tostring(L, 3));
+  if ((text = row_keep_get(sb->rows, key.data, key.len, &n))) {
+    pod_buf_free(&key);
+    render_push_raw(L, text, n);
+    return 1;
+  }
+  fallback = sb->fallback_used;
+  sb->fallback_used = 0;
+  charts = chart_ids(L);
+  lua_settop(L, 2);   /* the data on top */
+  if (run_template(L, sb, name, 1, 0) != LUA_OK) {
+    pod_buf_free(&key);
+    return lua_error(L);
+  }
+  if (!sb->fallback_used && chart_ids(L) == charts &&
+      lua_type(L, -1) == LUA_TSTRING) {
+    text = lua_tolstring(L, -1, &n);
+    row_keep_put(sb->rows, key.data, key.len, text, n);
+  }
+  sb->fallback_used |= fallback;
+  pod_buf_free(&key);
+  lua_replace(L, 1);   /* the output takes the name's place */
+  lua_settop(L, 1);
+  return render_l_raw(L);
+}
+
+void render_kept_key(pod_buf *key, const char *name, const char *lang,
+                     const char *root, const char *k) {
+  pod_buf_adds(key, name);
+  pod_buf_addc(key, '\n');
+  pod_buf_adds(key, lang);
+  pod_buf_addc(key, '\n');
+  pod_buf_adds(key, root);
+  pod_buf_addc(key, '\n');
+  pod_buf_adds(key, k);
+}
+
+void render_sandbox_keep_rows(render_sandbox *sb, row_keep *rows) {
+  sb->rows = rows;
+}
+
+/* {{ kept(name, data, key) }} as _inc takes it (buffer at 1, its text
+** at bytes): the row kept, or the partial's output, into the page's
+** buffer as they are, no string of their own (a 10,000-row board). */
+static int kept_in_place(lua_State *L, render_sandbox *sb, size_t at) {
+  pod_buf key = POD_BUF_INIT;
+  const char *text;
+  size_t n, end;
+  int fallback;
+  lua_Integer charts;
+  lua_getglobal(L, "_root");   /* 6 */
+  render_kept_key(&key, lua_tostring(L, 3),
+                  sb->i18n ? render_i18n_lang(sb->i18n) : "",
+                  lua_isstring(L, 6) ? lua_tostring(L, 6) : "",
+                  lua_tostring(L, 5));
+  lua_settop(L, 5);
+  if ((text = row_keep_get(sb->rows, key.data, key.len, &n))) {
+    pod_buf_free(&key);
+    render_out_append(L, 1, text, n);
+    return 0;
+  }
+  fallback = sb->fallback_used;
+  sb->fallback_used = 0;
+  charts = chart_ids(L);
+  lua_pushvalue(L, 4);
+  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK) {
+    pod_buf_free(&key);
+    return lua_error(L);
+  }
+  if (!lua_rawequal(L, -1, 1)) {   /* it returned something else: as _inc */
+    pod_buf_free(&key);
+    render_out_truncate(L, 1, at);
+    lua_pushcfunction(L, render_l_w);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_pushcfunction(L, render_l_raw);
+    lua_rotate(L, -5, -1);   /* _w, buffer, nil, raw, value */
+    lua_call(L, 1, 1);
+    lua_call(L, 3, 0);
+    sb->fallback_used |= fallback;
+    return 0;
+  }
+  if (!sb->fallback_used && chart_ids(L) == charts) {
+    text = render_out_text(L, 1, &end);
+    row_keep_put(sb->rows, key.data, key.len, text + at, end - at);
+  }
+  sb->fallback_used |= fallback;
+  pod_buf_free(&key);
+  return 0;
+}
+
 /* _inc(buffer, include, name, data [, key]): {{ include(...) }} as
 ** template.c compiles it. The partial writes into the page's buffer
 ** itself: no buffer, string and raw() of its own (~7,000 instructions an
@@ -587,6 +703,10 @@ static int l_inc(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
   int n = lua_gettop(L);
   size_t at;
+  if (n == 5 && lua_tocfunction(L, 2) == l_kept && sb->rows &&
+      lua_type(L, 5) == LUA_TSTRING && render_out_text(L, 1, &at) &&
+      lua_type(L, 3) == LUA_TSTRING && lua_type(L, 4) == LUA_TTABLE)
+    return kept_in_place(L, sb, at);
   if (n != 4 || lua_tocfunction(L, 2) != l_include ||
       !render_out_text(L, 1, &at) || lua_type(L, 3) != LUA_TSTRING ||
       lua_type(L, 4) != LUA_TTABLE) {   /* as before, its errors too */
@@ -783,6 +903,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_register(L, "digits", render_l_digits);
   lua_register(L, "method_text", render_l_method_text);
   lua_register(L, "include", l_include);
+  lua_register(L, "kept", l_kept);
   render_svg_register(L);   /* chart_lines, chart_bars, chart_scatter */
   render_overfit_register(L);
   lua_newtable(L);

@@ -48,6 +48,7 @@
 #include "render/i18n.h"
 #include "render/board_keep.h"
 #include "render/run_keep.h"
+#include "render/row_keep.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -249,6 +250,9 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
   if (render_incr_reusing(incr)) store_read_keep_runs(db);
   store_read_forget(db);   /* those rows */
   s.keep = board_keep_open(incr, render_out_target(s.out), s.out);
+  s.rows = row_keep_open(render_out_target(s.out), base,
+                         render_incr_reusing(incr));
+  render_sandbox_keep_rows(s.sb, s.rows);
   s.lang = render_i18n_lang(s.i18n[0]);
   s.project = opts->project;
   /* the workers start at once: downloads and run pages need no study;
@@ -329,6 +333,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   }
   rc = render_out_commit(s.out, stats, err);
+  row_keep_end(s.rows, rc == POD_OK);
 done:
   prefetch_end(&pre, db, 1);   /* before its connection is closed */
   for (int i = 0; i < n_marked; i++) store_close(marked[i]);   /* not taken */
@@ -349,6 +354,7 @@ done:
   pod_buf_free(&s.manifest_all);
   board_keep_free(s.keep);
   run_keep_free(s.values);
+  row_keep_free(s.rows);
   render_incr_free(incr);
   return rc;
 }

@@ -125,6 +125,8 @@ typedef struct site {
   int worker;        /* a worker thread: notes no board */
   int runs_until_study;   /* claims no more run pages once it is found */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
+  struct row_keep *rows;    /* main's: long tables' rows kept (kept()), any
+                            ** thread's sandbox takes and adds */
   pod_buf manifest;  /* "<fingerprint> <path>\n" of this thread's pages */
   pod_buf manifest_all;  /* "<fingerprint> <rest>\n": its pages <lang>/<rest>
                          ** in every language (run and model pages) */
@@ -194,7 +196,8 @@ void site_board_path(pod_buf *out, const char *scope, const char *metric);
 int site_append_row(const store_row *row, void *ud);
 /* Pushes the row as a table (ud: a row_sink; for a query of one row). */
 int site_take_first(const store_row *row, void *ud);
-/* Pushes a board's groups of ranked entries (pages.c, push_groups). */
+/* Pushes a board's groups of ranked entries (pages.c, push_groups),
+** each with the key of its row (kept() in leaderboard_table.html). */
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,
                      char err[POD_ERRLEN]);
@@ -224,6 +227,16 @@ void site_fp_str(pod_sha256 *h, const char *s);   /* NULL is fine */
 void site_fp_num(pod_sha256 *h, double v);
 void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row);
 void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
+/* The key a row of a long table is kept under between renders (kept(),
+** row_keep.h): a digest of what it shows. A study table's row with its
+** table's columns; a leaderboard's ranked row but its rank (a new entry
+** ranked before it moves it, the same row). */
+#define SITE_ROW_KEY_LEN 32
+void site_study_row_key(const analysis_table *t,
+                        const analysis_table_row *row,
+                        char key[SITE_ROW_KEY_LEN + 1]);
+void site_board_row_key(const store_row *row, const char *unit,
+                        unsigned costs, char key[SITE_ROW_KEY_LEN + 1]);
 
 /* ---- the page families ------------------------------------------------ */
 

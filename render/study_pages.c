@@ -10,6 +10,7 @@
 **   <lang>/models/<model>.html         model.html
 */
 #include "render/site_int.h"
+#include "render/row_keep.h"
 #include "render/run_keep.h"
 #include "render/i18n.h"
 
@@ -479,16 +480,32 @@ static void push_row_of(site *s, const analysis_table *t,
   pod_buf_free(&h);
 }
 
-/* {columns, rows}: rows [from, to) of the table, for a study page. */
+#define STUDY_ROW_TEMPLATE "study_row.html"   /* study.html's, kept() */
+
+/* {columns, rows}: rows [from, to) of the table, for a study page (its
+** root "../../"); each row with its key, and nothing else when kept
+** (study.html reads nothing else of it then). */
 static void push_table(site *s, const analysis_table *t, size_t from,
                        size_t to) {
+  pod_buf k = POD_BUF_INIT;
   push_columns(s->L, t);
   lua_createtable(s->L, (int)(to - from), 0);
   for (size_t r = from; r < to; r++) {
-    push_row_of(s, t, &t->rows[r]);
+    char key[SITE_ROW_KEY_LEN + 1];
+    size_t n;
+    site_study_row_key(t, &t->rows[r], key);
+    pod_buf_clear(&k);
+    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", key);
+    if (s->rows && row_keep_get(s->rows, k.data, k.len, &n))
+      lua_createtable(s->L, 0, 1);
+    else
+      push_row_of(s, t, &t->rows[r]);
+    lua_pushstring(s->L, key);
+    lua_setfield(s->L, -2, "key");
     lua_rawseti(s->L, -2, (lua_Integer)(r - from) + 1);
   }
   lua_setfield(s->L, -2, "rows");
+  pod_buf_free(&k);
 }
 
 /* The study table of scope (s->tables), or NULL. */

@@ -334,21 +334,23 @@ static int compile_statement(compiler *c, const char *s, const char *e,
 #undef IS
 }
 
-/* When s..e is one call include(...) on one line and nothing else (the
-** ( after include closes at the end; strings skipped; anything unusual,
-** a long string or a comment, says no): its arguments and the closing
-** ), to *end; else NULL. */
+/* When s..e is one call include(...) or kept(...) on one line and
+** nothing else (the ( after the name closes at the end; strings skipped;
+** anything unusual, a long string or a comment, says no): its arguments
+** and the closing ), to *end, the function's name in *fn; else NULL. */
 static const char *include_args(const char *s, const char *e,
-                                const char **end) {
+                                const char **end, const char **fn) {
   int depth = 0;
   if (memchr(s, '\n', (size_t)(e - s))) return NULL;   /* lines stay put */
   s = skip_space(s, e);
   while (e > s && isspace((unsigned char)e[-1])) e--;
-  if ((size_t)(e - s) < 9 || strncmp(s, "include(", 8) || e[-1] != ')' ||
-      *skip_space(s + 8, e) == ')')
+  size_t len = (size_t)(e - s) >= 9 && !strncmp(s, "include(", 8) ? 7
+               : (size_t)(e - s) >= 6 && !strncmp(s, "kept(", 5) ? 4 : 0;
+  if (!len || e[-1] != ')' || *skip_space(s + len + 1, e) == ')')
     return NULL;   /* include() has no arguments to pass on */
   *end = e;
-  for (const char *p = s + 7; p < e; p++) {
+  *fn = len == 7 ? "include" : "kept";
+  for (const char *p = s + len; p < e; p++) {
     char c = *p;
     if (c == '"' || c == '\'') {   /* a short string */
       for (p++; p < e && *p != c; p++)
@@ -361,7 +363,7 @@ static const char *include_args(const char *s, const char *e,
     } else if (c == '(') {
       depth++;
     } else if (c == ')' && --depth == 0) {
-      return p == e - 1 ? s + 8 : NULL;
+      return p == e - 1 ? s + len + 1 : NULL;
     }
   }
   return NULL;
@@ -408,12 +410,13 @@ int render_template_compile(const char *name, const char *text, size_t n,
     /* a link goes through _url into a text place */
     int url = kind == '{' && in_url_attr(last_text, last_len) &&
               last_text + last_len == te;
-    const char *args, *args_end;
-    if (kind == '{' && !url && (args = include_args(body, body_end, &args_end))) {
-      /* {{ include(...) }}: the partial writes into this buffer itself
-      ** (sandbox.c, _inc), not into a string of its own */
+    const char *args, *args_end, *fn;
+    if (kind == '{' && !url &&
+        (args = include_args(body, body_end, &args_end, &fn))) {
+      /* {{ include(...) }}, {{ kept(...) }}: the partial writes into this
+      ** buffer itself (sandbox.c, _inc), not into a string of its own */
       em_flush(&m);
-      pod_buf_adds(lua, "_inc(_b,include,");
+      pod_buf_printf(lua, "_inc(_b,%s,", fn);
       pod_buf_add(lua, args, (size_t)(args_end - args));   /* and the ) */
       pod_buf_adds(lua, ";");
     } else if (kind == '{') {

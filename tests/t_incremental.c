@@ -7,6 +7,7 @@
 ** is followed by an incremental render into one folder and a full
 ** render into a fresh one, and the two are compared with diff -r.
 */
+#define _GNU_SOURCE   /* memmem */
 #include "tests/test.h"
 #include "core/fs.h"
 
@@ -692,7 +693,69 @@ static void test_render_incremental_run_counts_as_sql(void) {
   counts_as_sql("inc", __LINE__);
 }
 
+/* Writes runs from..to of a board (one model each, ranked by time) to
+** dir and ingests it. */
+static void board_runs(const char *dir, int from, int to, double first) {
+  pod_buf csv = POD_BUF_INIT;
+  char path[128];
+  pod_buf_adds(&csv, "model,batch_size,sequence_length,result\n");
+  for (int k = from; k <= to; k++)
+    pod_buf_printf(&csv, "model-%05d,8,8,%.4f\n", k,
+                   k == from ? first : 0.001 * (k % 97 + 1));
+  snprintf(path, sizeof path, "%s/inference_time_%d.csv", dir, 1700000000 + to);
+  test_make_folder_of(test_path(path));
+  test_write(test_path(path), csv.data, csv.len);
+  snprintf(path, sizeof path, "--task text-classification %s", dir);
+  ingest(path);
+  pod_buf_free(&csv);
+}
+
+static long long file_size(const char *rel) {
+  struct stat st;
+  return stat(test_path(rel), &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* The rows of long tables are kept beside the site (.inc.podium-rows,
+** row_keep.c): a new run ranked first moves every row of its board's
+** and study table's pages, and the render after it takes them from
+** there (the file grows by the new rows only), a row whose record was
+** edited is made again, and the site is the full render's. */
+static void test_render_incremental_takes_kept_rows(void) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT, rows = POD_BUF_INIT;
+  char err[POD_ERRLEN], cmd[9000], *hit;
+  long long before;
+  CHECK_INT(test_podium(&o, &e, "--db t.db init"), 0);
+  board_runs("b1", 1, 1200, 0.05);
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --out inc"), 0);
+  CHECK(file_size(".inc.podium-rows") > 1000000);   /* 1,200 rows, twice */
+  CHECK(file_size(".inc.podium-rows.idx") > 0);
+  /* one record edited, its length kept: its check no longer holds */
+  CHECK_RC(pod_file_read(test_path(".inc.podium-rows"), &rows, err), POD_OK, err);
+  hit = memmem(rows.data, rows.len, ">model-00007<", 13);
+  CHECK(hit != NULL);
+  if (hit) hit[7] = 'X';
+  test_write(test_path(".inc.podium-rows"), rows.data, rows.len);
+  before = file_size(".inc.podium-rows");
+  board_runs("b2", 5000, 5000, 0.00001);   /* ranked first: all rows move */
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --out inc"), 0);
+  /* the new model's rows and the edited one's: a few KB, not 2 MB */
+  CHECK(file_size(".inc.podium-rows") > before);
+  CHECK(file_size(".inc.podium-rows") - before < 20000);
+  CHECK_INT(count_in("en/leaderboards/text-classification--inference_time.p2.html",
+                     "model-0000X"), 0);
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --out full"), 0);
+  snprintf(cmd, sizeof cmd, "diff -r -x .podium-site '%s' '%s' >/dev/null 2>&1",
+           test_path("inc"), test_path("full"));
+  if (system(cmd) != 0)
+    test_fail(__FILE__, __LINE__, "the site with kept rows differs from a "
+              "full render");
+  pod_buf_free(&rows);
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
 const test_case tests_incremental[] = {
+  {"render_incremental_takes_kept_rows", test_render_incremental_takes_kept_rows},
   {"render_incremental_run_counts_as_sql",
    test_render_incremental_run_counts_as_sql},
   {"render_incremental_boards_of_one_name_and_estimates",
