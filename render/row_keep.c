@@ -46,6 +46,7 @@ struct row_keep {
   char path[PATH_MAX], fresh_path[PATH_MAX], idx_path[PATH_MAX],
       idx_fresh[PATH_MAX];
   char base[65];
+  uint64_t seed;         /* of records' checks: the base key's hash */
   pod_map old, old_idx;  /* the files of the last render, when reused */
   const entry *index;    /* old_idx's entries (may be unaligned: copied) */
   size_t n_index;
@@ -91,9 +92,12 @@ static uint64_t hash64(const void *data, size_t n, uint64_t h) {
   return h * 0x94d049bb133111ebu ^ (h >> 31);
 }
 
-static uint64_t check_of(const unsigned char *rec, size_t key_len,
-                         size_t text_len) {
-  return hash64(rec, 8 + key_len + text_len, 0x706f6469756d);
+/* A record's check, seeded with the base key: a record another podium
+** or template set wrote (two renders at once in one file) never checks
+** out under this one's. */
+static uint64_t check_of(const row_keep *k, const unsigned char *rec,
+                         size_t key_len, size_t text_len) {
+  return hash64(rec, 8 + key_len + text_len, k->seed);
 }
 
 static uint64_t key_hash(const char *key, size_t key_len) {
@@ -103,16 +107,17 @@ static uint64_t key_hash(const char *key, size_t key_len) {
 /* The text of the record at at when it holds key and checks out. */
 static const char *record_text(const row_keep *k, uint64_t at,
                                const char *key, size_t key_len, size_t *n) {
-  const unsigned char *r = k->old.data + at;
+  const unsigned char *r;
   size_t room, tl;
   if (at < HEAD_LEN || at >= k->old.len) return NULL;
+  r = k->old.data + at;
   room = k->old.len - at;
   if (room < 16 + key_len || get_u32(r) != key_len ||
       memcmp(r + 8, key, key_len))
     return NULL;
   tl = get_u32(r + 4);
   if (tl > room - 16 - key_len ||
-      get_u64(r + 8 + key_len + tl) != check_of(r, key_len, tl))
+      get_u64(r + 8 + key_len + tl) != check_of(k, r, key_len, tl))
     return NULL;
   *n = tl;
   return (const char *)r + 8 + key_len;
@@ -127,7 +132,7 @@ static uint64_t index_hash(const row_keep *k, size_t i) {
 static int use_old(row_keep *k) {
   char err[POD_ERRLEN], head[HEAD_LEN + 1];
   const unsigned char *d, *nl;
-  unsigned long long covered;
+  uint64_t covered = 0;
   size_t head_len;
   snprintf(head, sizeof head, HEAD "%s\n", k->base);
   if (pod_file_map(k->path, &k->old, err) != POD_OK ||
@@ -140,8 +145,13 @@ static int use_old(row_keep *k) {
   if (k->old_idx.len < head_len + 2 || memcmp(d, IDX_HEAD, sizeof IDX_HEAD - 1) ||
       memcmp(d + sizeof IDX_HEAD - 1, k->base, 64) || d[head_len] != ' ' ||
       !(nl = memchr(d + head_len, '\n', k->old_idx.len - head_len)) ||
-      sscanf((const char *)d + head_len, " %llu", &covered) != 1 ||
-      covered != k->old.len ||   /* records no index lists: a new file */
+      nl == d + head_len + 1)
+    return 0;
+  for (const unsigned char *p = d + head_len + 1; p < nl; p++) {
+    if (*p < '0' || *p > '9' || covered > (UINT64_MAX - 9) / 10) return 0;
+    covered = covered * 10 + (uint64_t)(*p - '0');
+  }
+  if (covered != k->old.len ||   /* records no index lists: a new file */
       (k->old_idx.len - (size_t)(nl + 1 - d)) % sizeof(entry))
     return 0;
   k->index = (const entry *)(nl + 1);
@@ -158,6 +168,7 @@ row_keep *row_keep_open(const char *target, const char *base, int reuse) {
   if (strlen(base) != 64 || !(k = calloc(1, sizeof *k))) return NULL;
   k->fd = -1;
   memcpy(k->base, base, 65);
+  k->seed = hash64(base, 64, 0x706f6469756d);
   n = slash ? snprintf(k->path, sizeof k->path, "%.*s/.%s.podium-rows",
                        (int)(slash - target), target, slash + 1)
             : snprintf(k->path, sizeof k->path, ".%s.podium-rows", target);
@@ -237,13 +248,13 @@ void row_keep_put(row_keep *k, const char *key, size_t key_len,
   if (k->fd >= 0 && k->size + 16 + key_len + n <= ROWS_MAX) {
     /* a new file's records are indexed at its end, read back: their
     ** entries held meanwhile were a MB of a full render's peak */
-    if (k->fresh) {
-    } else if (k->n_added == k->cap_added) {
-      k->cap_added = k->cap_added ? 2 * k->cap_added : 1024;
-      k->added = pod_xrealloc(k->added, k->cap_added * sizeof *k->added);
-    }
-    if (!k->fresh)
+    if (!k->fresh) {
+      if (k->n_added == k->cap_added) {
+        k->cap_added = k->cap_added ? 2 * k->cap_added : 1024;
+        k->added = pod_xrealloc(k->added, k->cap_added * sizeof *k->added);
+      }
       k->added[k->n_added++] = (entry){key_hash(key, key_len), k->size};
+    }
     lens[0] = (unsigned char)key_len;
     lens[1] = (unsigned char)(key_len >> 8);
     lens[2] = lens[3] = 0;
@@ -252,7 +263,7 @@ void row_keep_put(row_keep *k, const char *key, size_t key_len,
     pod_buf_add(&k->part, lens, 8);
     pod_buf_add(&k->part, key, key_len);
     pod_buf_add(&k->part, text, n);
-    put_u64(check, check_of((const unsigned char *)k->part.data + at,
+    put_u64(check, check_of(k, (const unsigned char *)k->part.data + at,
                             key_len, n));
     pod_buf_add(&k->part, check, 8);
     k->size += 16 + key_len + n;

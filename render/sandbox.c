@@ -580,6 +580,22 @@ static int l_include(lua_State *L) {
   return render_l_raw(L);
 }
 
+/* Pushes the full key kept() keeps the output of the template named at
+** name_idx under, for the key at key_idx (render_kept_key). A Lua
+** string: nothing to free when a template error unwinds. */
+static void push_kept_key(lua_State *L, render_sandbox *sb, int name_idx,
+                          int key_idx) {
+  pod_buf key = POD_BUF_INIT;
+  lua_getglobal(L, "_root");
+  render_kept_key(&key, lua_tostring(L, name_idx),
+                  sb->i18n ? render_i18n_lang(sb->i18n) : "",
+                  lua_isstring(L, -1) ? lua_tostring(L, -1) : "",
+                  lua_tostring(L, key_idx));
+  lua_pop(L, 1);
+  lua_pushlstring(L, key.data, key.len);
+  pod_buf_free(&key);
+}
+
 /* kept(name, data, key): include(name, data), its output kept between
 ** renders (row_keep.h) under key, which must be a digest of everything
 ** that output shows but the page language and folder depth (podium
@@ -588,11 +604,10 @@ static int l_include(lua_State *L) {
 ** kept. No key, or no rows kept in this render: include(name, data). */
 static int l_kept(lua_State *L) {
   render_sandbox *sb = sandbox_of(L);
-  const char *name = luaL_checkstring(L, 1), *text;
+  const char *name = luaL_checkstring(L, 1), *text, *key;
   int fallback;
   lua_Integer charts;
-  size_t n;
-  pod_buf key = POD_BUF_INIT;
+  size_t n, key_len;
   luaL_checktype(L, 2, LUA_TTABLE);
   if (lua_isnoneornil(L, 3) || !sb->rows) {
     lua_settop(L, 2);
@@ -600,30 +615,23 @@ static int l_kept(lua_State *L) {
   }
   lua_settop(L, 3);
   luaL_checkstring(L, 3);
-  lua_getglobal(L, "_root");   /* 4 */
-  render_kept_key(&key, name, sb->i18n ? render_i18n_lang(sb->i18n) : "",
-                  lua_isstring(L, 4) ? lua_tostring(L, 4) : "",
-                  lua_tostring(L, 3));
-  if ((text = row_keep_get(sb->rows, key.data, key.len, &n))) {
-    pod_buf_free(&key);
+  push_kept_key(L, sb, 1, 3);   /* 4 */
+  key = lua_tolstring(L, 4, &key_len);
+  if ((text = row_keep_get(sb->rows, key, key_len, &n))) {
     render_push_raw(L, text, n);
     return 1;
   }
   fallback = sb->fallback_used;
   sb->fallback_used = 0;
   charts = chart_ids(L);
-  lua_settop(L, 2);   /* the data on top */
-  if (run_template(L, sb, name, 1, 0) != LUA_OK) {
-    pod_buf_free(&key);
-    return lua_error(L);
-  }
+  lua_pushvalue(L, 2);   /* the data on top */
+  if (run_template(L, sb, name, 1, 0) != LUA_OK) return lua_error(L);
   if (!sb->fallback_used && chart_ids(L) == charts &&
       lua_type(L, -1) == LUA_TSTRING) {
     text = lua_tolstring(L, -1, &n);
-    row_keep_put(sb->rows, key.data, key.len, text, n);
+    row_keep_put(sb->rows, key, key_len, text, n);
   }
   sb->fallback_used |= fallback;
-  pod_buf_free(&key);
   lua_replace(L, 1);   /* the output takes the name's place */
   lua_settop(L, 1);
   return render_l_raw(L);
@@ -648,19 +656,13 @@ void render_sandbox_keep_rows(render_sandbox *sb, row_keep *rows) {
 ** at bytes): the row kept, or the partial's output, into the page's
 ** buffer as they are, no string of their own (a 10,000-row board). */
 static int kept_in_place(lua_State *L, render_sandbox *sb, size_t at) {
-  pod_buf key = POD_BUF_INIT;
-  const char *text;
-  size_t n, end;
+  const char *text, *key;
+  size_t n, end, key_len;
   int fallback;
   lua_Integer charts;
-  lua_getglobal(L, "_root");   /* 6 */
-  render_kept_key(&key, lua_tostring(L, 3),
-                  sb->i18n ? render_i18n_lang(sb->i18n) : "",
-                  lua_isstring(L, 6) ? lua_tostring(L, 6) : "",
-                  lua_tostring(L, 5));
-  lua_settop(L, 5);
-  if ((text = row_keep_get(sb->rows, key.data, key.len, &n))) {
-    pod_buf_free(&key);
+  push_kept_key(L, sb, 3, 5);   /* 6 */
+  key = lua_tolstring(L, 6, &key_len);
+  if ((text = row_keep_get(sb->rows, key, key_len, &n))) {
     render_out_append(L, 1, text, n);
     return 0;
   }
@@ -668,12 +670,9 @@ static int kept_in_place(lua_State *L, render_sandbox *sb, size_t at) {
   sb->fallback_used = 0;
   charts = chart_ids(L);
   lua_pushvalue(L, 4);
-  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK) {
-    pod_buf_free(&key);
+  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK)
     return lua_error(L);
-  }
   if (!lua_rawequal(L, -1, 1)) {   /* it returned something else: as _inc */
-    pod_buf_free(&key);
     render_out_truncate(L, 1, at);
     lua_pushcfunction(L, render_l_w);
     lua_pushvalue(L, 1);
@@ -687,10 +686,9 @@ static int kept_in_place(lua_State *L, render_sandbox *sb, size_t at) {
   }
   if (!sb->fallback_used && chart_ids(L) == charts) {
     text = render_out_text(L, 1, &end);
-    row_keep_put(sb->rows, key.data, key.len, text + at, end - at);
+    row_keep_put(sb->rows, key, key_len, text + at, end - at);
   }
   sb->fallback_used |= fallback;
-  pod_buf_free(&key);
   return 0;
 }
 
