@@ -60,15 +60,17 @@ static void key_end(pod_sha256 *h, char key[SITE_ROW_KEY_LEN + 1]) {
   key[SITE_ROW_KEY_LEN] = '\0';
 }
 
-void site_study_row_key(const analysis_table *t,
-                        const analysis_table_row *row,
-                        char key[SITE_ROW_KEY_LEN + 1]) {
-  pod_sha256 h;
-  pod_sha256_init(&h);
-  fp_str(&h, "study row 1");
-  site_study_cols_fp(&h, t);
-  site_study_row_fp(&h, row);
-  key_end(&h, key);
+void site_study_row_keys(const analysis_table *t,
+                         char (*keys)[SITE_ROW_KEY_LEN + 1]) {
+  pod_sha256 cols;
+  pod_sha256_init(&cols);
+  fp_str(&cols, "study row 1");
+  site_study_cols_fp(&cols, t);
+  for (size_t r = 0; r < t->n_rows; r++) {
+    pod_sha256 h = cols;   /* the columns' part, hashed once */
+    site_study_row_fp(&h, &t->rows[r]);
+    key_end(&h, keys[r]);
+  }
 }
 
 void site_board_row_key(const store_row *row, const char *unit,

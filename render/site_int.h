@@ -232,9 +232,8 @@ void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 ** table's columns; a leaderboard's ranked row but its rank (a new entry
 ** ranked before it moves it, the same row). */
 #define SITE_ROW_KEY_LEN 32
-void site_study_row_key(const analysis_table *t,
-                        const analysis_table_row *row,
-                        char key[SITE_ROW_KEY_LEN + 1]);
+void site_study_row_keys(const analysis_table *t,
+                         char (*keys)[SITE_ROW_KEY_LEN + 1]);   /* each row's */
 void site_board_row_key(const store_row *row, const char *unit,
                         unsigned costs, char key[SITE_ROW_KEY_LEN + 1]);
 

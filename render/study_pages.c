@@ -483,24 +483,22 @@ static void push_row_of(site *s, const analysis_table *t,
 #define STUDY_ROW_TEMPLATE "study_row.html"   /* study.html's, kept() */
 
 /* {columns, rows}: rows [from, to) of the table, for a study page (its
-** root "../../"); each row with its key, and nothing else when kept
-** (study.html reads nothing else of it then). */
+** root "../../"); each row with its key (keys[r]), and nothing else when
+** kept (study.html reads nothing else of it then). */
 static void push_table(site *s, const analysis_table *t, size_t from,
-                       size_t to) {
+                       size_t to, char (*keys)[SITE_ROW_KEY_LEN + 1]) {
   pod_buf k = POD_BUF_INIT;
   push_columns(s->L, t);
   lua_createtable(s->L, (int)(to - from), 0);
   for (size_t r = from; r < to; r++) {
-    char key[SITE_ROW_KEY_LEN + 1];
     size_t n;
-    site_study_row_key(t, &t->rows[r], key);
     pod_buf_clear(&k);
-    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", key);
+    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", keys[r]);
     if (s->rows && row_keep_get(s->rows, k.data, k.len, &n))
       lua_createtable(s->L, 0, 1);
     else
       push_row_of(s, t, &t->rows[r]);
-    lua_pushstring(s->L, key);
+    lua_pushstring(s->L, keys[r]);
     lua_setfield(s->L, -2, "key");
     lua_rawseti(s->L, -2, (lua_Integer)(r - from) + 1);
   }
@@ -518,16 +516,17 @@ const analysis_table *study_table_of(const site *s, const char *scope) {
 /* A study table page's fingerprint: what page_study gives it (scope,
 ** target, columns, its place, its rows, the dataset's comparisons). A
 ** new model changes the pages from its rank on. */
-static void study_page_fp(site *s, const analysis_table *t,
-                          const char *scope, double target, size_t from,
+static void study_page_fp(site *s, const char *scope, double target,
+                          char (*keys)[SITE_ROW_KEY_LEN + 1], size_t from,
                           size_t to, long pg, long pages,
                           char fp[RENDER_FP_LEN + 1]) {
   pod_sha256 h;
-  site_list_fp_begin(&h, "study page", pg, pages);
+  site_list_fp_begin(&h, "study page 2", pg, pages);
   site_fp_str(&h, scope);
   site_fp_num(&h, target);
-  site_study_cols_fp(&h, t);
-  for (size_t r = from; r < to; r++) site_study_row_fp(&h, &t->rows[r]);
+  /* the rows' keys: each a digest of its row and the table's columns */
+  for (size_t r = from; r < to; r++)
+    pod_sha256_update(&h, keys[r], SITE_ROW_KEY_LEN);
   for (size_t i = 0; i < s->n_cmp_pages; i++) {
     const cmp_page *p = &s->cmp_pages[i];
     for (size_t j = 0; j < p->n; j++) {
@@ -551,10 +550,14 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   const analysis_table *t = study_table_of(s, scope);
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
+  char (*keys)[SITE_ROW_KEY_LEN + 1];
   long pages;
   int rc = POD_OK;
   if (!t) return POD_OK;
   pages = t->n_rows ? ((long)t->n_rows + LIST_ROWS - 1) / LIST_ROWS : 1;
+  /* every row's key, once: the pages' fingerprints and kept rows */
+  keys = pod_xmalloc((t->n_rows ? t->n_rows : 1) * sizeof *keys);
+  site_study_row_keys(t, keys);
   pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
   pod_buf_printf(&base, "%s/study/", s->lang);
   render_slug(&base, *scope ? scope : "all");
@@ -565,7 +568,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     site_list_page_path(&rel, base.data, pg);
     if (s->incr) {   /* the live site's page when its rows are the same */
       char fp[RENDER_FP_LEN + 1];
-      study_page_fp(s, t, scope, target, from, to, pg, pages, fp);
+      study_page_fp(s, scope, target, keys, from, to, pg, pages, fp);
       if (site_reusable(s, rel.data, fp)) {
         rc = render_out_reuse(s->out, rel.data, err);
         pod_buf_free(&rel);
@@ -577,7 +580,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     lua_pushstring(s->L, scope);
     lua_setfield(s->L, -2, "scope");
     render_set_num(s->L, "accuracy_target", target);
-    push_table(s, t, from, to);
+    push_table(s, t, from, to, keys);
     lua_setfield(s->L, -2, "table");
     site_push_pager(s->L, base.data, pg, pages);
     /* the comparisons of this dataset: their target verdicts and links */
@@ -612,6 +615,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     rc = site_write_page(s, rel.data, "study.html", err);
     pod_buf_free(&rel);
   }
+  free(keys);
   pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;
