@@ -38,6 +38,45 @@ void render_md_cell(pod_buf *out, const char *s) { pod_md_cell(out, s); }
 
 /* ---- Markdown reports ------------------------------------------------ */
 
+/* The columns a report reads of a board's rows, found once per walk
+** (every row of a walk has its statement's columns): a lookup by name
+** per cell was a fifth of writing a 10,000-row board's files. */
+enum { COL_BATCH, COL_SEQ, COL_SPLIT, COL_RANK, COL_MODEL, COL_VARIANT,
+       COL_ROLE, COL_VALUE, COL_N, COL_RUN, COL_COST0,
+       N_COLS = COL_COST0 + RENDER_N_COSTS };
+static const char *const col_names[COL_COST0] = {
+    "batch_size", "sequence_length", "split", "rank", "model", "variant",
+    "role", "value", "n", "run_id"};
+
+typedef struct row_cols {
+  const char *const *names;   /* the rows' these are of, NULL: none yet */
+  int n;
+  int at[N_COLS];             /* the column's place, or -1 */
+} row_cols;
+
+static const store_value *col(row_cols *c, const store_row *row, int k) {
+  static const store_value none = {STORE_NULL, 0, 0, NULL};
+  if (c->names != row->names || c->n != row->n) {
+    for (int i = 0; i < N_COLS; i++) {
+      const char *name = i < COL_COST0 ? col_names[i]
+                                       : render_costs[i - COL_COST0].metric;
+      c->at[i] = -1;
+      for (int j = 0; j < row->n; j++)
+        if (!strcmp(row->names[j], name)) { c->at[i] = j; break; }
+    }
+    c->names = row->names;
+    c->n = row->n;
+  }
+  return c->at[k] >= 0 ? &row->v[c->at[k]] : &none;
+}
+
+/* store_row_text_or's, by place. */
+static const char *col_text_or(row_cols *c, const store_row *row, int k,
+                               const char *if_none) {
+  const store_value *v = col(c, row, k);
+  return v->type == STORE_TEXT && *v->s ? v->s : if_none;
+}
+
 typedef struct report {
   pod_buf *out;
   const char *unit, *metric;
@@ -46,13 +85,15 @@ typedef struct report {
   int batch_null, seq_null;
   uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* primary board: bit i set when render_costs[i] has a value */
+  row_cols cols;
 } report;
 
 static int report_row(const store_row *row, void *ud) {
   report *r = ud;
-  const store_value *b = store_row_col(row, "batch_size"), *q = store_row_col(row, "sequence_length");
+  const store_value *b = col(&r->cols, row, COL_BATCH),
+                    *q = col(&r->cols, row, COL_SEQ);
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
-  const char *split = store_row_text_or(row, "split", "");
+  const char *split = col_text_or(&r->cols, row, COL_SPLIT, "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
       b->i != r->batch || q->i != r->seq || render_text_hash(split) != r->split) {
     r->have = 1;
@@ -83,18 +124,23 @@ static int report_row(const store_row *row, void *ud) {
       if (r->costs >> i & 1) pod_buf_adds(r->out, "---:|");
     pod_buf_addc(r->out, '\n');
   }
-  pod_buf_printf(r->out, "| %lld | ", (long long)store_row_col(row, "rank")->i);
-  render_md_cell(r->out, store_row_text_or(row, "model", ""));
+  pod_buf_adds(r->out, "| ");
+  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_RANK)->i);
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, store_row_text_or(row, "variant", "-"));
+  render_md_cell(r->out, col_text_or(&r->cols, row, COL_MODEL, ""));
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, store_row_text_or(row, "role", "-"));
+  render_md_cell(r->out, col_text_or(&r->cols, row, COL_VARIANT, "-"));
   pod_buf_adds(r->out, " | ");
-  pod_fmt_plain(r->out, store_row_col(row, "value")->d, r->unit);
-  pod_buf_printf(r->out, " | %lld | %lld |", (long long)store_row_col(row, "n")->i,
-                 (long long)store_row_col(row, "run_id")->i);
+  render_md_cell(r->out, col_text_or(&r->cols, row, COL_ROLE, "-"));
+  pod_buf_adds(r->out, " | ");
+  pod_fmt_plain(r->out, col(&r->cols, row, COL_VALUE)->d, r->unit);
+  pod_buf_adds(r->out, " | ");
+  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_N)->i);
+  pod_buf_adds(r->out, " | ");
+  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_RUN)->i);
+  pod_buf_adds(r->out, " |");
   for (int i = 0; i < RENDER_N_COSTS; i++) {
-    const store_value *v = store_row_col(row, render_costs[i].metric);
+    const store_value *v = col(&r->cols, row, COL_COST0 + i);
     if (!(r->costs >> i & 1)) continue;
     pod_buf_addc(r->out, ' ');
     if (v->type != STORE_NULL) pod_fmt_plain(r->out, v->d, render_costs[i].unit);
@@ -104,11 +150,13 @@ static int report_row(const store_row *row, void *ud) {
   return 0;
 }
 
-/* Which cost columns of a primary ranking have a value in any row. */
+/* Which cost columns of a primary ranking have a value in any row (into
+** the report's costs). */
 static int note_costs(const store_row *row, void *ud) {
-  unsigned *mask = ud;
+  report *r = ud;
   for (int i = 0; i < RENDER_N_COSTS; i++)
-    if (store_row_col(row, render_costs[i].metric)->type != STORE_NULL) *mask |= 1u << i;
+    if (col(&r->cols, row, COL_COST0 + i)->type != STORE_NULL)
+      r->costs |= 1u << i;
   return 0;
 }
 
@@ -186,7 +234,7 @@ static int report_board(store_db *db, const store_row *board,
   int rc;
   report_head(board, &r, out);
   if (primary) {   /* the note needs the columns: a first walk finds them */
-    if ((rc = store_each_primary_entry(db, scope, id, note_costs, &r.costs,
+    if ((rc = store_each_primary_entry(db, scope, id, note_costs, &r,
                                        err)))
       return rc;
     report_primary_note(&r, scope);
@@ -462,7 +510,6 @@ static int board_downloads(const store_row *row, void *ud) {
   int64_t id = store_row_col(row, "metric_id")->i;
   const render_primary *primary = render_primary_of(b->prim, b->n_prim,
                                                     scope, id);
-  unsigned costs = 0;
   const store_rows *rows = NULL;   /* walked twice on a primary board */
   int rc, live = 0;
   render_board_name(&name, scope, store_row_text_or(row, "metric", ""));
@@ -481,8 +528,7 @@ static int board_downloads(const store_row *row, void *ud) {
   rc = POD_OK;
   report_head(row, &k.r, &md);
   if (rc == POD_OK && primary) {
-    store_rows_each(rows, note_costs, &costs);
-    k.r.costs = costs;
+    store_rows_each(rows, note_costs, &k.r);
     report_primary_note(&k.r, scope);
   }
   pod_buf_printf(&rel, "leaderboards/%s", name.data);
