@@ -25,8 +25,11 @@ static void fp_num(pod_sha256 *h, double v) {
   pod_sha256_update(h, &v, sizeof v);
 }
 
-/* A study table's row: what push_row_of (study_pages.c) shows of it. */
-void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row) {
+/* A study table's row: what push_row_of (study_pages.c) shows of it, the
+** cells of t's columns (site_study_cols_fp says which), a cell with no
+** runs by its count alone (push_cell). */
+void site_study_row_fp(pod_sha256 *h, const analysis_table *t,
+                       const analysis_table_row *row) {
   fp_str(h, row->unit->model);
   fp_str(h, row->unit->variant);
   fp_num(h, row->unit->role);
@@ -36,7 +39,8 @@ void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row) {
     double v[] = {e->n, e->mean, e->sd, e->lo, e->hi, (double)e->run_id,
                   e->dataset_free, e->at_epoch, e->of_epochs, e->change,
                   e->change_lo, e->change_hi, e->change_pp};
-    pod_sha256_update(h, v, sizeof v);
+    if (!t->col[c].metric) continue;
+    pod_sha256_update(h, v, e->n ? sizeof v : sizeof v[0]);
   }
 }
 
@@ -68,7 +72,7 @@ void site_study_row_keys(const analysis_table *t,
   site_study_cols_fp(&cols, t);
   for (size_t r = 0; r < t->n_rows; r++) {
     pod_sha256 h = cols;   /* the columns' part, hashed once */
-    site_study_row_fp(&h, &t->rows[r]);
+    site_study_row_fp(&h, t, &t->rows[r]);
     key_end(&h, keys[r]);
   }
 }
@@ -148,7 +152,7 @@ void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
     }
     site_study_cols_fp(&h, t);
     fp_num(&h, row != NULL);
-    if (row) site_study_row_fp(&h, row);
+    if (row) site_study_row_fp(&h, t, row);
   }
   for (size_t i = 0; i < s->n_cmp_pages; i++) {
     const cmp_page *p = &s->cmp_pages[i];

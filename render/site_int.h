@@ -225,7 +225,8 @@ void site_list_fp_begin(pod_sha256 *h, const char *kind, long page,
 void site_list_fp_end(pod_sha256 *h, char fp[RENDER_FP_LEN + 1]);
 void site_fp_str(pod_sha256 *h, const char *s);   /* NULL is fine */
 void site_fp_num(pod_sha256 *h, double v);
-void site_study_row_fp(pod_sha256 *h, const analysis_table_row *row);
+void site_study_row_fp(pod_sha256 *h, const analysis_table *t,
+                       const analysis_table_row *row);
 void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 /* The key a row of a long table is kept under between renders (kept(),
 ** row_keep.h): a digest of what it shows. A study table's row with its
