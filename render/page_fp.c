@@ -77,7 +77,7 @@ void site_study_row_keys(const analysis_table *t,
   }
 }
 
-void site_board_row_key(const store_row *row, const char *unit,
+void site_board_row_key(const store_row *row, int rank_col, const char *unit,
                         unsigned costs, char key[SITE_ROW_KEY_LEN + 1]) {
   store_value v[64];
   store_row r = {row->n < 64 ? row->n : 64, row->names, v};
@@ -86,10 +86,8 @@ void site_board_row_key(const store_row *row, const char *unit,
   fp_str(&h, "board row 2");   /* the columns are the board query's */
   fp_str(&h, unit);
   fp_num(&h, (double)costs);
-  for (int i = 0; i < r.n; i++) {
-    v[i] = row->v[i];
-    if (!strcmp(row->names[i], "rank")) v[i].type = STORE_NULL;
-  }
+  memcpy(v, row->v, (size_t)r.n * sizeof *v);
+  if (rank_col >= 0 && rank_col < r.n) v[rank_col].type = STORE_NULL;
   render_state_hash_row(&r, &h);
   for (int i = 64; i < row->n; i++) {   /* never: a board has ~20 */
     store_row one = {1, row->names + i, row->v + i};

@@ -607,8 +607,10 @@ typedef struct grouper {
   int64_t batch, seq;
   uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* bit i: render_costs[i] has a value in some entry */
-  int cols_known;   /* cost_col is set (every row has the same columns) */
+  int cols_known;   /* the columns' places are set (every row of a walk
+                    ** has the same columns): no lookups by name per row */
   int cost_col[RENDER_N_COSTS];   /* render_costs[i]'s column, or -1 */
+  int batch_col, seq_col, split_col, run_col, rank_col;   /* or -1 */
   /* the key of an entry's kept row (leaderboard_row.html, kept()) is
   ** made of its row, the board's unit and the cost columns it shows */
   const char *unit;
@@ -638,12 +640,28 @@ static int group_costs(const store_row *row, void *ud) {
       for (int c = 0; c < row->n; c++)
         if (!strcmp(row->names[c], render_costs[i].metric)) g->cost_col[i] = c;
     }
+    g->batch_col = g->seq_col = g->split_col = g->run_col = g->rank_col = -1;
+    for (int c = 0; c < row->n; c++) {
+      const char *n = row->names[c];
+      if (!strcmp(n, "batch_size")) g->batch_col = c;
+      else if (!strcmp(n, "sequence_length")) g->seq_col = c;
+      else if (!strcmp(n, "split")) g->split_col = c;
+      else if (!strcmp(n, "run_id")) g->run_col = c;
+      else if (!strcmp(n, "rank")) g->rank_col = c;
+    }
     g->cols_known = 1;
   }
   for (int i = 0; i < RENDER_N_COSTS; i++)
     if (g->cost_col[i] >= 0 && row->v[g->cost_col[i]].type != STORE_NULL)
       g->costs |= 1u << i;
   return 0;
+}
+
+/* store_row_int's value of column c (-1: none), 0 when null. */
+static int64_t int_at(const store_row *row, int c) {
+  const store_value *v = c >= 0 ? &row->v[c] : NULL;
+  return !v ? 0 : v->type == STORE_INT ? v->i
+                : v->type == STORE_REAL ? (int64_t)v->d : 0;
 }
 
 /* Pushes an entry: its row, href and key. Whole even when its row is
@@ -653,10 +671,10 @@ static void push_entry(grouper *g, const store_row *row) {
   site *s = g->s;
   lua_State *L = s->L;
   char key[SITE_ROW_KEY_LEN + 1];
-  site_board_row_key(row, g->unit, g->shown, key);
+  site_board_row_key(row, g->rank_col, g->unit, g->shown, key);
   site_push_row(L, row);
   site_set_href(L, "href", "%s/runs/%lld.html", s->lang,
-                (long long)store_row_int(row, "run_id", 0));
+                (long long)int_at(row, g->run_col));
   lua_pushstring(L, key);
   lua_setfield(L, -2, "key");
 }
@@ -668,10 +686,10 @@ static int group_entry(const store_row *row, void *ud) {
   const char *split;
   long at = g->at++;
   if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
-  batch = store_row_int(row, "batch_size", 0);
-  seq = store_row_int(row, "sequence_length", 0);
-  split = store_row_text(row, "split");
-  if (!split) split = "";
+  batch = int_at(row, g->batch_col);
+  seq = int_at(row, g->seq_col);
+  split = g->split_col >= 0 && row->v[g->split_col].type == STORE_TEXT
+              ? row->v[g->split_col].s : "";
   if (!g->have || batch != g->batch || seq != g->seq ||
       render_text_hash(split) != g->split) {
     group_close(g);

@@ -230,12 +230,13 @@ void site_study_row_fp(pod_sha256 *h, const analysis_table *t,
 void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 /* The key a row of a long table is kept under between renders (kept(),
 ** row_keep.h): a digest of what it shows. A study table's row with its
-** table's columns; a leaderboard's ranked row but its rank (a new entry
-** ranked before it moves it, the same row). */
+** table's columns; a leaderboard's ranked row but its rank (column
+** rank_col, -1: none; a new entry ranked before it moves it, the same
+** row), with the board's unit and cost columns shown. */
 #define SITE_ROW_KEY_LEN 32
 void site_study_row_keys(const analysis_table *t,
                          char (*keys)[SITE_ROW_KEY_LEN + 1]);   /* each row's */
-void site_board_row_key(const store_row *row, const char *unit,
+void site_board_row_key(const store_row *row, int rank_col, const char *unit,
                         unsigned costs, char key[SITE_ROW_KEY_LEN + 1]);
 
 /* ---- the page families ------------------------------------------------ */
