@@ -311,7 +311,7 @@ TSAN_MATCH ?= reader_thread render_with_threads render_thread_failure \
               render_threads_read_one_snapshot concurrent_ read_ahead \
               checkpoints_behind render_stops_an_allocating_loop_in_any_thread \
               kept_tree render_incremental_keeps render_incremental_equals \
-              i18n_catalogs_shared grows_the_kept_download
+              i18n_catalogs_shared grows_the_kept_download takes_kept_rows
 TSAN_OBJ   := $(LIB_SRC:%.c=build/tsan/obj/%.o)
 
 build/tsan/obj/%.o: %.c
