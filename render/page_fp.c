@@ -64,16 +64,16 @@ static void key_end(pod_sha256 *h, char key[SITE_ROW_KEY_LEN + 1]) {
   key[SITE_ROW_KEY_LEN] = '\0';
 }
 
-void site_study_row_keys(const analysis_table *t,
+void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
                          char (*keys)[SITE_ROW_KEY_LEN + 1]) {
   pod_sha256 cols;
   pod_sha256_init(&cols);
   fp_str(&cols, "study row 1");
   site_study_cols_fp(&cols, t);
-  for (size_t r = 0; r < t->n_rows; r++) {
+  for (size_t r = from; r < to; r++) {
     pod_sha256 h = cols;   /* the columns' part, hashed once */
     site_study_row_fp(&h, t, &t->rows[r]);
-    key_end(&h, keys[r]);
+    key_end(&h, keys[r - from]);
   }
 }
 

@@ -34,7 +34,7 @@
 #define HEAD "podium rows 1 "
 #define HEAD_LEN (sizeof HEAD - 1 + 64 + 1)
 #define ROWS_MAX ((size_t)256 << 20)   /* bytes; past 3/4 of it, a new file */
-#define FLUSH_AT (128u << 10)          /* bytes waiting for a write */
+#define FLUSH_AT (64u << 10)           /* bytes waiting for a write */
 #define KEY_MAX 4096
 #define IDX_HEAD "podium rows index 1 "
 

@@ -652,6 +652,26 @@ void render_sandbox_keep_rows(render_sandbox *sb, row_keep *rows) {
   sb->rows = rows;
 }
 
+/* Runs the partial named at 3 with the data at 4 into the page's buffer
+** at 1, whose text was at bytes before; 0 when it returned something
+** else (its own buffer, a text): that, as include() would have given
+** it, in place of what it wrote there. */
+static int partial_in_place(lua_State *L, render_sandbox *sb, size_t at) {
+  lua_pushvalue(L, 4);
+  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK)
+    lua_error(L);
+  if (lua_rawequal(L, -1, 1)) return 1;
+  render_out_truncate(L, 1, at);
+  lua_pushcfunction(L, render_l_w);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  lua_pushcfunction(L, render_l_raw);
+  lua_rotate(L, -5, -1);   /* _w, buffer, nil, raw, value */
+  lua_call(L, 1, 1);
+  lua_call(L, 3, 0);
+  return 0;
+}
+
 /* {{ kept(name, data, key) }} as _inc takes it (buffer at 1, its text
 ** at bytes): the row kept, or the partial's output, into the page's
 ** buffer as they are, no string of their own (a 10,000-row board). */
@@ -669,18 +689,7 @@ static int kept_in_place(lua_State *L, render_sandbox *sb, size_t at) {
   fallback = sb->fallback_used;
   sb->fallback_used = 0;
   charts = chart_ids(L);
-  lua_pushvalue(L, 4);
-  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK)
-    return lua_error(L);
-  if (!lua_rawequal(L, -1, 1)) {   /* it returned something else: as _inc */
-    render_out_truncate(L, 1, at);
-    lua_pushcfunction(L, render_l_w);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    lua_pushcfunction(L, render_l_raw);
-    lua_rotate(L, -5, -1);   /* _w, buffer, nil, raw, value */
-    lua_call(L, 1, 1);
-    lua_call(L, 3, 0);
+  if (!partial_in_place(L, sb, at)) {   /* not its own output: not kept */
     sb->fallback_used |= fallback;
     return 0;
   }
@@ -717,21 +726,7 @@ static int l_inc(lua_State *L) {
     lua_call(L, 3, 0);       /* _w(buffer, nil, its output) */
     return 0;
   }
-  lua_pushvalue(L, 4);
-  if (run_template(L, sb, lua_tostring(L, 3), 1, 1) != LUA_OK)
-    return lua_error(L);
-  if (!lua_rawequal(L, -1, 1)) {
-    /* it returned something else (its own buffer, a text): that, as
-    ** include() would have given it, in place of what it wrote here */
-    render_out_truncate(L, 1, at);
-    lua_pushcfunction(L, render_l_w);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    lua_pushcfunction(L, render_l_raw);
-    lua_rotate(L, -5, -1);   /* _w, buffer, nil, raw, value */
-    lua_call(L, 1, 1);
-    lua_call(L, 3, 0);
-  }
+  partial_in_place(L, sb, at);
   return 0;
 }
 

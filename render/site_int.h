@@ -234,8 +234,8 @@ void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 ** rank_col, -1: none; a new entry ranked before it moves it, the same
 ** row), with the board's unit and cost columns shown. */
 #define SITE_ROW_KEY_LEN 32
-void site_study_row_keys(const analysis_table *t,
-                         char (*keys)[SITE_ROW_KEY_LEN + 1]);   /* each row's */
+void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
+                         char (*keys)[SITE_ROW_KEY_LEN + 1]);   /* rows [from, to) */
 void site_board_row_key(const store_row *row, int rank_col, const char *unit,
                         unsigned costs, char key[SITE_ROW_KEY_LEN + 1]);
 

@@ -483,7 +483,7 @@ static void push_row_of(site *s, const analysis_table *t,
 #define STUDY_ROW_TEMPLATE "study_row.html"   /* study.html's, kept() */
 
 /* {columns, rows}: rows [from, to) of the table, for a study page (its
-** root "../../"); each row with its key (keys[r]), and nothing else when
+** root "../../"); each row with its key (keys[r - from]), and nothing else when
 ** kept (study.html reads nothing else of it then). */
 static void push_table(site *s, const analysis_table *t, size_t from,
                        size_t to, char (*keys)[SITE_ROW_KEY_LEN + 1]) {
@@ -493,12 +493,12 @@ static void push_table(site *s, const analysis_table *t, size_t from,
   for (size_t r = from; r < to; r++) {
     size_t n;
     pod_buf_clear(&k);
-    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", keys[r]);
+    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", keys[r - from]);
     if (s->rows && row_keep_get(s->rows, k.data, k.len, &n))
       lua_createtable(s->L, 0, 1);
     else
       push_row_of(s, t, &t->rows[r]);
-    lua_pushstring(s->L, keys[r]);
+    lua_pushstring(s->L, keys[r - from]);
     lua_setfield(s->L, -2, "key");
     lua_rawseti(s->L, -2, (lua_Integer)(r - from) + 1);
   }
@@ -526,7 +526,7 @@ static void study_page_fp(site *s, const char *scope, double target,
   site_fp_num(&h, target);
   /* the rows' keys: each a digest of its row and the table's columns */
   for (size_t r = from; r < to; r++)
-    pod_sha256_update(&h, keys[r], SITE_ROW_KEY_LEN);
+    pod_sha256_update(&h, keys[r - from], SITE_ROW_KEY_LEN);
   for (size_t i = 0; i < s->n_cmp_pages; i++) {
     const cmp_page *p = &s->cmp_pages[i];
     for (size_t j = 0; j < p->n; j++) {
@@ -555,9 +555,8 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   int rc = POD_OK;
   if (!t) return POD_OK;
   pages = t->n_rows ? ((long)t->n_rows + LIST_ROWS - 1) / LIST_ROWS : 1;
-  /* every row's key, once: the pages' fingerprints and kept rows */
-  keys = pod_xmalloc((t->n_rows ? t->n_rows : 1) * sizeof *keys);
-  site_study_row_keys(t, keys);
+  /* each page's rows' keys, once: its fingerprint and kept rows */
+  keys = pod_xmalloc(LIST_ROWS * sizeof *keys);
   pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
   pod_buf_printf(&base, "%s/study/", s->lang);
   render_slug(&base, *scope ? scope : "all");
@@ -565,6 +564,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     size_t from = (size_t)(pg - 1) * LIST_ROWS, to = from + LIST_ROWS;
     pod_buf rel = POD_BUF_INIT;
     if (to > t->n_rows) to = t->n_rows;
+    site_study_row_keys(t, from, to, keys);
     site_list_page_path(&rel, base.data, pg);
     if (s->incr) {   /* the live site's page when its rows are the same */
       char fp[RENDER_FP_LEN + 1];
