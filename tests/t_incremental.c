@@ -757,8 +757,83 @@ static void test_render_incremental_takes_kept_rows(void) {
   pod_buf_free(&e);
 }
 
+/* Renders inc after new run k and compares it with a full render. */
+static void render_equals_full(int k, int line) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  char dir[32], cmd[9000];
+  snprintf(dir, sizeof dir, "n%d", k);
+  board_runs(dir, 6000 + k, 6000 + k, 0.00001 * k);
+  if (test_podium(&o, &e, "--db t.db render --lang en --out inc") != 0)
+    test_fail(__FILE__, line, "render: %s", pod_buf_str(&e));
+  {
+    char ignored[POD_ERRLEN];
+    pod_rmtree(test_path("full"), ignored);
+  }
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en --out full"), 0);
+  snprintf(cmd, sizeof cmd, "diff -r -x .podium-site '%s' '%s' >/dev/null 2>&1",
+           test_path("inc"), test_path("full"));
+  if (system(cmd) != 0)
+    test_fail(__FILE__, line, "after damage %d the site differs from a full "
+              "render", k);
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
+/* The kept rows are a cache beside the site, where anything may happen
+** to them: cut short, an index of garbage, an index that claims more
+** records than there are, a folder or a link in their place. Each time
+** the render goes on, right (the full render's site), and writes them
+** anew. */
+static void test_render_incremental_survives_broken_kept_rows(void) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT, b = POD_BUF_INIT;
+  char err[POD_ERRLEN];
+  CHECK_INT(test_podium(&o, &e, "--db t.db init"), 0);
+  board_runs("b1", 1, 300, 0.05);
+  CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en --out inc"), 0);
+  render_equals_full(1, __LINE__);   /* rows taken: the file is used */
+  /* 1: the records cut in half */
+  CHECK_RC(pod_file_read(test_path(".inc.podium-rows"), &b, err), POD_OK, err);
+  test_write(test_path(".inc.podium-rows"), b.data, b.len / 2);
+  render_equals_full(2, __LINE__);
+  /* 2: the index's entries garbage, its head kept */
+  CHECK_RC(pod_file_read(test_path(".inc.podium-rows.idx"), &b, err), POD_OK, err);
+  {
+    char *nl = memchr(b.data, '\n', b.len);
+    CHECK(nl != NULL);
+    for (char *p = nl ? nl + 1 : b.data + b.len; p < b.data + b.len; p++)
+      *p = (char)(0x9e ^ (p - b.data) * 31);
+  }
+  test_write(test_path(".inc.podium-rows.idx"), b.data, b.len);
+  render_equals_full(3, __LINE__);
+  /* 3: an index that claims more records than the file has */
+  CHECK_RC(pod_file_read(test_path(".inc.podium-rows.idx"), &b, err), POD_OK, err);
+  {
+    char *nl = memchr(b.data, '\n', b.len), *sp = nl ? nl : b.data;
+    while (sp > b.data && sp[-1] != ' ') sp--;
+    if (nl && sp > b.data) memset(sp, '9', (size_t)(nl - sp));
+  }
+  test_write(test_path(".inc.podium-rows.idx"), b.data, b.len);
+  render_equals_full(4, __LINE__);
+  /* 4: a folder where the records go, 5: a link to elsewhere */
+  CHECK_RC(pod_rmtree(test_path(".inc.podium-rows"), err), POD_OK, err);
+  test_make_folder_of(test_path(".inc.podium-rows/x"));
+  render_equals_full(5, __LINE__);
+  CHECK_RC(pod_rmtree(test_path(".inc.podium-rows"), err), POD_OK, err);
+  test_write(test_path("elsewhere"), "mine\n", 5);
+  CHECK(symlink(test_path("elsewhere"), test_path(".inc.podium-rows")) == 0);
+  render_equals_full(6, __LINE__);
+  CHECK_RC(pod_file_read(test_path("elsewhere"), &b, err), POD_OK, err);
+  CHECK_INT((int)b.len, 5);   /* never written through the link */
+  render_equals_full(7, __LINE__);
+  pod_buf_free(&b);
+  pod_buf_free(&o);
+  pod_buf_free(&e);
+}
+
 const test_case tests_incremental[] = {
   {"render_incremental_takes_kept_rows", test_render_incremental_takes_kept_rows},
+  {"render_incremental_survives_broken_kept_rows",
+   test_render_incremental_survives_broken_kept_rows},
   {"render_incremental_run_counts_as_sql",
    test_render_incremental_run_counts_as_sql},
   {"render_incremental_boards_of_one_name_and_estimates",
