@@ -130,7 +130,7 @@ void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
   pod_sha256 h;
   char hex[65];
   pod_sha256_init(&h);
-  fp_str(&h, "model page 1");
+  fp_str(&h, "model page 2");
   render_model_label(&label, m->model, m->variant);
   fp_str(&h, label.data);
   fp_str(&h, m->model);
@@ -148,7 +148,14 @@ void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]) {
       fp_num(&h, (double)x->runs[r]);
       render_incr_feed(s->incr, x->runs[r], &h);
     }
-    site_study_cols_fp(&h, t);
+    if (s->cols_of != t) {   /* models come by table: hashed once a table */
+      pod_sha256 c;
+      pod_sha256_init(&c);
+      site_study_cols_fp(&c, t);
+      pod_sha256_digest(&c, s->cols_md);
+      s->cols_of = t;
+    }
+    pod_sha256_update(&h, s->cols_md, sizeof s->cols_md);
     fp_num(&h, row != NULL);
     if (row) site_study_row_fp(&h, t, row);
   }

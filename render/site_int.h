@@ -123,6 +123,10 @@ typedef struct site {
   board_keep *keep;  /* main's: boards' rows kept between renders;
                      ** workers read them too (board_keep_take) */
   int worker;        /* a worker thread: notes no board */
+  /* the digest of a study table's columns (site_model_fp, model by
+  ** model: the last table's, hashed once) */
+  const analysis_table *cols_of;
+  unsigned char cols_md[32];
   int runs_until_study;   /* claims no more run pages once it is found */
   struct run_keep *values;  /* main's: runs' rows study tables read, kept */
   struct row_keep *rows;    /* main's: long tables' rows kept (kept()), any
