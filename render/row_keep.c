@@ -48,7 +48,8 @@ struct row_keep {
   char base[65];
   uint64_t seed;         /* of records' checks: the base key's hash */
   pod_map old, old_idx;  /* the files of the last render, when reused */
-  const entry *index;    /* old_idx's entries (may be unaligned: copied) */
+  const unsigned char *index;   /* old_idx's entries, 16 bytes each (at
+                                ** any address: read bytewise) */
   size_t n_index;
   uint64_t size;         /* bytes of records and head in the file now */
   int fresh;             /* writing fresh_path, renamed over path at end */
@@ -124,7 +125,7 @@ static const char *record_text(const row_keep *k, uint64_t at,
 }
 
 static uint64_t index_hash(const row_keep *k, size_t i) {
-  return get_u64((const unsigned char *)(k->index + i));
+  return get_u64(k->index + 16 * i);
 }
 
 /* Maps the last render's files when written with this base key and the
@@ -152,10 +153,10 @@ static int use_old(row_keep *k) {
     covered = covered * 10 + (uint64_t)(*p - '0');
   }
   if (covered != k->old.len ||   /* records no index lists: a new file */
-      (k->old_idx.len - (size_t)(nl + 1 - d)) % sizeof(entry))
+      (k->old_idx.len - (size_t)(nl + 1 - d)) % 16)
     return 0;
-  k->index = (const entry *)(nl + 1);
-  k->n_index = (k->old_idx.len - (size_t)(nl + 1 - d)) / sizeof(entry);
+  k->index = nl + 1;
+  k->n_index = (k->old_idx.len - (size_t)(nl + 1 - d)) / 16;
   k->size = k->old.len;
   k->fd = open(k->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
   return k->fd >= 0;
@@ -216,7 +217,7 @@ const char *row_keep_get(const row_keep *k, const char *key, size_t key_len,
   }
   for (; lo < k->n_index && index_hash(k, lo) == h; lo++) {
     const char *text = record_text(
-        k, get_u64((const unsigned char *)(k->index + lo) + 8), key, key_len,
+        k, get_u64(k->index + 16 * lo + 8), key, key_len,
         n);
     if (text) return text;
   }
@@ -292,7 +293,7 @@ static int write_index(row_keep *k) {
   while (ok && (i < k->n_index || j < k->n_added || out.len)) {
     if (i < k->n_index &&
         (j == k->n_added || index_hash(k, i) <= k->added[j].hash)) {
-      pod_buf_add(&out, k->index + i++, sizeof(entry));
+      pod_buf_add(&out, k->index + 16 * i++, 16);
     } else if (j < k->n_added) {
       unsigned char e[16];
       put_u64(e, k->added[j].hash);
