@@ -25,9 +25,8 @@ typedef struct val {
   int count, of_epochs;
 } val;
 
-/* The columns take reads, by place (col_at): each row's column where
-** the last row had it, checked by name (one strcmp, not a scan of ~15
-** names a column, ~14 columns a row: 15% of finding a 10,000-run
+/* The columns take reads, by place (store_row_col_at: ~14 columns a
+** row, a scan of ~15 names each was 15% of finding a 10,000-run
 ** study). */
 enum { TC_METRIC, TC_UNIT, TC_SPLIT, TC_AT_EPOCH, TC_OF_EPOCHS, TC_DIRECTION,
        TC_BATCH, TC_SEQ, TC_VALUE, TC_EPOCH, TC_STEP, TC_N };
@@ -46,8 +45,7 @@ typedef struct gather {
   char **names;       /* each metric, unit and split once (a copy a
                       ** value was three allocations a value) */
   size_t n_names;
-  int col[TC_N];      /* take's columns' places (col_at: checked, so
-                      ** any start will do) */
+  int col[TC_N];      /* take's columns' places (store_row_col_at) */
 } gather;
 
 /* name as a text of g's (the rows lend theirs). */
@@ -69,16 +67,7 @@ static int same_text(const char *a, const char *b) {
 }
 
 static const store_value *col_at(int *at, const store_row *row, int k) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  int i = at[k];
-  if (i >= 0 && i < row->n && !strcmp(row->names[i], tc_names[k]))
-    return &row->v[i];
-  for (i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], tc_names[k])) {
-      at[k] = i;
-      return &row->v[i];
-    }
-  return &none;
+  return store_row_col_at(row, tc_names[k], &at[k]);
 }
 
 static const char *text_at(int *at, const store_row *row, int k) {

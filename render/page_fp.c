@@ -80,18 +80,18 @@ void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
 void site_board_row_key(const store_row *row, int rank_col, const char *unit,
                         unsigned costs, char key[SITE_ROW_KEY_LEN + 1]) {
   store_value v[64];
-  store_row r = {row->n < 64 ? row->n : 64, row->names, v};
+  store_row r = {row->n, row->names, v};
   pod_sha256 h;
   pod_sha256_init(&h);
   fp_str(&h, "board row 2");   /* the columns are the board query's */
   fp_str(&h, unit);
   fp_num(&h, (double)costs);
-  memcpy(v, row->v, (size_t)r.n * sizeof *v);
-  if (rank_col >= 0 && rank_col < r.n) v[rank_col].type = STORE_NULL;
-  render_state_hash_row(&r, &h);
-  for (int i = 64; i < row->n; i++) {   /* never: a board has ~20 */
-    store_row one = {1, row->names + i, row->v + i};
-    render_state_hash_row(&one, &h);
+  if (row->n <= 64 && rank_col >= 0 && rank_col < row->n) {
+    memcpy(v, row->v, (size_t)row->n * sizeof *v);
+    v[rank_col].type = STORE_NULL;
+    render_state_hash_row(&r, &h);
+  } else {   /* never (~20 columns): the rank in the key, never reused */
+    render_state_hash_row(row, &h);
   }
   key_end(&h, key);
 }

@@ -38,9 +38,8 @@ void render_md_cell(pod_buf *out, const char *s) { pod_md_cell(out, s); }
 
 /* ---- Markdown reports ------------------------------------------------ */
 
-/* The columns a report reads of a board's rows, found once per walk
-** (every row of a walk has its statement's columns): a lookup by name
-** per cell was a fifth of writing a 10,000-row board's files. */
+/* The columns a report reads of a board's rows, by place: a lookup by
+** name per cell was a fifth of writing a 10,000-row board's files. */
 enum { COL_BATCH, COL_SEQ, COL_SPLIT, COL_RANK, COL_MODEL, COL_VARIANT,
        COL_ROLE, COL_VALUE, COL_N, COL_RUN, COL_COST0,
        N_COLS = COL_COST0 + RENDER_N_COSTS };
@@ -48,30 +47,15 @@ static const char *const col_names[COL_COST0] = {
     "batch_size", "sequence_length", "split", "rank", "model", "variant",
     "role", "value", "n", "run_id"};
 
-typedef struct row_cols {
-  const char *const *names;   /* the rows' these are of, NULL: none yet */
-  int n;
-  int at[N_COLS];             /* the column's place, or -1 */
-} row_cols;
-
-static const store_value *col(row_cols *c, const store_row *row, int k) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  if (c->names != row->names || c->n != row->n) {
-    for (int i = 0; i < N_COLS; i++) {
-      const char *name = i < COL_COST0 ? col_names[i]
-                                       : render_costs[i - COL_COST0].metric;
-      c->at[i] = -1;
-      for (int j = 0; j < row->n; j++)
-        if (!strcmp(row->names[j], name)) { c->at[i] = j; break; }
-    }
-    c->names = row->names;
-    c->n = row->n;
-  }
-  return c->at[k] >= 0 ? &row->v[c->at[k]] : &none;
+/* A column of a board's rows by place (store_row_col_at). */
+static const store_value *col(int *at, const store_row *row, int k) {
+  return store_row_col_at(row, k < COL_COST0 ? col_names[k]
+                                             : render_costs[k - COL_COST0].metric,
+                          &at[k]);
 }
 
 /* store_row_text_or's, by place. */
-static const char *col_text_or(row_cols *c, const store_row *row, int k,
+static const char *col_text_or(int *c, const store_row *row, int k,
                                const char *if_none) {
   const store_value *v = col(c, row, k);
   return v->type == STORE_TEXT && *v->s ? v->s : if_none;
@@ -85,15 +69,15 @@ typedef struct report {
   int batch_null, seq_null;
   uint64_t split;   /* render_text_hash of the whole split name */
   unsigned costs;   /* primary board: bit i set when render_costs[i] has a value */
-  row_cols cols;
+  int cols[N_COLS];   /* where its columns were in the last row */
 } report;
 
 static int report_row(const store_row *row, void *ud) {
   report *r = ud;
-  const store_value *b = col(&r->cols, row, COL_BATCH),
-                    *q = col(&r->cols, row, COL_SEQ);
+  const store_value *b = col(r->cols, row, COL_BATCH),
+                    *q = col(r->cols, row, COL_SEQ);
   int bn = b->type == STORE_NULL, qn = q->type == STORE_NULL;
-  const char *split = col_text_or(&r->cols, row, COL_SPLIT, "");
+  const char *split = col_text_or(r->cols, row, COL_SPLIT, "");
   if (!r->have || bn != r->batch_null || qn != r->seq_null ||
       b->i != r->batch || q->i != r->seq || render_text_hash(split) != r->split) {
     r->have = 1;
@@ -125,22 +109,22 @@ static int report_row(const store_row *row, void *ud) {
     pod_buf_addc(r->out, '\n');
   }
   pod_buf_adds(r->out, "| ");
-  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_RANK)->i);
+  pod_buf_addi(r->out, (long long)col(r->cols, row, COL_RANK)->i);
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, col_text_or(&r->cols, row, COL_MODEL, ""));
+  render_md_cell(r->out, col_text_or(r->cols, row, COL_MODEL, ""));
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, col_text_or(&r->cols, row, COL_VARIANT, "-"));
+  render_md_cell(r->out, col_text_or(r->cols, row, COL_VARIANT, "-"));
   pod_buf_adds(r->out, " | ");
-  render_md_cell(r->out, col_text_or(&r->cols, row, COL_ROLE, "-"));
+  render_md_cell(r->out, col_text_or(r->cols, row, COL_ROLE, "-"));
   pod_buf_adds(r->out, " | ");
-  pod_fmt_plain(r->out, col(&r->cols, row, COL_VALUE)->d, r->unit);
+  pod_fmt_plain(r->out, col(r->cols, row, COL_VALUE)->d, r->unit);
   pod_buf_adds(r->out, " | ");
-  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_N)->i);
+  pod_buf_addi(r->out, (long long)col(r->cols, row, COL_N)->i);
   pod_buf_adds(r->out, " | ");
-  pod_buf_addi(r->out, (long long)col(&r->cols, row, COL_RUN)->i);
+  pod_buf_addi(r->out, (long long)col(r->cols, row, COL_RUN)->i);
   pod_buf_adds(r->out, " |");
   for (int i = 0; i < RENDER_N_COSTS; i++) {
-    const store_value *v = col(&r->cols, row, COL_COST0 + i);
+    const store_value *v = col(r->cols, row, COL_COST0 + i);
     if (!(r->costs >> i & 1)) continue;
     pod_buf_addc(r->out, ' ');
     if (v->type != STORE_NULL) pod_fmt_plain(r->out, v->d, render_costs[i].unit);
@@ -155,7 +139,7 @@ static int report_row(const store_row *row, void *ud) {
 static int note_costs(const store_row *row, void *ud) {
   report *r = ud;
   for (int i = 0; i < RENDER_N_COSTS; i++)
-    if (col(&r->cols, row, COL_COST0 + i)->type != STORE_NULL)
+    if (col(r->cols, row, COL_COST0 + i)->type != STORE_NULL)
       r->costs |= 1u << i;
   return 0;
 }

@@ -1140,6 +1140,19 @@ const store_value *store_row_col(const store_row *row, const char *name) {
   return &none;
 }
 
+const store_value *store_row_col_at(const store_row *row, const char *name,
+                                    int *at) {
+  static const store_value none = {STORE_NULL, 0, 0, NULL};
+  if (*at >= 0 && *at < row->n && !strcmp(row->names[*at], name))
+    return &row->v[*at];
+  for (int i = 0; i < row->n; i++)
+    if (!strcmp(row->names[i], name)) {
+      *at = i;
+      return &row->v[i];
+    }
+  return &none;
+}
+
 const char *store_row_text(const store_row *row, const char *name) {
   const store_value *v = store_row_col(row, name);
   return v->type == STORE_TEXT ? v->s : NULL;

@@ -384,6 +384,12 @@ typedef struct store_row {
 ** and its text (NULL unless it is text): for callbacks that read rows by
 ** column name. */
 const store_value *store_row_col(const store_row *row, const char *name);
+/* The same, looking first at *at: where the column was in the walk's
+** last row (checked by name, so any start will do; *at is updated). A
+** walk that reads many columns of many rows: one strcmp a column, not a
+** scan of every name. */
+const store_value *store_row_col_at(const store_row *row, const char *name,
+                                    int *at);
 const char *store_row_text(const store_row *row, const char *name);
 /* Reading a column with a default: its text when it is non-empty text,
 ** else if_none; its integer (a real cut), else if_null; its number as a
