@@ -17,6 +17,12 @@ int pod_parse_number(const char *s, double *out);
 ** value read back is the value stored. d must be finite. Returns out. */
 char *pod_num_format(double d, char out[32]);
 
+/* printf's %.*g (1 <= prec <= 17) and %.*f (0 <= places <= 6) of d,
+** byte for byte, without printf's multi-precision digits where exact
+** long double arithmetic tells them (~10x faster). Return out. */
+char *pod_num_g(double d, int prec, char out[32]);
+char *pod_num_fixed(double d, int places, char out[48]);
+
 /* Python's repr(d) (repr(float): what CodeCarbon, pandas, the csv and json
 ** modules write): the shortest digits that read back as d, the nearest
 ** of them, as "0.0001", "2088.7650735511847", "100.0", "1e-05",

@@ -3,6 +3,7 @@
 ** (core/text.h).
 */
 #include "core/text.h"
+#include "core/num.h"
 #include "core/sha256.h"
 
 #include <math.h>
@@ -19,7 +20,10 @@ static void add_number(pod_buf *out, double v, pod_number_fn number,
   int digits = a == 0 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
   if (a != 0 && a < 0.01) pod_buf_printf(out, "%.2e", v);
   else if (number) number(out, v, digits, ud);
-  else pod_buf_printf(out, "%.*f", digits, v);
+  else {
+    char num[48];
+    pod_buf_adds(out, pod_num_fixed(v, digits, num));
+  }
 }
 
 static void add_scaled(pod_buf *out, double v, const char *unit,

@@ -364,6 +364,7 @@ void render_csv_header(const store_row *row, pod_buf *csv) {
 }
 
 void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json) {
+  char num[32];
   pod_buf_addc(json, '{');
   for (int i = 0; i < row->n; i++) {
     const store_value *v = &row->v[i];
@@ -379,7 +380,7 @@ void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json) {
       json_number(json, (double)v->i);
       break;
     case STORE_REAL:
-      pod_buf_printf(csv, "%.17g", v->d);
+      pod_buf_adds(csv, pod_num_g(v->d, 17, num));
       json_number(json, v->d);
       break;
     case STORE_TEXT:

@@ -229,6 +229,72 @@ static void test_repr_is_pythons_and_its_check_never_lies(void) {
   CHECK(yes > tried / 3);
 }
 
+/* core/num.c's own %.*g, %.*f and pod_num_format (the downloads' every
+** number, issue 17) against printf's and the strtod loop they replace,
+** byte for byte: any bits, values as tools write them, ties (0.125 at
+** two places, 2.5 at none, 2^50 + 0.5 at 16 digits), values next to a
+** power of ten that rounds up (9.995, 999999999999999.75). */
+static void check_num_like_printf(double d, int prec) {
+  char want[400], got[48];
+  if (prec >= 1 && prec <= 17) {
+    snprintf(want, sizeof want, "%.*g", prec, d);
+    if (strcmp(pod_num_g(d, prec, got), want))
+      test_fail(__FILE__, __LINE__, "%%.%dg of %a: \"%s\", printf \"%s\"",
+                prec, d, got, want);
+  }
+  if (prec <= 6) {
+    snprintf(want, sizeof want, "%.*f", prec, d);
+    if (strlen(want) < 40 && strcmp(pod_num_fixed(d, prec, got), want))
+      test_fail(__FILE__, __LINE__, "%%.%df of %a: \"%s\", printf \"%s\"",
+                prec, d, got, want);
+  }
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(want, sizeof want, "%.*g", digits, d);
+    if (strtod(want, NULL) == d) break;
+  }
+  if (strcmp(pod_num_format(d, got), want))
+    test_fail(__FILE__, __LINE__, "format of %a: \"%s\", expected \"%s\"",
+              d, got, want);
+}
+
+static void test_num_formats_are_printfs_byte_for_byte(void) {
+  static const double some[] = {
+      0.125, 2.5, 0.5, 1.5, 9.995, 99.95, 0.0521, 0.005, 1125899906842624.5,
+      999999999999999.75, 1e15, 1e16, 1e-4, 9.9999e-5, 123456789012345678.0,
+      0.1, 0.30000000000000004, 1e22, 1e23, 5e-324, 2.2250738585072014e-308,
+      1.7976931348623157e308, 0.0, -0.0, -0.001, -2.675, 2.675, 1.005,
+      838860800, 100, 0.015, 0.045};
+  unsigned long long x = 0x9e3779b97f4a7c15ULL;
+  for (size_t i = 0; i < sizeof some / sizeof *some; i++)
+    for (int prec = 0; prec <= 17; prec++) {
+      check_num_like_printf(some[i], prec);
+      check_num_like_printf(-some[i], prec);
+    }
+  for (int i = 0; i < 400000; i++) {
+    double d;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    switch (i % 4) {
+    case 0:   /* any bits */
+      memcpy(&d, &x, sizeof d);
+      if (!isfinite(d)) continue;
+      break;
+    case 1:   /* values as tools write them, or one ulp off */
+      d = pow(10, (double)(x % 2400) / 100 - 12) * (1 + (double)(x >> 40) / 1e7);
+      if (i & 4) d = nextafter(d, INFINITY);
+      break;
+    case 2:   /* short decimals: ties at some number of places */
+      d = (double)(x % 100000) / (double)(1ULL << (x >> 60));
+      break;
+    default:  /* whole numbers and halves */
+      d = (double)(x % 10000000) / 2;
+    }
+    if (x >> 63) d = -d;
+    check_num_like_printf(d, (int)(x >> 32) % 18);
+  }
+}
+
 /* A failure names the caller's line. */
 #define check_fmt(v, unit, want) check_fmt_at(__LINE__, v, unit, want)
 static void check_fmt_at(int line, double v, const char *unit, const char *want) {
@@ -323,6 +389,8 @@ const test_case tests_core[] = {
   {"numbers_are_strtods_bit_for_bit", test_numbers_are_strtods_bit_for_bit},
   {"repr_is_pythons_and_its_check_never_lies",
    test_repr_is_pythons_and_its_check_never_lies},
+  {"num_formats_are_printfs_byte_for_byte",
+   test_num_formats_are_printfs_byte_for_byte},
   {"fmt_scales_units_for_people", test_fmt_scales_units_for_people},
   {"slugs_are_safe_stable_and_unique", test_slugs_are_safe_stable_and_unique},
   {NULL, NULL},
