@@ -47,7 +47,7 @@ static int find_board(const store_row *row, void *ud) {
     lua_pushstring(s->L, href.data);
     lua_setfield(s->L, -2, "href");
     rc = site_push_groups(s, scope, store_row_int(row, "metric_id", 0), -1, 0, 0,
-                          0, f->err);
+                          0, -1, f->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     lua_pushinteger(s->L, 3);   /* the page's own headings are h1 and h2 */

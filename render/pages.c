@@ -267,7 +267,7 @@ static int add_primaries(site *s, char err[POD_ERRLEN]) {
     lua_setfield(L, -2, "href");
     pod_buf_free(&href);
     if ((rc = site_push_groups(s, p->scope, p->metric_id, -1, OVERVIEW_TOP,
-                               0, 0, err)) == POD_OK) {
+                               0, 0, -1, err)) == POD_OK) {
       lua_setfield(L, -3, "groups");
       lua_setfield(L, -2, "board");
       lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -619,6 +619,9 @@ typedef struct grouper {
 
 
 
+/* group_entry's stop past the rows of its page (not an error). */
+#define GROUPS_PAGE_DONE 1000
+
 /* Sets the open group's total and pops it with its entries. */
 static void group_close(grouper *g) {
   lua_State *L = g->s->L;
@@ -629,28 +632,30 @@ static void group_close(grouper *g) {
   g->have = 0;
 }
 
-/* The cost columns are the whole board's, on every
-** page of it: a walk of all its rows before its entries (no name
-** lookups per row). */
+/* The columns' places, from the first row (no name lookups per row). */
+static void group_cols(grouper *g, const store_row *row) {
+  for (int i = 0; i < RENDER_N_COSTS; i++) {
+    g->cost_col[i] = -1;
+    for (int c = 0; c < row->n; c++)
+      if (!strcmp(row->names[c], render_costs[i].metric)) g->cost_col[i] = c;
+  }
+  g->batch_col = g->seq_col = g->split_col = g->run_col = g->rank_col = -1;
+  for (int c = 0; c < row->n; c++) {
+    const char *n = row->names[c];
+    if (!strcmp(n, "batch_size")) g->batch_col = c;
+    else if (!strcmp(n, "sequence_length")) g->seq_col = c;
+    else if (!strcmp(n, "split")) g->split_col = c;
+    else if (!strcmp(n, "run_id")) g->run_col = c;
+    else if (!strcmp(n, "rank")) g->rank_col = c;
+  }
+  g->cols_known = 1;
+}
+
+/* The cost columns are the whole board's, on every page of it: a walk
+** of all its rows (once a board, site_board_costs, for its pages). */
 static int group_costs(const store_row *row, void *ud) {
   grouper *g = ud;
-  if (!g->cols_known) {
-    for (int i = 0; i < RENDER_N_COSTS; i++) {
-      g->cost_col[i] = -1;
-      for (int c = 0; c < row->n; c++)
-        if (!strcmp(row->names[c], render_costs[i].metric)) g->cost_col[i] = c;
-    }
-    g->batch_col = g->seq_col = g->split_col = g->run_col = g->rank_col = -1;
-    for (int c = 0; c < row->n; c++) {
-      const char *n = row->names[c];
-      if (!strcmp(n, "batch_size")) g->batch_col = c;
-      else if (!strcmp(n, "sequence_length")) g->seq_col = c;
-      else if (!strcmp(n, "split")) g->split_col = c;
-      else if (!strcmp(n, "run_id")) g->run_col = c;
-      else if (!strcmp(n, "rank")) g->rank_col = c;
-    }
-    g->cols_known = 1;
-  }
+  if (!g->cols_known) group_cols(g, row);
   for (int i = 0; i < RENDER_N_COSTS; i++)
     if (g->cost_col[i] >= 0 && row->v[g->cost_col[i]].type != STORE_NULL)
       g->costs |= 1u << i;
@@ -685,7 +690,9 @@ static int group_entry(const store_row *row, void *ud) {
   int64_t batch, seq;
   const char *split;
   long at = g->at++;
-  if (g->to > 0 && (at < g->from || at >= g->to)) return 0;
+  if (g->to > 0 && at >= g->to) return GROUPS_PAGE_DONE;   /* the rest: not read */
+  if (g->to > 0 && at < g->from) return 0;
+  if (!g->cols_known) group_cols(g, row);
   batch = int_at(row, g->batch_col);
   seq = int_at(row, g->seq_col);
   split = g->split_col >= 0 && row->v[g->split_col].type == STORE_TEXT
@@ -730,9 +737,16 @@ static int board_rows(site *s, const char *scope, int64_t metric_id,
 ** board.primary and board.costs (each {metric, unit}, those with a
 ** value, not the ranked metric itself) on the table at board_idx. On
 ** failure nothing is pushed. */
+unsigned site_board_costs(const store_rows *rows) {
+  grouper g;
+  memset(&g, 0, sizeof g);
+  store_rows_each(rows, group_costs, &g);
+  return g.costs;
+}
+
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,
-                     char err[POD_ERRLEN]) {
+                     long costs, char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   const render_primary *p = render_primary_of(s->prim, s->n_prim, scope,
                                               metric_id);
@@ -747,7 +761,7 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   board_idx = lua_absindex(L, board_idx);
   if ((rc = board_rows(s, scope, metric_id, &rows, err)))
     return rc;
-  store_rows_each(rows, group_costs, &g);
+  g.costs = costs >= 0 ? (unsigned)costs : site_board_costs(rows);
   /* the cost columns the table shows (below) */
   for (int i = 0; p && i < RENDER_N_COSTS; i++)
     if (g.costs >> i & 1 && strcmp(render_costs[i].metric, p->metric))
@@ -757,6 +771,7 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   lua_pop(L, 1);
   lua_newtable(L);
   rc = store_rows_each(rows, group_entry, &g);
+  if (rc == GROUPS_PAGE_DONE) rc = POD_OK;
   group_close(&g);
   if (rc) {
     lua_pop(L, 1);
@@ -800,6 +815,7 @@ static int page_board(const store_row *row, void *ud) {
   const store_rows *rows;
   char (*fps)[RENDER_FP_LEN + 1] = NULL;
   long pages;
+  long costs = -1;   /* the whole board's, once it has a page to make */
   int rc;
   if ((rc = board_rows(s, scope, store_row_int(row, "metric_id", 0), &rows,
                        w->err)))
@@ -822,13 +838,14 @@ static int page_board(const store_row *row, void *ud) {
       pod_buf_free(&rel);
       continue;
     }
+    if (costs < 0) costs = (long)site_board_costs(rows);
     lua_newtable(s->L);
     site_set_title(s->L, title.data);
     site_push_row(s->L, row);
     render_push_board_files(s->L, scope, metric);
     rc = site_push_groups(s, scope, store_row_int(row, "metric_id", 0), -1, 0,
                      (k - 1) * LIST_ROWS, pages > 1 ? k * LIST_ROWS : 0,
-                     w->err);
+                     costs, w->err);
     if (rc == POD_OK) lua_setfield(s->L, -3, "groups");
     lua_setfield(s->L, -2, "board");
     site_push_pager(s->L, base.data, k, pages);

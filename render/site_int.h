@@ -202,9 +202,13 @@ int site_append_row(const store_row *row, void *ud);
 int site_take_first(const store_row *row, void *ud);
 /* Pushes a board's groups of ranked entries (pages.c, push_groups),
 ** each with the key of its row (kept() in leaderboard_table.html). */
+/* Rows [from, to) only when to > 0 (a page of a long board); costs: the
+** board's cost columns with a value (site_board_costs), or -1 to find. */
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,
-                     char err[POD_ERRLEN]);
+                     long costs, char err[POD_ERRLEN]);
+/* Bit i set: render_costs[i] has a value in some row of the board. */
+unsigned site_board_costs(const store_rows *rows);
 /* data.content_lang and content_dir of a course text (fallback: it is
 ** the default language's). */
 void site_push_content_lang(site *s, int fallback);
