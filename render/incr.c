@@ -333,13 +333,28 @@ static const char *manifest_fp(const manifest *m, const char *rel) {
   return NULL;
 }
 
-int render_incr_open(store_db *db, const char *base, const char *target,
-                     render_incr **out, char err[POD_ERRLEN]) {
+render_incr *render_incr_new(const char *base) {
   render_incr *in = pod_xmalloc(sizeof *in);
-  int rc;
   memset(in, 0, sizeof *in);
   snprintf(in->base, sizeof in->base, "%s", base);
-  *out = in;
+  return in;
+}
+
+void render_incr_load_live(render_incr *in, const char *target) {
+  if (*in->base) load_manifest(&in->live, in->base, target);
+}
+
+int render_incr_open(store_db *db, const char *base, const char *target,
+                     render_incr **out, char err[POD_ERRLEN]) {
+  int rc;
+  *out = render_incr_new(base);
+  if ((rc = render_incr_scan(*out, db, err))) return rc;
+  render_incr_load_live(*out, target);
+  return POD_OK;
+}
+
+int render_incr_scan(render_incr *in, store_db *db, char err[POD_ERRLEN]) {
+  int rc;
   if ((rc = store_each_state(db, note_state, in, err)) ||
       (rc = store_each_run_feed(db, note_feed, in, err)))
     return rc;
@@ -378,7 +393,6 @@ int render_incr_open(store_db *db, const char *base, const char *target,
       render_incr_rows_fp(in, r->id, rows);
       for (int b = 0; b < 16; b++) r->fp[b] ^= rows[b];
     }
-  if (*base) load_manifest(&in->live, in->base, target);
   return POD_OK;
 }
 

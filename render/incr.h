@@ -21,6 +21,13 @@ typedef struct render_incr render_incr;
 ** no page is reused). *out is set even on failure (free it). */
 int render_incr_open(store_db *db, const char *base, const char *target,
                      render_incr **out, char err[POD_ERRLEN]);
+/* The same in two halves that touch different parts of in, so they may
+** run on two threads at once (site.c): render_incr_new, then the
+** registry's rows (render_incr_scan) and the live site's manifest
+** (render_incr_load_live), in any order. */
+render_incr *render_incr_new(const char *base);
+int render_incr_scan(render_incr *in, store_db *db, char err[POD_ERRLEN]);
+void render_incr_load_live(render_incr *in, const char *target);
 void render_incr_free(render_incr *in);   /* NULL is fine */
 const char *render_incr_base(const render_incr *in);
 /* The runs that have rows of any kind (store_each_run_feed), by id. */
