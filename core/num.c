@@ -278,8 +278,49 @@ static void nearest_digits(double d, int k, unsigned long long *w,
   *decpt = atoi(strchr(sci, 'e') + 1) + 1;
 }
 
-char *pod_num_repr(double d, char out[32]) {
+/* w (k digits) with the point decpt digits in, its trailing zeros
+** dropped, as printf's %.*g lays it out (prec: the last place of the
+** point written without an exponent; an exponent of two digits at
+** least) or Python's repr (16, and ".0" after a whole number: dot0). */
+static char *lay_out(int neg, unsigned long long w, int k, int decpt,
+                     int prec, int dot0, char *out) {
   char digits[20], *o = out;
+  int x = decpt - 1;
+  for (int i = k; i-- > 0; w /= 10) digits[i] = (char)('0' + w % 10);
+  while (k > 1 && digits[k - 1] == '0') k--;
+  if (neg) *o++ = '-';
+  if (x < -4 || x >= prec) {
+    *o++ = digits[0];
+    if (k > 1) {
+      *o++ = '.';
+      memcpy(o, digits + 1, (size_t)k - 1);
+      o += k - 1;
+    }
+    snprintf(o, 8, "e%c%02d", x < 0 ? '-' : '+', abs(x) % 1000);
+    return out;
+  }
+  if (decpt <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = decpt; i < 0; i++) *o++ = '0';
+    memcpy(o, digits, (size_t)k);
+    o += k;
+  } else {
+    for (int i = 0; i < decpt; i++) *o++ = i < k ? digits[i] : '0';
+    if (k > decpt) {
+      *o++ = '.';
+      memcpy(o, digits + decpt, (size_t)(k - decpt));
+      o += k - decpt;
+    } else if (dot0) {
+      *o++ = '.';
+      *o++ = '0';
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+char *pod_num_repr(double d, char out[32]) {
   unsigned long long w;
   int k = 17, decpt;
   double a = fabs(d);
@@ -312,72 +353,7 @@ char *pod_num_repr(double d, char out[32]) {
       }
     }
   }
-  for (int i = k; i-- > 0; w /= 10) digits[i] = (char)('0' + w % 10);
-  while (k > 1 && digits[k - 1] == '0') k--;
-  if (d < 0) *o++ = '-';
-  if (decpt > -4 && decpt <= 16) {
-    if (decpt <= 0) {
-      *o++ = '0';
-      *o++ = '.';
-      for (int i = decpt; i < 0; i++) *o++ = '0';
-      memcpy(o, digits, (size_t)k);
-      o += k;
-    } else {
-      for (int i = 0; i < decpt; i++) *o++ = i < k ? digits[i] : '0';
-      *o++ = '.';
-      if (decpt >= k) *o++ = '0';
-      for (int i = decpt; i < k; i++) *o++ = digits[i];
-    }
-    *o = 0;
-  } else {
-    *o++ = digits[0];
-    if (k > 1) {
-      *o++ = '.';
-      memcpy(o, digits + 1, (size_t)k - 1);
-      o += k - 1;
-    }
-    snprintf(o, 8, "e%c%02d", decpt - 1 < 0 ? '-' : '+',
-             abs(decpt - 1) % 1000);
-  }
-  return out;
-}
-
-/* printf's %.*g layout of w (k digits) with the point decpt digits in:
-** its trailing zeros dropped, an exponent (two digits at least) where
-** the exponent is under -4 or not under prec. */
-static char *g_layout(int neg, unsigned long long w, int k, int decpt,
-                      int prec, char *out) {
-  char digits[20], *o = out;
-  int x = decpt - 1;
-  for (int i = k; i-- > 0; w /= 10) digits[i] = (char)('0' + w % 10);
-  while (k > 1 && digits[k - 1] == '0') k--;
-  if (neg) *o++ = '-';
-  if (x < -4 || x >= prec) {
-    *o++ = digits[0];
-    if (k > 1) {
-      *o++ = '.';
-      memcpy(o, digits + 1, (size_t)k - 1);
-      o += k - 1;
-    }
-    snprintf(o, 8, "e%c%02d", x < 0 ? '-' : '+', abs(x) % 1000);
-    return out;
-  }
-  if (decpt <= 0) {
-    *o++ = '0';
-    *o++ = '.';
-    for (int i = decpt; i < 0; i++) *o++ = '0';
-    memcpy(o, digits, (size_t)k);
-    o += k;
-  } else {
-    for (int i = 0; i < decpt; i++) *o++ = i < k ? digits[i] : '0';
-    if (k > decpt) {
-      *o++ = '.';
-      memcpy(o, digits + decpt, (size_t)(k - decpt));
-      o += k - decpt;
-    }
-  }
-  *o = '\0';
-  return out;
+  return lay_out(d < 0, w, k, decpt, 16, 1, out);
 }
 
 /* The nearest decimal of k digits to |d| by nearest_digits, laid out
@@ -391,7 +367,7 @@ char *pod_num_g(double d, int prec, char out[32]) {
     return out;
   }
   nearest_digits(a, prec, &w, &decpt);
-  return g_layout(d < 0, w, prec, decpt, prec, out);
+  return lay_out(d < 0, w, prec, decpt, prec, 0, out);
 }
 
 /* The first of %.15g, %.16g (and %.17g) that reads back: printf's digits
@@ -412,7 +388,7 @@ char *pod_num_format(double d, char out[32]) {
   for (int k = 15; k <= 16; k++) {
     nearest_digits(a, k, &w, &decpt);
     if (decimal_value(w, decpt - k) == a)
-      return g_layout(d < 0, w, k, decpt, k, out);
+      return lay_out(d < 0, w, k, decpt, k, 0, out);
   }
   return pod_num_g(d, 17, out);
 }
