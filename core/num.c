@@ -393,14 +393,13 @@ char *pod_num_format(double d, char out[32]) {
   return pod_num_g(d, 17, out);
 }
 
-char *pod_num_fixed(double d, int places, char out[48]) {
+int pod_num_fixed(double d, int places, char out[32]) {
   unsigned long long x, unit;
   char *o = out;
+  /* round_at: |d| * 10^places in [1, 10^18), not a tie */
   if (places < 0 || places > 6 || !isfinite(d) ||
-      !round_at(fabs(d), places, 0, &x)) {
-    snprintf(out, 48, "%.*f", places, d);
-    return out;
-  }
+      !round_at(fabs(d), places, 0, &x))
+    return 0;
   unit = pow10_u64[places];
   if (signbit(d)) *o++ = '-';
   {   /* the whole part: its digits backwards, then turned */
@@ -422,5 +421,5 @@ char *pod_num_fixed(double d, int places, char out[48]) {
     o += places;
   }
   *o = '\0';
-  return out;
+  return 1;
 }

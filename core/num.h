@@ -17,11 +17,14 @@ int pod_parse_number(const char *s, double *out);
 ** value read back is the value stored. d must be finite. Returns out. */
 char *pod_num_format(double d, char out[32]);
 
-/* printf's %.*g (1 <= prec <= 17) and %.*f (0 <= places <= 6) of d,
-** byte for byte, without printf's multi-precision digits where exact
-** long double arithmetic tells them (~10x faster). Return out. */
+/* printf's %.*g of d (1 <= prec <= 17), byte for byte, without
+** printf's multi-precision digits where exact long double arithmetic
+** tells them (2-3x faster). Returns out. */
 char *pod_num_g(double d, int prec, char out[32]);
-char *pod_num_fixed(double d, int places, char out[48]);
+/* printf's %.*f of d (0 <= places <= 6) into out the same way: 1, or 0
+** when it cannot tell (|d| * 10^places under 1 or from 10^18, a tie,
+** not finite): then printf's is the caller's to write. */
+int pod_num_fixed(double d, int places, char out[32]);
 
 /* Python's repr(d) (repr(float): what CodeCarbon, pandas, the csv and json
 ** modules write): the shortest digits that read back as d, the nearest

@@ -21,8 +21,9 @@ static void add_number(pod_buf *out, double v, pod_number_fn number,
   if (a != 0 && a < 0.01) pod_buf_printf(out, "%.2e", v);
   else if (number) number(out, v, digits, ud);
   else {
-    char num[48];
-    pod_buf_adds(out, pod_num_fixed(v, digits, num));
+    char num[32];
+    if (pod_num_fixed(v, digits, num)) pod_buf_adds(out, num);
+    else pod_buf_printf(out, "%.*f", digits, v);
   }
 }
 

@@ -30,9 +30,10 @@
 ** are the live site's pages as they are (render_incr_prev_same).
 **
 ** Owns: the old manifests' entries, the source and environment row
-** digests and the run feed rows, all made on the main thread before the
-** workers start (render_incr_open, render_incr_load_prev) and read only
-** after, freed by render_incr_free.
+** digests and the run feed rows, all made before the workers start
+** (render_incr_scan on the main thread; render_incr_load_live and
+** render_incr_load_prev on the one that reads the site's files beside
+** it) and read only after, freed by render_incr_free.
 */
 #include "render/incr.h"
 #include "core/fs.h"
@@ -239,7 +240,7 @@ static void hash_scopes(render_incr *in) {
     pod_sha256_init(&h);
     pod_sha256_update(&h, "scope rows 1", 13);
     for (; j < in->n_rs && !strcmp(in->rs[j].scope, in->rs[i].scope); j++) {
-      in->scope_runs[j].id = in->rs[j].id;   /* its fp: render_incr_open */
+      in->scope_runs[j].id = in->rs[j].id;   /* its fp: render_incr_scan */
       memcpy(in->scope_runs[j].fp, in->rs[j].d, sizeof in->scope_runs[j].fp);
       pod_sha256_update(&h, &in->rs[j].id, sizeof in->rs[j].id);
       pod_sha256_update(&h, in->rs[j].d, sizeof in->rs[j].d);
@@ -342,15 +343,6 @@ render_incr *render_incr_new(const char *base) {
 
 void render_incr_load_live(render_incr *in, const char *target) {
   if (*in->base) load_manifest(&in->live, in->base, target);
-}
-
-int render_incr_open(store_db *db, const char *base, const char *target,
-                     render_incr **out, char err[POD_ERRLEN]) {
-  int rc;
-  *out = render_incr_new(base);
-  if ((rc = render_incr_scan(*out, db, err))) return rc;
-  render_incr_load_live(*out, target);
-  return POD_OK;
 }
 
 int render_incr_scan(render_incr *in, store_db *db, char err[POD_ERRLEN]) {

@@ -15,16 +15,12 @@
 
 typedef struct render_incr render_incr;
 
-/* Reads what fingerprints are made of (the registry's source and
-** environment rows, store_each_run_feed) and the live site's manifest
-** at target/.podium-pages when it was written with this base key (else
-** no page is reused). *out is set even on failure (free it). */
-int render_incr_open(store_db *db, const char *base, const char *target,
-                     render_incr **out, char err[POD_ERRLEN]);
-/* The same in two halves that touch different parts of in, so they may
-** run on two threads at once (site.c): render_incr_new, then the
-** registry's rows (render_incr_scan) and the live site's manifest
-** (render_incr_load_live), in any order. */
+/* What fingerprints are made of, for base key base, in two halves that
+** touch different parts of in, so two threads may run them at once
+** (site.c): the registry's source and environment rows and run feeds
+** (render_incr_scan), and the live site's manifest at
+** target/.podium-pages when it was written with this base key, else no
+** page is reused (render_incr_load_live). Free in even after a failure. */
 render_incr *render_incr_new(const char *base);
 int render_incr_scan(render_incr *in, store_db *db, char err[POD_ERRLEN]);
 void render_incr_load_live(render_incr *in, const char *target);
