@@ -23,17 +23,16 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 ** 10000000000): only then can the two roundings differ from one, and
 ** then strtod decides. Elsewhere (no 64-bit long double): strtod.
 ** 1: *out set; 0: ask strtod. */
-#if defined(__x86_64__) && defined(__LDBL_MANT_DIG__) && \
-    __LDBL_MANT_DIG__ == 64 && !defined(__FAST_MATH__)
-#include <stdint.h>
-#include <string.h>
-static long double p10l(int e) {   /* 0 <= e <= 27: exact */
+static long double p10l(int e) {   /* 0 <= e <= 27: exact on x87 */
   static const long double p10[28] = {
       1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
       1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
       1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
   return p10[e];
 }
+
+#if defined(__x86_64__) && defined(__LDBL_MANT_DIG__) && \
+    __LDBL_MANT_DIG__ == 64 && !defined(__FAST_MATH__)
 
 static int fast_decimal(uint64_t w, int e, int neg, double *out) {
   long double q;

@@ -732,17 +732,18 @@ static int board_rows(site *s, const char *scope, int64_t metric_id,
                                s->n_prim, scope, metric_id, rows, NULL, err);
 }
 
-/* Pushes the groups of a board (see group_entry; limit as there); a
-** scope's primary board comes with the cost columns, and then sets
-** board.primary and board.costs (each {metric, unit}, those with a
-** value, not the ranked metric itself) on the table at board_idx. On
-** failure nothing is pushed. */
 unsigned site_board_costs(const store_rows *rows) {
   grouper g;
   memset(&g, 0, sizeof g);
   store_rows_each(rows, group_costs, &g);
   return g.costs;
 }
+
+/* Pushes the groups of a board (see group_entry; limit as there); a
+** scope's primary board comes with the cost columns, and then sets
+** board.primary and board.costs (each {metric, unit}, those with a
+** value, not the ranked metric itself) on the table at board_idx. On
+** failure nothing is pushed. */
 
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,

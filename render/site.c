@@ -153,25 +153,23 @@ static void prefetch_feeds_end(prefetch *p, store_db *db, int same) {
 }
 
 /* What a render after new runs reads of the files in and beside the
-** live site: its manifest, the standby tree and its manifest, the kept
-** boards, rows and values. A thread of its own reads them while main
-** reads what pages are made of from the registry (render_incr_scan):
-** at 10,000 runs ~15 ms of files and ~12 ms of rows, one after the
-** other on one core before (issue 17). The two touch different parts
-** of incr and of s. */
+** live site: its manifest and the kept boards, rows and values. A
+** thread of its own reads them while main reads what pages are made of
+** from the registry (render_incr_scan): at 10,000 runs ~12 ms of each,
+** one after the other on one core before (issue 17). The two touch
+** different parts of incr and of s. The standby tree is main's to take
+** after both, when the registry was read: a render that fails there
+** leaves it for the next. */
 typedef struct side_open {
   site *s;
   render_incr *incr;
   const char *base;
-  int rc;
-  char err[POD_ERRLEN];
 } side_open;
 
 static void side_open_files(side_open *o) {
   site *s = o->s;
   const char *target = render_out_target(s->out);
   render_incr_load_live(o->incr, target);
-  if ((o->rc = render_out_use_standby(s->out, o->incr, o->err))) return;
   s->keep = board_keep_open(o->incr, target, s->out);
   s->rows = row_keep_open(target, o->base, render_incr_reusing(o->incr));
   s->values = run_keep_open(o->incr, target, s->out);
@@ -255,7 +253,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     goto done;
   /* pages of the live site that read nothing that changed are reused:
   ** what they are made of is read from the registry here while a thread
-  ** reads the site's files (side_open) */
+  ** reads the site's files (side_open); then the standby is taken */
   if ((rc = render_state_base_key(db, dirs, n_dirs, assets,
                                   opts->content_dir, i18n_dir, langs,
                                   opts->project, base, err)) == POD_OK) {
@@ -271,7 +269,7 @@ int render_site(store_db *db, const render_opts *opts, render_stats *stats,
     if (!side_running) side_open_files(&side);
     rc = render_incr_scan(incr, db, err);
     if (side_running) pthread_join(side_thread, NULL);
-    if (rc == POD_OK && (rc = side.rc)) memcpy(err, side.err, POD_ERRLEN);
+    if (rc == POD_OK) rc = render_out_use_standby(s.out, incr, err);
   }
   if (rc) {
     render_out_abort(s.out);
