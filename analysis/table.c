@@ -99,13 +99,6 @@ int analysis_table_reads(const store_row *row) {
   return reads(at, row);
 }
 
-/* store_row_int's value of v. */
-static int64_t value_int_or(const store_value *v, int64_t if_null) {
-  return v->type == STORE_INT    ? v->i
-         : v->type == STORE_REAL ? (int64_t)v->d
-                                 : if_null;
-}
-
 static int take(const store_row *row, void *ud) {
   gather *g = ud;
   int *c = g->col;
@@ -114,8 +107,8 @@ static int take(const store_row *row, void *ud) {
   const char *split = text_at(c, row, TC_SPLIT);
   const store_value *at = col_at(c, row, TC_AT_EPOCH);
   int direction = (int)col_at(c, row, TC_DIRECTION)->i;
-  int64_t b = value_int_or(col_at(c, row, TC_BATCH), -1),
-          q = value_int_or(col_at(c, row, TC_SEQ), -1);
+  int64_t b = store_value_int_or(col_at(c, row, TC_BATCH), -1),
+          q = store_value_int_or(col_at(c, row, TC_SEQ), -1);
   double x = col_at(c, row, TC_VALUE)->d;
   val *v;
   if (!reads(c, row)) return 0;

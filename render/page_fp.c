@@ -57,13 +57,6 @@ void site_study_cols_fp(pod_sha256 *h, const analysis_table *t) {
   }
 }
 
-static void key_end(pod_sha256 *h, char key[SITE_ROW_KEY_LEN + 1]) {
-  char hex[65];
-  pod_sha256_hex(h, hex);
-  memcpy(key, hex, SITE_ROW_KEY_LEN);
-  key[SITE_ROW_KEY_LEN] = '\0';
-}
-
 void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
                          char (*keys)[SITE_ROW_KEY_LEN + 1]) {
   pod_sha256 cols;
@@ -73,7 +66,7 @@ void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
   for (size_t r = from; r < to; r++) {
     pod_sha256 h = cols;   /* the columns' part, hashed once */
     site_study_row_fp(&h, t, &t->rows[r]);
-    key_end(&h, keys[r - from]);
+    site_list_fp_end(&h, keys[r - from]);
   }
 }
 
@@ -93,7 +86,7 @@ void site_board_row_key(const store_row *row, int rank_col, const char *unit,
   } else {   /* never (~20 columns): the rank in the key, never reused */
     render_state_hash_row(row, &h);
   }
-  key_end(&h, key);
+  site_list_fp_end(&h, key);
 }
 
 void site_fp_str(pod_sha256 *h, const char *s) { fp_str(h, s); }
@@ -203,8 +196,8 @@ static int board_fp_row(const store_row *row, void *ud) {
   return 0;
 }
 
-void site_board_fps(site *s, const store_row *row, const store_rows *rows,
-                    long pages, char (*fp)[RENDER_FP_LEN + 1]) {
+unsigned site_board_fps(site *s, const store_row *row, const store_rows *rows,
+                        long pages, char (*fp)[RENDER_FP_LEN + 1]) {
   const char *scope = store_row_text(row, "scope");
   const render_primary *p = render_primary_of(
       s->prim, s->n_prim, scope ? scope : "", store_row_int(row, "metric_id", 0));
@@ -223,4 +216,5 @@ void site_board_fps(site *s, const store_row *row, const store_rows *rows,
     site_list_fp_end(&b.h[k], fp[k]);
   }
   free(b.h);
+  return b.costs;
 }

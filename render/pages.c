@@ -162,13 +162,17 @@ static void push_languages(site *s, const char *rel) {
 /* Renders template with the data table on top (popped), wraps it in
 ** layout.html and writes it to rel. A template may set `title` itself
 ** (in its language); otherwise the data's title stands. */
+void site_page_root(pod_buf *root, const char *rel) {
+  for (const char *p = rel; *p; p++)
+    if (*p == '/') pod_buf_adds(root, "../");
+}
+
 int site_write_page(site *s, const char *rel, const char *template,
                     char err[POD_ERRLEN]) {
   lua_State *L = s->L;
   pod_buf root = POD_BUF_INIT;
   int rc, untranslated;
-  for (const char *p = rel; *p; p++)
-    if (*p == '/') pod_buf_adds(&root, "../");
+  site_page_root(&root, rel);
   lua_pushstring(L, s->lang);
   lua_setfield(L, -2, "lang");
   lua_pushstring(L, rel);
@@ -617,8 +621,6 @@ typedef struct grouper {
   unsigned shown;   /* bit i: render_costs[i] is a column of the table */
 } grouper;
 
-
-
 /* group_entry's stop past the rows of its page (not an error). */
 #define GROUPS_PAGE_DONE 1000
 
@@ -664,9 +666,7 @@ static int group_costs(const store_row *row, void *ud) {
 
 /* store_row_int's value of column c (-1: none), 0 when null. */
 static int64_t int_at(const store_row *row, int c) {
-  const store_value *v = c >= 0 ? &row->v[c] : NULL;
-  return !v ? 0 : v->type == STORE_INT ? v->i
-                : v->type == STORE_REAL ? (int64_t)v->d : 0;
+  return c >= 0 ? store_value_int_or(&row->v[c], 0) : 0;
 }
 
 /* Pushes an entry: its row, href and key. Whole even when its row is
@@ -744,7 +744,6 @@ unsigned site_board_costs(const store_rows *rows) {
 ** board.primary and board.costs (each {metric, unit}, those with a
 ** value, not the ranked metric itself) on the table at board_idx. On
 ** failure nothing is pushed. */
-
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,
                      long costs, char err[POD_ERRLEN]) {
@@ -816,7 +815,8 @@ static int page_board(const store_row *row, void *ud) {
   const store_rows *rows;
   char (*fps)[RENDER_FP_LEN + 1] = NULL;
   long pages;
-  long costs = -1;   /* the whole board's, once it has a page to make */
+  long costs = -1;   /* the whole board's: with the fingerprints, else
+                     ** once it has a page to make */
   int rc;
   if ((rc = board_rows(s, scope, store_row_int(row, "metric_id", 0), &rows,
                        w->err)))
@@ -829,7 +829,7 @@ static int page_board(const store_row *row, void *ud) {
   render_board_name(&base, scope, metric);
   if (s->incr) {   /* a page of the live site whose rows are the same */
     fps = pod_xmalloc((size_t)pages * sizeof *fps);
-    site_board_fps(s, row, rows, pages, fps);
+    costs = (long)site_board_fps(s, row, rows, pages, fps);
   }
   for (long k = 1; k <= pages && rc == POD_OK; k++) {
     pod_buf rel = POD_BUF_INIT;

@@ -124,8 +124,9 @@ static int report_row(const store_row *row, void *ud) {
   pod_buf_addi(r->out, (long long)col(r->cols, row, COL_RUN)->i);
   pod_buf_adds(r->out, " |");
   for (int i = 0; i < RENDER_N_COSTS; i++) {
-    const store_value *v = col(r->cols, row, COL_COST0 + i);
-    if (!(r->costs >> i & 1)) continue;
+    const store_value *v;
+    if (!(r->costs >> i & 1)) continue;   /* not looked up: most boards */
+    v = col(r->cols, row, COL_COST0 + i);
     pod_buf_addc(r->out, ' ');
     if (v->type != STORE_NULL) pod_fmt_plain(r->out, v->d, render_costs[i].unit);
     pod_buf_adds(r->out, " |");

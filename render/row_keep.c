@@ -224,18 +224,25 @@ const char *row_keep_get(const row_keep *k, const char *key, size_t key_len,
   return NULL;
 }
 
+/* Writes n bytes of p to fd; 0 when it could not. (Not core/fs.c's:
+** these writes are best-effort, and its failure injection is for the
+** site's files.) */
+static int write_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return 0;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 1;
+}
+
 /* Writes what waits (lock held); a failure ends the writing. */
 static void flush_part(row_keep *k) {
-  size_t at = 0;
-  while (k->fd >= 0 && at < k->part.len) {
-    ssize_t w = write(k->fd, k->part.data + at, k->part.len - at);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      close(k->fd);
-      k->fd = -1;
-      break;
-    }
-    at += (size_t)w;
+  if (k->fd >= 0 && !write_all(k->fd, k->part.data, k->part.len)) {
+    close(k->fd);
+    k->fd = -1;
   }
   pod_buf_clear(&k->part);
 }
@@ -302,13 +309,7 @@ static int write_index(row_keep *k) {
       j++;
     }
     if (out.len >= FLUSH_AT || (i == k->n_index && j == k->n_added)) {
-      size_t at = 0;
-      while (ok && at < out.len) {
-        ssize_t w = write(fd, out.data + at, out.len - at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) ok = 0;
-        else at += (size_t)w;
-      }
+      if (ok) ok = write_all(fd, out.data, out.len);
       pod_buf_clear(&out);
     }
   }

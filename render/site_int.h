@@ -136,6 +136,8 @@ typedef struct site {
                          ** in every language (run and model pages) */
 } site;
 
+/* The way from page rel up to the site's root: "../" a folder. */
+void site_page_root(pod_buf *root, const char *rel);
 /* Pops the data table on top of s->L, renders template with it inside
 ** layout.html and writes it to rel (site.c). */
 int site_write_page(site *s, const char *rel, const char *template,
@@ -201,8 +203,8 @@ int site_append_row(const store_row *row, void *ud);
 /* Pushes the row as a table (ud: a row_sink; for a query of one row). */
 int site_take_first(const store_row *row, void *ud);
 /* Pushes a board's groups of ranked entries (pages.c, push_groups),
-** each with the key of its row (kept() in leaderboard_table.html). */
-/* Rows [from, to) only when to > 0 (a page of a long board); costs: the
+** each with the key of its row (kept() in leaderboard_table.html):
+** rows [from, to) only when to > 0 (a page of a long board); costs: the
 ** board's cost columns with a value (site_board_costs), or -1 to find. */
 int site_push_groups(site *s, const char *scope, int64_t metric_id,
                      int board_idx, long limit, long from, long to,
@@ -221,9 +223,10 @@ int site_reusable(site *s, const char *rel, const char *fp);
 /* page_fp.c: a model page's fingerprint (s->models[mi]) and a
 ** leaderboard page's (its listing row and ranked rows). */
 void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]);
-/* Each page's of a leaderboard of pages pages: fp[0] the first. */
-void site_board_fps(site *s, const store_row *row, const store_rows *rows,
-                    long pages, char (*fp)[RENDER_FP_LEN + 1]);
+/* Each page's of a leaderboard of pages pages: fp[0] the first; returns
+** the board's cost columns with a value, as site_board_costs. */
+unsigned site_board_fps(site *s, const store_row *row, const store_rows *rows,
+                        long pages, char (*fp)[RENDER_FP_LEN + 1]);
 /* A page of a long list (run list, an environment's runs, a study
 ** table): begun with its kind and place, then the caller hashes what it
 ** shows (site_fp_str, site_fp_num, render_state_hash_row, the study's
@@ -241,7 +244,7 @@ void site_study_cols_fp(pod_sha256 *h, const analysis_table *t);
 ** table's columns; a leaderboard's ranked row but its rank (column
 ** rank_col, -1: none; a new entry ranked before it moves it, the same
 ** row), with the board's unit and cost columns shown. */
-#define SITE_ROW_KEY_LEN 32
+#define SITE_ROW_KEY_LEN RENDER_FP_LEN   /* ended as a page's (site_list_fp_end) */
 void site_study_row_keys(const analysis_table *t, size_t from, size_t to,
                          char (*keys)[SITE_ROW_KEY_LEN + 1]);   /* rows [from, to) */
 void site_board_row_key(const store_row *row, int rank_col, const char *unit,

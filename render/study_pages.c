@@ -482,18 +482,21 @@ static void push_row_of(site *s, const analysis_table *t,
 
 #define STUDY_ROW_TEMPLATE "study_row.html"   /* study.html's, kept() */
 
-/* {columns, rows}: rows [from, to) of the table, for a study page (its
-** root "../../"); each row with its key (keys[r - from]), and nothing else when
-** kept (study.html reads nothing else of it then). */
+/* {columns, rows}: rows [from, to) of the table, for study page rel;
+** each row with its key (keys[r - from]), and nothing else when kept
+** (study.html reads nothing else of it then). */
 static void push_table(site *s, const analysis_table *t, size_t from,
-                       size_t to, char (*keys)[SITE_ROW_KEY_LEN + 1]) {
-  pod_buf k = POD_BUF_INIT;
+                       size_t to, char (*keys)[SITE_ROW_KEY_LEN + 1],
+                       const char *rel) {
+  pod_buf k = POD_BUF_INIT, root = POD_BUF_INIT;
+  site_page_root(&root, rel);   /* kept()'s key has the page's root */
   push_columns(s->L, t);
   lua_createtable(s->L, (int)(to - from), 0);
   for (size_t r = from; r < to; r++) {
     size_t n;
     pod_buf_clear(&k);
-    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, "../../", keys[r - from]);
+    render_kept_key(&k, STUDY_ROW_TEMPLATE, s->lang, pod_buf_str(&root),
+                    keys[r - from]);
     if (s->rows && row_keep_get(s->rows, k.data, k.len, &n))
       lua_createtable(s->L, 0, 1);
     else
@@ -504,6 +507,7 @@ static void push_table(site *s, const analysis_table *t, size_t from,
   }
   lua_setfield(s->L, -2, "rows");
   pod_buf_free(&k);
+  pod_buf_free(&root);
 }
 
 /* The study table of scope (s->tables), or NULL. */
@@ -580,7 +584,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     lua_pushstring(s->L, scope);
     lua_setfield(s->L, -2, "scope");
     render_set_num(s->L, "accuracy_target", target);
-    push_table(s, t, from, to, keys);
+    push_table(s, t, from, to, keys, rel.data);
     lua_setfield(s->L, -2, "table");
     site_push_pager(s->L, base.data, pg, pages);
     /* the comparisons of this dataset: their target verdicts and links */

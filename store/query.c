@@ -1134,10 +1134,8 @@ int store_explain_primary(store_db *db, pod_buf *out, char err[POD_ERRLEN]) {
 }
 
 const store_value *store_row_col(const store_row *row, const char *name) {
-  static const store_value none = {STORE_NULL, 0, 0, NULL};
-  for (int i = 0; i < row->n; i++)
-    if (!strcmp(row->names[i], name)) return &row->v[i];
-  return &none;
+  int at = -1;
+  return store_row_col_at(row, name, &at);
 }
 
 const store_value *store_row_col_at(const store_row *row, const char *name,
@@ -1164,12 +1162,15 @@ const char *store_row_text_or(const store_row *row, const char *name,
   return v->type == STORE_TEXT && *v->s ? v->s : if_none;
 }
 
-int64_t store_row_int(const store_row *row, const char *name,
-                      int64_t if_null) {
-  const store_value *v = store_row_col(row, name);
+int64_t store_value_int_or(const store_value *v, int64_t if_null) {
   return v->type == STORE_INT    ? v->i
          : v->type == STORE_REAL ? (int64_t)v->d
                                  : if_null;
+}
+
+int64_t store_row_int(const store_row *row, const char *name,
+                      int64_t if_null) {
+  return store_value_int_or(store_row_col(row, name), if_null);
 }
 
 int64_t store_value_int(const store_value *v) {

@@ -402,6 +402,8 @@ double store_row_real(const store_row *row, const char *name);
 ** a UNION are text): its integer, a real cut, text read as a number; 0
 ** when NULL. */
 int64_t store_value_int(const store_value *v);
+/* store_row_int's of a value: an integer, a real cut, else if_null. */
+int64_t store_value_int_or(const store_value *v, int64_t if_null);
 
 /* Called once per row; a nonzero return stops the walk (and is returned
 ** by the store_each_* function unchanged). */
