@@ -37,6 +37,7 @@
 */
 #include "render/incr.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/sha256.h"
 
 #include <stdio.h>
@@ -65,16 +66,24 @@ typedef struct feed_run {
 } feed_run;
 
 typedef struct entry {    /* a page of an old manifest: a 100,000-run
-                          ** site has 200,000 of them */
-  const char *rel;        /* into text, its fingerprint before it */
-  size_t len;             /* rel's, up to its line's end */
+                          ** site has 200,000 of them; 8 bytes (a table
+                          ** of 16-byte slots was 1-2 MB of fresh pages,
+                          ** their faults 2% of a render after one new run) */
+  uint32_t at;            /* where its rel is in text (its fingerprint
+                          ** before it, '\n' after it); 0: an empty slot */
+  uint32_t tag;           /* its hash's high half: most slots that are
+                          ** not rel's are told without reading text */
 } entry;
 
 typedef struct manifest {
   pod_map text;           /* the file, mapped (read, it was a page fault
                           ** every 4 KB of it) */
-  entry *slots;           /* open addressing by rel */
+  entry *slots;           /* open addressing by rel, a power of two */
   size_t n_slots;
+  /* the standby's (prev): no table, but the hashes of the live site's
+  ** pages whose line it does not have, sorted (render_incr_load_prev) */
+  uint64_t *differ;
+  size_t n_differ;
 } manifest;
 
 typedef struct run_scope {  /* a runs row of Q_STATE, until scopes are hashed */
@@ -107,10 +116,10 @@ struct render_incr {
   render_scope_run *scope_runs;   /* by scope, then id */
 };
 
+/* The manifests' tables by path (a byte at a time, their 120,000
+** lookups after one new run were 2% of its CPU). */
 static uint64_t hash_rel(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
+  return pod_hash64(s, n, 0);
 }
 
 /* Q_STATE rows: 's' (sources) and 'e' (environments), each row's
@@ -286,8 +295,10 @@ size_t render_incr_scope_runs(const render_incr *in, const char *scope,
   return sc ? sc->n : 0;
 }
 
-/* Loads dir's manifest into m when it was written with base; 1 if so. */
-static int load_manifest(manifest *m, const char *base, const char *dir) {
+/* Loads dir's manifest into m when it was written with base; 1 if so.
+** Its table of paths only when table is set. */
+static int load_manifest(manifest *m, const char *base, const char *dir,
+                         int table) {
   char path[4200], err[POD_ERRLEN];
   const char *p, *end, *nl;
   size_t lines = 0, head = strlen(MANIFEST_HEAD);
@@ -300,18 +311,25 @@ static int load_manifest(manifest *m, const char *base, const char *dir) {
   }
   p = (const char *)m->text.data + head + 65;
   end = (const char *)m->text.data + m->text.len;
+  if (!table) return 1;
   for (const char *q = p; (q = memchr(q, '\n', (size_t)(end - q))); q++)
     lines++;
-  m->n_slots = 2 * lines + 16;
+  if (m->text.len >= UINT32_MAX) {   /* past what a slot can say */
+    pod_file_unmap(&m->text);
+    return 0;
+  }
+  /* at most 2/3 full */
+  for (m->n_slots = 16; 2 * m->n_slots < 3 * lines; m->n_slots *= 2) {}
   m->slots = pod_xcalloc(m->n_slots, sizeof *m->slots);
   for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
     /* "<fp> <rel>\n" */
     if (nl - p < RENDER_FP_LEN + 2 || p[RENDER_FP_LEN] != ' ') continue;
     const char *rel = p + RENDER_FP_LEN + 1;
-    size_t len = (size_t)(nl - rel), k = hash_rel(rel, len) % m->n_slots;
-    while (m->slots[k].rel) k = (k + 1) % m->n_slots;
-    m->slots[k].rel = rel;
-    m->slots[k].len = len;
+    uint64_t h = hash_rel(rel, (size_t)(nl - rel));
+    size_t k = h & (m->n_slots - 1);
+    while (m->slots[k].at) k = (k + 1) & (m->n_slots - 1);
+    m->slots[k].at = (uint32_t)(rel - (const char *)m->text.data);
+    m->slots[k].tag = (uint32_t)(h >> 32);
   }
   return 1;
 }
@@ -319,6 +337,7 @@ static int load_manifest(manifest *m, const char *base, const char *dir) {
 static void manifest_free(manifest *m) {
   pod_file_unmap(&m->text);
   free(m->slots);
+  free(m->differ);
   memset(m, 0, sizeof *m);
 }
 
@@ -326,11 +345,20 @@ static void manifest_free(manifest *m) {
 ** NULL. */
 static const char *manifest_fp(const manifest *m, const char *rel) {
   size_t len = strlen(rel);
+  uint64_t h;
+  uint32_t tag;
   if (!m->n_slots) return NULL;
-  for (size_t k = hash_rel(rel, len) % m->n_slots; m->slots[k].rel;
-       k = (k + 1) % m->n_slots)
-    if (m->slots[k].len == len && !memcmp(m->slots[k].rel, rel, len))
-      return m->slots[k].rel - RENDER_FP_LEN - 1;
+  h = hash_rel(rel, len);
+  tag = (uint32_t)(h >> 32);
+  for (size_t k = h & (m->n_slots - 1); m->slots[k].at;
+       k = (k + 1) & (m->n_slots - 1)) {
+    const char *was = (const char *)m->text.data + m->slots[k].at;
+    /* a line ends with '\n': was[len] is in the file */
+    if (m->slots[k].tag == tag &&
+        (size_t)(m->text.len - m->slots[k].at) > len &&
+        !memcmp(was, rel, len) && was[len] == '\n')
+      return was - RENDER_FP_LEN - 1;
+  }
   return NULL;
 }
 
@@ -342,7 +370,7 @@ render_incr *render_incr_new(const char *base) {
 }
 
 void render_incr_load_live(render_incr *in, const char *target) {
-  if (*in->base) load_manifest(&in->live, in->base, target);
+  if (*in->base) load_manifest(&in->live, in->base, target, 1);
 }
 
 int render_incr_scan(render_incr *in, store_db *db, char err[POD_ERRLEN]) {
@@ -491,15 +519,97 @@ int render_incr_reusing(const render_incr *in) {
   return in->live.n_slots != 0;
 }
 
+/* A manifest line from *p on: its rel and length, *p past it; 0 at the
+** end. Lines that are not "<fp> <rel>" are passed over. */
+static int next_line(const char **p, const char *end, const char **rel,
+                     size_t *len) {
+  const char *nl;
+  while (*p < end && (nl = memchr(*p, '\n', (size_t)(end - *p)))) {
+    const char *line = *p;
+    *p = nl + 1;
+    if (nl - line < RENDER_FP_LEN + 2 || line[RENDER_FP_LEN] != ' ') continue;
+    *rel = line + RENDER_FP_LEN + 1;
+    *len = (size_t)(nl - *rel);
+    return 1;
+  }
+  return 0;
+}
+
+/* rels as the manifests sort them (strcmp's order: no NUL in either) */
+static int cmp_rel(const char *a, size_t na, const char *b, size_t nb) {
+  int c = memcmp(a, b, na < nb ? na : nb);
+  return c ? c : (na > nb) - (na < nb);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The live site's pages whose line prev's manifest does not have, from
+** one walk of both (each sorted by rel): their hashes in prev->differ.
+** 0 when a manifest is out of order (written by hand): then no file of
+** the standby is taken as a live page. */
+static int note_differ(manifest *prev, const manifest *live) {
+  const char *lp, *le, *pp, *pe, *lr = NULL, *pr = NULL, *last_l = NULL,
+                                 *last_p = NULL;
+  size_t head = strlen(MANIFEST_HEAD) + 65, ln, pn = 0, last_ln = 0,
+         last_pn = 0, cap = 0;
+  int have_p;
+  if (live->text.len < head || prev->text.len < head) return 0;
+  lp = (const char *)live->text.data + head;
+  le = (const char *)live->text.data + live->text.len;
+  pp = (const char *)prev->text.data + head;
+  pe = (const char *)prev->text.data + prev->text.len;
+  have_p = next_line(&pp, pe, &pr, &pn);
+  while (next_line(&lp, le, &lr, &ln)) {
+    if (last_l && cmp_rel(last_l, last_ln, lr, ln) >= 0) return 0;
+    last_l = lr;
+    last_ln = ln;
+    while (have_p && cmp_rel(pr, pn, lr, ln) < 0) {
+      last_p = pr;
+      last_pn = pn;
+      have_p = next_line(&pp, pe, &pr, &pn);
+      if (have_p && cmp_rel(last_p, last_pn, pr, pn) >= 0) return 0;
+    }
+    if (have_p && cmp_rel(pr, pn, lr, ln) == 0 &&
+        !memcmp(pr - RENDER_FP_LEN - 1, lr - RENDER_FP_LEN - 1, RENDER_FP_LEN))
+      continue;   /* the same line */
+    if (prev->n_differ == cap) {
+      cap = cap ? 2 * cap : 256;
+      prev->differ = pod_xrealloc(prev->differ, cap * sizeof *prev->differ);
+    }
+    prev->differ[prev->n_differ++] = hash_rel(lr, ln);
+  }
+  if (prev->n_differ > 1)
+    qsort(prev->differ, prev->n_differ, sizeof *prev->differ, cmp_u64);
+  return 1;
+}
+
 int render_incr_load_prev(render_incr *in, const char *dir) {
   manifest_free(&in->prev);
-  return dir && *in->base && load_manifest(&in->prev, in->base, dir);
+  if (!dir || !*in->base || !load_manifest(&in->prev, in->base, dir, 0))
+    return 0;
+  if (!note_differ(&in->prev, &in->live)) {
+    manifest_free(&in->prev);
+    return 0;
+  }
+  return 1;
 }
 
 int render_incr_prev_same(const render_incr *in, const char *rel) {
-  const char *was = manifest_fp(&in->prev, rel), *now;
-  return was && (now = manifest_fp(&in->live, rel)) &&
-         !memcmp(was, now, RENDER_FP_LEN);
+  uint64_t h;
+  size_t lo = 0, hi = in->prev.n_differ;
+  if (!in->prev.text.len || !manifest_fp(&in->live, rel)) return 0;
+  h = hash_rel(rel, strlen(rel));
+  while (lo < hi) {   /* a hash of a page that differs: not the same
+                      ** (another path of that hash too: written again) */
+    size_t mid = lo + (hi - lo) / 2;
+    if (in->prev.differ[mid] == h) return 0;
+    if (in->prev.differ[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return 1;
 }
 
 /* "<fp> <rel>" lines by rel */

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,6 +479,52 @@ static void test_render_incremental_updates_the_kept_tree(void) {
   CHECK(!pod_exists(test_path(".inc.podium-prev/en")));
 }
 
+/* The kept tree's manifest out of order (written by hand, the same
+** length, in place): which of its files are the live pages cannot be
+** told from it (render_incr_load_prev), so the tree is not used and a
+** new one is made; the site is a full render's all the same. */
+static void test_render_incremental_kept_manifest_out_of_order(void) {
+  static const char *const man = ".inc.podium-prev/.podium-pages";
+  pod_buf b = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  long long kept_runs;
+  counts c;
+  demo_site();
+  new_run("new1", "inference_time_1700000100.csv", "newmodel-a", "0.0050", "", __LINE__);
+  new_run("new2", "inference_time_1700000200.csv", "newmodel-b", "0.0060", "", __LINE__);
+  kept_runs = inode_at(".inc.podium-prev/en/runs");
+  CHECK_RC(pod_file_read(test_path(man), &b, e), POD_OK, e);
+  /* its second and third lines after the head, swapped */
+  char *l1 = strchr(b.data, '\n'), *l2 = l1 ? strchr(l1 + 1, '\n') : NULL,
+       *l3 = l2 ? strchr(l2 + 1, '\n') : NULL, *l4 = l3 ? strchr(l3 + 1, '\n') : NULL;
+  CHECK(l4 != NULL);
+  if (l4) {
+    pod_buf swapped = POD_BUF_INIT;
+    int fd;
+    pod_buf_add(&swapped, b.data, (size_t)(l2 + 1 - b.data));
+    pod_buf_add(&swapped, l3 + 1, (size_t)(l4 - l3));
+    pod_buf_add(&swapped, l2 + 1, (size_t)(l3 - l2));
+    pod_buf_adds(&swapped, l4 + 1);
+    CHECK_INT((long long)swapped.len, (long long)b.len);
+    CHECK(memcmp(swapped.data, b.data, b.len) != 0);
+    fd = open(test_path(man), O_WRONLY);   /* in place: the folder's time stays */
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+      CHECK_INT((long long)write(fd, swapped.data, swapped.len), (long long)swapped.len);
+      close(fd);
+    }
+    pod_buf_free(&swapped);
+  }
+  pod_buf_free(&b);
+  c = new_run("new3", "inference_time_1700000300.csv", "newmodel-c", "0.0070", "", __LINE__);
+  CHECK(c.reused > 0);
+  /* (a new tree: not looked at, a new folder may get a freed inode
+  ** number) and the next render updates a kept tree again */
+  kept_runs = inode_at(".inc.podium-prev/en/runs");
+  new_run("new4", "inference_time_1700000400.csv", "newmodel-d", "0.0080", "", __LINE__);
+  CHECK_INT(inode_at("inc/en/runs"), kept_runs);
+}
+
 /* The measurements download grows at its end after a new run: the kept
 ** tree's file, the render before the live one's, is cut to what it
 ** shares with the live file and the rest copied (render_out_part_prefix),
@@ -842,6 +889,8 @@ const test_case tests_incremental[] = {
    test_render_incremental_keeps_what_did_not_change},
   {"render_incremental_updates_the_kept_tree",
    test_render_incremental_updates_the_kept_tree},
+  {"render_incremental_kept_manifest_out_of_order",
+   test_render_incremental_kept_manifest_out_of_order},
   {"render_incremental_grows_the_kept_download",
    test_render_incremental_grows_the_kept_download},
   {"render_incremental_run_list_pages", test_render_incremental_run_list_pages},
