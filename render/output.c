@@ -57,6 +57,7 @@
 #include "render/incr.h"
 #include "render/output_int.h"
 #include "core/fs.h"
+#include "core/hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,10 +89,16 @@ typedef struct rel_set {
   size_t n, cap;
 } rel_set;
 
+/* A job is one block with its path after it, and its data too when
+** small (a page reused, a range: 40,000 jobs after one new run were
+** three mallocs each). */
+#define JOB_INLINE 64
+
 typedef struct job {
   struct job *next;
-  char *rel;
-  char *data;
+  char *rel;      /* in the job's block */
+  char *data;     /* in the job's block, or own */
+  char *own;      /* data's own block (big, or taken), freed with it */
   size_t n;
   int part;       /* PART_* (render_out_part), or PART_WHOLE */
 } job;
@@ -164,9 +171,18 @@ static const char *const bookkeeping[] = {RENDER_BOARDS, RENDER_DOWNLOADS,
 /* ---- the files written this render (standby only) ---------------------- */
 
 static uint64_t rel_hash(const char *rel) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *rel; rel++) h = (h ^ (unsigned char)*rel) * 1099511628211ull;
+  uint64_t h = pod_hash64(rel, strlen(rel), 0);
   return h ? h : 1;   /* 0 marks an empty slot */
+}
+
+/* Room for n hashes at once (the standby's files: grown from 4,096 by
+** doubling, a 40,000-page site's set was five copies of it). */
+static void set_size(rel_set *set, size_t n) {
+  size_t cap = 4096;
+  if (set->cap) return;
+  while (2 * cap < 3 * n) cap *= 2;
+  set->slot = pod_xcalloc(cap, sizeof *set->slot);
+  set->cap = cap;
 }
 
 /* 1 when rel was not in set before (and is now). For the files written:
@@ -175,7 +191,7 @@ static uint64_t rel_hash(const char *rel) {
 static int set_add(rel_set *set, const char *rel) {
   uint64_t h = rel_hash(rel);
   size_t k;
-  if (2 * (set->n + 1) > set->cap) {
+  if (3 * (set->n + 1) > 2 * set->cap) {   /* at most 2/3 full */
     size_t cap = set->cap ? 2 * set->cap : 4096;
     uint64_t *t = pod_xmalloc(cap * sizeof *t);
     memset(t, 0, cap * sizeof *t);
@@ -485,6 +501,7 @@ int render_out_use_standby(render_out *o, render_incr *in,
     render_incr_load_prev(in, NULL);
     return new_tmp(o->tmp, err);
   }
+  set_size(&o->seen, (size_t)o->standby_files);
   o->standby = 1;
   o->prev = in;
   return POD_OK;
@@ -664,8 +681,7 @@ static void *writer(void *ud) {
     while (batch) {
       j = batch;
       batch = j->next;
-      free(j->rel);
-      free(j->data);
+      free(j->own);
       free(j);
     }
   }
@@ -697,15 +713,24 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
     free(take);
     return rc;
   }
-  j = pod_xmalloc(sizeof *j);
+  size_t rel_len = strlen(rel) + 1, inline_n = !take && n <= JOB_INLINE ? n : 0;
+  char *block;
+  j = pod_xmalloc(sizeof *j + inline_n + rel_len);
+  block = (char *)(j + 1);   /* aligned as j: data first (a range) */
   j->next = NULL;
-  j->rel = pod_xstrdup(rel);
   if (take) {
-    j->data = take;
+    j->data = j->own = take;
+  } else if (n <= JOB_INLINE) {
+    j->data = block;
+    j->own = NULL;
+    memcpy(block, data, n);
+    block += n;
   } else {
-    j->data = pod_xmalloc(n ? n : 1);
+    j->data = j->own = pod_xmalloc(n);
     memcpy(j->data, data, n);
   }
+  j->rel = block;
+  memcpy(j->rel, rel, rel_len);
   j->n = n;
   j->part = part;
   pthread_mutex_lock(&o->mu);
@@ -738,8 +763,7 @@ static int queue(render_out *o, const char *rel, const void *data, size_t n,
   }
   pthread_mutex_unlock(&o->mu);
   if (rc) {
-    free(j->rel);
-    free(j->data);
+    free(j->own);
     free(j);
   }
   return rc;
