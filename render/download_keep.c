@@ -97,6 +97,7 @@ static int pf_copy_out(dl *d, pfile *f) {
 static int pf_add(dl *d, pfile *f, const char *p, size_t n) {
   int rc;
   if (f->from < f->to && (rc = pf_copy_out(d, f))) return rc;
+  if (n) render_part_room(&f->buf);
   pod_buf_add(&f->buf, p, n);
   f->size += n;
   return POD_OK;

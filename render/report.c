@@ -295,6 +295,10 @@ typedef struct table_out {
 ** peak of a 10,000-run render */
 size_t render_download_part = 256u << 10;
 
+void render_part_room(pod_buf *b) {
+  if (!b->cap) pod_buf_reserve(b, render_download_part + (4u << 10));
+}
+
 /* What t holds as the next part of data/<name>.csv and .json. */
 static int table_flush(table_out *t, int last) {
   char rel[600];
@@ -398,6 +402,10 @@ void render_csv_json_row(const store_row *row, pod_buf *csv, pod_buf *json) {
 
 static int table_row(const store_row *row, void *ud) {
   table_out *t = ud;
+  if (t->out) {
+    render_part_room(&t->csv);
+    render_part_room(&t->json);
+  }
   if (!t->header_done) {
     render_csv_header(row, &t->csv);
     t->header_done = 1;
@@ -460,6 +468,7 @@ typedef struct board_sinks {
 static int board_row(const store_row *row, void *ud) {
   board_sinks *k = ud;
   if (table_row(row, &k->t)) return 1;   /* k->t.err says why */
+  render_part_room(k->r.out);
   report_row(row, &k->r);
   if (k->r.out->len > render_download_part) {
     if ((k->t.rc = render_out_part_take(k->t.out, k->md_rel, k->r.out,

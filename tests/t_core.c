@@ -7,6 +7,7 @@
 #include "core/num.h"
 #include "core/text.h"
 #include "core/sha256.h"
+#include "core/hash.h"
 #include "ingest/ingest_int.h"
 #include "render/render.h"
 
@@ -44,6 +45,43 @@ static void test_sha256_matches_fips_180_vectors(void) {
   }
   pod_sha256_hex(&h, hex);
   CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* pod_hash_stream: the same value however the bytes are cut (the kept
+** files' sums are written in parts and read back whole), another for
+** other bytes, another length or seed. */
+static void test_hash_stream_does_not_depend_on_the_cuts(void) {
+  unsigned char data[300];
+  uint64_t whole, other;
+  pod_hash_stream s;
+  for (size_t i = 0; i < sizeof data; i++) data[i] = (unsigned char)(i * 7 + 3);
+  for (size_t n = 0; n <= sizeof data; n += n < 20 ? 1 : 37) {
+    pod_hash_stream_init(&s, 42);
+    pod_hash_stream_add(&s, data, n);
+    whole = pod_hash_stream_end(&s);
+    for (size_t cut = 1; cut <= 11; cut++) {   /* pieces of cut bytes */
+      pod_hash_stream_init(&s, 42);
+      for (size_t at = 0; at < n; at += cut)
+        pod_hash_stream_add(&s, data + at, n - at < cut ? n - at : cut);
+      CHECK(pod_hash_stream_end(&s) == whole);
+    }
+    pod_hash_stream_init(&s, 43);
+    pod_hash_stream_add(&s, data, n);
+    CHECK(pod_hash_stream_end(&s) != whole);
+    if (n) {   /* one bit of one byte */
+      data[n / 2] ^= 0x20;
+      pod_hash_stream_init(&s, 42);
+      pod_hash_stream_add(&s, data, n);
+      other = pod_hash_stream_end(&s);
+      data[n / 2] ^= 0x20;
+      CHECK(other != whole);
+      pod_hash_stream_init(&s, 42);   /* a byte shorter */
+      pod_hash_stream_add(&s, data, n - 1);
+      CHECK(pod_hash_stream_end(&s) != whole);
+    }
+  }
+  CHECK(pod_hash64("a", 1, 0) != pod_hash64("b", 1, 0));
+  CHECK(pod_hash64("ab", 2, 0) != pod_hash64("ab", 2, 1));
 }
 
 /* pod_file_map: a file's bytes as they are, an empty file as none, a
@@ -393,6 +431,8 @@ static void test_utf8_check_stops_where_bytewise_does(void) {
 const test_case tests_core[] = {
   {"utf8_check_stops_where_bytewise_does", test_utf8_check_stops_where_bytewise_does},
   {"sha256_matches_fips_180_vectors", test_sha256_matches_fips_180_vectors},
+  {"hash_stream_does_not_depend_on_the_cuts",
+   test_hash_stream_does_not_depend_on_the_cuts},
   {"buf_grows_and_formats", test_buf_grows_and_formats},
   {"file_map_gives_the_bytes_or_a_message", test_file_map_gives_the_bytes_or_a_message},
   {"numbers_are_parsed_strictly", test_numbers_are_parsed_strictly},
