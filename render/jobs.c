@@ -122,6 +122,7 @@ static int wait_study(site *s, char err[POD_ERRLEN]) {
   s->study = m->study;
   s->tables = m->tables;
   s->n_tables = m->n_tables;
+  s->row_keys = m->row_keys;
   s->cmp_pages = m->cmp_pages;
   s->n_cmp_pages = m->n_cmp_pages;
   s->models = m->models;

@@ -53,11 +53,25 @@ void site_push_row(lua_State *L, const store_row *row) {
 #define OVERVIEW_RUNS 20   /* the newest runs the overview lists */
 #define OVERVIEW_TOP 10    /* the entries of a primary board it shows */
 
-void site_set_href(lua_State *L, const char *field, const char *fmt,
-                   const char *lang, long long id) {
-  char href[128];
-  snprintf(href, sizeof href, fmt, lang, id);
-  lua_pushstring(L, href);
+void site_set_href(lua_State *L, const char *field, const char *lang,
+                   const char *kind, long long id) {
+  /* built by hand: a printf per entry was 5% of a board page's making */
+  char href[128], digits[24], *d = digits + sizeof digits;
+  size_t nl = strlen(lang), nk = strlen(kind), n = 0;
+  unsigned long long u = id < 0 ? 0ULL - (unsigned long long)id
+                                : (unsigned long long)id;
+  do *--d = (char)('0' + u % 10); while (u /= 10);
+  if (id < 0) *--d = '-';
+  size_t nd = (size_t)(digits + sizeof digits - d);
+  if (nl > 64) nl = 64;   /* a language code is short; kind is ours */
+  if (nk > 16) nk = 16;
+  memcpy(href, lang, nl), n = nl;
+  href[n++] = '/';
+  memcpy(href + n, kind, nk), n += nk;
+  href[n++] = '/';
+  memcpy(href + n, d, nd), n += nd;
+  memcpy(href + n, ".html", 5), n += 5;
+  lua_pushlstring(L, href, n);
   lua_setfield(L, -2, field);
 }
 
@@ -74,13 +88,13 @@ int site_append_row(const store_row *row, void *ud) {
   lua_State *L = k->s->L;
   site_push_row(L, row);
   if (k->kind == ROW_RUN) {
-    site_set_href(L, "href", "%s/runs/%lld.html", k->s->lang,
+    site_set_href(L, "href", k->s->lang, "runs",
                   (long long)store_row_int(row, "id", 0));
     if (store_row_int(row, "environment_id", 0))
-      site_set_href(L, "env_href", "%s/envs/%lld.html", k->s->lang,
+      site_set_href(L, "env_href", k->s->lang, "envs",
                     (long long)store_row_int(row, "environment_id", 0));
   } else if (k->kind == ROW_ENV) {
-    site_set_href(L, "href", "%s/envs/%lld.html", k->s->lang,
+    site_set_href(L, "href", k->s->lang, "envs",
                   (long long)store_row_int(row, "id", 0));
   } else if (k->kind == ROW_BOARD) {
     pod_buf p = POD_BUF_INIT;
@@ -678,7 +692,7 @@ static void push_entry(grouper *g, const store_row *row) {
   char key[SITE_ROW_KEY_LEN + 1];
   site_board_row_key(row, g->rank_col, g->unit, g->shown, key);
   site_push_row(L, row);
-  site_set_href(L, "href", "%s/runs/%lld.html", s->lang,
+  site_set_href(L, "href", s->lang, "runs",
                 (long long)int_at(row, g->run_col));
   lua_pushstring(L, key);
   lua_setfield(L, -2, "key");
@@ -794,6 +808,31 @@ int site_push_groups(site *s, const char *scope, int64_t metric_id,
   return POD_OK;
 }
 
+
+int site_reused_everywhere(site *s, const char *rest, const char *fp,
+                           int *rc, char err[POD_ERRLEN]) {
+  pod_buf rel = POD_BUF_INIT;
+  int same = 1;
+  if (!s->incr) return 0;
+  /* the next render's manifest lists it either way, once for all */
+  pod_buf_add(&s->manifest_all, fp, RENDER_FP_LEN);
+  pod_buf_addc(&s->manifest_all, ' ');
+  pod_buf_adds(&s->manifest_all, rest);
+  pod_buf_addc(&s->manifest_all, '\n');
+  for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
+    for (int k = 0; k < s->n_langs && same; k++) {
+      pod_buf_clear(&rel);
+      pod_buf_adds(&rel, render_i18n_lang(s->i18n[k]));
+      pod_buf_addc(&rel, '/');
+      pod_buf_adds(&rel, rest);
+      if (!pass)
+        same = render_incr_same(s->incr, rel.data, fp) &&
+               render_out_live(s->out, rel.data);
+      else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
+    }
+  pod_buf_free(&rel);
+  return same;
+}
 
 /* Notes page rel with fingerprint fp in the manifest; 1 when the live
 ** site's page can be taken as it is (incr.c). */

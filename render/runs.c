@@ -399,7 +399,7 @@ static int page_run_in(site *s, const store_row *row, const run_data *d,
            name ? name : store_row_text(row, "model"));
   site_set_title(s->L, title);
   site_push_row(s->L, row);
-  if (env) site_set_href(s->L, "env_href", "%s/envs/%lld.html", s->lang, env);
+  if (env) site_set_href(s->L, "env_href", s->lang, "envs", env);
   lua_setfield(s->L, -2, "run");
   if ((rc = add_measurements(s, d->meas, &d->counts, err))) {
     lua_pop(s->L, 1);
@@ -468,27 +468,6 @@ static int page_run_protected(site *s, const store_row *row,
   return site_write_page(s, rel, "run_too_large.html", err);
 }
 
-/* The run's pages as the live site has them, when every language's is
-** there with this fingerprint (incr.c); 0: render them. */
-static int run_reused(site *s, int64_t id, const char *fp, int *rc,
-                      char err[POD_ERRLEN]) {
-  char rel[96];
-  if (!s->incr) return 0;
-  for (int k = 0; k < s->n_langs; k++) {
-    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
-             render_i18n_lang(s->i18n[k]), (long long)id);
-    if (!render_incr_same(s->incr, rel, fp) || !render_out_live(s->out, rel))
-      return 0;
-  }
-  *rc = POD_OK;
-  for (int k = 0; k < s->n_langs && *rc == POD_OK; k++) {
-    snprintf(rel, sizeof rel, "%s/runs/%lld.html",
-             render_i18n_lang(s->i18n[k]), (long long)id);
-    *rc = render_out_reuse(s->out, rel, err);
-  }
-  return 1;
-}
-
 /* A run's page in every language, from one set of queries, or from the
 ** live site when nothing it reads changed. */
 static int page_run(const store_row *row, void *ud) {
@@ -499,10 +478,17 @@ static int page_run(const store_row *row, void *ud) {
   run_data d;
   int rc, mine;
   if ((rc = site_take_run(s, &mine, w->err)) || !mine) return rc;
-  if (s->incr) {   /* the next render's manifest lists it either way */
+  if (s->incr) {
+    pod_buf rest = POD_BUF_INIT;
+    int reused;
     render_incr_run_fp(s->incr, row, fp);
-    pod_buf_printf(&s->manifest_all, "%s runs/%lld.html\n", fp, (long long)id);
-    if (run_reused(s, id, fp, &rc, w->err)) return rc;
+    pod_buf_adds(&rest, "runs/");
+    pod_buf_addi(&rest, (long long)id);
+    pod_buf_adds(&rest, ".html");
+    rc = POD_OK;
+    reused = site_reused_everywhere(s, rest.data, fp, &rc, w->err);
+    pod_buf_free(&rest);
+    if (reused) return rc;
   }
   rc = run_fetch(s, id, store_row_int(row, "environment_id", 0), &d, w->err);
   for (int k = 0; rc == POD_OK && k < s->n_langs; k++) {

@@ -82,6 +82,16 @@ typedef struct cmp_page {
   int listed;        /* a project file pair's page: never shared */
 } cmp_page;
 
+/* A study table's row keys (site_study_row_keys), made once a render
+** for every language: the first thread to need a page's makes them
+** (each language made them all again: 2% of a render after one new run
+** on a 10,000-model table). */
+typedef struct study_keys {
+  pthread_mutex_t lock;
+  char (*keys)[RENDER_FP_LEN + 1];   /* the table's rows' (SITE_ROW_KEY_LEN) */
+  unsigned char *made;               /* per page of LIST_ROWS rows */
+} study_keys;
+
 typedef struct site {
   store_db *db;
   render_sandbox *sb;
@@ -95,6 +105,7 @@ typedef struct site {
   analysis_table **tables; /* its study table per scope, in the order of
                            ** analysis_study_scopes; made once a render */
   size_t n_tables;
+  study_keys *row_keys;    /* per table: main's, shared with workers */
   cmp_page *cmp_pages;     /* the comparisons that have rows */
   size_t n_cmp_pages;
   model_ref *models;       /* each model once, by its first unit */
@@ -192,9 +203,9 @@ typedef struct board_walk {
 typedef board_walk item_walk;
 
 void site_push_row(lua_State *L, const store_row *row);
-/* data[field] = fmt with lang and id ("%s/runs/%lld.html") */
-void site_set_href(lua_State *L, const char *field, const char *fmt,
-                   const char *lang, long long id);
+/* data[field] = "<lang>/<kind>/<id>.html" (kind: "runs", "envs") */
+void site_set_href(lua_State *L, const char *field, const char *lang,
+                   const char *kind, long long id);
 /* The leaderboard page of (scope, metric), relative to the language. */
 void site_board_path(pod_buf *out, const char *scope, const char *metric);
 /* Appends the row (ud: a row_sink), as a table with its links, to the
@@ -220,6 +231,14 @@ int site_count_runs(const store_row *row, void *ud);
 /* Notes page rel with fingerprint fp in s->manifest; 1 when the live
 ** site's page may be taken as it is (incr.c). s->incr must be set. */
 int site_reusable(site *s, const char *rel, const char *fp);
+/* A page in every language (run and model pages: "<lang>/" and rest),
+** noted with fingerprint fp in s->manifest_all; taken as the live site
+** has it when each language's is there with fp: then each is reused
+** (the first failure in *rc) and 1 is returned; 0: render them. Paths
+** made by hand: two printfs a language were 2% of a render after one
+** new run. */
+int site_reused_everywhere(site *s, const char *rest, const char *fp,
+                           int *rc, char err[POD_ERRLEN]);
 /* page_fp.c: a model page's fingerprint (s->models[mi]) and a
 ** leaderboard page's (its listing row and ranked rows). */
 void site_model_fp(site *s, size_t mi, char fp[RENDER_FP_LEN + 1]);

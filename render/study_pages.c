@@ -214,6 +214,10 @@ int study_find(site *s, char err[POD_ERRLEN]) {
         s->n_tables++;
     /* every run a table reads is read: kept for the next render */
     if (rc || (rc = run_keep_end(s->values, err))) return rc;
+    s->row_keys = pod_xcalloc(s->n_tables ? s->n_tables : 1,
+                              sizeof *s->row_keys);
+    for (size_t i = 0; i < s->n_tables; i++)
+      pthread_mutex_init(&s->row_keys[i].lock, NULL);
   }
   u = analysis_study_units(s->study, &n_units);
   pairs = analysis_study_pairs(s->study, &n_pairs);
@@ -264,6 +268,13 @@ void study_free(site *s) {
   s->unit_row = NULL;
   s->jobs = NULL;
   s->n_models = s->n_jobs = 0;
+  for (size_t i = 0; s->row_keys && i < s->n_tables; i++) {
+    pthread_mutex_destroy(&s->row_keys[i].lock);
+    free(s->row_keys[i].keys);
+    free(s->row_keys[i].made);
+  }
+  free(s->row_keys);
+  s->row_keys = NULL;
   for (size_t i = 0; i < s->n_tables; i++) analysis_table_free(s->tables[i]);
   free(s->tables);
   s->tables = NULL;
@@ -547,6 +558,28 @@ static void study_page_fp(site *s, const char *scope, double target,
   site_list_fp_end(&h, fp);
 }
 
+/* The keys of rows [from, to) of t, page pg's (1 on), made by the first
+** thread that needs them (study_keys); read only after. */
+static char (*page_keys(site *s, const analysis_table *t, long pg,
+                        size_t from, size_t to))[SITE_ROW_KEY_LEN + 1] {
+  study_keys *k = NULL;
+  for (size_t i = 0; s->row_keys && i < s->n_tables; i++)
+    if (s->tables[i] == t) k = &s->row_keys[i];
+  if (!k) return NULL;
+  pthread_mutex_lock(&k->lock);
+  if (!k->keys) {
+    size_t pages = (t->n_rows + LIST_ROWS - 1) / LIST_ROWS;
+    k->keys = pod_xmalloc((t->n_rows ? t->n_rows : 1) * sizeof *k->keys);
+    k->made = pod_xcalloc(pages ? pages : 1, 1);
+  }
+  if (!k->made[pg - 1]) {
+    site_study_row_keys(t, from, to, k->keys + from);
+    k->made[pg - 1] = 1;
+  }
+  pthread_mutex_unlock(&k->lock);
+  return k->keys + from;
+}
+
 /* <lang>/study/<dataset>.html (and .p2.html... past LIST_ROWS models):
 ** the dataset's study table, in pages, ranked; each page the live
 ** site's when its fingerprint is the same. */
@@ -555,12 +588,11 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
   char (*keys)[SITE_ROW_KEY_LEN + 1];
+  char (*own)[SITE_ROW_KEY_LEN + 1] = NULL;
   long pages;
   int rc = POD_OK;
   if (!t) return POD_OK;
   pages = t->n_rows ? ((long)t->n_rows + LIST_ROWS - 1) / LIST_ROWS : 1;
-  /* each page's rows' keys, once: its fingerprint and kept rows */
-  keys = pod_xmalloc(LIST_ROWS * sizeof *keys);
   pod_buf_printf(&title, "Study: %s", *scope ? scope : "all runs");
   pod_buf_printf(&base, "%s/study/", s->lang);
   render_slug(&base, *scope ? scope : "all");
@@ -568,7 +600,11 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     size_t from = (size_t)(pg - 1) * LIST_ROWS, to = from + LIST_ROWS;
     pod_buf rel = POD_BUF_INIT;
     if (to > t->n_rows) to = t->n_rows;
-    site_study_row_keys(t, from, to, keys);
+    /* the page's rows' keys: its fingerprint and kept rows */
+    if (!(keys = page_keys(s, t, pg, from, to))) {
+      if (!own) own = pod_xmalloc(LIST_ROWS * sizeof *own);
+      site_study_row_keys(t, from, to, keys = own);
+    }
     site_list_page_path(&rel, base.data, pg);
     if (s->incr) {   /* the live site's page when its rows are the same */
       char fp[RENDER_FP_LEN + 1];
@@ -619,7 +655,7 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     rc = site_write_page(s, rel.data, "study.html", err);
     pod_buf_free(&rel);
   }
-  free(keys);
+  free(own);
   pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;
@@ -843,26 +879,14 @@ static int model_reused(site *s, size_t mi, int *rc, char err[POD_ERRLEN]) {
   const analysis_unit *u = analysis_study_units(s->study, &n_units);
   const analysis_unit *m = &u[s->models[mi].units[0]];
   char fp[RENDER_FP_LEN + 1];
-  int same = 1;
-  pod_buf rest = POD_BUF_INIT, rel = POD_BUF_INIT;
+  int same;
+  pod_buf rest = POD_BUF_INIT;
   if (!s->incr) return 0;
   site_model_fp(s, mi, fp);
-  /* "models/<slug>.html" once, below each language's folder */
+  /* "/models/<slug>.html", below each language's folder */
   render_model_href(&rest, "", m->model, m->variant);
-  /* one line for every language */
-  pod_buf_printf(&s->manifest_all, "%s %s\n", fp, rest.data + 1);
-  for (int pass = 0; pass < 2 && same; pass++)   /* check, then link */
-    for (int k = 0; k < s->n_langs && same; k++) {
-      pod_buf_clear(&rel);
-      pod_buf_adds(&rel, render_i18n_lang(s->i18n[k]));
-      pod_buf_add(&rel, rest.data, rest.len);
-      if (!pass)
-        same = render_incr_same(s->incr, rel.data, fp) &&
-               render_out_live(s->out, rel.data);
-      else if (*rc == POD_OK) *rc = render_out_reuse(s->out, rel.data, err);
-    }
+  same = site_reused_everywhere(s, rest.data + 1, fp, rc, err);
   pod_buf_free(&rest);
-  pod_buf_free(&rel);
   return same;
 }
 
