@@ -71,8 +71,7 @@ static const store_value *col_at(int *at, const store_row *row, int k) {
 }
 
 static const char *text_at(int *at, const store_row *row, int k) {
-  const store_value *v = col_at(at, row, k);
-  return v->type == STORE_TEXT ? v->s : NULL;
+  return store_row_text_at(row, tc_names[k], &at[k]);
 }
 
 /* analysis_table_reads, from the row's columns (at: col_at's places). */
@@ -327,6 +326,7 @@ int analysis_study_table(store_db *db, const analysis_study *s,
   analysis_table *t = pod_xmalloc(sizeof *t);
   gather g;
   size_t *from = NULL, *to = NULL, *base = NULL;  /* per row */
+  size_t cap = 0;   /* of rows, from and to */
   int rc = POD_OK;
   memset(t, 0, sizeof *t);
   memset(&g, 0, sizeof g);
@@ -335,10 +335,14 @@ int analysis_study_table(store_db *db, const analysis_study *s,
   g.units = u;
   for (size_t k = 0; k < n_units && !rc; k++) {
     if (strcmp(u[k].scope, scope)) continue;
-    t->rows = pod_xrealloc(t->rows, (t->n_rows + 1) * sizeof *t->rows);
+    if (t->n_rows == cap) {   /* doubled: one realloc a row was a copy of
+                              ** the table per row at 10,000 models */
+      cap = cap ? 2 * cap : 16;
+      t->rows = pod_xrealloc(t->rows, cap * sizeof *t->rows);
+      from = pod_xrealloc(from, cap * sizeof *from);
+      to = pod_xrealloc(to, cap * sizeof *to);
+    }
     memset(&t->rows[t->n_rows], 0, sizeof t->rows[0]);
-    from = pod_xrealloc(from, (t->n_rows + 1) * sizeof *from);
-    to = pod_xrealloc(to, (t->n_rows + 1) * sizeof *to);
     from[t->n_rows] = g.n;
     t->rows[t->n_rows++].unit = &u[k];
     g.unit = k;

@@ -1151,6 +1151,12 @@ const store_value *store_row_col_at(const store_row *row, const char *name,
   return &none;
 }
 
+const char *store_row_text_at(const store_row *row, const char *name,
+                              int *at) {
+  const store_value *v = store_row_col_at(row, name, at);
+  return v->type == STORE_TEXT ? v->s : NULL;
+}
+
 const char *store_row_text(const store_row *row, const char *name) {
   const store_value *v = store_row_col(row, name);
   return v->type == STORE_TEXT ? v->s : NULL;

@@ -390,6 +390,9 @@ const store_value *store_row_col(const store_row *row, const char *name);
 ** scan of every name. */
 const store_value *store_row_col_at(const store_row *row, const char *name,
                                     int *at);
+/* store_row_text by way of store_row_col_at's place hint. */
+const char *store_row_text_at(const store_row *row, const char *name,
+                              int *at);
 const char *store_row_text(const store_row *row, const char *name);
 /* Reading a column with a default: its text when it is non-empty text,
 ** else if_none; its integer (a real cut), else if_null; its number as a
