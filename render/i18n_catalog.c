@@ -70,8 +70,10 @@ int i18n_check_messages(const char *path, const char *text, cJSON *root,
     size_t at = 0, off;
     long ln, col;
     char err[POD_ERRLEN];
-    off = value_offset(text, item->string, 0);
+    /* where a message is, only for one that is wrong: looked up for every
+    ** message, a scan of the catalog each, it was most of opening one */
     if (cJSON_IsObject(item)) {
+      off = value_offset(text, item->string, 0);
       line_col(text, off, &ln, &col);
       snprintf(line, sizeof line, "%s:%ld:%ld: \"%s\": found an object of "
                "plural forms (the old catalog form), expected an ICU "
@@ -82,6 +84,7 @@ int i18n_check_messages(const char *path, const char *text, cJSON *root,
       continue;
     }
     if (!cJSON_IsString(item)) {
+      off = value_offset(text, item->string, 0);
       line_col(text, off, &ln, &col);
       snprintf(line, sizeof line, "%s:%ld:%ld: \"%s\": found a message that "
                "is not a string, expected an ICU MessageFormat string", path,
