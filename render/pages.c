@@ -63,8 +63,14 @@ void site_set_href(lua_State *L, const char *field, const char *lang,
   do *--d = (char)('0' + u % 10); while (u /= 10);
   if (id < 0) *--d = '-';
   size_t nd = (size_t)(digits + sizeof digits - d);
-  if (nl > 64) nl = 64;   /* a language code is short; kind is ours */
-  if (nk > 16) nk = 16;
+  if (nl + nk + nd + 8 > sizeof href) {   /* a long language code */
+    pod_buf b = POD_BUF_INIT;
+    pod_buf_printf(&b, "%s/%s/%lld.html", lang, kind, id);
+    lua_pushlstring(L, b.data, b.len);
+    lua_setfield(L, -2, field);
+    pod_buf_free(&b);
+    return;
+  }
   memcpy(href, lang, nl), n = nl;
   href[n++] = '/';
   memcpy(href + n, kind, nk), n += nk;

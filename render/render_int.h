@@ -135,7 +135,7 @@ int render_out_write(render_out *o, const char *rel, const void *data,
 /* Bytes of a download (data/runs.*, data/measurements.*) held before a
 ** part is written (render_out_part); tests lower it. */
 extern size_t render_download_part;
-/* Room for a whole part in b when it is empty: a part grown from 64
+/* Room for a whole part in b once it holds 16 KB: a part grown from 64
 ** bytes by doubling was 13 copies of it, and twice its memory. */
 void render_part_room(pod_buf *b);
 /* A file too big to hold in memory (the downloads of a large registry),

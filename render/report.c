@@ -296,7 +296,10 @@ typedef struct table_out {
 size_t render_download_part = 256u << 10;
 
 void render_part_room(pod_buf *b) {
-  if (!b->cap) pod_buf_reserve(b, render_download_part + (4u << 10));
+  /* past 16 KB only: a part of a few rows (the changed runs between
+  ** ranges copied from the live file) stays small, as it is queued whole */
+  if (b->cap < render_download_part && b->len >= (16u << 10))
+    pod_buf_reserve(b, render_download_part + (4u << 10) - b->len);
 }
 
 /* What t holds as the next part of data/<name>.csv and .json. */
