@@ -38,6 +38,10 @@ fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
     END {printf "wall %.2f s, CPU %.2f s (user %.2f + sys %.2f)", w, u+y, u, y}' "$1"
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
+# 1 when a render spent over twice its user time in the kernel: a full
+# render writes ~40,000 files, and this machine's ext4 after mass
+# removals spent 9 s of 9.7 there (2-3 s undisturbed, session 25)
+kernel_bound() { awk -F': ' '/User time/ {u=$2} /System time/ {y=$2} END {print (y > 2 * u) ? 1 : 0}' "$1"; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 fastest() { tr ' ' '\n' | grep . | sort -n | head -n 1; }
 render() {  # render OUT TIMEFILE: prints the render's line
@@ -55,12 +59,13 @@ same() {
 }
 # shape NAME NEWRUN: the registry is made; NEWRUN K ingests new run K
 shape() {
-  name=$1 newrun=$2 fulls="" incs=""
+  name=$1 newrun=$2 fulls="" incs="" disturbed=0
   site="$dir/$name-site"
   echo "$name registry:"
   out=$(render "$site" "$dir/t")
   echo "  full render:         $(fig "$dir/t"): $out"
   fulls=$(wall "$dir/t")
+  disturbed=$((disturbed + $(kernel_bound "$dir/t")))
   k=1
   while [ "$k" -le $((rounds + 1)) ]; do
     $newrun "$k"
@@ -76,12 +81,17 @@ shape() {
       out=$(render "$full" "$dir/t")
       echo "  full render again:   $(fig "$dir/t"): $out"
       fulls="$fulls $(wall "$dir/t")"
+      disturbed=$((disturbed + $(kernel_bound "$dir/t")))
       same
     fi
     k=$((k + 1))
   done
   f=$(echo "$fulls" | fastest) i=$(echo "$incs" | median)
   echo "  fastest full $f s, median incremental (kept tree) $i s: $(awk -v i="$i" -v f="$f" 'BEGIN {printf "%.1f%%", 100 * i / f}') of a full render"
+  if [ "$disturbed" -ge "$(echo "$fulls" | wc -w)" ]; then
+    echo "  NOT A MEASURE: every full render spent over twice its user time in the"
+    echo "  kernel (the file system, not podium: bench/render-notes.md, session 25)"
+  fi
 }
 
 # boards: N models benchmarked as transformers' PyTorchBenchmark writes it
