@@ -86,12 +86,17 @@ void pod_buf_printf(pod_buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-void pod_buf_addi(pod_buf *b, long long v) {
-  char tmp[24], *p = tmp + sizeof tmp;
+char *pod_digits(char *end, long long v) {
+  char *p = end;
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                : (unsigned long long)v;
   do *--p = (char)('0' + u % 10); while (u /= 10);
   if (v < 0) *--p = '-';
+  return p;
+}
+
+void pod_buf_addi(pod_buf *b, long long v) {
+  char tmp[24], *p = pod_digits(tmp + sizeof tmp, v);
   pod_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 

@@ -40,6 +40,9 @@ void pod_buf_printf(pod_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* v in decimal, as printf's %lld writes it. */
 void pod_buf_addi(pod_buf *b, long long v);
+/* The same digits, ending at end (no NUL): returns where they begin
+** (24 bytes before end are room enough). */
+char *pod_digits(char *end, long long v);
 void pod_buf_clear(pod_buf *b);        /* len = 0, keeps capacity */
 char *pod_buf_detach(pod_buf *b);      /* caller frees; b is empty after */
 void pod_buf_free(pod_buf *b);

@@ -343,13 +343,11 @@ static void manifest_free(manifest *m) {
 
 /* rel's fingerprint in m (RENDER_FP_LEN characters, not a string), or
 ** NULL. */
-static const char *manifest_fp(const manifest *m, const char *rel) {
-  size_t len = strlen(rel);
-  uint64_t h;
-  uint32_t tag;
+/* rel's fingerprint in m, rel's length and hash_rel given */
+static const char *manifest_fp_of(const manifest *m, const char *rel,
+                                  size_t len, uint64_t h) {
+  uint32_t tag = (uint32_t)(h >> 32);
   if (!m->n_slots) return NULL;
-  h = hash_rel(rel, len);
-  tag = (uint32_t)(h >> 32);
   for (size_t k = h & (m->n_slots - 1); m->slots[k].at;
        k = (k + 1) & (m->n_slots - 1)) {
     const char *was = (const char *)m->text.data + m->slots[k].at;
@@ -360,6 +358,11 @@ static const char *manifest_fp(const manifest *m, const char *rel) {
       return was - RENDER_FP_LEN - 1;
   }
   return NULL;
+}
+
+static const char *manifest_fp(const manifest *m, const char *rel) {
+  size_t len = strlen(rel);
+  return manifest_fp_of(m, rel, len, hash_rel(rel, len));
 }
 
 render_incr *render_incr_new(const char *base) {
@@ -598,10 +601,10 @@ int render_incr_load_prev(render_incr *in, const char *dir) {
 }
 
 int render_incr_prev_same(const render_incr *in, const char *rel) {
-  uint64_t h;
-  size_t lo = 0, hi = in->prev.n_differ;
-  if (!in->prev.text.len || !manifest_fp(&in->live, rel)) return 0;
-  h = hash_rel(rel, strlen(rel));
+  size_t len = strlen(rel), lo = 0, hi = in->prev.n_differ;
+  uint64_t h = hash_rel(rel, len);   /* the table's and differ's */
+  if (!in->prev.text.len || !manifest_fp_of(&in->live, rel, len, h))
+    return 0;
   while (lo < hi) {   /* a hash of a page that differs: not the same
                       ** (another path of that hash too: written again) */
     size_t mid = lo + (hi - lo) / 2;

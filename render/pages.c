@@ -56,12 +56,8 @@ void site_push_row(lua_State *L, const store_row *row) {
 void site_set_href(lua_State *L, const char *field, const char *lang,
                    const char *kind, long long id) {
   /* built by hand: a printf per entry was 5% of a board page's making */
-  char href[128], digits[24], *d = digits + sizeof digits;
+  char href[128], digits[24], *d = pod_digits(digits + sizeof digits, id);
   size_t nl = strlen(lang), nk = strlen(kind), n = 0;
-  unsigned long long u = id < 0 ? 0ULL - (unsigned long long)id
-                                : (unsigned long long)id;
-  do *--d = (char)('0' + u % 10); while (u /= 10);
-  if (id < 0) *--d = '-';
   size_t nd = (size_t)(digits + sizeof digits - d);
   if (nl + nk + nd + 8 > sizeof href) {   /* a long language code */
     pod_buf b = POD_BUF_INIT;

@@ -120,7 +120,7 @@ static uint64_t index_hash(const row_keep *k, size_t i) {
 ** index is too long for it, or not sorted by hash (an edit, or another
 ** writer's: nothing is taken then). */
 static int make_dir(row_keep *k) {
-  size_t slots, e = 0;
+  size_t slots, b = 0;
   uint64_t last = 0;
   int bits = 1;
   if (k->n_index > UINT32_MAX) return 0;
@@ -128,21 +128,13 @@ static int make_dir(row_keep *k) {
   slots = (size_t)1 << bits;
   k->dir = pod_xmalloc((slots + 1) * sizeof *k->dir);
   k->dir_bits = bits;
-  for (size_t b = 0; b < slots; b++) {
-    for (; e < k->n_index; e++) {
-      uint64_t h = index_hash(k, e);
-      if (h < last) return 0;
-      last = h;
-      if (h >> (64 - bits) >= b) break;
-    }
-    k->dir[b] = (uint32_t)e;
-  }
-  for (; e < k->n_index; e++) {   /* the rest's order */
+  for (size_t e = 0; e < k->n_index; e++) {   /* one walk, in order */
     uint64_t h = index_hash(k, e);
     if (h < last) return 0;
     last = h;
+    for (; b <= h >> (64 - bits); b++) k->dir[b] = (uint32_t)e;
   }
-  k->dir[slots] = (uint32_t)k->n_index;
+  for (; b <= slots; b++) k->dir[b] = (uint32_t)k->n_index;
   return 1;
 }
 
