@@ -93,15 +93,20 @@ EOF
 # (/dev/shm), which leaves the CPU work of the two tools.
 header="| file system | languages | runs | podium pages | podium | podium pages/s | Hugo pages | Hugo | Hugo pages/s | ratio | no-change render | podium peak RSS | Hugo peak RSS |"
 rows=""
+# settle: before a timed run, the last one's files to the disk, and on
+# a disk 20 s more (PAUSE): sync returns before this machine's ext4
+# (mounted with discard) is done, and a render started at once took 4-8
+# s against a steady 2.4 s (session 26)
+settle() { sync; [ "$fs" = tmpfs ] || sleep "${PAUSE:-20}"; }
 measure() {  # measure BASE LANGS: one table row for output under BASE
   o=$(mktemp -d -p "$1")
   langs=$2
   fs=$(df -T "$o" | awk 'NR==2 {print $2}')
-  sync
+  settle
   /usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site0" >/dev/null
-  sync  # site0 stays until the end: ext4 slows down creating files right
-        # after as many were deleted (recently_deleted), and that is the
-        # bench's doing, not the tools'.
+  settle  # site0 stays until the end: ext4 slows down creating files
+          # right after as many were deleted, and that is the bench's
+          # doing, not the tools'.
   /usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site" >/dev/null
   p_s=$(secs "$dir/t1")
   p_s0=$(secs "$dir/t0")
@@ -111,10 +116,10 @@ measure() {  # measure BASE LANGS: one table row for output under BASE
   p_files=$(find "$o/site" -type f ! -name .podium-site | wc -l)
   /usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site" >/dev/null
   p2_s=$(secs "$dir/t2")
-  sync
+  settle
   /usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$o/public0" >/dev/null
   rm -rf "$h/resources"
-  sync
+  settle
   /usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$o/public" >/dev/null
   h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
   h_rss=$(rss "$dir/t3")
