@@ -37,6 +37,7 @@ pause=${PAUSE:-20}
 # files) spent 5-10 s in the kernel, and the ratio's denominator with it
 sleep "${SETTLE:-60}"
 dir=$(mktemp -d -p "$base")
+echo "bench/incremental.sh: sites in $base ($(df -T "$dir" | awk 'NR==2 {print $2}'))"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 fig() {  # wall s, user s, sys s from a /usr/bin/time -v report
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; w=s}
