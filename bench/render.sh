@@ -26,6 +26,10 @@ secs() {  # wall seconds from a /usr/bin/time -v report
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"
 }
 rss() { awk -F': ' '/Maximum resident/ {printf "%.1f", $2/1024}' "$1"; }
+# "disturbed" when a build spent more time in the kernel than in the tool
+# (this machine's ext4 after a bench removed its files: 9 s of kernel
+# against 1.4 s, bench/render-notes.md, session 26)
+kernel() { awk -F': ' '/User time/ {u=$2} /System time/ {y=$2} END {if (y > u) printf "disturbed"}' "$1"; }
 
 # 1. the registry: N models benchmarked the way transformers'
 # PyTorchBenchmark writes it (time and memory at batch 8, length 128),
@@ -123,10 +127,14 @@ measure() {  # measure BASE LANGS: one table row for output under BASE
   /usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$o/public" >/dev/null
   h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
   h_rss=$(rss "$dir/t3")
+  [ "$p_s" = "$p_s0" ] && p_t="$dir/t0" || p_t="$dir/t1"
+  p_k=$(kernel "$p_t")
+  [ "$h_s" = "$(secs "$dir/t4")" ] && h_k=$(kernel "$dir/t4") || h_k=$(kernel "$dir/t3")
   h_pages=$(find "$o/public" -name '*.html' | wc -l)
   rm -rf "$o"
-  line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk -v fs="$fs" -v langs="$langs" '{
+  line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk -v fs="$fs" -v langs="$langs" -v pk="$p_k" -v hk="$h_k" '{
     pp = $2 / $4; hp = $5 / $6;
+    if (pk != "" || hk != "") fs = fs " (" (pk != "" ? "podium" : "") (pk != "" && hk != "" ? " and " : "") (hk != "" ? "Hugo" : "") " disturbed: more kernel than user time)";
     printf "| %s | %s | %d | %d (%d files) | %.2f s | %.0f | %d | %.2f s | %.0f | %.2fx | %.3f s (%.1f%%) | %s MB | %s MB |", fs, langs, $1, $2, $3, $4, pp, $5, $6, hp, pp / hp, $7, 100 * $7 / $4, $8, $9 }')
   echo "$line"
   rows="$rows$line
