@@ -27,13 +27,14 @@
 /* The render's "N files, M changed[, R rendered, U reused]" line. */
 typedef struct counts {
   long files, changed, rendered, reused;
+  int differs;   /* render_both: the two sites are not the same */
 } counts;
 
 /* The site in "inc" is rendered by three threads (the languages, boards
 ** kept and run pages shared out: render/jobs.c), any other by one. */
 static counts render_into(const char *out, const char *flags) {
   pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
-  counts c = {0, 0, 0, 0};
+  counts c = {0, 0, 0, 0, 0};
   const char *p;
   CHECK_INT(test_podium(&o, &e, "--db t.db render --lang en,fa --content ex/content "
                         "--jobs %d --out %s %s", strcmp(out, "inc") ? 1 : 3,
@@ -87,12 +88,15 @@ static counts render_both(const char *flags, int line) {
   pod_rmtree(test_path("full"), cmd);
   f = render_into("full", flags);
   if (f.reused) test_fail(__FILE__, line, "a fresh folder reused %ld", f.reused);
-  if (f.files != c.files)
+  if (f.files != c.files) {
     test_fail(__FILE__, line, "%ld files, a full render %ld", c.files, f.files);
+    c.differs = 1;
+  }
   snprintf(cmd, sizeof cmd, "diff -r -x .podium-site '%s' '%s' >'%s' 2>&1",
            test_path("inc"), test_path("full"), test_path("site.diff"));
   if (system(cmd) != 0) {
     pod_buf d = POD_BUF_INIT;
+    c.differs = 1;
     pod_file_read(test_path("site.diff"), &d, cmd);
     test_fail(__FILE__, line, "the incremental site differs from a full "
               "render: %.600s", pod_buf_str(&d));
@@ -877,6 +881,159 @@ static void test_render_incremental_survives_broken_kept_rows(void) {
   pod_buf_free(&e);
 }
 
+/* ---- a seeded walk of changes as a lab makes them -------------------- */
+
+static unsigned long walk_seed;
+
+static unsigned pick(unsigned n) {   /* 0 .. n-1, the same every run */
+  walk_seed = walk_seed * 6364136223846793005ul + 1442695040888963407ul;
+  return (unsigned)(walk_seed >> 33) % n;
+}
+
+static const char *const walk_models[] = {
+    "bert-base-uncased", "distilbert-base-uncased",
+    "huawei-noah/TinyBERT_General_4L_312D", "newmodel-x", "newmodel-y"};
+static const char *const walk_roles[] = {"baseline", "optimized", "optimized",
+                                         "optimized", NULL};
+static const char *const walk_datasets[] = {"sst2", "mrpc", "qnli"};
+
+/* Folder r<k> with a podium.json naming its model (and role) and
+** dataset: what every file of step k is of. */
+static void walk_folder(int k, unsigned m, unsigned d) {
+  char path[64], text[512];
+  snprintf(path, sizeof path, "r%d/podium.json", k);
+  snprintf(text, sizeof text,
+           "{\"task\": \"text-classification\", \"model\": \"%s\"%s%s%s, "
+           "\"dataset\": \"%s\"}\n", walk_models[m],
+           walk_roles[m] ? ", \"role\": \"" : "",
+           walk_roles[m] ? walk_roles[m] : "", walk_roles[m] ? "\"" : "",
+           walk_datasets[d]);
+  test_make_folder_of(test_path(path));
+  test_write(test_path(path), text, strlen(text));
+}
+
+/* Step k's change: a benchmark, CodeCarbon repeats, a Keras training
+** log, or a benchmark of an earlier step replaced with other values.
+** Says which in what (for a failure's message). */
+static void walk_change(int k, int *benchmarks, char what[128]) {
+  char path[96], args[128], text[2048];
+  unsigned kind = pick(*benchmarks ? 4 : 3), m = pick(5), d = pick(3);
+  if (kind == 0) {   /* a benchmark of one model (no dataset) */
+    snprintf(path, sizeof path, "r%d/inference_%s_%d.csv", k,
+             pick(2) ? "time" : "memory", 1700001000 + k);
+    snprintf(text, sizeof text, "model,batch_size,sequence_length,result\n"
+             "%s,8,%d,%s%u\n", walk_models[m], pick(2) ? 8 : 128,
+             strstr(path, "time") ? "0.00" : "", 10 + pick(90) * 7);
+    test_make_folder_of(test_path(path));
+    test_write(test_path(path), text, strlen(text));
+    snprintf(args, sizeof args, "--task text-classification r%d", k);
+    ingest(args);
+    ++*benchmarks;
+    snprintf(what, 128, "step %d: benchmark of %s", k, walk_models[m]);
+  } else if (kind == 1) {   /* CodeCarbon: one to three repeats */
+    pod_buf csv = POD_BUF_INIT;
+    unsigned n = 1 + pick(3);
+    walk_folder(k, m, d);
+    pod_buf_adds(&csv, "timestamp,project_name,run_id,duration,emissions,"
+                 "energy_consumed,country_iso_code,cpu_model,gpu_count,"
+                 "gpu_model,tracking_mode\n");
+    for (unsigned i = 0; i < n; i++)
+      pod_buf_printf(&csv, "2024-0%d-1%uT10:00:00,p,walk%02d-%u,%u,0.0%u,"
+                     "0.0%u,DEU,Intel(R) Xeon(R) CPU @ 2.20GHz,1,1 x Tesla "
+                     "V100-SXM2-16GB,machine\n", 1 + k % 9, i, k, i,
+                     300 + pick(600), 10 + pick(80), 20 + pick(70));
+    snprintf(path, sizeof path, "r%d/emissions.csv", k);
+    test_write(test_path(path), csv.data, csv.len);
+    pod_buf_free(&csv);
+    snprintf(args, sizeof args, "r%d", k);
+    ingest(args);
+    snprintf(what, 128, "step %d: %u CodeCarbon runs of %s on %s", k, n,
+             walk_models[m], walk_datasets[d]);
+  } else if (kind == 2) {   /* a Keras CSVLogger log */
+    pod_buf log = POD_BUF_INIT;
+    unsigned epochs = 2 + pick(4);
+    walk_folder(k, m, d);
+    pod_buf_adds(&log, "epoch,accuracy,loss,val_accuracy,val_loss\n");
+    for (unsigned e = 0; e < epochs; e++)
+      pod_buf_printf(&log, "%u,0.%u,0.%u,0.%u,0.%u\n", e, 70 + e * 4 + pick(4),
+                     50 - e * 5, 72 + e * 3 + pick(5), 45 - e * 4 + pick(6));
+    snprintf(path, sizeof path, "r%d/training.log", k);
+    test_write(test_path(path), log.data, log.len);
+    pod_buf_free(&log);
+    snprintf(args, sizeof args, "r%d", k);
+    ingest(args);
+    snprintf(what, 128, "step %d: training log of %s on %s", k,
+             walk_models[m], walk_datasets[d]);
+  } else {   /* an earlier benchmark with other values: --replace */
+    for (int j = k - 1; j >= 0; j--) {
+      char dir_path[4200], name[64] = "";
+      DIR *dir;
+      struct dirent *e;
+      snprintf(dir_path, sizeof dir_path, "%s/r%d", test_path(""), j);
+      if (!(dir = opendir(dir_path))) continue;
+      while ((e = readdir(dir)))
+        if (!strncmp(e->d_name, "inference_", 10) && strlen(e->d_name) < 40)
+          memcpy(name, e->d_name, strlen(e->d_name) + 1);
+      closedir(dir);
+      if (!name[0]) continue;
+      snprintf(path, sizeof path, "r%d/%s", j, name);
+      snprintf(text, sizeof text, "model,batch_size,sequence_length,"
+               "result\n%s,8,8,%s%u\n", walk_models[m],
+               strstr(name, "time") ? "0.00" : "", 11 + pick(90) * 7);
+      test_write(test_path(path), text, strlen(text));
+      snprintf(args, sizeof args, "--task text-classification --replace r%d", j);
+      ingest(args);
+      snprintf(what, 128, "step %d: step %d's benchmark replaced (%s)", k, j,
+               walk_models[m]);
+      return;
+    }
+    snprintf(what, 128, "step %d: nothing to replace", k);
+  }
+}
+
+/* What a walk leaves in the test's folder, removed before the next. */
+static void walk_clear(void) {
+  static const char *const left[] = {"inc", "full", "ex", "t.db", "t.db-wal",
+                                     "t.db-shm", ".inc.podium-prev",
+                                     ".inc.podium-rows", ".inc.podium-rows.idx",
+                                     "site.diff"};
+  char e[POD_ERRLEN], r[16];
+  for (size_t i = 0; i < sizeof left / sizeof *left; i++)
+    pod_rmtree(test_path(left[i]), e);
+  for (int k = 0; k < 12; k++) {
+    snprintf(r, sizeof r, "r%d", k);
+    pod_rmtree(test_path(r), e);
+  }
+}
+
+/* Twelve changes of the demo study, one or two before each render, each
+** of a kind a lab makes (new benchmarks, CodeCarbon repeats of an old or
+** new model on an old or new dataset, training logs, a file replaced):
+** after each render the incremental site is a full render's, byte for
+** byte. Seeded: the same walks every run (one; make torture's --trials
+** N, N of them); a failure names its seed and steps. */
+static void test_render_incremental_random_changes(void) {
+  for (int t = 0, n = test_trials(1); t < n; t++) {
+    int benchmarks = 0, failed = 0;
+    char what[128], steps[1024] = "";
+    walk_seed = 17 + (unsigned long)t;
+    walk_clear();
+    demo_site();
+    for (int k = 0; k < 12 && !failed; k++) {
+      walk_change(k, &benchmarks, what);
+      snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%s; ",
+               what);
+      if (pick(3) == 0) continue;   /* another change before the render */
+      failed = render_both("", __LINE__).differs;
+    }
+    if (failed || render_both("", __LINE__).differs) {
+      test_fail(__FILE__, __LINE__, "seed %lu, after: %s", 17ul + (unsigned long)t,
+                steps);
+      return;
+    }
+  }
+}
+
 const test_case tests_incremental[] = {
   {"render_incremental_takes_kept_rows", test_render_incremental_takes_kept_rows},
   {"render_incremental_survives_broken_kept_rows",
@@ -899,5 +1056,6 @@ const test_case tests_incremental[] = {
   {"render_incremental_one_new_run", test_render_incremental_one_new_run},
   {"render_incremental_equals_full_after_changes",
    test_render_incremental_equals_full_after_changes},
+  {"render_incremental_random_changes", test_render_incremental_random_changes},
   {NULL, NULL},
 };
