@@ -912,12 +912,36 @@ static void walk_folder(int k, unsigned m, unsigned d) {
   test_write(test_path(path), text, strlen(text));
 }
 
-/* Step k's change: a benchmark, CodeCarbon repeats, a Keras training
-** log, or a benchmark of an earlier step replaced with other values.
+/* Step k's change: a benchmark (on a new machine or none), CodeCarbon
+** repeats, a Keras training log, estimates made again, or a benchmark
+** of an earlier step replaced with other values.
 ** Says which in what (for a failure's message). */
 static void walk_change(int k, int *benchmarks, char what[128]) {
   char path[96], args[128], text[2048];
-  unsigned kind = pick(*benchmarks ? 4 : 3), m = pick(5), d = pick(3);
+  unsigned kind = pick(*benchmarks ? 6 : 5), m = pick(5), d = pick(3);
+  int machine = kind == 3;
+  if (kind == 3) {   /* a benchmark on a machine of its own */
+    pod_buf env = POD_BUF_INIT;
+    char e[POD_ERRLEN], from[4096], *gpu;
+    snprintf(from, sizeof from, "%s/examples/bert-base/env_info_1700000000.csv",
+             test_root());
+    CHECK_RC(pod_file_read(from, &env, e), POD_OK, e);
+    pod_buf_adds(&env, "");
+    if ((gpu = strstr(env.data, "Tesla V100-SXM2-16GB")))
+      memcpy(gpu, pick(2) ? "Tesla A100-SXM4-40GB" : "Tesla T4 16GB (PCIe)", 20);
+    snprintf(path, sizeof path, "r%d/env_info_%d.csv", k, 1700001000 + k);
+    test_make_folder_of(test_path(path));
+    test_write(test_path(path), env.data, env.len);
+    pod_buf_free(&env);
+    kind = 0;   /* and its benchmark, below */
+  } else if (kind == 4) {   /* estimates for the runs with a duration */
+    pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+    test_podium(&o, &e, "--db t.db estimate --intensity %u", 200 + pick(300));
+    pod_buf_free(&o);   /* exit 1 when some run cannot be estimated */
+    pod_buf_free(&e);
+    snprintf(what, 128, "step %d: estimates", k);
+    return;
+  }
   if (kind == 0) {   /* a benchmark of one model (no dataset) */
     snprintf(path, sizeof path, "r%d/inference_%s_%d.csv", k,
              pick(2) ? "time" : "memory", 1700001000 + k);
@@ -929,7 +953,8 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
     snprintf(args, sizeof args, "--task text-classification r%d", k);
     ingest(args);
     ++*benchmarks;
-    snprintf(what, 128, "step %d: benchmark of %s", k, walk_models[m]);
+    snprintf(what, 128, "step %d: benchmark of %s%s", k, walk_models[m],
+             machine ? " on a new machine" : "");
   } else if (kind == 1) {   /* CodeCarbon: one to three repeats */
     pod_buf csv = POD_BUF_INIT;
     unsigned n = 1 + pick(3);
