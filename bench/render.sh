@@ -12,7 +12,8 @@
 # CodeCarbon run per line, bench/gen_codecarbon.c) rendered in en,fa:
 # files, wall and CPU seconds, peak RSS (issue 17: under 300 MB) and the
 # largest page (under 1 MB).
-# Usage: bench/render.sh PODIUM [N] [GEN_CODECARBON] [N_BIG]
+# Usage: bench/render.sh PODIUM [N] [GEN_CODECARBON] [N_BIG]   (PAUSE:
+# seconds to wait before each timed build on a disk, 20)
 set -eu
 podium=$1
 n=${2:-10000}
@@ -26,10 +27,10 @@ secs() {  # wall seconds from a /usr/bin/time -v report
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"
 }
 rss() { awk -F': ' '/Maximum resident/ {printf "%.1f", $2/1024}' "$1"; }
-# "disturbed" when a build spent more time in the kernel than in the tool
-# (this machine's ext4 after a bench removed its files: 9 s of kernel
-# against 1.4 s, bench/render-notes.md, session 26)
-kernel() { awk -F': ' '/User time/ {u=$2} /System time/ {y=$2} END {if (y > u) printf "disturbed"}' "$1"; }
+# "disturbed" when a build spent over 0.7x its user time in the kernel
+# (as bench/incremental.sh: podium's undisturbed builds 0.47x on this
+# machine's ext4, 1 to 8x after a bench removed its files; session 26)
+kernel() { awk -F': ' '/User time/ {u=$2} /System time/ {y=$2} END {if (y > 0.7 * u) printf "disturbed"}' "$1"; }
 
 # 1. the registry: N models benchmarked the way transformers'
 # PyTorchBenchmark writes it (time and memory at batch 8, length 128),
@@ -101,14 +102,14 @@ rows=""
 # a disk 20 s more (PAUSE): sync returns before this machine's ext4
 # (mounted with discard) is done, and a render started at once took 4-8
 # s against a steady 2.4 s (session 26)
-settle() { sync; [ "$fs" = tmpfs ] || sleep "${PAUSE:-20}"; }
+settle() { sync; [ "$1" = tmpfs ] || sleep "${PAUSE:-20}"; }
 measure() {  # measure BASE LANGS: one table row for output under BASE
   o=$(mktemp -d -p "$1")
   langs=$2
   fs=$(df -T "$o" | awk 'NR==2 {print $2}')
-  settle
+  settle "$fs"
   /usr/bin/time -v -o "$dir/t0" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site0" >/dev/null
-  settle  # site0 stays until the end: ext4 slows down creating files
+  settle "$fs"  # site0 stays until the end: ext4 slows down creating files
           # right after as many were deleted, and that is the bench's
           # doing, not the tools'.
   /usr/bin/time -v -o "$dir/t1" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site" >/dev/null
@@ -120,10 +121,10 @@ measure() {  # measure BASE LANGS: one table row for output under BASE
   p_files=$(find "$o/site" -type f ! -name .podium-site | wc -l)
   /usr/bin/time -v -o "$dir/t2" "$podium" --db "$dir/r.db" render --lang "$langs" --out "$o/site" >/dev/null
   p2_s=$(secs "$dir/t2")
-  settle
+  settle "$fs"
   /usr/bin/time -v -o "$dir/t4" hugo --quiet -s "$h" -d "$o/public0" >/dev/null
   rm -rf "$h/resources"
-  settle
+  settle "$fs"
   /usr/bin/time -v -o "$dir/t3" hugo --quiet -s "$h" -d "$o/public" >/dev/null
   h_s=$(echo "$(secs "$dir/t3") $(secs "$dir/t4")" | awk '{print ($1 < $2) ? $1 : $2}')
   h_rss=$(rss "$dir/t3")
@@ -134,7 +135,7 @@ measure() {  # measure BASE LANGS: one table row for output under BASE
   rm -rf "$o"
   line=$(echo "$n $p_pages $p_files $p_s $h_pages $h_s $p2_s $p_rss $h_rss" | awk -v fs="$fs" -v langs="$langs" -v pk="$p_k" -v hk="$h_k" '{
     pp = $2 / $4; hp = $5 / $6;
-    if (pk != "" || hk != "") fs = fs " (" (pk != "" ? "podium" : "") (pk != "" && hk != "" ? " and " : "") (hk != "" ? "Hugo" : "") " disturbed: more kernel than user time)";
+    if (pk != "" || hk != "") fs = fs " (" (pk != "" ? "podium" : "") (pk != "" && hk != "" ? " and " : "") (hk != "" ? "Hugo" : "") " disturbed: over 0.7x its user time in the kernel)";
     printf "| %s | %s | %d | %d (%d files) | %.2f s | %.0f | %d | %.2f s | %.0f | %.2fx | %.3f s (%.1f%%) | %s MB | %s MB |", fs, langs, $1, $2, $3, $4, pp, $5, $6, hp, pp / hp, $7, 100 * $7 / $4, $8, $9 }')
   echo "$line"
   rows="$rows$line
