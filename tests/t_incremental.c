@@ -1035,7 +1035,7 @@ static void walk_clear(void) {
 ** of a kind a lab makes (new benchmarks, CodeCarbon repeats of an old or
 ** new model on an old or new dataset, training logs, a file replaced):
 ** after each render the incremental site is a full render's, byte for
-** byte. Seeded: the same walks every run (one; make torture's --trials
+** byte. Seeded: the same walks every run (one; with run-tests --trials
 ** N, N of them); a failure names its seed and steps. */
 static void test_render_incremental_random_changes(void) {
   for (int t = 0, n = test_trials(1); t < n; t++) {
