@@ -883,11 +883,30 @@ static void test_render_incremental_survives_broken_kept_rows(void) {
 
 /* ---- a seeded walk of changes as a lab makes them -------------------- */
 
-static unsigned long walk_seed;
+#define WALK_STEPS 12
+
+static uint64_t walk_seed;
+static char walk_steps[1024];   /* the walk so far, for a failure */
 
 static unsigned pick(unsigned n) {   /* 0 .. n-1, the same every run */
-  walk_seed = walk_seed * 6364136223846793005ul + 1442695040888963407ul;
+  walk_seed = walk_seed * 6364136223846793005u + 1442695040888963407u;
   return (unsigned)(walk_seed >> 33) % n;
+}
+
+/* Fails the test naming the walk so far (its seed first). */
+#define WALK_FAIL(...)                                                      \
+  do {                                                                      \
+    char m_[256];                                                           \
+    snprintf(m_, sizeof m_, __VA_ARGS__);                                   \
+    test_fail(__FILE__, __LINE__, "%s, after: %s", m_, walk_steps);         \
+  } while (0)
+
+static void walk_ingest(const char *args) {
+  pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+  if (test_podium(&o, &e, "--db t.db ingest --quiet %s", args) != 0)
+    WALK_FAIL("ingest %s: %.100s", args, pod_buf_str(&e));
+  pod_buf_free(&o);
+  pod_buf_free(&e);
 }
 
 static const char *const walk_models[] = {
@@ -896,6 +915,9 @@ static const char *const walk_models[] = {
 static const char *const walk_roles[] = {"baseline", "optimized", "optimized",
                                          "optimized", NULL};
 static const char *const walk_datasets[] = {"sst2", "mrpc", "qnli"};
+static const char *const walk_gpus[] = {"Tesla A100-SXM4-40GB",
+                                        "Tesla T4 16GB (PCIe)",
+                                        "Tesla P100-PCIE-16GB"};
 
 /* Folder r<k> with a podium.json naming its model (and role) and
 ** dataset: what every file of step k is of. */
@@ -912,49 +934,53 @@ static void walk_folder(int k, unsigned m, unsigned d) {
   test_write(test_path(path), text, strlen(text));
 }
 
+/* r<k>/env_info_<stamp>.csv: the demo's machine with GPU g (its
+** benchmark, with the same stamp, is of that machine). */
+static void walk_machine(int k, unsigned g) {
+  pod_buf env = POD_BUF_INIT;
+  char e[POD_ERRLEN], from[4096], path[64], *gpu;
+  snprintf(from, sizeof from, "%s/examples/bert-base/env_info_1700000000.csv",
+           test_root());
+  CHECK_RC(pod_file_read(from, &env, e), POD_OK, e);
+  pod_buf_adds(&env, "");
+  gpu = strstr(env.data, "Tesla V100-SXM2-16GB");
+  if (!gpu) WALK_FAIL("the demo's env_info names no Tesla V100-SXM2-16GB");
+  else memcpy(gpu, walk_gpus[g], 20);   /* each name is 20 bytes */
+  snprintf(path, sizeof path, "r%d/env_info_%d.csv", k, 1700001000 + k);
+  test_make_folder_of(test_path(path));
+  test_write(test_path(path), env.data, env.len);
+  pod_buf_free(&env);
+}
+
 /* Step k's change: a benchmark (on a new machine or none), CodeCarbon
-** repeats, a Keras training log, estimates made again, or a benchmark
-** of an earlier step replaced with other values.
-** Says which in what (for a failure's message). */
+** repeats, a Keras training log, estimates made again (of every run
+** with a duration: the CodeCarbon ones, whose energy is then an
+** estimate's beside the measured one), or an earlier step's benchmark
+** replaced with other values. Says which in what (for a failure). */
 static void walk_change(int k, int *benchmarks, char what[128]) {
   char path[96], args[128], text[2048];
   unsigned kind = pick(*benchmarks ? 6 : 5), m = pick(5), d = pick(3);
-  int machine = kind == 3;
   if (kind == 3) {   /* a benchmark on a machine of its own */
-    pod_buf env = POD_BUF_INIT;
-    char e[POD_ERRLEN], from[4096], *gpu;
-    snprintf(from, sizeof from, "%s/examples/bert-base/env_info_1700000000.csv",
-             test_root());
-    CHECK_RC(pod_file_read(from, &env, e), POD_OK, e);
-    pod_buf_adds(&env, "");
-    if ((gpu = strstr(env.data, "Tesla V100-SXM2-16GB")))
-      memcpy(gpu, pick(2) ? "Tesla A100-SXM4-40GB" : "Tesla T4 16GB (PCIe)", 20);
-    snprintf(path, sizeof path, "r%d/env_info_%d.csv", k, 1700001000 + k);
-    test_make_folder_of(test_path(path));
-    test_write(test_path(path), env.data, env.len);
-    pod_buf_free(&env);
-    kind = 0;   /* and its benchmark, below */
-  } else if (kind == 4) {   /* estimates for the runs with a duration */
-    pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
-    test_podium(&o, &e, "--db t.db estimate --intensity %u", 200 + pick(300));
-    pod_buf_free(&o);   /* exit 1 when some run cannot be estimated */
-    pod_buf_free(&e);
-    snprintf(what, 128, "step %d: estimates", k);
-    return;
+    walk_machine(k, pick(3));
+    kind = 0;
+    snprintf(what, 128, " on a new machine");
+  } else {
+    what[0] = '\0';
   }
   if (kind == 0) {   /* a benchmark of one model (no dataset) */
+    unsigned time = pick(2), len = pick(2) ? 8 : 128, v = 10 + pick(90) * 7;
+    char on[32];
+    snprintf(on, sizeof on, "%s", what);
     snprintf(path, sizeof path, "r%d/inference_%s_%d.csv", k,
-             pick(2) ? "time" : "memory", 1700001000 + k);
+             time ? "time" : "memory", 1700001000 + k);
     snprintf(text, sizeof text, "model,batch_size,sequence_length,result\n"
-             "%s,8,%d,%s%u\n", walk_models[m], pick(2) ? 8 : 128,
-             strstr(path, "time") ? "0.00" : "", 10 + pick(90) * 7);
+             "%s,8,%u,%s%u\n", walk_models[m], len, time ? "0.00" : "", v);
     test_make_folder_of(test_path(path));
     test_write(test_path(path), text, strlen(text));
     snprintf(args, sizeof args, "--task text-classification r%d", k);
-    ingest(args);
+    walk_ingest(args);
     ++*benchmarks;
-    snprintf(what, 128, "step %d: benchmark of %s%s", k, walk_models[m],
-             machine ? " on a new machine" : "");
+    snprintf(what, 128, "step %d: benchmark of %s%s", k, walk_models[m], on);
   } else if (kind == 1) {   /* CodeCarbon: one to three repeats */
     pod_buf csv = POD_BUF_INIT;
     unsigned n = 1 + pick(3);
@@ -962,16 +988,19 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
     pod_buf_adds(&csv, "timestamp,project_name,run_id,duration,emissions,"
                  "energy_consumed,country_iso_code,cpu_model,gpu_count,"
                  "gpu_model,tracking_mode\n");
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
+      unsigned duration = 300 + pick(600), co2 = 10 + pick(80),
+               kwh = 20 + pick(70);
       pod_buf_printf(&csv, "2024-0%d-1%uT10:00:00,p,walk%02d-%u,%u,0.0%u,"
                      "0.0%u,DEU,Intel(R) Xeon(R) CPU @ 2.20GHz,1,1 x Tesla "
-                     "V100-SXM2-16GB,machine\n", 1 + k % 9, i, k, i,
-                     300 + pick(600), 10 + pick(80), 20 + pick(70));
+                     "V100-SXM2-16GB,machine\n", 1 + k % 9, i, k, i, duration,
+                     co2, kwh);
+    }
     snprintf(path, sizeof path, "r%d/emissions.csv", k);
     test_write(test_path(path), csv.data, csv.len);
     pod_buf_free(&csv);
     snprintf(args, sizeof args, "r%d", k);
-    ingest(args);
+    walk_ingest(args);
     snprintf(what, 128, "step %d: %u CodeCarbon runs of %s on %s", k, n,
              walk_models[m], walk_datasets[d]);
   } else if (kind == 2) {   /* a Keras CSVLogger log */
@@ -979,82 +1008,105 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
     unsigned epochs = 2 + pick(4);
     walk_folder(k, m, d);
     pod_buf_adds(&log, "epoch,accuracy,loss,val_accuracy,val_loss\n");
-    for (unsigned e = 0; e < epochs; e++)
-      pod_buf_printf(&log, "%u,0.%u,0.%u,0.%u,0.%u\n", e, 70 + e * 4 + pick(4),
-                     50 - e * 5, 72 + e * 3 + pick(5), 45 - e * 4 + pick(6));
+    for (unsigned e = 0; e < epochs; e++) {
+      unsigned acc = 70 + e * 4 + pick(4), val = 72 + e * 3 + pick(5),
+               val_loss = 45 - e * 4 + pick(6);
+      pod_buf_printf(&log, "%u,0.%u,0.%u,0.%u,0.%u\n", e, acc, 50 - e * 5,
+                     val, val_loss);
+    }
     snprintf(path, sizeof path, "r%d/training.log", k);
     test_write(test_path(path), log.data, log.len);
     pod_buf_free(&log);
     snprintf(args, sizeof args, "r%d", k);
-    ingest(args);
+    walk_ingest(args);
     snprintf(what, 128, "step %d: training log of %s on %s", k,
              walk_models[m], walk_datasets[d]);
-  } else {   /* an earlier benchmark with other values: --replace */
-    for (int j = k - 1; j >= 0; j--) {
-      char dir_path[4200], name[64] = "";
+  } else if (kind == 4) {   /* estimates made again, at another intensity */
+    pod_buf o = POD_BUF_INIT, e = POD_BUF_INIT;
+    unsigned g = 200 + pick(300);
+    if (test_podium(&o, &e, "--db t.db estimate --gpu T4 --intensity %u", g))
+      WALK_FAIL("estimate --gpu T4 --intensity %u: %.100s", g,
+                pod_buf_str(&e));
+    pod_buf_free(&o);
+    pod_buf_free(&e);
+    snprintf(what, 128, "step %d: estimates at %u g/kWh", k, g);
+  } else {   /* an earlier step's benchmark with other values: --replace */
+    char name[64] = "";
+    int j, tries = 0;
+    unsigned v = 11 + pick(90) * 7;
+    do {   /* a step that made one (benchmarks > 0: there is one) */
+      char dir_path[4200];
       DIR *dir;
       struct dirent *e;
+      j = (int)pick((unsigned)k);
       snprintf(dir_path, sizeof dir_path, "%s/r%d", test_path(""), j);
       if (!(dir = opendir(dir_path))) continue;
       while ((e = readdir(dir)))
         if (!strncmp(e->d_name, "inference_", 10) && strlen(e->d_name) < 40)
           memcpy(name, e->d_name, strlen(e->d_name) + 1);
       closedir(dir);
-      if (!name[0]) continue;
-      snprintf(path, sizeof path, "r%d/%s", j, name);
-      snprintf(text, sizeof text, "model,batch_size,sequence_length,"
-               "result\n%s,8,8,%s%u\n", walk_models[m],
-               strstr(name, "time") ? "0.00" : "", 11 + pick(90) * 7);
-      test_write(test_path(path), text, strlen(text));
-      snprintf(args, sizeof args, "--task text-classification --replace r%d", j);
-      ingest(args);
-      snprintf(what, 128, "step %d: step %d's benchmark replaced (%s)", k, j,
-               walk_models[m]);
+    } while (!name[0] && ++tries < 1000);
+    if (!name[0]) {
+      WALK_FAIL("step %d: no earlier benchmark to replace", k);
       return;
     }
-    snprintf(what, 128, "step %d: nothing to replace", k);
+    snprintf(path, sizeof path, "r%d/%s", j, name);
+    snprintf(text, sizeof text, "model,batch_size,sequence_length,result\n"
+             "%s,8,8,%s%u\n", walk_models[m], strstr(name, "time") ? "0.00" : "",
+             v);
+    test_write(test_path(path), text, strlen(text));
+    snprintf(args, sizeof args, "--task text-classification --replace r%d", j);
+    walk_ingest(args);
+    snprintf(what, 128, "step %d: step %d's benchmark replaced (%s)", k, j,
+             walk_models[m]);
   }
 }
 
 /* What a walk leaves in the test's folder, removed before the next. */
 static void walk_clear(void) {
-  static const char *const left[] = {"inc", "full", "ex", "t.db", "t.db-wal",
-                                     "t.db-shm", ".inc.podium-prev",
-                                     ".inc.podium-rows", ".inc.podium-rows.idx",
-                                     "site.diff"};
+  static const char *const left[] = {
+      "inc", "full", "ex", "t.db", "t.db-wal", "t.db-shm", ".inc.podium-prev",
+      ".inc.podium-rows", ".inc.podium-rows.idx", ".full.podium-rows",
+      ".full.podium-rows.idx", "site.diff"};
   char e[POD_ERRLEN], r[16];
   for (size_t i = 0; i < sizeof left / sizeof *left; i++)
     pod_rmtree(test_path(left[i]), e);
-  for (int k = 0; k < 12; k++) {
+  for (int k = 0; k < WALK_STEPS; k++) {
     snprintf(r, sizeof r, "r%d", k);
     pod_rmtree(test_path(r), e);
   }
 }
 
-/* Twelve changes of the demo study, one or two before each render, each
-** of a kind a lab makes (new benchmarks, CodeCarbon repeats of an old or
-** new model on an old or new dataset, training logs, a file replaced):
-** after each render the incremental site is a full render's, byte for
-** byte. Seeded: the same walks every run (one; with run-tests --trials
-** N, N of them); a failure names its seed and steps. */
+/* WALK_STEPS changes of the demo study, one or more before each render,
+** each of a kind a lab makes (new benchmarks, some on new machines,
+** CodeCarbon repeats of an old or new model on an old or new dataset,
+** training logs, estimates made again, a file replaced): after each
+** render the incremental site is a full render's, byte for byte, and it
+** took pages from the live site. Seeded: the same walks every run (one;
+** with run-tests --trials N, N of them); a failure names its seed and
+** steps. */
 static void test_render_incremental_random_changes(void) {
   for (int t = 0, n = test_trials(1); t < n; t++) {
-    int benchmarks = 0, failed = 0;
-    char what[128], steps[1024] = "";
-    walk_seed = 17 + (unsigned long)t;
+    int benchmarks = 0;
+    char what[128];
+    walk_seed = 17 + (uint64_t)t;
+    snprintf(walk_steps, sizeof walk_steps, "seed %d; ", 17 + t);
     walk_clear();
     demo_site();
-    for (int k = 0; k < 12 && !failed; k++) {
-      walk_change(k, &benchmarks, what);
-      snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%s; ",
-               what);
-      if (pick(3) == 0) continue;   /* another change before the render */
-      failed = render_both("", __LINE__).differs;
-    }
-    if (failed || render_both("", __LINE__).differs) {
-      test_fail(__FILE__, __LINE__, "seed %lu, after: %s", 17ul + (unsigned long)t,
-                steps);
-      return;
+    for (int k = 0; k <= WALK_STEPS; k++) {
+      counts c;
+      if (k < WALK_STEPS) {
+        walk_change(k, &benchmarks, what);
+        snprintf(walk_steps + strlen(walk_steps),
+                 sizeof walk_steps - strlen(walk_steps), "%s; ", what);
+        if (pick(3) == 0) continue;   /* another change before the render */
+      }
+      c = render_both("", __LINE__);
+      if (c.differs) {
+        WALK_FAIL("the sites differ");
+        return;
+      }
+      if (!c.reused && c.changed) WALK_FAIL("nothing reused");
     }
   }
 }
