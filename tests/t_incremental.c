@@ -919,6 +919,16 @@ static const char *const walk_gpus[] = {"Tesla A100-SXM4-40GB",
                                         "Tesla T4 16GB (PCIe)",
                                         "Tesla P100-PCIE-16GB"};
 
+/* Writes r<k>/name from text (freed) and ingests folder r<k>. */
+static void walk_put(int k, const char *name, pod_buf *text) {
+  char path[96], args[16];
+  snprintf(path, sizeof path, "r%d/%s", k, name);
+  test_write(test_path(path), text->data, text->len);
+  pod_buf_free(text);
+  snprintf(args, sizeof args, "r%d", k);
+  walk_ingest(args);
+}
+
 /* Folder r<k> with a podium.json naming its model (and role) and
 ** dataset: what every file of step k is of. */
 static void walk_folder(int k, unsigned m, unsigned d) {
@@ -996,11 +1006,7 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
                      "V100-SXM2-16GB,machine\n", 1 + k % 9, i, k, i, duration,
                      co2, kwh);
     }
-    snprintf(path, sizeof path, "r%d/emissions.csv", k);
-    test_write(test_path(path), csv.data, csv.len);
-    pod_buf_free(&csv);
-    snprintf(args, sizeof args, "r%d", k);
-    walk_ingest(args);
+    walk_put(k, "emissions.csv", &csv);
     snprintf(what, 128, "step %d: %u CodeCarbon runs of %s on %s", k, n,
              walk_models[m], walk_datasets[d]);
   } else if (kind == 2) {   /* a Keras CSVLogger log */
@@ -1014,11 +1020,7 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
       pod_buf_printf(&log, "%u,0.%u,0.%u,0.%u,0.%u\n", e, acc, 50 - e * 5,
                      val, val_loss);
     }
-    snprintf(path, sizeof path, "r%d/training.log", k);
-    test_write(test_path(path), log.data, log.len);
-    pod_buf_free(&log);
-    snprintf(args, sizeof args, "r%d", k);
-    walk_ingest(args);
+    walk_put(k, "training.log", &log);
     snprintf(what, 128, "step %d: training log of %s on %s", k,
              walk_models[m], walk_datasets[d]);
   } else if (kind == 4) {   /* estimates made again, at another intensity */
