@@ -11,6 +11,8 @@
 #include "tests/test.h"
 #include "core/fs.h"
 
+#include <sqlite3.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -965,7 +967,8 @@ static void walk_machine(int k, unsigned g) {
 /* Step k's change: a benchmark (on a new machine or none), CodeCarbon
 ** repeats, a Keras training log, estimates made again (of every run
 ** with a duration: the CodeCarbon ones, whose energy is then an
-** estimate's beside the measured one), or an earlier step's benchmark
+** estimate's beside the measured one), a run's or environment's row
+** edited through SQLite by hand, or an earlier step's benchmark
 ** replaced with other values. Says which in what (for a failure). */
 static void walk_change(int k, int *benchmarks, char what[128]) {
   char path[96], args[128], text[2048];
@@ -1032,6 +1035,25 @@ static void walk_change(int k, int *benchmarks, char what[128]) {
     pod_buf_free(&o);
     pod_buf_free(&e);
     snprintf(what, 128, "step %d: estimates at %u g/kWh", k, g);
+  } else if (kind == 6) {   /* a run's or environment's row edited in the
+                             ** registry by hand (sqlite3), not by podium */
+    sqlite3 *db = NULL;
+    char sql[256];
+    unsigned row = 1 + pick(20), env = pick(2), v = pick(1000);
+    if (env)
+      snprintf(sql, sizeof sql, "UPDATE environments SET region = 'walk-%u' "
+               "WHERE id = (SELECT id FROM environments ORDER BY id LIMIT 1 "
+               "OFFSET %u %% (SELECT count(*) FROM environments))", v, row);
+    else
+      snprintf(sql, sizeof sql, "UPDATE runs SET name = 'walk run %u', tags = "
+               "'walk' WHERE id = (SELECT id FROM runs ORDER BY id LIMIT 1 "
+               "OFFSET %u %% (SELECT count(*) FROM runs))", v, row);
+    if (sqlite3_open(test_path("t.db"), &db) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      WALK_FAIL("an edit by hand: %.150s", db ? sqlite3_errmsg(db) : "no db");
+    sqlite3_close(db);
+    snprintf(what, 128, "step %d: %s %u-th row edited by hand", k,
+             env ? "an environment's" : "a run's", row);
   } else {   /* an earlier step's benchmark with other values: --replace */
     char name[64] = "";
     int j, tries = 0;
