@@ -342,8 +342,7 @@ static void manifest_free(manifest *m) {
 }
 
 /* rel's fingerprint in m (RENDER_FP_LEN characters, not a string), or
-** NULL. */
-/* rel's fingerprint in m, rel's length and hash_rel given */
+** NULL; rel's length and hash_rel given. */
 static const char *manifest_fp_of(const manifest *m, const char *rel,
                                   size_t len, uint64_t h) {
   uint32_t tag = (uint32_t)(h >> 32);

@@ -15,9 +15,10 @@
 ** was a tenth of it); the index's hashes are found through a directory
 ** by their top bits, made at the start (a binary search of 60,000
 ** entries was ~16 cache misses a row, 2% of a render after one new
-** run, with two boards and a study table of 10,000 rows). A record is taken only when its key and check
-** hold: a file cut short, two renders writing at once or an edit make
-** rows that are not taken, never wrong ones.
+** run, with two boards and a study table of 10,000 rows). A record is
+** taken only when its key and check hold: a file cut short, two renders
+** writing at once or an edit make rows that are not taken, never wrong
+** ones.
 */
 #define _GNU_SOURCE
 #include "render/row_keep.h"

@@ -24,35 +24,9 @@ static void hash_str(pod_sha256 *h, const char *s) {
   pod_sha256_update(h, s, strlen(s) + 1);
 }
 
-/* A row as typed bytes (tag, then the value: 8 bytes of a number, a
-** text with its NUL), one hash update per row: the registry has a row
-** per run, and this runs on every render, changed or not. */
+/* A row as typed bytes (store_row_digest), as a walk's callback. */
 static int hash_row(const store_row *row, void *ud) {
-  pod_sha256 *h = ud;
-  char buf[2048];
-  size_t n = 0;
-  for (int i = 0; i < row->n; i++) {
-    const store_value *v = &row->v[i];
-    size_t need = v->type == STORE_TEXT ? strlen(v->s) + 2 : 9;
-    if (n + need >= sizeof buf) {   /* flush (a byte stays for the '\n');
-                                       a long text goes on its own */
-      pod_sha256_update(h, buf, n);
-      n = 0;
-      if (need >= sizeof buf) {
-        pod_sha256_update(h, "t", 1);
-        pod_sha256_update(h, v->s, need - 1);
-        continue;
-      }
-    }
-    switch (v->type) {
-    case STORE_INT: buf[n++] = 'i'; memcpy(buf + n, &v->i, 8); n += 8; break;
-    case STORE_REAL: buf[n++] = 'r'; memcpy(buf + n, &v->d, 8); n += 8; break;
-    case STORE_TEXT: buf[n++] = 't'; memcpy(buf + n, v->s, need - 1); n += need - 1; break;
-    default: buf[n++] = 'n';
-    }
-  }
-  buf[n++] = '\n';
-  pod_sha256_update(h, buf, n);
+  store_row_digest(row, ud);
   return 0;
 }
 

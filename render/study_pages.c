@@ -558,14 +558,15 @@ static void study_page_fp(site *s, const char *scope, double target,
   site_list_fp_end(&h, fp);
 }
 
-/* The keys of rows [from, to) of t, page pg's (1 on), made by the first
-** thread that needs them (study_keys); read only after. */
+/* The keys of rows [from, to) of t (one of s->tables), page pg's (1
+** on), made by the first thread that needs them (study_keys); read only
+** after. */
 static char (*page_keys(site *s, const analysis_table *t, long pg,
                         size_t from, size_t to))[SITE_ROW_KEY_LEN + 1] {
-  study_keys *k = NULL;
-  for (size_t i = 0; s->row_keys && i < s->n_tables; i++)
-    if (s->tables[i] == t) k = &s->row_keys[i];
-  if (!k) return NULL;
+  size_t i = 0;
+  study_keys *k;
+  while (s->tables[i] != t) i++;
+  k = &s->row_keys[i];
   pthread_mutex_lock(&k->lock);
   if (!k->keys) {
     size_t pages = (t->n_rows + LIST_ROWS - 1) / LIST_ROWS;
@@ -588,7 +589,6 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
   pod_buf base = POD_BUF_INIT, title = POD_BUF_INIT;
   double target = pod_project_target_of(s->project, scope);
   char (*keys)[SITE_ROW_KEY_LEN + 1];
-  char (*own)[SITE_ROW_KEY_LEN + 1] = NULL;
   long pages;
   int rc = POD_OK;
   if (!t) return POD_OK;
@@ -600,11 +600,9 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     size_t from = (size_t)(pg - 1) * LIST_ROWS, to = from + LIST_ROWS;
     pod_buf rel = POD_BUF_INIT;
     if (to > t->n_rows) to = t->n_rows;
-    /* the page's rows' keys: its fingerprint and kept rows */
-    if (!(keys = page_keys(s, t, pg, from, to))) {
-      if (!own) own = pod_xmalloc(LIST_ROWS * sizeof *own);
-      site_study_row_keys(t, from, to, keys = own);
-    }
+    /* the page's rows' keys: its fingerprint and kept rows (t is one
+    ** of s->tables, each with its keys: never NULL) */
+    keys = page_keys(s, t, pg, from, to);
     site_list_page_path(&rel, base.data, pg);
     if (s->incr) {   /* the live site's page when its rows are the same */
       char fp[RENDER_FP_LEN + 1];
@@ -655,7 +653,6 @@ static int page_study(site *s, const char *scope, char err[POD_ERRLEN]) {
     rc = site_write_page(s, rel.data, "study.html", err);
     pod_buf_free(&rel);
   }
-  free(own);
   pod_buf_free(&base);
   pod_buf_free(&title);
   return rc;

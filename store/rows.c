@@ -17,6 +17,7 @@
 ** stream as it is).
 */
 #include "store/store.h"
+#include "core/sha256.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -370,4 +371,33 @@ store_rows *store_rows_load(const void *data, size_t len) {
   rs->last = pod_xmalloc(n * sizeof *rs->last);
   memset(rs->last, 0, n * sizeof *rs->last);
   return rs;
+}
+
+/* One update a row (buffered): the registry has a row per run, and the
+** render hashes every one on every render, changed or not. */
+void store_row_digest(const store_row *row, pod_sha256 *h) {
+  char buf[2048];
+  size_t n = 0;
+  for (int i = 0; i < row->n; i++) {
+    const store_value *v = &row->v[i];
+    size_t need = v->type == STORE_TEXT ? strlen(v->s) + 2 : 9;
+    if (n + need >= sizeof buf) {   /* flush (a byte stays for the '\n');
+                                       a long text goes on its own */
+      pod_sha256_update(h, buf, n);
+      n = 0;
+      if (need >= sizeof buf) {
+        pod_sha256_update(h, "t", 1);
+        pod_sha256_update(h, v->s, need - 1);
+        continue;
+      }
+    }
+    switch (v->type) {
+    case STORE_INT: buf[n++] = 'i'; memcpy(buf + n, &v->i, 8); n += 8; break;
+    case STORE_REAL: buf[n++] = 'r'; memcpy(buf + n, &v->d, 8); n += 8; break;
+    case STORE_TEXT: buf[n++] = 't'; memcpy(buf + n, v->s, need - 1); n += need - 1; break;
+    default: buf[n++] = 'n';
+    }
+  }
+  buf[n++] = '\n';
+  pod_sha256_update(h, buf, n);
 }

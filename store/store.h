@@ -422,6 +422,11 @@ typedef struct store_rows store_rows;
 store_rows *store_rows_new(void);
 void store_rows_free(store_rows *rs);
 int store_rows_add(const store_row *row, void *rows);
+/* A row into a SHA-256 as typed bytes (a tag, then 8 bytes of a number
+** or a text with its NUL; a newline ends it): the registry's state
+** digest and the render's fingerprints. */
+struct pod_sha256;
+void store_row_digest(const store_row *row, struct pod_sha256 *h);
 int store_rows_each(const store_rows *rs, store_row_fn fn, void *ud);
 /* Rows made by store_rows_new_indexed (a little bigger: no value is
 ** "the same as above") may also be walked in any order: rows[0..n) are
