@@ -33,17 +33,61 @@ int cmd_formats(cli *c, int argc, char **argv) {
 
 static const char *or_dash(const char *s) { return *s ? s : "-"; }
 
-static int print_run_line(const store_row *row, void *ud) {
+/* `podium runs`: the rows as printed, each column as wide as its widest
+** value (up to RUN_COL_MAX characters: a longer one overflows its row
+** only), so long Hugging Face ids ("huawei-noah/TinyBERT_General_4L_312D")
+** do not push every other column out of line. */
+#define RUN_COLS 6
+#define RUN_COL_MAX 48
+typedef struct run_lines {
+  pod_buf text;             /* each row's columns, NUL after each */
+  size_t width[RUN_COLS];
+  size_t n_rows;
+} run_lines;
+
+/* Characters of UTF-8 text s (a Persian name is as wide as its letters,
+** not its bytes). */
+static size_t chars_of(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+static void run_col(run_lines *l, int k, const char *s) {
+  size_t w = chars_of(s);
+  if (w > RUN_COL_MAX) w = RUN_COL_MAX;
+  if (w > l->width[k]) l->width[k] = w;
+  pod_buf_add(&l->text, s, strlen(s) + 1);
+}
+
+static int take_run_line(const store_row *row, void *ud) {
+  run_lines *l = ud;
   char id[64], name[64], role[64], variant[64], scope[64], n[64];
   const char *run = field_text(row, "name", name);
-  (void)ud;
   if (!*run) run = field_text(row, "model", name);
-  printf("%-5s %-32s %-10s %-10s %-20s %s\n", field_text(row, "id", id),
-         esc(run), esc(or_dash(field_text(row, "role", role))),
-         esc(or_dash(field_text(row, "variant", variant))),
-         esc(or_dash(field_text(row, "scope", scope))),
-         field_text(row, "measurements", n));
+  run_col(l, 0, field_text(row, "id", id));
+  run_col(l, 1, esc(run));
+  run_col(l, 2, esc(or_dash(field_text(row, "role", role))));
+  run_col(l, 3, esc(or_dash(field_text(row, "variant", variant))));
+  run_col(l, 4, esc(or_dash(field_text(row, "scope", scope))));
+  run_col(l, 5, field_text(row, "measurements", n));
+  l->n_rows++;
   return 0;
+}
+
+/* The heading and rows, each column padded to its width but the last. */
+static void print_run_lines(const run_lines *l) {
+  const char *p = pod_buf_str(&l->text);
+  for (size_t r = 0; r <= l->n_rows; r++) {
+    for (int k = 0; k < RUN_COLS; k++) {
+      size_t w = chars_of(p);
+      fputs(p, stdout);
+      if (k < RUN_COLS - 1)
+        printf("%*s", (int)(l->width[k] > w ? l->width[k] - w : 0) + 1, "");
+      p += strlen(p) + 1;
+    }
+    putchar('\n');
+  }
 }
 
 int cmd_runs(cli *c, int argc, char **argv) {
@@ -61,9 +105,13 @@ int cmd_runs(cli *c, int argc, char **argv) {
     if (!(rc = store_each_run(db, append_json, arr, c->err))) print_json(arr);
     cJSON_Delete(arr);
   } else {
-    printf("%-5s %-32s %-10s %-10s %-20s %s\n", "id", "run", "role",
-           "variant", "dataset/task", "values");
-    rc = store_each_run(db, print_run_line, NULL, c->err);
+    run_lines l = {POD_BUF_INIT, {0}, 0};
+    const char *heads[RUN_COLS] = {"id", "run", "role", "variant",
+                                   "dataset/task", "values"};
+    for (int k = 0; k < RUN_COLS; k++) run_col(&l, k, heads[k]);
+    if (!(rc = store_each_run(db, take_run_line, &l, c->err)))
+      print_run_lines(&l);
+    pod_buf_free(&l.text);
   }
   store_close(db);
   return rc;

@@ -115,6 +115,39 @@ static void test_cli_json_output_is_valid_json_only(void) {
   pod_buf_free(&err);
 }
 
+/* `podium runs` lines up its columns to the widest value, counted in
+** characters: a Hugging Face id longer than the old 32-byte column and
+** a Persian name (two bytes a letter) keep "role" in one place. */
+static void test_cli_runs_columns_fit_long_and_persian_names(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  static const char data[] =
+      "model,batch_size,sequence_length,result\n"
+      "huawei-noah/TinyBERT_General_4L_312D,8,8,0.5\n"
+      "\xd8\xa8\xd8\xb1\xd8\xaa,8,8,0.25\n";   /* Persian "bert" */
+  const char *line = NULL, *next;
+  long first = -1;
+  int lines = 0;
+  test_write(test_path("inference_time_names.csv"), data, sizeof data - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_names.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "runs"), 0);
+  CHECK_HAS(out.data, "huawei-noah/TinyBERT_General_4L_312D -");
+  /* the role column starts at the same character on every line */
+  for (line = out.data; (next = strchr(line, '\n')); line = next + 1) {
+    const char *role = strstr(line, lines ? " - " : "role");
+    long chars = 0;
+    CHECK(role && role < next);
+    if (!role || role > next) break;
+    if (lines++) role++;
+    for (const char *p = line; p < role; p++)
+      chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (first < 0) first = chars;
+    CHECK_INT(chars, first);
+  }
+  CHECK_INT(lines, 3);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
 static void test_cli_script_in_a_model_name_is_escaped_on_every_page(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, page = POD_BUF_INIT;
   char e[POD_ERRLEN];
@@ -287,6 +320,7 @@ const test_case tests_cli[] = {
   {"cli_report_prints_markdown", test_cli_report_prints_markdown},
   {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
   {"cli_exit_codes", test_cli_exit_codes},
+  {"cli_runs_columns_fit_long_and_persian_names", test_cli_runs_columns_fit_long_and_persian_names},
   {"cli_db_flag_and_env_choose_the_registry", test_cli_db_flag_and_env_choose_the_registry},
   {"cli_ingest_reports_each_file_and_a_summary", test_cli_ingest_reports_each_file_and_a_summary},
   {"cli_json_output_is_valid_json_only", test_cli_json_output_is_valid_json_only},
