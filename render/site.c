@@ -66,6 +66,10 @@ int site_open_languages(site *s, const char *share, const char *langs,
   const char *p = langs;
   int rc;
   snprintf(dir, sizeof dir, "%s/i18n", share);
+  /* at least one code, and no empty one ("", ",en", "en,,fa", "en,") */
+  if (!*langs || langs[strlen(langs) - 1] == ',')
+    return pod_err(err, POD_EUSAGE, "found language list \"%s\", "
+                   "expected codes separated by commas (en,fa)", langs);
   while (*p) {
     size_t n = strcspn(p, ",");
     if (n == 0 || n >= sizeof code)
