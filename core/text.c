@@ -7,6 +7,7 @@
 #include "core/sha256.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,4 +122,39 @@ void pod_md_cell(pod_buf *out, const char *s) {
       pod_buf_addc(out, *p);
     }
   }
+}
+
+size_t pod_utf8_char(const unsigned char *p, size_t n, size_t i) {
+  unsigned char c = p[i];
+  size_t k;
+  unsigned cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
+  else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
+  else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
+  else return 0;
+  for (size_t j = 1; j <= k; j++) {
+    if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return 0;
+    cp = cp << 6 | (p[i + j] & 0x3f);
+  }
+  if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+      (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  return k + 1;
+}
+
+size_t pod_utf8_valid_prefix(const unsigned char *p, size_t n) {
+  size_t i = 0, len;
+  while (i < n) {
+    /* eight ASCII bytes at a time: nearly every byte of a results file
+    ** (byte by byte was 2% of a folder of small CodeCarbon files) */
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+    }
+    if (i == n) break;
+    if (!(len = pod_utf8_char(p, n, i))) return i;
+    i += len;
+  }
+  return n;
 }

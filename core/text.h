@@ -34,5 +34,11 @@ void pod_slug(pod_buf *out, const char *name);
 /* A GFM table cell: Markdown's special characters escaped, line breaks
 ** and tabs as spaces. */
 void pod_md_cell(pod_buf *out, const char *s);
+/* Length of the valid UTF-8 prefix of p[0..n): overlong forms,
+** surrogates and code points past U+10FFFF are not valid. */
+size_t pod_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* The length of the UTF-8 character at p[i] (of p[0..n)), 0 when it is
+** not one (the same rules). */
+size_t pod_utf8_char(const unsigned char *p, size_t n, size_t i);
 
 #endif

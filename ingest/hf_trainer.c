@@ -257,6 +257,10 @@ static int add_value(ingest_ctx *cx, hfstate *st, const cJSON *v,
     return pod_err_at(err, POD_EINPUT, cx->path, kp->line, kp->col,
                       "found %s for \"%s\", expected a number", ingest_json_type(v),
                       v->string);
+  if (!isfinite(value))   /* 1e999, a 400-digit integer: over a double */
+    return pod_err_at(err, POD_EINPUT, cx->path, kp->line, kp->col,
+                      "found a number out of range for \"%s\", expected "
+                      "one a double holds (|x| < 1.8e308)", v->string);
   if ((rc = run_of(cx, st, err))) return rc;
   for (i = 0; i < st->n_named && strcmp(st->named[i].key, v->string); i++) {}
   if (i < st->n_named) {
@@ -308,10 +312,11 @@ static int entry_axis(ingest_ctx *cx, const cJSON *entry, const char *key,
                       const pos *ip, double *out, char err[POD_ERRLEN]) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, key);
   if (!v) return POD_OK;
-  if (!cJSON_IsNumber(v) || v->valuedouble < 0)
+  if (!cJSON_IsNumber(v) || v->valuedouble < 0 || !isfinite(v->valuedouble))
     return pod_err_at(err, POD_EINPUT, cx->path, ip->line, ip->col,
-                      "found %s for \"%s\", expected a number >= 0",
-                      ingest_json_type(v), key);
+                      "found %s for \"%s\", expected a number >= 0 a "
+                      "double holds", cJSON_IsNumber(v) ? "a number out of "
+                      "range" : ingest_json_type(v), key);
   *out = v->valuedouble;
   return POD_OK;
 }
@@ -441,7 +446,7 @@ static const char *basename_of(const char *path) {
 
 static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
   /* Read by ingest_file after parse returns (store_source_set_rows). */
-  static char version[256];
+  static char version[256], note[64];
   pod_buf text = POD_BUF_INIT;
   hfstate st;
   cJSON *root = NULL;
@@ -478,6 +483,8 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
       goto done;
     }
   while (first < st.len && is_space(st.text[first])) first++;
+  if ((rc = ingest_json_check(cx->path, root, st.text, st.len, err)))
+    goto done;
   if (!cJSON_IsObject(root)) {
     rc = syntax_error(cx, st.text, st.len, first, "a JSON object "
                       "(trainer_state.json or *_results.json)", err);
@@ -505,9 +512,18 @@ static int parse(ingest_ctx *cx, char err[POD_ERRLEN]) {
         (added = ingest_percent_add(cx, st.named[i].key, err)))
       rc = added < 0 ? POD_EINPUT : INGEST_READ_AGAIN;
   if (rc) goto done;
-  if (st.nonfinite)
+  if (st.nonfinite) {
     snprintf(version + strlen(version), sizeof version - strlen(version),
              ", %ld nan/inf values skipped", st.nonfinite);
+    /* said on the "added" line too, as the CSV logs do: a file of NaN
+    ** alone makes no run */
+    if (!st.run_id)
+      cx->note = "0 values: every value nan or inf (the training diverged)";
+    else {
+      snprintf(note, sizeof note, "%ld nan/inf values skipped", st.nonfinite);
+      cx->note = note;
+    }
+  }
   if (st.copies)
     snprintf(version + strlen(version), sizeof version - strlen(version),
              ", %ld result%s kept once, from %s", st.copies,

@@ -8,6 +8,7 @@
 */
 #include "ingest/html_page.h"
 #include "ingest/ingest_int.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -478,7 +479,7 @@ int html_page_read(const char *path, const char *s, size_t n, html_page *pg,
     return fail_here(&sc, "a NUL byte", "text", err);
   }
   /* as the CSV formats check it (csv.c): a page is UTF-8 text */
-  ok = ingest_utf8_valid_prefix((const unsigned char *)sc.s, sc.n);
+  ok = pod_utf8_valid_prefix((const unsigned char *)sc.s, sc.n);
   if (ok < sc.n) {
     char found[96];
     snprintf(found, sizeof found, "byte 0x%02x that is not UTF-8 (byte "

@@ -213,6 +213,11 @@ void ingest_progress(ingest_ctx *cx, long long bytes);
 ** "a string", "a number", "true/false", "null" (value.c). */
 struct cJSON;
 const char *ingest_json_type(const struct cJSON *v);
+/* What cJSON lets through silently, refused with path:line:col: a NUL
+** (raw, or \u0000: the string was cut there) and a key repeated in one
+** object (Python keeps the last, cJSON's lookups the first). */
+int ingest_json_check(const char *path, const struct cJSON *root,
+                      const char *text, size_t len, char err[POD_ERRLEN]);
 
 /* ---- rows with empty columns left out (dropped_cols.c) ---------------- */
 /* A writer that leaves a row's empty cells out (CodeCarbon 3.2.9-3.3
@@ -250,12 +255,6 @@ void ingest_dropped_free(ingest_dropped *d);
 /* ---- values (value.c) ------------------------------------------------ */
 /* Strict decimal: [+-]digits[.digits][e[+-]digits]; no hex, NaN, inf,
 ** comma decimals or trailing text. Returns 1 on success. */
-/* Length of the valid UTF-8 prefix of p[0..n): overlong forms,
-** surrogates and code points past U+10FFFF are not valid. */
-size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n);
-/* The length of the UTF-8 character at p[i] (of p[0..n)), 0 when it is
-** not one (the same rules). */
-size_t ingest_utf8_char(const unsigned char *p, size_t n, size_t i);
 int ingest_parse_number(const char *s, double *out);
 /* A whole number >= min written as digits (1.0 is accepted: CodeCarbon
 ** writes counts as floats). Returns 1 on success. */

@@ -116,10 +116,11 @@ int ingest_manifest_load(const char *path, ingest_manifest **out,
   int rc;
   *out = NULL;
   if ((rc = pod_file_read(path, &text, err))) return rc;
-  if (text.len > MAX_MANIFEST) {
+  if (text.len > MAX_MANIFEST) {   /* its size said before it is freed */
+    size_t n = text.len;
     pod_buf_free(&text);
     return pod_err(err, POD_EINPUT, "%s: found %zu bytes, expected a "
-                   "manifest under %d", path, text.len, MAX_MANIFEST);
+                   "manifest under %d", path, n, MAX_MANIFEST);
   }
   root = pod_json_parse(text.data, text.len, &end);
   if (!root || !cJSON_IsObject(root)) {
@@ -131,8 +132,9 @@ int ingest_manifest_load(const char *path, ingest_manifest **out,
                       "a JSON object (podium.json)", root ? "JSON that is "
                       "not an object" : "invalid JSON");
   }
+  rc = ingest_json_check(path, root, text.data, text.len, err);
   pod_buf_free(&text);
-  if ((rc = check_object(path, root, 0, err))) {
+  if (rc || (rc = check_object(path, root, 0, err))) {
     cJSON_Delete(root);
     return rc;
   }

@@ -6,6 +6,7 @@
 ** a log sits in names the run's model.
 */
 #include "ingest/ingest_int.h"
+#include "core/hash.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -61,6 +62,22 @@ static int ends_with(const char *s, size_t n, const char *tail) {
   return n > k && !strcmp(s + n - k, tail);
 }
 
+/* A name of len bytes (plus agg) over base's n - 1: its first bytes, cut
+** at a character's start, then "~" and a hash of the whole name in
+** lower case, so that two long keys that share their first 118 bytes
+** stay two metrics (cut alone, 300 eval_ keys were one). */
+static void short_name(const char *name, size_t len, const char *agg,
+                       char *base, size_t n) {
+  size_t keep = n > 10 ? n - 10 : 0, o;
+  char *low = pod_xmalloc(len + strlen(agg) + 1);
+  for (o = 0; o < len; o++) low[o] = (char)tolower((unsigned char)name[o]);
+  memcpy(low + len, agg, strlen(agg) + 1);
+  while (keep > 0 && ((unsigned char)low[keep] & 0xC0) == 0x80) keep--;
+  snprintf(base, n, "%.*s~%08x", (int)keep, low,
+           (unsigned)(pod_hash64(low, strlen(low), 0) & 0xffffffffu));
+  free(low);
+}
+
 void ingest_metric_from_key(const char *key, char *base, size_t n,
                             const char **split) {
   size_t len = strlen(key), at = 0, at_len = len, o = 0;
@@ -79,10 +96,14 @@ void ingest_metric_from_key(const char *key, char *base, size_t n,
   if (!found) found = find_split(key, len, &at, &at_len);
   if (!found) { at = 0; at_len = len; }
   *split = found ? found : "train";  /* unsplit per-epoch: training */
-  for (; o < at_len && o + 1 < n; o++)
+  if (at_len + strlen(agg) >= n) {   /* too long for base: cut, made unique */
+    short_name(key + at, at_len, agg, base, n);
+    return;
+  }
+  for (; o < at_len; o++)
     base[o] = (char)tolower((unsigned char)key[at + o]);
   base[o] = '\0';
-  if (*agg && o + strlen(agg) < n) strcat(base, agg);
+  strcat(base, agg);
   if (is_learning_rate(base)) {
     /* lr, learning_rate, and LearningRateMonitor's lr-<Optimizer> */
     snprintf(base, n, "learning_rate");
@@ -341,7 +362,7 @@ static int log_axis(ingest_ctx *cx, const ingest_csv_row *row, int i,
   *out = -1;
   if (i < 0 || (!row->len[i] && !required)) return POD_OK;
   if (!ingest_parse_count(row->field[i], 0, out))
-    return ingest_csv_fail(cx, row, (size_t)i, "a whole number >= 0", err);
+    return ingest_csv_fail(cx, row, (size_t)i, "a whole number from 0 to 9e15", err);
   return POD_OK;
 }
 

@@ -4,6 +4,7 @@
 */
 #include "ingest/ingest_int.h"
 #include "core/num.h"
+#include "core/json.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -12,41 +13,6 @@
 
 int ingest_parse_number(const char *s, double *out) {
   return pod_parse_number(s, out);
-}
-
-size_t ingest_utf8_char(const unsigned char *p, size_t n, size_t i) {
-  unsigned char c = p[i];
-  size_t k;
-  unsigned cp;
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) { k = 1; cp = c & 0x1f; }
-  else if (c >= 0xe0 && c <= 0xef) { k = 2; cp = c & 0x0f; }
-  else if (c >= 0xf0 && c <= 0xf4) { k = 3; cp = c & 0x07; }
-  else return 0;
-  for (size_t j = 1; j <= k; j++) {
-    if (i + j >= n || (p[i + j] & 0xc0) != 0x80) return 0;
-    cp = cp << 6 | (p[i + j] & 0x3f);
-  }
-  if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-      (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-    return 0;
-  return k + 1;
-}
-
-size_t ingest_utf8_valid_prefix(const unsigned char *p, size_t n) {
-  size_t i = 0, len;
-  while (i < n) {
-    /* eight ASCII bytes at a time: nearly every byte of a results file
-    ** (byte by byte was 2% of a folder of small CodeCarbon files) */
-    for (uint64_t w; i + 8 <= n; i += 8) {
-      memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-    }
-    if (i == n) break;
-    if (!(len = ingest_utf8_char(p, n, i))) return i;
-    i += len;
-  }
-  return n;
 }
 
 int ingest_parse_count(const char *s, long long min, long long *out) {
@@ -66,6 +32,25 @@ const char *ingest_json_type(const cJSON *v) {
   if (cJSON_IsBool(v)) return "true/false";
   if (cJSON_IsNull(v)) return "null";
   return "nothing";
+}
+
+int ingest_json_check(const char *path, const struct cJSON *root,
+                      const char *text, size_t len, char err[POD_ERRLEN]) {
+  size_t at = pod_json_nul(text, len), n;
+  long line, col;
+  if (at != (size_t)-1) {
+    pod_line_col(text, at, &line, &col);
+    return pod_err_at(err, POD_EINPUT, path, line, col, "found %s, expected "
+                      "text without NUL characters", text[at] ? "\\u0000"
+                      : "a NUL byte");
+  }
+  if (pod_json_duplicate_key(root, text, len, &at, &n)) {
+    pod_line_col(text, at, &line, &col);
+    return pod_err_at(err, POD_EINPUT, path, line, col, "found key %.*s%s "
+                      "a second time in one object, expected each key once",
+                      (int)(n > 80 ? 80 : n), text + at, n > 80 ? "..." : "");
+  }
+  return POD_OK;
 }
 
 int ingest_sniff_text(const char *head, size_t n, char first,

@@ -8,6 +8,8 @@
 #include "core/text.h"
 #include "core/sha256.h"
 #include "core/hash.h"
+#include "core/json.h"
+#include "core/buf.h"
 #include "ingest/ingest_int.h"
 #include "render/render.h"
 
@@ -403,7 +405,7 @@ static void test_slugs_are_safe_stable_and_unique(void) {
 ** ASCII bytes at a time (ingest/value.c) must stop where it stops. */
 static size_t utf8_prefix_bytewise(const unsigned char *p, size_t n) {
   size_t i = 0, len;
-  while (i < n && (len = ingest_utf8_char(p, n, i))) i += len;
+  while (i < n && (len = pod_utf8_char(p, n, i))) i += len;
   return i;
 }
 
@@ -424,11 +426,46 @@ static void test_utf8_check_stops_where_bytewise_does(void) {
       n += l;
     }
     size_t cut = (size_t)rand() % (n + 1);
-    CHECK_INT(ingest_utf8_valid_prefix(buf, cut), utf8_prefix_bytewise(buf, cut));
+    CHECK_INT(pod_utf8_valid_prefix(buf, cut), utf8_prefix_bytewise(buf, cut));
   }
 }
 
+/* What cJSON lets through: a key twice in one object (found at its second
+** place, in nested objects and lists too, and in a 100,000-key object
+** without comparing every pair) and NUL characters, raw or escaped. */
+static void test_json_duplicate_keys_and_nul(void) {
+  static const char *const ok[] = {
+      "{\"a\": 1, \"b\": {\"a\": 2}}", "[{\"a\": 1}, {\"a\": 2}]",
+      "{\"a\\\"\": 1, \"a\": 2}", NULL};
+  static const char dup[] = "{\"x\": [1, {\"k\": 1, \"j\": {}, \"k\" : 2}]}";
+  size_t at, n;
+  pod_buf big = POD_BUF_INIT;
+  for (int i = 0; ok[i]; i++) {
+    cJSON *j = pod_json_parse_str(ok[i]);
+    CHECK(j != NULL);
+    CHECK_INT(pod_json_duplicate_key(j, ok[i], strlen(ok[i]), &at, &n), 0);
+    cJSON_Delete(j);
+  }
+  cJSON *j = pod_json_parse_str(dup);
+  CHECK_INT(pod_json_duplicate_key(j, dup, strlen(dup), &at, &n), 1);
+  CHECK_INT((long)at, (long)(strrchr(dup, 'k') - dup - 1));
+  CHECK_INT((long)n, 3);
+  cJSON_Delete(j);
+  pod_buf_adds(&big, "{");
+  for (int i = 0; i < 100000; i++) pod_buf_printf(&big, "\"k%d\": %d, ", i, i);
+  pod_buf_adds(&big, "\"k5\": 0}");
+  j = pod_json_parse(big.data, big.len, NULL);
+  CHECK_INT(pod_json_duplicate_key(j, big.data, big.len, &at, &n), 1);
+  CHECK_STR(big.data + at, "\"k5\": 0}");
+  cJSON_Delete(j);
+  pod_buf_free(&big);
+  CHECK_INT((long)pod_json_nul("{\"a\": \"x\\u0000y\"}", 17), 8);
+  CHECK_INT((long)pod_json_nul("{\"a\": \"x\\\\u0000y\"}", 18), -1);
+  CHECK_INT((long)pod_json_nul("{\"a\": \"x\0y\"}", 12), 8);
+}
+
 const test_case tests_core[] = {
+  {"json_duplicate_keys_and_nul", test_json_duplicate_keys_and_nul},
   {"utf8_check_stops_where_bytewise_does", test_utf8_check_stops_where_bytewise_does},
   {"sha256_matches_fips_180_vectors", test_sha256_matches_fips_180_vectors},
   {"hash_stream_does_not_depend_on_the_cuts",

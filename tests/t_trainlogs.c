@@ -308,9 +308,11 @@ static void test_trainlogs_csv_refuses_bad_cells_and_rows(void) {
   REFUSE("d.csv", "epoch,step,train/loss,train/loss\n0,1,0.5,\n",
          "d.csv:1:", "used once");
   REFUSE("e.log", "epoch,loss\nzero,0.5\n", "e.log:2:1:",
-         "expected a whole number >= 0");
+         "expected a whole number from 0 to 9e15");
   REFUSE("f.csv", "epoch,step,lr-Adam\n,x9,0.1\n", "f.csv:2:2:",
-         "found \"x9\", expected a whole number >= 0");
+         "found \"x9\", expected a whole number from 0 to 9e15");
+  REFUSE("h.csv", "epoch,step,lr-Adam\n,9000000000000000000,0.1\n", "h.csv:2:2:",
+         "found \"9000000000000000000\", expected a whole number from 0 to 9e15");
   REFUSE("g.log", "epoch,loss\n", "g.log:1:", "no rows");
 }
 

@@ -36,6 +36,72 @@ static void test_trainlogs_keras_append_restarts_are_separate_runs(void) {
   CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all WHERE line >= 6 AND run_id = (SELECT run_id FROM measurements_all WHERE line = 2 LIMIT 1)"), 0);
 }
 
+/* A log with tens of thousands of columns (a LearningRateMonitor of many
+** parameter groups, per-class metrics): a duplicate name is found by its
+** place (the pairwise check took 21 s at 100,000 columns), and the
+** reader thread hands rows over in batches bounded by fields, not only
+** rows (225 rows of 100,000 cells were one 600 MB batch). */
+static void test_trainlogs_wide_headers(void) {
+  char err[POD_ERRLEN];
+  enum { WIDE = 70000, ROWS = 6 };
+  pod_buf b = POD_BUF_INIT;
+  const char *p = test_path("wide/lightning_logs/version_0/metrics.csv");
+  test_make_folder_of(p);
+  pod_buf_adds(&b, "epoch,step,val_loss");
+  for (int i = 0; i < WIDE; i++) pod_buf_printf(&b, ",lr-g%05d", i);
+  pod_buf_adds(&b, "\n");
+  for (int r = 0; r < ROWS; r++) {   /* > 1 MB: read on the reader thread */
+    pod_buf_printf(&b, "%d,%d,%.2f", r, 10 * r, 1.0 / (r + 1));
+    for (int i = 0; i < WIDE; i++) pod_buf_adds(&b, i == r ? ",0.01" : ",");
+    pod_buf_adds(&b, "\n");
+  }
+  test_write(p, b.data, b.len);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM measurements_all m JOIN metrics t ON t.id = m.metric_id WHERE t.name = 'loss' AND m.split = 'validation' AND m.derived IS NULL"), ROWS);
+  CHECK_INT(test_query_num("SELECT max(line) FROM measurements_all"), ROWS + 1);
+  /* the last column named as the first of the lr columns */
+  pod_buf_clear(&b);
+  pod_buf_adds(&b, "epoch,step,val_loss");
+  for (int i = 0; i < WIDE; i++) pod_buf_printf(&b, ",lr-g%05d", i);
+  pod_buf_adds(&b, ",lr-g00000\n0,0,0.5\n");
+  p = test_path("dup/lightning_logs/version_0/metrics.csv");
+  test_make_folder_of(p);
+  test_write(p, b.data, b.len);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_EINPUT, err);
+  CHECK_HAS(err, "metrics.csv:1:");
+  CHECK_HAS(err, "expected a column name used once (it is also column 4)");
+  pod_buf_free(&b);
+}
+
+/* Metric names longer than the registry's 127 bytes: cut at a character's
+** start and ended with a hash of the whole name, so keys that share
+** their first bytes stay apart (cut alone, val_<200 x>_acc and _f1 were
+** one metric holding both). */
+static void test_trainlogs_long_metric_names_stay_apart(void) {
+  char err[POD_ERRLEN];
+  pod_buf b = POD_BUF_INIT;
+  const char *p = test_path("long/training.log");
+  test_make_folder_of(p);
+  pod_buf_adds(&b, "epoch,loss");
+  for (int k = 0; k < 3; k++) {
+    pod_buf_adds(&b, ",val_");
+    for (int i = 0; i < 100; i++)   /* 200 bytes: a two-byte letter each */
+      pod_buf_adds(&b, "\xd8\xaf");
+    pod_buf_adds(&b, k == 0 ? "_acc" : k == 1 ? "_f1" : "_recall");
+  }
+  pod_buf_adds(&b, "\n0,0.5,0.7,0.6,0.4\n1,0.4,0.8,0.7,0.5\n");
+  test_write(p, b.data, b.len);
+  CHECK_RC(test_ingest(NULL, &p, 1, err), POD_OK, err);
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name LIKE '%~%'"), 3);
+  CHECK_INT(test_query_num("SELECT max(length(CAST(name AS BLOB))) FROM metrics"), 127);
+  /* each its own values: 0.7 and 0.8 under one, 0.6 and 0.7 under another */
+  CHECK_INT(test_query_num("SELECT count(DISTINCT metric_id) FROM measurements_all WHERE derived IS NULL AND split = 'validation'"), 3);
+  CHECK_INT(test_query_num("SELECT max(n) FROM (SELECT count(*) AS n FROM measurements_all WHERE derived IS NULL AND split = 'validation' GROUP BY metric_id)"), 2);
+  /* valid UTF-8: cut between letters, never inside one */
+  CHECK_INT(test_query_num("SELECT count(*) FROM metrics WHERE name LIKE '%~%' AND length(name) != 59 + 9"), 0);
+  pod_buf_free(&b);
+}
+
 /* Issue 14: accuracy logged in percent (self.log("val_acc", 100 * acc))
 ** beside a model logged as a fraction read 89.9 -> 0.87 as -99%. A
 ** fraction metric's column (accuracy, F1...) whose values go over 1 and
@@ -455,6 +521,8 @@ static void test_trainlogs_eval_datasets_best_at_their_loss(void) {
 }
 
 const test_case tests_trainlogs_traps[] = {
+  {"trainlogs_long_metric_names_stay_apart", test_trainlogs_long_metric_names_stay_apart},
+  {"trainlogs_wide_headers", test_trainlogs_wide_headers},
   {"test_trainlogs_eval_datasets_best_at_their_loss", test_trainlogs_eval_datasets_best_at_their_loss},
   {"test_trainlogs_trainer_output_folder_is_one_run", test_trainlogs_trainer_output_folder_is_one_run},
   {"test_trainlogs_broken_lines_refuse_or_skip", test_trainlogs_broken_lines_refuse_or_skip},
