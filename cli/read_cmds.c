@@ -249,6 +249,10 @@ int cmd_render(cli *c, int argc, char **argv) {
   if (st.stale)
     printf("%s: removed %d temporary folder%s of a killed render\n",
            o.out_dir, st.stale, st.stale == 1 ? "" : "s");
+  if (st.carried)
+    printf("%s: kept %ld entr%s podium did not write at its top: %s\n",
+           o.out_dir, st.carried, st.carried == 1 ? "y" : "ies",
+           esc(st.carried_names));
   if (st.unchanged)
     printf("%s: unchanged, nothing written (%ld files)\n", o.out_dir,
            st.pages);

@@ -9,6 +9,7 @@
 */
 #include "render/site_int.h"
 #include "core/fs.h"
+#include "core/text.h"
 #include "render/i18n.h"
 
 #include <dirent.h>
@@ -155,12 +156,44 @@ static char **md_files(const char *dir, size_t *out_n) {
   return names;
 }
 
+#define COURSE_MAX_CELLS 10000   /* '|' on one line */
+
+/* A course page is UTF-8 text, as the pages it becomes (a Latin-1 file
+** put its bytes into UTF-8 HTML), without NUL or C0 controls but tab and
+** line ends (not allowed in HTML): refused where found, as ingest does. */
+static int course_text(const char *path, const pod_buf *text,
+                       char err[POD_ERRLEN]) {
+  const unsigned char *p = (const unsigned char *)pod_buf_str(text);
+  size_t ok = pod_utf8_valid_prefix(p, text->len), pipes = 0;
+  long line, col;
+  for (size_t i = 0; i < ok; i++) {
+    if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+      pod_line_col((const char *)p, i, &line, &col);
+      return pod_err_at(err, POD_EINPUT, path, line, col, "found control "
+                        "character 0x%02x, expected text", p[i]);
+    }
+    /* cmark-gfm 0.29 leaks a table row of over 65,535 cells */
+    pipes = p[i] == '\n' ? 0 : pipes + (p[i] == '|');
+    if (pipes > COURSE_MAX_CELLS) {
+      pod_line_col((const char *)p, i, &line, &col);
+      return pod_err_at(err, POD_EINPUT, path, line, col, "found a table "
+                        "row of over %d cells, expected at most %d",
+                        COURSE_MAX_CELLS, COURSE_MAX_CELLS);
+    }
+  }
+  if (ok == text->len) return POD_OK;
+  pod_line_col((const char *)p, ok, &line, &col);
+  return pod_err_at(err, POD_EINPUT, path, line, col, "found byte 0x%02x "
+                    "that is not UTF-8, expected UTF-8 text", p[ok]);
+}
+
 static int course_add(site *s, const char *path, char *base, int fallback,
                       char err[POD_ERRLEN]) {
   pod_buf text = POD_BUF_INIT, html = POD_BUF_INIT, title = POD_BUF_INIT,
           slug = POD_BUF_INIT;
   int rc;
   if ((rc = pod_file_read(path, &text, err)) ||
+      (rc = course_text(path, &text, err)) ||
       (rc = render_markdown(path, pod_buf_str(&text), text.len,
                             course_shortcode, s, &html, &title, err)))
     goto done;

@@ -15,9 +15,31 @@
 
 static const char RAW_KEY = 'r';      /* registry key of raw()'s metatable */
 
-/* The bytes HTML escaping replaces: one table look-up a byte. */
+/* The bytes HTML escaping replaces: one table look-up a byte. Control
+** characters (C0 but tab, line ends and form feed; DEL) are not allowed
+** in HTML text: a name holding one gets U+FFFD instead. */
+#define CTL 2
 static const unsigned char SPECIAL[256] = {
-  ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+  ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+  [0x00] = CTL, [0x01] = CTL, [0x02] = CTL, [0x03] = CTL, [0x04] = CTL,
+  [0x05] = CTL, [0x06] = CTL, [0x07] = CTL, [0x08] = CTL, [0x0b] = CTL,
+  [0x0e] = CTL, [0x0f] = CTL, [0x10] = CTL, [0x11] = CTL, [0x12] = CTL,
+  [0x13] = CTL, [0x14] = CTL, [0x15] = CTL, [0x16] = CTL, [0x17] = CTL,
+  [0x18] = CTL, [0x19] = CTL, [0x1a] = CTL, [0x1b] = CTL, [0x1c] = CTL,
+  [0x1d] = CTL, [0x1e] = CTL, [0x1f] = CTL, [0x7f] = CTL};
+#define REPLACEMENT "\xef\xbf\xbd"   /* U+FFFD */
+
+/* What byte c (SPECIAL) becomes. */
+static const char *escape_of(unsigned char c) {
+  switch (c) {
+  case '&': return "&amp;";
+  case '<': return "&lt;";
+  case '>': return "&gt;";
+  case '"': return "&quot;";
+  case '\'': return "&#39;";
+  default: return REPLACEMENT;
+  }
+}
 
 /* Length of the prefix of s that needs no escaping. */
 static size_t plain_prefix(const char *s, size_t n) {
@@ -33,14 +55,7 @@ static void add_escaped(luaL_Buffer *b, const char *s, size_t n) {
       luaL_addlstring(b, s + i, k);
       if ((i += k) == n) break;
     }
-    switch (s[i]) {
-    case '&': luaL_addstring(b, "&amp;"); break;
-    case '<': luaL_addstring(b, "&lt;"); break;
-    case '>': luaL_addstring(b, "&gt;"); break;
-    case '"': luaL_addstring(b, "&quot;"); break;
-    case '\'': luaL_addstring(b, "&#39;"); break;
-    default: luaL_addchar(b, s[i]);
-    }
+    luaL_addstring(b, escape_of((unsigned char)s[i]));
   }
 }
 
@@ -254,13 +269,7 @@ static void out_escaped(lua_State *L, out_buf *b, const char *s, size_t n) {
       out_add(L, b, s + i, k);
       if ((i += k) == n) break;
     }
-    switch (s[i]) {
-    case '&': e = "&amp;"; break;
-    case '<': e = "&lt;"; break;
-    case '>': e = "&gt;"; break;
-    case '"': e = "&quot;"; break;
-    default: e = "&#39;";
-    }
+    e = escape_of((unsigned char)s[i]);
     out_add(L, b, e, strlen(e));
   }
 }

@@ -39,8 +39,10 @@
 **            other path: render_out_part_prefix), and at commit the files
 **            no page wrote are removed (none when every file it held was
 **            written again: then no walk of the tree either).
-**   SWAPPED  render_out_commit: writes the marker (render key, file count),
-**            then renameat2(RENAME_EXCHANGE) swaps the two
+**   SWAPPED  render_out_commit: carries the entries a user put at the
+**            live site's top into the new tree (carry_foreign), writes
+**            the marker (render key, file count, podium's own top
+**            entries), then renameat2(RENAME_EXCHANGE) swaps the two
 **            trees in one step; the old one (now at the temporary path)
 **            becomes the standby when the new site reused pages from it
 **            (it is mostly hard links of the new one), else it is
@@ -896,6 +898,105 @@ static void keep_or_remove(render_out *o) {
     pod_rmtree(o->tmp, ignored);
 }
 
+/* ---- files a user put at the site's top --------------------------------
+** A render replaces the whole tree, so a CNAME, .nojekyll or robots.txt
+** put beside index.html went with the next render. The marker lists the
+** top entries podium wrote ("own NAME"); an entry of the live site's top
+** that is neither there nor in the new tree is the user's and is carried
+** into the new tree, hard-linked (a folder, entry by entry). Below the
+** top, a file podium did not write cannot be told from a page that is no
+** more (no list of every file): it is not kept (README.md). A marker of
+** an older podium lists no own entries: nothing is carried that once. */
+
+/* Hard-links from (a file, a symlink's copy, or a folder's entries) to
+** to; 1 when all of it went. */
+static int carry_entry(const char *from, const char *to) {
+  struct stat st;
+  if (lstat(from, &st)) return 0;
+  if (S_ISLNK(st.st_mode)) {
+    char link[PATH_MAX];
+    ssize_t n = readlink(from, link, sizeof link - 1);
+    if (n < 0) return 0;
+    link[n] = '\0';
+    return symlink(link, to) == 0;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(from);
+    struct dirent *e;
+    int all = 1;
+    if (!d || mkdir(to, st.st_mode & 07777)) {
+      if (d) closedir(d);
+      return 0;
+    }
+    while ((e = readdir(d))) {
+      char a[PATH_MAX], b[PATH_MAX], ignored[POD_ERRLEN];
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      all &= out_join(a, from, e->d_name, ignored) == POD_OK &&
+             out_join(b, to, e->d_name, ignored) == POD_OK &&
+             carry_entry(a, b);
+    }
+    closedir(d);
+    return all;
+  }
+  return S_ISREG(st.st_mode) && link(from, to) == 0;
+}
+
+/* Whether the marker text lists name as one of podium's top entries. */
+static int own_entry(const char *marker, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = strstr(marker, "\nown "); p; p = strstr(p + 1, "\nown "))
+    if (!strncmp(p + 5, name, n) && p[5 + n] == '\n') return 1;
+  return 0;
+}
+
+/* Appends "own NAME" for each top entry of the tree at dir (before any
+** is carried into it): the marker's list of what podium writes there. */
+static void own_lines(const char *dir, pod_buf *marker) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+        strcmp(e->d_name, OUT_MARKER) && !strchr(e->d_name, '\n'))
+      pod_buf_printf(marker, "own %s\n", e->d_name);
+  closedir(d);
+}
+
+/* Carries the user's top entries of the live site into o->tmp; their
+** count, names in *names ("CNAME, robots.txt"). */
+static long carry_foreign(render_out *o, pod_buf *names) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  DIR *d;
+  struct dirent *e;
+  long n = 0;
+  if (out_join(marker, o->target, OUT_MARKER, ignored) ||
+      pod_file_read(marker, &text, ignored) != POD_OK ||
+      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(o->target))) {
+    pod_buf_free(&text);
+    return 0;
+  }
+  while ((e = readdir(d))) {
+    char from[PATH_MAX], to[PATH_MAX];
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+        !strcmp(e->d_name, OUT_MARKER) || RENDER_BOOKKEEPING(e->d_name) ||
+        own_entry(text.data, e->d_name) ||
+        out_join(from, o->target, e->d_name, ignored) ||
+        out_join(to, o->tmp, e->d_name, ignored) || pod_exists(to))
+      continue;
+    if (carry_entry(from, to)) {
+      pod_buf_printf(names, "%s%s", n++ ? ", " : "", e->d_name);
+    } else {   /* half a folder is no copy: gone, and said */
+      pod_rmtree(to, ignored);
+      fprintf(stderr, "podium: %s: could not keep %s (not a podium page)\n",
+              o->target, e->d_name);
+    }
+  }
+  closedir(d);
+  pod_buf_free(&text);
+  return n;
+}
+
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
   char from[PATH_MAX], to[PATH_MAX], ignored[POD_ERRLEN];
@@ -925,10 +1026,23 @@ int render_out_commit(render_out *o, render_stats *stats,
   stats->kept = o->kept;
   stats->unchanged = o->changed == 0 && o->written == o->old_files &&
                      pod_is_dir(o->target);
-  /* the marker: key, files, the top's entries and the time of each
-  ** folder of the tree that will be live (render_out_current) */
-  pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
-                 o->written, out_count_entries(stats->unchanged ? o->target : o->tmp));
+  /* the marker: key, files, the top's entries (podium's own named) and
+  ** the time of each folder of the tree that will be live
+  ** (render_out_current); the user's top entries join the new tree */
+  {
+    pod_buf own = POD_BUF_INIT, names = POD_BUF_INIT;
+    own_lines(o->tmp, &own);
+    if (!stats->unchanged && pod_exists(o->target))
+      stats->carried = carry_foreign(o, &names);
+    snprintf(stats->carried_names, sizeof stats->carried_names, "%s",
+             pod_buf_str(&names));
+    pod_buf_free(&names);
+    pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
+                   o->written,
+                   out_count_entries(stats->unchanged ? o->target : o->tmp));
+    pod_buf_add(&marker, own.data ? own.data : "", own.len);
+    pod_buf_free(&own);
+  }
   if (known && !stats->unchanged)
     out_folder_lines_of(o->tmp, o->dirs.data, o->dirs.len, &marker);
   else

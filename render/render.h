@@ -50,6 +50,8 @@ typedef struct render_stats {
   int unchanged;   /* 1: nothing differed, the old site was kept */
   int skipped;     /* 1: the render key matched, nothing was rendered */
   int stale;       /* temporary trees of killed renders removed */
+  long carried;    /* entries a user put at the site's top, kept (output.c) */
+  char carried_names[200];   /* theirs, "CNAME, robots.txt" (may be cut) */
 } render_stats;
 
 int render_site(store_db *db, const render_opts *opts, render_stats *out,

@@ -44,6 +44,9 @@
 #define DEFAULT_MEMORY (256u << 20)
 #define HOOK_EVERY 10000
 #define WATCH_NS 50000000L   /* 50 ms of CPU between the watch's signals */
+#define STUCK_SIGNALS 200     /* 10 s of CPU in one call out of Lua's reach */
+#define PAGE_MAX (64u << 20)  /* bytes of one page: a gsub of a gsub made
+                              ** 100 MB pages, 18 GB of them in 88 s */
 
 /* Lua's small blocks (strings, tables, their nodes: nearly all of a
 ** page's allocations) come from the sandbox's own slabs, a free list per
@@ -172,9 +175,14 @@ struct render_i18n *render_sandbox_i18n(lua_State *L) {
   return sandbox_of(L)->i18n;
 }
 
+/* Hook calls on this thread: the watch tells a page stuck in one C call
+** (no call for seconds with the hook set) from a long one. */
+static _Thread_local volatile unsigned long hook_calls;
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
   render_sandbox *sb = sandbox_of(L);
   (void)ar;
+  hook_calls++;
   sb->instr_used += HOOK_EVERY;
   if (sb->instr_used > sb->instr_limit) {
     char msg[96];  /* lua_pushfstring knows no %ld */
@@ -188,13 +196,44 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 ** (NULL between pages); pages counts the pages begun, seen is the count
 ** at the last signal. */
 static _Thread_local lua_State *volatile watched;
-static _Thread_local volatile unsigned long pages, seen;
+static _Thread_local const char *volatile watched_name;
+static _Thread_local volatile unsigned long pages, seen, calls_seen;
+static _Thread_local volatile int hooked, stuck;
+
+/* The page has run STUCK_SIGNALS signals in one call the count hook
+** cannot reach: a string pattern that backtracks (('a*'):rep(40) over
+** 40 a's) or a loop in a __gc finalizer (Lua stops hooks there). No
+** error can unwind it, so the process says so and ends: the live site
+** was never touched, and the next render removes the temporary tree. */
+static void stuck_exit(void) {
+  static const char a[] = "podium: ", b[] = ": a template ran 10 s of CPU "
+      "in one call Lua cannot interrupt (a string pattern that backtracks?);"
+      " render stopped, the site is as it was\n";
+  const char *name = watched_name ? watched_name : "template";
+  ssize_t ignored = write(2, a, sizeof a - 1);
+  ignored = write(2, name, strlen(name));
+  ignored = write(2, b, sizeof b - 1);
+  (void)ignored;
+  _exit(1);
+}
 
 static void watch_fired(int sig) {
   lua_State *L = watched;
   (void)sig;
-  if (L && pages == seen) lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (L && pages == seen) {
+    if (!hooked) {
+      lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+      hooked = 1;
+    } else if (hook_calls == calls_seen) {
+      if (++stuck >= STUCK_SIGNALS) stuck_exit();
+    } else {
+      stuck = 0;
+    }
+  } else {
+    hooked = stuck = 0;
+  }
   seen = pages;
+  calls_seen = hook_calls;
 }
 
 static void watch_install(void) {
@@ -500,6 +539,36 @@ static int l_getmetatable(lua_State *L) {
 static int run_template(lua_State *L, render_sandbox *sb, const char *name,
                         int as_string, int out);
 
+/* A load error on top without the template's name (Lua's "C stack
+** overflow" for 100,000 nested parentheses has no position): named. */
+static void name_error(lua_State *L, const char *name) {
+  if (lua_isstring(L, -1) &&
+      strncmp(lua_tostring(L, -1), name, strlen(name))) {
+    lua_pushfstring(L, "%s: %s (an expression nested too deep?)", name,
+                    lua_tostring(L, -1));
+    lua_remove(L, -2);
+  }
+}
+
+/* setmetatable without finalizers: Lua runs __gc with hooks off, so a
+** loop in one could not be stopped by the instruction limit. */
+static int l_setmetatable(lua_State *L) {
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "setmetatable: a template may not set __gc");
+    lua_pop(L, 1);
+  }
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+    return luaL_error(L, "cannot change a protected metatable");
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
 /* The number of chart ids the page has taken (svg_lua.c adds one a
 ** chart): an include that drew a chart is not kept, its ids are the
 ** page's. */
@@ -771,6 +840,7 @@ static int load_template(lua_State *L, render_sandbox *sb, const char *name) {
   } else {
     snprintf(chunk, sizeof chunk, "=%s", name);
     r = luaL_loadbufferx(L, lua.data, lua.len, chunk, "t");
+    if (r != LUA_OK) name_error(L, name);
     if (r == LUA_OK) {   /* returns the function */
       r = run_chunk(L);
     }
@@ -886,6 +956,7 @@ int render_sandbox_new(const char *const *dirs, int n_dirs,
   lua_setfield(L, -2, "dump");
   lua_pop(L, 1);
   lua_register(L, "getmetatable", l_getmetatable);
+  lua_register(L, "setmetatable", l_setmetatable);
   render_escape_register(L);   /* _esc, _url, raw, escape */
   lua_register(L, "fmt", l_fmt);
   lua_register(L, "fmt_date", l_fmt_date);
@@ -990,6 +1061,7 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
                         const char *root, pod_buf *out, char err[POD_ERRLEN]) {
   lua_State *L = sb->L;
   int data = lua_gettop(L), r;
+  size_t len = 0;
   lua_pushstring(L, root);
   lua_setglobal(L, "_root");
   lua_pushnil(L);   /* a new page: no chart ids used yet */
@@ -1000,6 +1072,7 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   lua_pushvalue(L, data);
   sb->instr_used = 0;
   if (sb->has_watch) {
+    watched_name = name;
     pages++;
     watched = L;
   } else {
@@ -1009,7 +1082,11 @@ int render_sandbox_page(render_sandbox *sb, const char *name,
   sb->out_of_memory = r == LUA_ERRMEM;
   watched = NULL;
   lua_sethook(L, NULL, 0, 0);
-  if (r == LUA_OK) {
+  if (r == LUA_OK && render_out_text(L, -1, &len) && len > PAGE_MAX) {
+    r = LUA_ERRRUN;
+    pod_err(err, POD_ETEMPLATE, "%s: found a page of %zu MB, expected at "
+            "most %u MB", name, len >> 20, PAGE_MAX >> 20);
+  } else if (r == LUA_OK) {
     size_t n = 0, cap = 0;
     char *block = render_out_take(L, -1, &n, &cap);
     if (block && n < cap && cap > POOL_MAX) {
@@ -1050,8 +1127,9 @@ int render_sandbox_eval(render_sandbox *sb, const char *name,
     return rc;
   }
   snprintf(chunk, sizeof chunk, "=%s", name);
-  if (luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") != LUA_OK ||
-      run_chunk(L) != LUA_OK) {
+  int loaded = luaL_loadbufferx(L, lua.data, lua.len, chunk, "t") == LUA_OK;
+  if (!loaded) name_error(L, name);
+  if (!loaded || run_chunk(L) != LUA_OK) {
     pod_err(err, POD_ETEMPLATE, "%s", lua_tostring(L, -1));
     lua_pop(L, 1);
     pod_buf_free(&lua);

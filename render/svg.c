@@ -14,6 +14,7 @@
 #include "render/render.h"
 #include "core/sha256.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -176,7 +177,9 @@ static int usable(const scale *s, double v) {
 
 static double px(const scale *s, double v) {
   double t = s->log ? (log10(v) - log10(s->lo)) / (log10(s->hi) - log10(s->lo))
-                    : (v - s->lo) / (s->hi - s->lo);
+             : isfinite(s->hi - s->lo) ? (v - s->lo) / (s->hi - s->lo)
+             /* a domain wider than a double holds (-1e308 to 1e308) */
+             : (v / 2 - s->lo / 2) / (s->hi / 2 - s->lo / 2);
   return s->p0 + t * (s->p1 - s->p0);
 }
 
@@ -209,6 +212,7 @@ static void scale_fit(scale *s, double lo, double hi, int zero) {
     if (hi <= lo) { lo /= 2; hi *= 2; }
     s->lo = snap_125(lo, -1);
     s->hi = snap_125(hi, 1);
+    if (!isfinite(s->hi)) s->hi = fmin(hi, DBL_MAX);   /* 2e308: past a double */
     int decades = (int)ceil(log10(s->hi / s->lo) - 1e-9);
     int every = decades > 3 ? 1 + decades / MAX_TICKS : 0;
     for (int e = (int)floor(log10(s->lo)); e <= (int)ceil(log10(s->hi)); e++)
@@ -225,13 +229,25 @@ static void scale_fit(scale *s, double lo, double hi, int zero) {
   }
   if (hi <= lo) {
     double pad = lo == 0 ? 1 : fabs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
+    lo = fmax(lo - pad, -DBL_MAX);
+    hi = fmin(hi + pad, DBL_MAX);
   }
-  double step = step_125((hi - lo) / 6);
+  double step = step_125(isfinite(hi - lo) ? (hi - lo) / 6 : hi / 6 - lo / 6);
   double k0 = floor(lo / step + 1e-9), k1 = ceil(hi / step - 1e-9);
   s->lo = k0 * step;
   s->hi = k1 * step;
+  if (!isfinite(s->lo) || !isfinite(s->hi)) {
+    /* nice bounds past the largest double (values near 1.8e308): the
+    ** data's own, ticked at both ends, rather than NaN coordinates */
+    s->lo = lo;
+    s->hi = hi;
+    s->tick[0] = lo;
+    s->tick[1] = hi;
+    s->n_tick = 2;
+    s->integral = 1;
+    s->decimals = 0;
+    return;
+  }
   for (double k = k0; k <= k1 && s->n_tick < MAX_TICKS; k++) {
     double v = k * step;
     s->tick[s->n_tick++] = fabs(v) < step * 1e-9 ? 0 : v;

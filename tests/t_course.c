@@ -173,6 +173,23 @@ static void test_course_cli_reports_an_unknown_leaderboard(void) {
   CHECK_HAS(errb.data, "content/en/page.md:3: unknown leaderboard \"x\"");
   CHECK_INT(test_podium(&out, &errb, "--db r.db render --content nowhere"), 1);
   CHECK_HAS(errb.data, "nowhere: found no folder");
+  /* not UTF-8 (Latin-1's é), a control character: refused where found */
+  test_write(test_path("content/en/page.md"), "# Caf\xe9\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 1);
+  CHECK_HAS(errb.data, "content/en/page.md:1:6: found byte 0xe9 that is not UTF-8, expected UTF-8 text");
+  test_write(test_path("content/en/page.md"), "# P\n\nbe\x01ll\n", (size_t)-1);
+  CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 1);
+  CHECK_HAS(errb.data, "content/en/page.md:3:3: found control character 0x01, expected text");
+  {  /* a table row cmark-gfm cannot hold (it leaked over 65,535 cells) */
+    pod_buf row = POD_BUF_INIT;
+    pod_buf_adds(&row, "# P\n\n");
+    for (int i = 0; i < 10001; i++) pod_buf_adds(&row, "|a");
+    pod_buf_adds(&row, "|\n");
+    test_write(test_path("content/en/page.md"), row.data, row.len);
+    CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 1);
+    CHECK_HAS(errb.data, "content/en/page.md:3:20001: found a table row of over 10000 cells");
+    pod_buf_free(&row);
+  }
   test_write(test_path("content/en/page.md"), "# P\n\n{{< leaderboard text-classification--inference_memory >}}\n", (size_t)-1);
   CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 0);
   CHECK(pod_exists(test_path("_site/en/page.html")));

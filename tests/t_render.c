@@ -65,6 +65,18 @@ static void test_template_errors_name_file_and_line(void) {
   CHECK_HAS(eval(sb, "a\nb {{ x", NULL, 0, &rc), "t.html:2: found an unclosed {{");
   CHECK_HAS(eval(sb, "\n\n{{ include('missing.html', {}) }}", NULL, 0, &rc), "t.html:3: no template \"missing.html\"");
   CHECK_HAS(eval(sb, "{{ include('../etc/passwd', {}) }}", NULL, 0, &rc), "not a plain file name");
+  {  /* Lua's own "C stack overflow" has no position: the template named */
+    pod_buf deep = POD_BUF_INIT;
+    pod_buf_adds(&deep, "{{ ");
+    for (int i = 0; i < 100000; i++) pod_buf_addc(&deep, '(');
+    pod_buf_addc(&deep, '1');
+    for (int i = 0; i < 100000; i++) pod_buf_addc(&deep, ')');
+    pod_buf_adds(&deep, " }}");
+    CHECK_HAS(eval(sb, deep.data, NULL, 0, &rc), "t.html: ");
+    CHECK_HAS(eval(sb, deep.data, NULL, 0, &rc), "nested too deep");
+    CHECK_INT(rc, POD_ETEMPLATE);
+    pod_buf_free(&deep);
+  }
   render_sandbox_free(sb);
 }
 
@@ -102,6 +114,23 @@ static void test_sandbox_stops_an_endless_loop(void) {
   render_sandbox_free(sb);
 }
 
+/* setmetatable without __gc: Lua runs finalizers with hooks off, so a
+** loop in one hung the render past any instruction limit. Other
+** metatables work as before. */
+static void test_sandbox_refuses_finalizers(void) {
+  render_sandbox *sb = sandbox();
+  int rc;
+  const char *out = eval(sb, "{% lua setmetatable({}, {__gc = function() "
+                         "while true do end end}) %}", NULL, 0, &rc);
+  CHECK_INT(rc, POD_ETEMPLATE);
+  CHECK_HAS(out, "t.html:1: setmetatable: a template may not set __gc");
+  CHECK_STR(eval(sb, "{{ setmetatable({}, {__index = {a = 7}}).a }}", NULL, 0, &rc), "7");
+  CHECK_HAS(eval(sb, "{% lua local t = setmetatable({}, {__metatable = 1}) "
+                 "setmetatable(t, {}) %}", NULL, 0, &rc), "protected metatable");
+  CHECK_INT(rc, POD_ETEMPLATE);
+  render_sandbox_free(sb);
+}
+
 static void test_sandbox_stops_a_memory_bomb(void) {
   render_sandbox *sb = sandbox();
   int rc;
@@ -134,6 +163,12 @@ static void test_output_is_escaped_by_context(void) {
             "<a href=\"https://example.org/a?b=1&amp;c=2\">");
   CHECK_STR(eval(sb, "<a href=\"{{ rel }}\">", kv, 14, &rc), "<a href=\"../runs/1.html#m\">");
   CHECK_STR(eval(sb, "{{ raw('<b>') }}{{ '<b>' }}", kv, 14, &rc), "<b>&lt;b&gt;");
+  /* control characters (not allowed in HTML text) become U+FFFD; tab,
+  ** line ends and form feed stay */
+  CHECK_STR(eval(sb, "{{ 'a\\1b\\127c\\0d\\t\\ne' }}", kv, 14, &rc),
+            "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "d\t\ne");
+  CHECK_STR(eval(sb, "<p title=\"{{ 'x\\27y' }}\">", kv, 14, &rc),
+            "<p title=\"x\xef\xbf\xbdy\">");
   render_sandbox_free(sb);
 }
 
@@ -783,6 +818,7 @@ const test_case tests_render[] = {
   {"template_errors_name_file_and_line", test_template_errors_name_file_and_line},
   {"sandbox_has_no_dangerous_globals", test_sandbox_has_no_dangerous_globals},
   {"sandbox_stops_an_endless_loop", test_sandbox_stops_an_endless_loop},
+  {"sandbox_refuses_finalizers", test_sandbox_refuses_finalizers},
   {"sandbox_stops_a_memory_bomb", test_sandbox_stops_a_memory_bomb},
   {"output_is_escaped_by_context", test_output_is_escaped_by_context},
   {"render_writes_the_site_and_skips_a_no_change_render", test_render_writes_the_site_and_skips_a_no_change_render},

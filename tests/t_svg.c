@@ -12,6 +12,7 @@
 #include "render/svg.h"
 #include "store/store.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,28 @@ static void test_svg_line_chart_edge_cases(void) {
   svg = draw("lines_negative", render_svg_lines, &c, NULL);
   CHECK_HAS(svg, ">-3</text>");
   pod_buf_free(&table);
+  {  /* values near the largest double (a diverged run): their nice bounds
+     ** (2e308) and their span (-1e308 to 1e308) are past it; no NaN
+     ** coordinates or "-NaN" ticks (not golden: the ticks are 309 digits) */
+    static const double huge_y[] = {1e308, -1e308, 1.7e308, -1.7e308, 0};
+    static const double max_y[] = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+    static const double pos_y[] = {1.7e308, 1e300, 1e-300, 5e307, 1};
+    const double *ys[] = {huge_y, max_y, pos_y};
+    for (int k = 0; k < 3; k++) {
+      render_svg_series sh = {"diverged", EPOCH, ys[k], NULL, NULL, NULL, 5};
+      pod_buf out = POD_BUF_INIT;
+      char err[POD_ERRLEN];
+      c.title = "huge values";
+      c.panel[0].series = &sh;
+      c.panel[0].y.log = k == 2;
+      CHECK_RC(render_svg_lines(&out, NULL, &c, err), POD_OK, err);
+      CHECK_LACKS(pod_buf_str(&out), "nan");
+      CHECK_LACKS(pod_buf_str(&out), "NaN");
+      CHECK_LACKS(pod_buf_str(&out), "inf");
+      CHECK_HAS(pod_buf_str(&out), "<path");
+      pod_buf_free(&out);
+    }
+  }
 }
 
 static void test_svg_line_chart_thins_10000_points_keeping_extremes(void) {
