@@ -37,7 +37,9 @@
 
 /* Writes s with what a terminal would obey escaped (issue 15: a file
 ** name holding a newline or ESC[2J): C0 and C1 controls and DEL as \n,
-** \t, \r, \xNN or \u00NN, bytes that are not UTF-8 as \xNN. */
+** \t, \r, \xNN or \u00NN, bytes that are not UTF-8 as \xNN; the bidi
+** controls that reorder a line (U+202A-202E, U+2066-2069) and the line
+** and paragraph separators as \u20NN. */
 static void escape_into(pod_buf *f, const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
@@ -51,7 +53,14 @@ static void escape_into(pod_buf *f, const char *s) {
     else if (c == '\r') pod_buf_adds(f, "\\r");
     else if (c < 0x20 || c == 0x7f || !ok) pod_buf_printf(f, "\\x%02x", c);
     else if (c == 0xc2 && p[1] < 0xa0) pod_buf_printf(f, "\\u%04x", p[1]);  /* C1 */
-    else {
+    else if (c == 0xe2 && ok &&   /* bidi overrides and isolates, U+2028/9 */
+             ((p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9 ||
+                                (p[2] >= 0xaa && p[2] <= 0xae))) ||
+              (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+      pod_buf_printf(f, "\\u%04x", 0x2000 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f));
+      p += 3;
+      continue;
+    } else {
       pod_buf_add(f, (const char *)p, (size_t)n);
       p += n;
       continue;
@@ -144,6 +153,10 @@ int parse_flags(cli *c, const char *cmd, const char *usage, int argc,
 ** one that exists. */
 
 int open_db(cli *c, int how, store_db **db) {
+  if (store_is_local(c->db_path) && pod_is_dir(c->db_path))   /* not "disk I/O error" */
+    return pod_err(c->err, POD_EINPUT, "%s: found a folder, expected a "
+                   "registry file (--db or PODIUM_DB names the file, "
+                   "e.g. %s/podium.db)", c->db_path, c->db_path);
   if (how == DB_READ) return store_open_read(c->db_path, db, c->err);
   if (how == DB_WRITE && store_is_local(c->db_path) &&
       !pod_exists(c->db_path))

@@ -7,7 +7,8 @@
 ** podium's (every source still holds the rows it was ingested with: the
 ** distinct lines of its measurements, tracker results and samples number
 ** sources.rows;
-** environment files, whose lines describe a machine, hold none).
+** environment files, whose lines describe a machine, hold none), and
+** on SQLite the types a hand edit can break (a value that is text).
 ** Reads only: a damaged registry is reported, never repaired.
 */
 #include "store/store_int.h"
@@ -71,6 +72,11 @@ static void on_source(store_check_result *r, db_stmt *st) {
           text(st, 0), text(st, 1), text(st, 2), text(st, 3));
 }
 
+static void on_type(store_check_result *r, db_stmt *st) {
+  problem(r, "%s row %s: %s is %s, expected %s", text(st, 0), text(st, 1),
+          text(st, 2), text(st, 3), text(st, 4));
+}
+
 static void on_count(store_check_result *r, db_stmt *st) {
   r->sources = db_column_int64(st, 0);
   r->runs = db_column_int64(st, 1);
@@ -112,6 +118,16 @@ int store_check(store_db *db, store_check_result *r, char err[POD_ERRLEN]) {
        store_dialect[D_FOREIGN][db->pg != NULL], on_foreign);
   look(db, r, "the rows of each source",
        db->pg ? SOURCE_ROWS("") : SOURCE_ROWS(CURVE_LINES), on_source);
+  /* what SQLite's column types let through from a hand edit (a REAL
+  ** column holds the text 'abc'; a CHECK left out by sqlite3's
+  ** ignore_check_constraints): a render would fail on them. A server's
+  ** columns are typed. */
+  look(db, r, "the values' types", db->pg ? NULL :
+       "SELECT 'measurements', id, 'value', quote(value), 'a number' "
+       "FROM measurements WHERE typeof(value) NOT IN ('real', 'integer') "
+       "UNION ALL SELECT 'runs', id, 'role', quote(role), "
+       "'baseline, optimized or NULL' FROM runs WHERE role IS NOT NULL "
+       "AND role NOT IN ('baseline', 'optimized') LIMIT 50", on_type);
   look(db, r, "counting",
        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM runs),"
        " (SELECT count(*) FROM measurements) + (SELECT coalesce(sum("

@@ -38,8 +38,15 @@ static void test_cli_exit_codes(void) {
   CHECK_HAS(err.data, "needs a value");
   CHECK_INT(test_podium(&out, &err, "runs"), 1);   /* no registry yet */
   CHECK_HAS(err.data, "no registry here");
+  CHECK_INT(test_podium(&out, &err, "--db . runs"), 1);   /* a folder */
+  CHECK_HAS(err.data, ".: found a folder, expected a registry file");
   CHECK_INT(test_podium(&out, &err, "init"), 0);
   CHECK(pod_exists(test_path("podium.db")));
+  /* no language, or an empty one: a usage error, not a crash */
+  CHECK_INT(test_podium(&out, &err, "render --lang \"\""), 2);
+  CHECK_HAS(err.data, "found language list \"\"");
+  CHECK_INT(test_podium(&out, &err, "render --lang en,"), 2);
+  CHECK(!pod_exists(test_path("_site")));
   CHECK_INT(test_podium(&out, &err, "show 42"), 1);
   CHECK_HAS(err.data, "no run \"42\"");
   CHECK_INT(test_podium(&out, &err, "ingest missing.csv"), 1);
@@ -144,6 +151,138 @@ static void test_cli_runs_columns_fit_long_and_persian_names(void) {
     CHECK_INT(chars, first);
   }
   CHECK_INT(lines, 3);
+  /* a bidi override in a name would reorder the terminal's line */
+  static const char rlo[] = "model,batch_size,sequence_length,result\n"
+                            "evil\xe2\x80\xaegnp.exe,8,8,0.5\n";
+  test_write(test_path("inference_time_rlo.csv"), rlo, sizeof rlo - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_rlo.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "runs"), 0);
+  CHECK_HAS(out.data, "evil\\u202egnp.exe");
+  CHECK_LACKS(out.data, "\xe2\x80\xae");
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* Numbers a double cannot hold are refused in JSON as in CSV (1e999
+** was stored as inf and ranked "∞"), and NaN/Infinity skipped in a
+** Trainer's file are said on the "added" line, as for CSV logs: a file
+** of NaN alone makes no run. */
+static void test_cli_json_out_of_range_and_nan_are_said(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  static const char big[] = "{\n  \"epoch\": 3.0,\n  \"eval_loss\": 1e999\n}\n";
+  static const char nan[] = "{\"epoch\": 3.0, \"eval_loss\": NaN, \"eval_accuracy\": Infinity}\n";
+  static const char some[] = "{\"epoch\": 3.0, \"eval_loss\": NaN, \"eval_accuracy\": 0.5}\n";
+  char e[POD_ERRLEN];
+  CHECK_INT(pod_mkdirs(test_path("big"), e), POD_OK);
+  CHECK_INT(pod_mkdirs(test_path("nan"), e), POD_OK);
+  CHECK_INT(pod_mkdirs(test_path("some"), e), POD_OK);
+  test_write(test_path("big/all_results.json"), big, sizeof big - 1);
+  test_write(test_path("nan/all_results.json"), nan, sizeof nan - 1);
+  test_write(test_path("some/all_results.json"), some, sizeof some - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --model m --dataset d big"), 1);
+  CHECK_HAS(err.data, "all_results.json:3:3: found a number out of range for \"eval_loss\"");
+  CHECK_INT(test_podium(&out, &err, "ingest --model m --dataset d nan"), 0);
+  CHECK_HAS(out.data, "(2 rows, 0 values: every value nan or inf");
+  CHECK_INT(test_podium(&out, &err, "ingest --model m --dataset d some"), 0);
+  CHECK_HAS(out.data, "(2 rows, 1 nan/inf values skipped)");
+  /* a key twice (Python's json keeps the last, cJSON the first: both
+  ** were stored) and a NUL that cut the model's name are refused */
+  static const char dup[] = "{\"epoch\": 3.0,\n \"eval_loss\": 1.0, \"eval_loss\": 2.0}\n";
+  static const char pj[] = "{\"model\": \"a\\u0000b\"}\n";
+  CHECK_INT(pod_mkdirs(test_path("dup"), e), POD_OK);
+  CHECK_INT(pod_mkdirs(test_path("nul"), e), POD_OK);
+  test_write(test_path("dup/all_results.json"), dup, sizeof dup - 1);
+  test_write(test_path("nul/podium.json"), pj, sizeof pj - 1);
+  test_write(test_path("nul/all_results.json"), "{\"eval_loss\": 0.5}\n", 19);
+  CHECK_INT(test_podium(&out, &err, "ingest --model m --dataset d dup"), 1);
+  CHECK_HAS(err.data, "all_results.json:2:20: found key \"eval_loss\" a second time in one object");
+  CHECK_INT(test_podium(&out, &err, "ingest --dataset d nul"), 1);
+  CHECK_HAS(err.data, "podium.json:1:13: found \\u0000, expected text without NUL");
+  {  /* a manifest over 1 MiB says its size (it said 0: freed first) */
+    pod_buf huge = POD_BUF_INIT;
+    pod_buf_adds(&huge, "{\"model\": \"");
+    for (int i = 0; i < 1100000; i++) pod_buf_addc(&huge, 'm');
+    pod_buf_adds(&huge, "\"}\n");
+    test_write(test_path("nul/podium.json"), huge.data, huge.len);
+    CHECK_INT(test_podium(&out, &err, "ingest --dataset d nul"), 1);
+    CHECK_HAS(err.data, "podium.json: found 1100014 bytes, expected a manifest under 1048576");
+    pod_buf_free(&huge);
+  }
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* What the instruction and memory limits cannot stop: a page of 95 MB
+** (a gsub of a gsub, within the memory limit) is refused, and a string
+** pattern that backtracks for ever inside one C call ends the render
+** after 10 s of CPU with a message; the live site is as it was, and the
+** next render removes the temporary tree. */
+static void test_cli_render_limits_beyond_lua(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const char big[] = "{{ ('x'):rep(1000):gsub('x', ('y'):rep(100000)) }}\n";
+  static const char hang[] = "{{ (('a'):rep(40)):find(('a*'):rep(40) .. 'b') }}\n";
+  static const char bench[] = "model,batch_size,sequence_length,result\nbert,8,8,0.5\n";
+  CHECK_INT(pod_mkdirs(test_path("big"), e), POD_OK);
+  CHECK_INT(pod_mkdirs(test_path("hang"), e), POD_OK);
+  test_write(test_path("big/layout.html"), big, sizeof big - 1);
+  test_write(test_path("hang/layout.html"), hang, sizeof hang - 1);
+  test_write(test_path("inference_time_1.csv"), bench, sizeof bench - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_1.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en --templates big"), 1);
+  CHECK_HAS(err.data, "layout.html: found a page of 95 MB, expected at most 64 MB");
+  CHECK_INT(test_podium(&out, &err, "render --lang en --templates hang"), 1);
+  CHECK_HAS(err.data, "layout.html: a template ran 10 s of CPU in one call Lua cannot interrupt");
+  CHECK(pod_exists(test_path("_site/en/index.html")));   /* the live site */
+  CHECK_INT(test_count_entries(test_dir(), "_site.tmp-"), 1);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_INT(test_count_entries(test_dir(), "_site.tmp-"), 0);
+  pod_buf_free(&out);
+  pod_buf_free(&err);
+}
+
+/* A render replaces the site's tree whole; what a user put at its top
+** (a CNAME for GitHub Pages, .nojekyll, a folder of their own) is
+** carried into the new tree and said, while an entry podium wrote and no
+** longer writes (a language dropped) goes. Below the top, a file podium
+** did not write is not kept (README.md). */
+static void test_cli_render_keeps_the_users_top_files(void) {
+  pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT, b = POD_BUF_INIT;
+  char e[POD_ERRLEN];
+  static const char bench[] = "model,batch_size,sequence_length,result\nbert,8,8,0.5\n";
+  test_write(test_path("inference_time_1.csv"), bench, sizeof bench - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_1.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en,fa"), 0);
+  test_write(test_path("_site/CNAME"), "example.org\n", 12);
+  test_write(test_path("_site/.nojekyll"), "", 0);
+  CHECK_INT(pod_mkdirs(test_path("_site/mine/deep"), e), POD_OK);
+  test_write(test_path("_site/mine/deep/notes.txt"), "x\n", 2);
+  CHECK_INT(pod_mkdirs(test_path("_site/en/mine"), e), POD_OK);
+  test_write(test_path("_site/en/mine/notes.txt"), "x\n", 2);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_HAS(out.data, "_site: kept 3 entries podium did not write at its top: ");
+  CHECK_HAS(out.data, "CNAME");
+  CHECK_INT(pod_file_read(test_path("_site/CNAME"), &b, e), POD_OK);
+  CHECK_STR(b.data, "example.org\n");
+  CHECK(pod_exists(test_path("_site/.nojekyll")));
+  CHECK(pod_exists(test_path("_site/mine/deep/notes.txt")));
+  CHECK(!pod_exists(test_path("_site/fa")));        /* podium's, dropped */
+  CHECK(!pod_exists(test_path("_site/en/mine")));   /* below the top */
+  /* nothing changed since: the site is as it is, the user's files too */
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_HAS(out.data, "unchanged, nothing written");
+  CHECK(pod_exists(test_path("_site/CNAME")));
+  /* and after a change, on the kept tree (the standby) */
+  static const char more[] = "model,batch_size,sequence_length,result\ndistil,8,8,0.25\n";
+  test_write(test_path("inference_time_2.csv"), more, sizeof more - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_2.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK(pod_exists(test_path("_site/CNAME")));
+  CHECK(pod_exists(test_path("_site/mine/deep/notes.txt")));
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+  CHECK_HAS(out.data, "unchanged, nothing written");
+  pod_buf_free(&b);
   pod_buf_free(&out);
   pod_buf_free(&err);
 }
@@ -320,6 +459,9 @@ const test_case tests_cli[] = {
   {"cli_report_prints_markdown", test_cli_report_prints_markdown},
   {"cli_tags_and_map_reach_the_run", test_cli_tags_and_map_reach_the_run},
   {"cli_exit_codes", test_cli_exit_codes},
+  {"cli_render_keeps_the_users_top_files", test_cli_render_keeps_the_users_top_files},
+  {"cli_render_limits_beyond_lua", test_cli_render_limits_beyond_lua},
+  {"cli_json_out_of_range_and_nan_are_said", test_cli_json_out_of_range_and_nan_are_said},
   {"cli_runs_columns_fit_long_and_persian_names", test_cli_runs_columns_fit_long_and_persian_names},
   {"cli_db_flag_and_env_choose_the_registry", test_cli_db_flag_and_env_choose_the_registry},
   {"cli_ingest_reports_each_file_and_a_summary", test_cli_ingest_reports_each_file_and_a_summary},

@@ -662,6 +662,16 @@ static void test_check_says_ok_then_finds_each_kind_of_damage(void) {
   CHECK_INT(test_podium(&out, &err, "--db dangling.db check"), 1);
   CHECK_HAS(out.data, "measurements row");
   CHECK_HAS(out.data, "refers to a missing runs row");
+  /* a hand edit that SQLite's column types let through: text in a REAL
+  ** column, a role past the CHECK with its constraints ignored */
+  test_write(test_path("typed.db"), db.data, db.len);
+  sql_exec("typed.db", "UPDATE measurements SET value = 'abc' WHERE id = 1; "
+           "PRAGMA ignore_check_constraints = 1; "
+           "UPDATE runs SET role = 'king' WHERE id = 1");
+  CHECK_INT(test_podium(&out, &err, "--db typed.db check"), 1);
+  CHECK_HAS(out.data, "typed.db: measurements row 1: value is 'abc', expected a number");
+  CHECK_HAS(out.data, "typed.db: runs row 1: role is 'king', expected baseline, optimized or NULL");
+  CHECK_HAS(err.data, "typed.db: damaged: 2 problems");
   /* bytes overwritten in the cell area of every table's root page (not
   ** the schema's pages: its view is longer than a page) */
   CHECK(db.len > 8 * 4096);
