@@ -197,7 +197,8 @@ static int sample(ingest_ctx *cx, eit *st, char *t, size_t len,
                     ts ? key_col(t, len, "timestamp") : 1, "found %s for "
                     "\"timestamp\", expected a number (UNIX seconds)",
                     !ts ? "no key" : cJSON_IsArray(ts) && !ts->child
-                    ? "NaN" : ingest_json_type(ts));
+                    ? "NaN" : cJSON_IsNumber(ts) ? "a number out of range"
+                    : ingest_json_type(ts));
     goto done;
   }
   if (st->samples && ts->valuedouble < st->prev_t) {

@@ -6,7 +6,7 @@
 ** a log sits in names the run's model.
 */
 #include "ingest/ingest_int.h"
-#include "core/hash.h"
+#include "core/sha256.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -72,9 +72,16 @@ static void short_name(const char *name, size_t len, const char *agg,
   char *low = pod_xmalloc(len + strlen(agg) + 1);
   for (o = 0; o < len; o++) low[o] = (char)tolower((unsigned char)name[o]);
   memcpy(low + len, agg, strlen(agg) + 1);
+  unsigned char d[32];
+  pod_sha256 h;
   while (keep > 0 && ((unsigned char)low[keep] & 0xC0) == 0x80) keep--;
-  snprintf(base, n, "%.*s~%08x", (int)keep, low,
-           (unsigned)(pod_hash64(low, strlen(low), 0) & 0xffffffffu));
+  /* a stored name: the same on every machine (pod_hash64 reads words in
+  ** the machine's byte order) */
+  pod_sha256_init(&h);
+  pod_sha256_update(&h, low, strlen(low));
+  pod_sha256_digest(&h, d);
+  snprintf(base, n, "%.*s~%02x%02x%02x%02x", (int)keep, low, d[0], d[1],
+           d[2], d[3]);
   free(low);
 }
 

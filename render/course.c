@@ -159,21 +159,23 @@ static char **md_files(const char *dir, size_t *out_n) {
 #define COURSE_MAX_CELLS 10000   /* '|' on one line */
 
 /* A course page is UTF-8 text, as the pages it becomes (a Latin-1 file
-** put its bytes into UTF-8 HTML), without NUL or C0 controls but tab and
-** line ends (not allowed in HTML): refused where found, as ingest does. */
+** put its bytes into UTF-8 HTML), without NUL, DEL or C0 controls but
+** tab, line ends and form feed (not allowed in HTML): refused where
+** found, as ingest does. */
 static int course_text(const char *path, const pod_buf *text,
                        char err[POD_ERRLEN]) {
   const unsigned char *p = (const unsigned char *)pod_buf_str(text);
   size_t ok = pod_utf8_valid_prefix(p, text->len), pipes = 0;
   long line, col;
   for (size_t i = 0; i < ok; i++) {
-    if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+    if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' &&
+         p[i] != '\f') || p[i] == 0x7f) {
       pod_line_col((const char *)p, i, &line, &col);
       return pod_err_at(err, POD_EINPUT, path, line, col, "found control "
                         "character 0x%02x, expected text", p[i]);
     }
     /* cmark-gfm 0.29 leaks a table row of over 65,535 cells */
-    pipes = p[i] == '\n' ? 0 : pipes + (p[i] == '|');
+    pipes = p[i] == '\n' || p[i] == '\r' ? 0 : pipes + (p[i] == '|');
     if (pipes > COURSE_MAX_CELLS) {
       pod_line_col((const char *)p, i, &line, &col);
       return pod_err_at(err, POD_EINPUT, path, line, col, "found a table "

@@ -42,6 +42,11 @@ int out_join(char out[PATH_MAX], const char *a, const char *b,
                  nb > 150 ? b + nb - 150 : b);
 }
 
+int out_is_dir(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 long out_count_files(const char *dir) {
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -57,7 +62,7 @@ long out_count_files(const char *dir) {
       continue;
     }
     /* d_type spares a stat per file (the no-change check counts them) */
-    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child)))
+    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && out_is_dir(child)))
       n += out_count_files(child);
     else
       n++;
@@ -99,7 +104,7 @@ static int dir_line(const char *root, const char *rel, pod_buf *out,
                     dir_times *t) {
   char path[PATH_MAX], ignored[POD_ERRLEN];
   struct stat st;
-  if (out_join(path, root, rel, ignored) || stat(path, &st) ||
+  if (out_join(path, root, rel, ignored) || lstat(path, &st) ||
       !S_ISDIR(st.st_mode))
     return 0;
   pod_buf_printf(out, "dir %lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,

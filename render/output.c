@@ -478,6 +478,154 @@ static int standby_dirs(render_out *o) {
   return rc;
 }
 
+/* ---- files a user put at the site's top --------------------------------
+** A render replaces the whole tree, so a CNAME, .nojekyll or robots.txt
+** put beside index.html went with the next render. The marker lists the
+** top entries podium wrote ("own NAME"); an entry of the live site's top
+** that is neither there nor in the new tree is the user's and is carried
+** into the new tree: a file hard-linked, a folder made again with its
+** files linked. What cannot be carried so (a symbolic link, a FIFO, a
+** folder nested over CARRY_DEPTH, a name with a line break, a link the
+** system refuses) stops the render with its name, the live site as it
+** was: nothing of the user's is lost. The standby (the tree the live
+** site replaced) drops what its marker does not list as podium's before
+** it is updated (standby_drop_foreign), so a user's file deleted or
+** replaced since never comes back from it. Below the top, a file podium
+** did not write cannot be told from a page that is no more (no list of
+** every file): it is not kept (README.md). A marker of an older podium
+** lists no own entries: nothing is carried that once, and its standby
+** is not used. */
+#define CARRY_DEPTH 16
+
+/* Whether name is podium's by its name alone: the marker and whatever
+** a render keeps beside its pages (.podium-*, their .new files). */
+static int podium_name(const char *name) {
+  return !strcmp(name, ".") || !strcmp(name, "..") ||
+         !strncmp(name, ".podium-", 8);
+}
+
+/* Whether the marker text lists name as one of podium's top entries. */
+static int own_entry(const char *marker, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = strstr(marker, "\nown "); p; p = strstr(p + 1, "\nown "))
+    if (!strncmp(p + 5, name, n) && p[5 + n] == '\n') return 1;
+  return 0;
+}
+
+/* Appends "own NAME" for each top entry of the tree at dir (before any
+** is carried into it): the marker's list of what podium writes there. */
+static void own_lines(const char *dir, pod_buf *marker) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d)))
+    if (!podium_name(e->d_name) && !strchr(e->d_name, '\n'))
+      pod_buf_printf(marker, "own %s\n", e->d_name);
+  closedir(d);
+}
+
+/* Removes the standby's top entries its marker does not list as
+** podium's: the user's, carried into the tree it was, to be carried
+** again from the live site as they are now. -1 when its marker lists
+** none (an older podium's: it cannot be told). */
+static int standby_drop_foreign(const char *tmp) {
+  char marker[PATH_MAX], child[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  DIR *d;
+  struct dirent *e;
+  if (out_join(marker, tmp, OUT_MARKER, ignored) ||
+      pod_file_read(marker, &text, ignored) != POD_OK ||
+      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(tmp))) {
+    pod_buf_free(&text);
+    return -1;
+  }
+  while ((e = readdir(d)))
+    if (!podium_name(e->d_name) && !own_entry(text.data, e->d_name) &&
+        out_join(child, tmp, e->d_name, ignored) == POD_OK)
+      pod_rmtree(child, ignored);   /* links: the live copies stay */
+  closedir(d);
+  pod_buf_free(&text);
+  return 0;
+}
+
+/* Carries from (a regular file: linked; a folder: made, its entries
+** carried) to to. POD_OK, or an error naming what could not be. */
+static int carry_entry(const char *from, const char *to, int depth,
+                       char err[POD_ERRLEN]) {
+  struct stat st;
+  if (lstat(from, &st))
+    return pod_err(err, POD_EIO, "%s: cannot keep it: %s", from,
+                   strerror(errno));
+  if (S_ISREG(st.st_mode)) {
+    if (link(from, to) == 0) return POD_OK;
+    return pod_err(err, POD_EIO, "%s: cannot keep it in the new site (link: "
+                   "%s); move it out of the site folder", from,
+                   strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode))
+    return pod_err(err, POD_EINPUT, "%s: found %s podium did not write, "
+                   "expected files and folders (a render replaces the site "
+                   "folder: move it out)", from,
+                   S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
+  if (depth > CARRY_DEPTH)
+    return pod_err(err, POD_EINPUT, "%s: found folders nested over %d deep "
+                   "podium did not write, expected fewer (move them out of "
+                   "the site folder)", from, CARRY_DEPTH);
+  DIR *d;
+  struct dirent *e;
+  int rc = POD_OK;
+  if (mkdir(to, 0700) != 0 || !(d = opendir(from)))
+    return pod_err(err, POD_EIO, "%s: cannot keep it: %s", from,
+                   strerror(errno));
+  while (rc == POD_OK && (e = readdir(d))) {
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    if ((rc = out_join(a, from, e->d_name, err)) == POD_OK &&
+        (rc = out_join(b, to, e->d_name, err)) == POD_OK)
+      rc = carry_entry(a, b, depth + 1, err);
+  }
+  closedir(d);
+  if (rc == POD_OK) chmod(to, st.st_mode & 07777);   /* after its links */
+  return rc;
+}
+
+/* Carries the user's top entries of the live site into o->tmp; how many
+** in *n, their names in *names ("CNAME, robots.txt"). */
+static int carry_foreign(render_out *o, long *n, pod_buf *names,
+                         char err[POD_ERRLEN]) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  pod_buf text = POD_BUF_INIT;
+  DIR *d;
+  struct dirent *e;
+  int rc = POD_OK;
+  *n = 0;
+  if (out_join(marker, o->target, OUT_MARKER, ignored) ||
+      pod_file_read(marker, &text, ignored) != POD_OK ||
+      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(o->target))) {
+    pod_buf_free(&text);
+    return POD_OK;
+  }
+  while (rc == POD_OK && (e = readdir(d))) {
+    char from[PATH_MAX], to[PATH_MAX];
+    if (podium_name(e->d_name) || own_entry(text.data, e->d_name)) continue;
+    if (strchr(e->d_name, '\n')) {
+      rc = pod_err(err, POD_EINPUT, "%s: found an entry whose name holds a "
+                   "line break, expected names podium can list (move it "
+                   "out of the site folder)", o->target);
+      break;
+    }
+    if ((rc = out_join(from, o->target, e->d_name, err)) ||
+        (rc = out_join(to, o->tmp, e->d_name, err)))
+      break;
+    if (pod_exists(to)) continue;   /* a page podium writes now wins */
+    if ((rc = carry_entry(from, to, 0, err)) == POD_OK)
+      pod_buf_printf(names, "%s%s", (*n)++ ? ", " : "", e->d_name);
+  }
+  closedir(d);
+  pod_buf_free(&text);
+  return rc;
+}
+
 int render_out_use_standby(render_out *o, render_incr *in,
                            char err[POD_ERRLEN]) {
   char standby[PATH_MAX], ignored[POD_ERRLEN];
@@ -498,6 +646,7 @@ int render_out_use_standby(render_out *o, render_incr *in,
   /* of no use (another base key, touched by hand), or its marker cannot
   ** be written: a new tree */
   if ((o->standby_files = out_intact_files(o->tmp)) < 0 ||
+      standby_drop_foreign(o->tmp) != 0 ||
       !render_incr_load_prev(in, o->tmp) || standby_dirs(o) != POD_OK ||
       tmp_marker(o->tmp, ignored) != POD_OK) {
     render_incr_load_prev(in, NULL);
@@ -525,7 +674,7 @@ static void sweep_unseen(render_out *o, const char *root, const char *rel) {
              : snprintf(sub, sizeof sub, "%s", e->d_name) >= PATH_MAX)
       continue;
     if (out_join(child, root, sub, ignored)) continue;
-    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && pod_is_dir(child))) {
+    if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && out_is_dir(child))) {
       sweep_unseen(o, root, sub);
       rmdir(child);   /* when it is empty now */
     } else if (!set_has(&o->seen, sub)) {
@@ -898,105 +1047,6 @@ static void keep_or_remove(render_out *o) {
     pod_rmtree(o->tmp, ignored);
 }
 
-/* ---- files a user put at the site's top --------------------------------
-** A render replaces the whole tree, so a CNAME, .nojekyll or robots.txt
-** put beside index.html went with the next render. The marker lists the
-** top entries podium wrote ("own NAME"); an entry of the live site's top
-** that is neither there nor in the new tree is the user's and is carried
-** into the new tree, hard-linked (a folder, entry by entry). Below the
-** top, a file podium did not write cannot be told from a page that is no
-** more (no list of every file): it is not kept (README.md). A marker of
-** an older podium lists no own entries: nothing is carried that once. */
-
-/* Hard-links from (a file, a symlink's copy, or a folder's entries) to
-** to; 1 when all of it went. */
-static int carry_entry(const char *from, const char *to) {
-  struct stat st;
-  if (lstat(from, &st)) return 0;
-  if (S_ISLNK(st.st_mode)) {
-    char link[PATH_MAX];
-    ssize_t n = readlink(from, link, sizeof link - 1);
-    if (n < 0) return 0;
-    link[n] = '\0';
-    return symlink(link, to) == 0;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    DIR *d = opendir(from);
-    struct dirent *e;
-    int all = 1;
-    if (!d || mkdir(to, st.st_mode & 07777)) {
-      if (d) closedir(d);
-      return 0;
-    }
-    while ((e = readdir(d))) {
-      char a[PATH_MAX], b[PATH_MAX], ignored[POD_ERRLEN];
-      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-      all &= out_join(a, from, e->d_name, ignored) == POD_OK &&
-             out_join(b, to, e->d_name, ignored) == POD_OK &&
-             carry_entry(a, b);
-    }
-    closedir(d);
-    return all;
-  }
-  return S_ISREG(st.st_mode) && link(from, to) == 0;
-}
-
-/* Whether the marker text lists name as one of podium's top entries. */
-static int own_entry(const char *marker, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = strstr(marker, "\nown "); p; p = strstr(p + 1, "\nown "))
-    if (!strncmp(p + 5, name, n) && p[5 + n] == '\n') return 1;
-  return 0;
-}
-
-/* Appends "own NAME" for each top entry of the tree at dir (before any
-** is carried into it): the marker's list of what podium writes there. */
-static void own_lines(const char *dir, pod_buf *marker) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  if (!d) return;
-  while ((e = readdir(d)))
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-        strcmp(e->d_name, OUT_MARKER) && !strchr(e->d_name, '\n'))
-      pod_buf_printf(marker, "own %s\n", e->d_name);
-  closedir(d);
-}
-
-/* Carries the user's top entries of the live site into o->tmp; their
-** count, names in *names ("CNAME, robots.txt"). */
-static long carry_foreign(render_out *o, pod_buf *names) {
-  char marker[PATH_MAX], ignored[POD_ERRLEN];
-  pod_buf text = POD_BUF_INIT;
-  DIR *d;
-  struct dirent *e;
-  long n = 0;
-  if (out_join(marker, o->target, OUT_MARKER, ignored) ||
-      pod_file_read(marker, &text, ignored) != POD_OK ||
-      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(o->target))) {
-    pod_buf_free(&text);
-    return 0;
-  }
-  while ((e = readdir(d))) {
-    char from[PATH_MAX], to[PATH_MAX];
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-        !strcmp(e->d_name, OUT_MARKER) || RENDER_BOOKKEEPING(e->d_name) ||
-        own_entry(text.data, e->d_name) ||
-        out_join(from, o->target, e->d_name, ignored) ||
-        out_join(to, o->tmp, e->d_name, ignored) || pod_exists(to))
-      continue;
-    if (carry_entry(from, to)) {
-      pod_buf_printf(names, "%s%s", n++ ? ", " : "", e->d_name);
-    } else {   /* half a folder is no copy: gone, and said */
-      pod_rmtree(to, ignored);
-      fprintf(stderr, "podium: %s: could not keep %s (not a podium page)\n",
-              o->target, e->d_name);
-    }
-  }
-  closedir(d);
-  pod_buf_free(&text);
-  return n;
-}
-
 int render_out_commit(render_out *o, render_stats *stats,
                       char err[POD_ERRLEN]) {
   char from[PATH_MAX], to[PATH_MAX], ignored[POD_ERRLEN];
@@ -1033,10 +1083,16 @@ int render_out_commit(render_out *o, render_stats *stats,
     pod_buf own = POD_BUF_INIT, names = POD_BUF_INIT;
     own_lines(o->tmp, &own);
     if (!stats->unchanged && pod_exists(o->target))
-      stats->carried = carry_foreign(o, &names);
+      rc = carry_foreign(o, &stats->carried, &names, err);
     snprintf(stats->carried_names, sizeof stats->carried_names, "%s",
              pod_buf_str(&names));
     pod_buf_free(&names);
+    if (rc) {   /* nothing of the user's lost: the live site as it was */
+      pod_buf_free(&own);
+      pod_buf_free(&marker);
+      render_out_abort(o);
+      return rc;
+    }
     pod_buf_printf(&marker, "podium\nkey %s\nfiles %ld\ntop %ld\n", o->key,
                    o->written,
                    out_count_entries(stats->unchanged ? o->target : o->tmp));

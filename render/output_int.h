@@ -20,6 +20,10 @@ int out_join(char out[PATH_MAX], const char *a, const char *b,
 DIR *out_open_below(const char *root, const char *rel);
 /* Files below dir, the marker and the manifest not counted. */
 long out_count_files(const char *dir);
+/* Whether path is a folder itself, not a symbolic link to one: the
+** walks of a site tree (d_type DT_UNKNOWN on some file systems) never
+** follow a link out of it (sweep_unseen would unlink what it leads to). */
+int out_is_dir(const char *path);
 /* Entries of dir, not counting the marker; -1 when it cannot be read. */
 long out_count_entries(const char *dir);
 /* Appends the marker's folder lines for the tree at root. */

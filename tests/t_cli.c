@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void test_cli_exit_codes(void) {
   pod_buf out = POD_BUF_INIT, err = POD_BUF_INIT;
@@ -282,6 +284,37 @@ static void test_cli_render_keeps_the_users_top_files(void) {
   CHECK(pod_exists(test_path("_site/mine/deep/notes.txt")));
   CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
   CHECK_HAS(out.data, "unchanged, nothing written");
+  /* renders on the kept tree, which held the carried CNAME: one deleted
+  ** does not come back from it, one replaced keeps its new bytes */
+  for (int k = 3; k <= 6; k++) {
+    char name[64], data[128];
+    int n = snprintf(data, sizeof data, "model,batch_size,sequence_length,"
+                     "result\nm%d,8,8,0.%d\n", k, k);
+    snprintf(name, sizeof name, "inference_time_%d.csv", k);
+    test_write(test_path(name), data, (size_t)n);
+    CHECK_INT(test_podium(&out, &err, "ingest --task t %s", name), 0);
+    if (k == 5) CHECK_INT(unlink(test_path("_site/CNAME")), 0);
+    if (k == 6) {
+      test_write(test_path("_site/CNAME.new"), "new.example.org\n", 16);
+      CHECK_INT(rename(test_path("_site/CNAME.new"), test_path("_site/CNAME")), 0);
+    }
+    CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
+    CHECK_LACKS(out.data, " 0 reused");
+    CHECK_INT(pod_exists(test_path("_site/CNAME")), k != 5);
+  }
+  CHECK_INT(pod_file_read(test_path("_site/CNAME"), &b, e), POD_OK);
+  CHECK_STR(b.data, "new.example.org\n");
+  /* what cannot be carried stops the render, the live site as it was */
+  CHECK_INT(mkfifo(test_path("_site/pipe"), 0600), 0);
+  static const char last[] = "model,batch_size,sequence_length,result\nm7,8,8,0.7\n";
+  test_write(test_path("inference_time_7.csv"), last, sizeof last - 1);
+  CHECK_INT(test_podium(&out, &err, "ingest --task t inference_time_7.csv"), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 1);
+  CHECK_HAS(err.data, "_site/pipe: found a special file podium did not write");
+  CHECK(pod_exists(test_path("_site/pipe")));
+  CHECK(pod_exists(test_path("_site/CNAME")));
+  CHECK_INT(unlink(test_path("_site/pipe")), 0);
+  CHECK_INT(test_podium(&out, &err, "render --lang en"), 0);
   pod_buf_free(&b);
   pod_buf_free(&out);
   pod_buf_free(&err);

@@ -190,6 +190,14 @@ static void test_course_cli_reports_an_unknown_leaderboard(void) {
     CHECK_HAS(errb.data, "content/en/page.md:3:20001: found a table row of over 10000 cells");
     pod_buf_free(&row);
   }
+  {  /* line ends of CR alone end a row too: 2,000 rows of 5 cells pass */
+    pod_buf rows = POD_BUF_INIT;
+    pod_buf_adds(&rows, "# P\r\r|a|b|c|d|e|\r|-|-|-|-|-|\r");
+    for (int i = 0; i < 2000; i++) pod_buf_adds(&rows, "|1|2|3|4|5|\r");
+    test_write(test_path("content/en/page.md"), rows.data, rows.len);
+    CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 0);
+    pod_buf_free(&rows);
+  }
   test_write(test_path("content/en/page.md"), "# P\n\n{{< leaderboard text-classification--inference_memory >}}\n", (size_t)-1);
   CHECK_INT(test_podium(&out, &errb, "--db r.db render --content content"), 0);
   CHECK(pod_exists(test_path("_site/en/page.html")));

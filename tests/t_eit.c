@@ -80,6 +80,8 @@ static void test_eit_refuses_bad_lines(void) {
          "data.json:2:19:", "expected one JSON object per line");
   TEST_REFUSE("g/impacttracker/data.json", EIT_OK "{\"rapl_power_draw_absolute\": 1}\n",
          "data.json:2:1:", "found no key for \"timestamp\"");
+  TEST_REFUSE("h/impacttracker/data.json", EIT_OK "{\"timestamp\": 1e999}\n",
+         "data.json:2:2:", "found a number out of range for \"timestamp\"");
 }
 
 /* The tracker's stop() ends the sampling process, which may be writing:
