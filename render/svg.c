@@ -294,6 +294,15 @@ static void tick_text(pod_buf *out, const scale *s, double v, double f) {
                : d > 0 ? (int)ceil(-log10(d) - 1e-9) : 0;
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
+  if (fabs(x) >= 1e15) {   /* "1.7e308", not 309 digits */
+    int e = (int)floor(log10(fabs(x)));
+    double m = x / pow(10, e);
+    if (fabs(m) >= 9.95) { m /= 10; e++; }   /* 9.96 shown as 10.0 */
+    plain_number(out, m, 1);
+    pod_buf_addc(out, 'e');
+    plain_number(out, e, 0);
+    return;
+  }
   plain_number(out, fabs(x) < 1e-12 ? 0.0 : x, decimals);
 }
 
