@@ -3,7 +3,7 @@
 */
 #include "core/json.h"
 #include "core/buf.h"
-#include "core/hash.h"
+#include "core/text.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,42 +23,34 @@ cJSON *pod_json_parse_str(const char *text) {
   return pod_json_parse(text, strlen(text) + 1, NULL);
 }
 
-/* The walk of pod_json_duplicate_key: v's keys in document order, *n
-** counting them; the place of the first one repeated in its object, or
-** -1. A big object's keys go in a table (100,000 keys compared pairwise
-** would take seconds). */
+/* The walk of pod_json_duplicate_key: v's keys in document order (a key,
+** then the keys in its value), *n counting them; the place of the first
+** one repeated in its object (pod_first_repeat), or -1. */
 static long repeated(const cJSON *v, long *n) {
-  size_t m = 0, cap = 16;
-  const cJSON **slot = NULL, *c;
-  long found = -1;
-  int obj = cJSON_IsObject(v);
-  if (obj) {
-    for (c = v->child; c; c = c->next) m++;
-    if (m > 16) {
-      while (cap < 2 * m) cap *= 2;
-      slot = pod_xcalloc(cap, sizeof *slot);
+  size_t m = 0, r = 0, i = 0, earlier;
+  const cJSON *c;
+  for (c = v->child; c; c = c->next) m++;
+  if (cJSON_IsObject(v) && m > 1) {
+    const char **names = pod_xmalloc(m * sizeof *names);
+    size_t *lens = pod_xmalloc(m * sizeof *lens);
+    for (c = v->child; c; c = c->next, i++) {
+      names[i] = c->string ? c->string : "";
+      lens[i] = strlen(names[i]);
     }
+    r = pod_first_repeat(names, lens, m, 0, &earlier);
+    free(names);
+    free(lens);
+  } else {
+    r = m;   /* a list, or one key: nothing repeated at this level */
   }
-  for (c = v->child; c && found < 0; c = c->next) {
-    if (obj) {
-      long me = (*n)++;
-      const char *k = c->string ? c->string : "";
-      if (slot) {
-        size_t h = (size_t)pod_hash64(k, strlen(k), 0) & (cap - 1);
-        while (slot[h] && strcmp(slot[h]->string ? slot[h]->string : "", k))
-          h = (h + 1) & (cap - 1);
-        if (slot[h]) found = me;
-        else slot[h] = c;
-      } else {
-        for (const cJSON *p = v->child; p != c && found < 0; p = p->next)
-          if (!strcmp(p->string ? p->string : "", k)) found = me;
-      }
-      if (found >= 0) break;
-    }
-    if (cJSON_IsObject(c) || cJSON_IsArray(c)) found = repeated(c, n);
+  for (c = v->child, i = 0; c; c = c->next, i++) {
+    long found;
+    if (cJSON_IsObject(v) && i == r) return *n;
+    if (cJSON_IsObject(v)) (*n)++;
+    if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && (found = repeated(c, n)) >= 0)
+      return found;
   }
-  free(slot);
-  return found;
+  return -1;
 }
 
 /* Where string t[i..] (at its quote) ends, past its closing quote. */

@@ -3,12 +3,14 @@
 ** (core/text.h).
 */
 #include "core/text.h"
+#include "core/hash.h"
 #include "core/num.h"
 #include "core/sha256.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* U+00A0 keeps the number and its unit on one line. */
@@ -157,4 +159,28 @@ size_t pod_utf8_valid_prefix(const unsigned char *p, size_t n) {
     i += len;
   }
   return n;
+}
+
+size_t pod_first_repeat(const char *const *names, const size_t *lens,
+                        size_t n, int skip_empty, size_t *earlier) {
+  static const char seed_of;   /* its address: another seed each run */
+  uint64_t seed = (uint64_t)(uintptr_t)&seed_of;
+  size_t cap = 16, *slot, found = n;
+  while (cap < 2 * n) cap *= 2;
+  slot = pod_xmalloc(cap * sizeof *slot);
+  for (size_t k = 0; k < cap; k++) slot[k] = SIZE_MAX;
+  for (size_t i = 0; i < n && found == n; i++) {
+    size_t k;
+    if (skip_empty && !lens[i]) continue;
+    k = (size_t)pod_hash64(names[i], lens[i], seed) & (cap - 1);
+    for (; slot[k] != SIZE_MAX; k = (k + 1) & (cap - 1))
+      if (lens[slot[k]] == lens[i] && !memcmp(names[slot[k]], names[i], lens[i])) {
+        *earlier = slot[k];
+        found = i;
+        break;
+      }
+    slot[k] = i;
+  }
+  free(slot);
+  return found;
 }

@@ -40,5 +40,13 @@ size_t pod_utf8_valid_prefix(const unsigned char *p, size_t n);
 /* The length of the UTF-8 character at p[i] (of p[0..n)), 0 when it is
 ** not one (the same rules). */
 size_t pod_utf8_char(const unsigned char *p, size_t n, size_t i);
+/* The first of names[0..n) (lens[i] bytes each) equal to an earlier one:
+** its index, and the earlier one's in *earlier; n when all differ. Empty
+** names are skipped when skip_empty (a CSV header's trailing
+** separators). A table by hash, not pairs (a 100,000-column header took
+** 21 s), seeded per process so that crafted names cannot all collide;
+** the answer does not depend on the seed. */
+size_t pod_first_repeat(const char *const *names, const size_t *lens,
+                        size_t n, int skip_empty, size_t *earlier);
 
 #endif

@@ -512,6 +512,15 @@ static int own_entry(const char *marker, const char *name) {
   return 0;
 }
 
+/* Reads the marker of the tree at dir into text; 1 when it lists its
+** own top entries (a marker of an older podium lists none). */
+static int own_marker(const char *dir, pod_buf *text) {
+  char marker[PATH_MAX], ignored[POD_ERRLEN];
+  return out_join(marker, dir, OUT_MARKER, ignored) == POD_OK &&
+         pod_file_read(marker, text, ignored) == POD_OK &&
+         strstr(pod_buf_str(text), "\nown ") != NULL;
+}
+
 /* Appends "own NAME" for each top entry of the tree at dir (before any
 ** is carried into it): the marker's list of what podium writes there. */
 static void own_lines(const char *dir, pod_buf *marker) {
@@ -529,13 +538,11 @@ static void own_lines(const char *dir, pod_buf *marker) {
 ** again from the live site as they are now. -1 when its marker lists
 ** none (an older podium's: it cannot be told). */
 static int standby_drop_foreign(const char *tmp) {
-  char marker[PATH_MAX], child[PATH_MAX], ignored[POD_ERRLEN];
+  char child[PATH_MAX], ignored[POD_ERRLEN];
   pod_buf text = POD_BUF_INIT;
   DIR *d;
   struct dirent *e;
-  if (out_join(marker, tmp, OUT_MARKER, ignored) ||
-      pod_file_read(marker, &text, ignored) != POD_OK ||
-      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(tmp))) {
+  if (!own_marker(tmp, &text) || !(d = opendir(tmp))) {
     pod_buf_free(&text);
     return -1;
   }
@@ -593,15 +600,12 @@ static int carry_entry(const char *from, const char *to, int depth,
 ** in *n, their names in *names ("CNAME, robots.txt"). */
 static int carry_foreign(render_out *o, long *n, pod_buf *names,
                          char err[POD_ERRLEN]) {
-  char marker[PATH_MAX], ignored[POD_ERRLEN];
   pod_buf text = POD_BUF_INIT;
   DIR *d;
   struct dirent *e;
   int rc = POD_OK;
   *n = 0;
-  if (out_join(marker, o->target, OUT_MARKER, ignored) ||
-      pod_file_read(marker, &text, ignored) != POD_OK ||
-      !strstr(pod_buf_str(&text), "\nown ") || !(d = opendir(o->target))) {
+  if (!own_marker(o->target, &text) || !(d = opendir(o->target))) {
     pod_buf_free(&text);
     return POD_OK;
   }
